@@ -1,0 +1,258 @@
+/*
+ * bigmodel's WebAssembly kernels for the tfjs wasm backend.
+ *
+ * These are the loops of the training kernels that tfjs-backend-wasm 4.22 lacks or runs slowly
+ * (im2col / col2im around XNNPACK GEMMs, max-pool gradient, depthwise convolution gradients,
+ * unsorted segment sum, one-hot). The module imports the tfjs wasm module's own linear memory and
+ * works in place on tensors' heap offsets, so no data is copied between JavaScript and wasm.
+ *
+ * The module must own no memory of its own: no static data and no stack frames (build.mjs checks
+ * both), because every byte of the imported memory belongs to the tfjs allocator. Hence plain
+ * scalar loops over pointer arguments, with no local arrays.
+ *
+ * Layouts are NHWC; filters are [kh, kw, in, out] as in TensorFlow.js.
+ */
+#include <stdint.h>
+#include <wasm_simd128.h>
+
+#define EXPORT(name) __attribute__((export_name(#name)))
+
+/* The geometry of one 2-D convolution or pooling window, as backend_util.Conv2DInfo describes it. */
+typedef struct {
+  int32_t batch, in_h, in_w, in_c, out_h, out_w, out_c;
+  int32_t filter_h, filter_w, stride_h, stride_w, dilation_h, dilation_w, pad_top, pad_left;
+} Geometry;
+
+/* Reads a Geometry from 15 consecutive int32 values at `g`. */
+static inline Geometry load_geometry(const int32_t *g) {
+  Geometry r = {g[0], g[1], g[2], g[3], g[4], g[5], g[6], g[7], g[8], g[9], g[10], g[11], g[12], g[13], g[14]};
+  return r;
+}
+
+/*
+ * colsT[(kh, kw, ci), (n, oh, ow)] = x[n, oh*sh - pt + kh*dh, ow*sw - pl + kw*dw, ci], 0 in the padding.
+ * The transposed unfold, so that the filter gradient is one untransposed GEMM colsT x dy.
+ * Output positions run outermost: reads are contiguous channel runs, and the K rows being written
+ * advance together one float at a time, so their cache lines fill while they stay in L1.
+ */
+EXPORT(im2col_transposed)
+void im2col_transposed(const float *x, float *cols_t, const int32_t *geometry) {
+  const Geometry g = load_geometry(geometry);
+  const int32_t m_total = g.batch * g.out_h * g.out_w;
+  int32_t m = 0;
+  for (int32_t n = 0; n < g.batch; n++) {
+    for (int32_t oh = 0; oh < g.out_h; oh++) {
+      for (int32_t ow = 0; ow < g.out_w; ow++, m++) {
+        float *dst = cols_t + m;
+        for (int32_t kh = 0; kh < g.filter_h; kh++) {
+          const int32_t ih = oh * g.stride_h - g.pad_top + kh * g.dilation_h;
+          const int32_t row_ok = ih >= 0 && ih < g.in_h;
+          for (int32_t kw = 0; kw < g.filter_w; kw++) {
+            const int32_t iw = ow * g.stride_w - g.pad_left + kw * g.dilation_w;
+            if (row_ok && iw >= 0 && iw < g.in_w) {
+              const float *src = x + ((n * g.in_h + ih) * g.in_w + iw) * g.in_c;
+              for (int32_t c = 0; c < g.in_c; c++, dst += m_total) *dst = src[c];
+            } else {
+              for (int32_t c = 0; c < g.in_c; c++, dst += m_total) *dst = 0.0f;
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/* dx[n, ih, iw, ci] = sum of cols[(n, oh, ow), (kh, kw, ci)] over the taps that read (ih, iw). dx is overwritten. */
+EXPORT(col2im)
+void col2im(const float *cols, float *dx, const int32_t *geometry) {
+  const Geometry g = load_geometry(geometry);
+  const int32_t dx_size = g.batch * g.in_h * g.in_w * g.in_c;
+  for (int32_t i = 0; i < dx_size; i++) dx[i] = 0.0f;
+  const int32_t row = g.filter_h * g.filter_w * g.in_c;
+  const float *src_row = cols;
+  for (int32_t n = 0; n < g.batch; n++) {
+    for (int32_t oh = 0; oh < g.out_h; oh++) {
+      for (int32_t ow = 0; ow < g.out_w; ow++, src_row += row) {
+        for (int32_t kh = 0; kh < g.filter_h; kh++) {
+          const int32_t ih = oh * g.stride_h - g.pad_top + kh * g.dilation_h;
+          if (ih < 0 || ih >= g.in_h) continue;
+          for (int32_t kw = 0; kw < g.filter_w; kw++) {
+            const int32_t iw = ow * g.stride_w - g.pad_left + kw * g.dilation_w;
+            if (iw < 0 || iw >= g.in_w) continue;
+            float *d = dx + ((n * g.in_h + ih) * g.in_w + iw) * g.in_c;
+            const float *s = src_row + (kh * g.filter_w + kw) * g.in_c;
+            for (int32_t c = 0; c < g.in_c; c++) d[c] += s[c];
+          }
+        }
+      }
+    }
+  }
+}
+
+/*
+ * Max-pool gradient: each window's dy goes to its first strictly greatest input (the cpu
+ * backend's rule); a window with no value above -Infinity (all -Inf or NaN) passes nothing.
+ * Four channels at a time keep their running maxima and argmax offsets in SIMD registers.
+ * dx is overwritten.
+ */
+EXPORT(max_pool_grad)
+void max_pool_grad(const float *restrict x, const float *restrict dy, float *restrict dx, const int32_t *geometry) {
+  const Geometry g = load_geometry(geometry);
+  const int32_t channels = g.in_c;
+  const int32_t dx_size = g.batch * g.in_h * g.in_w * channels;
+  for (int32_t i = 0; i < dx_size; i++) dx[i] = 0.0f;
+  const v128_t lane_offsets = wasm_i32x4_make(0, 1, 2, 3);
+  const float *dy_px = dy;
+  for (int32_t n = 0; n < g.batch; n++) {
+    for (int32_t oh = 0; oh < g.out_h; oh++) {
+      const int32_t ih0 = oh * g.stride_h - g.pad_top;
+      for (int32_t ow = 0; ow < g.out_w; ow++, dy_px += channels) {
+        const int32_t iw0 = ow * g.stride_w - g.pad_left;
+        int32_t c = 0;
+        for (; c + 4 <= channels; c += 4) {
+          v128_t best = wasm_f32x4_splat(-__builtin_inff());
+          v128_t arg = wasm_i32x4_splat(-1);
+          for (int32_t fh = 0; fh < g.filter_h; fh++) {
+            const int32_t ih = ih0 + fh * g.dilation_h;
+            if (ih < 0 || ih >= g.in_h) continue;
+            for (int32_t fw = 0; fw < g.filter_w; fw++) {
+              const int32_t iw = iw0 + fw * g.dilation_w;
+              if (iw < 0 || iw >= g.in_w) continue;
+              const int32_t at = ((n * g.in_h + ih) * g.in_w + iw) * channels + c;
+              const v128_t v = wasm_v128_load(x + at);
+              const v128_t greater = wasm_f32x4_gt(v, best);
+              best = wasm_v128_bitselect(v, best, greater);
+              arg = wasm_v128_bitselect(wasm_i32x4_add(wasm_i32x4_splat(at), lane_offsets), arg, greater);
+            }
+          }
+          int32_t lanes[4] = {wasm_i32x4_extract_lane(arg, 0), wasm_i32x4_extract_lane(arg, 1),
+                              wasm_i32x4_extract_lane(arg, 2), wasm_i32x4_extract_lane(arg, 3)};
+          for (int32_t l = 0; l < 4; l++) {
+            if (lanes[l] >= 0) dx[lanes[l]] += dy_px[c + l];
+          }
+        }
+        for (; c < channels; c++) {
+          float best = -__builtin_inff();
+          int32_t arg = -1;
+          for (int32_t fh = 0; fh < g.filter_h; fh++) {
+            const int32_t ih = ih0 + fh * g.dilation_h;
+            if (ih < 0 || ih >= g.in_h) continue;
+            for (int32_t fw = 0; fw < g.filter_w; fw++) {
+              const int32_t iw = iw0 + fw * g.dilation_w;
+              if (iw < 0 || iw >= g.in_w) continue;
+              const int32_t at = ((n * g.in_h + ih) * g.in_w + iw) * channels + c;
+              if (x[at] > best) {
+                best = x[at];
+                arg = at;
+              }
+            }
+          }
+          if (arg >= 0) dx[arg] += dy_px[c];
+        }
+      }
+    }
+  }
+}
+
+/* Depthwise input gradient: dx[n, ih, iw, c] = sum dy[n, oh, ow, c*m + q] * w[kh, kw, c, q]. dx is overwritten. */
+EXPORT(depthwise_backprop_input)
+void depthwise_backprop_input(const float *dy, const float *w, float *dx, const int32_t *geometry) {
+  const Geometry g = load_geometry(geometry);
+  const int32_t mult = g.out_c / g.in_c;
+  const int32_t dx_size = g.batch * g.in_h * g.in_w * g.in_c;
+  for (int32_t i = 0; i < dx_size; i++) dx[i] = 0.0f;
+  for (int32_t n = 0; n < g.batch; n++) {
+    for (int32_t oh = 0; oh < g.out_h; oh++) {
+      for (int32_t ow = 0; ow < g.out_w; ow++) {
+        const float *dy_px = dy + ((n * g.out_h + oh) * g.out_w + ow) * g.out_c;
+        for (int32_t kh = 0; kh < g.filter_h; kh++) {
+          const int32_t ih = oh * g.stride_h - g.pad_top + kh * g.dilation_h;
+          if (ih < 0 || ih >= g.in_h) continue;
+          for (int32_t kw = 0; kw < g.filter_w; kw++) {
+            const int32_t iw = ow * g.stride_w - g.pad_left + kw * g.dilation_w;
+            if (iw < 0 || iw >= g.in_w) continue;
+            float *d = dx + ((n * g.in_h + ih) * g.in_w + iw) * g.in_c;
+            const float *wk = w + (kh * g.filter_w + kw) * g.out_c;
+            if (mult == 1) {
+              for (int32_t c = 0; c < g.in_c; c++) d[c] += dy_px[c] * wk[c];
+            } else {
+              for (int32_t c = 0; c < g.in_c; c++) {
+                float sum = 0.0f;
+                for (int32_t q = 0; q < mult; q++) sum += dy_px[c * mult + q] * wk[c * mult + q];
+                d[c] += sum;
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/* Depthwise filter gradient: dw[kh, kw, c, q] = sum x[n, ih, iw, c] * dy[n, oh, ow, c*m + q]. dw is overwritten. */
+EXPORT(depthwise_backprop_filter)
+void depthwise_backprop_filter(const float *x, const float *dy, float *dw, const int32_t *geometry) {
+  const Geometry g = load_geometry(geometry);
+  const int32_t mult = g.out_c / g.in_c;
+  const int32_t dw_size = g.filter_h * g.filter_w * g.out_c;
+  for (int32_t i = 0; i < dw_size; i++) dw[i] = 0.0f;
+  for (int32_t n = 0; n < g.batch; n++) {
+    for (int32_t oh = 0; oh < g.out_h; oh++) {
+      for (int32_t ow = 0; ow < g.out_w; ow++) {
+        const float *dy_px = dy + ((n * g.out_h + oh) * g.out_w + ow) * g.out_c;
+        for (int32_t kh = 0; kh < g.filter_h; kh++) {
+          const int32_t ih = oh * g.stride_h - g.pad_top + kh * g.dilation_h;
+          if (ih < 0 || ih >= g.in_h) continue;
+          for (int32_t kw = 0; kw < g.filter_w; kw++) {
+            const int32_t iw = ow * g.stride_w - g.pad_left + kw * g.dilation_w;
+            if (iw < 0 || iw >= g.in_w) continue;
+            const float *xp = x + ((n * g.in_h + ih) * g.in_w + iw) * g.in_c;
+            float *d = dw + (kh * g.filter_w + kw) * g.out_c;
+            if (mult == 1) {
+              for (int32_t c = 0; c < g.in_c; c++) d[c] += xp[c] * dy_px[c];
+            } else {
+              for (int32_t c = 0; c < g.in_c; c++) {
+                for (int32_t q = 0; q < mult; q++) d[c * mult + q] += xp[c] * dy_px[c * mult + q];
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/* out[s, j] = sum over i with ids[i] == s of x[i, j]; ids outside [0, segments) are dropped. out is overwritten. */
+EXPORT(unsorted_segment_sum_f32)
+void unsorted_segment_sum_f32(const float *x, const int32_t *ids, float *out, int32_t count, int32_t inner, int32_t segments) {
+  for (int32_t i = 0; i < segments * inner; i++) out[i] = 0.0f;
+  for (int32_t i = 0; i < count; i++) {
+    const int32_t s = ids[i];
+    if (s < 0 || s >= segments) continue;
+    float *d = out + s * inner;
+    const float *src = x + i * inner;
+    for (int32_t j = 0; j < inner; j++) d[j] += src[j];
+  }
+}
+
+EXPORT(unsorted_segment_sum_i32)
+void unsorted_segment_sum_i32(const int32_t *x, const int32_t *ids, int32_t *out, int32_t count, int32_t inner, int32_t segments) {
+  for (int32_t i = 0; i < segments * inner; i++) out[i] = 0;
+  for (int32_t i = 0; i < count; i++) {
+    const int32_t s = ids[i];
+    if (s < 0 || s >= segments) continue;
+    int32_t *d = out + s * inner;
+    const int32_t *src = x + i * inner;
+    for (int32_t j = 0; j < inner; j++) d[j] += src[j];
+  }
+}
+
+/* out[j] = sum_i x[i, j] for x of shape [rows, cols]: reductions over leading axes (bias gradients). */
+EXPORT(sum_rows_f32)
+void sum_rows_f32(const float *restrict x, float *restrict out, int32_t rows, int32_t cols) {
+  for (int32_t j = 0; j < cols; j++) out[j] = 0.0f;
+  for (int32_t i = 0; i < rows; i++) {
+    const float *row = x + i * cols;
+    for (int32_t j = 0; j < cols; j++) out[j] += row[j];
+  }
+}

@@ -1,0 +1,9 @@
+export {
+  BACKEND_NAMES,
+  formatBackendInfo,
+  initBackend,
+  parseBackendName,
+  type BackendInfo,
+  type BackendName,
+  type InitBackendOptions,
+} from './init-backend';

@@ -1,0 +1,1 @@
+export { loadMnist, mnistToTensors, type LabeledImages, type LoadMnistOptions, type MnistData } from './mnist';

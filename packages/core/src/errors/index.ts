@@ -1,0 +1,5 @@
+export { BigModelError } from './bigmodel-error';
+export { InvalidArgumentError } from './invalid-argument-error';
+export { ShapeError } from './shape-error';
+export { BackendError } from './backend-error';
+export { NumericalError } from './numerical-error';

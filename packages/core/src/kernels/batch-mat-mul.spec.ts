@@ -1,0 +1,34 @@
+import * as tf from '@tensorflow/tfjs';
+
+import { cpuVersusWasm, randomInt, randomValues, seededRandom, useWasm } from '../testing/backend-comparison';
+
+beforeAll(useWasm);
+
+describe('BatchMatMul on wasm', () => {
+  it('equals the cpu backend for every transpose combination, rank 2 and rank 3, batched and not', async () => {
+    const random = seededRandom(51);
+    const failures: object[] = [];
+    for (const batch of [0, 1, 3]) {
+      for (const transposeA of [false, true]) {
+        for (const transposeB of [false, true]) {
+          const [m, k, n] = [randomInt(random, 1, 70), randomInt(random, 1, 70), randomInt(random, 1, 70)];
+          const lead = batch === 0 ? [] : [batch];
+          const aShape = [...lead, ...(transposeA ? [k, m] : [m, k])];
+          const bShape = [...lead, ...(transposeB ? [n, k] : [k, n])];
+          const a = randomValues(random, aShape.reduce((p, q) => p * q, 1));
+          const b = randomValues(random, bShape.reduce((p, q) => p * q, 1));
+          const error = await cpuVersusWasm(() => tf.matMul(tf.tensor(a, aShape), tf.tensor(b, bShape), transposeA, transposeB));
+          if (!(error <= 1e-5)) failures.push({ batch, transposeA, transposeB, m, k, n, error });
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('computes a hand-worked transposed product', () => {
+    const a = tf.tensor2d([1, 2, 3, 4, 5, 6], [3, 2]); // a^T = [[1, 3, 5], [2, 4, 6]]
+    const b = tf.tensor2d([1, 0, 1, 2, 1, 0], [2, 3]); // b^T = [[1, 2], [0, 1], [1, 0]]
+    expect(Array.from(tf.matMul(a, b, true, true).dataSync())).toEqual([6, 5, 8, 8]);
+    tf.dispose([a, b]);
+  });
+});

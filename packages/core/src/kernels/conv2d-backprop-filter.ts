@@ -1,0 +1,42 @@
+/**
+ * Conv2DBackpropFilter for the wasm backend (tfjs-backend-wasm 4.22 has none, so conv1d, conv2d,
+ * conv2dTranspose and separableConv2d cannot train there without it).
+ *
+ * `dW[(kh, kw, ci), co] = sum_m colsT[(kh, kw, ci), m] * dy[m, co]`: an im2col unfold of the input
+ * (native/kernels.c), written transposed so that the product is a single untransposed GEMM on XNNPACK.
+ */
+import { backend_util, Conv2DBackpropFilter, type Conv2DBackpropFilterAttrs, type KernelConfig, type KernelFunc } from '@tensorflow/tfjs';
+
+import { nativeKernels } from './native/native-kernels';
+import { assertNhwc, disposeInfos, matMul2d, reshapeInfo, type WasmKernelArgs } from './wasm-kernel-utils';
+
+function conv2dBackpropFilter({ inputs, attrs, backend }: WasmKernelArgs) {
+  const { x, dy } = inputs;
+  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as Conv2DBackpropFilterAttrs;
+  assertNhwc('Conv2DBackpropFilter', dataFormat);
+  const info = backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    filterShape,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+  );
+  const k = info.filterHeight * info.filterWidth * info.inChannels;
+  const m = info.batchSize * info.outHeight * info.outWidth;
+
+  const colsT = backend.makeOutput([k, m], 'float32');
+  const native = nativeKernels(backend);
+  native.exports.im2col_transposed(native.offset(x), native.offset(colsT), native.geometry(info));
+  const dy2d = reshapeInfo(backend, dy, [m, info.outChannels]);
+  const dw2d = matMul2d(backend, colsT, dy2d);
+  disposeInfos(backend, colsT, dy2d);
+  dw2d.shape = [...filterShape];
+  return dw2d;
+}
+
+export const conv2dBackpropFilterConfig: KernelConfig = {
+  kernelName: Conv2DBackpropFilter,
+  backendName: 'wasm',
+  kernelFunc: conv2dBackpropFilter as unknown as KernelFunc,
+};

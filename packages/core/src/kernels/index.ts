@@ -1,0 +1,1 @@
+export { registerWasmKernels, type WasmKernelReport } from './register-wasm-kernels';

@@ -1,0 +1,75 @@
+/**
+ * Loads bigmodel's compiled kernels (native/kernels.c) into the tfjs wasm backend's memory.
+ *
+ * The module imports the backend's own `WebAssembly.Memory`, so its functions take tensors' heap
+ * offsets and work in place: no copies between JavaScript and wasm.
+ */
+import { backend_util, type TensorInfo } from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+
+import { KERNELS_WASM_BASE64 } from './kernels-wasm';
+
+/** The exports of native/kernels.c. Pointer arguments are byte offsets into the backend's heap. */
+interface KernelExports {
+  im2col_transposed(x: number, colsT: number, geometry: number): void;
+  col2im(cols: number, dx: number, geometry: number): void;
+  max_pool_grad(x: number, dy: number, dx: number, geometry: number): void;
+  depthwise_backprop_input(dy: number, w: number, dx: number, geometry: number): void;
+  depthwise_backprop_filter(x: number, dy: number, dw: number, geometry: number): void;
+  unsorted_segment_sum_f32(x: number, ids: number, out: number, count: number, inner: number, segments: number): void;
+  unsorted_segment_sum_i32(x: number, ids: number, out: number, count: number, inner: number, segments: number): void;
+  sum_rows_f32(x: number, out: number, rows: number, cols: number): void;
+}
+
+/** The kernels bound to one backend instance, with a small scratch block for geometry arguments. */
+export interface NativeKernels {
+  readonly exports: KernelExports;
+  /** Heap offset of a tensor's data. */
+  offset(info: TensorInfo): number;
+  /** Writes a convolution/pooling geometry to scratch and returns its heap offset. */
+  geometry(info: backend_util.Conv2DInfo): number;
+  /** Allocates `bytes` of temporary heap; release with {@link NativeKernels.free}. */
+  malloc(bytes: number): number;
+  free(pointer: number): void;
+}
+
+const GEOMETRY_FIELDS = 15;
+let compiled: WebAssembly.Module | undefined;
+const bound = new WeakMap<BackendWasm, NativeKernels>();
+
+function memoryOf(backend: BackendWasm): WebAssembly.Memory {
+  const memory = (backend.wasm as unknown as { asm?: { memory?: unknown } }).asm?.memory;
+  if (!(memory instanceof WebAssembly.Memory)) {
+    throw new Error('bigmodel: cannot find the wasm backend\'s memory (expected tfjs-backend-wasm 4.x)');
+  }
+  return memory;
+}
+
+/** The compiled kernels for `backend`, instantiated on first use. */
+export function nativeKernels(backend: BackendWasm): NativeKernels {
+  let kernels = bound.get(backend);
+  if (kernels) return kernels;
+  compiled ??= new WebAssembly.Module(Buffer.from(KERNELS_WASM_BASE64, 'base64'));
+  const memory = memoryOf(backend);
+  const instance = new WebAssembly.Instance(compiled, { env: { memory } });
+  const exports = instance.exports as unknown as KernelExports;
+  const wasm = backend.wasm as unknown as { _malloc(bytes: number): number; _free(pointer: number): void };
+  const scratch = wasm._malloc(GEOMETRY_FIELDS * 4);
+  kernels = {
+    exports,
+    offset: (info) => backend.dataIdMap.get(info.dataId).memoryOffset,
+    geometry(info) {
+      const values = [
+        info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth, info.outChannels,
+        info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth, info.dilationHeight, info.dilationWidth,
+        info.padInfo.top, info.padInfo.left,
+      ];
+      new Int32Array(memory.buffer, scratch, GEOMETRY_FIELDS).set(values);
+      return scratch;
+    },
+    malloc: (bytes) => wasm._malloc(bytes),
+    free: (pointer) => wasm._free(pointer),
+  };
+  bound.set(backend, kernels);
+  return kernels;
+}

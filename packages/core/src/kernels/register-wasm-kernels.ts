@@ -1,0 +1,69 @@
+import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs';
+
+import { batchMatMulConfig } from './batch-mat-mul';
+import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter';
+import { conv2dBackpropInputConfig } from './conv2d-backprop-input';
+import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwise-conv2d-backprop-filter';
+import { depthwiseConv2dNativeBackpropInputConfig } from './depthwise-conv2d-backprop-input';
+import { maxPoolGradConfig } from './max-pool-grad';
+import { oneHotConfig } from './one-hot';
+import { sumConfig } from './sum';
+import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
+import { captureStockKernel } from './wasm-kernel-utils';
+
+/** What {@link registerWasmKernels} did, kernel by kernel. */
+export interface WasmKernelReport {
+  /** Kernels tfjs-backend-wasm lacked, now provided by bigmodel. */
+  added: string[];
+  /** Stock kernels replaced by faster or corrected ones. */
+  replaced: string[];
+}
+
+let installed: WasmKernelReport | undefined;
+
+/**
+ * Registers bigmodel's kernels for the `wasm` backend only (other backends are untouched):
+ * the training kernels tfjs-backend-wasm 4.22 lacks (Conv2DBackpropFilter,
+ * DepthwiseConv2dNativeBackpropFilter/Input, UnsortedSegmentSum), and faster or corrected
+ * replacements (Conv2DBackpropInput, MaxPoolGrad, BatchMatMul with transposed operands, Sum over
+ * leading axes, OneHot).
+ *
+ * Idempotent. {@link initBackend} calls it; call it yourself only if you select `wasm` by hand.
+ *
+ * @example
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs';
+ * import '@tensorflow/tfjs-backend-wasm';
+ * await tf.setBackend('wasm');
+ * registerWasmKernels();
+ * ```
+ * @category Backend
+ */
+export function registerWasmKernels(): WasmKernelReport {
+  if (installed) return installed;
+  // Capture the stock kernels our replacements call before anything is replaced.
+  for (const name of ['BatchMatMul', 'Sum', 'Transpose']) captureStockKernel(name);
+  const configs: KernelConfig[] = [
+    conv2dBackpropFilterConfig,
+    conv2dBackpropInputConfig,
+    depthwiseConv2dNativeBackpropFilterConfig,
+    depthwiseConv2dNativeBackpropInputConfig,
+    unsortedSegmentSumConfig,
+    maxPoolGradConfig,
+    oneHotConfig,
+    batchMatMulConfig(),
+    sumConfig(),
+  ];
+  const report: WasmKernelReport = { added: [], replaced: [] };
+  for (const config of configs) {
+    if (getKernel(config.kernelName, 'wasm')) {
+      unregisterKernel(config.kernelName, 'wasm');
+      report.replaced.push(config.kernelName);
+    } else {
+      report.added.push(config.kernelName);
+    }
+    registerKernel(config);
+  }
+  installed = report;
+  return report;
+}

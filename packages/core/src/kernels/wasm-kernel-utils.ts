@@ -1,0 +1,73 @@
+/**
+ * Shared plumbing for the kernels bigmodel registers on the wasm backend.
+ *
+ * Our kernels work on `TensorInfo`s directly (never wrapping them as tensors), so reference
+ * counting stays with the engine: every intermediate made here is released with
+ * `backend.disposeData` before the kernel returns, and only the output survives.
+ */
+import { getKernel, type KernelConfig, type NamedAttrMap, type NamedTensorInfoMap, type TensorInfo } from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+
+import { ShapeError } from '../errors';
+
+/** Arguments every wasm kernel function receives. */
+export interface WasmKernelArgs {
+  inputs: Record<string, TensorInfo>;
+  attrs?: NamedAttrMap;
+  backend: BackendWasm;
+}
+
+/** The stock tfjs-backend-wasm kernels we build on, captured before we register our own. */
+const stockKernels = new Map<string, KernelConfig>();
+
+/** Remembers the stock wasm kernel `name` (once), so that an override can still call it. */
+export function captureStockKernel(name: string): KernelConfig | undefined {
+  if (!stockKernels.has(name)) {
+    const config = getKernel(name, 'wasm');
+    if (config) stockKernels.set(name, config);
+  }
+  return stockKernels.get(name);
+}
+
+/** Runs the stock wasm kernel `name`. The caller owns (and must dispose) the result. */
+export function runStockKernel(name: string, backend: BackendWasm, inputs: NamedTensorInfoMap | Record<string, TensorInfo>, attrs: NamedAttrMap = {}): TensorInfo {
+  const config = captureStockKernel(name);
+  if (!config) throw new Error(`bigmodel: the wasm backend has no ${name} kernel to build on`);
+  return config.kernelFunc({ inputs, attrs, backend }) as TensorInfo;
+}
+
+/** A TensorInfo that shares `info`'s data with another shape (a reference is taken; dispose it). */
+export function reshapeInfo(backend: BackendWasm, info: TensorInfo, shape: number[]): TensorInfo {
+  backend.incRef(info.dataId);
+  return { dataId: info.dataId, shape, dtype: info.dtype };
+}
+
+/** Releases intermediates made by a kernel. */
+export function disposeInfos(backend: BackendWasm, ...infos: TensorInfo[]): void {
+  for (const info of infos) backend.disposeData(info.dataId);
+}
+
+/**
+ * 2-D matrix product `a [m, k] x b [k, n]` on XNNPACK's fully connected operator (the stock wasm
+ * BatchMatMul takes this fast path only for untransposed rank-2 operands).
+ */
+export function matMul2d(backend: BackendWasm, a: TensorInfo, b: TensorInfo): TensorInfo {
+  return runStockKernel('BatchMatMul', backend, { a, b }, { transposeA: false, transposeB: false });
+}
+
+/** Physically transposes a 2-D TensorInfo on the wasm backend. */
+export function transpose2d(backend: BackendWasm, x: TensorInfo): TensorInfo {
+  return runStockKernel('Transpose', backend, { x }, { perm: [1, 0] });
+}
+
+/** Throws a {@link ShapeError} unless the layout is NHWC, the only one these kernels implement. */
+export function assertNhwc(kernel: string, dataFormat: unknown): void {
+  if (dataFormat !== undefined && dataFormat !== 'NHWC' && dataFormat !== 'channelsLast') {
+    throw new ShapeError({
+      parameter: `${kernel}.dataFormat`,
+      expected: '"NHWC" (channels last)',
+      actual: dataFormat,
+      hint: 'Transpose the input to NHWC (tf.transpose(x, [0, 2, 3, 1])) before the convolution.',
+    });
+  }
+}

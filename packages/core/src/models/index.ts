@@ -1,0 +1,1 @@
+export { createReferenceCnn } from './reference-cnn';
