@@ -19,7 +19,7 @@ Measured workloads
          with the non-saturating loss (fake batch labelled as real).
 
 Usage
-  /usr/bin/python3 bench/pytorch_reference.py [--steps 20] [--warmup 3]
+  /usr/bin/python3 bench/pytorch_reference.py [--steps 20] [--dcgan-steps N] [--warmup 3]
       [--threads 2] [--which cnn|dcgan|all]
 
 Output
@@ -53,6 +53,9 @@ def parse_args(argv=None):
         description="Time the bigmodel reference networks in PyTorch (CPU, float32)."
     )
     parser.add_argument("--steps", type=int, default=20, help="timed steps (default 20)")
+    parser.add_argument(
+        "--dcgan-steps", type=int, default=None, help="timed DCGAN steps (default: --steps)"
+    )
     parser.add_argument("--warmup", type=int, default=3, help="untimed warm-up steps (default 3)")
     parser.add_argument(
         "--threads", type=int, default=2, help="torch.set_num_threads value (default 2)"
@@ -63,6 +66,10 @@ def parse_args(argv=None):
     args = parser.parse_args(argv)
     if args.steps < 1:
         parser.error("--steps must be at least 1")
+    if args.dcgan_steps is None:
+        args.dcgan_steps = args.steps
+    if args.dcgan_steps < 1:
+        parser.error("--dcgan-steps must be at least 1")
     if args.warmup < 0:
         parser.error("--warmup must not be negative")
     if args.threads < 1:
@@ -287,7 +294,7 @@ def main(argv=None):
         if args.which in ("cnn", "all"):
             result["cnn"] = bench_cnn(torch, nn, args.steps, args.warmup)
         if args.which in ("dcgan", "all"):
-            result["dcgan"] = bench_dcgan(torch, nn, args.steps, args.warmup)
+            result["dcgan"] = bench_dcgan(torch, nn, args.dcgan_steps, min(args.warmup, 2))
     except Exception as exc:
         emit({"error": f"{type(exc).__name__}: {exc}"})
         return 1

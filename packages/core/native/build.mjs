@@ -20,7 +20,7 @@ const target = join(here, '..', 'src', 'kernels', 'native', 'kernels-wasm.ts');
 const out = join(mkdtempSync(join(tmpdir(), 'bigmodel-native-')), 'kernels.wasm');
 
 execFileSync('clang-16', [
-  '--target=wasm32', '-O3', '-msimd128', '-nostdlib', '-fno-builtin', '-Wall', '-Wextra', '-Werror',
+  '--target=wasm32', '-O3', '-msimd128', '-mbulk-memory', '-nostdlib', '-fno-builtin', '-Wall', '-Wextra', '-Werror',
   '-Wl,--no-entry', '-Wl,--import-memory', '-Wl,-z,stack-size=0', '-Wl,--initial-memory=65536', '-Wl,--strip-all',
   '-o', out, join(here, 'kernels.c'),
 ], { stdio: 'inherit' });

@@ -8,6 +8,7 @@ import { depthwiseConv2dNativeBackpropInputConfig } from './depthwise-conv2d-bac
 import { maxPoolGradConfig } from './max-pool-grad';
 import { oneHotConfig } from './one-hot';
 import { sumConfig } from './sum';
+import { tileConfig } from './tile';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
 import { captureStockKernel } from './wasm-kernel-utils';
 
@@ -26,7 +27,7 @@ let installed: WasmKernelReport | undefined;
  * the training kernels tfjs-backend-wasm 4.22 lacks (Conv2DBackpropFilter,
  * DepthwiseConv2dNativeBackpropFilter/Input, UnsortedSegmentSum), and faster or corrected
  * replacements (Conv2DBackpropInput, MaxPoolGrad, BatchMatMul with transposed operands, Sum over
- * leading axes, OneHot).
+ * leading axes, Tile, OneHot).
  *
  * Idempotent. {@link initBackend} calls it; call it yourself only if you select `wasm` by hand.
  *
@@ -42,7 +43,7 @@ let installed: WasmKernelReport | undefined;
 export function registerWasmKernels(): WasmKernelReport {
   if (installed) return installed;
   // Capture the stock kernels our replacements call before anything is replaced.
-  for (const name of ['BatchMatMul', 'Sum', 'Transpose']) captureStockKernel(name);
+  for (const name of ['BatchMatMul', 'Sum', 'Tile', 'Transpose']) captureStockKernel(name);
   const configs: KernelConfig[] = [
     conv2dBackpropFilterConfig,
     conv2dBackpropInputConfig,
@@ -53,6 +54,7 @@ export function registerWasmKernels(): WasmKernelReport {
     oneHotConfig,
     batchMatMulConfig(),
     sumConfig(),
+    tileConfig(),
   ];
   const report: WasmKernelReport = { added: [], replaced: [] };
   for (const config of configs) {

@@ -19,6 +19,7 @@ interface KernelExports {
   unsorted_segment_sum_f32(x: number, ids: number, out: number, count: number, inner: number, segments: number): void;
   unsorted_segment_sum_i32(x: number, ids: number, out: number, count: number, inner: number, segments: number): void;
   sum_rows_f32(x: number, out: number, rows: number, cols: number): void;
+  tile_32(x: number, out: number, spec: number): void;
 }
 
 /** The kernels bound to one backend instance, with a small scratch block for geometry arguments. */
@@ -28,12 +29,14 @@ export interface NativeKernels {
   offset(info: TensorInfo): number;
   /** Writes a convolution/pooling geometry to scratch and returns its heap offset. */
   geometry(info: backend_util.Conv2DInfo): number;
+  /** Writes up to 32 int32 values to scratch and returns their heap offset (valid until the next call). */
+  ints(values: number[]): number;
   /** Allocates `bytes` of temporary heap; release with {@link NativeKernels.free}. */
   malloc(bytes: number): number;
   free(pointer: number): void;
 }
 
-const GEOMETRY_FIELDS = 15;
+const SCRATCH_INTS = 32;
 let compiled: WebAssembly.Module | undefined;
 const bound = new WeakMap<BackendWasm, NativeKernels>();
 
@@ -54,18 +57,22 @@ export function nativeKernels(backend: BackendWasm): NativeKernels {
   const instance = new WebAssembly.Instance(compiled, { env: { memory } });
   const exports = instance.exports as unknown as KernelExports;
   const wasm = backend.wasm as unknown as { _malloc(bytes: number): number; _free(pointer: number): void };
-  const scratch = wasm._malloc(GEOMETRY_FIELDS * 4);
+  const scratch = wasm._malloc(SCRATCH_INTS * 4);
+  const ints = (values: number[]) => {
+    if (values.length > SCRATCH_INTS) throw new Error(`bigmodel: ${values.length} ints exceed the kernel scratch`);
+    new Int32Array(memory.buffer, scratch, values.length).set(values);
+    return scratch;
+  };
   kernels = {
     exports,
     offset: (info) => backend.dataIdMap.get(info.dataId).memoryOffset,
+    ints,
     geometry(info) {
-      const values = [
+      return ints([
         info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth, info.outChannels,
         info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth, info.dilationHeight, info.dilationWidth,
         info.padInfo.top, info.padInfo.left,
-      ];
-      new Int32Array(memory.buffer, scratch, GEOMETRY_FIELDS).set(values);
-      return scratch;
+      ]);
     },
     malloc: (bytes) => wasm._malloc(bytes),
     free: (pointer) => wasm._free(pointer),

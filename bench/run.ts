@@ -1,0 +1,163 @@
+/**
+ * The training-step benchmark: the reference CNN (batch 64, Adam) and a 28x28 DCGAN step (batch 64)
+ * on bigmodel's default backend, on raw tfjs wasm without bigmodel's kernels, and in PyTorch
+ * (Debian python3-torch, 2 threads) when it is installed. Prints ms/step, samples/s and the ratio
+ * ours / PyTorch, and writes the numbers to runs/bench-<time>.json. Not a test: nothing is asserted.
+ *
+ *   npm run bench                     # everything
+ *   npm run bench -- --steps 10 --which cnn
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import * as tf from '@tensorflow/tfjs';
+
+import { cnnStep, dcganStep } from './networks';
+
+type Which = 'cnn' | 'dcgan';
+interface Timing {
+  msPerStep: number;
+  samplesPerSec: number;
+}
+interface Result {
+  backend: string;
+  cnn?: Timing | { error: string };
+  dcgan?: Timing | { error: string };
+}
+
+function parseArgs(argv: string[]) {
+  const get = (flag: string, fallback: string) => {
+    const at = argv.indexOf(flag);
+    return at >= 0 && at + 1 < argv.length ? argv[at + 1] : fallback;
+  };
+  const which = get('--which', 'all');
+  if (!['all', 'cnn', 'dcgan'].includes(which)) throw new Error(`--which must be all, cnn or dcgan, got ${which}`);
+  const steps = Number(get('--steps', '20'));
+  const dcganSteps = Number(get('--dcgan-steps', String(Math.max(3, Math.round(steps / 4)))));
+  return {
+    raw: argv.includes('--raw'),
+    steps,
+    dcganSteps,
+    warmup: Number(get('--warmup', '3')),
+    which: (which === 'all' ? ['cnn', 'dcgan'] : [which]) as Which[],
+  };
+}
+
+/** Warms up, then times `steps` steps of a freshly built network. */
+function time(make: () => { step: () => number; dispose: () => void }, warmup: number, steps: number): Timing | { error: string } {
+  let bench: ReturnType<typeof make> | undefined;
+  try {
+    bench = make();
+    for (let i = 0; i < warmup; i++) bench.step();
+    const start = performance.now();
+    for (let i = 0; i < steps; i++) {
+      bench.step();
+      process.stderr.write(`\r  step ${i + 1}/${steps}`);
+    }
+    process.stderr.write('\n');
+    const msPerStep = (performance.now() - start) / steps;
+    return { msPerStep, samplesPerSec: (64 * 1000) / msPerStep };
+  } catch (error) {
+    return { error: (error as Error).message.split('\n')[0] };
+  } finally {
+    bench?.dispose();
+  }
+}
+
+async function measure(args: ReturnType<typeof parseArgs>, backend: string): Promise<Result> {
+  const result: Result = { backend };
+  if (args.which.includes('cnn')) result.cnn = time(cnnStep, args.warmup, args.steps);
+  if (args.which.includes('dcgan')) result.dcgan = time(dcganStep, Math.min(args.warmup, 2), args.dcganSteps);
+  return result;
+}
+
+/** Runs this script again with --raw: stock tfjs wasm in a clean process (no bigmodel kernels). */
+function runRaw(argv: string[]): Result | { error: string } {
+  const child = spawnSync(process.execPath, [...process.execArgv, __filename, ...argv, '--raw'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const line = child.stdout.trim().split('\n').pop() ?? '';
+  try {
+    return JSON.parse(line) as Result;
+  } catch {
+    return { error: `raw wasm run failed (exit ${child.status})` };
+  }
+}
+
+function runPytorch(args: ReturnType<typeof parseArgs>): Record<string, unknown> {
+  const script = join(__dirname, 'pytorch_reference.py');
+  const which = args.which.length === 2 ? 'all' : args.which[0];
+  const child = spawnSync(
+    '/usr/bin/python3',
+    [script, '--steps', String(args.steps), '--dcgan-steps', String(args.dcganSteps), '--warmup', String(args.warmup), '--threads', '2', '--which', which],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
+  );
+  if (child.error) return { error: `/usr/bin/python3 not runnable: ${child.error.message}` };
+  try {
+    return JSON.parse(child.stdout.trim().split('\n').pop() ?? '') as Record<string, unknown>;
+  } catch {
+    return { error: `PyTorch run failed (exit ${child.status}); install it with apt-get install python3-torch` };
+  }
+}
+
+function cell(t: Timing | { error: string } | undefined): string {
+  if (!t) return '-';
+  if ('error' in t) return `cannot train: ${t.error}`;
+  return `${t.msPerStep.toFixed(1)} ms/step, ${t.samplesPerSec.toFixed(0)} samples/s`;
+}
+
+async function main() {
+  const argv = process.argv.slice(2);
+  const args = parseArgs(argv);
+  tf.env().set('PROD', true);
+
+  if (args.raw) {
+    require('@tensorflow/tfjs-backend-wasm');
+    await tf.setBackend('wasm');
+    console.log(JSON.stringify(await measure(args, 'raw tfjs wasm 4.22 (no bigmodel kernels)')));
+    return;
+  }
+
+  const { initBackend, formatBackendInfo } = await import('@bigmodel/core');
+  const info = await initBackend();
+  console.log(`bigmodel backend: ${formatBackendInfo(info)}`);
+  console.error('ours:');
+  const ours = await measure(args, `bigmodel ${formatBackendInfo(info)}`);
+  console.error('raw tfjs wasm:');
+  const raw = runRaw(argv);
+  console.error('PyTorch:');
+  const torch = runPytorch(args);
+
+  const rows: [string, string, string][] = [];
+  const ratios: Record<string, number> = {};
+  for (const which of args.which) {
+    const torchTiming = (torch as Record<string, Timing | undefined>)[which];
+    rows.push([which, ours.backend, cell(ours[which])]);
+    rows.push([which, 'raw tfjs wasm 4.22 (no bigmodel kernels)', 'error' in raw ? raw.error : cell(raw[which])]);
+    rows.push([which, `PyTorch ${String(torch['torch'] ?? '')} (2 threads)`, torchTiming ? cell(torchTiming) : String(torch['error'] ?? '-')]);
+    const mine = ours[which];
+    if (mine && !('error' in mine) && torchTiming) ratios[which] = mine.msPerStep / torchTiming.msPerStep;
+  }
+  const width = Math.max(...rows.map((r) => r[1].length));
+  console.log('');
+  for (const [which, who, what] of rows) console.log(`${which.padEnd(6)} ${who.padEnd(width)}  ${what}`);
+  for (const [which, ratio] of Object.entries(ratios)) console.log(`${which}: ours / PyTorch = ${ratio.toFixed(2)}`);
+  const dcganTiming = ours.dcgan;
+  if (dcganTiming && !('error' in dcganTiming)) {
+    const gflop = Number((torch['dcgan'] as { gflopPerStep?: number } | undefined)?.gflopPerStep ?? 10.4);
+    console.log(`dcgan: ${(gflop / (dcganTiming.msPerStep / 1000)).toFixed(1)} GFLOP/s effective (${gflop.toFixed(1)} GFLOP per step)`);
+  }
+
+  const dir = join(process.cwd(), 'runs');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, JSON.stringify({ backend: info, ours, raw, torch, ratios, args }, null, 2));
+  console.log(`\nwrote ${file}`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
