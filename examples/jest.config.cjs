@@ -1,0 +1,12 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  displayName: 'examples',
+  testEnvironment: 'node',
+  testEnvironmentOptions: { customExportConditions: ['@bigmodel/source', 'node', 'require', 'default'] },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json', diagnostics: false }],
+  },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  testMatch: ['<rootDir>/**/*.spec.ts'],
+  testTimeout: 120000,
+};

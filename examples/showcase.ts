@@ -1,0 +1,31 @@
+/**
+ * `npm start`: a short demonstration of every bigmodel package that has landed, on the default
+ * backend, with results under runs/. Today: the core engine training the reference CNN on MNIST.
+ */
+import { join } from 'node:path';
+
+import * as tf from '@tensorflow/tfjs';
+
+import { runMnistCnn } from './core/mnist-cnn';
+
+async function main() {
+  tf.env().set('PROD', true);
+  const runDir = join('runs', `${new Date().toISOString().replace(/[:.]/g, '-')}-showcase`);
+  console.log(`bigmodel showcase: results under ${runDir}/`);
+
+  const cnn = await runMnistCnn({ steps: Number(process.env['SHOWCASE_STEPS'] ?? 300), out: join(runDir, 'core-mnist-cnn') });
+
+  const rows = [
+    ['package', 'demo', 'backend', 'result', 'time'],
+    ['core', 'reference CNN on MNIST', cnn.backend, `${cnn.msPerStep.toFixed(1)} ms/step, test accuracy ${(100 * cnn.testAccuracy).toFixed(2)}% (${cnn.steps} steps of 64)`, `${cnn.seconds.toFixed(0)} s`],
+  ];
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  console.log('');
+  for (const row of rows) console.log(row.map((c, i) => c.padEnd(widths[i])).join('  '));
+  console.log(`\nmetrics (JSON lines): ${join(cnn.out, 'metrics.jsonl')}`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
