@@ -10,36 +10,57 @@
  * Like the rest of the native kernels the module owns no memory: no static data and no stack
  * frame (every intermediate lives in wasm locals, which V8 keeps in registers).
  *
- * Design (the BLIS / Goto loop nest, with only B packed):
- *   - B is packed, one block of KC rows x NC columns at a time, into column panels NR = 8 floats
- *     wide: panel j holds B[p, j*NR .. j*NR+7] for p = 0..kc-1 contiguously (zero-padded past n),
- *     so the micro-kernel reads it as two aligned-stride v128 loads per k step. A block is at most
- *     L2_FLOATS floats (512 KiB), so it stays in the 1 MiB L2 while every row strip of A sweeps it.
- *   - A is not packed: the micro-kernel broadcasts A[i, p] straight from the MR = 6 rows of A
- *     (v128.load32_splat, a plain broadcast load in V8). Rows past m are clamped to the last valid
- *     row, so an edge strip reads only real memory and its extra rows are simply not stored. The
- *     6 x kc strip of A is reused from L1 across all NC / NR panels of the B block.
- *   - The micro-kernel keeps a 6 x 8 tile of C in 12 v128 accumulators; with the two B vectors,
- *     one broadcast and one product temporary that is 16 registers, which is what V8 has on
- *     x86-64 (xmm0-15), so its register allocator does not spill in the inner loop.
- *   - Column edges (n % 8) go through a 6 x 8 scratch tile at the end of `pack` and are copied.
- *   - K is cut into near-equal blocks of at most KC = 512 so the first block honours `accumulate`
- *     and later blocks add.
+ * Design (the BLIS / Goto loop nest; both operands packed):
+ *   for each K block of kc <= KC = 512 rows (k cut into near-equal blocks; the first block honours
+ *   `accumulate`, later ones add):
+ *     for each N block of nc columns (as many as fit L2_FLOATS = 128 Ki floats of packed B):
+ *       pack B[kc x nc] into NR = 16 wide column panels, k-major, zero-padded past n;
+ *       for each M block of mc <= MC = 64 rows:
+ *         pack A[mc x kc] into MR = 2 row strips, k-major (A[i][p], A[i+1][p] adjacent),
+ *         zero-padded past m (a 64 x 512 block is 128 KiB, resident in the 1 MiB L2);
+ *         for each 16-wide B panel (kc x 16, up to 32 KiB, resident in the 48 KiB L1d):
+ *           panel_kernel: for each 2-row strip, a 2 x 16 tile of C in 8 v128 accumulators.
+ *   The micro-kernel step per k is 4 v128 loads of B, 2 broadcast loads of A (v128.load32_splat,
+ *   one vbroadcastss each), 8 f32x4.mul + 8 f32x4.add. Measured constraints that set this shape:
+ *     - V8 (TurboFan, x86-64) allocates xmm0-xmm14 and schedules all of a step's loads before its
+ *       arithmetic, so accumulators + B vectors + A broadcasts + 1 product temporary must fit in
+ *       15 registers: 2x16 (8+4+2+1) and 4x8 (8+2+4+1) fit; 6x8, 5x8, 3x12, 4x12 spill.
+ *     - The loop is bound by ~6 instructions per cycle issued, not by the FP pipes, so every
+ *       non-FP instruction counts: packing A leaves one A pointer, OPAQUE keeps the constant
+ *       offsets as wasm load offsets (folded into x86 addressing), and running the strip loop
+ *       inside panel_kernel makes the k loop a nested loop, which V8 unrolls (it does not unroll
+ *       large un-nested loops), removing its per-iteration stack check.
+ *   Columns past the last full 16-wide panel go through a 2 x 16 scratch tile at the end of
+ *   `pack` and are copied into C.
+ *
+ * Scratch: gemm_f32_pack_floats(m, n, k) = kc * (nc + mc) + MR * NR floats, where
+ *   kc = ceil(k / ceil(k / 512)),  nc = min(max(16, floor(131072 / kc / 16) * 16), roundup(n, 16)),
+ *   mc = min(64, roundup(m, 2)).   (kc * nc <= 131072, so never more than 163872 floats = 640 KiB.)
  */
 #include <stdint.h>
 #include <wasm_simd128.h>
 
 #define EXPORT(name) __attribute__((export_name(#name)))
 
+/*
+ * Hides a pointer's value from the optimizer (an empty asm), so that loop strength reduction
+ * cannot rewrite `p + constant` loads into separately incremented addresses: the constant then
+ * stays a wasm load offset, which V8 folds into the x86 addressing mode for free.
+ */
+#define OPAQUE(x) __asm__("" : "+r"(x))
+
 #ifndef MR
-#define MR 6
+#define MR 2
 #endif
 #ifndef NV
-#define NV 2 /* v128 vectors per tile row */
+#define NV 4 /* v128 vectors per tile row */
 #endif
 #define NR (4 * NV)
 #ifndef KC
 #define KC 512
+#endif
+#ifndef MC
+#define MC 64
 #endif
 #ifndef L2_FLOATS
 #define L2_FLOATS (128 * 1024)
@@ -49,6 +70,7 @@ static inline int32_t min_i32(int32_t x, int32_t y) { return x < y ? x : y; }
 
 /* Rows per K block: k split into ceil(k / KC) near-equal blocks. */
 static inline int32_t k_block(int32_t k) {
+  if (k < 1) return 1;
   const int32_t blocks = (k + KC - 1) / KC;
   return (k + blocks - 1) / blocks;
 }
@@ -61,53 +83,91 @@ static inline int32_t n_block(int32_t n, int32_t kc) {
   return min_i32(nc, n_round);
 }
 
+/* Rows per packed A block: MC, or m rounded up to MR if smaller. */
+static inline int32_t m_block(int32_t m) { return min_i32(MC, (m + MR - 1) / MR * MR); }
+
 /* Floats of scratch gemm_f32 needs: one packed B block (kc x nc) plus an MR x NR edge tile. */
 EXPORT(gemm_f32_pack_floats)
 int32_t gemm_f32_pack_floats(int32_t m, int32_t n, int32_t k) {
-  (void)m;
   const int32_t kc = k_block(k);
-  return kc * n_block(n, kc) + MR * NR;
+  return kc * (n_block(n, kc) + m_block(m)) + MR * NR;
 }
 
 /*
- * c[0..mr) x [0..NR) (=|+=) a[0..mr) x [0..kc) * packed panel bp (kc x NR).
- * Rows i >= mr of A are clamped to row mr-1 and their results discarded.
+ * c[0..mc) x [0..NR) (=|+=) the packed A block ap (MR-row strips, each kc x MR k-major) times the
+ * packed B panel bp (kc x NR, k-major). Rows past mc are computed from A's zero padding and not
+ * stored. The strip loop sits in this function, around the k loop, which makes the k loop a
+ * nested loop: V8 (TurboFan) unrolls nested small loops, dropping its per-iteration stack check.
  */
 __attribute__((noinline))
-static void micro_kernel(int32_t kc, const float *a, int32_t lda, int32_t mr, const float *bp, float *c,
-                         int32_t ldc, int32_t add) {
-  const float *ap[MR];
+static void panel_kernel(int32_t kc, int32_t mc, const float *ap, const float *bp0, float *c, int32_t ldc,
+                         int32_t add) {
+  for (int32_t ir = 0; ir < mc; ir += MR) {
+    v128_t acc[MR][NV];
 #pragma clang loop unroll(full)
-  for (int32_t i = 0; i < MR; i++) ap[i] = a + (i < mr ? i : mr - 1) * lda;
+    for (int32_t i = 0; i < MR; i++)
+#pragma clang loop unroll(full)
+      for (int32_t j = 0; j < NV; j++) acc[i][j] = wasm_f32x4_splat(0.0f);
 
-  v128_t acc[MR][NV];
+    const float *bp = bp0;
+    int32_t p = kc;
+    do {
+      v128_t bv[NV];
 #pragma clang loop unroll(full)
-  for (int32_t i = 0; i < MR; i++)
+      for (int32_t j = 0; j < NV; j++) bv[j] = wasm_v128_load(bp + 4 * j);
 #pragma clang loop unroll(full)
-    for (int32_t j = 0; j < NV; j++) acc[i][j] = wasm_f32x4_splat(0.0f);
+      for (int32_t i = 0; i < MR; i++) {
+        const v128_t av = wasm_v128_load32_splat(ap + i);
+#pragma clang loop unroll(full)
+        for (int32_t j = 0; j < NV; j++) acc[i][j] = wasm_f32x4_add(acc[i][j], wasm_f32x4_mul(av, bv[j]));
+      }
+      ap += MR;
+      bp += NR;
+      OPAQUE(ap);
+      OPAQUE(bp);
+    } while (--p);
 
-  for (int32_t p = 0; p < kc; p++) {
-    v128_t bv[NV];
-#pragma clang loop unroll(full)
-    for (int32_t j = 0; j < NV; j++) bv[j] = wasm_v128_load(bp + 4 * j);
-    bp += NR;
+    const int32_t mr = mc - ir;
 #pragma clang loop unroll(full)
     for (int32_t i = 0; i < MR; i++) {
-      const v128_t av = wasm_v128_load32_splat(ap[i] + p);
+      if (i < mr) {
+        float *ci = c + i * ldc;
 #pragma clang loop unroll(full)
-      for (int32_t j = 0; j < NV; j++) acc[i][j] = wasm_f32x4_add(acc[i][j], wasm_f32x4_mul(av, bv[j]));
+        for (int32_t j = 0; j < NV; j++) {
+          v128_t v = acc[i][j];
+          if (add) v = wasm_f32x4_add(v, wasm_v128_load(ci + 4 * j));
+          wasm_v128_store(ci + 4 * j, v);
+        }
+      }
     }
+    c += MR * ldc;
   }
+}
 
+/* Packs a[0..mc) x [0..kc) (row stride lda) into MR-row strips, k-major, zero-padding the last strip. */
+static void pack_a(int32_t mc, int32_t kc, const float *a, int32_t lda, float *ap) {
+  for (int32_t i = 0; i < mc; i += MR) {
+    const int32_t mr = min_i32(MR, mc - i);
+    const float *ai = a + i * lda;
+    if (mr == MR) {
+      int32_t p = 0;
+#if MR == 2
+      for (; p + 4 <= kc; p += 4) {
+        const v128_t r0 = wasm_v128_load(ai + p), r1 = wasm_v128_load(ai + lda + p);
+        wasm_v128_store(ap, wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5));
+        wasm_v128_store(ap + 4, wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7));
+        ap += 8;
+      }
+#endif
+      for (; p < kc; p++) {
 #pragma clang loop unroll(full)
-  for (int32_t i = 0; i < MR; i++) {
-    if (i < mr) {
-      float *ci = c + i * ldc;
-#pragma clang loop unroll(full)
-      for (int32_t j = 0; j < NV; j++) {
-        v128_t v = acc[i][j];
-        if (add) v = wasm_f32x4_add(v, wasm_v128_load(ci + 4 * j));
-        wasm_v128_store(ci + 4 * j, v);
+        for (int32_t r = 0; r < MR; r++) ap[r] = ai[r * lda + p];
+        ap += MR;
+      }
+    } else {
+      for (int32_t p = 0; p < kc; p++) {
+        for (int32_t r = 0; r < MR; r++) ap[r] = r < mr ? ai[r * lda + p] : 0.0f;
+        ap += MR;
       }
     }
   }
@@ -150,28 +210,38 @@ void gemm_f32(const float *a, const float *b, float *c, int32_t m, int32_t n, in
   }
   const int32_t kc_block = k_block(k);
   const int32_t nc_block = n_block(n, kc_block);
-  float *const edge = pack + kc_block * nc_block;
+  const int32_t mc_block = m_block(m);
+  float *const b_pack = pack;
+  float *const a_pack = b_pack + kc_block * nc_block;
+  float *const edge = a_pack + kc_block * mc_block;
 
   for (int32_t pc = 0; pc < k; pc += kc_block) {
     const int32_t kc = min_i32(kc_block, k - pc);
     const int32_t add = accumulate || pc > 0;
     for (int32_t jc = 0; jc < n; jc += nc_block) {
       const int32_t nc = min_i32(nc_block, n - jc);
-      pack_b(kc, nc, b + pc * ldb + jc, ldb, pack);
-      for (int32_t ic = 0; ic < m; ic += MR) {
-        const int32_t mr = min_i32(MR, m - ic);
-        const float *ai = a + ic * lda + pc;
-        float *ci = c + ic * ldc + jc;
-        int32_t jr = 0;
-        for (; jr + NR <= nc; jr += NR) micro_kernel(kc, ai, lda, mr, pack + jr * kc, ci + jr, ldc, add);
-        if (jr < nc) {
-          const int32_t nr = nc - jr;
-          micro_kernel(kc, ai, lda, mr, pack + jr * kc, edge, NR, 0);
-          for (int32_t i = 0; i < mr; i++)
-            for (int32_t j = 0; j < nr; j++) {
-              const float v = edge[i * NR + j];
-              ci[i * ldc + jr + j] = add ? ci[i * ldc + jr + j] + v : v;
+      pack_b(kc, nc, b + pc * ldb + jc, ldb, b_pack);
+      for (int32_t ic = 0; ic < m; ic += MC) {
+        const int32_t mc = min_i32(MC, m - ic);
+        pack_a(mc, kc, a + ic * lda + pc, lda, a_pack);
+        float *c_block = c + ic * ldc + jc;
+        for (int32_t jr = 0; jr < nc; jr += NR) {
+          const int32_t nr = min_i32(NR, nc - jr);
+          const float *bp = b_pack + jr * kc;
+          if (nr == NR) {
+            panel_kernel(kc, mc, a_pack, bp, c_block + jr, ldc, add);
+          } else {
+            for (int32_t ir = 0; ir < mc; ir += MR) {
+              const int32_t mr = min_i32(MR, mc - ir);
+              float *ci = c_block + ir * ldc + jr;
+              panel_kernel(kc, mr, a_pack + ir * kc, bp, edge, NR, 0);
+              for (int32_t i = 0; i < mr; i++)
+                for (int32_t j = 0; j < nr; j++) {
+                  const float v = edge[i * NR + j];
+                  ci[i * ldc + j] = add ? ci[i * ldc + j] + v : v;
+                }
             }
+          }
         }
       }
     }

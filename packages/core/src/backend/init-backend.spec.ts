@@ -1,3 +1,5 @@
+import * as os from 'node:os';
+
 import * as tf from '@tensorflow/tfjs';
 
 import { BackendError, InvalidArgumentError } from '../errors';
@@ -16,6 +18,7 @@ function loads(name: string): boolean {
 beforeAll(() => tf.env().set('PROD', true));
 afterEach(() => {
   delete process.env['BIGMODEL_BACKEND'];
+  delete process.env['BIGMODEL_WASM_THREADS'];
 });
 
 describe('initBackend', () => {
@@ -28,8 +31,9 @@ describe('initBackend', () => {
     for (const { reason } of info.skipped) expect(reason.length).toBeGreaterThan(0);
     expect(tf.getBackend()).toBe(info.tfBackend);
     if (!loads('@tensorflow/tfjs-node-gpu') && !loads('@tensorflow/tfjs-node')) {
-      expect(info).toMatchObject({ name: 'wasm', tfBackend: 'wasm', threads: 1, simd: true });
-      expect(formatBackendInfo(info)).toBe('wasm (1 thread, SIMD)');
+      const threads = Math.min(8, os.availableParallelism());
+      expect(info).toMatchObject({ name: 'wasm', tfBackend: 'wasm', threads, simd: true, warnings: [] });
+      expect(formatBackendInfo(info)).toBe(`wasm (${threads} thread${threads === 1 ? '' : 's'}, SIMD)`);
     }
   });
 
@@ -68,5 +72,33 @@ describe('initBackend', () => {
     expect((error as InvalidArgumentError).value).toBe('webgl2');
     expect((error as Error).message).toMatch(/"node-gpu", "node", "wasm", "cpu"/);
     expect(() => parseBackendName(3, 'flag')).toThrow(/Invalid argument for flag: 3/);
+  });
+
+  it('runs wasm on the requested number of threads, with the same numbers on 1 and 2 threads', async () => {
+    const compute = () =>
+      tf.tidy(() => {
+        const x = tf.tensor4d(Float32Array.from({ length: 2 * 12 * 12 * 8 }, (_, i) => Math.sin(i)), [2, 12, 12, 8]);
+        const w = tf.tensor4d(Float32Array.from({ length: 3 * 3 * 8 * 16 }, (_, i) => Math.cos(i)), [3, 3, 8, 16]);
+        const y = tf.conv2d(x, w, 1, 'same');
+        return Array.from(tf.matMul(y.reshape([-1, 16]), y.reshape([-1, 16]), true, false).dataSync());
+      });
+    const one = await initBackend({ backend: 'wasm', threads: 1 });
+    expect(one.threads).toBe(1);
+    const single = compute();
+    process.env['BIGMODEL_WASM_THREADS'] = '2';
+    const two = await initBackend({ backend: 'wasm' });
+    expect(two.threads).toBe(2);
+    expect(compute()).toEqual(single);
+  });
+
+  it('rejects thread counts outside 1-8 with an InvalidArgumentError', async () => {
+    for (const threads of [0, 9, 1.5]) {
+      await expect(initBackend({ backend: 'wasm', threads })).rejects.toThrow(/Invalid argument for options\.threads/);
+    }
+    process.env['BIGMODEL_WASM_THREADS'] = 'many';
+    const error = await initBackend({ backend: 'wasm' }).catch((e: unknown) => e);
+    expect(InvalidArgumentError.isInstance(error)).toBe(true);
+    expect((error as InvalidArgumentError).parameter).toBe('BIGMODEL_WASM_THREADS');
+    expect((error as InvalidArgumentError).value).toBe('many');
   });
 });

@@ -7,8 +7,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
+import * as os from 'node:os';
+
 import { BackendError, InvalidArgumentError } from '../errors';
 import { registerWasmKernels } from '../kernels';
+import { registerThreadedWasm } from './threaded-wasm';
 
 /** The backends bigmodel can select, best first. */
 export const BACKEND_NAMES = ['node-gpu', 'node', 'wasm', 'cpu'] as const;
@@ -23,6 +26,13 @@ export interface InitBackendOptions {
    * A forced backend that cannot load throws a {@link BackendError}; it never falls back.
    */
   backend?: BackendName;
+  /**
+   * Threads for the wasm backend. Default: the `BIGMODEL_WASM_THREADS` environment variable, else
+   * the number of logical cores (at most 8). With more than one, tfjs's threaded wasm build is
+   * loaded (see threaded-wasm.ts); if it cannot start, wasm runs on one thread and
+   * {@link BackendInfo.warnings} says why. A thread count asked for explicitly must start.
+   */
+  threads?: number;
 }
 
 /** What {@link initBackend} chose, for CLIs and logs to print. */
@@ -31,7 +41,7 @@ export interface BackendInfo {
   name: BackendName;
   /** The TensorFlow.js backend name behind it (`tensorflow`, `wasm`, `cpu`). */
   tfBackend: string;
-  /** Threads the backend computes with (wasm in Node: 1; native: TensorFlow's own pool). */
+  /** Threads the backend computes with (wasm: its pthread pool size; native: 0, TensorFlow sizes its own pool). */
   threads: number;
   /** Whether WebAssembly SIMD is in use (wasm only). */
   simd: boolean;
@@ -39,6 +49,8 @@ export interface BackendInfo {
   forced: boolean;
   /** Why each better backend was passed over, in order, when the choice was automatic. */
   skipped: { name: BackendName; reason: string }[];
+  /** Anything that did not go as asked but did not stop the backend (e.g. wasm threads unavailable). */
+  warnings: string[];
 }
 
 const INSTALL_HINTS: Record<BackendName, string> = {
@@ -85,11 +97,45 @@ function nativeSeesGpu(): boolean {
   }
 }
 
-async function activate(name: BackendName): Promise<BackendInfo> {
-  const tfBackend = await load(name);
+/** The wasm thread count in force, and the stock single-threaded factory to go back to. */
+let wasmThreads = 1;
+let stockWasmFactory: (() => tf.KernelBackend | Promise<tf.KernelBackend>) | undefined;
+
+/** Makes the `wasm` backend compute on `threads` threads (re-registering it if that changes). */
+async function selectWasmThreads(threads: number): Promise<void> {
+  if (threads === wasmThreads && tf.findBackendFactory('wasm')) return;
+  stockWasmFactory ??= tf.findBackendFactory('wasm') ?? undefined;
+  if (threads > 1) {
+    registerThreadedWasm(threads);
+  } else if (stockWasmFactory) {
+    tf.removeBackend('wasm');
+    tf.registerBackend('wasm', stockWasmFactory, 2);
+  }
+  wasmThreads = threads;
+}
+
+async function setTfBackend(tfBackend: string): Promise<void> {
   const ok = await tf.setBackend(tfBackend);
   if (!ok || tf.getBackend() !== tfBackend) throw new Error(`tf.setBackend('${tfBackend}') did not succeed`);
   await tf.ready();
+}
+
+async function activate(name: BackendName, wasmOptions: { threads: number; explicit: boolean }): Promise<BackendInfo> {
+  const tfBackend = await load(name);
+  const warnings: string[] = [];
+  if (name === 'wasm') {
+    await selectWasmThreads(wasmOptions.threads);
+    try {
+      await setTfBackend(tfBackend);
+    } catch (error) {
+      if (wasmOptions.threads === 1 || wasmOptions.explicit) throw error;
+      warnings.push(`wasm threads unavailable (${describe(error)}); computing on 1 thread`);
+      await selectWasmThreads(1);
+      await setTfBackend(tfBackend);
+    }
+  } else {
+    await setTfBackend(tfBackend);
+  }
   let threads = 1;
   let simd = false;
   if (name === 'wasm') {
@@ -101,7 +147,30 @@ async function activate(name: BackendName): Promise<BackendInfo> {
   } else if (name === 'node' || name === 'node-gpu') {
     threads = 0; // TensorFlow's own thread pool, sized by TensorFlow
   }
-  return { name, tfBackend, threads, simd, forced: false, skipped: [] };
+  return { name, tfBackend, threads, simd, forced: false, skipped: [], warnings };
+}
+
+/** The wasm thread count from the option, `BIGMODEL_WASM_THREADS`, or the core count (max 8). */
+function resolveWasmThreads(options: InitBackendOptions): { threads: number; explicit: boolean } {
+  const fromEnv = process.env['BIGMODEL_WASM_THREADS'];
+  const [value, parameter] =
+    options.threads !== undefined
+      ? [options.threads, 'options.threads']
+      : fromEnv !== undefined && fromEnv !== ''
+        ? [Number(fromEnv), 'BIGMODEL_WASM_THREADS']
+        : [undefined, ''];
+  if (value === undefined) {
+    const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+    return { threads: Math.max(1, Math.min(8, cores)), explicit: false };
+  }
+  if (!Number.isInteger(value) || value < 1 || value > 8) {
+    throw new InvalidArgumentError({
+      parameter,
+      value: parameter === 'BIGMODEL_WASM_THREADS' ? fromEnv : value,
+      message: 'Expected an integer from 1 to 8 (tfjs-backend-wasm pre-creates 8 pthread workers).',
+    });
+  }
+  return { threads: value, explicit: true };
 }
 
 function describe(error: unknown): string {
@@ -130,8 +199,9 @@ export function parseBackendName(value: unknown, parameter = 'backend'): Backend
  * @example
  * ```ts
  * import { initBackend } from '@bigmodel/core';
- * const info = await initBackend();            // e.g. { name: 'wasm', threads: 1, simd: true, ... }
+ * const info = await initBackend();            // e.g. { name: 'wasm', threads: 2, simd: true, ... }
  * await initBackend({ backend: 'cpu' });       // force one
+ * await initBackend({ backend: 'wasm', threads: 1 });
  * ```
  * @category Backend
  */
@@ -144,9 +214,10 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
         ? parseBackendName(fromEnv, 'BIGMODEL_BACKEND')
         : undefined;
 
+  const wasmOptions = resolveWasmThreads(options);
   if (forcedName) {
     try {
-      return { ...(await activate(forcedName)), forced: true };
+      return { ...(await activate(forcedName, wasmOptions)), forced: true };
     } catch (error) {
       throw new BackendError({
         backend: forcedName,
@@ -160,7 +231,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   const skipped: BackendInfo['skipped'] = [];
   for (const name of BACKEND_NAMES) {
     try {
-      return { ...(await activate(name)), skipped };
+      return { ...(await activate(name, wasmOptions)), skipped };
     } catch (error) {
       skipped.push({ name, reason: describe(error) });
     }
@@ -172,7 +243,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   });
 }
 
-/** One line describing a backend choice, for CLIs: `wasm (1 thread, SIMD)`. */
+/** One line describing a backend choice, for CLIs: `wasm (2 threads, SIMD)`. */
 export function formatBackendInfo(info: BackendInfo): string {
   const details: string[] = [];
   if (info.threads > 0) details.push(`${info.threads} thread${info.threads === 1 ? '' : 's'}`);

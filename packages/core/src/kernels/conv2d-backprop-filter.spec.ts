@@ -40,11 +40,11 @@ describe('Conv2DBackpropFilter on wasm', () => {
     const failures: object[] = [];
     for (let trial = 0; trial < 40; trial++) {
       const c = randomConvCase(random);
-      const outShape = tf.tidy(() => tf.conv2d(tf.zeros(c.xShape), tf.zeros(c.wShape), c.stride, c.pad).shape);
+      const outShape = tf.tidy(() => tf.conv2d(tf.zeros<tf.Rank.R4>(c.xShape), tf.zeros<tf.Rank.R4>(c.wShape), c.stride, c.pad).shape);
       const r = randomValues(random, outShape.reduce((a, b) => a * b, 1));
       const error = await cpuVersusWasm(() => {
         const x = tf.tensor4d(c.x, c.xShape);
-        const loss = (f: tf.Tensor4D) => tf.sum(tf.mul(tf.conv2d(x, f, c.stride, c.pad), tf.tensor(r, outShape)));
+        const loss = (f: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x, f as tf.Tensor4D, c.stride, c.pad), tf.tensor(r, outShape)));
         return tf.grad(loss)(tf.tensor4d(c.f, c.wShape));
       });
       if (!(error <= 1e-5)) failures.push({ trial, xShape: c.xShape, wShape: c.wShape, stride: c.stride, pad: c.pad, error });
@@ -76,10 +76,10 @@ describe('Conv2DBackpropFilter on wasm', () => {
   });
 
   it('leaves no tensors behind', () => {
-    const x = tf.randomNormal([2, 8, 8, 3]);
+    const x = tf.randomNormal<tf.Rank.R4>([2, 8, 8, 3]);
     const f = tf.randomNormal([3, 3, 3, 5]);
     const before = tf.memory().numTensors;
-    const g = tf.grad((w: tf.Tensor4D) => tf.sum(tf.conv2d(x, w, 1, 'same')))(f);
+    const g = tf.grad((w: tf.Tensor) => tf.sum(tf.conv2d(x, w as tf.Tensor4D, 1, 'same')))(f);
     g.dispose();
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([x, f]);

@@ -17,11 +17,11 @@ describe('Conv2DBackpropInput on wasm', () => {
       const pad = randomPadding(random);
       const x = randomValues(random, xShape.reduce((a, b) => a * b));
       const f = randomValues(random, wShape.reduce((a, b) => a * b));
-      const outShape = tf.tidy(() => tf.conv2d(tf.zeros(xShape), tf.zeros(wShape), stride, pad).shape);
+      const outShape = tf.tidy(() => tf.conv2d(tf.zeros<tf.Rank.R4>(xShape), tf.zeros<tf.Rank.R4>(wShape), stride, pad).shape);
       const r = randomValues(random, outShape.reduce((a, b) => a * b, 1));
       const error = await cpuVersusWasm(() => {
         const filter = tf.tensor4d(f, wShape);
-        const loss = (input: tf.Tensor4D) => tf.sum(tf.mul(tf.conv2d(input, filter, stride, pad), tf.tensor(r, outShape)));
+        const loss = (input: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(input as tf.Tensor4D, filter, stride, pad), tf.tensor(r, outShape)));
         return tf.grad(loss)(tf.tensor4d(x, xShape));
       });
       if (!(error <= 1e-5)) failures.push({ trial, xShape, wShape, stride, pad, error });

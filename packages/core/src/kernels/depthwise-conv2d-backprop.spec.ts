@@ -29,7 +29,7 @@ describe('DepthwiseConv2dNative gradients on wasm', () => {
       const x = randomValues(random, c.xShape.reduce((a, b) => a * b));
       const f = randomValues(random, c.wShape.reduce((a, b) => a * b));
       const dyShape = tf.tidy(
-        () => tf.depthwiseConv2d(tf.zeros(c.xShape), tf.zeros(c.wShape), c.stride, c.pad, 'NHWC', c.dilation).shape,
+        () => tf.depthwiseConv2d(tf.zeros<tf.Rank.R4>(c.xShape), tf.zeros<tf.Rank.R4>(c.wShape), c.stride, c.pad, 'NHWC', c.dilation).shape,
       );
       const dy = randomValues(random, dyShape.reduce((a, b) => a * b, 1));
       const [k, , channels, multiplier] = c.wShape;

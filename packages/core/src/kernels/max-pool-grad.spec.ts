@@ -15,10 +15,10 @@ describe('MaxPoolGrad on wasm', () => {
       const shape: [number, number, number, number] = [randomInt(random, 1, 3), randomInt(random, size, 9), randomInt(random, size, 9), randomInt(random, 1, 9)];
       // Rounded, rectified values: many windows hold equal maxima (ties go to the first, as on cpu).
       const x = randomValues(random, shape.reduce((a, b) => a * b)).map((v) => Math.max(0, Math.round(v * 2) / 2));
-      const outShape = tf.tidy(() => tf.maxPool(tf.zeros(shape), size, stride, pad).shape);
+      const outShape = tf.tidy(() => tf.maxPool(tf.zeros<tf.Rank.R4>(shape), size, stride, pad).shape);
       const r = randomValues(random, outShape.reduce((a, b) => a * b, 1));
       const error = await cpuVersusWasm(() =>
-        tf.grad((input: tf.Tensor4D) => tf.sum(tf.mul(tf.maxPool(input, size, stride, pad), tf.tensor(r, outShape))))(tf.tensor4d(x, shape)),
+        tf.grad((input: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(input as tf.Tensor4D, size, stride, pad), tf.tensor(r, outShape))))(tf.tensor4d(x, shape)),
       );
       if (!(error <= 1e-5)) failures.push({ trial, shape, size, stride, pad, error });
     }
@@ -27,7 +27,7 @@ describe('MaxPoolGrad on wasm', () => {
 
   it('routes each window\'s gradient to its maximum (hand-worked 4x4, 2x2 pool)', () => {
     const x = tf.tensor4d([1, 5, 2, 0, 3, 4, 7, 7, 0, 0, 1, 9, 0, 0, 8, 2], [1, 4, 4, 1]);
-    const dx = tf.grad((input: tf.Tensor4D) => tf.sum(tf.mul(tf.maxPool(input, 2, 2, 'valid'), tf.tensor4d([10, 20, 30, 40], [1, 2, 2, 1]))))(x);
+    const dx = tf.grad((input: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(input as tf.Tensor4D, 2, 2, 'valid'), tf.tensor4d([10, 20, 30, 40], [1, 2, 2, 1]))))(x);
     // Maxima: 5 (index 1), first 7 (index 6), first 0 (index 8), 9 (index 11).
     expect(Array.from(dx.dataSync())).toEqual([0, 10, 0, 0, 0, 0, 20, 0, 30, 0, 0, 40, 0, 0, 0, 0]);
     tf.dispose([x, dx]);

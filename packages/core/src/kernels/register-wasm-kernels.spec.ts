@@ -12,7 +12,7 @@ beforeAll(useWasm);
  */
 function allLayersModel(): tf.LayersModel {
   const image = tf.input({ shape: [8, 8, 2], name: 'image' });
-  let a = tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', activation: 'relu', seed: 1 } as tf.layers.ConvLayerArgs).apply(image) as tf.SymbolicTensor;
+  let a = tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', activation: 'relu' }).apply(image) as tf.SymbolicTensor;
   a = tf.layers.batchNormalization().apply(a) as tf.SymbolicTensor;
   a = tf.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2, padding: 'same', activation: 'relu' }).apply(a) as tf.SymbolicTensor;
   a = tf.layers.separableConv2d({ filters: 6, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu' }).apply(a) as tf.SymbolicTensor;

@@ -26,7 +26,7 @@ describe('UnsortedSegmentSum on wasm', () => {
       const ids = Int32Array.from({ length: count }, () => randomInt(random, 0, vocab - 1));
       const r = randomValues(random, count * dim);
       const error = await cpuVersusWasm(() =>
-        tf.grad((t: tf.Tensor2D) => tf.sum(tf.mul(tf.gather(t, tf.tensor1d(ids, 'int32')), tf.tensor2d(r, [count, dim]))))(
+        tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.gather(t, tf.tensor1d(ids, 'int32')), tf.tensor2d(r, [count, dim]))))(
           tf.tensor2d(table, [vocab, dim]),
         ),
       );

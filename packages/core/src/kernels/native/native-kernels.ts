@@ -7,7 +7,7 @@
 import { backend_util, type TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
-import { KERNELS_WASM_BASE64 } from './kernels-wasm';
+import { KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernels-wasm';
 
 /** The exports of native/kernels.c. Pointer arguments are byte offsets into the backend's heap. */
 interface KernelExports {
@@ -37,11 +37,13 @@ export interface NativeKernels {
 }
 
 const SCRATCH_INTS = 32;
-let compiled: WebAssembly.Module | undefined;
+const compiled: { plain?: WebAssembly.Module; shared?: WebAssembly.Module } = {};
 const bound = new WeakMap<BackendWasm, NativeKernels>();
 
 function memoryOf(backend: BackendWasm): WebAssembly.Memory {
-  const memory = (backend.wasm as unknown as { asm?: { memory?: unknown } }).asm?.memory;
+  // The single-threaded module exports its memory; the threaded one imports it (Module.wasmMemory).
+  const module = backend.wasm as unknown as { asm?: { memory?: unknown }; wasmMemory?: unknown };
+  const memory = module.asm?.memory ?? module.wasmMemory;
   if (!(memory instanceof WebAssembly.Memory)) {
     throw new Error('bigmodel: cannot find the wasm backend\'s memory (expected tfjs-backend-wasm 4.x)');
   }
@@ -52,9 +54,13 @@ function memoryOf(backend: BackendWasm): WebAssembly.Memory {
 export function nativeKernels(backend: BackendWasm): NativeKernels {
   let kernels = bound.get(backend);
   if (kernels) return kernels;
-  compiled ??= new WebAssembly.Module(Buffer.from(KERNELS_WASM_BASE64, 'base64'));
   const memory = memoryOf(backend);
-  const instance = new WebAssembly.Instance(compiled, { env: { memory } });
+  // tfjs's threaded build runs on a shared memory, which only a module declaring a shared import accepts.
+  const shared = Object.prototype.toString.call(memory.buffer) === '[object SharedArrayBuffer]';
+  const module = shared
+    ? (compiled.shared ??= new WebAssembly.Module(Buffer.from(KERNELS_SHARED_WASM_BASE64, 'base64')))
+    : (compiled.plain ??= new WebAssembly.Module(Buffer.from(KERNELS_WASM_BASE64, 'base64')));
+  const instance = new WebAssembly.Instance(module, { env: { memory } });
   const exports = instance.exports as unknown as KernelExports;
   const wasm = backend.wasm as unknown as { _malloc(bytes: number): number; _free(pointer: number): void };
   const scratch = wasm._malloc(SCRATCH_INTS * 4);
