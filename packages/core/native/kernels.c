@@ -247,13 +247,19 @@ void unsorted_segment_sum_i32(const int32_t *x, const int32_t *ids, int32_t *out
   }
 }
 
-/* out[j] = sum_i x[i, j] for x of shape [rows, cols]: reductions over leading axes (bias gradients). */
+/*
+ * out[j] = scale * sum_i x[i, j] for x of shape [rows, cols]: sums (scale 1) and means
+ * (scale 1/rows) over leading axes, as in bias gradients and batch-norm statistics.
+ */
 EXPORT(sum_rows_f32)
-void sum_rows_f32(const float *restrict x, float *restrict out, int32_t rows, int32_t cols) {
+void sum_rows_f32(const float *restrict x, float *restrict out, int32_t rows, int32_t cols, float scale) {
   for (int32_t j = 0; j < cols; j++) out[j] = 0.0f;
   for (int32_t i = 0; i < rows; i++) {
     const float *row = x + i * cols;
     for (int32_t j = 0; j < cols; j++) out[j] += row[j];
+  }
+  if (scale != 1.0f) {
+    for (int32_t j = 0; j < cols; j++) out[j] *= scale;
   }
 }
 
@@ -314,4 +320,73 @@ void tile_32(const int32_t *restrict x, int32_t *restrict out, const int32_t *sp
     }
   }
 #undef OUT_STRIDE
+}
+
+/* ---- Elementwise kernels (the stock ones are scalar loops at 4-20 ns per element) ---- */
+
+/* out = x > 0 ? x : alpha * x */
+EXPORT(leaky_relu_f32)
+void leaky_relu_f32(const float *restrict x, float *restrict out, int32_t n, float alpha) {
+  for (int32_t i = 0; i < n; i++) out[i] = x[i] > 0.0f ? x[i] : alpha * x[i];
+}
+
+/* out = sqrt(x) */
+EXPORT(sqrt_f32)
+void sqrt_f32(const float *restrict x, float *restrict out, int32_t n) {
+  for (int32_t i = 0; i < n; i++) out[i] = __builtin_sqrtf(x[i]);
+}
+
+/*
+ * Comparisons to bool (one byte each): op 0 a > b, 1 a >= b, 2 a < b, 3 a <= b.
+ * b is either as long as a, or one value (b_scalar != 0). NaN compares false, as in JavaScript.
+ */
+EXPORT(compare_f32)
+void compare_f32(const float *restrict a, const float *restrict b, uint8_t *restrict out, int32_t n, int32_t b_scalar, int32_t op) {
+  if (b_scalar) {
+    const float v = b[0];
+    switch (op) {
+      case 0: for (int32_t i = 0; i < n; i++) out[i] = a[i] > v; break;
+      case 1: for (int32_t i = 0; i < n; i++) out[i] = a[i] >= v; break;
+      case 2: for (int32_t i = 0; i < n; i++) out[i] = a[i] < v; break;
+      default: for (int32_t i = 0; i < n; i++) out[i] = a[i] <= v; break;
+    }
+  } else {
+    switch (op) {
+      case 0: for (int32_t i = 0; i < n; i++) out[i] = a[i] > b[i]; break;
+      case 1: for (int32_t i = 0; i < n; i++) out[i] = a[i] >= b[i]; break;
+      case 2: for (int32_t i = 0; i < n; i++) out[i] = a[i] < b[i]; break;
+      default: for (int32_t i = 0; i < n; i++) out[i] = a[i] <= b[i]; break;
+    }
+  }
+}
+
+/* out = condition ? t : e, all of one shape. */
+EXPORT(select_f32)
+void select_f32(const uint8_t *restrict condition, const float *restrict t, const float *restrict e, float *restrict out, int32_t n) {
+  for (int32_t i = 0; i < n; i++) out[i] = condition[i] ? t[i] : e[i];
+}
+
+/*
+ * Batch normalization with per-channel statistics, channels innermost:
+ * out = (x - mean) * (scale / sqrt(variance + epsilon)) + offset. Each of mean, variance, offset
+ * and scale has `channels` values or one (its *_len); offset and scale may be absent (0).
+ * `scratch` holds 3 * channels floats.
+ */
+EXPORT(batch_norm_f32)
+void batch_norm_f32(const float *restrict x, const float *restrict mean, int32_t mean_len, const float *restrict variance,
+                    int32_t variance_len, const float *restrict offset, int32_t offset_len, const float *restrict scale,
+                    int32_t scale_len, float *restrict out, int32_t n, int32_t channels, float epsilon, float *restrict scratch) {
+  float *m = scratch;
+  float *a = scratch + channels;
+  float *o = scratch + 2 * channels;
+  for (int32_t c = 0; c < channels; c++) {
+    const float v = variance[variance_len == 1 ? 0 : c];
+    const float s = scale ? scale[scale_len == 1 ? 0 : c] : 1.0f;
+    m[c] = mean[mean_len == 1 ? 0 : c];
+    a[c] = s / __builtin_sqrtf(v + epsilon);
+    o[c] = offset ? offset[offset_len == 1 ? 0 : c] : 0.0f;
+  }
+  for (int32_t i = 0; i < n; i += channels) {
+    for (int32_t c = 0; c < channels; c++) out[i + c] = (x[i + c] - m[c]) * a[c] + o[c];
+  }
 }

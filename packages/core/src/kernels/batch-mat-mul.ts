@@ -4,9 +4,9 @@
  * every dense layer (`x^T dy` and `dy W^T`). We transpose such operands physically (a cheap,
  * memory-bound copy) and take the XNNPACK path.
  */
-import { BatchMatMul, broadcast_util, util, type BatchMatMulAttrs, type KernelConfig, type KernelFunc } from '@tensorflow/tfjs';
+import { BatchMatMul, broadcast_util, util, type BatchMatMulAttrs, type KernelConfig } from '@tensorflow/tfjs';
 
-import { captureStockKernel, disposeInfos, matMul2d, reshapeInfo, runStockKernel, transpose2d, type WasmKernelArgs } from './wasm-kernel-utils';
+import { disposeInfos, matMul2d, reshapeInfo, replacingStock, runStockKernel, transpose2d, type WasmKernelArgs } from './wasm-kernel-utils';
 
 function batchMatMul({ inputs, attrs, backend }: WasmKernelArgs) {
   const { a, b } = inputs;
@@ -37,14 +37,7 @@ function batchMatMul({ inputs, attrs, backend }: WasmKernelArgs) {
   return out;
 }
 
-/** Builds the override; it keeps the stock kernel's setup so that re-initialising the backend works. */
+/** Builds the override (call after the wasm backend is registered). */
 export function batchMatMulConfig(): KernelConfig {
-  const stock = captureStockKernel(BatchMatMul);
-  return {
-    kernelName: BatchMatMul,
-    backendName: 'wasm',
-    setupFunc: stock?.setupFunc,
-    disposeFunc: stock?.disposeFunc,
-    kernelFunc: batchMatMul as unknown as KernelFunc,
-  };
+  return replacingStock(BatchMatMul, batchMatMul);
 }

@@ -49,7 +49,12 @@ describe('registerWasmKernels', () => {
     expect(report.added.sort()).toEqual(
       ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'UnsortedSegmentSum'].sort(),
     );
-    expect(report.replaced.sort()).toEqual(['BatchMatMul', 'Conv2DBackpropInput', 'MaxPoolGrad', 'OneHot', 'Sum', 'Tile'].sort());
+    expect(report.replaced.sort()).toEqual(
+      [
+        'BatchMatMul', 'Conv2DBackpropInput', 'FusedBatchNorm', 'Greater', 'GreaterEqual', 'LeakyRelu', 'Less', 'LessEqual',
+        'MaxPoolGrad', 'Mean', 'OneHot', 'Select', 'Sqrt', 'Sum', 'Tile',
+      ].sort(),
+    );
     // The cpu backend keeps its own kernels.
     for (const name of [...report.added, ...report.replaced]) {
       expect(tf.getKernel(name, 'cpu')?.backendName).toBe('cpu');

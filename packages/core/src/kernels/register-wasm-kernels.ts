@@ -1,16 +1,19 @@
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs';
 
 import { batchMatMulConfig } from './batch-mat-mul';
+import { batchNormConfig } from './batch-norm';
+import { compareConfigs } from './compare';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwise-conv2d-backprop-filter';
 import { depthwiseConv2dNativeBackpropInputConfig } from './depthwise-conv2d-backprop-input';
+import { leakyReluConfig, sqrtConfig } from './leaky-relu';
 import { maxPoolGradConfig } from './max-pool-grad';
 import { oneHotConfig } from './one-hot';
-import { sumConfig } from './sum';
+import { meanConfig, sumConfig } from './reduce-leading-axes';
+import { selectConfig } from './select';
 import { tileConfig } from './tile';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
-import { captureStockKernel } from './wasm-kernel-utils';
 
 /** What {@link registerWasmKernels} did, kernel by kernel. */
 export interface WasmKernelReport {
@@ -26,8 +29,8 @@ let installed: WasmKernelReport | undefined;
  * Registers bigmodel's kernels for the `wasm` backend only (other backends are untouched):
  * the training kernels tfjs-backend-wasm 4.22 lacks (Conv2DBackpropFilter,
  * DepthwiseConv2dNativeBackpropFilter/Input, UnsortedSegmentSum), and faster or corrected
- * replacements (Conv2DBackpropInput, MaxPoolGrad, BatchMatMul with transposed operands, Sum over
- * leading axes, Tile, OneHot).
+ * replacements (Conv2DBackpropInput, MaxPoolGrad, BatchMatMul with transposed operands, Sum and
+ * Mean over leading axes, Tile, LeakyRelu, Sqrt, comparisons, Select, FusedBatchNorm, OneHot).
  *
  * Idempotent. {@link initBackend} calls it; call it yourself only if you select `wasm` by hand.
  *
@@ -42,8 +45,7 @@ let installed: WasmKernelReport | undefined;
  */
 export function registerWasmKernels(): WasmKernelReport {
   if (installed) return installed;
-  // Capture the stock kernels our replacements call before anything is replaced.
-  for (const name of ['BatchMatMul', 'Sum', 'Tile', 'Transpose']) captureStockKernel(name);
+  // Building the replacing configs captures the stock kernels they call, before anything is replaced.
   const configs: KernelConfig[] = [
     conv2dBackpropFilterConfig,
     conv2dBackpropInputConfig,
@@ -54,7 +56,13 @@ export function registerWasmKernels(): WasmKernelReport {
     oneHotConfig,
     batchMatMulConfig(),
     sumConfig(),
+    meanConfig(),
     tileConfig(),
+    leakyReluConfig(),
+    sqrtConfig(),
+    ...compareConfigs(),
+    selectConfig(),
+    batchNormConfig(),
   ];
   const report: WasmKernelReport = { added: [], replaced: [] };
   for (const config of configs) {

@@ -5,10 +5,10 @@
  * whole blocks (native/kernels.c, `memory.copy`). float32 and int32 only; other dtypes go to the
  * stock kernel.
  */
-import { Tile, util, type KernelConfig, type KernelFunc, type TileAttrs } from '@tensorflow/tfjs';
+import { Tile, util, type KernelConfig, type TileAttrs } from '@tensorflow/tfjs';
 
 import { nativeKernels } from './native/native-kernels';
-import { captureStockKernel, runStockKernel, type WasmKernelArgs } from './wasm-kernel-utils';
+import { replacingStock, runStockKernel, type WasmKernelArgs } from './wasm-kernel-utils';
 
 const MAX_RANK = 15; // [rank, shape, reps] must fit the 32-int scratch
 
@@ -28,14 +28,7 @@ function tile({ inputs, attrs, backend }: WasmKernelArgs) {
   return out;
 }
 
-/** Builds the override; it keeps the stock kernel's setup so that re-initialising the backend works. */
+/** Builds the override (call after the wasm backend is registered). */
 export function tileConfig(): KernelConfig {
-  const stock = captureStockKernel(Tile);
-  return {
-    kernelName: Tile,
-    backendName: 'wasm',
-    setupFunc: stock?.setupFunc,
-    disposeFunc: stock?.disposeFunc,
-    kernelFunc: tile as unknown as KernelFunc,
-  };
+  return replacingStock(Tile, tile);
 }

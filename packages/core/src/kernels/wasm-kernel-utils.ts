@@ -5,7 +5,7 @@
  * counting stays with the engine: every intermediate made here is released with
  * `backend.disposeData` before the kernel returns, and only the output survives.
  */
-import { getKernel, type KernelConfig, type NamedAttrMap, type NamedTensorInfoMap, type TensorInfo } from '@tensorflow/tfjs';
+import { getKernel, type KernelConfig, type KernelFunc, type NamedAttrMap, type NamedTensorInfoMap, type TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 import { ShapeError } from '../errors';
@@ -27,6 +27,22 @@ export function captureStockKernel(name: string): KernelConfig | undefined {
     if (config) stockKernels.set(name, config);
   }
   return stockKernels.get(name);
+}
+
+/**
+ * A config that replaces the stock wasm kernel `name` with `kernelFunc` (which may still call the
+ * stock one through {@link runStockKernel}); it keeps the stock setup and dispose functions, so
+ * re-initialising the backend keeps working.
+ */
+export function replacingStock(name: string, kernelFunc: (args: WasmKernelArgs) => TensorInfo | TensorInfo[]): KernelConfig {
+  const stock = captureStockKernel(name);
+  return {
+    kernelName: name,
+    backendName: 'wasm',
+    setupFunc: stock?.setupFunc,
+    disposeFunc: stock?.disposeFunc,
+    kernelFunc: kernelFunc as unknown as KernelFunc,
+  };
 }
 
 /** Runs the stock wasm kernel `name`. The caller owns (and must dispose) the result. */

@@ -18,7 +18,15 @@ interface KernelExports {
   depthwise_backprop_filter(x: number, dy: number, dw: number, geometry: number): void;
   unsorted_segment_sum_f32(x: number, ids: number, out: number, count: number, inner: number, segments: number): void;
   unsorted_segment_sum_i32(x: number, ids: number, out: number, count: number, inner: number, segments: number): void;
-  sum_rows_f32(x: number, out: number, rows: number, cols: number): void;
+  sum_rows_f32(x: number, out: number, rows: number, cols: number, scale: number): void;
+  leaky_relu_f32(x: number, out: number, n: number, alpha: number): void;
+  sqrt_f32(x: number, out: number, n: number): void;
+  compare_f32(a: number, b: number, out: number, n: number, bScalar: number, op: number): void;
+  select_f32(condition: number, t: number, e: number, out: number, n: number): void;
+  batch_norm_f32(
+    x: number, mean: number, meanLen: number, variance: number, varianceLen: number, offset: number, offsetLen: number,
+    scale: number, scaleLen: number, out: number, n: number, channels: number, epsilon: number, scratch: number,
+  ): void;
   tile_32(x: number, out: number, spec: number): void;
 }
 
