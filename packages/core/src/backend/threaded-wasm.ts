@@ -89,9 +89,17 @@ async function createThreadedBackend(threads: number): Promise<tf.KernelBackend>
   };
   wasmPackage.setThreadsCount(threads);
   const backend = new wasmPackage.BackendWasm(module as never);
-  // The pool's workers must not keep the process alive once the program is done with it.
-  const pthreads = module['PThread'] as { unusedWorkers: { unref(): void }[]; runningWorkers: { unref(): void }[] } | undefined;
+  // The pool's workers must not keep the process alive once the program is done with it, and they
+  // end with the backend (tf.removeBackend('wasm') disposes it).
+  const pthreads = module['PThread'] as
+    | { unusedWorkers: { unref(): void }[]; runningWorkers: { unref(): void }[]; terminateAllThreads(): void }
+    | undefined;
   for (const worker of [...(pthreads?.unusedWorkers ?? []), ...(pthreads?.runningWorkers ?? [])]) worker.unref();
+  const disposeBackend = backend.dispose.bind(backend);
+  backend.dispose = () => {
+    disposeBackend();
+    pthreads?.terminateAllThreads();
+  };
   return backend;
 }
 

@@ -25,6 +25,25 @@ describe('createReferenceCnn', () => {
     b.dispose();
   });
 
+  it('trains to the same weights from the same seed (same backend, same numbers)', async () => {
+    const { train } = loadMnist();
+    const { xs, ys } = mnistToTensors({ ...train, count: 128, images: train.images.subarray(0, 128 * 784), labels: train.labels.subarray(0, 128) });
+    const run = async () => {
+      const model = createReferenceCnn({ seed: 7 });
+      model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });
+      for (let step = 0; step < 4; step++) {
+        const [x, y] = [xs.slice(step * 32, 32), ys.slice(step * 32, 32)];
+        await model.trainOnBatch(x, y);
+        tf.dispose([x, y]);
+      }
+      const weights = model.getWeights().map((w) => Array.from(w.dataSync()));
+      model.dispose();
+      return weights;
+    };
+    expect(await run()).toEqual(await run());
+    tf.dispose([xs, ys]);
+  });
+
   it('learns MNIST on wasm: >= 90% test accuracy after 120 Adam steps of 64, tensors stable', async () => {
     const { train, test } = loadMnist();
     const trainSet = mnistToTensors(train);
