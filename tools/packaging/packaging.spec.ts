@@ -1,0 +1,63 @@
+/**
+ * Each package, packed with `npm pack`, installs alone in a clean project outside the workspace
+ * (its tarball plus the registry, preferring npm's cache) and works there: `require` (CJS) and
+ * `import` (ESM) both load it, TypeScript sees its types, and its bin (if any) answers --help.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(__dirname, '../..');
+const run = (command: string, args: string[], cwd: string) =>
+  execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, BIGMODEL_WASM_THREADS: '1' } });
+
+/** The packages this test packs, with a snippet each that uses the public API. */
+const packages = [
+  {
+    dir: 'packages/core',
+    name: '@bigmodel/core',
+    peers: ['@tensorflow/tfjs@4.22.0', '@tensorflow/tfjs-backend-wasm@4.22.0'],
+    use: "const info = await core.initBackend(); const m = core.createReferenceCnn({ seed: 1 }); console.log(JSON.stringify({ name: info.name, params: m.countParams() }));",
+    expected: { name: 'wasm', params: 225034 },
+    types: "import { initBackend, type BackendInfo, InvalidArgumentError } from '@bigmodel/core';\nconst p: Promise<BackendInfo> = initBackend({ backend: 'wasm' });\nvoid p; void InvalidArgumentError;\n",
+  },
+];
+
+describe.each(packages)('$name packed and installed alone', (pkg) => {
+  const project = mkdtempSync(join(tmpdir(), 'bigmodel-pack-'));
+
+  beforeAll(() => {
+    const tarball = run('npm', ['pack', '--silent', '--pack-destination', project], join(root, pkg.dir)).trim().split('\n').pop()!;
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
+    const typescript = JSON.parse(readFileSync(join(root, 'node_modules/typescript/package.json'), 'utf8')).version;
+    run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', join(project, tarball), ...pkg.peers, `typescript@${typescript}`], project);
+  });
+
+  it('works through require (CommonJS)', () => {
+    const script = `const core = require('${pkg.name}'); (async () => { ${pkg.use} })();`;
+    expect(JSON.parse(run(process.execPath, ['-e', script], project).trim().split('\n').pop()!)).toEqual(pkg.expected);
+  });
+
+  it('works through import (ES modules)', () => {
+    const script = `import * as core from '${pkg.name}'; ${pkg.use}`;
+    expect(JSON.parse(run(process.execPath, ['--input-type=module', '-e', script], project).trim().split('\n').pop()!)).toEqual(
+      pkg.expected,
+    );
+  });
+
+  it('gives TypeScript its types', () => {
+    writeFileSync(join(project, 'use.ts'), pkg.types);
+    writeFileSync(
+      join(project, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { strict: true, module: 'nodenext', moduleResolution: 'nodenext', noEmit: true, skipLibCheck: true, lib: ['es2022', 'dom'], types: [] }, files: ['use.ts'] }),
+    );
+    const tsc = () => spawnSync(process.execPath, [join(project, 'node_modules/typescript/bin/tsc'), '-p', project], { encoding: 'utf8' });
+    expect(tsc()).toMatchObject({ status: 0, stdout: '' });
+    // And a type error is caught, so the check above can fail.
+    writeFileSync(join(project, 'use.ts'), `${pkg.types}const wrong: number = initBackend;\n`);
+    const failing = tsc();
+    expect(failing.status).not.toBe(0);
+    expect(failing.stdout).toMatch(/TS2322/);
+  });
+});
