@@ -1,8 +1,9 @@
 /**
  * The training-step benchmark: the reference CNN (batch 64, Adam) and a 28x28 DCGAN step (batch 64)
- * on bigmodel's default backend, on raw tfjs wasm without bigmodel's kernels, and in PyTorch
- * (Debian python3-torch, 2 threads) when it is installed. Prints ms/step, samples/s and the ratio
- * ours / PyTorch, and writes the numbers to runs/bench-<time>.json. Not a test: nothing is asserted.
+ * on bigmodel's default backend; on raw tfjs wasm, with none of bigmodel's kernels and with only the
+ * training kernels it lacks; and in PyTorch (Debian python3-torch, 2 threads) when it is installed.
+ * Prints ms/step, samples/s and the ratio ours / PyTorch, and writes the numbers to
+ * runs/bench-<time>.json. Not a test: nothing is asserted.
  *
  *   npm run bench                     # everything
  *   npm run bench -- --steps 10 --which cnn
@@ -37,6 +38,7 @@ function parseArgs(argv: string[]) {
   const dcganSteps = Number(get('--dcgan-steps', String(Math.max(3, Math.round(steps / 4)))));
   return {
     raw: argv.includes('--raw'),
+    missingOnly: argv.includes('--missing-only'),
     steps,
     dcganSteps,
     warmup: Number(get('--warmup', '3')),
@@ -72,9 +74,9 @@ async function measure(args: ReturnType<typeof parseArgs>, backend: string): Pro
   return result;
 }
 
-/** Runs this script again with --raw: stock tfjs wasm in a clean process (no bigmodel kernels). */
-function runRaw(argv: string[]): Result | { error: string } {
-  const child = spawnSync(process.execPath, [...process.execArgv, __filename, ...argv, '--raw'], {
+/** Runs this script again with --raw: stock tfjs wasm in a clean process (no bigmodel kernels, or only the missing ones). */
+function runRaw(argv: string[], missingOnly = false): Result | { error: string } {
+  const child = spawnSync(process.execPath, [...process.execArgv, __filename, ...argv, '--raw', ...(missingOnly ? ['--missing-only'] : [])], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -116,7 +118,14 @@ async function main() {
   if (args.raw) {
     require('@tensorflow/tfjs-backend-wasm');
     await tf.setBackend('wasm');
-    console.log(JSON.stringify(await measure(args, 'raw tfjs wasm 4.22 (no bigmodel kernels)')));
+    let label = 'raw tfjs wasm 4.22 (no bigmodel kernels)';
+    if (args.missingOnly) {
+      // Stock tfjs wasm, one thread, with only the training kernels it lacks added.
+      const { registerWasmKernels } = await import('@bigmodel/core');
+      registerWasmKernels({ replace: false });
+      label = 'tfjs wasm 4.22 + only the missing kernels (1 thread)';
+    }
+    console.log(JSON.stringify(await measure(args, label)));
     return;
   }
 
@@ -127,6 +136,8 @@ async function main() {
   const ours = await measure(args, `bigmodel ${formatBackendInfo(info)}`);
   console.error('raw tfjs wasm:');
   const raw = runRaw(argv);
+  console.error('tfjs wasm with only the missing kernels:');
+  const missingOnly = runRaw(argv, true);
   console.error('PyTorch:');
   const torch = runPytorch(args);
 
@@ -136,6 +147,7 @@ async function main() {
     const torchTiming = (torch as Record<string, Timing | undefined>)[which];
     rows.push([which, ours.backend, cell(ours[which])]);
     rows.push([which, 'raw tfjs wasm 4.22 (no bigmodel kernels)', 'error' in raw ? raw.error : cell(raw[which])]);
+    rows.push([which, 'tfjs wasm + only the missing kernels (1 thread)', 'error' in missingOnly ? missingOnly.error : cell(missingOnly[which])]);
     rows.push([which, `PyTorch ${String(torch['torch'] ?? '')} (2 threads)`, torchTiming ? cell(torchTiming) : String(torch['error'] ?? '-')]);
     const mine = ours[which];
     if (mine && !('error' in mine) && torchTiming) ratios[which] = mine.msPerStep / torchTiming.msPerStep;
@@ -153,7 +165,7 @@ async function main() {
   const dir = join(process.cwd(), 'runs');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, JSON.stringify({ backend: info, ours, raw, torch, ratios, args }, null, 2));
+  writeFileSync(file, JSON.stringify({ backend: info, ours, raw, missingOnly, torch, ratios, args }, null, 2));
   console.log(`\nwrote ${file}`);
 }
 

@@ -1,1 +1,1 @@
-export { registerWasmKernels, type WasmKernelReport } from './register-wasm-kernels';
+export { registerWasmKernels, type RegisterWasmKernelsOptions, type WasmKernelReport } from './register-wasm-kernels';

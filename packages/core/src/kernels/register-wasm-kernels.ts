@@ -23,6 +23,15 @@ export interface WasmKernelReport {
   replaced: string[];
 }
 
+/** Options for {@link registerWasmKernels}. */
+export interface RegisterWasmKernelsOptions {
+  /**
+   * Also replace stock kernels with bigmodel's faster or corrected ones (default true). With false
+   * only the missing training kernels are added, which is what the benchmark's "stock" row measures.
+   */
+  replace?: boolean;
+}
+
 let installed: WasmKernelReport | undefined;
 
 /**
@@ -32,7 +41,8 @@ let installed: WasmKernelReport | undefined;
  * replacements (Conv2DBackpropInput, MaxPoolGrad, BatchMatMul with transposed operands, Sum and
  * Mean over leading axes, Tile, LeakyRelu, Sqrt, comparisons, Select, FusedBatchNorm, OneHot).
  *
- * Idempotent. {@link initBackend} calls it; call it yourself only if you select `wasm` by hand.
+ * Idempotent (the first call's choice stays). {@link initBackend} calls it; call it yourself only
+ * if you select `wasm` by hand.
  *
  * @example
  * ```ts
@@ -43,8 +53,9 @@ let installed: WasmKernelReport | undefined;
  * ```
  * @category Backend
  */
-export function registerWasmKernels(): WasmKernelReport {
+export function registerWasmKernels(options: RegisterWasmKernelsOptions = {}): WasmKernelReport {
   if (installed) return installed;
+  const { replace = true } = options;
   // Building the replacing configs captures the stock kernels they call, before anything is replaced.
   const configs: KernelConfig[] = [
     conv2dBackpropFilterConfig,
@@ -66,7 +77,9 @@ export function registerWasmKernels(): WasmKernelReport {
   ];
   const report: WasmKernelReport = { added: [], replaced: [] };
   for (const config of configs) {
-    if (getKernel(config.kernelName, 'wasm')) {
+    const exists = getKernel(config.kernelName, 'wasm') !== undefined;
+    if (exists && !replace) continue;
+    if (exists) {
       unregisterKernel(config.kernelName, 'wasm');
       report.replaced.push(config.kernelName);
     } else {
