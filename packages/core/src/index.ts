@@ -14,3 +14,4 @@ export * from './kernels';
 export * from './data';
 export * from './models';
 export * from './random';
+export * from './optimizers';

@@ -1,0 +1,94 @@
+/**
+ * Adam (Kingma & Ba 2015) with AMSGrad and coupled (L2-style) weight decay, step for step as
+ * torch.optim.Adam (PyTorch 1.13), against which it is tested. For decoupled weight decay use
+ * {@link AdamW}.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+import { BigModelOptimizer, checkBaseConfig, checkRange, configFromDict, type OptimizerBaseConfig } from './bigmodel-optimizer';
+
+/** Configuration of {@link Adam} and {@link AdamW}. */
+export interface AdamConfig extends OptimizerBaseConfig {
+  /** Decay of the first-moment average, in [0, 1) (default 0.9). */
+  beta1?: number;
+  /** Decay of the second-moment average, in [0, 1) (default 0.999). */
+  beta2?: number;
+  /** Added to the denominator (default 1e-8). */
+  epsilon?: number;
+  /** Weight decay (default 0; Adam adds `wd * w` to the gradient, AdamW shrinks `w` directly; AdamW's default is 0.01). */
+  weightDecay?: number;
+  /** Use the running maximum of the second moment (AMSGrad, Reddi et al. 2018; default false). */
+  amsgrad?: boolean;
+}
+
+/** Fills Adam's defaults and validates; throws InvalidArgumentError naming the option. */
+export function resolveAdamConfig(config: AdamConfig, defaultWeightDecay = 0) {
+  checkBaseConfig(config);
+  const resolved = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: defaultWeightDecay, amsgrad: false, ...config };
+  checkRange('beta1', resolved.beta1, 0, 1 - Number.EPSILON);
+  checkRange('beta2', resolved.beta2, 0, 1 - Number.EPSILON);
+  checkRange('epsilon', resolved.epsilon, 0, Infinity, true);
+  checkRange('weightDecay', resolved.weightDecay, 0, Infinity);
+  return resolved;
+}
+
+/** The Adam step shared by Adam and AdamW (after any decay of w). PyTorch's order of operations. */
+export function adamStep(
+  w: tf.Tensor,
+  g: tf.Tensor,
+  [m, v, vMax]: tf.Tensor[],
+  lr: number,
+  step: number,
+  { beta1, beta2, epsilon, amsgrad }: { beta1: number; beta2: number; epsilon: number; amsgrad: boolean },
+) {
+  const nextM = tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1));
+  const nextV = tf.add(tf.mul(v, beta2), tf.mul(tf.mul(g, g), 1 - beta2));
+  const biasCorrection1 = 1 - beta1 ** step;
+  const biasCorrection2Sqrt = Math.sqrt(1 - beta2 ** step);
+  const nextVMax = amsgrad ? tf.maximum(vMax, nextV) : vMax;
+  const denominator = tf.add(tf.div(tf.sqrt(amsgrad ? nextVMax : nextV), biasCorrection2Sqrt), epsilon);
+  const variable = tf.sub(w, tf.mul(tf.div(nextM, denominator), lr / biasCorrection1));
+  return { variable, slots: [nextM, nextV, nextVMax] };
+}
+
+/**
+ * Adam as in PyTorch: `g += wd*w; m = b1*m + (1-b1)*g; v = b2*v + (1-b2)*g^2;
+ * w -= lr/(1-b1^t) * m / (sqrt(v)/sqrt(1-b2^t) + eps)`.
+ *
+ * @example
+ * ```ts
+ * model.compile({ optimizer: new Adam({ lr: 1e-3 }), loss: 'categoricalCrossentropy' });
+ * ```
+ * @category Optimizers
+ */
+export class Adam extends BigModelOptimizer {
+  /** @internal */
+  static className = 'BigModelAdam';
+  protected readonly slotNames = ['m', 'v', 'vMax'] as const;
+  protected readonly config: ReturnType<typeof resolveAdamConfig>;
+
+  constructor(config: AdamConfig) {
+    const resolved = resolveAdamConfig(config);
+    super(resolved);
+    this.config = resolved;
+  }
+
+  protected update(w: tf.Tensor, g: tf.Tensor, slots: tf.Tensor[], lr: number, step: number) {
+    const gradient = this.config.weightDecay !== 0 ? tf.add(g, tf.mul(w, this.config.weightDecay)) : g;
+    return adamStep(w, gradient, slots, lr, step, this.config);
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    const { beta1, beta2, epsilon, weightDecay, amsgrad } = this.config;
+    return { ...this.baseConfig(), beta1, beta2, epsilon, weightDecay, amsgrad } as tf.serialization.ConfigDict;
+  }
+
+  /** Rebuilds an Adam from {@link Adam.getConfig}. */
+  static override fromConfig<T extends tf.serialization.Serializable>(
+    cls: tf.serialization.SerializableConstructor<T>,
+    config: tf.serialization.ConfigDict,
+  ): T {
+    return new cls(configFromDict<AdamConfig>(config)) as T;
+  }
+}
+tf.serialization.registerClass(Adam);

@@ -1,0 +1,171 @@
+/**
+ * What every bigmodel optimizer shares: per-variable state slots, learning-rate schedules, gradient
+ * clipping, and state that saves and restores exactly (getWeights / setWeights), on top of
+ * tf.Optimizer so that `model.compile({ optimizer })` and custom loops over explicit variable lists
+ * both work. Each optimizer (sgd.ts, adam.ts, ...) supplies only its update rule, written in the
+ * same order of operations as PyTorch's, against which it is tested.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+/** A tensor with a name, as optimizers save their state (tfjs-core's NamedTensor). */
+export type NamedTensor = { name: string; tensor: tf.Tensor };
+
+import { InvalidArgumentError } from '../errors';
+import { scheduleFromConfig, type LearningRateSchedule } from './schedules';
+
+
+/** Options every bigmodel optimizer takes. */
+export interface OptimizerBaseConfig {
+  /** Learning rate, a number > 0 or a {@link LearningRateSchedule}. */
+  lr: number | LearningRateSchedule;
+  /** Clip the gradients of each update to this global L2 norm (default: no clipping). */
+  clipNorm?: number;
+  /** Clip every gradient element to [-clipValue, clipValue] (default: no clipping). */
+  clipValue?: number;
+}
+
+/** Validates the options shared by all optimizers; throws {@link InvalidArgumentError} naming the option. */
+export function checkBaseConfig(config: OptimizerBaseConfig): void {
+  const { lr, clipNorm, clipValue } = config;
+  if (typeof lr === 'number') {
+    if (!(lr > 0) || !Number.isFinite(lr)) throw new InvalidArgumentError({ parameter: 'lr', value: lr, message: 'The learning rate must be a finite number > 0.' });
+  } else if (typeof lr?.at !== 'function') {
+    throw new InvalidArgumentError({ parameter: 'lr', value: lr, message: 'Expected a number or a LearningRateSchedule (an object with at(step)).' });
+  }
+  for (const [parameter, value] of [['clipNorm', clipNorm], ['clipValue', clipValue]] as const) {
+    if (value !== undefined && !(value > 0 && Number.isFinite(value))) {
+      throw new InvalidArgumentError({ parameter, value, message: 'Must be a finite number > 0 (or left out for no clipping).' });
+    }
+  }
+}
+
+/** Checks that `value` is a finite number in [min, max] (or (min, max] when `openMin`). */
+export function checkRange(parameter: string, value: number, min: number, max: number, openMin = false): void {
+  const ok = Number.isFinite(value) && (openMin ? value > min : value >= min) && value <= max;
+  if (!ok) {
+    throw new InvalidArgumentError({ parameter, value, message: `Must be a number in ${openMin ? '(' : '['}${min}, ${max}].` });
+  }
+}
+
+/** The constructor options in a saved config, with a saved schedule rebuilt. */
+export function configFromDict<T extends OptimizerBaseConfig>(dict: tf.serialization.ConfigDict): T {
+  const lr = dict['lr'];
+  return { ...(dict as unknown as T), lr: typeof lr === 'number' ? lr : scheduleFromConfig(lr as Record<string, unknown>) };
+}
+
+/** Base of bigmodel's optimizers. Subclasses implement {@link BigModelOptimizer.update}. */
+export abstract class BigModelOptimizer extends tf.Optimizer {
+  /** Names of the per-variable state slots, in the order they are saved (e.g. `['m', 'v']`). */
+  protected abstract readonly slotNames: readonly string[];
+  /** Per-variable state, created on first update. */
+  private readonly slots = new Map<string, tf.Variable[]>();
+
+  protected constructor(protected readonly base: OptimizerBaseConfig) {
+    super();
+  }
+
+  /** The learning rate of update number `step` (1-based). */
+  learningRate(step: number): number {
+    return typeof this.base.lr === 'number' ? this.base.lr : this.base.lr.at(step);
+  }
+
+  /** Initial value of slot `name` for `variable` (default zeros). */
+  protected initialSlot(_name: string, variable: tf.Variable): tf.Tensor {
+    return tf.zerosLike(variable);
+  }
+
+  /**
+   * Computes the new value of `variable` and of its slots, given its gradient, the learning rate,
+   * the 1-based step, and whether this is the variable's first update (its slots just created).
+   * Runs inside `tf.tidy`; return new tensors, assign nothing.
+   */
+  protected abstract update(
+    variable: tf.Tensor,
+    gradient: tf.Tensor,
+    slots: tf.Tensor[],
+    lr: number,
+    step: number,
+    fresh: boolean,
+  ): { variable: tf.Tensor; slots: tf.Tensor[] };
+
+  override applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
+    const pairs = Array.isArray(variableGradients)
+      ? variableGradients.map(({ name, tensor }) => [name, tensor] as const)
+      : Object.entries(variableGradients);
+    const present = pairs.filter(([, g]) => g != null) as [string, tf.Tensor][];
+    const step = this.iterations + 1;
+    const lr = this.learningRate(step);
+    tf.tidy(() => {
+      const gradients = this.clip(present.map(([, g]) => g));
+      present.forEach(([name, _], i) => {
+        const variable = tf.engine().registeredVariables[name];
+        if (!variable) throw new InvalidArgumentError({ parameter: 'variableGradients', value: name, message: 'No variable has this name.' });
+        const fresh = !this.slots.has(name);
+        const slots = this.slotsOf(name, variable);
+        const next = this.update(variable, gradients[i], slots, lr, step, fresh);
+        variable.assign(next.variable);
+        // A slot the rule leaves as it is comes back as the same object (assigning it to itself would free it).
+        slots.forEach((slot, k) => next.slots[k] !== slot && slot.assign(next.slots[k]));
+      });
+    });
+    this.incrementIterations();
+  }
+
+  /** Applies clipValue, then clipNorm (global over this update's gradients). */
+  private clip(gradients: tf.Tensor[]): tf.Tensor[] {
+    let out = gradients;
+    const { clipValue, clipNorm } = this.base;
+    if (clipValue !== undefined) out = out.map((g) => tf.clipByValue(g, -clipValue, clipValue));
+    if (clipNorm !== undefined && out.length > 0) {
+      const norm = tf.sqrt(tf.addN(out.map((g) => tf.sum(tf.square(g)))));
+      const scale = tf.div(clipNorm, tf.maximum(norm, clipNorm));
+      out = out.map((g) => tf.mul(g, scale));
+    }
+    return out;
+  }
+
+  private slotsOf(name: string, variable: tf.Variable): tf.Variable[] {
+    let slots = this.slots.get(name);
+    if (!slots) {
+      slots = this.slotNames.map((slot) => tf.keep(tf.variable(this.initialSlot(slot, variable), false)));
+      this.slots.set(name, slots);
+    }
+    return slots;
+  }
+
+  override dispose(): void {
+    for (const slots of this.slots.values()) tf.dispose(slots);
+    this.slots.clear();
+    super.dispose();
+  }
+
+  /** The iteration count and every slot, named `<variable>/<slot>`, for checkpoints. */
+  override async getWeights(): Promise<NamedTensor[]> {
+    const weights = [await this.saveIterations()];
+    for (const [name, slots] of this.slots) slots.forEach((slot, k) => weights.push({ name: `${name}/${this.slotNames[k]}`, tensor: slot }));
+    return weights;
+  }
+
+  /** Restores what {@link getWeights} saved, so that training continues exactly. */
+  override async setWeights(weightValues: NamedTensor[]): Promise<void> {
+    const rest = await this.extractIterations(weightValues);
+    for (const { name, tensor } of rest) {
+      const cut = name.lastIndexOf('/');
+      const [variableName, slotName] = [name.slice(0, cut), name.slice(cut + 1)];
+      const k = this.slotNames.indexOf(slotName);
+      if (k < 0) throw new InvalidArgumentError({ parameter: 'weightValues', value: name, message: `Unknown slot; this optimizer has ${this.slotNames.join(', ')}.` });
+      let slots = this.slots.get(variableName);
+      if (!slots) {
+        slots = this.slotNames.map(() => tf.keep(tf.variable(tf.zerosLike(tensor), false)));
+        this.slots.set(variableName, slots);
+      }
+      slots[k].assign(tensor);
+    }
+  }
+
+  /** The configuration shared by all optimizers, with a schedule given by its config. */
+  protected baseConfig(): Record<string, unknown> {
+    const { lr, clipNorm, clipValue } = this.base;
+    return { lr: typeof lr === 'number' ? lr : lr.getConfig(), clipNorm, clipValue };
+  }
+}

@@ -1,0 +1,15 @@
+export { BigModelOptimizer, type NamedTensor, type OptimizerBaseConfig } from './bigmodel-optimizer';
+export { SGD, resolveSgdConfig, type SgdConfig } from './sgd';
+export { Adam, resolveAdamConfig, type AdamConfig } from './adam';
+export { AdamW } from './adamw';
+export { RMSprop, resolveRmspropConfig, type RmspropConfig } from './rmsprop';
+export { Adagrad, resolveAdagradConfig, type AdagradConfig } from './adagrad';
+export {
+  cosineWithWarmup,
+  exponentialDecay,
+  linearSchedule,
+  oneCycle,
+  scheduleFromConfig,
+  stepDecay,
+  type LearningRateSchedule,
+} from './schedules';

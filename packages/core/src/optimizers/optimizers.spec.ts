@@ -1,0 +1,166 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import * as tf from '@tensorflow/tfjs';
+
+import { InvalidArgumentError } from '../errors';
+import { relativeError, useWasm } from '../testing/backend-comparison';
+import { Adagrad, Adam, AdamW, RMSprop, SGD, cosineWithWarmup, exponentialDecay, linearSchedule, oneCycle, scheduleFromConfig, stepDecay } from '.';
+import type { BigModelOptimizer } from './bigmodel-optimizer';
+
+beforeAll(useWasm);
+
+interface Case {
+  config: Record<string, number | boolean>;
+  initial: number[][];
+  shapes: number[][];
+  gradients: number[][][];
+  steps: number[][][];
+}
+/** Written by fixtures/pytorch/make_fixtures.py with PyTorch (see its header). */
+const fixtures = JSON.parse(readFileSync(join(__dirname, '../../fixtures/pytorch/optimizers.json'), 'utf8')) as {
+  torch: string;
+  steps: number;
+  cases: Record<string, Case>;
+};
+
+const build: Record<string, (config: Case['config']) => BigModelOptimizer> = {
+  sgd: (c) => new SGD(c as never),
+  sgd_momentum: (c) => new SGD(c as never),
+  sgd_nesterov_wd: (c) => new SGD(c as never),
+  sgd_dampening: (c) => new SGD(c as never),
+  adam: (c) => new Adam(c as never),
+  adam_amsgrad_wd: (c) => new Adam(c as never),
+  adamw: (c) => new AdamW(c as never),
+  rmsprop: (c) => new RMSprop(c as never),
+  rmsprop_centered_momentum: (c) => new RMSprop(c as never),
+  adagrad: (c) => new Adagrad(c as never),
+  adagrad_decay: (c) => new Adagrad(c as never),
+};
+
+/** Applies steps [from, to) of a fixture case and returns the worst relative error against PyTorch. */
+function replay(optimizer: BigModelOptimizer, variables: tf.Variable[], c: Case, from: number, to: number): number {
+  let worst = 0;
+  for (let t = from; t < to; t++) {
+    const grads = tf.tidy(() => Object.fromEntries(variables.map((v, i) => [v.name, tf.tensor(c.gradients[t][i], c.shapes[i])])));
+    optimizer.applyGradients(grads);
+    tf.dispose(Object.values(grads));
+    variables.forEach((v, i) => (worst = Math.max(worst, relativeError(v.dataSync(), c.steps[t][i]))));
+  }
+  return worst;
+}
+
+const fresh = (c: Case) => c.initial.map((values, i) => tf.variable(tf.tensor(values, c.shapes[i])));
+
+describe(`optimizers against PyTorch ${fixtures.torch}`, () => {
+  it.each(Object.keys(build))('%s follows the PyTorch parameter trajectory over 50 steps (relative 1e-5)', (name) => {
+    const c = fixtures.cases[name];
+    const variables = fresh(c);
+    const optimizer = build[name](c.config);
+    expect(replay(optimizer, variables, c, 0, fixtures.steps)).toBeLessThanOrEqual(1e-5);
+    optimizer.dispose();
+    tf.dispose(variables);
+  });
+
+  it.each(Object.keys(build))('%s resumes exactly from its saved state and its saved config', async (name) => {
+    const c = fixtures.cases[name];
+    const variables = fresh(c);
+    const first = build[name](c.config);
+    replay(first, variables, c, 0, 25);
+    const state = await first.getWeights();
+    const config = first.getConfig();
+    const cls = first.constructor as unknown as typeof SGD;
+    const saved = state.map(({ name: n, tensor }) => ({ name: n, tensor: tf.clone(tensor) }));
+    first.dispose();
+    const second = cls.fromConfig(cls, config) as unknown as BigModelOptimizer;
+    await second.setWeights(saved);
+    expect(second.iterations).toBe(25);
+    expect(replay(second, variables, c, 25, fixtures.steps)).toBeLessThanOrEqual(1e-5);
+    second.dispose();
+    tf.dispose([...variables, ...saved.map((s) => s.tensor)]);
+  });
+
+  it('keeps tensor counts constant across steps', () => {
+    const c = fixtures.cases['adam_amsgrad_wd'];
+    const variables = fresh(c);
+    const optimizer = build['adam_amsgrad_wd'](c.config);
+    replay(optimizer, variables, c, 0, 2);
+    const before = tf.memory().numTensors;
+    replay(optimizer, variables, c, 2, 10);
+    expect(tf.memory().numTensors).toBe(before);
+    optimizer.dispose();
+    tf.dispose(variables);
+  });
+});
+
+describe('optimizers in use', () => {
+  it('train a LayersModel through model.compile and fit', async () => {
+    const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [3], units: 1, kernelInitializer: 'zeros' })] });
+    model.compile({ optimizer: new Adam({ lr: 0.05 }), loss: 'meanSquaredError' });
+    const xs = tf.tensor2d([[1, 2, 3], [0, 1, 0], [2, 0, 1], [1, 1, 1]]);
+    const ys = tf.tensor2d([[6], [1], [3], [3]]); // y = x1 + x2 + x3
+    const history = await model.fit(xs, ys, { epochs: 200, verbose: 0 });
+    const losses = history.history['loss'] as number[];
+    expect(losses[losses.length - 1]).toBeLessThan(0.01 * losses[0]);
+    tf.dispose([xs, ys]);
+    model.dispose();
+  });
+
+  it('clip the global gradient norm and each value', () => {
+    const w = tf.variable(tf.tensor1d([0, 0]));
+    const byNorm = new SGD({ lr: 1, clipNorm: 1 });
+    byNorm.applyGradients({ [w.name]: tf.tensor1d([3, 4]) }); // norm 5 -> scaled to 1: (0.6, 0.8)
+    expect(Array.from(w.dataSync()).map((v) => +v.toFixed(6))).toEqual([-0.6, -0.8]);
+    const byValue = new SGD({ lr: 1, clipValue: 0.5 });
+    byValue.applyGradients({ [w.name]: tf.tensor1d([3, -0.25]) });
+    expect(Array.from(w.dataSync()).map((v) => +v.toFixed(6))).toEqual([-1.1, -0.55]);
+    byNorm.dispose();
+    byValue.dispose();
+    w.dispose();
+  });
+
+  it('follow a learning-rate schedule step by step', () => {
+    const w = tf.variable(tf.scalar(0));
+    const optimizer = new SGD({ lr: stepDecay({ initial: 1, stepSize: 2, gamma: 0.5 }) });
+    const seen: number[] = [];
+    for (let t = 0; t < 5; t++) {
+      const before = w.dataSync()[0];
+      optimizer.applyGradients({ [w.name]: tf.scalar(1) });
+      seen.push(before - w.dataSync()[0]);
+    }
+    expect(seen).toEqual([1, 1, 0.5, 0.5, 0.25]);
+    optimizer.dispose();
+    w.dispose();
+  });
+
+  it('reject bad options with InvalidArgumentError naming them', () => {
+    expect(() => new Adam({ lr: -1 })).toThrow(/Invalid argument for lr: -1/);
+    expect(() => new SGD({ lr: 0.1, momentum: 1.5 })).toThrow(InvalidArgumentError);
+    expect(() => new SGD({ lr: 0.1, nesterov: true })).toThrow(/nesterov/);
+    expect(() => new RMSprop({ lr: 0.1, epsilon: 0 })).toThrow(/epsilon/);
+    expect(() => new Adam({ lr: 0.1, clipNorm: 0 })).toThrow(/clipNorm/);
+  });
+});
+
+describe('learning-rate schedules', () => {
+  it('match their closed forms', () => {
+    const steps = [1, 2, 3, 4, 5].map(stepDecay({ initial: 0.1, stepSize: 2, gamma: 0.1 }).at);
+    [0.1, 0.1, 0.01, 0.01, 0.001].forEach((expected, i) => expect(steps[i]).toBeCloseTo(expected, 15));
+    expect(exponentialDecay({ initial: 2, gamma: 0.5 }).at(3)).toBe(0.5);
+    const cosine = cosineWithWarmup({ peak: 1, warmupSteps: 10, totalSteps: 110 });
+    expect([cosine.at(5), cosine.at(10), cosine.at(60), cosine.at(110), cosine.at(500)]).toEqual([0.5, 1, 0.5 + 0.5 * Math.cos(Math.PI / 2), 0, 0]);
+    const cycle = oneCycle({ peak: 1, totalSteps: 101, pctStart: 0.3, divFactor: 10, finalDivFactor: 100 });
+    expect(cycle.at(1)).toBeCloseTo(0.1, 12);
+    expect(Math.max(...Array.from({ length: 101 }, (_, i) => cycle.at(i + 1)))).toBeCloseTo(1, 3);
+    expect(cycle.at(101)).toBeCloseTo(0.001, 12);
+    expect(linearSchedule({ initial: 1, final: 0, totalSteps: 4 }).at(3)).toBe(0.5);
+  });
+
+  it('come back from their configs', () => {
+    for (const schedule of [stepDecay({ initial: 0.1, stepSize: 3 }), cosineWithWarmup({ peak: 1, warmupSteps: 2, totalSteps: 9 }), oneCycle({ peak: 1, totalSteps: 20 })]) {
+      const copy = scheduleFromConfig(schedule.getConfig());
+      expect([1, 2, 5, 9].map(copy.at)).toEqual([1, 2, 5, 9].map(schedule.at));
+    }
+    expect(() => scheduleFromConfig({ kind: 'sawtooth' })).toThrow(InvalidArgumentError);
+  });
+});
