@@ -15,3 +15,4 @@ export * from './data';
 export * from './models';
 export * from './random';
 export * from './optimizers';
+export * from './losses';

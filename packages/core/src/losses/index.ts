@@ -1,0 +1,13 @@
+export { type LossOptions, type Reduction, type TensorInput } from './reduction';
+export { meanSquaredError } from './mean-squared-error';
+export { halfSquaredError } from './half-squared-error';
+export { meanAbsoluteError } from './mean-absolute-error';
+export { huberLoss } from './huber-loss';
+export { smoothL1Loss } from './smooth-l1-loss';
+export { type CrossEntropyOptions } from './cross-entropy-options';
+export { categoricalCrossEntropy } from './categorical-cross-entropy';
+export { sparseCategoricalCrossEntropy } from './sparse-categorical-cross-entropy';
+export { binaryCrossEntropy } from './binary-cross-entropy';
+export { klDivergence } from './kl-divergence';
+export { hingeLoss } from './hinge-loss';
+export { getLoss, LOSS_NAMES } from './get-loss';
