@@ -16,3 +16,4 @@ export * from './models';
 export * from './random';
 export * from './optimizers';
 export * from './losses';
+export * from './regularizers';
