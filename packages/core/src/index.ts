@@ -17,3 +17,4 @@ export * from './random';
 export * from './optimizers';
 export * from './losses';
 export * from './regularizers';
+export * from './io';

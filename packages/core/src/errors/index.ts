@@ -3,3 +3,4 @@ export { InvalidArgumentError } from './invalid-argument-error';
 export { ShapeError } from './shape-error';
 export { BackendError } from './backend-error';
 export { NumericalError } from './numerical-error';
+export { FileFormatError } from './file-format-error';

@@ -57,8 +57,14 @@ export function configFromDict<T extends OptimizerBaseConfig>(dict: tf.serializa
 export abstract class BigModelOptimizer extends tf.Optimizer {
   /** Names of the per-variable state slots, in the order they are saved (e.g. `['m', 'v']`). */
   protected abstract readonly slotNames: readonly string[];
-  /** Per-variable state, created on first update. */
+  /** Per-variable state, created on first update, in the order variables were first updated. */
   private readonly slots = new Map<string, tf.Variable[]>();
+  /**
+   * Restored state of variables not seen yet, in saved order. A model loaded from disk has new
+   * variable names, so restored state is matched by position (the order of first update), as
+   * tf.Optimizer does.
+   */
+  private readonly pending: tf.Variable[][] = [];
 
   protected constructor(protected readonly base: OptimizerBaseConfig) {
     super();
@@ -100,8 +106,7 @@ export abstract class BigModelOptimizer extends tf.Optimizer {
       present.forEach(([name, _], i) => {
         const variable = tf.engine().registeredVariables[name];
         if (!variable) throw new InvalidArgumentError({ parameter: 'variableGradients', value: name, message: 'No variable has this name.' });
-        const fresh = !this.slots.has(name);
-        const slots = this.slotsOf(name, variable);
+        const { slots, fresh } = this.slotsOf(name, variable);
         const next = this.update(variable, gradients[i], slots, lr, step, fresh);
         variable.assign(next.variable);
         // A slot the rule leaves as it is comes back as the same object (assigning it to itself would free it).
@@ -124,18 +129,30 @@ export abstract class BigModelOptimizer extends tf.Optimizer {
     return out;
   }
 
-  private slotsOf(name: string, variable: tf.Variable): tf.Variable[] {
+  /** The slots of `name`, and whether they were just created (not restored, not used before). */
+  private slotsOf(name: string, variable: tf.Variable): { slots: tf.Variable[]; fresh: boolean } {
     let slots = this.slots.get(name);
+    let fresh = false;
     if (!slots) {
-      slots = this.slotNames.map((slot) => tf.keep(tf.variable(this.initialSlot(slot, variable), false)));
+      const restored = this.pending.shift();
+      if (restored && !tf.util.arraysEqual(restored[0].shape, variable.shape)) {
+        throw new InvalidArgumentError({
+          parameter: 'weightValues',
+          value: restored[0].shape,
+          message: `Restored optimizer state does not fit variable ${name} of shape [${variable.shape.join(', ')}]; was it saved for another model?`,
+        });
+      }
+      fresh = restored === undefined;
+      slots = restored ?? this.slotNames.map((slot) => tf.keep(tf.variable(this.initialSlot(slot, variable), false)));
       this.slots.set(name, slots);
     }
-    return slots;
+    return { slots, fresh };
   }
 
   override dispose(): void {
-    for (const slots of this.slots.values()) tf.dispose(slots);
+    for (const slots of [...this.slots.values(), ...this.pending]) tf.dispose(slots);
     this.slots.clear();
+    this.pending.length = 0;
     super.dispose();
   }
 
@@ -146,20 +163,30 @@ export abstract class BigModelOptimizer extends tf.Optimizer {
     return weights;
   }
 
-  /** Restores what {@link getWeights} saved, so that training continues exactly. */
+  /**
+   * Restores what {@link getWeights} saved, so that training continues exactly. State of variables
+   * this optimizer already tracks is matched by name; the rest waits for the next variables it
+   * meets, in saved order.
+   */
   override async setWeights(weightValues: NamedTensor[]): Promise<void> {
     const rest = await this.extractIterations(weightValues);
+    const byVariable = new Map<string, tf.Tensor[]>();
     for (const { name, tensor } of rest) {
       const cut = name.lastIndexOf('/');
       const [variableName, slotName] = [name.slice(0, cut), name.slice(cut + 1)];
       const k = this.slotNames.indexOf(slotName);
       if (k < 0) throw new InvalidArgumentError({ parameter: 'weightValues', value: name, message: `Unknown slot; this optimizer has ${this.slotNames.join(', ')}.` });
-      let slots = this.slots.get(variableName);
-      if (!slots) {
-        slots = this.slotNames.map(() => tf.keep(tf.variable(tf.zerosLike(tensor), false)));
-        this.slots.set(variableName, slots);
+      const values = byVariable.get(variableName) ?? [];
+      values[k] = tensor;
+      byVariable.set(variableName, values);
+    }
+    for (const [variableName, values] of byVariable) {
+      if (this.slotNames.some((_, k) => values[k] === undefined)) {
+        throw new InvalidArgumentError({ parameter: 'weightValues', value: variableName, message: `Needs every slot (${this.slotNames.join(', ')}) of each variable.` });
       }
-      slots[k].assign(tensor);
+      const existing = this.slots.get(variableName);
+      if (existing) existing.forEach((slot, k) => slot.assign(values[k]));
+      else this.pending.push(values.map((value) => tf.keep(tf.variable(value, false))));
     }
   }
 

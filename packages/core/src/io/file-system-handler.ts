@@ -1,0 +1,108 @@
+/**
+ * A tf.io handler that saves and loads models in a directory, in TensorFlow.js' stock format
+ * (model.json + binary weight shards), without tfjs-node: `model.save(fileSystemHandler(dir))`,
+ * `tf.loadLayersModel(fileSystemHandler(dir))`.
+ *
+ * Saves are crash-safe: shards get names unique to the save and are written atomically first,
+ * model.json (which names them) is replaced atomically last, and only then are the previous
+ * save's shards removed. A reader therefore always finds a complete model.
+ */
+import { existsSync, readFileSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
+
+import * as tf from '@tensorflow/tfjs';
+
+import { FileFormatError, InvalidArgumentError } from '../errors';
+import { writeFileAtomic } from './write-file-atomic';
+
+const MODEL_JSON = 'model.json';
+/** Shard size of saved weights (as tfjs-converter writes them). */
+const SHARD_BYTES = 4 * 1024 * 1024;
+
+/** The weight bytes of a save, as one buffer. */
+function joinWeightData(data: tf.io.WeightData | undefined): Uint8Array {
+  if (data === undefined) return new Uint8Array(0);
+  return new Uint8Array(tf.io.CompositeArrayBuffer.join(data));
+}
+
+function readJson(path: string): tf.io.ModelJSON {
+  if (!existsSync(path)) {
+    throw new FileFormatError({ path, problem: 'does not exist', hint: 'Save a model there first (saveModel or model.save(fileSystemHandler(dir))).' });
+  }
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as tf.io.ModelJSON;
+  } catch (cause) {
+    throw new FileFormatError({ path, problem: 'is not valid JSON', cause });
+  }
+}
+
+/**
+ * A tf.io.IOHandler for directory `dir` (created on save).
+ *
+ * @example
+ * ```ts
+ * await model.save(fileSystemHandler('models/cnn'), { includeOptimizer: true });
+ * const again = await tf.loadLayersModel(fileSystemHandler('models/cnn'));
+ * ```
+ * @category IO
+ */
+export function fileSystemHandler(dir: string): tf.io.IOHandler {
+  if (typeof dir !== 'string' || dir.length === 0) {
+    throw new InvalidArgumentError({ parameter: 'dir', value: dir, message: 'Expected a directory path.' });
+  }
+  return {
+    async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
+      if (artifacts.modelTopology instanceof ArrayBuffer) {
+        throw new InvalidArgumentError({ parameter: 'artifacts.modelTopology', value: 'ArrayBuffer', message: 'Only JSON topologies (LayersModel) are supported.' });
+      }
+      const weights = joinWeightData(artifacts.weightData);
+      const stamp = `${Date.now().toString(36)}${process.pid.toString(36)}`;
+      const count = Math.max(1, Math.ceil(weights.length / SHARD_BYTES));
+      const paths = Array.from({ length: count }, (_, i) => `weights-${stamp}-shard${i + 1}of${count}.bin`);
+      paths.forEach((name, i) => writeFileAtomic(join(dir, name), weights.subarray(i * SHARD_BYTES, (i + 1) * SHARD_BYTES)));
+      const previous = existsSync(join(dir, MODEL_JSON)) ? readJson(join(dir, MODEL_JSON)).weightsManifest?.flatMap((g) => g.paths) ?? [] : [];
+      const modelJson: tf.io.ModelJSON = {
+        format: artifacts.format ?? 'layers-model',
+        generatedBy: artifacts.generatedBy ?? `TensorFlow.js tfjs-layers v${tf.version.tfjs}`,
+        convertedBy: '@bigmodel/core fileSystemHandler',
+        modelTopology: artifacts.modelTopology as object,
+        trainingConfig: artifacts.trainingConfig,
+        weightsManifest: [{ paths, weights: artifacts.weightSpecs ?? [] }],
+        ...(artifacts.userDefinedMetadata ? { userDefinedMetadata: artifacts.userDefinedMetadata } : {}),
+      };
+      writeFileAtomic(join(dir, MODEL_JSON), JSON.stringify(modelJson));
+      for (const stale of previous) {
+        if (!paths.includes(stale) && existsSync(join(dir, stale))) unlinkSync(join(dir, stale));
+      }
+      return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
+    },
+
+    async load(): Promise<tf.io.ModelArtifacts> {
+      const jsonPath = join(dir, MODEL_JSON);
+      const modelJson = readJson(jsonPath);
+      if (modelJson.modelTopology == null) throw new FileFormatError({ path: jsonPath, problem: 'has no modelTopology' });
+      if (!Array.isArray(modelJson.weightsManifest)) throw new FileFormatError({ path: jsonPath, problem: 'has no weightsManifest' });
+      return tf.io.getModelArtifactsForJSON(modelJson, async (manifest) => {
+        const specs = manifest.flatMap((group) => group.weights);
+        const buffers = manifest.flatMap((group) =>
+          group.paths.map((name) => {
+            const path = join(dir, name);
+            if (!existsSync(path)) throw new FileFormatError({ path, problem: 'is missing', hint: `${MODEL_JSON} lists it as a weight shard.` });
+            const bytes = readFileSync(path);
+            return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+          }),
+        );
+        const data = tf.io.CompositeArrayBuffer.join(buffers);
+        const expected = specs.reduce((sum, spec) => sum + spec.shape.reduce((a, b) => a * b, 1) * bytesPer(spec.quantization?.dtype ?? spec.dtype), 0);
+        if (data.byteLength !== expected) {
+          throw new FileFormatError({ path: join(dir, manifest[0]?.paths[0] ?? MODEL_JSON), problem: `holds ${data.byteLength} bytes of weights where the manifest describes ${expected}`, hint: 'The save was truncated or shards were mixed.' });
+        }
+        return [specs, data];
+      });
+    },
+  };
+}
+
+function bytesPer(dtype: string): number {
+  return dtype === 'bool' || dtype === 'uint8' ? 1 : dtype === 'float16' || dtype === 'int16' ? 2 : 4;
+}

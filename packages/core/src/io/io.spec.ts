@@ -1,0 +1,111 @@
+import { existsSync, mkdtempSync, readFileSync, readdirSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import * as tf from '@tensorflow/tfjs';
+
+import { FileFormatError } from '../errors';
+import { createReferenceCnn } from '../models';
+import { Adam } from '../optimizers';
+import { useWasm } from '../testing/backend-comparison';
+import { fileSystemHandler, loadModel, saveModel, writeFileAtomic } from '.';
+
+beforeAll(useWasm);
+
+const tempDir = () => mkdtempSync(join(tmpdir(), 'bigmodel-io-'));
+
+function compiledCnn(seed: number) {
+  const model = createReferenceCnn({ seed });
+  model.compile({ optimizer: new Adam({ lr: 1e-3 }), loss: 'categoricalCrossentropy' });
+  return model;
+}
+
+describe('saveModel / loadModel', () => {
+  it('round-trip the reference CNN in the stock format: identical predictions, tfjs reads it too', async () => {
+    const dir = tempDir();
+    const model = createReferenceCnn({ seed: 1 });
+    const x = tf.randomUniform([3, 28, 28, 1], 0, 1, 'float32', 2);
+    await saveModel(model, dir);
+    const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
+    expect(json.format).toBe('layers-model');
+    expect(json.weightsManifest[0].paths.every((p: string) => existsSync(join(dir, p)))).toBe(true);
+    const loaded = await loadModel(dir);
+    const viaTfjs = await tf.loadLayersModel(fileSystemHandler(dir));
+    const expected = (model.predict(x) as tf.Tensor).dataSync();
+    expect((loaded.predict(x) as tf.Tensor).dataSync()).toEqual(expected);
+    expect((viaTfjs.predict(x) as tf.Tensor).dataSync()).toEqual(expected);
+    tf.dispose([x]);
+    [model, loaded, viaTfjs].forEach((m) => m.dispose());
+  });
+
+  it('bring back the optimizer state, so training continues exactly as if never saved', async () => {
+    const dir = tempDir();
+    const xs = tf.randomUniform([16, 28, 28, 1], 0, 1, 'float32', 3);
+    const ys = tf.oneHot(tf.tensor1d([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2, 3, 4, 5], 'int32'), 10).toFloat();
+    const a = compiledCnn(5);
+    await a.trainOnBatch(xs, ys);
+    await saveModel(a, dir, { includeOptimizer: true });
+    await a.trainOnBatch(xs, ys);
+    const resumed = await loadModel(dir);
+    expect(resumed.optimizer).toBeInstanceOf(Adam);
+    await resumed.trainOnBatch(xs, ys);
+    // Largest difference per weight (an exact resume gives zeros).
+    const wb = resumed.getWeights();
+    const differences = a.getWeights().map((w, i) => tf.max(tf.abs(tf.sub(w, wb[i]))).dataSync()[0]);
+    expect(differences).toEqual(differences.map(() => 0));
+    tf.dispose([xs, ys]);
+    a.dispose();
+    resumed.dispose();
+  });
+
+  it('replace a previous save in place, leaving only the new shards', async () => {
+    const dir = tempDir();
+    const model = createReferenceCnn({ seed: 1 });
+    await saveModel(model, dir);
+    const first = readdirSync(dir);
+    await saveModel(model, dir);
+    const second = readdirSync(dir);
+    expect(second).toHaveLength(first.length);
+    expect(second.filter((f) => first.includes(f))).toEqual(['model.json']);
+    model.dispose();
+  });
+
+  it('report missing, malformed and truncated saves with FileFormatError naming the file', async () => {
+    const empty = tempDir();
+    await expect(loadModel(empty)).rejects.toThrow(/model\.json does not exist/);
+
+    const malformed = tempDir();
+    writeFileSync(join(malformed, 'model.json'), '{"modelTopology": ');
+    await expect(loadModel(malformed)).rejects.toThrow(/model\.json is not valid JSON/);
+
+    const noManifest = tempDir();
+    writeFileSync(join(noManifest, 'model.json'), JSON.stringify({ modelTopology: {} }));
+    await expect(loadModel(noManifest)).rejects.toThrow(/has no weightsManifest/);
+
+    const model = createReferenceCnn({ seed: 1 });
+    const truncated = tempDir();
+    await saveModel(model, truncated);
+    const shard = JSON.parse(readFileSync(join(truncated, 'model.json'), 'utf8')).weightsManifest[0].paths[0];
+    truncateSync(join(truncated, shard), 100);
+    const error = await loadModel(truncated).catch((e: unknown) => e);
+    expect(FileFormatError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toMatch(/holds \d+ bytes of weights where the manifest describes 900136/);
+
+    const missing = tempDir();
+    await saveModel(model, missing);
+    unlinkSync(join(missing, JSON.parse(readFileSync(join(missing, 'model.json'), 'utf8')).weightsManifest[0].paths[0]));
+    await expect(loadModel(missing)).rejects.toThrow(/\.bin is missing/);
+    model.dispose();
+  });
+});
+
+describe('writeFileAtomic', () => {
+  it('replaces the whole file and leaves no temp files', () => {
+    const dir = tempDir();
+    const path = join(dir, 'sub', 'state.json');
+    writeFileAtomic(path, 'first');
+    writeFileAtomic(path, new Uint8Array([115, 101, 99, 111, 110, 100]));
+    expect(readFileSync(path, 'utf8')).toBe('second');
+    expect(readdirSync(join(dir, 'sub'))).toEqual(['state.json']);
+  });
+});
