@@ -1,0 +1,87 @@
+/**
+ * Seeded image augmentation for NHWC batches. Random draws come from a JavaScript generator (pass
+ * `mulberry32(seed)`), so the same seed gives the same images on every backend.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+import { InvalidArgumentError, ShapeError } from '../errors';
+
+function assertImages(x: tf.Tensor, parameter: string): asserts x is tf.Tensor4D {
+  if (x.rank !== 4) throw new ShapeError({ parameter, expected: '[batch, height, width, channels] (NHWC)', actual: x.shape });
+}
+
+/**
+ * Pads each image by `padding` zeros on every side and takes a random `height x width` window (the
+ * standard CIFAR augmentation): each image is shifted by up to `padding` pixels.
+ * @example
+ * ```ts
+ * const crop = randomCrop(batch, { padding: 4, random: mulberry32(epoch) });
+ * ```
+ * @category Data
+ */
+export function randomCrop(images: tf.Tensor4D, options: { padding: number; random: () => number }): tf.Tensor4D {
+  assertImages(images, 'images');
+  const { padding, random } = options;
+  if (!Number.isInteger(padding) || padding < 0) throw new InvalidArgumentError({ parameter: 'options.padding', value: padding, message: 'Must be an integer >= 0.' });
+  const [n, h, w] = images.shape;
+  return tf.tidy(() => {
+    const padded = tf.pad(images, [[0, 0], [padding, padding], [padding, padding], [0, 0]]);
+    const crops = Array.from({ length: n }, (_, i) => {
+      const dy = Math.floor(random() * (2 * padding + 1));
+      const dx = Math.floor(random() * (2 * padding + 1));
+      return tf.slice(padded, [i, dy, dx, 0], [1, h, w, -1]);
+    });
+    return tf.concat(crops, 0) as tf.Tensor4D;
+  });
+}
+
+/**
+ * Mirrors each image left-right with probability `probability` (default 0.5).
+ * @example
+ * ```ts
+ * const flipped = randomHorizontalFlip(batch, { random: mulberry32(1) });
+ * ```
+ * @category Data
+ */
+export function randomHorizontalFlip(images: tf.Tensor4D, options: { random: () => number; probability?: number }): tf.Tensor4D {
+  assertImages(images, 'images');
+  const { random, probability = 0.5 } = options;
+  if (!(probability >= 0 && probability <= 1)) throw new InvalidArgumentError({ parameter: 'options.probability', value: probability, message: 'Must be in [0, 1].' });
+  const n = images.shape[0];
+  const flip = Float32Array.from({ length: n }, () => (random() < probability ? 1 : 0));
+  return tf.tidy(() => {
+    const mask = tf.tensor4d(flip, [n, 1, 1, 1]);
+    return tf.add(tf.mul(tf.reverse(images, 2), mask), tf.mul(images, tf.sub(1, mask))) as tf.Tensor4D;
+  });
+}
+
+/**
+ * Zooms each image by a random factor in [min, max] (bilinear) and crops or zero-pads it back to
+ * its size, centered.
+ * @example
+ * ```ts
+ * const zoomed = randomScale(batch, { min: 0.9, max: 1.1, random: mulberry32(2) });
+ * ```
+ * @category Data
+ */
+export function randomScale(images: tf.Tensor4D, options: { min: number; max: number; random: () => number }): tf.Tensor4D {
+  assertImages(images, 'images');
+  const { min, max, random } = options;
+  if (!(min > 0 && max >= min)) throw new InvalidArgumentError({ parameter: 'options.min', value: min, message: 'Need 0 < min <= max.' });
+  const [n, h, w] = images.shape;
+  return tf.tidy(() => {
+    const out = Array.from({ length: n }, (_, i) => {
+      const s = min + (max - min) * random();
+      const sh = Math.max(1, Math.round(h * s));
+      const sw = Math.max(1, Math.round(w * s));
+      const resized = tf.image.resizeBilinear(tf.slice(images, [i, 0, 0, 0], [1, h, w, -1]), [sh, sw]);
+      const top = Math.floor((sh - h) / 2);
+      const left = Math.floor((sw - w) / 2);
+      const cropped = tf.slice(resized, [0, Math.max(0, top), Math.max(0, left), 0], [1, Math.min(h, sh), Math.min(w, sw), -1]);
+      const padTop = Math.max(0, -top);
+      const padLeft = Math.max(0, -left);
+      return tf.pad(cropped, [[0, 0], [padTop, h - Math.min(h, sh) - padTop], [padLeft, w - Math.min(w, sw) - padLeft], [0, 0]]);
+    });
+    return tf.concat(out, 0) as tf.Tensor4D;
+  });
+}
