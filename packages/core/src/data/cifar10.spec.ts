@@ -37,13 +37,12 @@ describe('CIFAR-10 binary loader', () => {
   });
 
   it('says where to get the data when the directory is missing', () => {
-    const error = (() => {
-      try {
-        loadCifar10(join(dir, 'nope'));
-      } catch (e) {
-        return e;
-      }
-    })();
+    let error: unknown;
+    try {
+      loadCifar10(join(dir, 'nope'));
+    } catch (e) {
+      error = e;
+    }
     expect(FileFormatError.isInstance(error)).toBe(true);
     expect((error as Error).message).toMatch(/data_batch_1\.bin does not exist\. Get "CIFAR-10 binary version/);
   });
