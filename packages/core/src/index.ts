@@ -18,3 +18,4 @@ export * from './optimizers';
 export * from './losses';
 export * from './regularizers';
 export * from './io';
+export * from './metrics';
