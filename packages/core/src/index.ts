@@ -19,3 +19,4 @@ export * from './losses';
 export * from './regularizers';
 export * from './io';
 export * from './metrics';
+export * from './training';

@@ -1,0 +1,149 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import * as tf from '@tensorflow/tfjs';
+
+import { TensorDataset } from '../data';
+import { InvalidArgumentError, NumericalError } from '../errors';
+import { Adam, SGD } from '../optimizers';
+import { useWasm } from '../testing/backend-comparison';
+import { smallModel, smallMnist } from '../testing/train-child';
+import { bestCheckpoint, earlyStopping, fit, JsonlLogger, type CustomModel } from '.';
+
+beforeAll(useWasm);
+
+const tempDir = () => mkdtempSync(join(tmpdir(), 'bigmodel-fit-'));
+
+describe('fit', () => {
+  it('trains a LayersModel on MNIST with validation, logs JSON lines, and keeps tensor counts stable', async () => {
+    const { train, validation } = smallMnist().split({ train: 0.8, validation: 0.2, seed: 1 });
+    const model = smallModel();
+    model.compile({ optimizer: new Adam({ lr: 1e-3 }), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+    const path = join(tempDir(), 'metrics.jsonl');
+    const counts: number[] = [];
+    const history = await fit(model, train, {
+      epochs: 4,
+      batchSize: 32,
+      validation,
+      logger: new JsonlLogger(path),
+      callbacks: [{ onEpochEnd: () => void counts.push(tf.memory().numTensors) }],
+    });
+    const [first, last] = [history.epochs[0], history.epochs[3]];
+    expect(Object.keys(last).sort()).toEqual(['acc', 'loss', 'valAccuracy', 'valLoss']);
+    expect(last.loss).toBeLessThan(first.loss);
+    expect(last.valAccuracy).toBeGreaterThan(0.6);
+    expect(counts.slice(1)).toEqual([counts[1], counts[1], counts[1]]);
+    const lines = readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.filter((l) => 'losses/train' in l)).toHaveLength(4 * Math.ceil(train.size / 32));
+    expect(lines.filter((l) => 'charts/valAccuracy' in l)).toHaveLength(4);
+    model.dispose();
+  });
+
+  it('trains a custom model (variables + forward) to the least-squares solution', async () => {
+    const xs = Float32Array.from({ length: 64 }, (_, i) => i / 32 - 1);
+    const ys = Float32Array.from(xs, (x) => 2 * x + 1);
+    const data = new TensorDataset(xs, [1], ys, { labelShape: [1] });
+    const w = tf.variable(tf.zeros([1, 1]));
+    const b = tf.variable(tf.zeros([1]));
+    const model: CustomModel = {
+      variables: [w, b],
+      forward: (x) => tf.add(tf.matMul(x, w), b),
+      loss: (y, p) => tf.losses.meanSquaredError(y, p) as tf.Scalar,
+      optimizer: new SGD({ lr: 0.1, momentum: 0.9 }),
+    };
+    await fit(model, data, { epochs: 60, batchSize: 16, seed: 2 });
+    expect(w.dataSync()[0]).toBeCloseTo(2, 3);
+    expect(b.dataSync()[0]).toBeCloseTo(1, 3);
+    tf.dispose([w, b]);
+  });
+
+  it('stops with a NumericalError naming the step when the loss turns NaN', async () => {
+    const data = new TensorDataset(Float32Array.from([1, 2, 3, 4]), [1], Float32Array.from([1, 2, 3, 4]), { labelShape: [1] });
+    const w = tf.variable(tf.ones([1, 1]));
+    const model: CustomModel = {
+      variables: [w],
+      forward: (x) => tf.matMul(x, w),
+      loss: (y, p) => tf.mean(tf.log(tf.sub(p, y))) as tf.Scalar, // log of 0 and of negatives: -Inf / NaN
+      optimizer: new SGD({ lr: 0.1 }),
+    };
+    const error = await fit(model, data, { epochs: 3, batchSize: 2 }).catch((e: unknown) => e);
+    expect(NumericalError.isInstance(error)).toBe(true);
+    expect((error as NumericalError).step).toBe(1);
+    w.dispose();
+  });
+
+  it('rejects bad configuration with typed errors naming the parameter', async () => {
+    const data = smallMnist();
+    const model = smallModel();
+    await expect(fit(model, data, { epochs: 0, batchSize: 8 })).rejects.toThrow(/config\.epochs/);
+    await expect(fit(model, data, { epochs: 1, batchSize: -3 })).rejects.toThrow(InvalidArgumentError);
+    const empty = new TensorDataset(new Float32Array(0), [784], new Uint8Array(0), { classes: 10 });
+    await expect(fit(model, empty, { epochs: 1, batchSize: 8 })).rejects.toThrow(/training dataset is empty/);
+    model.dispose();
+  });
+});
+
+describe('callbacks', () => {
+  it('earlyStopping stops after `patience` epochs without improvement and restores the best weights', () => {
+    const v = tf.variable(tf.scalar(0));
+    const context = { variables: [v], optimizer: new SGD({ lr: 1 }) };
+    const stopper = earlyStopping({ monitor: 'valLoss', patience: 1, restoreBestWeights: true });
+    const decisions = [3, 2, 2.5, 2.6].map((valLoss, epoch) => {
+      v.assign(tf.scalar(epoch));
+      return stopper.onEpochEnd!(epoch, { valLoss }, context);
+    });
+    expect(decisions).toEqual([undefined, undefined, undefined, 'stop']);
+    stopper.onTrainEnd!(context);
+    expect(v.dataSync()[0]).toBe(1); // epoch 1 had the best valLoss
+    v.dispose();
+  });
+
+  it('bestCheckpoint saves only when the monitored value improves', async () => {
+    const dir = join(tempDir(), 'best');
+    const model = smallModel();
+    const saver = bestCheckpoint({ dir, monitor: 'valAccuracy' });
+    const context = { model, variables: [], optimizer: model.optimizer };
+    await saver.onEpochEnd!(0, { valAccuracy: 0.5 }, context);
+    const first = readFileSync(join(dir, 'model.json'), 'utf8');
+    await saver.onEpochEnd!(1, { valAccuracy: 0.4 }, context);
+    expect(readFileSync(join(dir, 'model.json'), 'utf8')).toBe(first);
+    model.dispose();
+  });
+});
+
+describe('checkpoints', () => {
+  const child = join(__dirname, '../testing/train-child.ts');
+  const run = (args: string[]) =>
+    spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', child, ...args], { encoding: 'utf8', env: { ...process.env, TS_NODE_PROJECT: join(__dirname, '../../tsconfig.spec.json') } });
+
+  it('a run killed with SIGKILL and resumed from its checkpoint ends with the weights of an uninterrupted run', async () => {
+    const uninterrupted = join(tempDir(), 'weights.json');
+    const straight = run([join(tempDir(), 'ckpt'), '6', 'fresh', uninterrupted]);
+    expect(straight.stderr).toBe('');
+
+    const dir = join(tempDir(), 'ckpt');
+    const killed = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', child, dir, '6', 'fresh', join(dir, 'never.json')], {
+      env: { ...process.env, TS_NODE_PROJECT: join(__dirname, '../../tsconfig.spec.json'), BIGMODEL_TEST_EPOCH_PAUSE_MS: '400' },
+      stdio: 'ignore',
+    });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => killed.on('exit', (_code, signal) => resolve(signal)));
+    // Kill it once it has checkpointed two epochs (it pauses 400 ms after each, so it is mid-run).
+    for (let tries = 0; tries < 1200; tries++) {
+      const latest = join(dir, 'latest.json');
+      if (existsSync(latest) && JSON.parse(readFileSync(latest, 'utf8')).epoch >= 2) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    killed.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+    const reached = JSON.parse(readFileSync(join(dir, 'latest.json'), 'utf8')).epoch;
+    expect(reached).toBeGreaterThanOrEqual(2);
+    expect(reached).toBeLessThan(6);
+
+    const resumedWeights = join(tempDir(), 'resumed.json');
+    const resumed = run([dir, '6', 'resume', resumedWeights]);
+    expect(resumed.stderr).toBe('');
+    expect(JSON.parse(readFileSync(resumedWeights, 'utf8'))).toEqual(JSON.parse(readFileSync(uninterrupted, 'utf8')));
+  });
+});

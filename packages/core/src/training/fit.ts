@@ -1,0 +1,228 @@
+/**
+ * The training loop: epochs of seeded batches from a {@link TensorDataset}, validation, metrics,
+ * callbacks, a JSON-lines log, and checkpoints from which a killed run resumes exactly.
+ *
+ * It trains a compiled LayersModel (through `trainOnBatch`), or a custom model given as variables,
+ * a forward function, a loss and an optimizer. Each epoch's batch order is a function of
+ * (seed, epoch), so a run resumed at epoch e sees the same batches as an uninterrupted one.
+ */
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+import * as tf from '@tensorflow/tfjs';
+
+import { FileFormatError, InvalidArgumentError } from '../errors';
+import { loadModel, saveModel, writeFileAtomic } from '../io';
+import { accuracy } from '../metrics';
+import type { TensorDataset } from '../data';
+import { terminateOnNaN, type Callback, type EpochLogs, type TrainingContext } from './callbacks';
+import type { MetricsLogger } from './jsonl-logger';
+
+/** A model without tf.layers: its variables, a forward pass, a loss and an optimizer. */
+export interface CustomModel {
+  variables: tf.Variable[];
+  forward(xs: tf.Tensor, training: boolean): tf.Tensor;
+  loss(ys: tf.Tensor, predictions: tf.Tensor): tf.Scalar;
+  optimizer: tf.Optimizer;
+}
+
+/** Configuration of {@link fit}. */
+export interface FitConfig {
+  /** Epochs to train (an integer > 0); with a resumed run, the total including those done. */
+  epochs: number;
+  /** Examples per batch (an integer > 0). */
+  batchSize: number;
+  /** Shuffle each epoch with a seeded order (default true). */
+  shuffle?: boolean;
+  /** Seed of the batch order (default 0). */
+  seed?: number;
+  /** Held-out data evaluated after every epoch (adds `valLoss`, and `valAccuracy` for classes). */
+  validation?: TensorDataset;
+  /** Callbacks, run in order. */
+  callbacks?: Callback[];
+  /** Receives a record per step (`losses/train`) and per epoch (`charts/...`). */
+  logger?: MetricsLogger;
+  /** Stop with a NumericalError naming the step when the loss becomes NaN/Inf (default true). */
+  nanGuard?: boolean;
+  /** Save a resumable checkpoint (model, optimizer state, epoch) in `dir` every `everyEpochs` epochs (LayersModel only). */
+  checkpoint?: { dir: string; everyEpochs?: number };
+  /** Epochs already done (set by {@link resumeFit}; default 0). */
+  initialEpoch?: number;
+}
+
+/** What {@link fit} returns: each epoch's logs. */
+export interface FitHistory {
+  epochs: EpochLogs[];
+  /** True when a callback stopped training early. */
+  stopped: boolean;
+}
+
+function isLayersModel(target: tf.LayersModel | CustomModel): target is tf.LayersModel {
+  return target instanceof tf.LayersModel;
+}
+
+function resolveFitConfig(config: FitConfig, data: TensorDataset) {
+  const { epochs, batchSize } = config;
+  if (!Number.isInteger(epochs) || epochs < 1) throw new InvalidArgumentError({ parameter: 'config.epochs', value: epochs, message: 'Must be an integer >= 1.' });
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new InvalidArgumentError({ parameter: 'config.batchSize', value: batchSize, message: 'Must be an integer >= 1.' });
+  if (data.size === 0) throw new InvalidArgumentError({ parameter: 'data', value: 0, message: 'The training dataset is empty.' });
+  const everyEpochs = config.checkpoint?.everyEpochs ?? 1;
+  if (config.checkpoint && (!Number.isInteger(everyEpochs) || everyEpochs < 1)) {
+    throw new InvalidArgumentError({ parameter: 'config.checkpoint.everyEpochs', value: everyEpochs, message: 'Must be an integer >= 1.' });
+  }
+  return { shuffle: true, seed: 0, nanGuard: true, initialEpoch: 0, callbacks: [] as Callback[], ...config, everyEpochs };
+}
+
+/** One optimizer step on a batch; returns the loss (and the compiled metrics of a LayersModel). */
+async function trainStep(target: tf.LayersModel | CustomModel, xs: tf.Tensor, ys: tf.Tensor): Promise<{ loss: number; metrics: number[] }> {
+  if (isLayersModel(target)) {
+    const out = await target.trainOnBatch(xs, ys);
+    const values = Array.isArray(out) ? out : [out];
+    return { loss: values[0], metrics: values.slice(1) };
+  }
+  const loss = target.optimizer.minimize(() => target.loss(ys, target.forward(xs, true)), true, target.variables)!;
+  const value = loss.dataSync()[0];
+  loss.dispose();
+  return { loss: value, metrics: [] };
+}
+
+/** Loss (and accuracy, for classes) of `target` on `data`, batch by batch. */
+function evaluate(target: tf.LayersModel | CustomModel, data: TensorDataset, batchSize: number): { loss: number; accuracy?: number } {
+  let lossSum = 0;
+  let hits = 0;
+  for (const { xs, ys } of data.batches({ batchSize })) {
+    tf.tidy(() => {
+      const predictions = isLayersModel(target) ? (target.predict(xs) as tf.Tensor) : target.forward(xs, false);
+      let loss: tf.Scalar;
+      if (isLayersModel(target)) {
+        const out = target.evaluate(xs, ys, { batchSize: xs.shape[0] }) as tf.Scalar | tf.Scalar[];
+        loss = Array.isArray(out) ? out[0] : out;
+      } else {
+        loss = target.loss(ys, predictions);
+      }
+      lossSum += loss.dataSync()[0] * xs.shape[0];
+      if (data.options.classes !== undefined) hits += accuracy(ys, predictions) * xs.shape[0];
+    });
+    tf.dispose([xs, ys]);
+  }
+  return { loss: lossSum / data.size, ...(data.options.classes !== undefined ? { accuracy: hits / data.size } : {}) };
+}
+
+interface CheckpointState {
+  epoch: number;
+  model: string;
+  seed: number;
+  history: EpochLogs[];
+}
+
+async function writeCheckpoint(dir: string, model: tf.LayersModel, epoch: number, seed: number, history: EpochLogs[]): Promise<void> {
+  const name = `epoch-${epoch}`;
+  await saveModel(model, join(dir, name), { includeOptimizer: true });
+  const latest = join(dir, 'latest.json');
+  const previous = existsSync(latest) ? (JSON.parse(readFileSync(latest, 'utf8')) as CheckpointState).model : undefined;
+  writeFileAtomic(latest, JSON.stringify({ epoch, model: name, seed, history } satisfies CheckpointState));
+  if (previous && previous !== name) rmSync(join(dir, previous), { recursive: true, force: true });
+}
+
+/**
+ * Trains `target` on `data` for `config.epochs` epochs; see the file header.
+ *
+ * @example
+ * ```ts
+ * const model = createReferenceCnn({ seed: 0 });
+ * model.compile({ optimizer: new Adam({ lr: 1e-3 }), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+ * const history = await fit(model, train, {
+ *   epochs: 5, batchSize: 64, seed: 1, validation,
+ *   callbacks: [earlyStopping({ monitor: 'valAccuracy', patience: 2 })],
+ *   logger: new JsonlLogger('runs/cnn/metrics.jsonl'),
+ *   checkpoint: { dir: 'runs/cnn/checkpoint' },
+ * });
+ * ```
+ * @category Training
+ */
+export async function fit(target: tf.LayersModel | CustomModel, data: TensorDataset, config: FitConfig): Promise<FitHistory> {
+  const resolved = resolveFitConfig(config, data);
+  if (isLayersModel(target) && !target.optimizer) {
+    throw new InvalidArgumentError({ parameter: 'model', value: target.name, message: 'Compile the model (optimizer and loss) before fit.' });
+  }
+  if (resolved.checkpoint && !isLayersModel(target)) {
+    throw new InvalidArgumentError({ parameter: 'config.checkpoint', value: resolved.checkpoint.dir, message: 'Checkpoints need a LayersModel.' });
+  }
+  const callbacks = [...(resolved.nanGuard ? [terminateOnNaN()] : []), ...resolved.callbacks];
+  const context: TrainingContext = isLayersModel(target)
+    ? { model: target, variables: target.trainableWeights.map((w) => w.read() as tf.Variable), optimizer: target.optimizer }
+    : { variables: target.variables, optimizer: target.optimizer };
+  const metricNames = isLayersModel(target) ? target.metricsNames.slice(1) : [];
+  const history: FitHistory = { epochs: [], stopped: false };
+  const batchesPerEpoch = Math.ceil(data.size / resolved.batchSize);
+  let step = resolved.initialEpoch * batchesPerEpoch;
+
+  for (const callback of callbacks) await callback.onTrainBegin?.(context);
+  for (let epoch = resolved.initialEpoch; epoch < resolved.epochs; epoch++) {
+    let lossSum = 0;
+    let seen = 0;
+    const metricSums = metricNames.map(() => 0);
+    for (const { xs, ys } of data.batches({ batchSize: resolved.batchSize, shuffle: resolved.shuffle, seed: resolved.seed, epoch })) {
+      step++;
+      try {
+        for (const callback of callbacks) await callback.onBatchBegin?.(step, context);
+        const { loss, metrics } = await trainStep(target, xs, ys);
+        lossSum += loss * xs.shape[0];
+        metrics.forEach((m, i) => (metricSums[i] += m * xs.shape[0]));
+        seen += xs.shape[0];
+        resolved.logger?.log({ step, epoch, 'losses/train': loss });
+        for (const callback of callbacks) await callback.onBatchEnd?.(step, { loss }, context);
+      } finally {
+        tf.dispose([xs, ys]);
+      }
+    }
+    const logs: EpochLogs = { loss: lossSum / seen };
+    metricNames.forEach((name, i) => (logs[name] = metricSums[i] / seen));
+    if (resolved.validation) {
+      const validation = evaluate(target, resolved.validation, resolved.batchSize);
+      logs['valLoss'] = validation.loss;
+      if (validation.accuracy !== undefined) logs['valAccuracy'] = validation.accuracy;
+    }
+    history.epochs.push(logs);
+    resolved.logger?.log({ step, epoch, ...Object.fromEntries(Object.entries(logs).map(([k, v]) => [`charts/${k}`, v])) });
+    if (resolved.checkpoint && (epoch + 1) % resolved.everyEpochs === 0) {
+      await writeCheckpoint(resolved.checkpoint.dir, target as tf.LayersModel, epoch + 1, resolved.seed, history.epochs);
+    }
+    let stop = false;
+    for (const callback of callbacks) stop = (await callback.onEpochEnd?.(epoch, logs, context)) === 'stop' || stop;
+    if (stop) {
+      history.stopped = true;
+      break;
+    }
+  }
+  for (const callback of callbacks) await callback.onTrainEnd?.(context);
+  return history;
+}
+
+/**
+ * Continues a run that {@link fit} checkpointed in `dir` (model, optimizer state and epoch), with
+ * the same batches an uninterrupted run would have seen. Returns the loaded model and the history
+ * of the whole run.
+ *
+ * @example
+ * ```ts
+ * const { model, history } = await resumeFit('runs/cnn/checkpoint', train, { epochs: 10, batchSize: 64, seed: 1 });
+ * ```
+ * @category Training
+ */
+export async function resumeFit(dir: string, data: TensorDataset, config: FitConfig): Promise<{ model: tf.LayersModel; history: FitHistory }> {
+  const latest = join(dir, 'latest.json');
+  if (!existsSync(latest)) throw new FileFormatError({ path: latest, problem: 'does not exist', hint: 'Nothing to resume: run fit with checkpoint: { dir } first.' });
+  let state: CheckpointState;
+  try {
+    state = JSON.parse(readFileSync(latest, 'utf8')) as CheckpointState;
+  } catch (cause) {
+    throw new FileFormatError({ path: latest, problem: 'is not valid JSON', cause });
+  }
+  if (config.seed !== undefined && config.seed !== state.seed) {
+    throw new InvalidArgumentError({ parameter: 'config.seed', value: config.seed, message: `The checkpoint was made with seed ${state.seed}; resume with the same seed.` });
+  }
+  const model = await loadModel(join(dir, state.model));
+  const rest = await fit(model, data, { ...config, seed: state.seed, initialEpoch: state.epoch, checkpoint: config.checkpoint ?? { dir } });
+  return { model, history: { epochs: [...state.history, ...rest.epochs], stopped: rest.stopped } };
+}
