@@ -20,6 +20,7 @@ const packages = [
     peers: ['@tensorflow/tfjs@4.22.0', '@tensorflow/tfjs-backend-wasm@4.22.0'],
     use: "const info = await core.initBackend(); const m = core.createReferenceCnn({ seed: 1 }); console.log(JSON.stringify({ name: info.name, params: m.countParams() }));",
     expected: { name: 'wasm', params: 225034 },
+    bin: 'bigmodel-core',
     types: "import { initBackend, type BackendInfo, InvalidArgumentError } from '@bigmodel/core';\nconst p: Promise<BackendInfo> = initBackend({ backend: 'wasm' });\nvoid p; void InvalidArgumentError;\n",
   },
 ];
@@ -44,6 +45,10 @@ describe.each(packages)('$name packed and installed alone', (pkg) => {
     expect(JSON.parse(run(process.execPath, ['--input-type=module', '-e', script], project).trim().split('\n').pop()!)).toEqual(
       pkg.expected,
     );
+  });
+
+  it('installs its bin, which answers --help', () => {
+    expect(run(join(project, 'node_modules/.bin', pkg.bin), ['--help'], project)).toMatch(new RegExp(`Usage: ${pkg.bin}`));
   });
 
   it('gives TypeScript its types', () => {

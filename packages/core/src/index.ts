@@ -20,3 +20,4 @@ export * from './regularizers';
 export * from './io';
 export * from './metrics';
 export * from './training';
+export * from './predict';

@@ -1,0 +1,107 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import * as tf from '@tensorflow/tfjs';
+import { PNG } from 'pngjs';
+
+import { loadMnist } from '../data';
+import { FileFormatError, ShapeError } from '../errors';
+import { loadModel, saveModel } from '../io';
+import { createReferenceCnn } from '../models';
+import { useWasm } from '../testing/backend-comparison';
+import { predictClasses, readPng } from '.';
+
+beforeAll(useWasm);
+
+const tempDir = () => mkdtempSync(join(tmpdir(), 'bigmodel-predict-'));
+
+/** Writes MNIST test digit `index` as a 28x28 grayscale PNG; returns its pixels. */
+function writeDigit(path: string, index: number): Float32Array {
+  const { test } = loadMnist();
+  const pixels = test.images.slice(index * 784, (index + 1) * 784);
+  const png = new PNG({ width: 28, height: 28 });
+  pixels.forEach((v, p) => {
+    const byte = Math.round(v * 255);
+    png.data.set([byte, byte, byte, 255], p * 4);
+  });
+  writeFileSync(path, PNG.sync.write(png));
+  return pixels;
+}
+
+describe('inference', () => {
+  it('readPng gives back the pixels of a PNG, as [1, 28, 28, 1] in [0, 1]', () => {
+    const path = join(tempDir(), 'digit.png');
+    const pixels = writeDigit(path, 0);
+    const x = readPng(path, { height: 28, width: 28, channels: 1 });
+    expect(x.shape).toEqual([1, 28, 28, 1]);
+    const values = x.dataSync();
+    // Luminance weights sum to 1, so gray pixels come back up to float rounding and the 1/255 quantization.
+    expect(Math.max(...Array.from(values, (v, i) => Math.abs(v - pixels[i])))).toBeLessThan(0.5 / 255 + 1e-6);
+    x.dispose();
+  });
+
+  it('predictClasses returns probabilities and classes, identical after save and load', async () => {
+    const model = createReferenceCnn({ seed: 4 });
+    const x = tf.randomUniform([5, 28, 28, 1], 0, 1, 'float32', 1);
+    const before = predictClasses(model, x);
+    expect(before).toHaveLength(5);
+    before.forEach((p) => expect(p.probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5));
+    const dir = tempDir();
+    await saveModel(model, dir);
+    const loaded = await loadModel(dir);
+    expect(predictClasses(loaded, x)).toEqual(before);
+    expect(() => predictClasses(model, tf.zeros([1, 28, 28, 3]))).toThrow(ShapeError);
+    tf.dispose(x);
+    model.dispose();
+    loaded.dispose();
+  });
+
+  it('readPng names unreadable files', () => {
+    const path = join(tempDir(), 'not.png');
+    writeFileSync(path, 'hello');
+    expect(() => readPng(path, { height: 2, width: 2, channels: 1 })).toThrow(FileFormatError);
+  });
+});
+
+describe('bigmodel-core predict', () => {
+  const cli = (args: string[]) =>
+    spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, '../cli/main.ts'), ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, TS_NODE_PROJECT: join(__dirname, '../../tsconfig.spec.json'), BIGMODEL_WASM_THREADS: '1' },
+    });
+
+  it('classifies a PNG and a JSON file like predictClasses does, last line JSON', async () => {
+    const dir = tempDir();
+    const model = createReferenceCnn({ seed: 4 });
+    await saveModel(model, join(dir, 'model'));
+    const png = join(dir, 'digit.png');
+    const pixels = writeDigit(png, 3);
+    const json = join(dir, 'digits.json');
+    writeFileSync(json, JSON.stringify([Array.from(pixels), Array.from(pixels)]));
+    const expected = predictClasses(model, readPng(png, { height: 28, width: 28, channels: 1 }));
+    for (const [input, count] of [[png, 1], [json, 2]] as const) {
+      const run = cli(['predict', '--model', join(dir, 'model'), '--input', input]);
+      expect(run.status).toBe(0);
+      const last = JSON.parse(run.stdout.trim().split('\n').pop()!);
+      expect(last.predictions).toHaveLength(count);
+      expect(last.predictions[0].class).toBe(expected[0].class);
+      last.predictions[0].probabilities.forEach((p: number, k: number) => expect(p).toBeCloseTo(expected[0].probabilities[k], 5));
+    }
+    model.dispose();
+  });
+
+  it('explains bad input: missing flags, bad JSON, unknown command', () => {
+    const missing = cli(['predict', '--input', 'x.png']);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toMatch(/InvalidArgumentError: Invalid argument for --model/);
+    const dir = tempDir();
+    writeFileSync(join(dir, 'bad.json'), '[1, 2');
+    const bad = cli(['predict', '--model', dir, '--input', join(dir, 'bad.json')]);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/FileFormatError/);
+    expect(cli(['train']).status).toBe(2);
+    expect(cli(['--help']).stdout).toMatch(/Usage: bigmodel-core predict/);
+  });
+});
