@@ -59,6 +59,30 @@ describe('fit', () => {
     tf.dispose([w, b]);
   });
 
+  it('augments training batches only, once per batch, without leaking tensors', async () => {
+    const data = new TensorDataset(Float32Array.from({ length: 20 }, (_, i) => i), [1], Float32Array.from({ length: 20 }, (_, i) => i), { labelShape: [1] });
+    const w = tf.variable(tf.zeros([1, 1]));
+    const seenByForward: number[] = [];
+    const model: CustomModel = {
+      variables: [w],
+      forward: (x, training) => {
+        if (training) seenByForward.push(...x.dataSync());
+        return tf.matMul(x, w);
+      },
+      loss: (y, p) => tf.losses.meanSquaredError(y, p) as tf.Scalar,
+      optimizer: new SGD({ lr: 1e-4 }),
+    };
+    let calls = 0;
+    await fit(model, data, { epochs: 1, batchSize: 8, shuffle: false, validation: data, augment: (xs) => (calls++, tf.neg(xs)) });
+    const before = tf.memory().numTensors;
+    await fit(model, data, { epochs: 1, batchSize: 8, shuffle: false, augment: (xs) => tf.neg(xs) });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(calls).toBe(3);
+    // Training saw negated examples (+ 0 turns -0 into 0); validation used forward(x, false).
+    expect(seenByForward.slice(0, 20).map((v) => v + 0)).toEqual(Array.from({ length: 20 }, (_, i) => (i === 0 ? 0 : -i)));
+    w.dispose();
+  });
+
   it('stops with a NumericalError naming the step when the loss turns NaN', async () => {
     const data = new TensorDataset(Float32Array.from([1, 2, 3, 4]), [1], Float32Array.from([1, 2, 3, 4]), { labelShape: [1] });
     const w = tf.variable(tf.ones([1, 1]));

@@ -46,6 +46,8 @@ export interface FitConfig {
   nanGuard?: boolean;
   /** Save a resumable checkpoint (model, optimizer state, epoch) in `dir` every `everyEpochs` epochs (LayersModel only). */
   checkpoint?: { dir: string; everyEpochs?: number };
+  /** Applied to every training batch's examples before the step (augmentation); not to validation data. */
+  augment?: (xs: tf.Tensor) => tf.Tensor;
   /** Epochs already done (set by {@link resumeFit}; default 0). */
   initialEpoch?: number;
 }
@@ -166,7 +168,8 @@ export async function fit(target: tf.LayersModel | CustomModel, data: TensorData
       step++;
       try {
         for (const callback of callbacks) await callback.onBatchBegin?.(step, context);
-        const { loss, metrics } = await trainStep(target, xs, ys);
+        const input = resolved.augment ? resolved.augment(xs) : xs;
+        const { loss, metrics } = await trainStep(target, input, ys).finally(() => input !== xs && input.dispose());
         lossSum += loss * xs.shape[0];
         metrics.forEach((m, i) => (metricSums[i] += m * xs.shape[0]));
         seen += xs.shape[0];
