@@ -8,7 +8,7 @@
  * save's shards removed. A reader therefore always finds a complete model.
  */
 import { existsSync, readFileSync, unlinkSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, resolve, isAbsolute } from 'node:path';
 
 import * as tf from '@tensorflow/tfjs';
 
@@ -87,6 +87,10 @@ export function fileSystemHandler(dir: string): tf.io.IOHandler {
         const buffers = manifest.flatMap((group) =>
           group.paths.map((name) => {
             const path = join(dir, name);
+            const inside = relative(resolve(dir), resolve(path));
+            if (inside === '' || inside.startsWith('..') || isAbsolute(inside) || isAbsolute(name)) {
+              throw new FileFormatError({ path: jsonPath, problem: `lists weight path ${JSON.stringify(name)}, which is outside the model directory`, hint: 'Refusing to read it.' });
+            }
             if (!existsSync(path)) throw new FileFormatError({ path, problem: 'is missing', hint: `${MODEL_JSON} lists it as a weight shard.` });
             const bytes = readFileSync(path);
             return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;

@@ -91,6 +91,15 @@ describe('saveModel / loadModel', () => {
     expect(FileFormatError.isInstance(error)).toBe(true);
     expect((error as Error).message).toMatch(/holds \d+ bytes of weights where the manifest describes 900136/);
 
+    const escaping = tempDir();
+    await saveModel(model, escaping);
+    const json = JSON.parse(readFileSync(join(escaping, 'model.json'), 'utf8'));
+    for (const evil of ['../outside.bin', '/etc/passwd', 'sub/../../x.bin']) {
+      json.weightsManifest[0].paths = [evil];
+      writeFileSync(join(escaping, 'model.json'), JSON.stringify(json));
+      await expect(loadModel(escaping)).rejects.toThrow(/outside the model directory/);
+    }
+
     const missing = tempDir();
     await saveModel(model, missing);
     unlinkSync(join(missing, JSON.parse(readFileSync(join(missing, 'model.json'), 'utf8')).weightsManifest[0].paths[0]));
