@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-import { BigModelOptimizer, checkBaseConfig, checkRange, configFromDict, type OptimizerBaseConfig } from './bigmodel-optimizer';
+import { BigModelOptimizer, checkBaseConfig, checkRange, type OptimizerBaseConfig } from './bigmodel-optimizer';
 
 /** Configuration of {@link Adagrad}. */
 export interface AdagradConfig extends OptimizerBaseConfig {
@@ -68,12 +68,5 @@ export class Adagrad extends BigModelOptimizer {
     return { ...this.baseConfig(), lrDecay, initialAccumulatorValue, epsilon, weightDecay } as tf.serialization.ConfigDict;
   }
 
-  /** Rebuilds an Adagrad from {@link Adagrad.getConfig}. */
-  static override fromConfig<T extends tf.serialization.Serializable>(
-    cls: tf.serialization.SerializableConstructor<T>,
-    config: tf.serialization.ConfigDict,
-  ): T {
-    return new cls(configFromDict<AdagradConfig>(config)) as T;
-  }
 }
 tf.serialization.registerClass(Adagrad);

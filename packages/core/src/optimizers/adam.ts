@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-import { BigModelOptimizer, checkBaseConfig, checkRange, configFromDict, type OptimizerBaseConfig } from './bigmodel-optimizer';
+import { BigModelOptimizer, checkBaseConfig, checkRange, type OptimizerBaseConfig } from './bigmodel-optimizer';
 
 /** Configuration of {@link Adam} and {@link AdamW}. */
 export interface AdamConfig extends OptimizerBaseConfig {
@@ -22,9 +22,9 @@ export interface AdamConfig extends OptimizerBaseConfig {
 }
 
 /** Fills Adam's defaults and validates; throws InvalidArgumentError naming the option. */
-export function resolveAdamConfig(config: AdamConfig, defaultWeightDecay = 0) {
+export function resolveAdamConfig(config: AdamConfig) {
   checkBaseConfig(config);
-  const resolved = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: defaultWeightDecay, amsgrad: false, ...config };
+  const resolved = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0, amsgrad: false, ...config };
   checkRange('beta1', resolved.beta1, 0, 1 - Number.EPSILON);
   checkRange('beta2', resolved.beta2, 0, 1 - Number.EPSILON);
   checkRange('epsilon', resolved.epsilon, 0, Infinity, true);
@@ -83,12 +83,5 @@ export class Adam extends BigModelOptimizer {
     return { ...this.baseConfig(), beta1, beta2, epsilon, weightDecay, amsgrad } as tf.serialization.ConfigDict;
   }
 
-  /** Rebuilds an Adam from {@link Adam.getConfig}. */
-  static override fromConfig<T extends tf.serialization.Serializable>(
-    cls: tf.serialization.SerializableConstructor<T>,
-    config: tf.serialization.ConfigDict,
-  ): T {
-    return new cls(configFromDict<AdamConfig>(config)) as T;
-  }
 }
 tf.serialization.registerClass(Adam);

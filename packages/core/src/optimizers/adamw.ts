@@ -4,8 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-import { adamStep, resolveAdamConfig, type AdamConfig } from './adam';
-import { BigModelOptimizer, configFromDict } from './bigmodel-optimizer';
+import { Adam, adamStep, type AdamConfig } from './adam';
 
 /**
  * AdamW: decoupled weight decay (default 0.01) that does not pass through the adaptive scaling.
@@ -16,34 +15,17 @@ import { BigModelOptimizer, configFromDict } from './bigmodel-optimizer';
  * ```
  * @category Optimizers
  */
-export class AdamW extends BigModelOptimizer {
+export class AdamW extends Adam {
   /** @internal */
-  static className = 'BigModelAdamW';
-  protected readonly slotNames = ['m', 'v', 'vMax'] as const;
-  private readonly config: ReturnType<typeof resolveAdamConfig>;
+  static override className = 'BigModelAdamW';
 
   constructor(config: AdamConfig) {
-    const resolved = resolveAdamConfig(config, 0.01);
-    super(resolved);
-    this.config = resolved;
+    super({ weightDecay: 0.01, ...config });
   }
 
-  protected update(w: tf.Tensor, g: tf.Tensor, slots: tf.Tensor[], lr: number, step: number) {
+  protected override update(w: tf.Tensor, g: tf.Tensor, slots: tf.Tensor[], lr: number, step: number) {
     const decayed = this.config.weightDecay !== 0 ? tf.mul(w, 1 - lr * this.config.weightDecay) : w;
     return adamStep(decayed, g, slots, lr, step, this.config);
-  }
-
-  override getConfig(): tf.serialization.ConfigDict {
-    const { beta1, beta2, epsilon, weightDecay, amsgrad } = this.config;
-    return { ...this.baseConfig(), beta1, beta2, epsilon, weightDecay, amsgrad } as tf.serialization.ConfigDict;
-  }
-
-  /** Rebuilds an AdamW from {@link AdamW.getConfig}. */
-  static override fromConfig<T extends tf.serialization.Serializable>(
-    cls: tf.serialization.SerializableConstructor<T>,
-    config: tf.serialization.ConfigDict,
-  ): T {
-    return new cls(configFromDict<AdamConfig>(config)) as T;
   }
 }
 tf.serialization.registerClass(AdamW);

@@ -190,6 +190,14 @@ export abstract class BigModelOptimizer extends tf.Optimizer {
     }
   }
 
+  /** Rebuilds an optimizer from its `getConfig()` (a saved schedule included). */
+  static override fromConfig<T extends tf.serialization.Serializable>(
+    cls: tf.serialization.SerializableConstructor<T>,
+    config: tf.serialization.ConfigDict,
+  ): T {
+    return new cls(configFromDict(config)) as T;
+  }
+
   /** The configuration shared by all optimizers, with a schedule given by its config. */
   protected baseConfig(): Record<string, unknown> {
     const { lr, clipNorm, clipValue } = this.base;

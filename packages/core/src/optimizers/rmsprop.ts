@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-import { BigModelOptimizer, checkBaseConfig, checkRange, configFromDict, type OptimizerBaseConfig } from './bigmodel-optimizer';
+import { BigModelOptimizer, checkBaseConfig, checkRange, type OptimizerBaseConfig } from './bigmodel-optimizer';
 
 /** Configuration of {@link RMSprop}. */
 export interface RmspropConfig extends OptimizerBaseConfig {
@@ -73,12 +73,5 @@ export class RMSprop extends BigModelOptimizer {
     return { ...this.baseConfig(), rho, epsilon, momentum, centered, weightDecay } as tf.serialization.ConfigDict;
   }
 
-  /** Rebuilds an RMSprop from {@link RMSprop.getConfig}. */
-  static override fromConfig<T extends tf.serialization.Serializable>(
-    cls: tf.serialization.SerializableConstructor<T>,
-    config: tf.serialization.ConfigDict,
-  ): T {
-    return new cls(configFromDict<RmspropConfig>(config)) as T;
-  }
 }
 tf.serialization.registerClass(RMSprop);

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 import { InvalidArgumentError } from '../errors';
-import { BigModelOptimizer, checkBaseConfig, checkRange, configFromDict, type OptimizerBaseConfig } from './bigmodel-optimizer';
+import { BigModelOptimizer, checkBaseConfig, checkRange, type OptimizerBaseConfig } from './bigmodel-optimizer';
 
 /** Configuration of {@link SGD}. */
 export interface SgdConfig extends OptimizerBaseConfig {
@@ -71,12 +71,5 @@ export class SGD extends BigModelOptimizer {
     return { ...this.baseConfig(), momentum, dampening, nesterov, weightDecay } as tf.serialization.ConfigDict;
   }
 
-  /** Rebuilds an SGD from {@link SGD.getConfig}. */
-  static override fromConfig<T extends tf.serialization.Serializable>(
-    cls: tf.serialization.SerializableConstructor<T>,
-    config: tf.serialization.ConfigDict,
-  ): T {
-    return new cls(configFromDict<SgdConfig>(config)) as T;
-  }
 }
 tf.serialization.registerClass(SGD);
