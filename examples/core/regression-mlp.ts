@@ -5,7 +5,7 @@
  *   npx ts-node -T examples/core/regression-mlp.ts [--epochs 200] [--l2 0.001] [--seed 0]
  */
 import * as tf from '@tensorflow/tfjs';
-import { Adam, TensorDataset, fit, initBackend, l2, mulberry32, type L1L2 } from '@bigmodel/core';
+import { Adam, TensorDataset, fit, initBackend, l2, meanSquaredError, mulberry32, type L1L2 } from '@bigmodel/core';
 
 /** y = sin(3 x0) + x1^2 / 2 + noise, with 30 more inputs that do not matter. */
 export function makeRegressionData(count: number, seed: number): TensorDataset {
@@ -49,8 +49,14 @@ export async function runRegressionMlp(options: { epochs?: number; l2?: number; 
   const heldOut: number[] = [];
   for (const regularizer of [undefined, l2(rate)]) {
     const model = mlp(seed, regularizer);
-    const history = await fit(model, train, { epochs, batchSize: 32, seed, validation: test });
-    heldOut.push(history.epochs[history.epochs.length - 1]['valLoss']);
+    await fit(model, train, { epochs, batchSize: 32, seed });
+    // Plain MSE of the predictions on held-out data (no penalty term in it).
+    const error = tf.tidy(() => {
+      const xs = tf.tensor(test.examples, [test.size, 32]);
+      const ys = tf.tensor(Float32Array.from(test.labels), [test.size, 1]);
+      return meanSquaredError(ys, model.predict(xs) as tf.Tensor).dataSync()[0];
+    });
+    heldOut.push(error);
     model.dispose();
   }
   return { example: 'core/regression-mlp', epochs, l2: rate, heldOutMse: { plain: heldOut[0], l2: heldOut[1] } };
@@ -62,7 +68,7 @@ if (require.main === module) {
   tf.env().set('PROD', true);
   runRegressionMlp({ epochs: Number(flag('--epochs') ?? 200), l2: Number(flag('--l2') ?? 1e-3), seed: Number(flag('--seed') ?? 0) })
     .then((s) => {
-      console.log(`held-out MSE without L2: ${s.heldOutMse.plain.toFixed(4)}; with L2 ${s.l2}: ${s.heldOutMse.l2.toFixed(4)} (valLoss includes no penalty)`);
+      console.log(`held-out MSE (2,000 examples) without L2: ${s.heldOutMse.plain.toFixed(4)}; with L2 ${s.l2}: ${s.heldOutMse.l2.toFixed(4)}`);
       console.log(JSON.stringify(s));
     })
     .catch((error) => {
