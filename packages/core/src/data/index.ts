@@ -3,3 +3,4 @@ export { TensorDataset, type Batch, type BatchOptions, type SplitFractions } fro
 export { fitNormalizer, Normalizer, type NormalizerConfig } from './normalizer';
 export { randomCrop, randomHorizontalFlip, randomScale } from './augmentation';
 export { CIFAR10_CLASSES, decodeCifar10, loadCifar10 } from './cifar10';
+export { StreamDataset, type StreamBatchOptions, type StreamExample } from './stream-dataset';

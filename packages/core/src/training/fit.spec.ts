@@ -31,7 +31,7 @@ describe('fit', () => {
       callbacks: [{ onEpochEnd: () => void counts.push(tf.memory().numTensors) }],
     });
     const [first, last] = [history.epochs[0], history.epochs[3]];
-    expect(Object.keys(last).sort()).toEqual(['acc', 'loss', 'valAccuracy', 'valLoss']);
+    expect(Object.keys(last).sort()).toEqual(['acc', 'loss', 'valAccuracy', 'valLoss', 'valMacroF1']);
     expect(last.loss).toBeLessThan(first.loss);
     expect(last.valAccuracy).toBeGreaterThan(0.6);
     expect(counts.slice(1)).toEqual([counts[1], counts[1], counts[1]]);

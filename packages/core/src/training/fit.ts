@@ -13,8 +13,8 @@ import * as tf from '@tensorflow/tfjs';
 
 import { FileFormatError, InvalidArgumentError } from '../errors';
 import { loadModel, saveModel, writeFileAtomic } from '../io';
-import { accuracy } from '../metrics';
-import type { TensorDataset } from '../data';
+import { confusionMatrix, precisionRecallF1 } from '../metrics';
+import { TensorDataset, type Batch, type StreamDataset } from '../data';
 import { terminateOnNaN, type Callback, type EpochLogs, type TrainingContext } from './callbacks';
 import type { MetricsLogger } from './jsonl-logger';
 
@@ -36,8 +36,12 @@ export interface FitConfig {
   shuffle?: boolean;
   /** Seed of the batch order (default 0). */
   seed?: number;
-  /** Held-out data evaluated after every epoch (adds `valLoss`, and `valAccuracy` for classes). */
-  validation?: TensorDataset;
+  /** Held-out data evaluated after every epoch (adds `valLoss`, and `valAccuracy` and `valMacroF1` for classes). */
+  validation?: TensorDataset | StreamDataset;
+  /** For a StreamDataset: the shuffle buffer when `shuffle` is on (default 1024). */
+  shuffleBuffer?: number;
+  /** For a StreamDataset: batches assembled ahead (default 2). */
+  prefetch?: number;
   /** Callbacks, run in order. */
   callbacks?: Callback[];
   /** Receives a record per step (`losses/train`) and per epoch (`charts/...`). */
@@ -50,6 +54,8 @@ export interface FitConfig {
   augment?: (xs: tf.Tensor) => tf.Tensor;
   /** Epochs already done (set by {@link resumeFit}; default 0). */
   initialEpoch?: number;
+  /** Steps already done (set by {@link resumeFit}; default: initialEpoch full epochs of an in-memory dataset). */
+  initialStep?: number;
 }
 
 /** What {@link fit} returns: each epoch's logs. */
@@ -63,11 +69,21 @@ function isLayersModel(target: tf.LayersModel | CustomModel): target is tf.Layer
   return target instanceof tf.LayersModel;
 }
 
-function resolveFitConfig(config: FitConfig, data: TensorDataset) {
+type Data = TensorDataset | StreamDataset;
+
+/** The batches of one pass over `data`. */
+function batchesOf(data: Data, config: { batchSize: number; shuffle?: boolean; seed?: number; epoch?: number; shuffleBuffer?: number; prefetch?: number }): Iterable<Batch> | AsyncIterable<Batch> {
+  const { batchSize, shuffle = false, seed = 0, epoch = 0, shuffleBuffer = 1024, prefetch = 2 } = config;
+  return data instanceof TensorDataset
+    ? data.batches({ batchSize, shuffle, seed, epoch })
+    : data.batches({ batchSize, shuffleBuffer: shuffle ? shuffleBuffer : 0, seed, epoch, prefetch });
+}
+
+function resolveFitConfig(config: FitConfig, data: Data) {
   const { epochs, batchSize } = config;
   if (!Number.isInteger(epochs) || epochs < 1) throw new InvalidArgumentError({ parameter: 'config.epochs', value: epochs, message: 'Must be an integer >= 1.' });
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new InvalidArgumentError({ parameter: 'config.batchSize', value: batchSize, message: 'Must be an integer >= 1.' });
-  if (data.size === 0) throw new InvalidArgumentError({ parameter: 'data', value: 0, message: 'The training dataset is empty.' });
+  if (data instanceof TensorDataset && data.size === 0) throw new InvalidArgumentError({ parameter: 'data', value: 0, message: 'The training dataset is empty.' });
   const everyEpochs = config.checkpoint?.everyEpochs ?? 1;
   if (config.checkpoint && (!Number.isInteger(everyEpochs) || everyEpochs < 1)) {
     throw new InvalidArgumentError({ parameter: 'config.checkpoint.everyEpochs', value: everyEpochs, message: 'Must be an integer >= 1.' });
@@ -88,11 +104,13 @@ async function trainStep(target: tf.LayersModel | CustomModel, xs: tf.Tensor, ys
   return { loss: value, metrics: [] };
 }
 
-/** Loss (and accuracy, for classes) of `target` on `data`, batch by batch. */
-function evaluate(target: tf.LayersModel | CustomModel, data: TensorDataset, batchSize: number): { loss: number; accuracy?: number } {
+/** Loss (and accuracy and macro F1, for classes) of `target` on `data`, batch by batch. */
+async function evaluate(target: tf.LayersModel | CustomModel, data: Data, batchSize: number): Promise<EpochLogs> {
   let lossSum = 0;
-  let hits = 0;
-  for (const { xs, ys } of data.batches({ batchSize })) {
+  let seen = 0;
+  const classes = data.options.classes;
+  const confusion = classes === undefined ? undefined : Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
+  for await (const { xs, ys } of batchesOf(data, { batchSize })) {
     tf.tidy(() => {
       const predictions = isLayersModel(target) ? (target.predict(xs) as tf.Tensor) : target.forward(xs, false);
       let loss: tf.Scalar;
@@ -103,26 +121,34 @@ function evaluate(target: tf.LayersModel | CustomModel, data: TensorDataset, bat
         loss = target.loss(ys, predictions);
       }
       lossSum += loss.dataSync()[0] * xs.shape[0];
-      if (data.options.classes !== undefined) hits += accuracy(ys, predictions) * xs.shape[0];
+      seen += xs.shape[0];
+      if (confusion) confusionMatrix(ys, predictions).forEach((row, t) => row.forEach((n, p) => (confusion[t][p] += n)));
     });
     tf.dispose([xs, ys]);
   }
-  return { loss: lossSum / data.size, ...(data.options.classes !== undefined ? { accuracy: hits / data.size } : {}) };
+  if (seen === 0) throw new InvalidArgumentError({ parameter: 'config.validation', value: 0, message: 'The validation dataset is empty.' });
+  const logs: EpochLogs = { valLoss: lossSum / seen };
+  if (confusion) {
+    logs['valAccuracy'] = confusion.reduce((sum, row, c) => sum + row[c], 0) / seen;
+    logs['valMacroF1'] = precisionRecallF1(confusion).macro.f1;
+  }
+  return logs;
 }
 
 interface CheckpointState {
   epoch: number;
+  step: number;
   model: string;
   seed: number;
   history: EpochLogs[];
 }
 
-async function writeCheckpoint(dir: string, model: tf.LayersModel, epoch: number, seed: number, history: EpochLogs[]): Promise<void> {
+async function writeCheckpoint(dir: string, model: tf.LayersModel, epoch: number, step: number, seed: number, history: EpochLogs[]): Promise<void> {
   const name = `epoch-${epoch}`;
   await saveModel(model, join(dir, name), { includeOptimizer: true });
   const latest = join(dir, 'latest.json');
   const previous = existsSync(latest) ? (JSON.parse(readFileSync(latest, 'utf8')) as CheckpointState).model : undefined;
-  writeFileAtomic(latest, JSON.stringify({ epoch, model: name, seed, history } satisfies CheckpointState));
+  writeFileAtomic(latest, JSON.stringify({ epoch, step, model: name, seed, history } satisfies CheckpointState));
   if (previous && previous !== name) rmSync(join(dir, previous), { recursive: true, force: true });
 }
 
@@ -142,7 +168,7 @@ async function writeCheckpoint(dir: string, model: tf.LayersModel, epoch: number
  * ```
  * @category Training
  */
-export async function fit(target: tf.LayersModel | CustomModel, data: TensorDataset, config: FitConfig): Promise<FitHistory> {
+export async function fit(target: tf.LayersModel | CustomModel, data: TensorDataset | StreamDataset, config: FitConfig): Promise<FitHistory> {
   const resolved = resolveFitConfig(config, data);
   if (isLayersModel(target) && !target.optimizer) {
     throw new InvalidArgumentError({ parameter: 'model', value: target.name, message: 'Compile the model (optimizer and loss) before fit.' });
@@ -156,15 +182,14 @@ export async function fit(target: tf.LayersModel | CustomModel, data: TensorData
     : { variables: target.variables, optimizer: target.optimizer };
   const metricNames = isLayersModel(target) ? target.metricsNames.slice(1) : [];
   const history: FitHistory = { epochs: [], stopped: false };
-  const batchesPerEpoch = Math.ceil(data.size / resolved.batchSize);
-  let step = resolved.initialEpoch * batchesPerEpoch;
+  let step = resolved.initialStep ?? (data instanceof TensorDataset ? resolved.initialEpoch * Math.ceil(data.size / resolved.batchSize) : 0);
 
   for (const callback of callbacks) await callback.onTrainBegin?.(context);
   for (let epoch = resolved.initialEpoch; epoch < resolved.epochs; epoch++) {
     let lossSum = 0;
     let seen = 0;
     const metricSums = metricNames.map(() => 0);
-    for (const { xs, ys } of data.batches({ batchSize: resolved.batchSize, shuffle: resolved.shuffle, seed: resolved.seed, epoch })) {
+    for await (const { xs, ys } of batchesOf(data, { ...resolved, epoch })) {
       step++;
       try {
         for (const callback of callbacks) await callback.onBatchBegin?.(step, context);
@@ -179,17 +204,14 @@ export async function fit(target: tf.LayersModel | CustomModel, data: TensorData
         tf.dispose([xs, ys]);
       }
     }
+    if (seen === 0) throw new InvalidArgumentError({ parameter: 'data', value: 0, message: 'The training dataset is empty.' });
     const logs: EpochLogs = { loss: lossSum / seen };
     metricNames.forEach((name, i) => (logs[name] = metricSums[i] / seen));
-    if (resolved.validation) {
-      const validation = evaluate(target, resolved.validation, resolved.batchSize);
-      logs['valLoss'] = validation.loss;
-      if (validation.accuracy !== undefined) logs['valAccuracy'] = validation.accuracy;
-    }
+    if (resolved.validation) Object.assign(logs, await evaluate(target, resolved.validation, resolved.batchSize));
     history.epochs.push(logs);
     resolved.logger?.log({ step, epoch, ...Object.fromEntries(Object.entries(logs).map(([k, v]) => [`charts/${k}`, v])) });
     if (resolved.checkpoint && (epoch + 1) % resolved.everyEpochs === 0) {
-      await writeCheckpoint(resolved.checkpoint.dir, target as tf.LayersModel, epoch + 1, resolved.seed, history.epochs);
+      await writeCheckpoint(resolved.checkpoint.dir, target as tf.LayersModel, epoch + 1, step, resolved.seed, history.epochs);
     }
     let stop = false;
     for (const callback of callbacks) stop = (await callback.onEpochEnd?.(epoch, logs, context)) === 'stop' || stop;
@@ -213,7 +235,7 @@ export async function fit(target: tf.LayersModel | CustomModel, data: TensorData
  * ```
  * @category Training
  */
-export async function resumeFit(dir: string, data: TensorDataset, config: FitConfig): Promise<{ model: tf.LayersModel; history: FitHistory }> {
+export async function resumeFit(dir: string, data: TensorDataset | StreamDataset, config: FitConfig): Promise<{ model: tf.LayersModel; history: FitHistory }> {
   const latest = join(dir, 'latest.json');
   if (!existsSync(latest)) throw new FileFormatError({ path: latest, problem: 'does not exist', hint: 'Nothing to resume: run fit with checkpoint: { dir } first.' });
   let state: CheckpointState;
@@ -226,6 +248,6 @@ export async function resumeFit(dir: string, data: TensorDataset, config: FitCon
     throw new InvalidArgumentError({ parameter: 'config.seed', value: config.seed, message: `The checkpoint was made with seed ${state.seed}; resume with the same seed.` });
   }
   const model = await loadModel(join(dir, state.model));
-  const rest = await fit(model, data, { ...config, seed: state.seed, initialEpoch: state.epoch, checkpoint: config.checkpoint ?? { dir } });
+  const rest = await fit(model, data, { ...config, seed: state.seed, initialEpoch: state.epoch, initialStep: state.step, checkpoint: config.checkpoint ?? { dir } });
   return { model, history: { epochs: [...state.history, ...rest.epochs], stopped: rest.stopped } };
 }
