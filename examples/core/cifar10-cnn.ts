@@ -35,10 +35,13 @@ export async function runCifar10Cnn(options: { data: string; epochs?: number; se
   const { train, test } = loadCifar10(data);
   const model = cifarCnn(seed);
   model.compile({ optimizer: new Adam({ lr: 1e-3 }), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
-  const random = mulberry32(seed);
   const bar = progress ? progressBar('cifar10-cnn', epochs * Math.ceil(train.size / 64)) : undefined;
   const history = await fit(model, train, {
-    augment: (xs) => tf.tidy(() => randomHorizontalFlip(randomCrop(xs as tf.Tensor4D, { padding: 4, random }), { random })),
+    // Randomness from (seed, step): a resumed run would augment exactly as an uninterrupted one.
+    augment: (xs, { step }) => {
+      const random = mulberry32(seed * 1_000_003 + step);
+      return tf.tidy(() => randomHorizontalFlip(randomCrop(xs as tf.Tensor4D, { padding: 4, random }), { random }));
+    },
     epochs,
     batchSize: 64,
     seed,

@@ -5,6 +5,7 @@
  * It trains a compiled LayersModel (through `trainOnBatch`), or a custom model given as variables,
  * a forward function, a loss and an optimizer. Each epoch's batch order is a function of
  * (seed, epoch), so a run resumed at epoch e sees the same batches as an uninterrupted one.
+ * Callbacks keep their own state (early stopping's best value, say) only within one call.
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -50,12 +51,18 @@ export interface FitConfig {
   nanGuard?: boolean;
   /** Save a resumable checkpoint (model, optimizer state, epoch) in `dir` every `everyEpochs` epochs (LayersModel only). */
   checkpoint?: { dir: string; everyEpochs?: number };
-  /** Applied to every training batch's examples before the step (augmentation); not to validation data. */
-  augment?: (xs: tf.Tensor) => tf.Tensor;
+  /**
+   * Applied to every training batch's examples before the step (augmentation); not to validation
+   * data. Draw its randomness from `step` (e.g. `mulberry32(step)`) and a resumed run augments
+   * exactly as an uninterrupted one.
+   */
+  augment?: (xs: tf.Tensor, position: { epoch: number; step: number }) => tf.Tensor;
   /** Epochs already done (set by {@link resumeFit}; default 0). */
   initialEpoch?: number;
   /** Steps already done (set by {@link resumeFit}; default: initialEpoch full epochs of an in-memory dataset). */
   initialStep?: number;
+  /** Logs of the epochs already done (set by {@link resumeFit}), kept in later checkpoints. */
+  initialHistory?: EpochLogs[];
 }
 
 /** What {@link fit} returns: each epoch's logs. */
@@ -193,7 +200,7 @@ export async function fit(target: tf.LayersModel | CustomModel, data: TensorData
       step++;
       try {
         for (const callback of callbacks) await callback.onBatchBegin?.(step, context);
-        const input = resolved.augment ? resolved.augment(xs) : xs;
+        const input = resolved.augment ? resolved.augment(xs, { epoch, step }) : xs;
         const { loss, metrics } = await trainStep(target, input, ys).finally(() => input !== xs && input.dispose());
         lossSum += loss * xs.shape[0];
         metrics.forEach((m, i) => (metricSums[i] += m * xs.shape[0]));
@@ -211,7 +218,8 @@ export async function fit(target: tf.LayersModel | CustomModel, data: TensorData
     history.epochs.push(logs);
     resolved.logger?.log({ step, epoch, ...Object.fromEntries(Object.entries(logs).map(([k, v]) => [`charts/${k}`, v])) });
     if (resolved.checkpoint && (epoch + 1) % resolved.everyEpochs === 0) {
-      await writeCheckpoint(resolved.checkpoint.dir, target as tf.LayersModel, epoch + 1, step, resolved.seed, history.epochs);
+      const whole = [...(resolved.initialHistory ?? []), ...history.epochs];
+      await writeCheckpoint(resolved.checkpoint.dir, target as tf.LayersModel, epoch + 1, step, resolved.seed, whole);
     }
     let stop = false;
     for (const callback of callbacks) stop = (await callback.onEpochEnd?.(epoch, logs, context)) === 'stop' || stop;
@@ -248,6 +256,13 @@ export async function resumeFit(dir: string, data: TensorDataset | StreamDataset
     throw new InvalidArgumentError({ parameter: 'config.seed', value: config.seed, message: `The checkpoint was made with seed ${state.seed}; resume with the same seed.` });
   }
   const model = await loadModel(join(dir, state.model));
-  const rest = await fit(model, data, { ...config, seed: state.seed, initialEpoch: state.epoch, initialStep: state.step, checkpoint: config.checkpoint ?? { dir } });
+  const rest = await fit(model, data, {
+    ...config,
+    seed: state.seed,
+    initialEpoch: state.epoch,
+    initialStep: state.step,
+    initialHistory: state.history,
+    checkpoint: config.checkpoint ?? { dir },
+  });
   return { model, history: { epochs: [...state.history, ...rest.epochs], stopped: rest.stopped } };
 }
