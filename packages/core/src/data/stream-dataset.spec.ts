@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 
-import { SGD } from '../optimizers';
 import { useWasm } from '../testing/backend-comparison';
-import { fit, type CustomModel } from '../training';
+import { linearModel } from '../testing/linear-model';
+import { fit } from '../training';
 import { StreamDataset, type StreamExample } from './stream-dataset';
 
 beforeAll(useWasm);
@@ -57,14 +57,7 @@ describe('StreamDataset', () => {
       [1],
       { labelShape: [1] },
     );
-    const w = tf.variable(tf.zeros([1, 1]));
-    const b = tf.variable(tf.zeros([1]));
-    const model: CustomModel = {
-      variables: [w, b],
-      forward: (x) => tf.add(tf.matMul(x, w), b),
-      loss: (y, p) => tf.losses.meanSquaredError(y, p) as tf.Scalar,
-      optimizer: new SGD({ lr: 0.1, momentum: 0.9 }),
-    };
+    const { model, w, b } = linearModel();
     const history = await fit(model, stream, { epochs: 40, batchSize: 16, shuffleBuffer: 32, validation: stream });
     expect(w.dataSync()[0]).toBeCloseTo(3, 2);
     expect(b.dataSync()[0]).toBeCloseTo(-0.5, 2);

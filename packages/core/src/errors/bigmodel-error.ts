@@ -11,7 +11,8 @@ const MARKER = Symbol.for('bigmodel.error');
  * try {
  *   await initBackend({ backend: 'tpu' as never });
  * } catch (e) {
- *   if (BigModelError.isInstance(e)) console.error(e.name, e.message);
+ *   if (BigModelError.isInstance(e)) showToUser(`${e.name}: ${e.message}`);
+ *   else throw e;
  * }
  * ```
  * @category Errors

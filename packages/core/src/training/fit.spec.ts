@@ -9,6 +9,7 @@ import { TensorDataset } from '../data';
 import { InvalidArgumentError, NumericalError } from '../errors';
 import { Adam, SGD } from '../optimizers';
 import { useWasm } from '../testing/backend-comparison';
+import { linearModel } from '../testing/linear-model';
 import { smallModel, smallMnist } from '../testing/train-child';
 import { bestCheckpoint, earlyStopping, fit, JsonlLogger, type CustomModel } from '.';
 
@@ -45,14 +46,7 @@ describe('fit', () => {
     const xs = Float32Array.from({ length: 64 }, (_, i) => i / 32 - 1);
     const ys = Float32Array.from(xs, (x) => 2 * x + 1);
     const data = new TensorDataset(xs, [1], ys, { labelShape: [1] });
-    const w = tf.variable(tf.zeros([1, 1]));
-    const b = tf.variable(tf.zeros([1]));
-    const model: CustomModel = {
-      variables: [w, b],
-      forward: (x) => tf.add(tf.matMul(x, w), b),
-      loss: (y, p) => tf.losses.meanSquaredError(y, p) as tf.Scalar,
-      optimizer: new SGD({ lr: 0.1, momentum: 0.9 }),
-    };
+    const { model, w, b } = linearModel();
     await fit(model, data, { epochs: 60, batchSize: 16, seed: 2 });
     expect(w.dataSync()[0]).toBeCloseTo(2, 3);
     expect(b.dataSync()[0]).toBeCloseTo(1, 3);
