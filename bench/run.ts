@@ -1,7 +1,7 @@
 /**
  * The training-step benchmark: the reference CNN (batch 64, Adam) and a 28x28 DCGAN step (batch 64)
  * on bigmodel's default backend; on raw tfjs wasm, with none of bigmodel's kernels and with only the
- * training kernels it lacks; and in PyTorch (Debian python3-torch, 2 threads) when it is installed.
+ * training kernels it lacks; and in PyTorch (Debian python3-torch, as many threads as ours) when it is installed.
  * Prints ms/step, samples/s and the ratio ours / PyTorch, and writes the numbers to
  * runs/bench-<time>.json. Not a test: nothing is asserted.
  *
@@ -88,12 +88,12 @@ function runRaw(argv: string[], missingOnly = false): Result | { error: string }
   }
 }
 
-function runPytorch(args: ReturnType<typeof parseArgs>): Record<string, unknown> {
+function runPytorch(args: ReturnType<typeof parseArgs>, threads: number): Record<string, unknown> {
   const script = join(__dirname, 'pytorch_reference.py');
   const which = args.which.length === 2 ? 'all' : args.which[0];
   const child = spawnSync(
     '/usr/bin/python3',
-    [script, '--steps', String(args.steps), '--dcgan-steps', String(args.dcganSteps), '--warmup', String(args.warmup), '--threads', '2', '--which', which],
+    [script, '--steps', String(args.steps), '--dcgan-steps', String(args.dcganSteps), '--warmup', String(args.warmup), '--threads', String(threads), '--which', which],
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
   );
   if (child.error) return { error: `/usr/bin/python3 not runnable: ${child.error.message}` };
@@ -139,7 +139,8 @@ async function main() {
   console.error('tfjs wasm with only the missing kernels:');
   const missingOnly = runRaw(argv, true);
   console.error('PyTorch:');
-  const torch = runPytorch(args);
+  // PyTorch gets as many threads as our backend uses, so the ratio compares like with like.
+  const torch = runPytorch(args, Math.max(1, info.threads));
 
   const rows: [string, string, string][] = [];
   const ratios: Record<string, number> = {};
@@ -148,7 +149,7 @@ async function main() {
     rows.push([which, ours.backend, cell(ours[which])]);
     rows.push([which, 'raw tfjs wasm 4.22 (no bigmodel kernels)', 'error' in raw ? raw.error : cell(raw[which])]);
     rows.push([which, 'tfjs wasm + only the missing kernels (1 thread)', 'error' in missingOnly ? missingOnly.error : cell(missingOnly[which])]);
-    rows.push([which, `PyTorch ${String(torch['torch'] ?? '')} (2 threads)`, torchTiming ? cell(torchTiming) : String(torch['error'] ?? '-')]);
+    rows.push([which, `PyTorch ${String(torch['torch'] ?? '')} (${String(torch['threads'] ?? '?')} threads)`, torchTiming ? cell(torchTiming) : String(torch['error'] ?? '-')]);
     const mine = ours[which];
     if (mine && !('error' in mine) && torchTiming) ratios[which] = mine.msPerStep / torchTiming.msPerStep;
   }

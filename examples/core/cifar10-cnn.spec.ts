@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -23,6 +23,10 @@ describe('examples/core/cifar10-cnn', () => {
       '[null,256]',
       '[null,10]',
     ]);
-    expect(summary.testAccuracy).toBeGreaterThanOrEqual(0);
+    // 40 training images in one epoch: a step a batch and one epoch line in the log, validation on the 8 test images.
+    const lines = readFileSync(join(dir, 'run', 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.filter((l) => 'losses/train' in l)).toHaveLength(1);
+    expect(lines.filter((l) => 'charts/valAccuracy' in l)).toHaveLength(1);
+    expect(summary.testAccuracy * 8).toBeCloseTo(Math.round(summary.testAccuracy * 8), 6);
   });
 });

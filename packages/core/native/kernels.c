@@ -3,7 +3,7 @@
  *
  * These are the loops of the training kernels that tfjs-backend-wasm 4.22 lacks or runs slowly
  * (im2col / col2im around XNNPACK GEMMs, max-pool gradient, depthwise convolution gradients,
- * unsorted segment sum, one-hot). The module imports the tfjs wasm module's own linear memory and
+ * unsorted segment sum, reductions, tile, and a few elementwise ops). The module imports the tfjs wasm module's own linear memory and
  * works in place on tensors' heap offsets, so no data is copied between JavaScript and wasm.
  *
  * The module must own no memory of its own: no static data and no stack frames (build.mjs checks

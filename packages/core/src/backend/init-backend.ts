@@ -216,9 +216,12 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
 
   const wasmOptions = resolveWasmThreads(options);
   if (forcedName) {
+    const previous = tf.getBackend();
     try {
       return { ...(await activate(forcedName, wasmOptions)), forced: true };
     } catch (error) {
+      // tfjs may be left pointing at the failed backend; go back to the one that worked.
+      if (previous && tf.getBackend() !== previous) await tf.setBackend(previous).catch(() => false);
       throw new BackendError({
         backend: forcedName,
         message: `was requested but cannot be used: ${describe(error)}.`,

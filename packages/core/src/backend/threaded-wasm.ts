@@ -4,8 +4,8 @@
  * tfjs ships a pthreads build of its wasm module (XNNPACK's convolutions and GEMMs split across a
  * thread pool) but never uses it in Node: it sets WASM_HAS_MULTITHREAD_SUPPORT to false there, and
  * its loader hands the pthread workers `blob:` URLs, which Node's worker_threads reject. This file
- * loads the same build the way Node can: the worker script is written once to a file in the
- * temporary directory (atomically), and the main script is given by path. The C++ side sizes its
+ * loads the same build the way Node can: the worker script is written (atomically) to a private
+ * temporary directory of the process, and the main script is given by path. The C++ side sizes its
  * pool as min(requested, logical cores / 2) (it assumes two hyper-threads per core), so the core
  * count it reads while it initialises is reported as twice the requested thread count; the real
  * value is restored as soon as the module is up.
@@ -13,7 +13,7 @@
  * The result is registered as the `wasm` backend, so every wasm kernel (stock and bigmodel's)
  * applies unchanged.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdtempSync, openSync, renameSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -24,10 +24,10 @@ interface EmscriptenModule {
 }
 type Factory = (config: Record<string, unknown>) => Promise<EmscriptenModule & Record<string, unknown>>;
 
-/** Writes `contents` to `path` atomically (temp file, fsync, rename) unless it is already there. */
-function writeOnce(path: string, contents: string): void {
-  if (existsSync(path)) return;
-  mkdirSync(dirname(path), { recursive: true });
+let workerFile: string | undefined;
+
+/** Writes `contents` to `path` atomically (temp file, fsync, rename). */
+function writeAtomically(path: string, contents: string): void {
   const temp = `${path}.${process.pid}.tmp`;
   const fd = openSync(temp, 'w');
   try {
@@ -50,8 +50,9 @@ async function createThreadedBackend(threads: number): Promise<tf.KernelBackend>
   const { wasmWorkerContents } = require(join(folder, 'tfjs-backend-wasm-threaded-simd.worker.js')) as { wasmWorkerContents: string };
   // The worker source is a template literal: its "\n" escapes became newlines and must be escaped again.
   const workerScript = wasmWorkerContents.replace(/\n/g, '\\n');
-  const workerFile = join(tmpdir(), `bigmodel-tfjs-wasm-${wasmPackage.version_wasm}-${workerScript.length}.worker.js`);
-  writeOnce(workerFile, workerScript);
+  // A private directory of this process (mkdtemp: unpredictable name, mode 0700), so no other user can plant the script.
+  workerFile ??= join(mkdtempSync(join(tmpdir(), 'bigmodel-wasm-')), 'tfjs-backend-wasm-threaded-simd.worker.js');
+  writeAtomically(workerFile, workerScript);
 
   // The module object itself (an `import * as` namespace is read-only).
   // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -65,8 +65,40 @@ describe('StreamDataset', () => {
     tf.dispose([w, b]);
   });
 
-  it('names the example whose shape is wrong', async () => {
+  it('names the example whose shape or label is wrong', async () => {
     const stream = new StreamDataset(() => [{ x: [1, 2], y: 0 }, { x: [1], y: 1 }], [2], { classes: 2 });
     await expect(firstColumn(stream, { batchSize: 4 })).rejects.toThrow(/example 1\.x: expected 2 values/);
+    const badClass = new StreamDataset(() => [{ x: [1, 2], y: 7 }], [2], { classes: 2 });
+    await expect(firstColumn(badClass, { batchSize: 4 })).rejects.toThrow(/example 0\.y: 7/);
+    const badLabel = new StreamDataset(() => [{ x: [1], y: [1, 2, 3] }], [1], { labelShape: [2] });
+    const error = await (async () => {
+      for await (const batch of badLabel.batches({ batchSize: 1 })) tf.dispose([batch.xs, batch.ys]);
+    })().catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(/example 0\.y: expected 2 values/);
+  });
+
+  it('closes its source and stops reading ahead when the consumer stops early', async () => {
+    let read = 0;
+    let closed = false;
+    const stream = new StreamDataset(
+      function* () {
+        try {
+          for (let i = 0; i < 1000; i++) {
+            read++;
+            yield { x: [i, -i], y: i % 3 };
+          }
+        } finally {
+          closed = true;
+        }
+      },
+      [2],
+      { classes: 3 },
+    );
+    for await (const { xs, ys } of stream.batches({ batchSize: 4, prefetch: 2 })) {
+      tf.dispose([xs, ys]);
+      break;
+    }
+    expect(closed).toBe(true);
+    expect(read).toBeLessThanOrEqual(4 * 3 + 1);
   });
 });

@@ -102,8 +102,7 @@ export class StreamDataset {
           throw new ShapeError({ parameter: `example ${index}.x`, expected: `${this.exampleSize} values (shape [${this.exampleShape.join(', ')}])`, actual: x.length });
         }
         xs.set(x as ArrayLike<number>, count * this.exampleSize);
-        if (typeof y === 'number') ys[count] = y;
-        else ys.set(y, count * this.labelSize);
+        this.writeLabel(y, ys, count, index);
         index++;
         count++;
       }
@@ -111,24 +110,49 @@ export class StreamDataset {
       return { xs: xs.subarray(0, count * this.exampleSize), ys: ys.subarray(0, count * this.labelSize), count };
     };
     // Batches are assembled one after another (the iterator is sequential), up to `prefetch` ahead.
+    let stopped = false;
     let chain: Promise<RawBatch | null> = Promise.resolve(null);
     const queue: Promise<RawBatch | null>[] = [];
     const enqueue = () => {
-      chain = chain.then(() => assemble());
+      chain = chain.then(() => (stopped ? null : assemble()));
       chain.catch(() => undefined); // a batch assembled ahead and never awaited must not be an unhandled rejection
       queue.push(chain);
     };
-    for (let i = 0; i <= prefetch; i++) enqueue();
-    while (queue.length > 0) {
-      const raw = await queue.shift()!;
-      if (raw === null) break;
-      enqueue();
-      const { classes, labelShape = [] } = this.options;
-      const xs = tf.tensor(raw.xs, [raw.count, ...this.exampleShape]);
-      const ys = tf.tidy(() =>
-        classes !== undefined ? tf.oneHot(tf.tensor1d(Int32Array.from(raw.ys), 'int32'), classes).toFloat() : tf.tensor(raw.ys, [raw.count, ...labelShape]),
-      );
-      yield { xs, ys };
+    try {
+      for (let i = 0; i <= prefetch; i++) enqueue();
+      while (queue.length > 0) {
+        const raw = await queue.shift()!;
+        if (raw === null) break;
+        enqueue();
+        const { classes, labelShape = [] } = this.options;
+        const xs = tf.tensor(raw.xs, [raw.count, ...this.exampleShape]);
+        const ys = tf.tidy(() =>
+          classes !== undefined ? tf.oneHot(tf.tensor1d(Int32Array.from(raw.ys), 'int32'), classes).toFloat() : tf.tensor(raw.ys, [raw.count, ...labelShape]),
+        );
+        yield { xs, ys };
+      }
+    } finally {
+      // The consumer is done (or gave up): stop reading ahead and let the source clean up.
+      stopped = true;
+      await chain.catch(() => undefined);
+      await iterator.return(undefined);
     }
+  }
+
+  /** Checks one label and writes it at row `row` of `ys`. */
+  private writeLabel(y: number | ArrayLike<number>, ys: Float32Array, row: number, index: number): void {
+    const { classes } = this.options;
+    if (classes !== undefined) {
+      if (typeof y !== 'number' || !Number.isInteger(y) || y < 0 || y >= classes) {
+        throw new InvalidArgumentError({ parameter: `example ${index}.y`, value: y, message: `Class labels are integers in [0, ${classes}).` });
+      }
+      ys[row] = y;
+      return;
+    }
+    const values = typeof y === 'number' ? [y] : y;
+    if (values.length !== this.labelSize) {
+      throw new ShapeError({ parameter: `example ${index}.y`, expected: `${this.labelSize} values (labelShape [${(this.options.labelShape ?? []).join(', ')}])`, actual: values.length });
+    }
+    ys.set(values, row * this.labelSize);
   }
 }

@@ -1,4 +1,4 @@
 export { fileSystemHandler } from './file-system-handler';
-export { loadModel } from './load-model';
+export { loadModel, type LoadModelOptions } from './load-model';
 export { saveModel } from './save-model';
 export { writeFileAtomic } from './write-file-atomic';

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 
 import { FileFormatError } from '../errors';
+import { getLoss } from '../losses';
 import { createReferenceCnn } from '../models';
 import { Adam } from '../optimizers';
 import { useWasm } from '../testing/backend-comparison';
@@ -50,6 +51,25 @@ describe('saveModel / loadModel', () => {
     expect(resumed.optimizer).toBeInstanceOf(Adam);
     await resumed.trainOnBatch(xs, ys);
     // Largest difference per weight (an exact resume gives zeros).
+    const wb = resumed.getWeights();
+    const differences = a.getWeights().map((w, i) => tf.max(tf.abs(tf.sub(w, wb[i]))).dataSync()[0]);
+    expect(differences).toEqual(differences.map(() => 0));
+    tf.dispose([xs, ys]);
+    a.dispose();
+    resumed.dispose();
+  });
+
+  it('resume a model compiled with a loss function when the loss is given again', async () => {
+    const dir = tempDir();
+    const xs = tf.randomUniform([8, 28, 28, 1], 0, 1, 'float32', 4);
+    const ys = tf.oneHot(tf.tensor1d([0, 1, 2, 3, 4, 5, 6, 7], 'int32'), 10).toFloat();
+    const a = createReferenceCnn({ seed: 6 });
+    a.compile({ optimizer: new Adam({ lr: 1e-3 }), loss: getLoss('categoricalCrossEntropy', { labelSmoothing: 0.1 }) });
+    await a.trainOnBatch(xs, ys);
+    await saveModel(a, dir, { includeOptimizer: true });
+    await a.trainOnBatch(xs, ys);
+    const resumed = await loadModel(dir, { loss: getLoss('categoricalCrossEntropy', { labelSmoothing: 0.1 }) });
+    await resumed.trainOnBatch(xs, ys);
     const wb = resumed.getWeights();
     const differences = a.getWeights().map((w, i) => tf.max(tf.abs(tf.sub(w, wb[i]))).dataSync()[0]);
     expect(differences).toEqual(differences.map(() => 0));

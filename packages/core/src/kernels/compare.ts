@@ -3,7 +3,7 @@
  * shape or against one value (the case of every activation gradient: `x > 0`). The stock kernels
  * broadcast element by element (~6 ns per element). Other cases go to the stock kernels.
  */
-import { Greater, GreaterEqual, Less, LessEqual, util, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs';
+import { backend_util, Greater, GreaterEqual, Less, LessEqual, util, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs';
 
 import { nativeKernels } from './native/native-kernels';
 import { replacingStock, runStockKernel, type WasmKernelArgs } from './wasm-kernel-utils';
@@ -22,10 +22,12 @@ function compare(kernel: string, { inputs, attrs, backend }: WasmKernelArgs): Te
   const sizeB = util.sizeFromShape(b.shape);
   const floats = a.dtype === 'float32' && b.dtype === 'float32';
   const sameShape = util.arraysEqual(a.shape, b.shape);
-  if (!floats || !(sameShape || sizeB === 1 || sizeA === 1)) return runStockKernel(kernel, backend, inputs, attrs);
-
   // With a single value on the left, compare the other way round.
   const [full, other, code] = sameShape || sizeB === 1 ? [a, b, OPS[kernel].code] : [b, a, OPS[kernel].mirror];
+  const outShape = backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
+  // The fast path needs the output to have the full operand's shape (a [1, 1] value can add a rank).
+  const fast = floats && (sameShape || sizeB === 1 || sizeA === 1) && util.arraysEqual(outShape, full.shape);
+  if (!fast) return runStockKernel(kernel, backend, inputs, attrs);
   const out = backend.makeOutput(full.shape, 'bool');
   const native = nativeKernels(backend);
   native.exports.compare_f32(native.offset(full), native.offset(other), native.offset(out), util.sizeFromShape(full.shape), sameShape ? 0 : 1, code);

@@ -2,6 +2,15 @@ import * as tf from '@tensorflow/tfjs';
 
 import { cpuVersusWasm, randomInt, randomValues, seededRandom, useWasm } from '../testing/backend-comparison';
 
+/** The shape `build` produces on `backend`. */
+async function shapeOn(backend: 'cpu' | 'wasm', build: () => tf.Tensor): Promise<number[]> {
+  const previous = tf.getBackend();
+  await tf.setBackend(backend);
+  const shape = tf.tidy(() => build().shape);
+  await tf.setBackend(previous);
+  return shape;
+}
+
 beforeAll(useWasm);
 
 /** A random shape of rank 1-4 whose last dimension is `channels` when given. */
@@ -37,10 +46,14 @@ describe('elementwise kernels on wasm', () => {
         ['value on the right', () => op(tf.tensor(a, shape), tf.scalar(0.25))],
         ['value on the left', () => op(tf.scalar(0.25), tf.tensor(a, shape))],
         ['broadcast row (stock path)', () => op(tf.tensor(a, shape), tf.tensor(row, [4]))],
+        ['a single value of higher rank', () => op(tf.tensor(a.slice(0, 3), [3]), tf.tensor2d([[0.25]]))],
+        ['a [1, 1] value against a scalar', () => op(tf.tensor2d([[0.5]]), tf.scalar(0.25))],
       ];
       for (const [name, build] of cases) {
         const error = await cpuVersusWasm(() => build().toFloat());
         expect({ op: op.name, name, error }).toEqual({ op: op.name, name, error: 0 });
+        const [cpuShape, wasmShape] = [await shapeOn('cpu', build), await shapeOn('wasm', build)];
+        expect({ name, shape: wasmShape }).toEqual({ name, shape: cpuShape });
       }
     }
   });

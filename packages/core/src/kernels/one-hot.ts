@@ -1,6 +1,6 @@
 /**
  * OneHot for the wasm backend. The stock kernel always writes int32 values, so a float32 one-hot
- * (the default for losses) comes back as int32 bit patterns read as floats. This kernel honours
+ * (what losses and metrics need) comes back as int32 bit patterns read as floats. This kernel honours
  * `dtype`, `onValue` and `offValue`; indices outside [0, depth) give an all-`offValue` row.
  */
 import { OneHot, type KernelConfig, type KernelFunc, type OneHotAttrs } from '@tensorflow/tfjs';

@@ -16,8 +16,11 @@ export function klDivergence(p: TensorInput, q: TensorInput, options: LossOption
     const pt = toTensor(p, 'p');
     const qt = toTensor(q, 'q');
     assertSameShape(pt, qt, ['p', 'q']);
-    const safeP = tf.where(tf.greater(pt, 0), pt, tf.onesLike(pt));
-    const terms = tf.where(tf.greater(pt, 0), tf.mul(pt, tf.sub(tf.log(safeP), tf.log(qt))), tf.zerosLike(pt));
+    // Where p is 0 the term is 0; guarding both logs keeps its gradient finite too.
+    const positive = tf.greater(pt, 0);
+    const safeP = tf.where(positive, pt, tf.onesLike(pt));
+    const safeQ = tf.where(positive, qt, tf.onesLike(qt));
+    const terms = tf.where(positive, tf.mul(pt, tf.sub(tf.log(safeP), tf.log(safeQ))), tf.zerosLike(pt));
     return reduce(tf.sum(terms, -1), options.reduction);
   });
 }

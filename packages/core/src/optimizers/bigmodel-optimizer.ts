@@ -143,22 +143,29 @@ export abstract class BigModelOptimizer extends tf.Optimizer {
         });
       }
       fresh = restored === undefined;
-      slots = restored ?? this.slotNames.map((slot) => tf.keep(tf.variable(this.initialSlot(slot, variable), false)));
+      slots = restored ?? this.slotNames.map((slot) => tf.variable(this.initialSlot(slot, variable), false));
       this.slots.set(name, slots);
     }
     return { slots, fresh };
   }
 
   override dispose(): void {
+    this.savedIterations?.dispose();
     for (const slots of [...this.slots.values(), ...this.pending]) tf.dispose(slots);
     this.slots.clear();
     this.pending.length = 0;
     super.dispose();
   }
 
+  /** The `iter` scalar handed out by the last getWeights (its callers never dispose it). */
+  private savedIterations: tf.Tensor | undefined;
+
   /** The iteration count and every slot, named `<variable>/<slot>`, for checkpoints. */
   override async getWeights(): Promise<NamedTensor[]> {
-    const weights = [await this.saveIterations()];
+    this.savedIterations?.dispose();
+    const iterations = await this.saveIterations();
+    this.savedIterations = iterations.tensor;
+    const weights = [iterations];
     for (const [name, slots] of this.slots) slots.forEach((slot, k) => weights.push({ name: `${name}/${this.slotNames[k]}`, tensor: slot }));
     return weights;
   }
@@ -186,7 +193,7 @@ export abstract class BigModelOptimizer extends tf.Optimizer {
       }
       const existing = this.slots.get(variableName);
       if (existing) existing.forEach((slot, k) => slot.assign(values[k]));
-      else this.pending.push(values.map((value) => tf.keep(tf.variable(value, false))));
+      else this.pending.push(values.map((value) => tf.variable(value, false)));
     }
   }
 

@@ -15,7 +15,7 @@ export type EpochLogs = Record<string, number>;
 export interface TrainingContext {
   /** The model being trained (a LayersModel, or the custom model's variables). */
   readonly model?: tf.LayersModel;
-  /** Trainable variables (for custom models, and for saving/restoring weights). */
+  /** Every variable of the model, trainable or not (batch-norm statistics too), e.g. to restore weights. */
   readonly variables: tf.Variable[];
   /** The optimizer. */
   readonly optimizer: tf.Optimizer;
@@ -72,6 +72,12 @@ export function earlyStopping(options: { monitor?: string; patience?: number; mi
   let wait = 0;
   let bestWeights: tf.Tensor[] | undefined;
   return {
+    onTrainBegin() {
+      best = mode === 'min' ? Infinity : -Infinity;
+      wait = 0;
+      tf.dispose(bestWeights ?? []);
+      bestWeights = undefined;
+    },
     onEpochEnd(_epoch, logs, context) {
       const value = logs[monitor];
       if (value === undefined) throw new InvalidArgumentError({ parameter: 'options.monitor', value: monitor, message: `Not in the epoch logs (${Object.keys(logs).join(', ')}).` });

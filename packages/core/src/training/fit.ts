@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 
 import { FileFormatError, InvalidArgumentError } from '../errors';
-import { loadModel, saveModel, writeFileAtomic } from '../io';
+import { loadModel, saveModel, writeFileAtomic, type LoadModelOptions } from '../io';
 import { confusionMatrix, precisionRecallF1 } from '../metrics';
 import { TensorDataset, type Batch, type StreamDataset } from '../data';
 import { terminateOnNaN, type Callback, type EpochLogs, type TrainingContext } from './callbacks';
@@ -120,6 +120,8 @@ async function evaluate(target: tf.LayersModel | CustomModel, data: Data, batchS
   for await (const { xs, ys } of batchesOf(data, { batchSize })) {
     tf.tidy(() => {
       const predictions = isLayersModel(target) ? (target.predict(xs) as tf.Tensor) : target.forward(xs, false);
+      // tfjs-layers keeps a compiled model's loss function to itself, so its loss comes from evaluate
+      // (a second forward pass for LayersModels).
       let loss: tf.Scalar;
       if (isLayersModel(target)) {
         const out = target.evaluate(xs, ys, { batchSize: xs.shape[0] }) as tf.Scalar | tf.Scalar[];
@@ -185,7 +187,7 @@ export async function fit(target: tf.LayersModel | CustomModel, data: TensorData
   }
   const callbacks = [...(resolved.nanGuard ? [terminateOnNaN()] : []), ...resolved.callbacks];
   const context: TrainingContext = isLayersModel(target)
-    ? { model: target, variables: target.trainableWeights.map((w) => w.read() as tf.Variable), optimizer: target.optimizer }
+    ? { model: target, variables: target.weights.map((w) => w.read() as tf.Variable), optimizer: target.optimizer }
     : { variables: target.variables, optimizer: target.optimizer };
   const metricNames = isLayersModel(target) ? target.metricsNames.slice(1) : [];
   const history: FitHistory = { epochs: [], stopped: false };
@@ -235,7 +237,8 @@ export async function fit(target: tf.LayersModel | CustomModel, data: TensorData
 /**
  * Continues a run that {@link fit} checkpointed in `dir` (model, optimizer state and epoch), with
  * the same batches an uninterrupted run would have seen. Returns the loaded model and the history
- * of the whole run.
+ * of the whole run. A model compiled with a loss function needs `config.loss` (and `metrics`)
+ * again, as tfjs saves loss names only.
  *
  * @example
  * ```ts
@@ -243,7 +246,11 @@ export async function fit(target: tf.LayersModel | CustomModel, data: TensorData
  * ```
  * @category Training
  */
-export async function resumeFit(dir: string, data: TensorDataset | StreamDataset, config: FitConfig): Promise<{ model: tf.LayersModel; history: FitHistory }> {
+export async function resumeFit(
+  dir: string,
+  data: TensorDataset | StreamDataset,
+  config: FitConfig & LoadModelOptions,
+): Promise<{ model: tf.LayersModel; history: FitHistory }> {
   const latest = join(dir, 'latest.json');
   if (!existsSync(latest)) throw new FileFormatError({ path: latest, problem: 'does not exist', hint: 'Nothing to resume: run fit with checkpoint: { dir } first.' });
   let state: CheckpointState;
@@ -255,7 +262,7 @@ export async function resumeFit(dir: string, data: TensorDataset | StreamDataset
   if (config.seed !== undefined && config.seed !== state.seed) {
     throw new InvalidArgumentError({ parameter: 'config.seed', value: config.seed, message: `The checkpoint was made with seed ${state.seed}; resume with the same seed.` });
   }
-  const model = await loadModel(join(dir, state.model));
+  const model = await loadModel(join(dir, state.model), { loss: config.loss, metrics: config.metrics });
   const rest = await fit(model, data, {
     ...config,
     seed: state.seed,
