@@ -23,6 +23,7 @@ async function main() {
   console.log('');
   for (const row of rows) console.log(row.map((c, i) => c.padEnd(widths[i])).join('  '));
   console.log(`\nmetrics (JSON lines): ${join(cnn.out, 'metrics.jsonl')}`);
+  console.log('open the live dashboard on these runs: npx bigmodel-dashboard runs/');
 }
 
 main().catch((error) => {

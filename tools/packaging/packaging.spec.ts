@@ -23,6 +23,15 @@ const packages = [
     bin: 'bigmodel-core',
     types: "import { initBackend, type BackendInfo, InvalidArgumentError } from '@bigmodel/core';\nconst p: Promise<BackendInfo> = initBackend({ backend: 'wasm' });\nvoid p; void InvalidArgumentError;\n",
   },
+  {
+    dir: 'packages/dashboard',
+    name: '@bigmodel/dashboard',
+    peers: ['@tensorflow/tfjs@4.22.0'],
+    use: "const d = await core.startDashboard({ runsDir: '.' }); const ok = d.url.startsWith('http://127.0.0.1:'); await d.close(); console.log(JSON.stringify({ ok }));",
+    expected: { ok: true },
+    bin: 'bigmodel-dashboard',
+    types: "import { startDashboard, type Dashboard } from '@bigmodel/dashboard';\nconst p: Promise<Dashboard> = startDashboard({ runsDir: 'runs' });\nvoid p;\n",
+  },
 ];
 
 describe.each(packages)('$name packed and installed alone', (pkg) => {
@@ -60,7 +69,7 @@ describe.each(packages)('$name packed and installed alone', (pkg) => {
     const tsc = () => spawnSync(process.execPath, [join(project, 'node_modules/typescript/bin/tsc'), '-p', project], { encoding: 'utf8' });
     expect(tsc()).toMatchObject({ status: 0, stdout: '' });
     // And a type error is caught, so the check above can fail.
-    writeFileSync(join(project, 'use.ts'), `${pkg.types}const wrong: number = initBackend;\n`);
+    writeFileSync(join(project, 'use.ts'), `${pkg.types}const wrong: number = 'text';\n`);
     const failing = tsc();
     expect(failing.status).not.toBe(0);
     expect(failing.stdout).toMatch(/TS2322/);
