@@ -60,7 +60,7 @@ describe('bigmodel dashboard in headless Chromium', () => {
     await page.waitForFunction(() => Number(document.querySelector('#chart-charts_valAccuracy')?.getAttribute('data-points') ?? 0) === 6, undefined, { timeout: 30000 });
     expect(await points('losses/train')).toBe(6 * 13);
     // tfjs-vis drew real charts: a canvas or svg with a size, in each chart.
-    for (const id of ['#chart-losses_train', '#chart-charts_valAccuracy', '#chart-charts_valLoss']) {
+    for (const id of ['#chart-losses_train', '#chart-charts_valAccuracy', '#chart-charts_valLoss', '#chart-schedule_learningRate']) {
       const width = await page.$eval(`${id} .plot`, (el) => {
         const drawn = el.querySelector('canvas, svg');
         return drawn ? drawn.getBoundingClientRect().width : 0;

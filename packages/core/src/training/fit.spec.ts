@@ -38,6 +38,7 @@ describe('fit', () => {
     expect(counts.slice(1)).toEqual([counts[1], counts[1], counts[1]]);
     const lines = readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(lines.filter((l) => 'losses/train' in l)).toHaveLength(4 * Math.ceil(train.size / 32));
+    expect(lines.filter((l) => l['schedule/learningRate'] === 1e-3)).toHaveLength(4 * Math.ceil(train.size / 32));
     expect(lines.filter((l) => 'charts/valAccuracy' in l)).toHaveLength(4);
     model.dispose();
   });

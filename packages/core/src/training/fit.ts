@@ -17,6 +17,7 @@ import { loadModel, saveModel, writeFileAtomic, type LoadModelOptions } from '..
 import { confusionMatrix, precisionRecallF1 } from '../metrics';
 import { TensorDataset, type Batch, type StreamDataset } from '../data';
 import { terminateOnNaN, type Callback, type EpochLogs, type TrainingContext } from './callbacks';
+import { BigModelOptimizer } from '../optimizers';
 import type { MetricsLogger } from './jsonl-logger';
 
 /** A model without tf.layers: its variables, a forward pass, a loss and an optimizer. */
@@ -144,6 +145,13 @@ async function evaluate(target: tf.LayersModel | CustomModel, data: Data, batchS
   return logs;
 }
 
+/** The learning rate of `step`, when the optimizer has one to tell (bigmodel's schedules, or tf.train's field). */
+function learningRateOf(optimizer: tf.Optimizer, step: number): number | undefined {
+  if (optimizer instanceof BigModelOptimizer) return optimizer.learningRate(step);
+  const field = (optimizer as unknown as { learningRate?: unknown }).learningRate;
+  return typeof field === 'number' ? field : undefined;
+}
+
 interface CheckpointState {
   epoch: number;
   step: number;
@@ -207,7 +215,8 @@ export async function fit(target: tf.LayersModel | CustomModel, data: TensorData
         lossSum += loss * xs.shape[0];
         metrics.forEach((m, i) => (metricSums[i] += m * xs.shape[0]));
         seen += xs.shape[0];
-        resolved.logger?.log({ step, epoch, 'losses/train': loss });
+        const lr = learningRateOf(context.optimizer, step);
+        resolved.logger?.log({ step, epoch, 'losses/train': loss, ...(lr === undefined ? {} : { 'schedule/learningRate': lr }) });
         for (const callback of callbacks) await callback.onBatchEnd?.(step, { loss }, context);
       } finally {
         tf.dispose([xs, ys]);
