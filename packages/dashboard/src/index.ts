@@ -5,4 +5,4 @@
  * @packageDocumentation
  */
 export { startDashboard, type Dashboard, type DashboardOptions } from './start-dashboard';
-export { listRuns, readMetrics, resolveRun, type RunInfo } from './runs';
+export { listRuns, readMetrics, resolveRun, resolveRunFile, type RunInfo } from './runs';

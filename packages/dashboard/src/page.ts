@@ -1,8 +1,10 @@
 /**
  * The dashboard page: lists runs, and charts the selected run's metrics with tfjs-vis, polling for
  * new lines every second. Step records (`losses/...` keys) are charted against the step, epoch
- * records (`charts/...` keys) against the epoch. Each chart's container carries `data-points`, the
- * number of points drawn, so that tests (and curious users) can read what is shown.
+ * records (`charts/...` keys) against the epoch; string values under `images/...` name PNG files of
+ * the run (GAN sample grids, env frames) and show the latest one. Each chart's container carries
+ * `data-points`, the number of points drawn, so that tests (and curious users) can read what is
+ * shown.
  */
 export const PAGE = `<!doctype html>
 <html lang="en">
@@ -26,7 +28,7 @@ export const PAGE = `<!doctype html>
 <label>Run <select id="runs"></select></label><span id="status"></span>
 <div id="charts"></div>
 <script>
-const state = { run: null, next: 0, series: {} };
+const state = { run: null, next: 0, series: {}, images: {} };
 const charts = document.getElementById('charts');
 const status = document.getElementById('status');
 const select = document.getElementById('runs');
@@ -49,6 +51,7 @@ function choose(run) {
   state.run = run;
   state.next = 0;
   state.series = {};
+  state.images = {};
   charts.innerHTML = '';
   select.value = run;
 }
@@ -68,13 +71,31 @@ function chartFor(key) {
   return box;
 }
 
+function renderImages() {
+  for (const [key, { path, count }] of Object.entries(state.images)) {
+    const box = chartFor(key);
+    if (box.dataset.src === path) continue;
+    const plot = box.querySelector('.plot');
+    plot.innerHTML = '';
+    const img = document.createElement('img');
+    img.alt = key;
+    img.style.imageRendering = 'pixelated';
+    img.style.width = '256px';
+    img.src = '/api/image?run=' + encodeURIComponent(state.run) + '&path=' + encodeURIComponent(path);
+    plot.appendChild(img);
+    box.dataset.src = path;
+    box.dataset.points = String(count);
+  }
+}
+
 function render() {
   for (const [key, points] of Object.entries(state.series)) {
     const box = chartFor(key);
     if (Number(box.dataset.points) === points.length) continue;
     const byEpoch = key.startsWith('charts/');
     tfvis.render.linechart(box.querySelector('.plot'), { values: [points], series: [key] }, {
-      xLabel: byEpoch ? 'epoch' : 'step', yLabel: key.split('/').pop(), width: 400, height: 220, zoomToFit: true,
+      xLabel: byEpoch ? 'epoch' : 'step', yLabel: key.split('/').pop(), width: 400, height: 220,
+      zoomToFit: !key.startsWith('schedule/'), // a learning rate reads best from 0 up
     });
     box.dataset.points = String(points.length);
   }
@@ -88,12 +109,17 @@ async function poll() {
       state.next = next;
       for (const record of records) {
         for (const [key, value] of Object.entries(record)) {
+          if (key.startsWith('images/') && typeof value === 'string') {
+            state.images[key] = { path: value, count: (state.images[key]?.count ?? 0) + 1 };
+            continue;
+          }
           if (typeof value !== 'number' || !key.includes('/')) continue;
           const x = key.startsWith('charts/') ? record.epoch : record.step;
           (state.series[key] ??= []).push({ x, y: value });
         }
       }
       render();
+      renderImages();
       status.textContent = 'updated ' + new Date().toLocaleTimeString() + ' · ' + state.next + ' records';
     }
   } catch (error) {

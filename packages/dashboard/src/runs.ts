@@ -55,3 +55,12 @@ export function readMetrics(dir: string, from = 0): { records: Record<string, un
   }
   return { records, next: lines.length };
 }
+
+/** The file `path` inside run directory `dir`, or undefined when it would leave the run or does not exist. */
+export function resolveRunFile(dir: string, path: string): string | undefined {
+  if (path.length === 0 || path.includes('\0')) return undefined;
+  const file = resolve(dir, path);
+  const inside = relative(dir, file);
+  if (inside === '' || inside.startsWith('..') || resolve(dir, inside) !== file) return undefined;
+  return existsSync(file) && statSync(file).isFile() ? file : undefined;
+}

@@ -1,10 +1,11 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import * as tf from '@tensorflow/tfjs';
 import { Adam, JsonlLogger, TensorDataset, fit, initBackend, loadMnist } from '@bigmodel/core';
 import { chromium, type Browser } from 'playwright-core';
+import { PNG } from 'pngjs';
 
 import { startDashboard, type Dashboard } from '.';
 
@@ -34,12 +35,25 @@ async function train(name: string, epochs: number): Promise<void> {
   const { train: part, validation } = data.split({ train: 0.8, validation: 0.2, seed: 1 });
   const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [784], units: 32, activation: 'relu' }), tf.layers.dense({ units: 10, activation: 'softmax' })] });
   model.compile({ optimizer: new Adam({ lr: 1e-3 }), loss: 'categoricalCrossentropy' });
+  const logger = new JsonlLogger(join(runs, name, 'metrics.jsonl'));
   await fit(model, part, {
     epochs,
     batchSize: 32,
     validation,
-    logger: new JsonlLogger(join(runs, name, 'metrics.jsonl')),
-    callbacks: [{ onEpochEnd: () => new Promise<void>((resolve) => setTimeout(resolve, 700)) }],
+    logger,
+    callbacks: [
+      {
+        // Like a GAN's sample grid: a PNG per epoch, named in the log under images/.
+        onEpochEnd: async (epoch) => {
+          const png = new PNG({ width: 16, height: 16 });
+          png.data.fill(0);
+          for (let p = 0; p < 256; p++) png.data.set([(epoch * 40) % 256, p % 256, 255 - p, 255], p * 4);
+          writeFileSync(join(runs, name, `grid-${epoch}.png`), PNG.sync.write(png));
+          logger.log({ epoch, 'images/samples': `grid-${epoch}.png` });
+          await new Promise<void>((resolve) => setTimeout(resolve, 700));
+        },
+      },
+    ],
   });
   model.dispose();
 }
@@ -68,6 +82,14 @@ describe('bigmodel dashboard in headless Chromium', () => {
       expect({ id, drawn: width > 100 }).toEqual({ id, drawn: true });
     }
     expect(await page.$eval('#runs', (el) => (el as HTMLSelectElement).value)).toBe('mlp');
+    // The latest sample grid is shown, and it is the PNG the run wrote (16x16 pixels, loaded).
+    await page.waitForFunction(() => document.querySelector('#chart-images_samples')?.getAttribute('data-src') === 'grid-5.png', undefined, { timeout: 30000 });
+    const image = await page.$eval('#chart-images_samples img', async (img) => {
+      const element = img as HTMLImageElement;
+      await element.decode();
+      return { width: element.naturalWidth, height: element.naturalHeight };
+    });
+    expect(image).toEqual({ width: 16, height: 16 });
     await page.screenshot({ path: join(runs, 'dashboard.png'), fullPage: true });
     await page.close();
   });
@@ -77,6 +99,10 @@ describe('bigmodel dashboard in headless Chromium', () => {
     for (const run of ['../', '../../etc', '/etc', 'mlp/../..', '%00']) {
       const response = await fetch(`${dashboard.url}api/metrics?run=${encodeURIComponent(run)}`);
       expect({ run, status: response.status }).toEqual({ run, status: 403 });
+    }
+    for (const path of ['../mlp/metrics.jsonl', 'metrics.jsonl', '/etc/passwd']) {
+      const response = await fetch(`${dashboard.url}api/image?run=mlp&path=${encodeURIComponent(path)}`);
+      expect({ path, status: response.status }).toEqual({ path, status: 403 });
     }
     const ok = await fetch(`${dashboard.url}api/metrics?run=mlp&from=0`);
     expect(ok.status).toBe(200);

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 
 import { PAGE } from './page';
-import { listRuns, readMetrics, resolveRun } from './runs';
+import { listRuns, readMetrics, resolveRun, resolveRunFile } from './runs';
 
 /** Options of {@link startDashboard}. */
 export interface DashboardOptions {
@@ -69,6 +69,14 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
         if (!dir) return send(response, 403, 'text/plain', 'not a run in the runs directory');
         const from = Math.max(0, Number(url.searchParams.get('from') ?? 0) || 0);
         return send(response, 200, 'application/json', JSON.stringify(readMetrics(dir, from)));
+      }
+      if (url.pathname === '/api/image') {
+        const dir = resolveRun(root, url.searchParams.get('run') ?? '');
+        const file = dir && resolveRunFile(dir, url.searchParams.get('path') ?? '');
+        if (!file || !file.toLowerCase().endsWith('.png')) return send(response, 403, 'text/plain', 'not a PNG of this run');
+        response.writeHead(200, { 'content-type': 'image/png', 'cache-control': 'no-store' });
+        createReadStream(file).pipe(response);
+        return undefined;
       }
       return send(response, 404, 'text/plain', 'not found');
     } catch (error) {
