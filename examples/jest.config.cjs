@@ -1,12 +1,3 @@
-/** @type {import('jest').Config} */
-module.exports = {
-  displayName: 'examples',
-  testEnvironment: 'node',
-  testEnvironmentOptions: { customExportConditions: ['@bigmodel/source', 'node', 'require', 'default'] },
-  transform: {
-    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json', diagnostics: false }],
-  },
-  moduleFileExtensions: ['ts', 'js', 'json'],
+module.exports = require('../jest.preset.cjs')('examples', {
   testMatch: ['<rootDir>/**/*.spec.ts'],
-  testTimeout: 120000,
-};
+});

@@ -1,14 +1,5 @@
-/** @type {import('jest').Config} */
-module.exports = {
-  displayName: 'core',
-  testEnvironment: 'node',
-  testEnvironmentOptions: { customExportConditions: ['@bigmodel/source', 'node', 'require', 'default'] },
-  transform: {
-    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json', diagnostics: false }],
-  },
-  moduleFileExtensions: ['ts', 'js', 'json'],
+module.exports = require('../../jest.preset.cjs')('core', {
   testMatch: ['<rootDir>/src/**/*.spec.ts'],
   setupFilesAfterEnv: ['<rootDir>/src/testing/release-backends.ts'],
-  testTimeout: 120000,
   maxWorkers: 2,
-};
+});

@@ -1,11 +1,5 @@
-/** @type {import('jest').Config} */
-module.exports = {
-  displayName: 'packaging',
-  testEnvironment: 'node',
-  transform: {
-    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', diagnostics: false }],
-  },
-  moduleFileExtensions: ['ts', 'js', 'json'],
+module.exports = require('../../jest.preset.cjs')('packaging', {
   testMatch: ['<rootDir>/**/*.spec.ts'],
   testTimeout: 300000,
-};
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', diagnostics: false }] },
+});

@@ -15,6 +15,12 @@ beforeAll(useWasm);
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'bigmodel-io-'));
 
+/** Largest difference per weight between two models (an exact resume gives zeros). */
+function weightDifferences(a: tf.LayersModel, b: tf.LayersModel): number[] {
+  const wb = b.getWeights();
+  return a.getWeights().map((w, i) => tf.tidy(() => tf.max(tf.abs(tf.sub(w, wb[i]))).dataSync()[0]));
+}
+
 function compiledCnn(seed: number) {
   const model = createReferenceCnn({ seed });
   model.compile({ optimizer: new Adam({ lr: 1e-3 }), loss: 'categoricalCrossentropy' });
@@ -50,9 +56,7 @@ describe('saveModel / loadModel', () => {
     const resumed = await loadModel(dir);
     expect(resumed.optimizer).toBeInstanceOf(Adam);
     await resumed.trainOnBatch(xs, ys);
-    // Largest difference per weight (an exact resume gives zeros).
-    const wb = resumed.getWeights();
-    const differences = a.getWeights().map((w, i) => tf.max(tf.abs(tf.sub(w, wb[i]))).dataSync()[0]);
+    const differences = weightDifferences(a, resumed);
     expect(differences).toEqual(differences.map(() => 0));
     tf.dispose([xs, ys]);
     a.dispose();
@@ -70,8 +74,7 @@ describe('saveModel / loadModel', () => {
     await a.trainOnBatch(xs, ys);
     const resumed = await loadModel(dir, { loss: getLoss('categoricalCrossEntropy', { labelSmoothing: 0.1 }) });
     await resumed.trainOnBatch(xs, ys);
-    const wb = resumed.getWeights();
-    const differences = a.getWeights().map((w, i) => tf.max(tf.abs(tf.sub(w, wb[i]))).dataSync()[0]);
+    const differences = weightDifferences(a, resumed);
     expect(differences).toEqual(differences.map(() => 0));
     tf.dispose([xs, ys]);
     a.dispose();
