@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 
 import { InvalidArgumentError, ShapeError } from '../errors';
 import { mulberry32 } from '../random';
-import type { Batch } from './tensor-dataset';
+import { labelTensor, type Batch } from './tensor-dataset';
 
 /** One example from a stream: its values, and a class index or label values. */
 export interface StreamExample {
@@ -124,12 +124,8 @@ export class StreamDataset {
         const raw = await queue.shift()!;
         if (raw === null) break;
         enqueue();
-        const { classes, labelShape = [] } = this.options;
         const xs = tf.tensor(raw.xs, [raw.count, ...this.exampleShape]);
-        const ys = tf.tidy(() =>
-          classes !== undefined ? tf.oneHot(tf.tensor1d(Int32Array.from(raw.ys), 'int32'), classes).toFloat() : tf.tensor(raw.ys, [raw.count, ...labelShape]),
-        );
-        yield { xs, ys };
+        yield { xs, ys: labelTensor(raw.ys, raw.count, this.options) };
       }
     } finally {
       // The consumer is done (or gave up): stop reading ahead and let the source clean up.

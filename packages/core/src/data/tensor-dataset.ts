@@ -41,6 +41,18 @@ export interface SplitFractions {
   stratify?: boolean;
 }
 
+/**
+ * The label tensor of a batch of `count` examples: one-hot `[count, classes]` for class indices,
+ * else `[count, ...labelShape]`. Shared by both dataset kinds.
+ */
+export function labelTensor(labels: ArrayLike<number>, count: number, options: { classes?: number; labelShape?: number[] }): tf.Tensor {
+  return tf.tidy(() =>
+    options.classes !== undefined
+      ? tf.oneHot(tf.tensor1d(Int32Array.from(labels), 'int32'), options.classes).toFloat()
+      : tf.tensor(Float32Array.from(labels), [count, ...(options.labelShape ?? [])]),
+  );
+}
+
 /** An in-memory labelled dataset; see the file header. */
 export class TensorDataset {
   /** Number of examples. */
@@ -158,11 +170,7 @@ export class TensorDataset {
       if (dropRemainder && indices.length < batchSize) break;
       const part = this.subset(indices);
       const xs = tf.tensor(part.examples, [indices.length, ...this.exampleShape]);
-      const ys = tf.tidy(() =>
-        this.options.classes !== undefined
-          ? tf.oneHot(tf.tensor1d(Int32Array.from(part.labels), 'int32'), this.options.classes).toFloat()
-          : tf.tensor(Float32Array.from(part.labels), [indices.length, ...(this.options.labelShape ?? [])]),
-      );
+      const ys = labelTensor(part.labels, indices.length, this.options);
       yield { xs, ys };
     }
   }

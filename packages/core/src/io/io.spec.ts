@@ -72,6 +72,7 @@ describe('saveModel / loadModel', () => {
     await a.trainOnBatch(xs, ys);
     await saveModel(a, dir, { includeOptimizer: true });
     await a.trainOnBatch(xs, ys);
+    await expect(loadModel(dir)).rejects.toThrow(/compiled with a loss function.*options\.loss/);
     const resumed = await loadModel(dir, { loss: getLoss('categoricalCrossEntropy', { labelSmoothing: 0.1 }) });
     await resumed.trainOnBatch(xs, ys);
     const differences = weightDifferences(a, resumed);

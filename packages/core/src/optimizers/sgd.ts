@@ -46,8 +46,11 @@ export function resolveSgdConfig(config: SgdConfig): Required<Omit<SgdConfig, 'c
 export class SGD extends BigModelOptimizer {
   /** @internal */
   static className = 'BigModelSGD';
-  protected readonly slotNames = ['momentum'] as const;
   private readonly config: ReturnType<typeof resolveSgdConfig>;
+  /** A momentum buffer per variable, only when there is momentum. */
+  protected get slotNames(): readonly string[] {
+    return this.config.momentum > 0 ? ['momentum'] : [];
+  }
 
   constructor(config: SgdConfig) {
     const resolved = resolveSgdConfig(config);
@@ -59,11 +62,11 @@ export class SGD extends BigModelOptimizer {
     const { momentum, dampening, nesterov, weightDecay } = this.config;
     let d = weightDecay !== 0 ? tf.add(g, tf.mul(w, weightDecay)) : g;
     let nextBuf = buf;
-    if (momentum !== 0) {
+    if (momentum > 0) {
       nextBuf = fresh ? d : tf.add(tf.mul(buf, momentum), tf.mul(d, 1 - dampening));
       d = nesterov ? tf.add(d, tf.mul(nextBuf, momentum)) : nextBuf;
     }
-    return { variable: tf.sub(w, tf.mul(d, lr)), slots: [nextBuf] };
+    return { variable: tf.sub(w, tf.mul(d, lr)), slots: momentum > 0 ? [nextBuf] : [] };
   }
 
   override getConfig(): tf.serialization.ConfigDict {
