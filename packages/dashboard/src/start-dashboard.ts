@@ -43,8 +43,9 @@ function send(response: import('node:http').ServerResponse, status: number, type
  *
  * @example
  * ```ts
- * const dashboard = await startDashboard({ runsDir: 'runs' });
- * console.log(`open ${dashboard.url}`);
+ * const dashboard = await startDashboard({ runsDir: 'runs' }); // dashboard.url: http://127.0.0.1:<port>/
+ * // ... later
+ * await dashboard.close();
  * ```
  * @category Dashboard
  */
