@@ -3,13 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import * as tf from '@tensorflow/tfjs';
+import { PNG } from 'pngjs';
 
 import { FileFormatError } from '../errors';
 import { getLoss } from '../losses';
 import { createReferenceCnn } from '../models';
 import { Adam } from '../optimizers';
 import { useWasm } from '../testing/backend-comparison';
-import { fileSystemHandler, loadModel, saveModel, writeFileAtomic } from '.';
+import { fileSystemHandler, loadModel, saveModel, writeFileAtomic, writePng } from '.';
 
 beforeAll(useWasm);
 
@@ -144,5 +145,25 @@ describe('writeFileAtomic', () => {
     writeFileAtomic(path, new Uint8Array([115, 101, 99, 111, 110, 100]));
     expect(readFileSync(path, 'utf8')).toBe('second');
     expect(readdirSync(join(dir, 'sub'))).toEqual(['state.json']);
+  });
+});
+
+describe('writePng', () => {
+  it('writes gray and RGB pixels that a PNG decoder reads back exactly', () => {
+    const dir = tempDir();
+    writePng(join(dir, 'gray.png'), { height: 2, width: 3, channels: 1, data: new Uint8Array([0, 50, 100, 150, 200, 255]) });
+    const gray = PNG.sync.read(readFileSync(join(dir, 'gray.png')));
+    expect([gray.width, gray.height]).toEqual([3, 2]);
+    expect(Array.from(gray.data.filter((_, i) => i % 4 === 0))).toEqual([0, 50, 100, 150, 200, 255]);
+    expect(Array.from(gray.data.filter((_, i) => i % 4 === 3))).toEqual([255, 255, 255, 255, 255, 255]);
+    writePng(join(dir, 'rgb.png'), { height: 1, width: 2, channels: 3, data: new Uint8Array([1, 2, 3, 4, 5, 6]) });
+    expect(Array.from(PNG.sync.read(readFileSync(join(dir, 'rgb.png'))).data)).toEqual([1, 2, 3, 255, 4, 5, 6, 255]);
+    expect(readdirSync(dir).sort()).toEqual(['gray.png', 'rgb.png']);
+  });
+
+  it('names the parameter when the data does not fit the size', () => {
+    expect(() => writePng(join(tempDir(), 'x.png'), { height: 2, width: 2, channels: 3, data: new Uint8Array(5) })).toThrow(
+      /image\.data: "5 bytes".*12 bytes/,
+    );
   });
 });
