@@ -1,0 +1,3 @@
+module.exports = require('../../jest.preset.cjs')('rl', {
+  testMatch: ['<rootDir>/src/**/*.spec.ts'],
+});

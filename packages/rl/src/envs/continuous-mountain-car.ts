@@ -1,0 +1,113 @@
+/**
+ * MountainCarContinuous, step for step as Gymnasium 1.x
+ * `gymnasium/envs/classic_control/continuous_mountain_car.py`: the state is stored as float32 after
+ * each step, termination is tested on the float64 values before that rounding, and the action cost
+ * uses the action as given (unclipped).
+ */
+import { InvalidArgumentError } from '@bigmodel/core';
+
+import { BaseEnv, type ResetOptions, type ResetResult, type RgbFrame, type StepResult } from '../core/env';
+import { ResetNeededError } from '../core/errors';
+import { Box } from '../spaces/box';
+import { parseResetBounds } from '../utils/reset-bounds';
+import { renderMountain } from './mountain-car';
+
+/** Options of {@link ContinuousMountainCar}. */
+export interface ContinuousMountainCarOptions {
+  /** Velocity the car must have at the goal (default 0). */
+  goalVelocity?: number;
+}
+
+/**
+ * MountainCar with a continuous force.
+ *
+ * - Action Space: `Box(-1, 1, (1,))` float32: the force, clipped to [-1, 1] and scaled by 0.0015.
+ * - Observation Space: `Box(2)` float32: position [-1.2, 0.6], velocity [-0.07, 0.07].
+ * - Rewards: -0.1 * action² per step, +100 on reaching the goal.
+ * - Starting State: position uniform in [-0.6, -0.4] (reset `options.low` / `options.high`), velocity 0.
+ * - Episode End: terminated when position >= 0.45 with velocity >= goalVelocity; truncated at 999 steps.
+ *
+ * `state` is `[position, velocity]`, float32 values.
+ * @example
+ * ```ts
+ * const env = new ContinuousMountainCar();
+ * env.reset({ seed: 0 });
+ * env.step(Float32Array.of(1));
+ * ```
+ * @category Environments
+ */
+export class ContinuousMountainCar extends BaseEnv<Float32Array, ArrayLike<number>> {
+  readonly minAction = -1.0;
+  readonly maxAction = 1.0;
+  readonly minPosition = -1.2;
+  readonly maxPosition = 0.6;
+  readonly maxSpeed = 0.07;
+  readonly goalPosition = 0.45;
+  readonly goalVelocity: number;
+  readonly power = 0.0015;
+  readonly actionSpace = new Box({ low: -1, high: 1, shape: [1], dtype: 'float32' });
+  readonly observationSpace = new Box({ low: [-1.2, -0.07], high: [0.6, 0.07], dtype: 'float32' });
+  private s = new Float32Array(2);
+  private hasState = false;
+
+  constructor(options: ContinuousMountainCarOptions = {}) {
+    super();
+    this.goalVelocity = options.goalVelocity ?? 0;
+  }
+
+  /** `[position, velocity]` (null before the first reset). */
+  get state(): number[] | null {
+    return this.hasState ? Array.from(this.s) : null;
+  }
+
+  set state(value: ArrayLike<number> | null) {
+    if (value === null) {
+      this.hasState = false;
+      return;
+    }
+    if (value.length !== 2) throw new InvalidArgumentError({ parameter: 'state', value: Array.from(value), message: 'MountainCarContinuous state is [position, velocity].' });
+    this.s.set(value);
+    this.hasState = true;
+  }
+
+  override reset(options: ResetOptions = {}): ResetResult<Float32Array> {
+    super.reset(options);
+    const [low, high] = parseResetBounds(options.options, -0.6, -0.4);
+    this.s = new Float32Array(2);
+    this.s[0] = this.npRandom.uniform(low, high);
+    this.hasState = true;
+    return { observation: Float32Array.from(this.s), info: {} };
+  }
+
+  step(action: ArrayLike<number>): StepResult<Float32Array> {
+    const a = action?.[0];
+    if (action == null || action.length !== 1 || typeof a !== 'number' || Number.isNaN(a)) {
+      throw new InvalidArgumentError({ parameter: 'action', value: action, message: 'MountainCarContinuous takes one number (the force, clipped to [-1, 1]).' });
+    }
+    if (!this.hasState) throw new ResetNeededError('Call reset before using step.');
+    let position = this.s[0];
+    let velocity = this.s[1];
+    const force = Math.min(Math.max(a, this.minAction), this.maxAction);
+    velocity += force * this.power - 0.0025 * Math.cos(3 * position);
+    if (velocity > this.maxSpeed) velocity = this.maxSpeed;
+    if (velocity < -this.maxSpeed) velocity = -this.maxSpeed;
+    position += velocity;
+    if (position > this.maxPosition) position = this.maxPosition;
+    if (position < this.minPosition) position = this.minPosition;
+    if (position === this.minPosition && velocity < 0) velocity = 0;
+    const terminated = position >= this.goalPosition && velocity >= this.goalVelocity;
+    let reward = terminated ? 100.0 : 0;
+    reward -= a * a * 0.1;
+    // Gymnasium stores the new state as a float32 array and returns that same array.
+    const observation = new Float32Array(2);
+    observation[0] = position;
+    observation[1] = velocity;
+    this.s = observation;
+    return { observation: Float32Array.from(observation), reward, terminated, truncated: false, info: {} };
+  }
+
+  /** A 600x400 frame: the hill, the flag and the car. */
+  render(): RgbFrame {
+    return renderMountain(this.hasState ? this.s[0] : -0.5, this.goalPosition);
+  }
+}

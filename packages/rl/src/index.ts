@@ -1,0 +1,28 @@
+/**
+ * `@bigmodel/rl`: Gymnasium-faithful environments in TypeScript, and DQN, REINFORCE, A2C and PPO
+ * agents that solve them.
+ *
+ * - Environments: {@link CartPole}, {@link MountainCar}, {@link ContinuousMountainCar},
+ *   {@link Acrobot}, {@link Pendulum}, {@link FrozenLake}, {@link CliffWalking}, built by
+ *   {@link make} from the {@link registry}.
+ * - Spaces, wrappers, {@link SyncVectorEnv}.
+ *
+ * @packageDocumentation
+ */
+export * from './spaces';
+export { BaseEnv, Wrapper, type Env, type Info, type ResetOptions, type ResetResult, type RgbFrame, type StepResult } from './core/env';
+export type { EnvSpec } from './core/env-spec';
+export { ResetNeededError } from './core/errors';
+export { rlLogger, setRlLogger, type RlLogger } from './core/logger';
+export { make, register, registry, spec, type MakeOptions, type RegistryEntry } from './core/registry';
+export * from './wrappers';
+export { SyncVectorEnv, type VectorStepResult } from './vector/sync-vector-env';
+export { CartPole, type CartPoleOptions } from './envs/cart-pole';
+export { MountainCar, type MountainCarOptions } from './envs/mountain-car';
+export { ContinuousMountainCar, type ContinuousMountainCarOptions } from './envs/continuous-mountain-car';
+export { Pendulum, angleNormalize, type PendulumOptions } from './envs/pendulum';
+export { Acrobot, bound, wrap, type AcrobotOptions } from './envs/acrobot';
+export { FrozenLake, FROZEN_LAKE_MAPS, categoricalSample, type FrozenLakeOptions, type Transition } from './envs/frozen-lake';
+export { CliffWalking } from './envs/cliff-walking';
+export { Rng } from './utils/rng';
+export { RunningMeanStd } from './utils/running-mean-std';
