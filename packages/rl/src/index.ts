@@ -26,3 +26,7 @@ export { FrozenLake, FROZEN_LAKE_MAPS, categoricalSample, type FrozenLakeOptions
 export { CliffWalking } from './envs/cliff-walking';
 export { Rng } from './utils/rng';
 export { RunningMeanStd } from './utils/running-mean-std';
+export { Mlp, orthogonalMatrix, type Activation, type Initialization } from './agents/mlp';
+export { ReplayBuffer, type ReplayBatch } from './agents/replay-buffer';
+export { evaluate, type EvaluateOptions, type EvaluationResult, type Policy } from './agents/evaluate';
+export { Dqn, DQN_PRESETS, linearSchedule, resolveDqnConfig, type DqnConfig, type LearnOptions } from './agents/dqn';

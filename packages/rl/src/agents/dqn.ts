@@ -1,0 +1,351 @@
+/**
+ * DQN (Mnih et al. 2015, "Human-level control through deep reinforcement learning"), with the
+ * Double DQN target (van Hasselt et al. 2016) as an option. The loop follows Stable-Baselines3's
+ * `DQN` (sb3 2.x, dqn.py and off_policy_algorithm.py), the reference its hyperparameters (rl-zoo's
+ * CartPole-v1 entry) were tuned on: random actions until `learningStarts`, a linearly decaying
+ * epsilon, `gradientSteps` updates every `trainFreq` environment steps, the target network updated
+ * every `targetUpdateInterval` environment steps with Polyak factor `tau`, gradients clipped to
+ * `maxGradNorm`. Time-limit truncations bootstrap from the final observation; terminations do not.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { Adam, type MetricsLogger } from '@bigmodel/core';
+
+import type { Env } from '../core/env';
+import { make } from '../core/registry';
+import type { Box } from '../spaces/box';
+import type { Discrete } from '../spaces/discrete';
+import { Rng } from '../utils/rng';
+import { encodeOptimizer, readCheckpoint, restoreOptimizer, writeCheckpoint, encodeArray, decodeFloat32 } from './checkpoint';
+import { checkChoice, checkInteger, checkKnownKeys, checkLayers, checkRange } from './config-checks';
+import { Mlp } from './mlp';
+import { ReplayBuffer } from './replay-buffer';
+import type { Policy } from './evaluate';
+
+// ---- Config -------------------------------------------------------------------------------------
+
+/** DQN's hyperparameters; defaults are Stable-Baselines3's except where noted. */
+export interface DqnConfig {
+  /** The registered environment id (default `CartPole-v1`). */
+  env: string;
+  /** Keyword arguments for `make(env, envKwargs)` (default none). */
+  envKwargs: Record<string, unknown>;
+  /** Adam's learning rate (default 1e-4). */
+  learningRate: number;
+  /** Replay capacity in transitions (default 1,000,000); must be >= batchSize. */
+  bufferSize: number;
+  /** Environment steps of uniformly random actions before learning starts (default 100). */
+  learningStarts: number;
+  /** Transitions per gradient step (default 32). */
+  batchSize: number;
+  /** Polyak factor of target updates: 1 copies (default 1). */
+  tau: number;
+  /** Discount in [0, 1] (default 0.99). */
+  gamma: number;
+  /** Environment steps between training phases (default 4). */
+  trainFreq: number;
+  /** Gradient steps per training phase (default 1). */
+  gradientSteps: number;
+  /** Environment steps between target-network updates (default 10,000). */
+  targetUpdateInterval: number;
+  /** Fraction of the run over which epsilon decays linearly (default 0.1). */
+  explorationFraction: number;
+  /** Epsilon at the start (default 1). */
+  explorationInitialEps: number;
+  /** Epsilon after the decay (default 0.05). */
+  explorationFinalEps: number;
+  /** Global gradient-norm clip (default 10). */
+  maxGradNorm: number;
+  /** TD loss: `huber` (smooth L1, default) or `mse`. */
+  loss: 'huber' | 'mse';
+  /** Select the next action with the online network and value it with the target network (default false). */
+  doubleDqn: boolean;
+  /** Hidden-layer sizes of the Q-network, ReLU between them (default [64, 64]). */
+  netArch: number[];
+  /** Seed of the networks, the exploration, the buffer sampling and the environment (default 0). */
+  seed: number;
+}
+
+const DQN_DEFAULTS: DqnConfig = {
+  env: 'CartPole-v1',
+  envKwargs: {},
+  learningRate: 1e-4,
+  bufferSize: 1_000_000,
+  learningStarts: 100,
+  batchSize: 32,
+  tau: 1.0,
+  gamma: 0.99,
+  trainFreq: 4,
+  gradientSteps: 1,
+  targetUpdateInterval: 10_000,
+  explorationFraction: 0.1,
+  explorationInitialEps: 1.0,
+  explorationFinalEps: 0.05,
+  maxGradNorm: 10,
+  loss: 'huber',
+  doubleDqn: false,
+  netArch: [64, 64],
+  seed: 0,
+};
+
+/**
+ * rl-zoo's tuned DQN hyperparameters per environment (rl-baselines3-zoo `hyperparams/dqn.yml`).
+ * @category Agents
+ */
+export const DQN_PRESETS: Record<string, Partial<DqnConfig>> = {
+  'CartPole-v1': {
+    learningRate: 2.3e-3, batchSize: 64, bufferSize: 100_000, learningStarts: 1000, gamma: 0.99, targetUpdateInterval: 10,
+    trainFreq: 256, gradientSteps: 128, explorationFraction: 0.16, explorationFinalEps: 0.04, netArch: [256, 256],
+  },
+  'Acrobot-v1': {
+    learningRate: 6.3e-4, batchSize: 128, bufferSize: 50_000, learningStarts: 0, gamma: 0.99, targetUpdateInterval: 250,
+    trainFreq: 4, gradientSteps: -1, explorationFraction: 0.12, explorationFinalEps: 0.1, netArch: [256, 256],
+  },
+  'MountainCar-v0': {
+    learningRate: 4e-3, batchSize: 128, bufferSize: 10_000, learningStarts: 1000, gamma: 0.98, targetUpdateInterval: 600,
+    trainFreq: 16, gradientSteps: 8, explorationFraction: 0.2, explorationFinalEps: 0.07, netArch: [256, 256],
+  },
+};
+
+/**
+ * Fills DQN's defaults and validates; throws InvalidArgumentError naming the parameter.
+ * `gradientSteps: -1` means as many gradient steps as environment steps since the last phase (as
+ * Stable-Baselines3).
+ * @category Agents
+ */
+export function resolveDqnConfig(config: Partial<DqnConfig> = {}): DqnConfig {
+  checkKnownKeys(config, DQN_DEFAULTS, 'DQN');
+  const c: DqnConfig = { ...DQN_DEFAULTS, ...config };
+  checkRange('learningRate', c.learningRate, 0, Infinity, true);
+  checkInteger('batchSize', c.batchSize, 1);
+  checkInteger('bufferSize', c.bufferSize, 1);
+  if (c.bufferSize < c.batchSize) checkInteger('bufferSize', c.bufferSize, c.batchSize);
+  checkInteger('learningStarts', c.learningStarts, 0);
+  checkRange('tau', c.tau, 0, 1, true);
+  checkRange('gamma', c.gamma, 0, 1);
+  checkInteger('trainFreq', c.trainFreq, 1);
+  if (c.gradientSteps !== -1) checkInteger('gradientSteps', c.gradientSteps, 1);
+  checkInteger('targetUpdateInterval', c.targetUpdateInterval, 1);
+  checkRange('explorationFraction', c.explorationFraction, 0, 1);
+  checkRange('explorationInitialEps', c.explorationInitialEps, 0, 1);
+  checkRange('explorationFinalEps', c.explorationFinalEps, 0, 1);
+  checkRange('maxGradNorm', c.maxGradNorm, 0, Infinity, true);
+  checkChoice('loss', c.loss, ['huber', 'mse'] as const);
+  checkLayers('netArch', c.netArch);
+  checkInteger('seed', c.seed, 0);
+  return c;
+}
+
+// ---- Helpers ------------------------------------------------------------------------------------
+
+/**
+ * Stable-Baselines3's `get_linear_fn`: `start` at progress 0, `end` from progress `fraction` on.
+ * @category Agents
+ */
+export function linearSchedule(start: number, end: number, fraction: number, progress: number): number {
+  if (fraction <= 0 || progress > fraction) return end;
+  return start + (progress * (end - start)) / fraction;
+}
+
+/**
+ * The mean TD loss: Huber with delta 1 (PyTorch's `smooth_l1_loss`, written with `minimum` so that
+ * it differentiates everywhere on every backend) or squared error.
+ */
+function tdLoss(kind: 'huber' | 'mse', target: tf.Tensor, prediction: tf.Tensor): tf.Scalar {
+  const d = tf.sub(target, prediction);
+  if (kind === 'mse') return tf.mean(tf.square(d));
+  const absolute = tf.abs(d);
+  const quadratic = tf.minimum(absolute, 1);
+  return tf.mean(tf.add(tf.mul(tf.square(quadratic), 0.5), tf.sub(absolute, quadratic)));
+}
+
+/** Options of {@link Dqn.learn}. */
+export interface LearnOptions {
+  /** Receives `charts/*` (vs `epoch` = environment step) and `losses/*` (vs `step`) records. */
+  logger?: MetricsLogger;
+  /** Called after every environment step with the step count; return `false` to stop early. */
+  onStep?: (step: number) => boolean | void;
+}
+
+// ---- The agent ----------------------------------------------------------------------------------
+
+/**
+ * A DQN agent for environments with a Box observation and a Discrete action space.
+ * @example
+ * ```ts
+ * const agent = new Dqn({ env: 'CartPole-v1', ...DQN_PRESETS['CartPole-v1'], seed: 1 });
+ * agent.learn(50_000, { logger: new JsonlLogger('runs/dqn/metrics.jsonl') });
+ * evaluate(agent, make('CartPole-v1'), { episodes: 100, seed: 0 });
+ * ```
+ * @category Agents
+ */
+export class Dqn implements Policy<number> {
+  readonly algorithm = 'dqn';
+  readonly config: DqnConfig;
+  /** The training environment. */
+  readonly env: Env<Float32Array, number>;
+  readonly qNet: Mlp;
+  readonly targetNet: Mlp;
+  readonly optimizer: Adam;
+  readonly buffer: ReplayBuffer;
+  /** Environment steps taken in all `learn` calls. */
+  numTimesteps = 0;
+  /** Episodes finished. */
+  episodes = 0;
+  /** The total of steps the exploration schedule spans (set by `learn`). */
+  totalTimesteps = 0;
+  /** Current epsilon. */
+  explorationRate: number;
+  /** Exploration and sampling generator. */
+  readonly rng: Rng;
+  private readonly nActions: number;
+  private readonly obsSize: number;
+  private observation: Float32Array | null = null;
+  private episodeReturn = 0;
+  private episodeLength = 0;
+  private stepsSinceTrain = 0;
+
+  constructor(config: Partial<DqnConfig> = {}, env?: Env<Float32Array, number>) {
+    this.config = resolveDqnConfig(config);
+    const c = this.config;
+    this.env = env ?? make<Float32Array, number>(c.env, c.envKwargs);
+    this.obsSize = (this.env.observationSpace as unknown as Box).size;
+    this.nActions = (this.env.actionSpace as unknown as Discrete).n;
+    const sizes = [this.obsSize, ...c.netArch, this.nActions];
+    this.qNet = new Mlp(sizes, { activation: 'relu', init: { kind: 'pytorch' }, seed: c.seed });
+    this.targetNet = new Mlp(sizes, { activation: 'relu', init: { kind: 'pytorch' }, seed: c.seed, trainable: false });
+    this.targetNet.updateFrom(this.qNet);
+    this.optimizer = new Adam({ lr: c.learningRate, clipNorm: c.maxGradNorm });
+    this.buffer = new ReplayBuffer(c.bufferSize, this.obsSize);
+    this.rng = new Rng(c.seed);
+    this.explorationRate = c.explorationInitialEps;
+  }
+
+  /** The greedy action, or with probability `explorationRate` a random one when not deterministic. */
+  predict(observation: Float32Array, deterministic = true): number {
+    if (!deterministic && this.rng.random() < this.explorationRate) return this.rng.integer(0, this.nActions);
+    return tf.tidy(() => tf.argMax(this.qNet.apply(tf.tensor2d(observation, [1, this.obsSize])), 1).dataSync()[0]);
+  }
+
+  /**
+   * Trains for `totalTimesteps` more environment steps (the exploration schedule spans the steps of
+   * all calls, as given to the first).
+   */
+  learn(totalTimesteps: number, options: LearnOptions = {}): this {
+    const c = this.config;
+    const { logger, onStep } = options;
+    checkInteger('totalTimesteps', totalTimesteps, 1);
+    if (this.totalTimesteps === 0) this.totalTimesteps = totalTimesteps;
+    // ---- seeding / environment
+    if (this.observation === null) {
+      this.observation = this.env.reset({ seed: this.numTimesteps === 0 ? c.seed : undefined }).observation;
+      this.episodeReturn = 0;
+      this.episodeLength = 0;
+    }
+    const end = this.numTimesteps + totalTimesteps;
+    while (this.numTimesteps < end) {
+      // ---- rollout: one environment step
+      const observation = this.observation as Float32Array;
+      const action = this.numTimesteps < c.learningStarts ? this.rng.integer(0, this.nActions) : this.predict(observation, false);
+      const result = this.env.step(action);
+      // On truncation the step's observation is the final one: store it and bootstrap from it.
+      this.buffer.add(observation, result.observation, action, result.reward, result.terminated);
+      this.episodeReturn += result.reward;
+      this.episodeLength += 1;
+      this.numTimesteps += 1;
+      this.stepsSinceTrain += 1;
+      if (result.terminated || result.truncated) {
+        this.episodes += 1;
+        logger?.log({ step: this.numTimesteps, epoch: this.numTimesteps, 'charts/episodicReturn': this.episodeReturn, 'charts/episodicLength': this.episodeLength });
+        this.observation = this.env.reset().observation;
+        this.episodeReturn = 0;
+        this.episodeLength = 0;
+      } else {
+        this.observation = result.observation;
+      }
+      // ---- schedules: epsilon and the target network (per environment step, as sb3's _on_step)
+      this.explorationRate = linearSchedule(c.explorationInitialEps, c.explorationFinalEps, c.explorationFraction, this.numTimesteps / this.totalTimesteps);
+      if (this.numTimesteps % c.targetUpdateInterval === 0) this.targetNet.updateFrom(this.qNet, c.tau);
+      // ---- learning
+      if (this.numTimesteps % c.trainFreq === 0 && this.numTimesteps > c.learningStarts) {
+        const steps = c.gradientSteps === -1 ? this.stepsSinceTrain : c.gradientSteps;
+        const tdLoss = this.train(steps);
+        logger?.log({ step: this.numTimesteps, 'losses/tdLoss': tdLoss, 'schedule/explorationRate': this.explorationRate });
+      }
+      if (this.numTimesteps % c.trainFreq === 0) this.stepsSinceTrain = 0;
+      if (onStep?.(this.numTimesteps) === false) break;
+    }
+    return this;
+  }
+
+  /** `steps` gradient steps on replayed batches; returns the mean TD loss. */
+  train(steps: number): number {
+    const c = this.config;
+    let total = 0;
+    for (let s = 0; s < steps; s++) {
+      const batch = this.buffer.sample(c.batchSize, this.rng);
+      const actionMask = new Float32Array(c.batchSize * this.nActions);
+      for (let i = 0; i < c.batchSize; i++) actionMask[i * this.nActions + batch.actions[i]] = 1;
+      total += tf.tidy(() => {
+        const obs = tf.tensor2d(batch.observations, [c.batchSize, this.obsSize]);
+        const nextObs = tf.tensor2d(batch.nextObservations, [c.batchSize, this.obsSize]);
+        const nextQ = this.targetNet.apply(nextObs);
+        let nextValue: tf.Tensor;
+        if (c.doubleDqn) {
+          const best = tf.oneHot(tf.argMax(this.qNet.apply(nextObs), 1), this.nActions).cast('float32');
+          nextValue = tf.sum(tf.mul(nextQ, best), 1);
+        } else {
+          nextValue = tf.max(nextQ, 1);
+        }
+        const notDone = tf.sub(1, tf.tensor1d(batch.terminated));
+        const target = tf.add(tf.tensor1d(batch.rewards), tf.mul(tf.mul(notDone, c.gamma), nextValue));
+        const mask = tf.tensor2d(actionMask, [c.batchSize, this.nActions]);
+        const loss = this.optimizer.minimize(() => tdLoss(c.loss, target, tf.sum(tf.mul(this.qNet.apply(obs), mask), 1)), true, this.qNet.variables);
+        return (loss as tf.Scalar).dataSync()[0];
+      });
+    }
+    return total / steps;
+  }
+
+  /**
+   * Saves everything needed to resume: both networks, Adam's state, the replay buffer, the step
+   * counters (the schedule position) and the generators' states. Resuming starts a new episode.
+   */
+  async save(dir: string): Promise<void> {
+    writeCheckpoint(dir, {
+      algorithm: this.algorithm,
+      config: this.config,
+      numTimesteps: this.numTimesteps,
+      totalTimesteps: this.totalTimesteps,
+      episodes: this.episodes,
+      explorationRate: this.explorationRate,
+      rng: this.rng.state,
+      qNet: this.qNet.getWeights().map(encodeArray),
+      targetNet: this.targetNet.getWeights().map(encodeArray),
+      optimizer: await encodeOptimizer(this.optimizer),
+      buffer: this.buffer.toJSON(),
+    });
+  }
+
+  /** Restores an agent saved by {@link Dqn.save} (pass `env` when it was trained on a custom one). */
+  static async load(dir: string, env?: Env<Float32Array, number>): Promise<Dqn> {
+    const saved = readCheckpoint<Record<string, never>>(dir, 'dqn');
+    const agent = new Dqn(saved['config'], env);
+    agent.qNet.setWeights((saved['qNet'] as string[]).map(decodeFloat32));
+    agent.targetNet.setWeights((saved['targetNet'] as string[]).map(decodeFloat32));
+    await restoreOptimizer(agent.optimizer, saved['optimizer']);
+    agent.buffer.load(saved['buffer']);
+    agent.numTimesteps = saved['numTimesteps'];
+    agent.totalTimesteps = saved['totalTimesteps'];
+    agent.episodes = saved['episodes'];
+    agent.explorationRate = saved['explorationRate'];
+    agent.rng.state = saved['rng'];
+    return agent;
+  }
+
+  /** Frees the networks and the optimizer's state. */
+  dispose(): void {
+    this.qNet.dispose();
+    this.targetNet.dispose();
+    this.optimizer.dispose();
+  }
+}

@@ -1,0 +1,62 @@
+import { InvalidArgumentError } from '@bigmodel/core';
+
+import type { Env } from '../core/env';
+
+/** Anything that picks actions from observations: every agent of this package. */
+export interface Policy<Act = number | Float32Array> {
+  /** The action for `observation`; `deterministic` takes the most likely (greedy) one. */
+  predict(observation: Float32Array, deterministic?: boolean): Act;
+}
+
+/** Options of {@link evaluate}. */
+export interface EvaluateOptions {
+  /** Episodes to run (default 10). */
+  episodes?: number;
+  /** Seed of the first reset; later episodes continue the environment's generator (default 0). */
+  seed?: number;
+  /** Greedy / mean actions (default true). */
+  deterministic?: boolean;
+}
+
+/** What {@link evaluate} measured. */
+export interface EvaluationResult {
+  meanReturn: number;
+  stdReturn: number;
+  /** Each episode's undiscounted return. */
+  returns: number[];
+  /** Each episode's length. */
+  lengths: number[];
+}
+
+/**
+ * Runs whole episodes with `policy` and reports the mean and (population) standard deviation of
+ * the returns, as Stable-Baselines3's `evaluate_policy`.
+ * @example
+ * ```ts
+ * const { meanReturn, stdReturn } = evaluate(agent, make('CartPole-v1'), { episodes: 100, seed: 0 });
+ * ```
+ * @category Agents
+ */
+export function evaluate<Act>(policy: Policy<Act>, env: Env<Float32Array, Act>, options: EvaluateOptions = {}): EvaluationResult {
+  const { episodes = 10, seed = 0, deterministic = true } = options;
+  if (!Number.isInteger(episodes) || episodes < 1) throw new InvalidArgumentError({ parameter: 'episodes', value: episodes, message: 'Must be a positive integer.' });
+  const returns: number[] = [];
+  const lengths: number[] = [];
+  for (let episode = 0; episode < episodes; episode++) {
+    let { observation } = env.reset(episode === 0 ? { seed } : {});
+    let total = 0;
+    let length = 0;
+    for (;;) {
+      const result = env.step(policy.predict(observation, deterministic));
+      total += result.reward;
+      length += 1;
+      observation = result.observation;
+      if (result.terminated || result.truncated) break;
+    }
+    returns.push(total);
+    lengths.push(length);
+  }
+  const meanReturn = returns.reduce((a, b) => a + b, 0) / episodes;
+  const stdReturn = Math.sqrt(returns.reduce((a, r) => a + (r - meanReturn) ** 2, 0) / episodes);
+  return { meanReturn, stdReturn, returns, lengths };
+}

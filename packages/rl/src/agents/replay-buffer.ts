@@ -1,0 +1,119 @@
+/**
+ * A fixed-capacity ring buffer of transitions for off-policy agents (Stable-Baselines3's
+ * `ReplayBuffer`): sampled uniformly with replacement. `terminated` is the MDP's end only; a
+ * time-limit truncation is stored as not done, with the final observation as next observation, so
+ * that the target bootstraps from it.
+ */
+import { InvalidArgumentError } from '@bigmodel/core';
+
+import type { Rng } from '../utils/rng';
+import { decodeFloat32, decodeUint8, encodeArray } from './checkpoint';
+
+/** A sampled batch, row after row. */
+export interface ReplayBatch {
+  observations: Float32Array;
+  nextObservations: Float32Array;
+  actions: Float32Array;
+  rewards: Float32Array;
+  /** 1 where the transition ended the episode by termination. */
+  terminated: Float32Array;
+}
+
+/**
+ * Transitions `(s, a, r, s', terminated)` of one environment.
+ * @example
+ * ```ts
+ * const buffer = new ReplayBuffer(100_000, 4);
+ * buffer.add(obs, nextObs, 1, 1.0, false);
+ * const batch = buffer.sample(64, new Rng(0));
+ * ```
+ * @category Agents
+ */
+export class ReplayBuffer {
+  private readonly observations: Float32Array;
+  private readonly nextObservations: Float32Array;
+  private readonly actions: Float32Array;
+  private readonly rewards: Float32Array;
+  private readonly terminated: Uint8Array;
+  /** Where the next transition goes. */
+  position = 0;
+  /** Whether the buffer has wrapped around. */
+  full = false;
+
+  constructor(readonly capacity: number, readonly observationSize: number, readonly actionSize = 1) {
+    if (!Number.isInteger(capacity) || capacity < 1) throw new InvalidArgumentError({ parameter: 'capacity', value: capacity, message: 'Must be a positive integer.' });
+    this.observations = new Float32Array(capacity * observationSize);
+    this.nextObservations = new Float32Array(capacity * observationSize);
+    this.actions = new Float32Array(capacity * actionSize);
+    this.rewards = new Float32Array(capacity);
+    this.terminated = new Uint8Array(capacity);
+  }
+
+  /** Number of stored transitions. */
+  get size(): number {
+    return this.full ? this.capacity : this.position;
+  }
+
+  /** Stores one transition, overwriting the oldest when full. */
+  add(observation: ArrayLike<number>, nextObservation: ArrayLike<number>, action: number | ArrayLike<number>, reward: number, terminated: boolean): void {
+    const i = this.position;
+    this.observations.set(observation, i * this.observationSize);
+    this.nextObservations.set(nextObservation, i * this.observationSize);
+    if (typeof action === 'number') this.actions[i] = action;
+    else this.actions.set(action, i * this.actionSize);
+    this.rewards[i] = reward;
+    this.terminated[i] = terminated ? 1 : 0;
+    this.position = (i + 1) % this.capacity;
+    if (this.position === 0) this.full = true;
+  }
+
+  /** `batchSize` transitions drawn uniformly with replacement. */
+  sample(batchSize: number, rng: Rng): ReplayBatch {
+    if (this.size === 0) throw new InvalidArgumentError({ parameter: 'batchSize', value: batchSize, message: 'The replay buffer is empty; add transitions before sampling.' });
+    const [o, a] = [this.observationSize, this.actionSize];
+    const batch: ReplayBatch = {
+      observations: new Float32Array(batchSize * o),
+      nextObservations: new Float32Array(batchSize * o),
+      actions: new Float32Array(batchSize * a),
+      rewards: new Float32Array(batchSize),
+      terminated: new Float32Array(batchSize),
+    };
+    for (let k = 0; k < batchSize; k++) {
+      const i = rng.integer(0, this.size);
+      batch.observations.set(this.observations.subarray(i * o, (i + 1) * o), k * o);
+      batch.nextObservations.set(this.nextObservations.subarray(i * o, (i + 1) * o), k * o);
+      batch.actions.set(this.actions.subarray(i * a, (i + 1) * a), k * a);
+      batch.rewards[k] = this.rewards[i];
+      batch.terminated[k] = this.terminated[i];
+    }
+    return batch;
+  }
+
+  /** Everything, for a checkpoint. */
+  toJSON(): object {
+    const n = this.size;
+    const [o, a] = [this.observationSize, this.actionSize];
+    return {
+      capacity: this.capacity,
+      position: this.position,
+      full: this.full,
+      observations: encodeArray(this.observations.subarray(0, n * o)),
+      nextObservations: encodeArray(this.nextObservations.subarray(0, n * o)),
+      actions: encodeArray(this.actions.subarray(0, n * a)),
+      rewards: encodeArray(this.rewards.subarray(0, n)),
+      terminated: encodeArray(this.terminated.subarray(0, n)),
+    };
+  }
+
+  /** Restores what {@link ReplayBuffer.toJSON} saved (into a buffer of the same capacity and sizes). */
+  load(saved: Record<string, unknown>): void {
+    if (saved['capacity'] !== this.capacity) throw new InvalidArgumentError({ parameter: 'bufferSize', value: saved['capacity'], message: `The checkpoint's buffer holds ${saved['capacity']} transitions, this one ${this.capacity}.` });
+    this.observations.set(decodeFloat32(saved['observations'] as string));
+    this.nextObservations.set(decodeFloat32(saved['nextObservations'] as string));
+    this.actions.set(decodeFloat32(saved['actions'] as string));
+    this.rewards.set(decodeFloat32(saved['rewards'] as string));
+    this.terminated.set(decodeUint8(saved['terminated'] as string));
+    this.position = saved['position'] as number;
+    this.full = saved['full'] as boolean;
+  }
+}
