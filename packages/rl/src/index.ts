@@ -16,7 +16,7 @@ export { ResetNeededError } from './core/errors';
 export { rlLogger, setRlLogger, type RlLogger } from './core/logger';
 export { make, register, registry, spec, type MakeOptions, type RegistryEntry } from './core/registry';
 export * from './wrappers';
-export { SyncVectorEnv, type VectorStepResult } from './vector/sync-vector-env';
+export { SyncVectorEnv, type AutoresetMode, type VectorStepResult } from './vector/sync-vector-env';
 export { CartPole, type CartPoleOptions } from './envs/cart-pole';
 export { MountainCar, type MountainCarOptions } from './envs/mountain-car';
 export { ContinuousMountainCar, type ContinuousMountainCarOptions } from './envs/continuous-mountain-car';
@@ -30,3 +30,8 @@ export { Mlp, orthogonalMatrix, type Activation, type Initialization } from './a
 export { ReplayBuffer, type ReplayBatch } from './agents/replay-buffer';
 export { evaluate, type EvaluateOptions, type EvaluationResult, type Policy } from './agents/evaluate';
 export { Dqn, DQN_PRESETS, linearSchedule, resolveDqnConfig, type DqnConfig, type LearnOptions } from './agents/dqn';
+export { ActorCritic, actionHeadFor, type ActionHead, type ActorCriticOptions } from './agents/actor-critic';
+export { RolloutCollector, computeGae, type Rollout, type RolloutCollectorOptions } from './agents/rollout';
+export { Ppo, PPO_PRESETS, resolvePpoConfig, type PpoConfig } from './agents/ppo';
+export { A2c, A2C_PRESETS, resolveA2cConfig, type A2cConfig } from './agents/a2c';
+export { Reinforce, discountedReturns, resolveReinforceConfig, type ReinforceConfig } from './agents/reinforce';

@@ -76,8 +76,9 @@ export class Mlp {
         b = Float32Array.from({ length: fanOut }, () => rng.uniform(-bound, bound));
       }
       const trainable = options.trainable ?? true;
-      this.variables.push(tf.variable(tf.tensor2d(w, [fanIn, fanOut]), trainable, `rl_mlp${id}_w${l}`));
-      this.variables.push(tf.variable(tf.tensor1d(b), trainable, `rl_mlp${id}_b${l}`));
+      // tf.variable keeps its own copy of the initial value, so the initial tensors are freed here.
+      this.variables.push(tf.tidy(() => tf.variable(tf.tensor2d(w, [fanIn, fanOut]), trainable, `rl_mlp${id}_w${l}`)));
+      this.variables.push(tf.tidy(() => tf.variable(tf.tensor1d(b), trainable, `rl_mlp${id}_b${l}`)));
     }
   }
 

@@ -3,7 +3,10 @@
  * next-step autoreset: the step after a sub-environment's episode ends resets it, ignores its action
  * and returns the new episode's first observation with reward 0 and both flags false. The step that
  * ended the episode therefore returns the final observation itself (needed to bootstrap on
- * truncation).
+ * truncation). Gymnasium's same-step mode is available too: the ending step resets at once,
+ * returns the new first observation, and puts the final observation and info in
+ * `info.finalObservation` / `info.finalInfo` (the on-policy agents use it, so that no step of a
+ * rollout is spent on a reset).
  */
 import { InvalidArgumentError } from '@bigmodel/core';
 
@@ -23,6 +26,9 @@ export interface VectorStepResult {
   /** Each sub-environment's info (the reset info on an autoreset step). */
   infos: Info[];
 }
+
+/** When a finished sub-environment is reset (Gymnasium's `AutoresetMode`). */
+export type AutoresetMode = 'next-step' | 'same-step';
 
 /**
  * Steps `numEnvs` environments with observations that are float arrays (Box) or integers (Discrete).
@@ -47,7 +53,7 @@ export class SyncVectorEnv<Act = unknown> {
   readonly observationSize: number;
   private readonly autoreset: boolean[];
 
-  constructor(envFns: (() => Env<Float32Array | number, Act>)[]) {
+  constructor(envFns: (() => Env<Float32Array | number, Act>)[], readonly options: { autoresetMode?: AutoresetMode } = {}) {
     if (envFns.length === 0) throw new InvalidArgumentError({ parameter: 'envFns', value: 0, message: 'A vector environment needs at least one environment.' });
     this.envs = envFns.map((fn) => fn());
     this.numEnvs = this.envs.length;
@@ -56,7 +62,12 @@ export class SyncVectorEnv<Act = unknown> {
     const space = this.singleObservationSpace as unknown as { size?: number };
     this.observationSize = space.size ?? 1;
     this.autoreset = new Array(this.numEnvs).fill(false);
+    const mode = options.autoresetMode ?? 'next-step';
+    if (mode !== 'next-step' && mode !== 'same-step') throw new InvalidArgumentError({ parameter: 'autoresetMode', value: mode, message: "Expected 'next-step' or 'same-step'." });
+    this.sameStep = mode === 'same-step';
   }
+
+  private readonly sameStep: boolean;
 
   /** Resets every sub-environment, sub-environment i with `seed + i` when a seed is given. */
   reset(options: ResetOptions = {}): { observations: Float32Array; infos: Info[] } {
@@ -88,12 +99,19 @@ export class SyncVectorEnv<Act = unknown> {
         continue;
       }
       const result = this.envs[i].step(actions[i]);
-      this.write(observations, i, result.observation);
       rewards[i] = result.reward;
       terminations[i] = result.terminated ? 1 : 0;
       truncations[i] = result.truncated ? 1 : 0;
+      const ended = result.terminated || result.truncated;
+      if (ended && this.sameStep) {
+        const { observation, info } = this.envs[i].reset();
+        this.write(observations, i, observation);
+        infos.push({ ...info, finalObservation: result.observation, finalInfo: result.info });
+        continue;
+      }
+      this.write(observations, i, result.observation);
       infos.push(result.info);
-      this.autoreset[i] = result.terminated || result.truncated;
+      this.autoreset[i] = ended;
     }
     return { observations, rewards, terminations, truncations, infos };
   }

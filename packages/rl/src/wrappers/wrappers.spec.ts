@@ -147,3 +147,21 @@ describe('SyncVectorEnv', () => {
     expect(Math.abs(resetState[1])).toBeLessThanOrEqual(1);
   });
 });
+
+describe('SyncVectorEnv same-step autoreset', () => {
+  it('resets on the ending step and hands back the final observation in info', () => {
+    const envs = new SyncVectorEnv([() => make('Pendulum-v1', {}, { maxEpisodeSteps: 2 })], { autoresetMode: 'same-step' });
+    envs.reset({ seed: 0 });
+    envs.step([[0]]);
+    const before = (envs.envs[0].unwrapped as Pendulum).state as number[];
+    const ending = envs.step([[0]]);
+    expect(ending.truncations[0]).toBe(1);
+    const final = ending.infos[0]['finalObservation'] as Float32Array;
+    // The final observation continues the old episode; the returned one starts the new episode.
+    const theta = before[0] + (before[1] + (15 * Math.sin(before[0])) * 0.05) * 0.05;
+    expect(final[0]).toBeCloseTo(Math.cos(theta), 5);
+    const fresh = (envs.envs[0].unwrapped as Pendulum).state as number[];
+    expect(ending.observations[2]).toBeCloseTo(fresh[1], 5);
+    expect(envs.step([[0]]).truncations[0]).toBe(0);
+  });
+});

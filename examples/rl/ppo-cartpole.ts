@@ -1,0 +1,52 @@
+/**
+ * PPO on CartPole-v1 with rl-zoo's tuned hyperparameters (8 environments, linear schedules): trains
+ * for 100,000 environment steps, then evaluates the greedy policy over 100 episodes.
+ *
+ *   npx ts-node -T examples/rl/ppo-cartpole.ts [--steps 100000] [--seed 0] [--out runs/rl/ppo-cartpole]
+ */
+import * as tf from '@tensorflow/tfjs';
+import { JsonlLogger, initBackend } from '@bigmodel/core';
+import { PPO_PRESETS, Ppo, evaluate, make } from '@bigmodel/rl';
+import { join } from 'node:path';
+
+import { progressBar } from '../progress';
+
+export interface PpoCartpoleSummary {
+  example: 'rl/ppo-cartpole';
+  steps: number;
+  seed: number;
+  meanReturn: number;
+  stdReturn: number;
+  evalEpisodes: number;
+  trainSeconds: number;
+}
+
+export async function runPpoCartpole(options: { steps?: number; seed?: number; out?: string; evalEpisodes?: number; quiet?: boolean } = {}): Promise<PpoCartpoleSummary> {
+  const { steps = 100_000, seed = 0, out = 'runs/rl/ppo-cartpole', evalEpisodes = 100, quiet = false } = options;
+  await initBackend();
+  const agent = new Ppo({ env: 'CartPole-v1', ...PPO_PRESETS['CartPole-v1'], seed });
+  const bar = quiet ? undefined : progressBar('ppo CartPole-v1', steps);
+  const started = performance.now();
+  agent.learn(steps, { logger: new JsonlLogger(join(out, 'metrics.jsonl')), onStep: (step) => bar?.update(Math.min(step, steps)) });
+  bar?.done();
+  const trainSeconds = (performance.now() - started) / 1000;
+  await agent.save(out);
+  const { meanReturn, stdReturn } = evaluate(agent, make('CartPole-v1'), { episodes: evalEpisodes, seed: 1000 + seed });
+  agent.dispose();
+  return { example: 'rl/ppo-cartpole', steps: agent.numTimesteps, seed, meanReturn, stdReturn, evalEpisodes, trainSeconds };
+}
+
+if (require.main === module) {
+  const argv = process.argv.slice(2);
+  const flag = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
+  tf.env().set('PROD', true);
+  runPpoCartpole({ steps: Number(flag('--steps') ?? 100_000), seed: Number(flag('--seed') ?? 0), out: flag('--out') ?? 'runs/rl/ppo-cartpole' })
+    .then((s) => {
+      console.log(`PPO CartPole-v1 after ${s.steps} steps (${s.trainSeconds.toFixed(0)} s): mean return ${s.meanReturn.toFixed(1)} ± ${s.stdReturn.toFixed(1)} over ${s.evalEpisodes} episodes`);
+      console.log(JSON.stringify(s));
+    })
+    .catch((error) => {
+      console.error(error);
+      process.exit(1);
+    });
+}

@@ -1,0 +1,255 @@
+/**
+ * A2C, the synchronous advantage actor-critic (Mnih et al. 2016, "Asynchronous methods for deep
+ * reinforcement learning", run synchronously), following Stable-Baselines3's `A2C` (sb3 2.x
+ * a2c.py): `nSteps`-step rollouts of `nEnvs` environments, GAE advantages (lambda 1 by default:
+ * n-step returns), one RMSprop step per rollout on `-A log π + vfCoef (R - V)² - entCoef H`,
+ * gradients clipped to `maxGradNorm`. Truncated episodes bootstrap from the value of their final
+ * observation.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { RMSprop } from '@bigmodel/core';
+
+import type { Env } from '../core/env';
+import { make } from '../core/registry';
+import type { Box } from '../spaces/box';
+import { Rng } from '../utils/rng';
+import { SyncVectorEnv } from '../vector/sync-vector-env';
+import { ActorCritic, actionHeadFor } from './actor-critic';
+import { decodeFloat32, encodeArray, encodeOptimizer, readCheckpoint, restoreOptimizer, writeCheckpoint } from './checkpoint';
+import { checkChoice, checkInteger, checkKnownKeys, checkLayers, checkRange } from './config-checks';
+import type { LearnOptions } from './dqn';
+import type { Policy } from './evaluate';
+import { RolloutCollector, computeGae } from './rollout';
+
+// ---- Config -------------------------------------------------------------------------------------
+
+/** A2C's hyperparameters; defaults are Stable-Baselines3's. */
+export interface A2cConfig {
+  /** The registered environment id (default `CartPole-v1`). */
+  env: string;
+  /** Keyword arguments for `make(env, envKwargs)`. */
+  envKwargs: Record<string, unknown>;
+  /** Parallel environments (default 1). */
+  nEnvs: number;
+  /** Steps per environment per update (default 5). */
+  nSteps: number;
+  /** RMSprop's learning rate (default 7e-4). */
+  learningRate: number;
+  /** RMSprop's squared-gradient decay (default 0.99). */
+  rmspropAlpha: number;
+  /** RMSprop's epsilon (default 1e-5). */
+  rmspropEps: number;
+  /** Discount in [0, 1] (default 0.99). */
+  gamma: number;
+  /** GAE lambda in [0, 1] (default 1: plain n-step returns). */
+  gaeLambda: number;
+  /** Entropy bonus coefficient (default 0). */
+  entCoef: number;
+  /** Value-loss coefficient (default 0.5). */
+  vfCoef: number;
+  /** Global gradient-norm clip (default 0.5). */
+  maxGradNorm: number;
+  /** Normalize advantages per update (default false). */
+  normalizeAdvantage: boolean;
+  /** Hidden sizes of the policy network (default [64, 64]). */
+  piArch: number[];
+  /** Hidden sizes of the value network (default [64, 64]). */
+  vfArch: number[];
+  /** Hidden activation (default `tanh`). */
+  activation: 'tanh' | 'relu';
+  /** Initial log standard deviation of a Gaussian policy (default 0). */
+  logStdInit: number;
+  /** Running normalization of observations (default false). */
+  normalizeObservation: boolean;
+  /** Running normalization of rewards (default false). */
+  normalizeReward: boolean;
+  /** Seed (default 0). */
+  seed: number;
+}
+
+const A2C_DEFAULTS: A2cConfig = {
+  env: 'CartPole-v1',
+  envKwargs: {},
+  nEnvs: 1,
+  nSteps: 5,
+  learningRate: 7e-4,
+  rmspropAlpha: 0.99,
+  rmspropEps: 1e-5,
+  gamma: 0.99,
+  gaeLambda: 1.0,
+  entCoef: 0,
+  vfCoef: 0.5,
+  maxGradNorm: 0.5,
+  normalizeAdvantage: false,
+  piArch: [64, 64],
+  vfArch: [64, 64],
+  activation: 'tanh',
+  logStdInit: 0,
+  normalizeObservation: false,
+  normalizeReward: false,
+  seed: 0,
+};
+
+/**
+ * rl-zoo's A2C hyperparameters (rl-baselines3-zoo `hyperparams/a2c.yml`).
+ * @category Agents
+ */
+export const A2C_PRESETS: Record<string, Partial<A2cConfig>> = {
+  'CartPole-v1': { nEnvs: 8, entCoef: 0 },
+};
+
+/**
+ * Fills A2C's defaults and validates; throws InvalidArgumentError naming the parameter.
+ * @category Agents
+ */
+export function resolveA2cConfig(config: Partial<A2cConfig> = {}): A2cConfig {
+  checkKnownKeys(config, A2C_DEFAULTS, 'A2C');
+  const c: A2cConfig = { ...A2C_DEFAULTS, ...config };
+  checkInteger('nEnvs', c.nEnvs, 1);
+  checkInteger('nSteps', c.nSteps, 1);
+  checkRange('learningRate', c.learningRate, 0, Infinity, true);
+  checkRange('rmspropAlpha', c.rmspropAlpha, 0, 1 - Number.EPSILON);
+  checkRange('rmspropEps', c.rmspropEps, 0, Infinity, true);
+  checkRange('gamma', c.gamma, 0, 1);
+  checkRange('gaeLambda', c.gaeLambda, 0, 1);
+  checkRange('entCoef', c.entCoef, 0, Infinity);
+  checkRange('vfCoef', c.vfCoef, 0, Infinity);
+  checkRange('maxGradNorm', c.maxGradNorm, 0, Infinity, true);
+  checkLayers('piArch', c.piArch);
+  checkLayers('vfArch', c.vfArch);
+  checkChoice('activation', c.activation, ['tanh', 'relu'] as const);
+  checkRange('logStdInit', c.logStdInit, -20, 20);
+  checkInteger('seed', c.seed, 0);
+  return c;
+}
+
+// ---- The agent ----------------------------------------------------------------------------------
+
+/**
+ * An A2C agent for Box observations and Discrete or Box actions.
+ * @example
+ * ```ts
+ * const agent = new A2c({ env: 'CartPole-v1', ...A2C_PRESETS['CartPole-v1'], seed: 0 });
+ * agent.learn(200_000);
+ * ```
+ * @category Agents
+ */
+export class A2c implements Policy<number | Float32Array> {
+  readonly algorithm = 'a2c';
+  readonly config: A2cConfig;
+  readonly envs: SyncVectorEnv<unknown>;
+  readonly policy: ActorCritic;
+  readonly optimizer: RMSprop;
+  readonly collector: RolloutCollector;
+  readonly rng: Rng;
+  /** Updates done. */
+  updates = 0;
+
+  constructor(config: Partial<A2cConfig> = {}, envFn?: () => Env<Float32Array, unknown>) {
+    this.config = resolveA2cConfig(config);
+    const c = this.config;
+    const makeEnv = envFn ?? (() => make<Float32Array, unknown>(c.env, c.envKwargs));
+    this.envs = new SyncVectorEnv(Array.from({ length: c.nEnvs }, () => makeEnv as () => Env<Float32Array, unknown>), { autoresetMode: 'same-step' });
+    const obsSize = (this.envs.singleObservationSpace as unknown as Box).size;
+    this.policy = new ActorCritic(obsSize, actionHeadFor(this.envs.singleActionSpace), { piArch: c.piArch, vfArch: c.vfArch, activation: c.activation, logStdInit: c.logStdInit, seed: c.seed });
+    this.optimizer = new RMSprop({ lr: c.learningRate, rho: c.rmspropAlpha, epsilon: c.rmspropEps, clipNorm: c.maxGradNorm });
+    this.collector = new RolloutCollector(this.envs, this.policy, { gamma: c.gamma, normalizeObservation: c.normalizeObservation, normalizeReward: c.normalizeReward });
+    this.rng = new Rng(c.seed);
+  }
+
+  /** Environment steps taken so far (all sub-environments). */
+  get numTimesteps(): number {
+    return this.collector.numTimesteps;
+  }
+
+  /** The action for one raw observation; Box actions are clipped to the bounds. */
+  predict(observation: Float32Array, deterministic = true): number | Float32Array {
+    const { actions } = this.policy.act(this.collector.normalize(observation), 1, this.rng, deterministic);
+    const head = this.policy.head;
+    if (head.kind === 'categorical') return actions[0];
+    return actions.map((x, j) => Math.min(Math.max(x, head.low[j]), head.high[j]));
+  }
+
+  /** Trains for about `totalTimesteps` more environment steps. */
+  learn(totalTimesteps: number, options: LearnOptions = {}): this {
+    const c = this.config;
+    const { logger, onStep } = options;
+    checkInteger('totalTimesteps', totalTimesteps, 1);
+    const end = this.numTimesteps + totalTimesteps;
+    const batch = c.nSteps * c.nEnvs;
+    const obsSize = this.policy.observationSize;
+    while (this.numTimesteps < end) {
+      // ---- rollout
+      const rollout = this.collector.collect(c.nSteps, this.rng, this.numTimesteps === 0 ? c.seed : undefined, logger);
+      const { advantages, returns } = computeGae(rollout, c.nSteps, c.nEnvs, c.gamma, c.gaeLambda);
+      let adv: Float32Array = advantages;
+      if (c.normalizeAdvantage && adv.length > 1) {
+        const mean = adv.reduce((s, v) => s + v, 0) / adv.length;
+        const std = Math.sqrt(adv.reduce((s, v) => s + (v - mean) ** 2, 0) / (adv.length - 1));
+        adv = adv.map((v) => (v - mean) / (std + 1e-8));
+      }
+      // ---- learning: one gradient step on the whole rollout
+      const stats = tf.tidy(() => {
+        const obsT = tf.tensor2d(rollout.observations, [batch, obsSize]);
+        const actT = tf.tensor2d(rollout.actions, [batch, this.policy.actionSize]);
+        const advT = tf.tensor1d(adv);
+        const returnT = tf.tensor1d(returns);
+        let statsT: tf.Tensor | null = null;
+        this.optimizer.minimize(() => {
+          const { logProb, entropy, value } = this.policy.evaluateActions(obsT, actT);
+          const policyLoss = tf.neg(tf.mean(tf.mul(advT, logProb)));
+          const valueLoss = tf.mean(tf.square(tf.sub(returnT, value)));
+          const entropyLoss = tf.neg(tf.mean(entropy));
+          statsT = tf.keep(tf.stack([policyLoss, valueLoss, entropyLoss]));
+          return tf.add(policyLoss, tf.add(tf.mul(entropyLoss, c.entCoef), tf.mul(valueLoss, c.vfCoef))) as tf.Scalar;
+        }, false, this.policy.variables);
+        // Kept out of minimize's scope to be read here; freed here.
+          const kept = statsT as unknown as tf.Tensor;
+          const read = Array.from(kept.dataSync());
+          kept.dispose();
+          return read;
+      });
+      this.updates += 1;
+      if (this.updates % 100 === 0) logger?.log({ step: this.numTimesteps, 'losses/policyLoss': stats[0], 'losses/valueLoss': stats[1], 'losses/entropy': -stats[2] });
+      if (onStep?.(this.numTimesteps) === false) break;
+    }
+    return this;
+  }
+
+  /** Saves networks, RMSprop's state, normalizer statistics, counters and the generator's state. */
+  async save(dir: string): Promise<void> {
+    writeCheckpoint(dir, {
+      algorithm: this.algorithm,
+      config: this.config,
+      numTimesteps: this.numTimesteps,
+      updates: this.updates,
+      episodes: this.collector.episodes,
+      rng: this.rng.state,
+      weights: this.policy.getWeights().map(encodeArray),
+      optimizer: await encodeOptimizer(this.optimizer),
+      obsRms: this.collector.obsRms?.toJSON() ?? null,
+      returnRms: this.collector.returnRms?.toJSON() ?? null,
+    });
+  }
+
+  /** Restores an agent saved by {@link A2c.save}. */
+  static async load(dir: string, envFn?: () => Env<Float32Array, unknown>): Promise<A2c> {
+    const saved = readCheckpoint<Record<string, never>>(dir, 'a2c');
+    const agent = new A2c(saved['config'], envFn);
+    agent.policy.setWeights((saved['weights'] as string[]).map(decodeFloat32));
+    await restoreOptimizer(agent.optimizer, saved['optimizer']);
+    if (saved['obsRms']) agent.collector.obsRms?.load(saved['obsRms']);
+    if (saved['returnRms']) agent.collector.returnRms?.load(saved['returnRms']);
+    agent.collector.numTimesteps = saved['numTimesteps'];
+    agent.collector.episodes = saved['episodes'];
+    agent.updates = saved['updates'];
+    agent.rng.state = saved['rng'];
+    return agent;
+  }
+
+  /** Frees the networks and the optimizer's state. */
+  dispose(): void {
+    this.policy.dispose();
+    this.optimizer.dispose();
+  }
+}

@@ -1,0 +1,173 @@
+/**
+ * The policy and value networks of the on-policy agents (PPO, A2C, REINFORCE), as
+ * Stable-Baselines3's `ActorCriticPolicy` with separate networks: a categorical head for Discrete
+ * actions, a diagonal Gaussian with a state-independent log standard deviation for Box actions,
+ * orthogonal initialization (gain √2 hidden, 0.01 policy output, 1 value output).
+ */
+import * as tf from '@tensorflow/tfjs';
+
+import type { Box } from '../spaces/box';
+import type { Discrete } from '../spaces/discrete';
+import type { Space } from '../spaces/space';
+import type { Rng } from '../utils/rng';
+import { Mlp, type Activation } from './mlp';
+
+/** The action head: categorical over `n` actions, or a diagonal Gaussian of `size` dimensions. */
+export type ActionHead = { kind: 'categorical'; n: number } | { kind: 'gaussian'; size: number; low: Float64Array; high: Float64Array };
+
+/** The head that fits an action space (Discrete or Box). */
+export function actionHeadFor(space: Space<unknown>): ActionHead {
+  const discrete = space as unknown as Discrete;
+  if (typeof discrete.n === 'number' && !('shape' in space)) return { kind: 'categorical', n: discrete.n };
+  const box = space as unknown as Box;
+  return { kind: 'gaussian', size: box.size, low: box.low, high: box.high };
+}
+
+const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
+
+/** Network shapes of {@link ActorCritic}. */
+export interface ActorCriticOptions {
+  /** Hidden sizes of the policy network. */
+  piArch: number[];
+  /** Hidden sizes of the value network. */
+  vfArch: number[];
+  activation: Activation;
+  /** Initial log standard deviation of the Gaussian head. */
+  logStdInit: number;
+  seed: number;
+}
+
+/**
+ * Separate policy and value MLPs over the same observation.
+ * @example
+ * ```ts
+ * const ac = new ActorCritic(4, { kind: 'categorical', n: 2 }, { piArch: [64, 64], vfArch: [64, 64], activation: 'tanh', logStdInit: 0, seed: 0 });
+ * ```
+ * @category Agents
+ */
+export class ActorCritic {
+  readonly pi: Mlp;
+  readonly vf: Mlp;
+  /** Log standard deviation per action dimension (Gaussian head only). */
+  readonly logStd: tf.Variable | null;
+  /** Numbers per action (1 for categorical). */
+  readonly actionSize: number;
+
+  constructor(readonly observationSize: number, readonly head: ActionHead, options: ActorCriticOptions) {
+    const outputs = head.kind === 'categorical' ? head.n : head.size;
+    const init = (outputGain: number) => ({ kind: 'orthogonal' as const, hiddenGain: Math.SQRT2, outputGain });
+    this.pi = new Mlp([observationSize, ...options.piArch, outputs], { activation: options.activation, init: init(0.01), seed: options.seed });
+    this.vf = new Mlp([observationSize, ...options.vfArch, 1], { activation: options.activation, init: init(1), seed: options.seed + 1 });
+    this.logStd = head.kind === 'gaussian' ? tf.tidy(() => tf.variable(tf.fill([head.size], options.logStdInit), true)) : null;
+    this.actionSize = head.kind === 'categorical' ? 1 : head.size;
+  }
+
+  /** Every trainable variable. */
+  get variables(): tf.Variable[] {
+    return [...this.pi.variables, ...this.vf.variables, ...(this.logStd ? [this.logStd] : [])];
+  }
+
+  /**
+   * Samples (or, deterministic, picks the mode of) actions for `n` observations with `rng`;
+   * returns the actions, their log-probabilities and the state values.
+   */
+  act(observations: Float32Array, n: number, rng: Rng, deterministic = false): { actions: Float32Array; logProbs: Float32Array; values: Float32Array } {
+    let out!: Float32Array, values!: Float32Array;
+    tf.tidy(() => {
+      const x = tf.tensor2d(observations, [n, this.observationSize]);
+      out = this.pi.apply(x).dataSync() as Float32Array;
+      values = this.vf.apply(x).dataSync() as Float32Array;
+    });
+    const logStd = this.logStd ? (this.logStd.dataSync() as Float32Array) : null;
+    const actions = new Float32Array(n * this.actionSize);
+    const logProbs = new Float32Array(n);
+    if (this.head.kind === 'categorical') {
+      const k = this.head.n;
+      for (let i = 0; i < n; i++) {
+        let max = -Infinity;
+        for (let j = 0; j < k; j++) max = Math.max(max, out[i * k + j]);
+        let sum = 0;
+        for (let j = 0; j < k; j++) sum += Math.exp(out[i * k + j] - max);
+        const logSum = max + Math.log(sum);
+        let a = 0;
+        if (deterministic) {
+          for (let j = 1; j < k; j++) if (out[i * k + j] > out[i * k + a]) a = j;
+        } else {
+          const u = rng.random();
+          let cumulative = 0;
+          a = k - 1;
+          for (let j = 0; j < k; j++) {
+            cumulative += Math.exp(out[i * k + j] - logSum);
+            if (u < cumulative) {
+              a = j;
+              break;
+            }
+          }
+        }
+        actions[i] = a;
+        logProbs[i] = out[i * k + a] - logSum;
+      }
+    } else {
+      const d = this.head.size;
+      const ls = logStd as Float32Array;
+      for (let i = 0; i < n; i++) {
+        let logProb = 0;
+        for (let j = 0; j < d; j++) {
+          const z = deterministic ? 0 : rng.normal();
+          actions[i * d + j] = out[i * d + j] + Math.exp(ls[j]) * z;
+          logProb += -0.5 * z * z - ls[j] - LOG_SQRT_2PI;
+        }
+        logProbs[i] = logProb;
+      }
+    }
+    return { actions, logProbs, values: Float32Array.from(values) };
+  }
+
+  /** State values of `n` observations. */
+  values(observations: Float32Array, n: number): Float32Array {
+    return tf.tidy(() => Float32Array.from(this.vf.apply(tf.tensor2d(observations, [n, this.observationSize])).dataSync()));
+  }
+
+  /**
+   * Log-probabilities and entropies of `actions` and state values, differentiable (call inside
+   * `tf.tidy` / a loss function).
+   */
+  evaluateActions(observations: tf.Tensor2D, actions: tf.Tensor2D): { logProb: tf.Tensor1D; entropy: tf.Tensor1D; value: tf.Tensor1D } {
+    const out = this.pi.apply(observations);
+    const value = tf.squeeze(this.vf.apply(observations), [1]) as tf.Tensor1D;
+    if (this.head.kind === 'categorical') {
+      const logP = tf.logSoftmax(out);
+      const mask = tf.oneHot(tf.cast(tf.squeeze(actions, [1]), 'int32'), this.head.n).cast('float32');
+      const logProb = tf.sum(tf.mul(logP, mask), 1) as tf.Tensor1D;
+      const entropy = tf.neg(tf.sum(tf.mul(tf.exp(logP), logP), 1)) as tf.Tensor1D;
+      return { logProb, entropy, value };
+    }
+    const logStd = this.logStd as tf.Variable;
+    const z = tf.div(tf.sub(actions, out), tf.exp(logStd));
+    const logProb = tf.sum(tf.sub(tf.sub(tf.mul(tf.square(z), -0.5), logStd), LOG_SQRT_2PI), 1) as tf.Tensor1D;
+    const entropyPerRow = tf.sum(tf.add(logStd, 0.5 + LOG_SQRT_2PI));
+    const entropy = tf.mul(tf.onesLike(value), entropyPerRow) as tf.Tensor1D;
+    return { logProb, entropy, value };
+  }
+
+  /** Copies of every weight (policy, value, log std). */
+  getWeights(): Float32Array[] {
+    return [...this.pi.getWeights(), ...this.vf.getWeights(), ...(this.logStd ? [Float32Array.from(this.logStd.dataSync() as Float32Array)] : [])];
+  }
+
+  /** Restores {@link ActorCritic.getWeights}' output. */
+  setWeights(weights: Float32Array[]): void {
+    const nPi = this.pi.variables.length;
+    const nVf = this.vf.variables.length;
+    this.pi.setWeights(weights.slice(0, nPi));
+    this.vf.setWeights(weights.slice(nPi, nPi + nVf));
+    if (this.logStd) tf.tidy(() => (this.logStd as tf.Variable).assign(tf.tensor1d(weights[nPi + nVf])));
+  }
+
+  /** Frees the variables. */
+  dispose(): void {
+    this.pi.dispose();
+    this.vf.dispose();
+    this.logStd?.dispose();
+  }
+}

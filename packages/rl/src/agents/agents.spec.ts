@@ -1,0 +1,196 @@
+import * as tf from '@tensorflow/tfjs';
+import { InvalidArgumentError, initBackend } from '@bigmodel/core';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { BaseEnv, type RgbFrame, type StepResult } from '../core/env';
+import { make } from '../core/registry';
+import { Box } from '../spaces/box';
+import { Discrete } from '../spaces/discrete';
+import { Canvas } from '../utils/canvas';
+import { SyncVectorEnv } from '../vector/sync-vector-env';
+import { TimeLimit } from '../wrappers/time-limit';
+import { A2c, resolveA2cConfig } from './a2c';
+import { ActorCritic } from './actor-critic';
+import { decodeFloat32, decodeUint8 } from './checkpoint';
+import { Dqn, linearSchedule, resolveDqnConfig } from './dqn';
+import { evaluate } from './evaluate';
+import { Ppo, resolvePpoConfig } from './ppo';
+import { Reinforce, discountedReturns, resolveReinforceConfig } from './reinforce';
+import { RolloutCollector, computeGae } from './rollout';
+
+/** Observation [t / 10]; reward 1 per step; terminates after `terminateAfter` steps (if given). */
+class Corridor extends BaseEnv<Float32Array, number> {
+  readonly actionSpace = new Discrete(2);
+  readonly observationSpace = new Box({ low: 0, high: 100, shape: [1] });
+  t = 0;
+  constructor(private readonly terminateAfter = Infinity) {
+    super();
+  }
+  override reset(options = {}) {
+    super.reset(options);
+    this.t = 0;
+    return { observation: Float32Array.of(0), info: {} };
+  }
+  step(): StepResult<Float32Array> {
+    this.t += 1;
+    return { observation: Float32Array.of(this.t / 10), reward: 1, terminated: this.t >= this.terminateAfter, truncated: false, info: {} };
+  }
+  render(): RgbFrame {
+    return new Canvas(1, 1).frame();
+  }
+}
+
+let tmp: string;
+beforeAll(async () => {
+  await initBackend();
+  tf.env().set('PROD', true);
+  tmp = mkdtempSync(join(tmpdir(), 'rl-agents-'));
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('pure helpers', () => {
+  it('computeGae matches the recursion worked by hand, cut at episode ends', () => {
+    // One env, 3 steps, gamma 0.5, lambda 0.5; the episode ends at t = 1.
+    const rollout = { rewards: Float32Array.of(1, 2, 3), values: Float32Array.of(0.5, 1, 2), dones: Uint8Array.of(0, 1, 0), lastValues: Float32Array.of(4) };
+    const { advantages, returns } = computeGae(rollout, 3, 1, 0.5, 0.5);
+    const d2 = 3 + 0.5 * 4 - 2; // 3
+    const d1 = 2 - 1; // episode ended: no bootstrap
+    const d0 = 1 + 0.5 * 1 - 0.5; // 1
+    expect(Array.from(advantages)).toEqual([d0 + 0.25 * d1, d1, d2]);
+    expect(Array.from(returns)).toEqual([d0 + 0.25 * d1 + 0.5, d1 + 1, d2 + 2]);
+  });
+
+  it('discountedReturns and linearSchedule follow their formulas', () => {
+    expect(Array.from(discountedReturns([1, 1, 1], 0.5))).toEqual([1.75, 1.5, 1]);
+    expect(Array.from(discountedReturns([1, 1], 0.5, 4))).toEqual([2.5, 3]);
+    expect(linearSchedule(1, 0.04, 0.16, 0)).toBe(1);
+    expect(linearSchedule(1, 0.04, 0.16, 0.08)).toBeCloseTo(0.52, 12);
+    expect(linearSchedule(1, 0.04, 0.16, 0.5)).toBe(0.04);
+  });
+});
+
+describe('config validation', () => {
+  it('names the parameter of bad hyperparameters', () => {
+    expect(() => resolveDqnConfig({ gamma: 1.5 })).toThrow(expect.objectContaining({ name: 'InvalidArgumentError', parameter: 'gamma', value: 1.5 }));
+    expect(() => resolveDqnConfig({ bufferSize: 16, batchSize: 32 })).toThrow(expect.objectContaining({ parameter: 'bufferSize' }));
+    expect(() => resolvePpoConfig({ gamma: -0.1 })).toThrow(expect.objectContaining({ parameter: 'gamma' }));
+    expect(() => resolvePpoConfig({ nSteps: 8, nEnvs: 1, batchSize: 64 })).toThrow(expect.objectContaining({ parameter: 'batchSize' }));
+    expect(() => resolveA2cConfig({ gaeLambda: 2 })).toThrow(expect.objectContaining({ parameter: 'gaeLambda' }));
+    expect(() => resolveReinforceConfig({ episodesPerUpdate: 0 })).toThrow(expect.objectContaining({ parameter: 'episodesPerUpdate' }));
+    expect(() => resolveDqnConfig({ learningrate: 1 } as never)).toThrow(InvalidArgumentError);
+  });
+});
+
+describe('bootstrapping on truncation versus termination', () => {
+  it('DQN stores a truncation as not done with the final observation, and its TD target bootstraps only then', () => {
+    const before = tf.memory().numTensors;
+    const agent = new Dqn({ learningStarts: 1000, bufferSize: 100, batchSize: 1, gamma: 0.5, netArch: [4], seed: 0 }, new TimeLimit(new Corridor(), 3));
+    agent.learn(3);
+    const saved = agent.buffer.toJSON() as Record<string, string>;
+    expect(Array.from(decodeFloat32(saved['nextObservations']))).toEqual([0.1, 0.2, 0.3].map(Math.fround));
+    expect(Array.from(decodeUint8(saved['terminated']))).toEqual([0, 0, 0]);
+    // Q(s) = [1, 2] everywhere: a terminated transition with r = 1, a = 0 has target 1 (loss 0); a
+    // non-terminated one has target 1 + 0.5 * max(1, 2) = 2 (Huber loss of an error of 1: 0.5).
+    const constant = (net: typeof agent.qNet) => net.setWeights(net.getWeights().map((w, i, all) => (i === all.length - 1 ? Float32Array.of(1, 2) : new Float32Array(w.length))));
+    for (const [terminated, loss] of [[true, 0], [false, 0.5]] as const) {
+      constant(agent.qNet);
+      constant(agent.targetNet);
+      agent.buffer.position = 0;
+      agent.buffer.full = false;
+      agent.buffer.add([0], [0.1], 0, 1, terminated);
+      expect(agent.train(1)).toBeCloseTo(loss, 6);
+    }
+    agent.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('on-policy rollouts add gamma * V(final observation) on truncation and nothing on termination', () => {
+    const before = tf.memory().numTensors;
+    const policy = new ActorCritic(1, { kind: 'categorical', n: 2 }, { piArch: [4], vfArch: [4], activation: 'tanh', logStdInit: 0, seed: 0 });
+    const envs = new SyncVectorEnv([() => new TimeLimit(new Corridor(), 2), () => new Corridor(2)], { autoresetMode: 'same-step' });
+    const collector = new RolloutCollector(envs as never, policy, { gamma: 0.9, normalizeObservation: false, normalizeReward: false });
+    const rollout = collector.collect(2, new (require('../utils/rng').Rng)(0), 0);
+    const finalValue = policy.values(Float32Array.of(0.2), 1)[0];
+    // t = 1: env 0 truncated (bootstrapped), env 1 terminated (not).
+    expect(rollout.rewards[2]).toBeCloseTo(1 + 0.9 * finalValue, 6);
+    expect(rollout.rewards[3]).toBe(1);
+    expect(Array.from(rollout.dones)).toEqual([0, 0, 1, 1]);
+    policy.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('training, saving and resuming', () => {
+  it('PPO learns CartPole within 8,192 steps and does not leak tensors', () => {
+    const before = tf.memory().numTensors;
+    const agent = new Ppo({ nEnvs: 8, nSteps: 32, batchSize: 256, nEpochs: 10, gamma: 0.98, gaeLambda: 0.8, learningRate: 1e-3, seed: 0 });
+    const untrained = evaluate(agent, make('CartPole-v1'), { episodes: 5, seed: 0 }).meanReturn;
+    agent.learn(8192);
+    const trained = evaluate(agent, make('CartPole-v1'), { episodes: 5, seed: 0 }).meanReturn;
+    expect(untrained).toBeLessThan(60);
+    expect(trained).toBeGreaterThan(150);
+    agent.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('DQN saves and loads networks, Adam state, replay buffer, schedule position and RNG state', async () => {
+    const before = tf.memory().numTensors;
+    const agent = new Dqn({ learningStarts: 50, bufferSize: 500, batchSize: 16, trainFreq: 10, gradientSteps: 2, targetUpdateInterval: 20, netArch: [16], seed: 3 });
+    agent.learn(300);
+    await agent.save(join(tmp, 'dqn'));
+    const loaded = await Dqn.load(join(tmp, 'dqn'));
+    expect([loaded.numTimesteps, loaded.episodes, loaded.explorationRate, loaded.rng.state]).toEqual([agent.numTimesteps, agent.episodes, agent.explorationRate, agent.rng.state]);
+    expect(loaded.qNet.getWeights()).toEqual(agent.qNet.getWeights());
+    expect(loaded.targetNet.getWeights()).toEqual(agent.targetNet.getWeights());
+    expect(loaded.buffer.toJSON()).toEqual(agent.buffer.toJSON());
+    // Same optimizer state: one identical gradient step from the same batch moves both alike.
+    const [a, b] = [agent, loaded].map((x) => {
+      x.rng.state = 99;
+      x.train(1);
+      return x.qNet.getWeights();
+    });
+    a.forEach((w, i) => w.forEach((v, j) => expect(b[i][j]).toBeCloseTo(v, 6)));
+    loaded.learn(50);
+    agent.dispose();
+    loaded.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('PPO with a Gaussian policy and normalizers saves and resumes its statistics', async () => {
+    const before = tf.memory().numTensors;
+    const agent = new Ppo({ env: 'Pendulum-v1', nEnvs: 2, nSteps: 64, batchSize: 32, nEpochs: 2, normalizeObservation: true, normalizeReward: true, seed: 1 });
+    agent.learn(256);
+    const action = agent.predict(Float32Array.of(1, 0, 0)) as Float32Array;
+    expect(action).toHaveLength(1);
+    expect(Math.abs(action[0])).toBeLessThanOrEqual(2);
+    await agent.save(join(tmp, 'ppo'));
+    const loaded = await Ppo.load(join(tmp, 'ppo'));
+    expect(loaded.collector.obsRms?.toJSON()).toEqual(agent.collector.obsRms?.toJSON());
+    expect(loaded.collector.returnRms?.toJSON()).toEqual(agent.collector.returnRms?.toJSON());
+    expect([loaded.numTimesteps, loaded.updates, loaded.rng.state]).toEqual([agent.numTimesteps, agent.updates, agent.rng.state]);
+    expect(loaded.predict(Float32Array.of(1, 0, 0))).toEqual(agent.predict(Float32Array.of(1, 0, 0)));
+    loaded.learn(128);
+    agent.dispose();
+    loaded.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('A2C and REINFORCE train, save and load without leaking tensors', async () => {
+    const before = tf.memory().numTensors;
+    const a2c = new A2c({ nEnvs: 4, seed: 0 });
+    a2c.learn(400);
+    await a2c.save(join(tmp, 'a2c'));
+    const a2cLoaded = await A2c.load(join(tmp, 'a2c'));
+    expect(a2cLoaded.policy.getWeights()).toEqual(a2c.policy.getWeights());
+    const reinforce = new Reinforce({ episodesPerUpdate: 2, seed: 0 });
+    reinforce.learn(100);
+    await reinforce.save(join(tmp, 'reinforce'));
+    const reinforceLoaded = await Reinforce.load(join(tmp, 'reinforce'));
+    expect(reinforceLoaded.policy.getWeights()).toEqual(reinforce.policy.getWeights());
+    expect(reinforceLoaded.numTimesteps).toBe(reinforce.numTimesteps);
+    for (const x of [a2c, a2cLoaded, reinforce, reinforceLoaded]) x.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

@@ -1,0 +1,351 @@
+/**
+ * PPO with the clipped surrogate objective (Schulman et al. 2017), following Stable-Baselines3's
+ * `PPO` (sb3 2.x ppo.py, on_policy_algorithm.py) and CleanRL's ppo.py: vectorized rollouts of
+ * `nSteps` per environment, GAE advantages, `nEpochs` passes of shuffled minibatches, advantage
+ * normalization per minibatch, optional value clipping (sb3's form), an entropy bonus, global
+ * gradient clipping, linear learning-rate and clip-range schedules, and optional running
+ * normalization of observations and rewards (sb3's VecNormalize). Categorical actions for Discrete
+ * spaces, a diagonal Gaussian for Box spaces. Truncated episodes bootstrap from the value of their
+ * final observation.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { Adam, shuffleInPlace } from '@bigmodel/core';
+
+import type { Env } from '../core/env';
+import { make } from '../core/registry';
+import type { Box } from '../spaces/box';
+import { Rng } from '../utils/rng';
+import { SyncVectorEnv } from '../vector/sync-vector-env';
+import { ActorCritic, actionHeadFor } from './actor-critic';
+import { decodeFloat32, encodeArray, encodeOptimizer, readCheckpoint, restoreOptimizer, writeCheckpoint } from './checkpoint';
+import { checkChoice, checkInteger, checkKnownKeys, checkLayers, checkRange } from './config-checks';
+import type { Policy } from './evaluate';
+import type { LearnOptions } from './dqn';
+import { RolloutCollector, computeGae } from './rollout';
+
+// ---- Config -------------------------------------------------------------------------------------
+
+/** PPO's hyperparameters; defaults are Stable-Baselines3's except where noted. */
+export interface PpoConfig {
+  /** The registered environment id (default `CartPole-v1`). */
+  env: string;
+  /** Keyword arguments for `make(env, envKwargs)`. */
+  envKwargs: Record<string, unknown>;
+  /** Parallel environments, sub-environment i seeded with seed + i (default 1). */
+  nEnvs: number;
+  /** Steps per environment per rollout (default 2048). */
+  nSteps: number;
+  /** Minibatch size (default 64); must not exceed nSteps * nEnvs. */
+  batchSize: number;
+  /** Passes over each rollout (default 10). */
+  nEpochs: number;
+  /** Adam's learning rate (default 3e-4). */
+  learningRate: number;
+  /** `constant` (default) or `linear` decay of the learning rate to 0 over the run. */
+  learningRateSchedule: 'constant' | 'linear';
+  /** Discount in [0, 1] (default 0.99). */
+  gamma: number;
+  /** GAE lambda in [0, 1] (default 0.95). */
+  gaeLambda: number;
+  /** Clip range of the probability ratio (default 0.2). */
+  clipRange: number;
+  /** `constant` (default) or `linear` decay of the clip range to 0 over the run. */
+  clipRangeSchedule: 'constant' | 'linear';
+  /** Clip range of the value change, or null for none (default null). */
+  clipRangeVf: number | null;
+  /** Normalize advantages per minibatch (default true). */
+  normalizeAdvantage: boolean;
+  /** Entropy bonus coefficient (default 0). */
+  entCoef: number;
+  /** Value-loss coefficient (default 0.5). */
+  vfCoef: number;
+  /** Global gradient-norm clip (default 0.5). */
+  maxGradNorm: number;
+  /** Stop an update's epochs once the approximate KL exceeds 1.5 x this, or null (default null). */
+  targetKl: number | null;
+  /** Hidden sizes of the policy network (default [64, 64]). */
+  piArch: number[];
+  /** Hidden sizes of the value network (default [64, 64]). */
+  vfArch: number[];
+  /** Hidden activation (default `tanh`). */
+  activation: 'tanh' | 'relu';
+  /** Initial log standard deviation of the Gaussian policy (default 0). */
+  logStdInit: number;
+  /** Running normalization of observations (default false). */
+  normalizeObservation: boolean;
+  /** Running normalization of rewards by the discounted return's std (default false). */
+  normalizeReward: boolean;
+  /** Seed of the networks, the sampling, the minibatches and the environments (default 0). */
+  seed: number;
+}
+
+const PPO_DEFAULTS: PpoConfig = {
+  env: 'CartPole-v1',
+  envKwargs: {},
+  nEnvs: 1,
+  nSteps: 2048,
+  batchSize: 64,
+  nEpochs: 10,
+  learningRate: 3e-4,
+  learningRateSchedule: 'constant',
+  gamma: 0.99,
+  gaeLambda: 0.95,
+  clipRange: 0.2,
+  clipRangeSchedule: 'constant',
+  clipRangeVf: null,
+  normalizeAdvantage: true,
+  entCoef: 0,
+  vfCoef: 0.5,
+  maxGradNorm: 0.5,
+  targetKl: null,
+  piArch: [64, 64],
+  vfArch: [64, 64],
+  activation: 'tanh',
+  logStdInit: 0,
+  normalizeObservation: false,
+  normalizeReward: false,
+  seed: 0,
+};
+
+/**
+ * rl-zoo's tuned PPO hyperparameters (rl-baselines3-zoo `hyperparams/ppo.yml`; Pendulum without
+ * gSDE, which this package does not implement).
+ * @category Agents
+ */
+export const PPO_PRESETS: Record<string, Partial<PpoConfig>> = {
+  'CartPole-v1': {
+    nEnvs: 8, nSteps: 32, batchSize: 256, gaeLambda: 0.8, gamma: 0.98, nEpochs: 20, entCoef: 0,
+    learningRate: 1e-3, learningRateSchedule: 'linear', clipRange: 0.2, clipRangeSchedule: 'linear',
+  },
+  'Pendulum-v1': {
+    nEnvs: 4, nSteps: 1024, batchSize: 64, gaeLambda: 0.95, gamma: 0.9, nEpochs: 10, entCoef: 0,
+    learningRate: 1e-3, clipRange: 0.2, normalizeObservation: true, normalizeReward: true,
+  },
+};
+
+/**
+ * Fills PPO's defaults and validates; throws InvalidArgumentError naming the parameter.
+ * @category Agents
+ */
+export function resolvePpoConfig(config: Partial<PpoConfig> = {}): PpoConfig {
+  checkKnownKeys(config, PPO_DEFAULTS, 'PPO');
+  const c: PpoConfig = { ...PPO_DEFAULTS, ...config };
+  checkInteger('nEnvs', c.nEnvs, 1);
+  checkInteger('nSteps', c.nSteps, 1);
+  checkInteger('batchSize', c.batchSize, 1);
+  if (c.batchSize > c.nSteps * c.nEnvs) checkRange('batchSize', c.batchSize, 1, c.nSteps * c.nEnvs);
+  checkInteger('nEpochs', c.nEpochs, 1);
+  checkRange('learningRate', c.learningRate, 0, Infinity, true);
+  checkChoice('learningRateSchedule', c.learningRateSchedule, ['constant', 'linear'] as const);
+  checkRange('gamma', c.gamma, 0, 1);
+  checkRange('gaeLambda', c.gaeLambda, 0, 1);
+  checkRange('clipRange', c.clipRange, 0, Infinity, true);
+  checkChoice('clipRangeSchedule', c.clipRangeSchedule, ['constant', 'linear'] as const);
+  if (c.clipRangeVf !== null) checkRange('clipRangeVf', c.clipRangeVf, 0, Infinity, true);
+  checkRange('entCoef', c.entCoef, 0, Infinity);
+  checkRange('vfCoef', c.vfCoef, 0, Infinity);
+  checkRange('maxGradNorm', c.maxGradNorm, 0, Infinity, true);
+  if (c.targetKl !== null) checkRange('targetKl', c.targetKl, 0, Infinity, true);
+  checkLayers('piArch', c.piArch);
+  checkLayers('vfArch', c.vfArch);
+  checkChoice('activation', c.activation, ['tanh', 'relu'] as const);
+  checkRange('logStdInit', c.logStdInit, -20, 20);
+  checkInteger('seed', c.seed, 0);
+  return c;
+}
+
+/** Per-minibatch mean of `values`, shifted and scaled to mean 0 and std 1 (sb3: std + 1e-8). */
+function standardize(values: Float32Array): Float32Array {
+  if (values.length < 2) return values;
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  const std = Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1));
+  return values.map((v) => (v - mean) / (std + 1e-8));
+}
+
+// ---- The agent ----------------------------------------------------------------------------------
+
+/**
+ * A PPO agent for Box observations and Discrete or Box actions.
+ * @example
+ * ```ts
+ * const agent = new Ppo({ env: 'CartPole-v1', ...PPO_PRESETS['CartPole-v1'], seed: 0 });
+ * agent.learn(100_000);
+ * evaluate(agent, make('CartPole-v1'), { episodes: 100 });
+ * ```
+ * @category Agents
+ */
+export class Ppo implements Policy<number | Float32Array> {
+  readonly algorithm: string = 'ppo';
+  readonly config: PpoConfig;
+  readonly envs: SyncVectorEnv<unknown>;
+  readonly policy: ActorCritic;
+  readonly optimizer: Adam;
+  readonly collector: RolloutCollector;
+  readonly rng: Rng;
+  /** The run length the schedules span (set by the first `learn`). */
+  totalTimesteps = 0;
+  /** Updates done. */
+  updates = 0;
+  private currentLr: number;
+
+  constructor(config: Partial<PpoConfig> = {}, envFn?: () => Env<Float32Array, unknown>) {
+    this.config = resolvePpoConfig(config);
+    const c = this.config;
+    const makeEnv = envFn ?? (() => make<Float32Array, unknown>(c.env, c.envKwargs));
+    this.envs = new SyncVectorEnv(Array.from({ length: c.nEnvs }, () => makeEnv as () => Env<Float32Array, unknown>), { autoresetMode: 'same-step' });
+    const obsSize = (this.envs.singleObservationSpace as unknown as Box).size;
+    this.policy = new ActorCritic(obsSize, actionHeadFor(this.envs.singleActionSpace), { piArch: c.piArch, vfArch: c.vfArch, activation: c.activation, logStdInit: c.logStdInit, seed: c.seed });
+    this.currentLr = c.learningRate;
+    this.optimizer = new Adam({ lr: { at: () => this.currentLr, getConfig: () => ({ kind: 'constant', lr: this.currentLr }) }, epsilon: 1e-5, clipNorm: c.maxGradNorm });
+    this.collector = new RolloutCollector(this.envs, this.policy, { gamma: c.gamma, normalizeObservation: c.normalizeObservation, normalizeReward: c.normalizeReward });
+    this.rng = new Rng(c.seed);
+  }
+
+  /** Environment steps taken so far (all sub-environments). */
+  get numTimesteps(): number {
+    return this.collector.numTimesteps;
+  }
+
+  /** The action for one raw observation (normalized with frozen statistics); Box actions are clipped to the bounds. */
+  predict(observation: Float32Array, deterministic = true): number | Float32Array {
+    const { actions } = this.policy.act(this.collector.normalize(observation), 1, this.rng, deterministic);
+    const head = this.policy.head;
+    if (head.kind === 'categorical') return actions[0];
+    return actions.map((x, j) => Math.min(Math.max(x, head.low[j]), head.high[j]));
+  }
+
+  /** Trains for about `totalTimesteps` more environment steps (whole rollouts). */
+  learn(totalTimesteps: number, options: LearnOptions = {}): this {
+    const c = this.config;
+    const { logger, onStep } = options;
+    checkInteger('totalTimesteps', totalTimesteps, 1);
+    if (this.totalTimesteps === 0) this.totalTimesteps = totalTimesteps;
+    const end = this.numTimesteps + totalTimesteps;
+    while (this.numTimesteps < end) {
+      const progressRemaining = Math.max(0, 1 - this.numTimesteps / this.totalTimesteps);
+      this.currentLr = c.learningRateSchedule === 'linear' ? c.learningRate * progressRemaining : c.learningRate;
+      const clip = c.clipRangeSchedule === 'linear' ? c.clipRange * progressRemaining : c.clipRange;
+      // ---- rollout
+      const rollout = this.collector.collect(c.nSteps, this.rng, this.numTimesteps === 0 ? c.seed : undefined, logger);
+      const { advantages, returns } = computeGae(rollout, c.nSteps, c.nEnvs, c.gamma, c.gaeLambda);
+      // ---- learning
+      const stats = this.train(rollout.observations, rollout.actions, rollout.logProbs, rollout.values, advantages, returns, clip);
+      this.updates += 1;
+      logger?.log({ step: this.numTimesteps, 'losses/policyLoss': stats[0], 'losses/valueLoss': stats[1], 'losses/entropy': -stats[2], 'losses/approxKl': stats[3], 'losses/clipFraction': stats[4], 'schedule/learningRate': this.currentLr });
+      if (onStep?.(this.numTimesteps) === false) break;
+    }
+    return this;
+  }
+
+  /** nEpochs of minibatch updates; returns the last epoch's mean [policy, value, entropy loss, approx KL, clip fraction]. */
+  private train(obs: Float32Array, actions: Float32Array, oldLogProbs: Float32Array, oldValues: Float32Array, advantages: Float32Array, returns: Float32Array, clip: number): number[] {
+    const c = this.config;
+    const total = c.nSteps * c.nEnvs;
+    const obsSize = this.policy.observationSize;
+    const a = this.policy.actionSize;
+    const indices = Array.from({ length: total }, (_, i) => i);
+    let last: number[] = [0, 0, 0, 0, 0];
+    for (let epoch = 0; epoch < c.nEpochs; epoch++) {
+      shuffleInPlace(indices, () => this.rng.random());
+      const sums = [0, 0, 0, 0, 0];
+      let batches = 0;
+      let stop = false;
+      for (let start = 0; start < total; start += c.batchSize) {
+        const idx = indices.slice(start, start + c.batchSize);
+        const m = idx.length;
+        const gather = (source: Float32Array, width: number) => {
+          const out = new Float32Array(m * width);
+          idx.forEach((i, k) => out.set(source.subarray(i * width, (i + 1) * width), k * width));
+          return out;
+        };
+        let adv: Float32Array = gather(advantages, 1);
+        if (c.normalizeAdvantage) adv = standardize(adv);
+        const values = tf.tidy(() => {
+          const obsT = tf.tensor2d(gather(obs, obsSize), [m, obsSize]);
+          const actT = tf.tensor2d(gather(actions, a), [m, a]);
+          const oldLogProbT = tf.tensor1d(gather(oldLogProbs, 1));
+          const oldValueT = tf.tensor1d(gather(oldValues, 1));
+          const advT = tf.tensor1d(adv);
+          const returnT = tf.tensor1d(gather(returns, 1));
+          let statsT: tf.Tensor | null = null;
+          this.optimizer.minimize(() => {
+            const { logProb, entropy, value } = this.policy.evaluateActions(obsT, actT);
+            const logRatio = tf.sub(logProb, oldLogProbT);
+            const ratio = tf.exp(logRatio);
+            const policyLoss = tf.neg(tf.mean(tf.minimum(tf.mul(advT, ratio), tf.mul(advT, tf.clipByValue(ratio, 1 - clip, 1 + clip)))));
+            const predicted = c.clipRangeVf === null ? value : tf.add(oldValueT, tf.clipByValue(tf.sub(value, oldValueT), -c.clipRangeVf, c.clipRangeVf));
+            const valueLoss = tf.mean(tf.square(tf.sub(returnT, predicted)));
+            const entropyLoss = tf.neg(tf.mean(entropy));
+            const approxKl = tf.mean(tf.sub(tf.sub(ratio, 1), logRatio));
+            const clipFraction = tf.mean(tf.cast(tf.greater(tf.abs(tf.sub(ratio, 1)), clip), 'float32'));
+            statsT = tf.keep(tf.stack([policyLoss, valueLoss, entropyLoss, approxKl, clipFraction]));
+            return tf.add(policyLoss, tf.add(tf.mul(entropyLoss, c.entCoef), tf.mul(valueLoss, c.vfCoef))) as tf.Scalar;
+          }, false, this.policy.variables);
+          // Kept out of minimize's scope to be read here; freed here.
+          const kept = statsT as unknown as tf.Tensor;
+          const read = Array.from(kept.dataSync());
+          kept.dispose();
+          return read;
+        });
+        values.forEach((v, k) => (sums[k] += v));
+        batches += 1;
+        if (c.targetKl !== null && values[3] > 1.5 * c.targetKl) {
+          stop = true;
+          break;
+        }
+      }
+      last = sums.map((s) => s / batches);
+      if (stop) break;
+    }
+    return last;
+  }
+
+  /**
+   * Saves everything needed to resume: the networks, Adam's state, the normalizers' statistics, the
+   * step and update counters (the schedules' position) and the generator's state. Resuming starts
+   * new episodes.
+   */
+  async save(dir: string): Promise<void> {
+    writeCheckpoint(dir, {
+      algorithm: this.algorithm,
+      config: this.config,
+      numTimesteps: this.numTimesteps,
+      totalTimesteps: this.totalTimesteps,
+      updates: this.updates,
+      episodes: this.collector.episodes,
+      rng: this.rng.state,
+      weights: this.policy.getWeights().map(encodeArray),
+      optimizer: await encodeOptimizer(this.optimizer),
+      obsRms: this.collector.obsRms?.toJSON() ?? null,
+      returnRms: this.collector.returnRms?.toJSON() ?? null,
+    });
+  }
+
+  /** Restores an agent saved by {@link Ppo.save} (pass `envFn` when it was trained on a custom environment). */
+  static async load(dir: string, envFn?: () => Env<Float32Array, unknown>): Promise<Ppo> {
+    const saved = readCheckpoint<Record<string, never>>(dir, 'ppo');
+    const agent = new Ppo(saved['config'], envFn);
+    await agent.restore(saved);
+    return agent;
+  }
+
+  /** @internal Restores the state common to PPO-style checkpoints. */
+  protected async restore(saved: Record<string, never>): Promise<void> {
+    this.policy.setWeights((saved['weights'] as string[]).map(decodeFloat32));
+    await restoreOptimizer(this.optimizer, saved['optimizer']);
+    if (saved['obsRms']) this.collector.obsRms?.load(saved['obsRms']);
+    if (saved['returnRms']) this.collector.returnRms?.load(saved['returnRms']);
+    this.collector.numTimesteps = saved['numTimesteps'];
+    this.collector.episodes = saved['episodes'];
+    this.totalTimesteps = saved['totalTimesteps'];
+    this.updates = saved['updates'];
+    this.rng.state = saved['rng'];
+    this.collector.restart();
+  }
+
+  /** Frees the networks and the optimizer's state. */
+  dispose(): void {
+    this.policy.dispose();
+    this.optimizer.dispose();
+  }
+}

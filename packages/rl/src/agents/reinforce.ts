@@ -1,0 +1,257 @@
+/**
+ * REINFORCE with a learned state-value baseline (Williams 1992; Sutton & Barto 2018, section
+ * 13.4): whole episodes are played with the current policy, each step's return `G_t` is computed
+ * backwards, and one gradient step minimizes `-(G_t - V(s_t)) log π(a_t|s_t) + vfCoef (G_t - V(s_t))²`
+ * over the batch of episodes. An episode cut by the time limit is not over: its return is
+ * bootstrapped with `V` of the final observation; a terminated one ends with 0.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { Adam } from '@bigmodel/core';
+
+import type { Env } from '../core/env';
+import { make } from '../core/registry';
+import type { Box } from '../spaces/box';
+import { Rng } from '../utils/rng';
+import { ActorCritic, actionHeadFor } from './actor-critic';
+import { decodeFloat32, encodeArray, encodeOptimizer, readCheckpoint, restoreOptimizer, writeCheckpoint } from './checkpoint';
+import { checkChoice, checkInteger, checkKnownKeys, checkLayers, checkRange } from './config-checks';
+import type { LearnOptions } from './dqn';
+import type { Policy } from './evaluate';
+
+// ---- Config -------------------------------------------------------------------------------------
+
+/** REINFORCE's hyperparameters. */
+export interface ReinforceConfig {
+  /** The registered environment id (default `CartPole-v1`). */
+  env: string;
+  /** Keyword arguments for `make(env, envKwargs)`. */
+  envKwargs: Record<string, unknown>;
+  /** Adam's learning rate (default 1e-3). */
+  learningRate: number;
+  /** Discount in [0, 1] (default 0.99). */
+  gamma: number;
+  /** Episodes per gradient step (default 4). */
+  episodesPerUpdate: number;
+  /** Value-loss coefficient (default 0.5). */
+  vfCoef: number;
+  /** Entropy bonus coefficient (default 0). */
+  entCoef: number;
+  /** Standardize the advantages of each batch (default true). */
+  normalizeAdvantage: boolean;
+  /** Global gradient-norm clip (default 1). */
+  maxGradNorm: number;
+  /** Hidden sizes of the policy network (default [64, 64]). */
+  piArch: number[];
+  /** Hidden sizes of the baseline network (default [64, 64]). */
+  vfArch: number[];
+  /** Hidden activation (default `tanh`). */
+  activation: 'tanh' | 'relu';
+  /** Initial log standard deviation of a Gaussian policy (default 0). */
+  logStdInit: number;
+  /** Seed (default 0). */
+  seed: number;
+}
+
+const REINFORCE_DEFAULTS: ReinforceConfig = {
+  env: 'CartPole-v1',
+  envKwargs: {},
+  learningRate: 1e-3,
+  gamma: 0.99,
+  episodesPerUpdate: 4,
+  vfCoef: 0.5,
+  entCoef: 0,
+  normalizeAdvantage: true,
+  maxGradNorm: 1,
+  piArch: [64, 64],
+  vfArch: [64, 64],
+  activation: 'tanh',
+  logStdInit: 0,
+  seed: 0,
+};
+
+/**
+ * Fills REINFORCE's defaults and validates; throws InvalidArgumentError naming the parameter.
+ * @category Agents
+ */
+export function resolveReinforceConfig(config: Partial<ReinforceConfig> = {}): ReinforceConfig {
+  checkKnownKeys(config, REINFORCE_DEFAULTS, 'REINFORCE');
+  const c: ReinforceConfig = { ...REINFORCE_DEFAULTS, ...config };
+  checkRange('learningRate', c.learningRate, 0, Infinity, true);
+  checkRange('gamma', c.gamma, 0, 1);
+  checkInteger('episodesPerUpdate', c.episodesPerUpdate, 1);
+  checkRange('vfCoef', c.vfCoef, 0, Infinity);
+  checkRange('entCoef', c.entCoef, 0, Infinity);
+  checkRange('maxGradNorm', c.maxGradNorm, 0, Infinity, true);
+  checkLayers('piArch', c.piArch);
+  checkLayers('vfArch', c.vfArch);
+  checkChoice('activation', c.activation, ['tanh', 'relu'] as const);
+  checkRange('logStdInit', c.logStdInit, -20, 20);
+  checkInteger('seed', c.seed, 0);
+  return c;
+}
+
+/**
+ * Discounted returns of one episode's rewards, `G_t = r_t + gamma G_{t+1}`, starting from
+ * `bootstrap` after the last step (0 when the episode terminated).
+ * @category Agents
+ */
+export function discountedReturns(rewards: ArrayLike<number>, gamma: number, bootstrap = 0): Float32Array {
+  const out = new Float32Array(rewards.length);
+  let g = bootstrap;
+  for (let t = rewards.length - 1; t >= 0; t--) {
+    g = rewards[t] + gamma * g;
+    out[t] = g;
+  }
+  return out;
+}
+
+// ---- The agent ----------------------------------------------------------------------------------
+
+/**
+ * A REINFORCE agent with a learned baseline, for Box observations and Discrete or Box actions.
+ * @example
+ * ```ts
+ * const agent = new Reinforce({ env: 'CartPole-v1', seed: 0 });
+ * agent.learn(200_000);
+ * ```
+ * @category Agents
+ */
+export class Reinforce implements Policy<number | Float32Array> {
+  readonly algorithm = 'reinforce';
+  readonly config: ReinforceConfig;
+  readonly env: Env<Float32Array, unknown>;
+  readonly policy: ActorCritic;
+  readonly optimizer: Adam;
+  readonly rng: Rng;
+  /** Environment steps taken. */
+  numTimesteps = 0;
+  /** Episodes finished. */
+  episodes = 0;
+  /** Updates done. */
+  updates = 0;
+
+  constructor(config: Partial<ReinforceConfig> = {}, env?: Env<Float32Array, unknown>) {
+    this.config = resolveReinforceConfig(config);
+    const c = this.config;
+    this.env = env ?? make<Float32Array, unknown>(c.env, c.envKwargs);
+    const obsSize = (this.env.observationSpace as unknown as Box).size;
+    this.policy = new ActorCritic(obsSize, actionHeadFor(this.env.actionSpace), { piArch: c.piArch, vfArch: c.vfArch, activation: c.activation, logStdInit: c.logStdInit, seed: c.seed });
+    this.optimizer = new Adam({ lr: c.learningRate, clipNorm: c.maxGradNorm });
+    this.rng = new Rng(c.seed);
+  }
+
+  /** The action for one observation; Box actions are clipped to the bounds. */
+  predict(observation: Float32Array, deterministic = true): number | Float32Array {
+    const { actions } = this.policy.act(observation, 1, this.rng, deterministic);
+    const head = this.policy.head;
+    if (head.kind === 'categorical') return actions[0];
+    return actions.map((x, j) => Math.min(Math.max(x, head.low[j]), head.high[j]));
+  }
+
+  /** Trains for at least `totalTimesteps` more environment steps (whole batches of episodes). */
+  learn(totalTimesteps: number, options: LearnOptions = {}): this {
+    const c = this.config;
+    const { logger, onStep } = options;
+    checkInteger('totalTimesteps', totalTimesteps, 1);
+    const end = this.numTimesteps + totalTimesteps;
+    const obsSize = this.policy.observationSize;
+    const a = this.policy.actionSize;
+    const head = this.policy.head;
+    while (this.numTimesteps < end) {
+      // ---- rollout: whole episodes
+      const observations: number[] = [];
+      const actions: number[] = [];
+      const returns: number[] = [];
+      const baselines: number[] = [];
+      for (let episode = 0; episode < c.episodesPerUpdate; episode++) {
+        let { observation } = this.env.reset(this.episodes === 0 ? { seed: c.seed } : {});
+        const rewards: number[] = [];
+        let bootstrap = 0;
+        for (;;) {
+          const { actions: sampled, values } = this.policy.act(observation, 1, this.rng);
+          const envAction = head.kind === 'categorical' ? sampled[0] : sampled.map((x, j) => Math.min(Math.max(x, head.low[j]), head.high[j]));
+          const result = this.env.step(envAction);
+          observations.push(...observation);
+          actions.push(...sampled);
+          baselines.push(values[0]);
+          rewards.push(result.reward);
+          this.numTimesteps += 1;
+          observation = result.observation;
+          if (result.terminated || result.truncated) {
+            // Truncation: the episode would go on; value its final observation.
+            if (!result.terminated) bootstrap = this.policy.values(result.observation, 1)[0];
+            break;
+          }
+        }
+        returns.push(...discountedReturns(rewards, c.gamma, bootstrap));
+        this.episodes += 1;
+        logger?.log({ step: this.numTimesteps, epoch: this.numTimesteps, 'charts/episodicReturn': rewards.reduce((s, r) => s + r, 0), 'charts/episodicLength': rewards.length });
+      }
+      // ---- learning: one gradient step over the batch
+      const n = returns.length;
+      let advantages = Float32Array.from(returns, (g, i) => g - baselines[i]);
+      if (c.normalizeAdvantage && n > 1) {
+        const mean = advantages.reduce((s, v) => s + v, 0) / n;
+        const std = Math.sqrt(advantages.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1));
+        advantages = advantages.map((v) => (v - mean) / (std + 1e-8));
+      }
+      const stats = tf.tidy(() => {
+        const obsT = tf.tensor2d(observations, [n, obsSize]);
+        const actT = tf.tensor2d(actions, [n, a]);
+        const advT = tf.tensor1d(advantages);
+        const returnT = tf.tensor1d(returns);
+        let statsT: tf.Tensor | null = null;
+        this.optimizer.minimize(() => {
+          const { logProb, entropy, value } = this.policy.evaluateActions(obsT, actT);
+          const policyLoss = tf.neg(tf.mean(tf.mul(advT, logProb)));
+          const valueLoss = tf.mean(tf.square(tf.sub(returnT, value)));
+          const entropyLoss = tf.neg(tf.mean(entropy));
+          statsT = tf.keep(tf.stack([policyLoss, valueLoss, entropyLoss]));
+          return tf.add(policyLoss, tf.add(tf.mul(entropyLoss, c.entCoef), tf.mul(valueLoss, c.vfCoef))) as tf.Scalar;
+        }, false, this.policy.variables);
+        // Kept out of minimize's scope to be read here; freed here.
+          const kept = statsT as unknown as tf.Tensor;
+          const read = Array.from(kept.dataSync());
+          kept.dispose();
+          return read;
+      });
+      this.updates += 1;
+      logger?.log({ step: this.numTimesteps, 'losses/policyLoss': stats[0], 'losses/valueLoss': stats[1], 'losses/entropy': -stats[2] });
+      if (onStep?.(this.numTimesteps) === false) break;
+    }
+    return this;
+  }
+
+  /** Saves networks, Adam's state, counters and the generator's state. */
+  async save(dir: string): Promise<void> {
+    writeCheckpoint(dir, {
+      algorithm: this.algorithm,
+      config: this.config,
+      numTimesteps: this.numTimesteps,
+      episodes: this.episodes,
+      updates: this.updates,
+      rng: this.rng.state,
+      weights: this.policy.getWeights().map(encodeArray),
+      optimizer: await encodeOptimizer(this.optimizer),
+    });
+  }
+
+  /** Restores an agent saved by {@link Reinforce.save}. */
+  static async load(dir: string, env?: Env<Float32Array, unknown>): Promise<Reinforce> {
+    const saved = readCheckpoint<Record<string, never>>(dir, 'reinforce');
+    const agent = new Reinforce(saved['config'], env);
+    agent.policy.setWeights((saved['weights'] as string[]).map(decodeFloat32));
+    await restoreOptimizer(agent.optimizer, saved['optimizer']);
+    agent.numTimesteps = saved['numTimesteps'];
+    agent.episodes = saved['episodes'];
+    agent.updates = saved['updates'];
+    agent.rng.state = saved['rng'];
+    return agent;
+  }
+
+  /** Frees the networks and the optimizer's state. */
+  dispose(): void {
+    this.policy.dispose();
+    this.optimizer.dispose();
+  }
+}

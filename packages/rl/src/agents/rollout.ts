@@ -1,0 +1,181 @@
+/**
+ * Rollout collection for the on-policy agents (PPO, A2C): steps a same-step-autoreset vector
+ * environment with an {@link ActorCritic}, keeps running observation and return statistics (as
+ * Stable-Baselines3's `VecNormalize`), and bootstraps truncated episodes with the value of their
+ * final observation (as sb3's `OnPolicyAlgorithm.collect_rollouts`).
+ */
+import type { MetricsLogger } from '@bigmodel/core';
+
+import type { SyncVectorEnv } from '../vector/sync-vector-env';
+import { RunningMeanStd } from '../utils/running-mean-std';
+import type { Rng } from '../utils/rng';
+import type { ActorCritic } from './actor-critic';
+
+/** One rollout of `nSteps x nEnvs` transitions, time-major (`t * nEnvs + env`). */
+export interface Rollout {
+  observations: Float32Array;
+  actions: Float32Array;
+  logProbs: Float32Array;
+  values: Float32Array;
+  /** Rewards after normalization, with `gamma * V(final observation)` added on truncation. */
+  rewards: Float32Array;
+  /** 1 where the episode ended at this step (terminated or truncated). */
+  dones: Uint8Array;
+  /** Values of the observations after the last step. */
+  lastValues: Float32Array;
+}
+
+/**
+ * Generalized advantage estimation (Schulman et al. 2016) over a time-major rollout; an episode end
+ * at step t cuts the recursion (its bootstrap, if any, is already in the reward).
+ * @category Agents
+ */
+export function computeGae(rollout: Pick<Rollout, 'rewards' | 'values' | 'dones' | 'lastValues'>, nSteps: number, nEnvs: number, gamma: number, lambda: number): { advantages: Float32Array; returns: Float32Array } {
+  const advantages = new Float32Array(nSteps * nEnvs);
+  const returns = new Float32Array(nSteps * nEnvs);
+  for (let e = 0; e < nEnvs; e++) {
+    let lastGae = 0;
+    for (let t = nSteps - 1; t >= 0; t--) {
+      const i = t * nEnvs + e;
+      const nextNonTerminal = 1 - rollout.dones[i];
+      const nextValue = t === nSteps - 1 ? rollout.lastValues[e] : rollout.values[i + nEnvs];
+      const delta = rollout.rewards[i] + gamma * nextValue * nextNonTerminal - rollout.values[i];
+      lastGae = delta + gamma * lambda * nextNonTerminal * lastGae;
+      advantages[i] = lastGae;
+      returns[i] = lastGae + rollout.values[i];
+    }
+  }
+  return { advantages, returns };
+}
+
+/** Options of {@link RolloutCollector}. */
+export interface RolloutCollectorOptions {
+  gamma: number;
+  normalizeObservation: boolean;
+  normalizeReward: boolean;
+  /** Clip of normalized observations and rewards (sb3's default 10). */
+  clip?: number;
+}
+
+/**
+ * Keeps the state between rollouts: the current observations, episode statistics and the
+ * normalizers.
+ * @category Agents
+ */
+export class RolloutCollector {
+  readonly obsRms: RunningMeanStd | null;
+  readonly returnRms: RunningMeanStd | null;
+  /** Environment steps taken (all sub-environments). */
+  numTimesteps = 0;
+  /** Episodes finished. */
+  episodes = 0;
+  private rawObservations: Float32Array | null = null;
+  private readonly discounted: Float64Array;
+  private readonly episodeReturns: Float64Array;
+  private readonly episodeLengths: Int32Array;
+  private readonly clip: number;
+
+  constructor(readonly envs: SyncVectorEnv<unknown>, readonly policy: ActorCritic, readonly options: RolloutCollectorOptions) {
+    const size = envs.observationSize;
+    this.obsRms = options.normalizeObservation ? new RunningMeanStd(size) : null;
+    this.returnRms = options.normalizeReward ? new RunningMeanStd(1) : null;
+    this.discounted = new Float64Array(envs.numEnvs);
+    this.episodeReturns = new Float64Array(envs.numEnvs);
+    this.episodeLengths = new Int32Array(envs.numEnvs);
+    this.clip = options.clip ?? 10;
+  }
+
+  /** Normalizes a batch of raw observations with the current statistics (no update). */
+  normalize(raw: Float32Array): Float32Array {
+    if (!this.obsRms) return raw;
+    const size = this.obsRms.size;
+    const out = new Float32Array(raw.length);
+    for (let i = 0; i < raw.length; i++) {
+      const j = i % size;
+      out[i] = Math.min(Math.max((raw[i] - this.obsRms.mean[j]) / Math.sqrt(this.obsRms.var[j] + 1e-8), -this.clip), this.clip);
+    }
+    return out;
+  }
+
+  private observe(raw: Float32Array, rows: number): Float32Array {
+    this.obsRms?.update(raw, rows);
+    return this.normalize(raw);
+  }
+
+  /** Collects `nSteps` steps of every sub-environment (resetting them with `seed` the first time). */
+  collect(nSteps: number, rng: Rng, seed: number | undefined, logger?: MetricsLogger): Rollout {
+    const { envs, policy } = this;
+    const n = envs.numEnvs;
+    const size = envs.observationSize;
+    const a = policy.actionSize;
+    if (this.rawObservations === null) this.rawObservations = envs.reset({ seed }).observations;
+    let observations = this.observe(this.rawObservations, n);
+    const rollout: Rollout = {
+      observations: new Float32Array(nSteps * n * size),
+      actions: new Float32Array(nSteps * n * a),
+      logProbs: new Float32Array(nSteps * n),
+      values: new Float32Array(nSteps * n),
+      rewards: new Float32Array(nSteps * n),
+      dones: new Uint8Array(nSteps * n),
+      lastValues: new Float32Array(n),
+    };
+    const head = policy.head;
+    for (let t = 0; t < nSteps; t++) {
+      const { actions, logProbs, values } = policy.act(observations, n, rng);
+      const envActions: unknown[] = [];
+      for (let e = 0; e < n; e++) {
+        if (head.kind === 'categorical') envActions.push(actions[e]);
+        else {
+          // The environment gets the action clipped to its bounds; the rollout keeps the sample.
+          const clipped = new Float32Array(a);
+          for (let j = 0; j < a; j++) clipped[j] = Math.min(Math.max(actions[e * a + j], head.low[j]), head.high[j]);
+          envActions.push(clipped);
+        }
+      }
+      const step = envs.step(envActions);
+      this.numTimesteps += n;
+      rollout.observations.set(observations, t * n * size);
+      rollout.actions.set(actions, t * n * a);
+      rollout.logProbs.set(logProbs, t * n);
+      rollout.values.set(values, t * n);
+      for (let e = 0; e < n; e++) {
+        const raw = step.rewards[e];
+        this.episodeReturns[e] += raw;
+        this.episodeLengths[e] += 1;
+        let reward = raw;
+        if (this.returnRms) {
+          this.discounted[e] = this.discounted[e] * this.options.gamma + raw;
+          this.returnRms.update(this.discounted.subarray(e, e + 1), 1);
+          reward = Math.min(Math.max(raw / Math.sqrt(this.returnRms.var[0] + 1e-8), -this.clip), this.clip);
+        }
+        const ended = step.terminations[e] === 1 || step.truncations[e] === 1;
+        if (step.truncations[e] === 1 && step.terminations[e] === 0) {
+          // Truncated, not terminated: the final state still has value; bootstrap from it.
+          const final = this.normalize(step.infos[e]['finalObservation'] as Float32Array);
+          reward += this.options.gamma * policy.values(final, 1)[0];
+        }
+        rollout.rewards[t * n + e] = reward;
+        rollout.dones[t * n + e] = ended ? 1 : 0;
+        if (ended) {
+          this.episodes += 1;
+          this.discounted[e] = 0;
+          logger?.log({ step: this.numTimesteps, epoch: this.numTimesteps, 'charts/episodicReturn': this.episodeReturns[e], 'charts/episodicLength': this.episodeLengths[e] });
+          this.episodeReturns[e] = 0;
+          this.episodeLengths[e] = 0;
+        }
+      }
+      this.rawObservations = step.observations;
+      observations = this.observe(step.observations, n);
+    }
+    rollout.lastValues = policy.values(observations, n);
+    return rollout;
+  }
+
+  /** Forgets the current observations, so the next rollout starts with a reset (used after loading). */
+  restart(): void {
+    this.rawObservations = null;
+    this.discounted.fill(0);
+    this.episodeReturns.fill(0);
+    this.episodeLengths.fill(0);
+  }
+}
