@@ -35,3 +35,4 @@ export { RolloutCollector, computeGae, type Rollout, type RolloutCollectorOption
 export { Ppo, PPO_PRESETS, resolvePpoConfig, type PpoConfig } from './agents/ppo';
 export { A2c, A2C_PRESETS, resolveA2cConfig, type A2cConfig } from './agents/a2c';
 export { Reinforce, discountedReturns, resolveReinforceConfig, type ReinforceConfig } from './agents/reinforce';
+export { loadAgent, type Agent } from './agents/load-agent';

@@ -1,0 +1,32 @@
+import type { Env } from '../core/env';
+import { A2c } from './a2c';
+import { readCheckpoint } from './checkpoint';
+import { Dqn } from './dqn';
+import { Ppo } from './ppo';
+import { Reinforce } from './reinforce';
+
+/** Any agent of this package. */
+export type Agent = Dqn | Ppo | A2c | Reinforce;
+
+/**
+ * Loads whichever agent `dir` holds (the algorithm is recorded in its `agent.json`).
+ * @example
+ * ```ts
+ * const agent = await loadAgent('runs/dqn-cartpole');
+ * evaluate(agent, make(agent.config.env), { episodes: 100 });
+ * ```
+ * @category Agents
+ */
+export async function loadAgent(dir: string, envFn?: () => Env<Float32Array, unknown>): Promise<Agent> {
+  const { algorithm } = readCheckpoint<object>(dir);
+  switch (algorithm) {
+    case 'dqn':
+      return Dqn.load(dir, envFn?.() as Env<Float32Array, number> | undefined);
+    case 'ppo':
+      return Ppo.load(dir, envFn);
+    case 'a2c':
+      return A2c.load(dir, envFn);
+    default:
+      return Reinforce.load(dir, envFn?.());
+  }
+}
