@@ -1,0 +1,66 @@
+import * as tf from '@tensorflow/tfjs';
+import { make } from '@bigmodel/rl';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { runA2cCartpole } from './a2c-cartpole';
+import { GridWorld, runCustomEnv } from './custom-env';
+import { runDqnAcrobot } from './dqn-acrobot';
+import { runDqnCartpole } from './dqn-cartpole';
+import { runPpoCartpole } from './ppo-cartpole';
+import { runPpoPendulum } from './ppo-pendulum';
+import { runReinforceCartpole } from './reinforce-cartpole';
+
+let tmp: string;
+beforeAll(() => {
+  tf.env().set('PROD', true);
+  tmp = mkdtempSync(join(tmpdir(), 'rl-examples-'));
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('examples/rl (tiny budgets)', () => {
+  it('dqn-cartpole trains, saves and evaluates', async () => {
+    const out = join(tmp, 'dqn');
+    const s = await runDqnCartpole({ steps: 1200, out, evalEpisodes: 2, quiet: true });
+    expect(s.steps).toBe(1200);
+    expect(s.meanReturn).toBeGreaterThanOrEqual(8);
+    expect(existsSync(join(out, 'agent.json')) && existsSync(join(out, 'metrics.jsonl'))).toBe(true);
+  });
+
+  it('ppo-cartpole trains, saves and evaluates', async () => {
+    const s = await runPpoCartpole({ steps: 512, out: join(tmp, 'ppo'), evalEpisodes: 2, quiet: true });
+    expect(s.steps).toBe(512);
+    expect(s.meanReturn).toBeGreaterThanOrEqual(8);
+  });
+
+  it('reinforce-cartpole and a2c-cartpole report whether and when they solved CartPole', async () => {
+    const r = await runReinforceCartpole({ maxSteps: 300, checkEvery: 300, out: join(tmp, 'reinforce'), quiet: true });
+    expect(r).toMatchObject({ env: 'CartPole-v1', algorithm: 'reinforce', solved: false });
+    expect(r.steps).toBeGreaterThanOrEqual(300);
+    expect(r.curve).toHaveLength(1);
+    const a = await runA2cCartpole({ maxSteps: 400, checkEvery: 400, out: join(tmp, 'a2c'), quiet: true });
+    expect(a).toMatchObject({ algorithm: 'a2c', steps: 400 });
+  });
+
+  it('dqn-acrobot runs against the Acrobot threshold', async () => {
+    const s = await runDqnAcrobot({ maxSteps: 200, checkEvery: 200, checkEpisodes: 2, out: join(tmp, 'acrobot'), quiet: true });
+    expect(s).toMatchObject({ env: 'Acrobot-v1', algorithm: 'dqn', solved: false, steps: 200 });
+  });
+
+  it('ppo-pendulum reports a curve and the random-policy baseline', async () => {
+    const s = await runPpoPendulum({ steps: 512, checkEvery: 256, out: join(tmp, 'pendulum'), quiet: true, evalEpisodes: 2, overrides: { nSteps: 64 } });
+    expect(s.curve.map(([x]) => x)).toEqual([256, 512]);
+    // A random policy on Pendulum returns around -1,200 per episode.
+    expect(s.randomPolicyReturn).toBeLessThan(-600);
+    expect(Number.isFinite(s.finalMeanReturn)).toBe(true);
+  });
+
+  it('custom-env: a user grid world runs through make() and PPO improves on a random policy', async () => {
+    const env = make('GridWorld-v0');
+    expect(env.unwrapped).toBeInstanceOf(GridWorld);
+    expect(env.spec?.maxEpisodeSteps).toBe(50);
+    const s = await runCustomEnv({ steps: 4096 });
+    expect(s.meanReturn).toBeGreaterThan(s.randomPolicyReturn);
+  });
+});
