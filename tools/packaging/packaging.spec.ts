@@ -12,8 +12,8 @@ const root = resolve(__dirname, '../..');
 const run = (command: string, args: string[], cwd: string) =>
   execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, BIGMODEL_WASM_THREADS: '1' } });
 
-/** The packages this test packs, with a snippet each that uses the public API. */
-const packages = [
+/** The packages this test packs, with a snippet each that uses the public API; `with`: sibling packages packed and installed alongside. */
+const packages: { dir: string; name: string; with?: string[]; peers: string[]; use: string; expected: object; bin: string; types: string }[] = [
   {
     dir: 'packages/core',
     name: '@bigmodel/core',
@@ -32,16 +32,26 @@ const packages = [
     bin: 'bigmodel-dashboard',
     types: "import { startDashboard, type Dashboard } from '@bigmodel/dashboard';\nconst p: Promise<Dashboard> = startDashboard({ runsDir: 'runs' });\nvoid p;\n",
   },
+  {
+    dir: 'packages/rl',
+    name: '@bigmodel/rl',
+    with: ['packages/core'],
+    peers: ['@tensorflow/tfjs@4.22.0', '@tensorflow/tfjs-backend-wasm@4.22.0'],
+    use: "const env = core.make('CartPole-v1'); const r = env.reset({ seed: 0 }); const s = env.step(1); console.log(JSON.stringify({ size: r.observation.length, reward: s.reward, threshold: env.spec.rewardThreshold }));",
+    expected: { size: 4, reward: 1, threshold: 475 },
+    bin: 'bigmodel-rl',
+    types: "import { make, type Env, Dqn } from '@bigmodel/rl';\nconst env: Env = make('CartPole-v1');\nvoid env; void Dqn;\n",
+  },
 ];
 
 describe.each(packages)('$name packed and installed alone', (pkg) => {
   const project = mkdtempSync(join(tmpdir(), 'bigmodel-pack-'));
 
   beforeAll(() => {
-    const tarball = run('npm', ['pack', '--silent', '--pack-destination', project], join(root, pkg.dir)).trim().split('\n').pop()!;
+    const tarballs = [pkg.dir, ...(pkg.with ?? [])].map((dir) => run('npm', ['pack', '--silent', '--pack-destination', project], join(root, dir)).trim().split('\n').pop()!);
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
     const typescript = JSON.parse(readFileSync(join(root, 'node_modules/typescript/package.json'), 'utf8')).version;
-    run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', join(project, tarball), ...pkg.peers, `typescript@${typescript}`], project);
+    run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', ...tarballs.map((tarball) => join(project, tarball)), ...pkg.peers, `typescript@${typescript}`], project);
   });
 
   it('works through require (CommonJS)', () => {

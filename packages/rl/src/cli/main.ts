@@ -11,9 +11,8 @@ import { BigModelError, formatBackendInfo, initBackend } from '@bigmodel/core';
 
 import { parseFlags, parseTrain, runEval, runTrain } from './args';
 
-const USAGE = `usage:
-  bigmodel-rl train <dqn|reinforce|a2c|ppo> --env ID --total-steps N --seed S --out DIR [--config file.json] [--eval-every N] [--eval-episodes N]
-  bigmodel-rl eval DIR --episodes N --seed S`;
+const USAGE = `Usage: bigmodel-rl train <dqn|reinforce|a2c|ppo> --env ID --total-steps N --seed S --out DIR [--config file.json] [--eval-every N] [--eval-episodes N]
+       bigmodel-rl eval DIR --episodes N --seed S`;
 
 /** A one-line progress bar on stderr (redrawn in place on a terminal, every 10% otherwise). */
 function progressBar(label: string) {
