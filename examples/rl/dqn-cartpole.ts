@@ -1,6 +1,9 @@
 /**
  * DQN on CartPole-v1 with rl-zoo's tuned hyperparameters: trains for 50,000 environment steps, then
- * evaluates the greedy policy over 100 episodes (solved at a mean return >= 475).
+ * evaluates the greedy policy over 100 episodes (solved at a mean return >= 475). Like rl-zoo's
+ * EvalCallback, it also evaluates every `--eval-every` steps (10 episodes, on a separate
+ * environment) and keeps the best network seen; both the final and the best network are then
+ * evaluated over 100 fresh episodes and reported (the best one is saved under `<out>/best`).
  *
  *   npx ts-node -T examples/rl/dqn-cartpole.ts [--steps 50000] [--seed 0] [--out runs/rl/dqn-cartpole]
  */
@@ -17,32 +20,58 @@ export interface DqnCartpoleSummary {
   seed: number;
   meanReturn: number;
   stdReturn: number;
+  /** The best network of the periodic evaluations: its step and its 100-episode evaluation. */
+  best: { step: number; meanReturn: number; stdReturn: number } | null;
   evalEpisodes: number;
   trainSeconds: number;
 }
 
-export async function runDqnCartpole(options: { steps?: number; seed?: number; out?: string; evalEpisodes?: number; quiet?: boolean } = {}): Promise<DqnCartpoleSummary> {
-  const { steps = 50_000, seed = 0, out = 'runs/rl/dqn-cartpole', evalEpisodes = 100, quiet = false } = options;
+export async function runDqnCartpole(
+  options: { steps?: number; seed?: number; out?: string; evalEpisodes?: number; evalEvery?: number; quiet?: boolean } = {},
+): Promise<DqnCartpoleSummary> {
+  const { steps = 50_000, seed = 0, out = 'runs/rl/dqn-cartpole', evalEpisodes = 100, evalEvery = 0, quiet = false } = options;
   await initBackend();
   const agent = new Dqn({ env: 'CartPole-v1', ...DQN_PRESETS['CartPole-v1'], seed });
   const bar = quiet ? undefined : progressBar('dqn CartPole-v1', steps);
   const started = performance.now();
-  agent.learn(steps, { logger: new JsonlLogger(join(out, 'metrics.jsonl')), onStep: (step) => void (step % 500 === 0 && bar?.update(step)) });
+  const logger = new JsonlLogger(join(out, 'metrics.jsonl'));
+  const checkEnv = make<Float32Array, number>('CartPole-v1');
+  let best: { step: number; check: number; weights: Float32Array[] } | null = null;
+  agent.learn(steps, {
+    logger,
+    onStep: (step) => {
+      if (step % 500 === 0) bar?.update(step);
+      if (evalEvery > 0 && step % evalEvery === 0) {
+        const check = evaluate(agent, checkEnv, { episodes: 10, seed: 5000 + step }).meanReturn;
+        logger.log({ step, epoch: step, 'charts/evalMeanReturn': check });
+        if (best === null || check > best.check) best = { step, check, weights: agent.qNet.getWeights() };
+      }
+    },
+  });
   bar?.done();
   const trainSeconds = (performance.now() - started) / 1000;
   await agent.save(out);
   const { meanReturn, stdReturn } = evaluate(agent, make('CartPole-v1'), { episodes: evalEpisodes, seed: 1000 + seed });
+  let bestSummary: DqnCartpoleSummary['best'] = null;
+  const kept = best as { step: number; check: number; weights: Float32Array[] } | null;
+  if (kept !== null) {
+    agent.qNet.setWeights(kept.weights);
+    const result = evaluate(agent, make('CartPole-v1'), { episodes: evalEpisodes, seed: 1000 + seed });
+    bestSummary = { step: kept.step, meanReturn: result.meanReturn, stdReturn: result.stdReturn };
+    await agent.save(join(out, 'best'));
+  }
   agent.dispose();
-  return { example: 'rl/dqn-cartpole', steps, seed, meanReturn, stdReturn, evalEpisodes, trainSeconds };
+  return { example: 'rl/dqn-cartpole', steps, seed, meanReturn, stdReturn, best: bestSummary, evalEpisodes, trainSeconds };
 }
 
 if (require.main === module) {
   const argv = process.argv.slice(2);
   const flag = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
   tf.env().set('PROD', true);
-  runDqnCartpole({ steps: Number(flag('--steps') ?? 50_000), seed: Number(flag('--seed') ?? 0), out: flag('--out') ?? 'runs/rl/dqn-cartpole' })
+  runDqnCartpole({ steps: Number(flag('--steps') ?? 50_000), seed: Number(flag('--seed') ?? 0), out: flag('--out') ?? 'runs/rl/dqn-cartpole', evalEvery: Number(flag('--eval-every') ?? 2500) })
     .then((s) => {
       console.log(`DQN CartPole-v1 after ${s.steps} steps (${s.trainSeconds.toFixed(0)} s): mean return ${s.meanReturn.toFixed(1)} ± ${s.stdReturn.toFixed(1)} over ${s.evalEpisodes} episodes`);
+      if (s.best) console.log(`best periodic network (step ${s.best.step}): ${s.best.meanReturn.toFixed(1)} ± ${s.best.stdReturn.toFixed(1)} over ${s.evalEpisodes} episodes`);
       console.log(JSON.stringify(s));
     })
     .catch((error) => {
