@@ -106,6 +106,25 @@ describe('bootstrapping on truncation versus termination', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('Double DQN values the online network\'s greedy action with the target network', () => {
+    const before = tf.memory().numTensors;
+    const losses = [false, true].map((doubleDqn) => {
+      const agent = new Dqn({ learningStarts: 1000, bufferSize: 10, batchSize: 1, gamma: 0.5, netArch: [4], doubleDqn, seed: 0 }, new TimeLimit(new Corridor(), 3));
+      const constant = (net: typeof agent.qNet, bias: number[]) => net.setWeights(net.getWeights().map((w, i, all) => (i === all.length - 1 ? Float32Array.from(bias) : new Float32Array(w.length))));
+      constant(agent.qNet, [2, 1]);
+      constant(agent.targetNet, [1, 3]);
+      agent.buffer.add([0], [0.1], 1, 1, false);
+      const loss = agent.train(1);
+      agent.dispose();
+      return loss;
+    });
+    // Q(s, 1) = 1. Vanilla target: 1 + 0.5 * max(1, 3) = 2.5 (error 1.5, Huber 1.0); double: the
+    // online argmax is action 0, valued 1 by the target net: 1.5 (error 0.5, Huber 0.125).
+    expect(losses[0]).toBeCloseTo(1.0, 6);
+    expect(losses[1]).toBeCloseTo(0.125, 6);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('on-policy rollouts add gamma * V(final observation) on truncation and nothing on termination', () => {
     const before = tf.memory().numTensors;
     const policy = new ActorCritic(1, { kind: 'categorical', n: 2 }, { piArch: [4], vfArch: [4], activation: 'tanh', logStdInit: 0, seed: 0 });
