@@ -22,8 +22,10 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 describe('examples/rl (tiny budgets)', () => {
   it('dqn-cartpole trains, saves and evaluates', async () => {
     const out = join(tmp, 'dqn');
-    const s = await runDqnCartpole({ steps: 1200, out, evalEpisodes: 2, quiet: true });
+    const s = await runDqnCartpole({ steps: 1200, out, evalEpisodes: 2, evalEvery: 600, quiet: true });
     expect(s.steps).toBe(1200);
+    expect([600, 1200]).toContain(s.best?.step);
+    expect(existsSync(join(out, 'best', 'agent.json'))).toBe(true);
     expect(s.meanReturn).toBeGreaterThanOrEqual(8);
     expect(existsSync(join(out, 'agent.json')) && existsSync(join(out, 'metrics.jsonl'))).toBe(true);
   });
