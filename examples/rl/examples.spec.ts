@@ -33,6 +33,7 @@ describe('examples/rl (tiny budgets)', () => {
   it('ppo-cartpole trains, saves and evaluates', async () => {
     const s = await runPpoCartpole({ steps: 512, out: join(tmp, 'ppo'), evalEpisodes: 2, quiet: true });
     expect(s.steps).toBe(512);
+    expect(existsSync(join(tmp, 'ppo', 'images', 'cartpole.png'))).toBe(true);
     expect(s.meanReturn).toBeGreaterThanOrEqual(8);
   });
 

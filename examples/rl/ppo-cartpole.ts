@@ -5,7 +5,7 @@
  *   npx ts-node -T examples/rl/ppo-cartpole.ts [--steps 100000] [--seed 0] [--out runs/rl/ppo-cartpole]
  */
 import * as tf from '@tensorflow/tfjs';
-import { JsonlLogger, initBackend } from '@bigmodel/core';
+import { JsonlLogger, initBackend, writePng } from '@bigmodel/core';
 import { PPO_PRESETS, Ppo, evaluate, make } from '@bigmodel/rl';
 import { join } from 'node:path';
 
@@ -27,10 +27,21 @@ export async function runPpoCartpole(options: { steps?: number; seed?: number; o
   const agent = new Ppo({ env: 'CartPole-v1', ...PPO_PRESETS['CartPole-v1'], seed });
   const bar = quiet ? undefined : progressBar('ppo CartPole-v1', steps);
   const started = performance.now();
-  agent.learn(steps, { logger: new JsonlLogger(join(out, 'metrics.jsonl')), onStep: (step) => bar?.update(Math.min(step, steps)) });
+  const logger = new JsonlLogger(join(out, 'metrics.jsonl'));
+  agent.learn(steps, { logger, onStep: (step) => bar?.update(Math.min(step, steps)) });
   bar?.done();
   const trainSeconds = (performance.now() - started) / 1000;
   await agent.save(out);
+  // A frame of the trained policy, 100 steps into an episode, for the dashboard's images panel.
+  const show = make<Float32Array, number>('CartPole-v1');
+  let { observation } = show.reset({ seed });
+  for (let t = 0; t < 100; t++) {
+    const step = show.step(agent.predict(observation) as number);
+    observation = step.observation;
+    if (step.terminated || step.truncated) break;
+  }
+  writePng(join(out, 'images', 'cartpole.png'), show.render());
+  logger.log({ step: agent.numTimesteps, 'images/cartpole': 'images/cartpole.png' });
   const { meanReturn, stdReturn } = evaluate(agent, make('CartPole-v1'), { episodes: evalEpisodes, seed: 1000 + seed });
   agent.dispose();
   return { example: 'rl/ppo-cartpole', steps: agent.numTimesteps, seed, meanReturn, stdReturn, evalEpisodes, trainSeconds };
