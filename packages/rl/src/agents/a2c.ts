@@ -180,7 +180,7 @@ export class A2c implements Policy<number | Float32Array> {
     const obsSize = this.policy.observationSize;
     while (this.numTimesteps < end) {
       // ---- rollout
-      const rollout = this.collector.collect(c.nSteps, this.rng, this.numTimesteps === 0 ? c.seed : undefined, logger);
+      const rollout = this.collector.collect(c.nSteps, this.rng, c.seed + this.updates, logger); // the seed is used only when the collector resets (first rollout, or after loading)
       const { advantages, returns } = computeGae(rollout, c.nSteps, c.nEnvs, c.gamma, c.gaeLambda);
       let adv: Float32Array = advantages;
       if (c.normalizeAdvantage && adv.length > 1) {

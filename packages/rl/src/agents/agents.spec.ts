@@ -171,9 +171,16 @@ describe('training, saving and resuming', () => {
       return x.qNet.getWeights();
     });
     a.forEach((w, i) => w.forEach((v, j) => expect(b[i][j]).toBeCloseTo(v, 6)));
-    loaded.learn(50);
+    // Resuming is reproducible: two loads of the same checkpoint train to the same weights.
+    const [first, second] = [await Dqn.load(join(tmp, 'dqn')), await Dqn.load(join(tmp, 'dqn'))];
+    first.learn(60);
+    second.learn(60);
+    expect(second.qNet.getWeights()).toEqual(first.qNet.getWeights());
+    expect(second.numTimesteps).toBe(360);
     agent.dispose();
     loaded.dispose();
+    first.dispose();
+    second.dispose();
     expect(tf.memory().numTensors).toBe(before);
   });
 

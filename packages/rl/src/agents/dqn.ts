@@ -237,7 +237,8 @@ export class Dqn implements Policy<number> {
     if (this.totalTimesteps === 0) this.totalTimesteps = totalTimesteps;
     // ---- seeding / environment
     if (this.observation === null) {
-      this.observation = this.env.reset({ seed: this.numTimesteps === 0 ? c.seed : undefined }).observation;
+      // A new or resumed agent seeds its first reset (seed + episodes so far), so resumed runs replay too.
+      this.observation = this.env.reset({ seed: c.seed + this.episodes }).observation;
       this.episodeReturn = 0;
       this.episodeLength = 0;
     }

@@ -226,7 +226,7 @@ export class Ppo implements Policy<number | Float32Array> {
       this.currentLr = c.learningRateSchedule === 'linear' ? c.learningRate * progressRemaining : c.learningRate;
       const clip = c.clipRangeSchedule === 'linear' ? c.clipRange * progressRemaining : c.clipRange;
       // ---- rollout
-      const rollout = this.collector.collect(c.nSteps, this.rng, this.numTimesteps === 0 ? c.seed : undefined, logger);
+      const rollout = this.collector.collect(c.nSteps, this.rng, c.seed + this.updates, logger); // the seed is used only when the collector resets (first rollout, or after loading)
       const { advantages, returns } = computeGae(rollout, c.nSteps, c.nEnvs, c.gamma, c.gaeLambda);
       // ---- learning
       const stats = this.train(rollout.observations, rollout.actions, rollout.logProbs, rollout.values, advantages, returns, clip);

@@ -129,6 +129,7 @@ export class Reinforce implements Policy<number | Float32Array> {
   episodes = 0;
   /** Updates done. */
   updates = 0;
+  private seeded = false;
 
   constructor(config: Partial<ReinforceConfig> = {}, env?: Env<Float32Array, unknown>) {
     this.config = resolveReinforceConfig(config);
@@ -164,7 +165,9 @@ export class Reinforce implements Policy<number | Float32Array> {
       const returns: number[] = [];
       const baselines: number[] = [];
       for (let episode = 0; episode < c.episodesPerUpdate; episode++) {
-        let { observation } = this.env.reset(this.episodes === 0 ? { seed: c.seed } : {});
+        // A new or resumed agent seeds its first reset (seed + episodes so far); later resets continue the env's generator.
+        let { observation } = this.env.reset(this.seeded ? {} : { seed: c.seed + this.episodes });
+        this.seeded = true;
         const rewards: number[] = [];
         let bootstrap = 0;
         for (;;) {
