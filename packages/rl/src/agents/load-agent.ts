@@ -1,3 +1,6 @@
+import { FileFormatError } from '@bigmodel/core';
+import { join } from 'node:path';
+
 import type { Env } from '../core/env';
 import { A2c } from './a2c';
 import { readCheckpoint } from './checkpoint';
@@ -26,7 +29,9 @@ export async function loadAgent(dir: string, envFn?: () => Env<Float32Array, unk
       return Ppo.load(dir, envFn);
     case 'a2c':
       return A2c.load(dir, envFn);
-    default:
+    case 'reinforce':
       return Reinforce.load(dir, envFn?.());
+    default:
+      throw new FileFormatError({ path: join(dir, 'agent.json'), problem: `names an unknown algorithm ${JSON.stringify(algorithm)}`, hint: 'Expected dqn, ppo, a2c or reinforce.' });
   }
 }

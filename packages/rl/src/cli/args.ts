@@ -41,7 +41,8 @@ export function parseFlags(argv: string[]): { positional: string[]; flags: Map<s
   return { positional, flags };
 }
 
-function integerFlag(flags: Map<string, string>, name: string, fallback?: number): number {
+/** A non-negative integer flag, or `fallback` when absent; throws naming the flag otherwise. */
+export function integerFlag(flags: Map<string, string>, name: string, fallback?: number): number {
   const raw = flags.get(name);
   if (raw === undefined) {
     if (fallback === undefined) throw new InvalidArgumentError({ parameter: `--${name}`, value: raw, message: 'This flag is required.' });

@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { BigModelError, formatBackendInfo, initBackend } from '@bigmodel/core';
 
-import { parseFlags, parseTrain, runEval, runTrain } from './args';
+import { integerFlag, parseFlags, parseTrain, runEval, runTrain } from './args';
 
 const USAGE = `Usage: bigmodel-rl train <dqn|reinforce|a2c|ppo> --env ID --total-steps N --seed S --out DIR [--config file.json] [--eval-every N] [--eval-episodes N]
        bigmodel-rl eval DIR --episodes N --seed S`;
@@ -46,8 +46,8 @@ async function main(argv: string[]): Promise<void> {
     const { positional, flags } = parseFlags(rest);
     const dir = positional[0];
     if (!dir) throw new Error(`eval needs the run directory.\n${USAGE}`);
-    const episodes = Number(flags.get('episodes') ?? 100);
-    const seed = Number(flags.get('seed') ?? 0);
+    const episodes = Math.max(1, integerFlag(flags, 'episodes', 100));
+    const seed = integerFlag(flags, 'seed', 0);
     await initBackend();
     const bar = progressBar(`eval ${dir}`);
     const result = await runEval(dir, episodes, seed, (done) => bar(done, episodes));
