@@ -10,7 +10,7 @@ import { join } from 'node:path';
 
 import * as tf from '@tensorflow/tfjs';
 import { JsonlLogger, formatBackendInfo, initBackend, mulberry32, randomCrop, saveModel, writeFileAtomic } from '@bigmodel/core';
-import { evaluateAccuracy, fineTune, loadBase, mnistTarget, type FineTuneStrategy } from '@bigmodel/transfer';
+import { disposeUnusedLayers, evaluateAccuracy, fineTune, loadBase, mnistTarget, type FineTuneStrategy } from '@bigmodel/transfer';
 
 import { progressBar } from '../progress';
 
@@ -108,6 +108,7 @@ export async function runMnistTransfer(options: MnistTransferOptions = {}): Prom
     out,
   };
   result.model.optimizer?.dispose();
+  disposeUnusedLayers(base, result.model);
   result.model.dispose();
   writeFileAtomic(join(out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
   return summary;

@@ -7,9 +7,9 @@
  *
  * - mnist-digits-0to4: digits 0-4 of core's MNIST train split (90% train, 10% validation for
  *   early stopping), scored on digits 0-4 of the test split.
- * - cifar10-synthetic-shapes: 10,000 synthetic 32x32 RGB shape images (syntheticShapesCifar,
+ * - cifar10-synthetic-shapes: 5,000 synthetic 32x32 RGB shape images (syntheticShapesCifar,
  *   seed 1) written as CIFAR-10 binary batches and read back by core's loadCifar10; scored on
- *   2,000 more (seed 2). Not real CIFAR-10, which cannot be downloaded here.
+ *   1,000 more (seed 2). Not real CIFAR-10, which cannot be downloaded here.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -121,15 +121,15 @@ async function main() {
   if (!only || only === 'cifar10-synthetic-shapes') {
     // Written as CIFAR-10 binary batches and read back through core's loader: the same path real data takes.
     const dir = mkdtempSync(join(tmpdir(), 'bigmodel-synthetic-cifar-'));
-    writeFileSync(join(dir, 'data_batch_1.bin'), syntheticShapesCifar({ count: 10000, seed: 1 }));
-    writeFileSync(join(dir, 'test_batch.bin'), syntheticShapesCifar({ count: 2000, seed: 2 }));
+    writeFileSync(join(dir, 'data_batch_1.bin'), syntheticShapesCifar({ count: 5000, seed: 1 }));
+    writeFileSync(join(dir, 'test_batch.bin'), syntheticShapesCifar({ count: 1000, seed: 2 }));
     const { train: all, test } = loadCifar10(dir, { trainBatches: 1 });
     rmSync(dir, { recursive: true, force: true });
-    await train('cifar10-synthetic-shapes', createCifarCnn({ classes: 10, seed: SEED }), all, test, Number(flag('--epochs') ?? 8), 2, out, {
+    await train('cifar10-synthetic-shapes', createCifarCnn({ classes: 10, seed: SEED }), all, test, Number(flag('--epochs') ?? 6), 2, out, {
       description: 'CNN (4 conv blocks with batch norm, global average pooling, dense head) for 32x32 RGB images in CIFAR-10 format.',
       trainedOn:
-        'SYNTHETIC data, not CIFAR-10: 10,000 generated 32x32 RGB images of ten shape classes (syntheticShapesCifar, seed 1), ' +
-        'written as CIFAR-10 binary batches and read with core loadCifar10; tested on 2,000 more (seed 2). Its labels are shapes, not CIFAR-10 classes.',
+        'SYNTHETIC data, not CIFAR-10: 5,000 generated 32x32 RGB images of ten shape classes (syntheticShapesCifar, seed 1), ' +
+        'written as CIFAR-10 binary batches and read with core loadCifar10; tested on 1,000 more (seed 2). Its labels are shapes, not CIFAR-10 classes.',
       classes: 10,
       labels: [...SYNTHETIC_SHAPE_CLASSES],
     });

@@ -24,7 +24,7 @@ export {
   type BatchNormPolicy,
   type ParameterCounts,
 } from './freeze/freeze';
-export { defaultCutLayer, featureExtractor, replaceHead, type ReplaceHeadOptions } from './head/replace-head';
+export { defaultCutLayer, disposeUnusedLayers, featureExtractor, replaceHead, type ReplaceHeadOptions } from './head/replace-head';
 export { cacheFeatures, checkInputShape, evaluateAccuracy } from './training/features';
 export { GroupedOptimizer, isNoDecayWeight, paramGroupOptimizer, type ParamGroupOptimizerConfig, type ParameterGroup } from './training/grouped-optimizer';
 export {

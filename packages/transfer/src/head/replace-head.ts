@@ -138,3 +138,21 @@ export function replaceHead(model: tf.LayersModel, options: ReplaceHeadOptions):
   const head = createHeadLayers(resolved, taken);
   return tf.model({ name: `${model.name}_new_head`, inputs: model.inputs, outputs: applyLayers(features, head) });
 }
+
+/**
+ * Disposes the layers of `base` that `model` (made from it by {@link replaceHead} or
+ * {@link fineTune}) does not use, such as the base's old head: disposing `model` then frees
+ * everything. Disposing `base` itself after `model` would dispose shared layers twice.
+ *
+ * @example
+ * ```ts
+ * const { model } = await fineTune(base, train, config);
+ * disposeUnusedLayers(base, model);
+ * model.dispose();
+ * ```
+ * @category Heads
+ */
+export function disposeUnusedLayers(base: tf.LayersModel, model: tf.LayersModel): void {
+  const used = new Set(model.layers);
+  for (const layer of base.layers) if (!used.has(layer) && layer.built && layer.weights.length > 0) layer.dispose();
+}

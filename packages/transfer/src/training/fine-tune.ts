@@ -121,6 +121,8 @@ export function resolveFineTuneConfig(config: FineTuneConfig) {
     throw new InvalidArgumentError({ parameter: 'config.classes', value: config.classes, message: 'A head needs an integer number of classes >= 1.' });
   }
   const lr = config.lr ?? 1e-3;
+  // An option given as undefined takes its default.
+  const given = Object.fromEntries(Object.entries(config).filter(([, value]) => value !== undefined)) as unknown as FineTuneConfig;
   const resolved = {
     fineTuneEpochs: config.epochs,
     hiddenUnits: [128],
@@ -136,7 +138,7 @@ export function resolveFineTuneConfig(config: FineTuneConfig) {
     cachedAugmentations: 0,
     batchNormPolicy: 'frozen-when-frozen' as BatchNormPolicy,
     callbacks: [] as Callback[],
-    ...config,
+    ...given,
     lr,
   };
   positiveInteger('config.epochs', resolved.epochs);
@@ -289,4 +291,6 @@ async function trainHeadOnCachedFeatures(
   headModel.compile({ optimizer: paramGroupOptimizer(headModel, { lr: c.lr, weightDecay: c.weightDecay }), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   await runPhase('head', headModel, features, validation, c.epochs, []);
   headModel.optimizer.dispose();
+  // Releases the head layers' second use; their weights live on in `model`.
+  headModel.dispose();
 }

@@ -75,9 +75,9 @@ export function createDigitsCnn(options: ZooNetworkOptions): tf.LayersModel {
 }
 
 /**
- * The zoo's CIFAR-10-format network (`cifar10-synthetic-shapes`): four conv blocks (32, 64, 128,
- * 128 filters; 2x2 max pool after each of the first three), global average pooling to 128
- * features (layer `features`), then a dense head, on 32x32x3 inputs.
+ * The zoo's CIFAR-10-format network (`cifar10-synthetic-shapes`): four conv blocks (16, 32, 64,
+ * 64 filters; 2x2 max pool after each of the first three), global average pooling to 64 features
+ * (layer `features`), then a dense 64 relu head, on 32x32x3 inputs.
  *
  * @example
  * ```ts
@@ -89,10 +89,10 @@ export function createCifarCnn(options: ZooNetworkOptions): tf.LayersModel {
   checkClasses(options.classes);
   const init = seededInitializers(options.seed ?? 0);
   const input = tf.input({ name: 'image', shape: [32, 32, 3] });
-  let x = convBlock(input, 1, 32, init, true);
-  x = convBlock(x, 2, 64, init, true);
-  x = convBlock(x, 3, 128, init, true);
-  x = convBlock(x, 4, 128, init, false);
+  let x = convBlock(input, 1, 16, init, true);
+  x = convBlock(x, 2, 32, init, true);
+  x = convBlock(x, 3, 64, init, true);
+  x = convBlock(x, 4, 64, init, false);
   const features = tf.layers.globalAveragePooling2d({ name: 'features' }).apply(x) as tf.SymbolicTensor;
   return tf.model({ name: 'cifar_cnn', inputs: input, outputs: appendHead(features, { hiddenUnits: 64, ...options }, init) });
 }
