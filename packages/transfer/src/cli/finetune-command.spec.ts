@@ -95,11 +95,11 @@ describe('bigmodel-transfer finetune', () => {
 
   it('rejects a base whose input does not fit the data, and an unknown zoo name listing the zoo', async () => {
     const dir = digitFolder([5, 6], 2, 32);
-    const shape = await runFinetune(['--base', 'zoo:mnist-digits-0to4', '--data', dir, '--out', join(dir, 'o')], capture()).catch((e: unknown) => e as ShapeError);
+    const shape = (await runFinetune(['--base', 'zoo:mnist-digits-0to4', '--data', dir, '--out', join(dir, 'o')], capture()).catch((e: unknown) => e)) as ShapeError;
     expect(ShapeError.isInstance(shape)).toBe(true);
     expect(shape.parameter).toBe('--data');
     expect(shape.message).toContain('[28, 28, 1]');
-    const zoo = await runFinetune(['--base', 'zoo:vgg16', '--data', 'mnist:5-9', '--out', join(dir, 'o')], capture()).catch((e: unknown) => e as InvalidArgumentError);
+    const zoo = (await runFinetune(['--base', 'zoo:vgg16', '--data', 'mnist:5-9', '--out', join(dir, 'o')], capture()).catch((e: unknown) => e)) as InvalidArgumentError;
     expect(zoo.parameter).toBe('source');
     expect(zoo.message).toContain('zoo:mnist-digits-0to4');
   });

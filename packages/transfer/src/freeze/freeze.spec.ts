@@ -64,7 +64,7 @@ describe('freeze / unfreeze', () => {
     expect(parameterCounts(model)).toEqual({ trainable: CONV + BN_TRAINABLE + HEAD, frozen: BN_MOVING, total: CONV + BN_TRAINABLE + BN_MOVING + HEAD });
     expect(freeze(model, { to: 3 })).toEqual({ trainable: HEAD, frozen: CONV + BN_TRAINABLE + BN_MOVING, total: CONV + BN_TRAINABLE + BN_MOVING + HEAD });
     expect(unfreeze(model, 'block1_conv')).toEqual({ trainable: CONV + HEAD, frozen: BN_TRAINABLE + BN_MOVING, total: CONV + BN_TRAINABLE + BN_MOVING + HEAD });
-    tf.dispose(model.optimizer);
+    model.optimizer.dispose();
     model.dispose();
   });
 
@@ -82,7 +82,7 @@ describe('freeze / unfreeze', () => {
       expect(after.get(name)).toEqual(before.get(name));
     }
     expect(after.get('head_dense/kernel')).not.toEqual(before.get('head_dense/kernel'));
-    tf.dispose(model.optimizer);
+    model.optimizer.dispose();
     model.dispose();
   });
 });
@@ -96,7 +96,7 @@ describe('batch-norm policy', () => {
     const before = snapshot(model);
     await fit(model, tinyData(48), { epochs: 1, batchSize: 16 });
     const after = snapshot(model);
-    tf.dispose(model.optimizer);
+    model.optimizer.dispose();
     model.dispose();
     return {
       mean: after.get('block1_bn/moving_mean')!.some((v, i) => v !== before.get('block1_bn/moving_mean')![i]),

@@ -99,7 +99,7 @@ describe('fineTune', () => {
   it('rejects data whose shape does not fit the base, naming both shapes', async () => {
     const base = createDigitsCnn({ classes: 5, seed: 0 });
     const cifarLike = new TensorDataset(new Float32Array(2 * 32 * 32 * 3), [32, 32, 3], Uint8Array.from([0, 1]), { classes: 2 });
-    const error = await fineTune(base, cifarLike, { strategy: 'head', classes: 2, epochs: 1 }).catch((e: unknown) => e as ShapeError);
+    const error = (await fineTune(base, cifarLike, { strategy: 'head', classes: 2, epochs: 1 }).catch((e: unknown) => e)) as ShapeError;
     expect(ShapeError.isInstance(error)).toBe(true);
     expect(error.parameter).toBe('train');
     expect(error.message).toContain('[28, 28, 1]');

@@ -117,7 +117,7 @@ describe('paramGroupOptimizer', () => {
     const restored = await optimizer.getWeights();
     expect(restored.map((w) => w.name)).toEqual(saved.map((w) => w.name));
     restored.forEach((w, i) => expect(Array.from(w.tensor.dataSync())).toEqual(Array.from(saved[i].tensor.dataSync())));
-    const copy = GroupedOptimizer.fromConfig(GroupedOptimizer, optimizer.getConfig());
+    const copy = GroupedOptimizer.fromConfig(GroupedOptimizer, optimizer.getConfig()) as GroupedOptimizer;
     expect(copy.groups.map((g) => g.variables)).toEqual(optimizer.groups.map((g) => g.variables));
     expect(copy.groups.map((g) => (g.optimizer.getConfig() as { lr: number }).lr)).toEqual([1e-2, 1e-3]); // no weight decay: one group per rate
     tf.dispose(saved.map((w) => w.tensor));
@@ -134,7 +134,7 @@ describe('paramGroupOptimizer', () => {
     const name = model.weights[0].name;
     expect(() => new GroupedOptimizer([{ variables: [name], optimizer: new SGD({ lr: 1 }) }, { variables: [name], optimizer: new SGD({ lr: 1 }) }])).toThrow(/groups\[1\]\.variables/);
     const partial = new GroupedOptimizer([{ variables: [name], optimizer: new SGD({ lr: 1 }) }]);
-    const other = model.weights[1].read();
+    const other = model.weights[1].read() as tf.Variable;
     expect(() => partial.applyGradients({ [other.name]: tf.zerosLike(other) })).toThrow(/no parameter group/);
     partial.dispose();
     model.dispose();

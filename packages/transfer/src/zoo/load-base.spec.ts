@@ -36,7 +36,7 @@ describe('the model zoo', () => {
   });
 
   it('rejects an unknown zoo name with an InvalidArgumentError listing the zoo', async () => {
-    const error = await loadBase('zoo:resnet50').catch((e: unknown) => e as InvalidArgumentError);
+    const error = (await loadBase('zoo:resnet50').catch((e: unknown) => e)) as InvalidArgumentError;
     expect(InvalidArgumentError.isInstance(error)).toBe(true);
     expect(error.parameter).toBe('source');
     expect(error.message).toContain('zoo:mnist-digits-0to4');
