@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 
 import { runMnistCnn } from './core/mnist-cnn';
+import { runMnistTransfer } from './transfer/mnist-0to4-to-5to9';
 
 async function main() {
   tf.env().set('PROD', true);
@@ -15,9 +16,12 @@ async function main() {
 
   const cnn = await runMnistCnn({ epochs: Number(process.env['SHOWCASE_EPOCHS'] ?? 3), out: join(runDir, 'core-mnist-cnn') });
 
+  const transfer = await runMnistTransfer({ strategy: 'head', epochs: 5, cachedAugmentations: 1, out: join(runDir, 'transfer-mnist-0to4-to-5to9') });
+
   const rows = [
     ['package', 'demo', 'backend', 'result', 'time'],
     ['core', 'reference CNN on MNIST', cnn.backend, `${cnn.msPerStep.toFixed(1)} ms/step, test accuracy ${(100 * cnn.testAccuracy).toFixed(2)}% (${cnn.epochs} epochs, ${cnn.steps} steps of 64)`, `${cnn.seconds.toFixed(0)} s`],
+    ['transfer', 'zoo CNN (digits 0-4) -> digits 5-9, frozen base, new head', transfer.backend, `test accuracy ${(100 * transfer.testAccuracy).toFixed(2)}% on ${transfer.testCount} digits 5-9 (${transfer.parameters.trainable} trainable / ${transfer.parameters.frozen} frozen)`, `${transfer.seconds.toFixed(0)} s`],
   ];
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   console.log('');

@@ -80,7 +80,7 @@ export async function runFewShot(options: FewShotOptions = {}): Promise<FewShotS
           seed,
           validation,
           patience: 4,
-          augment: (xs, { step }) => randomCrop(xs as tf.Tensor4D, { padding: 2, random: mulberry32(seed * 7919 + step) }),
+          augment: (xs: tf.Tensor, { step }: { step: number }) => randomCrop(xs as tf.Tensor4D, { padding: 2, random: mulberry32(seed * 7919 + step) }),
         };
         // From scratch: the same network, freshly initialized, every layer at the head's rate.
         const base = strategy === 'scratch' ? createDigitsCnn({ classes: 5, seed: 1000 + seed }) : (await loadBase('zoo:mnist-digits-0to4')).model;

@@ -74,14 +74,14 @@ export async function runMnistTransfer(options: MnistTransferOptions = {}): Prom
     patience: 6,
     cachedFeatures: strategy !== 'full',
     cachedAugmentations,
-    augment: (xs, { step }) => randomCrop(xs as tf.Tensor4D, { padding: 2, random: mulberry32(seed * 7919 + step) }),
+    augment: (xs: tf.Tensor, { step }: { step: number }) => randomCrop(xs as tf.Tensor4D, { padding: 2, random: mulberry32(seed * 7919 + step) }),
     checkpointDir: join(out, 'best'),
     logger: new JsonlLogger(join(out, 'metrics.jsonl')),
     onPhase: ({ name, epochs: phaseEpochs, stepsPerEpoch, parameters }) => {
       bar?.done();
       bar = progress ? progressBar(`${name} (${parameters.trainable} trainable, ${parameters.frozen} frozen)`, phaseEpochs * stepsPerEpoch) : undefined;
     },
-    callbacks: [{ onBatchEnd: (step, { loss }) => bar?.update(step, `loss ${loss.toFixed(3)}`) }],
+    callbacks: [{ onBatchEnd: (step: number, { loss }: { loss: number }) => bar?.update(step, `loss ${loss.toFixed(3)}`) }],
   });
   bar?.done();
 
@@ -99,7 +99,7 @@ export async function runMnistTransfer(options: MnistTransferOptions = {}): Prom
     phases: result.phases.map((p) => ({
       name: p.name,
       epochs: p.history.epochs.length,
-      bestValLoss: Math.min(...p.history.epochs.map((e) => e['valLoss'])),
+      bestValLoss: Math.min(...p.history.epochs.map((e: Record<string, number>) => e['valLoss'])),
       trainable: p.parameters.trainable,
       frozen: p.parameters.frozen,
     })),

@@ -48,10 +48,10 @@ export interface FinetuneSummary {
   out: string;
 }
 
-const USAGE = `usage: bigmodel-transfer finetune --base <DIR|zoo:NAME> --data <mnist:DIGITS|DIR> --out DIR
+const USAGE = `Usage: bigmodel-transfer finetune --base <DIR|zoo:NAME> --data <mnist:DIGITS|DIR> --out DIR
          [--strategy head|two-phase|gradual|full] [--epochs N] [--fine-tune-epochs N] [--seed S]
          [--lr X] [--fine-tune-lr X] [--batch-size N] [--unfreeze-blocks K] [--limit N] [--no-cache] [--augment-padding P]
-       bigmodel-transfer zoo`;
+       bigmodel-transfer zoo                       (lists the model zoo)`;
 
 /** Parses `finetune`'s flags; a bad or missing flag throws InvalidArgumentError naming it. */
 export function parseFinetuneArgs(argv: string[]) {

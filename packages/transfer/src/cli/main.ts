@@ -23,8 +23,12 @@ async function main(argv: string[]): Promise<number> {
     }
     return 0;
   }
-  console.error(USAGE);
-  return command === undefined || command === '--help' ? 0 : 2;
+  if (command === undefined || command === '--help' || command === 'help') {
+    console.log(USAGE);
+    return 0;
+  }
+  console.error(`Unknown command ${command}.\n${USAGE}`);
+  return 2;
 }
 
 main(process.argv.slice(2)).then(
