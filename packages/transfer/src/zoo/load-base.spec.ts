@@ -4,7 +4,9 @@ import { join } from 'node:path';
 
 import * as tf from '@tensorflow/tfjs';
 
-import { FileFormatError, InvalidArgumentError, loadMnist, saveModel, TensorDataset } from '@bigmodel/core';
+import { decodeCifar10, FileFormatError, InvalidArgumentError, loadMnist, saveModel, TensorDataset } from '@bigmodel/core';
+
+import { SYNTHETIC_SHAPE_CLASSES, syntheticShapesCifar } from '../data/synthetic-shapes';
 
 import { useWasm } from '../testing/helpers';
 import { evaluateAccuracy } from '../training/features';
@@ -14,7 +16,7 @@ beforeAll(useWasm);
 
 describe('the model zoo', () => {
   it('lists its models, each with metadata saying what it was trained on', () => {
-    expect(zooNames()).toEqual(expect.arrayContaining(['mnist-digits-0to4']));
+    expect(zooNames()).toEqual(['cifar10-synthetic-shapes', 'mnist-digits-0to4']);
     for (const name of zooNames()) {
       const metadata = zooMetadata(name);
       expect(metadata.name).toBe(name);
@@ -32,6 +34,17 @@ describe('the model zoo', () => {
     expect(accuracy).toBeCloseTo(metadata!.accuracy.test, 6);
     expect(accuracy).toBeGreaterThanOrEqual(0.99);
     expect(model.countParams()).toBe(metadata!.parameters);
+    model.dispose();
+  });
+
+  it('ships cifar10-synthetic-shapes, trained on synthetic data, with the accuracy its metadata claims on regenerated test images', async () => {
+    const { model, metadata } = await loadBase('zoo:cifar10-synthetic-shapes');
+    expect(metadata!.trainedOn).toMatch(/^SYNTHETIC data, not CIFAR-10/);
+    // The generator draws image after image from one stream: the first 200 of the 1,000 test images.
+    const test = decodeCifar10(syntheticShapesCifar({ count: 200, seed: 2 }));
+    expect(metadata!.accuracy).toEqual({ test: 1, testExamples: 1000 });
+    expect(evaluateAccuracy(model, test)).toBe(1); // every one of the 1,000 is right, so every one of these
+    expect(metadata!.labels).toEqual([...SYNTHETIC_SHAPE_CLASSES]);
     model.dispose();
   });
 
