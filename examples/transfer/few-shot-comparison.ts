@@ -4,7 +4,7 @@
  * deviation) of the test accuracy on all held-out digits 5-9 over several seeds; the seed picks
  * the labelled sample (stratified), the validation part of it (20%), the new head and the batch order.
  *
- *   BIGMODEL_WASM_THREADS=1 npx ts-node -T examples/transfer/few-shot-comparison.ts [--sizes 100,1000] [--seeds 0,1,2] [--epochs 20] [--out runs/DIR]
+ *   BIGMODEL_WASM_THREADS=1 npx ts-node -T examples/transfer/few-shot-comparison.ts [--sizes 100,1000] [--seeds 0,1,2] [--strategies head,two-phase,full,scratch] [--epochs 20] [--patience 4] [--out runs/DIR]
  */
 import { join } from 'node:path';
 
@@ -22,8 +22,10 @@ export interface FewShotOptions {
   seeds?: number[];
   /** Strategies (default all four). */
   strategies?: FewShotStrategy[];
-  /** Maximum epochs of each phase (default 20; early stopping on the validation loss, patience 4). */
+  /** Maximum epochs of each phase (default 20; early stopping on the validation loss). */
   epochs?: number;
+  /** Early-stopping patience in epochs, on the validation loss (default 4). */
+  patience?: number;
   /** Use only the first `testLimit` test digits (for smoke tests; default all). */
   testLimit?: number;
   /** Directory for results.json (default runs/<time>-transfer-few-shot). */
@@ -58,7 +60,7 @@ function sample(train: TensorDataset, size: number, seed: number): TensorDataset
 }
 
 export async function runFewShot(options: FewShotOptions = {}): Promise<FewShotSummary> {
-  const { sizes = [100, 1000], seeds = [0, 1, 2], strategies = [...FEW_SHOT_STRATEGIES], epochs = 20 } = options;
+  const { sizes = [100, 1000], seeds = [0, 1, 2], strategies = [...FEW_SHOT_STRATEGIES], epochs = 20, patience = 4 } = options;
   const out = options.out ?? join('runs', `${new Date().toISOString().replace(/[:.]/g, '-')}-transfer-few-shot`);
   const started = performance.now();
   const info = await initBackend();
@@ -79,7 +81,7 @@ export async function runFewShot(options: FewShotOptions = {}): Promise<FewShotS
           batchSize: 32,
           seed,
           validation,
-          patience: 4,
+          patience,
           augment: (xs: tf.Tensor, { step }: { step: number }) => randomCrop(xs as tf.Tensor4D, { padding: 2, random: mulberry32(seed * 7919 + step) }),
         };
         // From scratch: the same network, freshly initialized, every layer at the head's rate.
@@ -147,6 +149,7 @@ if (require.main === module) {
     seeds: list(flag('--seeds')),
     strategies: flag('--strategies')?.split(',') as FewShotStrategy[] | undefined,
     epochs: flag('--epochs') === undefined ? undefined : Number(flag('--epochs')),
+    patience: flag('--patience') === undefined ? undefined : Number(flag('--patience')),
     out: flag('--out'),
     onRun: (r) => console.error(`${r.strategy} n=${r.size} seed ${r.seed}: ${(100 * r.testAccuracy).toFixed(2)}% (${r.epochs} epochs, ${r.seconds.toFixed(0)} s)`),
   })
