@@ -195,6 +195,9 @@ export async function fineTune(base: tf.LayersModel, train: TensorDataset, confi
   const cutIndex = model.layers.findIndex((l) => l.name === cutAt);
   const headLayers = model.layers.slice(cutIndex + 1);
   const baseBlocks = layerBlocks(model).filter((block) => block.layers.every((name) => model.layers.findIndex((l) => l.name === name) <= cutIndex));
+  if ((c.strategy === 'two-phase' || c.strategy === 'gradual') && baseBlocks.length === 0) {
+    throw new InvalidArgumentError({ parameter: 'config.strategy', value: c.strategy, message: `The base has no layers with weights below ${cutAt} to unfreeze; use 'head' or 'full'.` });
+  }
   const phases: FineTunePhase[] = [];
   let stepOffset = 0;
 
