@@ -8,6 +8,11 @@ import { defaultCutLayer, featureExtractor, replaceHead } from './replace-head';
 
 beforeAll(useWasm);
 
+function parameterCountUpTo(model: tf.LayersModel, name: string): number {
+  const last = model.layers.findIndex((l) => l.name === name);
+  return model.layers.slice(0, last + 1).reduce((sum, l) => sum + l.countParams(), 0);
+}
+
 describe('replaceHead', () => {
   it('puts a new softmax head for the new class count on the features, sharing the base weights', () => {
     const base = tinyBnModel();
@@ -28,8 +33,12 @@ describe('replaceHead', () => {
     const base = createDigitsCnn({ classes: 5, seed: 0 });
     expect(defaultCutLayer(base)).toBe('features');
     const model = replaceHead(base, { classes: 3, cutAt: 'block2_pool', hiddenUnits: [] });
-    // block2_pool is 7x7x64: a flatten-free dense layer acts on the last axis.
-    expect(model.outputs[0].shape).toEqual([null, 7, 7, 3]);
+    // block2_pool is 7x7x64: flattened (3136 inputs) or averaged (64) before the softmax.
+    expect(model.outputs[0].shape).toEqual([null, 3]);
+    expect(model.countParams() - parameterCountUpTo(base, 'block2_pool')).toBe(3136 * 3 + 3);
+    const pooled = replaceHead(base, { classes: 3, cutAt: 'block2_pool', hiddenUnits: [], pooling: 'average' });
+    expect(pooled.layers.map((l) => l.name).slice(-2)).toEqual(['head_pool', 'head_out']);
+    expect(pooled.countParams() - parameterCountUpTo(base, 'block2_pool')).toBe(64 * 3 + 3);
     expect(featureExtractor(base).outputs[0].shape).toEqual([null, 3136]);
     expect(featureExtractor(base, 'block1_pool').outputs[0].shape).toEqual([null, 14, 14, 32]);
     base.dispose();

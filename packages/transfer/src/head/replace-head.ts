@@ -77,6 +77,8 @@ export interface ReplaceHeadOptions {
   seed?: number;
   /** Name prefix of the new layers (default `'head'`; names already in the base get a numeric suffix). */
   prefix?: string;
+  /** How a cut with spatial output (rank > 2) becomes a vector: `'flatten'` (default) or `'average'` (global average pooling). */
+  pooling?: 'flatten' | 'average';
 }
 
 /** Checks the options of {@link replaceHead}; throws InvalidArgumentError naming the option. */
@@ -90,12 +92,17 @@ export function resolveReplaceHeadOptions(options: ReplaceHeadOptions) {
   });
   if (!(dropout >= 0 && dropout < 1)) throw new InvalidArgumentError({ parameter: 'options.dropout', value: dropout, message: 'Must be in [0, 1).' });
   if (!Number.isInteger(seed)) throw new InvalidArgumentError({ parameter: 'options.seed', value: seed, message: 'Must be an integer.' });
-  return { classes, hiddenUnits, dropout, seed, prefix, cutAt: options.cutAt };
+  const { pooling = 'flatten' } = options;
+  if (pooling !== 'flatten' && pooling !== 'average') throw new InvalidArgumentError({ parameter: 'options.pooling', value: pooling, message: "Choose 'flatten' or 'average'." });
+  return { classes, hiddenUnits, dropout, seed, prefix, pooling, cutAt: options.cutAt };
 }
 
-/** The layers of a new classifier head, unbuilt: hidden dense relu layers, optional dropout, a softmax output. */
-export function createHeadLayers(options: ReplaceHeadOptions, taken: Set<string> = new Set()): tf.layers.Layer[] {
-  const { classes, hiddenUnits, dropout, seed, prefix } = resolveReplaceHeadOptions(options);
+/**
+ * The layers of a new classifier head, unbuilt: for inputs of rank `inputRank` > 2 a flatten (or
+ * global average pooling) layer, then hidden dense relu layers, optional dropout, a softmax output.
+ */
+export function createHeadLayers(options: ReplaceHeadOptions, taken: Set<string> = new Set(), inputRank = 2): tf.layers.Layer[] {
+  const { classes, hiddenUnits, dropout, seed, prefix, pooling } = resolveReplaceHeadOptions(options);
   const init = seededInitializers(seed);
   const name = (part: string) => {
     let candidate = `${prefix}_${part}`;
@@ -103,9 +110,10 @@ export function createHeadLayers(options: ReplaceHeadOptions, taken: Set<string>
     taken.add(candidate);
     return candidate;
   };
-  const layers: tf.layers.Layer[] = hiddenUnits.map((units, i) =>
-    tf.layers.dense({ name: name(i === 0 ? 'dense' : `dense${i + 1}`), units, activation: 'relu', kernelInitializer: init() }),
-  );
+  const layers: tf.layers.Layer[] = [];
+  if (inputRank === 4) layers.push(pooling === 'average' ? tf.layers.globalAveragePooling2d({ name: name('pool') }) : tf.layers.flatten({ name: name('flatten') }));
+  else if (inputRank > 2) layers.push(tf.layers.flatten({ name: name('flatten') }));
+  hiddenUnits.forEach((units, i) => layers.push(tf.layers.dense({ name: name(i === 0 ? 'dense' : `dense${i + 1}`), units, activation: 'relu', kernelInitializer: init() })));
   if (dropout > 0) layers.push(tf.layers.dropout({ name: name('dropout'), rate: dropout }));
   layers.push(tf.layers.dense({ name: name('out'), units: classes, activation: 'softmax', kernelInitializer: init() }));
   return layers;
@@ -135,7 +143,7 @@ export function replaceHead(model: tf.LayersModel, options: ReplaceHeadOptions):
   // Layers past the cut are dropped, so their names are free again.
   const cutIndex = model.layers.findIndex((l) => l.name === cutAt);
   const taken = new Set(model.layers.slice(0, cutIndex + 1).map((l) => l.name));
-  const head = createHeadLayers(resolved, taken);
+  const head = createHeadLayers(resolved, taken, features.shape.length);
   return tf.model({ name: `${model.name}_new_head`, inputs: model.inputs, outputs: applyLayers(features, head) });
 }
 

@@ -28,7 +28,7 @@ import {
 
 import { freeze, parameterCounts, setBatchNormPolicy, unfreeze, type BatchNormPolicy, type ParameterCounts } from '../freeze/freeze';
 import { layerBlocks } from '../freeze/select-layers';
-import { applyLayers, defaultCutLayer, featureExtractor, replaceHead } from '../head/replace-head';
+import { applyLayers, defaultCutLayer, featureExtractor, replaceHead, type ReplaceHeadOptions } from '../head/replace-head';
 import { cacheFeatures, checkInputShape, concatDatasets } from './features';
 import { paramGroupOptimizer } from './grouped-optimizer';
 
@@ -51,6 +51,8 @@ export interface FineTuneConfig {
   cutAt?: string;
   /** Hidden dense layers of the new head (default `[128]`). */
   hiddenUnits?: number[];
+  /** For a cut with spatial output: flatten it (default) or average it (see {@link ReplaceHeadOptions.pooling}). */
+  pooling?: 'flatten' | 'average';
   /** Blocks of the base (from the top) unfrozen in phase two of `two-phase` (default 1); `gradual` unfreezes up to this many (default all). */
   unfreezeBlocks?: number;
   /** `gradual`: epochs between unfreezing one more block (default 1). */
@@ -190,7 +192,7 @@ export async function fineTune(base: tf.LayersModel, train: TensorDataset, confi
     throw new InvalidArgumentError({ parameter: 'config.classes', value: c.classes, message: `The training data has ${train.options.classes ?? 'no'} classes.` });
   }
   const cutAt = c.cutAt ?? defaultCutLayer(base);
-  const model = replaceHead(base, { classes: c.classes, cutAt, hiddenUnits: c.hiddenUnits, seed: c.seed });
+  const model = replaceHead(base, { classes: c.classes, cutAt, hiddenUnits: c.hiddenUnits, pooling: c.pooling, seed: c.seed });
   setBatchNormPolicy(model, c.batchNormPolicy);
   const cutIndex = model.layers.findIndex((l) => l.name === cutAt);
   const headLayers = model.layers.slice(cutIndex + 1);
