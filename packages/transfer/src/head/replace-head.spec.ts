@@ -4,7 +4,7 @@ import { InvalidArgumentError } from '@bigmodel/core';
 
 import { tinyBnModel, useWasm } from '../testing/helpers';
 import { createDigitsCnn } from '../zoo/architectures';
-import { defaultCutLayer, featureExtractor, replaceHead } from './replace-head';
+import { defaultCutLayer, disposeUnusedLayers, featureExtractor, replaceHead } from './replace-head';
 
 beforeAll(useWasm);
 
@@ -62,5 +62,15 @@ describe('replaceHead', () => {
     expect(unknown.message).toContain('block1_conv, block1_bn, block1_relu, features, head_dense, head_out');
     expect(caught(() => featureExtractor(base, 'pool5')).parameter).toBe('layerName');
     base.dispose();
+  });
+
+  it('frees every tensor of base and new model with disposeUnusedLayers + dispose', () => {
+    const start = tf.memory().numTensors;
+    const base = tinyBnModel();
+    const model = replaceHead(base, { classes: 2 });
+    expect(tf.memory().numTensors).toBe(start + base.weights.length + 4);
+    disposeUnusedLayers(base, model);
+    model.dispose();
+    expect(tf.memory().numTensors).toBe(start);
   });
 });
