@@ -42,16 +42,28 @@ const packages: { dir: string; name: string; with?: string[]; peers: string[]; u
     bin: 'bigmodel-rl',
     types: "import { make, type Env, Dqn } from '@bigmodel/rl';\nconst env: Env = make('CartPole-v1');\nvoid env; void Dqn;\n",
   },
+  {
+    dir: 'packages/transfer',
+    name: '@bigmodel/transfer',
+    // Sibling packages it depends on, packed and installed with it (they are not on the registry).
+    with: ['packages/core'],
+    peers: ['@tensorflow/tfjs@4.22.0', '@tensorflow/tfjs-backend-wasm@4.22.0'],
+    use: "const { model, metadata } = await core.loadBase('zoo:mnist-digits-0to4'); console.log(JSON.stringify({ params: model.countParams(), feature: metadata.featureLayer, zoo: core.zooNames().includes('mnist-digits-0to4') }));",
+    expected: { params: 458405, feature: 'features', zoo: true },
+    bin: 'bigmodel-transfer',
+    types: "import { loadBase, type BaseModel, freeze } from '@bigmodel/transfer';\nconst p: Promise<BaseModel> = loadBase('zoo:mnist-digits-0to4');\nvoid p; void freeze;\n",
+  },
 ];
 
 describe.each(packages)('$name packed and installed alone', (pkg) => {
   const project = mkdtempSync(join(tmpdir(), 'bigmodel-pack-'));
 
   beforeAll(() => {
-    const tarballs = [pkg.dir, ...(pkg.with ?? [])].map((dir) => run('npm', ['pack', '--silent', '--pack-destination', project], join(root, dir)).trim().split('\n').pop()!);
+    const pack = (dir: string) => join(project, run('npm', ['pack', '--silent', '--pack-destination', project], join(root, dir)).trim().split('\n').pop()!);
+    const tarballs = [pkg.dir, ...(pkg.with ?? [])].map(pack);
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
     const typescript = JSON.parse(readFileSync(join(root, 'node_modules/typescript/package.json'), 'utf8')).version;
-    run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', ...tarballs.map((tarball) => join(project, tarball)), ...pkg.peers, `typescript@${typescript}`], project);
+    run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', ...tarballs, ...pkg.peers, `typescript@${typescript}`], project);
   });
 
   it('works through require (CommonJS)', () => {

@@ -43,6 +43,16 @@ describe('fit', () => {
     model.dispose();
   });
 
+  it('trains with a tf.train optimizer and logs its learningRate field', async () => {
+    const data = smallMnist().subset([...Array(64).keys()]);
+    const model = smallModel();
+    model.compile({ optimizer: tf.train.sgd(0.05), loss: 'categoricalCrossentropy' });
+    const records: Record<string, number | string>[] = [];
+    await fit(model, data, { epochs: 1, batchSize: 32, logger: { log: (r) => void records.push(r) } });
+    expect(records.filter((r) => 'losses/train' in r).map((r) => r['schedule/learningRate'])).toEqual([0.05, 0.05]);
+    model.dispose();
+  });
+
   it('trains a custom model (variables + forward) to the least-squares solution', async () => {
     const xs = Float32Array.from({ length: 64 }, (_, i) => i / 32 - 1);
     const ys = Float32Array.from(xs, (x) => 2 * x + 1);

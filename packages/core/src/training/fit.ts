@@ -147,7 +147,9 @@ async function evaluate(target: tf.LayersModel | CustomModel, data: Data, batchS
 
 /** The learning rate of `step`, when the optimizer has one to tell (bigmodel's schedules, or tf.train's field). */
 function learningRateOf(optimizer: tf.Optimizer, step: number): number | undefined {
-  if (optimizer instanceof BigModelOptimizer) return optimizer.learningRate(step);
+  // tf.Optimizer's Symbol.hasInstance makes every optimizer an `instanceof BigModelOptimizer`; look at the method.
+  const method = (optimizer as Partial<BigModelOptimizer>).learningRate;
+  if (typeof method === 'function') return method.call(optimizer, step);
   const field = (optimizer as unknown as { learningRate?: unknown }).learningRate;
   return typeof field === 'number' ? field : undefined;
 }
