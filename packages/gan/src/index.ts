@@ -37,3 +37,5 @@ export {
 } from './metrics/sample-quality';
 export { mnistReferenceStatistics, realMnistQuality } from './metrics/mnist-reference';
 export { generateSamples } from './metrics/generate-samples';
+export { writeInterpolationGrid } from './training/interpolation-grid';
+export { decodeNpy, encodeNpy } from './io/npy';
