@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 
 import { runMnistCnn } from './core/mnist-cnn';
+import { runDcganMnist } from './gan/dcgan-mnist';
 
 async function main() {
   tf.env().set('PROD', true);
@@ -15,9 +16,12 @@ async function main() {
 
   const cnn = await runMnistCnn({ epochs: Number(process.env['SHOWCASE_EPOCHS'] ?? 3), out: join(runDir, 'core-mnist-cnn') });
 
+  const gan = await runDcganMnist({ minutes: 1, epochs: 1, ngf: 16, ndf: 16, scoreSamples: 500, out: join(runDir, 'gan-dcgan-mnist'), progress: false });
+
   const rows = [
     ['package', 'demo', 'backend', 'result', 'time'],
     ['core', 'reference CNN on MNIST', cnn.backend, `${cnn.msPerStep.toFixed(1)} ms/step, test accuracy ${(100 * cnn.testAccuracy).toFixed(2)}% (${cnn.epochs} epochs, ${cnn.steps} steps of 64)`, `${cnn.seconds.toFixed(0)} s`],
+    ['gan', 'DCGAN on MNIST (1 minute)', gan.backend, `${gan.steps} steps, classifier score ${gan.samples?.classifierScore.toFixed(2)} (real ${gan.real?.classifierScore.toFixed(2)}), grid ${gan.lastGrid ?? gan.interpolation}`, `${gan.trainSeconds.toFixed(0)} s`],
   ];
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   console.log('');

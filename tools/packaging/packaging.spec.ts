@@ -32,16 +32,27 @@ const packages = [
     bin: 'bigmodel-dashboard',
     types: "import { startDashboard, type Dashboard } from '@bigmodel/dashboard';\nconst p: Promise<Dashboard> = startDashboard({ runsDir: 'runs' });\nvoid p;\n",
   },
+  {
+    dir: 'packages/gan',
+    name: '@bigmodel/gan',
+    with: ['packages/core'],
+    peers: ['@tensorflow/tfjs@4.22.0', '@tensorflow/tfjs-backend-wasm@4.22.0'],
+    use: "const c = core.resolveGanConfig({ ngf: 32 }); const fs = await import('node:fs'); console.log(JSON.stringify({ depth: c.depth, classifier: fs.existsSync(core.DEFAULT_CLASSIFIER_DIR + '/model.json') }));",
+    expected: { depth: 2, classifier: true },
+    bin: 'bigmodel-gan',
+    types: "import { resolveGanConfig, type ResolvedGanConfig } from '@bigmodel/gan';\nconst c: ResolvedGanConfig = resolveGanConfig({ kind: 'wgan-gp' });\nvoid c;\n",
+  },
 ];
 
 describe.each(packages)('$name packed and installed alone', (pkg) => {
   const project = mkdtempSync(join(tmpdir(), 'bigmodel-pack-'));
 
   beforeAll(() => {
-    const tarball = run('npm', ['pack', '--silent', '--pack-destination', project], join(root, pkg.dir)).trim().split('\n').pop()!;
+    // A package that depends on unpublished siblings installs with their tarballs (`with`).
+    const tarballs = [pkg.dir, ...(('with' in pkg && pkg.with) || [])].map((dir) => run('npm', ['pack', '--silent', '--pack-destination', project], join(root, dir)).trim().split('\n').pop()!);
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
     const typescript = JSON.parse(readFileSync(join(root, 'node_modules/typescript/package.json'), 'utf8')).version;
-    run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', join(project, tarball), ...pkg.peers, `typescript@${typescript}`], project);
+    run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', ...tarballs.map((tarball) => join(project, tarball)), ...pkg.peers, `typescript@${typescript}`], project);
   });
 
   it('works through require (CommonJS)', () => {

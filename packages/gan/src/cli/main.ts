@@ -33,7 +33,7 @@ import { writeInterpolationGrid } from '../training/interpolation-grid';
 import { trainGan } from '../training/train-gan';
 import { progressBar } from './progress';
 
-const USAGE = `Usage:
+const USAGE = `Usage: bigmodel-gan <train|sample|interpolate|score|train-classifier> ...
   bigmodel-gan train <dcgan|cgan|wgan-gp> --dataset mnist --epochs N --seed S --out DIR
       [--ngf 32] [--ndf 32] [--nz 100] [--minutes M] [--checkpoint-every 200] [--label-smoothing 0] [--limit 10000]
   bigmodel-gan sample DIR --n N --seed S --out grid.png [--npy samples.npy] [--class C] [--columns 10]
