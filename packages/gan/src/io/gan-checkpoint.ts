@@ -166,7 +166,6 @@ export async function loadGanCheckpoint(dir: string, options: LoadGanCheckpointO
     const weights = model.weights;
     const fits = entries.length === weights.length && entries.every((e, i) => tf.util.arraysEqual(e.shape, weights[i].shape as number[]));
     if (!fits) {
-      trainer.dispose();
       throw new InvalidArgumentError({
         parameter: 'checkpoint',
         value: dir,
@@ -177,12 +176,17 @@ export async function loadGanCheckpoint(dir: string, options: LoadGanCheckpointO
     model.setWeights(tensors);
     tf.dispose(tensors);
   };
-  restoreModel('generator', trainer.generator);
-  restoreModel('discriminator', trainer.discriminator);
-  for (const [name, optimizer] of [['generatorOptimizer', trainer.generatorOptimizer], ['discriminatorOptimizer', trainer.discriminatorOptimizer]] as const) {
-    const named = group(name).map((entry) => ({ name: entry.name, tensor: tensorOf(entry) }));
-    await optimizer.setWeights(named);
-    tf.dispose(named.map((n) => n.tensor));
+  try {
+    restoreModel('generator', trainer.generator);
+    restoreModel('discriminator', trainer.discriminator);
+    for (const [name, optimizer] of [['generatorOptimizer', trainer.generatorOptimizer], ['discriminatorOptimizer', trainer.discriminatorOptimizer]] as const) {
+      const named = group(name).map((entry) => ({ name: entry.name, tensor: tensorOf(entry) }));
+      await optimizer.setWeights(named);
+      tf.dispose(named.map((n) => n.tensor));
+    }
+  } catch (error) {
+    trainer.dispose();
+    throw error;
   }
   return { trainer, extra: manifest.extra ?? {} };
 }

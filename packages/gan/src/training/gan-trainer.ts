@@ -17,7 +17,7 @@
  * pass and in inference mode (running averages) when sampling. Every step runs inside `tf.tidy`.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Adam } from '@bigmodel/core';
+import { Adam, InvalidArgumentError } from '@bigmodel/core';
 
 import { generatorInputSize, buildDiscriminator, buildGenerator } from '../models/networks';
 import { resolveGanConfig, type GanConfig, type ResolvedGanConfig } from '../models/gan-config';
@@ -133,7 +133,9 @@ export class GanTrainer {
 
   private generatorInput(z: tf.Tensor2D, labels?: ArrayLike<number>): tf.Tensor2D {
     if (this.config.kind !== 'cgan') return z;
-    if (labels === undefined || labels.length !== z.shape[0]) throw new Error(`The conditional GAN needs one label per noise row (${z.shape[0]}), got ${labels?.length}.`);
+    if (labels === undefined || labels.length !== z.shape[0]) {
+      throw new InvalidArgumentError({ parameter: 'labels', value: labels === undefined ? undefined : `${labels.length} labels`, message: `The conditional GAN needs one class per noise row (${z.shape[0]}).` });
+    }
     return tf.concat([z, oneHotFloat(labels, this.config.classes)], 1);
   }
 
@@ -144,7 +146,7 @@ export class GanTrainer {
    */
   trainStep(batches: RealBatch[]): StepLosses {
     if (batches.length !== this.config.criticSteps) {
-      throw new Error(`trainStep needs ${this.config.criticSteps} real batches (criticSteps), got ${batches.length}.`);
+      throw new InvalidArgumentError({ parameter: 'batches', value: `${batches.length} batches`, message: `trainStep needs criticSteps = ${this.config.criticSteps} real batches.` });
     }
     const losses: Record<string, tf.Scalar> = tf.tidy(() => {
       let last: Record<string, tf.Scalar> = {};
@@ -204,7 +206,7 @@ export class GanTrainer {
       if (kind === 'cgan') {
         const classLoss = (logits: tf.Tensor2D, labels: ArrayLike<number>) =>
           tf.losses.softmaxCrossEntropy(oneHotFloat(labels, classes), tf.slice(logits, [0, 1], [-1, classes]));
-        if (batch.labels === undefined) throw new Error('The conditional GAN needs labels for every real batch.');
+        if (batch.labels === undefined) throw new InvalidArgumentError({ parameter: 'batches', value: undefined, message: 'The conditional GAN needs the labels of every real batch.' });
         loss = tf.add(loss, tf.add(classLoss(realLogits, batch.labels), classLoss(fakeLogits, fakeLabels!)));
       }
       return loss as tf.Scalar;
