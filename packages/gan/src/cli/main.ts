@@ -3,7 +3,7 @@
  * bigmodel-gan: train GANs on MNIST, sample from a run, and score samples with the package's
  * MNIST classifier.
  *
- *   bigmodel-gan train <dcgan|cgan|wgan-gp> --dataset mnist --epochs N --seed S --out DIR
+cgan|cgan|wgan-gp> --dataset mnist --epochs N --seed S --out DIR
  *       [--ngf 32] [--ndf 32] [--nz 100] [--minutes M] [--checkpoint-every 200] [--label-smoothing 0] [--limit 10000]
  *   bigmodel-gan sample DIR --n N --seed S --out grid.png [--npy samples.npy] [--class C] [--columns 10]
  *   bigmodel-gan interpolate DIR --out grid.png [--rows 8] [--steps 10] [--seed S]
@@ -17,7 +17,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import * as tf from '@tensorflow/tfjs';
-import { BigModelError, InvalidArgumentError, JsonlLogger, formatBackendInfo, initBackend, writeFileAtomic, writePng } from '@bigmodel/core';
+import { BigModelError, InvalidArgumentError, JsonlLogger, formatBackendInfo, initBackend, loadCifar10, writeFileAtomic, writePng } from '@bigmodel/core';
 
 import { decodeNpy, encodeNpy } from '../io/npy';
 import { hasGanCheckpoint, loadGanCheckpoint } from '../io/gan-checkpoint';
@@ -27,14 +27,14 @@ import { DEFAULT_CLASSIFIER_DIR, loadMnistClassifier, trainMnistClassifier } fro
 import { mnistReferenceStatistics, realMnistQuality } from '../metrics/mnist-reference';
 import { classify, sampleQuality, type SampleQuality } from '../metrics/sample-quality';
 import { GAN_KINDS, type GanKind } from '../models/gan-config';
-import { mnistGanData } from '../training/gan-data';
+import { mnistGanData, toGanData, type GanData } from '../training/gan-data';
 import { GanTrainer } from '../training/gan-trainer';
 import { writeInterpolationGrid } from '../training/interpolation-grid';
 import { trainGan } from '../training/train-gan';
 import { progressBar } from './progress';
 
 const USAGE = `Usage: bigmodel-gan <train|sample|interpolate|score|train-classifier> ...
-  bigmodel-gan train <dcgan|cgan|wgan-gp> --dataset mnist --epochs N --seed S --out DIR
+  bigmodel-gan train <dcgan|cgan|wgan-gp> --dataset mnist|cifar10 [--data-dir DIR] --epochs N --seed S --out DIR
       [--ngf 32] [--ndf 32] [--nz 100] [--minutes M] [--checkpoint-every 200] [--label-smoothing 0] [--limit 10000]
   bigmodel-gan sample DIR --n N --seed S --out grid.png [--npy samples.npy] [--class C] [--columns 10]
   bigmodel-gan interpolate DIR --out grid.png [--rows 8] [--steps 10] [--seed S]
@@ -81,16 +81,23 @@ function requireFlag(flags: Map<string, string>, name: string): string {
   return value;
 }
 
+/** The 50,000 CIFAR-10 training images (core's loadCifar10 reads the binary batches in `dir`). */
+function cifar10GanData(dir: string): GanData {
+  const { train } = loadCifar10(dir);
+  return toGanData({ data: train.examples, shape: [train.size, 32, 32, 3] }, train.labels as Uint8Array);
+}
+
 async function train(positional: string[], flags: Map<string, string>): Promise<void> {
   const kind = positional[0] as GanKind;
   if (!GAN_KINDS.includes(kind)) throw new InvalidArgumentError({ parameter: 'kind', value: positional[0], message: `Must be one of ${GAN_KINDS.join(', ')}.` });
   const dataset = flags.get('dataset') ?? 'mnist';
-  if (dataset !== 'mnist') throw new InvalidArgumentError({ parameter: '--dataset', value: dataset, message: 'Only mnist is built in; use the library (toGanData) for other images.' });
+  if (dataset !== 'mnist' && dataset !== 'cifar10') throw new InvalidArgumentError({ parameter: '--dataset', value: dataset, message: 'Must be mnist or cifar10 (with --data-dir); use the library (toGanData) for other images.' });
   const out = requireFlag(flags, 'out');
   const epochs = integerFlag(flags, 'epochs', undefined, 1);
   const seed = integerFlag(flags, 'seed', 0);
   const config = {
     kind,
+    imageShape: (dataset === 'cifar10' ? [32, 32, 3] : [28, 28, 1]) as [number, number, number],
     ngf: integerFlag(flags, 'ngf', 32, 1),
     ndf: integerFlag(flags, 'ndf', 32, 1),
     nz: integerFlag(flags, 'nz', 100, 1),
@@ -102,9 +109,10 @@ async function train(positional: string[], flags: Map<string, string>): Promise<
   const trainer = resumed ? (await loadGanCheckpoint(checkpointDir, { expect: config })).trainer : GanTrainer.create(config, seed);
   if (resumed) console.error(`resuming ${checkpointDir} at step ${trainer.step}`);
   let bar: ReturnType<typeof progressBar> | undefined;
-  const all = mnistGanData();
+  const all = dataset === 'cifar10' ? cifar10GanData(requireFlag(flags, 'data-dir')) : mnistGanData();
   const limit = Math.min(integerFlag(flags, 'limit', all.count, 1), all.count);
-  const data = { ...all, count: limit, images: all.images.subarray(0, limit * 784), labels: all.labels?.subarray(0, limit) };
+  const pixels = all.imageShape[0] * all.imageShape[1] * all.imageShape[2];
+  const data = { ...all, count: limit, images: all.images.subarray(0, limit * pixels), labels: all.labels?.subarray(0, limit) };
   const result = await trainGan(trainer, data, {
     epochs,
     out,
