@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 /**
- * bigmodel-gan: train GANs on MNIST, sample from a run, and score samples with the package's
+ * bigmodel-gan: train GANs on MNIST (or CIFAR-10), sample from a run, and score samples with the package's
  * MNIST classifier.
  *
-cgan|cgan|wgan-gp> --dataset mnist --epochs N --seed S --out DIR
+ *   bigmodel-gan train <dcgan|cgan|wgan-gp> --dataset mnist|cifar10 [--data-dir DIR] --epochs N --seed S --out DIR
  *       [--ngf 32] [--ndf 32] [--nz 100] [--minutes M] [--checkpoint-every 200] [--label-smoothing 0] [--limit 10000]
  *   bigmodel-gan sample DIR --n N --seed S --out grid.png [--npy samples.npy] [--class C] [--columns 10]
  *   bigmodel-gan interpolate DIR --out grid.png [--rows 8] [--steps 10] [--seed S]
