@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { runMnistCnn } from './core/mnist-cnn';
 import { runPpoCartpole } from './rl/ppo-cartpole';
 import { runMnistTransfer } from './transfer/mnist-0to4-to-5to9';
+import { runDcganMnist } from './gan/dcgan-mnist';
 
 async function main() {
   tf.env().set('PROD', true);
@@ -19,12 +20,14 @@ async function main() {
 
   const ppo = await runPpoCartpole({ steps: 24_576, evalEpisodes: 20, out: join(runDir, 'rl-ppo-cartpole'), quiet: true });
   const transfer = await runMnistTransfer({ strategy: 'head', epochs: 5, cachedAugmentations: 1, out: join(runDir, 'transfer-mnist-0to4-to-5to9') });
+  const gan = await runDcganMnist({ minutes: 1, epochs: 1, ngf: 16, ndf: 16, scoreSamples: 500, out: join(runDir, 'gan-dcgan-mnist'), progress: false });
 
   const rows = [
     ['package', 'demo', 'backend', 'result', 'time'],
     ['core', 'reference CNN on MNIST', cnn.backend, `${cnn.msPerStep.toFixed(1)} ms/step, test accuracy ${(100 * cnn.testAccuracy).toFixed(2)}% (${cnn.epochs} epochs, ${cnn.steps} steps of 64)`, `${cnn.seconds.toFixed(0)} s`],
     ['rl', 'PPO on CartPole-v1', 'wasm', `mean return ${ppo.meanReturn.toFixed(1)} / 500 over ${ppo.evalEpisodes} episodes after ${ppo.steps} steps`, `${ppo.trainSeconds.toFixed(0)} s`],
     ['transfer', 'zoo CNN (digits 0-4) -> digits 5-9, frozen base, new head', transfer.backend, `test accuracy ${(100 * transfer.testAccuracy).toFixed(2)}% on ${transfer.testCount} digits 5-9 (${transfer.parameters.trainable} trainable / ${transfer.parameters.frozen} frozen)`, `${transfer.seconds.toFixed(0)} s`],
+    ['gan', 'DCGAN on MNIST (1 minute)', gan.backend, `${gan.steps} steps, classifier score ${gan.samples?.classifierScore.toFixed(2)} (real ${gan.real?.classifierScore.toFixed(2)}), grid ${gan.lastGrid ?? gan.interpolation}`, `${gan.trainSeconds.toFixed(0)} s`],
   ];
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   console.log('');

@@ -53,6 +53,16 @@ const packages: { dir: string; name: string; with?: string[]; peers: string[]; u
     bin: 'bigmodel-transfer',
     types: "import { loadBase, type BaseModel, freeze } from '@bigmodel/transfer';\nconst p: Promise<BaseModel> = loadBase('zoo:mnist-digits-0to4');\nvoid p; void freeze;\n",
   },
+  {
+    dir: 'packages/gan',
+    name: '@bigmodel/gan',
+    with: ['packages/core'],
+    peers: ['@tensorflow/tfjs@4.22.0', '@tensorflow/tfjs-backend-wasm@4.22.0'],
+    use: "const c = core.resolveGanConfig({ ngf: 32 }); const fs = await import('node:fs'); console.log(JSON.stringify({ depth: c.depth, classifier: fs.existsSync(core.DEFAULT_CLASSIFIER_DIR + '/model.json') }));",
+    expected: { depth: 2, classifier: true },
+    bin: 'bigmodel-gan',
+    types: "import { resolveGanConfig, type ResolvedGanConfig } from '@bigmodel/gan';\nconst c: ResolvedGanConfig = resolveGanConfig({ kind: 'wgan-gp' });\nvoid c;\n",
+  },
 ];
 
 describe.each(packages)('$name packed and installed alone', (pkg) => {

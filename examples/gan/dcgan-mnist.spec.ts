@@ -1,0 +1,29 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import * as tf from '@tensorflow/tfjs';
+
+import { runDcganMnist } from './dcgan-mnist';
+
+describe('examples/gan/dcgan-mnist', () => {
+  it('trains for a tiny budget, writes grids, losses and a checkpoint, scores samples, and resumes', async () => {
+    tf.env().set('PROD', true);
+    const out = join(mkdtempSync(join(tmpdir(), 'bigmodel-example-')), 'run');
+    const summary = await runDcganMnist({ epochs: 1, limit: 128, ngf: 8, ndf: 8, scoreSamples: 100, out, progress: false });
+    expect(summary.steps).toBe(2); // 128 digits, batch 64
+    expect(existsSync(join(out, 'samples', 'epoch-1.png'))).toBe(true);
+    expect(existsSync(summary.interpolation)).toBe(true);
+    expect(existsSync(join(out, 'checkpoint', 'checkpoint.json'))).toBe(true);
+    const lines = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines[0]).toEqual(expect.objectContaining({ step: 1, 'losses/discriminator': expect.any(Number), 'losses/generator': expect.any(Number) }));
+    expect(lines[2]).toEqual(expect.objectContaining({ epoch: 1, 'images/samples': join('samples', 'epoch-1.png') }));
+    // Untrained samples score near 1 (one class); real digits score near 10 and are all classes.
+    expect(summary.samples!.classifierScore).toBeGreaterThanOrEqual(1);
+    expect(summary.real!.classifierScore).toBeGreaterThan(9);
+    expect(summary.real!.classesCovered).toBe(10);
+    expect(summary.real!.frechetDistance).toBeLessThan(summary.samples!.frechetDistance);
+    const resumed = await runDcganMnist({ epochs: 2, limit: 128, ngf: 8, ndf: 8, scoreSamples: 0, out, progress: false });
+    expect(resumed.steps).toBe(4);
+  });
+});

@@ -1,0 +1,90 @@
+/**
+ * What the three GAN examples share: train one kind of GAN on the MNIST digits with a step or time
+ * budget (resuming a checkpoint in `out` if there is one), logging for the dashboard, and a latent
+ * interpolation grid at the end.
+ */
+import { join } from 'node:path';
+
+import { JsonlLogger, formatBackendInfo, initBackend } from '@bigmodel/core';
+import { GanTrainer, hasGanCheckpoint, loadGanCheckpoint, mnistGanData, trainGan, writeInterpolationGrid, type GanConfig } from '@bigmodel/gan';
+
+import { progressBar } from '../progress';
+
+export interface GanExampleOptions {
+  /** Stop after this many epochs of the 10,000 digits. */
+  epochs?: number;
+  /** Stop after this many minutes of training (default: no limit). */
+  minutes?: number;
+  /** Seed of weights, batch order and noise (default 0). */
+  seed?: number;
+  /** Generator width (default 32). */
+  ngf?: number;
+  /** Discriminator width (default 32). */
+  ndf?: number;
+  /** Use only the first `limit` digits (smoke tests; default all 10,000). */
+  limit?: number;
+  /** Run directory (default runs/<time>-gan-<example>); an existing checkpoint there is resumed. */
+  out?: string;
+  /** Show a progress bar on stderr (default true). */
+  progress?: boolean;
+}
+
+export interface TrainedExample {
+  trainer: GanTrainer;
+  backend: string;
+  steps: number;
+  epochs: number;
+  trainSeconds: number;
+  msPerStep: number;
+  lastGrid?: string;
+  interpolation: string;
+  out: string;
+}
+
+export async function trainExampleGan(name: string, config: GanConfig, options: GanExampleOptions, defaultEpochs: number): Promise<TrainedExample> {
+  const { epochs = defaultEpochs, seed = 0, progress = true } = options;
+  const out = options.out ?? join('runs', `${new Date().toISOString().replace(/[:.]/g, '-')}-gan-${name}`);
+  const info = await initBackend();
+  const all = mnistGanData();
+  const limit = Math.min(options.limit ?? all.count, all.count);
+  const data = { ...all, count: limit, images: all.images.subarray(0, limit * 784), labels: all.labels?.subarray(0, limit) };
+  const full = { ...config, ngf: options.ngf ?? 32, ndf: options.ndf ?? 32 };
+  const checkpoint = join(out, 'checkpoint');
+  const trainer = hasGanCheckpoint(checkpoint) ? (await loadGanCheckpoint(checkpoint, { expect: full })).trainer : GanTrainer.create(full, seed);
+  const startStep = trainer.step;
+  let bar: ReturnType<typeof progressBar> | undefined;
+  const result = await trainGan(trainer, data, {
+    epochs,
+    out,
+    checkpointEvery: 200,
+    timeBudgetSeconds: options.minutes === undefined ? undefined : options.minutes * 60,
+    logger: new JsonlLogger(join(out, 'metrics.jsonl')),
+    onStep: ({ step, totalSteps, losses }) => {
+      if (progress) (bar ??= progressBar(name, totalSteps)).update(step, `D ${losses.discriminator.toFixed(3)} G ${losses.generator.toFixed(3)}`);
+    },
+  });
+  bar?.done();
+  const interpolation = join(out, 'interpolation.png');
+  writeInterpolationGrid(trainer, interpolation, { seed });
+  return {
+    trainer,
+    backend: formatBackendInfo(info),
+    steps: result.steps,
+    epochs: result.epochs,
+    trainSeconds: result.seconds,
+    msPerStep: (1000 * result.seconds) / Math.max(1, result.steps - startStep),
+    lastGrid: result.lastGrid,
+    interpolation,
+    out,
+  };
+}
+
+/** `--name value` flags of an example's command line, as numbers where they parse. */
+export function exampleFlags(argv: string[]) {
+  const flag = (name: string) => {
+    const at = argv.indexOf(name);
+    return at >= 0 ? argv[at + 1] : undefined;
+  };
+  const number = (name: string) => (flag(name) === undefined ? undefined : Number(flag(name)));
+  return { flag, number };
+}

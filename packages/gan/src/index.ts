@@ -1,0 +1,41 @@
+/**
+ * `@bigmodel/gan`: DCGAN, a conditional GAN (ACGAN) and WGAN-GP on TensorFlow.js, with
+ * checkpoints that resume exactly, and TF-GAN's MNIST sample-quality metrics (classifier score,
+ * Frechet distance, mode coverage) computed with a classifier this package trains and ships.
+ *
+ * @packageDocumentation
+ */
+export { GAN_KINDS, resolveGanConfig, type GanConfig, type GanKind, type ResolvedGanConfig } from './models/gan-config';
+export { SmoothGradLeakyReLU, buildDiscriminator, buildGenerator, generatorInputSize } from './models/networks';
+export { GanTrainer, gradientPenalty, oneHotFloat, type RealBatch, type StepLosses } from './training/gan-trainer';
+export { mnistGanData, toGanData, type GanData } from './training/gan-data';
+export { fixedSamples, stepsPerEpoch, trainGan, writeSampleGrid, type TrainGanOptions, type TrainGanResult } from './training/train-gan';
+export { STREAMS, mixSeed, normalArray, streamRandom } from './training/random-streams';
+export { hasGanCheckpoint, loadGanCheckpoint, saveGanCheckpoint, type LoadGanCheckpointOptions } from './io/gan-checkpoint';
+export { imageGrid } from './io/image-grid';
+export {
+  DEFAULT_CLASSIFIER_DIR,
+  FEATURE_LAYER,
+  createMnistClassifier,
+  loadMnistClassifier,
+  trainMnistClassifier,
+  type TrainClassifierOptions,
+  type TrainedClassifier,
+} from './metrics/mnist-classifier';
+export { matMul, sqrtmSymmetric, symmetricEigen, traceSqrtProduct, type SymmetricEigen } from './metrics/linear-algebra';
+export {
+  classifierScore,
+  classify,
+  featureStatistics,
+  frechetDistance,
+  modeCoverage,
+  sampleQuality,
+  type ClassifierOutputs,
+  type FeatureStatistics,
+  type ModeCoverage,
+  type SampleQuality,
+} from './metrics/sample-quality';
+export { mnistReferenceStatistics, realMnistQuality } from './metrics/mnist-reference';
+export { generateSamples } from './metrics/generate-samples';
+export { writeInterpolationGrid } from './training/interpolation-grid';
+export { decodeNpy, encodeNpy } from './io/npy';

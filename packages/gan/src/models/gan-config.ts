@@ -1,0 +1,134 @@
+/**
+ * The configuration of every GAN this package trains, validated once, here. Past
+ * {@link resolveGanConfig} the networks and the training loop trust it.
+ */
+import { InvalidArgumentError } from '@bigmodel/core';
+
+/** The three algorithms: DCGAN, a conditional GAN (ACGAN) and WGAN-GP. */
+export const GAN_KINDS = ['dcgan', 'cgan', 'wgan-gp'] as const;
+
+/** One of {@link GAN_KINDS}. */
+export type GanKind = (typeof GAN_KINDS)[number];
+
+/** Configuration of a GAN. Every field has a default; {@link resolveGanConfig} fills and checks them. */
+export interface GanConfig {
+  /**
+   * `dcgan` (Radford et al. 2015), `cgan` (ACGAN, Odena et al. 2017: the generator takes a class,
+   * the discriminator also classifies) or `wgan-gp` (Gulrajani et al. 2017). Default `dcgan`.
+   */
+  kind?: GanKind;
+  /** Image `[height, width, channels]`, height = width, channels 1 or 3 (default `[28, 28, 1]`). */
+  imageShape?: [number, number, number];
+  /** Length of the noise vector z (default 100). */
+  nz?: number;
+  /** Generator width: channels of its last hidden layer; each earlier layer doubles it (default 64). */
+  ngf?: number;
+  /** Discriminator width: channels of its first layer; each later layer doubles it (default 64). */
+  ndf?: number;
+  /**
+   * Upsampling stages of the generator (and downsampling stages of the discriminator); the
+   * generator starts from `imageSize / 2^depth` squared. Default: 2 for 28x28 (7 -> 14 -> 28), 3 for
+   * 32x32 (4 -> 8 -> 16 -> 32); otherwise the largest depth leaving a start of at least 4.
+   */
+  depth?: number;
+  /** Number of classes (cgan only; default 10). */
+  classes?: number;
+  /** Learning rate of both Adams (default 2e-4; 1e-4 for wgan-gp). */
+  lr?: number;
+  /** Adam beta1 (default 0.5). */
+  beta1?: number;
+  /** Adam beta2 (default 0.999; 0.9 for wgan-gp). */
+  beta2?: number;
+  /** One-sided label smoothing: real targets become `1 - labelSmoothing` (default 0; dcgan and cgan). */
+  labelSmoothing?: number;
+  /** Gradient-penalty weight lambda (wgan-gp; default 10). */
+  gradientPenalty?: number;
+  /** Critic updates per generator update (wgan-gp; default 5). */
+  criticSteps?: number;
+  /** Examples per step (default 64). */
+  batchSize?: number;
+}
+
+/** A {@link GanConfig} with every field filled in and checked. */
+export type ResolvedGanConfig = Required<GanConfig>;
+
+function positiveInteger(parameter: string, value: unknown): void {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+    throw new InvalidArgumentError({ parameter, value, message: 'Must be an integer > 0.' });
+  }
+}
+
+function inRange(parameter: string, value: unknown, min: number, max: number, openMax = false): void {
+  const ok = typeof value === 'number' && Number.isFinite(value) && value >= min && (openMax ? value < max : value <= max);
+  if (!ok) throw new InvalidArgumentError({ parameter, value, message: `Must be a number in [${min}, ${max}${openMax ? ')' : ']'}.` });
+}
+
+/** The default depth for an image size: the largest number of halvings that leaves a start of at least 4 (7 for 28). */
+function defaultDepth(size: number): number {
+  let depth = 0;
+  while (size % 2 ** (depth + 1) === 0 && size / 2 ** (depth + 1) >= 4) depth++;
+  return depth;
+}
+
+/**
+ * Fills the defaults of a {@link GanConfig} and checks every field, throwing
+ * `InvalidArgumentError` naming the field: `nz <= 0`, an image size that `2^depth` does not
+ * divide, an unknown kind, and so on.
+ *
+ * @example
+ * ```ts
+ * const config = resolveGanConfig({ kind: 'dcgan', ngf: 32, ndf: 32 });
+ * config.depth; // 2 (28 -> 14 -> 7)
+ * ```
+ * @category Models
+ */
+export function resolveGanConfig(config: GanConfig = {}): ResolvedGanConfig {
+  const kind = config.kind ?? 'dcgan';
+  if (!GAN_KINDS.includes(kind)) throw new InvalidArgumentError({ parameter: 'kind', value: kind, message: `Must be one of ${GAN_KINDS.join(', ')}.` });
+  const imageShape = config.imageShape ?? [28, 28, 1];
+  if (!Array.isArray(imageShape) || imageShape.length !== 3 || imageShape.some((d) => !Number.isInteger(d) || d <= 0)) {
+    throw new InvalidArgumentError({ parameter: 'imageShape', value: imageShape, message: 'Must be [height, width, channels] of positive integers.' });
+  }
+  const [height, width, channels] = imageShape;
+  if (height !== width) throw new InvalidArgumentError({ parameter: 'imageShape', value: imageShape, message: 'Images must be square (height = width).' });
+  if (channels !== 1 && channels !== 3) throw new InvalidArgumentError({ parameter: 'imageShape', value: imageShape, message: 'Channels must be 1 (gray) or 3 (RGB).' });
+  const wgan = kind === 'wgan-gp';
+  const resolved: ResolvedGanConfig = {
+    kind,
+    imageShape: [height, width, channels],
+    nz: config.nz ?? 100,
+    ngf: config.ngf ?? 64,
+    ndf: config.ndf ?? 64,
+    depth: config.depth ?? defaultDepth(height),
+    classes: config.classes ?? 10,
+    lr: config.lr ?? (wgan ? 1e-4 : 2e-4),
+    beta1: config.beta1 ?? 0.5,
+    beta2: config.beta2 ?? (wgan ? 0.9 : 0.999),
+    labelSmoothing: config.labelSmoothing ?? 0,
+    gradientPenalty: config.gradientPenalty ?? 10,
+    criticSteps: config.criticSteps ?? (wgan ? 5 : 1),
+    batchSize: config.batchSize ?? 64,
+  };
+  positiveInteger('nz', resolved.nz);
+  positiveInteger('ngf', resolved.ngf);
+  positiveInteger('ndf', resolved.ndf);
+  positiveInteger('depth', resolved.depth);
+  positiveInteger('classes', resolved.classes);
+  positiveInteger('criticSteps', resolved.criticSteps);
+  positiveInteger('batchSize', resolved.batchSize);
+  const start = height / 2 ** resolved.depth;
+  if (!Number.isInteger(start) || start < 2) {
+    throw new InvalidArgumentError({
+      parameter: 'depth',
+      value: resolved.depth,
+      message: `Image size ${height} is not compatible with generator depth ${resolved.depth}: the size must be divisible by 2^depth = ${2 ** resolved.depth} with a start of at least 2x2 (try depth ${defaultDepth(height) || 'a different image size'}).`,
+    });
+  }
+  if (kind === 'cgan' && resolved.classes < 2) throw new InvalidArgumentError({ parameter: 'classes', value: resolved.classes, message: 'A conditional GAN needs at least 2 classes.' });
+  inRange('lr', resolved.lr, Number.MIN_VALUE, 1);
+  inRange('beta1', resolved.beta1, 0, 1, true);
+  inRange('beta2', resolved.beta2, 0, 1, true);
+  inRange('labelSmoothing', resolved.labelSmoothing, 0, 0.5);
+  inRange('gradientPenalty', resolved.gradientPenalty, 0, 1e6);
+  return resolved;
+}

@@ -1,0 +1,148 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import * as tf from '@tensorflow/tfjs';
+import { InvalidArgumentError, initBackend, mulberry32 } from '@bigmodel/core';
+
+import { loadGanCheckpoint, saveGanCheckpoint } from '../io/gan-checkpoint';
+import type { GanConfig } from '../models/gan-config';
+import { toGanData, type GanData } from './gan-data';
+import { GanTrainer, gradientPenalty } from './gan-trainer';
+import { trainGan } from './train-gan';
+
+/** Tiny 8x8 problems so that every kind trains in well under a second per step. */
+const tiny = (kind: GanConfig['kind']): GanConfig => ({ kind, imageShape: [8, 8, 1], nz: 4, ngf: 4, ndf: 4, batchSize: 8, criticSteps: kind === 'wgan-gp' ? 2 : 1 });
+
+function tinyData(count: number, seed = 0): GanData {
+  const random = mulberry32(seed);
+  return toGanData({ data: Float32Array.from({ length: count * 64 }, () => random()), shape: [count, 8, 8, 1] }, Uint8Array.from({ length: count }, (_, i) => i % 10));
+}
+
+const weightsOf = (trainer: GanTrainer) => [...trainer.generator.getWeights(), ...trainer.discriminator.getWeights()].map((w) => Array.from(w.dataSync()));
+
+beforeAll(async () => {
+  tf.env().set('PROD', true);
+  await initBackend({ backend: 'wasm' });
+});
+
+describe('GanTrainer', () => {
+  it.each(['dcgan', 'cgan', 'wgan-gp'] as const)('%s: keeps the tensor count constant from step to step', async (kind) => {
+    const trainer = GanTrainer.create(tiny(kind), 0);
+    const data = tinyData(64);
+    await trainGan(trainer, data, { epochs: 1, stopAtStep: 1 }); // creates the optimizers' slots
+    const before = tf.memory().numTensors;
+    const counts: number[] = [];
+    await trainGan(trainer, data, { epochs: 1, stopAtStep: 4, onStep: () => void counts.push(tf.memory().numTensors) });
+    expect(counts).toEqual([before, before, before]);
+    expect(tf.memory().numTensors).toBe(before);
+    trainer.dispose();
+  });
+
+  it("gives each optimizer only its own network's trainable variables", async () => {
+    const trainer = GanTrainer.create(tiny('dcgan'), 0);
+    await trainGan(trainer, tinyData(16), { epochs: 1, stopAtStep: 1 });
+    const slotOwners = async (optimizer: tf.Optimizer) => new Set((await optimizer.getWeights()).slice(1).map(({ name }) => name.slice(0, name.lastIndexOf('/'))));
+    const g = new Set(trainer.generatorVariables.map((v) => v.name));
+    const d = new Set(trainer.discriminatorVariables.map((v) => v.name));
+    expect([...g].some((name) => d.has(name))).toBe(false);
+    expect(g.size).toBe(trainer.generator.trainableWeights.length);
+    expect(d.size).toBe(trainer.discriminator.trainableWeights.length);
+    expect(await slotOwners(trainer.generatorOptimizer)).toEqual(g);
+    expect(await slotOwners(trainer.discriminatorOptimizer)).toEqual(d);
+    // Moving statistics of batch norm are not trained by any optimizer.
+    expect(trainer.generator.nonTrainableWeights.length).toBeGreaterThan(0);
+    trainer.dispose();
+  });
+
+  it('initializes weights from N(0, 0.02) and batch-norm gammas from N(1, 0.02)', () => {
+    const trainer = GanTrainer.create({ ngf: 64 }, 0);
+    const kernel = trainer.generator.layers[0].getWeights()[0];
+    const gamma = trainer.generator.layers[1].getWeights()[0];
+    const moments = (t: tf.Tensor) => tf.tidy(() => tf.moments(t)).mean.dataSync()[0];
+    expect(moments(kernel)).toBeCloseTo(0, 3);
+    expect(tf.tidy(() => tf.sqrt(tf.moments(kernel).variance)).dataSync()[0]).toBeCloseTo(0.02, 3);
+    expect(moments(gamma)).toBeCloseTo(1, 2);
+    expect(tf.tidy(() => tf.sqrt(tf.moments(gamma).variance)).dataSync()[0]).toBeCloseTo(0.02, 2);
+    trainer.dispose();
+  });
+
+  it.each(['dcgan', 'cgan', 'wgan-gp'] as const)('%s: 8 steps straight equal 2 steps, checkpoint, resume, 6 steps (bitwise)', async (kind) => {
+    const dir = mkdtempSync(join(tmpdir(), 'gan-resume-'));
+    try {
+      // 48 digits make 6 dcgan steps (3 wgan-gp steps) per epoch: the runs cross epoch boundaries.
+      const data = tinyData(48, 1);
+      const straight = GanTrainer.create(tiny(kind), 7);
+      await trainGan(straight, data, { epochs: 3, stopAtStep: 8 });
+      const first = GanTrainer.create(tiny(kind), 7);
+      await trainGan(first, data, { epochs: 3, stopAtStep: 2 });
+      await saveGanCheckpoint(first, dir);
+      first.dispose();
+      const { trainer: resumed } = await loadGanCheckpoint(dir);
+      expect(resumed.step).toBe(2);
+      await trainGan(resumed, data, { epochs: 3, stopAtStep: 8 });
+      expect(weightsOf(resumed)).toEqual(weightsOf(straight));
+      resumed.dispose();
+      straight.dispose();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a checkpoint of a different architecture, naming the field', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gan-arch-'));
+    try {
+      const trainer = GanTrainer.create(tiny('dcgan'), 0);
+      await saveGanCheckpoint(trainer, dir);
+      trainer.dispose();
+      const error = await loadGanCheckpoint(dir, { expect: { ...tiny('dcgan'), ngf: 8 } }).catch((e: unknown) => e);
+      expect(InvalidArgumentError.isInstance(error) && error.parameter).toBe('ngf');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('gradientPenalty', () => {
+  it('is lambda (||w|| - 1)^2 for a linear critic, with gradient 2 lambda (||w|| - 1) w / ||w||', () => {
+    const w = tf.variable(tf.tensor4d([0.5, -1, 2, 0.25], [1, 2, 2, 1]));
+    const norm = Math.hypot(0.5, -1, 2, 0.25);
+    const critic = (x: tf.Tensor) => tf.sum(tf.mul(x, w), [1, 2, 3]).reshape([-1, 1]);
+    const real = tf.randomUniform([3, 2, 2, 1], -1, 1, 'float32', 1) as tf.Tensor4D;
+    const fake = tf.randomUniform([3, 2, 2, 1], -1, 1, 'float32', 2) as tf.Tensor4D;
+    const epsilon = tf.tensor1d([0.1, 0.5, 0.9]);
+    const { value, grads } = tf.variableGrads(() => gradientPenalty(critic, real, fake, epsilon, 10), [w]);
+    expect(value.dataSync()[0]).toBeCloseTo(10 * (norm - 1) ** 2, 4);
+    const expected = [0.5, -1, 2, 0.25].map((wi) => (2 * 10 * (norm - 1) * wi) / norm);
+    Array.from(grads[w.name].dataSync()).forEach((g, i) => expect(g).toBeCloseTo(expected[i], 3));
+    tf.dispose([w, real, fake, epsilon, value, grads[w.name]]);
+  });
+
+  it("matches central finite differences through the WGAN-GP critic's convolutions", () => {
+    const trainer = GanTrainer.create({ ...tiny('wgan-gp'), ndf: 2 }, 3);
+    const critic = (x: tf.Tensor) => trainer.discriminator.apply(x) as tf.Tensor;
+    // Larger weights than the N(0, 0.02) init, so that the penalty depends on them visibly.
+    for (const v of trainer.discriminatorVariables) v.assign(tf.mul(v, 30));
+    const real = tf.randomUniform([4, 8, 8, 1], -1, 1, 'float32', 4) as tf.Tensor4D;
+    const fake = tf.randomUniform([4, 8, 8, 1], -1, 1, 'float32', 5) as tf.Tensor4D;
+    const epsilon = tf.tensor1d([0.2, 0.4, 0.6, 0.8]);
+    const kernel = trainer.discriminatorVariables[0];
+    const penalty = () => gradientPenalty(critic, real, fake, epsilon, 10);
+    const { grads } = tf.variableGrads(penalty, [kernel]);
+    const analytic = grads[kernel.name].dataSync();
+    const original = kernel.dataSync().slice();
+    const h = 1e-2;
+    for (const index of [0, 5, 11]) {
+      const at = (delta: number) => {
+        const shifted = original.slice();
+        shifted[index] += delta;
+        kernel.assign(tf.tensor(shifted, kernel.shape));
+        return tf.tidy(() => penalty().dataSync()[0]);
+      };
+      const numeric = (at(h) - at(-h)) / (2 * h);
+      expect(Math.abs(numeric - analytic[index])).toBeLessThan(0.02 * Math.max(1, Math.abs(analytic[index])));
+    }
+    tf.dispose([real, fake, epsilon, grads[kernel.name]]);
+    trainer.dispose();
+  });
+});

@@ -1,0 +1,255 @@
+/**
+ * Adversarial training steps for DCGAN, the conditional ACGAN and WGAN-GP, with explicit variable
+ * lists per network (each optimizer only ever sees its own network's trainable variables).
+ *
+ * - DCGAN (Radford et al. 2015; PyTorch examples dcgan/main.py): per step, the discriminator is
+ *   updated on a real batch (targets `1 - labelSmoothing`) and a fake batch made outside any
+ *   gradient tape (PyTorch's `detach()`), BCE with logits; then the generator is updated with the
+ *   non-saturating loss `BCE(D(G(z)), 1)`. The generator runs forward a second time for its own
+ *   update (tfjs cannot keep a tape across the discriminator update), on the same z.
+ * - ACGAN (Odena et al. 2017): the same, with the generator given a one-hot class and the
+ *   discriminator also predicting the class of real and fake images (softmax cross-entropy).
+ * - WGAN-GP (Gulrajani et al. 2017, Algorithm 1): `criticSteps` critic updates of
+ *   `D(fake) - D(real) + lambda (||grad D(x_hat)|| - 1)^2` at random interpolates x_hat, then one
+ *   generator update of `-D(G(z))`.
+ *
+ * Batch norm runs in training mode (batch statistics, running averages updated) in every training
+ * pass and in inference mode (running averages) when sampling. Every step runs inside `tf.tidy`.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { Adam, InvalidArgumentError } from '@bigmodel/core';
+
+import { generatorInputSize, buildDiscriminator, buildGenerator } from '../models/networks';
+import { resolveGanConfig, type GanConfig, type ResolvedGanConfig } from '../models/gan-config';
+import { STREAMS, normalArray, streamRandom } from './random-streams';
+
+/** One real batch: images in [-1, 1] (NHWC) and, for the conditional GAN, their classes. */
+export interface RealBatch {
+  images: tf.Tensor4D;
+  labels?: Uint8Array;
+}
+
+/** Losses of one step (a generator update and the discriminator updates before it). */
+export interface StepLosses {
+  /** Discriminator (critic) loss of the last discriminator update. */
+  discriminator: number;
+  /** Generator loss. */
+  generator: number;
+  /** WGAN-GP: the gradient penalty term (lambda included) of the last critic update. */
+  gradientPenalty?: number;
+  /** WGAN-GP: the Wasserstein estimate `mean D(real) - mean D(fake)` of the last critic update. */
+  wassersteinDistance?: number;
+}
+
+/** Mean of `critic(x)`'s first column. */
+function meanLogit(logits: tf.Tensor): tf.Scalar {
+  return tf.mean(logits.shape[1] === 1 ? logits : tf.slice(logits, [0, 0], [-1, 1]));
+}
+
+/**
+ * The WGAN-GP gradient penalty `lambda * mean_i (||d critic(x_hat_i) / d x_hat_i||_2 - 1)^2` at
+ * `x_hat = epsilon * real + (1 - epsilon) * fake`, with `epsilon` one value per example. Written
+ * with `tf.grad` so that its own gradient with respect to the critic's weights can be taken
+ * (every op of the critic must have a second-order gradient; see {@link SmoothGradLeakyReLU}).
+ *
+ * @param critic maps images to `[batch, 1]` scores
+ * @param epsilon `[batch]` interpolation weights in [0, 1]
+ * @example
+ * ```ts
+ * const penalty = gradientPenalty((x) => critic.apply(x) as tf.Tensor, real, fake, tf.randomUniform([64]), 10);
+ * ```
+ * @category Training
+ */
+export function gradientPenalty(critic: (x: tf.Tensor) => tf.Tensor, real: tf.Tensor4D, fake: tf.Tensor4D, epsilon: tf.Tensor1D, lambda: number): tf.Scalar {
+  return tf.tidy(() => {
+    const e = tf.reshape(epsilon, [-1, 1, 1, 1]);
+    const interpolated = tf.add(tf.mul(e, real), tf.mul(tf.sub(1, e), fake));
+    const gradient = tf.grad((x: tf.Tensor) => tf.sum(tf.slice(critic(x), [0, 0], [-1, 1])))(interpolated);
+    // The 1e-12 keeps sqrt's own gradient finite where a gradient vanishes.
+    const norms = tf.sqrt(tf.add(tf.sum(tf.square(gradient), [1, 2, 3]), 1e-12));
+    return tf.mul(tf.mean(tf.square(tf.sub(norms, 1))), lambda) as tf.Scalar;
+  });
+}
+
+/** One-hot rows of `labels` as float32 (built in JavaScript; wasm's OneHot ignores the dtype). */
+export function oneHotFloat(labels: ArrayLike<number>, classes: number): tf.Tensor2D {
+  const values = new Float32Array(labels.length * classes);
+  for (let i = 0; i < labels.length; i++) values[i * classes + labels[i]] = 1;
+  return tf.tensor2d(values, [labels.length, classes]);
+}
+
+/**
+ * The two networks, their Adam optimizers and the step counter of one GAN run.
+ *
+ * @example
+ * ```ts
+ * const trainer = GanTrainer.create({ kind: 'dcgan', ngf: 32, ndf: 32 }, 0);
+ * const losses = trainer.trainStep([{ images: realBatch }]);
+ * ```
+ * @category Training
+ */
+export class GanTrainer {
+  /** Generator updates done so far. */
+  step = 0;
+  /** The discriminator's trainable variables, the only ones its optimizer updates. */
+  readonly discriminatorVariables: tf.Variable[];
+  /** The generator's trainable variables, the only ones its optimizer updates. */
+  readonly generatorVariables: tf.Variable[];
+
+  private constructor(
+    readonly config: ResolvedGanConfig,
+    readonly seed: number,
+    readonly generator: tf.Sequential,
+    readonly discriminator: tf.Sequential,
+    readonly generatorOptimizer: Adam,
+    readonly discriminatorOptimizer: Adam,
+  ) {
+    this.generatorVariables = generator.trainableWeights.map((w) => w.read() as tf.Variable);
+    this.discriminatorVariables = discriminator.trainableWeights.map((w) => w.read() as tf.Variable);
+  }
+
+  /**
+   * Builds both networks (weights seeded from `seed`) and both optimizers (Adam with the config's
+   * lr and betas).
+   */
+  static create(config: GanConfig, seed: number): GanTrainer {
+    const resolved = resolveGanConfig(config);
+    const adam = () => new Adam({ lr: resolved.lr, beta1: resolved.beta1, beta2: resolved.beta2 });
+    return new GanTrainer(resolved, seed, buildGenerator(resolved, seed * 1000 + 1), buildDiscriminator(resolved, seed * 1000 + 500), adam(), adam());
+  }
+
+  /** Noise `[count, nz]` drawn from the stream of (seed, purpose, counters). */
+  noise(count: number, stream: number, ...counters: number[]): tf.Tensor2D {
+    return tf.tensor2d(normalArray(count * this.config.nz, streamRandom(this.seed, stream, ...counters)), [count, this.config.nz]);
+  }
+
+  /**
+   * Generator output for noise `z` (and classes, for the conditional GAN) in [-1, 1]. Batch norm in
+   * inference mode unless `training`.
+   */
+  generate(z: tf.Tensor2D, labels?: ArrayLike<number>, training = false): tf.Tensor4D {
+    return tf.tidy(() => this.generator.apply(this.generatorInput(z, labels), { training }) as tf.Tensor4D);
+  }
+
+  private generatorInput(z: tf.Tensor2D, labels?: ArrayLike<number>): tf.Tensor2D {
+    if (this.config.kind !== 'cgan') return z;
+    if (labels === undefined || labels.length !== z.shape[0]) {
+      throw new InvalidArgumentError({ parameter: 'labels', value: labels === undefined ? undefined : `${labels.length} labels`, message: `The conditional GAN needs one class per noise row (${z.shape[0]}).` });
+    }
+    return tf.concat([z, oneHotFloat(labels, this.config.classes)], 1);
+  }
+
+  /**
+   * One training step: `criticSteps` discriminator updates (one per real batch given, so pass
+   * exactly `criticSteps` batches) and one generator update. Every random draw comes from
+   * (seed, step), so the same state and batches give the same update.
+   */
+  trainStep(batches: RealBatch[]): StepLosses {
+    if (batches.length !== this.config.criticSteps) {
+      throw new InvalidArgumentError({ parameter: 'batches', value: `${batches.length} batches`, message: `trainStep needs criticSteps = ${this.config.criticSteps} real batches.` });
+    }
+    const losses: Record<string, tf.Scalar> = tf.tidy(() => {
+      let last: Record<string, tf.Scalar> = {};
+      batches.forEach((batch, k) => {
+        tf.dispose(Object.values(last)); // the WGAN-GP extras are kept out of tidy; only the last update's are reported
+        last = this.discriminatorUpdate(batch, k);
+      });
+      const generatorLoss = this.generatorUpdate(batches[0].images.shape[0]);
+      return { ...last, generator: generatorLoss };
+    });
+    this.step++;
+    const read = (t: tf.Scalar | undefined) => (t === undefined ? undefined : t.dataSync()[0]);
+    const out: StepLosses = {
+      discriminator: read(losses['discriminator'])!,
+      generator: read(losses['generator'])!,
+      gradientPenalty: read(losses['gradientPenalty']),
+      wassersteinDistance: read(losses['wassersteinDistance']),
+    };
+    tf.dispose(Object.values(losses));
+    if (out.gradientPenalty === undefined) delete out.gradientPenalty;
+    if (out.wassersteinDistance === undefined) delete out.wassersteinDistance;
+    return out;
+  }
+
+  /** Classes for the fake images of update (step, k), uniform over the classes. */
+  private fakeLabels(count: number, k: number): Uint8Array {
+    const random = streamRandom(this.seed, STREAMS.labels, this.step, k);
+    return Uint8Array.from({ length: count }, () => Math.floor(random() * this.config.classes));
+  }
+
+  private discriminatorUpdate(batch: RealBatch, k: number): Record<string, tf.Scalar> {
+    const { kind, labelSmoothing, classes } = this.config;
+    const count = batch.images.shape[0];
+    const z = this.noise(count, STREAMS.noise, this.step, k);
+    const fakeLabels = kind === 'cgan' ? this.fakeLabels(count, k) : undefined;
+    // Made outside the gradient tape: the discriminator's update does not reach the generator.
+    const fake = this.generate(z, fakeLabels, true);
+    const d = (x: tf.Tensor) => this.discriminator.apply(x, { training: true }) as tf.Tensor2D;
+    const extra: Record<string, tf.Scalar> = {};
+    const { value, grads } = tf.variableGrads(() => {
+      if (kind === 'wgan-gp') {
+        const random = streamRandom(this.seed, STREAMS.epsilon, this.step, k);
+        const epsilon = tf.tensor1d(Float32Array.from({ length: count }, () => random()));
+        const distance: tf.Scalar = tf.sub(meanLogit(d(batch.images)), meanLogit(d(fake)));
+        const penalty = gradientPenalty(d, batch.images, fake, epsilon, this.config.gradientPenalty);
+        extra['wassersteinDistance'] = tf.keep(distance);
+        extra['gradientPenalty'] = tf.keep(penalty);
+        return tf.add(tf.neg(distance), penalty) as tf.Scalar;
+      }
+      const realLogits = d(batch.images);
+      const fakeLogits = d(fake);
+      const adversarial = (logits: tf.Tensor2D, target: number) => {
+        const column = tf.slice(logits, [0, 0], [-1, 1]);
+        return tf.losses.sigmoidCrossEntropy(tf.fill(column.shape, target), column);
+      };
+      let loss = tf.add(adversarial(realLogits, 1 - labelSmoothing), adversarial(fakeLogits, 0));
+      if (kind === 'cgan') {
+        const classLoss = (logits: tf.Tensor2D, labels: ArrayLike<number>) =>
+          tf.losses.softmaxCrossEntropy(oneHotFloat(labels, classes), tf.slice(logits, [0, 1], [-1, classes]));
+        if (batch.labels === undefined) throw new InvalidArgumentError({ parameter: 'batches', value: undefined, message: 'The conditional GAN needs the labels of every real batch.' });
+        loss = tf.add(loss, tf.add(classLoss(realLogits, batch.labels), classLoss(fakeLogits, fakeLabels!)));
+      }
+      return loss as tf.Scalar;
+    }, this.discriminatorVariables);
+    this.discriminatorOptimizer.applyGradients(grads);
+    return { discriminator: value, ...extra };
+  }
+
+  private generatorUpdate(count: number): tf.Scalar {
+    const { kind, classes } = this.config;
+    // The same z and classes as the first discriminator update of this step (PyTorch reuses that fake batch).
+    const z = this.noise(count, STREAMS.noise, this.step, 0);
+    const labels = kind === 'cgan' ? this.fakeLabels(count, 0) : undefined;
+    const { value, grads } = tf.variableGrads(() => {
+      const fake = this.generator.apply(this.generatorInput(z, labels), { training: true }) as tf.Tensor4D;
+      const logits = this.discriminator.apply(fake, { training: true }) as tf.Tensor2D;
+      if (kind === 'wgan-gp') return tf.neg(meanLogit(logits));
+      const column = tf.slice(logits, [0, 0], [-1, 1]);
+      const adversarial = tf.losses.sigmoidCrossEntropy(tf.onesLike(column), column);
+      if (kind !== 'cgan') return adversarial as tf.Scalar;
+      return tf.add(adversarial, tf.losses.softmaxCrossEntropy(oneHotFloat(labels!, classes), tf.slice(logits, [0, 1], [-1, classes]))) as tf.Scalar;
+    }, this.generatorVariables);
+    this.generatorOptimizer.applyGradients(grads);
+    return value;
+  }
+
+  /** The generator input size (nz, plus the classes for the conditional GAN). */
+  get generatorInputSize(): number {
+    return generatorInputSize(this.config);
+  }
+
+  /** Frees both networks and both optimizers. */
+  dispose(): void {
+    this.generator.dispose();
+    this.discriminator.dispose();
+    this.generatorOptimizer.dispose();
+    this.discriminatorOptimizer.dispose();
+  }
+
+  /** @internal Used by checkpoint loading: a trainer around restored parts. */
+  static assemble(config: ResolvedGanConfig, seed: number, step: number): GanTrainer {
+    const trainer = GanTrainer.create(config, seed);
+    trainer.step = step;
+    return trainer;
+  }
+}

@@ -1,0 +1,196 @@
+/**
+ * The epoch loop around {@link GanTrainer}: seeded batch order, checkpoints every N steps, a
+ * fixed-noise sample grid per epoch, losses to the metrics log. A run continues exactly from a
+ * checkpoint because the batch order of an epoch and every draw of a step derive from (seed,
+ * epoch) and (seed, step).
+ */
+import { join } from 'node:path';
+
+import * as tf from '@tensorflow/tfjs';
+import { InvalidArgumentError, writePng, type MetricsLogger } from '@bigmodel/core';
+
+import { imageGrid } from '../io/image-grid';
+import { saveGanCheckpoint } from '../io/gan-checkpoint';
+import type { GanData } from './gan-data';
+import { GanTrainer, type RealBatch, type StepLosses } from './gan-trainer';
+import { STREAMS, streamRandom } from './random-streams';
+
+/** Options of {@link trainGan}. */
+export interface TrainGanOptions {
+  /** Train until this many epochs are done in total (a resumed trainer counts its earlier ones). */
+  epochs: number;
+  /** Run directory: `samples/epoch-<n>.png` and `checkpoint/` go here (default: nothing written). */
+  out?: string;
+  /** Write a checkpoint every this many steps, and at the end (default 500; needs `out`). */
+  checkpointEvery?: number;
+  /** Receives `losses/discriminator`, `losses/generator` per step, `charts/*` and `images/samples` per epoch. */
+  logger?: MetricsLogger;
+  /** Called after each step. */
+  onStep?: (progress: { step: number; totalSteps: number; epoch: number; losses: StepLosses }) => void;
+  /** Stop (after a checkpoint) once this many seconds have passed in this call (default: no limit). */
+  timeBudgetSeconds?: number;
+  /** Stop (after a checkpoint) once the trainer has done this many steps in total (default: no limit). */
+  stopAtStep?: number;
+}
+
+/** What {@link trainGan} returns. */
+export interface TrainGanResult {
+  /** Steps done in total (generator updates). */
+  steps: number;
+  /** Epochs completed in total (fractional when stopped mid-epoch). */
+  epochs: number;
+  /** Steps per epoch for this data and batch size. */
+  stepsPerEpoch: number;
+  /** Seconds spent in this call. */
+  seconds: number;
+  /** Path of the last sample grid written, if any. */
+  lastGrid?: string;
+}
+
+/** Generator updates per epoch: the full batches of one pass, `criticSteps` per update. */
+export function stepsPerEpoch(count: number, batchSize: number, criticSteps: number): number {
+  return Math.floor(Math.floor(count / batchSize) / criticSteps);
+}
+
+/** The fixed noise (and classes) of the per-epoch sample grid: 64 images, or 10 per class for the conditional GAN. */
+export function fixedSamples(trainer: GanTrainer): { z: tf.Tensor2D; labels?: Uint8Array; columns: number } {
+  const { kind, classes } = trainer.config;
+  if (kind === 'cgan') {
+    const labels = Uint8Array.from({ length: classes * 10 }, (_, i) => Math.floor(i / 10));
+    return { z: trainer.noise(labels.length, STREAMS.fixed, 0), labels, columns: 10 };
+  }
+  return { z: trainer.noise(64, STREAMS.fixed, 0), columns: 8 };
+}
+
+/**
+ * Writes the trainer's fixed-noise sample grid (batch norm in inference mode) as a PNG.
+ *
+ * @example
+ * ```ts
+ * writeSampleGrid(trainer, 'runs/dcgan/samples/epoch-1.png');
+ * ```
+ * @category Training
+ */
+export function writeSampleGrid(trainer: GanTrainer, path: string): void {
+  const { z, labels, columns } = fixedSamples(trainer);
+  const images = tf.tidy(() => tf.div(tf.add(trainer.generate(z, labels), 1), 2));
+  const pixels = images.dataSync() as Float32Array;
+  writePng(path, imageGrid(pixels, { count: z.shape[0], shape: trainer.config.imageShape, columns }));
+  tf.dispose([z, images]);
+}
+
+function checkData(trainer: GanTrainer, data: GanData): void {
+  const { imageShape, kind, classes, batchSize, criticSteps } = trainer.config;
+  if (!tf.util.arraysEqual(data.imageShape, imageShape)) {
+    throw new InvalidArgumentError({ parameter: 'data.imageShape', value: data.imageShape, message: `The GAN is configured for images of shape [${imageShape.join(', ')}].` });
+  }
+  if (stepsPerEpoch(data.count, batchSize, criticSteps) === 0) {
+    throw new InvalidArgumentError({ parameter: 'data.count', value: data.count, message: `Need at least batchSize * criticSteps = ${batchSize * criticSteps} images for one step.` });
+  }
+  if (kind === 'cgan') {
+    if (data.labels === undefined) throw new InvalidArgumentError({ parameter: 'data.labels', value: undefined, message: 'The conditional GAN needs a class for every image.' });
+    const bad = data.labels.findIndex((l) => l >= classes);
+    if (bad >= 0) throw new InvalidArgumentError({ parameter: 'data.labels', value: data.labels[bad], message: `Labels must be in [0, ${classes - 1}] (classes = ${classes}).` });
+  }
+}
+
+/** The permutation of the data for `epoch`. */
+function epochOrder(seed: number, epoch: number, count: number): Uint32Array {
+  const order = Uint32Array.from({ length: count }, (_, i) => i);
+  const random = streamRandom(seed, STREAMS.order, epoch);
+  for (let i = count - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return order;
+}
+
+function makeBatch(data: GanData, order: Uint32Array, start: number, batchSize: number): RealBatch {
+  const [h, w, c] = data.imageShape;
+  const size = h * w * c;
+  const pixels = new Float32Array(batchSize * size);
+  const labels = data.labels ? new Uint8Array(batchSize) : undefined;
+  for (let i = 0; i < batchSize; i++) {
+    const index = order[start + i];
+    pixels.set(data.images.subarray(index * size, (index + 1) * size), i * size);
+    if (labels) labels[i] = data.labels![index];
+  }
+  return { images: tf.tensor4d(pixels, [batchSize, h, w, c]), labels };
+}
+
+/**
+ * Trains `trainer` on `data` up to `options.epochs` epochs in total, continuing from
+ * `trainer.step` (so a trainer loaded from a checkpoint resumes where it stopped).
+ *
+ * @example
+ * ```ts
+ * const trainer = GanTrainer.create({ ngf: 32, ndf: 32 }, 0);
+ * await trainGan(trainer, mnistGanData(), { epochs: 5, out: 'runs/dcgan', logger: new JsonlLogger('runs/dcgan/metrics.jsonl') });
+ * ```
+ * @category Training
+ */
+export async function trainGan(trainer: GanTrainer, data: GanData, options: TrainGanOptions): Promise<TrainGanResult> {
+  const { epochs, out, logger, checkpointEvery = 500 } = options;
+  if (!Number.isInteger(epochs) || epochs <= 0) throw new InvalidArgumentError({ parameter: 'epochs', value: epochs, message: 'Must be an integer > 0.' });
+  if (!Number.isInteger(checkpointEvery) || checkpointEvery <= 0) throw new InvalidArgumentError({ parameter: 'checkpointEvery', value: checkpointEvery, message: 'Must be an integer > 0.' });
+  checkData(trainer, data);
+  const { batchSize, criticSteps } = trainer.config;
+  const perEpoch = stepsPerEpoch(data.count, batchSize, criticSteps);
+  const totalSteps = epochs * perEpoch;
+  const stopAt = Math.min(totalSteps, options.stopAtStep ?? Infinity);
+  const started = performance.now();
+  const elapsed = () => (performance.now() - started) / 1000;
+  const checkpoint = async () => {
+    if (out !== undefined) await saveGanCheckpoint(trainer, join(out, 'checkpoint'));
+  };
+  let lastGrid: string | undefined;
+  let order: Uint32Array | undefined;
+  let orderEpoch = -1;
+  let epochLosses = { discriminator: 0, generator: 0, count: 0 };
+
+  while (trainer.step < stopAt) {
+    // ---- data: this step's batches, in the epoch's seeded order
+    const epoch = Math.floor(trainer.step / perEpoch);
+    if (epoch !== orderEpoch) {
+      order = epochOrder(trainer.seed, epoch, data.count);
+      orderEpoch = epoch;
+    }
+    const first = (trainer.step % perEpoch) * criticSteps;
+    const batches = Array.from({ length: criticSteps }, (_, k) => makeBatch(data, order!, (first + k) * batchSize, batchSize));
+
+    // ---- learning
+    const losses = trainer.trainStep(batches);
+    tf.dispose(batches.map((b) => b.images));
+
+    // ---- logging
+    const step = trainer.step;
+    epochLosses = { discriminator: epochLosses.discriminator + losses.discriminator, generator: epochLosses.generator + losses.generator, count: epochLosses.count + 1 };
+    const record: Record<string, number> = { step, 'losses/discriminator': losses.discriminator, 'losses/generator': losses.generator };
+    if (losses.gradientPenalty !== undefined) record['losses/gradientPenalty'] = losses.gradientPenalty;
+    if (losses.wassersteinDistance !== undefined) record['losses/wassersteinDistance'] = losses.wassersteinDistance;
+    logger?.log(record);
+    options.onStep?.({ step, totalSteps, epoch, losses });
+
+    if (step % perEpoch === 0) {
+      const done = step / perEpoch;
+      const epochRecord: Record<string, number | string> = {
+        epoch: done,
+        step,
+        'charts/discriminatorLoss': epochLosses.discriminator / epochLosses.count,
+        'charts/generatorLoss': epochLosses.generator / epochLosses.count,
+      };
+      epochLosses = { discriminator: 0, generator: 0, count: 0 };
+      if (out !== undefined) {
+        const relative = join('samples', `epoch-${done}.png`);
+        writeSampleGrid(trainer, join(out, relative));
+        lastGrid = join(out, relative);
+        epochRecord['images/samples'] = relative;
+      }
+      logger?.log(epochRecord);
+    }
+    const outOfTime = options.timeBudgetSeconds !== undefined && elapsed() >= options.timeBudgetSeconds;
+    if (step % checkpointEvery === 0 || step === stopAt || outOfTime) await checkpoint();
+    if (outOfTime) break;
+  }
+  return { steps: trainer.step, epochs: trainer.step / perEpoch, stepsPerEpoch: perEpoch, seconds: elapsed(), lastGrid };
+}
