@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 
-import { writeFileAtomic } from '@bigmodel/core';
+import { formatBackendInfo, initBackend, writeFileAtomic } from '@bigmodel/core';
 import { builtinSpace, exportBest, runSearch, type ExportSummary, type HyperbandConfig, type SearchProgress, type StrategyName } from '@bigmodel/nas';
 
 export interface MnistSearchOptions {
@@ -38,6 +38,8 @@ export interface MnistSearchOptions {
 
 export interface MnistSearchSummary {
   example: string;
+  backend: string;
+  workers: number;
   trials: number;
   searchSeconds: number;
   bestValAccuracy: number;
@@ -63,6 +65,8 @@ export async function runMnistSearch(name: string, options: MnistSearchOptions):
   const { seed = 0, workers = 1, minutes = 30, trials = 200, progress = true } = options;
   const out = options.out ?? join('runs', `${new Date().toISOString().replace(/[:.]/g, '-')}-nas-${name}`);
   const started = performance.now();
+  // Trials train in worker threads with their own backends; the export retrains in this thread.
+  const backend = formatBackendInfo(await initBackend());
   const search = await runSearch({
     dir: join(out, 'search'),
     space: builtinSpace('mnist'),
@@ -86,6 +90,8 @@ export async function runMnistSearch(name: string, options: MnistSearchOptions):
   });
   const summary: MnistSearchSummary = {
     example: `nas/${name}`,
+    backend,
+    workers,
     trials: search.trials.length,
     searchSeconds,
     bestValAccuracy: search.best.score,

@@ -2,7 +2,7 @@
 /** bigmodel-nas: runs, resumes and exports neural architecture searches. */
 import { readFileSync } from 'node:fs';
 
-import { BigModelError } from '@bigmodel/core';
+import { BigModelError, formatBackendInfo, initBackend } from '@bigmodel/core';
 
 import { BUILTIN_EVALUATORS, type EvaluatorSpec } from '../evaluators/evaluator-spec';
 import { readJournal } from '../runner/journal';
@@ -122,6 +122,7 @@ async function main(argv: string[]): Promise<void> {
     const dir = positional[1];
     const out = text('--out');
     if (!dir || !out) throw new UsageError('export needs the search directory and --out MODEL_DIR.');
+    process.stderr.write(`backend: ${formatBackendInfo(await initBackend())}\n`);
     const summary = await exportBest(dir, {
       out,
       budget: number('--budget'),
