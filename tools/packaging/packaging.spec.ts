@@ -13,7 +13,7 @@ const run = (command: string, args: string[], cwd: string) =>
   execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, BIGMODEL_WASM_THREADS: '1' } });
 
 /** The packages this test packs, with a snippet each that uses the public API. */
-const packages = [
+const packages: { dir: string; name: string; with?: string[]; peers: string[]; use: string; expected: unknown; bin: string; types: string }[] = [
   {
     dir: 'packages/core',
     name: '@bigmodel/core',
@@ -32,16 +32,28 @@ const packages = [
     bin: 'bigmodel-dashboard',
     types: "import { startDashboard, type Dashboard } from '@bigmodel/dashboard';\nconst p: Promise<Dashboard> = startDashboard({ runsDir: 'runs' });\nvoid p;\n",
   },
+  {
+    dir: 'packages/nas',
+    name: '@bigmodel/nas',
+    with: ['packages/core'],
+    peers: ['@tensorflow/tfjs@4.22.0', '@tensorflow/tfjs-backend-wasm@4.22.0'],
+    use: "const s = core.builtinSpace('cell'); const t = new core.RegularizedEvolution(s, { seed: 0 }).ask(); console.log(JSON.stringify({ edges: Object.keys(t.config).length, valid: (s.validate(t.config), true) }));",
+    expected: { edges: 6, valid: true },
+    bin: 'bigmodel-nas',
+    types: "import { SearchSpace, TPE, type Trial } from '@bigmodel/nas';\nconst t: Trial = new TPE(new SearchSpace({ params: { x: { type: 'float', min: 0, max: 1 } } })).ask();\nvoid t;\n",
+  },
 ];
 
 describe.each(packages)('$name packed and installed alone', (pkg) => {
   const project = mkdtempSync(join(tmpdir(), 'bigmodel-pack-'));
 
   beforeAll(() => {
-    const tarball = run('npm', ['pack', '--silent', '--pack-destination', project], join(root, pkg.dir)).trim().split('\n').pop()!;
+    const pack = (dir: string) => join(project, run('npm', ['pack', '--silent', '--pack-destination', project], join(root, dir)).trim().split('\n').pop()!);
+    // Sibling packages that are not on the registry are packed and installed together with it.
+    const tarballs = [pkg.dir, ...(pkg.with ?? [])].map(pack);
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
     const typescript = JSON.parse(readFileSync(join(root, 'node_modules/typescript/package.json'), 'utf8')).version;
-    run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', join(project, tarball), ...pkg.peers, `typescript@${typescript}`], project);
+    run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', ...tarballs, ...pkg.peers, `typescript@${typescript}`], project);
   });
 
   it('works through require (CommonJS)', () => {

@@ -13,12 +13,11 @@ import { STRATEGY_NAMES, type StrategyName } from '../runner/search-spec';
 import { BUILTIN_SPACES, builtinSpace } from '../space/builtin-spaces';
 import { SearchSpace } from '../space/search-space';
 
-const HELP = `Usage:
-  bigmodel-nas search --space <FILE.json|builtin:NAME> --strategy <${STRATEGY_NAMES.join('|')}> [--hyperband]
-                      --trials N [--workers W] [--seed S] --out DIR [options]
-  bigmodel-nas resume DIR [--workers W] [--trials N] [--minutes M]
-  bigmodel-nas export DIR --out MODEL_DIR [--budget B]
-  bigmodel-nas leaderboard DIR [--top K] [--pareto METRIC,...]
+const HELP = `Usage: bigmodel-nas search --space <FILE.json|builtin:NAME> --strategy <${STRATEGY_NAMES.join('|')}> [--hyperband]
+                           --trials N [--workers W] [--seed S] --out DIR [options]
+       bigmodel-nas resume DIR [--workers W] [--trials N] [--minutes M]
+       bigmodel-nas export DIR --out MODEL_DIR [--budget B]
+       bigmodel-nas leaderboard DIR [--top K] [--pareto METRIC,...]
 
 search options:
   --evaluator builtin:NAME     ${BUILTIN_EVALUATORS.join(', ')} (default: the built-in space's own evaluator)

@@ -40,7 +40,7 @@ export interface SearchProgress {
   best?: TrialRecord;
   /** Seconds since this run started. */
   elapsedSeconds: number;
-  /** Estimated seconds left, from this run's pace. */
+  /** Estimated seconds left, from this run's pace (at most what is left of `maxSeconds`). */
   etaSeconds: number;
 }
 
@@ -264,7 +264,9 @@ export async function runSearch(config: RunSearchConfig): Promise<SearchResult> 
       trials.push(last);
       const elapsedSeconds = (performance.now() - started) / 1000;
       const total = spec.trials;
-      config.onProgress?.({ done: told.size, total, last, best: bestTrial(trials), elapsedSeconds, etaSeconds: (elapsedSeconds / evaluatedNow) * Math.max(0, total - told.size) });
+      let etaSeconds = (elapsedSeconds / evaluatedNow) * Math.max(0, total - told.size);
+      if (config.maxSeconds !== undefined) etaSeconds = Math.min(etaSeconds, Math.max(0, config.maxSeconds - elapsedSeconds));
+      config.onProgress?.({ done: told.size, total, last, best: bestTrial(trials), elapsedSeconds, etaSeconds });
     }
   } finally {
     journal.close();

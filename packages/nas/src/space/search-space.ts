@@ -137,7 +137,8 @@ function resolveParam(name: string, spec: ParamSpec, earlier: Map<string, ParamS
   return { ...spec, conditions };
 }
 
-type ResolvedParam = ParamSpec & { name: string; conditions: Condition[] };
+/** A parameter as a {@link SearchSpace} holds it: its declaration, its name, and its conditions as an array. */
+export type ResolvedParam = ParamSpec & { name: string; conditions: Condition[] };
 
 /** A validated search space; see the file header. */
 export class SearchSpace {
