@@ -20,7 +20,8 @@ describe('mnistEvaluator', () => {
     const normed = buildMnistModel({ ...base, batchNorm: true, kernelSize: 5, blocks: 3, filters3: 64, denseUnits: 64, dropout: 0.2 }, 0);
     const convs = 5 * 5 * 16 + 4 * 16 + (5 * 5 * 16 * 32 + 4 * 32) + (5 * 5 * 32 * 64 + 4 * 64);
     expect(normed.countParams()).toBe(convs + (3 * 3 * 64 * 64 + 64) + (64 * 10 + 10));
-    tf.dispose([plain, normed]);
+    plain.dispose();
+    normed.dispose();
   });
 
   it('trains a sampled configuration for the budget and reports accuracy, size and latency without leaking tensors', async () => {
