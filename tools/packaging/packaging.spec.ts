@@ -63,6 +63,16 @@ const packages: { dir: string; name: string; with?: string[]; peers: string[]; u
     bin: 'bigmodel-gan',
     types: "import { resolveGanConfig, type ResolvedGanConfig } from '@bigmodel/gan';\nconst c: ResolvedGanConfig = resolveGanConfig({ kind: 'wgan-gp' });\nvoid c;\n",
   },
+  {
+    dir: 'packages/nas',
+    name: '@bigmodel/nas',
+    with: ['packages/core'],
+    peers: ['@tensorflow/tfjs@4.22.0', '@tensorflow/tfjs-backend-wasm@4.22.0'],
+    use: "const s = core.builtinSpace('cell'); const t = new core.RegularizedEvolution(s, { seed: 0 }).ask(); console.log(JSON.stringify({ edges: Object.keys(t.config).length, valid: (s.validate(t.config), true) }));",
+    expected: { edges: 6, valid: true },
+    bin: 'bigmodel-nas',
+    types: "import { SearchSpace, TPE, type Trial } from '@bigmodel/nas';\nconst t: Trial = new TPE(new SearchSpace({ params: { x: { type: 'float', min: 0, max: 1 } } })).ask();\nvoid t;\n",
+  },
 ];
 
 describe.each(packages)('$name packed and installed alone', (pkg) => {

@@ -1,0 +1,16 @@
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { runHyperbandMnist } from './hyperband-mnist';
+
+describe('nas/hyperband-mnist', () => {
+  it('runs a successive-halving bracket, exports and reports with a tiny budget', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'nas-hyperband-')), 'run');
+    const summary = await runHyperbandMnist({ trainLimit: 200, trials: 4, hyperband: { minBudget: 1, maxBudget: 3, eta: 3, mode: 'successive-halving' }, out, progress: false });
+    expect(summary.trials).toBe(4);
+    // Three configurations at 1 epoch, the best of them at 3: the export retrains it for 3.
+    expect(summary.export.budget).toBe(3);
+    expect(existsSync(join(out, 'model', 'model.json'))).toBe(true);
+  });
+});

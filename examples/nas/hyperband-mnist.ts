@@ -1,0 +1,41 @@
+/**
+ * Hyperband over TPE on the built-in MNIST space (budgets 2 and 6 epochs, eta 3), 30 minutes on
+ * one worker by default, then the best configuration retrained for 6 epochs and saved.
+ *
+ *   npx ts-node -T examples/nas/hyperband-mnist.ts [--minutes 30] [--workers 1] [--seed 0] [--out runs/DIR]
+ *     [--min-budget 2] [--max-budget 6] [--eta 3] [--successive-halving]
+ */
+import * as tf from '@tensorflow/tfjs';
+
+import { flags, runMnistSearch, type MnistSearchOptions, type MnistSearchSummary } from './mnist-search';
+
+export function runHyperbandMnist(options: Partial<MnistSearchOptions> = {}): Promise<MnistSearchSummary> {
+  return runMnistSearch('hyperband-mnist', {
+    strategy: 'tpe',
+    strategyOptions: { startupTrials: 8 },
+    hyperband: { minBudget: 2, maxBudget: 6, eta: 3 },
+    ...options,
+  });
+}
+
+if (require.main === module) {
+  const flag = flags();
+  tf.env().set('PROD', true);
+  runHyperbandMnist({
+    minutes: Number(flag('--minutes') ?? 30),
+    workers: Number(flag('--workers') ?? 1),
+    seed: Number(flag('--seed') ?? 0),
+    out: flag('--out'),
+    hyperband: {
+      minBudget: Number(flag('--min-budget') ?? 2),
+      maxBudget: Number(flag('--max-budget') ?? 6),
+      eta: Number(flag('--eta') ?? 3),
+      mode: process.argv.includes('--successive-halving') ? 'successive-halving' : 'hyperband',
+    },
+  })
+    .then((s) => console.log(JSON.stringify(s, null, 2)))
+    .catch((error) => {
+      console.error(error);
+      process.exit(1);
+    });
+}

@@ -1,0 +1,113 @@
+/**
+ * The MNIST search shared by the evolution-, reinforce-, tpe- and hyperband-mnist examples: a
+ * search over the built-in `mnist` space with the built-in tfjs evaluator in worker threads (each
+ * with its own backend), then the best configuration retrained at the full budget, measured on the
+ * test split and saved with core's saveModel.
+ */
+import { join } from 'node:path';
+
+import { formatBackendInfo, initBackend, writeFileAtomic } from '@bigmodel/core';
+import { builtinSpace, exportBest, runSearch, type ExportSummary, type HyperbandConfig, type SearchProgress, type StrategyName } from '@bigmodel/nas';
+
+export interface MnistSearchOptions {
+  /** Strategy (default per example). */
+  strategy: StrategyName;
+  /** Strategy options (e.g. evolution's populationSize). */
+  strategyOptions?: Record<string, unknown>;
+  /** Hyperband over the strategy (budgets in epochs). */
+  hyperband?: HyperbandConfig;
+  /** Epochs per trial without Hyperband (default 3). */
+  budget?: number;
+  /** Trials at most (default 200: the time limit usually ends the search). */
+  trials?: number;
+  /** Minutes of searching (default 30). */
+  minutes?: number;
+  /** Worker threads (default 1: the 2-core machine is shared). */
+  workers?: number;
+  /** Seed (default 0). */
+  seed?: number;
+  /** Use only the first `trainLimit` training digits (smoke tests). */
+  trainLimit?: number;
+  /** Epochs of the exported model (default: the largest budget of the search). */
+  exportBudget?: number;
+  /** Output directory (default runs/<time>-nas-<name>). */
+  out?: string;
+  /** Print a line per trial (default true). */
+  progress?: boolean;
+}
+
+export interface MnistSearchSummary {
+  example: string;
+  backend: string;
+  workers: number;
+  trials: number;
+  searchSeconds: number;
+  bestValAccuracy: number;
+  bestConfig: Record<string, unknown>;
+  export: ExportSummary;
+  seconds: number;
+  out: string;
+}
+
+const format = (s: number) => `${Math.floor(s / 60)}m${Math.round(s % 60).toString().padStart(2, '0')}s`;
+
+/** Prints one line per finished trial: done/total, its score, the best so far and the ETA. */
+export function printProgress(label: string) {
+  return (p: SearchProgress) => {
+    const score = p.last.status === 'ok' ? p.last.score.toFixed(4) : p.last.status;
+    process.stderr.write(
+      `${label} [${p.done}/${p.total}] trial ${p.last.trial.id} budget ${p.last.trial.budget} -> ${score} (${p.last.seconds.toFixed(0)}s) | best ${p.best ? p.best.score.toFixed(4) : '-'} | ${format(p.elapsedSeconds)} elapsed, ETA ${format(p.etaSeconds)}\n`,
+    );
+  };
+}
+
+export async function runMnistSearch(name: string, options: MnistSearchOptions): Promise<MnistSearchSummary> {
+  const { seed = 0, workers = 1, minutes = 30, trials = 200, progress = true } = options;
+  const out = options.out ?? join('runs', `${new Date().toISOString().replace(/[:.]/g, '-')}-nas-${name}`);
+  const started = performance.now();
+  // Trials train in worker threads with their own backends; the export retrains in this thread.
+  const backend = formatBackendInfo(await initBackend());
+  const search = await runSearch({
+    dir: join(out, 'search'),
+    space: builtinSpace('mnist'),
+    strategy: { name: options.strategy, options: options.strategyOptions },
+    hyperband: options.hyperband,
+    evaluator: { kind: 'builtin', name: 'mnist', options: options.trainLimit ? { trainLimit: options.trainLimit } : {} },
+    budget: options.budget ?? 3,
+    trials,
+    workers,
+    seed,
+    maxSeconds: minutes * 60,
+    onProgress: progress ? printProgress(name) : undefined,
+  });
+  const searchSeconds = (performance.now() - started) / 1000;
+  if (!search.best) throw new Error(`${name}: no trial succeeded`);
+  if (progress) process.stderr.write(`${name}: exporting trial ${search.best.trial.id} (val ${search.best.score.toFixed(4)})\n`);
+  const exported = await exportBest(join(out, 'search'), {
+    out: join(out, 'model'),
+    budget: options.exportBudget,
+    onEpoch: progress ? (epoch, logs) => process.stderr.write(`${name} export epoch ${epoch + 1}: val ${logs['valAccuracy']?.toFixed(4)}\n`) : undefined,
+  });
+  const summary: MnistSearchSummary = {
+    example: `nas/${name}`,
+    backend,
+    workers,
+    trials: search.trials.length,
+    searchSeconds,
+    bestValAccuracy: search.best.score,
+    bestConfig: search.best.trial.config,
+    export: exported,
+    seconds: (performance.now() - started) / 1000,
+    out,
+  };
+  writeFileAtomic(join(out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  return summary;
+}
+
+/** Reads `--name value` flags of an example's command line. */
+export function flags(argv = process.argv.slice(2)) {
+  return (name: string) => {
+    const at = argv.indexOf(name);
+    return at >= 0 ? argv[at + 1] : undefined;
+  };
+}

@@ -1,0 +1,16 @@
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { runReinforceMnist } from './reinforce-mnist';
+
+describe('nas/reinforce-mnist', () => {
+  it('searches, exports and reports with a tiny budget', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'nas-reinforce-')), 'run');
+    const summary = await runReinforceMnist({ trainLimit: 200, trials: 2, budget: 1, exportBudget: 1, out, progress: false });
+    expect(summary.trials).toBe(2);
+    expect(summary.bestValAccuracy).toBeGreaterThan(0);
+    expect(summary.export.metrics['testAccuracy']).toBeGreaterThan(0);
+    expect(existsSync(join(out, 'model', 'model.json'))).toBe(true);
+  });
+});

@@ -1,0 +1,91 @@
+/**
+ * Evaluators named by data, so that a journal can record them and a worker thread can build them:
+ * a built-in one by name (`mnist`, and the synthetic benchmarks `cell`, `branin`, `hartmann6`),
+ * or a module path and the name of an exported factory `(options) => Evaluator`.
+ */
+import { isAbsolute, resolve } from 'node:path';
+
+import { InvalidArgumentError } from '@bigmodel/core';
+
+import { BRANIN_MINIMUM, HARTMANN6_MINIMUM, branin, hartmann6 } from '../benchmarks/analytic-functions';
+import { cellBenchmark } from '../benchmarks/cell-benchmark';
+import type { Evaluator } from './evaluator';
+import { mnistEvaluator, type MnistEvaluatorOptions } from './mnist-evaluator';
+
+/** A built-in evaluator: `mnist` ({@link mnistEvaluator}), or a synthetic benchmark (`cell` lookup table, `branin`, `hartmann6`). */
+export interface BuiltinEvaluatorSpec {
+  kind: 'builtin';
+  name: 'mnist' | 'cell' | 'branin' | 'hartmann6';
+  /** Options of the evaluator (for `mnist`, {@link MnistEvaluatorOptions}; for `cell`, `{ seed }`). */
+  options?: Record<string, unknown>;
+}
+
+/** An evaluator from a module: `require(module)[exportName](options)` must return an {@link Evaluator}. */
+export interface ModuleEvaluatorSpec {
+  kind: 'module';
+  /** Path of a compiled JavaScript module (absolute, or relative to the working directory). */
+  module: string;
+  /** Name of the exported factory (default `createEvaluator`). */
+  exportName?: string;
+  /** Passed to the factory (JSON data). */
+  options?: Record<string, unknown>;
+}
+
+/** An evaluator named by data; see the file header. */
+export type EvaluatorSpec = BuiltinEvaluatorSpec | ModuleEvaluatorSpec;
+
+/** Built-in evaluator names. */
+export const BUILTIN_EVALUATORS = ['mnist', 'cell', 'branin', 'hartmann6'] as const;
+
+/** The built-in space each built-in evaluator reads. */
+export const EVALUATOR_SPACE: Record<BuiltinEvaluatorSpec['name'], string> = { mnist: 'mnist', cell: 'cell', branin: 'branin', hartmann6: 'hartmann6' };
+
+/** Checks a spec and makes a module path absolute. */
+export function resolveEvaluatorSpec(spec: EvaluatorSpec): EvaluatorSpec {
+  if (spec?.kind === 'builtin') {
+    if (!BUILTIN_EVALUATORS.includes(spec.name)) throw new InvalidArgumentError({ parameter: 'evaluator.name', value: spec.name, message: `Built-in evaluators: ${BUILTIN_EVALUATORS.join(', ')}.` });
+    return spec;
+  }
+  if (spec?.kind === 'module') {
+    if (typeof spec.module !== 'string' || spec.module === '') throw new InvalidArgumentError({ parameter: 'evaluator.module', value: spec.module, message: 'The path of a JavaScript module.' });
+    return { ...spec, module: isAbsolute(spec.module) ? spec.module : resolve(spec.module), exportName: spec.exportName ?? 'createEvaluator' };
+  }
+  throw new InvalidArgumentError({ parameter: 'evaluator', value: spec, message: "Expected a function, { kind: 'builtin', name } or { kind: 'module', module, exportName }." });
+}
+
+/** Whether evaluators of this spec use TensorFlow.js (and so need a backend in their thread). */
+export function needsBackend(spec: EvaluatorSpec): boolean {
+  return spec.kind === 'module' || spec.name === 'mnist';
+}
+
+/**
+ * Builds the evaluator a spec names.
+ * @example
+ * ```ts
+ * const evaluate = createEvaluatorFromSpec({ kind: 'builtin', name: 'branin' });
+ * ```
+ * @category Evaluators
+ */
+export function createEvaluatorFromSpec(spec: EvaluatorSpec): Evaluator {
+  const resolved = resolveEvaluatorSpec(spec);
+  if (resolved.kind === 'module') {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const factory = (require(resolved.module) as Record<string, unknown>)[resolved.exportName!];
+    if (typeof factory !== 'function') {
+      throw new InvalidArgumentError({ parameter: 'evaluator.exportName', value: resolved.exportName, message: `${resolved.module} exports no function of that name.` });
+    }
+    return (factory as (options: unknown) => Evaluator)(resolved.options ?? {});
+  }
+  switch (resolved.name) {
+    case 'mnist':
+      return mnistEvaluator((resolved.options ?? {}) as MnistEvaluatorOptions);
+    case 'cell': {
+      const bench = cellBenchmark(Number(resolved.options?.['seed'] ?? 0));
+      return (config) => ({ score: bench.score(config), regret: bench.optimum - bench.score(config) });
+    }
+    case 'branin':
+      return (config) => ({ score: -branin(config), regret: branin(config) - BRANIN_MINIMUM });
+    case 'hartmann6':
+      return (config) => ({ score: -hartmann6(config), regret: hartmann6(config) - HARTMANN6_MINIMUM });
+  }
+}

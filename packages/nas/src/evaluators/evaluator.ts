@@ -1,0 +1,26 @@
+/**
+ * The evaluator contract: any function `(config, budget, context) -> { score, ...metrics }`.
+ * Higher scores are better. It may train a network, look up a table or compute a formula. A
+ * throw, or a score that is not a number (NaN), makes the trial a recorded failure; the search
+ * goes on.
+ */
+import type { Config } from '../space/search-space';
+
+/** What the runner tells an evaluator about the trial it evaluates. */
+export interface TrialContext {
+  /** The trial's id in the search (0, 1, ...). */
+  trialId: number;
+  /** A seed for the trial's own randomness (weights, batch order), derived from the search seed and the trial id. */
+  seed: number;
+}
+
+/** An evaluation: `score` (higher is better; -Infinity for an infeasible model) and any metrics. */
+export interface EvaluationResult {
+  /** The objective, higher is better. */
+  score: number;
+  /** Further metrics (parameter count, latency, ...), recorded in the journal. */
+  [metric: string]: number | string | boolean;
+}
+
+/** A user evaluator: scores `config` trained (or looked up) at fidelity `budget` (epochs, or any resource). */
+export type Evaluator = (config: Config, budget: number, context: TrialContext) => EvaluationResult | Promise<EvaluationResult>;

@@ -1,0 +1,151 @@
+import { spawn } from 'node:child_process';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+import { FileFormatError, InvalidArgumentError } from '@bigmodel/core';
+
+import { cellBenchmark } from '../benchmarks/cell-benchmark';
+import { builtinSpace } from '../space/builtin-spaces';
+import type { Config } from '../space/search-space';
+import { readJournal } from './journal';
+import { finishedTrials, paretoFront, type TrialRecord } from './leaderboard';
+import { resumeSearch, runSearch } from './run-search';
+
+const bench = cellBenchmark(0);
+const cell = builtinSpace('cell');
+const temp = () => mkdtempSync(join(tmpdir(), 'nas-runner-'));
+const lookup = (config: Config) => ({ score: bench.score(config) });
+
+describe('runSearch', () => {
+  it('journals every trial and reports the best, the same for the same seed', async () => {
+    const a = await runSearch({ dir: temp(), space: cell, strategy: 'evolution', evaluator: lookup, trials: 25, seed: 3 });
+    const b = await runSearch({ dir: temp(), space: cell, strategy: 'evolution', evaluator: lookup, trials: 25, seed: 3 });
+    expect(a.trials).toHaveLength(25);
+    expect(a.trials.map((t) => t.trial.hash)).toEqual(b.trials.map((t) => t.trial.hash));
+    expect(a.best!.score).toBe(Math.max(...a.trials.map((t) => bench.score(t.trial.config))));
+    const { records } = readJournal(a.dir);
+    expect(records.filter((r) => r.type === 'ask')).toHaveLength(25);
+    expect(finishedTrials(records).map((t) => t.score)).toEqual(a.trials.map((t) => t.score));
+  });
+
+  it('records throwing and NaN evaluators as failed trials and goes on', async () => {
+    let calls = 0;
+    const result = await runSearch({
+      dir: temp(),
+      space: cell,
+      strategy: 'tpe',
+      trials: 12,
+      evaluator: (config) => {
+        calls++;
+        if (calls % 4 === 1) throw new Error('out of memory (simulated)');
+        if (calls % 4 === 2) return { score: NaN };
+        return lookup(config);
+      },
+    });
+    expect(result.trials).toHaveLength(12);
+    const failed = result.trials.filter((t) => t.status === 'failed');
+    expect(failed).toHaveLength(6);
+    expect(failed[0].error).toContain('out of memory (simulated)');
+    expect(failed[1].error).toContain('NaN');
+    expect(result.best!.status).toBe('ok');
+  });
+
+  it('marks trials that break a constraint infeasible, and reports the Pareto front', async () => {
+    const result = await runSearch({
+      dir: temp(),
+      space: builtinSpace('branin'),
+      strategy: 'random',
+      trials: 20,
+      constraints: { maxParams: 50 },
+      evaluator: (config) => ({ score: -((config['x1'] as number) ** 2), params: Math.round((config['x2'] as number) * 10) }),
+    });
+    for (const t of result.trials) expect(t.status).toBe((t.metrics['params'] as number) > 50 ? 'infeasible' : 'ok');
+    const handmade = (id: number, score: number, params: number): TrialRecord => ({ trial: { id, config: {}, budget: 1, hash: `${id}` }, status: 'ok', score, metrics: { params }, seconds: 0 });
+    const front = paretoFront([handmade(0, 0.9, 100), handmade(1, 0.95, 200), handmade(2, 0.85, 150), handmade(3, 0.95, 250), handmade(4, 0.8, 50)], ['params']);
+    expect(front.map((t) => t.trial.id)).toEqual([1, 0, 4]);
+  });
+
+  it('refuses to mix two searches in one directory', async () => {
+    const dir = temp();
+    await runSearch({ dir, space: cell, strategy: 'random', evaluator: lookup, trials: 2 });
+    await expect(runSearch({ dir, space: cell, strategy: 'evolution', evaluator: lookup, trials: 2 })).rejects.toThrow(InvalidArgumentError);
+  });
+
+  it('skips a corrupt journal line (re-running a trial whose result it held), or throws when strict', async () => {
+    const dir = temp();
+    const first = await runSearch({ dir, space: cell, strategy: 'evolution', evaluator: lookup, trials: 10, seed: 1 });
+    const lines = readFileSync(join(dir, 'journal.jsonl'), 'utf8').split('\n');
+    const corrupt = lines.findIndex((l) => l.includes('"trialId":4'));
+    lines[corrupt] = '{"type":"result","trialId":4,"sta';
+    writeFileSync(join(dir, 'journal.jsonl'), lines.join('\n'));
+    await expect(resumeSearch(dir, { evaluator: lookup, strictJournal: true })).rejects.toThrow(FileFormatError);
+    let calls = 0;
+    const again = await resumeSearch(dir, { evaluator: (c) => (calls++, lookup(c)) });
+    expect(again.skippedLines).toEqual([{ line: corrupt + 1, reason: expect.stringContaining('invalid JSON') }]);
+    expect(calls).toBe(1);
+    expect(again.trials.map((t) => t.trial.hash).sort()).toEqual(first.trials.map((t) => t.trial.hash).sort());
+    // A torn last line (a kill during a write) is skipped the same way.
+    appendFileSync(join(dir, 'journal.jsonl'), '{"type":"ask","tri');
+    const more = await resumeSearch(dir, { evaluator: lookup, trials: 12 });
+    expect(more.evaluatedNow).toBe(2);
+    expect(more.trials).toHaveLength(12);
+  });
+
+  it('resumes a search killed mid-run without re-running finished trials', async () => {
+    const dir = temp();
+    const packageRoot = resolve(__dirname, '..', '..');
+    const child = join(dir, 'child.js');
+    // The child runs the compiled package: an in-process evaluator that takes 40 ms a trial.
+    writeFileSync(
+      child,
+      `const nas = require(${JSON.stringify(join(packageRoot, 'dist', 'index.js'))});
+       const bench = nas.cellBenchmark(0);
+       nas.runSearch({ dir: ${JSON.stringify(join(dir, 'search'))}, space: nas.builtinSpace('cell'), strategy: 'evolution',
+         trials: 40, seed: 5,
+         evaluator: async (config) => { await new Promise((r) => setTimeout(r, 40)); return { score: bench.score(config) }; } });`,
+    );
+    const proc = spawn(process.execPath, [child], { stdio: 'ignore' });
+    const journal = join(dir, 'search', 'journal.jsonl');
+    const results = () => (existsSync(journal) ? readFileSync(journal, 'utf8').split('\n').filter((l) => l.includes('"type":"result"')).length : 0);
+    while (results() < 10) await new Promise((r) => setTimeout(r, 20));
+    proc.kill('SIGKILL');
+    await new Promise((r) => proc.once('exit', r));
+    const before = results();
+    expect(before).toBeLessThan(40);
+
+    let calls = 0;
+    const resumed = await resumeSearch(join(dir, 'search'), { evaluator: (c) => (calls++, lookup(c)) });
+    expect(calls).toBe(40 - before);
+    expect(resumed.trials).toHaveLength(40);
+    const straight = await runSearch({ dir: join(dir, 'straight'), space: cell, strategy: 'evolution', evaluator: lookup, trials: 40, seed: 5 });
+    expect(resumed.trials.map((t) => t.trial.hash).sort()).toEqual(straight.trials.map((t) => t.trial.hash).sort());
+    expect(resumed.best!.score).toBe(straight.best!.score);
+  });
+
+  it('runs module evaluators in N worker threads', async () => {
+    const dir = temp();
+    const module = join(dir, 'evaluator.js');
+    writeFileSync(
+      module,
+      `const { threadId } = require('node:worker_threads');
+       exports.createEvaluator = (options) => async (config, budget, context) => {
+         await new Promise((r) => setTimeout(r, 30));
+         return { score: -Math.abs(config.x1 - options.target), threadId, seed: context.seed };
+       };`,
+    );
+    const result = await runSearch({
+      dir: join(dir, 'search'),
+      space: builtinSpace('branin'),
+      strategy: 'random',
+      evaluator: { kind: 'module', module, options: { target: 2 } },
+      trials: 8,
+      workers: 2,
+      backend: { backend: 'cpu' },
+    });
+    const threads = new Set(result.trials.map((t) => t.metrics['threadId']));
+    expect(threads.has(0)).toBe(false);
+    expect(threads.size).toBe(2);
+    for (const t of result.trials) expect(t.score).toBeCloseTo(-Math.abs((t.trial.config['x1'] as number) - 2), 10);
+  });
+});

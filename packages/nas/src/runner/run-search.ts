@@ -1,0 +1,314 @@
+/**
+ * The runner: asks the strategy for trials, evaluates them (in this thread for an evaluator
+ * function, in worker threads for a built-in or module evaluator), records every proposal and
+ * outcome in the journal, tells the strategy, and reports progress.
+ *
+ * Resume: started on a directory whose journal holds the same search, the runner rebuilds the
+ * strategy from the spec and replays the journal through it: it asks again for every recorded
+ * trial (checking that the same configuration comes back) and tells it every recorded outcome, in
+ * the recorded order. A seeded strategy thereby returns to exactly the state it was in; trials
+ * that were proposed but never finished (in flight at the kill) are evaluated now, and finished
+ * ones are never run again.
+ *
+ * Failures: an evaluator that throws, or returns a score that is NaN or not a number, gives a
+ * `failed` record with the error; a result that breaks a constraint gives `infeasible`. Both are
+ * told to the strategy (as -Infinity) and the search goes on.
+ */
+import { availableParallelism } from 'node:os';
+
+import { FileFormatError, InvalidArgumentError, type InitBackendOptions } from '@bigmodel/core';
+
+import type { EvaluationResult, Evaluator } from '../evaluators/evaluator';
+import { resolveEvaluatorSpec, type EvaluatorSpec } from '../evaluators/evaluator-spec';
+import { SearchSpace, type SearchSpaceDefinition } from '../space/search-space';
+import type { HyperbandConfig } from '../strategies/hyperband';
+import type { Strategy, Trial, TrialOutcome } from '../strategies/strategy';
+import { JournalWriter, readJournal, type ResultRecord } from './journal';
+import { bestTrial, finishedTrials, type TrialRecord } from './leaderboard';
+import { STRATEGY_NAMES, createStrategy, type Constraints, type SearchSpec, type StrategyName } from './search-spec';
+import { WorkerPool } from './worker-pool';
+
+/** Progress after each finished trial. */
+export interface SearchProgress {
+  /** Trials finished in all (including those of earlier runs of a resumed search). */
+  done: number;
+  /** Trials the search runs in all. */
+  total: number;
+  /** The trial that just finished. */
+  last: TrialRecord;
+  /** The best trial so far ({@link bestTrial}). */
+  best?: TrialRecord;
+  /** Seconds since this run started. */
+  elapsedSeconds: number;
+  /** Estimated seconds left, from this run's pace (at most what is left of `maxSeconds`). */
+  etaSeconds: number;
+}
+
+/** Configuration of {@link runSearch}. */
+export interface RunSearchConfig {
+  /** Directory of the journal (created; an existing journal of the same search is resumed). */
+  dir: string;
+  /** The space, as a SearchSpace or its declaration. */
+  space: SearchSpace | SearchSpaceDefinition;
+  /** The strategy: a name, or a name with options (e.g. `{ name: 'evolution', options: { populationSize: 20 } }`). */
+  strategy: StrategyName | { name: StrategyName; options?: Record<string, unknown> };
+  /** Run the strategy under Hyperband (true: defaults minBudget 1, maxBudget 9, eta 3). */
+  hyperband?: boolean | HyperbandConfig;
+  /**
+   * The evaluator: a function (runs in this thread, `workers` trials at a time), or a spec of a
+   * built-in or module evaluator (runs in `workers` worker threads, each with its own backend).
+   */
+  evaluator: Evaluator | EvaluatorSpec;
+  /** Evaluations to run in all (an integer >= 1; a resumed search may raise it). */
+  trials: number;
+  /** Trials evaluated at once (default: the number of cores for worker evaluators, 1 for a function). */
+  workers?: number;
+  /** Seed of the strategy and of each trial's evaluator seed (default 0). */
+  seed?: number;
+  /** Budget of every trial without Hyperband (default 1). */
+  budget?: number;
+  /** Constraints on the `params` / `latencyMs` metrics. */
+  constraints?: Constraints;
+  /** Backend options of each worker thread (default: core's defaults, e.g. BIGMODEL_WASM_THREADS). */
+  backend?: InitBackendOptions;
+  /**
+   * Stop proposing trials after this many seconds of this run (default: no limit); trials already
+   * running finish and are recorded, and `resumeSearch` carries on later.
+   */
+  maxSeconds?: number;
+  /** Throw a FileFormatError on an unreadable journal line instead of skipping it (default false). */
+  strictJournal?: boolean;
+  /** Called after every finished trial. */
+  onProgress?: (progress: SearchProgress) => void;
+}
+
+/** What {@link runSearch} returns. */
+export interface SearchResult {
+  dir: string;
+  /** Every finished trial, in finishing order. */
+  trials: TrialRecord[];
+  /** The best trial ({@link bestTrial}). */
+  best?: TrialRecord;
+  /** Trials evaluated by this call (the rest came from the journal). */
+  evaluatedNow: number;
+  /** Whether the search stopped at `maxSeconds` before running all its trials. */
+  timedOut: boolean;
+  /** Journal lines that could not be read and were skipped. */
+  skippedLines: { line: number; reason: string }[];
+}
+
+function fail(parameter: string, value: unknown, message: string): never {
+  throw new InvalidArgumentError({ parameter, value, message });
+}
+
+/** Validates a {@link RunSearchConfig} and turns it into the journal's {@link SearchSpec}. */
+export function resolveRunSearchConfig(config: RunSearchConfig) {
+  if (typeof config.dir !== 'string' || config.dir === '') fail('dir', config.dir, 'A directory for the journal.');
+  const space = config.space instanceof SearchSpace ? config.space : new SearchSpace(config.space);
+  const strategy = typeof config.strategy === 'string' ? { name: config.strategy } : config.strategy;
+  if (!STRATEGY_NAMES.includes(strategy?.name)) fail('strategy', strategy?.name, `Strategies: ${STRATEGY_NAMES.join(', ')}.`);
+  if (!Number.isInteger(config.trials) || config.trials < 1) fail('trials', config.trials, 'Must be an integer >= 1.');
+  const isFunction = typeof config.evaluator === 'function';
+  const evaluator = isFunction ? ({ kind: 'function' } as const) : resolveEvaluatorSpec(config.evaluator as EvaluatorSpec);
+  const workers = config.workers ?? (isFunction ? 1 : availableParallelism());
+  if (!Number.isInteger(workers) || workers < 1) fail('workers', workers, 'Must be an integer >= 1.');
+  const seed = config.seed ?? 0;
+  if (!Number.isInteger(seed)) fail('seed', seed, 'Must be an integer.');
+  const budget = config.budget ?? 1;
+  if (!(budget > 0) || !Number.isFinite(budget)) fail('budget', budget, 'Must be a finite number > 0.');
+  if (config.maxSeconds !== undefined && !(config.maxSeconds > 0)) fail('maxSeconds', config.maxSeconds, 'Must be a number > 0.');
+  const hyperband = config.hyperband === true ? {} : config.hyperband || undefined;
+  for (const key of ['maxParams', 'maxLatencyMs'] as const) {
+    const v = config.constraints?.[key];
+    if (v !== undefined && !(v > 0)) fail(`constraints.${key}`, v, 'Must be a number > 0.');
+  }
+  const spec: SearchSpec = {
+    space: space.toJSON(),
+    strategy,
+    ...(hyperband ? { hyperband } : {}),
+    evaluator,
+    trials: config.trials,
+    seed,
+    budget,
+    ...(config.constraints ? { constraints: config.constraints } : {}),
+  };
+  // Build the strategy once here, so that bad strategy options fail before anything is written.
+  createStrategy(strategy, space, { seed, budget, hyperband }).dispose();
+  return { ...config, space, spec, workers, evaluatorFunction: isFunction ? (config.evaluator as Evaluator) : undefined };
+}
+
+/** Whether two specs describe the same search (the trial count may differ). */
+function sameSearch(a: SearchSpec, b: SearchSpec): boolean {
+  const strip = (s: SearchSpec) => JSON.stringify({ ...s, trials: 0 });
+  return strip(a) === strip(b);
+}
+
+/** The outcome a result record tells the strategy. */
+function outcomeOf(record: ResultRecord): TrialOutcome {
+  return { status: record.status, score: record.status === 'ok' && record.score !== null ? record.score : -Infinity };
+}
+
+/** Checks an evaluator's result and the constraints; returns the journal fields. */
+function judge(result: unknown, constraints: Constraints | undefined): Pick<ResultRecord, 'status' | 'score' | 'metrics' | 'error'> {
+  if (!result || typeof result !== 'object') return { status: 'failed', score: null, metrics: {}, error: `The evaluator returned ${String(result)}, not { score, ...metrics }.` };
+  const { score, ...metrics } = result as EvaluationResult;
+  if (typeof score !== 'number' || Number.isNaN(score)) return { status: 'failed', score: null, metrics, error: `The evaluator returned score ${String(score)}, not a number.` };
+  const params = metrics['params'];
+  if (constraints?.maxParams !== undefined && typeof params === 'number' && params > constraints.maxParams) {
+    return { status: 'infeasible', score: null, metrics, error: `params ${params} > maxParams ${constraints.maxParams}` };
+  }
+  const latency = metrics['latencyMs'];
+  if (constraints?.maxLatencyMs !== undefined && typeof latency === 'number' && latency > constraints.maxLatencyMs) {
+    return { status: 'infeasible', score: null, metrics, error: `latencyMs ${latency} > maxLatencyMs ${constraints.maxLatencyMs}` };
+  }
+  if (score === -Infinity) return { status: 'infeasible', score: null, metrics, error: 'The evaluator scored the configuration -Infinity (infeasible).' };
+  return { status: 'ok', score: score === Infinity ? Number.MAX_VALUE : score, metrics };
+}
+
+/**
+ * Runs (or resumes) a search; see the file header.
+ * @example
+ * ```ts
+ * const result = await runSearch({
+ *   dir: 'runs/nas-cell', space: builtinSpace('cell'), strategy: 'evolution',
+ *   evaluator: (config) => ({ score: table.score(config) }), trials: 200, seed: 0,
+ * });
+ * console.log(result.best?.score, result.best?.trial.config);
+ * ```
+ * @category Runner
+ */
+export async function runSearch(config: RunSearchConfig): Promise<SearchResult> {
+  const resolved = resolveRunSearchConfig(config);
+  const { dir, space, spec, workers } = resolved;
+  const started = performance.now();
+
+  // ---- Journal: start it, or read it back.
+  let recorded: ReturnType<typeof readJournal> | undefined;
+  try {
+    recorded = readJournal(dir, { strict: resolved.strictJournal });
+  } catch (error) {
+    if (!(FileFormatError.isInstance(error) && /does not exist/.test((error as Error).message))) throw error;
+  }
+  if (recorded && !sameSearch(recorded.search.spec, spec)) {
+    fail('dir', dir, 'It holds the journal of a different search (space, strategy, evaluator, seed or budget differ); use another directory or resumeSearch(dir).');
+  }
+  const journal = new JournalWriter(dir);
+  if (!recorded) journal.append({ type: 'search', version: 1, spec, createdAt: new Date().toISOString() });
+
+  // ---- Strategy: build it and replay the journal through it.
+  const strategy: Strategy = createStrategy(spec.strategy, space, { seed: spec.seed, budget: spec.budget, hyperband: spec.hyperband });
+  const asked = new Map<number, Trial>();
+  const told = new Set<number>();
+  const askThrough = (id: number) => {
+    while (!asked.has(id)) {
+      const trial = strategy.ask();
+      if (!trial) throw new FileFormatError({ path: dir, problem: `cannot be replayed: the strategy proposes nothing where the journal has trial ${id}`, hint: 'Was the journal edited?' });
+      asked.set(trial.id, trial);
+    }
+  };
+  for (const r of recorded?.records ?? []) {
+    if (r.type === 'ask') {
+      askThrough(r.trial.id);
+      if (asked.get(r.trial.id)!.hash !== r.trial.hash) {
+        throw new FileFormatError({ path: dir, problem: `cannot be replayed: trial ${r.trial.id} was ${JSON.stringify(r.trial.config)} but the strategy now proposes ${JSON.stringify(asked.get(r.trial.id)!.config)}`, hint: 'The strategy is not deterministic for this seed, or the journal was edited.' });
+      }
+    } else if (!told.has(r.trialId)) {
+      askThrough(r.trialId);
+      strategy.tell(asked.get(r.trialId)!, outcomeOf(r));
+      told.add(r.trialId);
+    }
+  }
+  const pending = [...asked.values()].filter((t) => !told.has(t.id)).sort((a, b) => a.id - b.id);
+  const trials = finishedTrials(recorded?.records ?? []);
+
+  // ---- Evaluation: in this thread or in worker threads.
+  const pool = resolved.evaluatorFunction ? undefined : new WorkerPool(workers, spec.evaluator as EvaluatorSpec, resolved.backend);
+  const evaluate = async (trial: Trial): Promise<{ trial: Trial; record: ResultRecord }> => {
+    const context = { trialId: trial.id, seed: (spec.seed * 100_003 + trial.id) >>> 0 };
+    const start = performance.now();
+    let judged: ReturnType<typeof judge>;
+    try {
+      const result = pool ? await pool.evaluate(trial.config, trial.budget, context) : await resolved.evaluatorFunction!(trial.config, trial.budget, context);
+      judged = judge(result, spec.constraints);
+    } catch (error) {
+      judged = { status: 'failed', score: null, metrics: {}, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+    }
+    const seconds = (performance.now() - start) / 1000;
+    return { trial, record: { type: 'result', trialId: trial.id, ...judged, seconds, finishedAt: new Date().toISOString() } };
+  };
+
+  // ---- The loop: keep `workers` trials in flight until `trials` have finished.
+  const inFlight = new Map<number, Promise<{ trial: Trial; record: ResultRecord }>>();
+  let evaluatedNow = 0;
+  try {
+    for (;;) {
+      const timeLeft = config.maxSeconds === undefined || (performance.now() - started) / 1000 < config.maxSeconds;
+      while (timeLeft && inFlight.size < workers && told.size + inFlight.size < spec.trials) {
+        let trial = pending.shift();
+        if (!trial) {
+          trial = strategy.ask();
+          if (!trial) break;
+          asked.set(trial.id, trial);
+          journal.append({ type: 'ask', trial });
+        }
+        inFlight.set(trial.id, evaluate(trial));
+      }
+      if (inFlight.size === 0) break;
+      const { trial, record } = await Promise.race(inFlight.values());
+      inFlight.delete(trial.id);
+      journal.append(record);
+      strategy.tell(trial, outcomeOf(record));
+      told.add(trial.id);
+      evaluatedNow++;
+      const last: TrialRecord = { trial, status: record.status, score: outcomeOf(record).score, metrics: record.metrics, error: record.error, seconds: record.seconds };
+      trials.push(last);
+      const elapsedSeconds = (performance.now() - started) / 1000;
+      const total = spec.trials;
+      let etaSeconds = (elapsedSeconds / evaluatedNow) * Math.max(0, total - told.size);
+      if (config.maxSeconds !== undefined) etaSeconds = Math.min(etaSeconds, Math.max(0, config.maxSeconds - elapsedSeconds));
+      config.onProgress?.({ done: told.size, total, last, best: bestTrial(trials), elapsedSeconds, etaSeconds });
+    }
+  } finally {
+    journal.close();
+    strategy.dispose();
+    await pool?.close();
+  }
+  return { dir, trials, best: bestTrial(trials), evaluatedNow, timedOut: told.size < spec.trials, skippedLines: recorded?.skipped ?? [] };
+}
+
+/**
+ * Resumes the search in `dir` from its journal. An in-process evaluator function is not in the
+ * journal: pass it again as `evaluator`. `trials` may raise the number of trials.
+ * @example
+ * ```ts
+ * const result = await resumeSearch('runs/nas-mnist', { onProgress: (p) => console.log(p.done, p.best?.score) });
+ * ```
+ * @category Runner
+ */
+export async function resumeSearch(
+  dir: string,
+  options: Pick<RunSearchConfig, 'workers' | 'backend' | 'strictJournal' | 'maxSeconds' | 'onProgress'> & { evaluator?: Evaluator; trials?: number } = {},
+): Promise<SearchResult> {
+  const { search } = readJournal(dir, { strict: options.strictJournal });
+  const spec = search.spec;
+  if (spec.evaluator.kind === 'function' && !options.evaluator) {
+    fail('options.evaluator', undefined, 'This search ran an in-process evaluator function; pass the same function to resume it.');
+  }
+  const trials = options.trials ?? spec.trials;
+  return runSearch({
+    dir,
+    space: spec.space,
+    strategy: spec.strategy,
+    hyperband: spec.hyperband,
+    evaluator: spec.evaluator.kind === 'function' ? options.evaluator! : (spec.evaluator as EvaluatorSpec),
+    trials,
+    workers: options.workers,
+    seed: spec.seed,
+    budget: spec.budget,
+    constraints: spec.constraints,
+    backend: options.backend,
+    strictJournal: options.strictJournal,
+    maxSeconds: options.maxSeconds,
+    onProgress: options.onProgress,
+  });
+}

@@ -1,0 +1,71 @@
+/**
+ * Spaces that ship with the package, by name (the CLI's `--space builtin:NAME`):
+ *
+ * - `mnist`: CNNs for 28x28 digits, read by {@link mnistEvaluator}: 2-3 conv blocks (the third
+ *   block's width conditional on depth), one convolution per block (fixed), kernel size, batch norm, activation, a
+ *   dense head, dropout, optimizer, learning rate (log), batch size and shift augmentation.
+ * - `cell`: a NAS-Bench-201-style cell, a DAG over 4 nodes whose 6 edges each choose one of 5
+ *   operations (15,625 cells), as plain categoricals.
+ * - `branin` (2 floats) and `hartmann6` (6 floats in [0, 1]): the analytic benchmark functions.
+ */
+import { InvalidArgumentError } from '@bigmodel/core';
+
+import { SearchSpace, type SearchSpaceDefinition } from './search-space';
+
+/** The operations of a NAS-Bench-201 cell edge. */
+export const CELL_OPERATIONS = ['none', 'skip_connect', 'nor_conv_1x1', 'nor_conv_3x3', 'avg_pool_3x3'] as const;
+
+/** The edges of a NAS-Bench-201 cell, `to<-from`, in the benchmark's order. */
+export const CELL_EDGES = ['1<-0', '2<-0', '2<-1', '3<-0', '3<-1', '3<-2'] as const;
+
+const DEFINITIONS: Record<string, () => SearchSpaceDefinition> = {
+  mnist: () => ({
+    name: 'mnist',
+    params: {
+      blocks: { type: 'int', min: 2, max: 3 },
+      filters1: { type: 'categorical', choices: [16, 32] },
+      filters2: { type: 'categorical', choices: [32, 64] },
+      filters3: { type: 'categorical', choices: [64, 96], when: { param: 'blocks', min: 3 } },
+      convsPerBlock: { type: 'fixed', value: 1 },
+      kernelSize: { type: 'categorical', choices: [3, 5] },
+      batchNorm: { type: 'categorical', choices: [true, false] },
+      activation: { type: 'categorical', choices: ['relu', 'elu'] },
+      denseUnits: { type: 'categorical', choices: [0, 64, 128] },
+      dropout: { type: 'float', min: 0, max: 0.5 },
+      optimizer: { type: 'categorical', choices: ['adam', 'rmsprop'] },
+      learningRate: { type: 'float', min: 5e-4, max: 5e-3, log: true },
+      batchSize: { type: 'categorical', choices: [64, 128] },
+      augment: { type: 'categorical', choices: ['none', 'shift'] },
+    },
+  }),
+  cell: () => ({
+    name: 'cell',
+    params: Object.fromEntries(CELL_EDGES.map((edge) => [`edge${edge}`, { type: 'categorical' as const, choices: [...CELL_OPERATIONS] }])),
+  }),
+  branin: () => ({
+    name: 'branin',
+    params: { x1: { type: 'float', min: -5, max: 10 }, x2: { type: 'float', min: 0, max: 15 } },
+  }),
+  hartmann6: () => ({
+    name: 'hartmann6',
+    params: Object.fromEntries([1, 2, 3, 4, 5, 6].map((i) => [`x${i}`, { type: 'float' as const, min: 0, max: 1 }])),
+  }),
+};
+
+/** Names accepted by {@link builtinSpace}. */
+export const BUILTIN_SPACES = Object.keys(DEFINITIONS);
+
+/**
+ * A built-in search space by name (see the file header).
+ * @example
+ * ```ts
+ * const space = builtinSpace('cell');
+ * space.values('edge1<-0'); // ['none', 'skip_connect', 'nor_conv_1x1', 'nor_conv_3x3', 'avg_pool_3x3']
+ * ```
+ * @category Spaces
+ */
+export function builtinSpace(name: string): SearchSpace {
+  const definition = DEFINITIONS[name];
+  if (!definition) throw new InvalidArgumentError({ parameter: 'name', value: name, message: `Built-in spaces: ${BUILTIN_SPACES.join(', ')}.` });
+  return new SearchSpace(definition());
+}

@@ -1,0 +1,175 @@
+/**
+ * Hyperband (Li, Jamieson, DeSalvo, Rostamizadeh & Talwalkar 2018, Algorithm 1) and successive
+ * halving (Jamieson & Talwalkar 2016), over any strategy: the wrapped strategy proposes the
+ * configurations, this one decides their budgets.
+ *
+ * With `minBudget` r, `maxBudget` R and `eta`, s_max = floor(log_eta(R / r)). Bracket s (s_max down
+ * to 0, then again) starts n = ceil((s_max + 1) / (s + 1) * eta^s) configurations at budget
+ * R * eta^-s; each rung keeps the best 1/eta of its configurations and gives them eta times the
+ * budget, up to R. Successive halving is the single most aggressive bracket, s = s_max, repeated.
+ *
+ * A configuration is told to the wrapped strategy once, when its way through the bracket ends
+ * (dropped at a rung, or finished at R), with its last outcome; so evolution and TPE see every
+ * configuration they proposed (scores from different budgets are compared as they are, as in
+ * BOHB's fallback). With parallel workers, a new bracket starts whenever the open ones have nothing
+ * to run, so no worker waits for a rung to fill.
+ */
+import { InvalidArgumentError } from '@bigmodel/core';
+
+import type { SearchSpace } from '../space/search-space';
+import { checkTold, effectiveScore, type Strategy, type Trial, type TrialOutcome } from './strategy';
+
+/** Configuration of {@link Hyperband}. */
+export interface HyperbandConfig {
+  /** Smallest budget r (default 1). */
+  minBudget?: number;
+  /** Largest budget R, >= minBudget (default 9). */
+  maxBudget?: number;
+  /** Reduction factor, > 1 (default 3). */
+  eta?: number;
+  /** `hyperband` cycles the brackets s_max..0; `successive-halving` repeats bracket s_max (default `hyperband`). */
+  mode?: 'hyperband' | 'successive-halving';
+  /** Round budgets to integers (default: true when minBudget and maxBudget are integers). */
+  integerBudgets?: boolean;
+}
+
+/** Fills {@link HyperbandConfig}'s defaults; throws InvalidArgumentError naming a bad field. */
+export function resolveHyperbandConfig(config: HyperbandConfig) {
+  const resolved = { minBudget: 1, maxBudget: 9, eta: 3, mode: 'hyperband' as const, ...config };
+  if (!(resolved.minBudget > 0) || !Number.isFinite(resolved.minBudget)) throw new InvalidArgumentError({ parameter: 'minBudget', value: resolved.minBudget, message: 'Must be a finite number > 0.' });
+  if (!(resolved.maxBudget >= resolved.minBudget) || !Number.isFinite(resolved.maxBudget)) {
+    throw new InvalidArgumentError({ parameter: 'maxBudget', value: resolved.maxBudget, message: `Must be finite and >= minBudget (${resolved.minBudget}).` });
+  }
+  if (!(resolved.eta > 1)) throw new InvalidArgumentError({ parameter: 'eta', value: resolved.eta, message: 'Must be > 1.' });
+  if (resolved.mode !== 'hyperband' && resolved.mode !== 'successive-halving') {
+    throw new InvalidArgumentError({ parameter: 'mode', value: resolved.mode, message: "Must be 'hyperband' or 'successive-halving'." });
+  }
+  const integerBudgets = config.integerBudgets ?? (Number.isInteger(resolved.minBudget) && Number.isInteger(resolved.maxBudget));
+  const sMax = Math.floor(Math.log(resolved.maxBudget / resolved.minBudget) / Math.log(resolved.eta) + 1e-9);
+  return { ...resolved, integerBudgets, sMax };
+}
+
+/** The schedule of bracket s: configurations and budget per rung. */
+export function bracketSchedule(s: number, config: { maxBudget: number; eta: number; sMax: number; integerBudgets: boolean }): { configs: number; budget: number }[] {
+  const n = Math.ceil(((config.sMax + 1) / (s + 1)) * config.eta ** s);
+  return Array.from({ length: s + 1 }, (_, i) => {
+    const budget = config.maxBudget * config.eta ** (i - s);
+    return { configs: Math.max(1, Math.floor(n * config.eta ** -i)), budget: config.integerBudgets ? Math.max(1, Math.round(budget)) : budget };
+  });
+}
+
+interface Member {
+  base: Trial;
+  /** Outcome at the current rung (undefined while pending). */
+  outcome?: TrialOutcome;
+  trial: Trial;
+}
+
+interface Bracket {
+  index: number;
+  s: number;
+  schedule: { configs: number; budget: number }[];
+  rung: number;
+  /** Members of the current rung. */
+  members: Member[];
+  /** Rung-0 configurations still to ask the wrapped strategy for. */
+  toStart: number;
+  /** Promoted members waiting to run at the current rung. */
+  queue: Member[];
+}
+
+/**
+ * Hyperband / successive halving over a wrapped strategy; see the file header.
+ * @example
+ * ```ts
+ * const strategy = new Hyperband(new RegularizedEvolution(space, { seed: 0 }), { minBudget: 1, maxBudget: 9, eta: 3 });
+ * const trial = strategy.ask()!; // trial.budget is 1, 3 or 9 epochs
+ * ```
+ * @category Strategies
+ */
+export class Hyperband implements Strategy {
+  readonly name: string;
+  readonly space: SearchSpace;
+  private readonly config: ReturnType<typeof resolveHyperbandConfig>;
+  private readonly brackets: Bracket[] = [];
+  private readonly byId = new Map<number, { bracket: Bracket; member: Member }>();
+  private bracketsOpened = 0;
+  private nextId = 0;
+
+  constructor(
+    readonly base: Strategy,
+    config: HyperbandConfig = {},
+  ) {
+    this.config = resolveHyperbandConfig(config);
+    this.space = base.space;
+    this.name = `${this.config.mode}(${base.name})`;
+  }
+
+  ask(): Trial | undefined {
+    for (const bracket of this.brackets) {
+      const trial = this.next(bracket);
+      if (trial) return trial;
+    }
+    const s = this.config.mode === 'successive-halving' ? this.config.sMax : this.config.sMax - (this.bracketsOpened % (this.config.sMax + 1));
+    const schedule = bracketSchedule(s, this.config);
+    const bracket: Bracket = { index: this.bracketsOpened++, s, schedule, rung: 0, members: [], toStart: schedule[0].configs, queue: [] };
+    this.brackets.push(bracket);
+    return this.next(bracket);
+  }
+
+  tell(trial: Trial, outcome: TrialOutcome): void {
+    checkTold(this.space, trial, outcome);
+    const entry = this.byId.get(trial.id);
+    if (!entry || entry.member.outcome) {
+      throw new InvalidArgumentError({ parameter: 'trial.id', value: trial.id, message: 'Hyperband is told only about trials it asked for and has not heard about yet.' });
+    }
+    this.byId.delete(trial.id);
+    const { bracket, member } = entry;
+    member.outcome = outcome;
+    const rung = bracket.schedule[bracket.rung];
+    const done = bracket.members.filter((m) => m.outcome).length;
+    if (done < rung.configs || bracket.toStart > 0 || bracket.queue.length > 0) return;
+    // The rung is complete: the best 1/eta go on, the others end here.
+    const ranked = [...bracket.members].sort((a, b) => effectiveScore(b.outcome!) - effectiveScore(a.outcome!) || a.trial.id - b.trial.id);
+    const last = bracket.rung === bracket.schedule.length - 1;
+    const keep = last ? 0 : bracket.schedule[bracket.rung + 1].configs;
+    for (const m of ranked.slice(keep)) this.base.tell(m.base, m.outcome!);
+    if (last) {
+      this.brackets.splice(this.brackets.indexOf(bracket), 1);
+      return;
+    }
+    bracket.rung++;
+    bracket.members = [];
+    bracket.queue = ranked.slice(0, keep).map((m) => ({ base: m.base, trial: m.trial }));
+  }
+
+  dispose(): void {
+    this.base.dispose();
+  }
+
+  /** The next trial bracket `bracket` can run now, if any. */
+  private next(bracket: Bracket): Trial | undefined {
+    const budget = bracket.schedule[bracket.rung].budget;
+    let member: Member | undefined;
+    if (bracket.rung === 0 && bracket.toStart > 0) {
+      const base = this.base.ask();
+      if (!base) return undefined;
+      bracket.toStart--;
+      member = { base, trial: base };
+    } else {
+      member = bracket.queue.shift();
+      if (!member) return undefined;
+    }
+    const trial: Trial = {
+      id: this.nextId++,
+      config: member.base.config,
+      budget,
+      hash: member.base.hash,
+      info: { bracket: bracket.index, s: bracket.s, rung: bracket.rung, baseTrial: member.base.id },
+    };
+    member.trial = trial;
+    bracket.members.push(member);
+    this.byId.set(trial.id, { bracket, member });
+    return trial;
+  }
+}

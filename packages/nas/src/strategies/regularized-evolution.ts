@@ -1,0 +1,96 @@
+/**
+ * Regularized (aging) evolution, Real et al. 2019, "Regularized Evolution for Image Classifier
+ * Architecture Search", Algorithm 1: a population of `populationSize` random models; then,
+ * repeatedly, sample `sampleSize` members at random, mutate the best of the sample (one parameter
+ * changed, {@link SearchSpace.mutate}), evaluate the child, add it to the population and remove
+ * the oldest member. Ageing instead of removing the worst regularizes against lucky scores.
+ *
+ * Asynchronous (parallel) use follows the paper's workers: until `populationSize` trials have been
+ * proposed they are random; a child is bred from the members told so far. A failed or infeasible
+ * child enters the population with score -Infinity (it is never chosen as a parent and ages out).
+ */
+import { InvalidArgumentError, mulberry32 } from '@bigmodel/core';
+
+import type { Config, SearchSpace } from '../space/search-space';
+import { checkBudget, checkSeed, checkTold, effectiveScore, type Strategy, type Trial, type TrialOutcome } from './strategy';
+
+/** Configuration of {@link RegularizedEvolution}. */
+export interface RegularizedEvolutionConfig {
+  /** Population size P (default 20; the paper uses 100 for 20,000 trials). */
+  populationSize?: number;
+  /** Tournament sample size S, 1 <= S <= P (default 5; the paper uses 25 of 100). */
+  sampleSize?: number;
+  /** Seed of sampling and mutation (default 0). */
+  seed?: number;
+  /** Budget of every trial (default 1). */
+  budget?: number;
+}
+
+/** Fills {@link RegularizedEvolutionConfig}'s defaults; throws InvalidArgumentError naming a bad field. */
+export function resolveRegularizedEvolutionConfig(config: RegularizedEvolutionConfig) {
+  const resolved = { populationSize: 20, sampleSize: 5, ...config, seed: checkSeed(config.seed ?? 0), budget: checkBudget(config.budget ?? 1) };
+  if (!Number.isInteger(resolved.populationSize) || resolved.populationSize < 2) {
+    throw new InvalidArgumentError({ parameter: 'populationSize', value: resolved.populationSize, message: 'Must be an integer >= 2.' });
+  }
+  if (!Number.isInteger(resolved.sampleSize) || resolved.sampleSize < 1 || resolved.sampleSize > resolved.populationSize) {
+    throw new InvalidArgumentError({ parameter: 'sampleSize', value: resolved.sampleSize, message: `Must be an integer in [1, populationSize = ${resolved.populationSize}].` });
+  }
+  return resolved;
+}
+
+/**
+ * Regularized evolution; see the file header.
+ * @example
+ * ```ts
+ * const strategy = new RegularizedEvolution(builtinSpace('cell'), { populationSize: 20, sampleSize: 5, seed: 0 });
+ * for (let i = 0; i < 100; i++) {
+ *   const trial = strategy.ask();
+ *   strategy.tell(trial, { status: 'ok', score: lookup(trial.config) });
+ * }
+ * ```
+ * @category Strategies
+ */
+export class RegularizedEvolution implements Strategy {
+  readonly name = 'evolution';
+  private readonly random: () => number;
+  private readonly config: ReturnType<typeof resolveRegularizedEvolutionConfig>;
+  /** Oldest first. */
+  private readonly population: { config: Config; score: number }[] = [];
+  private nextId = 0;
+
+  constructor(
+    readonly space: SearchSpace,
+    config: RegularizedEvolutionConfig = {},
+  ) {
+    this.config = resolveRegularizedEvolutionConfig(config);
+    this.random = mulberry32(this.config.seed);
+  }
+
+  ask(): Trial {
+    let config: Config;
+    if (this.nextId < this.config.populationSize || this.population.length === 0) {
+      config = this.space.sample(this.random);
+    } else {
+      let parent = this.population[Math.floor(this.random() * this.population.length)];
+      for (let i = 1; i < this.config.sampleSize; i++) {
+        const candidate = this.population[Math.floor(this.random() * this.population.length)];
+        if (candidate.score > parent.score) parent = candidate;
+      }
+      config = this.space.mutate(parent.config, this.random);
+    }
+    return { id: this.nextId++, config, budget: this.config.budget, hash: this.space.hash(config) };
+  }
+
+  tell(trial: Trial, outcome: TrialOutcome): void {
+    checkTold(this.space, trial, outcome);
+    this.population.push({ config: trial.config, score: effectiveScore(outcome) });
+    if (this.population.length > this.config.populationSize) this.population.shift();
+  }
+
+  /** The current population, oldest first (for inspection and tests). */
+  members(): readonly { config: Config; score: number }[] {
+    return this.population;
+  }
+
+  dispose(): void {}
+}

@@ -1,0 +1,234 @@
+/**
+ * A REINFORCE controller (Williams 1992) in the style of Zoph & Le 2017, "Neural Architecture
+ * Search with Reinforcement Learning": a tfjs policy makes the space's decisions one after another
+ * (categoricals and small integer ranges as they are; floats and wide integer ranges as `bins`
+ * equal bins of their unit space, proposed at the bin centre), the trial's score is the reward, and
+ * the policy follows the gradient of (R - b) * sum log pi(a) plus an entropy bonus, with Adam. The
+ * baseline b is an exponential moving average of rewards (decay `baselineDecay`); the advantage is
+ * divided by a moving estimate of its spread, so rewards of any scale train at one learning rate.
+ *
+ * The policy is independent logits per decision (default), or, with `lstmUnits > 0`, Zoph & Le's
+ * controller: an LSTM that reads the embedding of the previous decision and emits each decision's
+ * logits through its own head. Conditional parameters are decided only when active. A failed
+ * trial's reward is the lowest reward seen so far. One policy-gradient step per told trial.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { InvalidArgumentError, mulberry32 } from '@bigmodel/core';
+
+import type { Config, ParamValue, SearchSpace } from '../space/search-space';
+import { checkBudget, checkSeed, checkTold, effectiveScore, type Strategy, type Trial, type TrialOutcome } from './strategy';
+
+/** Configuration of {@link ReinforceController}. */
+export interface ReinforceControllerConfig {
+  /** Adam's learning rate (default 0.05). */
+  learningRate?: number;
+  /** Weight of the entropy bonus (default 0.01). */
+  entropyWeight?: number;
+  /** Decay of the moving-average baseline, in [0, 1) (default 0.9). */
+  baselineDecay?: number;
+  /** Bins of a float (or an integer with more than `bins` values) (default 8). */
+  bins?: number;
+  /** LSTM units of the controller; 0 for independent logits per decision (default 0). */
+  lstmUnits?: number;
+  /** Seed of the sampling and of the LSTM's initial weights (default 0). */
+  seed?: number;
+  /** Budget of every trial (default 1). */
+  budget?: number;
+}
+
+/** Fills {@link ReinforceControllerConfig}'s defaults; throws InvalidArgumentError naming a bad field. */
+export function resolveReinforceControllerConfig(config: ReinforceControllerConfig) {
+  const resolved = { learningRate: 0.05, entropyWeight: 0.01, baselineDecay: 0.9, bins: 8, lstmUnits: 0, ...config, seed: checkSeed(config.seed ?? 0), budget: checkBudget(config.budget ?? 1) };
+  if (!(resolved.learningRate > 0)) throw new InvalidArgumentError({ parameter: 'learningRate', value: resolved.learningRate, message: 'Must be > 0.' });
+  if (!(resolved.entropyWeight >= 0)) throw new InvalidArgumentError({ parameter: 'entropyWeight', value: resolved.entropyWeight, message: 'Must be >= 0.' });
+  if (!(resolved.baselineDecay >= 0 && resolved.baselineDecay < 1)) throw new InvalidArgumentError({ parameter: 'baselineDecay', value: resolved.baselineDecay, message: 'Must be in [0, 1).' });
+  if (!Number.isInteger(resolved.bins) || resolved.bins < 2) throw new InvalidArgumentError({ parameter: 'bins', value: resolved.bins, message: 'Must be an integer >= 2.' });
+  if (!Number.isInteger(resolved.lstmUnits) || resolved.lstmUnits < 0) throw new InvalidArgumentError({ parameter: 'lstmUnits', value: resolved.lstmUnits, message: 'Must be an integer >= 0.' });
+  return resolved;
+}
+
+/** One decision of the controller: a parameter and the values its actions stand for. */
+interface Decision {
+  name: string;
+  /** Discrete values (categoricals, small integer ranges); undefined for binned numbers. */
+  values?: ParamValue[];
+  choices: number;
+}
+
+/**
+ * The REINFORCE controller; see the file header. Call {@link ReinforceController.dispose} to free
+ * its tensors.
+ * @example
+ * ```ts
+ * const strategy = new ReinforceController(builtinSpace('cell'), { seed: 0, lstmUnits: 32 });
+ * const trial = strategy.ask();
+ * strategy.tell(trial, { status: 'ok', score: 0.93 });
+ * strategy.dispose();
+ * ```
+ * @category Strategies
+ */
+export class ReinforceController implements Strategy {
+  readonly name = 'reinforce';
+  private readonly config: ReturnType<typeof resolveReinforceControllerConfig>;
+  private readonly random: () => number;
+  private readonly decisions: Decision[];
+  private readonly decisionIndex: Map<string, number>;
+  private readonly variables: tf.Variable[] = [];
+  private readonly logits: tf.Variable[] = [];
+  private readonly lstm?: { kernel: tf.Variable; bias: tf.Variable; start: tf.Variable; embeddings: tf.Variable[]; heads: tf.Variable[]; headBiases: tf.Variable[] };
+  private readonly optimizer: tf.Optimizer;
+  private baseline?: number;
+  private spread = 0;
+  private lowest = Infinity;
+  private nextId = 0;
+
+  constructor(
+    readonly space: SearchSpace,
+    config: ReinforceControllerConfig = {},
+  ) {
+    this.config = resolveReinforceControllerConfig(config);
+    this.random = mulberry32(this.config.seed);
+    const { bins, lstmUnits: units, seed } = this.config;
+    this.decisions = space.params
+      .filter((p) => p.type !== 'fixed' && space.valueCount(p.name) > 1)
+      .map((p) => {
+        const discrete = p.type === 'categorical' || space.valueCount(p.name) <= bins;
+        return discrete ? { name: p.name, values: space.values(p.name), choices: space.valueCount(p.name) } : { name: p.name, choices: bins };
+      });
+    this.decisionIndex = new Map(this.decisions.map((d, i) => [d.name, i]));
+    const variable = (t: tf.Tensor, name: string) => {
+      const v = tf.variable(t, true, `reinforce_${name}_${tf.util.now().toString(36)}_${this.variables.length}`);
+      t.dispose();
+      this.variables.push(v);
+      return v;
+    };
+    if (units === 0) {
+      for (const d of this.decisions) this.logits.push(variable(tf.zeros([d.choices]), `logits_${d.name}`));
+    } else {
+      let s = seed * 9973;
+      const uniform = (shape: number[]) => tf.randomUniform(shape, -0.1, 0.1, 'float32', s++);
+      this.lstm = {
+        kernel: variable(uniform([2 * units, 4 * units]), 'lstm_kernel'),
+        bias: variable(tf.zeros([4 * units]), 'lstm_bias'),
+        start: variable(uniform([1, units]), 'start'),
+        embeddings: this.decisions.map((d) => variable(uniform([d.choices, units]), `embedding_${d.name}`)),
+        heads: this.decisions.map((d) => variable(uniform([units, d.choices]), `head_${d.name}`)),
+        headBiases: this.decisions.map((d) => variable(tf.zeros([d.choices]), `head_bias_${d.name}`)),
+      };
+    }
+    this.optimizer = tf.train.adam(this.config.learningRate);
+  }
+
+  ask(): Trial {
+    const config = this.rollout((probabilities) => {
+      let u = this.random();
+      let k = 0;
+      const p = probabilities();
+      while (k < p.length - 1 && u >= p[k]) u -= p[k++];
+      return k;
+    }).config;
+    return { id: this.nextId++, config, budget: this.config.budget, hash: this.space.hash(config) };
+  }
+
+  tell(trial: Trial, outcome: TrialOutcome): void {
+    checkTold(this.space, trial, outcome);
+    let reward = effectiveScore(outcome);
+    if (reward === -Infinity) reward = Number.isFinite(this.lowest) ? this.lowest : 0;
+    this.lowest = Math.min(this.lowest, reward);
+    const { baselineDecay: decay, entropyWeight } = this.config;
+    if (this.baseline === undefined) {
+      this.baseline = reward;
+      return;
+    }
+    const advantage = reward - this.baseline;
+    this.baseline = decay * this.baseline + (1 - decay) * reward;
+    this.spread = this.spread === 0 ? Math.abs(advantage) : decay * this.spread + (1 - decay) * Math.abs(advantage);
+    if (advantage === 0 || this.spread === 0) return;
+    const scaled = advantage / this.spread;
+    const actions = this.actionsOf(trial.config);
+    const loss = this.optimizer.minimize(
+      () => {
+        const { logProbability, entropy } = this.rollout((_, d) => actions.get(d)!, true);
+        return tf.sub(tf.mul(logProbability!, -scaled), tf.mul(entropy!, entropyWeight)) as tf.Scalar;
+      },
+      true,
+      this.variables,
+    );
+    loss?.dispose();
+  }
+
+  /** The policy's probabilities for each decision of the independent-logits policy (for inspection). */
+  probabilities(): Record<string, number[]> {
+    if (this.lstm) throw new InvalidArgumentError({ parameter: 'lstmUnits', value: this.config.lstmUnits, message: 'An LSTM policy has no fixed per-decision probabilities.' });
+    return Object.fromEntries(
+      this.decisions.map((d, i) => {
+        const p = tf.softmax(this.logits[i]);
+        const values = Array.from(p.dataSync());
+        p.dispose();
+        return [d.name, values];
+      }),
+    );
+  }
+
+  dispose(): void {
+    tf.dispose(this.variables);
+    this.optimizer.dispose();
+  }
+
+  /** The action index of each decision in `config`. */
+  private actionsOf(config: Config): Map<number, number> {
+    const actions = new Map<number, number>();
+    this.decisions.forEach((d, i) => {
+      if (!(d.name in config)) return;
+      const v = config[d.name];
+      actions.set(i, d.values ? d.values.indexOf(v) : Math.min(d.choices - 1, Math.floor(this.space.toUnit(d.name, v as number) * d.choices)));
+    });
+    return actions;
+  }
+
+  /**
+   * Walks the decisions in order, choosing each active one with `choose` (given its
+   * probabilities), and returns the configuration with the summed log-probability and entropy
+   * of the choices (as tensors when `keep`; the caller owns them).
+   */
+  private rollout(choose: (probabilities: () => Float32Array, decision: number) => number, keep = false): { config: Config; logProbability?: tf.Scalar; entropy?: tf.Scalar } {
+    const config: Config = {};
+    const run = () => {
+      let logProbability: tf.Tensor = tf.scalar(0);
+      let entropy: tf.Tensor = tf.scalar(0);
+      let state: { c: tf.Tensor2D; h: tf.Tensor2D; input: tf.Tensor2D } | undefined;
+      if (this.lstm) {
+        const units = this.config.lstmUnits;
+        state = { c: tf.zeros([1, units]), h: tf.zeros([1, units]), input: this.lstm.start as unknown as tf.Tensor2D };
+      }
+      for (const p of this.space.params) {
+        if (!this.space.isActive(p.name, config)) continue;
+        const decision = this.decisionIndex.get(p.name);
+        if (decision === undefined) {
+          // A fixed or single-valued parameter: nothing to decide.
+          config[p.name] = p.type === 'float' ? p.min : this.space.values(p.name)[0];
+          continue;
+        }
+        let logits: tf.Tensor1D;
+        if (this.lstm && state) {
+          const [c, h] = tf.basicLSTMCell(tf.scalar(1), this.lstm.kernel as tf.Tensor2D, this.lstm.bias as tf.Tensor1D, state.input, state.c, state.h);
+          logits = tf.add(tf.matMul(h, this.lstm.heads[decision] as tf.Tensor2D), this.lstm.headBiases[decision]).reshape([-1]) as tf.Tensor1D;
+          state = { c, h, input: state.input };
+        } else {
+          logits = this.logits[decision] as tf.Tensor1D;
+        }
+        const logSoftmax = tf.logSoftmax(logits);
+        const action = choose(() => tf.exp(logSoftmax).dataSync() as Float32Array, decision);
+        logProbability = tf.add(logProbability, logSoftmax.gather([action]).sum());
+        entropy = tf.sub(entropy, tf.sum(tf.mul(tf.exp(logSoftmax), logSoftmax)));
+        if (this.lstm && state) state.input = tf.gather(this.lstm.embeddings[decision], [action]) as tf.Tensor2D;
+        const dd = this.decisions[decision];
+        config[p.name] = dd.values ? dd.values[action] : this.space.fromUnit(p.name, (action + 0.5) / dd.choices);
+      }
+      return { logProbability: logProbability as tf.Scalar, entropy: entropy as tf.Scalar };
+    };
+    if (keep) return { config, ...run() };
+    tf.tidy(() => void run());
+    return { config };
+  }
+}

@@ -1,0 +1,191 @@
+import * as tf from '@tensorflow/tfjs';
+import { InvalidArgumentError } from '@bigmodel/core';
+
+import { builtinSpace } from '../space/builtin-spaces';
+import { SearchSpace, type Config } from '../space/search-space';
+import { cellBenchmark } from '../benchmarks/cell-benchmark';
+import { branin } from '../benchmarks/analytic-functions';
+import { Hyperband, bracketSchedule, resolveHyperbandConfig } from './hyperband';
+import { RandomSearch } from './random-search';
+import { RegularizedEvolution } from './regularized-evolution';
+import { ReinforceController } from './reinforce-controller';
+import type { Strategy } from './strategy';
+import { TPE, fitParzen, parzenLogDensity } from './tpe';
+
+const cell = builtinSpace('cell');
+const bench = cellBenchmark(0);
+
+const makers: Record<string, (seed: number) => Strategy> = {
+  random: (seed) => new RandomSearch(cell, { seed }),
+  evolution: (seed) => new RegularizedEvolution(cell, { seed, populationSize: 10, sampleSize: 3 }),
+  tpe: (seed) => new TPE(cell, { seed }),
+  reinforce: (seed) => new ReinforceController(cell, { seed }),
+  'reinforce-lstm': (seed) => new ReinforceController(cell, { seed, lstmUnits: 8 }),
+  hyperband: (seed) => new Hyperband(new RegularizedEvolution(cell, { seed, populationSize: 10 }), { minBudget: 1, maxBudget: 9, eta: 3 }),
+};
+
+function run(strategy: Strategy, n: number): string[] {
+  const hashes: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const trial = strategy.ask()!;
+    hashes.push(`${trial.hash}@${trial.budget}`);
+    strategy.tell(trial, { status: 'ok', score: bench.score(trial.config) + trial.budget });
+  }
+  strategy.dispose();
+  return hashes;
+}
+
+describe.each(Object.keys(makers))('%s', (name) => {
+  it('proposes the same trials for the same seed, and others for another seed', () => {
+    const a = run(makers[name](7), 40);
+    expect(run(makers[name](7), 40)).toEqual(a);
+    expect(run(makers[name](8), 40)).not.toEqual(a);
+  });
+
+  it('rejects a configuration outside the space with a typed error', () => {
+    const strategy = makers[name](0);
+    const trial = strategy.ask()!;
+    expect(() => strategy.tell({ ...trial, config: { ...trial.config, 'edge1<-0': 'conv_7x7' } }, { status: 'ok', score: 1 })).toThrow(InvalidArgumentError);
+    expect(() => strategy.tell({ ...trial, config: { ...trial.config, extra: 1 } }, { status: 'ok', score: 1 })).toThrow(InvalidArgumentError);
+    strategy.dispose();
+  });
+
+  it('takes failed trials and keeps proposing valid configurations', () => {
+    const strategy = makers[name](1);
+    for (let i = 0; i < 30; i++) {
+      const trial = strategy.ask()!;
+      expect(() => cell.validate(trial.config)).not.toThrow();
+      strategy.tell(trial, i % 3 === 0 ? { status: 'failed', score: NaN } : { status: 'ok', score: bench.score(trial.config) });
+    }
+    strategy.dispose();
+  });
+});
+
+describe('RegularizedEvolution', () => {
+  it('keeps the P youngest members and breeds a one-parameter mutant of the best of the sample', () => {
+    // With sampleSize = populationSize = P and a score equal to the member's index, the sample's
+    // best is the best member drawn; with S = P draws from P members, check the child against
+    // every member it could have come from.
+    const strategy = new RegularizedEvolution(cell, { seed: 3, populationSize: 5, sampleSize: 5 });
+    const told: Config[] = [];
+    for (let i = 0; i < 12; i++) {
+      const trial = strategy.ask();
+      if (i >= 5) {
+        const population = strategy.members();
+        const parents = population.filter((m) => Object.keys(m.config).filter((k) => m.config[k] !== trial.config[k]).length === 1);
+        expect(parents.length).toBeGreaterThan(0);
+      }
+      strategy.tell(trial, { status: 'ok', score: i });
+      told.push(trial.config);
+      const members = strategy.members();
+      expect(members.length).toBe(Math.min(i + 1, 5));
+      // Oldest removed: the population is exactly the last five told, in order.
+      expect(members.map((m) => m.config)).toEqual(told.slice(-5));
+    }
+  });
+});
+
+describe('TPE', () => {
+  it("fits Parzen densities that integrate to 1 over [0, 1] (hyperopt's adaptive widths)", () => {
+    for (const points of [[0.5], [0.1, 0.12, 0.9], [0, 1, 0.3, 0.31, 0.32, 0.7]]) {
+      const estimator = fitParzen(points, 1);
+      let integral = 0;
+      const n = 20000;
+      for (let i = 0; i < n; i++) integral += Math.exp(parzenLogDensity(estimator, (i + 0.5) / n)) / n;
+      expect(integral).toBeCloseTo(1, 3);
+    }
+  });
+
+  it('concentrates its proposals near the optimum of a smooth function', () => {
+    const space = new SearchSpace({ params: { x: { type: 'float', min: 0, max: 1 } } });
+    const strategy = new TPE(space, { seed: 0, startupTrials: 10 });
+    const proposals: number[] = [];
+    for (let i = 0; i < 80; i++) {
+      const trial = strategy.ask();
+      proposals.push(trial.config['x'] as number);
+      strategy.tell(trial, { status: 'ok', score: -(((trial.config['x'] as number) - 0.7) ** 2) });
+    }
+    // Uniform proposals would be 0.25 from 0.7 on average; the last 30 should be far closer.
+    const late = proposals.slice(-30).map((x) => Math.abs(x - 0.7));
+    expect(late.reduce((a, b) => a + b, 0) / late.length).toBeLessThan(0.08);
+  });
+});
+
+describe('ReinforceController', () => {
+  it('learns a bandit: the best arm gains most of the probability, with no tensor leaks', () => {
+    const space = new SearchSpace({ params: { arm: { type: 'categorical', choices: ['a', 'b', 'c', 'd'] } } });
+    const rewards: Record<string, number> = { a: 0.1, b: 0.2, c: 0.9, d: 0.3 };
+    const start = tf.memory().numTensors;
+    const strategy = new ReinforceController(space, { seed: 0, learningRate: 0.1 });
+    let warm = 0;
+    for (let i = 0; i < 150; i++) {
+      const trial = strategy.ask();
+      strategy.tell(trial, { status: 'ok', score: rewards[trial.config['arm'] as string] });
+      // Adam makes its two moment slots at the first update; nothing may grow after that.
+      if (i === 10) warm = tf.memory().numTensors;
+    }
+    expect(tf.memory().numTensors).toBe(warm);
+    expect(strategy.probabilities()['arm'][2]).toBeGreaterThan(0.7);
+    strategy.dispose();
+    expect(tf.memory().numTensors).toBe(start);
+  });
+
+  it('an LSTM controller trains over conditional decisions without leaking tensors', () => {
+    const space = new SearchSpace({
+      params: { depth: { type: 'int', min: 1, max: 2 }, width2: { type: 'float', min: 0, max: 1, when: { param: 'depth', min: 2 } }, act: { type: 'categorical', choices: ['x', 'y'] } },
+    });
+    const start = tf.memory().numTensors;
+    const strategy = new ReinforceController(space, { seed: 0, lstmUnits: 8 });
+    let warm = 0;
+    for (let i = 0; i < 30; i++) {
+      const trial = strategy.ask();
+      expect('width2' in trial.config).toBe(trial.config['depth'] === 2);
+      strategy.tell(trial, { status: 'ok', score: (trial.config['width2'] as number | undefined) ?? 0 });
+      if (i === 10) warm = tf.memory().numTensors;
+    }
+    expect(tf.memory().numTensors).toBe(warm);
+    strategy.dispose();
+    expect(tf.memory().numTensors).toBe(start);
+  });
+});
+
+describe('Hyperband', () => {
+  it("has Li et al.'s bracket schedule for R = 81, eta = 3 (their Table 1)", () => {
+    const config = resolveHyperbandConfig({ minBudget: 1, maxBudget: 81, eta: 3 });
+    expect(config.sMax).toBe(4);
+    const table = [4, 3, 2, 1, 0].map((s) => bracketSchedule(s, config).map(({ configs, budget }) => [configs, budget]));
+    expect(table).toEqual([
+      [[81, 1], [27, 3], [9, 9], [3, 27], [1, 81]],
+      [[34, 3], [11, 9], [3, 27], [1, 81]],
+      [[15, 9], [5, 27], [1, 81]],
+      [[8, 27], [2, 81]],
+      [[5, 81]],
+    ]);
+  });
+
+  it('promotes the best third of each rung and tells the wrapped strategy once per configuration', () => {
+    const base = new RandomSearch(builtinSpace('branin'), { seed: 0 });
+    const told: number[] = [];
+    const tell = base.tell.bind(base);
+    base.tell = (trial, outcome) => {
+      told.push(trial.id);
+      tell(trial, outcome);
+    };
+    const strategy = new Hyperband(base, { minBudget: 1, maxBudget: 9, eta: 3, mode: 'successive-halving' });
+    const rung0 = Array.from({ length: 9 }, () => strategy.ask()!);
+    expect(rung0.map((t) => t.budget)).toEqual(new Array(9).fill(1));
+    const score = (c: Config) => -branin(c);
+    for (const t of rung0) strategy.tell(t, { status: 'ok', score: score(t.config) });
+    const best3 = [...rung0].sort((a, b) => score(b.config) - score(a.config)).slice(0, 3).map((t) => t.hash);
+    const rung1 = Array.from({ length: 3 }, () => strategy.ask()!);
+    expect(rung1.map((t) => t.budget)).toEqual([3, 3, 3]);
+    expect(rung1.map((t) => t.hash).sort()).toEqual(best3.sort());
+    expect(told).toHaveLength(6);
+    for (const t of rung1) strategy.tell(t, { status: 'ok', score: score(t.config) });
+    const final = strategy.ask()!;
+    expect(final.budget).toBe(9);
+    strategy.tell(final, { status: 'ok', score: 0 });
+    expect(told.sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(() => strategy.tell(final, { status: 'ok', score: 0 })).toThrow(InvalidArgumentError);
+  });
+});

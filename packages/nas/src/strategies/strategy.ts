@@ -1,0 +1,78 @@
+/**
+ * The strategy contract (Keras Tuner's Oracle, NNI's Tuner): `ask()` proposes the next trial,
+ * `tell(trial, outcome)` reports how it went. Strategies never evaluate anything themselves, so
+ * any evaluator works with any strategy, and a seeded strategy told the same outcomes proposes the
+ * same trials.
+ */
+import { InvalidArgumentError } from '@bigmodel/core';
+
+import type { Config, SearchSpace } from '../space/search-space';
+
+/** A proposed evaluation: a configuration at a budget (epochs, or any resource). */
+export interface Trial {
+  /** The strategy's running number of the trial (0, 1, ...). */
+  id: number;
+  /** The configuration to evaluate (holds exactly the space's active parameters). */
+  config: Config;
+  /** The fidelity to evaluate at. */
+  budget: number;
+  /** The configuration's {@link SearchSpace.hash}. */
+  hash: string;
+  /** Strategy bookkeeping that the journal keeps (e.g. Hyperband's bracket and rung). */
+  info?: Record<string, number | string>;
+}
+
+/** How a trial went: `ok` with its score, or `failed` (threw, NaN score) / `infeasible` (broke a constraint). */
+export interface TrialOutcome {
+  /** `ok`, `failed` or `infeasible`. */
+  status: 'ok' | 'failed' | 'infeasible';
+  /** The score (higher is better); strategies read failed and infeasible trials as -Infinity. */
+  score: number;
+}
+
+/** A search strategy; see the file header. */
+export interface Strategy {
+  /** The strategy's name (`random`, `evolution`, `reinforce`, `tpe`, `hyperband(...)`). */
+  readonly name: string;
+  /** The space it searches. */
+  readonly space: SearchSpace;
+  /** The next trial to evaluate, or undefined when it must hear about pending trials first. */
+  ask(): Trial | undefined;
+  /**
+   * Reports a trial's outcome. The trial's configuration is validated against the space
+   * ({@link InvalidArgumentError} when it lies outside it).
+   */
+  tell(trial: Trial, outcome: TrialOutcome): void;
+  /** Frees what the strategy holds (tensors of a controller); a no-op for most. */
+  dispose(): void;
+}
+
+/** The score a strategy learns from: the outcome's score when ok and a number, else -Infinity. */
+export function effectiveScore(outcome: TrialOutcome): number {
+  return outcome.status === 'ok' && !Number.isNaN(outcome.score) ? outcome.score : -Infinity;
+}
+
+/** Validates what a strategy is told (the trial's config is in the space, the outcome is well-formed). */
+export function checkTold(space: SearchSpace, trial: Trial, outcome: TrialOutcome): void {
+  if (!trial || typeof trial !== 'object' || !Number.isInteger(trial.id)) {
+    throw new InvalidArgumentError({ parameter: 'trial', value: trial, message: 'tell() takes a trial from ask() (or one of the same shape).' });
+  }
+  space.validate(trial.config, 'trial.config');
+  if (!outcome || !['ok', 'failed', 'infeasible'].includes(outcome.status) || typeof outcome.score !== 'number') {
+    throw new InvalidArgumentError({ parameter: 'outcome', value: outcome, message: "Expected { status: 'ok' | 'failed' | 'infeasible', score: number }." });
+  }
+}
+
+/** Checks a seed (an integer). */
+export function checkSeed(seed: unknown): number {
+  if (!Number.isInteger(seed)) throw new InvalidArgumentError({ parameter: 'seed', value: seed, message: 'Must be an integer.' });
+  return seed as number;
+}
+
+/** Checks a budget (a finite number > 0). */
+export function checkBudget(budget: unknown, parameter = 'budget'): number {
+  if (typeof budget !== 'number' || !(budget > 0) || !Number.isFinite(budget)) {
+    throw new InvalidArgumentError({ parameter, value: budget, message: 'Must be a finite number > 0.' });
+  }
+  return budget;
+}
