@@ -20,6 +20,7 @@ describe('examples/gan/dcgan-mnist', () => {
     expect(lines[2]).toEqual(expect.objectContaining({ epoch: 1, 'images/samples': join('samples', 'epoch-1.png') }));
     // Untrained samples score near 1 (one class); real digits score near 10 and are all classes.
     expect(summary.samples!.classifierScore).toBeGreaterThanOrEqual(1);
+    expect(summary.samples!.classifierScore).toBeLessThan(summary.real!.classifierScore);
     expect(summary.real!.classifierScore).toBeGreaterThan(9);
     expect(summary.real!.classesCovered).toBe(10);
     expect(summary.real!.frechetDistance).toBeLessThan(summary.samples!.frechetDistance);

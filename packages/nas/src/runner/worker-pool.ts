@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
-import type { InitBackendOptions } from '@bigmodel/core';
+import { FileFormatError, type InitBackendOptions } from '@bigmodel/core';
 
 import type { EvaluationResult, TrialContext } from '../evaluators/evaluator';
 import type { EvaluatorSpec } from '../evaluators/evaluator-spec';
@@ -20,7 +20,7 @@ export function trialWorkerScript(): string {
   if (existsSync(here)) return here;
   const built = join(__dirname, '..', '..', 'dist', 'runner', 'trial-worker.js');
   if (existsSync(built)) return built;
-  throw new Error(`The compiled trial worker is missing (${built}); build @bigmodel/nas first (npx nx build nas).`);
+  throw new FileFormatError({ path: built, problem: 'is missing (the compiled trial worker)', hint: 'build @bigmodel/nas first: npx nx build nas' });
 }
 
 interface Slot {

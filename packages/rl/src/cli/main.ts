@@ -7,7 +7,7 @@
  *   bigmodel-rl eval runs/dqn --episodes 100 --seed 0
  */
 import * as tf from '@tensorflow/tfjs';
-import { BigModelError, formatBackendInfo, initBackend } from '@bigmodel/core';
+import { BigModelError, InvalidArgumentError, formatBackendInfo, initBackend } from '@bigmodel/core';
 
 import { integerFlag, parseFlags, parseTrain, runEval, runTrain } from './args';
 
@@ -45,7 +45,7 @@ async function main(argv: string[]): Promise<void> {
   } else if (command === 'eval') {
     const { positional, flags } = parseFlags(rest);
     const dir = positional[0];
-    if (!dir) throw new Error(`eval needs the run directory.\n${USAGE}`);
+    if (!dir) throw new InvalidArgumentError({ parameter: 'DIR', value: dir, message: `eval needs the run directory.\n${USAGE}` });
     const episodes = Math.max(1, integerFlag(flags, 'episodes', 100));
     const seed = integerFlag(flags, 'seed', 0);
     await initBackend();
