@@ -21,6 +21,8 @@ export interface GanExampleOptions {
   ngf?: number;
   /** Discriminator width (default 32). */
   ndf?: number;
+  /** Decay of the generator's weight average that samples are drawn from (default 0: none; see GanConfig.generatorEma). */
+  ema?: number;
   /** Use only the first `limit` digits (smoke tests; default all 10,000). */
   limit?: number;
   /** Run directory (default runs/<time>-gan-<example>); an existing checkpoint there is resumed. */
@@ -48,7 +50,7 @@ export async function trainExampleGan(name: string, config: GanConfig, options: 
   const all = mnistGanData();
   const limit = Math.min(options.limit ?? all.count, all.count);
   const data = { ...all, count: limit, images: all.images.subarray(0, limit * 784), labels: all.labels?.subarray(0, limit) };
-  const full = { ...config, ngf: options.ngf ?? 32, ndf: options.ndf ?? 32 };
+  const full = { ...config, ngf: options.ngf ?? 32, ndf: options.ndf ?? 32, generatorEma: options.ema ?? config.generatorEma };
   const checkpoint = join(out, 'checkpoint');
   const trainer = hasGanCheckpoint(checkpoint) ? (await loadGanCheckpoint(checkpoint, { expect: full })).trainer : GanTrainer.create(full, seed);
   const startStep = trainer.step;
