@@ -205,7 +205,8 @@ async function trainClassifier(flags: Map<string, string>): Promise<void> {
   console.log(JSON.stringify({ testAccuracy, epochs, seed, out }));
 }
 
-async function main(argv: string[]): Promise<void> {
+/** Runs one `bigmodel-gan` command line (the arguments after the program name). Exported for the tests. */
+export async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === 'help') {
     console.log(USAGE);
@@ -223,7 +224,9 @@ async function main(argv: string[]): Promise<void> {
   else throw new InvalidArgumentError({ parameter: 'command', value: command, message: `Must be train, sample, interpolate, score or train-classifier.\n${USAGE}` });
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
-  console.error(BigModelError.isInstance(error) ? `${error.name}: ${error.message}` : error);
-  process.exit(1);
-});
+if (require.main === module) {
+  main(process.argv.slice(2)).catch((error: unknown) => {
+    console.error(BigModelError.isInstance(error) ? `${error.name}: ${error.message}` : error);
+    process.exit(1);
+  });
+}
