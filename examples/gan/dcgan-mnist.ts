@@ -10,17 +10,9 @@ import { join } from 'node:path';
 
 import * as tf from '@tensorflow/tfjs';
 import { writeFileAtomic } from '@bigmodel/core';
-import {
-  classify,
-  generateSamples,
-  loadMnistClassifier,
-  mnistReferenceStatistics,
-  realMnistQuality,
-  sampleQuality,
-  type SampleQuality,
-} from '@bigmodel/gan';
+import type { SampleQuality } from '@bigmodel/gan';
 
-import { exampleFlags, trainExampleGan, type GanExampleOptions } from './run-gan';
+import { exampleFlags, scoreExampleGan, trainExampleGan, type GanExampleOptions } from './run-gan';
 
 export interface DcganMnistOptions extends GanExampleOptions {
   /** Samples to score (default 1663, the size of the real test split); 0 skips scoring. */
@@ -45,15 +37,7 @@ export async function runDcganMnist(options: DcganMnistOptions = {}): Promise<Dc
   const { scoreSamples = 1663, seed = 0 } = options;
   const { trainer, ...trained } = await trainExampleGan('dcgan-mnist', { kind: 'dcgan' }, options, 100);
   const summary: DcganMnistSummary = { example: 'gan/dcgan-mnist', ...trained };
-  if (scoreSamples > 0) {
-    const classifier = await loadMnistClassifier();
-    const reference = mnistReferenceStatistics(classifier);
-    const images = generateSamples(trainer, scoreSamples, seed);
-    summary.samples = sampleQuality(classify(classifier, images), reference);
-    summary.real = realMnistQuality(classifier, reference);
-    images.dispose();
-    classifier.dispose();
-  }
+  if (scoreSamples > 0) Object.assign(summary, await scoreExampleGan(trainer, scoreSamples, seed, true));
   trainer.dispose();
   writeFileAtomic(join(summary.out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
   return summary;

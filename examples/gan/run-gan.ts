@@ -6,7 +6,22 @@
 import { join } from 'node:path';
 
 import { JsonlLogger, formatBackendInfo, initBackend } from '@bigmodel/core';
-import { GanTrainer, hasGanCheckpoint, loadGanCheckpoint, mnistGanData, trainGan, writeInterpolationGrid, type GanConfig } from '@bigmodel/gan';
+import {
+  GanTrainer,
+  classify,
+  generateSamples,
+  hasGanCheckpoint,
+  loadGanCheckpoint,
+  loadMnistClassifier,
+  mnistGanData,
+  mnistReferenceStatistics,
+  realMnistQuality,
+  sampleQuality,
+  trainGan,
+  writeInterpolationGrid,
+  type GanConfig,
+  type SampleQuality,
+} from '@bigmodel/gan';
 
 import { progressBar } from '../progress';
 
@@ -79,6 +94,21 @@ export async function trainExampleGan(name: string, config: GanConfig, options: 
     interpolation,
     out,
   };
+}
+
+/**
+ * Scores `count` samples of `trainer` (noise seeded by `seed`) with the package's MNIST classifier
+ * against the train digits and, if `withReal`, the real test digits the same way (the yardstick).
+ */
+export async function scoreExampleGan(trainer: GanTrainer, count: number, seed: number, withReal: boolean): Promise<{ samples: SampleQuality; real?: SampleQuality }> {
+  const classifier = await loadMnistClassifier();
+  const reference = mnistReferenceStatistics(classifier);
+  const images = generateSamples(trainer, count, seed);
+  const samples = sampleQuality(classify(classifier, images), reference);
+  const real = withReal ? realMnistQuality(classifier, reference) : undefined;
+  images.dispose();
+  classifier.dispose();
+  return { samples, real };
 }
 
 /** `--name value` flags of an example's command line, as numbers where they parse. */
