@@ -39,12 +39,12 @@ export async function runCganMnist(options: CganMnistOptions = {}): Promise<Cgan
   const { trainer, lastGrid: _lastGrid, ...trained } = await trainExampleGan('cgan-mnist', { kind: 'cgan' }, options, 100);
   // Row d of the grid: ten samples of digit d.
   const rowLabels = Array.from({ length: 100 }, (_, i) => Math.floor(i / 10));
-  const rows = generateSamples(trainer, 100, seed, rowLabels);
+  const rows = generateSamples(trainer, 100, seed, { labels: rowLabels });
   const digitGrid = join(trained.out, 'digits.png');
   writePng(digitGrid, imageGrid(rows.dataSync() as Float32Array, { count: 100, shape: [28, 28, 1], columns: 10 }));
   rows.dispose();
   const requested = Array.from({ length: 10 * perDigit }, (_, i) => i % 10);
-  const images = generateSamples(trainer, requested.length, seed + 1, requested);
+  const images = generateSamples(trainer, requested.length, seed + 1, { labels: requested });
   const classifier = await loadMnistClassifier();
   const { predicted } = classify(classifier, images);
   const hits = new Array<number>(10).fill(0);

@@ -4,7 +4,7 @@
  * checkpoints and a latent interpolation grid; then scores 1,663 samples with the package's
  * classifier next to real MNIST (the 1,663 test digits against the train digits).
  *
- *   BIGMODEL_WASM_THREADS=1 npx ts-node -T examples/gan/dcgan-mnist.ts [--minutes 30] [--epochs 100] [--seed 0] [--ngf 32] [--ndf 32] [--ema 0.999] [--out runs/DIR]
+ *   BIGMODEL_WASM_THREADS=1 npx ts-node -T examples/gan/dcgan-mnist.ts [--minutes 30] [--epochs 100] [--seed 0] [--ngf 32] [--ndf 32] [--ema 0.999] [--score-every 500] [--out runs/DIR]
  */
 import { join } from 'node:path';
 
@@ -12,11 +12,9 @@ import * as tf from '@tensorflow/tfjs';
 import { writeFileAtomic } from '@bigmodel/core';
 import type { SampleQuality } from '@bigmodel/gan';
 
-import { exampleFlags, scoreExampleGan, trainExampleGan, type GanExampleOptions } from './run-gan';
+import { exampleFlags, scoreExampleGan, trainExampleGan, type GanExampleOptions, type StepScore } from './run-gan';
 
 export interface DcganMnistOptions extends GanExampleOptions {
-  /** Samples to score (default 1663, the size of the real test split); 0 skips scoring. */
-  scoreSamples?: number;
 }
 
 export interface DcganMnistSummary {
@@ -31,6 +29,7 @@ export interface DcganMnistSummary {
   samples?: SampleQuality;
   real?: SampleQuality;
   out: string;
+  scores: StepScore[];
 }
 
 export async function runDcganMnist(options: DcganMnistOptions = {}): Promise<DcganMnistSummary> {
@@ -46,9 +45,13 @@ export async function runDcganMnist(options: DcganMnistOptions = {}): Promise<Dc
 if (require.main === module) {
   const { flag, number } = exampleFlags(process.argv.slice(2));
   tf.env().set('PROD', true);
-  runDcganMnist({ epochs: number('--epochs'), minutes: number('--minutes'), seed: number('--seed'), ngf: number('--ngf'), ndf: number('--ndf'), ema: number('--ema'), out: flag('--out') })
+  runDcganMnist({ epochs: number('--epochs'), minutes: number('--minutes'), seed: number('--seed'), ngf: number('--ngf'), ndf: number('--ndf'), ema: number('--ema'), scoreEvery: number('--score-every'), out: flag('--out') })
     .then((s) => {
       console.log(`backend ${s.backend}: ${s.steps} steps (${s.epochs.toFixed(2)} epochs) in ${s.trainSeconds.toFixed(0)} s, ${s.msPerStep.toFixed(0)} ms/step`);
+      for (const { step, samples, generator } of s.scores) {
+        const line = (q: SampleQuality) => `${q.classifierScore.toFixed(2)} (KL ${q.classHistogramKl.toFixed(3)}, FD ${q.frechetDistance.toFixed(0)})`;
+        console.log(`step ${step}: classifier score ${line(samples)}${generator ? `; generator itself ${line(generator)}` : ''}`);
+      }
       for (const [label, q] of [['samples', s.samples], ['real MNIST', s.real]] as const) {
         if (q) console.log(`${label}: classifier score ${q.classifierScore.toFixed(3)}, Frechet distance ${q.frechetDistance.toFixed(3)}, classes ${q.classesCovered}/10, class-histogram KL ${q.classHistogramKl.toFixed(4)}`);
       }

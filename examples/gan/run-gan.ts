@@ -20,6 +20,7 @@ import {
   trainGan,
   writeInterpolationGrid,
   type GanConfig,
+  type GeneratorNetwork,
   type SampleQuality,
 } from '@bigmodel/gan';
 
@@ -38,6 +39,14 @@ export interface GanExampleOptions {
   ndf?: number;
   /** Decay of the generator's weight average that samples are drawn from (default 0: none; see GanConfig.generatorEma). */
   ema?: number;
+  /** Samples to score (default 1663, the size of the real test split); 0 skips the final scoring. */
+  scoreSamples?: number;
+  /**
+   * Score `scoreSamples` samples every this many steps (and at the end), logged as `charts/classifierScore`,
+   * `charts/classHistogramKl` and `charts/frechetDistance`, plus the same for the generator itself
+   * (`charts/generator/*`) when an average is kept. Scoring time counts against `minutes`.
+   */
+  scoreEvery?: number;
   /** Use only the first `limit` digits (smoke tests; default all 10,000). */
   limit?: number;
   /** Run directory (default runs/<time>-gan-<example>); an existing checkpoint there is resumed. */
@@ -56,6 +65,31 @@ export interface TrainedExample {
   lastGrid?: string;
   interpolation: string;
   out: string;
+  /** The scores taken every `scoreEvery` steps. */
+  scores: StepScore[];
+}
+
+/** Sample quality at one step: of the sampling network (the average, if kept) and of the generator itself. */
+export interface StepScore {
+  step: number;
+  samples: SampleQuality;
+  generator?: SampleQuality;
+}
+
+/** The package's MNIST classifier and the train digits' statistics, loaded once, to score samples with. */
+async function mnistScorer() {
+  const classifier = await loadMnistClassifier();
+  const reference = mnistReferenceStatistics(classifier);
+  return {
+    score(trainer: GanTrainer, count: number, seed: number, network?: GeneratorNetwork): SampleQuality {
+      const images = generateSamples(trainer, count, seed, { network });
+      const quality = sampleQuality(classify(classifier, images), reference);
+      images.dispose();
+      return quality;
+    },
+    real: () => realMnistQuality(classifier, reference),
+    dispose: () => classifier.dispose(),
+  };
 }
 
 export async function trainExampleGan(name: string, config: GanConfig, options: GanExampleOptions, defaultEpochs: number): Promise<TrainedExample> {
@@ -69,18 +103,41 @@ export async function trainExampleGan(name: string, config: GanConfig, options: 
   const checkpoint = join(out, 'checkpoint');
   const trainer = hasGanCheckpoint(checkpoint) ? (await loadGanCheckpoint(checkpoint, { expect: full })).trainer : GanTrainer.create(full, seed);
   const startStep = trainer.step;
+  const scoreEvery = options.scoreEvery;
+  const scorer = scoreEvery === undefined ? undefined : await mnistScorer();
+  const scores: StepScore[] = [];
+  const logger = new JsonlLogger(join(out, 'metrics.jsonl'));
+  const scoreNow = (step: number, stepsPerEpoch: number) => {
+    const count = options.scoreSamples || 1663;
+    const score: StepScore = { step, samples: scorer!.score(trainer, count, seed) };
+    if (trainer.averageGenerator) score.generator = scorer!.score(trainer, count, seed, 'generator');
+    scores.push(score);
+    const record: Record<string, number> = { step, epoch: step / stepsPerEpoch };
+    for (const [prefix, q] of [['charts', score.samples], ['charts/generator', score.generator]] as const) {
+      if (q === undefined) continue;
+      record[`${prefix}/classifierScore`] = q.classifierScore;
+      record[`${prefix}/classHistogramKl`] = q.classHistogramKl;
+      record[`${prefix}/frechetDistance`] = q.frechetDistance;
+    }
+    logger.log(record);
+  };
   let bar: ReturnType<typeof progressBar> | undefined;
   const result = await trainGan(trainer, data, {
     epochs,
     out,
     checkpointEvery: 200,
     timeBudgetSeconds: options.minutes === undefined ? undefined : options.minutes * 60,
-    logger: new JsonlLogger(join(out, 'metrics.jsonl')),
+    logger,
     onStep: ({ step, totalSteps, losses }) => {
       if (progress) (bar ??= progressBar(name, totalSteps)).update(step, `D ${losses.discriminator.toFixed(3)} G ${losses.generator.toFixed(3)}`);
+      if (scoreEvery !== undefined && step % scoreEvery === 0) scoreNow(step, totalSteps / epochs);
     },
   });
   bar?.done();
+  if (scorer !== undefined) {
+    if (scores[scores.length - 1]?.step !== result.steps) scoreNow(result.steps, result.stepsPerEpoch);
+    scorer.dispose();
+  }
   const interpolation = join(out, 'interpolation.png');
   writeInterpolationGrid(trainer, interpolation, { seed });
   return {
@@ -93,6 +150,7 @@ export async function trainExampleGan(name: string, config: GanConfig, options: 
     lastGrid: result.lastGrid,
     interpolation,
     out,
+    scores,
   };
 }
 
@@ -101,13 +159,10 @@ export async function trainExampleGan(name: string, config: GanConfig, options: 
  * against the train digits and, if `withReal`, the real test digits the same way (the yardstick).
  */
 export async function scoreExampleGan(trainer: GanTrainer, count: number, seed: number, withReal: boolean): Promise<{ samples: SampleQuality; real?: SampleQuality }> {
-  const classifier = await loadMnistClassifier();
-  const reference = mnistReferenceStatistics(classifier);
-  const images = generateSamples(trainer, count, seed);
-  const samples = sampleQuality(classify(classifier, images), reference);
-  const real = withReal ? realMnistQuality(classifier, reference) : undefined;
-  images.dispose();
-  classifier.dispose();
+  const scorer = await mnistScorer();
+  const samples = scorer.score(trainer, count, seed);
+  const real = withReal ? scorer.real() : undefined;
+  scorer.dispose();
   return { samples, real };
 }
 

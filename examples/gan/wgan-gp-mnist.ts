@@ -13,8 +13,6 @@ import type { SampleQuality } from '@bigmodel/gan';
 import { exampleFlags, scoreExampleGan, trainExampleGan, type GanExampleOptions } from './run-gan';
 
 export interface WganGpMnistOptions extends GanExampleOptions {
-  /** Samples to score (default 1663); 0 skips scoring. */
-  scoreSamples?: number;
 }
 
 export interface WganGpMnistSummary {

@@ -140,7 +140,7 @@ async function sample(positional: string[], flags: Map<string, string>): Promise
   const { trainer } = await loadGanCheckpoint(join(dir, 'checkpoint'));
   const requested = flags.get('class');
   const labels = requested === undefined ? undefined : new Array<number>(n).fill(integerFlag(flags, 'class', 0));
-  const images = generateSamples(trainer, n, seed, labels);
+  const images = generateSamples(trainer, n, seed, { labels });
   const pixels = images.dataSync() as Float32Array;
   const columns = integerFlag(flags, 'columns', trainer.config.kind === 'cgan' ? trainer.config.classes : Math.ceil(Math.sqrt(n)), 1);
   writePng(outPath, imageGrid(pixels, { count: n, shape: trainer.config.imageShape, columns }));

@@ -23,6 +23,9 @@ import { generatorInputSize, buildDiscriminator, buildGenerator } from '../model
 import { resolveGanConfig, type GanConfig, type ResolvedGanConfig } from '../models/gan-config';
 import { STREAMS, normalArray, streamRandom } from './random-streams';
 
+/** Which weights draw samples: the trained generator or its moving average (`GanConfig.generatorEma`). */
+export type GeneratorNetwork = 'generator' | 'average';
+
 /** One real batch: images in [-1, 1] (NHWC) and, for the conditional GAN, their classes. */
 export interface RealBatch {
   images: tf.Tensor4D;
@@ -134,10 +137,14 @@ export class GanTrainer {
 
   /**
    * Samples for noise `z` (and classes, for the conditional GAN) in [-1, 1], batch norm in
-   * inference mode: from the averaged generator when the config keeps one, else from the generator.
+   * inference mode, drawn by `network`: by default the averaged generator when the config keeps
+   * one, else the generator.
    */
-  generate(z: tf.Tensor2D, labels?: ArrayLike<number>): tf.Tensor4D {
-    const sampler = this.averageGenerator ?? this.generator;
+  generate(z: tf.Tensor2D, labels?: ArrayLike<number>, network?: GeneratorNetwork): tf.Tensor4D {
+    if (network === 'average' && this.averageGenerator === undefined) {
+      throw new InvalidArgumentError({ parameter: 'network', value: network, message: 'This trainer keeps no average (config.generatorEma is 0).' });
+    }
+    const sampler = network === 'generator' ? this.generator : (this.averageGenerator ?? this.generator);
     return tf.tidy(() => sampler.apply(this.generatorInput(z, labels), { training: false }) as tf.Tensor4D);
   }
 
