@@ -119,12 +119,16 @@ describe('GanTrainer', () => {
     const sampled = trainer.generate(z);
     const fromAverage = tf.tidy(() => trainer.averageGenerator!.apply(z, { training: false }) as tf.Tensor);
     expect(Array.from(sampled.dataSync())).toEqual(Array.from(fromAverage.dataSync()));
-    tf.dispose([z, sampled, fromAverage]);
+    const fromGenerator = trainer.generate(z, undefined, 'generator');
+    const direct = tf.tidy(() => trainer.generator.apply(z, { training: false }) as tf.Tensor);
+    expect(Array.from(fromGenerator.dataSync())).toEqual(Array.from(direct.dataSync()));
+    expect(Array.from(fromGenerator.dataSync())).not.toEqual(Array.from(sampled.dataSync()));
+    tf.dispose([z, sampled, fromAverage, fromGenerator, direct]);
     expect(tf.memory().numTensors).toBe(before);
     trainer.dispose();
   });
 
-  it('refuses generatorEma outside [0, 1), naming it', () => {
+  it('refuses generatorEma outside [0, 1) and sampling an average it does not keep, naming the parameter', () => {
     const error = (() => {
       try {
         GanTrainer.create({ generatorEma: 1 }, 0);
@@ -133,6 +137,11 @@ describe('GanTrainer', () => {
       }
     })();
     expect(InvalidArgumentError.isInstance(error) && error.parameter).toBe('generatorEma');
+    const plain = GanTrainer.create(tiny('dcgan'), 0);
+    const z = plain.noise(2, 0, 0);
+    expect(() => plain.generate(z, undefined, 'average')).toThrow(expect.objectContaining({ parameter: 'network' }));
+    z.dispose();
+    plain.dispose();
   });
 
   it('refuses a checkpoint of a different architecture, naming the field', async () => {
