@@ -39,12 +39,12 @@ export async function runCganMnist(options: CganMnistOptions = {}): Promise<Cgan
   const { trainer, lastGrid: _lastGrid, ...trained } = await trainExampleGan('cgan-mnist', { kind: 'cgan' }, options, 100);
   // Row d of the grid: ten samples of digit d.
   const rowLabels = Array.from({ length: 100 }, (_, i) => Math.floor(i / 10));
-  const rows = generateSamples(trainer, 100, seed, rowLabels);
+  const rows = generateSamples(trainer, 100, seed, { labels: rowLabels });
   const digitGrid = join(trained.out, 'digits.png');
   writePng(digitGrid, imageGrid(rows.dataSync() as Float32Array, { count: 100, shape: [28, 28, 1], columns: 10 }));
   rows.dispose();
   const requested = Array.from({ length: 10 * perDigit }, (_, i) => i % 10);
-  const images = generateSamples(trainer, requested.length, seed + 1, requested);
+  const images = generateSamples(trainer, requested.length, seed + 1, { labels: requested });
   const classifier = await loadMnistClassifier();
   const { predicted } = classify(classifier, images);
   const hits = new Array<number>(10).fill(0);
@@ -66,7 +66,7 @@ export async function runCganMnist(options: CganMnistOptions = {}): Promise<Cgan
 if (require.main === module) {
   const { flag, number } = exampleFlags(process.argv.slice(2));
   tf.env().set('PROD', true);
-  runCganMnist({ epochs: number('--epochs'), minutes: number('--minutes'), seed: number('--seed'), ngf: number('--ngf'), ndf: number('--ndf'), out: flag('--out') })
+  runCganMnist({ epochs: number('--epochs'), minutes: number('--minutes'), seed: number('--seed'), ngf: number('--ngf'), ndf: number('--ndf'), ema: number('--ema'), out: flag('--out') })
     .then((s) => {
       console.log(`backend ${s.backend}: ${s.steps} steps (${s.epochs.toFixed(2)} epochs) in ${s.trainSeconds.toFixed(0)} s`);
       console.log(`requested digit produced (classifier): ${(100 * s.requestedDigitAccuracy).toFixed(1)}%; per digit ${s.perDigitAccuracy.map((a) => (100 * a).toFixed(0)).join(' ')}`);

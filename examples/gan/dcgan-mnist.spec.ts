@@ -27,4 +27,22 @@ describe('examples/gan/dcgan-mnist', () => {
     const resumed = await runDcganMnist({ epochs: 2, limit: 128, ngf: 8, ndf: 8, scoreSamples: 0, out, progress: false });
     expect(resumed.steps).toBe(4);
   });
+
+  it('scores the average and the generator itself every scoreEvery steps, into the summary and the dashboard log', async () => {
+    tf.env().set('PROD', true);
+    const out = join(mkdtempSync(join(tmpdir(), 'bigmodel-example-')), 'run');
+    const summary = await runDcganMnist({ epochs: 2, limit: 128, ngf: 8, ndf: 8, ema: 0.9, scoreEvery: 2, scoreSamples: 50, out, progress: false });
+    expect(summary.scores.map((s) => s.step)).toEqual([2, 4]);
+    for (const { samples, generator } of summary.scores) {
+      expect(samples.count).toBe(50);
+      expect(generator!.count).toBe(50);
+      // After a step or two the average still differs from the generator, so do their samples' features.
+      expect(samples.frechetDistance).not.toBe(generator!.frechetDistance);
+    }
+    const charts = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((l) => 'charts/classifierScore' in l);
+    expect(charts).toEqual([
+      expect.objectContaining({ step: 2, epoch: 1, 'charts/classifierScore': summary.scores[0].samples.classifierScore, 'charts/generator/classifierScore': summary.scores[0].generator!.classifierScore }),
+      expect.objectContaining({ step: 4, epoch: 2, 'charts/classifierScore': summary.scores[1].samples.classifierScore }),
+    ]);
+  });
 });

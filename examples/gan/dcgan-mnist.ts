@@ -4,27 +4,17 @@
  * checkpoints and a latent interpolation grid; then scores 1,663 samples with the package's
  * classifier next to real MNIST (the 1,663 test digits against the train digits).
  *
- *   BIGMODEL_WASM_THREADS=1 npx ts-node -T examples/gan/dcgan-mnist.ts [--minutes 30] [--epochs 100] [--seed 0] [--ngf 32] [--ndf 32] [--out runs/DIR]
+ *   BIGMODEL_WASM_THREADS=1 npx ts-node -T examples/gan/dcgan-mnist.ts [--minutes 30] [--epochs 100] [--seed 0] [--ngf 32] [--ndf 32] [--ema 0.999] [--label-smoothing 0.1] [--score-every 500] [--out runs/DIR]
  */
 import { join } from 'node:path';
 
 import * as tf from '@tensorflow/tfjs';
 import { writeFileAtomic } from '@bigmodel/core';
-import {
-  classify,
-  generateSamples,
-  loadMnistClassifier,
-  mnistReferenceStatistics,
-  realMnistQuality,
-  sampleQuality,
-  type SampleQuality,
-} from '@bigmodel/gan';
+import type { SampleQuality } from '@bigmodel/gan';
 
-import { exampleFlags, trainExampleGan, type GanExampleOptions } from './run-gan';
+import { exampleFlags, scoreExampleGan, trainExampleGan, type GanExampleOptions, type StepScore } from './run-gan';
 
 export interface DcganMnistOptions extends GanExampleOptions {
-  /** Samples to score (default 1663, the size of the real test split); 0 skips scoring. */
-  scoreSamples?: number;
 }
 
 export interface DcganMnistSummary {
@@ -39,21 +29,14 @@ export interface DcganMnistSummary {
   samples?: SampleQuality;
   real?: SampleQuality;
   out: string;
+  scores: StepScore[];
 }
 
 export async function runDcganMnist(options: DcganMnistOptions = {}): Promise<DcganMnistSummary> {
   const { scoreSamples = 1663, seed = 0 } = options;
   const { trainer, ...trained } = await trainExampleGan('dcgan-mnist', { kind: 'dcgan' }, options, 100);
   const summary: DcganMnistSummary = { example: 'gan/dcgan-mnist', ...trained };
-  if (scoreSamples > 0) {
-    const classifier = await loadMnistClassifier();
-    const reference = mnistReferenceStatistics(classifier);
-    const images = generateSamples(trainer, scoreSamples, seed);
-    summary.samples = sampleQuality(classify(classifier, images), reference);
-    summary.real = realMnistQuality(classifier, reference);
-    images.dispose();
-    classifier.dispose();
-  }
+  if (scoreSamples > 0) Object.assign(summary, await scoreExampleGan(trainer, scoreSamples, seed, true));
   trainer.dispose();
   writeFileAtomic(join(summary.out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
   return summary;
@@ -62,9 +45,13 @@ export async function runDcganMnist(options: DcganMnistOptions = {}): Promise<Dc
 if (require.main === module) {
   const { flag, number } = exampleFlags(process.argv.slice(2));
   tf.env().set('PROD', true);
-  runDcganMnist({ epochs: number('--epochs'), minutes: number('--minutes'), seed: number('--seed'), ngf: number('--ngf'), ndf: number('--ndf'), out: flag('--out') })
+  runDcganMnist({ epochs: number('--epochs'), minutes: number('--minutes'), seed: number('--seed'), ngf: number('--ngf'), ndf: number('--ndf'), ema: number('--ema'), labelSmoothing: number('--label-smoothing'), scoreEvery: number('--score-every'), out: flag('--out') })
     .then((s) => {
       console.log(`backend ${s.backend}: ${s.steps} steps (${s.epochs.toFixed(2)} epochs) in ${s.trainSeconds.toFixed(0)} s, ${s.msPerStep.toFixed(0)} ms/step`);
+      for (const { step, samples, generator } of s.scores) {
+        const line = (q: SampleQuality) => `${q.classifierScore.toFixed(2)} (KL ${q.classHistogramKl.toFixed(3)}, FD ${q.frechetDistance.toFixed(0)})`;
+        console.log(`step ${step}: classifier score ${line(samples)}${generator ? `; generator itself ${line(generator)}` : ''}`);
+      }
       for (const [label, q] of [['samples', s.samples], ['real MNIST', s.real]] as const) {
         if (q) console.log(`${label}: classifier score ${q.classifierScore.toFixed(3)}, Frechet distance ${q.frechetDistance.toFixed(3)}, classes ${q.classesCovered}/10, class-histogram KL ${q.classHistogramKl.toFixed(4)}`);
       }

@@ -6,7 +6,23 @@
 import { join } from 'node:path';
 
 import { JsonlLogger, formatBackendInfo, initBackend } from '@bigmodel/core';
-import { GanTrainer, hasGanCheckpoint, loadGanCheckpoint, mnistGanData, trainGan, writeInterpolationGrid, type GanConfig } from '@bigmodel/gan';
+import {
+  GanTrainer,
+  classify,
+  generateSamples,
+  hasGanCheckpoint,
+  loadGanCheckpoint,
+  loadMnistClassifier,
+  mnistGanData,
+  mnistReferenceStatistics,
+  realMnistQuality,
+  sampleQuality,
+  trainGan,
+  writeInterpolationGrid,
+  type GanConfig,
+  type GeneratorNetwork,
+  type SampleQuality,
+} from '@bigmodel/gan';
 
 import { progressBar } from '../progress';
 
@@ -21,6 +37,18 @@ export interface GanExampleOptions {
   ngf?: number;
   /** Discriminator width (default 32). */
   ndf?: number;
+  /** One-sided label smoothing of the discriminator's real targets (default 0; see GanConfig.labelSmoothing). */
+  labelSmoothing?: number;
+  /** Decay of the generator's weight average that samples are drawn from (default 0: none; see GanConfig.generatorEma). */
+  ema?: number;
+  /** Samples to score (default 1663, the size of the real test split); 0 skips the final scoring. */
+  scoreSamples?: number;
+  /**
+   * Score `scoreSamples` samples every this many steps (and at the end), logged as `charts/classifierScore`,
+   * `charts/classHistogramKl` and `charts/frechetDistance`, plus the same for the generator itself
+   * (`charts/generator/*`) when an average is kept. Scoring time counts against `minutes`.
+   */
+  scoreEvery?: number;
   /** Use only the first `limit` digits (smoke tests; default all 10,000). */
   limit?: number;
   /** Run directory (default runs/<time>-gan-<example>); an existing checkpoint there is resumed. */
@@ -39,6 +67,31 @@ export interface TrainedExample {
   lastGrid?: string;
   interpolation: string;
   out: string;
+  /** The scores taken every `scoreEvery` steps. */
+  scores: StepScore[];
+}
+
+/** Sample quality at one step: of the sampling network (the average, if kept) and of the generator itself. */
+export interface StepScore {
+  step: number;
+  samples: SampleQuality;
+  generator?: SampleQuality;
+}
+
+/** The package's MNIST classifier and the train digits' statistics, loaded once, to score samples with. */
+async function mnistScorer() {
+  const classifier = await loadMnistClassifier();
+  const reference = mnistReferenceStatistics(classifier);
+  return {
+    score(trainer: GanTrainer, count: number, seed: number, network?: GeneratorNetwork): SampleQuality {
+      const images = generateSamples(trainer, count, seed, { network });
+      const quality = sampleQuality(classify(classifier, images), reference);
+      images.dispose();
+      return quality;
+    },
+    real: () => realMnistQuality(classifier, reference),
+    dispose: () => classifier.dispose(),
+  };
 }
 
 export async function trainExampleGan(name: string, config: GanConfig, options: GanExampleOptions, defaultEpochs: number): Promise<TrainedExample> {
@@ -48,22 +101,45 @@ export async function trainExampleGan(name: string, config: GanConfig, options: 
   const all = mnistGanData();
   const limit = Math.min(options.limit ?? all.count, all.count);
   const data = { ...all, count: limit, images: all.images.subarray(0, limit * 784), labels: all.labels?.subarray(0, limit) };
-  const full = { ...config, ngf: options.ngf ?? 32, ndf: options.ndf ?? 32 };
+  const full = { ...config, ngf: options.ngf ?? 32, ndf: options.ndf ?? 32, generatorEma: options.ema ?? config.generatorEma, labelSmoothing: options.labelSmoothing ?? config.labelSmoothing };
   const checkpoint = join(out, 'checkpoint');
   const trainer = hasGanCheckpoint(checkpoint) ? (await loadGanCheckpoint(checkpoint, { expect: full })).trainer : GanTrainer.create(full, seed);
   const startStep = trainer.step;
+  const scoreEvery = options.scoreEvery;
+  const scorer = scoreEvery === undefined ? undefined : await mnistScorer();
+  const scores: StepScore[] = [];
+  const logger = new JsonlLogger(join(out, 'metrics.jsonl'));
+  const scoreNow = (step: number, stepsPerEpoch: number) => {
+    const count = options.scoreSamples || 1663;
+    const score: StepScore = { step, samples: scorer!.score(trainer, count, seed) };
+    if (trainer.averageGenerator) score.generator = scorer!.score(trainer, count, seed, 'generator');
+    scores.push(score);
+    const record: Record<string, number> = { step, epoch: step / stepsPerEpoch };
+    for (const [prefix, q] of [['charts', score.samples], ['charts/generator', score.generator]] as const) {
+      if (q === undefined) continue;
+      record[`${prefix}/classifierScore`] = q.classifierScore;
+      record[`${prefix}/classHistogramKl`] = q.classHistogramKl;
+      record[`${prefix}/frechetDistance`] = q.frechetDistance;
+    }
+    logger.log(record);
+  };
   let bar: ReturnType<typeof progressBar> | undefined;
   const result = await trainGan(trainer, data, {
     epochs,
     out,
     checkpointEvery: 200,
     timeBudgetSeconds: options.minutes === undefined ? undefined : options.minutes * 60,
-    logger: new JsonlLogger(join(out, 'metrics.jsonl')),
+    logger,
     onStep: ({ step, totalSteps, losses }) => {
       if (progress) (bar ??= progressBar(name, totalSteps)).update(step, `D ${losses.discriminator.toFixed(3)} G ${losses.generator.toFixed(3)}`);
+      if (scoreEvery !== undefined && step % scoreEvery === 0) scoreNow(step, totalSteps / epochs);
     },
   });
   bar?.done();
+  if (scorer !== undefined) {
+    if (scores[scores.length - 1]?.step !== result.steps) scoreNow(result.steps, result.stepsPerEpoch);
+    scorer.dispose();
+  }
   const interpolation = join(out, 'interpolation.png');
   writeInterpolationGrid(trainer, interpolation, { seed });
   return {
@@ -76,7 +152,20 @@ export async function trainExampleGan(name: string, config: GanConfig, options: 
     lastGrid: result.lastGrid,
     interpolation,
     out,
+    scores,
   };
+}
+
+/**
+ * Scores `count` samples of `trainer` (noise seeded by `seed`) with the package's MNIST classifier
+ * against the train digits and, if `withReal`, the real test digits the same way (the yardstick).
+ */
+export async function scoreExampleGan(trainer: GanTrainer, count: number, seed: number, withReal: boolean): Promise<{ samples: SampleQuality; real?: SampleQuality }> {
+  const scorer = await mnistScorer();
+  const samples = scorer.score(trainer, count, seed);
+  const real = withReal ? scorer.real() : undefined;
+  scorer.dispose();
+  return { samples, real };
 }
 
 /** `--name value` flags of an example's command line, as numbers where they parse. */

@@ -8,13 +8,11 @@ import { join } from 'node:path';
 
 import * as tf from '@tensorflow/tfjs';
 import { writeFileAtomic } from '@bigmodel/core';
-import { classify, generateSamples, loadMnistClassifier, mnistReferenceStatistics, sampleQuality, type SampleQuality } from '@bigmodel/gan';
+import type { SampleQuality } from '@bigmodel/gan';
 
-import { exampleFlags, trainExampleGan, type GanExampleOptions } from './run-gan';
+import { exampleFlags, scoreExampleGan, trainExampleGan, type GanExampleOptions } from './run-gan';
 
 export interface WganGpMnistOptions extends GanExampleOptions {
-  /** Samples to score (default 1663); 0 skips scoring. */
-  scoreSamples?: number;
 }
 
 export interface WganGpMnistSummary {
@@ -34,13 +32,7 @@ export async function runWganGpMnist(options: WganGpMnistOptions = {}): Promise<
   const { scoreSamples = 1663, seed = 0 } = options;
   const { trainer, ...trained } = await trainExampleGan('wgan-gp-mnist', { kind: 'wgan-gp' }, options, 100);
   const summary: WganGpMnistSummary = { example: 'gan/wgan-gp-mnist', ...trained };
-  if (scoreSamples > 0) {
-    const classifier = await loadMnistClassifier();
-    const images = generateSamples(trainer, scoreSamples, seed);
-    summary.samples = sampleQuality(classify(classifier, images), mnistReferenceStatistics(classifier));
-    images.dispose();
-    classifier.dispose();
-  }
+  if (scoreSamples > 0) summary.samples = (await scoreExampleGan(trainer, scoreSamples, seed, false)).samples;
   trainer.dispose();
   writeFileAtomic(join(summary.out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
   return summary;
@@ -49,7 +41,7 @@ export async function runWganGpMnist(options: WganGpMnistOptions = {}): Promise<
 if (require.main === module) {
   const { flag, number } = exampleFlags(process.argv.slice(2));
   tf.env().set('PROD', true);
-  runWganGpMnist({ epochs: number('--epochs'), minutes: number('--minutes'), seed: number('--seed'), ngf: number('--ngf'), ndf: number('--ndf'), out: flag('--out') })
+  runWganGpMnist({ epochs: number('--epochs'), minutes: number('--minutes'), seed: number('--seed'), ngf: number('--ngf'), ndf: number('--ndf'), ema: number('--ema'), out: flag('--out') })
     .then((s) => {
       console.log(`backend ${s.backend}: ${s.steps} steps (${s.epochs.toFixed(2)} epochs) in ${s.trainSeconds.toFixed(0)} s, ${s.msPerStep.toFixed(0)} ms/step`);
       if (s.samples) console.log(`classifier score ${s.samples.classifierScore.toFixed(3)}, Frechet distance ${s.samples.frechetDistance.toFixed(3)}, classes ${s.samples.classesCovered}/10`);

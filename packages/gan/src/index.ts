@@ -7,7 +7,7 @@
  */
 export { GAN_KINDS, resolveGanConfig, type GanConfig, type GanKind, type ResolvedGanConfig } from './models/gan-config';
 export { SmoothGradLeakyReLU, buildDiscriminator, buildGenerator, generatorInputSize } from './models/networks';
-export { GanTrainer, gradientPenalty, oneHotFloat, type RealBatch, type StepLosses } from './training/gan-trainer';
+export { GanTrainer, gradientPenalty, oneHotFloat, type GeneratorNetwork, type RealBatch, type StepLosses } from './training/gan-trainer';
 export { mnistGanData, toGanData, type GanData } from './training/gan-data';
 export { fixedSamples, stepsPerEpoch, trainGan, writeSampleGrid, type TrainGanOptions, type TrainGanResult } from './training/train-gan';
 export { STREAMS, mixSeed, normalArray, streamRandom } from './training/random-streams';
@@ -36,6 +36,6 @@ export {
   type SampleQuality,
 } from './metrics/sample-quality';
 export { mnistReferenceStatistics, realMnistQuality } from './metrics/mnist-reference';
-export { generateSamples } from './metrics/generate-samples';
+export { generateSamples, type GenerateSamplesOptions } from './metrics/generate-samples';
 export { writeInterpolationGrid } from './training/interpolation-grid';
 export { decodeNpy, encodeNpy } from './io/npy';

@@ -3,6 +3,7 @@ import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '
 import { batchMatMulConfig } from './batch-mat-mul';
 import { batchNormConfig } from './batch-norm';
 import { compareConfigs } from './compare';
+import { identityConfig } from './identity';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwise-conv2d-backprop-filter';
@@ -39,7 +40,8 @@ let installed: WasmKernelReport | undefined;
  * the training kernels tfjs-backend-wasm 4.22 lacks (Conv2DBackpropFilter,
  * DepthwiseConv2dNativeBackpropFilter/Input, UnsortedSegmentSum), and faster or corrected
  * replacements (Conv2DBackpropInput, MaxPoolGrad, BatchMatMul with transposed operands, Sum and
- * Mean over leading axes, Tile, LeakyRelu, Sqrt, comparisons, Select, FusedBatchNorm, OneHot).
+ * Mean over leading axes, Tile, LeakyRelu, Sqrt, comparisons, Select, FusedBatchNorm, OneHot,
+ * Identity without a copy).
  *
  * Idempotent (the first call's choice stays). {@link initBackend} calls it; call it yourself only
  * if you select `wasm` by hand.
@@ -74,6 +76,7 @@ export function registerWasmKernels(options: RegisterWasmKernelsOptions = {}): W
     ...compareConfigs(),
     selectConfig(),
     batchNormConfig(),
+    identityConfig(),
   ];
   const report: WasmKernelReport = { added: [], replaced: [] };
   for (const config of configs) {

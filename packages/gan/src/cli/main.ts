@@ -4,7 +4,7 @@
  * MNIST classifier.
  *
  *   bigmodel-gan train <dcgan|cgan|wgan-gp> --dataset mnist|cifar10 [--data-dir DIR] --epochs N --seed S --out DIR
- *       [--ngf 32] [--ndf 32] [--nz 100] [--minutes M] [--checkpoint-every 200] [--label-smoothing 0] [--limit 10000]
+ *       [--ngf 32] [--ndf 32] [--nz 100] [--minutes M] [--checkpoint-every 200] [--label-smoothing 0] [--ema 0] [--limit 10000]
  *   bigmodel-gan sample DIR --n N --seed S --out grid.png [--npy samples.npy] [--class C] [--columns 10]
  *   bigmodel-gan interpolate DIR --out grid.png [--rows 8] [--steps 10] [--seed S]
  *   bigmodel-gan score DIR|samples.npy [--n 1663] [--seed S] [--classifier DIR]
@@ -35,7 +35,7 @@ import { progressBar } from './progress';
 
 const USAGE = `Usage: bigmodel-gan <train|sample|interpolate|score|train-classifier> ...
   bigmodel-gan train <dcgan|cgan|wgan-gp> --dataset mnist|cifar10 [--data-dir DIR] --epochs N --seed S --out DIR
-      [--ngf 32] [--ndf 32] [--nz 100] [--minutes M] [--checkpoint-every 200] [--label-smoothing 0] [--limit 10000]
+      [--ngf 32] [--ndf 32] [--nz 100] [--minutes M] [--checkpoint-every 200] [--label-smoothing 0] [--ema 0] [--limit 10000]
   bigmodel-gan sample DIR --n N --seed S --out grid.png [--npy samples.npy] [--class C] [--columns 10]
   bigmodel-gan interpolate DIR --out grid.png [--rows 8] [--steps 10] [--seed S]
   bigmodel-gan score DIR|samples.npy [--n 1663] [--seed S] [--classifier DIR]
@@ -102,6 +102,7 @@ async function train(positional: string[], flags: Map<string, string>): Promise<
     ndf: integerFlag(flags, 'ndf', 32, 1),
     nz: integerFlag(flags, 'nz', 100, 1),
     labelSmoothing: numberFlag(flags, 'label-smoothing'),
+    generatorEma: numberFlag(flags, 'ema'),
   };
   const minutes = numberFlag(flags, 'minutes');
   const checkpointDir = join(out, 'checkpoint');
@@ -139,7 +140,7 @@ async function sample(positional: string[], flags: Map<string, string>): Promise
   const { trainer } = await loadGanCheckpoint(join(dir, 'checkpoint'));
   const requested = flags.get('class');
   const labels = requested === undefined ? undefined : new Array<number>(n).fill(integerFlag(flags, 'class', 0));
-  const images = generateSamples(trainer, n, seed, labels);
+  const images = generateSamples(trainer, n, seed, { labels });
   const pixels = images.dataSync() as Float32Array;
   const columns = integerFlag(flags, 'columns', trainer.config.kind === 'cgan' ? trainer.config.classes : Math.ceil(Math.sqrt(n)), 1);
   writePng(outPath, imageGrid(pixels, { count: n, shape: trainer.config.imageShape, columns }));
@@ -204,7 +205,8 @@ async function trainClassifier(flags: Map<string, string>): Promise<void> {
   console.log(JSON.stringify({ testAccuracy, epochs, seed, out }));
 }
 
-async function main(argv: string[]): Promise<void> {
+/** Runs one `bigmodel-gan` command line (the arguments after the program name). Exported for the tests. */
+export async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === 'help') {
     console.log(USAGE);
@@ -222,7 +224,9 @@ async function main(argv: string[]): Promise<void> {
   else throw new InvalidArgumentError({ parameter: 'command', value: command, message: `Must be train, sample, interpolate, score or train-classifier.\n${USAGE}` });
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
-  console.error(BigModelError.isInstance(error) ? `${error.name}: ${error.message}` : error);
-  process.exit(1);
-});
+if (require.main === module) {
+  main(process.argv.slice(2)).catch((error: unknown) => {
+    console.error(BigModelError.isInstance(error) ? `${error.name}: ${error.message}` : error);
+    process.exit(1);
+  });
+}

@@ -1,5 +1,6 @@
 /**
- * Checkpoints of a GAN run: both networks (batch-norm running statistics included), both
+ * Checkpoints of a GAN run: both networks (batch-norm running statistics included) and the
+ * averaged generator if the run keeps one, both
  * optimizers' state (iteration count and every slot), the step and the random state (seed and step
  * counter; see random-streams.ts). The weights go to `weights-<step>.bin`, then `checkpoint.json`
  * (which names that file) replaces the old one; both writes are atomic, so a crash leaves the old
@@ -19,7 +20,7 @@ const FORMAT = 'bigmodel-gan-checkpoint';
 /** The architecture fields: a checkpoint fits a trainer only if these agree. */
 const ARCHITECTURE: (keyof ResolvedGanConfig)[] = ['kind', 'imageShape', 'nz', 'ngf', 'ndf', 'depth', 'classes'];
 
-type Group = 'generator' | 'discriminator' | 'generatorOptimizer' | 'discriminatorOptimizer';
+type Group = 'generator' | 'averageGenerator' | 'discriminator' | 'generatorOptimizer' | 'discriminatorOptimizer';
 
 interface TensorEntry {
   group: Group;
@@ -48,6 +49,7 @@ async function collect(trainer: GanTrainer): Promise<{ group: Group; name: strin
   const fromOptimizer = async (group: Group, optimizer: tf.Optimizer) => (await optimizer.getWeights()).map(({ name, tensor }) => ({ group, name, tensor }));
   return [
     ...fromModel('generator', trainer.generator),
+    ...(trainer.averageGenerator ? fromModel('averageGenerator', trainer.averageGenerator) : []),
     ...fromModel('discriminator', trainer.discriminator),
     ...(await fromOptimizer('generatorOptimizer', trainer.generatorOptimizer)),
     ...(await fromOptimizer('discriminatorOptimizer', trainer.discriminatorOptimizer)),
@@ -178,6 +180,7 @@ export async function loadGanCheckpoint(dir: string, options: LoadGanCheckpointO
   };
   try {
     restoreModel('generator', trainer.generator);
+    if (trainer.averageGenerator) restoreModel('averageGenerator', trainer.averageGenerator);
     restoreModel('discriminator', trainer.discriminator);
     for (const [name, optimizer] of [['generatorOptimizer', trainer.generatorOptimizer], ['discriminatorOptimizer', trainer.discriminatorOptimizer]] as const) {
       const named = group(name).map((entry) => ({ name: entry.name, tensor: tensorOf(entry) }));

@@ -1,21 +1,32 @@
 import * as tf from '@tensorflow/tfjs';
 import { InvalidArgumentError } from '@bigmodel/core';
 
-import type { GanTrainer } from '../training/gan-trainer';
+import type { GanTrainer, GeneratorNetwork } from '../training/gan-trainer';
 import { STREAMS } from '../training/random-streams';
+
+/** Options of {@link generateSamples}. */
+export interface GenerateSamplesOptions {
+  /** For the conditional GAN, each sample's class (default: classes in turn, 0, 1, ..., 9, 0, ...). */
+  labels?: ArrayLike<number>;
+  /** Samples per forward pass (default 250). */
+  batchSize?: number;
+  /** Which weights draw the samples (default: the average when the trainer keeps one); see {@link GanTrainer.generate}. */
+  network?: GeneratorNetwork;
+}
 
 /**
  * `count` generator samples as images in [0, 1] (batch norm in inference mode), from noise drawn
- * with `seed`; for the conditional GAN, `labels` gives each sample's class (default: classes in
- * turn, 0, 1, ..., 9, 0, ...).
+ * with `seed`.
  *
  * @example
  * ```ts
  * const images = generateSamples(trainer, 1000, 0); // [1000, 28, 28, 1]
+ * const fours = generateSamples(cganTrainer, 100, 0, { labels: new Array(100).fill(4) });
  * ```
  * @category Metrics
  */
-export function generateSamples(trainer: GanTrainer, count: number, seed: number, labels?: ArrayLike<number>, batchSize = 250): tf.Tensor4D {
+export function generateSamples(trainer: GanTrainer, count: number, seed: number, options: GenerateSamplesOptions = {}): tf.Tensor4D {
+  const { labels, batchSize = 250, network } = options;
   if (!Number.isInteger(count) || count <= 0) throw new InvalidArgumentError({ parameter: 'count', value: count, message: 'Must be an integer > 0.' });
   const { kind, classes } = trainer.config;
   if (labels !== undefined && labels.length !== count) throw new InvalidArgumentError({ parameter: 'labels', value: `${labels.length} labels`, message: `Need one per sample (${count}).` });
@@ -31,7 +42,7 @@ export function generateSamples(trainer: GanTrainer, count: number, seed: number
     const size = Math.min(batchSize, count - start);
     const z = trainer.noise(size, STREAMS.sample, seed, part);
     const batchLabels = kind === 'cgan' ? Uint8Array.from({ length: size }, (_, i) => classOf(start + i)) : undefined;
-    parts.push(tf.tidy(() => tf.div(tf.add(trainer.generate(z, batchLabels), 1), 2) as tf.Tensor4D));
+    parts.push(tf.tidy(() => tf.div(tf.add(trainer.generate(z, batchLabels, network), 1), 2) as tf.Tensor4D));
     z.dispose();
   }
   const images = tf.concat(parts, 0);

@@ -47,6 +47,14 @@ export interface GanConfig {
   criticSteps?: number;
   /** Examples per step (default 64). */
   batchSize?: number;
+  /**
+   * Decay of an exponential moving average of the generator's weights (Yazici et al. 2019, "The
+   * Unusual Effectiveness of Averaging in GAN Training"; StyleGAN's `G_ema`), in [0, 1); 0 (the
+   * default) keeps no average. When on, sampling (grids, scores, interpolations) uses the averaged
+   * generator; training never does. The decay ramps up as `min(decay, (1 + step) / (10 + step))`
+   * so that early averages are not dominated by the random initial weights.
+   */
+  generatorEma?: number;
 }
 
 /** A {@link GanConfig} with every field filled in and checked. */
@@ -108,6 +116,7 @@ export function resolveGanConfig(config: GanConfig = {}): ResolvedGanConfig {
     gradientPenalty: config.gradientPenalty ?? 10,
     criticSteps: config.criticSteps ?? (wgan ? 5 : 1),
     batchSize: config.batchSize ?? 64,
+    generatorEma: config.generatorEma ?? 0,
   };
   positiveInteger('nz', resolved.nz);
   positiveInteger('ngf', resolved.ngf);
@@ -130,5 +139,6 @@ export function resolveGanConfig(config: GanConfig = {}): ResolvedGanConfig {
   inRange('beta2', resolved.beta2, 0, 1, true);
   inRange('labelSmoothing', resolved.labelSmoothing, 0, 0.5);
   inRange('gradientPenalty', resolved.gradientPenalty, 0, 1e6);
+  inRange('generatorEma', resolved.generatorEma, 0, 1, true);
   return resolved;
 }

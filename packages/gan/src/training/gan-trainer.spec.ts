@@ -19,7 +19,8 @@ function tinyData(count: number, seed = 0): GanData {
   return toGanData({ data: Float32Array.from({ length: count * 64 }, () => random()), shape: [count, 8, 8, 1] }, Uint8Array.from({ length: count }, (_, i) => i % 10));
 }
 
-const weightsOf = (trainer: GanTrainer) => [...trainer.generator.getWeights(), ...trainer.discriminator.getWeights()].map((w) => Array.from(w.dataSync()));
+const weightsOf = (trainer: GanTrainer) =>
+  [...trainer.generator.getWeights(), ...(trainer.averageGenerator?.getWeights() ?? []), ...trainer.discriminator.getWeights()].map((w) => Array.from(w.dataSync()));
 
 beforeAll(async () => {
   tf.env().set('PROD', true);
@@ -27,8 +28,9 @@ beforeAll(async () => {
 });
 
 describe('GanTrainer', () => {
-  it.each(['dcgan', 'cgan', 'wgan-gp'] as const)('%s: keeps the tensor count constant from step to step', async (kind) => {
-    const trainer = GanTrainer.create(tiny(kind), 0);
+  it.each(['dcgan', 'cgan', 'wgan-gp', 'dcgan averaged'] as const)('%s: keeps the tensor count constant from step to step', async (name) => {
+    const kind = name === 'dcgan averaged' ? 'dcgan' : name;
+    const trainer = GanTrainer.create({ ...tiny(kind), generatorEma: name === 'dcgan averaged' ? 0.99 : 0 }, 0);
     const data = tinyData(64);
     await trainGan(trainer, data, { epochs: 1, stopAtStep: 1 }); // creates the optimizers' slots
     const before = tf.memory().numTensors;
@@ -67,14 +69,16 @@ describe('GanTrainer', () => {
     trainer.dispose();
   });
 
-  it.each(['dcgan', 'cgan', 'wgan-gp'] as const)('%s: 8 steps straight equal 2 steps, checkpoint, resume, 6 steps (bitwise)', async (kind) => {
+  it.each(['dcgan', 'cgan', 'wgan-gp', 'dcgan averaged'] as const)('%s: 8 steps straight equal 2 steps, checkpoint, resume, 6 steps (bitwise)', async (name) => {
+    const kind = name === 'dcgan averaged' ? 'dcgan' : name;
+    const config = { ...tiny(kind), generatorEma: name === 'dcgan averaged' ? 0.9 : 0 };
     const dir = mkdtempSync(join(tmpdir(), 'gan-resume-'));
     try {
       // 48 digits make 6 dcgan steps (3 wgan-gp steps) per epoch: the runs cross epoch boundaries.
       const data = tinyData(48, 1);
-      const straight = GanTrainer.create(tiny(kind), 7);
+      const straight = GanTrainer.create(config, 7);
       await trainGan(straight, data, { epochs: 3, stopAtStep: 8 });
-      const first = GanTrainer.create(tiny(kind), 7);
+      const first = GanTrainer.create(config, 7);
       await trainGan(first, data, { epochs: 3, stopAtStep: 2 });
       await saveGanCheckpoint(first, dir);
       first.dispose();
@@ -87,6 +91,57 @@ describe('GanTrainer', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('averages the generator: average_t = d_t average_(t-1) + (1 - d_t) weight_t, d_t = min(decay, (1 + t) / (10 + t))', async () => {
+    const decay = 0.6; // below the ramp's (1 + t) / (10 + t) from t = 13 on: both branches are exercised in 16 steps
+    const trainer = GanTrainer.create({ ...tiny('dcgan'), generatorEma: decay }, 3);
+    const snapshot = (model: tf.LayersModel) => model.getWeights().map((w) => Float64Array.from(w.dataSync()));
+    // Independent truth: the recurrence in float64, from the initial weights and each step's generator weights.
+    const expected = snapshot(trainer.generator);
+    expect(snapshot(trainer.averageGenerator!)).toEqual(expected);
+    await trainGan(trainer, tinyData(64), {
+      epochs: 2,
+      stopAtStep: 16,
+      onStep: ({ step }) => {
+        const d = Math.min(decay, (1 + step) / (10 + step));
+        snapshot(trainer.generator).forEach((w, i) => expected[i].forEach((a, j) => (expected[i][j] = d * a + (1 - d) * w[j])));
+      },
+    });
+    const actual = snapshot(trainer.averageGenerator!);
+    let worst = 0;
+    actual.forEach((w, i) => w.forEach((a, j) => (worst = Math.max(worst, Math.abs(a - expected[i][j]) / (1e-3 + Math.abs(expected[i][j]))))));
+    expect(worst).toBeLessThan(1e-4);
+    // The average moved away from the generator, and sampling uses it (batch norm in inference mode).
+    expect(actual.some((w, i) => w.some((a, j) => a !== snapshot(trainer.generator)[i][j]))).toBe(true);
+    const before = tf.memory().numTensors;
+    const z = trainer.noise(5, 0, 0);
+    const sampled = trainer.generate(z);
+    const fromAverage = tf.tidy(() => trainer.averageGenerator!.apply(z, { training: false }) as tf.Tensor);
+    expect(Array.from(sampled.dataSync())).toEqual(Array.from(fromAverage.dataSync()));
+    const fromGenerator = trainer.generate(z, undefined, 'generator');
+    const direct = tf.tidy(() => trainer.generator.apply(z, { training: false }) as tf.Tensor);
+    expect(Array.from(fromGenerator.dataSync())).toEqual(Array.from(direct.dataSync()));
+    expect(Array.from(fromGenerator.dataSync())).not.toEqual(Array.from(sampled.dataSync()));
+    tf.dispose([z, sampled, fromAverage, fromGenerator, direct]);
+    expect(tf.memory().numTensors).toBe(before);
+    trainer.dispose();
+  });
+
+  it('refuses generatorEma outside [0, 1) and sampling an average it does not keep, naming the parameter', () => {
+    const error = (() => {
+      try {
+        GanTrainer.create({ generatorEma: 1 }, 0);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(InvalidArgumentError.isInstance(error) && error.parameter).toBe('generatorEma');
+    const plain = GanTrainer.create(tiny('dcgan'), 0);
+    const z = plain.noise(2, 0, 0);
+    expect(() => plain.generate(z, undefined, 'average')).toThrow(expect.objectContaining({ parameter: 'network' }));
+    z.dispose();
+    plain.dispose();
   });
 
   it('refuses a checkpoint of a different architecture, naming the field', async () => {

@@ -23,6 +23,9 @@ import { generatorInputSize, buildDiscriminator, buildGenerator } from '../model
 import { resolveGanConfig, type GanConfig, type ResolvedGanConfig } from '../models/gan-config';
 import { STREAMS, normalArray, streamRandom } from './random-streams';
 
+/** Which weights draw samples: the trained generator or its moving average (`GanConfig.generatorEma`). */
+export type GeneratorNetwork = 'generator' | 'average';
+
 /** One real batch: images in [-1, 1] (NHWC) and, for the conditional GAN, their classes. */
 export interface RealBatch {
   images: tf.Tensor4D;
@@ -103,6 +106,11 @@ export class GanTrainer {
     readonly discriminator: tf.Sequential,
     readonly generatorOptimizer: Adam,
     readonly discriminatorOptimizer: Adam,
+    /**
+     * The moving average of the generator's weights (every weight, batch-norm running statistics
+     * included) when `config.generatorEma > 0`: what {@link GanTrainer.generate} samples from.
+     */
+    readonly averageGenerator?: tf.Sequential,
   ) {
     this.generatorVariables = generator.trainableWeights.map((w) => w.read() as tf.Variable);
     this.discriminatorVariables = discriminator.trainableWeights.map((w) => w.read() as tf.Variable);
@@ -110,12 +118,16 @@ export class GanTrainer {
 
   /**
    * Builds both networks (weights seeded from `seed`) and both optimizers (Adam with the config's
-   * lr and betas).
+   * lr and betas), and the averaged generator (starting equal to the generator) if the config asks
+   * for one.
    */
   static create(config: GanConfig, seed: number): GanTrainer {
     const resolved = resolveGanConfig(config);
     const adam = () => new Adam({ lr: resolved.lr, beta1: resolved.beta1, beta2: resolved.beta2 });
-    return new GanTrainer(resolved, seed, buildGenerator(resolved, seed * 1000 + 1), buildDiscriminator(resolved, seed * 1000 + 500), adam(), adam());
+    const generatorSeed = seed * 1000 + 1;
+    // Built from the same seed, the average starts as an exact copy of the generator.
+    const average = resolved.generatorEma > 0 ? buildGenerator(resolved, generatorSeed) : undefined;
+    return new GanTrainer(resolved, seed, buildGenerator(resolved, generatorSeed), buildDiscriminator(resolved, seed * 1000 + 500), adam(), adam(), average);
   }
 
   /** Noise `[count, nz]` drawn from the stream of (seed, purpose, counters). */
@@ -124,11 +136,21 @@ export class GanTrainer {
   }
 
   /**
-   * Generator output for noise `z` (and classes, for the conditional GAN) in [-1, 1]. Batch norm in
-   * inference mode unless `training`.
+   * Samples for noise `z` (and classes, for the conditional GAN) in [-1, 1], batch norm in
+   * inference mode, drawn by `network`: by default the averaged generator when the config keeps
+   * one, else the generator.
    */
-  generate(z: tf.Tensor2D, labels?: ArrayLike<number>, training = false): tf.Tensor4D {
-    return tf.tidy(() => this.generator.apply(this.generatorInput(z, labels), { training }) as tf.Tensor4D);
+  generate(z: tf.Tensor2D, labels?: ArrayLike<number>, network?: GeneratorNetwork): tf.Tensor4D {
+    if (network === 'average' && this.averageGenerator === undefined) {
+      throw new InvalidArgumentError({ parameter: 'network', value: network, message: 'This trainer keeps no average (config.generatorEma is 0).' });
+    }
+    const sampler = network === 'generator' ? this.generator : (this.averageGenerator ?? this.generator);
+    return tf.tidy(() => sampler.apply(this.generatorInput(z, labels), { training: false }) as tf.Tensor4D);
+  }
+
+  /** The generator's training-mode output (batch statistics; running averages updated), for a discriminator update. */
+  private fakeBatch(z: tf.Tensor2D, labels?: ArrayLike<number>): tf.Tensor4D {
+    return tf.tidy(() => this.generator.apply(this.generatorInput(z, labels), { training: true }) as tf.Tensor4D);
   }
 
   private generatorInput(z: tf.Tensor2D, labels?: ArrayLike<number>): tf.Tensor2D {
@@ -158,6 +180,7 @@ export class GanTrainer {
       return { ...last, generator: generatorLoss };
     });
     this.step++;
+    this.updateAverage();
     const read = (t: tf.Scalar | undefined) => (t === undefined ? undefined : t.dataSync()[0]);
     const out: StepLosses = {
       discriminator: read(losses['discriminator'])!,
@@ -183,7 +206,7 @@ export class GanTrainer {
     const z = this.noise(count, STREAMS.noise, this.step, k);
     const fakeLabels = kind === 'cgan' ? this.fakeLabels(count, k) : undefined;
     // Made outside the gradient tape: the discriminator's update does not reach the generator.
-    const fake = this.generate(z, fakeLabels, true);
+    const fake = this.fakeBatch(z, fakeLabels);
     const d = (x: tf.Tensor) => this.discriminator.apply(x, { training: true }) as tf.Tensor2D;
     const extra: Record<string, tf.Scalar> = {};
     const { value, grads } = tf.variableGrads(() => {
@@ -233,6 +256,22 @@ export class GanTrainer {
     return value;
   }
 
+  /**
+   * Moves the averaged generator toward the generator: `average = d * average + (1 - d) * weight`
+   * for every weight, with `d = min(generatorEma, (1 + step) / (10 + step))`.
+   */
+  private updateAverage(): void {
+    if (this.averageGenerator === undefined) return;
+    const decay = Math.min(this.config.generatorEma, (1 + this.step) / (10 + this.step));
+    const weights = this.generator.weights;
+    tf.tidy(() => {
+      this.averageGenerator!.weights.forEach((average, i) => {
+        const variable = average.read() as tf.Variable;
+        variable.assign(tf.add(tf.mul(variable, decay), tf.mul(weights[i].read(), 1 - decay)));
+      });
+    });
+  }
+
   /** The generator input size (nz, plus the classes for the conditional GAN). */
   get generatorInputSize(): number {
     return generatorInputSize(this.config);
@@ -241,6 +280,7 @@ export class GanTrainer {
   /** Frees both networks and both optimizers. */
   dispose(): void {
     this.generator.dispose();
+    this.averageGenerator?.dispose();
     this.discriminator.dispose();
     this.generatorOptimizer.dispose();
     this.discriminatorOptimizer.dispose();

@@ -1,0 +1,78 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '@bigmodel/core';
+
+import { decodeNpy, encodeNpy } from '../io/npy';
+import { loadGanCheckpoint } from '../io/gan-checkpoint';
+import { main } from './main';
+
+let tmp: string;
+let printed: string[];
+
+/** Runs a command line and returns the JSON of its last printed line. */
+async function run(...argv: string[]): Promise<Record<string, unknown>> {
+  printed = [];
+  await main(argv);
+  return JSON.parse(printed[printed.length - 1]) as Record<string, unknown>;
+}
+
+beforeAll(async () => {
+  tf.env().set('PROD', true);
+  await initBackend({ backend: 'wasm' });
+  tmp = mkdtempSync(join(tmpdir(), 'gan-cli-'));
+});
+beforeEach(() => {
+  jest.spyOn(console, 'log').mockImplementation((line: unknown) => void printed.push(String(line)));
+  jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+});
+afterEach(() => jest.restoreAllMocks());
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('bigmodel-gan', () => {
+  it('trains a tiny averaged DCGAN, then samples, interpolates and scores its run', async () => {
+    const out = join(tmp, 'run');
+    const summary = await run('train', 'dcgan', '--epochs', '1', '--seed', '3', '--limit', '128', '--ngf', '4', '--ndf', '4', '--ema', '0.9', '--out', out);
+    expect(summary).toMatchObject({ kind: 'dcgan', steps: 2, epochs: 1 }); // 128 digits / batch 64
+    expect(existsSync(join(out, 'samples', 'epoch-1.png'))).toBe(true);
+    const { trainer } = await loadGanCheckpoint(join(out, 'checkpoint'));
+    expect(trainer.config).toMatchObject({ ngf: 4, ndf: 4, generatorEma: 0.9 });
+    expect(trainer.step).toBe(2);
+    trainer.dispose();
+
+    const npy = join(tmp, 'samples.npy');
+    const sampled = await run('sample', out, '--n', '6', '--seed', '1', '--out', join(tmp, 'grid.png'), '--npy', npy);
+    expect(sampled).toMatchObject({ n: 6, seed: 1, npy });
+    const { data, shape } = decodeNpy(readFileSync(npy), npy);
+    expect(shape).toEqual([6, 28, 28, 1]);
+    expect(Math.min(...data)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...data)).toBeLessThanOrEqual(1);
+    // Sampling is seeded: the same command gives the same images.
+    await run('sample', out, '--n', '6', '--seed', '1', '--out', join(tmp, 'grid2.png'), '--npy', join(tmp, 'again.npy'));
+    expect(readFileSync(join(tmp, 'again.npy')).equals(readFileSync(npy))).toBe(true);
+
+    expect(await run('interpolate', out, '--out', join(tmp, 'interp.png'), '--rows', '2', '--steps', '3')).toEqual({ grid: join(tmp, 'interp.png') });
+    expect(existsSync(join(tmp, 'interp.png'))).toBe(true);
+
+    const scored = await run('score', npy);
+    expect(scored['count']).toBe(6);
+    expect(scored['classifierScore']).toBeGreaterThanOrEqual(1);
+    expect(scored['classifierScore']).toBeLessThanOrEqual(10);
+    expect((scored['real'] as { classifierScore: number }).classifierScore).toBeGreaterThan(9);
+  });
+
+  it('names the bad parameter: unknown command, unknown kind, missing --out, a flag without value, a wrong .npy shape', async () => {
+    const parameter = (argv: string[]) => main(argv).then(() => 'no error', (error: { parameter?: string }) => error.parameter);
+    await expect(parameter(['fit'])).resolves.toBe('command');
+    await expect(parameter(['train', 'stylegan', '--epochs', '1', '--out', tmp])).resolves.toBe('kind');
+    await expect(parameter(['train', 'dcgan', '--epochs', '1'])).resolves.toBe('--out');
+    await expect(parameter(['train', 'dcgan', '--epochs'])).resolves.toBe('--epochs');
+    await expect(parameter(['train', 'dcgan', '--epochs', '1', '--ema', '1.5', '--out', join(tmp, 'x')])).resolves.toBe('generatorEma');
+    const wrong = join(tmp, 'wrong.npy');
+    writeFileSync(wrong, encodeNpy(new Float32Array(2 * 8 * 8), [2, 8, 8, 1]));
+    await expect(parameter(['score', wrong])).resolves.toBe(wrong);
+  });
+});
