@@ -66,6 +66,12 @@ describe('runSearch', () => {
     expect(front.map((t) => t.trial.id)).toEqual([1, 0, 4]);
   });
 
+  it('refuses fractional budgets for the mnist evaluator, which trains whole epochs', async () => {
+    const mnist = { kind: 'builtin', name: 'mnist' } as const;
+    await expect(runSearch({ dir: temp(), space: builtinSpace('mnist'), strategy: 'random', evaluator: mnist, trials: 1, budget: 1.5 })).rejects.toThrow(/whole epochs/);
+    await expect(runSearch({ dir: temp(), space: builtinSpace('mnist'), strategy: 'random', evaluator: mnist, trials: 1, hyperband: { minBudget: 1.5, maxBudget: 6 } })).rejects.toThrow(InvalidArgumentError);
+  });
+
   it('refuses to mix two searches in one directory', async () => {
     const dir = temp();
     await runSearch({ dir, space: cell, strategy: 'random', evaluator: lookup, trials: 2 });

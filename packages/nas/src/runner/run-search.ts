@@ -30,7 +30,7 @@ import { FileFormatError, InvalidArgumentError, type InitBackendOptions } from '
 import type { EvaluationResult, Evaluator } from '../evaluators/evaluator';
 import { resolveEvaluatorSpec, type EvaluatorSpec } from '../evaluators/evaluator-spec';
 import { SearchSpace, type SearchSpaceDefinition } from '../space/search-space';
-import type { HyperbandConfig } from '../strategies/hyperband';
+import { resolveHyperbandConfig, type HyperbandConfig } from '../strategies/hyperband';
 import type { Strategy, Trial, TrialOutcome } from '../strategies/strategy';
 import { JournalWriter, readJournal, type ResultRecord } from './journal';
 import { bestTrial, finishedTrials, type TrialRecord } from './leaderboard';
@@ -135,6 +135,11 @@ export function resolveRunSearchConfig(config: RunSearchConfig) {
   for (const key of ['maxParams', 'maxLatencyMs'] as const) {
     const v = config.constraints?.[key];
     if (v !== undefined && !(v > 0)) fail(`constraints.${key}`, v, 'Must be a number > 0.');
+  }
+  if (evaluator.kind === 'builtin' && evaluator.name === 'mnist') {
+    // The MNIST evaluator trains whole epochs: a fractional budget would fail every trial.
+    if (!hyperband && !Number.isInteger(budget)) fail('budget', budget, 'The mnist evaluator trains whole epochs: an integer.');
+    if (hyperband && !resolveHyperbandConfig(hyperband).integerBudgets) fail('hyperband.integerBudgets', false, 'The mnist evaluator trains whole epochs: give integer minBudget and maxBudget and leave integerBudgets on.');
   }
   const spec: SearchSpec = {
     space: space.toJSON(),
