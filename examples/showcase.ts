@@ -24,7 +24,7 @@ async function main() {
   const transfer = await runMnistTransfer({ strategy: 'head', epochs: 5, cachedAugmentations: 1, out: join(runDir, 'transfer-mnist-0to4-to-5to9') });
   const gan = await runDcganMnist({ minutes: 2, epochs: 5, ngf: 32, ndf: 32, scoreSamples: 500, out: join(runDir, 'gan-dcgan-mnist'), progress: false });
   const cells = await runCustomEvaluator({ trials: 150, out: join(runDir, 'nas-cell') });
-  const nas = await runTpeMnist({ trainLimit: 1500, budget: 1, trials: 3, exportBudget: 2, minutes: 1, out: join(runDir, 'nas-tpe-mnist'), progress: false });
+  const nas = await runTpeMnist({ trainLimit: 1500, budget: 1, trials: 3, minutes: 1, out: join(runDir, 'nas-tpe-mnist'), progress: false });
   const evolution = cells.strategies.find((s) => s.strategy === 'evolution')!;
   const random = cells.strategies.find((s) => s.strategy === 'random')!;
 

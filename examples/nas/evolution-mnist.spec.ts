@@ -7,10 +7,13 @@ import { runEvolutionMnist } from './evolution-mnist';
 describe('nas/evolution-mnist', () => {
   it('searches, exports and reports with a tiny budget', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'nas-evolution-')), 'run');
-    const summary = await runEvolutionMnist({ trainLimit: 200, trials: 2, budget: 1, exportBudget: 1, out, progress: false });
+    const summary = await runEvolutionMnist({ trainLimit: 200, trials: 2, budget: 1, out, progress: false });
     expect(summary.trials).toBe(2);
     expect(summary.bestValAccuracy).toBeGreaterThan(0);
     expect(summary.export.metrics['testAccuracy']).toBeGreaterThan(0);
+    // The exported model is the best trial's own: it scores exactly the trial's validation accuracy.
+    expect(summary.export.retrained).toBe(false);
+    expect(summary.export.metrics['valAccuracy']).toBe(summary.bestValAccuracy);
     expect(existsSync(join(out, 'model', 'model.json'))).toBe(true);
   });
 });

@@ -9,8 +9,9 @@ describe('nas/hyperband-mnist', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'nas-hyperband-')), 'run');
     const summary = await runHyperbandMnist({ trainLimit: 200, trials: 4, hyperband: { minBudget: 1, maxBudget: 3, eta: 3, mode: 'successive-halving' }, out, progress: false });
     expect(summary.trials).toBe(4);
-    // Three configurations at 1 epoch, the best of them at 3: the export retrains it for 3.
+    // Three configurations at 1 epoch, the best of them at 3: the export is that 3-epoch trial's model.
     expect(summary.export.budget).toBe(3);
+    expect(summary.export.metrics['valAccuracy']).toBe(summary.bestValAccuracy);
     expect(existsSync(join(out, 'model', 'model.json'))).toBe(true);
   });
 });

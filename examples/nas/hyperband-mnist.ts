@@ -1,9 +1,10 @@
 /**
  * Hyperband over TPE on the built-in MNIST space (budgets 2 and 6 epochs, eta 3), 30 minutes on
- * one worker by default, then the best configuration retrained for 6 epochs and saved.
+ * one worker by default, then the best trial's own model exported with its validation and test
+ * accuracy (`--retrain`: its configuration trained again from scratch instead).
  *
  *   npx ts-node -T examples/nas/hyperband-mnist.ts [--minutes 30] [--workers 1] [--seed 0] [--out runs/DIR]
- *     [--min-budget 2] [--max-budget 6] [--eta 3] [--successive-halving]
+ *     [--min-budget 2] [--max-budget 6] [--eta 3] [--successive-halving] [--retrain]
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -26,6 +27,7 @@ if (require.main === module) {
     workers: Number(flag('--workers') ?? 1),
     seed: Number(flag('--seed') ?? 0),
     out: flag('--out'),
+    retrain: process.argv.includes('--retrain'),
     hyperband: {
       minBudget: Number(flag('--min-budget') ?? 2),
       maxBudget: Number(flag('--max-budget') ?? 6),

@@ -1,6 +1,6 @@
 /**
- * The REINFORCE controller (an LSTM policy) on the built-in MNIST space, 3 epochs per trial; 30 minutes on one worker by default, then the best configuration
- * retrained and saved with its test accuracy.
+ * The REINFORCE controller (an LSTM policy) on the built-in MNIST space, 3 epochs per trial; 30 minutes on one worker by default, then the best trial's own
+ * model exported with its validation and test accuracy.
  *
  *   npx ts-node -T examples/nas/reinforce-mnist.ts [--minutes 30] [--workers 1] [--seed 0] [--out runs/DIR]
  */

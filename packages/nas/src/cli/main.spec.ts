@@ -39,6 +39,9 @@ describe('bigmodel-nas', () => {
     const contradictory = nas('search', '--space', join(dir, 'space.json'), '--evaluator', 'builtin:branin', '--strategy', 'random', '--trials', '3', '--out', join(dir, 'out'));
     expect(contradictory.status).toBe(1);
     expect(contradictory.stderr).toContain('space.params.x1.min');
+    const budgetWithoutRetrain = nas('export', join(dir, 'out'), '--out', join(dir, 'model'), '--budget', '12');
+    expect(budgetWithoutRetrain.status).toBe(2);
+    expect(budgetWithoutRetrain.stderr).toContain('--budget and --seed apply only with --retrain');
     const noJournal = nas('resume', join(dir, 'nowhere'));
     expect(noJournal.status).toBe(1);
     expect(noJournal.stderr).toContain('FileFormatError');

@@ -16,7 +16,7 @@ import { SearchSpace } from '../space/search-space';
 const HELP = `Usage: bigmodel-nas search --space <FILE.json|builtin:NAME> --strategy <${STRATEGY_NAMES.join('|')}> [--hyperband]
                            --trials N [--workers W] [--seed S] --out DIR [options]
        bigmodel-nas resume DIR [--workers W] [--trials N] [--minutes M]
-       bigmodel-nas export DIR --out MODEL_DIR [--budget B]
+       bigmodel-nas export DIR --out MODEL_DIR [--retrain [--budget B] [--seed S]]
        bigmodel-nas leaderboard DIR [--top K] [--pareto METRIC,...]
 
 search options:
@@ -27,6 +27,10 @@ search options:
   --successive-halving         one bracket (the most aggressive) instead of Hyperband's cycle
   --minutes M                  stop proposing trials after M minutes (resume continues)
   --max-params N --max-latency-ms X       constraints; breaking trials are recorded as infeasible
+export: writes the best trial's own trained model (kept by the search in DIR/models) and reports its
+  validation accuracy (the trial's score) and its test accuracy (core's test split, unused by the search).
+  --retrain                    train the best configuration from scratch instead (at --budget B epochs,
+                               default the search's largest budget; --seed S, default the search's seed)
 Built-in spaces: ${BUILTIN_SPACES.join(', ')}. Workers default to the number of cores.`;
 
 class UsageError extends Error {}
@@ -50,7 +54,7 @@ function parse(argv: string[]) {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (!a.startsWith('--')) positional.push(a);
-    else if (['--hyperband', '--successive-halving', '--help'].includes(a)) flags.set(a, true);
+    else if (['--hyperband', '--successive-halving', '--retrain', '--help'].includes(a)) flags.set(a, true);
     else if (i + 1 >= argv.length) throw new UsageError(`${a} needs a value.`);
     else flags.set(a, argv[++i]);
   }
@@ -121,12 +125,21 @@ async function main(argv: string[]): Promise<void> {
     const dir = positional[1];
     const out = text('--out');
     if (!dir || !out) throw new UsageError('export needs the search directory and --out MODEL_DIR.');
+    const retrain = flags.has('--retrain');
+    if (!retrain && (flags.has('--budget') || flags.has('--seed'))) throw new UsageError('--budget and --seed apply only with --retrain (without it the trial\'s own model is exported).');
     process.stderr.write(`backend: ${formatBackendInfo(await initBackend())}\n`);
     const summary = await exportBest(dir, {
       out,
-      budget: number('--budget'),
+      retrain,
+      budget: number('--budget', true),
+      seed: number('--seed', true),
       onEpoch: (epoch, logs) => process.stderr.write(`export epoch ${epoch + 1}: ${Object.entries(logs).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(' ')}\n`),
     });
+    const { valAccuracy, testAccuracy } = summary.metrics;
+    if (valAccuracy !== undefined) {
+      const source = summary.retrained ? `trial ${summary.trialId}'s configuration retrained for ${summary.budget} epochs` : `trial ${summary.trialId}'s model (${summary.trialModel})`;
+      process.stderr.write(`exported ${source}: validation ${valAccuracy.toFixed(4)} (search score ${summary.searchScore.toFixed(4)}), test ${testAccuracy?.toFixed(4) ?? '-'}\n`);
+    }
     console.log(JSON.stringify(summary, null, 2));
   } else if (command === 'leaderboard') {
     const dir = positional[1];

@@ -12,6 +12,12 @@ export interface TrialContext {
   trialId: number;
   /** A seed for the trial's own randomness (weights, batch order), derived from the search seed and the trial id. */
   seed: number;
+  /**
+   * A directory where the evaluator may save the model it trained (with core's `saveModel`), so
+   * that the search's export is the model that earned the score. The runner keeps the best
+   * trial's directory and removes the others'. Absent when the runner keeps no models.
+   */
+  modelDir?: string;
 }
 
 /** An evaluation: `score` (higher is better; -Infinity for an infeasible model) and any metrics. */

@@ -1,8 +1,12 @@
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '@bigmodel/core';
+import { InvalidArgumentError, initBackend, loadModel, type LearningRateSchedule } from '@bigmodel/core';
 
 import { builtinSpace } from '../space/builtin-spaces';
-import { buildMnistModel, mnistEvaluator } from './mnist-evaluator';
+import { buildMnistModel, evaluateMnistModel, mnistEvaluator, mnistLearningRate } from './mnist-evaluator';
 
 const base = { blocks: 2, filters1: 16, filters2: 32, convsPerBlock: 1, kernelSize: 3, batchNorm: false, activation: 'relu', denseUnits: 0, dropout: 0 };
 
@@ -36,6 +40,45 @@ describe('mnistEvaluator', () => {
     expect(result['params']).toBe(built.countParams());
     built.dispose();
     expect(result['latencyMs']).toBeGreaterThan(0);
+  });
+
+  it('saves the trained model to the trial directory; loaded back it predicts the same and scores the trial score', async () => {
+    const modelDir = join(mkdtempSync(join(tmpdir(), 'nas-mnist-')), 'trial-0');
+    const evaluate = mnistEvaluator({ trainLimit: 300 });
+    const config = { ...base, dropout: 0.2, denseUnits: 64, batchNorm: true, augment: 'shift', lrSchedule: 'cosine', batchSize: 64 };
+    const before = tf.memory().numTensors;
+    const result = await evaluate(config, 2, { trialId: 0, seed: 7, modelDir });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(existsSync(join(modelDir, 'model.json'))).toBe(true);
+    const loaded = await loadModel(modelDir);
+    const again = await loadModel(modelDir);
+    const xs = tf.randomUniform([5, 28, 28, 1], 0, 1, 'float32', 3);
+    const a = loaded.predict(xs) as tf.Tensor;
+    const b = again.predict(xs) as tf.Tensor;
+    expect(Array.from(a.dataSync())).toEqual(Array.from(b.dataSync()));
+    // Validation accuracy of the saved model: exactly the trial's score (same split, same batches).
+    const measured = evaluateMnistModel(loaded, config, { trainLimit: 300 });
+    expect(measured.valAccuracy).toBe(result.score);
+    expect(measured.testAccuracy).toBeGreaterThan(0.1);
+    expect(measured.params).toBe(result['params']);
+    tf.dispose([xs, a, b]);
+    loaded.dispose();
+    again.dispose();
+  });
+
+  it('anneals the learning rate along a cosine to 0 at the last step, or keeps it constant', () => {
+    const peak = 2e-3;
+    expect(mnistLearningRate({ learningRate: peak }, 100)).toBe(peak);
+    expect(mnistLearningRate({ learningRate: peak, lrSchedule: 'constant' }, 100)).toBe(peak);
+    const cosine = mnistLearningRate({ learningRate: peak, lrSchedule: 'cosine' }, 100) as LearningRateSchedule;
+    expect(cosine.at(1)).toBeCloseTo((peak * (1 + Math.cos(Math.PI / 100))) / 2, 12);
+    expect(cosine.at(50)).toBeCloseTo(peak / 2, 12);
+    expect(cosine.at(100)).toBeCloseTo(0, 12);
+    expect(() => mnistLearningRate({ lrSchedule: 'step' }, 100)).toThrow(InvalidArgumentError);
+  });
+
+  it('trains whole epochs only: a fractional budget fails the trial', async () => {
+    await expect(mnistEvaluator({ trainLimit: 100 })(base, 1.5, { trialId: 0, seed: 0 })).rejects.toThrow(InvalidArgumentError);
   });
 
   it('skips models over maxParams without training them', async () => {

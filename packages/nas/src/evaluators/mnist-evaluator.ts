@@ -5,8 +5,16 @@
  * package's digits, core's fixed split) for `budget` epochs, and returns the validation accuracy
  * as the score, with the parameter count and the latency of one prediction.
  *
- * Validation is a seeded, stratified split of core's train split (default 10%); the test split is
- * touched only by {@link trainMnistModel} with `test: true`, for an exported model.
+ * Training recipe: the configuration's optimizer at its learning rate, constant or (with
+ * `lrSchedule: 'cosine'`, the built-in space's setting) annealed along a cosine to 0 at the last
+ * step of the last epoch, so that a trial's model is the annealed end of its budget. Budgets are
+ * whole epochs.
+ *
+ * Validation is a seeded, stratified split of core's train split (default 10%), scored by
+ * {@link mnistAccuracy} (a count of correct digits); the test split is touched only by
+ * {@link trainMnistModel} with `test: true` and by {@link evaluateMnistModel}, for an exported
+ * model. With a `modelDir` in its trial context the evaluator saves the trained model there (core's
+ * `saveModel`), so that the export is the very model that earned the score.
  */
 import * as tf from '@tensorflow/tfjs';
 import {
@@ -15,11 +23,13 @@ import {
   RMSprop,
   SGD,
   TensorDataset,
+  cosineWithWarmup,
   fit,
   loadMnist,
-  mnistToTensors,
   mulberry32,
   randomCrop,
+  saveModel,
+  type LearningRateSchedule,
   type MnistData,
 } from '@bigmodel/core';
 
@@ -115,8 +125,27 @@ export function buildMnistModel(config: Config, seed: number): tf.Sequential {
   return model;
 }
 
-function optimizerFor(config: Config): tf.Optimizer {
-  const lr = num(config, 'learningRate', 1e-3);
+/**
+ * The learning rate a configuration trains with over `totalSteps` optimizer steps: its
+ * `learningRate`, constant (`lrSchedule` absent or `'constant'`) or annealed along a cosine from it
+ * to 0 at step `totalSteps` (`'cosine'`).
+ * @example
+ * ```ts
+ * const lr = mnistLearningRate({ learningRate: 2e-3, lrSchedule: 'cosine' }, 1000);
+ * typeof lr === 'number' ? lr : lr.at(500); // 1e-3
+ * ```
+ * @category Evaluators
+ */
+export function mnistLearningRate(config: Config, totalSteps: number): number | LearningRateSchedule {
+  const peak = num(config, 'learningRate', 1e-3);
+  const schedule = config['lrSchedule'] ?? 'constant';
+  if (schedule === 'constant') return peak;
+  if (schedule === 'cosine') return totalSteps > 1 ? cosineWithWarmup({ peak, warmupSteps: 0, totalSteps }) : peak;
+  throw new InvalidArgumentError({ parameter: 'config.lrSchedule', value: schedule, message: "Must be 'constant' or 'cosine'." });
+}
+
+function optimizerFor(config: Config, totalSteps: number): tf.Optimizer {
+  const lr = mnistLearningRate(config, totalSteps);
   switch (config['optimizer'] ?? 'adam') {
     case 'sgd':
       return new SGD({ lr, momentum: 0.9 });
@@ -152,6 +181,58 @@ function datasets(mnist: MnistData, options: ReturnType<typeof resolveMnistEvalu
 let cachedMnist: MnistData | undefined;
 
 /**
+ * Accuracy of `model` on `data`: the digits whose highest-scoring class is their label, counted
+ * over batches of `batchSize` in the dataset's order, divided by the dataset's size. The search's
+ * scores and the export's validation accuracy are both this count, so a saved trial model scores
+ * exactly what its trial did (on the same backend).
+ * @example
+ * ```ts
+ * const valAccuracy = mnistAccuracy(model, validation, 64);
+ * ```
+ * @category Evaluators
+ */
+export function mnistAccuracy(model: tf.LayersModel, data: TensorDataset, batchSize = 256): number {
+  let correct = 0;
+  for (const { xs, ys } of data.batches({ batchSize })) {
+    const hits = tf.tidy(() => tf.equal(tf.argMax(model.predict(xs) as tf.Tensor, -1), tf.argMax(ys, -1)).sum());
+    correct += hits.dataSync()[0];
+    tf.dispose([xs, ys, hits]);
+  }
+  return correct / data.size;
+}
+
+/** What {@link evaluateMnistModel} returns. */
+export interface MnistModelEvaluation {
+  /** Accuracy on the search's validation split (the trial's score, for the trial's own model). */
+  valAccuracy: number;
+  /** Accuracy on core's fixed test split (never used by the search). */
+  testAccuracy: number;
+  /** Trainable and non-trainable parameters. */
+  params: number;
+  /** Median milliseconds of one single-image prediction. */
+  latencyMs: number;
+}
+
+/**
+ * Measures a trained model of configuration `config` (e.g. a trial's saved model): validation
+ * accuracy on the same split and in the same batches as the search scored it, and test accuracy
+ * on core's test split.
+ * @example
+ * ```ts
+ * const { valAccuracy, testAccuracy } = evaluateMnistModel(await loadModel('runs/nas/models/trial-17'), config);
+ * ```
+ * @category Evaluators
+ */
+export function evaluateMnistModel(model: tf.LayersModel, config: Config, options: MnistEvaluatorOptions = {}): MnistModelEvaluation {
+  const resolved = resolveMnistEvaluatorOptions(options);
+  cachedMnist ??= loadMnist();
+  const { validation } = datasets(cachedMnist, resolved);
+  const test = new TensorDataset(cachedMnist.test.images, [28, 28, 1], cachedMnist.test.labels, { classes: 10 });
+  const batchSize = num(config, 'batchSize', 64);
+  return { valAccuracy: mnistAccuracy(model, validation, batchSize), testAccuracy: mnistAccuracy(model, test, 256), params: model.countParams(), latencyMs: measureLatency(model) };
+}
+
+/**
  * Builds and trains the model of `config` for `epochs` epochs; see the file header. With
  * `test: true` it also measures accuracy on core's test split (for an exported model only).
  * @example
@@ -167,33 +248,28 @@ export async function trainMnistModel(config: Config, epochs: number, options: M
   const seed = options.seed ?? 0;
   cachedMnist ??= loadMnist();
   const { train, validation } = datasets(cachedMnist, resolved);
+  const batchSize = num(config, 'batchSize', 64);
   const model = buildMnistModel(config, seed);
-  model.compile({ optimizer: optimizerFor(config), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  model.compile({ optimizer: optimizerFor(config, epochs * Math.ceil(train.size / batchSize)), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   const started = performance.now();
   const shift = config['augment'] === 'shift';
-  const history = await fit(model, train, {
+  await fit(model, train, {
     epochs,
-    batchSize: num(config, 'batchSize', 64),
+    batchSize,
     seed,
     validation,
     augment: shift ? (xs, { step }) => randomCrop(xs as tf.Tensor4D, { padding: 2, random: mulberry32(seed * 1_000_003 + step) }) : undefined,
     callbacks: options.onEpoch ? [{ onEpochEnd: (epoch, logs) => options.onEpoch!(epoch, logs) }] : [],
   });
   const trainSeconds = (performance.now() - started) / 1000;
-  const last = history.epochs[history.epochs.length - 1];
-  let testAccuracy: number | undefined;
-  if (options.test) {
-    const test = mnistToTensors(cachedMnist.test);
-    const out = model.evaluate(test.xs, test.ys, { batchSize: 256 }) as tf.Scalar[];
-    testAccuracy = out[1].dataSync()[0];
-    tf.dispose([test.xs, test.ys, ...out]);
-  }
-  return { model, valAccuracy: last['valAccuracy'], testAccuracy, params: model.countParams(), latencyMs: measureLatency(model), trainSeconds };
+  if (options.test) return { ...evaluateMnistModel(model, config, resolved), model, trainSeconds };
+  return { model, valAccuracy: mnistAccuracy(model, validation, batchSize), params: model.countParams(), latencyMs: measureLatency(model), trainSeconds };
 }
 
 /**
- * The built-in evaluator over the `mnist` space: score = validation accuracy after `budget` epochs;
- * metrics `params`, `latencyMs`, `trainSeconds`, `valLoss`.
+ * The built-in evaluator over the `mnist` space: score = validation accuracy after `budget` epochs
+ * (a whole number: a fractional budget fails the trial); metrics `params`, `latencyMs`,
+ * `trainSeconds`. The trained model is saved to `context.modelDir` when the runner gives one.
  * @example
  * ```ts
  * const evaluate = mnistEvaluator({ trainLimit: 2000 });
@@ -210,9 +286,13 @@ export function mnistEvaluator(options: MnistEvaluatorOptions = {}): Evaluator {
       probe.dispose();
       if (params > resolved.maxParams) return { score: -Infinity, params, skipped: 'maxParams' };
     }
-    const trained = await trainMnistModel(config, Math.max(1, Math.round(budget)), { ...resolved, seed: context.seed });
-    trained.model.optimizer.dispose();
-    trained.model.dispose();
+    const trained = await trainMnistModel(config, budget, { ...resolved, seed: context.seed });
+    try {
+      if (context.modelDir !== undefined) await saveModel(trained.model, context.modelDir);
+    } finally {
+      trained.model.optimizer.dispose();
+      trained.model.dispose();
+    }
     return { score: trained.valAccuracy, params: trained.params, latencyMs: trained.latencyMs, trainSeconds: trained.trainSeconds };
   };
 }

@@ -5,7 +5,8 @@
  *
  * - `search`: the first line, the search's specification (space, strategy, evaluator, seed, ...);
  * - `ask`: a trial the strategy proposed (id, config, budget, hash);
- * - `result`: a trial's outcome (status `ok` | `failed` | `infeasible`, score, metrics, error).
+ * - `result`: a trial's outcome (status `ok` | `failed` | `infeasible`, score, metrics, error, and
+ *   `model`, the directory of its saved model when the evaluator saved one).
  *
  * Reading: a line that is not valid JSON or not a record (a torn last line, an edited file) is
  * recorded in {@link JournalContents.skipped} and left out; the search goes on without it (a lost
@@ -49,6 +50,11 @@ export interface ResultRecord {
   /** Seconds the evaluation took. */
   seconds: number;
   finishedAt: string;
+  /**
+   * The trial's saved model, relative to the search directory (`models/trial-ID`), when the
+   * evaluator saved one. The runner keeps only the best trial's, so an older record's may be gone.
+   */
+  model?: string;
 }
 
 /** Any journal record. */

@@ -1,16 +1,16 @@
 import { spawn } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-import { FileFormatError, InvalidArgumentError } from '@bigmodel/core';
+import { FileFormatError, InvalidArgumentError, writeFileAtomic } from '@bigmodel/core';
 
 import { cellBenchmark } from '../benchmarks/cell-benchmark';
 import { builtinSpace } from '../space/builtin-spaces';
 import type { Config } from '../space/search-space';
 import { readJournal } from './journal';
 import { finishedTrials, paretoFront, type TrialRecord } from './leaderboard';
-import { resumeSearch, runSearch } from './run-search';
+import { resumeSearch, runSearch, trialModelPath } from './run-search';
 
 const bench = cellBenchmark(0);
 const cell = builtinSpace('cell');
@@ -64,6 +64,12 @@ describe('runSearch', () => {
     const handmade = (id: number, score: number, params: number): TrialRecord => ({ trial: { id, config: {}, budget: 1, hash: `${id}` }, status: 'ok', score, metrics: { params }, seconds: 0 });
     const front = paretoFront([handmade(0, 0.9, 100), handmade(1, 0.95, 200), handmade(2, 0.85, 150), handmade(3, 0.95, 250), handmade(4, 0.8, 50)], ['params']);
     expect(front.map((t) => t.trial.id)).toEqual([1, 0, 4]);
+  });
+
+  it('refuses fractional budgets for the mnist evaluator, which trains whole epochs', async () => {
+    const mnist = { kind: 'builtin', name: 'mnist' } as const;
+    await expect(runSearch({ dir: temp(), space: builtinSpace('mnist'), strategy: 'random', evaluator: mnist, trials: 1, budget: 1.5 })).rejects.toThrow(/whole epochs/);
+    await expect(runSearch({ dir: temp(), space: builtinSpace('mnist'), strategy: 'random', evaluator: mnist, trials: 1, hyperband: { minBudget: 1.5, maxBudget: 6 } })).rejects.toThrow(InvalidArgumentError);
   });
 
   it('refuses to mix two searches in one directory', async () => {
@@ -123,15 +129,42 @@ describe('runSearch', () => {
     expect(resumed.best!.score).toBe(straight.best!.score);
   });
 
+  it('keeps the saved model of the best trial only, through a resume, and names it in the journal', async () => {
+    const dir = temp();
+    // A "model" here is a file holding the score it earned; a real evaluator saves with core's saveModel.
+    const saving = (config: Config, _budget: number, context: { modelDir?: string }) => {
+      const score = bench.score(config);
+      writeFileAtomic(join(context.modelDir!, 'model.json'), JSON.stringify({ score }));
+      return { score };
+    };
+    const savedScores = () => readdirSync(join(dir, 'models')).map((name) => JSON.parse(readFileSync(join(dir, 'models', name, 'model.json'), 'utf8')).score);
+    const first = await runSearch({ dir, space: cell, strategy: 'evolution', evaluator: saving, trials: 15, seed: 4 });
+    expect(savedScores()).toEqual([Math.max(...first.trials.map((t) => t.score))]);
+    expect(first.best!.model).toBe(trialModelPath(first.best!.trial.id));
+    expect(readdirSync(join(dir, 'models'))).toEqual([`trial-${first.best!.trial.id}`]);
+    // A trial killed mid-save leaves a directory behind; the resume removes it and keeps the best.
+    mkdirSync(join(dir, 'models', 'trial-999'));
+    const resumed = await resumeSearch(dir, { evaluator: saving, trials: 40 });
+    expect(savedScores()).toEqual([Math.max(...resumed.trials.map((t) => t.score))]);
+    expect(finishedTrials(readJournal(dir).records).filter((t) => t.model !== undefined).map((t) => t.trial.id)).toContain(resumed.best!.trial.id);
+    // keepModels: false gives evaluators no directory.
+    const none = await runSearch({ dir: temp(), space: cell, strategy: 'random', evaluator: (c, _b, context) => ({ score: bench.score(c), hasDir: context.modelDir !== undefined }), trials: 3, keepModels: false });
+    expect(none.trials.map((t) => t.metrics['hasDir'])).toEqual([false, false, false]);
+  });
+
   it('runs module evaluators in N worker threads', async () => {
     const dir = temp();
     const module = join(dir, 'evaluator.js');
     writeFileSync(
       module,
       `const { threadId } = require('node:worker_threads');
+       const { mkdirSync, writeFileSync } = require('node:fs');
        exports.createEvaluator = (options) => async (config, budget, context) => {
          await new Promise((r) => setTimeout(r, 30));
-         return { score: -Math.abs(config.x1 - options.target), threadId, seed: context.seed };
+         const score = -Math.abs(config.x1 - options.target);
+         mkdirSync(context.modelDir, { recursive: true });
+         writeFileSync(context.modelDir + '/model.json', JSON.stringify({ score }));
+         return { score, threadId, seed: context.seed };
        };`,
     );
     const result = await runSearch({
@@ -147,5 +180,9 @@ describe('runSearch', () => {
     expect(threads.has(0)).toBe(false);
     expect(threads.size).toBe(2);
     for (const t of result.trials) expect(t.score).toBeCloseTo(-Math.abs((t.trial.config['x1'] as number) - 2), 10);
+    // The workers saved each trial's model; the best one's is kept.
+    const kept = readdirSync(join(dir, 'search', 'models'));
+    expect(kept).toEqual([`trial-${result.best!.trial.id}`]);
+    expect(JSON.parse(readFileSync(join(dir, 'search', 'models', kept[0], 'model.json'), 'utf8')).score).toBe(result.best!.score);
   });
 });

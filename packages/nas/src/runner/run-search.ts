@@ -10,18 +10,27 @@
  * that were proposed but never finished (in flight at the kill) are evaluated now, and finished
  * ones are never run again.
  *
+ * Trained models: each trial's context names a directory, `DIR/models/trial-ID`, where the
+ * evaluator may save the model it trained (the built-in `mnist` evaluator does). A saved model is
+ * recorded in the trial's result (`model`) and kept while that trial is the best ({@link bestTrial});
+ * the others are removed as soon as their results are journaled (a trial that is not the best never
+ * becomes it again). Saves are core's crash-safe `saveModel`; a resumed search first removes the
+ * leftovers of trials that were running at the kill, and keeps the best trial's model.
+ *
  * Failures: an evaluator that throws, or returns a score that is NaN or not a number, gives a
  * `failed` record with the error; a result that breaks a constraint gives `infeasible`. Both are
  * told to the strategy (as -Infinity) and the search goes on.
  */
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 
 import { FileFormatError, InvalidArgumentError, type InitBackendOptions } from '@bigmodel/core';
 
 import type { EvaluationResult, Evaluator } from '../evaluators/evaluator';
 import { resolveEvaluatorSpec, type EvaluatorSpec } from '../evaluators/evaluator-spec';
 import { SearchSpace, type SearchSpaceDefinition } from '../space/search-space';
-import type { HyperbandConfig } from '../strategies/hyperband';
+import { resolveHyperbandConfig, type HyperbandConfig } from '../strategies/hyperband';
 import type { Strategy, Trial, TrialOutcome } from '../strategies/strategy';
 import { JournalWriter, readJournal, type ResultRecord } from './journal';
 import { bestTrial, finishedTrials, type TrialRecord } from './leaderboard';
@@ -78,6 +87,11 @@ export interface RunSearchConfig {
   maxSeconds?: number;
   /** Throw a FileFormatError on an unreadable journal line instead of skipping it (default false). */
   strictJournal?: boolean;
+  /**
+   * Give each trial a `modelDir` (`DIR/models/trial-ID`) to save its trained model in, and keep the
+   * best trial's (default true); see the file header.
+   */
+  keepModels?: boolean;
   /** Called after every finished trial. */
   onProgress?: (progress: SearchProgress) => void;
 }
@@ -122,6 +136,11 @@ export function resolveRunSearchConfig(config: RunSearchConfig) {
     const v = config.constraints?.[key];
     if (v !== undefined && !(v > 0)) fail(`constraints.${key}`, v, 'Must be a number > 0.');
   }
+  if (evaluator.kind === 'builtin' && evaluator.name === 'mnist') {
+    // The MNIST evaluator trains whole epochs: a fractional budget would fail every trial.
+    if (!hyperband && !Number.isInteger(budget)) fail('budget', budget, 'The mnist evaluator trains whole epochs: an integer.');
+    if (hyperband && !resolveHyperbandConfig(hyperband).integerBudgets) fail('hyperband.integerBudgets', false, 'The mnist evaluator trains whole epochs: give integer minBudget and maxBudget and leave integerBudgets on.');
+  }
   const spec: SearchSpec = {
     space: space.toJSON(),
     strategy,
@@ -163,6 +182,14 @@ function judge(result: unknown, constraints: Constraints | undefined): Pick<Resu
   }
   if (score === -Infinity) return { status: 'infeasible', score: null, metrics, error: 'The evaluator scored the configuration -Infinity (infeasible).' };
   return { status: 'ok', score: score === Infinity ? Number.MAX_VALUE : score, metrics };
+}
+
+/** The directory, relative to the search directory, where trial `id` may save its model. */
+export const trialModelPath = (id: number) => `models/trial-${id}`;
+
+/** Removes the saved models of the search in `dir` other than `keep` (paths relative to `dir`). */
+function removeModels(dir: string, paths: (string | undefined)[], keep: string | undefined): void {
+  for (const path of paths) if (path !== undefined && path !== keep) rmSync(join(dir, path), { recursive: true, force: true });
 }
 
 /**
@@ -220,11 +247,16 @@ export async function runSearch(config: RunSearchConfig): Promise<SearchResult> 
   }
   const pending = [...asked.values()].filter((t) => !told.has(t.id)).sort((a, b) => a.id - b.id);
   const trials = finishedTrials(recorded?.records ?? []);
+  const keepModels = config.keepModels ?? true;
+  let bestModel = bestTrial(trials)?.model;
+  // Nothing runs yet: every saved model but the best one's is a leftover (of a trial killed mid-run).
+  if (existsSync(join(dir, 'models'))) removeModels(dir, readdirSync(join(dir, 'models')).map((name) => `models/${name}`), bestModel);
 
   // ---- Evaluation: in this thread or in worker threads.
   const pool = resolved.evaluatorFunction ? undefined : new WorkerPool(workers, spec.evaluator as EvaluatorSpec, resolved.backend);
   const evaluate = async (trial: Trial): Promise<{ trial: Trial; record: ResultRecord }> => {
-    const context = { trialId: trial.id, seed: (spec.seed * 100_003 + trial.id) >>> 0 };
+    const modelPath = keepModels ? trialModelPath(trial.id) : undefined;
+    const context = { trialId: trial.id, seed: (spec.seed * 100_003 + trial.id) >>> 0, ...(modelPath ? { modelDir: join(dir, modelPath) } : {}) };
     const start = performance.now();
     let judged: ReturnType<typeof judge>;
     try {
@@ -234,7 +266,9 @@ export async function runSearch(config: RunSearchConfig): Promise<SearchResult> 
       judged = { status: 'failed', score: null, metrics: {}, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
     }
     const seconds = (performance.now() - start) / 1000;
-    return { trial, record: { type: 'result', trialId: trial.id, ...judged, seconds, finishedAt: new Date().toISOString() } };
+    const saved = modelPath !== undefined && judged.status === 'ok' && existsSync(join(dir, modelPath, 'model.json'));
+    if (modelPath !== undefined && !saved) rmSync(join(dir, modelPath), { recursive: true, force: true });
+    return { trial, record: { type: 'result', trialId: trial.id, ...judged, seconds, finishedAt: new Date().toISOString(), ...(saved ? { model: modelPath } : {}) } };
   };
 
   // ---- The loop: keep `workers` trials in flight until `trials` have finished.
@@ -260,8 +294,12 @@ export async function runSearch(config: RunSearchConfig): Promise<SearchResult> 
       strategy.tell(trial, outcomeOf(record));
       told.add(trial.id);
       evaluatedNow++;
-      const last: TrialRecord = { trial, status: record.status, score: outcomeOf(record).score, metrics: record.metrics, error: record.error, seconds: record.seconds };
+      const last: TrialRecord = { trial, status: record.status, score: outcomeOf(record).score, metrics: record.metrics, error: record.error, seconds: record.seconds, ...(record.model ? { model: record.model } : {}) };
       trials.push(last);
+      // Keep the best trial's model only (the journal line above already names the new best's).
+      const best = bestTrial(trials);
+      removeModels(dir, [record.model, bestModel], best?.model);
+      bestModel = best?.model;
       const elapsedSeconds = (performance.now() - started) / 1000;
       const total = spec.trials;
       let etaSeconds = (elapsedSeconds / evaluatedNow) * Math.max(0, total - told.size);
@@ -287,7 +325,7 @@ export async function runSearch(config: RunSearchConfig): Promise<SearchResult> 
  */
 export async function resumeSearch(
   dir: string,
-  options: Pick<RunSearchConfig, 'workers' | 'backend' | 'strictJournal' | 'maxSeconds' | 'onProgress'> & { evaluator?: Evaluator; trials?: number } = {},
+  options: Pick<RunSearchConfig, 'workers' | 'backend' | 'strictJournal' | 'maxSeconds' | 'onProgress' | 'keepModels'> & { evaluator?: Evaluator; trials?: number } = {},
 ): Promise<SearchResult> {
   const { search } = readJournal(dir, { strict: options.strictJournal });
   const spec = search.spec;
@@ -309,6 +347,7 @@ export async function resumeSearch(
     backend: options.backend,
     strictJournal: options.strictJournal,
     maxSeconds: options.maxSeconds,
+    keepModels: options.keepModels,
     onProgress: options.onProgress,
   });
 }

@@ -3,7 +3,8 @@
  *
  * - `mnist`: CNNs for 28x28 digits, read by {@link mnistEvaluator}: 2-3 conv blocks (the third
  *   block's width conditional on depth), one convolution per block (fixed), kernel size, batch norm, activation, a
- *   dense head, dropout, optimizer, learning rate (log), batch size and shift augmentation.
+ *   dense head, dropout, optimizer, learning rate (log), batch size and shift augmentation; the
+ *   learning rate is annealed along a cosine to 0 at the end of each trial's budget (fixed).
  * - `cell`: a NAS-Bench-201-style cell, a DAG over 4 nodes whose 6 edges each choose one of 5
  *   operations (15,625 cells), as plain categoricals.
  * - `branin` (2 floats) and `hartmann6` (6 floats in [0, 1]): the analytic benchmark functions.
@@ -36,6 +37,7 @@ const DEFINITIONS: Record<string, () => SearchSpaceDefinition> = {
       learningRate: { type: 'float', min: 5e-4, max: 5e-3, log: true },
       batchSize: { type: 'categorical', choices: [64, 128] },
       augment: { type: 'categorical', choices: ['none', 'shift'] },
+      lrSchedule: { type: 'fixed', value: 'cosine' },
     },
   }),
   cell: () => ({

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { InvalidArgumentError } from '@bigmodel/core';
+import { InvalidArgumentError, mulberry32 } from '@bigmodel/core';
 
 import { builtinSpace } from '../space/builtin-spaces';
 import { SearchSpace, type Config } from '../space/search-space';
@@ -188,4 +188,37 @@ describe('Hyperband', () => {
     expect(told.sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
     expect(() => strategy.tell(final, { status: 'ok', score: 0 })).toThrow(InvalidArgumentError);
   });
+
+  it('tells the wrapped strategy each configuration once, with its score at the last (largest) budget it ran, also with trials finishing out of order', () => {
+    for (const mode of ['successive-halving', 'hyperband'] as const) {
+      const base = new RandomSearch(builtinSpace('branin'), { seed: 1 });
+      const told = new Map<string, number>();
+      const tell = base.tell.bind(base);
+      base.tell = (trial, outcome) => {
+        expect(told.has(trial.hash)).toBe(false);
+        told.set(trial.hash, outcome.score);
+        tell(trial, outcome);
+      };
+      const strategy = new Hyperband(base, { minBudget: 1, maxBudget: 9, eta: 3, mode });
+      // The score grows with the budget, so the budget it came from can be read off it.
+      const score = (t: { config: Config; budget: number }) => 1000 * t.budget - branin(t.config);
+      const lastRun = new Map<string, { budget: number; score: number }>();
+      const random = mulberry32(5);
+      const inFlight: ReturnType<Strategy['ask']>[] = [];
+      for (let step = 0; step < 120; step++) {
+        // Three workers: keep three trials out, finish a random one.
+        while (inFlight.length < 3) inFlight.push(strategy.ask()!);
+        const [done] = inFlight.splice(Math.floor(random() * inFlight.length), 1);
+        const value = score(done!);
+        const previous = lastRun.get(done!.hash);
+        expect(previous === undefined || previous.budget < done!.budget).toBe(true);
+        lastRun.set(done!.hash, { budget: done!.budget, score: value });
+        strategy.tell(done!, { status: 'ok', score: value });
+      }
+      expect(told.size).toBeGreaterThan(20);
+      for (const [hash, value] of told) expect(value).toBe(lastRun.get(hash)!.score);
+      expect([...told.values()].some((v) => v > 9000 - 400)).toBe(true); // configurations finished at budget 9 were told their 9-epoch score
+    }
+  });
 });
+

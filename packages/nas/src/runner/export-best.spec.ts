@@ -1,0 +1,65 @@
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import * as tf from '@tensorflow/tfjs';
+import { InvalidArgumentError, initBackend, loadModel } from '@bigmodel/core';
+
+import { builtinSpace } from '../space/builtin-spaces';
+import { exportBest } from './export-best';
+import { resumeSearch, runSearch } from './run-search';
+
+const temp = () => mkdtempSync(join(tmpdir(), 'nas-export-'));
+const evaluator = { kind: 'builtin', name: 'mnist', options: { trainLimit: 300 } } as const;
+
+describe('exportBest', () => {
+  beforeAll(async () => {
+    tf.env().set('PROD', true);
+    await initBackend({ backend: 'wasm', threads: 1 });
+  });
+
+  it("exports the best trial's own model (trained in a worker thread): its validation accuracy is exactly the trial's score", async () => {
+    const dir = join(temp(), 'search');
+    const search = await runSearch({ dir, space: builtinSpace('mnist'), strategy: 'random', evaluator, budget: 1, trials: 2, workers: 1, seed: 1, backend: { backend: 'wasm', threads: 1 } });
+    const best = search.best!;
+    expect(readdirSync(join(dir, 'models'))).toEqual([`trial-${best.trial.id}`]);
+
+    const before = tf.memory().numTensors;
+    const out = join(temp(), 'model');
+    const summary = await exportBest(dir, { out });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(summary).toMatchObject({ trialId: best.trial.id, searchScore: best.score, budget: 1, retrained: false, trialModel: `models/trial-${best.trial.id}` });
+    expect(summary.metrics['valAccuracy']).toBe(best.score);
+    expect(summary.metrics['testAccuracy']).toBeGreaterThan(0.1);
+    expect(summary.metrics['params']).toBe(best.metrics['params']);
+
+    // The exported files are the trial's model: the same predictions.
+    const [trialModel, exported] = await Promise.all([loadModel(join(dir, `models/trial-${best.trial.id}`)), loadModel(out)]);
+    const xs = tf.randomUniform([4, 28, 28, 1], 0, 1, 'float32', 1);
+    const [a, b] = [trialModel.predict(xs) as tf.Tensor, exported.predict(xs) as tf.Tensor];
+    expect(Array.from(b.dataSync())).toEqual(Array.from(a.dataSync()));
+    tf.dispose([xs, a, b]);
+    trialModel.dispose();
+    exported.dispose();
+
+    // A resumed search keeps the best model (or the better one it finds) and exports it the same way.
+    const resumed = await resumeSearch(dir, { trials: 3, workers: 1, backend: { backend: 'wasm', threads: 1 } });
+    expect(readdirSync(join(dir, 'models'))).toEqual([`trial-${resumed.best!.trial.id}`]);
+    const again = await exportBest(dir, { out: join(temp(), 'model') });
+    expect(again.metrics['valAccuracy']).toBe(resumed.best!.score);
+  });
+
+  it('retrains only when asked, and says so when the trial saved no model', async () => {
+    const dir = join(temp(), 'search');
+    await runSearch({ dir, space: builtinSpace('mnist'), strategy: 'random', evaluator, budget: 1, trials: 1, workers: 1, seed: 2, backend: { backend: 'wasm', threads: 1 } });
+    await expect(exportBest(dir, { out: join(temp(), 'm'), budget: 2 })).rejects.toThrow(InvalidArgumentError);
+    rmSync(join(dir, 'models'), { recursive: true });
+    await expect(exportBest(dir, { out: join(temp(), 'm') })).rejects.toThrow(/retrain: true/);
+    const out = join(temp(), 'retrained');
+    const summary = await exportBest(dir, { out, retrain: true, budget: 1 });
+    expect(summary.retrained).toBe(true);
+    expect(summary.trialModel).toBeUndefined();
+    expect(summary.metrics['testAccuracy']).toBeGreaterThan(0.1);
+    expect(existsSync(join(out, 'model.json'))).toBe(true);
+  });
+});
