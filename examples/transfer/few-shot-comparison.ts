@@ -3,9 +3,10 @@
  * compare with training the same network from scratch? Each cell is the mean (and standard
  * deviation) of the test accuracy over several seeds. The seed draws the labelled sample
  * (stratified) from all 4,869 digits 5-9 of core's MNIST (train and test splits together; the base
- * never saw a 5-9 digit), and every digit 5-9 not drawn is the test set: 4,769 digits for 100
- * labelled, 3,869 for 1,000, the same for every strategy at a seed. The seed also picks the
- * validation part of the sample (20%, for early stopping), the new head and the batch order.
+ * never saw a 5-9 digit), and every digit 5-9 not drawn is the test set: 4,767 digits for 100
+ * labelled (102 after per-class rounding), 3,867 for 1,000 (1,002), the same for every strategy
+ * at a seed. The seed also picks the validation part of the sample (20%, for early stopping), the
+ * new head and the batch order. Every strategy gets the same augmentation, epochs and patience.
  *
  *   BIGMODEL_WASM_THREADS=1 npx ts-node -T examples/transfer/few-shot-comparison.ts [--sizes 100,1000] [--seeds 0,1,2] [--strategies head,full,scratch] [--epochs 60] [--patience 10] [--out runs/DIR]
  */
