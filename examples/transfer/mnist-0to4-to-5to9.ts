@@ -4,7 +4,7 @@
  * convolutional features stay frozen; a new head trains on them (on cached features, with
  * augmented copies), then, with `--strategy two-phase`, the top block is fine-tuned at a lower rate.
  *
- *   BIGMODEL_WASM_THREADS=1 npx ts-node -T examples/transfer/mnist-0to4-to-5to9.ts [--strategy head] [--epochs 30] [--seed 0] [--out runs/DIR]
+ *   BIGMODEL_WASM_THREADS=1 npx ts-node -T examples/transfer/mnist-0to4-to-5to9.ts [--strategy head] [--epochs 40] [--patience 6] [--seed 0] [--out runs/DIR]
  */
 import { join } from 'node:path';
 
@@ -19,8 +19,10 @@ export interface MnistTransferOptions {
   base?: string;
   /** Fine-tuning strategy (default `head`: frozen features, new head). */
   strategy?: FineTuneStrategy;
-  /** Epochs of the head phase (default 30; early stopping on the validation loss, patience 6). */
+  /** Epochs of the head phase (default 40; early stopping on the validation loss). */
   epochs?: number;
+  /** Early-stopping patience in epochs, on the validation loss (default 6; 10 was tried and did no better). */
+  patience?: number;
   /** Epochs of the fine-tuning phase of two-phase / gradual (default 15). */
   fineTuneEpochs?: number;
   /** Augmented copies of the training digits whose features are cached besides the originals (default 4). */
@@ -51,7 +53,7 @@ export interface MnistTransferSummary {
 }
 
 export async function runMnistTransfer(options: MnistTransferOptions = {}): Promise<MnistTransferSummary> {
-  const { base: source = 'zoo:mnist-digits-0to4', strategy = 'head', epochs = 30, fineTuneEpochs = 15, cachedAugmentations = 4, seed = 0, progress = true } = options;
+  const { base: source = 'zoo:mnist-digits-0to4', strategy = 'head', epochs = 40, patience = 6, fineTuneEpochs = 15, cachedAugmentations = 4, seed = 0, progress = true } = options;
   const out = options.out ?? join('runs', `${new Date().toISOString().replace(/[:.]/g, '-')}-transfer-mnist-0to4-to-5to9`);
   const started = performance.now();
   const info = await initBackend();
@@ -71,7 +73,7 @@ export async function runMnistTransfer(options: MnistTransferOptions = {}): Prom
     cutAt: metadata?.featureLayer,
     validation,
     seed,
-    patience: 6,
+    patience,
     cachedFeatures: strategy !== 'full',
     cachedAugmentations,
     augment: (xs: tf.Tensor, { step }: { step: number }) => randomCrop(xs as tf.Tensor4D, { padding: 2, random: mulberry32(seed * 7919 + step) }),
@@ -123,7 +125,8 @@ if (require.main === module) {
   tf.env().set('PROD', true);
   runMnistTransfer({
     strategy: (flag('--strategy') ?? 'head') as FineTuneStrategy,
-    epochs: Number(flag('--epochs') ?? 30),
+    epochs: Number(flag('--epochs') ?? 40),
+    patience: Number(flag('--patience') ?? 6),
     fineTuneEpochs: Number(flag('--fine-tune-epochs') ?? 15),
     cachedAugmentations: Number(flag('--augmented-copies') ?? 4),
     seed: Number(flag('--seed') ?? 0),
