@@ -5,7 +5,7 @@
  * environment) and keeps the best network seen; both the final and the best network are then
  * evaluated over 100 fresh episodes and reported (the best one is saved under `<out>/best`).
  *
- *   npx ts-node -T examples/rl/dqn-cartpole.ts [--steps 50000] [--seed 0] [--out runs/rl/dqn-cartpole] [--eval-every 2500] [--double]
+ *   npx ts-node -T examples/rl/dqn-cartpole.ts [--steps 50000] [--seed 0] [--out runs/rl/dqn-cartpole] [--eval-every 2500] [--double] [--lr-schedule linear|constant]
  */
 import * as tf from '@tensorflow/tfjs';
 import { JsonlLogger, initBackend } from '@bigmodel/core';
@@ -27,11 +27,21 @@ export interface DqnCartpoleSummary {
 }
 
 export async function runDqnCartpole(
-  options: { steps?: number; seed?: number; out?: string; evalEpisodes?: number; evalEvery?: number; doubleDqn?: boolean; quiet?: boolean } = {},
+  options: {
+    steps?: number;
+    seed?: number;
+    out?: string;
+    evalEpisodes?: number;
+    evalEvery?: number;
+    doubleDqn?: boolean;
+    /** rl-zoo's constant rate, or (default) annealed linearly to 0 at the last step. */
+    learningRateSchedule?: 'constant' | 'linear';
+    quiet?: boolean;
+  } = {},
 ): Promise<DqnCartpoleSummary> {
-  const { steps = 50_000, seed = 0, out = 'runs/rl/dqn-cartpole', evalEpisodes = 100, evalEvery = 0, doubleDqn = false, quiet = false } = options;
+  const { steps = 50_000, seed = 0, out = 'runs/rl/dqn-cartpole', evalEpisodes = 100, evalEvery = 0, doubleDqn = false, learningRateSchedule = 'linear', quiet = false } = options;
   await initBackend();
-  const agent = new Dqn({ env: 'CartPole-v1', ...DQN_PRESETS['CartPole-v1'], doubleDqn, seed });
+  const agent = new Dqn({ env: 'CartPole-v1', ...DQN_PRESETS['CartPole-v1'], learningRateSchedule, doubleDqn, seed });
   const bar = quiet ? undefined : progressBar('dqn CartPole-v1', steps);
   const started = performance.now();
   const logger = new JsonlLogger(join(out, 'metrics.jsonl'));
@@ -68,7 +78,7 @@ if (require.main === module) {
   const argv = process.argv.slice(2);
   const flag = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
   tf.env().set('PROD', true);
-  runDqnCartpole({ steps: Number(flag('--steps') ?? 50_000), seed: Number(flag('--seed') ?? 0), out: flag('--out') ?? 'runs/rl/dqn-cartpole', evalEvery: Number(flag('--eval-every') ?? 2500), doubleDqn: argv.includes('--double') })
+  runDqnCartpole({ steps: Number(flag('--steps') ?? 50_000), seed: Number(flag('--seed') ?? 0), out: flag('--out') ?? 'runs/rl/dqn-cartpole', evalEvery: Number(flag('--eval-every') ?? 2500), doubleDqn: argv.includes('--double'), learningRateSchedule: flag('--lr-schedule') === 'constant' ? 'constant' : 'linear' })
     .then((s) => {
       console.log(`DQN CartPole-v1 after ${s.steps} steps (${s.trainSeconds.toFixed(0)} s): mean return ${s.meanReturn.toFixed(1)} ± ${s.stdReturn.toFixed(1)} over ${s.evalEpisodes} episodes`);
       if (s.best) console.log(`best periodic network (step ${s.best.step}): ${s.best.meanReturn.toFixed(1)} ± ${s.best.stdReturn.toFixed(1)} over ${s.evalEpisodes} episodes`);

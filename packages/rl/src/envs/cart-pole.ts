@@ -4,13 +4,14 @@
  */
 import { InvalidArgumentError } from '@bigmodel/core';
 
-import { BaseEnv, type ResetOptions, type ResetResult, type RgbFrame, type StepResult } from '../core/env';
+import type { ResetOptions, ResetResult, RgbFrame, StepResult } from '../core/env';
 import { ResetNeededError } from '../core/errors';
 import { rlLogger } from '../core/logger';
 import { Box } from '../spaces/box';
 import { Discrete } from '../spaces/discrete';
 import { Canvas } from '../utils/canvas';
 import { parseResetBounds } from '../utils/reset-bounds';
+import { PhysicalStateEnv } from './physical-state-env';
 
 /** Options of {@link CartPole} (Gymnasium's keyword arguments). */
 export interface CartPoleOptions {
@@ -45,7 +46,7 @@ const F32_MAX = 3.4028234663852886e38;
  * ```
  * @category Environments
  */
-export class CartPole extends BaseEnv<Float32Array, number> {
+export class CartPole extends PhysicalStateEnv<number> {
   readonly gravity = 9.8;
   readonly massCart = 1.0;
   readonly massPole = 0.1;
@@ -66,12 +67,10 @@ export class CartPole extends BaseEnv<Float32Array, number> {
   });
   private readonly suttonBartoReward: boolean;
   private readonly semiImplicit: boolean;
-  private readonly s = new Float64Array(4);
-  private hasState = false;
   private stepsBeyondTerminated: number | null = null;
 
   constructor(options: CartPoleOptions = {}) {
-    super();
+    super('CartPole', ['x', 'xDot', 'theta', 'thetaDot'], new Float64Array(4));
     this.suttonBartoReward = options.suttonBartoReward ?? false;
     const integrator = options.kinematicsIntegrator ?? 'euler';
     if (integrator !== 'euler' && integrator !== 'semi-implicit-euler') {
@@ -80,20 +79,6 @@ export class CartPole extends BaseEnv<Float32Array, number> {
     this.semiImplicit = integrator !== 'euler';
   }
 
-  /** `[x, xDot, theta, thetaDot]` (null before the first reset). */
-  get state(): number[] | null {
-    return this.hasState ? Array.from(this.s) : null;
-  }
-
-  set state(value: ArrayLike<number> | null) {
-    if (value === null) {
-      this.hasState = false;
-      return;
-    }
-    if (value.length !== 4) throw new InvalidArgumentError({ parameter: 'state', value: Array.from(value), message: 'CartPole state is [x, xDot, theta, thetaDot].' });
-    this.s.set(value);
-    this.hasState = true;
-  }
 
   override reset(options: ResetOptions = {}): ResetResult<Float32Array> {
     super.reset(options);

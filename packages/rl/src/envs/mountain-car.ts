@@ -4,12 +4,13 @@
  */
 import { InvalidArgumentError } from '@bigmodel/core';
 
-import { BaseEnv, type ResetOptions, type ResetResult, type RgbFrame, type StepResult } from '../core/env';
+import type { ResetOptions, ResetResult, RgbFrame, StepResult } from '../core/env';
 import { ResetNeededError } from '../core/errors';
 import { Box } from '../spaces/box';
 import { Discrete } from '../spaces/discrete';
 import { Canvas } from '../utils/canvas';
 import { parseResetBounds } from '../utils/reset-bounds';
+import { PhysicalStateEnv } from './physical-state-env';
 
 /** Options of {@link MountainCar}. */
 export interface MountainCarOptions {
@@ -35,7 +36,7 @@ export interface MountainCarOptions {
  * ```
  * @category Environments
  */
-export class MountainCar extends BaseEnv<Float32Array, number> {
+export class MountainCar extends PhysicalStateEnv<number> {
   readonly minPosition = -1.2;
   readonly maxPosition = 0.6;
   readonly maxSpeed = 0.07;
@@ -45,28 +46,12 @@ export class MountainCar extends BaseEnv<Float32Array, number> {
   readonly gravity = 0.0025;
   readonly actionSpace = new Discrete(3);
   readonly observationSpace = new Box({ low: [-1.2, -0.07], high: [0.6, 0.07], dtype: 'float32' });
-  private readonly s = new Float64Array(2);
-  private hasState = false;
 
   constructor(options: MountainCarOptions = {}) {
-    super();
+    super('MountainCar', ['position', 'velocity'], new Float64Array(2));
     this.goalVelocity = options.goalVelocity ?? 0;
   }
 
-  /** `[position, velocity]` (null before the first reset). */
-  get state(): number[] | null {
-    return this.hasState ? Array.from(this.s) : null;
-  }
-
-  set state(value: ArrayLike<number> | null) {
-    if (value === null) {
-      this.hasState = false;
-      return;
-    }
-    if (value.length !== 2) throw new InvalidArgumentError({ parameter: 'state', value: Array.from(value), message: 'MountainCar state is [position, velocity].' });
-    this.s.set(value);
-    this.hasState = true;
-  }
 
   override reset(options: ResetOptions = {}): ResetResult<Float32Array> {
     super.reset(options);

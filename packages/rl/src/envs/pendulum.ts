@@ -4,11 +4,12 @@
  */
 import { InvalidArgumentError } from '@bigmodel/core';
 
-import { BaseEnv, type ResetOptions, type ResetResult, type RgbFrame, type StepResult } from '../core/env';
+import type { ResetOptions, ResetResult, RgbFrame, StepResult } from '../core/env';
 import { ResetNeededError } from '../core/errors';
 import { Box } from '../spaces/box';
 import { Canvas } from '../utils/canvas';
 import { readNumber } from '../utils/reset-bounds';
+import { PhysicalStateEnv } from './physical-state-env';
 
 /** Options of {@link Pendulum}. */
 export interface PendulumOptions {
@@ -42,7 +43,7 @@ export function angleNormalize(x: number): number {
  * ```
  * @category Environments
  */
-export class Pendulum extends BaseEnv<Float32Array, ArrayLike<number>> {
+export class Pendulum extends PhysicalStateEnv<ArrayLike<number>> {
   readonly maxSpeed = 8;
   readonly maxTorque = 2.0;
   readonly dt = 0.05;
@@ -53,28 +54,12 @@ export class Pendulum extends BaseEnv<Float32Array, ArrayLike<number>> {
   readonly observationSpace = new Box({ low: [-1, -1, -8], high: [1, 1, 8], dtype: 'float32' });
   /** The last torque applied (for rendering), null after reset. */
   lastU: number | null = null;
-  private readonly s = new Float64Array(2);
-  private hasState = false;
 
   constructor(options: PendulumOptions = {}) {
-    super();
+    super('Pendulum', ['theta', 'thetaDot'], new Float64Array(2));
     this.g = options.g ?? 10.0;
   }
 
-  /** `[theta, thetaDot]` (null before the first reset). */
-  get state(): number[] | null {
-    return this.hasState ? Array.from(this.s) : null;
-  }
-
-  set state(value: ArrayLike<number> | null) {
-    if (value === null) {
-      this.hasState = false;
-      return;
-    }
-    if (value.length !== 2) throw new InvalidArgumentError({ parameter: 'state', value: Array.from(value), message: 'Pendulum state is [theta, thetaDot].' });
-    this.s.set(value);
-    this.hasState = true;
-  }
 
   override reset(options: ResetOptions = {}): ResetResult<Float32Array> {
     super.reset(options);
