@@ -12,7 +12,7 @@ import { Box } from '../spaces/box';
 import { Discrete } from '../spaces/discrete';
 import { Canvas } from '../utils/canvas';
 import { parseResetBounds } from '../utils/reset-bounds';
-import { PhysicalStateEnv } from './physical-state-env';
+import { PhysicalStateEnv, type PhysicalStateEnvOptions } from './physical-state-env';
 
 /** Gymnasium's `wrap`: shifts `x` by multiples of `max - min` into [min, max]. */
 export function wrap(x: number, min: number, max: number): number {
@@ -28,7 +28,7 @@ export function bound(x: number, min: number, max: number): number {
 }
 
 /** Options of {@link Acrobot}. */
-export interface AcrobotOptions {
+export interface AcrobotOptions extends PhysicalStateEnvOptions {
   /** `book` (default, Sutton & Barto's dynamics) or `nips` (the NIPS paper's, without one term). */
   bookOrNips?: 'book' | 'nips';
 }
@@ -76,12 +76,11 @@ export class Acrobot extends PhysicalStateEnv<number> {
   private readonly trial = new Float64Array(5);
 
   constructor(options: AcrobotOptions = {}) {
-    super('Acrobot', ['theta1', 'theta2', 'dtheta1', 'dtheta2'], new Float64Array(4));
+    super({ name: 'Acrobot', stateNames: ['theta1', 'theta2', 'dtheta1', 'dtheta2'], observationSize: 6 }, new Float64Array(4), options);
     const mode = options.bookOrNips ?? 'book';
     if (mode !== 'book' && mode !== 'nips') throw new InvalidArgumentError({ parameter: 'bookOrNips', value: mode, message: "Expected 'book' or 'nips'." });
     this.book = mode === 'book';
   }
-
 
   override reset(options: ResetOptions = {}): ResetResult<Float32Array> {
     super.reset(options);
@@ -103,7 +102,7 @@ export class Acrobot extends PhysicalStateEnv<number> {
     this.s[2] = bound(y[2], -MAX_VEL_1, MAX_VEL_1);
     this.s[3] = bound(y[3], -MAX_VEL_2, MAX_VEL_2);
     const terminated = -Math.cos(this.s[0]) - Math.cos(this.s[1] + this.s[0]) > 1.0;
-    return { observation: this.observe(), reward: terminated ? 0.0 : -1.0, terminated, truncated: false, info: {} };
+    return this.stepResult(this.observe(this.stepObservation()), terminated ? 0.0 : -1.0, terminated);
   }
 
   /** One classic Runge-Kutta step of length `dt` on `y` in place (Gymnasium's `rk4` over `[0, dt]`). */
@@ -147,9 +146,8 @@ export class Acrobot extends PhysicalStateEnv<number> {
     out[4] = 0.0;
   }
 
-  private observe(): Float32Array {
+  private observe(observation: Float32Array = new Float32Array(6)): Float32Array {
     const s = this.s;
-    const observation = new Float32Array(6);
     observation[0] = Math.cos(s[0]);
     observation[1] = Math.sin(s[0]);
     observation[2] = Math.cos(s[1]);

@@ -11,10 +11,10 @@ import { Box } from '../spaces/box';
 import { Discrete } from '../spaces/discrete';
 import { Canvas } from '../utils/canvas';
 import { parseResetBounds } from '../utils/reset-bounds';
-import { PhysicalStateEnv } from './physical-state-env';
+import { PhysicalStateEnv, type PhysicalStateEnvOptions } from './physical-state-env';
 
 /** Options of {@link CartPole} (Gymnasium's keyword arguments). */
-export interface CartPoleOptions {
+export interface CartPoleOptions extends PhysicalStateEnvOptions {
   /** Reward 0 per step and -1 on termination, as in Sutton & Barto's book (default false: +1 per step). */
   suttonBartoReward?: boolean;
   /** `euler` (default, position updated with the old velocity) or `semi-implicit-euler`. */
@@ -70,7 +70,7 @@ export class CartPole extends PhysicalStateEnv<number> {
   private stepsBeyondTerminated: number | null = null;
 
   constructor(options: CartPoleOptions = {}) {
-    super('CartPole', ['x', 'xDot', 'theta', 'thetaDot'], new Float64Array(4));
+    super({ name: 'CartPole', stateNames: ['x', 'xDot', 'theta', 'thetaDot'], observationSize: 4 }, new Float64Array(4), options);
     this.suttonBartoReward = options.suttonBartoReward ?? false;
     const integrator = options.kinematicsIntegrator ?? 'euler';
     if (integrator !== 'euler' && integrator !== 'semi-implicit-euler') {
@@ -78,7 +78,6 @@ export class CartPole extends PhysicalStateEnv<number> {
     }
     this.semiImplicit = integrator !== 'euler';
   }
-
 
   override reset(options: ResetOptions = {}): ResetResult<Float32Array> {
     super.reset(options);
@@ -128,12 +127,12 @@ export class CartPole extends PhysicalStateEnv<number> {
       this.stepsBeyondTerminated += 1;
       reward = this.suttonBartoReward ? -1 : 0;
     }
-    const observation = new Float32Array(4);
+    const observation = this.stepObservation();
     observation[0] = s[0];
     observation[1] = s[1];
     observation[2] = s[2];
     observation[3] = s[3];
-    return { observation, reward, terminated, truncated: false, info: {} };
+    return this.stepResult(observation, reward, terminated);
   }
 
   /** A 600x400 frame: track, cart and pole, as Gymnasium's rgb_array rendering lays them out. */

@@ -11,10 +11,10 @@ import { ResetNeededError } from '../core/errors';
 import { Box } from '../spaces/box';
 import { parseResetBounds } from '../utils/reset-bounds';
 import { renderMountain } from './mountain-car';
-import { PhysicalStateEnv } from './physical-state-env';
+import { PhysicalStateEnv, type PhysicalStateEnvOptions } from './physical-state-env';
 
 /** Options of {@link ContinuousMountainCar}. */
-export interface ContinuousMountainCarOptions {
+export interface ContinuousMountainCarOptions extends PhysicalStateEnvOptions {
   /** Velocity the car must have at the goal (default 0). */
   goalVelocity?: number;
 }
@@ -50,10 +50,9 @@ export class ContinuousMountainCar extends PhysicalStateEnv<ArrayLike<number>, F
   readonly observationSpace = new Box({ low: [-1.2, -0.07], high: [0.6, 0.07], dtype: 'float32' });
 
   constructor(options: ContinuousMountainCarOptions = {}) {
-    super('MountainCarContinuous', ['position', 'velocity'], new Float32Array(2));
+    super({ name: 'MountainCarContinuous', stateNames: ['position', 'velocity'], observationSize: 2 }, new Float32Array(2), options);
     this.goalVelocity = options.goalVelocity ?? 0;
   }
-
 
   override reset(options: ResetOptions = {}): ResetResult<Float32Array> {
     super.reset(options);
@@ -86,7 +85,9 @@ export class ContinuousMountainCar extends PhysicalStateEnv<ArrayLike<number>, F
     // Gymnasium stores the new state as a float32 array (and returns a copy).
     this.s[0] = position;
     this.s[1] = velocity;
-    return { observation: Float32Array.from(this.s), reward, terminated, truncated: false, info: {} };
+    const observation = this.stepObservation();
+    observation.set(this.s);
+    return this.stepResult(observation, reward, terminated);
   }
 
   /** A 600x400 frame: the hill, the flag and the car. */

@@ -10,10 +10,10 @@ import { Box } from '../spaces/box';
 import { Discrete } from '../spaces/discrete';
 import { Canvas } from '../utils/canvas';
 import { parseResetBounds } from '../utils/reset-bounds';
-import { PhysicalStateEnv } from './physical-state-env';
+import { PhysicalStateEnv, type PhysicalStateEnvOptions } from './physical-state-env';
 
 /** Options of {@link MountainCar}. */
-export interface MountainCarOptions {
+export interface MountainCarOptions extends PhysicalStateEnvOptions {
   /** Velocity the car must have at the goal (default 0). */
   goalVelocity?: number;
 }
@@ -48,10 +48,9 @@ export class MountainCar extends PhysicalStateEnv<number> {
   readonly observationSpace = new Box({ low: [-1.2, -0.07], high: [0.6, 0.07], dtype: 'float32' });
 
   constructor(options: MountainCarOptions = {}) {
-    super('MountainCar', ['position', 'velocity'], new Float64Array(2));
+    super({ name: 'MountainCar', stateNames: ['position', 'velocity'], observationSize: 2 }, new Float64Array(2), options);
     this.goalVelocity = options.goalVelocity ?? 0;
   }
-
 
   override reset(options: ResetOptions = {}): ResetResult<Float32Array> {
     super.reset(options);
@@ -75,10 +74,10 @@ export class MountainCar extends PhysicalStateEnv<number> {
     const terminated = position >= this.goalPosition && velocity >= this.goalVelocity;
     this.s[0] = position;
     this.s[1] = velocity;
-    const observation = new Float32Array(2);
+    const observation = this.stepObservation();
     observation[0] = position;
     observation[1] = velocity;
-    return { observation, reward: -1.0, terminated, truncated: false, info: {} };
+    return this.stepResult(observation, -1.0, terminated);
   }
 
   /** A 600x400 frame: the hill `sin(3x)`, the flag and the car. */

@@ -9,10 +9,10 @@ import { ResetNeededError } from '../core/errors';
 import { Box } from '../spaces/box';
 import { Canvas } from '../utils/canvas';
 import { readNumber } from '../utils/reset-bounds';
-import { PhysicalStateEnv } from './physical-state-env';
+import { PhysicalStateEnv, type PhysicalStateEnvOptions } from './physical-state-env';
 
 /** Options of {@link Pendulum}. */
-export interface PendulumOptions {
+export interface PendulumOptions extends PhysicalStateEnvOptions {
   /** Gravity (default 10). */
   g?: number;
 }
@@ -56,10 +56,9 @@ export class Pendulum extends PhysicalStateEnv<ArrayLike<number>> {
   lastU: number | null = null;
 
   constructor(options: PendulumOptions = {}) {
-    super('Pendulum', ['theta', 'thetaDot'], new Float64Array(2));
+    super({ name: 'Pendulum', stateNames: ['theta', 'thetaDot'], observationSize: 3 }, new Float64Array(2), options);
     this.g = options.g ?? 10.0;
   }
-
 
   override reset(options: ResetOptions = {}): ResetResult<Float32Array> {
     super.reset(options);
@@ -88,11 +87,10 @@ export class Pendulum extends PhysicalStateEnv<ArrayLike<number>> {
     newThDot = Math.min(Math.max(newThDot, -this.maxSpeed), this.maxSpeed);
     this.s[0] = th + newThDot * this.dt;
     this.s[1] = newThDot;
-    return { observation: this.observe(), reward: -costs, terminated: false, truncated: false, info: {} };
+    return this.stepResult(this.observe(this.stepObservation()), -costs, false);
   }
 
-  private observe(): Float32Array {
-    const observation = new Float32Array(3);
+  private observe(observation: Float32Array = new Float32Array(3)): Float32Array {
     observation[0] = Math.cos(this.s[0]);
     observation[1] = Math.sin(this.s[0]);
     observation[2] = this.s[1];
