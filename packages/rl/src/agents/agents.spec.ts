@@ -80,6 +80,21 @@ describe('config validation', () => {
     expect(() => resolveA2cConfig({ gaeLambda: 2 })).toThrow(expect.objectContaining({ parameter: 'gaeLambda' }));
     expect(() => resolveReinforceConfig({ episodesPerUpdate: 0 })).toThrow(expect.objectContaining({ parameter: 'episodesPerUpdate' }));
     expect(() => resolveDqnConfig({ learningrate: 1 } as never)).toThrow(InvalidArgumentError);
+    expect(() => resolveDqnConfig({ learningRateSchedule: 'cosine' as never })).toThrow(expect.objectContaining({ parameter: 'learningRateSchedule', value: 'cosine' }));
+  });
+
+  it("DQN's linear learning rate is the rate times the fraction of the run remaining at each training phase", () => {
+    const before = tf.memory().numTensors;
+    const rates: number[] = [];
+    const logger = { log: (record: Record<string, number>) => void (record['schedule/learningRate'] !== undefined && rates.push(record['schedule/learningRate'])) };
+    const agent = new Dqn({ learningRate: 0.01, learningRateSchedule: 'linear', learningStarts: 0, trainFreq: 4, bufferSize: 16, batchSize: 2, netArch: [4], seed: 0 }, new TimeLimit(new Corridor(), 5));
+    agent.learn(12, { logger: logger as never });
+    // Phases after env steps 4, 8 and 12 of 12: 0.01 * (1 - t / 12).
+    expect(rates).toHaveLength(3);
+    [0.01 * (8 / 12), 0.01 * (4 / 12), 0].forEach((rate, i) => expect(rates[i]).toBeCloseTo(rate, 12));
+    expect(agent.optimizer.learningRate(1)).toBe(0);
+    agent.dispose();
+    expect(tf.memory().numTensors).toBe(before);
   });
 });
 
