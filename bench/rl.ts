@@ -1,6 +1,7 @@
 /**
  * The RL benchmark: environment steps per second for each classic-control environment, raw (the
- * environment class) and through `make()` (order enforcement + time limit), next to Gymnasium's
+ * environment class), through `make()` (order enforcement + time limit) and through
+ * `make(id, { reuseStepResult: true })` (the same, allocating nothing per step), next to Gymnasium's
  * numpy implementation measured on this machine (FACTS.md); then training throughput per agent
  * (environment steps per second including learning) on tfjs's `cpu` and `wasm` backends, which
  * decides the backend each agent should use. Not a test: nothing is asserted.
@@ -50,14 +51,16 @@ function benchEnvironments(steps: number) {
     ['Acrobot-v1', () => new Acrobot() as Env<unknown, unknown>, discrete(3)],
     ['Pendulum-v1', () => new Pendulum() as Env<unknown, unknown>, continuous(2)],
   ];
-  console.log(`environment steps/s (${steps.toLocaleString()} steps, best of 3; raw: the class; make(): order enforcement + time limit; raw episodes end only by termination)`);
-  console.log('env                        raw/s        make()/s     Gymnasium/s  make() / Gymnasium');
+  console.log(`environment steps/s (${steps.toLocaleString()} steps, best of 3; raw: the class; make(): order enforcement + time limit; reuse: make(id, { reuseStepResult: true }), no allocation per step; raw episodes end only by termination)`);
+  console.log('env                        raw/s        make()/s     reuse/s      Gymnasium/s  make() / Gymnasium  reuse / Gymnasium');
   for (const [id, build, actions] of cases) {
     const raw = stepsPerSecond(build(), actions, steps);
     const wrapped = stepsPerSecond(make(id), actions, steps);
+    const reused = stepsPerSecond(make(id, { reuseStepResult: true }), actions, steps);
     const reference = GYMNASIUM_STEPS_PER_SEC[id];
-    const ratio = reference ? `${(wrapped / reference).toFixed(1)}x` : 'n/a';
-    console.log(`${id.padEnd(26)} ${Math.round(raw).toLocaleString().padStart(11)}  ${Math.round(wrapped).toLocaleString().padStart(11)}  ${(reference?.toLocaleString() ?? 'n/a').padStart(11)}  ${ratio}`);
+    const ratio = (rate: number) => (reference ? `${(rate / reference).toFixed(1)}x` : 'n/a');
+    const cell = (rate: number) => Math.round(rate).toLocaleString().padStart(11);
+    console.log(`${id.padEnd(26)} ${cell(raw)}  ${cell(wrapped)}  ${cell(reused)}  ${(reference?.toLocaleString() ?? 'n/a').padStart(11)}  ${ratio(wrapped).padStart(18)}  ${ratio(reused).padStart(17)}`);
   }
 }
 

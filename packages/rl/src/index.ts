@@ -17,6 +17,7 @@ export { rlLogger, setRlLogger, type RlLogger } from './core/logger';
 export { make, register, registry, spec, type MakeOptions, type RegistryEntry } from './core/registry';
 export * from './wrappers';
 export { SyncVectorEnv, type AutoresetMode, type VectorStepResult } from './vector/sync-vector-env';
+export { PhysicalStateEnv, type PhysicalStateEnvOptions, type PhysicalStateLayout } from './envs/physical-state-env';
 export { CartPole, type CartPoleOptions } from './envs/cart-pole';
 export { MountainCar, type MountainCarOptions } from './envs/mountain-car';
 export { ContinuousMountainCar, type ContinuousMountainCarOptions } from './envs/continuous-mountain-car';

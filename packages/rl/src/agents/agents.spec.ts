@@ -80,6 +80,21 @@ describe('config validation', () => {
     expect(() => resolveA2cConfig({ gaeLambda: 2 })).toThrow(expect.objectContaining({ parameter: 'gaeLambda' }));
     expect(() => resolveReinforceConfig({ episodesPerUpdate: 0 })).toThrow(expect.objectContaining({ parameter: 'episodesPerUpdate' }));
     expect(() => resolveDqnConfig({ learningrate: 1 } as never)).toThrow(InvalidArgumentError);
+    expect(() => resolveDqnConfig({ learningRateSchedule: 'cosine' as never })).toThrow(expect.objectContaining({ parameter: 'learningRateSchedule', value: 'cosine' }));
+  });
+
+  it("DQN's linear learning rate is the rate times the fraction of the run remaining at each training phase", () => {
+    const before = tf.memory().numTensors;
+    const rates: number[] = [];
+    const logger = { log: (record: Record<string, number>) => void (record['schedule/learningRate'] !== undefined && rates.push(record['schedule/learningRate'])) };
+    const agent = new Dqn({ learningRate: 0.01, learningRateSchedule: 'linear', learningStarts: 0, trainFreq: 4, bufferSize: 16, batchSize: 2, netArch: [4], seed: 0 }, new TimeLimit(new Corridor(), 5));
+    agent.learn(12, { logger: logger as never });
+    // Phases after env steps 4, 8 and 12 of 12: 0.01 * (1 - t / 12).
+    expect(rates).toHaveLength(3);
+    [0.01 * (8 / 12), 0.01 * (4 / 12), 0].forEach((rate, i) => expect(rates[i]).toBeCloseTo(rate, 12));
+    expect(agent.optimizer.learningRate(1)).toBe(0);
+    agent.dispose();
+    expect(tf.memory().numTensors).toBe(before);
   });
 });
 
@@ -138,6 +153,28 @@ describe('bootstrapping on truncation versus termination', () => {
     expect(Array.from(rollout.dones)).toEqual([0, 0, 1, 1]);
     policy.dispose();
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('observation statistics count every raw observation once, across rollout boundaries', () => {
+    const policy = new ActorCritic(1, { kind: 'categorical', n: 2 }, { piArch: [4], vfArch: [4], activation: 'tanh', logStdInit: 0, seed: 0 });
+    const envs = new SyncVectorEnv([() => new Corridor()], { autoresetMode: 'same-step' });
+    const collector = new RolloutCollector(envs as never, policy, { gamma: 0.9, normalizeObservation: true, normalizeReward: false });
+    const rng = new (require('../utils/rng').Rng)(0);
+    collector.collect(3, rng, 0);
+    collector.collect(3, rng, 0);
+    // The stream is the reset's 0, then 0.1 ... 0.6 from six steps: seven observations, each once.
+    const xs = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6].map((x) => Math.fround(x));
+    const n = xs.length;
+    const batchMean = xs.reduce((s, x) => s + x, 0) / n;
+    const batchM2 = xs.reduce((s, x) => s + (x - batchMean) ** 2, 0);
+    // Merged with the prior (mean 0, var 1, count 1e-4), as Chan et al.'s formula.
+    const prior = 1e-4;
+    const total = prior + n;
+    const obsRms = collector.obsRms as NonNullable<typeof collector.obsRms>;
+    expect(obsRms.count).toBeCloseTo(total, 10);
+    expect(obsRms.mean[0]).toBeCloseTo((batchMean * n) / total, 10);
+    expect(obsRms.var[0]).toBeCloseTo((prior + batchM2 + (batchMean ** 2 * prior * n) / total) / total, 10);
+    policy.dispose();
   });
 });
 

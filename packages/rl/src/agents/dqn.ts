@@ -31,6 +31,13 @@ export interface DqnConfig {
   envKwargs: Record<string, unknown>;
   /** Adam's learning rate (default 1e-4). */
   learningRate: number;
+  /**
+   * `constant` (default, Stable-Baselines3's) or `linear`: rl-zoo's `lin_<lr>`, the rate times the
+   * fraction of the run remaining (`1 - numTimesteps / totalTimesteps`), set at the start of each
+   * training phase, so it reaches 0 at the last step. Annealing damps the late oscillation of the
+   * greedy policy that a constant rate leaves (see the package README's DQN results).
+   */
+  learningRateSchedule: 'constant' | 'linear';
   /** Replay capacity in transitions (default 1,000,000); must be >= batchSize. */
   bufferSize: number;
   /** Environment steps of uniformly random actions before learning starts (default 100). */
@@ -69,6 +76,7 @@ const DQN_DEFAULTS: DqnConfig = {
   env: 'CartPole-v1',
   envKwargs: {},
   learningRate: 1e-4,
+  learningRateSchedule: 'constant',
   bufferSize: 1_000_000,
   learningStarts: 100,
   batchSize: 32,
@@ -116,6 +124,7 @@ export function resolveDqnConfig(config: Partial<DqnConfig> = {}): DqnConfig {
   checkKnownKeys(config, DQN_DEFAULTS, 'DQN');
   const c: DqnConfig = { ...DQN_DEFAULTS, ...config };
   checkRange('learningRate', c.learningRate, 0, Infinity, true);
+  checkChoice('learningRateSchedule', c.learningRateSchedule, ['constant', 'linear'] as const);
   checkInteger('batchSize', c.batchSize, 1);
   checkInteger('bufferSize', c.bufferSize, 1);
   if (c.bufferSize < c.batchSize) checkInteger('bufferSize', c.bufferSize, c.batchSize);
@@ -203,6 +212,8 @@ export class Dqn implements Policy<number> {
   private episodeReturn = 0;
   private episodeLength = 0;
   private stepsSinceTrain = 0;
+  /** The learning rate of the current training phase (read by the optimizer's schedule). */
+  private currentLr: number;
 
   constructor(config: Partial<DqnConfig> = {}, env?: Env<Float32Array, number>) {
     this.config = resolveDqnConfig(config);
@@ -214,7 +225,8 @@ export class Dqn implements Policy<number> {
     this.qNet = new Mlp(sizes, { activation: 'relu', init: { kind: 'pytorch' }, seed: c.seed });
     this.targetNet = new Mlp(sizes, { activation: 'relu', init: { kind: 'pytorch' }, seed: c.seed, trainable: false });
     this.targetNet.updateFrom(this.qNet);
-    this.optimizer = new Adam({ lr: c.learningRate, clipNorm: c.maxGradNorm });
+    this.currentLr = c.learningRate;
+    this.optimizer = new Adam({ lr: { at: () => this.currentLr, getConfig: () => ({ kind: 'constant', lr: this.currentLr }) }, clipNorm: c.maxGradNorm });
     this.buffer = new ReplayBuffer(c.bufferSize, this.obsSize);
     this.rng = new Rng(c.seed);
     this.explorationRate = c.explorationInitialEps;
@@ -269,8 +281,10 @@ export class Dqn implements Policy<number> {
       // ---- learning
       if (this.numTimesteps % c.trainFreq === 0 && this.numTimesteps > c.learningStarts) {
         const steps = c.gradientSteps === -1 ? this.stepsSinceTrain : c.gradientSteps;
+        const progressRemaining = 1 - this.numTimesteps / this.totalTimesteps;
+        this.currentLr = c.learningRateSchedule === 'linear' ? c.learningRate * progressRemaining : c.learningRate;
         const tdLoss = this.train(steps);
-        logger?.log({ step: this.numTimesteps, 'losses/tdLoss': tdLoss, 'schedule/explorationRate': this.explorationRate });
+        logger?.log({ step: this.numTimesteps, 'losses/tdLoss': tdLoss, 'schedule/explorationRate': this.explorationRate, 'schedule/learningRate': this.currentLr });
       }
       if (this.numTimesteps % c.trainFreq === 0) this.stepsSinceTrain = 0;
       if (onStep?.(this.numTimesteps) === false) break;

@@ -108,8 +108,14 @@ export class RolloutCollector {
     const n = envs.numEnvs;
     const size = envs.observationSize;
     const a = policy.actionSize;
-    if (this.rawObservations === null) this.rawObservations = envs.reset({ seed }).observations;
-    let observations = this.observe(this.rawObservations, n);
+    let observations: Float32Array;
+    if (this.rawObservations === null) {
+      this.rawObservations = envs.reset({ seed }).observations;
+      observations = this.observe(this.rawObservations, n);
+    } else {
+      // These were counted in the statistics when the previous rollout ended; normalize only.
+      observations = this.normalize(this.rawObservations);
+    }
     const rollout: Rollout = {
       observations: new Float32Array(nSteps * n * size),
       actions: new Float32Array(nSteps * n * a),

@@ -6,12 +6,13 @@
  */
 import { InvalidArgumentError } from '@bigmodel/core';
 
-import { BaseEnv, type ResetOptions, type ResetResult, type RgbFrame, type StepResult } from '../core/env';
+import type { ResetOptions, ResetResult, RgbFrame, StepResult } from '../core/env';
 import { ResetNeededError } from '../core/errors';
 import { Box } from '../spaces/box';
 import { Discrete } from '../spaces/discrete';
 import { Canvas } from '../utils/canvas';
 import { parseResetBounds } from '../utils/reset-bounds';
+import { PhysicalStateEnv, type PhysicalStateEnvOptions } from './physical-state-env';
 
 /** Gymnasium's `wrap`: shifts `x` by multiples of `max - min` into [min, max]. */
 export function wrap(x: number, min: number, max: number): number {
@@ -27,7 +28,7 @@ export function bound(x: number, min: number, max: number): number {
 }
 
 /** Options of {@link Acrobot}. */
-export interface AcrobotOptions {
+export interface AcrobotOptions extends PhysicalStateEnvOptions {
   /** `book` (default, Sutton & Barto's dynamics) or `nips` (the NIPS paper's, without one term). */
   bookOrNips?: 'book' | 'nips';
 }
@@ -56,7 +57,7 @@ const MAX_VEL_2 = 9 * Math.PI;
  * ```
  * @category Environments
  */
-export class Acrobot extends BaseEnv<Float32Array, number> {
+export class Acrobot extends PhysicalStateEnv<number> {
   readonly dt = 0.2;
   readonly linkLength1 = 1.0;
   readonly linkLength2 = 1.0;
@@ -69,33 +70,16 @@ export class Acrobot extends BaseEnv<Float32Array, number> {
   readonly actionSpace = new Discrete(3);
   readonly observationSpace = new Box({ low: [-1, -1, -1, -1, -MAX_VEL_1, -MAX_VEL_2], high: [1, 1, 1, 1, MAX_VEL_1, MAX_VEL_2], dtype: 'float32' });
   private readonly book: boolean;
-  private readonly s = new Float64Array(4);
-  private hasState = false;
   // RK4 scratch: state with torque, four slopes, the trial point.
   private readonly y = new Float64Array(5);
   private readonly k = [new Float64Array(5), new Float64Array(5), new Float64Array(5), new Float64Array(5)];
   private readonly trial = new Float64Array(5);
 
   constructor(options: AcrobotOptions = {}) {
-    super();
+    super({ name: 'Acrobot', stateNames: ['theta1', 'theta2', 'dtheta1', 'dtheta2'], observationSize: 6 }, new Float64Array(4), options);
     const mode = options.bookOrNips ?? 'book';
     if (mode !== 'book' && mode !== 'nips') throw new InvalidArgumentError({ parameter: 'bookOrNips', value: mode, message: "Expected 'book' or 'nips'." });
     this.book = mode === 'book';
-  }
-
-  /** `[theta1, theta2, dtheta1, dtheta2]` (null before the first reset). */
-  get state(): number[] | null {
-    return this.hasState ? Array.from(this.s) : null;
-  }
-
-  set state(value: ArrayLike<number> | null) {
-    if (value === null) {
-      this.hasState = false;
-      return;
-    }
-    if (value.length !== 4) throw new InvalidArgumentError({ parameter: 'state', value: Array.from(value), message: 'Acrobot state is [theta1, theta2, dtheta1, dtheta2].' });
-    this.s.set(value);
-    this.hasState = true;
   }
 
   override reset(options: ResetOptions = {}): ResetResult<Float32Array> {
@@ -118,7 +102,7 @@ export class Acrobot extends BaseEnv<Float32Array, number> {
     this.s[2] = bound(y[2], -MAX_VEL_1, MAX_VEL_1);
     this.s[3] = bound(y[3], -MAX_VEL_2, MAX_VEL_2);
     const terminated = -Math.cos(this.s[0]) - Math.cos(this.s[1] + this.s[0]) > 1.0;
-    return { observation: this.observe(), reward: terminated ? 0.0 : -1.0, terminated, truncated: false, info: {} };
+    return this.stepResult(this.observe(this.stepObservation()), terminated ? 0.0 : -1.0, terminated);
   }
 
   /** One classic Runge-Kutta step of length `dt` on `y` in place (Gymnasium's `rk4` over `[0, dt]`). */
@@ -162,9 +146,8 @@ export class Acrobot extends BaseEnv<Float32Array, number> {
     out[4] = 0.0;
   }
 
-  private observe(): Float32Array {
+  private observe(observation: Float32Array = new Float32Array(6)): Float32Array {
     const s = this.s;
-    const observation = new Float32Array(6);
     observation[0] = Math.cos(s[0]);
     observation[1] = Math.sin(s[0]);
     observation[2] = Math.cos(s[1]);

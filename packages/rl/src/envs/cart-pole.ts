@@ -4,16 +4,17 @@
  */
 import { InvalidArgumentError } from '@bigmodel/core';
 
-import { BaseEnv, type ResetOptions, type ResetResult, type RgbFrame, type StepResult } from '../core/env';
+import type { ResetOptions, ResetResult, RgbFrame, StepResult } from '../core/env';
 import { ResetNeededError } from '../core/errors';
 import { rlLogger } from '../core/logger';
 import { Box } from '../spaces/box';
 import { Discrete } from '../spaces/discrete';
 import { Canvas } from '../utils/canvas';
 import { parseResetBounds } from '../utils/reset-bounds';
+import { PhysicalStateEnv, type PhysicalStateEnvOptions } from './physical-state-env';
 
 /** Options of {@link CartPole} (Gymnasium's keyword arguments). */
-export interface CartPoleOptions {
+export interface CartPoleOptions extends PhysicalStateEnvOptions {
   /** Reward 0 per step and -1 on termination, as in Sutton & Barto's book (default false: +1 per step). */
   suttonBartoReward?: boolean;
   /** `euler` (default, position updated with the old velocity) or `semi-implicit-euler`. */
@@ -45,7 +46,7 @@ const F32_MAX = 3.4028234663852886e38;
  * ```
  * @category Environments
  */
-export class CartPole extends BaseEnv<Float32Array, number> {
+export class CartPole extends PhysicalStateEnv<number> {
   readonly gravity = 9.8;
   readonly massCart = 1.0;
   readonly massPole = 0.1;
@@ -66,33 +67,16 @@ export class CartPole extends BaseEnv<Float32Array, number> {
   });
   private readonly suttonBartoReward: boolean;
   private readonly semiImplicit: boolean;
-  private readonly s = new Float64Array(4);
-  private hasState = false;
   private stepsBeyondTerminated: number | null = null;
 
   constructor(options: CartPoleOptions = {}) {
-    super();
+    super({ name: 'CartPole', stateNames: ['x', 'xDot', 'theta', 'thetaDot'], observationSize: 4 }, new Float64Array(4), options);
     this.suttonBartoReward = options.suttonBartoReward ?? false;
     const integrator = options.kinematicsIntegrator ?? 'euler';
     if (integrator !== 'euler' && integrator !== 'semi-implicit-euler') {
       throw new InvalidArgumentError({ parameter: 'kinematicsIntegrator', value: integrator, message: "Expected 'euler' or 'semi-implicit-euler'." });
     }
     this.semiImplicit = integrator !== 'euler';
-  }
-
-  /** `[x, xDot, theta, thetaDot]` (null before the first reset). */
-  get state(): number[] | null {
-    return this.hasState ? Array.from(this.s) : null;
-  }
-
-  set state(value: ArrayLike<number> | null) {
-    if (value === null) {
-      this.hasState = false;
-      return;
-    }
-    if (value.length !== 4) throw new InvalidArgumentError({ parameter: 'state', value: Array.from(value), message: 'CartPole state is [x, xDot, theta, thetaDot].' });
-    this.s.set(value);
-    this.hasState = true;
   }
 
   override reset(options: ResetOptions = {}): ResetResult<Float32Array> {
@@ -143,12 +127,12 @@ export class CartPole extends BaseEnv<Float32Array, number> {
       this.stepsBeyondTerminated += 1;
       reward = this.suttonBartoReward ? -1 : 0;
     }
-    const observation = new Float32Array(4);
+    const observation = this.stepObservation();
     observation[0] = s[0];
     observation[1] = s[1];
     observation[2] = s[2];
     observation[3] = s[3];
-    return { observation, reward, terminated, truncated: false, info: {} };
+    return this.stepResult(observation, reward, terminated);
   }
 
   /** A 600x400 frame: track, cart and pole, as Gymnasium's rgb_array rendering lays them out. */

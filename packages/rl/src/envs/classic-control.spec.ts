@@ -71,6 +71,40 @@ describe('classic control against Gymnasium step equations', () => {
     expect(replay(new Acrobot() as unknown as StatefulEnv, references['Acrobot-v1-terminal'])).toBe(1);
   });
 
+  it('with reuseStepResult, every env replays the same reference through one result object and one observation array', () => {
+    const builds: [string, () => StatefulEnv, number][] = [
+      ['CartPole-v1', () => new CartPole({ reuseStepResult: true }) as unknown as StatefulEnv, 23],
+      ['MountainCar-v0', () => new MountainCar({ reuseStepResult: true }) as unknown as StatefulEnv, 121],
+      ['MountainCarContinuous-v0', () => new ContinuousMountainCar({ reuseStepResult: true }) as unknown as StatefulEnv, 113],
+      ['Pendulum-v1', () => new Pendulum({ reuseStepResult: true }) as unknown as StatefulEnv, 60],
+      ['Acrobot-v1', () => new Acrobot({ reuseStepResult: true }) as unknown as StatefulEnv, 80],
+    ];
+    for (const [id, build, steps] of builds) {
+      expect(replay(build(), references[id])).toBe(steps);
+      const env = build();
+      env.reset({ seed: 0 });
+      const action = id === 'MountainCarContinuous-v0' || id === 'Pendulum-v1' ? Float32Array.of(0.5) : 1;
+      const first = env.step(action);
+      const firstObservation = first.observation;
+      const copy = Float32Array.from(firstObservation);
+      const second = env.step(action);
+      expect(second).toBe(first);
+      expect(second.observation).toBe(firstObservation);
+      expect(Array.from(second.observation)).not.toEqual(Array.from(copy)); // overwritten in place
+    }
+    // Through make(): the wrappers pass the same object on; the time limit's truncation is not sticky.
+    const wrapped = make('CartPole-v1', { reuseStepResult: true });
+    wrapped.reset({ seed: 0 });
+    const a = wrapped.step(0);
+    expect(wrapped.step(1)).toBe(a);
+    expect(a.truncated).toBe(false);
+    expect(a.info).toEqual({});
+    // The default keeps Gymnasium's semantics: a new observation every step.
+    const fresh = new CartPole();
+    fresh.reset({ seed: 0 });
+    expect(fresh.step(0).observation).not.toBe(fresh.step(0).observation);
+  });
+
   it('starts episodes from Gymnasium reset distributions and honours reset options', () => {
     const cartPole = new CartPole();
     for (let seed = 0; seed < 20; seed++) {

@@ -6,14 +6,15 @@
  */
 import { InvalidArgumentError } from '@bigmodel/core';
 
-import { BaseEnv, type ResetOptions, type ResetResult, type RgbFrame, type StepResult } from '../core/env';
+import type { ResetOptions, ResetResult, RgbFrame, StepResult } from '../core/env';
 import { ResetNeededError } from '../core/errors';
 import { Box } from '../spaces/box';
 import { parseResetBounds } from '../utils/reset-bounds';
 import { renderMountain } from './mountain-car';
+import { PhysicalStateEnv, type PhysicalStateEnvOptions } from './physical-state-env';
 
 /** Options of {@link ContinuousMountainCar}. */
-export interface ContinuousMountainCarOptions {
+export interface ContinuousMountainCarOptions extends PhysicalStateEnvOptions {
   /** Velocity the car must have at the goal (default 0). */
   goalVelocity?: number;
 }
@@ -36,7 +37,7 @@ export interface ContinuousMountainCarOptions {
  * ```
  * @category Environments
  */
-export class ContinuousMountainCar extends BaseEnv<Float32Array, ArrayLike<number>> {
+export class ContinuousMountainCar extends PhysicalStateEnv<ArrayLike<number>, Float32Array> {
   readonly minAction = -1.0;
   readonly maxAction = 1.0;
   readonly minPosition = -1.2;
@@ -47,34 +48,17 @@ export class ContinuousMountainCar extends BaseEnv<Float32Array, ArrayLike<numbe
   readonly power = 0.0015;
   readonly actionSpace = new Box({ low: -1, high: 1, shape: [1], dtype: 'float32' });
   readonly observationSpace = new Box({ low: [-1.2, -0.07], high: [0.6, 0.07], dtype: 'float32' });
-  private s = new Float32Array(2);
-  private hasState = false;
 
   constructor(options: ContinuousMountainCarOptions = {}) {
-    super();
+    super({ name: 'MountainCarContinuous', stateNames: ['position', 'velocity'], observationSize: 2 }, new Float32Array(2), options);
     this.goalVelocity = options.goalVelocity ?? 0;
-  }
-
-  /** `[position, velocity]` (null before the first reset). */
-  get state(): number[] | null {
-    return this.hasState ? Array.from(this.s) : null;
-  }
-
-  set state(value: ArrayLike<number> | null) {
-    if (value === null) {
-      this.hasState = false;
-      return;
-    }
-    if (value.length !== 2) throw new InvalidArgumentError({ parameter: 'state', value: Array.from(value), message: 'MountainCarContinuous state is [position, velocity].' });
-    this.s.set(value);
-    this.hasState = true;
   }
 
   override reset(options: ResetOptions = {}): ResetResult<Float32Array> {
     super.reset(options);
     const [low, high] = parseResetBounds(options.options, -0.6, -0.4);
-    this.s = new Float32Array(2);
     this.s[0] = this.npRandom.uniform(low, high);
+    this.s[1] = 0;
     this.hasState = true;
     return { observation: Float32Array.from(this.s), info: {} };
   }
@@ -98,12 +82,12 @@ export class ContinuousMountainCar extends BaseEnv<Float32Array, ArrayLike<numbe
     const terminated = position >= this.goalPosition && velocity >= this.goalVelocity;
     let reward = terminated ? 100.0 : 0;
     reward -= a * a * 0.1;
-    // Gymnasium stores the new state as a float32 array and returns that same array.
-    const observation = new Float32Array(2);
-    observation[0] = position;
-    observation[1] = velocity;
-    this.s = observation;
-    return { observation: Float32Array.from(observation), reward, terminated, truncated: false, info: {} };
+    // Gymnasium stores the new state as a float32 array (and returns a copy).
+    this.s[0] = position;
+    this.s[1] = velocity;
+    const observation = this.stepObservation();
+    observation.set(this.s);
+    return this.stepResult(observation, reward, terminated);
   }
 
   /** A 600x400 frame: the hill, the flag and the car. */

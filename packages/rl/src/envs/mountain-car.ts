@@ -4,15 +4,16 @@
  */
 import { InvalidArgumentError } from '@bigmodel/core';
 
-import { BaseEnv, type ResetOptions, type ResetResult, type RgbFrame, type StepResult } from '../core/env';
+import type { ResetOptions, ResetResult, RgbFrame, StepResult } from '../core/env';
 import { ResetNeededError } from '../core/errors';
 import { Box } from '../spaces/box';
 import { Discrete } from '../spaces/discrete';
 import { Canvas } from '../utils/canvas';
 import { parseResetBounds } from '../utils/reset-bounds';
+import { PhysicalStateEnv, type PhysicalStateEnvOptions } from './physical-state-env';
 
 /** Options of {@link MountainCar}. */
-export interface MountainCarOptions {
+export interface MountainCarOptions extends PhysicalStateEnvOptions {
   /** Velocity the car must have at the goal (default 0). */
   goalVelocity?: number;
 }
@@ -35,7 +36,7 @@ export interface MountainCarOptions {
  * ```
  * @category Environments
  */
-export class MountainCar extends BaseEnv<Float32Array, number> {
+export class MountainCar extends PhysicalStateEnv<number> {
   readonly minPosition = -1.2;
   readonly maxPosition = 0.6;
   readonly maxSpeed = 0.07;
@@ -45,27 +46,10 @@ export class MountainCar extends BaseEnv<Float32Array, number> {
   readonly gravity = 0.0025;
   readonly actionSpace = new Discrete(3);
   readonly observationSpace = new Box({ low: [-1.2, -0.07], high: [0.6, 0.07], dtype: 'float32' });
-  private readonly s = new Float64Array(2);
-  private hasState = false;
 
   constructor(options: MountainCarOptions = {}) {
-    super();
+    super({ name: 'MountainCar', stateNames: ['position', 'velocity'], observationSize: 2 }, new Float64Array(2), options);
     this.goalVelocity = options.goalVelocity ?? 0;
-  }
-
-  /** `[position, velocity]` (null before the first reset). */
-  get state(): number[] | null {
-    return this.hasState ? Array.from(this.s) : null;
-  }
-
-  set state(value: ArrayLike<number> | null) {
-    if (value === null) {
-      this.hasState = false;
-      return;
-    }
-    if (value.length !== 2) throw new InvalidArgumentError({ parameter: 'state', value: Array.from(value), message: 'MountainCar state is [position, velocity].' });
-    this.s.set(value);
-    this.hasState = true;
   }
 
   override reset(options: ResetOptions = {}): ResetResult<Float32Array> {
@@ -90,10 +74,10 @@ export class MountainCar extends BaseEnv<Float32Array, number> {
     const terminated = position >= this.goalPosition && velocity >= this.goalVelocity;
     this.s[0] = position;
     this.s[1] = velocity;
-    const observation = new Float32Array(2);
+    const observation = this.stepObservation();
     observation[0] = position;
     observation[1] = velocity;
-    return { observation, reward: -1.0, terminated, truncated: false, info: {} };
+    return this.stepResult(observation, -1.0, terminated);
   }
 
   /** A 600x400 frame: the hill `sin(3x)`, the flag and the car. */

@@ -4,14 +4,15 @@
  */
 import { InvalidArgumentError } from '@bigmodel/core';
 
-import { BaseEnv, type ResetOptions, type ResetResult, type RgbFrame, type StepResult } from '../core/env';
+import type { ResetOptions, ResetResult, RgbFrame, StepResult } from '../core/env';
 import { ResetNeededError } from '../core/errors';
 import { Box } from '../spaces/box';
 import { Canvas } from '../utils/canvas';
 import { readNumber } from '../utils/reset-bounds';
+import { PhysicalStateEnv, type PhysicalStateEnvOptions } from './physical-state-env';
 
 /** Options of {@link Pendulum}. */
-export interface PendulumOptions {
+export interface PendulumOptions extends PhysicalStateEnvOptions {
   /** Gravity (default 10). */
   g?: number;
 }
@@ -42,7 +43,7 @@ export function angleNormalize(x: number): number {
  * ```
  * @category Environments
  */
-export class Pendulum extends BaseEnv<Float32Array, ArrayLike<number>> {
+export class Pendulum extends PhysicalStateEnv<ArrayLike<number>> {
   readonly maxSpeed = 8;
   readonly maxTorque = 2.0;
   readonly dt = 0.05;
@@ -53,27 +54,10 @@ export class Pendulum extends BaseEnv<Float32Array, ArrayLike<number>> {
   readonly observationSpace = new Box({ low: [-1, -1, -8], high: [1, 1, 8], dtype: 'float32' });
   /** The last torque applied (for rendering), null after reset. */
   lastU: number | null = null;
-  private readonly s = new Float64Array(2);
-  private hasState = false;
 
   constructor(options: PendulumOptions = {}) {
-    super();
+    super({ name: 'Pendulum', stateNames: ['theta', 'thetaDot'], observationSize: 3 }, new Float64Array(2), options);
     this.g = options.g ?? 10.0;
-  }
-
-  /** `[theta, thetaDot]` (null before the first reset). */
-  get state(): number[] | null {
-    return this.hasState ? Array.from(this.s) : null;
-  }
-
-  set state(value: ArrayLike<number> | null) {
-    if (value === null) {
-      this.hasState = false;
-      return;
-    }
-    if (value.length !== 2) throw new InvalidArgumentError({ parameter: 'state', value: Array.from(value), message: 'Pendulum state is [theta, thetaDot].' });
-    this.s.set(value);
-    this.hasState = true;
   }
 
   override reset(options: ResetOptions = {}): ResetResult<Float32Array> {
@@ -103,11 +87,10 @@ export class Pendulum extends BaseEnv<Float32Array, ArrayLike<number>> {
     newThDot = Math.min(Math.max(newThDot, -this.maxSpeed), this.maxSpeed);
     this.s[0] = th + newThDot * this.dt;
     this.s[1] = newThDot;
-    return { observation: this.observe(), reward: -costs, terminated: false, truncated: false, info: {} };
+    return this.stepResult(this.observe(this.stepObservation()), -costs, false);
   }
 
-  private observe(): Float32Array {
-    const observation = new Float32Array(3);
+  private observe(observation: Float32Array = new Float32Array(3)): Float32Array {
     observation[0] = Math.cos(this.s[0]);
     observation[1] = Math.sin(this.s[0]);
     observation[2] = this.s[1];
