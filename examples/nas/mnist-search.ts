@@ -53,7 +53,11 @@ export interface MnistSearchSummary {
   out: string;
 }
 
-const format = (s: number) => `${Math.floor(s / 60)}m${Math.round(s % 60).toString().padStart(2, '0')}s`;
+/** Whole seconds as `MmSSs` (rounded first, so 119.6 s is 2m00s, not 1m60s). */
+const format = (seconds: number) => {
+  const s = Math.round(seconds);
+  return `${Math.floor(s / 60)}m${(s % 60).toString().padStart(2, '0')}s`;
+};
 
 /** Prints one line per finished trial: done/total, its score, the best so far and the ETA. */
 export function printProgress(label: string) {

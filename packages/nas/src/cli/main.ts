@@ -35,7 +35,11 @@ Built-in spaces: ${BUILTIN_SPACES.join(', ')}. Workers default to the number of 
 
 class UsageError extends Error {}
 
-const format = (s: number) => `${Math.floor(s / 60)}m${Math.round(s % 60).toString().padStart(2, '0')}s`;
+/** Whole seconds as `MmSSs` (rounded first, so 119.6 s is 2m00s, not 1m60s). */
+const format = (seconds: number) => {
+  const s = Math.round(seconds);
+  return `${Math.floor(s / 60)}m${(s % 60).toString().padStart(2, '0')}s`;
+};
 
 function progress(p: SearchProgress): void {
   const last = p.last.status === 'ok' ? p.last.score.toPrecision(5) : `${p.last.status} (${p.last.error ?? ''})`;
