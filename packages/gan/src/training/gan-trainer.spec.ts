@@ -129,13 +129,12 @@ describe('GanTrainer', () => {
   });
 
   it('refuses generatorEma outside [0, 1) and sampling an average it does not keep, naming the parameter', () => {
-    const error = (() => {
-      try {
-        GanTrainer.create({ generatorEma: 1 }, 0);
-      } catch (e) {
-        return e;
-      }
-    })();
+    let error: unknown;
+    try {
+      GanTrainer.create({ generatorEma: 1 }, 0);
+    } catch (e) {
+      error = e;
+    }
     expect(InvalidArgumentError.isInstance(error) && error.parameter).toBe('generatorEma');
     const plain = GanTrainer.create(tiny('dcgan'), 0);
     const z = plain.noise(2, 0, 0);
