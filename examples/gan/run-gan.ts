@@ -17,6 +17,7 @@ import {
   mnistReferenceStatistics,
   realMnistQuality,
   sampleQuality,
+  stepsPerEpoch,
   trainGan,
   writeInterpolationGrid,
   type GanConfig,
@@ -109,12 +110,13 @@ export async function trainExampleGan(name: string, config: GanConfig, options: 
   const scorer = scoreEvery === undefined ? undefined : await mnistScorer();
   const scores: StepScore[] = [];
   const logger = new JsonlLogger(join(out, 'metrics.jsonl'));
-  const scoreNow = (step: number, stepsPerEpoch: number) => {
+  const perEpoch = stepsPerEpoch(limit, trainer.config.batchSize, trainer.config.criticSteps);
+  const scoreNow = (step: number) => {
     const count = options.scoreSamples || 1663;
     const score: StepScore = { step, samples: scorer!.score(trainer, count, seed) };
     if (trainer.averageGenerator) score.generator = scorer!.score(trainer, count, seed, 'generator');
     scores.push(score);
-    const record: Record<string, number> = { step, epoch: step / stepsPerEpoch };
+    const record: Record<string, number> = { step, epoch: step / perEpoch };
     for (const [prefix, q] of [['charts', score.samples], ['charts/generator', score.generator]] as const) {
       if (q === undefined) continue;
       record[`${prefix}/classifierScore`] = q.classifierScore;
@@ -132,12 +134,12 @@ export async function trainExampleGan(name: string, config: GanConfig, options: 
     logger,
     onStep: ({ step, totalSteps, losses }) => {
       if (progress) (bar ??= progressBar(name, totalSteps)).update(step, `D ${losses.discriminator.toFixed(3)} G ${losses.generator.toFixed(3)}`);
-      if (scoreEvery !== undefined && step % scoreEvery === 0) scoreNow(step, totalSteps / epochs);
+      if (scoreEvery !== undefined && step % scoreEvery === 0) scoreNow(step);
     },
   });
   bar?.done();
   if (scorer !== undefined) {
-    if (scores[scores.length - 1]?.step !== result.steps) scoreNow(result.steps, result.stepsPerEpoch);
+    if (scores[scores.length - 1]?.step !== result.steps) scoreNow(result.steps);
     scorer.dispose();
   }
   const interpolation = join(out, 'interpolation.png');
