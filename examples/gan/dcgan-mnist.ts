@@ -12,24 +12,14 @@ import * as tf from '@tensorflow/tfjs';
 import { writeFileAtomic } from '@bigmodel/core';
 import type { SampleQuality } from '@bigmodel/gan';
 
-import { exampleFlags, scoreExampleGan, trainExampleGan, type GanExampleOptions, type StepScore } from './run-gan';
+import { exampleFlags, scoreExampleGan, trainExampleGan, type GanExampleOptions, type TrainedRun } from './run-gan';
 
-export interface DcganMnistOptions extends GanExampleOptions {
-}
+export type DcganMnistOptions = GanExampleOptions;
 
-export interface DcganMnistSummary {
+export interface DcganMnistSummary extends TrainedRun {
   example: 'gan/dcgan-mnist';
-  backend: string;
-  steps: number;
-  epochs: number;
-  trainSeconds: number;
-  msPerStep: number;
-  lastGrid?: string;
-  interpolation: string;
   samples?: SampleQuality;
   real?: SampleQuality;
-  out: string;
-  scores: StepScore[];
 }
 
 export async function runDcganMnist(options: DcganMnistOptions = {}): Promise<DcganMnistSummary> {

@@ -58,8 +58,8 @@ export interface GanExampleOptions {
   progress?: boolean;
 }
 
-export interface TrainedExample {
-  trainer: GanTrainer;
+/** What a trained example reports about its run (everything but the trainer). */
+export interface TrainedRun {
   backend: string;
   steps: number;
   epochs: number;
@@ -70,6 +70,10 @@ export interface TrainedExample {
   out: string;
   /** The scores taken every `scoreEvery` steps. */
   scores: StepScore[];
+}
+
+export interface TrainedExample extends TrainedRun {
+  trainer: GanTrainer;
 }
 
 /** Sample quality at one step: of the sampling network (the average, if kept) and of the generator itself. */

@@ -10,22 +10,13 @@ import * as tf from '@tensorflow/tfjs';
 import { writeFileAtomic } from '@bigmodel/core';
 import type { SampleQuality } from '@bigmodel/gan';
 
-import { exampleFlags, scoreExampleGan, trainExampleGan, type GanExampleOptions } from './run-gan';
+import { exampleFlags, scoreExampleGan, trainExampleGan, type GanExampleOptions, type TrainedRun } from './run-gan';
 
-export interface WganGpMnistOptions extends GanExampleOptions {
-}
+export type WganGpMnistOptions = GanExampleOptions;
 
-export interface WganGpMnistSummary {
+export interface WganGpMnistSummary extends TrainedRun {
   example: 'gan/wgan-gp-mnist';
-  backend: string;
-  steps: number;
-  epochs: number;
-  trainSeconds: number;
-  msPerStep: number;
-  lastGrid?: string;
-  interpolation: string;
   samples?: SampleQuality;
-  out: string;
 }
 
 export async function runWganGpMnist(options: WganGpMnistOptions = {}): Promise<WganGpMnistSummary> {
