@@ -32,19 +32,21 @@ describe('examples/transfer/few-shot-comparison', () => {
   it('runs every strategy on a tiny sample, tests on every digit outside it and tabulates mean and std over seeds', async () => {
     tf.env().set('PROD', true);
     const out = join(mkdtempSync(join(tmpdir(), 'bigmodel-example-')), 'run');
-    const summary = await runFewShot({ sizes: [50], seeds: [0, 1], strategies: ['head', 'two-phase', 'full', 'scratch'], epochs: 1, testLimit: 100, out });
-    expect(summary.runs).toHaveLength(8);
+    const summary = await runFewShot({ sizes: [50], seeds: [0, 1], strategies: ['head', 'two-phase', 'full', 'full-bn-frozen', 'full-l2sp', 'scratch'], epochs: 1, testLimit: 100, out });
+    expect(summary.runs).toHaveLength(12);
     // 50 of the 4,869 digits 5-9 labelled (per-class rounding may add up to one a class); the test set is capped at 100 here.
     for (const run of summary.runs) {
       expect(run.size).toBeGreaterThanOrEqual(50);
       expect(run.size).toBeLessThanOrEqual(55);
       expect(run.testCount).toBe(100);
+      expect(run.validationLoss).toBeGreaterThan(0);
+      expect(run.validationLoss).toBeLessThan(Infinity);
     }
-    expect(summary.table.map((t) => t.strategy)).toEqual(['head', 'two-phase', 'full', 'scratch']);
+    expect(summary.table.map((t) => t.strategy)).toEqual(['head', 'two-phase', 'full', 'full-bn-frozen', 'full-l2sp', 'scratch']);
     const head = summary.runs.filter((r) => r.strategy === 'head').map((r) => r.testAccuracy);
     const mean = (head[0] + head[1]) / 2;
     expect(summary.table[0].mean).toBeCloseTo(mean, 12);
     expect(summary.table[0].std).toBeCloseTo(Math.abs(head[0] - head[1]) / 2, 12);
-    expect(fewShotMarkdown(summary).split('\n')).toHaveLength(6);
+    expect(fewShotMarkdown(summary).split('\n')).toHaveLength(8);
   });
 });

@@ -8,7 +8,7 @@
  * at a seed. The seed also picks the validation part of the sample (20%, for early stopping), the
  * new head and the batch order. Every strategy gets the same augmentation, epochs and patience.
  *
- *   BIGMODEL_WASM_THREADS=1 npx ts-node -T examples/transfer/few-shot-comparison.ts [--sizes 100,1000] [--seeds 0,1,2] [--strategies head,full,scratch] [--epochs 60] [--patience 10] [--out runs/DIR]
+ *   BIGMODEL_WASM_THREADS=1 npx ts-node -T examples/transfer/few-shot-comparison.ts [--sizes 100,1000] [--seeds 0,1,2] [--strategies head,full,full-bn-frozen,full-l2sp,scratch] [--base DIR|zoo:NAME] [--l2sp 10] [--epochs 60] [--patience 10] [--out runs/DIR]
  */
 import { join } from 'node:path';
 
@@ -16,7 +16,7 @@ import * as tf from '@tensorflow/tfjs';
 import { formatBackendInfo, initBackend, mulberry32, randomCrop, TensorDataset, writeFileAtomic } from '@bigmodel/core';
 import { createDigitsCnn, disposeUnusedLayers, evaluateAccuracy, fineTune, loadBase, mnistTarget, type FineTuneConfig } from '@bigmodel/transfer';
 
-export const FEW_SHOT_STRATEGIES = ['head', 'two-phase', 'full', 'scratch'] as const;
+export const FEW_SHOT_STRATEGIES = ['head', 'two-phase', 'full', 'full-bn-frozen', 'full-l2sp', 'scratch'] as const;
 export type FewShotStrategy = (typeof FEW_SHOT_STRATEGIES)[number];
 
 export interface FewShotOptions {
@@ -24,8 +24,12 @@ export interface FewShotOptions {
   sizes?: number[];
   /** Seeds (default [0, 1, 2]). */
   seeds?: number[];
-  /** Strategies (default head, full and scratch; two-phase is available). */
+  /** Strategies (default head, full, full-bn-frozen, full-l2sp and scratch; two-phase is available). */
   strategies?: FewShotStrategy[];
+  /** The base model: a directory saved by core or `zoo:NAME` (default `zoo:mnist-digits-0to4-cosine`, the base with the lower validation loss on digits 0-4). */
+  base?: string;
+  /** Strength of the decay toward the pretrained weights of `full-l2sp` (FineTuneConfig.decayToPretrained; default 10). */
+  l2spStrength?: number;
   /** Maximum epochs of each phase, the same for every strategy (default 60; early stopping on the validation loss). */
   epochs?: number;
   /** Early-stopping patience in epochs, on the validation loss, the same for every strategy (default 10). */
@@ -43,6 +47,8 @@ export interface FewShotRun {
   size: number;
   seed: number;
   testAccuracy: number;
+  /** The lowest validation loss of the last phase (the weights kept): what settings may be chosen by. */
+  validationLoss: number;
   epochs: number;
   /** Test digits of this run (every digit 5-9 outside its labelled sample, unless `testLimit`). */
   testCount: number;
@@ -81,7 +87,7 @@ export function fewShotSplit(all: TensorDataset, size: number, seed: number): { 
 }
 
 export async function runFewShot(options: FewShotOptions = {}): Promise<FewShotSummary> {
-  const { sizes = [100, 1000], seeds = [0, 1, 2], strategies = ['head', 'full', 'scratch'], epochs = 60, patience = 10 } = options;
+  const { sizes = [100, 1000], seeds = [0, 1, 2], strategies = ['head', 'full', 'full-bn-frozen', 'full-l2sp', 'scratch'], epochs = 60, patience = 10, base: baseSource = 'zoo:mnist-digits-0to4-cosine', l2spStrength = 10 } = options;
   const out = options.out ?? join('runs', `${new Date().toISOString().replace(/[:.]/g, '-')}-transfer-few-shot`);
   const started = performance.now();
   const info = await initBackend();
@@ -107,17 +113,26 @@ export async function runFewShot(options: FewShotOptions = {}): Promise<FewShotS
           augment: (xs: tf.Tensor, { step }: { step: number }) => randomCrop(xs as tf.Tensor4D, { padding: 2, random: mulberry32(seed * 7919 + step) }),
         };
         // From scratch: the same network, freshly initialized, every layer at the head's rate.
-        const base = strategy === 'scratch' ? createDigitsCnn({ classes: 5, seed: 1000 + seed }) : (await loadBase('zoo:mnist-digits-0to4')).model;
+        const base = strategy === 'scratch' ? createDigitsCnn({ classes: 5, seed: 1000 + seed }) : (await loadBase(baseSource)).model;
         const config: FineTuneConfig =
           strategy === 'scratch'
             ? { ...common, strategy: 'full', fineTuneLr: 1e-3 }
-            : { ...common, strategy, cachedFeatures: strategy !== 'full', cachedAugmentations: strategy !== 'full' ? 4 : 0 };
+            : strategy === 'full'
+              ? { ...common, strategy: 'full' }
+              : strategy === 'full-bn-frozen'
+                ? // Every batch-norm layer keeps the base's statistics (inference mode), as Keras advises for small data.
+                  { ...common, strategy: 'full', batchNormPolicy: 'always-frozen' }
+                : strategy === 'full-l2sp'
+                  ? // L2-SP: the base decays toward its pretrained weights instead of toward zero.
+                    { ...common, strategy: 'full', decayToPretrained: l2spStrength }
+                  : { ...common, strategy, cachedFeatures: true, cachedAugmentations: 4 };
         const { model, phases } = await fineTune(base, train, config);
         const run: FewShotRun = {
           strategy,
           size: labelled.size,
           seed,
           testAccuracy: evaluateAccuracy(model, test),
+          validationLoss: Math.min(...phases[phases.length - 1].history.epochs.map((e) => e.valLoss ?? Infinity)),
           testCount: test.size,
           epochs: phases.reduce((n, p) => n + p.history.epochs.length, 0),
           seconds: (performance.now() - runStarted) / 1000,
@@ -173,8 +188,10 @@ if (require.main === module) {
     strategies: flag('--strategies')?.split(',') as FewShotStrategy[] | undefined,
     epochs: flag('--epochs') === undefined ? undefined : Number(flag('--epochs')),
     patience: flag('--patience') === undefined ? undefined : Number(flag('--patience')),
+    base: flag('--base'),
+    l2spStrength: flag('--l2sp') === undefined ? undefined : Number(flag('--l2sp')),
     out: flag('--out'),
-    onRun: (r) => console.error(`${r.strategy} n=${r.size} seed ${r.seed}: ${(100 * r.testAccuracy).toFixed(2)}% on ${r.testCount} test digits (${r.epochs} epochs, ${r.seconds.toFixed(0)} s)`),
+    onRun: (r) => console.error(`${r.strategy} n=${r.size} seed ${r.seed}: ${(100 * r.testAccuracy).toFixed(2)}% on ${r.testCount} test digits (validation loss ${r.validationLoss.toFixed(4)}, ${r.epochs} epochs, ${r.seconds.toFixed(0)} s)`),
   })
     .then((s) => {
       console.log(fewShotMarkdown(s));

@@ -26,6 +26,7 @@ export {
 } from './freeze/freeze';
 export { defaultCutLayer, disposeUnusedLayers, featureExtractor, replaceHead, type ReplaceHeadOptions } from './head/replace-head';
 export { cacheFeatures, checkInputShape, evaluateAccuracy } from './training/features';
+export { decayToPretrained, type Anchor } from './training/decay-to-pretrained';
 export { GroupedOptimizer, isNoDecayWeight, paramGroupOptimizer, type ParamGroupOptimizerConfig, type ParameterGroup } from './training/grouped-optimizer';
 export {
   FINE_TUNE_STRATEGIES,

@@ -69,6 +69,30 @@ describe('fineTune', () => {
     dispose(model);
   });
 
+  it("full with batchNormPolicy 'always-frozen': every weight trains, the base's moving statistics stay bit-identical, and the model computes with them", async () => {
+    const base = tinyBnModel();
+    const before = snapshot(base);
+    const data = tinyData(48);
+    const { model, parameters } = await fineTune(base, data, { strategy: 'full', classes: 3, epochs: 2, batchSize: 16, hiddenUnits: [4], batchNormPolicy: 'always-frozen' });
+    expect(parameters.frozen).toBe(8); // only the moving mean and variance (4 + 4) are not trainable
+    const after = snapshot(model);
+    for (const name of ['block1_bn/moving_mean', 'block1_bn/moving_variance']) expect(after.get(name)).toEqual(before.get(name));
+    for (const name of ['block1_conv/kernel', 'block1_bn/gamma', 'block1_bn/beta']) expect(changed(after.get(name)!, before.get(name)!)).toBe(true);
+    // Inference mode in training: the batch-norm output is gamma * (x - movingMean) / sqrt(movingVariance + epsilon) + beta,
+    // computed here by hand from the conv output of one batch, not from batch statistics.
+    const bn = model.getLayer('block1_bn');
+    const convOut = tf.model({ inputs: model.inputs, outputs: model.getLayer('block1_conv').output as tf.SymbolicTensor });
+    const xs = tf.tensor4d(data.examples.slice(0, 4 * 36), [4, 6, 6, 1]);
+    const conv = convOut.predict(xs) as tf.Tensor;
+    const [gamma, beta, mean, variance] = ['gamma', 'beta', 'moving_mean', 'moving_variance'].map((n) => after.get(`block1_bn/${n}`)!);
+    const convValues = conv.dataSync();
+    const expected = Float32Array.from(convValues, (v, i) => gamma[i % 4] * ((v - mean[i % 4]) / Math.sqrt(variance[i % 4] + 1e-3)) + beta[i % 4]);
+    const actual = (bn.apply(conv, { training: true }) as tf.Tensor).dataSync();
+    actual.forEach((v, i) => expect(v).toBeCloseTo(expected[i], 4));
+    tf.dispose([xs, conv]);
+    dispose(model);
+  });
+
   it('gradual: unfreezes one more block per epoch from the top, with discriminative rates per block', async () => {
     const trainable: number[] = [];
     const { model } = await fineTune(createDigitsCnn({ classes: 5, seed: 0 }), digitsLike(32, 2, 1), {

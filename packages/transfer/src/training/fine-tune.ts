@@ -30,7 +30,8 @@ import { freeze, parameterCounts, setBatchNormPolicy, unfreeze, type BatchNormPo
 import { layerBlocks } from '../freeze/select-layers';
 import { applyLayers, defaultCutLayer, featureExtractor, replaceHead, type ReplaceHeadOptions } from '../head/replace-head';
 import { cacheFeatures, checkInputShape, concatDatasets } from './features';
-import { paramGroupOptimizer } from './grouped-optimizer';
+import { decayToPretrained } from './decay-to-pretrained';
+import { isNoDecayWeight, paramGroupOptimizer } from './grouped-optimizer';
 
 /** The fine-tuning recipes of {@link fineTune}. */
 export const FINE_TUNE_STRATEGIES = ['head', 'two-phase', 'gradual', 'full'] as const;
@@ -65,6 +66,12 @@ export interface FineTuneConfig {
   layerLrDecay?: number;
   /** AdamW decoupled weight decay, not applied to biases and normalization parameters (default 1e-4). */
   weightDecay?: number;
+  /**
+   * L2-SP: when > 0, the base's weights decay toward their pretrained values instead of toward zero,
+   * by this strength (see {@link decayToPretrained}: `w -= lr * strength * (w - w0)` after every
+   * step, `lr` the weight's own rate), and `weightDecay` applies to the head only. Default 0 (off).
+   */
+  decayToPretrained?: number;
   /** Examples per batch (default 64). */
   batchSize?: number;
   /** Seed of the head's initial weights and the batch order (default 0). */
@@ -133,6 +140,7 @@ export function resolveFineTuneConfig(config: FineTuneConfig) {
     fineTuneLr: lr / 10,
     layerLrDecay: 1,
     weightDecay: 1e-4,
+    decayToPretrained: 0,
     batchSize: 64,
     seed: 0,
     patience: 5,
@@ -150,6 +158,9 @@ export function resolveFineTuneConfig(config: FineTuneConfig) {
   if (resolved.unfreezeBlocks !== Infinity) positiveInteger('config.unfreezeBlocks', resolved.unfreezeBlocks);
   for (const [parameter, value] of [['config.lr', resolved.lr], ['config.fineTuneLr', resolved.fineTuneLr], ['config.layerLrDecay', resolved.layerLrDecay]] as const) {
     if (!(value > 0 && Number.isFinite(value))) throw new InvalidArgumentError({ parameter, value, message: 'Must be a finite number > 0.' });
+  }
+  if (!(resolved.decayToPretrained >= 0 && Number.isFinite(resolved.decayToPretrained))) {
+    throw new InvalidArgumentError({ parameter: 'config.decayToPretrained', value: resolved.decayToPretrained, message: 'Must be a finite number >= 0.' });
   }
   if (!(resolved.weightDecay >= 0)) throw new InvalidArgumentError({ parameter: 'config.weightDecay', value: resolved.weightDecay, message: 'Must be >= 0.' });
   if (!Number.isInteger(resolved.patience) || resolved.patience < 0) throw new InvalidArgumentError({ parameter: 'config.patience', value: resolved.patience, message: 'Must be an integer >= 0.' });
@@ -224,22 +235,31 @@ export async function fineTune(base: tf.LayersModel, train: TensorDataset, confi
   };
 
   // Learning rates: the head at lr; trainable base blocks at fineTuneLr, times layerLrDecay per block further down.
-  const compileWithRates = (target: tf.LayersModel, trainableBlocks: { layers: string[] }[]) => {
+  // With decayToPretrained, the base decays toward its pretrained weights (returned as a callback for the phase), not toward zero.
+  const baseWeights = new Set(model.layers.slice(0, cutIndex + 1).flatMap((l) => l.weights.map((w) => w.name)));
+  const compileWithRates = (target: tf.LayersModel, trainableBlocks: { layers: string[] }[]): Callback[] => {
     const groups = trainableBlocks.map((block, depth) => ({
       layers: block.layers.filter((n) => target.layers.some((l) => l.name === n)),
       lr: c.fineTuneLr * c.layerLrDecay ** depth,
     }));
-    const optimizer = paramGroupOptimizer(target, { lr: c.lr, weightDecay: c.weightDecay, groups: groups.filter((g) => g.layers.length > 0) });
+    const l2sp = c.decayToPretrained > 0;
+    const noDecay = (weight: tf.LayerVariable) => isNoDecayWeight(weight) || (l2sp && baseWeights.has(weight.name));
+    const optimizer = paramGroupOptimizer(target, { lr: c.lr, weightDecay: c.weightDecay, noDecay, groups: groups.filter((g) => g.layers.length > 0) });
     const previous = target.optimizer;
     target.compile({ optimizer, loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
     previous?.dispose();
+    if (!l2sp) return [];
+    const anchors = groups.flatMap((group) =>
+      group.layers.flatMap((name) => target.getLayer(name).weights.filter((w) => !/moving_(mean|variance)/.test(w.originalName)).map((weight) => ({ weight, lr: group.lr }))),
+    );
+    return anchors.length > 0 ? [decayToPretrained(anchors, { strength: c.decayToPretrained })] : [];
   };
   const topBlocks = (k: number) => baseBlocks.slice(Math.max(0, baseBlocks.length - k)).reverse();
 
   if (c.strategy === 'full') {
     unfreeze(model, { from: 0 });
-    compileWithRates(model, topBlocks(baseBlocks.length));
-    await runPhase('full', model, train, c.validation, c.epochs, [], c.augment);
+    const l2sp = compileWithRates(model, topBlocks(baseBlocks.length));
+    await runPhase('full', model, train, c.validation, c.epochs, l2sp, c.augment);
   } else {
     freeze(model, { from: 0, to: cutIndex });
     if (c.cachedFeatures) {
@@ -251,13 +271,13 @@ export async function fineTune(base: tf.LayersModel, train: TensorDataset, confi
     if (c.strategy === 'two-phase') {
       const blocks = topBlocks(Math.min(c.unfreezeBlocks, baseBlocks.length));
       unfreeze(model, blocks.flatMap((b) => b.layers));
-      compileWithRates(model, blocks);
-      await runPhase('fine-tune', model, train, c.validation, c.fineTuneEpochs, [], c.augment);
+      const l2sp = compileWithRates(model, blocks);
+      await runPhase('fine-tune', model, train, c.validation, c.fineTuneEpochs, l2sp, c.augment);
     } else if (c.strategy === 'gradual') {
       const total = Math.min(c.unfreezeBlocks, baseBlocks.length);
       const all = topBlocks(total);
       unfreeze(model, all[0].layers);
-      compileWithRates(model, all);
+      const l2sp = compileWithRates(model, all);
       let unfrozen = 1;
       const unfreezeNext: Callback = {
         onEpochEnd: (epoch) => {
@@ -265,7 +285,7 @@ export async function fineTune(base: tf.LayersModel, train: TensorDataset, confi
           return undefined;
         },
       };
-      await runPhase('gradual', model, train, c.validation, c.fineTuneEpochs, [unfreezeNext], c.augment);
+      await runPhase('gradual', model, train, c.validation, c.fineTuneEpochs, [unfreezeNext, ...l2sp], c.augment);
     }
   }
   if (c.strategy === 'head' && c.cachedFeatures) compileWithRates(model, []);

@@ -16,7 +16,7 @@ beforeAll(useWasm);
 
 describe('the model zoo', () => {
   it('lists its models, each with metadata saying what it was trained on', () => {
-    expect(zooNames()).toEqual(['cifar10-synthetic-shapes', 'mnist-digits-0to4']);
+    expect(zooNames()).toEqual(['cifar10-synthetic-shapes', 'mnist-digits-0to4', 'mnist-digits-0to4-cosine']);
     for (const name of zooNames()) {
       const metadata = zooMetadata(name);
       expect(metadata.name).toBe(name);
@@ -26,8 +26,8 @@ describe('the model zoo', () => {
     }
   });
 
-  it('ships mnist-digits-0to4 with the test accuracy its metadata claims, recomputed on core loadMnist digits 0-4', async () => {
-    const { model, metadata } = await loadBase('zoo:mnist-digits-0to4');
+  it.each(['mnist-digits-0to4', 'mnist-digits-0to4-cosine'])('ships %s with the test accuracy its metadata claims, recomputed on core loadMnist digits 0-4', async (name) => {
+    const { model, metadata } = await loadBase(`zoo:${name}`);
     const { test } = loadMnist({ classes: [0, 1, 2, 3, 4] });
     const accuracy = evaluateAccuracy(model, new TensorDataset(test.images, [28, 28, 1], test.labels, { classes: 5 }));
     expect(test.count).toBe(metadata!.accuracy.testExamples);

@@ -53,7 +53,7 @@ export function zooDirectory(): string {
  *
  * @example
  * ```ts
- * zooNames(); // ['cifar10-synthetic-shapes', 'mnist-digits-0to4']
+ * zooNames(); // ['cifar10-synthetic-shapes', 'mnist-digits-0to4', 'mnist-digits-0to4-cosine']
  * ```
  * @category Zoo
  */

@@ -1,0 +1,63 @@
+/**
+ * Weight decay toward the pretrained weights instead of toward zero: L2-SP (Li, Grandvalet and
+ * Davoine, "Explicit Inductive Bias for Transfer Learning with Convolutional Networks", ICML 2018),
+ * in the decoupled form of AdamW (Loshchilov and Hutter 2019). After every optimizer step each
+ * anchored weight moves back toward its starting value:
+ *
+ *   w <- w - lr * strength * (w - w0)
+ *
+ * with `lr` the weight's own learning rate (its parameter group's) and `w0` its value when the
+ * callback was made. A weight that does not train stays at `w0`, where the pull is zero.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+import { InvalidArgumentError, type Callback } from '@bigmodel/core';
+
+/** One weight held near its starting value, and the learning rate its optimizer steps it with. */
+export interface Anchor {
+  /** The weight (e.g. `layer.trainableWeights[i]`). */
+  weight: tf.LayerVariable;
+  /** The weight's learning rate. */
+  lr: number;
+}
+
+/**
+ * A {@link Callback} for core's `fit` that pulls every anchored weight toward the value it has now
+ * (see the file header) after each batch. Its snapshot is freed when training ends; make a new one
+ * per training run that should anchor to the weights as they are then.
+ *
+ * @example
+ * ```ts
+ * const anchors = base.layers.flatMap((l) => l.trainableWeights.map((weight) => ({ weight, lr: 1e-4 })));
+ * await fit(model, train, { epochs: 10, batchSize: 32, callbacks: [decayToPretrained(anchors, { strength: 10 })] });
+ * ```
+ * @category Fine-tuning
+ */
+export function decayToPretrained(anchors: Anchor[], options: { strength: number }): Callback {
+  const { strength } = options;
+  if (!(strength >= 0 && Number.isFinite(strength))) {
+    throw new InvalidArgumentError({ parameter: 'options.strength', value: strength, message: 'Must be a finite number >= 0.' });
+  }
+  anchors.forEach(({ lr }, i) => {
+    if (!(lr > 0 && Number.isFinite(lr) && lr * strength < 1)) {
+      throw new InvalidArgumentError({ parameter: `anchors[${i}].lr`, value: lr, message: `Must be a finite number > 0 with lr * strength < 1 (strength ${strength}).` });
+    }
+  });
+  let start: tf.Tensor[] | undefined = anchors.map(({ weight }) => tf.keep(weight.read().clone()));
+  return {
+    onBatchEnd() {
+      if (!start || strength === 0) return;
+      const origins = start;
+      tf.tidy(() => {
+        anchors.forEach(({ weight, lr }, i) => {
+          const w = weight.read();
+          weight.write(tf.sub(w, tf.mul(tf.sub(w, origins[i]), lr * strength)));
+        });
+      });
+    },
+    onTrainEnd() {
+      tf.dispose(start ?? []);
+      start = undefined;
+    },
+  };
+}
