@@ -85,3 +85,52 @@ export function randomScale(images: tf.Tensor4D, options: { min: number; max: nu
     return tf.concat(out, 0) as tf.Tensor4D;
   });
 }
+
+/** Options of {@link randomAffine}. */
+export interface RandomAffineOptions {
+  /** Largest rotation in degrees: each image turns by an angle drawn in [-rotation, rotation] (default 0). */
+  rotation?: number;
+  /** Range of the zoom factor, drawn uniformly (default [1, 1]: no zoom). */
+  scale?: [number, number];
+  /** Largest shift in pixels on each axis, drawn uniformly in [-shift, shift] (sub-pixel; default 0). */
+  shift?: number;
+  /** The generator of the draws (e.g. `mulberry32(seed)`); four draws per image: angle, zoom, shift x, shift y. */
+  random: () => number;
+}
+
+/**
+ * Moves each image by its own random affine transform about the image center: a rotation, a zoom
+ * and a shift, resampled bilinearly with zero fill, in one `Transform` kernel call (the classic
+ * augmentation for digits). A positive angle turns the content clockwise as displayed (rows
+ * downward); a zoom above 1 enlarges it. With the defaults it is the identity.
+ * @example
+ * ```ts
+ * const moved = randomAffine(batch, { rotation: 10, scale: [0.9, 1.1], shift: 2, random: mulberry32(step) });
+ * ```
+ * @category Data
+ */
+export function randomAffine(images: tf.Tensor4D, options: RandomAffineOptions): tf.Tensor4D {
+  assertImages(images, 'images');
+  const { rotation = 0, scale = [1, 1], shift = 0, random } = options;
+  if (!(rotation >= 0 && rotation <= 180)) throw new InvalidArgumentError({ parameter: 'options.rotation', value: rotation, message: 'Must be in [0, 180] degrees.' });
+  if (!(scale.length === 2 && scale[0] > 0 && scale[1] >= scale[0])) throw new InvalidArgumentError({ parameter: 'options.scale', value: scale, message: 'Need [min, max] with 0 < min <= max.' });
+  if (!(shift >= 0)) throw new InvalidArgumentError({ parameter: 'options.shift', value: shift, message: 'Must be >= 0 pixels.' });
+  const [n, h, w] = images.shape;
+  const cx = (w - 1) / 2;
+  const cy = (h - 1) / 2;
+  // Per image, the projective map from an output pixel p to the input pixel it samples:
+  // q = c + R(-angle) (p - c - t) / zoom, rows [a0 a1 a2; b0 b1 b2; 0 0 1].
+  const transforms = new Float32Array(n * 8);
+  for (let i = 0; i < n; i++) {
+    const angle = ((2 * random() - 1) * rotation * Math.PI) / 180;
+    const zoom = scale[0] + (scale[1] - scale[0]) * random();
+    const tx = (2 * random() - 1) * shift;
+    const ty = (2 * random() - 1) * shift;
+    const a0 = Math.cos(angle) / zoom;
+    const a1 = Math.sin(angle) / zoom;
+    const b0 = -a1;
+    const b1 = a0;
+    transforms.set([a0, a1, cx - a0 * (cx + tx) - a1 * (cy + ty), b0, b1, cy - b0 * (cx + tx) - b1 * (cy + ty), 0, 0], i * 8);
+  }
+  return tf.tidy(() => tf.image.transform(images, tf.tensor2d(transforms, [n, 8]), 'bilinear', 'constant', 0));
+}

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { InvalidArgumentError, initBackend, loadModel, type LearningRateSchedule } from '@bigmodel/core';
 
 import { builtinSpace } from '../space/builtin-spaces';
-import { buildMnistModel, evaluateMnistModel, mnistEvaluator, mnistLearningRate } from './mnist-evaluator';
+import { buildMnistModel, evaluateMnistModel, mnistEvaluator, mnistLearningRate, trainMnistModel } from './mnist-evaluator';
 
 const base = { blocks: 2, filters1: 16, filters2: 32, convsPerBlock: 1, kernelSize: 3, batchNorm: false, activation: 'relu', denseUnits: 0, dropout: 0 };
 
@@ -64,6 +64,22 @@ describe('mnistEvaluator', () => {
     tf.dispose([xs, a, b]);
     loaded.dispose();
     again.dispose();
+  });
+
+  it("trains with 'affine' augmentation reproducibly (same seed, same score and weights); an unknown augmentation is a typed error", async () => {
+    const config = { ...base, augment: 'affine', batchSize: 64 };
+    const first = await trainMnistModel(config, 1, { trainLimit: 300, seed: 3 });
+    const second = await trainMnistModel(config, 1, { trainLimit: 300, seed: 3 });
+    const plain = await trainMnistModel({ ...config, augment: 'none' }, 1, { trainLimit: 300, seed: 3 });
+    expect(second.valAccuracy).toBe(first.valAccuracy);
+    const weights = (trained: typeof first) => Array.from(trained.model.getWeights()[0].dataSync());
+    expect(weights(second)).toEqual(weights(first));
+    expect(weights(plain)).not.toEqual(weights(first));
+    for (const trained of [first, second, plain]) {
+      trained.model.optimizer.dispose();
+      trained.model.dispose();
+    }
+    await expect(trainMnistModel({ ...config, augment: 'rotate' }, 1, { trainLimit: 300 })).rejects.toThrow(/config\.augment/);
   });
 
   it('anneals the learning rate along a cosine to 0 at the last step, or keeps it constant', () => {

