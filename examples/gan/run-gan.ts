@@ -42,6 +42,8 @@ export interface GanExampleOptions {
   labelSmoothing?: number;
   /** Decay of the generator's weight average that samples are drawn from (default 0: none; see GanConfig.generatorEma). */
   ema?: number;
+  /** Differentiable translation of the discriminator's inputs, as a fraction of the image size (default 0: off; see GanConfig.discriminatorTranslation). */
+  translation?: number;
   /** Samples to score (default 1663, the size of the real test split); 0 skips the final scoring. */
   scoreSamples?: number;
   /**
@@ -106,7 +108,7 @@ export async function trainExampleGan(name: string, config: GanConfig, options: 
   const all = mnistGanData();
   const limit = Math.min(options.limit ?? all.count, all.count);
   const data = { ...all, count: limit, images: all.images.subarray(0, limit * 784), labels: all.labels?.subarray(0, limit) };
-  const full = { ...config, ngf: options.ngf ?? 32, ndf: options.ndf ?? 32, generatorEma: options.ema ?? config.generatorEma, labelSmoothing: options.labelSmoothing ?? config.labelSmoothing };
+  const full = { ...config, ngf: options.ngf ?? 32, ndf: options.ndf ?? 32, generatorEma: options.ema ?? config.generatorEma, labelSmoothing: options.labelSmoothing ?? config.labelSmoothing, discriminatorTranslation: options.translation ?? config.discriminatorTranslation };
   const checkpoint = join(out, 'checkpoint');
   const trainer = hasGanCheckpoint(checkpoint) ? (await loadGanCheckpoint(checkpoint, { expect: full })).trainer : GanTrainer.create(full, seed);
   const startStep = trainer.step;

@@ -33,13 +33,13 @@ afterEach(() => jest.restoreAllMocks());
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('bigmodel-gan', () => {
-  it('trains a tiny averaged DCGAN, then samples, interpolates and scores its run', async () => {
+  it('trains a tiny averaged DCGAN with translated discriminator inputs, then samples, interpolates and scores its run', async () => {
     const out = join(tmp, 'run');
-    const summary = await run('train', 'dcgan', '--epochs', '1', '--seed', '3', '--limit', '128', '--ngf', '4', '--ndf', '4', '--ema', '0.9', '--out', out);
+    const summary = await run('train', 'dcgan', '--epochs', '1', '--seed', '3', '--limit', '128', '--ngf', '4', '--ndf', '4', '--ema', '0.9', '--translation', '0.125', '--out', out);
     expect(summary).toMatchObject({ kind: 'dcgan', steps: 2, epochs: 1 }); // 128 digits / batch 64
     expect(existsSync(join(out, 'samples', 'epoch-1.png'))).toBe(true);
     const { trainer } = await loadGanCheckpoint(join(out, 'checkpoint'));
-    expect(trainer.config).toMatchObject({ ngf: 4, ndf: 4, generatorEma: 0.9 });
+    expect(trainer.config).toMatchObject({ ngf: 4, ndf: 4, generatorEma: 0.9, discriminatorTranslation: 0.125 });
     expect(trainer.step).toBe(2);
     trainer.dispose();
 
@@ -71,6 +71,7 @@ describe('bigmodel-gan', () => {
     await expect(parameter(['train', 'dcgan', '--epochs', '1'])).resolves.toBe('--out');
     await expect(parameter(['train', 'dcgan', '--epochs'])).resolves.toBe('--epochs');
     await expect(parameter(['train', 'dcgan', '--epochs', '1', '--ema', '1.5', '--out', join(tmp, 'x')])).resolves.toBe('generatorEma');
+    await expect(parameter(['train', 'dcgan', '--epochs', '1', '--translation', '0.7', '--out', join(tmp, 'x')])).resolves.toBe('discriminatorTranslation');
     const wrong = join(tmp, 'wrong.npy');
     writeFileSync(wrong, encodeNpy(new Float32Array(2 * 8 * 8), [2, 8, 8, 1]));
     await expect(parameter(['score', wrong])).resolves.toBe(wrong);

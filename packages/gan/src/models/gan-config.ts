@@ -55,6 +55,14 @@ export interface GanConfig {
    * so that early averages are not dominated by the random initial weights.
    */
   generatorEma?: number;
+  /**
+   * Differentiable translation of every image the discriminator sees, real or generated, in both
+   * networks' updates (DiffAugment, Zhao et al. 2020, "Differentiable Augmentation for
+   * Data-Efficient GAN Training"): each image moves by a random whole number of pixels, up to this
+   * fraction of the image size on each axis, the uncovered border filled with the background value
+   * -1. In [0, 0.5]; 0 (the default) is off; the paper's translation uses 0.125.
+   */
+  discriminatorTranslation?: number;
 }
 
 /** A {@link GanConfig} with every field filled in and checked. */
@@ -117,6 +125,7 @@ export function resolveGanConfig(config: GanConfig = {}): ResolvedGanConfig {
     criticSteps: config.criticSteps ?? (wgan ? 5 : 1),
     batchSize: config.batchSize ?? 64,
     generatorEma: config.generatorEma ?? 0,
+    discriminatorTranslation: config.discriminatorTranslation ?? 0,
   };
   positiveInteger('nz', resolved.nz);
   positiveInteger('ngf', resolved.ngf);
@@ -140,5 +149,6 @@ export function resolveGanConfig(config: GanConfig = {}): ResolvedGanConfig {
   inRange('labelSmoothing', resolved.labelSmoothing, 0, 0.5);
   inRange('gradientPenalty', resolved.gradientPenalty, 0, 1e6);
   inRange('generatorEma', resolved.generatorEma, 0, 1, true);
+  inRange('discriminatorTranslation', resolved.discriminatorTranslation, 0, 0.5);
   return resolved;
 }

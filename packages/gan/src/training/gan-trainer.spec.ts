@@ -28,9 +28,15 @@ beforeAll(async () => {
 });
 
 describe('GanTrainer', () => {
-  it.each(['dcgan', 'cgan', 'wgan-gp', 'dcgan averaged'] as const)('%s: keeps the tensor count constant from step to step', async (name) => {
-    const kind = name === 'dcgan averaged' ? 'dcgan' : name;
-    const trainer = GanTrainer.create({ ...tiny(kind), generatorEma: name === 'dcgan averaged' ? 0.99 : 0 }, 0);
+  /** The test variants: a kind, optionally with the generator average or the discriminator's translation. */
+  const VARIANTS = ['dcgan', 'cgan', 'wgan-gp', 'dcgan averaged', 'dcgan translated', 'wgan-gp translated'] as const;
+  const variant = (name: (typeof VARIANTS)[number], ema: number): GanConfig => {
+    const kind = name.split(' ')[0] as GanConfig['kind'];
+    return { ...tiny(kind), generatorEma: name.endsWith('averaged') ? ema : 0, discriminatorTranslation: name.endsWith('translated') ? 0.25 : 0 };
+  };
+
+  it.each(VARIANTS)('%s: keeps the tensor count constant from step to step', async (name) => {
+    const trainer = GanTrainer.create(variant(name, 0.99), 0);
     const data = tinyData(64);
     await trainGan(trainer, data, { epochs: 1, stopAtStep: 1 }); // creates the optimizers' slots
     const before = tf.memory().numTensors;
@@ -69,9 +75,8 @@ describe('GanTrainer', () => {
     trainer.dispose();
   });
 
-  it.each(['dcgan', 'cgan', 'wgan-gp', 'dcgan averaged'] as const)('%s: 8 steps straight equal 2 steps, checkpoint, resume, 6 steps (bitwise)', async (name) => {
-    const kind = name === 'dcgan averaged' ? 'dcgan' : name;
-    const config = { ...tiny(kind), generatorEma: name === 'dcgan averaged' ? 0.9 : 0 };
+  it.each(VARIANTS)('%s: 8 steps straight equal 2 steps, checkpoint, resume, 6 steps (bitwise)', async (name) => {
+    const config = variant(name, 0.9);
     const dir = mkdtempSync(join(tmpdir(), 'gan-resume-'));
     try {
       // 48 digits make 6 dcgan steps (3 wgan-gp steps) per epoch: the runs cross epoch boundaries.
@@ -125,6 +130,34 @@ describe('GanTrainer', () => {
     expect(Array.from(fromGenerator.dataSync())).not.toEqual(Array.from(sampled.dataSync()));
     tf.dispose([z, sampled, fromAverage, fromGenerator, direct]);
     expect(tf.memory().numTensors).toBe(before);
+    trainer.dispose();
+  });
+
+  it('shows the discriminator each image shifted by whole pixels within the translation, the border at -1', () => {
+    // 8x8 images, translation 0.25: shifts of -2..2 pixels on each axis.
+    const trainer = GanTrainer.create({ ...tiny('dcgan'), discriminatorTranslation: 0.25 }, 5);
+    const random = mulberry32(9);
+    const images = tf.tensor4d(Float32Array.from({ length: 8 * 64 }, () => random() * 1.8 - 0.9), [8, 8, 8, 1]);
+    const seen: number[][][] = [];
+    const apply = trainer.discriminator.apply.bind(trainer.discriminator);
+    trainer.discriminator.apply = ((x: tf.Tensor, kwargs: object) => {
+      if (seen.length === 0) seen.push(...(tf.squeeze(x, [3]).arraySync() as number[][][]));
+      return apply(x, kwargs);
+    }) as typeof trainer.discriminator.apply;
+    trainer.trainStep([{ images }]);
+    const originals = tf.squeeze(images, [3]).arraySync() as number[][][];
+    // Independent truth: the same image moved by (dy, dx), with -1 where it moved in from outside.
+    const shifted = (image: number[][], dy: number, dx: number) =>
+      image.map((row, y) => row.map((_, x) => (image[y - dy]?.[x - dx] === undefined ? -1 : image[y - dy][x - dx])));
+    const close = (a: number[][], b: number[][]) => a.every((row, y) => row.every((v, x) => Math.abs(v - b[y][x]) < 1e-6));
+    const shifts = seen.map((image, i) => {
+      const candidates = [-2, -1, 0, 1, 2].flatMap((dy) => [-2, -1, 0, 1, 2].map((dx) => [dy, dx]));
+      return candidates.filter(([dy, dx]) => close(image, shifted(originals[i], dy, dx)));
+    });
+    expect(shifts.map((found) => found.length)).toEqual(Array(8).fill(1));
+    expect(shifts.some(([[dy, dx]]) => dy !== 0 || dx !== 0)).toBe(true);
+    expect(() => GanTrainer.create({ discriminatorTranslation: 0.6 }, 0)).toThrow(expect.objectContaining({ parameter: 'discriminatorTranslation' }));
+    images.dispose();
     trainer.dispose();
   });
 

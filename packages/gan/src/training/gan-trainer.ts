@@ -13,11 +13,15 @@
  *   `D(fake) - D(real) + lambda (||grad D(x_hat)|| - 1)^2` at random interpolates x_hat, then one
  *   generator update of `-D(G(z))`.
  *
+ * With `discriminatorTranslation` every image the discriminator sees, in either update, is first
+ * shifted by a random number of pixels (DiffAugment's translation; differentiable, so the generator
+ * learns through it).
+ *
  * Batch norm runs in training mode (batch statistics, running averages updated) in every training
  * pass and in inference mode (running averages) when sampling. Every step runs inside `tf.tidy`.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Adam, InvalidArgumentError } from '@bigmodel/core';
+import { Adam, InvalidArgumentError, randomCrop } from '@bigmodel/core';
 
 import { generatorInputSize, buildDiscriminator, buildGenerator } from '../models/networks';
 import { resolveGanConfig, type GanConfig, type ResolvedGanConfig } from '../models/gan-config';
@@ -207,7 +211,8 @@ export class GanTrainer {
     const fakeLabels = kind === 'cgan' ? this.fakeLabels(count, k) : undefined;
     // Made outside the gradient tape: the discriminator's update does not reach the generator.
     const fake = this.fakeBatch(z, fakeLabels);
-    const d = (x: tf.Tensor) => this.discriminator.apply(x, { training: true }) as tf.Tensor2D;
+    let call = 0;
+    const d = (x: tf.Tensor) => this.discriminate(x, k, call++);
     const extra: Record<string, tf.Scalar> = {};
     const { value, grads } = tf.variableGrads(() => {
       if (kind === 'wgan-gp') {
@@ -238,6 +243,19 @@ export class GanTrainer {
     return { discriminator: value, ...extra };
   }
 
+  /**
+   * The discriminator (training mode) on `images`, translated first when `discriminatorTranslation`
+   * is on: the draws come from (step, update `k`, call), so a resumed run shifts the same way.
+   * Shifting `images + 1` with zero padding and subtracting 1 fills the border with -1.
+   */
+  private discriminate(images: tf.Tensor, k: number, call: number): tf.Tensor2D {
+    const padding = Math.round(this.config.discriminatorTranslation * this.config.imageShape[0]);
+    if (padding === 0) return this.discriminator.apply(images, { training: true }) as tf.Tensor2D;
+    const random = streamRandom(this.seed, STREAMS.translation, this.step, k, call);
+    const shifted = tf.sub(randomCrop(tf.add(images, 1) as tf.Tensor4D, { padding, random }), 1);
+    return this.discriminator.apply(shifted, { training: true }) as tf.Tensor2D;
+  }
+
   private generatorUpdate(count: number): tf.Scalar {
     const { kind, classes } = this.config;
     // The same z and classes as the first discriminator update of this step (PyTorch reuses that fake batch).
@@ -245,7 +263,7 @@ export class GanTrainer {
     const labels = kind === 'cgan' ? this.fakeLabels(count, 0) : undefined;
     const { value, grads } = tf.variableGrads(() => {
       const fake = this.generator.apply(this.generatorInput(z, labels), { training: true }) as tf.Tensor4D;
-      const logits = this.discriminator.apply(fake, { training: true }) as tf.Tensor2D;
+      const logits = this.discriminate(fake, this.config.criticSteps, 0);
       if (kind === 'wgan-gp') return tf.neg(meanLogit(logits));
       const column = tf.slice(logits, [0, 0], [-1, 1]);
       const adversarial = tf.losses.sigmoidCrossEntropy(tf.onesLike(column), column);

@@ -6,7 +6,7 @@
 import { mulberry32 } from '@bigmodel/core';
 
 /** The purposes random draws are made for; each gets its own stream. */
-export const STREAMS = { noise: 1, labels: 2, epsilon: 3, order: 4, fixed: 5, sample: 6 } as const;
+export const STREAMS = { noise: 1, labels: 2, epsilon: 3, order: 4, fixed: 5, sample: 6, translation: 7 } as const;
 
 /** Mixes integers into one 32-bit seed (a few rounds of a 32-bit hash). */
 export function mixSeed(...values: number[]): number {
