@@ -59,8 +59,8 @@ export interface GanConfig {
    * Differentiable translation of every image the discriminator sees, real or generated, in both
    * networks' updates (DiffAugment, Zhao et al. 2020, "Differentiable Augmentation for
    * Data-Efficient GAN Training"): each image moves by a random whole number of pixels, up to this
-   * fraction of the image size (rounded) on each axis, the uncovered border filled with the background value
-   * -1. In [0, 0.5]; 0 (the default) is off; the paper's translation uses 0.125.
+   * fraction of the image size (rounded) on each axis, the uncovered border filled with the
+   * background value -1. In [0, 0.5]; 0 (the default) is off; the paper's translation uses 0.125.
    */
   discriminatorTranslation?: number;
 }

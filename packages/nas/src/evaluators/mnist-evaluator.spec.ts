@@ -79,7 +79,9 @@ describe('mnistEvaluator', () => {
       trained.model.optimizer.dispose();
       trained.model.dispose();
     }
+    const before = tf.memory().numTensors;
     await expect(trainMnistModel({ ...config, augment: 'rotate' }, 1, { trainLimit: 300 })).rejects.toThrow(/config\.augment/);
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('anneals the learning rate along a cosine to 0 at the last step, or keeps it constant', () => {

@@ -270,6 +270,7 @@ export async function trainMnistModel(config: Config, epochs: number, options: M
   cachedMnist ??= loadMnist();
   const { train, validation } = datasets(cachedMnist, resolved);
   const batchSize = num(config, 'batchSize', 64);
+  const augment = augmentation(config, seed); // before building: a bad value leaves nothing allocated
   const model = buildMnistModel(config, seed);
   model.compile({ optimizer: optimizerFor(config, epochs * Math.ceil(train.size / batchSize)), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   const started = performance.now();
@@ -278,7 +279,7 @@ export async function trainMnistModel(config: Config, epochs: number, options: M
     batchSize,
     seed,
     validation,
-    augment: augmentation(config, seed),
+    augment,
     callbacks: options.onEpoch ? [{ onEpochEnd: (epoch, logs) => options.onEpoch!(epoch, logs) }] : [],
   });
   const trainSeconds = (performance.now() - started) / 1000;
