@@ -38,6 +38,12 @@ export interface GanExampleOptions {
   ngf?: number;
   /** Discriminator width (default 32). */
   ndf?: number;
+  /** Adam learning rate of both networks (default: the config's, 2e-4 for DCGAN; see GanConfig.lr). */
+  lr?: number;
+  /** Adam beta1 of both networks (default 0.5). */
+  beta1?: number;
+  /** Real images per discriminator update (default 64). */
+  batchSize?: number;
   /** One-sided label smoothing of the discriminator's real targets (default 0; see GanConfig.labelSmoothing). */
   labelSmoothing?: number;
   /** Decay of the generator's weight average that samples are drawn from (default 0: none; see GanConfig.generatorEma). */
@@ -108,7 +114,7 @@ export async function trainExampleGan(name: string, config: GanConfig, options: 
   const all = mnistGanData();
   const limit = Math.min(options.limit ?? all.count, all.count);
   const data = { ...all, count: limit, images: all.images.subarray(0, limit * 784), labels: all.labels?.subarray(0, limit) };
-  const full = { ...config, ngf: options.ngf ?? 32, ndf: options.ndf ?? 32, generatorEma: options.ema ?? config.generatorEma, labelSmoothing: options.labelSmoothing ?? config.labelSmoothing, discriminatorTranslation: options.translation ?? config.discriminatorTranslation };
+  const full = { ...config, ngf: options.ngf ?? 32, ndf: options.ndf ?? 32, lr: options.lr ?? config.lr, beta1: options.beta1 ?? config.beta1, batchSize: options.batchSize ?? config.batchSize, generatorEma: options.ema ?? config.generatorEma, labelSmoothing: options.labelSmoothing ?? config.labelSmoothing, discriminatorTranslation: options.translation ?? config.discriminatorTranslation };
   const checkpoint = join(out, 'checkpoint');
   const trainer = hasGanCheckpoint(checkpoint) ? (await loadGanCheckpoint(checkpoint, { expect: full })).trainer : GanTrainer.create(full, seed);
   const startStep = trainer.step;

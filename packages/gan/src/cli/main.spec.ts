@@ -35,12 +35,12 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 describe('bigmodel-gan', () => {
   it('trains a tiny averaged DCGAN with translated discriminator inputs, then samples, interpolates and scores its run', async () => {
     const out = join(tmp, 'run');
-    const summary = await run('train', 'dcgan', '--epochs', '1', '--seed', '3', '--limit', '128', '--ngf', '4', '--ndf', '4', '--ema', '0.9', '--translation', '0.125', '--out', out);
-    expect(summary).toMatchObject({ kind: 'dcgan', steps: 2, epochs: 1 }); // 128 digits / batch 64
+    const summary = await run('train', 'dcgan', '--epochs', '1', '--seed', '3', '--limit', '128', '--ngf', '4', '--ndf', '4', '--ema', '0.9', '--translation', '0.125', '--lr', '4e-4', '--beta1', '0.6', '--batch-size', '32', '--out', out);
+    expect(summary).toMatchObject({ kind: 'dcgan', steps: 4, epochs: 1 }); // 128 digits / batch 32
     expect(existsSync(join(out, 'samples', 'epoch-1.png'))).toBe(true);
     const { trainer } = await loadGanCheckpoint(join(out, 'checkpoint'));
-    expect(trainer.config).toMatchObject({ ngf: 4, ndf: 4, generatorEma: 0.9, discriminatorTranslation: 0.125 });
-    expect(trainer.step).toBe(2);
+    expect(trainer.config).toMatchObject({ ngf: 4, ndf: 4, generatorEma: 0.9, discriminatorTranslation: 0.125, lr: 4e-4, beta1: 0.6, batchSize: 32 });
+    expect(trainer.step).toBe(4);
     trainer.dispose();
 
     const npy = join(tmp, 'samples.npy');

@@ -4,7 +4,7 @@
  * MNIST classifier.
  *
  *   bigmodel-gan train <dcgan|cgan|wgan-gp> --dataset mnist|cifar10 [--data-dir DIR] --epochs N --seed S --out DIR
- *       [--ngf 32] [--ndf 32] [--nz 100] [--minutes M] [--checkpoint-every 200] [--label-smoothing 0] [--ema 0] [--translation 0] [--limit 10000]
+ *       [--ngf 32] [--ndf 32] [--nz 100] [--minutes M] [--checkpoint-every 200] [--lr 2e-4] [--beta1 0.5] [--batch-size 64] [--label-smoothing 0] [--ema 0] [--translation 0] [--limit 10000]
  *   bigmodel-gan sample DIR --n N --seed S --out grid.png [--npy samples.npy] [--class C] [--columns 10]
  *   bigmodel-gan interpolate DIR --out grid.png [--rows 8] [--steps 10] [--seed S]
  *   bigmodel-gan score DIR|samples.npy [--n 1663] [--seed S] [--classifier DIR]
@@ -35,7 +35,7 @@ import { progressBar } from './progress';
 
 const USAGE = `Usage: bigmodel-gan <train|sample|interpolate|score|train-classifier> ...
   bigmodel-gan train <dcgan|cgan|wgan-gp> --dataset mnist|cifar10 [--data-dir DIR] --epochs N --seed S --out DIR
-      [--ngf 32] [--ndf 32] [--nz 100] [--minutes M] [--checkpoint-every 200] [--label-smoothing 0] [--ema 0] [--translation 0] [--limit 10000]
+      [--ngf 32] [--ndf 32] [--nz 100] [--minutes M] [--checkpoint-every 200] [--lr 2e-4] [--beta1 0.5] [--batch-size 64] [--label-smoothing 0] [--ema 0] [--translation 0] [--limit 10000]
   bigmodel-gan sample DIR --n N --seed S --out grid.png [--npy samples.npy] [--class C] [--columns 10]
   bigmodel-gan interpolate DIR --out grid.png [--rows 8] [--steps 10] [--seed S]
   bigmodel-gan score DIR|samples.npy [--n 1663] [--seed S] [--classifier DIR]
@@ -101,6 +101,9 @@ async function train(positional: string[], flags: Map<string, string>): Promise<
     ngf: integerFlag(flags, 'ngf', 32, 1),
     ndf: integerFlag(flags, 'ndf', 32, 1),
     nz: integerFlag(flags, 'nz', 100, 1),
+    lr: numberFlag(flags, 'lr'),
+    beta1: numberFlag(flags, 'beta1'),
+    batchSize: integerFlag(flags, 'batch-size', 64, 1),
     labelSmoothing: numberFlag(flags, 'label-smoothing'),
     generatorEma: numberFlag(flags, 'ema'),
     discriminatorTranslation: numberFlag(flags, 'translation'),
