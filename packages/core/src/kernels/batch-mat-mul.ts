@@ -2,7 +2,8 @@
  * BatchMatMul for the wasm backend. The stock kernel runs XNNPACK only for untransposed, unbatched
  * operands and falls back to a scalar loop otherwise, which is the case for both weight gradients of
  * every dense layer (`x^T dy` and `dy W^T`). We transpose such operands physically (a cheap,
- * memory-bound copy) and take the XNNPACK path.
+ * memory-bound copy) and run every unbatched float32 product through {@link matMul2d}: bigmodel's
+ * threaded relaxed-SIMD GEMM where the engine has relaxed SIMD, else XNNPACK.
  */
 import { BatchMatMul, broadcast_util, util, type BatchMatMulAttrs, type KernelConfig } from '@tensorflow/tfjs';
 
@@ -13,8 +14,7 @@ function batchMatMul({ inputs, attrs, backend }: WasmKernelArgs) {
   const { transposeA, transposeB } = attrs as unknown as BatchMatMulAttrs;
   const batchA = util.sizeFromShape(a.shape.slice(0, -2));
   const batchB = util.sizeFromShape(b.shape.slice(0, -2));
-  const untransposed = !transposeA && !transposeB;
-  if (untransposed || batchA !== 1 || batchB !== 1 || a.dtype !== 'float32' || b.dtype !== 'float32') {
+  if (batchA !== 1 || batchB !== 1 || a.dtype !== 'float32' || b.dtype !== 'float32') {
     return runStockKernel(BatchMatMul, backend, inputs, attrs);
   }
   const [aRows, aCols] = a.shape.slice(-2);

@@ -9,6 +9,8 @@ import { getKernel, type KernelConfig, type KernelFunc, type NamedAttrMap, type 
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 import { ShapeError } from '../errors';
+import { nativeGemm } from './native/native-gemm';
+import { nativeKernels } from './native/native-kernels';
 
 /** Arguments every wasm kernel function receives. */
 export interface WasmKernelArgs {
@@ -64,11 +66,21 @@ export function disposeInfos(backend: BackendWasm, ...infos: TensorInfo[]): void
 }
 
 /**
- * 2-D matrix product `a [m, k] x b [k, n]` on XNNPACK's fully connected operator (the stock wasm
- * BatchMatMul takes this fast path only for untransposed rank-2 operands).
+ * 2-D float32 matrix product `a [m, k] x b [k, n]`: bigmodel's relaxed-SIMD GEMM on the backend's
+ * threads (native/gemm.c) where the engine has relaxed SIMD, else XNNPACK's fully connected
+ * operator (the stock wasm BatchMatMul takes that fast path only for untransposed rank-2 operands).
  */
 export function matMul2d(backend: BackendWasm, a: TensorInfo, b: TensorInfo): TensorInfo {
-  return runStockKernel('BatchMatMul', backend, { a, b }, { transposeA: false, transposeB: false });
+  const gemm = nativeGemm(backend);
+  const [m, k] = a.shape;
+  const [kB, n] = b.shape;
+  if (!gemm || a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length !== 2 || b.shape.length !== 2 || k !== kB) {
+    return runStockKernel('BatchMatMul', backend, { a, b }, { transposeA: false, transposeB: false });
+  }
+  const out = backend.makeOutput([m, n], 'float32');
+  const native = nativeKernels(backend);
+  gemm.run({ a: native.offset(a), b: native.offset(b), c: native.offset(out), m, n, k });
+  return out;
 }
 
 /** Physically transposes a 2-D TensorInfo on the wasm backend. */

@@ -48,7 +48,8 @@ const SCRATCH_INTS = 32;
 const compiled: { plain?: WebAssembly.Module; shared?: WebAssembly.Module } = {};
 const bound = new WeakMap<BackendWasm, NativeKernels>();
 
-function memoryOf(backend: BackendWasm): WebAssembly.Memory {
+/** The backend's linear memory (shared when tfjs's threaded build is loaded). */
+export function memoryOf(backend: BackendWasm): WebAssembly.Memory {
   // The single-threaded module exports its memory; the threaded one imports it (Module.wasmMemory).
   const module = backend.wasm as unknown as { asm?: { memory?: unknown }; wasmMemory?: unknown };
   const memory = module.asm?.memory ?? module.wasmMemory;

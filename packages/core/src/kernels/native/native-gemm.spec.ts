@@ -1,0 +1,170 @@
+import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+
+import { initBackend } from '../../backend/init-backend';
+import { seededRandom } from '../../testing/backend-comparison';
+import { liveGemmWorkers, nativeGemm, relaxedSimdSupported, splitWork, type NativeGemm } from './native-gemm';
+import { memoryOf, nativeKernels } from './native-kernels';
+
+beforeAll(() => tf.env().set('PROD', true));
+afterEach(() => {
+  delete process.env['BIGMODEL_WASM_GEMM'];
+});
+
+/** A float32 matrix of `rows x cols` with row stride `stride`, filled from `random` in [-1, 1). */
+function randomMatrix(random: () => number, rows: number, cols: number, stride: number): Float32Array {
+  const values = new Float32Array(Math.max(1, rows * stride));
+  for (let i = 0; i < values.length; i++) values[i] = 2 * random() - 1;
+  return values;
+}
+
+/** Heap buffers for one product, filled from JavaScript arrays; read back with `read`. */
+function onHeap(backend: BackendWasm, arrays: Float32Array[]) {
+  const native = nativeKernels(backend);
+  const guard = 16; // floats after each buffer that must stay untouched
+  const pointers = arrays.map((array) => native.malloc(4 * (array.length + guard)));
+  // Views only after every allocation: an allocation may grow (and so replace) the memory's buffer.
+  const heap = new Float32Array(memoryOf(backend).buffer);
+  arrays.forEach((array, i) => {
+    heap.set(array, pointers[i] / 4);
+    heap.fill(12345, pointers[i] / 4 + array.length, pointers[i] / 4 + array.length + guard);
+  });
+  return {
+    pointers,
+    read: (i: number) => new Float32Array(memoryOf(backend).buffer).slice(pointers[i] / 4, pointers[i] / 4 + arrays[i].length + guard),
+    free: () => pointers.forEach((pointer) => native.free(pointer)),
+  };
+}
+
+interface Case {
+  m: number;
+  n: number;
+  k: number;
+  strided: boolean;
+  accumulate: boolean;
+}
+
+/** Runs one case on `gemm` and returns its C buffer (with the guard after it) and the float64 reference. */
+function runCase(backend: BackendWasm, gemm: NativeGemm, random: () => number, c: Case, maxThreads?: number) {
+  const { m, n, k, strided, accumulate } = c;
+  const [lda, ldb, ldc] = strided ? [k + 3, n + 5, n + 1] : [k, n, n];
+  const a = randomMatrix(random, m, k, lda);
+  const b = randomMatrix(random, k, n, ldb);
+  const c0 = randomMatrix(random, m, n, ldc);
+  const heap = onHeap(backend, [a, b, c0]);
+  try {
+    const [pa, pb, pc] = heap.pointers;
+    gemm.run({ a: pa, b: pb, c: pc, m, n, k, lda, ldb, ldc, accumulate }, maxThreads);
+    const expected = Float64Array.from(c0);
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let sum = accumulate ? c0[i * ldc + j] : 0;
+        for (let p = 0; p < k; p++) sum += a[i * lda + p] * b[p * ldb + j];
+        expected[i * ldc + j] = sum;
+      }
+    }
+    return { actual: heap.read(2), expected, scale: Math.sqrt(k) + 1 };
+  } finally {
+    heap.free();
+  }
+}
+
+/** Odd shapes: 1-sized dims, sizes around the 2 x 16 tile and the 64-row and 512-deep blocks. */
+function oddCases(): Case[] {
+  const cases: Case[] = [];
+  const sizes = [
+    [1, 1, 1], [1, 17, 3], [5, 1, 9], [3, 7, 1], [2, 16, 4], [7, 33, 13], [65, 15, 31],
+    [63, 47, 520], [129, 40, 1030], [3, 300, 2], [130, 17, 64], [17, 130, 0],
+  ];
+  for (const [m, n, k] of sizes) {
+    for (const strided of [false, true]) for (const accumulate of [false, true]) cases.push({ m, n, k, strided, accumulate });
+  }
+  return cases;
+}
+
+describe('bigmodel GEMM (native/gemm.c)', () => {
+  it('is available on this Node (relaxed SIMD switched on at runtime)', () => {
+    expect(relaxedSimdSupported()).toBe(true);
+  });
+
+  it('equals a float64 reference on odd shapes, strided and packed, with and without accumulate, writing nothing outside C', async () => {
+    await initBackend({ backend: 'wasm', threads: 1 });
+    const backend = tf.backend() as BackendWasm;
+    const gemm = nativeGemm(backend);
+    expect(gemm).toBeDefined();
+    const random = seededRandom(7);
+    const failures: object[] = [];
+    for (const c of oddCases()) {
+      const { actual, expected, scale } = runCase(backend, gemm!, random, c);
+      const ldc = c.strided ? c.n + 1 : c.n;
+      for (let x = 0; x < actual.length; x++) {
+        const inC = x < expected.length && Math.floor(x / ldc) < c.m && x % ldc < c.n;
+        const wanted = x < expected.length ? expected[x] : 12345; // outside C: untouched, guard included
+        const ok = inC ? Math.abs(actual[x] - wanted) <= 2e-6 * scale : actual[x] === Math.fround(wanted);
+        if (!ok) failures.push({ ...c, x, actual: actual[x], wanted });
+      }
+    }
+    expect(failures.slice(0, 5)).toEqual([]);
+  });
+
+  it('splits C into contiguous MR-row or NR-column blocks covering it exactly once', () => {
+    expect(splitWork(10, 10, 10, 2)).toEqual([{ row: 0, rows: 10, col: 0, cols: 10 }]); // too small to split
+    expect(splitWork(301, 64, 128, 2)).toEqual([
+      { row: 0, rows: 152, col: 0, cols: 64 },
+      { row: 152, rows: 149, col: 0, cols: 64 },
+    ]);
+    expect(splitWork(64, 301, 128, 2)).toEqual([
+      { row: 0, rows: 64, col: 0, cols: 160 },
+      { row: 0, rows: 64, col: 160, cols: 141 },
+    ]);
+  });
+
+  it('gives bitwise identical results on 1 and 2 threads (rows and columns split), and ends its workers with the backend', async () => {
+    await initBackend({ backend: 'wasm', threads: 2 });
+    const backend = tf.backend() as BackendWasm;
+    const gemm = nativeGemm(backend)!;
+    expect(gemm.threads).toBe(2);
+    const cases: Case[] = [
+      { m: 301, n: 67, k: 530, strided: false, accumulate: false },
+      { m: 45, n: 333, k: 300, strided: true, accumulate: true },
+    ];
+    for (const c of cases) {
+      const one = runCase(backend, gemm, seededRandom(3), c, 1);
+      const two = runCase(backend, gemm, seededRandom(3), c, 2);
+      expect(splitWork(c.m, c.n, c.k, 2)).toHaveLength(2);
+      expect(Buffer.from(two.actual.buffer).equals(Buffer.from(one.actual.buffer))).toBe(true);
+      for (let x = 0; x < one.expected.length; x++) {
+        if (Math.abs(one.actual[x] - one.expected[x]) > 2e-6 * one.scale) throw new Error(`case ${JSON.stringify(c)} element ${x}`);
+      }
+    }
+    expect(liveGemmWorkers()).toBe(1);
+    await initBackend({ backend: 'wasm', threads: 1 }); // replaces (and so disposes) the threaded backend
+    for (let i = 0; i < 100 && liveGemmWorkers() > 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(liveGemmWorkers()).toBe(0);
+  });
+
+  it('falls back to XNNPACK with BIGMODEL_WASM_GEMM=xnnpack: same conv gradients within rounding, no leaked tensors', async () => {
+    await initBackend({ backend: 'wasm', threads: 1 });
+    const random = seededRandom(11);
+    const x = tf.tensor4d(Float32Array.from({ length: 2 * 9 * 9 * 6 }, () => random() - 0.5), [2, 9, 9, 6]);
+    const w = tf.tensor4d(Float32Array.from({ length: 3 * 3 * 6 * 20 }, () => random() - 0.5), [3, 3, 6, 20]);
+    const gradients = () =>
+      tf.tidy(() => {
+        const [dx, dw] = tf.grads((a: tf.Tensor4D, b: tf.Tensor4D) => tf.conv2d(a, b, 2, 'same').square().sum())([x, w]);
+        return [dx.dataSync().slice(), dw.dataSync().slice()];
+      });
+    const before = tf.memory().numTensors;
+    expect(nativeGemm(tf.backend() as BackendWasm)).toBeDefined();
+    const ours = gradients();
+    process.env['BIGMODEL_WASM_GEMM'] = 'xnnpack';
+    expect(nativeGemm(tf.backend() as BackendWasm)).toBeUndefined();
+    const stock = gradients();
+    expect(tf.memory().numTensors).toBe(before);
+    for (let i = 0; i < 2; i++) {
+      let worst = 0;
+      for (let j = 0; j < ours[i].length; j++) worst = Math.max(worst, Math.abs(ours[i][j] - stock[i][j]) / (1 + Math.abs(stock[i][j])));
+      expect(worst).toBeLessThan(1e-5);
+    }
+    tf.dispose([x, w]);
+  });
+});
