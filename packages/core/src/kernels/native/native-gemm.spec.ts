@@ -150,7 +150,7 @@ describe('bigmodel GEMM (native/gemm.c)', () => {
     const w = tf.tensor4d(Float32Array.from({ length: 3 * 3 * 6 * 20 }, () => random() - 0.5), [3, 3, 6, 20]);
     const gradients = () =>
       tf.tidy(() => {
-        const [dx, dw] = tf.grads((a: tf.Tensor4D, b: tf.Tensor4D) => tf.conv2d(a, b, 2, 'same').square().sum())([x, w]);
+        const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same').square().sum())([x, w]);
         return [dx.dataSync().slice(), dw.dataSync().slice()];
       });
     const before = tf.memory().numTensors;
