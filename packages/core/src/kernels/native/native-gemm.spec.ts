@@ -143,6 +143,28 @@ describe('bigmodel GEMM (native/gemm.c)', () => {
     expect(liveGemmWorkers()).toBe(0);
   });
 
+  it('gives bitwise identical conv2d forwards and gradients on a 1-thread and a 2-thread backend (GEMMs split in two)', async () => {
+    const random = seededRandom(5);
+    const xValues = Float32Array.from({ length: 4 * 14 * 14 * 64 }, () => random() - 0.5);
+    const wValues = Float32Array.from({ length: 4 * 4 * 64 * 128 }, () => random() - 0.5);
+    const compute = () =>
+      tf.tidy(() => {
+        const x = tf.tensor4d(xValues, [4, 14, 14, 64]);
+        const w = tf.tensor4d(wValues, [4, 4, 64, 128]);
+        const f = (a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same').square().sum();
+        const [dx, dw] = tf.grads(f)([x, w]);
+        return [tf.conv2d(x, w, 2, 'same'), dx, dw].map((t) => Buffer.from(t.dataSync().slice().buffer));
+      });
+    // m = 4 * 7 * 7 = 196, k = 4 * 4 * 64 = 1024, n = 128: each of the three GEMMs is split in two.
+    expect(splitWork(196, 128, 1024, 2)).toHaveLength(2);
+    await initBackend({ backend: 'wasm', threads: 1 });
+    const one = compute();
+    await initBackend({ backend: 'wasm', threads: 2 });
+    expect(nativeGemm(tf.backend() as BackendWasm)!.threads).toBe(2);
+    const two = compute();
+    for (let i = 0; i < 3; i++) expect(two[i].equals(one[i])).toBe(true);
+  });
+
   it('falls back to XNNPACK with BIGMODEL_WASM_GEMM=xnnpack: same conv gradients within rounding, no leaked tensors', async () => {
     await initBackend({ backend: 'wasm', threads: 1 });
     const random = seededRandom(11);
