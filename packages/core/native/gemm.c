@@ -1,11 +1,14 @@
 /*
  * bigmodel's single-precision GEMM for WebAssembly relaxed SIMD.
  *
- *   gemm_f32(a, b, c, m, n, k, lda, ldb, ldc, accumulate, pack)
- *     C[m x n]  = A[m x k] * B[k x n]      (accumulate == 0)
- *     C[m x n] += A[m x k] * B[k x n]      (accumulate != 0)
- *   row-major; lda, ldb, ldc are row strides in floats; `pack` is caller-owned scratch of
- *   gemm_f32_pack_floats(m, n, k) floats (16-byte alignment is best, not required).
+ *   gemm_f32(a, b, c, m, n, k, lda, ldb, ldc, flags, pack)
+ *     C[m x n]  = op(A)[m x k] * op(B)[k x n]      (flags & GEMM_ACCUMULATE == 0)
+ *     C[m x n] += op(A)[m x k] * op(B)[k x n]      (flags & GEMM_ACCUMULATE != 0)
+ *   row-major; op(A) = A, or A^T with A stored [k x m] when flags & GEMM_TRANSPOSE_A (likewise B,
+ *   stored [n x k] when flags & GEMM_TRANSPOSE_B); lda, ldb, ldc are the stored row strides in
+ *   floats; `pack` is caller-owned scratch of gemm_f32_pack_floats(m, n, k) floats (16-byte
+ *   alignment is best, not required). Transposed operands cost nothing extra beyond their packing,
+ *   which reads them in their stored order.
  *
  * Built as its own module (build.mjs) because f32x4.relaxed_madd makes a module that engines
  * without relaxed SIMD refuse to compile; the caller feature-detects and otherwise keeps XNNPACK.
@@ -55,6 +58,10 @@
 #define KC 512
 #define MC 64
 #define L2_FLOATS (128 * 1024)
+
+#define GEMM_ACCUMULATE 1
+#define GEMM_TRANSPOSE_A 2
+#define GEMM_TRANSPOSE_B 4
 
 static inline int32_t min_i32(int32_t x, int32_t y) { return x < y ? x : y; }
 
@@ -164,6 +171,27 @@ static void pack_a(int32_t mc, int32_t kc, const float *a, int32_t lda, float *a
   }
 }
 
+/*
+ * pack_a for A stored transposed: op(A)[i, p] = at[p * lda + i]. Each stored row p is a contiguous
+ * run of the block's mc values, dealt out pairwise to the MR-row strips.
+ */
+static void pack_a_transposed(int32_t mc, int32_t kc, const float *at, int32_t lda, float *ap) {
+  const int32_t full = mc / MR * MR;
+  for (int32_t p = 0; p < kc; p++) {
+    const float *src = at + p * lda;
+    float *dst = ap + p * MR;
+    int32_t i = 0;
+    for (; i < full; i += MR, dst += kc * MR) {
+      dst[0] = src[i];
+      dst[1] = src[i + 1];
+    }
+    if (i < mc) {
+      dst[0] = src[i];
+      dst[1] = 0.0f;
+    }
+  }
+}
+
 /* Packs b[0..kc) x [0..nc) (row stride ldb) into NR-wide panels at bp, zero-padding the last. */
 static void pack_b(int32_t kc, int32_t nc, const float *b, int32_t ldb, float *bp) {
   int32_t j = 0;
@@ -189,9 +217,29 @@ static void pack_b(int32_t kc, int32_t nc, const float *b, int32_t ldb, float *b
   }
 }
 
+/*
+ * pack_b for B stored transposed: op(B)[p, j] = bt[j * ldb + p]. Each stored row j is read
+ * contiguously and written down its column of the panel (a kc x NR panel stays in L1).
+ */
+static void pack_b_transposed(int32_t kc, int32_t nc, const float *bt, int32_t ldb, float *bp) {
+  for (int32_t j = 0; j < nc; j += NR, bp += kc * NR) {
+    const int32_t nr = min_i32(NR, nc - j);
+    int32_t q = 0;
+    for (; q < nr; q++) {
+      const float *src = bt + (j + q) * ldb;
+      for (int32_t p = 0; p < kc; p++) bp[p * NR + q] = src[p];
+    }
+    for (; q < NR; q++)
+      for (int32_t p = 0; p < kc; p++) bp[p * NR + q] = 0.0f;
+  }
+}
+
 EXPORT(gemm_f32)
 void gemm_f32(const float *a, const float *b, float *c, int32_t m, int32_t n, int32_t k, int32_t lda,
-              int32_t ldb, int32_t ldc, int32_t accumulate, float *pack) {
+              int32_t ldb, int32_t ldc, int32_t flags, float *pack) {
+  const int32_t accumulate = flags & GEMM_ACCUMULATE;
+  const int32_t transpose_a = flags & GEMM_TRANSPOSE_A;
+  const int32_t transpose_b = flags & GEMM_TRANSPOSE_B;
   if (m <= 0 || n <= 0) return;
   if (k <= 0) {
     if (!accumulate)
@@ -211,10 +259,12 @@ void gemm_f32(const float *a, const float *b, float *c, int32_t m, int32_t n, in
     const int32_t add = accumulate || pc > 0;
     for (int32_t jc = 0; jc < n; jc += nc_block) {
       const int32_t nc = min_i32(nc_block, n - jc);
-      pack_b(kc, nc, b + pc * ldb + jc, ldb, b_pack);
+      if (transpose_b) pack_b_transposed(kc, nc, b + jc * ldb + pc, ldb, b_pack);
+      else pack_b(kc, nc, b + pc * ldb + jc, ldb, b_pack);
       for (int32_t ic = 0; ic < m; ic += MC) {
         const int32_t mc = min_i32(MC, m - ic);
-        pack_a(mc, kc, a + ic * lda + pc, lda, a_pack);
+        if (transpose_a) pack_a_transposed(mc, kc, a + pc * lda + ic, lda, a_pack);
+        else pack_a(mc, kc, a + ic * lda + pc, lda, a_pack);
         float *c_block = c + ic * ldc + jc;
         for (int32_t jr = 0; jr < nc; jr += NR) {
           const int32_t nr = min_i32(NR, nc - jr);

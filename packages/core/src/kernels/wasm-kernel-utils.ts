@@ -66,20 +66,35 @@ export function disposeInfos(backend: BackendWasm, ...infos: TensorInfo[]): void
 }
 
 /**
- * 2-D float32 matrix product `a [m, k] x b [k, n]`: bigmodel's relaxed-SIMD GEMM on the backend's
- * threads (native/gemm.c) where the engine has relaxed SIMD, else XNNPACK's fully connected
- * operator (the stock wasm BatchMatMul takes that fast path only for untransposed rank-2 operands).
+ * 2-D float32 matrix product `op(a) x op(b)`, op transposing its operand when asked (`a` stored
+ * [m, k] or, transposed, [k, m]; `b` [k, n] or [n, k]). Runs on bigmodel's relaxed-SIMD GEMM on the
+ * backend's threads (native/gemm.c), which reads transposed operands in place, where the engine has
+ * relaxed SIMD; else transposes physically and runs XNNPACK's fully connected operator (the stock
+ * wasm BatchMatMul takes that fast path only for untransposed rank-2 operands). The caller owns
+ * the result and keeps its references on `a` and `b`.
  */
-export function matMul2d(backend: BackendWasm, a: TensorInfo, b: TensorInfo): TensorInfo {
+export function matMul2d(backend: BackendWasm, a: TensorInfo, b: TensorInfo, transposeA = false, transposeB = false): TensorInfo {
   const gemm = nativeGemm(backend);
-  const [m, k] = a.shape;
-  const [kB, n] = b.shape;
-  if (!gemm || a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length !== 2 || b.shape.length !== 2 || k !== kB) {
-    return runStockKernel('BatchMatMul', backend, { a, b }, { transposeA: false, transposeB: false });
+  if (!gemm || a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length !== 2 || b.shape.length !== 2) {
+    const left = transposeA ? transpose2d(backend, a) : a;
+    const right = transposeB ? transpose2d(backend, b) : b;
+    const out = runStockKernel('BatchMatMul', backend, { a: left, b: right }, { transposeA: false, transposeB: false });
+    disposeInfos(backend, ...[left, right].filter((info) => info !== a && info !== b));
+    return out;
+  }
+  const [m, k] = transposeA ? [a.shape[1], a.shape[0]] : a.shape;
+  const [kB, n] = transposeB ? [b.shape[1], b.shape[0]] : b.shape;
+  if (k !== kB) {
+    throw new ShapeError({
+      parameter: 'matMul.b',
+      expected: `inner dimensions to agree: a gives k = ${k}`,
+      actual: `b gives k = ${kB} (a ${JSON.stringify(a.shape)}${transposeA ? '^T' : ''}, b ${JSON.stringify(b.shape)}${transposeB ? '^T' : ''})`,
+      hint: 'Check the operands\' shapes and the transposeA / transposeB flags.',
+    });
   }
   const out = backend.makeOutput([m, n], 'float32');
   const native = nativeKernels(backend);
-  gemm.run({ a: native.offset(a), b: native.offset(b), c: native.offset(out), m, n, k });
+  gemm.run({ a: native.offset(a), b: native.offset(b), c: native.offset(out), m, n, k, transposeA, transposeB });
   return out;
 }
 

@@ -42,24 +42,31 @@ interface Case {
   k: number;
   strided: boolean;
   accumulate: boolean;
+  transposeA?: boolean;
+  transposeB?: boolean;
 }
 
 /** Runs one case on `gemm` and returns its C buffer (with the guard after it) and the float64 reference. */
 function runCase(backend: BackendWasm, gemm: NativeGemm, random: () => number, c: Case, maxThreads?: number) {
-  const { m, n, k, strided, accumulate } = c;
-  const [lda, ldb, ldc] = strided ? [k + 3, n + 5, n + 1] : [k, n, n];
-  const a = randomMatrix(random, m, k, lda);
-  const b = randomMatrix(random, k, n, ldb);
+  const { m, n, k, strided, accumulate, transposeA = false, transposeB = false } = c;
+  // Stored shapes: a [m, k] or [k, m]; b [k, n] or [n, k]; padded rows when strided.
+  const [aRows, aCols] = transposeA ? [k, m] : [m, k];
+  const [bRows, bCols] = transposeB ? [n, k] : [k, n];
+  const [lda, ldb, ldc] = strided ? [aCols + 3, bCols + 5, n + 1] : [aCols, bCols, n];
+  const a = randomMatrix(random, aRows, aCols, lda);
+  const b = randomMatrix(random, bRows, bCols, ldb);
   const c0 = randomMatrix(random, m, n, ldc);
+  const opA = (i: number, p: number) => (transposeA ? a[p * lda + i] : a[i * lda + p]);
+  const opB = (p: number, j: number) => (transposeB ? b[j * ldb + p] : b[p * ldb + j]);
   const heap = onHeap(backend, [a, b, c0]);
   try {
     const [pa, pb, pc] = heap.pointers;
-    gemm.run({ a: pa, b: pb, c: pc, m, n, k, lda, ldb, ldc, accumulate }, maxThreads);
+    gemm.run({ a: pa, b: pb, c: pc, m, n, k, lda, ldb, ldc, accumulate, transposeA, transposeB }, maxThreads);
     const expected = Float64Array.from(c0);
     for (let i = 0; i < m; i++) {
       for (let j = 0; j < n; j++) {
         let sum = accumulate ? c0[i * ldc + j] : 0;
-        for (let p = 0; p < k; p++) sum += a[i * lda + p] * b[p * ldb + j];
+        for (let p = 0; p < k; p++) sum += opA(i, p) * opB(p, j);
         expected[i * ldc + j] = sum;
       }
     }
@@ -76,9 +83,15 @@ function oddCases(): Case[] {
     [1, 1, 1], [1, 17, 3], [5, 1, 9], [3, 7, 1], [2, 16, 4], [7, 33, 13], [65, 15, 31],
     [63, 47, 520], [129, 40, 1030], [3, 300, 2], [130, 17, 64], [17, 130, 0],
   ];
-  for (const [m, n, k] of sizes) {
-    for (const strided of [false, true]) for (const accumulate of [false, true]) cases.push({ m, n, k, strided, accumulate });
-  }
+  sizes.forEach(([m, n, k], i) => {
+    for (const strided of [false, true]) {
+      for (const accumulate of [false, true]) {
+        cases.push({ m, n, k, strided, accumulate });
+        // Each transpose combination on every size, with strides and accumulate varying with the case.
+        cases.push({ m, n, k, strided, accumulate, transposeA: i % 2 === 0 || accumulate, transposeB: i % 2 === 1 || strided });
+      }
+    }
+  });
   return cases;
 }
 
@@ -87,7 +100,7 @@ describe('bigmodel GEMM (native/gemm.c)', () => {
     expect(relaxedSimdSupported()).toBe(true);
   });
 
-  it('equals a float64 reference on odd shapes, strided and packed, with and without accumulate, writing nothing outside C', async () => {
+  it('equals a float64 reference on odd shapes, strided and packed, transposed or not, with and without accumulate, writing nothing outside C', async () => {
     await initBackend({ backend: 'wasm', threads: 1 });
     const backend = tf.backend() as BackendWasm;
     const gemm = nativeGemm(backend);
@@ -127,6 +140,8 @@ describe('bigmodel GEMM (native/gemm.c)', () => {
     const cases: Case[] = [
       { m: 301, n: 67, k: 530, strided: false, accumulate: false },
       { m: 45, n: 333, k: 300, strided: true, accumulate: true },
+      { m: 301, n: 67, k: 530, strided: true, accumulate: false, transposeA: true, transposeB: true },
+      { m: 45, n: 333, k: 300, strided: false, accumulate: true, transposeA: true, transposeB: true },
     ];
     for (const c of cases) {
       const one = runCase(backend, gemm, seededRandom(3), c, 1);

@@ -25,12 +25,15 @@ import { memoryOf } from './native-kernels';
 interface GemmExports {
   gemm_f32(
     a: number, b: number, c: number, m: number, n: number, k: number, lda: number, ldb: number, ldc: number,
-    accumulate: number, pack: number,
+    flags: number, pack: number,
   ): void;
   gemm_f32_pack_floats(m: number, n: number, k: number): number;
 }
 
-/** One row-major product `c (=|+=) a [m, k] x b [k, n]` on heap offsets (bytes) with row strides in floats. */
+/**
+ * One row-major product `c [m, n] (=|+=) op(a) [m, k] x op(b) [k, n]` on heap offsets (bytes), where
+ * op(a) is `a` stored [m, k], or its transpose stored [k, m] (likewise b: [k, n] or [n, k]).
+ */
 export interface GemmArgs {
   a: number;
   b: number;
@@ -38,7 +41,11 @@ export interface GemmArgs {
   m: number;
   n: number;
   k: number;
-  /** Row strides in floats (default k, n, n). */
+  /** `a` is stored transposed, [k, m] (default false). */
+  transposeA?: boolean;
+  /** `b` is stored transposed, [n, k] (default false). */
+  transposeB?: boolean;
+  /** Row strides of the stored matrices in floats (default: their row lengths, dense). */
   lda?: number;
   ldb?: number;
   ldc?: number;
@@ -59,6 +66,10 @@ const MIN_MACS_PER_THREAD = 1 << 20;
 /** Tile sizes of gemm.c: row blocks are cut at multiples of MR, column blocks at multiples of NR. */
 const MR = 2;
 const NR = 16;
+/** gemm_f32's flag bits (native/gemm.c). */
+const GEMM_ACCUMULATE = 1;
+const GEMM_TRANSPOSE_A = 2;
+const GEMM_TRANSPOSE_B = 4;
 /** How long the main thread waits for a worker before giving up with an error (never in normal use). */
 const WORKER_TIMEOUT_MS = 60_000;
 
@@ -145,11 +156,11 @@ function bindGemm(backend: BackendWasm): NativeGemm {
   return {
     threads,
     run(args, maxThreads = threads) {
-      const { a, b, c, m, n, k } = args;
-      const lda = args.lda ?? k;
-      const ldb = args.ldb ?? n;
+      const { a, b, c, m, n, k, transposeA = false, transposeB = false } = args;
+      const lda = args.lda ?? (transposeA ? m : k);
+      const ldb = args.ldb ?? (transposeB ? k : n);
       const ldc = args.ldc ?? n;
-      const accumulate = args.accumulate ? 1 : 0;
+      const flags = (args.accumulate ? GEMM_ACCUMULATE : 0) | (transposeA ? GEMM_TRANSPOSE_A : 0) | (transposeB ? GEMM_TRANSPOSE_B : 0);
       if (m <= 0 || n <= 0) return;
       const parts = splitWork(m, n, k, Math.min(maxThreads, threads));
       const packFloats = Math.max(...parts.map((p) => exports.gemm_f32_pack_floats(p.rows, p.cols, k)));
@@ -158,19 +169,22 @@ function bindGemm(backend: BackendWasm): NativeGemm {
       const scratch = wasm._malloc(packBytes * parts.length + 16);
       const pack0 = (scratch + 15) & ~15;
       try {
+        // A block of C reads rows [row, row + rows) of op(a) and columns [col, col + cols) of op(b).
         const call = (part: Part, index: number): number[] => [
-          a + 4 * (part.row * lda), b + 4 * part.col, c + 4 * (part.row * ldc + part.col),
-          part.rows, part.cols, k, lda, ldb, ldc, accumulate, pack0 + index * packBytes,
+          a + 4 * (transposeA ? part.row : part.row * lda),
+          b + 4 * (transposeB ? part.col * ldb : part.col),
+          c + 4 * (part.row * ldc + part.col),
+          part.rows, part.cols, k, lda, ldb, ldc, flags, pack0 + index * packBytes,
         ];
         if (parts.length === 1) {
-          const [pa, pb, pc, pm, pn, pk, sa, sb, sc, acc, pp] = call(parts[0], 0);
-          exports.gemm_f32(pa, pb, pc, pm, pn, pk, sa, sb, sc, acc, pp);
+          const [pa, pb, pc, pm, pn, pk, sa, sb, sc, bits, pp] = call(parts[0], 0);
+          exports.gemm_f32(pa, pb, pc, pm, pn, pk, sa, sb, sc, bits, pp);
           return;
         }
         pool ??= new WorkerPool(module, memory, threads - 1);
         pool.run(parts.slice(1).map((part, i) => call(part, i + 1)), () => {
-          const [pa, pb, pc, pm, pn, pk, sa, sb, sc, acc, pp] = call(parts[0], 0);
-          exports.gemm_f32(pa, pb, pc, pm, pn, pk, sa, sb, sc, acc, pp);
+          const [pa, pb, pc, pm, pn, pk, sa, sb, sc, bits, pp] = call(parts[0], 0);
+          exports.gemm_f32(pa, pb, pc, pm, pn, pk, sa, sb, sc, bits, pp);
         });
       } finally {
         wasm._free(scratch);
