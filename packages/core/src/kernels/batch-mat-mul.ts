@@ -6,11 +6,12 @@
  * where the engine has relaxed SIMD; else physically transposed operands (a cheap, memory-bound
  * copy) on XNNPACK.
  */
-import { BatchMatMul, broadcast_util, util, type BatchMatMulAttrs, type KernelConfig } from '@tensorflow/tfjs';
+import { BatchMatMul, broadcast_util, util, type BatchMatMulAttrs, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs';
 
 import { disposeInfos, matMul2d, reshapeInfo, replacingStock, runStockKernel, type WasmKernelArgs } from './wasm-kernel-utils';
 
-function batchMatMul({ inputs, attrs, backend }: WasmKernelArgs) {
+/** The BatchMatMul kernel function (also the product inside bigmodel's _FusedMatMul). */
+export function batchMatMul({ inputs, attrs, backend }: WasmKernelArgs): TensorInfo {
   const { a, b } = inputs;
   const { transposeA, transposeB } = attrs as unknown as BatchMatMulAttrs;
   const batchA = util.sizeFromShape(a.shape.slice(0, -2));

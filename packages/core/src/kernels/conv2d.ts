@@ -16,13 +16,10 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 import { nativeGemm } from './native/native-gemm';
 import { nativeKernels } from './native/native-kernels';
-import { disposeInfos, replacingStock, runStockKernel, type WasmKernelArgs } from './wasm-kernel-utils';
+import { disposeInfos, FUSED_ACTIVATION_CODES, replacingStock, runStockKernel, type WasmKernelArgs } from './wasm-kernel-utils';
 
 /** Unfolded depths (kh * kw * ci) below this stay on XNNPACK's convolution. */
 export const MIN_IM2COL_DEPTH = 256;
-
-/** tfjs's FusableActivation codes of the activations bias_activation_f32 applies. */
-const ACTIVATIONS: Record<string, number> = { linear: 0, relu: 1, relu6: 2, leakyrelu: 4 };
 
 /**
  * y = act(conv(x, filter) + bias) through im2col and our GEMM, or undefined where the stock
@@ -79,7 +76,7 @@ function conv2d({ inputs, attrs, backend }: WasmKernelArgs): TensorInfo {
 function fusedConv2d({ inputs, attrs, backend }: WasmKernelArgs): TensorInfo {
   const { x, filter, bias, preluActivationWeights } = inputs;
   const fused = attrs as unknown as FusedConv2DAttrs;
-  const activation = ACTIVATIONS[fused.activation ?? 'linear'];
+  const activation = FUSED_ACTIVATION_CODES[fused.activation ?? 'linear'];
   const ours =
     activation === undefined || preluActivationWeights
       ? undefined

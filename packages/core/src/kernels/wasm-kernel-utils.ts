@@ -98,6 +98,9 @@ export function matMul2d(backend: BackendWasm, a: TensorInfo, b: TensorInfo, tra
   return out;
 }
 
+/** tfjs's FusableActivation codes of the activations native bias_activation_f32 applies (others keep stock kernels). */
+export const FUSED_ACTIVATION_CODES: Readonly<Record<string, number>> = { linear: 0, relu: 1, relu6: 2, leakyrelu: 4 };
+
 /** Physically transposes a 2-D TensorInfo on the wasm backend. */
 export function transpose2d(backend: BackendWasm, x: TensorInfo): TensorInfo {
   return runStockKernel('Transpose', backend, { x }, { perm: [1, 0] });
