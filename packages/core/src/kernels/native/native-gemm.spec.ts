@@ -1,3 +1,6 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
@@ -178,6 +181,23 @@ describe('bigmodel GEMM (native/gemm.c)', () => {
     expect(nativeGemm(tf.backend() as BackendWasm)!.threads).toBe(2);
     const two = compute();
     for (let i = 0; i < 3; i++) expect(two[i].equals(one[i])).toBe(true);
+  });
+
+  it('never keeps a process alive: one that multiplied on 2 threads exits by itself', () => {
+    const script = `
+      const tf = require('@tensorflow/tfjs');
+      const { initBackend } = require(${JSON.stringify(join(__dirname, '../../backend'))});
+      const { liveGemmWorkers } = require(${JSON.stringify(join(__dirname, 'native-gemm'))});
+      initBackend({ backend: 'wasm', threads: 2 }).then(() => {
+        tf.tidy(() => tf.matMul(tf.ones([256, 256]), tf.ones([256, 256])).dataSync());
+        process.stdout.write('workers ' + liveGemmWorkers());
+      });`;
+    const child = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, TS_NODE_PROJECT: join(__dirname, '../../../tsconfig.lib.json') },
+    });
+    expect({ status: child.status, signal: child.signal, stdout: child.stdout }).toEqual({ status: 0, signal: null, stdout: 'workers 1' });
   });
 
   it('falls back to XNNPACK with BIGMODEL_WASM_GEMM=xnnpack: same conv gradients within rounding, no leaked tensors', async () => {
