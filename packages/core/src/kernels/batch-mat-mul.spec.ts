@@ -29,6 +29,26 @@ describe('BatchMatMul on wasm', () => {
     expect(failures).toEqual([]);
   });
 
+  it('equals the cpu backend for one, two and three output columns (XNNPACK, or a transposed single column computed as a row)', async () => {
+    const random = seededRandom(52);
+    const failures: object[] = [];
+    for (const n of [1, 2, 3]) {
+      for (const [m, k] of [[1, 5], [37, 1], [64, 300]]) {
+        for (const transposeA of [false, true]) {
+          for (const transposeB of [false, true]) {
+            const aShape = transposeA ? [k, m] : [m, k];
+            const bShape = transposeB ? [n, k] : [k, n];
+            const a = randomValues(random, m * k);
+            const b = randomValues(random, k * n);
+            const error = await cpuVersusWasm(() => tf.matMul(tf.tensor(a, aShape), tf.tensor(b, bShape), transposeA, transposeB));
+            if (!(error <= 1e-5)) failures.push({ m, k, n, transposeA, transposeB, error });
+          }
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
   it('computes a hand-worked transposed product', () => {
     const a = tf.tensor2d([1, 2, 3, 4, 5, 6], [3, 2]); // a^T = [[1, 3, 5], [2, 4, 6]]
     const b = tf.tensor2d([1, 0, 1, 2, 1, 0], [2, 3]); // b^T = [[1, 2], [0, 1], [1, 0]]
