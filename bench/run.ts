@@ -1,6 +1,6 @@
 /**
  * The training-step benchmark: the reference CNN (batch 64, Adam) and a 28x28 DCGAN step (batch 64)
- * on bigmodel's default backend, then in the same process with its matrix products on XNNPACK
+ * on bigmodel's default backend, alternating step by step with its matrix products on XNNPACK
  * (BIGMODEL_WASM_GEMM=xnnpack, what ran before bigmodel's own GEMM); on raw tfjs wasm, with none of
  * bigmodel's kernels and with only the training kernels it lacks (on XNNPACK GEMMs); and in PyTorch (Debian python3-torch, as many threads as ours) when it is installed.
  * Prints ms/step, samples/s and the ratio ours / PyTorch, and writes the numbers to
@@ -64,6 +64,36 @@ function time(make: () => { step: () => number; dispose: () => void }, warmup: n
   } catch (error) {
     return { error: (error as Error).message.split('\n')[0] };
   } finally {
+    bench?.dispose();
+  }
+}
+
+/**
+ * Times one network with bigmodel's GEMM and with XNNPACK products (BIGMODEL_WASM_GEMM=xnnpack),
+ * alternating step by step, so that both see the same machine load. Returns [own GEMM, XNNPACK].
+ */
+function timeAlternating(make: () => { step: () => number; dispose: () => void }, warmup: number, steps: number): (Timing | { error: string })[] {
+  let bench: ReturnType<typeof make> | undefined;
+  const modes = [undefined, 'xnnpack'];
+  try {
+    bench = make();
+    const elapsed = [0, 0];
+    for (let i = 0; i < warmup + steps; i++) {
+      modes.forEach((mode, m) => {
+        if (mode) process.env['BIGMODEL_WASM_GEMM'] = mode;
+        else delete process.env['BIGMODEL_WASM_GEMM'];
+        const start = performance.now();
+        bench!.step();
+        if (i >= warmup) elapsed[m] += performance.now() - start;
+      });
+      if (i >= warmup) process.stderr.write(`\r  step ${i + 1 - warmup}/${steps} (each mode)`);
+    }
+    process.stderr.write('\n');
+    return elapsed.map((ms) => ({ msPerStep: ms / steps, samplesPerSec: (64 * 1000 * steps) / ms }));
+  } catch (error) {
+    return modes.map(() => ({ error: (error as Error).message.split('\n')[0] }));
+  } finally {
+    delete process.env['BIGMODEL_WASM_GEMM'];
     bench?.dispose();
   }
 }
@@ -134,14 +164,13 @@ async function main() {
   const { initBackend, formatBackendInfo } = await import('@bigmodel/core');
   const info = await initBackend();
   console.log(`bigmodel backend: ${formatBackendInfo(info)}`);
-  console.error('ours:');
-  const ours = await measure(args, `bigmodel ${formatBackendInfo(info)}`);
-  // The same process and backend with the matrix products on XNNPACK (what bigmodel ran before
-  // its own GEMM), right after, so that both rows see the same machine load.
-  console.error('ours with XNNPACK products (BIGMODEL_WASM_GEMM=xnnpack):');
-  process.env['BIGMODEL_WASM_GEMM'] = 'xnnpack';
-  const oursXnnpack = await measure(args, `bigmodel ${formatBackendInfo(info)}, XNNPACK GEMMs`);
-  delete process.env['BIGMODEL_WASM_GEMM'];
+  // Ours, and ours with the matrix products on XNNPACK (what bigmodel ran before its own GEMM),
+  // step by step in turn on the same network.
+  console.error('ours, alternating with XNNPACK products (BIGMODEL_WASM_GEMM=xnnpack):');
+  const ours: Result = { backend: `bigmodel ${formatBackendInfo(info)}` };
+  const oursXnnpack: Result = { backend: `bigmodel ${formatBackendInfo(info)}, XNNPACK GEMMs` };
+  if (args.which.includes('cnn')) [ours.cnn, oursXnnpack.cnn] = timeAlternating(cnnStep, args.warmup, args.steps);
+  if (args.which.includes('dcgan')) [ours.dcgan, oursXnnpack.dcgan] = timeAlternating(dcganStep, Math.min(args.warmup, 2), args.dcganSteps);
   console.error('raw tfjs wasm:');
   const raw = runRaw(argv);
   console.error('tfjs wasm with only the missing kernels:');

@@ -166,8 +166,10 @@ function bindGemm(backend: BackendWasm): NativeGemm {
       const packFloats = Math.max(...parts.map((p) => exports.gemm_f32_pack_floats(p.rows, p.cols, k)));
       const packBytes = Math.ceil(packFloats / 4) * 16;
       // Scratch for every thread, 16-byte aligned; the heap may grow here, offsets stay valid.
+      // (Offsets may exceed 2^31 on a 4 GiB heap: no int32 bit arithmetic on them.)
       const scratch = wasm._malloc(packBytes * parts.length + 16);
-      const pack0 = (scratch + 15) & ~15;
+      if (!scratch) throw new Error(`bigmodel: out of wasm memory for ${packBytes * parts.length} bytes of GEMM scratch`);
+      const pack0 = Math.ceil(scratch / 16) * 16;
       try {
         // A block of C reads rows [row, row + rows) of op(a) and columns [col, col + cols) of op(b).
         const call = (part: Part, index: number): number[] => [
@@ -176,16 +178,16 @@ function bindGemm(backend: BackendWasm): NativeGemm {
           c + 4 * (part.row * ldc + part.col),
           part.rows, part.cols, k, lda, ldb, ldc, flags, pack0 + index * packBytes,
         ];
+        const own = () => {
+          const [pa, pb, pc, pm, pn, pk, sa, sb, sc, bits, pp] = call(parts[0], 0);
+          exports.gemm_f32(pa, pb, pc, pm, pn, pk, sa, sb, sc, bits, pp);
+        };
         if (parts.length === 1) {
-          const [pa, pb, pc, pm, pn, pk, sa, sb, sc, bits, pp] = call(parts[0], 0);
-          exports.gemm_f32(pa, pb, pc, pm, pn, pk, sa, sb, sc, bits, pp);
-          return;
+          own();
+        } else {
+          pool ??= new WorkerPool(module, memory, threads - 1);
+          pool.run(parts.slice(1).map((part, i) => call(part, i + 1)), own);
         }
-        pool ??= new WorkerPool(module, memory, threads - 1);
-        pool.run(parts.slice(1).map((part, i) => call(part, i + 1)), () => {
-          const [pa, pb, pc, pm, pn, pk, sa, sb, sc, bits, pp] = call(parts[0], 0);
-          exports.gemm_f32(pa, pb, pc, pm, pn, pk, sa, sb, sc, bits, pp);
-        });
       } finally {
         wasm._free(scratch);
       }
