@@ -3,9 +3,10 @@
  *
  * The module uses relaxed SIMD (`f32x4.relaxed_madd`, one FMA per lane), which Node 20 (V8 11.3)
  * compiles only behind `--experimental-wasm-relaxed-simd`; newer Node and browsers have it on by
- * default. We ask whether the engine validates the module, try to switch the flag on in Node if it
- * does not, and ask again; where it still cannot, {@link nativeGemm} returns undefined and callers
- * keep XNNPACK. `BIGMODEL_WASM_GEMM=xnnpack` forces that fallback.
+ * default. We ask whether the engine validates a tiny module with one `f32x4.relaxed_madd`, try to
+ * switch the flag on in Node if it does not, and ask again; where it still cannot,
+ * {@link nativeGemm} returns undefined and callers keep XNNPACK. `BIGMODEL_WASM_GEMM=xnnpack` forces
+ * that fallback.
  *
  * Threads: tfjs's threaded build (threaded-wasm.ts) runs on a shared `WebAssembly.Memory`. Then a
  * pool of `threads - 1` worker_threads, each with its own instance of the GEMM module on that same
