@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 import { initBackend } from '../../backend/init-backend';
+import { InvalidArgumentError } from '../../errors';
 import { seededRandom } from '../../testing/backend-comparison';
 import { liveGemmWorkers, nativeGemm, relaxedSimdSupported, splitWork, type NativeGemm } from './native-gemm';
 import { memoryOf, nativeKernels } from './native-kernels';
@@ -223,5 +224,21 @@ describe('bigmodel GEMM (native/gemm.c)', () => {
       expect(worst).toBeLessThan(1e-5);
     }
     tf.dispose([x, w]);
+  });
+
+  it('rejects an unknown BIGMODEL_WASM_GEMM with an InvalidArgumentError naming it', async () => {
+    await initBackend({ backend: 'wasm', threads: 1 });
+    process.env['BIGMODEL_WASM_GEMM'] = 'xnnpak';
+    const error = (() => {
+      try {
+        nativeGemm(tf.backend() as BackendWasm);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(InvalidArgumentError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ parameter: 'BIGMODEL_WASM_GEMM', value: 'xnnpak' });
+    process.env['BIGMODEL_WASM_GEMM'] = 'bigmodel';
+    expect(nativeGemm(tf.backend() as BackendWasm)).toBeDefined();
   });
 });

@@ -19,6 +19,7 @@
  */
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
+import { InvalidArgumentError } from '../../errors';
 import { GEMM_SHARED_WASM_BASE64, GEMM_WASM_BASE64 } from './gemm-wasm';
 import { memoryOf } from './native-kernels';
 
@@ -106,9 +107,19 @@ export function relaxedSimdSupported(): boolean {
   return relaxedSimd;
 }
 
-/** Whether `BIGMODEL_WASM_GEMM=xnnpack` asks for the stock XNNPACK products. */
+/**
+ * Whether `BIGMODEL_WASM_GEMM=xnnpack` asks for the stock XNNPACK products (`bigmodel` or unset: ours
+ * where the engine allows). Read on every call, so that a benchmark can switch within one process.
+ */
 function forcedToXnnpack(): boolean {
-  return typeof process !== 'undefined' && process.env?.['BIGMODEL_WASM_GEMM'] === 'xnnpack';
+  const value = typeof process !== 'undefined' ? process.env?.['BIGMODEL_WASM_GEMM'] : undefined;
+  if (value === undefined || value === '' || value === 'bigmodel') return false;
+  if (value === 'xnnpack') return true;
+  throw new InvalidArgumentError({
+    parameter: 'BIGMODEL_WASM_GEMM',
+    value,
+    message: 'Expected "bigmodel" (the default: bigmodel\'s GEMM where the engine has relaxed SIMD) or "xnnpack".',
+  });
 }
 
 const compiled: { plain?: WebAssembly.Module; shared?: WebAssembly.Module } = {};
