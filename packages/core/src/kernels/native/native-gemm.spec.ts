@@ -229,13 +229,12 @@ describe('bigmodel GEMM (native/gemm.c)', () => {
   it('rejects an unknown BIGMODEL_WASM_GEMM with an InvalidArgumentError naming it', async () => {
     await initBackend({ backend: 'wasm', threads: 1 });
     process.env['BIGMODEL_WASM_GEMM'] = 'xnnpak';
-    const error = (() => {
-      try {
-        nativeGemm(tf.backend() as BackendWasm);
-      } catch (e) {
-        return e;
-      }
-    })();
+    let error: unknown;
+    try {
+      nativeGemm(tf.backend() as BackendWasm);
+    } catch (e) {
+      error = e;
+    }
     expect(InvalidArgumentError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ parameter: 'BIGMODEL_WASM_GEMM', value: 'xnnpak' });
     process.env['BIGMODEL_WASM_GEMM'] = 'bigmodel';
