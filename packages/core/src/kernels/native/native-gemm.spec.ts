@@ -226,6 +226,22 @@ describe('bigmodel GEMM (native/gemm.c)', () => {
     tf.dispose([x, w]);
   });
 
+  it('reports no GEMM (so callers keep XNNPACK), without throwing, where the engine refuses relaxed SIMD even after the flag', async () => {
+    await initBackend({ backend: 'wasm', threads: 1 });
+    const validate = jest.spyOn(WebAssembly, 'validate').mockReturnValue(false);
+    try {
+      let fresh: typeof import('./native-gemm') | undefined;
+      jest.isolateModules(() => {
+        fresh = require('./native-gemm') as typeof import('./native-gemm');
+      });
+      expect(fresh!.relaxedSimdSupported()).toBe(false);
+      expect(validate).toHaveBeenCalledTimes(2); // before and after trying to set V8's flag
+      expect(fresh!.nativeGemm(tf.backend() as BackendWasm)).toBeUndefined();
+    } finally {
+      validate.mockRestore();
+    }
+  });
+
   it('rejects an unknown BIGMODEL_WASM_GEMM with an InvalidArgumentError naming it', async () => {
     await initBackend({ backend: 'wasm', threads: 1 });
     process.env['BIGMODEL_WASM_GEMM'] = 'xnnpak';
