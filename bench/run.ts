@@ -1,7 +1,8 @@
 /**
  * The training-step benchmark: the reference CNN (batch 64, Adam) and a 28x28 DCGAN step (batch 64)
- * on bigmodel's default backend; on raw tfjs wasm, with none of bigmodel's kernels and with only the
- * training kernels it lacks; and in PyTorch (Debian python3-torch, as many threads as ours) when it is installed.
+ * on bigmodel's default backend, alternating step by step with its matrix products on XNNPACK
+ * (BIGMODEL_WASM_GEMM=xnnpack, what ran before bigmodel's own GEMM); on raw tfjs wasm, with none of
+ * bigmodel's kernels and with only the training kernels it lacks (on XNNPACK GEMMs); and in PyTorch (Debian python3-torch, as many threads as ours) when it is installed.
  * Prints ms/step, samples/s and the ratio ours / PyTorch, and writes the numbers to
  * runs/bench-<time>.json. Not a test: nothing is asserted.
  *
@@ -67,6 +68,36 @@ function time(make: () => { step: () => number; dispose: () => void }, warmup: n
   }
 }
 
+/**
+ * Times one network with bigmodel's GEMM and with XNNPACK products (BIGMODEL_WASM_GEMM=xnnpack),
+ * alternating step by step, so that both see the same machine load. Returns [own GEMM, XNNPACK].
+ */
+function timeAlternating(make: () => { step: () => number; dispose: () => void }, warmup: number, steps: number): (Timing | { error: string })[] {
+  let bench: ReturnType<typeof make> | undefined;
+  const modes = [undefined, 'xnnpack'];
+  try {
+    bench = make();
+    const elapsed = [0, 0];
+    for (let i = 0; i < warmup + steps; i++) {
+      modes.forEach((mode, m) => {
+        if (mode) process.env['BIGMODEL_WASM_GEMM'] = mode;
+        else delete process.env['BIGMODEL_WASM_GEMM'];
+        const start = performance.now();
+        bench!.step();
+        if (i >= warmup) elapsed[m] += performance.now() - start;
+      });
+      if (i >= warmup) process.stderr.write(`\r  step ${i + 1 - warmup}/${steps} (each mode)`);
+    }
+    process.stderr.write('\n');
+    return elapsed.map((ms) => ({ msPerStep: ms / steps, samplesPerSec: (64 * 1000 * steps) / ms }));
+  } catch (error) {
+    return modes.map(() => ({ error: (error as Error).message.split('\n')[0] }));
+  } finally {
+    delete process.env['BIGMODEL_WASM_GEMM'];
+    bench?.dispose();
+  }
+}
+
 async function measure(args: ReturnType<typeof parseArgs>, backend: string): Promise<Result> {
   const result: Result = { backend };
   if (args.which.includes('cnn')) result.cnn = time(cnnStep, args.warmup, args.steps);
@@ -78,6 +109,7 @@ async function measure(args: ReturnType<typeof parseArgs>, backend: string): Pro
 function runRaw(argv: string[], missingOnly = false): Result | { error: string } {
   const child = spawnSync(process.execPath, [...process.execArgv, __filename, ...argv, '--raw', ...(missingOnly ? ['--missing-only'] : [])], {
     encoding: 'utf8',
+    env: { ...process.env, BIGMODEL_WASM_GEMM: 'xnnpack' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const line = child.stdout.trim().split('\n').pop() ?? '';
@@ -132,8 +164,13 @@ async function main() {
   const { initBackend, formatBackendInfo } = await import('@bigmodel/core');
   const info = await initBackend();
   console.log(`bigmodel backend: ${formatBackendInfo(info)}`);
-  console.error('ours:');
-  const ours = await measure(args, `bigmodel ${formatBackendInfo(info)}`);
+  // Ours, and ours with the matrix products on XNNPACK (what bigmodel ran before its own GEMM),
+  // step by step in turn on the same network.
+  console.error('ours, alternating with XNNPACK products (BIGMODEL_WASM_GEMM=xnnpack):');
+  const ours: Result = { backend: `bigmodel ${formatBackendInfo(info)}` };
+  const oursXnnpack: Result = { backend: `bigmodel ${formatBackendInfo(info)}, XNNPACK GEMMs` };
+  if (args.which.includes('cnn')) [ours.cnn, oursXnnpack.cnn] = timeAlternating(cnnStep, args.warmup, args.steps);
+  if (args.which.includes('dcgan')) [ours.dcgan, oursXnnpack.dcgan] = timeAlternating(dcganStep, Math.min(args.warmup, 2), args.dcganSteps);
   console.error('raw tfjs wasm:');
   const raw = runRaw(argv);
   console.error('tfjs wasm with only the missing kernels:');
@@ -147,16 +184,21 @@ async function main() {
   for (const which of args.which) {
     const torchTiming = (torch as Record<string, Timing | undefined>)[which];
     rows.push([which, ours.backend, cell(ours[which])]);
+    rows.push([which, oursXnnpack.backend, cell(oursXnnpack[which])]);
     rows.push([which, 'raw tfjs wasm 4.22 (no bigmodel kernels)', 'error' in raw ? raw.error : cell(raw[which])]);
     rows.push([which, 'tfjs wasm + only the missing kernels (1 thread)', 'error' in missingOnly ? missingOnly.error : cell(missingOnly[which])]);
     rows.push([which, `PyTorch ${String(torch['torch'] ?? '')} (${String(torch['threads'] ?? '?')} threads)`, torchTiming ? cell(torchTiming) : String(torch['error'] ?? '-')]);
     const mine = ours[which];
     if (mine && !('error' in mine) && torchTiming) ratios[which] = mine.msPerStep / torchTiming.msPerStep;
+    const before = oursXnnpack[which];
+    if (mine && !('error' in mine) && before && !('error' in before)) ratios[`${which} (own GEMM / XNNPACK)`] = mine.msPerStep / before.msPerStep;
   }
   const width = Math.max(...rows.map((r) => r[1].length));
   console.log('');
   for (const [which, who, what] of rows) console.log(`${which.padEnd(6)} ${who.padEnd(width)}  ${what}`);
-  for (const [which, ratio] of Object.entries(ratios)) console.log(`${which}: ours / PyTorch = ${ratio.toFixed(2)}`);
+  for (const [which, ratio] of Object.entries(ratios)) {
+    console.log(which.includes('GEMM') ? `${which}: ${ratio.toFixed(2)}` : `${which}: ours / PyTorch = ${ratio.toFixed(2)}`);
+  }
   const dcganTiming = ours.dcgan;
   if (dcganTiming && !('error' in dcganTiming)) {
     const gflop = Number((torch['dcgan'] as { gflopPerStep?: number } | undefined)?.gflopPerStep ?? 10.4);
@@ -166,7 +208,7 @@ async function main() {
   const dir = join(process.cwd(), 'runs');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, JSON.stringify({ backend: info, ours, raw, missingOnly, torch, ratios, args }, null, 2));
+  writeFileSync(file, JSON.stringify({ backend: info, ours, oursXnnpack, raw, missingOnly, torch, ratios, args }, null, 2));
   console.log(`\nwrote ${file}`);
 }
 

@@ -2,7 +2,7 @@
  * bigmodel's WebAssembly kernels for the tfjs wasm backend.
  *
  * These are the loops of the training kernels that tfjs-backend-wasm 4.22 lacks or runs slowly
- * (im2col / col2im around XNNPACK GEMMs, max-pool gradient, depthwise convolution gradients,
+ * (im2col / col2im around GEMMs, max-pool gradient, depthwise convolution gradients,
  * unsorted segment sum, reductions, tile, and a few elementwise ops). The module imports the tfjs wasm module's own linear memory and
  * works in place on tensors' heap offsets, so no data is copied between JavaScript and wasm.
  *
@@ -54,6 +54,38 @@ void im2col_transposed(const float *x, float *cols_t, const int32_t *geometry) {
               for (int32_t c = 0; c < g.in_c; c++, dst += m_total) *dst = src[c];
             } else {
               for (int32_t c = 0; c < g.in_c; c++, dst += m_total) *dst = 0.0f;
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/*
+ * cols[(n, oh, ow), (kh, kw, ci)] = x[n, oh*sh - pt + kh*dh, ow*sw - pl + kw*dw, ci], 0 in the padding.
+ * The unfold that makes a forward convolution one GEMM cols x W (W as [kh, kw, ci, co] is already
+ * the [K, co] matrix). Each tap is a contiguous run of in_c floats in both x and cols.
+ */
+EXPORT(im2col)
+void im2col(const float *restrict x, float *restrict cols, const int32_t *geometry) {
+  const Geometry g = load_geometry(geometry);
+  float *dst = cols;
+  for (int32_t n = 0; n < g.batch; n++) {
+    for (int32_t oh = 0; oh < g.out_h; oh++) {
+      for (int32_t ow = 0; ow < g.out_w; ow++) {
+        for (int32_t kh = 0; kh < g.filter_h; kh++) {
+          const int32_t ih = oh * g.stride_h - g.pad_top + kh * g.dilation_h;
+          const int32_t row_ok = ih >= 0 && ih < g.in_h;
+          for (int32_t kw = 0; kw < g.filter_w; kw++, dst += g.in_c) {
+            const int32_t iw = ow * g.stride_w - g.pad_left + kw * g.dilation_w;
+            if (row_ok && iw >= 0 && iw < g.in_w) {
+              const float *src = x + ((n * g.in_h + ih) * g.in_w + iw) * g.in_c;
+              int32_t c = 0;
+              for (; c + 4 <= g.in_c; c += 4) wasm_v128_store(dst + c, wasm_v128_load(src + c));
+              for (; c < g.in_c; c++) dst[c] = src[c];
+            } else {
+              for (int32_t c = 0; c < g.in_c; c++) dst[c] = 0.0f;
             }
           }
         }
@@ -328,6 +360,24 @@ void tile_32(const int32_t *restrict x, int32_t *restrict out, const int32_t *sp
 EXPORT(leaky_relu_f32)
 void leaky_relu_f32(const float *restrict x, float *restrict out, int32_t n, float alpha) {
   for (int32_t i = 0; i < n; i++) out[i] = x[i] > 0.0f ? x[i] : alpha * x[i];
+}
+
+/*
+ * In place: x[r, c] = act(x[r, c] + bias[c]) (no bias when `bias` is 0), the epilogue of a fused
+ * convolution. act: 0 linear, 1 relu, 2 relu6, 4 leaky relu with slope alpha (tfjs's
+ * FusableActivation numbering).
+ */
+EXPORT(bias_activation_f32)
+void bias_activation_f32(float *x, const float *bias, int32_t rows, int32_t cols, int32_t activation, float alpha) {
+  for (int32_t r = 0; r < rows; r++, x += cols) {
+    for (int32_t c = 0; c < cols; c++) {
+      float v = bias ? x[c] + bias[c] : x[c];
+      if (activation == 1) v = v < 0.0f ? 0.0f : v; /* NaN stays NaN, as on the cpu backend */
+      else if (activation == 2) v = v < 0.0f ? 0.0f : (v > 6.0f ? 6.0f : v);
+      else if (activation == 4) v = v < 0.0f ? alpha * v : v;
+      x[c] = v;
+    }
+  }
 }
 
 /* out = sqrt(x) */

@@ -5,20 +5,44 @@ import { cpuVersusWasm, randomInt, randomValues, seededRandom, useWasm } from '.
 beforeAll(useWasm);
 
 describe('BatchMatMul on wasm', () => {
-  it('equals the cpu backend for every transpose combination, rank 2 and rank 3, batched and not', async () => {
+  it('equals the cpu backend for every transpose combination, rank 2 and rank 3, batched and not, on our GEMM and on XNNPACK', async () => {
     const random = seededRandom(51);
     const failures: object[] = [];
-    for (const batch of [0, 1, 3]) {
-      for (const transposeA of [false, true]) {
-        for (const transposeB of [false, true]) {
-          const [m, k, n] = [randomInt(random, 1, 70), randomInt(random, 1, 70), randomInt(random, 1, 70)];
-          const lead = batch === 0 ? [] : [batch];
-          const aShape = [...lead, ...(transposeA ? [k, m] : [m, k])];
-          const bShape = [...lead, ...(transposeB ? [n, k] : [k, n])];
-          const a = randomValues(random, aShape.reduce((p, q) => p * q, 1));
-          const b = randomValues(random, bShape.reduce((p, q) => p * q, 1));
-          const error = await cpuVersusWasm(() => tf.matMul(tf.tensor(a, aShape), tf.tensor(b, bShape), transposeA, transposeB));
-          if (!(error <= 1e-5)) failures.push({ batch, transposeA, transposeB, m, k, n, error });
+    for (const gemm of ['bigmodel', 'xnnpack']) {
+      if (gemm === 'xnnpack') process.env['BIGMODEL_WASM_GEMM'] = 'xnnpack';
+      for (const batch of [0, 1, 3]) {
+        for (const transposeA of [false, true]) {
+          for (const transposeB of [false, true]) {
+            const [m, k, n] = [randomInt(random, 1, 70), randomInt(random, 1, 70), randomInt(random, 1, 70)];
+            const lead = batch === 0 ? [] : [batch];
+            const aShape = [...lead, ...(transposeA ? [k, m] : [m, k])];
+            const bShape = [...lead, ...(transposeB ? [n, k] : [k, n])];
+            const a = randomValues(random, aShape.reduce((p, q) => p * q, 1));
+            const b = randomValues(random, bShape.reduce((p, q) => p * q, 1));
+            const error = await cpuVersusWasm(() => tf.matMul(tf.tensor(a, aShape), tf.tensor(b, bShape), transposeA, transposeB));
+            if (!(error <= 1e-5)) failures.push({ gemm, batch, transposeA, transposeB, m, k, n, error });
+          }
+        }
+      }
+    }
+    delete process.env['BIGMODEL_WASM_GEMM'];
+    expect(failures).toEqual([]);
+  });
+
+  it('equals the cpu backend for one, two and three output columns (XNNPACK, or a transposed single column computed as a row)', async () => {
+    const random = seededRandom(52);
+    const failures: object[] = [];
+    for (const n of [1, 2, 3]) {
+      for (const [m, k] of [[1, 5], [37, 1], [64, 300]]) {
+        for (const transposeA of [false, true]) {
+          for (const transposeB of [false, true]) {
+            const aShape = transposeA ? [k, m] : [m, k];
+            const bShape = transposeB ? [n, k] : [k, n];
+            const a = randomValues(random, m * k);
+            const b = randomValues(random, k * n);
+            const error = await cpuVersusWasm(() => tf.matMul(tf.tensor(a, aShape), tf.tensor(b, bShape), transposeA, transposeB));
+            if (!(error <= 1e-5)) failures.push({ m, k, n, transposeA, transposeB, error });
+          }
         }
       }
     }

@@ -1,20 +1,22 @@
 /**
  * BatchMatMul for the wasm backend. The stock kernel runs XNNPACK only for untransposed, unbatched
  * operands and falls back to a scalar loop otherwise, which is the case for both weight gradients of
- * every dense layer (`x^T dy` and `dy W^T`). We transpose such operands physically (a cheap,
- * memory-bound copy) and take the XNNPACK path.
+ * every dense layer (`x^T dy` and `dy W^T`). Every unbatched float32 product goes to
+ * {@link matMul2d}: bigmodel's threaded relaxed-SIMD GEMM, which reads transposed operands in place,
+ * where the engine has relaxed SIMD; else physically transposed operands (a cheap, memory-bound
+ * copy) on XNNPACK.
  */
-import { BatchMatMul, broadcast_util, util, type BatchMatMulAttrs, type KernelConfig } from '@tensorflow/tfjs';
+import { BatchMatMul, broadcast_util, util, type BatchMatMulAttrs, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs';
 
-import { disposeInfos, matMul2d, reshapeInfo, replacingStock, runStockKernel, transpose2d, type WasmKernelArgs } from './wasm-kernel-utils';
+import { disposeInfos, matMul2d, reshapeInfo, replacingStock, runStockKernel, type WasmKernelArgs } from './wasm-kernel-utils';
 
-function batchMatMul({ inputs, attrs, backend }: WasmKernelArgs) {
+/** The BatchMatMul kernel function (also the product inside bigmodel's _FusedMatMul). */
+export function batchMatMul({ inputs, attrs, backend }: WasmKernelArgs): TensorInfo {
   const { a, b } = inputs;
   const { transposeA, transposeB } = attrs as unknown as BatchMatMulAttrs;
   const batchA = util.sizeFromShape(a.shape.slice(0, -2));
   const batchB = util.sizeFromShape(b.shape.slice(0, -2));
-  const untransposed = !transposeA && !transposeB;
-  if (untransposed || batchA !== 1 || batchB !== 1 || a.dtype !== 'float32' || b.dtype !== 'float32') {
+  if (batchA !== 1 || batchB !== 1 || a.dtype !== 'float32' || b.dtype !== 'float32') {
     return runStockKernel(BatchMatMul, backend, inputs, attrs);
   }
   const [aRows, aCols] = a.shape.slice(-2);
@@ -23,16 +25,13 @@ function batchMatMul({ inputs, attrs, backend }: WasmKernelArgs) {
     .assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2))
     .concat([transposeA ? aCols : aRows, transposeB ? bRows : bCols]);
 
-  const a2d = reshapeInfo(backend, a, [aRows, aCols]);
-  const b2d = reshapeInfo(backend, b, [bRows, bCols]);
-  const left = transposeA ? transpose2d(backend, a2d) : a2d;
-  const right = transposeB ? transpose2d(backend, b2d) : b2d;
-  if (left.shape[1] !== right.shape[0]) {
-    disposeInfos(backend, ...new Set([a2d, b2d, left, right]));
+  if ((transposeA ? aRows : aCols) !== (transposeB ? bCols : bRows)) {
     return runStockKernel(BatchMatMul, backend, inputs, attrs); // reports the shape mismatch
   }
-  const out = matMul2d(backend, left, right);
-  disposeInfos(backend, ...new Set([a2d, b2d, left, right]));
+  const a2d = reshapeInfo(backend, a, [aRows, aCols]);
+  const b2d = reshapeInfo(backend, b, [bRows, bCols]);
+  const out = matMul2d(backend, a2d, b2d, transposeA, transposeB);
+  disposeInfos(backend, a2d, b2d);
   out.shape = outShape;
   return out;
 }

@@ -2,11 +2,13 @@
  * Conv2DBackpropFilter for the wasm backend (tfjs-backend-wasm 4.22 has none, so conv1d, conv2d,
  * conv2dTranspose and separableConv2d cannot train there without it).
  *
- * `dW[(kh, kw, ci), co] = sum_m colsT[(kh, kw, ci), m] * dy[m, co]`: an im2col unfold of the input
- * (native/kernels.c), written transposed so that the product is a single untransposed GEMM on XNNPACK.
+ * `dW[(kh, kw, ci), co] = sum_m cols[m, (kh, kw, ci)] * dy[m, co]`: an im2col unfold of the input
+ * (native/kernels.c) and one GEMM. bigmodel's GEMM reads cols transposed in place; for the XNNPACK
+ * fallback the unfold is written transposed, so that the product is a single untransposed GEMM.
  */
-import { backend_util, Conv2DBackpropFilter, type Conv2DBackpropFilterAttrs, type KernelConfig, type KernelFunc } from '@tensorflow/tfjs';
+import { backend_util, Conv2DBackpropFilter, type Conv2DBackpropFilterAttrs, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
 
+import { nativeGemm } from './native/native-gemm';
 import { nativeKernels } from './native/native-kernels';
 import { assertNhwc, disposeInfos, matMul2d, reshapeInfo, type WasmKernelArgs } from './wasm-kernel-utils';
 
@@ -25,12 +27,21 @@ function conv2dBackpropFilter({ inputs, attrs, backend }: WasmKernelArgs) {
   const k = info.filterHeight * info.filterWidth * info.inChannels;
   const m = info.batchSize * info.outHeight * info.outWidth;
 
-  const colsT = backend.makeOutput([k, m], 'float32');
   const native = nativeKernels(backend);
-  native.exports.im2col_transposed(native.offset(x), native.offset(colsT), native.geometry(info));
   const dy2d = reshapeInfo(backend, dy, [m, info.outChannels]);
-  const dw2d = matMul2d(backend, colsT, dy2d);
-  disposeInfos(backend, colsT, dy2d);
+  let dw2d: TensorInfo;
+  if (nativeGemm(backend)) {
+    // Our GEMM reads cols^T in place, so the unfold can write contiguous rows (5x faster than colsT).
+    const cols = backend.makeOutput([m, k], 'float32');
+    native.exports.im2col(native.offset(x), native.offset(cols), native.geometry(info));
+    dw2d = matMul2d(backend, cols, dy2d, true, false);
+    disposeInfos(backend, cols, dy2d);
+  } else {
+    const colsT = backend.makeOutput([k, m], 'float32');
+    native.exports.im2col_transposed(native.offset(x), native.offset(colsT), native.geometry(info));
+    dw2d = matMul2d(backend, colsT, dy2d);
+    disposeInfos(backend, colsT, dy2d);
+  }
   dw2d.shape = [...filterShape];
   return dw2d;
 }

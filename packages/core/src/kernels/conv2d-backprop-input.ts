@@ -2,15 +2,16 @@
  * Conv2DBackpropInput for the wasm backend: the gradient of conv2d with respect to its input, and
  * the forward pass of conv2dTranspose.
  *
- * The stock kernel is a naive loop. We compute it as one GEMM on XNNPACK followed by a col2im
- * scatter: `cols[m, (kh, kw, ci)] = sum_co dy[m, co] * W[kh, kw, ci, co]`, then every column entry
+ * The stock kernel is a naive loop. We compute it as one GEMM ({@link matMul2d}: bigmodel's, or
+ * XNNPACK's) followed by a col2im scatter: `cols[m, (kh, kw, ci)] = sum_co dy[m, co] * W[kh, kw, ci, co]`
+ * (the filter read as a transposed [K, co] operand), then every column entry
  * is added to the input pixel it came from (col2im, native/kernels.c). The GEMM carries all the
  * arithmetic; the scatter is O(size(cols)) additions.
  */
 import { backend_util, Conv2DBackpropInput, type Conv2DBackpropInputAttrs, type KernelConfig, type KernelFunc } from '@tensorflow/tfjs';
 
 import { nativeKernels } from './native/native-kernels';
-import { assertNhwc, disposeInfos, matMul2d, reshapeInfo, transpose2d, type WasmKernelArgs } from './wasm-kernel-utils';
+import { assertNhwc, disposeInfos, matMul2d, reshapeInfo, type WasmKernelArgs } from './wasm-kernel-utils';
 
 function conv2dBackpropInput({ inputs, attrs, backend }: WasmKernelArgs) {
   const { dy, filter } = inputs;
@@ -29,10 +30,9 @@ function conv2dBackpropInput({ inputs, attrs, backend }: WasmKernelArgs) {
   const m = info.batchSize * info.outHeight * info.outWidth;
 
   const filter2d = reshapeInfo(backend, filter, [k, outChannels]);
-  const filterT = transpose2d(backend, filter2d);
   const dy2d = reshapeInfo(backend, dy, [m, outChannels]);
-  const cols = matMul2d(backend, dy2d, filterT);
-  disposeInfos(backend, filter2d, filterT, dy2d);
+  const cols = matMul2d(backend, dy2d, filter2d, false, true);
+  disposeInfos(backend, filter2d, dy2d);
 
   const dx = backend.makeOutput(info.inShape, 'float32');
   const native = nativeKernels(backend);

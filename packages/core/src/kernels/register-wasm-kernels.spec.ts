@@ -51,7 +51,7 @@ describe('registerWasmKernels', () => {
     );
     expect(report.replaced.sort()).toEqual(
       [
-        'BatchMatMul', 'Conv2DBackpropInput', 'FusedBatchNorm', 'Greater', 'GreaterEqual', 'Identity', 'LeakyRelu', 'Less', 'LessEqual',
+        'BatchMatMul', 'Conv2D', 'Conv2DBackpropInput', 'FusedBatchNorm', 'FusedConv2D', '_FusedMatMul', 'Greater', 'GreaterEqual', 'Identity', 'LeakyRelu', 'Less', 'LessEqual',
         'MaxPoolGrad', 'Mean', 'OneHot', 'Select', 'Sqrt', 'Sum', 'Tile',
       ].sort(),
     );

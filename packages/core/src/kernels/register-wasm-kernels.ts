@@ -4,8 +4,10 @@ import { batchMatMulConfig } from './batch-mat-mul';
 import { batchNormConfig } from './batch-norm';
 import { compareConfigs } from './compare';
 import { identityConfig } from './identity';
+import { conv2dConfig, fusedConv2dConfig } from './conv2d';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input';
+import { fusedMatMulConfig } from './fused-mat-mul';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwise-conv2d-backprop-filter';
 import { depthwiseConv2dNativeBackpropInputConfig } from './depthwise-conv2d-backprop-input';
 import { leakyReluConfig, sqrtConfig } from './leaky-relu';
@@ -39,8 +41,9 @@ let installed: WasmKernelReport | undefined;
  * Registers bigmodel's kernels for the `wasm` backend only (other backends are untouched):
  * the training kernels tfjs-backend-wasm 4.22 lacks (Conv2DBackpropFilter,
  * DepthwiseConv2dNativeBackpropFilter/Input, UnsortedSegmentSum), and faster or corrected
- * replacements (Conv2DBackpropInput, MaxPoolGrad, BatchMatMul with transposed operands, Sum and
- * Mean over leading axes, Tile, LeakyRelu, Sqrt, comparisons, Select, FusedBatchNorm, OneHot,
+ * replacements (Conv2DBackpropInput, MaxPoolGrad, BatchMatMul, _FusedMatMul and Conv2D /
+ * FusedConv2D on bigmodel's relaxed-SIMD GEMM where the engine has relaxed SIMD, BatchMatMul with
+ * transposed operands, Sum and Mean over leading axes, Tile, LeakyRelu, Sqrt, comparisons, Select, FusedBatchNorm, OneHot,
  * Identity without a copy).
  *
  * Idempotent (the first call's choice stays). {@link initBackend} calls it; call it yourself only
@@ -68,6 +71,9 @@ export function registerWasmKernels(options: RegisterWasmKernelsOptions = {}): W
     maxPoolGradConfig,
     oneHotConfig,
     batchMatMulConfig(),
+    conv2dConfig(),
+    fusedConv2dConfig(),
+    fusedMatMulConfig(),
     sumConfig(),
     meanConfig(),
     tileConfig(),

@@ -9,6 +9,8 @@ import { getKernel, type KernelConfig, type KernelFunc, type NamedAttrMap, type 
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 import { ShapeError } from '../errors';
+import { nativeGemm } from './native/native-gemm';
+import { nativeKernels } from './native/native-kernels';
 
 /** Arguments every wasm kernel function receives. */
 export interface WasmKernelArgs {
@@ -64,12 +66,50 @@ export function disposeInfos(backend: BackendWasm, ...infos: TensorInfo[]): void
 }
 
 /**
- * 2-D matrix product `a [m, k] x b [k, n]` on XNNPACK's fully connected operator (the stock wasm
- * BatchMatMul takes this fast path only for untransposed rank-2 operands).
+ * 2-D float32 matrix product `op(a) x op(b)`, op transposing its operand when asked (`a` stored
+ * [m, k] or, transposed, [k, m]; `b` [k, n] or [n, k]). Runs on bigmodel's relaxed-SIMD GEMM on the
+ * backend's threads (native/gemm.c), which reads transposed operands in place, where the engine has
+ * relaxed SIMD; else transposes physically and runs XNNPACK's fully connected operator (the stock
+ * wasm BatchMatMul takes that fast path only for untransposed rank-2 operands). The caller owns
+ * the result and keeps its references on `a` and `b`.
  */
-export function matMul2d(backend: BackendWasm, a: TensorInfo, b: TensorInfo): TensorInfo {
-  return runStockKernel('BatchMatMul', backend, { a, b }, { transposeA: false, transposeB: false });
+export function matMul2d(backend: BackendWasm, a: TensorInfo, b: TensorInfo, transposeA = false, transposeB = false): TensorInfo {
+  const gemm = nativeGemm(backend);
+  const n = transposeB ? b.shape[0] : b.shape[1];
+  // Our GEMM computes 16 columns at a time: with up to 3 (measured) XNNPACK is faster, unless it
+  // needs an operand copied transposed. A single column is then computed as a row (below).
+  const narrow = n <= 3 && !(n === 1 && (transposeA || transposeB));
+  if (!gemm || narrow || a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length !== 2 || b.shape.length !== 2) {
+    const left = transposeA ? transpose2d(backend, a) : a;
+    const right = transposeB ? transpose2d(backend, b) : b;
+    const out = runStockKernel('BatchMatMul', backend, { a: left, b: right }, { transposeA: false, transposeB: false });
+    disposeInfos(backend, ...[left, right].filter((info) => info !== a && info !== b));
+    return out;
+  }
+  const [m, k] = transposeA ? [a.shape[1], a.shape[0]] : a.shape;
+  const kB = transposeB ? b.shape[1] : b.shape[0];
+  if (k !== kB) {
+    throw new ShapeError({
+      parameter: 'matMul.b',
+      expected: `inner dimensions to agree: a gives k = ${k}`,
+      actual: `b gives k = ${kB} (a ${JSON.stringify(a.shape)}${transposeA ? '^T' : ''}, b ${JSON.stringify(b.shape)}${transposeB ? '^T' : ''})`,
+      hint: 'Check the operands\' shapes and the transposeA / transposeB flags.',
+    });
+  }
+  const out = backend.makeOutput([m, n], 'float32');
+  const native = nativeKernels(backend);
+  if (n === 1 && m > 1) {
+    // c [m, 1] lies in memory as c^T [1, m] = op(b)^T op(a)^T: one row of m columns instead of m rows
+    // of one column (each element's sum keeps its order).
+    gemm.run({ a: native.offset(b), b: native.offset(a), c: native.offset(out), m: 1, n: m, k, transposeA: !transposeB, transposeB: !transposeA });
+  } else {
+    gemm.run({ a: native.offset(a), b: native.offset(b), c: native.offset(out), m, n, k, transposeA, transposeB });
+  }
+  return out;
 }
+
+/** tfjs's FusableActivation codes of the activations native bias_activation_f32 applies (others keep stock kernels). */
+export const FUSED_ACTIVATION_CODES: Readonly<Record<string, number>> = { linear: 0, relu: 1, relu6: 2, leakyrelu: 4 };
 
 /** Physically transposes a 2-D TensorInfo on the wasm backend. */
 export function transpose2d(backend: BackendWasm, x: TensorInfo): TensorInfo {

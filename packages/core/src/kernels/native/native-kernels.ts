@@ -13,6 +13,8 @@ import { KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernels-wasm'
 interface KernelExports {
   im2col_transposed(x: number, colsT: number, geometry: number): void;
   col2im(cols: number, dx: number, geometry: number): void;
+  im2col(x: number, cols: number, geometry: number): void;
+  bias_activation_f32(x: number, bias: number, rows: number, cols: number, activation: number, alpha: number): void;
   max_pool_grad(x: number, dy: number, dx: number, geometry: number): void;
   depthwise_backprop_input(dy: number, w: number, dx: number, geometry: number): void;
   depthwise_backprop_filter(x: number, dy: number, dw: number, geometry: number): void;
@@ -48,7 +50,8 @@ const SCRATCH_INTS = 32;
 const compiled: { plain?: WebAssembly.Module; shared?: WebAssembly.Module } = {};
 const bound = new WeakMap<BackendWasm, NativeKernels>();
 
-function memoryOf(backend: BackendWasm): WebAssembly.Memory {
+/** The backend's linear memory (shared when tfjs's threaded build is loaded). */
+export function memoryOf(backend: BackendWasm): WebAssembly.Memory {
   // The single-threaded module exports its memory; the threaded one imports it (Module.wasmMemory).
   const module = backend.wasm as unknown as { asm?: { memory?: unknown }; wasmMemory?: unknown };
   const memory = module.asm?.memory ?? module.wasmMemory;

@@ -1,0 +1,290 @@
+/*
+ * bigmodel's single-precision GEMM for WebAssembly relaxed SIMD.
+ *
+ *   gemm_f32(a, b, c, m, n, k, lda, ldb, ldc, flags, pack)
+ *     C[m x n]  = op(A)[m x k] * op(B)[k x n]      (flags & GEMM_ACCUMULATE == 0)
+ *     C[m x n] += op(A)[m x k] * op(B)[k x n]      (flags & GEMM_ACCUMULATE != 0)
+ *   row-major; op(A) = A, or A^T with A stored [k x m] when flags & GEMM_TRANSPOSE_A (likewise B,
+ *   stored [n x k] when flags & GEMM_TRANSPOSE_B); lda, ldb, ldc are the stored row strides in
+ *   floats; `pack` is caller-owned scratch of gemm_f32_pack_floats(m, n, k) floats (16-byte
+ *   alignment is best, not required). Transposed operands cost nothing extra beyond their packing,
+ *   which reads them in their stored order.
+ *
+ * Built as its own module (build.mjs) because f32x4.relaxed_madd makes a module that engines
+ * without relaxed SIMD refuse to compile; the caller feature-detects and otherwise keeps XNNPACK.
+ * Like kernels.c it owns no memory: no static data and no stack frame (every intermediate lives in
+ * wasm locals, which V8 keeps in registers).
+ *
+ * Threads: the caller runs several instances of this module on one shared memory, each on its own
+ * rows or columns of C with its own `pack`. Every element's sum runs in the same order whatever the
+ * split (K blocks depend on k alone, and within a block the products are added p = 0, 1, ... into
+ * one accumulator, then added to C), so the result is bitwise the same for any number of threads.
+ *
+ * Design (the BLIS / Goto loop nest; both operands packed):
+ *   for each K block of kc <= KC = 512 rows (k cut into near-equal blocks; the first block honours
+ *   `accumulate`, later ones add):
+ *     for each N block of nc columns (as many as fit L2_FLOATS = 128 Ki floats of packed B):
+ *       pack B[kc x nc] into NR = 16 wide column panels, k-major, zero-padded past n;
+ *       for each M block of mc <= MC = 64 rows:
+ *         pack A[mc x kc] into MR = 2 row strips, k-major (A[i][p], A[i+1][p] adjacent),
+ *         zero-padded past m;
+ *         for each 16-wide B panel (kc x 16, resident in L1):
+ *           panel_kernel: for each 2-row strip, a 2 x 16 tile of C in 8 v128 accumulators.
+ *   Per k step the micro-kernel does 4 v128 loads of B, 2 broadcast loads of A and 8
+ *   f32x4.relaxed_madd (one FMA each where the CPU has FMA). Why this shape, measured with V8 on
+ *   x86-64: the accumulators, B vectors, A broadcasts and one temporary must fit the 15 xmm
+ *   registers V8 allocates (2x16 and 4x8 fit; 6x8, 5x8, 3x12, 4x12 spill); the loop is bound by
+ *   instructions issued, so constant offsets stay wasm load offsets (OPAQUE) and the strip loop
+ *   sits around the k loop (V8 unrolls nested small loops, dropping their stack checks).
+ *   Columns past the last full panel go through a 2 x 16 scratch tile at the end of `pack`.
+ *
+ * Scratch: gemm_f32_pack_floats(m, n, k) = kc * (nc + mc) + MR * NR floats, at most 640 KiB.
+ */
+#include <stdint.h>
+#include <wasm_simd128.h>
+
+#define EXPORT(name) __attribute__((export_name(#name)))
+
+/*
+ * Hides a pointer's value from the optimizer (an empty asm), so that loop strength reduction
+ * cannot rewrite `p + constant` loads into separately incremented addresses: the constant then
+ * stays a wasm load offset, which V8 folds into the x86 addressing mode.
+ */
+#define OPAQUE(x) __asm__("" : "+r"(x))
+
+#define MR 2
+#define NV 4 /* v128 vectors per tile row */
+#define NR (4 * NV)
+#define KC 512
+#define MC 64
+#define L2_FLOATS (128 * 1024)
+
+#define GEMM_ACCUMULATE 1
+#define GEMM_TRANSPOSE_A 2
+#define GEMM_TRANSPOSE_B 4
+
+static inline int32_t min_i32(int32_t x, int32_t y) { return x < y ? x : y; }
+
+static inline v128_t madd(v128_t a, v128_t b, v128_t c) {
+  return (v128_t)__builtin_wasm_relaxed_madd_f32x4((__f32x4)a, (__f32x4)b, (__f32x4)c);
+}
+
+/* Rows per K block: k split into ceil(k / KC) near-equal blocks. Depends on k only (see Threads). */
+static inline int32_t k_block(int32_t k) {
+  const int32_t blocks = (k + KC - 1) / KC;
+  return (k + blocks - 1) / blocks;
+}
+
+/* Columns per packed B block: as many NR-wide panels as fit L2_FLOATS (at least one), no more than n needs. */
+static inline int32_t n_block(int32_t n, int32_t kc) {
+  int32_t nc = (L2_FLOATS / kc) / NR * NR;
+  if (nc < NR) nc = NR;
+  const int32_t n_round = (n + NR - 1) / NR * NR;
+  return min_i32(nc, n_round);
+}
+
+/* Rows per packed A block: MC, or m rounded up to MR if smaller. */
+static inline int32_t m_block(int32_t m) { return min_i32(MC, (m + MR - 1) / MR * MR); }
+
+/* Floats of scratch gemm_f32 needs for these sizes: one packed B block, one packed A block, one edge tile. */
+EXPORT(gemm_f32_pack_floats)
+int32_t gemm_f32_pack_floats(int32_t m, int32_t n, int32_t k) {
+  if (k <= 0) return MR * NR;
+  const int32_t kc = k_block(k);
+  return kc * (n_block(n, kc) + m_block(m)) + MR * NR;
+}
+
+/*
+ * c[0..mc) x [0..NR) (=|+=) the packed A block ap (MR-row strips, each kc x MR k-major) times the
+ * packed B panel bp (kc x NR, k-major). Rows past mc come from A's zero padding and are not stored.
+ */
+__attribute__((noinline))
+static void panel_kernel(int32_t kc, int32_t mc, const float *ap, const float *bp0, float *c, int32_t ldc,
+                         int32_t add) {
+  for (int32_t ir = 0; ir < mc; ir += MR) {
+    v128_t acc[MR][NV];
+#pragma clang loop unroll(full)
+    for (int32_t i = 0; i < MR; i++)
+#pragma clang loop unroll(full)
+      for (int32_t j = 0; j < NV; j++) acc[i][j] = wasm_f32x4_splat(0.0f);
+
+    const float *bp = bp0;
+    int32_t p = kc;
+    do {
+      v128_t bv[NV];
+#pragma clang loop unroll(full)
+      for (int32_t j = 0; j < NV; j++) bv[j] = wasm_v128_load(bp + 4 * j);
+#pragma clang loop unroll(full)
+      for (int32_t i = 0; i < MR; i++) {
+        const v128_t av = wasm_v128_load32_splat(ap + i);
+#pragma clang loop unroll(full)
+        for (int32_t j = 0; j < NV; j++) acc[i][j] = madd(av, bv[j], acc[i][j]);
+      }
+      ap += MR;
+      bp += NR;
+      OPAQUE(ap);
+      OPAQUE(bp);
+    } while (--p);
+
+    const int32_t mr = mc - ir;
+#pragma clang loop unroll(full)
+    for (int32_t i = 0; i < MR; i++) {
+      if (i < mr) {
+        float *ci = c + i * ldc;
+#pragma clang loop unroll(full)
+        for (int32_t j = 0; j < NV; j++) {
+          v128_t v = acc[i][j];
+          if (add) v = wasm_f32x4_add(v, wasm_v128_load(ci + 4 * j));
+          wasm_v128_store(ci + 4 * j, v);
+        }
+      }
+    }
+    c += MR * ldc;
+  }
+}
+
+/* Packs a[0..mc) x [0..kc) (row stride lda) into MR-row strips, k-major, zero-padding the last strip. */
+static void pack_a(int32_t mc, int32_t kc, const float *a, int32_t lda, float *ap) {
+  for (int32_t i = 0; i < mc; i += MR) {
+    const int32_t mr = min_i32(MR, mc - i);
+    const float *ai = a + i * lda;
+    if (mr == MR) {
+      int32_t p = 0;
+      for (; p + 4 <= kc; p += 4) {
+        const v128_t r0 = wasm_v128_load(ai + p), r1 = wasm_v128_load(ai + lda + p);
+        wasm_v128_store(ap, wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5));
+        wasm_v128_store(ap + 4, wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7));
+        ap += 8;
+      }
+      for (; p < kc; p++) {
+        ap[0] = ai[p];
+        ap[1] = ai[lda + p];
+        ap += MR;
+      }
+    } else {
+      for (int32_t p = 0; p < kc; p++) {
+        ap[0] = ai[p];
+        ap[1] = 0.0f;
+        ap += MR;
+      }
+    }
+  }
+}
+
+/*
+ * pack_a for A stored transposed: op(A)[i, p] = at[p * lda + i]. Each stored row p is a contiguous
+ * run of the block's mc values, dealt out pairwise to the MR-row strips.
+ */
+static void pack_a_transposed(int32_t mc, int32_t kc, const float *at, int32_t lda, float *ap) {
+  const int32_t full = mc / MR * MR;
+  for (int32_t p = 0; p < kc; p++) {
+    const float *src = at + p * lda;
+    float *dst = ap + p * MR;
+    int32_t i = 0;
+    for (; i < full; i += MR, dst += kc * MR) {
+      dst[0] = src[i];
+      dst[1] = src[i + 1];
+    }
+    if (i < mc) {
+      dst[0] = src[i];
+      dst[1] = 0.0f;
+    }
+  }
+}
+
+/* Packs b[0..kc) x [0..nc) (row stride ldb) into NR-wide panels at bp, zero-padding the last. */
+static void pack_b(int32_t kc, int32_t nc, const float *b, int32_t ldb, float *bp) {
+  int32_t j = 0;
+  for (; j + NR <= nc; j += NR) {
+    const float *bj = b + j;
+    for (int32_t p = 0; p < kc; p++) {
+#pragma clang loop unroll(full)
+      for (int32_t v = 0; v < NV; v++) wasm_v128_store(bp + 4 * v, wasm_v128_load(bj + 4 * v));
+      bj += ldb;
+      bp += NR;
+    }
+  }
+  if (j < nc) {
+    const int32_t nr = nc - j;
+    const float *bj = b + j;
+    for (int32_t p = 0; p < kc; p++) {
+      int32_t q = 0;
+      for (; q < nr; q++) bp[q] = bj[q];
+      for (; q < NR; q++) bp[q] = 0.0f;
+      bj += ldb;
+      bp += NR;
+    }
+  }
+}
+
+/*
+ * pack_b for B stored transposed: op(B)[p, j] = bt[j * ldb + p]. Each stored row j is read
+ * contiguously and written down its column of the panel (a kc x NR panel stays in L1).
+ */
+static void pack_b_transposed(int32_t kc, int32_t nc, const float *bt, int32_t ldb, float *bp) {
+  for (int32_t j = 0; j < nc; j += NR, bp += kc * NR) {
+    const int32_t nr = min_i32(NR, nc - j);
+    int32_t q = 0;
+    for (; q < nr; q++) {
+      const float *src = bt + (j + q) * ldb;
+      for (int32_t p = 0; p < kc; p++) bp[p * NR + q] = src[p];
+    }
+    for (; q < NR; q++)
+      for (int32_t p = 0; p < kc; p++) bp[p * NR + q] = 0.0f;
+  }
+}
+
+EXPORT(gemm_f32)
+void gemm_f32(const float *a, const float *b, float *c, int32_t m, int32_t n, int32_t k, int32_t lda,
+              int32_t ldb, int32_t ldc, int32_t flags, float *pack) {
+  const int32_t accumulate = flags & GEMM_ACCUMULATE;
+  const int32_t transpose_a = flags & GEMM_TRANSPOSE_A;
+  const int32_t transpose_b = flags & GEMM_TRANSPOSE_B;
+  if (m <= 0 || n <= 0) return;
+  if (k <= 0) {
+    if (!accumulate)
+      for (int32_t i = 0; i < m; i++)
+        for (int32_t j = 0; j < n; j++) c[i * ldc + j] = 0.0f;
+    return;
+  }
+  const int32_t kc_block = k_block(k);
+  const int32_t nc_block = n_block(n, kc_block);
+  const int32_t mc_block = m_block(m);
+  float *const b_pack = pack;
+  float *const a_pack = b_pack + kc_block * nc_block;
+  float *const edge = a_pack + kc_block * mc_block;
+
+  for (int32_t pc = 0; pc < k; pc += kc_block) {
+    const int32_t kc = min_i32(kc_block, k - pc);
+    const int32_t add = accumulate || pc > 0;
+    for (int32_t jc = 0; jc < n; jc += nc_block) {
+      const int32_t nc = min_i32(nc_block, n - jc);
+      if (transpose_b) pack_b_transposed(kc, nc, b + jc * ldb + pc, ldb, b_pack);
+      else pack_b(kc, nc, b + pc * ldb + jc, ldb, b_pack);
+      for (int32_t ic = 0; ic < m; ic += MC) {
+        const int32_t mc = min_i32(MC, m - ic);
+        if (transpose_a) pack_a_transposed(mc, kc, a + pc * lda + ic, lda, a_pack);
+        else pack_a(mc, kc, a + ic * lda + pc, lda, a_pack);
+        float *c_block = c + ic * ldc + jc;
+        for (int32_t jr = 0; jr < nc; jr += NR) {
+          const int32_t nr = min_i32(NR, nc - jr);
+          const float *bp = b_pack + jr * kc;
+          if (nr == NR) {
+            panel_kernel(kc, mc, a_pack, bp, c_block + jr, ldc, add);
+          } else {
+            for (int32_t ir = 0; ir < mc; ir += MR) {
+              const int32_t mr = min_i32(MR, mc - ir);
+              float *ci = c_block + ir * ldc + jr;
+              panel_kernel(kc, mr, a_pack + ir * kc, bp, edge, NR, 0);
+              for (int32_t i = 0; i < mr; i++)
+                for (int32_t j = 0; j < nr; j++) {
+                  const float v = edge[i * NR + j];
+                  ci[i * ldc + j] = add ? ci[i * ldc + j] + v : v;
+                }
+            }
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,349 @@
+/**
+ * bigmodel's own GEMM (native/gemm.c) on the tfjs wasm backend's memory, on the backend's threads.
+ *
+ * The module uses relaxed SIMD (`f32x4.relaxed_madd`, one FMA per lane), which Node 20 (V8 11.3)
+ * compiles only behind `--experimental-wasm-relaxed-simd`; newer Node and browsers have it on by
+ * default. We ask whether the engine validates a tiny module with one `f32x4.relaxed_madd`, try to
+ * switch the flag on in Node if it does not, and ask again; where it still cannot,
+ * {@link nativeGemm} returns undefined and callers keep XNNPACK. `BIGMODEL_WASM_GEMM=xnnpack` forces
+ * that fallback.
+ *
+ * Threads: tfjs's threaded build (threaded-wasm.ts) runs on a shared `WebAssembly.Memory`. Then a
+ * pool of `threads - 1` worker_threads, each with its own instance of the GEMM module on that same
+ * memory, computes with the main thread: C is cut into contiguous row (or column) blocks, one per
+ * thread, and each thread packs into its own scratch from the backend's allocator. Jobs are handed
+ * over through a SharedArrayBuffer with Atomics (the main thread blocks in `Atomics.wait`, which Node
+ * allows). Every element is computed by one thread in the same order whatever the split (see
+ * gemm.c), so results are bitwise identical for any thread count. The workers are unref'd (they
+ * never keep the process alive) and are terminated when the backend is disposed.
+ */
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+
+import { InvalidArgumentError } from '../../errors';
+import { GEMM_SHARED_WASM_BASE64, GEMM_WASM_BASE64 } from './gemm-wasm';
+import { memoryOf } from './native-kernels';
+
+/** The exports of native/gemm.c. Pointer arguments are byte offsets into the backend's heap. */
+interface GemmExports {
+  gemm_f32(
+    a: number, b: number, c: number, m: number, n: number, k: number, lda: number, ldb: number, ldc: number,
+    flags: number, pack: number,
+  ): void;
+  gemm_f32_pack_floats(m: number, n: number, k: number): number;
+}
+
+/**
+ * One row-major product `c [m, n] (=|+=) op(a) [m, k] x op(b) [k, n]` on heap offsets (bytes), where
+ * op(a) is `a` stored [m, k], or its transpose stored [k, m] (likewise b: [k, n] or [n, k]).
+ */
+export interface GemmArgs {
+  a: number;
+  b: number;
+  c: number;
+  m: number;
+  n: number;
+  k: number;
+  /** `a` is stored transposed, [k, m] (default false). */
+  transposeA?: boolean;
+  /** `b` is stored transposed, [n, k] (default false). */
+  transposeB?: boolean;
+  /** Row strides of the stored matrices in floats (default: their row lengths, dense). */
+  lda?: number;
+  ldb?: number;
+  ldc?: number;
+  /** Add to c instead of overwriting it (default false). */
+  accumulate?: boolean;
+}
+
+/** bigmodel's GEMM bound to one backend. */
+export interface NativeGemm {
+  /** Threads a product may be split across (the backend's thread count when its memory is shared, else 1). */
+  readonly threads: number;
+  /** Computes one product, split across at most `maxThreads` (default {@link NativeGemm.threads}) threads. */
+  run(args: GemmArgs, maxThreads?: number): void;
+}
+
+/** Products below this many multiply-adds run on one thread: handing them over costs more than it saves. */
+const MIN_MACS_PER_THREAD = 1 << 20;
+/** Tile sizes of gemm.c: row blocks are cut at multiples of MR, column blocks at multiples of NR. */
+const MR = 2;
+const NR = 16;
+/** gemm_f32's flag bits (native/gemm.c). */
+const GEMM_ACCUMULATE = 1;
+const GEMM_TRANSPOSE_A = 2;
+const GEMM_TRANSPOSE_B = 4;
+/** How long the main thread waits for a worker before giving up with an error (never in normal use). */
+const WORKER_TIMEOUT_MS = 60_000;
+
+/**
+ * The smallest module with an `f32x4.relaxed_madd`: (func (param v128 v128 v128) (result v128)
+ * (f32x4.relaxed_madd (local.get 0) (local.get 1) (local.get 2))).
+ */
+const RELAXED_SIMD_PROBE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
+  0x01, 0x08, 0x01, 0x60, 0x03, 0x7b, 0x7b, 0x7b, 0x01, 0x7b, // type: (v128 v128 v128) -> v128
+  0x03, 0x02, 0x01, 0x00, // function 0 has type 0
+  0x0a, 0x0d, 0x01, 0x0b, 0x00, 0x20, 0x00, 0x20, 0x01, 0x20, 0x02, 0xfd, 0x85, 0x02, 0x0b, // code
+]);
+
+let relaxedSimd: boolean | undefined;
+
+/**
+ * Whether this engine compiles relaxed SIMD, switching it on in Node where V8 keeps it behind a
+ * flag (Node 20). Never throws: where the flag cannot be set the answer is simply false.
+ */
+export function relaxedSimdSupported(): boolean {
+  if (relaxedSimd !== undefined) return relaxedSimd;
+  relaxedSimd = WebAssembly.validate(RELAXED_SIMD_PROBE);
+  if (!relaxedSimd && typeof process !== 'undefined' && process.versions?.node) {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      (require('node:v8') as typeof import('node:v8')).setFlagsFromString('--experimental-wasm-relaxed-simd');
+      relaxedSimd = WebAssembly.validate(RELAXED_SIMD_PROBE);
+    } catch {
+      relaxedSimd = false;
+    }
+  }
+  return relaxedSimd;
+}
+
+/**
+ * Whether `BIGMODEL_WASM_GEMM=xnnpack` asks for the stock XNNPACK products (`bigmodel` or unset: ours
+ * where the engine allows). Read on every call, so that a benchmark can switch within one process.
+ */
+function forcedToXnnpack(): boolean {
+  const value = typeof process !== 'undefined' ? process.env?.['BIGMODEL_WASM_GEMM'] : undefined;
+  if (value === undefined || value === '' || value === 'bigmodel') return false;
+  if (value === 'xnnpack') return true;
+  throw new InvalidArgumentError({
+    parameter: 'BIGMODEL_WASM_GEMM',
+    value,
+    message: 'Expected "bigmodel" (the default: bigmodel\'s GEMM where the engine has relaxed SIMD) or "xnnpack".',
+  });
+}
+
+const compiled: { plain?: WebAssembly.Module; shared?: WebAssembly.Module } = {};
+const bound = new WeakMap<BackendWasm, NativeGemm>();
+
+/**
+ * bigmodel's GEMM for `backend`, instantiated on first use; undefined where the engine lacks relaxed
+ * SIMD or `BIGMODEL_WASM_GEMM=xnnpack` is set (callers then use XNNPACK).
+ */
+export function nativeGemm(backend: BackendWasm): NativeGemm | undefined {
+  if (forcedToXnnpack() || !relaxedSimdSupported()) return undefined;
+  let gemm = bound.get(backend);
+  if (!gemm) {
+    gemm = bindGemm(backend);
+    bound.set(backend, gemm);
+  }
+  return gemm;
+}
+
+interface WasmModule {
+  _malloc(bytes: number): number;
+  _free(pointer: number): void;
+  tfjs?: { getThreadsCount?(): number };
+}
+
+function bindGemm(backend: BackendWasm): NativeGemm {
+  const memory = memoryOf(backend);
+  const shared = Object.prototype.toString.call(memory.buffer) === '[object SharedArrayBuffer]';
+  const module = shared
+    ? (compiled.shared ??= new WebAssembly.Module(Buffer.from(GEMM_SHARED_WASM_BASE64, 'base64')))
+    : (compiled.plain ??= new WebAssembly.Module(Buffer.from(GEMM_WASM_BASE64, 'base64')));
+  const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as GemmExports;
+  const wasm = backend.wasm as unknown as WasmModule;
+  const threads = shared && canBlockMainThread() ? Math.max(1, wasm.tfjs?.getThreadsCount?.() ?? 1) : 1;
+  let pool: WorkerPool | undefined;
+  if (threads > 1) {
+    // The pool ends with the backend (tf.removeBackend disposes it).
+    const disposeBackend = backend.dispose.bind(backend);
+    backend.dispose = () => {
+      pool?.terminate();
+      pool = undefined;
+      disposeBackend();
+    };
+  }
+
+  return {
+    threads,
+    run(args, maxThreads = threads) {
+      const { a, b, c, m, n, k, transposeA = false, transposeB = false } = args;
+      const lda = args.lda ?? (transposeA ? m : k);
+      const ldb = args.ldb ?? (transposeB ? k : n);
+      const ldc = args.ldc ?? n;
+      const flags = (args.accumulate ? GEMM_ACCUMULATE : 0) | (transposeA ? GEMM_TRANSPOSE_A : 0) | (transposeB ? GEMM_TRANSPOSE_B : 0);
+      if (m <= 0 || n <= 0) return;
+      const parts = splitWork(m, n, k, Math.min(maxThreads, threads));
+      const packFloats = Math.max(...parts.map((p) => exports.gemm_f32_pack_floats(p.rows, p.cols, k)));
+      const packBytes = Math.ceil(packFloats / 4) * 16;
+      // Scratch for every thread, 16-byte aligned; the heap may grow here, offsets stay valid.
+      // (Offsets may exceed 2^31 on a 4 GiB heap: no int32 bit arithmetic on them.)
+      const scratch = wasm._malloc(packBytes * parts.length + 16);
+      if (!scratch) throw new Error(`bigmodel: out of wasm memory for ${packBytes * parts.length} bytes of GEMM scratch`);
+      const pack0 = Math.ceil(scratch / 16) * 16;
+      try {
+        // A block of C reads rows [row, row + rows) of op(a) and columns [col, col + cols) of op(b).
+        const call = (part: Part, index: number): number[] => [
+          a + 4 * (transposeA ? part.row : part.row * lda),
+          b + 4 * (transposeB ? part.col * ldb : part.col),
+          c + 4 * (part.row * ldc + part.col),
+          part.rows, part.cols, k, lda, ldb, ldc, flags, pack0 + index * packBytes,
+        ];
+        const own = () => {
+          const [pa, pb, pc, pm, pn, pk, sa, sb, sc, bits, pp] = call(parts[0], 0);
+          exports.gemm_f32(pa, pb, pc, pm, pn, pk, sa, sb, sc, bits, pp);
+        };
+        if (parts.length === 1) {
+          own();
+        } else {
+          pool ??= new WorkerPool(module, memory, threads - 1);
+          pool.run(parts.slice(1).map((part, i) => call(part, i + 1)), own);
+        }
+      } finally {
+        wasm._free(scratch);
+      }
+    },
+  };
+}
+
+/** Whether this thread may block in Atomics.wait (Node's main thread may; a browser's may not). */
+function canBlockMainThread(): boolean {
+  if (typeof process === 'undefined' || !process.versions?.node) return false;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require('node:worker_threads');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A block of C: rows [row, row + rows) x columns [col, col + cols). */
+interface Part {
+  row: number;
+  rows: number;
+  col: number;
+  cols: number;
+}
+
+/** Cuts C into at most `threads` contiguous blocks along its longer side (rows at multiples of MR, columns of NR). */
+export function splitWork(m: number, n: number, k: number, threads: number): Part[] {
+  const wanted = Math.max(1, Math.min(threads, Math.floor((m * n * k) / MIN_MACS_PER_THREAD)));
+  if (wanted === 1) return [{ row: 0, rows: m, col: 0, cols: n }];
+  const byRows = m >= n;
+  const length = byRows ? m : n;
+  const unit = byRows ? MR : NR;
+  const step = Math.ceil(Math.ceil(length / wanted) / unit) * unit;
+  const parts: Part[] = [];
+  for (let start = 0; start < length; start += step) {
+    const size = Math.min(step, length - start);
+    parts.push(byRows ? { row: start, rows: size, col: 0, cols: n } : { row: 0, rows: m, col: start, cols: size });
+  }
+  return parts;
+}
+
+// Control block layout (int32 slots) shared with the workers.
+const GENERATION = 0; // bumped by the main thread to start a job
+const DONE = 1; // workers that finished the current job
+const QUIT = 2; // set to end the workers
+const FAILED = 3; // set by a worker whose call threw
+const SLOTS = 8; // per worker: 11 gemm arguments, then whether it has a part in this job
+const SLOT_INTS = 12;
+
+/** The workers' code (CommonJS, run with `eval: true`; it never prints). */
+const WORKER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const { module, memory, control, id, generation } = workerData;
+const ctl = new Int32Array(control);
+let gemm;
+try {
+  gemm = new WebAssembly.Instance(module, { env: { memory } }).exports.gemm_f32;
+} catch {
+  gemm = undefined;
+}
+let seen = generation;
+for (;;) {
+  Atomics.wait(ctl, ${GENERATION}, seen);
+  seen = Atomics.load(ctl, ${GENERATION});
+  if (Atomics.load(ctl, ${QUIT})) break;
+  const s = ${SLOTS} + id * ${SLOT_INTS};
+  if (ctl[s + 11]) {
+    try {
+      gemm(ctl[s], ctl[s + 1], ctl[s + 2], ctl[s + 3], ctl[s + 4], ctl[s + 5], ctl[s + 6], ctl[s + 7], ctl[s + 8], ctl[s + 9], ctl[s + 10]);
+    } catch {
+      Atomics.store(ctl, ${FAILED}, 1);
+    }
+  }
+  Atomics.add(ctl, ${DONE}, 1);
+  Atomics.notify(ctl, ${DONE});
+}
+`;
+
+let liveWorkers = 0;
+
+/** GEMM worker threads started and not yet exited, over all backends (for tests). */
+export function liveGemmWorkers(): number {
+  return liveWorkers;
+}
+
+/** `size` worker_threads, each running the GEMM module on the backend's shared memory. */
+class WorkerPool {
+  private readonly control: Int32Array;
+  private readonly workers: import('node:worker_threads').Worker[];
+
+  constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, size: number) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
+    this.control = new Int32Array(new SharedArrayBuffer(4 * (SLOTS + size * SLOT_INTS)));
+    this.workers = Array.from({ length: size }, (_, id) => {
+      const worker = new Worker(WORKER_SOURCE, {
+        eval: true,
+        execArgv: [],
+        workerData: { module, memory, control: this.control.buffer, id, generation: 0 },
+      });
+      liveWorkers++;
+      worker.once('exit', () => liveWorkers--);
+      worker.unref();
+      return worker;
+    });
+  }
+
+  /** Hands `calls[i]` to worker i, runs `own` on this thread, and returns when every worker is done. */
+  run(calls: number[][], own: () => void): void {
+    const ctl = this.control;
+    for (let id = 0; id < this.workers.length; id++) {
+      const slot = SLOTS + id * SLOT_INTS;
+      const call = calls[id];
+      if (call) ctl.set(call, slot);
+      ctl[slot + 11] = call ? 1 : 0;
+    }
+    Atomics.store(ctl, DONE, 0);
+    Atomics.store(ctl, FAILED, 0);
+    Atomics.add(ctl, GENERATION, 1);
+    Atomics.notify(ctl, GENERATION);
+    let ownError: unknown;
+    try {
+      own();
+    } catch (error) {
+      ownError = error;
+    }
+    // Always wait for the workers, even if this thread's part threw: they write into C and the scratch.
+    const deadline = Date.now() + WORKER_TIMEOUT_MS;
+    for (let done = Atomics.load(ctl, DONE); done < this.workers.length; done = Atomics.load(ctl, DONE)) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error('bigmodel: a GEMM worker thread did not answer within 60 s');
+      Atomics.wait(ctl, DONE, done, left);
+    }
+    if (ownError !== undefined) throw ownError;
+    if (Atomics.load(ctl, FAILED)) throw new Error('bigmodel: a GEMM worker thread failed (out-of-bounds memory access?)');
+  }
+
+  /** Ends the workers (they may be blocked in Atomics.wait, so they are told to quit and then terminated). */
+  terminate(): void {
+    Atomics.store(this.control, QUIT, 1);
+    Atomics.add(this.control, GENERATION, 1);
+    Atomics.notify(this.control, GENERATION);
+    for (const worker of this.workers) void worker.terminate();
+  }
+}
