@@ -103,7 +103,7 @@ async function train(positional: string[], flags: Map<string, string>): Promise<
     nz: integerFlag(flags, 'nz', 100, 1),
     lr: numberFlag(flags, 'lr'),
     beta1: numberFlag(flags, 'beta1'),
-    batchSize: integerFlag(flags, 'batch-size', 64, 1),
+    batchSize: flags.has('batch-size') ? integerFlag(flags, 'batch-size', undefined, 1) : undefined, // unset: the config's default
     labelSmoothing: numberFlag(flags, 'label-smoothing'),
     generatorEma: numberFlag(flags, 'ema'),
     discriminatorTranslation: numberFlag(flags, 'translation'),
