@@ -5,6 +5,10 @@
  *
  *   npx ts-node -T examples/nas/hyperband-mnist.ts [--minutes 30] [--workers 1] [--seed 0] [--out runs/DIR]
  *     [--min-budget 2] [--max-budget 6] [--eta 3] [--successive-halving] [--retrain]
+ *     [--rescore-top K --rescore-repeats R --rescore-minutes M]
+ *
+ * `--rescore-top K` re-scores the K best configurations in the last M minutes (default 8) of the
+ * time, R more times each (default 1), and exports the one with the best mean score.
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -28,6 +32,7 @@ if (require.main === module) {
     seed: Number(flag('--seed') ?? 0),
     out: flag('--out'),
     retrain: process.argv.includes('--retrain'),
+    rescore: flag('--rescore-top') === undefined ? undefined : { top: Number(flag('--rescore-top')), repeats: Number(flag('--rescore-repeats') ?? 1), minutes: Number(flag('--rescore-minutes') ?? 8) },
     hyperband: {
       minBudget: Number(flag('--min-budget') ?? 2),
       maxBudget: Number(flag('--max-budget') ?? 6),

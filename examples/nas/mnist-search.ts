@@ -5,11 +5,16 @@
  * with core's saveModel and measured again: validation accuracy (the trial's score) and test
  * accuracy (core's test split, which the search never sees). `retrain` trains the best
  * configuration from scratch for the export instead.
+ *
+ * With `rescore`, the last `rescore.minutes` of the `minutes` go to re-scoring the `top` best
+ * configurations (nas's rescoreTop: `repeats` more evaluations each at the largest budget, with
+ * fresh seeds and other validation splits), and the export takes the configuration with the best
+ * mean score instead of the single best score.
  */
 import { join } from 'node:path';
 
 import { formatBackendInfo, initBackend, writeFileAtomic } from '@bigmodel/core';
-import { builtinSpace, exportBest, runSearch, type ExportSummary, type HyperbandConfig, type SearchProgress, type StrategyName } from '@bigmodel/nas';
+import { builtinSpace, exportBest, rescoreTop, runSearch, type ExportSummary, type HyperbandConfig, type SearchProgress, type StrategyName } from '@bigmodel/nas';
 
 export interface MnistSearchOptions {
   /** Strategy (default per example). */
@@ -34,6 +39,8 @@ export interface MnistSearchOptions {
   retrain?: boolean;
   /** With `retrain`: epochs of the retraining (default: the largest budget of the search). */
   exportBudget?: number;
+  /** Re-score the `top` best configurations `repeats` more times in the last `minutes` of the time (default: no re-scoring). */
+  rescore?: { top: number; repeats: number; minutes: number };
   /** Output directory (default runs/<time>-nas-<name>). */
   out?: string;
   /** Print a line per trial (default true). */
@@ -48,6 +55,8 @@ export interface MnistSearchSummary {
   searchSeconds: number;
   bestValAccuracy: number;
   bestConfig: Record<string, unknown>;
+  /** The re-scoring: seconds, and each candidate's trial, scores and mean (ranked). */
+  rescore?: { seconds: number; candidates: { trial: number; scores: number[]; meanScore: number; complete: boolean }[] };
   export: ExportSummary;
   seconds: number;
   out: string;
@@ -85,12 +94,31 @@ export async function runMnistSearch(name: string, options: MnistSearchOptions):
     trials,
     workers,
     seed,
-    maxSeconds: minutes * 60,
+    maxSeconds: (minutes - (options.rescore?.minutes ?? 0)) * 60,
     onProgress: progress ? printProgress(name) : undefined,
   });
   const searchSeconds = (performance.now() - started) / 1000;
   if (!search.best) throw new Error(`${name}: no trial succeeded`);
-  if (progress) process.stderr.write(`${name}: exporting trial ${search.best.trial.id} (val ${search.best.score.toFixed(4)})${options.retrain ? ', retrained' : ''}\n`);
+  let rescore: MnistSearchSummary['rescore'];
+  if (options.rescore) {
+    const rescoreStarted = performance.now();
+    const left = minutes * 60 - searchSeconds;
+    if (progress) process.stderr.write(`${name}: re-scoring the ${options.rescore.top} best configurations ${options.rescore.repeats} more time(s) each, ${format(Math.max(0, left))} left\n`);
+    const result = left > 0
+      ? await rescoreTop(join(out, 'search'), {
+          top: options.rescore.top,
+          repeats: options.rescore.repeats,
+          workers,
+          maxSeconds: left,
+          onProgress: progress ? (r, done, total) => process.stderr.write(`${name} rescore [${done}/${total}] trial ${r.trialId} fold ${r.fold} -> ${r.score?.toFixed(4) ?? r.status} (${r.seconds.toFixed(0)}s)\n`) : undefined,
+        })
+      : undefined;
+    rescore = {
+      seconds: (performance.now() - rescoreStarted) / 1000,
+      candidates: (result?.candidates ?? []).map((c) => ({ trial: c.trial.trial.id, scores: c.evaluations.map((e) => e.score), meanScore: c.meanScore, complete: c.complete })),
+    };
+  }
+  if (progress) process.stderr.write(`${name}: exporting${options.retrain ? ' (retrained)' : ''}\n`);
   const exported = await exportBest(join(out, 'search'), {
     out: join(out, 'model'),
     retrain: options.retrain,
@@ -105,11 +133,12 @@ export async function runMnistSearch(name: string, options: MnistSearchOptions):
     searchSeconds,
     bestValAccuracy: search.best.score,
     bestConfig: search.best.trial.config,
+    ...(rescore ? { rescore } : {}),
     export: exported,
     seconds: (performance.now() - started) / 1000,
     out,
   };
-  if (progress) process.stderr.write(`${name}: exported model: val ${exported.metrics['valAccuracy'].toFixed(4)}, test ${exported.metrics['testAccuracy'].toFixed(4)}\n`);
+  if (progress) process.stderr.write(`${name}: exported trial ${exported.trialId}'s ${exported.retrained ? 'configuration, retrained' : `model (fold ${exported.fold})`}: val ${exported.metrics['valAccuracy'].toFixed(4)}, test ${exported.metrics['testAccuracy'].toFixed(4)}\n`);
   writeFileAtomic(join(out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
   return summary;
 }

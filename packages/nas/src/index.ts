@@ -5,7 +5,8 @@
  * - Strategies, each `ask()` / `tell()`: {@link RandomSearch}, {@link RegularizedEvolution},
  *   {@link ReinforceController}, {@link TPE}, and {@link Hyperband} over any of them.
  * - Runner: {@link runSearch} / {@link resumeSearch} with a crash-safe journal, worker threads,
- *   constraints, {@link leaderboard}, {@link paretoFront} and {@link exportBest}.
+ *   constraints, {@link leaderboard}, {@link paretoFront}, {@link rescoreTop} (repeated evaluation
+ *   of the top configurations against the winner's curse) and {@link exportBest}.
  * - Evaluators: any function, or the built-in tfjs {@link mnistEvaluator}.
  * - Benchmarks: {@link cellBenchmark}, {@link branin}, {@link hartmann6}, {@link compareStrategies}.
  *
@@ -26,6 +27,7 @@ export * from './runner/journal';
 export * from './runner/search-spec';
 export * from './runner/leaderboard';
 export * from './runner/run-search';
+export * from './runner/rescore';
 export * from './runner/export-best';
 export * from './benchmarks/cell-benchmark';
 export * from './benchmarks/analytic-functions';

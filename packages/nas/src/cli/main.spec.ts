@@ -19,6 +19,18 @@ describe('bigmodel-nas', () => {
     expect(JSON.parse(resumed.stdout)).toMatchObject({ trials: 8, evaluatedNow: 2 });
     const board = nas('leaderboard', out, '--top', '3');
     expect(board.stdout.trim().split('\n')).toHaveLength(3);
+    // Re-scoring the 2 best twice more: branin is deterministic, so each mean equals its score.
+    const rescore = nas('rescore', out, '--top', '2', '--repeats', '2', '--workers', '1');
+    expect(rescore.status).toBe(0);
+    expect(rescore.stderr).toMatch(/\[4\/4\] trial \d+ fold 2: /);
+    const best = JSON.parse(rescore.stdout).best;
+    expect(best.scores).toHaveLength(3);
+    expect(new Set(best.scores).size).toBe(1);
+    expect(best.meanScore).toBeCloseTo(best.scores[0], 12);
+    expect(best.id).toBe(JSON.parse(resumed.stdout).best.id);
+    const changed = nas('rescore', out, '--top', '3', '--repeats', '2');
+    expect(changed.status).toBe(1);
+    expect(changed.stderr).toContain('top');
   });
 
   it('reads a space from JSON and runs a full Hyperband bracket over evolution (9 at 1, 3 at 3, 1 at 9)', () => {

@@ -8,6 +8,7 @@ import { BUILTIN_EVALUATORS, type EvaluatorSpec } from '../evaluators/evaluator-
 import { readJournal } from '../runner/journal';
 import { exportBest } from '../runner/export-best';
 import { finishedTrials, leaderboard, paretoFront } from '../runner/leaderboard';
+import { rescoreTop } from '../runner/rescore';
 import { resumeSearch, runSearch, type SearchProgress, type SearchResult } from '../runner/run-search';
 import { STRATEGY_NAMES, type StrategyName } from '../runner/search-spec';
 import { BUILTIN_SPACES, builtinSpace } from '../space/builtin-spaces';
@@ -16,7 +17,8 @@ import { SearchSpace } from '../space/search-space';
 const HELP = `Usage: bigmodel-nas search --space <FILE.json|builtin:NAME> --strategy <${STRATEGY_NAMES.join('|')}> [--hyperband]
                            --trials N [--workers W] [--seed S] --out DIR [options]
        bigmodel-nas resume DIR [--workers W] [--trials N] [--minutes M]
-       bigmodel-nas export DIR --out MODEL_DIR [--retrain [--budget B] [--seed S]]
+       bigmodel-nas rescore DIR [--top K] [--repeats R] [--workers W] [--minutes M]
+       bigmodel-nas export DIR --out MODEL_DIR [--retrain [--budget B] [--seed S]] [--ignore-rescore]
        bigmodel-nas leaderboard DIR [--top K] [--pareto METRIC,...]
 
 search options:
@@ -27,10 +29,14 @@ search options:
   --successive-halving         one bracket (the most aggressive) instead of Hyperband's cycle
   --minutes M                  stop proposing trials after M minutes (resume continues)
   --max-params N --max-latency-ms X       constraints; breaking trials are recorded as infeasible
+rescore: evaluates the K best configurations at the largest budget (default 3) R more times each (default 1),
+  with fresh seeds and other validation splits, and ranks them by their mean score (DIR/rescore); --minutes M
+  starts only evaluations predicted to end within M minutes. Export then takes the winner of that ranking.
 export: writes the best trial's own trained model (kept by the search in DIR/models) and reports its
   validation accuracy (the trial's score) and its test accuracy (core's test split, unused by the search).
   --retrain                    train the best configuration from scratch instead (at --budget B epochs,
                                default the search's largest budget; --seed S, default the search's seed)
+  --ignore-rescore             export the search's own best even when DIR holds a re-scoring
 Built-in spaces: ${BUILTIN_SPACES.join(', ')}. Workers default to the number of cores.`;
 
 class UsageError extends Error {}
@@ -58,7 +64,7 @@ function parse(argv: string[]) {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (!a.startsWith('--')) positional.push(a);
-    else if (['--hyperband', '--successive-halving', '--retrain', '--help'].includes(a)) flags.set(a, true);
+    else if (['--hyperband', '--successive-halving', '--retrain', '--ignore-rescore', '--help'].includes(a)) flags.set(a, true);
     else if (i + 1 >= argv.length) throw new UsageError(`${a} needs a value.`);
     else flags.set(a, argv[++i]);
   }
@@ -125,6 +131,19 @@ async function main(argv: string[]): Promise<void> {
     if (!dir) throw new UsageError('resume needs the search directory.');
     const minutes = number('--minutes');
     report(await resumeSearch(dir, { workers: number('--workers', true), trials: number('--trials', true), maxSeconds: minutes === undefined ? undefined : minutes * 60, onProgress: progress }));
+  } else if (command === 'rescore') {
+    const dir = positional[1];
+    if (!dir) throw new UsageError('rescore needs the search directory.');
+    const minutes = number('--minutes');
+    const result = await rescoreTop(dir, {
+      top: number('--top', true),
+      repeats: number('--repeats', true),
+      workers: number('--workers', true),
+      maxSeconds: minutes === undefined ? undefined : minutes * 60,
+      onProgress: (r, done, total) => process.stderr.write(`[${done}/${total}] trial ${r.trialId} fold ${r.fold}: ${r.status === 'ok' ? r.score!.toPrecision(5) : `failed (${r.error})`} (${r.seconds.toFixed(0)}s)\n`),
+    });
+    for (const c of result.candidates) process.stderr.write(`trial ${c.trial.trial.id}: mean ${c.meanScore.toPrecision(5)} over [${c.evaluations.map((e) => e.score.toPrecision(5)).join(', ')}]${c.complete ? '' : ' (incomplete, unranked)'}\n`);
+    console.log(JSON.stringify({ dir, evaluatedNow: result.evaluatedNow, best: { id: result.best.trial.trial.id, meanScore: result.best.meanScore, scores: result.best.evaluations.map((e) => e.score), config: result.best.trial.trial.config } }, null, 2));
   } else if (command === 'export') {
     const dir = positional[1];
     const out = text('--out');
@@ -137,6 +156,7 @@ async function main(argv: string[]): Promise<void> {
       retrain,
       budget: number('--budget', true),
       seed: number('--seed', true),
+      rescored: !flags.has('--ignore-rescore'),
       onEpoch: (epoch, logs) => process.stderr.write(`export epoch ${epoch + 1}: ${Object.entries(logs).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(' ')}\n`),
     });
     const { valAccuracy, testAccuracy } = summary.metrics;

@@ -18,6 +18,14 @@ export interface TrialContext {
    * trial's directory and removes the others'. Absent when the runner keeps no models.
    */
   modelDir?: string;
+  /**
+   * Which resampling of the data to validate on: absent (or 0) in the search; 1, 2, ... when
+   * {@link rescoreTop} evaluates a top configuration again. An evaluator that holds out a
+   * validation split should hold out a different one per fold (the built-in MNIST evaluator uses
+   * the split seed `splitSeed + fold`), so that repeated scores are independent estimates; one
+   * without such a split may ignore it.
+   */
+  fold?: number;
 }
 
 /** An evaluation: `score` (higher is better; -Infinity for an infeasible model) and any metrics. */

@@ -290,7 +290,8 @@ export async function trainMnistModel(config: Config, epochs: number, options: M
 /**
  * The built-in evaluator over the `mnist` space: score = validation accuracy after `budget` epochs
  * (a whole number: a fractional budget fails the trial); metrics `params`, `latencyMs`,
- * `trainSeconds`. The trained model is saved to `context.modelDir` when the runner gives one.
+ * `trainSeconds`. The trained model is saved to `context.modelDir` when the runner gives one. With
+ * `context.fold` f > 0 (a re-scoring) the validation split is drawn with `splitSeed + f`.
  * @example
  * ```ts
  * const evaluate = mnistEvaluator({ trainLimit: 2000 });
@@ -307,7 +308,8 @@ export function mnistEvaluator(options: MnistEvaluatorOptions = {}): Evaluator {
       probe.dispose();
       if (params > resolved.maxParams) return { score: -Infinity, params, skipped: 'maxParams' };
     }
-    const trained = await trainMnistModel(config, budget, { ...resolved, seed: context.seed });
+    // Fold f of a re-scoring validates on another stratified hold-out (split seed + f).
+    const trained = await trainMnistModel(config, budget, { ...resolved, splitSeed: resolved.splitSeed + (context.fold ?? 0), seed: context.seed });
     try {
       if (context.modelDir !== undefined) await saveModel(trained.model, context.modelDir);
     } finally {

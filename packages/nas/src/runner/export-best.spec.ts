@@ -5,8 +5,10 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { InvalidArgumentError, initBackend, loadModel } from '@bigmodel/core';
 
+import { evaluateMnistModel } from '../evaluators/mnist-evaluator';
 import { builtinSpace } from '../space/builtin-spaces';
 import { exportBest } from './export-best';
+import { rescoreTop } from './rescore';
 import { resumeSearch, runSearch } from './run-search';
 
 const temp = () => mkdtempSync(join(tmpdir(), 'nas-export-'));
@@ -47,6 +49,29 @@ describe('exportBest', () => {
     expect(readdirSync(join(dir, 'models'))).toEqual([`trial-${resumed.best!.trial.id}`]);
     const again = await exportBest(dir, { out: join(temp(), 'model') });
     expect(again.metrics['valAccuracy']).toBe(resumed.best!.score);
+  });
+
+  it("exports a re-scoring's winner as its best evaluation's model, measured on that evaluation's own validation split", async () => {
+    const dir = join(temp(), 'search');
+    await runSearch({ dir, space: builtinSpace('mnist'), strategy: 'random', evaluator, budget: 1, trials: 2, workers: 1, seed: 3, backend: { backend: 'wasm', threads: 1 } });
+    const rescored = await rescoreTop(dir, { top: 2, repeats: 1, workers: 1, backend: { backend: 'wasm', threads: 1 } });
+    expect(rescored.candidates.every((c) => c.complete && c.evaluations.length === 2)).toBe(true);
+    const chosen = [...rescored.best.evaluations].sort((a, b) => b.score - a.score || a.fold - b.fold)[0];
+    const summary = await exportBest(dir, { out: join(temp(), 'model') });
+    expect(summary).toMatchObject({ trialId: rescored.best.trial.trial.id, fold: chosen.fold, trialModel: chosen.model, rescore: { meanScore: rescored.best.meanScore, candidates: 2 } });
+    // The model is measured where it was validated (fold 1: another split than the search's): exactly its score.
+    expect(summary.metrics['valAccuracy']).toBe(chosen.score);
+    // Every re-scoring model scores on its fold's split (split seed 0 + 1) exactly what it was scored.
+    for (const c of rescored.candidates) {
+      const fold1 = c.evaluations.find((e) => e.fold === 1)!;
+      const model = await loadModel(join(dir, fold1.model!));
+      expect(evaluateMnistModel(model, c.trial.trial.config, { trainLimit: 300, splitSeed: 1 }).valAccuracy).toBe(fold1.score);
+      model.dispose();
+    }
+    // Asked to ignore the re-scoring, the export takes the search's own best trial again.
+    const plain = await exportBest(dir, { out: join(temp(), 'model'), rescored: false });
+    expect(plain).toMatchObject({ fold: 0, searchScore: Math.max(...rescored.candidates.map((c) => c.evaluations[0].score)) });
+    expect(plain.rescore).toBeUndefined();
   });
 
   it('retrains only when asked, and says so when the trial saved no model', async () => {

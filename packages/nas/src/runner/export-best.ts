@@ -11,6 +11,12 @@
  * `evaluateModel(model, config, options) -> metrics` function (else the trial's journaled metrics
  * are reported).
  *
+ * When the search directory holds a re-scoring ({@link rescoreTop}), its winner is exported instead
+ * of the search's best (unless `rescored: false`): the configuration with the best mean score over
+ * its repeated evaluations, as the model of its best-scoring evaluation that is still on disk. A
+ * model of re-scoring fold f was validated on the fold's own split, so for `mnist` the export
+ * measures its validation accuracy there (split seed + f).
+ *
  * With `retrain: true` the configuration is instead trained from scratch at the full budget (the
  * largest budget of the search, or the one given): with {@link trainMnistModel} for `mnist`, or a
  * module's `exportModel(config, budget, options) -> Promise<{ model, metrics }>`. That is the only
@@ -27,6 +33,7 @@ import { evaluateMnistModel, trainMnistModel, type MnistEvaluatorOptions } from 
 import type { Config } from '../space/search-space';
 import { readJournal } from './journal';
 import { bestTrial, finishedTrials, leaderboard } from './leaderboard';
+import { rescoredBest } from './rescore';
 
 /** What {@link exportBest} writes to `export.json` and returns. */
 export interface ExportSummary {
@@ -39,6 +46,10 @@ export interface ExportSummary {
   trialId: number;
   /** The trial's score in the search. */
   searchScore: number;
+  /** The validation fold of the exported model: 0 for the search's trial, f > 0 for a re-scoring's evaluation. */
+  fold: number;
+  /** With a re-scoring: the winner's mean score and its scores by fold (the search's first). */
+  rescore?: { meanScore: number; scores: number[]; candidates: number };
   /** The budget the exported model was trained at (the trial's, or the retraining's). */
   budget: number;
   /** Whether the configuration was retrained from scratch (`retrain: true`) instead of exporting the trial's model. */
@@ -62,6 +73,8 @@ export interface ExportOptions {
   budget?: number;
   /** With `retrain`: the seed of the retraining (default: the search's seed). */
   seed?: number;
+  /** Export the winner of the directory's re-scoring when it holds one (default true). */
+  rescored?: boolean;
   /** With `retrain`: called after each epoch of the retraining. */
   onEpoch?: (epoch: number, logs: Record<string, number>) => void;
 }
@@ -101,7 +114,8 @@ async function retrainModel(evaluator: EvaluatorSpec, config: Config, budget: nu
 export async function exportBest(dir: string, options: ExportOptions): Promise<ExportSummary> {
   const { search, records } = readJournal(dir);
   const trials = finishedTrials(records);
-  const best = bestTrial(trials);
+  const rescore = options.rescored === false ? undefined : rescoredBest(dir);
+  const best = rescore ? rescore.best.trial : bestTrial(trials);
   if (!best) throw new InvalidArgumentError({ parameter: 'dir', value: dir, message: 'The search has no successful trial to export.' });
   const spec = search.spec;
   const retrain = options.retrain ?? false;
@@ -118,20 +132,26 @@ export async function exportBest(dir: string, options: ExportOptions): Promise<E
   let model: tf.LayersModel;
   let metrics: Record<string, number>;
   let budget = best.trial.budget;
+  let trialModel = best.model;
+  let fold = 0;
   if (retrain) {
     budget = options.budget ?? Math.max(...trials.map((t) => t.trial.budget));
     ({ model, metrics } = await retrainModel(evaluator, best.trial.config, budget, options.seed ?? spec.seed, options.onEpoch));
   } else {
-    if (best.model === undefined || !existsSync(join(dir, best.model, 'model.json'))) {
+    // With a re-scoring: the winner's best-scoring evaluation whose model is on disk (ties: the lower fold).
+    const chosen = rescore ? [...rescore.best.evaluations].filter((e) => e.model !== undefined).sort((a, b) => b.score - a.score || a.fold - b.fold)[0] : undefined;
+    if (chosen) ({ model: trialModel, fold } = chosen as { model: string; fold: number });
+    if (trialModel === undefined || !existsSync(join(dir, trialModel, 'model.json'))) {
       throw new InvalidArgumentError({
         parameter: 'retrain',
         value: false,
         message: `The best trial (${best.trial.id}) has no saved model in ${dir} (a search from before trials kept their models, or one run with keepModels: false); export with retrain: true (--retrain) to train its configuration again.`,
       });
     }
-    model = await loadModel(join(dir, best.model));
+    model = await loadModel(join(dir, trialModel));
     if (evaluator.kind === 'builtin') {
-      metrics = { ...evaluateMnistModel(model, best.trial.config, (evaluator.options ?? {}) as MnistEvaluatorOptions) };
+      const mnistOptions = (evaluator.options ?? {}) as MnistEvaluatorOptions;
+      metrics = { ...evaluateMnistModel(model, best.trial.config, { ...mnistOptions, splitSeed: (mnistOptions.splitSeed ?? 0) + fold }) };
     } else {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const hook = (require(evaluator.module) as { evaluateModel?: EvaluateModel }).evaluateModel;
@@ -147,9 +167,11 @@ export async function exportBest(dir: string, options: ExportOptions): Promise<E
     config: best.trial.config,
     trialId: best.trial.id,
     searchScore: best.score,
+    fold,
+    ...(rescore ? { rescore: { meanScore: rescore.best.meanScore, scores: rescore.best.evaluations.map((e) => e.score), candidates: rescore.candidates.length } } : {}),
     budget,
     retrained: retrain,
-    ...(retrain ? {} : { trialModel: best.model }),
+    ...(retrain ? {} : { trialModel }),
     metrics,
   };
   writeFileAtomic(join(options.out, 'export.json'), `${JSON.stringify(summary, null, 2)}\n`);

@@ -126,13 +126,18 @@ export function readJournal(dir: string, options: { strict?: boolean } = {}): Jo
   return { search, records, skipped };
 }
 
-/** An open journal that appends records durably; see the file header. */
-export class JournalWriter {
+/**
+ * An open journal that appends records durably; see the file header. `R` is the record type
+ * (the search journal's by default; the re-scoring journal has its own).
+ */
+export class JournalWriter<R extends { type: string } = JournalRecord> {
   private fd: number;
 
-  /** Opens (creating) the journal of `dir` for appending; a torn last line is closed off first. */
-  constructor(readonly dir: string) {
-    const path = journalPath(dir);
+  /** Opens (creating) the journal at `path` (default: the search journal of `dir`) for appending; a torn last line is closed off first. */
+  constructor(
+    readonly dir: string,
+    path = journalPath(dir),
+  ) {
     mkdirSync(dirname(path), { recursive: true });
     const torn = existsSync(path) && (() => {
       const text = readFileSync(path, 'utf8');
@@ -143,7 +148,7 @@ export class JournalWriter {
   }
 
   /** Appends one record as one line, then fsyncs. */
-  append(record: JournalRecord): void {
+  append(record: R): void {
     writeSync(this.fd, `${JSON.stringify(record)}\n`);
     fsyncSync(this.fd);
   }
