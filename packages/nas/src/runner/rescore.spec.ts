@@ -88,6 +88,33 @@ describe('rescoreTop', () => {
     expect(lines).toHaveLength(2);
   });
 
+  it("keeps to the search's order: nothing starts after an evaluation that does not fit, and the search's best stands unless it is complete", async () => {
+    // 'lucky' (the search's best) takes 0.4 s, the others none: in 0.3 s nothing may start, although 'good' would fit.
+    const slow: Evaluator = async (config, budget, context) => {
+      if (config['arch'] === 'lucky') await new Promise((resolve) => setTimeout(resolve, 400));
+      return recordingEvaluator().evaluate(config, budget, context);
+    };
+    const dir = temp();
+    await searchAll(dir, slow);
+    const none = await rescoreTop(dir, { top: 2, repeats: 1, evaluator: slow, workers: 1, maxSeconds: 0.3 });
+    expect(none.evaluatedNow).toBe(0);
+    expect(none.best.trial.trial.config['arch']).toBe('lucky');
+
+    // A failed evaluation is final and leaves 'lucky' incomplete: 'good', complete and better on
+    // average, is still not ranked above the search's best, since nothing fair compares them.
+    const failing: Evaluator = async (config, budget, context) => {
+      if (config['arch'] === 'lucky') throw new Error('worker died');
+      return recordingEvaluator().evaluate(config, budget, context);
+    };
+    const dir2 = temp();
+    await searchAll(dir2, recordingEvaluator().evaluate);
+    const result = await rescoreTop(dir2, { top: 2, repeats: 1, evaluator: failing });
+    expect(result.evaluatedNow).toBe(2);
+    expect(result.candidates.map((c) => [c.trial.trial.config['arch'], c.complete])).toEqual([['lucky', false], ['good', true]]);
+    expect(result.best.trial.trial.config['arch']).toBe('lucky');
+    expect((await rescoreTop(dir2, { top: 2, repeats: 1, evaluator: recordingEvaluator().evaluate })).evaluatedNow).toBe(0);
+  });
+
   it('refuses bad options and a changed re-scoring, naming the parameter', async () => {
     const dir = temp();
     const { evaluate } = recordingEvaluator();

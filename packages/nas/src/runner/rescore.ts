@@ -15,11 +15,13 @@
  * missing. The candidates are fixed by the first run (its `candidates` record), so a search resumed
  * in between does not change them.
  *
- * Time: with `maxSeconds`, an evaluation starts only if it is predicted to end within the limit,
- * the prediction being what its configuration took in the search. Evaluations run round by round
- * (every candidate's fold 1, then every candidate's fold 2, ...). Only candidates with all their
- * repeats finished are ranked; when none has them, the search's own best stands. A recorded
- * evaluation is final: one that failed is not run again, and leaves its candidate unranked.
+ * Time: evaluations run round by round (every candidate's fold 1 in the search's order, then every
+ * candidate's fold 2, ...). With `maxSeconds`, the next evaluation starts only if it is predicted to
+ * end within the limit, the prediction being what its configuration took in the search; once one
+ * does not fit, none after it starts. Only candidates with all their repeats finished are ranked,
+ * and only when the search's best is among them; otherwise the search's own best stands. A
+ * recorded evaluation is final: one that failed is not run again, and leaves its candidate
+ * unranked.
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -92,9 +94,12 @@ export interface RescoredCandidate {
 
 /** What {@link rescoreTop} and {@link rescoredBest} return. */
 export interface RescoreResult {
-  /** Every candidate, ranked: complete ones by mean score (ties: the better search rank), then the rest in search order. */
+  /**
+   * Every candidate, ranked: complete ones by mean score (ties: the better search rank), then the
+   * rest in search order; all in search order when the search's best is not complete.
+   */
   candidates: RescoredCandidate[];
-  /** The winner: the first complete candidate, or the search's best when none is complete. */
+  /** The winner: the first of the ranking (the search's best, unless it is complete and another complete candidate has a higher mean). */
   best: RescoredCandidate;
   /** Evaluations run by this call. */
   evaluatedNow: number;
@@ -178,7 +183,8 @@ function rank(dir: string, trials: TrialRecord[], candidates: RescoreCandidatesR
     const meanScore = evaluations.reduce((s, e) => s + e.score, 0) / evaluations.length;
     return { trial, evaluations, meanScore, complete: folds.size >= candidates.repeats, order };
   });
-  ranked.sort((a, b) => Number(b.complete) - Number(a.complete) || (a.complete ? b.meanScore - a.meanScore : 0) || a.order - b.order);
+  // Without the search's own best among the complete candidates there is nothing fair to compare it with: it stands.
+  if (ranked[0].complete) ranked.sort((a, b) => Number(b.complete) - Number(a.complete) || (a.complete ? b.meanScore - a.meanScore : 0) || a.order - b.order);
   const list = ranked.map(({ order: _order, ...c }) => c);
   return { candidates: list, best: list[0], evaluatedNow };
 }
@@ -281,10 +287,14 @@ export async function rescoreTop(dir: string, options: RescoreOptions = {}): Pro
     const inFlight = new Map<string, Promise<RescoreResultRecord>>();
     for (;;) {
       while (inFlight.size < workers) {
+        // Strictly in order: when the next evaluation would not end in time, none after it starts
+        // either, so the complete candidates are always the best of the search's ranking.
         const elapsed = (performance.now() - started) / 1000;
-        const at = queue.findIndex((q) => options.maxSeconds === undefined || elapsed + q.trial.seconds <= options.maxSeconds);
-        if (at < 0) break;
-        const [next] = queue.splice(at, 1);
+        if (queue.length === 0 || (options.maxSeconds !== undefined && elapsed + queue[0].trial.seconds > options.maxSeconds)) {
+          queue.length = 0;
+          break;
+        }
+        const next = queue.shift()!;
         inFlight.set(`${next.trial.trial.id}/${next.fold}`, evaluate(next));
       }
       if (inFlight.size === 0) break;
