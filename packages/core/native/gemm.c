@@ -172,16 +172,43 @@ static void pack_a(int32_t mc, int32_t kc, const float *a, int32_t lda, float *a
 }
 
 /*
- * pack_a for A stored transposed: op(A)[i, p] = at[p * lda + i]. Each stored row p is a contiguous
- * run of the block's mc values, dealt out pairwise to the MR-row strips.
+ * pack_a for A stored transposed: op(A)[i, p] = at[p * lda + i]. Two stored rows p, p + 1 are read
+ * four values of i at a time; one shuffle per strip gives its [A[i][p], A[i+1][p], A[i][p+1],
+ * A[i+1][p+1]], stored at once (a 2 x 4 transpose, no scalar copies on the full strips).
  */
 static void pack_a_transposed(int32_t mc, int32_t kc, const float *at, int32_t lda, float *ap) {
   const int32_t full = mc / MR * MR;
-  for (int32_t p = 0; p < kc; p++) {
+  const int32_t quads = mc / 4 * 4;
+  const int32_t strip = kc * MR; /* floats from one strip to the next */
+  int32_t p = 0;
+  for (; p + 2 <= kc; p += 2) {
+    const float *src0 = at + p * lda;
+    const float *src1 = src0 + lda;
+    float *dst = ap + p * MR;
+    int32_t i = 0;
+    for (; i < quads; i += 4, dst += 2 * strip) {
+      const v128_t r0 = wasm_v128_load(src0 + i), r1 = wasm_v128_load(src1 + i);
+      wasm_v128_store(dst, wasm_i32x4_shuffle(r0, r1, 0, 1, 4, 5));
+      wasm_v128_store(dst + strip, wasm_i32x4_shuffle(r0, r1, 2, 3, 6, 7));
+    }
+    for (; i < full; i += MR, dst += strip) {
+      dst[0] = src0[i];
+      dst[1] = src0[i + 1];
+      dst[2] = src1[i];
+      dst[3] = src1[i + 1];
+    }
+    if (i < mc) {
+      dst[0] = src0[i];
+      dst[1] = 0.0f;
+      dst[2] = src1[i];
+      dst[3] = 0.0f;
+    }
+  }
+  for (; p < kc; p++) {
     const float *src = at + p * lda;
     float *dst = ap + p * MR;
     int32_t i = 0;
-    for (; i < full; i += MR, dst += kc * MR) {
+    for (; i < full; i += MR, dst += strip) {
       dst[0] = src[i];
       dst[1] = src[i + 1];
     }
@@ -218,13 +245,39 @@ static void pack_b(int32_t kc, int32_t nc, const float *b, int32_t ldb, float *b
 }
 
 /*
- * pack_b for B stored transposed: op(B)[p, j] = bt[j * ldb + p]. Each stored row j is read
- * contiguously and written down its column of the panel (a kc x NR panel stays in L1).
+ * pack_b for B stored transposed: op(B)[p, j] = bt[j * ldb + p]. Four stored rows j..j+3 are read
+ * four values of p at a time and transposed in registers (4 x 4), so each panel row gets four
+ * columns in one store; the panel (kc x NR) stays in L1 while its 16 rows are read.
  */
 static void pack_b_transposed(int32_t kc, int32_t nc, const float *bt, int32_t ldb, float *bp) {
+  const int32_t k4 = kc / 4 * 4;
   for (int32_t j = 0; j < nc; j += NR, bp += kc * NR) {
     const int32_t nr = min_i32(NR, nc - j);
     int32_t q = 0;
+    for (; q + 4 <= nr; q += 4) {
+      const float *s0 = bt + (j + q) * ldb;
+      const float *s1 = s0 + ldb, *s2 = s1 + ldb, *s3 = s2 + ldb;
+      float *dst = bp + q;
+      int32_t p = 0;
+      for (; p < k4; p += 4, dst += 4 * NR) {
+        const v128_t r0 = wasm_v128_load(s0 + p), r1 = wasm_v128_load(s1 + p);
+        const v128_t r2 = wasm_v128_load(s2 + p), r3 = wasm_v128_load(s3 + p);
+        const v128_t t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5); /* r0[0] r1[0] r0[1] r1[1] */
+        const v128_t t1 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5);
+        const v128_t t2 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7);
+        const v128_t t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
+        wasm_v128_store(dst, wasm_i32x4_shuffle(t0, t1, 0, 1, 4, 5));
+        wasm_v128_store(dst + NR, wasm_i32x4_shuffle(t0, t1, 2, 3, 6, 7));
+        wasm_v128_store(dst + 2 * NR, wasm_i32x4_shuffle(t2, t3, 0, 1, 4, 5));
+        wasm_v128_store(dst + 3 * NR, wasm_i32x4_shuffle(t2, t3, 2, 3, 6, 7));
+      }
+      for (; p < kc; p++, dst += NR) {
+        dst[0] = s0[p];
+        dst[1] = s1[p];
+        dst[2] = s2[p];
+        dst[3] = s3[p];
+      }
+    }
     for (; q < nr; q++) {
       const float *src = bt + (j + q) * ldb;
       for (int32_t p = 0; p < kc; p++) bp[p * NR + q] = src[p];
