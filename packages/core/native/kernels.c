@@ -440,3 +440,26 @@ void batch_norm_f32(const float *restrict x, const float *restrict mean, int32_t
     for (int32_t c = 0; c < channels; c++) out[i + c] = (x[i + c] - m[c]) * a[c] + o[c];
   }
 }
+
+/*
+ * Binary ops of a full operand x [rows, cols] with a row [cols] broadcast over its rows:
+ * out[r, c] = x[r, c] OP row[c], or row[c] OP x[r, c] when row_first (for sub and div).
+ * op: 0 add, 1 sub, 2 mul, 3 div; each a single IEEE float32 operation, as on the cpu backend.
+ */
+#define ROW_LOOP(EXPR)                                                       \
+  for (int32_t r = 0; r < rows; r++, x += cols, out += cols) {              \
+    for (int32_t c = 0; c < cols; c++) { const float a = x[c], b = row[c]; out[c] = (EXPR); } \
+  }
+EXPORT(binary_row_f32)
+void binary_row_f32(const float *restrict x, const float *restrict row, float *restrict out, int32_t rows, int32_t cols,
+                    int32_t op, int32_t row_first) {
+  switch (op * 2 + (row_first != 0)) {
+    case 0: case 1: ROW_LOOP(a + b); break;
+    case 2: ROW_LOOP(a - b); break;
+    case 3: ROW_LOOP(b - a); break;
+    case 4: case 5: ROW_LOOP(a * b); break;
+    case 6: ROW_LOOP(a / b); break;
+    default: ROW_LOOP(b / a); break;
+  }
+}
+#undef ROW_LOOP

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 import { cpuVersusWasm, randomInt, randomValues, seededRandom, useWasm } from '../testing/backend-comparison';
+import { broadcastRowLength } from './broadcast-row';
 
 /** The shape `build` produces on `backend`. */
 async function shapeOn(backend: 'cpu' | 'wasm', build: () => tf.Tensor): Promise<number[]> {
@@ -56,6 +57,51 @@ describe('elementwise kernels on wasm', () => {
         expect({ name, shape: wasmShape }).toEqual({ name, shape: cpuShape });
       }
     }
+  });
+
+  it('finds the row length of an operand broadcast along leading axes, and nothing for other broadcasts', () => {
+    expect(broadcastRowLength([64, 7, 7, 128], [1, 1, 1, 128])).toBe(128);
+    expect(broadcastRowLength([64, 7, 7, 128], [128])).toBe(128);
+    expect(broadcastRowLength([64, 7, 7, 128], [7, 128])).toBe(896);
+    expect(broadcastRowLength([64, 6272], [1, 6272])).toBe(6272);
+    expect(broadcastRowLength([64, 6272], [64, 1])).toBeUndefined(); // a column, not a row
+    expect(broadcastRowLength([64, 6272], [64, 6272])).toBeUndefined(); // same shape
+    expect(broadcastRowLength([64, 6272], [1, 1])).toBeUndefined(); // a single value
+    expect(broadcastRowLength([3, 4], [5, 4])).toBeUndefined();
+  });
+
+  it('Add, Sub, Multiply and RealDiv with a row broadcast on either side equal the cpu backend bitwise, other broadcasts too', async () => {
+    const random = seededRandom(85);
+    const ops = [tf.add, tf.sub, tf.mul, tf.div];
+    for (let trial = 0; trial < 16; trial++) {
+      const full = randomShape(random);
+      if (full.length < 2) full.unshift(randomInt(random, 2, 5));
+      const size = full.reduce((x, y) => x * y, 1);
+      // A row: a trailing part of the full shape, with leading 1s sometimes.
+      const tail = full.slice(randomInt(random, 1, full.length - 1));
+      const row = [...Array.from({ length: randomInt(random, 0, full.length - tail.length) }, () => 1), ...tail];
+      const x = randomValues(random, size);
+      // Away from zero, so that division stays well conditioned and the cpu comparison is exact.
+      const r = randomValues(random, row.reduce((p, q) => p * q, 1)).map((v) => (v < 0 ? v - 0.5 : v + 0.5));
+      const op = ops[trial % 4];
+      const cases: [string, () => tf.Tensor][] = [
+        ['row on the right', () => op(tf.tensor(x, full), tf.tensor(r, row))],
+        ['row on the left', () => op(tf.tensor(r, row), tf.tensor(x, full))],
+        // A column broadcast (stock path), for contrast.
+        ['column (stock)', () => op(tf.tensor(x, full), tf.tensor(x.slice(0, full[0]), [full[0], ...full.slice(1).map(() => 1)]))],
+      ];
+      for (const [name, build] of cases) {
+        const error = await cpuVersusWasm(build);
+        expect({ trial, op: op.name, full, row, name, error }).toEqual({ trial, op: op.name, full, row, name, error: 0 });
+        const [cpuShape, wasmShape] = [await shapeOn('cpu', build), await shapeOn('wasm', build)];
+        expect({ name, shape: wasmShape }).toEqual({ name, shape: cpuShape });
+      }
+    }
+    const hand = tf.sub(tf.tensor2d([[1, 2], [3, 4], [5, 6]]), tf.tensor1d([1, 10]));
+    expect(Array.from(hand.dataSync())).toEqual([0, -8, 2, -6, 4, -4]);
+    const handLeft = tf.div(tf.tensor2d([[1, 2]], [1, 2]), tf.tensor3d([[[1, 4]], [[2, 8]]]));
+    expect(Array.from(handLeft.dataSync())).toEqual([1, 0.5, 0.5, 0.25]);
+    tf.dispose([hand, handLeft]);
   });
 
   it('Select equals the cpu backend, and a hand-worked case', async () => {

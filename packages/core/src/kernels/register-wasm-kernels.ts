@@ -2,6 +2,8 @@ import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '
 
 import { batchMatMulConfig } from './batch-mat-mul';
 import { batchNormConfig } from './batch-norm';
+import { broadcastRowConfigs } from './broadcast-row';
+import { castConfig } from './cast';
 import { compareConfigs } from './compare';
 import { identityConfig } from './identity';
 import { conv2dConfig, fusedConv2dConfig } from './conv2d';
@@ -44,6 +46,7 @@ let installed: WasmKernelReport | undefined;
  * replacements (Conv2DBackpropInput, MaxPoolGrad, BatchMatMul, _FusedMatMul and Conv2D /
  * FusedConv2D on bigmodel's relaxed-SIMD GEMM where the engine has relaxed SIMD, BatchMatMul with
  * transposed operands, Sum and Mean over leading axes, Tile, LeakyRelu, Sqrt, comparisons, Select, FusedBatchNorm, OneHot,
+ * Add / Sub / Multiply / RealDiv of an operand broadcast along leading axes, Cast to the same dtype without a copy,
  * Identity without a copy).
  *
  * Idempotent (the first call's choice stays). {@link initBackend} calls it; call it yourself only
@@ -80,9 +83,11 @@ export function registerWasmKernels(options: RegisterWasmKernelsOptions = {}): W
     leakyReluConfig(),
     sqrtConfig(),
     ...compareConfigs(),
+    ...broadcastRowConfigs(),
     selectConfig(),
     batchNormConfig(),
     identityConfig(),
+    castConfig(),
   ];
   const report: WasmKernelReport = { added: [], replaced: [] };
   for (const config of configs) {

@@ -30,6 +30,7 @@ interface KernelExports {
     scale: number, scaleLen: number, out: number, n: number, channels: number, epsilon: number, scratch: number,
   ): void;
   tile_32(x: number, out: number, spec: number): void;
+  binary_row_f32(x: number, row: number, out: number, rows: number, cols: number, op: number, rowFirst: number): void;
 }
 
 /** The kernels bound to one backend instance, with a small scratch block for geometry arguments. */
