@@ -62,59 +62,86 @@ void im2col_transposed(const float *x, float *cols_t, const int32_t *geometry) {
   }
 }
 
+/* dst[0..n) = src[0..n), four floats at a time. */
+static inline void copy_f32(float *restrict dst, const float *restrict src, int32_t n) {
+  int32_t c = 0;
+  for (; c + 4 <= n; c += 4) wasm_v128_store(dst + c, wasm_v128_load(src + c));
+  for (; c < n; c++) dst[c] = src[c];
+}
+
+/* dst[0..n) += src[0..n), four floats at a time (each element one float32 add, as a scalar loop). */
+static inline void add_f32(float *restrict dst, const float *restrict src, int32_t n) {
+  int32_t c = 0;
+  for (; c + 4 <= n; c += 4) wasm_v128_store(dst + c, wasm_f32x4_add(wasm_v128_load(dst + c), wasm_v128_load(src + c)));
+  for (; c < n; c++) dst[c] += src[c];
+}
+
 /*
- * cols[(n, oh, ow), (kh, kw, ci)] = x[n, oh*sh - pt + kh*dh, ow*sw - pl + kw*dw, ci], 0 in the padding.
+ * cols[(n, oh, ow), (kh, kw, ci)] = x[n, oh*sh - pt + kh*dh, ow*sw - pl + kw*dw, ci], 0 in the padding,
+ * for the rows m = (n, oh, ow) in [row_begin, row_end) (so that threads can share one unfold).
  * The unfold that makes a forward convolution one GEMM cols x W (W as [kh, kw, ci, co] is already
  * the [K, co] matrix). Each tap is a contiguous run of in_c floats in both x and cols.
  */
 EXPORT(im2col)
-void im2col(const float *restrict x, float *restrict cols, const int32_t *geometry) {
+void im2col(const float *restrict x, float *restrict cols, const int32_t *geometry, int32_t row_begin, int32_t row_end) {
   const Geometry g = load_geometry(geometry);
-  float *dst = cols;
-  for (int32_t n = 0; n < g.batch; n++) {
-    for (int32_t oh = 0; oh < g.out_h; oh++) {
-      for (int32_t ow = 0; ow < g.out_w; ow++) {
-        for (int32_t kh = 0; kh < g.filter_h; kh++) {
-          const int32_t ih = oh * g.stride_h - g.pad_top + kh * g.dilation_h;
-          const int32_t row_ok = ih >= 0 && ih < g.in_h;
-          for (int32_t kw = 0; kw < g.filter_w; kw++, dst += g.in_c) {
-            const int32_t iw = ow * g.stride_w - g.pad_left + kw * g.dilation_w;
-            if (row_ok && iw >= 0 && iw < g.in_w) {
-              const float *src = x + ((n * g.in_h + ih) * g.in_w + iw) * g.in_c;
-              int32_t c = 0;
-              for (; c + 4 <= g.in_c; c += 4) wasm_v128_store(dst + c, wasm_v128_load(src + c));
-              for (; c < g.in_c; c++) dst[c] = src[c];
-            } else {
-              for (int32_t c = 0; c < g.in_c; c++) dst[c] = 0.0f;
-            }
-          }
+  const int32_t row = g.filter_h * g.filter_w * g.in_c;
+  float *dst = cols + row_begin * row;
+  int32_t ow = row_begin % g.out_w;
+  int32_t oh = (row_begin / g.out_w) % g.out_h;
+  int32_t n = row_begin / (g.out_w * g.out_h);
+  for (int32_t m = row_begin; m < row_end; m++) {
+    for (int32_t kh = 0; kh < g.filter_h; kh++) {
+      const int32_t ih = oh * g.stride_h - g.pad_top + kh * g.dilation_h;
+      const int32_t row_ok = ih >= 0 && ih < g.in_h;
+      for (int32_t kw = 0; kw < g.filter_w; kw++, dst += g.in_c) {
+        const int32_t iw = ow * g.stride_w - g.pad_left + kw * g.dilation_w;
+        if (row_ok && iw >= 0 && iw < g.in_w) {
+          copy_f32(dst, x + ((n * g.in_h + ih) * g.in_w + iw) * g.in_c, g.in_c);
+        } else {
+          for (int32_t c = 0; c < g.in_c; c++) dst[c] = 0.0f;
         }
+      }
+    }
+    if (++ow == g.out_w) {
+      ow = 0;
+      if (++oh == g.out_h) {
+        oh = 0;
+        n++;
       }
     }
   }
 }
 
-/* dx[n, ih, iw, ci] = sum of cols[(n, oh, ow), (kh, kw, ci)] over the taps that read (ih, iw). dx is overwritten. */
+/*
+ * dx[n, ih, iw, ci] = sum of cols[(n, oh, ow), (kh, kw, ci)] over the taps that read (ih, iw), for
+ * the rows r = (n, ih) of dx in [row_begin, row_end); those rows are overwritten. Rows are
+ * independent, so threads can share one fold; each row starts from 0 and takes its terms in
+ * increasing (oh, ow) (kh and kw descending), the order of a scatter over the rows of cols, so the
+ * sums are the same whatever the split.
+ */
 EXPORT(col2im)
-void col2im(const float *cols, float *dx, const int32_t *geometry) {
+void col2im(const float *cols, float *dx, const int32_t *geometry, int32_t row_begin, int32_t row_end) {
   const Geometry g = load_geometry(geometry);
-  const int32_t dx_size = g.batch * g.in_h * g.in_w * g.in_c;
-  for (int32_t i = 0; i < dx_size; i++) dx[i] = 0.0f;
   const int32_t row = g.filter_h * g.filter_w * g.in_c;
-  const float *src_row = cols;
-  for (int32_t n = 0; n < g.batch; n++) {
-    for (int32_t oh = 0; oh < g.out_h; oh++) {
-      for (int32_t ow = 0; ow < g.out_w; ow++, src_row += row) {
-        for (int32_t kh = 0; kh < g.filter_h; kh++) {
-          const int32_t ih = oh * g.stride_h - g.pad_top + kh * g.dilation_h;
-          if (ih < 0 || ih >= g.in_h) continue;
-          for (int32_t kw = 0; kw < g.filter_w; kw++) {
-            const int32_t iw = ow * g.stride_w - g.pad_left + kw * g.dilation_w;
-            if (iw < 0 || iw >= g.in_w) continue;
-            float *d = dx + ((n * g.in_h + ih) * g.in_w + iw) * g.in_c;
-            const float *s = src_row + (kh * g.filter_w + kw) * g.in_c;
-            for (int32_t c = 0; c < g.in_c; c++) d[c] += s[c];
-          }
+  const int32_t dx_row = g.in_w * g.in_c;
+  for (int32_t r = row_begin; r < row_end; r++) {
+    const int32_t n = r / g.in_h;
+    const int32_t ih = r - n * g.in_h;
+    float *d = dx + r * dx_row;
+    for (int32_t i = 0; i < dx_row; i++) d[i] = 0.0f;
+    for (int32_t kh = g.filter_h - 1; kh >= 0; kh--) {
+      const int32_t t = ih + g.pad_top - kh * g.dilation_h;
+      if (t < 0 || t % g.stride_h != 0) continue;
+      const int32_t oh = t / g.stride_h;
+      if (oh >= g.out_h) continue;
+      const float *src_rows = cols + (n * g.out_h + oh) * g.out_w * row;
+      for (int32_t kw = g.filter_w - 1; kw >= 0; kw--) {
+        const float *s = src_rows + (kh * g.filter_w + kw) * g.in_c;
+        for (int32_t ow = 0; ow < g.out_w; ow++, s += row) {
+          const int32_t iw = ow * g.stride_w - g.pad_left + kw * g.dilation_w;
+          if (iw < 0 || iw >= g.in_w) continue;
+          add_f32(d + iw * g.in_c, s, g.in_c);
         }
       }
     }

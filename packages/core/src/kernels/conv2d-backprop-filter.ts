@@ -10,7 +10,7 @@ import { backend_util, Conv2DBackpropFilter, type Conv2DBackpropFilterAttrs, typ
 
 import { nativeGemm } from './native/native-gemm';
 import { nativeKernels } from './native/native-kernels';
-import { assertNhwc, disposeInfos, matMul2d, reshapeInfo, type WasmKernelArgs } from './wasm-kernel-utils';
+import { assertNhwc, disposeInfos, im2colInto, matMul2d, reshapeInfo, type WasmKernelArgs } from './wasm-kernel-utils';
 
 function conv2dBackpropFilter({ inputs, attrs, backend }: WasmKernelArgs) {
   const { x, dy } = inputs;
@@ -33,7 +33,7 @@ function conv2dBackpropFilter({ inputs, attrs, backend }: WasmKernelArgs) {
   if (nativeGemm(backend)) {
     // Our GEMM reads cols^T in place, so the unfold can write contiguous rows (5x faster than colsT).
     const cols = backend.makeOutput([m, k], 'float32');
-    native.exports.im2col(native.offset(x), native.offset(cols), native.geometry(info));
+    im2colInto(backend, x, cols, info);
     dw2d = matMul2d(backend, cols, dy2d, true, false);
     disposeInfos(backend, cols, dy2d);
   } else {

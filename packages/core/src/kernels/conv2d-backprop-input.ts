@@ -3,15 +3,14 @@
  * the forward pass of conv2dTranspose.
  *
  * The stock kernel is a naive loop. We compute it as one GEMM ({@link matMul2d}: bigmodel's, or
- * XNNPACK's) followed by a col2im scatter: `cols[m, (kh, kw, ci)] = sum_co dy[m, co] * W[kh, kw, ci, co]`
+ * XNNPACK's) followed by a col2im fold: `cols[m, (kh, kw, ci)] = sum_co dy[m, co] * W[kh, kw, ci, co]`
  * (the filter read as a transposed [K, co] operand), then every column entry
- * is added to the input pixel it came from (col2im, native/kernels.c). The GEMM carries all the
- * arithmetic; the scatter is O(size(cols)) additions.
+ * is added to the input pixel it came from (col2im, native/kernels.c, split by rows of dx across the
+ * GEMM's threads). The GEMM carries all the arithmetic; the fold is O(size(cols)) additions.
  */
 import { backend_util, Conv2DBackpropInput, type Conv2DBackpropInputAttrs, type KernelConfig, type KernelFunc } from '@tensorflow/tfjs';
 
-import { nativeKernels } from './native/native-kernels';
-import { assertNhwc, disposeInfos, matMul2d, reshapeInfo, type WasmKernelArgs } from './wasm-kernel-utils';
+import { assertNhwc, col2imInto, disposeInfos, matMul2d, reshapeInfo, type WasmKernelArgs } from './wasm-kernel-utils';
 
 function conv2dBackpropInput({ inputs, attrs, backend }: WasmKernelArgs) {
   const { dy, filter } = inputs;
@@ -35,8 +34,7 @@ function conv2dBackpropInput({ inputs, attrs, backend }: WasmKernelArgs) {
   disposeInfos(backend, filter2d, dy2d);
 
   const dx = backend.makeOutput(info.inShape, 'float32');
-  const native = nativeKernels(backend);
-  native.exports.col2im(native.offset(cols), native.offset(dx), native.geometry(info));
+  col2imInto(backend, cols, dx, info);
   disposeInfos(backend, cols);
   return dx;
 }

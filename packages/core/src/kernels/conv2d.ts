@@ -16,7 +16,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 import { nativeGemm } from './native/native-gemm';
 import { nativeKernels } from './native/native-kernels';
-import { disposeInfos, FUSED_ACTIVATION_CODES, replacingStock, runStockKernel, type WasmKernelArgs } from './wasm-kernel-utils';
+import { disposeInfos, FUSED_ACTIVATION_CODES, im2colInto, replacingStock, runStockKernel, type WasmKernelArgs } from './wasm-kernel-utils';
 
 /** Unfolded depths (kh * kw * ci) below this stay on XNNPACK's convolution. */
 export const MIN_IM2COL_DEPTH = 256;
@@ -57,7 +57,7 @@ function im2colConv2d(
     info.filterHeight === 1 && info.filterWidth === 1 && info.strideHeight === 1 && info.strideWidth === 1 &&
     info.padInfo.top === 0 && info.padInfo.left === 0 && info.outHeight === info.inHeight && info.outWidth === info.inWidth;
   const cols = pointwise ? undefined : backend.makeOutput([m, k], 'float32');
-  if (cols) native.exports.im2col(native.offset(x), native.offset(cols), native.geometry(info));
+  if (cols) im2colInto(backend, x, cols, info);
   const y = backend.makeOutput(info.outShape, 'float32');
   gemm.run({ a: native.offset(cols ?? x), b: native.offset(filter), c: native.offset(y), m, n, k });
   if (cols) disposeInfos(backend, cols);

@@ -5,7 +5,7 @@
  * counting stays with the engine: every intermediate made here is released with
  * `backend.disposeData` before the kernel returns, and only the output survives.
  */
-import { getKernel, type KernelConfig, type KernelFunc, type NamedAttrMap, type NamedTensorInfoMap, type TensorInfo } from '@tensorflow/tfjs';
+import { backend_util, getKernel, type KernelConfig, type KernelFunc, type NamedAttrMap, type NamedTensorInfoMap, type TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 import { ShapeError } from '../errors';
@@ -106,6 +106,34 @@ export function matMul2d(backend: BackendWasm, a: TensorInfo, b: TensorInfo, tra
     gemm.run({ a: native.offset(a), b: native.offset(b), c: native.offset(out), m, n, k, transposeA, transposeB });
   }
   return out;
+}
+
+/**
+ * Writes the im2col unfold of `x` into `cols` ([batch * outHeight * outWidth, kh * kw * inChannels],
+ * native/kernels.c), split by rows across the GEMM's threads where bigmodel's GEMM runs.
+ */
+export function im2colInto(backend: BackendWasm, x: TensorInfo, cols: TensorInfo, info: backend_util.Conv2DInfo): void {
+  const native = nativeKernels(backend);
+  const rows = info.batchSize * info.outHeight * info.outWidth;
+  const args: [number, number, number] = [native.offset(x), native.offset(cols), native.geometry(info)];
+  const gemm = nativeGemm(backend);
+  if (gemm) gemm.runRows('im2col', args, rows, info.filterHeight * info.filterWidth * info.inChannels);
+  else native.exports.im2col(...args, 0, rows);
+}
+
+/**
+ * Folds `cols` (as {@link im2colInto} lays it out) back into `dx` [batch, inHeight, inWidth,
+ * inChannels], summing the taps that read each pixel (native/kernels.c col2im); split by rows of dx
+ * across the GEMM's threads where bigmodel's GEMM runs, with the same sums as on one thread.
+ */
+export function col2imInto(backend: BackendWasm, cols: TensorInfo, dx: TensorInfo, info: backend_util.Conv2DInfo): void {
+  const native = nativeKernels(backend);
+  const rows = info.batchSize * info.inHeight;
+  const args: [number, number, number] = [native.offset(cols), native.offset(dx), native.geometry(info)];
+  const gemm = nativeGemm(backend);
+  const colsPerRow = (info.outHeight * info.outWidth * info.filterHeight * info.filterWidth * info.inChannels) / info.inHeight;
+  if (gemm) gemm.runRows('col2im', args, rows, Math.ceil(colsPerRow));
+  else native.exports.col2im(...args, 0, rows);
 }
 
 /** tfjs's FusableActivation codes of the activations native bias_activation_f32 applies (others keep stock kernels). */

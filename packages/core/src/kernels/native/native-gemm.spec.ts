@@ -184,6 +184,43 @@ describe('bigmodel GEMM (native/gemm.c)', () => {
     for (let i = 0; i < 3; i++) expect(two[i].equals(one[i])).toBe(true);
   });
 
+  it('splits the im2col unfold and the col2im fold across 2 threads with bitwise the results of one thread', async () => {
+    await initBackend({ backend: 'wasm', threads: 2 });
+    const backend = tf.backend() as BackendWasm;
+    const gemm = nativeGemm(backend)!;
+    const native = nativeKernels(backend);
+    const random = seededRandom(13);
+    // [x shape, filter shape, stride, padding, dilation]: strides 1 and 2, same / valid / explicit, batch 1 and > 1, one channel.
+    const cases: [[number, number, number, number], [number, number, number, number], number, 'same' | 'valid' | number, number][] = [
+      [[3, 14, 14, 64], [4, 4, 64, 8], 2, 'same', 1],
+      [[1, 29, 31, 5], [3, 3, 5, 8], 1, 'valid', 1],
+      [[2, 28, 28, 1], [4, 4, 1, 8], 2, 'same', 1],
+      [[5, 17, 13, 7], [3, 2, 7, 8], 2, 1, 1],
+      [[2, 23, 19, 6], [3, 3, 6, 8], 1, 'same', 2],
+    ];
+    for (const [xShape, wShape, stride, pad, dilation] of cases) {
+      const info = tf.backend_util.computeConv2DInfo(xShape, wShape, stride, dilation, pad);
+      const rows = info.batchSize * info.outHeight * info.outWidth;
+      const k = info.filterHeight * info.filterWidth * info.inChannels;
+      const x = Float32Array.from({ length: xShape.reduce((a, b) => a * b, 1) }, () => random() - 0.5);
+      const cols = Float32Array.from({ length: rows * k }, () => random() - 0.5);
+      const heap = onHeap(backend, [x, new Float32Array(rows * k), new Float32Array(rows * k), cols, new Float32Array(x.length), new Float32Array(x.length)]);
+      try {
+        const [px, cols1, cols2, pc, dx1, dx2] = heap.pointers;
+        native.exports.im2col(px, cols1, native.geometry(info), 0, rows);
+        // A large per-row cost makes even the small cases split (the real cost only decides when to split).
+        gemm.runRows('im2col', [px, cols2, native.geometry(info)], rows, 1 << 20, 2);
+        native.exports.col2im(pc, dx1, native.geometry(info), 0, info.batchSize * info.inHeight);
+        gemm.runRows('col2im', [pc, dx2, native.geometry(info)], info.batchSize * info.inHeight, 1 << 20, 2);
+        const same = (i: number, j: number) => Buffer.from(heap.read(i).buffer).equals(Buffer.from(heap.read(j).buffer));
+        const guarded = (i: number) => heap.read(i).slice(-16).every((v) => v === 12345); // nothing written past the end
+        expect({ xShape, unfold: same(1, 2), fold: same(4, 5), guards: [2, 5].every(guarded) }).toEqual({ xShape, unfold: true, fold: true, guards: true });
+      } finally {
+        heap.free();
+      }
+    }
+  });
+
   it('never keeps a process alive: one that multiplied on 2 threads exits by itself', () => {
     const script = `
       const tf = require('@tensorflow/tfjs');

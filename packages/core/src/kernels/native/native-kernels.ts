@@ -12,8 +12,8 @@ import { KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernels-wasm'
 /** The exports of native/kernels.c. Pointer arguments are byte offsets into the backend's heap. */
 interface KernelExports {
   im2col_transposed(x: number, colsT: number, geometry: number): void;
-  col2im(cols: number, dx: number, geometry: number): void;
-  im2col(x: number, cols: number, geometry: number): void;
+  col2im(cols: number, dx: number, geometry: number, rowBegin: number, rowEnd: number): void;
+  im2col(x: number, cols: number, geometry: number, rowBegin: number, rowEnd: number): void;
   bias_activation_f32(x: number, bias: number, rows: number, cols: number, activation: number, alpha: number): void;
   max_pool_grad(x: number, dy: number, dx: number, geometry: number): void;
   depthwise_backprop_input(dy: number, w: number, dx: number, geometry: number): void;
@@ -62,6 +62,13 @@ export function memoryOf(backend: BackendWasm): WebAssembly.Memory {
   return memory;
 }
 
+/** The compiled kernels module for a plain or a shared memory (compiled once; GEMM worker threads instantiate it too). */
+export function kernelsModule(shared: boolean): WebAssembly.Module {
+  return shared
+    ? (compiled.shared ??= new WebAssembly.Module(Buffer.from(KERNELS_SHARED_WASM_BASE64, 'base64')))
+    : (compiled.plain ??= new WebAssembly.Module(Buffer.from(KERNELS_WASM_BASE64, 'base64')));
+}
+
 /** The compiled kernels for `backend`, instantiated on first use. */
 export function nativeKernels(backend: BackendWasm): NativeKernels {
   let kernels = bound.get(backend);
@@ -69,9 +76,7 @@ export function nativeKernels(backend: BackendWasm): NativeKernels {
   const memory = memoryOf(backend);
   // tfjs's threaded build runs on a shared memory, which only a module declaring a shared import accepts.
   const shared = Object.prototype.toString.call(memory.buffer) === '[object SharedArrayBuffer]';
-  const module = shared
-    ? (compiled.shared ??= new WebAssembly.Module(Buffer.from(KERNELS_SHARED_WASM_BASE64, 'base64')))
-    : (compiled.plain ??= new WebAssembly.Module(Buffer.from(KERNELS_WASM_BASE64, 'base64')));
+  const module = kernelsModule(shared);
   const instance = new WebAssembly.Instance(module, { env: { memory } });
   const exports = instance.exports as unknown as KernelExports;
   const wasm = backend.wasm as unknown as { _malloc(bytes: number): number; _free(pointer: number): void };
