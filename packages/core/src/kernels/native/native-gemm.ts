@@ -169,7 +169,8 @@ function bindGemm(backend: BackendWasm): NativeGemm {
   const module = shared
     ? (compiled.shared ??= new WebAssembly.Module(Buffer.from(GEMM_SHARED_WASM_BASE64, 'base64')))
     : (compiled.plain ??= new WebAssembly.Module(Buffer.from(GEMM_WASM_BASE64, 'base64')));
-  const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as GemmExports;
+  // Not named `exports`: that would shadow CommonJS's `exports`, through which this module's own exported constants are read.
+  const gemm = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as GemmExports;
   const kernels = nativeKernels(backend).exports;
   const wasm = backend.wasm as unknown as WasmModule;
   const threads = shared && canBlockMainThread() ? Math.max(1, wasm.tfjs?.getThreadsCount?.() ?? 1) : 1;
@@ -194,7 +195,7 @@ function bindGemm(backend: BackendWasm): NativeGemm {
       const flags = (args.accumulate ? GEMM_ACCUMULATE : 0) | (transposeA ? GEMM_TRANSPOSE_A : 0) | (transposeB ? GEMM_TRANSPOSE_B : 0);
       if (m <= 0 || n <= 0) return;
       const parts = splitWork(m, n, k, Math.min(maxThreads, threads));
-      const packFloats = Math.max(...parts.map((p) => exports.gemm_f32_pack_floats(p.rows, p.cols, k)));
+      const packFloats = Math.max(...parts.map((p) => gemm.gemm_f32_pack_floats(p.rows, p.cols, k)));
       const packBytes = Math.ceil(packFloats / 4) * 16;
       // Scratch for every thread, 16-byte aligned; the heap may grow here, offsets stay valid.
       // (Offsets may exceed 2^31 on a 4 GiB heap: no int32 bit arithmetic on them.)
@@ -212,7 +213,7 @@ function bindGemm(backend: BackendWasm): NativeGemm {
         ];
         const own = () => {
           const [, pa, pb, pc, pm, pn, pk, sa, sb, sc, bits, pp] = call(parts[0], 0);
-          exports.gemm_f32(pa, pb, pc, pm, pn, pk, sa, sb, sc, bits, pp);
+          gemm.gemm_f32(pa, pb, pc, pm, pn, pk, sa, sb, sc, bits, pp);
         };
         if (parts.length === 1) {
           own();
