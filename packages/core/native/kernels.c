@@ -490,3 +490,28 @@ void binary_row_f32(const float *restrict x, const float *restrict row, float *r
   }
 }
 #undef ROW_LOOP
+
+/*
+ * Unary ops, four floats at a time: op 0 square (x * x), 1 relu (max(0, x)), 2 relu6
+ * (min(max(0, x), 6)), 3 neg (-x), 4 abs (|x|). f32x4.max and f32x4.min propagate NaN and order
+ * -0 below +0, as JavaScript's Math.max and Math.min do (the cpu backend's definitions).
+ */
+#define UNARY_LOOP(EXPR)                                                         \
+  do {                                                                           \
+    int32_t i = 0;                                                               \
+    for (; i + 4 <= n; i += 4) { const v128_t v = wasm_v128_load(x + i); wasm_v128_store(out + i, (EXPR)); } \
+    for (; i < n; i++) { const v128_t v = wasm_f32x4_splat(x[i]); out[i] = wasm_f32x4_extract_lane((EXPR), 0); } \
+  } while (0)
+EXPORT(unary_f32)
+void unary_f32(const float *restrict x, float *restrict out, int32_t n, int32_t op) {
+  const v128_t zero = wasm_f32x4_splat(0.0f);
+  const v128_t six = wasm_f32x4_splat(6.0f);
+  switch (op) {
+    case 0: UNARY_LOOP(wasm_f32x4_mul(v, v)); break;
+    case 1: UNARY_LOOP(wasm_f32x4_max(zero, v)); break;
+    case 2: UNARY_LOOP(wasm_f32x4_min(wasm_f32x4_max(zero, v), six)); break;
+    case 3: UNARY_LOOP(wasm_f32x4_neg(v)); break;
+    default: UNARY_LOOP(wasm_f32x4_abs(v)); break;
+  }
+}
+#undef UNARY_LOOP

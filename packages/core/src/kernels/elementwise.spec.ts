@@ -12,6 +12,20 @@ async function shapeOn(backend: 'cpu' | 'wasm', build: () => tf.Tensor): Promise
   return shape;
 }
 
+/** The float32 values `build` produces on `backend`. */
+async function bitsOn(backend: 'cpu' | 'wasm', build: () => tf.Tensor): Promise<Float32Array> {
+  const previous = tf.getBackend();
+  await tf.setBackend(backend);
+  const values = tf.tidy(() => build().dataSync() as Float32Array).slice();
+  await tf.setBackend(previous);
+  return values;
+}
+
+/** Same values element by element (NaN equal to NaN; +0 and -0 told apart). */
+function sameValues(a: Float32Array, b: Float32Array): boolean {
+  return a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
+}
+
 beforeAll(useWasm);
 
 /** A random shape of rank 1-4 whose last dimension is `channels` when given. */
@@ -102,6 +116,25 @@ describe('elementwise kernels on wasm', () => {
     const handLeft = tf.div(tf.tensor2d([[1, 2]], [1, 2]), tf.tensor3d([[[1, 4]], [[2, 8]]]));
     expect(Array.from(handLeft.dataSync())).toEqual([1, 0.5, 0.5, 0.25]);
     tf.dispose([hand, handLeft]);
+  });
+
+  it('Square, Relu, Relu6, Neg and Abs equal the cpu backend bitwise, with NaN, signed zeros and values past 6', async () => {
+    const random = seededRandom(86);
+    for (let trial = 0; trial < 6; trial++) {
+      const shape = randomShape(random);
+      const size = shape.reduce((a, b) => a * b, 1);
+      const x = randomValues(random, size).map((v) => v * 10);
+      [NaN, -0, 0, 6, -6, 7.5].forEach((v, i) => {
+        if (i < size) x[(i * 7) % size] = v;
+      });
+      for (const op of [tf.square, tf.relu, tf.relu6, tf.neg, tf.abs]) {
+        const [cpu, wasm] = [await bitsOn('cpu', () => op(tf.tensor(x, shape))), await bitsOn('wasm', () => op(tf.tensor(x, shape)))];
+        expect({ trial, op: op.name, same: Buffer.from(wasm.buffer).equals(Buffer.from(cpu.buffer)) || sameValues(cpu, wasm) }).toEqual({ trial, op: op.name, same: true });
+      }
+    }
+    const hand = tf.relu6(tf.tensor1d([-1, 0.5, 7, NaN]));
+    expect(Array.from(hand.dataSync())).toEqual([0, 0.5, 6, NaN]);
+    hand.dispose();
   });
 
   it('Select equals the cpu backend, and a hand-worked case', async () => {

@@ -18,6 +18,7 @@ import { oneHotConfig } from './one-hot';
 import { meanConfig, sumConfig } from './reduce-leading-axes';
 import { selectConfig } from './select';
 import { tileConfig } from './tile';
+import { unaryConfigs } from './unary';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
 
 /** What {@link registerWasmKernels} did, kernel by kernel. */
@@ -47,6 +48,7 @@ let installed: WasmKernelReport | undefined;
  * FusedConv2D on bigmodel's relaxed-SIMD GEMM where the engine has relaxed SIMD, BatchMatMul with
  * transposed operands, Sum and Mean over leading axes, Tile, LeakyRelu, Sqrt, comparisons, Select, FusedBatchNorm, OneHot,
  * Add / Sub / Multiply / RealDiv of an operand broadcast along leading axes, Cast to the same dtype without a copy,
+ * Square / Relu / Relu6 / Neg / Abs without XNNPACK's thread pool,
  * Identity without a copy).
  *
  * Idempotent (the first call's choice stays). {@link initBackend} calls it; call it yourself only
@@ -84,6 +86,7 @@ export function registerWasmKernels(options: RegisterWasmKernelsOptions = {}): W
     sqrtConfig(),
     ...compareConfigs(),
     ...broadcastRowConfigs(),
+    ...unaryConfigs(),
     selectConfig(),
     batchNormConfig(),
     identityConfig(),

@@ -31,6 +31,7 @@ interface KernelExports {
   ): void;
   tile_32(x: number, out: number, spec: number): void;
   binary_row_f32(x: number, row: number, out: number, rows: number, cols: number, op: number, rowFirst: number): void;
+  unary_f32(x: number, out: number, n: number, op: number): void;
 }
 
 /** The kernels bound to one backend instance, with a small scratch block for geometry arguments. */
