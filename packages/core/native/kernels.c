@@ -396,8 +396,19 @@ void leaky_relu_f32(const float *restrict x, float *restrict out, int32_t n, flo
  */
 EXPORT(bias_activation_f32)
 void bias_activation_f32(float *x, const float *bias, int32_t rows, int32_t cols, int32_t activation, float alpha) {
+  const v128_t zero = wasm_f32x4_splat(0.0f), six = wasm_f32x4_splat(6.0f), slope = wasm_f32x4_splat(alpha);
   for (int32_t r = 0; r < rows; r++, x += cols) {
-    for (int32_t c = 0; c < cols; c++) {
+    int32_t c = 0;
+    /* Four at a time: the same operations as the scalar tail, lane by lane (bitselect picks). */
+    for (; c + 4 <= cols; c += 4) {
+      v128_t v = wasm_v128_load(x + c);
+      if (bias) v = wasm_f32x4_add(v, wasm_v128_load(bias + c));
+      if (activation == 1) v = wasm_v128_bitselect(zero, v, wasm_f32x4_lt(v, zero));
+      else if (activation == 2) v = wasm_v128_bitselect(zero, wasm_v128_bitselect(six, v, wasm_f32x4_gt(v, six)), wasm_f32x4_lt(v, zero));
+      else if (activation == 4) v = wasm_v128_bitselect(wasm_f32x4_mul(slope, v), v, wasm_f32x4_lt(v, zero));
+      wasm_v128_store(x + c, v);
+    }
+    for (; c < cols; c++) {
       float v = bias ? x[c] + bias[c] : x[c];
       if (activation == 1) v = v < 0.0f ? 0.0f : v; /* NaN stays NaN, as on the cpu backend */
       else if (activation == 2) v = v < 0.0f ? 0.0f : (v > 6.0f ? 6.0f : v);
@@ -440,7 +451,15 @@ void compare_f32(const float *restrict a, const float *restrict b, uint8_t *rest
 /* out = condition ? t : e, all of one shape. */
 EXPORT(select_f32)
 void select_f32(const uint8_t *restrict condition, const float *restrict t, const float *restrict e, float *restrict out, int32_t n) {
-  for (int32_t i = 0; i < n; i++) out[i] = condition[i] ? t[i] : e[i];
+  int32_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    /* Four condition bytes widened to four 32-bit lanes, all ones where the byte is not 0. */
+    const v128_t bytes = wasm_v128_load32_zero(condition + i);
+    const v128_t wide = wasm_u32x4_extend_low_u16x8(wasm_u16x8_extend_low_u8x16(bytes));
+    const v128_t pick = wasm_i32x4_ne(wide, wasm_i32x4_splat(0));
+    wasm_v128_store(out + i, wasm_v128_bitselect(wasm_v128_load(t + i), wasm_v128_load(e + i), pick));
+  }
+  for (; i < n; i++) out[i] = condition[i] ? t[i] : e[i];
 }
 
 /*

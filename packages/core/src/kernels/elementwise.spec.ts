@@ -144,6 +144,8 @@ describe('elementwise kernels on wasm', () => {
     const t = randomValues(random, 24);
     const e = randomValues(random, 24);
     expect(await cpuVersusWasm(() => tf.where(tf.tensor(c, shape, 'bool'), tf.tensor(t, shape), tf.tensor(e, shape)))).toBe(0);
+    // A length that is not a multiple of the 4-lane vector (the scalar tail).
+    expect(await cpuVersusWasm(() => tf.where(tf.tensor(c.slice(0, 23), [23], 'bool'), tf.tensor(t.slice(0, 23), [23]), tf.tensor(e.slice(0, 23), [23])))).toBe(0);
     const out = tf.where(tf.tensor1d([true, false, true], 'bool'), tf.tensor1d([1, 2, 3]), tf.tensor1d([-1, -2, -3]));
     expect(Array.from(out.dataSync())).toEqual([1, -2, 3]);
     out.dispose();
