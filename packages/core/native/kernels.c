@@ -558,3 +558,51 @@ void gemv_f32(const float *restrict a, const float *restrict x, float *restrict 
     out[i] = sum;
   }
 }
+
+/*
+ * Max pooling, NHWC: out[n, oh, ow, c] = the greatest x over the window's in-range pixels, taken in
+ * row-major window order as "first strictly greater" (the cpu backend's rule: NaN never wins, a
+ * window with nothing above -Infinity gives -Infinity). Four channels at a time.
+ */
+EXPORT(max_pool_f32)
+void max_pool_f32(const float *restrict x, float *restrict out, const int32_t *geometry) {
+  const Geometry g = load_geometry(geometry);
+  const int32_t channels = g.in_c;
+  for (int32_t n = 0; n < g.batch; n++) {
+    for (int32_t oh = 0; oh < g.out_h; oh++) {
+      const int32_t ih0 = oh * g.stride_h - g.pad_top;
+      for (int32_t ow = 0; ow < g.out_w; ow++, out += channels) {
+        const int32_t iw0 = ow * g.stride_w - g.pad_left;
+        int32_t c = 0;
+        for (; c + 4 <= channels; c += 4) {
+          v128_t best = wasm_f32x4_splat(-__builtin_inff());
+          for (int32_t fh = 0; fh < g.filter_h; fh++) {
+            const int32_t ih = ih0 + fh * g.dilation_h;
+            if (ih < 0 || ih >= g.in_h) continue;
+            for (int32_t fw = 0; fw < g.filter_w; fw++) {
+              const int32_t iw = iw0 + fw * g.dilation_w;
+              if (iw < 0 || iw >= g.in_w) continue;
+              const v128_t v = wasm_v128_load(x + ((n * g.in_h + ih) * g.in_w + iw) * channels + c);
+              best = wasm_v128_bitselect(v, best, wasm_f32x4_gt(v, best));
+            }
+          }
+          wasm_v128_store(out + c, best);
+        }
+        for (; c < channels; c++) {
+          float best = -__builtin_inff();
+          for (int32_t fh = 0; fh < g.filter_h; fh++) {
+            const int32_t ih = ih0 + fh * g.dilation_h;
+            if (ih < 0 || ih >= g.in_h) continue;
+            for (int32_t fw = 0; fw < g.filter_w; fw++) {
+              const int32_t iw = iw0 + fw * g.dilation_w;
+              if (iw < 0 || iw >= g.in_w) continue;
+              const float v = x[((n * g.in_h + ih) * g.in_w + iw) * channels + c];
+              if (v > best) best = v;
+            }
+          }
+          out[c] = best;
+        }
+      }
+    }
+  }
+}

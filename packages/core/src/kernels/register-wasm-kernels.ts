@@ -13,6 +13,7 @@ import { fusedMatMulConfig } from './fused-mat-mul';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwise-conv2d-backprop-filter';
 import { depthwiseConv2dNativeBackpropInputConfig } from './depthwise-conv2d-backprop-input';
 import { leakyReluConfig, sqrtConfig } from './leaky-relu';
+import { maxPoolConfig } from './max-pool';
 import { maxPoolGradConfig } from './max-pool-grad';
 import { oneHotConfig } from './one-hot';
 import { meanConfig, sumConfig } from './reduce-leading-axes';
@@ -48,7 +49,7 @@ let installed: WasmKernelReport | undefined;
  * FusedConv2D on bigmodel's relaxed-SIMD GEMM where the engine has relaxed SIMD, BatchMatMul with
  * transposed operands, Sum and Mean over leading axes, Tile, LeakyRelu, Sqrt, comparisons, Select, FusedBatchNorm, OneHot,
  * Add / Sub / Multiply / RealDiv of an operand broadcast along leading axes, Cast to the same dtype without a copy,
- * Square / Relu / Relu6 / Neg / Abs without XNNPACK's thread pool,
+ * Square / Relu / Relu6 / Neg / Abs and MaxPool without XNNPACK's thread pool,
  * Identity without a copy).
  *
  * Idempotent (the first call's choice stays). {@link initBackend} calls it; call it yourself only
@@ -74,6 +75,7 @@ export function registerWasmKernels(options: RegisterWasmKernelsOptions = {}): W
     depthwiseConv2dNativeBackpropInputConfig,
     unsortedSegmentSumConfig,
     maxPoolGradConfig,
+    maxPoolConfig(),
     oneHotConfig,
     batchMatMulConfig(),
     conv2dConfig(),

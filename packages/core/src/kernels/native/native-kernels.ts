@@ -33,6 +33,7 @@ interface KernelExports {
   binary_row_f32(x: number, row: number, out: number, rows: number, cols: number, op: number, rowFirst: number): void;
   unary_f32(x: number, out: number, n: number, op: number): void;
   gemv_f32(a: number, x: number, out: number, m: number, k: number, lda: number): void;
+  max_pool_f32(x: number, out: number, geometry: number): void;
 }
 
 /** The kernels bound to one backend instance, with a small scratch block for geometry arguments. */
