@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 
-import { cpuVersusWasm, randomInt, randomValues, seededRandom, useWasm } from '../testing/backend-comparison';
+import { cpuVersusWasm, randomInt, randomValues, seededRandom, useWasm, valuesOn } from '../testing/backend-comparison';
 import { broadcastRowLength } from './broadcast-row';
 
 /** The shape `build` produces on `backend`. */
@@ -134,6 +134,29 @@ describe('elementwise kernels on wasm', () => {
     }
     const hand = tf.relu6(tf.tensor1d([-1, 0.5, 7, NaN]));
     expect(Array.from(hand.dataSync())).toEqual([0, 0.5, 6, NaN]);
+    hand.dispose();
+  });
+
+  it('Tanh is within 1e-6 of the cpu backend element by element (relative), over small, large, huge and special values', async () => {
+    const random = seededRandom(87);
+    const values = [
+      ...Array.from({ length: 2000 }, () => (random() - 0.5) * 2), // around 0 (the polynomial)
+      ...Array.from({ length: 2000 }, () => (random() - 0.5) * 24), // past 0.625 and past 9
+      0.625, -0.625, 0.6249999, 9, 10, 88, -1e30, 1e-30, 0, -0, Infinity, -Infinity, NaN, 3,
+    ];
+    const [[cpu], [wasm]] = [await valuesOn('cpu', () => tf.tanh(tf.tensor1d(values))), await valuesOn('wasm', () => tf.tanh(tf.tensor1d(values)))];
+    let worst = 0;
+    cpu.forEach((expected, i) => {
+      if (Number.isNaN(expected)) {
+        if (!Number.isNaN(wasm[i])) worst = Infinity;
+        return;
+      }
+      const error = expected === 0 ? Math.abs(wasm[i]) : Math.abs(wasm[i] - expected) / Math.abs(expected);
+      worst = Math.max(worst, error);
+    });
+    expect(worst).toBeLessThanOrEqual(1e-6);
+    const hand = tf.tanh(tf.tensor1d([0, 1, -2, 20]));
+    expect(Array.from(hand.dataSync()).map((v) => Number(v.toFixed(6)))).toEqual([0, 0.761594, -0.964028, 1]);
     hand.dispose();
   });
 

@@ -49,7 +49,7 @@ let installed: WasmKernelReport | undefined;
  * FusedConv2D on bigmodel's relaxed-SIMD GEMM where the engine has relaxed SIMD, BatchMatMul with
  * transposed operands, Sum and Mean over leading axes, Tile, LeakyRelu, Sqrt, comparisons, Select, FusedBatchNorm, OneHot,
  * Add / Sub / Multiply / RealDiv of an operand broadcast along leading axes, Cast to the same dtype without a copy,
- * Square / Relu / Relu6 / Neg / Abs and MaxPool without XNNPACK's thread pool,
+ * Square / Relu / Relu6 / Neg / Abs and MaxPool without XNNPACK's thread pool, a vectorized Tanh,
  * Identity without a copy).
  *
  * Idempotent (the first call's choice stays). {@link initBackend} calls it; call it yourself only
