@@ -2,21 +2,17 @@ import * as tf from '@tensorflow/tfjs';
 
 import { initBackend } from '../backend';
 import { cpuVersusWasm, randomInt, randomPadding, randomValues, seededRandom, useWasm } from '../testing/backend-comparison';
-import { MIN_IM2COL_DEPTH } from './conv2d';
 
 beforeAll(useWasm);
 afterEach(() => {
   delete process.env['BIGMODEL_WASM_GEMM'];
 });
 
-/**
- * A random conv2d case deep enough (kh * kw * ci >= MIN_IM2COL_DEPTH) to take the im2col path on any
- * thread count, or a shallow one (ci 1-6, which takes it on 2 threads).
- */
+/** A random conv2d case, deep (kh * kw * ci >= 256, several K blocks of the GEMM) or shallow (ci 1-6). */
 function randomDeepCase(random: () => number, shallow = false) {
   const batch = random() < 0.5 ? 1 : randomInt(random, 2, 3);
   const k = randomInt(random, 1, 4);
-  const ci = shallow ? randomInt(random, 1, 6) : Math.ceil(MIN_IM2COL_DEPTH / (k * k)) + randomInt(random, 0, 5);
+  const ci = shallow ? randomInt(random, 1, 6) : Math.ceil(256 / (k * k)) + randomInt(random, 0, 5);
   const dilation = k > 1 && random() < 0.25 ? 2 : 1;
   const span = (k - 1) * dilation + 1;
   const h = randomInt(random, span, span + 6);
@@ -64,7 +60,7 @@ describe('Conv2D and FusedConv2D on wasm (im2col + bigmodel GEMM)', () => {
     expect(failures).toEqual([]);
   });
 
-  it('takes shallow convolutions (K < 256) through im2col on 2 threads too, equal to the cpu backend over 16 random shapes, each fused activation', async () => {
+  it('equal the cpu backend over 16 random shallow shapes (K < 256, ci 1-6) on 2 threads, each fused activation', async () => {
     await initBackend({ backend: 'wasm', threads: 2 });
     const random = seededRandom(24);
     const activations = ['linear', 'relu', 'relu6', 'leakyrelu'] as const;
@@ -90,7 +86,7 @@ describe('Conv2D and FusedConv2D on wasm (im2col + bigmodel GEMM)', () => {
     expect(failures).toEqual([]);
   });
 
-  it('runs a 1x1 convolution without an unfold, and shallow ones on the stock kernel on one thread, equal to the cpu backend', async () => {
+  it('runs a 1x1 convolution without an unfold, and a shallow one, equal to the cpu backend on one thread', async () => {
     await initBackend({ backend: 'wasm', threads: 1 });
     const random = seededRandom(22);
     const pointwise = { x: randomValues(random, 2 * 5 * 6 * 300), f: randomValues(random, 300 * 7) };

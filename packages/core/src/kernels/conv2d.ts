@@ -5,16 +5,15 @@
  * unpadded convolution needs no unfold. FusedConv2D's bias and activation (linear, relu, relu6,
  * leaky relu) are one pass over y afterwards.
  *
- * Measured against XNNPACK's convolution in one process (one thread, loaded machine): 1.41x faster
- * on [64,14,14,64] * [4,4,64,128] stride 2 (K = 1024), 1.12x on [64,13,13,32] * [3,3,32,64]
- * (K = 288), but 0.92x at K = 144 and 0.4-0.6x at K = 9-27, where the unfold costs more than the
- * GEMM gains. So on one thread, below {@link MIN_IM2COL_DEPTH}, the stock kernel runs. On 2 threads
- * (tfjs's threaded build) every stock convolution also pays ~0.7-1 ms per call for XNNPACK's thread
- * pool, and the unfold is split across threads: there ours was faster on every shape measured
- * (2026-11-29, 1-2 other processes running; ours / stock time): K = 16 [64,28,28,1] * [4,4,1,64]
- * stride 2 0.43, K = 9 0.64, K = 27 0.85, K = 144 0.51-0.70, K = 75 0.96, 1x1 K = 8 0.48. So with
- * more than one thread every depth takes this path. Without relaxed SIMD, for NCHW, and for the
- * other fused activations the stock kernel runs.
+ * Every depth K = kh * kw * ci takes this path wherever bigmodel's GEMM runs, on any thread count,
+ * so that results stay bitwise the same on 1 and 2 threads. Measured against XNNPACK's convolution
+ * (2026-11-29, in one process, 1-2 other processes running; ours / stock time, 1 thread then 2):
+ * K = 16 [64,28,28,1] * [4,4,1,64] stride 2 0.61 / 0.43, K = 9 [64,28,28,1] * [3,3,1,32] 0.92 /
+ * 0.64, K = 27 [64,28,28,3] * [3,3,3,32] 1.08 / 0.85, K = 144 0.61-0.83 / 0.51-0.70, K = 75
+ * [16,32,32,3] * [5,5,3,16] 1.48 / 0.96, K = 1024 1.0 / 0.93, 1x1 K = 8 ~1.0 / 0.48. On 2 threads
+ * every stock convolution pays ~0.7-1 ms per call for XNNPACK's thread pool, and our unfold is
+ * split across the threads. Without relaxed SIMD, for NCHW, and for the other fused activations
+ * the stock kernel runs.
  */
 import { backend_util, Conv2D, FusedConv2D, type Conv2DAttrs, type FusedConv2DAttrs, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
@@ -22,9 +21,6 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { nativeGemm } from './native/native-gemm';
 import { nativeKernels } from './native/native-kernels';
 import { disposeInfos, FUSED_ACTIVATION_CODES, im2colInto, replacingStock, runStockKernel, type WasmKernelArgs } from './wasm-kernel-utils';
-
-/** On one thread, unfolded depths (kh * kw * ci) below this stay on XNNPACK's convolution. */
-export const MIN_IM2COL_DEPTH = 256;
 
 /**
  * y = act(conv(x, filter) + bias) through im2col and our GEMM, or undefined where the stock
@@ -51,7 +47,7 @@ function im2colConv2d(
     backend_util.convertConv2DDataFormat(dataFormat),
   );
   const k = info.filterHeight * info.filterWidth * info.inChannels;
-  if (info.dataFormat !== 'channelsLast' || (k < MIN_IM2COL_DEPTH && gemm.threads === 1)) return undefined;
+  if (info.dataFormat !== 'channelsLast') return undefined;
   const m = info.batchSize * info.outHeight * info.outWidth;
   const n = info.outChannels;
   const { bias } = epilogue;
