@@ -84,7 +84,7 @@ describe('elementwise kernels on wasm', () => {
     expect(broadcastRowLength([3, 4], [5, 4])).toBeUndefined();
   });
 
-  it('Add, Sub, Multiply and RealDiv with a row broadcast on either side equal the cpu backend bitwise, other broadcasts too', async () => {
+  it('Add, Sub, Multiply and RealDiv with a row broadcast on either side equal the cpu backend exactly, other broadcasts too', async () => {
     const random = seededRandom(85);
     const ops = [tf.add, tf.sub, tf.mul, tf.div];
     for (let trial = 0; trial < 16; trial++) {
