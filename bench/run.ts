@@ -86,9 +86,10 @@ function time(make: () => { step: () => number; dispose: () => void }, warmup: n
  * a mode is timed in its steady state, as in training, where one mode runs step after step (its
  * packing scratch, heap layout and caches are its own, not the other mode's). Rounds still
  * interleave the modes, so that a load that comes and goes during the run falls on both. (Measured
- * 2026-11-29 on the shared machine: the step-by-step alternation itself did not cost ours a
- * measurable amount, 240-258 ms/step alternated against 261-289 alone in one process; the spread
- * between runs, 257-300 ms/step, came from load and from only 2 warm-up steps.)
+ * 2026-11-29: the step-by-step alternation itself did not cost ours a measurable amount, 240-258
+ * ms/step alternated against 261-289 alone in one process, and 8 steps of ours right after 3 XNNPACK
+ * steps averaged 225 ms against 244 before them; the spread between runs, 257-300 ms/step, came from
+ * the load of other work and from only 2 warm-up steps.)
  */
 function timeAlternating(
   make: () => { step: () => number; dispose: () => void },
