@@ -287,9 +287,89 @@ static void pack_b_transposed(int32_t kc, int32_t nc, const float *bt, int32_t l
   }
 }
 
-EXPORT(gemm_f32)
-void gemm_f32(const float *a, const float *b, float *c, int32_t m, int32_t n, int32_t k, int32_t lda,
-              int32_t ldb, int32_t ldc, int32_t flags, float *pack) {
+/*
+ * pack_a_transposed for A = the im2col unfold of an NHWC input, read in place (never written out):
+ * op(A)[i, p] = unfold(x)[p, i] = x[n, oh*sh - pt + kh*dh, ow*sw - pl + kw*dw, ci] (0 in the padding)
+ * for the output position p = (n, oh, ow) and the tap i = (kh, kw, ci). The block is rows
+ * i0 .. i0 + mc of op(A) and columns p0 .. p0 + kc. Packs the same values in the same places as
+ * pack_a_transposed on the written-out unfold, so the products are bitwise the same.
+ * `geometry` holds the 15 int32 values of a convolution (kernels.c's Geometry).
+ */
+static void pack_a_unfold_t(int32_t mc, int32_t kc, int32_t i0, int32_t p0, const float *x, const int32_t *geometry,
+                            float *ap) {
+  const int32_t in_h = geometry[1], in_w = geometry[2], in_c = geometry[3], out_h = geometry[4], out_w = geometry[5];
+  const int32_t filter_w = geometry[8], stride_h = geometry[9], stride_w = geometry[10];
+  const int32_t dilation_h = geometry[11], dilation_w = geometry[12], pad_top = geometry[13], pad_left = geometry[14];
+  const int32_t strip = kc * MR;
+  const v128_t zero = wasm_f32x4_splat(0.0f);
+  /* Output position of p0, advanced one position per column. */
+  int32_t ow = p0 % out_w, oh = (p0 / out_w) % out_h, n = p0 / (out_w * out_h);
+  for (int32_t q = 0; q < kc; q += 2) {
+    const int32_t pair = q + 1 < kc;
+    /* (n, oh, ow) of columns q and q + 1. */
+    int32_t ow1 = ow + 1, oh1 = oh, n1 = n;
+    if (ow1 == out_w) {
+      ow1 = 0;
+      if (++oh1 == out_h) {
+        oh1 = 0;
+        n1++;
+      }
+    }
+    float *dst_q = ap + q * MR;
+    int32_t i = i0;
+    const int32_t i_end = i0 + mc;
+    while (i < i_end) {
+      const int32_t tap = i / in_c;
+      const int32_t c0 = i - tap * in_c;
+      const int32_t run = min_i32(in_c - c0, i_end - i);
+      const int32_t kh = tap / filter_w, kw = tap - kh * filter_w;
+      const int32_t ih0 = oh * stride_h - pad_top + kh * dilation_h, iw0 = ow * stride_w - pad_left + kw * dilation_w;
+      const int32_t ih1 = oh1 * stride_h - pad_top + kh * dilation_h, iw1 = ow1 * stride_w - pad_left + kw * dilation_w;
+      const float *s0 = (ih0 >= 0 && ih0 < in_h && iw0 >= 0 && iw0 < in_w) ? x + ((n * in_h + ih0) * in_w + iw0) * in_c + c0 : 0;
+      const float *s1 =
+          (pair && ih1 >= 0 && ih1 < in_h && iw1 >= 0 && iw1 < in_w) ? x + ((n1 * in_h + ih1) * in_w + iw1) * in_c + c0 : 0;
+      int32_t j = i - i0; /* row of the block */
+      int32_t r = 0;
+      if ((j & 1) == 0 && pair) {
+        /* Four rows at a time (two strips), as pack_a_transposed does. */
+        for (; r + 4 <= run; r += 4, j += 4) {
+          const v128_t r0 = s0 ? wasm_v128_load(s0 + r) : zero, r1 = s1 ? wasm_v128_load(s1 + r) : zero;
+          float *dst = dst_q + (j / MR) * strip;
+          wasm_v128_store(dst, wasm_i32x4_shuffle(r0, r1, 0, 1, 4, 5));
+          wasm_v128_store(dst + strip, wasm_i32x4_shuffle(r0, r1, 2, 3, 6, 7));
+        }
+      }
+      for (; r < run; r++, j++) {
+        float *dst = dst_q + (j / MR) * strip + (j & 1);
+        dst[0] = s0 ? s0[r] : 0.0f;
+        if (pair) dst[MR] = s1 ? s1[r] : 0.0f;
+      }
+      i += run;
+    }
+    if (mc & 1) {
+      /* The last strip's second row is padding. */
+      float *dst = dst_q + (mc / MR) * strip + 1;
+      dst[0] = 0.0f;
+      if (pair) dst[MR] = 0.0f;
+    }
+    /* Advance two positions. */
+    ow = ow1 + 1;
+    oh = oh1;
+    n = n1;
+    if (ow == out_w) {
+      ow = 0;
+      if (++oh == out_h) {
+        oh = 0;
+        n++;
+      }
+    }
+  }
+}
+
+/* The loop nest of gemm_f32; with `unfold` set, A is pack_a_unfold_t's view of x = a (rows from i0). */
+static inline __attribute__((always_inline)) void gemm_core(const float *a, const float *b, float *c, int32_t m, int32_t n,
+                                                            int32_t k, int32_t lda, int32_t ldb, int32_t ldc, int32_t flags,
+                                                            float *pack, const int32_t *unfold, int32_t i0) {
   const int32_t accumulate = flags & GEMM_ACCUMULATE;
   const int32_t transpose_a = flags & GEMM_TRANSPOSE_A;
   const int32_t transpose_b = flags & GEMM_TRANSPOSE_B;
@@ -316,7 +396,8 @@ void gemm_f32(const float *a, const float *b, float *c, int32_t m, int32_t n, in
       else pack_b(kc, nc, b + pc * ldb + jc, ldb, b_pack);
       for (int32_t ic = 0; ic < m; ic += MC) {
         const int32_t mc = min_i32(MC, m - ic);
-        if (transpose_a) pack_a_transposed(mc, kc, a + pc * lda + ic, lda, a_pack);
+        if (unfold) pack_a_unfold_t(mc, kc, i0 + ic, pc, a, unfold, a_pack);
+        else if (transpose_a) pack_a_transposed(mc, kc, a + pc * lda + ic, lda, a_pack);
         else pack_a(mc, kc, a + ic * lda + pc, lda, a_pack);
         float *c_block = c + ic * ldc + jc;
         for (int32_t jr = 0; jr < nc; jr += NR) {
@@ -340,4 +421,22 @@ void gemm_f32(const float *a, const float *b, float *c, int32_t m, int32_t n, in
       }
     }
   }
+}
+
+EXPORT(gemm_f32)
+void gemm_f32(const float *a, const float *b, float *c, int32_t m, int32_t n, int32_t k, int32_t lda,
+              int32_t ldb, int32_t ldc, int32_t flags, float *pack) {
+  gemm_core(a, b, c, m, n, k, lda, ldb, ldc, flags, pack, 0, 0);
+}
+
+/*
+ * C[m x n] = op(A)[m x k] * B[k x n] with op(A)[i, p] = unfold(x)[p, i] (see pack_a_unfold_t): rows
+ * i0 .. i0 + m of the transposed unfold of x, never written out. The filter gradient of a
+ * convolution is this product with B = dy [positions x out channels]. B is untransposed, C is
+ * overwritten. Bitwise the same as gemm_f32 on the written-out unfold with GEMM_TRANSPOSE_A.
+ */
+EXPORT(gemm_f32_unfold_t)
+void gemm_f32_unfold_t(const float *x, const float *b, float *c, int32_t m, int32_t n, int32_t k, int32_t i0,
+                       int32_t ldb, int32_t ldc, float *pack, const int32_t *geometry) {
+  gemm_core(x, b, c, m, n, k, 0, ldb, ldc, GEMM_TRANSPOSE_A, pack, geometry, i0);
 }

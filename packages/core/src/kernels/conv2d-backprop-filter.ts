@@ -3,8 +3,10 @@
  * conv2dTranspose and separableConv2d cannot train there without it).
  *
  * `dW[(kh, kw, ci), co] = sum_m cols[m, (kh, kw, ci)] * dy[m, co]`: an im2col unfold of the input
- * (native/kernels.c) and one GEMM. bigmodel's GEMM reads cols transposed in place; for the XNNPACK
- * fallback the unfold is written transposed, so that the product is a single untransposed GEMM.
+ * and one GEMM. With a channel count that is a multiple of 4, bigmodel's GEMM packs cols^T straight
+ * from the input (native/gemm.c gemm_f32_unfold_t), so the unfold is never written out; otherwise
+ * it reads a written-out cols transposed in place. For the XNNPACK fallback the unfold is written
+ * transposed, so that the product is a single untransposed GEMM.
  */
 import { backend_util, Conv2DBackpropFilter, type Conv2DBackpropFilterAttrs, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
 
@@ -30,7 +32,14 @@ function conv2dBackpropFilter({ inputs, attrs, backend }: WasmKernelArgs) {
   const native = nativeKernels(backend);
   const dy2d = reshapeInfo(backend, dy, [m, info.outChannels]);
   let dw2d: TensorInfo;
-  if (nativeGemm(backend)) {
+  const gemm = nativeGemm(backend);
+  if (gemm && info.inChannels % 4 === 0) {
+    // Our GEMM packs the unfold's transpose straight from x, four channels at a time: the unfold is
+    // never written out (same results as below, bitwise).
+    dw2d = backend.makeOutput([k, info.outChannels], 'float32');
+    gemm.runUnfoldT({ x: native.offset(x), b: native.offset(dy2d), c: native.offset(dw2d), m: k, n: info.outChannels, k: m, geometry: native.geometry(info) });
+    disposeInfos(backend, dy2d);
+  } else if (gemm) {
     // Our GEMM reads cols^T in place, so the unfold can write contiguous rows (5x faster than colsT).
     const cols = backend.makeOutput([m, k], 'float32');
     im2colInto(backend, x, cols, info);

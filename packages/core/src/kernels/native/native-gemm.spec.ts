@@ -221,6 +221,45 @@ describe('bigmodel GEMM (native/gemm.c)', () => {
     }
   });
 
+  it('computes a filter gradient from the input in place, bitwise equal to the written-out unfold times dy, on 1 and 2 threads', async () => {
+    await initBackend({ backend: 'wasm', threads: 2 });
+    const backend = tf.backend() as BackendWasm;
+    const gemm = nativeGemm(backend)!;
+    const native = nativeKernels(backend);
+    const random = seededRandom(17);
+    // Odd and even channel counts (the packing's vector and scalar paths), odd tap and position counts, strides, padding, dilation.
+    const cases: [[number, number, number, number], [number, number, number, number], number, 'same' | 'valid' | number, number][] = [
+      [[4, 14, 14, 64], [4, 4, 64, 24], 2, 'same', 1],
+      [[1, 29, 31, 5], [3, 3, 5, 17], 1, 'valid', 1],
+      [[2, 28, 28, 1], [4, 4, 1, 64], 2, 'same', 1],
+      [[3, 17, 13, 7], [3, 2, 7, 9], 2, 1, 1],
+      [[2, 23, 19, 6], [3, 3, 6, 33], 1, 'same', 2],
+      [[2, 9, 9, 130], [2, 2, 130, 5], 1, 'valid', 1],
+      [[4, 30, 30, 2], [2, 2, 2, 96], 1, 'valid', 1], // more output channels than taps: split by columns
+    ];
+    expect(splitWork(8, 96, 4 * 29 * 29, 2).map((part) => part.col)).toEqual([0, 48]);
+    for (const [xShape, wShape, stride, pad, dilation] of cases) {
+      const info = tf.backend_util.computeConv2DInfo(xShape, wShape, stride, dilation, pad);
+      const positions = info.batchSize * info.outHeight * info.outWidth;
+      const taps = info.filterHeight * info.filterWidth * info.inChannels;
+      const co = info.outChannels;
+      const x = Float32Array.from({ length: xShape.reduce((a, b) => a * b, 1) }, () => random() - 0.5);
+      const dy = Float32Array.from({ length: positions * co }, () => random() - 0.5);
+      const heap = onHeap(backend, [x, dy, new Float32Array(positions * taps), new Float32Array(taps * co), new Float32Array(taps * co), new Float32Array(taps * co)]);
+      try {
+        const [px, pdy, cols, written, inPlace2, inPlace1] = heap.pointers;
+        native.exports.im2col(px, cols, native.geometry(info), 0, positions);
+        gemm.run({ a: cols, b: pdy, c: written, m: taps, n: co, k: positions, transposeA: true });
+        gemm.runUnfoldT({ x: px, b: pdy, c: inPlace2, m: taps, n: co, k: positions, geometry: native.geometry(info) });
+        gemm.runUnfoldT({ x: px, b: pdy, c: inPlace1, m: taps, n: co, k: positions, geometry: native.geometry(info) }, 1);
+        const bits = (i: number) => Buffer.from(heap.read(i).buffer);
+        expect({ xShape, twoThreads: bits(4).equals(bits(3)), oneThread: bits(5).equals(bits(3)) }).toEqual({ xShape, twoThreads: true, oneThread: true });
+      } finally {
+        heap.free();
+      }
+    }
+  });
+
   it('never keeps a process alive: one that multiplied on 2 threads exits by itself', () => {
     const script = `
       const tf = require('@tensorflow/tfjs');

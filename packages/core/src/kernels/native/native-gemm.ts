@@ -34,6 +34,9 @@ interface GemmExports {
     flags: number, pack: number,
   ): void;
   gemm_f32_pack_floats(m: number, n: number, k: number): number;
+  gemm_f32_unfold_t(
+    x: number, b: number, c: number, m: number, n: number, k: number, i0: number, ldb: number, ldc: number, pack: number, geometry: number,
+  ): void;
 }
 
 /**
@@ -71,13 +74,21 @@ export interface NativeGemm {
    * 64 Ki floats (`floatsPerRow` each) per thread.
    */
   runRows(kernel: RowKernel, args: [number, number, number], rows: number, floatsPerRow: number, maxThreads?: number): void;
+  /**
+   * A convolution's filter gradient without writing out the unfold: `c [m, n] = unfold(x)^T [m, k] x
+   * b [k, n]`, where unfold(x) [k, m] is the im2col of the NHWC input `x` for the convolution whose
+   * 15-int geometry lies at `geometry` (k output positions, m = kh * kw * ci taps), and `b` is dy
+   * [k, n]. Split across threads like {@link NativeGemm.run}; bitwise the same as `run` with
+   * `transposeA` on the written-out unfold.
+   */
+  runUnfoldT(args: { x: number; b: number; c: number; m: number; n: number; k: number; geometry: number }, maxThreads?: number): void;
 }
 
 /** The row-range kernels of native/kernels.c that {@link NativeGemm.runRows} can split across threads. */
 export type RowKernel = 'im2col' | 'col2im';
 
 /** Functions a worker can run, by index in a job's slot (the worker's `fns` lists them in this order). */
-const FUNCTIONS: Record<'gemm' | RowKernel, number> = { gemm: 0, im2col: 1, col2im: 2 };
+const FUNCTIONS: Record<'gemm' | 'gemmUnfoldT' | RowKernel, number> = { gemm: 0, im2col: 1, col2im: 2, gemmUnfoldT: 3 };
 
 /** Products below this many multiply-adds run on one thread: handing them over costs more than it saves. */
 const MIN_MACS_PER_THREAD = 1 << 20;
@@ -225,6 +236,35 @@ function bindGemm(backend: BackendWasm): NativeGemm {
         wasm._free(scratch);
       }
     },
+    runUnfoldT({ x, b, c, m, n, k, geometry }, maxThreads = threads) {
+      if (m <= 0 || n <= 0) return;
+      const parts = splitWork(m, n, k, Math.min(maxThreads, threads));
+      const packFloats = Math.max(...parts.map((p) => gemm.gemm_f32_pack_floats(p.rows, p.cols, k)));
+      const packBytes = Math.ceil(packFloats / 4) * 16;
+      const scratch = wasm._malloc(packBytes * parts.length + 16);
+      if (!scratch) throw new Error(`bigmodel: out of wasm memory for ${packBytes * parts.length} bytes of GEMM scratch`);
+      const pack0 = Math.ceil(scratch / 16) * 16;
+      try {
+        // A block of C is rows [row, row + rows) of the transposed unfold times columns [col, col + cols) of b.
+        const call = (part: Part, index: number): number[] => [
+          FUNCTIONS.gemmUnfoldT,
+          x, b + 4 * part.col, c + 4 * (part.row * n + part.col),
+          part.rows, part.cols, k, part.row, n, n, pack0 + index * packBytes, geometry,
+        ];
+        const own = () => {
+          const [, px, pb, pc, pm, pn, pk, i0, sb, sc, pp, pg] = call(parts[0], 0);
+          gemm.gemm_f32_unfold_t(px, pb, pc, pm, pn, pk, i0, sb, sc, pp, pg);
+        };
+        if (parts.length === 1) {
+          own();
+        } else {
+          pool ??= new WorkerPool(module, kernelsModule(shared), memory, threads - 1);
+          pool.run(parts.slice(1).map((part, i) => call(part, i + 1)), own);
+        }
+      } finally {
+        wasm._free(scratch);
+      }
+    },
     runRows(kernel, [p0, p1, p2], rows, floatsPerRow, maxThreads = threads) {
       if (rows <= 0) return;
       const wanted = Math.max(1, Math.min(maxThreads, threads, Math.floor((rows * floatsPerRow) / MIN_FLOATS_PER_THREAD), rows));
@@ -295,7 +335,7 @@ let fns = [];
 try {
   const gemm = new WebAssembly.Instance(module, { env: { memory } }).exports;
   const kernels = new WebAssembly.Instance(kernelsModule, { env: { memory } }).exports;
-  fns = [gemm.gemm_f32, kernels.im2col, kernels.col2im]; // in the order of FUNCTIONS
+  fns = [gemm.gemm_f32, kernels.im2col, kernels.col2im, gemm.gemm_f32_unfold_t]; // in the order of FUNCTIONS
 } catch {
   fns = [];
 }
