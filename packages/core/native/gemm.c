@@ -288,6 +288,69 @@ static void pack_b_transposed(int32_t kc, int32_t nc, const float *bt, int32_t l
 }
 
 /*
+ * pack_a for A = the im2col unfold of an NHWC input, read in place (never written out):
+ * A[p, t] = unfold(x)[p, t] = x[n, oh*sh - pt + kh*dh, ow*sw - pl + kw*dw, ci] (0 in the padding)
+ * for the output position p = (n, oh, ow) and the tap t = (kh, kw, ci). The block is rows
+ * p0 .. p0 + mc and columns t0 .. t0 + kc. Packs the same values in the same places as pack_a on
+ * the written-out unfold, so the products are bitwise the same. `geometry` as in pack_a_unfold_t.
+ */
+static void pack_a_unfold(int32_t mc, int32_t kc, int32_t p0, int32_t t0, const float *x, const int32_t *geometry,
+                          float *ap) {
+  const int32_t in_h = geometry[1], in_w = geometry[2], in_c = geometry[3], out_h = geometry[4], out_w = geometry[5];
+  const int32_t filter_w = geometry[8], stride_h = geometry[9], stride_w = geometry[10];
+  const int32_t dilation_h = geometry[11], dilation_w = geometry[12], pad_top = geometry[13], pad_left = geometry[14];
+  const v128_t zero = wasm_f32x4_splat(0.0f);
+  int32_t ow = p0 % out_w, oh = (p0 / out_w) % out_h, n = p0 / (out_w * out_h);
+  for (int32_t i = 0; i < mc; i += MR, ap += kc * MR) {
+    const int32_t pair = i + 1 < mc;
+    int32_t ow1 = ow + 1, oh1 = oh, n1 = n;
+    if (ow1 == out_w) {
+      ow1 = 0;
+      if (++oh1 == out_h) {
+        oh1 = 0;
+        n1++;
+      }
+    }
+    int32_t t = t0;
+    const int32_t t_end = t0 + kc;
+    while (t < t_end) {
+      const int32_t tap = t / in_c;
+      const int32_t c0 = t - tap * in_c;
+      const int32_t run = min_i32(in_c - c0, t_end - t);
+      const int32_t kh = tap / filter_w, kw = tap - kh * filter_w;
+      const int32_t ih0 = oh * stride_h - pad_top + kh * dilation_h, iw0 = ow * stride_w - pad_left + kw * dilation_w;
+      const int32_t ih1 = oh1 * stride_h - pad_top + kh * dilation_h, iw1 = ow1 * stride_w - pad_left + kw * dilation_w;
+      const float *s0 = (ih0 >= 0 && ih0 < in_h && iw0 >= 0 && iw0 < in_w) ? x + ((n * in_h + ih0) * in_w + iw0) * in_c + c0 : 0;
+      const float *s1 =
+          (pair && ih1 >= 0 && ih1 < in_h && iw1 >= 0 && iw1 < in_w) ? x + ((n1 * in_h + ih1) * in_w + iw1) * in_c + c0 : 0;
+      float *dst = ap + (t - t0) * MR;
+      int32_t r = 0;
+      /* Four columns at a time, rows p and p + 1 interleaved, as pack_a does. */
+      for (; r + 4 <= run; r += 4, dst += 4 * MR) {
+        const v128_t r0 = s0 ? wasm_v128_load(s0 + r) : zero, r1 = s1 ? wasm_v128_load(s1 + r) : zero;
+        wasm_v128_store(dst, wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5));
+        wasm_v128_store(dst + 4, wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7));
+      }
+      for (; r < run; r++, dst += MR) {
+        dst[0] = s0 ? s0[r] : 0.0f;
+        dst[1] = s1 ? s1[r] : 0.0f;
+      }
+      t += run;
+    }
+    ow = ow1 + 1;
+    oh = oh1;
+    n = n1;
+    if (ow == out_w) {
+      ow = 0;
+      if (++oh == out_h) {
+        oh = 0;
+        n++;
+      }
+    }
+  }
+}
+
+/*
  * pack_a_transposed for A = the im2col unfold of an NHWC input, read in place (never written out):
  * op(A)[i, p] = unfold(x)[p, i] = x[n, oh*sh - pt + kh*dh, ow*sw - pl + kw*dw, ci] (0 in the padding)
  * for the output position p = (n, oh, ow) and the tap i = (kh, kw, ci). The block is rows
@@ -366,7 +429,10 @@ static void pack_a_unfold_t(int32_t mc, int32_t kc, int32_t i0, int32_t p0, cons
   }
 }
 
-/* The loop nest of gemm_f32; with `unfold` set, A is pack_a_unfold_t's view of x = a (rows from i0). */
+/*
+ * The loop nest of gemm_f32; with `unfold` set, A is the unfold of x = a (pack_a_unfold, or
+ * pack_a_unfold_t with GEMM_TRANSPOSE_A), its rows counted from i0.
+ */
 static inline __attribute__((always_inline)) void gemm_core(const float *a, const float *b, float *c, int32_t m, int32_t n,
                                                             int32_t k, int32_t lda, int32_t ldb, int32_t ldc, int32_t flags,
                                                             float *pack, const int32_t *unfold, int32_t i0) {
@@ -396,7 +462,8 @@ static inline __attribute__((always_inline)) void gemm_core(const float *a, cons
       else pack_b(kc, nc, b + pc * ldb + jc, ldb, b_pack);
       for (int32_t ic = 0; ic < m; ic += MC) {
         const int32_t mc = min_i32(MC, m - ic);
-        if (unfold) pack_a_unfold_t(mc, kc, i0 + ic, pc, a, unfold, a_pack);
+        if (unfold && transpose_a) pack_a_unfold_t(mc, kc, i0 + ic, pc, a, unfold, a_pack);
+        else if (unfold) pack_a_unfold(mc, kc, i0 + ic, pc, a, unfold, a_pack);
         else if (transpose_a) pack_a_transposed(mc, kc, a + pc * lda + ic, lda, a_pack);
         else pack_a(mc, kc, a + ic * lda + pc, lda, a_pack);
         float *c_block = c + ic * ldc + jc;
@@ -439,4 +506,15 @@ EXPORT(gemm_f32_unfold_t)
 void gemm_f32_unfold_t(const float *x, const float *b, float *c, int32_t m, int32_t n, int32_t k, int32_t i0,
                        int32_t ldb, int32_t ldc, float *pack, const int32_t *geometry) {
   gemm_core(x, b, c, m, n, k, 0, ldb, ldc, GEMM_TRANSPOSE_A, pack, geometry, i0);
+}
+
+/*
+ * C[m x n] = A[m x k] * B[k x n] with A = rows i0 .. i0 + m of the unfold of x (see pack_a_unfold),
+ * never written out: a convolution's forward pass with B = the filter as [taps x out channels].
+ * B is untransposed, C is overwritten. Bitwise the same as gemm_f32 on the written-out unfold.
+ */
+EXPORT(gemm_f32_unfold)
+void gemm_f32_unfold(const float *x, const float *b, float *c, int32_t m, int32_t n, int32_t k, int32_t i0,
+                     int32_t ldb, int32_t ldc, float *pack, const int32_t *geometry) {
+  gemm_core(x, b, c, m, n, k, 0, ldb, ldc, 0, pack, geometry, i0);
 }

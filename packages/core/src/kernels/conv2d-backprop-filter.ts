@@ -37,7 +37,8 @@ function conv2dBackpropFilter({ inputs, attrs, backend }: WasmKernelArgs) {
     // Our GEMM packs the unfold's transpose straight from x, four channels at a time: the unfold is
     // never written out (same results as below, bitwise).
     dw2d = backend.makeOutput([k, info.outChannels], 'float32');
-    gemm.runUnfoldT({ x: native.offset(x), b: native.offset(dy2d), c: native.offset(dw2d), m: k, n: info.outChannels, k: m, geometry: native.geometry(info) });
+    const [px, pdy, pdw] = [native.offset(x), native.offset(dy2d), native.offset(dw2d)];
+    gemm.runUnfold({ x: px, b: pdy, c: pdw, m: k, n: info.outChannels, k: m, geometry: native.geometry(info), transposed: true });
     disposeInfos(backend, dy2d);
   } else if (gemm) {
     // Our GEMM reads cols^T in place, so the unfold can write contiguous rows (5x faster than colsT).

@@ -1,8 +1,10 @@
 /**
- * Conv2D and FusedConv2D for the wasm backend, as an im2col unfold (native/kernels.c) and one GEMM
- * on bigmodel's relaxed-SIMD GEMM: `y[m, co] = sum_K cols[m, K] * W[K, co]` with m = (n, oh, ow)
- * and K = (kh, kw, ci), W being the filter [kh, kw, ci, co] as it lies in memory. A 1x1 stride-1
- * unpadded convolution needs no unfold. FusedConv2D's bias and activation (linear, relu, relu6,
+ * Conv2D and FusedConv2D for the wasm backend, as an im2col unfold and one GEMM on bigmodel's
+ * relaxed-SIMD GEMM: `y[m, co] = sum_K cols[m, K] * W[K, co]` with m = (n, oh, ow) and
+ * K = (kh, kw, ci), W being the filter [kh, kw, ci, co] as it lies in memory. A 1x1 stride-1
+ * unpadded convolution needs no unfold; with a channel count that is a multiple of 4 the GEMM packs
+ * the unfold straight from x (native/gemm.c gemm_f32_unfold), else it is written out first
+ * (native/kernels.c im2col), with bitwise the same results. FusedConv2D's bias and activation (linear, relu, relu6,
  * leaky relu) are one pass over y afterwards.
  *
  * Every depth K = kh * kw * ci takes this path wherever bigmodel's GEMM runs, on any thread count,
@@ -57,11 +59,19 @@ function im2colConv2d(
   const pointwise =
     info.filterHeight === 1 && info.filterWidth === 1 && info.strideHeight === 1 && info.strideWidth === 1 &&
     info.padInfo.top === 0 && info.padInfo.left === 0 && info.outHeight === info.inHeight && info.outWidth === info.inWidth;
-  const cols = pointwise ? undefined : backend.makeOutput([m, k], 'float32');
-  if (cols) im2colInto(backend, x, cols, info);
   const y = backend.makeOutput(info.outShape, 'float32');
-  gemm.run({ a: native.offset(cols ?? x), b: native.offset(filter), c: native.offset(y), m, n, k });
-  if (cols) disposeInfos(backend, cols);
+  if (pointwise) {
+    gemm.run({ a: native.offset(x), b: native.offset(filter), c: native.offset(y), m, n, k });
+  } else if (info.inChannels % 4 === 0) {
+    // The GEMM packs the unfold straight from x, four channels at a time (never written out).
+    const [px, pw, py] = [native.offset(x), native.offset(filter), native.offset(y)];
+    gemm.runUnfold({ x: px, b: pw, c: py, m, n, k, geometry: native.geometry(info), transposed: false });
+  } else {
+    const cols = backend.makeOutput([m, k], 'float32');
+    im2colInto(backend, x, cols, info);
+    gemm.run({ a: native.offset(cols), b: native.offset(filter), c: native.offset(y), m, n, k });
+    disposeInfos(backend, cols);
+  }
   if (bias || epilogue.activation !== 0) {
     native.exports.bias_activation_f32(native.offset(y), bias ? native.offset(bias) : 0, m, n, epilogue.activation, epilogue.alpha);
   }

@@ -221,7 +221,7 @@ describe('bigmodel GEMM (native/gemm.c)', () => {
     }
   });
 
-  it('computes a filter gradient from the input in place, bitwise equal to the written-out unfold times dy, on 1 and 2 threads', async () => {
+  it('multiplies the unfold of an input in place (forward and filter gradient), bitwise equal to the written-out unfold, on 1 and 2 threads', async () => {
     await initBackend({ backend: 'wasm', threads: 2 });
     const backend = tf.backend() as BackendWasm;
     const gemm = nativeGemm(backend)!;
@@ -245,15 +245,26 @@ describe('bigmodel GEMM (native/gemm.c)', () => {
       const co = info.outChannels;
       const x = Float32Array.from({ length: xShape.reduce((a, b) => a * b, 1) }, () => random() - 0.5);
       const dy = Float32Array.from({ length: positions * co }, () => random() - 0.5);
-      const heap = onHeap(backend, [x, dy, new Float32Array(positions * taps), new Float32Array(taps * co), new Float32Array(taps * co), new Float32Array(taps * co)]);
+      const w = Float32Array.from({ length: taps * co }, () => random() - 0.5);
+      const sizes = [positions * taps, taps * co, taps * co, taps * co, positions * co, positions * co, positions * co];
+      const heap = onHeap(backend, [x, dy, w, ...sizes.map((size) => new Float32Array(size))]);
       try {
-        const [px, pdy, cols, written, inPlace2, inPlace1] = heap.pointers;
+        const [px, pdy, pw, cols, written, inPlace2, inPlace1, yWritten, yInPlace2, yInPlace1] = heap.pointers;
         native.exports.im2col(px, cols, native.geometry(info), 0, positions);
+        // Filter gradient: unfold^T [taps, positions] x dy [positions, co].
         gemm.run({ a: cols, b: pdy, c: written, m: taps, n: co, k: positions, transposeA: true });
-        gemm.runUnfoldT({ x: px, b: pdy, c: inPlace2, m: taps, n: co, k: positions, geometry: native.geometry(info) });
-        gemm.runUnfoldT({ x: px, b: pdy, c: inPlace1, m: taps, n: co, k: positions, geometry: native.geometry(info) }, 1);
+        gemm.runUnfold({ x: px, b: pdy, c: inPlace2, m: taps, n: co, k: positions, geometry: native.geometry(info), transposed: true });
+        gemm.runUnfold({ x: px, b: pdy, c: inPlace1, m: taps, n: co, k: positions, geometry: native.geometry(info), transposed: true }, 1);
+        // Forward: unfold [positions, taps] x w [taps, co].
+        gemm.run({ a: cols, b: pw, c: yWritten, m: positions, n: co, k: taps });
+        gemm.runUnfold({ x: px, b: pw, c: yInPlace2, m: positions, n: co, k: taps, geometry: native.geometry(info), transposed: false });
+        gemm.runUnfold({ x: px, b: pw, c: yInPlace1, m: positions, n: co, k: taps, geometry: native.geometry(info), transposed: false }, 1);
         const bits = (i: number) => Buffer.from(heap.read(i).buffer);
-        expect({ xShape, twoThreads: bits(4).equals(bits(3)), oneThread: bits(5).equals(bits(3)) }).toEqual({ xShape, twoThreads: true, oneThread: true });
+        expect({ xShape, gradient: [bits(5).equals(bits(4)), bits(6).equals(bits(4))], forward: [bits(8).equals(bits(7)), bits(9).equals(bits(7))] }).toEqual({
+          xShape,
+          gradient: [true, true],
+          forward: [true, true],
+        });
       } finally {
         heap.free();
       }

@@ -37,6 +37,9 @@ interface GemmExports {
   gemm_f32_unfold_t(
     x: number, b: number, c: number, m: number, n: number, k: number, i0: number, ldb: number, ldc: number, pack: number, geometry: number,
   ): void;
+  gemm_f32_unfold(
+    x: number, b: number, c: number, m: number, n: number, k: number, i0: number, ldb: number, ldc: number, pack: number, geometry: number,
+  ): void;
 }
 
 /**
@@ -75,20 +78,21 @@ export interface NativeGemm {
    */
   runRows(kernel: RowKernel, args: [number, number, number], rows: number, floatsPerRow: number, maxThreads?: number): void;
   /**
-   * A convolution's filter gradient without writing out the unfold: `c [m, n] = unfold(x)^T [m, k] x
-   * b [k, n]`, where unfold(x) [k, m] is the im2col of the NHWC input `x` for the convolution whose
-   * 15-int geometry lies at `geometry` (k output positions, m = kh * kw * ci taps), and `b` is dy
-   * [k, n]. Split across threads like {@link NativeGemm.run}; bitwise the same as `run` with
-   * `transposeA` on the written-out unfold.
+   * A product with the im2col unfold of an NHWC input `x` that is never written out: with
+   * `transposed`, a convolution's filter gradient `c [m, n] = unfold(x)^T [m, k] x b [k, n]` (k output
+   * positions, m = kh * kw * ci taps, b = dy); without, its forward pass `c [m, n] = unfold(x) [m, k]
+   * x b [k, n]` (m positions, k taps, b = the filter). `geometry` is the heap offset of the
+   * convolution's 15 ints ({@link NativeKernels.geometry}). Split across threads like
+   * {@link NativeGemm.run}, and bitwise the same as `run` on the written-out unfold.
    */
-  runUnfoldT(args: { x: number; b: number; c: number; m: number; n: number; k: number; geometry: number }, maxThreads?: number): void;
+  runUnfold(args: { x: number; b: number; c: number; m: number; n: number; k: number; geometry: number; transposed: boolean }, maxThreads?: number): void;
 }
 
 /** The row-range kernels of native/kernels.c that {@link NativeGemm.runRows} can split across threads. */
 export type RowKernel = 'im2col' | 'col2im';
 
 /** Functions a worker can run, by index in a job's slot (the worker's `fns` lists them in this order). */
-const FUNCTIONS: Record<'gemm' | 'gemmUnfoldT' | RowKernel, number> = { gemm: 0, im2col: 1, col2im: 2, gemmUnfoldT: 3 };
+const FUNCTIONS: Record<'gemm' | 'gemmUnfoldT' | 'gemmUnfold' | RowKernel, number> = { gemm: 0, im2col: 1, col2im: 2, gemmUnfoldT: 3, gemmUnfold: 4 };
 
 /** Products below this many multiply-adds run on one thread: handing them over costs more than it saves. */
 const MIN_MACS_PER_THREAD = 1 << 20;
@@ -236,7 +240,7 @@ function bindGemm(backend: BackendWasm): NativeGemm {
         wasm._free(scratch);
       }
     },
-    runUnfoldT({ x, b, c, m, n, k, geometry }, maxThreads = threads) {
+    runUnfold({ x, b, c, m, n, k, geometry, transposed }, maxThreads = threads) {
       if (m <= 0 || n <= 0) return;
       const parts = splitWork(m, n, k, Math.min(maxThreads, threads));
       const packFloats = Math.max(...parts.map((p) => gemm.gemm_f32_pack_floats(p.rows, p.cols, k)));
@@ -245,15 +249,15 @@ function bindGemm(backend: BackendWasm): NativeGemm {
       if (!scratch) throw new Error(`bigmodel: out of wasm memory for ${packBytes * parts.length} bytes of GEMM scratch`);
       const pack0 = Math.ceil(scratch / 16) * 16;
       try {
-        // A block of C is rows [row, row + rows) of the transposed unfold times columns [col, col + cols) of b.
+        // A block of C is rows [row, row + rows) of the (transposed) unfold times columns [col, col + cols) of b.
         const call = (part: Part, index: number): number[] => [
-          FUNCTIONS.gemmUnfoldT,
+          transposed ? FUNCTIONS.gemmUnfoldT : FUNCTIONS.gemmUnfold,
           x, b + 4 * part.col, c + 4 * (part.row * n + part.col),
           part.rows, part.cols, k, part.row, n, n, pack0 + index * packBytes, geometry,
         ];
         const own = () => {
           const [, px, pb, pc, pm, pn, pk, i0, sb, sc, pp, pg] = call(parts[0], 0);
-          gemm.gemm_f32_unfold_t(px, pb, pc, pm, pn, pk, i0, sb, sc, pp, pg);
+          (transposed ? gemm.gemm_f32_unfold_t : gemm.gemm_f32_unfold)(px, pb, pc, pm, pn, pk, i0, sb, sc, pp, pg);
         };
         if (parts.length === 1) {
           own();
@@ -335,7 +339,7 @@ let fns = [];
 try {
   const gemm = new WebAssembly.Instance(module, { env: { memory } }).exports;
   const kernels = new WebAssembly.Instance(kernelsModule, { env: { memory } }).exports;
-  fns = [gemm.gemm_f32, kernels.im2col, kernels.col2im, gemm.gemm_f32_unfold_t]; // in the order of FUNCTIONS
+  fns = [gemm.gemm_f32, kernels.im2col, kernels.col2im, gemm.gemm_f32_unfold_t, gemm.gemm_f32_unfold]; // in the order of FUNCTIONS
 } catch {
   fns = [];
 }
