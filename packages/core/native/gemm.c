@@ -518,3 +518,82 @@ void gemm_f32_unfold(const float *x, const float *b, float *c, int32_t m, int32_
                      int32_t ldb, int32_t ldc, float *pack, const int32_t *geometry) {
   gemm_core(x, b, c, m, n, k, 0, ldb, ldc, 0, pack, geometry, i0);
 }
+
+/* dst[0..n) += src[0..n), four floats at a time (each element one float32 add). */
+static inline void add_rows_f32(float *restrict dst, const float *restrict src, int32_t n) {
+  int32_t c = 0;
+  for (; c + 4 <= n; c += 4) wasm_v128_store(dst + c, wasm_f32x4_add(wasm_v128_load(dst + c), wasm_v128_load(src + c)));
+  for (; c < n; c++) dst[c] += src[c];
+}
+
+/* Floats of scratch conv_backprop_input_f32 needs: every tap's packed filter slice, one packed dy block, one tile. */
+EXPORT(conv_backprop_input_pack_floats)
+int32_t conv_backprop_input_pack_floats(int32_t co, int32_t cn, int32_t taps) {
+  return taps * co * cn + MC * co + MC * cn;
+}
+
+/*
+ * A convolution's input gradient with the col2im fold in the GEMM's epilogue, for the channels
+ * c0 .. c0 + cn of dx (cn a multiple of NR; the channel ranges of different threads never meet):
+ * dx[n, ih, iw, c] = sum over the output positions p and taps t that read (ih, iw) of
+ * dy[p, :] . w[t, c, :], w being the filter [kh, kw, ci, co] as [taps * in_c, co]. For each block
+ * of MC positions, dy is packed once and multiplied by each tap's packed filter slice into a tile
+ * [MC x cn] that is added to the pixels its positions read; the cols matrix of an explicit GEMM +
+ * col2im is never written. Every dx element sums its terms in one order (position block, tap,
+ * position), whatever the channel split, so results are the same for any thread count. The
+ * channel range of dx is overwritten. `geometry` as in pack_a_unfold_t (the convolution whose input
+ * is dx and output dy); co = geometry[6] is the GEMM's depth.
+ */
+EXPORT(conv_backprop_input_f32)
+void conv_backprop_input_f32(const float *dy, const float *w, float *dx, int32_t c0, int32_t cn, float *pack,
+                             const int32_t *geometry) {
+  const int32_t batch = geometry[0], in_h = geometry[1], in_w = geometry[2], in_c = geometry[3];
+  const int32_t out_h = geometry[4], out_w = geometry[5], co = geometry[6];
+  const int32_t filter_h = geometry[7], filter_w = geometry[8], stride_h = geometry[9], stride_w = geometry[10];
+  const int32_t dilation_h = geometry[11], dilation_w = geometry[12], pad_top = geometry[13], pad_left = geometry[14];
+  const int32_t taps = filter_h * filter_w;
+  const int32_t positions = batch * out_h * out_w;
+  float *const b_pack = pack;
+  float *const a_pack = b_pack + taps * co * cn;
+  float *const tile = a_pack + MC * co;
+
+  const int32_t pixels = batch * in_h * in_w;
+  for (int32_t q = 0; q < pixels; q++) {
+    float *d = dx + q * in_c + c0;
+    for (int32_t c = 0; c < cn; c++) d[c] = 0.0f;
+  }
+  /* Tap t's slice as a transposed B: op(B_t)[p, j] = w[(t * in_c + c0 + j) * co + p]. */
+  for (int32_t t = 0; t < taps; t++) pack_b_transposed(co, cn, w + (t * in_c + c0) * co, co, b_pack + t * co * cn);
+
+  int32_t ow = 0, oh = 0, n = 0; /* the position that starts the block */
+  for (int32_t ic = 0; ic < positions; ic += MC) {
+    const int32_t mc = min_i32(MC, positions - ic);
+    pack_a(mc, co, dy + ic * co, co, a_pack);
+    for (int32_t t = 0; t < taps; t++) {
+      const int32_t kh = t / filter_w, kw = t - kh * filter_w;
+      const float *bp = b_pack + t * co * cn;
+      for (int32_t jr = 0; jr < cn; jr += NR) panel_kernel(co, mc, a_pack, bp + jr * co, tile + jr, cn, 0);
+      int32_t pw = ow, ph = oh, pn = n;
+      for (int32_t r = 0; r < mc; r++) {
+        const int32_t ih = ph * stride_h - pad_top + kh * dilation_h, iw = pw * stride_w - pad_left + kw * dilation_w;
+        if (ih >= 0 && ih < in_h && iw >= 0 && iw < in_w) add_rows_f32(dx + ((pn * in_h + ih) * in_w + iw) * in_c + c0, tile + r * cn, cn);
+        if (++pw == out_w) {
+          pw = 0;
+          if (++ph == out_h) {
+            ph = 0;
+            pn++;
+          }
+        }
+      }
+    }
+    for (int32_t r = 0; r < mc; r++) {
+      if (++ow == out_w) {
+        ow = 0;
+        if (++oh == out_h) {
+          oh = 0;
+          n++;
+        }
+      }
+    }
+  }
+}

@@ -40,6 +40,8 @@ interface GemmExports {
   gemm_f32_unfold(
     x: number, b: number, c: number, m: number, n: number, k: number, i0: number, ldb: number, ldc: number, pack: number, geometry: number,
   ): void;
+  conv_backprop_input_pack_floats(co: number, cn: number, taps: number): number;
+  conv_backprop_input_f32(dy: number, w: number, dx: number, c0: number, cn: number, pack: number, geometry: number): void;
 }
 
 /**
@@ -86,13 +88,28 @@ export interface NativeGemm {
    * {@link NativeGemm.run}, and bitwise the same as `run` on the written-out unfold.
    */
   runUnfold(args: { x: number; b: number; c: number; m: number; n: number; k: number; geometry: number; transposed: boolean }, maxThreads?: number): void;
+  /**
+   * A convolution's input gradient with the col2im fold in the GEMM's epilogue (native/gemm.c
+   * conv_backprop_input_f32): `dx` [batch, inHeight, inWidth, inChannels] from `dy` and the filter
+   * `w` [kh, kw, inChannels, outChannels], for the convolution whose geometry lies at `geometry`.
+   * Needs inChannels a multiple of 16; the channels are split across threads in multiples of 16,
+   * with the same results on any thread count.
+   */
+  runBackpropInput(args: { dy: number; w: number; dx: number; geometry: number; inChannels: number; outChannels: number; taps: number; macs: number }, maxThreads?: number): void;
 }
 
 /** The row-range kernels of native/kernels.c that {@link NativeGemm.runRows} can split across threads. */
 export type RowKernel = 'im2col' | 'col2im';
 
 /** Functions a worker can run, by index in a job's slot (the worker's `fns` lists them in this order). */
-const FUNCTIONS: Record<'gemm' | 'gemmUnfoldT' | 'gemmUnfold' | RowKernel, number> = { gemm: 0, im2col: 1, col2im: 2, gemmUnfoldT: 3, gemmUnfold: 4 };
+const FUNCTIONS: Record<'gemm' | 'gemmUnfoldT' | 'gemmUnfold' | 'backpropInput' | RowKernel, number> = {
+  gemm: 0,
+  im2col: 1,
+  col2im: 2,
+  gemmUnfoldT: 3,
+  gemmUnfold: 4,
+  backpropInput: 5,
+};
 
 /** Products below this many multiply-adds run on one thread: handing them over costs more than it saves. */
 const MIN_MACS_PER_THREAD = 1 << 20;
@@ -269,6 +286,30 @@ function bindGemm(backend: BackendWasm): NativeGemm {
         wasm._free(scratch);
       }
     },
+    runBackpropInput({ dy, w, dx, geometry, inChannels, outChannels, taps, macs }, maxThreads = threads) {
+      const wanted = Math.max(1, Math.min(maxThreads, threads, inChannels / NR, Math.floor(macs / MIN_MACS_PER_THREAD)));
+      // Channel ranges in multiples of NR (16), as even as they come.
+      const unitsPer = Math.ceil(inChannels / NR / wanted);
+      const ranges: [number, number][] = [];
+      for (let c0 = 0; c0 < inChannels; c0 += unitsPer * NR) ranges.push([c0, Math.min(unitsPer * NR, inChannels - c0)]);
+      const packFloats = Math.max(...ranges.map(([, cn]) => gemm.conv_backprop_input_pack_floats(outChannels, cn, taps)));
+      const packBytes = Math.ceil(packFloats / 4) * 16;
+      const scratch = wasm._malloc(packBytes * ranges.length + 16);
+      if (!scratch) throw new Error(`bigmodel: out of wasm memory for ${packBytes * ranges.length} bytes of GEMM scratch`);
+      const pack0 = Math.ceil(scratch / 16) * 16;
+      try {
+        const call = ([c0, cn]: [number, number], index: number): number[] => [FUNCTIONS.backpropInput, dy, w, dx, c0, cn, pack0 + index * packBytes, geometry];
+        const own = () => gemm.conv_backprop_input_f32(dy, w, dx, ranges[0][0], ranges[0][1], pack0, geometry);
+        if (ranges.length === 1) {
+          own();
+        } else {
+          pool ??= new WorkerPool(module, kernelsModule(shared), memory, threads - 1);
+          pool.run(ranges.slice(1).map((range, i) => call(range, i + 1)), own);
+        }
+      } finally {
+        wasm._free(scratch);
+      }
+    },
     runRows(kernel, [p0, p1, p2], rows, floatsPerRow, maxThreads = threads) {
       if (rows <= 0) return;
       const wanted = Math.max(1, Math.min(maxThreads, threads, Math.floor((rows * floatsPerRow) / MIN_FLOATS_PER_THREAD), rows));
@@ -339,7 +380,8 @@ let fns = [];
 try {
   const gemm = new WebAssembly.Instance(module, { env: { memory } }).exports;
   const kernels = new WebAssembly.Instance(kernelsModule, { env: { memory } }).exports;
-  fns = [gemm.gemm_f32, kernels.im2col, kernels.col2im, gemm.gemm_f32_unfold_t, gemm.gemm_f32_unfold]; // in the order of FUNCTIONS
+  // In the order of FUNCTIONS.
+  fns = [gemm.gemm_f32, kernels.im2col, kernels.col2im, gemm.gemm_f32_unfold_t, gemm.gemm_f32_unfold, gemm.conv_backprop_input_f32];
 } catch {
   fns = [];
 }
