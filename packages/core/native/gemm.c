@@ -172,16 +172,43 @@ static void pack_a(int32_t mc, int32_t kc, const float *a, int32_t lda, float *a
 }
 
 /*
- * pack_a for A stored transposed: op(A)[i, p] = at[p * lda + i]. Each stored row p is a contiguous
- * run of the block's mc values, dealt out pairwise to the MR-row strips.
+ * pack_a for A stored transposed: op(A)[i, p] = at[p * lda + i]. Two stored rows p, p + 1 are read
+ * four values of i at a time; one shuffle per strip gives its [A[i][p], A[i+1][p], A[i][p+1],
+ * A[i+1][p+1]], stored at once (a 2 x 4 transpose, no scalar copies on the full strips).
  */
 static void pack_a_transposed(int32_t mc, int32_t kc, const float *at, int32_t lda, float *ap) {
   const int32_t full = mc / MR * MR;
-  for (int32_t p = 0; p < kc; p++) {
+  const int32_t quads = mc / 4 * 4;
+  const int32_t strip = kc * MR; /* floats from one strip to the next */
+  int32_t p = 0;
+  for (; p + 2 <= kc; p += 2) {
+    const float *src0 = at + p * lda;
+    const float *src1 = src0 + lda;
+    float *dst = ap + p * MR;
+    int32_t i = 0;
+    for (; i < quads; i += 4, dst += 2 * strip) {
+      const v128_t r0 = wasm_v128_load(src0 + i), r1 = wasm_v128_load(src1 + i);
+      wasm_v128_store(dst, wasm_i32x4_shuffle(r0, r1, 0, 1, 4, 5));
+      wasm_v128_store(dst + strip, wasm_i32x4_shuffle(r0, r1, 2, 3, 6, 7));
+    }
+    for (; i < full; i += MR, dst += strip) {
+      dst[0] = src0[i];
+      dst[1] = src0[i + 1];
+      dst[2] = src1[i];
+      dst[3] = src1[i + 1];
+    }
+    if (i < mc) {
+      dst[0] = src0[i];
+      dst[1] = 0.0f;
+      dst[2] = src1[i];
+      dst[3] = 0.0f;
+    }
+  }
+  for (; p < kc; p++) {
     const float *src = at + p * lda;
     float *dst = ap + p * MR;
     int32_t i = 0;
-    for (; i < full; i += MR, dst += kc * MR) {
+    for (; i < full; i += MR, dst += strip) {
       dst[0] = src[i];
       dst[1] = src[i + 1];
     }
@@ -218,13 +245,39 @@ static void pack_b(int32_t kc, int32_t nc, const float *b, int32_t ldb, float *b
 }
 
 /*
- * pack_b for B stored transposed: op(B)[p, j] = bt[j * ldb + p]. Each stored row j is read
- * contiguously and written down its column of the panel (a kc x NR panel stays in L1).
+ * pack_b for B stored transposed: op(B)[p, j] = bt[j * ldb + p]. Four stored rows j..j+3 are read
+ * four values of p at a time and transposed in registers (4 x 4), so each panel row gets four
+ * columns in one store; the panel (kc x NR) stays in L1 while its 16 rows are read.
  */
 static void pack_b_transposed(int32_t kc, int32_t nc, const float *bt, int32_t ldb, float *bp) {
+  const int32_t k4 = kc / 4 * 4;
   for (int32_t j = 0; j < nc; j += NR, bp += kc * NR) {
     const int32_t nr = min_i32(NR, nc - j);
     int32_t q = 0;
+    for (; q + 4 <= nr; q += 4) {
+      const float *s0 = bt + (j + q) * ldb;
+      const float *s1 = s0 + ldb, *s2 = s1 + ldb, *s3 = s2 + ldb;
+      float *dst = bp + q;
+      int32_t p = 0;
+      for (; p < k4; p += 4, dst += 4 * NR) {
+        const v128_t r0 = wasm_v128_load(s0 + p), r1 = wasm_v128_load(s1 + p);
+        const v128_t r2 = wasm_v128_load(s2 + p), r3 = wasm_v128_load(s3 + p);
+        const v128_t t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5); /* r0[0] r1[0] r0[1] r1[1] */
+        const v128_t t1 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5);
+        const v128_t t2 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7);
+        const v128_t t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
+        wasm_v128_store(dst, wasm_i32x4_shuffle(t0, t1, 0, 1, 4, 5));
+        wasm_v128_store(dst + NR, wasm_i32x4_shuffle(t0, t1, 2, 3, 6, 7));
+        wasm_v128_store(dst + 2 * NR, wasm_i32x4_shuffle(t2, t3, 0, 1, 4, 5));
+        wasm_v128_store(dst + 3 * NR, wasm_i32x4_shuffle(t2, t3, 2, 3, 6, 7));
+      }
+      for (; p < kc; p++, dst += NR) {
+        dst[0] = s0[p];
+        dst[1] = s1[p];
+        dst[2] = s2[p];
+        dst[3] = s3[p];
+      }
+    }
     for (; q < nr; q++) {
       const float *src = bt + (j + q) * ldb;
       for (int32_t p = 0; p < kc; p++) bp[p * NR + q] = src[p];
@@ -234,9 +287,155 @@ static void pack_b_transposed(int32_t kc, int32_t nc, const float *bt, int32_t l
   }
 }
 
-EXPORT(gemm_f32)
-void gemm_f32(const float *a, const float *b, float *c, int32_t m, int32_t n, int32_t k, int32_t lda,
-              int32_t ldb, int32_t ldc, int32_t flags, float *pack) {
+/*
+ * pack_a for A = the im2col unfold of an NHWC input, read in place (never written out):
+ * A[p, t] = unfold(x)[p, t] = x[n, oh*sh - pt + kh*dh, ow*sw - pl + kw*dw, ci] (0 in the padding)
+ * for the output position p = (n, oh, ow) and the tap t = (kh, kw, ci). The block is rows
+ * p0 .. p0 + mc and columns t0 .. t0 + kc. Packs the same values in the same places as pack_a on
+ * the written-out unfold, so the products are bitwise the same. `geometry` as in pack_a_unfold_t.
+ */
+static void pack_a_unfold(int32_t mc, int32_t kc, int32_t p0, int32_t t0, const float *x, const int32_t *geometry,
+                          float *ap) {
+  const int32_t in_h = geometry[1], in_w = geometry[2], in_c = geometry[3], out_h = geometry[4], out_w = geometry[5];
+  const int32_t filter_w = geometry[8], stride_h = geometry[9], stride_w = geometry[10];
+  const int32_t dilation_h = geometry[11], dilation_w = geometry[12], pad_top = geometry[13], pad_left = geometry[14];
+  const v128_t zero = wasm_f32x4_splat(0.0f);
+  int32_t ow = p0 % out_w, oh = (p0 / out_w) % out_h, n = p0 / (out_w * out_h);
+  for (int32_t i = 0; i < mc; i += MR, ap += kc * MR) {
+    const int32_t pair = i + 1 < mc;
+    int32_t ow1 = ow + 1, oh1 = oh, n1 = n;
+    if (ow1 == out_w) {
+      ow1 = 0;
+      if (++oh1 == out_h) {
+        oh1 = 0;
+        n1++;
+      }
+    }
+    int32_t t = t0;
+    const int32_t t_end = t0 + kc;
+    while (t < t_end) {
+      const int32_t tap = t / in_c;
+      const int32_t c0 = t - tap * in_c;
+      const int32_t run = min_i32(in_c - c0, t_end - t);
+      const int32_t kh = tap / filter_w, kw = tap - kh * filter_w;
+      const int32_t ih0 = oh * stride_h - pad_top + kh * dilation_h, iw0 = ow * stride_w - pad_left + kw * dilation_w;
+      const int32_t ih1 = oh1 * stride_h - pad_top + kh * dilation_h, iw1 = ow1 * stride_w - pad_left + kw * dilation_w;
+      const float *s0 = (ih0 >= 0 && ih0 < in_h && iw0 >= 0 && iw0 < in_w) ? x + ((n * in_h + ih0) * in_w + iw0) * in_c + c0 : 0;
+      const float *s1 =
+          (pair && ih1 >= 0 && ih1 < in_h && iw1 >= 0 && iw1 < in_w) ? x + ((n1 * in_h + ih1) * in_w + iw1) * in_c + c0 : 0;
+      float *dst = ap + (t - t0) * MR;
+      int32_t r = 0;
+      /* Four columns at a time, rows p and p + 1 interleaved, as pack_a does. */
+      for (; r + 4 <= run; r += 4, dst += 4 * MR) {
+        const v128_t r0 = s0 ? wasm_v128_load(s0 + r) : zero, r1 = s1 ? wasm_v128_load(s1 + r) : zero;
+        wasm_v128_store(dst, wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5));
+        wasm_v128_store(dst + 4, wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7));
+      }
+      for (; r < run; r++, dst += MR) {
+        dst[0] = s0 ? s0[r] : 0.0f;
+        dst[1] = s1 ? s1[r] : 0.0f;
+      }
+      t += run;
+    }
+    ow = ow1 + 1;
+    oh = oh1;
+    n = n1;
+    if (ow == out_w) {
+      ow = 0;
+      if (++oh == out_h) {
+        oh = 0;
+        n++;
+      }
+    }
+  }
+}
+
+/*
+ * pack_a_transposed for A = the im2col unfold of an NHWC input, read in place (never written out):
+ * op(A)[i, p] = unfold(x)[p, i] = x[n, oh*sh - pt + kh*dh, ow*sw - pl + kw*dw, ci] (0 in the padding)
+ * for the output position p = (n, oh, ow) and the tap i = (kh, kw, ci). The block is rows
+ * i0 .. i0 + mc of op(A) and columns p0 .. p0 + kc. Packs the same values in the same places as
+ * pack_a_transposed on the written-out unfold, so the products are bitwise the same.
+ * `geometry` holds the 15 int32 values of a convolution (kernels.c's Geometry).
+ */
+static void pack_a_unfold_t(int32_t mc, int32_t kc, int32_t i0, int32_t p0, const float *x, const int32_t *geometry,
+                            float *ap) {
+  const int32_t in_h = geometry[1], in_w = geometry[2], in_c = geometry[3], out_h = geometry[4], out_w = geometry[5];
+  const int32_t filter_w = geometry[8], stride_h = geometry[9], stride_w = geometry[10];
+  const int32_t dilation_h = geometry[11], dilation_w = geometry[12], pad_top = geometry[13], pad_left = geometry[14];
+  const int32_t strip = kc * MR;
+  const v128_t zero = wasm_f32x4_splat(0.0f);
+  /* Output position of p0, advanced one position per column. */
+  int32_t ow = p0 % out_w, oh = (p0 / out_w) % out_h, n = p0 / (out_w * out_h);
+  for (int32_t q = 0; q < kc; q += 2) {
+    const int32_t pair = q + 1 < kc;
+    /* (n, oh, ow) of columns q and q + 1. */
+    int32_t ow1 = ow + 1, oh1 = oh, n1 = n;
+    if (ow1 == out_w) {
+      ow1 = 0;
+      if (++oh1 == out_h) {
+        oh1 = 0;
+        n1++;
+      }
+    }
+    float *dst_q = ap + q * MR;
+    int32_t i = i0;
+    const int32_t i_end = i0 + mc;
+    while (i < i_end) {
+      const int32_t tap = i / in_c;
+      const int32_t c0 = i - tap * in_c;
+      const int32_t run = min_i32(in_c - c0, i_end - i);
+      const int32_t kh = tap / filter_w, kw = tap - kh * filter_w;
+      const int32_t ih0 = oh * stride_h - pad_top + kh * dilation_h, iw0 = ow * stride_w - pad_left + kw * dilation_w;
+      const int32_t ih1 = oh1 * stride_h - pad_top + kh * dilation_h, iw1 = ow1 * stride_w - pad_left + kw * dilation_w;
+      const float *s0 = (ih0 >= 0 && ih0 < in_h && iw0 >= 0 && iw0 < in_w) ? x + ((n * in_h + ih0) * in_w + iw0) * in_c + c0 : 0;
+      const float *s1 =
+          (pair && ih1 >= 0 && ih1 < in_h && iw1 >= 0 && iw1 < in_w) ? x + ((n1 * in_h + ih1) * in_w + iw1) * in_c + c0 : 0;
+      int32_t j = i - i0; /* row of the block */
+      int32_t r = 0;
+      if ((j & 1) == 0 && pair) {
+        /* Four rows at a time (two strips), as pack_a_transposed does. */
+        for (; r + 4 <= run; r += 4, j += 4) {
+          const v128_t r0 = s0 ? wasm_v128_load(s0 + r) : zero, r1 = s1 ? wasm_v128_load(s1 + r) : zero;
+          float *dst = dst_q + (j / MR) * strip;
+          wasm_v128_store(dst, wasm_i32x4_shuffle(r0, r1, 0, 1, 4, 5));
+          wasm_v128_store(dst + strip, wasm_i32x4_shuffle(r0, r1, 2, 3, 6, 7));
+        }
+      }
+      for (; r < run; r++, j++) {
+        float *dst = dst_q + (j / MR) * strip + (j & 1);
+        dst[0] = s0 ? s0[r] : 0.0f;
+        if (pair) dst[MR] = s1 ? s1[r] : 0.0f;
+      }
+      i += run;
+    }
+    if (mc & 1) {
+      /* The last strip's second row is padding. */
+      float *dst = dst_q + (mc / MR) * strip + 1;
+      dst[0] = 0.0f;
+      if (pair) dst[MR] = 0.0f;
+    }
+    /* Advance two positions. */
+    ow = ow1 + 1;
+    oh = oh1;
+    n = n1;
+    if (ow == out_w) {
+      ow = 0;
+      if (++oh == out_h) {
+        oh = 0;
+        n++;
+      }
+    }
+  }
+}
+
+/*
+ * The loop nest of gemm_f32; with `unfold` set, A is the unfold of x = a (pack_a_unfold, or
+ * pack_a_unfold_t with GEMM_TRANSPOSE_A), its rows counted from i0.
+ */
+static inline __attribute__((always_inline)) void gemm_core(const float *a, const float *b, float *c, int32_t m, int32_t n,
+                                                            int32_t k, int32_t lda, int32_t ldb, int32_t ldc, int32_t flags,
+                                                            float *pack, const int32_t *unfold, int32_t i0) {
   const int32_t accumulate = flags & GEMM_ACCUMULATE;
   const int32_t transpose_a = flags & GEMM_TRANSPOSE_A;
   const int32_t transpose_b = flags & GEMM_TRANSPOSE_B;
@@ -263,7 +462,9 @@ void gemm_f32(const float *a, const float *b, float *c, int32_t m, int32_t n, in
       else pack_b(kc, nc, b + pc * ldb + jc, ldb, b_pack);
       for (int32_t ic = 0; ic < m; ic += MC) {
         const int32_t mc = min_i32(MC, m - ic);
-        if (transpose_a) pack_a_transposed(mc, kc, a + pc * lda + ic, lda, a_pack);
+        if (unfold && transpose_a) pack_a_unfold_t(mc, kc, i0 + ic, pc, a, unfold, a_pack);
+        else if (unfold) pack_a_unfold(mc, kc, i0 + ic, pc, a, unfold, a_pack);
+        else if (transpose_a) pack_a_transposed(mc, kc, a + pc * lda + ic, lda, a_pack);
         else pack_a(mc, kc, a + ic * lda + pc, lda, a_pack);
         float *c_block = c + ic * ldc + jc;
         for (int32_t jr = 0; jr < nc; jr += NR) {
@@ -283,6 +484,114 @@ void gemm_f32(const float *a, const float *b, float *c, int32_t m, int32_t n, in
                 }
             }
           }
+        }
+      }
+    }
+  }
+}
+
+EXPORT(gemm_f32)
+void gemm_f32(const float *a, const float *b, float *c, int32_t m, int32_t n, int32_t k, int32_t lda,
+              int32_t ldb, int32_t ldc, int32_t flags, float *pack) {
+  gemm_core(a, b, c, m, n, k, lda, ldb, ldc, flags, pack, 0, 0);
+}
+
+/*
+ * C[m x n] = op(A)[m x k] * B[k x n] with op(A)[i, p] = unfold(x)[p, i] (see pack_a_unfold_t): rows
+ * i0 .. i0 + m of the transposed unfold of x, never written out. The filter gradient of a
+ * convolution is this product with B = dy [positions x out channels]. B is untransposed, C is
+ * overwritten. Bitwise the same as gemm_f32 on the written-out unfold with GEMM_TRANSPOSE_A.
+ */
+EXPORT(gemm_f32_unfold_t)
+void gemm_f32_unfold_t(const float *x, const float *b, float *c, int32_t m, int32_t n, int32_t k, int32_t i0,
+                       int32_t ldb, int32_t ldc, float *pack, const int32_t *geometry) {
+  gemm_core(x, b, c, m, n, k, 0, ldb, ldc, GEMM_TRANSPOSE_A, pack, geometry, i0);
+}
+
+/*
+ * C[m x n] = A[m x k] * B[k x n] with A = rows i0 .. i0 + m of the unfold of x (see pack_a_unfold),
+ * never written out: a convolution's forward pass with B = the filter as [taps x out channels].
+ * B is untransposed, C is overwritten. Bitwise the same as gemm_f32 on the written-out unfold.
+ */
+EXPORT(gemm_f32_unfold)
+void gemm_f32_unfold(const float *x, const float *b, float *c, int32_t m, int32_t n, int32_t k, int32_t i0,
+                     int32_t ldb, int32_t ldc, float *pack, const int32_t *geometry) {
+  gemm_core(x, b, c, m, n, k, 0, ldb, ldc, 0, pack, geometry, i0);
+}
+
+/* dst[0..n) += src[0..n), four floats at a time (each element one float32 add). */
+static inline void add_rows_f32(float *restrict dst, const float *restrict src, int32_t n) {
+  int32_t c = 0;
+  for (; c + 4 <= n; c += 4) wasm_v128_store(dst + c, wasm_f32x4_add(wasm_v128_load(dst + c), wasm_v128_load(src + c)));
+  for (; c < n; c++) dst[c] += src[c];
+}
+
+/* Floats of scratch conv_backprop_input_f32 needs: every tap's packed filter slice, one packed dy block, one tile. */
+EXPORT(conv_backprop_input_pack_floats)
+int32_t conv_backprop_input_pack_floats(int32_t co, int32_t cn, int32_t taps) {
+  return taps * co * cn + MC * co + MC * cn;
+}
+
+/*
+ * A convolution's input gradient with the col2im fold in the GEMM's epilogue, for the channels
+ * c0 .. c0 + cn of dx (cn a multiple of NR; the channel ranges of different threads never meet):
+ * dx[n, ih, iw, c] = sum over the output positions p and taps t that read (ih, iw) of
+ * dy[p, :] . w[t, c, :], w being the filter [kh, kw, ci, co] as [taps * in_c, co]. For each block
+ * of MC positions, dy is packed once and multiplied by each tap's packed filter slice into a tile
+ * [MC x cn] that is added to the pixels its positions read; the cols matrix of an explicit GEMM +
+ * col2im is never written. Every dx element sums its terms in one order (position block, tap,
+ * position), whatever the channel split, so results are the same for any thread count. The
+ * channel range of dx is overwritten. `geometry` as in pack_a_unfold_t (the convolution whose input
+ * is dx and output dy); co = geometry[6] is the GEMM's depth.
+ */
+EXPORT(conv_backprop_input_f32)
+void conv_backprop_input_f32(const float *dy, const float *w, float *dx, int32_t c0, int32_t cn, float *pack,
+                             const int32_t *geometry) {
+  const int32_t batch = geometry[0], in_h = geometry[1], in_w = geometry[2], in_c = geometry[3];
+  const int32_t out_h = geometry[4], out_w = geometry[5], co = geometry[6];
+  const int32_t filter_h = geometry[7], filter_w = geometry[8], stride_h = geometry[9], stride_w = geometry[10];
+  const int32_t dilation_h = geometry[11], dilation_w = geometry[12], pad_top = geometry[13], pad_left = geometry[14];
+  const int32_t taps = filter_h * filter_w;
+  const int32_t positions = batch * out_h * out_w;
+  float *const b_pack = pack;
+  float *const a_pack = b_pack + taps * co * cn;
+  float *const tile = a_pack + MC * co;
+
+  const int32_t pixels = batch * in_h * in_w;
+  for (int32_t q = 0; q < pixels; q++) {
+    float *d = dx + q * in_c + c0;
+    for (int32_t c = 0; c < cn; c++) d[c] = 0.0f;
+  }
+  /* Tap t's slice as a transposed B: op(B_t)[p, j] = w[(t * in_c + c0 + j) * co + p]. */
+  for (int32_t t = 0; t < taps; t++) pack_b_transposed(co, cn, w + (t * in_c + c0) * co, co, b_pack + t * co * cn);
+
+  int32_t ow = 0, oh = 0, n = 0; /* the position that starts the block */
+  for (int32_t ic = 0; ic < positions; ic += MC) {
+    const int32_t mc = min_i32(MC, positions - ic);
+    pack_a(mc, co, dy + ic * co, co, a_pack);
+    for (int32_t t = 0; t < taps; t++) {
+      const int32_t kh = t / filter_w, kw = t - kh * filter_w;
+      const float *bp = b_pack + t * co * cn;
+      for (int32_t jr = 0; jr < cn; jr += NR) panel_kernel(co, mc, a_pack, bp + jr * co, tile + jr, cn, 0);
+      int32_t pw = ow, ph = oh, pn = n;
+      for (int32_t r = 0; r < mc; r++) {
+        const int32_t ih = ph * stride_h - pad_top + kh * dilation_h, iw = pw * stride_w - pad_left + kw * dilation_w;
+        if (ih >= 0 && ih < in_h && iw >= 0 && iw < in_w) add_rows_f32(dx + ((pn * in_h + ih) * in_w + iw) * in_c + c0, tile + r * cn, cn);
+        if (++pw == out_w) {
+          pw = 0;
+          if (++ph == out_h) {
+            ph = 0;
+            pn++;
+          }
+        }
+      }
+    }
+    for (int32_t r = 0; r < mc; r++) {
+      if (++ow == out_w) {
+        ow = 0;
+        if (++oh == out_h) {
+          oh = 0;
+          n++;
         }
       }
     }

@@ -62,59 +62,86 @@ void im2col_transposed(const float *x, float *cols_t, const int32_t *geometry) {
   }
 }
 
+/* dst[0..n) = src[0..n), four floats at a time. */
+static inline void copy_f32(float *restrict dst, const float *restrict src, int32_t n) {
+  int32_t c = 0;
+  for (; c + 4 <= n; c += 4) wasm_v128_store(dst + c, wasm_v128_load(src + c));
+  for (; c < n; c++) dst[c] = src[c];
+}
+
+/* dst[0..n) += src[0..n), four floats at a time (each element one float32 add, as a scalar loop). */
+static inline void add_f32(float *restrict dst, const float *restrict src, int32_t n) {
+  int32_t c = 0;
+  for (; c + 4 <= n; c += 4) wasm_v128_store(dst + c, wasm_f32x4_add(wasm_v128_load(dst + c), wasm_v128_load(src + c)));
+  for (; c < n; c++) dst[c] += src[c];
+}
+
 /*
- * cols[(n, oh, ow), (kh, kw, ci)] = x[n, oh*sh - pt + kh*dh, ow*sw - pl + kw*dw, ci], 0 in the padding.
+ * cols[(n, oh, ow), (kh, kw, ci)] = x[n, oh*sh - pt + kh*dh, ow*sw - pl + kw*dw, ci], 0 in the padding,
+ * for the rows m = (n, oh, ow) in [row_begin, row_end) (so that threads can share one unfold).
  * The unfold that makes a forward convolution one GEMM cols x W (W as [kh, kw, ci, co] is already
  * the [K, co] matrix). Each tap is a contiguous run of in_c floats in both x and cols.
  */
 EXPORT(im2col)
-void im2col(const float *restrict x, float *restrict cols, const int32_t *geometry) {
+void im2col(const float *restrict x, float *restrict cols, const int32_t *geometry, int32_t row_begin, int32_t row_end) {
   const Geometry g = load_geometry(geometry);
-  float *dst = cols;
-  for (int32_t n = 0; n < g.batch; n++) {
-    for (int32_t oh = 0; oh < g.out_h; oh++) {
-      for (int32_t ow = 0; ow < g.out_w; ow++) {
-        for (int32_t kh = 0; kh < g.filter_h; kh++) {
-          const int32_t ih = oh * g.stride_h - g.pad_top + kh * g.dilation_h;
-          const int32_t row_ok = ih >= 0 && ih < g.in_h;
-          for (int32_t kw = 0; kw < g.filter_w; kw++, dst += g.in_c) {
-            const int32_t iw = ow * g.stride_w - g.pad_left + kw * g.dilation_w;
-            if (row_ok && iw >= 0 && iw < g.in_w) {
-              const float *src = x + ((n * g.in_h + ih) * g.in_w + iw) * g.in_c;
-              int32_t c = 0;
-              for (; c + 4 <= g.in_c; c += 4) wasm_v128_store(dst + c, wasm_v128_load(src + c));
-              for (; c < g.in_c; c++) dst[c] = src[c];
-            } else {
-              for (int32_t c = 0; c < g.in_c; c++) dst[c] = 0.0f;
-            }
-          }
+  const int32_t row = g.filter_h * g.filter_w * g.in_c;
+  float *dst = cols + row_begin * row;
+  int32_t ow = row_begin % g.out_w;
+  int32_t oh = (row_begin / g.out_w) % g.out_h;
+  int32_t n = row_begin / (g.out_w * g.out_h);
+  for (int32_t m = row_begin; m < row_end; m++) {
+    for (int32_t kh = 0; kh < g.filter_h; kh++) {
+      const int32_t ih = oh * g.stride_h - g.pad_top + kh * g.dilation_h;
+      const int32_t row_ok = ih >= 0 && ih < g.in_h;
+      for (int32_t kw = 0; kw < g.filter_w; kw++, dst += g.in_c) {
+        const int32_t iw = ow * g.stride_w - g.pad_left + kw * g.dilation_w;
+        if (row_ok && iw >= 0 && iw < g.in_w) {
+          copy_f32(dst, x + ((n * g.in_h + ih) * g.in_w + iw) * g.in_c, g.in_c);
+        } else {
+          for (int32_t c = 0; c < g.in_c; c++) dst[c] = 0.0f;
         }
+      }
+    }
+    if (++ow == g.out_w) {
+      ow = 0;
+      if (++oh == g.out_h) {
+        oh = 0;
+        n++;
       }
     }
   }
 }
 
-/* dx[n, ih, iw, ci] = sum of cols[(n, oh, ow), (kh, kw, ci)] over the taps that read (ih, iw). dx is overwritten. */
+/*
+ * dx[n, ih, iw, ci] = sum of cols[(n, oh, ow), (kh, kw, ci)] over the taps that read (ih, iw), for
+ * the rows r = (n, ih) of dx in [row_begin, row_end); those rows are overwritten. Rows are
+ * independent, so threads can share one fold; each row starts from 0 and takes its terms in
+ * increasing (oh, ow) (kh and kw descending), the order of a scatter over the rows of cols, so the
+ * sums are the same whatever the split.
+ */
 EXPORT(col2im)
-void col2im(const float *cols, float *dx, const int32_t *geometry) {
+void col2im(const float *cols, float *dx, const int32_t *geometry, int32_t row_begin, int32_t row_end) {
   const Geometry g = load_geometry(geometry);
-  const int32_t dx_size = g.batch * g.in_h * g.in_w * g.in_c;
-  for (int32_t i = 0; i < dx_size; i++) dx[i] = 0.0f;
   const int32_t row = g.filter_h * g.filter_w * g.in_c;
-  const float *src_row = cols;
-  for (int32_t n = 0; n < g.batch; n++) {
-    for (int32_t oh = 0; oh < g.out_h; oh++) {
-      for (int32_t ow = 0; ow < g.out_w; ow++, src_row += row) {
-        for (int32_t kh = 0; kh < g.filter_h; kh++) {
-          const int32_t ih = oh * g.stride_h - g.pad_top + kh * g.dilation_h;
-          if (ih < 0 || ih >= g.in_h) continue;
-          for (int32_t kw = 0; kw < g.filter_w; kw++) {
-            const int32_t iw = ow * g.stride_w - g.pad_left + kw * g.dilation_w;
-            if (iw < 0 || iw >= g.in_w) continue;
-            float *d = dx + ((n * g.in_h + ih) * g.in_w + iw) * g.in_c;
-            const float *s = src_row + (kh * g.filter_w + kw) * g.in_c;
-            for (int32_t c = 0; c < g.in_c; c++) d[c] += s[c];
-          }
+  const int32_t dx_row = g.in_w * g.in_c;
+  for (int32_t r = row_begin; r < row_end; r++) {
+    const int32_t n = r / g.in_h;
+    const int32_t ih = r - n * g.in_h;
+    float *d = dx + r * dx_row;
+    for (int32_t i = 0; i < dx_row; i++) d[i] = 0.0f;
+    for (int32_t kh = g.filter_h - 1; kh >= 0; kh--) {
+      const int32_t t = ih + g.pad_top - kh * g.dilation_h;
+      if (t < 0 || t % g.stride_h != 0) continue;
+      const int32_t oh = t / g.stride_h;
+      if (oh >= g.out_h) continue;
+      const float *src_rows = cols + (n * g.out_h + oh) * g.out_w * row;
+      for (int32_t kw = g.filter_w - 1; kw >= 0; kw--) {
+        const float *s = src_rows + (kh * g.filter_w + kw) * g.in_c;
+        for (int32_t ow = 0; ow < g.out_w; ow++, s += row) {
+          const int32_t iw = ow * g.stride_w - g.pad_left + kw * g.dilation_w;
+          if (iw < 0 || iw >= g.in_w) continue;
+          add_f32(d + iw * g.in_c, s, g.in_c);
         }
       }
     }
@@ -369,8 +396,19 @@ void leaky_relu_f32(const float *restrict x, float *restrict out, int32_t n, flo
  */
 EXPORT(bias_activation_f32)
 void bias_activation_f32(float *x, const float *bias, int32_t rows, int32_t cols, int32_t activation, float alpha) {
+  const v128_t zero = wasm_f32x4_splat(0.0f), six = wasm_f32x4_splat(6.0f), slope = wasm_f32x4_splat(alpha);
   for (int32_t r = 0; r < rows; r++, x += cols) {
-    for (int32_t c = 0; c < cols; c++) {
+    int32_t c = 0;
+    /* Four at a time: the same operations as the scalar tail, lane by lane (bitselect picks). */
+    for (; c + 4 <= cols; c += 4) {
+      v128_t v = wasm_v128_load(x + c);
+      if (bias) v = wasm_f32x4_add(v, wasm_v128_load(bias + c));
+      if (activation == 1) v = wasm_v128_bitselect(zero, v, wasm_f32x4_lt(v, zero));
+      else if (activation == 2) v = wasm_v128_bitselect(zero, wasm_v128_bitselect(six, v, wasm_f32x4_gt(v, six)), wasm_f32x4_lt(v, zero));
+      else if (activation == 4) v = wasm_v128_bitselect(wasm_f32x4_mul(slope, v), v, wasm_f32x4_lt(v, zero));
+      wasm_v128_store(x + c, v);
+    }
+    for (; c < cols; c++) {
       float v = bias ? x[c] + bias[c] : x[c];
       if (activation == 1) v = v < 0.0f ? 0.0f : v; /* NaN stays NaN, as on the cpu backend */
       else if (activation == 2) v = v < 0.0f ? 0.0f : (v > 6.0f ? 6.0f : v);
@@ -413,7 +451,15 @@ void compare_f32(const float *restrict a, const float *restrict b, uint8_t *rest
 /* out = condition ? t : e, all of one shape. */
 EXPORT(select_f32)
 void select_f32(const uint8_t *restrict condition, const float *restrict t, const float *restrict e, float *restrict out, int32_t n) {
-  for (int32_t i = 0; i < n; i++) out[i] = condition[i] ? t[i] : e[i];
+  int32_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    /* Four condition bytes widened to four 32-bit lanes, all ones where the byte is not 0. */
+    const v128_t bytes = wasm_v128_load32_zero(condition + i);
+    const v128_t wide = wasm_u32x4_extend_low_u16x8(wasm_u16x8_extend_low_u8x16(bytes));
+    const v128_t pick = wasm_i32x4_ne(wide, wasm_i32x4_splat(0));
+    wasm_v128_store(out + i, wasm_v128_bitselect(wasm_v128_load(t + i), wasm_v128_load(e + i), pick));
+  }
+  for (; i < n; i++) out[i] = condition[i] ? t[i] : e[i];
 }
 
 /*
@@ -438,5 +484,168 @@ void batch_norm_f32(const float *restrict x, const float *restrict mean, int32_t
   }
   for (int32_t i = 0; i < n; i += channels) {
     for (int32_t c = 0; c < channels; c++) out[i + c] = (x[i + c] - m[c]) * a[c] + o[c];
+  }
+}
+
+/*
+ * Binary ops of a full operand x [rows, cols] with a row [cols] broadcast over its rows:
+ * out[r, c] = x[r, c] OP row[c], or row[c] OP x[r, c] when row_first (for sub and div).
+ * op: 0 add, 1 sub, 2 mul, 3 div; each a single IEEE float32 operation, as on the cpu backend.
+ */
+#define ROW_LOOP(EXPR)                                                       \
+  for (int32_t r = 0; r < rows; r++, x += cols, out += cols) {              \
+    for (int32_t c = 0; c < cols; c++) { const float a = x[c], b = row[c]; out[c] = (EXPR); } \
+  }
+EXPORT(binary_row_f32)
+void binary_row_f32(const float *restrict x, const float *restrict row, float *restrict out, int32_t rows, int32_t cols,
+                    int32_t op, int32_t row_first) {
+  switch (op * 2 + (row_first != 0)) {
+    case 0: case 1: ROW_LOOP(a + b); break;
+    case 2: ROW_LOOP(a - b); break;
+    case 3: ROW_LOOP(b - a); break;
+    case 4: case 5: ROW_LOOP(a * b); break;
+    case 6: ROW_LOOP(a / b); break;
+    default: ROW_LOOP(b / a); break;
+  }
+}
+#undef ROW_LOOP
+
+/*
+ * e^x for x in [-87, 88], four lanes: x = n ln 2 + r with |r| <= ln 2 / 2 (ln 2 split in two parts
+ * so that n ln 2 is exact), e^r from a degree-6 polynomial (Cephes expf, ~1 ulp), times 2^n built in
+ * the exponent bits.
+ */
+static inline v128_t exp_f32x4(v128_t x) {
+  const v128_t n = wasm_f32x4_nearest(wasm_f32x4_mul(x, wasm_f32x4_splat(1.44269504088896341f)));
+  v128_t r = wasm_f32x4_sub(x, wasm_f32x4_mul(n, wasm_f32x4_splat(0.693359375f)));
+  r = wasm_f32x4_sub(r, wasm_f32x4_mul(n, wasm_f32x4_splat(-2.12194440e-4f)));
+  v128_t p = wasm_f32x4_splat(1.9875691500e-4f);
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.3981999507e-3f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(8.3334519073e-3f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(4.1665795894e-2f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.6666665459e-1f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(5.0000001201e-1f));
+  p = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_mul(p, wasm_f32x4_mul(r, r)), r), wasm_f32x4_splat(1.0f));
+  const v128_t scale = wasm_i32x4_shl(wasm_i32x4_add(wasm_i32x4_trunc_sat_f32x4(n), wasm_i32x4_splat(127)), 23);
+  return wasm_f32x4_mul(p, scale);
+}
+
+/*
+ * tanh, four lanes (Cephes tanhf, relative error ~2e-7): x + x^3 P(x^2) for |x| < 0.625, else
+ * sign(x) (1 - 2 / (e^(2|x|) + 1)) with |x| capped at 10 (tanh is 1.0f from about 9.01 on). NaN
+ * stays NaN.
+ */
+static inline v128_t tanh_f32x4(v128_t x) {
+  const v128_t a = wasm_f32x4_abs(x);
+  const v128_t z = wasm_f32x4_mul(x, x);
+  v128_t p = wasm_f32x4_splat(-5.70498872745e-3f);
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, z), wasm_f32x4_splat(2.06390887954e-2f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, z), wasm_f32x4_splat(-5.37397155531e-2f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, z), wasm_f32x4_splat(1.33314422036e-1f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, z), wasm_f32x4_splat(-3.33332819422e-1f));
+  const v128_t small = wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_mul(p, z), x), x);
+  const v128_t e = exp_f32x4(wasm_f32x4_mul(wasm_f32x4_splat(2.0f), wasm_f32x4_min(a, wasm_f32x4_splat(10.0f))));
+  const v128_t t = wasm_f32x4_sub(wasm_f32x4_splat(1.0f), wasm_f32x4_div(wasm_f32x4_splat(2.0f), wasm_f32x4_add(e, wasm_f32x4_splat(1.0f))));
+  const v128_t sign = wasm_v128_and(x, wasm_i32x4_splat((int32_t)0x80000000));
+  const v128_t large = wasm_v128_or(t, sign); /* t >= 0 (or NaN), so or-ing the sign in is copysign */
+  return wasm_v128_bitselect(small, large, wasm_f32x4_lt(a, wasm_f32x4_splat(0.625f)));
+}
+
+/*
+ * Unary ops, four floats at a time: op 0 square (x * x), 1 relu (max(0, x)), 2 relu6
+ * (min(max(0, x), 6)), 3 neg (-x), 4 abs (|x|), 5 tanh (tanh_f32x4, the only one not exact).
+ * f32x4.max and f32x4.min propagate NaN and order -0 below +0, as JavaScript's Math.max and
+ * Math.min do (the cpu backend's definitions).
+ */
+#define UNARY_LOOP(EXPR)                                                         \
+  do {                                                                           \
+    int32_t i = 0;                                                               \
+    for (; i + 4 <= n; i += 4) { const v128_t v = wasm_v128_load(x + i); wasm_v128_store(out + i, (EXPR)); } \
+    for (; i < n; i++) { const v128_t v = wasm_f32x4_splat(x[i]); out[i] = wasm_f32x4_extract_lane((EXPR), 0); } \
+  } while (0)
+EXPORT(unary_f32)
+void unary_f32(const float *restrict x, float *restrict out, int32_t n, int32_t op) {
+  const v128_t zero = wasm_f32x4_splat(0.0f);
+  const v128_t six = wasm_f32x4_splat(6.0f);
+  switch (op) {
+    case 0: UNARY_LOOP(wasm_f32x4_mul(v, v)); break;
+    case 1: UNARY_LOOP(wasm_f32x4_max(zero, v)); break;
+    case 2: UNARY_LOOP(wasm_f32x4_min(wasm_f32x4_max(zero, v), six)); break;
+    case 3: UNARY_LOOP(wasm_f32x4_neg(v)); break;
+    case 4: UNARY_LOOP(wasm_f32x4_abs(v)); break;
+    default: UNARY_LOOP(tanh_f32x4(v)); break;
+  }
+}
+#undef UNARY_LOOP
+
+/*
+ * out[i] = sum_p a[i * lda + p] * x[p] for i < m: a matrix times one column (a dense layer with one
+ * unit). Sixteen products per step in four vector accumulators, which are added in a fixed order at
+ * the end, then the tail: every sum has the same order on every run.
+ */
+EXPORT(gemv_f32)
+void gemv_f32(const float *restrict a, const float *restrict x, float *restrict out, int32_t m, int32_t k, int32_t lda) {
+  for (int32_t i = 0; i < m; i++, a += lda) {
+    v128_t s0 = wasm_f32x4_splat(0.0f), s1 = s0, s2 = s0, s3 = s0;
+    int32_t p = 0;
+    for (; p + 16 <= k; p += 16) {
+      s0 = wasm_f32x4_add(s0, wasm_f32x4_mul(wasm_v128_load(a + p), wasm_v128_load(x + p)));
+      s1 = wasm_f32x4_add(s1, wasm_f32x4_mul(wasm_v128_load(a + p + 4), wasm_v128_load(x + p + 4)));
+      s2 = wasm_f32x4_add(s2, wasm_f32x4_mul(wasm_v128_load(a + p + 8), wasm_v128_load(x + p + 8)));
+      s3 = wasm_f32x4_add(s3, wasm_f32x4_mul(wasm_v128_load(a + p + 12), wasm_v128_load(x + p + 12)));
+    }
+    const v128_t s = wasm_f32x4_add(wasm_f32x4_add(s0, s1), wasm_f32x4_add(s2, s3));
+    float sum = (wasm_f32x4_extract_lane(s, 0) + wasm_f32x4_extract_lane(s, 1)) +
+                (wasm_f32x4_extract_lane(s, 2) + wasm_f32x4_extract_lane(s, 3));
+    for (; p < k; p++) sum += a[p] * x[p];
+    out[i] = sum;
+  }
+}
+
+/*
+ * Max pooling, NHWC: out[n, oh, ow, c] = the greatest x over the window's in-range pixels, taken in
+ * row-major window order as "first strictly greater" (the cpu backend's rule: NaN never wins, a
+ * window with nothing above -Infinity gives -Infinity). Four channels at a time.
+ */
+EXPORT(max_pool_f32)
+void max_pool_f32(const float *restrict x, float *restrict out, const int32_t *geometry) {
+  const Geometry g = load_geometry(geometry);
+  const int32_t channels = g.in_c;
+  for (int32_t n = 0; n < g.batch; n++) {
+    for (int32_t oh = 0; oh < g.out_h; oh++) {
+      const int32_t ih0 = oh * g.stride_h - g.pad_top;
+      for (int32_t ow = 0; ow < g.out_w; ow++, out += channels) {
+        const int32_t iw0 = ow * g.stride_w - g.pad_left;
+        int32_t c = 0;
+        for (; c + 4 <= channels; c += 4) {
+          v128_t best = wasm_f32x4_splat(-__builtin_inff());
+          for (int32_t fh = 0; fh < g.filter_h; fh++) {
+            const int32_t ih = ih0 + fh * g.dilation_h;
+            if (ih < 0 || ih >= g.in_h) continue;
+            for (int32_t fw = 0; fw < g.filter_w; fw++) {
+              const int32_t iw = iw0 + fw * g.dilation_w;
+              if (iw < 0 || iw >= g.in_w) continue;
+              const v128_t v = wasm_v128_load(x + ((n * g.in_h + ih) * g.in_w + iw) * channels + c);
+              best = wasm_v128_bitselect(v, best, wasm_f32x4_gt(v, best));
+            }
+          }
+          wasm_v128_store(out + c, best);
+        }
+        for (; c < channels; c++) {
+          float best = -__builtin_inff();
+          for (int32_t fh = 0; fh < g.filter_h; fh++) {
+            const int32_t ih = ih0 + fh * g.dilation_h;
+            if (ih < 0 || ih >= g.in_h) continue;
+            for (int32_t fw = 0; fw < g.filter_w; fw++) {
+              const int32_t iw = iw0 + fw * g.dilation_w;
+              if (iw < 0 || iw >= g.in_w) continue;
+              const float v = x[((n * g.in_h + ih) * g.in_w + iw) * channels + c];
+              if (v > best) best = v;
+            }
+          }
+          out[c] = best;
+        }
+      }
+    }
   }
 }

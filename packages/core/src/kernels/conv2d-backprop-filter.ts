@@ -3,14 +3,16 @@
  * conv2dTranspose and separableConv2d cannot train there without it).
  *
  * `dW[(kh, kw, ci), co] = sum_m cols[m, (kh, kw, ci)] * dy[m, co]`: an im2col unfold of the input
- * (native/kernels.c) and one GEMM. bigmodel's GEMM reads cols transposed in place; for the XNNPACK
- * fallback the unfold is written transposed, so that the product is a single untransposed GEMM.
+ * and one GEMM. With a channel count that is a multiple of 4, bigmodel's GEMM packs cols^T straight
+ * from the input (native/gemm.c gemm_f32_unfold_t), so the unfold is never written out; otherwise
+ * it reads a written-out cols transposed in place. For the XNNPACK fallback the unfold is written
+ * transposed, so that the product is a single untransposed GEMM.
  */
 import { backend_util, Conv2DBackpropFilter, type Conv2DBackpropFilterAttrs, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
 
 import { nativeGemm } from './native/native-gemm';
 import { nativeKernels } from './native/native-kernels';
-import { assertNhwc, disposeInfos, matMul2d, reshapeInfo, type WasmKernelArgs } from './wasm-kernel-utils';
+import { assertNhwc, disposeInfos, im2colInto, matMul2d, reshapeInfo, type WasmKernelArgs } from './wasm-kernel-utils';
 
 function conv2dBackpropFilter({ inputs, attrs, backend }: WasmKernelArgs) {
   const { x, dy } = inputs;
@@ -30,10 +32,18 @@ function conv2dBackpropFilter({ inputs, attrs, backend }: WasmKernelArgs) {
   const native = nativeKernels(backend);
   const dy2d = reshapeInfo(backend, dy, [m, info.outChannels]);
   let dw2d: TensorInfo;
-  if (nativeGemm(backend)) {
+  const gemm = nativeGemm(backend);
+  if (gemm && info.inChannels % 4 === 0) {
+    // Our GEMM packs the unfold's transpose straight from x, four channels at a time: the unfold is
+    // never written out (same results as below, bitwise).
+    dw2d = backend.makeOutput([k, info.outChannels], 'float32');
+    const [px, pdy, pdw] = [native.offset(x), native.offset(dy2d), native.offset(dw2d)];
+    gemm.runUnfold({ x: px, b: pdy, c: pdw, m: k, n: info.outChannels, k: m, geometry: native.geometry(info), transposed: true });
+    disposeInfos(backend, dy2d);
+  } else if (gemm) {
     // Our GEMM reads cols^T in place, so the unfold can write contiguous rows (5x faster than colsT).
     const cols = backend.makeOutput([m, k], 'float32');
-    native.exports.im2col(native.offset(x), native.offset(cols), native.geometry(info));
+    im2colInto(backend, x, cols, info);
     dw2d = matMul2d(backend, cols, dy2d, true, false);
     disposeInfos(backend, cols, dy2d);
   } else {

@@ -1,18 +1,18 @@
 import * as tf from '@tensorflow/tfjs';
 
+import { initBackend } from '../backend';
 import { cpuVersusWasm, randomInt, randomPadding, randomValues, seededRandom, useWasm } from '../testing/backend-comparison';
-import { MIN_IM2COL_DEPTH } from './conv2d';
 
 beforeAll(useWasm);
 afterEach(() => {
   delete process.env['BIGMODEL_WASM_GEMM'];
 });
 
-/** A random conv2d case deep enough (kh * kw * ci >= MIN_IM2COL_DEPTH) to take the im2col path. */
-function randomDeepCase(random: () => number) {
+/** A random conv2d case, deep (kh * kw * ci >= 256, several K blocks of the GEMM) or shallow (ci 1-6). */
+function randomDeepCase(random: () => number, shallow = false) {
   const batch = random() < 0.5 ? 1 : randomInt(random, 2, 3);
   const k = randomInt(random, 1, 4);
-  const ci = Math.ceil(MIN_IM2COL_DEPTH / (k * k)) + randomInt(random, 0, 5);
+  const ci = shallow ? randomInt(random, 1, 6) : Math.ceil(256 / (k * k)) + randomInt(random, 0, 5);
   const dilation = k > 1 && random() < 0.25 ? 2 : 1;
   const span = (k - 1) * dilation + 1;
   const h = randomInt(random, span, span + 6);
@@ -60,7 +60,34 @@ describe('Conv2D and FusedConv2D on wasm (im2col + bigmodel GEMM)', () => {
     expect(failures).toEqual([]);
   });
 
-  it('runs a 1x1 convolution without an unfold, and shallow ones on the stock kernel, equal to the cpu backend', async () => {
+  it('equal the cpu backend over 16 random shallow shapes (K < 256, ci 1-6) on 2 threads, each fused activation', async () => {
+    await initBackend({ backend: 'wasm', threads: 2 });
+    const random = seededRandom(24);
+    const activations = ['linear', 'relu', 'relu6', 'leakyrelu'] as const;
+    const failures: object[] = [];
+    for (let trial = 0; trial < 16; trial++) {
+      const c = randomDeepCase(random, true);
+      const activation = activations[trial % activations.length];
+      const plain = await cpuVersusWasm(() => tf.conv2d(tf.tensor4d(c.x, c.xShape), tf.tensor4d(c.f, c.wShape), c.stride, c.pad, 'NHWC', c.dilation));
+      const fused = await cpuVersusWasm(() =>
+        tf.fused.conv2d({
+          x: tf.tensor4d(c.x, c.xShape),
+          filter: tf.tensor4d(c.f, c.wShape),
+          strides: c.stride,
+          pad: c.pad,
+          dilations: c.dilation,
+          bias: tf.tensor1d(c.bias),
+          activation,
+          leakyreluAlpha: 0.3,
+        }),
+      );
+      if (!(plain <= 1e-5 && fused <= 1e-5)) failures.push({ trial, ...c, x: undefined, f: undefined, activation, plain, fused });
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('runs a 1x1 convolution without an unfold, and a shallow one, equal to the cpu backend on one thread', async () => {
+    await initBackend({ backend: 'wasm', threads: 1 });
     const random = seededRandom(22);
     const pointwise = { x: randomValues(random, 2 * 5 * 6 * 300), f: randomValues(random, 300 * 7) };
     expect(await cpuVersusWasm(() => tf.conv2d(tf.tensor4d(pointwise.x, [2, 5, 6, 300]), tf.tensor4d(pointwise.f, [1, 1, 300, 7]), 1, 'same'))).toBeLessThanOrEqual(1e-5);

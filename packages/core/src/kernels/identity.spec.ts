@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 
-import { useWasm } from '../testing/backend-comparison';
+import { cpuVersusWasm, useWasm } from '../testing/backend-comparison';
 
 beforeAll(useWasm);
 
@@ -38,5 +38,27 @@ describe('Identity on wasm', () => {
     s.dispose();
     expect(copy.arraySync()).toEqual(['a', 'bc']);
     copy.dispose();
+  });
+
+  it('casts to the same dtype without a copy, and to another dtype with one; to bool as x != 0, as on the cpu backend', async () => {
+    const values = [1.5, -2, 256, 0, NaN, -0, 1e-30, 3];
+    expect(await cpuVersusWasm(() => tf.cast(tf.tensor1d(values), 'bool').toFloat())).toBe(0);
+    expect(await cpuVersusWasm(() => tf.cast(tf.tensor1d([3, -1, 0, 256], 'int32'), 'bool').toFloat())).toBe(0);
+    const before = tf.memory().numDataBuffers;
+    const source = tf.tensor2d([1.5, -2.25, 3, 0], [2, 2]);
+    const same = tf.cast(source, 'float32');
+    expect(tf.memory().numDataBuffers).toBe(before + 1); // shared
+    const ints = tf.cast(source, 'int32');
+    const bools = tf.cast(source, 'bool');
+    expect(tf.memory().numDataBuffers).toBe(before + 3);
+    source.dispose();
+    expect(Array.from(same.dataSync())).toEqual([1.5, -2.25, 3, 0]);
+    expect(Array.from(ints.dataSync())).toEqual([1, -2, 3, 0]);
+    expect(Array.from(bools.dataSync())).toEqual([1, 1, 1, 0]);
+    expect([same.dtype, ints.dtype, bools.dtype]).toEqual(['float32', 'int32', 'bool']);
+    const back = tf.cast(ints, 'int32');
+    expect(Array.from(back.dataSync())).toEqual([1, -2, 3, 0]);
+    tf.dispose([same, ints, bools, back]);
+    expect(tf.memory().numDataBuffers).toBe(before);
   });
 });

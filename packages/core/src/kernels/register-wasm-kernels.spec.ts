@@ -52,7 +52,7 @@ describe('registerWasmKernels', () => {
     expect(report.replaced.sort()).toEqual(
       [
         'BatchMatMul', 'Conv2D', 'Conv2DBackpropInput', 'FusedBatchNorm', 'FusedConv2D', '_FusedMatMul', 'Greater', 'GreaterEqual', 'Identity', 'LeakyRelu', 'Less', 'LessEqual',
-        'MaxPoolGrad', 'Mean', 'OneHot', 'Select', 'Sqrt', 'Sum', 'Tile',
+        'MaxPoolGrad', 'Mean', 'OneHot', 'Select', 'Sqrt', 'Sum', 'Tile', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Cast', 'Square', 'Relu', 'Relu6', 'Neg', 'Abs', 'MaxPool', 'Tanh',
       ].sort(),
     );
     // The cpu backend keeps its own kernels.

@@ -2,6 +2,8 @@ import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '
 
 import { batchMatMulConfig } from './batch-mat-mul';
 import { batchNormConfig } from './batch-norm';
+import { broadcastRowConfigs } from './broadcast-row';
+import { castConfig } from './cast';
 import { compareConfigs } from './compare';
 import { identityConfig } from './identity';
 import { conv2dConfig, fusedConv2dConfig } from './conv2d';
@@ -11,11 +13,13 @@ import { fusedMatMulConfig } from './fused-mat-mul';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwise-conv2d-backprop-filter';
 import { depthwiseConv2dNativeBackpropInputConfig } from './depthwise-conv2d-backprop-input';
 import { leakyReluConfig, sqrtConfig } from './leaky-relu';
+import { maxPoolConfig } from './max-pool';
 import { maxPoolGradConfig } from './max-pool-grad';
 import { oneHotConfig } from './one-hot';
 import { meanConfig, sumConfig } from './reduce-leading-axes';
 import { selectConfig } from './select';
 import { tileConfig } from './tile';
+import { unaryConfigs } from './unary';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
 
 /** What {@link registerWasmKernels} did, kernel by kernel. */
@@ -44,6 +48,8 @@ let installed: WasmKernelReport | undefined;
  * replacements (Conv2DBackpropInput, MaxPoolGrad, BatchMatMul, _FusedMatMul and Conv2D /
  * FusedConv2D on bigmodel's relaxed-SIMD GEMM where the engine has relaxed SIMD, BatchMatMul with
  * transposed operands, Sum and Mean over leading axes, Tile, LeakyRelu, Sqrt, comparisons, Select, FusedBatchNorm, OneHot,
+ * Add / Sub / Multiply / RealDiv of an operand broadcast along leading axes, Cast to the same dtype without a copy,
+ * Square / Relu / Relu6 / Neg / Abs and MaxPool without XNNPACK's thread pool, a vectorized Tanh,
  * Identity without a copy).
  *
  * Idempotent (the first call's choice stays). {@link initBackend} calls it; call it yourself only
@@ -69,6 +75,7 @@ export function registerWasmKernels(options: RegisterWasmKernelsOptions = {}): W
     depthwiseConv2dNativeBackpropInputConfig,
     unsortedSegmentSumConfig,
     maxPoolGradConfig,
+    maxPoolConfig(),
     oneHotConfig,
     batchMatMulConfig(),
     conv2dConfig(),
@@ -80,9 +87,12 @@ export function registerWasmKernels(options: RegisterWasmKernelsOptions = {}): W
     leakyReluConfig(),
     sqrtConfig(),
     ...compareConfigs(),
+    ...broadcastRowConfigs(),
+    ...unaryConfigs(),
     selectConfig(),
     batchNormConfig(),
     identityConfig(),
+    castConfig(),
   ];
   const report: WasmKernelReport = { added: [], replaced: [] };
   for (const config of configs) {

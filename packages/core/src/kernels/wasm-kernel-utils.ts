@@ -5,7 +5,7 @@
  * counting stays with the engine: every intermediate made here is released with
  * `backend.disposeData` before the kernel returns, and only the output survives.
  */
-import { getKernel, type KernelConfig, type KernelFunc, type NamedAttrMap, type NamedTensorInfoMap, type TensorInfo } from '@tensorflow/tfjs';
+import { backend_util, getKernel, type KernelConfig, type KernelFunc, type NamedAttrMap, type NamedTensorInfoMap, type TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 import { ShapeError } from '../errors';
@@ -76,9 +76,10 @@ export function disposeInfos(backend: BackendWasm, ...infos: TensorInfo[]): void
 export function matMul2d(backend: BackendWasm, a: TensorInfo, b: TensorInfo, transposeA = false, transposeB = false): TensorInfo {
   const gemm = nativeGemm(backend);
   const n = transposeB ? b.shape[0] : b.shape[1];
-  // Our GEMM computes 16 columns at a time: with up to 3 (measured) XNNPACK is faster, unless it
-  // needs an operand copied transposed. A single column is then computed as a row (below).
-  const narrow = n <= 3 && !(n === 1 && (transposeA || transposeB));
+  // Our GEMM computes 16 columns at a time: with 2 or 3 (measured) XNNPACK is faster. A single
+  // column is a matrix-vector product or a one-row GEMM (below); on XNNPACK it paid ~0.7 ms per
+  // call for the thread pool on 2 threads.
+  const narrow = n === 2 || n === 3;
   if (!gemm || narrow || a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length !== 2 || b.shape.length !== 2) {
     const left = transposeA ? transpose2d(backend, a) : a;
     const right = transposeB ? transpose2d(backend, b) : b;
@@ -98,7 +99,10 @@ export function matMul2d(backend: BackendWasm, a: TensorInfo, b: TensorInfo, tra
   }
   const out = backend.makeOutput([m, n], 'float32');
   const native = nativeKernels(backend);
-  if (n === 1 && m > 1) {
+  if (n === 1 && m > 1 && !transposeA) {
+    // c [m, 1] = a [m, k] x one column of k contiguous values (b [k, 1], or b^T stored [1, k]).
+    native.exports.gemv_f32(native.offset(a), native.offset(b), native.offset(out), m, k, k);
+  } else if (n === 1 && m > 1) {
     // c [m, 1] lies in memory as c^T [1, m] = op(b)^T op(a)^T: one row of m columns instead of m rows
     // of one column (each element's sum keeps its order).
     gemm.run({ a: native.offset(b), b: native.offset(a), c: native.offset(out), m: 1, n: m, k, transposeA: !transposeB, transposeB: !transposeA });
@@ -106,6 +110,34 @@ export function matMul2d(backend: BackendWasm, a: TensorInfo, b: TensorInfo, tra
     gemm.run({ a: native.offset(a), b: native.offset(b), c: native.offset(out), m, n, k, transposeA, transposeB });
   }
   return out;
+}
+
+/**
+ * Writes the im2col unfold of `x` into `cols` ([batch * outHeight * outWidth, kh * kw * inChannels],
+ * native/kernels.c), split by rows across the GEMM's threads where bigmodel's GEMM runs.
+ */
+export function im2colInto(backend: BackendWasm, x: TensorInfo, cols: TensorInfo, info: backend_util.Conv2DInfo): void {
+  const native = nativeKernels(backend);
+  const rows = info.batchSize * info.outHeight * info.outWidth;
+  const args: [number, number, number] = [native.offset(x), native.offset(cols), native.geometry(info)];
+  const gemm = nativeGemm(backend);
+  if (gemm) gemm.runRows('im2col', args, rows, info.filterHeight * info.filterWidth * info.inChannels);
+  else native.exports.im2col(...args, 0, rows);
+}
+
+/**
+ * Folds `cols` (as {@link im2colInto} lays it out) back into `dx` [batch, inHeight, inWidth,
+ * inChannels], summing the taps that read each pixel (native/kernels.c col2im); split by rows of dx
+ * across the GEMM's threads where bigmodel's GEMM runs, with the same sums as on one thread.
+ */
+export function col2imInto(backend: BackendWasm, cols: TensorInfo, dx: TensorInfo, info: backend_util.Conv2DInfo): void {
+  const native = nativeKernels(backend);
+  const rows = info.batchSize * info.inHeight;
+  const args: [number, number, number] = [native.offset(cols), native.offset(dx), native.geometry(info)];
+  const gemm = nativeGemm(backend);
+  const colsPerRow = (info.outHeight * info.outWidth * info.filterHeight * info.filterWidth * info.inChannels) / info.inHeight;
+  if (gemm) gemm.runRows('col2im', args, rows, Math.ceil(colsPerRow));
+  else native.exports.col2im(...args, 0, rows);
 }
 
 /** tfjs's FusableActivation codes of the activations native bias_activation_f32 applies (others keep stock kernels). */

@@ -184,6 +184,93 @@ describe('bigmodel GEMM (native/gemm.c)', () => {
     for (let i = 0; i < 3; i++) expect(two[i].equals(one[i])).toBe(true);
   });
 
+  it('splits the im2col unfold and the col2im fold across 2 threads with bitwise the results of one thread', async () => {
+    await initBackend({ backend: 'wasm', threads: 2 });
+    const backend = tf.backend() as BackendWasm;
+    const gemm = nativeGemm(backend)!;
+    const native = nativeKernels(backend);
+    const random = seededRandom(13);
+    // [x shape, filter shape, stride, padding, dilation]: strides 1 and 2, same / valid / explicit, batch 1 and > 1, one channel.
+    const cases: [[number, number, number, number], [number, number, number, number], number, 'same' | 'valid' | number, number][] = [
+      [[3, 14, 14, 64], [4, 4, 64, 8], 2, 'same', 1],
+      [[1, 29, 31, 5], [3, 3, 5, 8], 1, 'valid', 1],
+      [[2, 28, 28, 1], [4, 4, 1, 8], 2, 'same', 1],
+      [[5, 17, 13, 7], [3, 2, 7, 8], 2, 1, 1],
+      [[2, 23, 19, 6], [3, 3, 6, 8], 1, 'same', 2],
+    ];
+    for (const [xShape, wShape, stride, pad, dilation] of cases) {
+      const info = tf.backend_util.computeConv2DInfo(xShape, wShape, stride, dilation, pad);
+      const rows = info.batchSize * info.outHeight * info.outWidth;
+      const k = info.filterHeight * info.filterWidth * info.inChannels;
+      const x = Float32Array.from({ length: xShape.reduce((a, b) => a * b, 1) }, () => random() - 0.5);
+      const cols = Float32Array.from({ length: rows * k }, () => random() - 0.5);
+      const heap = onHeap(backend, [x, new Float32Array(rows * k), new Float32Array(rows * k), cols, new Float32Array(x.length), new Float32Array(x.length)]);
+      try {
+        const [px, cols1, cols2, pc, dx1, dx2] = heap.pointers;
+        native.exports.im2col(px, cols1, native.geometry(info), 0, rows);
+        // A large per-row cost makes even the small cases split (the real cost only decides when to split).
+        gemm.runRows('im2col', [px, cols2, native.geometry(info)], rows, 1 << 20, 2);
+        native.exports.col2im(pc, dx1, native.geometry(info), 0, info.batchSize * info.inHeight);
+        gemm.runRows('col2im', [pc, dx2, native.geometry(info)], info.batchSize * info.inHeight, 1 << 20, 2);
+        const same = (i: number, j: number) => Buffer.from(heap.read(i).buffer).equals(Buffer.from(heap.read(j).buffer));
+        const guarded = (i: number) => heap.read(i).slice(-16).every((v) => v === 12345); // nothing written past the end
+        expect({ xShape, unfold: same(1, 2), fold: same(4, 5), guards: [2, 5].every(guarded) }).toEqual({ xShape, unfold: true, fold: true, guards: true });
+      } finally {
+        heap.free();
+      }
+    }
+  });
+
+  it('multiplies the unfold of an input in place (forward and filter gradient), bitwise equal to the written-out unfold, on 1 and 2 threads', async () => {
+    await initBackend({ backend: 'wasm', threads: 2 });
+    const backend = tf.backend() as BackendWasm;
+    const gemm = nativeGemm(backend)!;
+    const native = nativeKernels(backend);
+    const random = seededRandom(17);
+    // Odd and even channel counts (the packing's vector and scalar paths), odd tap and position counts, strides, padding, dilation.
+    const cases: [[number, number, number, number], [number, number, number, number], number, 'same' | 'valid' | number, number][] = [
+      [[4, 14, 14, 64], [4, 4, 64, 24], 2, 'same', 1],
+      [[1, 29, 31, 5], [3, 3, 5, 17], 1, 'valid', 1],
+      [[2, 28, 28, 1], [4, 4, 1, 64], 2, 'same', 1],
+      [[3, 17, 13, 7], [3, 2, 7, 9], 2, 1, 1],
+      [[2, 23, 19, 6], [3, 3, 6, 33], 1, 'same', 2],
+      [[2, 9, 9, 130], [2, 2, 130, 5], 1, 'valid', 1],
+      [[4, 30, 30, 2], [2, 2, 2, 96], 1, 'valid', 1], // more output channels than taps: split by columns
+    ];
+    expect(splitWork(8, 96, 4 * 29 * 29, 2).map((part) => part.col)).toEqual([0, 48]);
+    for (const [xShape, wShape, stride, pad, dilation] of cases) {
+      const info = tf.backend_util.computeConv2DInfo(xShape, wShape, stride, dilation, pad);
+      const positions = info.batchSize * info.outHeight * info.outWidth;
+      const taps = info.filterHeight * info.filterWidth * info.inChannels;
+      const co = info.outChannels;
+      const x = Float32Array.from({ length: xShape.reduce((a, b) => a * b, 1) }, () => random() - 0.5);
+      const dy = Float32Array.from({ length: positions * co }, () => random() - 0.5);
+      const w = Float32Array.from({ length: taps * co }, () => random() - 0.5);
+      const sizes = [positions * taps, taps * co, taps * co, taps * co, positions * co, positions * co, positions * co];
+      const heap = onHeap(backend, [x, dy, w, ...sizes.map((size) => new Float32Array(size))]);
+      try {
+        const [px, pdy, pw, cols, written, inPlace2, inPlace1, yWritten, yInPlace2, yInPlace1] = heap.pointers;
+        native.exports.im2col(px, cols, native.geometry(info), 0, positions);
+        // Filter gradient: unfold^T [taps, positions] x dy [positions, co].
+        gemm.run({ a: cols, b: pdy, c: written, m: taps, n: co, k: positions, transposeA: true });
+        gemm.runUnfold({ x: px, b: pdy, c: inPlace2, m: taps, n: co, k: positions, geometry: native.geometry(info), transposed: true });
+        gemm.runUnfold({ x: px, b: pdy, c: inPlace1, m: taps, n: co, k: positions, geometry: native.geometry(info), transposed: true }, 1);
+        // Forward: unfold [positions, taps] x w [taps, co].
+        gemm.run({ a: cols, b: pw, c: yWritten, m: positions, n: co, k: taps });
+        gemm.runUnfold({ x: px, b: pw, c: yInPlace2, m: positions, n: co, k: taps, geometry: native.geometry(info), transposed: false });
+        gemm.runUnfold({ x: px, b: pw, c: yInPlace1, m: positions, n: co, k: taps, geometry: native.geometry(info), transposed: false }, 1);
+        const bits = (i: number) => Buffer.from(heap.read(i).buffer);
+        expect({ xShape, gradient: [bits(5).equals(bits(4)), bits(6).equals(bits(4))], forward: [bits(8).equals(bits(7)), bits(9).equals(bits(7))] }).toEqual({
+          xShape,
+          gradient: [true, true],
+          forward: [true, true],
+        });
+      } finally {
+        heap.free();
+      }
+    }
+  });
+
   it('never keeps a process alive: one that multiplied on 2 threads exits by itself', () => {
     const script = `
       const tf = require('@tensorflow/tfjs');

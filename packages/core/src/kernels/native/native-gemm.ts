@@ -16,12 +16,16 @@
  * allows). Every element is computed by one thread in the same order whatever the split (see
  * gemm.c), so results are bitwise identical for any thread count. The workers are unref'd (they
  * never keep the process alive) and are terminated when the backend is disposed.
+ *
+ * The same workers also run the row-range kernels of native/kernels.c that surround the GEMMs of a
+ * convolution (the im2col unfold and the col2im fold, {@link NativeGemm.runRows}): each thread
+ * writes its own rows, computed as on one thread, so those stay bitwise identical too.
  */
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 import { InvalidArgumentError } from '../../errors';
 import { GEMM_SHARED_WASM_BASE64, GEMM_WASM_BASE64 } from './gemm-wasm';
-import { memoryOf } from './native-kernels';
+import { kernelsModule, memoryOf, nativeKernels } from './native-kernels';
 
 /** The exports of native/gemm.c. Pointer arguments are byte offsets into the backend's heap. */
 interface GemmExports {
@@ -30,6 +34,14 @@ interface GemmExports {
     flags: number, pack: number,
   ): void;
   gemm_f32_pack_floats(m: number, n: number, k: number): number;
+  gemm_f32_unfold_t(
+    x: number, b: number, c: number, m: number, n: number, k: number, i0: number, ldb: number, ldc: number, pack: number, geometry: number,
+  ): void;
+  gemm_f32_unfold(
+    x: number, b: number, c: number, m: number, n: number, k: number, i0: number, ldb: number, ldc: number, pack: number, geometry: number,
+  ): void;
+  conv_backprop_input_pack_floats(co: number, cn: number, taps: number): number;
+  conv_backprop_input_f32(dy: number, w: number, dx: number, c0: number, cn: number, pack: number, geometry: number): void;
 }
 
 /**
@@ -61,10 +73,48 @@ export interface NativeGemm {
   readonly threads: number;
   /** Computes one product, split across at most `maxThreads` (default {@link NativeGemm.threads}) threads. */
   run(args: GemmArgs, maxThreads?: number): void;
+  /**
+   * Runs `kernel(args[0], args[1], args[2], rowBegin, rowEnd)` of native/kernels.c over the rows
+   * [0, rows), cut into contiguous ranges across at most `maxThreads` threads when there are at least
+   * 64 Ki floats (`floatsPerRow` each) per thread.
+   */
+  runRows(kernel: RowKernel, args: [number, number, number], rows: number, floatsPerRow: number, maxThreads?: number): void;
+  /**
+   * A product with the im2col unfold of an NHWC input `x` that is never written out: with
+   * `transposed`, a convolution's filter gradient `c [m, n] = unfold(x)^T [m, k] x b [k, n]` (k output
+   * positions, m = kh * kw * ci taps, b = dy); without, its forward pass `c [m, n] = unfold(x) [m, k]
+   * x b [k, n]` (m positions, k taps, b = the filter). `geometry` is the heap offset of the
+   * convolution's 15 ints ({@link NativeKernels.geometry}). Split across threads like
+   * {@link NativeGemm.run}, and bitwise the same as `run` on the written-out unfold.
+   */
+  runUnfold(args: { x: number; b: number; c: number; m: number; n: number; k: number; geometry: number; transposed: boolean }, maxThreads?: number): void;
+  /**
+   * A convolution's input gradient with the col2im fold in the GEMM's epilogue (native/gemm.c
+   * conv_backprop_input_f32): `dx` [batch, inHeight, inWidth, inChannels] from `dy` and the filter
+   * `w` [kh, kw, inChannels, outChannels], for the convolution whose geometry lies at `geometry`.
+   * Needs inChannels a multiple of 16; the channels are split across threads in multiples of 16,
+   * with the same results on any thread count.
+   */
+  runBackpropInput(args: { dy: number; w: number; dx: number; geometry: number; inChannels: number; outChannels: number; taps: number; macs: number }, maxThreads?: number): void;
 }
+
+/** The row-range kernels of native/kernels.c that {@link NativeGemm.runRows} can split across threads. */
+export type RowKernel = 'im2col' | 'col2im';
+
+/** Functions a worker can run, by index in a job's slot (the worker's `fns` lists them in this order). */
+const FUNCTIONS: Record<'gemm' | 'gemmUnfoldT' | 'gemmUnfold' | 'backpropInput' | RowKernel, number> = {
+  gemm: 0,
+  im2col: 1,
+  col2im: 2,
+  gemmUnfoldT: 3,
+  gemmUnfold: 4,
+  backpropInput: 5,
+};
 
 /** Products below this many multiply-adds run on one thread: handing them over costs more than it saves. */
 const MIN_MACS_PER_THREAD = 1 << 20;
+/** Row kernels (copies and sums) below this many floats per thread run on one thread. */
+const MIN_FLOATS_PER_THREAD = 1 << 16;
 /** Tile sizes of gemm.c: row blocks are cut at multiples of MR, column blocks at multiples of NR. */
 const MR = 2;
 const NR = 16;
@@ -151,7 +201,9 @@ function bindGemm(backend: BackendWasm): NativeGemm {
   const module = shared
     ? (compiled.shared ??= new WebAssembly.Module(Buffer.from(GEMM_SHARED_WASM_BASE64, 'base64')))
     : (compiled.plain ??= new WebAssembly.Module(Buffer.from(GEMM_WASM_BASE64, 'base64')));
-  const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as GemmExports;
+  // Not named `exports`: that would shadow CommonJS's `exports`, through which this module's own exported constants are read.
+  const gemm = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as GemmExports;
+  const kernels = nativeKernels(backend).exports;
   const wasm = backend.wasm as unknown as WasmModule;
   const threads = shared && canBlockMainThread() ? Math.max(1, wasm.tfjs?.getThreadsCount?.() ?? 1) : 1;
   let pool: WorkerPool | undefined;
@@ -175,7 +227,7 @@ function bindGemm(backend: BackendWasm): NativeGemm {
       const flags = (args.accumulate ? GEMM_ACCUMULATE : 0) | (transposeA ? GEMM_TRANSPOSE_A : 0) | (transposeB ? GEMM_TRANSPOSE_B : 0);
       if (m <= 0 || n <= 0) return;
       const parts = splitWork(m, n, k, Math.min(maxThreads, threads));
-      const packFloats = Math.max(...parts.map((p) => exports.gemm_f32_pack_floats(p.rows, p.cols, k)));
+      const packFloats = Math.max(...parts.map((p) => gemm.gemm_f32_pack_floats(p.rows, p.cols, k)));
       const packBytes = Math.ceil(packFloats / 4) * 16;
       // Scratch for every thread, 16-byte aligned; the heap may grow here, offsets stay valid.
       // (Offsets may exceed 2^31 on a 4 GiB heap: no int32 bit arithmetic on them.)
@@ -185,24 +237,92 @@ function bindGemm(backend: BackendWasm): NativeGemm {
       try {
         // A block of C reads rows [row, row + rows) of op(a) and columns [col, col + cols) of op(b).
         const call = (part: Part, index: number): number[] => [
+          FUNCTIONS.gemm,
           a + 4 * (transposeA ? part.row : part.row * lda),
           b + 4 * (transposeB ? part.col * ldb : part.col),
           c + 4 * (part.row * ldc + part.col),
           part.rows, part.cols, k, lda, ldb, ldc, flags, pack0 + index * packBytes,
         ];
         const own = () => {
-          const [pa, pb, pc, pm, pn, pk, sa, sb, sc, bits, pp] = call(parts[0], 0);
-          exports.gemm_f32(pa, pb, pc, pm, pn, pk, sa, sb, sc, bits, pp);
+          const [, pa, pb, pc, pm, pn, pk, sa, sb, sc, bits, pp] = call(parts[0], 0);
+          gemm.gemm_f32(pa, pb, pc, pm, pn, pk, sa, sb, sc, bits, pp);
         };
         if (parts.length === 1) {
           own();
         } else {
-          pool ??= new WorkerPool(module, memory, threads - 1);
+          pool ??= new WorkerPool(module, kernelsModule(shared), memory, threads - 1);
           pool.run(parts.slice(1).map((part, i) => call(part, i + 1)), own);
         }
       } finally {
         wasm._free(scratch);
       }
+    },
+    runUnfold({ x, b, c, m, n, k, geometry, transposed }, maxThreads = threads) {
+      if (m <= 0 || n <= 0) return;
+      const parts = splitWork(m, n, k, Math.min(maxThreads, threads));
+      const packFloats = Math.max(...parts.map((p) => gemm.gemm_f32_pack_floats(p.rows, p.cols, k)));
+      const packBytes = Math.ceil(packFloats / 4) * 16;
+      const scratch = wasm._malloc(packBytes * parts.length + 16);
+      if (!scratch) throw new Error(`bigmodel: out of wasm memory for ${packBytes * parts.length} bytes of GEMM scratch`);
+      const pack0 = Math.ceil(scratch / 16) * 16;
+      try {
+        // A block of C is rows [row, row + rows) of the (transposed) unfold times columns [col, col + cols) of b.
+        const call = (part: Part, index: number): number[] => [
+          transposed ? FUNCTIONS.gemmUnfoldT : FUNCTIONS.gemmUnfold,
+          x, b + 4 * part.col, c + 4 * (part.row * n + part.col),
+          part.rows, part.cols, k, part.row, n, n, pack0 + index * packBytes, geometry,
+        ];
+        const own = () => {
+          const [, px, pb, pc, pm, pn, pk, i0, sb, sc, pp, pg] = call(parts[0], 0);
+          (transposed ? gemm.gemm_f32_unfold_t : gemm.gemm_f32_unfold)(px, pb, pc, pm, pn, pk, i0, sb, sc, pp, pg);
+        };
+        if (parts.length === 1) {
+          own();
+        } else {
+          pool ??= new WorkerPool(module, kernelsModule(shared), memory, threads - 1);
+          pool.run(parts.slice(1).map((part, i) => call(part, i + 1)), own);
+        }
+      } finally {
+        wasm._free(scratch);
+      }
+    },
+    runBackpropInput({ dy, w, dx, geometry, inChannels, outChannels, taps, macs }, maxThreads = threads) {
+      const wanted = Math.max(1, Math.min(maxThreads, threads, inChannels / NR, Math.floor(macs / MIN_MACS_PER_THREAD)));
+      // Channel ranges in multiples of NR (16), as even as they come.
+      const unitsPer = Math.ceil(inChannels / NR / wanted);
+      const ranges: [number, number][] = [];
+      for (let c0 = 0; c0 < inChannels; c0 += unitsPer * NR) ranges.push([c0, Math.min(unitsPer * NR, inChannels - c0)]);
+      const packFloats = Math.max(...ranges.map(([, cn]) => gemm.conv_backprop_input_pack_floats(outChannels, cn, taps)));
+      const packBytes = Math.ceil(packFloats / 4) * 16;
+      const scratch = wasm._malloc(packBytes * ranges.length + 16);
+      if (!scratch) throw new Error(`bigmodel: out of wasm memory for ${packBytes * ranges.length} bytes of GEMM scratch`);
+      const pack0 = Math.ceil(scratch / 16) * 16;
+      try {
+        const call = ([c0, cn]: [number, number], index: number): number[] => [FUNCTIONS.backpropInput, dy, w, dx, c0, cn, pack0 + index * packBytes, geometry];
+        const own = () => gemm.conv_backprop_input_f32(dy, w, dx, ranges[0][0], ranges[0][1], pack0, geometry);
+        if (ranges.length === 1) {
+          own();
+        } else {
+          pool ??= new WorkerPool(module, kernelsModule(shared), memory, threads - 1);
+          pool.run(ranges.slice(1).map((range, i) => call(range, i + 1)), own);
+        }
+      } finally {
+        wasm._free(scratch);
+      }
+    },
+    runRows(kernel, [p0, p1, p2], rows, floatsPerRow, maxThreads = threads) {
+      if (rows <= 0) return;
+      const wanted = Math.max(1, Math.min(maxThreads, threads, Math.floor((rows * floatsPerRow) / MIN_FLOATS_PER_THREAD), rows));
+      const step = Math.ceil(rows / wanted);
+      const own = () => kernels[kernel](p0, p1, p2, 0, Math.min(step, rows));
+      if (wanted === 1) {
+        own();
+        return;
+      }
+      const calls: number[][] = [];
+      for (let begin = step; begin < rows; begin += step) calls.push([FUNCTIONS[kernel], p0, p1, p2, begin, Math.min(begin + step, rows)]);
+      pool ??= new WorkerPool(module, kernelsModule(shared), memory, threads - 1);
+      pool.run(calls, own);
     },
   };
 }
@@ -248,19 +368,22 @@ const GENERATION = 0; // bumped by the main thread to start a job
 const DONE = 1; // workers that finished the current job
 const QUIT = 2; // set to end the workers
 const FAILED = 3; // set by a worker whose call threw
-const SLOTS = 8; // per worker: 11 gemm arguments, then whether it has a part in this job
-const SLOT_INTS = 12;
+const SLOTS = 8; // per worker: the function (FUNCTIONS), up to 11 arguments, then whether it has a part in this job
+const SLOT_INTS = 13;
 
 /** The workers' code (CommonJS, run with `eval: true`; it never prints). */
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
-const { module, memory, control, id, generation } = workerData;
+const { module, kernelsModule, memory, control, id, generation } = workerData;
 const ctl = new Int32Array(control);
-let gemm;
+let fns = [];
 try {
-  gemm = new WebAssembly.Instance(module, { env: { memory } }).exports.gemm_f32;
+  const gemm = new WebAssembly.Instance(module, { env: { memory } }).exports;
+  const kernels = new WebAssembly.Instance(kernelsModule, { env: { memory } }).exports;
+  // In the order of FUNCTIONS.
+  fns = [gemm.gemm_f32, kernels.im2col, kernels.col2im, gemm.gemm_f32_unfold_t, gemm.gemm_f32_unfold, gemm.conv_backprop_input_f32];
 } catch {
-  gemm = undefined;
+  fns = [];
 }
 let seen = generation;
 for (;;) {
@@ -268,9 +391,9 @@ for (;;) {
   seen = Atomics.load(ctl, ${GENERATION});
   if (Atomics.load(ctl, ${QUIT})) break;
   const s = ${SLOTS} + id * ${SLOT_INTS};
-  if (ctl[s + 11]) {
+  if (ctl[s + 12]) {
     try {
-      gemm(ctl[s], ctl[s + 1], ctl[s + 2], ctl[s + 3], ctl[s + 4], ctl[s + 5], ctl[s + 6], ctl[s + 7], ctl[s + 8], ctl[s + 9], ctl[s + 10]);
+      fns[ctl[s]](ctl[s + 1], ctl[s + 2], ctl[s + 3], ctl[s + 4], ctl[s + 5], ctl[s + 6], ctl[s + 7], ctl[s + 8], ctl[s + 9], ctl[s + 10], ctl[s + 11]);
     } catch {
       Atomics.store(ctl, ${FAILED}, 1);
     }
@@ -287,12 +410,12 @@ export function liveGemmWorkers(): number {
   return liveWorkers;
 }
 
-/** `size` worker_threads, each running the GEMM module on the backend's shared memory. */
+/** `size` worker_threads, each running the GEMM and kernels modules on the backend's shared memory. */
 class WorkerPool {
   private readonly control: Int32Array;
   private readonly workers: import('node:worker_threads').Worker[];
 
-  constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, size: number) {
+  constructor(module: WebAssembly.Module, kernels: WebAssembly.Module, memory: WebAssembly.Memory, size: number) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
     this.control = new Int32Array(new SharedArrayBuffer(4 * (SLOTS + size * SLOT_INTS)));
@@ -300,7 +423,7 @@ class WorkerPool {
       const worker = new Worker(WORKER_SOURCE, {
         eval: true,
         execArgv: [],
-        workerData: { module, memory, control: this.control.buffer, id, generation: 0 },
+        workerData: { module, kernelsModule: kernels, memory, control: this.control.buffer, id, generation: 0 },
       });
       liveWorkers++;
       worker.once('exit', () => liveWorkers--);
@@ -309,14 +432,14 @@ class WorkerPool {
     });
   }
 
-  /** Hands `calls[i]` to worker i, runs `own` on this thread, and returns when every worker is done. */
+  /** Hands `calls[i]` ([function, ...arguments]) to worker i, runs `own` on this thread, and returns when every worker is done. */
   run(calls: number[][], own: () => void): void {
     const ctl = this.control;
     for (let id = 0; id < this.workers.length; id++) {
       const slot = SLOTS + id * SLOT_INTS;
       const call = calls[id];
       if (call) ctl.set(call, slot);
-      ctl[slot + 11] = call ? 1 : 0;
+      ctl[slot + 12] = call ? 1 : 0;
     }
     Atomics.store(ctl, DONE, 0);
     Atomics.store(ctl, FAILED, 0);

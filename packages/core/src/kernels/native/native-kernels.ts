@@ -12,8 +12,8 @@ import { KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernels-wasm'
 /** The exports of native/kernels.c. Pointer arguments are byte offsets into the backend's heap. */
 interface KernelExports {
   im2col_transposed(x: number, colsT: number, geometry: number): void;
-  col2im(cols: number, dx: number, geometry: number): void;
-  im2col(x: number, cols: number, geometry: number): void;
+  col2im(cols: number, dx: number, geometry: number, rowBegin: number, rowEnd: number): void;
+  im2col(x: number, cols: number, geometry: number, rowBegin: number, rowEnd: number): void;
   bias_activation_f32(x: number, bias: number, rows: number, cols: number, activation: number, alpha: number): void;
   max_pool_grad(x: number, dy: number, dx: number, geometry: number): void;
   depthwise_backprop_input(dy: number, w: number, dx: number, geometry: number): void;
@@ -30,6 +30,10 @@ interface KernelExports {
     scale: number, scaleLen: number, out: number, n: number, channels: number, epsilon: number, scratch: number,
   ): void;
   tile_32(x: number, out: number, spec: number): void;
+  binary_row_f32(x: number, row: number, out: number, rows: number, cols: number, op: number, rowFirst: number): void;
+  unary_f32(x: number, out: number, n: number, op: number): void;
+  gemv_f32(a: number, x: number, out: number, m: number, k: number, lda: number): void;
+  max_pool_f32(x: number, out: number, geometry: number): void;
 }
 
 /** The kernels bound to one backend instance, with a small scratch block for geometry arguments. */
@@ -61,6 +65,13 @@ export function memoryOf(backend: BackendWasm): WebAssembly.Memory {
   return memory;
 }
 
+/** The compiled kernels module for a plain or a shared memory (compiled once; GEMM worker threads instantiate it too). */
+export function kernelsModule(shared: boolean): WebAssembly.Module {
+  return shared
+    ? (compiled.shared ??= new WebAssembly.Module(Buffer.from(KERNELS_SHARED_WASM_BASE64, 'base64')))
+    : (compiled.plain ??= new WebAssembly.Module(Buffer.from(KERNELS_WASM_BASE64, 'base64')));
+}
+
 /** The compiled kernels for `backend`, instantiated on first use. */
 export function nativeKernels(backend: BackendWasm): NativeKernels {
   let kernels = bound.get(backend);
@@ -68,9 +79,7 @@ export function nativeKernels(backend: BackendWasm): NativeKernels {
   const memory = memoryOf(backend);
   // tfjs's threaded build runs on a shared memory, which only a module declaring a shared import accepts.
   const shared = Object.prototype.toString.call(memory.buffer) === '[object SharedArrayBuffer]';
-  const module = shared
-    ? (compiled.shared ??= new WebAssembly.Module(Buffer.from(KERNELS_SHARED_WASM_BASE64, 'base64')))
-    : (compiled.plain ??= new WebAssembly.Module(Buffer.from(KERNELS_WASM_BASE64, 'base64')));
+  const module = kernelsModule(shared);
   const instance = new WebAssembly.Instance(module, { env: { memory } });
   const exports = instance.exports as unknown as KernelExports;
   const wasm = backend.wasm as unknown as { _malloc(bytes: number): number; _free(pointer: number): void };
