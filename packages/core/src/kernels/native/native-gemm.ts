@@ -217,6 +217,31 @@ function bindGemm(backend: BackendWasm): NativeGemm {
     };
   }
 
+  /**
+   * Runs one native call per unit of work, the first on this thread and the others on the pool,
+   * each with its own 16-byte aligned packing scratch of `packFloats(unit)` floats (the heap may
+   * grow here; offsets stay valid, and may exceed 2^31 on a 4 GiB heap: no int32 bit arithmetic on
+   * them). `call(unit, pack)` gives `[FUNCTIONS id, ...arguments]`; `own` is the same function
+   * called directly.
+   */
+  function dispatch<U>(units: U[], packFloats: (unit: U) => number, call: (unit: U, pack: number) => number[], own: (...args: number[]) => void) {
+    const packBytes = Math.ceil(Math.max(...units.map(packFloats)) / 4) * 16;
+    const scratch = wasm._malloc(packBytes * units.length + 16);
+    if (!scratch) throw new Error(`bigmodel: out of wasm memory for ${packBytes * units.length} bytes of GEMM scratch`);
+    const pack0 = Math.ceil(scratch / 16) * 16;
+    try {
+      const first = () => own(...call(units[0], pack0).slice(1));
+      if (units.length === 1) {
+        first();
+      } else {
+        pool ??= new WorkerPool(module, kernelsModule(shared), memory, threads - 1);
+        pool.run(units.slice(1).map((unit, i) => call(unit, pack0 + (i + 1) * packBytes)), first);
+      }
+    } finally {
+      wasm._free(scratch);
+    }
+  }
+
   return {
     threads,
     run(args, maxThreads = threads) {
@@ -226,65 +251,33 @@ function bindGemm(backend: BackendWasm): NativeGemm {
       const ldc = args.ldc ?? n;
       const flags = (args.accumulate ? GEMM_ACCUMULATE : 0) | (transposeA ? GEMM_TRANSPOSE_A : 0) | (transposeB ? GEMM_TRANSPOSE_B : 0);
       if (m <= 0 || n <= 0) return;
-      const parts = splitWork(m, n, k, Math.min(maxThreads, threads));
-      const packFloats = Math.max(...parts.map((p) => gemm.gemm_f32_pack_floats(p.rows, p.cols, k)));
-      const packBytes = Math.ceil(packFloats / 4) * 16;
-      // Scratch for every thread, 16-byte aligned; the heap may grow here, offsets stay valid.
-      // (Offsets may exceed 2^31 on a 4 GiB heap: no int32 bit arithmetic on them.)
-      const scratch = wasm._malloc(packBytes * parts.length + 16);
-      if (!scratch) throw new Error(`bigmodel: out of wasm memory for ${packBytes * parts.length} bytes of GEMM scratch`);
-      const pack0 = Math.ceil(scratch / 16) * 16;
-      try {
-        // A block of C reads rows [row, row + rows) of op(a) and columns [col, col + cols) of op(b).
-        const call = (part: Part, index: number): number[] => [
+      // A block of C reads rows [row, row + rows) of op(a) and columns [col, col + cols) of op(b).
+      dispatch(
+        splitWork(m, n, k, Math.min(maxThreads, threads)),
+        (part) => gemm.gemm_f32_pack_floats(part.rows, part.cols, k),
+        (part, pack) => [
           FUNCTIONS.gemm,
           a + 4 * (transposeA ? part.row : part.row * lda),
           b + 4 * (transposeB ? part.col * ldb : part.col),
           c + 4 * (part.row * ldc + part.col),
-          part.rows, part.cols, k, lda, ldb, ldc, flags, pack0 + index * packBytes,
-        ];
-        const own = () => {
-          const [, pa, pb, pc, pm, pn, pk, sa, sb, sc, bits, pp] = call(parts[0], 0);
-          gemm.gemm_f32(pa, pb, pc, pm, pn, pk, sa, sb, sc, bits, pp);
-        };
-        if (parts.length === 1) {
-          own();
-        } else {
-          pool ??= new WorkerPool(module, kernelsModule(shared), memory, threads - 1);
-          pool.run(parts.slice(1).map((part, i) => call(part, i + 1)), own);
-        }
-      } finally {
-        wasm._free(scratch);
-      }
+          part.rows, part.cols, k, lda, ldb, ldc, flags, pack,
+        ],
+        gemm.gemm_f32 as (...args: number[]) => void,
+      );
     },
     runUnfold({ x, b, c, m, n, k, geometry, transposed }, maxThreads = threads) {
       if (m <= 0 || n <= 0) return;
-      const parts = splitWork(m, n, k, Math.min(maxThreads, threads));
-      const packFloats = Math.max(...parts.map((p) => gemm.gemm_f32_pack_floats(p.rows, p.cols, k)));
-      const packBytes = Math.ceil(packFloats / 4) * 16;
-      const scratch = wasm._malloc(packBytes * parts.length + 16);
-      if (!scratch) throw new Error(`bigmodel: out of wasm memory for ${packBytes * parts.length} bytes of GEMM scratch`);
-      const pack0 = Math.ceil(scratch / 16) * 16;
-      try {
-        // A block of C is rows [row, row + rows) of the (transposed) unfold times columns [col, col + cols) of b.
-        const call = (part: Part, index: number): number[] => [
+      // A block of C is rows [row, row + rows) of the (transposed) unfold times columns [col, col + cols) of b.
+      dispatch(
+        splitWork(m, n, k, Math.min(maxThreads, threads)),
+        (part) => gemm.gemm_f32_pack_floats(part.rows, part.cols, k),
+        (part, pack) => [
           transposed ? FUNCTIONS.gemmUnfoldT : FUNCTIONS.gemmUnfold,
           x, b + 4 * part.col, c + 4 * (part.row * n + part.col),
-          part.rows, part.cols, k, part.row, n, n, pack0 + index * packBytes, geometry,
-        ];
-        const own = () => {
-          const [, px, pb, pc, pm, pn, pk, i0, sb, sc, pp, pg] = call(parts[0], 0);
-          (transposed ? gemm.gemm_f32_unfold_t : gemm.gemm_f32_unfold)(px, pb, pc, pm, pn, pk, i0, sb, sc, pp, pg);
-        };
-        if (parts.length === 1) {
-          own();
-        } else {
-          pool ??= new WorkerPool(module, kernelsModule(shared), memory, threads - 1);
-          pool.run(parts.slice(1).map((part, i) => call(part, i + 1)), own);
-        }
-      } finally {
-        wasm._free(scratch);
-      }
+          part.rows, part.cols, k, part.row, n, n, pack, geometry,
+        ],
+        (transposed ? gemm.gemm_f32_unfold_t : gemm.gemm_f32_unfold) as (...args: number[]) => void,
+      );
     },
     runBackpropInput({ dy, w, dx, geometry, inChannels, outChannels, taps, macs }, maxThreads = threads) {
       const wanted = Math.max(1, Math.min(maxThreads, threads, inChannels / NR, Math.floor(macs / MIN_MACS_PER_THREAD)));
@@ -292,23 +285,12 @@ function bindGemm(backend: BackendWasm): NativeGemm {
       const unitsPer = Math.ceil(inChannels / NR / wanted);
       const ranges: [number, number][] = [];
       for (let c0 = 0; c0 < inChannels; c0 += unitsPer * NR) ranges.push([c0, Math.min(unitsPer * NR, inChannels - c0)]);
-      const packFloats = Math.max(...ranges.map(([, cn]) => gemm.conv_backprop_input_pack_floats(outChannels, cn, taps)));
-      const packBytes = Math.ceil(packFloats / 4) * 16;
-      const scratch = wasm._malloc(packBytes * ranges.length + 16);
-      if (!scratch) throw new Error(`bigmodel: out of wasm memory for ${packBytes * ranges.length} bytes of GEMM scratch`);
-      const pack0 = Math.ceil(scratch / 16) * 16;
-      try {
-        const call = ([c0, cn]: [number, number], index: number): number[] => [FUNCTIONS.backpropInput, dy, w, dx, c0, cn, pack0 + index * packBytes, geometry];
-        const own = () => gemm.conv_backprop_input_f32(dy, w, dx, ranges[0][0], ranges[0][1], pack0, geometry);
-        if (ranges.length === 1) {
-          own();
-        } else {
-          pool ??= new WorkerPool(module, kernelsModule(shared), memory, threads - 1);
-          pool.run(ranges.slice(1).map((range, i) => call(range, i + 1)), own);
-        }
-      } finally {
-        wasm._free(scratch);
-      }
+      dispatch(
+        ranges,
+        ([, cn]) => gemm.conv_backprop_input_pack_floats(outChannels, cn, taps),
+        ([c0, cn], pack) => [FUNCTIONS.backpropInput, dy, w, dx, c0, cn, pack, geometry],
+        gemm.conv_backprop_input_f32 as (...args: number[]) => void,
+      );
     },
     runRows(kernel, [p0, p1, p2], rows, floatsPerRow, maxThreads = threads) {
       if (rows <= 0) return;
