@@ -195,7 +195,7 @@ function rank(dir: string, trials: TrialRecord[], candidates: RescoreCandidatesR
  * @example
  * ```ts
  * const rescored = rescoredBest('runs/nas-mnist/search');
- * console.log(rescored?.best.trial.config, rescored?.best.meanScore);
+ * console.log(rescored?.best.trial.trial.config, rescored?.best.meanScore);
  * ```
  * @category Runner
  */
