@@ -287,6 +287,28 @@ static void pack_b_transposed(int32_t kc, int32_t nc, const float *bt, int32_t l
   }
 }
 
+/* Moves the output position (n, oh, ow) on by one, in NHWC order. */
+static inline void next_position(int32_t *n, int32_t *oh, int32_t *ow, int32_t out_h, int32_t out_w) {
+  if (++*ow == out_w) {
+    *ow = 0;
+    if (++*oh == out_h) {
+      *oh = 0;
+      ++*n;
+    }
+  }
+}
+
+/*
+ * Where the unfold of the NHWC input x reads channels c0.. of tap (kh, kw) at output position
+ * (n, oh, ow): a pointer into x, or 0 when the tap falls in the padding. `g` as in pack_a_unfold_t.
+ */
+static inline const float *tap_source(const float *x, const int32_t *g, int32_t n, int32_t oh, int32_t ow, int32_t kh,
+                                      int32_t kw, int32_t c0) {
+  const int32_t in_h = g[1], in_w = g[2], in_c = g[3];
+  const int32_t ih = oh * g[9] - g[13] + kh * g[11], iw = ow * g[10] - g[14] + kw * g[12];
+  return (ih >= 0 && ih < in_h && iw >= 0 && iw < in_w) ? x + ((n * in_h + ih) * in_w + iw) * in_c + c0 : 0;
+}
+
 /*
  * pack_a for A = the im2col unfold of an NHWC input, read in place (never written out):
  * A[p, t] = unfold(x)[p, t] = x[n, oh*sh - pt + kh*dh, ow*sw - pl + kw*dw, ci] (0 in the padding)
@@ -296,21 +318,13 @@ static void pack_b_transposed(int32_t kc, int32_t nc, const float *bt, int32_t l
  */
 static void pack_a_unfold(int32_t mc, int32_t kc, int32_t p0, int32_t t0, const float *x, const int32_t *geometry,
                           float *ap) {
-  const int32_t in_h = geometry[1], in_w = geometry[2], in_c = geometry[3], out_h = geometry[4], out_w = geometry[5];
-  const int32_t filter_w = geometry[8], stride_h = geometry[9], stride_w = geometry[10];
-  const int32_t dilation_h = geometry[11], dilation_w = geometry[12], pad_top = geometry[13], pad_left = geometry[14];
+  const int32_t in_c = geometry[3], out_h = geometry[4], out_w = geometry[5], filter_w = geometry[8];
   const v128_t zero = wasm_f32x4_splat(0.0f);
   int32_t ow = p0 % out_w, oh = (p0 / out_w) % out_h, n = p0 / (out_w * out_h);
   for (int32_t i = 0; i < mc; i += MR, ap += kc * MR) {
     const int32_t pair = i + 1 < mc;
-    int32_t ow1 = ow + 1, oh1 = oh, n1 = n;
-    if (ow1 == out_w) {
-      ow1 = 0;
-      if (++oh1 == out_h) {
-        oh1 = 0;
-        n1++;
-      }
-    }
+    int32_t ow1 = ow, oh1 = oh, n1 = n;
+    next_position(&n1, &oh1, &ow1, out_h, out_w);
     int32_t t = t0;
     const int32_t t_end = t0 + kc;
     while (t < t_end) {
@@ -318,11 +332,8 @@ static void pack_a_unfold(int32_t mc, int32_t kc, int32_t p0, int32_t t0, const 
       const int32_t c0 = t - tap * in_c;
       const int32_t run = min_i32(in_c - c0, t_end - t);
       const int32_t kh = tap / filter_w, kw = tap - kh * filter_w;
-      const int32_t ih0 = oh * stride_h - pad_top + kh * dilation_h, iw0 = ow * stride_w - pad_left + kw * dilation_w;
-      const int32_t ih1 = oh1 * stride_h - pad_top + kh * dilation_h, iw1 = ow1 * stride_w - pad_left + kw * dilation_w;
-      const float *s0 = (ih0 >= 0 && ih0 < in_h && iw0 >= 0 && iw0 < in_w) ? x + ((n * in_h + ih0) * in_w + iw0) * in_c + c0 : 0;
-      const float *s1 =
-          (pair && ih1 >= 0 && ih1 < in_h && iw1 >= 0 && iw1 < in_w) ? x + ((n1 * in_h + ih1) * in_w + iw1) * in_c + c0 : 0;
+      const float *s0 = tap_source(x, geometry, n, oh, ow, kh, kw, c0);
+      const float *s1 = pair ? tap_source(x, geometry, n1, oh1, ow1, kh, kw, c0) : 0;
       float *dst = ap + (t - t0) * MR;
       int32_t r = 0;
       /* Four columns at a time, rows p and p + 1 interleaved, as pack_a does. */
@@ -337,16 +348,10 @@ static void pack_a_unfold(int32_t mc, int32_t kc, int32_t p0, int32_t t0, const 
       }
       t += run;
     }
-    ow = ow1 + 1;
-    oh = oh1;
     n = n1;
-    if (ow == out_w) {
-      ow = 0;
-      if (++oh == out_h) {
-        oh = 0;
-        n++;
-      }
-    }
+    oh = oh1;
+    ow = ow1;
+    next_position(&n, &oh, &ow, out_h, out_w);
   }
 }
 
@@ -360,9 +365,7 @@ static void pack_a_unfold(int32_t mc, int32_t kc, int32_t p0, int32_t t0, const 
  */
 static void pack_a_unfold_t(int32_t mc, int32_t kc, int32_t i0, int32_t p0, const float *x, const int32_t *geometry,
                             float *ap) {
-  const int32_t in_h = geometry[1], in_w = geometry[2], in_c = geometry[3], out_h = geometry[4], out_w = geometry[5];
-  const int32_t filter_w = geometry[8], stride_h = geometry[9], stride_w = geometry[10];
-  const int32_t dilation_h = geometry[11], dilation_w = geometry[12], pad_top = geometry[13], pad_left = geometry[14];
+  const int32_t in_c = geometry[3], out_h = geometry[4], out_w = geometry[5], filter_w = geometry[8];
   const int32_t strip = kc * MR;
   const v128_t zero = wasm_f32x4_splat(0.0f);
   /* Output position of p0, advanced one position per column. */
@@ -370,14 +373,8 @@ static void pack_a_unfold_t(int32_t mc, int32_t kc, int32_t i0, int32_t p0, cons
   for (int32_t q = 0; q < kc; q += 2) {
     const int32_t pair = q + 1 < kc;
     /* (n, oh, ow) of columns q and q + 1. */
-    int32_t ow1 = ow + 1, oh1 = oh, n1 = n;
-    if (ow1 == out_w) {
-      ow1 = 0;
-      if (++oh1 == out_h) {
-        oh1 = 0;
-        n1++;
-      }
-    }
+    int32_t ow1 = ow, oh1 = oh, n1 = n;
+    next_position(&n1, &oh1, &ow1, out_h, out_w);
     float *dst_q = ap + q * MR;
     int32_t i = i0;
     const int32_t i_end = i0 + mc;
@@ -386,11 +383,8 @@ static void pack_a_unfold_t(int32_t mc, int32_t kc, int32_t i0, int32_t p0, cons
       const int32_t c0 = i - tap * in_c;
       const int32_t run = min_i32(in_c - c0, i_end - i);
       const int32_t kh = tap / filter_w, kw = tap - kh * filter_w;
-      const int32_t ih0 = oh * stride_h - pad_top + kh * dilation_h, iw0 = ow * stride_w - pad_left + kw * dilation_w;
-      const int32_t ih1 = oh1 * stride_h - pad_top + kh * dilation_h, iw1 = ow1 * stride_w - pad_left + kw * dilation_w;
-      const float *s0 = (ih0 >= 0 && ih0 < in_h && iw0 >= 0 && iw0 < in_w) ? x + ((n * in_h + ih0) * in_w + iw0) * in_c + c0 : 0;
-      const float *s1 =
-          (pair && ih1 >= 0 && ih1 < in_h && iw1 >= 0 && iw1 < in_w) ? x + ((n1 * in_h + ih1) * in_w + iw1) * in_c + c0 : 0;
+      const float *s0 = tap_source(x, geometry, n, oh, ow, kh, kw, c0);
+      const float *s1 = pair ? tap_source(x, geometry, n1, oh1, ow1, kh, kw, c0) : 0;
       int32_t j = i - i0; /* row of the block */
       int32_t r = 0;
       if ((j & 1) == 0 && pair) {
@@ -416,16 +410,10 @@ static void pack_a_unfold_t(int32_t mc, int32_t kc, int32_t i0, int32_t p0, cons
       if (pair) dst[MR] = 0.0f;
     }
     /* Advance two positions. */
-    ow = ow1 + 1;
-    oh = oh1;
     n = n1;
-    if (ow == out_w) {
-      ow = 0;
-      if (++oh == out_h) {
-        oh = 0;
-        n++;
-      }
-    }
+    oh = oh1;
+    ow = ow1;
+    next_position(&n, &oh, &ow, out_h, out_w);
   }
 }
 
