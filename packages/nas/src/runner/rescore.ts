@@ -31,7 +31,7 @@ import { InvalidArgumentError, type InitBackendOptions } from '@bigmodel/core';
 
 import type { EvaluationResult, Evaluator } from '../evaluators/evaluator';
 import type { EvaluatorSpec } from '../evaluators/evaluator-spec';
-import { JournalWriter, readJournal } from './journal';
+import { JournalWriter, readJournal, type ResultRecord } from './journal';
 import { bestTrial, finishedTrials, leaderboard, type TrialRecord } from './leaderboard';
 import { WorkerPool } from './worker-pool';
 
@@ -49,7 +49,7 @@ export interface RescoreCandidatesRecord {
 }
 
 /** One re-scoring evaluation. */
-export interface RescoreResultRecord {
+export interface RescoreResultRecord extends Pick<ResultRecord, 'score' | 'metrics' | 'error' | 'seconds' | 'finishedAt'> {
   type: 'rescore';
   /** The candidate's search trial. */
   trialId: number;
@@ -58,13 +58,7 @@ export interface RescoreResultRecord {
   /** The training seed it ran with. */
   seed: number;
   status: 'ok' | 'failed';
-  /** The score (null when it failed). */
-  score: number | null;
-  metrics: Record<string, number | string | boolean>;
-  error?: string;
-  seconds: number;
-  finishedAt: string;
-  /** Its saved model, relative to the search directory. */
+  /** Its saved model, relative to the search directory (`rescore/models/trial-ID-fold-F`). */
   model?: string;
 }
 
