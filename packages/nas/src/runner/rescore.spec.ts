@@ -70,10 +70,11 @@ describe('rescoreTop', () => {
 
   it('stops starting evaluations that would end after maxSeconds, ranks only complete candidates, and resumes the rest exactly', async () => {
     const dir = temp();
-    const { evaluate } = recordingEvaluator(300);
-    await searchAll(dir, evaluate);
-    // Each evaluation is predicted to take its search trial's >= 0.3 s: only the first fits in 0.5 s.
-    const partial = await rescoreTop(dir, { top: 2, repeats: 1, evaluator: evaluate, workers: 1, maxSeconds: 0.5 });
+    await searchAll(dir, recordingEvaluator(50).evaluate);
+    // Each evaluation is predicted to take its search trial's ~0.05 s, but takes 1.2 s: the first
+    // starts well within 0.8 s, and after it no prediction can fit (the margins leave room for a slow machine).
+    const { evaluate } = recordingEvaluator(1200);
+    const partial = await rescoreTop(dir, { top: 2, repeats: 1, evaluator: evaluate, workers: 1, maxSeconds: 0.8 });
     expect(partial.evaluatedNow).toBe(1);
     expect(partial.candidates.map((c) => c.complete)).toEqual([true, false]);
     // 'lucky' (search rank 1) was re-scored first; 'good' has no repeat yet and is not ranked above it.
