@@ -158,7 +158,7 @@ describe('bigmodel GEMM (native/gemm.c)', () => {
     }
     expect(liveGemmWorkers()).toBe(1);
     await initBackend({ backend: 'wasm', threads: 1 }); // replaces (and so disposes) the threaded backend
-    for (let i = 0; i < 100 && liveGemmWorkers() > 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    for (let i = 0; i < 500 && liveGemmWorkers() > 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
     expect(liveGemmWorkers()).toBe(0);
   });
 
