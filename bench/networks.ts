@@ -1,8 +1,15 @@
 /**
  * The networks the benchmark times, built the same way as bench/pytorch_reference.py builds them.
- * Uses only @tensorflow/tfjs, so that it runs with and without bigmodel's kernels.
+ * Uses only @tensorflow/tfjs, so that it runs with and without bigmodel's kernels; the optimizer
+ * comes from the caller (tfjs's Adam by default; bench/run.ts gives bigmodel's rows core's Adam).
  */
 import * as tf from '@tensorflow/tfjs';
+
+/** Makes an Adam optimizer with learning rate `lr` and first-moment decay `beta1` (second-moment decay 0.999). */
+export type AdamFactory = (lr: number, beta1: number) => tf.Optimizer;
+
+/** tfjs's own Adam (tf.train.adam with its defaults otherwise: beta2 0.999, epsilon the backend's, 1e-7). */
+export const tfjsAdam: AdamFactory = (lr, beta1) => tf.train.adam(lr, beta1);
 
 /** The reference CNN (same layers as createReferenceCnn in @bigmodel/core). */
 export function referenceCnn(): tf.Sequential {
@@ -20,9 +27,9 @@ export function referenceCnn(): tf.Sequential {
 }
 
 /** One reference-CNN train step (batch 64, Adam 1e-3, categorical cross-entropy). Returns a step function. */
-export function cnnStep(): { step: () => number; dispose: () => void } {
+export function cnnStep(adam: AdamFactory = tfjsAdam): { step: () => number; dispose: () => void } {
   const model = referenceCnn();
-  const optimizer = tf.train.adam(1e-3);
+  const optimizer = adam(1e-3, 0.9);
   const x = tf.randomUniform([64, 28, 28, 1]);
   const y = tf.oneHot(tf.randomUniform([64], 0, 10, 'int32'), 10).toFloat();
   const step = () => {
@@ -67,10 +74,10 @@ export function dcgan(): { generator: tf.LayersModel; discriminator: tf.LayersMo
  * The generator runs forward twice (PyTorch reuses one forward for both updates), so this side
  * does ~9% more arithmetic than the PyTorch step it is compared with.
  */
-export function dcganStep(): { step: () => number; dispose: () => void } {
+export function dcganStep(adam: AdamFactory = tfjsAdam): { step: () => number; dispose: () => void } {
   const { generator, discriminator } = dcgan();
-  const optD = tf.train.adam(2e-4, 0.5);
-  const optG = tf.train.adam(2e-4, 0.5);
+  const optD = adam(2e-4, 0.5);
+  const optG = adam(2e-4, 0.5);
   const real = tf.randomUniform([64, 28, 28, 1], -1, 1);
   const ones = tf.ones([64, 1]);
   const zeros = tf.zeros([64, 1]);

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 import { useWasm, seededRandom, randomValues } from '../testing/backend-comparison';
+import { ADAM_UPDATE } from './adam-update';
 import { registerWasmKernels } from './register-wasm-kernels';
 
 beforeAll(useWasm);
@@ -44,10 +45,10 @@ function dataset() {
 }
 
 describe('registerWasmKernels', () => {
-  it('adds the four training kernels wasm lacks and replaces only wasm kernels', () => {
+  it('adds the four training kernels wasm lacks (and the fused Adam update) and replaces only wasm kernels', () => {
     const report = registerWasmKernels();
     expect(report.added.sort()).toEqual(
-      ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'UnsortedSegmentSum'].sort(),
+      ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'UnsortedSegmentSum', ADAM_UPDATE].sort(),
     );
     expect(report.replaced.sort()).toEqual(
       [
@@ -55,8 +56,9 @@ describe('registerWasmKernels', () => {
         'MaxPoolGrad', 'Mean', 'OneHot', 'Select', 'Sqrt', 'Sum', 'Tile', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Cast', 'Square', 'Relu', 'Relu6', 'Neg', 'Abs', 'MaxPool', 'Tanh',
       ].sort(),
     );
-    // The cpu backend keeps its own kernels.
-    for (const name of [...report.added, ...report.replaced]) {
+    // The cpu backend keeps its own kernels, and has no fused Adam update (core's Adam composes ops there).
+    expect(tf.getKernel(ADAM_UPDATE, 'cpu')).toBeUndefined();
+    for (const name of [...report.added, ...report.replaced].filter((name) => name !== ADAM_UPDATE)) {
       expect(tf.getKernel(name, 'cpu')?.backendName).toBe('cpu');
     }
   });

@@ -1,5 +1,6 @@
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs';
 
+import { adamUpdateConfig } from './adam-update';
 import { batchMatMulConfig } from './batch-mat-mul';
 import { batchNormConfig } from './batch-norm';
 import { broadcastRowConfigs } from './broadcast-row';
@@ -50,7 +51,7 @@ let installed: WasmKernelReport | undefined;
  * transposed operands, Sum and Mean over leading axes, Tile, LeakyRelu, Sqrt, comparisons, Select, FusedBatchNorm, OneHot,
  * Add / Sub / Multiply / RealDiv of an operand broadcast along leading axes, Cast to the same dtype without a copy,
  * Square / Relu / Relu6 / Neg / Abs and MaxPool without XNNPACK's thread pool, a vectorized Tanh,
- * Identity without a copy).
+ * Identity without a copy), and a fused Adam update that core's Adam and AdamW use on wasm.
  *
  * Idempotent (the first call's choice stays). {@link initBackend} calls it; call it yourself only
  * if you select `wasm` by hand.
@@ -93,6 +94,7 @@ export function registerWasmKernels(options: RegisterWasmKernelsOptions = {}): W
     batchNormConfig(),
     identityConfig(),
     castConfig(),
+    adamUpdateConfig,
   ];
   const report: WasmKernelReport = { added: [], replaced: [] };
   for (const config of configs) {

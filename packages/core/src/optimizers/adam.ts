@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
+import { ADAM_UPDATE, type AdamUpdateAttrs } from '../kernels/adam-update';
 import { BigModelOptimizer, checkBaseConfig, checkRange, type OptimizerBaseConfig } from './bigmodel-optimizer';
 
 /** Configuration of {@link Adam} and {@link AdamW}. */
@@ -32,7 +33,16 @@ export function resolveAdamConfig(config: AdamConfig) {
   return resolved;
 }
 
-/** The Adam step shared by Adam and AdamW (after any decay of w). PyTorch's order of operations. */
+/** Whether the fused wasm Adam kernel can make this update: the backend has it, and all operands are float32 of one shape. */
+function fusedAdamApplies(w: tf.Tensor, operands: tf.Tensor[]): boolean {
+  if (tf.getKernel(ADAM_UPDATE, tf.getBackend()) === undefined) return false;
+  return operands.every((t) => t.dtype === 'float32' && tf.util.arraysEqual(t.shape, w.shape)) && w.dtype === 'float32';
+}
+
+/**
+ * The Adam step shared by Adam and AdamW (after any decay of w). PyTorch's order of operations.
+ * On wasm one fused kernel computes it with the same float32 operations.
+ */
 export function adamStep(
   w: tf.Tensor,
   g: tf.Tensor,
@@ -41,10 +51,17 @@ export function adamStep(
   step: number,
   { beta1, beta2, epsilon, amsgrad }: { beta1: number; beta2: number; epsilon: number; amsgrad: boolean },
 ) {
-  const nextM = tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1));
-  const nextV = tf.add(tf.mul(v, beta2), tf.mul(tf.mul(g, g), 1 - beta2));
   const biasCorrection1 = 1 - beta1 ** step;
   const biasCorrection2Sqrt = Math.sqrt(1 - beta2 ** step);
+  if (fusedAdamApplies(w, amsgrad ? [g, m, v, vMax] : [g, m, v])) {
+    // One kernel on wasm (kernels/adam-update.ts): the same float32 operations as below, in one pass.
+    const attrs: AdamUpdateAttrs = { beta1, beta2, epsilon, biasCorrection2Sqrt, stepSize: lr / biasCorrection1 };
+    const inputs: tf.NamedTensorMap = amsgrad ? { w, g, m, v, vMax } : { w, g, m, v };
+    const [variable, nextM, nextV, nextVMax] = tf.engine().runKernel(ADAM_UPDATE, inputs, attrs) as tf.Tensor[];
+    return { variable, slots: [nextM, nextV, amsgrad ? nextVMax : vMax] };
+  }
+  const nextM = tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1));
+  const nextV = tf.add(tf.mul(v, beta2), tf.mul(tf.mul(g, g), 1 - beta2));
   const nextVMax = amsgrad ? tf.maximum(vMax, nextV) : vMax;
   const denominator = tf.add(tf.div(tf.sqrt(amsgrad ? nextVMax : nextV), biasCorrection2Sqrt), epsilon);
   const variable = tf.sub(w, tf.mul(tf.div(nextM, denominator), lr / biasCorrection1));

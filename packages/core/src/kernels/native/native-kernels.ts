@@ -34,6 +34,11 @@ interface KernelExports {
   unary_f32(x: number, out: number, n: number, op: number): void;
   gemv_f32(a: number, x: number, out: number, m: number, k: number, lda: number): void;
   max_pool_f32(x: number, out: number, geometry: number): void;
+  adam_f32(
+    w: number, g: number, m: number, v: number, vMax: number, wOut: number, mOut: number, vOut: number, vMaxOut: number,
+    n: number, beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number, biasCorrection2Sqrt: number,
+    epsilon: number, stepSize: number,
+  ): void;
 }
 
 /** The kernels bound to one backend instance, with a small scratch block for geometry arguments. */
