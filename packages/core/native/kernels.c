@@ -552,8 +552,18 @@ static inline v128_t tanh_f32x4(v128_t x) {
 }
 
 /*
+ * e^x for any x, four lanes: exp_f32x4 on x clamped to [-87, 88] (outside, e^x is below float's
+ * normal range or near its top; the clamp keeps 2^n a normal number). NaN stays NaN.
+ */
+static inline v128_t exp_clamped_f32x4(v128_t x) {
+  return exp_f32x4(wasm_f32x4_pmin(wasm_f32x4_pmax(x, wasm_f32x4_splat(-87.0f)), wasm_f32x4_splat(88.0f)));
+}
+
+/*
  * Unary ops, four floats at a time: op 0 square (x * x), 1 relu (max(0, x)), 2 relu6
- * (min(max(0, x), 6)), 3 neg (-x), 4 abs (|x|), 5 tanh (tanh_f32x4, the only one not exact).
+ * (min(max(0, x), 6)), 3 neg (-x), 4 abs (|x|), 5 tanh (tanh_f32x4), 6 sigmoid (1 / (1 + e^-x)),
+ * 7 elu (x >= 0 ? x : e^x - 1). The first five are exact; tanh, sigmoid and elu go through the
+ * polynomial e^x (~1 ulp), and sigmoid is 0 below x = -88 only to within ~6e-39.
  * f32x4.max and f32x4.min propagate NaN and order -0 below +0, as JavaScript's Math.max and
  * Math.min do (the cpu backend's definitions).
  */
@@ -573,10 +583,25 @@ void unary_f32(const float *restrict x, float *restrict out, int32_t n, int32_t 
     case 2: UNARY_LOOP(wasm_f32x4_min(wasm_f32x4_max(zero, v), six)); break;
     case 3: UNARY_LOOP(wasm_f32x4_neg(v)); break;
     case 4: UNARY_LOOP(wasm_f32x4_abs(v)); break;
-    default: UNARY_LOOP(tanh_f32x4(v)); break;
+    case 5: UNARY_LOOP(tanh_f32x4(v)); break;
+    case 6: UNARY_LOOP(wasm_f32x4_div(wasm_f32x4_splat(1.0f), wasm_f32x4_add(wasm_f32x4_splat(1.0f), exp_clamped_f32x4(wasm_f32x4_neg(v))))); break;
+    default: UNARY_LOOP(wasm_v128_bitselect(v, wasm_f32x4_sub(exp_clamped_f32x4(v), wasm_f32x4_splat(1.0f)), wasm_f32x4_ge(v, zero))); break;
   }
 }
 #undef UNARY_LOOP
+
+/* out = x > hi ? hi : (x < lo ? lo : x), the cpu backend's ClipByValue (NaN stays NaN). Exact. */
+EXPORT(clip_f32)
+void clip_f32(const float *restrict x, float *restrict out, int32_t n, float lo, float hi) {
+  const v128_t low = wasm_f32x4_splat(lo), high = wasm_f32x4_splat(hi);
+  int32_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v128_t v = wasm_v128_load(x + i);
+    const v128_t clipped_low = wasm_v128_bitselect(low, v, wasm_f32x4_lt(v, low));
+    wasm_v128_store(out + i, wasm_v128_bitselect(high, clipped_low, wasm_f32x4_gt(v, high)));
+  }
+  for (; i < n; i++) out[i] = x[i] > hi ? hi : (x[i] < lo ? lo : x[i]);
+}
 
 /*
  * out[i] = sum_p a[i * lda + p] * x[p] for i < m: a matrix times one column (a dense layer with one

@@ -160,6 +160,42 @@ describe('elementwise kernels on wasm', () => {
     hand.dispose();
   });
 
+  it('Sigmoid and Elu are within 1e-6 of the cpu backend (relative to the largest value), over randomized shapes, large and special values', async () => {
+    const random = seededRandom(88);
+    for (let trial = 0; trial < 8; trial++) {
+      const shape = randomShape(random);
+      const scale = [1, 10, 100][trial % 3];
+      const x = randomValues(random, shape.reduce((a, b) => a * b, 1)).map((v) => v * scale);
+      expect(await cpuVersusWasm(() => tf.sigmoid(tf.tensor(x, shape)))).toBeLessThanOrEqual(1e-6);
+      expect(await cpuVersusWasm(() => tf.elu(tf.tensor(x, shape)))).toBeLessThanOrEqual(1e-6);
+    }
+    const special = [0, -0, 1e-30, -1e-30, 87, -87, 88.5, -88.5, 200, -200, Infinity, -Infinity, NaN, 3];
+    for (const op of [tf.sigmoid, tf.elu]) {
+      const [[cpu], [wasm]] = [await valuesOn('cpu', () => op(tf.tensor1d(special))), await valuesOn('wasm', () => op(tf.tensor1d(special)))];
+      special.forEach((v, i) => {
+        if (Number.isNaN(cpu[i])) expect({ v, out: wasm[i] }).toEqual({ v, out: NaN });
+        else expect({ v, close: wasm[i] === cpu[i] || Math.abs(wasm[i] - cpu[i]) <= 1e-6 * Math.max(1, Math.abs(cpu[i])) }).toEqual({ v, close: true });
+      });
+    }
+    // Hand-worked: sigmoid(0) = 0.5, sigmoid(ln 3) = 0.75; elu(-ln 2) = -0.5, elu(2) = 2.
+    const hand = [tf.sigmoid(tf.tensor1d([0, Math.log(3)])), tf.elu(tf.tensor1d([-Math.log(2), 2]))];
+    expect(hand.map((t) => Array.from(t.dataSync()).map((v) => Number(v.toFixed(6))))).toEqual([[0.5, 0.75], [-0.5, 2]]);
+    tf.dispose(hand);
+  });
+
+  it('ClipByValue equals the cpu backend bitwise, NaN and infinities included', async () => {
+    const random = seededRandom(89);
+    for (let trial = 0; trial < 6; trial++) {
+      const shape = randomShape(random);
+      const x = randomValues(random, shape.reduce((a, b) => a * b, 1)).map((v) => v * 3);
+      x[0] = NaN;
+      if (x.length > 2) [x[1], x[2]] = [Infinity, -Infinity];
+      const [low, high] = [-random(), random()];
+      const build = () => tf.clipByValue(tf.tensor(x, shape), low, high);
+      expect(sameValues((await valuesOn('wasm', build))[0], (await valuesOn('cpu', build))[0])).toBe(true);
+    }
+  });
+
   it('Select equals the cpu backend, and a hand-worked case', async () => {
     const random = seededRandom(83);
     const shape = [4, 6];

@@ -53,7 +53,7 @@ describe('registerWasmKernels', () => {
     expect(report.replaced.sort()).toEqual(
       [
         'BatchMatMul', 'Conv2D', 'Conv2DBackpropInput', 'FusedBatchNorm', 'FusedConv2D', '_FusedMatMul', 'Greater', 'GreaterEqual', 'Identity', 'LeakyRelu', 'Less', 'LessEqual',
-        'MaxPoolGrad', 'Mean', 'OneHot', 'Select', 'Sqrt', 'Sum', 'Tile', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Cast', 'Square', 'Relu', 'Relu6', 'Neg', 'Abs', 'MaxPool', 'Tanh',
+        'MaxPoolGrad', 'Mean', 'OneHot', 'Select', 'Sqrt', 'Sum', 'Tile', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Cast', 'Square', 'Relu', 'Relu6', 'Neg', 'Abs', 'MaxPool', 'Tanh', 'Sigmoid', 'Elu', 'ClipByValue',
       ].sort(),
     );
     // The cpu backend keeps its own kernels, and has no fused Adam update (core's Adam composes ops there).

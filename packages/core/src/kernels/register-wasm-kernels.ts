@@ -20,7 +20,7 @@ import { oneHotConfig } from './one-hot';
 import { meanConfig, sumConfig } from './reduce-leading-axes';
 import { selectConfig } from './select';
 import { tileConfig } from './tile';
-import { unaryConfigs } from './unary';
+import { clipByValueConfig, unaryConfigs } from './unary';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
 
 /** What {@link registerWasmKernels} did, kernel by kernel. */
@@ -50,7 +50,7 @@ let installed: WasmKernelReport | undefined;
  * FusedConv2D on bigmodel's relaxed-SIMD GEMM where the engine has relaxed SIMD, BatchMatMul with
  * transposed operands, Sum and Mean over leading axes, Tile, LeakyRelu, Sqrt, comparisons, Select, FusedBatchNorm, OneHot,
  * Add / Sub / Multiply / RealDiv of an operand broadcast along leading axes, Cast to the same dtype without a copy,
- * Square / Relu / Relu6 / Neg / Abs and MaxPool without XNNPACK's thread pool, a vectorized Tanh,
+ * Square / Relu / Relu6 / Neg / Abs / Sigmoid / Elu / ClipByValue and MaxPool without XNNPACK's thread pool, a vectorized Tanh,
  * Identity without a copy), and a fused Adam update that core's Adam and AdamW use on wasm.
  *
  * Idempotent (the first call's choice stays). {@link initBackend} calls it; call it yourself only
@@ -90,6 +90,7 @@ export function registerWasmKernels(options: RegisterWasmKernelsOptions = {}): W
     ...compareConfigs(),
     ...broadcastRowConfigs(),
     ...unaryConfigs(),
+    clipByValueConfig(),
     selectConfig(),
     batchNormConfig(),
     identityConfig(),

@@ -32,6 +32,7 @@ interface KernelExports {
   tile_32(x: number, out: number, spec: number): void;
   binary_row_f32(x: number, row: number, out: number, rows: number, cols: number, op: number, rowFirst: number): void;
   unary_f32(x: number, out: number, n: number, op: number): void;
+  clip_f32(x: number, out: number, n: number, low: number, high: number): void;
   gemv_f32(a: number, x: number, out: number, m: number, k: number, lda: number): void;
   max_pool_f32(x: number, out: number, geometry: number): void;
   adam_f32(
