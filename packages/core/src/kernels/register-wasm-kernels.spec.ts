@@ -56,6 +56,8 @@ describe('registerWasmKernels', () => {
         'MaxPoolGrad', 'Mean', 'OneHot', 'Select', 'Sqrt', 'Sum', 'Tile', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Cast', 'Square', 'Relu', 'Relu6', 'Neg', 'Abs', 'MaxPool', 'Tanh', 'Sigmoid', 'Elu', 'ClipByValue',
       ].sort(),
     );
+    // Mean's gradient dispatches on the backend (mean-gradient.spec.ts checks both sides).
+    expect(report.gradients).toEqual(['Mean']);
     // The cpu backend keeps its own kernels, and has no fused Adam update (core's Adam composes ops there).
     expect(tf.getKernel(ADAM_UPDATE, 'cpu')).toBeUndefined();
     for (const name of [...report.added, ...report.replaced].filter((name) => name !== ADAM_UPDATE)) {

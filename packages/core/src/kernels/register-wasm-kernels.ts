@@ -17,6 +17,7 @@ import { leakyReluConfig, sqrtConfig } from './leaky-relu';
 import { maxPoolConfig } from './max-pool';
 import { maxPoolGradConfig } from './max-pool-grad';
 import { oneHotConfig } from './one-hot';
+import { registerMeanGradient } from './mean-gradient';
 import { meanConfig, sumConfig } from './reduce-leading-axes';
 import { selectConfig } from './select';
 import { tileConfig } from './tile';
@@ -29,6 +30,8 @@ export interface WasmKernelReport {
   added: string[];
   /** Stock kernels replaced by faster or corrected ones. */
   replaced: string[];
+  /** Kernels whose gradient runs differently on wasm (bitwise the same values; see mean-gradient.ts). */
+  gradients: string[];
 }
 
 /** Options for {@link registerWasmKernels}. */
@@ -52,6 +55,8 @@ let installed: WasmKernelReport | undefined;
  * Add / Sub / Multiply / RealDiv of an operand broadcast along leading axes, Cast to the same dtype without a copy,
  * Square / Relu / Relu6 / Neg / Abs / Sigmoid / Elu / ClipByValue and MaxPool without XNNPACK's thread pool, a vectorized Tanh,
  * Identity without a copy), and a fused Adam update that core's Adam and AdamW use on wasm.
+ * With `replace`, Mean's gradient also changes on wasm only: the same values, without the
+ * full-size array of ones tfjs-core builds in JavaScript.
  *
  * Idempotent (the first call's choice stays). {@link initBackend} calls it; call it yourself only
  * if you select `wasm` by hand.
@@ -97,7 +102,7 @@ export function registerWasmKernels(options: RegisterWasmKernelsOptions = {}): W
     castConfig(),
     adamUpdateConfig,
   ];
-  const report: WasmKernelReport = { added: [], replaced: [] };
+  const report: WasmKernelReport = { added: [], replaced: [], gradients: replace ? registerMeanGradient() : [] };
   for (const config of configs) {
     const exists = getKernel(config.kernelName, 'wasm') !== undefined;
     if (exists && !replace) continue;
