@@ -20,6 +20,7 @@ import {
   stepsPerEpoch,
   trainGan,
   writeInterpolationGrid,
+  type DiscriminatorNormalization,
   type GanConfig,
   type GeneratorNetwork,
   type SampleQuality,
@@ -40,10 +41,18 @@ export interface GanExampleOptions {
   ndf?: number;
   /** Adam learning rate of both networks (default: the config's, 2e-4 for DCGAN; see GanConfig.lr). */
   lr?: number;
+  /** Adam learning rate of the generator alone (default `lr`; see GanConfig.generatorLr). */
+  lrG?: number;
+  /** Adam learning rate of the discriminator alone (default `lr`; see GanConfig.discriminatorLr). */
+  lrD?: number;
   /** Adam beta1 of both networks (default 0.5). */
   beta1?: number;
+  /** Adam beta2 of both networks (default: the config's, 0.999 for DCGAN; see GanConfig.beta2). */
+  beta2?: number;
   /** Real images per discriminator update (default 64). */
   batchSize?: number;
+  /** Normalization in the discriminator: batch (default, the paper's), none or spectral (see GanConfig.discriminatorNormalization). */
+  dNorm?: DiscriminatorNormalization;
   /** One-sided label smoothing of the discriminator's real targets (default 0; see GanConfig.labelSmoothing). */
   labelSmoothing?: number;
   /** Decay of the generator's weight average that samples are drawn from (default 0: none; see GanConfig.generatorEma). */
@@ -114,7 +123,7 @@ export async function trainExampleGan(name: string, config: GanConfig, options: 
   const all = mnistGanData();
   const limit = Math.min(options.limit ?? all.count, all.count);
   const data = { ...all, count: limit, images: all.images.subarray(0, limit * 784), labels: all.labels?.subarray(0, limit) };
-  const full = { ...config, ngf: options.ngf ?? 32, ndf: options.ndf ?? 32, lr: options.lr ?? config.lr, beta1: options.beta1 ?? config.beta1, batchSize: options.batchSize ?? config.batchSize, generatorEma: options.ema ?? config.generatorEma, labelSmoothing: options.labelSmoothing ?? config.labelSmoothing, discriminatorTranslation: options.translation ?? config.discriminatorTranslation };
+  const full = { ...config, ngf: options.ngf ?? 32, ndf: options.ndf ?? 32, lr: options.lr ?? config.lr, generatorLr: options.lrG ?? config.generatorLr, discriminatorLr: options.lrD ?? config.discriminatorLr, beta1: options.beta1 ?? config.beta1, beta2: options.beta2 ?? config.beta2, batchSize: options.batchSize ?? config.batchSize, generatorEma: options.ema ?? config.generatorEma, labelSmoothing: options.labelSmoothing ?? config.labelSmoothing, discriminatorTranslation: options.translation ?? config.discriminatorTranslation, discriminatorNormalization: options.dNorm ?? config.discriminatorNormalization };
   const checkpoint = join(out, 'checkpoint');
   const trainer = hasGanCheckpoint(checkpoint) ? (await loadGanCheckpoint(checkpoint, { expect: full })).trainer : GanTrainer.create(full, seed);
   const startStep = trainer.step;

@@ -5,7 +5,23 @@
  *
  * @packageDocumentation
  */
-export { GAN_KINDS, resolveGanConfig, type GanConfig, type GanKind, type ResolvedGanConfig } from './models/gan-config';
+export {
+  DISCRIMINATOR_NORMALIZATIONS,
+  GAN_KINDS,
+  resolveGanConfig,
+  type DiscriminatorNormalization,
+  type GanConfig,
+  type GanKind,
+  type ResolvedGanConfig,
+} from './models/gan-config';
+export {
+  SpectralNormConv2D,
+  SpectralNormDense,
+  isSpectralNormalized,
+  type SpectralNormConv2DArgs,
+  type SpectralNormDenseArgs,
+  type SpectralNormalized,
+} from './models/spectral-norm';
 export { SmoothGradLeakyReLU, buildDiscriminator, buildGenerator, generatorInputSize } from './models/networks';
 export { GanTrainer, gradientPenalty, oneHotFloat, type GeneratorNetwork, type RealBatch, type StepLosses } from './training/gan-trainer';
 export { mnistGanData, toGanData, type GanData } from './training/gan-data';

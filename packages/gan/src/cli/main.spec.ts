@@ -33,13 +33,13 @@ afterEach(() => jest.restoreAllMocks());
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('bigmodel-gan', () => {
-  it('trains a tiny averaged DCGAN with translated discriminator inputs, then samples, interpolates and scores its run', async () => {
+  it('trains a tiny averaged DCGAN with translated inputs to a spectrally normalized discriminator and separate learning rates, then samples, interpolates and scores its run', async () => {
     const out = join(tmp, 'run');
-    const summary = await run('train', 'dcgan', '--epochs', '1', '--seed', '3', '--limit', '128', '--ngf', '4', '--ndf', '4', '--ema', '0.9', '--translation', '0.125', '--lr', '4e-4', '--beta1', '0.6', '--batch-size', '32', '--out', out);
+    const summary = await run('train', 'dcgan', '--epochs', '1', '--seed', '3', '--limit', '128', '--ngf', '4', '--ndf', '4', '--ema', '0.9', '--translation', '0.125', '--lr', '4e-4', '--lr-g', '1e-3', '--lr-d', '1e-4', '--beta1', '0.6', '--beta2', '0.99', '--d-norm', 'spectral', '--batch-size', '32', '--out', out);
     expect(summary).toMatchObject({ kind: 'dcgan', steps: 4, epochs: 1 }); // 128 digits / batch 32
     expect(existsSync(join(out, 'samples', 'epoch-1.png'))).toBe(true);
     const { trainer } = await loadGanCheckpoint(join(out, 'checkpoint'));
-    expect(trainer.config).toMatchObject({ ngf: 4, ndf: 4, generatorEma: 0.9, discriminatorTranslation: 0.125, lr: 4e-4, beta1: 0.6, batchSize: 32 });
+    expect(trainer.config).toMatchObject({ ngf: 4, ndf: 4, generatorEma: 0.9, discriminatorTranslation: 0.125, lr: 4e-4, generatorLr: 1e-3, discriminatorLr: 1e-4, beta1: 0.6, beta2: 0.99, discriminatorNormalization: 'spectral', batchSize: 32 });
     expect(trainer.step).toBe(4);
     trainer.dispose();
 
@@ -72,6 +72,8 @@ describe('bigmodel-gan', () => {
     await expect(parameter(['train', 'dcgan', '--epochs'])).resolves.toBe('--epochs');
     await expect(parameter(['train', 'dcgan', '--epochs', '1', '--ema', '1.5', '--out', join(tmp, 'x')])).resolves.toBe('generatorEma');
     await expect(parameter(['train', 'dcgan', '--epochs', '1', '--translation', '0.7', '--out', join(tmp, 'x')])).resolves.toBe('discriminatorTranslation');
+    await expect(parameter(['train', 'dcgan', '--epochs', '1', '--d-norm', 'layer', '--out', join(tmp, 'x')])).resolves.toBe('discriminatorNormalization');
+    await expect(parameter(['train', 'dcgan', '--epochs', '1', '--lr-d', '0', '--out', join(tmp, 'x')])).resolves.toBe('discriminatorLr');
     const wrong = join(tmp, 'wrong.npy');
     writeFileSync(wrong, encodeNpy(new Float32Array(2 * 8 * 8), [2, 8, 8, 1]));
     await expect(parameter(['score', wrong])).resolves.toBe(wrong);

@@ -4,7 +4,7 @@
  * MNIST classifier.
  *
  *   bigmodel-gan train <dcgan|cgan|wgan-gp> --dataset mnist|cifar10 [--data-dir DIR] --epochs N --seed S --out DIR
- *       [--ngf 32] [--ndf 32] [--nz 100] [--minutes M] [--checkpoint-every 200] [--lr 2e-4] [--beta1 0.5] [--batch-size 64] [--label-smoothing 0] [--ema 0] [--translation 0] [--limit 10000]
+ *       [--ngf 32] [--ndf 32] [--nz 100] [--minutes M] [--checkpoint-every 200] [--lr 2e-4] [--lr-g LR] [--lr-d LR] [--beta1 0.5] [--beta2 0.999] [--batch-size 64] [--label-smoothing 0] [--ema 0] [--translation 0] [--d-norm batch|none|spectral] [--limit 10000]
  *   bigmodel-gan sample DIR --n N --seed S --out grid.png [--npy samples.npy] [--class C] [--columns 10]
  *   bigmodel-gan interpolate DIR --out grid.png [--rows 8] [--steps 10] [--seed S]
  *   bigmodel-gan score DIR|samples.npy [--n 1663] [--seed S] [--classifier DIR]
@@ -26,7 +26,7 @@ import { generateSamples } from '../metrics/generate-samples';
 import { DEFAULT_CLASSIFIER_DIR, loadMnistClassifier, trainMnistClassifier } from '../metrics/mnist-classifier';
 import { mnistReferenceStatistics, realMnistQuality } from '../metrics/mnist-reference';
 import { classify, sampleQuality, type SampleQuality } from '../metrics/sample-quality';
-import { GAN_KINDS, type GanKind } from '../models/gan-config';
+import { GAN_KINDS, type DiscriminatorNormalization, type GanKind } from '../models/gan-config';
 import { mnistGanData, toGanData, type GanData } from '../training/gan-data';
 import { GanTrainer } from '../training/gan-trainer';
 import { writeInterpolationGrid } from '../training/interpolation-grid';
@@ -35,7 +35,7 @@ import { progressBar } from './progress';
 
 const USAGE = `Usage: bigmodel-gan <train|sample|interpolate|score|train-classifier> ...
   bigmodel-gan train <dcgan|cgan|wgan-gp> --dataset mnist|cifar10 [--data-dir DIR] --epochs N --seed S --out DIR
-      [--ngf 32] [--ndf 32] [--nz 100] [--minutes M] [--checkpoint-every 200] [--lr 2e-4] [--beta1 0.5] [--batch-size 64] [--label-smoothing 0] [--ema 0] [--translation 0] [--limit 10000]
+      [--ngf 32] [--ndf 32] [--nz 100] [--minutes M] [--checkpoint-every 200] [--lr 2e-4] [--lr-g LR] [--lr-d LR] [--beta1 0.5] [--beta2 0.999] [--batch-size 64] [--label-smoothing 0] [--ema 0] [--translation 0] [--d-norm batch|none|spectral] [--limit 10000]
   bigmodel-gan sample DIR --n N --seed S --out grid.png [--npy samples.npy] [--class C] [--columns 10]
   bigmodel-gan interpolate DIR --out grid.png [--rows 8] [--steps 10] [--seed S]
   bigmodel-gan score DIR|samples.npy [--n 1663] [--seed S] [--classifier DIR]
@@ -102,11 +102,15 @@ async function train(positional: string[], flags: Map<string, string>): Promise<
     ndf: integerFlag(flags, 'ndf', 32, 1),
     nz: integerFlag(flags, 'nz', 100, 1),
     lr: numberFlag(flags, 'lr'),
+    generatorLr: numberFlag(flags, 'lr-g'),
+    discriminatorLr: numberFlag(flags, 'lr-d'),
     beta1: numberFlag(flags, 'beta1'),
+    beta2: numberFlag(flags, 'beta2'),
     batchSize: flags.has('batch-size') ? integerFlag(flags, 'batch-size', undefined, 1) : undefined, // unset: the config's default
     labelSmoothing: numberFlag(flags, 'label-smoothing'),
     generatorEma: numberFlag(flags, 'ema'),
     discriminatorTranslation: numberFlag(flags, 'translation'),
+    discriminatorNormalization: flags.get('d-norm') as DiscriminatorNormalization | undefined, // checked by resolveGanConfig
   };
   const minutes = numberFlag(flags, 'minutes');
   const checkpointDir = join(out, 'checkpoint');

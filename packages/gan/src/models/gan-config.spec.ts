@@ -17,6 +17,10 @@ describe('resolveGanConfig', () => {
     expect(resolveGanConfig({})).toEqual(expect.objectContaining({ kind: 'dcgan', imageShape: [28, 28, 1], nz: 100, depth: 2, lr: 2e-4, beta1: 0.5, beta2: 0.999, criticSteps: 1 }));
     expect(resolveGanConfig({ kind: 'wgan-gp' })).toEqual(expect.objectContaining({ lr: 1e-4, beta1: 0.5, beta2: 0.9, criticSteps: 5, gradientPenalty: 10 }));
     expect(resolveGanConfig({ imageShape: [32, 32, 3] }).depth).toBe(3);
+    // One rate for both networks unless each is given; batch norm in the discriminator but not in the critic.
+    expect(resolveGanConfig({ lr: 3e-4 })).toEqual(expect.objectContaining({ generatorLr: 3e-4, discriminatorLr: 3e-4, discriminatorNormalization: 'batch' }));
+    expect(resolveGanConfig({ lr: 3e-4, discriminatorLr: 1e-4 })).toEqual(expect.objectContaining({ generatorLr: 3e-4, discriminatorLr: 1e-4 }));
+    expect(resolveGanConfig({ kind: 'wgan-gp' }).discriminatorNormalization).toBe('none');
   });
 
   it('names the parameter of every bad value', () => {
@@ -32,6 +36,10 @@ describe('resolveGanConfig', () => {
     expect(parameterOf({ labelSmoothing: 0.7 })).toBe('labelSmoothing');
     expect(parameterOf({ beta1: 1 })).toBe('beta1');
     expect(parameterOf({ kind: 'cgan', classes: 1 })).toBe('classes');
+    expect(parameterOf({ generatorLr: 0 })).toBe('generatorLr');
+    expect(parameterOf({ discriminatorLr: 2 })).toBe('discriminatorLr');
+    expect(parameterOf({ discriminatorNormalization: 'layer' as never })).toBe('discriminatorNormalization');
+    expect(parameterOf({ kind: 'wgan-gp', discriminatorNormalization: 'batch' })).toBe('discriminatorNormalization');
   });
 
   it('explains an incompatible image size and depth', () => {

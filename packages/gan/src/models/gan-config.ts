@@ -10,6 +10,16 @@ export const GAN_KINDS = ['dcgan', 'cgan', 'wgan-gp'] as const;
 /** One of {@link GAN_KINDS}. */
 export type GanKind = (typeof GAN_KINDS)[number];
 
+/**
+ * How the discriminator's hidden convolutions are normalized: `batch` (the DCGAN paper's batch
+ * norm, on every layer but the input one), `none`, or `spectral` (spectral normalization of every
+ * convolution and of the output layer, Miyato et al. 2018; no batch norm).
+ */
+export const DISCRIMINATOR_NORMALIZATIONS = ['batch', 'none', 'spectral'] as const;
+
+/** One of {@link DISCRIMINATOR_NORMALIZATIONS}. */
+export type DiscriminatorNormalization = (typeof DISCRIMINATOR_NORMALIZATIONS)[number];
+
 /** Configuration of a GAN. Every field has a default; {@link resolveGanConfig} fills and checks them. */
 export interface GanConfig {
   /**
@@ -31,10 +41,24 @@ export interface GanConfig {
    * 32x32 (4 -> 8 -> 16 -> 32); otherwise the largest depth leaving a start of at least 4.
    */
   depth?: number;
+  /**
+   * Normalization in the discriminator (see {@link DISCRIMINATOR_NORMALIZATIONS}): default `batch`
+   * (the paper's) for dcgan and cgan, `none` for the WGAN-GP critic, which cannot have batch norm
+   * (its penalty is per example). `spectral` is an option beyond the DCGAN paper.
+   */
+  discriminatorNormalization?: DiscriminatorNormalization;
   /** Number of classes (cgan only; default 10). */
   classes?: number;
   /** Learning rate of both Adams (default 2e-4; 1e-4 for wgan-gp). */
   lr?: number;
+  /**
+   * Learning rate of the generator's Adam (default `lr`). With {@link GanConfig.discriminatorLr},
+   * the two time-scale update rule (TTUR; Heusel et al. 2017) - an option beyond the DCGAN paper,
+   * which uses one rate for both networks.
+   */
+  generatorLr?: number;
+  /** Learning rate of the discriminator's (critic's) Adam (default `lr`); see {@link GanConfig.generatorLr}. */
+  discriminatorLr?: number;
   /** Adam beta1 (default 0.5). */
   beta1?: number;
   /** Adam beta2 (default 0.999; 0.9 for wgan-gp). */
@@ -116,8 +140,11 @@ export function resolveGanConfig(config: GanConfig = {}): ResolvedGanConfig {
     ngf: config.ngf ?? 64,
     ndf: config.ndf ?? 64,
     depth: config.depth ?? defaultDepth(height),
+    discriminatorNormalization: config.discriminatorNormalization ?? (wgan ? 'none' : 'batch'),
     classes: config.classes ?? 10,
     lr: config.lr ?? (wgan ? 1e-4 : 2e-4),
+    generatorLr: 0,
+    discriminatorLr: 0,
     beta1: config.beta1 ?? 0.5,
     beta2: config.beta2 ?? (wgan ? 0.9 : 0.999),
     labelSmoothing: config.labelSmoothing ?? 0,
@@ -142,8 +169,18 @@ export function resolveGanConfig(config: GanConfig = {}): ResolvedGanConfig {
       message: `Image size ${height} is not compatible with generator depth ${resolved.depth}: the size must be divisible by 2^depth = ${2 ** resolved.depth} with a start of at least 2x2 (try depth ${defaultDepth(height) || 'a different image size'}).`,
     });
   }
+  if (!DISCRIMINATOR_NORMALIZATIONS.includes(resolved.discriminatorNormalization)) {
+    throw new InvalidArgumentError({ parameter: 'discriminatorNormalization', value: resolved.discriminatorNormalization, message: `Must be one of ${DISCRIMINATOR_NORMALIZATIONS.join(', ')}.` });
+  }
+  if (wgan && resolved.discriminatorNormalization === 'batch') {
+    throw new InvalidArgumentError({ parameter: 'discriminatorNormalization', value: 'batch', message: "The WGAN-GP critic cannot use batch norm (its gradient penalty is per example); use 'none' or 'spectral'." });
+  }
   if (kind === 'cgan' && resolved.classes < 2) throw new InvalidArgumentError({ parameter: 'classes', value: resolved.classes, message: 'A conditional GAN needs at least 2 classes.' });
   inRange('lr', resolved.lr, Number.MIN_VALUE, 1);
+  resolved.generatorLr = config.generatorLr ?? resolved.lr;
+  resolved.discriminatorLr = config.discriminatorLr ?? resolved.lr;
+  inRange('generatorLr', resolved.generatorLr, Number.MIN_VALUE, 1);
+  inRange('discriminatorLr', resolved.discriminatorLr, Number.MIN_VALUE, 1);
   inRange('beta1', resolved.beta1, 0, 1, true);
   inRange('beta2', resolved.beta2, 0, 1, true);
   inRange('labelSmoothing', resolved.labelSmoothing, 0, 0.5);

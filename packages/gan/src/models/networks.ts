@@ -7,7 +7,9 @@
  *   batch norm and ReLU, and a last fractionally-strided convolution to the image channels with tanh;
  * - discriminator: `depth` strided 4x4 convolutions (stride 2) doubling the channels from `ndf`,
  *   with LeakyReLU 0.2 and batch norm on all but the input layer, then one dense logit (plus one
- *   per class for the ACGAN). No pooling, no hidden dense layers.
+ *   per class for the ACGAN). No pooling, no hidden dense layers. Options beyond the paper
+ *   (`discriminatorNormalization`): no batch norm, or spectral normalization of every convolution
+ *   and of the dense layer instead (see spectral-norm.ts).
  *
  * Weights are drawn from N(0, 0.02) and batch-norm gammas from N(1, 0.02), as in the paper. Batch
  * norm uses PyTorch's momentum (0.1, i.e. tfjs momentum 0.9) and epsilon (1e-5). The WGAN-GP critic
@@ -17,6 +19,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 import type { ResolvedGanConfig } from './gan-config';
+import { SpectralNormConv2D, SpectralNormDense } from './spectral-norm';
 
 /**
  * LeakyReLU with slope `alpha` written as `(1 + alpha)/2 x + (1 - alpha)/2 |x|`: the same values as
@@ -48,6 +51,7 @@ tf.serialization.registerClass(SmoothGradLeakyReLU);
 function initializers(seed: number) {
   let next = seed;
   return {
+    seed: () => next++,
     weight: () => tf.initializers.randomNormal({ mean: 0, stddev: 0.02, seed: next++ }),
     batchNorm: () =>
       tf.layers.batchNormalization({
@@ -108,27 +112,20 @@ export function buildGenerator(config: ResolvedGanConfig, seed: number): tf.Sequ
  * @category Models
  */
 export function buildDiscriminator(config: ResolvedGanConfig, seed: number): tf.Sequential {
-  const { imageShape, ndf, depth, kind, classes } = config;
+  const { imageShape, ndf, depth, kind, classes, discriminatorNormalization } = config;
   const init = initializers(seed);
-  const batchNorm = kind !== 'wgan-gp';
-  const activation = () => (batchNorm ? tf.layers.leakyReLU({ alpha: 0.2 }) : new SmoothGradLeakyReLU({ alpha: 0.2 }));
+  const batchNorm = discriminatorNormalization === 'batch';
+  const spectral = discriminatorNormalization === 'spectral';
+  const activation = () => (kind !== 'wgan-gp' ? tf.layers.leakyReLU({ alpha: 0.2 }) : new SmoothGradLeakyReLU({ alpha: 0.2 }));
   const layers: tf.layers.Layer[] = [];
   for (let stage = 0; stage < depth; stage++) {
     const normalized = batchNorm && stage > 0;
-    layers.push(
-      tf.layers.conv2d({
-        ...(stage === 0 ? { inputShape: imageShape } : {}),
-        filters: ndf * 2 ** stage,
-        kernelSize: 4,
-        strides: 2,
-        padding: 'same',
-        useBias: !normalized,
-        kernelInitializer: init.weight(),
-      }),
-    );
+    const conv = { ...(stage === 0 ? { inputShape: imageShape } : {}), filters: ndf * 2 ** stage, kernelSize: 4, strides: 2, kernelInitializer: init.weight() };
+    layers.push(spectral ? new SpectralNormConv2D({ ...conv, seed: init.seed() }) : tf.layers.conv2d({ ...conv, padding: 'same', useBias: !normalized }));
     if (normalized) layers.push(init.batchNorm());
     layers.push(activation());
   }
-  layers.push(tf.layers.flatten(), tf.layers.dense({ units: kind === 'cgan' ? 1 + classes : 1, kernelInitializer: init.weight() }));
+  const units = kind === 'cgan' ? 1 + classes : 1;
+  layers.push(tf.layers.flatten(), spectral ? new SpectralNormDense({ units, kernelInitializer: init.weight(), seed: init.seed() }) : tf.layers.dense({ units, kernelInitializer: init.weight() }));
   return tf.sequential({ name: kind === 'wgan-gp' ? 'critic' : 'discriminator', layers });
 }

@@ -28,11 +28,20 @@ beforeAll(async () => {
 });
 
 describe('GanTrainer', () => {
-  /** The test variants: a kind, optionally with the generator average or the discriminator's translation. */
-  const VARIANTS = ['dcgan', 'cgan', 'wgan-gp', 'dcgan averaged', 'dcgan translated', 'wgan-gp translated'] as const;
+  /**
+   * The test variants: a kind, optionally with the generator average, the discriminator's
+   * translation, spectral normalization in the discriminator, or separate learning rates (TTUR).
+   */
+  const VARIANTS = ['dcgan', 'cgan', 'wgan-gp', 'dcgan averaged', 'dcgan translated', 'wgan-gp translated', 'dcgan spectral', 'cgan spectral', 'wgan-gp spectral', 'dcgan ttur'] as const;
   const variant = (name: (typeof VARIANTS)[number], ema: number): GanConfig => {
     const kind = name.split(' ')[0] as GanConfig['kind'];
-    return { ...tiny(kind), generatorEma: name.endsWith('averaged') ? ema : 0, discriminatorTranslation: name.endsWith('translated') ? 0.25 : 0 };
+    return {
+      ...tiny(kind),
+      generatorEma: name.endsWith('averaged') ? ema : 0,
+      discriminatorTranslation: name.endsWith('translated') ? 0.25 : 0,
+      ...(name.endsWith('spectral') ? { discriminatorNormalization: 'spectral' as const } : {}),
+      ...(name.endsWith('ttur') ? { generatorLr: 1e-3, discriminatorLr: 1e-4 } : {}),
+    };
   };
 
   it.each(VARIANTS)('%s: keeps the tensor count constant from step to step', async (name) => {
@@ -161,6 +170,28 @@ describe('GanTrainer', () => {
     trainer.dispose();
   });
 
+  it('gives each network its own learning rate (TTUR), both `lr` by default', async () => {
+    // Independent truth: Adam's first update moves every weight by lr * g / (|g| + epsilon), so about lr.
+    const firstMove = async (config: GanConfig) => {
+      const trainer = GanTrainer.create(config, 0);
+      const before = [trainer.generatorVariables, trainer.discriminatorVariables].map((vs) => vs.map((v) => Float32Array.from(v.dataSync())));
+      await trainGan(trainer, tinyData(8), { epochs: 1, stopAtStep: 1 });
+      const moves = [trainer.generatorVariables, trainer.discriminatorVariables].map((vs, n) => {
+        let largest = 0;
+        vs.forEach((v, i) => v.dataSync().forEach((a, j) => (largest = Math.max(largest, Math.abs(a - before[n][i][j])))));
+        return largest;
+      });
+      trainer.dispose();
+      return moves;
+    };
+    const [g, d] = await firstMove({ ...tiny('dcgan'), lr: 5e-4, generatorLr: 1e-3, discriminatorLr: 1e-4 });
+    expect(g).toBeCloseTo(1e-3, 5);
+    expect(d).toBeCloseTo(1e-4, 6);
+    const [gDefault, dDefault] = await firstMove({ ...tiny('dcgan'), lr: 5e-4 });
+    expect(gDefault).toBeCloseTo(5e-4, 5);
+    expect(dDefault).toBeCloseTo(5e-4, 5);
+  });
+
   it('refuses generatorEma outside [0, 1) and sampling an average it does not keep, naming the parameter', () => {
     let error: unknown;
     try {
@@ -184,6 +215,8 @@ describe('GanTrainer', () => {
       trainer.dispose();
       const error = await loadGanCheckpoint(dir, { expect: { ...tiny('dcgan'), ngf: 8 } }).catch((e: unknown) => e);
       expect(InvalidArgumentError.isInstance(error) && error.parameter).toBe('ngf');
+      const normalization = await loadGanCheckpoint(dir, { expect: { ...tiny('dcgan'), discriminatorNormalization: 'spectral' } }).catch((e: unknown) => e);
+      expect(InvalidArgumentError.isInstance(normalization) && normalization.parameter).toBe('discriminatorNormalization');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

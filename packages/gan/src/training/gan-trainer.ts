@@ -17,6 +17,10 @@
  * shifted by a random number of pixels (DiffAugment's translation; differentiable, so the generator
  * learns through it).
  *
+ * With spectral normalization in the discriminator, one power-iteration step of every normalized
+ * layer runs before each discriminator update and before the generator update, outside the
+ * gradient tape (so `u` and `v` are constants to the gradient, as in the paper).
+ *
  * Batch norm runs in training mode (batch statistics, running averages updated) in every training
  * pass and in inference mode (running averages) when sampling. Every step runs inside `tf.tidy`.
  */
@@ -24,6 +28,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Adam, InvalidArgumentError, randomCrop } from '@bigmodel/core';
 
 import { generatorInputSize, buildDiscriminator, buildGenerator } from '../models/networks';
+import { isSpectralNormalized, type SpectralNormalized } from '../models/spectral-norm';
 import { resolveGanConfig, type GanConfig, type ResolvedGanConfig } from '../models/gan-config';
 import { STREAMS, normalArray, streamRandom } from './random-streams';
 
@@ -102,6 +107,8 @@ export class GanTrainer {
   readonly discriminatorVariables: tf.Variable[];
   /** The generator's trainable variables, the only ones its optimizer updates. */
   readonly generatorVariables: tf.Variable[];
+  /** The discriminator's spectrally normalized layers (none unless `discriminatorNormalization` is `spectral`). */
+  private readonly spectralLayers: SpectralNormalized[];
 
   private constructor(
     readonly config: ResolvedGanConfig,
@@ -118,20 +125,21 @@ export class GanTrainer {
   ) {
     this.generatorVariables = generator.trainableWeights.map((w) => w.read() as tf.Variable);
     this.discriminatorVariables = discriminator.trainableWeights.map((w) => w.read() as tf.Variable);
+    this.spectralLayers = discriminator.layers.flatMap((layer) => (isSpectralNormalized(layer) ? [layer] : []));
   }
 
   /**
    * Builds both networks (weights seeded from `seed`) and both optimizers (Adam with the config's
-   * lr and betas), and the averaged generator (starting equal to the generator) if the config asks
+   * generatorLr / discriminatorLr and betas), and the averaged generator (starting equal to the generator) if the config asks
    * for one.
    */
   static create(config: GanConfig, seed: number): GanTrainer {
     const resolved = resolveGanConfig(config);
-    const adam = () => new Adam({ lr: resolved.lr, beta1: resolved.beta1, beta2: resolved.beta2 });
+    const adam = (lr: number) => new Adam({ lr, beta1: resolved.beta1, beta2: resolved.beta2 });
     const generatorSeed = seed * 1000 + 1;
     // Built from the same seed, the average starts as an exact copy of the generator.
     const average = resolved.generatorEma > 0 ? buildGenerator(resolved, generatorSeed) : undefined;
-    return new GanTrainer(resolved, seed, buildGenerator(resolved, generatorSeed), buildDiscriminator(resolved, seed * 1000 + 500), adam(), adam(), average);
+    return new GanTrainer(resolved, seed, buildGenerator(resolved, generatorSeed), buildDiscriminator(resolved, seed * 1000 + 500), adam(resolved.generatorLr), adam(resolved.discriminatorLr), average);
   }
 
   /** Noise `[count, nz]` drawn from the stream of (seed, purpose, counters). */
@@ -206,6 +214,7 @@ export class GanTrainer {
 
   private discriminatorUpdate(batch: RealBatch, k: number): Record<string, tf.Scalar> {
     const { kind, labelSmoothing, classes } = this.config;
+    this.spectralLayers.forEach((layer) => layer.powerIterate());
     const count = batch.images.shape[0];
     const z = this.noise(count, STREAMS.noise, this.step, k);
     const fakeLabels = kind === 'cgan' ? this.fakeLabels(count, k) : undefined;
@@ -261,6 +270,7 @@ export class GanTrainer {
     // The same z and classes as the first discriminator update of this step (PyTorch reuses that fake batch).
     const z = this.noise(count, STREAMS.noise, this.step, 0);
     const labels = kind === 'cgan' ? this.fakeLabels(count, 0) : undefined;
+    this.spectralLayers.forEach((layer) => layer.powerIterate());
     const { value, grads } = tf.variableGrads(() => {
       const fake = this.generator.apply(this.generatorInput(z, labels), { training: true }) as tf.Tensor4D;
       const logits = this.discriminate(fake, this.config.criticSteps, 0);
