@@ -17,6 +17,7 @@ export {
 export {
   SpectralNormConv2D,
   SpectralNormDense,
+  SpectralNormLayer,
   isSpectralNormalized,
   type SpectralNormConv2DArgs,
   type SpectralNormDenseArgs,

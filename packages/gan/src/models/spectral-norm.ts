@@ -20,7 +20,7 @@ export interface SpectralNormalized {
 
 /** Whether `layer` is one of this file's spectrally normalized layers. */
 export function isSpectralNormalized(layer: unknown): layer is SpectralNormalized {
-  return layer instanceof SpectralNormConv2D || layer instanceof SpectralNormDense;
+  return layer instanceof SpectralNormLayer;
 }
 
 type LayerVariable = tf.LayerVariable;
@@ -78,6 +78,49 @@ function addVectors(addWeight: AddWeight, fanIn: number, units: number, seed: nu
   return [u, v];
 }
 
+/**
+ * What both spectrally normalized layers share: the kernel (with its `u` and `v`), the bias, and
+ * {@link SpectralNormalized}'s methods. Subclasses give the kernel's shape and the product.
+ * @category Models
+ */
+export abstract class SpectralNormLayer extends tf.layers.Layer implements SpectralNormalized {
+  private state?: SpectralState;
+  private bias?: LayerVariable;
+
+  /**
+   * Adds, in this order, the kernel of `kernelShape` (its last axis the output units, the others
+   * its fan-in), the bias, and the power iteration's `u` and `v` seeded from `seed`.
+   */
+  protected buildWeights(kernelShape: number[], initializer: Initializer, seed: number): void {
+    const units = kernelShape[kernelShape.length - 1];
+    const fanIn = kernelShape.slice(0, -1).reduce((a, b) => a * b, 1);
+    const kernel = this.addWeight('kernel', kernelShape, 'float32', initializer);
+    this.bias = this.addWeight('bias', [units], 'float32', tf.initializers.zeros());
+    const addWeight: AddWeight = (name, shape, init, trainable) => this.addWeight(name, shape, 'float32', init, undefined, trainable);
+    const [u, v] = addVectors(addWeight, fanIn, units, seed);
+    this.state = new SpectralState(kernel, u, v);
+    this.built = true;
+  }
+
+  /** The kernel divided by its estimated largest singular value, in the kernel's shape. */
+  protected normalizedKernel(): tf.Tensor {
+    return this.state!.normalized();
+  }
+
+  /** The bias's current value. */
+  protected biasValue(): tf.Tensor {
+    return this.bias!.read();
+  }
+
+  powerIterate(): void {
+    this.state!.powerIterate();
+  }
+
+  sigma(): tf.Scalar {
+    return this.state!.sigma();
+  }
+}
+
 /** Options of {@link SpectralNormConv2D}. */
 export interface SpectralNormConv2DArgs {
   filters: number;
@@ -95,11 +138,9 @@ export interface SpectralNormConv2DArgs {
  * A 2-D convolution (padding `same`, with bias) whose kernel is spectrally normalized.
  * @category Models
  */
-export class SpectralNormConv2D extends tf.layers.Layer implements SpectralNormalized {
+export class SpectralNormConv2D extends SpectralNormLayer {
   /** @internal */
   static className = 'SpectralNormConv2D';
-  private state?: SpectralState;
-  private bias?: LayerVariable;
 
   constructor(private readonly args: SpectralNormConv2DArgs) {
     super({ name: args.name, inputShape: args.inputShape });
@@ -109,11 +150,7 @@ export class SpectralNormConv2D extends tf.layers.Layer implements SpectralNorma
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
     const channels = shape[shape.length - 1] as number;
     const { kernelSize, filters } = this.args;
-    const kernel = this.addWeight('kernel', [kernelSize, kernelSize, channels, filters], 'float32', this.args.kernelInitializer);
-    this.bias = this.addWeight('bias', [filters], 'float32', tf.initializers.zeros());
-    const [u, v] = addVectors(this.adder(), kernelSize * kernelSize * channels, filters, this.args.seed);
-    this.state = new SpectralState(kernel, u, v);
-    this.built = true;
+    this.buildWeights([kernelSize, kernelSize, channels, filters], this.args.kernelInitializer, this.args.seed);
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
@@ -124,19 +161,7 @@ export class SpectralNormConv2D extends tf.layers.Layer implements SpectralNorma
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D;
-    return tf.tidy(() => tf.add(tf.conv2d(x, this.state!.normalized() as tf.Tensor4D, this.args.strides, 'same'), this.bias!.read()));
-  }
-
-  private adder(): AddWeight {
-    return (name, shape, initializer, trainable) => this.addWeight(name, shape, 'float32', initializer, undefined, trainable);
-  }
-
-  powerIterate(): void {
-    this.state!.powerIterate();
-  }
-
-  sigma(): tf.Scalar {
-    return this.state!.sigma();
+    return tf.tidy(() => tf.add(tf.conv2d(x, this.normalizedKernel() as tf.Tensor4D, this.args.strides, 'same'), this.biasValue()));
   }
 
   override getConfig(): tf.serialization.ConfigDict {
@@ -160,11 +185,9 @@ export interface SpectralNormDenseArgs {
  * be flat (`[batch, features]`).
  * @category Models
  */
-export class SpectralNormDense extends tf.layers.Layer implements SpectralNormalized {
+export class SpectralNormDense extends SpectralNormLayer {
   /** @internal */
   static className = 'SpectralNormDense';
-  private state?: SpectralState;
-  private bias?: LayerVariable;
 
   constructor(private readonly args: SpectralNormDenseArgs) {
     super({ name: args.name });
@@ -173,11 +196,7 @@ export class SpectralNormDense extends tf.layers.Layer implements SpectralNormal
   override build(inputShape: tf.Shape | tf.Shape[]): void {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
     const features = shape[shape.length - 1] as number;
-    const kernel = this.addWeight('kernel', [features, this.args.units], 'float32', this.args.kernelInitializer);
-    this.bias = this.addWeight('bias', [this.args.units], 'float32', tf.initializers.zeros());
-    const [u, v] = addVectors(this.adder(), features, this.args.units, this.args.seed);
-    this.state = new SpectralState(kernel, u, v);
-    this.built = true;
+    this.buildWeights([features, this.args.units], this.args.kernelInitializer, this.args.seed);
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
@@ -187,19 +206,7 @@ export class SpectralNormDense extends tf.layers.Layer implements SpectralNormal
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor2D;
-    return tf.tidy(() => tf.add(tf.matMul(x, this.state!.normalized() as tf.Tensor2D), this.bias!.read()));
-  }
-
-  private adder(): AddWeight {
-    return (name, shape, initializer, trainable) => this.addWeight(name, shape, 'float32', initializer, undefined, trainable);
-  }
-
-  powerIterate(): void {
-    this.state!.powerIterate();
-  }
-
-  sigma(): tf.Scalar {
-    return this.state!.sigma();
+    return tf.tidy(() => tf.add(tf.matMul(x, this.normalizedKernel() as tf.Tensor2D), this.biasValue()));
   }
 
   override getConfig(): tf.serialization.ConfigDict {
