@@ -28,6 +28,11 @@ type Initializer = ReturnType<typeof tf.initializers.randomNormal>;
 /** `Layer.addWeight` (protected), handed over by the layer being built. */
 type AddWeight = (name: string, shape: number[], initializer: Initializer, trainable: boolean) => LayerVariable;
 
+/** The shape of a layer's one input (Keras hands a layer either a shape or a list of them). */
+function singleShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
+  return (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
+}
+
 /** `x / (||x|| + 1e-12)`. */
 function normalize(x: tf.Tensor): tf.Tensor {
   return tf.div(x, tf.add(tf.norm(x), 1e-12));
@@ -147,14 +152,14 @@ export class SpectralNormConv2D extends SpectralNormLayer {
   }
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
-    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
+    const shape = singleShape(inputShape);
     const channels = shape[shape.length - 1] as number;
     const { kernelSize, filters } = this.args;
     this.buildWeights([kernelSize, kernelSize, channels, filters], this.args.kernelInitializer, this.args.seed);
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
-    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
+    const shape = singleShape(inputShape);
     const out = (size: number | null) => (size === null ? null : Math.ceil(size / this.args.strides));
     return [shape[0], out(shape[1]), out(shape[2]), this.args.filters];
   }
@@ -194,13 +199,13 @@ export class SpectralNormDense extends SpectralNormLayer {
   }
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
-    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
+    const shape = singleShape(inputShape);
     const features = shape[shape.length - 1] as number;
     this.buildWeights([features, this.args.units], this.args.kernelInitializer, this.args.seed);
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
-    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
+    const shape = singleShape(inputShape);
     return [shape[0], this.args.units];
   }
 
