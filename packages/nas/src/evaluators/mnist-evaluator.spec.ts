@@ -28,6 +28,17 @@ describe('mnistEvaluator', () => {
     normed.dispose();
   });
 
+  it('builds the same weights from the same seed, seed 0 included (tfjs takes a normal draw seeded 0 as unseeded)', () => {
+    const weightsOf = (seed: number) => {
+      const model = buildMnistModel({ ...base, denseUnits: 64 }, seed);
+      const values = model.getWeights().map((w) => Array.from(w.dataSync()));
+      model.dispose();
+      return values;
+    };
+    for (const seed of [0, 1]) expect(weightsOf(seed)).toEqual(weightsOf(seed));
+    expect(weightsOf(0)[0]).not.toEqual(weightsOf(1)[0]);
+  });
+
   it('trains a sampled configuration for the budget and reports accuracy, size and latency without leaking tensors', async () => {
     const evaluate = mnistEvaluator({ trainLimit: 300 });
     const config = builtinSpace('mnist').sample(() => 0.3);

@@ -92,7 +92,12 @@ const num = (config: Config, key: string, fallback: number): number => (typeof c
  */
 export function buildMnistModel(config: Config, seed: number): tf.Sequential {
   let layerSeed = seed;
-  const init = () => tf.initializers.heNormal({ seed: layerSeed++ });
+  // tfjs's normal draws take a seed of 0 as "no seed" (`seed ? seed : Math.random()`), so a layer
+  // seeded 0 would differ from build to build; it gets -1 instead (layer seeds are never negative).
+  const init = () => {
+    const layer = layerSeed++;
+    return tf.initializers.heNormal({ seed: layer === 0 ? -1 : layer });
+  };
   const blocks = num(config, 'blocks', 2);
   const activation = String(config['activation'] ?? 'relu') as 'relu' | 'elu';
   const batchNorm = config['batchNorm'] === true;
