@@ -13,6 +13,7 @@ export * from './errors';
 export * from './kernels';
 export * from './data';
 export * from './models';
+export * from './layers';
 export * from './random';
 export * from './optimizers';
 export * from './losses';
