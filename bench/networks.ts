@@ -1,7 +1,9 @@
 /**
  * The networks the benchmark times, built the same way as bench/pytorch_reference.py builds them.
  * Uses only @tensorflow/tfjs, so that it runs with and without bigmodel's kernels; the optimizer
- * comes from the caller (tfjs's Adam by default; bench/run.ts gives bigmodel's rows core's Adam).
+ * and the DCGAN discriminator's convolution layer come from the caller (tfjs's Adam and
+ * tf.layers.conv2d by default; bench/run.ts gives bigmodel's rows core's Adam and core's
+ * lazyGradConv2d).
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -10,6 +12,15 @@ export type AdamFactory = (lr: number, beta1: number) => tf.Optimizer;
 
 /** tfjs's own Adam (tf.train.adam with its defaults otherwise: beta2 0.999, epsilon the backend's, 1e-7). */
 export const tfjsAdam: AdamFactory = (lr, beta1) => tf.train.adam(lr, beta1);
+
+/** Makes a 2D convolution layer from the arguments of tf.layers.conv2d. */
+export type Conv2dFactory = (args: Parameters<typeof tf.layers.conv2d>[0]) => tf.layers.Layer;
+
+/**
+ * tfjs's own convolution layer. Its convolution is tf.fused.conv2d, whose gradient computes the
+ * input, filter and bias gradients together whichever are needed (core's lazyGradConv2d does not).
+ */
+export const tfjsConv2d: Conv2dFactory = (args) => tf.layers.conv2d(args);
 
 /** The reference CNN (same layers as createReferenceCnn in @bigmodel/core). */
 export function referenceCnn(): tf.Sequential {
@@ -41,8 +52,11 @@ export function cnnStep(adam: AdamFactory = tfjsAdam): { step: () => number; dis
   return { step, dispose: () => (tf.dispose([x, y]), model.dispose(), optimizer.dispose()) };
 }
 
-/** DCGAN for 28x28 MNIST (nz 100): generator and discriminator as the issue and the PyTorch script define them. */
-export function dcgan(): { generator: tf.LayersModel; discriminator: tf.LayersModel } {
+/**
+ * DCGAN for 28x28 MNIST (nz 100): generator and discriminator as the issue and the PyTorch script
+ * define them, the discriminator's convolutions made by `conv2d`.
+ */
+export function dcgan(conv2d: Conv2dFactory = tfjsConv2d): { generator: tf.LayersModel; discriminator: tf.LayersModel } {
   const generator = tf.sequential({
     layers: [
       tf.layers.dense({ inputShape: [100], units: 7 * 7 * 128, useBias: false }),
@@ -57,9 +71,9 @@ export function dcgan(): { generator: tf.LayersModel; discriminator: tf.LayersMo
   });
   const discriminator = tf.sequential({
     layers: [
-      tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 64, kernelSize: 4, strides: 2, padding: 'same' }),
+      conv2d({ inputShape: [28, 28, 1], filters: 64, kernelSize: 4, strides: 2, padding: 'same' }),
       tf.layers.leakyReLU({ alpha: 0.2 }),
-      tf.layers.conv2d({ filters: 128, kernelSize: 4, strides: 2, padding: 'same', useBias: false }),
+      conv2d({ filters: 128, kernelSize: 4, strides: 2, padding: 'same', useBias: false }),
       tf.layers.batchNormalization(),
       tf.layers.leakyReLU({ alpha: 0.2 }),
       tf.layers.flatten(),
@@ -70,12 +84,25 @@ export function dcgan(): { generator: tf.LayersModel; discriminator: tf.LayersMo
 }
 
 /**
- * One DCGAN step at batch 64: a discriminator update on real and fake, then a generator update.
- * The generator runs forward twice (PyTorch reuses one forward for both updates), so this side
- * does ~9% more arithmetic than the PyTorch step it is compared with.
+ * One DCGAN step at batch 64, as PyTorch's DCGAN example (and bench/pytorch_reference.py) makes
+ * it: one generator forward `fake = G(z)`; a discriminator update on the real batch and on `fake`
+ * (PyTorch's fake.detach()); then a generator update that backpropagates the discriminator's
+ * verdict on that same `fake`, through the updated discriminator, to G's weights.
+ *
+ * In tfjs the discriminator update runs inside the generator's gradient: G's forward is recorded
+ * on the tape, the discriminator's minimize is a nested gradient on the same tape, and the
+ * generator loss is taken last. The nested update's operations drop out of the generator's
+ * gradient, as they do not lead to its loss: an optimizer assigns a variable its new value
+ * without changing the variable's tensor id, so the generator loss reads D's weights as fresh
+ * inputs. The trainable weights after each step are bitwise those of running G forward twice
+ * (once outside any tape for D's update, once inside G's); only G's batch-norm moving statistics
+ * now move once per step, as in PyTorch.
  */
-export function dcganStep(adam: AdamFactory = tfjsAdam): { step: () => number; dispose: () => void } {
-  const { generator, discriminator } = dcgan();
+export function dcganStep(
+  adam: AdamFactory = tfjsAdam,
+  conv2d: Conv2dFactory = tfjsConv2d,
+): { step: () => number; dispose: () => void; generator: tf.LayersModel; discriminator: tf.LayersModel } {
+  const { generator, discriminator } = dcgan(conv2d);
   const optD = adam(2e-4, 0.5);
   const optG = adam(2e-4, 0.5);
   const real = tf.randomUniform([64, 28, 28, 1], -1, 1);
@@ -86,28 +113,33 @@ export function dcganStep(adam: AdamFactory = tfjsAdam): { step: () => number; d
   const bce = (labels: tf.Tensor, logits: tf.Tensor) => tf.losses.sigmoidCrossEntropy(labels, logits) as tf.Scalar;
   const step = () => {
     const z = tf.randomNormal([64, 100]);
-    // The fake batch for the discriminator is made outside any gradient tape (PyTorch's detach()).
-    const fake = tf.tidy(() => generator.apply(z, { training: true }) as tf.Tensor);
-    const dLoss = optD.minimize(
-      () => {
-        const lossReal = bce(ones, discriminator.apply(real, { training: true }) as tf.Tensor);
-        const lossFake = bce(zeros, discriminator.apply(fake, { training: true }) as tf.Tensor);
-        return tf.add(lossReal, lossFake) as tf.Scalar;
-      },
-      true,
-      dVars,
-    )!;
-    const gLoss = optG.minimize(
-      () => bce(ones, discriminator.apply(generator.apply(z, { training: true }) as tf.Tensor, { training: true }) as tf.Tensor),
-      true,
-      gVars,
-    )!;
-    const value = dLoss.dataSync()[0] + gLoss.dataSync()[0];
-    tf.dispose([z, fake, dLoss, gLoss]);
+    let dLoss: tf.Scalar | undefined;
+    const { value: gLoss, grads } = tf.variableGrads(() => {
+      const fake = generator.apply(z, { training: true }) as tf.Tensor;
+      // Discriminator update on real and fake; its gradient stops at fake (PyTorch's detach()).
+      dLoss = tf.keep(
+        optD.minimize(
+          () => {
+            const lossReal = bce(ones, discriminator.apply(real, { training: true }) as tf.Tensor);
+            const lossFake = bce(zeros, discriminator.apply(fake, { training: true }) as tf.Tensor);
+            return tf.add(lossReal, lossFake) as tf.Scalar;
+          },
+          true,
+          dVars,
+        )!,
+      );
+      // Generator loss: the updated discriminator's verdict on the same fake batch.
+      return bce(ones, discriminator.apply(fake, { training: true }) as tf.Tensor);
+    }, gVars);
+    optG.applyGradients(grads);
+    const value = dLoss!.dataSync()[0] + gLoss.dataSync()[0];
+    tf.dispose([z, dLoss!, gLoss, ...Object.values(grads)]);
     return value;
   };
   return {
     step,
     dispose: () => (tf.dispose([real, ones, zeros]), generator.dispose(), discriminator.dispose(), optD.dispose(), optG.dispose()),
+    generator,
+    discriminator,
   };
 }

@@ -23,7 +23,7 @@ import { join } from 'node:path';
 
 import * as tf from '@tensorflow/tfjs';
 
-import { cnnStep, dcganStep, type AdamFactory } from './networks';
+import { cnnStep, dcganStep, type AdamFactory, type Conv2dFactory } from './networks';
 
 type Which = 'cnn' | 'dcgan';
 interface Timing {
@@ -198,19 +198,23 @@ async function main() {
     return;
   }
 
-  const { initBackend, formatBackendInfo, Adam } = await import('@bigmodel/core');
+  const { initBackend, formatBackendInfo, Adam, lazyGradConv2d } = await import('@bigmodel/core');
   const info = await initBackend();
   // bigmodel's rows train with core's Adam (PyTorch's formula; one fused kernel per variable on
   // wasm), what bigmodel's users run; the raw tfjs rows keep tf.train.adam, PyTorch torch.optim.Adam.
   const coreAdam: AdamFactory = (lr, beta1) => new Adam({ lr, beta1 });
+  // bigmodel's rows build the DCGAN discriminator with core's lazyGradConv2d (its gradient runs
+  // only the convolution gradients needed); the raw tfjs rows keep tf.layers.conv2d.
+  const coreConv2d: Conv2dFactory = (args) => lazyGradConv2d(args);
   console.log(`bigmodel backend: ${formatBackendInfo(info)}`);
   // Ours, and ours with the matrix products on XNNPACK (what bigmodel ran before its own GEMM),
   // step by step in turn on the same network.
   console.error(`ours, alternating in blocks of ${args.block} timed steps with XNNPACK products (BIGMODEL_WASM_GEMM=xnnpack):`);
   const ours: Result = { backend: `bigmodel ${formatBackendInfo(info)}, core Adam` };
   const oursXnnpack: Result = { backend: `bigmodel ${formatBackendInfo(info)}, XNNPACK GEMMs, core Adam` };
+  const dcganLabel = (result: Result) => `${result.backend}, core lazyGradConv2d`;
   if (args.which.includes('cnn')) [ours.cnn, oursXnnpack.cnn] = timeAlternating(() => cnnStep(coreAdam), args.warmup, args.steps, Math.max(args.block, 5));
-  if (args.which.includes('dcgan')) [ours.dcgan, oursXnnpack.dcgan] = timeAlternating(() => dcganStep(coreAdam), args.warmup, args.dcganSteps, args.block);
+  if (args.which.includes('dcgan')) [ours.dcgan, oursXnnpack.dcgan] = timeAlternating(() => dcganStep(coreAdam, coreConv2d), args.warmup, args.dcganSteps, args.block);
   console.error('raw tfjs wasm:');
   const raw = runRaw(argv);
   console.error('tfjs wasm with only the missing kernels:');
@@ -223,10 +227,11 @@ async function main() {
   const ratios: Record<string, number> = {};
   for (const which of args.which) {
     const torchTiming = (torch as Record<string, Timing | undefined>)[which];
-    rows.push([which, ours.backend, cell(ours[which])]);
-    rows.push([which, oursXnnpack.backend, cell(oursXnnpack[which])]);
-    rows.push([which, 'raw tfjs wasm 4.22 (no bigmodel kernels), tf.train.adam', 'error' in raw ? raw.error : cell(raw[which])]);
-    rows.push([which, 'tfjs wasm + only the missing kernels (1 thread), tf.train.adam', 'error' in missingOnly ? missingOnly.error : cell(missingOnly[which])]);
+    const tfjsConv = which === 'dcgan' ? ', tf.layers.conv2d' : '';
+    rows.push([which, which === 'dcgan' ? dcganLabel(ours) : ours.backend, cell(ours[which])]);
+    rows.push([which, which === 'dcgan' ? dcganLabel(oursXnnpack) : oursXnnpack.backend, cell(oursXnnpack[which])]);
+    rows.push([which, `raw tfjs wasm 4.22 (no bigmodel kernels), tf.train.adam${tfjsConv}`, 'error' in raw ? raw.error : cell(raw[which])]);
+    rows.push([which, `tfjs wasm + only the missing kernels (1 thread), tf.train.adam${tfjsConv}`, 'error' in missingOnly ? missingOnly.error : cell(missingOnly[which])]);
     rows.push([which, `PyTorch ${String(torch['torch'] ?? '')} (${String(torch['threads'] ?? '?')} threads), torch.optim.Adam`, torchTiming ? cell(torchTiming) : String(torch['error'] ?? '-')]);
     const mine = ours[which];
     if (mine && !('error' in mine) && torchTiming) ratios[which] = mine.msPerStep / torchTiming.msPerStep;
