@@ -59,6 +59,22 @@ function gradients(layer: tf.layers.Layer, x: tf.Tensor): Float32Array[] {
   }) as unknown as Float32Array[];
 }
 
+/**
+ * layer(x) computed inside a gradient, where the lazy layer takes its own path. The gradient is
+ * w.r.t. a scalar added to the result, so the tape prunes the convolution's own gradient (which
+ * tfjs lacks for dilations > 1).
+ */
+function applyInGradient(layer: tf.layers.Layer, x: tf.Tensor): tf.Tensor {
+  let y: tf.Tensor | undefined;
+  const offset = tf.scalar(0);
+  const dOffset = tf.grad((t: tf.Tensor) => {
+    y = tf.keep(layer.apply(x) as tf.Tensor);
+    return tf.add(t, tf.sum(y));
+  })(offset);
+  tf.dispose([offset, dOffset]);
+  return y!;
+}
+
 /** Names of the kernels `f` runs. */
 async function kernelsRun(f: () => tf.TensorContainer): Promise<string[]> {
   const profile = await tf.profile(() => {
@@ -87,14 +103,14 @@ describe('LazyGradConv2D', () => {
     dispose();
   });
 
-  it('computes the forward pass of tfjs-layers Conv2D with the same weights (relative error <= 1e-5) on wasm and cpu', async () => {
+  it('computes the forward pass of tfjs-layers Conv2D with the same weights inside a gradient, dilations included (relative error <= 1e-5) on wasm and cpu', async () => {
     const failures: unknown[] = [];
     for (const backend of backends) {
       await tf.setBackend(backend);
       for (const args of cases) {
         const { stock, lazy, x, dispose } = pair(args);
         const expected = tf.tidy(() => stock.apply(x) as tf.Tensor);
-        const actual = tf.tidy(() => lazy.apply(x) as tf.Tensor);
+        const actual = applyInGradient(lazy, x);
         const error = relativeError(actual.dataSync(), expected.dataSync());
         if (!(error <= 1e-5) || actual.shape.join() !== expected.shape.join()) failures.push({ backend, args, error, shape: actual.shape });
         tf.dispose([actual, expected]);
@@ -102,6 +118,26 @@ describe('LazyGradConv2D', () => {
       }
     }
     expect(failures).toEqual([]);
+  });
+
+  it('runs the stock fused call outside a gradient (bitwise the stock values) and its own unfused one inside', async () => {
+    for (const backend of backends) {
+      await tf.setBackend(backend);
+      for (const args of cases) {
+        const { stock, lazy, x, dispose } = pair(args);
+        const expected = tf.tidy(() => stock.apply(x) as tf.Tensor);
+        const actual = tf.tidy(() => lazy.apply(x) as tf.Tensor);
+        expect(Array.from(actual.dataSync())).toEqual(Array.from(expected.dataSync()));
+        tf.dispose([actual, expected]);
+        dispose();
+      }
+    }
+    const { lazy, x, dispose } = pair({ filters: 4, kernelSize: 3, activation: 'relu' });
+    expect(await kernelsRun(() => lazy.apply(x) as tf.Tensor)).toContain('FusedConv2D');
+    const inGradient = await kernelsRun(() => applyInGradient(lazy, x));
+    expect(inGradient).toContain('Conv2D');
+    expect(inGradient).not.toContain('FusedConv2D');
+    dispose();
   });
 
   it('gives the gradients of tfjs-layers Conv2D w.r.t. its input and its weights (relative error <= 1e-5) on wasm and cpu', async () => {

@@ -10,13 +10,16 @@
  * discriminator's weights not among the sources) runs no filter gradient for it, and a weight
  * update whose input is data runs no input gradient for its first layer.
  *
- * The layer is tfjs-layers' own Conv2D class with `call` replaced for channels-last inputs and
- * 'same' / 'valid' padding (the stock call runs otherwise): weights (names, order, shapes,
+ * The layer is tfjs-layers' own Conv2D class with `call` replaced inside a gradient for
+ * channels-last inputs and 'same' / 'valid' padding (the stock call runs otherwise, so inference
+ * keeps the fused kernel and the stock layer's values bit for bit): weights (names, order, shapes,
  * initializers), `getConfig`, `computeOutputShape` and serialization are the stock layer's, and a
  * saved model loads back as a stock `Conv2D` (its class name stays 'Conv2D'; the serialization
  * registry is left alone, so stock layers are untouched).
  */
 import * as tf from '@tensorflow/tfjs';
+
+import { BigModelError } from '../errors';
 
 /** The arguments of {@link lazyGradConv2d}: those of `tf.layers.conv2d` (filters, kernelSize, strides, ...). */
 export type LazyGradConv2DArgs = Parameters<typeof tf.layers.conv2d>[0];
@@ -37,26 +40,28 @@ type Kwargs = Parameters<tf.layers.Layer['call']>[1];
 /** tfjs-layers' Conv2D class, reached through the public serialization registry (tfjs does not export it by name). */
 function stockConv2DClass(): new (args: LazyGradConv2DArgs) => tf.layers.Layer {
   const entry = tf.serialization.SerializationMap.getMap().classNameMap['Conv2D'];
-  if (entry === undefined) throw new Error('tfjs-layers has not registered Conv2D; import @tensorflow/tfjs before @bigmodel/core.');
+  if (entry === undefined) throw new BigModelError('tfjs-layers has not registered its Conv2D layer; import @tensorflow/tfjs (which loads tfjs-layers) before @bigmodel/core.');
   return entry[0] as unknown as new (args: LazyGradConv2DArgs) => tf.layers.Layer;
 }
 
 /**
  * tfjs-layers' `Conv2D` whose gradient runs only the convolution gradients that are needed (see
- * {@link lazyGradConv2d}). Its forward pass is the stock layer's up to float rounding; its
- * weights, config and saved form are the stock layer's.
+ * {@link lazyGradConv2d}). Its forward pass is the stock layer's (outside a gradient bit for bit,
+ * inside one up to float rounding); its weights, config and saved form are the stock layer's.
  *
  * @category Layers
  */
 export class LazyGradConv2D extends stockConv2DClass() {
   /**
-   * `y = activation(conv2d(x, kernel) + bias)` as a plain `tf.conv2d` and `tf.add`, for
-   * channels-last inputs with 'same' or 'valid' padding; other inputs take the stock call.
+   * Inside a gradient, `y = activation(conv2d(x, kernel) + bias)` as a plain `tf.conv2d` and
+   * `tf.add`, for channels-last inputs with 'same' or 'valid' padding. Outside any gradient (no
+   * gradient to prune), and for other inputs, the stock call.
    */
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor | tf.Tensor[] {
     const layer = this as unknown as StockConv2DFields;
     const list = Array.isArray(inputs) ? inputs : [inputs];
-    if (layer.dataFormat !== 'channelsLast' || (layer.padding !== 'same' && layer.padding !== 'valid') || list.length !== 1) {
+    const recording = tf.engine().state.gradientDepth > 0;
+    if (!recording || layer.dataFormat !== 'channelsLast' || (layer.padding !== 'same' && layer.padding !== 'valid') || list.length !== 1) {
       return super.call(inputs, kwargs);
     }
     return tf.tidy(() => {
