@@ -3,7 +3,9 @@
  * on bigmodel's default backend, alternating in blocks of steps with its matrix products on XNNPACK
  * (BIGMODEL_WASM_GEMM=xnnpack, what ran before bigmodel's own GEMM); on raw tfjs wasm, with none of
  * bigmodel's kernels and with only the training kernels it lacks (on XNNPACK GEMMs); and in PyTorch
- * (Debian python3-torch, as many threads as ours) when it is installed.
+ * (Debian python3-torch, as many threads as ours) when it is installed. bigmodel's rows train with
+ * core's Adam and build the DCGAN discriminator with core's lazyGradConv2d; the raw tfjs rows keep
+ * tf.train.adam and tf.layers.conv2d (each row names them).
  * Prints ms/step, samples/s and the ratio ours / PyTorch, and writes the numbers to
  * runs/bench-<time>.json. Not a test: nothing is asserted.
  *
@@ -212,7 +214,6 @@ async function main() {
   console.error(`ours, alternating in blocks of ${args.block} timed steps with XNNPACK products (BIGMODEL_WASM_GEMM=xnnpack):`);
   const ours: Result = { backend: `bigmodel ${formatBackendInfo(info)}, core Adam` };
   const oursXnnpack: Result = { backend: `bigmodel ${formatBackendInfo(info)}, XNNPACK GEMMs, core Adam` };
-  const dcganLabel = (result: Result) => `${result.backend}, core lazyGradConv2d`;
   if (args.which.includes('cnn')) [ours.cnn, oursXnnpack.cnn] = timeAlternating(() => cnnStep(coreAdam), args.warmup, args.steps, Math.max(args.block, 5));
   if (args.which.includes('dcgan')) [ours.dcgan, oursXnnpack.dcgan] = timeAlternating(() => dcganStep(coreAdam, coreConv2d), args.warmup, args.dcganSteps, args.block);
   console.error('raw tfjs wasm:');
@@ -227,9 +228,11 @@ async function main() {
   const ratios: Record<string, number> = {};
   for (const which of args.which) {
     const torchTiming = (torch as Record<string, Timing | undefined>)[which];
+    // The DCGAN rows also name the discriminator's convolution layer.
+    const oursConv = which === 'dcgan' ? ', core lazyGradConv2d' : '';
     const tfjsConv = which === 'dcgan' ? ', tf.layers.conv2d' : '';
-    rows.push([which, which === 'dcgan' ? dcganLabel(ours) : ours.backend, cell(ours[which])]);
-    rows.push([which, which === 'dcgan' ? dcganLabel(oursXnnpack) : oursXnnpack.backend, cell(oursXnnpack[which])]);
+    rows.push([which, `${ours.backend}${oursConv}`, cell(ours[which])]);
+    rows.push([which, `${oursXnnpack.backend}${oursConv}`, cell(oursXnnpack[which])]);
     rows.push([which, `raw tfjs wasm 4.22 (no bigmodel kernels), tf.train.adam${tfjsConv}`, 'error' in raw ? raw.error : cell(raw[which])]);
     rows.push([which, `tfjs wasm + only the missing kernels (1 thread), tf.train.adam${tfjsConv}`, 'error' in missingOnly ? missingOnly.error : cell(missingOnly[which])]);
     rows.push([which, `PyTorch ${String(torch['torch'] ?? '')} (${String(torch['threads'] ?? '?')} threads), torch.optim.Adam`, torchTiming ? cell(torchTiming) : String(torch['error'] ?? '-')]);
