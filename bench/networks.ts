@@ -1,9 +1,9 @@
 /**
  * The networks the benchmark times, built the same way as bench/pytorch_reference.py builds them.
  * Uses only @tensorflow/tfjs, so that it runs with and without bigmodel's kernels; the optimizer
- * and the DCGAN discriminator's convolution layer come from the caller (tfjs's Adam and
- * tf.layers.conv2d by default; bench/run.ts gives bigmodel's rows core's Adam and core's
- * lazyGradConv2d).
+ * and the DCGAN's convolution and dense layers come from the caller (tfjs's Adam and
+ * tf.layers.conv2d / tf.layers.dense by default; bench/run.ts gives bigmodel's rows core's Adam
+ * and core's lazyGradConv2d / lazyGradDense).
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -13,14 +13,18 @@ export type AdamFactory = (lr: number, beta1: number) => tf.Optimizer;
 /** tfjs's own Adam (tf.train.adam with its defaults otherwise: beta2 0.999, epsilon the backend's, 1e-7). */
 export const tfjsAdam: AdamFactory = (lr, beta1) => tf.train.adam(lr, beta1);
 
-/** Makes a 2D convolution layer from the arguments of tf.layers.conv2d. */
-export type Conv2dFactory = (args: Parameters<typeof tf.layers.conv2d>[0]) => tf.layers.Layer;
+/** Makes the DCGAN's discriminator convolutions and its dense layers, from tf.layers' arguments. */
+export interface DcganLayers {
+  conv2d: (args: Parameters<typeof tf.layers.conv2d>[0]) => tf.layers.Layer;
+  dense: (args: Parameters<typeof tf.layers.dense>[0]) => tf.layers.Layer;
+}
 
 /**
- * tfjs's own convolution layer. Its convolution is tf.fused.conv2d, whose gradient computes the
- * input, filter and bias gradients together whichever are needed (core's lazyGradConv2d does not).
+ * tfjs's own layers. Their products are tf.fused.conv2d / tf.fused.matMul, whose gradients
+ * compute the gradients of every operand whichever are needed (core's lazyGradConv2d and
+ * lazyGradDense do not).
  */
-export const tfjsConv2d: Conv2dFactory = (args) => tf.layers.conv2d(args);
+export const tfjsLayers: DcganLayers = { conv2d: (args) => tf.layers.conv2d(args), dense: (args) => tf.layers.dense(args) };
 
 /** The reference CNN (same layers as createReferenceCnn in @bigmodel/core). */
 export function referenceCnn(): tf.Sequential {
@@ -54,12 +58,13 @@ export function cnnStep(adam: AdamFactory = tfjsAdam): { step: () => number; dis
 
 /**
  * DCGAN for 28x28 MNIST (nz 100): generator and discriminator as the issue and the PyTorch script
- * define them, the discriminator's convolutions made by `conv2d`.
+ * define them, the discriminator's convolutions and the dense layers made by `layers`.
  */
-export function dcgan(conv2d: Conv2dFactory = tfjsConv2d): { generator: tf.LayersModel; discriminator: tf.LayersModel } {
+export function dcgan(layers: DcganLayers = tfjsLayers): { generator: tf.LayersModel; discriminator: tf.LayersModel } {
+  const { conv2d, dense } = layers;
   const generator = tf.sequential({
     layers: [
-      tf.layers.dense({ inputShape: [100], units: 7 * 7 * 128, useBias: false }),
+      dense({ inputShape: [100], units: 7 * 7 * 128, useBias: false }),
       tf.layers.batchNormalization(),
       tf.layers.reLU(),
       tf.layers.reshape({ targetShape: [7, 7, 128] }),
@@ -77,7 +82,7 @@ export function dcgan(conv2d: Conv2dFactory = tfjsConv2d): { generator: tf.Layer
       tf.layers.batchNormalization(),
       tf.layers.leakyReLU({ alpha: 0.2 }),
       tf.layers.flatten(),
-      tf.layers.dense({ units: 1 }),
+      dense({ units: 1 }),
     ],
   });
   return { generator, discriminator };
@@ -100,9 +105,9 @@ export function dcgan(conv2d: Conv2dFactory = tfjsConv2d): { generator: tf.Layer
  */
 export function dcganStep(
   adam: AdamFactory = tfjsAdam,
-  conv2d: Conv2dFactory = tfjsConv2d,
+  layers: DcganLayers = tfjsLayers,
 ): { step: () => number; dispose: () => void; generator: tf.LayersModel; discriminator: tf.LayersModel } {
-  const { generator, discriminator } = dcgan(conv2d);
+  const { generator, discriminator } = dcgan(layers);
   const optD = adam(2e-4, 0.5);
   const optG = adam(2e-4, 0.5);
   const real = tf.randomUniform([64, 28, 28, 1], -1, 1);

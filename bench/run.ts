@@ -4,8 +4,8 @@
  * (BIGMODEL_WASM_GEMM=xnnpack, what ran before bigmodel's own GEMM); on raw tfjs wasm, with none of
  * bigmodel's kernels and with only the training kernels it lacks (on XNNPACK GEMMs); and in PyTorch
  * (Debian python3-torch, as many threads as ours) when it is installed. bigmodel's rows train with
- * core's Adam and build the DCGAN discriminator with core's lazyGradConv2d; the raw tfjs rows keep
- * tf.train.adam and tf.layers.conv2d (each row names them).
+ * core's Adam and build the DCGAN with core's lazyGradConv2d and lazyGradDense; the raw tfjs rows
+ * keep tf.train.adam, tf.layers.conv2d and tf.layers.dense (each row names them).
  * Prints ms/step, samples/s and the ratio ours / PyTorch, and writes the numbers to
  * runs/bench-<time>.json. Not a test: nothing is asserted.
  *
@@ -25,7 +25,7 @@ import { join } from 'node:path';
 
 import * as tf from '@tensorflow/tfjs';
 
-import { cnnStep, dcganStep, type AdamFactory, type Conv2dFactory } from './networks';
+import { cnnStep, dcganStep, type AdamFactory, type DcganLayers } from './networks';
 
 type Which = 'cnn' | 'dcgan';
 interface Timing {
@@ -200,14 +200,15 @@ async function main() {
     return;
   }
 
-  const { initBackend, formatBackendInfo, Adam, lazyGradConv2d } = await import('@bigmodel/core');
+  const { initBackend, formatBackendInfo, Adam, lazyGradConv2d, lazyGradDense } = await import('@bigmodel/core');
   const info = await initBackend();
   // bigmodel's rows train with core's Adam (PyTorch's formula; one fused kernel per variable on
   // wasm), what bigmodel's users run; the raw tfjs rows keep tf.train.adam, PyTorch torch.optim.Adam.
   const coreAdam: AdamFactory = (lr, beta1) => new Adam({ lr, beta1 });
-  // bigmodel's rows build the DCGAN discriminator with core's lazyGradConv2d (its gradient runs
-  // only the convolution gradients needed); the raw tfjs rows keep tf.layers.conv2d.
-  const coreConv2d: Conv2dFactory = (args) => lazyGradConv2d(args);
+  // bigmodel's rows build the DCGAN's discriminator convolutions and dense layers with core's
+  // lazyGradConv2d and lazyGradDense (their gradients run only the products needed); the raw tfjs
+  // rows keep tf.layers.conv2d and tf.layers.dense.
+  const coreLayers: DcganLayers = { conv2d: (args) => lazyGradConv2d(args), dense: (args) => lazyGradDense(args) };
   console.log(`bigmodel backend: ${formatBackendInfo(info)}`);
   // Ours, and ours with the matrix products on XNNPACK (what bigmodel ran before its own GEMM),
   // step by step in turn on the same network.
@@ -215,7 +216,7 @@ async function main() {
   const ours: Result = { backend: `bigmodel ${formatBackendInfo(info)}, core Adam` };
   const oursXnnpack: Result = { backend: `bigmodel ${formatBackendInfo(info)}, XNNPACK GEMMs, core Adam` };
   if (args.which.includes('cnn')) [ours.cnn, oursXnnpack.cnn] = timeAlternating(() => cnnStep(coreAdam), args.warmup, args.steps, Math.max(args.block, 5));
-  if (args.which.includes('dcgan')) [ours.dcgan, oursXnnpack.dcgan] = timeAlternating(() => dcganStep(coreAdam, coreConv2d), args.warmup, args.dcganSteps, args.block);
+  if (args.which.includes('dcgan')) [ours.dcgan, oursXnnpack.dcgan] = timeAlternating(() => dcganStep(coreAdam, coreLayers), args.warmup, args.dcganSteps, args.block);
   console.error('raw tfjs wasm:');
   const raw = runRaw(argv);
   console.error('tfjs wasm with only the missing kernels:');
@@ -228,9 +229,9 @@ async function main() {
   const ratios: Record<string, number> = {};
   for (const which of args.which) {
     const torchTiming = (torch as Record<string, Timing | undefined>)[which];
-    // The DCGAN rows also name the discriminator's convolution layer.
-    const oursConv = which === 'dcgan' ? ', core lazyGradConv2d' : '';
-    const tfjsConv = which === 'dcgan' ? ', tf.layers.conv2d' : '';
+    // The DCGAN rows also name their convolution and dense layers.
+    const oursConv = which === 'dcgan' ? ', core lazyGradConv2d/lazyGradDense' : '';
+    const tfjsConv = which === 'dcgan' ? ', tf.layers.conv2d/dense' : '';
     rows.push([which, `${ours.backend}${oursConv}`, cell(ours[which])]);
     rows.push([which, `${oursXnnpack.backend}${oursConv}`, cell(oursXnnpack[which])]);
     rows.push([which, `raw tfjs wasm 4.22 (no bigmodel kernels), tf.train.adam${tfjsConv}`, 'error' in raw ? raw.error : cell(raw[which])]);
