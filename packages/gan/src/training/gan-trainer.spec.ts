@@ -9,6 +9,7 @@ import { loadGanCheckpoint, saveGanCheckpoint } from '../io/gan-checkpoint';
 import type { GanConfig } from '../models/gan-config';
 import { toGanData, type GanData } from './gan-data';
 import { GanTrainer, gradientPenalty } from './gan-trainer';
+import { STREAMS } from './random-streams';
 import { trainGan } from './train-gan';
 
 /** Tiny 8x8 problems so that every kind trains in well under a second per step. */
@@ -105,6 +106,51 @@ describe('GanTrainer', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('runs the generator forward once per step: trainable weights as with a second forward on the same noise, running averages updated once', () => {
+    const config = { ...tiny('dcgan'), generatorLr: 1e-3, discriminatorLr: 1e-4 };
+    const trainer = GanTrainer.create(config, 4);
+    const reference = GanTrainer.create(config, 4);
+    const random = mulberry32(9);
+    const real = tf.tensor4d(Float32Array.from({ length: 8 * 64 }, () => random() * 2 - 1), [8, 8, 8, 1]);
+    const bce = (target: number, logits: tf.Tensor) => tf.losses.sigmoidCrossEntropy(tf.fill(logits.shape, target), logits) as tf.Scalar;
+    // Independent truth: the step written the long way (PyTorch's order, the generator run twice on the same noise).
+    const twoForwardStep = (t: GanTrainer) =>
+      tf.tidy(() => {
+        const z = t.noise(8, STREAMS.noise, t.step, 0);
+        const fake = tf.tidy(() => t.generator.apply(z, { training: true }) as tf.Tensor);
+        const d = (x: tf.Tensor) => t.discriminator.apply(x, { training: true }) as tf.Tensor;
+        t.discriminatorOptimizer.applyGradients(tf.variableGrads(() => tf.add(bce(1, d(real)), bce(0, d(fake))) as tf.Scalar, t.discriminatorVariables).grads);
+        t.generatorOptimizer.applyGradients(tf.variableGrads(() => bce(1, d(t.generator.apply(z, { training: true }) as tf.Tensor)), t.generatorVariables).grads);
+        t.step++;
+      });
+    const values = (weights: tf.LayersModel['weights']) => weights.map((w) => Array.from(w.read().dataSync()));
+    const movingBefore = values(trainer.generator.nonTrainableWeights);
+    expect(movingBefore.length).toBeGreaterThan(0);
+
+    trainer.trainStep([{ images: real }]);
+    twoForwardStep(reference);
+    // One update of a running average from (mean 0, variance 1) with momentum 0.9 gives m1 = 0.1 b;
+    // the reference's second update gives 0.9 m1 + 0.1 b = 1.9 m1 for the mean, and 0.9 v1 + (v1 - 0.9) for the variance.
+    const once = values(trainer.generator.nonTrainableWeights);
+    const twice = values(reference.generator.nonTrainableWeights);
+    once.forEach((m, i) => {
+      const isVariance = movingBefore[i].every((x) => x === 1);
+      const expected = m.map((v) => (isVariance ? 0.9 * v + (v - 0.9) : 1.9 * v));
+      expect(m.some((v, j) => v !== movingBefore[i][j])).toBe(true);
+      twice[i].forEach((v, j) => expect(v).toBeCloseTo(expected[j], 6));
+    });
+    for (let step = 1; step < 3; step++) {
+      trainer.trainStep([{ images: real }]);
+      twoForwardStep(reference);
+    }
+    expect(values(trainer.generator.trainableWeights)).toEqual(values(reference.generator.trainableWeights));
+    expect(values(trainer.discriminator.trainableWeights)).toEqual(values(reference.discriminator.trainableWeights));
+    expect(values(trainer.discriminator.nonTrainableWeights)).toEqual(values(reference.discriminator.nonTrainableWeights));
+    real.dispose();
+    trainer.dispose();
+    reference.dispose();
   });
 
   it('averages the generator: average_t = d_t average_(t-1) + (1 - d_t) weight_t, d_t = min(decay, (1 + t) / (10 + t))', async () => {

@@ -5,8 +5,13 @@
  * - DCGAN (Radford et al. 2015; PyTorch examples dcgan/main.py): per step, the discriminator is
  *   updated on a real batch (targets `1 - labelSmoothing`) and a fake batch made outside any
  *   gradient tape (PyTorch's `detach()`), BCE with logits; then the generator is updated with the
- *   non-saturating loss `BCE(D(G(z)), 1)`. The generator runs forward a second time for its own
- *   update (tfjs cannot keep a tape across the discriminator update), on the same z.
+ *   non-saturating loss `BCE(D(G(z)), 1)` through the updated discriminator. As in PyTorch, the
+ *   generator runs forward once per step: the discriminator's update runs inside the generator's
+ *   gradient (tfjs records one tape for nested gradients), with respect to the discriminator's
+ *   variables only, so the fake batch is a constant to it; the generator's gradient then flows
+ *   from the updated discriminator back through that same forward pass. (Variables keep their
+ *   identity when assigned, so the discriminator's update itself is not on the generator's
+ *   gradient path.)
  * - ACGAN (Odena et al. 2017): the same, with the generator given a one-hot class and the
  *   discriminator also predicting the class of real and fake images (softmax cross-entropy).
  * - WGAN-GP (Gulrajani et al. 2017, Algorithm 1): `criticSteps` critic updates of
@@ -18,8 +23,9 @@
  * learns through it).
  *
  * With spectral normalization in the discriminator, one power-iteration step of every normalized
- * layer runs before each discriminator update and before the generator update, outside the
- * gradient tape (so `u` and `v` are constants to the gradient, as in the paper).
+ * layer runs before each discriminator update and before the generator's use of the discriminator;
+ * `u` and `v` are variables that only the power iteration assigns, so they are constants to every
+ * gradient, as in the paper.
  *
  * Batch norm runs in training mode (batch statistics, running averages updated) in every training
  * pass and in inference mode (running averages) when sampling. Every step runs inside `tf.tidy`.
@@ -183,6 +189,7 @@ export class GanTrainer {
       throw new InvalidArgumentError({ parameter: 'batches', value: `${batches.length} batches`, message: `trainStep needs criticSteps = ${this.config.criticSteps} real batches.` });
     }
     const losses: Record<string, tf.Scalar> = tf.tidy(() => {
+      if (this.config.kind !== 'wgan-gp' && this.config.criticSteps === 1) return this.adversarialUpdates(batches[0]);
       let last: Record<string, tf.Scalar> = {};
       batches.forEach((batch, k) => {
         tf.dispose(Object.values(last)); // the WGAN-GP extras are kept out of tidy; only the last update's are reported
@@ -212,14 +219,52 @@ export class GanTrainer {
     return Uint8Array.from({ length: count }, () => Math.floor(random() * this.config.classes));
   }
 
-  private discriminatorUpdate(batch: RealBatch, k: number): Record<string, tf.Scalar> {
+  /**
+   * DCGAN and ACGAN with one discriminator update per step: the generator runs forward once, the
+   * discriminator is updated on the real batch and that fake batch, and the generator is updated
+   * through the updated discriminator by backpropagating into the same forward pass (PyTorch's
+   * `fake.detach()` for the first update, `fake` for the second). The trainable weights come out
+   * exactly as with a second generator forward on the same noise; the generator's batch-norm
+   * running averages are updated once per step.
+   */
+  private adversarialUpdates(batch: RealBatch): Record<string, tf.Scalar> {
+    const { kind, classes } = this.config;
+    const count = batch.images.shape[0];
+    const z = this.noise(count, STREAMS.noise, this.step, 0);
+    const labels = kind === 'cgan' ? this.fakeLabels(count, 0) : undefined;
+    let discriminatorLoss: tf.Scalar | undefined;
+    const { value, grads } = tf.variableGrads(() => {
+      const fake = this.generator.apply(this.generatorInput(z, labels), { training: true }) as tf.Tensor4D;
+      // A gradient with respect to the discriminator's variables only: `fake` is a constant to it.
+      discriminatorLoss = tf.keep(this.discriminatorUpdate(batch, 0, { fake, labels }).discriminator);
+      this.spectralLayers.forEach((layer) => layer.powerIterate());
+      const logits = this.discriminate(fake, 1, 0);
+      const column = tf.slice(logits, [0, 0], [-1, 1]);
+      const adversarial = tf.losses.sigmoidCrossEntropy(tf.onesLike(column), column);
+      if (kind !== 'cgan') return adversarial as tf.Scalar;
+      return tf.add(adversarial, tf.losses.softmaxCrossEntropy(oneHotFloat(labels!, classes), tf.slice(logits, [0, 1], [-1, classes]))) as tf.Scalar;
+    }, this.generatorVariables);
+    this.generatorOptimizer.applyGradients(grads);
+    return { discriminator: discriminatorLoss!, generator: value };
+  }
+
+  /**
+   * One discriminator update on `batch` and a fake batch: `given` (made by the caller from noise
+   * (step, 0)), or else one made here, outside any gradient tape, from noise (step, `k`).
+   */
+  private discriminatorUpdate(batch: RealBatch, k: number, given?: { fake: tf.Tensor4D; labels?: Uint8Array }): Record<string, tf.Scalar> {
     const { kind, labelSmoothing, classes } = this.config;
     this.spectralLayers.forEach((layer) => layer.powerIterate());
     const count = batch.images.shape[0];
-    const z = this.noise(count, STREAMS.noise, this.step, k);
-    const fakeLabels = kind === 'cgan' ? this.fakeLabels(count, k) : undefined;
-    // Made outside the gradient tape: the discriminator's update does not reach the generator.
-    const fake = this.fakeBatch(z, fakeLabels);
+    let fake: tf.Tensor4D;
+    let fakeLabels: Uint8Array | undefined;
+    if (given) {
+      ({ fake, labels: fakeLabels } = given);
+    } else {
+      fakeLabels = kind === 'cgan' ? this.fakeLabels(count, k) : undefined;
+      // Made outside the gradient tape: the discriminator's update does not reach the generator.
+      fake = this.fakeBatch(this.noise(count, STREAMS.noise, this.step, k), fakeLabels);
+    }
     let call = 0;
     const d = (x: tf.Tensor) => this.discriminate(x, k, call++);
     const extra: Record<string, tf.Scalar> = {};
