@@ -15,8 +15,14 @@
  * norm uses PyTorch's momentum (0.1, i.e. tfjs momentum 0.9) and epsilon (1e-5). The WGAN-GP critic
  * has no batch norm (the penalty is per example) and writes LeakyReLU as `0.6x + 0.4|x|`, whose
  * gradient has a gradient in tfjs (tf.leakyRelu's does not: its gradient uses `greater`).
+ *
+ * The dense and (not spectrally normalized) convolution layers are core's `lazyGradDense` and
+ * `lazyGradConv2d`: tfjs-layers' own layers, whose gradients compute only what is needed (the
+ * generator's update runs no filter gradient of the discriminator, and no layer takes a gradient
+ * with respect to data); their weights and saved form are the stock layers'.
  */
 import * as tf from '@tensorflow/tfjs';
+import { lazyGradConv2d, lazyGradDense } from '@bigmodel/core';
 
 import type { ResolvedGanConfig } from './gan-config';
 import { SpectralNormConv2D, SpectralNormDense } from './spectral-norm';
@@ -84,7 +90,7 @@ export function buildGenerator(config: ResolvedGanConfig, seed: number): tf.Sequ
   const init = initializers(seed);
   const widest = ngf * 2 ** (depth - 1);
   const layers: tf.layers.Layer[] = [
-    tf.layers.dense({ inputShape: [generatorInputSize(config)], units: start * start * widest, useBias: false, kernelInitializer: init.weight() }),
+    lazyGradDense({ inputShape: [generatorInputSize(config)], units: start * start * widest, useBias: false, kernelInitializer: init.weight() }),
     init.batchNorm(),
     tf.layers.reLU(),
     tf.layers.reshape({ targetShape: [start, start, widest] }),
@@ -121,11 +127,11 @@ export function buildDiscriminator(config: ResolvedGanConfig, seed: number): tf.
   for (let stage = 0; stage < depth; stage++) {
     const normalized = batchNorm && stage > 0;
     const conv = { ...(stage === 0 ? { inputShape: imageShape } : {}), filters: ndf * 2 ** stage, kernelSize: 4, strides: 2, kernelInitializer: init.weight() };
-    layers.push(spectral ? new SpectralNormConv2D({ ...conv, seed: init.seed() }) : tf.layers.conv2d({ ...conv, padding: 'same', useBias: !normalized }));
+    layers.push(spectral ? new SpectralNormConv2D({ ...conv, seed: init.seed() }) : lazyGradConv2d({ ...conv, padding: 'same', useBias: !normalized }));
     if (normalized) layers.push(init.batchNorm());
     layers.push(activation());
   }
   const units = kind === 'cgan' ? 1 + classes : 1;
-  layers.push(tf.layers.flatten(), spectral ? new SpectralNormDense({ units, kernelInitializer: init.weight(), seed: init.seed() }) : tf.layers.dense({ units, kernelInitializer: init.weight() }));
+  layers.push(tf.layers.flatten(), spectral ? new SpectralNormDense({ units, kernelInitializer: init.weight(), seed: init.seed() }) : lazyGradDense({ units, kernelInitializer: init.weight() }));
   return tf.sequential({ name: kind === 'wgan-gp' ? 'critic' : 'discriminator', layers });
 }
