@@ -9,7 +9,9 @@
  *   with LeakyReLU 0.2 and batch norm on all but the input layer, then one dense logit (plus one
  *   per class for the ACGAN). No pooling, no hidden dense layers. Options beyond the paper
  *   (`discriminatorNormalization`): no batch norm, or spectral normalization of every convolution
- *   and of the dense layer instead (see spectral-norm.ts).
+ *   and of the dense layer instead (see spectral-norm.ts); PacGAN's packing (`discriminatorPacking`:
+ *   the input layer takes that many images' channels) and ProGAN's minibatch standard deviation
+ *   (`minibatchStddev`: a {@link MinibatchStddev} layer before the output layer).
  *
  * Weights are drawn from N(0, 0.02) and batch-norm gammas from N(1, 0.02), as in the paper. Batch
  * norm uses PyTorch's momentum (0.1, i.e. tfjs momentum 0.9) and epsilon (1e-5). The WGAN-GP critic
@@ -50,11 +52,11 @@ tf.serialization.registerClass(SmoothGradLeakyReLU);
 
 /**
  * Minibatch standard deviation (Karras et al. 2018, ProGAN, section 3): appends one feature map to
- * `[batch, height, width, channels]` features. The batch is split into `groupSize` interleaved
- * groups' worth of members (input `n` belongs to group `n mod (batch / groupSize)`, as ProGAN's
- * reshape does); for each group, the standard deviation of every feature (position and channel)
+ * `[batch, height, width, channels]` features. The batch is split into `batch / groupSize` groups
+ * of `groupSize` inputs (input `n` joins group `n mod (batch / groupSize)`, as ProGAN's reshape
+ * does); for each group, the standard deviation of every feature (position and channel)
  * over the group's members is taken (population form, `sqrt(variance + 1e-8)`), averaged over all
- * features, and that one number fills the new map of every member. No weights. The batch must be
+ * features, and that one number fills the new map of every member of the group. No weights. The batch must be
  * a multiple of `groupSize` (a smaller batch is one group).
  *
  * @example
