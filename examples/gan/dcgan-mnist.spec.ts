@@ -31,10 +31,10 @@ describe('examples/gan/dcgan-mnist', () => {
   it('passes the optimizer and discriminator options on, and scores the average and the generator itself every scoreEvery steps, into the summary and the dashboard log (batch 32: 4 steps per epoch of 128 digits)', async () => {
     tf.env().set('PROD', true);
     const out = join(mkdtempSync(join(tmpdir(), 'bigmodel-example-')), 'run');
-    const summary = await runDcganMnist({ epochs: 1, limit: 128, ngf: 8, ndf: 8, lr: 4e-4, lrG: 1e-3, lrD: 1e-4, beta2: 0.99, dNorm: 'spectral', batchSize: 32, ema: 0.9, scoreEvery: 2, scoreSamples: 50, out, progress: false });
+    const summary = await runDcganMnist({ epochs: 1, limit: 128, ngf: 8, ndf: 8, lr: 4e-4, lrG: 1e-3, lrD: 1e-4, beta2: 0.99, dNorm: 'spectral', pack: 2, mbstd: 4, batchSize: 32, ema: 0.9, scoreEvery: 2, scoreSamples: 50, out, progress: false });
     expect(summary.scores.map((s) => s.step)).toEqual([2, 4]);
     const { config } = JSON.parse(readFileSync(join(out, 'checkpoint', 'checkpoint.json'), 'utf8'));
-    expect(config).toEqual(expect.objectContaining({ generatorLr: 1e-3, discriminatorLr: 1e-4, beta2: 0.99, discriminatorNormalization: 'spectral' }));
+    expect(config).toEqual(expect.objectContaining({ generatorLr: 1e-3, discriminatorLr: 1e-4, beta2: 0.99, discriminatorNormalization: 'spectral', discriminatorPacking: 2, minibatchStddev: 4 }));
     for (const { samples, generator } of summary.scores) {
       expect(samples.count).toBe(50);
       expect(generator!.count).toBe(50);

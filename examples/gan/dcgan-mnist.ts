@@ -4,7 +4,7 @@
  * checkpoints and a latent interpolation grid; then scores 1,663 samples with the package's
  * classifier next to real MNIST (the 1,663 test digits against the train digits).
  *
- *   BIGMODEL_WASM_THREADS=1 npx ts-node -T examples/gan/dcgan-mnist.ts [--minutes 30] [--epochs 100] [--seed 0] [--ngf 32] [--ndf 32] [--lr 2e-4] [--lr-g 2e-4] [--lr-d 2e-4] [--beta1 0.5] [--beta2 0.999] [--batch-size 64] [--ema 0.999] [--label-smoothing 0.1] [--translation 0.125] [--d-norm batch|none|spectral] [--score-every 500] [--out runs/DIR]
+ *   BIGMODEL_WASM_THREADS=1 npx ts-node -T examples/gan/dcgan-mnist.ts [--minutes 30] [--epochs 100] [--seed 0] [--ngf 32] [--ndf 32] [--lr 2e-4] [--lr-g 2e-4] [--lr-d 2e-4] [--beta1 0.5] [--beta2 0.999] [--batch-size 64] [--ema 0.999] [--label-smoothing 0.1] [--translation 0.125] [--d-norm batch|none|spectral] [--pack 2] [--mbstd 4] [--score-every 500] [--out runs/DIR]
  */
 import { join } from 'node:path';
 
@@ -35,7 +35,7 @@ export async function runDcganMnist(options: DcganMnistOptions = {}): Promise<Dc
 if (require.main === module) {
   const { flag, number } = exampleFlags(process.argv.slice(2));
   tf.env().set('PROD', true);
-  runDcganMnist({ epochs: number('--epochs'), minutes: number('--minutes'), seed: number('--seed'), ngf: number('--ngf'), ndf: number('--ndf'), lr: number('--lr'), lrG: number('--lr-g'), lrD: number('--lr-d'), beta1: number('--beta1'), beta2: number('--beta2'), batchSize: number('--batch-size'), ema: number('--ema'), labelSmoothing: number('--label-smoothing'), translation: number('--translation'), dNorm: flag('--d-norm') as DcganMnistOptions['dNorm'], scoreEvery: number('--score-every'), out: flag('--out') })
+  runDcganMnist({ epochs: number('--epochs'), minutes: number('--minutes'), seed: number('--seed'), ngf: number('--ngf'), ndf: number('--ndf'), lr: number('--lr'), lrG: number('--lr-g'), lrD: number('--lr-d'), beta1: number('--beta1'), beta2: number('--beta2'), batchSize: number('--batch-size'), ema: number('--ema'), labelSmoothing: number('--label-smoothing'), translation: number('--translation'), dNorm: flag('--d-norm') as DcganMnistOptions['dNorm'], pack: number('--pack'), mbstd: number('--mbstd'), scoreEvery: number('--score-every'), out: flag('--out') })
     .then((s) => {
       console.log(`backend ${s.backend}: ${s.steps} steps (${s.epochs.toFixed(2)} epochs) in ${s.trainSeconds.toFixed(0)} s, ${s.msPerStep.toFixed(0)} ms/step`);
       for (const { step, samples, generator } of s.scores) {

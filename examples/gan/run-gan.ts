@@ -59,6 +59,10 @@ export interface GanExampleOptions {
   ema?: number;
   /** Differentiable translation of the discriminator's inputs, as a fraction of the image size (default 0: off; see GanConfig.discriminatorTranslation). */
   translation?: number;
+  /** PacGAN packing: samples the discriminator judges at once (default 1: off; see GanConfig.discriminatorPacking). */
+  pack?: number;
+  /** Minibatch standard deviation group size before the discriminator's output layer (default 0: off; see GanConfig.minibatchStddev). */
+  mbstd?: number;
   /** Samples to score (default 1663, the size of the real test split); 0 skips the final scoring. */
   scoreSamples?: number;
   /**
@@ -123,7 +127,7 @@ export async function trainExampleGan(name: string, config: GanConfig, options: 
   const all = mnistGanData();
   const limit = Math.min(options.limit ?? all.count, all.count);
   const data = { ...all, count: limit, images: all.images.subarray(0, limit * 784), labels: all.labels?.subarray(0, limit) };
-  const full = { ...config, ngf: options.ngf ?? 32, ndf: options.ndf ?? 32, lr: options.lr ?? config.lr, generatorLr: options.lrG ?? config.generatorLr, discriminatorLr: options.lrD ?? config.discriminatorLr, beta1: options.beta1 ?? config.beta1, beta2: options.beta2 ?? config.beta2, batchSize: options.batchSize ?? config.batchSize, generatorEma: options.ema ?? config.generatorEma, labelSmoothing: options.labelSmoothing ?? config.labelSmoothing, discriminatorTranslation: options.translation ?? config.discriminatorTranslation, discriminatorNormalization: options.dNorm ?? config.discriminatorNormalization };
+  const full = { ...config, ngf: options.ngf ?? 32, ndf: options.ndf ?? 32, lr: options.lr ?? config.lr, generatorLr: options.lrG ?? config.generatorLr, discriminatorLr: options.lrD ?? config.discriminatorLr, beta1: options.beta1 ?? config.beta1, beta2: options.beta2 ?? config.beta2, batchSize: options.batchSize ?? config.batchSize, generatorEma: options.ema ?? config.generatorEma, labelSmoothing: options.labelSmoothing ?? config.labelSmoothing, discriminatorTranslation: options.translation ?? config.discriminatorTranslation, discriminatorNormalization: options.dNorm ?? config.discriminatorNormalization, discriminatorPacking: options.pack ?? config.discriminatorPacking, minibatchStddev: options.mbstd ?? config.minibatchStddev };
   const checkpoint = join(out, 'checkpoint');
   const trainer = hasGanCheckpoint(checkpoint) ? (await loadGanCheckpoint(checkpoint, { expect: full })).trainer : GanTrainer.create(full, seed);
   const startStep = trainer.step;

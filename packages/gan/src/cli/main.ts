@@ -4,7 +4,7 @@
  * MNIST classifier.
  *
  *   bigmodel-gan train <dcgan|cgan|wgan-gp> --dataset mnist|cifar10 [--data-dir DIR] --epochs N --seed S --out DIR
- *       [--ngf 32] [--ndf 32] [--nz 100] [--minutes M] [--checkpoint-every 200] [--lr 2e-4] [--lr-g LR] [--lr-d LR] [--beta1 0.5] [--beta2 0.999] [--batch-size 64] [--label-smoothing 0] [--ema 0] [--translation 0] [--d-norm batch|none|spectral] [--limit 10000]
+ *       [--ngf 32] [--ndf 32] [--nz 100] [--minutes M] [--checkpoint-every 200] [--lr 2e-4] [--lr-g LR] [--lr-d LR] [--beta1 0.5] [--beta2 0.999] [--batch-size 64] [--label-smoothing 0] [--ema 0] [--translation 0] [--d-norm batch|none|spectral] [--pack 1] [--mbstd 0] [--limit 10000]
  *   bigmodel-gan sample DIR --n N --seed S --out grid.png [--npy samples.npy] [--class C] [--columns 10]
  *   bigmodel-gan interpolate DIR --out grid.png [--rows 8] [--steps 10] [--seed S]
  *   bigmodel-gan score DIR|samples.npy [--n 1663] [--seed S] [--classifier DIR]
@@ -35,7 +35,7 @@ import { progressBar } from './progress';
 
 const USAGE = `Usage: bigmodel-gan <train|sample|interpolate|score|train-classifier> ...
   bigmodel-gan train <dcgan|cgan|wgan-gp> --dataset mnist|cifar10 [--data-dir DIR] --epochs N --seed S --out DIR
-      [--ngf 32] [--ndf 32] [--nz 100] [--minutes M] [--checkpoint-every 200] [--lr 2e-4] [--lr-g LR] [--lr-d LR] [--beta1 0.5] [--beta2 0.999] [--batch-size 64] [--label-smoothing 0] [--ema 0] [--translation 0] [--d-norm batch|none|spectral] [--limit 10000]
+      [--ngf 32] [--ndf 32] [--nz 100] [--minutes M] [--checkpoint-every 200] [--lr 2e-4] [--lr-g LR] [--lr-d LR] [--beta1 0.5] [--beta2 0.999] [--batch-size 64] [--label-smoothing 0] [--ema 0] [--translation 0] [--d-norm batch|none|spectral] [--pack 1] [--mbstd 0] [--limit 10000]
   bigmodel-gan sample DIR --n N --seed S --out grid.png [--npy samples.npy] [--class C] [--columns 10]
   bigmodel-gan interpolate DIR --out grid.png [--rows 8] [--steps 10] [--seed S]
   bigmodel-gan score DIR|samples.npy [--n 1663] [--seed S] [--classifier DIR]
@@ -111,6 +111,8 @@ async function train(positional: string[], flags: Map<string, string>): Promise<
     generatorEma: numberFlag(flags, 'ema'),
     discriminatorTranslation: numberFlag(flags, 'translation'),
     discriminatorNormalization: flags.get('d-norm') as DiscriminatorNormalization | undefined, // checked by resolveGanConfig
+    discriminatorPacking: numberFlag(flags, 'pack'), // checked by resolveGanConfig
+    minibatchStddev: numberFlag(flags, 'mbstd'),
   };
   const minutes = numberFlag(flags, 'minutes');
   const checkpointDir = join(out, 'checkpoint');

@@ -18,7 +18,7 @@ import { GanTrainer } from '../training/gan-trainer';
 const FORMAT = 'bigmodel-gan-checkpoint';
 
 /** The architecture fields: a checkpoint fits a trainer only if these agree. */
-const ARCHITECTURE: (keyof ResolvedGanConfig)[] = ['kind', 'imageShape', 'nz', 'ngf', 'ndf', 'depth', 'classes', 'discriminatorNormalization'];
+const ARCHITECTURE: (keyof ResolvedGanConfig)[] = ['kind', 'imageShape', 'nz', 'ngf', 'ndf', 'depth', 'classes', 'discriminatorNormalization', 'discriminatorPacking', 'minibatchStddev'];
 
 type Group = 'generator' | 'averageGenerator' | 'discriminator' | 'generatorOptimizer' | 'discriminatorOptimizer';
 

@@ -42,6 +42,28 @@ describe('resolveGanConfig', () => {
     expect(parameterOf({ kind: 'wgan-gp', discriminatorNormalization: 'batch' })).toBe('discriminatorNormalization');
   });
 
+  it('checks PacGAN packing and the minibatch-stddev group size against the batch', () => {
+    expect(resolveGanConfig({})).toEqual(expect.objectContaining({ discriminatorPacking: 1, minibatchStddev: 0 }));
+    expect(resolveGanConfig({ minibatchStddev: true }).minibatchStddev).toBe(4); // ProGAN's group size
+    expect(resolveGanConfig({ minibatchStddev: false }).minibatchStddev).toBe(0);
+    expect(resolveGanConfig({ discriminatorPacking: 4, minibatchStddev: 16 })).toEqual(expect.objectContaining({ discriminatorPacking: 4, minibatchStddev: 16 }));
+    expect(parameterOf({ discriminatorPacking: 0 })).toBe('discriminatorPacking');
+    expect(parameterOf({ discriminatorPacking: 5 })).toBe('discriminatorPacking');
+    expect(parameterOf({ discriminatorPacking: 1.5 })).toBe('discriminatorPacking');
+    expect(parameterOf({ discriminatorPacking: 3 })).toBe('discriminatorPacking'); // 3 does not divide 64
+    expect(() => resolveGanConfig({ discriminatorPacking: 3 })).toThrow(/divide batchSize \(64\)/);
+    expect(parameterOf({ discriminatorPacking: 3, batchSize: 63 })).toBeUndefined();
+    expect(parameterOf({ minibatchStddev: 1 })).toBe('minibatchStddev');
+    expect(parameterOf({ minibatchStddev: -2 })).toBe('minibatchStddev');
+    expect(parameterOf({ minibatchStddev: 2.5 })).toBe('minibatchStddev');
+    expect(parameterOf({ minibatchStddev: 'yes' as never })).toBe('minibatchStddev');
+    expect(parameterOf({ minibatchStddev: 5 })).toBe('minibatchStddev'); // 5 does not divide 64
+    expect(parameterOf({ discriminatorPacking: 4, minibatchStddev: 32 })).toBe('minibatchStddev'); // the discriminator sees 16 packs
+    expect(parameterOf({ kind: 'wgan-gp', discriminatorPacking: 2 })).toBe('discriminatorPacking');
+    expect(parameterOf({ kind: 'wgan-gp', minibatchStddev: 4 })).toBe('minibatchStddev');
+    expect(parameterOf({ kind: 'cgan', discriminatorPacking: 2, minibatchStddev: true })).toBeUndefined();
+  });
+
   it('explains an incompatible image size and depth', () => {
     expect(() => resolveGanConfig({ depth: 3 })).toThrow(/Image size 28 is not compatible with generator depth 3.*try depth 2/);
   });

@@ -87,10 +87,30 @@ export interface GanConfig {
    * background value -1. In [0, 0.5]; 0 (the default) is off; the paper's translation uses 0.125.
    */
   discriminatorTranslation?: number;
+  /**
+   * PacGAN packing (Lin et al. 2018, "PacGAN: The power of two samples in generative adversarial
+   * networks"), an option beyond the DCGAN paper against mode collapse and class imbalance: the
+   * discriminator judges this many samples at once, concatenated along the channels (real packs
+   * from real images only, fake packs from generated images only), so its input layer takes
+   * `discriminatorPacking * channels` channels and it sees `batchSize / discriminatorPacking`
+   * packs per update. An integer in [1, 4] dividing `batchSize`; 1 (the default) is off. For
+   * `cgan` the discriminator predicts one class per packed image. Not for `wgan-gp`.
+   */
+  discriminatorPacking?: number;
+  /**
+   * Minibatch standard deviation (Karras et al. 2018, "Progressive Growing of GANs", section 3), an
+   * option beyond the DCGAN paper against mode collapse: before the discriminator's output layer,
+   * one feature map is appended holding, for each group of this many inputs, the mean over all
+   * features and positions of each feature's standard deviation across the group (see
+   * {@link MinibatchStddev}). `true` is ProGAN's group size 4; a number is the group size (>= 2,
+   * dividing the discriminator's batch `batchSize / discriminatorPacking`); `false` or 0 (the
+   * default) is off. Not for `wgan-gp`.
+   */
+  minibatchStddev?: boolean | number;
 }
 
-/** A {@link GanConfig} with every field filled in and checked. */
-export type ResolvedGanConfig = Required<GanConfig>;
+/** A {@link GanConfig} with every field filled in and checked (`minibatchStddev` as a group size, 0 when off). */
+export type ResolvedGanConfig = Required<Omit<GanConfig, 'minibatchStddev'>> & { minibatchStddev: number };
 
 function positiveInteger(parameter: string, value: unknown): void {
   if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
@@ -153,6 +173,8 @@ export function resolveGanConfig(config: GanConfig = {}): ResolvedGanConfig {
     batchSize: config.batchSize ?? 64,
     generatorEma: config.generatorEma ?? 0,
     discriminatorTranslation: config.discriminatorTranslation ?? 0,
+    discriminatorPacking: config.discriminatorPacking ?? 1,
+    minibatchStddev: config.minibatchStddev === true ? 4 : config.minibatchStddev === false || config.minibatchStddev === undefined ? 0 : config.minibatchStddev,
   };
   positiveInteger('nz', resolved.nz);
   positiveInteger('ngf', resolved.ngf);
@@ -187,5 +209,24 @@ export function resolveGanConfig(config: GanConfig = {}): ResolvedGanConfig {
   inRange('gradientPenalty', resolved.gradientPenalty, 0, 1e6);
   inRange('generatorEma', resolved.generatorEma, 0, 1, true);
   inRange('discriminatorTranslation', resolved.discriminatorTranslation, 0, 0.5);
+  const packing = resolved.discriminatorPacking;
+  if (!Number.isInteger(packing) || packing < 1 || packing > 4) {
+    throw new InvalidArgumentError({ parameter: 'discriminatorPacking', value: packing, message: 'Must be an integer in [1, 4] (1 is off).' });
+  }
+  if (resolved.batchSize % packing !== 0) {
+    throw new InvalidArgumentError({ parameter: 'discriminatorPacking', value: packing, message: `Must divide batchSize (${resolved.batchSize}).` });
+  }
+  const group = resolved.minibatchStddev;
+  const packs = resolved.batchSize / packing;
+  if (typeof group !== 'number' || !Number.isInteger(group) || group < 0 || group === 1) {
+    throw new InvalidArgumentError({ parameter: 'minibatchStddev', value: config.minibatchStddev, message: 'Must be true, false, 0 (off) or a group size >= 2.' });
+  }
+  if (group > 0 && packs % group !== 0) {
+    throw new InvalidArgumentError({ parameter: 'minibatchStddev', value: group, message: `The group size must divide the discriminator's batch, batchSize / discriminatorPacking = ${packs}.` });
+  }
+  if (wgan && (packing > 1 || group > 0)) {
+    const parameter = packing > 1 ? 'discriminatorPacking' : 'minibatchStddev';
+    throw new InvalidArgumentError({ parameter, value: packing > 1 ? packing : group, message: 'Not available for the WGAN-GP critic (its gradient penalty is per example).' });
+  }
   return resolved;
 }

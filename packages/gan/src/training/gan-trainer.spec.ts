@@ -8,7 +8,7 @@ import { InvalidArgumentError, initBackend, mulberry32 } from '@bigmodel/core';
 import { loadGanCheckpoint, saveGanCheckpoint } from '../io/gan-checkpoint';
 import type { GanConfig } from '../models/gan-config';
 import { toGanData, type GanData } from './gan-data';
-import { GanTrainer, gradientPenalty } from './gan-trainer';
+import { GanTrainer, gradientPenalty, packImages } from './gan-trainer';
 import { STREAMS } from './random-streams';
 import { trainGan } from './train-gan';
 
@@ -33,7 +33,7 @@ describe('GanTrainer', () => {
    * The test variants: a kind, optionally with the generator average, the discriminator's
    * translation, spectral normalization in the discriminator, or separate learning rates (TTUR).
    */
-  const VARIANTS = ['dcgan', 'cgan', 'wgan-gp', 'dcgan averaged', 'dcgan translated', 'wgan-gp translated', 'dcgan spectral', 'cgan spectral', 'wgan-gp spectral', 'dcgan ttur'] as const;
+  const VARIANTS = ['dcgan', 'cgan', 'wgan-gp', 'dcgan averaged', 'dcgan translated', 'wgan-gp translated', 'dcgan spectral', 'cgan spectral', 'wgan-gp spectral', 'dcgan ttur', 'dcgan packed', 'cgan packed', 'dcgan stddev', 'cgan packed stddev'] as const;
   const variant = (name: (typeof VARIANTS)[number], ema: number): GanConfig => {
     const kind = name.split(' ')[0] as GanConfig['kind'];
     return {
@@ -42,6 +42,8 @@ describe('GanTrainer', () => {
       discriminatorTranslation: name.endsWith('translated') ? 0.25 : 0,
       ...(name.endsWith('spectral') ? { discriminatorNormalization: 'spectral' as const } : {}),
       ...(name.endsWith('ttur') ? { generatorLr: 1e-3, discriminatorLr: 1e-4 } : {}),
+      ...(name.includes('packed') ? { discriminatorPacking: 2 } : {}),
+      ...(name.endsWith('stddev') ? { minibatchStddev: 2 } : {}),
     };
   };
 
@@ -266,6 +268,75 @@ describe('GanTrainer', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('PacGAN packing and minibatch stddev', () => {
+  it('packImages concatenates m consecutive images along the channels', () => {
+    const random = mulberry32(3);
+    const images = tf.tensor4d(Float32Array.from({ length: 6 * 3 * 3 * 2 }, () => random()), [6, 3, 3, 2]);
+    const packed = packImages(images, 3);
+    expect(packed.shape).toEqual([2, 3, 3, 6]);
+    const image = (i: number) => tf.slice(images, [i, 0, 0, 0], [1, -1, -1, -1]);
+    const manual = tf.concat([tf.concat([image(0), image(1), image(2)], 3), tf.concat([image(3), image(4), image(5)], 3)], 0);
+    expect(Array.from(packed.dataSync())).toEqual(Array.from(manual.dataSync()));
+    expect(() => packImages(images, 4)).toThrow(expect.objectContaining({ parameter: 'm' }));
+    tf.dispose([images, packed, manual]);
+  });
+
+  it('trains through a packed discriminator: it sees batch / m packs and the generator gets gradients through it', async () => {
+    const config: GanConfig = { ...tiny('dcgan'), discriminatorPacking: 2, minibatchStddev: 2 };
+    const trainer = GanTrainer.create(config, 0);
+    expect(trainer.discriminator.inputs[0].shape).toEqual([null, 8, 8, 2]);
+    const z = trainer.noise(8, 0, 0);
+    const { value, grads } = tf.variableGrads(() => {
+      const fake = trainer.generator.apply(z, { training: true }) as tf.Tensor4D;
+      const logits = trainer.discriminator.apply(packImages(fake, 2), { training: true }) as tf.Tensor2D;
+      expect(logits.shape).toEqual([4, 1]);
+      return tf.losses.sigmoidCrossEntropy(tf.onesLike(logits), logits) as tf.Scalar;
+    }, trainer.generatorVariables);
+    expect(Object.keys(grads)).toHaveLength(trainer.generatorVariables.length);
+    for (const grad of Object.values(grads)) expect(tf.norm(grad).dataSync()[0]).toBeGreaterThan(0);
+    tf.dispose([z, value, ...Object.values(grads)]);
+    // A whole step updates both networks and reports finite losses.
+    const before = weightsOf(trainer);
+    const losses = trainer.trainStep([{ images: tf.tensor4d(tinyData(8).images, [8, 8, 8, 1]) }]);
+    expect(Number.isFinite(losses.discriminator) && Number.isFinite(losses.generator)).toBe(true);
+    const after = weightsOf(trainer);
+    const changed = (from: number, to: number) => after.slice(from, to).some((w, i) => w.some((v, j) => v !== before[from + i][j]));
+    const generatorCount = trainer.generator.getWeights().length;
+    expect(changed(0, generatorCount)).toBe(true);
+    expect(changed(generatorCount, after.length)).toBe(true);
+    trainer.dispose();
+  });
+
+  it('gives the same weights for the same seed, and checkpoints resume them exactly', async () => {
+    const config: GanConfig = { ...tiny('cgan'), discriminatorPacking: 2, minibatchStddev: 2 };
+    const data = tinyData(32);
+    const a = GanTrainer.create(config, 7);
+    const b = GanTrainer.create(config, 7);
+    await trainGan(a, data, { epochs: 1, stopAtStep: 3 });
+    await trainGan(b, data, { epochs: 1, stopAtStep: 3 });
+    expect(weightsOf(a)).toEqual(weightsOf(b));
+    const dir = mkdtempSync(join(tmpdir(), 'gan-pack-'));
+    try {
+      await saveGanCheckpoint(a, dir);
+      const restored = (await loadGanCheckpoint(dir, { expect: config })).trainer;
+      expect(weightsOf(restored)).toEqual(weightsOf(a));
+      await trainGan(a, data, { epochs: 1, stopAtStep: 4 });
+      await trainGan(restored, data, { epochs: 1, stopAtStep: 4 });
+      expect(restored.step).toBe(4);
+      expect(weightsOf(restored)).toEqual(weightsOf(a));
+      restored.dispose();
+      const packing = await loadGanCheckpoint(dir, { expect: { ...config, discriminatorPacking: 1 } }).catch((e: unknown) => e);
+      expect(InvalidArgumentError.isInstance(packing) && packing.parameter).toBe('discriminatorPacking');
+      const stddev = await loadGanCheckpoint(dir, { expect: { ...config, minibatchStddev: 4 } }).catch((e: unknown) => e);
+      expect(InvalidArgumentError.isInstance(stddev) && stddev.parameter).toBe('minibatchStddev');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    a.dispose();
+    b.dispose();
   });
 });
 

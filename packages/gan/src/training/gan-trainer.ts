@@ -97,6 +97,29 @@ export function oneHotFloat(labels: ArrayLike<number>, classes: number): tf.Tens
 }
 
 /**
+ * PacGAN's packing (Lin et al. 2018): `[batch, h, w, c]` images to `[batch / m, h, w, m * c]`
+ * packs of `m` consecutive images concatenated along the channels (pack `p` holds images
+ * `p * m ... p * m + m - 1`, image `j` of the pack in channels `j * c ... j * c + c - 1`).
+ * Differentiable (a reshape and a transpose), so the generator learns through a packed discriminator.
+ *
+ * @example
+ * ```ts
+ * packImages(tf.zeros([64, 28, 28, 1]), 2); // [32, 28, 28, 2]
+ * ```
+ * @category Training
+ */
+export function packImages(images: tf.Tensor4D, m: number): tf.Tensor4D {
+  const [batch, height, width, channels] = images.shape;
+  if (!Number.isInteger(m) || m < 1 || batch % m !== 0) {
+    throw new InvalidArgumentError({ parameter: 'm', value: m, message: `Must be a positive integer dividing the batch (${batch}).` });
+  }
+  return tf.tidy(() => {
+    const members = tf.reshape(images, [batch / m, m, height * width, channels]);
+    return tf.reshape(tf.transpose(members, [0, 2, 1, 3]), [batch / m, height, width, m * channels]);
+  });
+}
+
+/**
  * The two networks, their Adam optimizers and the step counter of one GAN run.
  *
  * @example
@@ -242,7 +265,7 @@ export class GanTrainer {
       const column = tf.slice(logits, [0, 0], [-1, 1]);
       const adversarial = tf.losses.sigmoidCrossEntropy(tf.onesLike(column), column);
       if (kind !== 'cgan') return adversarial as tf.Scalar;
-      return tf.add(adversarial, tf.losses.softmaxCrossEntropy(oneHotFloat(labels!, classes), tf.slice(logits, [0, 1], [-1, classes]))) as tf.Scalar;
+      return tf.add(adversarial, tf.losses.softmaxCrossEntropy(oneHotFloat(labels!, classes), this.classLogits(logits))) as tf.Scalar;
     }, this.generatorVariables);
     this.generatorOptimizer.applyGradients(grads);
     return { discriminator: discriminatorLoss!, generator: value };
@@ -287,7 +310,7 @@ export class GanTrainer {
       let loss = tf.add(adversarial(realLogits, 1 - labelSmoothing), adversarial(fakeLogits, 0));
       if (kind === 'cgan') {
         const classLoss = (logits: tf.Tensor2D, labels: ArrayLike<number>) =>
-          tf.losses.softmaxCrossEntropy(oneHotFloat(labels, classes), tf.slice(logits, [0, 1], [-1, classes]));
+          tf.losses.softmaxCrossEntropy(oneHotFloat(labels, classes), this.classLogits(logits));
         if (batch.labels === undefined) throw new InvalidArgumentError({ parameter: 'batches', value: undefined, message: 'The conditional GAN needs the labels of every real batch.' });
         loss = tf.add(loss, tf.add(classLoss(realLogits, batch.labels), classLoss(fakeLogits, fakeLabels!)));
       }
@@ -304,10 +327,18 @@ export class GanTrainer {
    */
   private discriminate(images: tf.Tensor, k: number, call: number): tf.Tensor2D {
     const padding = Math.round(this.config.discriminatorTranslation * this.config.imageShape[0]);
-    if (padding === 0) return this.discriminator.apply(images, { training: true }) as tf.Tensor2D;
+    const packing = this.config.discriminatorPacking;
+    const pack = (x: tf.Tensor) => (packing === 1 ? x : packImages(x as tf.Tensor4D, packing));
+    if (padding === 0) return this.discriminator.apply(pack(images), { training: true }) as tf.Tensor2D;
     const random = streamRandom(this.seed, STREAMS.translation, this.step, k, call);
     const shifted = tf.sub(randomCrop(tf.add(images, 1) as tf.Tensor4D, { padding, random }), 1);
-    return this.discriminator.apply(shifted, { training: true }) as tf.Tensor2D;
+    return this.discriminator.apply(pack(shifted), { training: true }) as tf.Tensor2D;
+  }
+
+  /** The ACGAN's class logits, one row per image (a packed discriminator gives `discriminatorPacking` rows per pack, in pack order). */
+  private classLogits(logits: tf.Tensor2D): tf.Tensor2D {
+    const { classes } = this.config;
+    return tf.reshape(tf.slice(logits, [0, 1], [-1, logits.shape[1] - 1]), [-1, classes]);
   }
 
   private generatorUpdate(count: number): tf.Scalar {
@@ -323,7 +354,7 @@ export class GanTrainer {
       const column = tf.slice(logits, [0, 0], [-1, 1]);
       const adversarial = tf.losses.sigmoidCrossEntropy(tf.onesLike(column), column);
       if (kind !== 'cgan') return adversarial as tf.Scalar;
-      return tf.add(adversarial, tf.losses.softmaxCrossEntropy(oneHotFloat(labels!, classes), tf.slice(logits, [0, 1], [-1, classes]))) as tf.Scalar;
+      return tf.add(adversarial, tf.losses.softmaxCrossEntropy(oneHotFloat(labels!, classes), this.classLogits(logits))) as tf.Scalar;
     }, this.generatorVariables);
     this.generatorOptimizer.applyGradients(grads);
     return value;
