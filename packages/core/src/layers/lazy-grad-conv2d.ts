@@ -19,7 +19,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-import { BigModelError } from '../errors';
+import { stockLayerClass, type CallKwargs } from './stock-layer';
 
 /** The arguments of {@link lazyGradConv2d}: those of `tf.layers.conv2d` (filters, kernelSize, strides, ...). */
 export type LazyGradConv2DArgs = Parameters<typeof tf.layers.conv2d>[0];
@@ -35,15 +35,6 @@ interface StockConv2DFields {
   readonly bias: { read(): tf.Tensor } | null;
 }
 
-type Kwargs = Parameters<tf.layers.Layer['call']>[1];
-
-/** tfjs-layers' Conv2D class, reached through the public serialization registry (tfjs does not export it by name). */
-function stockConv2DClass(): new (args: LazyGradConv2DArgs) => tf.layers.Layer {
-  const entry = tf.serialization.SerializationMap.getMap().classNameMap['Conv2D'];
-  if (entry === undefined) throw new BigModelError('tfjs-layers has not registered its Conv2D layer; import @tensorflow/tfjs (which loads tfjs-layers) before @bigmodel/core.');
-  return entry[0] as unknown as new (args: LazyGradConv2DArgs) => tf.layers.Layer;
-}
-
 /**
  * tfjs-layers' `Conv2D` whose gradient runs only the convolution gradients that are needed (see
  * {@link lazyGradConv2d}). Its forward pass is the stock layer's (outside a gradient bit for bit,
@@ -51,13 +42,13 @@ function stockConv2DClass(): new (args: LazyGradConv2DArgs) => tf.layers.Layer {
  *
  * @category Layers
  */
-export class LazyGradConv2D extends stockConv2DClass() {
+export class LazyGradConv2D extends stockLayerClass<LazyGradConv2DArgs>('Conv2D') {
   /**
    * Inside a gradient, `y = activation(conv2d(x, kernel) + bias)` as a plain `tf.conv2d` and
    * `tf.add`, for channels-last inputs with 'same' or 'valid' padding. Outside any gradient (no
    * gradient to prune), and for other inputs, the stock call.
    */
-  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor | tf.Tensor[] {
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: CallKwargs): tf.Tensor | tf.Tensor[] {
     const layer = this as unknown as StockConv2DFields;
     const list = Array.isArray(inputs) ? inputs : [inputs];
     const recording = tf.engine().state.gradientDepth > 0;

@@ -15,7 +15,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-import { BigModelError } from '../errors';
+import { stockLayerClass, type CallKwargs } from './stock-layer';
 
 /** The arguments of {@link lazyGradDense}: those of `tf.layers.dense` (units, activation, useBias, ...). */
 export type LazyGradDenseArgs = Parameters<typeof tf.layers.dense>[0];
@@ -25,16 +25,7 @@ interface StockDenseFields {
   readonly activation: { apply(x: tf.Tensor): tf.Tensor };
   readonly kernel: { read(): tf.Tensor };
   readonly bias: { read(): tf.Tensor } | null;
-  invokeCallHook(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): void;
-}
-
-type Kwargs = Parameters<tf.layers.Layer['call']>[1];
-
-/** tfjs-layers' Dense class, reached through the public serialization registry (tfjs does not export it by name). */
-function stockDenseClass(): new (args: LazyGradDenseArgs) => tf.layers.Layer {
-  const entry = tf.serialization.SerializationMap.getMap().classNameMap['Dense'];
-  if (entry === undefined) throw new BigModelError('tfjs-layers has not registered its Dense layer; import @tensorflow/tfjs (which loads tfjs-layers) before @bigmodel/core.');
-  return entry[0] as unknown as new (args: LazyGradDenseArgs) => tf.layers.Layer;
+  invokeCallHook(inputs: tf.Tensor | tf.Tensor[], kwargs: CallKwargs): void;
 }
 
 /**
@@ -44,12 +35,12 @@ function stockDenseClass(): new (args: LazyGradDenseArgs) => tf.layers.Layer {
  *
  * @category Layers
  */
-export class LazyGradDense extends stockDenseClass() {
+export class LazyGradDense extends stockLayerClass<LazyGradDenseArgs>('Dense') {
   /**
    * Inside a gradient, `y = activation(matMul(x, kernel) + bias)` as a plain `tf.matMul` and
    * `tf.add`, for rank-2 inputs. Outside any gradient, and for other inputs, the stock call.
    */
-  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor | tf.Tensor[] {
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: CallKwargs): tf.Tensor | tf.Tensor[] {
     const layer = this as unknown as StockDenseFields;
     const list = Array.isArray(inputs) ? inputs : [inputs];
     if (tf.engine().state.gradientDepth === 0 || list.length !== 1 || list[0].rank !== 2) return super.call(inputs, kwargs);

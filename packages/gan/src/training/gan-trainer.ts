@@ -251,7 +251,7 @@ export class GanTrainer {
    * running averages are updated once per step.
    */
   private adversarialUpdates(batch: RealBatch): Record<string, tf.Scalar> {
-    const { kind, classes } = this.config;
+    const { kind } = this.config;
     const count = batch.images.shape[0];
     const z = this.noise(count, STREAMS.noise, this.step, 0);
     const labels = kind === 'cgan' ? this.fakeLabels(count, 0) : undefined;
@@ -261,11 +261,7 @@ export class GanTrainer {
       // A gradient with respect to the discriminator's variables only: `fake` is a constant to it.
       discriminatorLoss = tf.keep(this.discriminatorUpdate(batch, 0, { fake, labels }).discriminator);
       this.spectralLayers.forEach((layer) => layer.powerIterate());
-      const logits = this.discriminate(fake, 1, 0);
-      const column = tf.slice(logits, [0, 0], [-1, 1]);
-      const adversarial = tf.losses.sigmoidCrossEntropy(tf.onesLike(column), column);
-      if (kind !== 'cgan') return adversarial as tf.Scalar;
-      return tf.add(adversarial, tf.losses.softmaxCrossEntropy(oneHotFloat(labels!, classes), this.classLogits(logits))) as tf.Scalar;
+      return this.generatorLoss(this.discriminate(fake, 1, 0), labels);
     }, this.generatorVariables);
     this.generatorOptimizer.applyGradients(grads);
     return { discriminator: discriminatorLoss!, generator: value };
@@ -342,7 +338,7 @@ export class GanTrainer {
   }
 
   private generatorUpdate(count: number): tf.Scalar {
-    const { kind, classes } = this.config;
+    const { kind } = this.config;
     // The same z and classes as the first discriminator update of this step (PyTorch reuses that fake batch).
     const z = this.noise(count, STREAMS.noise, this.step, 0);
     const labels = kind === 'cgan' ? this.fakeLabels(count, 0) : undefined;
@@ -350,14 +346,21 @@ export class GanTrainer {
     const { value, grads } = tf.variableGrads(() => {
       const fake = this.generator.apply(this.generatorInput(z, labels), { training: true }) as tf.Tensor4D;
       const logits = this.discriminate(fake, this.config.criticSteps, 0);
-      if (kind === 'wgan-gp') return tf.neg(meanLogit(logits));
-      const column = tf.slice(logits, [0, 0], [-1, 1]);
-      const adversarial = tf.losses.sigmoidCrossEntropy(tf.onesLike(column), column);
-      if (kind !== 'cgan') return adversarial as tf.Scalar;
-      return tf.add(adversarial, tf.losses.softmaxCrossEntropy(oneHotFloat(labels!, classes), this.classLogits(logits))) as tf.Scalar;
+      return kind === 'wgan-gp' ? tf.neg(meanLogit(logits)) : this.generatorLoss(logits, labels);
     }, this.generatorVariables);
     this.generatorOptimizer.applyGradients(grads);
     return value;
+  }
+
+  /**
+   * The DCGAN / ACGAN generator's loss on the discriminator's `logits` for its fake batch: the
+   * non-saturating `BCE(D(G(z)), 1)`, plus for the ACGAN the class loss of the requested `labels`.
+   */
+  private generatorLoss(logits: tf.Tensor2D, labels?: Uint8Array): tf.Scalar {
+    const column = tf.slice(logits, [0, 0], [-1, 1]);
+    const adversarial = tf.losses.sigmoidCrossEntropy(tf.onesLike(column), column);
+    if (this.config.kind !== 'cgan') return adversarial as tf.Scalar;
+    return tf.add(adversarial, tf.losses.softmaxCrossEntropy(oneHotFloat(labels!, this.config.classes), this.classLogits(logits))) as tf.Scalar;
   }
 
   /**
