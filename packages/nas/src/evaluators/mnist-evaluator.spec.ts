@@ -95,6 +95,29 @@ describe('mnistEvaluator', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('trains with label smoothing: the compiled loss is cross-entropy against (1 - s) one-hot + s / 10; a bad value is a typed error', async () => {
+    const s = 0.1;
+    const trained = await trainMnistModel({ ...base, labelSmoothing: s, batchSize: 64 }, 1, { trainLimit: 300, seed: 5 });
+    const plain = await trainMnistModel({ ...base, batchSize: 64 }, 1, { trainLimit: 300, seed: 5 });
+    expect(Array.from(trained.model.getWeights()[0].dataSync())).not.toEqual(Array.from(plain.model.getWeights()[0].dataSync()));
+    const xs = tf.randomUniform([8, 28, 28, 1], 0, 1, 'float32', 4);
+    const labels = [0, 1, 2, 3, 4, 5, 6, 7];
+    const ys = tf.oneHot(labels, 10).toFloat();
+    const p = (trained.model.predict(xs) as tf.Tensor).arraySync() as number[][];
+    // By hand: mean over the batch of -sum_c t_c log p_c with t = 0.9 * one-hot + 0.01.
+    const expected = p.reduce((sum, row, i) => sum - row.reduce((acc, pc, c) => acc + ((c === labels[i] ? 1 - s : 0) + s / 10) * Math.log(pc), 0), 0) / p.length;
+    const loss = trained.model.evaluate(xs, ys, { batchSize: 8 }) as tf.Scalar[];
+    expect(loss[0].dataSync()[0]).toBeCloseTo(expected, 4);
+    tf.dispose([xs, ys, ...loss]);
+    for (const model of [trained.model, plain.model]) {
+      model.optimizer.dispose();
+      model.dispose();
+    }
+    const before = tf.memory().numTensors;
+    await expect(trainMnistModel({ ...base, labelSmoothing: 1.5 }, 1, { trainLimit: 300 })).rejects.toThrow(/config\.labelSmoothing/);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('anneals the learning rate along a cosine to 0 at the last step, or keeps it constant', () => {
     const peak = 2e-3;
     expect(mnistLearningRate({ learningRate: peak }, 100)).toBe(peak);

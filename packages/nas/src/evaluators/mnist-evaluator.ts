@@ -7,8 +7,9 @@
  *
  * Training recipe: the configuration's optimizer at its learning rate, constant or (with
  * `lrSchedule: 'cosine'`, the built-in space's setting) annealed along a cosine to 0 at the last
- * step of the last epoch, so that a trial's model is the annealed end of its budget. Budgets are
- * whole epochs.
+ * step of the last epoch, so that a trial's model is the annealed end of its budget; the loss is
+ * categorical cross-entropy, with labels smoothed by `labelSmoothing` when the configuration has
+ * it. Budgets are whole epochs.
  *
  * Validation is a seeded, stratified split of core's train split (default 10%), scored by
  * {@link mnistAccuracy} (a count of correct digits); the test split is touched only by
@@ -25,6 +26,7 @@ import {
   TensorDataset,
   cosineWithWarmup,
   fit,
+  getLoss,
   loadMnist,
   mulberry32,
   randomAffine,
@@ -204,6 +206,18 @@ function augmentation(config: Config, seed: number): FitConfig['augment'] {
   }
 }
 
+/**
+ * The training loss of a configuration: categorical cross-entropy, against labels smoothed to
+ * `(1 - s) * one-hot + s / 10` with `labelSmoothing: s` in (0, 1) (Szegedy et al. 2016).
+ */
+function lossFor(config: Config): string | ((yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor) {
+  const smoothing = config['labelSmoothing'] ?? 0;
+  if (typeof smoothing !== 'number' || !(smoothing >= 0 && smoothing < 1)) {
+    throw new InvalidArgumentError({ parameter: 'config.labelSmoothing', value: smoothing, message: 'Must be a number in [0, 1).' });
+  }
+  return smoothing > 0 ? getLoss('categoricalCrossEntropy', { labelSmoothing: smoothing }) : 'categoricalCrossentropy';
+}
+
 let cachedMnist: MnistData | undefined;
 
 /**
@@ -275,9 +289,10 @@ export async function trainMnistModel(config: Config, epochs: number, options: M
   cachedMnist ??= loadMnist();
   const { train, validation } = datasets(cachedMnist, resolved);
   const batchSize = num(config, 'batchSize', 64);
-  const augment = augmentation(config, seed); // before building: a bad value leaves nothing allocated
+  const augment = augmentation(config, seed); // before building: bad values leave nothing allocated
+  const loss = lossFor(config);
   const model = buildMnistModel(config, seed);
-  model.compile({ optimizer: optimizerFor(config, epochs * Math.ceil(train.size / batchSize)), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  model.compile({ optimizer: optimizerFor(config, epochs * Math.ceil(train.size / batchSize)), loss, metrics: ['accuracy'] });
   const started = performance.now();
   await fit(model, train, {
     epochs,
