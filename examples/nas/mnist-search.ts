@@ -95,6 +95,8 @@ export async function runMnistSearch(name: string, options: MnistSearchOptions):
     workers,
     seed,
     maxSeconds: (minutes - (options.rescore?.minutes ?? 0)) * 60,
+    // The re-scoring's candidates keep their own models, so the export can take any of them.
+    keepModels: options.rescore?.top ?? true,
     onProgress: progress ? printProgress(name) : undefined,
   });
   const searchSeconds = (performance.now() - started) / 1000;

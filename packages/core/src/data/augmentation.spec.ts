@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 
-import { ShapeError } from '../errors';
+import { InvalidArgumentError, ShapeError } from '../errors';
 import { mulberry32 } from '../random';
 import { useWasm } from '../testing/backend-comparison';
-import { randomAffine, randomCrop, randomHorizontalFlip, randomScale } from './augmentation';
+import { randomAffine, randomCrop, randomElastic, randomHorizontalFlip, randomScale } from './augmentation';
 
 beforeAll(useWasm);
 
@@ -91,6 +91,56 @@ describe('augmentation', () => {
       expect(() => randomAffine(grid(), { rotation: -1, random: Math.random })).toThrow(/options\.rotation/);
       expect(() => randomAffine(grid(), { scale: [1.2, 0.8], random: Math.random })).toThrow(/options\.scale/);
       expect(() => randomAffine(grid(), { shift: Number.NaN, random: Math.random })).toThrow(/options\.shift/);
+    });
+  });
+
+  describe('randomElastic', () => {
+    // A 12x12 two-channel ramp: channel 0 is 12 * row + column, channel 1 twice that.
+    const ramp = () => tf.tensor4d(Float32Array.from({ length: 288 }, (_, i) => (Math.floor(i / 2) * ((i % 2) + 1))), [1, 12, 12, 2]);
+    const value = (out: tf.Tensor, row: number, column: number, channel: number) => out.dataSync()[(row * 12 + column) * 2 + channel];
+
+    it('is the identity at alpha 0', () => {
+      const x = ramp();
+      expect(Array.from(randomElastic(x, { alpha: 0, sigma: 2, random: mulberry32(1) }).dataSync())).toEqual(Array.from(x.dataSync()));
+    });
+
+    it('with a constant field moves the interior by alpha pixels on both axes (whole and half pixels), channels alike', () => {
+      // Draws of 1 make the field 1 everywhere; blurred with zero outside, it stays 1 at least
+      // 3 sigma from the border. At alpha 1, output (r, c) = input (r + 1, c + 1) = 12 (r + 1) + c + 1.
+      const whole = randomElastic(ramp(), { alpha: 1, sigma: 1, random: () => 1 });
+      // Draws of 0.75 make the field 0.5: a half-pixel move, the mean of the four neighbours.
+      const half = randomElastic(ramp(), { alpha: 1, sigma: 1, random: () => 0.75 });
+      for (let r = 3; r <= 7; r++) {
+        for (let c = 3; c <= 7; c++) {
+          expect(value(whole, r, c, 0)).toBeCloseTo(12 * (r + 1) + c + 1, 4);
+          expect(value(whole, r, c, 1)).toBeCloseTo(2 * (12 * (r + 1) + c + 1), 4);
+          expect(value(half, r, c, 0)).toBeCloseTo(12 * (r + 0.5) + c + 0.5, 4);
+        }
+      }
+    });
+
+    it('fills with zeros where the field points outside the image', () => {
+      // Field 1 at alpha 20: every pixel samples 20 pixels down-right of itself, outside a 12x12 image.
+      const out = randomElastic(ramp(), { alpha: 20, sigma: 0.5, random: () => 1 });
+      expect(Math.max(...Array.from(out.dataSync()).map(Math.abs))).toBe(0);
+    });
+
+    it('is reproducible from a seed, differs between seeds, keeps the shape and allocates only its result', () => {
+      const x = ramp();
+      const before = tf.memory().numTensors;
+      const a = randomElastic(x, { alpha: 8, sigma: 2, random: mulberry32(5) });
+      expect(tf.memory().numTensors).toBe(before + 1);
+      const b = randomElastic(x, { alpha: 8, sigma: 2, random: mulberry32(5) });
+      const c = randomElastic(x, { alpha: 8, sigma: 2, random: mulberry32(6) });
+      expect(a.shape).toEqual([1, 12, 12, 2]);
+      expect(Array.from(b.dataSync())).toEqual(Array.from(a.dataSync()));
+      expect(Array.from(c.dataSync())).not.toEqual(Array.from(a.dataSync()));
+    });
+
+    it('rejects bad options naming them, and non-NHWC input', () => {
+      expect(() => randomElastic(ramp(), { alpha: -1, sigma: 4, random: Math.random })).toThrow(/options\.alpha/);
+      expect(() => randomElastic(ramp(), { alpha: 34, sigma: 0, random: Math.random })).toThrow(InvalidArgumentError);
+      expect(() => randomElastic(tf.zeros([3, 3]) as unknown as tf.Tensor4D, { alpha: 1, sigma: 1, random: Math.random })).toThrow(ShapeError);
     });
   });
 

@@ -134,3 +134,93 @@ export function randomAffine(images: tf.Tensor4D, options: RandomAffineOptions):
   }
   return tf.tidy(() => tf.image.transform(images, tf.tensor2d(transforms, [n, 8]), 'bilinear', 'constant', 0));
 }
+
+/** Options of {@link randomElastic}. */
+export interface RandomElasticOptions {
+  /** Scale of the displacement in pixels per unit of the smoothed field (Simard et al. use 34 on 28x28 digits). */
+  alpha: number;
+  /** Standard deviation in pixels of the Gaussian that smooths the random field (Simard et al.: 4). */
+  sigma: number;
+  /** The generator of the draws (e.g. `mulberry32(seed)`); `2 * height * width` draws per image (x field, then y). */
+  random: () => number;
+}
+
+/** A normalized 1-D Gaussian kernel of standard deviation `sigma`, truncated at 3 sigma. */
+function gaussianKernel(sigma: number): Float64Array {
+  const radius = Math.max(1, Math.ceil(3 * sigma));
+  const kernel = new Float64Array(2 * radius + 1);
+  let sum = 0;
+  for (let i = -radius; i <= radius; i++) sum += kernel[i + radius] = Math.exp(-(i * i) / (2 * sigma * sigma));
+  for (let i = 0; i < kernel.length; i++) kernel[i] /= sum;
+  return kernel;
+}
+
+/** Separable Gaussian blur of an `h x w` field in place, zero outside the field. */
+function blurField(field: Float64Array, h: number, w: number, kernel: Float64Array): void {
+  const radius = (kernel.length - 1) / 2;
+  const tmp = new Float64Array(h * w);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let acc = 0;
+      for (let k = -radius; k <= radius; k++) if (x + k >= 0 && x + k < w) acc += kernel[k + radius] * field[y * w + x + k];
+      tmp[y * w + x] = acc;
+    }
+  }
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let acc = 0;
+      for (let k = -radius; k <= radius; k++) if (y + k >= 0 && y + k < h) acc += kernel[k + radius] * tmp[(y + k) * w + x];
+      field[y * w + x] = acc;
+    }
+  }
+}
+
+/**
+ * Deforms each image by its own smooth random displacement field (Simard, Steinkraus & Platt 2003,
+ * "elastic distortions"): a field of uniform draws in [-1, 1] per pixel and axis, blurred by a
+ * Gaussian of standard deviation `sigma` (zero outside the image) and scaled by `alpha`, moves the
+ * pixel at (row y, column x) to sample the input at (y + dy, x + dx), bilinearly, with zero fill.
+ * All channels share the field. The resampling runs in JavaScript on the batch's values, so the
+ * result is the same on every backend.
+ * @example
+ * ```ts
+ * const warped = randomElastic(batch, { alpha: 34, sigma: 4, random: mulberry32(step) });
+ * ```
+ * @category Data
+ */
+export function randomElastic(images: tf.Tensor4D, options: RandomElasticOptions): tf.Tensor4D {
+  assertImages(images, 'images');
+  const { alpha, sigma, random } = options;
+  if (!(alpha >= 0 && Number.isFinite(alpha))) throw new InvalidArgumentError({ parameter: 'options.alpha', value: alpha, message: 'Must be a finite number >= 0.' });
+  if (!(sigma > 0 && Number.isFinite(sigma))) throw new InvalidArgumentError({ parameter: 'options.sigma', value: sigma, message: 'Must be a finite number > 0.' });
+  const [n, h, w, c] = images.shape;
+  const input = images.dataSync();
+  const output = new Float32Array(input.length);
+  const kernel = gaussianKernel(sigma);
+  const dx = new Float64Array(h * w);
+  const dy = new Float64Array(h * w);
+  for (let i = 0; i < n; i++) {
+    for (let p = 0; p < h * w; p++) dx[p] = 2 * random() - 1;
+    for (let p = 0; p < h * w; p++) dy[p] = 2 * random() - 1;
+    blurField(dx, h, w, kernel);
+    blurField(dy, h, w, kernel);
+    const base = i * h * w * c;
+    // The input value at (row, column, channel), zero outside the image.
+    const at = (row: number, column: number, channel: number) => (row >= 0 && row < h && column >= 0 && column < w ? input[base + (row * w + column) * c + channel] : 0);
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const sy = y + alpha * dy[y * w + x];
+        const sx = x + alpha * dx[y * w + x];
+        const y0 = Math.floor(sy);
+        const x0 = Math.floor(sx);
+        const fy = sy - y0;
+        const fx = sx - x0;
+        for (let ch = 0; ch < c; ch++) {
+          output[base + (y * w + x) * c + ch] =
+            (1 - fy) * ((1 - fx) * at(y0, x0, ch) + fx * at(y0, x0 + 1, ch)) + fy * ((1 - fx) * at(y0 + 1, x0, ch) + fx * at(y0 + 1, x0 + 1, ch));
+        }
+      }
+    }
+  }
+  return tf.tensor4d(output, [n, h, w, c]);
+}

@@ -16,7 +16,7 @@ import { SearchSpace } from '../space/search-space';
 
 const HELP = `Usage: bigmodel-nas search --space <FILE.json|builtin:NAME> --strategy <${STRATEGY_NAMES.join('|')}> [--hyperband]
                            --trials N [--workers W] [--seed S] --out DIR [options]
-       bigmodel-nas resume DIR [--workers W] [--trials N] [--minutes M]
+       bigmodel-nas resume DIR [--workers W] [--trials N] [--minutes M] [--keep-models K]
        bigmodel-nas rescore DIR [--top K] [--repeats R] [--workers W] [--minutes M]
        bigmodel-nas export DIR --out MODEL_DIR [--retrain [--budget B] [--seed S]] [--ignore-rescore]
        bigmodel-nas leaderboard DIR [--top K] [--pareto METRIC,...]
@@ -29,6 +29,8 @@ search options:
   --successive-halving         one bracket (the most aggressive) instead of Hyperband's cycle
   --minutes M                  stop proposing trials after M minutes (resume continues)
   --max-params N --max-latency-ms X       constraints; breaking trials are recorded as infeasible
+  --keep-models K              keep the trained models of the K best configurations (default 1; pass the
+                               rescore's --top so that export can take any candidate's own model)
 rescore: evaluates the K best configurations at the largest budget (default 3) R more times each (default 1),
   with fresh seeds and other validation splits, and ranks them by their mean score (DIR/rescore); --minutes M
   starts only evaluations predicted to end within M minutes. Export then takes the winner of that ranking.
@@ -123,6 +125,7 @@ async function main(argv: string[]): Promise<void> {
         budget: number('--budget') ?? 1,
         constraints: maxParams !== undefined || maxLatencyMs !== undefined ? { maxParams, maxLatencyMs } : undefined,
         maxSeconds: minutes === undefined ? undefined : minutes * 60,
+        keepModels: number('--keep-models', true),
         onProgress: progress,
       }),
     );
@@ -130,7 +133,7 @@ async function main(argv: string[]): Promise<void> {
     const dir = positional[1];
     if (!dir) throw new UsageError('resume needs the search directory.');
     const minutes = number('--minutes');
-    report(await resumeSearch(dir, { workers: number('--workers', true), trials: number('--trials', true), maxSeconds: minutes === undefined ? undefined : minutes * 60, onProgress: progress }));
+    report(await resumeSearch(dir, { workers: number('--workers', true), trials: number('--trials', true), maxSeconds: minutes === undefined ? undefined : minutes * 60, keepModels: number('--keep-models', true), onProgress: progress }));
   } else if (command === 'rescore') {
     const dir = positional[1];
     if (!dir) throw new UsageError('rescore needs the search directory.');

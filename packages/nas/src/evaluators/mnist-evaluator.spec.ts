@@ -77,8 +77,9 @@ describe('mnistEvaluator', () => {
     again.dispose();
   });
 
-  it("trains with 'affine' augmentation reproducibly (same seed, same score and weights); an unknown augmentation is a typed error", async () => {
-    const config = { ...base, augment: 'affine', batchSize: 64 };
+  it.each(['affine', 'elastic', 'elastic+shift'])("trains with '%s' augmentation reproducibly (same seed, same score and weights) without leaking; an unknown augmentation is a typed error", async (augment) => {
+    const config = { ...base, augment, batchSize: 64 };
+    const before = tf.memory().numTensors;
     const first = await trainMnistModel(config, 1, { trainLimit: 300, seed: 3 });
     const second = await trainMnistModel(config, 1, { trainLimit: 300, seed: 3 });
     const plain = await trainMnistModel({ ...config, augment: 'none' }, 1, { trainLimit: 300, seed: 3 });
@@ -90,7 +91,7 @@ describe('mnistEvaluator', () => {
       trained.model.optimizer.dispose();
       trained.model.dispose();
     }
-    const before = tf.memory().numTensors;
+    expect(tf.memory().numTensors).toBe(before);
     await expect(trainMnistModel({ ...config, augment: 'rotate' }, 1, { trainLimit: 300 })).rejects.toThrow(/config\.augment/);
     expect(tf.memory().numTensors).toBe(before);
   });

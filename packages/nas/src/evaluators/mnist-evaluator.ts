@@ -31,6 +31,7 @@ import {
   mulberry32,
   randomAffine,
   randomCrop,
+  randomElastic,
   saveModel,
   type FitConfig,
   type LearningRateSchedule,
@@ -189,8 +190,10 @@ function datasets(mnist: MnistData, options: ReturnType<typeof resolveMnistEvalu
 
 /**
  * The training augmentation a configuration asks for (`augment`): none, `'shift'` (up to 2 pixels,
- * whole pixels) or `'affine'` (rotation up to 10 degrees, zoom 0.9-1.1 and a sub-pixel shift up to 2
- * pixels per digit); the draws are seeded by the trial seed and the step.
+ * whole pixels), `'affine'` (rotation up to 10 degrees, zoom 0.9-1.1 and a sub-pixel shift up to 2
+ * pixels per digit), `'elastic'` (elastic distortions with alpha 34 and sigma 4, Simard et al.'s
+ * setting for digits) or `'elastic+shift'` (elastic, then the shift); the draws are seeded by the
+ * trial seed and the step.
  */
 function augmentation(config: Config, seed: number): FitConfig['augment'] {
   const random = (step: number) => mulberry32(seed * 1_000_003 + step);
@@ -201,8 +204,18 @@ function augmentation(config: Config, seed: number): FitConfig['augment'] {
       return (xs, { step }) => randomCrop(xs as tf.Tensor4D, { padding: 2, random: random(step) });
     case 'affine':
       return (xs, { step }) => randomAffine(xs as tf.Tensor4D, { rotation: 10, scale: [0.9, 1.1], shift: 2, random: random(step) });
+    case 'elastic':
+      return (xs, { step }) => randomElastic(xs as tf.Tensor4D, { alpha: 34, sigma: 4, random: random(step) });
+    case 'elastic+shift':
+      return (xs, { step }) => {
+        const generator = random(step);
+        const warped = randomElastic(xs as tf.Tensor4D, { alpha: 34, sigma: 4, random: generator });
+        const shifted = randomCrop(warped, { padding: 2, random: generator });
+        warped.dispose();
+        return shifted;
+      };
     default:
-      throw new InvalidArgumentError({ parameter: 'config.augment', value: config['augment'], message: "Must be 'none', 'shift' or 'affine'." });
+      throw new InvalidArgumentError({ parameter: 'config.augment', value: config['augment'], message: "Must be 'none', 'shift', 'affine', 'elastic' or 'elastic+shift'." });
   }
 }
 

@@ -59,6 +59,30 @@ export function bestTrial(trials: TrialRecord[]): TrialRecord | undefined {
 }
 
 /**
+ * The `top` best successful trials at the largest budget any trial reached, one per configuration
+ * (the first, in {@link leaderboard} order, of each configuration hash): what a re-scoring of the
+ * top re-scores, and whose models a search keeps with `keepModels: top`.
+ * @example
+ * ```ts
+ * const candidates = topDistinct(finishedTrials(readJournal(dir).records), 3);
+ * ```
+ * @category Runner
+ */
+export function topDistinct(trials: TrialRecord[], top: number): TrialRecord[] {
+  const best = bestTrial(trials);
+  if (!best) return [];
+  const seen = new Set<string>();
+  const out: TrialRecord[] = [];
+  for (const t of leaderboard(trials.filter((t) => t.status === 'ok' && t.trial.budget === best.trial.budget))) {
+    if (seen.has(t.trial.hash)) continue;
+    seen.add(t.trial.hash);
+    out.push(t);
+    if (out.length === top) break;
+  }
+  return out;
+}
+
+/**
  * The Pareto front of successful trials: those no other trial beats on every objective, with the
  * score maximized and each named metric (e.g. `params`, `latencyMs`) minimized. Sorted by score.
  * @example

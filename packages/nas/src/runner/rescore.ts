@@ -32,7 +32,7 @@ import { InvalidArgumentError, type InitBackendOptions } from '@bigmodel/core';
 import type { EvaluationResult, Evaluator } from '../evaluators/evaluator';
 import type { EvaluatorSpec } from '../evaluators/evaluator-spec';
 import { JournalWriter, readJournal, type ResultRecord } from './journal';
-import { bestTrial, finishedTrials, leaderboard, type TrialRecord } from './leaderboard';
+import { finishedTrials, topDistinct, type TrialRecord } from './leaderboard';
 import { WorkerPool } from './worker-pool';
 
 /** The first record of a re-scoring journal: what is re-scored. */
@@ -144,21 +144,6 @@ export function readRescoreJournal(dir: string): { candidates?: RescoreCandidate
     else if (record?.type === 'rescore' && Number.isInteger(record.trialId) && Number.isInteger(record.fold)) results.push(record);
   }
   return { candidates, results };
-}
-
-/** The `top` best successful trials at the largest budget, one per configuration. */
-function topDistinct(trials: TrialRecord[], top: number): TrialRecord[] {
-  const best = bestTrial(trials);
-  if (!best) return [];
-  const seen = new Set<string>();
-  const out: TrialRecord[] = [];
-  for (const t of leaderboard(trials.filter((t) => t.status === 'ok' && t.trial.budget === best.trial.budget))) {
-    if (seen.has(t.trial.hash)) continue;
-    seen.add(t.trial.hash);
-    out.push(t);
-    if (out.length === top) break;
-  }
-  return out;
 }
 
 /** Ranks the candidates from the search's trials and the re-scoring's results (see the file header). */

@@ -152,6 +152,35 @@ describe('runSearch', () => {
     expect(none.trials.map((t) => t.metrics['hasDir'])).toEqual([false, false, false]);
   });
 
+  it('with keepModels: K keeps the models of the K best configurations (a re-scoring\'s candidates), through a resume', async () => {
+    const dir = temp();
+    const saving = (config: Config, _budget: number, context: { modelDir?: string }) => {
+      writeFileAtomic(join(context.modelDir!, 'model.json'), JSON.stringify({ score: bench.score(config) }));
+      return { score: bench.score(config) };
+    };
+    const keptIds = () => readdirSync(join(dir, 'models')).map((name) => Number(name.slice('trial-'.length))).sort((a, b) => a - b);
+    // By hand: the trial ids of the K best distinct configurations' first trials in leaderboard order.
+    const expected = (trials: TrialRecord[], k: number) => {
+      const seen = new Set<string>();
+      const ids: number[] = [];
+      for (const t of [...trials].sort((a, b) => b.score - a.score || a.trial.id - b.trial.id)) {
+        if (seen.has(t.trial.hash) || ids.length === k) continue;
+        seen.add(t.trial.hash);
+        ids.push(t.trial.id);
+      }
+      return ids.sort((a, b) => a - b);
+    };
+    const first = await runSearch({ dir, space: cell, strategy: 'evolution', evaluator: saving, trials: 20, seed: 5, keepModels: 3 });
+    expect(keptIds()).toEqual(expected(first.trials, 3));
+    expect(keptIds()).toHaveLength(3);
+    const resumed = await resumeSearch(dir, { evaluator: saving, trials: 30, keepModels: 3 });
+    expect(keptIds()).toEqual(expected(resumed.trials, 3));
+    // Resumed with the default (the best only), the others are removed before anything runs.
+    const best = await resumeSearch(dir, { evaluator: saving, trials: 30 });
+    expect(keptIds()).toEqual([best.best!.trial.id]);
+    await expect(runSearch({ dir: temp(), space: cell, strategy: 'random', evaluator: saving, trials: 2, keepModels: 0 })).rejects.toThrow(/keepModels/);
+  });
+
   it('runs module evaluators in N worker threads', async () => {
     const dir = temp();
     const module = join(dir, 'evaluator.js');

@@ -12,10 +12,12 @@
  *
  * Trained models: each trial's context names a directory, `DIR/models/trial-ID`, where the
  * evaluator may save the model it trained (the built-in `mnist` evaluator does). A saved model is
- * recorded in the trial's result (`model`) and kept while that trial is the best ({@link bestTrial});
- * the others are removed as soon as their results are journaled (a trial that is not the best never
- * becomes it again). Saves are core's crash-safe `saveModel`; a resumed search first removes the
- * leftovers of trials that were running at the kill, and keeps the best trial's model.
+ * recorded in the trial's result (`model`) and kept while that trial is the best ({@link bestTrial}),
+ * or with `keepModels: n` one of the n best configurations ({@link topDistinct}: what a re-scoring
+ * of the top n re-scores); the others are removed as soon as their results are journaled (a trial
+ * that has left the kept set never enters it again). Saves are core's crash-safe `saveModel`; a
+ * resumed search first removes the leftovers of trials that were running at the kill, and keeps the
+ * kept set's models.
  *
  * Failures: an evaluator that throws, or returns a score that is NaN or not a number, gives a
  * `failed` record with the error; a result that breaks a constraint gives `infeasible`. Both are
@@ -33,7 +35,7 @@ import { SearchSpace, type SearchSpaceDefinition } from '../space/search-space';
 import { resolveHyperbandConfig, type HyperbandConfig } from '../strategies/hyperband';
 import type { Strategy, Trial, TrialOutcome } from '../strategies/strategy';
 import { JournalWriter, readJournal, type ResultRecord } from './journal';
-import { bestTrial, finishedTrials, type TrialRecord } from './leaderboard';
+import { bestTrial, finishedTrials, topDistinct, type TrialRecord } from './leaderboard';
 import { STRATEGY_NAMES, createStrategy, type Constraints, type SearchSpec, type StrategyName } from './search-spec';
 import { WorkerPool } from './worker-pool';
 
@@ -89,9 +91,11 @@ export interface RunSearchConfig {
   strictJournal?: boolean;
   /**
    * Give each trial a `modelDir` (`DIR/models/trial-ID`) to save its trained model in, and keep the
-   * best trial's (default true); see the file header.
+   * best trial's (`true`, the default), or the models of the `n` best configurations (a whole
+   * number n >= 1, e.g. the `top` of a re-scoring to come, so that its export can take any of the
+   * candidates' own models); `false`: no directories. See the file header.
    */
-  keepModels?: boolean;
+  keepModels?: boolean | number;
   /** Called after every finished trial. */
   onProgress?: (progress: SearchProgress) => void;
 }
@@ -187,9 +191,14 @@ function judge(result: unknown, constraints: Constraints | undefined): Pick<Resu
 /** The directory, relative to the search directory, where trial `id` may save its model. */
 export const trialModelPath = (id: number) => `models/trial-${id}`;
 
-/** Removes the saved models of the search in `dir` other than `keep` (paths relative to `dir`). */
-function removeModels(dir: string, paths: (string | undefined)[], keep: string | undefined): void {
-  for (const path of paths) if (path !== undefined && path !== keep) rmSync(join(dir, path), { recursive: true, force: true });
+/** Removes the saved models of the search in `dir` other than those in `keep` (paths relative to `dir`). */
+function removeModels(dir: string, paths: (string | undefined)[], keep: Set<string>): void {
+  for (const path of paths) if (path !== undefined && !keep.has(path)) rmSync(join(dir, path), { recursive: true, force: true });
+}
+
+/** The saved models of the `count` best configurations' trials. */
+function keptModels(trials: TrialRecord[], count: number): Set<string> {
+  return new Set(topDistinct(trials, count).flatMap((t) => (t.model === undefined ? [] : [t.model])));
 }
 
 /**
@@ -248,14 +257,18 @@ export async function runSearch(config: RunSearchConfig): Promise<SearchResult> 
   const pending = [...asked.values()].filter((t) => !told.has(t.id)).sort((a, b) => a.id - b.id);
   const trials = finishedTrials(recorded?.records ?? []);
   const keepModels = config.keepModels ?? true;
-  let bestModel = bestTrial(trials)?.model;
-  // Nothing runs yet: every saved model but the best one's is a leftover (of a trial killed mid-run).
-  if (existsSync(join(dir, 'models'))) removeModels(dir, readdirSync(join(dir, 'models')).map((name) => `models/${name}`), bestModel);
+  if (typeof keepModels === 'number' && !(Number.isInteger(keepModels) && keepModels >= 1)) {
+    throw new InvalidArgumentError({ parameter: 'keepModels', value: keepModels, message: 'Must be true, false or a whole number >= 1 (the best configurations whose models to keep).' });
+  }
+  const keepCount = keepModels === true ? 1 : keepModels === false ? 0 : keepModels;
+  let kept = keptModels(trials, keepCount);
+  // Nothing runs yet: every saved model outside the kept set is a leftover (of a trial killed mid-run, or of a smaller set).
+  if (existsSync(join(dir, 'models'))) removeModels(dir, readdirSync(join(dir, 'models')).map((name) => `models/${name}`), kept);
 
   // ---- Evaluation: in this thread or in worker threads.
   const pool = resolved.evaluatorFunction ? undefined : new WorkerPool(workers, spec.evaluator as EvaluatorSpec, resolved.backend);
   const evaluate = async (trial: Trial): Promise<{ trial: Trial; record: ResultRecord }> => {
-    const modelPath = keepModels ? trialModelPath(trial.id) : undefined;
+    const modelPath = keepCount > 0 ? trialModelPath(trial.id) : undefined;
     const context = { trialId: trial.id, seed: (spec.seed * 100_003 + trial.id) >>> 0, ...(modelPath ? { modelDir: join(dir, modelPath) } : {}) };
     const start = performance.now();
     let judged: ReturnType<typeof judge>;
@@ -296,10 +309,10 @@ export async function runSearch(config: RunSearchConfig): Promise<SearchResult> 
       evaluatedNow++;
       const last: TrialRecord = { trial, status: record.status, score: outcomeOf(record).score, metrics: record.metrics, error: record.error, seconds: record.seconds, ...(record.model ? { model: record.model } : {}) };
       trials.push(last);
-      // Keep the best trial's model only (the journal line above already names the new best's).
-      const best = bestTrial(trials);
-      removeModels(dir, [record.model, bestModel], best?.model);
-      bestModel = best?.model;
+      // Keep the kept set's models only (the journal line above already names the new one's).
+      const nowKept = keptModels(trials, keepCount);
+      removeModels(dir, [record.model, ...kept], nowKept);
+      kept = nowKept;
       const elapsedSeconds = (performance.now() - started) / 1000;
       const total = spec.trials;
       let etaSeconds = (elapsedSeconds / evaluatedNow) * Math.max(0, total - told.size);
