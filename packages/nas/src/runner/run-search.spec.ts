@@ -178,7 +178,9 @@ describe('runSearch', () => {
     // Resumed with the default (the best only), the others are removed before anything runs.
     const best = await resumeSearch(dir, { evaluator: saving, trials: 30 });
     expect(keptIds()).toEqual([best.best!.trial.id]);
-    await expect(runSearch({ dir: temp(), space: cell, strategy: 'random', evaluator: saving, trials: 2, keepModels: 0 })).rejects.toThrow(/keepModels/);
+    const refused = temp();
+    await expect(runSearch({ dir: refused, space: cell, strategy: 'random', evaluator: saving, trials: 2, keepModels: 0 })).rejects.toThrow(/keepModels/);
+    expect(readdirSync(refused)).toEqual([]); // refused before the journal is started
   });
 
   it('runs module evaluators in N worker threads', async () => {

@@ -217,6 +217,11 @@ export async function runSearch(config: RunSearchConfig): Promise<SearchResult> 
   const resolved = resolveRunSearchConfig(config);
   const { dir, space, spec, workers } = resolved;
   const started = performance.now();
+  const keepModels = config.keepModels ?? true;
+  if (typeof keepModels === 'number' && !(Number.isInteger(keepModels) && keepModels >= 1)) {
+    throw new InvalidArgumentError({ parameter: 'keepModels', value: keepModels, message: 'Must be true, false or a whole number >= 1 (the best configurations whose models to keep).' });
+  }
+  const keepCount = keepModels === true ? 1 : keepModels === false ? 0 : keepModels;
 
   // ---- Journal: start it, or read it back.
   let recorded: ReturnType<typeof readJournal> | undefined;
@@ -256,11 +261,6 @@ export async function runSearch(config: RunSearchConfig): Promise<SearchResult> 
   }
   const pending = [...asked.values()].filter((t) => !told.has(t.id)).sort((a, b) => a.id - b.id);
   const trials = finishedTrials(recorded?.records ?? []);
-  const keepModels = config.keepModels ?? true;
-  if (typeof keepModels === 'number' && !(Number.isInteger(keepModels) && keepModels >= 1)) {
-    throw new InvalidArgumentError({ parameter: 'keepModels', value: keepModels, message: 'Must be true, false or a whole number >= 1 (the best configurations whose models to keep).' });
-  }
-  const keepCount = keepModels === true ? 1 : keepModels === false ? 0 : keepModels;
   let kept = keptModels(trials, keepCount);
   // Nothing runs yet: every saved model outside the kept set is a leftover (of a trial killed mid-run, or of a smaller set).
   if (existsSync(join(dir, 'models'))) removeModels(dir, readdirSync(join(dir, 'models')).map((name) => `models/${name}`), kept);
