@@ -4,7 +4,7 @@
  * `import` (ESM) both load it, TypeScript sees its types, and its bin (if any) answers --help.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -85,6 +85,9 @@ describe.each(packages)('$name packed and installed alone', (pkg) => {
     const typescript = JSON.parse(readFileSync(join(root, 'node_modules/typescript/package.json'), 'utf8')).version;
     run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', ...tarballs, ...pkg.peers, `typescript@${typescript}`], project);
   });
+
+  // Each consumer project holds ~400 MB of installed packages: remove it, or runs fill the disk.
+  afterAll(() => rmSync(project, { recursive: true, force: true }));
 
   it('works through require (CommonJS)', () => {
     const script = `const core = require('${pkg.name}'); (async () => { ${pkg.use} })();`;
