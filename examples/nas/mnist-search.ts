@@ -6,6 +6,9 @@
  * accuracy (core's test split, which the search never sees). `retrain` trains the best
  * configuration from scratch for the export instead.
  *
+ * The search starts only trials predicted to end within its minutes (runSearch's `fitToTime`), so
+ * that `minutes` bounds the search and re-scoring together; the export comes after.
+ *
  * With `rescore`, the last `rescore.minutes` of the `minutes` go to re-scoring the `top` best
  * configurations (nas's rescoreTop: `repeats` more evaluations each at the largest budget, with
  * fresh seeds and other validation splits), and the export takes the configuration with the best
@@ -95,6 +98,8 @@ export async function runMnistSearch(name: string, options: MnistSearchOptions):
     workers,
     seed,
     maxSeconds: (minutes - (options.rescore?.minutes ?? 0)) * 60,
+    // Start only trials predicted to end in time, so that `minutes` bounds the whole search.
+    fitToTime: true,
     // The re-scoring's candidates keep their own models, so the export can take any of them.
     keepModels: options.rescore?.top ?? true,
     onProgress: progress ? printProgress(name) : undefined,

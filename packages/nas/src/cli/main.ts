@@ -16,7 +16,7 @@ import { SearchSpace } from '../space/search-space';
 
 const HELP = `Usage: bigmodel-nas search --space <FILE.json|builtin:NAME> --strategy <${STRATEGY_NAMES.join('|')}> [--hyperband]
                            --trials N [--workers W] [--seed S] --out DIR [options]
-       bigmodel-nas resume DIR [--workers W] [--trials N] [--minutes M] [--keep-models K]
+       bigmodel-nas resume DIR [--workers W] [--trials N] [--minutes M [--fit-time]] [--keep-models K]
        bigmodel-nas rescore DIR [--top K] [--repeats R] [--workers W] [--minutes M]
        bigmodel-nas export DIR --out MODEL_DIR [--retrain [--budget B] [--seed S]] [--ignore-rescore]
        bigmodel-nas leaderboard DIR [--top K] [--pareto METRIC,...]
@@ -28,6 +28,8 @@ search options:
   --min-budget R --max-budget R --eta E   Hyperband's budgets (default 1, 9, 3)
   --successive-halving         one bracket (the most aggressive) instead of Hyperband's cycle
   --minutes M                  stop proposing trials after M minutes (resume continues)
+  --fit-time                   with --minutes: start only trials predicted to end within M minutes, so the
+                               search ends by then (a promoted trial's time is its cheaper run's, scaled)
   --max-params N --max-latency-ms X       constraints; breaking trials are recorded as infeasible
   --keep-models K              keep the trained models of the K best configurations (default 1; pass the
                                rescore's --top so that export can take any candidate's own model)
@@ -66,7 +68,7 @@ function parse(argv: string[]) {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (!a.startsWith('--')) positional.push(a);
-    else if (['--hyperband', '--successive-halving', '--retrain', '--ignore-rescore', '--help'].includes(a)) flags.set(a, true);
+    else if (['--hyperband', '--successive-halving', '--retrain', '--ignore-rescore', '--fit-time', '--help'].includes(a)) flags.set(a, true);
     else if (i + 1 >= argv.length) throw new UsageError(`${a} needs a value.`);
     else flags.set(a, argv[++i]);
   }
@@ -125,6 +127,7 @@ async function main(argv: string[]): Promise<void> {
         budget: number('--budget') ?? 1,
         constraints: maxParams !== undefined || maxLatencyMs !== undefined ? { maxParams, maxLatencyMs } : undefined,
         maxSeconds: minutes === undefined ? undefined : minutes * 60,
+        fitToTime: flags.has('--fit-time'),
         keepModels: number('--keep-models', true),
         onProgress: progress,
       }),
@@ -133,7 +136,7 @@ async function main(argv: string[]): Promise<void> {
     const dir = positional[1];
     if (!dir) throw new UsageError('resume needs the search directory.');
     const minutes = number('--minutes');
-    report(await resumeSearch(dir, { workers: number('--workers', true), trials: number('--trials', true), maxSeconds: minutes === undefined ? undefined : minutes * 60, keepModels: number('--keep-models', true), onProgress: progress }));
+    report(await resumeSearch(dir, { workers: number('--workers', true), trials: number('--trials', true), maxSeconds: minutes === undefined ? undefined : minutes * 60, fitToTime: flags.has('--fit-time'), keepModels: number('--keep-models', true), onProgress: progress }));
   } else if (command === 'rescore') {
     const dir = positional[1];
     if (!dir) throw new UsageError('rescore needs the search directory.');

@@ -56,7 +56,8 @@ describe('exportBest', () => {
     await runSearch({ dir, space: builtinSpace('mnist'), strategy: 'random', evaluator, budget: 1, trials: 2, workers: 1, seed: 3, backend: { backend: 'wasm', threads: 1 } });
     const rescored = await rescoreTop(dir, { top: 2, repeats: 1, workers: 1, backend: { backend: 'wasm', threads: 1 } });
     expect(rescored.candidates.every((c) => c.complete && c.evaluations.length === 2)).toBe(true);
-    const chosen = [...rescored.best.evaluations].sort((a, b) => b.score - a.score || a.fold - b.fold)[0];
+    // The winner's best-scoring evaluation whose model is on disk (the search kept its best trial's only).
+    const chosen = rescored.best.evaluations.filter((e) => e.model !== undefined).sort((a, b) => b.score - a.score || a.fold - b.fold)[0];
     const summary = await exportBest(dir, { out: join(temp(), 'model') });
     expect(summary).toMatchObject({ trialId: rescored.best.trial.trial.id, fold: chosen.fold, trialModel: chosen.model, rescore: { meanScore: rescored.best.meanScore, candidates: 2 } });
     // The model is measured where it was validated (fold 1: another split than the search's): exactly its score.

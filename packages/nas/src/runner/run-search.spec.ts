@@ -10,7 +10,7 @@ import { builtinSpace } from '../space/builtin-spaces';
 import type { Config } from '../space/search-space';
 import { readJournal } from './journal';
 import { finishedTrials, paretoFront, type TrialRecord } from './leaderboard';
-import { resumeSearch, runSearch, trialModelPath } from './run-search';
+import { predictTrialSeconds, resumeSearch, runSearch, trialModelPath } from './run-search';
 
 const bench = cellBenchmark(0);
 const cell = builtinSpace('cell');
@@ -127,6 +127,43 @@ describe('runSearch', () => {
     const straight = await runSearch({ dir: join(dir, 'straight'), space: cell, strategy: 'evolution', evaluator: lookup, trials: 40, seed: 5 });
     expect(resumed.trials.map((t) => t.trial.hash).sort()).toEqual(straight.trials.map((t) => t.trial.hash).sort());
     expect(resumed.best!.score).toBe(straight.best!.score);
+  });
+
+  it('predicts a trial\'s seconds from its own cheaper run, else from the slowest rate seen', () => {
+    const record = (hash: string, budget: number, seconds: number): TrialRecord => ({ trial: { id: 0, config: {}, budget, hash }, status: 'ok', score: 0, metrics: {}, seconds });
+    const finished = [record('a', 2, 10), record('b', 2, 30), record('a', 6, 27), record('c', 18, 90)];
+    // 'a' ran at budgets 2 and 6: the larger run, scaled (27 s x 18/6).
+    expect(predictTrialSeconds({ id: 9, config: {}, budget: 18, hash: 'a' }, finished)).toBeCloseTo(81, 12);
+    // 'a' at budget 4: its budget-2 run (10 s x 4/2); a run at a larger budget does not count.
+    expect(predictTrialSeconds({ id: 9, config: {}, budget: 4, hash: 'a' }, finished)).toBeCloseTo(20, 12);
+    // A new configuration: the slowest seconds per budget, 'b''s 15 s, times its budget.
+    expect(predictTrialSeconds({ id: 9, config: {}, budget: 2, hash: 'd' }, finished)).toBeCloseTo(30, 12);
+    expect(predictTrialSeconds({ id: 9, config: {}, budget: 2, hash: 'd' }, [])).toBeUndefined();
+  });
+
+  it('with fitToTime starts only trials predicted to end within maxSeconds, and a resume runs the one left first', async () => {
+    // Each trial takes 0.6 s. Plain maxSeconds 1.0 starts a second one at ~0.6 s (ends ~1.2 s); with
+    // fitToTime the second is predicted to end at ~1.2 s and does not start (0.2 s margins both ways).
+    const slow = async (config: Config) => {
+      await new Promise((r) => setTimeout(r, 600));
+      return lookup(config);
+    };
+    const plain = await runSearch({ dir: temp(), space: cell, strategy: 'random', evaluator: slow, trials: 5, seed: 2, workers: 1, maxSeconds: 1 });
+    expect(plain.trials).toHaveLength(2);
+    const dir = temp();
+    const fitted = await runSearch({ dir, space: cell, strategy: 'random', evaluator: slow, trials: 5, seed: 2, workers: 1, maxSeconds: 1, fitToTime: true });
+    expect(fitted.trials).toHaveLength(1);
+    expect(fitted.timedOut).toBe(true);
+    const { records } = readJournal(dir);
+    expect(records.filter((r) => r.type === 'ask').map((r) => (r.type === 'ask' ? r.trial.id : -1))).toEqual([0, 1]);
+
+    let calls = 0;
+    const resumed = await resumeSearch(dir, { evaluator: (config) => (calls++, lookup(config)) });
+    expect(calls).toBe(4);
+    expect(resumed.trials.map((t) => t.trial.id)).toEqual([0, 1, 2, 3, 4]);
+    const straight = await runSearch({ dir: temp(), space: cell, strategy: 'random', evaluator: lookup, trials: 5, seed: 2 });
+    expect(resumed.trials.map((t) => t.trial.hash)).toEqual(straight.trials.map((t) => t.trial.hash));
+    await expect(runSearch({ dir: temp(), space: cell, strategy: 'random', evaluator: lookup, trials: 1, fitToTime: true })).rejects.toMatchObject({ parameter: 'fitToTime' });
   });
 
   it('keeps the saved model of the best trial only, through a resume, and names it in the journal', async () => {

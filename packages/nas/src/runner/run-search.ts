@@ -87,6 +87,13 @@ export interface RunSearchConfig {
    * running finish and are recorded, and `resumeSearch` carries on later.
    */
   maxSeconds?: number;
+  /**
+   * With `maxSeconds`: start a trial only if it is predicted to end within `maxSeconds`
+   * ({@link predictTrialSeconds}), so that the search ends by then instead of running over by its
+   * last trials (default false: every trial proposed before `maxSeconds` runs). The first trial that
+   * does not fit stays proposed and unevaluated; nothing starts after it, and a resume runs it first.
+   */
+  fitToTime?: boolean;
   /** Throw a FileFormatError on an unreadable journal line instead of skipping it (default false). */
   strictJournal?: boolean;
   /**
@@ -135,6 +142,7 @@ export function resolveRunSearchConfig(config: RunSearchConfig) {
   const budget = config.budget ?? 1;
   if (!(budget > 0) || !Number.isFinite(budget)) fail('budget', budget, 'Must be a finite number > 0.');
   if (config.maxSeconds !== undefined && !(config.maxSeconds > 0)) fail('maxSeconds', config.maxSeconds, 'Must be a number > 0.');
+  if (config.fitToTime && config.maxSeconds === undefined) fail('fitToTime', config.fitToTime, 'Fits trials into maxSeconds: give maxSeconds too.');
   const hyperband = config.hyperband === true ? {} : config.hyperband || undefined;
   for (const key of ['maxParams', 'maxLatencyMs'] as const) {
     const v = config.constraints?.[key];
@@ -194,6 +202,30 @@ export const trialModelPath = (id: number) => `models/trial-${id}`;
 /** Removes the saved models of the search in `dir` other than those in `keep` (paths relative to `dir`). */
 function removeModels(dir: string, paths: (string | undefined)[], keep: Set<string>): void {
   for (const path of paths) if (path !== undefined && !keep.has(path)) rmSync(join(dir, path), { recursive: true, force: true });
+}
+
+/**
+ * The seconds a trial is predicted to take, from the finished ones: its own configuration's run at
+ * the largest smaller-or-equal budget, scaled by the budget ratio (a promoted Hyperband trial);
+ * otherwise the slowest seconds per unit of budget of any finished trial, times its budget; and
+ * `undefined` before any trial has finished.
+ * @example
+ * ```ts
+ * predictTrialSeconds({ ...trial, budget: 32 }, finished); // its 8-epoch run took 110 s: 440
+ * ```
+ * @category Runner
+ */
+export function predictTrialSeconds(trial: Trial, finished: readonly TrialRecord[]): number | undefined {
+  let own: TrialRecord | undefined;
+  let slowestRate: number | undefined;
+  for (const t of finished) {
+    if (!(t.trial.budget > 0)) continue;
+    if (t.trial.hash === trial.hash && t.trial.budget <= trial.budget && (!own || t.trial.budget > own.trial.budget)) own = t;
+    const rate = t.seconds / t.trial.budget;
+    if (slowestRate === undefined || rate > slowestRate) slowestRate = rate;
+  }
+  if (own) return (own.seconds * trial.budget) / own.trial.budget;
+  return slowestRate === undefined ? undefined : slowestRate * trial.budget;
 }
 
 /** The saved models of the `count` best configurations' trials. */
@@ -287,6 +319,11 @@ export async function runSearch(config: RunSearchConfig): Promise<SearchResult> 
   // ---- The loop: keep `workers` trials in flight until `trials` have finished.
   const inFlight = new Map<number, Promise<{ trial: Trial; record: ResultRecord }>>();
   let evaluatedNow = 0;
+  const fits = (trial: Trial) => {
+    if (!config.fitToTime || config.maxSeconds === undefined) return true;
+    const predicted = predictTrialSeconds(trial, trials);
+    return predicted === undefined || (performance.now() - started) / 1000 + predicted <= config.maxSeconds;
+  };
   try {
     for (;;) {
       const timeLeft = config.maxSeconds === undefined || (performance.now() - started) / 1000 < config.maxSeconds;
@@ -297,6 +334,11 @@ export async function runSearch(config: RunSearchConfig): Promise<SearchResult> 
           if (!trial) break;
           asked.set(trial.id, trial);
           journal.append({ type: 'ask', trial });
+        }
+        if (!fits(trial)) {
+          // It stays first in line (a resume runs it first); nothing after it starts.
+          pending.unshift(trial);
+          break;
         }
         inFlight.set(trial.id, evaluate(trial));
       }
@@ -338,7 +380,7 @@ export async function runSearch(config: RunSearchConfig): Promise<SearchResult> 
  */
 export async function resumeSearch(
   dir: string,
-  options: Pick<RunSearchConfig, 'workers' | 'backend' | 'strictJournal' | 'maxSeconds' | 'onProgress' | 'keepModels'> & { evaluator?: Evaluator; trials?: number } = {},
+  options: Pick<RunSearchConfig, 'workers' | 'backend' | 'strictJournal' | 'maxSeconds' | 'fitToTime' | 'onProgress' | 'keepModels'> & { evaluator?: Evaluator; trials?: number } = {},
 ): Promise<SearchResult> {
   const { search } = readJournal(dir, { strict: options.strictJournal });
   const spec = search.spec;
@@ -360,6 +402,7 @@ export async function resumeSearch(
     backend: options.backend,
     strictJournal: options.strictJournal,
     maxSeconds: options.maxSeconds,
+    fitToTime: options.fitToTime,
     keepModels: options.keepModels,
     onProgress: options.onProgress,
   });

@@ -2,10 +2,10 @@
  * Spaces that ship with the package, by name (the CLI's `--space builtin:NAME`):
  *
  * - `mnist`: CNNs for 28x28 digits, read by {@link mnistEvaluator}: 2-3 conv blocks (the third
- *   block's width conditional on depth), one convolution per block (fixed), kernel size, batch
- *   norm, activation, a dense head, dropout, learning rate (log), batch size, augmentation (shift or
- *   affine) and label smoothing; Adam (fixed), its learning rate annealed along a cosine to 0 at the
- *   end of each trial's budget (fixed).
+ *   block's width conditional on depth), one convolution per block and batch norm (both fixed),
+ *   kernel size, activation, a dense head, dropout, learning rate (log), batch size, augmentation
+ *   (shift or affine) and label smoothing; Adam (fixed), its learning rate annealed along a cosine
+ *   to 0 at the end of each trial's budget (fixed).
  * - `cell`: a NAS-Bench-201-style cell, a DAG over 4 nodes whose 6 edges each choose one of 5
  *   operations (15,625 cells), as plain categoricals.
  * - `branin` (2 floats) and `hartmann6` (6 floats in [0, 1]): the analytic benchmark functions.
@@ -31,7 +31,9 @@ const DEFINITIONS: Record<string, () => SearchSpaceDefinition> = {
       // Two convolutions per block scored no better on a design hold-out at 3x the time (package README).
       convsPerBlock: { type: 'fixed', value: 1 },
       kernelSize: { type: 'categorical', choices: [3, 5] },
-      batchNorm: { type: 'categorical', choices: [true, false] },
+      // Without batch norm the best networks scored ~0.4 points lower on a design hold-out, but
+      // scored higher after a few epochs, so multi-fidelity searches promoted them (package README).
+      batchNorm: { type: 'fixed', value: true },
       activation: { type: 'categorical', choices: ['relu', 'elu'] },
       denseUnits: { type: 'categorical', choices: [0, 64, 128] },
       dropout: { type: 'float', min: 0, max: 0.5 },
