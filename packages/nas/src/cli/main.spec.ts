@@ -54,6 +54,9 @@ describe('bigmodel-nas', () => {
     const budgetWithoutRetrain = nas('export', join(dir, 'out'), '--out', join(dir, 'model'), '--budget', '12');
     expect(budgetWithoutRetrain.status).toBe(2);
     expect(budgetWithoutRetrain.stderr).toContain('--budget and --seed apply only with --retrain');
+    const fitWithoutMinutes = nas('search', '--space', 'builtin:branin', '--strategy', 'random', '--trials', '3', '--fit-time', '--out', join(dir, 'fit'));
+    expect(fitWithoutMinutes.status).toBe(1);
+    expect(fitWithoutMinutes.stderr).toContain('fitToTime');
     const noJournal = nas('resume', join(dir, 'nowhere'));
     expect(noJournal.status).toBe(1);
     expect(noJournal.stderr).toContain('FileFormatError');
