@@ -32,7 +32,8 @@ search options:
                                search ends by then (a promoted trial's time is its cheaper run's, scaled)
   --max-params N --max-latency-ms X       constraints; breaking trials are recorded as infeasible
   --keep-models K              keep the trained models of the K best configurations (default 1; pass the
-                               rescore's --top so that export can take any candidate's own model)
+                               rescore's --top so that export can take any candidate's own model; the
+                               journal records it, and resume keeps to it unless given another)
 rescore: evaluates the K best configurations at the largest budget (default 3) R more times each (default 1),
   with fresh seeds and other validation splits, and ranks them by their mean score (DIR/rescore); --minutes M
   starts only evaluations predicted to end within M minutes. Export then takes the winner of that ranking.

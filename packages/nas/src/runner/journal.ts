@@ -28,6 +28,8 @@ export interface SearchRecord {
   version: 1;
   spec: SearchSpec;
   createdAt: string;
+  /** The `keepModels` the search was started with (a resume keeps to it unless given another). */
+  keepModels?: boolean | number;
 }
 
 /** A trial the strategy proposed. */

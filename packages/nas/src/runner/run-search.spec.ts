@@ -210,10 +210,13 @@ describe('runSearch', () => {
     const first = await runSearch({ dir, space: cell, strategy: 'evolution', evaluator: saving, trials: 20, seed: 5, keepModels: 3 });
     expect(keptIds()).toEqual(expected(first.trials, 3));
     expect(keptIds()).toHaveLength(3);
-    const resumed = await resumeSearch(dir, { evaluator: saving, trials: 30, keepModels: 3 });
+    expect(readJournal(dir).search.keepModels).toBe(3);
+    // Resumed without keepModels: the journal's 3.
+    const resumed = await resumeSearch(dir, { evaluator: saving, trials: 30 });
+    expect(resumed.evaluatedNow).toBe(10);
     expect(keptIds()).toEqual(expected(resumed.trials, 3));
-    // Resumed with the default (the best only), the others are removed before anything runs.
-    const best = await resumeSearch(dir, { evaluator: saving, trials: 30 });
+    // Resumed with keepModels: 1 (the best only), the others are removed before anything runs.
+    const best = await resumeSearch(dir, { evaluator: saving, trials: 30, keepModels: 1 });
     expect(keptIds()).toEqual([best.best!.trial.id]);
     const refused = temp();
     await expect(runSearch({ dir: refused, space: cell, strategy: 'random', evaluator: saving, trials: 2, keepModels: 0 })).rejects.toThrow(/keepModels/);

@@ -100,7 +100,8 @@ export interface RunSearchConfig {
    * Give each trial a `modelDir` (`DIR/models/trial-ID`) to save its trained model in, and keep the
    * best trial's (`true`, the default), or the models of the `n` best configurations (a whole
    * number n >= 1, e.g. the `top` of a re-scoring to come, so that its export can take any of the
-   * candidates' own models); `false`: no directories. See the file header.
+   * candidates' own models); `false`: no directories. The journal records it, and a resume keeps
+   * to it unless given another. See the file header.
    */
   keepModels?: boolean | number;
   /** Called after every finished trial. */
@@ -249,11 +250,10 @@ export async function runSearch(config: RunSearchConfig): Promise<SearchResult> 
   const resolved = resolveRunSearchConfig(config);
   const { dir, space, spec, workers } = resolved;
   const started = performance.now();
-  const keepModels = config.keepModels ?? true;
-  if (typeof keepModels === 'number' && !(Number.isInteger(keepModels) && keepModels >= 1)) {
-    throw new InvalidArgumentError({ parameter: 'keepModels', value: keepModels, message: 'Must be true, false or a whole number >= 1 (the best configurations whose models to keep).' });
+  const validKeep = (value: unknown): value is boolean | number => typeof value === 'boolean' || (Number.isInteger(value) && (value as number) >= 1);
+  if (config.keepModels !== undefined && !validKeep(config.keepModels)) {
+    throw new InvalidArgumentError({ parameter: 'keepModels', value: config.keepModels, message: 'Must be true, false or a whole number >= 1 (the best configurations whose models to keep).' });
   }
-  const keepCount = keepModels === true ? 1 : keepModels === false ? 0 : keepModels;
 
   // ---- Journal: start it, or read it back.
   let recorded: ReturnType<typeof readJournal> | undefined;
@@ -265,8 +265,12 @@ export async function runSearch(config: RunSearchConfig): Promise<SearchResult> 
   if (recorded && !sameSearch(recorded.search.spec, spec)) {
     fail('dir', dir, 'It holds the journal of a different search (space, strategy, evaluator, seed or budget differ); use another directory or resumeSearch(dir).');
   }
+  // Models to keep: as asked, else as the search was started with, else the best trial's.
+  const journaledKeep = recorded?.search.keepModels;
+  const keepModels = config.keepModels ?? (validKeep(journaledKeep) ? journaledKeep : true);
+  const keepCount = keepModels === true ? 1 : keepModels === false ? 0 : keepModels;
   const journal = new JournalWriter(dir);
-  if (!recorded) journal.append({ type: 'search', version: 1, spec, createdAt: new Date().toISOString() });
+  if (!recorded) journal.append({ type: 'search', version: 1, spec, createdAt: new Date().toISOString(), keepModels });
 
   // ---- Strategy: build it and replay the journal through it.
   const strategy: Strategy = createStrategy(spec.strategy, space, { seed: spec.seed, budget: spec.budget, hyperband: spec.hyperband });
