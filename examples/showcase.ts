@@ -24,7 +24,7 @@ async function main() {
   const transfer = await runMnistTransfer({ strategy: 'head', epochs: 5, cachedAugmentations: 1, out: join(runDir, 'transfer-mnist-0to4-to-5to9') });
   const gan = await runDcganMnist({ minutes: 2, epochs: 5, ngf: 32, ndf: 32, scoreSamples: 500, out: join(runDir, 'gan-dcgan-mnist'), progress: false });
   const cells = await runCustomEvaluator({ trials: 150, out: join(runDir, 'nas-cell') });
-  const nas = await runTpeMnist({ trainLimit: 1500, budget: 1, trials: 3, minutes: 1, out: join(runDir, 'nas-tpe-mnist'), progress: false });
+  const nas = await runTpeMnist({ trainLimit: 1500, budget: 3, trials: 3, minutes: 2, out: join(runDir, 'nas-tpe-mnist'), progress: false });
   const evolution = cells.strategies.find((s) => s.strategy === 'evolution')!;
   const random = cells.strategies.find((s) => s.strategy === 'random')!;
 
@@ -35,7 +35,7 @@ async function main() {
     ['transfer', 'zoo CNN (digits 0-4) -> digits 5-9, frozen base, new head', transfer.backend, `test accuracy ${(100 * transfer.testAccuracy).toFixed(2)}% on ${transfer.testCount} digits 5-9 (${transfer.parameters.trainable} trainable / ${transfer.parameters.frozen} frozen)`, `${transfer.seconds.toFixed(0)} s`],
     ['gan', 'DCGAN on MNIST (5 epochs, at most 2 minutes)', gan.backend, `${gan.steps} steps, classifier score ${gan.samples?.classifierScore.toFixed(2)} (real ${gan.real?.classifierScore.toFixed(2)}), grid ${gan.lastGrid ?? gan.interpolation}`, `${gan.trainSeconds.toFixed(0)} s`],
     ['nas', 'cell lookup table, 150 queries', '-', `regret: evolution ${evolution.regret.toFixed(2)}, random ${random.regret.toFixed(2)}`, '<1 s'],
-    ['nas', 'TPE on MNIST (3 trials, 1,500 digits)', nas.backend, `best val ${(100 * nas.bestValAccuracy).toFixed(1)}%, exported test ${(100 * nas.export.metrics['testAccuracy']).toFixed(1)}%`, `${nas.seconds.toFixed(0)} s`],
+    ['nas', 'TPE on MNIST (3 trials of 3 epochs, 1,500 digits)', nas.backend, `best val ${(100 * nas.bestValAccuracy).toFixed(1)}%, exported test ${(100 * nas.export.metrics['testAccuracy']).toFixed(1)}%`, `${nas.seconds.toFixed(0)} s`],
   ];
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   console.log('');
