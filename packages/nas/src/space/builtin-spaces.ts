@@ -28,13 +28,13 @@ const DEFINITIONS: Record<string, () => SearchSpaceDefinition> = {
       filters1: { type: 'categorical', choices: [24, 32] },
       filters2: { type: 'categorical', choices: [48, 64] },
       filters3: { type: 'categorical', choices: [64, 96], when: { param: 'blocks', min: 3 } },
-      // Two convolutions per block scored no better on a design hold-out at 3x the time (package README).
+      // Two convolutions per block scored no better on a design hold-out at 3x the time (docs/results/nas.md).
       convsPerBlock: { type: 'fixed', value: 1 },
       // 5x5 costs ~2x the training step of 3x3 (234 vs 114 ms, batch 64, one wasm thread), and a 5x5
-      // promotion to 32 epochs took 15-18 of a search's 30 minutes (package README, runs M and N).
+      // promotion to 32 epochs took 15-18 of a search's 30 minutes (docs/results/nas.md, runs M and N).
       kernelSize: { type: 'fixed', value: 3 },
       // Without batch norm the best networks scored ~0.4 points lower on a design hold-out, but
-      // scored higher after a few epochs, so multi-fidelity searches promoted them (package README).
+      // scored higher after a few epochs, so multi-fidelity searches promoted them (docs/results/nas.md).
       batchNorm: { type: 'fixed', value: true },
       activation: { type: 'categorical', choices: ['relu', 'elu'] },
       denseUnits: { type: 'categorical', choices: [0, 64, 128] },
