@@ -173,12 +173,14 @@ describe('startDashboard refuses a runs directory that is not one', () => {
 
   it('bigmodel-dashboard exits 1 with one line for a missing directory', () => {
     const missing = join(temp('bigmodel-dashboard-cli-'), 'nope');
-    const cli = spawnSync(process.execPath, ['--conditions=@bigmodel/source', '-r', 'ts-node/register/transpile-only', join(__dirname, 'cli', 'main.ts'), missing], {
+    const main = join(__dirname, 'cli', 'main.ts');
+    const cli = spawnSync(process.execPath, ['--conditions=@bigmodel/source', '-r', 'ts-node/register/transpile-only', main, missing], {
       encoding: 'utf8',
       env: { ...process.env, TS_NODE_PROJECT: join(__dirname, '..', 'tsconfig.spec.json') },
       timeout: 60000,
     });
-    expect({ status: cli.status, stdout: cli.stdout, lines: cli.stderr.trim().split('\n').length }).toEqual({ status: 1, stdout: '', lines: 1 });
+    const lines = cli.stderr.trim().split('\n').length;
+    expect({ status: cli.status, stdout: cli.stdout, lines }).toEqual({ status: 1, stdout: '', lines: 1 });
     expect(cli.stderr).toContain(`InvalidArgumentError: Invalid argument for runsDir: ${JSON.stringify(missing)}`);
   });
 });

@@ -58,10 +58,12 @@ function checkRunsDir(runsDir: unknown): string {
   try {
     real = realpathSync(runsDir);
   } catch (cause) {
-    throw new InvalidArgumentError({ parameter: 'runsDir', value: runsDir, message: 'It does not exist. Give the directory your runs write to (e.g. runs/).', cause });
+    const message = 'It does not exist. Give the directory your runs write to (e.g. runs/).';
+    throw new InvalidArgumentError({ parameter: 'runsDir', value: runsDir, message, cause });
   }
   if (!statSync(real).isDirectory()) {
-    throw new InvalidArgumentError({ parameter: 'runsDir', value: runsDir, message: 'It is not a directory. Give the directory your runs write to (e.g. runs/).' });
+    const message = 'It is not a directory. Give the directory your runs write to (e.g. runs/).';
+    throw new InvalidArgumentError({ parameter: 'runsDir', value: runsDir, message });
   }
   return real;
 }

@@ -11,7 +11,12 @@ describe('readMetrics', () => {
     const first = '{"step":1,"losses/train":0.5}\n{"step":2,"losses/ü":0.25}\n';
     writeFileSync(file, first + '{"step":3,');
     const a = readMetrics(dir);
-    expect(a).toEqual({ records: [{ step: 1, 'losses/train': 0.5 }, { step: 2, 'losses/ü': 0.25 }], next: Buffer.byteLength(first), more: false, reset: false });
+    expect(a).toEqual({
+      records: [{ step: 1, 'losses/train': 0.5 }, { step: 2, 'losses/ü': 0.25 }],
+      next: Buffer.byteLength(first),
+      more: false,
+      reset: false,
+    });
     appendFileSync(file, '"losses/train":0.125}\nnot json\n[1]\n');
     const b = readMetrics(dir, a.next);
     expect(b.records).toEqual([{ step: 3, 'losses/train': 0.125 }, { unreadable: 'not json' }, { unreadable: '[1]' }]);

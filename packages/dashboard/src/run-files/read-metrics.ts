@@ -65,7 +65,8 @@ export function readMetrics(dir: string, from = 0, maxBytes = METRICS_CHUNK_BYTE
       if (line.trim() === '') continue;
       try {
         const value: unknown = JSON.parse(line);
-        records.push(value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : { unreadable: line.slice(0, 80) });
+        const isRecord = value !== null && typeof value === 'object' && !Array.isArray(value);
+        records.push(isRecord ? (value as Record<string, unknown>) : { unreadable: line.slice(0, 80) });
       } catch {
         records.push({ unreadable: line.slice(0, 80) });
       }

@@ -70,7 +70,8 @@ export function readSearch(dir: string): SearchSummary {
   };
   const first = parse(lines[0] ?? '');
   if (!isObject(first) || first['type'] !== 'search' || !isObject(first['spec'])) {
-    throw new FileFormatError({ path: join(dir, JOURNAL_FILE), problem: 'does not start with a search record', hint: 'Is it a bigmodel-nas journal?' });
+    const path = join(dir, JOURNAL_FILE);
+    throw new FileFormatError({ path, problem: 'does not start with a search record', hint: 'Is it a bigmodel-nas journal?' });
   }
   const spec = first['spec'];
   const strategy = isObject(spec['strategy']) && typeof spec['strategy']['name'] === 'string' ? spec['strategy']['name'] : undefined;
@@ -85,7 +86,8 @@ export function readSearch(dir: string): SearchSummary {
     const record = parse(line);
     if (isObject(record) && record['type'] === 'ask' && isObject(record['trial']) && Number.isSafeInteger(record['trial']['id'])) {
       const trial = record['trial'];
-      configs.set(trial['id'] as number, { config: isObject(trial['config']) ? trial['config'] : undefined, budget: finite(trial['budget']) });
+      const config = isObject(trial['config']) ? trial['config'] : undefined;
+      configs.set(trial['id'] as number, { config, budget: finite(trial['budget']) });
     } else if (isResult(record) && configs.has(record['trialId'] as number) && !finished.has(record['trialId'] as number)) {
       // As @bigmodel/nas joins them: a result counts once, and only for a trial that was asked.
       const id = record['trialId'] as number;
@@ -93,7 +95,8 @@ export function readSearch(dir: string): SearchSummary {
       const score = record['status'] === 'ok' ? (finite(record['score']) ?? null) : null;
       if (score !== null && (best === null || score > best)) best = score;
       const asked = configs.get(id);
-      trials.push({ id, status: String(record['status']).slice(0, 20), score, bestSoFar: best, budget: asked?.budget, seconds: finite(record['seconds']), config: asked?.config });
+      const status = String(record['status']).slice(0, 20);
+      trials.push({ id, status, score, bestSoFar: best, budget: asked?.budget, seconds: finite(record['seconds']), config: asked?.config });
     } else {
       skippedLines++;
     }
