@@ -35,7 +35,8 @@ function regularFile(path: string): Stats | undefined {
 /**
  * The runs under `root` (up to three levels deep), newest first. A run is a real directory (a
  * symlink is not followed, wherever it leads) holding a regular `metrics.jsonl` or `journal.jsonl`
- * (a symlink, FIFO or device of that name does not count). At most 10,000 directory entries are
+ * (a symlink, FIFO or device of that name does not count); the folders inside a search (its saved
+ * models, its re-scoring journal) are not runs of their own. At most 10,000 directory entries are
  * looked at, so that a huge tree cannot stall the page.
  *
  * @example
@@ -54,7 +55,8 @@ export function listRuns(root: string): RunInfo[] {
       const updated = Math.max(metrics?.mtimeMs ?? 0, journal?.mtimeMs ?? 0);
       runs.push({ name: parts.join('/'), metrics: metrics !== undefined, search: journal !== undefined, updated });
     }
-    if (parts.length >= MAX_DEPTH) return;
+    // A search's folders (models/, rescore/ with its own journal.jsonl) belong to it: they are not runs.
+    if (parts.length >= MAX_DEPTH || journal) return;
     let entries;
     try {
       entries = readdirSync(dir, { withFileTypes: true });
