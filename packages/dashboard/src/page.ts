@@ -11,7 +11,8 @@
  * with `textContent` or DOM properties, and in requests with `encodeURIComponent`. Charts are tfjs-vis
  * scatterplots, which place each point at its own x (its linechart places them at their index).
  *
- * Each chart's container carries `data-points` (the points drawn) and `data-series` (JSON: each
+ * A series of more than 1,500 points is drawn thinned (every k-th point and the last). Each chart's
+ * container carries `data-points` (the points its series hold) and `data-series` (JSON: each drawn
  * series' name, x and y), so that tests (and curious users) can read what is shown.
  */
 export const PAGE = `<!doctype html>
@@ -54,6 +55,7 @@ const charts = document.getElementById('charts');
 const status = document.getElementById('status');
 const list = document.getElementById('runs');
 const SEARCH_KEY = 'search/trial score and best so far';
+const MAX_POINTS = 1500; // per series drawn
 
 async function json(url) {
   const response = await fetch(url);
@@ -198,6 +200,15 @@ function searchNote(run, search) {
   return text;
 }
 
+/** At most about max of the points (every k-th, the last always kept), so that a long run's chart stays quick to draw. */
+function thin(points, max) {
+  if (points.length <= max) return points;
+  const every = Math.ceil(points.length / max);
+  const kept = points.filter((_, i) => i % every === 0);
+  if ((points.length - 1) % every !== 0) kept.push(points[points.length - 1]);
+  return kept;
+}
+
 function render() {
   const byKey = new Map();
   const add = (key, name, points) => {
@@ -223,16 +234,17 @@ function render() {
     if (key === SEARCH_KEY) element.querySelector('.note').textContent = notes.join('\\n');
     const signature = series.map((s) => s.name + ':' + s.points.length).join('|');
     if (element.dataset.signature === signature) continue;
+    const drawn = series.map((s) => ({ name: s.name, points: thin(s.points, MAX_POINTS) }));
     const xLabel = key === SEARCH_KEY ? 'trial (in finishing order)' : key.startsWith('charts/') ? 'epoch' : 'step';
     // A scatterplot: tfjs-vis's linechart plots each series against its index, not its x, and cuts every series
     // to the first one's length.
-    tfvis.render.scatterplot(element.querySelector('.plot'), { values: series.map((s) => s.points), series: series.map((s) => s.name) }, {
+    tfvis.render.scatterplot(element.querySelector('.plot'), { values: drawn.map((s) => s.points), series: drawn.map((s) => s.name) }, {
       xLabel, yLabel: key === SEARCH_KEY ? 'score' : key.split('/').pop(), width: 420, height: 240,
       zoomToFit: !key.startsWith('schedule/'), // a learning rate reads best from 0 up
     });
     element.dataset.signature = signature;
     element.dataset.points = String(series.reduce((n, s) => n + s.points.length, 0));
-    const shown = series.map((s) => ({ name: s.name, x: s.points.map((p) => p.x), y: s.points.map((p) => p.y) }));
+    const shown = drawn.map((s) => ({ name: s.name, x: s.points.map((p) => p.x), y: s.points.map((p) => p.y) }));
     element.dataset.series = JSON.stringify(shown);
   }
   for (const run of state.selected) {

@@ -196,6 +196,12 @@ describe('bigmodel dashboard in headless Chromium', () => {
       const width = await page.$eval(plot, (el) => el.querySelector('canvas, svg')?.getBoundingClientRect().width ?? 0);
       expect({ key, drawn: width > 100 }).toEqual({ key, drawn: true });
     }
+    // A long series is drawn thinned: every k-th point and the last.
+    const thinned = await page.evaluate(() => {
+      const points = Array.from({ length: 4001 }, (_, i) => ({ x: i + 1, y: i }));
+      return (window as unknown as { thin: (p: typeof points, max: number) => typeof points }).thin(points, 1500).map((p) => p.x);
+    });
+    expect(thinned).toEqual([...Array.from({ length: 1334 }, (_, i) => 1 + 3 * i), 4001]);
     await page.screenshot({ path: join(runs, 'overlay.png'), fullPage: true });
     await page.close();
   });
