@@ -34,7 +34,7 @@ export const PAGE = `<!doctype html>
   #runs .kind { color: #fff; font-size: 0.7rem; border-radius: 3px; padding: 0 0.3rem; background: #888; }
   #runs .kind.search { background: #7a4fb5; }
   #runs .kind.training { background: #2f7d4f; }
-  #charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(440px, 1fr)); gap: 1rem; }
+  #charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(420px, 1fr)); gap: 1rem; }
   .chart { border: 1px solid #ddd; border-radius: 6px; padding: 0.5rem; }
   .chart h2 { font-size: 0.95rem; margin: 0 0 0.3rem; }
   .chart .note { font-size: 0.8rem; color: #444; margin: 0.3rem 0 0; white-space: pre-wrap; word-break: break-all; }
@@ -239,7 +239,7 @@ function render() {
     // A scatterplot: tfjs-vis's linechart plots each series against its index, not its x, and cuts every series
     // to the first one's length.
     tfvis.render.scatterplot(element.querySelector('.plot'), { values: drawn.map((s) => s.points), series: drawn.map((s) => s.name) }, {
-      xLabel, yLabel: key === SEARCH_KEY ? 'score' : key.split('/').pop(), width: 420, height: 240,
+      xLabel, yLabel: key === SEARCH_KEY ? 'score' : key.split('/').pop(), width: 400, height: 240,
       zoomToFit: !key.startsWith('schedule/'), // a learning rate reads best from 0 up
     });
     element.dataset.signature = signature;
