@@ -26,7 +26,9 @@ const packages: { dir: string; name: string; with?: string[]; peers: string[]; u
   {
     dir: 'packages/dashboard',
     name: '@bigmodel/dashboard',
-    peers: ['@tensorflow/tfjs@4.22.0'],
+    // It reads run files through core's contained-file helpers.
+    with: ['packages/core'],
+    peers: ['@tensorflow/tfjs@4.22.0', '@tensorflow/tfjs-backend-wasm@4.22.0'],
     use: "const d = await core.startDashboard({ runsDir: '.' }); const ok = d.url.startsWith('http://127.0.0.1:'); await d.close(); console.log(JSON.stringify({ ok }));",
     expected: { ok: true },
     bin: 'bigmodel-dashboard',

@@ -1,18 +1,25 @@
 /**
  * The dashboard server: a local page (tfjs-vis, served from node_modules, nothing fetched from the
  * network) over the runs directory, bound to 127.0.0.1 by default.
+ *
+ * Every file under the runs directory is untrusted: a run, a metrics file, a journal or an image is
+ * served only when it is a regular file inside the runs directory after symlinks are resolved (core's
+ * `resolveContainedPath` / `readContainedFile`), opened without blocking. No request can stop the
+ * server: the whole handler is guarded, and a failure answers that request alone.
  */
-import { createReadStream } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { realpathSync, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
+
+import { FileFormatError, InvalidArgumentError, readContainedFile, readRegularFile } from '@bigmodel/core';
 
 import { PAGE } from './page';
-import { listRuns, readMetrics, resolveRun, resolveRunFile } from './runs';
+import { listRuns, readMetrics, readSearch, resolveRun } from './run-files';
 
 /** Options of {@link startDashboard}. */
 export interface DashboardOptions {
-  /** The runs directory (default `runs`). */
+  /** The runs directory (default `runs`); it must exist. */
   runsDir?: string;
   /** Port (default 0: any free port). */
   port?: number;
@@ -28,18 +35,83 @@ export interface Dashboard {
   close(): Promise<void>;
 }
 
-const VENDOR: Record<string, string> = {
-  'tf.min.js': join(dirname(require.resolve('@tensorflow/tfjs/package.json')), 'dist', 'tf.min.js'),
-  'tfjs-vis.umd.min.js': join(dirname(require.resolve('@tensorflow/tfjs-vis/package.json')), 'dist', 'tfjs-vis.umd.min.js'),
-};
+/** The largest image served: 32 MiB. */
+const MAX_IMAGE_BYTES = 32 * 1024 * 1024;
 
-function send(response: import('node:http').ServerResponse, status: number, type: string, body: string): void {
-  response.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
+const VENDOR = new Map<string, string>([
+  ['tf.min.js', join(dirname(require.resolve('@tensorflow/tfjs/package.json')), 'dist', 'tf.min.js')],
+  ['tfjs-vis.umd.min.js', join(dirname(require.resolve('@tensorflow/tfjs-vis/package.json')), 'dist', 'tfjs-vis.umd.min.js')],
+]);
+const vendorCache = new Map<string, Buffer>();
+
+function send(response: ServerResponse, status: number, type: string, body: string | Buffer): void {
+  response.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
   response.end(body);
 }
 
+/** The runs directory's real path, or an InvalidArgumentError when it does not exist or is not a directory. */
+function checkRunsDir(runsDir: unknown): string {
+  if (typeof runsDir !== 'string' || runsDir === '') {
+    throw new InvalidArgumentError({ parameter: 'runsDir', value: runsDir, message: 'Expected the path of a directory of runs.' });
+  }
+  let real: string;
+  try {
+    real = realpathSync(runsDir);
+  } catch (cause) {
+    const message = 'It does not exist. Give the directory your runs write to (e.g. runs/).';
+    throw new InvalidArgumentError({ parameter: 'runsDir', value: runsDir, message, cause });
+  }
+  if (!statSync(real).isDirectory()) {
+    const message = 'It is not a directory. Give the directory your runs write to (e.g. runs/).';
+    throw new InvalidArgumentError({ parameter: 'runsDir', value: runsDir, message });
+  }
+  return real;
+}
+
+/** Answers one request; anything it throws is answered by the caller. */
+function handle(root: string, request: IncomingMessage, response: ServerResponse): void {
+  const target = request.url ?? '';
+  // Only origin-form targets ("/path?query"): an absolute form (http://host:port/) or "*" is refused.
+  if (!target.startsWith('/') || target.startsWith('//')) return send(response, 400, 'text/plain', 'bad request target');
+  const url = new URL(target, 'http://localhost');
+  if (request.method !== 'GET') return send(response, 405, 'text/plain', 'GET only');
+  const query = (name: string) => url.searchParams.get(name) ?? '';
+  switch (url.pathname) {
+    case '/':
+      return send(response, 200, 'text/html; charset=utf-8', PAGE);
+    case '/api/runs':
+      return send(response, 200, 'application/json', JSON.stringify(listRuns(root)));
+    case '/api/metrics': {
+      const dir = resolveRun(root, query('run'));
+      if (!dir) return send(response, 403, 'text/plain', 'not a run in the runs directory');
+      const from = Number(query('from'));
+      return send(response, 200, 'application/json', JSON.stringify(readMetrics(dir, Number.isSafeInteger(from) && from > 0 ? from : 0)));
+    }
+    case '/api/search': {
+      const dir = resolveRun(root, query('run'));
+      if (!dir) return send(response, 403, 'text/plain', 'not a run in the runs directory');
+      return send(response, 200, 'application/json', JSON.stringify(readSearch(dir)));
+    }
+    case '/api/image': {
+      const dir = resolveRun(root, query('run'));
+      const path = query('path');
+      if (!dir || !path.toLowerCase().endsWith('.png')) return send(response, 403, 'text/plain', 'not a PNG of this run');
+      return send(response, 200, 'image/png', readContainedFile(dir, path, { maxBytes: MAX_IMAGE_BYTES }));
+    }
+    default: {
+      const file = url.pathname.startsWith('/vendor/') ? VENDOR.get(url.pathname.slice('/vendor/'.length)) : undefined;
+      if (!file) return send(response, 404, 'text/plain', 'not found');
+      const bytes = vendorCache.get(file) ?? readRegularFile(file);
+      vendorCache.set(file, bytes);
+      return send(response, 200, 'text/javascript', bytes);
+    }
+  }
+}
+
 /**
- * Serves the dashboard over `runsDir` and resolves once it listens.
+ * Serves the dashboard over `runsDir` and resolves once it listens. Rejects with an
+ * `InvalidArgumentError` (parameter `runsDir`) when the runs directory does not exist or is not a
+ * directory.
  *
  * @example
  * ```ts
@@ -50,38 +122,20 @@ function send(response: import('node:http').ServerResponse, status: number, type
  * @category Dashboard
  */
 export async function startDashboard(options: DashboardOptions = {}): Promise<Dashboard> {
-  const root = resolve(options.runsDir ?? 'runs');
+  const root = checkRunsDir(options.runsDir ?? 'runs');
   const host = options.host ?? '127.0.0.1';
   const server: Server = createServer((request, response) => {
-    const url = new URL(request.url ?? '/', 'http://localhost');
     try {
-      if (request.method !== 'GET') return send(response, 405, 'text/plain', 'GET only');
-      if (url.pathname === '/') return send(response, 200, 'text/html; charset=utf-8', PAGE);
-      if (url.pathname.startsWith('/vendor/')) {
-        const file = VENDOR[url.pathname.slice('/vendor/'.length)];
-        if (!file) return send(response, 404, 'text/plain', 'not found');
-        response.writeHead(200, { 'content-type': 'text/javascript' });
-        createReadStream(file).pipe(response);
-        return undefined;
-      }
-      if (url.pathname === '/api/runs') return send(response, 200, 'application/json', JSON.stringify(listRuns(root)));
-      if (url.pathname === '/api/metrics') {
-        const dir = resolveRun(root, url.searchParams.get('run') ?? '');
-        if (!dir) return send(response, 403, 'text/plain', 'not a run in the runs directory');
-        const from = Math.max(0, Number(url.searchParams.get('from') ?? 0) || 0);
-        return send(response, 200, 'application/json', JSON.stringify(readMetrics(dir, from)));
-      }
-      if (url.pathname === '/api/image') {
-        const dir = resolveRun(root, url.searchParams.get('run') ?? '');
-        const file = dir && resolveRunFile(dir, url.searchParams.get('path') ?? '');
-        if (!file || !file.toLowerCase().endsWith('.png')) return send(response, 403, 'text/plain', 'not a PNG of this run');
-        response.writeHead(200, { 'content-type': 'image/png', 'cache-control': 'no-store' });
-        createReadStream(file).pipe(response);
-        return undefined;
-      }
-      return send(response, 404, 'text/plain', 'not found');
+      handle(root, request, response);
     } catch (error) {
-      return send(response, 500, 'text/plain', String(error));
+      if (response.headersSent) {
+        response.destroy();
+      } else if (FileFormatError.isInstance(error)) {
+        // A file the run names that is a symlink out, a FIFO, too large, or gone: refused, not followed.
+        send(response, 403, 'text/plain', 'refused: not a regular file inside the runs directory, or too large');
+      } else {
+        send(response, 500, 'text/plain', 'internal error');
+      }
     }
   });
   await new Promise<void>((resolveListen, reject) => {

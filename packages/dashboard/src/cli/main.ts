@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 /** bigmodel-dashboard: serves the live dashboard over a runs directory. */
+import { BigModelError } from '@bigmodel/core';
+
 import { startDashboard } from '../start-dashboard';
 
 const HELP = `Usage: bigmodel-dashboard [RUNS_DIR] [--port N] [--host ADDRESS]
@@ -27,6 +29,6 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  console.error(error);
+  console.error(BigModelError.isInstance(error) ? `${error.name}: ${error.message}` : error);
   process.exit(1);
 });
