@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -101,6 +101,47 @@ describe('fit', () => {
     expect(NumericalError.isInstance(error)).toBe(true);
     expect((error as NumericalError).step).toBe(1);
     w.dispose();
+  });
+
+  /** A dense model on 8 examples (2 steps per epoch) whose second epoch trains on NaN inputs, checkpointed every epoch. */
+  async function fitIntoNaN(nanGuard: boolean) {
+    const dir = join(tempDir(), 'checkpoint');
+    const data = new TensorDataset(Float32Array.from({ length: 16 }, (_, i) => i / 16), [2], Float32Array.from({ length: 8 }, (_, i) => i / 8), { labelShape: [1] });
+    const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [2], units: 1, kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) })] });
+    model.compile({ optimizer: new SGD({ lr: 0.1 }), loss: 'meanSquaredError' });
+    let afterFirst: Record<string, Buffer> = {};
+    const snapshot = () =>
+      Object.fromEntries((readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.includes('.')).sort().map((f) => [f, readFileSync(join(dir, f))]));
+    let tensorsAfterFirst = 0; // the optimizer's state exists by then
+    const error = await fit(model, data, {
+      epochs: 3,
+      batchSize: 4,
+      nanGuard,
+      checkpoint: { dir },
+      augment: (xs, { epoch }) => (epoch === 1 ? tf.mul(xs, NaN) : tf.clone(xs)),
+      callbacks: [{ onEpochEnd: (epoch) => void (epoch === 0 && ((afterFirst = snapshot()), (tensorsAfterFirst = tf.memory().numTensors))) }],
+    }).catch((e: unknown) => e);
+    expect(tf.memory().numTensors).toBe(tensorsAfterFirst);
+    const files = { after: snapshot(), afterFirst, left: readdirSync(dir).sort() };
+    model.dispose();
+    return { error, files };
+  }
+
+  it('stops with a NumericalError naming the step on NaN inputs, and the last good checkpoint stays unchanged', async () => {
+    const { error, files } = await fitIntoNaN(true);
+    expect(NumericalError.isInstance(error)).toBe(true);
+    expect((error as NumericalError).step).toBe(3); // the first step of the second epoch
+    expect(files.after).toEqual(files.afterFirst);
+    expect(files.left).toEqual(['epoch-1', 'latest.json']);
+  });
+
+  it('never checkpoints non-finite weights: with the NaN guard off, the checkpoint of the epoch that turned them NaN is refused', async () => {
+    const { error, files } = await fitIntoNaN(false);
+    expect(NumericalError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ step: 4 }); // the epoch's last step, where its checkpoint was due
+    expect((error as Error).message).toMatch(/^weight .* is NaN at step 4\. No checkpoint was written/);
+    expect(files.after).toEqual(files.afterFirst);
+    expect(files.left).toEqual(['epoch-1', 'latest.json']);
   });
 
   it('rejects bad configuration with typed errors naming the parameter', async () => {
