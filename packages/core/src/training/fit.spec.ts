@@ -11,7 +11,7 @@ import { Adam, SGD } from '../optimizers';
 import { useWasm } from '../testing/backend-comparison';
 import { linearModel } from '../testing/linear-model';
 import { smallModel, smallMnist } from '../testing/train-child';
-import { bestCheckpoint, earlyStopping, fit, JsonlLogger, type CustomModel } from '.';
+import { bestCheckpoint, earlyStopping, fit, JsonlLogger, resumeFit, type CustomModel } from '.';
 
 beforeAll(useWasm);
 
@@ -142,6 +142,36 @@ describe('fit', () => {
     expect((error as Error).message).toMatch(/^weight .* is NaN at step 4\. No checkpoint was written/);
     expect(files.after).toEqual(files.afterFirst);
     expect(files.left).toEqual(['epoch-1', 'latest.json']);
+  });
+
+  it('a run stopped after its last checkpoint and resumed logs every step once, as an uninterrupted run does', async () => {
+    const data = new TensorDataset(Float32Array.from({ length: 16 }, (_, i) => i / 16), [2], Float32Array.from({ length: 8 }, (_, i) => i / 8), { labelShape: [1] });
+    const model = () => {
+      const m = tf.sequential({ layers: [tf.layers.dense({ inputShape: [2], units: 1, kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) })] });
+      m.compile({ optimizer: new SGD({ lr: 0.1 }), loss: 'meanSquaredError' });
+      return m;
+    };
+    const records = (path: string) => readFileSync(path, 'utf8').trim().split('\n').map((line) => ({ ...JSON.parse(line), time: 0 }));
+    const straightLog = join(tempDir(), 'metrics.jsonl');
+    const straight = model();
+    await fit(straight, data, { epochs: 3, batchSize: 4, seed: 2, logger: new JsonlLogger(straightLog), checkpoint: { dir: tempDir() } });
+    straight.dispose();
+
+    // Stopped at step 4, after its log record and before its epoch's checkpoint (the last one is at step 2).
+    const dir = tempDir();
+    const log = join(dir, 'metrics.jsonl');
+    const first = model();
+    const stop = new Error('killed');
+    const stopped = await fit(first, data, {
+      epochs: 3, batchSize: 4, seed: 2, logger: new JsonlLogger(log), checkpoint: { dir: join(dir, 'checkpoint') },
+      callbacks: [{ onBatchEnd: (step) => { if (step === 4) throw stop; } }],
+    }).catch((e: unknown) => e);
+    expect(stopped).toBe(stop);
+    first.dispose();
+    const { model: resumed } = await resumeFit(join(dir, 'checkpoint'), data, { epochs: 3, batchSize: 4, seed: 2, logger: new JsonlLogger(log) });
+    resumed.dispose();
+    expect(records(log).map((r) => r.step)).toEqual([1, 2, 2, 3, 4, 4, 5, 6, 6]);
+    expect(records(log)).toEqual(records(straightLog));
   });
 
   it('rejects bad configuration with typed errors naming the parameter', async () => {

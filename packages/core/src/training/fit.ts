@@ -46,7 +46,7 @@ export interface FitConfig {
   prefetch?: number;
   /** Callbacks, run in order. */
   callbacks?: Callback[];
-  /** Receives a record per step (`losses/train`) and per epoch (`charts/...`). */
+  /** Receives a record per step (`losses/train`) and per epoch (`charts/...`); a resumed run first drops its records after the checkpoint's step. */
   logger?: MetricsLogger;
   /** Stop with a NumericalError naming the step when the loss becomes NaN/Inf (default true). */
   nanGuard?: boolean;
@@ -225,6 +225,8 @@ export async function fit(target: tf.LayersModel | CustomModel, data: TensorData
   const history: FitHistory = { epochs: [], stopped: false };
   let step = resolved.initialStep ?? (data instanceof TensorDataset ? resolved.initialEpoch * Math.ceil(data.size / resolved.batchSize) : 0);
 
+  // A resumed run redoes the steps logged after its checkpoint (before a kill): log them once.
+  if (resolved.initialEpoch > 0 || resolved.initialStep !== undefined) resolved.logger?.truncateAfter?.(step);
   for (const callback of callbacks) await callback.onTrainBegin?.(context);
   for (let epoch = resolved.initialEpoch; epoch < resolved.epochs; epoch++) {
     let lossSum = 0;
