@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -11,7 +11,7 @@ import { Adam, SGD } from '../optimizers';
 import { useWasm } from '../testing/backend-comparison';
 import { linearModel } from '../testing/linear-model';
 import { smallModel, smallMnist } from '../testing/train-child';
-import { bestCheckpoint, earlyStopping, fit, JsonlLogger, type CustomModel } from '.';
+import { bestCheckpoint, earlyStopping, fit, JsonlLogger, resumeFit, type CustomModel } from '.';
 
 beforeAll(useWasm);
 
@@ -101,6 +101,77 @@ describe('fit', () => {
     expect(NumericalError.isInstance(error)).toBe(true);
     expect((error as NumericalError).step).toBe(1);
     w.dispose();
+  });
+
+  /** A dense model on 8 examples (2 steps per epoch) whose second epoch trains on NaN inputs, checkpointed every epoch. */
+  async function fitIntoNaN(nanGuard: boolean) {
+    const dir = join(tempDir(), 'checkpoint');
+    const data = new TensorDataset(Float32Array.from({ length: 16 }, (_, i) => i / 16), [2], Float32Array.from({ length: 8 }, (_, i) => i / 8), { labelShape: [1] });
+    const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [2], units: 1, kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) })] });
+    model.compile({ optimizer: new SGD({ lr: 0.1 }), loss: 'meanSquaredError' });
+    let afterFirst: Record<string, Buffer> = {};
+    const snapshot = () =>
+      Object.fromEntries((readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.includes('.')).sort().map((f) => [f, readFileSync(join(dir, f))]));
+    let tensorsAfterFirst = 0; // the optimizer's state exists by then
+    const error = await fit(model, data, {
+      epochs: 3,
+      batchSize: 4,
+      nanGuard,
+      checkpoint: { dir },
+      augment: (xs, { epoch }) => (epoch === 1 ? tf.mul(xs, NaN) : tf.clone(xs)),
+      callbacks: [{ onEpochEnd: (epoch) => void (epoch === 0 && ((afterFirst = snapshot()), (tensorsAfterFirst = tf.memory().numTensors))) }],
+    }).catch((e: unknown) => e);
+    expect(tf.memory().numTensors).toBe(tensorsAfterFirst);
+    const files = { after: snapshot(), afterFirst, left: readdirSync(dir).sort() };
+    model.dispose();
+    return { error, files };
+  }
+
+  it('stops with a NumericalError naming the step on NaN inputs, and the last good checkpoint stays unchanged', async () => {
+    const { error, files } = await fitIntoNaN(true);
+    expect(NumericalError.isInstance(error)).toBe(true);
+    expect((error as NumericalError).step).toBe(3); // the first step of the second epoch
+    expect(files.after).toEqual(files.afterFirst);
+    expect(files.left).toEqual(['epoch-1', 'latest.json']);
+  });
+
+  it('never checkpoints non-finite weights: with the NaN guard off, the checkpoint of the epoch that turned them NaN is refused', async () => {
+    const { error, files } = await fitIntoNaN(false);
+    expect(NumericalError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ step: 4 }); // the epoch's last step, where its checkpoint was due
+    expect((error as Error).message).toMatch(/^weight .* is NaN at step 4\. No checkpoint was written/);
+    expect(files.after).toEqual(files.afterFirst);
+    expect(files.left).toEqual(['epoch-1', 'latest.json']);
+  });
+
+  it('a run stopped after its last checkpoint and resumed logs every step once, as an uninterrupted run does', async () => {
+    const data = new TensorDataset(Float32Array.from({ length: 16 }, (_, i) => i / 16), [2], Float32Array.from({ length: 8 }, (_, i) => i / 8), { labelShape: [1] });
+    const model = () => {
+      const m = tf.sequential({ layers: [tf.layers.dense({ inputShape: [2], units: 1, kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) })] });
+      m.compile({ optimizer: new SGD({ lr: 0.1 }), loss: 'meanSquaredError' });
+      return m;
+    };
+    const records = (path: string) => readFileSync(path, 'utf8').trim().split('\n').map((line) => ({ ...JSON.parse(line), time: 0 }));
+    const straightLog = join(tempDir(), 'metrics.jsonl');
+    const straight = model();
+    await fit(straight, data, { epochs: 3, batchSize: 4, seed: 2, logger: new JsonlLogger(straightLog), checkpoint: { dir: tempDir() } });
+    straight.dispose();
+
+    // Stopped at step 4, after its log record and before its epoch's checkpoint (the last one is at step 2).
+    const dir = tempDir();
+    const log = join(dir, 'metrics.jsonl');
+    const first = model();
+    const stop = new Error('killed');
+    const stopped = await fit(first, data, {
+      epochs: 3, batchSize: 4, seed: 2, logger: new JsonlLogger(log), checkpoint: { dir: join(dir, 'checkpoint') },
+      callbacks: [{ onBatchEnd: (step) => { if (step === 4) throw stop; } }],
+    }).catch((e: unknown) => e);
+    expect(stopped).toBe(stop);
+    first.dispose();
+    const { model: resumed } = await resumeFit(join(dir, 'checkpoint'), data, { epochs: 3, batchSize: 4, seed: 2, logger: new JsonlLogger(log) });
+    resumed.dispose();
+    expect(records(log).map((r) => r.step)).toEqual([1, 2, 2, 3, 4, 4, 5, 6, 6]);
+    expect(records(log)).toEqual(records(straightLog));
   });
 
   it('rejects bad configuration with typed errors naming the parameter', async () => {

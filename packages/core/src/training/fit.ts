@@ -12,7 +12,7 @@ import { join } from 'node:path';
 
 import * as tf from '@tensorflow/tfjs';
 
-import { FileFormatError, InvalidArgumentError } from '../errors';
+import { FileFormatError, InvalidArgumentError, NumericalError } from '../errors';
 import { loadModel, saveModel, writeFileAtomic, type LoadModelOptions } from '../io';
 import { confusionMatrix, precisionRecallF1 } from '../metrics';
 import { TensorDataset, type Batch, type StreamDataset } from '../data';
@@ -46,11 +46,14 @@ export interface FitConfig {
   prefetch?: number;
   /** Callbacks, run in order. */
   callbacks?: Callback[];
-  /** Receives a record per step (`losses/train`) and per epoch (`charts/...`). */
+  /** Receives a record per step (`losses/train`) and per epoch (`charts/...`); a resumed run first drops its records after the checkpoint's step. */
   logger?: MetricsLogger;
   /** Stop with a NumericalError naming the step when the loss becomes NaN/Inf (default true). */
   nanGuard?: boolean;
-  /** Save a resumable checkpoint (model, optimizer state, epoch) in `dir` every `everyEpochs` epochs (LayersModel only). */
+  /**
+   * Save a resumable checkpoint (model, optimizer state, epoch) in `dir` every `everyEpochs` epochs (LayersModel only).
+   * Weights holding a NaN or an infinity are never saved: training stops with a NumericalError and the last good checkpoint stays.
+   */
   checkpoint?: { dir: string; everyEpochs?: number };
   /**
    * Applied to every training batch's examples before the step (augmentation); not to validation
@@ -162,7 +165,26 @@ interface CheckpointState {
   history: EpochLogs[];
 }
 
+/** Throws a NumericalError naming the first weight of `model` that holds a NaN or an infinity (at `step`). */
+function checkFiniteWeights(model: tf.LayersModel, step: number): void {
+  for (const weight of model.weights) {
+    if (weight.dtype !== 'float32') continue;
+    const values = weight.read().dataSync();
+    const bad = values.findIndex((value) => !Number.isFinite(value));
+    if (bad >= 0) {
+      throw new NumericalError({
+        quantity: `weight ${weight.name}[${bad}]`,
+        value: values[bad],
+        step,
+        hint: 'No checkpoint was written (the last good one is kept). Lower the learning rate, clip gradients, or check the inputs for NaN/Inf.',
+      });
+    }
+  }
+}
+
 async function writeCheckpoint(dir: string, model: tf.LayersModel, epoch: number, step: number, seed: number, history: EpochLogs[]): Promise<void> {
+  // A checkpoint with NaN weights would replace the last good one: refuse it.
+  checkFiniteWeights(model, step);
   const name = `epoch-${epoch}`;
   await saveModel(model, join(dir, name), { includeOptimizer: true });
   const latest = join(dir, 'latest.json');
@@ -203,6 +225,8 @@ export async function fit(target: tf.LayersModel | CustomModel, data: TensorData
   const history: FitHistory = { epochs: [], stopped: false };
   let step = resolved.initialStep ?? (data instanceof TensorDataset ? resolved.initialEpoch * Math.ceil(data.size / resolved.batchSize) : 0);
 
+  // A resumed run redoes the steps logged after its checkpoint (before a kill): log them once.
+  if (resolved.initialEpoch > 0 || resolved.initialStep !== undefined) resolved.logger?.truncateAfter?.(step);
   for (const callback of callbacks) await callback.onTrainBegin?.(context);
   for (let epoch = resolved.initialEpoch; epoch < resolved.epochs; epoch++) {
     let lossSum = 0;

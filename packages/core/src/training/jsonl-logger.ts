@@ -1,9 +1,16 @@
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+
+import { writeFileAtomic } from '../io/write-file-atomic';
 
 /** Where training metrics go: one record per call, with namespaced keys (`losses/train`, `charts/valAccuracy`). */
 export interface MetricsLogger {
   log(record: Record<string, number | string>): void;
+  /**
+   * Drops the records of steps after `step`, so that a run resumed from a checkpoint at `step`
+   * (which redoes the steps after it) logs them once. Training loops call it when they resume.
+   */
+  truncateAfter?(step: number): void;
 }
 
 /**
@@ -21,5 +28,25 @@ export class JsonlLogger implements MetricsLogger {
 
   log(record: Record<string, number | string>): void {
     appendFileSync(this.path, `${JSON.stringify({ time: Date.now() / 1000, ...record })}\n`);
+  }
+
+  /**
+   * Rewrites the log (atomically) without the records whose `step` is after `step`, and without a
+   * line cut short by a kill; records without a step stay.
+   */
+  truncateAfter(step: number): void {
+    if (!existsSync(this.path)) return;
+    const kept = readFileSync(this.path, 'utf8')
+      .split('\n')
+      .filter((line) => {
+        if (line.trim() === '') return false;
+        try {
+          const record = JSON.parse(line) as { step?: unknown };
+          return typeof record.step !== 'number' || record.step <= step;
+        } catch {
+          return false; // a line cut short by a kill mid-write
+        }
+      });
+    writeFileAtomic(this.path, kept.map((line) => `${line}\n`).join(''));
   }
 }

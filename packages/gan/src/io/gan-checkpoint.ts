@@ -4,13 +4,14 @@
  * optimizers' state (iteration count and every slot), the step and the random state (seed and step
  * counter; see random-streams.ts). The weights go to `weights-<step>.bin`, then `checkpoint.json`
  * (which names that file) replaces the old one; both writes are atomic, so a crash leaves the old
- * checkpoint or the new one, never a mix.
+ * checkpoint or the new one, never a mix. Weights holding a NaN or an infinity are never written
+ * (a NumericalError names the first), so the last good checkpoint stays.
  */
 import { existsSync, readFileSync, readdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 
 import * as tf from '@tensorflow/tfjs';
-import { FileFormatError, InvalidArgumentError, writeFileAtomic } from '@bigmodel/core';
+import { FileFormatError, InvalidArgumentError, NumericalError, writeFileAtomic } from '@bigmodel/core';
 
 import { resolveGanConfig, type GanConfig, type ResolvedGanConfig } from '../models/gan-config';
 import { GanTrainer } from '../training/gan-trainer';
@@ -73,7 +74,18 @@ export async function saveGanCheckpoint(trainer: GanTrainer, dir: string, extra:
   const tensors: TensorEntry[] = [];
   let offset = 0;
   for (const { group, name, tensor } of entries) {
-    buffer.set(tensor.dataSync() as Float32Array, offset);
+    const values = tensor.dataSync() as Float32Array;
+    // A checkpoint of NaN weights would replace the last good one: refuse it before writing anything.
+    const bad = values.findIndex((value) => !Number.isFinite(value));
+    if (bad >= 0) {
+      throw new NumericalError({
+        quantity: `${group} ${name}[${bad}]`,
+        value: values[bad],
+        step: trainer.step,
+        hint: 'No checkpoint was written (the last good one is kept). Lower the learning rates, or check the data for NaN/Inf.',
+      });
+    }
+    buffer.set(values, offset);
     tensors.push({ group, name, shape: tensor.shape, offset });
     offset += tensor.size;
   }
@@ -98,6 +110,16 @@ export async function saveGanCheckpoint(trainer: GanTrainer, dir: string, extra:
 /** Whether `dir` holds a checkpoint. */
 export function hasGanCheckpoint(dir: string): boolean {
   return existsSync(join(dir, 'checkpoint.json'));
+}
+
+/**
+ * The step and the caller's extra state of the checkpoint in `dir`, without loading its weights
+ * (undefined where `dir` holds none).
+ */
+export function ganCheckpointState(dir: string): { step: number; extra: Record<string, unknown> } | undefined {
+  if (!hasGanCheckpoint(dir)) return undefined;
+  const manifest = readManifest(dir);
+  return { step: manifest.step, extra: manifest.extra ?? {} };
 }
 
 function readManifest(dir: string): CheckpointManifest {

@@ -2,15 +2,17 @@
  * The epoch loop around {@link GanTrainer}: seeded batch order, checkpoints every N steps, a
  * fixed-noise sample grid per epoch, losses to the metrics log. A run continues exactly from a
  * checkpoint because the batch order of an epoch and every draw of a step derive from (seed,
- * epoch) and (seed, step).
+ * epoch) and (seed, step); its log drops the records after the checkpoint's step, so that it reads
+ * as one run. A non-finite loss stops the run with a NumericalError naming the step (nothing of
+ * that step is logged or checkpointed), and no checkpoint is written with non-finite weights.
  */
 import { join } from 'node:path';
 
 import * as tf from '@tensorflow/tfjs';
-import { InvalidArgumentError, writePng, type MetricsLogger } from '@bigmodel/core';
+import { InvalidArgumentError, NumericalError, writePng, type MetricsLogger } from '@bigmodel/core';
 
 import { imageGrid } from '../io/image-grid';
-import { saveGanCheckpoint } from '../io/gan-checkpoint';
+import { ganCheckpointState, saveGanCheckpoint } from '../io/gan-checkpoint';
 import type { GanData } from './gan-data';
 import { GanTrainer, type RealBatch, type StepLosses } from './gan-trainer';
 import { STREAMS, streamRandom } from './random-streams';
@@ -23,7 +25,10 @@ export interface TrainGanOptions {
   out?: string;
   /** Write a checkpoint every this many steps, and at the end (default 500; needs `out`). */
   checkpointEvery?: number;
-  /** Receives `losses/discriminator`, `losses/generator` per step, `charts/*` and `images/samples` per epoch. */
+  /**
+   * Receives `losses/discriminator`, `losses/generator` per step, `charts/*` and `images/samples` per epoch.
+   * A resumed trainer (step > 0) first drops the logger's records after its step (`truncateAfter`), which the run redoes.
+   */
   logger?: MetricsLogger;
   /** Called after each step. */
   onStep?: (progress: { step: number; totalSteps: number; epoch: number; losses: StepLosses }) => void;
@@ -94,6 +99,15 @@ function checkData(trainer: GanTrainer, data: GanData): void {
   }
 }
 
+/** Whether `value` (read from a checkpoint) is an epoch's running loss sums. */
+function isEpochLosses(value: unknown, perEpoch: number): value is { discriminator: number; generator: number; count: number } {
+  const v = value as { discriminator?: unknown; generator?: unknown; count?: unknown } | null;
+  return (
+    typeof v === 'object' && v !== null && Number.isFinite(v.discriminator) && Number.isFinite(v.generator) &&
+    Number.isInteger(v.count) && (v.count as number) >= 0 && (v.count as number) < perEpoch
+  );
+}
+
 /** The permutation of the data for `epoch`. */
 function epochOrder(seed: number, epoch: number, count: number): Uint32Array {
   const order = Uint32Array.from({ length: count }, (_, i) => i);
@@ -140,13 +154,21 @@ export async function trainGan(trainer: GanTrainer, data: GanData, options: Trai
   const stopAt = Math.min(totalSteps, options.stopAtStep ?? Infinity);
   const started = performance.now();
   const elapsed = () => (performance.now() - started) / 1000;
+  // The epoch's running loss sums go into each checkpoint, so that a resumed epoch's averages are those of an uninterrupted one.
   const checkpoint = async () => {
-    if (out !== undefined) await saveGanCheckpoint(trainer, join(out, 'checkpoint'));
+    if (out !== undefined) await saveGanCheckpoint(trainer, join(out, 'checkpoint'), { epochLosses });
   };
   let lastGrid: string | undefined;
   let order: Uint32Array | undefined;
   let orderEpoch = -1;
   let epochLosses = { discriminator: 0, generator: 0, count: 0 };
+  if (trainer.step > 0) {
+    // A run resumed from a checkpoint redoes the steps logged after it (before a kill): log them once,
+    // and continue the epoch's loss sums from the checkpoint it was loaded from.
+    logger?.truncateAfter?.(trainer.step);
+    const saved = out === undefined ? undefined : ganCheckpointState(join(out, 'checkpoint'));
+    if (saved?.step === trainer.step && isEpochLosses(saved.extra['epochLosses'], perEpoch)) epochLosses = saved.extra['epochLosses'];
+  }
 
   while (trainer.step < stopAt) {
     // ---- data: this step's batches, in the epoch's seeded order
@@ -162,8 +184,13 @@ export async function trainGan(trainer: GanTrainer, data: GanData, options: Trai
     const losses = trainer.trainStep(batches);
     tf.dispose(batches.map((b) => b.images));
 
-    // ---- logging
+    // ---- a non-finite loss ends the run, before it is logged or checkpointed
     const step = trainer.step;
+    for (const [name, value] of Object.entries(losses)) {
+      if (value !== undefined && !Number.isFinite(value)) throw new NumericalError({ quantity: `losses/${name}`, value, step });
+    }
+
+    // ---- logging
     epochLosses = { discriminator: epochLosses.discriminator + losses.discriminator, generator: epochLosses.generator + losses.generator, count: epochLosses.count + 1 };
     const record: Record<string, number> = { step, 'losses/discriminator': losses.discriminator, 'losses/generator': losses.generator };
     if (losses.gradientPenalty !== undefined) record['losses/gradientPenalty'] = losses.gradientPenalty;

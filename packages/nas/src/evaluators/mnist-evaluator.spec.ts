@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import * as tf from '@tensorflow/tfjs';
-import { InvalidArgumentError, initBackend, loadModel, type LearningRateSchedule } from '@bigmodel/core';
+import { InvalidArgumentError, NumericalError, initBackend, loadModel, type LearningRateSchedule } from '@bigmodel/core';
 
+import { runSearch } from '../runner/run-search';
 import { builtinSpace } from '../space/builtin-spaces';
 import { buildMnistModel, evaluateMnistModel, mnistEvaluator, mnistLearningRate, trainMnistModel } from './mnist-evaluator';
 
@@ -132,6 +133,27 @@ describe('mnistEvaluator', () => {
 
   it('trains whole epochs only: a fractional budget fails the trial', async () => {
     await expect(mnistEvaluator({ trainLimit: 100 })(base, 1.5, { trialId: 0, seed: 0 })).rejects.toThrow(InvalidArgumentError);
+  });
+
+  it('fails a trial whose training turns NaN with the NumericalError naming the step, frees its model, and the search goes on', async () => {
+    const evaluate = mnistEvaluator({ trainLimit: 200 });
+    const diverging = { ...base, optimizer: 'sgd', learningRate: 1e30, batchSize: 32 };
+    const before = tf.memory().numTensors;
+    const error = await Promise.resolve(evaluate(diverging, 1, { trialId: 0, seed: 0 })).catch((e: unknown) => e);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(NumericalError.isInstance(error)).toBe(true);
+    expect((error as NumericalError).step).toBeGreaterThanOrEqual(1);
+    // In a search: the diverging trial (trial 0) is recorded as failed with that error; trial 1 trains.
+    const result = await runSearch({
+      dir: mkdtempSync(join(tmpdir(), 'nas-nan-')),
+      space: builtinSpace('mnist'),
+      strategy: 'random',
+      trials: 2,
+      evaluator: (config, budget, context) => evaluate(context.trialId === 0 ? diverging : { ...base, batchSize: 64 }, budget, context),
+    });
+    expect(result.trials.map((t) => t.status)).toEqual(['failed', 'ok']);
+    expect(result.trials[0].error).toMatch(/^NumericalError: training loss is NaN at step \d+\./);
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('skips models over maxParams without training them', async () => {

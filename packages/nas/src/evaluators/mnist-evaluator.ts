@@ -307,14 +307,21 @@ export async function trainMnistModel(config: Config, epochs: number, options: M
   const model = buildMnistModel(config, seed);
   model.compile({ optimizer: optimizerFor(config, epochs * Math.ceil(train.size / batchSize)), loss, metrics: ['accuracy'] });
   const started = performance.now();
-  await fit(model, train, {
-    epochs,
-    batchSize,
-    seed,
-    validation,
-    augment,
-    callbacks: options.onEpoch ? [{ onEpochEnd: (epoch, logs) => options.onEpoch!(epoch, logs) }] : [],
-  });
+  try {
+    // fit stops with a NumericalError naming the step if the loss turns NaN (the runner records the trial as failed).
+    await fit(model, train, {
+      epochs,
+      batchSize,
+      seed,
+      validation,
+      augment,
+      callbacks: options.onEpoch ? [{ onEpochEnd: (epoch, logs) => options.onEpoch!(epoch, logs) }] : [],
+    });
+  } catch (error) {
+    model.optimizer.dispose();
+    model.dispose();
+    throw error;
+  }
   const trainSeconds = (performance.now() - started) / 1000;
   if (options.test) return { ...evaluateMnistModel(model, config, resolved), model, trainSeconds };
   return { model, valAccuracy: mnistAccuracy(model, validation, batchSize), params: model.countParams(), latencyMs: measureLatency(model), trainSeconds };

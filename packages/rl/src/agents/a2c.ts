@@ -15,6 +15,7 @@ import type { Box } from '../spaces/box';
 import { Rng } from '../utils/rng';
 import { SyncVectorEnv } from '../vector/sync-vector-env';
 import { ActorCritic, actionHeadFor } from './actor-critic';
+import { checkFiniteLosses } from './check-finite-losses';
 import { decodeFloat32, encodeArray, encodeOptimizer, readCheckpoint, restoreOptimizer, writeCheckpoint } from './checkpoint';
 import { checkChoice, checkInteger, checkKnownKeys, checkLayers, checkRange } from './config-checks';
 import type { LearnOptions } from './dqn';
@@ -210,6 +211,7 @@ export class A2c implements Policy<number | Float32Array> {
           return read;
       });
       this.updates += 1;
+      checkFiniteLosses({ 'losses/policyLoss': stats[0], 'losses/valueLoss': stats[1], 'losses/entropy': -stats[2] }, this.numTimesteps);
       if (this.updates % 100 === 0) logger?.log({ step: this.numTimesteps, 'losses/policyLoss': stats[0], 'losses/valueLoss': stats[1], 'losses/entropy': -stats[2] });
       if (onStep?.(this.numTimesteps) === false) break;
     }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { InvalidArgumentError, initBackend } from '@bigmodel/core';
+import { InvalidArgumentError, NumericalError, initBackend } from '@bigmodel/core';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,6 +39,17 @@ class Corridor extends BaseEnv<Float32Array, number> {
   }
   render(): RgbFrame {
     return new Canvas(1, 1).frame();
+  }
+}
+
+/** A Corridor whose observations turn NaN from step `from` on (a broken sensor): every agent must stop learning on it. */
+class NaNCorridor extends Corridor {
+  constructor(private readonly from: number) {
+    super();
+  }
+  override step(): StepResult<Float32Array> {
+    const result = super.step();
+    return this.t >= this.from ? { ...result, observation: Float32Array.of(NaN) } : result;
   }
 }
 
@@ -254,6 +265,35 @@ describe('training, saving and resuming', () => {
     expect(reinforceLoaded.policy.getWeights()).toEqual(reinforce.policy.getWeights());
     expect(reinforceLoaded.numTimesteps).toBe(reinforce.numTimesteps);
     for (const x of [a2c, a2cLoaded, reinforce, reinforceLoaded]) x.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('every agent stops learning with a NumericalError naming the step once its losses turn NaN (NaN observations), without leaking tensors', () => {
+    const before = tf.memory().numTensors;
+    const env = () => new TimeLimit(new NaNCorridor(6), 40);
+    const agents = [
+      new Dqn({ learningStarts: 0, trainFreq: 1, bufferSize: 64, batchSize: 4, netArch: [4], seed: 0 }, env()),
+      new Ppo({ nEnvs: 1, nSteps: 16, batchSize: 8, nEpochs: 1, piArch: [4], vfArch: [4], seed: 0 }, env),
+      new A2c({ nEnvs: 1, nSteps: 8, piArch: [4], vfArch: [4], seed: 0 }, env),
+      new Reinforce({ episodesPerUpdate: 1, piArch: [4], vfArch: [4], seed: 0 }, env()),
+    ];
+    const stops = agents.map((agent) => {
+      let error: unknown;
+      try {
+        agent.learn(400);
+      } catch (e) {
+        error = e;
+      }
+      const numerical = NumericalError.isInstance(error) ? error : undefined;
+      return { error: numerical ? 'NumericalError' : String(error), quantity: numerical?.quantity, atTheStep: numerical?.step === agent.numTimesteps, nan: Number.isNaN(numerical?.value) };
+    });
+    expect(stops).toEqual([
+      { error: 'NumericalError', quantity: 'losses/tdLoss', atTheStep: true, nan: true },
+      { error: 'NumericalError', quantity: 'losses/policyLoss', atTheStep: true, nan: true },
+      { error: 'NumericalError', quantity: 'losses/policyLoss', atTheStep: true, nan: true },
+      { error: 'NumericalError', quantity: 'losses/policyLoss', atTheStep: true, nan: true },
+    ]);
+    agents.forEach((agent) => agent.dispose());
     expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -15,6 +15,7 @@ import { make } from '../core/registry';
 import type { Box } from '../spaces/box';
 import type { Discrete } from '../spaces/discrete';
 import { Rng } from '../utils/rng';
+import { checkFiniteLosses } from './check-finite-losses';
 import { encodeOptimizer, readCheckpoint, restoreOptimizer, writeCheckpoint, encodeArray, decodeFloat32 } from './checkpoint';
 import { checkChoice, checkInteger, checkKnownKeys, checkLayers, checkRange } from './config-checks';
 import { Mlp } from './mlp';
@@ -284,6 +285,7 @@ export class Dqn implements Policy<number> {
         const progressRemaining = 1 - this.numTimesteps / this.totalTimesteps;
         this.currentLr = c.learningRateSchedule === 'linear' ? c.learningRate * progressRemaining : c.learningRate;
         const tdLoss = this.train(steps);
+        checkFiniteLosses({ 'losses/tdLoss': tdLoss }, this.numTimesteps);
         logger?.log({ step: this.numTimesteps, 'losses/tdLoss': tdLoss, 'schedule/explorationRate': this.explorationRate, 'schedule/learningRate': this.currentLr });
       }
       if (this.numTimesteps % c.trainFreq === 0) this.stepsSinceTrain = 0;

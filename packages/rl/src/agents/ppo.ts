@@ -17,6 +17,7 @@ import type { Box } from '../spaces/box';
 import { Rng } from '../utils/rng';
 import { SyncVectorEnv } from '../vector/sync-vector-env';
 import { ActorCritic, actionHeadFor } from './actor-critic';
+import { checkFiniteLosses } from './check-finite-losses';
 import { decodeFloat32, encodeArray, encodeOptimizer, readCheckpoint, restoreOptimizer, writeCheckpoint } from './checkpoint';
 import { checkChoice, checkInteger, checkKnownKeys, checkLayers, checkRange } from './config-checks';
 import type { Policy } from './evaluate';
@@ -231,6 +232,7 @@ export class Ppo implements Policy<number | Float32Array> {
       // ---- learning
       const stats = this.train(rollout.observations, rollout.actions, rollout.logProbs, rollout.values, advantages, returns, clip);
       this.updates += 1;
+      checkFiniteLosses({ 'losses/policyLoss': stats[0], 'losses/valueLoss': stats[1], 'losses/entropy': -stats[2] }, this.numTimesteps);
       logger?.log({ step: this.numTimesteps, 'losses/policyLoss': stats[0], 'losses/valueLoss': stats[1], 'losses/entropy': -stats[2], 'losses/approxKl': stats[3], 'losses/clipFraction': stats[4], 'schedule/learningRate': this.currentLr });
       if (onStep?.(this.numTimesteps) === false) break;
     }

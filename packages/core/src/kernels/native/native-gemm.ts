@@ -23,7 +23,7 @@
  */
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
-import { InvalidArgumentError } from '../../errors';
+import { BackendError, InvalidArgumentError } from '../../errors';
 import { GEMM_SHARED_WASM_BASE64, GEMM_WASM_BASE64 } from './gemm-wasm';
 import { kernelsModule, memoryOf, nativeKernels } from './native-kernels';
 
@@ -124,6 +124,8 @@ const GEMM_TRANSPOSE_A = 2;
 const GEMM_TRANSPOSE_B = 4;
 /** How long the main thread waits for a worker before giving up with an error (never in normal use). */
 const WORKER_TIMEOUT_MS = 60_000;
+/** Bytes of a convolution's geometry copy in a call's scratch (15 int32 values, rounded up to 16 bytes). */
+const GEOMETRY_BYTES = 64;
 
 /**
  * The smallest module with an `f32x4.relaxed_madd`: (func (param v128 v128 v128) (result v128)
@@ -221,24 +223,44 @@ function bindGemm(backend: BackendWasm): NativeGemm {
    * Runs one native call per unit of work, the first on this thread and the others on the pool,
    * each with its own 16-byte aligned packing scratch of `packFloats(unit)` floats (the heap may
    * grow here; offsets stay valid, and may exceed 2^31 on a 4 GiB heap: no int32 bit arithmetic on
-   * them). `call(unit, pack)` gives `[FUNCTIONS id, ...arguments]`; `own` is the same function
-   * called directly.
+   * them). A convolution's `geometry` (15 ints) is copied into that scratch first, so that every
+   * thread reads a copy of its own call (kernels' shared geometry block is rewritten by the next
+   * kernel). `call(unit, pack, geometry)` gives `[FUNCTIONS id, ...arguments]`; `own` is the same
+   * function called directly. If a worker misses its deadline the pool is ended and the scratch is
+   * left allocated (never reused while that worker may still write into it).
    */
-  function dispatch<U>(units: U[], packFloats: (unit: U) => number, call: (unit: U, pack: number) => number[], own: (...args: number[]) => void) {
+  function dispatch<U>(
+    units: U[],
+    packFloats: (unit: U) => number,
+    call: (unit: U, pack: number, geometry: number) => number[],
+    own: (...args: number[]) => void,
+    geometry = 0,
+  ) {
     const packBytes = Math.ceil(Math.max(...units.map(packFloats)) / 4) * 16;
-    const scratch = wasm._malloc(packBytes * units.length + 16);
+    const scratch = wasm._malloc(packBytes * units.length + GEOMETRY_BYTES + 16);
     if (!scratch) throw new Error(`bigmodel: out of wasm memory for ${packBytes * units.length} bytes of GEMM scratch`);
     const pack0 = Math.ceil(scratch / 16) * 16;
+    const geometryCopy = geometry && pack0 + packBytes * units.length;
+    if (geometry) new Int32Array(memory.buffer).copyWithin(geometryCopy / 4, geometry / 4, geometry / 4 + GEOMETRY_BYTES / 4);
+    let abandoned = false;
     try {
-      const first = () => own(...call(units[0], pack0).slice(1));
+      const first = () => own(...call(units[0], pack0, geometryCopy).slice(1));
       if (units.length === 1) {
         first();
       } else {
         pool ??= new WorkerPool(module, kernelsModule(shared), memory, threads - 1);
-        pool.run(units.slice(1).map((unit, i) => call(unit, pack0 + (i + 1) * packBytes)), first);
+        pool.run(units.slice(1).map((unit, i) => call(unit, pack0 + (i + 1) * packBytes, geometryCopy)), first);
       }
+    } catch (error) {
+      if (pool?.stalled) {
+        // A worker may still be writing into this scratch (and into the call's output, which the
+        // throwing kernel never hands on): keep both allocated, and start a fresh pool next time.
+        abandoned = true;
+        pool = undefined;
+      }
+      throw error;
     } finally {
-      wasm._free(scratch);
+      if (!abandoned) wasm._free(scratch);
     }
   }
 
@@ -271,12 +293,13 @@ function bindGemm(backend: BackendWasm): NativeGemm {
       dispatch(
         splitWork(m, n, k, Math.min(maxThreads, threads)),
         (part) => gemm.gemm_f32_pack_floats(part.rows, part.cols, k),
-        (part, pack) => [
+        (part, pack, copy) => [
           transposed ? FUNCTIONS.gemmUnfoldT : FUNCTIONS.gemmUnfold,
           x, b + 4 * part.col, c + 4 * (part.row * n + part.col),
-          part.rows, part.cols, k, part.row, n, n, pack, geometry,
+          part.rows, part.cols, k, part.row, n, n, pack, copy,
         ],
         (transposed ? gemm.gemm_f32_unfold_t : gemm.gemm_f32_unfold) as (...args: number[]) => void,
+        geometry,
       );
     },
     runBackpropInput({ dy, w, dx, geometry, inChannels, outChannels, taps, macs }, maxThreads = threads) {
@@ -288,23 +311,23 @@ function bindGemm(backend: BackendWasm): NativeGemm {
       dispatch(
         ranges,
         ([, cn]) => gemm.conv_backprop_input_pack_floats(outChannels, cn, taps),
-        ([c0, cn], pack) => [FUNCTIONS.backpropInput, dy, w, dx, c0, cn, pack, geometry],
+        ([c0, cn], pack, copy) => [FUNCTIONS.backpropInput, dy, w, dx, c0, cn, pack, copy],
         gemm.conv_backprop_input_f32 as (...args: number[]) => void,
+        geometry,
       );
     },
     runRows(kernel, [p0, p1, p2], rows, floatsPerRow, maxThreads = threads) {
       if (rows <= 0) return;
       const wanted = Math.max(1, Math.min(maxThreads, threads, Math.floor((rows * floatsPerRow) / MIN_FLOATS_PER_THREAD), rows));
       const step = Math.ceil(rows / wanted);
-      const own = () => kernels[kernel](p0, p1, p2, 0, Math.min(step, rows));
       if (wanted === 1) {
-        own();
+        kernels[kernel](p0, p1, p2, 0, rows);
         return;
       }
-      const calls: number[][] = [];
-      for (let begin = step; begin < rows; begin += step) calls.push([FUNCTIONS[kernel], p0, p1, p2, begin, Math.min(begin + step, rows)]);
-      pool ??= new WorkerPool(module, kernelsModule(shared), memory, threads - 1);
-      pool.run(calls, own);
+      const ranges: [number, number][] = [];
+      for (let begin = 0; begin < rows; begin += step) ranges.push([begin, Math.min(begin + step, rows)]);
+      // p2 is the geometry of both row kernels.
+      dispatch(ranges, () => 0, ([begin, end], _pack, copy) => [FUNCTIONS[kernel], p0, p1, copy, begin, end], kernels[kernel], p2);
     },
   };
 }
@@ -345,18 +368,33 @@ export function splitWork(m: number, n: number, k: number, threads: number): Par
   return parts;
 }
 
-// Control block layout (int32 slots) shared with the workers.
-const GENERATION = 0; // bumped by the main thread to start a job
-const DONE = 1; // workers that finished the current job
-const QUIT = 2; // set to end the workers
-const FAILED = 3; // set by a worker whose call threw
-const SLOTS = 8; // per worker: the function (FUNCTIONS), up to 11 arguments, then whether it has a part in this job
-const SLOT_INTS = 13;
+/*
+ * The hand-over protocol. One control block of int32 slots is shared with the workers:
+ *   GENERATION  the number of the current call; the main thread writes a call's slots, then
+ *               stores its number here (Atomics, so the slots are visible to a worker that sees it)
+ *               and notifies;
+ *   per worker  the function and its arguments, whether it has a part in this call, whether its
+ *               part threw, and ACK: the number of the last call it finished, stored (Atomics) after
+ *               its last write to memory and notified.
+ * The main thread waits until every worker's ACK equals this call's number, so a worker's answer
+ * counts only for the call it was given: a late answer for an abandoned call can never complete a
+ * later one. A wake-up without a new call is waited out again. If a worker misses the deadline, the
+ * pool is ended (and never reused): the caller keeps that call's scratch allocated, since the
+ * worker may still write into it, and the next call starts a fresh pool with a fresh block.
+ */
+const GENERATION = 0;
+const QUIT = 1; // set to end the workers
+const JITTER = 2; // test hook: the most microseconds a thread idles at random at each hand-over (0 in normal use)
+const SLOTS = 4; // then, per worker: the function (FUNCTIONS), up to 11 arguments, HAS_PART, FAILED, ACK
+const HAS_PART = 12;
+const FAILED = 13;
+const ACK = 14;
+const SLOT_INTS = 15;
 
 /** The workers' code (CommonJS, run with `eval: true`; it never prints). */
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
-const { module, kernelsModule, memory, control, id, generation } = workerData;
+const { module, kernelsModule, memory, control, id } = workerData;
 const ctl = new Int32Array(control);
 let fns = [];
 try {
@@ -367,25 +405,57 @@ try {
 } catch {
   fns = [];
 }
-let seen = generation;
+const idle = (micros) => {
+  if (micros > 0) for (const end = performance.now() + (Math.random() * micros) / 1000; performance.now() < end; );
+};
+const s = ${SLOTS} + id * ${SLOT_INTS};
+let seen = 0;
 for (;;) {
   Atomics.wait(ctl, ${GENERATION}, seen);
-  seen = Atomics.load(ctl, ${GENERATION});
+  const call = Atomics.load(ctl, ${GENERATION});
+  if (call === seen) continue; // woken without a new call
+  seen = call;
   if (Atomics.load(ctl, ${QUIT})) break;
-  const s = ${SLOTS} + id * ${SLOT_INTS};
-  if (ctl[s + 12]) {
+  const jitter = Atomics.load(ctl, ${JITTER});
+  idle(jitter);
+  let failed = 0;
+  if (Atomics.load(ctl, s + ${HAS_PART})) {
     try {
       fns[ctl[s]](ctl[s + 1], ctl[s + 2], ctl[s + 3], ctl[s + 4], ctl[s + 5], ctl[s + 6], ctl[s + 7], ctl[s + 8], ctl[s + 9], ctl[s + 10], ctl[s + 11]);
     } catch {
-      Atomics.store(ctl, ${FAILED}, 1);
+      failed = 1;
     }
   }
-  Atomics.add(ctl, ${DONE}, 1);
-  Atomics.notify(ctl, ${DONE});
+  idle(jitter);
+  Atomics.store(ctl, s + ${FAILED}, failed);
+  Atomics.store(ctl, s + ${ACK}, call);
+  Atomics.notify(ctl, s + ${ACK});
 }
 `;
 
 let liveWorkers = 0;
+
+/** Test hooks of the worker pools (see {@link setGemmThreadTestHooks}). */
+const testHooks = { workerDelayMicros: 0, mainDelayMicros: 0, timeoutMs: WORKER_TIMEOUT_MS };
+
+/**
+ * For stress tests only: makes every worker of the GEMM's pools idle a random 0 to
+ * `workerDelayMicros` microseconds before it reads its part and again before it reports it done,
+ * makes this thread idle a random 0 to `mainDelayMicros` before its own part and again before it
+ * waits, and sets how long this thread waits for a worker (`timeoutMs`, default 60 s). Results must
+ * not change; only timing does. Calling it without a field restores that field's default (0, 60 s).
+ */
+export function setGemmThreadTestHooks(hooks: { workerDelayMicros?: number; mainDelayMicros?: number; timeoutMs?: number }): void {
+  testHooks.workerDelayMicros = hooks.workerDelayMicros ?? 0;
+  testHooks.mainDelayMicros = hooks.mainDelayMicros ?? 0;
+  testHooks.timeoutMs = hooks.timeoutMs ?? WORKER_TIMEOUT_MS;
+}
+
+/** Idles this thread a random 0 to `micros` microseconds (test hook; Math.random, as timing is all it changes). */
+function idleAtRandom(micros: number): void {
+  if (micros <= 0) return;
+  for (const end = performance.now() + (Math.random() * micros) / 1000; performance.now() < end; );
+}
 
 /** GEMM worker threads started and not yet exited, over all backends (for tests). */
 export function liveGemmWorkers(): number {
@@ -396,6 +466,10 @@ export function liveGemmWorkers(): number {
 class WorkerPool {
   private readonly control: Int32Array;
   private readonly workers: import('node:worker_threads').Worker[];
+  /** The number of the last call handed over. */
+  private generation = 0;
+  /** A worker missed the deadline of a call: the pool is ended and must not be used again. */
+  stalled = false;
 
   constructor(module: WebAssembly.Module, kernels: WebAssembly.Module, memory: WebAssembly.Memory, size: number) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -405,7 +479,7 @@ class WorkerPool {
       const worker = new Worker(WORKER_SOURCE, {
         eval: true,
         execArgv: [],
-        workerData: { module, kernelsModule: kernels, memory, control: this.control.buffer, id, generation: 0 },
+        workerData: { module, kernelsModule: kernels, memory, control: this.control.buffer, id },
       });
       liveWorkers++;
       worker.once('exit', () => liveWorkers--);
@@ -414,40 +488,57 @@ class WorkerPool {
     });
   }
 
-  /** Hands `calls[i]` ([function, ...arguments]) to worker i, runs `own` on this thread, and returns when every worker is done. */
+  /** Hands `calls[i]` ([function, ...arguments]) to worker i, runs `own` on this thread, and returns when every worker has finished this call. */
   run(calls: number[][], own: () => void): void {
+    if (this.stalled) throw new BackendError({ backend: 'wasm', message: 'the GEMM worker pool was ended after a worker missed its deadline.' });
     const ctl = this.control;
+    const generation = (this.generation = (this.generation + 1) | 0 || 1); // never 0, the workers' starting value
     for (let id = 0; id < this.workers.length; id++) {
       const slot = SLOTS + id * SLOT_INTS;
       const call = calls[id];
       if (call) ctl.set(call, slot);
-      ctl[slot + 12] = call ? 1 : 0;
+      Atomics.store(ctl, slot + HAS_PART, call ? 1 : 0);
     }
-    Atomics.store(ctl, DONE, 0);
-    Atomics.store(ctl, FAILED, 0);
-    Atomics.add(ctl, GENERATION, 1);
+    Atomics.store(ctl, JITTER, testHooks.workerDelayMicros);
+    // Publishes the slots above: a worker reads them only after it has seen this number.
+    Atomics.store(ctl, GENERATION, generation);
     Atomics.notify(ctl, GENERATION);
     let ownError: unknown;
     try {
+      idleAtRandom(testHooks.mainDelayMicros);
       own();
     } catch (error) {
       ownError = error;
     }
     // Always wait for the workers, even if this thread's part threw: they write into C and the scratch.
-    const deadline = Date.now() + WORKER_TIMEOUT_MS;
-    for (let done = Atomics.load(ctl, DONE); done < this.workers.length; done = Atomics.load(ctl, DONE)) {
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error('bigmodel: a GEMM worker thread did not answer within 60 s');
-      Atomics.wait(ctl, DONE, done, left);
+    idleAtRandom(testHooks.mainDelayMicros);
+    const deadline = performance.now() + testHooks.timeoutMs; // monotonic: a wall-clock step cannot cut the wait short
+    let failed = false;
+    for (let id = 0; id < this.workers.length; id++) {
+      const ack = SLOTS + id * SLOT_INTS + ACK;
+      for (let seen = Atomics.load(ctl, ack); seen !== generation; seen = Atomics.load(ctl, ack)) {
+        const left = deadline - performance.now();
+        if (left <= 0) {
+          this.stalled = true;
+          this.terminate();
+          throw new BackendError({
+            backend: 'wasm',
+            message: `a GEMM worker thread did not finish its part within ${testHooks.timeoutMs / 1000} s; its pool was ended.`,
+            hint: 'Is the machine overloaded or suspended? The next call starts a fresh pool.',
+          });
+        }
+        Atomics.wait(ctl, ack, seen, left);
+      }
+      failed ||= Atomics.load(ctl, SLOTS + id * SLOT_INTS + FAILED) !== 0;
     }
     if (ownError !== undefined) throw ownError;
-    if (Atomics.load(ctl, FAILED)) throw new Error('bigmodel: a GEMM worker thread failed (out-of-bounds memory access?)');
+    if (failed) throw new BackendError({ backend: 'wasm', message: 'a GEMM worker thread failed (out-of-bounds memory access?).' });
   }
 
   /** Ends the workers (they may be blocked in Atomics.wait, so they are told to quit and then terminated). */
   terminate(): void {
     Atomics.store(this.control, QUIT, 1);
-    Atomics.add(this.control, GENERATION, 1);
+    Atomics.store(this.control, GENERATION, (this.generation = (this.generation + 1) | 0 || 1));
     Atomics.notify(this.control, GENERATION);
     for (const worker of this.workers) void worker.terminate();
   }
