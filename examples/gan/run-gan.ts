@@ -151,14 +151,15 @@ export async function trainExampleGan(name: string, config: GanConfig, options: 
     logger.log(record);
   };
   let bar: ReturnType<typeof progressBar> | undefined;
+  const budgetSeconds = options.minutes === undefined ? undefined : options.minutes * 60;
   const result = await trainGan(trainer, data, {
     epochs,
     out,
     checkpointEvery: 200,
-    timeBudgetSeconds: options.minutes === undefined ? undefined : options.minutes * 60,
+    timeBudgetSeconds: budgetSeconds,
     logger,
     onStep: ({ step, totalSteps, losses }) => {
-      if (progress) (bar ??= progressBar(name, totalSteps)).update(step, `D ${losses.discriminator.toFixed(3)} G ${losses.generator.toFixed(3)}`);
+      if (progress) (bar ??= progressBar(name, totalSteps, { budgetSeconds })).update(step, `D ${losses.discriminator.toFixed(3)} G ${losses.generator.toFixed(3)}`);
       if (scoreEvery !== undefined && step % scoreEvery === 0) scoreNow(step);
     },
   });
