@@ -25,7 +25,8 @@ export function progressBar(label: string, total: number, options: { stream?: No
       lastLine = now;
       const filled = Math.min(width, Math.round((done / total) * width));
       const seconds = (now - started) / 1000;
-      let left = done > 0 ? (seconds / done) * (total - done) : Infinity;
+      // No estimate before half a second of work (a bar created at its first update has none to go by).
+      let left = done > 0 && seconds >= 0.5 ? (seconds / done) * (total - done) : Infinity;
       if (budgetSeconds !== undefined) left = Math.min(left, budgetSeconds - seconds);
       const eta = Number.isFinite(left) ? `, ${formatSeconds(left)} left` : '';
       const bar = `${'#'.repeat(filled)}${'.'.repeat(width - filled)}`;
