@@ -53,68 +53,64 @@ async function main() {
   const evolution = cells.strategies.find((s) => s.strategy === 'evolution')!;
   const random = cells.strategies.find((s) => s.strategy === 'random')!;
   const percent = (x: number) => `${(100 * x).toFixed(1)}%`;
+  const count = (n: number) => n.toLocaleString('en-US');
 
   const rows = [
-    ['package', 'demo (budget)', 'backend', 'result', 'full run [n]', 'time'],
+    ['package', 'demo (budget)', 'result', 'full run [n]', 'time'],
     [
       'core',
-      `reference CNN on MNIST (${cnn.epochs} epochs, ${cnn.steps} steps of 64)`,
-      cnn.backend,
+      `reference CNN on MNIST, ${cnn.epochs} epochs (${cnn.steps} steps of 64)`,
       `test accuracy ${(100 * cnn.testAccuracy).toFixed(2)}%, ${cnn.msPerStep.toFixed(1)} ms/step`,
       '15 epochs [1]',
       formatSeconds(cnn.seconds),
     ],
     [
       'rl',
-      `PPO on CartPole-v1 (${ppo.steps.toLocaleString('en-US')} steps, a quarter of the recipe)`,
-      'wasm',
+      `PPO on CartPole-v1, ${count(ppo.steps)} steps (a quarter of [2])`,
       `mean return ${ppo.meanReturn.toFixed(1)} / 500 over ${ppo.evalEpisodes} episodes`,
       '500.0 after 99,840 steps [2]',
       formatSeconds(ppo.trainSeconds),
     ],
     [
       'transfer',
-      'zoo CNN (digits 0-4) -> digits 5-9, frozen base, new head (5 epochs)',
-      transfer.backend,
+      'zoo CNN for digits 0-4 -> digits 5-9: frozen base, new head, 5 epochs',
       `test accuracy ${(100 * transfer.testAccuracy).toFixed(2)}% on ${transfer.testCount} digits 5-9 ` +
-        `(${transfer.parameters.trainable} trainable / ${transfer.parameters.frozen} frozen)`,
+        `(${count(transfer.parameters.trainable)} trainable, ${count(transfer.parameters.frozen)} frozen)`,
       '99.18% (40 epochs) [3]',
       formatSeconds(transfer.seconds),
     ],
     [
       'gan',
-      `DCGAN on MNIST (2 minutes: ${gan.steps.toLocaleString('en-US')} steps)`,
-      gan.backend,
+      `DCGAN on MNIST, 2 minutes (${count(gan.steps)} steps)`,
       `classifier score ${gan.samples?.classifierScore.toFixed(2)} (real MNIST ${gan.real?.classifierScore.toFixed(2)}; ` +
-        `1 = one class, 10 = ten, each clearly drawn); grid ${gan.lastGrid ?? gan.interpolation}`,
+        '1 = a single class, 10 = ten clear classes)',
       '8.20 in 30 minutes [4]',
       formatSeconds(gan.trainSeconds),
     ],
     [
       'nas',
-      'cell lookup table (150 queries)',
-      '-',
-      `regret (best cell minus best found, 0 = found): evolution ${evolution.regret.toFixed(2)}, random ${random.regret.toFixed(2)}`,
+      'cell lookup table, 150 queries per strategy',
+      `regret (best cell minus best found): evolution ${evolution.regret.toFixed(2)}, random ${random.regret.toFixed(2)}`,
       '2.16 vs 7.28 at 100 queries [5]',
       '<1s',
     ],
     [
       'nas',
-      `TPE on MNIST (${nas.trials} trials of 3 epochs on 1,500 digits, 2 minutes)`,
-      nas.backend,
+      `TPE on MNIST, ${nas.trials} trials of 3 epochs on 1,500 digits, 2 minutes`,
       `best validation ${percent(nas.bestValAccuracy)}, exported model's test ${percent(nas.export.metrics['testAccuracy'])}`,
       '99.28% test in 30 minutes [6]',
       formatSeconds(nas.seconds),
     ],
   ];
   const width = Math.min(process.stdout.columns || 160, 200);
-  console.log('');
+  console.log(`\nbackend: ${cnn.backend}`);
   for (const line of formatTable(rows, width)) console.log(line);
   console.log('\nfull runs (documented in the package READMEs):');
   FULL_RUNS.forEach((run, i) => {
     wrapText(`[${i + 1}] ${run}`, width - 6).forEach((line, k) => console.log(`${k === 0 ? '  ' : '      '}${line}`));
   });
   console.log(`\nmetrics (JSON lines): ${join(cnn.out, 'metrics.jsonl')}`);
+  console.log(`DCGAN samples: ${gan.lastGrid ?? gan.interpolation}`);
   console.log('open the live dashboard on these runs: npx bigmodel-dashboard runs/');
 }
 

@@ -22,6 +22,11 @@ describe('formatTable', () => {
     expect(lines[lines.length - 1]).toMatch(/^nas +cell lookup table +regret: evolution 0\.00, random 5\.27 +<1 s$/);
   });
 
+  it('narrows two wide columns alike', () => {
+    const two = [['x', 'y'], ['aaa bbb ccc ddd eee fff', 'ggg hhh iii jjj kkk lll']];
+    expect(formatTable(two, 30)).toEqual([`x${' '.repeat(15)}y`, 'aaa bbb ccc     ggg hhh iii', 'ddd eee fff     jjj kkk lll']);
+  });
+
   it('leaves a table that fits unchanged', () => {
     const small = [['a', 'bb'], ['ccc', 'd']];
     expect(formatTable(small, 200)).toEqual(['a    bb', 'ccc  d']);

@@ -22,17 +22,19 @@ export function wrapText(text: string, width: number): string[] {
 
 /**
  * Lays out `rows` (the first one the header) as columns two spaces apart, no line wider than
- * `maxWidth`: the widest columns are narrowed (to no less than `minColumn` characters) and their
- * cells wrapped at spaces onto continuation lines.
+ * `maxWidth`: the widest column is narrowed one character at a time (so wide columns end up
+ * sharing the cut, none below `minColumn` characters) and cells wrap at spaces onto
+ * continuation lines.
  */
 export function formatTable(rows: string[][], maxWidth: number, minColumn = 12): string[] {
   const gap = 2;
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  const total = () => widths.reduce((a, b) => a + b, 0) + gap * (widths.length - 1);
-  while (total() > maxWidth) {
+  let total = widths.reduce((a, b) => a + b, 0) + gap * (widths.length - 1);
+  while (total > maxWidth) {
     const widest = widths.indexOf(Math.max(...widths));
     if (widths[widest] <= minColumn) break;
-    widths[widest] = Math.max(minColumn, widths[widest] - (total() - maxWidth));
+    widths[widest]--;
+    total--;
   }
   const lines: string[] = [];
   for (const row of rows) {

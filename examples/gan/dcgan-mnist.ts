@@ -27,9 +27,8 @@ export async function runDcganMnist(options: DcganMnistOptions = {}): Promise<Dc
   const { trainer, ...trained } = await trainExampleGan('dcgan-mnist', { kind: 'dcgan' }, options, 100);
   const summary: DcganMnistSummary = { example: 'gan/dcgan-mnist', ...trained };
   if (scoreSamples > 0) {
-    const what = `${scoreSamples} samples and the real test digits`;
-    if (options.progress !== false) process.stderr.write(`dcgan-mnist: scoring ${what} with the MNIST classifier\n`);
-    Object.assign(summary, await scoreExampleGan(trainer, scoreSamples, seed, true));
+    const say = (stage: string) => options.progress !== false && process.stderr.write(`dcgan-mnist: ${stage}\n`);
+    Object.assign(summary, await scoreExampleGan(trainer, scoreSamples, seed, true, say));
   }
   trainer.dispose();
   writeFileAtomic(join(summary.out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);

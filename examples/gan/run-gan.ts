@@ -187,10 +187,20 @@ export async function trainExampleGan(name: string, config: GanConfig, options: 
 /**
  * Scores `count` samples of `trainer` (noise seeded by `seed`) with the package's MNIST classifier
  * against the train digits and, if `withReal`, the real test digits the same way (the yardstick).
+ * `say` is told each stage as it starts (for progress lines).
  */
-export async function scoreExampleGan(trainer: GanTrainer, count: number, seed: number, withReal: boolean): Promise<{ samples: SampleQuality; real?: SampleQuality }> {
+export async function scoreExampleGan(
+  trainer: GanTrainer,
+  count: number,
+  seed: number,
+  withReal: boolean,
+  say: (stage: string) => void = () => undefined,
+): Promise<{ samples: SampleQuality; real?: SampleQuality }> {
+  say('loading the MNIST classifier and classifying the train digits (the reference)');
   const scorer = await mnistScorer();
+  say(`scoring ${count} samples`);
   const samples = scorer.score(trainer, count, seed);
+  if (withReal) say('scoring the real test digits (the yardstick)');
   const real = withReal ? scorer.real() : undefined;
   scorer.dispose();
   return { samples, real };
