@@ -26,7 +26,10 @@ export async function runDcganMnist(options: DcganMnistOptions = {}): Promise<Dc
   const { scoreSamples = 1663, seed = 0 } = options;
   const { trainer, ...trained } = await trainExampleGan('dcgan-mnist', { kind: 'dcgan' }, options, 100);
   const summary: DcganMnistSummary = { example: 'gan/dcgan-mnist', ...trained };
-  if (scoreSamples > 0) Object.assign(summary, await scoreExampleGan(trainer, scoreSamples, seed, true));
+  if (scoreSamples > 0) {
+    const say = (stage: string) => options.progress !== false && process.stderr.write(`dcgan-mnist: ${stage}\n`);
+    Object.assign(summary, await scoreExampleGan(trainer, scoreSamples, seed, true, say));
+  }
   trainer.dispose();
   writeFileAtomic(join(summary.out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
   return summary;

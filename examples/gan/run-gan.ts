@@ -151,14 +151,15 @@ export async function trainExampleGan(name: string, config: GanConfig, options: 
     logger.log(record);
   };
   let bar: ReturnType<typeof progressBar> | undefined;
+  const budgetSeconds = options.minutes === undefined ? undefined : options.minutes * 60;
   const result = await trainGan(trainer, data, {
     epochs,
     out,
     checkpointEvery: 200,
-    timeBudgetSeconds: options.minutes === undefined ? undefined : options.minutes * 60,
+    timeBudgetSeconds: budgetSeconds,
     logger,
     onStep: ({ step, totalSteps, losses }) => {
-      if (progress) (bar ??= progressBar(name, totalSteps)).update(step, `D ${losses.discriminator.toFixed(3)} G ${losses.generator.toFixed(3)}`);
+      if (progress) (bar ??= progressBar(name, totalSteps, { budgetSeconds })).update(step, `D ${losses.discriminator.toFixed(3)} G ${losses.generator.toFixed(3)}`);
       if (scoreEvery !== undefined && step % scoreEvery === 0) scoreNow(step);
     },
   });
@@ -186,10 +187,20 @@ export async function trainExampleGan(name: string, config: GanConfig, options: 
 /**
  * Scores `count` samples of `trainer` (noise seeded by `seed`) with the package's MNIST classifier
  * against the train digits and, if `withReal`, the real test digits the same way (the yardstick).
+ * `say` is told each stage as it starts (for progress lines).
  */
-export async function scoreExampleGan(trainer: GanTrainer, count: number, seed: number, withReal: boolean): Promise<{ samples: SampleQuality; real?: SampleQuality }> {
+export async function scoreExampleGan(
+  trainer: GanTrainer,
+  count: number,
+  seed: number,
+  withReal: boolean,
+  say: (stage: string) => void = () => undefined,
+): Promise<{ samples: SampleQuality; real?: SampleQuality }> {
+  say('loading the MNIST classifier and classifying the train digits (the reference)');
   const scorer = await mnistScorer();
+  say(`scoring ${count} samples`);
   const samples = scorer.score(trainer, count, seed);
+  if (withReal) say('scoring the real test digits (the yardstick)');
   const real = withReal ? scorer.real() : undefined;
   scorer.dispose();
   return { samples, real };

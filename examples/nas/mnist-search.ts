@@ -17,7 +17,17 @@
 import { join } from 'node:path';
 
 import { formatBackendInfo, initBackend, writeFileAtomic } from '@bigmodel/core';
-import { builtinSpace, exportBest, rescoreTop, runSearch, type ExportSummary, type HyperbandConfig, type SearchProgress, type StrategyName } from '@bigmodel/nas';
+import {
+  builtinSpace,
+  exportBest,
+  rescoreTop,
+  runSearch,
+  type ExportSummary,
+  type HyperbandConfig,
+  type SearchProgress,
+  type StrategyName,
+  type TrialStart,
+} from '@bigmodel/nas';
 
 export interface MnistSearchOptions {
   /** Strategy (default per example). */
@@ -81,6 +91,16 @@ export function printProgress(label: string) {
   };
 }
 
+/** Prints one line per trial as it starts: done/total, the trials running, time spent and the time limit. */
+export function printTrialStart(label: string, limitSeconds: number) {
+  return (t: TrialStart) => {
+    process.stderr.write(
+      `${label} [${t.done}/${t.total}] trial ${t.trial.id} budget ${t.trial.budget} started (${t.running} running) | ` +
+        `${format(t.elapsedSeconds)} elapsed of at most ${format(limitSeconds)}\n`,
+    );
+  };
+}
+
 export async function runMnistSearch(name: string, options: MnistSearchOptions): Promise<MnistSearchSummary> {
   const { seed = 0, workers = 1, minutes = 30, trials = 200, progress = true } = options;
   const out = options.out ?? join('runs', `${new Date().toISOString().replace(/[:.]/g, '-')}-nas-${name}`);
@@ -103,6 +123,7 @@ export async function runMnistSearch(name: string, options: MnistSearchOptions):
     // The re-scoring's candidates keep their own models, so the export can take any of them.
     keepModels: options.rescore?.top ?? true,
     onProgress: progress ? printProgress(name) : undefined,
+    onTrialStart: progress ? printTrialStart(name, minutes * 60) : undefined,
   });
   const searchSeconds = (performance.now() - started) / 1000;
   if (!search.best) throw new Error(`${name}: no trial succeeded`);

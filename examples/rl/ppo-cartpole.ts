@@ -42,6 +42,7 @@ export async function runPpoCartpole(options: { steps?: number; seed?: number; o
   }
   writePng(join(out, 'images', 'cartpole.png'), show.render());
   logger.log({ step: agent.numTimesteps, 'images/cartpole': 'images/cartpole.png' });
+  if (!quiet) process.stderr.write(`ppo CartPole-v1: evaluating the greedy policy over ${evalEpisodes} episodes\n`);
   const { meanReturn, stdReturn } = evaluate(agent, make('CartPole-v1'), { episodes: evalEpisodes, seed: 1000 + seed });
   agent.dispose();
   return { example: 'rl/ppo-cartpole', steps: agent.numTimesteps, seed, meanReturn, stdReturn, evalEpisodes, trainSeconds };

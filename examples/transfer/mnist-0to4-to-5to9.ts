@@ -58,6 +58,8 @@ export async function runMnistTransfer(options: MnistTransferOptions = {}): Prom
   const started = performance.now();
   const info = await initBackend();
 
+  const say = (line: string) => progress && process.stderr.write(`${line}\n`);
+  say(`transfer: loading ${source} and digits 5-9`);
   const { model: base, metadata } = await loadBase(source);
   const data = mnistTarget([5, 6, 7, 8, 9]);
   const limited = options.limit === undefined ? data.train : data.train.subset([...Array(Math.min(options.limit, data.train.size)).keys()]);
@@ -79,6 +81,10 @@ export async function runMnistTransfer(options: MnistTransferOptions = {}): Prom
     augment: (xs: tf.Tensor, { step }: { step: number }) => randomCrop(xs as tf.Tensor4D, { padding: 2, random: mulberry32(seed * 7919 + step) }),
     checkpointDir: join(out, 'best'),
     logger: new JsonlLogger(join(out, 'metrics.jsonl')),
+    onCacheProgress: ({ done, total }) => {
+      bar ??= progress ? progressBar(`caching features (${1 + cachedAugmentations} copies + validation)`, total) : undefined;
+      bar?.update(done);
+    },
     onPhase: ({ name, epochs: phaseEpochs, stepsPerEpoch, parameters }) => {
       bar?.done();
       bar = progress ? progressBar(`${name} (${parameters.trainable} trainable, ${parameters.frozen} frozen)`, phaseEpochs * stepsPerEpoch) : undefined;
@@ -87,6 +93,7 @@ export async function runMnistTransfer(options: MnistTransferOptions = {}): Prom
   });
   bar?.done();
 
+  say(`transfer: testing on ${data.test.size} digits 5-9`);
   const testAccuracy = evaluateAccuracy(result.model, data.test);
   await saveModel(result.model, join(out, 'model'));
   const summary: MnistTransferSummary = {

@@ -12,6 +12,10 @@ describe('bigmodel-nas', () => {
     const search = nas('search', '--space', 'builtin:branin', '--strategy', 'tpe', '--trials', '6', '--workers', '1', '--seed', '0', '--out', out);
     expect(search.status).toBe(0);
     expect(search.stderr).toMatch(/\[6\/6\] trial 5 budget 1: .* \| best .* ETA 0m00s/);
+    // Each trial is announced when it starts, before its result.
+    const lines = search.stderr.split('\n');
+    expect(lines.indexOf('[0/6] trial 0 budget 1: started (1 running) | 0m00s elapsed')).toBeGreaterThanOrEqual(0);
+    expect(lines.findIndex((l) => l.startsWith('[0/6] trial 0 budget 1: started'))).toBeLessThan(lines.findIndex((l) => l.startsWith('[1/6] trial 0 budget 1: ')));
     const summary = JSON.parse(search.stdout);
     expect(summary.trials).toBe(6);
     const resumed = nas('resume', out, '--trials', '8');

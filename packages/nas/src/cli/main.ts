@@ -9,7 +9,7 @@ import { readJournal } from '../runner/journal';
 import { exportBest } from '../runner/export-best';
 import { finishedTrials, leaderboard, paretoFront } from '../runner/leaderboard';
 import { rescoreTop } from '../runner/rescore';
-import { resumeSearch, runSearch, type SearchProgress, type SearchResult } from '../runner/run-search';
+import { resumeSearch, runSearch, type SearchProgress, type SearchResult, type TrialStart } from '../runner/run-search';
 import { STRATEGY_NAMES, type StrategyName } from '../runner/search-spec';
 import { BUILTIN_SPACES, builtinSpace } from '../space/builtin-spaces';
 import { SearchSpace } from '../space/search-space';
@@ -56,6 +56,10 @@ function progress(p: SearchProgress): void {
   const last = p.last.status === 'ok' ? p.last.score.toPrecision(5) : `${p.last.status} (${p.last.error ?? ''})`;
   const best = p.best ? `${p.best.score.toPrecision(5)} (trial ${p.best.trial.id}, budget ${p.best.trial.budget})` : '-';
   process.stderr.write(`[${p.done}/${p.total}] trial ${p.last.trial.id} budget ${p.last.trial.budget}: ${last} | best ${best} | ${format(p.elapsedSeconds)} elapsed, ETA ${format(p.etaSeconds)}\n`);
+}
+
+function started(t: TrialStart): void {
+  process.stderr.write(`[${t.done}/${t.total}] trial ${t.trial.id} budget ${t.trial.budget}: started (${t.running} running) | ${format(t.elapsedSeconds)} elapsed\n`);
 }
 
 function report(result: SearchResult): void {
@@ -131,13 +135,14 @@ async function main(argv: string[]): Promise<void> {
         fitToTime: flags.has('--fit-time'),
         keepModels: number('--keep-models', true),
         onProgress: progress,
+        onTrialStart: started,
       }),
     );
   } else if (command === 'resume') {
     const dir = positional[1];
     if (!dir) throw new UsageError('resume needs the search directory.');
     const minutes = number('--minutes');
-    report(await resumeSearch(dir, { workers: number('--workers', true), trials: number('--trials', true), maxSeconds: minutes === undefined ? undefined : minutes * 60, fitToTime: flags.has('--fit-time'), keepModels: number('--keep-models', true), onProgress: progress }));
+    report(await resumeSearch(dir, { workers: number('--workers', true), trials: number('--trials', true), maxSeconds: minutes === undefined ? undefined : minutes * 60, fitToTime: flags.has('--fit-time'), keepModels: number('--keep-models', true), onProgress: progress, onTrialStart: started }));
   } else if (command === 'rescore') {
     const dir = positional[1];
     if (!dir) throw new UsageError('rescore needs the search directory.');

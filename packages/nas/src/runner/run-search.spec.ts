@@ -66,6 +66,32 @@ describe('runSearch', () => {
     expect(front.map((t) => t.trial.id)).toEqual([1, 0, 4]);
   });
 
+  it('reports each trial as it starts, before it finishes, with the trials running and done', async () => {
+    const events: string[] = [];
+    await runSearch({
+      dir: temp(),
+      space: cell,
+      strategy: 'random',
+      trials: 3,
+      workers: 2,
+      // Trial i takes 20 * (i + 1) ms: trial 0 ends first, then 1, then 2 (started when 0 ended).
+      evaluator: async (config, _budget, { trialId }) => {
+        await new Promise((done) => setTimeout(done, 20 * (trialId + 1)));
+        return lookup(config);
+      },
+      onTrialStart: (s) => events.push(`start ${s.trial.id}: ${s.running} running, ${s.done}/${s.total} done`),
+      onProgress: (p) => events.push(`end ${p.last.trial.id}: ${p.done}/${p.total} done`),
+    });
+    expect(events).toEqual([
+      'start 0: 1 running, 0/3 done',
+      'start 1: 2 running, 0/3 done',
+      'end 0: 1/3 done',
+      'start 2: 2 running, 1/3 done',
+      'end 1: 2/3 done',
+      'end 2: 3/3 done',
+    ]);
+  });
+
   it('refuses fractional budgets for the mnist evaluator, which trains whole epochs', async () => {
     const mnist = { kind: 'builtin', name: 'mnist' } as const;
     await expect(runSearch({ dir: temp(), space: builtinSpace('mnist'), strategy: 'random', evaluator: mnist, trials: 1, budget: 1.5 })).rejects.toThrow(/whole epochs/);

@@ -55,6 +55,20 @@ export interface SearchProgress {
   etaSeconds: number;
 }
 
+/** A trial that has just started ({@link RunSearchConfig.onTrialStart}). */
+export interface TrialStart {
+  /** The trial. */
+  trial: Trial;
+  /** Trials running now, this one included. */
+  running: number;
+  /** Trials finished in all (including those of earlier runs of a resumed search). */
+  done: number;
+  /** Trials the search runs in all. */
+  total: number;
+  /** Seconds since this run started. */
+  elapsedSeconds: number;
+}
+
 /** Configuration of {@link runSearch}. */
 export interface RunSearchConfig {
   /** Directory of the journal (created; an existing journal of the same search is resumed). */
@@ -106,6 +120,8 @@ export interface RunSearchConfig {
   keepModels?: boolean | number;
   /** Called after every finished trial. */
   onProgress?: (progress: SearchProgress) => void;
+  /** Called when a trial starts (before it finishes, so that a long first trial shows up at once). */
+  onTrialStart?: (start: TrialStart) => void;
 }
 
 /** What {@link runSearch} returns. */
@@ -345,6 +361,7 @@ export async function runSearch(config: RunSearchConfig): Promise<SearchResult> 
           break;
         }
         inFlight.set(trial.id, evaluate(trial));
+        config.onTrialStart?.({ trial, running: inFlight.size, done: told.size, total: spec.trials, elapsedSeconds: (performance.now() - started) / 1000 });
       }
       if (inFlight.size === 0) break;
       const { trial, record } = await Promise.race(inFlight.values());
@@ -384,7 +401,7 @@ export async function runSearch(config: RunSearchConfig): Promise<SearchResult> 
  */
 export async function resumeSearch(
   dir: string,
-  options: Pick<RunSearchConfig, 'workers' | 'backend' | 'strictJournal' | 'maxSeconds' | 'fitToTime' | 'onProgress' | 'keepModels'> & { evaluator?: Evaluator; trials?: number } = {},
+  options: Pick<RunSearchConfig, 'workers' | 'backend' | 'strictJournal' | 'maxSeconds' | 'fitToTime' | 'onProgress' | 'onTrialStart' | 'keepModels'> & { evaluator?: Evaluator; trials?: number } = {},
 ): Promise<SearchResult> {
   const { search } = readJournal(dir, { strict: options.strictJournal });
   const spec = search.spec;
@@ -409,5 +426,6 @@ export async function resumeSearch(
     fitToTime: options.fitToTime,
     keepModels: options.keepModels,
     onProgress: options.onProgress,
+    onTrialStart: options.onTrialStart,
   });
 }

@@ -32,7 +32,8 @@ export function checkInputShape(model: tf.LayersModel, dataset: TensorDataset, p
 /**
  * The outputs of `extractor` for every example of `dataset`, as a new dataset with the same
  * labels. With `augment`, the examples pass through it first (one augmented copy per call;
- * concatenate several calls for more).
+ * concatenate several calls for more). `onProgress` is called after each batch with the examples
+ * done so far and the dataset's size.
  *
  * @example
  * ```ts
@@ -44,10 +45,14 @@ export function checkInputShape(model: tf.LayersModel, dataset: TensorDataset, p
 export function cacheFeatures(
   extractor: tf.LayersModel,
   dataset: TensorDataset,
-  options: { batchSize?: number; augment?: (xs: tf.Tensor, batch: number) => tf.Tensor } = {},
+  options: {
+    batchSize?: number;
+    augment?: (xs: tf.Tensor, batch: number) => tf.Tensor;
+    onProgress?: (done: number, total: number) => void;
+  } = {},
 ): TensorDataset {
   checkInputShape(extractor, dataset, 'dataset');
-  const { batchSize = 256, augment } = options;
+  const { batchSize = 256, augment, onProgress } = options;
   const featureShape = extractor.outputs[0].shape.slice(1) as number[];
   const featureSize = featureShape.reduce((a, b) => a * b, 1);
   const features = new Float32Array(dataset.size * featureSize);
@@ -59,6 +64,7 @@ export function cacheFeatures(
     row += xs.shape[0];
     batch++;
     tf.dispose([xs, ys]);
+    onProgress?.(row, dataset.size);
   }
   return new TensorDataset(features, featureShape, dataset.labels, dataset.options);
 }

@@ -51,6 +51,25 @@ describe('fineTune', () => {
     }
   });
 
+  it('reports the caching of features batch by batch, over every copy and the validation set, before the head phase', async () => {
+    const events: string[] = [];
+    const { model } = await fineTune(tinyBnModel(), tinyData(300), {
+      strategy: 'head',
+      classes: 3,
+      epochs: 1,
+      seed: 4,
+      validation: tinyData(100, 1),
+      cachedFeatures: true,
+      cachedAugmentations: 1,
+      augment: (xs) => xs.clone(),
+      onCacheProgress: ({ done, total }) => events.push(`${done}/${total}`),
+      onPhase: ({ name }) => events.push(name),
+    });
+    // Batches of 256: the 300 training examples (256, 300), their augmented copy (556, 600), then the 100 validation ones.
+    expect(events).toEqual(['256/700', '300/700', '556/700', '600/700', '700/700', 'head']);
+    dispose(model);
+  });
+
   it('two-phase: then unfreezes only the top block, at the lower rate; lower blocks and their statistics stay bit-identical', async () => {
     const base = createDigitsCnn({ classes: 5, seed: 0 });
     const before = snapshot(base);

@@ -96,6 +96,11 @@ export interface FineTuneConfig {
   callbacks?: Callback[];
   /** Called when a phase starts, with its name, trainable/frozen counts and the number of steps per epoch. */
   onPhase?: (phase: { name: string; epochs: number; stepsPerEpoch: number; parameters: ParameterCounts }) => void;
+  /**
+   * With cachedFeatures: called after each batch the frozen base runs while caching, with the
+   * examples done and the total (the training set once per copy, then the validation set).
+   */
+  onCacheProgress?: (progress: { done: number; total: number }) => void;
 }
 
 /** One phase of a fine-tuning run. */
@@ -302,14 +307,23 @@ async function trainHeadOnCachedFeatures(
   runPhase: (name: string, target: tf.LayersModel, data: TensorDataset, validation: TensorDataset | undefined, epochs: number, extra: Callback[]) => Promise<void>,
 ): Promise<void> {
   const extractor = featureExtractor(model, cutAt);
-  const parts = [cacheFeatures(extractor, train, { batchSize: 256 })];
-  for (let copy = 1; copy <= c.cachedAugmentations; copy++) {
-    const augment = c.augment;
-    if (!augment) break;
-    parts.push(cacheFeatures(extractor, train, { batchSize: 256, augment: (xs, batch) => augment(xs, { epoch: copy, step: copy * 1_000_000 + batch }) }));
+  const copies = c.augment ? c.cachedAugmentations : 0;
+  const total = train.size * (1 + copies) + (c.validation?.size ?? 0);
+  let before = 0;
+  // Progress over all the passes; each pass reports its own examples done.
+  const pass = (dataset: TensorDataset, augment?: (xs: tf.Tensor, batch: number) => tf.Tensor) => {
+    const onProgress = (done: number) => c.onCacheProgress?.({ done: before + done, total });
+    const features = cacheFeatures(extractor, dataset, { batchSize: 256, augment, onProgress });
+    before += dataset.size;
+    return features;
+  };
+  const parts = [pass(train)];
+  for (let copy = 1; copy <= copies; copy++) {
+    const augment = c.augment!;
+    parts.push(pass(train, (xs, batch) => augment(xs, { epoch: copy, step: copy * 1_000_000 + batch })));
   }
   const features = concatDatasets(parts);
-  const validation = c.validation && cacheFeatures(extractor, c.validation, { batchSize: 256 });
+  const validation = c.validation && pass(c.validation);
   // The head's layers, already built on the base's features, applied to a feature input: the same weights.
   const input = tf.input({ shape: features.exampleShape });
   const headModel = tf.model({ name: `${model.name}_head`, inputs: input, outputs: applyLayers(input, headLayers) });
