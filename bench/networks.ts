@@ -116,7 +116,13 @@ export function dcgan(layers: DcganLayers = tfjsLayers): { generator: tf.LayersM
 export function dcganStep(
   adam: AdamFactory = tfjsAdam,
   layers: DcganLayers = tfjsLayers,
-): { step: () => number; stepAsync: () => Promise<number>; dispose: () => void; generator: tf.LayersModel; discriminator: tf.LayersModel } {
+): {
+  step: () => number;
+  stepAsync: () => Promise<number>;
+  dispose: () => void;
+  generator: tf.LayersModel;
+  discriminator: tf.LayersModel;
+} {
   const { generator, discriminator } = dcgan(layers);
   const optD = adam(2e-4, 0.5);
   const optG = adam(2e-4, 0.5);

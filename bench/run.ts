@@ -140,7 +140,11 @@ function timeAlternating(
 }
 
 /** As {@link time}, for a step that reads its loss asynchronously (webgpu cannot read synchronously in Node). */
-async function timeAsync(make: () => { stepAsync: () => Promise<number>; dispose: () => void }, warmup: number, steps: number): Promise<Timing | { error: string }> {
+async function timeAsync(
+  make: () => { stepAsync: () => Promise<number>; dispose: () => void },
+  warmup: number,
+  steps: number,
+): Promise<Timing | { error: string }> {
   let bench: ReturnType<typeof make> | undefined;
   try {
     bench = make();
@@ -238,7 +242,9 @@ async function main() {
     const coreLayers: DcganLayers = { conv2d: (a) => lazyGradConv2d(a), dense: (a) => lazyGradDense(a) };
     const result: Result = { backend: label };
     if (args.which.includes('cnn')) result.cnn = await timeAsync(() => cnnStep(coreAdam), args.warmup, args.steps);
-    if (args.which.includes('dcgan')) result.dcgan = await timeAsync(() => dcganStep(coreAdam, coreLayers), Math.min(args.warmup, 2), args.dcganSteps);
+    if (args.which.includes('dcgan')) {
+      result.dcgan = await timeAsync(() => dcganStep(coreAdam, coreLayers), Math.min(args.warmup, 2), args.dcganSteps);
+    }
     console.log(JSON.stringify(result));
     return;
   }

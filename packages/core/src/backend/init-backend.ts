@@ -265,7 +265,10 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   });
 }
 
-/** One line describing a backend choice, for CLIs: `wasm (2 threads, SIMD)`, `webgpu (1 thread, nvidia hopper ... (vulkan, core), forced)`. */
+/**
+ * One line describing a backend choice, for CLIs: `wasm (2 threads, SIMD)`, or with the adapter:
+ * `webgpu (nvidia hopper NVIDIA H100 (vulkan, core), forced)`.
+ */
 export function formatBackendInfo(info: BackendInfo): string {
   const details: string[] = [];
   if (info.threads > 0) details.push(`${info.threads} thread${info.threads === 1 ? '' : 's'}`);

@@ -19,10 +19,12 @@ describe('describeAdapter', () => {
       adapter({ vendor: 'someone', device: 'unknown', isFallbackAdapter: true }),
     ];
     expect(software.map((a) => describeAdapter(a, 'vulkan').software)).toEqual([true, true, true, true]);
-    const gpu = describeAdapter(adapter({ vendor: 'nvidia', architecture: 'hopper', device: 'NVIDIA H100', description: '' }, ['core-features-and-limits']), 'vulkan');
-    expect(gpu).toEqual({ vendor: 'nvidia', architecture: 'hopper', device: 'NVIDIA H100', description: '', dawnBackend: 'vulkan', featureLevel: 'core', software: false });
+    const h100 = { vendor: 'nvidia', architecture: 'hopper', device: 'NVIDIA H100', description: '' };
+    const gpu = describeAdapter(adapter(h100, ['core-features-and-limits']), 'vulkan');
+    expect(gpu).toEqual({ ...h100, dawnBackend: 'vulkan', featureLevel: 'core', software: false });
     expect(formatWebGpuAdapter(gpu)).toBe('nvidia hopper NVIDIA H100 (vulkan, core)');
-    expect(formatWebGpuAdapter(describeAdapter(software[0], 'opengles'))).toBe('llvmpipe-llvm-15-0-6-256-bits- (opengles, compatibility, software)');
+    const llvmpipe = formatWebGpuAdapter(describeAdapter(software[0], 'opengles'));
+    expect(llvmpipe).toBe('llvmpipe-llvm-15-0-6-256-bits- (opengles, compatibility, software)');
   });
 });
 
@@ -45,7 +47,9 @@ describe('the webgpu probe', () => {
   });
 
   it('says what to install: both npm packages at their versions, the driver and Vulkan loader, and Mesa for the software path', () => {
-    for (const part of ['npm install webgpu@0.6.2 @tensorflow/tfjs-backend-webgpu@4.22.0', 'libvulkan1', 'libegl1 libegl-mesa0 libgles2 libgl1-mesa-dri']) {
+    const npm = 'npm install webgpu@0.6.2 @tensorflow/tfjs-backend-webgpu@4.22.0';
+    const parts = [npm, 'libvulkan1', 'libegl1 libegl-mesa0 libgles2 libgl1-mesa-dri'];
+    for (const part of parts) {
       expect(WEBGPU_INSTALL_HINT).toContain(part);
     }
   });

@@ -56,13 +56,26 @@ const CASES: KernelCase[] = [
   { name: 'matMul', shapes: [[33, 47], [47, 29]], forward: (a, b) => tf.matMul(a, b) },
   { name: 'matMul transposed', shapes: [[47, 33], [29, 47]], forward: (a, b) => tf.matMul(a, b, true, true) },
   { name: 'batched matMul', shapes: [[3, 8, 5], [3, 5, 6]], forward: (a, b) => tf.matMul(a, b) },
-  { name: 'fused matMul + bias + relu', shapes: [[16, 40], [40, 24], [24]], forward: (a, b, bias) => tf.fused.matMul({ a, b, bias, activation: 'relu' }) },
-  { name: 'conv2d valid', shapes: [[2, 9, 9, 3], [3, 3, 3, 4]], forward: (x, f) => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 1, 'valid') },
-  { name: 'conv2d stride 2 same', shapes: [[2, 10, 10, 3], [4, 4, 3, 5]], forward: (x, f) => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 2, 'same') },
+  {
+    name: 'fused matMul + bias + relu',
+    shapes: [[16, 40], [40, 24], [24]],
+    forward: (a, b, bias) => tf.fused.matMul({ a, b, bias, activation: 'relu' }),
+  },
+  {
+    name: 'conv2d valid',
+    shapes: [[2, 9, 9, 3], [3, 3, 3, 4]],
+    forward: (x, f) => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 1, 'valid'),
+  },
+  {
+    name: 'conv2d stride 2 same',
+    shapes: [[2, 10, 10, 3], [4, 4, 3, 5]],
+    forward: (x, f) => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 2, 'same'),
+  },
   {
     name: 'fused conv2d + bias + relu',
     shapes: [[2, 8, 8, 3], [3, 3, 3, 6], [6]],
-    forward: (x, filter, bias) => tf.fused.conv2d({ x: x as tf.Tensor4D, filter: filter as tf.Tensor4D, strides: 1, pad: 'same', bias, activation: 'relu' }),
+    forward: (x, filter, bias) =>
+      tf.fused.conv2d({ x: x as tf.Tensor4D, filter: filter as tf.Tensor4D, strides: 1, pad: 'same', bias, activation: 'relu' }),
   },
   {
     name: 'conv2dTranspose stride 2 (DCGAN generator)',
@@ -86,17 +99,52 @@ const CASES: KernelCase[] = [
   { name: 'moments over batch and space', shapes: [[4, 5, 5, 3]], forward: (x) => tf.stack(Object.values(tf.moments(x, [0, 1, 2]))) },
   { name: 'softmax', shapes: [[7, 10]], forward: (x) => tf.softmax(x) },
   { name: 'logSoftmax', shapes: [[7, 10]], forward: (x) => tf.logSoftmax(x) },
-  { name: 'softmax cross-entropy', shapes: [[7, 10], [7, 10]], forward: (y, logits) => tf.losses.softmaxCrossEntropy(tf.softmax(y), logits) },
-  { name: 'sigmoid cross-entropy', shapes: [[7, 10], [7, 10]], forward: (y, logits) => tf.losses.sigmoidCrossEntropy(tf.sigmoid(y), logits) },
-  { name: 'sum / mean / max / min', shapes: [[6, 7, 8]], forward: (x) => tf.concat([tf.sum(x, 0).flatten(), tf.mean(x, [1, 2]), tf.max(x, 2).flatten(), tf.min(x, 1).flatten()]) },
+  {
+    name: 'softmax cross-entropy',
+    shapes: [[7, 10], [7, 10]],
+    forward: (y, logits) => tf.losses.softmaxCrossEntropy(tf.softmax(y), logits),
+  },
+  {
+    name: 'sigmoid cross-entropy',
+    shapes: [[7, 10], [7, 10]],
+    forward: (y, logits) => tf.losses.sigmoidCrossEntropy(tf.sigmoid(y), logits),
+  },
+  {
+    name: 'sum / mean / max / min',
+    shapes: [[6, 7, 8]],
+    forward: (x) => tf.concat([tf.sum(x, 0).flatten(), tf.mean(x, [1, 2]), tf.max(x, 2).flatten(), tf.min(x, 1).flatten()]),
+  },
   { name: 'argMax', shapes: [[9, 13]], forward: (x) => tf.argMax(x, 1), noGradient: true },
-  { name: 'elementwise arithmetic', shapes: [[5, 6], [6]], positive: [1], forward: (a, b) => tf.add(tf.mul(a, b), tf.div(tf.sub(a, b), tf.add(b, 1))) },
-  { name: 'exp / log / sqrt / square / abs', shapes: [[64]], positive: [0], forward: (x) => tf.concat([tf.exp(x), tf.log(x), tf.sqrt(x), tf.square(x), tf.abs(tf.neg(x))]) },
-  { name: 'clipByValue / maximum / minimum', shapes: [[64], [64]], forward: (a, b) => tf.concat([tf.clipByValue(a, -0.5, 0.5), tf.maximum(a, b), tf.minimum(a, b)]) },
-  { name: 'transpose / reshape / slice / pad / tile', shapes: [[3, 4, 5]], forward: (x) => tf.tile(tf.pad(tf.slice(tf.transpose(x, [2, 0, 1]), [1, 0, 1], [3, 3, 3]), [[0, 1], [1, 0], [0, 0]]), [2, 1, 1]) },
+  {
+    name: 'elementwise arithmetic',
+    shapes: [[5, 6], [6]],
+    positive: [1],
+    forward: (a, b) => tf.add(tf.mul(a, b), tf.div(tf.sub(a, b), tf.add(b, 1))),
+  },
+  {
+    name: 'exp / log / sqrt / square / abs',
+    shapes: [[64]],
+    positive: [0],
+    forward: (x) => tf.concat([tf.exp(x), tf.log(x), tf.sqrt(x), tf.square(x), tf.abs(tf.neg(x))]),
+  },
+  {
+    name: 'clipByValue / maximum / minimum',
+    shapes: [[64], [64]],
+    forward: (a, b) => tf.concat([tf.clipByValue(a, -0.5, 0.5), tf.maximum(a, b), tf.minimum(a, b)]),
+  },
+  {
+    name: 'transpose / reshape / slice / pad / tile',
+    shapes: [[3, 4, 5]],
+    forward: (x) => tf.tile(tf.pad(tf.slice(tf.transpose(x, [2, 0, 1]), [1, 0, 1], [3, 3, 3]), [[0, 1], [1, 0], [0, 0]]), [2, 1, 1]),
+  },
   { name: 'gather (embedding)', shapes: [[10, 4]], forward: (x) => tf.gather(x, tf.tensor1d([3, 1, 3, 9, 0], 'int32')) },
   { name: 'oneHot', shapes: [], forward: () => tf.oneHot(tf.tensor1d([0, 3, 2, 9], 'int32'), 10), noGradient: true },
-  { name: 'fill / zerosLike / onesLike', shapes: [[3, 5]], forward: (x) => tf.concat([tf.fill([3, 5], 0.25), tf.zerosLike(x), tf.onesLike(x)]), noGradient: true },
+  {
+    name: 'fill / zerosLike / onesLike',
+    shapes: [[3, 5]],
+    forward: (x) => tf.concat([tf.fill([3, 5], 0.25), tf.zerosLike(x), tf.onesLike(x)]),
+    noGradient: true,
+  },
 ];
 
 /** Runs `fn` with fresh inputs on `backend` and reads every output back asynchronously. */
@@ -186,7 +234,10 @@ async function trainDcgan(backend: string, steps: number, batch: number) {
       const onFake = discriminator.apply(fake, { training: true }) as tf.Tensor;
       return tf.add(bce(1, onReal), bce(0, onFake)) as tf.Scalar;
     }, true, dVars)!;
-    const gLoss = gOptimizer.minimize(() => bce(1, discriminator.apply(generator.apply(noise, { training: true }), { training: true }) as tf.Tensor) as tf.Scalar, true, gVars)!;
+    const gLoss = gOptimizer.minimize(() => {
+      const verdict = discriminator.apply(generator.apply(noise, { training: true }), { training: true }) as tf.Tensor;
+      return bce(1, verdict) as tf.Scalar;
+    }, true, gVars)!;
     const [d, g] = await Promise.all([dLoss.data(), gLoss.data()]);
     tf.dispose([dLoss, gLoss]);
     losses.push([d[0], g[0]]);
@@ -258,7 +309,8 @@ describe('webgpu backend (tfjs-backend-webgpu on Dawn), against cpu', () => {
       const p = tf.tensor2d(values(40, 41), [8, 5]);
       const zeroOne = tf.tensor2d(Array.from({ length: 40 }, (_, i) => (i * 3) % 2), [8, 5]);
       const signs = tf.tensor2d(Array.from({ length: 40 }, (_, i) => ((i * 3) % 2) * 2 - 1), [8, 5]);
-      const out = tf.concat([hingeLoss(zeroOne, p), hingeLoss(signs, p), hingeLoss(zeroOne, p, { reduction: 'none' })].map((t) => t.reshape([-1])));
+      const losses = [hingeLoss(zeroOne, p), hingeLoss(signs, p), hingeLoss(zeroOne, p, { reduction: 'none' })];
+      const out = tf.concat(losses.map((t) => t.reshape([-1])));
       const read = Float32Array.from(await out.data());
       tf.dispose([p, zeroOne, signs, out]);
       return read;
@@ -301,7 +353,9 @@ describe('webgpu backend (tfjs-backend-webgpu on Dawn), against cpu', () => {
       ...(await kernelsOf(() => trainDcgan('webgpu', 1, 4))),
     ]);
     const checked = new Set<string>();
-    for (const kernelCase of CASES) for (const name of await kernelsOf(() => runOn('webgpu', kernelCase, !kernelCase.noGradient))) checked.add(name);
+    for (const kernelCase of CASES) {
+      for (const name of await kernelsOf(() => runOn('webgpu', kernelCase, !kernelCase.noGradient))) checked.add(name);
+    }
     for (const name of await kernelsOf(() => runOn('webgpu', CASES[0], false))) checked.add(name);
     expect([...training].filter((name) => !checked.has(name)).sort()).toEqual([]);
   });
@@ -314,7 +368,8 @@ describe('webgpu backend (tfjs-backend-webgpu on Dawn), against cpu', () => {
     expect(gpu.losses[2]).toBeLessThan(gpu.losses[0]);
     // After the first step (which creates the optimizer's slots), nothing grows: tensors, bytes, and the GPU buffer pool.
     const [, second, third] = gpu.memory as (tf.MemoryInfo & { numBytesInGPU: number; numBytesAllocatedInGPU: number })[];
-    expect([third.numTensors, third.numBytesInGPU, third.numBytesAllocatedInGPU]).toEqual([second.numTensors, second.numBytesInGPU, second.numBytesAllocatedInGPU]);
+    const counts = (m: typeof second) => [m.numTensors, m.numBytesInGPU, m.numBytesAllocatedInGPU];
+    expect(counts(third)).toEqual(counts(second));
   });
 
   it('a DCGAN-shaped pair trains 3 steps with the losses cpu gives, without tensor or GPU-buffer growth', async () => {
@@ -322,6 +377,7 @@ describe('webgpu backend (tfjs-backend-webgpu on Dawn), against cpu', () => {
     const gpu = await trainDcgan('webgpu', 3, 4);
     expect(scaledError(gpu.losses.flat(), cpu.losses.flat())).toBeLessThanOrEqual(RTOL);
     const [, second, third] = gpu.memory as (tf.MemoryInfo & { numBytesInGPU: number; numBytesAllocatedInGPU: number })[];
-    expect([third.numTensors, third.numBytesInGPU, third.numBytesAllocatedInGPU]).toEqual([second.numTensors, second.numBytesInGPU, second.numBytesAllocatedInGPU]);
+    const counts = (m: typeof second) => [m.numTensors, m.numBytesInGPU, m.numBytesAllocatedInGPU];
+    expect(counts(third)).toEqual(counts(second));
   });
 });

@@ -132,7 +132,9 @@ async function evaluate(target: tf.LayersModel | CustomModel, data: Data, batchS
         loss = target.loss(ys, predictions);
       }
       if (!confusion) return [loss];
-      if (predictions.rank !== 2) throw new ShapeError({ parameter: 'predictions', expected: '[n, classes] scores', actual: predictions.shape });
+      if (predictions.rank !== 2) {
+        throw new ShapeError({ parameter: 'predictions', expected: '[n, classes] scores', actual: predictions.shape });
+      }
       return [loss, ys.rank === 2 ? tf.argMax(ys, 1) : ys.toInt(), tf.argMax(predictions, 1)];
     });
     try {
@@ -160,7 +162,9 @@ function countConfusion(confusion: number[][], truth: ArrayLike<number>, guess: 
     throw new ShapeError({ parameter: 'labels', expected: `${guess.length} labels (one per prediction)`, actual: [truth.length] });
   }
   for (let i = 0; i < truth.length; i++) {
-    if (truth[i] < 0 || truth[i] >= classes) throw new InvalidArgumentError({ parameter: `labels[${i}]`, value: truth[i], message: `Classes are 0-${classes - 1}.` });
+    if (truth[i] < 0 || truth[i] >= classes) {
+      throw new InvalidArgumentError({ parameter: `labels[${i}]`, value: truth[i], message: `Classes are 0-${classes - 1}.` });
+    }
     confusion[truth[i]][guess[i]]++;
   }
 }
