@@ -10,12 +10,16 @@
  * |v - c| <= 1e-4 * max(1, max |c|) (float32 sums taken in another order; a wrong index or a
  * missing term is off by far more).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import * as tf from '@tensorflow/tfjs';
 
 import { Adam } from '../optimizers';
 import { TensorDataset } from '../data';
 import { hingeLoss } from '../losses';
-import { fit, type CustomModel } from '../training';
+import { fit, resumeFit, type CustomModel } from '../training';
 import { createReferenceCnn } from '../models';
 import { mulberry32 } from '../random';
 import { BackendError } from '../errors';
@@ -343,6 +347,30 @@ describe('webgpu backend (tfjs-backend-webgpu on Dawn), against cpu', () => {
     expect(scaledError(gpu.logs as number[], cpu.logs as number[])).toBeLessThanOrEqual(RTOL);
     expect(gpu.logs.every((v) => typeof v === 'number')).toBe(true);
     expect(gpu.leaked).toBe(cpu.leaked);
+  });
+
+  it('fit checkpoints a LayersModel with its Adam state on webgpu, and resumeFit continues it as cpu does', async () => {
+    const data = new TensorDataset(values(32 * 5, 61), [5], Int32Array.from({ length: 32 }, (_, i) => i % 2), { classes: 2 });
+    const run = async (backend: string) => {
+      tf.setBackend(backend);
+      const dir = mkdtempSync(join(tmpdir(), `webgpu-checkpoint-${backend}-`));
+      try {
+        const kernelInitializer = tf.initializers.glorotUniform({ seed: 1 });
+        const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [5], units: 2, activation: 'softmax', kernelInitializer })] });
+        model.compile({ optimizer: new Adam({ lr: 0.05 }), loss: 'categoricalCrossentropy' });
+        await fit(model, data, { epochs: 1, batchSize: 8, seed: 2, checkpoint: { dir } });
+        model.dispose();
+        const resumed = await resumeFit(dir, data, { epochs: 2, batchSize: 8, seed: 2 });
+        resumed.model.dispose();
+        return resumed.history.epochs.map((e) => e['loss']);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    };
+    const cpu = await run('cpu');
+    const gpu = await run('webgpu');
+    expect(gpu).toHaveLength(2);
+    expect(scaledError(gpu, cpu)).toBeLessThanOrEqual(RTOL);
   });
 
   it('every kernel a reference-CNN or DCGAN training step runs on webgpu is one the cases above check', async () => {
