@@ -41,19 +41,29 @@ export function referenceCnn(): tf.Sequential {
   });
 }
 
-/** One reference-CNN train step (batch 64, Adam 1e-3, categorical cross-entropy). Returns a step function. */
-export function cnnStep(adam: AdamFactory = tfjsAdam): { step: () => number; dispose: () => void } {
+/**
+ * One reference-CNN train step (batch 64, Adam 1e-3, categorical cross-entropy). Returns a step function, and one
+ * that reads the loss asynchronously (a GPU backend cannot read synchronously in Node).
+ */
+export function cnnStep(adam: AdamFactory = tfjsAdam): { step: () => number; stepAsync: () => Promise<number>; dispose: () => void } {
   const model = referenceCnn();
   const optimizer = adam(1e-3, 0.9);
   const x = tf.randomUniform([64, 28, 28, 1]);
   const y = tf.oneHot(tf.randomUniform([64], 0, 10, 'int32'), 10).toFloat();
+  const train = () => optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x) as tf.Tensor) as tf.Scalar, true)!;
   const step = () => {
-    const loss = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x) as tf.Tensor) as tf.Scalar, true)!;
+    const loss = train();
     const value = loss.dataSync()[0];
     loss.dispose();
     return value;
   };
-  return { step, dispose: () => (tf.dispose([x, y]), model.dispose(), optimizer.dispose()) };
+  const stepAsync = async () => {
+    const loss = train();
+    const value = (await loss.data())[0];
+    loss.dispose();
+    return value;
+  };
+  return { step, stepAsync, dispose: () => (tf.dispose([x, y]), model.dispose(), optimizer.dispose()) };
 }
 
 /**
@@ -106,7 +116,13 @@ export function dcgan(layers: DcganLayers = tfjsLayers): { generator: tf.LayersM
 export function dcganStep(
   adam: AdamFactory = tfjsAdam,
   layers: DcganLayers = tfjsLayers,
-): { step: () => number; dispose: () => void; generator: tf.LayersModel; discriminator: tf.LayersModel } {
+): {
+  step: () => number;
+  stepAsync: () => Promise<number>;
+  dispose: () => void;
+  generator: tf.LayersModel;
+  discriminator: tf.LayersModel;
+} {
   const { generator, discriminator } = dcgan(layers);
   const optD = adam(2e-4, 0.5);
   const optG = adam(2e-4, 0.5);
@@ -116,7 +132,7 @@ export function dcganStep(
   const dVars = discriminator.trainableWeights.map((w) => w.read() as tf.Variable);
   const gVars = generator.trainableWeights.map((w) => w.read() as tf.Variable);
   const bce = (labels: tf.Tensor, logits: tf.Tensor) => tf.losses.sigmoidCrossEntropy(labels, logits) as tf.Scalar;
-  const step = () => {
+  const train = () => {
     const z = tf.randomNormal([64, 100]);
     let dLoss: tf.Scalar | undefined;
     const { value: gLoss, grads } = tf.variableGrads(() => {
@@ -137,12 +153,24 @@ export function dcganStep(
       return bce(ones, discriminator.apply(fake, { training: true }) as tf.Tensor);
     }, gVars);
     optG.applyGradients(grads);
-    const value = dLoss!.dataSync()[0] + gLoss.dataSync()[0];
-    tf.dispose([z, dLoss!, gLoss, ...Object.values(grads)]);
+    tf.dispose([z, ...Object.values(grads)]);
+    return [dLoss!, gLoss];
+  };
+  const step = () => {
+    const losses = train();
+    const value = losses[0].dataSync()[0] + losses[1].dataSync()[0];
+    tf.dispose(losses);
     return value;
+  };
+  const stepAsync = async () => {
+    const losses = train();
+    const [d, g] = await Promise.all(losses.map((loss) => loss.data()));
+    tf.dispose(losses);
+    return d[0] + g[0];
   };
   return {
     step,
+    stepAsync,
     dispose: () => (tf.dispose([real, ones, zeros]), generator.dispose(), discriminator.dispose(), optD.dispose(), optG.dispose()),
     generator,
     discriminator,

@@ -3,7 +3,8 @@
  * on bigmodel's default backend, alternating in blocks of steps with its matrix products on XNNPACK
  * (BIGMODEL_WASM_GEMM=xnnpack, what ran before bigmodel's own GEMM); on raw tfjs wasm, with none of
  * bigmodel's kernels and with only the training kernels it lacks (on XNNPACK GEMMs); and in PyTorch
- * (Debian python3-torch, as many threads as ours) when it is installed. bigmodel's rows train with
+ * (Debian python3-torch, as many threads as ours) when it is installed; and on the webgpu backend
+ * (tfjs-backend-webgpu on Dawn, in a child process with BIGMODEL_BACKEND=webgpu) when it loads. bigmodel's rows train with
  * core's Adam and build the DCGAN with core's lazyGradConv2d and lazyGradDense; the raw tfjs rows
  * keep tf.train.adam, tf.layers.conv2d and tf.layers.dense (each row names them).
  * Prints ms/step, samples/s and the ratio ours / PyTorch, and writes the numbers to
@@ -49,6 +50,7 @@ function parseArgs(argv: string[]) {
   const dcganSteps = Number(get('--dcgan-steps', String(Math.max(3, Math.round(steps / 3)))));
   return {
     raw: argv.includes('--raw'),
+    webgpu: argv.includes('--webgpu'),
     missingOnly: argv.includes('--missing-only'),
     steps,
     dcganSteps,
@@ -137,6 +139,46 @@ function timeAlternating(
   }
 }
 
+/** As {@link time}, for a step that reads its loss asynchronously (webgpu cannot read synchronously in Node). */
+async function timeAsync(
+  make: () => { stepAsync: () => Promise<number>; dispose: () => void },
+  warmup: number,
+  steps: number,
+): Promise<Timing | { error: string }> {
+  let bench: ReturnType<typeof make> | undefined;
+  try {
+    bench = make();
+    for (let i = 0; i < warmup; i++) await bench.stepAsync();
+    const start = performance.now();
+    for (let i = 0; i < steps; i++) {
+      await bench.stepAsync();
+      process.stderr.write(`\r  step ${i + 1}/${steps}`);
+    }
+    process.stderr.write('\n');
+    const msPerStep = (performance.now() - start) / steps;
+    return { msPerStep, samplesPerSec: (64 * 1000) / msPerStep };
+  } catch (error) {
+    return { error: (error as Error).message.split('\n')[0] };
+  } finally {
+    bench?.dispose();
+  }
+}
+
+/** Runs this script again with --webgpu and BIGMODEL_BACKEND=webgpu; the backend's error when it does not load. */
+function runWebGpu(argv: string[]): Result | { error: string } {
+  const child = spawnSync(process.execPath, [...process.execArgv, __filename, ...argv, '--webgpu'], {
+    encoding: 'utf8',
+    env: { ...process.env, BIGMODEL_BACKEND: 'webgpu' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const line = child.stdout.trim().split('\n').pop() ?? '';
+  try {
+    return JSON.parse(line) as Result | { error: string };
+  } catch {
+    return { error: `webgpu run failed (exit ${child.status})` };
+  }
+}
+
 async function measure(args: ReturnType<typeof parseArgs>, backend: string): Promise<Result> {
   const result: Result = { backend };
   if (args.which.includes('cnn')) result.cnn = time(cnnStep, args.warmup, args.steps);
@@ -186,6 +228,27 @@ async function main() {
   const args = parseArgs(argv);
   tf.env().set('PROD', true);
 
+  if (args.webgpu) {
+    // Child process: forced by BIGMODEL_BACKEND=webgpu (a software adapter such as llvmpipe is accepted and named).
+    const { initBackend, formatBackendInfo, Adam, lazyGradConv2d, lazyGradDense } = await import('@bigmodel/core');
+    let label: string;
+    try {
+      label = `bigmodel ${formatBackendInfo(await initBackend())}, core Adam`;
+    } catch (error) {
+      console.log(JSON.stringify({ error: (error as Error).message.split('\n')[0] }));
+      return;
+    }
+    const coreAdam: AdamFactory = (lr, beta1) => new Adam({ lr, beta1 });
+    const coreLayers: DcganLayers = { conv2d: (a) => lazyGradConv2d(a), dense: (a) => lazyGradDense(a) };
+    const result: Result = { backend: label };
+    if (args.which.includes('cnn')) result.cnn = await timeAsync(() => cnnStep(coreAdam), args.warmup, args.steps);
+    if (args.which.includes('dcgan')) {
+      result.dcgan = await timeAsync(() => dcganStep(coreAdam, coreLayers), Math.min(args.warmup, 2), args.dcganSteps);
+    }
+    console.log(JSON.stringify(result));
+    return;
+  }
+
   if (args.raw) {
     require('@tensorflow/tfjs-backend-wasm');
     await tf.setBackend('wasm');
@@ -221,6 +284,9 @@ async function main() {
   const raw = runRaw(argv);
   console.error('tfjs wasm with only the missing kernels:');
   const missingOnly = runRaw(argv, true);
+  console.error('webgpu (BIGMODEL_BACKEND=webgpu):');
+  const webgpu = runWebGpu(argv);
+  if ('error' in webgpu) console.error(`  no webgpu row: ${webgpu.error}`);
   console.error('PyTorch:');
   // PyTorch gets as many threads as our backend uses, so the ratio compares like with like.
   const torch = runPytorch(args, Math.max(1, info.threads));
@@ -236,17 +302,20 @@ async function main() {
     rows.push([which, `${oursXnnpack.backend}${oursConv}`, cell(oursXnnpack[which])]);
     rows.push([which, `raw tfjs wasm 4.22 (no bigmodel kernels), tf.train.adam${tfjsConv}`, 'error' in raw ? raw.error : cell(raw[which])]);
     rows.push([which, `tfjs wasm + only the missing kernels (1 thread), tf.train.adam${tfjsConv}`, 'error' in missingOnly ? missingOnly.error : cell(missingOnly[which])]);
+    if (!('error' in webgpu)) rows.push([which, `${webgpu.backend}${oursConv}`, cell(webgpu[which])]);
     rows.push([which, `PyTorch ${String(torch['torch'] ?? '')} (${String(torch['threads'] ?? '?')} threads), torch.optim.Adam`, torchTiming ? cell(torchTiming) : String(torch['error'] ?? '-')]);
     const mine = ours[which];
     if (mine && !('error' in mine) && torchTiming) ratios[which] = mine.msPerStep / torchTiming.msPerStep;
     const before = oursXnnpack[which];
     if (mine && !('error' in mine) && before && !('error' in before)) ratios[`${which} (own GEMM / XNNPACK)`] = mine.msPerStep / before.msPerStep;
+    const gpu = 'error' in webgpu ? undefined : webgpu[which];
+    if (mine && !('error' in mine) && gpu && !('error' in gpu)) ratios[`${which} (webgpu / ours)`] = gpu.msPerStep / mine.msPerStep;
   }
   const width = Math.max(...rows.map((r) => r[1].length));
   console.log('');
   for (const [which, who, what] of rows) console.log(`${which.padEnd(6)} ${who.padEnd(width)}  ${what}`);
   for (const [which, ratio] of Object.entries(ratios)) {
-    console.log(which.includes('GEMM') ? `${which}: ${ratio.toFixed(2)}` : `${which}: ours / PyTorch = ${ratio.toFixed(2)}`);
+    console.log(which.includes('(') ? `${which}: ${ratio.toFixed(2)}` : `${which}: ours / PyTorch = ${ratio.toFixed(2)}`);
   }
   const dcganTiming = ours.dcgan;
   if (dcganTiming && !('error' in dcganTiming)) {
@@ -257,7 +326,7 @@ async function main() {
   const dir = join(process.cwd(), 'runs');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, JSON.stringify({ backend: info, ours, oursXnnpack, raw, missingOnly, torch, ratios, args }, null, 2));
+  writeFileSync(file, JSON.stringify({ backend: info, ours, oursXnnpack, raw, missingOnly, webgpu, torch, ratios, args }, null, 2));
   console.log(`\nwrote ${file}`);
 }
 

@@ -7,3 +7,4 @@ export {
   type BackendName,
   type InitBackendOptions,
 } from './init-backend';
+export { formatWebGpuAdapter, type WebGpuAdapterInfo } from './webgpu-backend';

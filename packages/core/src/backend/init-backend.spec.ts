@@ -22,15 +22,17 @@ afterEach(() => {
 });
 
 describe('initBackend', () => {
-  it('picks the first backend that loads, in the order node-gpu, node, wasm, cpu, and says why it passed the others', async () => {
+  it('picks the first backend that loads, in the order webgpu, node-gpu, node, wasm, cpu, and says why it passed the others', async () => {
     const info = await initBackend();
-    const order = ['node-gpu', 'node', 'wasm', 'cpu'];
+    const order = ['webgpu', 'node-gpu', 'node', 'wasm', 'cpu'];
     expect(order).toContain(info.name);
     expect(info.forced).toBe(false);
     expect(info.skipped.map((s) => s.name)).toEqual(order.slice(0, order.indexOf(info.name)));
     for (const { reason } of info.skipped) expect(reason.length).toBeGreaterThan(0);
     expect(tf.getBackend()).toBe(info.tfBackend);
-    if (!loads('@tensorflow/tfjs-node-gpu') && !loads('@tensorflow/tfjs-node')) {
+    // Automatic choice never takes a software adapter (llvmpipe and friends are slower than wasm).
+    if (info.name === 'webgpu') expect(info.adapter?.software).toBe(false);
+    if (info.name !== 'webgpu' && !loads('@tensorflow/tfjs-node-gpu') && !loads('@tensorflow/tfjs-node')) {
       const threads = Math.min(8, os.availableParallelism());
       expect(info).toMatchObject({ name: 'wasm', tfBackend: 'wasm', threads, simd: true, warnings: [] });
       expect(formatBackendInfo(info)).toBe(`wasm (${threads} thread${threads === 1 ? '' : 's'}, SIMD)`);
@@ -70,7 +72,7 @@ describe('initBackend', () => {
     expect(InvalidArgumentError.isInstance(error)).toBe(true);
     expect((error as InvalidArgumentError).parameter).toBe('BIGMODEL_BACKEND');
     expect((error as InvalidArgumentError).value).toBe('webgl2');
-    expect((error as Error).message).toMatch(/"node-gpu", "node", "wasm", "cpu"/);
+    expect((error as Error).message).toMatch(/"webgpu", "node-gpu", "node", "wasm", "cpu"/);
     expect(() => parseBackendName(3, 'flag')).toThrow(/Invalid argument for flag: 3/);
   });
 

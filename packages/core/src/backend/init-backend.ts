@@ -1,8 +1,10 @@
 /**
  * Backend selection: one call that picks the best TensorFlow.js backend that actually loads.
  *
- * Order: tfjs-node-gpu, tfjs-node (native libtensorflow; optional peers, used when they load),
- * then wasm (the default on machines where the native bindings cannot install, completed and sped
+ * Order: webgpu on a hardware adapter (tfjs-backend-webgpu on Dawn; optional peers, probed only
+ * when installed and, on Linux, when a Vulkan loader exists, so that start-up without them costs
+ * nothing; see webgpu-backend.ts), tfjs-node-gpu, tfjs-node (native libtensorflow; optional peers,
+ * used when they load), then wasm (the default on machines where the native bindings cannot install, completed and sped
  * up for training by {@link registerWasmKernels}), then the pure-JS cpu backend.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -12,11 +14,15 @@ import * as os from 'node:os';
 import { BackendError, InvalidArgumentError } from '../errors';
 import { registerWasmKernels } from '../kernels';
 import { registerThreadedWasm } from './threaded-wasm';
+import { registerWebGpuBackend, WEBGPU_INSTALL_HINT, formatWebGpuAdapter, type WebGpuAdapterInfo } from './webgpu-backend';
 
 /** The backends bigmodel can select, best first. */
-export const BACKEND_NAMES = ['node-gpu', 'node', 'wasm', 'cpu'] as const;
+export const BACKEND_NAMES = ['webgpu', 'node-gpu', 'node', 'wasm', 'cpu'] as const;
 
-/** A bigmodel backend name: `node-gpu` and `node` are `@tensorflow/tfjs-node(-gpu)`, `wasm` and `cpu` ship with tfjs. */
+/**
+ * A bigmodel backend name: `webgpu` is `@tensorflow/tfjs-backend-webgpu` on Dawn (npm `webgpu`), `node-gpu` and
+ * `node` are `@tensorflow/tfjs-node(-gpu)`, `wasm` and `cpu` ship with tfjs.
+ */
 export type BackendName = (typeof BACKEND_NAMES)[number];
 
 /** Options for {@link initBackend}. */
@@ -39,7 +45,7 @@ export interface InitBackendOptions {
 export interface BackendInfo {
   /** The bigmodel backend name. */
   name: BackendName;
-  /** The TensorFlow.js backend name behind it (`tensorflow`, `wasm`, `cpu`). */
+  /** The TensorFlow.js backend name behind it (`webgpu`, `tensorflow`, `wasm`, `cpu`). */
   tfBackend: string;
   /** Threads the backend computes with (wasm: its pthread pool size; native: 0, TensorFlow sizes its own pool). */
   threads: number;
@@ -51,9 +57,12 @@ export interface BackendInfo {
   skipped: { name: BackendName; reason: string }[];
   /** Anything that did not go as asked but did not stop the backend (e.g. wasm threads unavailable). */
   warnings: string[];
+  /** The GPU adapter (webgpu only): vendor, architecture, device, Dawn backend, feature level, software or not. */
+  adapter?: WebGpuAdapterInfo;
 }
 
 const INSTALL_HINTS: Record<BackendName, string> = {
+  webgpu: WEBGPU_INSTALL_HINT,
   'node-gpu':
     'Install it with `npm install @tensorflow/tfjs-node-gpu` (needs CUDA 11.2 and cuDNN 8.1, and network access to ' +
     'download libtensorflow at install time; under npm 11 allow its install script).',
@@ -67,6 +76,8 @@ const INSTALL_HINTS: Record<BackendName, string> = {
 /** Makes a backend available to tfjs, or throws with the reason. Returns the tfjs backend name. */
 async function load(name: BackendName): Promise<string> {
   switch (name) {
+    case 'webgpu':
+      return 'webgpu'; // registered by activate, which needs to know whether a software adapter is acceptable
     case 'node-gpu':
     case 'node': {
       const moduleName = name === 'node' ? '@tensorflow/tfjs-node' : '@tensorflow/tfjs-node-gpu';
@@ -120,9 +131,15 @@ async function setTfBackend(tfBackend: string): Promise<void> {
   await tf.ready();
 }
 
-async function activate(name: BackendName, wasmOptions: { threads: number; explicit: boolean }): Promise<BackendInfo> {
+async function activate(name: BackendName, wasmOptions: { threads: number; explicit: boolean }, forced = false): Promise<BackendInfo> {
   const tfBackend = await load(name);
   const warnings: string[] = [];
+  let adapter: WebGpuAdapterInfo | undefined;
+  if (name === 'webgpu') {
+    // Automatic choice takes a hardware adapter only; forced, a software one (llvmpipe) is accepted with a warning.
+    adapter = await registerWebGpuBackend({ allowSoftware: forced });
+    if (adapter.software) warnings.push(`software adapter ${formatWebGpuAdapter(adapter)}: correct but slow, a test path`);
+  }
   if (name === 'wasm') {
     await selectWasmThreads(wasmOptions.threads);
     try {
@@ -146,8 +163,10 @@ async function activate(name: BackendName, wasmOptions: { threads: number; expli
     simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
   } else if (name === 'node' || name === 'node-gpu') {
     threads = 0; // TensorFlow's own thread pool, sized by TensorFlow
+  } else if (name === 'webgpu') {
+    threads = 0; // the GPU's
   }
-  return { name, tfBackend, threads, simd, forced: false, skipped: [], warnings };
+  return { name, tfBackend, threads, simd, forced: false, skipped: [], warnings, ...(adapter ? { adapter } : {}) };
 }
 
 /** The wasm thread count from the option, `BIGMODEL_WASM_THREADS`, or the core count (max 8). */
@@ -191,7 +210,7 @@ export function parseBackendName(value: unknown, parameter = 'backend'): Backend
 /**
  * Selects the TensorFlow.js backend bigmodel computes on and reports what it chose.
  *
- * Automatic choice tries node-gpu, node, wasm, cpu and keeps the first that loads. A backend forced
+ * Automatic choice tries webgpu (a hardware adapter only), node-gpu, node, wasm, cpu and keeps the first that loads. A backend forced
  * by `options.backend` or the `BIGMODEL_BACKEND` environment variable must load, or a
  * {@link BackendError} says why and how to install it. On wasm, bigmodel's training kernels are
  * registered (see {@link registerWasmKernels}).
@@ -218,7 +237,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   if (forcedName) {
     const previous = tf.getBackend();
     try {
-      return { ...(await activate(forcedName, wasmOptions)), forced: true };
+      return { ...(await activate(forcedName, wasmOptions, true)), forced: true };
     } catch (error) {
       // tfjs may be left pointing at the failed backend; go back to the one that worked.
       if (previous && tf.getBackend() !== previous) await tf.setBackend(previous).catch(() => false);
@@ -246,11 +265,15 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   });
 }
 
-/** One line describing a backend choice, for CLIs: `wasm (2 threads, SIMD)`. */
+/**
+ * One line describing a backend choice, for CLIs: `wasm (2 threads, SIMD)`, or with the adapter:
+ * `webgpu (nvidia hopper NVIDIA H100 (vulkan, core), forced)`.
+ */
 export function formatBackendInfo(info: BackendInfo): string {
   const details: string[] = [];
   if (info.threads > 0) details.push(`${info.threads} thread${info.threads === 1 ? '' : 's'}`);
   if (info.name === 'wasm') details.push(info.simd ? 'SIMD' : 'no SIMD');
+  if (info.adapter) details.push(formatWebGpuAdapter(info.adapter));
   if (info.forced) details.push('forced');
   return `${info.name}${details.length ? ` (${details.join(', ')})` : ''}`;
 }

@@ -16,8 +16,9 @@ export function hingeLoss(yTrue: TensorInput, yPred: TensorInput, options: LossO
     const t = toTensor(yTrue, 'yTrue');
     const p = toTensor(yPred, 'yPred');
     assertSameShape(t, p, ['yTrue', 'yPred']);
-    const zeroOne = tf.all(tf.logicalOr(tf.equal(t, 0), tf.equal(t, 1))).dataSync()[0] === 1;
-    const signs = zeroOne ? tf.sub(tf.mul(t, 2), 1) : t;
+    // Decided on the device (no read back to the host, which a GPU backend cannot do synchronously).
+    const zeroOne = tf.all(tf.logicalOr(tf.equal(t, 0), tf.equal(t, 1)));
+    const signs = tf.where(tf.broadcastTo(zeroOne, t.shape), tf.sub(tf.mul(t, 2), 1), t);
     const terms = tf.relu(tf.sub(1, tf.mul(signs, p)));
     return reduce(t.rank > 1 ? tf.mean(terms, -1) : terms, options.reduction);
   });

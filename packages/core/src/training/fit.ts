@@ -12,9 +12,9 @@ import { join } from 'node:path';
 
 import * as tf from '@tensorflow/tfjs';
 
-import { FileFormatError, InvalidArgumentError, NumericalError } from '../errors';
+import { FileFormatError, InvalidArgumentError, NumericalError, ShapeError } from '../errors';
 import { loadModel, saveModel, writeFileAtomic, type LoadModelOptions } from '../io';
-import { confusionMatrix, precisionRecallF1 } from '../metrics';
+import { precisionRecallF1 } from '../metrics';
 import { TensorDataset, type Batch, type StreamDataset } from '../data';
 import { terminateOnNaN, type Callback, type EpochLogs, type TrainingContext } from './callbacks';
 import { BigModelOptimizer } from '../optimizers';
@@ -110,8 +110,8 @@ async function trainStep(target: tf.LayersModel | CustomModel, xs: tf.Tensor, ys
     return { loss: values[0], metrics: values.slice(1) };
   }
   const loss = target.optimizer.minimize(() => target.loss(ys, target.forward(xs, true)), true, target.variables)!;
-  const value = loss.dataSync()[0];
-  loss.dispose();
+  // Read asynchronously: a GPU backend (webgpu) cannot read synchronously in Node.
+  const value = (await loss.data().finally(() => loss.dispose()))[0];
   return { loss: value, metrics: [] };
 }
 
@@ -122,7 +122,8 @@ async function evaluate(target: tf.LayersModel | CustomModel, data: Data, batchS
   const classes = data.options.classes;
   const confusion = classes === undefined ? undefined : Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
   for await (const { xs, ys } of batchesOf(data, { batchSize })) {
-    tf.tidy(() => {
+    // Computed on the device, then read back in one asynchronous round (no dataSync: see trainStep).
+    const [loss, truth, guess] = tf.tidy(() => {
       const predictions = isLayersModel(target) ? (target.predict(xs) as tf.Tensor) : target.forward(xs, false);
       // tfjs-layers keeps a compiled model's loss function to itself, so its loss comes from evaluate
       // (a second forward pass for LayersModels).
@@ -133,11 +134,20 @@ async function evaluate(target: tf.LayersModel | CustomModel, data: Data, batchS
       } else {
         loss = target.loss(ys, predictions);
       }
-      lossSum += loss.dataSync()[0] * xs.shape[0];
-      seen += xs.shape[0];
-      if (confusion) confusionMatrix(ys, predictions).forEach((row, t) => row.forEach((n, p) => (confusion[t][p] += n)));
+      if (!confusion) return [loss];
+      if (predictions.rank !== 2) {
+        throw new ShapeError({ parameter: 'predictions', expected: '[n, classes] scores', actual: predictions.shape });
+      }
+      return [loss, ys.rank === 2 ? tf.argMax(ys, 1) : ys.toInt(), tf.argMax(predictions, 1)];
     });
-    tf.dispose([xs, ys]);
+    try {
+      const [lossValue, truthValues, guessValues] = await Promise.all([loss, truth, guess].map((t) => t?.data()));
+      lossSum += lossValue![0] * xs.shape[0];
+      seen += xs.shape[0];
+      if (confusion) countConfusion(confusion, truthValues!, guessValues!);
+    } finally {
+      tf.dispose([xs, ys, loss, ...(truth ? [truth, guess!] : [])]);
+    }
   }
   if (seen === 0) throw new InvalidArgumentError({ parameter: 'config.validation', value: 0, message: 'The validation dataset is empty.' });
   const logs: EpochLogs = { valLoss: lossSum / seen };
@@ -146,6 +156,20 @@ async function evaluate(target: tf.LayersModel | CustomModel, data: Data, batchS
     logs['valMacroF1'] = precisionRecallF1(confusion).macro.f1;
   }
   return logs;
+}
+
+/** Adds each (true, predicted) class pair to `confusion` (`confusion[t][p]`), refusing labels outside the classes. */
+function countConfusion(confusion: number[][], truth: ArrayLike<number>, guess: ArrayLike<number>): void {
+  const classes = confusion.length;
+  if (truth.length !== guess.length) {
+    throw new ShapeError({ parameter: 'labels', expected: `${guess.length} labels (one per prediction)`, actual: [truth.length] });
+  }
+  for (let i = 0; i < truth.length; i++) {
+    if (truth[i] < 0 || truth[i] >= classes) {
+      throw new InvalidArgumentError({ parameter: `labels[${i}]`, value: truth[i], message: `Classes are 0-${classes - 1}.` });
+    }
+    confusion[truth[i]][guess[i]]++;
+  }
 }
 
 /** The learning rate of `step`, when the optimizer has one to tell (bigmodel's schedules, or tf.train's field). */
