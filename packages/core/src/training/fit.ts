@@ -189,26 +189,31 @@ interface CheckpointState {
   history: EpochLogs[];
 }
 
-/** Throws a NumericalError naming the first weight of `model` that holds a NaN or an infinity (at `step`). */
-function checkFiniteWeights(model: tf.LayersModel, step: number): void {
-  for (const weight of model.weights) {
-    if (weight.dtype !== 'float32') continue;
-    const values = weight.read().dataSync();
-    const bad = values.findIndex((value) => !Number.isFinite(value));
-    if (bad >= 0) {
-      throw new NumericalError({
-        quantity: `weight ${weight.name}[${bad}]`,
-        value: values[bad],
-        step,
-        hint: 'No checkpoint was written (the last good one is kept). Lower the learning rate, clip gradients, or check the inputs for NaN/Inf.',
-      });
-    }
-  }
+/**
+ * Throws a NumericalError naming the first weight of `model` that holds a NaN or an infinity (at
+ * `step`). Checked on the device and read back asynchronously (a GPU backend cannot read synchronously).
+ */
+async function checkFiniteWeights(model: tf.LayersModel, step: number): Promise<void> {
+  const weights = model.weights.filter((weight) => weight.dtype === 'float32');
+  if (weights.length === 0) return;
+  const finite = tf.tidy(() => tf.stack(weights.map((weight) => tf.all(tf.isFinite(weight.read())).toFloat())));
+  const flags = await finite.data();
+  finite.dispose();
+  const first = flags.findIndex((flag) => flag === 0);
+  if (first < 0) return;
+  const values = await weights[first].read().data();
+  const bad = values.findIndex((value) => !Number.isFinite(value));
+  throw new NumericalError({
+    quantity: `weight ${weights[first].name}[${bad}]`,
+    value: values[bad],
+    step,
+    hint: 'No checkpoint was written (the last good one is kept). Lower the learning rate, clip gradients, or check the inputs for NaN/Inf.',
+  });
 }
 
 async function writeCheckpoint(dir: string, model: tf.LayersModel, epoch: number, step: number, seed: number, history: EpochLogs[]): Promise<void> {
   // A checkpoint with NaN weights would replace the last good one: refuse it.
-  checkFiniteWeights(model, step);
+  await checkFiniteWeights(model, step);
   const name = `epoch-${epoch}`;
   await saveModel(model, join(dir, name), { includeOptimizer: true });
   const latest = join(dir, 'latest.json');
