@@ -27,6 +27,8 @@ export * from './runner/journal';
 export * from './runner/search-spec';
 export * from './runner/leaderboard';
 export * from './runner/run-search';
+export type { ExecutorSearch, TrialExecutor } from './runner/trial-executor';
+export * from './distributed';
 export * from './runner/rescore';
 export * from './runner/export-best';
 export * from './benchmarks/cell-benchmark';

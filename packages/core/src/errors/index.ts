@@ -4,3 +4,4 @@ export { ShapeError } from './shape-error';
 export { BackendError } from './backend-error';
 export { NumericalError } from './numerical-error';
 export { FileFormatError } from './file-format-error';
+export { ConnectionError } from './connection-error';

@@ -34,9 +34,11 @@ import { resolveEvaluatorSpec, type EvaluatorSpec } from '../evaluators/evaluato
 import { SearchSpace, type SearchSpaceDefinition } from '../space/search-space';
 import { resolveHyperbandConfig, type HyperbandConfig } from '../strategies/hyperband';
 import type { Strategy, Trial, TrialOutcome } from '../strategies/strategy';
+import { searchIdOf } from '../distributed/redis-trial-queue';
 import { JournalWriter, readJournal, type ResultRecord } from './journal';
 import { bestTrial, finishedTrials, topDistinct, type TrialRecord } from './leaderboard';
 import { STRATEGY_NAMES, createStrategy, type Constraints, type SearchSpec, type StrategyName } from './search-spec';
+import type { TrialExecutor } from './trial-executor';
 import { WorkerPool } from './worker-pool';
 
 /** Progress after each finished trial. */
@@ -122,6 +124,14 @@ export interface RunSearchConfig {
   onProgress?: (progress: SearchProgress) => void;
   /** Called when a trial starts (before it finishes, so that a long first trial shows up at once). */
   onTrialStart?: (start: TrialStart) => void;
+  /**
+   * Run the trials elsewhere, e.g. on worker processes through Redis ({@link RedisTrialQueue}); the
+   * strategy and the journal stay here. `workers` then bounds the trials out at once (default: the
+   * executor's `maxInFlight`).
+   */
+  executor?: TrialExecutor;
+  /** Aborting stops proposing trials; those out finish and are journaled, and the search returns (resumable). */
+  signal?: AbortSignal;
 }
 
 /** What {@link runSearch} returns. */
@@ -152,7 +162,7 @@ export function resolveRunSearchConfig(config: RunSearchConfig) {
   if (!Number.isInteger(config.trials) || config.trials < 1) fail('trials', config.trials, 'Must be an integer >= 1.');
   const isFunction = typeof config.evaluator === 'function';
   const evaluator = isFunction ? ({ kind: 'function' } as const) : resolveEvaluatorSpec(config.evaluator as EvaluatorSpec);
-  const workers = config.workers ?? (isFunction ? 1 : availableParallelism());
+  const workers = config.workers ?? config.executor?.maxInFlight ?? (isFunction ? 1 : availableParallelism());
   if (!Number.isInteger(workers) || workers < 1) fail('workers', workers, 'Must be an integer >= 1.');
   const seed = config.seed ?? 0;
   if (!Number.isInteger(seed)) fail('seed', seed, 'Must be an integer.');
@@ -286,7 +296,8 @@ export async function runSearch(config: RunSearchConfig): Promise<SearchResult> 
   const keepModels = config.keepModels ?? (validKeep(journaledKeep) ? journaledKeep : true);
   const keepCount = keepModels === true ? 1 : keepModels === false ? 0 : keepModels;
   const journal = new JournalWriter(dir);
-  if (!recorded) journal.append({ type: 'search', version: 1, spec, createdAt: new Date().toISOString(), keepModels });
+  const createdAt = recorded?.search.createdAt ?? new Date().toISOString();
+  if (!recorded) journal.append({ type: 'search', version: 1, spec, createdAt, keepModels });
 
   // ---- Strategy: build it and replay the journal through it.
   const strategy: Strategy = createStrategy(spec.strategy, space, { seed: spec.seed, budget: spec.budget, hyperband: spec.hyperband });
@@ -318,14 +329,21 @@ export async function runSearch(config: RunSearchConfig): Promise<SearchResult> 
   if (existsSync(join(dir, 'models'))) removeModels(dir, readdirSync(join(dir, 'models')).map((name) => `models/${name}`), kept);
 
   // ---- Evaluation: in this thread or in worker threads.
-  const pool = resolved.evaluatorFunction ? undefined : new WorkerPool(workers, spec.evaluator as EvaluatorSpec, resolved.backend);
+  const { executor } = config;
+  const pool = resolved.evaluatorFunction || executor ? undefined : new WorkerPool(workers, spec.evaluator as EvaluatorSpec, resolved.backend);
+  await executor?.start({ searchId: searchIdOf(spec, createdAt), evaluator: spec.evaluator, finished: told });
   const evaluate = async (trial: Trial): Promise<{ trial: Trial; record: ResultRecord }> => {
-    const modelPath = keepCount > 0 ? trialModelPath(trial.id) : undefined;
+    // Workers on other machines cannot write to this directory unless it is shared.
+    const modelPath = keepCount > 0 && (!executor || executor.sharedDirectory) ? trialModelPath(trial.id) : undefined;
     const context = { trialId: trial.id, seed: (spec.seed * 100_003 + trial.id) >>> 0, ...(modelPath ? { modelDir: join(dir, modelPath) } : {}) };
     const start = performance.now();
     let judged: ReturnType<typeof judge>;
     try {
-      const result = pool ? await pool.evaluate(trial.config, trial.budget, context) : await resolved.evaluatorFunction!(trial.config, trial.budget, context);
+      const result = executor
+        ? await executor.evaluate(trial, context)
+        : pool
+          ? await pool.evaluate(trial.config, trial.budget, context)
+          : await resolved.evaluatorFunction!(trial.config, trial.budget, context);
       judged = judge(result, spec.constraints);
     } catch (error) {
       judged = { status: 'failed', score: null, metrics: {}, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
@@ -346,7 +364,7 @@ export async function runSearch(config: RunSearchConfig): Promise<SearchResult> 
   };
   try {
     for (;;) {
-      const timeLeft = config.maxSeconds === undefined || (performance.now() - started) / 1000 < config.maxSeconds;
+      const timeLeft = !config.signal?.aborted && (config.maxSeconds === undefined || (performance.now() - started) / 1000 < config.maxSeconds);
       while (timeLeft && inFlight.size < workers && told.size + inFlight.size < spec.trials) {
         let trial = pending.shift();
         if (!trial) {
@@ -367,6 +385,7 @@ export async function runSearch(config: RunSearchConfig): Promise<SearchResult> 
       const { trial, record } = await Promise.race(inFlight.values());
       inFlight.delete(trial.id);
       journal.append(record);
+      await executor?.settle(trial.id);
       strategy.tell(trial, outcomeOf(record));
       told.add(trial.id);
       evaluatedNow++;
@@ -386,6 +405,7 @@ export async function runSearch(config: RunSearchConfig): Promise<SearchResult> 
     journal.close();
     strategy.dispose();
     await pool?.close();
+    await executor?.close();
   }
   return { dir, trials, best: bestTrial(trials), evaluatedNow, timedOut: told.size < spec.trials, skippedLines: recorded?.skipped ?? [] };
 }
@@ -401,7 +421,10 @@ export async function runSearch(config: RunSearchConfig): Promise<SearchResult> 
  */
 export async function resumeSearch(
   dir: string,
-  options: Pick<RunSearchConfig, 'workers' | 'backend' | 'strictJournal' | 'maxSeconds' | 'fitToTime' | 'onProgress' | 'onTrialStart' | 'keepModels'> & { evaluator?: Evaluator; trials?: number } = {},
+  options: Pick<
+    RunSearchConfig,
+    'workers' | 'backend' | 'strictJournal' | 'maxSeconds' | 'fitToTime' | 'onProgress' | 'onTrialStart' | 'keepModels' | 'executor' | 'signal'
+  > & { evaluator?: Evaluator; trials?: number } = {},
 ): Promise<SearchResult> {
   const { search } = readJournal(dir, { strict: options.strictJournal });
   const spec = search.spec;
@@ -427,5 +450,7 @@ export async function resumeSearch(
     keepModels: options.keepModels,
     onProgress: options.onProgress,
     onTrialStart: options.onTrialStart,
+    executor: options.executor,
+    signal: options.signal,
   });
 }
