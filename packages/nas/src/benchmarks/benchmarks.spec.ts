@@ -50,4 +50,18 @@ describe('synthetic benchmarks', () => {
       expect(pairedT(r, tpe.regret.map((row) => row[0]))).toBeGreaterThan(2.5);
     }
   });
+
+  it.each([
+    ['independent logits', {}],
+    ['an LSTM policy', { lstmUnits: 16 }],
+  ])('the REINFORCE controller with %s finds lower regret than random search on the cell table (paired over 10 seeds)', (_, options) => {
+    // Paired t > 2.5 with 9 degrees of freedom: were it no better than random, the chance would be < 2%.
+    const strategyOptions = { reinforce: options };
+    const [random, reinforce] = compareStrategies(builtinBenchmark('cell'), ['random', 'reinforce'], {
+      seeds: 10,
+      at: [100],
+      strategyOptions,
+    });
+    expect(pairedT(random.regret.map((row) => row[0]), reinforce.regret.map((row) => row[0]))).toBeGreaterThan(2.5);
+  });
 });
