@@ -56,6 +56,7 @@ export function resolveEvaluatorSpec(spec: EvaluatorSpec): EvaluatorSpec {
 /**
  * Whether the evaluator a spec names gives the same result for the same configuration and budget
  * (the synthetic benchmarks do; `mnist` trains with each trial's own seed, and a module may do anything).
+ * @category Evaluators
  */
 export function isDeterministicSpec(spec: EvaluatorSpec): boolean {
   return spec.kind === 'builtin' && spec.name !== 'mnist';
