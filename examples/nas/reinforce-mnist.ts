@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { flags, runMnistSearch, type MnistSearchOptions, type MnistSearchSummary } from './mnist-search';
 
 export function runReinforceMnist(options: Partial<MnistSearchOptions> = {}): Promise<MnistSearchSummary> {
-  return runMnistSearch('reinforce-mnist', { strategy: 'reinforce', strategyOptions: { lstmUnits: 16, learningRate: 0.05 }, budget: 3, ...options });
+  return runMnistSearch('reinforce-mnist', { strategy: 'reinforce', strategyOptions: { lstmUnits: 16 }, budget: 3, ...options });
 }
 
 if (require.main === module) {

@@ -53,6 +53,15 @@ export function resolveEvaluatorSpec(spec: EvaluatorSpec): EvaluatorSpec {
   throw new InvalidArgumentError({ parameter: 'evaluator', value: spec, message: "Expected a function, { kind: 'builtin', name } or { kind: 'module', module, exportName }." });
 }
 
+/**
+ * Whether the evaluator a spec names gives the same result for the same configuration and budget
+ * (the synthetic benchmarks do; `mnist` trains with each trial's own seed, and a module may do anything).
+ * @category Evaluators
+ */
+export function isDeterministicSpec(spec: EvaluatorSpec): boolean {
+  return spec.kind === 'builtin' && spec.name !== 'mnist';
+}
+
 /** Whether evaluators of this spec use TensorFlow.js (and so need a backend in their thread). */
 export function needsBackend(spec: EvaluatorSpec): boolean {
   return spec.kind === 'module' || spec.name === 'mnist';
@@ -76,16 +85,17 @@ export function createEvaluatorFromSpec(spec: EvaluatorSpec): Evaluator {
     }
     return (factory as (options: unknown) => Evaluator)(resolved.options ?? {});
   }
+  const deterministic = (evaluate: Evaluator): Evaluator => Object.assign(evaluate, { deterministic: true });
   switch (resolved.name) {
     case 'mnist':
       return mnistEvaluator((resolved.options ?? {}) as MnistEvaluatorOptions);
     case 'cell': {
       const bench = cellBenchmark(Number(resolved.options?.['seed'] ?? 0));
-      return (config) => ({ score: bench.score(config), regret: bench.optimum - bench.score(config) });
+      return deterministic((config) => ({ score: bench.score(config), regret: bench.optimum - bench.score(config) }));
     }
     case 'branin':
-      return (config) => ({ score: -branin(config), regret: branin(config) - BRANIN_MINIMUM });
+      return deterministic((config) => ({ score: -branin(config), regret: branin(config) - BRANIN_MINIMUM }));
     case 'hartmann6':
-      return (config) => ({ score: -hartmann6(config), regret: hartmann6(config) - HARTMANN6_MINIMUM });
+      return deterministic((config) => ({ score: -hartmann6(config), regret: hartmann6(config) - HARTMANN6_MINIMUM }));
   }
 }

@@ -36,5 +36,13 @@ export interface EvaluationResult {
   [metric: string]: number | string | boolean;
 }
 
-/** A user evaluator: scores `config` trained (or looked up) at fidelity `budget` (epochs, or any resource). */
-export type Evaluator = (config: Config, budget: number, context: TrialContext) => EvaluationResult | Promise<EvaluationResult>;
+/**
+ * A user evaluator: scores `config` trained (or looked up) at fidelity `budget` (epochs, or any
+ * resource). An evaluator that gives the same result for the same configuration and budget
+ * whatever the trial (a lookup table, a formula) may say so with `deterministic: true`
+ * (`Object.assign(fn, { deterministic: true })`): the runner then caches its results by default.
+ */
+export type Evaluator = ((config: Config, budget: number, context: TrialContext) => EvaluationResult | Promise<EvaluationResult>) & {
+  /** Same configuration and budget, same result (whatever the trial's seed): runSearch caches it by default. */
+  readonly deterministic?: boolean;
+};

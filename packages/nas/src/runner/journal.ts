@@ -5,8 +5,9 @@
  *
  * - `search`: the first line, the search's specification (space, strategy, evaluator, seed, ...);
  * - `ask`: a trial the strategy proposed (id, config, budget, hash);
- * - `result`: a trial's outcome (status `ok` | `failed` | `infeasible`, score, metrics, error, and
- *   `model`, the directory of its saved model when the evaluator saved one).
+ * - `result`: a trial's outcome (status `ok` | `failed` | `infeasible`, score, metrics, error,
+ *   `model`, the directory of its saved model when the evaluator saved one, and `repeatOf`, the
+ *   trial whose result a cached repeat copies).
  *
  * Reading: a line that is not valid JSON or not a record (a torn last line, an edited file) is
  * recorded in {@link JournalContents.skipped} and left out; the search goes on without it (a lost
@@ -30,6 +31,8 @@ export interface SearchRecord {
   createdAt: string;
   /** The `keepModels` the search was started with (a resume keeps to it unless given another). */
   keepModels?: boolean | number;
+  /** The `cache` the search was started with (a resume keeps to it unless given another). */
+  cache?: boolean;
 }
 
 /** A trial the strategy proposed. */
@@ -57,6 +60,11 @@ export interface ResultRecord {
    * evaluator saved one. The runner keeps only the best trial's, so an older record's may be gone.
    */
   model?: string;
+  /**
+   * A repeat: the trial whose result this copies (the same configuration and budget, evaluated
+   * once and served from the runner's cache; `seconds` is 0 and there is no model).
+   */
+  repeatOf?: number;
 }
 
 /** Any journal record. */

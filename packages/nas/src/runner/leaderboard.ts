@@ -16,6 +16,8 @@ export interface TrialRecord {
   seconds: number;
   /** The trial's saved model, relative to the search directory (see the journal's result record). */
   model?: string;
+  /** For a repeat served from the cache: the trial that was evaluated (see the journal's result record). */
+  repeatOf?: number;
 }
 
 /** Joins the journal's `ask` and `result` records into finished trials (in the order they finished). */
@@ -27,7 +29,16 @@ export function finishedTrials(records: (AskRecord | ResultRecord)[]): TrialReco
     if (r.type === 'ask') asked.set(r.trial.id, r.trial);
     else if (asked.has(r.trialId) && !seen.has(r.trialId)) {
       seen.add(r.trialId);
-      out.push({ trial: asked.get(r.trialId)!, status: r.status, score: r.status === 'ok' && r.score !== null ? r.score : -Infinity, metrics: r.metrics, error: r.error, seconds: r.seconds, ...(r.model ? { model: r.model } : {}) });
+      out.push({
+        trial: asked.get(r.trialId)!,
+        status: r.status,
+        score: r.status === 'ok' && r.score !== null ? r.score : -Infinity,
+        metrics: r.metrics,
+        error: r.error,
+        seconds: r.seconds,
+        ...(r.model ? { model: r.model } : {}),
+        ...(r.repeatOf !== undefined ? { repeatOf: r.repeatOf } : {}),
+      });
     }
   }
   return out;

@@ -6,6 +6,8 @@ import { join, resolve } from 'node:path';
 import { FileFormatError, InvalidArgumentError, writeFileAtomic } from '@bigmodel/core';
 
 import { cellBenchmark } from '../benchmarks/cell-benchmark';
+import type { Evaluator } from '../evaluators/evaluator';
+import { createEvaluatorFromSpec } from '../evaluators/evaluator-spec';
 import { builtinSpace } from '../space/builtin-spaces';
 import type { Config } from '../space/search-space';
 import { readJournal } from './journal';
@@ -281,5 +283,131 @@ describe('runSearch', () => {
     const kept = readdirSync(join(dir, 'search', 'models'));
     expect(kept).toEqual([`trial-${result.best!.trial.id}`]);
     expect(JSON.parse(readFileSync(join(dir, 'search', 'models', kept[0], 'model.json'), 'utf8')).score).toBe(result.best!.score);
+  });
+
+  describe('the cache of finished configurations', () => {
+    // Three configurations: random search (it accepts a repeat after 20 redraws) repeats from trial 3 on.
+    const tiny = { params: { arm: { type: 'categorical' as const, choices: ['a', 'b', 'c'] } } };
+    const scores: Record<string, number> = { a: 0.2, b: 0.9, c: 0.5 };
+    /** A deterministic evaluator that counts its calls, per configuration. */
+    const counting = () => {
+      const calls: string[] = [];
+      const score = (config: Config) => (calls.push(config['arm'] as string), { score: scores[config['arm'] as string] });
+      const evaluate: Evaluator = Object.assign(score, { deterministic: true });
+      return { calls, evaluate };
+    };
+
+    it('evaluates each configuration once, journals repeats with the original result, and tells the strategy the same', async () => {
+      const { calls, evaluate } = counting();
+      const cached = await runSearch({ dir: temp(), space: tiny, strategy: 'evolution', evaluator: evaluate, trials: 12, seed: 1 });
+      const plain = counting();
+      const uncached = await runSearch({ dir: temp(), space: tiny, strategy: 'evolution', evaluator: plain.evaluate, trials: 12, seed: 1,
+        cache: false });
+      // Without the cache every trial is trained; with it, each configuration once.
+      expect(plain.calls).toHaveLength(12);
+      expect([...calls].sort()).toEqual([...new Set(plain.calls)].sort());
+      // The strategy heard the same scores in the same order, so it proposed the same trials.
+      expect(cached.trials.map((t) => t.trial.hash)).toEqual(uncached.trials.map((t) => t.trial.hash));
+      expect(cached.trials.map((t) => t.score)).toEqual(uncached.trials.map((t) => t.score));
+      expect(cached.repeatedNow).toBe(12 - calls.length);
+      expect(uncached.repeatedNow).toBe(0);
+      const { records } = readJournal(cached.dir);
+      const results = records.filter((r) => r.type === 'result');
+      const repeats = results.filter((r) => r.type === 'result' && r.repeatOf !== undefined);
+      expect(repeats).toHaveLength(12 - calls.length);
+      const byId = new Map(cached.trials.map((t) => [t.trial.id, t]));
+      for (const r of repeats) {
+        if (r.type !== 'result') continue;
+        const original = byId.get(r.repeatOf!)!;
+        expect(original.repeatOf).toBeUndefined();
+        expect(original.trial.id).toBeLessThan(r.trialId);
+        expect(original.trial.hash).toBe(byId.get(r.trialId)!.trial.hash);
+        expect(r.score).toBe(original.score);
+        expect(r.seconds).toBe(0);
+      }
+      // The best trial is the first evaluation of the best configuration, not a repeat of it.
+      expect(cached.best!.trial.config['arm']).toBe('b');
+      expect(cached.best!.repeatOf).toBeUndefined();
+      expect(readJournal(cached.dir).search.cache).toBe(true);
+    });
+
+    it('is on by default only for evaluators that declare themselves deterministic', async () => {
+      const undeclared: string[] = [];
+      const undeclaredEvaluator = (c: Config) => (undeclared.push(c['arm'] as string), { score: 0 });
+      const result = await runSearch({ dir: temp(), space: tiny, strategy: 'random', evaluator: undeclaredEvaluator, trials: 6 });
+      expect(undeclared).toHaveLength(6);
+      expect(result.repeatedNow).toBe(0);
+      expect(readJournal(result.dir).search.cache).toBe(false);
+      expect(createEvaluatorFromSpec({ kind: 'builtin', name: 'cell' }).deterministic).toBe(true);
+      expect(createEvaluatorFromSpec({ kind: 'builtin', name: 'branin' }).deterministic).toBe(true);
+      expect(createEvaluatorFromSpec({ kind: 'builtin', name: 'mnist' }).deterministic).toBeUndefined();
+      const yes = 'yes' as unknown as boolean;
+      const badCache = runSearch({ dir: temp(), space: tiny, strategy: 'random', evaluator: () => ({ score: 0 }), trials: 1, cache: yes });
+      await expect(badCache).rejects.toMatchObject({ parameter: 'cache' });
+    });
+
+    it('re-evaluates a configuration whose evaluation failed, and caches infeasible ones', async () => {
+      let calls = 0;
+      const flaky: Evaluator = Object.assign(
+        (config: Config) => {
+          calls++;
+          if (config['arm'] === 'a' && calls < 4) throw new Error('worker lost (simulated)');
+          return { score: scores[config['arm'] as string], params: config['arm'] === 'c' ? 100 : 1 };
+        },
+        { deterministic: true },
+      );
+      const result = await runSearch({ dir: temp(), space: tiny, strategy: 'random', evaluator: flaky, trials: 12, seed: 0,
+        constraints: { maxParams: 10 } });
+      const evaluated = result.trials.filter((t) => t.repeatOf === undefined);
+      expect(calls).toBe(evaluated.length);
+      // 'b' and 'c' (infeasible) once each; 'a' until it stopped failing, then never again.
+      for (const arm of ['b', 'c']) expect(evaluated.filter((t) => t.trial.config['arm'] === arm)).toHaveLength(1);
+      const a = evaluated.filter((t) => t.trial.config['arm'] === 'a');
+      expect(a.map((t) => t.status).slice(-1)).toEqual(['ok']);
+      expect(a.slice(0, -1).every((t) => t.status === 'failed')).toBe(true);
+      expect(result.trials.filter((t) => t.trial.config['arm'] === 'c').every((t) => t.status === 'infeasible')).toBe(true);
+    });
+
+    it('a repeat of a trial still running waits for it instead of evaluating again', async () => {
+      const arms: string[] = [];
+      const slow: Evaluator = Object.assign(
+        async (config: Config) => {
+          arms.push(config['arm'] as string);
+          await new Promise((r) => setTimeout(r, 50));
+          return { score: scores[config['arm'] as string] };
+        },
+        { deterministic: true },
+      );
+      // Three workers on three configurations: random search's first three trials are distinct, the next ones repeats.
+      const result = await runSearch({ dir: temp(), space: tiny, strategy: 'random', evaluator: slow, trials: 9, workers: 3, seed: 0 });
+      expect([...arms].sort()).toEqual(['a', 'b', 'c']);
+      expect(result.trials).toHaveLength(9);
+      for (const t of result.trials) expect(t.score).toBe(scores[t.trial.config['arm'] as string]);
+    });
+
+    it('a resume replays the repeats and serves a repeat that was in flight at the kill from the cache', async () => {
+      const dir = temp();
+      const first = counting();
+      await runSearch({ dir, space: tiny, strategy: 'evolution', evaluator: first.evaluate, trials: 10, seed: 2 });
+      // Cut the journal after the last repeat's `ask`, as a kill before its result would.
+      const lines = readFileSync(join(dir, 'journal.jsonl'), 'utf8').trimEnd().split('\n');
+      const parsed = lines.map((l) => JSON.parse(l) as { type: string; repeatOf?: number });
+      const lastRepeat = parsed.reduce((last, r, i) => (r.type === 'result' && r.repeatOf !== undefined ? i : last), -1);
+      expect(lastRepeat).toBeGreaterThan(0);
+      writeFileSync(join(dir, 'journal.jsonl'), `${lines.slice(0, lastRepeat).join('\n')}\n`);
+      const again = counting();
+      const resumed = await resumeSearch(dir, { evaluator: again.evaluate, trials: 16 });
+      const straight = counting();
+      const whole = await runSearch({ dir: temp(), space: tiny, strategy: 'evolution', evaluator: straight.evaluate, trials: 16, seed: 2 });
+      expect(resumed.trials.map((t) => [t.trial.hash, t.score])).toEqual(whole.trials.map((t) => [t.trial.hash, t.score]));
+      // Every configuration was evaluated before the cut: the resume evaluates nothing.
+      expect(again.calls).toEqual([]);
+      expect(resumed.repeatedNow).toBe(resumed.evaluatedNow);
+      // Resumed with the cache off (the journal says on): repeats are evaluated again.
+      const off = counting();
+      const more = await resumeSearch(dir, { evaluator: off.evaluate, trials: 18, cache: false });
+      expect(off.calls).toHaveLength(2);
+      expect(more.repeatedNow).toBe(0);
+    });
   });
 });

@@ -19,6 +19,14 @@
  * resumed search first removes the leftovers of trials that were running at the kill, and keeps the
  * kept set's models.
  *
+ * Repeats: with `cache` (on by default for an evaluator that declares itself deterministic: the
+ * built-in synthetic benchmarks, or a function with `deterministic: true`), a trial whose
+ * configuration and budget an earlier trial already evaluated (ok or infeasible) is not evaluated
+ * again: its result is the earlier one's, journaled as a repeat (`repeatOf`, 0 seconds, no model) and
+ * told to the strategy like any other. A repeat of a trial still running waits for it (and shares
+ * its result, even a failure; a failed result is not cached). A repeat counts as one of the
+ * search's `trials`. A resume rebuilds the cache from the journal.
+ *
  * Failures: an evaluator that throws, or returns a score that is NaN or not a number, gives a
  * `failed` record with the error; a result that breaks a constraint gives `infeasible`. Both are
  * told to the strategy (as -Infinity) and the search goes on.
@@ -30,7 +38,7 @@ import { join } from 'node:path';
 import { FileFormatError, InvalidArgumentError, type InitBackendOptions } from '@bigmodel/core';
 
 import type { EvaluationResult, Evaluator } from '../evaluators/evaluator';
-import { resolveEvaluatorSpec, type EvaluatorSpec } from '../evaluators/evaluator-spec';
+import { isDeterministicSpec, resolveEvaluatorSpec, type EvaluatorSpec } from '../evaluators/evaluator-spec';
 import { SearchSpace, type SearchSpaceDefinition } from '../space/search-space';
 import { resolveHyperbandConfig, type HyperbandConfig } from '../strategies/hyperband';
 import type { Strategy, Trial, TrialOutcome } from '../strategies/strategy';
@@ -120,6 +128,13 @@ export interface RunSearchConfig {
    * to it unless given another. See the file header.
    */
   keepModels?: boolean | number;
+  /**
+   * Evaluate each configuration and budget once, and serve a repeat from the cache (see the file
+   * header). Default: as the search was started with on a resume, else true for an evaluator that
+   * declares itself deterministic (`Evaluator.deterministic`, the built-in `cell`, `branin` and
+   * `hartmann6`), false otherwise (`mnist` trains each trial with its own seed).
+   */
+  cache?: boolean;
   /** Called after every finished trial. */
   onProgress?: (progress: SearchProgress) => void;
   /** Called when a trial starts (before it finishes, so that a long first trial shows up at once). */
@@ -141,8 +156,10 @@ export interface SearchResult {
   trials: TrialRecord[];
   /** The best trial ({@link bestTrial}). */
   best?: TrialRecord;
-  /** Trials evaluated by this call (the rest came from the journal). */
+  /** Trials finished by this call (the rest came from the journal), repeats served from the cache included. */
   evaluatedNow: number;
+  /** How many of this call's trials were repeats served from the cache (not evaluated). */
+  repeatedNow: number;
   /** Whether the search stopped at `maxSeconds` before running all its trials. */
   timedOut: boolean;
   /** Journal lines that could not be read and were skipped. */
@@ -170,6 +187,7 @@ export function resolveRunSearchConfig(config: RunSearchConfig) {
   if (!(budget > 0) || !Number.isFinite(budget)) fail('budget', budget, 'Must be a finite number > 0.');
   if (config.maxSeconds !== undefined && !(config.maxSeconds > 0)) fail('maxSeconds', config.maxSeconds, 'Must be a number > 0.');
   if (config.fitToTime && config.maxSeconds === undefined) fail('fitToTime', config.fitToTime, 'Fits trials into maxSeconds: give maxSeconds too.');
+  if (config.cache !== undefined && typeof config.cache !== 'boolean') fail('cache', config.cache, 'Must be true or false.');
   const hyperband = config.hyperband === true ? {} : config.hyperband || undefined;
   for (const key of ['maxParams', 'maxLatencyMs'] as const) {
     const v = config.constraints?.[key];
@@ -192,7 +210,10 @@ export function resolveRunSearchConfig(config: RunSearchConfig) {
   };
   // Build the strategy once here, so that bad strategy options fail before anything is written.
   createStrategy(strategy, space, { seed, budget, hyperband }).dispose();
-  return { ...config, space, spec, workers, evaluatorFunction: isFunction ? (config.evaluator as Evaluator) : undefined };
+  const deterministic = isFunction
+    ? (config.evaluator as Evaluator).deterministic === true
+    : isDeterministicSpec(evaluator as EvaluatorSpec);
+  return { ...config, space, spec, workers, deterministic, evaluatorFunction: isFunction ? (config.evaluator as Evaluator) : undefined };
 }
 
 /** Whether two specs describe the same search (the trial count may differ). */
@@ -246,7 +267,7 @@ export function predictTrialSeconds(trial: Trial, finished: readonly TrialRecord
   let own: TrialRecord | undefined;
   let slowestRate: number | undefined;
   for (const t of finished) {
-    if (!(t.trial.budget > 0)) continue;
+    if (!(t.trial.budget > 0) || t.repeatOf !== undefined) continue;
     if (t.trial.hash === trial.hash && t.trial.budget <= trial.budget && (!own || t.trial.budget > own.trial.budget)) own = t;
     const rate = t.seconds / t.trial.budget;
     if (slowestRate === undefined || rate > slowestRate) slowestRate = rate;
@@ -295,14 +316,27 @@ export async function runSearch(config: RunSearchConfig): Promise<SearchResult> 
   const journaledKeep = recorded?.search.keepModels;
   const keepModels = config.keepModels ?? (validKeep(journaledKeep) ? journaledKeep : true);
   const keepCount = keepModels === true ? 1 : keepModels === false ? 0 : keepModels;
+  const cache = config.cache ?? recorded?.search.cache ?? resolved.deterministic;
   const journal = new JournalWriter(dir);
   const createdAt = recorded?.search.createdAt ?? new Date().toISOString();
-  if (!recorded) journal.append({ type: 'search', version: 1, spec, createdAt, keepModels });
+  if (!recorded) journal.append({ type: 'search', version: 1, spec, createdAt, keepModels, cache });
 
   // ---- Strategy: build it and replay the journal through it.
   const strategy: Strategy = createStrategy(spec.strategy, space, { seed: spec.seed, budget: spec.budget, hyperband: spec.hyperband });
   const asked = new Map<number, Trial>();
   const told = new Set<number>();
+  // The cache: each configuration and budget's first finished (ok or infeasible) result, or the
+  // evaluation still running for it.
+  type Finished = { trial: Trial; record: ResultRecord };
+  const cached = new Map<string, { trialId: number; record: ResultRecord } | Promise<Finished>>();
+  const cacheKey = (trial: Trial) => `${trial.hash}@${trial.budget}`;
+  const remember = (trial: Trial, record: ResultRecord) => {
+    const key = cacheKey(trial);
+    const entry = cached.get(key);
+    if (entry !== undefined && !(entry instanceof Promise)) return; // The first result stays.
+    if (record.status === 'failed') cached.delete(key); // A failure may be transient: the next repeat is evaluated.
+    else cached.set(key, { trialId: record.repeatOf ?? trial.id, record });
+  };
   const askThrough = (id: number) => {
     while (!asked.has(id)) {
       const trial = strategy.ask();
@@ -320,6 +354,7 @@ export async function runSearch(config: RunSearchConfig): Promise<SearchResult> 
       askThrough(r.trialId);
       strategy.tell(asked.get(r.trialId)!, outcomeOf(r));
       told.add(r.trialId);
+      remember(asked.get(r.trialId)!, r);
     }
   }
   const pending = [...asked.values()].filter((t) => !told.has(t.id)).sort((a, b) => a.id - b.id);
@@ -354,9 +389,19 @@ export async function runSearch(config: RunSearchConfig): Promise<SearchResult> 
     return { trial, record: { type: 'result', trialId: trial.id, ...judged, seconds, finishedAt: new Date().toISOString(), ...(saved ? { model: modelPath } : {}) } };
   };
 
+  /** A repeat's record: the evaluated trial's result, at no cost. */
+  const repeat = async (trial: Trial, original: { trialId: number; record: ResultRecord } | Promise<Finished>): Promise<Finished> => {
+    const { trialId, record } = original instanceof Promise ? await original.then((o) => ({ trialId: o.trial.id, ...o })) : original;
+    const { status, score, metrics, error } = record;
+    const finishedAt = new Date().toISOString();
+    const copy: ResultRecord = { type: 'result', trialId: trial.id, status, score, metrics, seconds: 0, finishedAt, repeatOf: trialId };
+    return { trial, record: error === undefined ? copy : { ...copy, error } };
+  };
+
   // ---- The loop: keep `workers` trials in flight until `trials` have finished.
   const inFlight = new Map<number, Promise<{ trial: Trial; record: ResultRecord }>>();
   let evaluatedNow = 0;
+  let repeatedNow = 0;
   const fits = (trial: Trial) => {
     if (!config.fitToTime || config.maxSeconds === undefined) return true;
     const predicted = predictTrialSeconds(trial, trials);
@@ -373,12 +418,20 @@ export async function runSearch(config: RunSearchConfig): Promise<SearchResult> 
           asked.set(trial.id, trial);
           journal.append({ type: 'ask', trial });
         }
+        const hit = cache ? cached.get(cacheKey(trial)) : undefined;
+        if (hit) {
+          // A repeat takes its slot only until its result is known (at once, or when the original ends).
+          inFlight.set(trial.id, repeat(trial, hit));
+          continue;
+        }
         if (!fits(trial)) {
           // It stays first in line (a resume runs it first); nothing after it starts.
           pending.unshift(trial);
           break;
         }
-        inFlight.set(trial.id, evaluate(trial));
+        const evaluation = evaluate(trial);
+        if (cache) cached.set(cacheKey(trial), evaluation);
+        inFlight.set(trial.id, evaluation);
         config.onTrialStart?.({ trial, running: inFlight.size, done: told.size, total: spec.trials, elapsedSeconds: (performance.now() - started) / 1000 });
       }
       if (inFlight.size === 0) break;
@@ -389,7 +442,18 @@ export async function runSearch(config: RunSearchConfig): Promise<SearchResult> 
       strategy.tell(trial, outcomeOf(record));
       told.add(trial.id);
       evaluatedNow++;
-      const last: TrialRecord = { trial, status: record.status, score: outcomeOf(record).score, metrics: record.metrics, error: record.error, seconds: record.seconds, ...(record.model ? { model: record.model } : {}) };
+      if (record.repeatOf !== undefined) repeatedNow++;
+      if (cache) remember(trial, record);
+      const last: TrialRecord = {
+        trial,
+        status: record.status,
+        score: outcomeOf(record).score,
+        metrics: record.metrics,
+        error: record.error,
+        seconds: record.seconds,
+        ...(record.model ? { model: record.model } : {}),
+        ...(record.repeatOf !== undefined ? { repeatOf: record.repeatOf } : {}),
+      };
       trials.push(last);
       // Keep the kept set's models only (the journal line above already names the new one's).
       const nowKept = keptModels(trials, keepCount);
@@ -407,7 +471,8 @@ export async function runSearch(config: RunSearchConfig): Promise<SearchResult> 
     await pool?.close();
     await executor?.close();
   }
-  return { dir, trials, best: bestTrial(trials), evaluatedNow, timedOut: told.size < spec.trials, skippedLines: recorded?.skipped ?? [] };
+  const timedOut = told.size < spec.trials;
+  return { dir, trials, best: bestTrial(trials), evaluatedNow, repeatedNow, timedOut, skippedLines: recorded?.skipped ?? [] };
 }
 
 /**
@@ -423,7 +488,7 @@ export async function resumeSearch(
   dir: string,
   options: Pick<
     RunSearchConfig,
-    'workers' | 'backend' | 'strictJournal' | 'maxSeconds' | 'fitToTime' | 'onProgress' | 'onTrialStart' | 'keepModels' | 'executor' | 'signal'
+    'workers' | 'backend' | 'strictJournal' | 'maxSeconds' | 'fitToTime' | 'onProgress' | 'onTrialStart' | 'keepModels' | 'executor' | 'signal' | 'cache'
   > & { evaluator?: Evaluator; trials?: number } = {},
 ): Promise<SearchResult> {
   const { search } = readJournal(dir, { strict: options.strictJournal });
@@ -448,6 +513,7 @@ export async function resumeSearch(
     maxSeconds: options.maxSeconds,
     fitToTime: options.fitToTime,
     keepModels: options.keepModels,
+    cache: options.cache,
     onProgress: options.onProgress,
     onTrialStart: options.onTrialStart,
     executor: options.executor,

@@ -4,12 +4,18 @@
  * (categoricals and small integer ranges as they are; floats and wide integer ranges as `bins`
  * equal bins of their unit space, proposed at the bin centre), the trial's score is the reward, and
  * the policy follows the gradient of (R - b) * sum log pi(a) plus an entropy bonus, with Adam. The
- * baseline b is an exponential moving average of rewards (decay `baselineDecay`); the advantage is
- * divided by a moving estimate of its spread, so rewards of any scale train at one learning rate.
+ * baseline b is an exponential moving average of rewards (decay `baselineDecay`), as in Zoph & Le.
+ * The advantage is divided by the standard deviation of all rewards told so far, so that rewards of
+ * any scale train at one learning rate, and so that steps shrink as the policy settles and its
+ * rewards bunch up (dividing by the spread of recent advantages kept every step full size, and an
+ * LSTM policy collapsed onto a few configurations within 50 trials).
  *
  * The policy is independent logits per decision (default), or, with `lstmUnits > 0`, Zoph & Le's
  * controller: an LSTM that reads the embedding of the previous decision and emits each decision's
- * logits through its own head. Conditional parameters are decided only when active. A failed
+ * logits through its own head. Each policy kind has its own default learning rate, and the LSTM's
+ * logits are clipped as in ENAS (Pham et al. 2018; melodyguan/enas, whose PTB search sets
+ * `controller_temperature` 5 and `controller_tanh_constant` 2.5): `2.5 * tanh(logits / 5)`, so
+ * that no choice takes nearly all the probability. Conditional parameters are decided only when active. A failed
  * trial's reward is the lowest reward seen so far. One policy-gradient step per told trial.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -20,7 +26,7 @@ import { checkBudget, checkSeed, checkTold, effectiveScore, type Strategy, type 
 
 /** Configuration of {@link ReinforceController}. */
 export interface ReinforceControllerConfig {
-  /** Adam's learning rate (default 0.05). */
+  /** Adam's learning rate (default 0.05 for independent logits, 0.01 with an LSTM). */
   learningRate?: number;
   /** Weight of the entropy bonus (default 0.01). */
   entropyWeight?: number;
@@ -30,6 +36,14 @@ export interface ReinforceControllerConfig {
   bins?: number;
   /** LSTM units of the controller; 0 for independent logits per decision (default 0). */
   lstmUnits?: number;
+  /**
+   * ENAS's logit clipping: each decision's logits are `tanhConstant * tanh(logits / temperature)`,
+   * so no choice's probability can approach 1 and the policy keeps exploring; 0 turns it off
+   * (default 2.5 with an LSTM, 0 for independent logits).
+   */
+  tanhConstant?: number;
+  /** The temperature that divides the logits before the tanh clipping (default 5 with an LSTM, 1 otherwise). */
+  temperature?: number;
   /** Seed of the sampling and of the LSTM's initial weights (default 0). */
   seed?: number;
   /** Budget of every trial (default 1). */
@@ -38,12 +52,31 @@ export interface ReinforceControllerConfig {
 
 /** Fills {@link ReinforceControllerConfig}'s defaults; throws InvalidArgumentError naming a bad field. */
 export function resolveReinforceControllerConfig(config: ReinforceControllerConfig) {
-  const resolved = { learningRate: 0.05, entropyWeight: 0.01, baselineDecay: 0.9, bins: 8, lstmUnits: 0, ...config, seed: checkSeed(config.seed ?? 0), budget: checkBudget(config.budget ?? 1) };
+  const lstm = (config.lstmUnits ?? 0) > 0;
+  const resolved = {
+    learningRate: lstm ? 0.01 : 0.05,
+    entropyWeight: 0.01,
+    baselineDecay: 0.9,
+    bins: 8,
+    lstmUnits: 0,
+    tanhConstant: lstm ? 2.5 : 0,
+    temperature: lstm ? 5 : 1,
+    ...config,
+    seed: checkSeed(config.seed ?? 0),
+    budget: checkBudget(config.budget ?? 1),
+  };
   if (!(resolved.learningRate > 0)) throw new InvalidArgumentError({ parameter: 'learningRate', value: resolved.learningRate, message: 'Must be > 0.' });
   if (!(resolved.entropyWeight >= 0)) throw new InvalidArgumentError({ parameter: 'entropyWeight', value: resolved.entropyWeight, message: 'Must be >= 0.' });
   if (!(resolved.baselineDecay >= 0 && resolved.baselineDecay < 1)) throw new InvalidArgumentError({ parameter: 'baselineDecay', value: resolved.baselineDecay, message: 'Must be in [0, 1).' });
   if (!Number.isInteger(resolved.bins) || resolved.bins < 2) throw new InvalidArgumentError({ parameter: 'bins', value: resolved.bins, message: 'Must be an integer >= 2.' });
   if (!Number.isInteger(resolved.lstmUnits) || resolved.lstmUnits < 0) throw new InvalidArgumentError({ parameter: 'lstmUnits', value: resolved.lstmUnits, message: 'Must be an integer >= 0.' });
+  if (!(resolved.tanhConstant >= 0) || !Number.isFinite(resolved.tanhConstant)) {
+    const message = 'Must be a finite number >= 0 (0: no clipping).';
+    throw new InvalidArgumentError({ parameter: 'tanhConstant', value: resolved.tanhConstant, message });
+  }
+  if (!(resolved.temperature > 0) || !Number.isFinite(resolved.temperature)) {
+    throw new InvalidArgumentError({ parameter: 'temperature', value: resolved.temperature, message: 'Must be a finite number > 0.' });
+  }
   return resolved;
 }
 
@@ -78,7 +111,10 @@ export class ReinforceController implements Strategy {
   private readonly lstm?: { kernel: tf.Variable; bias: tf.Variable; start: tf.Variable; embeddings: tf.Variable[]; heads: tf.Variable[]; headBiases: tf.Variable[] };
   private readonly optimizer: tf.Optimizer;
   private baseline?: number;
-  private spread = 0;
+  /** Count, mean and sum of squared deviations of every reward told (Welford), for the reward scale. */
+  private rewardCount = 0;
+  private rewardMean = 0;
+  private rewardSquares = 0;
   private lowest = Infinity;
   private nextId = 0;
 
@@ -136,15 +172,21 @@ export class ReinforceController implements Strategy {
     if (reward === -Infinity) reward = Number.isFinite(this.lowest) ? this.lowest : 0;
     this.lowest = Math.min(this.lowest, reward);
     const { baselineDecay: decay, entropyWeight } = this.config;
+    this.rewardCount++;
+    const delta = reward - this.rewardMean;
+    this.rewardMean += delta / this.rewardCount;
+    this.rewardSquares += delta * (reward - this.rewardMean);
     if (this.baseline === undefined) {
       this.baseline = reward;
       return;
     }
     const advantage = reward - this.baseline;
     this.baseline = decay * this.baseline + (1 - decay) * reward;
-    this.spread = this.spread === 0 ? Math.abs(advantage) : decay * this.spread + (1 - decay) * Math.abs(advantage);
-    if (advantage === 0 || this.spread === 0) return;
-    const scaled = advantage / this.spread;
+    // The scale of all rewards so far, not of recent advantages: as the policy settles and rewards
+    // bunch up, its updates shrink instead of staying full size.
+    const scale = Math.sqrt(this.rewardSquares / this.rewardCount);
+    if (advantage === 0 || !(scale > 0)) return;
+    const scaled = advantage / scale;
     const actions = this.actionsOf(trial.config);
     const loss = this.optimizer.minimize(
       () => {
@@ -162,7 +204,7 @@ export class ReinforceController implements Strategy {
     if (this.lstm) throw new InvalidArgumentError({ parameter: 'lstmUnits', value: this.config.lstmUnits, message: 'An LSTM policy has no fixed per-decision probabilities.' });
     return Object.fromEntries(
       this.decisions.map((d, i) => {
-        const p = tf.softmax(this.logits[i]);
+        const p = tf.tidy(() => tf.softmax(this.clip(this.logits[i] as tf.Tensor1D)));
         const values = Array.from(p.dataSync());
         p.dispose();
         return [d.name, values];
@@ -173,6 +215,13 @@ export class ReinforceController implements Strategy {
   dispose(): void {
     tf.dispose(this.variables);
     this.optimizer.dispose();
+  }
+
+  /** The logits the policy samples from: divided by the temperature, then clipped by tanh (see the config). */
+  private clip(logits: tf.Tensor1D): tf.Tensor1D {
+    const { tanhConstant, temperature } = this.config;
+    const tempered: tf.Tensor1D = temperature === 1 ? logits : tf.div(logits, temperature);
+    return tanhConstant > 0 ? tf.mul(tf.tanh(tempered), tanhConstant) : tempered;
   }
 
   /** The action index of each decision in `config`. */
@@ -217,7 +266,7 @@ export class ReinforceController implements Strategy {
         } else {
           logits = this.logits[decision] as tf.Tensor1D;
         }
-        const logSoftmax = tf.logSoftmax(logits);
+        const logSoftmax = tf.logSoftmax(this.clip(logits));
         const action = choose(() => tf.exp(logSoftmax).dataSync() as Float32Array, decision);
         logProbability = tf.add(logProbability, logSoftmax.gather([action]).sum());
         entropy = tf.sub(entropy, tf.sum(tf.mul(tf.exp(logSoftmax), logSoftmax)));

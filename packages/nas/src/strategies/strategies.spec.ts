@@ -130,6 +130,58 @@ describe('ReinforceController', () => {
     expect(tf.memory().numTensors).toBe(start);
   });
 
+  it.each([
+    ['an LSTM policy', { lstmUnits: 16 }],
+    ['independent logits', {}],
+  ])('with %s keeps exploring a 128-way choice: most of 100 proposals distinct, also in the second half (8 seeds)', (_, options) => {
+    // A lookup table over 128 values with no structure to learn: a policy that has collapsed
+    // proposes a handful of values again and again. Uniform sampling with replacement gives
+    // 128 * (1 - (127/128)^100) = 69.6 distinct values in 100 and 128 * (1 - (127/128)^50) = 41.7 in 50.
+    const choices = Array.from({ length: 128 }, (_, i) => `v${i}`);
+    const space = new SearchSpace({ params: { op: { type: 'categorical', choices } } });
+    let distinct = 0;
+    let distinctLate = 0;
+    for (let seed = 0; seed < 8; seed++) {
+      const random = mulberry32(1000 + seed);
+      const table = new Map(choices.map((c) => [c, random()]));
+      const strategy = new ReinforceController(space, { seed, ...options });
+      const all = new Set<string>();
+      const late = new Set<string>();
+      for (let q = 0; q < 100; q++) {
+        const trial = strategy.ask();
+        all.add(trial.hash);
+        if (q >= 50) late.add(trial.hash);
+        strategy.tell(trial, { status: 'ok', score: table.get(trial.config['op'] as string)! });
+      }
+      strategy.dispose();
+      distinct += all.size / 8;
+      distinctLate += late.size / 8;
+    }
+    expect(distinct).toBeGreaterThan(55);
+    expect(distinctLate).toBeGreaterThan(30);
+  });
+
+  it('refuses a negative tanhConstant and a temperature that is not > 0', () => {
+    const space = new SearchSpace({ params: { arm: { type: 'categorical', choices: ['a', 'b'] } } });
+    const refusal = (parameter: string, value: number) => expect.objectContaining({ parameter, value });
+    expect(() => new ReinforceController(space, { tanhConstant: -1 })).toThrow(refusal('tanhConstant', -1));
+    expect(() => new ReinforceController(space, { temperature: 0 })).toThrow(refusal('temperature', 0));
+  });
+
+  it('clips the logits as ENAS does: no value of a 4-way choice goes above e^5 / (e^5 + 3) with tanhConstant 2.5', () => {
+    // tanh bounds each logit to [-2.5, 2.5]: the best value's probability is at most e^2.5 / (e^2.5 + 3 e^-2.5).
+    const space = new SearchSpace({ params: { arm: { type: 'categorical', choices: ['a', 'b', 'c', 'd'] } } });
+    const strategy = new ReinforceController(space, { seed: 0, learningRate: 0.5, tanhConstant: 2.5, temperature: 1 });
+    for (let i = 0; i < 200; i++) {
+      const trial = strategy.ask();
+      strategy.tell(trial, { status: 'ok', score: trial.config['arm'] === 'c' ? 1 : 0 });
+    }
+    const p = strategy.probabilities()['arm'];
+    expect(p[2]).toBeGreaterThan(0.9);
+    expect(p[2]).toBeLessThanOrEqual(Math.exp(5) / (Math.exp(5) + 3) + 1e-6);
+    strategy.dispose();
+  });
+
   it('an LSTM controller trains over conditional decisions without leaking tensors', () => {
     const space = new SearchSpace({
       params: { depth: { type: 'int', min: 1, max: 2 }, width2: { type: 'float', min: 0, max: 1, when: { param: 'depth', min: 2 } }, act: { type: 'categorical', choices: ['x', 'y'] } },
