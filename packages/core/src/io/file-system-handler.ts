@@ -102,7 +102,11 @@ export function fileSystemHandler(dir: string): tf.io.IOHandler {
           const path = join(dir, String(name));
           const inside = relative(resolve(dir), resolve(path));
           if (typeof name !== 'string' || inside === '' || inside.startsWith('..') || isAbsolute(inside) || isAbsolute(name)) {
-            throw new FileFormatError({ path: jsonPath, problem: `lists weight path ${JSON.stringify(name)}, which is outside the model directory`, hint: 'Refusing to read it.' });
+            throw new FileFormatError({
+              path: jsonPath,
+              problem: `lists weight path ${JSON.stringify(name)}, which is outside the model directory`,
+              hint: 'Refusing to read it.',
+            });
           }
           if (!lexists(path)) throw new FileFormatError({ path, problem: 'is missing', hint: `${MODEL_JSON} lists it as a weight shard.` });
           const real = resolveContainedPath(dir, name, { source: jsonPath });
@@ -112,7 +116,11 @@ export function fileSystemHandler(dir: string): tf.io.IOHandler {
         });
         const found = shards.reduce((sum, shard) => sum + shard.bytes, 0);
         if (found !== expected) {
-          throw new FileFormatError({ path: join(dir, manifest[0]?.paths[0] ?? MODEL_JSON), problem: `holds ${found} bytes of weights where the manifest describes ${expected}`, hint: 'The save was truncated or shards were mixed.' });
+          throw new FileFormatError({
+            path: join(dir, manifest[0]?.paths[0] ?? MODEL_JSON),
+            problem: `holds ${found} bytes of weights where the manifest describes ${expected}`,
+            hint: 'The save was truncated or shards were mixed.',
+          });
         }
         const buffers = shards.map(({ real, bytes: size }) => {
           const bytes = readRegularFile(real, { expectedBytes: size, maxBytes: size });
@@ -137,7 +145,10 @@ const lexists = (path: string) => {
 function declaredBytes(jsonPath: string, spec: tf.io.WeightsManifestEntry): number {
   const shape: unknown = spec?.shape;
   if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-    throw new FileFormatError({ path: jsonPath, problem: `declares weight ${JSON.stringify(spec?.name)} with shape ${JSON.stringify(shape)}, not a list of whole numbers >= 0` });
+    throw new FileFormatError({
+      path: jsonPath,
+      problem: `declares weight ${JSON.stringify(spec?.name)} with shape ${JSON.stringify(shape)}, not a list of whole numbers >= 0`,
+    });
   }
   return shape.reduce((a: number, b: number) => a * b, 1) * bytesPer(spec.quantization?.dtype ?? spec.dtype);
 }

@@ -26,7 +26,11 @@ export function pngSize(bytes: Uint8Array, path: string, options: { maxPixels?: 
   const [width, height] = [view.getUint32(16), view.getUint32(20)];
   if (width === 0 || height === 0) throw new FileFormatError({ path, problem: `declares an empty image (${width}x${height} pixels)` });
   if (width * height > maxPixels) {
-    throw new FileFormatError({ path, problem: `declares ${width}x${height} pixels, more than the limit of ${maxPixels}`, hint: 'Refusing to decode it; resize the image first.' });
+    throw new FileFormatError({
+      path,
+      problem: `declares ${width}x${height} pixels, more than the limit of ${maxPixels}`,
+      hint: 'Refusing to decode it; resize the image first.',
+    });
   }
   return { width, height };
 }

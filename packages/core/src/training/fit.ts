@@ -285,7 +285,11 @@ export async function resumeFit(
     throw new InvalidArgumentError({ parameter: 'config.seed', value: config.seed, message: `The checkpoint was made with seed ${state.seed}; resume with the same seed.` });
   }
   if (typeof state?.model !== 'string' || !CHECKPOINT_NAME.test(state.model)) {
-    throw new FileFormatError({ path: latest, problem: `names the checkpoint ${JSON.stringify(state?.model)}, not epoch-N`, hint: 'Refusing to load it.' });
+    throw new FileFormatError({
+      path: latest,
+      problem: `names the checkpoint ${JSON.stringify(state?.model)}, not epoch-N`,
+      hint: 'Refusing to load it.',
+    });
   }
   const model = await loadModel(resolveContainedPath(dir, state.model, { source: latest }), { loss: config.loss, metrics: config.metrics });
   const rest = await fit(model, data, {

@@ -118,7 +118,12 @@ const isRecord = (value: unknown): value is Record<string, unknown> => typeof va
 /** Reads and checks `dir/checkpoint.json` (see the file header); returns it with its resolved config and the weights' float count. */
 function readManifest(dir: string): { manifest: CheckpointManifest; config: ResolvedGanConfig; floats: number } {
   const path = join(dir, 'checkpoint.json');
-  const bad = (problem: string, cause?: unknown) => new FileFormatError({ path, problem, hint: 'It is not a bigmodel GAN checkpoint or it is corrupt.', cause });
+  const bad = (problem: string, cause?: unknown) => new FileFormatError({
+    path,
+    problem,
+    hint: 'It is not a bigmodel GAN checkpoint or it is corrupt.',
+    cause,
+  });
   let raw: unknown;
   try {
     raw = JSON.parse(readRegularFile(path, { maxBytes: MAX_MANIFEST_BYTES }).toString('utf8'));
@@ -129,7 +134,10 @@ function readManifest(dir: string): { manifest: CheckpointManifest; config: Reso
   if (!isRecord(raw)) throw bad('does not hold a JSON object');
   const m = raw;
   if (m['format'] !== FORMAT || m['version'] !== 1) {
-    throw new FileFormatError({ path, problem: `is not a ${FORMAT} version 1 file (format ${String(m['format'])}, version ${String(m['version'])})` });
+    throw new FileFormatError({
+      path,
+      problem: `is not a ${FORMAT} version 1 file (format ${String(m['format'])}, version ${String(m['version'])})`,
+    });
   }
   if (!isRecord(m['config'])) throw bad('has no config object');
   let config: ResolvedGanConfig;
@@ -236,7 +244,12 @@ export async function loadGanCheckpoint(dir: string, options: LoadGanCheckpointO
   } catch (error) {
     trainer.dispose();
     if (FileFormatError.isInstance(error)) throw error;
-    throw new FileFormatError({ path: manifestPath, problem: `does not restore (${(error as Error).message})`, hint: 'It is corrupt.', cause: error });
+    throw new FileFormatError({
+      path: manifestPath,
+      problem: `does not restore (${(error as Error).message})`,
+      hint: 'It is corrupt.',
+      cause: error,
+    });
   }
   return { trainer, extra: manifest.extra ?? {} };
 }

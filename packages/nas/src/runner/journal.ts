@@ -124,7 +124,11 @@ export function readJournal(dir: string, options: { strict?: boolean } = {}): Jo
       else search = record;
     } else {
       if (record.type === 'result' && record.model !== undefined && record.model !== `models/trial-${record.trialId}`) {
-        throw new FileFormatError({ path, problem: `line ${i + 1} names the model directory ${JSON.stringify(record.model)}, not models/trial-${record.trialId}`, hint: 'Was the journal edited? Refusing to touch that path.' });
+        throw new FileFormatError({
+          path,
+          problem: `line ${i + 1} names the model directory ${JSON.stringify(record.model)}, not models/trial-${record.trialId}`,
+          hint: 'Was the journal edited? Refusing to touch that path.',
+        });
       }
       records.push(record);
     }

@@ -33,7 +33,11 @@ const lexists = (path: string) => {
  */
 export function searchModelDir(dir: string, name: string, source: string): string | undefined {
   if (!isSearchModelPath(name)) {
-    throw new FileFormatError({ path: source, problem: `names the model directory ${JSON.stringify(name)}, which is not models/trial-ID`, hint: 'Refusing to touch it.' });
+    throw new FileFormatError({
+      path: source,
+      problem: `names the model directory ${JSON.stringify(name)}, which is not models/trial-ID`,
+      hint: 'Refusing to touch it.',
+    });
   }
   if (!lexists(join(dir, name))) return undefined;
   return resolveContainedPath(dir, name, { source });
@@ -46,7 +50,11 @@ export function searchModelDir(dir: string, name: string, source: string): strin
  */
 export function removeSearchModelDir(dir: string, name: string, source: string): void {
   if (!isSearchModelPath(name)) {
-    throw new FileFormatError({ path: source, problem: `names the model directory ${JSON.stringify(name)}, which is not models/trial-ID`, hint: 'Refusing to remove it.' });
+    throw new FileFormatError({
+      path: source,
+      problem: `names the model directory ${JSON.stringify(name)}, which is not models/trial-ID`,
+      hint: 'Refusing to remove it.',
+    });
   }
   if (!lexists(join(dir, dirname(name)))) return;
   const parent = resolveContainedPath(dir, dirname(name), { source });

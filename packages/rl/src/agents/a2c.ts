@@ -234,7 +234,10 @@ export class A2c implements Policy<number | Float32Array> {
 
   /** Restores an agent saved by {@link A2c.save}. */
   static async load(dir: string, envFn?: () => Env<Float32Array, unknown>): Promise<A2c> {
-    const fields = { config: 'object', weights: 'array', optimizer: 'array', numTimesteps: 'count', episodes: 'count', updates: 'count', rng: 'uint32' } as const;
+    const fields = {
+      config: 'object', weights: 'array', optimizer: 'array', numTimesteps: 'count',
+      episodes: 'count', updates: 'count', rng: 'uint32',
+    } as const;
     return loadCheckpoint(dir, 'a2c', fields, (saved) => new A2c(saved['config'], envFn), async (agent, saved) => {
       agent.policy.setWeights(decodeWeights(saved['weights'], agent.policy.getWeights(), 'weights'));
       await restoreOptimizer(agent.optimizer, saved['optimizer']);

@@ -18,7 +18,11 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
 /** The bytes of base64 `text`, strictly: anything but canonical base64 is refused (Buffer.from skips it silently). */
 function decodeBase64(text: unknown, what: string): Buffer {
   if (typeof text !== 'string' || !BASE64.test(text)) {
-    throw new InvalidArgumentError({ parameter: what, value: typeof text === 'string' ? `${text.slice(0, 16)}...` : text, message: 'Expected base64 text.' });
+    throw new InvalidArgumentError({
+      parameter: what,
+      value: typeof text === 'string' ? `${text.slice(0, 16)}...` : text,
+      message: 'Expected base64 text.',
+    });
   }
   return Buffer.from(text, 'base64');
 }
@@ -32,7 +36,11 @@ export function encodeArray(array: Float32Array | Uint8Array): string {
 export function decodeFloat32(text: string, what = 'array', length?: number): Float32Array {
   const bytes = decodeBase64(text, what);
   if (bytes.byteLength % 4 !== 0 || (length !== undefined && bytes.byteLength !== 4 * length)) {
-    throw new InvalidArgumentError({ parameter: what, value: `${bytes.byteLength} bytes`, message: `Expected ${length === undefined ? 'a multiple of 4' : 4 * length} bytes of float32 values.` });
+    throw new InvalidArgumentError({
+      parameter: what,
+      value: `${bytes.byteLength} bytes`,
+      message: `Expected ${length === undefined ? 'a multiple of 4' : 4 * length} bytes of float32 values.`,
+    });
   }
   const out = new Float32Array(bytes.byteLength / 4);
   new Uint8Array(out.buffer).set(bytes);
@@ -47,7 +55,11 @@ export function decodeUint8(text: string, what = 'array'): Uint8Array {
 /** Decodes saved network weights for a network whose current weights are `like`, checking their count and each one's length. */
 export function decodeWeights(saved: unknown, like: readonly Float32Array[], what: string): Float32Array[] {
   if (!Array.isArray(saved) || saved.length !== like.length) {
-    throw new InvalidArgumentError({ parameter: what, value: Array.isArray(saved) ? `${saved.length} arrays` : saved, message: `Expected ${like.length} weight arrays.` });
+    throw new InvalidArgumentError({
+      parameter: what,
+      value: Array.isArray(saved) ? `${saved.length} arrays` : saved,
+      message: `Expected ${like.length} weight arrays.`,
+    });
   }
   return saved.map((text, i) => decodeFloat32(text, `${what}[${i}]`, like[i].length));
 }
@@ -65,14 +77,22 @@ export async function encodeOptimizer(optimizer: BigModelOptimizer): Promise<{ n
 
 /** Restores what {@link encodeOptimizer} saved. */
 export async function restoreOptimizer(optimizer: BigModelOptimizer, saved: { name: string; shape: number[]; dtype: string; data: string }[]): Promise<void> {
-  if (!Array.isArray(saved)) throw new InvalidArgumentError({ parameter: 'optimizer', value: saved, message: 'Expected the list of optimizer weights.' });
+  if (!Array.isArray(saved)) throw new InvalidArgumentError({
+    parameter: 'optimizer',
+    value: saved,
+    message: 'Expected the list of optimizer weights.',
+  });
   const decoded = saved.map((entry, i) => {
     const { name, shape, dtype, data } = (entry ?? {}) as Partial<(typeof saved)[number]>;
     const what = `optimizer[${i}]`;
     if (typeof name !== 'string' || !Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0) || (dtype !== 'float32' && dtype !== 'int32')) {
-      throw new InvalidArgumentError({ parameter: what, value: { name, shape, dtype }, message: 'Expected {name, shape, dtype: float32 or int32, data}.' });
+      throw new InvalidArgumentError({
+        parameter: what,
+        value: { name, shape, dtype },
+        message: 'Expected {name, shape, dtype: float32 or int32, data}.',
+      });
     }
-    return { name, shape, dtype, values: decodeFloat32(data as string, what, tf.util.sizeFromShape(shape)) };
+    return { name, shape, dtype: dtype as 'float32' | 'int32', values: decodeFloat32(data as string, what, tf.util.sizeFromShape(shape)) };
   });
   const tensors = decoded.map(({ name, shape, dtype, values }) => ({ name, tensor: tf.tensor(Array.from(values), shape, dtype) }));
   try {
@@ -110,7 +130,11 @@ export async function loadCheckpoint<A extends { dispose(): void }>(
   const saved = readCheckpoint<Record<string, never>>(dir, algorithm);
   for (const [field, type] of Object.entries(fields)) {
     if (!FIELD_CHECKS[type](saved[field])) {
-      throw new FileFormatError({ path, problem: `has ${field} ${JSON.stringify(saved[field]) ?? 'undefined'}, not ${type === 'count' ? 'a whole number >= 0' : `a ${type}`}`, hint: 'It is corrupt.' });
+      throw new FileFormatError({
+        path,
+        problem: `has ${field} ${JSON.stringify(saved[field]) ?? 'undefined'}, not ${type === 'count' ? 'a whole number >= 0' : `a ${type}`}`,
+        hint: 'It is corrupt.',
+      });
     }
   }
   let agent: A | undefined;
@@ -121,7 +145,12 @@ export async function loadCheckpoint<A extends { dispose(): void }>(
   } catch (error) {
     agent?.dispose();
     if (FileFormatError.isInstance(error)) throw error;
-    throw new FileFormatError({ path, problem: `does not restore a ${algorithm} agent (${(error as Error).message})`, hint: 'It is corrupt.', cause: error });
+    throw new FileFormatError({
+      path,
+      problem: `does not restore a ${algorithm} agent (${(error as Error).message})`,
+      hint: 'It is corrupt.',
+      cause: error,
+    });
   }
 }
 

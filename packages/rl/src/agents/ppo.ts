@@ -323,7 +323,10 @@ export class Ppo implements Policy<number | Float32Array> {
 
   /** Restores an agent saved by {@link Ppo.save} (pass `envFn` when it was trained on a custom environment). */
   static async load(dir: string, envFn?: () => Env<Float32Array, unknown>): Promise<Ppo> {
-    const fields = { config: 'object', weights: 'array', optimizer: 'array', numTimesteps: 'count', episodes: 'count', totalTimesteps: 'count', updates: 'count', rng: 'uint32' } as const;
+    const fields = {
+      config: 'object', weights: 'array', optimizer: 'array', numTimesteps: 'count',
+      episodes: 'count', totalTimesteps: 'count', updates: 'count', rng: 'uint32',
+    } as const;
     return loadCheckpoint(dir, 'ppo', fields, (saved) => new Ppo(saved['config'], envFn), (agent, saved) => agent.restore(saved));
   }
 

@@ -241,7 +241,10 @@ export class Reinforce implements Policy<number | Float32Array> {
 
   /** Restores an agent saved by {@link Reinforce.save}. */
   static async load(dir: string, env?: Env<Float32Array, unknown>): Promise<Reinforce> {
-    const fields = { config: 'object', weights: 'array', optimizer: 'array', numTimesteps: 'count', episodes: 'count', updates: 'count', rng: 'uint32' } as const;
+    const fields = {
+      config: 'object', weights: 'array', optimizer: 'array', numTimesteps: 'count',
+      episodes: 'count', updates: 'count', rng: 'uint32',
+    } as const;
     return loadCheckpoint(dir, 'reinforce', fields, (saved) => new Reinforce(saved['config'], env), async (agent, saved) => {
       agent.policy.setWeights(decodeWeights(saved['weights'], agent.policy.getWeights(), 'weights'));
       await restoreOptimizer(agent.optimizer, saved['optimizer']);

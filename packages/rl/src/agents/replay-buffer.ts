@@ -110,13 +110,21 @@ export class ReplayBuffer {
     if (saved['capacity'] !== this.capacity) throw new InvalidArgumentError({ parameter: 'bufferSize', value: saved['capacity'], message: `The checkpoint's buffer holds ${saved['capacity']} transitions, this one ${this.capacity}.` });
     const { position, full } = saved;
     if (!(Number.isSafeInteger(position) && (position as number) >= 0 && (position as number) < this.capacity) || typeof full !== 'boolean') {
-      throw new InvalidArgumentError({ parameter: 'buffer', value: { position, full }, message: `Expected a position in [0, ${this.capacity}) and full true or false.` });
+      throw new InvalidArgumentError({
+        parameter: 'buffer',
+        value: { position, full },
+        message: `Expected a position in [0, ${this.capacity}) and full true or false.`,
+      });
     }
     // It holds n transitions; each array must hold exactly theirs.
     const n = full ? this.capacity : (position as number);
     const [o, a] = [this.observationSize, this.actionSize];
     const terminated = decodeUint8(saved['terminated'] as string, 'buffer.terminated');
-    if (terminated.length !== n) throw new InvalidArgumentError({ parameter: 'buffer.terminated', value: `${terminated.length} bytes`, message: `Expected ${n}.` });
+    if (terminated.length !== n) throw new InvalidArgumentError({
+      parameter: 'buffer.terminated',
+      value: `${terminated.length} bytes`,
+      message: `Expected ${n}.`,
+    });
     this.observations.set(decodeFloat32(saved['observations'] as string, 'buffer.observations', n * o));
     this.nextObservations.set(decodeFloat32(saved['nextObservations'] as string, 'buffer.nextObservations', n * o));
     this.actions.set(decodeFloat32(saved['actions'] as string, 'buffer.actions', n * a));

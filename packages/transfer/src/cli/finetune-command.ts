@@ -150,7 +150,9 @@ export async function runFinetune(argv: string[], io: CommandIo): Promise<Finetu
     throw new InvalidArgumentError({
       parameter: 'data',
       value: args.data,
-      message: `${all.size} training images leave none for validation (10% of each class, rounded down); give at least 10 training images per class (12 per class in a folder without train/ and test/).`,
+      message:
+        `${all.size} training images leave none for validation (10% of each class, rounded down); ` +
+        'give at least 10 training images per class (12 per class in a folder without train/ and test/).',
     });
   }
   io.stdout(`${args.base} -> ${args.data}: ${data.classNames.length} classes, ${train.size} train / ${validation.size} validation / ${data.test.size} test, strategy ${args.strategy}, ${formatBackendInfo(info)}`);

@@ -42,7 +42,11 @@ function parseDigits(spec: string): number[] {
     throw new InvalidArgumentError({ parameter: 'data', value: `mnist:${spec}`, message: 'Name each digit once, at least one.' });
   }
   if (digits.length < 2) {
-    throw new InvalidArgumentError({ parameter: 'data', value: `mnist:${spec}`, message: 'A classifier needs at least 2 classes; name 2 or more digits, e.g. mnist:5-9.' });
+    throw new InvalidArgumentError({
+      parameter: 'data',
+      value: `mnist:${spec}`,
+      message: 'A classifier needs at least 2 classes; name 2 or more digits, e.g. mnist:5-9.',
+    });
   }
   return digits;
 }
@@ -91,7 +95,11 @@ function readFolder(dir: string, classNames: string[], channels: number): Tensor
       const bytes = readRegularFile(path, { maxBytes: MAX_PNG_BYTES });
       const declared = pngSize(bytes, path);
       if (size && (declared.height !== size[0] || declared.width !== size[1])) {
-        throw new ShapeError({ parameter: path, expected: `${size[0]}x${size[1]} pixels like the other images`, actual: `${declared.height}x${declared.width}` });
+        throw new ShapeError({
+          parameter: path,
+          expected: `${size[0]}x${size[1]} pixels like the other images`,
+          actual: `${declared.height}x${declared.width}`,
+        });
       }
       let png: PNG;
       try {
@@ -140,7 +148,11 @@ export function loadImageFolder(dir: string, options: { channels?: 1 | 3 } = {})
   const classNames = classFolders(split ? join(dir, 'train') : dir);
   if (classNames.length === 0) throw new FileFormatError({ path: dir, problem: 'has no class subfolders', hint: 'Put the PNG files of each class in a subfolder named after the class.' });
   if (classNames.length < 2) {
-    throw new FileFormatError({ path: dir, problem: `has 1 class subfolder (${classNames[0]})`, hint: 'A classifier needs at least 2 classes: one subfolder of PNG files per class.' });
+    throw new FileFormatError({
+      path: dir,
+      problem: `has 1 class subfolder (${classNames[0]})`,
+      hint: 'A classifier needs at least 2 classes: one subfolder of PNG files per class.',
+    });
   }
   if (split) return { train: readFolder(join(dir, 'train'), classNames, channels), test: readFolder(join(dir, 'test'), classNames, channels), classNames };
   const all = readFolder(dir, classNames, channels);
