@@ -6,18 +6,26 @@
  * Saves are crash-safe: shards get names unique to the save and are written atomically first,
  * model.json (which names them) is replaced atomically last, and only then are the previous
  * save's shards removed. A reader therefore always finds a complete model.
+ *
+ * Loads treat model.json as untrusted: every shard it lists must stay inside `dir` after symlinks
+ * are resolved and be a regular file, and the shards' sizes (by `stat`) must add up to the bytes
+ * the manifest's shapes declare before a byte of them is read.
  */
-import { existsSync, readFileSync, unlinkSync } from 'node:fs';
+import { existsSync, lstatSync, statSync, unlinkSync } from 'node:fs';
 import { join, relative, resolve, isAbsolute } from 'node:path';
 
 import * as tf from '@tensorflow/tfjs';
 
 import { FileFormatError, InvalidArgumentError } from '../errors';
+import { readRegularFile } from './read-regular-file';
+import { resolveContainedPath } from './resolve-contained-path';
 import { writeFileAtomic } from './write-file-atomic';
 
 const MODEL_JSON = 'model.json';
 /** Shard size of saved weights (as tfjs-converter writes them). */
 const SHARD_BYTES = 4 * 1024 * 1024;
+/** The largest model.json read (topology and manifest, no weights). */
+const MAX_MODEL_JSON_BYTES = 256 * 1024 * 1024;
 
 /** The weight bytes of a save, as one buffer. */
 function joinWeightData(data: tf.io.WeightData | undefined): Uint8Array {
@@ -30,8 +38,9 @@ function readJson(path: string): tf.io.ModelJSON {
     throw new FileFormatError({ path, problem: 'does not exist', hint: 'Save a model there first (saveModel or model.save(fileSystemHandler(dir))).' });
   }
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as tf.io.ModelJSON;
+    return JSON.parse(readRegularFile(path, { maxBytes: MAX_MODEL_JSON_BYTES }).toString('utf8')) as tf.io.ModelJSON;
   } catch (cause) {
+    if (FileFormatError.isInstance(cause)) throw cause;
     throw new FileFormatError({ path, problem: 'is not valid JSON', cause });
   }
 }
@@ -83,28 +92,65 @@ export function fileSystemHandler(dir: string): tf.io.IOHandler {
       if (modelJson.modelTopology == null) throw new FileFormatError({ path: jsonPath, problem: 'has no modelTopology' });
       if (!Array.isArray(modelJson.weightsManifest)) throw new FileFormatError({ path: jsonPath, problem: 'has no weightsManifest' });
       return tf.io.getModelArtifactsForJSON(modelJson, async (manifest) => {
-        const specs = manifest.flatMap((group) => group.weights);
-        const buffers = manifest.flatMap((group) =>
-          group.paths.map((name) => {
-            const path = join(dir, name);
-            const inside = relative(resolve(dir), resolve(path));
-            if (inside === '' || inside.startsWith('..') || isAbsolute(inside) || isAbsolute(name)) {
-              throw new FileFormatError({ path: jsonPath, problem: `lists weight path ${JSON.stringify(name)}, which is outside the model directory`, hint: 'Refusing to read it.' });
-            }
-            if (!existsSync(path)) throw new FileFormatError({ path, problem: 'is missing', hint: `${MODEL_JSON} lists it as a weight shard.` });
-            const bytes = readFileSync(path);
-            return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-          }),
-        );
-        const data = tf.io.CompositeArrayBuffer.join(buffers);
-        const expected = specs.reduce((sum, spec) => sum + spec.shape.reduce((a, b) => a * b, 1) * bytesPer(spec.quantization?.dtype ?? spec.dtype), 0);
-        if (data.byteLength !== expected) {
-          throw new FileFormatError({ path: join(dir, manifest[0]?.paths[0] ?? MODEL_JSON), problem: `holds ${data.byteLength} bytes of weights where the manifest describes ${expected}`, hint: 'The save was truncated or shards were mixed.' });
+        if (!Array.isArray(manifest) || !manifest.every((g) => Array.isArray(g?.paths) && Array.isArray(g?.weights))) {
+          throw new FileFormatError({ path: jsonPath, problem: 'has a weightsManifest that is not a list of {paths, weights} groups' });
         }
-        return [specs, data];
+        const specs = manifest.flatMap((group) => group.weights);
+        const expected = specs.reduce((sum, spec) => sum + declaredBytes(jsonPath, spec), 0);
+        // Every shard located and sized before any is read: a shard of the wrong size is never read.
+        const shards = manifest.flatMap((group) => group.paths).map((name) => {
+          const path = join(dir, String(name));
+          const inside = relative(resolve(dir), resolve(path));
+          if (typeof name !== 'string' || inside === '' || inside.startsWith('..') || isAbsolute(inside) || isAbsolute(name)) {
+            throw new FileFormatError({
+              path: jsonPath,
+              problem: `lists weight path ${JSON.stringify(name)}, which is outside the model directory`,
+              hint: 'Refusing to read it.',
+            });
+          }
+          if (!lexists(path)) throw new FileFormatError({ path, problem: 'is missing', hint: `${MODEL_JSON} lists it as a weight shard.` });
+          const real = resolveContainedPath(dir, name, { source: jsonPath });
+          const stat = statSync(real);
+          if (!stat.isFile()) throw new FileFormatError({ path, problem: 'is not a regular file', hint: 'Refusing to read it.' });
+          return { real, bytes: stat.size };
+        });
+        const found = shards.reduce((sum, shard) => sum + shard.bytes, 0);
+        if (found !== expected) {
+          throw new FileFormatError({
+            path: join(dir, manifest[0]?.paths[0] ?? MODEL_JSON),
+            problem: `holds ${found} bytes of weights where the manifest describes ${expected}`,
+            hint: 'The save was truncated or shards were mixed.',
+          });
+        }
+        const buffers = shards.map(({ real, bytes: size }) => {
+          const bytes = readRegularFile(real, { expectedBytes: size, maxBytes: size });
+          return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+        });
+        return [specs, tf.io.CompositeArrayBuffer.join(buffers)];
       });
     },
   };
+}
+
+const lexists = (path: string) => {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** The bytes weight `spec` of the manifest in `jsonPath` declares (its shape's size times its dtype's width). */
+function declaredBytes(jsonPath: string, spec: tf.io.WeightsManifestEntry): number {
+  const shape: unknown = spec?.shape;
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+    throw new FileFormatError({
+      path: jsonPath,
+      problem: `declares weight ${JSON.stringify(spec?.name)} with shape ${JSON.stringify(shape)}, not a list of whole numbers >= 0`,
+    });
+  }
+  return shape.reduce((a: number, b: number) => a * b, 1) * bytesPer(spec.quantization?.dtype ?? spec.dtype);
 }
 
 function bytesPer(dtype: string): number {

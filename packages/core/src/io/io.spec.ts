@@ -1,4 +1,7 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import {
+  copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, symlinkSync, truncateSync, unlinkSync, writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -137,6 +140,63 @@ describe('saveModel / loadModel', () => {
   });
 });
 
+describe('loadModel on hostile saves', () => {
+  let saved: string;
+  let shard: string;
+  beforeAll(async () => {
+    saved = tempDir();
+    const model = createReferenceCnn({ seed: 1 });
+    await saveModel(model, saved);
+    model.dispose();
+    shard = JSON.parse(readFileSync(join(saved, 'model.json'), 'utf8')).weightsManifest[0].paths[0];
+  });
+  function copy(): string {
+    const dir = tempDir();
+    for (const file of readdirSync(saved)) copyFileSync(join(saved, file), join(dir, file));
+    return dir;
+  }
+
+  // Sparse files: the sizes cost no disk. A shard is compared with the manifest by its size, before it is read.
+  it.each([1.9e9, 2 ** 31, 5e9])('refuses a %d-byte shard by its size, without reading it', async (bytes) => {
+    const dir = copy();
+    truncateSync(join(dir, shard), bytes);
+    const rss = process.memoryUsage().rss;
+    const error = await loadModel(dir).catch((e: unknown) => e);
+    expect(FileFormatError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toContain(`holds ${bytes} bytes of weights where the manifest describes 900136`);
+    expect(process.memoryUsage().rss - rss).toBeLessThan(200 * 2 ** 20);
+  });
+
+  it('refuses a shard that is a symlink out of the model directory', async () => {
+    const dir = copy();
+    const outside = join(tempDir(), 'shard.bin');
+    renameSync(join(dir, shard), outside);
+    symlinkSync(outside, join(dir, shard));
+    await expect(loadModel(dir)).rejects.toThrow(/resolves \(through a symlink\) to a path outside/);
+  });
+
+  it('refuses a shard that is a FIFO, without blocking on it', async () => {
+    const dir = copy();
+    unlinkSync(join(dir, shard));
+    execFileSync('mkfifo', [join(dir, shard)]);
+    await expect(loadModel(dir)).rejects.toThrow(/is not a regular file/);
+  });
+
+  it('refuses a model.json that is a FIFO, without blocking on it', async () => {
+    const dir = tempDir();
+    execFileSync('mkfifo', [join(dir, 'model.json')]);
+    await expect(loadModel(dir)).rejects.toThrow(/model\.json is not a regular file/);
+  });
+
+  it('refuses a weight shape that is not a list of whole numbers', async () => {
+    const dir = copy();
+    const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
+    json.weightsManifest[0].weights[0].shape = [-3, 2];
+    writeFileSync(join(dir, 'model.json'), JSON.stringify(json));
+    await expect(loadModel(dir)).rejects.toThrow(/declares weight .* with shape \[-3,2\]/);
+  });
+});
+
 describe('writeFileAtomic', () => {
   it('replaces the whole file and leaves no temp files', () => {
     const dir = tempDir();
@@ -145,6 +205,15 @@ describe('writeFileAtomic', () => {
     writeFileAtomic(path, new Uint8Array([115, 101, 99, 111, 110, 100]));
     expect(readFileSync(path, 'utf8')).toBe('second');
     expect(readdirSync(join(dir, 'sub'))).toEqual(['state.json']);
+  });
+
+  it('removes its temp file when the rename fails (the target is a non-empty directory)', () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'taken'));
+    writeFileSync(join(dir, 'taken', 'inside.txt'), 'x');
+    expect(() => writeFileAtomic(join(dir, 'taken'), 'data')).toThrow(/EISDIR|ENOTEMPTY|EEXIST/);
+    expect(readdirSync(dir)).toEqual(['taken']);
+    expect(readdirSync(join(dir, 'taken'))).toEqual(['inside.txt']);
   });
 });
 

@@ -1,9 +1,10 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /**
  * Writes `data` to `path` so that readers see the old file or the new one, never a part: a temp
- * file in the same directory, fsync, rename, then fsync of the directory.
+ * file in the same directory, fsync, rename, then fsync of the directory. On any failure (a full
+ * disk, a rename refused) the temp file is removed and the error rethrown; `path` keeps its old content.
  *
  * @example
  * ```ts
@@ -17,14 +18,19 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   const temp = `${path}.tmp-${process.pid}-${Date.now()}`;
   const fd = openSync(temp, 'w');
   try {
-    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-    let written = 0;
-    while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+    try {
+      const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+      let written = 0;
+      while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, path);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
   }
-  renameSync(temp, path);
   const dirFd = openSync(dir, 'r');
   try {
     fsyncSync(dirFd);

@@ -1,7 +1,8 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { crc32, deflateSync } from 'node:zlib';
 
 import * as tf from '@tensorflow/tfjs';
 import { PNG } from 'pngjs';
@@ -30,6 +31,24 @@ function writeDigit(path: string, index: number): Float32Array {
   return pixels;
 }
 
+/** A valid PNG of `width x height` black 8-bit gray pixels, built by hand (pngjs would allocate the decoded image to write it). */
+function blankGrayPng(width: number, height: number): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const out = Buffer.alloc(body.length + 8);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(crc32(body), body.length + 4);
+    return out;
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 0, 0, 0, 0], 8); // 8-bit gray, deflate, no filter, no interlace
+  const rows = deflateSync(Buffer.alloc((width + 1) * height)); // each row: filter byte 0, then zeros
+  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', header), chunk('IDAT', rows), chunk('IEND', Buffer.alloc(0))]);
+}
+
 describe('inference', () => {
   it('readPng gives back the pixels of a PNG, as [1, 28, 28, 1] in [0, 1]', () => {
     const path = join(tempDir(), 'digit.png');
@@ -56,6 +75,29 @@ describe('inference', () => {
     tf.dispose(x);
     model.dispose();
     loaded.dispose();
+  });
+
+  it('readPng refuses a small file declaring a huge image before decoding it', () => {
+    // 6000 x 6000 gray pixels: a ~36 KB file that decodes to 144 MB of RGBA and a 144 MB tensor.
+    const path = join(tempDir(), 'huge.png');
+    writeFileSync(path, blankGrayPng(6000, 6000));
+    expect(statSync(path).size).toBeLessThan(100_000);
+    const before = tf.memory().numTensors;
+    expect(() => readPng(path, { height: 28, width: 28, channels: 1 })).toThrow(/declares 6000x6000 pixels, more than the limit of 16777216/);
+    expect(tf.memory().numTensors).toBe(before);
+    // Under a limit it fits, it decodes (the file is a valid PNG).
+    const small = join(tempDir(), 'small.png');
+    writeFileSync(small, blankGrayPng(30, 20));
+    const x = readPng(small, { height: 28, width: 28, channels: 1 }, { maxPixels: 600 });
+    expect(x.shape).toEqual([1, 28, 28, 1]);
+    expect(() => readPng(small, { height: 28, width: 28, channels: 1 }, { maxPixels: 599 })).toThrow(/declares 30x20 pixels/);
+    x.dispose();
+  });
+
+  it('readPng refuses a FIFO without blocking on it', () => {
+    const path = join(tempDir(), 'fifo.png');
+    execFileSync('mkfifo', [path]);
+    expect(() => readPng(path, { height: 2, width: 2, channels: 1 })).toThrow(/is not a regular file/);
   });
 
   it('readPng names unreadable files', () => {

@@ -1,13 +1,19 @@
-import { existsSync, readFileSync } from 'node:fs';
-
 import * as tf from '@tensorflow/tfjs';
 import { PNG } from 'pngjs';
 
 import { FileFormatError } from '../errors';
+import { pngSize } from '../io/png-size';
+import { readRegularFile } from '../io/read-regular-file';
+
+/** The largest PNG file read, in bytes. */
+const MAX_PNG_BYTES = 256 * 1024 * 1024;
 
 /**
  * Reads a PNG into a `[1, height, width, channels]` float tensor in [0, 1], resized (bilinear) to
  * `height x width` and converted to 1 (luminance) or 3 (RGB) channels, as a model expects.
+ * The file must be a regular file; the dimensions its header declares are checked before it is
+ * decoded (at most `options.maxPixels`, default 4096 x 4096), so a small file declaring a huge image
+ * is a FileFormatError, not gigabytes of memory.
  *
  * @example
  * ```ts
@@ -15,11 +21,12 @@ import { FileFormatError } from '../errors';
  * ```
  * @category Inference
  */
-export function readPng(path: string, shape: { height: number; width: number; channels: 1 | 3 }): tf.Tensor4D {
-  if (!existsSync(path)) throw new FileFormatError({ path, problem: 'does not exist' });
+export function readPng(path: string, shape: { height: number; width: number; channels: 1 | 3 }, options: { maxPixels?: number } = {}): tf.Tensor4D {
+  const bytes = readRegularFile(path, { maxBytes: MAX_PNG_BYTES });
+  pngSize(bytes, path, options);
   let png: PNG;
   try {
-    png = PNG.sync.read(readFileSync(path));
+    png = PNG.sync.read(bytes);
   } catch (cause) {
     throw new FileFormatError({ path, problem: 'is not a readable PNG image', cause });
   }

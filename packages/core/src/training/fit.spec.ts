@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -214,6 +214,25 @@ describe('callbacks', () => {
 });
 
 describe('checkpoints', () => {
+  it('never remove or load a path a forged latest.json names outside the checkpoint directory', async () => {
+    const root = tempDir();
+    const dir = join(root, 'ckpt');
+    const victim = join(root, 'victim');
+    mkdirSync(victim);
+    writeFileSync(join(victim, 'precious.txt'), 'keep me');
+    const data = smallMnist().subset([...Array(64).keys()]);
+    const model = smallModel();
+    model.compile({ optimizer: new Adam({ lr: 1e-3 }), loss: 'categoricalCrossentropy' });
+    await fit(model, data, { epochs: 1, batchSize: 32, checkpoint: { dir } });
+    const latest = join(dir, 'latest.json');
+    writeFileSync(latest, JSON.stringify({ ...JSON.parse(readFileSync(latest, 'utf8')), model: '../victim' }));
+    await expect(resumeFit(dir, data, { epochs: 2, batchSize: 32 })).rejects.toThrow(/names the checkpoint "\.\.\/victim", not epoch-N/);
+    // A new checkpoint replaces latest.json and removes the previous checkpoint it named: never ../victim.
+    await fit(model, data, { epochs: 1, batchSize: 32, checkpoint: { dir } });
+    expect(readFileSync(join(victim, 'precious.txt'), 'utf8')).toBe('keep me');
+    model.dispose();
+  });
+
   const child = join(__dirname, '../testing/train-child.ts');
   const run = (args: string[]) =>
     spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', child, ...args], { encoding: 'utf8', env: { ...process.env, TS_NODE_PROJECT: join(__dirname, '../../tsconfig.spec.json') } });

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 
 import { FileFormatError, InvalidArgumentError, NumericalError, ShapeError } from '../errors';
-import { loadModel, saveModel, writeFileAtomic, type LoadModelOptions } from '../io';
+import { loadModel, resolveContainedPath, saveModel, writeFileAtomic, type LoadModelOptions } from '../io';
 import { precisionRecallF1 } from '../metrics';
 import { TensorDataset, type Batch, type StreamDataset } from '../data';
 import { terminateOnNaN, type Callback, type EpochLogs, type TrainingContext } from './callbacks';
@@ -211,15 +211,26 @@ async function checkFiniteWeights(model: tf.LayersModel, step: number): Promise<
   });
 }
 
+/** The names of the checkpoint directories fit writes (`epoch-N`). */
+const CHECKPOINT_NAME = /^epoch-\d+$/;
+
 async function writeCheckpoint(dir: string, model: tf.LayersModel, epoch: number, step: number, seed: number, history: EpochLogs[]): Promise<void> {
   // A checkpoint with NaN weights would replace the last good one: refuse it.
   await checkFiniteWeights(model, step);
   const name = `epoch-${epoch}`;
   await saveModel(model, join(dir, name), { includeOptimizer: true });
   const latest = join(dir, 'latest.json');
-  const previous = existsSync(latest) ? (JSON.parse(readFileSync(latest, 'utf8')) as CheckpointState).model : undefined;
+  let previous: string | undefined;
+  try {
+    previous = existsSync(latest) ? (JSON.parse(readFileSync(latest, 'utf8')) as CheckpointState).model : undefined;
+  } catch {
+    previous = undefined; // an unreadable latest.json names nothing to remove
+  }
   writeFileAtomic(latest, JSON.stringify({ epoch, step, model: name, seed, history } satisfies CheckpointState));
-  if (previous && previous !== name) rmSync(join(dir, previous), { recursive: true, force: true });
+  // latest.json is untrusted: only a checkpoint directory of ours (epoch-N) inside `dir`, and never through a symlink out, is removed.
+  if (previous && previous !== name && CHECKPOINT_NAME.test(previous) && existsSync(join(dir, previous))) {
+    rmSync(resolveContainedPath(dir, previous, { source: latest }), { recursive: true, force: true });
+  }
 }
 
 /**
@@ -326,7 +337,14 @@ export async function resumeFit(
   if (config.seed !== undefined && config.seed !== state.seed) {
     throw new InvalidArgumentError({ parameter: 'config.seed', value: config.seed, message: `The checkpoint was made with seed ${state.seed}; resume with the same seed.` });
   }
-  const model = await loadModel(join(dir, state.model), { loss: config.loss, metrics: config.metrics });
+  if (typeof state?.model !== 'string' || !CHECKPOINT_NAME.test(state.model)) {
+    throw new FileFormatError({
+      path: latest,
+      problem: `names the checkpoint ${JSON.stringify(state?.model)}, not epoch-N`,
+      hint: 'Refusing to load it.',
+    });
+  }
+  const model = await loadModel(resolveContainedPath(dir, state.model, { source: latest }), { loss: config.loss, metrics: config.metrics });
   const rest = await fit(model, data, {
     ...config,
     seed: state.seed,

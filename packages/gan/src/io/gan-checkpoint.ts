@@ -6,12 +6,17 @@
  * (which names that file) replaces the old one; both writes are atomic, so a crash leaves the old
  * checkpoint or the new one, never a mix. Weights holding a NaN or an infinity are never written
  * (a NumericalError names the first), so the last good checkpoint stays.
+ *
+ * Loading treats `checkpoint.json` as untrusted: every field is checked before use, the tensors must
+ * tile the weights file in order, `weightsFile` must stay inside the checkpoint directory (after
+ * symlinks) and be a regular file of exactly the declared size (checked by `fstat` before reading).
+ * Every defect is one {@link FileFormatError} naming the file.
  */
-import { existsSync, readFileSync, readdirSync, unlinkSync } from 'node:fs';
+import { existsSync, readdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 
 import * as tf from '@tensorflow/tfjs';
-import { FileFormatError, InvalidArgumentError, NumericalError, writeFileAtomic } from '@bigmodel/core';
+import { FileFormatError, InvalidArgumentError, NumericalError, readContainedFile, readRegularFile, writeFileAtomic } from '@bigmodel/core';
 
 import { resolveGanConfig, type GanConfig, type ResolvedGanConfig } from '../models/gan-config';
 import { GanTrainer } from '../training/gan-trainer';
@@ -118,22 +123,70 @@ export function hasGanCheckpoint(dir: string): boolean {
  */
 export function ganCheckpointState(dir: string): { step: number; extra: Record<string, unknown> } | undefined {
   if (!hasGanCheckpoint(dir)) return undefined;
-  const manifest = readManifest(dir);
+  const { manifest } = readManifest(dir);
   return { step: manifest.step, extra: manifest.extra ?? {} };
 }
 
-function readManifest(dir: string): CheckpointManifest {
+const GROUPS: readonly Group[] = ['generator', 'averageGenerator', 'discriminator', 'generatorOptimizer', 'discriminatorOptimizer'];
+/** The largest checkpoint.json read (it holds names and shapes, not weights). */
+const MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
+
+/** The most optimizer slots per variable a checkpoint may hold. */
+const MAX_SLOTS = 4;
+
+const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Reads and checks `dir/checkpoint.json` (see the file header); returns it with its resolved config and the weights' float count. */
+function readManifest(dir: string): { manifest: CheckpointManifest; config: ResolvedGanConfig; floats: number } {
   const path = join(dir, 'checkpoint.json');
-  let manifest: CheckpointManifest;
+  const bad = (problem: string, cause?: unknown) => new FileFormatError({
+    path,
+    problem,
+    hint: 'It is not a bigmodel GAN checkpoint or it is corrupt.',
+    cause,
+  });
+  let raw: unknown;
   try {
-    manifest = JSON.parse(readFileSync(path, 'utf8')) as CheckpointManifest;
+    raw = JSON.parse(readRegularFile(path, { maxBytes: MAX_MANIFEST_BYTES }).toString('utf8'));
   } catch (error) {
-    throw new FileFormatError({ path, problem: `is not a readable GAN checkpoint (${(error as Error).message})` });
+    if (FileFormatError.isInstance(error)) throw error;
+    throw new FileFormatError({ path, problem: `is not a readable GAN checkpoint (${(error as Error).message})`, cause: error });
   }
-  if (manifest.format !== FORMAT || manifest.version !== 1) {
-    throw new FileFormatError({ path, problem: `is not a ${FORMAT} version 1 file (format ${String(manifest.format)}, version ${String(manifest.version)})` });
+  if (!isRecord(raw)) throw bad('does not hold a JSON object');
+  const m = raw;
+  if (m['format'] !== FORMAT || m['version'] !== 1) {
+    throw new FileFormatError({
+      path,
+      problem: `is not a ${FORMAT} version 1 file (format ${String(m['format'])}, version ${String(m['version'])})`,
+    });
   }
-  return manifest;
+  if (!isRecord(m['config'])) throw bad('has no config object');
+  let config: ResolvedGanConfig;
+  try {
+    config = resolveGanConfig(m['config'] as GanConfig);
+  } catch (error) {
+    throw bad(`has an invalid config (${(error as Error).message})`, error);
+  }
+  if (!isCount(m['step'])) throw bad(`has step ${JSON.stringify(m['step'])}, not a whole number >= 0`);
+  const random = m['random'];
+  if (!isRecord(random) || !isCount(random['seed']) || !isCount(random['counter'])) {
+    throw bad(`has random ${JSON.stringify(random)}, not {seed, counter} of whole numbers >= 0`);
+  }
+  if (m['extra'] !== undefined && !isRecord(m['extra'])) throw bad('has an extra that is not an object');
+  if (typeof m['weightsFile'] !== 'string' || m['weightsFile'].length === 0) throw bad(`has weightsFile ${JSON.stringify(m['weightsFile'])}, not a file name`);
+  if (!Array.isArray(m['tensors'])) throw bad('has no tensors list');
+  let floats = 0;
+  (m['tensors'] as unknown[]).forEach((entry, i) => {
+    const e = entry as Partial<TensorEntry> | null;
+    const what = `tensor ${i} (${JSON.stringify(isRecord(e) ? e['name'] : e)})`;
+    if (!isRecord(e) || !GROUPS.includes(e.group as Group) || typeof e.name !== 'string') throw bad(`has ${what} without a known group and a name`);
+    if (!Array.isArray(e.shape) || !e.shape.every(isCount)) throw bad(`has ${what} with shape ${JSON.stringify(e.shape)}, not a list of whole numbers >= 0`);
+    if (e.offset !== floats) throw bad(`has ${what} at offset ${JSON.stringify(e.offset)} where ${floats} follows the tensors before it`);
+    floats += e.shape.reduce((a, b) => a * b, 1);
+    if (!Number.isSafeInteger(4 * floats)) throw bad(`declares more weights than can be read (${what})`);
+  });
+  return { manifest: m as unknown as CheckpointManifest, config, floats };
 }
 
 /** Options of {@link loadGanCheckpoint}. */
@@ -156,8 +209,8 @@ export interface LoadGanCheckpointOptions {
  * @category IO
  */
 export async function loadGanCheckpoint(dir: string, options: LoadGanCheckpointOptions = {}): Promise<{ trainer: GanTrainer; extra: Record<string, unknown> }> {
-  const manifest = readManifest(dir);
-  const config = resolveGanConfig(manifest.config);
+  const { manifest, config, floats } = readManifest(dir);
+  const manifestPath = join(dir, 'checkpoint.json');
   if (options.expect !== undefined) {
     const expected = resolveGanConfig(options.expect);
     for (const field of ARCHITECTURE) {
@@ -170,48 +223,55 @@ export async function loadGanCheckpoint(dir: string, options: LoadGanCheckpointO
       }
     }
   }
-  const weightsPath = join(dir, manifest.weightsFile);
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(weightsPath);
-  } catch (error) {
-    throw new FileFormatError({ path: weightsPath, problem: `cannot be read (${(error as Error).message})`, hint: "The checkpoint's weights file is missing" });
-  }
-  const values = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
   const trainer = GanTrainer.assemble(config, manifest.random.seed, manifest.step);
   const group = (name: Group) => manifest.tensors.filter((t) => t.group === name);
-  const tensorOf = (entry: TensorEntry) => {
-    const size = entry.shape.reduce((a, b) => a * b, 1);
-    if (entry.offset + size > values.length) throw new FileFormatError({ path: weightsPath, problem: `is truncated: ${entry.name} needs values up to ${entry.offset + size}, the file has ${values.length}` });
-    return tf.tensor(values.subarray(entry.offset, entry.offset + size), entry.shape);
-  };
-  const restoreModel = (name: Group, model: tf.LayersModel) => {
+  const corrupt = (problem: string) => new FileFormatError({ path: manifestPath, problem, hint: 'It is corrupt.' });
+  // Every declared tensor must fit what the config builds, so that the weights file's expected size is bounded by it.
+  const checkModel = (name: Group, model: tf.LayersModel) => {
     const entries = group(name);
     const weights = model.weights;
-    const fits = entries.length === weights.length && entries.every((e, i) => tf.util.arraysEqual(e.shape, weights[i].shape as number[]));
-    if (!fits) {
-      throw new InvalidArgumentError({
-        parameter: 'checkpoint',
-        value: dir,
-        message: `The ${name} weights in the checkpoint (${entries.length} tensors) do not fit the ${name} built from its config (${weights.length} tensors); it is from a different architecture or corrupt.`,
-      });
-    }
-    const tensors = entries.map(tensorOf);
-    model.setWeights(tensors);
-    tf.dispose(tensors);
+    if (entries.length !== weights.length) throw corrupt(`holds ${entries.length} ${name} tensors where its config builds ${weights.length}`);
+    const misfit = entries.findIndex((e, i) => !tf.util.arraysEqual(e.shape, weights[i].shape as number[]));
+    if (misfit >= 0) throw corrupt(`holds ${name} tensor ${entries[misfit].name} of shape [${entries[misfit].shape}] where its config builds [${weights[misfit].shape}]`);
   };
+  // An optimizer keeps its iteration count and a few slots (core's Adam: 3) per trainable variable, each of that variable's shape.
+  const checkOptimizer = (name: Group, variables: tf.Variable[]) => {
+    const entries = group(name);
+    const most = 1 + MAX_SLOTS * variables.length;
+    if (entries.length > most) throw corrupt(`holds ${entries.length} ${name} tensors where at most ${most} fit`);
+    const misfit = entries.find((e) => e.shape.length > 0 && !variables.some((v) => tf.util.arraysEqual(e.shape, v.shape)));
+    if (misfit) throw corrupt(`holds ${name} tensor ${misfit.name} of shape [${misfit.shape}], the shape of none of its network's variables`);
+  };
+  const tensorOf = (values: Float32Array, entry: TensorEntry) => tf.tensor(values.subarray(entry.offset, entry.offset + tf.util.sizeFromShape(entry.shape)), entry.shape);
   try {
-    restoreModel('generator', trainer.generator);
-    if (trainer.averageGenerator) restoreModel('averageGenerator', trainer.averageGenerator);
-    restoreModel('discriminator', trainer.discriminator);
+    checkModel('generator', trainer.generator);
+    if (trainer.averageGenerator) checkModel('averageGenerator', trainer.averageGenerator);
+    else if (group('averageGenerator').length > 0) throw corrupt('holds averageGenerator tensors but its config keeps no averaged generator');
+    checkModel('discriminator', trainer.discriminator);
+    checkOptimizer('generatorOptimizer', trainer.generatorVariables);
+    checkOptimizer('discriminatorOptimizer', trainer.discriminatorVariables);
+    const bytes = readContainedFile(dir, manifest.weightsFile, { source: manifestPath, expectedBytes: 4 * floats, maxBytes: Number.MAX_SAFE_INTEGER });
+    const values = new Float32Array(bytes.buffer, bytes.byteOffset, floats);
+    for (const [name, model] of [['generator', trainer.generator], ['averageGenerator', trainer.averageGenerator], ['discriminator', trainer.discriminator]] as const) {
+      if (!model) continue;
+      const tensors = group(name).map((entry) => tensorOf(values, entry));
+      model.setWeights(tensors);
+      tf.dispose(tensors);
+    }
     for (const [name, optimizer] of [['generatorOptimizer', trainer.generatorOptimizer], ['discriminatorOptimizer', trainer.discriminatorOptimizer]] as const) {
-      const named = group(name).map((entry) => ({ name: entry.name, tensor: tensorOf(entry) }));
+      const named = group(name).map((entry) => ({ name: entry.name, tensor: tensorOf(values, entry) }));
       await optimizer.setWeights(named);
       tf.dispose(named.map((n) => n.tensor));
     }
   } catch (error) {
     trainer.dispose();
-    throw error;
+    if (FileFormatError.isInstance(error)) throw error;
+    throw new FileFormatError({
+      path: manifestPath,
+      problem: `does not restore (${(error as Error).message})`,
+      hint: 'It is corrupt.',
+      cause: error,
+    });
   }
   return { trainer, extra: manifest.extra ?? {} };
 }

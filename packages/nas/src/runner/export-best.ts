@@ -31,9 +31,10 @@ import { InvalidArgumentError, loadModel, saveModel, writeFileAtomic } from '@bi
 import { resolveEvaluatorSpec, type EvaluatorSpec, type ModuleEvaluatorSpec } from '../evaluators/evaluator-spec';
 import { evaluateMnistModel, trainMnistModel, type MnistEvaluatorOptions } from '../evaluators/mnist-evaluator';
 import type { Config } from '../space/search-space';
-import { readJournal } from './journal';
+import { journalPath, readJournal } from './journal';
 import { bestTrial, finishedTrials, leaderboard } from './leaderboard';
 import { rescoredBest } from './rescore';
+import { searchModelDir } from './search-model-dir';
 
 /** What {@link exportBest} writes to `export.json` and returns. */
 export interface ExportSummary {
@@ -141,14 +142,15 @@ export async function exportBest(dir: string, options: ExportOptions): Promise<E
     // With a re-scoring: the winner's best-scoring evaluation whose model is on disk (ties: the lower fold).
     const chosen = rescore ? [...rescore.best.evaluations].filter((e) => e.model !== undefined).sort((a, b) => b.score - a.score || a.fold - b.fold)[0] : undefined;
     if (chosen) ({ model: trialModel, fold } = chosen as { model: string; fold: number });
-    if (trialModel === undefined || !existsSync(join(dir, trialModel, 'model.json'))) {
+    const modelDir = trialModel === undefined ? undefined : searchModelDir(dir, trialModel, journalPath(dir));
+    if (modelDir === undefined || !existsSync(join(modelDir, 'model.json'))) {
       throw new InvalidArgumentError({
         parameter: 'retrain',
         value: false,
         message: `The best trial (${best.trial.id}) has no saved model in ${dir} (a search from before trials kept their models, or one run with keepModels: false); export with retrain: true (--retrain) to train its configuration again.`,
       });
     }
-    model = await loadModel(join(dir, trialModel));
+    model = await loadModel(modelDir);
     if (evaluator.kind === 'builtin') {
       const mnistOptions = (evaluator.options ?? {}) as MnistEvaluatorOptions;
       metrics = { ...evaluateMnistModel(model, best.trial.config, { ...mnistOptions, splitSeed: (mnistOptions.splitSeed ?? 0) + fold }) };

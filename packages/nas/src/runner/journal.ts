@@ -13,7 +13,9 @@
  * recorded in {@link JournalContents.skipped} and left out; the search goes on without it (a lost
  * `result` means that trial runs again). With `strict: true` it is a {@link FileFormatError}
  * instead. A missing or unreadable `search` line is always a FileFormatError: without it there is
- * nothing to resume.
+ * nothing to resume. So is a result whose `model` is not its trial's own `models/trial-ID`: the
+ * runner removes the models it does not keep, and a journal must never steer that outside the
+ * search directory (see `search-model-dir.ts`).
  */
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -129,6 +131,13 @@ export function readJournal(dir: string, options: { strict?: boolean } = {}): Jo
       if (i !== 0) skipped.push({ line: i + 1, reason: 'a second search record' });
       else search = record;
     } else {
+      if (record.type === 'result' && record.model !== undefined && record.model !== `models/trial-${record.trialId}`) {
+        throw new FileFormatError({
+          path,
+          problem: `line ${i + 1} names the model directory ${JSON.stringify(record.model)}, not models/trial-${record.trialId}`,
+          hint: 'Was the journal edited? Refusing to touch that path.',
+        });
+      }
       records.push(record);
     }
   });

@@ -23,7 +23,7 @@
  * recorded evaluation is final: one that failed is not run again, and leaves its candidate
  * unranked.
  */
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 
@@ -31,8 +31,9 @@ import { InvalidArgumentError, type InitBackendOptions } from '@bigmodel/core';
 
 import type { EvaluationResult, Evaluator } from '../evaluators/evaluator';
 import type { EvaluatorSpec } from '../evaluators/evaluator-spec';
-import { JournalWriter, readJournal, type ResultRecord } from './journal';
+import { JournalWriter, journalPath, readJournal, type ResultRecord } from './journal';
 import { finishedTrials, topDistinct, type TrialRecord } from './leaderboard';
+import { removeSearchModelDir, searchModelDir } from './search-model-dir';
 import { WorkerPool } from './worker-pool';
 
 /** The first record of a re-scoring journal: what is re-scored. */
@@ -146,17 +147,24 @@ export function readRescoreJournal(dir: string): { candidates?: RescoreCandidate
   return { candidates, results };
 }
 
+/** True when the model directory `name` (from the journal `source`; may be absent) holds a saved model, inside `dir`. */
+function savedModel(dir: string, name: string | undefined, source: string): boolean {
+  if (name === undefined) return false;
+  const real = searchModelDir(dir, name, source);
+  return real !== undefined && existsSync(join(real, 'model.json'));
+}
+
 /** Ranks the candidates from the search's trials and the re-scoring's results (see the file header). */
 function rank(dir: string, trials: TrialRecord[], candidates: RescoreCandidatesRecord, results: RescoreResultRecord[], evaluatedNow: number): RescoreResult {
   const byId = new Map(trials.map((t) => [t.trial.id, t]));
   const ranked = candidates.trialIds.map((id, order): RescoredCandidate & { order: number } => {
     const trial = byId.get(id);
     if (!trial) fail('dir', dir, `The re-scoring names trial ${id}, which the search journal does not hold.`);
-    const own: CandidateEvaluation = { fold: 0, score: trial.score, ...(trial.model && existsSync(join(dir, trial.model, 'model.json')) ? { model: trial.model } : {}) };
+    const own: CandidateEvaluation = { fold: 0, score: trial.score, ...(savedModel(dir, trial.model, journalPath(dir)) ? { model: trial.model } : {}) };
     const folds = new Map<number, CandidateEvaluation>();
     for (const r of results) {
       if (r.trialId !== id || r.status !== 'ok' || r.score === null || folds.has(r.fold)) continue;
-      folds.set(r.fold, { fold: r.fold, score: r.score, ...(r.model && existsSync(join(dir, r.model, 'model.json')) ? { model: r.model } : {}) });
+      folds.set(r.fold, { fold: r.fold, score: r.score, ...(savedModel(dir, r.model, rescoreJournalPath(dir)) ? { model: r.model } : {}) });
     }
     const evaluations = [own, ...[...folds.values()].sort((a, b) => a.fold - b.fold)];
     const meanScore = evaluations.reduce((s, e) => s + e.score, 0) / evaluations.length;
@@ -247,7 +255,7 @@ export async function rescoreTop(dir: string, options: RescoreOptions = {}): Pro
       }
       const { score, ...metrics } = result ?? { score: null };
       const saved = error === undefined && existsSync(join(dir, model, 'model.json'));
-      if (!saved) rmSync(join(dir, model), { recursive: true, force: true });
+      if (!saved) removeSearchModelDir(dir, model, rescoreJournalPath(dir));
       return {
         type: 'rescore',
         trialId: trial.trial.id,

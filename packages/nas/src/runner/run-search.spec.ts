@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 
 import { FileFormatError, InvalidArgumentError, writeFileAtomic } from '@bigmodel/core';
 
@@ -215,6 +215,44 @@ describe('runSearch', () => {
     // keepModels: false gives evaluators no directory.
     const none = await runSearch({ dir: temp(), space: cell, strategy: 'random', evaluator: (c, _b, context) => ({ score: bench.score(c), hasDir: context.modelDir !== undefined }), trials: 3, keepModels: false });
     expect(none.trials.map((t) => t.metrics['hasDir'])).toEqual([false, false, false]);
+  });
+
+  it('refuses a journal whose result names a model directory outside the search, removing nothing there', async () => {
+    const dir = temp();
+    const victim = mkdtempSync(join(tmpdir(), 'nas-victim-'));
+    writeFileSync(join(victim, 'precious.txt'), 'keep me');
+    // Each trial scores higher than the last, so a resumed trial replaces the best, whose model the runner then removes.
+    let calls = 0;
+    const rising = (_config: Config, _budget: number, context: { modelDir?: string }) => {
+      writeFileAtomic(join(context.modelDir!, 'model.json'), '{}');
+      return { score: calls++ };
+    };
+    const first = await runSearch({ dir, space: cell, strategy: 'random', evaluator: rising, trials: 3, seed: 1 });
+    const bestId = first.best!.trial.id;
+    const journal = join(dir, 'journal.jsonl');
+    const forged = readFileSync(journal, 'utf8').replace(`"model":"models/trial-${bestId}"`, `"model":"../${basename(victim)}"`);
+    expect(forged).toContain(basename(victim));
+    writeFileSync(journal, forged);
+    const error = await resumeSearch(dir, { evaluator: rising, trials: 5 }).catch((e: unknown) => e);
+    expect(FileFormatError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toMatch(/names the model directory "\.\.\/nas-victim-.*not models\/trial-\d+/);
+    expect(readFileSync(join(victim, 'precious.txt'), 'utf8')).toBe('keep me');
+  });
+
+  it('refuses a models/ directory that is a symlink out of the search, removing nothing there', async () => {
+    const dir = temp();
+    const saving = (config: Config, _budget: number, context: { modelDir?: string }) => {
+      writeFileAtomic(join(context.modelDir!, 'model.json'), '{}');
+      return { score: bench.score(config) };
+    };
+    await runSearch({ dir, space: cell, strategy: 'random', evaluator: saving, trials: 3, seed: 2 });
+    const outside = mkdtempSync(join(tmpdir(), 'nas-outside-'));
+    mkdirSync(join(outside, 'trial-7'));
+    writeFileSync(join(outside, 'trial-7', 'precious.txt'), 'keep me');
+    rmSync(join(dir, 'models'), { recursive: true });
+    symlinkSync(outside, join(dir, 'models'));
+    await expect(resumeSearch(dir, { evaluator: saving, trials: 5 })).rejects.toThrow(/resolves \(through a symlink\) to a path outside/);
+    expect(readFileSync(join(outside, 'trial-7', 'precious.txt'), 'utf8')).toBe('keep me');
   });
 
   it('with keepModels: K keeps the models of the K best configurations (a re-scoring\'s candidates), through a resume', async () => {

@@ -31,11 +31,11 @@
  * `failed` record with the error; a result that breaks a constraint gives `infeasible`. Both are
  * told to the strategy (as -Infinity) and the search goes on.
  */
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 
-import { FileFormatError, InvalidArgumentError, type InitBackendOptions } from '@bigmodel/core';
+import { FileFormatError, InvalidArgumentError, resolveContainedPath, type InitBackendOptions } from '@bigmodel/core';
 
 import type { EvaluationResult, Evaluator } from '../evaluators/evaluator';
 import { isDeterministicSpec, resolveEvaluatorSpec, type EvaluatorSpec } from '../evaluators/evaluator-spec';
@@ -43,9 +43,10 @@ import { SearchSpace, type SearchSpaceDefinition } from '../space/search-space';
 import { resolveHyperbandConfig, type HyperbandConfig } from '../strategies/hyperband';
 import type { Strategy, Trial, TrialOutcome } from '../strategies/strategy';
 import { searchIdOf } from '../distributed/redis-trial-queue';
-import { JournalWriter, readJournal, type ResultRecord } from './journal';
+import { JournalWriter, journalPath, readJournal, type ResultRecord } from './journal';
 import { bestTrial, finishedTrials, topDistinct, type TrialRecord } from './leaderboard';
 import { STRATEGY_NAMES, createStrategy, type Constraints, type SearchSpec, type StrategyName } from './search-spec';
+import { isSearchModelPath, removeSearchModelDir } from './search-model-dir';
 import type { TrialExecutor } from './trial-executor';
 import { WorkerPool } from './worker-pool';
 
@@ -247,9 +248,9 @@ function judge(result: unknown, constraints: Constraints | undefined): Pick<Resu
 /** The directory, relative to the search directory, where trial `id` may save its model. */
 export const trialModelPath = (id: number) => `models/trial-${id}`;
 
-/** Removes the saved models of the search in `dir` other than those in `keep` (paths relative to `dir`). */
+/** Removes the saved models of the search in `dir` other than those in `keep` (paths relative to `dir`, never followed outside it). */
 function removeModels(dir: string, paths: (string | undefined)[], keep: Set<string>): void {
-  for (const path of paths) if (path !== undefined && !keep.has(path)) rmSync(join(dir, path), { recursive: true, force: true });
+  for (const path of paths) if (path !== undefined && !keep.has(path)) removeSearchModelDir(dir, path, journalPath(dir));
 }
 
 /**
@@ -361,7 +362,10 @@ export async function runSearch(config: RunSearchConfig): Promise<SearchResult> 
   const trials = finishedTrials(recorded?.records ?? []);
   let kept = keptModels(trials, keepCount);
   // Nothing runs yet: every saved model outside the kept set is a leftover (of a trial killed mid-run, or of a smaller set).
-  if (existsSync(join(dir, 'models'))) removeModels(dir, readdirSync(join(dir, 'models')).map((name) => `models/${name}`), kept);
+  if (existsSync(join(dir, 'models'))) {
+    const leftovers = readdirSync(resolveContainedPath(dir, 'models', { source: journalPath(dir) })).map((name) => `models/${name}`);
+    removeModels(dir, leftovers.filter(isSearchModelPath), kept);
+  }
 
   // ---- Evaluation: in this thread or in worker threads.
   const { executor } = config;
@@ -385,7 +389,7 @@ export async function runSearch(config: RunSearchConfig): Promise<SearchResult> 
     }
     const seconds = (performance.now() - start) / 1000;
     const saved = modelPath !== undefined && judged.status === 'ok' && existsSync(join(dir, modelPath, 'model.json'));
-    if (modelPath !== undefined && !saved) rmSync(join(dir, modelPath), { recursive: true, force: true });
+    if (modelPath !== undefined && !saved) removeSearchModelDir(dir, modelPath, journalPath(dir));
     return { trial, record: { type: 'result', trialId: trial.id, ...judged, seconds, finishedAt: new Date().toISOString(), ...(saved ? { model: modelPath } : {}) } };
   };
 

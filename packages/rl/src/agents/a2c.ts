@@ -16,7 +16,7 @@ import { Rng } from '../utils/rng';
 import { SyncVectorEnv } from '../vector/sync-vector-env';
 import { ActorCritic, actionHeadFor } from './actor-critic';
 import { checkFiniteLosses } from './check-finite-losses';
-import { decodeFloat32, encodeArray, encodeOptimizer, readCheckpoint, restoreOptimizer, writeCheckpoint } from './checkpoint';
+import { decodeWeights, encodeArray, encodeOptimizer, loadCheckpoint, restoreOptimizer, writeCheckpoint } from './checkpoint';
 import { checkChoice, checkInteger, checkKnownKeys, checkLayers, checkRange } from './config-checks';
 import type { LearnOptions } from './dqn';
 import type { Policy } from './evaluate';
@@ -236,17 +236,20 @@ export class A2c implements Policy<number | Float32Array> {
 
   /** Restores an agent saved by {@link A2c.save}. */
   static async load(dir: string, envFn?: () => Env<Float32Array, unknown>): Promise<A2c> {
-    const saved = readCheckpoint<Record<string, never>>(dir, 'a2c');
-    const agent = new A2c(saved['config'], envFn);
-    agent.policy.setWeights((saved['weights'] as string[]).map(decodeFloat32));
-    await restoreOptimizer(agent.optimizer, saved['optimizer']);
-    if (saved['obsRms']) agent.collector.obsRms?.load(saved['obsRms']);
-    if (saved['returnRms']) agent.collector.returnRms?.load(saved['returnRms']);
-    agent.collector.numTimesteps = saved['numTimesteps'];
-    agent.collector.episodes = saved['episodes'];
-    agent.updates = saved['updates'];
-    agent.rng.state = saved['rng'];
-    return agent;
+    const fields = {
+      config: 'object', weights: 'array', optimizer: 'array', numTimesteps: 'count',
+      episodes: 'count', updates: 'count', rng: 'uint32',
+    } as const;
+    return loadCheckpoint(dir, 'a2c', fields, (saved) => new A2c(saved['config'], envFn), async (agent, saved) => {
+      agent.policy.setWeights(decodeWeights(saved['weights'], agent.policy.getWeights(), 'weights'));
+      await restoreOptimizer(agent.optimizer, saved['optimizer']);
+      if (saved['obsRms']) agent.collector.obsRms?.load(saved['obsRms']);
+      if (saved['returnRms']) agent.collector.returnRms?.load(saved['returnRms']);
+      agent.collector.numTimesteps = saved['numTimesteps'];
+      agent.collector.episodes = saved['episodes'];
+      agent.updates = saved['updates'];
+      agent.rng.state = saved['rng'];
+    });
   }
 
   /** Frees the networks and the optimizer's state. */

@@ -16,7 +16,7 @@ import type { Box } from '../spaces/box';
 import type { Discrete } from '../spaces/discrete';
 import { Rng } from '../utils/rng';
 import { checkFiniteLosses } from './check-finite-losses';
-import { encodeOptimizer, readCheckpoint, restoreOptimizer, writeCheckpoint, encodeArray, decodeFloat32 } from './checkpoint';
+import { decodeWeights, encodeArray, encodeOptimizer, loadCheckpoint, restoreOptimizer, writeCheckpoint } from './checkpoint';
 import { checkChoice, checkInteger, checkKnownKeys, checkLayers, checkRange } from './config-checks';
 import { Mlp } from './mlp';
 import { ReplayBuffer } from './replay-buffer';
@@ -345,18 +345,21 @@ export class Dqn implements Policy<number> {
 
   /** Restores an agent saved by {@link Dqn.save} (pass `env` when it was trained on a custom one). */
   static async load(dir: string, env?: Env<Float32Array, number>): Promise<Dqn> {
-    const saved = readCheckpoint<Record<string, never>>(dir, 'dqn');
-    const agent = new Dqn(saved['config'], env);
-    agent.qNet.setWeights((saved['qNet'] as string[]).map(decodeFloat32));
-    agent.targetNet.setWeights((saved['targetNet'] as string[]).map(decodeFloat32));
-    await restoreOptimizer(agent.optimizer, saved['optimizer']);
-    agent.buffer.load(saved['buffer']);
-    agent.numTimesteps = saved['numTimesteps'];
-    agent.totalTimesteps = saved['totalTimesteps'];
-    agent.episodes = saved['episodes'];
-    agent.explorationRate = saved['explorationRate'];
-    agent.rng.state = saved['rng'];
-    return agent;
+    const fields = {
+      config: 'object', qNet: 'array', targetNet: 'array', optimizer: 'array', buffer: 'object',
+      numTimesteps: 'count', totalTimesteps: 'count', episodes: 'count', explorationRate: 'number', rng: 'uint32',
+    } as const;
+    return loadCheckpoint(dir, 'dqn', fields, (saved) => new Dqn(saved['config'], env), async (agent, saved) => {
+      agent.qNet.setWeights(decodeWeights(saved['qNet'], agent.qNet.getWeights(), 'qNet'));
+      agent.targetNet.setWeights(decodeWeights(saved['targetNet'], agent.targetNet.getWeights(), 'targetNet'));
+      await restoreOptimizer(agent.optimizer, saved['optimizer']);
+      agent.buffer.load(saved['buffer']);
+      agent.numTimesteps = saved['numTimesteps'];
+      agent.totalTimesteps = saved['totalTimesteps'];
+      agent.episodes = saved['episodes'];
+      agent.explorationRate = saved['explorationRate'];
+      agent.rng.state = saved['rng'];
+    });
   }
 
   /** Frees the networks and the optimizer's state. */

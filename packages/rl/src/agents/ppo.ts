@@ -18,7 +18,7 @@ import { Rng } from '../utils/rng';
 import { SyncVectorEnv } from '../vector/sync-vector-env';
 import { ActorCritic, actionHeadFor } from './actor-critic';
 import { checkFiniteLosses } from './check-finite-losses';
-import { decodeFloat32, encodeArray, encodeOptimizer, readCheckpoint, restoreOptimizer, writeCheckpoint } from './checkpoint';
+import { decodeWeights, encodeArray, encodeOptimizer, loadCheckpoint, restoreOptimizer, writeCheckpoint } from './checkpoint';
 import { checkChoice, checkInteger, checkKnownKeys, checkLayers, checkRange } from './config-checks';
 import type { Policy } from './evaluate';
 import type { LearnOptions } from './dqn';
@@ -325,15 +325,16 @@ export class Ppo implements Policy<number | Float32Array> {
 
   /** Restores an agent saved by {@link Ppo.save} (pass `envFn` when it was trained on a custom environment). */
   static async load(dir: string, envFn?: () => Env<Float32Array, unknown>): Promise<Ppo> {
-    const saved = readCheckpoint<Record<string, never>>(dir, 'ppo');
-    const agent = new Ppo(saved['config'], envFn);
-    await agent.restore(saved);
-    return agent;
+    const fields = {
+      config: 'object', weights: 'array', optimizer: 'array', numTimesteps: 'count',
+      episodes: 'count', totalTimesteps: 'count', updates: 'count', rng: 'uint32',
+    } as const;
+    return loadCheckpoint(dir, 'ppo', fields, (saved) => new Ppo(saved['config'], envFn), (agent, saved) => agent.restore(saved));
   }
 
   /** @internal Restores the state common to PPO-style checkpoints. */
   protected async restore(saved: Record<string, never>): Promise<void> {
-    this.policy.setWeights((saved['weights'] as string[]).map(decodeFloat32));
+    this.policy.setWeights(decodeWeights(saved['weights'], this.policy.getWeights(), 'weights'));
     await restoreOptimizer(this.optimizer, saved['optimizer']);
     if (saved['obsRms']) this.collector.obsRms?.load(saved['obsRms']);
     if (saved['returnRms']) this.collector.returnRms?.load(saved['returnRms']);

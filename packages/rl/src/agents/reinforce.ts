@@ -14,7 +14,7 @@ import type { Box } from '../spaces/box';
 import { Rng } from '../utils/rng';
 import { ActorCritic, actionHeadFor } from './actor-critic';
 import { checkFiniteLosses } from './check-finite-losses';
-import { decodeFloat32, encodeArray, encodeOptimizer, readCheckpoint, restoreOptimizer, writeCheckpoint } from './checkpoint';
+import { decodeWeights, encodeArray, encodeOptimizer, loadCheckpoint, restoreOptimizer, writeCheckpoint } from './checkpoint';
 import { checkChoice, checkInteger, checkKnownKeys, checkLayers, checkRange } from './config-checks';
 import type { LearnOptions } from './dqn';
 import type { Policy } from './evaluate';
@@ -243,15 +243,18 @@ export class Reinforce implements Policy<number | Float32Array> {
 
   /** Restores an agent saved by {@link Reinforce.save}. */
   static async load(dir: string, env?: Env<Float32Array, unknown>): Promise<Reinforce> {
-    const saved = readCheckpoint<Record<string, never>>(dir, 'reinforce');
-    const agent = new Reinforce(saved['config'], env);
-    agent.policy.setWeights((saved['weights'] as string[]).map(decodeFloat32));
-    await restoreOptimizer(agent.optimizer, saved['optimizer']);
-    agent.numTimesteps = saved['numTimesteps'];
-    agent.episodes = saved['episodes'];
-    agent.updates = saved['updates'];
-    agent.rng.state = saved['rng'];
-    return agent;
+    const fields = {
+      config: 'object', weights: 'array', optimizer: 'array', numTimesteps: 'count',
+      episodes: 'count', updates: 'count', rng: 'uint32',
+    } as const;
+    return loadCheckpoint(dir, 'reinforce', fields, (saved) => new Reinforce(saved['config'], env), async (agent, saved) => {
+      agent.policy.setWeights(decodeWeights(saved['weights'], agent.policy.getWeights(), 'weights'));
+      await restoreOptimizer(agent.optimizer, saved['optimizer']);
+      agent.numTimesteps = saved['numTimesteps'];
+      agent.episodes = saved['episodes'];
+      agent.updates = saved['updates'];
+      agent.rng.state = saved['rng'];
+    });
   }
 
   /** Frees the networks and the optimizer's state. */

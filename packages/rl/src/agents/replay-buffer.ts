@@ -108,12 +108,29 @@ export class ReplayBuffer {
   /** Restores what {@link ReplayBuffer.toJSON} saved (into a buffer of the same capacity and sizes). */
   load(saved: Record<string, unknown>): void {
     if (saved['capacity'] !== this.capacity) throw new InvalidArgumentError({ parameter: 'bufferSize', value: saved['capacity'], message: `The checkpoint's buffer holds ${saved['capacity']} transitions, this one ${this.capacity}.` });
-    this.observations.set(decodeFloat32(saved['observations'] as string));
-    this.nextObservations.set(decodeFloat32(saved['nextObservations'] as string));
-    this.actions.set(decodeFloat32(saved['actions'] as string));
-    this.rewards.set(decodeFloat32(saved['rewards'] as string));
-    this.terminated.set(decodeUint8(saved['terminated'] as string));
-    this.position = saved['position'] as number;
-    this.full = saved['full'] as boolean;
+    const { position, full } = saved;
+    if (!(Number.isSafeInteger(position) && (position as number) >= 0 && (position as number) < this.capacity) || typeof full !== 'boolean') {
+      throw new InvalidArgumentError({
+        parameter: 'buffer',
+        value: { position, full },
+        message: `Expected a position in [0, ${this.capacity}) and full true or false.`,
+      });
+    }
+    // It holds n transitions; each array must hold exactly theirs.
+    const n = full ? this.capacity : (position as number);
+    const [o, a] = [this.observationSize, this.actionSize];
+    const terminated = decodeUint8(saved['terminated'] as string, 'buffer.terminated');
+    if (terminated.length !== n) throw new InvalidArgumentError({
+      parameter: 'buffer.terminated',
+      value: `${terminated.length} bytes`,
+      message: `Expected ${n}.`,
+    });
+    this.observations.set(decodeFloat32(saved['observations'] as string, 'buffer.observations', n * o));
+    this.nextObservations.set(decodeFloat32(saved['nextObservations'] as string, 'buffer.nextObservations', n * o));
+    this.actions.set(decodeFloat32(saved['actions'] as string, 'buffer.actions', n * a));
+    this.rewards.set(decodeFloat32(saved['rewards'] as string, 'buffer.rewards', n));
+    this.terminated.set(terminated);
+    this.position = position as number;
+    this.full = full;
   }
 }

@@ -93,6 +93,14 @@ describe('bigmodel-transfer finetune', () => {
     expect(summary.testAccuracy).toBeGreaterThan(0.7);
   });
 
+  it('says how many images a class needs when a small folder leaves no validation image', async () => {
+    // 10 per class with train/ and test/: the 10% validation split of 9 rounds down to none.
+    const dir = digitFolder([5, 6], 9);
+    await expect(runFinetune(['--base', 'zoo:mnist-digits-0to4', '--data', dir, '--epochs', '1', '--out', join(dir, 'run')], capture())).rejects.toThrow(
+      /18 training images leave none for validation .* at least 10 training images per class/,
+    );
+  });
+
   it('rejects a base whose input does not fit the data, and an unknown zoo name listing the zoo', async () => {
     const dir = digitFolder([5, 6], 2, 32);
     const shape = (await runFinetune(['--base', 'zoo:mnist-digits-0to4', '--data', dir, '--out', join(dir, 'o')], capture()).catch((e: unknown) => e)) as ShapeError;

@@ -145,6 +145,16 @@ export async function runFinetune(argv: string[], io: CommandIo): Promise<Finetu
   const all = args.limit === undefined ? data.train : data.train.subset([...Array(Math.min(args.limit, data.train.size)).keys()]);
   checkInputShape(base, all, '--data');
   const { train, validation } = all.split({ train: 0.9, validation: 0.1, seed: args.seed });
+  if (validation.size === 0) {
+    // The 10% validation split rounds down per class: a class needs 10 training images to give one.
+    throw new InvalidArgumentError({
+      parameter: 'data',
+      value: args.data,
+      message:
+        `${all.size} training images leave none for validation (10% of each class, rounded down); ` +
+        'give at least 10 training images per class (12 per class in a folder without train/ and test/).',
+    });
+  }
   io.stdout(`${args.base} -> ${args.data}: ${data.classNames.length} classes, ${train.size} train / ${validation.size} validation / ${data.test.size} test, strategy ${args.strategy}, ${formatBackendInfo(info)}`);
 
   const progress = bar(io.stderr);

@@ -73,9 +73,45 @@ describe('loadImageFolder', () => {
   });
 
   it('rejects images of another size, a missing directory and an empty one with typed errors', () => {
-    const dir = folder({ a: [[4, 4, 0], [5, 4, 0]] });
+    const dir = folder({ a: [[4, 4, 0], [5, 4, 0]], b: [[4, 4, 0]] });
     expect(() => loadImageFolder(dir)).toThrow(ShapeError);
     expect(() => loadImageFolder(join(dir, 'nope'))).toThrow(FileFormatError);
     expect(() => loadImageFolder(folder({}))).toThrow(/no class subfolders/);
+  });
+
+  it('refuses one class: a classifier needs two (a folder, and mnist:7)', () => {
+    const image: [number, number, number] = [4, 4, 10];
+    expect(() => loadImageFolder(folder({ only: new Array(10).fill(image) }))).toThrow(/has 1 class subfolder \(only\).*at least 2 classes/);
+    expect(() => loadTargetData('mnist:7', [28, 28, 1])).toThrow(InvalidArgumentError);
+    expect(() => loadTargetData('mnist:7', [28, 28, 1])).toThrow(/at least 2 classes/);
+  });
+
+  it('says how many images a class needs when its 20% test split would be empty', () => {
+    const image: [number, number, number] = [4, 4, 10];
+    const error = (() => {
+      try {
+        loadImageFolder(folder({ a: new Array(10).fill(image), b: new Array(4).fill(image) }));
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(InvalidArgumentError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toMatch(/Class b has 4 images; .* at least 5/);
+    // 5 per class is enough: one test image each.
+    const { test } = loadImageFolder(folder({ a: new Array(5).fill(image), b: new Array(5).fill(image) }));
+    expect(test.classCounts()).toEqual([1, 1]);
+  });
+
+  it('checks a PNG header\'s dimensions before decoding it', () => {
+    const image: [number, number, number] = [4, 4, 10];
+    const dir = folder({ a: new Array(5).fill(image), b: new Array(5).fill(image) });
+    // A header declaring 20000 x 20000 RGBA pixels (1.6 GB decoded).
+    const header = Buffer.alloc(33);
+    header.set([137, 80, 78, 71, 13, 10, 26, 10, 0, 0, 0, 13, 73, 72, 68, 82]);
+    header.writeUInt32BE(20000, 16);
+    header.writeUInt32BE(20000, 20);
+    header.set([8, 6, 0, 0, 0], 24);
+    writeFileSync(join(dir, 'b', 'huge.png'), header);
+    expect(() => loadImageFolder(dir)).toThrow(/huge\.png declares 20000x20000 pixels, more than the limit/);
   });
 });

@@ -9,12 +9,12 @@
  *   all must have the same size; color images become gray for a one-channel model (channel mean)
  *   and gray images are repeated for a three-channel one.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { PNG } from 'pngjs';
 
-import { FileFormatError, InvalidArgumentError, loadMnist, ShapeError, TensorDataset } from '@bigmodel/core';
+import { FileFormatError, InvalidArgumentError, loadMnist, pngSize, readRegularFile, ShapeError, TensorDataset } from '@bigmodel/core';
 
 /** A transfer task's data: train and test datasets with classes, and the class names. */
 export interface TargetData {
@@ -41,6 +41,13 @@ function parseDigits(spec: string): number[] {
   if (digits.length === 0 || new Set(digits).size !== digits.length) {
     throw new InvalidArgumentError({ parameter: 'data', value: `mnist:${spec}`, message: 'Name each digit once, at least one.' });
   }
+  if (digits.length < 2) {
+    throw new InvalidArgumentError({
+      parameter: 'data',
+      value: `mnist:${spec}`,
+      message: 'A classifier needs at least 2 classes; name 2 or more digits, e.g. mnist:5-9.',
+    });
+  }
   return digits;
 }
 
@@ -63,6 +70,12 @@ export function mnistTarget(digits: number[]): TargetData {
   };
 }
 
+/** The fewest images per class a folder without train/ and test/ may have (its 20% test split must hold one). */
+export const MIN_IMAGES_PER_CLASS = 5;
+
+/** The largest PNG file read, in bytes. */
+const MAX_PNG_BYTES = 64 * 1024 * 1024;
+
 function classFolders(dir: string): string[] {
   return readdirSync(dir)
     .filter((name) => statSync(join(dir, name)).isDirectory())
@@ -78,9 +91,19 @@ function readFolder(dir: string, classNames: string[], channels: number): Tensor
     if (!existsSync(folder)) throw new FileFormatError({ path: folder, problem: 'does not exist', hint: `Every split needs the same class folders (${classNames.join(', ')}).` });
     for (const file of readdirSync(folder).filter((f) => f.toLowerCase().endsWith('.png')).sort()) {
       const path = join(folder, file);
+      // Regular files only; the header's dimensions are checked before decoding (a few KB can declare gigabytes).
+      const bytes = readRegularFile(path, { maxBytes: MAX_PNG_BYTES });
+      const declared = pngSize(bytes, path);
+      if (size && (declared.height !== size[0] || declared.width !== size[1])) {
+        throw new ShapeError({
+          parameter: path,
+          expected: `${size[0]}x${size[1]} pixels like the other images`,
+          actual: `${declared.height}x${declared.width}`,
+        });
+      }
       let png: PNG;
       try {
-        png = PNG.sync.read(readFileSync(path));
+        png = PNG.sync.read(bytes);
       } catch (cause) {
         throw new FileFormatError({ path, problem: 'is not a readable PNG', cause });
       }
@@ -124,8 +147,25 @@ export function loadImageFolder(dir: string, options: { channels?: 1 | 3 } = {})
   const split = existsSync(join(dir, 'train')) && existsSync(join(dir, 'test'));
   const classNames = classFolders(split ? join(dir, 'train') : dir);
   if (classNames.length === 0) throw new FileFormatError({ path: dir, problem: 'has no class subfolders', hint: 'Put the PNG files of each class in a subfolder named after the class.' });
+  if (classNames.length < 2) {
+    throw new FileFormatError({
+      path: dir,
+      problem: `has 1 class subfolder (${classNames[0]})`,
+      hint: 'A classifier needs at least 2 classes: one subfolder of PNG files per class.',
+    });
+  }
   if (split) return { train: readFolder(join(dir, 'train'), classNames, channels), test: readFolder(join(dir, 'test'), classNames, channels), classNames };
   const all = readFolder(dir, classNames, channels);
+  // The 20% test split rounds down per class: a class of fewer than 5 images would have no test image.
+  const counts = classNames.map((_, c) => all.labels.filter((label) => label === c).length);
+  const smallest = counts.indexOf(Math.min(...counts));
+  if (counts[smallest] < MIN_IMAGES_PER_CLASS) {
+    throw new InvalidArgumentError({
+      parameter: 'data',
+      value: dir,
+      message: `Class ${classNames[smallest]} has ${counts[smallest]} images; without train/ and test/ folders each class needs at least ${MIN_IMAGES_PER_CLASS} (20% of each class is held out for testing, rounded down).`,
+    });
+  }
   const { train, test } = all.split({ train: 0.8, test: 0.2, seed: 0 });
   return { train, test, classNames };
 }
