@@ -1,15 +1,16 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error';
 
-/** The range a number flag accepts; `minExclusive` makes the lower bound open (`> min`). */
+/** The range a number flag accepts; `minExclusive` / `maxExclusive` make a bound open (`> min`, `< max`). */
 export interface NumberRange {
   min: number;
   max: number;
   minExclusive?: boolean;
+  maxExclusive?: boolean;
 }
 
 /** The range as an interval: `(0, 1]`, `[0, 0.5]`. */
-export function formatRange({ min, max, minExclusive }: NumberRange): string {
-  return `${minExclusive ? '(' : '['}${min}, ${max}]`;
+export function formatRange({ min, max, minExclusive, maxExclusive }: NumberRange): string {
+  return `${minExclusive ? '(' : '['}${min}, ${max}${maxExclusive ? ')' : ']'}`;
 }
 
 /**
@@ -24,8 +25,8 @@ export function formatRange({ min, max, minExclusive }: NumberRange): string {
  */
 export function parseNumber(parameter: string, text: string, range: NumberRange): number {
   const value = text.trim() === '' ? NaN : Number(text);
-  const { min, max, minExclusive } = range;
-  if (!Number.isFinite(value) || value < min || (minExclusive && value === min) || value > max) {
+  const { min, max, minExclusive, maxExclusive } = range;
+  if (!Number.isFinite(value) || value < min || (minExclusive && value === min) || value > max || (maxExclusive && value === max)) {
     throw new InvalidArgumentError({ parameter, value: text, message: `Must be a number in ${formatRange(range)}.` });
   }
   return value;
