@@ -67,6 +67,7 @@ describe('cli-kit', () => {
 
   it.each([
     [['train', 'a', '--steps', '5', '--sed', '1'], 'UsageError: unknown flag --sed; did you mean --seed? (see toy train --help)'],
+    [['train', 'a', '--stpes', '5'], 'UsageError: unknown flag --stpes; did you mean --steps? (see toy train --help)'],
     [['trian'], 'UsageError: unknown command trian; did you mean train? (commands: train, fail, crash)'],
     [['train', 'a'], 'UsageError: flag --steps is required'],
     [['train', 'a', '--steps'], 'UsageError: flag --steps needs a value'],
@@ -99,6 +100,9 @@ describe('cli-kit', () => {
     expect(debug.code).toBe(1);
     expect(debug.err.split('\n')[0]).toBe('FileFormatError: x.json is empty.');
     expect(debug.err).toMatch(/\n\s+at /);
+    const usage = await run('train', 'a', '--debug'); // --debug is known everywhere: not taken for a misspelt flag
+    expect(usage.code).toBe(2);
+    expect(usage.err.split('\n')[0]).toBe('UsageError: flag --steps is required (see toy train --help)');
     const crash = await run('crash');
     expect(crash.code).toBe(1);
     expect(crash.err).toMatch(/^TypeError: boom \(unexpected: rerun with --debug/);
