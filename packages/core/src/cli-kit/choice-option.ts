@@ -18,7 +18,8 @@ export function choiceOption(flags: string, description: string, choices: readon
   const option = new Option(flags, description).choices(choices).argParser((text: string) => {
     if (choices.includes(text)) return text;
     const near = nearestName(text, choices);
-    throw new InvalidArgumentError({ parameter: longFlag(flags), value: text, message: `Must be one of ${choices.join(', ')}.${near ? ` Did you mean ${near}?` : ''}` });
+    const message = `Must be one of ${choices.join(', ')}.${near ? ` Did you mean ${near}?` : ''}`;
+    throw new InvalidArgumentError({ parameter: longFlag(flags), value: text, message });
   });
   return defaultValue === undefined ? option : option.default(defaultValue);
 }

@@ -2,7 +2,11 @@ import type { Command } from 'commander';
 
 import { markRefusedEarly } from './refused-early';
 
-/** A command's parsed arguments (in order) and flags (camelCased: `--total-steps` is `totalSteps`). */
+/**
+ * A command's parsed arguments (in order) and flags (camelCased: `--total-steps` is `totalSteps`).
+ *
+ * @category CLI
+ */
 export interface CliInput {
   args: string[];
   options: Record<string, unknown>;
@@ -20,7 +24,11 @@ export interface CliInput {
  * ```
  * @category CLI
  */
-export function cliAction<Plan>(command: Command, validate: (input: CliInput) => Plan | Promise<Plan>, run: (plan: Plan) => unknown): Command {
+export function cliAction<Plan>(
+  command: Command,
+  validate: (input: CliInput) => Plan | Promise<Plan>,
+  run: (plan: Plan) => unknown,
+): Command {
   return command.action(async () => {
     let plan: Plan;
     try {

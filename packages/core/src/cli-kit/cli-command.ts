@@ -38,7 +38,9 @@ export class CliCommand extends Command {
       const known = new Set<string | undefined>();
       for (let c: Command | null = this; c; c = c.parent) for (const o of c.options) known.add(o.long).add(o.short);
       const unknown = this.args.find((a) => /^--?[A-Za-z]/.test(a) && !known.has(a.split('=')[0]));
-      if (unknown !== undefined) throw markRefusedEarly(usageErrorFromCommander(this, `error: unknown option '${unknown}'`, 'commander.unknownOption'));
+      if (unknown !== undefined) {
+        throw markRefusedEarly(usageErrorFromCommander(this, `error: unknown option '${unknown}'`, 'commander.unknownOption'));
+      }
     }
     throw markRefusedEarly(usageErrorFromCommander(this, message, options?.code));
   }

@@ -1,4 +1,8 @@
-/** Something a CLI writes text to: `process.stdout`, `process.stderr`, or a test's capture. */
+/**
+ * Something a CLI writes text to: `process.stdout`, `process.stderr`, or a test's capture.
+ *
+ * @category CLI
+ */
 export interface CliStream {
   write(text: string): unknown;
   /** True on a terminal: progress bars redraw in place. */

@@ -10,4 +10,3 @@ export { parseNumber, type NumberRange } from './parse-number';
 export { integerOption } from './integer-option';
 export { numberOption } from './number-option';
 export { choiceOption } from './choice-option';
-export { Option } from 'commander';

@@ -14,6 +14,7 @@ import { parseInteger, type IntegerRange } from './parse-integer';
  * @category CLI
  */
 export function integerOption(flags: string, description: string, range: IntegerRange, defaultValue?: number): Option {
-  const option = new Option(flags, `${description}; an integer in [${range.min}, ${range.max}]`).argParser((text) => parseInteger(longFlag(flags), text, range));
+  const option = new Option(flags, `${description}; an integer in [${range.min}, ${range.max}]`);
+  option.argParser((text) => parseInteger(longFlag(flags), text, range));
   return defaultValue === undefined ? option : option.default(defaultValue);
 }

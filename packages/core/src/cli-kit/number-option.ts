@@ -13,6 +13,7 @@ import { formatRange, parseNumber, type NumberRange } from './parse-number';
  * @category CLI
  */
 export function numberOption(flags: string, description: string, range: NumberRange, defaultValue?: number): Option {
-  const option = new Option(flags, `${description}; a number in ${formatRange(range)}`).argParser((text) => parseNumber(longFlag(flags), text, range));
+  const option = new Option(flags, `${description}; a number in ${formatRange(range)}`);
+  option.argParser((text) => parseNumber(longFlag(flags), text, range));
   return defaultValue === undefined ? option : option.default(defaultValue);
 }

@@ -1,6 +1,10 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error';
 
-/** The closed range an integer flag accepts. */
+/**
+ * The closed range an integer flag accepts.
+ *
+ * @category CLI
+ */
 export interface IntegerRange {
   min: number;
   max: number;

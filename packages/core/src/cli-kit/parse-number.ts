@@ -1,6 +1,10 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error';
 
-/** The range a number flag accepts; `minExclusive` / `maxExclusive` make a bound open (`> min`, `< max`). */
+/**
+ * The range a number flag accepts; `minExclusive` / `maxExclusive` make a bound open (`> min`, `< max`).
+ *
+ * @category CLI
+ */
 export interface NumberRange {
   min: number;
   max: number;

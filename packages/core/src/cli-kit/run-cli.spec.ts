@@ -27,12 +27,20 @@ function toy(ran: unknown[]) {
     },
     (plan) => void ran.push(plan),
   );
-  cliAction(program.command('fail'), () => undefined, () => {
-    throw new FileFormatError({ path: 'x.json', problem: 'is empty' });
-  });
-  cliAction(program.command('crash'), () => undefined, () => {
-    throw new TypeError('boom');
-  });
+  cliAction(
+    program.command('fail'),
+    () => undefined,
+    () => {
+      throw new FileFormatError({ path: 'x.json', problem: 'is empty' });
+    },
+  );
+  cliAction(
+    program.command('crash'),
+    () => undefined,
+    () => {
+      throw new TypeError('boom');
+    },
+  );
   return program;
 }
 
@@ -81,7 +89,10 @@ describe('cli-kit', () => {
     [['train', 'a', '--steps', '5', '--seed', '-1'], 'Invalid argument for --seed: "-1"'],
     [['train', 'a', '--steps', '5', '--lr', '0'], 'Invalid argument for --lr: "0". Must be a number in (0, 1].'],
     [['train', 'a', '--steps', '5', '--lr', 'NaN'], 'Invalid argument for --lr: "NaN"'],
-    [['train', 'a', '--steps', '5', '--mode', 'alpah'], 'Invalid argument for --mode: "alpah". Must be one of alpha, beta. Did you mean alpha?'],
+    [
+      ['train', 'a', '--steps', '5', '--mode', 'alpah'],
+      'Invalid argument for --mode: "alpah". Must be one of alpha, beta. Did you mean alpha?',
+    ],
     [['train', 'bad', '--steps', '5'], 'Invalid argument for kind: "bad". Not that one.'],
   ])('refuses %j with exit 2, one line, nothing run', async (argv, message) => {
     const r = await run(...argv);

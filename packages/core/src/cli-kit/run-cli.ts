@@ -4,15 +4,31 @@ import { BigModelError } from '../errors/bigmodel-error';
 import type { CliIo } from './cli-io';
 import { wasRefusedEarly } from './refused-early';
 
-/** Exit statuses shared by every bigmodel CLI. */
+/**
+ * Exit status of a command that did its work (or showed its help).
+ *
+ * @category CLI
+ */
 export const EXIT_OK = 0;
-/** A runtime failure: the command started and failed. */
+/**
+ * Exit status of a runtime failure: the command started and failed.
+ *
+ * @category CLI
+ */
 export const EXIT_FAILURE = 1;
-/** A usage error: the command line (or a file it names) was refused before anything ran or was written. */
+/**
+ * Exit status of a usage error: the command line (or a file it names) was refused before anything ran or was written.
+ *
+ * @category CLI
+ */
 export const EXIT_USAGE = 2;
 
 function configureOutput(command: Command, io: CliIo): void {
-  command.configureOutput({ writeOut: (s) => void io.stdout.write(s), writeErr: (s) => void io.stderr.write(s), outputError: () => undefined });
+  command.configureOutput({
+    writeOut: (s) => void io.stdout.write(s),
+    writeErr: (s) => void io.stderr.write(s),
+    outputError: () => undefined,
+  });
   for (const sub of command.commands) configureOutput(sub, io);
 }
 
@@ -40,10 +56,13 @@ export async function runCli(program: Command, argv: readonly string[], io: CliI
     await program.parseAsync(argv, { from: 'user' });
     return EXIT_OK;
   } catch (error) {
-    if (error instanceof CommanderError) return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? EXIT_OK : EXIT_USAGE;
+    if (error instanceof CommanderError) {
+      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? EXIT_OK : EXIT_USAGE;
+    }
     const err = error instanceof Error ? error : new Error(String(error));
     const debug = argv.includes('--debug');
-    const hint = BigModelError.isInstance(error) || debug ? '' : ' (unexpected: rerun with --debug for the stack trace, and please report it)';
+    const unexpected = ' (unexpected: rerun with --debug for the stack trace, and please report it)';
+    const hint = BigModelError.isInstance(error) || debug ? '' : unexpected;
     io.stderr.write(`${err.name}: ${err.message}${hint}\n`);
     if (debug && err.stack) io.stderr.write(`${err.stack}\n`);
     return !started || wasRefusedEarly(error) ? EXIT_USAGE : EXIT_FAILURE;

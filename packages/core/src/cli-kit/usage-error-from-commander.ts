@@ -25,10 +25,14 @@ export function usageErrorFromCommander(command: Command, message: string, code:
   const didYouMean = (near: string | undefined) => (near ? `; did you mean ${near}?` : '');
   switch (code) {
     case 'commander.unknownOption':
-      return new UsageError({ parameter: quoted, message: `unknown flag ${quoted}${didYouMean(nearestName(quoted, knownFlags(command)))} (${help})` });
+      return new UsageError({
+        parameter: quoted,
+        message: `unknown flag ${quoted}${didYouMean(nearestName(quoted, knownFlags(command)))} (${help})`,
+      });
     case 'commander.unknownCommand': {
       const names = command.commands.map((c) => c.name());
-      return new UsageError({ parameter: quoted, message: `unknown command ${quoted}${didYouMean(nearestName(quoted, names))} (commands: ${names.join(', ')})` });
+      const message = `unknown command ${quoted}${didYouMean(nearestName(quoted, names))} (commands: ${names.join(', ')})`;
+      return new UsageError({ parameter: quoted, message });
     }
     case 'commander.missingArgument':
       return new UsageError({ parameter: quoted, message: `missing argument <${quoted}> (${help})` });

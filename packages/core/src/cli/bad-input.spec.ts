@@ -43,7 +43,12 @@ describe('bigmodel-core bad input', () => {
     ['--input', predict('--input', '<tmp>/missing.png'), 2, 'FileFormatError: <tmp>/missing.png is not a file (--input).'],
     ['--input', predict('--input', '<tmp>'), 2, 'FileFormatError: <tmp> is not a file (--input).'],
     ['--input', predict('--input', '<tmp>/broken.json'), 1, 'FileFormatError: <tmp>/broken.json is not valid JSON'],
-    ['--input', predict('--input', '<tmp>/wrong-size.json'), 1, 'FileFormatError: <tmp>/wrong-size.json holds 4 values, not a whole number of examples of shape [3]'],
+    [
+      '--input',
+      predict('--input', '<tmp>/wrong-size.json'),
+      1,
+      'FileFormatError: <tmp>/wrong-size.json holds 4 values, not a whole number of examples of shape [3]',
+    ],
     ['--backend', predict('--backend', 'tpu'), 2, 'Invalid argument for --backend: "tpu". Must be one of node-gpu, node, wasm, cpu.'],
     ['--backend', predict('--backend', 'wsam'), 2, 'Did you mean wasm?'],
   ];

@@ -25,7 +25,11 @@ function readInput(path: string, model: tf.LayersModel): tf.Tensor {
   const shape = model.inputs[0].shape.slice(1) as number[];
   if (path.toLowerCase().endsWith('.png')) {
     if (shape.length !== 3 || (shape[2] !== 1 && shape[2] !== 3)) {
-      throw new InvalidArgumentError({ parameter: '--input', value: path, message: `A PNG needs an image model ([h, w, 1|3] input); this model takes [${shape.join(', ')}].` });
+      throw new InvalidArgumentError({
+        parameter: '--input',
+        value: path,
+        message: `A PNG needs an image model ([h, w, 1|3] input); this model takes [${shape.join(', ')}].`,
+      });
     }
     return readPng(path, { height: shape[0], width: shape[1], channels: shape[2] as 1 | 3 });
   }
@@ -38,7 +42,10 @@ function readInput(path: string, model: tf.LayersModel): tf.Tensor {
   const flat = (Array.isArray(values) ? values : [values]).flat(Infinity) as number[];
   const size = shape.reduce((a, b) => a * b, 1);
   if (flat.length === 0 || flat.length % size !== 0 || flat.some((v) => typeof v !== 'number')) {
-    throw new FileFormatError({ path, problem: `holds ${flat.length} values, not a whole number of examples of shape [${shape.join(', ')}]` });
+    throw new FileFormatError({
+      path,
+      problem: `holds ${flat.length} values, not a whole number of examples of shape [${shape.join(', ')}]`,
+    });
   }
   return tf.tensor(flat, [flat.length / size, ...shape]);
 }
@@ -48,7 +55,11 @@ function predictPlan({ options }: CliInput) {
   const model = options['model'] as string;
   const input = options['input'] as string;
   if (!existsSync(join(model, 'model.json'))) {
-    throw new FileFormatError({ path: join(model, 'model.json'), problem: 'does not exist (--model)', hint: 'Give the directory saveModel wrote.' });
+    throw new FileFormatError({
+      path: join(model, 'model.json'),
+      problem: 'does not exist (--model)',
+      hint: 'Give the directory saveModel wrote.',
+    });
   }
   if (!existsSync(input) || !statSync(input).isFile()) throw new FileFormatError({ path: input, problem: 'is not a file (--input)' });
   return { model, input, backend: options['backend'] as BackendName | undefined };
@@ -60,19 +71,24 @@ export function coreProgram(io: CliIo): CliCommand {
   program.addHelpText('after', '\nExit status: 0 done, 1 failed while running, 2 usage error (nothing run).\n');
   const predict = program
     .command('predict')
-    .description('classifies FILE with the model saved in DIR; prints each example\'s class probabilities, then one JSON line')
+    .description("classifies FILE with the model saved in DIR; prints each example's class probabilities, then one JSON line")
     .requiredOption('--model <dir>', 'directory of the saved model (model.json + weights) (required)')
     .requiredOption('--input <file>', 'a .png image, or .json with one example or an array of examples (required)')
     .addOption(choiceOption('--backend <name>', 'force a backend (default: the best that loads; or BIGMODEL_BACKEND)', BACKEND_NAMES))
     .addHelpText('after', '\nThe last line of output is JSON: {"backend": ..., "predictions": [{"class": k, "probabilities": [...]}]}.\n')
-    .examples(['bigmodel-core predict --model runs/cnn/model --input digit.png', 'bigmodel-core predict --model runs/cnn/model --input examples.json --backend wasm']);
+    .examples([
+      'bigmodel-core predict --model runs/cnn/model --input digit.png',
+      'bigmodel-core predict --model runs/cnn/model --input examples.json --backend wasm',
+    ]);
   cliAction(predict, predictPlan, async ({ model: dir, input, backend }) => {
     tf.env().set('PROD', true);
     const info = await initBackend(backend ? { backend } : {});
     const model = await loadModel(dir);
     const inputs = readInput(input, model);
     const predictions = predictClasses(model, inputs);
-    predictions.forEach((p, i) => io.stdout.write(`example ${i}: class ${p.class} (${p.probabilities.map((v) => v.toFixed(4)).join(' ')})\n`));
+    predictions.forEach((p, i) =>
+      io.stdout.write(`example ${i}: class ${p.class} (${p.probabilities.map((v) => v.toFixed(4)).join(' ')})\n`),
+    );
     io.stdout.write(`${JSON.stringify({ backend: formatBackendInfo(info), predictions })}\n`);
   });
   return program;

@@ -17,7 +17,11 @@ async function dashboard(argv: string[]) {
   let out = '';
   let err = '';
   let started: Dashboard | undefined;
-  const code = await main(argv, { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) } }, (d) => (started = d));
+  const code = await main(
+    argv,
+    { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) } },
+    (d) => (started = d),
+  );
   return { code, out, err, started };
 }
 

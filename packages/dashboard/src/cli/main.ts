@@ -12,7 +12,10 @@ import { startDashboard, type Dashboard } from '../start-dashboard';
 
 /** The `bigmodel-dashboard` program, writing to `io`; `onStart` receives the running dashboard. */
 export function dashboardProgram(io: CliIo, onStart: (dashboard: Dashboard) => void = () => undefined) {
-  const program = cliProgram('bigmodel-dashboard', 'Serves a page that charts the metrics (metrics.jsonl) of every run under RUNS_DIR, live as runs write them.')
+  const program = cliProgram(
+    'bigmodel-dashboard',
+    'Serves a page that charts the metrics (metrics.jsonl) of every run under RUNS_DIR, live as runs write them.',
+  )
     .argument('[runs-dir]', 'the directory of runs', 'runs')
     .addOption(integerOption('--port <n>', 'port to listen on (0: any free port)', { min: 0, max: 65_535 }, 0))
     .option('--host <address>', 'interface to listen on (127.0.0.1: this machine only)', '127.0.0.1')
@@ -23,7 +26,11 @@ export function dashboardProgram(io: CliIo, onStart: (dashboard: Dashboard) => v
     ({ args, options }) => {
       const runsDir = args[0];
       if (!existsSync(runsDir) || !statSync(runsDir).isDirectory()) {
-        throw new FileFormatError({ path: runsDir, problem: 'is not a directory', hint: 'Give the directory your runs write to (each run a subfolder with metrics.jsonl).' });
+        throw new FileFormatError({
+          path: runsDir,
+          problem: 'is not a directory',
+          hint: 'Give the directory your runs write to (each run a subfolder with metrics.jsonl).',
+        });
       }
       return { runsDir, port: options['port'] as number, host: options['host'] as string };
     },

@@ -25,7 +25,24 @@ beforeAll(async () => {
   await initBackend({ backend: 'wasm' });
   tmp = mkdtempSync(join(tmpdir(), 'gan-bad-'));
   run = join(tmp, 'run');
-  const trained = await gan(['train', 'dcgan', '--epochs', '1', '--limit', '32', '--batch-size', '32', '--ngf', '2', '--ndf', '2', '--nz', '4', '--out', run]);
+  const trained = await gan([
+    'train',
+    'dcgan',
+    '--epochs',
+    '1',
+    '--limit',
+    '32',
+    '--batch-size',
+    '32',
+    '--ngf',
+    '2',
+    '--ndf',
+    '2',
+    '--nz',
+    '4',
+    '--out',
+    run,
+  ]);
   expect(trained.code).toBe(0);
   writeFileSync(join(tmp, 'wrong.npy'), encodeNpy(new Float32Array(2 * 8 * 8), [2, 8, 8, 1]));
 }, 120_000);
@@ -41,10 +58,20 @@ describe('bigmodel-gan bad input', () => {
   // [flag, command line, exit status, fragment of the one-line error]
   const cases: [string, string[], number, string][] = [
     ['command', ['trian'], 2, 'unknown command trian; did you mean train?'],
-    ['train <kind>', ['train', 'stylegan', '--epochs', '1', '--out', OUT], 2, 'Invalid argument for kind: "stylegan". Must be one of dcgan, cgan, wgan-gp.'],
+    [
+      'train <kind>',
+      ['train', 'stylegan', '--epochs', '1', '--out', OUT],
+      2,
+      'Invalid argument for kind: "stylegan". Must be one of dcgan, cgan, wgan-gp.',
+    ],
     ['train unknown flag', train('--prot', '1'), 2, 'unknown flag --prot'],
     ['train unknown flag', train('--ephocs', '1'), 2, 'unknown flag --ephocs; did you mean --epochs?'],
-    ['--dataset', train('--dataset', 'mnits'), 2, 'Invalid argument for --dataset: "mnits". Must be one of mnist, cifar10. Did you mean mnist?'],
+    [
+      '--dataset',
+      train('--dataset', 'mnits'),
+      2,
+      'Invalid argument for --dataset: "mnits". Must be one of mnist, cifar10. Did you mean mnist?',
+    ],
     ['--data-dir', train('--dataset', 'cifar10'), 2, 'Invalid argument for --data-dir: undefined. cifar10 needs --data-dir'],
     ['--epochs', ['train', 'dcgan', '--out', OUT], 2, 'flag --epochs is required'],
     ['--epochs', train('--epochs'), 2, 'flag --epochs needs a value'],
@@ -66,7 +93,12 @@ describe('bigmodel-gan bad input', () => {
     ['--ema', train('--ema', '1.5'), 2, 'Invalid argument for --ema: "1.5". Must be a number in [0, 1).'],
     ['--translation', train('--translation', '0.7'), 2, 'Invalid argument for --translation: "0.7"'],
     ['--d-norm', train('--d-norm', 'layer'), 2, 'Invalid argument for --d-norm: "layer". Must be one of batch, none, spectral.'],
-    ['--d-norm', ['train', 'wgan-gp', '--epochs', '1', '--out', OUT, '--d-norm', 'batch'], 2, 'Invalid argument for discriminatorNormalization'],
+    [
+      '--d-norm',
+      ['train', 'wgan-gp', '--epochs', '1', '--out', OUT, '--d-norm', 'batch'],
+      2,
+      'Invalid argument for discriminatorNormalization',
+    ],
     ['--pack', train('--pack', '5'), 2, 'Invalid argument for --pack: "5"'],
     ['--pack', train('--pack', '3'), 2, 'Invalid argument for discriminatorPacking: 3. Must divide batchSize (64).'],
     ['--mbstd', train('--mbstd', '1'), 2, 'Invalid argument for minibatchStddev: 1.'],
@@ -77,7 +109,12 @@ describe('bigmodel-gan bad input', () => {
     ['sample --n', sample('--n', '0'), 2, 'Invalid argument for --n: "0"'],
     ['sample --seed', sample('--seed', '-1'), 2, 'Invalid argument for --seed: "-1"'],
     ['sample --out', ['sample', RUN], 2, 'flag --out is required'],
-    ['sample --class', sample('--class', '42'), 2, 'Invalid argument for --class: 42. This run\'s GAN (dcgan) is unconditional; --class needs a cgan run.'],
+    [
+      'sample --class',
+      sample('--class', '42'),
+      2,
+      "Invalid argument for --class: 42. This run's GAN (dcgan) is unconditional; --class needs a cgan run.",
+    ],
     ['sample --class', sample('--class', '-1'), 2, 'Invalid argument for --class: "-1"'],
     ['sample --columns', sample('--columns', '0'), 2, 'Invalid argument for --columns: "0"'],
     ['sample --npy', sample('--npy'), 2, 'flag --npy needs a value'],
@@ -90,7 +127,12 @@ describe('bigmodel-gan bad input', () => {
     ['score --n', ['score', RUN, '--n', '1'], 2, 'Invalid argument for --n: "1". Must be an integer in [2, 100000].'],
     ['score --seed', ['score', RUN, '--seed', 'x'], 2, 'Invalid argument for --seed: "x"'],
     ['score --classifier', ['score', RUN, '--classifier'], 2, 'flag --classifier needs a value'],
-    ['score <source>', ['score', '<tmp>/wrong.npy'], 1, 'Invalid argument for <tmp>/wrong.npy: "shape (2, 8, 8, 1)". Expected samples of shape [N, 28, 28, 1].'],
+    [
+      'score <source>',
+      ['score', '<tmp>/wrong.npy'],
+      1,
+      'Invalid argument for <tmp>/wrong.npy: "shape (2, 8, 8, 1)". Expected samples of shape [N, 28, 28, 1].',
+    ],
     ['train-classifier --epochs', ['train-classifier', '--epochs', '0', '--out', OUT], 2, 'Invalid argument for --epochs: "0"'],
     ['train-classifier --seed', ['train-classifier', '--seed', '1e20', '--out', OUT], 2, 'Invalid argument for --seed: "1e20"'],
     ['train-classifier --out', ['train-classifier', '--out'], 2, 'flag --out needs a value'],

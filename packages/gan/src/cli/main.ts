@@ -19,8 +19,23 @@ import { join } from 'node:path';
 
 import * as tf from '@tensorflow/tfjs';
 import {
-  choiceOption, cliAction, cliProgram, formatBackendInfo, initBackend, integerOption, InvalidArgumentError, JsonlLogger, loadCifar10,
-  numberOption, processIo, runCli, runMain, writeFileAtomic, writePng, type CliInput, type CliIo,
+  choiceOption,
+  cliAction,
+  cliProgram,
+  formatBackendInfo,
+  initBackend,
+  integerOption,
+  InvalidArgumentError,
+  JsonlLogger,
+  loadCifar10,
+  numberOption,
+  processIo,
+  runCli,
+  runMain,
+  writeFileAtomic,
+  writePng,
+  type CliInput,
+  type CliIo,
 } from '@bigmodel/core';
 
 import { decodeNpy, encodeNpy } from '../io/npy';
@@ -30,7 +45,14 @@ import { generateSamples } from '../metrics/generate-samples';
 import { DEFAULT_CLASSIFIER_DIR, loadMnistClassifier, trainMnistClassifier } from '../metrics/mnist-classifier';
 import { mnistReferenceStatistics, realMnistQuality } from '../metrics/mnist-reference';
 import { classify, sampleQuality, type SampleQuality } from '../metrics/sample-quality';
-import { DISCRIMINATOR_NORMALIZATIONS, GAN_KINDS, resolveGanConfig, type DiscriminatorNormalization, type GanConfig, type GanKind } from '../models/gan-config';
+import {
+  DISCRIMINATOR_NORMALIZATIONS,
+  GAN_KINDS,
+  resolveGanConfig,
+  type DiscriminatorNormalization,
+  type GanConfig,
+  type GanKind,
+} from '../models/gan-config';
 import { mnistGanData, toGanData, type GanData } from '../training/gan-data';
 import { GanTrainer } from '../training/gan-trainer';
 import { writeInterpolationGrid } from '../training/interpolation-grid';
@@ -53,11 +75,16 @@ function cifar10GanData(dir: string): GanData {
 /** A checked `train` command line: everything is validated before the run directory is created. */
 function trainPlan({ args, options }: CliInput) {
   const kind = args[0] as GanKind;
-  if (!GAN_KINDS.includes(kind)) throw new InvalidArgumentError({ parameter: 'kind', value: kind, message: `Must be one of ${GAN_KINDS.join(', ')}.` });
+  if (!GAN_KINDS.includes(kind))
+    throw new InvalidArgumentError({ parameter: 'kind', value: kind, message: `Must be one of ${GAN_KINDS.join(', ')}.` });
   const dataset = options['dataset'] as 'mnist' | 'cifar10';
   const dataDir = options['dataDir'] as string | undefined;
   if (dataset === 'cifar10' && dataDir === undefined) {
-    throw new InvalidArgumentError({ parameter: '--data-dir', value: undefined, message: 'cifar10 needs --data-dir (the folder of the binary batches).' });
+    throw new InvalidArgumentError({
+      parameter: '--data-dir',
+      value: undefined,
+      message: 'cifar10 needs --data-dir (the folder of the binary batches).',
+    });
   }
   const config: GanConfig = {
     kind,
@@ -82,11 +109,19 @@ function trainPlan({ args, options }: CliInput) {
   const limit = options['limit'] as number | undefined;
   const perStep = resolved.batchSize * resolved.criticSteps;
   if (limit !== undefined && limit < perStep) {
-    throw new InvalidArgumentError({ parameter: '--limit', value: limit, message: `One step takes batchSize * criticSteps = ${perStep} images; give at least that many.` });
+    throw new InvalidArgumentError({
+      parameter: '--limit',
+      value: limit,
+      message: `One step takes batchSize * criticSteps = ${perStep} images; give at least that many.`,
+    });
   }
   const minutes = options['minutes'] as number | undefined;
   return {
-    kind, dataset, dataDir, config, limit,
+    kind,
+    dataset,
+    dataDir,
+    config,
+    limit,
     out: options['out'] as string,
     epochs: options['epochs'] as number,
     seed: options['seed'] as number,
@@ -113,11 +148,22 @@ async function train(plan: ReturnType<typeof trainPlan>, io: CliIo): Promise<voi
     timeBudgetSeconds: plan.timeBudgetSeconds,
     logger: new JsonlLogger(join(out, 'metrics.jsonl')),
     onStep: ({ step, totalSteps, epoch, losses }) =>
-      (bar ??= progressBar(kind, totalSteps, io.stderr)).update(step, `epoch ${epoch + 1} D ${losses.discriminator.toFixed(3)} G ${losses.generator.toFixed(3)}`),
+      (bar ??= progressBar(kind, totalSteps, io.stderr)).update(
+        step,
+        `epoch ${epoch + 1} D ${losses.discriminator.toFixed(3)} G ${losses.generator.toFixed(3)}`,
+      ),
   });
   bar?.done();
   writeInterpolationGrid(trainer, join(out, 'interpolation.png'), { seed });
-  const summary = { kind, steps: result.steps, epochs: result.epochs, seconds: result.seconds, lastGrid: result.lastGrid, interpolation: join(out, 'interpolation.png'), out };
+  const summary = {
+    kind,
+    steps: result.steps,
+    epochs: result.epochs,
+    seconds: result.seconds,
+    lastGrid: result.lastGrid,
+    interpolation: join(out, 'interpolation.png'),
+    out,
+  };
   writeFileAtomic(join(out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
   trainer.dispose();
   io.stdout.write(`${JSON.stringify(summary)}\n`);
@@ -130,14 +176,28 @@ async function samplePlan({ args, options }: CliInput) {
   const requested = options['class'] as number | undefined;
   if (requested !== undefined) {
     const { kind, classes } = trainer.config;
-    const problem = kind !== 'cgan' ? `This run's GAN (${kind}) is unconditional; --class needs a cgan run.` : requested >= classes ? `This GAN has ${classes} classes (0-${classes - 1}).` : undefined;
+    const problem =
+      kind !== 'cgan'
+        ? `This run's GAN (${kind}) is unconditional; --class needs a cgan run.`
+        : requested >= classes
+          ? `This GAN has ${classes} classes (0-${classes - 1}).`
+          : undefined;
     if (problem !== undefined) {
       trainer.dispose();
       throw new InvalidArgumentError({ parameter: '--class', value: requested, message: problem });
     }
   }
-  const columns = (options['columns'] as number | undefined) ?? (trainer.config.kind === 'cgan' ? trainer.config.classes : Math.ceil(Math.sqrt(n)));
-  return { trainer, n, seed: options['seed'] as number, out: options['out'] as string, npy: options['npy'] as string | undefined, requested, columns };
+  const columns =
+    (options['columns'] as number | undefined) ?? (trainer.config.kind === 'cgan' ? trainer.config.classes : Math.ceil(Math.sqrt(n)));
+  return {
+    trainer,
+    n,
+    seed: options['seed'] as number,
+    out: options['out'] as string,
+    npy: options['npy'] as string | undefined,
+    requested,
+    columns,
+  };
 }
 
 function sample({ trainer, n, seed, out, npy, requested, columns }: Awaited<ReturnType<typeof samplePlan>>, io: CliIo): void {
@@ -162,7 +222,11 @@ async function score(source: string, options: Record<string, unknown>, io: CliIo
     const { data, shape } = decodeNpy(readFileSync(source), source);
     if (shape.length !== 4 || shape[1] !== 28 || shape[2] !== 28 || shape[3] !== 1) {
       classifier.dispose();
-      throw new InvalidArgumentError({ parameter: source, value: `shape (${shape.join(', ')})`, message: 'Expected samples of shape [N, 28, 28, 1].' });
+      throw new InvalidArgumentError({
+        parameter: source,
+        value: `shape (${shape.join(', ')})`,
+        message: 'Expected samples of shape [N, 28, 28, 1].',
+      });
     }
     images = tf.tensor4d(data, shape as [number, number, number, number]);
   } else {
@@ -202,13 +266,18 @@ async function startBackend(io: CliIo): Promise<void> {
 
 /** The `bigmodel-gan` program, writing to `io`. */
 export function ganProgram(io: CliIo) {
-  const program = cliProgram('bigmodel-gan', 'Trains GANs on MNIST (or CIFAR-10), samples from a run, and scores samples with the MNIST classifier.');
+  const program = cliProgram(
+    'bigmodel-gan',
+    'Trains GANs on MNIST (or CIFAR-10), samples from a run, and scores samples with the MNIST classifier.',
+  );
   program.addHelpText('after', '\nExit status: 0 done, 1 failed while running, 2 usage error (nothing run or written).\n');
   const seed = () => integerOption('--seed <s>', 'random seed', SEED, 0);
 
   const trainCommand = program
     .command('train')
-    .description('trains a GAN; writes checkpoint/, samples/, metrics.jsonl, interpolation.png and summary.json in --out (resumes a run found there)')
+    .description(
+      'trains a GAN; writes checkpoint/, samples/, metrics.jsonl, interpolation.png and summary.json in --out (resumes a run found there)',
+    )
     .argument('<kind>', GAN_KINDS.join(', '))
     .addOption(choiceOption('--dataset <name>', 'training images', ['mnist', 'cifar10'], 'mnist'))
     .option('--data-dir <dir>', 'folder of the CIFAR-10 binary batches (with --dataset cifar10)')
@@ -220,7 +289,9 @@ export function ganProgram(io: CliIo) {
     .addOption(integerOption('--nz <n>', 'latent size', { min: 1, max: 4096 }, 100))
     .addOption(numberOption('--minutes <m>', 'stop after M minutes (a week at most)', { min: 0, max: 10_080, minExclusive: true }))
     .addOption(integerOption('--checkpoint-every <n>', 'steps between checkpoints', { min: 1, max: 1e9 }, 200))
-    .addOption(numberOption('--lr <x>', 'learning rate of both networks (default 2e-4, WGAN-GP 1e-4)', { min: 0, max: 1, minExclusive: true }))
+    .addOption(
+      numberOption('--lr <x>', 'learning rate of both networks (default 2e-4, WGAN-GP 1e-4)', { min: 0, max: 1, minExclusive: true }),
+    )
     .addOption(numberOption('--lr-g <x>', 'generator learning rate (default --lr)', { min: 0, max: 1, minExclusive: true }))
     .addOption(numberOption('--lr-d <x>', 'discriminator learning rate (default --lr)', { min: 0, max: 1, minExclusive: true }))
     .addOption(numberOption('--beta1 <x>', "Adam's beta1 (default 0.5)", { min: 0, max: 1, maxExclusive: true }))
@@ -228,7 +299,12 @@ export function ganProgram(io: CliIo) {
     .addOption(integerOption('--batch-size <n>', 'images per step (default 64)', { min: 1, max: 4096 }))
     .addOption(numberOption('--label-smoothing <x>', 'one-sided label smoothing (default 0)', { min: 0, max: 0.5 }))
     .addOption(numberOption('--ema <x>', 'decay of the averaged generator, 0 off (default 0)', { min: 0, max: 1, maxExclusive: true }))
-    .addOption(numberOption('--translation <x>', "random translation of the discriminator's inputs, a fraction of the size (default 0)", { min: 0, max: 0.5 }))
+    .addOption(
+      numberOption('--translation <x>', "random translation of the discriminator's inputs, a fraction of the size (default 0)", {
+        min: 0,
+        max: 0.5,
+      }),
+    )
     .addOption(choiceOption('--d-norm <kind>', 'discriminator normalization (default batch, WGAN-GP none)', DISCRIMINATOR_NORMALIZATIONS))
     .addOption(integerOption('--pack <n>', 'PacGAN packing, 1 off (default 1)', { min: 1, max: 4 }))
     .addOption(integerOption('--mbstd <n>', 'minibatch-stddev group size, 0 off (default 0)', { min: 0, max: 4096 }))
@@ -250,9 +326,14 @@ export function ganProgram(io: CliIo) {
     .addOption(seed())
     .requiredOption('--out <grid.png>', 'the PNG grid to write (required)')
     .option('--npy <file>', 'also write the samples as an .npy array [N, H, W, C] in [0, 1]')
-    .addOption(integerOption('--class <c>', 'the class to draw (conditional GANs only; default: every class in turn)', { min: 0, max: 9999 }))
-    .addOption(integerOption('--columns <n>', "grid columns (default: the classes of a cgan, else sqrt(N))", { min: 1, max: MAX_SAMPLES }))
-    .examples(['bigmodel-gan sample runs/dcgan --n 64 --seed 0 --out grid.png --npy samples.npy', 'bigmodel-gan sample runs/cgan --class 7 --out sevens.png']);
+    .addOption(
+      integerOption('--class <c>', 'the class to draw (conditional GANs only; default: every class in turn)', { min: 0, max: 9999 }),
+    )
+    .addOption(integerOption('--columns <n>', 'grid columns (default: the classes of a cgan, else sqrt(N))', { min: 1, max: MAX_SAMPLES }))
+    .examples([
+      'bigmodel-gan sample runs/dcgan --n 64 --seed 0 --out grid.png --npy samples.npy',
+      'bigmodel-gan sample runs/cgan --class 7 --out sevens.png',
+    ]);
   cliAction(sampleCommand, samplePlan, (plan) => sample(plan, io));
   sampleCommand.hook('preAction', () => startBackend(io)); // the checkpoint is loaded (with its tensors) while validating
 
@@ -267,7 +348,13 @@ export function ganProgram(io: CliIo) {
     .examples(['bigmodel-gan interpolate runs/dcgan --out interp.png --rows 8 --steps 10']);
   cliAction(
     interpolateCommand,
-    ({ args, options }) => ({ dir: args[0], out: options['out'] as string, rows: options['rows'] as number, steps: options['steps'] as number, seed: options['seed'] as number }),
+    ({ args, options }) => ({
+      dir: args[0],
+      out: options['out'] as string,
+      rows: options['rows'] as number,
+      steps: options['steps'] as number,
+      seed: options['seed'] as number,
+    }),
     async ({ dir, out, rows, steps, seed }) => {
       await startBackend(io);
       const { trainer } = await loadGanCheckpoint(join(dir, 'checkpoint'));
@@ -279,16 +366,23 @@ export function ganProgram(io: CliIo) {
 
   const scoreCommand = program
     .command('score')
-    .description("scores samples (a run's generator, or an .npy of [N, 28, 28, 1] images in [0, 1]) and real MNIST with the classifier; last line JSON")
+    .description(
+      "scores samples (a run's generator, or an .npy of [N, 28, 28, 1] images in [0, 1]) " +
+        'and real MNIST with the classifier; last line JSON',
+    )
     .argument('<source>', 'a run directory or samples.npy')
     .addOption(integerOption('--n <n>', 'samples to draw from a run', { min: 2, max: MAX_SAMPLES }, 1663))
     .addOption(seed())
     .option('--classifier <dir>', 'the MNIST classifier (default: the one shipped with the package)')
     .examples(['bigmodel-gan score runs/dcgan --n 1663', 'bigmodel-gan score samples.npy']);
-  cliAction(scoreCommand, ({ args, options }) => ({ source: args[0], options }), async ({ source, options }) => {
-    await startBackend(io);
-    await score(source, options, io);
-  });
+  cliAction(
+    scoreCommand,
+    ({ args, options }) => ({ source: args[0], options }),
+    async ({ source, options }) => {
+      await startBackend(io);
+      await score(source, options, io);
+    },
+  );
 
   const classifierCommand = program
     .command('train-classifier')
@@ -297,10 +391,14 @@ export function ganProgram(io: CliIo) {
     .addOption(seed())
     .option('--out <dir>', 'where to save it', DEFAULT_CLASSIFIER_DIR)
     .examples(['bigmodel-gan train-classifier --epochs 20 --out classifier']);
-  cliAction(classifierCommand, ({ options }) => options, async (options) => {
-    await startBackend(io);
-    await trainClassifier(options, io);
-  });
+  cliAction(
+    classifierCommand,
+    ({ options }) => options,
+    async (options) => {
+      await startBackend(io);
+      await trainClassifier(options, io);
+    },
+  );
   return program;
 }
 

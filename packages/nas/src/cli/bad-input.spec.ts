@@ -19,12 +19,22 @@ async function nas(argv: string[]) {
 }
 
 /** Every file under `dir` with its contents, to check that a refused command changed nothing. */
-const snapshot = (dir: string) => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => `${e.name}:${readFileSync(join(e.parentPath, e.name), 'utf8')}`).sort();
+const snapshot = (dir: string) =>
+  readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => `${e.name}:${readFileSync(join(e.parentPath, e.name), 'utf8')}`)
+    .sort();
 
 beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'nas-bad-'));
   searchDir = join(tmp, 'search');
-  await runSearch({ dir: searchDir, space: builtinSpace('branin'), strategy: 'random', trials: 3, evaluator: (config) => ({ score: -Number(config['x1']), params: 10 }) });
+  await runSearch({
+    dir: searchDir,
+    space: builtinSpace('branin'),
+    strategy: 'random',
+    trials: 3,
+    evaluator: (config) => ({ score: -Number(config['x1']), params: 10 }),
+  });
   writeFileSync(join(tmp, 'contradictory.json'), JSON.stringify({ params: { x1: { type: 'float', min: 10, max: -5 } } }));
   writeFileSync(join(tmp, 'space.json'), JSON.stringify({ params: { x1: { type: 'float', min: -5, max: 10 } } }));
   writeFileSync(join(tmp, 'no-factory.js'), 'exports.somethingElse = 1;\n');
@@ -34,7 +44,18 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 const OUT = '<out>';
 const DIR = '<search>';
-const search = (...extra: string[]) => ['search', '--space', 'builtin:branin', '--strategy', 'random', '--trials', '3', '--out', OUT, ...extra];
+const search = (...extra: string[]) => [
+  'search',
+  '--space',
+  'builtin:branin',
+  '--strategy',
+  'random',
+  '--trials',
+  '3',
+  '--out',
+  OUT,
+  ...extra,
+];
 
 describe('bigmodel-nas bad input', () => {
   // [flag, command line, exit status, fragment of the one-line error]
@@ -46,23 +67,63 @@ describe('bigmodel-nas bad input', () => {
     ['--space', search('--space', 'builtin:brainin'), 2, 'Did you mean builtin:branin?'],
     ['--space', search('--space', '<tmp>/missing.json'), 2, 'FileFormatError: <tmp>/missing.json cannot be read (--space).'],
     ['--space', search('--space', '<tmp>/contradictory.json', '--evaluator', 'builtin:branin'), 2, 'space.params.x1.min'],
-    ['--strategy', search('--strategy', 'annealing'), 2, 'Invalid argument for --strategy: "annealing". Must be one of random, evolution, reinforce, tpe.'],
+    [
+      '--strategy',
+      search('--strategy', 'annealing'),
+      2,
+      'Invalid argument for --strategy: "annealing". Must be one of random, evolution, reinforce, tpe.',
+    ],
     ['--trials', search('--trials', '0'), 2, 'Invalid argument for --trials: "0"'],
     ['--trials', search('--trials', '1e300'), 2, 'Invalid argument for --trials: "1e300"'],
     ['--out', ['search', '--space', 'builtin:branin', '--strategy', 'random', '--trials', '3'], 2, 'flag --out is required'],
     ['--workers', search('--workers', '0'), 2, 'Invalid argument for --workers: "0". Must be an integer in [1, 256].'],
     ['--seed', search('--seed', '99999999999999999999'), 2, 'Invalid argument for --seed: "99999999999999999999"'],
-    ['--evaluator', search('--evaluator', 'builtin:nosuch'), 2, 'Invalid argument for --evaluator: "builtin:nosuch". Built-in evaluators: builtin:mnist,'],
+    [
+      '--evaluator',
+      search('--evaluator', 'builtin:nosuch'),
+      2,
+      'Invalid argument for --evaluator: "builtin:nosuch". Built-in evaluators: builtin:mnist,',
+    ],
     ['--evaluator', search('--space', '<tmp>/space.json'), 2, 'Name an evaluator'],
-    ['--evaluator-module', search('--evaluator-module', '<tmp>/missing.js'), 2, 'Invalid argument for --evaluator-module: "<tmp>/missing.js". No such file'],
-    ['--evaluator-module', search('--evaluator-module', '<tmp>/broken.js'), 2, 'FileFormatError: <tmp>/broken.js cannot be loaded as a module (--evaluator-module)'],
-    ['--evaluator-export', search('--evaluator-module', '<tmp>/no-factory.js'), 2, 'Invalid argument for --evaluator-export: "createEvaluator". <tmp>/no-factory.js exports no function'],
-    ['--evaluator-export', search('--evaluator-export', 'make'), 2, 'Invalid argument for --evaluator-export: "make". Applies only with --evaluator-module.'],
+    [
+      '--evaluator-module',
+      search('--evaluator-module', '<tmp>/missing.js'),
+      2,
+      'Invalid argument for --evaluator-module: "<tmp>/missing.js". No such file',
+    ],
+    [
+      '--evaluator-module',
+      search('--evaluator-module', '<tmp>/broken.js'),
+      2,
+      'FileFormatError: <tmp>/broken.js cannot be loaded as a module (--evaluator-module)',
+    ],
+    [
+      '--evaluator-export',
+      search('--evaluator-module', '<tmp>/no-factory.js'),
+      2,
+      'Invalid argument for --evaluator-export: "createEvaluator". <tmp>/no-factory.js exports no function',
+    ],
+    [
+      '--evaluator-export',
+      search('--evaluator-export', 'make'),
+      2,
+      'Invalid argument for --evaluator-export: "make". Applies only with --evaluator-module.',
+    ],
     ['--budget', search('--budget', '0'), 2, 'Invalid argument for --budget: "0"'],
     ['--budget', search('--hyperband', '--budget', '3'), 2, 'Invalid argument for --budget: 3. With --hyperband the budgets are'],
     ['--hyperband', search('--hyperband', 'yes'), 2, 'too many arguments'],
-    ['--successive-halving', search('--successive-halving', '--min-budget', '9', '--max-budget', '3'), 2, 'Invalid argument for --min-budget: 9. Must not exceed --max-budget (3).'],
-    ['--min-budget', search('--min-budget', '2'), 2, 'Invalid argument for --min-budget: 2. Applies only with --hyperband or --successive-halving.'],
+    [
+      '--successive-halving',
+      search('--successive-halving', '--min-budget', '9', '--max-budget', '3'),
+      2,
+      'Invalid argument for --min-budget: 9. Must not exceed --max-budget (3).',
+    ],
+    [
+      '--min-budget',
+      search('--min-budget', '2'),
+      2,
+      'Invalid argument for --min-budget: 2. Applies only with --hyperband or --successive-halving.',
+    ],
     ['--max-budget', search('--hyperband', '--max-budget', '-1'), 2, 'Invalid argument for --max-budget: "-1"'],
     ['--eta', search('--hyperband', '--eta', '1'), 2, 'Invalid argument for --eta: "1". Must be a number in (1, 100].'],
     ['--minutes', search('--minutes', '-5'), 2, 'Invalid argument for --minutes: "-5". Must be a number in (0, 10080].'],
@@ -83,13 +144,28 @@ describe('bigmodel-nas bad input', () => {
     ['rescore --workers', ['rescore', DIR, '--workers', 'x'], 2, 'Invalid argument for --workers: "x"'],
     ['rescore --minutes', ['rescore', DIR, '--minutes', '-1'], 2, 'Invalid argument for --minutes: "-1"'],
     ['export --out', ['export', DIR], 2, 'flag --out is required'],
-    ['export --budget', ['export', DIR, '--out', OUT, '--budget', '12'], 2, 'Invalid argument for --budget: 12. --budget and --seed apply only with --retrain'],
-    ['export --seed', ['export', DIR, '--out', OUT, '--seed', '3'], 2, 'Invalid argument for --seed: 3. --budget and --seed apply only with --retrain'],
+    [
+      'export --budget',
+      ['export', DIR, '--out', OUT, '--budget', '12'],
+      2,
+      'Invalid argument for --budget: 12. --budget and --seed apply only with --retrain',
+    ],
+    [
+      'export --seed',
+      ['export', DIR, '--out', OUT, '--seed', '3'],
+      2,
+      'Invalid argument for --seed: 3. --budget and --seed apply only with --retrain',
+    ],
     ['export --retrain', ['export', DIR, '--out', OUT, '--retrain', '--budget', '0'], 2, 'Invalid argument for --budget: "0"'],
     ['export --ignore-rescore', ['export', DIR, '--out', OUT, '--ignore-rescore', 'yes'], 2, 'too many arguments'],
     ['leaderboard <dir>', ['leaderboard'], 2, 'missing argument <dir>'],
     ['leaderboard --top', ['leaderboard', DIR, '--top', '-2'], 2, 'Invalid argument for --top: "-2". Must be an integer in [1, 1000000].'],
-    ['leaderboard --pareto', ['leaderboard', DIR, '--pareto', 'nosuch'], 2, 'Invalid argument for --pareto: "nosuch". No trial recorded the metric "nosuch"; the numeric metrics are params'],
+    [
+      'leaderboard --pareto',
+      ['leaderboard', DIR, '--pareto', 'nosuch'],
+      2,
+      'Invalid argument for --pareto: "nosuch". No trial recorded the metric "nosuch"; the numeric metrics are params',
+    ],
     ['leaderboard --pareto', ['leaderboard', DIR, '--pareto', 'param'], 2, 'Did you mean params?'],
   ];
 

@@ -7,8 +7,21 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 import {
-  choiceOption, cliAction, cliProgram, FileFormatError, formatBackendInfo, initBackend, integerOption, InvalidArgumentError, nearestName, numberOption,
-  processIo, runCli, runMain, type CliInput, type CliIo,
+  choiceOption,
+  cliAction,
+  cliProgram,
+  FileFormatError,
+  formatBackendInfo,
+  initBackend,
+  integerOption,
+  InvalidArgumentError,
+  nearestName,
+  numberOption,
+  processIo,
+  runCli,
+  runMain,
+  type CliInput,
+  type CliIo,
 } from '@bigmodel/core';
 
 import { BUILTIN_EVALUATORS, type EvaluatorSpec } from '../evaluators/evaluator-spec';
@@ -30,12 +43,16 @@ const format = (seconds: number) => {
 function progress(io: CliIo, p: SearchProgress): void {
   const last = p.last.status === 'ok' ? p.last.score.toPrecision(5) : `${p.last.status} (${p.last.error ?? ''})`;
   const best = p.best ? `${p.best.score.toPrecision(5)} (trial ${p.best.trial.id}, budget ${p.best.trial.budget})` : '-';
-  io.stderr.write(`[${p.done}/${p.total}] trial ${p.last.trial.id} budget ${p.last.trial.budget}: ${last} | best ${best} | ${format(p.elapsedSeconds)} elapsed, ETA ${format(p.etaSeconds)}\n`);
+  io.stderr.write(
+    `[${p.done}/${p.total}] trial ${p.last.trial.id} budget ${p.last.trial.budget}: ${last} | best ${best} | ${format(p.elapsedSeconds)} elapsed, ETA ${format(p.etaSeconds)}\n`,
+  );
 }
 
 function report(io: CliIo, result: SearchResult): void {
   for (const s of result.skippedLines) io.stderr.write(`journal line ${s.line} skipped: ${s.reason}\n`);
-  io.stdout.write(`${JSON.stringify({ dir: result.dir, trials: result.trials.length, evaluatedNow: result.evaluatedNow, timedOut: result.timedOut, best: result.best ? { id: result.best.trial.id, score: result.best.score, budget: result.best.trial.budget, config: result.best.trial.config } : null }, null, 2)}\n`);
+  io.stdout.write(
+    `${JSON.stringify({ dir: result.dir, trials: result.trials.length, evaluatedNow: result.evaluatedNow, timedOut: result.timedOut, best: result.best ? { id: result.best.trial.id, score: result.best.score, budget: result.best.trial.budget, config: result.best.trial.config } : null }, null, 2)}\n`,
+  );
 }
 
 /** Seeds are 32-bit. */
@@ -46,16 +63,29 @@ const MAX_WORKERS = 256;
 const BUDGET = { min: 0, max: 1e6, minExclusive: true };
 const MINUTES = { min: 0, max: 10_080, minExclusive: true };
 
-const workersOption = () => integerOption('--workers <w>', 'trials at a time, each in its own worker thread (default: the number of cores)', { min: 1, max: MAX_WORKERS });
+const workersOption = () =>
+  integerOption('--workers <w>', 'trials at a time, each in its own worker thread (default: the number of cores)', {
+    min: 1,
+    max: MAX_WORKERS,
+  });
 const minutesOption = (what: string) => numberOption('--minutes <m>', what, MINUTES);
 const keepOption = () =>
-  integerOption('--keep-models <k>', "keep the trained models of the K best configurations (default 1; pass rescore's --top so that export can take any candidate's own model)", { min: 1, max: MAX_TRIALS });
+  integerOption(
+    '--keep-models <k>',
+    'keep the trained models of the K best configurations ' +
+      "(default 1; pass rescore's --top so that export can take any candidate's own model)",
+    { min: 1, max: MAX_TRIALS },
+  );
 
 /** `--minutes` as seconds, and `--fit-time` only with it. */
 function timeLimit(options: Record<string, unknown>) {
   const minutes = options['minutes'] as number | undefined;
   if (options['fitTime'] && minutes === undefined) {
-    throw new InvalidArgumentError({ parameter: '--fit-time', value: true, message: 'Applies only with --minutes (the time to fit the search into).' });
+    throw new InvalidArgumentError({
+      parameter: '--fit-time',
+      value: true,
+      message: 'Applies only with --minutes (the time to fit the search into).',
+    });
   }
   return { maxSeconds: minutes === undefined ? undefined : minutes * 60, fitToTime: options['fitTime'] === true };
 }
@@ -63,7 +93,12 @@ function timeLimit(options: Record<string, unknown>) {
 /** Checks `--evaluator-module` before a search starts: the file must exist and export the factory. */
 function moduleEvaluator(path: string, exportName = 'createEvaluator'): EvaluatorSpec {
   const absolute = resolve(path);
-  if (!existsSync(absolute)) throw new InvalidArgumentError({ parameter: '--evaluator-module', value: path, message: 'No such file; give the path of a compiled JavaScript module.' });
+  if (!existsSync(absolute))
+    throw new InvalidArgumentError({
+      parameter: '--evaluator-module',
+      value: path,
+      message: 'No such file; give the path of a compiled JavaScript module.',
+    });
   let exported: unknown;
   try {
     exported = (require(absolute) as Record<string, unknown>)[exportName];
@@ -71,7 +106,11 @@ function moduleEvaluator(path: string, exportName = 'createEvaluator'): Evaluato
     throw new FileFormatError({ path, problem: `cannot be loaded as a module (--evaluator-module): ${(cause as Error).message}`, cause });
   }
   if (typeof exported !== 'function') {
-    throw new InvalidArgumentError({ parameter: '--evaluator-export', value: exportName, message: `${path} exports no function of that name (the factory (options) => evaluator).` });
+    throw new InvalidArgumentError({
+      parameter: '--evaluator-export',
+      value: exportName,
+      message: `${path} exports no function of that name (the factory (options) => evaluator).`,
+    });
   }
   return { kind: 'module', module: absolute, exportName };
 }
@@ -82,7 +121,11 @@ function searchPlan({ options }: CliInput) {
   const builtin = spaceArg.startsWith('builtin:') ? spaceArg.slice('builtin:'.length) : undefined;
   if (builtin !== undefined && !BUILTIN_SPACES.includes(builtin)) {
     const near = nearestName(builtin, BUILTIN_SPACES);
-    throw new InvalidArgumentError({ parameter: '--space', value: spaceArg, message: `Built-in spaces: ${BUILTIN_SPACES.join(', ')}.${near ? ` Did you mean builtin:${near}?` : ''}` });
+    throw new InvalidArgumentError({
+      parameter: '--space',
+      value: spaceArg,
+      message: `Built-in spaces: ${BUILTIN_SPACES.join(', ')}.${near ? ` Did you mean builtin:${near}?` : ''}`,
+    });
   }
   let space: SearchSpace;
   if (builtin !== undefined) space = builtinSpace(builtin);
@@ -91,34 +134,70 @@ function searchPlan({ options }: CliInput) {
     try {
       text = readFileSync(spaceArg, 'utf8');
     } catch (cause) {
-      throw new FileFormatError({ path: spaceArg, problem: 'cannot be read (--space)', hint: 'Give a space JSON file or builtin:NAME.', cause });
+      throw new FileFormatError({
+        path: spaceArg,
+        problem: 'cannot be read (--space)',
+        hint: 'Give a space JSON file or builtin:NAME.',
+        cause,
+      });
     }
     space = SearchSpace.fromJSON(text);
   }
   const evaluatorArg = options['evaluator'] as string | undefined;
   const modulePath = options['evaluatorModule'] as string | undefined;
   if (options['evaluatorExport'] !== undefined && modulePath === undefined) {
-    throw new InvalidArgumentError({ parameter: '--evaluator-export', value: options['evaluatorExport'], message: 'Applies only with --evaluator-module.' });
+    throw new InvalidArgumentError({
+      parameter: '--evaluator-export',
+      value: options['evaluatorExport'],
+      message: 'Applies only with --evaluator-module.',
+    });
   }
   if (evaluatorArg !== undefined && modulePath !== undefined) {
-    throw new InvalidArgumentError({ parameter: '--evaluator', value: evaluatorArg, message: 'Give --evaluator or --evaluator-module, not both.' });
+    throw new InvalidArgumentError({
+      parameter: '--evaluator',
+      value: evaluatorArg,
+      message: 'Give --evaluator or --evaluator-module, not both.',
+    });
   }
   let evaluator: EvaluatorSpec;
   if (modulePath !== undefined) evaluator = moduleEvaluator(modulePath, options['evaluatorExport'] as string | undefined);
   else if (evaluatorArg !== undefined) {
     const name = evaluatorArg.replace(/^builtin:/, '');
     if (!evaluatorArg.startsWith('builtin:') || !(BUILTIN_EVALUATORS as readonly string[]).includes(name)) {
-      throw new InvalidArgumentError({ parameter: '--evaluator', value: evaluatorArg, message: `Built-in evaluators: ${BUILTIN_EVALUATORS.map((e) => `builtin:${e}`).join(', ')}; or use --evaluator-module FILE.js.` });
+      throw new InvalidArgumentError({
+        parameter: '--evaluator',
+        value: evaluatorArg,
+        message: `Built-in evaluators: ${BUILTIN_EVALUATORS.map((e) => `builtin:${e}`).join(', ')}; or use --evaluator-module FILE.js.`,
+      });
     }
     evaluator = { kind: 'builtin', name: name as never };
-  } else if (builtin && (BUILTIN_EVALUATORS as readonly string[]).includes(builtin)) evaluator = { kind: 'builtin', name: builtin as never };
-  else throw new InvalidArgumentError({ parameter: '--evaluator', value: undefined, message: 'Name an evaluator: --evaluator builtin:NAME or --evaluator-module FILE.js.' });
+  } else if (builtin && (BUILTIN_EVALUATORS as readonly string[]).includes(builtin))
+    evaluator = { kind: 'builtin', name: builtin as never };
+  else
+    throw new InvalidArgumentError({
+      parameter: '--evaluator',
+      value: undefined,
+      message: 'Name an evaluator: --evaluator builtin:NAME or --evaluator-module FILE.js.',
+    });
   const multiFidelity = options['hyperband'] === true || options['successiveHalving'] === true;
-  for (const [key, flag] of [['minBudget', '--min-budget'], ['maxBudget', '--max-budget'], ['eta', '--eta']] as const) {
-    if (!multiFidelity && options[key] !== undefined) throw new InvalidArgumentError({ parameter: flag, value: options[key], message: 'Applies only with --hyperband or --successive-halving.' });
+  for (const [key, flag] of [
+    ['minBudget', '--min-budget'],
+    ['maxBudget', '--max-budget'],
+    ['eta', '--eta'],
+  ] as const) {
+    if (!multiFidelity && options[key] !== undefined)
+      throw new InvalidArgumentError({
+        parameter: flag,
+        value: options[key],
+        message: 'Applies only with --hyperband or --successive-halving.',
+      });
   }
   if (multiFidelity && options['budget'] !== undefined) {
-    throw new InvalidArgumentError({ parameter: '--budget', value: options['budget'], message: 'With --hyperband the budgets are --min-budget .. --max-budget.' });
+    throw new InvalidArgumentError({
+      parameter: '--budget',
+      value: options['budget'],
+      message: 'With --hyperband the budgets are --min-budget .. --max-budget.',
+    });
   }
   const hyperband = multiFidelity
     ? {
@@ -129,7 +208,11 @@ function searchPlan({ options }: CliInput) {
       }
     : undefined;
   if (hyperband && hyperband.minBudget > hyperband.maxBudget) {
-    throw new InvalidArgumentError({ parameter: '--min-budget', value: hyperband.minBudget, message: `Must not exceed --max-budget (${hyperband.maxBudget}).` });
+    throw new InvalidArgumentError({
+      parameter: '--min-budget',
+      value: hyperband.minBudget,
+      message: `Must not exceed --max-budget (${hyperband.maxBudget}).`,
+    });
   }
   const maxParams = options['maxParams'] as number | undefined;
   const maxLatencyMs = options['maxLatencyMs'] as number | undefined;
@@ -162,7 +245,9 @@ function leaderboardRows({ args, options }: CliInput): TrialRecord[] {
       throw new InvalidArgumentError({
         parameter: '--pareto',
         value: pareto,
-        message: `No trial recorded the metric "${metric}"; the numeric metrics are ${known.join(', ') || '(none)'}.${near ? ` Did you mean ${near}?` : ''}`,
+        message:
+          `No trial recorded the metric "${metric}"; the numeric metrics are ${known.join(', ') || '(none)'}.` +
+          (near ? ` Did you mean ${near}?` : ''),
       });
     }
   }
@@ -198,8 +283,20 @@ export function nasProgram(io: CliIo) {
     .addOption(numberOption('--eta <e>', "Hyperband's reduction factor (default 3)", { min: 1, max: 100, minExclusive: true }))
     .addOption(minutesOption('stop proposing trials after M minutes (resume continues)'))
     .option('--fit-time', 'with --minutes: start only trials predicted to end within M minutes')
-    .addOption(numberOption('--max-params <n>', 'constraint: trials with more parameters are recorded as infeasible', { min: 0, max: 1e12, minExclusive: true }))
-    .addOption(numberOption('--max-latency-ms <x>', 'constraint: trials slower than X ms are recorded as infeasible', { min: 0, max: 1e7, minExclusive: true }))
+    .addOption(
+      numberOption('--max-params <n>', 'constraint: trials with more parameters are recorded as infeasible', {
+        min: 0,
+        max: 1e12,
+        minExclusive: true,
+      }),
+    )
+    .addOption(
+      numberOption('--max-latency-ms <x>', 'constraint: trials slower than X ms are recorded as infeasible', {
+        min: 0,
+        max: 1e7,
+        minExclusive: true,
+      }),
+    )
     .addOption(keepOption())
     .examples([
       'bigmodel-nas search --space builtin:branin --strategy tpe --trials 30 --out runs/branin',
@@ -213,20 +310,28 @@ export function nasProgram(io: CliIo) {
     .description("continues a search (to its --trials, or more); keeps the journal's --keep-models unless given another")
     .argument('<dir>', 'search directory')
     .addOption(workersOption())
-    .addOption(integerOption('--trials <n>', 'total trials to reach (default: the search\'s own)', { min: 1, max: MAX_TRIALS }))
+    .addOption(integerOption('--trials <n>', "total trials to reach (default: the search's own)", { min: 1, max: MAX_TRIALS }))
     .addOption(minutesOption('stop proposing trials after M minutes'))
     .option('--fit-time', 'with --minutes: start only trials predicted to end within M minutes')
     .addOption(keepOption())
     .examples(['bigmodel-nas resume runs/branin --trials 60']);
   cliAction(
     resume,
-    ({ args, options }) => ({ dir: args[0], workers: options['workers'] as number | undefined, trials: options['trials'] as number | undefined, keepModels: options['keepModels'] as number | undefined, ...timeLimit(options) }),
+    ({ args, options }) => ({
+      dir: args[0],
+      workers: options['workers'] as number | undefined,
+      trials: options['trials'] as number | undefined,
+      keepModels: options['keepModels'] as number | undefined,
+      ...timeLimit(options),
+    }),
     async ({ dir, ...rest }) => report(io, await resumeSearch(dir, { ...rest, onProgress: (p) => progress(io, p) })),
   );
 
   const rescore = program
     .command('rescore')
-    .description('evaluates the K best configurations R more times each (fresh seeds, other validation splits) and ranks them by mean score')
+    .description(
+      'evaluates the K best configurations R more times each (fresh seeds, other validation splits) and ranks them by mean score',
+    )
     .argument('<dir>', 'search directory')
     .addOption(integerOption('--top <k>', 'configurations to re-score (default 3)', { min: 1, max: 10_000 }))
     .addOption(integerOption('--repeats <r>', 'more evaluations of each (default 1)', { min: 1, max: 1000 }))
@@ -235,16 +340,38 @@ export function nasProgram(io: CliIo) {
     .examples(['bigmodel-nas rescore runs/mnist --top 3 --repeats 2']);
   cliAction(
     rescore,
-    ({ args, options }) => ({ dir: args[0], top: options['top'] as number | undefined, repeats: options['repeats'] as number | undefined, workers: options['workers'] as number | undefined, minutes: options['minutes'] as number | undefined }),
+    ({ args, options }) => ({
+      dir: args[0],
+      top: options['top'] as number | undefined,
+      repeats: options['repeats'] as number | undefined,
+      workers: options['workers'] as number | undefined,
+      minutes: options['minutes'] as number | undefined,
+    }),
     async ({ dir, minutes, ...rest }) => {
       const result = await rescoreTop(dir, {
         ...rest,
         maxSeconds: minutes === undefined ? undefined : minutes * 60,
-        onProgress: (r, done, total) => io.stderr.write(`[${done}/${total}] trial ${r.trialId} fold ${r.fold}: ${r.status === 'ok' ? r.score!.toPrecision(5) : `failed (${r.error})`} (${r.seconds.toFixed(0)}s)\n`),
+        onProgress: (r, done, total) =>
+          io.stderr.write(
+            `[${done}/${total}] trial ${r.trialId} fold ${r.fold}: ${r.status === 'ok' ? r.score!.toPrecision(5) : `failed (${r.error})`} (${r.seconds.toFixed(0)}s)\n`,
+          ),
       });
-      for (const c of result.candidates) io.stderr.write(`trial ${c.trial.trial.id}: mean ${c.meanScore.toPrecision(5)} over [${c.evaluations.map((e) => e.score.toPrecision(5)).join(', ')}]${c.complete ? '' : ' (incomplete, unranked)'}\n`);
+      for (const c of result.candidates)
+        io.stderr.write(
+          `trial ${c.trial.trial.id}: mean ${c.meanScore.toPrecision(5)} over [${c.evaluations.map((e) => e.score.toPrecision(5)).join(', ')}]${c.complete ? '' : ' (incomplete, unranked)'}\n`,
+        );
       const best = result.best;
-      io.stdout.write(`${JSON.stringify({ dir, evaluatedNow: result.evaluatedNow, best: { id: best.trial.trial.id, meanScore: best.meanScore, scores: best.evaluations.map((e) => e.score), config: best.trial.trial.config } }, null, 2)}\n`);
+      io.stdout.write(
+        `${JSON.stringify(
+          {
+            dir,
+            evaluatedNow: result.evaluatedNow,
+            best: { id: best.trial.trial.id, meanScore: best.meanScore, scores: best.evaluations.map((e) => e.score), config: best.trial.trial.config },
+          },
+          null,
+          2,
+        )}\n`,
+      );
     },
   );
 
@@ -257,26 +384,49 @@ export function nasProgram(io: CliIo) {
     .addOption(integerOption('--budget <b>', "with --retrain: epochs (default: the search's largest budget)", { min: 1, max: 1e6 }))
     .addOption(integerOption('--seed <s>', "with --retrain: seed (default: the search's)", SEED))
     .option('--ignore-rescore', "export the search's own best even when DIR holds a re-scoring")
-    .examples(['bigmodel-nas export runs/mnist --out models/best', 'bigmodel-nas export runs/mnist --out models/retrained --retrain --budget 12']);
+    .examples([
+      'bigmodel-nas export runs/mnist --out models/best',
+      'bigmodel-nas export runs/mnist --out models/retrained --retrain --budget 12',
+    ]);
   cliAction(
     exportCommand,
     ({ args, options }) => {
       const retrain = options['retrain'] === true;
       if (!retrain && (options['budget'] !== undefined || options['seed'] !== undefined)) {
-        throw new InvalidArgumentError({ parameter: options['budget'] !== undefined ? '--budget' : '--seed', value: options['budget'] ?? options['seed'], message: "--budget and --seed apply only with --retrain (without it the trial's own model is exported)." });
+        throw new InvalidArgumentError({
+          parameter: options['budget'] !== undefined ? '--budget' : '--seed',
+          value: options['budget'] ?? options['seed'],
+          message: "--budget and --seed apply only with --retrain (without it the trial's own model is exported).",
+        });
       }
-      return { dir: args[0], out: options['out'] as string, retrain, budget: options['budget'] as number | undefined, seed: options['seed'] as number | undefined, rescored: options['ignoreRescore'] !== true };
+      return {
+        dir: args[0],
+        out: options['out'] as string,
+        retrain,
+        budget: options['budget'] as number | undefined,
+        seed: options['seed'] as number | undefined,
+        rescored: options['ignoreRescore'] !== true,
+      };
     },
     async ({ dir, ...rest }) => {
       io.stderr.write(`backend: ${formatBackendInfo(await initBackend())}\n`);
       const summary = await exportBest(dir, {
         ...rest,
-        onEpoch: (epoch, logs) => io.stderr.write(`export epoch ${epoch + 1}: ${Object.entries(logs).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(' ')}\n`),
+        onEpoch: (epoch, logs) =>
+          io.stderr.write(
+            `export epoch ${epoch + 1}: ${Object.entries(logs)
+              .map(([k, v]) => `${k} ${v.toFixed(4)}`)
+              .join(' ')}\n`,
+          ),
       });
       const { valAccuracy, testAccuracy } = summary.metrics;
       if (valAccuracy !== undefined) {
-        const source = summary.retrained ? `trial ${summary.trialId}'s configuration retrained for ${summary.budget} epochs` : `trial ${summary.trialId}'s model (${summary.trialModel})`;
-        io.stderr.write(`exported ${source}: validation ${valAccuracy.toFixed(4)} (search score ${summary.searchScore.toFixed(4)}), test ${testAccuracy?.toFixed(4) ?? '-'}\n`);
+        const source = summary.retrained
+          ? `trial ${summary.trialId}'s configuration retrained for ${summary.budget} epochs`
+          : `trial ${summary.trialId}'s model (${summary.trialModel})`;
+        io.stderr.write(
+          `exported ${source}: validation ${valAccuracy.toFixed(4)} (search score ${summary.searchScore.toFixed(4)}), test ${testAccuracy?.toFixed(4) ?? '-'}\n`,
+        );
       }
       io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     },
@@ -290,7 +440,10 @@ export function nasProgram(io: CliIo) {
     .option('--pareto <metric,...>', 'print the Pareto front of the score against these metrics (to minimize) instead')
     .examples(['bigmodel-nas leaderboard runs/mnist --top 5', 'bigmodel-nas leaderboard runs/mnist --pareto params,latencyMs']);
   cliAction(board, leaderboardRows, (rows) => {
-    for (const t of rows) io.stdout.write(`trial ${t.trial.id}\tbudget ${t.trial.budget}\t${t.status}\t${t.score}\t${JSON.stringify(t.metrics)}\t${JSON.stringify(t.trial.config)}\n`);
+    for (const t of rows)
+      io.stdout.write(
+        `trial ${t.trial.id}\tbudget ${t.trial.budget}\t${t.status}\t${t.score}\t${JSON.stringify(t.metrics)}\t${JSON.stringify(t.trial.config)}\n`,
+      );
   });
   return program;
 }

@@ -1,5 +1,7 @@
 /** Command-line parsing and the training / evaluation commands of `bigmodel-rl`. */
-import { choiceOption, CliCommand, FileFormatError, integerOption, InvalidArgumentError, JsonlLogger, parseCliInput, type CliInput } from '@bigmodel/core';
+import {
+  choiceOption, CliCommand, FileFormatError, integerOption, InvalidArgumentError, JsonlLogger, parseCliInput, type CliInput,
+} from '@bigmodel/core';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -41,7 +43,9 @@ export function trainCommand(command = new CliCommand('train')): CliCommand {
     .description('trains an agent, evaluating it periodically, and saves it (agent.json) with its metrics (metrics.jsonl) in --out')
     .argument('<algorithm>', `one of ${ALGORITHMS.join(', ')}`)
     .addOption(choiceOption('--env <id>', 'registered environment', [...registry.keys()], 'CartPole-v1'))
-    .addOption(integerOption('--total-steps <n>', 'environment steps to train for (required)', { min: 1, max: MAX_STEPS }).makeOptionMandatory())
+    .addOption(
+      integerOption('--total-steps <n>', 'environment steps to train for (required)', { min: 1, max: MAX_STEPS }).makeOptionMandatory(),
+    )
     .addOption(integerOption('--seed <s>', 'random seed', SEED_RANGE, 0))
     .requiredOption('--out <dir>', 'run directory: agent.json, metrics.jsonl (required)')
     .option('--config <file.json>', "hyperparameters overriding the algorithm's defaults and rl-zoo preset (a JSON object)")
@@ -65,7 +69,8 @@ function readConfig(path: string): Record<string, unknown> {
   try {
     value = JSON.parse(text);
   } catch (cause) {
-    throw new FileFormatError({ path, problem: text.trim() === '' ? 'is empty (--config wants a JSON object)' : 'is not valid JSON (--config)', cause });
+    const problem = text.trim() === '' ? 'is empty (--config wants a JSON object)' : 'is not valid JSON (--config)';
+    throw new FileFormatError({ path, problem, cause });
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new FileFormatError({ path, problem: 'is not a JSON object of hyperparameters (--config)' });

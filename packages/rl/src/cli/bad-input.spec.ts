@@ -31,24 +31,44 @@ describe('bigmodel-rl bad input', () => {
   const cases: [string, string[], number, string][] = [
     ['command', ['tran'], 2, 'UsageError: unknown command tran; did you mean train?'],
     ['unknown flag', train('--sed', '5'), 2, 'UsageError: unknown flag --sed; did you mean --seed?'],
-    ['<algorithm>', ['train', 'sac', '--total-steps', '100', '--out', OUT], 2, 'Invalid argument for algorithm: "sac". Expected one of dqn, reinforce, a2c, ppo.'],
+    [
+      '<algorithm>',
+      ['train', 'sac', '--total-steps', '100', '--out', OUT],
+      2,
+      'Invalid argument for algorithm: "sac". Expected one of dqn, reinforce, a2c, ppo.',
+    ],
     ['<algorithm>', ['train', '--total-steps', '100', '--out', OUT], 2, 'missing argument <algorithm>'],
     ['--env', train('--env', 'CartPol-v1'), 2, 'Invalid argument for --env: "CartPol-v1". Must be one of CartPole-v0,'],
     ['--env', train('--env', 'CartPol-v1'), 2, 'Did you mean CartPole-v1?'],
     ['--total-steps', ['train', 'dqn', '--out', OUT], 2, 'UsageError: flag --total-steps is required'],
-    ['--total-steps', train('--total-steps', '1e300'), 2, 'Invalid argument for --total-steps: "1e300". Must be an integer in [1, 1000000000].'],
+    [
+      '--total-steps',
+      train('--total-steps', '1e300'),
+      2,
+      'Invalid argument for --total-steps: "1e300". Must be an integer in [1, 1000000000].',
+    ],
     ['--total-steps', train('--total-steps', '0'), 2, 'Invalid argument for --total-steps: "0"'],
     ['--total-steps', train('--total-steps', '-5'), 2, 'Invalid argument for --total-steps: "-5"'],
     ['--total-steps', train('--total-steps', 'many'), 2, 'Invalid argument for --total-steps: "many"'],
     ['--total-steps', train('--total-steps'), 2, 'UsageError: flag --total-steps needs a value'],
-    ['--seed', train('--seed', '99999999999999999999'), 2, 'Invalid argument for --seed: "99999999999999999999". Must be an integer in [0, 4294967295].'],
+    [
+      '--seed',
+      train('--seed', '99999999999999999999'),
+      2,
+      'Invalid argument for --seed: "99999999999999999999". Must be an integer in [0, 4294967295].',
+    ],
     ['--seed', train('--seed', '-1'), 2, 'Invalid argument for --seed: "-1"'],
     ['--seed', train('--seed', '1.5'), 2, 'Invalid argument for --seed: "1.5"'],
     ['--out', ['train', 'dqn', '--total-steps', '100'], 2, 'UsageError: flag --out is required'],
     ['--config', train('--config', '<tmp>/missing.json'), 2, 'FileFormatError: <tmp>/missing.json cannot be read (--config).'],
     ['--config', train('--config', '<tmp>/empty.json'), 2, 'FileFormatError: <tmp>/empty.json is empty (--config wants a JSON object).'],
     ['--config', train('--config', '<tmp>/broken.json'), 2, 'FileFormatError: <tmp>/broken.json is not valid JSON (--config).'],
-    ['--config', train('--config', '<tmp>/array.json'), 2, 'FileFormatError: <tmp>/array.json is not a JSON object of hyperparameters (--config).'],
+    [
+      '--config',
+      train('--config', '<tmp>/array.json'),
+      2,
+      'FileFormatError: <tmp>/array.json is not a JSON object of hyperparameters (--config).',
+    ],
     ['--eval-every', train('--eval-every', '0'), 2, 'Invalid argument for --eval-every: "0"'],
     ['--eval-every', train('--eval-every', '1e10'), 2, 'Invalid argument for --eval-every: "1e10"'],
     ['--eval-episodes', train('--eval-episodes', '0'), 2, 'Invalid argument for --eval-episodes: "0". Must be an integer in [1, 1000000].'],
@@ -79,7 +99,8 @@ describe('bigmodel-rl bad input', () => {
     expect(top.out).toMatch(/eval \[options\] <dir>/);
     expect(top.out).toContain('Environments: CartPole-v0, CartPole-v1, MountainCar-v0');
     const help = (await rl(['train', '--help'])).out;
-    for (const flag of ['--env', '--total-steps', '--seed', '--out', '--config', '--eval-every', '--eval-episodes']) expect(help).toContain(flag);
+    for (const flag of ['--env', '--total-steps', '--seed', '--out', '--config', '--eval-every', '--eval-episodes'])
+      expect(help).toContain(flag);
     expect(help).toContain('default: "CartPole-v1"');
     expect(help).not.toMatch(/registered environment \(required\)/);
     expect(help).toContain('$ bigmodel-rl train dqn');

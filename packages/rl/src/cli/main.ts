@@ -9,7 +9,9 @@
  * `bigmodel-rl --help` (or `train --help`) lists every flag with its range and default.
  */
 import * as tf from '@tensorflow/tfjs';
-import { cliAction, cliProgram, formatBackendInfo, initBackend, integerOption, processIo, runCli, runMain, type CliIo, type CliStream } from '@bigmodel/core';
+import {
+  cliAction, cliProgram, formatBackendInfo, initBackend, integerOption, processIo, runCli, runMain, type CliIo, type CliStream,
+} from '@bigmodel/core';
 
 import { registry } from '../core/registry';
 import { MAX_EPISODES, runEval, runTrain, SEED_RANGE, trainCommand, trainPlan } from './args';
@@ -34,7 +36,8 @@ function progressBar(label: string, stream: CliStream) {
 export function rlProgram(io: CliIo) {
   const say = (line: string) => void io.stdout.write(`${line}\n`);
   const program = cliProgram('bigmodel-rl', 'Trains reinforcement-learning agents on registered environments and evaluates saved ones.');
-  program.addHelpText('after', `\nEnvironments: ${[...registry.keys()].join(', ')}\nExit status: 0 done, 1 failed while running, 2 usage error (nothing run).\n`);
+  const environments = `Environments: ${[...registry.keys()].join(', ')}`;
+  program.addHelpText('after', `\n${environments}\nExit status: 0 done, 1 failed while running, 2 usage error (nothing run).\n`);
 
   cliAction(program.addCommand(trainCommand()).commands.at(-1)!, trainPlan, async (train) => {
     tf.env().set('PROD', true);
@@ -43,7 +46,8 @@ export function rlProgram(io: CliIo) {
     const { agent, evaluation } = await runTrain(train, {
       onProgress: (step, total, lastEval) => bar(step, total, lastEval ? `eval ${lastEval.meanReturn.toFixed(1)}` : ''),
     });
-    say(`saved to ${train.out}; ${agent.numTimesteps} steps; evaluation over ${train.evalEpisodes} episodes: ${evaluation.meanReturn.toFixed(2)} ± ${evaluation.stdReturn.toFixed(2)}`);
+    const score = `${evaluation.meanReturn.toFixed(2)} ± ${evaluation.stdReturn.toFixed(2)}`;
+    say(`saved to ${train.out}; ${agent.numTimesteps} steps; evaluation over ${train.evalEpisodes} episodes: ${score}`);
     agent.dispose();
   });
 

@@ -40,7 +40,12 @@ describe('bigmodel-transfer bad input', () => {
     ['--data', finetune('--data', '<tmp>/missing'), 2, 'FileFormatError: <tmp>/missing is not a directory (--data).'],
     ['--data', finetune('--data', '<tmp>/one-class'), 1, '<tmp>/one-class'],
     ['--out', ['finetune', '--base', 'zoo:mnist-digits-0to4', '--data', 'mnist:5-9'], 2, 'flag --out is required'],
-    ['--strategy', finetune('--strategy', 'all'), 2, 'Invalid argument for --strategy: "all". Must be one of head, two-phase, gradual, full.'],
+    [
+      '--strategy',
+      finetune('--strategy', 'all'),
+      2,
+      'Invalid argument for --strategy: "all". Must be one of head, two-phase, gradual, full.',
+    ],
     ['--epochs', finetune('--epochs', '0'), 2, 'Invalid argument for --epochs: "0". Must be an integer in [1, 10000].'],
     ['--fine-tune-epochs', finetune('--fine-tune-epochs', '1e300'), 2, 'Invalid argument for --fine-tune-epochs: "1e300"'],
     ['--seed', finetune('--seed', '99999999999999999999'), 2, 'Invalid argument for --seed: "99999999999999999999"'],
@@ -50,7 +55,12 @@ describe('bigmodel-transfer bad input', () => {
     ['--unfreeze-blocks', finetune('--unfreeze-blocks', '0'), 2, 'Invalid argument for --unfreeze-blocks: "0"'],
     ['--limit', finetune('--limit', '-2'), 2, 'Invalid argument for --limit: "-2"'],
     ['--no-cache', finetune('--no-cache', 'yes'), 2, 'too many arguments'],
-    ['--augment-padding', finetune('--augment-padding', '-1'), 2, 'Invalid argument for --augment-padding: "-1". Must be an integer in [0, 64].'],
+    [
+      '--augment-padding',
+      finetune('--augment-padding', '-1'),
+      2,
+      'Invalid argument for --augment-padding: "-1". Must be an integer in [0, 64].',
+    ],
     ['zoo', ['zoo', '--all'], 2, 'unknown flag --all'],
   ];
 

@@ -8,8 +8,23 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 
 import {
-  choiceOption, CliCommand, FileFormatError, formatBackendInfo, InvalidArgumentError, nearestName, initBackend, integerOption, JsonlLogger, mulberry32, numberOption, parseCliInput, randomCrop, saveModel,
-  writeFileAtomic, type CliInput, type CliStream,
+  choiceOption,
+  CliCommand,
+  FileFormatError,
+  formatBackendInfo,
+  InvalidArgumentError,
+  nearestName,
+  initBackend,
+  integerOption,
+  JsonlLogger,
+  mulberry32,
+  numberOption,
+  parseCliInput,
+  randomCrop,
+  saveModel,
+  writeFileAtomic,
+  type CliInput,
+  type CliStream,
 } from '@bigmodel/core';
 
 import { parameterCounts, type ParameterCounts } from '../freeze/freeze';
@@ -65,12 +80,22 @@ export function finetuneCommand(command = new CliCommand('finetune')): CliComman
     .requiredOption('--out <dir>', 'run directory (required)')
     .addOption(choiceOption('--strategy <name>', 'what to train', FINE_TUNE_STRATEGIES, 'head'))
     .addOption(integerOption('--epochs <n>', 'epochs of the first phase', { min: 1, max: MAX_EPOCHS }, 10))
-    .addOption(integerOption('--fine-tune-epochs <n>', 'epochs of the fine-tuning phase (default: the strategy\'s)', { min: 1, max: MAX_EPOCHS }))
+    .addOption(
+      integerOption('--fine-tune-epochs <n>', "epochs of the fine-tuning phase (default: the strategy's)", { min: 1, max: MAX_EPOCHS }),
+    )
     .addOption(integerOption('--seed <s>', 'random seed', SEED, 0))
-    .addOption(numberOption('--lr <x>', 'learning rate (default: the strategy\'s)', { min: 0, max: 1, minExclusive: true }))
-    .addOption(numberOption('--fine-tune-lr <x>', 'learning rate of the fine-tuning phase (default: the strategy\'s)', { min: 0, max: 1, minExclusive: true }))
+    .addOption(numberOption('--lr <x>', "learning rate (default: the strategy's)", { min: 0, max: 1, minExclusive: true }))
+    .addOption(
+      numberOption('--fine-tune-lr <x>', "learning rate of the fine-tuning phase (default: the strategy's)", {
+        min: 0,
+        max: 1,
+        minExclusive: true,
+      }),
+    )
     .addOption(integerOption('--batch-size <n>', 'examples per step', { min: 1, max: 4096 }, 64))
-    .addOption(integerOption('--unfreeze-blocks <k>', 'blocks to unfreeze (gradual: per phase; default: the strategy\'s)', { min: 1, max: 1000 }))
+    .addOption(
+      integerOption('--unfreeze-blocks <k>', "blocks to unfreeze (gradual: per phase; default: the strategy's)", { min: 1, max: 1000 }),
+    )
     .addOption(integerOption('--limit <n>', 'use the first N training examples only', { min: 1, max: 10_000_000 }))
     .option('--no-cache', 'recompute the frozen features every epoch (default: cached, except with --strategy full)')
     .addOption(integerOption('--augment-padding <p>', 'random-crop padding in pixels, 0 off', { min: 0, max: 64 }, 2))
@@ -88,10 +113,19 @@ export function finetunePlan({ options }: CliInput) {
     const names = zooNames();
     if (!names.includes(base.slice(4))) {
       const near = nearestName(base.slice(4), names);
-      throw new InvalidArgumentError({ parameter: '--base', value: base, message: `No zoo model of that name; the zoo has ${names.map((n) => `zoo:${n}`).join(', ')}.${near ? ` Did you mean zoo:${near}?` : ''}` });
+      throw new InvalidArgumentError({
+        parameter: '--base',
+        value: base,
+        message:
+          `No zoo model of that name; the zoo has ${names.map((n) => `zoo:${n}`).join(', ')}.` + (near ? ` Did you mean zoo:${near}?` : ''),
+      });
     }
   } else if (!existsSync(join(base, 'model.json'))) {
-    throw new FileFormatError({ path: join(base, 'model.json'), problem: 'does not exist (--base)', hint: 'Give a directory saved by saveModel, or zoo:NAME.' });
+    throw new FileFormatError({
+      path: join(base, 'model.json'),
+      problem: 'does not exist (--base)',
+      hint: 'Give a directory saved by saveModel, or zoo:NAME.',
+    });
   }
   const data = options['data'] as string;
   if (data.startsWith('mnist:')) {
@@ -99,11 +133,25 @@ export function finetunePlan({ options }: CliInput) {
     try {
       digits = parseDigits(data.slice(6));
     } catch (cause) {
-      throw new InvalidArgumentError({ parameter: '--data', value: data, message: 'Name digits as a range or a list, each once: mnist:5-9 or mnist:0,2,4.', cause });
+      throw new InvalidArgumentError({
+        parameter: '--data',
+        value: data,
+        message: 'Name digits as a range or a list, each once: mnist:5-9 or mnist:0,2,4.',
+        cause,
+      });
     }
-    if (digits.length < 2) throw new InvalidArgumentError({ parameter: '--data', value: data, message: 'A classifier needs at least 2 classes: name 2 digits or more.' });
+    if (digits.length < 2)
+      throw new InvalidArgumentError({
+        parameter: '--data',
+        value: data,
+        message: 'A classifier needs at least 2 classes: name 2 digits or more.',
+      });
   } else if (!existsSync(data) || !statSync(data).isDirectory()) {
-    throw new FileFormatError({ path: data, problem: 'is not a directory (--data)', hint: 'Give mnist:DIGITS or an image folder: a subfolder of PNGs per class.' });
+    throw new FileFormatError({
+      path: data,
+      problem: 'is not a directory (--data)',
+      hint: 'Give mnist:DIGITS or an image folder: a subfolder of PNGs per class.',
+    });
   }
   return {
     base,
@@ -173,12 +221,18 @@ export async function finetune(args: ReturnType<typeof finetunePlan>, io: Comman
   const inputShape = base.inputs[0].shape.slice(1);
   const data = loadTargetData(args.data, inputShape);
   if (data.classNames.length < 2) {
-    throw new InvalidArgumentError({ parameter: '--data', value: args.data, message: `Holds ${data.classNames.length} class; a classifier needs at least 2.` });
+    throw new InvalidArgumentError({
+      parameter: '--data',
+      value: args.data,
+      message: `Holds ${data.classNames.length} class; a classifier needs at least 2.`,
+    });
   }
   const all = args.limit === undefined ? data.train : data.train.subset([...Array(Math.min(args.limit, data.train.size)).keys()]);
   checkInputShape(base, all, '--data');
   const { train, validation } = all.split({ train: 0.9, validation: 0.1, seed: args.seed });
-  io.stdout(`${args.base} -> ${args.data}: ${data.classNames.length} classes, ${train.size} train / ${validation.size} validation / ${data.test.size} test, strategy ${args.strategy}, ${formatBackendInfo(info)}`);
+  io.stdout(
+    `${args.base} -> ${args.data}: ${data.classNames.length} classes, ${train.size} train / ${validation.size} validation / ${data.test.size} test, strategy ${args.strategy}, ${formatBackendInfo(info)}`,
+  );
 
   const progress = bar(io.stderr);
   const { padding, seed } = { padding: args.augmentPadding, seed: args.seed };
@@ -218,7 +272,12 @@ export async function finetune(args: ReturnType<typeof finetunePlan>, io: Comman
     testExamples: data.test.size,
     trainExamples: train.size,
     parameters: parameterCounts(result.model),
-    phases: result.phases.map((p) => ({ name: p.name, epochs: p.history.epochs.length, trainable: p.parameters.trainable, frozen: p.parameters.frozen })),
+    phases: result.phases.map((p) => ({
+      name: p.name,
+      epochs: p.history.epochs.length,
+      trainable: p.parameters.trainable,
+      frozen: p.parameters.frozen,
+    })),
     seconds: Math.round((performance.now() - started) / 100) / 10,
     backend: formatBackendInfo(info),
     out: args.out,
@@ -229,4 +288,3 @@ export async function finetune(args: ReturnType<typeof finetunePlan>, io: Comman
   io.stdout(JSON.stringify(summary));
   return summary;
 }
-

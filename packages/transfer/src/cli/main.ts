@@ -20,12 +20,18 @@ export function transferProgram(io: CliIo) {
     await finetune(plan, { stdout: say, stderr: io.stderr });
   });
   const zoo = program.command('zoo').description('lists the model zoo (use a name as --base zoo:NAME)').examples(['bigmodel-transfer zoo']);
-  cliAction(zoo, () => undefined, () => {
-    for (const name of zooNames()) {
-      const m = zooMetadata(name);
-      say(`zoo:${name}  input [${m.inputShape.join(', ')}], ${m.classes} classes, test accuracy ${(100 * m.accuracy.test).toFixed(2)}%  trained on: ${m.trainedOn}`);
-    }
-  });
+  cliAction(
+    zoo,
+    () => undefined,
+    () => {
+      for (const name of zooNames()) {
+        const m = zooMetadata(name);
+        say(
+          `zoo:${name}  input [${m.inputShape.join(', ')}], ${m.classes} classes, test accuracy ${(100 * m.accuracy.test).toFixed(2)}%  trained on: ${m.trainedOn}`,
+        );
+      }
+    },
+  );
   return program;
 }
 
