@@ -10,6 +10,7 @@
  */
 export * from './backend';
 export * from './errors';
+export * from './cli-kit';
 export * from './kernels';
 export * from './data';
 export * from './models';

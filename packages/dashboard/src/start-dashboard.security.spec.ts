@@ -171,7 +171,7 @@ describe('startDashboard refuses a runs directory that is not one', () => {
     }
   });
 
-  it('bigmodel-dashboard exits 1 with one line for a missing directory', () => {
+  it('bigmodel-dashboard refuses a missing directory before serving: exit 2, one line', () => {
     const missing = join(temp('bigmodel-dashboard-cli-'), 'nope');
     const main = join(__dirname, 'cli', 'main.ts');
     const cli = spawnSync(process.execPath, ['--conditions=@bigmodel/source', '-r', 'ts-node/register/transpile-only', main, missing], {
@@ -180,7 +180,7 @@ describe('startDashboard refuses a runs directory that is not one', () => {
       timeout: 60000,
     });
     const lines = cli.stderr.trim().split('\n').length;
-    expect({ status: cli.status, stdout: cli.stdout, lines }).toEqual({ status: 1, stdout: '', lines: 1 });
-    expect(cli.stderr).toContain(`InvalidArgumentError: Invalid argument for runsDir: ${JSON.stringify(missing)}`);
+    expect({ status: cli.status, stdout: cli.stdout, lines }).toEqual({ status: 2, stdout: '', lines: 1 });
+    expect(cli.stderr).toContain(`FileFormatError: ${missing} is not a directory`);
   });
 });

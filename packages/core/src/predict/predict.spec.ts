@@ -136,14 +136,14 @@ describe('bigmodel-core predict', () => {
 
   it('explains bad input: missing flags, bad JSON, unknown command', () => {
     const missing = cli(['predict', '--input', 'x.png']);
-    expect(missing.status).toBe(1);
-    expect(missing.stderr).toMatch(/InvalidArgumentError: Invalid argument for --model/);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr.trim()).toBe('UsageError: flag --model is required (see bigmodel-core predict --help)');
     const dir = tempDir();
     writeFileSync(join(dir, 'bad.json'), '[1, 2');
     const bad = cli(['predict', '--model', dir, '--input', join(dir, 'bad.json')]);
-    expect(bad.status).toBe(1);
-    expect(bad.stderr).toMatch(/FileFormatError/);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/^FileFormatError: .*model.json does not exist \(--model\)/);
     expect(cli(['train']).status).toBe(2);
-    expect(cli(['--help']).stdout).toMatch(/Usage: bigmodel-core predict/);
+    expect(cli(['--help']).stdout).toMatch(/Usage: bigmodel-core \[options\] \[command\]/);
   });
 });

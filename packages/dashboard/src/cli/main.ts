@@ -1,34 +1,51 @@
 #!/usr/bin/env node
-/** bigmodel-dashboard: serves the live dashboard over a runs directory. */
-import { BigModelError } from '@bigmodel/core';
+/**
+ * bigmodel-dashboard: serves the live dashboard over a runs directory.
+ *
+ *   bigmodel-dashboard [RUNS_DIR] [--port N] [--host ADDRESS]
+ */
+import { existsSync, statSync } from 'node:fs';
 
-import { startDashboard } from '../start-dashboard';
+import { cliAction, cliProgram, FileFormatError, integerOption, processIo, runCli, runMain, type CliIo } from '@bigmodel/core';
 
-const HELP = `Usage: bigmodel-dashboard [RUNS_DIR] [--port N] [--host ADDRESS]
+import { startDashboard, type Dashboard } from '../start-dashboard';
 
-Serves a page that charts the metrics (metrics.jsonl) of every run under RUNS_DIR (default runs/),
-live as runs write them.
-  --port N        port to listen on (default: any free port)
-  --host ADDRESS  interface to listen on (default 127.0.0.1: this machine only)
-  --help          this text`;
-
-async function main(argv: string[]): Promise<void> {
-  if (argv.includes('--help')) {
-    console.log(HELP);
-    return;
-  }
-  const flag = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
-  const positional = argv.filter((a, i) => !a.startsWith('--') && !(i > 0 && argv[i - 1].startsWith('--')));
-  const port = flag('--port') === undefined ? 0 : Number(flag('--port'));
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    console.error(`Invalid argument for --port: ${flag('--port')}. Expected an integer 0-65535.`);
-    process.exit(2);
-  }
-  const dashboard = await startDashboard({ runsDir: positional[0] ?? 'runs', port, host: flag('--host') });
-  console.log(`bigmodel dashboard on ${dashboard.url} (Ctrl-C to stop)`);
+/** The `bigmodel-dashboard` program, writing to `io`; `onStart` receives the running dashboard. */
+export function dashboardProgram(io: CliIo, onStart: (dashboard: Dashboard) => void = () => undefined) {
+  const program = cliProgram(
+    'bigmodel-dashboard',
+    'Serves a page that charts the metrics (metrics.jsonl) of every run under RUNS_DIR, live as runs write them.',
+  )
+    .argument('[runs-dir]', 'the directory of runs', 'runs')
+    .addOption(integerOption('--port <n>', 'port to listen on (0: any free port)', { min: 0, max: 65_535 }, 0))
+    .option('--host <address>', 'interface to listen on (127.0.0.1: this machine only)', '127.0.0.1')
+    .addHelpText('after', '\nExit status: 0 serving (until Ctrl-C), 1 failed while starting, 2 usage error.\n')
+    .examples(['bigmodel-dashboard runs/', 'bigmodel-dashboard runs/ --port 8080 --host 0.0.0.0']);
+  cliAction(
+    program,
+    ({ args, options }) => {
+      const runsDir = args[0];
+      if (!existsSync(runsDir) || !statSync(runsDir).isDirectory()) {
+        throw new FileFormatError({
+          path: runsDir,
+          problem: 'is not a directory',
+          hint: 'Give the directory your runs write to (each run a subfolder with metrics.jsonl).',
+        });
+      }
+      return { runsDir, port: options['port'] as number, host: options['host'] as string };
+    },
+    async (plan) => {
+      const dashboard = await startDashboard(plan);
+      io.stdout.write(`bigmodel dashboard on ${dashboard.url} (Ctrl-C to stop)\n`);
+      onStart(dashboard);
+    },
+  );
+  return program;
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
-  console.error(BigModelError.isInstance(error) ? `${error.name}: ${error.message}` : error);
-  process.exit(1);
-});
+/** Runs one `bigmodel-dashboard` command line; returns the exit status once the server listens (0) or was refused. */
+export function main(argv: string[], io: CliIo = processIo(), onStart?: (dashboard: Dashboard) => void): Promise<number> {
+  return runCli(dashboardProgram(io, onStart), argv, io);
+}
+
+if (require.main === module) runMain((argv, io) => main(argv, io), { serve: true });

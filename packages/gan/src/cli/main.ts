@@ -10,6 +10,7 @@
  *   bigmodel-gan score DIR|samples.npy [--n 1663] [--seed S] [--classifier DIR]
  *   bigmodel-gan train-classifier [--epochs 20] [--seed 0] [--out DIR]
  *
+ * `bigmodel-gan <command> --help` lists every flag with its range and default.
  * `score` prints the metrics of the samples and of real MNIST (test split against train split);
  * its last line is JSON.
  */
@@ -17,7 +18,25 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import * as tf from '@tensorflow/tfjs';
-import { BigModelError, InvalidArgumentError, JsonlLogger, formatBackendInfo, initBackend, loadCifar10, writeFileAtomic, writePng } from '@bigmodel/core';
+import {
+  choiceOption,
+  cliAction,
+  cliProgram,
+  formatBackendInfo,
+  initBackend,
+  integerOption,
+  InvalidArgumentError,
+  JsonlLogger,
+  loadCifar10,
+  numberOption,
+  processIo,
+  runCli,
+  runMain,
+  writeFileAtomic,
+  writePng,
+  type CliInput,
+  type CliIo,
+} from '@bigmodel/core';
 
 import { decodeNpy, encodeNpy } from '../io/npy';
 import { hasGanCheckpoint, loadGanCheckpoint } from '../io/gan-checkpoint';
@@ -26,60 +45,26 @@ import { generateSamples } from '../metrics/generate-samples';
 import { DEFAULT_CLASSIFIER_DIR, loadMnistClassifier, trainMnistClassifier } from '../metrics/mnist-classifier';
 import { mnistReferenceStatistics, realMnistQuality } from '../metrics/mnist-reference';
 import { classify, sampleQuality, type SampleQuality } from '../metrics/sample-quality';
-import { GAN_KINDS, type DiscriminatorNormalization, type GanKind } from '../models/gan-config';
+import {
+  DISCRIMINATOR_NORMALIZATIONS,
+  GAN_KINDS,
+  resolveGanConfig,
+  type DiscriminatorNormalization,
+  type GanConfig,
+  type GanKind,
+} from '../models/gan-config';
 import { mnistGanData, toGanData, type GanData } from '../training/gan-data';
 import { GanTrainer } from '../training/gan-trainer';
 import { writeInterpolationGrid } from '../training/interpolation-grid';
 import { trainGan } from '../training/train-gan';
 import { progressBar } from './progress';
 
-const USAGE = `Usage: bigmodel-gan <train|sample|interpolate|score|train-classifier> ...
-  bigmodel-gan train <dcgan|cgan|wgan-gp> --dataset mnist|cifar10 [--data-dir DIR] --epochs N --seed S --out DIR
-      [--ngf 32] [--ndf 32] [--nz 100] [--minutes M] [--checkpoint-every 200] [--lr 2e-4] [--lr-g LR] [--lr-d LR] [--beta1 0.5] [--beta2 0.999] [--batch-size 64] [--label-smoothing 0] [--ema 0] [--translation 0] [--d-norm batch|none|spectral] [--pack 1] [--mbstd 0] [--limit 10000]
-  bigmodel-gan sample DIR --n N --seed S --out grid.png [--npy samples.npy] [--class C] [--columns 10]
-  bigmodel-gan interpolate DIR --out grid.png [--rows 8] [--steps 10] [--seed S]
-  bigmodel-gan score DIR|samples.npy [--n 1663] [--seed S] [--classifier DIR]
-  bigmodel-gan train-classifier [--epochs 20] [--seed 0] [--out DIR]`;
-
-/** Parsed command line: positionals and `--flag value` pairs. */
-function parse(argv: string[]): { positional: string[]; flags: Map<string, string> } {
-  const positional: string[] = [];
-  const flags = new Map<string, string>();
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i].startsWith('--')) {
-      const value = argv[i + 1];
-      if (value === undefined || value.startsWith('--')) throw new InvalidArgumentError({ parameter: argv[i], value: undefined, message: 'Every flag takes a value.' });
-      flags.set(argv[i].slice(2), value);
-      i++;
-    } else positional.push(argv[i]);
-  }
-  return { positional, flags };
-}
-
-function integerFlag(flags: Map<string, string>, name: string, fallback?: number, min = 0): number {
-  const text = flags.get(name);
-  if (text === undefined) {
-    if (fallback === undefined) throw new InvalidArgumentError({ parameter: `--${name}`, value: undefined, message: 'This flag is required.' });
-    return fallback;
-  }
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < min) throw new InvalidArgumentError({ parameter: `--${name}`, value: text, message: `Must be an integer >= ${min}.` });
-  return value;
-}
-
-function numberFlag(flags: Map<string, string>, name: string): number | undefined {
-  const text = flags.get(name);
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!Number.isFinite(value)) throw new InvalidArgumentError({ parameter: `--${name}`, value: text, message: 'Must be a number.' });
-  return value;
-}
-
-function requireFlag(flags: Map<string, string>, name: string): string {
-  const value = flags.get(name);
-  if (value === undefined) throw new InvalidArgumentError({ parameter: `--${name}`, value: undefined, message: 'This flag is required.' });
-  return value;
-}
+/** Seeds are 32-bit. */
+const SEED = { min: 0, max: 2 ** 32 - 1 };
+/** The widest networks the CLI builds (--ngf / --ndf; DCGAN's paper uses 64-128). */
+const MAX_WIDTH = 1024;
+/** The most images one command generates (--n). */
+const MAX_SAMPLES = 100_000;
 
 /** The 50,000 CIFAR-10 training images (core's loadCifar10 reads the binary batches in `dir`). */
 function cifar10GanData(dir: string): GanData {
@@ -87,108 +72,166 @@ function cifar10GanData(dir: string): GanData {
   return toGanData({ data: train.examples, shape: [train.size, 32, 32, 3] }, train.labels as Uint8Array);
 }
 
-async function train(positional: string[], flags: Map<string, string>): Promise<void> {
-  const kind = positional[0] as GanKind;
-  if (!GAN_KINDS.includes(kind)) throw new InvalidArgumentError({ parameter: 'kind', value: positional[0], message: `Must be one of ${GAN_KINDS.join(', ')}.` });
-  const dataset = flags.get('dataset') ?? 'mnist';
-  if (dataset !== 'mnist' && dataset !== 'cifar10') throw new InvalidArgumentError({ parameter: '--dataset', value: dataset, message: 'Must be mnist or cifar10 (with --data-dir); use the library (toGanData) for other images.' });
-  const out = requireFlag(flags, 'out');
-  const epochs = integerFlag(flags, 'epochs', undefined, 1);
-  const seed = integerFlag(flags, 'seed', 0);
-  const config = {
+/** A checked `train` command line: everything is validated before the run directory is created. */
+function trainPlan({ args, options }: CliInput) {
+  const kind = args[0] as GanKind;
+  if (!GAN_KINDS.includes(kind))
+    throw new InvalidArgumentError({ parameter: 'kind', value: kind, message: `Must be one of ${GAN_KINDS.join(', ')}.` });
+  const dataset = options['dataset'] as 'mnist' | 'cifar10';
+  const dataDir = options['dataDir'] as string | undefined;
+  if (dataset === 'cifar10' && dataDir === undefined) {
+    throw new InvalidArgumentError({
+      parameter: '--data-dir',
+      value: undefined,
+      message: 'cifar10 needs --data-dir (the folder of the binary batches).',
+    });
+  }
+  const config: GanConfig = {
     kind,
-    imageShape: (dataset === 'cifar10' ? [32, 32, 3] : [28, 28, 1]) as [number, number, number],
-    ngf: integerFlag(flags, 'ngf', 32, 1),
-    ndf: integerFlag(flags, 'ndf', 32, 1),
-    nz: integerFlag(flags, 'nz', 100, 1),
-    lr: numberFlag(flags, 'lr'),
-    generatorLr: numberFlag(flags, 'lr-g'),
-    discriminatorLr: numberFlag(flags, 'lr-d'),
-    beta1: numberFlag(flags, 'beta1'),
-    beta2: numberFlag(flags, 'beta2'),
-    batchSize: flags.has('batch-size') ? integerFlag(flags, 'batch-size', undefined, 1) : undefined, // unset: the config's default
-    labelSmoothing: numberFlag(flags, 'label-smoothing'),
-    generatorEma: numberFlag(flags, 'ema'),
-    discriminatorTranslation: numberFlag(flags, 'translation'),
-    discriminatorNormalization: flags.get('d-norm') as DiscriminatorNormalization | undefined, // checked by resolveGanConfig
-    discriminatorPacking: numberFlag(flags, 'pack'), // checked by resolveGanConfig
-    minibatchStddev: numberFlag(flags, 'mbstd'),
+    imageShape: dataset === 'cifar10' ? [32, 32, 3] : [28, 28, 1],
+    ngf: options['ngf'] as number,
+    ndf: options['ndf'] as number,
+    nz: options['nz'] as number,
+    lr: options['lr'] as number | undefined,
+    generatorLr: options['lrG'] as number | undefined,
+    discriminatorLr: options['lrD'] as number | undefined,
+    beta1: options['beta1'] as number | undefined,
+    beta2: options['beta2'] as number | undefined,
+    batchSize: options['batchSize'] as number | undefined, // unset: the config's default
+    labelSmoothing: options['labelSmoothing'] as number | undefined,
+    generatorEma: options['ema'] as number | undefined,
+    discriminatorTranslation: options['translation'] as number | undefined,
+    discriminatorNormalization: options['dNorm'] as DiscriminatorNormalization | undefined,
+    discriminatorPacking: options['pack'] as number | undefined,
+    minibatchStddev: options['mbstd'] as number | undefined,
   };
-  const minutes = numberFlag(flags, 'minutes');
+  const resolved = resolveGanConfig(config); // the combinations (packing divides the batch, ...)
+  const limit = options['limit'] as number | undefined;
+  const perStep = resolved.batchSize * resolved.criticSteps;
+  if (limit !== undefined && limit < perStep) {
+    throw new InvalidArgumentError({
+      parameter: '--limit',
+      value: limit,
+      message: `One step takes batchSize * criticSteps = ${perStep} images; give at least that many.`,
+    });
+  }
+  const minutes = options['minutes'] as number | undefined;
+  return {
+    kind,
+    dataset,
+    dataDir,
+    config,
+    limit,
+    out: options['out'] as string,
+    epochs: options['epochs'] as number,
+    seed: options['seed'] as number,
+    checkpointEvery: options['checkpointEvery'] as number,
+    timeBudgetSeconds: minutes === undefined ? undefined : minutes * 60,
+  };
+}
+
+async function train(plan: ReturnType<typeof trainPlan>, io: CliIo): Promise<void> {
+  const { kind, dataset, config, out, seed } = plan;
   const checkpointDir = join(out, 'checkpoint');
   const resumed = hasGanCheckpoint(checkpointDir);
   const trainer = resumed ? (await loadGanCheckpoint(checkpointDir, { expect: config })).trainer : GanTrainer.create(config, seed);
-  if (resumed) console.error(`resuming ${checkpointDir} at step ${trainer.step}`);
+  if (resumed) io.stderr.write(`resuming ${checkpointDir} at step ${trainer.step}\n`);
   let bar: ReturnType<typeof progressBar> | undefined;
-  const all = dataset === 'cifar10' ? cifar10GanData(requireFlag(flags, 'data-dir')) : mnistGanData();
-  const limit = Math.min(integerFlag(flags, 'limit', all.count, 1), all.count);
+  const all = dataset === 'cifar10' ? cifar10GanData(plan.dataDir!) : mnistGanData();
+  const limit = Math.min(plan.limit ?? all.count, all.count);
   const pixels = all.imageShape[0] * all.imageShape[1] * all.imageShape[2];
   const data = { ...all, count: limit, images: all.images.subarray(0, limit * pixels), labels: all.labels?.subarray(0, limit) };
   const result = await trainGan(trainer, data, {
-    epochs,
+    epochs: plan.epochs,
     out,
-    checkpointEvery: integerFlag(flags, 'checkpoint-every', 200, 1),
-    timeBudgetSeconds: minutes === undefined ? undefined : minutes * 60,
+    checkpointEvery: plan.checkpointEvery,
+    timeBudgetSeconds: plan.timeBudgetSeconds,
     logger: new JsonlLogger(join(out, 'metrics.jsonl')),
     onStep: ({ step, totalSteps, epoch, losses }) =>
-      (bar ??= progressBar(kind, totalSteps)).update(step, `epoch ${epoch + 1} D ${losses.discriminator.toFixed(3)} G ${losses.generator.toFixed(3)}`),
+      (bar ??= progressBar(kind, totalSteps, io.stderr)).update(
+        step,
+        `epoch ${epoch + 1} D ${losses.discriminator.toFixed(3)} G ${losses.generator.toFixed(3)}`,
+      ),
   });
   bar?.done();
   writeInterpolationGrid(trainer, join(out, 'interpolation.png'), { seed });
-  const summary = { kind, steps: result.steps, epochs: result.epochs, seconds: result.seconds, lastGrid: result.lastGrid, interpolation: join(out, 'interpolation.png'), out };
+  const summary = {
+    kind,
+    steps: result.steps,
+    epochs: result.epochs,
+    seconds: result.seconds,
+    lastGrid: result.lastGrid,
+    interpolation: join(out, 'interpolation.png'),
+    out,
+  };
   writeFileAtomic(join(out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
   trainer.dispose();
-  console.log(JSON.stringify(summary));
+  io.stdout.write(`${JSON.stringify(summary)}\n`);
 }
 
-async function sample(positional: string[], flags: Map<string, string>): Promise<void> {
-  const dir = positional[0];
-  if (dir === undefined) throw new InvalidArgumentError({ parameter: 'DIR', value: undefined, message: 'Give the run directory of a trained GAN.' });
-  const n = integerFlag(flags, 'n', 64, 1);
-  const seed = integerFlag(flags, 'seed', 0);
-  const outPath = requireFlag(flags, 'out');
-  const { trainer } = await loadGanCheckpoint(join(dir, 'checkpoint'));
-  const requested = flags.get('class');
-  const labels = requested === undefined ? undefined : new Array<number>(n).fill(integerFlag(flags, 'class', 0));
+/** Loads the GAN of a run directory; `--class` is checked against it before anything is written. */
+async function samplePlan({ args, options }: CliInput) {
+  const { trainer } = await loadGanCheckpoint(join(args[0], 'checkpoint'));
+  const n = options['n'] as number;
+  const requested = options['class'] as number | undefined;
+  if (requested !== undefined) {
+    const { kind, classes } = trainer.config;
+    const problem =
+      kind !== 'cgan'
+        ? `This run's GAN (${kind}) is unconditional; --class needs a cgan run.`
+        : requested >= classes
+          ? `This GAN has ${classes} classes (0-${classes - 1}).`
+          : undefined;
+    if (problem !== undefined) {
+      trainer.dispose();
+      throw new InvalidArgumentError({ parameter: '--class', value: requested, message: problem });
+    }
+  }
+  const columns =
+    (options['columns'] as number | undefined) ?? (trainer.config.kind === 'cgan' ? trainer.config.classes : Math.ceil(Math.sqrt(n)));
+  return {
+    trainer,
+    n,
+    seed: options['seed'] as number,
+    out: options['out'] as string,
+    npy: options['npy'] as string | undefined,
+    requested,
+    columns,
+  };
+}
+
+function sample({ trainer, n, seed, out, npy, requested, columns }: Awaited<ReturnType<typeof samplePlan>>, io: CliIo): void {
+  const labels = requested === undefined ? undefined : new Array<number>(n).fill(requested);
   const images = generateSamples(trainer, n, seed, { labels });
   const pixels = images.dataSync() as Float32Array;
-  const columns = integerFlag(flags, 'columns', trainer.config.kind === 'cgan' ? trainer.config.classes : Math.ceil(Math.sqrt(n)), 1);
-  writePng(outPath, imageGrid(pixels, { count: n, shape: trainer.config.imageShape, columns }));
-  const npy = flags.get('npy');
+  writePng(out, imageGrid(pixels, { count: n, shape: trainer.config.imageShape, columns }));
   if (npy !== undefined) writeFileAtomic(npy, encodeNpy(pixels, [n, ...trainer.config.imageShape]));
   images.dispose();
   trainer.dispose();
-  console.log(JSON.stringify({ n, seed, grid: outPath, npy: npy ?? null }));
-}
-
-async function interpolate(positional: string[], flags: Map<string, string>): Promise<void> {
-  const dir = positional[0];
-  if (dir === undefined) throw new InvalidArgumentError({ parameter: 'DIR', value: undefined, message: 'Give the run directory of a trained GAN.' });
-  const { trainer } = await loadGanCheckpoint(join(dir, 'checkpoint'));
-  const outPath = requireFlag(flags, 'out');
-  writeInterpolationGrid(trainer, outPath, { rows: integerFlag(flags, 'rows', 8, 1), steps: integerFlag(flags, 'steps', 10, 2), seed: integerFlag(flags, 'seed', 0) });
-  trainer.dispose();
-  console.log(JSON.stringify({ grid: outPath }));
+  io.stdout.write(`${JSON.stringify({ n, seed, grid: out, npy: npy ?? null })}\n`);
 }
 
 function formatQuality(label: string, q: SampleQuality): string {
   return `${label}: classifier score ${q.classifierScore.toFixed(3)}, Frechet distance ${q.frechetDistance.toFixed(3)}, classes ${q.classesCovered}/10, class-histogram KL ${q.classHistogramKl.toFixed(4)} (n ${q.count})`;
 }
 
-async function score(positional: string[], flags: Map<string, string>): Promise<void> {
-  const source = positional[0];
-  if (source === undefined) throw new InvalidArgumentError({ parameter: 'DIR|samples.npy', value: undefined, message: 'Give a run directory or an .npy file of [N, 28, 28, 1] images in [0, 1].' });
-  const classifier = await loadMnistClassifier(flags.get('classifier') ?? DEFAULT_CLASSIFIER_DIR);
+async function score(source: string, options: Record<string, unknown>, io: CliIo): Promise<void> {
+  const classifier = await loadMnistClassifier((options['classifier'] as string | undefined) ?? DEFAULT_CLASSIFIER_DIR);
   let images: tf.Tensor4D;
   if (source.endsWith('.npy')) {
     const { data, shape } = decodeNpy(readFileSync(source), source);
     if (shape.length !== 4 || shape[1] !== 28 || shape[2] !== 28 || shape[3] !== 1) {
-      throw new InvalidArgumentError({ parameter: source, value: `shape (${shape.join(', ')})`, message: 'Expected samples of shape [N, 28, 28, 1].' });
+      classifier.dispose();
+      throw new InvalidArgumentError({
+        parameter: source,
+        value: `shape (${shape.join(', ')})`,
+        message: 'Expected samples of shape [N, 28, 28, 1].',
+      });
     }
     images = tf.tensor4d(data, shape as [number, number, number, number]);
   } else {
     const { trainer } = await loadGanCheckpoint(join(source, 'checkpoint'));
-    images = generateSamples(trainer, integerFlag(flags, 'n', 1663, 2), integerFlag(flags, 'seed', 0));
+    images = generateSamples(trainer, options['n'] as number, options['seed'] as number);
     trainer.dispose();
   }
   const reference = mnistReferenceStatistics(classifier);
@@ -196,47 +239,172 @@ async function score(positional: string[], flags: Map<string, string>): Promise<
   const real = realMnistQuality(classifier, reference);
   images.dispose();
   classifier.dispose();
-  console.log(formatQuality('samples', quality));
-  console.log(formatQuality('real MNIST (test vs train split)', real));
-  console.log(JSON.stringify({ source, ...quality, real }));
+  io.stdout.write(`${formatQuality('samples', quality)}\n`);
+  io.stdout.write(`${formatQuality('real MNIST (test vs train split)', real)}\n`);
+  io.stdout.write(`${JSON.stringify({ source, ...quality, real })}\n`);
 }
 
-async function trainClassifier(flags: Map<string, string>): Promise<void> {
-  const out = flags.get('out') ?? DEFAULT_CLASSIFIER_DIR;
+async function trainClassifier(options: Record<string, unknown>, io: CliIo): Promise<void> {
+  const out = options['out'] as string;
   let bar: ReturnType<typeof progressBar> | undefined;
   const { model, testAccuracy, epochs, seed } = await trainMnistClassifier({
-    epochs: integerFlag(flags, 'epochs', 20, 1),
-    seed: integerFlag(flags, 'seed', 0),
+    epochs: options['epochs'] as number,
+    seed: options['seed'] as number,
     out,
-    onStep: (step, total, loss) => (bar ??= progressBar('classifier', total)).update(step, `loss ${loss.toFixed(4)}`),
+    onStep: (step, total, loss) => (bar ??= progressBar('classifier', total, io.stderr)).update(step, `loss ${loss.toFixed(4)}`),
   });
   bar?.done();
   model.dispose();
-  console.log(JSON.stringify({ testAccuracy, epochs, seed, out }));
+  io.stdout.write(`${JSON.stringify({ testAccuracy, epochs, seed, out })}\n`);
 }
 
-/** Runs one `bigmodel-gan` command line (the arguments after the program name). Exported for the tests. */
-export async function main(argv: string[]): Promise<void> {
-  const [command, ...rest] = argv;
-  if (command === undefined || command === '--help' || command === 'help') {
-    console.log(USAGE);
-    return;
-  }
-  const { positional, flags } = parse(rest);
+/** Picks the backend (once the command line is checked) and says which on stderr. */
+async function startBackend(io: CliIo): Promise<void> {
   tf.env().set('PROD', true);
-  const info = await initBackend();
-  console.error(`backend ${formatBackendInfo(info)}`);
-  if (command === 'train') await train(positional, flags);
-  else if (command === 'sample') await sample(positional, flags);
-  else if (command === 'interpolate') await interpolate(positional, flags);
-  else if (command === 'score') await score(positional, flags);
-  else if (command === 'train-classifier') await trainClassifier(flags);
-  else throw new InvalidArgumentError({ parameter: 'command', value: command, message: `Must be train, sample, interpolate, score or train-classifier.\n${USAGE}` });
+  io.stderr.write(`backend ${formatBackendInfo(await initBackend())}\n`);
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).catch((error: unknown) => {
-    console.error(BigModelError.isInstance(error) ? `${error.name}: ${error.message}` : error);
-    process.exit(1);
+/** The `bigmodel-gan` program, writing to `io`. */
+export function ganProgram(io: CliIo) {
+  const program = cliProgram(
+    'bigmodel-gan',
+    'Trains GANs on MNIST (or CIFAR-10), samples from a run, and scores samples with the MNIST classifier.',
+  );
+  program.addHelpText('after', '\nExit status: 0 done, 1 failed while running, 2 usage error (nothing run or written).\n');
+  const seed = () => integerOption('--seed <s>', 'random seed', SEED, 0);
+
+  const trainCommand = program
+    .command('train')
+    .description(
+      'trains a GAN; writes checkpoint/, samples/, metrics.jsonl, interpolation.png and summary.json in --out (resumes a run found there)',
+    )
+    .argument('<kind>', GAN_KINDS.join(', '))
+    .addOption(choiceOption('--dataset <name>', 'training images', ['mnist', 'cifar10'], 'mnist'))
+    .option('--data-dir <dir>', 'folder of the CIFAR-10 binary batches (with --dataset cifar10)')
+    .addOption(integerOption('--epochs <n>', 'passes over the data (required)', { min: 1, max: 100_000 }).makeOptionMandatory())
+    .addOption(seed())
+    .requiredOption('--out <dir>', 'run directory (required)')
+    .addOption(integerOption('--ngf <n>', 'generator width', { min: 1, max: MAX_WIDTH }, 32))
+    .addOption(integerOption('--ndf <n>', 'discriminator width', { min: 1, max: MAX_WIDTH }, 32))
+    .addOption(integerOption('--nz <n>', 'latent size', { min: 1, max: 4096 }, 100))
+    .addOption(numberOption('--minutes <m>', 'stop after M minutes (a week at most)', { min: 0, max: 10_080, minExclusive: true }))
+    .addOption(integerOption('--checkpoint-every <n>', 'steps between checkpoints', { min: 1, max: 1e9 }, 200))
+    .addOption(
+      numberOption('--lr <x>', 'learning rate of both networks (default 2e-4, WGAN-GP 1e-4)', { min: 0, max: 1, minExclusive: true }),
+    )
+    .addOption(numberOption('--lr-g <x>', 'generator learning rate (default --lr)', { min: 0, max: 1, minExclusive: true }))
+    .addOption(numberOption('--lr-d <x>', 'discriminator learning rate (default --lr)', { min: 0, max: 1, minExclusive: true }))
+    .addOption(numberOption('--beta1 <x>', "Adam's beta1 (default 0.5)", { min: 0, max: 1, maxExclusive: true }))
+    .addOption(numberOption('--beta2 <x>', "Adam's beta2 (default 0.999, WGAN-GP 0.9)", { min: 0, max: 1, maxExclusive: true }))
+    .addOption(integerOption('--batch-size <n>', 'images per step (default 64)', { min: 1, max: 4096 }))
+    .addOption(numberOption('--label-smoothing <x>', 'one-sided label smoothing (default 0)', { min: 0, max: 0.5 }))
+    .addOption(numberOption('--ema <x>', 'decay of the averaged generator, 0 off (default 0)', { min: 0, max: 1, maxExclusive: true }))
+    .addOption(
+      numberOption('--translation <x>', "random translation of the discriminator's inputs, a fraction of the size (default 0)", {
+        min: 0,
+        max: 0.5,
+      }),
+    )
+    .addOption(choiceOption('--d-norm <kind>', 'discriminator normalization (default batch, WGAN-GP none)', DISCRIMINATOR_NORMALIZATIONS))
+    .addOption(integerOption('--pack <n>', 'PacGAN packing, 1 off (default 1)', { min: 1, max: 4 }))
+    .addOption(integerOption('--mbstd <n>', 'minibatch-stddev group size, 0 off (default 0)', { min: 0, max: 4096 }))
+    .addOption(integerOption('--limit <n>', 'train on the first N images only (at least one batch)', { min: 1, max: 10_000_000 }))
+    .examples([
+      'bigmodel-gan train dcgan --dataset mnist --epochs 200 --minutes 30 --lr-g 1e-3 --lr-d 1e-4 --ema 0.999 --seed 1 --out runs/dcgan',
+      'bigmodel-gan train cgan --epochs 5 --out runs/cgan',
+    ]);
+  cliAction(trainCommand, trainPlan, async (plan) => {
+    await startBackend(io);
+    await train(plan, io);
   });
+
+  const sampleCommand = program
+    .command('sample')
+    .description('draws N samples from a trained run as a PNG grid (and optionally an .npy array)')
+    .argument('<dir>', 'run directory of a trained GAN')
+    .addOption(integerOption('--n <n>', 'samples to draw', { min: 1, max: MAX_SAMPLES }, 64))
+    .addOption(seed())
+    .requiredOption('--out <grid.png>', 'the PNG grid to write (required)')
+    .option('--npy <file>', 'also write the samples as an .npy array [N, H, W, C] in [0, 1]')
+    .addOption(
+      integerOption('--class <c>', 'the class to draw (conditional GANs only; default: every class in turn)', { min: 0, max: 9999 }),
+    )
+    .addOption(integerOption('--columns <n>', 'grid columns (default: the classes of a cgan, else sqrt(N))', { min: 1, max: MAX_SAMPLES }))
+    .examples([
+      'bigmodel-gan sample runs/dcgan --n 64 --seed 0 --out grid.png --npy samples.npy',
+      'bigmodel-gan sample runs/cgan --class 7 --out sevens.png',
+    ]);
+  cliAction(sampleCommand, samplePlan, (plan) => sample(plan, io));
+  sampleCommand.hook('preAction', () => startBackend(io)); // the checkpoint is loaded (with its tensors) while validating
+
+  const interpolateCommand = program
+    .command('interpolate')
+    .description('writes a grid of latent-space interpolations of a trained run')
+    .argument('<dir>', 'run directory of a trained GAN')
+    .requiredOption('--out <grid.png>', 'the PNG grid to write (required)')
+    .addOption(integerOption('--rows <n>', 'interpolations', { min: 1, max: 100 }, 8))
+    .addOption(integerOption('--steps <n>', 'images per interpolation', { min: 2, max: 100 }, 10))
+    .addOption(seed())
+    .examples(['bigmodel-gan interpolate runs/dcgan --out interp.png --rows 8 --steps 10']);
+  cliAction(
+    interpolateCommand,
+    ({ args, options }) => ({
+      dir: args[0],
+      out: options['out'] as string,
+      rows: options['rows'] as number,
+      steps: options['steps'] as number,
+      seed: options['seed'] as number,
+    }),
+    async ({ dir, out, rows, steps, seed }) => {
+      await startBackend(io);
+      const { trainer } = await loadGanCheckpoint(join(dir, 'checkpoint'));
+      writeInterpolationGrid(trainer, out, { rows, steps, seed });
+      trainer.dispose();
+      io.stdout.write(`${JSON.stringify({ grid: out })}\n`);
+    },
+  );
+
+  const scoreCommand = program
+    .command('score')
+    .description(
+      "scores samples (a run's generator, or an .npy of [N, 28, 28, 1] images in [0, 1]) " +
+        'and real MNIST with the classifier; last line JSON',
+    )
+    .argument('<source>', 'a run directory or samples.npy')
+    .addOption(integerOption('--n <n>', 'samples to draw from a run', { min: 2, max: MAX_SAMPLES }, 1663))
+    .addOption(seed())
+    .option('--classifier <dir>', 'the MNIST classifier (default: the one shipped with the package)')
+    .examples(['bigmodel-gan score runs/dcgan --n 1663', 'bigmodel-gan score samples.npy']);
+  cliAction(
+    scoreCommand,
+    ({ args, options }) => ({ source: args[0], options }),
+    async ({ source, options }) => {
+      await startBackend(io);
+      await score(source, options, io);
+    },
+  );
+
+  const classifierCommand = program
+    .command('train-classifier')
+    .description('trains the MNIST classifier that score uses')
+    .addOption(integerOption('--epochs <n>', 'epochs', { min: 1, max: 1000 }, 20))
+    .addOption(seed())
+    .option('--out <dir>', 'where to save it', DEFAULT_CLASSIFIER_DIR)
+    .examples(['bigmodel-gan train-classifier --epochs 20 --out classifier']);
+  cliAction(
+    classifierCommand,
+    ({ options }) => options,
+    async (options) => {
+      await startBackend(io);
+      await trainClassifier(options, io);
+    },
+  );
+  return program;
 }
+
+/** Runs one `bigmodel-gan` command line (the arguments after the program name); returns the exit status. */
+export function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  return runCli(ganProgram(io), argv, io);
+}
+
+if (require.main === module) runMain(main);

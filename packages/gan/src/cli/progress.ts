@@ -1,5 +1,7 @@
+import type { CliStream } from '@bigmodel/core';
+
 /** A one-line progress bar for the CLI on stderr (library code never prints). */
-export function progressBar(label: string, total: number, stream: NodeJS.WriteStream = process.stderr) {
+export function progressBar(label: string, total: number, stream: CliStream = process.stderr) {
   const started = performance.now();
   const width = 28;
   return {

@@ -49,18 +49,18 @@ describe('bigmodel-nas', () => {
     const out = mkdtempSync(join(tmpdir(), 'nas-cli-'));
     const bogus = nas('search', '--space', 'builtin:branin', '--strategy', 'annealing', '--trials', '3', '--out', out);
     expect(bogus.status).toBe(2);
-    expect(bogus.stderr).toContain("--strategy must be one of random, evolution, reinforce, tpe, got 'annealing'");
+    expect(bogus.stderr).toContain('Invalid argument for --strategy: "annealing". Must be one of random, evolution, reinforce, tpe.');
     const dir = mkdtempSync(join(tmpdir(), 'nas-cli-'));
     writeFileSync(join(dir, 'space.json'), JSON.stringify({ params: { x1: { type: 'float', min: 10, max: -5 } } }));
     const contradictory = nas('search', '--space', join(dir, 'space.json'), '--evaluator', 'builtin:branin', '--strategy', 'random', '--trials', '3', '--out', join(dir, 'out'));
-    expect(contradictory.status).toBe(1);
+    expect(contradictory.status).toBe(2); // refused before the search starts
     expect(contradictory.stderr).toContain('space.params.x1.min');
     const budgetWithoutRetrain = nas('export', join(dir, 'out'), '--out', join(dir, 'model'), '--budget', '12');
     expect(budgetWithoutRetrain.status).toBe(2);
     expect(budgetWithoutRetrain.stderr).toContain('--budget and --seed apply only with --retrain');
     const fitWithoutMinutes = nas('search', '--space', 'builtin:branin', '--strategy', 'random', '--trials', '3', '--fit-time', '--out', join(dir, 'fit'));
-    expect(fitWithoutMinutes.status).toBe(1);
-    expect(fitWithoutMinutes.stderr).toContain('fitToTime');
+    expect(fitWithoutMinutes.status).toBe(2);
+    expect(fitWithoutMinutes.stderr).toContain('--fit-time');
     const noJournal = nas('resume', join(dir, 'nowhere'));
     expect(noJournal.status).toBe(1);
     expect(noJournal.stderr).toContain('FileFormatError');

@@ -1,50 +1,38 @@
 #!/usr/bin/env node
-/** bigmodel-nas: runs, resumes and exports neural architecture searches. */
-import { readFileSync } from 'node:fs';
+/**
+ * bigmodel-nas: runs, resumes, re-scores and exports neural architecture searches.
+ * `bigmodel-nas <command> --help` lists every flag with its range and default.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 
-import { BigModelError, formatBackendInfo, initBackend } from '@bigmodel/core';
+import {
+  choiceOption,
+  cliAction,
+  cliProgram,
+  FileFormatError,
+  formatBackendInfo,
+  initBackend,
+  integerOption,
+  InvalidArgumentError,
+  nearestName,
+  numberOption,
+  processIo,
+  runCli,
+  runMain,
+  type CliInput,
+  type CliIo,
+} from '@bigmodel/core';
 
 import { BUILTIN_EVALUATORS, type EvaluatorSpec } from '../evaluators/evaluator-spec';
 import { readJournal } from '../runner/journal';
 import { exportBest } from '../runner/export-best';
-import { finishedTrials, leaderboard, paretoFront } from '../runner/leaderboard';
+import { finishedTrials, leaderboard, paretoFront, type TrialRecord } from '../runner/leaderboard';
 import { rescoreTop } from '../runner/rescore';
 import { resumeSearch, runSearch, type SearchProgress, type SearchResult, type TrialStart } from '../runner/run-search';
 import { STRATEGY_NAMES, type StrategyName } from '../runner/search-spec';
 import { BUILTIN_SPACES, builtinSpace } from '../space/builtin-spaces';
 import { SearchSpace } from '../space/search-space';
-
-const HELP = `Usage: bigmodel-nas search --space <FILE.json|builtin:NAME> --strategy <${STRATEGY_NAMES.join('|')}> [--hyperband]
-                           --trials N [--workers W] [--seed S] --out DIR [options]
-       bigmodel-nas resume DIR [--workers W] [--trials N] [--minutes M [--fit-time]] [--keep-models K]
-       bigmodel-nas rescore DIR [--top K] [--repeats R] [--workers W] [--minutes M]
-       bigmodel-nas export DIR --out MODEL_DIR [--retrain [--budget B] [--seed S]] [--ignore-rescore]
-       bigmodel-nas leaderboard DIR [--top K] [--pareto METRIC,...]
-
-search options:
-  --evaluator builtin:NAME     ${BUILTIN_EVALUATORS.join(', ')} (default: the built-in space's own evaluator)
-  --evaluator-module FILE.js   a module whose export --evaluator-export (default createEvaluator) makes the evaluator
-  --budget B                   budget (epochs) of every trial without --hyperband (default 1)
-  --min-budget R --max-budget R --eta E   Hyperband's budgets (default 1, 9, 3)
-  --successive-halving         one bracket (the most aggressive) instead of Hyperband's cycle
-  --minutes M                  stop proposing trials after M minutes (resume continues)
-  --fit-time                   with --minutes: start only trials predicted to end within M minutes, so the
-                               search ends by then (a promoted trial's time is its cheaper run's, scaled)
-  --max-params N --max-latency-ms X       constraints; breaking trials are recorded as infeasible
-  --keep-models K              keep the trained models of the K best configurations (default 1; pass the
-                               rescore's --top so that export can take any candidate's own model; the
-                               journal records it, and resume keeps to it unless given another)
-rescore: evaluates the K best configurations at the largest budget (default 3) R more times each (default 1),
-  with fresh seeds and other validation splits, and ranks them by their mean score (DIR/rescore); --minutes M
-  starts only evaluations predicted to end within M minutes. Export then takes the winner of that ranking.
-export: writes the best trial's own trained model (kept by the search in DIR/models) and reports its
-  validation accuracy (the trial's score) and its test accuracy (core's test split, unused by the search).
-  --retrain                    train the best configuration from scratch instead (at --budget B epochs,
-                               default the search's largest budget; --seed S, default the search's seed)
-  --ignore-rescore             export the search's own best even when DIR holds a re-scoring
-Built-in spaces: ${BUILTIN_SPACES.join(', ')}. Workers default to the number of cores.`;
-
-class UsageError extends Error {}
 
 /** Whole seconds as `MmSSs` (rounded first, so 119.6 s is 2m00s, not 1m60s). */
 const format = (seconds: number) => {
@@ -52,148 +40,422 @@ const format = (seconds: number) => {
   return `${Math.floor(s / 60)}m${(s % 60).toString().padStart(2, '0')}s`;
 };
 
-function progress(p: SearchProgress): void {
+/** A line when a trial starts, so that a long first trial shows at once. */
+function started(io: CliIo, t: TrialStart): void {
+  io.stderr.write(`[${t.done}/${t.total}] trial ${t.trial.id} budget ${t.trial.budget}: started (${t.running} running) | ${format(t.elapsedSeconds)} elapsed\n`);
+}
+
+function progress(io: CliIo, p: SearchProgress): void {
   const last = p.last.status === 'ok' ? p.last.score.toPrecision(5) : `${p.last.status} (${p.last.error ?? ''})`;
   const best = p.best ? `${p.best.score.toPrecision(5)} (trial ${p.best.trial.id}, budget ${p.best.trial.budget})` : '-';
-  process.stderr.write(`[${p.done}/${p.total}] trial ${p.last.trial.id} budget ${p.last.trial.budget}: ${last} | best ${best} | ${format(p.elapsedSeconds)} elapsed, ETA ${format(p.etaSeconds)}\n`);
+  io.stderr.write(
+    `[${p.done}/${p.total}] trial ${p.last.trial.id} budget ${p.last.trial.budget}: ${last} | best ${best} | ${format(p.elapsedSeconds)} elapsed, ETA ${format(p.etaSeconds)}\n`,
+  );
 }
 
-function started(t: TrialStart): void {
-  process.stderr.write(`[${t.done}/${t.total}] trial ${t.trial.id} budget ${t.trial.budget}: started (${t.running} running) | ${format(t.elapsedSeconds)} elapsed\n`);
+function report(io: CliIo, result: SearchResult): void {
+  for (const s of result.skippedLines) io.stderr.write(`journal line ${s.line} skipped: ${s.reason}\n`);
+  io.stdout.write(
+    `${JSON.stringify({ dir: result.dir, trials: result.trials.length, evaluatedNow: result.evaluatedNow, timedOut: result.timedOut, best: result.best ? { id: result.best.trial.id, score: result.best.score, budget: result.best.trial.budget, config: result.best.trial.config } : null }, null, 2)}\n`,
+  );
 }
 
-function report(result: SearchResult): void {
-  for (const s of result.skippedLines) process.stderr.write(`journal line ${s.line} skipped: ${s.reason}\n`);
-  console.log(JSON.stringify({ dir: result.dir, trials: result.trials.length, evaluatedNow: result.evaluatedNow, timedOut: result.timedOut, best: result.best ? { id: result.best.trial.id, score: result.best.score, budget: result.best.trial.budget, config: result.best.trial.config } : null }, null, 2));
-}
+/** Seeds are 32-bit. */
+const SEED = { min: 0, max: 2 ** 32 - 1 };
+const MAX_TRIALS = 1_000_000;
+const MAX_WORKERS = 256;
+/** Budgets are epochs (or a benchmark's fidelity): up to a million. */
+const BUDGET = { min: 0, max: 1e6, minExclusive: true };
+const MINUTES = { min: 0, max: 10_080, minExclusive: true };
 
-function parse(argv: string[]) {
-  const flags = new Map<string, string | true>();
-  const positional: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (!a.startsWith('--')) positional.push(a);
-    else if (['--hyperband', '--successive-halving', '--retrain', '--ignore-rescore', '--fit-time', '--help'].includes(a)) flags.set(a, true);
-    else if (i + 1 >= argv.length) throw new UsageError(`${a} needs a value.`);
-    else flags.set(a, argv[++i]);
-  }
-  const text = (name: string) => {
-    const v = flags.get(name);
-    return typeof v === 'string' ? v : undefined;
-  };
-  const number = (name: string, integer = false) => {
-    const v = text(name);
-    if (v === undefined) return undefined;
-    const n = Number(v);
-    if (!Number.isFinite(n) || (integer && !Number.isInteger(n))) throw new UsageError(`${name} expects ${integer ? 'an integer' : 'a number'}, got '${v}'.`);
-    return n;
-  };
-  return { flags, positional, text, number };
-}
+const workersOption = () =>
+  integerOption('--workers <w>', 'trials at a time, each in its own worker thread (default: the number of cores)', {
+    min: 1,
+    max: MAX_WORKERS,
+  });
+const minutesOption = (what: string) => numberOption('--minutes <m>', what, MINUTES);
+const keepOption = () =>
+  integerOption(
+    '--keep-models <k>',
+    'keep the trained models of the K best configurations ' +
+      "(default 1; pass rescore's --top so that export can take any candidate's own model)",
+    { min: 1, max: MAX_TRIALS },
+  );
 
-async function main(argv: string[]): Promise<void> {
-  const { flags, positional, text, number } = parse(argv);
-  const command = positional[0];
-  if (flags.has('--help') || !command) {
-    console.log(HELP);
-    return;
-  }
-  if (command === 'search') {
-    const spaceArg = text('--space');
-    const strategy = text('--strategy');
-    const out = text('--out');
-    const trials = number('--trials', true);
-    if (!spaceArg || !strategy || !out || trials === undefined) throw new UsageError('search needs --space, --strategy, --trials and --out.');
-    if (!STRATEGY_NAMES.includes(strategy as StrategyName)) throw new UsageError(`--strategy must be one of ${STRATEGY_NAMES.join(', ')}, got '${strategy}'.`);
-    const builtin = spaceArg.startsWith('builtin:') ? spaceArg.slice('builtin:'.length) : undefined;
-    const space = builtin !== undefined ? builtinSpace(builtin) : SearchSpace.fromJSON(readFileSync(spaceArg, 'utf8'));
-    let evaluator: EvaluatorSpec;
-    const evaluatorArg = text('--evaluator');
-    if (text('--evaluator-module')) evaluator = { kind: 'module', module: text('--evaluator-module')!, exportName: text('--evaluator-export') };
-    else if (evaluatorArg?.startsWith('builtin:')) evaluator = { kind: 'builtin', name: evaluatorArg.slice('builtin:'.length) as never };
-    else if (builtin && (BUILTIN_EVALUATORS as readonly string[]).includes(builtin)) evaluator = { kind: 'builtin', name: builtin as never };
-    else throw new UsageError('Name an evaluator: --evaluator builtin:NAME or --evaluator-module FILE.js.');
-    const hyperband = flags.has('--hyperband') || flags.has('--successive-halving')
-      ? { minBudget: number('--min-budget') ?? 1, maxBudget: number('--max-budget') ?? 9, eta: number('--eta') ?? 3, mode: flags.has('--successive-halving') ? ('successive-halving' as const) : ('hyperband' as const) }
-      : undefined;
-    const minutes = number('--minutes');
-    const maxParams = number('--max-params');
-    const maxLatencyMs = number('--max-latency-ms');
-    report(
-      await runSearch({
-        dir: out,
-        space,
-        strategy: strategy as StrategyName,
-        hyperband,
-        evaluator,
-        trials,
-        workers: number('--workers', true),
-        seed: number('--seed', true) ?? 0,
-        budget: number('--budget') ?? 1,
-        constraints: maxParams !== undefined || maxLatencyMs !== undefined ? { maxParams, maxLatencyMs } : undefined,
-        maxSeconds: minutes === undefined ? undefined : minutes * 60,
-        fitToTime: flags.has('--fit-time'),
-        keepModels: number('--keep-models', true),
-        onProgress: progress,
-        onTrialStart: started,
-      }),
-    );
-  } else if (command === 'resume') {
-    const dir = positional[1];
-    if (!dir) throw new UsageError('resume needs the search directory.');
-    const minutes = number('--minutes');
-    report(await resumeSearch(dir, { workers: number('--workers', true), trials: number('--trials', true), maxSeconds: minutes === undefined ? undefined : minutes * 60, fitToTime: flags.has('--fit-time'), keepModels: number('--keep-models', true), onProgress: progress, onTrialStart: started }));
-  } else if (command === 'rescore') {
-    const dir = positional[1];
-    if (!dir) throw new UsageError('rescore needs the search directory.');
-    const minutes = number('--minutes');
-    const result = await rescoreTop(dir, {
-      top: number('--top', true),
-      repeats: number('--repeats', true),
-      workers: number('--workers', true),
-      maxSeconds: minutes === undefined ? undefined : minutes * 60,
-      onProgress: (r, done, total) => process.stderr.write(`[${done}/${total}] trial ${r.trialId} fold ${r.fold}: ${r.status === 'ok' ? r.score!.toPrecision(5) : `failed (${r.error})`} (${r.seconds.toFixed(0)}s)\n`),
+/** `--minutes` as seconds, and `--fit-time` only with it. */
+function timeLimit(options: Record<string, unknown>) {
+  const minutes = options['minutes'] as number | undefined;
+  if (options['fitTime'] && minutes === undefined) {
+    throw new InvalidArgumentError({
+      parameter: '--fit-time',
+      value: true,
+      message: 'Applies only with --minutes (the time to fit the search into).',
     });
-    for (const c of result.candidates) process.stderr.write(`trial ${c.trial.trial.id}: mean ${c.meanScore.toPrecision(5)} over [${c.evaluations.map((e) => e.score.toPrecision(5)).join(', ')}]${c.complete ? '' : ' (incomplete, unranked)'}\n`);
-    console.log(JSON.stringify({ dir, evaluatedNow: result.evaluatedNow, best: { id: result.best.trial.trial.id, meanScore: result.best.meanScore, scores: result.best.evaluations.map((e) => e.score), config: result.best.trial.trial.config } }, null, 2));
-  } else if (command === 'export') {
-    const dir = positional[1];
-    const out = text('--out');
-    if (!dir || !out) throw new UsageError('export needs the search directory and --out MODEL_DIR.');
-    const retrain = flags.has('--retrain');
-    if (!retrain && (flags.has('--budget') || flags.has('--seed'))) throw new UsageError('--budget and --seed apply only with --retrain (without it the trial\'s own model is exported).');
-    process.stderr.write(`backend: ${formatBackendInfo(await initBackend())}\n`);
-    const summary = await exportBest(dir, {
-      out,
-      retrain,
-      budget: number('--budget', true),
-      seed: number('--seed', true),
-      rescored: !flags.has('--ignore-rescore'),
-      onEpoch: (epoch, logs) => process.stderr.write(`export epoch ${epoch + 1}: ${Object.entries(logs).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(' ')}\n`),
+  }
+  return { maxSeconds: minutes === undefined ? undefined : minutes * 60, fitToTime: options['fitTime'] === true };
+}
+
+/** Checks `--evaluator-module` before a search starts: the file must exist and export the factory. */
+function moduleEvaluator(path: string, exportName = 'createEvaluator'): EvaluatorSpec {
+  const absolute = resolve(path);
+  if (!existsSync(absolute))
+    throw new InvalidArgumentError({
+      parameter: '--evaluator-module',
+      value: path,
+      message: 'No such file; give the path of a compiled JavaScript module.',
     });
-    const { valAccuracy, testAccuracy } = summary.metrics;
-    if (valAccuracy !== undefined) {
-      const source = summary.retrained ? `trial ${summary.trialId}'s configuration retrained for ${summary.budget} epochs` : `trial ${summary.trialId}'s model (${summary.trialModel})`;
-      process.stderr.write(`exported ${source}: validation ${valAccuracy.toFixed(4)} (search score ${summary.searchScore.toFixed(4)}), test ${testAccuracy?.toFixed(4) ?? '-'}\n`);
+  let exported: unknown;
+  try {
+    exported = (require(absolute) as Record<string, unknown>)[exportName];
+  } catch (cause) {
+    throw new FileFormatError({ path, problem: `cannot be loaded as a module (--evaluator-module): ${(cause as Error).message}`, cause });
+  }
+  if (typeof exported !== 'function') {
+    throw new InvalidArgumentError({
+      parameter: '--evaluator-export',
+      value: exportName,
+      message: `${path} exports no function of that name (the factory (options) => evaluator).`,
+    });
+  }
+  return { kind: 'module', module: absolute, exportName };
+}
+
+/** A checked `search` command line: the space read, the evaluator found, the budgets consistent. */
+function searchPlan({ options }: CliInput) {
+  const spaceArg = options['space'] as string;
+  const builtin = spaceArg.startsWith('builtin:') ? spaceArg.slice('builtin:'.length) : undefined;
+  if (builtin !== undefined && !BUILTIN_SPACES.includes(builtin)) {
+    const near = nearestName(builtin, BUILTIN_SPACES);
+    throw new InvalidArgumentError({
+      parameter: '--space',
+      value: spaceArg,
+      message: `Built-in spaces: ${BUILTIN_SPACES.join(', ')}.${near ? ` Did you mean builtin:${near}?` : ''}`,
+    });
+  }
+  let space: SearchSpace;
+  if (builtin !== undefined) space = builtinSpace(builtin);
+  else {
+    let text: string;
+    try {
+      text = readFileSync(spaceArg, 'utf8');
+    } catch (cause) {
+      throw new FileFormatError({
+        path: spaceArg,
+        problem: 'cannot be read (--space)',
+        hint: 'Give a space JSON file or builtin:NAME.',
+        cause,
+      });
     }
-    console.log(JSON.stringify(summary, null, 2));
-  } else if (command === 'leaderboard') {
-    const dir = positional[1];
-    if (!dir) throw new UsageError('leaderboard needs the search directory.');
-    const trials = finishedTrials(readJournal(dir).records);
-    const pareto = text('--pareto');
-    const rows = pareto ? paretoFront(trials, pareto.split(',')) : leaderboard(trials).slice(0, number('--top', true) ?? 10);
-    for (const t of rows) console.log(`trial ${t.trial.id}\tbudget ${t.trial.budget}\t${t.status}\t${t.score}\t${JSON.stringify(t.metrics)}\t${JSON.stringify(t.trial.config)}`);
-  } else {
-    throw new UsageError(`Unknown command '${command}'.`);
+    space = SearchSpace.fromJSON(text);
   }
+  const evaluatorArg = options['evaluator'] as string | undefined;
+  const modulePath = options['evaluatorModule'] as string | undefined;
+  if (options['evaluatorExport'] !== undefined && modulePath === undefined) {
+    throw new InvalidArgumentError({
+      parameter: '--evaluator-export',
+      value: options['evaluatorExport'],
+      message: 'Applies only with --evaluator-module.',
+    });
+  }
+  if (evaluatorArg !== undefined && modulePath !== undefined) {
+    throw new InvalidArgumentError({
+      parameter: '--evaluator',
+      value: evaluatorArg,
+      message: 'Give --evaluator or --evaluator-module, not both.',
+    });
+  }
+  let evaluator: EvaluatorSpec;
+  if (modulePath !== undefined) evaluator = moduleEvaluator(modulePath, options['evaluatorExport'] as string | undefined);
+  else if (evaluatorArg !== undefined) {
+    const name = evaluatorArg.replace(/^builtin:/, '');
+    if (!evaluatorArg.startsWith('builtin:') || !(BUILTIN_EVALUATORS as readonly string[]).includes(name)) {
+      throw new InvalidArgumentError({
+        parameter: '--evaluator',
+        value: evaluatorArg,
+        message: `Built-in evaluators: ${BUILTIN_EVALUATORS.map((e) => `builtin:${e}`).join(', ')}; or use --evaluator-module FILE.js.`,
+      });
+    }
+    evaluator = { kind: 'builtin', name: name as never };
+  } else if (builtin && (BUILTIN_EVALUATORS as readonly string[]).includes(builtin))
+    evaluator = { kind: 'builtin', name: builtin as never };
+  else
+    throw new InvalidArgumentError({
+      parameter: '--evaluator',
+      value: undefined,
+      message: 'Name an evaluator: --evaluator builtin:NAME or --evaluator-module FILE.js.',
+    });
+  const multiFidelity = options['hyperband'] === true || options['successiveHalving'] === true;
+  for (const [key, flag] of [
+    ['minBudget', '--min-budget'],
+    ['maxBudget', '--max-budget'],
+    ['eta', '--eta'],
+  ] as const) {
+    if (!multiFidelity && options[key] !== undefined)
+      throw new InvalidArgumentError({
+        parameter: flag,
+        value: options[key],
+        message: 'Applies only with --hyperband or --successive-halving.',
+      });
+  }
+  if (multiFidelity && options['budget'] !== undefined) {
+    throw new InvalidArgumentError({
+      parameter: '--budget',
+      value: options['budget'],
+      message: 'With --hyperband the budgets are --min-budget .. --max-budget.',
+    });
+  }
+  const hyperband = multiFidelity
+    ? {
+        minBudget: (options['minBudget'] as number | undefined) ?? 1,
+        maxBudget: (options['maxBudget'] as number | undefined) ?? 9,
+        eta: (options['eta'] as number | undefined) ?? 3,
+        mode: options['successiveHalving'] ? ('successive-halving' as const) : ('hyperband' as const),
+      }
+    : undefined;
+  if (hyperband && hyperband.minBudget > hyperband.maxBudget) {
+    throw new InvalidArgumentError({
+      parameter: '--min-budget',
+      value: hyperband.minBudget,
+      message: `Must not exceed --max-budget (${hyperband.maxBudget}).`,
+    });
+  }
+  const maxParams = options['maxParams'] as number | undefined;
+  const maxLatencyMs = options['maxLatencyMs'] as number | undefined;
+  return {
+    dir: options['out'] as string,
+    space,
+    strategy: options['strategy'] as StrategyName,
+    hyperband,
+    evaluator,
+    trials: options['trials'] as number,
+    workers: options['workers'] as number | undefined,
+    seed: options['seed'] as number,
+    budget: (options['budget'] as number | undefined) ?? 1,
+    constraints: maxParams !== undefined || maxLatencyMs !== undefined ? { maxParams, maxLatencyMs } : undefined,
+    ...timeLimit(options),
+    keepModels: options['keepModels'] as number | undefined,
+  };
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof UsageError) {
-    console.error(`${error.message}\n\n${HELP}`);
-    process.exit(2);
+/** Reads a search's leaderboard (the `--pareto` metrics must be ones its trials recorded). */
+function leaderboardRows({ args, options }: CliInput): TrialRecord[] {
+  const trials = finishedTrials(readJournal(args[0]).records);
+  const pareto = options['pareto'] as string | undefined;
+  if (pareto === undefined) return leaderboard(trials).slice(0, options['top'] as number);
+  const metrics = pareto.split(',').map((m) => m.trim());
+  const known = [...new Set(trials.flatMap((t) => Object.keys(t.metrics).filter((k) => typeof t.metrics[k] === 'number')))];
+  for (const metric of metrics) {
+    if (!known.includes(metric)) {
+      const near = nearestName(metric, known);
+      throw new InvalidArgumentError({
+        parameter: '--pareto',
+        value: pareto,
+        message:
+          `No trial recorded the metric "${metric}"; the numeric metrics are ${known.join(', ') || '(none)'}.` +
+          (near ? ` Did you mean ${near}?` : ''),
+      });
+    }
   }
-  console.error(BigModelError.isInstance(error) ? `${error.name}: ${error.message}` : error);
-  process.exit(1);
-});
+  return paretoFront(trials, metrics);
+}
+
+/** The `bigmodel-nas` program, writing to `io`. */
+export function nasProgram(io: CliIo) {
+  const program = cliProgram('bigmodel-nas', 'Runs, resumes, re-scores and exports neural architecture searches.');
+  program.addHelpText(
+    'after',
+    `\nBuilt-in spaces: ${BUILTIN_SPACES.join(', ')}. Built-in evaluators: ${BUILTIN_EVALUATORS.join(', ')}.\n` +
+      'Exit status: 0 done, 1 failed while running, 2 usage error (nothing run or written).\n',
+  );
+
+  const search = program
+    .command('search')
+    .description('runs a search into --out (a journal that resume continues)')
+    .requiredOption('--space <space>', 'FILE.json or builtin:NAME (required)')
+    .addOption(choiceOption('--strategy <name>', 'how configurations are proposed (required)', STRATEGY_NAMES).makeOptionMandatory())
+    .addOption(integerOption('--trials <n>', 'trials to run (required)', { min: 1, max: MAX_TRIALS }).makeOptionMandatory())
+    .requiredOption('--out <dir>', 'search directory (required)')
+    .addOption(workersOption())
+    .addOption(integerOption('--seed <s>', 'random seed', SEED, 0))
+    .option('--evaluator <builtin:NAME>', "a built-in evaluator (default: the built-in space's own)")
+    .option('--evaluator-module <file.js>', 'a module whose export --evaluator-export makes the evaluator')
+    .option('--evaluator-export <name>', 'the factory exported by --evaluator-module (default createEvaluator)')
+    .addOption(numberOption('--budget <b>', 'budget (epochs) of every trial without --hyperband (default 1)', BUDGET))
+    .option('--hyperband', "Hyperband's cycle of brackets over --min-budget .. --max-budget")
+    .option('--successive-halving', "one bracket (Hyperband's most aggressive) instead of the cycle")
+    .addOption(numberOption('--min-budget <r>', 'smallest budget with --hyperband (default 1)', BUDGET))
+    .addOption(numberOption('--max-budget <r>', 'largest budget with --hyperband (default 9)', BUDGET))
+    .addOption(numberOption('--eta <e>', "Hyperband's reduction factor (default 3)", { min: 1, max: 100, minExclusive: true }))
+    .addOption(minutesOption('stop proposing trials after M minutes (resume continues)'))
+    .option('--fit-time', 'with --minutes: start only trials predicted to end within M minutes')
+    .addOption(
+      numberOption('--max-params <n>', 'constraint: trials with more parameters are recorded as infeasible', {
+        min: 0,
+        max: 1e12,
+        minExclusive: true,
+      }),
+    )
+    .addOption(
+      numberOption('--max-latency-ms <x>', 'constraint: trials slower than X ms are recorded as infeasible', {
+        min: 0,
+        max: 1e7,
+        minExclusive: true,
+      }),
+    )
+    .addOption(keepOption())
+    .examples([
+      'bigmodel-nas search --space builtin:branin --strategy tpe --trials 30 --out runs/branin',
+      'bigmodel-nas search --space builtin:mnist --strategy evolution --hyperband --trials 40 --minutes 30 --fit-time --out runs/mnist',
+      'bigmodel-nas search --space space.json --evaluator-module dist/my-evaluator.js --strategy random --trials 20 --out runs/mine',
+    ]);
+  cliAction(search, searchPlan, async (plan) => report(io, await runSearch({ ...plan, onProgress: (p) => progress(io, p), onTrialStart: (t) => started(io, t) })));
+
+  const resume = program
+    .command('resume')
+    .description("continues a search (to its --trials, or more); keeps the journal's --keep-models unless given another")
+    .argument('<dir>', 'search directory')
+    .addOption(workersOption())
+    .addOption(integerOption('--trials <n>', "total trials to reach (default: the search's own)", { min: 1, max: MAX_TRIALS }))
+    .addOption(minutesOption('stop proposing trials after M minutes'))
+    .option('--fit-time', 'with --minutes: start only trials predicted to end within M minutes')
+    .addOption(keepOption())
+    .examples(['bigmodel-nas resume runs/branin --trials 60']);
+  cliAction(
+    resume,
+    ({ args, options }) => ({
+      dir: args[0],
+      workers: options['workers'] as number | undefined,
+      trials: options['trials'] as number | undefined,
+      keepModels: options['keepModels'] as number | undefined,
+      ...timeLimit(options),
+    }),
+    async ({ dir, ...rest }) => report(io, await resumeSearch(dir, { ...rest, onProgress: (p) => progress(io, p), onTrialStart: (t) => started(io, t) })),
+  );
+
+  const rescore = program
+    .command('rescore')
+    .description(
+      'evaluates the K best configurations R more times each (fresh seeds, other validation splits) and ranks them by mean score',
+    )
+    .argument('<dir>', 'search directory')
+    .addOption(integerOption('--top <k>', 'configurations to re-score (default 3)', { min: 1, max: 10_000 }))
+    .addOption(integerOption('--repeats <r>', 'more evaluations of each (default 1)', { min: 1, max: 1000 }))
+    .addOption(workersOption())
+    .addOption(minutesOption('start only evaluations predicted to end within M minutes'))
+    .examples(['bigmodel-nas rescore runs/mnist --top 3 --repeats 2']);
+  cliAction(
+    rescore,
+    ({ args, options }) => ({
+      dir: args[0],
+      top: options['top'] as number | undefined,
+      repeats: options['repeats'] as number | undefined,
+      workers: options['workers'] as number | undefined,
+      minutes: options['minutes'] as number | undefined,
+    }),
+    async ({ dir, minutes, ...rest }) => {
+      const result = await rescoreTop(dir, {
+        ...rest,
+        maxSeconds: minutes === undefined ? undefined : minutes * 60,
+        onProgress: (r, done, total) =>
+          io.stderr.write(
+            `[${done}/${total}] trial ${r.trialId} fold ${r.fold}: ${r.status === 'ok' ? r.score!.toPrecision(5) : `failed (${r.error})`} (${r.seconds.toFixed(0)}s)\n`,
+          ),
+      });
+      for (const c of result.candidates)
+        io.stderr.write(
+          `trial ${c.trial.trial.id}: mean ${c.meanScore.toPrecision(5)} over [${c.evaluations.map((e) => e.score.toPrecision(5)).join(', ')}]${c.complete ? '' : ' (incomplete, unranked)'}\n`,
+        );
+      const best = result.best;
+      io.stdout.write(
+        `${JSON.stringify(
+          {
+            dir,
+            evaluatedNow: result.evaluatedNow,
+            best: { id: best.trial.trial.id, meanScore: best.meanScore, scores: best.evaluations.map((e) => e.score), config: best.trial.trial.config },
+          },
+          null,
+          2,
+        )}\n`,
+      );
+    },
+  );
+
+  const exportCommand = program
+    .command('export')
+    .description("writes the best trial's own trained model (or, with --retrain, the best configuration trained from scratch) to --out")
+    .argument('<dir>', 'search directory')
+    .requiredOption('--out <model-dir>', 'where to write the model (required)')
+    .option('--retrain', 'train the best configuration from scratch instead')
+    .addOption(integerOption('--budget <b>', "with --retrain: epochs (default: the search's largest budget)", { min: 1, max: 1e6 }))
+    .addOption(integerOption('--seed <s>', "with --retrain: seed (default: the search's)", SEED))
+    .option('--ignore-rescore', "export the search's own best even when DIR holds a re-scoring")
+    .examples([
+      'bigmodel-nas export runs/mnist --out models/best',
+      'bigmodel-nas export runs/mnist --out models/retrained --retrain --budget 12',
+    ]);
+  cliAction(
+    exportCommand,
+    ({ args, options }) => {
+      const retrain = options['retrain'] === true;
+      if (!retrain && (options['budget'] !== undefined || options['seed'] !== undefined)) {
+        throw new InvalidArgumentError({
+          parameter: options['budget'] !== undefined ? '--budget' : '--seed',
+          value: options['budget'] ?? options['seed'],
+          message: "--budget and --seed apply only with --retrain (without it the trial's own model is exported).",
+        });
+      }
+      return {
+        dir: args[0],
+        out: options['out'] as string,
+        retrain,
+        budget: options['budget'] as number | undefined,
+        seed: options['seed'] as number | undefined,
+        rescored: options['ignoreRescore'] !== true,
+      };
+    },
+    async ({ dir, ...rest }) => {
+      io.stderr.write(`backend: ${formatBackendInfo(await initBackend())}\n`);
+      const summary = await exportBest(dir, {
+        ...rest,
+        onEpoch: (epoch, logs) =>
+          io.stderr.write(
+            `export epoch ${epoch + 1}: ${Object.entries(logs)
+              .map(([k, v]) => `${k} ${v.toFixed(4)}`)
+              .join(' ')}\n`,
+          ),
+      });
+      const { valAccuracy, testAccuracy } = summary.metrics;
+      if (valAccuracy !== undefined) {
+        const source = summary.retrained
+          ? `trial ${summary.trialId}'s configuration retrained for ${summary.budget} epochs`
+          : `trial ${summary.trialId}'s model (${summary.trialModel})`;
+        io.stderr.write(
+          `exported ${source}: validation ${valAccuracy.toFixed(4)} (search score ${summary.searchScore.toFixed(4)}), test ${testAccuracy?.toFixed(4) ?? '-'}\n`,
+        );
+      }
+      io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    },
+  );
+
+  const board = program
+    .command('leaderboard')
+    .description('prints the best trials (or the Pareto front of the score against cost metrics), one per line')
+    .argument('<dir>', 'search directory')
+    .addOption(integerOption('--top <k>', 'rows to print', { min: 1, max: MAX_TRIALS }, 10))
+    .option('--pareto <metric,...>', 'print the Pareto front of the score against these metrics (to minimize) instead')
+    .examples(['bigmodel-nas leaderboard runs/mnist --top 5', 'bigmodel-nas leaderboard runs/mnist --pareto params,latencyMs']);
+  cliAction(board, leaderboardRows, (rows) => {
+    for (const t of rows)
+      io.stdout.write(
+        `trial ${t.trial.id}\tbudget ${t.trial.budget}\t${t.status}\t${t.score}\t${JSON.stringify(t.metrics)}\t${JSON.stringify(t.trial.config)}\n`,
+      );
+  });
+  return program;
+}
+
+/** Runs one `bigmodel-nas` command line (the arguments after the program name); returns the exit status. */
+export function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  return runCli(nasProgram(io), argv, io);
+}
+
+if (require.main === module) runMain(main);

@@ -1,9 +1,11 @@
 /** Command-line parsing and the training / evaluation commands of `bigmodel-rl`. */
-import { InvalidArgumentError, JsonlLogger } from '@bigmodel/core';
+import {
+  choiceOption, CliCommand, FileFormatError, integerOption, InvalidArgumentError, JsonlLogger, parseCliInput, type CliInput,
+} from '@bigmodel/core';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { make } from '../core/registry';
+import { make, registry } from '../core/registry';
 import { A2c, A2C_PRESETS } from '../agents/a2c';
 import { Dqn, DQN_PRESETS } from '../agents/dqn';
 import { evaluate, type EvaluationResult } from '../agents/evaluate';
@@ -26,53 +28,78 @@ export interface TrainCommand {
   evalEpisodes: number;
 }
 
-/** Reads `--name value` flags after the positional arguments. */
-export function parseFlags(argv: string[]): { positional: string[]; flags: Map<string, string> } {
-  const positional: string[] = [];
-  const flags = new Map<string, string>();
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i].startsWith('--')) {
-      const value = argv[i + 1];
-      if (value === undefined || value.startsWith('--')) throw new InvalidArgumentError({ parameter: argv[i], value, message: 'Every flag takes a value.' });
-      flags.set(argv[i].slice(2), value);
-      i++;
-    } else positional.push(argv[i]);
-  }
-  return { positional, flags };
+/** The largest `--total-steps` / `--eval-every` (a billion steps: days of training at this package's speed). */
+export const MAX_STEPS = 1_000_000_000;
+/** The largest `--eval-episodes` / `--episodes`. */
+export const MAX_EPISODES = 1_000_000;
+/** Seeds are 32-bit (the generators keep 32 bits of state). */
+export const SEED_RANGE = { min: 0, max: 2 ** 32 - 1 };
+
+/**
+ * The `train` subcommand's arguments and flags (add new flags here; {@link trainPlan} reads them).
+ */
+export function trainCommand(command = new CliCommand('train')): CliCommand {
+  return command
+    .description('trains an agent, evaluating it periodically, and saves it (agent.json) with its metrics (metrics.jsonl) in --out')
+    .argument('<algorithm>', `one of ${ALGORITHMS.join(', ')}`)
+    .addOption(choiceOption('--env <id>', 'registered environment', [...registry.keys()], 'CartPole-v1'))
+    .addOption(
+      integerOption('--total-steps <n>', 'environment steps to train for (required)', { min: 1, max: MAX_STEPS }).makeOptionMandatory(),
+    )
+    .addOption(integerOption('--seed <s>', 'random seed', SEED_RANGE, 0))
+    .requiredOption('--out <dir>', 'run directory: agent.json, metrics.jsonl (required)')
+    .option('--config <file.json>', "hyperparameters overriding the algorithm's defaults and rl-zoo preset (a JSON object)")
+    .addOption(integerOption('--eval-every <n>', 'evaluate every N steps (default: total-steps / 10)', { min: 1, max: MAX_STEPS }))
+    .addOption(integerOption('--eval-episodes <n>', 'episodes per evaluation', { min: 1, max: MAX_EPISODES }, 10))
+    .examples([
+      'bigmodel-rl train dqn --env CartPole-v1 --total-steps 50000 --seed 1 --out runs/dqn',
+      'bigmodel-rl train ppo --env Pendulum-v1 --total-steps 200000 --out runs/ppo --config hp.json',
+    ]);
 }
 
-/** A non-negative integer flag, or `fallback` when absent; throws naming the flag otherwise. */
-export function integerFlag(flags: Map<string, string>, name: string, fallback?: number): number {
-  const raw = flags.get(name);
-  if (raw === undefined) {
-    if (fallback === undefined) throw new InvalidArgumentError({ parameter: `--${name}`, value: raw, message: 'This flag is required.' });
-    return fallback;
+/** Reads `--config`: a JSON object, or a FileFormatError naming the file. */
+function readConfig(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (cause) {
+    throw new FileFormatError({ path, problem: 'cannot be read (--config)', hint: String((cause as Error).message), cause });
   }
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw new InvalidArgumentError({ parameter: `--${name}`, value: raw, message: 'Must be a non-negative integer.' });
-  return value;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (cause) {
+    const problem = text.trim() === '' ? 'is empty (--config wants a JSON object)' : 'is not valid JSON (--config)';
+    throw new FileFormatError({ path, problem, cause });
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new FileFormatError({ path, problem: 'is not a JSON object of hyperparameters (--config)' });
+  }
+  return value as Record<string, unknown>;
 }
 
-/** Parses `train <algorithm> --env ID --total-steps N --seed S --out DIR [--config file.json] [--eval-every N] [--eval-episodes N]`. */
-export function parseTrain(argv: string[]): TrainCommand {
-  const { positional, flags } = parseFlags(argv);
-  const algorithm = positional[0] as TrainCommand['algorithm'];
-  if (!ALGORITHMS.includes(algorithm)) throw new InvalidArgumentError({ parameter: 'algorithm', value: algorithm, message: `Expected one of ${ALGORITHMS.join(', ')}.` });
-  const out = flags.get('out');
-  if (!out) throw new InvalidArgumentError({ parameter: '--out', value: out, message: 'Give the run directory.' });
-  const configPath = flags.get('config');
-  const config = configPath ? (JSON.parse(readFileSync(configPath, 'utf8')) as Record<string, unknown>) : {};
-  const totalSteps = integerFlag(flags, 'total-steps');
+/** Checks a parsed `train` command line and reads its `--config`; throws naming the bad argument. */
+export function trainPlan({ args, options }: CliInput): TrainCommand {
+  const algorithm = args[0] as TrainCommand['algorithm'];
+  if (!ALGORITHMS.includes(algorithm)) {
+    throw new InvalidArgumentError({ parameter: 'algorithm', value: algorithm, message: `Expected one of ${ALGORITHMS.join(', ')}.` });
+  }
+  const totalSteps = options['totalSteps'] as number;
   return {
     algorithm,
-    env: flags.get('env') ?? 'CartPole-v1',
+    env: options['env'] as string,
     totalSteps,
-    seed: integerFlag(flags, 'seed', 0),
-    out,
-    config,
-    evalEvery: integerFlag(flags, 'eval-every', Math.max(1, Math.floor(totalSteps / 10))),
-    evalEpisodes: integerFlag(flags, 'eval-episodes', 10),
+    seed: options['seed'] as number,
+    out: options['out'] as string,
+    config: options['config'] === undefined ? {} : readConfig(options['config'] as string),
+    evalEvery: (options['evalEvery'] as number | undefined) ?? Math.max(1, Math.floor(totalSteps / 10)),
+    evalEpisodes: options['evalEpisodes'] as number,
   };
+}
+
+/** Parses `train <algorithm> --total-steps N --out DIR [...]` (the arguments after `train`). */
+export function parseTrain(argv: string[]): TrainCommand {
+  return trainPlan(parseCliInput(trainCommand(), argv));
 }
 
 /** Builds the agent of a train command: library defaults, then rl-zoo's preset for the env, then the config file. */

@@ -2,63 +2,78 @@
 /**
  * `bigmodel-rl`: train an agent on a registered environment, or evaluate a saved one.
  *
- *   bigmodel-rl train <dqn|reinforce|a2c|ppo> --env CartPole-v1 --total-steps 50000 --seed 0 --out runs/dqn [--config hp.json]
+ *   bigmodel-rl train <dqn|reinforce|a2c|ppo> --total-steps 50000 --out runs/dqn [--env CartPole-v1] [--seed 0] [--config hp.json]
  *       [--eval-every 5000] [--eval-episodes 10]
- *   bigmodel-rl eval runs/dqn --episodes 100 --seed 0
+ *   bigmodel-rl eval runs/dqn [--episodes 100] [--seed 0]
+ *
+ * `bigmodel-rl --help` (or `train --help`) lists every flag with its range and default.
  */
 import * as tf from '@tensorflow/tfjs';
-import { BigModelError, InvalidArgumentError, formatBackendInfo, initBackend } from '@bigmodel/core';
+import {
+  cliAction, cliProgram, formatBackendInfo, initBackend, integerOption, processIo, runCli, runMain, type CliIo, type CliStream,
+} from '@bigmodel/core';
 
-import { integerFlag, parseFlags, parseTrain, runEval, runTrain } from './args';
+import { registry } from '../core/registry';
+import { MAX_EPISODES, runEval, runTrain, SEED_RANGE, trainCommand, trainPlan } from './args';
 
-const USAGE = `Usage: bigmodel-rl train <dqn|reinforce|a2c|ppo> --env ID --total-steps N --seed S --out DIR [--config file.json] [--eval-every N] [--eval-episodes N]
-       bigmodel-rl eval DIR --episodes N --seed S`;
-
-/** A one-line progress bar on stderr (redrawn in place on a terminal, every 10% otherwise). */
-function progressBar(label: string) {
+/** A one-line progress bar on `stream` (redrawn in place on a terminal, every 10% otherwise). */
+function progressBar(label: string, stream: CliStream) {
   const started = performance.now();
   let lastDecile = -1;
   return (done: number, total: number, suffix = '') => {
     const decile = Math.floor((done / total) * 10);
-    if (!process.stderr.isTTY && decile === lastDecile && done !== total) return;
+    if (!stream.isTTY && decile === lastDecile && done !== total) return;
     lastDecile = decile;
     const width = 28;
     const filled = Math.round((done / total) * width);
     const line = `${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${((performance.now() - started) / 1000).toFixed(1)}s ${suffix}`;
-    process.stderr.write(process.stderr.isTTY ? `\r${line}` : `${line}\n`);
-    if (done === total && process.stderr.isTTY) process.stderr.write('\n');
+    stream.write(stream.isTTY ? `\r${line}` : `${line}\n`);
+    if (done === total && stream.isTTY) stream.write('\n');
   };
 }
 
-async function main(argv: string[]): Promise<void> {
-  const [command, ...rest] = argv;
-  tf.env().set('PROD', true);
-  if (command === 'train') {
-    const train = parseTrain(rest);
-    console.log(formatBackendInfo(await initBackend()));
-    const bar = progressBar(`${train.algorithm} ${train.env}`);
+/** The `bigmodel-rl` program, writing to `io`. */
+export function rlProgram(io: CliIo) {
+  const say = (line: string) => void io.stdout.write(`${line}\n`);
+  const program = cliProgram('bigmodel-rl', 'Trains reinforcement-learning agents on registered environments and evaluates saved ones.');
+  const environments = `Environments: ${[...registry.keys()].join(', ')}`;
+  program.addHelpText('after', `\n${environments}\nExit status: 0 done, 1 failed while running, 2 usage error (nothing run).\n`);
+
+  cliAction(program.addCommand(trainCommand()).commands.at(-1)!, trainPlan, async (train) => {
+    tf.env().set('PROD', true);
+    say(formatBackendInfo(await initBackend()));
+    const bar = progressBar(`${train.algorithm} ${train.env}`, io.stderr);
     const { agent, evaluation } = await runTrain(train, {
       onProgress: (step, total, lastEval) => bar(step, total, lastEval ? `eval ${lastEval.meanReturn.toFixed(1)}` : ''),
     });
-    console.log(`saved to ${train.out}; ${agent.numTimesteps} steps; evaluation over ${train.evalEpisodes} episodes: ${evaluation.meanReturn.toFixed(2)} ± ${evaluation.stdReturn.toFixed(2)}`);
+    const score = `${evaluation.meanReturn.toFixed(2)} ± ${evaluation.stdReturn.toFixed(2)}`;
+    say(`saved to ${train.out}; ${agent.numTimesteps} steps; evaluation over ${train.evalEpisodes} episodes: ${score}`);
     agent.dispose();
-  } else if (command === 'eval') {
-    const { positional, flags } = parseFlags(rest);
-    const dir = positional[0];
-    if (!dir) throw new InvalidArgumentError({ parameter: 'DIR', value: dir, message: `eval needs the run directory.\n${USAGE}` });
-    const episodes = Math.max(1, integerFlag(flags, 'episodes', 100));
-    const seed = integerFlag(flags, 'seed', 0);
-    await initBackend();
-    const bar = progressBar(`eval ${dir}`);
-    const result = await runEval(dir, episodes, seed, (done) => bar(done, episodes));
-    console.log(JSON.stringify(result));
-  } else {
-    console.log(USAGE);
-    process.exitCode = command === undefined || command === '--help' ? 0 : 1;
-  }
+  });
+
+  const evalCommand = program
+    .command('eval')
+    .description('evaluates the agent saved in DIR on a fresh environment of the id it was trained on; prints JSON')
+    .argument('<dir>', 'run directory of a trained agent')
+    .addOption(integerOption('--episodes <n>', 'episodes to run', { min: 1, max: MAX_EPISODES }, 100))
+    .addOption(integerOption('--seed <s>', 'seed of the first reset', SEED_RANGE, 0))
+    .examples(['bigmodel-rl eval runs/dqn --episodes 100 --seed 0']);
+  cliAction(
+    evalCommand,
+    ({ args, options }) => ({ dir: args[0], episodes: options['episodes'] as number, seed: options['seed'] as number }),
+    async ({ dir, episodes, seed }) => {
+      tf.env().set('PROD', true);
+      await initBackend();
+      const bar = progressBar(`eval ${dir}`, io.stderr);
+      say(JSON.stringify(await runEval(dir, episodes, seed, (done) => bar(done, episodes))));
+    },
+  );
+  return program;
 }
 
-main(process.argv.slice(2)).catch((error) => {
-  console.error(BigModelError.isInstance(error) ? `${error.name}: ${error.message}` : error);
-  process.exit(1);
-});
+/** Runs one `bigmodel-rl` command line; returns the exit status (0 done, 1 failure, 2 usage error). */
+export function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  return runCli(rlProgram(io), argv, io);
+}
+
+if (require.main === module) runMain(main);

@@ -49,8 +49,8 @@ function digitFolder(digits: number[], perClass: number, size = 28): string {
 
 describe('bigmodel-transfer finetune', () => {
   it('parses flags, and rejects missing, unknown and bad ones naming the flag', () => {
-    expect(parseFinetuneArgs(['--base', 'zoo:x', '--data', 'mnist:5-9', '--out', 'o', '--strategy', 'two-phase', '--epochs', '3', '--seed', '2'])).toEqual(
-      expect.objectContaining({ base: 'zoo:x', strategy: 'two-phase', epochs: 3, seed: 2, cachedFeatures: true, batchSize: 64 }),
+    expect(parseFinetuneArgs(['--base', 'zoo:mnist-digits-0to4', '--data', 'mnist:5-9', '--out', 'o', '--strategy', 'two-phase', '--epochs', '3', '--seed', '2'])).toEqual(
+      expect.objectContaining({ base: 'zoo:mnist-digits-0to4', strategy: 'two-phase', epochs: 3, seed: 2, cachedFeatures: true, batchSize: 64 }),
     );
     const error = (argv: string[]) => {
       try {
@@ -108,7 +108,7 @@ describe('bigmodel-transfer finetune', () => {
     expect(shape.parameter).toBe('--data');
     expect(shape.message).toContain('[28, 28, 1]');
     const zoo = (await runFinetune(['--base', 'zoo:vgg16', '--data', 'mnist:5-9', '--out', join(dir, 'o')], capture()).catch((e: unknown) => e)) as InvalidArgumentError;
-    expect(zoo.parameter).toBe('source');
+    expect(zoo.parameter).toBe('--base');
     expect(zoo.message).toContain('zoo:mnist-digits-0to4');
   });
 });

@@ -2,22 +2,41 @@
  * `bigmodel-transfer finetune`: loads a base, reads the target data, fine-tunes with a strategy,
  * scores the test split, and saves the model, its metrics and a summary under `--out`.
  */
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 import * as tf from '@tensorflow/tfjs';
 
-import { formatBackendInfo, initBackend, InvalidArgumentError, JsonlLogger, mulberry32, randomCrop, saveModel, writeFileAtomic } from '@bigmodel/core';
+import {
+  choiceOption,
+  CliCommand,
+  FileFormatError,
+  formatBackendInfo,
+  InvalidArgumentError,
+  nearestName,
+  initBackend,
+  integerOption,
+  JsonlLogger,
+  mulberry32,
+  numberOption,
+  parseCliInput,
+  randomCrop,
+  saveModel,
+  writeFileAtomic,
+  type CliInput,
+  type CliStream,
+} from '@bigmodel/core';
 
 import { parameterCounts, type ParameterCounts } from '../freeze/freeze';
 import { checkInputShape, evaluateAccuracy } from '../training/features';
 import { FINE_TUNE_STRATEGIES, fineTune, type FineTuneStrategy } from '../training/fine-tune';
-import { loadTargetData } from '../data/target-data';
-import { loadBase } from '../zoo/load-base';
+import { loadTargetData, parseDigits } from '../data/target-data';
+import { loadBase, zooNames } from '../zoo/load-base';
 
 /** Where the command writes: progress to `stderr`, results to `stdout`. */
 export interface CommandIo {
   stdout: (line: string) => void;
-  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: CliStream;
 }
 
 /** What `finetune` prints as its last line (JSON) and writes to `<out>/summary.json`. */
@@ -48,58 +67,113 @@ export interface FinetuneSummary {
   out: string;
 }
 
-const USAGE = `Usage: bigmodel-transfer finetune --base <DIR|zoo:NAME> --data <mnist:DIGITS|DIR> --out DIR
-         [--strategy head|two-phase|gradual|full] [--epochs N] [--fine-tune-epochs N] [--seed S]
-         [--lr X] [--fine-tune-lr X] [--batch-size N] [--unfreeze-blocks K] [--limit N] [--no-cache] [--augment-padding P]
-       bigmodel-transfer zoo                       (lists the model zoo)`;
+/** Seeds are 32-bit. */
+const SEED = { min: 0, max: 2 ** 32 - 1 };
+const MAX_EPOCHS = 10_000;
 
-/** Parses `finetune`'s flags; a bad or missing flag throws InvalidArgumentError naming it. */
-export function parseFinetuneArgs(argv: string[]) {
-  const flags = new Map<string, string>();
-  const switches = new Set<string>();
-  const known = ['--base', '--data', '--out', '--strategy', '--epochs', '--fine-tune-epochs', '--seed', '--lr', '--fine-tune-lr', '--batch-size', '--unfreeze-blocks', '--limit', '--augment-padding'];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--no-cache') switches.add(arg);
-    else if (known.includes(arg)) {
-      if (argv[i + 1] === undefined) throw new InvalidArgumentError({ parameter: arg, value: undefined, message: `Needs a value.\n${USAGE}` });
-      flags.set(arg, argv[++i]);
-    } else throw new InvalidArgumentError({ parameter: arg, value: arg, message: `Unknown flag; the flags are ${[...known, '--no-cache'].join(', ')}.\n${USAGE}` });
-  }
-  const required = (name: string) => {
-    const value = flags.get(name);
-    if (value === undefined) throw new InvalidArgumentError({ parameter: name, value: undefined, message: `Required.\n${USAGE}` });
-    return value;
-  };
-  const number = (name: string, fallback: number | undefined, integer: boolean, min: number) => {
-    const text = flags.get(name);
-    if (text === undefined) return fallback;
-    const value = Number(text);
-    if (!Number.isFinite(value) || (integer && !Number.isInteger(value)) || value < min) {
-      throw new InvalidArgumentError({ parameter: name, value: text, message: `Must be ${integer ? 'an integer' : 'a number'} >= ${min}.` });
+/** The `finetune` subcommand's flags (its action is set by the program; {@link finetunePlan} reads them). */
+export function finetuneCommand(command = new CliCommand('finetune')): CliCommand {
+  return command
+    .description('fine-tunes a base model on new data; writes model/, best/, metrics.jsonl and summary.json in --out')
+    .requiredOption('--base <base>', 'DIR of a saved model, or zoo:NAME (see the zoo command) (required)')
+    .requiredOption('--data <data>', 'mnist:DIGITS (e.g. mnist:5-9) or DIR of images, a subfolder per class in train/ and test/ (required)')
+    .requiredOption('--out <dir>', 'run directory (required)')
+    .addOption(choiceOption('--strategy <name>', 'what to train', FINE_TUNE_STRATEGIES, 'head'))
+    .addOption(integerOption('--epochs <n>', 'epochs of the first phase', { min: 1, max: MAX_EPOCHS }, 10))
+    .addOption(
+      integerOption('--fine-tune-epochs <n>', "epochs of the fine-tuning phase (default: the strategy's)", { min: 1, max: MAX_EPOCHS }),
+    )
+    .addOption(integerOption('--seed <s>', 'random seed', SEED, 0))
+    .addOption(numberOption('--lr <x>', "learning rate (default: the strategy's)", { min: 0, max: 1, minExclusive: true }))
+    .addOption(
+      numberOption('--fine-tune-lr <x>', "learning rate of the fine-tuning phase (default: the strategy's)", {
+        min: 0,
+        max: 1,
+        minExclusive: true,
+      }),
+    )
+    .addOption(integerOption('--batch-size <n>', 'examples per step', { min: 1, max: 4096 }, 64))
+    .addOption(
+      integerOption('--unfreeze-blocks <k>', "blocks to unfreeze (gradual: per phase; default: the strategy's)", { min: 1, max: 1000 }),
+    )
+    .addOption(integerOption('--limit <n>', 'use the first N training examples only', { min: 1, max: 10_000_000 }))
+    .option('--no-cache', 'recompute the frozen features every epoch (default: cached, except with --strategy full)')
+    .addOption(integerOption('--augment-padding <p>', 'random-crop padding in pixels, 0 off', { min: 0, max: 64 }, 2))
+    .examples([
+      'bigmodel-transfer finetune --base zoo:mnist-digits-0to4 --data mnist:5-9 --out runs/t',
+      'bigmodel-transfer finetune --base zoo:mnist-digits-0to4 --data my-images/ --strategy two-phase --epochs 5 --out runs/mine',
+    ]);
+}
+
+/** A checked `finetune` command line. */
+export function finetunePlan({ options }: CliInput) {
+  const strategy = options['strategy'] as FineTuneStrategy;
+  const base = options['base'] as string;
+  if (base.startsWith('zoo:')) {
+    const names = zooNames();
+    if (!names.includes(base.slice(4))) {
+      const near = nearestName(base.slice(4), names);
+      throw new InvalidArgumentError({
+        parameter: '--base',
+        value: base,
+        message:
+          `No zoo model of that name; the zoo has ${names.map((n) => `zoo:${n}`).join(', ')}.` + (near ? ` Did you mean zoo:${near}?` : ''),
+      });
     }
-    return value;
-  };
-  const strategy = (flags.get('--strategy') ?? 'head') as FineTuneStrategy;
-  if (!FINE_TUNE_STRATEGIES.includes(strategy)) {
-    throw new InvalidArgumentError({ parameter: '--strategy', value: strategy, message: `Choose one of ${FINE_TUNE_STRATEGIES.join(', ')}.` });
+  } else if (!existsSync(join(base, 'model.json'))) {
+    throw new FileFormatError({
+      path: join(base, 'model.json'),
+      problem: 'does not exist (--base)',
+      hint: 'Give a directory saved by saveModel, or zoo:NAME.',
+    });
+  }
+  const data = options['data'] as string;
+  if (data.startsWith('mnist:')) {
+    let digits: number[];
+    try {
+      digits = parseDigits(data.slice(6));
+    } catch (cause) {
+      throw new InvalidArgumentError({
+        parameter: '--data',
+        value: data,
+        message: 'Name digits as a range or a list, each once: mnist:5-9 or mnist:0,2,4.',
+        cause,
+      });
+    }
+    if (digits.length < 2)
+      throw new InvalidArgumentError({
+        parameter: '--data',
+        value: data,
+        message: 'A classifier needs at least 2 classes: name 2 digits or more.',
+      });
+  } else if (!existsSync(data) || !statSync(data).isDirectory()) {
+    throw new FileFormatError({
+      path: data,
+      problem: 'is not a directory (--data)',
+      hint: 'Give mnist:DIGITS or an image folder: a subfolder of PNGs per class.',
+    });
   }
   return {
-    base: required('--base'),
-    data: required('--data'),
-    out: required('--out'),
+    base,
+    data,
+    out: options['out'] as string,
     strategy,
-    epochs: number('--epochs', 10, true, 1)!,
-    fineTuneEpochs: number('--fine-tune-epochs', undefined, true, 1),
-    seed: number('--seed', 0, true, 0)!,
-    lr: number('--lr', undefined, false, Number.MIN_VALUE),
-    fineTuneLr: number('--fine-tune-lr', undefined, false, Number.MIN_VALUE),
-    batchSize: number('--batch-size', 64, true, 1)!,
-    unfreezeBlocks: number('--unfreeze-blocks', undefined, true, 1),
-    limit: number('--limit', undefined, true, 1),
-    augmentPadding: number('--augment-padding', 2, true, 0)!,
-    cachedFeatures: strategy !== 'full' && !switches.has('--no-cache'),
+    epochs: options['epochs'] as number,
+    fineTuneEpochs: options['fineTuneEpochs'] as number | undefined,
+    seed: options['seed'] as number,
+    lr: options['lr'] as number | undefined,
+    fineTuneLr: options['fineTuneLr'] as number | undefined,
+    batchSize: options['batchSize'] as number,
+    unfreezeBlocks: options['unfreezeBlocks'] as number | undefined,
+    limit: options['limit'] as number | undefined,
+    augmentPadding: options['augmentPadding'] as number,
+    cachedFeatures: strategy !== 'full' && options['cache'] !== false,
   };
+}
+
+/** Parses `finetune`'s flags (the arguments after `finetune`); a bad or missing flag throws naming it. */
+export function parseFinetuneArgs(argv: string[]): ReturnType<typeof finetunePlan> {
+  return finetunePlan(parseCliInput(finetuneCommand(), argv));
 }
 
 function bar(stream: CommandIo['stderr']) {
@@ -136,12 +210,23 @@ function bar(stream: CommandIo['stderr']) {
  * ```
  */
 export async function runFinetune(argv: string[], io: CommandIo): Promise<FinetuneSummary> {
-  const args = parseFinetuneArgs(argv);
+  return finetune(parseFinetuneArgs(argv), io);
+}
+
+/** Runs a checked `finetune` command line (see {@link runFinetune}). */
+export async function finetune(args: ReturnType<typeof finetunePlan>, io: CommandIo): Promise<FinetuneSummary> {
   const started = performance.now();
   const info = await initBackend();
   const { model: base, metadata } = await loadBase(args.base);
   const inputShape = base.inputs[0].shape.slice(1);
   const data = loadTargetData(args.data, inputShape);
+  if (data.classNames.length < 2) {
+    throw new InvalidArgumentError({
+      parameter: '--data',
+      value: args.data,
+      message: `Holds ${data.classNames.length} class; a classifier needs at least 2.`,
+    });
+  }
   const all = args.limit === undefined ? data.train : data.train.subset([...Array(Math.min(args.limit, data.train.size)).keys()]);
   checkInputShape(base, all, '--data');
   const { train, validation } = all.split({ train: 0.9, validation: 0.1, seed: args.seed });
@@ -155,7 +240,9 @@ export async function runFinetune(argv: string[], io: CommandIo): Promise<Finetu
         'give at least 10 training images per class (12 per class in a folder without train/ and test/).',
     });
   }
-  io.stdout(`${args.base} -> ${args.data}: ${data.classNames.length} classes, ${train.size} train / ${validation.size} validation / ${data.test.size} test, strategy ${args.strategy}, ${formatBackendInfo(info)}`);
+  io.stdout(
+    `${args.base} -> ${args.data}: ${data.classNames.length} classes, ${train.size} train / ${validation.size} validation / ${data.test.size} test, strategy ${args.strategy}, ${formatBackendInfo(info)}`,
+  );
 
   const progress = bar(io.stderr);
   const { padding, seed } = { padding: args.augmentPadding, seed: args.seed };
@@ -195,7 +282,12 @@ export async function runFinetune(argv: string[], io: CommandIo): Promise<Finetu
     testExamples: data.test.size,
     trainExamples: train.size,
     parameters: parameterCounts(result.model),
-    phases: result.phases.map((p) => ({ name: p.name, epochs: p.history.epochs.length, trainable: p.parameters.trainable, frozen: p.parameters.frozen })),
+    phases: result.phases.map((p) => ({
+      name: p.name,
+      epochs: p.history.epochs.length,
+      trainable: p.parameters.trainable,
+      frozen: p.parameters.frozen,
+    })),
     seconds: Math.round((performance.now() - started) / 100) / 10,
     backend: formatBackendInfo(info),
     out: args.out,
@@ -206,5 +298,3 @@ export async function runFinetune(argv: string[], io: CommandIo): Promise<Finetu
   io.stdout(JSON.stringify(summary));
   return summary;
 }
-
-export { USAGE };

@@ -1,40 +1,43 @@
 #!/usr/bin/env node
 /**
  * The `bigmodel-transfer` command: `finetune` a base model on new data, or list the `zoo`.
+ * `bigmodel-transfer <command> --help` lists every flag with its range and default.
  */
 import * as tf from '@tensorflow/tfjs';
 
-import { BigModelError } from '@bigmodel/core';
+import { cliAction, cliProgram, processIo, runCli, runMain, type CliIo } from '@bigmodel/core';
 
 import { zooMetadata, zooNames } from '../zoo/load-base';
-import { runFinetune, USAGE } from './finetune-command';
+import { finetune, finetuneCommand, finetunePlan } from './finetune-command';
 
-async function main(argv: string[]): Promise<number> {
-  tf.env().set('PROD', true);
-  const [command, ...rest] = argv;
-  if (command === 'finetune') {
-    await runFinetune(rest, { stdout: (line) => console.log(line), stderr: process.stderr });
-    return 0;
-  }
-  if (command === 'zoo') {
-    for (const name of zooNames()) {
-      const m = zooMetadata(name);
-      console.log(`zoo:${name}  input [${m.inputShape.join(', ')}], ${m.classes} classes, test accuracy ${(100 * m.accuracy.test).toFixed(2)}%  trained on: ${m.trainedOn}`);
-    }
-    return 0;
-  }
-  if (command === undefined || command === '--help' || command === 'help') {
-    console.log(USAGE);
-    return 0;
-  }
-  console.error(`Unknown command ${command}.\n${USAGE}`);
-  return 2;
+/** The `bigmodel-transfer` program, writing to `io`. */
+export function transferProgram(io: CliIo) {
+  const say = (line: string) => void io.stdout.write(`${line}\n`);
+  const program = cliProgram('bigmodel-transfer', 'Fine-tunes a base model (a saved model or one of the zoo) on new data.');
+  program.addHelpText('after', '\nExit status: 0 done, 1 failed while running, 2 usage error (nothing run or written).\n');
+  cliAction(program.addCommand(finetuneCommand()).commands.at(-1)!, finetunePlan, async (plan) => {
+    tf.env().set('PROD', true);
+    await finetune(plan, { stdout: say, stderr: io.stderr });
+  });
+  const zoo = program.command('zoo').description('lists the model zoo (use a name as --base zoo:NAME)').examples(['bigmodel-transfer zoo']);
+  cliAction(
+    zoo,
+    () => undefined,
+    () => {
+      for (const name of zooNames()) {
+        const m = zooMetadata(name);
+        say(
+          `zoo:${name}  input [${m.inputShape.join(', ')}], ${m.classes} classes, test accuracy ${(100 * m.accuracy.test).toFixed(2)}%  trained on: ${m.trainedOn}`,
+        );
+      }
+    },
+  );
+  return program;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(BigModelError.isInstance(error) ? `${error.name}: ${error.message}` : error);
-    process.exit(BigModelError.isInstance(error) ? 2 : 1);
-  },
-);
+/** Runs one `bigmodel-transfer` command line (the arguments after the program name); returns the exit status. */
+export function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  return runCli(transferProgram(io), argv, io);
+}
+
+if (require.main === module) runMain(main);

@@ -94,6 +94,7 @@ describe('loadImageFolder', () => {
       } catch (e) {
         return e;
       }
+      return undefined;
     })();
     expect(InvalidArgumentError.isInstance(error)).toBe(true);
     expect((error as Error).message).toMatch(/Class b has 4 images; .* at least 5/);

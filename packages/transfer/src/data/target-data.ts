@@ -26,7 +26,8 @@ export interface TargetData {
   classNames: string[];
 }
 
-function parseDigits(spec: string): number[] {
+/** The digits of an `mnist:DIGITS` spec (`5-9`, `0,2,4`); throws naming `data` when malformed. */
+export function parseDigits(spec: string): number[] {
   const digits: number[] = [];
   for (const part of spec.split(',')) {
     const range = /^(\d)-(\d)$/.exec(part.trim());

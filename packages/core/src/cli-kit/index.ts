@@ -1,0 +1,12 @@
+export { type CliIo, type CliStream, processIo } from './cli-io';
+export { CliCommand, cliProgram } from './cli-command';
+export { cliAction, parseCliInput, type CliInput } from './cli-action';
+export { runCli, EXIT_OK, EXIT_FAILURE, EXIT_USAGE } from './run-cli';
+export { runMain } from './run-main';
+export { UsageError } from './usage-error';
+export { nearestName } from './nearest-name';
+export { parseInteger, type IntegerRange } from './parse-integer';
+export { parseNumber, type NumberRange } from './parse-number';
+export { integerOption } from './integer-option';
+export { numberOption } from './number-option';
+export { choiceOption } from './choice-option';

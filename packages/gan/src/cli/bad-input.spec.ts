@@ -1,0 +1,163 @@
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '@bigmodel/core';
+
+import { encodeNpy } from '../io/npy';
+import { main } from './main';
+
+let tmp: string;
+/** A tiny trained (unconditional) DCGAN run. */
+let run: string;
+
+/** Runs `bigmodel-gan` in-process; returns its exit status and what it printed. */
+async function gan(argv: string[]) {
+  let out = '';
+  let err = '';
+  const code = await main(argv, { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) } });
+  return { code, out, err };
+}
+
+beforeAll(async () => {
+  tf.env().set('PROD', true);
+  await initBackend({ backend: 'wasm' });
+  tmp = mkdtempSync(join(tmpdir(), 'gan-bad-'));
+  run = join(tmp, 'run');
+  const trained = await gan([
+    'train',
+    'dcgan',
+    '--epochs',
+    '1',
+    '--limit',
+    '32',
+    '--batch-size',
+    '32',
+    '--ngf',
+    '2',
+    '--ndf',
+    '2',
+    '--nz',
+    '4',
+    '--out',
+    run,
+  ]);
+  expect(trained.code).toBe(0);
+  writeFileSync(join(tmp, 'wrong.npy'), encodeNpy(new Float32Array(2 * 8 * 8), [2, 8, 8, 1]));
+}, 120_000);
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const OUT = '<out>';
+const RUN = '<run>';
+const train = (...extra: string[]) => ['train', 'dcgan', '--epochs', '1', '--out', OUT, ...extra];
+const sample = (...extra: string[]) => ['sample', RUN, '--out', OUT, ...extra];
+const interpolate = (...extra: string[]) => ['interpolate', RUN, '--out', OUT, ...extra];
+
+describe('bigmodel-gan bad input', () => {
+  // [flag, command line, exit status, fragment of the one-line error]
+  const cases: [string, string[], number, string][] = [
+    ['command', ['trian'], 2, 'unknown command trian; did you mean train?'],
+    [
+      'train <kind>',
+      ['train', 'stylegan', '--epochs', '1', '--out', OUT],
+      2,
+      'Invalid argument for kind: "stylegan". Must be one of dcgan, cgan, wgan-gp.',
+    ],
+    ['train unknown flag', train('--prot', '1'), 2, 'unknown flag --prot'],
+    ['train unknown flag', train('--ephocs', '1'), 2, 'unknown flag --ephocs; did you mean --epochs?'],
+    [
+      '--dataset',
+      train('--dataset', 'mnits'),
+      2,
+      'Invalid argument for --dataset: "mnits". Must be one of mnist, cifar10. Did you mean mnist?',
+    ],
+    ['--data-dir', train('--dataset', 'cifar10'), 2, 'Invalid argument for --data-dir: undefined. cifar10 needs --data-dir'],
+    ['--epochs', ['train', 'dcgan', '--out', OUT], 2, 'flag --epochs is required'],
+    ['--epochs', train('--epochs'), 2, 'flag --epochs needs a value'],
+    ['--epochs', train('--epochs', '0'), 2, 'Invalid argument for --epochs: "0"'],
+    ['--seed', train('--seed', '99999999999999999999'), 2, 'Invalid argument for --seed: "99999999999999999999"'],
+    ['--out', ['train', 'dcgan', '--epochs', '1'], 2, 'flag --out is required'],
+    ['--ngf', train('--ngf', '100000'), 2, 'Invalid argument for --ngf: "100000". Must be an integer in [1, 1024].'],
+    ['--ndf', train('--ndf', '0'), 2, 'Invalid argument for --ndf: "0"'],
+    ['--nz', train('--nz', '1e9'), 2, 'Invalid argument for --nz: "1e9"'],
+    ['--minutes', train('--minutes', '-5'), 2, 'Invalid argument for --minutes: "-5". Must be a number in (0, 10080].'],
+    ['--checkpoint-every', train('--checkpoint-every', '0'), 2, 'Invalid argument for --checkpoint-every: "0"'],
+    ['--lr', train('--lr', '0'), 2, 'Invalid argument for --lr: "0". Must be a number in (0, 1].'],
+    ['--lr-g', train('--lr-g', 'fast'), 2, 'Invalid argument for --lr-g: "fast"'],
+    ['--lr-d', train('--lr-d', '0'), 2, 'Invalid argument for --lr-d: "0"'],
+    ['--beta1', train('--beta1', '1'), 2, 'Invalid argument for --beta1: "1". Must be a number in [0, 1).'],
+    ['--beta2', train('--beta2', '-0.1'), 2, 'Invalid argument for --beta2: "-0.1"'],
+    ['--batch-size', train('--batch-size', '0'), 2, 'Invalid argument for --batch-size: "0"'],
+    ['--label-smoothing', train('--label-smoothing', '0.9'), 2, 'Invalid argument for --label-smoothing: "0.9"'],
+    ['--ema', train('--ema', '1.5'), 2, 'Invalid argument for --ema: "1.5". Must be a number in [0, 1).'],
+    ['--translation', train('--translation', '0.7'), 2, 'Invalid argument for --translation: "0.7"'],
+    ['--d-norm', train('--d-norm', 'layer'), 2, 'Invalid argument for --d-norm: "layer". Must be one of batch, none, spectral.'],
+    [
+      '--d-norm',
+      ['train', 'wgan-gp', '--epochs', '1', '--out', OUT, '--d-norm', 'batch'],
+      2,
+      'Invalid argument for discriminatorNormalization',
+    ],
+    ['--pack', train('--pack', '5'), 2, 'Invalid argument for --pack: "5"'],
+    ['--pack', train('--pack', '3'), 2, 'Invalid argument for discriminatorPacking: 3. Must divide batchSize (64).'],
+    ['--mbstd', train('--mbstd', '1'), 2, 'Invalid argument for minibatchStddev: 1.'],
+    ['--limit', train('--limit', '10'), 2, 'Invalid argument for --limit: 10. One step takes batchSize * criticSteps = 64 images'],
+    ['--limit', train('--limit', '0'), 2, 'Invalid argument for --limit: "0"'],
+    ['sample <dir>', ['sample', '--out', OUT], 2, 'missing argument <dir>'],
+    ['sample --n', sample('--n', '1e8'), 2, 'Invalid argument for --n: "1e8". Must be an integer in [1, 100000].'],
+    ['sample --n', sample('--n', '0'), 2, 'Invalid argument for --n: "0"'],
+    ['sample --seed', sample('--seed', '-1'), 2, 'Invalid argument for --seed: "-1"'],
+    ['sample --out', ['sample', RUN], 2, 'flag --out is required'],
+    [
+      'sample --class',
+      sample('--class', '42'),
+      2,
+      "Invalid argument for --class: 42. This run's GAN (dcgan) is unconditional; --class needs a cgan run.",
+    ],
+    ['sample --class', sample('--class', '-1'), 2, 'Invalid argument for --class: "-1"'],
+    ['sample --columns', sample('--columns', '0'), 2, 'Invalid argument for --columns: "0"'],
+    ['sample --npy', sample('--npy'), 2, 'flag --npy needs a value'],
+    ['interpolate --out', ['interpolate', RUN], 2, 'flag --out is required'],
+    ['interpolate --rows', interpolate('--rows', '0'), 2, 'Invalid argument for --rows: "0"'],
+    ['interpolate --steps', interpolate('--steps', '1'), 2, 'Invalid argument for --steps: "1". Must be an integer in [2, 100].'],
+    ['interpolate --seed', interpolate('--seed', '1.5'), 2, 'Invalid argument for --seed: "1.5"'],
+    ['score <source>', ['score'], 2, 'missing argument <source>'],
+    ['score --n', ['score', RUN, '--n', '1e8'], 2, 'Invalid argument for --n: "1e8"'],
+    ['score --n', ['score', RUN, '--n', '1'], 2, 'Invalid argument for --n: "1". Must be an integer in [2, 100000].'],
+    ['score --seed', ['score', RUN, '--seed', 'x'], 2, 'Invalid argument for --seed: "x"'],
+    ['score --classifier', ['score', RUN, '--classifier'], 2, 'flag --classifier needs a value'],
+    [
+      'score <source>',
+      ['score', '<tmp>/wrong.npy'],
+      1,
+      'Invalid argument for <tmp>/wrong.npy: "shape (2, 8, 8, 1)". Expected samples of shape [N, 28, 28, 1].',
+    ],
+    ['train-classifier --epochs', ['train-classifier', '--epochs', '0', '--out', OUT], 2, 'Invalid argument for --epochs: "0"'],
+    ['train-classifier --seed', ['train-classifier', '--seed', '1e20', '--out', OUT], 2, 'Invalid argument for --seed: "1e20"'],
+    ['train-classifier --out', ['train-classifier', '--out'], 2, 'flag --out needs a value'],
+  ];
+
+  it.each(cases)('%s: %j exits %d with one line containing %j, and writes nothing', async (_flag, argv, status, fragment) => {
+    const out = join(tmp, `case-${cases.findIndex((c) => c[1] === argv)}`);
+    const fill = (s: string) => s.replace(OUT, out).replace(RUN, run).replace('<tmp>', tmp);
+    const before = readdirSync(run, { recursive: true }).length;
+    const result = await gan(argv.map(fill));
+    expect(result.code).toBe(status);
+    expect(result.err).toContain(fill(fragment));
+    expect(result.err.split('\n').filter((l) => !l.startsWith('backend '))).toEqual([expect.any(String), '']);
+    expect(result.out).toBe('');
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(run, { recursive: true }).length).toBe(before);
+  });
+
+  it('lists subcommands, flags with ranges and defaults, and examples in --help', async () => {
+    const top = await gan(['--help']);
+    expect(top.code).toBe(0);
+    for (const command of ['train', 'sample', 'interpolate', 'score', 'train-classifier']) expect(top.out).toContain(command);
+    const help = (await gan(['train', '--help'])).out;
+    expect(help).toContain('--ngf <n>');
+    expect(help).toMatch(/generator width; an integer in \[1, 1024\]\s+\(default: 32\)/);
+    expect(help).toContain('$ bigmodel-gan train dcgan');
+  });
+});
