@@ -24,6 +24,9 @@ import {
   type CliIo,
 } from '@bigmodel/core';
 
+import { parseRedisAddress } from '../distributed/redis-address';
+import { RedisTrialQueue, type TrialQueueEvent } from '../distributed/redis-trial-queue';
+import { runWorker, type WorkerEvent } from '../distributed/run-worker';
 import { BUILTIN_EVALUATORS, type EvaluatorSpec } from '../evaluators/evaluator-spec';
 import { readJournal } from '../runner/journal';
 import { exportBest } from '../runner/export-best';
@@ -259,6 +262,50 @@ function leaderboardRows({ args, options }: CliInput): TrialRecord[] {
   return paretoFront(trials, metrics);
 }
 
+/** `--redis URL` and `--trial-timeout S`, checked: the trials' executor on Redis, or none. */
+function redisPlan(options: Record<string, unknown>): { redis?: string; trialTimeoutSeconds?: number } {
+  const redis = options['redis'] as string | undefined;
+  const trialTimeoutSeconds = options['trialTimeout'] as number | undefined;
+  if (redis === undefined) {
+    if (trialTimeoutSeconds !== undefined) {
+      throw new InvalidArgumentError({ parameter: '--trial-timeout', value: trialTimeoutSeconds, message: 'Applies only with --redis.' });
+    }
+    return {};
+  }
+  parseRedisAddress(redis, '--redis');
+  return { redis, trialTimeoutSeconds };
+}
+
+/** Runs a search (or a resume) with the plan's Redis executor; SIGTERM stops proposing and lets the trials out finish. */
+async function coordinate<T>(io: CliIo, plan: { redis?: string; trialTimeoutSeconds?: number; workers?: number }, run: (extra: object) => Promise<T>): Promise<T> {
+  const stop = new AbortController();
+  const onSignal = () => {
+    io.stderr.write('stopping: no new trials; waiting for the trials out to finish (resume continues the search)\n');
+    stop.abort();
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+  try {
+    if (plan.redis === undefined) return await run({ signal: stop.signal });
+    const executor = new RedisTrialQueue({
+      url: plan.redis,
+      maxInFlight: plan.workers ?? 4,
+      trialTimeoutSeconds: plan.trialTimeoutSeconds,
+      onEvent: (e: TrialQueueEvent) => io.stderr.write(`${e.message}\n`),
+    });
+    await executor.connect();
+    io.stderr.write(`trials go to Redis at ${parseRedisAddress(plan.redis).redacted}; start workers with: bigmodel-nas worker --redis URL\n`);
+    return await run({ signal: stop.signal, executor });
+  } finally {
+    process.removeListener('SIGTERM', onSignal);
+    process.removeListener('SIGINT', onSignal);
+  }
+}
+
+const REDIS_HELP = 'run the trials on `bigmodel-nas worker` processes through this Redis (redis://[:password@]host:port/db)';
+const trialTimeoutOption = () =>
+  numberOption('--trial-timeout <seconds>', 'with --redis: a worker stops a trial that runs longer and it is recorded failed', { min: 0, max: 1e7, minExclusive: true });
+
 /** The `bigmodel-nas` program, writing to `io`. */
 export function nasProgram(io: CliIo) {
   const program = cliProgram('bigmodel-nas', 'Runs, resumes, re-scores and exports neural architecture searches.');
@@ -303,12 +350,25 @@ export function nasProgram(io: CliIo) {
       }),
     )
     .addOption(keepOption())
+    .option('--redis <url>', REDIS_HELP)
+    .addOption(trialTimeoutOption())
     .examples([
       'bigmodel-nas search --space builtin:branin --strategy tpe --trials 30 --out runs/branin',
+      'bigmodel-nas search --space builtin:mnist --strategy tpe --trials 200 --workers 8 --out runs/mnist --redis redis://:PASSWORD@10.0.0.5:6379/0',
       'bigmodel-nas search --space builtin:mnist --strategy evolution --hyperband --trials 40 --minutes 30 --fit-time --out runs/mnist',
       'bigmodel-nas search --space space.json --evaluator-module dist/my-evaluator.js --strategy random --trials 20 --out runs/mine',
     ]);
-  cliAction(search, searchPlan, async (plan) => report(io, await runSearch({ ...plan, onProgress: (p) => progress(io, p), onTrialStart: (t) => started(io, t) })));
+  cliAction(
+    search,
+    (input) => ({ ...searchPlan(input), ...redisPlan(input.options) }),
+    async ({ redis, trialTimeoutSeconds, ...plan }) =>
+      report(
+        io,
+        await coordinate(io, { redis, trialTimeoutSeconds, workers: plan.workers }, (extra) =>
+          runSearch({ ...plan, ...extra, onProgress: (p) => progress(io, p), onTrialStart: (t) => started(io, t) }),
+        ),
+      ),
+  );
 
   const resume = program
     .command('resume')
@@ -319,7 +379,9 @@ export function nasProgram(io: CliIo) {
     .addOption(minutesOption('stop proposing trials after M minutes'))
     .option('--fit-time', 'with --minutes: start only trials predicted to end within M minutes')
     .addOption(keepOption())
-    .examples(['bigmodel-nas resume runs/branin --trials 60']);
+    .option('--redis <url>', REDIS_HELP)
+    .addOption(trialTimeoutOption())
+    .examples(['bigmodel-nas resume runs/branin --trials 60', 'bigmodel-nas resume runs/mnist --redis redis://:PASSWORD@10.0.0.5:6379/0']);
   cliAction(
     resume,
     ({ args, options }) => ({
@@ -328,8 +390,61 @@ export function nasProgram(io: CliIo) {
       trials: options['trials'] as number | undefined,
       keepModels: options['keepModels'] as number | undefined,
       ...timeLimit(options),
+      ...redisPlan(options),
     }),
-    async ({ dir, ...rest }) => report(io, await resumeSearch(dir, { ...rest, onProgress: (p) => progress(io, p), onTrialStart: (t) => started(io, t) })),
+    async ({ dir, redis, trialTimeoutSeconds, ...rest }) =>
+      report(
+        io,
+        await coordinate(io, { redis, trialTimeoutSeconds, workers: rest.workers }, (extra) =>
+          resumeSearch(dir, { ...rest, ...extra, onProgress: (p) => progress(io, p), onTrialStart: (t) => started(io, t) }),
+        ),
+      ),
+  );
+
+  const worker = program
+    .command('worker')
+    .description('takes trials of searches run with --redis from Redis and evaluates them, until SIGTERM (which finishes the trials running)')
+    .requiredOption('--redis <url>', 'the Redis the coordinator uses: redis://[:password@]host:port/db, or rediss:// for TLS (required)')
+    .addOption(integerOption('--concurrency <k>', 'trials evaluated at once (default 1)', { min: 1, max: 256 }))
+    .option('--evaluator-module <file.js...>', 'module evaluators this worker may load (a trial naming another module fails)')
+    .addOption(numberOption('--lock-seconds <s>', "seconds after which a silent worker's trial is taken over (default 30)", { min: 1, max: 3600 }))
+    .examples([
+      'bigmodel-nas worker --redis redis://:PASSWORD@10.0.0.5:6379/0 --concurrency 2',
+      'bigmodel-nas worker --redis redis://:PASSWORD@10.0.0.5:6379/0 --evaluator-module /srv/evaluators/my-evaluator.js',
+    ]);
+  cliAction(
+    worker,
+    ({ options }) => {
+      const redis = options['redis'] as string;
+      parseRedisAddress(redis, '--redis');
+      const modules = (options['evaluatorModule'] as string[] | undefined) ?? [];
+      for (const module of modules) {
+        if (!existsSync(module)) throw new FileFormatError({ path: module, problem: 'does not exist', hint: 'Give the path of a compiled evaluator module.' });
+      }
+      return {
+        url: redis,
+        concurrency: (options['concurrency'] as number | undefined) ?? 1,
+        allowModules: modules.map((m) => resolve(m)),
+        lockSeconds: (options['lockSeconds'] as number | undefined) ?? 30,
+      };
+    },
+    async (plan) => {
+      const handle = await runWorker({
+        ...plan,
+        onEvent: (e: WorkerEvent) =>
+          io.stderr.write(
+            `trial ${e.trialId} of search ${e.searchId}: ${e.kind}${e.seconds !== undefined ? ` after ${e.seconds.toFixed(1)} s` : ''}` +
+              `${e.detail !== undefined ? ` (${e.kind === 'finished' ? 'score ' : ''}${e.detail})` : ''}\n`,
+          ),
+      });
+      io.stderr.write(`worker ready (${plan.concurrency} at a time) on ${parseRedisAddress(plan.url).redacted}; SIGTERM finishes the trials running, then exits\n`);
+      const stop = () => {
+        io.stderr.write('stopping: finishing the trials running\n');
+        void handle.close().then(() => process.exit(0));
+      };
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+    },
   );
 
   const rescore = program
@@ -458,4 +573,5 @@ export function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   return runCli(nasProgram(io), argv, io);
 }
 
-if (require.main === module) runMain(main);
+// A worker keeps running after its command returns, until SIGTERM.
+if (require.main === module) runMain(main, { serve: process.argv[2] === 'worker' });

@@ -90,9 +90,13 @@ export class RedisTrialQueue implements TrialExecutor {
     this.onEvent = options.onEvent;
   }
 
-  /** Checks the connection (a typed ConnectionError for a wrong password or no server) and removes stale jobs. */
-  async start(search: ExecutorSearch): Promise<void> {
+  /** Checks the connection: a typed ConnectionError for a wrong password, a missing one, or no server. */
+  async connect(): Promise<void> {
     await checkRedis(this.address);
+  }
+
+  /** Opens the queue and removes the jobs of trials the journal already holds. */
+  async start(search: ExecutorSearch): Promise<void> {
     this.search = search;
     this.queue = new Queue(TRIAL_QUEUE, { connection: { url: this.address.url, ...connectionOptions() } });
     this.queue.on('error', () => undefined); // reconnects; commands that fail meanwhile are retried by the poll

@@ -303,6 +303,9 @@ export async function runSearch(config: RunSearchConfig): Promise<SearchResult> 
     throw new InvalidArgumentError({ parameter: 'keepModels', value: config.keepModels, message: 'Must be true, false or a whole number >= 1 (the best configurations whose models to keep).' });
   }
 
+  // Where the trials run elsewhere, that must be reachable before anything is written.
+  await config.executor?.connect?.();
+
   // ---- Journal: start it, or read it back.
   let recorded: ReturnType<typeof readJournal> | undefined;
   try {

@@ -23,7 +23,9 @@ export interface TrialExecutor {
   readonly maxInFlight: number;
   /** Whether workers write to the search directory (a shared file system), so trials may save models there. */
   readonly sharedDirectory: boolean;
-  /** Called once before the first trial. */
+  /** Called first, before the search writes anything: fails fast where the executor cannot be reached. */
+  connect?(): Promise<void>;
+  /** Called once before the first trial, after the journal is read back. */
   start(search: ExecutorSearch): Promise<void>;
   /** Evaluates one trial somewhere; resolves with the evaluator's result or rejects with its error. */
   evaluate(trial: Trial, context: TrialContext): Promise<EvaluationResult>;
