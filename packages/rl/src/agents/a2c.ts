@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { RMSprop } from '@bigmodel/core';
+import { join } from 'node:path';
 
 import type { Env } from '../core/env';
 import { make } from '../core/registry';
@@ -216,8 +217,12 @@ export class A2c implements Policy<number | Float32Array> {
     return this;
   }
 
-  /** Saves networks, RMSprop's state, normalizer statistics, counters and the generator's state. */
-  async save(dir: string): Promise<void> {
+  /**
+   * Saves networks, RMSprop's state, normalizer statistics, counters, the generator's state and the
+   * episodes in progress (environments included), so that a loaded agent trains on bitwise.
+   * `extra` is kept as the checkpoint's `extra` field (a training loop's own position).
+   */
+  async save(dir: string, extra?: Record<string, unknown>): Promise<void> {
     writeCheckpoint(dir, {
       algorithm: this.algorithm,
       config: this.config,
@@ -229,6 +234,8 @@ export class A2c implements Policy<number | Float32Array> {
       optimizer: await encodeOptimizer(this.optimizer),
       obsRms: this.collector.obsRms?.toJSON() ?? null,
       returnRms: this.collector.returnRms?.toJSON() ?? null,
+      inProgress: this.collector.getState(),
+      ...(extra === undefined ? {} : { extra }),
     });
   }
 
@@ -236,14 +243,20 @@ export class A2c implements Policy<number | Float32Array> {
   static async load(dir: string, envFn?: () => Env<Float32Array, unknown>): Promise<A2c> {
     const saved = readCheckpoint<Record<string, never>>(dir, 'a2c');
     const agent = new A2c(saved['config'], envFn);
-    agent.policy.setWeights((saved['weights'] as string[]).map(decodeFloat32));
-    await restoreOptimizer(agent.optimizer, saved['optimizer']);
-    if (saved['obsRms']) agent.collector.obsRms?.load(saved['obsRms']);
-    if (saved['returnRms']) agent.collector.returnRms?.load(saved['returnRms']);
-    agent.collector.numTimesteps = saved['numTimesteps'];
-    agent.collector.episodes = saved['episodes'];
-    agent.updates = saved['updates'];
-    agent.rng.state = saved['rng'];
+    try {
+      agent.policy.setWeights((saved['weights'] as string[]).map(decodeFloat32));
+      await restoreOptimizer(agent.optimizer, saved['optimizer']);
+      if (saved['obsRms']) agent.collector.obsRms?.load(saved['obsRms']);
+      if (saved['returnRms']) agent.collector.returnRms?.load(saved['returnRms']);
+      agent.collector.numTimesteps = saved['numTimesteps'];
+      agent.collector.episodes = saved['episodes'];
+      agent.updates = saved['updates'];
+      agent.rng.state = saved['rng'];
+      if (saved['inProgress']) agent.collector.setState(saved['inProgress'], join(dir, 'agent.json'));
+    } catch (error) {
+      agent.dispose(); // a checkpoint that does not fit leaves no tensors behind
+      throw error;
+    }
     return agent;
   }
 

@@ -8,14 +8,16 @@
  * `maxGradNorm`. Time-limit truncations bootstrap from the final observation; terminations do not.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Adam, type MetricsLogger } from '@bigmodel/core';
+import { Adam, FileFormatError, type MetricsLogger } from '@bigmodel/core';
+import { join } from 'node:path';
 
 import type { Env } from '../core/env';
 import { make } from '../core/registry';
 import type { Box } from '../spaces/box';
 import type { Discrete } from '../spaces/discrete';
 import { Rng } from '../utils/rng';
-import { encodeOptimizer, readCheckpoint, restoreOptimizer, writeCheckpoint, encodeArray, decodeFloat32 } from './checkpoint';
+import { encodeOptimizer, readCheckpoint, restoreOptimizer, writeCheckpoint, encodeArray, decodeFloat32, decodeFloat32Exact } from './checkpoint';
+import { captureEnvState, restoreEnvState } from './env-state';
 import { checkChoice, checkInteger, checkKnownKeys, checkLayers, checkRange } from './config-checks';
 import { Mlp } from './mlp';
 import { ReplayBuffer } from './replay-buffer';
@@ -322,10 +324,12 @@ export class Dqn implements Policy<number> {
   }
 
   /**
-   * Saves everything needed to resume: both networks, Adam's state, the replay buffer, the step
-   * counters (the schedule position) and the generators' states. Resuming starts a new episode.
+   * Saves everything needed to resume bitwise: both networks, Adam's state, the replay buffer, the
+   * step counters (the schedule position), the generator's state, and the episode in progress (its
+   * observation, return and length, and the environment's state with its wrappers' and generator's).
+   * `extra` is kept as the checkpoint's `extra` field (a training loop's own position).
    */
-  async save(dir: string): Promise<void> {
+  async save(dir: string, extra?: Record<string, unknown>): Promise<void> {
     writeCheckpoint(dir, {
       algorithm: this.algorithm,
       config: this.config,
@@ -338,22 +342,52 @@ export class Dqn implements Policy<number> {
       targetNet: this.targetNet.getWeights().map(encodeArray),
       optimizer: await encodeOptimizer(this.optimizer),
       buffer: this.buffer.toJSON(),
+      episode: this.observation === null ? null : {
+        observation: encodeArray(this.observation),
+        episodeReturn: this.episodeReturn,
+        episodeLength: this.episodeLength,
+        stepsSinceTrain: this.stepsSinceTrain,
+        env: captureEnvState(this.env),
+      },
+      ...(extra === undefined ? {} : { extra }),
     });
   }
 
-  /** Restores an agent saved by {@link Dqn.save} (pass `env` when it was trained on a custom one). */
+  /**
+   * Restores an agent saved by {@link Dqn.save} (pass `env` when it was trained on a custom one),
+   * with the episode in progress when the checkpoint has one.
+   */
   static async load(dir: string, env?: Env<Float32Array, number>): Promise<Dqn> {
     const saved = readCheckpoint<Record<string, never>>(dir, 'dqn');
     const agent = new Dqn(saved['config'], env);
-    agent.qNet.setWeights((saved['qNet'] as string[]).map(decodeFloat32));
-    agent.targetNet.setWeights((saved['targetNet'] as string[]).map(decodeFloat32));
-    await restoreOptimizer(agent.optimizer, saved['optimizer']);
-    agent.buffer.load(saved['buffer']);
-    agent.numTimesteps = saved['numTimesteps'];
-    agent.totalTimesteps = saved['totalTimesteps'];
-    agent.episodes = saved['episodes'];
-    agent.explorationRate = saved['explorationRate'];
-    agent.rng.state = saved['rng'];
+    try {
+      agent.qNet.setWeights((saved['qNet'] as string[]).map(decodeFloat32));
+      agent.targetNet.setWeights((saved['targetNet'] as string[]).map(decodeFloat32));
+      await restoreOptimizer(agent.optimizer, saved['optimizer']);
+      agent.buffer.load(saved['buffer']);
+      agent.numTimesteps = saved['numTimesteps'];
+      agent.totalTimesteps = saved['totalTimesteps'];
+      agent.episodes = saved['episodes'];
+      agent.explorationRate = saved['explorationRate'];
+      agent.rng.state = saved['rng'];
+      const episode = saved['episode'] as Record<string, unknown> | null | undefined;
+      if (episode) {
+        const path = join(dir, 'agent.json');
+        const counters = ['episodeReturn', 'episodeLength', 'stepsSinceTrain'] as const;
+        const observation = decodeFloat32Exact(episode['observation'], agent.obsSize);
+        if (observation === null || counters.some((k) => !Number.isFinite(episode[k]))) {
+          throw new FileFormatError({ path, problem: 'has a malformed episode in progress', hint: 'Save the agent again, or delete its "episode" field to start a new episode.' });
+        }
+        restoreEnvState(agent.env as Env<unknown, unknown>, episode['env'], path);
+        agent.observation = observation;
+        agent.episodeReturn = episode['episodeReturn'] as number;
+        agent.episodeLength = episode['episodeLength'] as number;
+        agent.stepsSinceTrain = episode['stepsSinceTrain'] as number;
+      }
+    } catch (error) {
+      agent.dispose(); // a checkpoint that does not fit leaves no tensors behind
+      throw error;
+    }
     return agent;
   }
 

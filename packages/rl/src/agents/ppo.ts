@@ -10,6 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Adam, shuffleInPlace } from '@bigmodel/core';
+import { join } from 'node:path';
 
 import type { Env } from '../core/env';
 import { make } from '../core/registry';
@@ -302,10 +303,11 @@ export class Ppo implements Policy<number | Float32Array> {
 
   /**
    * Saves everything needed to resume: the networks, Adam's state, the normalizers' statistics, the
-   * step and update counters (the schedules' position) and the generator's state. Resuming starts
-   * new episodes.
+   * step and update counters (the schedules' position), the generator's state and the episodes in
+   * progress (environments included), so that a loaded agent trains on bitwise as if never stopped.
+   * `extra` is kept as the checkpoint's `extra` field (a training loop's own position).
    */
-  async save(dir: string): Promise<void> {
+  async save(dir: string, extra?: Record<string, unknown>): Promise<void> {
     writeCheckpoint(dir, {
       algorithm: this.algorithm,
       config: this.config,
@@ -318,6 +320,8 @@ export class Ppo implements Policy<number | Float32Array> {
       optimizer: await encodeOptimizer(this.optimizer),
       obsRms: this.collector.obsRms?.toJSON() ?? null,
       returnRms: this.collector.returnRms?.toJSON() ?? null,
+      inProgress: this.collector.getState(),
+      ...(extra === undefined ? {} : { extra }),
     });
   }
 
@@ -325,12 +329,17 @@ export class Ppo implements Policy<number | Float32Array> {
   static async load(dir: string, envFn?: () => Env<Float32Array, unknown>): Promise<Ppo> {
     const saved = readCheckpoint<Record<string, never>>(dir, 'ppo');
     const agent = new Ppo(saved['config'], envFn);
-    await agent.restore(saved);
+    try {
+      await agent.restore(saved, join(dir, 'agent.json'));
+    } catch (error) {
+      agent.dispose(); // a checkpoint that does not fit leaves no tensors behind
+      throw error;
+    }
     return agent;
   }
 
   /** @internal Restores the state common to PPO-style checkpoints. */
-  protected async restore(saved: Record<string, never>): Promise<void> {
+  protected async restore(saved: Record<string, never>, path: string): Promise<void> {
     this.policy.setWeights((saved['weights'] as string[]).map(decodeFloat32));
     await restoreOptimizer(this.optimizer, saved['optimizer']);
     if (saved['obsRms']) this.collector.obsRms?.load(saved['obsRms']);
@@ -341,6 +350,7 @@ export class Ppo implements Policy<number | Float32Array> {
     this.updates = saved['updates'];
     this.rng.state = saved['rng'];
     this.collector.restart();
+    if (saved['inProgress']) this.collector.setState(saved['inProgress'], path);
   }
 
   /** Frees the networks and the optimizer's state. */

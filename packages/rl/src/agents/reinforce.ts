@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Adam } from '@bigmodel/core';
+import { join } from 'node:path';
 
 import type { Env } from '../core/env';
 import { make } from '../core/registry';
@@ -14,6 +15,7 @@ import type { Box } from '../spaces/box';
 import { Rng } from '../utils/rng';
 import { ActorCritic, actionHeadFor } from './actor-critic';
 import { decodeFloat32, encodeArray, encodeOptimizer, readCheckpoint, restoreOptimizer, writeCheckpoint } from './checkpoint';
+import { captureEnvState, restoreEnvState } from './env-state';
 import { checkChoice, checkInteger, checkKnownKeys, checkLayers, checkRange } from './config-checks';
 import type { LearnOptions } from './dqn';
 import type { Policy } from './evaluate';
@@ -225,8 +227,12 @@ export class Reinforce implements Policy<number | Float32Array> {
     return this;
   }
 
-  /** Saves networks, Adam's state, counters and the generator's state. */
-  async save(dir: string): Promise<void> {
+  /**
+   * Saves networks, Adam's state, counters, the generator's state and the environment's (its
+   * generator goes on between episodes), so that a loaded agent trains on bitwise.
+   * `extra` is kept as the checkpoint's `extra` field (a training loop's own position).
+   */
+  async save(dir: string, extra?: Record<string, unknown>): Promise<void> {
     writeCheckpoint(dir, {
       algorithm: this.algorithm,
       config: this.config,
@@ -236,6 +242,8 @@ export class Reinforce implements Policy<number | Float32Array> {
       rng: this.rng.state,
       weights: this.policy.getWeights().map(encodeArray),
       optimizer: await encodeOptimizer(this.optimizer),
+      env: this.seeded ? captureEnvState(this.env as Env<unknown, unknown>) : null,
+      ...(extra === undefined ? {} : { extra }),
     });
   }
 
@@ -243,12 +251,21 @@ export class Reinforce implements Policy<number | Float32Array> {
   static async load(dir: string, env?: Env<Float32Array, unknown>): Promise<Reinforce> {
     const saved = readCheckpoint<Record<string, never>>(dir, 'reinforce');
     const agent = new Reinforce(saved['config'], env);
-    agent.policy.setWeights((saved['weights'] as string[]).map(decodeFloat32));
-    await restoreOptimizer(agent.optimizer, saved['optimizer']);
-    agent.numTimesteps = saved['numTimesteps'];
-    agent.episodes = saved['episodes'];
-    agent.updates = saved['updates'];
-    agent.rng.state = saved['rng'];
+    try {
+      agent.policy.setWeights((saved['weights'] as string[]).map(decodeFloat32));
+      await restoreOptimizer(agent.optimizer, saved['optimizer']);
+      agent.numTimesteps = saved['numTimesteps'];
+      agent.episodes = saved['episodes'];
+      agent.updates = saved['updates'];
+      agent.rng.state = saved['rng'];
+      if (saved['env']) {
+        restoreEnvState(agent.env as Env<unknown, unknown>, saved['env'], join(dir, 'agent.json'));
+        agent.seeded = true;
+      }
+    } catch (error) {
+      agent.dispose(); // a checkpoint that does not fit leaves no tensors behind
+      throw error;
+    }
     return agent;
   }
 

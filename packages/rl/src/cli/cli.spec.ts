@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '@bigmodel/core';
+import { FileFormatError, initBackend } from '@bigmodel/core';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,3 +46,61 @@ describe('bigmodel-rl commands', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 });
+
+describe('bigmodel-rl train: checkpoints and --resume', () => {
+  const child = join(__dirname, '../testing/train-child.ts');
+  const nodeArgs = ['--conditions=@bigmodel/source', '-r', 'ts-node/register/transpile-only', child];
+  const env = { ...process.env, TS_NODE_PROJECT: join(__dirname, '../../tsconfig.spec.json') };
+  const run = (args: string[]) => spawnSync(process.execPath, [...nodeArgs, ...args], { encoding: 'utf8', env });
+  const train = (out: string, ...more: string[]) => {
+    const config = join(tmp, 'small-dqn.json');
+    writeFileSync(config, JSON.stringify({ netArch: [16], learningStarts: 50, bufferSize: 1000, batchSize: 16, trainFreq: 4, targetUpdateInterval: 50 }));
+    return ['dqn', '--env', 'CartPole-v1', '--total-steps', '300', '--seed', '1', '--out', out, '--config', config, '--checkpoint-every', '50', '--eval-every', '75', '--eval-episodes', '2', ...more];
+  };
+  /** The log without wall-clock times. */
+  const metrics = (out: string) => readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((line) => ({ ...JSON.parse(line), time: 0 }));
+  const checkpointStep = (out: string) => {
+    const path = join(out, 'checkpoint', 'agent.json');
+    return existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')).numTimesteps : 0;
+  };
+
+  it('a run killed with SIGKILL and resumed with --resume ends with the agent and the log of an uninterrupted run', async () => {
+    const straight = join(tmp, 'straight');
+    expect(run(train(straight)).stderr).toBe('');
+
+    const out = join(tmp, 'killed');
+    const killed = spawn(process.execPath, [...nodeArgs, ...train(out)], { env: { ...env, BIGMODEL_TEST_CHECKPOINT_PAUSE_MS: '400' }, stdio: 'ignore' });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => killed.on('exit', (_code, signal) => resolve(signal)));
+    // Kill it once it has checkpointed 100 steps (it pauses 400 ms after each checkpoint, so it is mid-run).
+    for (let tries = 0; tries < 2400 && checkpointStep(out) < 100; tries++) await new Promise((r) => setTimeout(r, 50));
+    killed.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+    const reached = checkpointStep(out);
+    expect(reached).toBeGreaterThanOrEqual(100);
+    expect(reached).toBeLessThan(300);
+    expect(existsSync(join(out, 'agent.json'))).toBe(false);
+
+    const resumed = run(train(out, '--resume'));
+    expect(resumed.stderr).toBe('');
+    // The same agent, byte for byte (networks, Adam's state, replay buffer, generators, counters), and one run's log.
+    expect(readFileSync(join(out, 'agent.json'), 'utf8')).toBe(readFileSync(join(straight, 'agent.json'), 'utf8'));
+    expect(metrics(out)).toEqual(metrics(straight));
+  }, 240_000);
+
+  it('refuses to write into a run directory without --resume, and a resume with another seed, leaving the run untouched', () => {
+    const out = join(tmp, 'straight');
+    const log = readFileSync(join(out, 'metrics.jsonl'), 'utf8');
+    const again = run(train(out));
+    expect(again.status).not.toBe(0);
+    expect(again.stderr.trim()).toMatch(/^InvalidArgumentError: .*--out.*--resume/);
+    expect(again.stderr.trim().split('\n')).toHaveLength(1);
+    const otherSeed = run([...train(out, '--resume').map((a) => (a === '1' ? '2' : a))]);
+    expect(otherSeed.stderr.trim()).toMatch(/^InvalidArgumentError: .*seed 1/);
+    expect(readFileSync(join(out, 'metrics.jsonl'), 'utf8')).toBe(log);
+  }, 120_000);
+
+  it('--resume without a checkpoint is a FileFormatError', async () => {
+    await expect(runTrain(parseTrain(['dqn', '--total-steps', '10', '--out', join(tmp, 'nothing'), '--resume']))).rejects.toThrow(FileFormatError);
+  });
+});
+

@@ -3,7 +3,7 @@
  * `bigmodel-rl`: train an agent on a registered environment, or evaluate a saved one.
  *
  *   bigmodel-rl train <dqn|reinforce|a2c|ppo> --env CartPole-v1 --total-steps 50000 --seed 0 --out runs/dqn [--config hp.json]
- *       [--eval-every 5000] [--eval-episodes 10]
+ *       [--eval-every 5000] [--eval-episodes 10] [--checkpoint-every 5000] [--resume]
  *   bigmodel-rl eval runs/dqn --episodes 100 --seed 0
  */
 import * as tf from '@tensorflow/tfjs';
@@ -12,6 +12,7 @@ import { BigModelError, InvalidArgumentError, formatBackendInfo, initBackend } f
 import { integerFlag, parseFlags, parseTrain, runEval, runTrain } from './args';
 
 const USAGE = `Usage: bigmodel-rl train <dqn|reinforce|a2c|ppo> --env ID --total-steps N --seed S --out DIR [--config file.json] [--eval-every N] [--eval-episodes N]
+         [--checkpoint-every N (default total/10; 0: none)] [--resume (continue the run checkpointed in --out)]
        bigmodel-rl eval DIR --episodes N --seed S`;
 
 /** A one-line progress bar on stderr (redrawn in place on a terminal, every 10% otherwise). */
