@@ -39,4 +39,5 @@ export { Reinforce, discountedReturns, resolveReinforceConfig, type ReinforceCon
 export { loadAgent, type Agent } from './agents/load-agent';
 export { trainingPreset, type PresetAlgorithm } from './agents/training-preset';
 export { captureEnvState, restoreEnvState, type EnvLayerState } from './agents/env-state';
+export { prepareEnv, type ActionSpaceKind } from './agents/prepare-env';
 export { learnWithCheckpoints, type LearnWithCheckpointsOptions } from './agents/learn-with-checkpoints';

@@ -20,6 +20,7 @@ import { encodeOptimizer, readCheckpoint, restoreOptimizer, writeCheckpoint, enc
 import { captureEnvState, restoreEnvState } from './env-state';
 import { checkChoice, checkInteger, checkKnownKeys, checkLayers, checkRange } from './config-checks';
 import { Mlp } from './mlp';
+import { encodeObservation, prepareEnv } from './prepare-env';
 import { ReplayBuffer } from './replay-buffer';
 import type { Policy } from './evaluate';
 
@@ -180,7 +181,8 @@ export interface LearnOptions {
 // ---- The agent ----------------------------------------------------------------------------------
 
 /**
- * A DQN agent for environments with a Box observation and a Discrete action space.
+ * A DQN agent for environments with a Box or Discrete (one-hot encoded) observation space and a
+ * Discrete action space (other spaces: InvalidArgumentError when built).
  * @example
  * ```ts
  * const agent = new Dqn({ env: 'CartPole-v1', ...DQN_PRESETS['CartPole-v1'], seed: 1 });
@@ -220,7 +222,7 @@ export class Dqn implements Policy<number> {
   constructor(config: Partial<DqnConfig> = {}, env?: Env<Float32Array, number>) {
     this.config = resolveDqnConfig(config);
     const c = this.config;
-    this.env = env ?? make<Float32Array, number>(c.env, c.envKwargs);
+    this.env = prepareEnv('DQN', env ?? make<unknown, number>(c.env, c.envKwargs), ['Discrete']);
     this.obsSize = (this.env.observationSpace as unknown as Box).size;
     this.nActions = (this.env.actionSpace as unknown as Discrete).n;
     const sizes = [this.obsSize, ...c.netArch, this.nActions];
@@ -235,9 +237,10 @@ export class Dqn implements Policy<number> {
   }
 
   /** The greedy action, or with probability `explorationRate` a random one when not deterministic. */
-  predict(observation: Float32Array, deterministic = true): number {
+  predict(observation: Float32Array | number, deterministic = true): number {
     if (!deterministic && this.rng.random() < this.explorationRate) return this.rng.integer(0, this.nActions);
-    return tf.tidy(() => tf.argMax(this.qNet.apply(tf.tensor2d(observation, [1, this.obsSize])), 1).dataSync()[0]);
+    const x = encodeObservation(observation, this.env);
+    return tf.tidy(() => tf.argMax(this.qNet.apply(tf.tensor2d(x, [1, this.obsSize])), 1).dataSync()[0]);
   }
 
   /**

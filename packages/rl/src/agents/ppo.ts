@@ -22,6 +22,7 @@ import { decodeFloat32, encodeArray, encodeOptimizer, readCheckpoint, restoreOpt
 import { checkChoice, checkInteger, checkKnownKeys, checkLayers, checkRange } from './config-checks';
 import type { Policy } from './evaluate';
 import type { LearnOptions } from './dqn';
+import { encodeObservation, prepareEnv } from './prepare-env';
 import { RolloutCollector, computeGae } from './rollout';
 
 // ---- Config -------------------------------------------------------------------------------------
@@ -166,7 +167,7 @@ function standardize(values: Float32Array): Float32Array {
 // ---- The agent ----------------------------------------------------------------------------------
 
 /**
- * A PPO agent for Box observations and Discrete or Box actions.
+ * A PPO agent for Box or Discrete (one-hot encoded) observations and Discrete or Box actions.
  * @example
  * ```ts
  * const agent = new Ppo({ env: 'CartPole-v1', ...PPO_PRESETS['CartPole-v1'], seed: 0 });
@@ -192,7 +193,7 @@ export class Ppo implements Policy<number | Float32Array> {
   constructor(config: Partial<PpoConfig> = {}, envFn?: () => Env<Float32Array, unknown>) {
     this.config = resolvePpoConfig(config);
     const c = this.config;
-    const makeEnv = envFn ?? (() => make<Float32Array, unknown>(c.env, c.envKwargs));
+    const makeEnv = () => prepareEnv('PPO', envFn?.() ?? make<unknown, unknown>(c.env, c.envKwargs), ['Discrete', 'Box']);
     this.envs = new SyncVectorEnv(Array.from({ length: c.nEnvs }, () => makeEnv as () => Env<Float32Array, unknown>), { autoresetMode: 'same-step' });
     const obsSize = (this.envs.singleObservationSpace as unknown as Box).size;
     this.policy = new ActorCritic(obsSize, actionHeadFor(this.envs.singleActionSpace), { piArch: c.piArch, vfArch: c.vfArch, activation: c.activation, logStdInit: c.logStdInit, seed: c.seed });
@@ -208,8 +209,9 @@ export class Ppo implements Policy<number | Float32Array> {
   }
 
   /** The action for one raw observation (normalized with frozen statistics); Box actions are clipped to the bounds. */
-  predict(observation: Float32Array, deterministic = true): number | Float32Array {
-    const { actions } = this.policy.act(this.collector.normalize(observation), 1, this.rng, deterministic);
+  predict(observation: Float32Array | number, deterministic = true): number | Float32Array {
+    const x = encodeObservation(observation, this.envs.envs[0] as Env<Float32Array, unknown>);
+    const { actions } = this.policy.act(this.collector.normalize(x), 1, this.rng, deterministic);
     const head = this.policy.head;
     if (head.kind === 'categorical') return actions[0];
     return actions.map((x, j) => Math.min(Math.max(x, head.low[j]), head.high[j]));

@@ -16,6 +16,7 @@ import { Rng } from '../utils/rng';
 import { ActorCritic, actionHeadFor } from './actor-critic';
 import { decodeFloat32, encodeArray, encodeOptimizer, readCheckpoint, restoreOptimizer, writeCheckpoint } from './checkpoint';
 import { captureEnvState, restoreEnvState } from './env-state';
+import { encodeObservation, prepareEnv } from './prepare-env';
 import { checkChoice, checkInteger, checkKnownKeys, checkLayers, checkRange } from './config-checks';
 import type { LearnOptions } from './dqn';
 import type { Policy } from './evaluate';
@@ -110,7 +111,7 @@ export function discountedReturns(rewards: ArrayLike<number>, gamma: number, boo
 // ---- The agent ----------------------------------------------------------------------------------
 
 /**
- * A REINFORCE agent with a learned baseline, for Box observations and Discrete or Box actions.
+ * A REINFORCE agent with a learned baseline, for Box or Discrete (one-hot) observations and Discrete or Box actions.
  * @example
  * ```ts
  * const agent = new Reinforce({ env: 'CartPole-v1', seed: 0 });
@@ -136,7 +137,7 @@ export class Reinforce implements Policy<number | Float32Array> {
   constructor(config: Partial<ReinforceConfig> = {}, env?: Env<Float32Array, unknown>) {
     this.config = resolveReinforceConfig(config);
     const c = this.config;
-    this.env = env ?? make<Float32Array, unknown>(c.env, c.envKwargs);
+    this.env = prepareEnv('REINFORCE', env ?? make<unknown, unknown>(c.env, c.envKwargs), ['Discrete', 'Box']);
     const obsSize = (this.env.observationSpace as unknown as Box).size;
     this.policy = new ActorCritic(obsSize, actionHeadFor(this.env.actionSpace), { piArch: c.piArch, vfArch: c.vfArch, activation: c.activation, logStdInit: c.logStdInit, seed: c.seed });
     this.optimizer = new Adam({ lr: c.learningRate, clipNorm: c.maxGradNorm });
@@ -144,8 +145,8 @@ export class Reinforce implements Policy<number | Float32Array> {
   }
 
   /** The action for one observation; Box actions are clipped to the bounds. */
-  predict(observation: Float32Array, deterministic = true): number | Float32Array {
-    const { actions } = this.policy.act(observation, 1, this.rng, deterministic);
+  predict(observation: Float32Array | number, deterministic = true): number | Float32Array {
+    const { actions } = this.policy.act(encodeObservation(observation, this.env), 1, this.rng, deterministic);
     const head = this.policy.head;
     if (head.kind === 'categorical') return actions[0];
     return actions.map((x, j) => Math.min(Math.max(x, head.low[j]), head.high[j]));

@@ -5,7 +5,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { parseTrain, runEval, runTrain } from './args';
+import { DQN_PRESETS, resolveDqnConfig } from '../agents/dqn';
+import { createAgent, parseTrain, runEval, runTrain } from './args';
 
 let tmp: string;
 beforeAll(async () => {
@@ -22,6 +23,24 @@ describe('bigmodel-rl commands', () => {
     expect(() => parseTrain(['sac', '--total-steps', '10', '--out', 'x'])).toThrow(expect.objectContaining({ parameter: 'algorithm' }));
     expect(() => parseTrain(['dqn', '--out', 'x'])).toThrow(expect.objectContaining({ parameter: '--total-steps' }));
     expect(() => parseTrain(['dqn', '--total-steps', '-5', '--out', 'x'])).toThrow(expect.objectContaining({ parameter: '--total-steps' }));
+  });
+
+  it("starts from the settings that reach the documented results: the DQN CartPole example's (Double DQN, linear rate)", () => {
+    const agent = createAgent(parseTrain(['dqn', '--env', 'CartPole-v1', '--total-steps', '50000', '--seed', '1', '--out', join(tmp, 'unused')]));
+    // examples/rl/dqn-cartpole.ts: { ...DQN_PRESETS['CartPole-v1'], learningRateSchedule: 'linear', doubleDqn: true } (docs/results/rl.md).
+    expect(agent.config).toEqual(resolveDqnConfig({ env: 'CartPole-v1', ...DQN_PRESETS['CartPole-v1'], learningRateSchedule: 'linear', doubleDqn: true, seed: 1 }));
+    agent.dispose();
+    const acrobot = createAgent(parseTrain(['dqn', '--env', 'Acrobot-v1', '--total-steps', '100', '--out', join(tmp, 'unused')]));
+    expect(acrobot.config).toMatchObject({ ...DQN_PRESETS['Acrobot-v1'], gradientSteps: 1 });
+    acrobot.dispose();
+  });
+
+  it('refuses an environment whose spaces the agent does not support, before writing anything', async () => {
+    const out = join(tmp, 'pendulum-dqn');
+    await expect(runTrain(parseTrain(['dqn', '--env', 'Pendulum-v1', '--total-steps', '100', '--out', out]))).rejects.toThrow(
+      expect.objectContaining({ name: 'InvalidArgumentError', parameter: 'actionSpace', value: 'Box(-2, 2, (1,), float32)' }),
+    );
+    expect(existsSync(out)).toBe(false);
   });
 
   it('trains with a config file and periodic evaluation, saves, and evaluates the saved agent', async () => {
