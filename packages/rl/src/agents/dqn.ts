@@ -16,7 +16,9 @@ import { make } from '../core/registry';
 import type { Box } from '../spaces/box';
 import type { Discrete } from '../spaces/discrete';
 import { Rng } from '../utils/rng';
-import { encodeOptimizer, readCheckpoint, restoreOptimizer, writeCheckpoint, encodeArray, decodeFloat32, decodeFloat32Exact } from './checkpoint';
+import {
+  encodeOptimizer, readCheckpoint, restoreOptimizer, writeCheckpoint, encodeArray, decodeFloat32, decodeFloat32Exact,
+} from './checkpoint';
 import { captureEnvState, restoreEnvState } from './env-state';
 import { checkChoice, checkInteger, checkKnownKeys, checkLayers, checkRange } from './config-checks';
 import { Mlp } from './mlp';
@@ -379,7 +381,8 @@ export class Dqn implements Policy<number> {
         const counters = ['episodeReturn', 'episodeLength', 'stepsSinceTrain'] as const;
         const observation = decodeFloat32Exact(episode['observation'], agent.obsSize);
         if (observation === null || counters.some((k) => !Number.isFinite(episode[k]))) {
-          throw new FileFormatError({ path, problem: 'has a malformed episode in progress', hint: 'Save the agent again, or delete its "episode" field to start a new episode.' });
+          const hint = 'Save the agent again, or delete its "episode" field to start a new episode.';
+          throw new FileFormatError({ path, problem: 'has a malformed episode in progress', hint });
         }
         restoreEnvState(agent.env as Env<unknown, unknown>, episode['env'], path);
         agent.observation = observation;

@@ -21,7 +21,10 @@ type FieldState =
   | { rng: number }
   | { runningMeanStd: ReturnType<RunningMeanStd['toJSON']> };
 
-/** One layer: its class name and its fields. */
+/**
+ * One layer: its class name and its fields.
+ * @category Agents
+ */
 export interface EnvLayerState {
   layer: string;
   fields: Record<string, FieldState>;
@@ -88,8 +91,9 @@ export function restoreEnvState(env: Env<unknown, unknown>, saved: unknown, path
   let layer: Env<unknown, unknown> | null = env;
   for (const [i, entry] of (saved as EnvLayerState[]).entries()) {
     if (layer === null) throw mismatch(`has ${saved.length} environment layers, the environment fewer`);
-    if (entry === null || typeof entry !== 'object' || entry.layer !== layer.constructor.name || typeof entry.fields !== 'object' || entry.fields === null) {
-      throw mismatch(`environment layer ${i} is ${JSON.stringify((entry as EnvLayerState | null)?.layer)}, the environment's ${layer.constructor.name}`);
+    const name = layer.constructor.name;
+    if (entry === null || typeof entry !== 'object' || entry.layer !== name || typeof entry.fields !== 'object' || entry.fields === null) {
+      throw mismatch(`environment layer ${i} is ${JSON.stringify((entry as EnvLayerState | null)?.layer)}, the environment's ${name}`);
     }
     const target = layer as unknown as Record<string, unknown>;
     for (const [key, value] of Object.entries(entry.fields)) {
@@ -100,7 +104,8 @@ export function restoreEnvState(env: Env<unknown, unknown>, saved: unknown, path
         current.state = (value as { rng: number }).rng >>> 0;
       } else if (current instanceof RunningMeanStd) {
         const rms = (value as { runningMeanStd?: ReturnType<RunningMeanStd['toJSON']> })?.runningMeanStd;
-        if (!rms || !Array.isArray(rms.mean) || rms.mean.length !== current.size || !Array.isArray(rms.var) || rms.var.length !== current.size) throw bad();
+        const fits = (a: unknown) => Array.isArray(a) && a.length === current.size;
+        if (!rms || !fits(rms.mean) || !fits(rms.var)) throw bad();
         current.load(rms);
       } else if (ArrayBuffer.isView(current)) {
         const typed = value as { typed?: string; values?: FieldState[] };
@@ -111,7 +116,7 @@ export function restoreEnvState(env: Env<unknown, unknown>, saved: unknown, path
         const list = (value as { array?: FieldState[] })?.array;
         if (!Array.isArray(list)) throw bad();
         target[key] = list.map(decodeScalar);
-      } else if (value === null || ['number', 'boolean', 'string'].includes(typeof value) || (typeof value === 'object' && 'number' in value)) {
+      } else if (value === null || ['number', 'boolean', 'string'].includes(typeof value) || 'number' in (value as object)) {
         if (current !== null && current !== undefined && typeof current === 'object') throw bad();
         target[key] = decodeScalar(value);
       } else {

@@ -42,16 +42,32 @@ class MemoryLogger {
 
 const CASES: [string, () => Agent, number, number][] = [
   // DQN: replay buffer, exploration schedule, target updates, an episode in progress at the checkpoint.
-  ['DQN on CartPole', () => new Dqn({ learningStarts: 40, bufferSize: 300, batchSize: 16, trainFreq: 8, gradientSteps: -1, targetUpdateInterval: 30, netArch: [16], seed: 3 }), 240, 110],
+  [
+    'DQN on CartPole',
+    () => new Dqn({
+      learningStarts: 40, bufferSize: 300, batchSize: 16, trainFreq: 8, gradientSteps: -1, targetUpdateInterval: 30, netArch: [16], seed: 3,
+    }),
+    240,
+    110,
+  ],
   // PPO with a Gaussian head and both normalizers: running statistics and episodes in progress in 2 environments.
-  ['PPO on Pendulum with normalizers', () => new Ppo({ env: 'Pendulum-v1', nEnvs: 2, nSteps: 32, batchSize: 32, nEpochs: 2, normalizeObservation: true, normalizeReward: true, learningRateSchedule: 'linear', seed: 1 }), 384, 128],
+  [
+    'PPO on Pendulum with normalizers',
+    () => new Ppo({
+      env: 'Pendulum-v1', nEnvs: 2, nSteps: 32, batchSize: 32, nEpochs: 2, normalizeObservation: true, normalizeReward: true,
+      learningRateSchedule: 'linear', seed: 1,
+    }),
+    384,
+    128,
+  ],
   ['A2C on CartPole', () => new A2c({ nEnvs: 2, nSteps: 8, seed: 2 }), 320, 96],
   // REINFORCE: whole episodes; the environment's generator goes on between them.
   ['REINFORCE on CartPole', () => new Reinforce({ episodesPerUpdate: 2, piArch: [16], vfArch: [16], seed: 4 }), 300, 100],
 ];
 
 describe('learnWithCheckpoints', () => {
-  it.each(CASES)('%s: a run stopped after a checkpoint and resumed from it ends bitwise as the uninterrupted run', async (name, create, total, every) => {
+  const title = '%s: a run stopped after a checkpoint and resumed from it ends bitwise as the uninterrupted run';
+  it.each(CASES)(title, async (name, create, total, every) => {
     const before = tf.memory().numTensors;
     const straightLog = new MemoryLogger();
     const straight = await learnWithCheckpoints(create(), total, { dir: join(tmp, name, 'straight'), every, logger: straightLog });
@@ -60,7 +76,8 @@ describe('learnWithCheckpoints', () => {
     const dir = join(tmp, name, 'interrupted');
     const firstLog = new MemoryLogger();
     const crashing = create();
-    const crash = learnWithCheckpoints(crashing, total, { dir, every, logger: firstLog, onCheckpoint: () => Promise.reject(new Error('killed')) });
+    const onCheckpoint = () => Promise.reject(new Error('killed'));
+    const crash = learnWithCheckpoints(crashing, total, { dir, every, logger: firstLog, onCheckpoint });
     await expect(crash).rejects.toThrow('killed');
     crashing.dispose();
     const checkpointStep = JSON.parse(readFileSync(join(dir, 'agent.json'), 'utf8')).numTimesteps;
@@ -81,7 +98,8 @@ describe('learnWithCheckpoints', () => {
     const agent = new Dqn({ learningStarts: 10, bufferSize: 50, batchSize: 4, netArch: [4], seed: 0 });
     await learnWithCheckpoints(agent, 20, { dir: join(tmp, 'total'), every: 10 });
     await expect(learnWithCheckpoints(agent, 30, { dir: join(tmp, 'total'), every: 10 })).rejects.toThrow(InvalidArgumentError);
-    await expect(learnWithCheckpoints(agent, 20, { dir: join(tmp, 'total'), every: 0 })).rejects.toThrow(expect.objectContaining({ parameter: 'every' }));
+    const badEvery = learnWithCheckpoints(agent, 20, { dir: join(tmp, 'total'), every: 0 });
+    await expect(badEvery).rejects.toThrow(expect.objectContaining({ parameter: 'every' }));
     agent.dispose();
   });
 });

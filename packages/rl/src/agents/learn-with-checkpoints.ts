@@ -8,7 +8,10 @@ import { InvalidArgumentError } from '@bigmodel/core';
 import type { LearnOptions } from './dqn';
 import type { Agent } from './load-agent';
 
-/** Options of {@link learnWithCheckpoints}. */
+/**
+ * Options of {@link learnWithCheckpoints}.
+ * @category Agents
+ */
 export interface LearnWithCheckpointsOptions extends LearnOptions {
   /** The checkpoint's directory: its `agent.json` is replaced atomically at each checkpoint. */
   dir: string;
@@ -42,7 +45,9 @@ export async function learnWithCheckpoints(agent: Agent, totalTimesteps: number,
   if (!Number.isInteger(totalTimesteps) || totalTimesteps < 1) {
     throw new InvalidArgumentError({ parameter: 'totalTimesteps', value: totalTimesteps, message: 'Must be an integer >= 1.' });
   }
-  if (!Number.isInteger(every) || every < 1) throw new InvalidArgumentError({ parameter: 'every', value: every, message: 'Must be an integer >= 1.' });
+  if (!Number.isInteger(every) || every < 1) {
+    throw new InvalidArgumentError({ parameter: 'every', value: every, message: 'Must be an integer >= 1.' });
+  }
   if ('totalTimesteps' in agent) {
     // DQN's and PPO's schedules span the whole run, as given to the first `learn`.
     if (agent.totalTimesteps === 0) agent.totalTimesteps = totalTimesteps;

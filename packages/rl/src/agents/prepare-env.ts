@@ -11,7 +11,10 @@ import { Discrete } from '../spaces/discrete';
 import type { Space } from '../spaces/space';
 import { TransformObservation } from '../wrappers/transform-observation';
 
-/** Action space kinds an agent may accept. */
+/**
+ * Action space kinds an agent may accept.
+ * @category Agents
+ */
 export type ActionSpaceKind = 'Discrete' | 'Box';
 
 /** `n`-way one-hot vector of the Discrete observation `x` (which counts from `space.start`). */
@@ -42,7 +45,8 @@ class OneHotObservation<Act> extends TransformObservation<Float32Array, Act, num
 export function encodeObservation(observation: Float32Array | number, prepared: Env<Float32Array, unknown>): Float32Array {
   if (typeof observation !== 'number') return observation;
   if (prepared instanceof OneHotObservation) return prepared.fn(observation);
-  throw new InvalidArgumentError({ parameter: 'observation', value: observation, message: `Expected a Float32Array: the agent was trained on ${String(prepared.observationSpace)} observations.` });
+  const message = `Expected a Float32Array: the agent was trained on ${String(prepared.observationSpace)} observations.`;
+  throw new InvalidArgumentError({ parameter: 'observation', value: observation, message });
 }
 
 /**

@@ -199,11 +199,15 @@ export class RolloutCollector {
   setState(saved: unknown, path: string): void {
     const n = this.envs.numEnvs;
     const state = saved as Record<string, unknown> | null;
-    const numbers = (key: string) => Array.isArray(state?.[key]) && (state[key] as unknown[]).length === n && (state[key] as unknown[]).every(Number.isFinite);
+    const numbers = (key: string) => {
+      const list = state?.[key];
+      return Array.isArray(list) && list.length === n && list.every(Number.isFinite);
+    };
     const raw = decodeFloat32Exact(state?.['rawObservations'], n * this.envs.observationSize);
     if (raw === null || !numbers('discounted') || !numbers('episodeReturns') || !numbers('episodeLengths')
       || !Array.isArray(state?.['envs']) || (state['envs'] as unknown[]).length !== n) {
-      throw new FileFormatError({ path, problem: `has malformed episodes in progress (expected ${n} environments)`, hint: 'Save the agent again.' });
+      const problem = `has malformed episodes in progress (expected ${n} environments)`;
+      throw new FileFormatError({ path, problem, hint: 'Save the agent again.' });
     }
     this.envs.envs.forEach((env, i) => restoreEnvState(env as Env<unknown, unknown>, (state['envs'] as unknown[])[i], path));
     this.rawObservations = raw;

@@ -8,7 +8,10 @@ import { DQN_PRESETS, type DqnConfig } from './dqn';
 import { PPO_PRESETS, type PpoConfig } from './ppo';
 import type { ReinforceConfig } from './reinforce';
 
-/** The algorithms with presets. */
+/**
+ * The algorithms with presets.
+ * @category Agents
+ */
 export type PresetAlgorithm = 'dqn' | 'ppo' | 'a2c' | 'reinforce';
 
 /**

@@ -123,18 +123,21 @@ async function startOrResume(command: TrainCommand, metricsPath: string): Promis
   const checkpointDir = join(command.out, 'checkpoint');
   if (!command.resume) {
     if (existsSync(command.out) && readdirSync(command.out).length > 0) {
-      throw new InvalidArgumentError({ parameter: '--out', value: command.out, message: 'This directory holds a run already: pass --resume to continue it, or choose an empty directory.' });
+      const message = 'This directory holds a run already: pass --resume to continue it, or choose an empty directory.';
+      throw new InvalidArgumentError({ parameter: '--out', value: command.out, message });
     }
     return createAgent(command);
   }
   const checkpoint = join(checkpointDir, 'agent.json');
   if (!existsSync(checkpoint)) {
-    throw new FileFormatError({ path: checkpoint, problem: 'does not exist: there is no checkpoint to resume', hint: 'Start the run without --resume (with --checkpoint-every N).' });
+    const hint = 'Start the run without --resume (with --checkpoint-every N).';
+    throw new FileFormatError({ path: checkpoint, problem: 'does not exist: there is no checkpoint to resume', hint });
   }
   const { extra } = readCheckpoint<{ extra?: { metricsBytes?: unknown } }>(checkpointDir);
   const metricsBytes = extra?.metricsBytes;
   if (!Number.isInteger(metricsBytes) || (metricsBytes as number) < 0) {
-    throw new FileFormatError({ path: checkpoint, problem: `has no valid extra.metricsBytes (${JSON.stringify(metricsBytes)})`, hint: 'Resume a checkpoint written by bigmodel-rl train.' });
+    const problem = `has no valid extra.metricsBytes (${JSON.stringify(metricsBytes)})`;
+    throw new FileFormatError({ path: checkpoint, problem, hint: 'Resume a checkpoint written by bigmodel-rl train.' });
   }
   const agent = await loadAgent(checkpointDir);
   const expected = { algorithm: command.algorithm, env: command.env, seed: command.seed };
@@ -142,13 +145,15 @@ async function startOrResume(command: TrainCommand, metricsPath: string): Promis
   for (const key of ['algorithm', 'env', 'seed'] as const) {
     if (expected[key] !== found[key]) {
       agent.dispose();
-      throw new InvalidArgumentError({ parameter: key === 'algorithm' ? key : `--${key}`, value: expected[key], message: `The run in ${command.out} was started with ${key} ${found[key]}; resume it with the same command.` });
+      const message = `The run in ${command.out} was started with ${key} ${found[key]}; resume it with the same command.`;
+      throw new InvalidArgumentError({ parameter: key === 'algorithm' ? key : `--${key}`, value: expected[key], message });
     }
   }
   const size = existsSync(metricsPath) ? statSync(metricsPath).size : 0;
   if (size < (metricsBytes as number)) {
     agent.dispose();
-    throw new FileFormatError({ path: metricsPath, problem: `is shorter (${size} bytes) than at the checkpoint (${metricsBytes})`, hint: 'The log was changed since; start a new run.' });
+    const problem = `is shorter (${size} bytes) than at the checkpoint (${metricsBytes})`;
+    throw new FileFormatError({ path: metricsPath, problem, hint: 'The log was changed since; start a new run.' });
   }
   truncateSync(metricsPath, metricsBytes as number);
   return agent;

@@ -26,9 +26,12 @@ describe('bigmodel-rl commands', () => {
   });
 
   it("starts from the settings that reach the documented results: the DQN CartPole example's (Double DQN, linear rate)", () => {
-    const agent = createAgent(parseTrain(['dqn', '--env', 'CartPole-v1', '--total-steps', '50000', '--seed', '1', '--out', join(tmp, 'unused')]));
+    const command = ['dqn', '--env', 'CartPole-v1', '--total-steps', '50000', '--seed', '1', '--out', join(tmp, 'unused')];
+    const agent = createAgent(parseTrain(command));
     // examples/rl/dqn-cartpole.ts: { ...DQN_PRESETS['CartPole-v1'], learningRateSchedule: 'linear', doubleDqn: true } (docs/results/rl.md).
-    expect(agent.config).toEqual(resolveDqnConfig({ env: 'CartPole-v1', ...DQN_PRESETS['CartPole-v1'], learningRateSchedule: 'linear', doubleDqn: true, seed: 1 }));
+    const preset = DQN_PRESETS['CartPole-v1'];
+    const example = resolveDqnConfig({ ...preset, env: 'CartPole-v1', learningRateSchedule: 'linear', doubleDqn: true, seed: 1 });
+    expect(agent.config).toEqual(example);
     agent.dispose();
     const acrobot = createAgent(parseTrain(['dqn', '--env', 'Acrobot-v1', '--total-steps', '100', '--out', join(tmp, 'unused')]));
     expect(acrobot.config).toMatchObject({ ...DQN_PRESETS['Acrobot-v1'], gradientSteps: 1 });
@@ -73,11 +76,16 @@ describe('bigmodel-rl train: checkpoints and --resume', () => {
   const run = (args: string[]) => spawnSync(process.execPath, [...nodeArgs, ...args], { encoding: 'utf8', env });
   const train = (out: string, ...more: string[]) => {
     const config = join(tmp, 'small-dqn.json');
-    writeFileSync(config, JSON.stringify({ netArch: [16], learningStarts: 50, bufferSize: 1000, batchSize: 16, trainFreq: 4, targetUpdateInterval: 50 }));
-    return ['dqn', '--env', 'CartPole-v1', '--total-steps', '300', '--seed', '1', '--out', out, '--config', config, '--checkpoint-every', '50', '--eval-every', '75', '--eval-episodes', '2', ...more];
+    const small = { netArch: [16], learningStarts: 50, bufferSize: 1000, batchSize: 16, trainFreq: 4, targetUpdateInterval: 50 };
+    writeFileSync(config, JSON.stringify(small));
+    return [
+      'dqn', '--env', 'CartPole-v1', '--total-steps', '300', '--seed', '1', '--out', out, '--config', config,
+      '--checkpoint-every', '50', '--eval-every', '75', '--eval-episodes', '2', ...more,
+    ];
   };
   /** The log without wall-clock times. */
-  const metrics = (out: string) => readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((line) => ({ ...JSON.parse(line), time: 0 }));
+  const metrics = (out: string) =>
+    readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((line) => ({ ...JSON.parse(line), time: 0 }));
   const checkpointStep = (out: string) => {
     const path = join(out, 'checkpoint', 'agent.json');
     return existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')).numTimesteps : 0;
@@ -88,7 +96,8 @@ describe('bigmodel-rl train: checkpoints and --resume', () => {
     expect(run(train(straight)).stderr).toBe('');
 
     const out = join(tmp, 'killed');
-    const killed = spawn(process.execPath, [...nodeArgs, ...train(out)], { env: { ...env, BIGMODEL_TEST_CHECKPOINT_PAUSE_MS: '400' }, stdio: 'ignore' });
+    const pausing = { ...env, BIGMODEL_TEST_CHECKPOINT_PAUSE_MS: '400' };
+    const killed = spawn(process.execPath, [...nodeArgs, ...train(out)], { env: pausing, stdio: 'ignore' });
     const exited = new Promise<NodeJS.Signals | null>((resolve) => killed.on('exit', (_code, signal) => resolve(signal)));
     // Kill it once it has checkpointed 100 steps (it pauses 400 ms after each checkpoint, so it is mid-run).
     for (let tries = 0; tries < 2400 && checkpointStep(out) < 100; tries++) await new Promise((r) => setTimeout(r, 50));
@@ -119,7 +128,8 @@ describe('bigmodel-rl train: checkpoints and --resume', () => {
   }, 120_000);
 
   it('--resume without a checkpoint is a FileFormatError', async () => {
-    await expect(runTrain(parseTrain(['dqn', '--total-steps', '10', '--out', join(tmp, 'nothing'), '--resume']))).rejects.toThrow(FileFormatError);
+    const command = parseTrain(['dqn', '--total-steps', '10', '--out', join(tmp, 'nothing'), '--resume']);
+    await expect(runTrain(command)).rejects.toThrow(FileFormatError);
   });
 });
 
