@@ -122,7 +122,7 @@ export interface TrainHooks {
 async function startOrResume(command: TrainCommand, metricsPath: string): Promise<Agent> {
   const checkpointDir = join(command.out, 'checkpoint');
   if (!command.resume) {
-    if (existsSync(command.out) && readdirSync(command.out).length > 0) {
+    if (existsSync(command.out) && (!statSync(command.out).isDirectory() || readdirSync(command.out).length > 0)) {
       const message = 'This directory holds a run already: pass --resume to continue it, or choose an empty directory.';
       throw new InvalidArgumentError({ parameter: '--out', value: command.out, message });
     }

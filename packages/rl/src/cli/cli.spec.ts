@@ -127,6 +127,14 @@ describe('bigmodel-rl train: checkpoints and --resume', () => {
     expect(readFileSync(join(out, 'metrics.jsonl'), 'utf8')).toBe(log);
   }, 120_000);
 
+  it('refuses a file as --out with InvalidArgumentError', async () => {
+    const file = join(tmp, 'a-file');
+    writeFileSync(file, 'x');
+    const command = parseTrain(['dqn', '--total-steps', '10', '--out', file]);
+    await expect(runTrain(command)).rejects.toThrow(expect.objectContaining({ parameter: '--out' }));
+    expect(readFileSync(file, 'utf8')).toBe('x');
+  });
+
   it('--resume without a checkpoint is a FileFormatError', async () => {
     const command = parseTrain(['dqn', '--total-steps', '10', '--out', join(tmp, 'nothing'), '--resume']);
     await expect(runTrain(command)).rejects.toThrow(FileFormatError);
