@@ -19,43 +19,59 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-/** A CartPole-v1 mean over `episodes` episodes: whole steps of reward 1, between 1 and 500 each. */
-function expectCartPoleMean(mean: number, episodes: number) {
+/**
+ * A CartPole-v1 mean over `episodes` episodes (whole steps of reward 1, at most 500 each) above
+ * `atLeast`. Reference points, measured with the examples' evaluation seeds for seeds 0-3: the
+ * untrained greedy policies (which push mostly one way) score 8.5-10 (22-28 for seed 3), a policy
+ * that always pushes one way 8.5-10, a uniformly random one 21-27.
+ */
+function expectCartPoleMean(mean: number, episodes: number, atLeast: number) {
   expect(Number.isInteger(Math.round(mean * episodes * 1e6) / 1e6)).toBe(true);
-  expect(mean).toBeGreaterThanOrEqual(1);
+  expect(mean).toBeGreaterThan(atLeast);
   expect(mean).toBeLessThanOrEqual(500);
 }
 
 describe('examples/rl (tiny budgets)', () => {
-  it('dqn-cartpole trains, saves and evaluates', async () => {
+  it('dqn-cartpole trains, saves and evaluates, and its greedy policy beats the untrained one within 2,048 steps', async () => {
     const out = join(tmp, 'dqn');
-    const s = await runDqnCartpole({ steps: 1200, out, evalEpisodes: 2, evalEvery: 600, quiet: true });
-    expect(s.steps).toBe(1200);
-    expect([600, 1200]).toContain(s.best?.step);
+    // rl-zoo's preset trains every 256 steps from step 1,024: four phases of 128 gradient steps by 2,048.
+    const s = await runDqnCartpole({ steps: 2048, out, evalEpisodes: 2, evalEvery: 1024, quiet: true });
+    expect(s.steps).toBe(2048);
+    expect([1024, 2048]).toContain(s.best?.step);
     expect(existsSync(join(out, 'best', 'agent.json'))).toBe(true);
-    expectCartPoleMean(s.meanReturn, 2);
+    // Measured, seeds 0-3: 19.5, 22, 70, 249.5 (untrained: 9.5, 10, 9, 22); this test runs seed 0.
+    expectCartPoleMean(s.meanReturn, 2, 15);
     expect(existsSync(join(out, 'agent.json')) && existsSync(join(out, 'metrics.jsonl'))).toBe(true);
   });
 
-  it('ppo-cartpole trains, saves and evaluates', async () => {
+  it('ppo-cartpole trains, saves and evaluates, beating a random policy within 512 steps', async () => {
     const s = await runPpoCartpole({ steps: 512, out: join(tmp, 'ppo'), evalEpisodes: 2, quiet: true });
     expect(s.steps).toBe(512);
     expect(existsSync(join(tmp, 'ppo', 'images', 'cartpole.png'))).toBe(true);
-    expectCartPoleMean(s.meanReturn, 2);
+    // Measured, seeds 0-3: 43, 127, 37.5, 55 (untrained: 10, 8.5, 9, 20); this test runs seed 0.
+    expectCartPoleMean(s.meanReturn, 2, 30);
   });
 
-  it('reinforce-cartpole and a2c-cartpole report whether and when they solved CartPole', async () => {
-    const r = await runReinforceCartpole({ maxSteps: 300, checkEvery: 300, out: join(tmp, 'reinforce'), quiet: true });
+  it('reinforce-cartpole and a2c-cartpole report whether and when they solved CartPole, and beat a random policy early', async () => {
+    const r = await runReinforceCartpole({ maxSteps: 600, checkEvery: 600, out: join(tmp, 'reinforce'), quiet: true });
     expect(r).toMatchObject({ env: 'CartPole-v1', algorithm: 'reinforce', solved: false });
-    expect(r.steps).toBeGreaterThanOrEqual(300);
+    expect(r.steps).toBeGreaterThanOrEqual(600);
     expect(r.curve).toHaveLength(1);
+    // 20-episode check after ~600 steps (whole episodes). Measured, seeds 0-3: 47.7, 132.1, 83.9, 64.7 (untrained: 9.9, 9.5, 9.2, 28.4).
+    expectCartPoleMean(r.curve[0][1], 20, 30);
     const a = await runA2cCartpole({ maxSteps: 400, checkEvery: 400, out: join(tmp, 'a2c'), quiet: true });
     expect(a).toMatchObject({ algorithm: 'a2c', steps: 400 });
+    // A2C is noisy this early: measured, seeds 0-3: 82.4, 14.1, 60.8, 56.4 (untrained: 9.9, 9.5, 9.2, 28.4); this test runs seed 0.
+    expectCartPoleMean(a.curve[0][1], 20, 30);
   });
 
   it('dqn-acrobot runs against the Acrobot threshold', async () => {
     const s = await runDqnAcrobot({ maxSteps: 200, checkEvery: 200, checkEpisodes: 2, out: join(tmp, 'acrobot'), quiet: true });
     expect(s).toMatchObject({ env: 'Acrobot-v1', algorithm: 'dqn', solved: false, steps: 200 });
+    // What 200 steps reach: the greedy policy never swings up within the 500-step limit (it first does after
+    // ~30,000 steps, docs/results/rl.md), so the check reads exactly -500 per episode. No tiny budget tells a
+    // working DQN from a broken one here; the CartPole tests above do.
+    expect(s.curve).toEqual([[200, -500]]);
   });
 
   it('ppo-pendulum reports a curve and the random-policy baseline', async () => {

@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { RMSprop } from '@bigmodel/core';
+import { join } from 'node:path';
 
 import type { Env } from '../core/env';
 import { make } from '../core/registry';
@@ -20,6 +21,7 @@ import { decodeWeights, encodeArray, encodeOptimizer, loadCheckpoint, restoreOpt
 import { checkChoice, checkInteger, checkKnownKeys, checkLayers, checkRange } from './config-checks';
 import type { LearnOptions } from './dqn';
 import type { Policy } from './evaluate';
+import { encodeObservation, prepareEnv } from './prepare-env';
 import { RolloutCollector, computeGae } from './rollout';
 
 // ---- Config -------------------------------------------------------------------------------------
@@ -127,7 +129,7 @@ export function resolveA2cConfig(config: Partial<A2cConfig> = {}): A2cConfig {
 // ---- The agent ----------------------------------------------------------------------------------
 
 /**
- * An A2C agent for Box observations and Discrete or Box actions.
+ * An A2C agent for Box or Discrete (one-hot encoded) observations and Discrete or Box actions.
  * @example
  * ```ts
  * const agent = new A2c({ env: 'CartPole-v1', ...A2C_PRESETS['CartPole-v1'], seed: 0 });
@@ -149,7 +151,7 @@ export class A2c implements Policy<number | Float32Array> {
   constructor(config: Partial<A2cConfig> = {}, envFn?: () => Env<Float32Array, unknown>) {
     this.config = resolveA2cConfig(config);
     const c = this.config;
-    const makeEnv = envFn ?? (() => make<Float32Array, unknown>(c.env, c.envKwargs));
+    const makeEnv = () => prepareEnv('A2C', envFn?.() ?? make<unknown, unknown>(c.env, c.envKwargs), ['Discrete', 'Box']);
     this.envs = new SyncVectorEnv(Array.from({ length: c.nEnvs }, () => makeEnv as () => Env<Float32Array, unknown>), { autoresetMode: 'same-step' });
     const obsSize = (this.envs.singleObservationSpace as unknown as Box).size;
     this.policy = new ActorCritic(obsSize, actionHeadFor(this.envs.singleActionSpace), { piArch: c.piArch, vfArch: c.vfArch, activation: c.activation, logStdInit: c.logStdInit, seed: c.seed });
@@ -164,8 +166,9 @@ export class A2c implements Policy<number | Float32Array> {
   }
 
   /** The action for one raw observation; Box actions are clipped to the bounds. */
-  predict(observation: Float32Array, deterministic = true): number | Float32Array {
-    const { actions } = this.policy.act(this.collector.normalize(observation), 1, this.rng, deterministic);
+  predict(observation: Float32Array | number, deterministic = true): number | Float32Array {
+    const x = encodeObservation(observation, this.envs.envs[0] as Env<Float32Array, unknown>);
+    const { actions } = this.policy.act(this.collector.normalize(x), 1, this.rng, deterministic);
     const head = this.policy.head;
     if (head.kind === 'categorical') return actions[0];
     return actions.map((x, j) => Math.min(Math.max(x, head.low[j]), head.high[j]));
@@ -218,8 +221,12 @@ export class A2c implements Policy<number | Float32Array> {
     return this;
   }
 
-  /** Saves networks, RMSprop's state, normalizer statistics, counters and the generator's state. */
-  async save(dir: string): Promise<void> {
+  /**
+   * Saves networks, RMSprop's state, normalizer statistics, counters, the generator's state and the
+   * episodes in progress (environments included), so that a loaded agent trains on bitwise.
+   * `extra` is kept as the checkpoint's `extra` field (a training loop's own position).
+   */
+  async save(dir: string, extra?: Record<string, unknown>): Promise<void> {
     writeCheckpoint(dir, {
       algorithm: this.algorithm,
       config: this.config,
@@ -231,6 +238,8 @@ export class A2c implements Policy<number | Float32Array> {
       optimizer: await encodeOptimizer(this.optimizer),
       obsRms: this.collector.obsRms?.toJSON() ?? null,
       returnRms: this.collector.returnRms?.toJSON() ?? null,
+      inProgress: this.collector.getState(),
+      ...(extra === undefined ? {} : { extra }),
     });
   }
 
@@ -249,6 +258,7 @@ export class A2c implements Policy<number | Float32Array> {
       agent.collector.episodes = saved['episodes'];
       agent.updates = saved['updates'];
       agent.rng.state = saved['rng'];
+      if (saved['inProgress']) agent.collector.setState(saved['inProgress'], join(dir, 'agent.json'));
     });
   }
 

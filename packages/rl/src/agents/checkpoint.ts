@@ -177,3 +177,10 @@ export function readCheckpoint<T>(dir: string, algorithm?: string): T & { algori
   }
   return document;
 }
+
+/** {@link decodeFloat32} of `text` when it is base64 of exactly `length` floats, else null (for validating checkpoints). */
+export function decodeFloat32Exact(text: unknown, length: number): Float32Array | null {
+  if (typeof text !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(text)) return null;
+  if (Buffer.from(text, 'base64').byteLength !== length * 4) return null;
+  return decodeFloat32(text);
+}

@@ -8,7 +8,8 @@
  * `maxGradNorm`. Time-limit truncations bootstrap from the final observation; terminations do not.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Adam, type MetricsLogger } from '@bigmodel/core';
+import { Adam, FileFormatError, type MetricsLogger } from '@bigmodel/core';
+import { join } from 'node:path';
 
 import type { Env } from '../core/env';
 import { make } from '../core/registry';
@@ -16,9 +17,11 @@ import type { Box } from '../spaces/box';
 import type { Discrete } from '../spaces/discrete';
 import { Rng } from '../utils/rng';
 import { checkFiniteLosses } from './check-finite-losses';
-import { decodeWeights, encodeArray, encodeOptimizer, loadCheckpoint, restoreOptimizer, writeCheckpoint } from './checkpoint';
+import { decodeFloat32Exact, decodeWeights, encodeArray, encodeOptimizer, loadCheckpoint, restoreOptimizer, writeCheckpoint } from './checkpoint';
+import { captureEnvState, restoreEnvState } from './env-state';
 import { checkChoice, checkInteger, checkKnownKeys, checkLayers, checkRange } from './config-checks';
 import { Mlp } from './mlp';
+import { encodeObservation, prepareEnv } from './prepare-env';
 import { ReplayBuffer } from './replay-buffer';
 import type { Policy } from './evaluate';
 
@@ -36,7 +39,7 @@ export interface DqnConfig {
    * `constant` (default, Stable-Baselines3's) or `linear`: rl-zoo's `lin_<lr>`, the rate times the
    * fraction of the run remaining (`1 - numTimesteps / totalTimesteps`), set at the start of each
    * training phase, so it reaches 0 at the last step. Annealing damps the late oscillation of the
-   * greedy policy that a constant rate leaves (see the package README's DQN results).
+   * greedy policy that a constant rate leaves (see docs/results/rl.md).
    */
   learningRateSchedule: 'constant' | 'linear';
   /** Replay capacity in transitions (default 1,000,000); must be >= batchSize. */
@@ -179,7 +182,8 @@ export interface LearnOptions {
 // ---- The agent ----------------------------------------------------------------------------------
 
 /**
- * A DQN agent for environments with a Box observation and a Discrete action space.
+ * A DQN agent for environments with a Box or Discrete (one-hot encoded) observation space and a
+ * Discrete action space (other spaces: InvalidArgumentError when built).
  * @example
  * ```ts
  * const agent = new Dqn({ env: 'CartPole-v1', ...DQN_PRESETS['CartPole-v1'], seed: 1 });
@@ -219,7 +223,7 @@ export class Dqn implements Policy<number> {
   constructor(config: Partial<DqnConfig> = {}, env?: Env<Float32Array, number>) {
     this.config = resolveDqnConfig(config);
     const c = this.config;
-    this.env = env ?? make<Float32Array, number>(c.env, c.envKwargs);
+    this.env = prepareEnv('DQN', env ?? make<unknown, number>(c.env, c.envKwargs), ['Discrete']);
     this.obsSize = (this.env.observationSpace as unknown as Box).size;
     this.nActions = (this.env.actionSpace as unknown as Discrete).n;
     const sizes = [this.obsSize, ...c.netArch, this.nActions];
@@ -234,9 +238,10 @@ export class Dqn implements Policy<number> {
   }
 
   /** The greedy action, or with probability `explorationRate` a random one when not deterministic. */
-  predict(observation: Float32Array, deterministic = true): number {
+  predict(observation: Float32Array | number, deterministic = true): number {
     if (!deterministic && this.rng.random() < this.explorationRate) return this.rng.integer(0, this.nActions);
-    return tf.tidy(() => tf.argMax(this.qNet.apply(tf.tensor2d(observation, [1, this.obsSize])), 1).dataSync()[0]);
+    const x = encodeObservation(observation, this.env);
+    return tf.tidy(() => tf.argMax(this.qNet.apply(tf.tensor2d(x, [1, this.obsSize])), 1).dataSync()[0]);
   }
 
   /**
@@ -324,10 +329,12 @@ export class Dqn implements Policy<number> {
   }
 
   /**
-   * Saves everything needed to resume: both networks, Adam's state, the replay buffer, the step
-   * counters (the schedule position) and the generators' states. Resuming starts a new episode.
+   * Saves everything needed to resume bitwise: both networks, Adam's state, the replay buffer, the
+   * step counters (the schedule position), the generator's state, and the episode in progress (its
+   * observation, return and length, and the environment's state with its wrappers' and generator's).
+   * `extra` is kept as the checkpoint's `extra` field (a training loop's own position).
    */
-  async save(dir: string): Promise<void> {
+  async save(dir: string, extra?: Record<string, unknown>): Promise<void> {
     writeCheckpoint(dir, {
       algorithm: this.algorithm,
       config: this.config,
@@ -340,10 +347,21 @@ export class Dqn implements Policy<number> {
       targetNet: this.targetNet.getWeights().map(encodeArray),
       optimizer: await encodeOptimizer(this.optimizer),
       buffer: this.buffer.toJSON(),
+      episode: this.observation === null ? null : {
+        observation: encodeArray(this.observation),
+        episodeReturn: this.episodeReturn,
+        episodeLength: this.episodeLength,
+        stepsSinceTrain: this.stepsSinceTrain,
+        env: captureEnvState(this.env),
+      },
+      ...(extra === undefined ? {} : { extra }),
     });
   }
 
-  /** Restores an agent saved by {@link Dqn.save} (pass `env` when it was trained on a custom one). */
+  /**
+   * Restores an agent saved by {@link Dqn.save} (pass `env` when it was trained on a custom one),
+   * with the episode in progress when the checkpoint has one.
+   */
   static async load(dir: string, env?: Env<Float32Array, number>): Promise<Dqn> {
     const fields = {
       config: 'object', qNet: 'array', targetNet: 'array', optimizer: 'array', buffer: 'object',
@@ -359,6 +377,21 @@ export class Dqn implements Policy<number> {
       agent.episodes = saved['episodes'];
       agent.explorationRate = saved['explorationRate'];
       agent.rng.state = saved['rng'];
+      const episode = saved['episode'] as Record<string, unknown> | null | undefined;
+      if (episode) {
+        const path = join(dir, 'agent.json');
+        const counters = ['episodeReturn', 'episodeLength', 'stepsSinceTrain'] as const;
+        const observation = decodeFloat32Exact(episode['observation'], agent.obsSize);
+        if (observation === null || counters.some((k) => !Number.isFinite(episode[k]))) {
+          const hint = 'Save the agent again, or delete its "episode" field to start a new episode.';
+          throw new FileFormatError({ path, problem: 'has a malformed episode in progress', hint });
+        }
+        restoreEnvState(agent.env as Env<unknown, unknown>, episode['env'], path);
+        agent.observation = observation;
+        agent.episodeReturn = episode['episodeReturn'] as number;
+        agent.episodeLength = episode['episodeLength'] as number;
+        agent.stepsSinceTrain = episode['stepsSinceTrain'] as number;
+      }
     });
   }
 

@@ -10,6 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Adam, shuffleInPlace } from '@bigmodel/core';
+import { join } from 'node:path';
 
 import type { Env } from '../core/env';
 import { make } from '../core/registry';
@@ -22,6 +23,7 @@ import { decodeWeights, encodeArray, encodeOptimizer, loadCheckpoint, restoreOpt
 import { checkChoice, checkInteger, checkKnownKeys, checkLayers, checkRange } from './config-checks';
 import type { Policy } from './evaluate';
 import type { LearnOptions } from './dqn';
+import { encodeObservation, prepareEnv } from './prepare-env';
 import { RolloutCollector, computeGae } from './rollout';
 
 // ---- Config -------------------------------------------------------------------------------------
@@ -166,7 +168,7 @@ function standardize(values: Float32Array): Float32Array {
 // ---- The agent ----------------------------------------------------------------------------------
 
 /**
- * A PPO agent for Box observations and Discrete or Box actions.
+ * A PPO agent for Box or Discrete (one-hot encoded) observations and Discrete or Box actions.
  * @example
  * ```ts
  * const agent = new Ppo({ env: 'CartPole-v1', ...PPO_PRESETS['CartPole-v1'], seed: 0 });
@@ -192,7 +194,7 @@ export class Ppo implements Policy<number | Float32Array> {
   constructor(config: Partial<PpoConfig> = {}, envFn?: () => Env<Float32Array, unknown>) {
     this.config = resolvePpoConfig(config);
     const c = this.config;
-    const makeEnv = envFn ?? (() => make<Float32Array, unknown>(c.env, c.envKwargs));
+    const makeEnv = () => prepareEnv('PPO', envFn?.() ?? make<unknown, unknown>(c.env, c.envKwargs), ['Discrete', 'Box']);
     this.envs = new SyncVectorEnv(Array.from({ length: c.nEnvs }, () => makeEnv as () => Env<Float32Array, unknown>), { autoresetMode: 'same-step' });
     const obsSize = (this.envs.singleObservationSpace as unknown as Box).size;
     this.policy = new ActorCritic(obsSize, actionHeadFor(this.envs.singleActionSpace), { piArch: c.piArch, vfArch: c.vfArch, activation: c.activation, logStdInit: c.logStdInit, seed: c.seed });
@@ -208,8 +210,9 @@ export class Ppo implements Policy<number | Float32Array> {
   }
 
   /** The action for one raw observation (normalized with frozen statistics); Box actions are clipped to the bounds. */
-  predict(observation: Float32Array, deterministic = true): number | Float32Array {
-    const { actions } = this.policy.act(this.collector.normalize(observation), 1, this.rng, deterministic);
+  predict(observation: Float32Array | number, deterministic = true): number | Float32Array {
+    const x = encodeObservation(observation, this.envs.envs[0] as Env<Float32Array, unknown>);
+    const { actions } = this.policy.act(this.collector.normalize(x), 1, this.rng, deterministic);
     const head = this.policy.head;
     if (head.kind === 'categorical') return actions[0];
     return actions.map((x, j) => Math.min(Math.max(x, head.low[j]), head.high[j]));
@@ -304,10 +307,11 @@ export class Ppo implements Policy<number | Float32Array> {
 
   /**
    * Saves everything needed to resume: the networks, Adam's state, the normalizers' statistics, the
-   * step and update counters (the schedules' position) and the generator's state. Resuming starts
-   * new episodes.
+   * step and update counters (the schedules' position), the generator's state and the episodes in
+   * progress (environments included), so that a loaded agent trains on bitwise as if never stopped.
+   * `extra` is kept as the checkpoint's `extra` field (a training loop's own position).
    */
-  async save(dir: string): Promise<void> {
+  async save(dir: string, extra?: Record<string, unknown>): Promise<void> {
     writeCheckpoint(dir, {
       algorithm: this.algorithm,
       config: this.config,
@@ -320,6 +324,8 @@ export class Ppo implements Policy<number | Float32Array> {
       optimizer: await encodeOptimizer(this.optimizer),
       obsRms: this.collector.obsRms?.toJSON() ?? null,
       returnRms: this.collector.returnRms?.toJSON() ?? null,
+      inProgress: this.collector.getState(),
+      ...(extra === undefined ? {} : { extra }),
     });
   }
 
@@ -329,11 +335,11 @@ export class Ppo implements Policy<number | Float32Array> {
       config: 'object', weights: 'array', optimizer: 'array', numTimesteps: 'count',
       episodes: 'count', totalTimesteps: 'count', updates: 'count', rng: 'uint32',
     } as const;
-    return loadCheckpoint(dir, 'ppo', fields, (saved) => new Ppo(saved['config'], envFn), (agent, saved) => agent.restore(saved));
+    return loadCheckpoint(dir, 'ppo', fields, (saved) => new Ppo(saved['config'], envFn), (agent, saved) => agent.restore(saved, join(dir, 'agent.json')));
   }
 
   /** @internal Restores the state common to PPO-style checkpoints. */
-  protected async restore(saved: Record<string, never>): Promise<void> {
+  protected async restore(saved: Record<string, never>, path: string): Promise<void> {
     this.policy.setWeights(decodeWeights(saved['weights'], this.policy.getWeights(), 'weights'));
     await restoreOptimizer(this.optimizer, saved['optimizer']);
     if (saved['obsRms']) this.collector.obsRms?.load(saved['obsRms']);
@@ -344,6 +350,7 @@ export class Ppo implements Policy<number | Float32Array> {
     this.updates = saved['updates'];
     this.rng.state = saved['rng'];
     this.collector.restart();
+    if (saved['inProgress']) this.collector.setState(saved['inProgress'], path);
   }
 
   /** Frees the networks and the optimizer's state. */

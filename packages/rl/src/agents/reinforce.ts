@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Adam } from '@bigmodel/core';
+import { join } from 'node:path';
 
 import type { Env } from '../core/env';
 import { make } from '../core/registry';
@@ -15,6 +16,8 @@ import { Rng } from '../utils/rng';
 import { ActorCritic, actionHeadFor } from './actor-critic';
 import { checkFiniteLosses } from './check-finite-losses';
 import { decodeWeights, encodeArray, encodeOptimizer, loadCheckpoint, restoreOptimizer, writeCheckpoint } from './checkpoint';
+import { captureEnvState, restoreEnvState } from './env-state';
+import { encodeObservation, prepareEnv } from './prepare-env';
 import { checkChoice, checkInteger, checkKnownKeys, checkLayers, checkRange } from './config-checks';
 import type { LearnOptions } from './dqn';
 import type { Policy } from './evaluate';
@@ -109,7 +112,7 @@ export function discountedReturns(rewards: ArrayLike<number>, gamma: number, boo
 // ---- The agent ----------------------------------------------------------------------------------
 
 /**
- * A REINFORCE agent with a learned baseline, for Box observations and Discrete or Box actions.
+ * A REINFORCE agent with a learned baseline, for Box or Discrete (one-hot) observations and Discrete or Box actions.
  * @example
  * ```ts
  * const agent = new Reinforce({ env: 'CartPole-v1', seed: 0 });
@@ -135,7 +138,7 @@ export class Reinforce implements Policy<number | Float32Array> {
   constructor(config: Partial<ReinforceConfig> = {}, env?: Env<Float32Array, unknown>) {
     this.config = resolveReinforceConfig(config);
     const c = this.config;
-    this.env = env ?? make<Float32Array, unknown>(c.env, c.envKwargs);
+    this.env = prepareEnv('REINFORCE', env ?? make<unknown, unknown>(c.env, c.envKwargs), ['Discrete', 'Box']);
     const obsSize = (this.env.observationSpace as unknown as Box).size;
     this.policy = new ActorCritic(obsSize, actionHeadFor(this.env.actionSpace), { piArch: c.piArch, vfArch: c.vfArch, activation: c.activation, logStdInit: c.logStdInit, seed: c.seed });
     this.optimizer = new Adam({ lr: c.learningRate, clipNorm: c.maxGradNorm });
@@ -143,8 +146,8 @@ export class Reinforce implements Policy<number | Float32Array> {
   }
 
   /** The action for one observation; Box actions are clipped to the bounds. */
-  predict(observation: Float32Array, deterministic = true): number | Float32Array {
-    const { actions } = this.policy.act(observation, 1, this.rng, deterministic);
+  predict(observation: Float32Array | number, deterministic = true): number | Float32Array {
+    const { actions } = this.policy.act(encodeObservation(observation, this.env), 1, this.rng, deterministic);
     const head = this.policy.head;
     if (head.kind === 'categorical') return actions[0];
     return actions.map((x, j) => Math.min(Math.max(x, head.low[j]), head.high[j]));
@@ -227,8 +230,12 @@ export class Reinforce implements Policy<number | Float32Array> {
     return this;
   }
 
-  /** Saves networks, Adam's state, counters and the generator's state. */
-  async save(dir: string): Promise<void> {
+  /**
+   * Saves networks, Adam's state, counters, the generator's state and the environment's (its
+   * generator goes on between episodes), so that a loaded agent trains on bitwise.
+   * `extra` is kept as the checkpoint's `extra` field (a training loop's own position).
+   */
+  async save(dir: string, extra?: Record<string, unknown>): Promise<void> {
     writeCheckpoint(dir, {
       algorithm: this.algorithm,
       config: this.config,
@@ -238,6 +245,8 @@ export class Reinforce implements Policy<number | Float32Array> {
       rng: this.rng.state,
       weights: this.policy.getWeights().map(encodeArray),
       optimizer: await encodeOptimizer(this.optimizer),
+      env: this.seeded ? captureEnvState(this.env as Env<unknown, unknown>) : null,
+      ...(extra === undefined ? {} : { extra }),
     });
   }
 
@@ -254,6 +263,10 @@ export class Reinforce implements Policy<number | Float32Array> {
       agent.episodes = saved['episodes'];
       agent.updates = saved['updates'];
       agent.rng.state = saved['rng'];
+      if (saved['env']) {
+        restoreEnvState(agent.env as Env<unknown, unknown>, saved['env'], join(dir, 'agent.json'));
+        agent.seeded = true;
+      }
     });
   }
 

@@ -4,12 +4,15 @@
  * Stable-Baselines3's `VecNormalize`), and bootstraps truncated episodes with the value of their
  * final observation (as sb3's `OnPolicyAlgorithm.collect_rollouts`).
  */
-import type { MetricsLogger } from '@bigmodel/core';
+import { FileFormatError, type MetricsLogger } from '@bigmodel/core';
 
+import type { Env } from '../core/env';
 import type { SyncVectorEnv } from '../vector/sync-vector-env';
 import { RunningMeanStd } from '../utils/running-mean-std';
 import type { Rng } from '../utils/rng';
 import type { ActorCritic } from './actor-critic';
+import { decodeFloat32Exact, encodeArray } from './checkpoint';
+import { captureEnvState, restoreEnvState } from './env-state';
 
 /** One rollout of `nSteps x nEnvs` transitions, time-major (`t * nEnvs + env`). */
 export interface Rollout {
@@ -175,6 +178,42 @@ export class RolloutCollector {
     }
     rollout.lastValues = policy.values(observations, n);
     return rollout;
+  }
+
+  /**
+   * The episodes in progress, for a checkpoint: the current raw observations, running discounted
+   * returns and episode statistics, and every sub-environment's state (null before the first rollout).
+   */
+  getState(): object | null {
+    if (this.rawObservations === null) return null;
+    return {
+      rawObservations: encodeArray(this.rawObservations),
+      discounted: Array.from(this.discounted),
+      episodeReturns: Array.from(this.episodeReturns),
+      episodeLengths: Array.from(this.episodeLengths),
+      envs: this.envs.envs.map((env) => captureEnvState(env as Env<unknown, unknown>)),
+    };
+  }
+
+  /** Restores {@link RolloutCollector.getState}'s output; throws FileFormatError naming `path` when it does not fit. */
+  setState(saved: unknown, path: string): void {
+    const n = this.envs.numEnvs;
+    const state = saved as Record<string, unknown> | null;
+    const numbers = (key: string) => {
+      const list = state?.[key];
+      return Array.isArray(list) && list.length === n && list.every(Number.isFinite);
+    };
+    const raw = decodeFloat32Exact(state?.['rawObservations'], n * this.envs.observationSize);
+    if (raw === null || !numbers('discounted') || !numbers('episodeReturns') || !numbers('episodeLengths')
+      || !Array.isArray(state?.['envs']) || (state['envs'] as unknown[]).length !== n) {
+      const problem = `has malformed episodes in progress (expected ${n} environments)`;
+      throw new FileFormatError({ path, problem, hint: 'Save the agent again.' });
+    }
+    this.envs.envs.forEach((env, i) => restoreEnvState(env as Env<unknown, unknown>, (state['envs'] as unknown[])[i], path));
+    this.rawObservations = raw;
+    this.discounted.set(state['discounted'] as number[]);
+    this.episodeReturns.set(state['episodeReturns'] as number[]);
+    this.episodeLengths.set(state['episodeLengths'] as number[]);
   }
 
   /** Forgets the current observations, so the next rollout starts with a reset (used after loading). */

@@ -2,16 +2,19 @@
 import {
   choiceOption, CliCommand, FileFormatError, integerOption, InvalidArgumentError, JsonlLogger, parseCliInput, type CliInput,
 } from '@bigmodel/core';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { make, registry } from '../core/registry';
-import { A2c, A2C_PRESETS } from '../agents/a2c';
-import { Dqn, DQN_PRESETS } from '../agents/dqn';
+import { A2c } from '../agents/a2c';
+import { readCheckpoint } from '../agents/checkpoint';
+import { Dqn } from '../agents/dqn';
 import { evaluate, type EvaluationResult } from '../agents/evaluate';
+import { learnWithCheckpoints } from '../agents/learn-with-checkpoints';
 import { loadAgent, type Agent } from '../agents/load-agent';
-import { Ppo, PPO_PRESETS } from '../agents/ppo';
+import { Ppo } from '../agents/ppo';
 import { Reinforce } from '../agents/reinforce';
+import { trainingPreset } from '../agents/training-preset';
 
 /** The algorithms `bigmodel-rl train` knows. */
 export const ALGORITHMS = ['dqn', 'reinforce', 'a2c', 'ppo'] as const;
@@ -26,6 +29,10 @@ export interface TrainCommand {
   config: Record<string, unknown>;
   evalEvery: number;
   evalEpisodes: number;
+  /** Environment steps between checkpoints in `out/checkpoint` (0: none). */
+  checkpointEvery: number;
+  /** Continue the run checkpointed in `out` instead of starting one. */
+  resume: boolean;
 }
 
 /** The largest `--total-steps` / `--eval-every` (a billion steps: days of training at this package's speed). */
@@ -51,8 +58,16 @@ export function trainCommand(command = new CliCommand('train')): CliCommand {
     .option('--config <file.json>', "hyperparameters overriding the algorithm's defaults and rl-zoo preset (a JSON object)")
     .addOption(integerOption('--eval-every <n>', 'evaluate every N steps (default: total-steps / 10)', { min: 1, max: MAX_STEPS }))
     .addOption(integerOption('--eval-episodes <n>', 'episodes per evaluation', { min: 1, max: MAX_EPISODES }, 10))
+    .addOption(
+      integerOption('--checkpoint-every <n>', 'checkpoint every N steps in --out/checkpoint (default: total-steps / 10; 0: none)', {
+        min: 0,
+        max: MAX_STEPS,
+      }),
+    )
+    .option('--resume', 'continue the run checkpointed in --out (same algorithm, --env and --seed)')
     .examples([
       'bigmodel-rl train dqn --env CartPole-v1 --total-steps 50000 --seed 1 --out runs/dqn',
+      'bigmodel-rl train dqn --env CartPole-v1 --total-steps 50000 --seed 1 --out runs/dqn --resume',
       'bigmodel-rl train ppo --env Pendulum-v1 --total-steps 200000 --out runs/ppo --config hp.json',
     ]);
 }
@@ -94,6 +109,8 @@ export function trainPlan({ args, options }: CliInput): TrainCommand {
     config: options['config'] === undefined ? {} : readConfig(options['config'] as string),
     evalEvery: (options['evalEvery'] as number | undefined) ?? Math.max(1, Math.floor(totalSteps / 10)),
     evalEpisodes: options['evalEpisodes'] as number,
+    checkpointEvery: (options['checkpointEvery'] as number | undefined) ?? Math.max(1, Math.floor(totalSteps / 10)),
+    resume: options['resume'] === true,
   };
 }
 
@@ -102,45 +119,108 @@ export function parseTrain(argv: string[]): TrainCommand {
   return trainPlan(parseCliInput(trainCommand(), argv));
 }
 
-/** Builds the agent of a train command: library defaults, then rl-zoo's preset for the env, then the config file. */
+/** Builds the agent of a train command: library defaults, then {@link trainingPreset} for the env, then the config file. */
 export function createAgent(command: TrainCommand): Agent {
   const base = { env: command.env, seed: command.seed };
   switch (command.algorithm) {
     case 'dqn':
-      return new Dqn({ ...DQN_PRESETS[command.env], ...command.config, ...base });
+      return new Dqn({ ...trainingPreset('dqn', command.env), ...command.config, ...base });
     case 'ppo':
-      return new Ppo({ ...PPO_PRESETS[command.env], ...command.config, ...base });
+      return new Ppo({ ...trainingPreset('ppo', command.env), ...command.config, ...base });
     case 'a2c':
-      return new A2c({ ...A2C_PRESETS[command.env], ...command.config, ...base });
+      return new A2c({ ...trainingPreset('a2c', command.env), ...command.config, ...base });
     default:
-      return new Reinforce({ ...command.config, ...base });
+      return new Reinforce({ ...trainingPreset('reinforce', command.env), ...command.config, ...base });
   }
 }
 
 /** Hooks a CLI gives {@link runTrain} to show progress. */
 export interface TrainHooks {
   onProgress?(step: number, total: number, lastEval: EvaluationResult | null): void;
+  /** Called after each periodic checkpoint. */
+  onCheckpoint?(step: number): void | Promise<void>;
 }
 
 /**
- * Trains, evaluating every `evalEvery` steps on a separate environment (logged as
- * `charts/evalMeanReturn`), then saves the agent in `out` and returns the last evaluation.
+ * The agent a train command starts from: a new one, or with `--resume` the one checkpointed in
+ * `out/checkpoint`, after checking that the command is the one that started the run and cutting
+ * `metrics.jsonl` back to its length at that checkpoint (so that the resumed run's log reads as
+ * one run). Without `--resume`, an `out` that holds files is refused (nothing is appended to it).
+ */
+async function startOrResume(command: TrainCommand, metricsPath: string): Promise<Agent> {
+  const checkpointDir = join(command.out, 'checkpoint');
+  if (!command.resume) {
+    if (existsSync(command.out) && (!statSync(command.out).isDirectory() || readdirSync(command.out).length > 0)) {
+      const message = 'This directory holds a run already: pass --resume to continue it, or choose an empty directory.';
+      throw new InvalidArgumentError({ parameter: '--out', value: command.out, message });
+    }
+    return createAgent(command);
+  }
+  const checkpoint = join(checkpointDir, 'agent.json');
+  if (!existsSync(checkpoint)) {
+    const hint = 'Start the run without --resume (with --checkpoint-every N).';
+    throw new FileFormatError({ path: checkpoint, problem: 'does not exist: there is no checkpoint to resume', hint });
+  }
+  const { extra } = readCheckpoint<{ extra?: { metricsBytes?: unknown } }>(checkpointDir);
+  const metricsBytes = extra?.metricsBytes;
+  if (!Number.isInteger(metricsBytes) || (metricsBytes as number) < 0) {
+    const problem = `has no valid extra.metricsBytes (${JSON.stringify(metricsBytes)})`;
+    throw new FileFormatError({ path: checkpoint, problem, hint: 'Resume a checkpoint written by bigmodel-rl train.' });
+  }
+  const agent = await loadAgent(checkpointDir);
+  const expected = { algorithm: command.algorithm, env: command.env, seed: command.seed };
+  const found = { algorithm: agent.algorithm, env: agent.config.env, seed: agent.config.seed };
+  for (const key of ['algorithm', 'env', 'seed'] as const) {
+    if (expected[key] !== found[key]) {
+      agent.dispose();
+      const message = `The run in ${command.out} was started with ${key} ${found[key]}; resume it with the same command.`;
+      throw new InvalidArgumentError({ parameter: key === 'algorithm' ? key : `--${key}`, value: expected[key], message });
+    }
+  }
+  const size = existsSync(metricsPath) ? statSync(metricsPath).size : 0;
+  if (size < (metricsBytes as number)) {
+    agent.dispose();
+    const problem = `is shorter (${size} bytes) than at the checkpoint (${metricsBytes})`;
+    throw new FileFormatError({ path: metricsPath, problem, hint: 'The log was changed since; start a new run.' });
+  }
+  truncateSync(metricsPath, metricsBytes as number);
+  return agent;
+}
+
+/**
+ * Trains (or with `--resume` continues the run checkpointed in `out`), evaluating every `evalEvery`
+ * steps on a separate environment (logged as `charts/evalMeanReturn`) and checkpointing every
+ * `checkpointEvery` steps in `out/checkpoint`, then saves the agent in `out` and returns the last
+ * evaluation. A killed run resumed with `--resume` ends bitwise as if it had never stopped.
  */
 export async function runTrain(command: TrainCommand, hooks: TrainHooks = {}): Promise<{ agent: Agent; evaluation: EvaluationResult }> {
-  const agent = createAgent(command);
-  const logger = new JsonlLogger(join(command.out, 'metrics.jsonl'));
+  const metricsPath = join(command.out, 'metrics.jsonl');
+  const agent = await startOrResume(command, metricsPath);
+  const logger = new JsonlLogger(metricsPath);
   const evalEnv = make<Float32Array, never>(command.env, agent.config.envKwargs);
   let lastEval: EvaluationResult | null = null;
-  let nextEval = command.evalEvery;
+  // Stateless, so that a resumed run evaluates where the uninterrupted one would: at the first step at or past each multiple.
+  let nextEval = (Math.floor(agent.numTimesteps / command.evalEvery) + 1) * command.evalEvery;
   const onStep = (step: number) => {
     if (step >= nextEval) {
-      nextEval += command.evalEvery;
+      nextEval = (Math.floor(step / command.evalEvery) + 1) * command.evalEvery;
       lastEval = evaluate(agent as never, evalEnv, { episodes: command.evalEpisodes, seed: command.seed + 10_000 });
       logger.log({ step, epoch: step, 'charts/evalMeanReturn': lastEval.meanReturn, 'charts/evalStdReturn': lastEval.stdReturn });
     }
     hooks.onProgress?.(Math.min(step, command.totalSteps), command.totalSteps, lastEval);
   };
-  agent.learn(command.totalSteps, { logger, onStep });
+  if (command.checkpointEvery > 0) {
+    await learnWithCheckpoints(agent, command.totalSteps, {
+      dir: join(command.out, 'checkpoint'),
+      every: command.checkpointEvery,
+      logger,
+      onStep,
+      extra: () => ({ metricsBytes: existsSync(metricsPath) ? statSync(metricsPath).size : 0 }),
+      onCheckpoint: hooks.onCheckpoint,
+    });
+  } else if (agent.numTimesteps < command.totalSteps) {
+    agent.learn(command.totalSteps - agent.numTimesteps, { logger, onStep });
+  }
   await agent.save(command.out);
   const evaluation = evaluate(agent as never, evalEnv, { episodes: command.evalEpisodes, seed: command.seed + 10_000 });
   logger.log({ step: agent.numTimesteps, epoch: agent.numTimesteps, 'charts/evalMeanReturn': evaluation.meanReturn, 'charts/evalStdReturn': evaluation.stdReturn });

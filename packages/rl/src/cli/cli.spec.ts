@@ -1,10 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '@bigmodel/core';
+import { FileFormatError, initBackend } from '@bigmodel/core';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { parseTrain, runEval, runTrain } from './args';
+import { DQN_PRESETS, resolveDqnConfig } from '../agents/dqn';
+import { createAgent, parseTrain, runEval, runTrain } from './args';
 
 let tmp: string;
 beforeAll(async () => {
@@ -21,6 +23,27 @@ describe('bigmodel-rl commands', () => {
     expect(() => parseTrain(['sac', '--total-steps', '10', '--out', 'x'])).toThrow(expect.objectContaining({ parameter: 'algorithm' }));
     expect(() => parseTrain(['dqn', '--out', 'x'])).toThrow(expect.objectContaining({ parameter: '--total-steps' }));
     expect(() => parseTrain(['dqn', '--total-steps', '-5', '--out', 'x'])).toThrow(expect.objectContaining({ parameter: '--total-steps' }));
+  });
+
+  it("starts from the settings that reach the documented results: the DQN CartPole example's (Double DQN, linear rate)", () => {
+    const command = ['dqn', '--env', 'CartPole-v1', '--total-steps', '50000', '--seed', '1', '--out', join(tmp, 'unused')];
+    const agent = createAgent(parseTrain(command));
+    // examples/rl/dqn-cartpole.ts: { ...DQN_PRESETS['CartPole-v1'], learningRateSchedule: 'linear', doubleDqn: true } (docs/results/rl.md).
+    const preset = DQN_PRESETS['CartPole-v1'];
+    const example = resolveDqnConfig({ ...preset, env: 'CartPole-v1', learningRateSchedule: 'linear', doubleDqn: true, seed: 1 });
+    expect(agent.config).toEqual(example);
+    agent.dispose();
+    const acrobot = createAgent(parseTrain(['dqn', '--env', 'Acrobot-v1', '--total-steps', '100', '--out', join(tmp, 'unused')]));
+    expect(acrobot.config).toMatchObject({ ...DQN_PRESETS['Acrobot-v1'], gradientSteps: 1 });
+    acrobot.dispose();
+  });
+
+  it('refuses an environment whose spaces the agent does not support, before writing anything', async () => {
+    const out = join(tmp, 'pendulum-dqn');
+    await expect(runTrain(parseTrain(['dqn', '--env', 'Pendulum-v1', '--total-steps', '100', '--out', out]))).rejects.toThrow(
+      expect.objectContaining({ name: 'InvalidArgumentError', parameter: 'actionSpace', value: 'Box(-2, 2, (1,), float32)' }),
+    );
+    expect(existsSync(out)).toBe(false);
   });
 
   it('trains with a config file and periodic evaluation, saves, and evaluates the saved agent', async () => {
@@ -45,3 +68,76 @@ describe('bigmodel-rl commands', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 });
+
+describe('bigmodel-rl train: checkpoints and --resume', () => {
+  const child = join(__dirname, '../testing/train-child.ts');
+  const nodeArgs = ['--conditions=@bigmodel/source', '-r', 'ts-node/register/transpile-only', child];
+  const env = { ...process.env, TS_NODE_PROJECT: join(__dirname, '../../tsconfig.spec.json') };
+  const run = (args: string[]) => spawnSync(process.execPath, [...nodeArgs, ...args], { encoding: 'utf8', env });
+  const train = (out: string, ...more: string[]) => {
+    const config = join(tmp, 'small-dqn.json');
+    const small = { netArch: [16], learningStarts: 50, bufferSize: 1000, batchSize: 16, trainFreq: 4, targetUpdateInterval: 50 };
+    writeFileSync(config, JSON.stringify(small));
+    return [
+      'dqn', '--env', 'CartPole-v1', '--total-steps', '300', '--seed', '1', '--out', out, '--config', config,
+      '--checkpoint-every', '50', '--eval-every', '75', '--eval-episodes', '2', ...more,
+    ];
+  };
+  /** The log without wall-clock times. */
+  const metrics = (out: string) =>
+    readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((line) => ({ ...JSON.parse(line), time: 0 }));
+  const checkpointStep = (out: string) => {
+    const path = join(out, 'checkpoint', 'agent.json');
+    return existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')).numTimesteps : 0;
+  };
+
+  it('a run killed with SIGKILL and resumed with --resume ends with the agent and the log of an uninterrupted run', async () => {
+    const straight = join(tmp, 'straight');
+    expect(run(train(straight)).stderr).toBe('');
+
+    const out = join(tmp, 'killed');
+    const pausing = { ...env, BIGMODEL_TEST_CHECKPOINT_PAUSE_MS: '400' };
+    const killed = spawn(process.execPath, [...nodeArgs, ...train(out)], { env: pausing, stdio: 'ignore' });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => killed.on('exit', (_code, signal) => resolve(signal)));
+    // Kill it once it has checkpointed 100 steps (it pauses 400 ms after each checkpoint, so it is mid-run).
+    for (let tries = 0; tries < 2400 && checkpointStep(out) < 100; tries++) await new Promise((r) => setTimeout(r, 50));
+    killed.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+    const reached = checkpointStep(out);
+    expect(reached).toBeGreaterThanOrEqual(100);
+    expect(reached).toBeLessThan(300);
+    expect(existsSync(join(out, 'agent.json'))).toBe(false);
+
+    const resumed = run(train(out, '--resume'));
+    expect(resumed.stderr).toBe('');
+    // The same agent, byte for byte (networks, Adam's state, replay buffer, generators, counters), and one run's log.
+    expect(readFileSync(join(out, 'agent.json'), 'utf8')).toBe(readFileSync(join(straight, 'agent.json'), 'utf8'));
+    expect(metrics(out)).toEqual(metrics(straight));
+  }, 240_000);
+
+  it('refuses to write into a run directory without --resume, and a resume with another seed, leaving the run untouched', () => {
+    const out = join(tmp, 'straight');
+    const log = readFileSync(join(out, 'metrics.jsonl'), 'utf8');
+    const again = run(train(out));
+    expect(again.status).not.toBe(0);
+    expect(again.stderr.trim()).toMatch(/^InvalidArgumentError: .*--out.*--resume/);
+    expect(again.stderr.trim().split('\n')).toHaveLength(1);
+    const otherSeed = run([...train(out, '--resume').map((a) => (a === '1' ? '2' : a))]);
+    expect(otherSeed.stderr.trim()).toMatch(/^InvalidArgumentError: .*seed 1/);
+    expect(readFileSync(join(out, 'metrics.jsonl'), 'utf8')).toBe(log);
+  }, 120_000);
+
+  it('refuses a file as --out with InvalidArgumentError', async () => {
+    const file = join(tmp, 'a-file');
+    writeFileSync(file, 'x');
+    const command = parseTrain(['dqn', '--total-steps', '10', '--out', file]);
+    await expect(runTrain(command)).rejects.toThrow(expect.objectContaining({ parameter: '--out' }));
+    expect(readFileSync(file, 'utf8')).toBe('x');
+  });
+
+  it('--resume without a checkpoint is a FileFormatError', async () => {
+    const command = parseTrain(['dqn', '--total-steps', '10', '--out', join(tmp, 'nothing'), '--resume']);
+    await expect(runTrain(command)).rejects.toThrow(FileFormatError);
+  });
+});
+
