@@ -42,7 +42,7 @@ describe('the native kernels ABI (native/abi.h)', () => {
     free();
   });
 
-  it('writes a convolution\'s geometry as the 15 ints abi.h lays out: batch, in h/w/c, out h/w/c, filter h/w, strides, dilations, pads', async () => {
+  it('writes a convolution\'s geometry as abi.h lays it out: batch, in h/w/c, out h/w/c, filter h/w, strides, dilations, pad', async () => {
     const { native, readInts, free } = await onHeap([]);
     const info = tf.backend_util.computeConv2DInfo([2, 9, 8, 3], [3, 2, 3, 5], [2, 1], [1, 2], 'same');
     const at = native.geometry(info);
