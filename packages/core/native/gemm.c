@@ -40,10 +40,9 @@
  *
  * Scratch: gemm_f32_pack_floats(m, n, k) = kc * (nc + mc) + MR * NR floats, at most 640 KiB.
  */
-#include <stdint.h>
 #include <wasm_simd128.h>
 
-#define EXPORT(name) __attribute__((export_name(#name)))
+#include "abi.h"
 
 /*
  * Hides a pointer's value from the optimizer (an empty asm), so that loop strength reduction
@@ -59,9 +58,6 @@
 #define MC 64
 #define L2_FLOATS (128 * 1024)
 
-#define GEMM_ACCUMULATE 1
-#define GEMM_TRANSPOSE_A 2
-#define GEMM_TRANSPOSE_B 4
 
 static inline int32_t min_i32(int32_t x, int32_t y) { return x < y ? x : y; }
 
@@ -87,7 +83,6 @@ static inline int32_t n_block(int32_t n, int32_t kc) {
 static inline int32_t m_block(int32_t m) { return min_i32(MC, (m + MR - 1) / MR * MR); }
 
 /* Floats of scratch gemm_f32 needs for these sizes: one packed B block, one packed A block, one edge tile. */
-EXPORT(gemm_f32_pack_floats)
 int32_t gemm_f32_pack_floats(int32_t m, int32_t n, int32_t k) {
   if (k <= 0) return MR * NR;
   const int32_t kc = k_block(k);
@@ -304,8 +299,9 @@ static inline void next_position(int32_t *n, int32_t *oh, int32_t *ow, int32_t o
  */
 static inline const float *tap_source(const float *x, const int32_t *g, int32_t n, int32_t oh, int32_t ow, int32_t kh,
                                       int32_t kw, int32_t c0) {
-  const int32_t in_h = g[1], in_w = g[2], in_c = g[3];
-  const int32_t ih = oh * g[9] - g[13] + kh * g[11], iw = ow * g[10] - g[14] + kw * g[12];
+  const int32_t in_h = g[GEOMETRY_IN_HEIGHT], in_w = g[GEOMETRY_IN_WIDTH], in_c = g[GEOMETRY_IN_CHANNELS];
+  const int32_t ih = oh * g[GEOMETRY_STRIDE_HEIGHT] - g[GEOMETRY_PAD_TOP] + kh * g[GEOMETRY_DILATION_HEIGHT],
+                iw = ow * g[GEOMETRY_STRIDE_WIDTH] - g[GEOMETRY_PAD_LEFT] + kw * g[GEOMETRY_DILATION_WIDTH];
   return (ih >= 0 && ih < in_h && iw >= 0 && iw < in_w) ? x + ((n * in_h + ih) * in_w + iw) * in_c + c0 : 0;
 }
 
@@ -318,7 +314,8 @@ static inline const float *tap_source(const float *x, const int32_t *g, int32_t 
  */
 static void pack_a_unfold(int32_t mc, int32_t kc, int32_t p0, int32_t t0, const float *x, const int32_t *geometry,
                           float *ap) {
-  const int32_t in_c = geometry[3], out_h = geometry[4], out_w = geometry[5], filter_w = geometry[8];
+  const int32_t in_c = geometry[GEOMETRY_IN_CHANNELS], out_h = geometry[GEOMETRY_OUT_HEIGHT];
+  const int32_t out_w = geometry[GEOMETRY_OUT_WIDTH], filter_w = geometry[GEOMETRY_FILTER_WIDTH];
   const v128_t zero = wasm_f32x4_splat(0.0f);
   int32_t ow = p0 % out_w, oh = (p0 / out_w) % out_h, n = p0 / (out_w * out_h);
   for (int32_t i = 0; i < mc; i += MR, ap += kc * MR) {
@@ -361,11 +358,12 @@ static void pack_a_unfold(int32_t mc, int32_t kc, int32_t p0, int32_t t0, const 
  * for the output position p = (n, oh, ow) and the tap i = (kh, kw, ci). The block is rows
  * i0 .. i0 + mc of op(A) and columns p0 .. p0 + kc. Packs the same values in the same places as
  * pack_a_transposed on the written-out unfold, so the products are bitwise the same.
- * `geometry` holds the 15 int32 values of a convolution (kernels.c's Geometry).
+ * `geometry` holds the 15 int32 values of a convolution (abi.h's GEOMETRY_* indices).
  */
 static void pack_a_unfold_t(int32_t mc, int32_t kc, int32_t i0, int32_t p0, const float *x, const int32_t *geometry,
                             float *ap) {
-  const int32_t in_c = geometry[3], out_h = geometry[4], out_w = geometry[5], filter_w = geometry[8];
+  const int32_t in_c = geometry[GEOMETRY_IN_CHANNELS], out_h = geometry[GEOMETRY_OUT_HEIGHT];
+  const int32_t out_w = geometry[GEOMETRY_OUT_WIDTH], filter_w = geometry[GEOMETRY_FILTER_WIDTH];
   const int32_t strip = kc * MR;
   const v128_t zero = wasm_f32x4_splat(0.0f);
   /* Output position of p0, advanced one position per column. */
@@ -478,7 +476,6 @@ static inline __attribute__((always_inline)) void gemm_core(const float *a, cons
   }
 }
 
-EXPORT(gemm_f32)
 void gemm_f32(const float *a, const float *b, float *c, int32_t m, int32_t n, int32_t k, int32_t lda,
               int32_t ldb, int32_t ldc, int32_t flags, float *pack) {
   gemm_core(a, b, c, m, n, k, lda, ldb, ldc, flags, pack, 0, 0);
@@ -490,7 +487,6 @@ void gemm_f32(const float *a, const float *b, float *c, int32_t m, int32_t n, in
  * convolution is this product with B = dy [positions x out channels]. B is untransposed, C is
  * overwritten. Bitwise the same as gemm_f32 on the written-out unfold with GEMM_TRANSPOSE_A.
  */
-EXPORT(gemm_f32_unfold_t)
 void gemm_f32_unfold_t(const float *x, const float *b, float *c, int32_t m, int32_t n, int32_t k, int32_t i0,
                        int32_t ldb, int32_t ldc, float *pack, const int32_t *geometry) {
   gemm_core(x, b, c, m, n, k, 0, ldb, ldc, GEMM_TRANSPOSE_A, pack, geometry, i0);
@@ -501,7 +497,6 @@ void gemm_f32_unfold_t(const float *x, const float *b, float *c, int32_t m, int3
  * never written out: a convolution's forward pass with B = the filter as [taps x out channels].
  * B is untransposed, C is overwritten. Bitwise the same as gemm_f32 on the written-out unfold.
  */
-EXPORT(gemm_f32_unfold)
 void gemm_f32_unfold(const float *x, const float *b, float *c, int32_t m, int32_t n, int32_t k, int32_t i0,
                      int32_t ldb, int32_t ldc, float *pack, const int32_t *geometry) {
   gemm_core(x, b, c, m, n, k, 0, ldb, ldc, 0, pack, geometry, i0);
@@ -515,7 +510,6 @@ static inline void add_rows_f32(float *restrict dst, const float *restrict src, 
 }
 
 /* Floats of scratch conv_backprop_input_f32 needs: every tap's packed filter slice, one packed dy block, one tile. */
-EXPORT(conv_backprop_input_pack_floats)
 int32_t conv_backprop_input_pack_floats(int32_t co, int32_t cn, int32_t taps) {
   return taps * co * cn + MC * co + MC * cn;
 }
@@ -530,15 +524,17 @@ int32_t conv_backprop_input_pack_floats(int32_t co, int32_t cn, int32_t taps) {
  * col2im is never written. Every dx element sums its terms in one order (position block, tap,
  * position), whatever the channel split, so results are the same for any thread count. The
  * channel range of dx is overwritten. `geometry` as in pack_a_unfold_t (the convolution whose input
- * is dx and output dy); co = geometry[6] is the GEMM's depth.
+ * is dx and output dy); co = geometry[GEOMETRY_OUT_CHANNELS] is the GEMM's depth.
  */
-EXPORT(conv_backprop_input_f32)
 void conv_backprop_input_f32(const float *dy, const float *w, float *dx, int32_t c0, int32_t cn, float *pack,
                              const int32_t *geometry) {
-  const int32_t batch = geometry[0], in_h = geometry[1], in_w = geometry[2], in_c = geometry[3];
-  const int32_t out_h = geometry[4], out_w = geometry[5], co = geometry[6];
-  const int32_t filter_h = geometry[7], filter_w = geometry[8], stride_h = geometry[9], stride_w = geometry[10];
-  const int32_t dilation_h = geometry[11], dilation_w = geometry[12], pad_top = geometry[13], pad_left = geometry[14];
+  const int32_t batch = geometry[GEOMETRY_BATCH], in_h = geometry[GEOMETRY_IN_HEIGHT], in_w = geometry[GEOMETRY_IN_WIDTH];
+  const int32_t in_c = geometry[GEOMETRY_IN_CHANNELS];
+  const int32_t out_h = geometry[GEOMETRY_OUT_HEIGHT], out_w = geometry[GEOMETRY_OUT_WIDTH], co = geometry[GEOMETRY_OUT_CHANNELS];
+  const int32_t filter_h = geometry[GEOMETRY_FILTER_HEIGHT], filter_w = geometry[GEOMETRY_FILTER_WIDTH];
+  const int32_t stride_h = geometry[GEOMETRY_STRIDE_HEIGHT], stride_w = geometry[GEOMETRY_STRIDE_WIDTH];
+  const int32_t dilation_h = geometry[GEOMETRY_DILATION_HEIGHT], dilation_w = geometry[GEOMETRY_DILATION_WIDTH];
+  const int32_t pad_top = geometry[GEOMETRY_PAD_TOP], pad_left = geometry[GEOMETRY_PAD_LEFT];
   const int32_t taps = filter_h * filter_w;
   const int32_t positions = batch * out_h * out_w;
   float *const b_pack = pack;

@@ -1,7 +1,7 @@
 /**
  * A fused Adam update for the wasm backend: core's Adam composes ~10 tfjs ops per variable (each a
  * kernel call and a pass over the variable); on wasm one kernel makes the whole update in one pass
- * (native/kernels.c adam_f32), with the same float32 operations in the same order, so its results
+ * (native/adam.c adam_f32), with the same float32 operations in the same order, so its results
  * equal the composed ops'. Other backends have no such kernel and keep the composed ops (see
  * optimizers/adam.ts).
  */

@@ -2,7 +2,7 @@
  * FusedBatchNorm for the wasm backend with per-channel statistics (channels last, each of mean,
  * variance, offset and scale holding one value per channel or one value in all), the form
  * batch-normalization layers use. The stock kernel runs at ~6 ns per element; ours precomputes
- * each channel's factor and makes one pass (native/kernels.c). Other forms go to the stock kernel.
+ * each channel's factor and makes one pass (native/batch_norm.c). Other forms go to the stock kernel.
  */
 import { FusedBatchNorm, util, type FusedBatchNormAttrs, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs';
 

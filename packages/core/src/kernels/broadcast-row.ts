@@ -8,11 +8,12 @@
  */
 import { Add, backend_util, Multiply, RealDiv, Sub, util, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs';
 
+import { BINARY_ROW_ADD, BINARY_ROW_DIV, BINARY_ROW_MUL, BINARY_ROW_SUB } from './native/abi';
 import { nativeKernels } from './native/native-kernels';
 import { replacingStock, runStockKernel, type WasmKernelArgs } from './wasm-kernel-utils';
 
-/** Op codes of binary_row_f32 (native/kernels.c). */
-const OPS: Record<string, number> = { [Add]: 0, [Sub]: 1, [Multiply]: 2, [RealDiv]: 3 };
+/** Op codes of binary_row_f32 (native/abi.h). */
+const OPS: Record<string, number> = { [Add]: BINARY_ROW_ADD, [Sub]: BINARY_ROW_SUB, [Multiply]: BINARY_ROW_MUL, [RealDiv]: BINARY_ROW_DIV };
 
 /**
  * The number of values `row` repeats along `full` when `row`'s shape, without its leading 1s, is a

@@ -5,15 +5,16 @@
  */
 import { backend_util, Greater, GreaterEqual, Less, LessEqual, util, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs';
 
+import { COMPARE_GREATER, COMPARE_GREATER_EQUAL, COMPARE_LESS, COMPARE_LESS_EQUAL } from './native/abi';
 import { nativeKernels } from './native/native-kernels';
 import { replacingStock, runStockKernel, type WasmKernelArgs } from './wasm-kernel-utils';
 
-/** Op codes of compare_f32, and each one's mirror (a OP b == b MIRROR a). */
+/** Op codes of compare_f32 (native/abi.h), and each one's mirror (a OP b == b MIRROR a). */
 const OPS: Record<string, { code: number; mirror: number }> = {
-  [Greater]: { code: 0, mirror: 2 },
-  [GreaterEqual]: { code: 1, mirror: 3 },
-  [Less]: { code: 2, mirror: 0 },
-  [LessEqual]: { code: 3, mirror: 1 },
+  [Greater]: { code: COMPARE_GREATER, mirror: COMPARE_LESS },
+  [GreaterEqual]: { code: COMPARE_GREATER_EQUAL, mirror: COMPARE_LESS_EQUAL },
+  [Less]: { code: COMPARE_LESS, mirror: COMPARE_GREATER },
+  [LessEqual]: { code: COMPARE_LESS_EQUAL, mirror: COMPARE_GREATER_EQUAL },
 };
 
 function compare(kernel: string, { inputs, attrs, backend }: WasmKernelArgs): TensorInfo {

@@ -5,7 +5,7 @@
  * The stock kernel is a naive loop. We compute it as one GEMM ({@link matMul2d}: bigmodel's, or
  * XNNPACK's) followed by a col2im fold: `cols[m, (kh, kw, ci)] = sum_co dy[m, co] * W[kh, kw, ci, co]`
  * (the filter read as a transposed [K, co] operand), then every column entry
- * is added to the input pixel it came from (col2im, native/kernels.c, split by rows of dx across the
+ * is added to the input pixel it came from (col2im, native/conv.c, split by rows of dx across the
  * GEMM's threads). The GEMM carries all the arithmetic; the fold is O(size(cols)) additions.
  *
  * With bigmodel's GEMM, input channels a multiple of 16 and at most 512 output channels, the fold

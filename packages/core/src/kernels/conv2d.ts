@@ -4,7 +4,7 @@
  * K = (kh, kw, ci), W being the filter [kh, kw, ci, co] as it lies in memory. A 1x1 stride-1
  * unpadded convolution needs no unfold; with a channel count that is a multiple of 4 the GEMM packs
  * the unfold straight from x (native/gemm.c gemm_f32_unfold), else it is written out first
- * (native/kernels.c im2col), with bitwise the same results. FusedConv2D's bias and activation (linear, relu, relu6,
+ * (native/conv.c im2col), with bitwise the same results. FusedConv2D's bias and activation (linear, relu, relu6,
  * leaky relu) are one pass over y afterwards.
  *
  * Every depth K = kh * kw * ci takes this path wherever bigmodel's GEMM runs, on any thread count,

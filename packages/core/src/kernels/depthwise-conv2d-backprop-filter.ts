@@ -2,7 +2,7 @@
  * DepthwiseConv2dNativeBackpropFilter for the wasm backend (missing in tfjs-backend-wasm 4.22).
  *
  * `dW[kh, kw, c, q] = sum_{n, oh, ow} x[n, ih, iw, c] * dy[n, oh, ow, c * mult + q]`, a direct
- * accumulation with channels innermost (native/kernels.c).
+ * accumulation with channels innermost (native/conv.c).
  */
 import {
   backend_util,

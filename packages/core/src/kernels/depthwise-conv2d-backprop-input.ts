@@ -3,7 +3,7 @@
  *
  * `dx[n, ih, iw, c] = sum_{kh, kw, q} dy[n, oh, ow, c * mult + q] * W[kh, kw, c, q]` over the output
  * positions whose window covers (ih, iw). Depthwise work is small (no reduction over channels), so
- * a direct scatter with channels innermost (native/kernels.c) is the fast formulation.
+ * a direct scatter with channels innermost (native/conv.c) is the fast formulation.
  */
 import {
   backend_util,

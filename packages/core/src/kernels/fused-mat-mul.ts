@@ -1,7 +1,7 @@
 /**
  * _FusedMatMul (a dense layer's forward pass: matMul + bias + activation) for the wasm backend, as
  * bigmodel's BatchMatMul (its GEMM, reading transposed operands in place; batched products on the
- * stock kernel) followed by one bias/activation pass (native/kernels.c).
+ * stock kernel) followed by one bias/activation pass (native/elementwise.c).
  *
  * The stock kernel (tfjs-backend-wasm 4.22) gets every product with a bias wrong when an operand is
  * transposed or the operands are batched: measured against the cpu backend, errors of 0.4-3 on

@@ -1,6 +1,6 @@
 /**
  * MaxPoolGrad for the wasm backend. The stock kernel revisits every window for every input pixel;
- * ours (native/kernels.c) finds each window's argmax once, channels innermost, and routes `dy` to
+ * ours (native/pool.c) finds each window's argmax once, channels innermost, and routes `dy` to
  * it. Ties and NaN follow the cpu backend: the first strictly greater value wins, and a window
  * with no value above -Infinity passes no gradient.
  */

@@ -1,6 +1,6 @@
 /**
  * MaxPool for the wasm backend on float32 NHWC tensors: one pass over the windows, four channels
- * at a time, on the calling thread (native/kernels.c). On tfjs's threaded build the stock kernel
+ * at a time, on the calling thread (native/pool.c). On tfjs's threaded build the stock kernel
  * hands every call to XNNPACK's thread pool, which costs ~0.7 ms per call on 2 threads (measured
  * 2026-11-29: [64,7,7,128] 2x2 0.27 ms on 1 thread, 1.07 ms on 2). Ties and NaN follow the cpu
  * backend (the first strictly greater value; NaN never wins), as MaxPoolGrad does. Other dtypes

@@ -2,7 +2,7 @@
  * Sum and Mean for the wasm backend, for the reductions training does most: over the leading axes
  * of a float32 tensor (bias gradients: `dy` summed over batch, height and width; batch-norm
  * statistics: means over the same axes). The stock kernels transpose the tensor first, and Mean is
- * a scalar loop; ours read it once (native/kernels.c). Every other reduction goes to the stock
+ * a scalar loop; ours read it once (native/reduce.c). Every other reduction goes to the stock
  * kernels.
  */
 import { Mean, Sum, util, type KernelConfig, type SumAttrs, type TensorInfo } from '@tensorflow/tfjs';

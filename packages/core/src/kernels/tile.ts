@@ -2,7 +2,7 @@
  * Tile for the wasm backend. The stock kernel computes every output element's source index one by
  * one (~85 ns per element here), and training hits it constantly: batch normalization and bias
  * gradients broadcast per-channel vectors to full activations. Ours copies whole rows and then
- * whole blocks (native/kernels.c, `memory.copy`). float32 and int32 only; other dtypes go to the
+ * whole blocks (native/tile.c, `memory.copy`). float32 and int32 only; other dtypes go to the
  * stock kernel.
  */
 import { Tile, util, type KernelConfig, type TileAttrs } from '@tensorflow/tfjs';

@@ -13,11 +13,15 @@
  */
 import { Abs, ClipByValue, Elu, Neg, Relu, Relu6, Sigmoid, Square, Tanh, util, type ClipByValueAttrs, type KernelConfig } from '@tensorflow/tfjs';
 
+import { UNARY_ABS, UNARY_ELU, UNARY_NEG, UNARY_RELU, UNARY_RELU6, UNARY_SIGMOID, UNARY_SQUARE, UNARY_TANH } from './native/abi';
 import { nativeKernels } from './native/native-kernels';
 import { replacingStock, runStockKernel, type WasmKernelArgs } from './wasm-kernel-utils';
 
-/** Op codes of unary_f32 (native/kernels.c). */
-const OPS: Record<string, number> = { [Square]: 0, [Relu]: 1, [Relu6]: 2, [Neg]: 3, [Abs]: 4, [Tanh]: 5, [Sigmoid]: 6, [Elu]: 7 };
+/** Op codes of unary_f32 (native/abi.h). */
+const OPS: Record<string, number> = {
+  [Square]: UNARY_SQUARE, [Relu]: UNARY_RELU, [Relu6]: UNARY_RELU6, [Neg]: UNARY_NEG, [Abs]: UNARY_ABS, [Tanh]: UNARY_TANH,
+  [Sigmoid]: UNARY_SIGMOID, [Elu]: UNARY_ELU,
+};
 
 /** Builds the Square, Relu, Relu6, Neg, Abs, Tanh, Sigmoid and Elu overrides (call after the wasm backend is registered). */
 export function unaryConfigs(): KernelConfig[] {

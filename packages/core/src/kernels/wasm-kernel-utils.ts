@@ -10,6 +10,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 import { ShapeError } from '../errors';
 import { nativeGemm } from './native/native-gemm';
+import { ACTIVATION_LEAKY_RELU, ACTIVATION_LINEAR, ACTIVATION_RELU, ACTIVATION_RELU6 } from './native/abi';
 import { nativeKernels } from './native/native-kernels';
 
 /** Arguments every wasm kernel function receives. */
@@ -114,7 +115,7 @@ export function matMul2d(backend: BackendWasm, a: TensorInfo, b: TensorInfo, tra
 
 /**
  * Writes the im2col unfold of `x` into `cols` ([batch * outHeight * outWidth, kh * kw * inChannels],
- * native/kernels.c), split by rows across the GEMM's threads where bigmodel's GEMM runs.
+ * native/conv.c), split by rows across the GEMM's threads where bigmodel's GEMM runs.
  */
 export function im2colInto(backend: BackendWasm, x: TensorInfo, cols: TensorInfo, info: backend_util.Conv2DInfo): void {
   const native = nativeKernels(backend);
@@ -127,7 +128,7 @@ export function im2colInto(backend: BackendWasm, x: TensorInfo, cols: TensorInfo
 
 /**
  * Folds `cols` (as {@link im2colInto} lays it out) back into `dx` [batch, inHeight, inWidth,
- * inChannels], summing the taps that read each pixel (native/kernels.c col2im); split by rows of dx
+ * inChannels], summing the taps that read each pixel (native/conv.c col2im); split by rows of dx
  * across the GEMM's threads where bigmodel's GEMM runs, with the same sums as on one thread.
  */
 export function col2imInto(backend: BackendWasm, cols: TensorInfo, dx: TensorInfo, info: backend_util.Conv2DInfo): void {
@@ -140,8 +141,10 @@ export function col2imInto(backend: BackendWasm, cols: TensorInfo, dx: TensorInf
   else native.exports.col2im(...args, 0, rows);
 }
 
-/** tfjs's FusableActivation codes of the activations native bias_activation_f32 applies (others keep stock kernels). */
-export const FUSED_ACTIVATION_CODES: Readonly<Record<string, number>> = { linear: 0, relu: 1, relu6: 2, leakyrelu: 4 };
+/** tfjs's FusableActivation codes of the activations native bias_activation_f32 applies (native/abi.h; others keep stock kernels). */
+export const FUSED_ACTIVATION_CODES: Readonly<Record<string, number>> = {
+  linear: ACTIVATION_LINEAR, relu: ACTIVATION_RELU, relu6: ACTIVATION_RELU6, leakyrelu: ACTIVATION_LEAKY_RELU,
+};
 
 /** Physically transposes a 2-D TensorInfo on the wasm backend. */
 export function transpose2d(backend: BackendWasm, x: TensorInfo): TensorInfo {

@@ -7,8 +7,11 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { initBackend } from '../../backend/init-backend';
 import { InvalidArgumentError } from '../../errors';
 import { seededRandom } from '../../testing/backend-comparison';
-import { liveGemmWorkers, nativeGemm, relaxedSimdSupported, splitWork, type NativeGemm } from './native-gemm';
+import { liveGemmWorkers } from './gemm-worker-pool';
+import { nativeGemm, type NativeGemm } from './native-gemm';
 import { memoryOf, nativeKernels } from './native-kernels';
+import { relaxedSimdSupported } from './relaxed-simd-supported';
+import { splitWork } from './split-work';
 
 beforeAll(() => tf.env().set('PROD', true));
 afterEach(() => {
@@ -275,7 +278,7 @@ describe('bigmodel GEMM (native/gemm.c)', () => {
     const script = `
       const tf = require('@tensorflow/tfjs');
       const { initBackend } = require(${JSON.stringify(join(__dirname, '../../backend'))});
-      const { liveGemmWorkers } = require(${JSON.stringify(join(__dirname, 'native-gemm'))});
+      const { liveGemmWorkers } = require(${JSON.stringify(join(__dirname, 'gemm-worker-pool'))});
       initBackend({ backend: 'wasm', threads: 2 }).then(() => {
         tf.tidy(() => tf.matMul(tf.ones([256, 256]), tf.ones([256, 256])).dataSync());
         process.stdout.write('workers ' + liveGemmWorkers());
@@ -318,10 +321,12 @@ describe('bigmodel GEMM (native/gemm.c)', () => {
     const validate = jest.spyOn(WebAssembly, 'validate').mockReturnValue(false);
     try {
       let fresh: typeof import('./native-gemm') | undefined;
+      let probe: typeof import('./relaxed-simd-supported') | undefined;
       jest.isolateModules(() => {
+        probe = require('./relaxed-simd-supported') as typeof import('./relaxed-simd-supported');
         fresh = require('./native-gemm') as typeof import('./native-gemm');
       });
-      expect(fresh!.relaxedSimdSupported()).toBe(false);
+      expect(probe!.relaxedSimdSupported()).toBe(false);
       expect(validate).toHaveBeenCalledTimes(2); // before and after trying to set V8's flag
       expect(fresh!.nativeGemm(tf.backend() as BackendWasm)).toBeUndefined();
     } finally {

@@ -1,5 +1,5 @@
 /**
- * Loads bigmodel's compiled kernels (native/kernels.c) into the tfjs wasm backend's memory.
+ * Loads bigmodel's compiled kernels (native/*.c but gemm.c; signatures in native/abi.h) into the tfjs wasm backend's memory.
  *
  * The module imports the backend's own `WebAssembly.Memory`, so its functions take tensors' heap
  * offsets and work in place: no copies between JavaScript and wasm.
@@ -7,40 +7,9 @@
 import { backend_util, type TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
+import * as abi from './abi';
+import type { KernelExports } from './abi';
 import { KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernels-wasm';
-
-/** The exports of native/kernels.c. Pointer arguments are byte offsets into the backend's heap. */
-interface KernelExports {
-  im2col_transposed(x: number, colsT: number, geometry: number): void;
-  col2im(cols: number, dx: number, geometry: number, rowBegin: number, rowEnd: number): void;
-  im2col(x: number, cols: number, geometry: number, rowBegin: number, rowEnd: number): void;
-  bias_activation_f32(x: number, bias: number, rows: number, cols: number, activation: number, alpha: number): void;
-  max_pool_grad(x: number, dy: number, dx: number, geometry: number): void;
-  depthwise_backprop_input(dy: number, w: number, dx: number, geometry: number): void;
-  depthwise_backprop_filter(x: number, dy: number, dw: number, geometry: number): void;
-  unsorted_segment_sum_f32(x: number, ids: number, out: number, count: number, inner: number, segments: number): void;
-  unsorted_segment_sum_i32(x: number, ids: number, out: number, count: number, inner: number, segments: number): void;
-  sum_rows_f32(x: number, out: number, rows: number, cols: number, scale: number): void;
-  leaky_relu_f32(x: number, out: number, n: number, alpha: number): void;
-  sqrt_f32(x: number, out: number, n: number): void;
-  compare_f32(a: number, b: number, out: number, n: number, bScalar: number, op: number): void;
-  select_f32(condition: number, t: number, e: number, out: number, n: number): void;
-  batch_norm_f32(
-    x: number, mean: number, meanLen: number, variance: number, varianceLen: number, offset: number, offsetLen: number,
-    scale: number, scaleLen: number, out: number, n: number, channels: number, epsilon: number, scratch: number,
-  ): void;
-  tile_32(x: number, out: number, spec: number): void;
-  binary_row_f32(x: number, row: number, out: number, rows: number, cols: number, op: number, rowFirst: number): void;
-  unary_f32(x: number, out: number, n: number, op: number): void;
-  clip_f32(x: number, out: number, n: number, low: number, high: number): void;
-  gemv_f32(a: number, x: number, out: number, m: number, k: number, lda: number): void;
-  max_pool_f32(x: number, out: number, geometry: number): void;
-  adam_f32(
-    w: number, g: number, m: number, v: number, vMax: number, wOut: number, mOut: number, vOut: number, vMaxOut: number,
-    n: number, beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number, biasCorrection2Sqrt: number,
-    epsilon: number, stepSize: number,
-  ): void;
-}
 
 /** The kernels bound to one backend instance, with a small scratch block for geometry arguments. */
 export interface NativeKernels {
@@ -57,6 +26,27 @@ export interface NativeKernels {
 }
 
 const SCRATCH_INTS = 32;
+
+/** A convolution's or pooling window's geometry as the kernels read it: abi.h's GEOMETRY_INTS values at its GEOMETRY_* indices. */
+function geometryInts(info: backend_util.Conv2DInfo): number[] {
+  const values = new Array<number>(abi.GEOMETRY_INTS);
+  values[abi.GEOMETRY_BATCH] = info.batchSize;
+  values[abi.GEOMETRY_IN_HEIGHT] = info.inHeight;
+  values[abi.GEOMETRY_IN_WIDTH] = info.inWidth;
+  values[abi.GEOMETRY_IN_CHANNELS] = info.inChannels;
+  values[abi.GEOMETRY_OUT_HEIGHT] = info.outHeight;
+  values[abi.GEOMETRY_OUT_WIDTH] = info.outWidth;
+  values[abi.GEOMETRY_OUT_CHANNELS] = info.outChannels;
+  values[abi.GEOMETRY_FILTER_HEIGHT] = info.filterHeight;
+  values[abi.GEOMETRY_FILTER_WIDTH] = info.filterWidth;
+  values[abi.GEOMETRY_STRIDE_HEIGHT] = info.strideHeight;
+  values[abi.GEOMETRY_STRIDE_WIDTH] = info.strideWidth;
+  values[abi.GEOMETRY_DILATION_HEIGHT] = info.dilationHeight;
+  values[abi.GEOMETRY_DILATION_WIDTH] = info.dilationWidth;
+  values[abi.GEOMETRY_PAD_TOP] = info.padInfo.top;
+  values[abi.GEOMETRY_PAD_LEFT] = info.padInfo.left;
+  return values;
+}
 const compiled: { plain?: WebAssembly.Module; shared?: WebAssembly.Module } = {};
 const bound = new WeakMap<BackendWasm, NativeKernels>();
 
@@ -99,13 +89,7 @@ export function nativeKernels(backend: BackendWasm): NativeKernels {
     exports,
     offset: (info) => backend.dataIdMap.get(info.dataId).memoryOffset,
     ints,
-    geometry(info) {
-      return ints([
-        info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth, info.outChannels,
-        info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth, info.dilationHeight, info.dilationWidth,
-        info.padInfo.top, info.padInfo.left,
-      ]);
-    },
+    geometry: (info) => ints(geometryInts(info)),
     malloc: (bytes) => wasm._malloc(bytes),
     free: (pointer) => wasm._free(pointer),
   };

@@ -13,7 +13,8 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { initBackend } from '../../backend/init-backend';
 import { BackendError } from '../../errors';
 import { seededRandom } from '../../testing/backend-comparison';
-import { nativeGemm, setGemmThreadTestHooks, type NativeGemm } from './native-gemm';
+import { setGemmThreadTestHooks } from './gemm-worker-pool';
+import { nativeGemm, type NativeGemm } from './native-gemm';
 import { memoryOf, nativeKernels, type NativeKernels } from './native-kernels';
 
 /** The kernels' operations on one set of inputs, each returning the bits of its output. */
