@@ -50,7 +50,17 @@ async function main() {
   const ours32 = timeTrainer('dcgan', 32, steps, warmup);
   const child = spawnSync(
     '/usr/bin/python3',
-    [join(__dirname, 'pytorch_reference.py'), '--which', 'dcgan', '--dcgan-steps', String(steps), '--warmup', String(warmup), '--threads', String(Math.max(1, info.threads))],
+    [
+      join(__dirname, 'pytorch_reference.py'),
+      '--which',
+      'dcgan',
+      '--dcgan-steps',
+      String(steps),
+      '--warmup',
+      String(warmup),
+      '--threads',
+      String(Math.max(1, info.threads)),
+    ],
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
   );
   let torch: { torch?: string; threads?: number; dcgan?: { msPerStep: number } } = {};

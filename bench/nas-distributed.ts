@@ -24,7 +24,10 @@ const trials = flag('trials', 40);
 const ms = flag('ms', 200);
 const scratch = mkdtempSync(join(tmpdir(), 'bigmodel-bench-nas-redis-'));
 const sleepModule = join(scratch, 'sleep-evaluator.cjs');
-writeFileSync(sleepModule, 'exports.createEvaluator = (o) => async (c) => (await new Promise((r) => setTimeout(r, o.ms)), { score: -c.x1 * c.x1 });\n');
+writeFileSync(
+  sleepModule,
+  'exports.createEvaluator = (o) => async (c) => (await new Promise((r) => setTimeout(r, o.ms)), { score: -c.x1 * c.x1 });\n',
+);
 const space = { params: { x1: { type: 'float' as const, min: -5, max: 10 }, x2: { type: 'float' as const, min: 0, max: 15 } } };
 const evaluators: Record<string, EvaluatorSpec> = {
   instant: { kind: 'builtin', name: 'branin' },
@@ -34,7 +37,11 @@ const evaluators: Record<string, EvaluatorSpec> = {
 async function startRedis(): Promise<{ url: string; server: ChildProcess }> {
   const port = 20000 + Math.floor(Math.random() * 20000);
   const password = randomBytes(12).toString('hex');
-  const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--requirepass', password, '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const server = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--requirepass', password, '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore' },
+  );
   const url = `redis://:${password}@127.0.0.1:${port}/0`;
   for (let i = 0; ; i++) {
     try {
@@ -50,7 +57,10 @@ async function startRedis(): Promise<{ url: string; server: ChildProcess }> {
 /** A worker process running the package's runWorker (from its build). */
 function startWorker(url: string): Promise<ChildProcess> {
   const code = `require('@bigmodel/nas').runWorker({ url: process.argv[1], allowModules: [process.argv[2]] }).then(() => console.log('ready'))`;
-  const child = spawn(process.execPath, ['-e', code, url, sleepModule], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, BIGMODEL_WASM_THREADS: '1' } });
+  const child = spawn(process.execPath, ['-e', code, url, sleepModule], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, BIGMODEL_WASM_THREADS: '1' },
+  });
   return new Promise((resolve) => child.stdout!.once('data', () => resolve(child)));
 }
 
@@ -61,7 +71,17 @@ function startWorker(url: string): Promise<ChildProcess> {
 async function timeSearch(evaluator: EvaluatorSpec, workers: number, executor?: RedisTrialQueue): Promise<number> {
   const dir = mkdtempSync(join(scratch, 'search-'));
   const finished: number[] = [];
-  await runSearch({ dir, space, strategy: 'random', evaluator, trials, workers, keepModels: false, executor, onProgress: (p) => finished.push(p.elapsedSeconds) });
+  await runSearch({
+    dir,
+    space,
+    strategy: 'random',
+    evaluator,
+    trials,
+    workers,
+    keepModels: false,
+    executor,
+    onProgress: (p) => finished.push(p.elapsedSeconds),
+  });
   return ((finished[finished.length - 1] - finished[0]) / (finished.length - 1)) * trials;
 }
 
@@ -88,7 +108,9 @@ async function main(): Promise<void> {
   }
   const extra = (overhead['redis'] - overhead['local']) * 1000;
   console.log(`\nQueue overhead per trial (instant evaluator, one worker): ${extra.toFixed(1)} ms more than the local runner`);
-  console.log(`(local ${(overhead['local'] * 1000).toFixed(2)} ms, redis ${(overhead['redis'] * 1000).toFixed(1)} ms per trial; the coordinator polls every 20 ms).`);
+  console.log(
+    `(local ${(overhead['local'] * 1000).toFixed(2)} ms, redis ${(overhead['redis'] * 1000).toFixed(1)} ms per trial; the coordinator polls every 20 ms).`,
+  );
   server.kill('SIGKILL');
   rmSync(scratch, { recursive: true, force: true });
 }

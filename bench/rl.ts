@@ -11,7 +11,22 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '@bigmodel/core';
-import { A2c, Acrobot, CartPole, ContinuousMountainCar, DQN_PRESETS, Dqn, MountainCar, Pendulum, Ppo, PPO_PRESETS, Reinforce, Rng, make, type Env } from '@bigmodel/rl';
+import {
+  A2c,
+  Acrobot,
+  CartPole,
+  ContinuousMountainCar,
+  DQN_PRESETS,
+  Dqn,
+  MountainCar,
+  Pendulum,
+  Ppo,
+  PPO_PRESETS,
+  Reinforce,
+  Rng,
+  make,
+  type Env,
+} from '@bigmodel/rl';
 
 /** Gymnasium 1.x (numpy) steps/s on this machine, from FACTS.md (no MountainCarContinuous number there). */
 const GYMNASIUM_STEPS_PER_SEC: Record<string, number | undefined> = {
@@ -51,7 +66,9 @@ function benchEnvironments(steps: number) {
     ['Acrobot-v1', () => new Acrobot() as Env<unknown, unknown>, discrete(3)],
     ['Pendulum-v1', () => new Pendulum() as Env<unknown, unknown>, continuous(2)],
   ];
-  console.log(`environment steps/s (${steps.toLocaleString()} steps, best of 3; raw: the class; make(): order enforcement + time limit; reuse: make(id, { reuseStepResult: true }), no allocation per step; raw episodes end only by termination)`);
+  console.log(
+    `environment steps/s (${steps.toLocaleString()} steps, best of 3; raw: the class; make(): order enforcement + time limit; reuse: make(id, { reuseStepResult: true }), no allocation per step; raw episodes end only by termination)`,
+  );
   console.log('env                        raw/s        make()/s     reuse/s      Gymnasium/s  make() / Gymnasium  reuse / Gymnasium');
   for (const [id, build, actions] of cases) {
     const raw = stepsPerSecond(build(), actions, steps);
@@ -60,12 +77,19 @@ function benchEnvironments(steps: number) {
     const reference = GYMNASIUM_STEPS_PER_SEC[id];
     const ratio = (rate: number) => (reference ? `${(rate / reference).toFixed(1)}x` : 'n/a');
     const cell = (rate: number) => Math.round(rate).toLocaleString().padStart(11);
-    console.log(`${id.padEnd(26)} ${cell(raw)}  ${cell(wrapped)}  ${cell(reused)}  ${(reference?.toLocaleString() ?? 'n/a').padStart(11)}  ${ratio(wrapped).padStart(18)}  ${ratio(reused).padStart(17)}`);
+    console.log(
+      `${id.padEnd(26)} ${cell(raw)}  ${cell(wrapped)}  ${cell(reused)}  ${(reference?.toLocaleString() ?? 'n/a').padStart(11)}  ${ratio(wrapped).padStart(18)}  ${ratio(reused).padStart(17)}`,
+    );
   }
 }
 
 /** Environment steps per second of `learn`, after a warm-up, for one agent on the current backend. */
-function trainingThroughput(name: string, build: () => { learn(n: number): unknown; dispose(): void; numTimesteps: number }, warmup: number, steps: number): number {
+function trainingThroughput(
+  name: string,
+  build: () => { learn(n: number): unknown; dispose(): void; numTimesteps: number },
+  warmup: number,
+  steps: number,
+): number {
   const agent = build();
   agent.learn(warmup);
   const before = agent.numTimesteps;
@@ -93,7 +117,9 @@ async function benchAgents(scale: number) {
       await tf.setBackend(backend);
       rates.push(trainingThroughput(name, build, warmup, steps));
     }
-    console.log(`${name.padEnd(26)} ${rates[0].toFixed(0).padStart(8)}  ${rates[1].toFixed(0).padStart(9)}  ${(rates[1] / rates[0]).toFixed(1)}x`);
+    console.log(
+      `${name.padEnd(26)} ${rates[0].toFixed(0).padStart(8)}  ${rates[1].toFixed(0).padStart(9)}  ${(rates[1] / rates[0]).toFixed(1)}x`,
+    );
   }
 }
 

@@ -188,11 +188,15 @@ async function measure(args: ReturnType<typeof parseArgs>, backend: string): Pro
 
 /** Runs this script again with --raw: stock tfjs wasm in a clean process (no bigmodel kernels, or only the missing ones). */
 function runRaw(argv: string[], missingOnly = false): Result | { error: string } {
-  const child = spawnSync(process.execPath, [...process.execArgv, __filename, ...argv, '--raw', ...(missingOnly ? ['--missing-only'] : [])], {
-    encoding: 'utf8',
-    env: { ...process.env, BIGMODEL_WASM_GEMM: 'xnnpack' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawnSync(
+    process.execPath,
+    [...process.execArgv, __filename, ...argv, '--raw', ...(missingOnly ? ['--missing-only'] : [])],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, BIGMODEL_WASM_GEMM: 'xnnpack' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const line = child.stdout.trim().split('\n').pop() ?? '';
   try {
     return JSON.parse(line) as Result;
@@ -206,7 +210,19 @@ function runPytorch(args: ReturnType<typeof parseArgs>, threads: number): Record
   const which = args.which.length === 2 ? 'all' : args.which[0];
   const child = spawnSync(
     '/usr/bin/python3',
-    [script, '--steps', String(args.steps), '--dcgan-steps', String(args.dcganSteps), '--warmup', String(args.warmup), '--threads', String(threads), '--which', which],
+    [
+      script,
+      '--steps',
+      String(args.steps),
+      '--dcgan-steps',
+      String(args.dcganSteps),
+      '--warmup',
+      String(args.warmup),
+      '--threads',
+      String(threads),
+      '--which',
+      which,
+    ],
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
   );
   if (child.error) return { error: `/usr/bin/python3 not runnable: ${child.error.message}` };
@@ -278,8 +294,10 @@ async function main() {
   console.error(`ours, alternating in blocks of ${args.block} timed steps with XNNPACK products (BIGMODEL_WASM_GEMM=xnnpack):`);
   const ours: Result = { backend: `bigmodel ${formatBackendInfo(info)}, core Adam` };
   const oursXnnpack: Result = { backend: `bigmodel ${formatBackendInfo(info)}, XNNPACK GEMMs, core Adam` };
-  if (args.which.includes('cnn')) [ours.cnn, oursXnnpack.cnn] = timeAlternating(() => cnnStep(coreAdam), args.warmup, args.steps, Math.max(args.block, 5));
-  if (args.which.includes('dcgan')) [ours.dcgan, oursXnnpack.dcgan] = timeAlternating(() => dcganStep(coreAdam, coreLayers), args.warmup, args.dcganSteps, args.block);
+  if (args.which.includes('cnn'))
+    [ours.cnn, oursXnnpack.cnn] = timeAlternating(() => cnnStep(coreAdam), args.warmup, args.steps, Math.max(args.block, 5));
+  if (args.which.includes('dcgan'))
+    [ours.dcgan, oursXnnpack.dcgan] = timeAlternating(() => dcganStep(coreAdam, coreLayers), args.warmup, args.dcganSteps, args.block);
   console.error('raw tfjs wasm:');
   const raw = runRaw(argv);
   console.error('tfjs wasm with only the missing kernels:');
@@ -301,13 +319,22 @@ async function main() {
     rows.push([which, `${ours.backend}${oursConv}`, cell(ours[which])]);
     rows.push([which, `${oursXnnpack.backend}${oursConv}`, cell(oursXnnpack[which])]);
     rows.push([which, `raw tfjs wasm 4.22 (no bigmodel kernels), tf.train.adam${tfjsConv}`, 'error' in raw ? raw.error : cell(raw[which])]);
-    rows.push([which, `tfjs wasm + only the missing kernels (1 thread), tf.train.adam${tfjsConv}`, 'error' in missingOnly ? missingOnly.error : cell(missingOnly[which])]);
+    rows.push([
+      which,
+      `tfjs wasm + only the missing kernels (1 thread), tf.train.adam${tfjsConv}`,
+      'error' in missingOnly ? missingOnly.error : cell(missingOnly[which]),
+    ]);
     if (!('error' in webgpu)) rows.push([which, `${webgpu.backend}${oursConv}`, cell(webgpu[which])]);
-    rows.push([which, `PyTorch ${String(torch['torch'] ?? '')} (${String(torch['threads'] ?? '?')} threads), torch.optim.Adam`, torchTiming ? cell(torchTiming) : String(torch['error'] ?? '-')]);
+    rows.push([
+      which,
+      `PyTorch ${String(torch['torch'] ?? '')} (${String(torch['threads'] ?? '?')} threads), torch.optim.Adam`,
+      torchTiming ? cell(torchTiming) : String(torch['error'] ?? '-'),
+    ]);
     const mine = ours[which];
     if (mine && !('error' in mine) && torchTiming) ratios[which] = mine.msPerStep / torchTiming.msPerStep;
     const before = oursXnnpack[which];
-    if (mine && !('error' in mine) && before && !('error' in before)) ratios[`${which} (own GEMM / XNNPACK)`] = mine.msPerStep / before.msPerStep;
+    if (mine && !('error' in mine) && before && !('error' in before))
+      ratios[`${which} (own GEMM / XNNPACK)`] = mine.msPerStep / before.msPerStep;
     const gpu = 'error' in webgpu ? undefined : webgpu[which];
     if (mine && !('error' in mine) && gpu && !('error' in gpu)) ratios[`${which} (webgpu / ours)`] = gpu.msPerStep / mine.msPerStep;
   }

@@ -61,8 +61,10 @@ async function main() {
   }
   for (const [label, { matmul, cnn }] of Object.entries(rows)) {
     const gflops = (2 * 512 ** 3) / matmul / 1e6;
-    console.log(`${label}: matmul 512x512 ${matmul.toFixed(1)} ms (${gflops.toFixed(2)} GFLOP/s); ` +
-      `reference CNN step (batch 64) ${cnn.toFixed(0)} ms`);
+    console.log(
+      `${label}: matmul 512x512 ${matmul.toFixed(1)} ms (${gflops.toFixed(2)} GFLOP/s); ` +
+        `reference CNN step (batch 64) ${cnn.toFixed(0)} ms`,
+    );
   }
   const [gpu, wasm] = Object.values(rows);
   console.log(`webgpu / wasm: matmul ${(gpu.matmul / wasm.matmul).toFixed(2)}, CNN step ${(gpu.cnn / wasm.cnn).toFixed(2)}`);

@@ -30,7 +30,11 @@ describe('progressBar', () => {
       jest.advanceTimersByTime(1000); // 1 step a second: 10,000 steps would take hours, the budget ends it at 2 minutes
       bar.update(step);
     }
-    expect(lines.map((l) => l.split(' ').slice(-4).join(' '))).toEqual(['1/10000 1s, 1m59s left', '16/10000 16s, 1m44s left', '31/10000 31s, 1m29s left']);
+    expect(lines.map((l) => l.split(' ').slice(-4).join(' '))).toEqual([
+      '1/10000 1s, 1m59s left',
+      '16/10000 16s, 1m44s left',
+      '31/10000 31s, 1m29s left',
+    ]);
   });
 });
 

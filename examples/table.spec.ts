@@ -23,12 +23,18 @@ describe('formatTable', () => {
   });
 
   it('narrows two wide columns alike', () => {
-    const two = [['x', 'y'], ['aaa bbb ccc ddd eee fff', 'ggg hhh iii jjj kkk lll']];
+    const two = [
+      ['x', 'y'],
+      ['aaa bbb ccc ddd eee fff', 'ggg hhh iii jjj kkk lll'],
+    ];
     expect(formatTable(two, 30)).toEqual([`x${' '.repeat(15)}y`, 'aaa bbb ccc     ggg hhh iii', 'ddd eee fff     jjj kkk lll']);
   });
 
   it('leaves a table that fits unchanged', () => {
-    const small = [['a', 'bb'], ['ccc', 'd']];
+    const small = [
+      ['a', 'bb'],
+      ['ccc', 'd'],
+    ];
     expect(formatTable(small, 200)).toEqual(['a    bb', 'ccc  d']);
   });
 });

@@ -41,7 +41,12 @@ export function formatTable(rows: string[][], maxWidth: number, minColumn = 12):
     const cells = row.map((cell, i) => wrapText(cell, widths[i]));
     const height = Math.max(...cells.map((c) => c.length));
     for (let k = 0; k < height; k++) {
-      lines.push(cells.map((c, i) => (c[k] ?? '').padEnd(widths[i])).join(' '.repeat(gap)).trimEnd());
+      lines.push(
+        cells
+          .map((c, i) => (c[k] ?? '').padEnd(widths[i]))
+          .join(' '.repeat(gap))
+          .trimEnd(),
+      );
     }
   }
   return lines;

@@ -10,7 +10,8 @@ describe('examples/core/cifar10-cnn', () => {
   it('trains on a small dataset written in the CIFAR-10 binary format, with the layer shapes of the classic CNN', async () => {
     tf.env().set('PROD', true);
     const dir = mkdtempSync(join(tmpdir(), 'bigmodel-cifar-example-'));
-    const bytes = (count: number) => Uint8Array.from({ length: count * 3073 }, (_, i) => (i % 3073 === 0 ? (i / 3073) % 10 : (i * 7) % 256));
+    const bytes = (count: number) =>
+      Uint8Array.from({ length: count * 3073 }, (_, i) => (i % 3073 === 0 ? (i / 3073) % 10 : (i * 7) % 256));
     for (let b = 1; b <= 5; b++) writeFileSync(join(dir, `data_batch_${b}.bin`), bytes(8));
     writeFileSync(join(dir, 'test_batch.bin'), bytes(8));
     const summary = await runCifar10Cnn({ data: dir, epochs: 1, out: join(dir, 'run'), progress: false });
@@ -24,7 +25,10 @@ describe('examples/core/cifar10-cnn', () => {
       '[null,10]',
     ]);
     // 40 training images in one epoch: a step a batch and one epoch line in the log, validation on the 8 test images.
-    const lines = readFileSync(join(dir, 'run', 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(join(dir, 'run', 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.filter((l) => 'losses/train' in l)).toHaveLength(1);
     expect(lines.filter((l) => 'charts/valAccuracy' in l)).toHaveLength(1);
     expect(summary.testAccuracy * 8).toBeCloseTo(Math.round(summary.testAccuracy * 8), 6);

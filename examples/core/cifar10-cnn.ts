@@ -17,7 +17,14 @@ export function cifarCnn(seed = 0): tf.Sequential {
   const init = (k: number) => tf.initializers.glorotUniform({ seed: seed * 10 + k });
   return tf.sequential({
     layers: [
-      tf.layers.conv2d({ inputShape: [32, 32, 3], filters: 64, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: init(1) }),
+      tf.layers.conv2d({
+        inputShape: [32, 32, 3],
+        filters: 64,
+        kernelSize: 3,
+        padding: 'same',
+        activation: 'relu',
+        kernelInitializer: init(1),
+      }),
       tf.layers.conv2d({ filters: 128, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: init(2) }),
       tf.layers.maxPooling2d({ poolSize: 2 }),
       tf.layers.dropout({ rate: 0.25, seed }),
@@ -52,7 +59,13 @@ export async function runCifar10Cnn(options: { data: string; epochs?: number; se
   bar?.done();
   const shapes = model.layers.map((l) => `${l.name}: ${JSON.stringify(l.outputShape)}`);
   model.dispose();
-  return { example: 'core/cifar10-cnn', epochs: history.epochs.length, testAccuracy: history.epochs[history.epochs.length - 1]['valAccuracy'], shapes, out };
+  return {
+    example: 'core/cifar10-cnn',
+    epochs: history.epochs.length,
+    testAccuracy: history.epochs[history.epochs.length - 1]['valAccuracy'],
+    shapes,
+    out,
+  };
 }
 
 if (require.main === module) {

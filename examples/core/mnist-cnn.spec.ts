@@ -16,7 +16,10 @@ describe('examples/core/mnist-cnn', () => {
     expect(summary.testCount).toBe(1663);
     // About ten steps already lift accuracy well above chance (10%).
     expect(summary.testAccuracy).toBeGreaterThan(0.3);
-    const lines = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(join(out, 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(summary.steps + 1); // a line per step, and one for the epoch
     expect(lines[0]).toEqual(expect.objectContaining({ step: 1, 'losses/train': expect.any(Number) }));
     expect(lines[summary.steps]).toEqual(expect.objectContaining({ 'charts/valAccuracy': expect.any(Number) }));

@@ -57,7 +57,9 @@ export async function runMnistCnn(options: MnistCnnOptions = {}): Promise<MnistC
   const info = await initBackend();
   const mnist = loadMnist();
   const limit = Math.min(options.limit ?? mnist.train.count, mnist.train.count);
-  const all = new TensorDataset(mnist.train.images.subarray(0, limit * 784), [28, 28, 1], mnist.train.labels.subarray(0, limit), { classes: 10 });
+  const all = new TensorDataset(mnist.train.images.subarray(0, limit * 784), [28, 28, 1], mnist.train.labels.subarray(0, limit), {
+    classes: 10,
+  });
   // Early stopping watches a validation split of the training digits; the test digits are only
   // used once, at the end.
   const { train, validation } = all.split({ train: 0.9, validation: 0.1, seed });

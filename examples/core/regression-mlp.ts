@@ -25,7 +25,13 @@ function mlp(seed: number, regularizer?: L1L2): tf.LayersModel {
   const init = (k: number) => tf.initializers.glorotUniform({ seed: seed * 10 + k });
   const model = tf.sequential({
     layers: [
-      tf.layers.dense({ inputShape: [32], units: 128, activation: 'relu', kernelInitializer: init(1), kernelRegularizer: regularizer as never }),
+      tf.layers.dense({
+        inputShape: [32],
+        units: 128,
+        activation: 'relu',
+        kernelInitializer: init(1),
+        kernelRegularizer: regularizer as never,
+      }),
       tf.layers.dense({ units: 128, activation: 'relu', kernelInitializer: init(2), kernelRegularizer: regularizer as never }),
       tf.layers.dense({ units: 1, kernelInitializer: init(3) }),
     ],
@@ -68,7 +74,9 @@ if (require.main === module) {
   tf.env().set('PROD', true);
   runRegressionMlp({ epochs: Number(flag('--epochs') ?? 200), l2: Number(flag('--l2') ?? 1e-3), seed: Number(flag('--seed') ?? 0) })
     .then((s) => {
-      console.log(`held-out MSE (2,000 examples) without L2: ${s.heldOutMse.plain.toFixed(4)}; with L2 ${s.l2}: ${s.heldOutMse.l2.toFixed(4)}`);
+      console.log(
+        `held-out MSE (2,000 examples) without L2: ${s.heldOutMse.plain.toFixed(4)}; with L2 ${s.l2}: ${s.heldOutMse.l2.toFixed(4)}`,
+      );
       console.log(JSON.stringify(s));
     })
     .catch((error) => {

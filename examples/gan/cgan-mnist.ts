@@ -66,10 +66,20 @@ export async function runCganMnist(options: CganMnistOptions = {}): Promise<Cgan
 if (require.main === module) {
   const { flag, number } = exampleFlags(process.argv.slice(2));
   tf.env().set('PROD', true);
-  runCganMnist({ epochs: number('--epochs'), minutes: number('--minutes'), seed: number('--seed'), ngf: number('--ngf'), ndf: number('--ndf'), ema: number('--ema'), out: flag('--out') })
+  runCganMnist({
+    epochs: number('--epochs'),
+    minutes: number('--minutes'),
+    seed: number('--seed'),
+    ngf: number('--ngf'),
+    ndf: number('--ndf'),
+    ema: number('--ema'),
+    out: flag('--out'),
+  })
     .then((s) => {
       console.log(`backend ${s.backend}: ${s.steps} steps (${s.epochs.toFixed(2)} epochs) in ${s.trainSeconds.toFixed(0)} s`);
-      console.log(`requested digit produced (classifier): ${(100 * s.requestedDigitAccuracy).toFixed(1)}%; per digit ${s.perDigitAccuracy.map((a) => (100 * a).toFixed(0)).join(' ')}`);
+      console.log(
+        `requested digit produced (classifier): ${(100 * s.requestedDigitAccuracy).toFixed(1)}%; per digit ${s.perDigitAccuracy.map((a) => (100 * a).toFixed(0)).join(' ')}`,
+      );
       console.log(JSON.stringify(s));
     })
     .catch((error) => {

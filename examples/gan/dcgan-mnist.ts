@@ -38,15 +38,44 @@ export async function runDcganMnist(options: DcganMnistOptions = {}): Promise<Dc
 if (require.main === module) {
   const { flag, number } = exampleFlags(process.argv.slice(2));
   tf.env().set('PROD', true);
-  runDcganMnist({ epochs: number('--epochs'), minutes: number('--minutes'), seed: number('--seed'), ngf: number('--ngf'), ndf: number('--ndf'), lr: number('--lr'), lrG: number('--lr-g'), lrD: number('--lr-d'), beta1: number('--beta1'), beta2: number('--beta2'), batchSize: number('--batch-size'), ema: number('--ema'), labelSmoothing: number('--label-smoothing'), translation: number('--translation'), dNorm: flag('--d-norm') as DcganMnistOptions['dNorm'], pack: number('--pack'), mbstd: number('--mbstd'), scoreEvery: number('--score-every'), out: flag('--out') })
+  runDcganMnist({
+    epochs: number('--epochs'),
+    minutes: number('--minutes'),
+    seed: number('--seed'),
+    ngf: number('--ngf'),
+    ndf: number('--ndf'),
+    lr: number('--lr'),
+    lrG: number('--lr-g'),
+    lrD: number('--lr-d'),
+    beta1: number('--beta1'),
+    beta2: number('--beta2'),
+    batchSize: number('--batch-size'),
+    ema: number('--ema'),
+    labelSmoothing: number('--label-smoothing'),
+    translation: number('--translation'),
+    dNorm: flag('--d-norm') as DcganMnistOptions['dNorm'],
+    pack: number('--pack'),
+    mbstd: number('--mbstd'),
+    scoreEvery: number('--score-every'),
+    out: flag('--out'),
+  })
     .then((s) => {
-      console.log(`backend ${s.backend}: ${s.steps} steps (${s.epochs.toFixed(2)} epochs) in ${s.trainSeconds.toFixed(0)} s, ${s.msPerStep.toFixed(0)} ms/step`);
+      console.log(
+        `backend ${s.backend}: ${s.steps} steps (${s.epochs.toFixed(2)} epochs) in ${s.trainSeconds.toFixed(0)} s, ${s.msPerStep.toFixed(0)} ms/step`,
+      );
       for (const { step, samples, generator } of s.scores) {
-        const line = (q: SampleQuality) => `${q.classifierScore.toFixed(2)} (KL ${q.classHistogramKl.toFixed(3)}, FD ${q.frechetDistance.toFixed(0)})`;
+        const line = (q: SampleQuality) =>
+          `${q.classifierScore.toFixed(2)} (KL ${q.classHistogramKl.toFixed(3)}, FD ${q.frechetDistance.toFixed(0)})`;
         console.log(`step ${step}: classifier score ${line(samples)}${generator ? `; generator itself ${line(generator)}` : ''}`);
       }
-      for (const [label, q] of [['samples', s.samples], ['real MNIST', s.real]] as const) {
-        if (q) console.log(`${label}: classifier score ${q.classifierScore.toFixed(3)}, Frechet distance ${q.frechetDistance.toFixed(3)}, classes ${q.classesCovered}/10, class-histogram KL ${q.classHistogramKl.toFixed(4)}`);
+      for (const [label, q] of [
+        ['samples', s.samples],
+        ['real MNIST', s.real],
+      ] as const) {
+        if (q)
+          console.log(
+            `${label}: classifier score ${q.classifierScore.toFixed(3)}, Frechet distance ${q.frechetDistance.toFixed(3)}, classes ${q.classesCovered}/10, class-histogram KL ${q.classHistogramKl.toFixed(4)}`,
+          );
       }
       console.log(JSON.stringify(s));
     })

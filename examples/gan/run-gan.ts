@@ -120,16 +120,39 @@ async function mnistScorer() {
   };
 }
 
-export async function trainExampleGan(name: string, config: GanConfig, options: GanExampleOptions, defaultEpochs: number): Promise<TrainedExample> {
+export async function trainExampleGan(
+  name: string,
+  config: GanConfig,
+  options: GanExampleOptions,
+  defaultEpochs: number,
+): Promise<TrainedExample> {
   const { epochs = defaultEpochs, seed = 0, progress = true } = options;
   const out = options.out ?? join('runs', `${new Date().toISOString().replace(/[:.]/g, '-')}-gan-${name}`);
   const info = await initBackend();
   const all = mnistGanData();
   const limit = Math.min(options.limit ?? all.count, all.count);
   const data = { ...all, count: limit, images: all.images.subarray(0, limit * 784), labels: all.labels?.subarray(0, limit) };
-  const full = { ...config, ngf: options.ngf ?? 32, ndf: options.ndf ?? 32, lr: options.lr ?? config.lr, generatorLr: options.lrG ?? config.generatorLr, discriminatorLr: options.lrD ?? config.discriminatorLr, beta1: options.beta1 ?? config.beta1, beta2: options.beta2 ?? config.beta2, batchSize: options.batchSize ?? config.batchSize, generatorEma: options.ema ?? config.generatorEma, labelSmoothing: options.labelSmoothing ?? config.labelSmoothing, discriminatorTranslation: options.translation ?? config.discriminatorTranslation, discriminatorNormalization: options.dNorm ?? config.discriminatorNormalization, discriminatorPacking: options.pack ?? config.discriminatorPacking, minibatchStddev: options.mbstd ?? config.minibatchStddev };
+  const full = {
+    ...config,
+    ngf: options.ngf ?? 32,
+    ndf: options.ndf ?? 32,
+    lr: options.lr ?? config.lr,
+    generatorLr: options.lrG ?? config.generatorLr,
+    discriminatorLr: options.lrD ?? config.discriminatorLr,
+    beta1: options.beta1 ?? config.beta1,
+    beta2: options.beta2 ?? config.beta2,
+    batchSize: options.batchSize ?? config.batchSize,
+    generatorEma: options.ema ?? config.generatorEma,
+    labelSmoothing: options.labelSmoothing ?? config.labelSmoothing,
+    discriminatorTranslation: options.translation ?? config.discriminatorTranslation,
+    discriminatorNormalization: options.dNorm ?? config.discriminatorNormalization,
+    discriminatorPacking: options.pack ?? config.discriminatorPacking,
+    minibatchStddev: options.mbstd ?? config.minibatchStddev,
+  };
   const checkpoint = join(out, 'checkpoint');
-  const trainer = hasGanCheckpoint(checkpoint) ? (await loadGanCheckpoint(checkpoint, { expect: full })).trainer : GanTrainer.create(full, seed);
+  const trainer = hasGanCheckpoint(checkpoint)
+    ? (await loadGanCheckpoint(checkpoint, { expect: full })).trainer
+    : GanTrainer.create(full, seed);
   const startStep = trainer.step;
   const scoreEvery = options.scoreEvery;
   const scorer = scoreEvery === undefined ? undefined : await mnistScorer();
@@ -142,7 +165,10 @@ export async function trainExampleGan(name: string, config: GanConfig, options: 
     if (trainer.averageGenerator) score.generator = scorer!.score(trainer, count, seed, 'generator');
     scores.push(score);
     const record: Record<string, number> = { step, epoch: step / perEpoch };
-    for (const [prefix, q] of [['charts', score.samples], ['charts/generator', score.generator]] as const) {
+    for (const [prefix, q] of [
+      ['charts', score.samples],
+      ['charts/generator', score.generator],
+    ] as const) {
       if (q === undefined) continue;
       record[`${prefix}/classifierScore`] = q.classifierScore;
       record[`${prefix}/classHistogramKl`] = q.classHistogramKl;
@@ -159,7 +185,11 @@ export async function trainExampleGan(name: string, config: GanConfig, options: 
     timeBudgetSeconds: budgetSeconds,
     logger,
     onStep: ({ step, totalSteps, losses }) => {
-      if (progress) (bar ??= progressBar(name, totalSteps, { budgetSeconds })).update(step, `D ${losses.discriminator.toFixed(3)} G ${losses.generator.toFixed(3)}`);
+      if (progress)
+        (bar ??= progressBar(name, totalSteps, { budgetSeconds })).update(
+          step,
+          `D ${losses.discriminator.toFixed(3)} G ${losses.generator.toFixed(3)}`,
+        );
       if (scoreEvery !== undefined && step % scoreEvery === 0) scoreNow(step);
     },
   });

@@ -14,6 +14,8 @@ describe('examples/gan/wgan-gp-mnist', () => {
     expect(summary.steps).toBe(2); // 10 batches of 64, 5 per generator step
     expect(existsSync(summary.interpolation)).toBe(true);
     const first = JSON.parse(readFileSync(join(out, 'metrics.jsonl'), 'utf8').split('\n')[0]);
-    expect(first).toEqual(expect.objectContaining({ 'losses/gradientPenalty': expect.any(Number), 'losses/wassersteinDistance': expect.any(Number) }));
+    expect(first).toEqual(
+      expect.objectContaining({ 'losses/gradientPenalty': expect.any(Number), 'losses/wassersteinDistance': expect.any(Number) }),
+    );
   });
 });

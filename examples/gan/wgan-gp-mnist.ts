@@ -32,10 +32,23 @@ export async function runWganGpMnist(options: WganGpMnistOptions = {}): Promise<
 if (require.main === module) {
   const { flag, number } = exampleFlags(process.argv.slice(2));
   tf.env().set('PROD', true);
-  runWganGpMnist({ epochs: number('--epochs'), minutes: number('--minutes'), seed: number('--seed'), ngf: number('--ngf'), ndf: number('--ndf'), ema: number('--ema'), out: flag('--out') })
+  runWganGpMnist({
+    epochs: number('--epochs'),
+    minutes: number('--minutes'),
+    seed: number('--seed'),
+    ngf: number('--ngf'),
+    ndf: number('--ndf'),
+    ema: number('--ema'),
+    out: flag('--out'),
+  })
     .then((s) => {
-      console.log(`backend ${s.backend}: ${s.steps} steps (${s.epochs.toFixed(2)} epochs) in ${s.trainSeconds.toFixed(0)} s, ${s.msPerStep.toFixed(0)} ms/step`);
-      if (s.samples) console.log(`classifier score ${s.samples.classifierScore.toFixed(3)}, Frechet distance ${s.samples.frechetDistance.toFixed(3)}, classes ${s.samples.classesCovered}/10`);
+      console.log(
+        `backend ${s.backend}: ${s.steps} steps (${s.epochs.toFixed(2)} epochs) in ${s.trainSeconds.toFixed(0)} s, ${s.msPerStep.toFixed(0)} ms/step`,
+      );
+      if (s.samples)
+        console.log(
+          `classifier score ${s.samples.classifierScore.toFixed(3)}, Frechet distance ${s.samples.frechetDistance.toFixed(3)}, classes ${s.samples.classesCovered}/10`,
+        );
       console.log(JSON.stringify(s));
     })
     .catch((error) => {

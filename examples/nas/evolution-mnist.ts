@@ -9,13 +9,23 @@ import * as tf from '@tensorflow/tfjs';
 import { flags, runMnistSearch, type MnistSearchOptions, type MnistSearchSummary } from './mnist-search';
 
 export function runEvolutionMnist(options: Partial<MnistSearchOptions> = {}): Promise<MnistSearchSummary> {
-  return runMnistSearch('evolution-mnist', { strategy: 'evolution', strategyOptions: { populationSize: 10, sampleSize: 3 }, budget: 3, ...options });
+  return runMnistSearch('evolution-mnist', {
+    strategy: 'evolution',
+    strategyOptions: { populationSize: 10, sampleSize: 3 },
+    budget: 3,
+    ...options,
+  });
 }
 
 if (require.main === module) {
   const flag = flags();
   tf.env().set('PROD', true);
-  runEvolutionMnist({ minutes: Number(flag('--minutes') ?? 30), workers: Number(flag('--workers') ?? 1), seed: Number(flag('--seed') ?? 0), out: flag('--out') })
+  runEvolutionMnist({
+    minutes: Number(flag('--minutes') ?? 30),
+    workers: Number(flag('--workers') ?? 1),
+    seed: Number(flag('--seed') ?? 0),
+    out: flag('--out'),
+  })
     .then((s) => console.log(JSON.stringify(s, null, 2)))
     .catch((error) => {
       console.error(error);

@@ -22,7 +22,14 @@ describe('nas/hyperband-mnist', () => {
 
   it('re-scores the best configurations and exports the winner of their mean scores', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'nas-hyperband-')), 'run');
-    const summary = await runHyperbandMnist({ trainLimit: 200, trials: 4, hyperband: { minBudget: 1, maxBudget: 1, eta: 3, mode: 'successive-halving' }, rescore: { top: 2, repeats: 1, minutes: 5 }, out, progress: false });
+    const summary = await runHyperbandMnist({
+      trainLimit: 200,
+      trials: 4,
+      hyperband: { minBudget: 1, maxBudget: 1, eta: 3, mode: 'successive-halving' },
+      rescore: { top: 2, repeats: 1, minutes: 5 },
+      out,
+      progress: false,
+    });
     const candidates = summary.rescore!.candidates;
     expect(candidates).toHaveLength(2);
     expect(candidates.every((c) => c.complete && c.scores.length === 2)).toBe(true);

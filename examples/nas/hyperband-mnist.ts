@@ -34,7 +34,14 @@ if (require.main === module) {
     seed: Number(flag('--seed') ?? 0),
     out: flag('--out'),
     retrain: process.argv.includes('--retrain'),
-    rescore: flag('--rescore-top') === undefined ? undefined : { top: Number(flag('--rescore-top')), repeats: Number(flag('--rescore-repeats') ?? 1), minutes: Number(flag('--rescore-minutes') ?? 8) },
+    rescore:
+      flag('--rescore-top') === undefined
+        ? undefined
+        : {
+            top: Number(flag('--rescore-top')),
+            repeats: Number(flag('--rescore-repeats') ?? 1),
+            minutes: Number(flag('--rescore-minutes') ?? 8),
+          },
     hyperband: {
       minBudget: Number(flag('--min-budget') ?? 8),
       maxBudget: Number(flag('--max-budget') ?? 32),

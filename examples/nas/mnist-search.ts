@@ -131,19 +131,33 @@ export async function runMnistSearch(name: string, options: MnistSearchOptions):
   if (options.rescore) {
     const rescoreStarted = performance.now();
     const left = minutes * 60 - searchSeconds;
-    if (progress) process.stderr.write(`${name}: re-scoring the ${options.rescore.top} best configurations ${options.rescore.repeats} more time(s) each, ${format(Math.max(0, left))} left\n`);
-    const result = left > 0
-      ? await rescoreTop(join(out, 'search'), {
-          top: options.rescore.top,
-          repeats: options.rescore.repeats,
-          workers,
-          maxSeconds: left,
-          onProgress: progress ? (r, done, total) => process.stderr.write(`${name} rescore [${done}/${total}] trial ${r.trialId} fold ${r.fold} -> ${r.score?.toFixed(4) ?? r.status} (${r.seconds.toFixed(0)}s)\n`) : undefined,
-        })
-      : undefined;
+    if (progress)
+      process.stderr.write(
+        `${name}: re-scoring the ${options.rescore.top} best configurations ${options.rescore.repeats} more time(s) each, ${format(Math.max(0, left))} left\n`,
+      );
+    const result =
+      left > 0
+        ? await rescoreTop(join(out, 'search'), {
+            top: options.rescore.top,
+            repeats: options.rescore.repeats,
+            workers,
+            maxSeconds: left,
+            onProgress: progress
+              ? (r, done, total) =>
+                  process.stderr.write(
+                    `${name} rescore [${done}/${total}] trial ${r.trialId} fold ${r.fold} -> ${r.score?.toFixed(4) ?? r.status} (${r.seconds.toFixed(0)}s)\n`,
+                  )
+              : undefined,
+          })
+        : undefined;
     rescore = {
       seconds: (performance.now() - rescoreStarted) / 1000,
-      candidates: (result?.candidates ?? []).map((c) => ({ trial: c.trial.trial.id, scores: c.evaluations.map((e) => e.score), meanScore: c.meanScore, complete: c.complete })),
+      candidates: (result?.candidates ?? []).map((c) => ({
+        trial: c.trial.trial.id,
+        scores: c.evaluations.map((e) => e.score),
+        meanScore: c.meanScore,
+        complete: c.complete,
+      })),
     };
   }
   if (progress) process.stderr.write(`${name}: exporting${options.retrain ? ' (retrained)' : ''}\n`);
@@ -151,7 +165,9 @@ export async function runMnistSearch(name: string, options: MnistSearchOptions):
     out: join(out, 'model'),
     retrain: options.retrain,
     budget: options.retrain ? options.exportBudget : undefined,
-    onEpoch: progress ? (epoch, logs) => process.stderr.write(`${name} export epoch ${epoch + 1}: val ${logs['valAccuracy']?.toFixed(4)}\n`) : undefined,
+    onEpoch: progress
+      ? (epoch, logs) => process.stderr.write(`${name} export epoch ${epoch + 1}: val ${logs['valAccuracy']?.toFixed(4)}\n`)
+      : undefined,
   });
   const summary: MnistSearchSummary = {
     example: `nas/${name}`,
@@ -166,7 +182,10 @@ export async function runMnistSearch(name: string, options: MnistSearchOptions):
     seconds: (performance.now() - started) / 1000,
     out,
   };
-  if (progress) process.stderr.write(`${name}: exported trial ${exported.trialId}'s ${exported.retrained ? 'configuration, retrained' : `model (fold ${exported.fold})`}: val ${exported.metrics['valAccuracy'].toFixed(4)}, test ${exported.metrics['testAccuracy'].toFixed(4)}\n`);
+  if (progress)
+    process.stderr.write(
+      `${name}: exported trial ${exported.trialId}'s ${exported.retrained ? 'configuration, retrained' : `model (fold ${exported.fold})`}: val ${exported.metrics['valAccuracy'].toFixed(4)}, test ${exported.metrics['testAccuracy'].toFixed(4)}\n`,
+    );
   writeFileAtomic(join(out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
   return summary;
 }

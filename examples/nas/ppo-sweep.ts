@@ -68,7 +68,13 @@ export async function runPpoSweep(options: PpoSweepOptions = {}) {
     ...(redis ? { executor: new RedisTrialQueue({ url: redis, maxInFlight: inFlight }) } : {}),
     onProgress: (p) => options.onTrial?.(p.done, p.total, p.best?.score),
   });
-  return { example: 'nas/ppo-sweep' as const, trials: result.trials.length, best: result.best?.score, config: result.best?.trial.config, dir: out };
+  return {
+    example: 'nas/ppo-sweep' as const,
+    trials: result.trials.length,
+    best: result.best?.score,
+    config: result.best?.trial.config,
+    dir: out,
+  };
 }
 
 /** A worker of the sweep: evaluates trials from Redis with {@link ppoEvaluator} until closed. */
@@ -105,7 +111,9 @@ if (require.main === module) {
       redis,
       inFlight: Number(flag('--in-flight') ?? 4),
       onTrial: (done, total, best) =>
-        console.error(`trial ${done}/${total} done, best mean return ${best?.toFixed(1) ?? '-'}, ${((performance.now() - started) / 1000).toFixed(0)} s`),
+        console.error(
+          `trial ${done}/${total} done, best mean return ${best?.toFixed(1) ?? '-'}, ${((performance.now() - started) / 1000).toFixed(0)} s`,
+        ),
     })
       .then((s) => console.log(JSON.stringify(s)))
       .catch(fail);

@@ -15,7 +15,12 @@ export function runReinforceMnist(options: Partial<MnistSearchOptions> = {}): Pr
 if (require.main === module) {
   const flag = flags();
   tf.env().set('PROD', true);
-  runReinforceMnist({ minutes: Number(flag('--minutes') ?? 30), workers: Number(flag('--workers') ?? 1), seed: Number(flag('--seed') ?? 0), out: flag('--out') })
+  runReinforceMnist({
+    minutes: Number(flag('--minutes') ?? 30),
+    workers: Number(flag('--workers') ?? 1),
+    seed: Number(flag('--seed') ?? 0),
+    out: flag('--out'),
+  })
     .then((s) => console.log(JSON.stringify(s, null, 2)))
     .catch((error) => {
       console.error(error);

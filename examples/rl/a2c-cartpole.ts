@@ -10,7 +10,9 @@ import { A2C_PRESETS, A2c } from '@bigmodel/rl';
 
 import { flags, trainUntilSolved, type SolveSummary } from './train-until-solved';
 
-export async function runA2cCartpole(options: { maxSteps?: number; checkEvery?: number; seed?: number; out?: string; quiet?: boolean } = {}): Promise<SolveSummary> {
+export async function runA2cCartpole(
+  options: { maxSteps?: number; checkEvery?: number; seed?: number; out?: string; quiet?: boolean } = {},
+): Promise<SolveSummary> {
   const { maxSteps = 500_000, checkEvery = 10_000, seed = 0, out = 'runs/rl/a2c-cartpole', quiet } = options;
   await initBackend();
   const agent = new A2c({ env: 'CartPole-v1', ...A2C_PRESETS['CartPole-v1'], seed });
@@ -24,7 +26,9 @@ if (require.main === module) {
   tf.env().set('PROD', true);
   runA2cCartpole({ maxSteps: Number(flag('--max-steps') ?? 500_000), seed: Number(flag('--seed') ?? 0), out: flag('--out') })
     .then((s) => {
-      console.log(`A2C CartPole-v1: ${s.solved ? 'solved' : 'not solved'} at ${s.steps} steps (${s.trainSeconds.toFixed(0)} s), mean return ${s.meanReturn.toFixed(1)} ± ${s.stdReturn.toFixed(1)}`);
+      console.log(
+        `A2C CartPole-v1: ${s.solved ? 'solved' : 'not solved'} at ${s.steps} steps (${s.trainSeconds.toFixed(0)} s), mean return ${s.meanReturn.toFixed(1)} ± ${s.stdReturn.toFixed(1)}`,
+      );
       console.log(JSON.stringify(s));
     })
     .catch((error) => {

@@ -36,7 +36,12 @@ export class GridWorld implements Env<Float32Array, number> {
   }
 
   step(action: number) {
-    const [dx, dy] = [[0, -1], [1, 0], [0, 1], [-1, 0]][action];
+    const [dx, dy] = [
+      [0, -1],
+      [1, 0],
+      [0, 1],
+      [-1, 0],
+    ][action];
     const clamp = (v: number) => Math.min(Math.max(v, 0), this.size - 1);
     this.position = [clamp(this.position[0] + dx), clamp(this.position[1] + dy)];
     const atGoal = this.position[0] === this.size - 1 && this.position[1] === this.size - 1;
@@ -47,7 +52,8 @@ export class GridWorld implements Env<Float32Array, number> {
     const cell = 16;
     const side = this.size * cell;
     const data = new Uint8Array(side * side * 3).fill(255);
-    for (let y = 0; y < cell; y++) for (let x = 0; x < cell; x++) data.set([220, 50, 50], ((this.position[1] * cell + y) * side + this.position[0] * cell + x) * 3);
+    for (let y = 0; y < cell; y++)
+      for (let x = 0; x < cell; x++) data.set([220, 50, 50], ((this.position[1] * cell + y) * side + this.position[0] * cell + x) * 3);
     return { height: side, width: side, channels: 3, data };
   }
 
@@ -58,19 +64,39 @@ export class GridWorld implements Env<Float32Array, number> {
   }
 }
 
-register('GridWorld-v0', { entryPoint: (kwargs) => new GridWorld((kwargs['size'] as number | undefined) ?? 5), maxEpisodeSteps: 50, rewardThreshold: 0.9 });
+register('GridWorld-v0', {
+  entryPoint: (kwargs) => new GridWorld((kwargs['size'] as number | undefined) ?? 5),
+  maxEpisodeSteps: 50,
+  rewardThreshold: 0.9,
+});
 
 export async function runCustomEnv(options: { steps?: number; seed?: number } = {}) {
   const { steps = 20_000, seed = 0 } = options;
   await initBackend();
   const env = make<Float32Array, number>('GridWorld-v0');
   const untrained = evaluate({ predict: () => env.actionSpace.sample() }, env, { episodes: 20, seed }).meanReturn;
-  const agent = new Ppo({ env: 'GridWorld-v0', nEnvs: 4, nSteps: 128, batchSize: 128, nEpochs: 4, gamma: 0.99, entCoef: 0.01, learningRate: 1e-3, seed });
+  const agent = new Ppo({
+    env: 'GridWorld-v0',
+    nEnvs: 4,
+    nSteps: 128,
+    batchSize: 128,
+    nEpochs: 4,
+    gamma: 0.99,
+    entCoef: 0.01,
+    learningRate: 1e-3,
+    seed,
+  });
   agent.learn(steps);
   const trained = evaluate(agent, env as never, { episodes: 20, seed: seed + 1 });
   agent.dispose();
   // The shortest path from the left column takes 4 to 8 steps: a return of 0.93 to 0.97.
-  return { example: 'rl/custom-env', steps, randomPolicyReturn: untrained, meanReturn: trained.meanReturn, meanLength: trained.lengths.reduce((a, b) => a + b, 0) / trained.lengths.length };
+  return {
+    example: 'rl/custom-env',
+    steps,
+    randomPolicyReturn: untrained,
+    meanReturn: trained.meanReturn,
+    meanLength: trained.lengths.reduce((a, b) => a + b, 0) / trained.lengths.length,
+  };
 }
 
 if (require.main === module) {
@@ -78,7 +104,9 @@ if (require.main === module) {
   tf.env().set('PROD', true);
   runCustomEnv({ steps: Number(flag('--steps') ?? 20_000), seed: Number(flag('--seed') ?? 0) })
     .then((s) => {
-      console.log(`GridWorld-v0 with PPO: random policy ${s.randomPolicyReturn.toFixed(2)}, trained ${s.meanReturn.toFixed(2)} (mean length ${s.meanLength.toFixed(1)})`);
+      console.log(
+        `GridWorld-v0 with PPO: random policy ${s.randomPolicyReturn.toFixed(2)}, trained ${s.meanReturn.toFixed(2)} (mean length ${s.meanLength.toFixed(1)})`,
+      );
       console.log(JSON.stringify(s));
     })
     .catch((error) => {

@@ -12,7 +12,9 @@ import { DQN_PRESETS, Dqn } from '@bigmodel/rl';
 
 import { flags, trainUntilSolved, type SolveSummary } from './train-until-solved';
 
-export async function runDqnAcrobot(options: { maxSteps?: number; checkEvery?: number; checkEpisodes?: number; seed?: number; out?: string; quiet?: boolean } = {}): Promise<SolveSummary> {
+export async function runDqnAcrobot(
+  options: { maxSteps?: number; checkEvery?: number; checkEpisodes?: number; seed?: number; out?: string; quiet?: boolean } = {},
+): Promise<SolveSummary> {
   const { maxSteps = 100_000, checkEvery = 5_000, checkEpisodes, seed = 0, out = 'runs/rl/dqn-acrobot', quiet } = options;
   await initBackend();
   // The schedule spans the whole budget, as rl-zoo's 100k-step run.
@@ -28,7 +30,9 @@ if (require.main === module) {
   tf.env().set('PROD', true);
   runDqnAcrobot({ maxSteps: Number(flag('--max-steps') ?? 100_000), seed: Number(flag('--seed') ?? 0), out: flag('--out') })
     .then((s) => {
-      console.log(`DQN Acrobot-v1: ${s.solved ? 'solved' : 'not solved'} at ${s.steps} steps (${s.trainSeconds.toFixed(0)} s), mean return ${s.meanReturn.toFixed(1)} ± ${s.stdReturn.toFixed(1)}`);
+      console.log(
+        `DQN Acrobot-v1: ${s.solved ? 'solved' : 'not solved'} at ${s.steps} steps (${s.trainSeconds.toFixed(0)} s), mean return ${s.meanReturn.toFixed(1)} ± ${s.stdReturn.toFixed(1)}`,
+      );
       console.log(JSON.stringify(s));
     })
     .catch((error) => {

@@ -44,7 +44,16 @@ export async function runDqnCartpole(
     quiet?: boolean;
   } = {},
 ): Promise<DqnCartpoleSummary> {
-  const { steps = 50_000, seed = 0, out = 'runs/rl/dqn-cartpole', evalEpisodes = 100, evalEvery = 0, doubleDqn = true, learningRateSchedule = 'linear', quiet = false } = options;
+  const {
+    steps = 50_000,
+    seed = 0,
+    out = 'runs/rl/dqn-cartpole',
+    evalEpisodes = 100,
+    evalEvery = 0,
+    doubleDqn = true,
+    learningRateSchedule = 'linear',
+    quiet = false,
+  } = options;
   await initBackend();
   const agent = new Dqn({ env: 'CartPole-v1', ...DQN_PRESETS['CartPole-v1'], learningRateSchedule, doubleDqn, seed });
   const bar = quiet ? undefined : progressBar('dqn CartPole-v1', steps);
@@ -83,10 +92,22 @@ if (require.main === module) {
   const argv = process.argv.slice(2);
   const flag = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
   tf.env().set('PROD', true);
-  runDqnCartpole({ steps: Number(flag('--steps') ?? 50_000), seed: Number(flag('--seed') ?? 0), out: flag('--out') ?? 'runs/rl/dqn-cartpole', evalEvery: Number(flag('--eval-every') ?? 2500), doubleDqn: !argv.includes('--no-double'), learningRateSchedule: flag('--lr-schedule') === 'constant' ? 'constant' : 'linear' })
+  runDqnCartpole({
+    steps: Number(flag('--steps') ?? 50_000),
+    seed: Number(flag('--seed') ?? 0),
+    out: flag('--out') ?? 'runs/rl/dqn-cartpole',
+    evalEvery: Number(flag('--eval-every') ?? 2500),
+    doubleDqn: !argv.includes('--no-double'),
+    learningRateSchedule: flag('--lr-schedule') === 'constant' ? 'constant' : 'linear',
+  })
     .then((s) => {
-      console.log(`DQN CartPole-v1 after ${s.steps} steps (${s.trainSeconds.toFixed(0)} s): mean return ${s.meanReturn.toFixed(1)} ± ${s.stdReturn.toFixed(1)} over ${s.evalEpisodes} episodes`);
-      if (s.best) console.log(`best periodic network (step ${s.best.step}): ${s.best.meanReturn.toFixed(1)} ± ${s.best.stdReturn.toFixed(1)} over ${s.evalEpisodes} episodes`);
+      console.log(
+        `DQN CartPole-v1 after ${s.steps} steps (${s.trainSeconds.toFixed(0)} s): mean return ${s.meanReturn.toFixed(1)} ± ${s.stdReturn.toFixed(1)} over ${s.evalEpisodes} episodes`,
+      );
+      if (s.best)
+        console.log(
+          `best periodic network (step ${s.best.step}): ${s.best.meanReturn.toFixed(1)} ± ${s.best.stdReturn.toFixed(1)} over ${s.evalEpisodes} episodes`,
+        );
       console.log(JSON.stringify(s));
     })
     .catch((error) => {

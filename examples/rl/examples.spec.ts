@@ -75,7 +75,14 @@ describe('examples/rl (tiny budgets)', () => {
   });
 
   it('ppo-pendulum reports a curve and the random-policy baseline', async () => {
-    const s = await runPpoPendulum({ steps: 512, checkEvery: 256, out: join(tmp, 'pendulum'), quiet: true, evalEpisodes: 2, overrides: { nSteps: 64 } });
+    const s = await runPpoPendulum({
+      steps: 512,
+      checkEvery: 256,
+      out: join(tmp, 'pendulum'),
+      quiet: true,
+      evalEpisodes: 2,
+      overrides: { nSteps: 64 },
+    });
     expect(s.curve.map(([x]) => x)).toEqual([256, 512]);
     // A random policy on Pendulum returns around -1,200 per episode.
     expect(s.randomPolicyReturn).toBeLessThan(-600);

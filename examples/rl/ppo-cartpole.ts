@@ -21,7 +21,9 @@ export interface PpoCartpoleSummary {
   trainSeconds: number;
 }
 
-export async function runPpoCartpole(options: { steps?: number; seed?: number; out?: string; evalEpisodes?: number; quiet?: boolean } = {}): Promise<PpoCartpoleSummary> {
+export async function runPpoCartpole(
+  options: { steps?: number; seed?: number; out?: string; evalEpisodes?: number; quiet?: boolean } = {},
+): Promise<PpoCartpoleSummary> {
   const { steps = 100_000, seed = 0, out = 'runs/rl/ppo-cartpole', evalEpisodes = 100, quiet = false } = options;
   await initBackend();
   const agent = new Ppo({ env: 'CartPole-v1', ...PPO_PRESETS['CartPole-v1'], seed });
@@ -52,9 +54,15 @@ if (require.main === module) {
   const argv = process.argv.slice(2);
   const flag = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
   tf.env().set('PROD', true);
-  runPpoCartpole({ steps: Number(flag('--steps') ?? 100_000), seed: Number(flag('--seed') ?? 0), out: flag('--out') ?? 'runs/rl/ppo-cartpole' })
+  runPpoCartpole({
+    steps: Number(flag('--steps') ?? 100_000),
+    seed: Number(flag('--seed') ?? 0),
+    out: flag('--out') ?? 'runs/rl/ppo-cartpole',
+  })
     .then((s) => {
-      console.log(`PPO CartPole-v1 after ${s.steps} steps (${s.trainSeconds.toFixed(0)} s): mean return ${s.meanReturn.toFixed(1)} ± ${s.stdReturn.toFixed(1)} over ${s.evalEpisodes} episodes`);
+      console.log(
+        `PPO CartPole-v1 after ${s.steps} steps (${s.trainSeconds.toFixed(0)} s): mean return ${s.meanReturn.toFixed(1)} ± ${s.stdReturn.toFixed(1)} over ${s.evalEpisodes} episodes`,
+      );
       console.log(JSON.stringify(s));
     })
     .catch((error) => {

@@ -26,9 +26,25 @@ export interface PpoPendulumSummary {
 }
 
 export async function runPpoPendulum(
-  options: { steps?: number; checkEvery?: number; seed?: number; out?: string; quiet?: boolean; evalEpisodes?: number; overrides?: Partial<PpoConfig> } = {},
+  options: {
+    steps?: number;
+    checkEvery?: number;
+    seed?: number;
+    out?: string;
+    quiet?: boolean;
+    evalEpisodes?: number;
+    overrides?: Partial<PpoConfig>;
+  } = {},
 ): Promise<PpoPendulumSummary> {
-  const { steps = 200_000, checkEvery = 20_480, seed = 0, out = 'runs/rl/ppo-pendulum', quiet = false, evalEpisodes = 100, overrides = {} } = options;
+  const {
+    steps = 200_000,
+    checkEvery = 20_480,
+    seed = 0,
+    out = 'runs/rl/ppo-pendulum',
+    quiet = false,
+    evalEpisodes = 100,
+    overrides = {},
+  } = options;
   await initBackend();
   const env = make<Float32Array, Float32Array>('Pendulum-v1');
   const randomPolicy = { predict: () => env.actionSpace.sample() };
@@ -52,7 +68,16 @@ export async function runPpoPendulum(
   await agent.save(out);
   const final = evaluate(agent, env as never, { episodes: evalEpisodes, seed: seed + 20_000 });
   agent.dispose();
-  return { example: 'rl/ppo-pendulum', steps: agent.numTimesteps, seed, randomPolicyReturn, curve, finalMeanReturn: final.meanReturn, finalStdReturn: final.stdReturn, trainSeconds };
+  return {
+    example: 'rl/ppo-pendulum',
+    steps: agent.numTimesteps,
+    seed,
+    randomPolicyReturn,
+    curve,
+    finalMeanReturn: final.meanReturn,
+    finalStdReturn: final.stdReturn,
+    trainSeconds,
+  };
 }
 
 if (require.main === module) {
@@ -60,8 +85,12 @@ if (require.main === module) {
   tf.env().set('PROD', true);
   runPpoPendulum({ steps: Number(flag('--steps') ?? 200_000), seed: Number(flag('--seed') ?? 0), out: flag('--out') })
     .then((s) => {
-      console.log(`PPO Pendulum-v1, random policy ${s.randomPolicyReturn.toFixed(0)}; curve: ${s.curve.map(([x, y]) => `${x}: ${y.toFixed(0)}`).join(', ')}`);
-      console.log(`after ${s.steps} steps (${s.trainSeconds.toFixed(0)} s): ${s.finalMeanReturn.toFixed(1)} ± ${s.finalStdReturn.toFixed(1)} over 100 episodes`);
+      console.log(
+        `PPO Pendulum-v1, random policy ${s.randomPolicyReturn.toFixed(0)}; curve: ${s.curve.map(([x, y]) => `${x}: ${y.toFixed(0)}`).join(', ')}`,
+      );
+      console.log(
+        `after ${s.steps} steps (${s.trainSeconds.toFixed(0)} s): ${s.finalMeanReturn.toFixed(1)} ± ${s.finalStdReturn.toFixed(1)} over 100 episodes`,
+      );
       console.log(JSON.stringify(s));
     })
     .catch((error) => {

@@ -19,7 +19,10 @@ describe('examples/transfer/feature-extraction', () => {
     tf.env().set('PROD', true);
     const out = join(mkdtempSync(join(tmpdir(), 'bigmodel-example-')), 'run');
     const summary = await runFeatureExtraction({ layers: ['block1_pool', 'features'], epochs: 2, limit: 300, out });
-    expect(summary.rows.map((r) => [r.layer, r.features])).toEqual([['block1_pool', 6272], ['features', 3136]]);
+    expect(summary.rows.map((r) => [r.layer, r.features])).toEqual([
+      ['block1_pool', 6272],
+      ['features', 3136],
+    ]);
     for (const row of summary.rows) expect(row.nearestMeanAccuracy).toBeGreaterThan(0.5);
     expect(summary.rows[1].softmaxAccuracy).toBeGreaterThan(0.8);
   });

@@ -69,7 +69,8 @@ export async function runFeatureExtraction(options: FeatureExtractionOptions = {
     const started = performance.now();
     const extractor = featureExtractor(base, layer);
     // Flat feature vectors get a trailing axis, so one classifier (flatten + dense) serves every cut.
-    const shaped = (d: TensorDataset) => (d.exampleShape.length > 1 ? d : new TensorDataset(d.examples, [...d.exampleShape, 1], d.labels, d.options));
+    const shaped = (d: TensorDataset) =>
+      d.exampleShape.length > 1 ? d : new TensorDataset(d.examples, [...d.exampleShape, 1], d.labels, d.options);
     const [trainFeatures, testFeatures] = [shaped(cacheFeatures(extractor, train)), shaped(cacheFeatures(extractor, test))];
     const extractSeconds = (performance.now() - started) / 1000;
     const flat = (d: TensorDataset) => d.exampleShape.reduce((a, b) => a * b, 1);
@@ -81,12 +82,25 @@ export async function runFeatureExtraction(options: FeatureExtractionOptions = {
     });
     classifier.compile({ optimizer: new Adam({ lr: 1e-3 }), loss: 'categoricalCrossentropy' });
     await fit(classifier, trainFeatures, { epochs, batchSize: 64, seed: 0 });
-    rows.push({ layer, features: flat(trainFeatures), nearestMeanAccuracy: nearestMeanAccuracy(trainFeatures, testFeatures), softmaxAccuracy: evaluateAccuracy(classifier, testFeatures), extractSeconds });
+    rows.push({
+      layer,
+      features: flat(trainFeatures),
+      nearestMeanAccuracy: nearestMeanAccuracy(trainFeatures, testFeatures),
+      softmaxAccuracy: evaluateAccuracy(classifier, testFeatures),
+      extractSeconds,
+    });
     classifier.optimizer.dispose();
     classifier.dispose();
   }
   base.dispose();
-  const summary: FeatureExtractionSummary = { example: 'transfer/feature-extraction', backend: formatBackendInfo(info), rows, trainCount: train.size, testCount: test.size, out };
+  const summary: FeatureExtractionSummary = {
+    example: 'transfer/feature-extraction',
+    backend: formatBackendInfo(info),
+    rows,
+    trainCount: train.size,
+    testCount: test.size,
+    out,
+  };
   writeFileAtomic(join(out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
   return summary;
 }
@@ -98,10 +112,16 @@ if (require.main === module) {
     return at >= 0 ? argv[at + 1] : undefined;
   };
   tf.env().set('PROD', true);
-  runFeatureExtraction({ layers: flag('--layers')?.split(','), epochs: flag('--epochs') === undefined ? undefined : Number(flag('--epochs')), out: flag('--out') })
+  runFeatureExtraction({
+    layers: flag('--layers')?.split(','),
+    epochs: flag('--epochs') === undefined ? undefined : Number(flag('--epochs')),
+    out: flag('--out'),
+  })
     .then((s) => {
       for (const r of s.rows) {
-        console.log(`${r.layer.padEnd(12)} ${String(r.features).padStart(6)} features: nearest class mean ${(100 * r.nearestMeanAccuracy).toFixed(2)}%, softmax ${(100 * r.softmaxAccuracy).toFixed(2)}%`);
+        console.log(
+          `${r.layer.padEnd(12)} ${String(r.features).padStart(6)} features: nearest class mean ${(100 * r.nearestMeanAccuracy).toFixed(2)}%, softmax ${(100 * r.softmaxAccuracy).toFixed(2)}%`,
+        );
       }
       console.log(JSON.stringify(s));
     })

@@ -14,7 +14,8 @@ describe('examples/transfer/few-shot-comparison', () => {
     const all = concatDigits(train, test);
     expect(all.size).toBe(train.size + test.size);
     expect(all.size).toBe(4869);
-    const key = (d: typeof all, i: number) => Buffer.from(d.examples.buffer, d.examples.byteOffset + i * 784 * 4, 784 * 4).toString('base64') + d.labels[i];
+    const key = (d: typeof all, i: number) =>
+      Buffer.from(d.examples.buffer, d.examples.byteOffset + i * 784 * 4, 784 * 4).toString('base64') + d.labels[i];
     const keys = (d: typeof all) => [...Array(d.size).keys()].map((i) => key(d, i));
     for (const size of [100, 1000]) {
       const split = fewShotSplit(all, size, 1);
@@ -32,7 +33,14 @@ describe('examples/transfer/few-shot-comparison', () => {
   it('runs every strategy on a tiny sample, tests on every digit outside it and tabulates mean and std over seeds', async () => {
     tf.env().set('PROD', true);
     const out = join(mkdtempSync(join(tmpdir(), 'bigmodel-example-')), 'run');
-    const summary = await runFewShot({ sizes: [50], seeds: [0, 1], strategies: ['head', 'two-phase', 'full', 'full-bn-frozen', 'full-l2sp', 'scratch'], epochs: 1, testLimit: 100, out });
+    const summary = await runFewShot({
+      sizes: [50],
+      seeds: [0, 1],
+      strategies: ['head', 'two-phase', 'full', 'full-bn-frozen', 'full-l2sp', 'scratch'],
+      epochs: 1,
+      testLimit: 100,
+      out,
+    });
     expect(summary.runs).toHaveLength(12);
     // 50 of the 4,869 digits 5-9 labelled (per-class rounding may add up to one a class); the test set is capped at 100 here.
     for (const run of summary.runs) {

@@ -14,7 +14,15 @@ import { join } from 'node:path';
 
 import * as tf from '@tensorflow/tfjs';
 import { formatBackendInfo, initBackend, mulberry32, randomCrop, TensorDataset, writeFileAtomic } from '@bigmodel/core';
-import { createDigitsCnn, disposeUnusedLayers, evaluateAccuracy, fineTune, loadBase, mnistTarget, type FineTuneConfig } from '@bigmodel/transfer';
+import {
+  createDigitsCnn,
+  disposeUnusedLayers,
+  evaluateAccuracy,
+  fineTune,
+  loadBase,
+  mnistTarget,
+  type FineTuneConfig,
+} from '@bigmodel/transfer';
 
 export const FEW_SHOT_STRATEGIES = ['head', 'two-phase', 'full', 'full-bn-frozen', 'full-l2sp', 'scratch'] as const;
 export type FewShotStrategy = (typeof FEW_SHOT_STRATEGIES)[number];
@@ -87,7 +95,15 @@ export function fewShotSplit(all: TensorDataset, size: number, seed: number): { 
 }
 
 export async function runFewShot(options: FewShotOptions = {}): Promise<FewShotSummary> {
-  const { sizes = [100, 1000], seeds = [0, 1, 2], strategies = ['head', 'full', 'full-bn-frozen', 'full-l2sp', 'scratch'], epochs = 60, patience = 10, base: baseSource = 'zoo:mnist-digits-0to4-cosine', l2spStrength = 10 } = options;
+  const {
+    sizes = [100, 1000],
+    seeds = [0, 1, 2],
+    strategies = ['head', 'full', 'full-bn-frozen', 'full-l2sp', 'scratch'],
+    epochs = 60,
+    patience = 10,
+    base: baseSource = 'zoo:mnist-digits-0to4-cosine',
+    l2spStrength = 10,
+  } = options;
   const out = options.out ?? join('runs', `${new Date().toISOString().replace(/[:.]/g, '-')}-transfer-few-shot`);
   const started = performance.now();
   const info = await initBackend();
@@ -110,7 +126,8 @@ export async function runFewShot(options: FewShotOptions = {}): Promise<FewShotS
           seed,
           validation,
           patience,
-          augment: (xs: tf.Tensor, { step }: { step: number }) => randomCrop(xs as tf.Tensor4D, { padding: 2, random: mulberry32(seed * 7919 + step) }),
+          augment: (xs: tf.Tensor, { step }: { step: number }) =>
+            randomCrop(xs as tf.Tensor4D, { padding: 2, random: mulberry32(seed * 7919 + step) }),
         };
         // From scratch: the same network, freshly initialized, every layer at the head's rate.
         const base = strategy === 'scratch' ? createDigitsCnn({ classes: 5, seed: 1000 + seed }) : (await loadBase(baseSource)).model;
@@ -154,7 +171,14 @@ export async function runFewShot(options: FewShotOptions = {}): Promise<FewShotS
       return { strategy, size, mean, std };
     }),
   );
-  const summary: FewShotSummary = { example: 'transfer/few-shot-comparison', backend: formatBackendInfo(info), runs, table, seconds: (performance.now() - started) / 1000, out };
+  const summary: FewShotSummary = {
+    example: 'transfer/few-shot-comparison',
+    backend: formatBackendInfo(info),
+    runs,
+    table,
+    seconds: (performance.now() - started) / 1000,
+    out,
+  };
   writeFileAtomic(join(out, 'results.json'), `${JSON.stringify(summary, null, 2)}\n`);
   return summary;
 }
@@ -191,7 +215,10 @@ if (require.main === module) {
     base: flag('--base'),
     l2spStrength: flag('--l2sp') === undefined ? undefined : Number(flag('--l2sp')),
     out: flag('--out'),
-    onRun: (r) => console.error(`${r.strategy} n=${r.size} seed ${r.seed}: ${(100 * r.testAccuracy).toFixed(2)}% on ${r.testCount} test digits (validation loss ${r.validationLoss.toFixed(4)}, ${r.epochs} epochs, ${r.seconds.toFixed(0)} s)`),
+    onRun: (r) =>
+      console.error(
+        `${r.strategy} n=${r.size} seed ${r.seed}: ${(100 * r.testAccuracy).toFixed(2)}% on ${r.testCount} test digits (validation loss ${r.validationLoss.toFixed(4)}, ${r.epochs} epochs, ${r.seconds.toFixed(0)} s)`,
+      ),
   })
     .then((s) => {
       console.log(fewShotMarkdown(s));

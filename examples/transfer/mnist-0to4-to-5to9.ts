@@ -53,7 +53,16 @@ export interface MnistTransferSummary {
 }
 
 export async function runMnistTransfer(options: MnistTransferOptions = {}): Promise<MnistTransferSummary> {
-  const { base: source = 'zoo:mnist-digits-0to4', strategy = 'head', epochs = 40, patience = 6, fineTuneEpochs = 15, cachedAugmentations = 4, seed = 0, progress = true } = options;
+  const {
+    base: source = 'zoo:mnist-digits-0to4',
+    strategy = 'head',
+    epochs = 40,
+    patience = 6,
+    fineTuneEpochs = 15,
+    cachedAugmentations = 4,
+    seed = 0,
+    progress = true,
+  } = options;
   const out = options.out ?? join('runs', `${new Date().toISOString().replace(/[:.]/g, '-')}-transfer-mnist-0to4-to-5to9`);
   const started = performance.now();
   const info = await initBackend();
@@ -78,7 +87,8 @@ export async function runMnistTransfer(options: MnistTransferOptions = {}): Prom
     patience,
     cachedFeatures: strategy !== 'full',
     cachedAugmentations,
-    augment: (xs: tf.Tensor, { step }: { step: number }) => randomCrop(xs as tf.Tensor4D, { padding: 2, random: mulberry32(seed * 7919 + step) }),
+    augment: (xs: tf.Tensor, { step }: { step: number }) =>
+      randomCrop(xs as tf.Tensor4D, { padding: 2, random: mulberry32(seed * 7919 + step) }),
     checkpointDir: join(out, 'best'),
     logger: new JsonlLogger(join(out, 'metrics.jsonl')),
     onCacheProgress: ({ done, total }) => {
@@ -87,7 +97,9 @@ export async function runMnistTransfer(options: MnistTransferOptions = {}): Prom
     },
     onPhase: ({ name, epochs: phaseEpochs, stepsPerEpoch, parameters }) => {
       bar?.done();
-      bar = progress ? progressBar(`${name} (${parameters.trainable} trainable, ${parameters.frozen} frozen)`, phaseEpochs * stepsPerEpoch) : undefined;
+      bar = progress
+        ? progressBar(`${name} (${parameters.trainable} trainable, ${parameters.frozen} frozen)`, phaseEpochs * stepsPerEpoch)
+        : undefined;
     },
     callbacks: [{ onBatchEnd: (step: number, { loss }: { loss: number }) => bar?.update(step, `loss ${loss.toFixed(3)}`) }],
   });
@@ -140,7 +152,9 @@ if (require.main === module) {
     out: flag('--out'),
   })
     .then((s) => {
-      console.log(`${s.strategy}: test accuracy ${(100 * s.testAccuracy).toFixed(2)}% on ${s.testCount} digits 5-9 (${s.seconds.toFixed(0)} s)`);
+      console.log(
+        `${s.strategy}: test accuracy ${(100 * s.testAccuracy).toFixed(2)}% on ${s.testCount} digits 5-9 (${s.seconds.toFixed(0)} s)`,
+      );
       console.log(JSON.stringify(s));
     })
     .catch((error) => {

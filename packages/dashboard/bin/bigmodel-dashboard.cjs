@@ -8,7 +8,9 @@ const { basename, join } = require('node:path');
 const main = join(__dirname, '..', 'dist', 'cli', 'main.js');
 if (!existsSync(main)) {
   const name = basename(__filename, '.cjs');
-  process.stderr.write(`${name}: not built yet (${main} is missing). Run \`npm run build\` at the root of the bigmodel workspace, then try again.\n`);
+  process.stderr.write(
+    `${name}: not built yet (${main} is missing). Run \`npm run build\` at the root of the bigmodel workspace, then try again.\n`,
+  );
   process.exit(1);
 }
 process.argv[1] = main;

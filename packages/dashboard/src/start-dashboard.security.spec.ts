@@ -49,11 +49,29 @@ describe('startDashboard against hostile requests', () => {
   afterAll(() => dashboard?.close());
 
   const TARGETS = [
-    'http://a:99999/', 'http://[::1/', 'http://a:99999/api/runs', '*', '//a:99999/', '//evil.example/api/runs', 'a:99999',
-    '/%ff%fe%00', '/api/metrics?run=%zz%00&from=1e400', '/api/metrics?run=mlp&from=-5', '/api/metrics?run=mlp&from=99999999999999999999',
-    '/api/metrics?run=mlp&from=NaN', '/api/image?run=..%2f..&path=%2e%2e%2fetc%2fpasswd', '/api/image?run=mlp&path=metrics.jsonl',
-    '/api/image?run=mlp&path=nothing.png', '/api/search?run=mlp', '/api/search?run=', '/vendor/constructor', '/vendor/__proto__',
-    '/vendor/toString', '/vendor/', '/api/runs?' + 'a'.repeat(20000), '/' + '../'.repeat(50) + 'etc/passwd',
+    'http://a:99999/',
+    'http://[::1/',
+    'http://a:99999/api/runs',
+    '*',
+    '//a:99999/',
+    '//evil.example/api/runs',
+    'a:99999',
+    '/%ff%fe%00',
+    '/api/metrics?run=%zz%00&from=1e400',
+    '/api/metrics?run=mlp&from=-5',
+    '/api/metrics?run=mlp&from=99999999999999999999',
+    '/api/metrics?run=mlp&from=NaN',
+    '/api/image?run=..%2f..&path=%2e%2e%2fetc%2fpasswd',
+    '/api/image?run=mlp&path=metrics.jsonl',
+    '/api/image?run=mlp&path=nothing.png',
+    '/api/search?run=mlp',
+    '/api/search?run=',
+    '/vendor/constructor',
+    '/vendor/__proto__',
+    '/vendor/toString',
+    '/vendor/',
+    '/api/runs?' + 'a'.repeat(20000),
+    '/' + '../'.repeat(50) + 'etc/passwd',
   ];
   const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'TRACE', 'BREW', 'CONNECT', 'PATCH'];
 
@@ -122,7 +140,11 @@ describe('startDashboard over a hostile runs directory', () => {
   it('lists only real run directories with regular metrics files (no symlinks out, no FIFOs)', async () => {
     const { status, body, ms } = await get(`${dashboard.url}api/runs`);
     expect({ status, fast: ms < 1500 }).toEqual({ status: 200, fast: true });
-    expect(JSON.parse(body).map((r: { name: string }) => r.name).sort()).toEqual(['fifo-image', 'x']);
+    expect(
+      JSON.parse(body)
+        .map((r: { name: string }) => r.name)
+        .sort(),
+    ).toEqual(['fifo-image', 'x']);
   });
 
   it('refuses a symlinked metrics.jsonl, a symlinked run directory and a FIFO without blocking', async () => {
@@ -135,7 +157,11 @@ describe('startDashboard over a hostile runs directory', () => {
 
   it('serves a run’s own PNG but refuses PNG symlinks leading outside and FIFOs, without blocking', async () => {
     expect(await get(`${dashboard.url}api/image?run=x&path=grid.png`)).toMatchObject({ status: 200, body: 'png bytes' });
-    for (const [run, path] of [['x', 'leak.png'], ['x', 'passwd.png'], ['fifo-image', 'grid.png']]) {
+    for (const [run, path] of [
+      ['x', 'leak.png'],
+      ['x', 'passwd.png'],
+      ['fifo-image', 'grid.png'],
+    ]) {
       const { status, body, ms } = await get(`${dashboard.url}api/image?run=${run}&path=${path}`);
       const leaked = body.includes(SECRET) || body.includes('root:');
       expect({ path, status, fast: ms < 1500, leaked }).toEqual({ path, status: 403, fast: true, leaked: false });
@@ -154,7 +180,9 @@ describe('startDashboard over a hostile runs directory', () => {
       expect(listed).toContain(name);
       const { status, body } = await get(`${dashboard.url}api/metrics?run=${encodeURIComponent(name)}`);
       expect({ name, status, records: status === 200 ? JSON.parse(body).records : body }).toEqual({
-        name, status: 200, records: [{ step: 1, 'losses/train': names.indexOf(name) }],
+        name,
+        status: 200,
+        records: [{ step: 1, 'losses/train': names.indexOf(name) }],
       });
     }
   });
@@ -165,7 +193,10 @@ describe('startDashboard refuses a runs directory that is not one', () => {
     const dir = temp('bigmodel-dashboard-missing-');
     writeFileSync(join(dir, 'file'), 'not a directory');
     for (const runsDir of [join(dir, 'nope'), join(dir, 'file')]) {
-      const error = await startDashboard({ runsDir }).then(() => undefined, (e: unknown) => e);
+      const error = await startDashboard({ runsDir }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(InvalidArgumentError.isInstance(error)).toBe(true);
       expect(error).toMatchObject({ parameter: 'runsDir', value: runsDir });
     }

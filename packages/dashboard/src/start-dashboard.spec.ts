@@ -11,7 +11,15 @@ import { PNG } from 'pngjs';
 import { startDashboard, type Dashboard } from '.';
 
 /** Debian's chromium, started as the machine's probe found works here (no sandbox as root, no background networking). */
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 let dashboard: Dashboard;
 let browser: Browser;
@@ -106,12 +114,22 @@ describe('bigmodel dashboard in headless Chromium', () => {
     const points = (key: string) =>
       page.$eval(`#chart-${key.replace(/[^a-zA-Z0-9]/g, '_')}`, (el) => Number((el as HTMLElement).dataset['points'] ?? 0)).catch(() => 0);
     // The loss chart appears with points, and gains more as training goes on.
-    await page.waitForFunction(() => Number(document.querySelector('#chart-losses_train')?.getAttribute('data-points') ?? 0) > 0, undefined, { timeout: 30000 });
+    await page.waitForFunction(
+      () => Number(document.querySelector('#chart-losses_train')?.getAttribute('data-points') ?? 0) > 0,
+      undefined,
+      { timeout: 30000 },
+    );
     const early = await points('losses/train');
-    await page.waitForFunction((n) => Number(document.querySelector('#chart-losses_train')?.getAttribute('data-points') ?? 0) > n, early, { timeout: 30000 });
+    await page.waitForFunction((n) => Number(document.querySelector('#chart-losses_train')?.getAttribute('data-points') ?? 0) > n, early, {
+      timeout: 30000,
+    });
     await training;
     // After the run: one point per step (13 steps x 6 epochs) and one per epoch for validation accuracy.
-    await page.waitForFunction(() => Number(document.querySelector('#chart-charts_valAccuracy')?.getAttribute('data-points') ?? 0) === 6, undefined, { timeout: 30000 });
+    await page.waitForFunction(
+      () => Number(document.querySelector('#chart-charts_valAccuracy')?.getAttribute('data-points') ?? 0) === 6,
+      undefined,
+      { timeout: 30000 },
+    );
     expect(await points('losses/train')).toBe(6 * 13);
     // tfjs-vis drew real charts: a canvas or svg with a size, in each chart.
     for (const id of ['#chart-losses_train', '#chart-charts_valAccuracy', '#chart-charts_valLoss', '#chart-schedule_learningRate']) {
@@ -145,7 +163,12 @@ describe('bigmodel dashboard in headless Chromium', () => {
     };
     let calls = 0;
     const search = await runSearch({
-      dir: join(runs, 'nas-branin'), space: builtinSpace('branin'), strategy: 'random', trials: 16, seed: 2, keepModels: false,
+      dir: join(runs, 'nas-branin'),
+      space: builtinSpace('branin'),
+      strategy: 'random',
+      trials: 16,
+      seed: 2,
+      keepModels: false,
       evaluator: (config) => {
         if (++calls === 5) throw new Error('out of memory (simulated)');
         return { score: branin(config) };
@@ -158,7 +181,11 @@ describe('bigmodel dashboard in headless Chromium', () => {
     const kinds = await page.$$eval('#runs li', (items) =>
       items.map((li) => [li.querySelector('.name')?.textContent, li.querySelector('.kind')?.textContent]),
     );
-    expect(kinds.sort()).toEqual([['mlp', 'training'], ['mlp-wide', 'training'], ['nas-branin', 'search']]);
+    expect(kinds.sort()).toEqual([
+      ['mlp', 'training'],
+      ['mlp-wide', 'training'],
+      ['nas-branin', 'search'],
+    ]);
 
     // Two training runs overlaid: one chart per metric, one series per run, each the run's own numbers.
     await tick(page, ['mlp', 'mlp-wide']);
@@ -217,7 +244,10 @@ describe('bigmodel dashboard in headless Chromium', () => {
     await page.waitForFunction((n) => document.querySelectorAll('#runs li').length >= n, names.length, { timeout: 30000 });
     const listed = await listedRuns(page);
     for (const name of names) expect(listed).toContain(`odd/${name}`);
-    await tick(page, names.map((name) => `odd/${name}`));
+    await tick(
+      page,
+      names.map((name) => `odd/${name}`),
+    );
     const series = await seriesOf(page, 'losses/odd', names.length);
     expect(series.map((s) => [s.name, s.y]).sort()).toEqual(names.map((name, i) => [`odd/${name}`, [i, i + 0.5]]).sort());
     expect(await page.$eval('#status', (el) => el.textContent)).not.toMatch(/40\d/);

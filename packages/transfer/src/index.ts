@@ -27,7 +27,13 @@ export {
 export { defaultCutLayer, disposeUnusedLayers, featureExtractor, replaceHead, type ReplaceHeadOptions } from './head/replace-head';
 export { cacheFeatures, checkInputShape, evaluateAccuracy } from './training/features';
 export { decayToPretrained, type Anchor } from './training/decay-to-pretrained';
-export { GroupedOptimizer, isNoDecayWeight, paramGroupOptimizer, type ParamGroupOptimizerConfig, type ParameterGroup } from './training/grouped-optimizer';
+export {
+  GroupedOptimizer,
+  isNoDecayWeight,
+  paramGroupOptimizer,
+  type ParamGroupOptimizerConfig,
+  type ParameterGroup,
+} from './training/grouped-optimizer';
 export {
   FINE_TUNE_STRATEGIES,
   fineTune,

@@ -79,8 +79,14 @@ describe('initBackend', () => {
   it('runs wasm on the requested number of threads, with the same numbers on 1 and 2 threads', async () => {
     const compute = () =>
       tf.tidy(() => {
-        const x = tf.tensor4d(Float32Array.from({ length: 2 * 12 * 12 * 8 }, (_, i) => Math.sin(i)), [2, 12, 12, 8]);
-        const w = tf.tensor4d(Float32Array.from({ length: 3 * 3 * 8 * 16 }, (_, i) => Math.cos(i)), [3, 3, 8, 16]);
+        const x = tf.tensor4d(
+          Float32Array.from({ length: 2 * 12 * 12 * 8 }, (_, i) => Math.sin(i)),
+          [2, 12, 12, 8],
+        );
+        const w = tf.tensor4d(
+          Float32Array.from({ length: 3 * 3 * 8 * 16 }, (_, i) => Math.cos(i)),
+          [3, 3, 8, 16],
+        );
         const y = tf.conv2d(x, w, 1, 'same');
         return Array.from(tf.matMul(y.reshape([-1, 16]), y.reshape([-1, 16]), true, false).dataSync());
       });

@@ -82,7 +82,7 @@ async function load(name: BackendName): Promise<string> {
     case 'node': {
       const moduleName = name === 'node' ? '@tensorflow/tfjs-node' : '@tensorflow/tfjs-node-gpu';
       // The native packages register the 'tensorflow' backend as a side effect of loading.
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
+
       require(moduleName);
       if (name === 'node-gpu' && !nativeSeesGpu()) {
         throw new Error('@tensorflow/tfjs-node-gpu loaded but TensorFlow lists no GPU device');
@@ -90,7 +90,6 @@ async function load(name: BackendName): Promise<string> {
       return 'tensorflow';
     }
     case 'wasm':
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       require('@tensorflow/tfjs-backend-wasm');
       return 'wasm';
     case 'cpu':
@@ -100,7 +99,6 @@ async function load(name: BackendName): Promise<string> {
 
 function nativeSeesGpu(): boolean {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const binding = require('@tensorflow/tfjs-node-gpu/dist/tfjs_binding') as { isUsingGpuDevice?: () => boolean };
     return binding.isUsingGpuDevice?.() ?? true;
   } catch {
@@ -157,7 +155,7 @@ async function activate(name: BackendName, wasmOptions: { threads: number; expli
   let simd = false;
   if (name === 'wasm') {
     registerWasmKernels();
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+
     const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
     threads = wasm.getThreadsCount();
     simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));

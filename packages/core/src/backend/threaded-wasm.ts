@@ -41,12 +41,11 @@ function writeAtomically(path: string, contents: string): void {
 
 /** Loads tfjs's threaded wasm module with `threads` threads and wraps it as a tfjs backend. */
 async function createThreadedBackend(threads: number): Promise<tf.KernelBackend> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const wasmPackage = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
   const folder = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js'));
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+
   const factory = require(join(folder, 'tfjs-backend-wasm-threaded-simd.js')) as Factory;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+
   const { wasmWorkerContents } = require(join(folder, 'tfjs-backend-wasm-threaded-simd.worker.js')) as { wasmWorkerContents: string };
   // The worker source is a template literal: its "\n" escapes became newlines and must be escaped again.
   const workerScript = wasmWorkerContents.replace(/\n/g, '\\n');
@@ -55,7 +54,7 @@ async function createThreadedBackend(threads: number): Promise<tf.KernelBackend>
   writeAtomically(workerFile, workerScript);
 
   // The module object itself (an `import * as` namespace is read-only).
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+
   const os = require('node:os') as typeof import('node:os');
   // Emscripten's Node glue installs process-wide handlers that rethrow every uncaught exception
   // and rejection from inside its (minified, 50 kB) source; they are removed once it is up.
@@ -93,8 +92,7 @@ async function createThreadedBackend(threads: number): Promise<tf.KernelBackend>
   // The pool's workers must not keep the process alive once the program is done with it, and they
   // end with the backend (tf.removeBackend('wasm') disposes it).
   const pthreads = module['PThread'] as
-    | { unusedWorkers: { unref(): void }[]; runningWorkers: { unref(): void }[]; terminateAllThreads(): void }
-    | undefined;
+    { unusedWorkers: { unref(): void }[]; runningWorkers: { unref(): void }[]; terminateAllThreads(): void } | undefined;
   for (const worker of [...(pthreads?.unusedWorkers ?? []), ...(pthreads?.runningWorkers ?? [])]) worker.unref();
   const disposeBackend = backend.dispose.bind(backend);
   backend.dispose = () => {

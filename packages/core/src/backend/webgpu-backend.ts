@@ -23,6 +23,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 import { BackendError } from '../errors';
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- named by {@link} in the doc comments below
 import type { BackendInfo } from './init-backend';
 
 /**
@@ -65,7 +66,10 @@ interface DawnModule {
   globals: Record<string, unknown>;
 }
 interface WebGpuBackendClass {
-  new (device: GpuDevice, adapterInfo?: unknown): tf.KernelBackend & {
+  new (
+    device: GpuDevice,
+    adapterInfo?: unknown,
+  ): tf.KernelBackend & {
     tensorMap: { get(dataId: object): { values: unknown; dtype: string } | undefined };
     readSync(dataId: object): unknown;
   };
@@ -76,7 +80,7 @@ export const WEBGPU_INSTALL_HINT =
   'Needs the npm packages `webgpu@0.6.2` and `@tensorflow/tfjs-backend-webgpu@4.22.0` (optional peers of @bigmodel/core: ' +
   '`npm install webgpu@0.6.2 @tensorflow/tfjs-backend-webgpu@4.22.0`) and a GPU adapter: on Linux the GPU driver and the ' +
   'Vulkan loader (Debian/Ubuntu `libvulkan1`; NVIDIA: the driver package that installs its Vulkan ICD); on macOS Metal and ' +
-  'on Windows D3D12 come with the system. Without a GPU, forcing webgpu on Linux runs on Mesa\'s software OpenGL ES ' +
+  "on Windows D3D12 come with the system. Without a GPU, forcing webgpu on Linux runs on Mesa's software OpenGL ES " +
   '(Debian `libegl1 libegl-mesa0 libgles2 libgl1-mesa-dri`), correct but slow.';
 
 const SOFTWARE_NAMES = /llvmpipe|lavapipe|softpipe|swiftshader|microsoft basic render/i;
@@ -94,7 +98,7 @@ let dawn: DawnModule | undefined;
 function loadDawn(): DawnModule {
   if (dawn) return dawn;
   // The `webgpu` package's entry is an ES module; its CommonJS-loadable core is the prebuilt addon itself.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+
   const loaded = require(dawnPath()) as DawnModule;
   for (const [name, value] of Object.entries(loaded.globals)) {
     if (!(name in globalThis)) Object.defineProperty(globalThis, name, { value, configurable: true, writable: true });
@@ -139,8 +143,7 @@ export function describeAdapter(adapter: GpuAdapter, dawnBackend: string): WebGp
     description: info.description ?? '',
   };
   const software =
-    Boolean(info.isFallbackAdapter ?? adapter.isFallbackAdapter) ||
-    Object.values(described).some((text) => SOFTWARE_NAMES.test(text));
+    Boolean(info.isFallbackAdapter ?? adapter.isFallbackAdapter) || Object.values(described).some((text) => SOFTWARE_NAMES.test(text));
   const featureLevel = adapter.features.has('core-features-and-limits') ? 'core' : 'compatibility';
   return { ...described, dawnBackend, featureLevel, software };
 }
@@ -202,7 +205,7 @@ export async function registerWebGpuBackend(options: { allowSoftware: boolean; t
   const { adapter, info, gpu } = await findAdapter(options.allowSoftware, options.timeoutMs ?? 5000);
 
   // Imported before navigator.gpu exists, so that the package does not register its own factory.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+
   const { WebGPUBackend } = require('@tensorflow/tfjs-backend-webgpu') as { WebGPUBackend: WebGpuBackendClass };
   const global = globalThis as { navigator?: { gpu?: Gpu } };
   if (!global.navigator) Object.defineProperty(globalThis, 'navigator', { value: {}, configurable: true, writable: true });
@@ -225,20 +228,24 @@ export async function registerWebGpuBackend(options: { allowSoftware: boolean; t
   if (tf.findBackendFactory('webgpu')) tf.removeBackend('webgpu');
   registered?.device.destroy();
   registered = { info, device };
-  tf.registerBackend('webgpu', () => {
-    const backend = new WebGPUBackend(device, adapter.info);
-    const readSync = backend.readSync.bind(backend);
-    backend.readSync = (dataId: object) => {
-      const data = backend.tensorMap.get(dataId);
-      if (data?.values != null || data?.dtype === 'string') return readSync(dataId);
-      throw new BackendError({
-        backend: 'webgpu',
-        message: 'cannot read a GPU tensor synchronously in Node (dataSync, arraySync, bufferSync).',
-        hint: 'Use `await tensor.data()` / `await tensor.array()` instead.',
-      });
-    };
-    return backend;
-  }, 0); // lowest priority: tfjs never picks it on its own; initBackend selects it by name
+  tf.registerBackend(
+    'webgpu',
+    () => {
+      const backend = new WebGPUBackend(device, adapter.info);
+      const readSync = backend.readSync.bind(backend);
+      backend.readSync = (dataId: object) => {
+        const data = backend.tensorMap.get(dataId);
+        if (data?.values != null || data?.dtype === 'string') return readSync(dataId);
+        throw new BackendError({
+          backend: 'webgpu',
+          message: 'cannot read a GPU tensor synchronously in Node (dataSync, arraySync, bufferSync).',
+          hint: 'Use `await tensor.data()` / `await tensor.array()` instead.',
+        });
+      };
+      return backend;
+    },
+    0,
+  ); // lowest priority: tfjs never picks it on its own; initBackend selects it by name
   return info;
 }
 

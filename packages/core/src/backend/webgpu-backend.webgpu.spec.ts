@@ -57,9 +57,30 @@ interface KernelCase {
 }
 
 const CASES: KernelCase[] = [
-  { name: 'matMul', shapes: [[33, 47], [47, 29]], forward: (a, b) => tf.matMul(a, b) },
-  { name: 'matMul transposed', shapes: [[47, 33], [29, 47]], forward: (a, b) => tf.matMul(a, b, true, true) },
-  { name: 'batched matMul', shapes: [[3, 8, 5], [3, 5, 6]], forward: (a, b) => tf.matMul(a, b) },
+  {
+    name: 'matMul',
+    shapes: [
+      [33, 47],
+      [47, 29],
+    ],
+    forward: (a, b) => tf.matMul(a, b),
+  },
+  {
+    name: 'matMul transposed',
+    shapes: [
+      [47, 33],
+      [29, 47],
+    ],
+    forward: (a, b) => tf.matMul(a, b, true, true),
+  },
+  {
+    name: 'batched matMul',
+    shapes: [
+      [3, 8, 5],
+      [3, 5, 6],
+    ],
+    forward: (a, b) => tf.matMul(a, b),
+  },
   {
     name: 'fused matMul + bias + relu',
     shapes: [[16, 40], [40, 24], [24]],
@@ -67,12 +88,18 @@ const CASES: KernelCase[] = [
   },
   {
     name: 'conv2d valid',
-    shapes: [[2, 9, 9, 3], [3, 3, 3, 4]],
+    shapes: [
+      [2, 9, 9, 3],
+      [3, 3, 3, 4],
+    ],
     forward: (x, f) => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 1, 'valid'),
   },
   {
     name: 'conv2d stride 2 same',
-    shapes: [[2, 10, 10, 3], [4, 4, 3, 5]],
+    shapes: [
+      [2, 10, 10, 3],
+      [4, 4, 3, 5],
+    ],
     forward: (x, f) => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 2, 'same'),
   },
   {
@@ -83,7 +110,10 @@ const CASES: KernelCase[] = [
   },
   {
     name: 'conv2dTranspose stride 2 (DCGAN generator)',
-    shapes: [[2, 4, 4, 6], [4, 4, 3, 6]],
+    shapes: [
+      [2, 4, 4, 6],
+      [4, 4, 3, 6],
+    ],
     forward: (x, f) => tf.conv2dTranspose(x as tf.Tensor4D, f as tf.Tensor4D, [2, 8, 8, 3], 2, 'same'),
   },
   { name: 'maxPool 2x2', shapes: [[2, 8, 8, 3]], forward: (x) => tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid') },
@@ -105,12 +135,18 @@ const CASES: KernelCase[] = [
   { name: 'logSoftmax', shapes: [[7, 10]], forward: (x) => tf.logSoftmax(x) },
   {
     name: 'softmax cross-entropy',
-    shapes: [[7, 10], [7, 10]],
+    shapes: [
+      [7, 10],
+      [7, 10],
+    ],
     forward: (y, logits) => tf.losses.softmaxCrossEntropy(tf.softmax(y), logits),
   },
   {
     name: 'sigmoid cross-entropy',
-    shapes: [[7, 10], [7, 10]],
+    shapes: [
+      [7, 10],
+      [7, 10],
+    ],
     forward: (y, logits) => tf.losses.sigmoidCrossEntropy(tf.sigmoid(y), logits),
   },
   {
@@ -139,7 +175,15 @@ const CASES: KernelCase[] = [
   {
     name: 'transpose / reshape / slice / pad / tile',
     shapes: [[3, 4, 5]],
-    forward: (x) => tf.tile(tf.pad(tf.slice(tf.transpose(x, [2, 0, 1]), [1, 0, 1], [3, 3, 3]), [[0, 1], [1, 0], [0, 0]]), [2, 1, 1]),
+    forward: (x) =>
+      tf.tile(
+        tf.pad(tf.slice(tf.transpose(x, [2, 0, 1]), [1, 0, 1], [3, 3, 3]), [
+          [0, 1],
+          [1, 0],
+          [0, 0],
+        ]),
+        [2, 1, 1],
+      ),
   },
   { name: 'gather (embedding)', shapes: [[10, 4]], forward: (x) => tf.gather(x, tf.tensor1d([3, 1, 3, 9, 0], 'int32')) },
   { name: 'oneHot', shapes: [], forward: () => tf.oneHot(tf.tensor1d([0, 3, 2, 9], 'int32'), 10), noGradient: true },
@@ -205,8 +249,19 @@ async function trainReferenceCnn(backend: string, steps: number, batch: number) 
   tf.setBackend(backend);
   const model = createReferenceCnn({ seed: 3 });
   model.compile({ optimizer: new Adam({ lr: 1e-3 }), loss: 'categoricalCrossentropy' });
-  const xs = tf.tensor4d(values(batch * 28 * 28, 11).map((v) => (v + 1) / 2), [batch, 28, 28, 1]);
-  const ys = tf.oneHot(tf.tensor1d(Array.from({ length: batch }, (_, i) => (i * 7) % 10), 'int32'), 10).toFloat();
+  const xs = tf.tensor4d(
+    values(batch * 28 * 28, 11).map((v) => (v + 1) / 2),
+    [batch, 28, 28, 1],
+  );
+  const ys = tf
+    .oneHot(
+      tf.tensor1d(
+        Array.from({ length: batch }, (_, i) => (i * 7) % 10),
+        'int32',
+      ),
+      10,
+    )
+    .toFloat();
   const losses: number[] = [];
   const memory: tf.MemoryInfo[] = [];
   for (let step = 0; step < steps; step++) {
@@ -232,16 +287,24 @@ async function trainDcgan(backend: string, steps: number, batch: number) {
   const losses: number[][] = [];
   const memory: tf.MemoryInfo[] = [];
   for (let step = 0; step < steps; step++) {
-    const dLoss = dOptimizer.minimize(() => {
-      const fake = generator.apply(noise, { training: true }) as tf.Tensor;
-      const onReal = discriminator.apply(real, { training: true }) as tf.Tensor;
-      const onFake = discriminator.apply(fake, { training: true }) as tf.Tensor;
-      return tf.add(bce(1, onReal), bce(0, onFake)) as tf.Scalar;
-    }, true, dVars)!;
-    const gLoss = gOptimizer.minimize(() => {
-      const verdict = discriminator.apply(generator.apply(noise, { training: true }), { training: true }) as tf.Tensor;
-      return bce(1, verdict) as tf.Scalar;
-    }, true, gVars)!;
+    const dLoss = dOptimizer.minimize(
+      () => {
+        const fake = generator.apply(noise, { training: true }) as tf.Tensor;
+        const onReal = discriminator.apply(real, { training: true }) as tf.Tensor;
+        const onFake = discriminator.apply(fake, { training: true }) as tf.Tensor;
+        return tf.add(bce(1, onReal), bce(0, onFake)) as tf.Scalar;
+      },
+      true,
+      dVars,
+    )!;
+    const gLoss = gOptimizer.minimize(
+      () => {
+        const verdict = discriminator.apply(generator.apply(noise, { training: true }), { training: true }) as tf.Tensor;
+        return bce(1, verdict) as tf.Scalar;
+      },
+      true,
+      gVars,
+    )!;
     const [d, g] = await Promise.all([dLoss.data(), gLoss.data()]);
     tf.dispose([dLoss, gLoss]);
     losses.push([d[0], g[0]]);
@@ -311,8 +374,14 @@ describe('webgpu backend (tfjs-backend-webgpu on Dawn), against cpu', () => {
     const run = async (backend: string) => {
       tf.setBackend(backend);
       const p = tf.tensor2d(values(40, 41), [8, 5]);
-      const zeroOne = tf.tensor2d(Array.from({ length: 40 }, (_, i) => (i * 3) % 2), [8, 5]);
-      const signs = tf.tensor2d(Array.from({ length: 40 }, (_, i) => ((i * 3) % 2) * 2 - 1), [8, 5]);
+      const zeroOne = tf.tensor2d(
+        Array.from({ length: 40 }, (_, i) => (i * 3) % 2),
+        [8, 5],
+      );
+      const signs = tf.tensor2d(
+        Array.from({ length: 40 }, (_, i) => ((i * 3) % 2) * 2 - 1),
+        [8, 5],
+      );
       const losses = [hingeLoss(zeroOne, p), hingeLoss(signs, p), hingeLoss(zeroOne, p, { reduction: 'none' })];
       const out = tf.concat(losses.map((t) => t.reshape([-1])));
       const read = Float32Array.from(await out.data());
@@ -323,8 +392,18 @@ describe('webgpu backend (tfjs-backend-webgpu on Dawn), against cpu', () => {
   });
 
   it('fit trains a custom model with class validation on webgpu (no sync reads), with the history cpu gives', async () => {
-    const data = new TensorDataset(values(48 * 6, 51), [6], Int32Array.from({ length: 48 }, (_, i) => i % 3), { classes: 3 });
-    const validation = new TensorDataset(values(12 * 6, 52), [6], Int32Array.from({ length: 12 }, (_, i) => (i * 2) % 3), { classes: 3 });
+    const data = new TensorDataset(
+      values(48 * 6, 51),
+      [6],
+      Int32Array.from({ length: 48 }, (_, i) => i % 3),
+      { classes: 3 },
+    );
+    const validation = new TensorDataset(
+      values(12 * 6, 52),
+      [6],
+      Int32Array.from({ length: 12 }, (_, i) => (i * 2) % 3),
+      { classes: 3 },
+    );
     const run = async (backend: string) => {
       tf.setBackend(backend);
       const w = tf.variable(tf.tensor2d(values(18, 53), [6, 3]));
@@ -350,7 +429,12 @@ describe('webgpu backend (tfjs-backend-webgpu on Dawn), against cpu', () => {
   });
 
   it('fit checkpoints a LayersModel with its Adam state on webgpu, and resumeFit continues it as cpu does', async () => {
-    const data = new TensorDataset(values(32 * 5, 61), [5], Int32Array.from({ length: 32 }, (_, i) => i % 2), { classes: 2 });
+    const data = new TensorDataset(
+      values(32 * 5, 61),
+      [5],
+      Int32Array.from({ length: 32 }, (_, i) => i % 2),
+      { classes: 2 },
+    );
     const run = async (backend: string) => {
       tf.setBackend(backend);
       const dir = mkdtempSync(join(tmpdir(), `webgpu-checkpoint-${backend}-`));

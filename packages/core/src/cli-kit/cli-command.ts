@@ -36,6 +36,7 @@ export class CliCommand extends Command {
     if (options?.code === 'commander.missingMandatoryOptionValue') {
       // Commander checks required flags before unknown ones; a misspelt required flag is better reported as misspelt.
       const known = new Set<string | undefined>();
+      // eslint-disable-next-line @typescript-eslint/no-this-alias -- walks up from this command to the root
       for (let c: Command | null = this; c; c = c.parent) for (const o of c.options) known.add(o.long).add(o.short);
       const unknown = this.args.find((a) => /^--?[A-Za-z]/.test(a) && !known.has(a.split('=')[0]));
       if (unknown !== undefined) {

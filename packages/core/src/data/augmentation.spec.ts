@@ -9,7 +9,11 @@ beforeAll(useWasm);
 
 /** Replays a fixed list of draws. */
 const draws = (values: number[]) => () => values.shift()!;
-const image = () => tf.tensor4d(Float32Array.from({ length: 9 }, (_, i) => i + 1), [1, 3, 3, 1]); // 1..9
+const image = () =>
+  tf.tensor4d(
+    Float32Array.from({ length: 9 }, (_, i) => i + 1),
+    [1, 3, 3, 1],
+  ); // 1..9
 
 describe('augmentation', () => {
   it('randomCrop takes the window the draws pick from the zero-padded image', () => {
@@ -41,9 +45,14 @@ describe('augmentation', () => {
 
   describe('randomAffine', () => {
     // 1..16 in a 4x4 image; the four draws per image are angle, zoom, shift x, shift y (0.5 = none).
-    const grid = () => tf.tensor4d(Float32Array.from({ length: 16 }, (_, i) => i + 1), [1, 4, 4, 1]);
+    const grid = () =>
+      tf.tensor4d(
+        Float32Array.from({ length: 16 }, (_, i) => i + 1),
+        [1, 4, 4, 1],
+      );
     const rows = (x: tf.Tensor) => x.reshape([4, 4]).arraySync() as number[][];
-    const closeRows = (actual: number[][], expected: number[][]) => actual.forEach((row, r) => row.forEach((v, c) => expect(v).toBeCloseTo(expected[r][c], 4)));
+    const closeRows = (actual: number[][], expected: number[][]) =>
+      actual.forEach((row, r) => row.forEach((v, c) => expect(v).toBeCloseTo(expected[r][c], 4)));
 
     it('turns the content a quarter turn clockwise at the largest angle of 90 degrees', () => {
       const out = randomAffine(grid(), { rotation: 90, random: draws([1, 0.5, 0.5, 0.5]) });
@@ -96,7 +105,11 @@ describe('augmentation', () => {
 
   describe('randomElastic', () => {
     // A 12x12 two-channel ramp: channel 0 is 12 * row + column, channel 1 twice that.
-    const ramp = () => tf.tensor4d(Float32Array.from({ length: 288 }, (_, i) => (Math.floor(i / 2) * ((i % 2) + 1))), [1, 12, 12, 2]);
+    const ramp = () =>
+      tf.tensor4d(
+        Float32Array.from({ length: 288 }, (_, i) => Math.floor(i / 2) * ((i % 2) + 1)),
+        [1, 12, 12, 2],
+      );
     const value = (out: tf.Tensor, row: number, column: number, channel: number) => out.dataSync()[(row * 12 + column) * 2 + channel];
 
     it('is the identity at alpha 0', () => {
@@ -140,7 +153,9 @@ describe('augmentation', () => {
     it('rejects bad options naming them, and non-NHWC input', () => {
       expect(() => randomElastic(ramp(), { alpha: -1, sigma: 4, random: Math.random })).toThrow(/options\.alpha/);
       expect(() => randomElastic(ramp(), { alpha: 34, sigma: 0, random: Math.random })).toThrow(InvalidArgumentError);
-      expect(() => randomElastic(tf.zeros([3, 3]) as unknown as tf.Tensor4D, { alpha: 1, sigma: 1, random: Math.random })).toThrow(ShapeError);
+      expect(() => randomElastic(tf.zeros([3, 3]) as unknown as tf.Tensor4D, { alpha: 1, sigma: 1, random: Math.random })).toThrow(
+        ShapeError,
+      );
     });
   });
 

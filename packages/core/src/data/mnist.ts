@@ -54,7 +54,6 @@ export function loadMnist(options: LoadMnistOptions = {}): MnistData {
     }
   }
   const perClass = classes.map((digit) => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { data } = require(`mnist/src/digits/${digit}.json`) as { data: number[] };
     return { digit, data, count: data.length / PIXELS };
   });

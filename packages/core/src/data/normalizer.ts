@@ -56,7 +56,8 @@ export function fitNormalizer(dataset: TensorDataset, options: { kind: 'standard
   if (kind !== 'standardize' && kind !== 'minmax') {
     throw new InvalidArgumentError({ parameter: 'options.kind', value: kind, message: 'Expected "standardize" or "minmax".' });
   }
-  if (dataset.size === 0) throw new InvalidArgumentError({ parameter: 'dataset', value: 0, message: 'Cannot fit statistics on an empty dataset.' });
+  if (dataset.size === 0)
+    throw new InvalidArgumentError({ parameter: 'dataset', value: 0, message: 'Cannot fit statistics on an empty dataset.' });
   const channels = perChannel ? (dataset.exampleShape[dataset.exampleShape.length - 1] ?? 1) : 1;
   const values = dataset.examples;
   const count = new Float64Array(channels);

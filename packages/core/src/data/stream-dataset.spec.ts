@@ -33,8 +33,15 @@ describe('StreamDataset', () => {
   it('batches a sync or async generator in order, prefetching without reordering', async () => {
     for (const source of [() => examples(10), () => slowExamples(10)]) {
       const stream = new StreamDataset(source, [2], { classes: 3 });
-      expect(await firstColumn(stream, { batchSize: 4, prefetch: 3 })).toEqual([[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]);
-      expect(await firstColumn(stream, { batchSize: 4, prefetch: 0, dropRemainder: true })).toEqual([[0, 1, 2, 3], [4, 5, 6, 7]]);
+      expect(await firstColumn(stream, { batchSize: 4, prefetch: 3 })).toEqual([
+        [0, 1, 2, 3],
+        [4, 5, 6, 7],
+        [8, 9],
+      ]);
+      expect(await firstColumn(stream, { batchSize: 4, prefetch: 0, dropRemainder: true })).toEqual([
+        [0, 1, 2, 3],
+        [4, 5, 6, 7],
+      ]);
     }
   });
 
@@ -66,7 +73,14 @@ describe('StreamDataset', () => {
   });
 
   it('names the example whose shape or label is wrong', async () => {
-    const stream = new StreamDataset(() => [{ x: [1, 2], y: 0 }, { x: [1], y: 1 }], [2], { classes: 2 });
+    const stream = new StreamDataset(
+      () => [
+        { x: [1, 2], y: 0 },
+        { x: [1], y: 1 },
+      ],
+      [2],
+      { classes: 2 },
+    );
     await expect(firstColumn(stream, { batchSize: 4 })).rejects.toThrow(/example 1\.x: expected 2 values/);
     const badClass = new StreamDataset(() => [{ x: [1, 2], y: 7 }], [2], { classes: 2 });
     await expect(firstColumn(badClass, { batchSize: 4 })).rejects.toThrow(/example 0\.y: 7/);

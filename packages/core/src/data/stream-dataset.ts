@@ -86,8 +86,10 @@ export class StreamDataset {
   /** Yields batches; dispose both tensors of each. */
   async *batches(options: StreamBatchOptions): AsyncGenerator<Batch> {
     const { batchSize, shuffleBuffer = 0, seed = 0, epoch = 0, prefetch = 2, dropRemainder = false } = options;
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw new InvalidArgumentError({ parameter: 'options.batchSize', value: batchSize, message: 'Must be a positive integer.' });
-    if (!Number.isInteger(prefetch) || prefetch < 0) throw new InvalidArgumentError({ parameter: 'options.prefetch', value: prefetch, message: 'Must be an integer >= 0.' });
+    if (!Number.isInteger(batchSize) || batchSize < 1)
+      throw new InvalidArgumentError({ parameter: 'options.batchSize', value: batchSize, message: 'Must be a positive integer.' });
+    if (!Number.isInteger(prefetch) || prefetch < 0)
+      throw new InvalidArgumentError({ parameter: 'options.prefetch', value: prefetch, message: 'Must be an integer >= 0.' });
     const iterator = this.examples(shuffleBuffer, (seed * 0x9e3779b1 + epoch) >>> 0);
     let index = 0;
     const assemble = async (): Promise<RawBatch | null> => {
@@ -99,7 +101,11 @@ export class StreamDataset {
         if (next.done) break;
         const { x, y } = next.value;
         if (x.length !== this.exampleSize) {
-          throw new ShapeError({ parameter: `example ${index}.x`, expected: `${this.exampleSize} values (shape [${this.exampleShape.join(', ')}])`, actual: x.length });
+          throw new ShapeError({
+            parameter: `example ${index}.x`,
+            expected: `${this.exampleSize} values (shape [${this.exampleShape.join(', ')}])`,
+            actual: x.length,
+          });
         }
         xs.set(x as ArrayLike<number>, count * this.exampleSize);
         this.writeLabel(y, ys, count, index);
@@ -140,14 +146,22 @@ export class StreamDataset {
     const { classes } = this.options;
     if (classes !== undefined) {
       if (typeof y !== 'number' || !Number.isInteger(y) || y < 0 || y >= classes) {
-        throw new InvalidArgumentError({ parameter: `example ${index}.y`, value: y, message: `Class labels are integers in [0, ${classes}).` });
+        throw new InvalidArgumentError({
+          parameter: `example ${index}.y`,
+          value: y,
+          message: `Class labels are integers in [0, ${classes}).`,
+        });
       }
       ys[row] = y;
       return;
     }
     const values = typeof y === 'number' ? [y] : y;
     if (values.length !== this.labelSize) {
-      throw new ShapeError({ parameter: `example ${index}.y`, expected: `${this.labelSize} values (labelShape [${(this.options.labelShape ?? []).join(', ')}])`, actual: values.length });
+      throw new ShapeError({
+        parameter: `example ${index}.y`,
+        expected: `${this.labelSize} values (labelShape [${(this.options.labelShape ?? []).join(', ')}])`,
+        actual: values.length,
+      });
     }
     ys.set(values, row * this.labelSize);
   }

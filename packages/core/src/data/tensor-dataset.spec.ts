@@ -21,7 +21,24 @@ describe('TensorDataset', () => {
       tf.dispose([xs, ys]);
       return size;
     });
-    expect(sizes).toEqual([[[32, 2], [32, 4]], [[32, 2], [32, 4]], [[32, 2], [32, 4]], [[4, 2], [4, 4]]]);
+    expect(sizes).toEqual([
+      [
+        [32, 2],
+        [32, 4],
+      ],
+      [
+        [32, 2],
+        [32, 4],
+      ],
+      [
+        [32, 2],
+        [32, 4],
+      ],
+      [
+        [4, 2],
+        [4, 4],
+      ],
+    ]);
     expect([...toy().batches({ batchSize: 32, dropRemainder: true })].map((b) => (tf.dispose([b.xs, b.ys]), 0))).toHaveLength(3);
   });
 
@@ -48,7 +65,11 @@ describe('TensorDataset', () => {
 
   it('splits with stratification: every part keeps the class proportions, nothing shared', () => {
     const { train, validation, test } = toy().split({ train: 0.6, validation: 0.2, test: 0.2, seed: 1 });
-    expect([train.classCounts(), validation.classCounts(), test.classCounts()]).toEqual([[15, 15, 15, 15], [5, 5, 5, 5], [5, 5, 5, 5]]);
+    expect([train.classCounts(), validation.classCounts(), test.classCounts()]).toEqual([
+      [15, 15, 15, 15],
+      [5, 5, 5, 5],
+      [5, 5, 5, 5],
+    ]);
     const ids = (d: TensorDataset) => Array.from({ length: d.size }, (_, i) => d.examples[2 * i]);
     const all = [...ids(train), ...ids(validation), ...ids(test)].sort((a, b) => a - b);
     expect(all).toEqual([...Array(100).keys()]);

@@ -86,19 +86,32 @@ export class TensorDataset {
   ) {
     this.exampleSize = exampleShape.reduce((a, b) => a * b, 1);
     if (!(this.exampleSize > 0) || examples.length % this.exampleSize !== 0) {
-      throw new ShapeError({ parameter: 'examples', expected: `a multiple of prod(exampleShape) = ${this.exampleSize} values`, actual: examples.length });
+      throw new ShapeError({
+        parameter: 'examples',
+        expected: `a multiple of prod(exampleShape) = ${this.exampleSize} values`,
+        actual: examples.length,
+      });
     }
     this.size = examples.length / this.exampleSize;
     this.labelSize = options.classes !== undefined ? 1 : (options.labelShape ?? []).reduce((a, b) => a * b, 1);
     if (labels.length !== this.size * this.labelSize) {
-      throw new ShapeError({ parameter: 'labels', expected: `${this.size * this.labelSize} values (${this.labelSize} per example)`, actual: labels.length });
+      throw new ShapeError({
+        parameter: 'labels',
+        expected: `${this.size * this.labelSize} values (${this.labelSize} per example)`,
+        actual: labels.length,
+      });
     }
     const { classes } = options;
     if (classes !== undefined) {
-      if (!Number.isInteger(classes) || classes < 1) throw new InvalidArgumentError({ parameter: 'options.classes', value: classes, message: 'Must be a positive integer.' });
+      if (!Number.isInteger(classes) || classes < 1)
+        throw new InvalidArgumentError({ parameter: 'options.classes', value: classes, message: 'Must be a positive integer.' });
       for (let i = 0; i < labels.length; i++) {
         if (!Number.isInteger(labels[i]) || labels[i] < 0 || labels[i] >= classes) {
-          throw new InvalidArgumentError({ parameter: `labels[${i}]`, value: labels[i], message: `Class labels are integers in [0, ${classes}).` });
+          throw new InvalidArgumentError({
+            parameter: `labels[${i}]`,
+            value: labels[i],
+            message: `Class labels are integers in [0, ${classes}).`,
+          });
         }
       }
     }
@@ -124,14 +137,23 @@ export class TensorDataset {
   split(fractions: SplitFractions): { train: TensorDataset; validation: TensorDataset; test: TensorDataset } {
     const { train, validation = 0, test = 0, seed = 0 } = fractions;
     const stratify = fractions.stratify ?? this.options.classes !== undefined;
-    for (const [parameter, value] of [['train', train], ['validation', validation], ['test', test]] as const) {
-      if (!(value >= 0 && value <= 1)) throw new InvalidArgumentError({ parameter: `fractions.${parameter}`, value, message: 'Must be in [0, 1].' });
+    for (const [parameter, value] of [
+      ['train', train],
+      ['validation', validation],
+      ['test', test],
+    ] as const) {
+      if (!(value >= 0 && value <= 1))
+        throw new InvalidArgumentError({ parameter: `fractions.${parameter}`, value, message: 'Must be in [0, 1].' });
     }
     if (train + validation + test > 1 + 1e-9) {
       throw new InvalidArgumentError({ parameter: 'fractions', value: fractions, message: 'train + validation + test must not exceed 1.' });
     }
     if (stratify && this.options.classes === undefined) {
-      throw new InvalidArgumentError({ parameter: 'fractions.stratify', value: true, message: 'Stratifying needs a dataset with classes.' });
+      throw new InvalidArgumentError({
+        parameter: 'fractions.stratify',
+        value: true,
+        message: 'Stratifying needs a dataset with classes.',
+      });
     }
     const random = mulberry32(seed);
     const groups: number[][] = [];
@@ -162,7 +184,8 @@ export class TensorDataset {
     if (!Number.isInteger(batchSize) || batchSize < 1) {
       throw new InvalidArgumentError({ parameter: 'options.batchSize', value: batchSize, message: 'Must be a positive integer.' });
     }
-    if (this.size === 0) throw new InvalidArgumentError({ parameter: 'dataset', value: 0, message: 'The dataset is empty: there is nothing to batch.' });
+    if (this.size === 0)
+      throw new InvalidArgumentError({ parameter: 'dataset', value: 0, message: 'The dataset is empty: there is nothing to batch.' });
     const order = [...Array(this.size).keys()];
     if (shuffle) shuffleInPlace(order, mulberry32((seed * 0x9e3779b1 + epoch) >>> 0));
     for (let start = 0; start < this.size; start += batchSize) {
@@ -178,7 +201,12 @@ export class TensorDataset {
   /** Count of examples per class (needs classes). */
   classCounts(): number[] {
     const { classes } = this.options;
-    if (classes === undefined) throw new InvalidArgumentError({ parameter: 'options.classes', value: undefined, message: 'classCounts needs a dataset with classes.' });
+    if (classes === undefined)
+      throw new InvalidArgumentError({
+        parameter: 'options.classes',
+        value: undefined,
+        message: 'classCounts needs a dataset with classes.',
+      });
     const counts = new Array<number>(classes).fill(0);
     for (let i = 0; i < this.size; i++) counts[this.labels[i]]++;
     return counts;

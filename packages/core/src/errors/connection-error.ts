@@ -16,7 +16,19 @@ export class ConnectionError extends BigModelError {
   /** Where it was looked for, with any password removed. */
   readonly address: string;
 
-  constructor({ service, address, problem, hint, cause }: { service: string; address: string; problem: string; hint?: string; cause?: unknown }) {
+  constructor({
+    service,
+    address,
+    problem,
+    hint,
+    cause,
+  }: {
+    service: string;
+    address: string;
+    problem: string;
+    hint?: string;
+    cause?: unknown;
+  }) {
     super(`${service} at ${address} ${problem}.${hint ? ` ${hint}` : ''}`, { cause });
     this.name = 'ConnectionError';
     this.service = service;

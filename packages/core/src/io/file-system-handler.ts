@@ -35,7 +35,11 @@ function joinWeightData(data: tf.io.WeightData | undefined): Uint8Array {
 
 function readJson(path: string): tf.io.ModelJSON {
   if (!existsSync(path)) {
-    throw new FileFormatError({ path, problem: 'does not exist', hint: 'Save a model there first (saveModel or model.save(fileSystemHandler(dir))).' });
+    throw new FileFormatError({
+      path,
+      problem: 'does not exist',
+      hint: 'Save a model there first (saveModel or model.save(fileSystemHandler(dir))).',
+    });
   }
   try {
     return JSON.parse(readRegularFile(path, { maxBytes: MAX_MODEL_JSON_BYTES }).toString('utf8')) as tf.io.ModelJSON;
@@ -62,14 +66,20 @@ export function fileSystemHandler(dir: string): tf.io.IOHandler {
   return {
     async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
       if (artifacts.modelTopology instanceof ArrayBuffer) {
-        throw new InvalidArgumentError({ parameter: 'artifacts.modelTopology', value: 'ArrayBuffer', message: 'Only JSON topologies (LayersModel) are supported.' });
+        throw new InvalidArgumentError({
+          parameter: 'artifacts.modelTopology',
+          value: 'ArrayBuffer',
+          message: 'Only JSON topologies (LayersModel) are supported.',
+        });
       }
       const weights = joinWeightData(artifacts.weightData);
       const stamp = `${Date.now().toString(36)}${process.pid.toString(36)}`;
       const count = Math.max(1, Math.ceil(weights.length / SHARD_BYTES));
       const paths = Array.from({ length: count }, (_, i) => `weights-${stamp}-shard${i + 1}of${count}.bin`);
       paths.forEach((name, i) => writeFileAtomic(join(dir, name), weights.subarray(i * SHARD_BYTES, (i + 1) * SHARD_BYTES)));
-      const previous = existsSync(join(dir, MODEL_JSON)) ? readJson(join(dir, MODEL_JSON)).weightsManifest?.flatMap((g) => g.paths) ?? [] : [];
+      const previous = existsSync(join(dir, MODEL_JSON))
+        ? (readJson(join(dir, MODEL_JSON)).weightsManifest?.flatMap((g) => g.paths) ?? [])
+        : [];
       const modelJson: tf.io.ModelJSON = {
         format: artifacts.format ?? 'layers-model',
         generatedBy: artifacts.generatedBy ?? `TensorFlow.js tfjs-layers v${tf.version.tfjs}`,
@@ -98,22 +108,25 @@ export function fileSystemHandler(dir: string): tf.io.IOHandler {
         const specs = manifest.flatMap((group) => group.weights);
         const expected = specs.reduce((sum, spec) => sum + declaredBytes(jsonPath, spec), 0);
         // Every shard located and sized before any is read: a shard of the wrong size is never read.
-        const shards = manifest.flatMap((group) => group.paths).map((name) => {
-          const path = join(dir, String(name));
-          const inside = relative(resolve(dir), resolve(path));
-          if (typeof name !== 'string' || inside === '' || inside.startsWith('..') || isAbsolute(inside) || isAbsolute(name)) {
-            throw new FileFormatError({
-              path: jsonPath,
-              problem: `lists weight path ${JSON.stringify(name)}, which is outside the model directory`,
-              hint: 'Refusing to read it.',
-            });
-          }
-          if (!lexists(path)) throw new FileFormatError({ path, problem: 'is missing', hint: `${MODEL_JSON} lists it as a weight shard.` });
-          const real = resolveContainedPath(dir, name, { source: jsonPath });
-          const stat = statSync(real);
-          if (!stat.isFile()) throw new FileFormatError({ path, problem: 'is not a regular file', hint: 'Refusing to read it.' });
-          return { real, bytes: stat.size };
-        });
+        const shards = manifest
+          .flatMap((group) => group.paths)
+          .map((name) => {
+            const path = join(dir, String(name));
+            const inside = relative(resolve(dir), resolve(path));
+            if (typeof name !== 'string' || inside === '' || inside.startsWith('..') || isAbsolute(inside) || isAbsolute(name)) {
+              throw new FileFormatError({
+                path: jsonPath,
+                problem: `lists weight path ${JSON.stringify(name)}, which is outside the model directory`,
+                hint: 'Refusing to read it.',
+              });
+            }
+            if (!lexists(path))
+              throw new FileFormatError({ path, problem: 'is missing', hint: `${MODEL_JSON} lists it as a weight shard.` });
+            const real = resolveContainedPath(dir, name, { source: jsonPath });
+            const stat = statSync(real);
+            if (!stat.isFile()) throw new FileFormatError({ path, problem: 'is not a regular file', hint: 'Refusing to read it.' });
+            return { real, bytes: stat.size };
+          });
         const found = shards.reduce((sum, shard) => sum + shard.bytes, 0);
         if (found !== expected) {
           throw new FileFormatError({

@@ -31,18 +31,32 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}): Pr
   const artifacts = await fileSystemHandler(dir).load!();
   const training = artifacts.trainingConfig;
   // tfjs writes a loss function as {}: the model cannot train until it is given again.
-  const lostFunction = training?.loss != null && typeof training.loss === 'object' && !Array.isArray(training.loss) && Object.keys(training.loss).length === 0;
+  const lostFunction =
+    training?.loss != null && typeof training.loss === 'object' && !Array.isArray(training.loss) && Object.keys(training.loss).length === 0;
   if (lostFunction && training) {
     if (options.loss === undefined) {
-      throw new InvalidArgumentError({ parameter: 'options.loss', value: undefined, message: `${dir} was compiled with a loss function, which tfjs does not save; pass it again as options.loss.` });
+      throw new InvalidArgumentError({
+        parameter: 'options.loss',
+        value: undefined,
+        message: `${dir} was compiled with a loss function, which tfjs does not save; pass it again as options.loss.`,
+      });
     }
     training.loss = 'meanSquaredError'; // a stand-in for tfjs to compile with; replaced just below
   }
   const model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
   if (options.loss !== undefined) {
     // tfjs saves only loss names; a loss function has to be given again. The restored optimizer (and its state) stays.
-    if (!model.optimizer) throw new InvalidArgumentError({ parameter: 'options.loss', value: 'function', message: `${dir} was saved without its optimizer; compile the model yourself.` });
-    model.compile({ optimizer: model.optimizer, loss: options.loss, metrics: options.metrics ?? training?.metrics as string[] | undefined });
+    if (!model.optimizer)
+      throw new InvalidArgumentError({
+        parameter: 'options.loss',
+        value: 'function',
+        message: `${dir} was saved without its optimizer; compile the model yourself.`,
+      });
+    model.compile({
+      optimizer: model.optimizer,
+      loss: options.loss,
+      metrics: options.metrics ?? (training?.metrics as string[] | undefined),
+    });
   }
   return model;
 }

@@ -20,7 +20,8 @@ const SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
  */
 export function pngSize(bytes: Uint8Array, path: string, options: { maxPixels?: number } = {}): { width: number; height: number } {
   const { maxPixels = DEFAULT_MAX_PNG_PIXELS } = options;
-  const isPng = bytes.length >= 24 && SIGNATURE.every((b, i) => bytes[i] === b) && String.fromCharCode(...bytes.subarray(12, 16)) === 'IHDR';
+  const isPng =
+    bytes.length >= 24 && SIGNATURE.every((b, i) => bytes[i] === b) && String.fromCharCode(...bytes.subarray(12, 16)) === 'IHDR';
   if (!isPng) throw new FileFormatError({ path, problem: 'is not a PNG image (no PNG signature and IHDR header)' });
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const [width, height] = [view.getUint32(16), view.getUint32(20)];

@@ -24,7 +24,10 @@ export interface ReadContainedFileOptions extends ContainedPathOptions {
  */
 export function readContainedFile(dir: string, name: string, options: ReadContainedFileOptions = {}): Buffer {
   const { expectedBytes, maxBytes = DEFAULT_MAX_FILE_BYTES } = options;
-  for (const [parameter, value] of [['options.expectedBytes', expectedBytes], ['options.maxBytes', maxBytes]] as const) {
+  for (const [parameter, value] of [
+    ['options.expectedBytes', expectedBytes],
+    ['options.maxBytes', maxBytes],
+  ] as const) {
     if (value !== undefined && !(Number.isSafeInteger(value) && value >= 0)) {
       throw new InvalidArgumentError({ parameter, value, message: 'Expected a non-negative integer number of bytes.' });
     }

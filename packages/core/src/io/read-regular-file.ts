@@ -25,16 +25,25 @@ export function readRegularFile(path: string, options: { expectedBytes?: number;
     const stat = fstatSync(fd);
     if (!stat.isFile()) throw new FileFormatError({ path, problem: 'is not a regular file', hint: 'Refusing to read it.' });
     if (expectedBytes !== undefined && stat.size !== expectedBytes) {
-      throw new FileFormatError({ path, problem: `holds ${stat.size} bytes where ${expectedBytes} are expected`, hint: 'It is truncated, padded or not this file.' });
+      throw new FileFormatError({
+        path,
+        problem: `holds ${stat.size} bytes where ${expectedBytes} are expected`,
+        hint: 'It is truncated, padded or not this file.',
+      });
     }
     if (stat.size > maxBytes) {
-      throw new FileFormatError({ path, problem: `holds ${stat.size} bytes, more than the limit of ${maxBytes}`, hint: 'Refusing to read it.' });
+      throw new FileFormatError({
+        path,
+        problem: `holds ${stat.size} bytes, more than the limit of ${maxBytes}`,
+        hint: 'Refusing to read it.',
+      });
     }
     const bytes = Buffer.allocUnsafe(stat.size);
     let read = 0;
     while (read < bytes.length) {
       const n = readSync(fd, bytes, read, bytes.length - read, read);
-      if (n === 0) throw new FileFormatError({ path, problem: `ended after ${read} of ${bytes.length} bytes`, hint: 'It changed while being read.' });
+      if (n === 0)
+        throw new FileFormatError({ path, problem: `ended after ${read} of ${bytes.length} bytes`, hint: 'It changed while being read.' });
       read += n;
     }
     return bytes;

@@ -34,7 +34,11 @@ export function resolveContainedPath(dir: string, name: string, options: Contain
   }
   const source = options.source ?? dir;
   if (typeof name !== 'string' || name.length === 0 || name.includes('\0')) {
-    throw new FileFormatError({ path: source, problem: `names the path ${JSON.stringify(name)}, which is not a file name`, hint: 'Refusing it.' });
+    throw new FileFormatError({
+      path: source,
+      problem: `names the path ${JSON.stringify(name)}, which is not a file name`,
+      hint: 'Refusing it.',
+    });
   }
   const outside = (why: string) =>
     new FileFormatError({ path: source, problem: `names ${JSON.stringify(name)}, which ${why} ${dir}`, hint: 'Refusing to touch it.' });

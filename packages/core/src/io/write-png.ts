@@ -31,11 +31,18 @@ export interface RgbImage {
  */
 export function writePng(path: string, image: RgbImage): void {
   const { height, width, channels, data } = image;
-  if (!Number.isInteger(height) || height <= 0) throw new InvalidArgumentError({ parameter: 'image.height', value: height, message: 'must be a positive integer' });
-  if (!Number.isInteger(width) || width <= 0) throw new InvalidArgumentError({ parameter: 'image.width', value: width, message: 'must be a positive integer' });
-  if (channels !== 1 && channels !== 3 && channels !== 4) throw new InvalidArgumentError({ parameter: 'image.channels', value: channels, message: 'must be 1, 3 or 4' });
+  if (!Number.isInteger(height) || height <= 0)
+    throw new InvalidArgumentError({ parameter: 'image.height', value: height, message: 'must be a positive integer' });
+  if (!Number.isInteger(width) || width <= 0)
+    throw new InvalidArgumentError({ parameter: 'image.width', value: width, message: 'must be a positive integer' });
+  if (channels !== 1 && channels !== 3 && channels !== 4)
+    throw new InvalidArgumentError({ parameter: 'image.channels', value: channels, message: 'must be 1, 3 or 4' });
   if (data.length !== height * width * channels) {
-    throw new InvalidArgumentError({ parameter: 'image.data', value: `${data.length} bytes`, message: `must hold height * width * channels = ${height * width * channels} bytes` });
+    throw new InvalidArgumentError({
+      parameter: 'image.data',
+      value: `${data.length} bytes`,
+      message: `must hold height * width * channels = ${height * width * channels} bytes`,
+    });
   }
   const png = new PNG({ width, height });
   for (let p = 0; p < height * width; p++) {

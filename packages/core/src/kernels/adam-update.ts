@@ -35,9 +35,23 @@ function adamUpdate({ inputs, attrs, backend }: WasmKernelArgs): TensorInfo[] {
   const outputs = [w, m, v, ...(vMax ? [vMax] : [])].map((like) => backend.makeOutput(like.shape, 'float32'));
   const [wOut, mOut, vOut, vMaxOut] = outputs;
   native.exports.adam_f32(
-    native.offset(w), native.offset(g), native.offset(m), native.offset(v), vMax ? native.offset(vMax) : 0,
-    native.offset(wOut), native.offset(mOut), native.offset(vOut), vMaxOut ? native.offset(vMaxOut) : 0,
-    util.sizeFromShape(w.shape), beta1, 1 - beta1, beta2, 1 - beta2, biasCorrection2Sqrt, epsilon, stepSize,
+    native.offset(w),
+    native.offset(g),
+    native.offset(m),
+    native.offset(v),
+    vMax ? native.offset(vMax) : 0,
+    native.offset(wOut),
+    native.offset(mOut),
+    native.offset(vOut),
+    vMaxOut ? native.offset(vMaxOut) : 0,
+    util.sizeFromShape(w.shape),
+    beta1,
+    1 - beta1,
+    beta2,
+    1 - beta2,
+    biasCorrection2Sqrt,
+    epsilon,
+    stepSize,
   );
   return outputs;
 }

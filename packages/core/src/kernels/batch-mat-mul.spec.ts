@@ -17,8 +17,14 @@ describe('BatchMatMul on wasm', () => {
             const lead = batch === 0 ? [] : [batch];
             const aShape = [...lead, ...(transposeA ? [k, m] : [m, k])];
             const bShape = [...lead, ...(transposeB ? [n, k] : [k, n])];
-            const a = randomValues(random, aShape.reduce((p, q) => p * q, 1));
-            const b = randomValues(random, bShape.reduce((p, q) => p * q, 1));
+            const a = randomValues(
+              random,
+              aShape.reduce((p, q) => p * q, 1),
+            );
+            const b = randomValues(
+              random,
+              bShape.reduce((p, q) => p * q, 1),
+            );
             const error = await cpuVersusWasm(() => tf.matMul(tf.tensor(a, aShape), tf.tensor(b, bShape), transposeA, transposeB));
             if (!(error <= 1e-5)) failures.push({ gemm, batch, transposeA, transposeB, m, k, n, error });
           }
@@ -33,7 +39,12 @@ describe('BatchMatMul on wasm', () => {
     const random = seededRandom(52);
     const failures: object[] = [];
     for (const n of [1, 2, 3]) {
-      for (const [m, k] of [[1, 5], [37, 1], [64, 300], [5, 6272]]) {
+      for (const [m, k] of [
+        [1, 5],
+        [37, 1],
+        [64, 300],
+        [5, 6272],
+      ]) {
         for (const transposeA of [false, true]) {
           for (const transposeB of [false, true]) {
             const aShape = transposeA ? [k, m] : [m, k];

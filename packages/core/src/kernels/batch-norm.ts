@@ -29,10 +29,14 @@ export function batchNormConfig(): KernelConfig {
     const len = (p: TensorInfo | undefined) => (p ? util.sizeFromShape(p.shape) : 0);
     native.exports.batch_norm_f32(
       native.offset(x),
-      at(mean), len(mean),
-      at(variance), len(variance),
-      at(offset), len(offset),
-      at(scale), len(scale),
+      at(mean),
+      len(mean),
+      at(variance),
+      len(variance),
+      at(offset),
+      len(offset),
+      at(scale),
+      len(scale),
       native.offset(out),
       util.sizeFromShape(x.shape),
       channels,

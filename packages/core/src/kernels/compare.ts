@@ -31,7 +31,14 @@ function compare(kernel: string, { inputs, attrs, backend }: WasmKernelArgs): Te
   if (!fast) return runStockKernel(kernel, backend, inputs, attrs);
   const out = backend.makeOutput(full.shape, 'bool');
   const native = nativeKernels(backend);
-  native.exports.compare_f32(native.offset(full), native.offset(other), native.offset(out), util.sizeFromShape(full.shape), sameShape ? 0 : 1, code);
+  native.exports.compare_f32(
+    native.offset(full),
+    native.offset(other),
+    native.offset(out),
+    util.sizeFromShape(full.shape),
+    sameShape ? 0 : 1,
+    code,
+  );
   return out;
 }
 

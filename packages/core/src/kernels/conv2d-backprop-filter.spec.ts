@@ -41,7 +41,10 @@ describe('Conv2DBackpropFilter on wasm', () => {
     for (let trial = 0; trial < 40; trial++) {
       const c = randomConvCase(random);
       const outShape = tf.tidy(() => tf.conv2d(tf.zeros<tf.Rank.R4>(c.xShape), tf.zeros<tf.Rank.R4>(c.wShape), c.stride, c.pad).shape);
-      const r = randomValues(random, outShape.reduce((a, b) => a * b, 1));
+      const r = randomValues(
+        random,
+        outShape.reduce((a, b) => a * b, 1),
+      );
       const error = await cpuVersusWasm(() => {
         const x = tf.tensor4d(c.x, c.xShape);
         const loss = (f: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x, f as tf.Tensor4D, c.stride, c.pad), tf.tensor(r, outShape)));

@@ -8,7 +8,14 @@
  * it reads a written-out cols transposed in place. For the XNNPACK fallback the unfold is written
  * transposed, so that the product is a single untransposed GEMM.
  */
-import { backend_util, Conv2DBackpropFilter, type Conv2DBackpropFilterAttrs, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
+import {
+  backend_util,
+  Conv2DBackpropFilter,
+  type Conv2DBackpropFilterAttrs,
+  type KernelConfig,
+  type KernelFunc,
+  type TensorInfo,
+} from '@tensorflow/tfjs';
 
 import { nativeGemm } from './native/native-gemm';
 import { nativeKernels } from './native/native-kernels';
@@ -18,14 +25,7 @@ function conv2dBackpropFilter({ inputs, attrs, backend }: WasmKernelArgs) {
   const { x, dy } = inputs;
   const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as Conv2DBackpropFilterAttrs;
   assertNhwc('Conv2DBackpropFilter', dataFormat);
-  const info = backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    filterShape,
-    strides,
-    1,
-    pad,
-    dimRoundingMode,
-  );
+  const info = backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode);
   const k = info.filterHeight * info.filterWidth * info.inChannels;
   const m = info.batchSize * info.outHeight * info.outWidth;
 

@@ -1,7 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 
 import { initBackend } from '../backend';
-import { cpuVersusWasm, finiteDifferences, randomInt, randomPadding, randomValues, seededRandom, useWasm } from '../testing/backend-comparison';
+import {
+  cpuVersusWasm,
+  finiteDifferences,
+  randomInt,
+  randomPadding,
+  randomValues,
+  seededRandom,
+  useWasm,
+} from '../testing/backend-comparison';
 
 beforeAll(useWasm);
 
@@ -16,10 +24,19 @@ describe('Conv2DBackpropInput on wasm', () => {
       const wShape: [number, number, number, number] = [k, k, xShape[3], randomInt(random, 1, 6)];
       const stride = random() < 0.5 ? 1 : 2;
       const pad = randomPadding(random);
-      const x = randomValues(random, xShape.reduce((a, b) => a * b));
-      const f = randomValues(random, wShape.reduce((a, b) => a * b));
+      const x = randomValues(
+        random,
+        xShape.reduce((a, b) => a * b),
+      );
+      const f = randomValues(
+        random,
+        wShape.reduce((a, b) => a * b),
+      );
       const outShape = tf.tidy(() => tf.conv2d(tf.zeros<tf.Rank.R4>(xShape), tf.zeros<tf.Rank.R4>(wShape), stride, pad).shape);
-      const r = randomValues(random, outShape.reduce((a, b) => a * b, 1));
+      const r = randomValues(
+        random,
+        outShape.reduce((a, b) => a * b, 1),
+      );
       const error = await cpuVersusWasm(() => {
         const filter = tf.tensor4d(f, wShape);
         const loss = (input: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(input as tf.Tensor4D, filter, stride, pad), tf.tensor(r, outShape)));
@@ -59,14 +76,28 @@ describe('Conv2DBackpropInput on wasm', () => {
     const cases = Array.from({ length: 16 }, () => {
       const batch = random() < 0.5 ? 1 : randomInt(random, 2, 5);
       const k = randomInt(random, 1, 4);
-      const xShape: [number, number, number, number] = [batch, randomInt(random, k, 12), randomInt(random, k, 12), 16 * randomInt(random, 1, 4)];
+      const xShape: [number, number, number, number] = [
+        batch,
+        randomInt(random, k, 12),
+        randomInt(random, k, 12),
+        16 * randomInt(random, 1, 4),
+      ];
       const wShape: [number, number, number, number] = [k, k, xShape[3], randomInt(random, 1, 40)];
       const stride = random() < 0.5 ? 1 : 2;
       const pad = randomPadding(random);
-      const x = randomValues(random, xShape.reduce((a, b) => a * b));
-      const f = randomValues(random, wShape.reduce((a, b) => a * b));
+      const x = randomValues(
+        random,
+        xShape.reduce((a, b) => a * b),
+      );
+      const f = randomValues(
+        random,
+        wShape.reduce((a, b) => a * b),
+      );
       const outShape = tf.tidy(() => tf.conv2d(tf.zeros<tf.Rank.R4>(xShape), tf.zeros<tf.Rank.R4>(wShape), stride, pad).shape);
-      const r = randomValues(random, outShape.reduce((a, b) => a * b, 1));
+      const r = randomValues(
+        random,
+        outShape.reduce((a, b) => a * b, 1),
+      );
       const build = () => {
         const filter = tf.tensor4d(f, wShape);
         const loss = (input: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(input as tf.Tensor4D, filter, stride, pad), tf.tensor(r, outShape)));
@@ -85,7 +116,8 @@ describe('Conv2DBackpropInput on wasm', () => {
     await initBackend({ backend: 'wasm', threads: 1 });
     for (const [trial, c] of cases.entries()) {
       const one = tf.tidy(() => c.build().dataSync() as Float32Array).slice();
-      if (!Buffer.from(one.buffer).equals(Buffer.from(two[trial].buffer))) failures.push({ trial, ...c, build: undefined, sameOnOneThread: false });
+      if (!Buffer.from(one.buffer).equals(Buffer.from(two[trial].buffer)))
+        failures.push({ trial, ...c, build: undefined, sameOnOneThread: false });
     }
     expect(failures).toEqual([]);
   });

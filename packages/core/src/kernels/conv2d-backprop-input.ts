@@ -44,7 +44,16 @@ function conv2dBackpropInput({ inputs, attrs, backend }: WasmKernelArgs) {
     const native = nativeKernels(backend);
     const [pdy, pw, pdx] = [native.offset(dy), native.offset(filter), native.offset(dx)];
     const taps = filterHeight * filterWidth;
-    gemm.runBackpropInput({ dy: pdy, w: pw, dx: pdx, geometry: native.geometry(info), inChannels, outChannels, taps, macs: m * k * outChannels });
+    gemm.runBackpropInput({
+      dy: pdy,
+      w: pw,
+      dx: pdx,
+      geometry: native.geometry(info),
+      inChannels,
+      outChannels,
+      taps,
+      macs: m * k * outChannels,
+    });
     return dx;
   }
 

@@ -55,7 +55,8 @@ describe('Conv2D and FusedConv2D on wasm (im2col + bigmodel GEMM)', () => {
           leakyreluAlpha: 0.3,
         }),
       );
-      if (!(plain <= 1e-5 && fused <= 1e-5)) failures.push({ trial, ...c, x: undefined, f: undefined, bias: withBias, activation, plain, fused });
+      if (!(plain <= 1e-5 && fused <= 1e-5))
+        failures.push({ trial, ...c, x: undefined, f: undefined, bias: withBias, activation, plain, fused });
     }
     expect(failures).toEqual([]);
   });
@@ -68,7 +69,9 @@ describe('Conv2D and FusedConv2D on wasm (im2col + bigmodel GEMM)', () => {
     for (let trial = 0; trial < 16; trial++) {
       const c = randomDeepCase(random, true);
       const activation = activations[trial % activations.length];
-      const plain = await cpuVersusWasm(() => tf.conv2d(tf.tensor4d(c.x, c.xShape), tf.tensor4d(c.f, c.wShape), c.stride, c.pad, 'NHWC', c.dilation));
+      const plain = await cpuVersusWasm(() =>
+        tf.conv2d(tf.tensor4d(c.x, c.xShape), tf.tensor4d(c.f, c.wShape), c.stride, c.pad, 'NHWC', c.dilation),
+      );
       const fused = await cpuVersusWasm(() =>
         tf.fused.conv2d({
           x: tf.tensor4d(c.x, c.xShape),
@@ -90,9 +93,13 @@ describe('Conv2D and FusedConv2D on wasm (im2col + bigmodel GEMM)', () => {
     await initBackend({ backend: 'wasm', threads: 1 });
     const random = seededRandom(22);
     const pointwise = { x: randomValues(random, 2 * 5 * 6 * 300), f: randomValues(random, 300 * 7) };
-    expect(await cpuVersusWasm(() => tf.conv2d(tf.tensor4d(pointwise.x, [2, 5, 6, 300]), tf.tensor4d(pointwise.f, [1, 1, 300, 7]), 1, 'same'))).toBeLessThanOrEqual(1e-5);
+    expect(
+      await cpuVersusWasm(() => tf.conv2d(tf.tensor4d(pointwise.x, [2, 5, 6, 300]), tf.tensor4d(pointwise.f, [1, 1, 300, 7]), 1, 'same')),
+    ).toBeLessThanOrEqual(1e-5);
     const shallow = { x: randomValues(random, 2 * 9 * 9 * 3), f: randomValues(random, 3 * 3 * 3 * 5) };
-    expect(await cpuVersusWasm(() => tf.conv2d(tf.tensor4d(shallow.x, [2, 9, 9, 3]), tf.tensor4d(shallow.f, [3, 3, 3, 5]), 2, 'same'))).toBeLessThanOrEqual(1e-5);
+    expect(
+      await cpuVersusWasm(() => tf.conv2d(tf.tensor4d(shallow.x, [2, 9, 9, 3]), tf.tensor4d(shallow.f, [3, 3, 3, 5]), 2, 'same')),
+    ).toBeLessThanOrEqual(1e-5);
   });
 
   it('gives the stock XNNPACK result within rounding when forced to it, and leaves no tensors or buffers behind', () => {
@@ -100,7 +107,8 @@ describe('Conv2D and FusedConv2D on wasm (im2col + bigmodel GEMM)', () => {
     const x = tf.tensor4d(randomValues(random, 2 * 8 * 8 * 40), [2, 8, 8, 40]);
     const w = tf.tensor4d(randomValues(random, 3 * 3 * 40 * 12), [3, 3, 40, 12]);
     const b = tf.tensor1d(randomValues(random, 12));
-    const run = () => tf.tidy(() => tf.fused.conv2d({ x, filter: w, strides: 2, pad: 'same', bias: b, activation: 'relu' }).dataSync().slice());
+    const run = () =>
+      tf.tidy(() => tf.fused.conv2d({ x, filter: w, strides: 2, pad: 'same', bias: b, activation: 'relu' }).dataSync().slice());
     const before = [tf.memory().numTensors, tf.memory().numDataBuffers];
     const ours = run();
     process.env['BIGMODEL_WASM_GEMM'] = 'xnnpack';

@@ -17,7 +17,15 @@
  * split across the threads. Without relaxed SIMD, for NCHW, and for the other fused activations
  * the stock kernel runs.
  */
-import { backend_util, Conv2D, FusedConv2D, type Conv2DAttrs, type FusedConv2DAttrs, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs';
+import {
+  backend_util,
+  Conv2D,
+  FusedConv2D,
+  type Conv2DAttrs,
+  type FusedConv2DAttrs,
+  type KernelConfig,
+  type TensorInfo,
+} from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 import { nativeGemm } from './native/native-gemm';
@@ -57,8 +65,14 @@ function im2colConv2d(
 
   const native = nativeKernels(backend);
   const pointwise =
-    info.filterHeight === 1 && info.filterWidth === 1 && info.strideHeight === 1 && info.strideWidth === 1 &&
-    info.padInfo.top === 0 && info.padInfo.left === 0 && info.outHeight === info.inHeight && info.outWidth === info.inWidth;
+    info.filterHeight === 1 &&
+    info.filterWidth === 1 &&
+    info.strideHeight === 1 &&
+    info.strideWidth === 1 &&
+    info.padInfo.top === 0 &&
+    info.padInfo.left === 0 &&
+    info.outHeight === info.inHeight &&
+    info.outWidth === info.inWidth;
   const y = backend.makeOutput(info.outShape, 'float32');
   if (pointwise) {
     gemm.run({ a: native.offset(x), b: native.offset(filter), c: native.offset(y), m, n, k });

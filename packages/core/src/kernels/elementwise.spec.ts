@@ -41,7 +41,10 @@ describe('elementwise kernels on wasm', () => {
     const random = seededRandom(81);
     for (let trial = 0; trial < 10; trial++) {
       const shape = randomShape(random);
-      const x = randomValues(random, shape.reduce((a, b) => a * b, 1));
+      const x = randomValues(
+        random,
+        shape.reduce((a, b) => a * b, 1),
+      );
       const alpha = random();
       expect(await cpuVersusWasm(() => tf.leakyRelu(tf.tensor(x, shape), alpha))).toBeLessThanOrEqual(1e-6);
       expect(await cpuVersusWasm(() => tf.sqrt(tf.abs(tf.tensor(x, shape))))).toBeLessThanOrEqual(1e-6);
@@ -96,7 +99,10 @@ describe('elementwise kernels on wasm', () => {
       const row = [...Array.from({ length: randomInt(random, 0, full.length - tail.length) }, () => 1), ...tail];
       const x = randomValues(random, size);
       // Away from zero, so that division stays well conditioned and the cpu comparison is exact.
-      const r = randomValues(random, row.reduce((p, q) => p * q, 1)).map((v) => (v < 0 ? v - 0.5 : v + 0.5));
+      const r = randomValues(
+        random,
+        row.reduce((p, q) => p * q, 1),
+      ).map((v) => (v < 0 ? v - 0.5 : v + 0.5));
       const op = ops[trial % 4];
       const cases: [string, () => tf.Tensor][] = [
         ['row on the right', () => op(tf.tensor(x, full), tf.tensor(r, row))],
@@ -111,7 +117,14 @@ describe('elementwise kernels on wasm', () => {
         expect({ name, shape: wasmShape }).toEqual({ name, shape: cpuShape });
       }
     }
-    const hand = tf.sub(tf.tensor2d([[1, 2], [3, 4], [5, 6]]), tf.tensor1d([1, 10]));
+    const hand = tf.sub(
+      tf.tensor2d([
+        [1, 2],
+        [3, 4],
+        [5, 6],
+      ]),
+      tf.tensor1d([1, 10]),
+    );
     expect(Array.from(hand.dataSync())).toEqual([0, -8, 2, -6, 4, -4]);
     const handLeft = tf.div(tf.tensor2d([[1, 2]], [1, 2]), tf.tensor3d([[[1, 4]], [[2, 8]]]));
     expect(Array.from(handLeft.dataSync())).toEqual([1, 0.5, 0.5, 0.25]);
@@ -129,7 +142,11 @@ describe('elementwise kernels on wasm', () => {
       });
       for (const op of [tf.square, tf.relu, tf.relu6, tf.neg, tf.abs]) {
         const [cpu, wasm] = [await bitsOn('cpu', () => op(tf.tensor(x, shape))), await bitsOn('wasm', () => op(tf.tensor(x, shape)))];
-        expect({ trial, op: op.name, same: Buffer.from(wasm.buffer).equals(Buffer.from(cpu.buffer)) || sameValues(cpu, wasm) }).toEqual({ trial, op: op.name, same: true });
+        expect({ trial, op: op.name, same: Buffer.from(wasm.buffer).equals(Buffer.from(cpu.buffer)) || sameValues(cpu, wasm) }).toEqual({
+          trial,
+          op: op.name,
+          same: true,
+        });
       }
     }
     const hand = tf.relu6(tf.tensor1d([-1, 0.5, 7, NaN]));
@@ -142,9 +159,25 @@ describe('elementwise kernels on wasm', () => {
     const values = [
       ...Array.from({ length: 2000 }, () => (random() - 0.5) * 2), // around 0 (the polynomial)
       ...Array.from({ length: 2000 }, () => (random() - 0.5) * 24), // past 0.625 and past 9
-      0.625, -0.625, 0.6249999, 9, 10, 88, -1e30, 1e-30, 0, -0, Infinity, -Infinity, NaN, 3,
+      0.625,
+      -0.625,
+      0.6249999,
+      9,
+      10,
+      88,
+      -1e30,
+      1e-30,
+      0,
+      -0,
+      Infinity,
+      -Infinity,
+      NaN,
+      3,
     ];
-    const [[cpu], [wasm]] = [await valuesOn('cpu', () => tf.tanh(tf.tensor1d(values))), await valuesOn('wasm', () => tf.tanh(tf.tensor1d(values)))];
+    const [[cpu], [wasm]] = [
+      await valuesOn('cpu', () => tf.tanh(tf.tensor1d(values))),
+      await valuesOn('wasm', () => tf.tanh(tf.tensor1d(values))),
+    ];
     let worst = 0;
     cpu.forEach((expected, i) => {
       if (Number.isNaN(expected)) {
@@ -165,21 +198,34 @@ describe('elementwise kernels on wasm', () => {
     for (let trial = 0; trial < 8; trial++) {
       const shape = randomShape(random);
       const scale = [1, 10, 100][trial % 3];
-      const x = randomValues(random, shape.reduce((a, b) => a * b, 1)).map((v) => v * scale);
+      const x = randomValues(
+        random,
+        shape.reduce((a, b) => a * b, 1),
+      ).map((v) => v * scale);
       expect(await cpuVersusWasm(() => tf.sigmoid(tf.tensor(x, shape)))).toBeLessThanOrEqual(1e-6);
       expect(await cpuVersusWasm(() => tf.elu(tf.tensor(x, shape)))).toBeLessThanOrEqual(1e-6);
     }
     const special = [0, -0, 1e-30, -1e-30, 87, -87, 88.5, -88.5, 200, -200, Infinity, -Infinity, NaN, 3];
     for (const op of [tf.sigmoid, tf.elu]) {
-      const [[cpu], [wasm]] = [await valuesOn('cpu', () => op(tf.tensor1d(special))), await valuesOn('wasm', () => op(tf.tensor1d(special)))];
+      const [[cpu], [wasm]] = [
+        await valuesOn('cpu', () => op(tf.tensor1d(special))),
+        await valuesOn('wasm', () => op(tf.tensor1d(special))),
+      ];
       special.forEach((v, i) => {
         if (Number.isNaN(cpu[i])) expect({ v, out: wasm[i] }).toEqual({ v, out: NaN });
-        else expect({ v, close: wasm[i] === cpu[i] || Math.abs(wasm[i] - cpu[i]) <= 1e-6 * Math.max(1, Math.abs(cpu[i])) }).toEqual({ v, close: true });
+        else
+          expect({ v, close: wasm[i] === cpu[i] || Math.abs(wasm[i] - cpu[i]) <= 1e-6 * Math.max(1, Math.abs(cpu[i])) }).toEqual({
+            v,
+            close: true,
+          });
       });
     }
     // Hand-worked: sigmoid(0) = 0.5, sigmoid(ln 3) = 0.75; elu(-ln 2) = -0.5, elu(2) = 2.
     const hand = [tf.sigmoid(tf.tensor1d([0, Math.log(3)])), tf.elu(tf.tensor1d([-Math.log(2), 2]))];
-    expect(hand.map((t) => Array.from(t.dataSync()).map((v) => Number(v.toFixed(6))))).toEqual([[0.5, 0.75], [-0.5, 2]]);
+    expect(hand.map((t) => Array.from(t.dataSync()).map((v) => Number(v.toFixed(6))))).toEqual([
+      [0.5, 0.75],
+      [-0.5, 2],
+    ]);
     tf.dispose(hand);
   });
 
@@ -187,7 +233,10 @@ describe('elementwise kernels on wasm', () => {
     const random = seededRandom(89);
     for (let trial = 0; trial < 6; trial++) {
       const shape = randomShape(random);
-      const x = randomValues(random, shape.reduce((a, b) => a * b, 1)).map((v) => v * 3);
+      const x = randomValues(
+        random,
+        shape.reduce((a, b) => a * b, 1),
+      ).map((v) => v * 3);
       x[0] = NaN;
       if (x.length > 2) [x[1], x[2]] = [Infinity, -Infinity];
       const [low, high] = [-random(), random()];
@@ -204,7 +253,11 @@ describe('elementwise kernels on wasm', () => {
     const e = randomValues(random, 24);
     expect(await cpuVersusWasm(() => tf.where(tf.tensor(c, shape, 'bool'), tf.tensor(t, shape), tf.tensor(e, shape)))).toBe(0);
     // A length that is not a multiple of the 4-lane vector (the scalar tail).
-    expect(await cpuVersusWasm(() => tf.where(tf.tensor(c.slice(0, 23), [23], 'bool'), tf.tensor(t.slice(0, 23), [23]), tf.tensor(e.slice(0, 23), [23])))).toBe(0);
+    expect(
+      await cpuVersusWasm(() =>
+        tf.where(tf.tensor(c.slice(0, 23), [23], 'bool'), tf.tensor(t.slice(0, 23), [23]), tf.tensor(e.slice(0, 23), [23])),
+      ),
+    ).toBe(0);
     const out = tf.where(tf.tensor1d([true, false, true], 'bool'), tf.tensor1d([1, 2, 3]), tf.tensor1d([-1, -2, -3]));
     expect(Array.from(out.dataSync())).toEqual([1, -2, 3]);
     out.dispose();
@@ -216,7 +269,10 @@ describe('elementwise kernels on wasm', () => {
       const channels = randomInt(random, 1, 9);
       const shape = randomShape(random, channels);
       // Values far from zero with small spread: (x - mean) must be formed before scaling.
-      const x = randomValues(random, shape.reduce((a, b) => a * b, 1)).map((v) => 1000 + v * 1e-2);
+      const x = randomValues(
+        random,
+        shape.reduce((a, b) => a * b, 1),
+      ).map((v) => 1000 + v * 1e-2);
       const per = () => Array.from({ length: channels }, () => random());
       const [mean, variance, offset, scale] = [per().map((v) => 1000 + v * 1e-2), per().map((v) => v * 1e-4 + 1e-5), per(), per()];
       const single = trial % 3 === 0;

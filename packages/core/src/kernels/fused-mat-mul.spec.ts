@@ -20,8 +20,14 @@ describe('_FusedMatMul on wasm', () => {
       const lead = trial % 3 === 0 ? [1] : trial % 5 === 0 ? [2] : [];
       const aShape = [...lead, ...(transposeA ? [k, m] : [m, k])];
       const bShape = [...lead, ...(transposeB ? [n, k] : [k, n])];
-      const a = randomValues(random, aShape.reduce((p, q) => p * q, 1));
-      const b = randomValues(random, bShape.reduce((p, q) => p * q, 1));
+      const a = randomValues(
+        random,
+        aShape.reduce((p, q) => p * q, 1),
+      );
+      const b = randomValues(
+        random,
+        bShape.reduce((p, q) => p * q, 1),
+      );
       const bias = trial % 3 === 1 ? undefined : randomValues(random, n);
       const activation = activations[trial % activations.length];
       const error = await cpuVersusWasm(() =>
@@ -46,7 +52,12 @@ describe('_FusedMatMul on wasm', () => {
     const b = randomValues(random, 7 * 3);
     const alpha = randomValues(random, 3);
     const error = await cpuVersusWasm(() =>
-      tf.fused.matMul({ a: tf.tensor2d(a, [5, 7]), b: tf.tensor2d(b, [7, 3]), activation: 'prelu', preluActivationWeights: tf.tensor1d(alpha) }),
+      tf.fused.matMul({
+        a: tf.tensor2d(a, [5, 7]),
+        b: tf.tensor2d(b, [7, 3]),
+        activation: 'prelu',
+        preluActivationWeights: tf.tensor1d(alpha),
+      }),
     );
     expect(error).toBeLessThanOrEqual(1e-5);
   });

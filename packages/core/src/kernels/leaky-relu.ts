@@ -24,7 +24,11 @@ export function sqrtConfig(): KernelConfig {
     if (x.dtype !== 'float32') return runStockKernel(Sqrt, backend, inputs, attrs);
     const out = backend.makeOutput(x.shape, 'float32');
     const native = nativeKernels(backend);
-    native.exports.sqrt_f32(native.offset(x), native.offset(out), out.shape.reduce((a, b) => a * b, 1));
+    native.exports.sqrt_f32(
+      native.offset(x),
+      native.offset(out),
+      out.shape.reduce((a, b) => a * b, 1),
+    );
     return out;
   });
 }

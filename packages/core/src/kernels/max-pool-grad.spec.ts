@@ -12,8 +12,16 @@ describe('MaxPool on wasm', () => {
       const size = randomInt(random, 1, 3);
       const stride = randomInt(random, 1, 3);
       const pad = random() < 0.5 ? 'same' : 'valid';
-      const shape: [number, number, number, number] = [randomInt(random, 1, 3), randomInt(random, size, 9), randomInt(random, size, 9), randomInt(random, 1, 9)];
-      const x = randomValues(random, shape.reduce((a, b) => a * b));
+      const shape: [number, number, number, number] = [
+        randomInt(random, 1, 3),
+        randomInt(random, size, 9),
+        randomInt(random, size, 9),
+        randomInt(random, 1, 9),
+      ];
+      const x = randomValues(
+        random,
+        shape.reduce((a, b) => a * b),
+      );
       if (trial % 3 === 0) x.forEach((_, i) => (i % 7 === 0 ? (x[i] = NaN) : i % 11 === 0 ? (x[i] = -Infinity) : 0));
       const build = () => tf.maxPool(tf.tensor4d(x, shape), size, stride, pad);
       const [[cpu], [wasm]] = [await valuesOn('cpu', build), await valuesOn('wasm', build)];
@@ -22,7 +30,7 @@ describe('MaxPool on wasm', () => {
     expect(failures).toEqual([]);
   });
 
-  it('takes each window\'s greatest value, NaN ignored (hand-worked 4x4, 2x2 pool)', () => {
+  it("takes each window's greatest value, NaN ignored (hand-worked 4x4, 2x2 pool)", () => {
     const y = tf.maxPool(tf.tensor4d([1, 5, 2, 0, 3, NaN, 7, 7, 0, 0, 1, 9, -Infinity, 0, 8, 2], [1, 4, 4, 1]), 2, 2, 'valid');
     expect(Array.from(y.dataSync())).toEqual([5, 7, 0, 9]);
     y.dispose();
@@ -37,22 +45,37 @@ describe('MaxPoolGrad on wasm', () => {
       const size = randomInt(random, 1, 3);
       const stride = randomInt(random, 1, 3);
       const pad = random() < 0.5 ? 'same' : 'valid';
-      const shape: [number, number, number, number] = [randomInt(random, 1, 3), randomInt(random, size, 9), randomInt(random, size, 9), randomInt(random, 1, 9)];
+      const shape: [number, number, number, number] = [
+        randomInt(random, 1, 3),
+        randomInt(random, size, 9),
+        randomInt(random, size, 9),
+        randomInt(random, 1, 9),
+      ];
       // Rounded, rectified values: many windows hold equal maxima (ties go to the first, as on cpu).
-      const x = randomValues(random, shape.reduce((a, b) => a * b)).map((v) => Math.max(0, Math.round(v * 2) / 2));
+      const x = randomValues(
+        random,
+        shape.reduce((a, b) => a * b),
+      ).map((v) => Math.max(0, Math.round(v * 2) / 2));
       const outShape = tf.tidy(() => tf.maxPool(tf.zeros<tf.Rank.R4>(shape), size, stride, pad).shape);
-      const r = randomValues(random, outShape.reduce((a, b) => a * b, 1));
+      const r = randomValues(
+        random,
+        outShape.reduce((a, b) => a * b, 1),
+      );
       const error = await cpuVersusWasm(() =>
-        tf.grad((input: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(input as tf.Tensor4D, size, stride, pad), tf.tensor(r, outShape))))(tf.tensor4d(x, shape)),
+        tf.grad((input: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(input as tf.Tensor4D, size, stride, pad), tf.tensor(r, outShape))))(
+          tf.tensor4d(x, shape),
+        ),
       );
       if (!(error <= 1e-5)) failures.push({ trial, shape, size, stride, pad, error });
     }
     expect(failures).toEqual([]);
   });
 
-  it('routes each window\'s gradient to its maximum (hand-worked 4x4, 2x2 pool)', () => {
+  it("routes each window's gradient to its maximum (hand-worked 4x4, 2x2 pool)", () => {
     const x = tf.tensor4d([1, 5, 2, 0, 3, 4, 7, 7, 0, 0, 1, 9, 0, 0, 8, 2], [1, 4, 4, 1]);
-    const dx = tf.grad((input: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(input as tf.Tensor4D, 2, 2, 'valid'), tf.tensor4d([10, 20, 30, 40], [1, 2, 2, 1]))))(x);
+    const dx = tf.grad((input: tf.Tensor) =>
+      tf.sum(tf.mul(tf.maxPool(input as tf.Tensor4D, 2, 2, 'valid'), tf.tensor4d([10, 20, 30, 40], [1, 2, 2, 1]))),
+    )(x);
     // Maxima: 5 (index 1), first 7 (index 6), first 0 (index 8), 9 (index 11).
     expect(Array.from(dx.dataSync())).toEqual([0, 10, 0, 0, 0, 0, 20, 0, 30, 0, 0, 40, 0, 0, 0, 0]);
     tf.dispose([x, dx]);

@@ -17,7 +17,8 @@ function maxPool({ inputs, attrs, backend }: WasmKernelArgs): TensorInfo {
   const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as MaxPoolAttrs;
   const info = backend_util.computePool2DInfo(x.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
   // A 1x1 window that keeps the shape is the identity (as on the cpu backend, which then keeps NaN).
-  if (info.filterHeight === 1 && info.filterWidth === 1 && util.arraysEqual(info.inShape, info.outShape)) return reshapeInfo(backend, x, x.shape);
+  if (info.filterHeight === 1 && info.filterWidth === 1 && util.arraysEqual(info.inShape, info.outShape))
+    return reshapeInfo(backend, x, x.shape);
   const out = backend.makeOutput(info.outShape, 'float32');
   const native = nativeKernels(backend);
   native.exports.max_pool_f32(native.offset(x), native.offset(out), native.geometry(info));

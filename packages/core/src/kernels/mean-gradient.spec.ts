@@ -40,9 +40,15 @@ describe("Mean's gradient", () => {
       const axes = shape.map((_, axis) => axis).filter(() => random() < 0.5);
       if (axes.length === 0) axes.push(0);
       const keepDims = trial % 2 === 1;
-      const x = randomValues(random, shape.reduce((a, b) => a * b, 1));
+      const x = randomValues(
+        random,
+        shape.reduce((a, b) => a * b, 1),
+      );
       const dyShape = shape.filter((_, axis) => !axes.includes(axis));
-      const dy = randomValues(random, dyShape.reduce((a, b) => a * b, 1));
+      const dy = randomValues(
+        random,
+        dyShape.reduce((a, b) => a * b, 1),
+      );
       const build = () => {
         const gradient = tf.grad((input: tf.Tensor) => tf.mean(input, axes, keepDims));
         return gradient(tf.tensor(x, shape), tf.tensor(dy, keepDims ? shape.map((n, axis) => (axes.includes(axis) ? 1 : n)) : dyShape));

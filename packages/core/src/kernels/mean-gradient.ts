@@ -11,7 +11,20 @@
  * kernel); every element is `dy / n` either way (the stock product with 1 is exact), so the
  * gradient is bitwise the stock one. On every other backend the stock gradient runs unchanged.
  */
-import { broadcastTo, div, getBackend, getGradient, Mean, registerGradient, reshape, util, type GradConfig, type MeanAttrs, type NamedAttrMap, type Tensor } from '@tensorflow/tfjs';
+import {
+  broadcastTo,
+  div,
+  getBackend,
+  getGradient,
+  Mean,
+  registerGradient,
+  reshape,
+  util,
+  type GradConfig,
+  type MeanAttrs,
+  type NamedAttrMap,
+  type Tensor,
+} from '@tensorflow/tfjs';
 
 let stock: GradConfig | undefined;
 

@@ -16,8 +16,12 @@ function allLayersModel(): tf.LayersModel {
   let a = tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', activation: 'relu' }).apply(image) as tf.SymbolicTensor;
   a = tf.layers.batchNormalization().apply(a) as tf.SymbolicTensor;
   a = tf.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2, padding: 'same', activation: 'relu' }).apply(a) as tf.SymbolicTensor;
-  a = tf.layers.separableConv2d({ filters: 6, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu' }).apply(a) as tf.SymbolicTensor;
-  a = tf.layers.conv2dTranspose({ filters: 3, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu' }).apply(a) as tf.SymbolicTensor;
+  a = tf.layers
+    .separableConv2d({ filters: 6, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu' })
+    .apply(a) as tf.SymbolicTensor;
+  a = tf.layers
+    .conv2dTranspose({ filters: 3, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu' })
+    .apply(a) as tf.SymbolicTensor;
   a = tf.layers.maxPooling2d({ poolSize: 2 }).apply(a) as tf.SymbolicTensor;
   a = tf.layers.flatten().apply(a) as tf.SymbolicTensor;
 
@@ -48,12 +52,50 @@ describe('registerWasmKernels', () => {
   it('adds the four training kernels wasm lacks (and the fused Adam update) and replaces only wasm kernels', () => {
     const report = registerWasmKernels();
     expect(report.added.sort()).toEqual(
-      ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'UnsortedSegmentSum', ADAM_UPDATE].sort(),
+      [
+        'Conv2DBackpropFilter',
+        'DepthwiseConv2dNativeBackpropFilter',
+        'DepthwiseConv2dNativeBackpropInput',
+        'UnsortedSegmentSum',
+        ADAM_UPDATE,
+      ].sort(),
     );
     expect(report.replaced.sort()).toEqual(
       [
-        'BatchMatMul', 'Conv2D', 'Conv2DBackpropInput', 'FusedBatchNorm', 'FusedConv2D', '_FusedMatMul', 'Greater', 'GreaterEqual', 'Identity', 'LeakyRelu', 'Less', 'LessEqual',
-        'MaxPoolGrad', 'Mean', 'OneHot', 'Select', 'Sqrt', 'Sum', 'Tile', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Cast', 'Square', 'Relu', 'Relu6', 'Neg', 'Abs', 'MaxPool', 'Tanh', 'Sigmoid', 'Elu', 'ClipByValue',
+        'BatchMatMul',
+        'Conv2D',
+        'Conv2DBackpropInput',
+        'FusedBatchNorm',
+        'FusedConv2D',
+        '_FusedMatMul',
+        'Greater',
+        'GreaterEqual',
+        'Identity',
+        'LeakyRelu',
+        'Less',
+        'LessEqual',
+        'MaxPoolGrad',
+        'Mean',
+        'OneHot',
+        'Select',
+        'Sqrt',
+        'Sum',
+        'Tile',
+        'Add',
+        'Sub',
+        'Multiply',
+        'RealDiv',
+        'Cast',
+        'Square',
+        'Relu',
+        'Relu6',
+        'Neg',
+        'Abs',
+        'MaxPool',
+        'Tanh',
+        'Sigmoid',
+        'Elu',
+        'ClipByValue',
       ].sort(),
     );
     // Mean's gradient dispatches on the backend (mean-gradient.spec.ts checks both sides).

@@ -21,7 +21,13 @@ export function selectConfig(): KernelConfig {
     if (!supported) return runStockKernel(Select, backend, inputs, attrs);
     const out = backend.makeOutput(t.shape, 'float32');
     const native = nativeKernels(backend);
-    native.exports.select_f32(native.offset(condition), native.offset(t), native.offset(e), native.offset(out), util.sizeFromShape(t.shape));
+    native.exports.select_f32(
+      native.offset(condition),
+      native.offset(t),
+      native.offset(e),
+      native.offset(out),
+      util.sizeFromShape(t.shape),
+    );
     return out;
   });
 }

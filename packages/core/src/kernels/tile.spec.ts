@@ -12,9 +12,23 @@ describe('Tile on wasm', () => {
       const rank = randomInt(random, 1, 5);
       const shape = Array.from({ length: rank }, () => randomInt(random, 1, 4));
       const reps = Array.from({ length: rank }, () => randomInt(random, 1, 3));
-      const values = randomValues(random, shape.reduce((a, b) => a * b, 1));
+      const values = randomValues(
+        random,
+        shape.reduce((a, b) => a * b, 1),
+      );
       const dtype = trial % 2 === 0 ? 'float32' : 'int32';
-      const error = await cpuVersusWasm(() => tf.tile(tf.tensor(values.map((v) => Math.round(v * 9)), shape, dtype), reps).toFloat());
+      const error = await cpuVersusWasm(() =>
+        tf
+          .tile(
+            tf.tensor(
+              values.map((v) => Math.round(v * 9)),
+              shape,
+              dtype,
+            ),
+            reps,
+          )
+          .toFloat(),
+      );
       if (error !== 0) failures.push({ trial, shape, reps, dtype, error });
     }
     expect(failures).toEqual([]);

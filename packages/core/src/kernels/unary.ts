@@ -11,7 +11,20 @@
  * against 1.4 ms on 1, loaded machine) use the same polynomial e^x; ClipByValue is exact. Other
  * dtypes keep the stock kernels.
  */
-import { Abs, ClipByValue, Elu, Neg, Relu, Relu6, Sigmoid, Square, Tanh, util, type ClipByValueAttrs, type KernelConfig } from '@tensorflow/tfjs';
+import {
+  Abs,
+  ClipByValue,
+  Elu,
+  Neg,
+  Relu,
+  Relu6,
+  Sigmoid,
+  Square,
+  Tanh,
+  util,
+  type ClipByValueAttrs,
+  type KernelConfig,
+} from '@tensorflow/tfjs';
 
 import { UNARY_ABS, UNARY_ELU, UNARY_NEG, UNARY_RELU, UNARY_RELU6, UNARY_SIGMOID, UNARY_SQUARE, UNARY_TANH } from './native/abi';
 import { nativeKernels } from './native/native-kernels';
@@ -19,8 +32,14 @@ import { replacingStock, runStockKernel, type WasmKernelArgs } from './wasm-kern
 
 /** Op codes of unary_f32 (native/abi.h). */
 const OPS: Record<string, number> = {
-  [Square]: UNARY_SQUARE, [Relu]: UNARY_RELU, [Relu6]: UNARY_RELU6, [Neg]: UNARY_NEG, [Abs]: UNARY_ABS, [Tanh]: UNARY_TANH,
-  [Sigmoid]: UNARY_SIGMOID, [Elu]: UNARY_ELU,
+  [Square]: UNARY_SQUARE,
+  [Relu]: UNARY_RELU,
+  [Relu6]: UNARY_RELU6,
+  [Neg]: UNARY_NEG,
+  [Abs]: UNARY_ABS,
+  [Tanh]: UNARY_TANH,
+  [Sigmoid]: UNARY_SIGMOID,
+  [Elu]: UNARY_ELU,
 };
 
 /** Builds the Square, Relu, Relu6, Neg, Abs, Tanh, Sigmoid and Elu overrides (call after the wasm backend is registered). */

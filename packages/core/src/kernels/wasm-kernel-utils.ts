@@ -5,7 +5,15 @@
  * counting stays with the engine: every intermediate made here is released with
  * `backend.disposeData` before the kernel returns, and only the output survives.
  */
-import { backend_util, getKernel, type KernelConfig, type KernelFunc, type NamedAttrMap, type NamedTensorInfoMap, type TensorInfo } from '@tensorflow/tfjs';
+import {
+  backend_util,
+  getKernel,
+  type KernelConfig,
+  type KernelFunc,
+  type NamedAttrMap,
+  type NamedTensorInfoMap,
+  type TensorInfo,
+} from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 import { ShapeError } from '../errors';
@@ -49,7 +57,12 @@ export function replacingStock(name: string, kernelFunc: (args: WasmKernelArgs) 
 }
 
 /** Runs the stock wasm kernel `name`. The caller owns (and must dispose) the result. */
-export function runStockKernel(name: string, backend: BackendWasm, inputs: NamedTensorInfoMap | Record<string, TensorInfo>, attrs: NamedAttrMap = {}): TensorInfo {
+export function runStockKernel(
+  name: string,
+  backend: BackendWasm,
+  inputs: NamedTensorInfoMap | Record<string, TensorInfo>,
+  attrs: NamedAttrMap = {},
+): TensorInfo {
   const config = captureStockKernel(name);
   if (!config) throw new Error(`bigmodel: the wasm backend has no ${name} kernel to build on`);
   return config.kernelFunc({ inputs, attrs, backend }) as TensorInfo;
@@ -95,7 +108,7 @@ export function matMul2d(backend: BackendWasm, a: TensorInfo, b: TensorInfo, tra
       parameter: 'matMul.b',
       expected: `inner dimensions to agree: a gives k = ${k}`,
       actual: `b gives k = ${kB} (a ${JSON.stringify(a.shape)}${transposeA ? '^T' : ''}, b ${JSON.stringify(b.shape)}${transposeB ? '^T' : ''})`,
-      hint: 'Check the operands\' shapes and the transposeA / transposeB flags.',
+      hint: "Check the operands' shapes and the transposeA / transposeB flags.",
     });
   }
   const out = backend.makeOutput([m, n], 'float32');
@@ -106,7 +119,16 @@ export function matMul2d(backend: BackendWasm, a: TensorInfo, b: TensorInfo, tra
   } else if (n === 1 && m > 1) {
     // c [m, 1] lies in memory as c^T [1, m] = op(b)^T op(a)^T: one row of m columns instead of m rows
     // of one column (each element's sum keeps its order).
-    gemm.run({ a: native.offset(b), b: native.offset(a), c: native.offset(out), m: 1, n: m, k, transposeA: !transposeB, transposeB: !transposeA });
+    gemm.run({
+      a: native.offset(b),
+      b: native.offset(a),
+      c: native.offset(out),
+      m: 1,
+      n: m,
+      k,
+      transposeA: !transposeB,
+      transposeB: !transposeA,
+    });
   } else {
     gemm.run({ a: native.offset(a), b: native.offset(b), c: native.offset(out), m, n, k, transposeA, transposeB });
   }
@@ -143,7 +165,10 @@ export function col2imInto(backend: BackendWasm, cols: TensorInfo, dx: TensorInf
 
 /** tfjs's FusableActivation codes of the activations native bias_activation_f32 applies (native/abi.h; others keep stock kernels). */
 export const FUSED_ACTIVATION_CODES: Readonly<Record<string, number>> = {
-  linear: ACTIVATION_LINEAR, relu: ACTIVATION_RELU, relu6: ACTIVATION_RELU6, leakyrelu: ACTIVATION_LEAKY_RELU,
+  linear: ACTIVATION_LINEAR,
+  relu: ACTIVATION_RELU,
+  relu6: ACTIVATION_RELU6,
+  leakyrelu: ACTIVATION_LEAKY_RELU,
 };
 
 /** Physically transposes a 2-D TensorInfo on the wasm backend. */

@@ -172,7 +172,10 @@ describe('LazyGradConv2D', () => {
   it('runs no Conv2DBackpropInput for a gradient w.r.t. its weights from data input, where the stock layer runs one', async () => {
     const { stock, lazy, x, dispose } = pair({ filters: 4, kernelSize: 3, padding: 'same' });
     const weightGradient = (layer: tf.layers.Layer) => () =>
-      tf.variableGrads(() => weightedSum(layer.apply(x) as tf.Tensor), layer.trainableWeights.map((w) => w.read() as tf.Variable));
+      tf.variableGrads(
+        () => weightedSum(layer.apply(x) as tf.Tensor),
+        layer.trainableWeights.map((w) => w.read() as tf.Variable),
+      );
     const stockKernels = await kernelsRun(weightGradient(stock));
     const lazyKernels = await kernelsRun(weightGradient(lazy));
     expect(stockKernels).toContain('Conv2DBackpropInput');

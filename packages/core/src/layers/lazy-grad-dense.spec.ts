@@ -101,7 +101,8 @@ describe('LazyGradDense', () => {
         const outside = tf.tidy(() => lazy.apply(x) as tf.Tensor);
         const error = relativeError(inGradient.dataSync(), expected.dataSync());
         if (!(error <= 1e-5) || inGradient.shape.join() !== expected.shape.join()) failures.push({ backend, args, error });
-        if (Array.from(outside.dataSync()).join() !== Array.from(expected.dataSync()).join()) failures.push({ backend, args, outside: 'differs' });
+        if (Array.from(outside.dataSync()).join() !== Array.from(expected.dataSync()).join())
+          failures.push({ backend, args, outside: 'differs' });
         tf.dispose([expected, inGradient, outside]);
         dispose();
       }
@@ -128,7 +129,10 @@ describe('LazyGradDense', () => {
     const { stock, lazy, x, dispose } = pair({ units: 6 });
     const inputGradient = (layer: tf.layers.Layer) => () => tf.grad((input: tf.Tensor) => weightedSum(layer.apply(input) as tf.Tensor))(x);
     const weightGradient = (layer: tf.layers.Layer) => () =>
-      tf.variableGrads(() => weightedSum(layer.apply(x) as tf.Tensor), layer.trainableWeights.map((w) => w.read() as tf.Variable));
+      tf.variableGrads(
+        () => weightedSum(layer.apply(x) as tf.Tensor),
+        layer.trainableWeights.map((w) => w.read() as tf.Variable),
+      );
     // One product forward, then one per gradient computed.
     expect(await productsRun(inputGradient(stock))).toBe(3);
     expect(await productsRun(inputGradient(lazy))).toBe(2);
@@ -138,7 +142,9 @@ describe('LazyGradDense', () => {
   });
 
   it('saves with saveModel and loads with loadModel as a stock Dense giving the same predictions, and trains with a stable tensor count', async () => {
-    const model = tf.sequential({ layers: [lazyGradDense({ inputShape: [7], units: 8, activation: 'relu' }), lazyGradDense({ units: 1 })] });
+    const model = tf.sequential({
+      layers: [lazyGradDense({ inputShape: [7], units: 8, activation: 'relu' }), lazyGradDense({ units: 1 })],
+    });
     const x = tf.randomUniform([32, 7], -1, 1, 'float32', 7);
     const y = tf.tidy(() => tf.sum(tf.abs(x), 1, true));
     const { first, last, tensorsAfterFirst, tensorsAfterLast } = trainMse(model, x, y, 40);

@@ -16,7 +16,9 @@ export type CallKwargs = Parameters<tf.layers.Layer['call']>[1];
 export function stockLayerClass<Args>(className: string): new (args: Args) => tf.layers.Layer {
   const entry = tf.serialization.SerializationMap.getMap().classNameMap[className];
   if (entry === undefined) {
-    throw new BigModelError(`tfjs-layers has not registered its ${className} layer; import @tensorflow/tfjs (which loads tfjs-layers) before @bigmodel/core.`);
+    throw new BigModelError(
+      `tfjs-layers has not registered its ${className} layer; import @tensorflow/tfjs (which loads tfjs-layers) before @bigmodel/core.`,
+    );
   }
   return entry[0] as unknown as new (args: Args) => tf.layers.Layer;
 }

@@ -30,7 +30,8 @@ export function binaryCrossEntropy(
       const softplusNeg = tf.add(tf.log1p(tf.exp(tf.neg(tf.abs(p)))), tf.relu(tf.neg(p)));
       terms = tf.add(tf.mul(tf.sub(1, t), p), tf.mul(logWeight, softplusNeg));
     } else {
-      if (posWeight) throw new InvalidArgumentError({ parameter: 'options.posWeight', value: posWeight, message: 'Only used with fromLogits: true.' });
+      if (posWeight)
+        throw new InvalidArgumentError({ parameter: 'options.posWeight', value: posWeight, message: 'Only used with fromLogits: true.' });
       const logP = tf.maximum(tf.log(p), -100);
       const log1mP = tf.maximum(tf.log(tf.sub(1, p)), -100);
       terms = tf.neg(tf.add(tf.mul(t, logP), tf.mul(tf.sub(1, t), log1mP)));

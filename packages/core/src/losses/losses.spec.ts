@@ -39,7 +39,12 @@ const cases: Record<string, (reduction: Reduction) => tf.Tensor> = {
   'smoothL1_beta0.5': (reduction) => smoothL1Loss(x.regressionTrue, x.regressionPred, { reduction, beta: 0.5 }),
   sparseCE_logits: (reduction) => sparseCategoricalCrossEntropy(x.labels, x.logits, { reduction, fromLogits: true }),
   sparseCE_logits_weighted_smoothed: (reduction) =>
-    sparseCategoricalCrossEntropy(x.labels, x.logits, { reduction, fromLogits: true, classWeights: x.weights as number[], labelSmoothing: 0.1 }),
+    sparseCategoricalCrossEntropy(x.labels, x.logits, {
+      reduction,
+      fromLogits: true,
+      classWeights: x.weights as number[],
+      labelSmoothing: 0.1,
+    }),
   categoricalCE_logits_soft: (reduction) => categoricalCrossEntropy(x.soft, x.logits, { reduction, fromLogits: true }),
   categoricalCE_logits_soft_weighted_smoothed: (reduction) =>
     categoricalCrossEntropy(x.soft, x.logits, { reduction, fromLogits: true, classWeights: x.weights as number[], labelSmoothing: 0.2 }),
@@ -77,9 +82,18 @@ describe(`losses against PyTorch ${fixtures.torch}`, () => {
 
 describe('losses in use', () => {
   it('train a model through model.compile by name, with tensors stable', async () => {
-    const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [2], units: 3, activation: 'softmax', kernelInitializer: 'zeros' })] });
+    const model = tf.sequential({
+      layers: [tf.layers.dense({ inputShape: [2], units: 3, activation: 'softmax', kernelInitializer: 'zeros' })],
+    });
     model.compile({ optimizer: new Adam({ lr: 0.1 }), loss: getLoss('categoricalCrossEntropy', { labelSmoothing: 0.05 }) });
-    const xs = tf.tensor2d([[1, 0], [0, 1], [1, 1], [2, 0], [0, 2], [2, 2]]);
+    const xs = tf.tensor2d([
+      [1, 0],
+      [0, 1],
+      [1, 1],
+      [2, 0],
+      [0, 2],
+      [2, 2],
+    ]);
     const ys = tf.oneHot(tf.tensor1d([0, 1, 2, 0, 1, 2], 'int32'), 3).toFloat();
     const first = await model.fit(xs, ys, { epochs: 1, verbose: 0 });
     const before = tf.memory().numTensors;
@@ -92,7 +106,12 @@ describe('losses in use', () => {
 
   it('train a custom loop on sparse labels, with tensors stable', () => {
     const w = tf.variable(tf.zeros([2, 3]));
-    const xs = tf.tensor2d([[1, 0], [0, 1], [1, 1], [2, 0]]);
+    const xs = tf.tensor2d([
+      [1, 0],
+      [0, 1],
+      [1, 1],
+      [2, 0],
+    ]);
     const labels = tf.tensor1d([0, 1, 2, 0], 'int32');
     const optimizer = new Adam({ lr: 0.1 });
     const step = () =>

@@ -55,5 +55,6 @@ export function lossPair(yTrue: TensorInput, yPred: TensorInput): [tf.Tensor, tf
 
 /** Throws an InvalidArgumentError unless `value` is a finite number > 0. */
 export function checkPositiveOption(parameter: string, value: number): void {
-  if (!(value > 0) || !Number.isFinite(value)) throw new InvalidArgumentError({ parameter, value, message: 'Must be a finite number > 0.' });
+  if (!(value > 0) || !Number.isFinite(value))
+    throw new InvalidArgumentError({ parameter, value, message: 'Must be a finite number > 0.' });
 }

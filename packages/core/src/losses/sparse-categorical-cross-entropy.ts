@@ -31,7 +31,8 @@ export function sparseCategoricalCrossEntropy(labels: TensorInput, yPred: Tensor
     const nll = tf.neg(tf.sum(tf.mul(oneHot, logP), -1));
     const weightedNll = sampleWeights ? tf.mul(nll, sampleWeights) : nll;
     const smooth = tf.neg(tf.sum(weights ? tf.mul(logP, weights) : logP, -1));
-    const terms = labelSmoothing > 0 ? tf.add(tf.mul(weightedNll, 1 - labelSmoothing), tf.mul(smooth, labelSmoothing / classes)) : weightedNll;
+    const terms =
+      labelSmoothing > 0 ? tf.add(tf.mul(weightedNll, 1 - labelSmoothing), tf.mul(smooth, labelSmoothing / classes)) : weightedNll;
     return reduce(terms, reduction, reduction === 'mean' && sampleWeights ? tf.sum(sampleWeights) : undefined);
   });
 }

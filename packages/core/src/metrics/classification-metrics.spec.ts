@@ -42,7 +42,12 @@ describe('classification metrics', () => {
     expect(scores.recall).toEqual([1, 0.5, 0.5]);
     expect(scores.f1).toEqual([1, 0.5, 0.5]);
     expect(scores.macro.f1).toBeCloseTo(2 / 3, 12);
-    expect(precisionRecallF1([[0, 0], [1, 0]]).precision).toEqual([0, 0]);
+    expect(
+      precisionRecallF1([
+        [0, 0],
+        [1, 0],
+      ]).precision,
+    ).toEqual([0, 0]);
     p.dispose();
   });
 

@@ -21,7 +21,8 @@ function labelIndices(labels: tf.Tensor | ArrayLike<number>, n: number): Int32Ar
 }
 
 function scores(predictions: tf.Tensor): tf.Tensor2D {
-  if (predictions.rank !== 2) throw new ShapeError({ parameter: 'predictions', expected: '[n, classes] scores', actual: predictions.shape });
+  if (predictions.rank !== 2)
+    throw new ShapeError({ parameter: 'predictions', expected: '[n, classes] scores', actual: predictions.shape });
   return predictions as tf.Tensor2D;
 }
 
@@ -36,7 +37,8 @@ function scores(predictions: tf.Tensor): tf.Tensor2D {
 export function topKAccuracy(labels: tf.Tensor | ArrayLike<number>, predictions: tf.Tensor, k = 1): number {
   const p = scores(predictions);
   const classes = p.shape[1];
-  if (!Number.isInteger(k) || k < 1 || k > classes) throw new InvalidArgumentError({ parameter: 'k', value: k, message: `Must be an integer in [1, ${classes}].` });
+  if (!Number.isInteger(k) || k < 1 || k > classes)
+    throw new InvalidArgumentError({ parameter: 'k', value: k, message: `Must be an integer in [1, ${classes}].` });
   const truth = labelIndices(labels, p.shape[0]);
   const top = tf.tidy(() => tf.topk(p, k).indices);
   const picked = top.dataSync();
@@ -77,7 +79,8 @@ export function confusionMatrix(labels: tf.Tensor | ArrayLike<number>, predictio
   predicted.dispose();
   const matrix = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
   for (let i = 0; i < truth.length; i++) {
-    if (truth[i] < 0 || truth[i] >= classes) throw new InvalidArgumentError({ parameter: `labels[${i}]`, value: truth[i], message: `Classes are 0-${classes - 1}.` });
+    if (truth[i] < 0 || truth[i] >= classes)
+      throw new InvalidArgumentError({ parameter: `labels[${i}]`, value: truth[i], message: `Classes are 0-${classes - 1}.` });
     matrix[truth[i]][guess[i]]++;
   }
   return matrix;

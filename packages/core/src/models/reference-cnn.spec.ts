@@ -27,7 +27,12 @@ describe('createReferenceCnn', () => {
 
   it('trains to the same weights from the same seed (same backend, same numbers)', async () => {
     const { train } = loadMnist();
-    const { xs, ys } = mnistToTensors({ ...train, count: 128, images: train.images.subarray(0, 128 * 784), labels: train.labels.subarray(0, 128) });
+    const { xs, ys } = mnistToTensors({
+      ...train,
+      count: 128,
+      images: train.images.subarray(0, 128 * 784),
+      labels: train.labels.subarray(0, 128),
+    });
     const run = async () => {
       const model = createReferenceCnn({ seed: 7 });
       model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });

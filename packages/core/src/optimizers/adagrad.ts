@@ -67,6 +67,5 @@ export class Adagrad extends BigModelOptimizer {
     const { lrDecay, initialAccumulatorValue, epsilon, weightDecay } = this.config;
     return { ...this.baseConfig(), lrDecay, initialAccumulatorValue, epsilon, weightDecay } as tf.serialization.ConfigDict;
   }
-
 }
 tf.serialization.registerClass(Adagrad);

@@ -99,6 +99,5 @@ export class Adam extends BigModelOptimizer {
     const { beta1, beta2, epsilon, weightDecay, amsgrad } = this.config;
     return { ...this.baseConfig(), beta1, beta2, epsilon, weightDecay, amsgrad } as tf.serialization.ConfigDict;
   }
-
 }
 tf.serialization.registerClass(Adam);

@@ -13,7 +13,6 @@ export type NamedTensor = { name: string; tensor: tf.Tensor };
 import { InvalidArgumentError } from '../errors';
 import { scheduleFromConfig, type LearningRateSchedule } from './schedules';
 
-
 /** Options every bigmodel optimizer takes. */
 export interface OptimizerBaseConfig {
   /** Learning rate, a number > 0 or a {@link LearningRateSchedule}. */
@@ -28,11 +27,19 @@ export interface OptimizerBaseConfig {
 export function checkBaseConfig(config: OptimizerBaseConfig): void {
   const { lr, clipNorm, clipValue } = config;
   if (typeof lr === 'number') {
-    if (!(lr > 0) || !Number.isFinite(lr)) throw new InvalidArgumentError({ parameter: 'lr', value: lr, message: 'The learning rate must be a finite number > 0.' });
+    if (!(lr > 0) || !Number.isFinite(lr))
+      throw new InvalidArgumentError({ parameter: 'lr', value: lr, message: 'The learning rate must be a finite number > 0.' });
   } else if (typeof lr?.at !== 'function') {
-    throw new InvalidArgumentError({ parameter: 'lr', value: lr, message: 'Expected a number or a LearningRateSchedule (an object with at(step)).' });
+    throw new InvalidArgumentError({
+      parameter: 'lr',
+      value: lr,
+      message: 'Expected a number or a LearningRateSchedule (an object with at(step)).',
+    });
   }
-  for (const [parameter, value] of [['clipNorm', clipNorm], ['clipValue', clipValue]] as const) {
+  for (const [parameter, value] of [
+    ['clipNorm', clipNorm],
+    ['clipValue', clipValue],
+  ] as const) {
     if (value !== undefined && !(value > 0 && Number.isFinite(value))) {
       throw new InvalidArgumentError({ parameter, value, message: 'Must be a finite number > 0 (or left out for no clipping).' });
     }
@@ -105,7 +112,8 @@ export abstract class BigModelOptimizer extends tf.Optimizer {
       const gradients = this.clip(present.map(([, g]) => g));
       present.forEach(([name, _], i) => {
         const variable = tf.engine().registeredVariables[name];
-        if (!variable) throw new InvalidArgumentError({ parameter: 'variableGradients', value: name, message: 'No variable has this name.' });
+        if (!variable)
+          throw new InvalidArgumentError({ parameter: 'variableGradients', value: name, message: 'No variable has this name.' });
         const { slots, fresh } = this.slotsOf(name, variable);
         const next = this.update(variable, gradients[i], slots, lr, step, fresh);
         variable.assign(next.variable);
@@ -166,7 +174,8 @@ export abstract class BigModelOptimizer extends tf.Optimizer {
     const iterations = await this.saveIterations();
     this.savedIterations = iterations.tensor;
     const weights = [iterations];
-    for (const [name, slots] of this.slots) slots.forEach((slot, k) => weights.push({ name: `${name}/${this.slotNames[k]}`, tensor: slot }));
+    for (const [name, slots] of this.slots)
+      slots.forEach((slot, k) => weights.push({ name: `${name}/${this.slotNames[k]}`, tensor: slot }));
     return weights;
   }
 
@@ -182,14 +191,23 @@ export abstract class BigModelOptimizer extends tf.Optimizer {
       const cut = name.lastIndexOf('/');
       const [variableName, slotName] = [name.slice(0, cut), name.slice(cut + 1)];
       const k = this.slotNames.indexOf(slotName);
-      if (k < 0) throw new InvalidArgumentError({ parameter: 'weightValues', value: name, message: `Unknown slot; this optimizer has ${this.slotNames.join(', ')}.` });
+      if (k < 0)
+        throw new InvalidArgumentError({
+          parameter: 'weightValues',
+          value: name,
+          message: `Unknown slot; this optimizer has ${this.slotNames.join(', ')}.`,
+        });
       const values = byVariable.get(variableName) ?? [];
       values[k] = tensor;
       byVariable.set(variableName, values);
     }
     for (const [variableName, values] of byVariable) {
       if (this.slotNames.some((_, k) => values[k] === undefined)) {
-        throw new InvalidArgumentError({ parameter: 'weightValues', value: variableName, message: `Needs every slot (${this.slotNames.join(', ')}) of each variable.` });
+        throw new InvalidArgumentError({
+          parameter: 'weightValues',
+          value: variableName,
+          message: `Needs every slot (${this.slotNames.join(', ')}) of each variable.`,
+        });
       }
       const existing = this.slots.get(variableName);
       if (existing) existing.forEach((slot, k) => slot.assign(values[k]));

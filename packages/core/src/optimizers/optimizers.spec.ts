@@ -5,7 +5,19 @@ import * as tf from '@tensorflow/tfjs';
 
 import { InvalidArgumentError } from '../errors';
 import { relativeError, useWasm } from '../testing/backend-comparison';
-import { Adagrad, Adam, AdamW, RMSprop, SGD, cosineWithWarmup, exponentialDecay, linearSchedule, oneCycle, scheduleFromConfig, stepDecay } from '.';
+import {
+  Adagrad,
+  Adam,
+  AdamW,
+  RMSprop,
+  SGD,
+  cosineWithWarmup,
+  exponentialDecay,
+  linearSchedule,
+  oneCycle,
+  scheduleFromConfig,
+  stepDecay,
+} from '.';
 import type { BigModelOptimizer } from './bigmodel-optimizer';
 
 beforeAll(useWasm);
@@ -97,7 +109,12 @@ describe('optimizers in use', () => {
   it('train a LayersModel through model.compile and fit', async () => {
     const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [3], units: 1, kernelInitializer: 'zeros' })] });
     model.compile({ optimizer: new Adam({ lr: 0.05 }), loss: 'meanSquaredError' });
-    const xs = tf.tensor2d([[1, 2, 3], [0, 1, 0], [2, 0, 1], [1, 1, 1]]);
+    const xs = tf.tensor2d([
+      [1, 2, 3],
+      [0, 1, 0],
+      [2, 0, 1],
+      [1, 1, 1],
+    ]);
     const ys = tf.tensor2d([[6], [1], [3], [3]]); // y = x1 + x2 + x3
     const history = await model.fit(xs, ys, { epochs: 200, verbose: 0 });
     const losses = history.history['loss'] as number[];
@@ -148,7 +165,13 @@ describe('learning-rate schedules', () => {
     [0.1, 0.1, 0.01, 0.01, 0.001].forEach((expected, i) => expect(steps[i]).toBeCloseTo(expected, 15));
     expect(exponentialDecay({ initial: 2, gamma: 0.5 }).at(3)).toBe(0.5);
     const cosine = cosineWithWarmup({ peak: 1, warmupSteps: 10, totalSteps: 110 });
-    expect([cosine.at(5), cosine.at(10), cosine.at(60), cosine.at(110), cosine.at(500)]).toEqual([0.5, 1, 0.5 + 0.5 * Math.cos(Math.PI / 2), 0, 0]);
+    expect([cosine.at(5), cosine.at(10), cosine.at(60), cosine.at(110), cosine.at(500)]).toEqual([
+      0.5,
+      1,
+      0.5 + 0.5 * Math.cos(Math.PI / 2),
+      0,
+      0,
+    ]);
     const cycle = oneCycle({ peak: 1, totalSteps: 101, pctStart: 0.3, divFactor: 10, finalDivFactor: 100 });
     expect(cycle.at(1)).toBeCloseTo(0.1, 12);
     expect(Math.max(...Array.from({ length: 101 }, (_, i) => cycle.at(i + 1)))).toBeCloseTo(1, 3);
@@ -157,7 +180,11 @@ describe('learning-rate schedules', () => {
   });
 
   it('come back from their configs', () => {
-    for (const schedule of [stepDecay({ initial: 0.1, stepSize: 3 }), cosineWithWarmup({ peak: 1, warmupSteps: 2, totalSteps: 9 }), oneCycle({ peak: 1, totalSteps: 20 })]) {
+    for (const schedule of [
+      stepDecay({ initial: 0.1, stepSize: 3 }),
+      cosineWithWarmup({ peak: 1, warmupSteps: 2, totalSteps: 9 }),
+      oneCycle({ peak: 1, totalSteps: 20 }),
+    ]) {
       const copy = scheduleFromConfig(schedule.getConfig());
       expect([1, 2, 5, 9].map(copy.at)).toEqual([1, 2, 5, 9].map(schedule.at));
     }

@@ -72,6 +72,5 @@ export class RMSprop extends BigModelOptimizer {
     const { rho, epsilon, momentum, centered, weightDecay } = this.config;
     return { ...this.baseConfig(), rho, epsilon, momentum, centered, weightDecay } as tf.serialization.ConfigDict;
   }
-
 }
 tf.serialization.registerClass(RMSprop);

@@ -31,7 +31,10 @@ export function stepDecay(options: { initial: number; stepSize: number; gamma?: 
   positive('initial', initial);
   positive('stepSize', stepSize);
   positive('gamma', gamma);
-  return { at: (step) => initial * gamma ** Math.floor((step - 1) / stepSize), getConfig: () => ({ kind: 'stepDecay', initial, stepSize, gamma }) };
+  return {
+    at: (step) => initial * gamma ** Math.floor((step - 1) / stepSize),
+    getConfig: () => ({ kind: 'stepDecay', initial, stepSize, gamma }),
+  };
 }
 
 /**
@@ -63,7 +66,8 @@ export function cosineWithWarmup(options: { peak: number; warmupSteps: number; t
   positive('peak', peak);
   positive('warmupSteps', warmupSteps, true);
   positive('floor', floor, true);
-  if (!(totalSteps > warmupSteps)) throw new InvalidArgumentError({ parameter: 'totalSteps', value: totalSteps, message: `Must exceed warmupSteps (${warmupSteps}).` });
+  if (!(totalSteps > warmupSteps))
+    throw new InvalidArgumentError({ parameter: 'totalSteps', value: totalSteps, message: `Must exceed warmupSteps (${warmupSteps}).` });
   return {
     at(step) {
       if (step <= warmupSteps) return (peak * step) / warmupSteps;
@@ -84,11 +88,18 @@ export function cosineWithWarmup(options: { peak: number; warmupSteps: number; t
  * ```
  * @category Optimizers
  */
-export function oneCycle(options: { peak: number; totalSteps: number; pctStart?: number; divFactor?: number; finalDivFactor?: number }): LearningRateSchedule {
+export function oneCycle(options: {
+  peak: number;
+  totalSteps: number;
+  pctStart?: number;
+  divFactor?: number;
+  finalDivFactor?: number;
+}): LearningRateSchedule {
   const { peak, totalSteps, pctStart = 0.3, divFactor = 25, finalDivFactor = 1e4 } = options;
   positive('peak', peak);
   positive('totalSteps', totalSteps);
-  if (!(pctStart > 0 && pctStart < 1)) throw new InvalidArgumentError({ parameter: 'pctStart', value: pctStart, message: 'Must be in (0, 1).' });
+  if (!(pctStart > 0 && pctStart < 1))
+    throw new InvalidArgumentError({ parameter: 'pctStart', value: pctStart, message: 'Must be in (0, 1).' });
   const start = peak / divFactor;
   const end = start / finalDivFactor;
   const upSteps = pctStart * totalSteps - 1;
@@ -142,7 +153,11 @@ export function scheduleFromConfig(config: Record<string, unknown>): LearningRat
   };
   const build = builders[String(kind)];
   if (!build) {
-    throw new InvalidArgumentError({ parameter: 'config.kind', value: kind, message: `Expected one of ${Object.keys(builders).join(', ')}.` });
+    throw new InvalidArgumentError({
+      parameter: 'config.kind',
+      value: kind,
+      message: `Expected one of ${Object.keys(builders).join(', ')}.`,
+    });
   }
   return build(options as never);
 }

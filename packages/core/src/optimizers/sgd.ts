@@ -27,7 +27,11 @@ export function resolveSgdConfig(config: SgdConfig): Required<Omit<SgdConfig, 'c
   checkRange('dampening', resolved.dampening, 0, 1);
   checkRange('weightDecay', resolved.weightDecay, 0, Infinity);
   if (resolved.nesterov && (resolved.momentum <= 0 || resolved.dampening !== 0)) {
-    throw new InvalidArgumentError({ parameter: 'nesterov', value: true, message: 'Nesterov momentum needs momentum > 0 and dampening 0.' });
+    throw new InvalidArgumentError({
+      parameter: 'nesterov',
+      value: true,
+      message: 'Nesterov momentum needs momentum > 0 and dampening 0.',
+    });
   }
   return resolved;
 }
@@ -73,6 +77,5 @@ export class SGD extends BigModelOptimizer {
     const { momentum, dampening, nesterov, weightDecay } = this.config;
     return { ...this.baseConfig(), momentum, dampening, nesterov, weightDecay } as tf.serialization.ConfigDict;
   }
-
 }
 tf.serialization.registerClass(SGD);

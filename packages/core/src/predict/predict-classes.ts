@@ -23,10 +23,15 @@ export function predictClasses(model: tf.LayersModel, inputs: tf.Tensor, options
   const expected = model.inputs[0].shape.slice(1);
   const actual = inputs.shape.slice(1);
   if (expected.length !== actual.length || expected.some((d, i) => d !== null && d !== actual[i])) {
-    throw new ShapeError({ parameter: 'inputs', expected: `[batch, ${expected.map((d) => d ?? '?').join(', ')}] (the model's input)`, actual: inputs.shape });
+    throw new ShapeError({
+      parameter: 'inputs',
+      expected: `[batch, ${expected.map((d) => d ?? '?').join(', ')}] (the model's input)`,
+      actual: inputs.shape,
+    });
   }
   const { batchSize = 64 } = options;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new InvalidArgumentError({ parameter: 'options.batchSize', value: batchSize, message: 'Must be a positive integer.' });
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new InvalidArgumentError({ parameter: 'options.batchSize', value: batchSize, message: 'Must be a positive integer.' });
   const probabilities = tf.tidy(() => {
     const scores = model.predict(inputs, { batchSize }) as tf.Tensor2D;
     const rows = scores.sum(1).dataSync();

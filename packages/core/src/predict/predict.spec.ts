@@ -46,7 +46,12 @@ function blankGrayPng(width: number, height: number): Buffer {
   header.writeUInt32BE(height, 4);
   header.set([8, 0, 0, 0, 0], 8); // 8-bit gray, deflate, no filter, no interlace
   const rows = deflateSync(Buffer.alloc((width + 1) * height)); // each row: filter byte 0, then zeros
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', header), chunk('IDAT', rows), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
+    chunk('IHDR', header),
+    chunk('IDAT', rows),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 describe('inference', () => {
@@ -83,7 +88,9 @@ describe('inference', () => {
     writeFileSync(path, blankGrayPng(6000, 6000));
     expect(statSync(path).size).toBeLessThan(100_000);
     const before = tf.memory().numTensors;
-    expect(() => readPng(path, { height: 28, width: 28, channels: 1 })).toThrow(/declares 6000x6000 pixels, more than the limit of 16777216/);
+    expect(() => readPng(path, { height: 28, width: 28, channels: 1 })).toThrow(
+      /declares 6000x6000 pixels, more than the limit of 16777216/,
+    );
     expect(tf.memory().numTensors).toBe(before);
     // Under a limit it fits, it decodes (the file is a valid PNG).
     const small = join(tempDir(), 'small.png');
@@ -123,7 +130,10 @@ describe('bigmodel-core predict', () => {
     const json = join(dir, 'digits.json');
     writeFileSync(json, JSON.stringify([Array.from(pixels), Array.from(pixels)]));
     const expected = predictClasses(model, readPng(png, { height: 28, width: 28, channels: 1 }));
-    for (const [input, count] of [[png, 1], [json, 2]] as const) {
+    for (const [input, count] of [
+      [png, 1],
+      [json, 2],
+    ] as const) {
       const run = cli(['predict', '--model', join(dir, 'model'), '--input', input]);
       expect(run.status).toBe(0);
       const last = JSON.parse(run.stdout.trim().split('\n').pop()!);

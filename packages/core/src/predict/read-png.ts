@@ -21,7 +21,11 @@ const MAX_PNG_BYTES = 256 * 1024 * 1024;
  * ```
  * @category Inference
  */
-export function readPng(path: string, shape: { height: number; width: number; channels: 1 | 3 }, options: { maxPixels?: number } = {}): tf.Tensor4D {
+export function readPng(
+  path: string,
+  shape: { height: number; width: number; channels: 1 | 3 },
+  options: { maxPixels?: number } = {},
+): tf.Tensor4D {
   const bytes = readRegularFile(path, { maxBytes: MAX_PNG_BYTES });
   pngSize(bytes, path, options);
   let png: PNG;

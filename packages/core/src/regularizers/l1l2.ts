@@ -21,7 +21,8 @@ const RegularizerBase = Object.getPrototypeOf(tf.regularizers.l1l2().constructor
 };
 
 function checkRate(parameter: string, value: number): void {
-  if (!(value >= 0) || !Number.isFinite(value)) throw new InvalidArgumentError({ parameter, value, message: 'A penalty rate must be a finite number >= 0.' });
+  if (!(value >= 0) || !Number.isFinite(value))
+    throw new InvalidArgumentError({ parameter, value, message: 'A penalty rate must be a finite number >= 0.' });
 }
 
 /**

@@ -71,7 +71,12 @@ export function randomPadding(random: () => number): Padding {
   if (r < 1 / 3) return 'same';
   if (r < 2 / 3) return 'valid';
   const p = () => randomInt(random, 0, 2);
-  return [[0, 0], [p(), p()], [p(), p()], [0, 0]];
+  return [
+    [0, 0],
+    [p(), p()],
+    [p(), p()],
+    [0, 0],
+  ];
 }
 
 /**

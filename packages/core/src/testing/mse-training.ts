@@ -6,7 +6,12 @@ import * as tf from '@tensorflow/tfjs';
  * Returns the first and last losses, and the tensor count after the first step (when the
  * optimizer's slots exist) and after the last, so a test can assert a falling loss and no leak.
  */
-export function trainMse(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, steps: number): { first: number; last: number; tensorsAfterFirst: number; tensorsAfterLast: number } {
+export function trainMse(
+  model: tf.LayersModel,
+  x: tf.Tensor,
+  y: tf.Tensor,
+  steps: number,
+): { first: number; last: number; tensorsAfterFirst: number; tensorsAfterLast: number } {
   const optimizer = tf.train.adam(1e-2);
   const step = () => {
     const loss = optimizer.minimize(() => tf.losses.meanSquaredError(y, model.apply(x) as tf.Tensor) as tf.Scalar, true)!;

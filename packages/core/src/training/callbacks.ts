@@ -64,9 +64,12 @@ function modeFor(monitor: string, mode?: 'min' | 'max'): 'min' | 'max' {
  * ```
  * @category Training
  */
-export function earlyStopping(options: { monitor?: string; patience?: number; minDelta?: number; mode?: 'min' | 'max'; restoreBestWeights?: boolean } = {}): Callback {
+export function earlyStopping(
+  options: { monitor?: string; patience?: number; minDelta?: number; mode?: 'min' | 'max'; restoreBestWeights?: boolean } = {},
+): Callback {
   const { monitor = 'valLoss', patience = 0, minDelta = 0, restoreBestWeights = false } = options;
-  if (!Number.isInteger(patience) || patience < 0) throw new InvalidArgumentError({ parameter: 'options.patience', value: patience, message: 'Must be an integer >= 0.' });
+  if (!Number.isInteger(patience) || patience < 0)
+    throw new InvalidArgumentError({ parameter: 'options.patience', value: patience, message: 'Must be an integer >= 0.' });
   const mode = modeFor(monitor, options.mode);
   let best = mode === 'min' ? Infinity : -Infinity;
   let wait = 0;
@@ -80,7 +83,12 @@ export function earlyStopping(options: { monitor?: string; patience?: number; mi
     },
     onEpochEnd(_epoch, logs, context) {
       const value = logs[monitor];
-      if (value === undefined) throw new InvalidArgumentError({ parameter: 'options.monitor', value: monitor, message: `Not in the epoch logs (${Object.keys(logs).join(', ')}).` });
+      if (value === undefined)
+        throw new InvalidArgumentError({
+          parameter: 'options.monitor',
+          value: monitor,
+          message: `Not in the epoch logs (${Object.keys(logs).join(', ')}).`,
+        });
       if (improves(mode, value, best, minDelta)) {
         best = value;
         wait = 0;
@@ -117,9 +125,15 @@ export function bestCheckpoint(options: { dir: string; monitor?: string; mode?: 
   let best = mode === 'min' ? Infinity : -Infinity;
   return {
     async onEpochEnd(_epoch, logs, context) {
-      if (!context.model) throw new InvalidArgumentError({ parameter: 'bestCheckpoint', value: dir, message: 'Saving needs a LayersModel.' });
+      if (!context.model)
+        throw new InvalidArgumentError({ parameter: 'bestCheckpoint', value: dir, message: 'Saving needs a LayersModel.' });
       const value = logs[monitor];
-      if (value === undefined) throw new InvalidArgumentError({ parameter: 'options.monitor', value: monitor, message: `Not in the epoch logs (${Object.keys(logs).join(', ')}).` });
+      if (value === undefined)
+        throw new InvalidArgumentError({
+          parameter: 'options.monitor',
+          value: monitor,
+          message: `Not in the epoch logs (${Object.keys(logs).join(', ')}).`,
+        });
       if (improves(mode, value, best, 0)) {
         best = value;
         await saveModel(context.model, dir, { includeOptimizer: true });
@@ -143,7 +157,11 @@ export function learningRateScheduler(schedule: LearningRateSchedule): Callback 
     onBatchBegin(step, { optimizer }) {
       const target = optimizer as unknown as { learningRate?: number };
       if (typeof target.learningRate !== 'number') {
-        throw new InvalidArgumentError({ parameter: 'optimizer', value: optimizer.getClassName(), message: 'Has no learningRate field; give bigmodel optimizers the schedule as lr.' });
+        throw new InvalidArgumentError({
+          parameter: 'optimizer',
+          value: optimizer.getClassName(),
+          message: 'Has no learningRate field; give bigmodel optimizers the schedule as lr.',
+        });
       }
       target.learningRate = schedule.at(step);
     },

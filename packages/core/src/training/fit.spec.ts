@@ -36,7 +36,10 @@ describe('fit', () => {
     expect(last.loss).toBeLessThan(first.loss);
     expect(last.valAccuracy).toBeGreaterThan(0.6);
     expect(counts.slice(1)).toEqual([counts[1], counts[1], counts[1]]);
-    const lines = readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(path, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.filter((l) => 'losses/train' in l)).toHaveLength(4 * Math.ceil(train.size / 32));
     expect(lines.filter((l) => l['schedule/learningRate'] === 1e-3)).toHaveLength(4 * Math.ceil(train.size / 32));
     expect(lines.filter((l) => 'charts/valAccuracy' in l)).toHaveLength(4);
@@ -65,7 +68,12 @@ describe('fit', () => {
   });
 
   it('augments training batches only, once per batch, without leaking tensors', async () => {
-    const data = new TensorDataset(Float32Array.from({ length: 20 }, (_, i) => i), [1], Float32Array.from({ length: 20 }, (_, i) => i), { labelShape: [1] });
+    const data = new TensorDataset(
+      Float32Array.from({ length: 20 }, (_, i) => i),
+      [1],
+      Float32Array.from({ length: 20 }, (_, i) => i),
+      { labelShape: [1] },
+    );
     const w = tf.variable(tf.zeros([1, 1]));
     const seenByForward: number[] = [];
     const model: CustomModel = {
@@ -106,12 +114,24 @@ describe('fit', () => {
   /** A dense model on 8 examples (2 steps per epoch) whose second epoch trains on NaN inputs, checkpointed every epoch. */
   async function fitIntoNaN(nanGuard: boolean) {
     const dir = join(tempDir(), 'checkpoint');
-    const data = new TensorDataset(Float32Array.from({ length: 16 }, (_, i) => i / 16), [2], Float32Array.from({ length: 8 }, (_, i) => i / 8), { labelShape: [1] });
-    const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [2], units: 1, kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) })] });
+    const data = new TensorDataset(
+      Float32Array.from({ length: 16 }, (_, i) => i / 16),
+      [2],
+      Float32Array.from({ length: 8 }, (_, i) => i / 8),
+      { labelShape: [1] },
+    );
+    const model = tf.sequential({
+      layers: [tf.layers.dense({ inputShape: [2], units: 1, kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) })],
+    });
     model.compile({ optimizer: new SGD({ lr: 0.1 }), loss: 'meanSquaredError' });
     let afterFirst: Record<string, Buffer> = {};
     const snapshot = () =>
-      Object.fromEntries((readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.includes('.')).sort().map((f) => [f, readFileSync(join(dir, f))]));
+      Object.fromEntries(
+        (readdirSync(dir, { recursive: true }) as string[])
+          .filter((f) => f.includes('.'))
+          .sort()
+          .map((f) => [f, readFileSync(join(dir, f))]),
+      );
     let tensorsAfterFirst = 0; // the optimizer's state exists by then
     const error = await fit(model, data, {
       epochs: 3,
@@ -119,7 +139,9 @@ describe('fit', () => {
       nanGuard,
       checkpoint: { dir },
       augment: (xs, { epoch }) => (epoch === 1 ? tf.mul(xs, NaN) : tf.clone(xs)),
-      callbacks: [{ onEpochEnd: (epoch) => void (epoch === 0 && ((afterFirst = snapshot()), (tensorsAfterFirst = tf.memory().numTensors))) }],
+      callbacks: [
+        { onEpochEnd: (epoch) => void (epoch === 0 && ((afterFirst = snapshot()), (tensorsAfterFirst = tf.memory().numTensors))) },
+      ],
     }).catch((e: unknown) => e);
     expect(tf.memory().numTensors).toBe(tensorsAfterFirst);
     const files = { after: snapshot(), afterFirst, left: readdirSync(dir).sort() };
@@ -145,13 +167,24 @@ describe('fit', () => {
   });
 
   it('a run stopped after its last checkpoint and resumed logs every step once, as an uninterrupted run does', async () => {
-    const data = new TensorDataset(Float32Array.from({ length: 16 }, (_, i) => i / 16), [2], Float32Array.from({ length: 8 }, (_, i) => i / 8), { labelShape: [1] });
+    const data = new TensorDataset(
+      Float32Array.from({ length: 16 }, (_, i) => i / 16),
+      [2],
+      Float32Array.from({ length: 8 }, (_, i) => i / 8),
+      { labelShape: [1] },
+    );
     const model = () => {
-      const m = tf.sequential({ layers: [tf.layers.dense({ inputShape: [2], units: 1, kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) })] });
+      const m = tf.sequential({
+        layers: [tf.layers.dense({ inputShape: [2], units: 1, kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) })],
+      });
       m.compile({ optimizer: new SGD({ lr: 0.1 }), loss: 'meanSquaredError' });
       return m;
     };
-    const records = (path: string) => readFileSync(path, 'utf8').trim().split('\n').map((line) => ({ ...JSON.parse(line), time: 0 }));
+    const records = (path: string) =>
+      readFileSync(path, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => ({ ...JSON.parse(line), time: 0 }));
     const straightLog = join(tempDir(), 'metrics.jsonl');
     const straight = model();
     await fit(straight, data, { epochs: 3, batchSize: 4, seed: 2, logger: new JsonlLogger(straightLog), checkpoint: { dir: tempDir() } });
@@ -163,12 +196,27 @@ describe('fit', () => {
     const first = model();
     const stop = new Error('killed');
     const stopped = await fit(first, data, {
-      epochs: 3, batchSize: 4, seed: 2, logger: new JsonlLogger(log), checkpoint: { dir: join(dir, 'checkpoint') },
-      callbacks: [{ onBatchEnd: (step) => { if (step === 4) throw stop; } }],
+      epochs: 3,
+      batchSize: 4,
+      seed: 2,
+      logger: new JsonlLogger(log),
+      checkpoint: { dir: join(dir, 'checkpoint') },
+      callbacks: [
+        {
+          onBatchEnd: (step) => {
+            if (step === 4) throw stop;
+          },
+        },
+      ],
     }).catch((e: unknown) => e);
     expect(stopped).toBe(stop);
     first.dispose();
-    const { model: resumed } = await resumeFit(join(dir, 'checkpoint'), data, { epochs: 3, batchSize: 4, seed: 2, logger: new JsonlLogger(log) });
+    const { model: resumed } = await resumeFit(join(dir, 'checkpoint'), data, {
+      epochs: 3,
+      batchSize: 4,
+      seed: 2,
+      logger: new JsonlLogger(log),
+    });
     resumed.dispose();
     expect(records(log).map((r) => r.step)).toEqual([1, 2, 2, 3, 4, 4, 5, 6, 6]);
     expect(records(log)).toEqual(records(straightLog));
@@ -235,7 +283,10 @@ describe('checkpoints', () => {
 
   const child = join(__dirname, '../testing/train-child.ts');
   const run = (args: string[]) =>
-    spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', child, ...args], { encoding: 'utf8', env: { ...process.env, TS_NODE_PROJECT: join(__dirname, '../../tsconfig.spec.json') } });
+    spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', child, ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, TS_NODE_PROJECT: join(__dirname, '../../tsconfig.spec.json') },
+    });
 
   it('a run killed with SIGKILL and resumed from its checkpoint ends with the weights of an uninterrupted run', async () => {
     const uninterrupted = join(tempDir(), 'weights.json');

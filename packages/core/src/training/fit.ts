@@ -83,7 +83,10 @@ function isLayersModel(target: tf.LayersModel | CustomModel): target is tf.Layer
 type Data = TensorDataset | StreamDataset;
 
 /** The batches of one pass over `data`. */
-function batchesOf(data: Data, config: { batchSize: number; shuffle?: boolean; seed?: number; epoch?: number; shuffleBuffer?: number; prefetch?: number }): Iterable<Batch> | AsyncIterable<Batch> {
+function batchesOf(
+  data: Data,
+  config: { batchSize: number; shuffle?: boolean; seed?: number; epoch?: number; shuffleBuffer?: number; prefetch?: number },
+): Iterable<Batch> | AsyncIterable<Batch> {
   const { batchSize, shuffle = false, seed = 0, epoch = 0, shuffleBuffer = 1024, prefetch = 2 } = config;
   return data instanceof TensorDataset
     ? data.batches({ batchSize, shuffle, seed, epoch })
@@ -92,9 +95,12 @@ function batchesOf(data: Data, config: { batchSize: number; shuffle?: boolean; s
 
 function resolveFitConfig(config: FitConfig, data: Data) {
   const { epochs, batchSize } = config;
-  if (!Number.isInteger(epochs) || epochs < 1) throw new InvalidArgumentError({ parameter: 'config.epochs', value: epochs, message: 'Must be an integer >= 1.' });
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new InvalidArgumentError({ parameter: 'config.batchSize', value: batchSize, message: 'Must be an integer >= 1.' });
-  if (data instanceof TensorDataset && data.size === 0) throw new InvalidArgumentError({ parameter: 'data', value: 0, message: 'The training dataset is empty.' });
+  if (!Number.isInteger(epochs) || epochs < 1)
+    throw new InvalidArgumentError({ parameter: 'config.epochs', value: epochs, message: 'Must be an integer >= 1.' });
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new InvalidArgumentError({ parameter: 'config.batchSize', value: batchSize, message: 'Must be an integer >= 1.' });
+  if (data instanceof TensorDataset && data.size === 0)
+    throw new InvalidArgumentError({ parameter: 'data', value: 0, message: 'The training dataset is empty.' });
   const everyEpochs = config.checkpoint?.everyEpochs ?? 1;
   if (config.checkpoint && (!Number.isInteger(everyEpochs) || everyEpochs < 1)) {
     throw new InvalidArgumentError({ parameter: 'config.checkpoint.everyEpochs', value: everyEpochs, message: 'Must be an integer >= 1.' });
@@ -214,7 +220,14 @@ async function checkFiniteWeights(model: tf.LayersModel, step: number): Promise<
 /** The names of the checkpoint directories fit writes (`epoch-N`). */
 const CHECKPOINT_NAME = /^epoch-\d+$/;
 
-async function writeCheckpoint(dir: string, model: tf.LayersModel, epoch: number, step: number, seed: number, history: EpochLogs[]): Promise<void> {
+async function writeCheckpoint(
+  dir: string,
+  model: tf.LayersModel,
+  epoch: number,
+  step: number,
+  seed: number,
+  history: EpochLogs[],
+): Promise<void> {
   // A checkpoint with NaN weights would replace the last good one: refuse it.
   await checkFiniteWeights(model, step);
   const name = `epoch-${epoch}`;
@@ -249,13 +262,25 @@ async function writeCheckpoint(dir: string, model: tf.LayersModel, epoch: number
  * ```
  * @category Training
  */
-export async function fit(target: tf.LayersModel | CustomModel, data: TensorDataset | StreamDataset, config: FitConfig): Promise<FitHistory> {
+export async function fit(
+  target: tf.LayersModel | CustomModel,
+  data: TensorDataset | StreamDataset,
+  config: FitConfig,
+): Promise<FitHistory> {
   const resolved = resolveFitConfig(config, data);
   if (isLayersModel(target) && !target.optimizer) {
-    throw new InvalidArgumentError({ parameter: 'model', value: target.name, message: 'Compile the model (optimizer and loss) before fit.' });
+    throw new InvalidArgumentError({
+      parameter: 'model',
+      value: target.name,
+      message: 'Compile the model (optimizer and loss) before fit.',
+    });
   }
   if (resolved.checkpoint && !isLayersModel(target)) {
-    throw new InvalidArgumentError({ parameter: 'config.checkpoint', value: resolved.checkpoint.dir, message: 'Checkpoints need a LayersModel.' });
+    throw new InvalidArgumentError({
+      parameter: 'config.checkpoint',
+      value: resolved.checkpoint.dir,
+      message: 'Checkpoints need a LayersModel.',
+    });
   }
   const callbacks = [...(resolved.nanGuard ? [terminateOnNaN()] : []), ...resolved.callbacks];
   const context: TrainingContext = isLayersModel(target)
@@ -263,7 +288,8 @@ export async function fit(target: tf.LayersModel | CustomModel, data: TensorData
     : { variables: target.variables, optimizer: target.optimizer };
   const metricNames = isLayersModel(target) ? target.metricsNames.slice(1) : [];
   const history: FitHistory = { epochs: [], stopped: false };
-  let step = resolved.initialStep ?? (data instanceof TensorDataset ? resolved.initialEpoch * Math.ceil(data.size / resolved.batchSize) : 0);
+  let step =
+    resolved.initialStep ?? (data instanceof TensorDataset ? resolved.initialEpoch * Math.ceil(data.size / resolved.batchSize) : 0);
 
   // A resumed run redoes the steps logged after its checkpoint (before a kill): log them once.
   if (resolved.initialEpoch > 0 || resolved.initialStep !== undefined) resolved.logger?.truncateAfter?.(step);
@@ -327,7 +353,12 @@ export async function resumeFit(
   config: FitConfig & LoadModelOptions,
 ): Promise<{ model: tf.LayersModel; history: FitHistory }> {
   const latest = join(dir, 'latest.json');
-  if (!existsSync(latest)) throw new FileFormatError({ path: latest, problem: 'does not exist', hint: 'Nothing to resume: run fit with checkpoint: { dir } first.' });
+  if (!existsSync(latest))
+    throw new FileFormatError({
+      path: latest,
+      problem: 'does not exist',
+      hint: 'Nothing to resume: run fit with checkpoint: { dir } first.',
+    });
   let state: CheckpointState;
   try {
     state = JSON.parse(readFileSync(latest, 'utf8')) as CheckpointState;
@@ -335,7 +366,11 @@ export async function resumeFit(
     throw new FileFormatError({ path: latest, problem: 'is not valid JSON', cause });
   }
   if (config.seed !== undefined && config.seed !== state.seed) {
-    throw new InvalidArgumentError({ parameter: 'config.seed', value: config.seed, message: `The checkpoint was made with seed ${state.seed}; resume with the same seed.` });
+    throw new InvalidArgumentError({
+      parameter: 'config.seed',
+      value: config.seed,
+      message: `The checkpoint was made with seed ${state.seed}; resume with the same seed.`,
+    });
   }
   if (typeof state?.model !== 'string' || !CHECKPOINT_NAME.test(state.model)) {
     throw new FileFormatError({

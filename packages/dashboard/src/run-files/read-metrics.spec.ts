@@ -12,7 +12,10 @@ describe('readMetrics', () => {
     writeFileSync(file, first + '{"step":3,');
     const a = readMetrics(dir);
     expect(a).toEqual({
-      records: [{ step: 1, 'losses/train': 0.5 }, { step: 2, 'losses/ü': 0.25 }],
+      records: [
+        { step: 1, 'losses/train': 0.5 },
+        { step: 2, 'losses/ü': 0.25 },
+      ],
       next: Buffer.byteLength(first),
       more: false,
       reset: false,

@@ -23,7 +23,12 @@ describe('readSearch', () => {
     const dir = temp();
     let calls = 0;
     const result = await runSearch({
-      dir, space: builtinSpace('branin'), strategy: 'random', trials: 10, seed: 4, keepModels: false,
+      dir,
+      space: builtinSpace('branin'),
+      strategy: 'random',
+      trials: 10,
+      seed: 4,
+      keepModels: false,
       evaluator: (config) => {
         if (++calls % 5 === 0) throw new Error('out of memory (simulated)');
         return { score: branin(config) };
@@ -56,13 +61,17 @@ describe('readSearch', () => {
       { type: 'result', trialId: 2, status: 'ok', score: 0.25 },
       [1, 2, 3],
       null,
-      { type: 'ask', trial: { id: 1e400 } },
+      { type: 'ask', trial: { id: Number.POSITIVE_INFINITY } },
     ];
     writeFileSync(join(dir, 'journal.jsonl'), lines.map((l) => JSON.stringify(l)).join('\n') + '\n{"type":"result","trialId":3,"sta');
     const summary = readSearch(dir);
     expect(summary.strategy).toBe('tpe');
     expect(summary.plannedTrials).toBeUndefined();
-    expect(summary.trials.map((t) => [t.id, t.score, t.bestSoFar])).toEqual([[0, 0.5, 0.5], [1, null, 0.5], [2, 0.25, 0.5]]);
+    expect(summary.trials.map((t) => [t.id, t.score, t.bestSoFar])).toEqual([
+      [0, 0.5, 0.5],
+      [1, null, 0.5],
+      [2, 0.25, 0.5],
+    ]);
     expect(summary.trials[0].config).toEqual({ a: 1 });
     expect(summary.skippedLines).toBe(7);
   });

@@ -32,11 +32,56 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 describe('bigmodel-gan', () => {
   it('trains a tiny averaged DCGAN with translated inputs to a spectrally normalized discriminator and separate learning rates, then samples, interpolates and scores its run', async () => {
     const out = join(tmp, 'run');
-    const summary = await run('train', 'dcgan', '--epochs', '1', '--seed', '3', '--limit', '128', '--ngf', '4', '--ndf', '4', '--ema', '0.9', '--translation', '0.125', '--lr', '4e-4', '--lr-g', '1e-3', '--lr-d', '1e-4', '--beta1', '0.6', '--beta2', '0.99', '--d-norm', 'spectral', '--batch-size', '32', '--out', out);
+    const summary = await run(
+      'train',
+      'dcgan',
+      '--epochs',
+      '1',
+      '--seed',
+      '3',
+      '--limit',
+      '128',
+      '--ngf',
+      '4',
+      '--ndf',
+      '4',
+      '--ema',
+      '0.9',
+      '--translation',
+      '0.125',
+      '--lr',
+      '4e-4',
+      '--lr-g',
+      '1e-3',
+      '--lr-d',
+      '1e-4',
+      '--beta1',
+      '0.6',
+      '--beta2',
+      '0.99',
+      '--d-norm',
+      'spectral',
+      '--batch-size',
+      '32',
+      '--out',
+      out,
+    );
     expect(summary).toMatchObject({ kind: 'dcgan', steps: 4, epochs: 1 }); // 128 digits / batch 32
     expect(existsSync(join(out, 'samples', 'epoch-1.png'))).toBe(true);
     const { trainer } = await loadGanCheckpoint(join(out, 'checkpoint'));
-    expect(trainer.config).toMatchObject({ ngf: 4, ndf: 4, generatorEma: 0.9, discriminatorTranslation: 0.125, lr: 4e-4, generatorLr: 1e-3, discriminatorLr: 1e-4, beta1: 0.6, beta2: 0.99, discriminatorNormalization: 'spectral', batchSize: 32 });
+    expect(trainer.config).toMatchObject({
+      ngf: 4,
+      ndf: 4,
+      generatorEma: 0.9,
+      discriminatorTranslation: 0.125,
+      lr: 4e-4,
+      generatorLr: 1e-3,
+      discriminatorLr: 1e-4,
+      beta1: 0.6,
+      beta2: 0.99,
+      discriminatorNormalization: 'spectral',
+      batchSize: 32,
+    });
     expect(trainer.step).toBe(4);
     trainer.dispose();
 
@@ -51,7 +96,9 @@ describe('bigmodel-gan', () => {
     await run('sample', out, '--n', '6', '--seed', '1', '--out', join(tmp, 'grid2.png'), '--npy', join(tmp, 'again.npy'));
     expect(readFileSync(join(tmp, 'again.npy')).equals(readFileSync(npy))).toBe(true);
 
-    expect(await run('interpolate', out, '--out', join(tmp, 'interp.png'), '--rows', '2', '--steps', '3')).toEqual({ grid: join(tmp, 'interp.png') });
+    expect(await run('interpolate', out, '--out', join(tmp, 'interp.png'), '--rows', '2', '--steps', '3')).toEqual({
+      grid: join(tmp, 'interp.png'),
+    });
     expect(existsSync(join(tmp, 'interp.png'))).toBe(true);
 
     const scored = await run('score', npy);

@@ -1,5 +1,17 @@
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -39,7 +51,10 @@ describe('GAN checkpoints', () => {
 });
 
 describe('loadGanCheckpoint on a corrupt or hostile checkpoint', () => {
-  type Manifest = Record<string, unknown> & { tensors: { group: string; name: string; shape: number[]; offset: number }[]; random: Record<string, unknown> };
+  type Manifest = Record<string, unknown> & {
+    tensors: { group: string; name: string; shape: number[]; offset: number }[];
+    random: Record<string, unknown>;
+  };
   let source: string;
   let weightsBytes: number;
   beforeAll(async () => {
@@ -74,7 +89,11 @@ describe('loadGanCheckpoint on a corrupt or hostile checkpoint', () => {
     ['a JSON array', (_m, dir) => writeFileSync(join(dir, 'checkpoint.json'), '[]'), /does not hold a JSON object/],
     ['no format', (m) => delete m['format'], /is not a bigmodel-gan-checkpoint version 1 file/],
     ['no config', (m) => delete m['config'], /has no config object/],
-    ['an invalid config', (m) => ((m['config'] as Record<string, unknown>)['imageShape'] = [0, 8, 1]), /has an invalid config \(.*imageShape/],
+    [
+      'an invalid config',
+      (m) => ((m['config'] as Record<string, unknown>)['imageShape'] = [0, 8, 1]),
+      /has an invalid config \(.*imageShape/,
+    ],
     ['no step', (m) => delete m['step'], /has step undefined/],
     ['a negative step', (m) => (m['step'] = -1), /has step -1/],
     ['no random', (m) => delete (m as Record<string, unknown>)['random'], /has random undefined/],
@@ -88,33 +107,65 @@ describe('loadGanCheckpoint on a corrupt or hostile checkpoint', () => {
     ['a negative dimension', (m) => (m.tensors[0].shape = [-1, ...m.tensors[0].shape.slice(1)]), /tensor 0 .* with shape \[-1/],
     ['a negative offset', (m) => (m.tensors[1].offset = -4), /tensor 1 .* at offset -4 where \d+ follows/],
     ['overlapping tensors', (m) => (m.tensors[2].offset = m.tensors[1].offset), /tensor 2 .* at offset \d+ where \d+ follows/],
-    ['a missing generator tensor (offsets consistent)', (m) => {
-      m.tensors.splice(m.tensors.indexOf(gen(m)[0]), 1);
-      retile(m);
-    }, /holds \d+ generator tensors where its config builds \d+/],
-    ['a generator tensor of another shape', (m) => (gen(m)[0].shape = [...gen(m)[0].shape.slice(0, -1), 1]), /offset|of shape .* where its config builds/],
-    ['averaged-generator tensors its config does not keep', (m) => (m.tensors[0].group = 'averageGenerator'), /config builds|averaged generator/],
-    ['an optimizer slot of no variable\'s shape', (m) => {
-      const slot = m.tensors.filter((t) => t.group === 'generatorOptimizer' && t.shape.length > 0)[0];
-      slot.shape = [7, 13];
-      retile(m);
-    }, /generatorOptimizer tensor .* the shape of none/],
-    ['a weightsFile outside its directory', (m, _dir, root) => {
-      mkdirSync(join(root, 'outside'));
-      copyFileSync(join(source, 'weights-1.bin'), join(root, 'outside', 'w.bin'));
-      m['weightsFile'] = '../outside/w.bin';
-    }, /names "\.\.\/outside\/w\.bin", which is outside/],
+    [
+      'a missing generator tensor (offsets consistent)',
+      (m) => {
+        m.tensors.splice(m.tensors.indexOf(gen(m)[0]), 1);
+        retile(m);
+      },
+      /holds \d+ generator tensors where its config builds \d+/,
+    ],
+    [
+      'a generator tensor of another shape',
+      (m) => (gen(m)[0].shape = [...gen(m)[0].shape.slice(0, -1), 1]),
+      /offset|of shape .* where its config builds/,
+    ],
+    [
+      'averaged-generator tensors its config does not keep',
+      (m) => (m.tensors[0].group = 'averageGenerator'),
+      /config builds|averaged generator/,
+    ],
+    [
+      "an optimizer slot of no variable's shape",
+      (m) => {
+        const slot = m.tensors.filter((t) => t.group === 'generatorOptimizer' && t.shape.length > 0)[0];
+        slot.shape = [7, 13];
+        retile(m);
+      },
+      /generatorOptimizer tensor .* the shape of none/,
+    ],
+    [
+      'a weightsFile outside its directory',
+      (m, _dir, root) => {
+        mkdirSync(join(root, 'outside'));
+        copyFileSync(join(source, 'weights-1.bin'), join(root, 'outside', 'w.bin'));
+        m['weightsFile'] = '../outside/w.bin';
+      },
+      /names "\.\.\/outside\/w\.bin", which is outside/,
+    ],
     ['an absolute weightsFile', (m) => (m['weightsFile'] = join(source, 'weights-1.bin')), /which is absolute/],
-    ['a weightsFile that is a symlink out', (m, dir) => {
-      symlinkSync(join(source, 'weights-1.bin'), join(dir, 'link.bin'));
-      m['weightsFile'] = 'link.bin';
-    }, /resolves \(through a symlink\) to a path outside/],
+    [
+      'a weightsFile that is a symlink out',
+      (m, dir) => {
+        symlinkSync(join(source, 'weights-1.bin'), join(dir, 'link.bin'));
+        m['weightsFile'] = 'link.bin';
+      },
+      /resolves \(through a symlink\) to a path outside/,
+    ],
     ['a missing weightsFile', (m) => (m['weightsFile'] = 'weights-9.bin'), /weights-9\.bin does not exist/],
-    ['a weightsFile that is a FIFO', (m, dir) => {
-      execFileSync('mkfifo', [join(dir, 'fifo.bin')]);
-      m['weightsFile'] = 'fifo.bin';
-    }, /fifo\.bin is not a regular file/],
-    ['weights of a length not a multiple of 4', (_m, dir) => appendFileSync(join(dir, 'weights-1.bin'), Buffer.from([1, 2])), /holds \d+ bytes where \d+ are expected/],
+    [
+      'a weightsFile that is a FIFO',
+      (m, dir) => {
+        execFileSync('mkfifo', [join(dir, 'fifo.bin')]);
+        m['weightsFile'] = 'fifo.bin';
+      },
+      /fifo\.bin is not a regular file/,
+    ],
+    [
+      'weights of a length not a multiple of 4',
+      (_m, dir) => appendFileSync(join(dir, 'weights-1.bin'), Buffer.from([1, 2])),
+      /holds \d+ bytes where \d+ are expected/,
+    ],
     ['truncated weights', (_m, dir) => truncateSync(join(dir, 'weights-1.bin'), 100), /holds 100 bytes where \d+ are expected/],
     // 1.9 GB, sparse: refused by its size before a byte is read.
     ['oversized weights', (_m, dir) => truncateSync(join(dir, 'weights-1.bin'), 1.9e9), /holds 1900000000 bytes where \d+ are expected/],
@@ -128,7 +179,8 @@ describe('loadGanCheckpoint on a corrupt or hostile checkpoint', () => {
       writeFileSync(join(dir, 'checkpoint.json'), good);
       damage(manifest, dir, root);
       // A variant that wrote checkpoint.json itself keeps it; the others damaged the manifest object.
-      if (readFileSync(join(dir, 'checkpoint.json'), 'utf8') === good) writeFileSync(join(dir, 'checkpoint.json'), JSON.stringify(manifest));
+      if (readFileSync(join(dir, 'checkpoint.json'), 'utf8') === good)
+        writeFileSync(join(dir, 'checkpoint.json'), JSON.stringify(manifest));
       const error = await loadGanCheckpoint(dir).catch((e: unknown) => e);
       expect(FileFormatError.isInstance(error)).toBe(true);
       expect((error as Error).message).toMatch(message);

@@ -24,7 +24,18 @@ import { GanTrainer } from '../training/gan-trainer';
 const FORMAT = 'bigmodel-gan-checkpoint';
 
 /** The architecture fields: a checkpoint fits a trainer only if these agree. */
-const ARCHITECTURE: (keyof ResolvedGanConfig)[] = ['kind', 'imageShape', 'nz', 'ngf', 'ndf', 'depth', 'classes', 'discriminatorNormalization', 'discriminatorPacking', 'minibatchStddev'];
+const ARCHITECTURE: (keyof ResolvedGanConfig)[] = [
+  'kind',
+  'imageShape',
+  'nz',
+  'ngf',
+  'ndf',
+  'depth',
+  'classes',
+  'discriminatorNormalization',
+  'discriminatorPacking',
+  'minibatchStddev',
+];
 
 type Group = 'generator' | 'averageGenerator' | 'discriminator' | 'generatorOptimizer' | 'discriminatorOptimizer';
 
@@ -52,7 +63,8 @@ interface CheckpointManifest {
 
 async function collect(trainer: GanTrainer): Promise<{ group: Group; name: string; tensor: tf.Tensor }[]> {
   const fromModel = (group: Group, model: tf.LayersModel) => model.weights.map((w) => ({ group, name: w.originalName, tensor: w.read() }));
-  const fromOptimizer = async (group: Group, optimizer: tf.Optimizer) => (await optimizer.getWeights()).map(({ name, tensor }) => ({ group, name, tensor }));
+  const fromOptimizer = async (group: Group, optimizer: tf.Optimizer) =>
+    (await optimizer.getWeights()).map(({ name, tensor }) => ({ group, name, tensor }));
   return [
     ...fromModel('generator', trainer.generator),
     ...(trainer.averageGenerator ? fromModel('averageGenerator', trainer.averageGenerator) : []),
@@ -140,12 +152,13 @@ const isRecord = (value: unknown): value is Record<string, unknown> => typeof va
 /** Reads and checks `dir/checkpoint.json` (see the file header); returns it with its resolved config and the weights' float count. */
 function readManifest(dir: string): { manifest: CheckpointManifest; config: ResolvedGanConfig; floats: number } {
   const path = join(dir, 'checkpoint.json');
-  const bad = (problem: string, cause?: unknown) => new FileFormatError({
-    path,
-    problem,
-    hint: 'It is not a bigmodel GAN checkpoint or it is corrupt.',
-    cause,
-  });
+  const bad = (problem: string, cause?: unknown) =>
+    new FileFormatError({
+      path,
+      problem,
+      hint: 'It is not a bigmodel GAN checkpoint or it is corrupt.',
+      cause,
+    });
   let raw: unknown;
   try {
     raw = JSON.parse(readRegularFile(path, { maxBytes: MAX_MANIFEST_BYTES }).toString('utf8'));
@@ -174,14 +187,17 @@ function readManifest(dir: string): { manifest: CheckpointManifest; config: Reso
     throw bad(`has random ${JSON.stringify(random)}, not {seed, counter} of whole numbers >= 0`);
   }
   if (m['extra'] !== undefined && !isRecord(m['extra'])) throw bad('has an extra that is not an object');
-  if (typeof m['weightsFile'] !== 'string' || m['weightsFile'].length === 0) throw bad(`has weightsFile ${JSON.stringify(m['weightsFile'])}, not a file name`);
+  if (typeof m['weightsFile'] !== 'string' || m['weightsFile'].length === 0)
+    throw bad(`has weightsFile ${JSON.stringify(m['weightsFile'])}, not a file name`);
   if (!Array.isArray(m['tensors'])) throw bad('has no tensors list');
   let floats = 0;
   (m['tensors'] as unknown[]).forEach((entry, i) => {
     const e = entry as Partial<TensorEntry> | null;
     const what = `tensor ${i} (${JSON.stringify(isRecord(e) ? e['name'] : e)})`;
-    if (!isRecord(e) || !GROUPS.includes(e.group as Group) || typeof e.name !== 'string') throw bad(`has ${what} without a known group and a name`);
-    if (!Array.isArray(e.shape) || !e.shape.every(isCount)) throw bad(`has ${what} with shape ${JSON.stringify(e.shape)}, not a list of whole numbers >= 0`);
+    if (!isRecord(e) || !GROUPS.includes(e.group as Group) || typeof e.name !== 'string')
+      throw bad(`has ${what} without a known group and a name`);
+    if (!Array.isArray(e.shape) || !e.shape.every(isCount))
+      throw bad(`has ${what} with shape ${JSON.stringify(e.shape)}, not a list of whole numbers >= 0`);
     if (e.offset !== floats) throw bad(`has ${what} at offset ${JSON.stringify(e.offset)} where ${floats} follows the tensors before it`);
     floats += e.shape.reduce((a, b) => a * b, 1);
     if (!Number.isSafeInteger(4 * floats)) throw bad(`declares more weights than can be read (${what})`);
@@ -208,7 +224,10 @@ export interface LoadGanCheckpointOptions {
  * ```
  * @category IO
  */
-export async function loadGanCheckpoint(dir: string, options: LoadGanCheckpointOptions = {}): Promise<{ trainer: GanTrainer; extra: Record<string, unknown> }> {
+export async function loadGanCheckpoint(
+  dir: string,
+  options: LoadGanCheckpointOptions = {},
+): Promise<{ trainer: GanTrainer; extra: Record<string, unknown> }> {
   const { manifest, config, floats } = readManifest(dir);
   const manifestPath = join(dir, 'checkpoint.json');
   if (options.expect !== undefined) {
@@ -230,9 +249,13 @@ export async function loadGanCheckpoint(dir: string, options: LoadGanCheckpointO
   const checkModel = (name: Group, model: tf.LayersModel) => {
     const entries = group(name);
     const weights = model.weights;
-    if (entries.length !== weights.length) throw corrupt(`holds ${entries.length} ${name} tensors where its config builds ${weights.length}`);
+    if (entries.length !== weights.length)
+      throw corrupt(`holds ${entries.length} ${name} tensors where its config builds ${weights.length}`);
     const misfit = entries.findIndex((e, i) => !tf.util.arraysEqual(e.shape, weights[i].shape as number[]));
-    if (misfit >= 0) throw corrupt(`holds ${name} tensor ${entries[misfit].name} of shape [${entries[misfit].shape}] where its config builds [${weights[misfit].shape}]`);
+    if (misfit >= 0)
+      throw corrupt(
+        `holds ${name} tensor ${entries[misfit].name} of shape [${entries[misfit].shape}] where its config builds [${weights[misfit].shape}]`,
+      );
   };
   // An optimizer keeps its iteration count and a few slots (core's Adam: 3) per trainable variable, each of that variable's shape.
   const checkOptimizer = (name: Group, variables: tf.Variable[]) => {
@@ -240,25 +263,39 @@ export async function loadGanCheckpoint(dir: string, options: LoadGanCheckpointO
     const most = 1 + MAX_SLOTS * variables.length;
     if (entries.length > most) throw corrupt(`holds ${entries.length} ${name} tensors where at most ${most} fit`);
     const misfit = entries.find((e) => e.shape.length > 0 && !variables.some((v) => tf.util.arraysEqual(e.shape, v.shape)));
-    if (misfit) throw corrupt(`holds ${name} tensor ${misfit.name} of shape [${misfit.shape}], the shape of none of its network's variables`);
+    if (misfit)
+      throw corrupt(`holds ${name} tensor ${misfit.name} of shape [${misfit.shape}], the shape of none of its network's variables`);
   };
-  const tensorOf = (values: Float32Array, entry: TensorEntry) => tf.tensor(values.subarray(entry.offset, entry.offset + tf.util.sizeFromShape(entry.shape)), entry.shape);
+  const tensorOf = (values: Float32Array, entry: TensorEntry) =>
+    tf.tensor(values.subarray(entry.offset, entry.offset + tf.util.sizeFromShape(entry.shape)), entry.shape);
   try {
     checkModel('generator', trainer.generator);
     if (trainer.averageGenerator) checkModel('averageGenerator', trainer.averageGenerator);
-    else if (group('averageGenerator').length > 0) throw corrupt('holds averageGenerator tensors but its config keeps no averaged generator');
+    else if (group('averageGenerator').length > 0)
+      throw corrupt('holds averageGenerator tensors but its config keeps no averaged generator');
     checkModel('discriminator', trainer.discriminator);
     checkOptimizer('generatorOptimizer', trainer.generatorVariables);
     checkOptimizer('discriminatorOptimizer', trainer.discriminatorVariables);
-    const bytes = readContainedFile(dir, manifest.weightsFile, { source: manifestPath, expectedBytes: 4 * floats, maxBytes: Number.MAX_SAFE_INTEGER });
+    const bytes = readContainedFile(dir, manifest.weightsFile, {
+      source: manifestPath,
+      expectedBytes: 4 * floats,
+      maxBytes: Number.MAX_SAFE_INTEGER,
+    });
     const values = new Float32Array(bytes.buffer, bytes.byteOffset, floats);
-    for (const [name, model] of [['generator', trainer.generator], ['averageGenerator', trainer.averageGenerator], ['discriminator', trainer.discriminator]] as const) {
+    for (const [name, model] of [
+      ['generator', trainer.generator],
+      ['averageGenerator', trainer.averageGenerator],
+      ['discriminator', trainer.discriminator],
+    ] as const) {
       if (!model) continue;
       const tensors = group(name).map((entry) => tensorOf(values, entry));
       model.setWeights(tensors);
       tf.dispose(tensors);
     }
-    for (const [name, optimizer] of [['generatorOptimizer', trainer.generatorOptimizer], ['discriminatorOptimizer', trainer.discriminatorOptimizer]] as const) {
+    for (const [name, optimizer] of [
+      ['generatorOptimizer', trainer.generatorOptimizer],
+      ['discriminatorOptimizer', trainer.discriminatorOptimizer],
+    ] as const) {
       const named = group(name).map((entry) => ({ name: entry.name, tensor: tensorOf(values, entry) }));
       await optimizer.setWeights(named);
       tf.dispose(named.map((n) => n.tensor));

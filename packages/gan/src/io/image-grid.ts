@@ -17,10 +17,16 @@ export function imageGrid(
 ): RgbImage {
   const { count, shape, columns, padding = 2 } = options;
   const [height, width, channels] = shape;
-  if (!Number.isInteger(columns) || columns <= 0) throw new InvalidArgumentError({ parameter: 'columns', value: columns, message: 'Must be an integer > 0.' });
-  if (channels !== 1 && channels !== 3) throw new InvalidArgumentError({ parameter: 'shape', value: shape, message: 'Channels must be 1 or 3.' });
+  if (!Number.isInteger(columns) || columns <= 0)
+    throw new InvalidArgumentError({ parameter: 'columns', value: columns, message: 'Must be an integer > 0.' });
+  if (channels !== 1 && channels !== 3)
+    throw new InvalidArgumentError({ parameter: 'shape', value: shape, message: 'Channels must be 1 or 3.' });
   if (pixels.length !== count * height * width * channels) {
-    throw new InvalidArgumentError({ parameter: 'pixels', value: `${pixels.length} values`, message: `count * height * width * channels = ${count * height * width * channels} values expected.` });
+    throw new InvalidArgumentError({
+      parameter: 'pixels',
+      value: `${pixels.length} values`,
+      message: `count * height * width * channels = ${count * height * width * channels} values expected.`,
+    });
   }
   const rows = Math.ceil(count / columns);
   const gridHeight = rows * (height + padding) + padding;

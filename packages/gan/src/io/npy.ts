@@ -21,13 +21,18 @@ const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 export function encodeNpy(data: Float32Array, shape: number[]): Uint8Array {
   const size = shape.reduce((a, b) => a * b, 1);
   if (shape.some((d) => !Number.isInteger(d) || d < 0) || size !== data.length) {
-    throw new InvalidArgumentError({ parameter: 'shape', value: shape, message: `Must be non-negative integers whose product is the data length ${data.length}.` });
+    throw new InvalidArgumentError({
+      parameter: 'shape',
+      value: shape,
+      message: `Must be non-negative integers whose product is the data length ${data.length}.`,
+    });
   }
   const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
   let header = `{'descr': '<f4', 'fortran_order': False, 'shape': ${shapeText}, }`;
   const unpadded = MAGIC.length + 2 + 2 + header.length + 1;
   header += ' '.repeat((64 - (unpadded % 64)) % 64) + '\n';
-  if (header.length > 0xffff) throw new InvalidArgumentError({ parameter: 'shape', value: shape, message: 'The header is too long for .npy version 1.0.' });
+  if (header.length > 0xffff)
+    throw new InvalidArgumentError({ parameter: 'shape', value: shape, message: 'The header is too long for .npy version 1.0.' });
   const bytes = new Uint8Array(10 + header.length + data.length * 4);
   bytes.set(MAGIC, 0);
   bytes[6] = 1;
@@ -65,7 +70,11 @@ export function decodeNpy(bytes: Uint8Array, path = '<buffer>'): { data: Float32
   if (!/'fortran_order':\s*False/.test(header)) fail('is in Fortran order, expected C order');
   const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1];
   if (shapeText === undefined) fail('has no shape in its header');
-  const shape = shapeText!.split(',').map((s) => s.trim()).filter((s) => s.length > 0).map(Number);
+  const shape = shapeText!
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0)
+    .map(Number);
   const size = shape.reduce((a, b) => a * b, 1);
   const offset = start + headerLength;
   if (bytes.length - offset !== size * 4) fail(`has ${bytes.length - offset} data bytes, shape (${shape.join(', ')}) needs ${size * 4}`);

@@ -27,14 +27,17 @@ export interface GenerateSamplesOptions {
  */
 export function generateSamples(trainer: GanTrainer, count: number, seed: number, options: GenerateSamplesOptions = {}): tf.Tensor4D {
   const { labels, batchSize = 250, network } = options;
-  if (!Number.isInteger(count) || count <= 0) throw new InvalidArgumentError({ parameter: 'count', value: count, message: 'Must be an integer > 0.' });
+  if (!Number.isInteger(count) || count <= 0)
+    throw new InvalidArgumentError({ parameter: 'count', value: count, message: 'Must be an integer > 0.' });
   const { kind, classes } = trainer.config;
-  if (labels !== undefined && labels.length !== count) throw new InvalidArgumentError({ parameter: 'labels', value: `${labels.length} labels`, message: `Need one per sample (${count}).` });
+  if (labels !== undefined && labels.length !== count)
+    throw new InvalidArgumentError({ parameter: 'labels', value: `${labels.length} labels`, message: `Need one per sample (${count}).` });
   const classOf = (i: number) => (labels !== undefined ? labels[i] : i % classes);
   if (kind === 'cgan') {
     for (let i = 0; i < count; i++) {
       const c = classOf(i);
-      if (!Number.isInteger(c) || c < 0 || c >= classes) throw new InvalidArgumentError({ parameter: 'labels', value: c, message: `Classes are integers in [0, ${classes - 1}].` });
+      if (!Number.isInteger(c) || c < 0 || c >= classes)
+        throw new InvalidArgumentError({ parameter: 'labels', value: c, message: `Classes are integers in [0, ${classes - 1}].` });
     }
   }
   const parts: tf.Tensor4D[] = [];

@@ -23,7 +23,8 @@ function randomOrthogonal(n: number, seed: number): Float64Array {
 function withEigenvalues(q: Float64Array, values: number[]): Float64Array {
   const n = values.length;
   const out = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) for (let k = 0; k < n; k++) out[i * n + j] += q[i * n + k] * values[k] * q[j * n + k];
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) for (let k = 0; k < n; k++) out[i * n + j] += q[i * n + k] * values[k] * q[j * n + k];
   return out;
 }
 

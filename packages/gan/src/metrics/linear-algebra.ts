@@ -23,7 +23,8 @@ export interface SymmetricEigen {
  * @category Metrics
  */
 export function symmetricEigen(a: Float64Array, n: number): SymmetricEigen {
-  if (a.length !== n * n) throw new InvalidArgumentError({ parameter: 'a', value: `${a.length} values`, message: `An ${n}x${n} matrix has ${n * n} values.` });
+  if (a.length !== n * n)
+    throw new InvalidArgumentError({ parameter: 'a', value: `${a.length} values`, message: `An ${n}x${n} matrix has ${n * n} values.` });
   const m = new Float64Array(n * n);
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) m[i * n + j] = (a[i * n + j] + a[j * n + i]) / 2;
   const v = new Float64Array(n * n);

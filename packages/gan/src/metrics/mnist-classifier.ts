@@ -49,7 +49,14 @@ export function createMnistClassifier(seed: number): tf.Sequential {
   return tf.sequential({
     name: 'mnist_classifier',
     layers: [
-      tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 32, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: init() }),
+      tf.layers.conv2d({
+        inputShape: [28, 28, 1],
+        filters: 32,
+        kernelSize: 3,
+        padding: 'same',
+        activation: 'relu',
+        kernelInitializer: init(),
+      }),
       tf.layers.batchNormalization(),
       tf.layers.maxPooling2d({ poolSize: 2 }),
       tf.layers.conv2d({ filters: 64, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: init() }),
@@ -104,10 +111,13 @@ export interface TrainedClassifier {
  */
 export async function trainMnistClassifier(options: TrainClassifierOptions = {}): Promise<TrainedClassifier> {
   const { epochs = 20, seed = 0 } = options;
-  if (!Number.isInteger(epochs) || epochs <= 0) throw new InvalidArgumentError({ parameter: 'epochs', value: epochs, message: 'Must be an integer > 0.' });
+  if (!Number.isInteger(epochs) || epochs <= 0)
+    throw new InvalidArgumentError({ parameter: 'epochs', value: epochs, message: 'Must be an integer > 0.' });
   const mnist = loadMnist();
   const limit = Math.min(options.limit ?? mnist.train.count, mnist.train.count);
-  const train = new TensorDataset(mnist.train.images.subarray(0, limit * 784), [28, 28, 1], mnist.train.labels.subarray(0, limit), { classes: 10 });
+  const train = new TensorDataset(mnist.train.images.subarray(0, limit * 784), [28, 28, 1], mnist.train.labels.subarray(0, limit), {
+    classes: 10,
+  });
   const stepsPerEpoch = Math.ceil(limit / 64);
   const totalSteps = epochs * stepsPerEpoch;
   const model = createMnistClassifier(seed);

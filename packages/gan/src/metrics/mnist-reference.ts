@@ -35,7 +35,10 @@ export function mnistReferenceStatistics(classifier: tf.LayersModel): FeatureSta
  * ```
  * @category Metrics
  */
-export function realMnistQuality(classifier: tf.LayersModel, reference: FeatureStatistics = mnistReferenceStatistics(classifier)): SampleQuality {
+export function realMnistQuality(
+  classifier: tf.LayersModel,
+  reference: FeatureStatistics = mnistReferenceStatistics(classifier),
+): SampleQuality {
   const images = splitTensor(loadMnist().test);
   const outputs = classify(classifier, images);
   images.dispose();

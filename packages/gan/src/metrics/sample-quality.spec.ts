@@ -40,7 +40,8 @@ describe('frechetDistance', () => {
     const random = mulberry32(3);
     const normal = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
     const n = 20000;
-    const draw = (shift: number, scale: number) => Float64Array.from({ length: n * 3 }, (_, i) => shift * (i % 3 === 0 ? 1 : 0) + scale * normal());
+    const draw = (shift: number, scale: number) =>
+      Float64Array.from({ length: n * 3 }, (_, i) => shift * (i % 3 === 0 ? 1 : 0) + scale * normal());
     const distance = frechetDistance(featureStatistics(draw(0, 1), n, 3), featureStatistics(draw(2, 2), n, 3));
     expect(distance).toBeCloseTo(4 + 3 * (2 - 1) ** 2, 0); // mean term 4, covariance term 3 * (sqrt 4 - sqrt 1)^2
   });

@@ -35,7 +35,11 @@ export interface FeatureStatistics {
 export function featureStatistics(features: ArrayLike<number>, count: number, dimension: number): FeatureStatistics {
   if (count < 2) throw new InvalidArgumentError({ parameter: 'count', value: count, message: 'A covariance needs at least 2 vectors.' });
   if (features.length !== count * dimension) {
-    throw new InvalidArgumentError({ parameter: 'features', value: `${features.length} values`, message: `count * dimension = ${count * dimension} values expected.` });
+    throw new InvalidArgumentError({
+      parameter: 'features',
+      value: `${features.length} values`,
+      message: `count * dimension = ${count * dimension} values expected.`,
+    });
   }
   const mean = new Float64Array(dimension);
   for (let i = 0; i < count; i++) for (let j = 0; j < dimension; j++) mean[j] += features[i * dimension + j];
@@ -72,7 +76,12 @@ export function featureStatistics(features: ArrayLike<number>, count: number, di
  * @category Metrics
  */
 export function frechetDistance(a: FeatureStatistics, b: FeatureStatistics): number {
-  if (a.dimension !== b.dimension) throw new InvalidArgumentError({ parameter: 'b.dimension', value: b.dimension, message: `Both statistics need the same dimension (${a.dimension}).` });
+  if (a.dimension !== b.dimension)
+    throw new InvalidArgumentError({
+      parameter: 'b.dimension',
+      value: b.dimension,
+      message: `Both statistics need the same dimension (${a.dimension}).`,
+    });
   const d = a.dimension;
   let meanTerm = 0;
   for (let j = 0; j < d; j++) meanTerm += (a.mean[j] - b.mean[j]) ** 2;
@@ -94,7 +103,11 @@ export function frechetDistance(a: FeatureStatistics, b: FeatureStatistics): num
  */
 export function classifierScore(probabilities: ArrayLike<number>, count: number, classes: number): number {
   if (probabilities.length !== count * classes) {
-    throw new InvalidArgumentError({ parameter: 'probabilities', value: `${probabilities.length} values`, message: `count * classes = ${count * classes} values expected.` });
+    throw new InvalidArgumentError({
+      parameter: 'probabilities',
+      value: `${probabilities.length} values`,
+      message: `count * classes = ${count * classes} values expected.`,
+    });
   }
   const marginal = new Float64Array(classes);
   for (let i = 0; i < count; i++) for (let c = 0; c < classes; c++) marginal[c] += probabilities[i * classes + c] / count;
@@ -157,17 +170,31 @@ export interface ClassifierOutputs {
  * @category Metrics
  */
 export function classify(classifier: tf.LayersModel, images: tf.Tensor4D, batchSize = 256): ClassifierOutputs {
-  if (images.rank !== 4) throw new InvalidArgumentError({ parameter: 'images', value: `shape [${images.shape.join(', ')}]`, message: 'Images must have rank 4: [count, 28, 28, 1].' });
+  if (images.rank !== 4)
+    throw new InvalidArgumentError({
+      parameter: 'images',
+      value: `shape [${images.shape.join(', ')}]`,
+      message: 'Images must have rank 4: [count, 28, 28, 1].',
+    });
   const range = tf.tidy(() => [tf.min(images).dataSync()[0], tf.max(images).dataSync()[0]]);
   if (!(range[0] >= 0 && range[1] <= 1)) {
-    throw new InvalidArgumentError({ parameter: 'images', value: `values in [${range[0]}, ${range[1]}]`, message: 'The classifier takes pixel values in [0, 1].' });
+    throw new InvalidArgumentError({
+      parameter: 'images',
+      value: `values in [${range[0]}, ${range[1]}]`,
+      message: 'The classifier takes pixel values in [0, 1].',
+    });
   }
-  const both = tf.model({ inputs: classifier.inputs, outputs: [classifier.getLayer(FEATURE_LAYER).output as tf.SymbolicTensor, classifier.outputs[0]] });
+  const both = tf.model({
+    inputs: classifier.inputs,
+    outputs: [classifier.getLayer(FEATURE_LAYER).output as tf.SymbolicTensor, classifier.outputs[0]],
+  });
   const count = images.shape[0];
   const parts: { features: Float32Array; probabilities: Float32Array }[] = [];
   for (let start = 0; start < count; start += batchSize) {
     const size = Math.min(batchSize, count - start);
-    const [features, probabilities] = tf.tidy(() => (both.predict(tf.slice(images, [start, 0, 0, 0], [size, -1, -1, -1])) as tf.Tensor[]).map((t) => tf.keep(t)));
+    const [features, probabilities] = tf.tidy(() =>
+      (both.predict(tf.slice(images, [start, 0, 0, 0], [size, -1, -1, -1])) as tf.Tensor[]).map((t) => tf.keep(t)),
+    );
     parts.push({ features: features.dataSync() as Float32Array, probabilities: probabilities.dataSync() as Float32Array });
     tf.dispose([features, probabilities]);
   }
@@ -176,7 +203,10 @@ export function classify(classifier: tf.LayersModel, images: tf.Tensor4D, batchS
   const concat = (arrays: Float32Array[]) => {
     const out = new Float32Array(arrays.reduce((n, a) => n + a.length, 0));
     let offset = 0;
-    for (const a of arrays) (out.set(a, offset), (offset += a.length));
+    for (const a of arrays) {
+      out.set(a, offset);
+      offset += a.length;
+    }
     return out;
   };
   const probabilities = concat(parts.map((p) => p.probabilities));

@@ -14,12 +14,29 @@ function parameterOf(config: GanConfig): string | undefined {
 
 describe('resolveGanConfig', () => {
   it('fills the paper defaults, per kind', () => {
-    expect(resolveGanConfig({})).toEqual(expect.objectContaining({ kind: 'dcgan', imageShape: [28, 28, 1], nz: 100, depth: 2, lr: 2e-4, beta1: 0.5, beta2: 0.999, criticSteps: 1 }));
-    expect(resolveGanConfig({ kind: 'wgan-gp' })).toEqual(expect.objectContaining({ lr: 1e-4, beta1: 0.5, beta2: 0.9, criticSteps: 5, gradientPenalty: 10 }));
+    expect(resolveGanConfig({})).toEqual(
+      expect.objectContaining({
+        kind: 'dcgan',
+        imageShape: [28, 28, 1],
+        nz: 100,
+        depth: 2,
+        lr: 2e-4,
+        beta1: 0.5,
+        beta2: 0.999,
+        criticSteps: 1,
+      }),
+    );
+    expect(resolveGanConfig({ kind: 'wgan-gp' })).toEqual(
+      expect.objectContaining({ lr: 1e-4, beta1: 0.5, beta2: 0.9, criticSteps: 5, gradientPenalty: 10 }),
+    );
     expect(resolveGanConfig({ imageShape: [32, 32, 3] }).depth).toBe(3);
     // One rate for both networks unless each is given; batch norm in the discriminator but not in the critic.
-    expect(resolveGanConfig({ lr: 3e-4 })).toEqual(expect.objectContaining({ generatorLr: 3e-4, discriminatorLr: 3e-4, discriminatorNormalization: 'batch' }));
-    expect(resolveGanConfig({ lr: 3e-4, discriminatorLr: 1e-4 })).toEqual(expect.objectContaining({ generatorLr: 3e-4, discriminatorLr: 1e-4 }));
+    expect(resolveGanConfig({ lr: 3e-4 })).toEqual(
+      expect.objectContaining({ generatorLr: 3e-4, discriminatorLr: 3e-4, discriminatorNormalization: 'batch' }),
+    );
+    expect(resolveGanConfig({ lr: 3e-4, discriminatorLr: 1e-4 })).toEqual(
+      expect.objectContaining({ generatorLr: 3e-4, discriminatorLr: 1e-4 }),
+    );
     expect(resolveGanConfig({ kind: 'wgan-gp' }).discriminatorNormalization).toBe('none');
   });
 
@@ -46,7 +63,9 @@ describe('resolveGanConfig', () => {
     expect(resolveGanConfig({})).toEqual(expect.objectContaining({ discriminatorPacking: 1, minibatchStddev: 0 }));
     expect(resolveGanConfig({ minibatchStddev: true }).minibatchStddev).toBe(4); // ProGAN's group size
     expect(resolveGanConfig({ minibatchStddev: false }).minibatchStddev).toBe(0);
-    expect(resolveGanConfig({ discriminatorPacking: 4, minibatchStddev: 16 })).toEqual(expect.objectContaining({ discriminatorPacking: 4, minibatchStddev: 16 }));
+    expect(resolveGanConfig({ discriminatorPacking: 4, minibatchStddev: 16 })).toEqual(
+      expect.objectContaining({ discriminatorPacking: 4, minibatchStddev: 16 }),
+    );
     expect(parameterOf({ discriminatorPacking: 0 })).toBe('discriminatorPacking');
     expect(parameterOf({ discriminatorPacking: 5 })).toBe('discriminatorPacking');
     expect(parameterOf({ discriminatorPacking: 1.5 })).toBe('discriminatorPacking');

@@ -144,14 +144,21 @@ function defaultDepth(size: number): number {
  */
 export function resolveGanConfig(config: GanConfig = {}): ResolvedGanConfig {
   const kind = config.kind ?? 'dcgan';
-  if (!GAN_KINDS.includes(kind)) throw new InvalidArgumentError({ parameter: 'kind', value: kind, message: `Must be one of ${GAN_KINDS.join(', ')}.` });
+  if (!GAN_KINDS.includes(kind))
+    throw new InvalidArgumentError({ parameter: 'kind', value: kind, message: `Must be one of ${GAN_KINDS.join(', ')}.` });
   const imageShape = config.imageShape ?? [28, 28, 1];
   if (!Array.isArray(imageShape) || imageShape.length !== 3 || imageShape.some((d) => !Number.isInteger(d) || d <= 0)) {
-    throw new InvalidArgumentError({ parameter: 'imageShape', value: imageShape, message: 'Must be [height, width, channels] of positive integers.' });
+    throw new InvalidArgumentError({
+      parameter: 'imageShape',
+      value: imageShape,
+      message: 'Must be [height, width, channels] of positive integers.',
+    });
   }
   const [height, width, channels] = imageShape;
-  if (height !== width) throw new InvalidArgumentError({ parameter: 'imageShape', value: imageShape, message: 'Images must be square (height = width).' });
-  if (channels !== 1 && channels !== 3) throw new InvalidArgumentError({ parameter: 'imageShape', value: imageShape, message: 'Channels must be 1 (gray) or 3 (RGB).' });
+  if (height !== width)
+    throw new InvalidArgumentError({ parameter: 'imageShape', value: imageShape, message: 'Images must be square (height = width).' });
+  if (channels !== 1 && channels !== 3)
+    throw new InvalidArgumentError({ parameter: 'imageShape', value: imageShape, message: 'Channels must be 1 (gray) or 3 (RGB).' });
   const wgan = kind === 'wgan-gp';
   const resolved: ResolvedGanConfig = {
     kind,
@@ -174,7 +181,12 @@ export function resolveGanConfig(config: GanConfig = {}): ResolvedGanConfig {
     generatorEma: config.generatorEma ?? 0,
     discriminatorTranslation: config.discriminatorTranslation ?? 0,
     discriminatorPacking: config.discriminatorPacking ?? 1,
-    minibatchStddev: config.minibatchStddev === true ? 4 : config.minibatchStddev === false || config.minibatchStddev === undefined ? 0 : config.minibatchStddev,
+    minibatchStddev:
+      config.minibatchStddev === true
+        ? 4
+        : config.minibatchStddev === false || config.minibatchStddev === undefined
+          ? 0
+          : config.minibatchStddev,
   };
   positiveInteger('nz', resolved.nz);
   positiveInteger('ngf', resolved.ngf);
@@ -192,12 +204,25 @@ export function resolveGanConfig(config: GanConfig = {}): ResolvedGanConfig {
     });
   }
   if (!DISCRIMINATOR_NORMALIZATIONS.includes(resolved.discriminatorNormalization)) {
-    throw new InvalidArgumentError({ parameter: 'discriminatorNormalization', value: resolved.discriminatorNormalization, message: `Must be one of ${DISCRIMINATOR_NORMALIZATIONS.join(', ')}.` });
+    throw new InvalidArgumentError({
+      parameter: 'discriminatorNormalization',
+      value: resolved.discriminatorNormalization,
+      message: `Must be one of ${DISCRIMINATOR_NORMALIZATIONS.join(', ')}.`,
+    });
   }
   if (wgan && resolved.discriminatorNormalization === 'batch') {
-    throw new InvalidArgumentError({ parameter: 'discriminatorNormalization', value: 'batch', message: "The WGAN-GP critic cannot use batch norm (its gradient penalty is per example); use 'none' or 'spectral'." });
+    throw new InvalidArgumentError({
+      parameter: 'discriminatorNormalization',
+      value: 'batch',
+      message: "The WGAN-GP critic cannot use batch norm (its gradient penalty is per example); use 'none' or 'spectral'.",
+    });
   }
-  if (kind === 'cgan' && resolved.classes < 2) throw new InvalidArgumentError({ parameter: 'classes', value: resolved.classes, message: 'A conditional GAN needs at least 2 classes.' });
+  if (kind === 'cgan' && resolved.classes < 2)
+    throw new InvalidArgumentError({
+      parameter: 'classes',
+      value: resolved.classes,
+      message: 'A conditional GAN needs at least 2 classes.',
+    });
   inRange('lr', resolved.lr, Number.MIN_VALUE, 1);
   resolved.generatorLr = config.generatorLr ?? resolved.lr;
   resolved.discriminatorLr = config.discriminatorLr ?? resolved.lr;
@@ -211,22 +236,42 @@ export function resolveGanConfig(config: GanConfig = {}): ResolvedGanConfig {
   inRange('discriminatorTranslation', resolved.discriminatorTranslation, 0, 0.5);
   const packing = resolved.discriminatorPacking;
   if (!Number.isInteger(packing) || packing < 1 || packing > 4) {
-    throw new InvalidArgumentError({ parameter: 'discriminatorPacking', value: packing, message: 'Must be an integer in [1, 4] (1 is off).' });
+    throw new InvalidArgumentError({
+      parameter: 'discriminatorPacking',
+      value: packing,
+      message: 'Must be an integer in [1, 4] (1 is off).',
+    });
   }
   if (resolved.batchSize % packing !== 0) {
-    throw new InvalidArgumentError({ parameter: 'discriminatorPacking', value: packing, message: `Must divide batchSize (${resolved.batchSize}).` });
+    throw new InvalidArgumentError({
+      parameter: 'discriminatorPacking',
+      value: packing,
+      message: `Must divide batchSize (${resolved.batchSize}).`,
+    });
   }
   const group = resolved.minibatchStddev;
   const packs = resolved.batchSize / packing;
   if (typeof group !== 'number' || !Number.isInteger(group) || group < 0 || group === 1) {
-    throw new InvalidArgumentError({ parameter: 'minibatchStddev', value: config.minibatchStddev, message: 'Must be true, false, 0 (off) or a group size >= 2.' });
+    throw new InvalidArgumentError({
+      parameter: 'minibatchStddev',
+      value: config.minibatchStddev,
+      message: 'Must be true, false, 0 (off) or a group size >= 2.',
+    });
   }
   if (group > 0 && packs % group !== 0) {
-    throw new InvalidArgumentError({ parameter: 'minibatchStddev', value: group, message: `The group size must divide the discriminator's batch, batchSize / discriminatorPacking = ${packs}.` });
+    throw new InvalidArgumentError({
+      parameter: 'minibatchStddev',
+      value: group,
+      message: `The group size must divide the discriminator's batch, batchSize / discriminatorPacking = ${packs}.`,
+    });
   }
   if (wgan && (packing > 1 || group > 0)) {
     const parameter = packing > 1 ? 'discriminatorPacking' : 'minibatchStddev';
-    throw new InvalidArgumentError({ parameter, value: packing > 1 ? packing : group, message: 'Not available for the WGAN-GP critic (its gradient penalty is per example).' });
+    throw new InvalidArgumentError({
+      parameter,
+      value: packing > 1 ? packing : group,
+      message: 'Not available for the WGAN-GP critic (its gradient penalty is per example).',
+    });
   }
   return resolved;
 }

@@ -15,9 +15,15 @@ describe('DCGAN networks', () => {
     const g = buildGenerator(config, 0);
     const d = buildDiscriminator(config, 1);
     expect(g.outputs[0].shape).toEqual([null, 28, 28, 1]);
-    expect(g.layers.filter((l) => l.getClassName() === 'Conv2DTranspose').map((l) => l.outputShape)).toEqual([[null, 14, 14, 64], [null, 28, 28, 1]]);
+    expect(g.layers.filter((l) => l.getClassName() === 'Conv2DTranspose').map((l) => l.outputShape)).toEqual([
+      [null, 14, 14, 64],
+      [null, 28, 28, 1],
+    ]);
     expect(g.layers[0].outputShape).toEqual([null, 7 * 7 * 128]);
-    expect(d.layers.filter((l) => l.getClassName() === 'Conv2D').map((l) => l.outputShape)).toEqual([[null, 14, 14, 64], [null, 7, 7, 128]]);
+    expect(d.layers.filter((l) => l.getClassName() === 'Conv2D').map((l) => l.outputShape)).toEqual([
+      [null, 14, 14, 64],
+      [null, 7, 7, 128],
+    ]);
     // No batch norm right after the input layer of the discriminator.
     expect(d.layers[1].getClassName()).toBe('LeakyReLU');
     // Same parameter count as bench/pytorch_reference.py's networks (PyTorch's BatchNorm has the same 2 parameters per channel).
@@ -36,7 +42,7 @@ describe('DCGAN networks', () => {
     tf.dispose([g, d] as never);
   });
 
-  it('MinibatchStddev appends the mean over features of each group\'s per-feature standard deviation', () => {
+  it("MinibatchStddev appends the mean over features of each group's per-feature standard deviation", () => {
     // 4 inputs of 1x2x1 features; with groups of 2, inputs 0 and 2 form one group, 1 and 3 the other (ProGAN's reshape).
     const x = tf.tensor4d([1, 2, 0, 0, 3, 6, 0, 4], [4, 1, 2, 1]);
     const out = new MinibatchStddev({ groupSize: 2 }).apply(x) as tf.Tensor4D;
@@ -48,7 +54,12 @@ describe('DCGAN networks', () => {
     values.forEach((v, i) => expect(v).toBeCloseTo(expected[i], 5));
     // One group of the whole batch (a group size above the batch is the batch), against a direct computation.
     const whole = (new MinibatchStddev({ groupSize: 8 }).apply(x) as tf.Tensor4D).dataSync();
-    const rows = [[1, 2], [0, 0], [3, 6], [0, 4]];
+    const rows = [
+      [1, 2],
+      [0, 0],
+      [3, 6],
+      [0, 4],
+    ];
     const std = (j: number) => {
       const mean = rows.reduce((s, r) => s + r[j], 0) / 4;
       return Math.sqrt(rows.reduce((s, r) => s + (r[j] - mean) ** 2, 0) / 4 + 1e-8);
@@ -67,7 +78,16 @@ describe('DCGAN networks', () => {
     const base = x.dataSync();
     const h = 1e-2;
     for (let i = 0; i < 8; i++) {
-      const at = (delta: number) => tf.tidy(() => f(tf.tensor4d(base.map((v, j) => (j === i ? v + delta : v)), [4, 1, 2, 1])).dataSync()[0]);
+      const at = (delta: number) =>
+        tf.tidy(
+          () =>
+            f(
+              tf.tensor4d(
+                base.map((v, j) => (j === i ? v + delta : v)),
+                [4, 1, 2, 1],
+              ),
+            ).dataSync()[0],
+        );
       expect(grad[i]).toBeCloseTo((at(h) - at(-h)) / (2 * h), 1);
     }
     x.dispose();
@@ -81,7 +101,12 @@ describe('DCGAN networks', () => {
     expect(packedAcgan.outputs[0].shape).toEqual([null, 1 + 4 * 10]); // a class row per packed image
     const stddev = buildDiscriminator(resolveGanConfig({ ndf: 8, minibatchStddev: 4 }), 0);
     const plain = buildDiscriminator(resolveGanConfig({ ndf: 8 }), 0);
-    expect(stddev.layers.map((l) => l.getClassName())).toEqual([...plain.layers.map((l) => l.getClassName()).slice(0, -2), 'MinibatchStddev', 'Flatten', 'Dense']);
+    expect(stddev.layers.map((l) => l.getClassName())).toEqual([
+      ...plain.layers.map((l) => l.getClassName()).slice(0, -2),
+      'MinibatchStddev',
+      'Flatten',
+      'Dense',
+    ]);
     expect(stddev.countParams() - plain.countParams()).toBe(7 * 7); // the output layer's weights of the new map
     expect(stddev.weights.length).toBe(plain.weights.length);
     tf.dispose([packed, packedAcgan, stddev, plain] as never);
@@ -90,7 +115,9 @@ describe('DCGAN networks', () => {
   it('SmoothGradLeakyReLU equals leakyRelu and has a second derivative', () => {
     const x = tf.tensor1d([-2, -0.5, 0.5, 3]);
     const layer = new SmoothGradLeakyReLU({ alpha: 0.2 });
-    expect(Array.from((layer.apply(x) as tf.Tensor).dataSync())).toEqual(Array.from(tf.leakyRelu(x, 0.2).dataSync()).map((v) => expect.closeTo(v, 6)));
+    expect(Array.from((layer.apply(x) as tf.Tensor).dataSync())).toEqual(
+      Array.from(tf.leakyRelu(x, 0.2).dataSync()).map((v) => expect.closeTo(v, 6)),
+    );
     // d/dx of (d/dx f(x))^2 * x: finite everywhere away from 0, computed through tfjs' own gradients.
     const second = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.grad((u: tf.Tensor) => tf.sum(layer.apply(u) as tf.Tensor))(v), v)))(x);
     expect(Array.from(second.dataSync())).toEqual([0.2, 0.2, 1, 1].map((v) => expect.closeTo(v, 6)));

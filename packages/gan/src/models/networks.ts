@@ -91,7 +91,11 @@ export class MinibatchStddev extends tf.layers.Layer {
       const [batch, height, width] = x.shape;
       const group = Math.min(this.groupSize, batch);
       if (batch % group !== 0) {
-        throw new ShapeError({ parameter: 'inputs', expected: `a batch that is a multiple of the minibatch-stddev group size ${group}`, actual: x.shape });
+        throw new ShapeError({
+          parameter: 'inputs',
+          expected: `a batch that is a multiple of the minibatch-stddev group size ${group}`,
+          actual: x.shape,
+        });
       }
       const groups = batch / group;
       const members = tf.reshape(x, [group, groups, -1]);
@@ -147,19 +151,40 @@ export function buildGenerator(config: ResolvedGanConfig, seed: number): tf.Sequ
   const init = initializers(seed);
   const widest = ngf * 2 ** (depth - 1);
   const layers: tf.layers.Layer[] = [
-    lazyGradDense({ inputShape: [generatorInputSize(config)], units: start * start * widest, useBias: false, kernelInitializer: init.weight() }),
+    lazyGradDense({
+      inputShape: [generatorInputSize(config)],
+      units: start * start * widest,
+      useBias: false,
+      kernelInitializer: init.weight(),
+    }),
     init.batchNorm(),
     tf.layers.reLU(),
     tf.layers.reshape({ targetShape: [start, start, widest] }),
   ];
   for (let stage = 1; stage < depth; stage++) {
     layers.push(
-      tf.layers.conv2dTranspose({ filters: widest / 2 ** stage, kernelSize: 4, strides: 2, padding: 'same', useBias: false, kernelInitializer: init.weight() }),
+      tf.layers.conv2dTranspose({
+        filters: widest / 2 ** stage,
+        kernelSize: 4,
+        strides: 2,
+        padding: 'same',
+        useBias: false,
+        kernelInitializer: init.weight(),
+      }),
       init.batchNorm(),
       tf.layers.reLU(),
     );
   }
-  layers.push(tf.layers.conv2dTranspose({ filters: channels, kernelSize: 4, strides: 2, padding: 'same', activation: 'tanh', kernelInitializer: init.weight() }));
+  layers.push(
+    tf.layers.conv2dTranspose({
+      filters: channels,
+      kernelSize: 4,
+      strides: 2,
+      padding: 'same',
+      activation: 'tanh',
+      kernelInitializer: init.weight(),
+    }),
+  );
   return tf.sequential({ name: 'generator', layers });
 }
 
@@ -185,14 +210,29 @@ export function buildDiscriminator(config: ResolvedGanConfig, seed: number): tf.
   const layers: tf.layers.Layer[] = [];
   for (let stage = 0; stage < depth; stage++) {
     const normalized = batchNorm && stage > 0;
-    const conv = { ...(stage === 0 ? { inputShape } : {}), filters: ndf * 2 ** stage, kernelSize: 4, strides: 2, kernelInitializer: init.weight() };
-    layers.push(spectral ? new SpectralNormConv2D({ ...conv, seed: init.seed() }) : lazyGradConv2d({ ...conv, padding: 'same', useBias: !normalized }));
+    const conv = {
+      ...(stage === 0 ? { inputShape } : {}),
+      filters: ndf * 2 ** stage,
+      kernelSize: 4,
+      strides: 2,
+      kernelInitializer: init.weight(),
+    };
+    layers.push(
+      spectral
+        ? new SpectralNormConv2D({ ...conv, seed: init.seed() })
+        : lazyGradConv2d({ ...conv, padding: 'same', useBias: !normalized }),
+    );
     if (normalized) layers.push(init.batchNorm());
     layers.push(activation());
   }
   if (minibatchStddev > 0) layers.push(new MinibatchStddev({ groupSize: minibatchStddev }));
   // One adversarial logit per input (per pack), then for the ACGAN one row of class logits per packed image.
   const units = kind === 'cgan' ? 1 + classes * discriminatorPacking : 1;
-  layers.push(tf.layers.flatten(), spectral ? new SpectralNormDense({ units, kernelInitializer: init.weight(), seed: init.seed() }) : lazyGradDense({ units, kernelInitializer: init.weight() }));
+  layers.push(
+    tf.layers.flatten(),
+    spectral
+      ? new SpectralNormDense({ units, kernelInitializer: init.weight(), seed: init.seed() })
+      : lazyGradDense({ units, kernelInitializer: init.weight() }),
+  );
   return tf.sequential({ name: kind === 'wgan-gp' ? 'critic' : 'discriminator', layers });
 }

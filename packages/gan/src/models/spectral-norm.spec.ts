@@ -14,13 +14,18 @@ beforeAll(async () => {
 /** Independent truth: the largest singular value of a `rows x cols` matrix, from the eigenvalues of W^T W (float64 Jacobi). */
 function largestSingularValue(values: ArrayLike<number>, rows: number, cols: number): number {
   const gram = new Float64Array(cols * cols);
-  for (let i = 0; i < cols; i++) for (let j = 0; j < cols; j++) for (let r = 0; r < rows; r++) gram[i * cols + j] += values[r * cols + i] * values[r * cols + j];
+  for (let i = 0; i < cols; i++)
+    for (let j = 0; j < cols; j++) for (let r = 0; r < rows; r++) gram[i * cols + j] += values[r * cols + i] * values[r * cols + j];
   return Math.sqrt(Math.max(...symmetricEigen(gram, cols).values));
 }
 
 describe('spectral normalization', () => {
   it('estimates the largest singular value by power iteration and divides the dense kernel by it', () => {
-    const layer = new SpectralNormDense({ units: 5, kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 1, seed: 3 }), seed: 4 });
+    const layer = new SpectralNormDense({
+      units: 5,
+      kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 1, seed: 3 }),
+      seed: 4,
+    });
     const x = tf.randomNormal([6, 7], 0, 1, 'float32', 5);
     layer.apply(x); // builds the layer
     const [kernel, bias] = layer.getWeights();
@@ -41,7 +46,13 @@ describe('spectral normalization', () => {
   });
 
   it('normalizes a strided convolution by the singular value of its kernel as a [kh*kw*cin, cout] matrix', () => {
-    const layer = new SpectralNormConv2D({ filters: 3, kernelSize: 4, strides: 2, kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 1, seed: 6 }), seed: 7 });
+    const layer = new SpectralNormConv2D({
+      filters: 3,
+      kernelSize: 4,
+      strides: 2,
+      kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 1, seed: 6 }),
+      seed: 7,
+    });
     const x = tf.randomNormal([2, 8, 8, 2], 0, 1, 'float32', 8) as tf.Tensor4D;
     const first = layer.apply(x) as tf.Tensor;
     expect(first.shape).toEqual([2, 4, 4, 3]);
@@ -57,7 +68,14 @@ describe('spectral normalization', () => {
 
   it('replaces batch norm in the discriminator: every convolution and the output layer are normalized', () => {
     const d = buildDiscriminator(resolveGanConfig({ ndf: 8, discriminatorNormalization: 'spectral' }), 0);
-    expect(d.layers.map((l) => l.getClassName())).toEqual(['SpectralNormConv2D', 'LeakyReLU', 'SpectralNormConv2D', 'LeakyReLU', 'Flatten', 'SpectralNormDense']);
+    expect(d.layers.map((l) => l.getClassName())).toEqual([
+      'SpectralNormConv2D',
+      'LeakyReLU',
+      'SpectralNormConv2D',
+      'LeakyReLU',
+      'Flatten',
+      'SpectralNormDense',
+    ]);
     expect(d.layers.filter(isSpectralNormalized)).toHaveLength(3);
     expect(d.outputs[0].shape).toEqual([null, 1]);
     const plain = buildDiscriminator(resolveGanConfig({ ndf: 8, discriminatorNormalization: 'none' }), 0);

@@ -73,7 +73,8 @@ class SpectralState {
 
 /** The vectors `u` and `v`: random unit vectors, seeded. */
 function addVectors(addWeight: AddWeight, fanIn: number, units: number, seed: number): [LayerVariable, LayerVariable] {
-  const unit = (name: string, length: number, s: number) => addWeight(name, [length], tf.initializers.randomNormal({ mean: 0, stddev: 1, seed: s }), false);
+  const unit = (name: string, length: number, s: number) =>
+    addWeight(name, [length], tf.initializers.randomNormal({ mean: 0, stddev: 1, seed: s }), false);
   const u = unit('sn_u', units, seed);
   const v = unit('sn_v', fanIn, seed + 1);
   tf.tidy(() => {

@@ -27,24 +27,41 @@ export interface GanData {
 export function toGanData(images: tf.Tensor | { data: Float32Array; shape: number[] }, labels?: ArrayLike<number>): GanData {
   const shape = images instanceof tf.Tensor ? images.shape : images.shape;
   if (shape.length !== 4 || shape.some((d) => !Number.isInteger(d) || d <= 0)) {
-    throw new InvalidArgumentError({ parameter: 'images', value: `shape [${shape.join(', ')}]`, message: 'Images must have rank 4: [count, height, width, channels].' });
+    throw new InvalidArgumentError({
+      parameter: 'images',
+      value: `shape [${shape.join(', ')}]`,
+      message: 'Images must have rank 4: [count, height, width, channels].',
+    });
   }
   const source = images instanceof tf.Tensor ? (images.dataSync() as Float32Array) : images.data;
   const [count, height, width, channels] = shape;
   if (source.length !== count * height * width * channels) {
-    throw new InvalidArgumentError({ parameter: 'images', value: `${source.length} values`, message: `Shape [${shape.join(', ')}] needs ${count * height * width * channels} values.` });
+    throw new InvalidArgumentError({
+      parameter: 'images',
+      value: `${source.length} values`,
+      message: `Shape [${shape.join(', ')}] needs ${count * height * width * channels} values.`,
+    });
   }
   const scaled = new Float32Array(source.length);
   for (let i = 0; i < source.length; i++) {
     const v = source[i];
     if (!(v >= 0 && v <= 1)) {
-      throw new InvalidArgumentError({ parameter: 'images', value: v, message: `Pixel values must lie in [0, 1] (value ${v} at index ${i}); divide 8-bit images by 255.` });
+      throw new InvalidArgumentError({
+        parameter: 'images',
+        value: v,
+        message: `Pixel values must lie in [0, 1] (value ${v} at index ${i}); divide 8-bit images by 255.`,
+      });
     }
     scaled[i] = v * 2 - 1;
   }
   let labelArray: Uint8Array | undefined;
   if (labels !== undefined) {
-    if (labels.length !== count) throw new InvalidArgumentError({ parameter: 'labels', value: `${labels.length} labels`, message: `Need one label per image (${count}).` });
+    if (labels.length !== count)
+      throw new InvalidArgumentError({
+        parameter: 'labels',
+        value: `${labels.length} labels`,
+        message: `Need one label per image (${count}).`,
+      });
     labelArray = Uint8Array.from(labels);
   }
   return { images: scaled, imageShape: [height, width, channels], count, labels: labelArray };

@@ -13,15 +13,28 @@ import { STREAMS } from './random-streams';
 import { trainGan } from './train-gan';
 
 /** Tiny 8x8 problems so that every kind trains in well under a second per step. */
-const tiny = (kind: GanConfig['kind']): GanConfig => ({ kind, imageShape: [8, 8, 1], nz: 4, ngf: 4, ndf: 4, batchSize: 8, criticSteps: kind === 'wgan-gp' ? 2 : 1 });
+const tiny = (kind: GanConfig['kind']): GanConfig => ({
+  kind,
+  imageShape: [8, 8, 1],
+  nz: 4,
+  ngf: 4,
+  ndf: 4,
+  batchSize: 8,
+  criticSteps: kind === 'wgan-gp' ? 2 : 1,
+});
 
 function tinyData(count: number, seed = 0): GanData {
   const random = mulberry32(seed);
-  return toGanData({ data: Float32Array.from({ length: count * 64 }, () => random()), shape: [count, 8, 8, 1] }, Uint8Array.from({ length: count }, (_, i) => i % 10));
+  return toGanData(
+    { data: Float32Array.from({ length: count * 64 }, () => random()), shape: [count, 8, 8, 1] },
+    Uint8Array.from({ length: count }, (_, i) => i % 10),
+  );
 }
 
 const weightsOf = (trainer: GanTrainer) =>
-  [...trainer.generator.getWeights(), ...(trainer.averageGenerator?.getWeights() ?? []), ...trainer.discriminator.getWeights()].map((w) => Array.from(w.dataSync()));
+  [...trainer.generator.getWeights(), ...(trainer.averageGenerator?.getWeights() ?? []), ...trainer.discriminator.getWeights()].map((w) =>
+    Array.from(w.dataSync()),
+  );
 
 beforeAll(async () => {
   tf.env().set('PROD', true);
@@ -33,7 +46,22 @@ describe('GanTrainer', () => {
    * The test variants: a kind, optionally with the generator average, the discriminator's
    * translation, spectral normalization in the discriminator, or separate learning rates (TTUR).
    */
-  const VARIANTS = ['dcgan', 'cgan', 'wgan-gp', 'dcgan averaged', 'dcgan translated', 'wgan-gp translated', 'dcgan spectral', 'cgan spectral', 'wgan-gp spectral', 'dcgan ttur', 'dcgan packed', 'cgan packed', 'dcgan stddev', 'cgan packed stddev'] as const;
+  const VARIANTS = [
+    'dcgan',
+    'cgan',
+    'wgan-gp',
+    'dcgan averaged',
+    'dcgan translated',
+    'wgan-gp translated',
+    'dcgan spectral',
+    'cgan spectral',
+    'wgan-gp spectral',
+    'dcgan ttur',
+    'dcgan packed',
+    'cgan packed',
+    'dcgan stddev',
+    'cgan packed stddev',
+  ] as const;
   const variant = (name: (typeof VARIANTS)[number], ema: number): GanConfig => {
     const kind = name.split(' ')[0] as GanConfig['kind'];
     return {
@@ -62,7 +90,8 @@ describe('GanTrainer', () => {
   it("gives each optimizer only its own network's trainable variables", async () => {
     const trainer = GanTrainer.create(tiny('dcgan'), 0);
     await trainGan(trainer, tinyData(16), { epochs: 1, stopAtStep: 1 });
-    const slotOwners = async (optimizer: tf.Optimizer) => new Set((await optimizer.getWeights()).slice(1).map(({ name }) => name.slice(0, name.lastIndexOf('/'))));
+    const slotOwners = async (optimizer: tf.Optimizer) =>
+      new Set((await optimizer.getWeights()).slice(1).map(({ name }) => name.slice(0, name.lastIndexOf('/'))));
     const g = new Set(trainer.generatorVariables.map((v) => v.name));
     const d = new Set(trainer.discriminatorVariables.map((v) => v.name));
     expect([...g].some((name) => d.has(name))).toBe(false);
@@ -115,7 +144,10 @@ describe('GanTrainer', () => {
     const trainer = GanTrainer.create(config, 4);
     const reference = GanTrainer.create(config, 4);
     const random = mulberry32(9);
-    const real = tf.tensor4d(Float32Array.from({ length: 8 * 64 }, () => random() * 2 - 1), [8, 8, 8, 1]);
+    const real = tf.tensor4d(
+      Float32Array.from({ length: 8 * 64 }, () => random() * 2 - 1),
+      [8, 8, 8, 1],
+    );
     const bce = (target: number, logits: tf.Tensor) => tf.losses.sigmoidCrossEntropy(tf.fill(logits.shape, target), logits) as tf.Scalar;
     // Independent truth: the step written the long way (PyTorch's order, the generator run twice on the same noise).
     const twoForwardStep = (t: GanTrainer) =>
@@ -123,8 +155,12 @@ describe('GanTrainer', () => {
         const z = t.noise(8, STREAMS.noise, t.step, 0);
         const fake = tf.tidy(() => t.generator.apply(z, { training: true }) as tf.Tensor);
         const d = (x: tf.Tensor) => t.discriminator.apply(x, { training: true }) as tf.Tensor;
-        t.discriminatorOptimizer.applyGradients(tf.variableGrads(() => tf.add(bce(1, d(real)), bce(0, d(fake))) as tf.Scalar, t.discriminatorVariables).grads);
-        t.generatorOptimizer.applyGradients(tf.variableGrads(() => bce(1, d(t.generator.apply(z, { training: true }) as tf.Tensor)), t.generatorVariables).grads);
+        t.discriminatorOptimizer.applyGradients(
+          tf.variableGrads(() => tf.add(bce(1, d(real)), bce(0, d(fake))) as tf.Scalar, t.discriminatorVariables).grads,
+        );
+        t.generatorOptimizer.applyGradients(
+          tf.variableGrads(() => bce(1, d(t.generator.apply(z, { training: true }) as tf.Tensor)), t.generatorVariables).grads,
+        );
         t.step++;
       });
     const values = (weights: tf.LayersModel['weights']) => weights.map((w) => Array.from(w.read().dataSync()));
@@ -172,7 +208,9 @@ describe('GanTrainer', () => {
     });
     const actual = snapshot(trainer.averageGenerator!);
     let worst = 0;
-    actual.forEach((w, i) => w.forEach((a, j) => (worst = Math.max(worst, Math.abs(a - expected[i][j]) / (1e-3 + Math.abs(expected[i][j]))))));
+    actual.forEach((w, i) =>
+      w.forEach((a, j) => (worst = Math.max(worst, Math.abs(a - expected[i][j]) / (1e-3 + Math.abs(expected[i][j]))))),
+    );
     expect(worst).toBeLessThan(1e-4);
     // The average moved away from the generator, and sampling uses it (batch norm in inference mode).
     expect(actual.some((w, i) => w.some((a, j) => a !== snapshot(trainer.generator)[i][j]))).toBe(true);
@@ -194,7 +232,10 @@ describe('GanTrainer', () => {
     // 8x8 images, translation 0.25: shifts of -2..2 pixels on each axis.
     const trainer = GanTrainer.create({ ...tiny('dcgan'), discriminatorTranslation: 0.25 }, 5);
     const random = mulberry32(9);
-    const images = tf.tensor4d(Float32Array.from({ length: 8 * 64 }, () => random() * 1.8 - 0.9), [8, 8, 8, 1]);
+    const images = tf.tensor4d(
+      Float32Array.from({ length: 8 * 64 }, () => random() * 1.8 - 0.9),
+      [8, 8, 8, 1],
+    );
     const seen: number[][][] = [];
     const apply = trainer.discriminator.apply.bind(trainer.discriminator);
     trainer.discriminator.apply = ((x: tf.Tensor, kwargs: object) => {
@@ -213,7 +254,9 @@ describe('GanTrainer', () => {
     });
     expect(shifts.map((found) => found.length)).toEqual(Array(8).fill(1));
     expect(shifts.some(([[dy, dx]]) => dy !== 0 || dx !== 0)).toBe(true);
-    expect(() => GanTrainer.create({ discriminatorTranslation: 0.6 }, 0)).toThrow(expect.objectContaining({ parameter: 'discriminatorTranslation' }));
+    expect(() => GanTrainer.create({ discriminatorTranslation: 0.6 }, 0)).toThrow(
+      expect.objectContaining({ parameter: 'discriminatorTranslation' }),
+    );
     images.dispose();
     trainer.dispose();
   });
@@ -222,7 +265,9 @@ describe('GanTrainer', () => {
     // Independent truth: Adam's first update moves every weight by lr * g / (|g| + epsilon), so about lr.
     const firstMove = async (config: GanConfig) => {
       const trainer = GanTrainer.create(config, 0);
-      const before = [trainer.generatorVariables, trainer.discriminatorVariables].map((vs) => vs.map((v) => Float32Array.from(v.dataSync())));
+      const before = [trainer.generatorVariables, trainer.discriminatorVariables].map((vs) =>
+        vs.map((v) => Float32Array.from(v.dataSync())),
+      );
       await trainGan(trainer, tinyData(8), { epochs: 1, stopAtStep: 1 });
       const moves = [trainer.generatorVariables, trainer.discriminatorVariables].map((vs, n) => {
         let largest = 0;
@@ -263,7 +308,9 @@ describe('GanTrainer', () => {
       trainer.dispose();
       const error = await loadGanCheckpoint(dir, { expect: { ...tiny('dcgan'), ngf: 8 } }).catch((e: unknown) => e);
       expect(InvalidArgumentError.isInstance(error) && error.parameter).toBe('ngf');
-      const normalization = await loadGanCheckpoint(dir, { expect: { ...tiny('dcgan'), discriminatorNormalization: 'spectral' } }).catch((e: unknown) => e);
+      const normalization = await loadGanCheckpoint(dir, { expect: { ...tiny('dcgan'), discriminatorNormalization: 'spectral' } }).catch(
+        (e: unknown) => e,
+      );
       expect(InvalidArgumentError.isInstance(normalization) && normalization.parameter).toBe('discriminatorNormalization');
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -274,7 +321,10 @@ describe('GanTrainer', () => {
 describe('PacGAN packing and minibatch stddev', () => {
   it('packImages concatenates m consecutive images along the channels', () => {
     const random = mulberry32(3);
-    const images = tf.tensor4d(Float32Array.from({ length: 6 * 3 * 3 * 2 }, () => random()), [6, 3, 3, 2]);
+    const images = tf.tensor4d(
+      Float32Array.from({ length: 6 * 3 * 3 * 2 }, () => random()),
+      [6, 3, 3, 2],
+    );
     const packed = packImages(images, 3);
     expect(packed.shape).toEqual([2, 3, 3, 6]);
     const image = (i: number) => tf.slice(images, [i, 0, 0, 0], [1, -1, -1, -1]);

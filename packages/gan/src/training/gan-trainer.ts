@@ -78,7 +78,13 @@ function meanLogit(logits: tf.Tensor): tf.Scalar {
  * ```
  * @category Training
  */
-export function gradientPenalty(critic: (x: tf.Tensor) => tf.Tensor, real: tf.Tensor4D, fake: tf.Tensor4D, epsilon: tf.Tensor1D, lambda: number): tf.Scalar {
+export function gradientPenalty(
+  critic: (x: tf.Tensor) => tf.Tensor,
+  real: tf.Tensor4D,
+  fake: tf.Tensor4D,
+  epsilon: tf.Tensor1D,
+  lambda: number,
+): tf.Scalar {
   return tf.tidy(() => {
     const e = tf.reshape(epsilon, [-1, 1, 1, 1]);
     const interpolated = tf.add(tf.mul(e, real), tf.mul(tf.sub(1, e), fake));
@@ -168,7 +174,15 @@ export class GanTrainer {
     const generatorSeed = seed * 1000 + 1;
     // Built from the same seed, the average starts as an exact copy of the generator.
     const average = resolved.generatorEma > 0 ? buildGenerator(resolved, generatorSeed) : undefined;
-    return new GanTrainer(resolved, seed, buildGenerator(resolved, generatorSeed), buildDiscriminator(resolved, seed * 1000 + 500), adam(resolved.generatorLr), adam(resolved.discriminatorLr), average);
+    return new GanTrainer(
+      resolved,
+      seed,
+      buildGenerator(resolved, generatorSeed),
+      buildDiscriminator(resolved, seed * 1000 + 500),
+      adam(resolved.generatorLr),
+      adam(resolved.discriminatorLr),
+      average,
+    );
   }
 
   /** Noise `[count, nz]` drawn from the stream of (seed, purpose, counters). */
@@ -183,7 +197,11 @@ export class GanTrainer {
    */
   generate(z: tf.Tensor2D, labels?: ArrayLike<number>, network?: GeneratorNetwork): tf.Tensor4D {
     if (network === 'average' && this.averageGenerator === undefined) {
-      throw new InvalidArgumentError({ parameter: 'network', value: network, message: 'This trainer keeps no average (config.generatorEma is 0).' });
+      throw new InvalidArgumentError({
+        parameter: 'network',
+        value: network,
+        message: 'This trainer keeps no average (config.generatorEma is 0).',
+      });
     }
     const sampler = network === 'generator' ? this.generator : (this.averageGenerator ?? this.generator);
     return tf.tidy(() => sampler.apply(this.generatorInput(z, labels), { training: false }) as tf.Tensor4D);
@@ -197,7 +215,11 @@ export class GanTrainer {
   private generatorInput(z: tf.Tensor2D, labels?: ArrayLike<number>): tf.Tensor2D {
     if (this.config.kind !== 'cgan') return z;
     if (labels === undefined || labels.length !== z.shape[0]) {
-      throw new InvalidArgumentError({ parameter: 'labels', value: labels === undefined ? undefined : `${labels.length} labels`, message: `The conditional GAN needs one class per noise row (${z.shape[0]}).` });
+      throw new InvalidArgumentError({
+        parameter: 'labels',
+        value: labels === undefined ? undefined : `${labels.length} labels`,
+        message: `The conditional GAN needs one class per noise row (${z.shape[0]}).`,
+      });
     }
     return tf.concat([z, oneHotFloat(labels, this.config.classes)], 1);
   }
@@ -209,7 +231,11 @@ export class GanTrainer {
    */
   trainStep(batches: RealBatch[]): StepLosses {
     if (batches.length !== this.config.criticSteps) {
-      throw new InvalidArgumentError({ parameter: 'batches', value: `${batches.length} batches`, message: `trainStep needs criticSteps = ${this.config.criticSteps} real batches.` });
+      throw new InvalidArgumentError({
+        parameter: 'batches',
+        value: `${batches.length} batches`,
+        message: `trainStep needs criticSteps = ${this.config.criticSteps} real batches.`,
+      });
     }
     const losses: Record<string, tf.Scalar> = tf.tidy(() => {
       if (this.config.kind !== 'wgan-gp' && this.config.criticSteps === 1) return this.adversarialUpdates(batches[0]);
@@ -307,7 +333,12 @@ export class GanTrainer {
       if (kind === 'cgan') {
         const classLoss = (logits: tf.Tensor2D, labels: ArrayLike<number>) =>
           tf.losses.softmaxCrossEntropy(oneHotFloat(labels, classes), this.classLogits(logits));
-        if (batch.labels === undefined) throw new InvalidArgumentError({ parameter: 'batches', value: undefined, message: 'The conditional GAN needs the labels of every real batch.' });
+        if (batch.labels === undefined)
+          throw new InvalidArgumentError({
+            parameter: 'batches',
+            value: undefined,
+            message: 'The conditional GAN needs the labels of every real batch.',
+          });
         loss = tf.add(loss, tf.add(classLoss(realLogits, batch.labels), classLoss(fakeLogits, fakeLabels!)));
       }
       return loss as tf.Scalar;
@@ -360,7 +391,10 @@ export class GanTrainer {
     const column = tf.slice(logits, [0, 0], [-1, 1]);
     const adversarial = tf.losses.sigmoidCrossEntropy(tf.onesLike(column), column);
     if (this.config.kind !== 'cgan') return adversarial as tf.Scalar;
-    return tf.add(adversarial, tf.losses.softmaxCrossEntropy(oneHotFloat(labels!, this.config.classes), this.classLogits(logits))) as tf.Scalar;
+    return tf.add(
+      adversarial,
+      tf.losses.softmaxCrossEntropy(oneHotFloat(labels!, this.config.classes), this.classLogits(logits)),
+    ) as tf.Scalar;
   }
 
   /**

@@ -16,10 +16,16 @@ import { STREAMS } from './random-streams';
  * ```
  * @category Training
  */
-export function writeInterpolationGrid(trainer: GanTrainer, path: string, options: { rows?: number; steps?: number; seed?: number } = {}): void {
+export function writeInterpolationGrid(
+  trainer: GanTrainer,
+  path: string,
+  options: { rows?: number; steps?: number; seed?: number } = {},
+): void {
   const { rows = 8, steps = 10, seed = 0 } = options;
-  if (!Number.isInteger(rows) || rows <= 0) throw new InvalidArgumentError({ parameter: 'rows', value: rows, message: 'Must be an integer > 0.' });
-  if (!Number.isInteger(steps) || steps < 2) throw new InvalidArgumentError({ parameter: 'steps', value: steps, message: 'Must be an integer >= 2.' });
+  if (!Number.isInteger(rows) || rows <= 0)
+    throw new InvalidArgumentError({ parameter: 'rows', value: rows, message: 'Must be an integer > 0.' });
+  if (!Number.isInteger(steps) || steps < 2)
+    throw new InvalidArgumentError({ parameter: 'steps', value: steps, message: 'Must be an integer >= 2.' });
   const { nz, kind, classes } = trainer.config;
   const start = trainer.noise(rows, STREAMS.sample, seed, 1_000_000);
   const end = trainer.noise(rows, STREAMS.sample, seed, 1_000_001);

@@ -20,7 +20,12 @@ function tinyData(count: number): GanData {
 }
 
 /** Every file under `dir` with its bytes. */
-const filesOf = (dir: string) => Object.fromEntries(readdirSync(dir).sort().map((file) => [file, readFileSync(join(dir, file))]));
+const filesOf = (dir: string) =>
+  Object.fromEntries(
+    readdirSync(dir)
+      .sort()
+      .map((file) => [file, readFileSync(join(dir, file))]),
+  );
 
 /** The log's records without their wall-clock time. */
 const recordsOf = (path: string) =>
@@ -69,7 +74,13 @@ describe('trainGan on non-finite numbers', () => {
         if (step === poisonAt) variables[0].assign(tf.fill(variables[0].shape, NaN));
       },
     }).catch((e: unknown) => e);
-    const result = { error, atStep2, atEnd: filesOf(join(out, 'checkpoint')), log: recordsOf(join(out, 'metrics.jsonl')), stepReached: trainer.step };
+    const result = {
+      error,
+      atStep2,
+      atEnd: filesOf(join(out, 'checkpoint')),
+      log: recordsOf(join(out, 'metrics.jsonl')),
+      stepReached: trainer.step,
+    };
     trainer.dispose();
     return result;
   }
@@ -103,7 +114,13 @@ describe('trainGan resumed after a kill', () => {
     // Uninterrupted: 9 steps (an epoch record at step 6).
     const straightOut = temp();
     const straight = GanTrainer.create(tiny, 5);
-    await trainGan(straight, data, { epochs: 2, out: straightOut, checkpointEvery: 4, stopAtStep: 9, logger: new JsonlLogger(join(straightOut, 'metrics.jsonl')) });
+    await trainGan(straight, data, {
+      epochs: 2,
+      out: straightOut,
+      checkpointEvery: 4,
+      stopAtStep: 9,
+      logger: new JsonlLogger(join(straightOut, 'metrics.jsonl')),
+    });
     straight.dispose();
 
     // Killed after logging step 7 (the last checkpoint is step 4), with a line cut short by the kill.

@@ -87,15 +87,33 @@ export function writeSampleGrid(trainer: GanTrainer, path: string): void {
 function checkData(trainer: GanTrainer, data: GanData): void {
   const { imageShape, kind, classes, batchSize, criticSteps } = trainer.config;
   if (!tf.util.arraysEqual(data.imageShape, imageShape)) {
-    throw new InvalidArgumentError({ parameter: 'data.imageShape', value: data.imageShape, message: `The GAN is configured for images of shape [${imageShape.join(', ')}].` });
+    throw new InvalidArgumentError({
+      parameter: 'data.imageShape',
+      value: data.imageShape,
+      message: `The GAN is configured for images of shape [${imageShape.join(', ')}].`,
+    });
   }
   if (stepsPerEpoch(data.count, batchSize, criticSteps) === 0) {
-    throw new InvalidArgumentError({ parameter: 'data.count', value: data.count, message: `Need at least batchSize * criticSteps = ${batchSize * criticSteps} images for one step.` });
+    throw new InvalidArgumentError({
+      parameter: 'data.count',
+      value: data.count,
+      message: `Need at least batchSize * criticSteps = ${batchSize * criticSteps} images for one step.`,
+    });
   }
   if (kind === 'cgan') {
-    if (data.labels === undefined) throw new InvalidArgumentError({ parameter: 'data.labels', value: undefined, message: 'The conditional GAN needs a class for every image.' });
+    if (data.labels === undefined)
+      throw new InvalidArgumentError({
+        parameter: 'data.labels',
+        value: undefined,
+        message: 'The conditional GAN needs a class for every image.',
+      });
     const bad = data.labels.findIndex((l) => l >= classes);
-    if (bad >= 0) throw new InvalidArgumentError({ parameter: 'data.labels', value: data.labels[bad], message: `Labels must be in [0, ${classes - 1}] (classes = ${classes}).` });
+    if (bad >= 0)
+      throw new InvalidArgumentError({
+        parameter: 'data.labels',
+        value: data.labels[bad],
+        message: `Labels must be in [0, ${classes - 1}] (classes = ${classes}).`,
+      });
   }
 }
 
@@ -103,8 +121,13 @@ function checkData(trainer: GanTrainer, data: GanData): void {
 function isEpochLosses(value: unknown, perEpoch: number): value is { discriminator: number; generator: number; count: number } {
   const v = value as { discriminator?: unknown; generator?: unknown; count?: unknown } | null;
   return (
-    typeof v === 'object' && v !== null && Number.isFinite(v.discriminator) && Number.isFinite(v.generator) &&
-    Number.isInteger(v.count) && (v.count as number) >= 0 && (v.count as number) < perEpoch
+    typeof v === 'object' &&
+    v !== null &&
+    Number.isFinite(v.discriminator) &&
+    Number.isFinite(v.generator) &&
+    Number.isInteger(v.count) &&
+    (v.count as number) >= 0 &&
+    (v.count as number) < perEpoch
   );
 }
 
@@ -145,8 +168,10 @@ function makeBatch(data: GanData, order: Uint32Array, start: number, batchSize: 
  */
 export async function trainGan(trainer: GanTrainer, data: GanData, options: TrainGanOptions): Promise<TrainGanResult> {
   const { epochs, out, logger, checkpointEvery = 500 } = options;
-  if (!Number.isInteger(epochs) || epochs <= 0) throw new InvalidArgumentError({ parameter: 'epochs', value: epochs, message: 'Must be an integer > 0.' });
-  if (!Number.isInteger(checkpointEvery) || checkpointEvery <= 0) throw new InvalidArgumentError({ parameter: 'checkpointEvery', value: checkpointEvery, message: 'Must be an integer > 0.' });
+  if (!Number.isInteger(epochs) || epochs <= 0)
+    throw new InvalidArgumentError({ parameter: 'epochs', value: epochs, message: 'Must be an integer > 0.' });
+  if (!Number.isInteger(checkpointEvery) || checkpointEvery <= 0)
+    throw new InvalidArgumentError({ parameter: 'checkpointEvery', value: checkpointEvery, message: 'Must be an integer > 0.' });
   checkData(trainer, data);
   const { batchSize, criticSteps } = trainer.config;
   const perEpoch = stepsPerEpoch(data.count, batchSize, criticSteps);
@@ -191,7 +216,11 @@ export async function trainGan(trainer: GanTrainer, data: GanData, options: Trai
     }
 
     // ---- logging
-    epochLosses = { discriminator: epochLosses.discriminator + losses.discriminator, generator: epochLosses.generator + losses.generator, count: epochLosses.count + 1 };
+    epochLosses = {
+      discriminator: epochLosses.discriminator + losses.discriminator,
+      generator: epochLosses.generator + losses.generator,
+      count: epochLosses.count + 1,
+    };
     const record: Record<string, number> = { step, 'losses/discriminator': losses.discriminator, 'losses/generator': losses.generator };
     if (losses.gradientPenalty !== undefined) record['losses/gradientPenalty'] = losses.gradientPenalty;
     if (losses.wassersteinDistance !== undefined) record['losses/wassersteinDistance'] = losses.wassersteinDistance;

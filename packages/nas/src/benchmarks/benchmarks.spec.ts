@@ -15,7 +15,12 @@ function pairedT(a: number[], b: number[]): number {
 
 describe('synthetic benchmarks', () => {
   it('Branin and Hartmann-6 take their published minima at their published minimizers', () => {
-    for (const [x1, x2] of [[-Math.PI, 12.275], [Math.PI, 2.275], [9.42478, 2.475]]) expect(branin({ x1, x2 })).toBeCloseTo(BRANIN_MINIMUM, 5);
+    for (const [x1, x2] of [
+      [-Math.PI, 12.275],
+      [Math.PI, 2.275],
+      [9.42478, 2.475],
+    ])
+      expect(branin({ x1, x2 })).toBeCloseTo(BRANIN_MINIMUM, 5);
     expect(BRANIN_MINIMUM).toBeCloseTo(0.397887, 6);
     const x = [0.20169, 0.150011, 0.476874, 0.275332, 0.311652, 0.6573];
     expect(hartmann6(Object.fromEntries(x.map((v, i) => [`x${i + 1}`, v])))).toBeCloseTo(HARTMANN6_MINIMUM, 4);
@@ -43,11 +48,27 @@ describe('synthetic benchmarks', () => {
   it('evolution and TPE find lower regret than random search at equal queries (paired over 30 seeds)', () => {
     // Paired t > 2.5 over 30 seeds (29 degrees of freedom): were a strategy no better than random,
     // the chance of that would be < 1%.
-    for (const [name, queries] of [['cell', 100], ['branin', 100]] as const) {
-      const [random, evolution, tpe] = compareStrategies(builtinBenchmark(name), ['random', 'evolution', 'tpe'], { seeds: 30, at: [queries] });
+    for (const [name, queries] of [
+      ['cell', 100],
+      ['branin', 100],
+    ] as const) {
+      const [random, evolution, tpe] = compareStrategies(builtinBenchmark(name), ['random', 'evolution', 'tpe'], {
+        seeds: 30,
+        at: [queries],
+      });
       const r = random.regret.map((row) => row[0]);
-      expect(pairedT(r, evolution.regret.map((row) => row[0]))).toBeGreaterThan(2.5);
-      expect(pairedT(r, tpe.regret.map((row) => row[0]))).toBeGreaterThan(2.5);
+      expect(
+        pairedT(
+          r,
+          evolution.regret.map((row) => row[0]),
+        ),
+      ).toBeGreaterThan(2.5);
+      expect(
+        pairedT(
+          r,
+          tpe.regret.map((row) => row[0]),
+        ),
+      ).toBeGreaterThan(2.5);
     }
   });
 
@@ -59,6 +80,11 @@ describe('synthetic benchmarks', () => {
     // (The LSTM policy costs more per query, and its margin is wider: 1.7 against 7.8 over 10 seeds.)
     const strategyOptions = { reinforce: options };
     const [random, reinforce] = compareStrategies(builtinBenchmark('cell'), ['random', 'reinforce'], { seeds, at: [100], strategyOptions });
-    expect(pairedT(random.regret.map((row) => row[0]), reinforce.regret.map((row) => row[0]))).toBeGreaterThan(2.5);
+    expect(
+      pairedT(
+        random.regret.map((row) => row[0]),
+        reinforce.regret.map((row) => row[0]),
+      ),
+    ).toBeGreaterThan(2.5);
   });
 });

@@ -29,7 +29,8 @@ export interface CellBenchmark {
 /** The table index of a cell configuration: its operations as base-5 digits, edge `1<-0` first. */
 export function cellIndex(config: Config): number {
   let index = 0;
-  for (const edge of CELL_EDGES) index = index * CELL_OPERATIONS.length + CELL_OPERATIONS.indexOf(config[`edge${edge}`] as (typeof CELL_OPERATIONS)[number]);
+  for (const edge of CELL_EDGES)
+    index = index * CELL_OPERATIONS.length + CELL_OPERATIONS.indexOf(config[`edge${edge}`] as (typeof CELL_OPERATIONS)[number]);
   return index;
 }
 
@@ -55,7 +56,8 @@ export function cellBenchmark(seed = 0): CellBenchmark {
   const pairs: [number, number, number[][]][] = [];
   for (let a = 0; a < e; a++) {
     for (let b = a + 1; b < e; b++) {
-      if (nodes[a].some((n) => nodes[b].includes(n))) pairs.push([a, b, Array.from({ length: k }, () => Array.from({ length: k }, () => 0.5 * (random() - 0.5)))]);
+      if (nodes[a].some((n) => nodes[b].includes(n)))
+        pairs.push([a, b, Array.from({ length: k }, () => Array.from({ length: k }, () => 0.5 * (random() - 0.5)))]);
     }
   }
   const into3 = CELL_EDGES.map((edge, i) => (edge.startsWith('3<-') ? i : -1)).filter((i) => i >= 0);

@@ -167,17 +167,42 @@ describe('bigmodel-nas bad input', () => {
       'Invalid argument for --pareto: "nosuch". No trial recorded the metric "nosuch"; the numeric metrics are params',
     ],
     ['leaderboard --pareto', ['leaderboard', DIR, '--pareto', 'param'], 2, 'Did you mean params?'],
-    ['--redis', search('--redis', 'http://127.0.0.1:6379'), 2, 'Invalid argument for --redis: "http://127.0.0.1:6379/". Expected a redis://'],
+    [
+      '--redis',
+      search('--redis', 'http://127.0.0.1:6379'),
+      2,
+      'Invalid argument for --redis: "http://127.0.0.1:6379/". Expected a redis://',
+    ],
     ['--redis', search('--redis', 'redis://127.0.0.1:1/0'), 1, 'ConnectionError: redis at redis://127.0.0.1:1/0 refused the connection'],
     ['--trial-timeout', search('--trial-timeout', '5'), 2, 'Invalid argument for --trial-timeout: 5. Applies only with --redis.'],
     ['--trial-timeout', search('--redis', 'redis://127.0.0.1:1/0', '--trial-timeout', '0'), 2, 'Invalid argument for --trial-timeout: "0"'],
     ['resume --redis', ['resume', DIR, '--redis', 'nope'], 2, 'Invalid argument for --redis: "nope"'],
     ['resume --trial-timeout', ['resume', DIR, '--trial-timeout', '3'], 2, 'Applies only with --redis.'],
     ['worker --redis', ['worker'], 2, 'flag --redis is required'],
-    ['worker --redis', ['worker', '--redis', 'redis://:secret@127.0.0.1:1/0'], 1, 'ConnectionError: redis at redis://:***@127.0.0.1:1/0 refused the connection'],
-    ['worker --concurrency', ['worker', '--redis', 'redis://127.0.0.1:1/0', '--concurrency', '0'], 2, 'Invalid argument for --concurrency: "0"'],
-    ['worker --evaluator-module', ['worker', '--redis', 'redis://127.0.0.1:1/0', '--evaluator-module', '<tmp>/missing.js'], 2, 'FileFormatError: <tmp>/missing.js does not exist'],
-    ['worker --lock-seconds', ['worker', '--redis', 'redis://127.0.0.1:1/0', '--lock-seconds', '0'], 2, 'Invalid argument for --lock-seconds: "0"'],
+    [
+      'worker --redis',
+      ['worker', '--redis', 'redis://:secret@127.0.0.1:1/0'],
+      1,
+      'ConnectionError: redis at redis://:***@127.0.0.1:1/0 refused the connection',
+    ],
+    [
+      'worker --concurrency',
+      ['worker', '--redis', 'redis://127.0.0.1:1/0', '--concurrency', '0'],
+      2,
+      'Invalid argument for --concurrency: "0"',
+    ],
+    [
+      'worker --evaluator-module',
+      ['worker', '--redis', 'redis://127.0.0.1:1/0', '--evaluator-module', '<tmp>/missing.js'],
+      2,
+      'FileFormatError: <tmp>/missing.js does not exist',
+    ],
+    [
+      'worker --lock-seconds',
+      ['worker', '--redis', 'redis://127.0.0.1:1/0', '--lock-seconds', '0'],
+      2,
+      'Invalid argument for --lock-seconds: "0"',
+    ],
   ];
 
   it.each(cases)('%s: %j exits %d with one line containing %j, and writes nothing', async (_flag, argv, status, fragment) => {

@@ -45,7 +45,9 @@ const format = (seconds: number) => {
 
 /** A line when a trial starts, so that a long first trial shows at once. */
 function started(io: CliIo, t: TrialStart): void {
-  io.stderr.write(`[${t.done}/${t.total}] trial ${t.trial.id} budget ${t.trial.budget}: started (${t.running} running) | ${format(t.elapsedSeconds)} elapsed\n`);
+  io.stderr.write(
+    `[${t.done}/${t.total}] trial ${t.trial.id} budget ${t.trial.budget}: started (${t.running} running) | ${format(t.elapsedSeconds)} elapsed\n`,
+  );
 }
 
 function progress(io: CliIo, p: SearchProgress): void {
@@ -277,7 +279,11 @@ function redisPlan(options: Record<string, unknown>): { redis?: string; trialTim
 }
 
 /** Runs a search (or a resume) with the plan's Redis executor; SIGTERM stops proposing and lets the trials out finish. */
-async function coordinate<T>(io: CliIo, plan: { redis?: string; trialTimeoutSeconds?: number; workers?: number }, run: (extra: object) => Promise<T>): Promise<T> {
+async function coordinate<T>(
+  io: CliIo,
+  plan: { redis?: string; trialTimeoutSeconds?: number; workers?: number },
+  run: (extra: object) => Promise<T>,
+): Promise<T> {
   const stop = new AbortController();
   const onSignal = () => {
     io.stderr.write('stopping: no new trials; waiting for the trials out to finish (resume continues the search)\n');
@@ -294,7 +300,9 @@ async function coordinate<T>(io: CliIo, plan: { redis?: string; trialTimeoutSeco
       onEvent: (e: TrialQueueEvent) => io.stderr.write(`${e.message}\n`),
     });
     await executor.connect();
-    io.stderr.write(`trials go to Redis at ${parseRedisAddress(plan.redis).redacted}; start workers with: bigmodel-nas worker --redis URL\n`);
+    io.stderr.write(
+      `trials go to Redis at ${parseRedisAddress(plan.redis).redacted}; start workers with: bigmodel-nas worker --redis URL\n`,
+    );
     return await run({ signal: stop.signal, executor });
   } finally {
     process.removeListener('SIGTERM', onSignal);
@@ -304,7 +312,11 @@ async function coordinate<T>(io: CliIo, plan: { redis?: string; trialTimeoutSeco
 
 const REDIS_HELP = 'run the trials on `bigmodel-nas worker` processes through this Redis (redis://[:password@]host:port/db)';
 const trialTimeoutOption = () =>
-  numberOption('--trial-timeout <seconds>', 'with --redis: a worker stops a trial that runs longer and it is recorded failed', { min: 0, max: 1e7, minExclusive: true });
+  numberOption('--trial-timeout <seconds>', 'with --redis: a worker stops a trial that runs longer and it is recorded failed', {
+    min: 0,
+    max: 1e7,
+    minExclusive: true,
+  });
 
 /** The `bigmodel-nas` program, writing to `io`. */
 export function nasProgram(io: CliIo) {
@@ -403,11 +415,15 @@ export function nasProgram(io: CliIo) {
 
   const worker = program
     .command('worker')
-    .description('takes trials of searches run with --redis from Redis and evaluates them, until SIGTERM (which finishes the trials running)')
+    .description(
+      'takes trials of searches run with --redis from Redis and evaluates them, until SIGTERM (which finishes the trials running)',
+    )
     .requiredOption('--redis <url>', 'the Redis the coordinator uses: redis://[:password@]host:port/db, or rediss:// for TLS (required)')
     .addOption(integerOption('--concurrency <k>', 'trials evaluated at once (default 1)', { min: 1, max: 256 }))
     .option('--evaluator-module <file.js...>', 'module evaluators this worker may load (a trial naming another module fails)')
-    .addOption(numberOption('--lock-seconds <s>', "seconds after which a silent worker's trial is taken over (default 30)", { min: 1, max: 3600 }))
+    .addOption(
+      numberOption('--lock-seconds <s>', "seconds after which a silent worker's trial is taken over (default 30)", { min: 1, max: 3600 }),
+    )
     .examples([
       'bigmodel-nas worker --redis redis://:PASSWORD@10.0.0.5:6379/0 --concurrency 2',
       'bigmodel-nas worker --redis redis://:PASSWORD@10.0.0.5:6379/0 --evaluator-module /srv/evaluators/my-evaluator.js',
@@ -419,7 +435,8 @@ export function nasProgram(io: CliIo) {
       parseRedisAddress(redis, '--redis');
       const modules = (options['evaluatorModule'] as string[] | undefined) ?? [];
       for (const module of modules) {
-        if (!existsSync(module)) throw new FileFormatError({ path: module, problem: 'does not exist', hint: 'Give the path of a compiled evaluator module.' });
+        if (!existsSync(module))
+          throw new FileFormatError({ path: module, problem: 'does not exist', hint: 'Give the path of a compiled evaluator module.' });
       }
       return {
         url: redis,
@@ -437,7 +454,9 @@ export function nasProgram(io: CliIo) {
               `${e.detail !== undefined ? ` (${e.kind === 'finished' ? 'score ' : ''}${e.detail})` : ''}\n`,
           ),
       });
-      io.stderr.write(`worker ready (${plan.concurrency} at a time) on ${parseRedisAddress(plan.url).redacted}; SIGTERM finishes the trials running, then exits\n`);
+      io.stderr.write(
+        `worker ready (${plan.concurrency} at a time) on ${parseRedisAddress(plan.url).redacted}; SIGTERM finishes the trials running, then exits\n`,
+      );
       const stop = () => {
         io.stderr.write('stopping: finishing the trials running\n');
         void handle.close().then(() => process.exit(0));
@@ -486,7 +505,12 @@ export function nasProgram(io: CliIo) {
           {
             dir,
             evaluatedNow: result.evaluatedNow,
-            best: { id: best.trial.trial.id, meanScore: best.meanScore, scores: best.evaluations.map((e) => e.score), config: best.trial.trial.config },
+            best: {
+              id: best.trial.trial.id,
+              meanScore: best.meanScore,
+              scores: best.evaluations.map((e) => e.score),
+              config: best.trial.trial.config,
+            },
           },
           null,
           2,

@@ -49,7 +49,11 @@ function child(args: string[]) {
       return;
     }
     lines.push(line);
-    for (const w of [...waiters]) if (w.test(line)) (waiters.splice(waiters.indexOf(w), 1), w.resolve(line));
+    for (const w of [...waiters]) {
+      if (!w.test(line)) continue;
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve(line);
+    }
   });
   const waitFor = (test: (l: Record<string, unknown>) => boolean) =>
     new Promise<Record<string, unknown>>((resolve) => {
@@ -64,13 +68,24 @@ function child(args: string[]) {
 const workerChild = (url: string, lockSeconds = 30) => child(['worker', url, String(lockSeconds), MODULE]);
 
 function searchConfig(dir: string, ms: number, trials: number): RunSearchConfig {
-  return { dir, space: TEST_SPACE, strategy: 'random', evaluator: { kind: 'module', module: MODULE, options: { ms } }, trials, seed: 3, keepModels: false };
+  return {
+    dir,
+    space: TEST_SPACE,
+    strategy: 'random',
+    evaluator: { kind: 'module', module: MODULE, options: { ms } },
+    trials,
+    seed: 3,
+    keepModels: false,
+  };
 }
 
 /** The journal's result lines: trial id -> score, failing on any trial recorded twice. */
 function journalResults(dir: string): Map<number, { status: string; score: number | null; error?: string }> {
   const results = new Map<number, { status: string; score: number | null; error?: string }>();
-  for (const line of readFileSync(join(dir, 'journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l))) {
+  for (const line of readFileSync(join(dir, 'journal.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l))) {
     if (line.type !== 'result') continue;
     if (results.has(line.trialId)) throw new Error(`trial ${line.trialId} recorded twice`);
     results.set(line.trialId, { status: line.status, score: line.score, error: line.error });
@@ -168,11 +183,19 @@ describe('a search on Redis', () => {
     try {
       const slow = tempDir();
       await runSearch({ ...searchConfig(slow, 5000, 1), executor: new RedisTrialQueue({ url, trialTimeoutSeconds: 1, pollMs: 50 }) });
-      expect(journalResults(slow).get(0)).toEqual(expect.objectContaining({ status: 'failed', error: expect.stringMatching(/past its limit of 1 s/) }));
+      expect(journalResults(slow).get(0)).toEqual(
+        expect.objectContaining({ status: 'failed', error: expect.stringMatching(/past its limit of 1 s/) }),
+      );
       const other = join(tempDir(), 'other.cjs');
       const refused = tempDir();
-      await runSearch({ ...searchConfig(refused, 0, 1), evaluator: { kind: 'module', module: other }, executor: new RedisTrialQueue({ url, pollMs: 50 }) });
-      expect(journalResults(refused).get(0)).toEqual(expect.objectContaining({ status: 'failed', error: expect.stringMatching(/does not load .*other\.cjs.*--evaluator-module/) }));
+      await runSearch({
+        ...searchConfig(refused, 0, 1),
+        evaluator: { kind: 'module', module: other },
+        executor: new RedisTrialQueue({ url, pollMs: 50 }),
+      });
+      expect(journalResults(refused).get(0)).toEqual(
+        expect.objectContaining({ status: 'failed', error: expect.stringMatching(/does not load .*other\.cjs.*--evaluator-module/) }),
+      );
       // The same worker still evaluates.
       const fine = tempDir();
       await runSearch({ ...searchConfig(fine, 0, 2), executor: new RedisTrialQueue({ url, pollMs: 50 }) });

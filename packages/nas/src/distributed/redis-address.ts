@@ -27,7 +27,11 @@ export function parseRedisAddress(url: string, parameter = 'redis'): RedisAddres
   }
   const db = parsed.pathname.replace(/^\//, '');
   if (db !== '' && !/^\d{1,2}$/.test(db)) {
-    throw new InvalidArgumentError({ parameter, value: redactUrl(parsed), message: 'The database (after the last /) must be a number 0-15.' });
+    throw new InvalidArgumentError({
+      parameter,
+      value: redactUrl(parsed),
+      message: 'The database (after the last /) must be a number 0-15.',
+    });
   }
   return { url, redacted: redactUrl(parsed) };
 }
@@ -54,7 +58,12 @@ export function connectionOptions(): { maxRetriesPerRequest: null; retryStrategy
  * @category Distributed
  */
 export async function checkRedis(address: RedisAddress, timeoutMs = 5000): Promise<void> {
-  const client = new Redis(address.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: timeoutMs });
+  const client = new Redis(address.url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: timeoutMs,
+  });
   // A refused AUTH arrives as an 'error' event, and the command then fails with "Connection is closed".
   const seen: string[] = [];
   client.on('error', (error: Error) => seen.push(String(error?.message ?? error)));
@@ -70,7 +79,13 @@ export async function checkRedis(address: RedisAddress, timeoutMs = 5000): Promi
         : /ECONNREFUSED/i.test(text)
           ? 'refused the connection (nothing listens there)'
           : `could not be used (${text})`;
-    throw new ConnectionError({ service: 'redis', address: address.redacted, problem, hint: 'Check the --redis URL (redis://:PASSWORD@HOST:PORT/DB) and that redis-server runs.', cause });
+    throw new ConnectionError({
+      service: 'redis',
+      address: address.redacted,
+      problem,
+      hint: 'Check the --redis URL (redis://:PASSWORD@HOST:PORT/DB) and that redis-server runs.',
+      cause,
+    });
   } finally {
     client.disconnect();
   }

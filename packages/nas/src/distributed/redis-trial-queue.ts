@@ -79,9 +79,14 @@ export class RedisTrialQueue implements TrialExecutor {
     if (!Number.isSafeInteger(maxInFlight) || maxInFlight < 1 || maxInFlight > 10_000) {
       throw new InvalidArgumentError({ parameter: 'maxInFlight', value: maxInFlight, message: 'Must be a whole number from 1 to 10000.' });
     }
-    if (!(pollMs >= 10 && pollMs <= 60_000)) throw new InvalidArgumentError({ parameter: 'pollMs', value: pollMs, message: 'Must be 10 to 60000 ms.' });
+    if (!(pollMs >= 10 && pollMs <= 60_000))
+      throw new InvalidArgumentError({ parameter: 'pollMs', value: pollMs, message: 'Must be 10 to 60000 ms.' });
     if (trialTimeoutSeconds !== undefined && !(trialTimeoutSeconds > 0 && Number.isFinite(trialTimeoutSeconds))) {
-      throw new InvalidArgumentError({ parameter: 'trialTimeoutSeconds', value: trialTimeoutSeconds, message: 'Must be a number of seconds > 0.' });
+      throw new InvalidArgumentError({
+        parameter: 'trialTimeoutSeconds',
+        value: trialTimeoutSeconds,
+        message: 'Must be a number of seconds > 0.',
+      });
     }
     this.maxInFlight = maxInFlight;
     this.pollMs = pollMs;
@@ -105,7 +110,11 @@ export class RedisTrialQueue implements TrialExecutor {
       const job = await Job.fromId(this.queue, trialJobId(search.searchId, trialId));
       if (!job) continue;
       await job.remove().catch(() => undefined);
-      this.onEvent?.({ kind: 'stale-removed', trialId, message: `trial ${trialId}: its result is already in the journal; the queued copy was removed` });
+      this.onEvent?.({
+        kind: 'stale-removed',
+        trialId,
+        message: `trial ${trialId}: its result is already in the journal; the queued copy was removed`,
+      });
     }
   }
 
@@ -139,7 +148,11 @@ export class RedisTrialQueue implements TrialExecutor {
       }
       if (state === 'unknown') {
         await add();
-        this.onEvent?.({ kind: 'requeued', trialId: trial.id, message: `trial ${trial.id}: Redis no longer had it (restarted?); queued again` });
+        this.onEvent?.({
+          kind: 'requeued',
+          trialId: trial.id,
+          message: `trial ${trial.id}: Redis no longer had it (restarted?); queued again`,
+        });
       }
       await sleep(this.pollMs);
     }

@@ -73,7 +73,8 @@ function checkWorkerOptions(options: RunWorkerOptions) {
   };
   whole('concurrency', concurrency, 1, 256);
   whole('maxStalledCount', maxStalledCount, 0, 100);
-  if (!(lockSeconds >= 1 && lockSeconds <= 3600)) throw new InvalidArgumentError({ parameter: 'lockSeconds', value: lockSeconds, message: 'Must be 1 to 3600 seconds.' });
+  if (!(lockSeconds >= 1 && lockSeconds <= 3600))
+    throw new InvalidArgumentError({ parameter: 'lockSeconds', value: lockSeconds, message: 'Must be 1 to 3600 seconds.' });
   return { concurrency, lockSeconds, maxStalledCount, allowed: new Set((options.allowModules ?? []).map((m) => resolve(m))) };
 }
 
@@ -96,7 +97,8 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerHandle
 
   const evaluatorFor = (spec: TrialJobData['evaluator']): { inThread?: EvaluatorSpec; inProcess?: Evaluator } => {
     if (spec.kind === 'function') {
-      if (!options.evaluator) throw new Error('This search evaluates with a function, and this worker was given none (runWorker({ evaluator })).');
+      if (!options.evaluator)
+        throw new Error('This search evaluates with a function, and this worker was given none (runWorker({ evaluator })).');
       return { inProcess: options.evaluator };
     }
     const resolved = resolveEvaluatorSpec(spec);
@@ -108,7 +110,11 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerHandle
 
   const evaluateOn = async (slot: Slot, data: TrialJobData): Promise<EvaluationResult> => {
     const { inThread, inProcess } = evaluatorFor(data.evaluator);
-    const context = { trialId: data.context.trialId, seed: data.context.seed, ...(data.context.modelDir ? { modelDir: data.context.modelDir } : {}) };
+    const context = {
+      trialId: data.context.trialId,
+      seed: data.context.seed,
+      ...(data.context.modelDir ? { modelDir: data.context.modelDir } : {}),
+    };
     let pool: WorkerPool | undefined;
     if (inThread) {
       const key = JSON.stringify(inThread);
@@ -119,7 +125,10 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerHandle
     if (data.timeoutSeconds === undefined) return work;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`The trial ran past its limit of ${data.timeoutSeconds} s and was stopped.`)), data.timeoutSeconds! * 1000);
+      timer = setTimeout(
+        () => reject(new Error(`The trial ran past its limit of ${data.timeoutSeconds} s and was stopped.`)),
+        data.timeoutSeconds! * 1000,
+      );
     });
     try {
       return await Promise.race([work, timeout]);
@@ -148,12 +157,24 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerHandle
       options.onEvent?.({ kind: 'started', searchId: data.searchId, trialId: data.trialId });
       try {
         const result = await evaluateOn(slot, data);
-        options.onEvent?.({ kind: 'finished', searchId: data.searchId, trialId: data.trialId, seconds: (performance.now() - started) / 1000, detail: String(result?.score) });
+        options.onEvent?.({
+          kind: 'finished',
+          searchId: data.searchId,
+          trialId: data.trialId,
+          seconds: (performance.now() - started) / 1000,
+          detail: String(result?.score),
+        });
         return result;
       } catch (error) {
         const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-        options.onEvent?.({ kind: 'failed', searchId: data.searchId, trialId: data.trialId, seconds: (performance.now() - started) / 1000, detail: message });
-        throw new Error(message);
+        options.onEvent?.({
+          kind: 'failed',
+          searchId: data.searchId,
+          trialId: data.trialId,
+          seconds: (performance.now() - started) / 1000,
+          detail: message,
+        });
+        throw new Error(message, { cause: error });
       } finally {
         slot.busy = false;
       }

@@ -29,9 +29,14 @@ export function trialJobProblem(data: unknown): string | undefined {
   if (!d.config || typeof d.config !== 'object' || Array.isArray(d.config)) return 'config is not an object';
   if (typeof d.budget !== 'number' || !(d.budget > 0) || !Number.isFinite(d.budget)) return 'budget is not a finite number > 0';
   if (!d.context || typeof d.context !== 'object' || !Number.isSafeInteger(d.context.seed)) return 'context has no whole-number seed';
-  if (!d.evaluator || typeof d.evaluator !== 'object' || !['builtin', 'module', 'function'].includes((d.evaluator as { kind: string }).kind)) {
+  if (
+    !d.evaluator ||
+    typeof d.evaluator !== 'object' ||
+    !['builtin', 'module', 'function'].includes((d.evaluator as { kind: string }).kind)
+  ) {
     return 'evaluator is not an evaluator spec';
   }
-  if (d.timeoutSeconds !== undefined && !(typeof d.timeoutSeconds === 'number' && d.timeoutSeconds > 0)) return 'timeoutSeconds is not a number > 0';
+  if (d.timeoutSeconds !== undefined && !(typeof d.timeoutSeconds === 'number' && d.timeoutSeconds > 0))
+    return 'timeoutSeconds is not a number > 0';
   return undefined;
 }

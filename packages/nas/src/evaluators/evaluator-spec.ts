@@ -38,19 +38,38 @@ export type EvaluatorSpec = BuiltinEvaluatorSpec | ModuleEvaluatorSpec;
 export const BUILTIN_EVALUATORS = ['mnist', 'cell', 'branin', 'hartmann6'] as const;
 
 /** The built-in space each built-in evaluator reads. */
-export const EVALUATOR_SPACE: Record<BuiltinEvaluatorSpec['name'], string> = { mnist: 'mnist', cell: 'cell', branin: 'branin', hartmann6: 'hartmann6' };
+export const EVALUATOR_SPACE: Record<BuiltinEvaluatorSpec['name'], string> = {
+  mnist: 'mnist',
+  cell: 'cell',
+  branin: 'branin',
+  hartmann6: 'hartmann6',
+};
 
 /** Checks a spec and makes a module path absolute. */
 export function resolveEvaluatorSpec(spec: EvaluatorSpec): EvaluatorSpec {
   if (spec?.kind === 'builtin') {
-    if (!BUILTIN_EVALUATORS.includes(spec.name)) throw new InvalidArgumentError({ parameter: 'evaluator.name', value: spec.name, message: `Built-in evaluators: ${BUILTIN_EVALUATORS.join(', ')}.` });
+    if (!BUILTIN_EVALUATORS.includes(spec.name))
+      throw new InvalidArgumentError({
+        parameter: 'evaluator.name',
+        value: spec.name,
+        message: `Built-in evaluators: ${BUILTIN_EVALUATORS.join(', ')}.`,
+      });
     return spec;
   }
   if (spec?.kind === 'module') {
-    if (typeof spec.module !== 'string' || spec.module === '') throw new InvalidArgumentError({ parameter: 'evaluator.module', value: spec.module, message: 'The path of a JavaScript module.' });
-    return { ...spec, module: isAbsolute(spec.module) ? spec.module : resolve(spec.module), exportName: spec.exportName ?? 'createEvaluator' };
+    if (typeof spec.module !== 'string' || spec.module === '')
+      throw new InvalidArgumentError({ parameter: 'evaluator.module', value: spec.module, message: 'The path of a JavaScript module.' });
+    return {
+      ...spec,
+      module: isAbsolute(spec.module) ? spec.module : resolve(spec.module),
+      exportName: spec.exportName ?? 'createEvaluator',
+    };
   }
-  throw new InvalidArgumentError({ parameter: 'evaluator', value: spec, message: "Expected a function, { kind: 'builtin', name } or { kind: 'module', module, exportName }." });
+  throw new InvalidArgumentError({
+    parameter: 'evaluator',
+    value: spec,
+    message: "Expected a function, { kind: 'builtin', name } or { kind: 'module', module, exportName }.",
+  });
 }
 
 /**
@@ -78,10 +97,13 @@ export function needsBackend(spec: EvaluatorSpec): boolean {
 export function createEvaluatorFromSpec(spec: EvaluatorSpec): Evaluator {
   const resolved = resolveEvaluatorSpec(spec);
   if (resolved.kind === 'module') {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const factory = (require(resolved.module) as Record<string, unknown>)[resolved.exportName!];
     if (typeof factory !== 'function') {
-      throw new InvalidArgumentError({ parameter: 'evaluator.exportName', value: resolved.exportName, message: `${resolved.module} exports no function of that name.` });
+      throw new InvalidArgumentError({
+        parameter: 'evaluator.exportName',
+        value: resolved.exportName,
+        message: `${resolved.module} exports no function of that name.`,
+      });
     }
     return (factory as (options: unknown) => Evaluator)(resolved.options ?? {});
   }

@@ -9,7 +9,17 @@ import { runSearch } from '../runner/run-search';
 import { builtinSpace } from '../space/builtin-spaces';
 import { buildMnistModel, evaluateMnistModel, mnistEvaluator, mnistLearningRate, trainMnistModel } from './mnist-evaluator';
 
-const base = { blocks: 2, filters1: 16, filters2: 32, convsPerBlock: 1, kernelSize: 3, batchNorm: false, activation: 'relu', denseUnits: 0, dropout: 0 };
+const base = {
+  blocks: 2,
+  filters1: 16,
+  filters2: 32,
+  convsPerBlock: 1,
+  kernelSize: 3,
+  batchNorm: false,
+  activation: 'relu',
+  denseUnits: 0,
+  dropout: 0,
+};
 
 describe('mnistEvaluator', () => {
   beforeAll(async () => {
@@ -78,24 +88,27 @@ describe('mnistEvaluator', () => {
     again.dispose();
   });
 
-  it.each(['affine', 'elastic', 'elastic+shift'])("trains with '%s' augmentation reproducibly (same seed, same score and weights) without leaking; an unknown augmentation is a typed error", async (augment) => {
-    const config = { ...base, augment, batchSize: 64 };
-    const before = tf.memory().numTensors;
-    const first = await trainMnistModel(config, 1, { trainLimit: 300, seed: 3 });
-    const second = await trainMnistModel(config, 1, { trainLimit: 300, seed: 3 });
-    const plain = await trainMnistModel({ ...config, augment: 'none' }, 1, { trainLimit: 300, seed: 3 });
-    expect(second.valAccuracy).toBe(first.valAccuracy);
-    const weights = (trained: typeof first) => Array.from(trained.model.getWeights()[0].dataSync());
-    expect(weights(second)).toEqual(weights(first));
-    expect(weights(plain)).not.toEqual(weights(first));
-    for (const trained of [first, second, plain]) {
-      trained.model.optimizer.dispose();
-      trained.model.dispose();
-    }
-    expect(tf.memory().numTensors).toBe(before);
-    await expect(trainMnistModel({ ...config, augment: 'rotate' }, 1, { trainLimit: 300 })).rejects.toThrow(/config\.augment/);
-    expect(tf.memory().numTensors).toBe(before);
-  });
+  it.each(['affine', 'elastic', 'elastic+shift'])(
+    "trains with '%s' augmentation reproducibly (same seed, same score and weights) without leaking; an unknown augmentation is a typed error",
+    async (augment) => {
+      const config = { ...base, augment, batchSize: 64 };
+      const before = tf.memory().numTensors;
+      const first = await trainMnistModel(config, 1, { trainLimit: 300, seed: 3 });
+      const second = await trainMnistModel(config, 1, { trainLimit: 300, seed: 3 });
+      const plain = await trainMnistModel({ ...config, augment: 'none' }, 1, { trainLimit: 300, seed: 3 });
+      expect(second.valAccuracy).toBe(first.valAccuracy);
+      const weights = (trained: typeof first) => Array.from(trained.model.getWeights()[0].dataSync());
+      expect(weights(second)).toEqual(weights(first));
+      expect(weights(plain)).not.toEqual(weights(first));
+      for (const trained of [first, second, plain]) {
+        trained.model.optimizer.dispose();
+        trained.model.dispose();
+      }
+      expect(tf.memory().numTensors).toBe(before);
+      await expect(trainMnistModel({ ...config, augment: 'rotate' }, 1, { trainLimit: 300 })).rejects.toThrow(/config\.augment/);
+      expect(tf.memory().numTensors).toBe(before);
+    },
+  );
 
   it('trains with label smoothing: the compiled loss is cross-entropy against (1 - s) one-hot + s / 10; a bad value is a typed error', async () => {
     const s = 0.1;
@@ -107,7 +120,9 @@ describe('mnistEvaluator', () => {
     const ys = tf.oneHot(labels, 10).toFloat();
     const p = (trained.model.predict(xs) as tf.Tensor).arraySync() as number[][];
     // By hand: mean over the batch of -sum_c t_c log p_c with t = 0.9 * one-hot + 0.01.
-    const expected = p.reduce((sum, row, i) => sum - row.reduce((acc, pc, c) => acc + ((c === labels[i] ? 1 - s : 0) + s / 10) * Math.log(pc), 0), 0) / p.length;
+    const expected =
+      p.reduce((sum, row, i) => sum - row.reduce((acc, pc, c) => acc + ((c === labels[i] ? 1 - s : 0) + s / 10) * Math.log(pc), 0), 0) /
+      p.length;
     const loss = trained.model.evaluate(xs, ys, { batchSize: 8 }) as tf.Scalar[];
     expect(loss[0].dataSync()[0]).toBeCloseTo(expected, 4);
     tf.dispose([xs, ys, ...loss]);

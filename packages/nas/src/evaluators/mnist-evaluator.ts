@@ -82,7 +82,8 @@ function resolveMnistEvaluatorOptions(options: MnistEvaluatorOptions) {
   return resolved;
 }
 
-const num = (config: Config, key: string, fallback: number): number => (typeof config[key] === 'number' ? (config[key] as number) : fallback);
+const num = (config: Config, key: string, fallback: number): number =>
+  typeof config[key] === 'number' ? (config[key] as number) : fallback;
 
 /**
  * Builds (uncompiled) the CNN a configuration describes; weights seeded by `seed`.
@@ -184,7 +185,9 @@ function measureLatency(model: tf.LayersModel): number {
 
 function datasets(mnist: MnistData, options: ReturnType<typeof resolveMnistEvaluatorOptions>) {
   const limit = Math.min(options.trainLimit ?? mnist.train.count, mnist.train.count);
-  const all = new TensorDataset(mnist.train.images.subarray(0, limit * 784), [28, 28, 1], mnist.train.labels.subarray(0, limit), { classes: 10 });
+  const all = new TensorDataset(mnist.train.images.subarray(0, limit * 784), [28, 28, 1], mnist.train.labels.subarray(0, limit), {
+    classes: 10,
+  });
   return all.split({ train: 1 - options.validationFraction, validation: options.validationFraction, seed: options.splitSeed });
 }
 
@@ -215,7 +218,11 @@ function augmentation(config: Config, seed: number): FitConfig['augment'] {
         return shifted;
       };
     default:
-      throw new InvalidArgumentError({ parameter: 'config.augment', value: config['augment'], message: "Must be 'none', 'shift', 'affine', 'elastic' or 'elastic+shift'." });
+      throw new InvalidArgumentError({
+        parameter: 'config.augment',
+        value: config['augment'],
+        message: "Must be 'none', 'shift', 'affine', 'elastic' or 'elastic+shift'.",
+      });
   }
 }
 
@@ -282,7 +289,12 @@ export function evaluateMnistModel(model: tf.LayersModel, config: Config, option
   const { validation } = datasets(cachedMnist, resolved);
   const test = new TensorDataset(cachedMnist.test.images, [28, 28, 1], cachedMnist.test.labels, { classes: 10 });
   const batchSize = num(config, 'batchSize', 64);
-  return { valAccuracy: mnistAccuracy(model, validation, batchSize), testAccuracy: mnistAccuracy(model, test, 256), params: model.countParams(), latencyMs: measureLatency(model) };
+  return {
+    valAccuracy: mnistAccuracy(model, validation, batchSize),
+    testAccuracy: mnistAccuracy(model, test, 256),
+    params: model.countParams(),
+    latencyMs: measureLatency(model),
+  };
 }
 
 /**
@@ -295,9 +307,18 @@ export function evaluateMnistModel(model: tf.LayersModel, config: Config, option
  * ```
  * @category Evaluators
  */
-export async function trainMnistModel(config: Config, epochs: number, options: MnistEvaluatorOptions & { seed?: number; test?: boolean } = {}): Promise<TrainedMnistModel> {
+export async function trainMnistModel(
+  config: Config,
+  epochs: number,
+  options: MnistEvaluatorOptions & { seed?: number; test?: boolean } = {},
+): Promise<TrainedMnistModel> {
   const resolved = resolveMnistEvaluatorOptions(options);
-  if (!Number.isInteger(epochs) || epochs < 1) throw new InvalidArgumentError({ parameter: 'budget', value: epochs, message: 'The MNIST evaluator trains whole epochs: an integer >= 1.' });
+  if (!Number.isInteger(epochs) || epochs < 1)
+    throw new InvalidArgumentError({
+      parameter: 'budget',
+      value: epochs,
+      message: 'The MNIST evaluator trains whole epochs: an integer >= 1.',
+    });
   const seed = options.seed ?? 0;
   cachedMnist ??= loadMnist();
   const { train, validation } = datasets(cachedMnist, resolved);
@@ -324,7 +345,13 @@ export async function trainMnistModel(config: Config, epochs: number, options: M
   }
   const trainSeconds = (performance.now() - started) / 1000;
   if (options.test) return { ...evaluateMnistModel(model, config, resolved), model, trainSeconds };
-  return { model, valAccuracy: mnistAccuracy(model, validation, batchSize), params: model.countParams(), latencyMs: measureLatency(model), trainSeconds };
+  return {
+    model,
+    valAccuracy: mnistAccuracy(model, validation, batchSize),
+    params: model.countParams(),
+    latencyMs: measureLatency(model),
+    trainSeconds,
+  };
 }
 
 /**
@@ -349,7 +376,11 @@ export function mnistEvaluator(options: MnistEvaluatorOptions = {}): Evaluator {
       if (params > resolved.maxParams) return { score: -Infinity, params, skipped: 'maxParams' };
     }
     // Fold f of a re-scoring validates on another stratified hold-out (split seed + f).
-    const trained = await trainMnistModel(config, budget, { ...resolved, splitSeed: resolved.splitSeed + (context.fold ?? 0), seed: context.seed });
+    const trained = await trainMnistModel(config, budget, {
+      ...resolved,
+      splitSeed: resolved.splitSeed + (context.fold ?? 0),
+      seed: context.seed,
+    });
     try {
       if (context.modelDir !== undefined) await saveModel(trained.model, context.modelDir);
     } finally {

@@ -22,7 +22,17 @@ describe('exportBest', () => {
 
   it("exports the best trial's own model (trained in a worker thread): its validation accuracy is exactly the trial's score", async () => {
     const dir = join(temp(), 'search');
-    const search = await runSearch({ dir, space: builtinSpace('mnist'), strategy: 'random', evaluator, budget: 1, trials: 2, workers: 1, seed: 1, backend: { backend: 'wasm', threads: 1 } });
+    const search = await runSearch({
+      dir,
+      space: builtinSpace('mnist'),
+      strategy: 'random',
+      evaluator,
+      budget: 1,
+      trials: 2,
+      workers: 1,
+      seed: 1,
+      backend: { backend: 'wasm', threads: 1 },
+    });
     const best = search.best!;
     expect(readdirSync(join(dir, 'models'))).toEqual([`trial-${best.trial.id}`]);
 
@@ -30,7 +40,13 @@ describe('exportBest', () => {
     const out = join(temp(), 'model');
     const summary = await exportBest(dir, { out });
     expect(tf.memory().numTensors).toBe(before);
-    expect(summary).toMatchObject({ trialId: best.trial.id, searchScore: best.score, budget: 1, retrained: false, trialModel: `models/trial-${best.trial.id}` });
+    expect(summary).toMatchObject({
+      trialId: best.trial.id,
+      searchScore: best.score,
+      budget: 1,
+      retrained: false,
+      trialModel: `models/trial-${best.trial.id}`,
+    });
     expect(summary.metrics['valAccuracy']).toBe(best.score);
     expect(summary.metrics['testAccuracy']).toBeGreaterThan(0.1);
     expect(summary.metrics['params']).toBe(best.metrics['params']);
@@ -53,13 +69,28 @@ describe('exportBest', () => {
 
   it("exports a re-scoring's winner as its best evaluation's model, measured on that evaluation's own validation split", async () => {
     const dir = join(temp(), 'search');
-    await runSearch({ dir, space: builtinSpace('mnist'), strategy: 'random', evaluator, budget: 1, trials: 2, workers: 1, seed: 3, backend: { backend: 'wasm', threads: 1 } });
+    await runSearch({
+      dir,
+      space: builtinSpace('mnist'),
+      strategy: 'random',
+      evaluator,
+      budget: 1,
+      trials: 2,
+      workers: 1,
+      seed: 3,
+      backend: { backend: 'wasm', threads: 1 },
+    });
     const rescored = await rescoreTop(dir, { top: 2, repeats: 1, workers: 1, backend: { backend: 'wasm', threads: 1 } });
     expect(rescored.candidates.every((c) => c.complete && c.evaluations.length === 2)).toBe(true);
     // The winner's best-scoring evaluation whose model is on disk (the search kept its best trial's only).
     const chosen = rescored.best.evaluations.filter((e) => e.model !== undefined).sort((a, b) => b.score - a.score || a.fold - b.fold)[0];
     const summary = await exportBest(dir, { out: join(temp(), 'model') });
-    expect(summary).toMatchObject({ trialId: rescored.best.trial.trial.id, fold: chosen.fold, trialModel: chosen.model, rescore: { meanScore: rescored.best.meanScore, candidates: 2 } });
+    expect(summary).toMatchObject({
+      trialId: rescored.best.trial.trial.id,
+      fold: chosen.fold,
+      trialModel: chosen.model,
+      rescore: { meanScore: rescored.best.meanScore, candidates: 2 },
+    });
     // The model is measured where it was validated (fold 1: another split than the search's): exactly its score.
     expect(summary.metrics['valAccuracy']).toBe(chosen.score);
     // Every re-scoring model scores on its fold's split (split seed 0 + 1) exactly what it was scored.
@@ -77,7 +108,17 @@ describe('exportBest', () => {
 
   it('retrains only when asked, and says so when the trial saved no model', async () => {
     const dir = join(temp(), 'search');
-    await runSearch({ dir, space: builtinSpace('mnist'), strategy: 'random', evaluator, budget: 1, trials: 1, workers: 1, seed: 2, backend: { backend: 'wasm', threads: 1 } });
+    await runSearch({
+      dir,
+      space: builtinSpace('mnist'),
+      strategy: 'random',
+      evaluator,
+      budget: 1,
+      trials: 1,
+      workers: 1,
+      seed: 2,
+      backend: { backend: 'wasm', threads: 1 },
+    });
     await expect(exportBest(dir, { out: join(temp(), 'm'), budget: 2 })).rejects.toThrow(InvalidArgumentError);
     rmSync(join(dir, 'models'), { recursive: true });
     await expect(exportBest(dir, { out: join(temp(), 'm') })).rejects.toThrow(/retrain: true/);

@@ -81,24 +81,52 @@ export interface ExportOptions {
 }
 
 /** An evaluator module's export hook (see the file header). */
-export type ExportModel = (config: Config, budget: number, options: Record<string, unknown>) => Promise<{ model: tf.LayersModel; metrics: Record<string, number> }>;
+export type ExportModel = (
+  config: Config,
+  budget: number,
+  options: Record<string, unknown>,
+) => Promise<{ model: tf.LayersModel; metrics: Record<string, number> }>;
 
 /** An evaluator module's hook that measures an exported trial model (see the file header). */
-export type EvaluateModel = (model: tf.LayersModel, config: Config, options: Record<string, unknown>) => Record<string, number> | Promise<Record<string, number>>;
+export type EvaluateModel = (
+  model: tf.LayersModel,
+  config: Config,
+  options: Record<string, unknown>,
+) => Record<string, number> | Promise<Record<string, number>>;
 
 /** The numeric metrics of a journaled trial. */
-const numericMetrics = (metrics: Record<string, number | string | boolean>) => Object.fromEntries(Object.entries(metrics).filter((e): e is [string, number] => typeof e[1] === 'number'));
+const numericMetrics = (metrics: Record<string, number | string | boolean>) =>
+  Object.fromEntries(Object.entries(metrics).filter((e): e is [string, number] => typeof e[1] === 'number'));
 
 /** Retrains `config` from scratch at `budget` with the evaluator's own training. */
 async function retrainModel(evaluator: EvaluatorSpec, config: Config, budget: number, seed: number, onEpoch: ExportOptions['onEpoch']) {
   if (evaluator.kind === 'builtin' && evaluator.name === 'mnist') {
-    const trained = await trainMnistModel(config, budget, { ...((evaluator.options ?? {}) as MnistEvaluatorOptions), seed, test: true, onEpoch });
-    return { model: trained.model as tf.LayersModel, metrics: { valAccuracy: trained.valAccuracy, testAccuracy: trained.testAccuracy!, params: trained.params, latencyMs: trained.latencyMs, trainSeconds: trained.trainSeconds } };
+    const trained = await trainMnistModel(config, budget, {
+      ...((evaluator.options ?? {}) as MnistEvaluatorOptions),
+      seed,
+      test: true,
+      onEpoch,
+    });
+    return {
+      model: trained.model as tf.LayersModel,
+      metrics: {
+        valAccuracy: trained.valAccuracy,
+        testAccuracy: trained.testAccuracy!,
+        params: trained.params,
+        latencyMs: trained.latencyMs,
+        trainSeconds: trained.trainSeconds,
+      },
+    };
   }
   const module = evaluator as ModuleEvaluatorSpec;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+
   const hook = (require(module.module) as { exportModel?: ExportModel }).exportModel;
-  if (typeof hook !== 'function') throw new InvalidArgumentError({ parameter: 'evaluator.module', value: module.module, message: 'Export with retrain needs the module to export exportModel(config, budget, options).' });
+  if (typeof hook !== 'function')
+    throw new InvalidArgumentError({
+      parameter: 'evaluator.module',
+      value: module.module,
+      message: 'Export with retrain needs the module to export exportModel(config, budget, options).',
+    });
   return hook(config, budget, module.options ?? {});
 }
 
@@ -121,14 +149,26 @@ export async function exportBest(dir: string, options: ExportOptions): Promise<E
   const spec = search.spec;
   const retrain = options.retrain ?? false;
   if (!retrain && (options.budget !== undefined || options.seed !== undefined)) {
-    throw new InvalidArgumentError({ parameter: options.budget !== undefined ? 'budget' : 'seed', value: options.budget ?? options.seed, message: 'Applies only with retrain: true; without it the trial\'s own model is exported.' });
+    throw new InvalidArgumentError({
+      parameter: options.budget !== undefined ? 'budget' : 'seed',
+      value: options.budget ?? options.seed,
+      message: "Applies only with retrain: true; without it the trial's own model is exported.",
+    });
   }
   if (spec.evaluator.kind === 'function') {
-    throw new InvalidArgumentError({ parameter: 'dir', value: dir, message: 'The search used an in-process evaluator function; export needs a built-in or module evaluator.' });
+    throw new InvalidArgumentError({
+      parameter: 'dir',
+      value: dir,
+      message: 'The search used an in-process evaluator function; export needs a built-in or module evaluator.',
+    });
   }
   const evaluator = resolveEvaluatorSpec(spec.evaluator as EvaluatorSpec);
   if (evaluator.kind === 'builtin' && evaluator.name !== 'mnist') {
-    throw new InvalidArgumentError({ parameter: 'evaluator', value: evaluator.name, message: `The built-in '${evaluator.name}' evaluator is a benchmark without a model to export.` });
+    throw new InvalidArgumentError({
+      parameter: 'evaluator',
+      value: evaluator.name,
+      message: `The built-in '${evaluator.name}' evaluator is a benchmark without a model to export.`,
+    });
   }
   let model: tf.LayersModel;
   let metrics: Record<string, number>;
@@ -140,7 +180,9 @@ export async function exportBest(dir: string, options: ExportOptions): Promise<E
     ({ model, metrics } = await retrainModel(evaluator, best.trial.config, budget, options.seed ?? spec.seed, options.onEpoch));
   } else {
     // With a re-scoring: the winner's best-scoring evaluation whose model is on disk (ties: the lower fold).
-    const chosen = rescore ? [...rescore.best.evaluations].filter((e) => e.model !== undefined).sort((a, b) => b.score - a.score || a.fold - b.fold)[0] : undefined;
+    const chosen = rescore
+      ? [...rescore.best.evaluations].filter((e) => e.model !== undefined).sort((a, b) => b.score - a.score || a.fold - b.fold)[0]
+      : undefined;
     if (chosen) ({ model: trialModel, fold } = chosen as { model: string; fold: number });
     const modelDir = trialModel === undefined ? undefined : searchModelDir(dir, trialModel, journalPath(dir));
     if (modelDir === undefined || !existsSync(join(modelDir, 'model.json'))) {
@@ -155,7 +197,6 @@ export async function exportBest(dir: string, options: ExportOptions): Promise<E
       const mnistOptions = (evaluator.options ?? {}) as MnistEvaluatorOptions;
       metrics = { ...evaluateMnistModel(model, best.trial.config, { ...mnistOptions, splitSeed: (mnistOptions.splitSeed ?? 0) + fold }) };
     } else {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const hook = (require(evaluator.module) as { evaluateModel?: EvaluateModel }).evaluateModel;
       metrics = typeof hook === 'function' ? await hook(model, best.trial.config, evaluator.options ?? {}) : numericMetrics(best.metrics);
     }
@@ -170,7 +211,15 @@ export async function exportBest(dir: string, options: ExportOptions): Promise<E
     trialId: best.trial.id,
     searchScore: best.score,
     fold,
-    ...(rescore ? { rescore: { meanScore: rescore.best.meanScore, scores: rescore.best.evaluations.map((e) => e.score), candidates: rescore.candidates.length } } : {}),
+    ...(rescore
+      ? {
+          rescore: {
+            meanScore: rescore.best.meanScore,
+            scores: rescore.best.evaluations.map((e) => e.score),
+            candidates: rescore.candidates.length,
+          },
+        }
+      : {}),
     budget,
     retrained: retrain,
     ...(retrain ? {} : { trialModel }),

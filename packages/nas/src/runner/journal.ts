@@ -92,10 +92,14 @@ function checkRecord(value: unknown): JournalRecord | string {
       return r['spec'] && typeof r['spec'] === 'object' ? (r as unknown as SearchRecord) : 'search record without spec';
     case 'ask': {
       const t = r['trial'] as Record<string, unknown> | undefined;
-      return t && Number.isInteger(t['id']) && t['config'] && typeof t['budget'] === 'number' ? (r as unknown as AskRecord) : 'ask record without a trial';
+      return t && Number.isInteger(t['id']) && t['config'] && typeof t['budget'] === 'number'
+        ? (r as unknown as AskRecord)
+        : 'ask record without a trial';
     }
     case 'result':
-      return Number.isInteger(r['trialId']) && ['ok', 'failed', 'infeasible'].includes(r['status'] as string) ? (r as unknown as ResultRecord) : 'result record without trialId/status';
+      return Number.isInteger(r['trialId']) && ['ok', 'failed', 'infeasible'].includes(r['status'] as string)
+        ? (r as unknown as ResultRecord)
+        : 'result record without trialId/status';
     default:
       return `unknown record type ${JSON.stringify(r['type'])}`;
   }
@@ -111,7 +115,8 @@ function checkRecord(value: unknown): JournalRecord | string {
  */
 export function readJournal(dir: string, options: { strict?: boolean } = {}): JournalContents {
   const path = journalPath(dir);
-  if (!existsSync(path)) throw new FileFormatError({ path, problem: 'does not exist', hint: 'Start a search with runSearch (or `bigmodel-nas search`) first.' });
+  if (!existsSync(path))
+    throw new FileFormatError({ path, problem: 'does not exist', hint: 'Start a search with runSearch (or `bigmodel-nas search`) first.' });
   const lines = readFileSync(path, 'utf8').split('\n');
   let search: SearchRecord | undefined;
   const records: (AskRecord | ResultRecord)[] = [];
@@ -125,7 +130,15 @@ export function readJournal(dir: string, options: { strict?: boolean } = {}): Jo
       record = `invalid JSON (${(error as Error).message})`;
     }
     if (typeof record === 'string') {
-      if (options.strict || i === 0) throw new FileFormatError({ path, problem: `line ${i + 1} is unreadable: ${record}`, hint: i === 0 ? 'The first line holds the search specification; without it the search cannot resume.' : 'Read without strict to skip it.' });
+      if (options.strict || i === 0)
+        throw new FileFormatError({
+          path,
+          problem: `line ${i + 1} is unreadable: ${record}`,
+          hint:
+            i === 0
+              ? 'The first line holds the search specification; without it the search cannot resume.'
+              : 'Read without strict to skip it.',
+        });
       skipped.push({ line: i + 1, reason: record });
     } else if (record.type === 'search') {
       if (i !== 0) skipped.push({ line: i + 1, reason: 'a second search record' });
@@ -158,10 +171,12 @@ export class JournalWriter<R extends { type: string } = JournalRecord> {
     path = journalPath(dir),
   ) {
     mkdirSync(dirname(path), { recursive: true });
-    const torn = existsSync(path) && (() => {
-      const text = readFileSync(path, 'utf8');
-      return text.length > 0 && !text.endsWith('\n');
-    })();
+    const torn =
+      existsSync(path) &&
+      (() => {
+        const text = readFileSync(path, 'utf8');
+        return text.length > 0 && !text.endsWith('\n');
+      })();
     this.fd = openSync(path, 'a');
     if (torn) writeSync(this.fd, '\n');
   }

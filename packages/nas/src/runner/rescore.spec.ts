@@ -15,7 +15,7 @@ const temp = () => join(mkdtempSync(join(tmpdir(), 'nas-rescore-')), 'search');
 // error and scores above 'good', its true better. Later folds measure close to the truth.
 const space: SearchSpaceDefinition = { params: { arch: { type: 'categorical', choices: ['poor', 'fair', 'lucky', 'good', 'okay'] } } };
 const truth: Record<string, number> = { poor: 0.8, fair: 0.85, lucky: 0.9, good: 0.93, okay: 0.88 };
-const noise = (arch: string, fold: number) => (fold === 0 ? (arch === 'lucky' ? 0.05 : 0) : (fold % 2 === 0 ? 0.002 : -0.002));
+const noise = (arch: string, fold: number) => (fold === 0 ? (arch === 'lucky' ? 0.05 : 0) : fold % 2 === 0 ? 0.002 : -0.002);
 
 function recordingEvaluator(delayMs = 0) {
   const calls: TrialContext[] = [];
@@ -85,7 +85,9 @@ describe('rescoreTop', () => {
     const rest = await rescoreTop(dir, { top: 2, repeats: 1, evaluator: evaluate, workers: 1 });
     expect(rest.evaluatedNow).toBe(1);
     expect(rest.best.trial.trial.config['arch']).toBe('good');
-    const lines = readFileSync(rescoreJournalPath(dir), 'utf8').split('\n').filter((l) => l.startsWith('{"type":"rescore"') && l.endsWith('}'));
+    const lines = readFileSync(rescoreJournalPath(dir), 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('{"type":"rescore"') && l.endsWith('}'));
     expect(lines).toHaveLength(2);
   });
 
@@ -111,7 +113,10 @@ describe('rescoreTop', () => {
     await searchAll(dir2, recordingEvaluator().evaluate);
     const result = await rescoreTop(dir2, { top: 2, repeats: 1, evaluator: failing });
     expect(result.evaluatedNow).toBe(2);
-    expect(result.candidates.map((c) => [c.trial.trial.config['arch'], c.complete])).toEqual([['lucky', false], ['good', true]]);
+    expect(result.candidates.map((c) => [c.trial.trial.config['arch'], c.complete])).toEqual([
+      ['lucky', false],
+      ['good', true],
+    ]);
     expect(result.best.trial.trial.config['arch']).toBe('lucky');
     expect((await rescoreTop(dir2, { top: 2, repeats: 1, evaluator: recordingEvaluator().evaluate })).evaluatedNow).toBe(0);
   });
@@ -121,7 +126,10 @@ describe('rescoreTop', () => {
     const { evaluate } = recordingEvaluator();
     await searchAll(dir, evaluate);
     const parameterOf = async (promise: Promise<unknown>) => {
-      const error = await promise.then(() => undefined, (e: unknown) => e);
+      const error = await promise.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(InvalidArgumentError.isInstance(error)).toBe(true);
       return (error as InvalidArgumentError).parameter;
     };

@@ -122,7 +122,8 @@ export interface RescoreOptions {
 export const rescoreJournalPath = (dir: string) => join(dir, 'rescore', 'journal.jsonl');
 
 /** The training seed of a re-scoring evaluation: apart from every search trial's seed (search seed * 100,003 + trial id). */
-export const rescoreSeed = (searchSeed: number, trialId: number, fold: number) => (searchSeed * 100_003 + fold * 1_000_003 + trialId + 500_000) >>> 0;
+export const rescoreSeed = (searchSeed: number, trialId: number, fold: number) =>
+  (searchSeed * 100_003 + fold * 1_000_003 + trialId + 500_000) >>> 0;
 
 function fail(parameter: string, value: unknown, message: string): never {
   throw new InvalidArgumentError({ parameter, value, message });
@@ -155,12 +156,22 @@ function savedModel(dir: string, name: string | undefined, source: string): bool
 }
 
 /** Ranks the candidates from the search's trials and the re-scoring's results (see the file header). */
-function rank(dir: string, trials: TrialRecord[], candidates: RescoreCandidatesRecord, results: RescoreResultRecord[], evaluatedNow: number): RescoreResult {
+function rank(
+  dir: string,
+  trials: TrialRecord[],
+  candidates: RescoreCandidatesRecord,
+  results: RescoreResultRecord[],
+  evaluatedNow: number,
+): RescoreResult {
   const byId = new Map(trials.map((t) => [t.trial.id, t]));
   const ranked = candidates.trialIds.map((id, order): RescoredCandidate & { order: number } => {
     const trial = byId.get(id);
     if (!trial) fail('dir', dir, `The re-scoring names trial ${id}, which the search journal does not hold.`);
-    const own: CandidateEvaluation = { fold: 0, score: trial.score, ...(savedModel(dir, trial.model, journalPath(dir)) ? { model: trial.model } : {}) };
+    const own: CandidateEvaluation = {
+      fold: 0,
+      score: trial.score,
+      ...(savedModel(dir, trial.model, journalPath(dir)) ? { model: trial.model } : {}),
+    };
     const folds = new Map<number, CandidateEvaluation>();
     for (const r of results) {
       if (r.trialId !== id || r.status !== 'ok' || r.score === null || folds.has(r.fold)) continue;
@@ -171,7 +182,8 @@ function rank(dir: string, trials: TrialRecord[], candidates: RescoreCandidatesR
     return { trial, evaluations, meanScore, complete: folds.size >= candidates.repeats, order };
   });
   // Without the search's own best among the complete candidates there is nothing fair to compare it with: it stands.
-  if (ranked[0].complete) ranked.sort((a, b) => Number(b.complete) - Number(a.complete) || (a.complete ? b.meanScore - a.meanScore : 0) || a.order - b.order);
+  if (ranked[0].complete)
+    ranked.sort((a, b) => Number(b.complete) - Number(a.complete) || (a.complete ? b.meanScore - a.meanScore : 0) || a.order - b.order);
   const list = ranked.map(({ order: _order, ...c }) => c);
   return { candidates: list, best: list[0], evaluatedNow };
 }
@@ -210,7 +222,12 @@ export async function rescoreTop(dir: string, options: RescoreOptions = {}): Pro
   const { search, records } = readJournal(dir);
   const spec = search.spec;
   const isFunction = spec.evaluator.kind === 'function';
-  if (isFunction && typeof options.evaluator !== 'function') fail('options.evaluator', options.evaluator, 'This search ran an in-process evaluator function; pass the same function to re-score it.');
+  if (isFunction && typeof options.evaluator !== 'function')
+    fail(
+      'options.evaluator',
+      options.evaluator,
+      'This search ran an in-process evaluator function; pass the same function to re-score it.',
+    );
   const workers = options.workers ?? (isFunction ? 1 : availableParallelism());
   if (!Number.isInteger(workers) || workers < 1) fail('workers', workers, 'Must be an integer >= 1.');
   const trials = finishedTrials(records);
@@ -219,7 +236,11 @@ export async function rescoreTop(dir: string, options: RescoreOptions = {}): Pro
   let candidates = recorded.candidates;
   if (candidates && (candidates.top !== top || candidates.repeats !== repeats)) {
     const [parameter, value] = candidates.top !== top ? ['top', top] : ['repeats', repeats];
-    fail(parameter, value, `This search's re-scoring was started with top ${candidates.top} and repeats ${candidates.repeats}; continue it with those.`);
+    fail(
+      parameter,
+      value,
+      `This search's re-scoring was started with top ${candidates.top} and repeats ${candidates.repeats}; continue it with those.`,
+    );
   }
   const journal = new JournalWriter<RescoreRecord>(dir, rescoreJournalPath(dir));
   const pool = !isFunction ? new WorkerPool(workers, spec.evaluator as EvaluatorSpec, options.backend) : undefined;
@@ -237,7 +258,8 @@ export async function rescoreTop(dir: string, options: RescoreOptions = {}): Pro
     const done = new Set(results.map((r) => `${r.trialId}/${r.fold}`));
     // Round by round: every candidate's fold 1, then every candidate's fold 2, ...
     const queue: { trial: TrialRecord; fold: number }[] = [];
-    for (let fold = 1; fold <= repeats; fold++) for (const id of candidates.trialIds) if (!done.has(`${id}/${fold}`)) queue.push({ trial: byId.get(id)!, fold });
+    for (let fold = 1; fold <= repeats; fold++)
+      for (const id of candidates.trialIds) if (!done.has(`${id}/${fold}`)) queue.push({ trial: byId.get(id)!, fold });
     const total = candidates.trialIds.length * repeats;
     const budget = candidates.budget;
 
@@ -248,8 +270,11 @@ export async function rescoreTop(dir: string, options: RescoreOptions = {}): Pro
       let result: EvaluationResult | undefined;
       let error: string | undefined;
       try {
-        result = pool ? await pool.evaluate(trial.trial.config, budget, context) : await options.evaluator!(trial.trial.config, budget, context);
-        if (!result || typeof result.score !== 'number' || !Number.isFinite(result.score)) error = `The evaluator returned score ${String(result?.score)}, not a finite number.`;
+        result = pool
+          ? await pool.evaluate(trial.trial.config, budget, context)
+          : await options.evaluator!(trial.trial.config, budget, context);
+        if (!result || typeof result.score !== 'number' || !Number.isFinite(result.score))
+          error = `The evaluator returned score ${String(result?.score)}, not a finite number.`;
       } catch (e) {
         error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
       }

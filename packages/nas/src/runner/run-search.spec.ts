@@ -63,8 +63,17 @@ describe('runSearch', () => {
       evaluator: (config) => ({ score: -((config['x1'] as number) ** 2), params: Math.round((config['x2'] as number) * 10) }),
     });
     for (const t of result.trials) expect(t.status).toBe((t.metrics['params'] as number) > 50 ? 'infeasible' : 'ok');
-    const handmade = (id: number, score: number, params: number): TrialRecord => ({ trial: { id, config: {}, budget: 1, hash: `${id}` }, status: 'ok', score, metrics: { params }, seconds: 0 });
-    const front = paretoFront([handmade(0, 0.9, 100), handmade(1, 0.95, 200), handmade(2, 0.85, 150), handmade(3, 0.95, 250), handmade(4, 0.8, 50)], ['params']);
+    const handmade = (id: number, score: number, params: number): TrialRecord => ({
+      trial: { id, config: {}, budget: 1, hash: `${id}` },
+      status: 'ok',
+      score,
+      metrics: { params },
+      seconds: 0,
+    });
+    const front = paretoFront(
+      [handmade(0, 0.9, 100), handmade(1, 0.95, 200), handmade(2, 0.85, 150), handmade(3, 0.95, 250), handmade(4, 0.8, 50)],
+      ['params'],
+    );
     expect(front.map((t) => t.trial.id)).toEqual([1, 0, 4]);
   });
 
@@ -96,14 +105,27 @@ describe('runSearch', () => {
 
   it('refuses fractional budgets for the mnist evaluator, which trains whole epochs', async () => {
     const mnist = { kind: 'builtin', name: 'mnist' } as const;
-    await expect(runSearch({ dir: temp(), space: builtinSpace('mnist'), strategy: 'random', evaluator: mnist, trials: 1, budget: 1.5 })).rejects.toThrow(/whole epochs/);
-    await expect(runSearch({ dir: temp(), space: builtinSpace('mnist'), strategy: 'random', evaluator: mnist, trials: 1, hyperband: { minBudget: 1.5, maxBudget: 6 } })).rejects.toThrow(InvalidArgumentError);
+    await expect(
+      runSearch({ dir: temp(), space: builtinSpace('mnist'), strategy: 'random', evaluator: mnist, trials: 1, budget: 1.5 }),
+    ).rejects.toThrow(/whole epochs/);
+    await expect(
+      runSearch({
+        dir: temp(),
+        space: builtinSpace('mnist'),
+        strategy: 'random',
+        evaluator: mnist,
+        trials: 1,
+        hyperband: { minBudget: 1.5, maxBudget: 6 },
+      }),
+    ).rejects.toThrow(InvalidArgumentError);
   });
 
   it('refuses to mix two searches in one directory', async () => {
     const dir = temp();
     await runSearch({ dir, space: cell, strategy: 'random', evaluator: lookup, trials: 2 });
-    await expect(runSearch({ dir, space: cell, strategy: 'evolution', evaluator: lookup, trials: 2 })).rejects.toThrow(InvalidArgumentError);
+    await expect(runSearch({ dir, space: cell, strategy: 'evolution', evaluator: lookup, trials: 2 })).rejects.toThrow(
+      InvalidArgumentError,
+    );
   });
 
   it('skips a corrupt journal line (re-running a trial whose result it held), or throws when strict', async () => {
@@ -141,7 +163,12 @@ describe('runSearch', () => {
     );
     const proc = spawn(process.execPath, [child], { stdio: 'ignore' });
     const journal = join(dir, 'search', 'journal.jsonl');
-    const results = () => (existsSync(journal) ? readFileSync(journal, 'utf8').split('\n').filter((l) => l.includes('"type":"result"')).length : 0);
+    const results = () =>
+      existsSync(journal)
+        ? readFileSync(journal, 'utf8')
+            .split('\n')
+            .filter((l) => l.includes('"type":"result"')).length
+        : 0;
     while (results() < 10) await new Promise((r) => setTimeout(r, 20));
     proc.kill('SIGKILL');
     await new Promise((r) => proc.once('exit', r));
@@ -152,13 +179,26 @@ describe('runSearch', () => {
     const resumed = await resumeSearch(join(dir, 'search'), { evaluator: (c) => (calls++, lookup(c)) });
     expect(calls).toBe(40 - before);
     expect(resumed.trials).toHaveLength(40);
-    const straight = await runSearch({ dir: join(dir, 'straight'), space: cell, strategy: 'evolution', evaluator: lookup, trials: 40, seed: 5 });
+    const straight = await runSearch({
+      dir: join(dir, 'straight'),
+      space: cell,
+      strategy: 'evolution',
+      evaluator: lookup,
+      trials: 40,
+      seed: 5,
+    });
     expect(resumed.trials.map((t) => t.trial.hash).sort()).toEqual(straight.trials.map((t) => t.trial.hash).sort());
     expect(resumed.best!.score).toBe(straight.best!.score);
   });
 
-  it('predicts a trial\'s seconds from its own cheaper run, else from the slowest rate seen', () => {
-    const record = (hash: string, budget: number, seconds: number): TrialRecord => ({ trial: { id: 0, config: {}, budget, hash }, status: 'ok', score: 0, metrics: {}, seconds });
+  it("predicts a trial's seconds from its own cheaper run, else from the slowest rate seen", () => {
+    const record = (hash: string, budget: number, seconds: number): TrialRecord => ({
+      trial: { id: 0, config: {}, budget, hash },
+      status: 'ok',
+      score: 0,
+      metrics: {},
+      seconds,
+    });
     const finished = [record('a', 2, 10), record('b', 2, 30), record('a', 6, 27), record('c', 18, 90)];
     // 'a' ran at budgets 2 and 6: the larger run, scaled (27 s x 18/6).
     expect(predictTrialSeconds({ id: 9, config: {}, budget: 18, hash: 'a' }, finished)).toBeCloseTo(81, 12);
@@ -176,10 +216,29 @@ describe('runSearch', () => {
       await new Promise((r) => setTimeout(r, 600));
       return lookup(config);
     };
-    const plain = await runSearch({ dir: temp(), space: cell, strategy: 'random', evaluator: slow, trials: 5, seed: 2, workers: 1, maxSeconds: 1 });
+    const plain = await runSearch({
+      dir: temp(),
+      space: cell,
+      strategy: 'random',
+      evaluator: slow,
+      trials: 5,
+      seed: 2,
+      workers: 1,
+      maxSeconds: 1,
+    });
     expect(plain.trials).toHaveLength(2);
     const dir = temp();
-    const fitted = await runSearch({ dir, space: cell, strategy: 'random', evaluator: slow, trials: 5, seed: 2, workers: 1, maxSeconds: 1, fitToTime: true });
+    const fitted = await runSearch({
+      dir,
+      space: cell,
+      strategy: 'random',
+      evaluator: slow,
+      trials: 5,
+      seed: 2,
+      workers: 1,
+      maxSeconds: 1,
+      fitToTime: true,
+    });
     expect(fitted.trials).toHaveLength(1);
     expect(fitted.timedOut).toBe(true);
     const { records } = readJournal(dir);
@@ -191,7 +250,9 @@ describe('runSearch', () => {
     expect(resumed.trials.map((t) => t.trial.id)).toEqual([0, 1, 2, 3, 4]);
     const straight = await runSearch({ dir: temp(), space: cell, strategy: 'random', evaluator: lookup, trials: 5, seed: 2 });
     expect(resumed.trials.map((t) => t.trial.hash)).toEqual(straight.trials.map((t) => t.trial.hash));
-    await expect(runSearch({ dir: temp(), space: cell, strategy: 'random', evaluator: lookup, trials: 1, fitToTime: true })).rejects.toMatchObject({ parameter: 'fitToTime' });
+    await expect(
+      runSearch({ dir: temp(), space: cell, strategy: 'random', evaluator: lookup, trials: 1, fitToTime: true }),
+    ).rejects.toMatchObject({ parameter: 'fitToTime' });
   });
 
   it('keeps the saved model of the best trial only, through a resume, and names it in the journal', async () => {
@@ -202,7 +263,8 @@ describe('runSearch', () => {
       writeFileAtomic(join(context.modelDir!, 'model.json'), JSON.stringify({ score }));
       return { score };
     };
-    const savedScores = () => readdirSync(join(dir, 'models')).map((name) => JSON.parse(readFileSync(join(dir, 'models', name, 'model.json'), 'utf8')).score);
+    const savedScores = () =>
+      readdirSync(join(dir, 'models')).map((name) => JSON.parse(readFileSync(join(dir, 'models', name, 'model.json'), 'utf8')).score);
     const first = await runSearch({ dir, space: cell, strategy: 'evolution', evaluator: saving, trials: 15, seed: 4 });
     expect(savedScores()).toEqual([Math.max(...first.trials.map((t) => t.score))]);
     expect(first.best!.model).toBe(trialModelPath(first.best!.trial.id));
@@ -211,9 +273,20 @@ describe('runSearch', () => {
     mkdirSync(join(dir, 'models', 'trial-999'));
     const resumed = await resumeSearch(dir, { evaluator: saving, trials: 40 });
     expect(savedScores()).toEqual([Math.max(...resumed.trials.map((t) => t.score))]);
-    expect(finishedTrials(readJournal(dir).records).filter((t) => t.model !== undefined).map((t) => t.trial.id)).toContain(resumed.best!.trial.id);
+    expect(
+      finishedTrials(readJournal(dir).records)
+        .filter((t) => t.model !== undefined)
+        .map((t) => t.trial.id),
+    ).toContain(resumed.best!.trial.id);
     // keepModels: false gives evaluators no directory.
-    const none = await runSearch({ dir: temp(), space: cell, strategy: 'random', evaluator: (c, _b, context) => ({ score: bench.score(c), hasDir: context.modelDir !== undefined }), trials: 3, keepModels: false });
+    const none = await runSearch({
+      dir: temp(),
+      space: cell,
+      strategy: 'random',
+      evaluator: (c, _b, context) => ({ score: bench.score(c), hasDir: context.modelDir !== undefined }),
+      trials: 3,
+      keepModels: false,
+    });
     expect(none.trials.map((t) => t.metrics['hasDir'])).toEqual([false, false, false]);
   });
 
@@ -255,13 +328,16 @@ describe('runSearch', () => {
     expect(readFileSync(join(outside, 'trial-7', 'precious.txt'), 'utf8')).toBe('keep me');
   });
 
-  it('with keepModels: K keeps the models of the K best configurations (a re-scoring\'s candidates), through a resume', async () => {
+  it("with keepModels: K keeps the models of the K best configurations (a re-scoring's candidates), through a resume", async () => {
     const dir = temp();
     const saving = (config: Config, _budget: number, context: { modelDir?: string }) => {
       writeFileAtomic(join(context.modelDir!, 'model.json'), JSON.stringify({ score: bench.score(config) }));
       return { score: bench.score(config) };
     };
-    const keptIds = () => readdirSync(join(dir, 'models')).map((name) => Number(name.slice('trial-'.length))).sort((a, b) => a - b);
+    const keptIds = () =>
+      readdirSync(join(dir, 'models'))
+        .map((name) => Number(name.slice('trial-'.length)))
+        .sort((a, b) => a - b);
     // By hand: the trial ids of the K best distinct configurations' first trials in leaderboard order.
     const expected = (trials: TrialRecord[], k: number) => {
       const seen = new Set<string>();
@@ -285,7 +361,9 @@ describe('runSearch', () => {
     const best = await resumeSearch(dir, { evaluator: saving, trials: 30, keepModels: 1 });
     expect(keptIds()).toEqual([best.best!.trial.id]);
     const refused = temp();
-    await expect(runSearch({ dir: refused, space: cell, strategy: 'random', evaluator: saving, trials: 2, keepModels: 0 })).rejects.toThrow(/keepModels/);
+    await expect(runSearch({ dir: refused, space: cell, strategy: 'random', evaluator: saving, trials: 2, keepModels: 0 })).rejects.toThrow(
+      /keepModels/,
+    );
     expect(readdirSync(refused)).toEqual([]); // refused before the journal is started
   });
 
@@ -339,8 +417,15 @@ describe('runSearch', () => {
       const { calls, evaluate } = counting();
       const cached = await runSearch({ dir: temp(), space: tiny, strategy: 'evolution', evaluator: evaluate, trials: 12, seed: 1 });
       const plain = counting();
-      const uncached = await runSearch({ dir: temp(), space: tiny, strategy: 'evolution', evaluator: plain.evaluate, trials: 12, seed: 1,
-        cache: false });
+      const uncached = await runSearch({
+        dir: temp(),
+        space: tiny,
+        strategy: 'evolution',
+        evaluator: plain.evaluate,
+        trials: 12,
+        seed: 1,
+        cache: false,
+      });
       // Without the cache every trial is trained; with it, each configuration once.
       expect(plain.calls).toHaveLength(12);
       expect([...calls].sort()).toEqual([...new Set(plain.calls)].sort());
@@ -394,8 +479,15 @@ describe('runSearch', () => {
         },
         { deterministic: true },
       );
-      const result = await runSearch({ dir: temp(), space: tiny, strategy: 'random', evaluator: flaky, trials: 12, seed: 0,
-        constraints: { maxParams: 10 } });
+      const result = await runSearch({
+        dir: temp(),
+        space: tiny,
+        strategy: 'random',
+        evaluator: flaky,
+        trials: 12,
+        seed: 0,
+        constraints: { maxParams: 10 },
+      });
       const evaluated = result.trials.filter((t) => t.repeatOf === undefined);
       expect(calls).toBe(evaluated.length);
       // 'b' and 'c' (infeasible) once each; 'a' until it stopped failing, then never again.

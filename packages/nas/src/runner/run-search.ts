@@ -187,7 +187,8 @@ export function resolveRunSearchConfig(config: RunSearchConfig) {
   const budget = config.budget ?? 1;
   if (!(budget > 0) || !Number.isFinite(budget)) fail('budget', budget, 'Must be a finite number > 0.');
   if (config.maxSeconds !== undefined && !(config.maxSeconds > 0)) fail('maxSeconds', config.maxSeconds, 'Must be a number > 0.');
-  if (config.fitToTime && config.maxSeconds === undefined) fail('fitToTime', config.fitToTime, 'Fits trials into maxSeconds: give maxSeconds too.');
+  if (config.fitToTime && config.maxSeconds === undefined)
+    fail('fitToTime', config.fitToTime, 'Fits trials into maxSeconds: give maxSeconds too.');
   if (config.cache !== undefined && typeof config.cache !== 'boolean') fail('cache', config.cache, 'Must be true or false.');
   const hyperband = config.hyperband === true ? {} : config.hyperband || undefined;
   for (const key of ['maxParams', 'maxLatencyMs'] as const) {
@@ -197,7 +198,12 @@ export function resolveRunSearchConfig(config: RunSearchConfig) {
   if (evaluator.kind === 'builtin' && evaluator.name === 'mnist') {
     // The MNIST evaluator trains whole epochs: a fractional budget would fail every trial.
     if (!hyperband && !Number.isInteger(budget)) fail('budget', budget, 'The mnist evaluator trains whole epochs: an integer.');
-    if (hyperband && !resolveHyperbandConfig(hyperband).integerBudgets) fail('hyperband.integerBudgets', false, 'The mnist evaluator trains whole epochs: give integer minBudget and maxBudget and leave integerBudgets on.');
+    if (hyperband && !resolveHyperbandConfig(hyperband).integerBudgets)
+      fail(
+        'hyperband.integerBudgets',
+        false,
+        'The mnist evaluator trains whole epochs: give integer minBudget and maxBudget and leave integerBudgets on.',
+      );
   }
   const spec: SearchSpec = {
     space: space.toJSON(),
@@ -230,9 +236,11 @@ function outcomeOf(record: ResultRecord): TrialOutcome {
 
 /** Checks an evaluator's result and the constraints; returns the journal fields. */
 function judge(result: unknown, constraints: Constraints | undefined): Pick<ResultRecord, 'status' | 'score' | 'metrics' | 'error'> {
-  if (!result || typeof result !== 'object') return { status: 'failed', score: null, metrics: {}, error: `The evaluator returned ${String(result)}, not { score, ...metrics }.` };
+  if (!result || typeof result !== 'object')
+    return { status: 'failed', score: null, metrics: {}, error: `The evaluator returned ${String(result)}, not { score, ...metrics }.` };
   const { score, ...metrics } = result as EvaluationResult;
-  if (typeof score !== 'number' || Number.isNaN(score)) return { status: 'failed', score: null, metrics, error: `The evaluator returned score ${String(score)}, not a number.` };
+  if (typeof score !== 'number' || Number.isNaN(score))
+    return { status: 'failed', score: null, metrics, error: `The evaluator returned score ${String(score)}, not a number.` };
   const params = metrics['params'];
   if (constraints?.maxParams !== undefined && typeof params === 'number' && params > constraints.maxParams) {
     return { status: 'infeasible', score: null, metrics, error: `params ${params} > maxParams ${constraints.maxParams}` };
@@ -241,7 +249,8 @@ function judge(result: unknown, constraints: Constraints | undefined): Pick<Resu
   if (constraints?.maxLatencyMs !== undefined && typeof latency === 'number' && latency > constraints.maxLatencyMs) {
     return { status: 'infeasible', score: null, metrics, error: `latencyMs ${latency} > maxLatencyMs ${constraints.maxLatencyMs}` };
   }
-  if (score === -Infinity) return { status: 'infeasible', score: null, metrics, error: 'The evaluator scored the configuration -Infinity (infeasible).' };
+  if (score === -Infinity)
+    return { status: 'infeasible', score: null, metrics, error: 'The evaluator scored the configuration -Infinity (infeasible).' };
   return { status: 'ok', score: score === Infinity ? Number.MAX_VALUE : score, metrics };
 }
 
@@ -298,9 +307,14 @@ export async function runSearch(config: RunSearchConfig): Promise<SearchResult> 
   const resolved = resolveRunSearchConfig(config);
   const { dir, space, spec, workers } = resolved;
   const started = performance.now();
-  const validKeep = (value: unknown): value is boolean | number => typeof value === 'boolean' || (Number.isInteger(value) && (value as number) >= 1);
+  const validKeep = (value: unknown): value is boolean | number =>
+    typeof value === 'boolean' || (Number.isInteger(value) && (value as number) >= 1);
   if (config.keepModels !== undefined && !validKeep(config.keepModels)) {
-    throw new InvalidArgumentError({ parameter: 'keepModels', value: config.keepModels, message: 'Must be true, false or a whole number >= 1 (the best configurations whose models to keep).' });
+    throw new InvalidArgumentError({
+      parameter: 'keepModels',
+      value: config.keepModels,
+      message: 'Must be true, false or a whole number >= 1 (the best configurations whose models to keep).',
+    });
   }
 
   // Where the trials run elsewhere, that must be reachable before anything is written.
@@ -314,7 +328,11 @@ export async function runSearch(config: RunSearchConfig): Promise<SearchResult> 
     if (!(FileFormatError.isInstance(error) && /does not exist/.test((error as Error).message))) throw error;
   }
   if (recorded && !sameSearch(recorded.search.spec, spec)) {
-    fail('dir', dir, 'It holds the journal of a different search (space, strategy, evaluator, seed or budget differ); use another directory or resumeSearch(dir).');
+    fail(
+      'dir',
+      dir,
+      'It holds the journal of a different search (space, strategy, evaluator, seed or budget differ); use another directory or resumeSearch(dir).',
+    );
   }
   // Models to keep: as asked, else as the search was started with, else the best trial's.
   const journaledKeep = recorded?.search.keepModels;
@@ -338,13 +356,19 @@ export async function runSearch(config: RunSearchConfig): Promise<SearchResult> 
     const key = cacheKey(trial);
     const entry = cached.get(key);
     if (entry !== undefined && !(entry instanceof Promise)) return; // The first result stays.
-    if (record.status === 'failed') cached.delete(key); // A failure may be transient: the next repeat is evaluated.
+    if (record.status === 'failed')
+      cached.delete(key); // A failure may be transient: the next repeat is evaluated.
     else cached.set(key, { trialId: record.repeatOf ?? trial.id, record });
   };
   const askThrough = (id: number) => {
     while (!asked.has(id)) {
       const trial = strategy.ask();
-      if (!trial) throw new FileFormatError({ path: dir, problem: `cannot be replayed: the strategy proposes nothing where the journal has trial ${id}`, hint: 'Was the journal edited?' });
+      if (!trial)
+        throw new FileFormatError({
+          path: dir,
+          problem: `cannot be replayed: the strategy proposes nothing where the journal has trial ${id}`,
+          hint: 'Was the journal edited?',
+        });
       asked.set(trial.id, trial);
     }
   };
@@ -352,7 +376,11 @@ export async function runSearch(config: RunSearchConfig): Promise<SearchResult> 
     if (r.type === 'ask') {
       askThrough(r.trial.id);
       if (asked.get(r.trial.id)!.hash !== r.trial.hash) {
-        throw new FileFormatError({ path: dir, problem: `cannot be replayed: trial ${r.trial.id} was ${JSON.stringify(r.trial.config)} but the strategy now proposes ${JSON.stringify(asked.get(r.trial.id)!.config)}`, hint: 'The strategy is not deterministic for this seed, or the journal was edited.' });
+        throw new FileFormatError({
+          path: dir,
+          problem: `cannot be replayed: trial ${r.trial.id} was ${JSON.stringify(r.trial.config)} but the strategy now proposes ${JSON.stringify(asked.get(r.trial.id)!.config)}`,
+          hint: 'The strategy is not deterministic for this seed, or the journal was edited.',
+        });
       }
     } else if (!told.has(r.trialId)) {
       askThrough(r.trialId);
@@ -372,12 +400,17 @@ export async function runSearch(config: RunSearchConfig): Promise<SearchResult> 
 
   // ---- Evaluation: in this thread or in worker threads.
   const { executor } = config;
-  const pool = resolved.evaluatorFunction || executor ? undefined : new WorkerPool(workers, spec.evaluator as EvaluatorSpec, resolved.backend);
+  const pool =
+    resolved.evaluatorFunction || executor ? undefined : new WorkerPool(workers, spec.evaluator as EvaluatorSpec, resolved.backend);
   await executor?.start({ searchId: searchIdOf(spec, createdAt), evaluator: spec.evaluator, finished: told });
   const evaluate = async (trial: Trial): Promise<{ trial: Trial; record: ResultRecord }> => {
     // Workers on other machines cannot write to this directory unless it is shared.
     const modelPath = keepCount > 0 && (!executor || executor.sharedDirectory) ? trialModelPath(trial.id) : undefined;
-    const context = { trialId: trial.id, seed: (spec.seed * 100_003 + trial.id) >>> 0, ...(modelPath ? { modelDir: join(dir, modelPath) } : {}) };
+    const context = {
+      trialId: trial.id,
+      seed: (spec.seed * 100_003 + trial.id) >>> 0,
+      ...(modelPath ? { modelDir: join(dir, modelPath) } : {}),
+    };
     const start = performance.now();
     let judged: ReturnType<typeof judge>;
     try {
@@ -388,12 +421,27 @@ export async function runSearch(config: RunSearchConfig): Promise<SearchResult> 
           : await resolved.evaluatorFunction!(trial.config, trial.budget, context);
       judged = judge(result, spec.constraints);
     } catch (error) {
-      judged = { status: 'failed', score: null, metrics: {}, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+      judged = {
+        status: 'failed',
+        score: null,
+        metrics: {},
+        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      };
     }
     const seconds = (performance.now() - start) / 1000;
     const saved = modelPath !== undefined && judged.status === 'ok' && existsSync(join(dir, modelPath, 'model.json'));
     if (modelPath !== undefined && !saved) removeSearchModelDir(dir, modelPath, journalPath(dir));
-    return { trial, record: { type: 'result', trialId: trial.id, ...judged, seconds, finishedAt: new Date().toISOString(), ...(saved ? { model: modelPath } : {}) } };
+    return {
+      trial,
+      record: {
+        type: 'result',
+        trialId: trial.id,
+        ...judged,
+        seconds,
+        finishedAt: new Date().toISOString(),
+        ...(saved ? { model: modelPath } : {}),
+      },
+    };
   };
 
   /** A repeat's record: the evaluated trial's result, at no cost. */
@@ -416,7 +464,8 @@ export async function runSearch(config: RunSearchConfig): Promise<SearchResult> 
   };
   try {
     for (;;) {
-      const timeLeft = !config.signal?.aborted && (config.maxSeconds === undefined || (performance.now() - started) / 1000 < config.maxSeconds);
+      const timeLeft =
+        !config.signal?.aborted && (config.maxSeconds === undefined || (performance.now() - started) / 1000 < config.maxSeconds);
       while (timeLeft && inFlight.size < workers && told.size + inFlight.size < spec.trials) {
         let trial = pending.shift();
         if (!trial) {
@@ -439,7 +488,13 @@ export async function runSearch(config: RunSearchConfig): Promise<SearchResult> 
         const evaluation = evaluate(trial);
         if (cache) cached.set(cacheKey(trial), evaluation);
         inFlight.set(trial.id, evaluation);
-        config.onTrialStart?.({ trial, running: inFlight.size, done: told.size, total: spec.trials, elapsedSeconds: (performance.now() - started) / 1000 });
+        config.onTrialStart?.({
+          trial,
+          running: inFlight.size,
+          done: told.size,
+          total: spec.trials,
+          elapsedSeconds: (performance.now() - started) / 1000,
+        });
       }
       if (inFlight.size === 0) break;
       const { trial, record } = await Promise.race(inFlight.values());
@@ -495,7 +550,17 @@ export async function resumeSearch(
   dir: string,
   options: Pick<
     RunSearchConfig,
-    'workers' | 'backend' | 'strictJournal' | 'maxSeconds' | 'fitToTime' | 'onProgress' | 'onTrialStart' | 'keepModels' | 'executor' | 'signal' | 'cache'
+    | 'workers'
+    | 'backend'
+    | 'strictJournal'
+    | 'maxSeconds'
+    | 'fitToTime'
+    | 'onProgress'
+    | 'onTrialStart'
+    | 'keepModels'
+    | 'executor'
+    | 'signal'
+    | 'cache'
   > & { evaluator?: Evaluator; trials?: number } = {},
 ): Promise<SearchResult> {
   const { search } = readJournal(dir, { strict: options.strictJournal });

@@ -52,7 +52,11 @@ export interface SearchSpec {
  * ```
  * @category Runner
  */
-export function createStrategy(spec: SearchSpec['strategy'], space: SearchSpace, common: { seed: number; budget: number; hyperband?: HyperbandConfig }): Strategy {
+export function createStrategy(
+  spec: SearchSpec['strategy'],
+  space: SearchSpace,
+  common: { seed: number; budget: number; hyperband?: HyperbandConfig },
+): Strategy {
   const options = { ...(spec.options ?? {}), seed: common.seed, budget: common.budget };
   let strategy: Strategy;
   switch (spec.name) {
@@ -69,7 +73,11 @@ export function createStrategy(spec: SearchSpec['strategy'], space: SearchSpace,
       strategy = new TPE(space, options);
       break;
     default:
-      throw new InvalidArgumentError({ parameter: 'strategy', value: (spec as { name: unknown }).name, message: `Strategies: ${STRATEGY_NAMES.join(', ')}.` });
+      throw new InvalidArgumentError({
+        parameter: 'strategy',
+        value: (spec as { name: unknown }).name,
+        message: `Strategies: ${STRATEGY_NAMES.join(', ')}.`,
+      });
   }
   return common.hyperband ? new Hyperband(strategy, common.hyperband) : strategy;
 }

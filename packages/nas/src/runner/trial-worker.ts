@@ -44,7 +44,10 @@ if (parentPort) {
         const result = await evaluate(request.config, request.budget, request.context);
         port.postMessage({ id: request.id, result } satisfies TrialResponse);
       } catch (error) {
-        port.postMessage({ id: request.id, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) } satisfies TrialResponse);
+        port.postMessage({
+          id: request.id,
+          error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+        } satisfies TrialResponse);
       }
     })();
   });

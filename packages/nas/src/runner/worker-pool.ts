@@ -20,7 +20,11 @@ export function trialWorkerScript(): string {
   if (existsSync(here)) return here;
   const built = join(__dirname, '..', '..', 'dist', 'runner', 'trial-worker.js');
   if (existsSync(built)) return built;
-  throw new FileFormatError({ path: built, problem: 'is missing (the compiled trial worker)', hint: 'build @bigmodel/nas first: npx nx build nas' });
+  throw new FileFormatError({
+    path: built,
+    problem: 'is missing (the compiled trial worker)',
+    hint: 'build @bigmodel/nas first: npx nx build nas',
+  });
 }
 
 interface Slot {

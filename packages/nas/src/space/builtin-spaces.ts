@@ -77,6 +77,7 @@ export const BUILTIN_SPACES = Object.keys(DEFINITIONS);
  */
 export function builtinSpace(name: string): SearchSpace {
   const definition = DEFINITIONS[name];
-  if (!definition) throw new InvalidArgumentError({ parameter: 'name', value: name, message: `Built-in spaces: ${BUILTIN_SPACES.join(', ')}.` });
+  if (!definition)
+    throw new InvalidArgumentError({ parameter: 'name', value: name, message: `Built-in spaces: ${BUILTIN_SPACES.join(', ')}.` });
   return new SearchSpace(definition());
 }

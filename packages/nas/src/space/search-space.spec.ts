@@ -38,8 +38,20 @@ describe('SearchSpace', () => {
     expectInvalid(() => new SearchSpace({ params: { a: { type: 'categorical', choices: [] } } }), 'space.params.a.choices');
     expectInvalid(() => new SearchSpace({ params: { a: { type: 'categorical', choices: [1, 1] } } }), 'space.params.a.choices');
     expectInvalid(() => new SearchSpace({ params: { a: { type: 'int', min: 0, max: 3, step: 0 } } }), 'space.params.a.step');
-    expectInvalid(() => new SearchSpace({ params: { a: { type: 'int', min: 0, max: 3, when: { param: 'b', min: 1 } }, b: { type: 'int', min: 0, max: 3 } } }), 'space.params.a.when.param');
-    expectInvalid(() => new SearchSpace({ params: { a: { type: 'int', min: 0, max: 3 }, b: { type: 'int', min: 0, max: 3, when: { param: 'a', min: 3, max: 1 } } } }), 'space.params.b.when.min');
+    expectInvalid(
+      () =>
+        new SearchSpace({
+          params: { a: { type: 'int', min: 0, max: 3, when: { param: 'b', min: 1 } }, b: { type: 'int', min: 0, max: 3 } },
+        }),
+      'space.params.a.when.param',
+    );
+    expectInvalid(
+      () =>
+        new SearchSpace({
+          params: { a: { type: 'int', min: 0, max: 3 }, b: { type: 'int', min: 0, max: 3, when: { param: 'a', min: 3, max: 1 } } },
+        }),
+      'space.params.b.when.min',
+    );
     expectInvalid(() => new SearchSpace({ params: { a: { type: 'fixed', value: 1 } } }), 'space.params');
     expectInvalid(() => new SearchSpace({ params: { a: { type: 'bogus' } as never } }), 'space.params.a.type');
     expectInvalid(() => SearchSpace.fromJSON('{"params": '), 'space');

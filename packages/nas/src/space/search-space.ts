@@ -103,7 +103,8 @@ function resolveParam(name: string, spec: ParamSpec, earlier: Map<string, ParamS
     if (c.min === undefined && c.max === undefined && c.in === undefined) fail(cat, c, 'A condition needs min, max or in.');
     if (c.min !== undefined && !Number.isFinite(c.min)) fail(`${cat}.min`, c.min, 'Must be a finite number.');
     if (c.max !== undefined && !Number.isFinite(c.max)) fail(`${cat}.max`, c.max, 'Must be a finite number.');
-    if (c.min !== undefined && c.max !== undefined && c.min > c.max) fail(`${cat}.min`, c.min, `min > max (${c.max}): the condition can never hold.`);
+    if (c.min !== undefined && c.max !== undefined && c.min > c.max)
+      fail(`${cat}.min`, c.min, `min > max (${c.max}): the condition can never hold.`);
     if (c.in !== undefined && (!Array.isArray(c.in) || c.in.length === 0)) fail(`${cat}.in`, c.in, 'Must be a non-empty list of values.');
   });
   switch (spec.type) {
@@ -372,7 +373,8 @@ export class SearchSpace {
       if (p.type === 'categorical' && !p.choices.includes(v)) fail(at, v, `Must be one of ${JSON.stringify(p.choices)}.`);
       if (p.type === 'fixed' && v !== p.value) fail(at, v, `Is fixed at ${JSON.stringify(p.value)}.`);
       if (p.type === 'int' || p.type === 'float') {
-        if (typeof v !== 'number' || !Number.isFinite(v) || v < p.min || v > p.max) fail(at, v, `Must be a number in [${p.min}, ${p.max}].`);
+        if (typeof v !== 'number' || !Number.isFinite(v) || v < p.min || v > p.max)
+          fail(at, v, `Must be a number in [${p.min}, ${p.max}].`);
         if (p.type === 'int' && (!Number.isInteger(v) || (v - p.min) % (p.step ?? 1) !== 0)) {
           fail(at, v, `Must be an integer on the grid ${p.min}, ${p.min + (p.step ?? 1)}, ... <= ${p.max}.`);
         }

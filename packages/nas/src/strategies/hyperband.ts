@@ -36,9 +36,14 @@ export interface HyperbandConfig {
 /** Fills {@link HyperbandConfig}'s defaults; throws InvalidArgumentError naming a bad field. */
 export function resolveHyperbandConfig(config: HyperbandConfig) {
   const resolved = { minBudget: 1, maxBudget: 9, eta: 3, mode: 'hyperband' as const, ...config };
-  if (!(resolved.minBudget > 0) || !Number.isFinite(resolved.minBudget)) throw new InvalidArgumentError({ parameter: 'minBudget', value: resolved.minBudget, message: 'Must be a finite number > 0.' });
+  if (!(resolved.minBudget > 0) || !Number.isFinite(resolved.minBudget))
+    throw new InvalidArgumentError({ parameter: 'minBudget', value: resolved.minBudget, message: 'Must be a finite number > 0.' });
   if (!(resolved.maxBudget >= resolved.minBudget) || !Number.isFinite(resolved.maxBudget)) {
-    throw new InvalidArgumentError({ parameter: 'maxBudget', value: resolved.maxBudget, message: `Must be finite and >= minBudget (${resolved.minBudget}).` });
+    throw new InvalidArgumentError({
+      parameter: 'maxBudget',
+      value: resolved.maxBudget,
+      message: `Must be finite and >= minBudget (${resolved.minBudget}).`,
+    });
   }
   if (!(resolved.eta > 1)) throw new InvalidArgumentError({ parameter: 'eta', value: resolved.eta, message: 'Must be > 1.' });
   if (resolved.mode !== 'hyperband' && resolved.mode !== 'successive-halving') {
@@ -50,11 +55,17 @@ export function resolveHyperbandConfig(config: HyperbandConfig) {
 }
 
 /** The schedule of bracket s: configurations and budget per rung. */
-export function bracketSchedule(s: number, config: { maxBudget: number; eta: number; sMax: number; integerBudgets: boolean }): { configs: number; budget: number }[] {
+export function bracketSchedule(
+  s: number,
+  config: { maxBudget: number; eta: number; sMax: number; integerBudgets: boolean },
+): { configs: number; budget: number }[] {
   const n = Math.ceil(((config.sMax + 1) / (s + 1)) * config.eta ** s);
   return Array.from({ length: s + 1 }, (_, i) => {
     const budget = config.maxBudget * config.eta ** (i - s);
-    return { configs: Math.max(1, Math.floor(n * config.eta ** -i)), budget: config.integerBudgets ? Math.max(1, Math.round(budget)) : budget };
+    return {
+      configs: Math.max(1, Math.floor(n * config.eta ** -i)),
+      budget: config.integerBudgets ? Math.max(1, Math.round(budget)) : budget,
+    };
   });
 }
 
@@ -110,7 +121,8 @@ export class Hyperband implements Strategy {
       const trial = this.next(bracket);
       if (trial) return trial;
     }
-    const s = this.config.mode === 'successive-halving' ? this.config.sMax : this.config.sMax - (this.bracketsOpened % (this.config.sMax + 1));
+    const s =
+      this.config.mode === 'successive-halving' ? this.config.sMax : this.config.sMax - (this.bracketsOpened % (this.config.sMax + 1));
     const schedule = bracketSchedule(s, this.config);
     const bracket: Bracket = { index: this.bracketsOpened++, s, schedule, rung: 0, members: [], toStart: schedule[0].configs, queue: [] };
     this.brackets.push(bracket);
@@ -121,7 +133,11 @@ export class Hyperband implements Strategy {
     checkTold(this.space, trial, outcome);
     const entry = this.byId.get(trial.id);
     if (!entry || entry.member.outcome) {
-      throw new InvalidArgumentError({ parameter: 'trial.id', value: trial.id, message: 'Hyperband is told only about trials it asked for and has not heard about yet.' });
+      throw new InvalidArgumentError({
+        parameter: 'trial.id',
+        value: trial.id,
+        message: 'Hyperband is told only about trials it asked for and has not heard about yet.',
+      });
     }
     this.byId.delete(trial.id);
     const { bracket, member } = entry;

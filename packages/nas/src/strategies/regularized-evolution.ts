@@ -28,12 +28,22 @@ export interface RegularizedEvolutionConfig {
 
 /** Fills {@link RegularizedEvolutionConfig}'s defaults; throws InvalidArgumentError naming a bad field. */
 export function resolveRegularizedEvolutionConfig(config: RegularizedEvolutionConfig) {
-  const resolved = { populationSize: 20, sampleSize: 5, ...config, seed: checkSeed(config.seed ?? 0), budget: checkBudget(config.budget ?? 1) };
+  const resolved = {
+    populationSize: 20,
+    sampleSize: 5,
+    ...config,
+    seed: checkSeed(config.seed ?? 0),
+    budget: checkBudget(config.budget ?? 1),
+  };
   if (!Number.isInteger(resolved.populationSize) || resolved.populationSize < 2) {
     throw new InvalidArgumentError({ parameter: 'populationSize', value: resolved.populationSize, message: 'Must be an integer >= 2.' });
   }
   if (!Number.isInteger(resolved.sampleSize) || resolved.sampleSize < 1 || resolved.sampleSize > resolved.populationSize) {
-    throw new InvalidArgumentError({ parameter: 'sampleSize', value: resolved.sampleSize, message: `Must be an integer in [1, populationSize = ${resolved.populationSize}].` });
+    throw new InvalidArgumentError({
+      parameter: 'sampleSize',
+      value: resolved.sampleSize,
+      message: `Must be an integer in [1, populationSize = ${resolved.populationSize}].`,
+    });
   }
   return resolved;
 }

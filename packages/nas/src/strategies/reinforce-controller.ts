@@ -65,11 +65,16 @@ export function resolveReinforceControllerConfig(config: ReinforceControllerConf
     seed: checkSeed(config.seed ?? 0),
     budget: checkBudget(config.budget ?? 1),
   };
-  if (!(resolved.learningRate > 0)) throw new InvalidArgumentError({ parameter: 'learningRate', value: resolved.learningRate, message: 'Must be > 0.' });
-  if (!(resolved.entropyWeight >= 0)) throw new InvalidArgumentError({ parameter: 'entropyWeight', value: resolved.entropyWeight, message: 'Must be >= 0.' });
-  if (!(resolved.baselineDecay >= 0 && resolved.baselineDecay < 1)) throw new InvalidArgumentError({ parameter: 'baselineDecay', value: resolved.baselineDecay, message: 'Must be in [0, 1).' });
-  if (!Number.isInteger(resolved.bins) || resolved.bins < 2) throw new InvalidArgumentError({ parameter: 'bins', value: resolved.bins, message: 'Must be an integer >= 2.' });
-  if (!Number.isInteger(resolved.lstmUnits) || resolved.lstmUnits < 0) throw new InvalidArgumentError({ parameter: 'lstmUnits', value: resolved.lstmUnits, message: 'Must be an integer >= 0.' });
+  if (!(resolved.learningRate > 0))
+    throw new InvalidArgumentError({ parameter: 'learningRate', value: resolved.learningRate, message: 'Must be > 0.' });
+  if (!(resolved.entropyWeight >= 0))
+    throw new InvalidArgumentError({ parameter: 'entropyWeight', value: resolved.entropyWeight, message: 'Must be >= 0.' });
+  if (!(resolved.baselineDecay >= 0 && resolved.baselineDecay < 1))
+    throw new InvalidArgumentError({ parameter: 'baselineDecay', value: resolved.baselineDecay, message: 'Must be in [0, 1).' });
+  if (!Number.isInteger(resolved.bins) || resolved.bins < 2)
+    throw new InvalidArgumentError({ parameter: 'bins', value: resolved.bins, message: 'Must be an integer >= 2.' });
+  if (!Number.isInteger(resolved.lstmUnits) || resolved.lstmUnits < 0)
+    throw new InvalidArgumentError({ parameter: 'lstmUnits', value: resolved.lstmUnits, message: 'Must be an integer >= 0.' });
   if (!(resolved.tanhConstant >= 0) || !Number.isFinite(resolved.tanhConstant)) {
     const message = 'Must be a finite number >= 0 (0: no clipping).';
     throw new InvalidArgumentError({ parameter: 'tanhConstant', value: resolved.tanhConstant, message });
@@ -108,7 +113,14 @@ export class ReinforceController implements Strategy {
   private readonly decisionIndex: Map<string, number>;
   private readonly variables: tf.Variable[] = [];
   private readonly logits: tf.Variable[] = [];
-  private readonly lstm?: { kernel: tf.Variable; bias: tf.Variable; start: tf.Variable; embeddings: tf.Variable[]; heads: tf.Variable[]; headBiases: tf.Variable[] };
+  private readonly lstm?: {
+    kernel: tf.Variable;
+    bias: tf.Variable;
+    start: tf.Variable;
+    embeddings: tf.Variable[];
+    heads: tf.Variable[];
+    headBiases: tf.Variable[];
+  };
   private readonly optimizer: tf.Optimizer;
   private baseline?: number;
   /** Count, mean and sum of squared deviations of every reward told (Welford), for the reward scale. */
@@ -129,7 +141,9 @@ export class ReinforceController implements Strategy {
       .filter((p) => p.type !== 'fixed' && space.valueCount(p.name) > 1)
       .map((p) => {
         const discrete = p.type === 'categorical' || space.valueCount(p.name) <= bins;
-        return discrete ? { name: p.name, values: space.values(p.name), choices: space.valueCount(p.name) } : { name: p.name, choices: bins };
+        return discrete
+          ? { name: p.name, values: space.values(p.name), choices: space.valueCount(p.name) }
+          : { name: p.name, choices: bins };
       });
     this.decisionIndex = new Map(this.decisions.map((d, i) => [d.name, i]));
     const variable = (t: tf.Tensor, name: string) => {
@@ -201,7 +215,12 @@ export class ReinforceController implements Strategy {
 
   /** The policy's probabilities for each decision of the independent-logits policy (for inspection). */
   probabilities(): Record<string, number[]> {
-    if (this.lstm) throw new InvalidArgumentError({ parameter: 'lstmUnits', value: this.config.lstmUnits, message: 'An LSTM policy has no fixed per-decision probabilities.' });
+    if (this.lstm)
+      throw new InvalidArgumentError({
+        parameter: 'lstmUnits',
+        value: this.config.lstmUnits,
+        message: 'An LSTM policy has no fixed per-decision probabilities.',
+      });
     return Object.fromEntries(
       this.decisions.map((d, i) => {
         const p = tf.tidy(() => tf.softmax(this.clip(this.logits[i] as tf.Tensor1D)));
@@ -230,7 +249,10 @@ export class ReinforceController implements Strategy {
     this.decisions.forEach((d, i) => {
       if (!(d.name in config)) return;
       const v = config[d.name];
-      actions.set(i, d.values ? d.values.indexOf(v) : Math.min(d.choices - 1, Math.floor(this.space.toUnit(d.name, v as number) * d.choices)));
+      actions.set(
+        i,
+        d.values ? d.values.indexOf(v) : Math.min(d.choices - 1, Math.floor(this.space.toUnit(d.name, v as number) * d.choices)),
+      );
     });
     return actions;
   }
@@ -240,7 +262,10 @@ export class ReinforceController implements Strategy {
    * probabilities), and returns the configuration with the summed log-probability and entropy
    * of the choices (as tensors when `keep`; the caller owns them).
    */
-  private rollout(choose: (probabilities: () => Float32Array, decision: number) => number, keep = false): { config: Config; logProbability?: tf.Scalar; entropy?: tf.Scalar } {
+  private rollout(
+    choose: (probabilities: () => Float32Array, decision: number) => number,
+    keep = false,
+  ): { config: Config; logProbability?: tf.Scalar; entropy?: tf.Scalar } {
     const config: Config = {};
     const run = () => {
       let logProbability: tf.Tensor = tf.scalar(0);
@@ -260,8 +285,17 @@ export class ReinforceController implements Strategy {
         }
         let logits: tf.Tensor1D;
         if (this.lstm && state) {
-          const [c, h] = tf.basicLSTMCell(tf.scalar(1), this.lstm.kernel as tf.Tensor2D, this.lstm.bias as tf.Tensor1D, state.input, state.c, state.h);
-          logits = tf.add(tf.matMul(h, this.lstm.heads[decision] as tf.Tensor2D), this.lstm.headBiases[decision]).reshape([-1]) as tf.Tensor1D;
+          const [c, h] = tf.basicLSTMCell(
+            tf.scalar(1),
+            this.lstm.kernel as tf.Tensor2D,
+            this.lstm.bias as tf.Tensor1D,
+            state.input,
+            state.c,
+            state.h,
+          );
+          logits = tf
+            .add(tf.matMul(h, this.lstm.heads[decision] as tf.Tensor2D), this.lstm.headBiases[decision])
+            .reshape([-1]) as tf.Tensor1D;
           state = { c, h, input: state.input };
         } else {
           logits = this.logits[decision] as tf.Tensor1D;

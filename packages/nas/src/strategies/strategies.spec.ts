@@ -45,8 +45,12 @@ describe.each(Object.keys(makers))('%s', (name) => {
   it('rejects a configuration outside the space with a typed error', () => {
     const strategy = makers[name](0);
     const trial = strategy.ask()!;
-    expect(() => strategy.tell({ ...trial, config: { ...trial.config, 'edge1<-0': 'conv_7x7' } }, { status: 'ok', score: 1 })).toThrow(InvalidArgumentError);
-    expect(() => strategy.tell({ ...trial, config: { ...trial.config, extra: 1 } }, { status: 'ok', score: 1 })).toThrow(InvalidArgumentError);
+    expect(() => strategy.tell({ ...trial, config: { ...trial.config, 'edge1<-0': 'conv_7x7' } }, { status: 'ok', score: 1 })).toThrow(
+      InvalidArgumentError,
+    );
+    expect(() => strategy.tell({ ...trial, config: { ...trial.config, extra: 1 } }, { status: 'ok', score: 1 })).toThrow(
+      InvalidArgumentError,
+    );
     strategy.dispose();
   });
 
@@ -184,7 +188,11 @@ describe('ReinforceController', () => {
 
   it('an LSTM controller trains over conditional decisions without leaking tensors', () => {
     const space = new SearchSpace({
-      params: { depth: { type: 'int', min: 1, max: 2 }, width2: { type: 'float', min: 0, max: 1, when: { param: 'depth', min: 2 } }, act: { type: 'categorical', choices: ['x', 'y'] } },
+      params: {
+        depth: { type: 'int', min: 1, max: 2 },
+        width2: { type: 'float', min: 0, max: 1, when: { param: 'depth', min: 2 } },
+        act: { type: 'categorical', choices: ['x', 'y'] },
+      },
     });
     const start = tf.memory().numTensors;
     const strategy = new ReinforceController(space, { seed: 0, lstmUnits: 8 });
@@ -207,10 +215,28 @@ describe('Hyperband', () => {
     expect(config.sMax).toBe(4);
     const table = [4, 3, 2, 1, 0].map((s) => bracketSchedule(s, config).map(({ configs, budget }) => [configs, budget]));
     expect(table).toEqual([
-      [[81, 1], [27, 3], [9, 9], [3, 27], [1, 81]],
-      [[34, 3], [11, 9], [3, 27], [1, 81]],
-      [[15, 9], [5, 27], [1, 81]],
-      [[8, 27], [2, 81]],
+      [
+        [81, 1],
+        [27, 3],
+        [9, 9],
+        [3, 27],
+        [1, 81],
+      ],
+      [
+        [34, 3],
+        [11, 9],
+        [3, 27],
+        [1, 81],
+      ],
+      [
+        [15, 9],
+        [5, 27],
+        [1, 81],
+      ],
+      [
+        [8, 27],
+        [2, 81],
+      ],
       [[5, 81]],
     ]);
   });
@@ -228,7 +254,10 @@ describe('Hyperband', () => {
     expect(rung0.map((t) => t.budget)).toEqual(new Array(9).fill(1));
     const score = (c: Config) => -branin(c);
     for (const t of rung0) strategy.tell(t, { status: 'ok', score: score(t.config) });
-    const best3 = [...rung0].sort((a, b) => score(b.config) - score(a.config)).slice(0, 3).map((t) => t.hash);
+    const best3 = [...rung0]
+      .sort((a, b) => score(b.config) - score(a.config))
+      .slice(0, 3)
+      .map((t) => t.hash);
     const rung1 = Array.from({ length: 3 }, () => strategy.ask()!);
     expect(rung1.map((t) => t.budget)).toEqual([3, 3, 3]);
     expect(rung1.map((t) => t.hash).sort()).toEqual(best3.sort());
@@ -273,4 +302,3 @@ describe('Hyperband', () => {
     }
   });
 });
-

@@ -41,12 +41,24 @@ export interface TpeConfig {
 
 /** Fills {@link TpeConfig}'s defaults; throws InvalidArgumentError naming a bad field. */
 export function resolveTpeConfig(config: TpeConfig) {
-  const resolved = { gamma: 0.2, candidates: 4, startupTrials: 10, categoricalThreshold: 16, priorWeight: 1, ...config, seed: checkSeed(config.seed ?? 0), budget: checkBudget(config.budget ?? 1) };
-  if (!(resolved.gamma > 0 && resolved.gamma < 1)) throw new InvalidArgumentError({ parameter: 'gamma', value: resolved.gamma, message: 'Must be in (0, 1).' });
+  const resolved = {
+    gamma: 0.2,
+    candidates: 4,
+    startupTrials: 10,
+    categoricalThreshold: 16,
+    priorWeight: 1,
+    ...config,
+    seed: checkSeed(config.seed ?? 0),
+    budget: checkBudget(config.budget ?? 1),
+  };
+  if (!(resolved.gamma > 0 && resolved.gamma < 1))
+    throw new InvalidArgumentError({ parameter: 'gamma', value: resolved.gamma, message: 'Must be in (0, 1).' });
   for (const key of ['candidates', 'startupTrials'] as const) {
-    if (!Number.isInteger(resolved[key]) || resolved[key] < 1) throw new InvalidArgumentError({ parameter: key, value: resolved[key], message: 'Must be an integer >= 1.' });
+    if (!Number.isInteger(resolved[key]) || resolved[key] < 1)
+      throw new InvalidArgumentError({ parameter: key, value: resolved[key], message: 'Must be an integer >= 1.' });
   }
-  if (!(resolved.priorWeight > 0)) throw new InvalidArgumentError({ parameter: 'priorWeight', value: resolved.priorWeight, message: 'Must be > 0.' });
+  if (!(resolved.priorWeight > 0))
+    throw new InvalidArgumentError({ parameter: 'priorWeight', value: resolved.priorWeight, message: 'Must be > 0.' });
   return resolved;
 }
 
@@ -145,7 +157,8 @@ export class TPE implements Strategy {
     let config = this.observations.length < this.config.startupTrials ? this.space.sample(this.random) : this.suggest();
     // A configuration already proposed teaches nothing new: draw fresh candidates, then fall back to the prior.
     for (let attempt = 0; attempt < DUPLICATE_RETRIES && this.proposed.has(this.space.hash(config)); attempt++) config = this.suggest();
-    for (let attempt = 0; attempt < DUPLICATE_RETRIES && this.proposed.has(this.space.hash(config)); attempt++) config = this.space.sample(this.random);
+    for (let attempt = 0; attempt < DUPLICATE_RETRIES && this.proposed.has(this.space.hash(config)); attempt++)
+      config = this.space.sample(this.random);
     this.proposed.add(this.space.hash(config));
     return { id: this.nextId++, config, budget: this.config.budget, hash: this.space.hash(config) };
   }
@@ -175,14 +188,17 @@ export class TPE implements Strategy {
       const goodValues = good.filter((o) => p.name in o.config).map((o) => o.config[p.name]);
       const badValues = bad.filter((o) => p.name in o.config).map((o) => o.config[p.name]);
       const discrete = p.type === 'categorical' || (p.type === 'int' && this.space.valueCount(p.name) <= this.config.categoricalThreshold);
-      config[p.name] = discrete ? this.suggestDiscrete(this.space.values(p.name), goodValues, badValues) : this.suggestNumeric(p.name, goodValues as number[], badValues as number[]);
+      config[p.name] = discrete
+        ? this.suggestDiscrete(this.space.values(p.name), goodValues, badValues)
+        : this.suggestNumeric(p.name, goodValues as number[], badValues as number[]);
     }
     return config;
   }
 
   private suggestDiscrete(values: ParamValue[], good: ParamValue[], bad: ParamValue[]): ParamValue {
     const prior = this.config.priorWeight / values.length;
-    const probabilities = (observed: ParamValue[]) => values.map((v) => (observed.filter((o) => o === v).length + prior) / (observed.length + this.config.priorWeight));
+    const probabilities = (observed: ParamValue[]) =>
+      values.map((v) => (observed.filter((o) => o === v).length + prior) / (observed.length + this.config.priorWeight));
     const l = probabilities(good);
     const g = probabilities(bad);
     let best = 0;
@@ -198,8 +214,14 @@ export class TPE implements Strategy {
   }
 
   private suggestNumeric(name: string, good: number[], bad: number[]): number {
-    const l = fitParzen(good.map((v) => this.space.toUnit(name, v)), this.config.priorWeight);
-    const g = fitParzen(bad.map((v) => this.space.toUnit(name, v)), this.config.priorWeight);
+    const l = fitParzen(
+      good.map((v) => this.space.toUnit(name, v)),
+      this.config.priorWeight,
+    );
+    const g = fitParzen(
+      bad.map((v) => this.space.toUnit(name, v)),
+      this.config.priorWeight,
+    );
     let best = 0.5;
     let bestRatio = -Infinity;
     for (let c = 0; c < this.config.candidates; c++) {

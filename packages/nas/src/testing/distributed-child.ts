@@ -15,7 +15,12 @@ export const TEST_SPACE = {
 async function main([mode, url, ...rest]: string[]): Promise<void> {
   if (mode === 'worker') {
     const [lockSeconds, module] = rest;
-    const worker = await runWorker({ url, lockSeconds: Number(lockSeconds), allowModules: [module], onEvent: (e) => console.log(JSON.stringify(e)) });
+    const worker = await runWorker({
+      url,
+      lockSeconds: Number(lockSeconds),
+      allowModules: [module],
+      onEvent: (e) => console.log(JSON.stringify(e)),
+    });
     console.log(JSON.stringify({ kind: 'ready' }));
     process.on('SIGTERM', () => void worker.close().then(() => process.exit(0)));
   } else if (mode === 'coordinator') {

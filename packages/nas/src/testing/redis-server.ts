@@ -52,7 +52,11 @@ export async function testRedis(): Promise<Pick<TestRedis, 'url' | 'port' | 'sto
   if (!given) return startTestRedis();
   const base = new URL(given);
   await waitReady(given);
-  return { port: Number(base.port), url: (db = 0) => Object.assign(new URL(base.href), { pathname: `/${db}` }).href, stop: async () => undefined };
+  return {
+    port: Number(base.port),
+    url: (db = 0) => Object.assign(new URL(base.href), { pathname: `/${db}` }).href,
+    stop: async () => undefined,
+  };
 }
 
 /** Starts a server; see the file header. */
@@ -62,9 +66,13 @@ export async function startTestRedis(): Promise<TestRedis> {
   const url = (db = 0) => `redis://:${password}@127.0.0.1:${port}/${db}`;
   let child: ChildProcess;
   const launch = async () => {
-    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--requirepass', password, '--save', '', '--appendonly', 'no'], {
-      stdio: 'ignore',
-    });
+    child = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--requirepass', password, '--save', '', '--appendonly', 'no'],
+      {
+        stdio: 'ignore',
+      },
+    );
     child.on('error', () => undefined);
     await waitReady(url());
   };

@@ -152,11 +152,24 @@ export class A2c implements Policy<number | Float32Array> {
     this.config = resolveA2cConfig(config);
     const c = this.config;
     const makeEnv = () => prepareEnv('A2C', envFn?.() ?? make<unknown, unknown>(c.env, c.envKwargs), ['Discrete', 'Box']);
-    this.envs = new SyncVectorEnv(Array.from({ length: c.nEnvs }, () => makeEnv as () => Env<Float32Array, unknown>), { autoresetMode: 'same-step' });
+    this.envs = new SyncVectorEnv(
+      Array.from({ length: c.nEnvs }, () => makeEnv as () => Env<Float32Array, unknown>),
+      { autoresetMode: 'same-step' },
+    );
     const obsSize = (this.envs.singleObservationSpace as unknown as Box).size;
-    this.policy = new ActorCritic(obsSize, actionHeadFor(this.envs.singleActionSpace), { piArch: c.piArch, vfArch: c.vfArch, activation: c.activation, logStdInit: c.logStdInit, seed: c.seed });
+    this.policy = new ActorCritic(obsSize, actionHeadFor(this.envs.singleActionSpace), {
+      piArch: c.piArch,
+      vfArch: c.vfArch,
+      activation: c.activation,
+      logStdInit: c.logStdInit,
+      seed: c.seed,
+    });
     this.optimizer = new RMSprop({ lr: c.learningRate, rho: c.rmspropAlpha, epsilon: c.rmspropEps, clipNorm: c.maxGradNorm });
-    this.collector = new RolloutCollector(this.envs, this.policy, { gamma: c.gamma, normalizeObservation: c.normalizeObservation, normalizeReward: c.normalizeReward });
+    this.collector = new RolloutCollector(this.envs, this.policy, {
+      gamma: c.gamma,
+      normalizeObservation: c.normalizeObservation,
+      normalizeReward: c.normalizeReward,
+    });
     this.rng = new Rng(c.seed);
   }
 
@@ -199,23 +212,28 @@ export class A2c implements Policy<number | Float32Array> {
         const advT = tf.tensor1d(adv);
         const returnT = tf.tensor1d(returns);
         let statsT: tf.Tensor | null = null;
-        this.optimizer.minimize(() => {
-          const { logProb, entropy, value } = this.policy.evaluateActions(obsT, actT);
-          const policyLoss = tf.neg(tf.mean(tf.mul(advT, logProb)));
-          const valueLoss = tf.mean(tf.square(tf.sub(returnT, value)));
-          const entropyLoss = tf.neg(tf.mean(entropy));
-          statsT = tf.keep(tf.stack([policyLoss, valueLoss, entropyLoss]));
-          return tf.add(policyLoss, tf.add(tf.mul(entropyLoss, c.entCoef), tf.mul(valueLoss, c.vfCoef))) as tf.Scalar;
-        }, false, this.policy.variables);
+        this.optimizer.minimize(
+          () => {
+            const { logProb, entropy, value } = this.policy.evaluateActions(obsT, actT);
+            const policyLoss = tf.neg(tf.mean(tf.mul(advT, logProb)));
+            const valueLoss = tf.mean(tf.square(tf.sub(returnT, value)));
+            const entropyLoss = tf.neg(tf.mean(entropy));
+            statsT = tf.keep(tf.stack([policyLoss, valueLoss, entropyLoss]));
+            return tf.add(policyLoss, tf.add(tf.mul(entropyLoss, c.entCoef), tf.mul(valueLoss, c.vfCoef))) as tf.Scalar;
+          },
+          false,
+          this.policy.variables,
+        );
         // Kept out of minimize's scope to be read here; freed here.
-          const kept = statsT as unknown as tf.Tensor;
-          const read = Array.from(kept.dataSync());
-          kept.dispose();
-          return read;
+        const kept = statsT as unknown as tf.Tensor;
+        const read = Array.from(kept.dataSync());
+        kept.dispose();
+        return read;
       });
       this.updates += 1;
       checkFiniteLosses({ 'losses/policyLoss': stats[0], 'losses/valueLoss': stats[1], 'losses/entropy': -stats[2] }, this.numTimesteps);
-      if (this.updates % 100 === 0) logger?.log({ step: this.numTimesteps, 'losses/policyLoss': stats[0], 'losses/valueLoss': stats[1], 'losses/entropy': -stats[2] });
+      if (this.updates % 100 === 0)
+        logger?.log({ step: this.numTimesteps, 'losses/policyLoss': stats[0], 'losses/valueLoss': stats[1], 'losses/entropy': -stats[2] });
       if (onStep?.(this.numTimesteps) === false) break;
     }
     return this;
@@ -246,20 +264,31 @@ export class A2c implements Policy<number | Float32Array> {
   /** Restores an agent saved by {@link A2c.save}. */
   static async load(dir: string, envFn?: () => Env<Float32Array, unknown>): Promise<A2c> {
     const fields = {
-      config: 'object', weights: 'array', optimizer: 'array', numTimesteps: 'count',
-      episodes: 'count', updates: 'count', rng: 'uint32',
+      config: 'object',
+      weights: 'array',
+      optimizer: 'array',
+      numTimesteps: 'count',
+      episodes: 'count',
+      updates: 'count',
+      rng: 'uint32',
     } as const;
-    return loadCheckpoint(dir, 'a2c', fields, (saved) => new A2c(saved['config'], envFn), async (agent, saved) => {
-      agent.policy.setWeights(decodeWeights(saved['weights'], agent.policy.getWeights(), 'weights'));
-      await restoreOptimizer(agent.optimizer, saved['optimizer']);
-      if (saved['obsRms']) agent.collector.obsRms?.load(saved['obsRms']);
-      if (saved['returnRms']) agent.collector.returnRms?.load(saved['returnRms']);
-      agent.collector.numTimesteps = saved['numTimesteps'];
-      agent.collector.episodes = saved['episodes'];
-      agent.updates = saved['updates'];
-      agent.rng.state = saved['rng'];
-      if (saved['inProgress']) agent.collector.setState(saved['inProgress'], join(dir, 'agent.json'));
-    });
+    return loadCheckpoint(
+      dir,
+      'a2c',
+      fields,
+      (saved) => new A2c(saved['config'], envFn),
+      async (agent, saved) => {
+        agent.policy.setWeights(decodeWeights(saved['weights'], agent.policy.getWeights(), 'weights'));
+        await restoreOptimizer(agent.optimizer, saved['optimizer']);
+        if (saved['obsRms']) agent.collector.obsRms?.load(saved['obsRms']);
+        if (saved['returnRms']) agent.collector.returnRms?.load(saved['returnRms']);
+        agent.collector.numTimesteps = saved['numTimesteps'];
+        agent.collector.episodes = saved['episodes'];
+        agent.updates = saved['updates'];
+        agent.rng.state = saved['rng'];
+        if (saved['inProgress']) agent.collector.setState(saved['inProgress'], join(dir, 'agent.json'));
+      },
+    );
   }
 
   /** Frees the networks and the optimizer's state. */

@@ -53,10 +53,18 @@ export class ActorCritic {
   /** Numbers per action (1 for categorical). */
   readonly actionSize: number;
 
-  constructor(readonly observationSize: number, readonly head: ActionHead, options: ActorCriticOptions) {
+  constructor(
+    readonly observationSize: number,
+    readonly head: ActionHead,
+    options: ActorCriticOptions,
+  ) {
     const outputs = head.kind === 'categorical' ? head.n : head.size;
     const init = (outputGain: number) => ({ kind: 'orthogonal' as const, hiddenGain: Math.SQRT2, outputGain });
-    this.pi = new Mlp([observationSize, ...options.piArch, outputs], { activation: options.activation, init: init(0.01), seed: options.seed });
+    this.pi = new Mlp([observationSize, ...options.piArch, outputs], {
+      activation: options.activation,
+      init: init(0.01),
+      seed: options.seed,
+    });
     this.vf = new Mlp([observationSize, ...options.vfArch, 1], { activation: options.activation, init: init(1), seed: options.seed + 1 });
     this.logStd = head.kind === 'gaussian' ? tf.tidy(() => tf.variable(tf.fill([head.size], options.logStdInit), true)) : null;
     this.actionSize = head.kind === 'categorical' ? 1 : head.size;
@@ -71,7 +79,12 @@ export class ActorCritic {
    * Samples (or, deterministic, picks the mode of) actions for `n` observations with `rng`;
    * returns the actions, their log-probabilities and the state values.
    */
-  act(observations: Float32Array, n: number, rng: Rng, deterministic = false): { actions: Float32Array; logProbs: Float32Array; values: Float32Array } {
+  act(
+    observations: Float32Array,
+    n: number,
+    rng: Rng,
+    deterministic = false,
+  ): { actions: Float32Array; logProbs: Float32Array; values: Float32Array } {
     let out!: Float32Array, values!: Float32Array;
     tf.tidy(() => {
       const x = tf.tensor2d(observations, [n, this.observationSize]);
@@ -152,7 +165,11 @@ export class ActorCritic {
 
   /** Copies of every weight (policy, value, log std). */
   getWeights(): Float32Array[] {
-    return [...this.pi.getWeights(), ...this.vf.getWeights(), ...(this.logStd ? [Float32Array.from(this.logStd.dataSync() as Float32Array)] : [])];
+    return [
+      ...this.pi.getWeights(),
+      ...this.vf.getWeights(),
+      ...(this.logStd ? [Float32Array.from(this.logStd.dataSync() as Float32Array)] : []),
+    ];
   }
 
   /** Restores {@link ActorCritic.getWeights}' output. */

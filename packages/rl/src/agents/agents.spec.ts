@@ -64,7 +64,12 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 describe('pure helpers', () => {
   it('computeGae matches the recursion worked by hand, cut at episode ends', () => {
     // One env, 3 steps, gamma 0.5, lambda 0.5; the episode ends at t = 1.
-    const rollout = { rewards: Float32Array.of(1, 2, 3), values: Float32Array.of(0.5, 1, 2), dones: Uint8Array.of(0, 1, 0), lastValues: Float32Array.of(4) };
+    const rollout = {
+      rewards: Float32Array.of(1, 2, 3),
+      values: Float32Array.of(0.5, 1, 2),
+      dones: Uint8Array.of(0, 1, 0),
+      lastValues: Float32Array.of(4),
+    };
     const { advantages, returns } = computeGae(rollout, 3, 1, 0.5, 0.5);
     const d2 = 3 + 0.5 * 4 - 2; // 3
     const d1 = 2 - 1; // episode ended: no bootstrap
@@ -84,21 +89,40 @@ describe('pure helpers', () => {
 
 describe('config validation', () => {
   it('names the parameter of bad hyperparameters', () => {
-    expect(() => resolveDqnConfig({ gamma: 1.5 })).toThrow(expect.objectContaining({ name: 'InvalidArgumentError', parameter: 'gamma', value: 1.5 }));
+    expect(() => resolveDqnConfig({ gamma: 1.5 })).toThrow(
+      expect.objectContaining({ name: 'InvalidArgumentError', parameter: 'gamma', value: 1.5 }),
+    );
     expect(() => resolveDqnConfig({ bufferSize: 16, batchSize: 32 })).toThrow(expect.objectContaining({ parameter: 'bufferSize' }));
     expect(() => resolvePpoConfig({ gamma: -0.1 })).toThrow(expect.objectContaining({ parameter: 'gamma' }));
     expect(() => resolvePpoConfig({ nSteps: 8, nEnvs: 1, batchSize: 64 })).toThrow(expect.objectContaining({ parameter: 'batchSize' }));
     expect(() => resolveA2cConfig({ gaeLambda: 2 })).toThrow(expect.objectContaining({ parameter: 'gaeLambda' }));
     expect(() => resolveReinforceConfig({ episodesPerUpdate: 0 })).toThrow(expect.objectContaining({ parameter: 'episodesPerUpdate' }));
     expect(() => resolveDqnConfig({ learningrate: 1 } as never)).toThrow(InvalidArgumentError);
-    expect(() => resolveDqnConfig({ learningRateSchedule: 'cosine' as never })).toThrow(expect.objectContaining({ parameter: 'learningRateSchedule', value: 'cosine' }));
+    expect(() => resolveDqnConfig({ learningRateSchedule: 'cosine' as never })).toThrow(
+      expect.objectContaining({ parameter: 'learningRateSchedule', value: 'cosine' }),
+    );
   });
 
   it("DQN's linear learning rate is the rate times the fraction of the run remaining at each training phase", () => {
     const before = tf.memory().numTensors;
     const rates: number[] = [];
-    const logger = { log: (record: Record<string, number>) => void (record['schedule/learningRate'] !== undefined && rates.push(record['schedule/learningRate'])) };
-    const agent = new Dqn({ learningRate: 0.01, learningRateSchedule: 'linear', learningStarts: 0, trainFreq: 4, bufferSize: 16, batchSize: 2, netArch: [4], seed: 0 }, new TimeLimit(new Corridor(), 5));
+    const logger = {
+      log: (record: Record<string, number>) =>
+        void (record['schedule/learningRate'] !== undefined && rates.push(record['schedule/learningRate'])),
+    };
+    const agent = new Dqn(
+      {
+        learningRate: 0.01,
+        learningRateSchedule: 'linear',
+        learningStarts: 0,
+        trainFreq: 4,
+        bufferSize: 16,
+        batchSize: 2,
+        netArch: [4],
+        seed: 0,
+      },
+      new TimeLimit(new Corridor(), 5),
+    );
     agent.learn(12, { logger: logger as never });
     // Phases after env steps 4, 8 and 12 of 12: 0.01 * (1 - t / 12).
     expect(rates).toHaveLength(3);
@@ -112,15 +136,22 @@ describe('config validation', () => {
 describe('bootstrapping on truncation versus termination', () => {
   it('DQN stores a truncation as not done with the final observation, and its TD target bootstraps only then', () => {
     const before = tf.memory().numTensors;
-    const agent = new Dqn({ learningStarts: 1000, bufferSize: 100, batchSize: 1, gamma: 0.5, netArch: [4], seed: 0 }, new TimeLimit(new Corridor(), 3));
+    const agent = new Dqn(
+      { learningStarts: 1000, bufferSize: 100, batchSize: 1, gamma: 0.5, netArch: [4], seed: 0 },
+      new TimeLimit(new Corridor(), 3),
+    );
     agent.learn(3);
     const saved = agent.buffer.toJSON() as Record<string, string>;
     expect(Array.from(decodeFloat32(saved['nextObservations']))).toEqual([0.1, 0.2, 0.3].map(Math.fround));
     expect(Array.from(decodeUint8(saved['terminated']))).toEqual([0, 0, 0]);
     // Q(s) = [1, 2] everywhere: a terminated transition with r = 1, a = 0 has target 1 (loss 0); a
     // non-terminated one has target 1 + 0.5 * max(1, 2) = 2 (Huber loss of an error of 1: 0.5).
-    const constant = (net: typeof agent.qNet) => net.setWeights(net.getWeights().map((w, i, all) => (i === all.length - 1 ? Float32Array.of(1, 2) : new Float32Array(w.length))));
-    for (const [terminated, loss] of [[true, 0], [false, 0.5]] as const) {
+    const constant = (net: typeof agent.qNet) =>
+      net.setWeights(net.getWeights().map((w, i, all) => (i === all.length - 1 ? Float32Array.of(1, 2) : new Float32Array(w.length))));
+    for (const [terminated, loss] of [
+      [true, 0],
+      [false, 0.5],
+    ] as const) {
       constant(agent.qNet);
       constant(agent.targetNet);
       agent.buffer.position = 0;
@@ -132,11 +163,15 @@ describe('bootstrapping on truncation versus termination', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it('Double DQN values the online network\'s greedy action with the target network', () => {
+  it("Double DQN values the online network's greedy action with the target network", () => {
     const before = tf.memory().numTensors;
     const losses = [false, true].map((doubleDqn) => {
-      const agent = new Dqn({ learningStarts: 1000, bufferSize: 10, batchSize: 1, gamma: 0.5, netArch: [4], doubleDqn, seed: 0 }, new TimeLimit(new Corridor(), 3));
-      const constant = (net: typeof agent.qNet, bias: number[]) => net.setWeights(net.getWeights().map((w, i, all) => (i === all.length - 1 ? Float32Array.from(bias) : new Float32Array(w.length))));
+      const agent = new Dqn(
+        { learningStarts: 1000, bufferSize: 10, batchSize: 1, gamma: 0.5, netArch: [4], doubleDqn, seed: 0 },
+        new TimeLimit(new Corridor(), 3),
+      );
+      const constant = (net: typeof agent.qNet, bias: number[]) =>
+        net.setWeights(net.getWeights().map((w, i, all) => (i === all.length - 1 ? Float32Array.from(bias) : new Float32Array(w.length))));
       constant(agent.qNet, [2, 1]);
       constant(agent.targetNet, [1, 3]);
       agent.buffer.add([0], [0.1], 1, 1, false);
@@ -153,7 +188,11 @@ describe('bootstrapping on truncation versus termination', () => {
 
   it('on-policy rollouts add gamma * V(final observation) on truncation and nothing on termination', () => {
     const before = tf.memory().numTensors;
-    const policy = new ActorCritic(1, { kind: 'categorical', n: 2 }, { piArch: [4], vfArch: [4], activation: 'tanh', logStdInit: 0, seed: 0 });
+    const policy = new ActorCritic(
+      1,
+      { kind: 'categorical', n: 2 },
+      { piArch: [4], vfArch: [4], activation: 'tanh', logStdInit: 0, seed: 0 },
+    );
     const envs = new SyncVectorEnv([() => new TimeLimit(new Corridor(), 2), () => new Corridor(2)], { autoresetMode: 'same-step' });
     const collector = new RolloutCollector(envs as never, policy, { gamma: 0.9, normalizeObservation: false, normalizeReward: false });
     const rollout = collector.collect(2, new (require('../utils/rng').Rng)(0), 0);
@@ -167,7 +206,11 @@ describe('bootstrapping on truncation versus termination', () => {
   });
 
   it('observation statistics count every raw observation once, across rollout boundaries', () => {
-    const policy = new ActorCritic(1, { kind: 'categorical', n: 2 }, { piArch: [4], vfArch: [4], activation: 'tanh', logStdInit: 0, seed: 0 });
+    const policy = new ActorCritic(
+      1,
+      { kind: 'categorical', n: 2 },
+      { piArch: [4], vfArch: [4], activation: 'tanh', logStdInit: 0, seed: 0 },
+    );
     const envs = new SyncVectorEnv([() => new Corridor()], { autoresetMode: 'same-step' });
     const collector = new RolloutCollector(envs as never, policy, { gamma: 0.9, normalizeObservation: true, normalizeReward: false });
     const rng = new (require('../utils/rng').Rng)(0);
@@ -204,11 +247,25 @@ describe('training, saving and resuming', () => {
 
   it('DQN saves and loads networks, Adam state, replay buffer, schedule position and RNG state', async () => {
     const before = tf.memory().numTensors;
-    const agent = new Dqn({ learningStarts: 50, bufferSize: 500, batchSize: 16, trainFreq: 10, gradientSteps: 2, targetUpdateInterval: 20, netArch: [16], seed: 3 });
+    const agent = new Dqn({
+      learningStarts: 50,
+      bufferSize: 500,
+      batchSize: 16,
+      trainFreq: 10,
+      gradientSteps: 2,
+      targetUpdateInterval: 20,
+      netArch: [16],
+      seed: 3,
+    });
     agent.learn(300);
     await agent.save(join(tmp, 'dqn'));
     const loaded = await Dqn.load(join(tmp, 'dqn'));
-    expect([loaded.numTimesteps, loaded.episodes, loaded.explorationRate, loaded.rng.state]).toEqual([agent.numTimesteps, agent.episodes, agent.explorationRate, agent.rng.state]);
+    expect([loaded.numTimesteps, loaded.episodes, loaded.explorationRate, loaded.rng.state]).toEqual([
+      agent.numTimesteps,
+      agent.episodes,
+      agent.explorationRate,
+      agent.rng.state,
+    ]);
     expect(loaded.qNet.getWeights()).toEqual(agent.qNet.getWeights());
     expect(loaded.targetNet.getWeights()).toEqual(agent.targetNet.getWeights());
     expect(loaded.buffer.toJSON()).toEqual(agent.buffer.toJSON());
@@ -234,7 +291,16 @@ describe('training, saving and resuming', () => {
 
   it('PPO with a Gaussian policy and normalizers saves and resumes its statistics', async () => {
     const before = tf.memory().numTensors;
-    const agent = new Ppo({ env: 'Pendulum-v1', nEnvs: 2, nSteps: 64, batchSize: 32, nEpochs: 2, normalizeObservation: true, normalizeReward: true, seed: 1 });
+    const agent = new Ppo({
+      env: 'Pendulum-v1',
+      nEnvs: 2,
+      nSteps: 64,
+      batchSize: 32,
+      nEpochs: 2,
+      normalizeObservation: true,
+      normalizeReward: true,
+      seed: 1,
+    });
     agent.learn(256);
     const action = agent.predict(Float32Array.of(1, 0, 0)) as Float32Array;
     expect(action).toHaveLength(1);
@@ -285,7 +351,12 @@ describe('training, saving and resuming', () => {
         error = e;
       }
       const numerical = NumericalError.isInstance(error) ? error : undefined;
-      return { error: numerical ? 'NumericalError' : String(error), quantity: numerical?.quantity, atTheStep: numerical?.step === agent.numTimesteps, nan: Number.isNaN(numerical?.value) };
+      return {
+        error: numerical ? 'NumericalError' : String(error),
+        quantity: numerical?.quantity,
+        atTheStep: numerical?.step === agent.numTimesteps,
+        nan: Number.isNaN(numerical?.value),
+      };
     });
     expect(stops).toEqual([
       { error: 'NumericalError', quantity: 'losses/tdLoss', atTheStep: true, nan: true },

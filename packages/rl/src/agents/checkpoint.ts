@@ -65,7 +65,9 @@ export function decodeWeights(saved: unknown, like: readonly Float32Array[], wha
 }
 
 /** An optimizer's state (iteration count and slots) as JSON. */
-export async function encodeOptimizer(optimizer: BigModelOptimizer): Promise<{ name: string; shape: number[]; dtype: string; data: string }[]> {
+export async function encodeOptimizer(
+  optimizer: BigModelOptimizer,
+): Promise<{ name: string; shape: number[]; dtype: string; data: string }[]> {
   const weights = await optimizer.getWeights();
   return weights.map(({ name, tensor }) => ({
     name,
@@ -76,16 +78,25 @@ export async function encodeOptimizer(optimizer: BigModelOptimizer): Promise<{ n
 }
 
 /** Restores what {@link encodeOptimizer} saved. */
-export async function restoreOptimizer(optimizer: BigModelOptimizer, saved: { name: string; shape: number[]; dtype: string; data: string }[]): Promise<void> {
-  if (!Array.isArray(saved)) throw new InvalidArgumentError({
-    parameter: 'optimizer',
-    value: saved,
-    message: 'Expected the list of optimizer weights.',
-  });
+export async function restoreOptimizer(
+  optimizer: BigModelOptimizer,
+  saved: { name: string; shape: number[]; dtype: string; data: string }[],
+): Promise<void> {
+  if (!Array.isArray(saved))
+    throw new InvalidArgumentError({
+      parameter: 'optimizer',
+      value: saved,
+      message: 'Expected the list of optimizer weights.',
+    });
   const decoded = saved.map((entry, i) => {
     const { name, shape, dtype, data } = (entry ?? {}) as Partial<(typeof saved)[number]>;
     const what = `optimizer[${i}]`;
-    if (typeof name !== 'string' || !Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0) || (dtype !== 'float32' && dtype !== 'int32')) {
+    if (
+      typeof name !== 'string' ||
+      !Array.isArray(shape) ||
+      !shape.every((d) => Number.isSafeInteger(d) && d >= 0) ||
+      (dtype !== 'float32' && dtype !== 'int32')
+    ) {
       throw new InvalidArgumentError({
         parameter: what,
         value: { name, shape, dtype },
@@ -173,7 +184,11 @@ export function readCheckpoint<T>(dir: string, algorithm?: string): T & { algori
     throw new FileFormatError({ path, problem: 'is not an agent checkpoint (no algorithm field)', hint: 'Save one with agent.save(dir).' });
   }
   if (algorithm !== undefined && document.algorithm !== algorithm) {
-    throw new FileFormatError({ path, problem: `holds a ${document.algorithm} agent, not ${algorithm}`, hint: `Load it with the ${document.algorithm} agent's load().` });
+    throw new FileFormatError({
+      path,
+      problem: `holds a ${document.algorithm} agent, not ${algorithm}`,
+      hint: `Load it with the ${document.algorithm} agent's load().`,
+    });
   }
   return document;
 }

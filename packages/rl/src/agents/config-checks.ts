@@ -3,7 +3,8 @@ import { InvalidArgumentError } from '@bigmodel/core';
 
 /** `value` must be an integer >= `min`. */
 export function checkInteger(parameter: string, value: number, min: number): void {
-  if (!Number.isInteger(value) || value < min) throw new InvalidArgumentError({ parameter, value, message: `Must be an integer >= ${min}.` });
+  if (!Number.isInteger(value) || value < min)
+    throw new InvalidArgumentError({ parameter, value, message: `Must be an integer >= ${min}.` });
 }
 
 /** `value` must be a finite number in [min, max] (open at min when `openMin`). */
@@ -15,7 +16,11 @@ export function checkRange(parameter: string, value: number, min: number, max: n
 /** `value` must be a list of positive integers (hidden-layer sizes). */
 export function checkLayers(parameter: string, value: number[]): void {
   if (!Array.isArray(value) || value.some((n) => !Number.isInteger(n) || n < 1)) {
-    throw new InvalidArgumentError({ parameter, value, message: 'Must be a list of positive integers (hidden-layer sizes), e.g. [64, 64].' });
+    throw new InvalidArgumentError({
+      parameter,
+      value,
+      message: 'Must be a list of positive integers (hidden-layer sizes), e.g. [64, 64].',
+    });
   }
 }
 
@@ -27,6 +32,11 @@ export function checkChoice<T extends string>(parameter: string, value: T, choic
 /** Rejects keys of `config` that `defaults` does not have (a misspelt option fails loudly). */
 export function checkKnownKeys(config: object, defaults: object, algorithm: string): void {
   for (const key of Object.keys(config)) {
-    if (!(key in defaults)) throw new InvalidArgumentError({ parameter: key, value: (config as Record<string, unknown>)[key], message: `${algorithm} has no such option; known: ${Object.keys(defaults).join(', ')}.` });
+    if (!(key in defaults))
+      throw new InvalidArgumentError({
+        parameter: key,
+        value: (config as Record<string, unknown>)[key],
+        message: `${algorithm} has no such option; known: ${Object.keys(defaults).join(', ')}.`,
+      });
   }
 }

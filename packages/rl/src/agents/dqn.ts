@@ -17,7 +17,15 @@ import type { Box } from '../spaces/box';
 import type { Discrete } from '../spaces/discrete';
 import { Rng } from '../utils/rng';
 import { checkFiniteLosses } from './check-finite-losses';
-import { decodeFloat32Exact, decodeWeights, encodeArray, encodeOptimizer, loadCheckpoint, restoreOptimizer, writeCheckpoint } from './checkpoint';
+import {
+  decodeFloat32Exact,
+  decodeWeights,
+  encodeArray,
+  encodeOptimizer,
+  loadCheckpoint,
+  restoreOptimizer,
+  writeCheckpoint,
+} from './checkpoint';
 import { captureEnvState, restoreEnvState } from './env-state';
 import { checkChoice, checkInteger, checkKnownKeys, checkLayers, checkRange } from './config-checks';
 import { Mlp } from './mlp';
@@ -105,16 +113,43 @@ const DQN_DEFAULTS: DqnConfig = {
  */
 export const DQN_PRESETS: Record<string, Partial<DqnConfig>> = {
   'CartPole-v1': {
-    learningRate: 2.3e-3, batchSize: 64, bufferSize: 100_000, learningStarts: 1000, gamma: 0.99, targetUpdateInterval: 10,
-    trainFreq: 256, gradientSteps: 128, explorationFraction: 0.16, explorationFinalEps: 0.04, netArch: [256, 256],
+    learningRate: 2.3e-3,
+    batchSize: 64,
+    bufferSize: 100_000,
+    learningStarts: 1000,
+    gamma: 0.99,
+    targetUpdateInterval: 10,
+    trainFreq: 256,
+    gradientSteps: 128,
+    explorationFraction: 0.16,
+    explorationFinalEps: 0.04,
+    netArch: [256, 256],
   },
   'Acrobot-v1': {
-    learningRate: 6.3e-4, batchSize: 128, bufferSize: 50_000, learningStarts: 0, gamma: 0.99, targetUpdateInterval: 250,
-    trainFreq: 4, gradientSteps: -1, explorationFraction: 0.12, explorationFinalEps: 0.1, netArch: [256, 256],
+    learningRate: 6.3e-4,
+    batchSize: 128,
+    bufferSize: 50_000,
+    learningStarts: 0,
+    gamma: 0.99,
+    targetUpdateInterval: 250,
+    trainFreq: 4,
+    gradientSteps: -1,
+    explorationFraction: 0.12,
+    explorationFinalEps: 0.1,
+    netArch: [256, 256],
   },
   'MountainCar-v0': {
-    learningRate: 4e-3, batchSize: 128, bufferSize: 10_000, learningStarts: 1000, gamma: 0.98, targetUpdateInterval: 600,
-    trainFreq: 16, gradientSteps: 8, explorationFraction: 0.2, explorationFinalEps: 0.07, netArch: [256, 256],
+    learningRate: 4e-3,
+    batchSize: 128,
+    bufferSize: 10_000,
+    learningStarts: 1000,
+    gamma: 0.98,
+    targetUpdateInterval: 600,
+    trainFreq: 16,
+    gradientSteps: 8,
+    explorationFraction: 0.2,
+    explorationFinalEps: 0.07,
+    netArch: [256, 256],
   },
 };
 
@@ -231,7 +266,10 @@ export class Dqn implements Policy<number> {
     this.targetNet = new Mlp(sizes, { activation: 'relu', init: { kind: 'pytorch' }, seed: c.seed, trainable: false });
     this.targetNet.updateFrom(this.qNet);
     this.currentLr = c.learningRate;
-    this.optimizer = new Adam({ lr: { at: () => this.currentLr, getConfig: () => ({ kind: 'constant', lr: this.currentLr }) }, clipNorm: c.maxGradNorm });
+    this.optimizer = new Adam({
+      lr: { at: () => this.currentLr, getConfig: () => ({ kind: 'constant', lr: this.currentLr }) },
+      clipNorm: c.maxGradNorm,
+    });
     this.buffer = new ReplayBuffer(c.bufferSize, this.obsSize);
     this.rng = new Rng(c.seed);
     this.explorationRate = c.explorationInitialEps;
@@ -274,7 +312,12 @@ export class Dqn implements Policy<number> {
       this.stepsSinceTrain += 1;
       if (result.terminated || result.truncated) {
         this.episodes += 1;
-        logger?.log({ step: this.numTimesteps, epoch: this.numTimesteps, 'charts/episodicReturn': this.episodeReturn, 'charts/episodicLength': this.episodeLength });
+        logger?.log({
+          step: this.numTimesteps,
+          epoch: this.numTimesteps,
+          'charts/episodicReturn': this.episodeReturn,
+          'charts/episodicLength': this.episodeLength,
+        });
         this.observation = this.env.reset().observation;
         this.episodeReturn = 0;
         this.episodeLength = 0;
@@ -282,7 +325,12 @@ export class Dqn implements Policy<number> {
         this.observation = result.observation;
       }
       // ---- schedules: epsilon and the target network (per environment step, as sb3's _on_step)
-      this.explorationRate = linearSchedule(c.explorationInitialEps, c.explorationFinalEps, c.explorationFraction, this.numTimesteps / this.totalTimesteps);
+      this.explorationRate = linearSchedule(
+        c.explorationInitialEps,
+        c.explorationFinalEps,
+        c.explorationFraction,
+        this.numTimesteps / this.totalTimesteps,
+      );
       if (this.numTimesteps % c.targetUpdateInterval === 0) this.targetNet.updateFrom(this.qNet, c.tau);
       // ---- learning
       if (this.numTimesteps % c.trainFreq === 0 && this.numTimesteps > c.learningStarts) {
@@ -291,7 +339,12 @@ export class Dqn implements Policy<number> {
         this.currentLr = c.learningRateSchedule === 'linear' ? c.learningRate * progressRemaining : c.learningRate;
         const tdLoss = this.train(steps);
         checkFiniteLosses({ 'losses/tdLoss': tdLoss }, this.numTimesteps);
-        logger?.log({ step: this.numTimesteps, 'losses/tdLoss': tdLoss, 'schedule/explorationRate': this.explorationRate, 'schedule/learningRate': this.currentLr });
+        logger?.log({
+          step: this.numTimesteps,
+          'losses/tdLoss': tdLoss,
+          'schedule/explorationRate': this.explorationRate,
+          'schedule/learningRate': this.currentLr,
+        });
       }
       if (this.numTimesteps % c.trainFreq === 0) this.stepsSinceTrain = 0;
       if (onStep?.(this.numTimesteps) === false) break;
@@ -321,7 +374,11 @@ export class Dqn implements Policy<number> {
         const notDone = tf.sub(1, tf.tensor1d(batch.terminated));
         const target = tf.add(tf.tensor1d(batch.rewards), tf.mul(tf.mul(notDone, c.gamma), nextValue));
         const mask = tf.tensor2d(actionMask, [c.batchSize, this.nActions]);
-        const loss = this.optimizer.minimize(() => tdLoss(c.loss, target, tf.sum(tf.mul(this.qNet.apply(obs), mask), 1)), true, this.qNet.variables);
+        const loss = this.optimizer.minimize(
+          () => tdLoss(c.loss, target, tf.sum(tf.mul(this.qNet.apply(obs), mask), 1)),
+          true,
+          this.qNet.variables,
+        );
         return (loss as tf.Scalar).dataSync()[0];
       });
     }
@@ -347,13 +404,16 @@ export class Dqn implements Policy<number> {
       targetNet: this.targetNet.getWeights().map(encodeArray),
       optimizer: await encodeOptimizer(this.optimizer),
       buffer: this.buffer.toJSON(),
-      episode: this.observation === null ? null : {
-        observation: encodeArray(this.observation),
-        episodeReturn: this.episodeReturn,
-        episodeLength: this.episodeLength,
-        stepsSinceTrain: this.stepsSinceTrain,
-        env: captureEnvState(this.env),
-      },
+      episode:
+        this.observation === null
+          ? null
+          : {
+              observation: encodeArray(this.observation),
+              episodeReturn: this.episodeReturn,
+              episodeLength: this.episodeLength,
+              stepsSinceTrain: this.stepsSinceTrain,
+              env: captureEnvState(this.env),
+            },
       ...(extra === undefined ? {} : { extra }),
     });
   }
@@ -364,35 +424,49 @@ export class Dqn implements Policy<number> {
    */
   static async load(dir: string, env?: Env<Float32Array, number>): Promise<Dqn> {
     const fields = {
-      config: 'object', qNet: 'array', targetNet: 'array', optimizer: 'array', buffer: 'object',
-      numTimesteps: 'count', totalTimesteps: 'count', episodes: 'count', explorationRate: 'number', rng: 'uint32',
+      config: 'object',
+      qNet: 'array',
+      targetNet: 'array',
+      optimizer: 'array',
+      buffer: 'object',
+      numTimesteps: 'count',
+      totalTimesteps: 'count',
+      episodes: 'count',
+      explorationRate: 'number',
+      rng: 'uint32',
     } as const;
-    return loadCheckpoint(dir, 'dqn', fields, (saved) => new Dqn(saved['config'], env), async (agent, saved) => {
-      agent.qNet.setWeights(decodeWeights(saved['qNet'], agent.qNet.getWeights(), 'qNet'));
-      agent.targetNet.setWeights(decodeWeights(saved['targetNet'], agent.targetNet.getWeights(), 'targetNet'));
-      await restoreOptimizer(agent.optimizer, saved['optimizer']);
-      agent.buffer.load(saved['buffer']);
-      agent.numTimesteps = saved['numTimesteps'];
-      agent.totalTimesteps = saved['totalTimesteps'];
-      agent.episodes = saved['episodes'];
-      agent.explorationRate = saved['explorationRate'];
-      agent.rng.state = saved['rng'];
-      const episode = saved['episode'] as Record<string, unknown> | null | undefined;
-      if (episode) {
-        const path = join(dir, 'agent.json');
-        const counters = ['episodeReturn', 'episodeLength', 'stepsSinceTrain'] as const;
-        const observation = decodeFloat32Exact(episode['observation'], agent.obsSize);
-        if (observation === null || counters.some((k) => !Number.isFinite(episode[k]))) {
-          const hint = 'Save the agent again, or delete its "episode" field to start a new episode.';
-          throw new FileFormatError({ path, problem: 'has a malformed episode in progress', hint });
+    return loadCheckpoint(
+      dir,
+      'dqn',
+      fields,
+      (saved) => new Dqn(saved['config'], env),
+      async (agent, saved) => {
+        agent.qNet.setWeights(decodeWeights(saved['qNet'], agent.qNet.getWeights(), 'qNet'));
+        agent.targetNet.setWeights(decodeWeights(saved['targetNet'], agent.targetNet.getWeights(), 'targetNet'));
+        await restoreOptimizer(agent.optimizer, saved['optimizer']);
+        agent.buffer.load(saved['buffer']);
+        agent.numTimesteps = saved['numTimesteps'];
+        agent.totalTimesteps = saved['totalTimesteps'];
+        agent.episodes = saved['episodes'];
+        agent.explorationRate = saved['explorationRate'];
+        agent.rng.state = saved['rng'];
+        const episode = saved['episode'] as Record<string, unknown> | null | undefined;
+        if (episode) {
+          const path = join(dir, 'agent.json');
+          const counters = ['episodeReturn', 'episodeLength', 'stepsSinceTrain'] as const;
+          const observation = decodeFloat32Exact(episode['observation'], agent.obsSize);
+          if (observation === null || counters.some((k) => !Number.isFinite(episode[k]))) {
+            const hint = 'Save the agent again, or delete its "episode" field to start a new episode.';
+            throw new FileFormatError({ path, problem: 'has a malformed episode in progress', hint });
+          }
+          restoreEnvState(agent.env as Env<unknown, unknown>, episode['env'], path);
+          agent.observation = observation;
+          agent.episodeReturn = episode['episodeReturn'] as number;
+          agent.episodeLength = episode['episodeLength'] as number;
+          agent.stepsSinceTrain = episode['stepsSinceTrain'] as number;
         }
-        restoreEnvState(agent.env as Env<unknown, unknown>, episode['env'], path);
-        agent.observation = observation;
-        agent.episodeReturn = episode['episodeReturn'] as number;
-        agent.episodeLength = episode['episodeLength'] as number;
-        agent.stepsSinceTrain = episode['stepsSinceTrain'] as number;
-      }
-    });
+      },
+    );
   }
 
   /** Frees the networks and the optimizer's state. */

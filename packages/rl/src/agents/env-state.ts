@@ -14,7 +14,10 @@ import { RunningMeanStd } from '../utils/running-mean-std';
 
 /** One field's value in JSON form. */
 type FieldState =
-  | number | boolean | string | null
+  | number
+  | boolean
+  | string
+  | null
   | { number: 'NaN' | 'Infinity' | '-Infinity' }
   | { typed: 'Float64Array' | 'Float32Array' | 'Int32Array' | 'Uint8Array'; values: FieldState[] }
   | { array: FieldState[] }

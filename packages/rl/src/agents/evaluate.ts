@@ -39,7 +39,8 @@ export interface EvaluationResult {
  */
 export function evaluate<Act>(policy: Policy<Act>, env: Env<Float32Array, Act>, options: EvaluateOptions = {}): EvaluationResult {
   const { episodes = 10, seed = 0, deterministic = true } = options;
-  if (!Number.isInteger(episodes) || episodes < 1) throw new InvalidArgumentError({ parameter: 'episodes', value: episodes, message: 'Must be a positive integer.' });
+  if (!Number.isInteger(episodes) || episodes < 1)
+    throw new InvalidArgumentError({ parameter: 'episodes', value: episodes, message: 'Must be a positive integer.' });
   const returns: number[] = [];
   const lengths: number[] = [];
   for (let episode = 0; episode < episodes; episode++) {

@@ -44,19 +44,35 @@ const CASES: [string, () => Agent, number, number][] = [
   // DQN: replay buffer, exploration schedule, target updates, an episode in progress at the checkpoint.
   [
     'DQN on CartPole',
-    () => new Dqn({
-      learningStarts: 40, bufferSize: 300, batchSize: 16, trainFreq: 8, gradientSteps: -1, targetUpdateInterval: 30, netArch: [16], seed: 3,
-    }),
+    () =>
+      new Dqn({
+        learningStarts: 40,
+        bufferSize: 300,
+        batchSize: 16,
+        trainFreq: 8,
+        gradientSteps: -1,
+        targetUpdateInterval: 30,
+        netArch: [16],
+        seed: 3,
+      }),
     240,
     110,
   ],
   // PPO with a Gaussian head and both normalizers: running statistics and episodes in progress in 2 environments.
   [
     'PPO on Pendulum with normalizers',
-    () => new Ppo({
-      env: 'Pendulum-v1', nEnvs: 2, nSteps: 32, batchSize: 32, nEpochs: 2, normalizeObservation: true, normalizeReward: true,
-      learningRateSchedule: 'linear', seed: 1,
-    }),
+    () =>
+      new Ppo({
+        env: 'Pendulum-v1',
+        nEnvs: 2,
+        nSteps: 32,
+        batchSize: 32,
+        nEpochs: 2,
+        normalizeObservation: true,
+        normalizeReward: true,
+        learningRateSchedule: 'linear',
+        seed: 1,
+      }),
     384,
     128,
   ],

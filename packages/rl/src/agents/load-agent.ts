@@ -32,6 +32,10 @@ export async function loadAgent(dir: string, envFn?: () => Env<Float32Array, unk
     case 'reinforce':
       return Reinforce.load(dir, envFn?.());
     default:
-      throw new FileFormatError({ path: join(dir, 'agent.json'), problem: `names an unknown algorithm ${JSON.stringify(algorithm)}`, hint: 'Expected dqn, ppo, a2c or reinforce.' });
+      throw new FileFormatError({
+        path: join(dir, 'agent.json'),
+        problem: `names an unknown algorithm ${JSON.stringify(algorithm)}`,
+        hint: 'Expected dqn, ppo, a2c or reinforce.',
+      });
   }
 }

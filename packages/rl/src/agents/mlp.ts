@@ -11,9 +11,7 @@ import { Rng } from '../utils/rng';
 export type Activation = 'relu' | 'tanh';
 
 /** How weights start. */
-export type Initialization =
-  | { kind: 'pytorch' }
-  | { kind: 'orthogonal'; hiddenGain: number; outputGain: number };
+export type Initialization = { kind: 'pytorch' } | { kind: 'orthogonal'; hiddenGain: number; outputGain: number };
 
 /** Orthogonal `rows x cols` matrix scaled by `gain` (Saxe et al. 2014): Gram-Schmidt on a Gaussian matrix. */
 export function orthogonalMatrix(rows: number, cols: number, gain: number, rng: Rng): Float32Array {
@@ -57,7 +55,10 @@ export class Mlp {
   readonly variables: tf.Variable[];
   readonly activation: Activation;
 
-  constructor(readonly sizes: number[], options: { activation: Activation; init: Initialization; seed: number; trainable?: boolean }) {
+  constructor(
+    readonly sizes: number[],
+    options: { activation: Activation; init: Initialization; seed: number; trainable?: boolean },
+  ) {
     this.activation = options.activation;
     const rng = new Rng(options.seed);
     const id = networkCount++;
@@ -106,7 +107,9 @@ export class Mlp {
   /** `this = tau * source + (1 - tau) * this` (tau = 1: a hard copy). */
   updateFrom(source: Mlp, tau = 1): void {
     tf.tidy(() => {
-      this.variables.forEach((v, i) => v.assign(tau === 1 ? source.variables[i] : tf.add(tf.mul(source.variables[i], tau), tf.mul(v, 1 - tau))));
+      this.variables.forEach((v, i) =>
+        v.assign(tau === 1 ? source.variables[i] : tf.add(tf.mul(source.variables[i], tau), tf.mul(v, 1 - tau))),
+      );
     });
   }
 

@@ -117,12 +117,30 @@ const PPO_DEFAULTS: PpoConfig = {
  */
 export const PPO_PRESETS: Record<string, Partial<PpoConfig>> = {
   'CartPole-v1': {
-    nEnvs: 8, nSteps: 32, batchSize: 256, gaeLambda: 0.8, gamma: 0.98, nEpochs: 20, entCoef: 0,
-    learningRate: 1e-3, learningRateSchedule: 'linear', clipRange: 0.2, clipRangeSchedule: 'linear',
+    nEnvs: 8,
+    nSteps: 32,
+    batchSize: 256,
+    gaeLambda: 0.8,
+    gamma: 0.98,
+    nEpochs: 20,
+    entCoef: 0,
+    learningRate: 1e-3,
+    learningRateSchedule: 'linear',
+    clipRange: 0.2,
+    clipRangeSchedule: 'linear',
   },
   'Pendulum-v1': {
-    nEnvs: 4, nSteps: 1024, batchSize: 64, gaeLambda: 0.95, gamma: 0.9, nEpochs: 10, entCoef: 0,
-    learningRate: 1e-3, clipRange: 0.2, normalizeObservation: true, normalizeReward: true,
+    nEnvs: 4,
+    nSteps: 1024,
+    batchSize: 64,
+    gaeLambda: 0.95,
+    gamma: 0.9,
+    nEpochs: 10,
+    entCoef: 0,
+    learningRate: 1e-3,
+    clipRange: 0.2,
+    normalizeObservation: true,
+    normalizeReward: true,
   },
 };
 
@@ -195,12 +213,29 @@ export class Ppo implements Policy<number | Float32Array> {
     this.config = resolvePpoConfig(config);
     const c = this.config;
     const makeEnv = () => prepareEnv('PPO', envFn?.() ?? make<unknown, unknown>(c.env, c.envKwargs), ['Discrete', 'Box']);
-    this.envs = new SyncVectorEnv(Array.from({ length: c.nEnvs }, () => makeEnv as () => Env<Float32Array, unknown>), { autoresetMode: 'same-step' });
+    this.envs = new SyncVectorEnv(
+      Array.from({ length: c.nEnvs }, () => makeEnv as () => Env<Float32Array, unknown>),
+      { autoresetMode: 'same-step' },
+    );
     const obsSize = (this.envs.singleObservationSpace as unknown as Box).size;
-    this.policy = new ActorCritic(obsSize, actionHeadFor(this.envs.singleActionSpace), { piArch: c.piArch, vfArch: c.vfArch, activation: c.activation, logStdInit: c.logStdInit, seed: c.seed });
+    this.policy = new ActorCritic(obsSize, actionHeadFor(this.envs.singleActionSpace), {
+      piArch: c.piArch,
+      vfArch: c.vfArch,
+      activation: c.activation,
+      logStdInit: c.logStdInit,
+      seed: c.seed,
+    });
     this.currentLr = c.learningRate;
-    this.optimizer = new Adam({ lr: { at: () => this.currentLr, getConfig: () => ({ kind: 'constant', lr: this.currentLr }) }, epsilon: 1e-5, clipNorm: c.maxGradNorm });
-    this.collector = new RolloutCollector(this.envs, this.policy, { gamma: c.gamma, normalizeObservation: c.normalizeObservation, normalizeReward: c.normalizeReward });
+    this.optimizer = new Adam({
+      lr: { at: () => this.currentLr, getConfig: () => ({ kind: 'constant', lr: this.currentLr }) },
+      epsilon: 1e-5,
+      clipNorm: c.maxGradNorm,
+    });
+    this.collector = new RolloutCollector(this.envs, this.policy, {
+      gamma: c.gamma,
+      normalizeObservation: c.normalizeObservation,
+      normalizeReward: c.normalizeReward,
+    });
     this.rng = new Rng(c.seed);
   }
 
@@ -236,14 +271,30 @@ export class Ppo implements Policy<number | Float32Array> {
       const stats = this.train(rollout.observations, rollout.actions, rollout.logProbs, rollout.values, advantages, returns, clip);
       this.updates += 1;
       checkFiniteLosses({ 'losses/policyLoss': stats[0], 'losses/valueLoss': stats[1], 'losses/entropy': -stats[2] }, this.numTimesteps);
-      logger?.log({ step: this.numTimesteps, 'losses/policyLoss': stats[0], 'losses/valueLoss': stats[1], 'losses/entropy': -stats[2], 'losses/approxKl': stats[3], 'losses/clipFraction': stats[4], 'schedule/learningRate': this.currentLr });
+      logger?.log({
+        step: this.numTimesteps,
+        'losses/policyLoss': stats[0],
+        'losses/valueLoss': stats[1],
+        'losses/entropy': -stats[2],
+        'losses/approxKl': stats[3],
+        'losses/clipFraction': stats[4],
+        'schedule/learningRate': this.currentLr,
+      });
       if (onStep?.(this.numTimesteps) === false) break;
     }
     return this;
   }
 
   /** nEpochs of minibatch updates; returns the last epoch's mean [policy, value, entropy loss, approx KL, clip fraction]. */
-  private train(obs: Float32Array, actions: Float32Array, oldLogProbs: Float32Array, oldValues: Float32Array, advantages: Float32Array, returns: Float32Array, clip: number): number[] {
+  private train(
+    obs: Float32Array,
+    actions: Float32Array,
+    oldLogProbs: Float32Array,
+    oldValues: Float32Array,
+    advantages: Float32Array,
+    returns: Float32Array,
+    clip: number,
+  ): number[] {
     const c = this.config;
     const total = c.nSteps * c.nEnvs;
     const obsSize = this.policy.observationSize;
@@ -273,19 +324,24 @@ export class Ppo implements Policy<number | Float32Array> {
           const advT = tf.tensor1d(adv);
           const returnT = tf.tensor1d(gather(returns, 1));
           let statsT: tf.Tensor | null = null;
-          this.optimizer.minimize(() => {
-            const { logProb, entropy, value } = this.policy.evaluateActions(obsT, actT);
-            const logRatio = tf.sub(logProb, oldLogProbT);
-            const ratio = tf.exp(logRatio);
-            const policyLoss = tf.neg(tf.mean(tf.minimum(tf.mul(advT, ratio), tf.mul(advT, tf.clipByValue(ratio, 1 - clip, 1 + clip)))));
-            const predicted = c.clipRangeVf === null ? value : tf.add(oldValueT, tf.clipByValue(tf.sub(value, oldValueT), -c.clipRangeVf, c.clipRangeVf));
-            const valueLoss = tf.mean(tf.square(tf.sub(returnT, predicted)));
-            const entropyLoss = tf.neg(tf.mean(entropy));
-            const approxKl = tf.mean(tf.sub(tf.sub(ratio, 1), logRatio));
-            const clipFraction = tf.mean(tf.cast(tf.greater(tf.abs(tf.sub(ratio, 1)), clip), 'float32'));
-            statsT = tf.keep(tf.stack([policyLoss, valueLoss, entropyLoss, approxKl, clipFraction]));
-            return tf.add(policyLoss, tf.add(tf.mul(entropyLoss, c.entCoef), tf.mul(valueLoss, c.vfCoef))) as tf.Scalar;
-          }, false, this.policy.variables);
+          this.optimizer.minimize(
+            () => {
+              const { logProb, entropy, value } = this.policy.evaluateActions(obsT, actT);
+              const logRatio = tf.sub(logProb, oldLogProbT);
+              const ratio = tf.exp(logRatio);
+              const policyLoss = tf.neg(tf.mean(tf.minimum(tf.mul(advT, ratio), tf.mul(advT, tf.clipByValue(ratio, 1 - clip, 1 + clip)))));
+              const predicted =
+                c.clipRangeVf === null ? value : tf.add(oldValueT, tf.clipByValue(tf.sub(value, oldValueT), -c.clipRangeVf, c.clipRangeVf));
+              const valueLoss = tf.mean(tf.square(tf.sub(returnT, predicted)));
+              const entropyLoss = tf.neg(tf.mean(entropy));
+              const approxKl = tf.mean(tf.sub(tf.sub(ratio, 1), logRatio));
+              const clipFraction = tf.mean(tf.cast(tf.greater(tf.abs(tf.sub(ratio, 1)), clip), 'float32'));
+              statsT = tf.keep(tf.stack([policyLoss, valueLoss, entropyLoss, approxKl, clipFraction]));
+              return tf.add(policyLoss, tf.add(tf.mul(entropyLoss, c.entCoef), tf.mul(valueLoss, c.vfCoef))) as tf.Scalar;
+            },
+            false,
+            this.policy.variables,
+          );
           // Kept out of minimize's scope to be read here; freed here.
           const kept = statsT as unknown as tf.Tensor;
           const read = Array.from(kept.dataSync());
@@ -332,10 +388,22 @@ export class Ppo implements Policy<number | Float32Array> {
   /** Restores an agent saved by {@link Ppo.save} (pass `envFn` when it was trained on a custom environment). */
   static async load(dir: string, envFn?: () => Env<Float32Array, unknown>): Promise<Ppo> {
     const fields = {
-      config: 'object', weights: 'array', optimizer: 'array', numTimesteps: 'count',
-      episodes: 'count', totalTimesteps: 'count', updates: 'count', rng: 'uint32',
+      config: 'object',
+      weights: 'array',
+      optimizer: 'array',
+      numTimesteps: 'count',
+      episodes: 'count',
+      totalTimesteps: 'count',
+      updates: 'count',
+      rng: 'uint32',
     } as const;
-    return loadCheckpoint(dir, 'ppo', fields, (saved) => new Ppo(saved['config'], envFn), (agent, saved) => agent.restore(saved, join(dir, 'agent.json')));
+    return loadCheckpoint(
+      dir,
+      'ppo',
+      fields,
+      (saved) => new Ppo(saved['config'], envFn),
+      (agent, saved) => agent.restore(saved, join(dir, 'agent.json')),
+    );
   }
 
   /** @internal Restores the state common to PPO-style checkpoints. */

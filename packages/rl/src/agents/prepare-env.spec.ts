@@ -55,26 +55,30 @@ describe('supported spaces, agents x registered environments', () => {
     expect(Object.keys(SPACES).sort()).toEqual([...registry.keys()].sort());
   });
 
-  it.each(CASES)('%s on %s: trains and acts on raw observations, or refuses the space up front', (name, env) => {
-    const before = tf.memory().numTensors;
-    const [, action] = SPACES[env];
-    const { actions, create } = AGENTS[name];
-    if (!actions.includes(action.replace(/\(.*/, ''))) {
-      // Refused before any network is built, naming the space.
-      expect(() => create(env)).toThrow(InvalidArgumentError);
-      expect(() => create(env)).toThrow(expect.objectContaining({ parameter: 'actionSpace', value: expect.stringContaining(action) }));
+  it.each(CASES)(
+    '%s on %s: trains and acts on raw observations, or refuses the space up front',
+    (name, env) => {
+      const before = tf.memory().numTensors;
+      const [, action] = SPACES[env];
+      const { actions, create } = AGENTS[name];
+      if (!actions.includes(action.replace(/\(.*/, ''))) {
+        // Refused before any network is built, naming the space.
+        expect(() => create(env)).toThrow(InvalidArgumentError);
+        expect(() => create(env)).toThrow(expect.objectContaining({ parameter: 'actionSpace', value: expect.stringContaining(action) }));
+        expect(tf.memory().numTensors).toBe(before);
+        return;
+      }
+      const agent = create(env);
+      agent.learn(16);
+      // evaluate() steps the raw environment (capped: a greedy policy may never leave CliffWalking), so a Discrete
+      // observation reaches predict() as an integer.
+      const { returns } = evaluate(agent as never, new TimeLimit(make(env), 100), { episodes: 1, seed: 0 });
+      expect(Number.isFinite(returns[0])).toBe(true);
+      agent.dispose();
       expect(tf.memory().numTensors).toBe(before);
-      return;
-    }
-    const agent = create(env);
-    agent.learn(16);
-    // evaluate() steps the raw environment (capped: a greedy policy may never leave CliffWalking), so a Discrete
-    // observation reaches predict() as an integer.
-    const { returns } = evaluate(agent as never, new TimeLimit(make(env), 100), { episodes: 1, seed: 0 });
-    expect(Number.isFinite(returns[0])).toBe(true);
-    agent.dispose();
-    expect(tf.memory().numTensors).toBe(before);
-  }, 60_000);
+    },
+    60_000,
+  );
 
   it('an observation space other than Box or Discrete is refused with InvalidArgumentError naming it', () => {
     class Pairs extends BaseEnv<Int32Array, number> {

@@ -68,8 +68,9 @@ export function prepareEnv<Act>(algorithm: string, env: Env<unknown, Act>, actio
     throw new InvalidArgumentError({
       parameter: 'actionSpace',
       value: describe(actionSpace),
-      message: `${algorithm} supports ${actions.join(' or ')} action spaces; ${id} has ${describe(actionSpace)}.`
-        + (actions.includes('Box') ? '' : ' Use PPO, A2C or REINFORCE for Box actions.'),
+      message:
+        `${algorithm} supports ${actions.join(' or ')} action spaces; ${id} has ${describe(actionSpace)}.` +
+        (actions.includes('Box') ? '' : ' Use PPO, A2C or REINFORCE for Box actions.'),
     });
   }
   const observationSpace = env.observationSpace as Space<unknown>;

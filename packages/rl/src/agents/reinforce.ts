@@ -140,7 +140,13 @@ export class Reinforce implements Policy<number | Float32Array> {
     const c = this.config;
     this.env = prepareEnv('REINFORCE', env ?? make<unknown, unknown>(c.env, c.envKwargs), ['Discrete', 'Box']);
     const obsSize = (this.env.observationSpace as unknown as Box).size;
-    this.policy = new ActorCritic(obsSize, actionHeadFor(this.env.actionSpace), { piArch: c.piArch, vfArch: c.vfArch, activation: c.activation, logStdInit: c.logStdInit, seed: c.seed });
+    this.policy = new ActorCritic(obsSize, actionHeadFor(this.env.actionSpace), {
+      piArch: c.piArch,
+      vfArch: c.vfArch,
+      activation: c.activation,
+      logStdInit: c.logStdInit,
+      seed: c.seed,
+    });
     this.optimizer = new Adam({ lr: c.learningRate, clipNorm: c.maxGradNorm });
     this.rng = new Rng(c.seed);
   }
@@ -176,7 +182,8 @@ export class Reinforce implements Policy<number | Float32Array> {
         let bootstrap = 0;
         for (;;) {
           const { actions: sampled, values } = this.policy.act(observation, 1, this.rng);
-          const envAction = head.kind === 'categorical' ? sampled[0] : sampled.map((x, j) => Math.min(Math.max(x, head.low[j]), head.high[j]));
+          const envAction =
+            head.kind === 'categorical' ? sampled[0] : sampled.map((x, j) => Math.min(Math.max(x, head.low[j]), head.high[j]));
           const result = this.env.step(envAction);
           observations.push(...observation);
           actions.push(...sampled);
@@ -192,7 +199,12 @@ export class Reinforce implements Policy<number | Float32Array> {
         }
         returns.push(...discountedReturns(rewards, c.gamma, bootstrap));
         this.episodes += 1;
-        logger?.log({ step: this.numTimesteps, epoch: this.numTimesteps, 'charts/episodicReturn': rewards.reduce((s, r) => s + r, 0), 'charts/episodicLength': rewards.length });
+        logger?.log({
+          step: this.numTimesteps,
+          epoch: this.numTimesteps,
+          'charts/episodicReturn': rewards.reduce((s, r) => s + r, 0),
+          'charts/episodicLength': rewards.length,
+        });
       }
       // ---- learning: one gradient step over the batch
       const n = returns.length;
@@ -208,19 +220,23 @@ export class Reinforce implements Policy<number | Float32Array> {
         const advT = tf.tensor1d(advantages);
         const returnT = tf.tensor1d(returns);
         let statsT: tf.Tensor | null = null;
-        this.optimizer.minimize(() => {
-          const { logProb, entropy, value } = this.policy.evaluateActions(obsT, actT);
-          const policyLoss = tf.neg(tf.mean(tf.mul(advT, logProb)));
-          const valueLoss = tf.mean(tf.square(tf.sub(returnT, value)));
-          const entropyLoss = tf.neg(tf.mean(entropy));
-          statsT = tf.keep(tf.stack([policyLoss, valueLoss, entropyLoss]));
-          return tf.add(policyLoss, tf.add(tf.mul(entropyLoss, c.entCoef), tf.mul(valueLoss, c.vfCoef))) as tf.Scalar;
-        }, false, this.policy.variables);
+        this.optimizer.minimize(
+          () => {
+            const { logProb, entropy, value } = this.policy.evaluateActions(obsT, actT);
+            const policyLoss = tf.neg(tf.mean(tf.mul(advT, logProb)));
+            const valueLoss = tf.mean(tf.square(tf.sub(returnT, value)));
+            const entropyLoss = tf.neg(tf.mean(entropy));
+            statsT = tf.keep(tf.stack([policyLoss, valueLoss, entropyLoss]));
+            return tf.add(policyLoss, tf.add(tf.mul(entropyLoss, c.entCoef), tf.mul(valueLoss, c.vfCoef))) as tf.Scalar;
+          },
+          false,
+          this.policy.variables,
+        );
         // Kept out of minimize's scope to be read here; freed here.
-          const kept = statsT as unknown as tf.Tensor;
-          const read = Array.from(kept.dataSync());
-          kept.dispose();
-          return read;
+        const kept = statsT as unknown as tf.Tensor;
+        const read = Array.from(kept.dataSync());
+        kept.dispose();
+        return read;
       });
       this.updates += 1;
       checkFiniteLosses({ 'losses/policyLoss': stats[0], 'losses/valueLoss': stats[1], 'losses/entropy': -stats[2] }, this.numTimesteps);
@@ -253,21 +269,32 @@ export class Reinforce implements Policy<number | Float32Array> {
   /** Restores an agent saved by {@link Reinforce.save}. */
   static async load(dir: string, env?: Env<Float32Array, unknown>): Promise<Reinforce> {
     const fields = {
-      config: 'object', weights: 'array', optimizer: 'array', numTimesteps: 'count',
-      episodes: 'count', updates: 'count', rng: 'uint32',
+      config: 'object',
+      weights: 'array',
+      optimizer: 'array',
+      numTimesteps: 'count',
+      episodes: 'count',
+      updates: 'count',
+      rng: 'uint32',
     } as const;
-    return loadCheckpoint(dir, 'reinforce', fields, (saved) => new Reinforce(saved['config'], env), async (agent, saved) => {
-      agent.policy.setWeights(decodeWeights(saved['weights'], agent.policy.getWeights(), 'weights'));
-      await restoreOptimizer(agent.optimizer, saved['optimizer']);
-      agent.numTimesteps = saved['numTimesteps'];
-      agent.episodes = saved['episodes'];
-      agent.updates = saved['updates'];
-      agent.rng.state = saved['rng'];
-      if (saved['env']) {
-        restoreEnvState(agent.env as Env<unknown, unknown>, saved['env'], join(dir, 'agent.json'));
-        agent.seeded = true;
-      }
-    });
+    return loadCheckpoint(
+      dir,
+      'reinforce',
+      fields,
+      (saved) => new Reinforce(saved['config'], env),
+      async (agent, saved) => {
+        agent.policy.setWeights(decodeWeights(saved['weights'], agent.policy.getWeights(), 'weights'));
+        await restoreOptimizer(agent.optimizer, saved['optimizer']);
+        agent.numTimesteps = saved['numTimesteps'];
+        agent.episodes = saved['episodes'];
+        agent.updates = saved['updates'];
+        agent.rng.state = saved['rng'];
+        if (saved['env']) {
+          restoreEnvState(agent.env as Env<unknown, unknown>, saved['env'], join(dir, 'agent.json'));
+          agent.seeded = true;
+        }
+      },
+    );
   }
 
   /** Frees the networks and the optimizer's state. */

@@ -40,8 +40,13 @@ export class ReplayBuffer {
   /** Whether the buffer has wrapped around. */
   full = false;
 
-  constructor(readonly capacity: number, readonly observationSize: number, readonly actionSize = 1) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new InvalidArgumentError({ parameter: 'capacity', value: capacity, message: 'Must be a positive integer.' });
+  constructor(
+    readonly capacity: number,
+    readonly observationSize: number,
+    readonly actionSize = 1,
+  ) {
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new InvalidArgumentError({ parameter: 'capacity', value: capacity, message: 'Must be a positive integer.' });
     this.observations = new Float32Array(capacity * observationSize);
     this.nextObservations = new Float32Array(capacity * observationSize);
     this.actions = new Float32Array(capacity * actionSize);
@@ -55,7 +60,13 @@ export class ReplayBuffer {
   }
 
   /** Stores one transition, overwriting the oldest when full. */
-  add(observation: ArrayLike<number>, nextObservation: ArrayLike<number>, action: number | ArrayLike<number>, reward: number, terminated: boolean): void {
+  add(
+    observation: ArrayLike<number>,
+    nextObservation: ArrayLike<number>,
+    action: number | ArrayLike<number>,
+    reward: number,
+    terminated: boolean,
+  ): void {
     const i = this.position;
     this.observations.set(observation, i * this.observationSize);
     this.nextObservations.set(nextObservation, i * this.observationSize);
@@ -69,7 +80,12 @@ export class ReplayBuffer {
 
   /** `batchSize` transitions drawn uniformly with replacement. */
   sample(batchSize: number, rng: Rng): ReplayBatch {
-    if (this.size === 0) throw new InvalidArgumentError({ parameter: 'batchSize', value: batchSize, message: 'The replay buffer is empty; add transitions before sampling.' });
+    if (this.size === 0)
+      throw new InvalidArgumentError({
+        parameter: 'batchSize',
+        value: batchSize,
+        message: 'The replay buffer is empty; add transitions before sampling.',
+      });
     const [o, a] = [this.observationSize, this.actionSize];
     const batch: ReplayBatch = {
       observations: new Float32Array(batchSize * o),
@@ -107,9 +123,17 @@ export class ReplayBuffer {
 
   /** Restores what {@link ReplayBuffer.toJSON} saved (into a buffer of the same capacity and sizes). */
   load(saved: Record<string, unknown>): void {
-    if (saved['capacity'] !== this.capacity) throw new InvalidArgumentError({ parameter: 'bufferSize', value: saved['capacity'], message: `The checkpoint's buffer holds ${saved['capacity']} transitions, this one ${this.capacity}.` });
+    if (saved['capacity'] !== this.capacity)
+      throw new InvalidArgumentError({
+        parameter: 'bufferSize',
+        value: saved['capacity'],
+        message: `The checkpoint's buffer holds ${saved['capacity']} transitions, this one ${this.capacity}.`,
+      });
     const { position, full } = saved;
-    if (!(Number.isSafeInteger(position) && (position as number) >= 0 && (position as number) < this.capacity) || typeof full !== 'boolean') {
+    if (
+      !(Number.isSafeInteger(position) && (position as number) >= 0 && (position as number) < this.capacity) ||
+      typeof full !== 'boolean'
+    ) {
       throw new InvalidArgumentError({
         parameter: 'buffer',
         value: { position, full },
@@ -120,11 +144,12 @@ export class ReplayBuffer {
     const n = full ? this.capacity : (position as number);
     const [o, a] = [this.observationSize, this.actionSize];
     const terminated = decodeUint8(saved['terminated'] as string, 'buffer.terminated');
-    if (terminated.length !== n) throw new InvalidArgumentError({
-      parameter: 'buffer.terminated',
-      value: `${terminated.length} bytes`,
-      message: `Expected ${n}.`,
-    });
+    if (terminated.length !== n)
+      throw new InvalidArgumentError({
+        parameter: 'buffer.terminated',
+        value: `${terminated.length} bytes`,
+        message: `Expected ${n}.`,
+      });
     this.observations.set(decodeFloat32(saved['observations'] as string, 'buffer.observations', n * o));
     this.nextObservations.set(decodeFloat32(saved['nextObservations'] as string, 'buffer.nextObservations', n * o));
     this.actions.set(decodeFloat32(saved['actions'] as string, 'buffer.actions', n * a));

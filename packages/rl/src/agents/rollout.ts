@@ -33,7 +33,13 @@ export interface Rollout {
  * at step t cuts the recursion (its bootstrap, if any, is already in the reward).
  * @category Agents
  */
-export function computeGae(rollout: Pick<Rollout, 'rewards' | 'values' | 'dones' | 'lastValues'>, nSteps: number, nEnvs: number, gamma: number, lambda: number): { advantages: Float32Array; returns: Float32Array } {
+export function computeGae(
+  rollout: Pick<Rollout, 'rewards' | 'values' | 'dones' | 'lastValues'>,
+  nSteps: number,
+  nEnvs: number,
+  gamma: number,
+  lambda: number,
+): { advantages: Float32Array; returns: Float32Array } {
   const advantages = new Float32Array(nSteps * nEnvs);
   const returns = new Float32Array(nSteps * nEnvs);
   for (let e = 0; e < nEnvs; e++) {
@@ -78,7 +84,11 @@ export class RolloutCollector {
   private readonly episodeLengths: Int32Array;
   private readonly clip: number;
 
-  constructor(readonly envs: SyncVectorEnv<unknown>, readonly policy: ActorCritic, readonly options: RolloutCollectorOptions) {
+  constructor(
+    readonly envs: SyncVectorEnv<unknown>,
+    readonly policy: ActorCritic,
+    readonly options: RolloutCollectorOptions,
+  ) {
     const size = envs.observationSize;
     this.obsRms = options.normalizeObservation ? new RunningMeanStd(size) : null;
     this.returnRms = options.normalizeReward ? new RunningMeanStd(1) : null;
@@ -168,7 +178,12 @@ export class RolloutCollector {
         if (ended) {
           this.episodes += 1;
           this.discounted[e] = 0;
-          logger?.log({ step: this.numTimesteps, epoch: this.numTimesteps, 'charts/episodicReturn': this.episodeReturns[e], 'charts/episodicLength': this.episodeLengths[e] });
+          logger?.log({
+            step: this.numTimesteps,
+            epoch: this.numTimesteps,
+            'charts/episodicReturn': this.episodeReturns[e],
+            'charts/episodicLength': this.episodeLengths[e],
+          });
           this.episodeReturns[e] = 0;
           this.episodeLengths[e] = 0;
         }
@@ -204,8 +219,14 @@ export class RolloutCollector {
       return Array.isArray(list) && list.length === n && list.every(Number.isFinite);
     };
     const raw = decodeFloat32Exact(state?.['rawObservations'], n * this.envs.observationSize);
-    if (raw === null || !numbers('discounted') || !numbers('episodeReturns') || !numbers('episodeLengths')
-      || !Array.isArray(state?.['envs']) || (state['envs'] as unknown[]).length !== n) {
+    if (
+      raw === null ||
+      !numbers('discounted') ||
+      !numbers('episodeReturns') ||
+      !numbers('episodeLengths') ||
+      !Array.isArray(state?.['envs']) ||
+      (state['envs'] as unknown[]).length !== n
+    ) {
       const problem = `has malformed episodes in progress (expected ${n} environments)`;
       throw new FileFormatError({ path, problem, hint: 'Save the agent again.' });
     }

@@ -1,6 +1,13 @@
 /** Command-line parsing and the training / evaluation commands of `bigmodel-rl`. */
 import {
-  choiceOption, CliCommand, FileFormatError, integerOption, InvalidArgumentError, JsonlLogger, parseCliInput, type CliInput,
+  choiceOption,
+  CliCommand,
+  FileFormatError,
+  integerOption,
+  InvalidArgumentError,
+  JsonlLogger,
+  parseCliInput,
+  type CliInput,
 } from '@bigmodel/core';
 import { existsSync, readFileSync, readdirSync, statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
@@ -223,12 +230,22 @@ export async function runTrain(command: TrainCommand, hooks: TrainHooks = {}): P
   }
   await agent.save(command.out);
   const evaluation = evaluate(agent as never, evalEnv, { episodes: command.evalEpisodes, seed: command.seed + 10_000 });
-  logger.log({ step: agent.numTimesteps, epoch: agent.numTimesteps, 'charts/evalMeanReturn': evaluation.meanReturn, 'charts/evalStdReturn': evaluation.stdReturn });
+  logger.log({
+    step: agent.numTimesteps,
+    epoch: agent.numTimesteps,
+    'charts/evalMeanReturn': evaluation.meanReturn,
+    'charts/evalStdReturn': evaluation.stdReturn,
+  });
   return { agent, evaluation };
 }
 
 /** Evaluates the agent saved in `dir` on a fresh environment of the id it was trained on. */
-export async function runEval(dir: string, episodes: number, seed: number, onEpisode?: (done: number) => void): Promise<{ env: string; episodes: number; meanReturn: number; stdReturn: number }> {
+export async function runEval(
+  dir: string,
+  episodes: number,
+  seed: number,
+  onEpisode?: (done: number) => void,
+): Promise<{ env: string; episodes: number; meanReturn: number; stdReturn: number }> {
   const agent = await loadAgent(dir);
   const env = make<Float32Array, never>(agent.config.env, agent.config.envKwargs);
   const returns: number[] = [];

@@ -19,7 +19,15 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 describe('bigmodel-rl commands', () => {
   it('parses train flags and rejects unknown algorithms and missing values', () => {
     const command = parseTrain(['ppo', '--env', 'Pendulum-v1', '--total-steps', '1000', '--seed', '3', '--out', 'runs/x']);
-    expect(command).toMatchObject({ algorithm: 'ppo', env: 'Pendulum-v1', totalSteps: 1000, seed: 3, out: 'runs/x', evalEvery: 100, evalEpisodes: 10 });
+    expect(command).toMatchObject({
+      algorithm: 'ppo',
+      env: 'Pendulum-v1',
+      totalSteps: 1000,
+      seed: 3,
+      out: 'runs/x',
+      evalEvery: 100,
+      evalEpisodes: 10,
+    });
     expect(() => parseTrain(['sac', '--total-steps', '10', '--out', 'x'])).toThrow(expect.objectContaining({ parameter: 'algorithm' }));
     expect(() => parseTrain(['dqn', '--out', 'x'])).toThrow(expect.objectContaining({ parameter: '--total-steps' }));
     expect(() => parseTrain(['dqn', '--total-steps', '-5', '--out', 'x'])).toThrow(expect.objectContaining({ parameter: '--total-steps' }));
@@ -52,14 +60,36 @@ describe('bigmodel-rl commands', () => {
     const configPath = join(tmp, 'config.json');
     writeFileSync(configPath, JSON.stringify({ nEnvs: 2, nSteps: 16, batchSize: 32, nEpochs: 2 }));
     const progress: number[] = [];
-    const { agent } = await runTrain(parseTrain(['ppo', '--env', 'CartPole-v1', '--total-steps', '128', '--seed', '0', '--out', out, '--config', configPath, '--eval-every', '64', '--eval-episodes', '2']), {
-      onProgress: (step) => progress.push(step),
-    });
+    const { agent } = await runTrain(
+      parseTrain([
+        'ppo',
+        '--env',
+        'CartPole-v1',
+        '--total-steps',
+        '128',
+        '--seed',
+        '0',
+        '--out',
+        out,
+        '--config',
+        configPath,
+        '--eval-every',
+        '64',
+        '--eval-episodes',
+        '2',
+      ]),
+      {
+        onProgress: (step) => progress.push(step),
+      },
+    );
     expect(agent.config).toMatchObject({ nEnvs: 2, nSteps: 16, seed: 0 });
     agent.dispose();
     expect(progress[progress.length - 1]).toBe(128);
     expect(existsSync(join(out, 'agent.json'))).toBe(true);
-    const lines = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(join(out, 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.filter((l) => 'charts/evalMeanReturn' in l).length).toBeGreaterThanOrEqual(2);
     const result = await runEval(out, 3, 5);
     expect(result.env).toBe('CartPole-v1');
@@ -79,13 +109,32 @@ describe('bigmodel-rl train: checkpoints and --resume', () => {
     const small = { netArch: [16], learningStarts: 50, bufferSize: 1000, batchSize: 16, trainFreq: 4, targetUpdateInterval: 50 };
     writeFileSync(config, JSON.stringify(small));
     return [
-      'dqn', '--env', 'CartPole-v1', '--total-steps', '300', '--seed', '1', '--out', out, '--config', config,
-      '--checkpoint-every', '50', '--eval-every', '75', '--eval-episodes', '2', ...more,
+      'dqn',
+      '--env',
+      'CartPole-v1',
+      '--total-steps',
+      '300',
+      '--seed',
+      '1',
+      '--out',
+      out,
+      '--config',
+      config,
+      '--checkpoint-every',
+      '50',
+      '--eval-every',
+      '75',
+      '--eval-episodes',
+      '2',
+      ...more,
     ];
   };
   /** The log without wall-clock times. */
   const metrics = (out: string) =>
-    readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((line) => ({ ...JSON.parse(line), time: 0 }));
+    readFileSync(join(out, 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => ({ ...JSON.parse(line), time: 0 }));
   const checkpointStep = (out: string) => {
     const path = join(out, 'checkpoint', 'agent.json');
     return existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')).numTimesteps : 0;
@@ -140,4 +189,3 @@ describe('bigmodel-rl train: checkpoints and --resume', () => {
     await expect(runTrain(command)).rejects.toThrow(FileFormatError);
   });
 });
-

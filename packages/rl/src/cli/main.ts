@@ -10,7 +10,16 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import {
-  cliAction, cliProgram, formatBackendInfo, initBackend, integerOption, processIo, runCli, runMain, type CliIo, type CliStream,
+  cliAction,
+  cliProgram,
+  formatBackendInfo,
+  initBackend,
+  integerOption,
+  processIo,
+  runCli,
+  runMain,
+  type CliIo,
+  type CliStream,
 } from '@bigmodel/core';
 
 import { registry } from '../core/registry';

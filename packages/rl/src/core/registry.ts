@@ -44,7 +44,8 @@ export const registry = new Map<string, RegistryEntry>();
  * @category Registry
  */
 export function register(id: string, entry: RegistryEntry): void {
-  if (typeof id !== 'string' || id.length === 0) throw new InvalidArgumentError({ parameter: 'id', value: id, message: 'Expected a non-empty id such as "MyEnv-v0".' });
+  if (typeof id !== 'string' || id.length === 0)
+    throw new InvalidArgumentError({ parameter: 'id', value: id, message: 'Expected a non-empty id such as "MyEnv-v0".' });
   registry.set(id, entry);
 }
 
@@ -64,10 +65,18 @@ export interface MakeOptions {
  * ```
  * @category Registry
  */
-export function make<Obs = unknown, Act = unknown>(id: string, kwargs: Record<string, unknown> = {}, options: MakeOptions = {}): Env<Obs, Act> {
+export function make<Obs = unknown, Act = unknown>(
+  id: string,
+  kwargs: Record<string, unknown> = {},
+  options: MakeOptions = {},
+): Env<Obs, Act> {
   const entry = registry.get(id);
   if (!entry) {
-    throw new InvalidArgumentError({ parameter: 'id', value: id, message: `No environment has this id. Registered: ${[...registry.keys()].join(', ')}.` });
+    throw new InvalidArgumentError({
+      parameter: 'id',
+      value: id,
+      message: `No environment has this id. Registered: ${[...registry.keys()].join(', ')}.`,
+    });
   }
   const allKwargs = { ...entry.kwargs, ...kwargs };
   const maxEpisodeSteps = options.maxEpisodeSteps === undefined ? entry.maxEpisodeSteps : (options.maxEpisodeSteps ?? undefined);
@@ -85,7 +94,12 @@ export function make<Obs = unknown, Act = unknown>(id: string, kwargs: Record<st
  */
 export function spec(id: string): EnvSpec {
   const entry = registry.get(id);
-  if (!entry) throw new InvalidArgumentError({ parameter: 'id', value: id, message: `No environment has this id. Registered: ${[...registry.keys()].join(', ')}.` });
+  if (!entry)
+    throw new InvalidArgumentError({
+      parameter: 'id',
+      value: id,
+      message: `No environment has this id. Registered: ${[...registry.keys()].join(', ')}.`,
+    });
   return { id, maxEpisodeSteps: entry.maxEpisodeSteps, rewardThreshold: entry.rewardThreshold, kwargs: { ...entry.kwargs } };
 }
 
@@ -96,5 +110,10 @@ register('MountainCarContinuous-v0', { entryPoint: (k) => new ContinuousMountain
 register('Pendulum-v1', { entryPoint: (k) => new Pendulum(k), maxEpisodeSteps: 200 });
 register('Acrobot-v1', { entryPoint: (k) => new Acrobot(k), maxEpisodeSteps: 500, rewardThreshold: -100.0 });
 register('FrozenLake-v1', { entryPoint: (k) => new FrozenLake(k), maxEpisodeSteps: 100, rewardThreshold: 0.7, kwargs: { mapName: '4x4' } });
-register('FrozenLake8x8-v1', { entryPoint: (k) => new FrozenLake(k), maxEpisodeSteps: 200, rewardThreshold: 0.85, kwargs: { mapName: '8x8' } });
+register('FrozenLake8x8-v1', {
+  entryPoint: (k) => new FrozenLake(k),
+  maxEpisodeSteps: 200,
+  rewardThreshold: 0.85,
+  kwargs: { mapName: '8x8' },
+});
 register('CliffWalking-v0', { entryPoint: () => new CliffWalking() });

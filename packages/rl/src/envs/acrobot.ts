@@ -68,7 +68,11 @@ export class Acrobot extends PhysicalStateEnv<number> {
   readonly linkMoi = 1.0;
   readonly availTorque = [-1.0, 0.0, 1.0] as const;
   readonly actionSpace = new Discrete(3);
-  readonly observationSpace = new Box({ low: [-1, -1, -1, -1, -MAX_VEL_1, -MAX_VEL_2], high: [1, 1, 1, 1, MAX_VEL_1, MAX_VEL_2], dtype: 'float32' });
+  readonly observationSpace = new Box({
+    low: [-1, -1, -1, -1, -MAX_VEL_1, -MAX_VEL_2],
+    high: [1, 1, 1, 1, MAX_VEL_1, MAX_VEL_2],
+    dtype: 'float32',
+  });
   private readonly book: boolean;
   // RK4 scratch: state with torque, four slopes, the trial point.
   private readonly y = new Float64Array(5);
@@ -78,7 +82,8 @@ export class Acrobot extends PhysicalStateEnv<number> {
   constructor(options: AcrobotOptions = {}) {
     super({ name: 'Acrobot', stateNames: ['theta1', 'theta2', 'dtheta1', 'dtheta2'], observationSize: 6 }, new Float64Array(4), options);
     const mode = options.bookOrNips ?? 'book';
-    if (mode !== 'book' && mode !== 'nips') throw new InvalidArgumentError({ parameter: 'bookOrNips', value: mode, message: "Expected 'book' or 'nips'." });
+    if (mode !== 'book' && mode !== 'nips')
+      throw new InvalidArgumentError({ parameter: 'bookOrNips', value: mode, message: "Expected 'book' or 'nips'." });
     this.book = mode === 'book';
   }
 
@@ -91,7 +96,8 @@ export class Acrobot extends PhysicalStateEnv<number> {
   }
 
   step(action: number): StepResult<Float32Array> {
-    if (action !== 0 && action !== 1 && action !== 2) throw new InvalidArgumentError({ parameter: 'action', value: action, message: 'Acrobot takes 0, 1 or 2 (torque -1, 0, +1).' });
+    if (action !== 0 && action !== 1 && action !== 2)
+      throw new InvalidArgumentError({ parameter: 'action', value: action, message: 'Acrobot takes 0, 1 or 2 (torque -1, 0, +1).' });
     if (!this.hasState) throw new ResetNeededError('Call reset before using step.');
     const y = this.y;
     y.set(this.s);
@@ -122,11 +128,19 @@ export class Acrobot extends PhysicalStateEnv<number> {
 
   /** The time derivative of `[θ1, θ2, θ̇1, θ̇2, torque]` (Gymnasium's `_dsdt`). */
   private dsdt(s: Float64Array, out: Float64Array): void {
-    const m1 = this.linkMass1, m2 = this.linkMass2, l1 = this.linkLength1;
-    const lc1 = this.linkComPos1, lc2 = this.linkComPos2, I1 = this.linkMoi, I2 = this.linkMoi;
+    const m1 = this.linkMass1,
+      m2 = this.linkMass2,
+      l1 = this.linkLength1;
+    const lc1 = this.linkComPos1,
+      lc2 = this.linkComPos2,
+      I1 = this.linkMoi,
+      I2 = this.linkMoi;
     const g = 9.8;
     const a = s[4];
-    const theta1 = s[0], theta2 = s[1], dtheta1 = s[2], dtheta2 = s[3];
+    const theta1 = s[0],
+      theta2 = s[1],
+      dtheta1 = s[2],
+      dtheta2 = s[3];
     const d1 = m1 * lc1 ** 2 + m2 * (l1 ** 2 + lc2 ** 2 + 2 * l1 * lc2 * Math.cos(theta2)) + I1 + I2;
     const d2 = m2 * (lc2 ** 2 + l1 * lc2 * Math.cos(theta2)) + I2;
     const phi2 = m2 * lc2 * g * Math.cos(theta1 + theta2 - Math.PI / 2.0);

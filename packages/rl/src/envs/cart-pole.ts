@@ -74,7 +74,11 @@ export class CartPole extends PhysicalStateEnv<number> {
     this.suttonBartoReward = options.suttonBartoReward ?? false;
     const integrator = options.kinematicsIntegrator ?? 'euler';
     if (integrator !== 'euler' && integrator !== 'semi-implicit-euler') {
-      throw new InvalidArgumentError({ parameter: 'kinematicsIntegrator', value: integrator, message: "Expected 'euler' or 'semi-implicit-euler'." });
+      throw new InvalidArgumentError({
+        parameter: 'kinematicsIntegrator',
+        value: integrator,
+        message: "Expected 'euler' or 'semi-implicit-euler'.",
+      });
     }
     this.semiImplicit = integrator !== 'euler';
   }
@@ -89,15 +93,20 @@ export class CartPole extends PhysicalStateEnv<number> {
   }
 
   step(action: number): StepResult<Float32Array> {
-    if (action !== 0 && action !== 1) throw new InvalidArgumentError({ parameter: 'action', value: action, message: 'CartPole takes 0 (push left) or 1 (push right).' });
+    if (action !== 0 && action !== 1)
+      throw new InvalidArgumentError({ parameter: 'action', value: action, message: 'CartPole takes 0 (push left) or 1 (push right).' });
     if (!this.hasState) throw new ResetNeededError('Call reset before using step.');
     const s = this.s;
-    const x = s[0], xDot = s[1], theta = s[2], thetaDot = s[3];
+    const x = s[0],
+      xDot = s[1],
+      theta = s[2],
+      thetaDot = s[3];
     const force = action === 1 ? this.forceMag : -this.forceMag;
     const cosTheta = Math.cos(theta);
     const sinTheta = Math.sin(theta);
     const temp = (force + this.poleMassLength * thetaDot * thetaDot * sinTheta) / this.totalMass;
-    const thetaAcc = (this.gravity * sinTheta - cosTheta * temp) / (this.length * (4.0 / 3.0 - (this.massPole * cosTheta * cosTheta) / this.totalMass));
+    const thetaAcc =
+      (this.gravity * sinTheta - cosTheta * temp) / (this.length * (4.0 / 3.0 - (this.massPole * cosTheta * cosTheta) / this.totalMass));
     const xAcc = temp - (this.poleMassLength * thetaAcc * cosTheta) / this.totalMass;
     if (this.semiImplicit) {
       s[1] = xDot + this.tau * xAcc;
@@ -110,7 +119,8 @@ export class CartPole extends PhysicalStateEnv<number> {
       s[2] = theta + this.tau * thetaDot;
       s[3] = thetaDot + this.tau * thetaAcc;
     }
-    const terminated = s[0] < -this.xThreshold || s[0] > this.xThreshold || s[2] < -this.thetaThresholdRadians || s[2] > this.thetaThresholdRadians;
+    const terminated =
+      s[0] < -this.xThreshold || s[0] > this.xThreshold || s[2] < -this.thetaThresholdRadians || s[2] > this.thetaThresholdRadians;
     let reward: number;
     if (!terminated) {
       reward = this.suttonBartoReward ? 0 : 1;
@@ -139,7 +149,11 @@ export class CartPole extends PhysicalStateEnv<number> {
   render(): RgbFrame {
     const canvas = new Canvas(600, 400);
     const scale = 600 / (this.xThreshold * 2);
-    const poleWidth = 10, poleLen = scale * (2 * this.length), cartWidth = 50, cartHeight = 30, cartY = 100;
+    const poleWidth = 10,
+      poleLen = scale * (2 * this.length),
+      cartWidth = 50,
+      cartHeight = 30,
+      cartY = 100;
     const [x, , theta] = this.hasState ? this.s : [0, 0, 0];
     const cartX = x * scale + 300;
     canvas.line(0, cartY, 600, cartY, 1, [0, 0, 0]);

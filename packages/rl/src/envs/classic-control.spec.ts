@@ -12,10 +12,17 @@ import { MountainCar } from './mountain-car';
 import { Pendulum, angleNormalize } from './pendulum';
 
 // Trajectories from Gymnasium's step equations transcribed with numpy (fixtures/gymnasium_reference.py).
-type Reference = { start: number[]; steps: { action: number | number[]; state: number[]; observation: number[]; reward: number; terminated: boolean }[] };
+type Reference = {
+  start: number[];
+  steps: { action: number | number[]; state: number[]; observation: number[]; reward: number; terminated: boolean }[];
+};
 const references: Record<string, Reference> = JSON.parse(readFileSync(join(__dirname, '../../fixtures/gymnasium-reference.json'), 'utf8'));
 
-type StatefulEnv = { state: number[] | null; step(a: unknown): { observation: Float32Array; reward: number; terminated: boolean }; reset(o?: object): unknown };
+type StatefulEnv = {
+  state: number[] | null;
+  step(a: unknown): { observation: Float32Array; reward: number; terminated: boolean };
+  reset(o?: object): unknown;
+};
 
 function replay(env: StatefulEnv, reference: Reference) {
   env.reset({ seed: 0 });
@@ -159,7 +166,14 @@ describe('classic control against Gymnasium step equations', () => {
   });
 
   it('renders RGB frames of the documented sizes without a canvas', () => {
-    for (const [id, [h, w]] of [['CartPole-v1', [400, 600]], ['MountainCar-v0', [400, 600]], ['Pendulum-v1', [500, 500]], ['Acrobot-v1', [500, 500]], ['FrozenLake-v1', [256, 256]], ['CliffWalking-v0', [256, 768]]] as const) {
+    for (const [id, [h, w]] of [
+      ['CartPole-v1', [400, 600]],
+      ['MountainCar-v0', [400, 600]],
+      ['Pendulum-v1', [500, 500]],
+      ['Acrobot-v1', [500, 500]],
+      ['FrozenLake-v1', [256, 256]],
+      ['CliffWalking-v0', [256, 768]],
+    ] as const) {
       const env = make(id);
       env.reset({ seed: 0 });
       const frame = env.render();

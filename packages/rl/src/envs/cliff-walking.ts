@@ -8,9 +8,15 @@ import { ResetNeededError } from '../core/errors';
 import { Discrete } from '../spaces/discrete';
 import { renderGrid, type Transition } from './frozen-lake';
 
-const ROWS = 4, COLS = 12;
+const ROWS = 4,
+  COLS = 12;
 const START = 3 * COLS;
-const DELTAS: readonly [number, number][] = [[-1, 0], [0, 1], [1, 0], [0, -1]];
+const DELTAS: readonly [number, number][] = [
+  [-1, 0],
+  [0, 1],
+  [1, 0],
+  [0, -1],
+];
 
 /**
  * Walk from the bottom-left corner to the bottom-right one of a 4x12 grid without stepping off the
@@ -61,7 +67,12 @@ export class CliffWalking extends BaseEnv<number, number> {
   }
 
   step(action: number): StepResult<number> {
-    if (!this.actionSpace.contains(action)) throw new InvalidArgumentError({ parameter: 'action', value: action, message: 'CliffWalking takes 0 (up), 1 (right), 2 (down) or 3 (left).' });
+    if (!this.actionSpace.contains(action))
+      throw new InvalidArgumentError({
+        parameter: 'action',
+        value: action,
+        message: 'CliffWalking takes 0 (up), 1 (right), 2 (down) or 3 (left).',
+      });
     if (this.state === null) throw new ResetNeededError('Call reset before using step.');
     const [p, s, r, t] = this.P[this.state][action][0];
     this.state = s;

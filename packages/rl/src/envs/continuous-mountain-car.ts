@@ -66,7 +66,11 @@ export class ContinuousMountainCar extends PhysicalStateEnv<ArrayLike<number>, F
   step(action: ArrayLike<number>): StepResult<Float32Array> {
     const a = action?.[0];
     if (action == null || action.length !== 1 || typeof a !== 'number' || Number.isNaN(a)) {
-      throw new InvalidArgumentError({ parameter: 'action', value: action, message: 'MountainCarContinuous takes one number (the force, clipped to [-1, 1]).' });
+      throw new InvalidArgumentError({
+        parameter: 'action',
+        value: action,
+        message: 'MountainCarContinuous takes one number (the force, clipped to [-1, 1]).',
+      });
     }
     if (!this.hasState) throw new ResetNeededError('Call reset before using step.');
     let position = this.s[0];

@@ -43,7 +43,10 @@ export interface FrozenLakeOptions {
   successRate?: number;
 }
 
-const LEFT = 0, DOWN = 1, RIGHT = 2, UP = 3;
+const LEFT = 0,
+  DOWN = 1,
+  RIGHT = 2,
+  UP = 3;
 
 /**
  * Cross a frozen lake from start to goal without falling into a hole; the ice may be slippery.
@@ -86,13 +89,17 @@ export class FrozenLake extends BaseEnv<number, number> {
     }
     const isSlippery = options.isSlippery ?? true;
     const successRate = options.successRate ?? 1 / 3;
-    if (!(successRate >= 0 && successRate <= 1)) throw new InvalidArgumentError({ parameter: 'successRate', value: successRate, message: 'Must be in [0, 1].' });
+    if (!(successRate >= 0 && successRate <= 1))
+      throw new InvalidArgumentError({ parameter: 'successRate', value: successRate, message: 'Must be in [0, 1].' });
     this.desc = desc;
     this.nrow = desc.length;
     this.ncol = desc[0].length;
     const nS = this.nrow * this.ncol;
     this.observationSpace = new Discrete(nS);
-    const starts = desc.join('').split('').map((c) => (c === 'S' ? 1 : 0));
+    const starts = desc
+      .join('')
+      .split('')
+      .map((c) => (c === 'S' ? 1 : 0));
     const total = starts.reduce((a: number, b) => a + b, 0);
     this.initialStateDistribution = starts.map((c) => c / total);
     const at = (row: number, col: number) => desc[row][col];
@@ -118,7 +125,9 @@ export class FrozenLake extends BaseEnv<number, number> {
           const letter = at(row, col);
           if (letter === 'G' || letter === 'H') this.P[s][a] = [[1.0, s, 0, true]];
           else if (isSlippery) {
-            this.P[s][a] = [(a + 3) % 4, a, (a + 1) % 4].map((b) => [b === a ? successRate : failRate, ...outcome(row, col, b)] as Transition);
+            this.P[s][a] = [(a + 3) % 4, a, (a + 1) % 4].map(
+              (b) => [b === a ? successRate : failRate, ...outcome(row, col, b)] as Transition,
+            );
           } else this.P[s][a] = [[1.0, ...outcome(row, col, a)]];
         }
       }
@@ -133,10 +142,21 @@ export class FrozenLake extends BaseEnv<number, number> {
   }
 
   step(action: number): StepResult<number> {
-    if (!this.actionSpace.contains(action)) throw new InvalidArgumentError({ parameter: 'action', value: action, message: 'FrozenLake takes 0 (left), 1 (down), 2 (right) or 3 (up).' });
+    if (!this.actionSpace.contains(action))
+      throw new InvalidArgumentError({
+        parameter: 'action',
+        value: action,
+        message: 'FrozenLake takes 0 (left), 1 (down), 2 (right) or 3 (up).',
+      });
     if (this.state === null) throw new ResetNeededError('Call reset before using step.');
     const transitions = this.P[this.state][action];
-    const [p, s, r, t] = transitions[categoricalSample(transitions.map((x) => x[0]), this.npRandom)];
+    const [p, s, r, t] =
+      transitions[
+        categoricalSample(
+          transitions.map((x) => x[0]),
+          this.npRandom,
+        )
+      ];
     this.state = s;
     this.lastAction = action;
     return { observation: s, reward: r, terminated: t, truncated: false, info: { prob: p } };
@@ -151,7 +171,8 @@ export class FrozenLake extends BaseEnv<number, number> {
 /** Draws a character grid with a color per letter and the agent's cell marked. */
 export function renderGrid(rows: readonly string[], agent: number, colors: Record<string, Color>): RgbFrame {
   const cell = 64;
-  const nrow = rows.length, ncol = rows[0].length;
+  const nrow = rows.length,
+    ncol = rows[0].length;
   const canvas = new Canvas(ncol * cell, nrow * cell);
   for (let r = 0; r < nrow; r++) {
     for (let c = 0; c < ncol; c++) {

@@ -62,7 +62,8 @@ export class MountainCar extends PhysicalStateEnv<number> {
   }
 
   step(action: number): StepResult<Float32Array> {
-    if (action !== 0 && action !== 1 && action !== 2) throw new InvalidArgumentError({ parameter: 'action', value: action, message: 'MountainCar takes 0 (left), 1 (none) or 2 (right).' });
+    if (action !== 0 && action !== 1 && action !== 2)
+      throw new InvalidArgumentError({ parameter: 'action', value: action, message: 'MountainCar takes 0 (left), 1 (none) or 2 (right).' });
     if (!this.hasState) throw new ResetNeededError('Call reset before using step.');
     let position = this.s[0];
     let velocity = this.s[1];
@@ -92,16 +93,31 @@ export function renderMountain(position: number, goalPosition: number): RgbFrame
   const scale = 600 / 1.8;
   const height = (x: number) => Math.sin(3 * x) * 0.45 + 0.55;
   for (let i = 0; i < 100; i++) {
-    const x0 = -1.2 + (1.8 * i) / 100, x1 = -1.2 + (1.8 * (i + 1)) / 100;
+    const x0 = -1.2 + (1.8 * i) / 100,
+      x1 = -1.2 + (1.8 * (i + 1)) / 100;
     canvas.line((x0 + 1.2) * scale, height(x0) * scale, (x1 + 1.2) * scale, height(x1) * scale, 2, [0, 0, 0]);
   }
-  const flagX = (goalPosition + 1.2) * scale, flagY = height(goalPosition) * scale;
+  const flagX = (goalPosition + 1.2) * scale,
+    flagY = height(goalPosition) * scale;
   canvas.line(flagX, flagY, flagX, flagY + 50, 2, [0, 0, 0]);
-  canvas.polygon([[flagX, flagY + 50], [flagX, flagY + 40], [flagX + 25, flagY + 45]], [204, 204, 0]);
+  canvas.polygon(
+    [
+      [flagX, flagY + 50],
+      [flagX, flagY + 40],
+      [flagX + 25, flagY + 45],
+    ],
+    [204, 204, 0],
+  );
   const angle = Math.cos(3 * position);
-  const cx = (position + 1.2) * scale, cy = height(position) * scale + 10;
+  const cx = (position + 1.2) * scale,
+    cy = height(position) * scale + 10;
   const [c, s] = [Math.cos(angle), Math.sin(angle)];
-  const corners: [number, number][] = [[-20, 0], [20, 0], [20, 20], [-20, 20]].map(([x, y]) => [cx + x * c - y * s, cy + x * s + y * c]);
+  const corners: [number, number][] = [
+    [-20, 0],
+    [20, 0],
+    [20, 20],
+    [-20, 20],
+  ].map(([x, y]) => [cx + x * c - y * s, cy + x * s + y * c]);
   canvas.polygon(corners, [0, 0, 0]);
   return canvas.frame();
 }

@@ -74,10 +74,15 @@ export class Pendulum extends PhysicalStateEnv<ArrayLike<number>> {
   step(action: ArrayLike<number>): StepResult<Float32Array> {
     const a = action?.[0];
     if (action == null || action.length !== 1 || typeof a !== 'number' || Number.isNaN(a)) {
-      throw new InvalidArgumentError({ parameter: 'action', value: action, message: 'Pendulum takes one number (the torque, clipped to [-2, 2]).' });
+      throw new InvalidArgumentError({
+        parameter: 'action',
+        value: action,
+        message: 'Pendulum takes one number (the torque, clipped to [-2, 2]).',
+      });
     }
     if (!this.hasState) throw new ResetNeededError('Call reset before using step.');
-    const th = this.s[0], thDot = this.s[1];
+    const th = this.s[0],
+      thDot = this.s[1];
     // The torque is clipped in the action's float32, as numpy clips a float32 array.
     const u = Math.fround(Math.min(Math.max(a, -this.maxTorque), this.maxTorque));
     this.lastU = u;

@@ -79,7 +79,11 @@ export abstract class PhysicalStateEnv<Act, S extends Float64Array | Float32Arra
       return;
     }
     if (value.length !== this.s.length) {
-      throw new InvalidArgumentError({ parameter: 'state', value: Array.from(value), message: `${this.layout.name} state is [${this.layout.stateNames.join(', ')}].` });
+      throw new InvalidArgumentError({
+        parameter: 'state',
+        value: Array.from(value),
+        message: `${this.layout.name} state is [${this.layout.stateNames.join(', ')}].`,
+      });
     }
     this.s.set(value);
     this.hasState = true;

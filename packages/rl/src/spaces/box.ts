@@ -64,13 +64,19 @@ export class Box<T extends BoxArray = Float32Array> extends Space<T> {
     const { low, high, dtype = 'float32' } = options;
     const lengthOf = (b: number | ArrayLike<number>) => (typeof b === 'number' ? undefined : b.length);
     const shape = options.shape ?? [lengthOf(low) ?? lengthOf(high) ?? 1];
-    if (shape.some((d) => !Number.isInteger(d) || d < 0)) throw new InvalidArgumentError({ parameter: 'shape', value: shape, message: 'Dimensions must be non-negative integers.' });
+    if (shape.some((d) => !Number.isInteger(d) || d < 0))
+      throw new InvalidArgumentError({ parameter: 'shape', value: shape, message: 'Dimensions must be non-negative integers.' });
     this.shape = shape;
     this.size = shape.reduce((a, b) => a * b, 1);
     this.dtype = dtype;
     const expand = (parameter: string, b: number | ArrayLike<number>) => {
       if (typeof b === 'number') return new Float64Array(this.size).fill(b);
-      if (b.length !== this.size) throw new InvalidArgumentError({ parameter, value: b.length, message: `Has ${b.length} bounds for a shape of ${this.size} elements [${shape.join(', ')}].` });
+      if (b.length !== this.size)
+        throw new InvalidArgumentError({
+          parameter,
+          value: b.length,
+          message: `Has ${b.length} bounds for a shape of ${this.size} elements [${shape.join(', ')}].`,
+        });
       return Float64Array.from(b);
     };
     this.low = expand('low', low);
@@ -81,7 +87,11 @@ export class Box<T extends BoxArray = Float32Array> extends Space<T> {
     }
     for (let i = 0; i < this.size; i++) {
       if (Number.isNaN(this.low[i]) || Number.isNaN(this.high[i]) || this.low[i] > this.high[i]) {
-        throw new InvalidArgumentError({ parameter: 'low', value: this.low[i], message: `Element ${i}: low must be <= high (${this.high[i]}) and neither NaN.` });
+        throw new InvalidArgumentError({
+          parameter: 'low',
+          value: this.low[i],
+          message: `Element ${i}: low must be <= high (${this.high[i]}) and neither NaN.`,
+        });
       }
     }
   }

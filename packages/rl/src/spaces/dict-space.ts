@@ -15,7 +15,10 @@ export type DictValue<S extends Record<string, Space<unknown>>> = { [K in keyof 
  * @category Spaces
  */
 export class DictSpace<S extends Record<string, Space<unknown>>> extends Space<DictValue<S>> {
-  constructor(readonly spaces: S, options: { seed?: number } = {}) {
+  constructor(
+    readonly spaces: S,
+    options: { seed?: number } = {},
+  ) {
     super(options.seed);
     if (options.seed !== undefined) this.seed(options.seed);
   }

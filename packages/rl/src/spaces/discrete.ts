@@ -16,11 +16,16 @@ export class Discrete extends Space<number> {
   /** The smallest member. */
   readonly start: number;
 
-  constructor(readonly n: number, options: { start?: number; seed?: number } = {}) {
+  constructor(
+    readonly n: number,
+    options: { start?: number; seed?: number } = {},
+  ) {
     super(options.seed);
-    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError({ parameter: 'n', value: n, message: 'Discrete needs a positive integer number of elements.' });
+    if (!Number.isInteger(n) || n < 1)
+      throw new InvalidArgumentError({ parameter: 'n', value: n, message: 'Discrete needs a positive integer number of elements.' });
     this.start = options.start ?? 0;
-    if (!Number.isInteger(this.start)) throw new InvalidArgumentError({ parameter: 'start', value: this.start, message: 'Must be an integer.' });
+    if (!Number.isInteger(this.start))
+      throw new InvalidArgumentError({ parameter: 'start', value: this.start, message: 'Must be an integer.' });
   }
 
   sample(): number {

@@ -11,9 +11,13 @@ import { Space } from './space';
  * @category Spaces
  */
 export class MultiBinary extends Space<Int8Array> {
-  constructor(readonly n: number, options: { seed?: number } = {}) {
+  constructor(
+    readonly n: number,
+    options: { seed?: number } = {},
+  ) {
     super(options.seed);
-    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError({ parameter: 'n', value: n, message: 'MultiBinary needs a positive integer number of bits.' });
+    if (!Number.isInteger(n) || n < 1)
+      throw new InvalidArgumentError({ parameter: 'n', value: n, message: 'MultiBinary needs a positive integer number of bits.' });
   }
 
   sample(): Int8Array {

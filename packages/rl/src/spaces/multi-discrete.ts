@@ -25,7 +25,12 @@ export class MultiDiscrete extends Space<Int32Array> {
     }
     this.nvec = Int32Array.from(nvec);
     this.start = options.start ? Int32Array.from(options.start) : new Int32Array(nvec.length);
-    if (this.start.length !== this.nvec.length) throw new InvalidArgumentError({ parameter: 'start', value: Array.from(this.start), message: `Needs ${this.nvec.length} values, one per element of nvec.` });
+    if (this.start.length !== this.nvec.length)
+      throw new InvalidArgumentError({
+        parameter: 'start',
+        value: Array.from(this.start),
+        message: `Needs ${this.nvec.length} values, one per element of nvec.`,
+      });
   }
 
   sample(): Int32Array {

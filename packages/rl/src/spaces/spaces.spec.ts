@@ -12,7 +12,13 @@ describe('spaces', () => {
     }
     expect([...counts.keys()].sort()).toEqual([-1, 0, 1]);
     for (const c of counts.values()) expect(Math.abs(c / 3000 - 1 / 3)).toBeLessThan(0.04);
-    expect([space.contains(-1), space.contains(1), space.contains(2), space.contains(0.5), space.contains('0')]).toEqual([true, true, false, false, false]);
+    expect([space.contains(-1), space.contains(1), space.contains(2), space.contains(0.5), space.contains('0')]).toEqual([
+      true,
+      true,
+      false,
+      false,
+      false,
+    ]);
     expect(String(space)).toBe('Discrete(3, start=-1)');
     expect(() => new Discrete(0)).toThrow(InvalidArgumentError);
   });

@@ -14,7 +14,10 @@ export type TupleValue<S extends readonly Space<unknown>[]> = { [K in keyof S]: 
  * @category Spaces
  */
 export class TupleSpace<S extends readonly Space<unknown>[]> extends Space<TupleValue<S>> {
-  constructor(readonly spaces: S, options: { seed?: number } = {}) {
+  constructor(
+    readonly spaces: S,
+    options: { seed?: number } = {},
+  ) {
     super(options.seed);
     if (options.seed !== undefined) this.seed(options.seed);
   }

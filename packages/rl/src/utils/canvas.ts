@@ -11,7 +11,11 @@ export type Color = readonly [number, number, number];
 export class Canvas {
   readonly data: Uint8Array;
 
-  constructor(readonly width: number, readonly height: number, background: Color = [255, 255, 255]) {
+  constructor(
+    readonly width: number,
+    readonly height: number,
+    background: Color = [255, 255, 255],
+  ) {
     this.data = new Uint8Array(width * height * 3);
     for (let i = 0; i < width * height; i++) this.data.set(background, i * 3);
   }
@@ -37,14 +41,23 @@ export class Canvas {
       }
       xs.sort((a, b) => a - b);
       for (let k = 0; k + 1 < xs.length; k += 2) {
-        for (let x = Math.max(0, Math.ceil(xs[k] - 0.5)); x <= Math.min(this.width - 1, Math.floor(xs[k + 1] - 0.5)); x++) this.setPixel(x, y, color);
+        for (let x = Math.max(0, Math.ceil(xs[k] - 0.5)); x <= Math.min(this.width - 1, Math.floor(xs[k + 1] - 0.5)); x++)
+          this.setPixel(x, y, color);
       }
     }
   }
 
   /** Fills an axis-aligned rectangle. */
   rect(x: number, y: number, w: number, h: number, color: Color): void {
-    this.polygon([[x, y], [x + w, y], [x + w, y + h], [x, y + h]], color);
+    this.polygon(
+      [
+        [x, y],
+        [x + w, y],
+        [x + w, y + h],
+        [x, y + h],
+      ],
+      color,
+    );
   }
 
   /** Fills a disc. */
@@ -61,7 +74,15 @@ export class Canvas {
     const length = Math.hypot(x1 - x0, y1 - y0) || 1;
     const nx = (-(y1 - y0) / length) * (width / 2);
     const ny = ((x1 - x0) / length) * (width / 2);
-    this.polygon([[x0 + nx, y0 + ny], [x1 + nx, y1 + ny], [x1 - nx, y1 - ny], [x0 - nx, y0 - ny]], color);
+    this.polygon(
+      [
+        [x0 + nx, y0 + ny],
+        [x1 + nx, y1 + ny],
+        [x1 - nx, y1 - ny],
+        [x0 - nx, y0 - ny],
+      ],
+      color,
+    );
   }
 
   /** The frame, rows top to bottom. */

@@ -4,13 +4,19 @@ import { InvalidArgumentError } from '@bigmodel/core';
 export function parseResetBounds(options: Record<string, unknown> | undefined, defaultLow: number, defaultHigh: number): [number, number] {
   const low = readNumber(options, 'low', defaultLow);
   const high = readNumber(options, 'high', defaultHigh);
-  if (low > high) throw new InvalidArgumentError({ parameter: 'options.low', value: low, message: `The lower bound must not exceed the upper bound (${high}).` });
+  if (low > high)
+    throw new InvalidArgumentError({
+      parameter: 'options.low',
+      value: low,
+      message: `The lower bound must not exceed the upper bound (${high}).`,
+    });
   return [low, high];
 }
 
 /** `options[key]` as a finite number, or `fallback` when absent; throws naming `options.<key>` otherwise. */
 export function readNumber(options: Record<string, unknown> | undefined, key: string, fallback: number): number {
   const value = options?.[key] ?? fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new InvalidArgumentError({ parameter: `options.${key}`, value, message: 'Must be a finite number.' });
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    throw new InvalidArgumentError({ parameter: `options.${key}`, value, message: 'Must be a finite number.' });
   return value;
 }

@@ -15,7 +15,9 @@ describe('Rng', () => {
   it('has the moments of its distributions over 20,000 draws', () => {
     const rng = new Rng(1);
     const n = 20000;
-    let normalSum = 0, normalSq = 0, expSum = 0;
+    let normalSum = 0,
+      normalSq = 0,
+      expSum = 0;
     for (let i = 0; i < n; i++) {
       const z = rng.normal();
       normalSum += z;

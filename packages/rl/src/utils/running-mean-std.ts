@@ -16,7 +16,10 @@ export class RunningMeanStd {
   /** The number of samples seen (starts at `epsilon` so the first update is well defined). */
   count: number;
 
-  constructor(readonly size: number, epsilon = 1e-4) {
+  constructor(
+    readonly size: number,
+    epsilon = 1e-4,
+  ) {
     this.mean = new Float64Array(size);
     this.var = new Float64Array(size).fill(1);
     this.count = epsilon;
@@ -35,7 +38,7 @@ export class RunningMeanStd {
       const delta = mean - this.mean[j];
       const total = this.count + batchSize;
       this.mean[j] += (delta * batchSize) / total;
-      this.var[j] = (this.var[j] * this.count + batchVar * batchSize + delta * delta * (this.count * batchSize) / total) / total;
+      this.var[j] = (this.var[j] * this.count + batchVar * batchSize + (delta * delta * (this.count * batchSize)) / total) / total;
     }
     this.count += batchSize;
   }

@@ -53,8 +53,12 @@ export class SyncVectorEnv<Act = unknown> {
   readonly observationSize: number;
   private readonly autoreset: boolean[];
 
-  constructor(envFns: (() => Env<Float32Array | number, Act>)[], readonly options: { autoresetMode?: AutoresetMode } = {}) {
-    if (envFns.length === 0) throw new InvalidArgumentError({ parameter: 'envFns', value: 0, message: 'A vector environment needs at least one environment.' });
+  constructor(
+    envFns: (() => Env<Float32Array | number, Act>)[],
+    readonly options: { autoresetMode?: AutoresetMode } = {},
+  ) {
+    if (envFns.length === 0)
+      throw new InvalidArgumentError({ parameter: 'envFns', value: 0, message: 'A vector environment needs at least one environment.' });
     this.envs = envFns.map((fn) => fn());
     this.numEnvs = this.envs.length;
     this.singleObservationSpace = this.envs[0].observationSpace;
@@ -63,7 +67,8 @@ export class SyncVectorEnv<Act = unknown> {
     this.observationSize = space.size ?? 1;
     this.autoreset = new Array(this.numEnvs).fill(false);
     const mode = options.autoresetMode ?? 'next-step';
-    if (mode !== 'next-step' && mode !== 'same-step') throw new InvalidArgumentError({ parameter: 'autoresetMode', value: mode, message: "Expected 'next-step' or 'same-step'." });
+    if (mode !== 'next-step' && mode !== 'same-step')
+      throw new InvalidArgumentError({ parameter: 'autoresetMode', value: mode, message: "Expected 'next-step' or 'same-step'." });
     this.sameStep = mode === 'same-step';
   }
 
@@ -74,7 +79,10 @@ export class SyncVectorEnv<Act = unknown> {
     const observations = new Float32Array(this.numEnvs * this.observationSize);
     const infos: Info[] = [];
     for (let i = 0; i < this.numEnvs; i++) {
-      const { observation, info } = this.envs[i].reset({ seed: options.seed === undefined ? undefined : options.seed + i, options: options.options });
+      const { observation, info } = this.envs[i].reset({
+        seed: options.seed === undefined ? undefined : options.seed + i,
+        options: options.options,
+      });
       this.write(observations, i, observation);
       infos.push(info);
       this.autoreset[i] = false;
@@ -84,7 +92,12 @@ export class SyncVectorEnv<Act = unknown> {
 
   /** Steps every sub-environment with its action (or resets it, if its episode ended on the previous step). */
   step(actions: ArrayLike<Act>): VectorStepResult {
-    if (actions.length !== this.numEnvs) throw new InvalidArgumentError({ parameter: 'actions', value: actions.length, message: `Needs one action per sub-environment (${this.numEnvs}).` });
+    if (actions.length !== this.numEnvs)
+      throw new InvalidArgumentError({
+        parameter: 'actions',
+        value: actions.length,
+        message: `Needs one action per sub-environment (${this.numEnvs}).`,
+      });
     const observations = new Float32Array(this.numEnvs * this.observationSize);
     const rewards = new Float64Array(this.numEnvs);
     const terminations = new Uint8Array(this.numEnvs);

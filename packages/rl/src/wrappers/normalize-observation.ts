@@ -20,7 +20,10 @@ export class NormalizeObservation<Act> extends Wrapper<Float32Array, Act> {
   updateRunningMean = true;
   private readonly normalizedSpace: Box;
 
-  constructor(env: Env<Float32Array, Act>, readonly epsilon = 1e-8) {
+  constructor(
+    env: Env<Float32Array, Act>,
+    readonly epsilon = 1e-8,
+  ) {
     super(env);
     const size = (env.observationSpace as Box).size;
     this.obsRms = new RunningMeanStd(size);

@@ -19,7 +19,11 @@ export class NormalizeReward<Obs, Act> extends Wrapper<Obs, Act> {
   private discountedReward = 0;
   private readonly scratch = new Float64Array(1);
 
-  constructor(env: Env<Obs, Act>, readonly gamma = 0.99, readonly epsilon = 1e-8) {
+  constructor(
+    env: Env<Obs, Act>,
+    readonly gamma = 0.99,
+    readonly epsilon = 1e-8,
+  ) {
     super(env);
   }
 

@@ -33,7 +33,9 @@ export class OrderEnforcing<Obs, Act> extends Wrapper<Obs, Act> {
     if (!this.hasReset) throw new ResetNeededError('Cannot call env.step() before calling env.reset().');
     if (this.ended && !this.warned) {
       this.warned = true;
-      rlLogger().warn("Calling 'step()' after the episode returned terminated or truncated = true; call 'reset()' first. Further steps are undefined behavior.");
+      rlLogger().warn(
+        "Calling 'step()' after the episode returned terminated or truncated = true; call 'reset()' first. Further steps are undefined behavior.",
+      );
     }
     const result = this.env.step(action);
     if (result.terminated || result.truncated) this.ended = true;

@@ -32,7 +32,10 @@ export class RecordEpisodeStatistics<Obs, Act> extends Wrapper<Obs, Act> {
   private episodeLength = 0;
   private startTime = performance.now();
 
-  constructor(env: Env<Obs, Act>, readonly bufferLength = 100) {
+  constructor(
+    env: Env<Obs, Act>,
+    readonly bufferLength = 100,
+  ) {
     super(env);
   }
 

@@ -14,7 +14,10 @@ import { Wrapper, type Env, type ResetOptions, type ResetResult, type StepResult
 export class TimeLimit<Obs, Act> extends Wrapper<Obs, Act> {
   private elapsedSteps = 0;
 
-  constructor(env: Env<Obs, Act>, readonly maxEpisodeSteps: number) {
+  constructor(
+    env: Env<Obs, Act>,
+    readonly maxEpisodeSteps: number,
+  ) {
     super(env);
     if (!Number.isInteger(maxEpisodeSteps) || maxEpisodeSteps < 1) {
       throw new InvalidArgumentError({ parameter: 'maxEpisodeSteps', value: maxEpisodeSteps, message: 'Must be a positive integer.' });

@@ -11,7 +11,11 @@ import type { Space } from '../spaces/space';
  * @category Wrappers
  */
 export class TransformObservation<Obs, Act, InnerObs = Obs> extends Wrapper<Obs, Act, InnerObs, Act> {
-  constructor(env: Env<InnerObs, Act>, readonly fn: (observation: InnerObs) => Obs, private readonly space?: Space<Obs>) {
+  constructor(
+    env: Env<InnerObs, Act>,
+    readonly fn: (observation: InnerObs) => Obs,
+    private readonly space?: Space<Obs>,
+  ) {
     super(env);
   }
 

@@ -9,7 +9,10 @@ import { Wrapper, type Env, type StepResult } from '../core/env';
  * @category Wrappers
  */
 export class TransformReward<Obs, Act> extends Wrapper<Obs, Act> {
-  constructor(env: Env<Obs, Act>, readonly fn: (reward: number) => number) {
+  constructor(
+    env: Env<Obs, Act>,
+    readonly fn: (reward: number) => number,
+  ) {
     super(env);
   }
 

@@ -4,7 +4,16 @@ import { ResetNeededError } from '../core/errors';
 import { CartPole } from '../envs/cart-pole';
 import { Pendulum } from '../envs/pendulum';
 import { SyncVectorEnv } from '../vector/sync-vector-env';
-import { ClipAction, NormalizeObservation, NormalizeReward, OrderEnforcing, RecordEpisodeStatistics, TimeLimit, TransformObservation, TransformReward } from './index';
+import {
+  ClipAction,
+  NormalizeObservation,
+  NormalizeReward,
+  OrderEnforcing,
+  RecordEpisodeStatistics,
+  TimeLimit,
+  TransformObservation,
+  TransformReward,
+} from './index';
 
 describe('registry and wrappers', () => {
   it('make applies order enforcement and the time limit, and carries the spec', () => {
@@ -78,7 +87,9 @@ describe('registry and wrappers', () => {
     const observation = env.step([0]).observation;
     expect(env.obsRms.toJSON()).toEqual(frozen);
     const state = (env.unwrapped as Pendulum).state as number[];
-    const expected = [Math.cos(state[0]), Math.sin(state[0]), state[1]].map((x, i) => (Math.fround(x) - frozen.mean[i]) / Math.sqrt(frozen.var[i] + 1e-8));
+    const expected = [Math.cos(state[0]), Math.sin(state[0]), state[1]].map(
+      (x, i) => (Math.fround(x) - frozen.mean[i]) / Math.sqrt(frozen.var[i] + 1e-8),
+    );
     observation.forEach((v, i) => expect(v).toBeCloseTo(expected[i], 4));
   });
 
@@ -93,7 +104,9 @@ describe('registry and wrappers', () => {
       g = g * 0.9 + 1;
       returns.push(g);
       // Running variance with the epsilon-count prior, as RunningMeanStd.
-      let mean = 0, variance = 1, count = 1e-4;
+      let mean = 0,
+        variance = 1,
+        count = 1e-4;
       for (const x of returns) {
         const delta = x - mean;
         const total = count + 1;
@@ -132,7 +145,10 @@ describe('SyncVectorEnv', () => {
   });
 
   it('autoresets on the step after an episode ends, returning the final observation first', () => {
-    const envs = new SyncVectorEnv([() => make('Pendulum-v1', {}, { maxEpisodeSteps: 2 }), () => make('Pendulum-v1', {}, { maxEpisodeSteps: 3 })]);
+    const envs = new SyncVectorEnv([
+      () => make('Pendulum-v1', {}, { maxEpisodeSteps: 2 }),
+      () => make('Pendulum-v1', {}, { maxEpisodeSteps: 3 }),
+    ]);
     envs.reset({ seed: 0 });
     envs.step([[0], [0]]);
     const second = envs.step([[0], [0]]);
@@ -158,7 +174,7 @@ describe('SyncVectorEnv same-step autoreset', () => {
     expect(ending.truncations[0]).toBe(1);
     const final = ending.infos[0]['finalObservation'] as Float32Array;
     // The final observation continues the old episode; the returned one starts the new episode.
-    const theta = before[0] + (before[1] + (15 * Math.sin(before[0])) * 0.05) * 0.05;
+    const theta = before[0] + (before[1] + 15 * Math.sin(before[0]) * 0.05) * 0.05;
     expect(final[0]).toBeCloseTo(Math.cos(theta), 5);
     const fresh = (envs.envs[0].unwrapped as Pendulum).state as number[];
     expect(ending.observations[2]).toBeCloseTo(fresh[1], 5);

@@ -28,7 +28,10 @@ function capture(): CommandIo & { lines: string[]; progress: () => string } {
 function digitFolder(digits: number[], perClass: number, size = 28): string {
   const dir = mkdtempSync(join(tmpdir(), 'bigmodel-digits-'));
   const { train, test } = loadMnist({ classes: digits });
-  for (const [split, data] of [['train', train], ['test', test]] as const) {
+  for (const [split, data] of [
+    ['train', train],
+    ['test', test],
+  ] as const) {
     const written = new Map<number, number>();
     for (let i = 0; i < data.count; i++) {
       const digit = data.labels[i];
@@ -49,8 +52,30 @@ function digitFolder(digits: number[], perClass: number, size = 28): string {
 
 describe('bigmodel-transfer finetune', () => {
   it('parses flags, and rejects missing, unknown and bad ones naming the flag', () => {
-    expect(parseFinetuneArgs(['--base', 'zoo:mnist-digits-0to4', '--data', 'mnist:5-9', '--out', 'o', '--strategy', 'two-phase', '--epochs', '3', '--seed', '2'])).toEqual(
-      expect.objectContaining({ base: 'zoo:mnist-digits-0to4', strategy: 'two-phase', epochs: 3, seed: 2, cachedFeatures: true, batchSize: 64 }),
+    expect(
+      parseFinetuneArgs([
+        '--base',
+        'zoo:mnist-digits-0to4',
+        '--data',
+        'mnist:5-9',
+        '--out',
+        'o',
+        '--strategy',
+        'two-phase',
+        '--epochs',
+        '3',
+        '--seed',
+        '2',
+      ]),
+    ).toEqual(
+      expect.objectContaining({
+        base: 'zoo:mnist-digits-0to4',
+        strategy: 'two-phase',
+        epochs: 3,
+        seed: 2,
+        cachedFeatures: true,
+        batchSize: 64,
+      }),
     );
     const error = (argv: string[]) => {
       try {
@@ -69,7 +94,25 @@ describe('bigmodel-transfer finetune', () => {
   it('fine-tunes zoo:mnist-digits-0to4 on mnist:5-9 and ends with a JSON line of test accuracy, parameter counts and time', async () => {
     const io = capture();
     const out = join(mkdtempSync(join(tmpdir(), 'bigmodel-cli-')), 'run');
-    await runFinetune(['--base', 'zoo:mnist-digits-0to4', '--data', 'mnist:5-9', '--strategy', 'head', '--epochs', '2', '--limit', '200', '--seed', '1', '--out', out], io);
+    await runFinetune(
+      [
+        '--base',
+        'zoo:mnist-digits-0to4',
+        '--data',
+        'mnist:5-9',
+        '--strategy',
+        'head',
+        '--epochs',
+        '2',
+        '--limit',
+        '200',
+        '--seed',
+        '1',
+        '--out',
+        out,
+      ],
+      io,
+    );
     const last = JSON.parse(io.lines[io.lines.length - 1]);
     expect(last).toEqual(expect.objectContaining({ strategy: 'head', testExamples: 810, seed: 1, seconds: expect.any(Number) }));
     // New head 3136*128 + 128 + 128*5 + 5 trainable; the base's conv blocks frozen.
@@ -96,18 +139,22 @@ describe('bigmodel-transfer finetune', () => {
   it('says how many images a class needs when a small folder leaves no validation image', async () => {
     // 10 per class with train/ and test/: the 10% validation split of 9 rounds down to none.
     const dir = digitFolder([5, 6], 9);
-    await expect(runFinetune(['--base', 'zoo:mnist-digits-0to4', '--data', dir, '--epochs', '1', '--out', join(dir, 'run')], capture())).rejects.toThrow(
-      /18 training images leave none for validation .* at least 10 training images per class/,
-    );
+    await expect(
+      runFinetune(['--base', 'zoo:mnist-digits-0to4', '--data', dir, '--epochs', '1', '--out', join(dir, 'run')], capture()),
+    ).rejects.toThrow(/18 training images leave none for validation .* at least 10 training images per class/);
   });
 
   it('rejects a base whose input does not fit the data, and an unknown zoo name listing the zoo', async () => {
     const dir = digitFolder([5, 6], 2, 32);
-    const shape = (await runFinetune(['--base', 'zoo:mnist-digits-0to4', '--data', dir, '--out', join(dir, 'o')], capture()).catch((e: unknown) => e)) as ShapeError;
+    const shape = (await runFinetune(['--base', 'zoo:mnist-digits-0to4', '--data', dir, '--out', join(dir, 'o')], capture()).catch(
+      (e: unknown) => e,
+    )) as ShapeError;
     expect(ShapeError.isInstance(shape)).toBe(true);
     expect(shape.parameter).toBe('--data');
     expect(shape.message).toContain('[28, 28, 1]');
-    const zoo = (await runFinetune(['--base', 'zoo:vgg16', '--data', 'mnist:5-9', '--out', join(dir, 'o')], capture()).catch((e: unknown) => e)) as InvalidArgumentError;
+    const zoo = (await runFinetune(['--base', 'zoo:vgg16', '--data', 'mnist:5-9', '--out', join(dir, 'o')], capture()).catch(
+      (e: unknown) => e,
+    )) as InvalidArgumentError;
     expect(zoo.parameter).toBe('--base');
     expect(zoo.message).toContain('zoo:mnist-digits-0to4');
   });

@@ -16,5 +16,4 @@ describe('syntheticShapesCifar', () => {
     expect(syntheticShapesCifar({ count: 5, seed: 3 })).toEqual(syntheticShapesCifar({ count: 5, seed: 3 }));
     expect(syntheticShapesCifar({ count: 5, seed: 3 })).not.toEqual(syntheticShapesCifar({ count: 5, seed: 4 }));
   });
-
 });

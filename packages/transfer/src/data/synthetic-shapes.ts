@@ -29,16 +29,28 @@ function inside(label: number, dx: number, dy: number, r: number, x: number, y: 
   const ay = Math.abs(dy);
   const box = ax <= r && ay <= r;
   switch (label) {
-    case 0: return dx * dx + dy * dy <= r * r;
-    case 1: return box;
-    case 2: return dy <= r && dy >= -r && ax <= (dy + r) / 2;
-    case 3: { const d = Math.sqrt(dx * dx + dy * dy); return d <= r && d >= r * 0.55; }
-    case 4: return box && (ax <= r * 0.3 || ay <= r * 0.3);
-    case 5: return box && Math.abs(ax - ay) <= r * 0.3;
-    case 6: return box && Math.floor(y / period) % 2 === 0;
-    case 7: return box && Math.floor(x / period) % 2 === 0;
-    case 8: return box && Math.floor((x + y) / period) % 2 === 0;
-    default: return box && (Math.floor(x / period) + Math.floor(y / period)) % 2 === 0;
+    case 0:
+      return dx * dx + dy * dy <= r * r;
+    case 1:
+      return box;
+    case 2:
+      return dy <= r && dy >= -r && ax <= (dy + r) / 2;
+    case 3: {
+      const d = Math.sqrt(dx * dx + dy * dy);
+      return d <= r && d >= r * 0.55;
+    }
+    case 4:
+      return box && (ax <= r * 0.3 || ay <= r * 0.3);
+    case 5:
+      return box && Math.abs(ax - ay) <= r * 0.3;
+    case 6:
+      return box && Math.floor(y / period) % 2 === 0;
+    case 7:
+      return box && Math.floor(x / period) % 2 === 0;
+    case 8:
+      return box && Math.floor((x + y) / period) % 2 === 0;
+    default:
+      return box && (Math.floor(x / period) + Math.floor(y / period)) % 2 === 0;
   }
 }
 
@@ -55,7 +67,8 @@ function inside(label: number, dx: number, dy: number, r: number, x: number, y: 
  */
 export function syntheticShapesCifar(options: { count: number; seed: number }): Uint8Array {
   const { count, seed } = options;
-  if (!Number.isInteger(count) || count < 1) throw new InvalidArgumentError({ parameter: 'options.count', value: count, message: 'Must be a positive integer.' });
+  if (!Number.isInteger(count) || count < 1)
+    throw new InvalidArgumentError({ parameter: 'options.count', value: count, message: 'Must be a positive integer.' });
   if (!Number.isInteger(seed)) throw new InvalidArgumentError({ parameter: 'options.seed', value: seed, message: 'Must be an integer.' });
   const random = mulberry32(seed);
   const bytes = new Uint8Array(count * RECORD);

@@ -47,7 +47,10 @@ describe('mnistTarget', () => {
 describe('loadImageFolder', () => {
   it('reads one subfolder per class (sorted), scaling pixels to [0, 1], gray or RGB', () => {
     const dir = folder({
-      'train/cat': [[2, 3, 51], [2, 3, 102]],
+      'train/cat': [
+        [2, 3, 51],
+        [2, 3, 102],
+      ],
       'train/ant': [[2, 3, [255, 0, 0]]],
       'test/cat': [[2, 3, 0]],
       'test/ant': [[2, 3, 255]],
@@ -73,7 +76,13 @@ describe('loadImageFolder', () => {
   });
 
   it('rejects images of another size, a missing directory and an empty one with typed errors', () => {
-    const dir = folder({ a: [[4, 4, 0], [5, 4, 0]], b: [[4, 4, 0]] });
+    const dir = folder({
+      a: [
+        [4, 4, 0],
+        [5, 4, 0],
+      ],
+      b: [[4, 4, 0]],
+    });
     expect(() => loadImageFolder(dir)).toThrow(ShapeError);
     expect(() => loadImageFolder(join(dir, 'nope'))).toThrow(FileFormatError);
     expect(() => loadImageFolder(folder({}))).toThrow(/no class subfolders/);
@@ -81,7 +90,9 @@ describe('loadImageFolder', () => {
 
   it('refuses one class: a classifier needs two (a folder, and mnist:7)', () => {
     const image: [number, number, number] = [4, 4, 10];
-    expect(() => loadImageFolder(folder({ only: new Array(10).fill(image) }))).toThrow(/has 1 class subfolder \(only\).*at least 2 classes/);
+    expect(() => loadImageFolder(folder({ only: new Array(10).fill(image) }))).toThrow(
+      /has 1 class subfolder \(only\).*at least 2 classes/,
+    );
     expect(() => loadTargetData('mnist:7', [28, 28, 1])).toThrow(InvalidArgumentError);
     expect(() => loadTargetData('mnist:7', [28, 28, 1])).toThrow(/at least 2 classes/);
   });
@@ -103,7 +114,7 @@ describe('loadImageFolder', () => {
     expect(test.classCounts()).toEqual([1, 1]);
   });
 
-  it('checks a PNG header\'s dimensions before decoding it', () => {
+  it("checks a PNG header's dimensions before decoding it", () => {
     const image: [number, number, number] = [4, 4, 10];
     const dir = folder({ a: new Array(5).fill(image), b: new Array(5).fill(image) });
     // A header declaring 20000 x 20000 RGBA pixels (1.6 GB decoded).

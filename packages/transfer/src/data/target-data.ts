@@ -36,7 +36,11 @@ export function parseDigits(spec: string): number[] {
     } else if (/^\d$/.test(part.trim())) {
       digits.push(Number(part.trim()));
     } else {
-      throw new InvalidArgumentError({ parameter: 'data', value: `mnist:${spec}`, message: 'Name digits as a range or a list, e.g. mnist:5-9 or mnist:0,2,4.' });
+      throw new InvalidArgumentError({
+        parameter: 'data',
+        value: `mnist:${spec}`,
+        message: 'Name digits as a range or a list, e.g. mnist:5-9 or mnist:0,2,4.',
+      });
     }
   }
   if (digits.length === 0 || new Set(digits).size !== digits.length) {
@@ -89,8 +93,15 @@ function readFolder(dir: string, classNames: string[], channels: number): Tensor
   let size: [number, number] | undefined;
   classNames.forEach((name, label) => {
     const folder = join(dir, name);
-    if (!existsSync(folder)) throw new FileFormatError({ path: folder, problem: 'does not exist', hint: `Every split needs the same class folders (${classNames.join(', ')}).` });
-    for (const file of readdirSync(folder).filter((f) => f.toLowerCase().endsWith('.png')).sort()) {
+    if (!existsSync(folder))
+      throw new FileFormatError({
+        path: folder,
+        problem: 'does not exist',
+        hint: `Every split needs the same class folders (${classNames.join(', ')}).`,
+      });
+    for (const file of readdirSync(folder)
+      .filter((f) => f.toLowerCase().endsWith('.png'))
+      .sort()) {
       const path = join(folder, file);
       // Regular files only; the header's dimensions are checked before decoding (a few KB can declare gigabytes).
       const bytes = readRegularFile(path, { maxBytes: MAX_PNG_BYTES });
@@ -110,7 +121,11 @@ function readFolder(dir: string, classNames: string[], channels: number): Tensor
       }
       size ??= [png.height, png.width];
       if (png.height !== size[0] || png.width !== size[1]) {
-        throw new ShapeError({ parameter: path, expected: `${size[0]}x${size[1]} pixels like the other images`, actual: `${png.height}x${png.width}` });
+        throw new ShapeError({
+          parameter: path,
+          expected: `${size[0]}x${size[1]} pixels like the other images`,
+          actual: `${png.height}x${png.width}`,
+        });
       }
       // pngjs decodes to RGBA bytes.
       const pixels = png.width * png.height;
@@ -141,13 +156,23 @@ function readFolder(dir: string, classNames: string[], channels: number): Tensor
  */
 export function loadImageFolder(dir: string, options: { channels?: 1 | 3 } = {}): TargetData {
   const { channels = 1 } = options;
-  if (channels !== 1 && channels !== 3) throw new InvalidArgumentError({ parameter: 'options.channels', value: channels, message: 'Must be 1 or 3.' });
+  if (channels !== 1 && channels !== 3)
+    throw new InvalidArgumentError({ parameter: 'options.channels', value: channels, message: 'Must be 1 or 3.' });
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new FileFormatError({ path: dir, problem: 'is not a directory', hint: 'Give an image folder: one subfolder of PNG files per class (optionally under train/ and test/).' });
+    throw new FileFormatError({
+      path: dir,
+      problem: 'is not a directory',
+      hint: 'Give an image folder: one subfolder of PNG files per class (optionally under train/ and test/).',
+    });
   }
   const split = existsSync(join(dir, 'train')) && existsSync(join(dir, 'test'));
   const classNames = classFolders(split ? join(dir, 'train') : dir);
-  if (classNames.length === 0) throw new FileFormatError({ path: dir, problem: 'has no class subfolders', hint: 'Put the PNG files of each class in a subfolder named after the class.' });
+  if (classNames.length === 0)
+    throw new FileFormatError({
+      path: dir,
+      problem: 'has no class subfolders',
+      hint: 'Put the PNG files of each class in a subfolder named after the class.',
+    });
   if (classNames.length < 2) {
     throw new FileFormatError({
       path: dir,
@@ -155,7 +180,12 @@ export function loadImageFolder(dir: string, options: { channels?: 1 | 3 } = {})
       hint: 'A classifier needs at least 2 classes: one subfolder of PNG files per class.',
     });
   }
-  if (split) return { train: readFolder(join(dir, 'train'), classNames, channels), test: readFolder(join(dir, 'test'), classNames, channels), classNames };
+  if (split)
+    return {
+      train: readFolder(join(dir, 'train'), classNames, channels),
+      test: readFolder(join(dir, 'test'), classNames, channels),
+      classNames,
+    };
   const all = readFolder(dir, classNames, channels);
   // The 20% test split rounds down per class: a class of fewer than 5 images would have no test image.
   const counts = classNames.map((_, c) => all.labels.filter((label) => label === c).length);
@@ -183,12 +213,20 @@ export function loadImageFolder(dir: string, options: { channels?: 1 | 3 } = {})
  */
 export function loadTargetData(spec: string, inputShape: (number | null)[]): TargetData {
   if (typeof spec !== 'string' || spec.length === 0) {
-    throw new InvalidArgumentError({ parameter: 'data', value: spec, message: 'Give mnist:<digits> (e.g. mnist:5-9) or an image-folder directory.' });
+    throw new InvalidArgumentError({
+      parameter: 'data',
+      value: spec,
+      message: 'Give mnist:<digits> (e.g. mnist:5-9) or an image-folder directory.',
+    });
   }
   if (spec.startsWith('mnist:')) return mnistTarget(parseDigits(spec.slice(6)));
   const channels = inputShape[inputShape.length - 1];
   if (channels !== 1 && channels !== 3) {
-    throw new InvalidArgumentError({ parameter: 'base', value: inputShape, message: 'Image folders feed models with 1 or 3 input channels.' });
+    throw new InvalidArgumentError({
+      parameter: 'base',
+      value: inputShape,
+      message: 'Image folders feed models with 1 or 3 input channels.',
+    });
   }
   return loadImageFolder(spec, { channels });
 }

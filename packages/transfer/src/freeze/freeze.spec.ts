@@ -61,9 +61,21 @@ describe('selectLayers', () => {
 describe('freeze / unfreeze', () => {
   it('reports trainable and frozen parameter counts computed by hand', () => {
     const model = compiled();
-    expect(parameterCounts(model)).toEqual({ trainable: CONV + BN_TRAINABLE + HEAD, frozen: BN_MOVING, total: CONV + BN_TRAINABLE + BN_MOVING + HEAD });
-    expect(freeze(model, { to: 3 })).toEqual({ trainable: HEAD, frozen: CONV + BN_TRAINABLE + BN_MOVING, total: CONV + BN_TRAINABLE + BN_MOVING + HEAD });
-    expect(unfreeze(model, 'block1_conv')).toEqual({ trainable: CONV + HEAD, frozen: BN_TRAINABLE + BN_MOVING, total: CONV + BN_TRAINABLE + BN_MOVING + HEAD });
+    expect(parameterCounts(model)).toEqual({
+      trainable: CONV + BN_TRAINABLE + HEAD,
+      frozen: BN_MOVING,
+      total: CONV + BN_TRAINABLE + BN_MOVING + HEAD,
+    });
+    expect(freeze(model, { to: 3 })).toEqual({
+      trainable: HEAD,
+      frozen: CONV + BN_TRAINABLE + BN_MOVING,
+      total: CONV + BN_TRAINABLE + BN_MOVING + HEAD,
+    });
+    expect(unfreeze(model, 'block1_conv')).toEqual({
+      trainable: CONV + HEAD,
+      frozen: BN_TRAINABLE + BN_MOVING,
+      total: CONV + BN_TRAINABLE + BN_MOVING + HEAD,
+    });
     model.optimizer.dispose();
     model.dispose();
   });
@@ -78,7 +90,14 @@ describe('freeze / unfreeze', () => {
     await fit(model, data, { epochs: 2, batchSize: 16 });
     expect(tf.memory().numTensors).toBe(start);
     const after = snapshot(model);
-    for (const name of ['block1_conv/kernel', 'block1_conv/bias', 'block1_bn/gamma', 'block1_bn/beta', 'block1_bn/moving_mean', 'block1_bn/moving_variance']) {
+    for (const name of [
+      'block1_conv/kernel',
+      'block1_conv/bias',
+      'block1_bn/gamma',
+      'block1_bn/beta',
+      'block1_bn/moving_mean',
+      'block1_bn/moving_variance',
+    ]) {
       expect(after.get(name)).toEqual(before.get(name));
     }
     expect(after.get('head_dense/kernel')).not.toEqual(before.get('head_dense/kernel'));

@@ -127,7 +127,8 @@ export function recompile(model: tf.LayersModel): void {
 function setTrainable(model: tf.LayersModel, selector: LayerSelector, trainable: boolean, parameter: string): ParameterCounts {
   const indices = selectLayers(model, selector, parameter);
   // Batch-norm layers without a policy get the Keras one; a policy set by the user stays.
-  for (const layer of batchNormLayers(model)) if ((layer as unknown as PatchedLayer)[POLICY] === undefined) installPolicy(layer, 'frozen-when-frozen');
+  for (const layer of batchNormLayers(model))
+    if ((layer as unknown as PatchedLayer)[POLICY] === undefined) installPolicy(layer, 'frozen-when-frozen');
   // A model whose own flag is false reports no trainable weights at all; per-layer flags decide.
   model.trainable = true;
   for (const i of indices) model.layers[i].trainable = trainable;

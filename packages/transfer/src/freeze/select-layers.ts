@@ -12,16 +12,16 @@ import { InvalidArgumentError } from '@bigmodel/core';
  * (their union).
  */
 export type LayerSelector =
-  | string
-  | number
-  | { from?: number; to?: number }
-  | ((layer: tf.layers.Layer, index: number) => boolean)
-  | LayerSelector[];
+  string | number | { from?: number; to?: number } | ((layer: tf.layers.Layer, index: number) => boolean) | LayerSelector[];
 
 function resolveIndex(index: number, count: number, parameter: string, value: unknown): number {
   const resolved = index < 0 ? count + index : index;
   if (!Number.isInteger(index) || resolved < 0 || resolved >= count) {
-    throw new InvalidArgumentError({ parameter, value, message: `Layer indices run from ${-count} to ${count - 1} (the model has ${count} layers).` });
+    throw new InvalidArgumentError({
+      parameter,
+      value,
+      message: `Layer indices run from ${-count} to ${count - 1} (the model has ${count} layers).`,
+    });
   }
   return resolved;
 }
@@ -44,7 +44,11 @@ export function selectLayers(model: tf.LayersModel, selector: LayerSelector, par
     if (typeof s === 'string') {
       const index = layers.findIndex((layer) => layer.name === s);
       if (index < 0) {
-        throw new InvalidArgumentError({ parameter, value: s, message: `No layer of that name; the layers are: ${layers.map((l) => l.name).join(', ')}.` });
+        throw new InvalidArgumentError({
+          parameter,
+          value: s,
+          message: `No layer of that name; the layers are: ${layers.map((l) => l.name).join(', ')}.`,
+        });
       }
       picked.add(index);
     } else if (typeof s === 'number') {
@@ -56,7 +60,11 @@ export function selectLayers(model: tf.LayersModel, selector: LayerSelector, par
       const to = resolveIndex(s.to ?? -1, layers.length, `${parameter}.to`, s.to);
       for (let i = from; i <= to; i++) picked.add(i);
     } else {
-      throw new InvalidArgumentError({ parameter, value: s, message: 'Expected a layer name, an index, { from, to }, a predicate, or a list of these.' });
+      throw new InvalidArgumentError({
+        parameter,
+        value: s,
+        message: 'Expected a layer name, an index, { from, to }, a predicate, or a list of these.',
+      });
     }
   };
   visit(selector);

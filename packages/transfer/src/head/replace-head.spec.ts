@@ -18,7 +18,11 @@ describe('replaceHead', () => {
     const base = tinyBnModel();
     const model = replaceHead(base, { classes: 7, hiddenUnits: [5], seed: 3 });
     expect(model.outputs[0].shape).toEqual([null, 7]);
-    expect(model.layers.map((l) => l.name)).toEqual(['input1', 'block1_conv', 'block1_bn', 'block1_relu', 'features', 'head_dense', 'head_out'].map((n, i) => (i === 0 ? base.layers[0].name : n)));
+    expect(model.layers.map((l) => l.name)).toEqual(
+      ['input1', 'block1_conv', 'block1_bn', 'block1_relu', 'features', 'head_dense', 'head_out'].map((n, i) =>
+        i === 0 ? base.layers[0].name : n,
+      ),
+    );
     // 64 features -> 5 -> 7: (64*5 + 5) + (5*7 + 7) new parameters on the base's 40 + 16.
     expect(model.countParams()).toBe(40 + 16 + 325 + 42);
     expect(model.getLayer('block1_conv')).toBe(base.getLayer('block1_conv'));

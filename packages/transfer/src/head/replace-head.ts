@@ -41,9 +41,11 @@ function layerNames(model: tf.LayersModel): string {
 
 function layerOutput(model: tf.LayersModel, name: string, parameter: string): tf.SymbolicTensor {
   const layer = model.layers.find((l) => l.name === name);
-  if (!layer) throw new InvalidArgumentError({ parameter, value: name, message: `No layer of that name; the layers are: ${layerNames(model)}.` });
+  if (!layer)
+    throw new InvalidArgumentError({ parameter, value: name, message: `No layer of that name; the layers are: ${layerNames(model)}.` });
   const output = layer.output;
-  if (Array.isArray(output)) throw new InvalidArgumentError({ parameter, value: name, message: 'This layer has several outputs; cut at a layer with one.' });
+  if (Array.isArray(output))
+    throw new InvalidArgumentError({ parameter, value: name, message: 'This layer has several outputs; cut at a layer with one.' });
   return output;
 }
 
@@ -85,15 +87,22 @@ export interface ReplaceHeadOptions {
 export function resolveReplaceHeadOptions(options: ReplaceHeadOptions) {
   const { classes, hiddenUnits = [128], dropout = 0, seed = 0, prefix = 'head' } = options;
   if (!Number.isInteger(classes) || classes < 1) {
-    throw new InvalidArgumentError({ parameter: 'options.classes', value: classes, message: 'A head needs an integer number of classes >= 1.' });
+    throw new InvalidArgumentError({
+      parameter: 'options.classes',
+      value: classes,
+      message: 'A head needs an integer number of classes >= 1.',
+    });
   }
   hiddenUnits.forEach((units, i) => {
-    if (!Number.isInteger(units) || units < 1) throw new InvalidArgumentError({ parameter: `options.hiddenUnits[${i}]`, value: units, message: 'Must be an integer >= 1.' });
+    if (!Number.isInteger(units) || units < 1)
+      throw new InvalidArgumentError({ parameter: `options.hiddenUnits[${i}]`, value: units, message: 'Must be an integer >= 1.' });
   });
-  if (!(dropout >= 0 && dropout < 1)) throw new InvalidArgumentError({ parameter: 'options.dropout', value: dropout, message: 'Must be in [0, 1).' });
+  if (!(dropout >= 0 && dropout < 1))
+    throw new InvalidArgumentError({ parameter: 'options.dropout', value: dropout, message: 'Must be in [0, 1).' });
   if (!Number.isInteger(seed)) throw new InvalidArgumentError({ parameter: 'options.seed', value: seed, message: 'Must be an integer.' });
   const { pooling = 'flatten' } = options;
-  if (pooling !== 'flatten' && pooling !== 'average') throw new InvalidArgumentError({ parameter: 'options.pooling', value: pooling, message: "Choose 'flatten' or 'average'." });
+  if (pooling !== 'flatten' && pooling !== 'average')
+    throw new InvalidArgumentError({ parameter: 'options.pooling', value: pooling, message: "Choose 'flatten' or 'average'." });
   return { classes, hiddenUnits, dropout, seed, prefix, pooling, cutAt: options.cutAt };
 }
 
@@ -111,9 +120,14 @@ export function createHeadLayers(options: ReplaceHeadOptions, taken: Set<string>
     return candidate;
   };
   const layers: tf.layers.Layer[] = [];
-  if (inputRank === 4) layers.push(pooling === 'average' ? tf.layers.globalAveragePooling2d({ name: name('pool') }) : tf.layers.flatten({ name: name('flatten') }));
+  if (inputRank === 4)
+    layers.push(
+      pooling === 'average' ? tf.layers.globalAveragePooling2d({ name: name('pool') }) : tf.layers.flatten({ name: name('flatten') }),
+    );
   else if (inputRank > 2) layers.push(tf.layers.flatten({ name: name('flatten') }));
-  hiddenUnits.forEach((units, i) => layers.push(tf.layers.dense({ name: name(i === 0 ? 'dense' : `dense${i + 1}`), units, activation: 'relu', kernelInitializer: init() })));
+  hiddenUnits.forEach((units, i) =>
+    layers.push(tf.layers.dense({ name: name(i === 0 ? 'dense' : `dense${i + 1}`), units, activation: 'relu', kernelInitializer: init() })),
+  );
   if (dropout > 0) layers.push(tf.layers.dropout({ name: name('dropout'), rate: dropout }));
   layers.push(tf.layers.dense({ name: name('out'), units: classes, activation: 'softmax', kernelInitializer: init() }));
   return layers;

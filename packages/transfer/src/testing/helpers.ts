@@ -19,7 +19,9 @@ export function tinyBnModel(seed = 0): tf.LayersModel {
   x = tf.layers.reLU({ name: 'block1_relu' }).apply(x) as tf.SymbolicTensor;
   x = tf.layers.flatten({ name: 'features' }).apply(x) as tf.SymbolicTensor;
   x = tf.layers.dense({ name: 'head_dense', units: 8, activation: 'relu', kernelInitializer: init() }).apply(x) as tf.SymbolicTensor;
-  const out = tf.layers.dense({ name: 'head_out', units: 3, activation: 'softmax', kernelInitializer: init() }).apply(x) as tf.SymbolicTensor;
+  const out = tf.layers
+    .dense({ name: 'head_out', units: 3, activation: 'softmax', kernelInitializer: init() })
+    .apply(x) as tf.SymbolicTensor;
   return tf.model({ name: 'tiny', inputs: input, outputs: out });
 }
 

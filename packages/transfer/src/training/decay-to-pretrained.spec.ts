@@ -35,19 +35,35 @@ describe('decayToPretrained', () => {
     const layer = tf.layers.dense({ units: 1, name: 'l2sp_bad' });
     layer.apply(tf.input({ shape: [1] }));
     expect(() => decayToPretrained([], { strength: -1 })).toThrow(InvalidArgumentError);
-    expect(() => decayToPretrained([{ weight: layer.weights[0], lr: 0.5 }], { strength: 2 })).toThrow(expect.objectContaining({ parameter: 'anchors[0].lr' }));
+    expect(() => decayToPretrained([{ weight: layer.weights[0], lr: 0.5 }], { strength: 2 })).toThrow(
+      expect.objectContaining({ parameter: 'anchors[0].lr' }),
+    );
     layer.dispose();
   });
 
-  it("fineTune with decayToPretrained keeps the base nearer its pretrained weights, decays only the head toward zero, and leaks no tensors", async () => {
+  it('fineTune with decayToPretrained keeps the base nearer its pretrained weights, decays only the head toward zero, and leaks no tensors', async () => {
     const distance = async (strength: number) => {
       const base = tinyBnModel();
       const before = snapshot(base);
       const tensors = tf.memory().numTensors;
-      const { model } = await fineTune(base, tinyData(48), { strategy: 'full', classes: 3, epochs: 3, batchSize: 16, hiddenUnits: [4], lr: 1e-2, fineTuneLr: 1e-2, decayToPretrained: strength });
+      const { model } = await fineTune(base, tinyData(48), {
+        strategy: 'full',
+        classes: 3,
+        epochs: 3,
+        batchSize: 16,
+        hiddenUnits: [4],
+        lr: 1e-2,
+        fineTuneLr: 1e-2,
+        decayToPretrained: strength,
+      });
       const after = snapshot(model);
-      const moved = ['block1_conv/kernel', 'block1_bn/gamma'].map((name) => Math.hypot(...after.get(name)!.map((v, i) => v - before.get(name)![i])));
-      const decays = (model.optimizer as GroupedOptimizer).groups.map((g) => ({ decay: (g.optimizer.getConfig() as { weightDecay: number }).weightDecay, names: g.variables }));
+      const moved = ['block1_conv/kernel', 'block1_bn/gamma'].map((name) =>
+        Math.hypot(...after.get(name)!.map((v, i) => v - before.get(name)![i])),
+      );
+      const decays = (model.optimizer as GroupedOptimizer).groups.map((g) => ({
+        decay: (g.optimizer.getConfig() as { weightDecay: number }).weightDecay,
+        names: g.variables,
+      }));
       model.optimizer?.dispose();
       model.dispose();
       expect(tf.memory().numTensors).toBeLessThanOrEqual(tensors);

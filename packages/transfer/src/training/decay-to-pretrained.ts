@@ -40,7 +40,11 @@ export function decayToPretrained(anchors: Anchor[], options: { strength: number
   }
   anchors.forEach(({ lr }, i) => {
     if (!(lr > 0 && Number.isFinite(lr) && lr * strength < 1)) {
-      throw new InvalidArgumentError({ parameter: `anchors[${i}].lr`, value: lr, message: `Must be a finite number > 0 with lr * strength < 1 (strength ${strength}).` });
+      throw new InvalidArgumentError({
+        parameter: `anchors[${i}].lr`,
+        value: lr,
+        message: `Must be a finite number > 0 with lr * strength < 1 (strength ${strength}).`,
+      });
     }
   });
   let start: tf.Tensor[] | undefined = anchors.map(({ weight }) => tf.keep(weight.read().clone()));

@@ -29,7 +29,15 @@ describe('fineTune', () => {
     const before = snapshot(base);
     const counts: number[] = [];
     const counter: Callback = { onEpochEnd: () => void counts.push(tf.memory().numTensors) };
-    const { model, phases, parameters } = await fineTune(base, tinyData(60), { strategy: 'head', classes: 3, epochs: 3, hiddenUnits: [4], validation: tinyData(15, 1), patience: 10, callbacks: [counter] });
+    const { model, phases, parameters } = await fineTune(base, tinyData(60), {
+      strategy: 'head',
+      classes: 3,
+      epochs: 3,
+      hiddenUnits: [4],
+      validation: tinyData(15, 1),
+      patience: 10,
+      callbacks: [counter],
+    });
     expect(phases.map((p) => p.name)).toEqual(['head']);
     expect(parameters).toEqual({ trainable: 64 * 4 + 4 + 4 * 3 + 3, frozen: 40 + 16, total: 40 + 16 + 275 });
     for (const [name, values] of before) if (!name.startsWith('head')) expect(snapshot(base).get(name)).toEqual(values);
@@ -39,7 +47,14 @@ describe('fineTune', () => {
 
   it('head on cached features ends with the same head weights as the head trained through the frozen base', async () => {
     const run = async (cachedFeatures: boolean) => {
-      const { model } = await fineTune(tinyBnModel(), tinyData(60), { strategy: 'head', classes: 3, epochs: 2, batchSize: 16, seed: 4, cachedFeatures });
+      const { model } = await fineTune(tinyBnModel(), tinyData(60), {
+        strategy: 'head',
+        classes: 3,
+        epochs: 2,
+        batchSize: 16,
+        seed: 4,
+        cachedFeatures,
+      });
       const weights = snapshot(model);
       dispose(model);
       return weights;
@@ -74,15 +89,31 @@ describe('fineTune', () => {
     const base = createDigitsCnn({ classes: 5, seed: 0 });
     const before = snapshot(base);
     const data = digitsLike(48, 2, 0);
-    const { model, phases } = await fineTune(base, data, { strategy: 'two-phase', classes: 2, epochs: 1, fineTuneEpochs: 1, batchSize: 16, lr: 1e-3, fineTuneLr: 1e-4, cachedFeatures: true });
+    const { model, phases } = await fineTune(base, data, {
+      strategy: 'two-phase',
+      classes: 2,
+      epochs: 1,
+      fineTuneEpochs: 1,
+      batchSize: 16,
+      lr: 1e-3,
+      fineTuneLr: 1e-4,
+      cachedFeatures: true,
+    });
     expect(phases.map((p) => p.name)).toEqual(['head', 'fine-tune']);
     // block3: conv 3*3*64*64 = 36864, batch-norm gamma + beta 128.
     expect(phases[1].parameters.trainable - phases[0].parameters.trainable).toBe(36864 + 128);
     const after = snapshot(model);
-    for (const name of ['block1_conv/kernel', 'block1_bn/moving_mean', 'block2_conv/kernel', 'block2_bn/moving_variance', 'block2_bn/gamma']) {
+    for (const name of [
+      'block1_conv/kernel',
+      'block1_bn/moving_mean',
+      'block2_conv/kernel',
+      'block2_bn/moving_variance',
+      'block2_bn/gamma',
+    ]) {
       expect(changed(after.get(name)!, before.get(name)!)).toBe(false);
     }
-    for (const name of ['block3_conv/kernel', 'block3_bn/gamma', 'block3_bn/moving_mean']) expect(changed(after.get(name)!, before.get(name)!)).toBe(true);
+    for (const name of ['block3_conv/kernel', 'block3_bn/gamma', 'block3_bn/moving_mean'])
+      expect(changed(after.get(name)!, before.get(name)!)).toBe(true);
     const rates = (model.optimizer as GroupedOptimizer).groups.map((g) => (g.optimizer.getConfig() as { lr: number }).lr);
     expect(new Set(rates)).toEqual(new Set([1e-3, 1e-4]));
     dispose(model);
@@ -92,11 +123,19 @@ describe('fineTune', () => {
     const base = tinyBnModel();
     const before = snapshot(base);
     const data = tinyData(48);
-    const { model, parameters } = await fineTune(base, data, { strategy: 'full', classes: 3, epochs: 2, batchSize: 16, hiddenUnits: [4], batchNormPolicy: 'always-frozen' });
+    const { model, parameters } = await fineTune(base, data, {
+      strategy: 'full',
+      classes: 3,
+      epochs: 2,
+      batchSize: 16,
+      hiddenUnits: [4],
+      batchNormPolicy: 'always-frozen',
+    });
     expect(parameters.frozen).toBe(8); // only the moving mean and variance (4 + 4) are not trainable
     const after = snapshot(model);
     for (const name of ['block1_bn/moving_mean', 'block1_bn/moving_variance']) expect(after.get(name)).toEqual(before.get(name));
-    for (const name of ['block1_conv/kernel', 'block1_bn/gamma', 'block1_bn/beta']) expect(changed(after.get(name)!, before.get(name)!)).toBe(true);
+    for (const name of ['block1_conv/kernel', 'block1_bn/gamma', 'block1_bn/beta'])
+      expect(changed(after.get(name)!, before.get(name)!)).toBe(true);
     // Inference mode in training: the batch-norm output is gamma * (x - movingMean) / sqrt(movingVariance + epsilon) + beta,
     // computed here by hand from the conv output of one batch, not from batch statistics.
     const bn = model.getLayer('block1_bn');
@@ -105,7 +144,10 @@ describe('fineTune', () => {
     const conv = convOut.predict(xs) as tf.Tensor;
     const [gamma, beta, mean, variance] = ['gamma', 'beta', 'moving_mean', 'moving_variance'].map((n) => after.get(`block1_bn/${n}`)!);
     const convValues = conv.dataSync();
-    const expected = Float32Array.from(convValues, (v, i) => gamma[i % 4] * ((v - mean[i % 4]) / Math.sqrt(variance[i % 4] + 1e-3)) + beta[i % 4]);
+    const expected = Float32Array.from(
+      convValues,
+      (v, i) => gamma[i % 4] * ((v - mean[i % 4]) / Math.sqrt(variance[i % 4] + 1e-3)) + beta[i % 4],
+    );
     const actual = (bn.apply(conv, { training: true }) as tf.Tensor).dataSync();
     actual.forEach((v, i) => expect(v).toBeCloseTo(expected[i], 4));
     tf.dispose([xs, conv]);
@@ -154,7 +196,11 @@ describe('fineTune', () => {
     expect(() => resolveFineTuneConfig({ strategy: 'magic' as never, classes: 2, epochs: 1 })).toThrow(/head, two-phase, gradual, full/);
     expect(() => resolveFineTuneConfig({ strategy: 'head', classes: 0, epochs: 1 })).toThrow(InvalidArgumentError);
     expect(() => resolveFineTuneConfig({ strategy: 'head', classes: 2, epochs: 0 })).toThrow(/config\.epochs/);
-    expect(() => resolveFineTuneConfig({ strategy: 'full', classes: 2, epochs: 1, cachedFeatures: true })).toThrow(/config\.cachedFeatures/);
-    expect(resolveFineTuneConfig({ strategy: 'two-phase', classes: 2, epochs: 3, lr: 1e-2 })).toEqual(expect.objectContaining({ fineTuneEpochs: 3, fineTuneLr: 1e-3, unfreezeBlocks: 1, weightDecay: 1e-4 }));
+    expect(() => resolveFineTuneConfig({ strategy: 'full', classes: 2, epochs: 1, cachedFeatures: true })).toThrow(
+      /config\.cachedFeatures/,
+    );
+    expect(resolveFineTuneConfig({ strategy: 'two-phase', classes: 2, epochs: 3, lr: 1e-2 })).toEqual(
+      expect.objectContaining({ fineTuneEpochs: 3, fineTuneLr: 1e-3, unfreezeBlocks: 1, weightDecay: 1e-4 }),
+    );
   });
 });

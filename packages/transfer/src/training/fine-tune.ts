@@ -28,7 +28,7 @@ import {
 
 import { freeze, parameterCounts, setBatchNormPolicy, unfreeze, type BatchNormPolicy, type ParameterCounts } from '../freeze/freeze';
 import { layerBlocks } from '../freeze/select-layers';
-import { applyLayers, defaultCutLayer, featureExtractor, replaceHead, type ReplaceHeadOptions } from '../head/replace-head';
+import { applyLayers, defaultCutLayer, featureExtractor, replaceHead } from '../head/replace-head';
 import { cacheFeatures, checkInputShape, concatDatasets } from './features';
 import { decayToPretrained } from './decay-to-pretrained';
 import { isNoDecayWeight, paramGroupOptimizer } from './grouped-optimizer';
@@ -126,13 +126,22 @@ export interface FineTuneResult {
 /** Fills the defaults of {@link FineTuneConfig} and validates it; throws InvalidArgumentError naming the option. */
 export function resolveFineTuneConfig(config: FineTuneConfig) {
   const positiveInteger = (parameter: string, value: unknown) => {
-    if (!Number.isInteger(value) || (value as number) < 1) throw new InvalidArgumentError({ parameter, value, message: 'Must be an integer >= 1.' });
+    if (!Number.isInteger(value) || (value as number) < 1)
+      throw new InvalidArgumentError({ parameter, value, message: 'Must be an integer >= 1.' });
   };
   if (!FINE_TUNE_STRATEGIES.includes(config.strategy)) {
-    throw new InvalidArgumentError({ parameter: 'config.strategy', value: config.strategy, message: `Choose one of ${FINE_TUNE_STRATEGIES.join(', ')}.` });
+    throw new InvalidArgumentError({
+      parameter: 'config.strategy',
+      value: config.strategy,
+      message: `Choose one of ${FINE_TUNE_STRATEGIES.join(', ')}.`,
+    });
   }
   if (!Number.isInteger(config.classes) || config.classes < 1) {
-    throw new InvalidArgumentError({ parameter: 'config.classes', value: config.classes, message: 'A head needs an integer number of classes >= 1.' });
+    throw new InvalidArgumentError({
+      parameter: 'config.classes',
+      value: config.classes,
+      message: 'A head needs an integer number of classes >= 1.',
+    });
   }
   const lr = config.lr ?? 1e-3;
   // An option given as undefined takes its default.
@@ -161,19 +170,38 @@ export function resolveFineTuneConfig(config: FineTuneConfig) {
   positiveInteger('config.batchSize', resolved.batchSize);
   positiveInteger('config.epochsPerBlock', resolved.epochsPerBlock);
   if (resolved.unfreezeBlocks !== Infinity) positiveInteger('config.unfreezeBlocks', resolved.unfreezeBlocks);
-  for (const [parameter, value] of [['config.lr', resolved.lr], ['config.fineTuneLr', resolved.fineTuneLr], ['config.layerLrDecay', resolved.layerLrDecay]] as const) {
-    if (!(value > 0 && Number.isFinite(value))) throw new InvalidArgumentError({ parameter, value, message: 'Must be a finite number > 0.' });
+  for (const [parameter, value] of [
+    ['config.lr', resolved.lr],
+    ['config.fineTuneLr', resolved.fineTuneLr],
+    ['config.layerLrDecay', resolved.layerLrDecay],
+  ] as const) {
+    if (!(value > 0 && Number.isFinite(value)))
+      throw new InvalidArgumentError({ parameter, value, message: 'Must be a finite number > 0.' });
   }
   if (!(resolved.decayToPretrained >= 0 && Number.isFinite(resolved.decayToPretrained))) {
-    throw new InvalidArgumentError({ parameter: 'config.decayToPretrained', value: resolved.decayToPretrained, message: 'Must be a finite number >= 0.' });
+    throw new InvalidArgumentError({
+      parameter: 'config.decayToPretrained',
+      value: resolved.decayToPretrained,
+      message: 'Must be a finite number >= 0.',
+    });
   }
-  if (!(resolved.weightDecay >= 0)) throw new InvalidArgumentError({ parameter: 'config.weightDecay', value: resolved.weightDecay, message: 'Must be >= 0.' });
-  if (!Number.isInteger(resolved.patience) || resolved.patience < 0) throw new InvalidArgumentError({ parameter: 'config.patience', value: resolved.patience, message: 'Must be an integer >= 0.' });
+  if (!(resolved.weightDecay >= 0))
+    throw new InvalidArgumentError({ parameter: 'config.weightDecay', value: resolved.weightDecay, message: 'Must be >= 0.' });
+  if (!Number.isInteger(resolved.patience) || resolved.patience < 0)
+    throw new InvalidArgumentError({ parameter: 'config.patience', value: resolved.patience, message: 'Must be an integer >= 0.' });
   if (!Number.isInteger(resolved.cachedAugmentations) || resolved.cachedAugmentations < 0) {
-    throw new InvalidArgumentError({ parameter: 'config.cachedAugmentations', value: resolved.cachedAugmentations, message: 'Must be an integer >= 0.' });
+    throw new InvalidArgumentError({
+      parameter: 'config.cachedAugmentations',
+      value: resolved.cachedAugmentations,
+      message: 'Must be an integer >= 0.',
+    });
   }
   if (resolved.cachedFeatures && resolved.strategy === 'full') {
-    throw new InvalidArgumentError({ parameter: 'config.cachedFeatures', value: true, message: 'Cached features need a frozen base; the full strategy trains the base from the start.' });
+    throw new InvalidArgumentError({
+      parameter: 'config.cachedFeatures',
+      value: true,
+      message: 'Cached features need a frozen base; the full strategy trains the base from the start.',
+    });
   }
   return resolved;
 }
@@ -205,21 +233,39 @@ export async function fineTune(base: tf.LayersModel, train: TensorDataset, confi
   checkInputShape(base, train, 'train');
   if (c.validation) checkInputShape(base, c.validation, 'config.validation');
   if (train.options.classes !== c.classes) {
-    throw new InvalidArgumentError({ parameter: 'config.classes', value: c.classes, message: `The training data has ${train.options.classes ?? 'no'} classes.` });
+    throw new InvalidArgumentError({
+      parameter: 'config.classes',
+      value: c.classes,
+      message: `The training data has ${train.options.classes ?? 'no'} classes.`,
+    });
   }
   const cutAt = c.cutAt ?? defaultCutLayer(base);
   const model = replaceHead(base, { classes: c.classes, cutAt, hiddenUnits: c.hiddenUnits, pooling: c.pooling, seed: c.seed });
   setBatchNormPolicy(model, c.batchNormPolicy);
   const cutIndex = model.layers.findIndex((l) => l.name === cutAt);
   const headLayers = model.layers.slice(cutIndex + 1);
-  const baseBlocks = layerBlocks(model).filter((block) => block.layers.every((name) => model.layers.findIndex((l) => l.name === name) <= cutIndex));
+  const baseBlocks = layerBlocks(model).filter((block) =>
+    block.layers.every((name) => model.layers.findIndex((l) => l.name === name) <= cutIndex),
+  );
   if ((c.strategy === 'two-phase' || c.strategy === 'gradual') && baseBlocks.length === 0) {
-    throw new InvalidArgumentError({ parameter: 'config.strategy', value: c.strategy, message: `The base has no layers with weights below ${cutAt} to unfreeze; use 'head' or 'full'.` });
+    throw new InvalidArgumentError({
+      parameter: 'config.strategy',
+      value: c.strategy,
+      message: `The base has no layers with weights below ${cutAt} to unfreeze; use 'head' or 'full'.`,
+    });
   }
   const phases: FineTunePhase[] = [];
   let stepOffset = 0;
 
-  const runPhase = async (name: string, target: tf.LayersModel, data: TensorDataset, validation: TensorDataset | undefined, epochs: number, extra: Callback[], augment?: FitConfig['augment']) => {
+  const runPhase = async (
+    name: string,
+    target: tf.LayersModel,
+    data: TensorDataset,
+    validation: TensorDataset | undefined,
+    epochs: number,
+    extra: Callback[],
+    augment?: FitConfig['augment'],
+  ) => {
     const parameters = parameterCounts(model);
     const stepsPerEpoch = Math.ceil(data.size / c.batchSize);
     c.onPhase?.({ name, epochs, stepsPerEpoch, parameters });
@@ -249,13 +295,23 @@ export async function fineTune(base: tf.LayersModel, train: TensorDataset, confi
     }));
     const l2sp = c.decayToPretrained > 0;
     const noDecay = (weight: tf.LayerVariable) => isNoDecayWeight(weight) || (l2sp && baseWeights.has(weight.name));
-    const optimizer = paramGroupOptimizer(target, { lr: c.lr, weightDecay: c.weightDecay, noDecay, groups: groups.filter((g) => g.layers.length > 0) });
+    const optimizer = paramGroupOptimizer(target, {
+      lr: c.lr,
+      weightDecay: c.weightDecay,
+      noDecay,
+      groups: groups.filter((g) => g.layers.length > 0),
+    });
     const previous = target.optimizer;
     target.compile({ optimizer, loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
     previous?.dispose();
     if (!l2sp) return [];
     const anchors = groups.flatMap((group) =>
-      group.layers.flatMap((name) => target.getLayer(name).weights.filter((w) => !/moving_(mean|variance)/.test(w.originalName)).map((weight) => ({ weight, lr: group.lr }))),
+      group.layers.flatMap((name) =>
+        target
+          .getLayer(name)
+          .weights.filter((w) => !/moving_(mean|variance)/.test(w.originalName))
+          .map((weight) => ({ weight, lr: group.lr })),
+      ),
     );
     return anchors.length > 0 ? [decayToPretrained(anchors, { strength: c.decayToPretrained })] : [];
   };
@@ -275,7 +331,10 @@ export async function fineTune(base: tf.LayersModel, train: TensorDataset, confi
     }
     if (c.strategy === 'two-phase') {
       const blocks = topBlocks(Math.min(c.unfreezeBlocks, baseBlocks.length));
-      unfreeze(model, blocks.flatMap((b) => b.layers));
+      unfreeze(
+        model,
+        blocks.flatMap((b) => b.layers),
+      );
       const l2sp = compileWithRates(model, blocks);
       await runPhase('fine-tune', model, train, c.validation, c.fineTuneEpochs, l2sp, c.augment);
     } else if (c.strategy === 'gradual') {
@@ -304,7 +363,14 @@ async function trainHeadOnCachedFeatures(
   headLayers: tf.layers.Layer[],
   train: TensorDataset,
   c: Resolved,
-  runPhase: (name: string, target: tf.LayersModel, data: TensorDataset, validation: TensorDataset | undefined, epochs: number, extra: Callback[]) => Promise<void>,
+  runPhase: (
+    name: string,
+    target: tf.LayersModel,
+    data: TensorDataset,
+    validation: TensorDataset | undefined,
+    epochs: number,
+    extra: Callback[],
+  ) => Promise<void>,
 ): Promise<void> {
   const extractor = featureExtractor(model, cutAt);
   const copies = c.augment ? c.cachedAugmentations : 0;
@@ -327,7 +393,11 @@ async function trainHeadOnCachedFeatures(
   // The head's layers, already built on the base's features, applied to a feature input: the same weights.
   const input = tf.input({ shape: features.exampleShape });
   const headModel = tf.model({ name: `${model.name}_head`, inputs: input, outputs: applyLayers(input, headLayers) });
-  headModel.compile({ optimizer: paramGroupOptimizer(headModel, { lr: c.lr, weightDecay: c.weightDecay }), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  headModel.compile({
+    optimizer: paramGroupOptimizer(headModel, { lr: c.lr, weightDecay: c.weightDecay }),
+    loss: 'categoricalCrossentropy',
+    metrics: ['accuracy'],
+  });
   await runPhase('head', headModel, features, validation, c.epochs, []);
   headModel.optimizer.dispose();
   // Releases the head layers' second use; their weights live on in `model`.

@@ -25,7 +25,11 @@ function values(model: tf.LayersModel): Map<string, Float32Array> {
 
 /** One optimizer step of `model` with `optimizer` on a batch, by categorical cross-entropy. */
 function step(model: tf.LayersModel, optimizer: tf.Optimizer, xs: tf.Tensor, ys: tf.Tensor): void {
-  optimizer.minimize(() => tf.losses.softmaxCrossEntropy(ys, tf.log(model.apply(xs, { training: true }) as tf.Tensor)) as tf.Scalar, false, model.trainableWeights.map((w) => w.read() as tf.Variable));
+  optimizer.minimize(
+    () => tf.losses.softmaxCrossEntropy(ys, tf.log(model.apply(xs, { training: true }) as tf.Tensor)) as tf.Scalar,
+    false,
+    model.trainableWeights.map((w) => w.read() as tf.Variable),
+  );
 }
 
 function batch() {
@@ -38,7 +42,15 @@ describe('paramGroupOptimizer', () => {
     const model = tinyBnModel();
     const { xs, ys } = batch();
     // setBatchNormPolicy is not needed: batch norm in training mode in both computations.
-    const optimizer = paramGroupOptimizer(model, { optimizer: 'sgd', momentum: 0, lr: 0.1, groups: [{ layers: 'block1_conv', lr: 0.001 }, { layers: 'head_dense', lr: 0.01 }] });
+    const optimizer = paramGroupOptimizer(model, {
+      optimizer: 'sgd',
+      momentum: 0,
+      lr: 0.1,
+      groups: [
+        { layers: 'block1_conv', lr: 0.001 },
+        { layers: 'head_dense', lr: 0.01 },
+      ],
+    });
     const expectedLr: Record<string, number> = { block1_conv: 0.001, block1_bn: 0.1, head_dense: 0.01, head_out: 0.1 };
     const g = gradients(model, xs, ys);
     const before = values(model);
@@ -60,7 +72,11 @@ describe('paramGroupOptimizer', () => {
   it('works with adaptive optimizers: the first Adam step moves every weight by its group rate (|m/sqrt(v)| = 1)', () => {
     const model = tinyBnModel();
     const { xs, ys } = batch();
-    const optimizer = paramGroupOptimizer(model, { optimizer: 'adam', lr: 1e-2, groups: [{ layers: (l) => l.name.startsWith('block1'), lr: 1e-4 }] });
+    const optimizer = paramGroupOptimizer(model, {
+      optimizer: 'adam',
+      lr: 1e-2,
+      groups: [{ layers: (l) => l.name.startsWith('block1'), lr: 1e-4 }],
+    });
     const g = gradients(model, xs, ys);
     const before = values(model);
     step(model, optimizer, xs, ys);
@@ -96,7 +112,13 @@ describe('paramGroupOptimizer', () => {
       });
     }
     expect(model.weights.filter((w) => isNoDecayWeight(w)).map((w) => w.originalName)).toEqual([
-      'block1_conv/bias', 'block1_bn/gamma', 'block1_bn/beta', 'head_dense/bias', 'head_out/bias', 'block1_bn/moving_mean', 'block1_bn/moving_variance',
+      'block1_conv/bias',
+      'block1_bn/gamma',
+      'block1_bn/beta',
+      'head_dense/bias',
+      'head_out/bias',
+      'block1_bn/moving_mean',
+      'block1_bn/moving_variance',
     ]);
     tf.dispose([xs, ys]);
     optimizer.dispose();
@@ -132,7 +154,13 @@ describe('paramGroupOptimizer', () => {
     expect(() => paramGroupOptimizer(model, { groups: [{ layers: 'nope', lr: 1 }] })).toThrow(/config\.groups\[0\]\.layers.*block1_conv/s);
     expect(() => paramGroupOptimizer(model, { groups: [{ layers: 'head_out', lr: -1 }] })).toThrow(InvalidArgumentError);
     const name = model.weights[0].name;
-    expect(() => new GroupedOptimizer([{ variables: [name], optimizer: new SGD({ lr: 1 }) }, { variables: [name], optimizer: new SGD({ lr: 1 }) }])).toThrow(/groups\[1\]\.variables/);
+    expect(
+      () =>
+        new GroupedOptimizer([
+          { variables: [name], optimizer: new SGD({ lr: 1 }) },
+          { variables: [name], optimizer: new SGD({ lr: 1 }) },
+        ]),
+    ).toThrow(/groups\[1\]\.variables/);
     const partial = new GroupedOptimizer([{ variables: [name], optimizer: new SGD({ lr: 1 }) }]);
     const other = model.weights[1].read() as tf.Variable;
     expect(() => partial.applyGradients({ [other.name]: tf.zerosLike(other) })).toThrow(/no parameter group/);

@@ -44,11 +44,16 @@ export class GroupedOptimizer extends tf.Optimizer {
       throw new InvalidArgumentError({ parameter: 'groups', value: groups, message: 'Give at least one { variables, optimizer } group.' });
     }
     groups.forEach(({ variables, optimizer }, g) => {
-      if (!(optimizer instanceof tf.Optimizer)) throw new InvalidArgumentError({ parameter: `groups[${g}].optimizer`, value: optimizer, message: 'Must be a tf.Optimizer.' });
+      if (!(optimizer instanceof tf.Optimizer))
+        throw new InvalidArgumentError({ parameter: `groups[${g}].optimizer`, value: optimizer, message: 'Must be a tf.Optimizer.' });
       for (const name of variables) {
         const other = this.groupOf.get(name);
         if (other !== undefined) {
-          throw new InvalidArgumentError({ parameter: `groups[${g}].variables`, value: name, message: `Already in group ${other}; a variable belongs to one group.` });
+          throw new InvalidArgumentError({
+            parameter: `groups[${g}].variables`,
+            value: name,
+            message: `Already in group ${other}; a variable belongs to one group.`,
+          });
         }
         this.groupOf.set(name, g);
       }
@@ -56,12 +61,18 @@ export class GroupedOptimizer extends tf.Optimizer {
   }
 
   override applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
-    const pairs = Array.isArray(variableGradients) ? variableGradients.map(({ name, tensor }) => [name, tensor] as const) : Object.entries(variableGradients);
+    const pairs = Array.isArray(variableGradients)
+      ? variableGradients.map(({ name, tensor }) => [name, tensor] as const)
+      : Object.entries(variableGradients);
     const perGroup = this.groups.map(() => ({}) as tf.NamedTensorMap);
     for (const [name, gradient] of pairs) {
       const g = this.groupOf.get(name);
       if (g === undefined) {
-        throw new InvalidArgumentError({ parameter: 'variableGradients', value: name, message: 'This variable is in no parameter group; build the GroupedOptimizer for the model being trained.' });
+        throw new InvalidArgumentError({
+          parameter: 'variableGradients',
+          value: name,
+          message: 'This variable is in no parameter group; build the GroupedOptimizer for the model being trained.',
+        });
       }
       perGroup[g][name] = gradient;
     }
@@ -86,7 +97,9 @@ export class GroupedOptimizer extends tf.Optimizer {
   override async setWeights(weightValues: NamedTensor[]): Promise<void> {
     for (const [g, { optimizer }] of this.groups.entries()) {
       const prefix = `group${g}/`;
-      const mine = weightValues.filter(({ name }) => name.startsWith(prefix)).map(({ name, tensor }) => ({ name: name.slice(prefix.length), tensor }));
+      const mine = weightValues
+        .filter(({ name }) => name.startsWith(prefix))
+        .map(({ name, tensor }) => ({ name: name.slice(prefix.length), tensor }));
       await optimizer.setWeights(mine);
     }
   }
@@ -101,8 +114,13 @@ export class GroupedOptimizer extends tf.Optimizer {
   }
 
   /** Rebuilds from {@link GroupedOptimizer.getConfig}; the variable names must exist in this process. */
-  static override fromConfig<T extends tf.serialization.Serializable>(cls: tf.serialization.SerializableConstructor<T>, config: tf.serialization.ConfigDict): T {
-    const groups = (config['groups'] as unknown as { variables: string[]; optimizer: { className: string; config: tf.serialization.ConfigDict } }[]).map((group) => ({
+  static override fromConfig<T extends tf.serialization.Serializable>(
+    cls: tf.serialization.SerializableConstructor<T>,
+    config: tf.serialization.ConfigDict,
+  ): T {
+    const groups = (
+      config['groups'] as unknown as { variables: string[]; optimizer: { className: string; config: tf.serialization.ConfigDict } }[]
+    ).map((group) => ({
       variables: group.variables,
       optimizer: deserializeOptimizer(group.optimizer.className, group.optimizer.config),
     }));
@@ -113,7 +131,12 @@ tf.serialization.registerClass(GroupedOptimizer);
 
 function deserializeOptimizer(className: string, config: tf.serialization.ConfigDict): tf.Optimizer {
   const entry = tf.serialization.SerializationMap.getMap().classNameMap[className];
-  if (!entry) throw new InvalidArgumentError({ parameter: 'config.groups[].optimizer.className', value: className, message: 'No optimizer class of that name is registered.' });
+  if (!entry)
+    throw new InvalidArgumentError({
+      parameter: 'config.groups[].optimizer.className',
+      value: className,
+      message: 'No optimizer class of that name is registered.',
+    });
   const [cls, fromConfig] = entry;
   return fromConfig(cls, config) as unknown as tf.Optimizer;
 }
@@ -156,16 +179,20 @@ export interface ParamGroupOptimizerConfig {
  */
 export function paramGroupOptimizer(model: tf.LayersModel, config: ParamGroupOptimizerConfig = {}): GroupedOptimizer {
   const { optimizer = 'adamw', lr = 1e-3, weightDecay = 0, noDecay = isNoDecayWeight, groups = [], momentum = 0.9 } = config;
-  if (!['adamw', 'adam', 'sgd'].includes(optimizer)) throw new InvalidArgumentError({ parameter: 'config.optimizer', value: optimizer, message: 'Choose adamw, adam or sgd.' });
+  if (!['adamw', 'adam', 'sgd'].includes(optimizer))
+    throw new InvalidArgumentError({ parameter: 'config.optimizer', value: optimizer, message: 'Choose adamw, adam or sgd.' });
   for (const [parameter, value] of [['config.lr', lr], ...groups.map((g, i) => [`config.groups[${i}].lr`, g.lr])] as [string, number][]) {
-    if (!(value > 0 && Number.isFinite(value))) throw new InvalidArgumentError({ parameter, value, message: 'A learning rate must be a finite number > 0.' });
+    if (!(value > 0 && Number.isFinite(value)))
+      throw new InvalidArgumentError({ parameter, value, message: 'A learning rate must be a finite number > 0.' });
   }
-  if (!(weightDecay >= 0 && Number.isFinite(weightDecay))) throw new InvalidArgumentError({ parameter: 'config.weightDecay', value: weightDecay, message: 'Must be a finite number >= 0.' });
+  if (!(weightDecay >= 0 && Number.isFinite(weightDecay)))
+    throw new InvalidArgumentError({ parameter: 'config.weightDecay', value: weightDecay, message: 'Must be a finite number >= 0.' });
   const lrOfLayer = model.layers.map(() => lr);
   const assigned = model.layers.map(() => false);
   groups.forEach((group, i) => {
     const indices = selectLayers(model, group.layers, `config.groups[${i}].layers`);
-    if (indices.length === 0) throw new InvalidArgumentError({ parameter: `config.groups[${i}].layers`, value: group.layers, message: 'Selects no layer.' });
+    if (indices.length === 0)
+      throw new InvalidArgumentError({ parameter: `config.groups[${i}].layers`, value: group.layers, message: 'Selects no layer.' });
     for (const index of indices) if (!assigned[index]) [lrOfLayer[index], assigned[index]] = [group.lr, true];
   });
   const make = (rate: number, decay: number): tf.Optimizer =>

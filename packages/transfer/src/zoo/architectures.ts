@@ -24,7 +24,11 @@ export interface ZooNetworkOptions {
 
 function checkClasses(classes: number): void {
   if (!Number.isInteger(classes) || classes < 1) {
-    throw new InvalidArgumentError({ parameter: 'options.classes', value: classes, message: 'The number of classes must be a positive integer.' });
+    throw new InvalidArgumentError({
+      parameter: 'options.classes',
+      value: classes,
+      message: 'The number of classes must be a positive integer.',
+    });
   }
 }
 
@@ -46,10 +50,18 @@ function convBlock(x: tf.SymbolicTensor, block: number, filters: number, init: (
 }
 
 /** Appends the zoo's classifier head: dense `hiddenUnits` relu, dense `classes` softmax. */
-export function appendHead(features: tf.SymbolicTensor, options: ZooNetworkOptions, init = seededInitializers(options.seed ?? 0)): tf.SymbolicTensor {
+export function appendHead(
+  features: tf.SymbolicTensor,
+  options: ZooNetworkOptions,
+  init = seededInitializers(options.seed ?? 0),
+): tf.SymbolicTensor {
   checkClasses(options.classes);
-  const hidden = tf.layers.dense({ name: 'head_dense', units: options.hiddenUnits ?? 128, activation: 'relu', kernelInitializer: init() }).apply(features);
-  return tf.layers.dense({ name: 'head_out', units: options.classes, activation: 'softmax', kernelInitializer: init() }).apply(hidden) as tf.SymbolicTensor;
+  const hidden = tf.layers
+    .dense({ name: 'head_dense', units: options.hiddenUnits ?? 128, activation: 'relu', kernelInitializer: init() })
+    .apply(features);
+  return tf.layers
+    .dense({ name: 'head_out', units: options.classes, activation: 'softmax', kernelInitializer: init() })
+    .apply(hidden) as tf.SymbolicTensor;
 }
 
 /**

@@ -26,16 +26,19 @@ describe('the model zoo', () => {
     }
   });
 
-  it.each(['mnist-digits-0to4', 'mnist-digits-0to4-cosine'])('ships %s with the test accuracy its metadata claims, recomputed on core loadMnist digits 0-4', async (name) => {
-    const { model, metadata } = await loadBase(`zoo:${name}`);
-    const { test } = loadMnist({ classes: [0, 1, 2, 3, 4] });
-    const accuracy = evaluateAccuracy(model, new TensorDataset(test.images, [28, 28, 1], test.labels, { classes: 5 }));
-    expect(test.count).toBe(metadata!.accuracy.testExamples);
-    expect(accuracy).toBeCloseTo(metadata!.accuracy.test, 6);
-    expect(accuracy).toBeGreaterThanOrEqual(0.99);
-    expect(model.countParams()).toBe(metadata!.parameters);
-    model.dispose();
-  });
+  it.each(['mnist-digits-0to4', 'mnist-digits-0to4-cosine'])(
+    'ships %s with the test accuracy its metadata claims, recomputed on core loadMnist digits 0-4',
+    async (name) => {
+      const { model, metadata } = await loadBase(`zoo:${name}`);
+      const { test } = loadMnist({ classes: [0, 1, 2, 3, 4] });
+      const accuracy = evaluateAccuracy(model, new TensorDataset(test.images, [28, 28, 1], test.labels, { classes: 5 }));
+      expect(test.count).toBe(metadata!.accuracy.testExamples);
+      expect(accuracy).toBeCloseTo(metadata!.accuracy.test, 6);
+      expect(accuracy).toBeGreaterThanOrEqual(0.99);
+      expect(model.countParams()).toBe(metadata!.parameters);
+      model.dispose();
+    },
+  );
 
   it('ships cifar10-synthetic-shapes, trained on synthetic data, with the accuracy its metadata claims on regenerated test images', async () => {
     const { model, metadata } = await loadBase('zoo:cifar10-synthetic-shapes');

@@ -69,7 +69,11 @@ export function zooNames(): string[] {
 function zooEntry(name: string, parameter: string): string {
   const names = zooNames();
   if (!names.includes(name)) {
-    throw new InvalidArgumentError({ parameter, value: `zoo:${name}`, message: `No zoo model of that name; the zoo has: ${names.map((n) => `zoo:${n}`).join(', ') || '(nothing)'}.` });
+    throw new InvalidArgumentError({
+      parameter,
+      value: `zoo:${name}`,
+      message: `No zoo model of that name; the zoo has: ${names.map((n) => `zoo:${n}`).join(', ') || '(nothing)'}.`,
+    });
   }
   return join(zooDirectory(), name);
 }
@@ -101,7 +105,13 @@ export function zooMetadata(name: string): ZooMetadata {
  */
 export async function loadBase(source: string): Promise<BaseModel> {
   if (typeof source !== 'string' || source.length === 0) {
-    throw new InvalidArgumentError({ parameter: 'source', value: source, message: `Give a directory with a model.json or zoo:<name> (${zooNames().map((n) => `zoo:${n}`).join(', ')}).` });
+    throw new InvalidArgumentError({
+      parameter: 'source',
+      value: source,
+      message: `Give a directory with a model.json or zoo:<name> (${zooNames()
+        .map((n) => `zoo:${n}`)
+        .join(', ')}).`,
+    });
   }
   if (source.startsWith('zoo:')) {
     const name = source.slice(4);
@@ -112,7 +122,9 @@ export async function loadBase(source: string): Promise<BaseModel> {
     throw new FileFormatError({
       path: join(source, 'model.json'),
       problem: 'does not exist',
-      hint: `Give a directory saved by saveModel, or a zoo model: ${zooNames().map((n) => `zoo:${n}`).join(', ')}.`,
+      hint: `Give a directory saved by saveModel, or a zoo model: ${zooNames()
+        .map((n) => `zoo:${n}`)
+        .join(', ')}.`,
     });
   }
   return { model: await loadModel(source) };

@@ -58,7 +58,7 @@ export function setGemmThreadTestHooks(hooks: { workerDelayMicros?: number; main
 /** Idles this thread a random 0 to `micros` microseconds (test hook; Math.random, as timing is all it changes). */
 function idleAtRandom(micros: number): void {
   if (micros <= 0) return;
-  for (const end = performance.now() + (Math.random() * micros) / 1000; performance.now() < end; );
+  for (const end = performance.now() + (Math.random() * micros) / 1000; performance.now() < end;);
 }
 
 /** GEMM worker threads started and not yet exited, over all backends (for tests). */
@@ -77,7 +77,6 @@ function workerScript(): { script: string; eval: boolean } {
   const compiled = join(__dirname, 'gemm-worker.js');
   if (existsSync(compiled)) return { script: compiled, eval: false };
   if (transpiledWorker === undefined) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const ts = require('typescript') as typeof import('typescript');
     const source = readFileSync(join(__dirname, 'gemm-worker.ts'), 'utf8');
     const options = { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 };
@@ -103,13 +102,18 @@ export class GemmWorkerPool {
     size: number,
     functions: GemmWorkerData['functions'],
   ) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
     this.control = new Int32Array(new SharedArrayBuffer(4 * (SLOTS + size * SLOT_INTS)));
     const { script, eval: evaluated } = workerScript();
     this.workers = Array.from({ length: size }, (_, id) => {
       const workerData: GemmWorkerData = {
-        module, kernelsModule: kernels, memory, control: this.control.buffer as SharedArrayBuffer, id, functions, layout: LAYOUT,
+        module,
+        kernelsModule: kernels,
+        memory,
+        control: this.control.buffer as SharedArrayBuffer,
+        id,
+        functions,
+        layout: LAYOUT,
       };
       const worker = new Worker(script, { eval: evaluated, execArgv: [], workerData });
       liveWorkers++;

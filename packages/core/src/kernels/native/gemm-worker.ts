@@ -28,14 +28,14 @@ type NativeFunction = (...args: number[]) => void;
 
 /** Idles this thread a random 0 to `micros` microseconds (the stress tests' jitter; 0 in normal use). */
 function idle(micros: number): void {
-  if (micros > 0) for (const end = performance.now() + (Math.random() * micros) / 1000; performance.now() < end; );
+  if (micros > 0) for (const end = performance.now() + (Math.random() * micros) / 1000; performance.now() < end;);
 }
 
 /** Serves calls until the pool sets QUIT (or terminates this thread). */
 function serve({ module, kernelsModule, memory, control, id, functions, layout }: GemmWorkerData): void {
   const { GENERATION, QUIT, JITTER, SLOTS, HAS_PART, FAILED, ACK, SLOT_INTS } = layout;
   const ctl = new Int32Array(control);
-  let fns: NativeFunction[] = [];
+  let fns: NativeFunction[];
   try {
     const instances = {
       gemm: new WebAssembly.Instance(module, { env: { memory } }).exports,

@@ -87,8 +87,18 @@ function runCase(backend: BackendWasm, gemm: NativeGemm, random: () => number, c
 function oddCases(): Case[] {
   const cases: Case[] = [];
   const sizes = [
-    [1, 1, 1], [1, 17, 3], [5, 1, 9], [3, 7, 1], [2, 16, 4], [7, 33, 13], [65, 15, 31],
-    [63, 47, 520], [129, 40, 1030], [3, 300, 2], [130, 17, 64], [17, 130, 0],
+    [1, 1, 1],
+    [1, 17, 3],
+    [5, 1, 9],
+    [3, 7, 1],
+    [2, 16, 4],
+    [7, 33, 13],
+    [65, 15, 31],
+    [63, 47, 520],
+    [129, 40, 1030],
+    [3, 300, 2],
+    [130, 17, 64],
+    [17, 130, 0],
   ];
   sizes.forEach(([m, n, k], i) => {
     for (const strided of [false, true]) {
@@ -173,7 +183,11 @@ describe('bigmodel GEMM (native/gemm.c)', () => {
       tf.tidy(() => {
         const x = tf.tensor4d(xValues, [4, 14, 14, 64]);
         const w = tf.tensor4d(wValues, [4, 4, 64, 128]);
-        const f = (a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same').square().sum();
+        const f = (a: tf.Tensor, b: tf.Tensor) =>
+          tf
+            .conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same')
+            .square()
+            .sum();
         const [dx, dw] = tf.grads(f)([x, w]);
         return [tf.conv2d(x, w, 2, 'same'), dx, dw].map((t) => Buffer.from(t.dataSync().slice().buffer));
       });
@@ -207,7 +221,14 @@ describe('bigmodel GEMM (native/gemm.c)', () => {
       const k = info.filterHeight * info.filterWidth * info.inChannels;
       const x = Float32Array.from({ length: xShape.reduce((a, b) => a * b, 1) }, () => random() - 0.5);
       const cols = Float32Array.from({ length: rows * k }, () => random() - 0.5);
-      const heap = onHeap(backend, [x, new Float32Array(rows * k), new Float32Array(rows * k), cols, new Float32Array(x.length), new Float32Array(x.length)]);
+      const heap = onHeap(backend, [
+        x,
+        new Float32Array(rows * k),
+        new Float32Array(rows * k),
+        cols,
+        new Float32Array(x.length),
+        new Float32Array(x.length),
+      ]);
       try {
         const [px, cols1, cols2, pc, dx1, dx2] = heap.pointers;
         native.exports.im2col(px, cols1, native.geometry(info), 0, rows);
@@ -216,8 +237,17 @@ describe('bigmodel GEMM (native/gemm.c)', () => {
         native.exports.col2im(pc, dx1, native.geometry(info), 0, info.batchSize * info.inHeight);
         gemm.runRows('col2im', [pc, dx2, native.geometry(info)], info.batchSize * info.inHeight, 1 << 20, 2);
         const same = (i: number, j: number) => Buffer.from(heap.read(i).buffer).equals(Buffer.from(heap.read(j).buffer));
-        const guarded = (i: number) => heap.read(i).slice(-16).every((v) => v === 12345); // nothing written past the end
-        expect({ xShape, unfold: same(1, 2), fold: same(4, 5), guards: [2, 5].every(guarded) }).toEqual({ xShape, unfold: true, fold: true, guards: true });
+        const guarded = (i: number) =>
+          heap
+            .read(i)
+            .slice(-16)
+            .every((v) => v === 12345); // nothing written past the end
+        expect({ xShape, unfold: same(1, 2), fold: same(4, 5), guards: [2, 5].every(guarded) }).toEqual({
+          xShape,
+          unfold: true,
+          fold: true,
+          guards: true,
+        });
       } finally {
         heap.free();
       }
@@ -263,7 +293,11 @@ describe('bigmodel GEMM (native/gemm.c)', () => {
         gemm.runUnfold({ x: px, b: pw, c: yInPlace2, m: positions, n: co, k: taps, geometry: native.geometry(info), transposed: false });
         gemm.runUnfold({ x: px, b: pw, c: yInPlace1, m: positions, n: co, k: taps, geometry: native.geometry(info), transposed: false }, 1);
         const bits = (i: number) => Buffer.from(heap.read(i).buffer);
-        expect({ xShape, gradient: [bits(5).equals(bits(4)), bits(6).equals(bits(4))], forward: [bits(8).equals(bits(7)), bits(9).equals(bits(7))] }).toEqual({
+        expect({
+          xShape,
+          gradient: [bits(5).equals(bits(4)), bits(6).equals(bits(4))],
+          forward: [bits(8).equals(bits(7)), bits(9).equals(bits(7))],
+        }).toEqual({
           xShape,
           gradient: [true, true],
           forward: [true, true],
@@ -294,11 +328,22 @@ describe('bigmodel GEMM (native/gemm.c)', () => {
   it('falls back to XNNPACK with BIGMODEL_WASM_GEMM=xnnpack: same conv gradients within rounding, no leaked tensors', async () => {
     await initBackend({ backend: 'wasm', threads: 1 });
     const random = seededRandom(11);
-    const x = tf.tensor4d(Float32Array.from({ length: 2 * 9 * 9 * 6 }, () => random() - 0.5), [2, 9, 9, 6]);
-    const w = tf.tensor4d(Float32Array.from({ length: 3 * 3 * 6 * 20 }, () => random() - 0.5), [3, 3, 6, 20]);
+    const x = tf.tensor4d(
+      Float32Array.from({ length: 2 * 9 * 9 * 6 }, () => random() - 0.5),
+      [2, 9, 9, 6],
+    );
+    const w = tf.tensor4d(
+      Float32Array.from({ length: 3 * 3 * 6 * 20 }, () => random() - 0.5),
+      [3, 3, 6, 20],
+    );
     const gradients = () =>
       tf.tidy(() => {
-        const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same').square().sum())([x, w]);
+        const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+          tf
+            .conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same')
+            .square()
+            .sum(),
+        )([x, w]);
         return [dx.dataSync().slice(), dw.dataSync().slice()];
       });
     const before = tf.memory().numTensors;

@@ -70,7 +70,10 @@ export interface NativeGemm {
    * convolution's 15 ints ({@link NativeKernels.geometry}). Split across threads like
    * {@link NativeGemm.run}, and bitwise the same as `run` on the written-out unfold.
    */
-  runUnfold(args: { x: number; b: number; c: number; m: number; n: number; k: number; geometry: number; transposed: boolean }, maxThreads?: number): void;
+  runUnfold(
+    args: { x: number; b: number; c: number; m: number; n: number; k: number; geometry: number; transposed: boolean },
+    maxThreads?: number,
+  ): void;
   /**
    * A convolution's input gradient with the col2im fold in the GEMM's epilogue (native/gemm.c
    * conv_backprop_input_f32): `dx` [batch, inHeight, inWidth, inChannels] from `dy` and the filter
@@ -78,7 +81,10 @@ export interface NativeGemm {
    * Needs inChannels a multiple of 16; the channels are split across threads in multiples of 16,
    * with the same results on any thread count.
    */
-  runBackpropInput(args: { dy: number; w: number; dx: number; geometry: number; inChannels: number; outChannels: number; taps: number; macs: number }, maxThreads?: number): void;
+  runBackpropInput(
+    args: { dy: number; w: number; dx: number; geometry: number; inChannels: number; outChannels: number; taps: number; macs: number },
+    maxThreads?: number,
+  ): void;
 }
 
 /** The row-range kernels of native/conv.c that {@link NativeGemm.runRows} can split across threads. */
@@ -193,7 +199,10 @@ function bindGemm(backend: BackendWasm): NativeGemm {
       } else {
         const functions = WORKER_FUNCTIONS.map(([, instance, exported]): ['gemm' | 'kernels', string] => [instance, exported]);
         pool ??= new GemmWorkerPool(module, kernelsModule(shared), memory, threads - 1, functions);
-        pool.run(units.slice(1).map((unit, i) => call(unit, pack0 + (i + 1) * packBytes, geometryCopy)), first);
+        pool.run(
+          units.slice(1).map((unit, i) => call(unit, pack0 + (i + 1) * packBytes, geometryCopy)),
+          first,
+        );
       }
     } catch (error) {
       if (pool?.stalled) {
@@ -226,7 +235,14 @@ function bindGemm(backend: BackendWasm): NativeGemm {
           a + 4 * (transposeA ? part.row : part.row * lda),
           b + 4 * (transposeB ? part.col * ldb : part.col),
           c + 4 * (part.row * ldc + part.col),
-          part.rows, part.cols, k, lda, ldb, ldc, flags, pack,
+          part.rows,
+          part.cols,
+          k,
+          lda,
+          ldb,
+          ldc,
+          flags,
+          pack,
         ],
         gemm.gemm_f32 as (...args: number[]) => void,
       );
@@ -239,8 +255,17 @@ function bindGemm(backend: BackendWasm): NativeGemm {
         (part) => gemm.gemm_f32_pack_floats(part.rows, part.cols, k),
         (part, pack, copy) => [
           transposed ? FUNCTIONS.gemmUnfoldT : FUNCTIONS.gemmUnfold,
-          x, b + 4 * part.col, c + 4 * (part.row * n + part.col),
-          part.rows, part.cols, k, part.row, n, n, pack, copy,
+          x,
+          b + 4 * part.col,
+          c + 4 * (part.row * n + part.col),
+          part.rows,
+          part.cols,
+          k,
+          part.row,
+          n,
+          n,
+          pack,
+          copy,
         ],
         (transposed ? gemm.gemm_f32_unfold_t : gemm.gemm_f32_unfold) as (...args: number[]) => void,
         geometry,
@@ -263,7 +288,13 @@ function bindGemm(backend: BackendWasm): NativeGemm {
         return;
       }
       // p2 is the geometry of both row kernels.
-      dispatch(ranges, () => 0, ([begin, end], _pack, copy) => [FUNCTIONS[kernel], p0, p1, copy, begin, end], kernels[kernel], p2);
+      dispatch(
+        ranges,
+        () => 0,
+        ([begin, end], _pack, copy) => [FUNCTIONS[kernel], p0, p1, copy, begin, end],
+        kernels[kernel],
+        p2,
+      );
     },
   };
 }
@@ -272,7 +303,6 @@ function bindGemm(backend: BackendWasm): NativeGemm {
 function canBlockMainThread(): boolean {
   if (typeof process === 'undefined' || !process.versions?.node) return false;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     require('node:worker_threads');
     return true;
   } catch {

@@ -22,7 +22,7 @@ async function onHeap(arrays: number[][]) {
 describe('the native kernels ABI (native/abi.h)', () => {
   const x = [-2, -0.5, 0, 0.5, 3];
 
-  it('computes Elu for unary_f32\'s Elu code: x >= 0 ? x : e^x - 1 within 1e-6', async () => {
+  it("computes Elu for unary_f32's Elu code: x >= 0 ? x : e^x - 1 within 1e-6", async () => {
     const { native, pointers, read, free } = await onHeap([x, x.map(() => NaN)]);
     native.exports.unary_f32(pointers[0], pointers[1], x.length, UNARY_ELU);
     const elu = read(pointers[1], x.length);
@@ -42,12 +42,26 @@ describe('the native kernels ABI (native/abi.h)', () => {
     free();
   });
 
-  it('writes a convolution\'s geometry as abi.h lays it out: batch, in h/w/c, out h/w/c, filter h/w, strides, dilations, pad', async () => {
+  it("writes a convolution's geometry as abi.h lays it out: batch, in h/w/c, out h/w/c, filter h/w, strides, dilations, pad", async () => {
     const { native, readInts, free } = await onHeap([]);
     const info = tf.backend_util.computeConv2DInfo([2, 9, 8, 3], [3, 2, 3, 5], [2, 1], [1, 2], 'same');
     const at = native.geometry(info);
     expect(readInts(at, GEOMETRY_INTS)).toEqual([
-      2, 9, 8, 3, info.outHeight, info.outWidth, 5, 3, 2, 2, 1, 1, 2, info.padInfo.top, info.padInfo.left,
+      2,
+      9,
+      8,
+      3,
+      info.outHeight,
+      info.outWidth,
+      5,
+      3,
+      2,
+      2,
+      1,
+      1,
+      2,
+      info.padInfo.top,
+      info.padInfo.left,
     ]);
     free();
   });

@@ -56,7 +56,7 @@ export function memoryOf(backend: BackendWasm): WebAssembly.Memory {
   const module = backend.wasm as unknown as { asm?: { memory?: unknown }; wasmMemory?: unknown };
   const memory = module.asm?.memory ?? module.wasmMemory;
   if (!(memory instanceof WebAssembly.Memory)) {
-    throw new Error('bigmodel: cannot find the wasm backend\'s memory (expected tfjs-backend-wasm 4.x)');
+    throw new Error("bigmodel: cannot find the wasm backend's memory (expected tfjs-backend-wasm 4.x)");
   }
   return memory;
 }

@@ -47,12 +47,24 @@ function operations(backend: BackendWasm, gemm: NativeGemm, native: NativeKernel
     return bits;
   };
   const ops: Record<string, (threads: number) => Buffer> = {
-    forward: (t) => into(positions * co, (c) => gemm.runUnfold({ x, b: w, c, m: positions, n: co, k: taps, geometry: native.geometry(info), transposed: false }, t)),
-    filterGradient: (t) => into(taps * co, (c) => gemm.runUnfold({ x, b: dy, c, m: taps, n: co, k: positions, geometry: native.geometry(info), transposed: true }, t)),
+    forward: (t) =>
+      into(positions * co, (c) =>
+        gemm.runUnfold({ x, b: w, c, m: positions, n: co, k: taps, geometry: native.geometry(info), transposed: false }, t),
+      ),
+    filterGradient: (t) =>
+      into(taps * co, (c) =>
+        gemm.runUnfold({ x, b: dy, c, m: taps, n: co, k: positions, geometry: native.geometry(info), transposed: true }, t),
+      ),
     inputGradient: (t) =>
-      into(xLength, (dx) => gemm.runBackpropInput({ dy, w, dx, geometry: native.geometry(info), inChannels: 64, outChannels: co, taps: 16, macs: positions * taps * co }, t)),
+      into(xLength, (dx) =>
+        gemm.runBackpropInput(
+          { dy, w, dx, geometry: native.geometry(info), inChannels: 64, outChannels: co, taps: 16, macs: positions * taps * co },
+          t,
+        ),
+      ),
     matMulRows: (t) => into(300 * 300, (c) => gemm.run({ a, b, c, m: 300, n: 300, k: 200 }, t)),
-    matMulColumnsTransposed: (t) => into(64 * 300, (c) => gemm.run({ a, b, c, m: 64, n: 300, k: 200, transposeA: true, transposeB: true, lda: 300, ldb: 200 }, t)),
+    matMulColumnsTransposed: (t) =>
+      into(64 * 300, (c) => gemm.run({ a, b, c, m: 64, n: 300, k: 200, transposeA: true, transposeB: true, lda: 300, ldb: 200 }, t)),
     unfold: (t) => into(positions * taps, (out) => gemm.runRows('im2col', [x, out, native.geometry(info)], positions, 1 << 20, t)),
     fold: (t) => into(xLength, (dx) => gemm.runRows('col2im', [cols, dx, native.geometry(info)], 8 * 14, 1 << 20, t)),
   };
