@@ -6,11 +6,13 @@
  * up for training by {@link registerWasmKernels}), then the pure-JS cpu backend.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 import * as os from 'node:os';
 
 import { BackendError, InvalidArgumentError } from '../errors';
 import { registerWasmKernels } from '../kernels';
+import { guardWasmHeap } from './guard-wasm-heap';
 import { registerThreadedWasm } from './threaded-wasm';
 
 /** The backends bigmodel can select, best first. */
@@ -140,6 +142,7 @@ async function activate(name: BackendName, wasmOptions: { threads: number; expli
   let simd = false;
   if (name === 'wasm') {
     registerWasmKernels();
+    guardWasmHeap(tf.backend() as BackendWasm);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
     threads = wasm.getThreadsCount();
