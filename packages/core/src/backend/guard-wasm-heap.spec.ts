@@ -37,4 +37,22 @@ describe.each([1, 2])('the wasm heap on %i thread(s)', (threads) => {
     kept.forEach((y, i) => expect(Array.from(new Set(y.dataSync()))).toEqual([1.5 + i]));
     tf.dispose([x, ...kept]);
   }, 60_000);
+
+  it('reads and writes tensors past the old end of a heap that another agent grew', async () => {
+    await initBackend({ backend: 'wasm', threads });
+    const backend = tf.backend() as BackendWasm;
+    const memory = memoryOf(backend);
+    const before = memory.buffer.byteLength;
+    // Not through emscripten's own resize, as a pthread or a worker holding the memory would grow it.
+    memory.grow(512); // 32 MiB
+    const tensors = Array.from({ length: 12 }, (_, i) => tf.fill([1 << 20], i + 0.5)); // 48 MB: some lie past the old end
+    const offsets = tensors.map((t) => backend.dataIdMap.get(t.dataId).memoryOffset);
+    expect(Math.max(...offsets)).toBeGreaterThan(before);
+    tensors.forEach((t, i) => {
+      const values = t.dataSync();
+      expect(values.length).toBe(1 << 20);
+      expect(Array.from(new Set(values))).toEqual([i + 0.5]);
+    });
+    tf.dispose(tensors);
+  }, 60_000);
 });
