@@ -8,11 +8,13 @@
  * up for training by {@link registerWasmKernels}), then the pure-JS cpu backend.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 import * as os from 'node:os';
 
 import { BackendError, InvalidArgumentError } from '../errors';
 import { registerWasmKernels } from '../kernels';
+import { guardWasmHeap } from './guard-wasm-heap';
 import { registerThreadedWasm } from './threaded-wasm';
 import { registerWebGpuBackend, WEBGPU_INSTALL_HINT, formatWebGpuAdapter, type WebGpuAdapterInfo } from './webgpu-backend';
 
@@ -155,6 +157,7 @@ async function activate(name: BackendName, wasmOptions: { threads: number; expli
   let simd = false;
   if (name === 'wasm') {
     registerWasmKernels();
+    guardWasmHeap(tf.backend() as BackendWasm);
 
     const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
     threads = wasm.getThreadsCount();
