@@ -10,6 +10,7 @@ import { CartPole } from '../envs/cart-pole';
 import { CliffWalking } from '../envs/cliff-walking';
 import { ContinuousMountainCar } from '../envs/continuous-mountain-car';
 import { FrozenLake } from '../envs/frozen-lake';
+import { LunarLander } from '../envs/lunar-lander';
 import { MountainCar } from '../envs/mountain-car';
 import { Pendulum } from '../envs/pendulum';
 import { OrderEnforcing } from '../wrappers/order-enforcing';
@@ -98,3 +99,10 @@ register('Acrobot-v1', { entryPoint: (k) => new Acrobot(k), maxEpisodeSteps: 500
 register('FrozenLake-v1', { entryPoint: (k) => new FrozenLake(k), maxEpisodeSteps: 100, rewardThreshold: 0.7, kwargs: { mapName: '4x4' } });
 register('FrozenLake8x8-v1', { entryPoint: (k) => new FrozenLake(k), maxEpisodeSteps: 200, rewardThreshold: 0.85, kwargs: { mapName: '8x8' } });
 register('CliffWalking-v0', { entryPoint: () => new CliffWalking() });
+register('LunarLander-v3', { entryPoint: (k) => new LunarLander(k), maxEpisodeSteps: 1000, rewardThreshold: 200 });
+register('LunarLanderContinuous-v3', {
+  entryPoint: (k) => new LunarLander(k),
+  maxEpisodeSteps: 1000,
+  rewardThreshold: 200,
+  kwargs: { continuous: true },
+});
