@@ -67,6 +67,23 @@ describe('LunarLander (Gymnasium 1.x rules on planck)', () => {
     expect(o[7]).toBe(0);
   });
 
+  it('pushes the lander at reset with a force uniform in [-1000, 1000] N per axis, drawn after the 12 terrain heights', () => {
+    for (const seed of [0, 1, 2]) {
+      const env = new LunarLander();
+      env.reset({ seed });
+      const draws = new Rng(seed);
+      for (let i = 0; i < 12; i++) draws.random();
+      const fx = draws.uniform(-1000, 1000), fy = draws.uniform(-1000, 1000);
+      // Joint forces are internal and nothing touches the ground: momentum after 1/50 s is (F + m g) / 50.
+      const { lander, legs } = env.bodies!;
+      const bodies = [lander, ...legs];
+      const mass = bodies.reduce((sum, b) => sum + b.getMass(), 0);
+      const py = bodies.reduce((sum, b) => sum + b.getMass() * b.getLinearVelocity().y, 0);
+      expect(xMomentum(env)).toBeCloseTo(fx / 50, 9);
+      expect(py).toBeCloseTo((fy - 10 * mass) / 50, 9);
+    }
+  });
+
   it('charges 0.3 per main-engine step and 0.03 per side-engine step on top of the shaping difference', () => {
     const fuel = [0, 0.03, 0.3, 0.03];
     for (let action = 0; action < 4; action++) {
