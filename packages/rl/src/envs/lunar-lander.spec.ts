@@ -204,6 +204,26 @@ describe('LunarLander (Gymnasium 1.x rules on planck)', () => {
     expect(calm.windIdx).toBe(0);
   });
 
+  it('applies wind and turbulence only while neither leg touches the ground', () => {
+    const env = new LunarLander({ enableWind: true });
+    env.reset({ seed: 0 });
+    const p = env.bodies!.lander.getPosition();
+    teleport(env, W / 2 - p.x, PAD_Y + 0.5 - p.y);
+    let steps = 0;
+    let contact = false;
+    while (!contact && steps < 100) {
+      const before = env.windIdx;
+      contact = env.legContact[0] || env.legContact[1]; // as Gymnasium reads it: before the step
+      env.step(0);
+      steps += 1;
+      expect(env.windIdx - before).toBe(contact ? 0 : 1);
+    }
+    expect(contact).toBe(true);
+    const [wind, torque] = [env.windIdx, env.torqueIdx];
+    for (let t = 0; t < 20; t++) if (env.legContact[0] || env.legContact[1]) env.step(0);
+    expect([env.windIdx, env.torqueIdx]).toEqual([wind, torque]);
+  });
+
   it('repeats the same trajectory for the same seed, and another for another seed', () => {
     const run = (seed: number, continuous: boolean) => {
       const env = new LunarLander({ continuous, enableWind: true });
