@@ -112,16 +112,17 @@ const FLAG: Color = [204, 204, 0];
  *   engine is off for `main <= 0` and throttles from 50% to 100% over (0, 1]; the lateral engines are
  *   off for `|lateral| <= 0.5`, fire left below -0.5 and right above 0.5, throttled 50% to 100%.
  * - Observation Space: `Box(8)` float32: x and y relative to the pad (x = ±1 at the viewport's edges,
- *   y in half viewport heights above the landed height), vx and vy scaled by the same units per
- *   step, the angle (rad), 20x the angular velocity per step, and 1/0 for each leg touching the
- *   ground. Bounds ±2.5, ±2.5, ±10, ±10, ±2π, ±10, [0, 1], [0, 1].
+ *   y in half viewport heights above the landed height), vx·(W/2)/FPS and vy·(H/2)/FPS with W x H =
+ *   20 x 13.3 m and FPS = 50 (Gymnasium's scaling: 0.2 and 0.133 per m/s), the angle (rad),
+ *   20·ω/FPS, and 1/0 for each leg touching the ground. Bounds ±2.5, ±2.5, ±10, ±10, ±2π, ±10,
+ *   [0, 1], [0, 1].
  * - Rewards: the difference of the shaping potential ({@link lunarShaping}) between steps, less
  *   0.3 x throttle per step of main engine and 0.03 x throttle per step of a side engine; the
  *   terminating step's reward is -100 for a crash or leaving the screen, +100 for coming to rest.
  *   Solved at 200.
  * - Starting State: at the top centre of the viewport, upright, legs out, pushed by a random force
- *   (each component uniform in [-1000, 1000] N) for the first step; terrain of 11 random heights,
- *   smoothed, with the flat pad in the middle.
+ *   (each component uniform in [-1000, 1000] N) for the first step; terrain of 11 points, each the
+ *   mean of three of 12 random heights (x 0.99), with the flat pad in the middle.
  * - Episode End: terminated when the hull touches the ground, |x| >= 1, or the lander is no longer
  *   awake (at rest, the physics engine puts it to sleep); truncated by the registry's time limit
  *   (1000 steps).
