@@ -9,6 +9,7 @@ import { GridWorld, runCustomEnv } from './custom-env';
 import { runDqnAcrobot } from './dqn-acrobot';
 import { runDqnCartpole } from './dqn-cartpole';
 import { runPpoCartpole } from './ppo-cartpole';
+import { LUNAR_LANDER_PPO, runPpoLunarLander } from './ppo-lunarlander';
 import { runPpoPendulum } from './ppo-pendulum';
 import { runReinforceCartpole } from './reinforce-cartpole';
 
@@ -87,6 +88,18 @@ describe('examples/rl (tiny budgets)', () => {
     // A random policy on Pendulum returns around -1,200 per episode.
     expect(s.randomPolicyReturn).toBeLessThan(-600);
     expect(Number.isFinite(s.finalMeanReturn)).toBe(true);
+  });
+
+  it("ppo-lunarlander defaults to rl-zoo's LunarLander PPO settings and runs a tiny budget end to end", async () => {
+    expect(LUNAR_LANDER_PPO).toEqual({ nEnvs: 16, nSteps: 1024, batchSize: 64, gaeLambda: 0.98, gamma: 0.999, nEpochs: 4, entCoef: 0.01 });
+    const out = join(tmp, 'lunar');
+    const overrides = { nEnvs: 2, nSteps: 64 };
+    const s = await runPpoLunarLander({ steps: 256, checkEvery: 128, out, quiet: true, evalEpisodes: 2, overrides });
+    expect(s.curve.map(([x]) => x)).toEqual([128, 256]);
+    // Random play crashes: each episode ends at -100 after a few hundred shaping points at most.
+    expect(s.randomPolicyReturn).toBeLessThan(0);
+    expect(Number.isFinite(s.finalMeanReturn)).toBe(true);
+    expect(existsSync(join(out, 'agent.json')) && existsSync(join(out, 'metrics.jsonl'))).toBe(true);
   });
 
   it('custom-env: a user grid world runs through make() and PPO improves on a random policy', async () => {

@@ -3,7 +3,7 @@
  * agents that solve them.
  *
  * - Environments: {@link CartPole}, {@link MountainCar}, {@link ContinuousMountainCar},
- *   {@link Acrobot}, {@link Pendulum}, {@link FrozenLake}, {@link CliffWalking}, built by
+ *   {@link Acrobot}, {@link Pendulum}, {@link FrozenLake}, {@link CliffWalking}, {@link LunarLander}, built by
  *   {@link make} from the {@link registry}.
  * - Spaces, wrappers, {@link SyncVectorEnv}.
  *
@@ -25,6 +25,14 @@ export { Pendulum, angleNormalize, type PendulumOptions } from './envs/pendulum'
 export { Acrobot, bound, wrap, type AcrobotOptions } from './envs/acrobot';
 export { FrozenLake, FROZEN_LAKE_MAPS, categoricalSample, type FrozenLakeOptions, type Transition } from './envs/frozen-lake';
 export { CliffWalking } from './envs/cliff-walking';
+export {
+  LunarLander,
+  lunarShaping,
+  lunarWind,
+  type LunarLanderAction,
+  type LunarLanderBodies,
+  type LunarLanderOptions,
+} from './envs/lunar-lander';
 export { Rng } from './utils/rng';
 export { RunningMeanStd } from './utils/running-mean-std';
 export { Mlp, orthogonalMatrix, type Activation, type Initialization } from './agents/mlp';

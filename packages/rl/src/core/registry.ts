@@ -10,6 +10,7 @@ import { CartPole } from '../envs/cart-pole';
 import { CliffWalking } from '../envs/cliff-walking';
 import { ContinuousMountainCar } from '../envs/continuous-mountain-car';
 import { FrozenLake } from '../envs/frozen-lake';
+import { LunarLander } from '../envs/lunar-lander';
 import { MountainCar } from '../envs/mountain-car';
 import { Pendulum } from '../envs/pendulum';
 import { OrderEnforcing } from '../wrappers/order-enforcing';
@@ -117,3 +118,10 @@ register('FrozenLake8x8-v1', {
   kwargs: { mapName: '8x8' },
 });
 register('CliffWalking-v0', { entryPoint: () => new CliffWalking() });
+register('LunarLander-v3', { entryPoint: (k) => new LunarLander(k), maxEpisodeSteps: 1000, rewardThreshold: 200 });
+register('LunarLanderContinuous-v3', {
+  entryPoint: (k) => new LunarLander(k),
+  maxEpisodeSteps: 1000,
+  rewardThreshold: 200,
+  kwargs: { continuous: true },
+});
