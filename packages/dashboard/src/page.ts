@@ -14,6 +14,7 @@
  * A series of more than 1,500 points is drawn thinned (every k-th point and the last). Each chart's
  * container carries `data-points` (the points its series hold) and `data-series` (JSON: each drawn
  * series' name, x and y), so that tests (and curious users) can read what is shown.
+ * @category Dashboard
  */
 export const PAGE = `<!doctype html>
 <html lang="en">

@@ -17,7 +17,11 @@ import { FileFormatError, InvalidArgumentError, readContainedFile, readRegularFi
 import { PAGE } from './page';
 import { listRuns, readMetrics, readSearch, resolveRun } from './run-files';
 
-/** Options of {@link startDashboard}. */
+/**
+ * Options of {@link startDashboard}.
+ *
+ * @category Dashboard
+ */
 export interface DashboardOptions {
   /** The runs directory (default `runs`); it must exist. */
   runsDir?: string;
@@ -27,7 +31,11 @@ export interface DashboardOptions {
   host?: string;
 }
 
-/** A running dashboard. */
+/**
+ * A running dashboard.
+ *
+ * @category Dashboard
+ */
 export interface Dashboard {
   /** The page's address. */
   url: string;

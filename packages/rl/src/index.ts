@@ -46,6 +46,6 @@ export { A2c, A2C_PRESETS, resolveA2cConfig, type A2cConfig } from './agents/a2c
 export { Reinforce, discountedReturns, resolveReinforceConfig, type ReinforceConfig } from './agents/reinforce';
 export { loadAgent, type Agent } from './agents/load-agent';
 export { trainingPreset, type PresetAlgorithm } from './agents/training-preset';
-export { captureEnvState, restoreEnvState, type EnvLayerState } from './agents/env-state';
+export { captureEnvState, restoreEnvState, type EnvLayerState, type FieldState } from './agents/env-state';
 export { prepareEnv, type ActionSpaceKind } from './agents/prepare-env';
 export { learnWithCheckpoints, type LearnWithCheckpointsOptions } from './agents/learn-with-checkpoints';

@@ -18,16 +18,25 @@ import { guardWasmHeap } from './guard-wasm-heap';
 import { registerThreadedWasm } from './threaded-wasm';
 import { registerWebGpuBackend, WEBGPU_INSTALL_HINT, formatWebGpuAdapter, type WebGpuAdapterInfo } from './webgpu-backend';
 
-/** The backends bigmodel can select, best first. */
+/**
+ * The backends bigmodel can select, best first.
+ *
+ * @category Backend
+ */
 export const BACKEND_NAMES = ['webgpu', 'node-gpu', 'node', 'wasm', 'cpu'] as const;
 
 /**
  * A bigmodel backend name: `webgpu` is `@tensorflow/tfjs-backend-webgpu` on Dawn (npm `webgpu`), `node-gpu` and
  * `node` are `@tensorflow/tfjs-node(-gpu)`, `wasm` and `cpu` ship with tfjs.
+ * @category Backend
  */
 export type BackendName = (typeof BACKEND_NAMES)[number];
 
-/** Options for {@link initBackend}. */
+/**
+ * Options for {@link initBackend}.
+ *
+ * @category Backend
+ */
 export interface InitBackendOptions {
   /**
    * Force one backend. Default: the `BIGMODEL_BACKEND` environment variable, else automatic.
@@ -43,7 +52,11 @@ export interface InitBackendOptions {
   threads?: number;
 }
 
-/** What {@link initBackend} chose, for CLIs and logs to print. */
+/**
+ * What {@link initBackend} chose, for CLIs and logs to print.
+ *
+ * @category Backend
+ */
 export interface BackendInfo {
   /** The bigmodel backend name. */
   name: BackendName;
@@ -198,7 +211,11 @@ function describe(error: unknown): string {
   return message.split('\n')[0];
 }
 
-/** Parses a backend name given by a user (option, CLI flag or `BIGMODEL_BACKEND`). */
+/**
+ * Parses a backend name given by a user (option, CLI flag or `BIGMODEL_BACKEND`).
+ *
+ * @category Backend
+ */
 export function parseBackendName(value: unknown, parameter = 'backend'): BackendName {
   if (typeof value === 'string' && (BACKEND_NAMES as readonly string[]).includes(value)) return value as BackendName;
   throw new InvalidArgumentError({
@@ -269,6 +286,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
 /**
  * One line describing a backend choice, for CLIs: `wasm (2 threads, SIMD)`, or with the adapter:
  * `webgpu (nvidia hopper NVIDIA H100 (vulkan, core), forced)`.
+ * @category Backend
  */
 export function formatBackendInfo(info: BackendInfo): string {
   const details: string[] = [];

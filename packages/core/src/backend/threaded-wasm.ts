@@ -106,6 +106,7 @@ async function createThreadedBackend(threads: number): Promise<tf.KernelBackend>
  * Registers tfjs's threaded wasm build as the `wasm` backend, computing on `threads` threads.
  * Replaces a `wasm` backend registered before (its tensors are disposed), so call it before
  * creating tensors. Node only.
+ * @category Backend
  */
 export function registerThreadedWasm(threads: number): void {
   if (tf.findBackendFactory('wasm')) tf.removeBackend('wasm');

@@ -75,7 +75,11 @@ interface WebGpuBackendClass {
   };
 }
 
-/** What to install, said once for every way this backend can fail. */
+/**
+ * What to install, said once for every way this backend can fail.
+ *
+ * @category Backend
+ */
 export const WEBGPU_INSTALL_HINT =
   'Needs the npm packages `webgpu@0.6.2` and `@tensorflow/tfjs-backend-webgpu@4.22.0` (optional peers of @bigmodel/core: ' +
   '`npm install webgpu@0.6.2 @tensorflow/tfjs-backend-webgpu@4.22.0`) and a GPU adapter: on Linux the GPU driver and the ' +
@@ -107,7 +111,11 @@ function loadDawn(): DawnModule {
   return dawn;
 }
 
-/** True when both npm packages resolve (cheap: no module is loaded). */
+/**
+ * True when both npm packages resolve (cheap: no module is loaded).
+ *
+ * @category Backend
+ */
 export function webGpuPackagesInstalled(): boolean {
   try {
     require.resolve('webgpu/package.json');
@@ -118,7 +126,11 @@ export function webGpuPackagesInstalled(): boolean {
   }
 }
 
-/** Linux: whether a Vulkan loader is on the library path (checked before Dawn is loaded, so a probe costs nothing without one). */
+/**
+ * Linux: whether a Vulkan loader is on the library path (checked before Dawn is loaded, so a probe costs nothing without one).
+ *
+ * @category Backend
+ */
 export function vulkanLoaderPresent(env: NodeJS.ProcessEnv = process.env): boolean {
   const dirs = [
     ...(env['LD_LIBRARY_PATH'] ?? '').split(':').filter(Boolean),
@@ -133,7 +145,11 @@ export function vulkanLoaderPresent(env: NodeJS.ProcessEnv = process.env): boole
   return dirs.some((dir) => existsSync(join(dir, 'libvulkan.so.1')));
 }
 
-/** Describes an adapter; `software` from the fallback flag or a known software rasterizer's name. */
+/**
+ * Describes an adapter; `software` from the fallback flag or a known software rasterizer's name.
+ *
+ * @category Backend
+ */
 export function describeAdapter(adapter: GpuAdapter, dawnBackend: string): WebGpuAdapterInfo {
   const info = adapter.info ?? {};
   const described = {
@@ -199,6 +215,7 @@ let registered: { info: WebGpuAdapterInfo; device: GpuDevice } | undefined;
 /**
  * Registers tfjs's WebGPU backend under the name `webgpu` on a Dawn adapter (hardware; software
  * only if `allowSoftware`) and returns the adapter. Throws an Error naming what is missing.
+ * @category Backend
  */
 export async function registerWebGpuBackend(options: { allowSoftware: boolean; timeoutMs?: number }): Promise<WebGpuAdapterInfo> {
   if (registered && tf.findBackendFactory('webgpu') && (options.allowSoftware || !registered.info.software)) return registered.info;

@@ -1,2 +1,6 @@
-/** The long flag of an option's flags: `'-s, --total-steps <n>'` -> `'--total-steps'`. */
+/**
+ * The long flag of an option's flags: `'-s, --total-steps <n>'` -> `'--total-steps'`.
+ *
+ * @category CLI
+ */
 export const longFlag = (flags: string): string => /--[\w-]+/.exec(flags)?.[0] ?? flags;

@@ -12,7 +12,11 @@ export interface NumberRange {
   maxExclusive?: boolean;
 }
 
-/** The range as an interval: `(0, 1]`, `[0, 0.5]`. */
+/**
+ * The range as an interval: `(0, 1]`, `[0, 0.5]`.
+ *
+ * @category CLI
+ */
 export function formatRange({ min, max, minExclusive, maxExclusive }: NumberRange): string {
   return `${minExclusive ? '(' : '['}${min}, ${max}${maxExclusive ? ')' : ']'}`;
 }

@@ -4,7 +4,11 @@ import { longFlag } from './long-flag';
 import { nearestName } from './nearest-name';
 import { UsageError } from './usage-error';
 
-/** `bigmodel-rl train`: the command's name after its parents'. */
+/**
+ * `bigmodel-rl train`: the command's name after its parents'.
+ *
+ * @category CLI
+ */
 export function commandPath(command: Command): string {
   const names: string[] = [];
   for (let c: Command | null = command; c; c = c.parent) names.unshift(c.name());
@@ -18,7 +22,11 @@ function knownFlags(command: Command): string[] {
   return flags;
 }
 
-/** Commander's report of a bad command line (its message and code), as a {@link UsageError} in bigmodel's words. */
+/**
+ * Commander's report of a bad command line (its message and code), as a {@link UsageError} in bigmodel's words.
+ *
+ * @category CLI
+ */
 export function usageErrorFromCommander(command: Command, message: string, code: string | undefined): UsageError {
   const help = `see ${commandPath(command)} --help`;
   const quoted = /'([^']+)'/.exec(message)?.[1] ?? '';

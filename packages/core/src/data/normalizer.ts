@@ -7,7 +7,11 @@ import * as tf from '@tensorflow/tfjs';
 import { InvalidArgumentError } from '../errors';
 import { TensorDataset } from './tensor-dataset';
 
-/** Fitted statistics: per channel (the last axis of an example) or one for all values. */
+/**
+ * Fitted statistics: per channel (the last axis of an example) or one for all values.
+ *
+ * @category Data
+ */
 export interface NormalizerConfig {
   kind: 'standardize' | 'minmax';
   /** What is subtracted: the mean (standardize) or the minimum (minmax), one per channel. */
@@ -16,7 +20,11 @@ export interface NormalizerConfig {
   scale: number[];
 }
 
-/** A fitted normalization; see {@link fitNormalizer}. */
+/**
+ * A fitted normalization; see {@link fitNormalizer}.
+ *
+ * @category Data
+ */
 export class Normalizer {
   constructor(readonly config: NormalizerConfig) {}
 

@@ -9,13 +9,21 @@ import { InvalidArgumentError, ShapeError } from '../errors';
 import { mulberry32 } from '../random';
 import { labelTensor, type Batch } from './tensor-dataset';
 
-/** One example from a stream: its values, and a class index or label values. */
+/**
+ * One example from a stream: its values, and a class index or label values.
+ *
+ * @category Data
+ */
 export interface StreamExample {
   x: ArrayLike<number>;
   y: number | ArrayLike<number>;
 }
 
-/** Options for {@link StreamDataset.batches}. */
+/**
+ * Options for {@link StreamDataset.batches}.
+ *
+ * @category Data
+ */
 export interface StreamBatchOptions {
   /** Examples per batch (> 0). */
   batchSize: number;

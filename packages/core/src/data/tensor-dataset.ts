@@ -8,7 +8,11 @@ import * as tf from '@tensorflow/tfjs';
 import { InvalidArgumentError, ShapeError } from '../errors';
 import { mulberry32, shuffleInPlace } from '../random';
 
-/** What {@link TensorDataset.batches} yields; dispose both tensors when done. */
+/**
+ * What {@link TensorDataset.batches} yields; dispose both tensors when done.
+ *
+ * @category Data
+ */
 export interface Batch {
   /** Examples `[batch, ...exampleShape]`. */
   xs: tf.Tensor;
@@ -16,7 +20,11 @@ export interface Batch {
   ys: tf.Tensor;
 }
 
-/** Options for {@link TensorDataset.batches}. */
+/**
+ * Options for {@link TensorDataset.batches}.
+ *
+ * @category Data
+ */
 export interface BatchOptions {
   /** Examples per batch (> 0). */
   batchSize: number;
@@ -30,7 +38,11 @@ export interface BatchOptions {
   dropRemainder?: boolean;
 }
 
-/** Fractions of a {@link TensorDataset.split}; they must sum to at most 1 (the rest is dropped). */
+/**
+ * Fractions of a {@link TensorDataset.split}; they must sum to at most 1 (the rest is dropped).
+ *
+ * @category Data
+ */
 export interface SplitFractions {
   train: number;
   validation?: number;
@@ -44,6 +56,7 @@ export interface SplitFractions {
 /**
  * The label tensor of a batch of `count` examples: one-hot `[count, classes]` for class indices,
  * else `[count, ...labelShape]`. Shared by both dataset kinds.
+ * @category Data
  */
 export function labelTensor(labels: ArrayLike<number>, count: number, options: { classes?: number; labelShape?: number[] }): tf.Tensor {
   return tf.tidy(() =>
@@ -53,7 +66,11 @@ export function labelTensor(labels: ArrayLike<number>, count: number, options: {
   );
 }
 
-/** An in-memory labelled dataset; see the file header. */
+/**
+ * An in-memory labelled dataset; see the file header.
+ *
+ * @category Data
+ */
 export class TensorDataset {
   /** Number of examples. */
   readonly size: number;

@@ -28,7 +28,11 @@ export class InvalidArgumentError extends BigModelError {
   }
 }
 
-/** Renders a value for an error message: strings quoted, arrays and objects as short JSON. */
+/**
+ * Renders a value for an error message: strings quoted, arrays and objects as short JSON.
+ *
+ * @category Errors
+ */
 export function formatValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value);

@@ -3,7 +3,11 @@ import * as tf from '@tensorflow/tfjs';
 import { InvalidArgumentError } from '../errors';
 import { fileSystemHandler } from './file-system-handler';
 
-/** Options for {@link loadModel}. */
+/**
+ * Options for {@link loadModel}.
+ *
+ * @category IO
+ */
 export interface LoadModelOptions {
   /**
    * The loss, when the model was compiled with a loss function (e.g. `getLoss(...)`): tfjs saves

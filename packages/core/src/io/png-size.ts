@@ -1,6 +1,10 @@
 import { FileFormatError } from '../errors';
 
-/** The most pixels {@link pngSize} accepts when no `maxPixels` is given: 4096 x 4096 (64 MiB decoded as RGBA). */
+/**
+ * The most pixels {@link pngSize} accepts when no `maxPixels` is given: 4096 x 4096 (64 MiB decoded as RGBA).
+ *
+ * @category IO
+ */
 export const DEFAULT_MAX_PNG_PIXELS = 4096 * 4096;
 
 const SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];

@@ -2,7 +2,11 @@ import { InvalidArgumentError } from '../errors';
 import { DEFAULT_MAX_FILE_BYTES, readRegularFile } from './read-regular-file';
 import { type ContainedPathOptions, resolveContainedPath } from './resolve-contained-path';
 
-/** Options for {@link readContainedFile}. */
+/**
+ * Options for {@link readContainedFile}.
+ *
+ * @category IO
+ */
 export interface ReadContainedFileOptions extends ContainedPathOptions {
   /** The exact size the file must have (e.g. the bytes a manifest's shapes describe), checked before reading. */
   expectedBytes?: number;

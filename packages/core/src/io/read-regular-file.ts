@@ -2,7 +2,11 @@ import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 
 import { FileFormatError } from '../errors';
 
-/** The most bytes {@link readRegularFile} and {@link readContainedFile} read when no `maxBytes` is given: 1 GiB. */
+/**
+ * The most bytes {@link readRegularFile} and {@link readContainedFile} read when no `maxBytes` is given: 1 GiB.
+ *
+ * @category IO
+ */
 export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024 * 1024;
 
 /**

@@ -3,7 +3,11 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 
 import { FileFormatError, InvalidArgumentError } from '../errors';
 
-/** Options for {@link resolveContainedPath}. */
+/**
+ * Options for {@link resolveContainedPath}.
+ *
+ * @category IO
+ */
 export interface ContainedPathOptions {
   /** The file that named the path (a journal, a manifest, a checkpoint), for error messages. */
   source?: string;

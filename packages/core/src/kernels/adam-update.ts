@@ -10,10 +10,18 @@ import { util, type KernelConfig, type KernelFunc, type NamedAttrMap, type Tenso
 import { nativeKernels } from './native/native-kernels';
 import type { WasmKernelArgs } from './wasm-kernel-utils';
 
-/** The kernel name of the fused Adam update (registered for the wasm backend only). */
+/**
+ * The kernel name of the fused Adam update (registered for the wasm backend only).
+ *
+ * @category Backend
+ */
 export const ADAM_UPDATE = 'BigmodelAdamUpdate';
 
-/** Attributes of {@link ADAM_UPDATE}: the optimizer's constants for this step. */
+/**
+ * Attributes of {@link ADAM_UPDATE}: the optimizer's constants for this step.
+ *
+ * @category Backend
+ */
 export interface AdamUpdateAttrs extends NamedAttrMap {
   beta1: number;
   beta2: number;
@@ -56,7 +64,11 @@ function adamUpdate({ inputs, attrs, backend }: WasmKernelArgs): TensorInfo[] {
   return outputs;
 }
 
-/** The fused Adam update's kernel config for the wasm backend. */
+/**
+ * The fused Adam update's kernel config for the wasm backend.
+ *
+ * @category Backend
+ */
 export const adamUpdateConfig: KernelConfig = {
   kernelName: ADAM_UPDATE,
   backendName: 'wasm',

@@ -10,7 +10,11 @@ import { BatchMatMul, broadcast_util, util, type BatchMatMulAttrs, type KernelCo
 
 import { disposeInfos, matMul2d, reshapeInfo, replacingStock, runStockKernel, type WasmKernelArgs } from './wasm-kernel-utils';
 
-/** The BatchMatMul kernel function (also the product inside bigmodel's _FusedMatMul). */
+/**
+ * The BatchMatMul kernel function (also the product inside bigmodel's _FusedMatMul).
+ *
+ * @category Backend
+ */
 export function batchMatMul({ inputs, attrs, backend }: WasmKernelArgs): TensorInfo {
   const { a, b } = inputs;
   const { transposeA, transposeB } = attrs as unknown as BatchMatMulAttrs;
@@ -36,7 +40,11 @@ export function batchMatMul({ inputs, attrs, backend }: WasmKernelArgs): TensorI
   return out;
 }
 
-/** Builds the override (call after the wasm backend is registered). */
+/**
+ * Builds the override (call after the wasm backend is registered).
+ *
+ * @category Backend
+ */
 export function batchMatMulConfig(): KernelConfig {
   return replacingStock(BatchMatMul, batchMatMul);
 }

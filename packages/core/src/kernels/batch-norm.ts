@@ -9,7 +9,11 @@ import { FusedBatchNorm, util, type FusedBatchNormAttrs, type KernelConfig, type
 import { nativeKernels } from './native/native-kernels';
 import { replacingStock, runStockKernel, type WasmKernelArgs } from './wasm-kernel-utils';
 
-/** Builds the FusedBatchNorm override (call after the wasm backend is registered). */
+/**
+ * Builds the FusedBatchNorm override (call after the wasm backend is registered).
+ *
+ * @category Backend
+ */
 export function batchNormConfig(): KernelConfig {
   return replacingStock(FusedBatchNorm, ({ inputs, attrs, backend }: WasmKernelArgs) => {
     const { x, mean, variance, offset, scale } = inputs;

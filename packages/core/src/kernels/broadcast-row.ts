@@ -18,6 +18,7 @@ const OPS: Record<string, number> = { [Add]: BINARY_ROW_ADD, [Sub]: BINARY_ROW_S
 /**
  * The number of values `row` repeats along `full` when `row`'s shape, without its leading 1s, is a
  * proper trailing part of `full`'s shape (so `full` is rows of that many values); else undefined.
+ * @category Backend
  */
 export function broadcastRowLength(full: number[], row: number[]): number | undefined {
   let start = 0;
@@ -48,7 +49,11 @@ function binaryRow(kernel: string, { inputs, attrs, backend }: WasmKernelArgs): 
   return runStockKernel(kernel, backend, inputs, attrs);
 }
 
-/** Builds the Add, Sub, Multiply and RealDiv overrides (call after the wasm backend is registered). */
+/**
+ * Builds the Add, Sub, Multiply and RealDiv overrides (call after the wasm backend is registered).
+ *
+ * @category Backend
+ */
 export function broadcastRowConfigs(): KernelConfig[] {
   return Object.keys(OPS).map((kernel) => replacingStock(kernel, (args) => binaryRow(kernel, args)));
 }

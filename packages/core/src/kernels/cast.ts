@@ -27,7 +27,11 @@ function cast({ inputs, attrs, backend }: WasmKernelArgs): TensorInfo {
   return runStockKernel(Cast, backend, inputs, attrs);
 }
 
-/** Builds the Cast override (call after the wasm backend is registered). */
+/**
+ * Builds the Cast override (call after the wasm backend is registered).
+ *
+ * @category Backend
+ */
 export function castConfig(): KernelConfig {
   return replacingStock(Cast, cast);
 }

@@ -42,7 +42,11 @@ function compare(kernel: string, { inputs, attrs, backend }: WasmKernelArgs): Te
   return out;
 }
 
-/** Builds the four comparison overrides (call after the wasm backend is registered). */
+/**
+ * Builds the four comparison overrides (call after the wasm backend is registered).
+ *
+ * @category Backend
+ */
 export function compareConfigs(): KernelConfig[] {
   return Object.keys(OPS).map((kernel) => replacingStock(kernel, (args) => compare(kernel, args)));
 }

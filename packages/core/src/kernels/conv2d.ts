@@ -109,12 +109,20 @@ function fusedConv2d({ inputs, attrs, backend }: WasmKernelArgs): TensorInfo {
   return ours ?? runStockKernel(FusedConv2D, backend, inputs, attrs);
 }
 
-/** Builds the Conv2D override (call after the wasm backend is registered). */
+/**
+ * Builds the Conv2D override (call after the wasm backend is registered).
+ *
+ * @category Backend
+ */
 export function conv2dConfig(): KernelConfig {
   return replacingStock(Conv2D, conv2d);
 }
 
-/** Builds the FusedConv2D override (call after the wasm backend is registered). */
+/**
+ * Builds the FusedConv2D override (call after the wasm backend is registered).
+ *
+ * @category Backend
+ */
 export function fusedConv2dConfig(): KernelConfig {
   return replacingStock(FusedConv2D, fusedConv2d);
 }

@@ -32,7 +32,11 @@ function fusedMatMul({ inputs, attrs, backend }: WasmKernelArgs): TensorInfo {
   return out;
 }
 
-/** Builds the _FusedMatMul override (call after the wasm backend is registered). */
+/**
+ * Builds the _FusedMatMul override (call after the wasm backend is registered).
+ *
+ * @category Backend
+ */
 export function fusedMatMulConfig(): KernelConfig {
   return replacingStock(_FusedMatMul, fusedMatMul);
 }

@@ -15,7 +15,11 @@ function identity({ inputs, backend }: WasmKernelArgs): TensorInfo {
   return reshapeInfo(backend, x, x.shape);
 }
 
-/** Builds the Identity override (call after the wasm backend is registered). */
+/**
+ * Builds the Identity override (call after the wasm backend is registered).
+ *
+ * @category Backend
+ */
 export function identityConfig(): KernelConfig {
   return replacingStock(Identity, identity);
 }

@@ -4,7 +4,11 @@ import { LeakyRelu, Sqrt, type KernelConfig, type LeakyReluAttrs } from '@tensor
 import { nativeKernels } from './native/native-kernels';
 import { replacingStock, runStockKernel, type WasmKernelArgs } from './wasm-kernel-utils';
 
-/** Builds the LeakyRelu override (call after the wasm backend is registered). */
+/**
+ * Builds the LeakyRelu override (call after the wasm backend is registered).
+ *
+ * @category Backend
+ */
 export function leakyReluConfig(): KernelConfig {
   return replacingStock(LeakyRelu, ({ inputs, attrs, backend }: WasmKernelArgs) => {
     const { x } = inputs;
@@ -17,7 +21,11 @@ export function leakyReluConfig(): KernelConfig {
   });
 }
 
-/** Builds the Sqrt override (call after the wasm backend is registered). */
+/**
+ * Builds the Sqrt override (call after the wasm backend is registered).
+ *
+ * @category Backend
+ */
 export function sqrtConfig(): KernelConfig {
   return replacingStock(Sqrt, ({ inputs, attrs, backend }: WasmKernelArgs) => {
     const { x } = inputs;

@@ -25,7 +25,11 @@ function maxPool({ inputs, attrs, backend }: WasmKernelArgs): TensorInfo {
   return out;
 }
 
-/** Builds the MaxPool override (call after the wasm backend is registered). */
+/**
+ * Builds the MaxPool override (call after the wasm backend is registered).
+ *
+ * @category Backend
+ */
 export function maxPoolConfig(): KernelConfig {
   return replacingStock(MaxPool, maxPool);
 }

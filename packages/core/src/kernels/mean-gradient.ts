@@ -39,6 +39,7 @@ function broadcastMeanGradient(dy: Tensor, x: Tensor, attrs: NamedAttrMap): Tens
 /**
  * Registers the Mean gradient of the file header (once; the stock gradient is kept for the other
  * backends). Returns the kernel names whose gradients it registered.
+ * @category Backend
  */
 export function registerMeanGradient(): string[] {
   if (stock === undefined) {

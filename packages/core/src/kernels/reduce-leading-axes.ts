@@ -28,12 +28,20 @@ function reduceLeadingAxes(kernel: typeof Sum | typeof Mean, { inputs, attrs, ba
   return out;
 }
 
-/** Builds the Sum override (call after the wasm backend is registered). */
+/**
+ * Builds the Sum override (call after the wasm backend is registered).
+ *
+ * @category Backend
+ */
 export function sumConfig(): KernelConfig {
   return replacingStock(Sum, (args) => reduceLeadingAxes(Sum, args));
 }
 
-/** Builds the Mean override (call after the wasm backend is registered). */
+/**
+ * Builds the Mean override (call after the wasm backend is registered).
+ *
+ * @category Backend
+ */
 export function meanConfig(): KernelConfig {
   return replacingStock(Mean, (args) => reduceLeadingAxes(Mean, args));
 }

@@ -24,7 +24,11 @@ import { tileConfig } from './tile';
 import { clipByValueConfig, unaryConfigs } from './unary';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
 
-/** What {@link registerWasmKernels} did, kernel by kernel. */
+/**
+ * What {@link registerWasmKernels} did, kernel by kernel.
+ *
+ * @category Backend
+ */
 export interface WasmKernelReport {
   /** Kernels tfjs-backend-wasm lacked, now provided by bigmodel. */
   added: string[];
@@ -34,7 +38,11 @@ export interface WasmKernelReport {
   gradients: string[];
 }
 
-/** Options for {@link registerWasmKernels}. */
+/**
+ * Options for {@link registerWasmKernels}.
+ *
+ * @category Backend
+ */
 export interface RegisterWasmKernelsOptions {
   /**
    * Also replace stock kernels with bigmodel's faster or corrected ones (default true). With false

@@ -8,7 +8,11 @@ import { Select, util, type KernelConfig } from '@tensorflow/tfjs';
 import { nativeKernels } from './native/native-kernels';
 import { replacingStock, runStockKernel, type WasmKernelArgs } from './wasm-kernel-utils';
 
-/** Builds the Select override (call after the wasm backend is registered). */
+/**
+ * Builds the Select override (call after the wasm backend is registered).
+ *
+ * @category Backend
+ */
 export function selectConfig(): KernelConfig {
   return replacingStock(Select, ({ inputs, attrs, backend }: WasmKernelArgs) => {
     const { condition, t, e } = inputs;

@@ -28,7 +28,11 @@ function tile({ inputs, attrs, backend }: WasmKernelArgs) {
   return out;
 }
 
-/** Builds the override (call after the wasm backend is registered). */
+/**
+ * Builds the override (call after the wasm backend is registered).
+ *
+ * @category Backend
+ */
 export function tileConfig(): KernelConfig {
   return replacingStock(Tile, tile);
 }

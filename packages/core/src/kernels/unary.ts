@@ -42,7 +42,11 @@ const OPS: Record<string, number> = {
   [Elu]: UNARY_ELU,
 };
 
-/** Builds the Square, Relu, Relu6, Neg, Abs, Tanh, Sigmoid and Elu overrides (call after the wasm backend is registered). */
+/**
+ * Builds the Square, Relu, Relu6, Neg, Abs, Tanh, Sigmoid and Elu overrides (call after the wasm backend is registered).
+ *
+ * @category Backend
+ */
 export function unaryConfigs(): KernelConfig[] {
   return Object.keys(OPS).map((kernel) =>
     replacingStock(kernel, ({ inputs, attrs, backend }: WasmKernelArgs) => {
@@ -56,7 +60,11 @@ export function unaryConfigs(): KernelConfig[] {
   );
 }
 
-/** Builds the ClipByValue override (call after the wasm backend is registered). */
+/**
+ * Builds the ClipByValue override (call after the wasm backend is registered).
+ *
+ * @category Backend
+ */
 export function clipByValueConfig(): KernelConfig {
   return replacingStock(ClipByValue, ({ inputs, attrs, backend }: WasmKernelArgs) => {
     const { x } = inputs;

@@ -21,7 +21,11 @@ import { nativeGemm } from './native/native-gemm';
 import { ACTIVATION_LEAKY_RELU, ACTIVATION_LINEAR, ACTIVATION_RELU, ACTIVATION_RELU6 } from './native/abi';
 import { nativeKernels } from './native/native-kernels';
 
-/** Arguments every wasm kernel function receives. */
+/**
+ * Arguments every wasm kernel function receives.
+ *
+ * @category Backend
+ */
 export interface WasmKernelArgs {
   inputs: Record<string, TensorInfo>;
   attrs?: NamedAttrMap;
@@ -31,7 +35,11 @@ export interface WasmKernelArgs {
 /** The stock tfjs-backend-wasm kernels we build on, captured before we register our own. */
 const stockKernels = new Map<string, KernelConfig>();
 
-/** Remembers the stock wasm kernel `name` (once), so that an override can still call it. */
+/**
+ * Remembers the stock wasm kernel `name` (once), so that an override can still call it.
+ *
+ * @category Backend
+ */
 export function captureStockKernel(name: string): KernelConfig | undefined {
   if (!stockKernels.has(name)) {
     const config = getKernel(name, 'wasm');
@@ -44,6 +52,7 @@ export function captureStockKernel(name: string): KernelConfig | undefined {
  * A config that replaces the stock wasm kernel `name` with `kernelFunc` (which may still call the
  * stock one through {@link runStockKernel}); it keeps the stock setup and dispose functions, so
  * re-initialising the backend keeps working.
+ * @category Backend
  */
 export function replacingStock(name: string, kernelFunc: (args: WasmKernelArgs) => TensorInfo | TensorInfo[]): KernelConfig {
   const stock = captureStockKernel(name);
@@ -56,7 +65,11 @@ export function replacingStock(name: string, kernelFunc: (args: WasmKernelArgs) 
   };
 }
 
-/** Runs the stock wasm kernel `name`. The caller owns (and must dispose) the result. */
+/**
+ * Runs the stock wasm kernel `name`. The caller owns (and must dispose) the result.
+ *
+ * @category Backend
+ */
 export function runStockKernel(
   name: string,
   backend: BackendWasm,
@@ -68,13 +81,21 @@ export function runStockKernel(
   return config.kernelFunc({ inputs, attrs, backend }) as TensorInfo;
 }
 
-/** A TensorInfo that shares `info`'s data with another shape (a reference is taken; dispose it). */
+/**
+ * A TensorInfo that shares `info`'s data with another shape (a reference is taken; dispose it).
+ *
+ * @category Backend
+ */
 export function reshapeInfo(backend: BackendWasm, info: TensorInfo, shape: number[]): TensorInfo {
   backend.incRef(info.dataId);
   return { dataId: info.dataId, shape, dtype: info.dtype };
 }
 
-/** Releases intermediates made by a kernel. */
+/**
+ * Releases intermediates made by a kernel.
+ *
+ * @category Backend
+ */
 export function disposeInfos(backend: BackendWasm, ...infos: TensorInfo[]): void {
   for (const info of infos) backend.disposeData(info.dataId);
 }
@@ -86,6 +107,7 @@ export function disposeInfos(backend: BackendWasm, ...infos: TensorInfo[]): void
  * relaxed SIMD; else transposes physically and runs XNNPACK's fully connected operator (the stock
  * wasm BatchMatMul takes that fast path only for untransposed rank-2 operands). The caller owns
  * the result and keeps its references on `a` and `b`.
+ * @category Backend
  */
 export function matMul2d(backend: BackendWasm, a: TensorInfo, b: TensorInfo, transposeA = false, transposeB = false): TensorInfo {
   const gemm = nativeGemm(backend);
@@ -138,6 +160,7 @@ export function matMul2d(backend: BackendWasm, a: TensorInfo, b: TensorInfo, tra
 /**
  * Writes the im2col unfold of `x` into `cols` ([batch * outHeight * outWidth, kh * kw * inChannels],
  * native/conv.c), split by rows across the GEMM's threads where bigmodel's GEMM runs.
+ * @category Backend
  */
 export function im2colInto(backend: BackendWasm, x: TensorInfo, cols: TensorInfo, info: backend_util.Conv2DInfo): void {
   const native = nativeKernels(backend);
@@ -152,6 +175,7 @@ export function im2colInto(backend: BackendWasm, x: TensorInfo, cols: TensorInfo
  * Folds `cols` (as {@link im2colInto} lays it out) back into `dx` [batch, inHeight, inWidth,
  * inChannels], summing the taps that read each pixel (native/conv.c col2im); split by rows of dx
  * across the GEMM's threads where bigmodel's GEMM runs, with the same sums as on one thread.
+ * @category Backend
  */
 export function col2imInto(backend: BackendWasm, cols: TensorInfo, dx: TensorInfo, info: backend_util.Conv2DInfo): void {
   const native = nativeKernels(backend);
@@ -163,7 +187,11 @@ export function col2imInto(backend: BackendWasm, cols: TensorInfo, dx: TensorInf
   else native.exports.col2im(...args, 0, rows);
 }
 
-/** tfjs's FusableActivation codes of the activations native bias_activation_f32 applies (native/abi.h; others keep stock kernels). */
+/**
+ * tfjs's FusableActivation codes of the activations native bias_activation_f32 applies (native/abi.h; others keep stock kernels).
+ *
+ * @category Backend
+ */
 export const FUSED_ACTIVATION_CODES: Readonly<Record<string, number>> = {
   linear: ACTIVATION_LINEAR,
   relu: ACTIVATION_RELU,
@@ -171,12 +199,20 @@ export const FUSED_ACTIVATION_CODES: Readonly<Record<string, number>> = {
   leakyrelu: ACTIVATION_LEAKY_RELU,
 };
 
-/** Physically transposes a 2-D TensorInfo on the wasm backend. */
+/**
+ * Physically transposes a 2-D TensorInfo on the wasm backend.
+ *
+ * @category Backend
+ */
 export function transpose2d(backend: BackendWasm, x: TensorInfo): TensorInfo {
   return runStockKernel('Transpose', backend, { x }, { perm: [1, 0] });
 }
 
-/** Throws a {@link ShapeError} unless the layout is NHWC, the only one these kernels implement. */
+/**
+ * Throws a {@link ShapeError} unless the layout is NHWC, the only one these kernels implement.
+ *
+ * @category Backend
+ */
 export function assertNhwc(kernel: string, dataFormat: unknown): void {
   if (dataFormat !== undefined && dataFormat !== 'NHWC' && dataFormat !== 'channelsLast') {
     throw new ShapeError({

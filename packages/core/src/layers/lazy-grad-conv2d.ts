@@ -21,7 +21,11 @@ import * as tf from '@tensorflow/tfjs';
 
 import { stockLayerClass, type CallKwargs } from './stock-layer';
 
-/** The arguments of {@link lazyGradConv2d}: those of `tf.layers.conv2d` (filters, kernelSize, strides, ...). */
+/**
+ * The arguments of {@link lazyGradConv2d}: those of `tf.layers.conv2d` (filters, kernelSize, strides, ...).
+ *
+ * @category Layers
+ */
 export type LazyGradConv2DArgs = Parameters<typeof tf.layers.conv2d>[0];
 
 /** The stock layer's members that {@link LazyGradConv2D.call} reads (protected in tfjs-layers' typings). */

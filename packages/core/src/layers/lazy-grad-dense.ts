@@ -17,7 +17,11 @@ import * as tf from '@tensorflow/tfjs';
 
 import { stockLayerClass, type CallKwargs } from './stock-layer';
 
-/** The arguments of {@link lazyGradDense}: those of `tf.layers.dense` (units, activation, useBias, ...). */
+/**
+ * The arguments of {@link lazyGradDense}: those of `tf.layers.dense` (units, activation, useBias, ...).
+ *
+ * @category Layers
+ */
 export type LazyGradDenseArgs = Parameters<typeof tf.layers.dense>[0];
 
 /** The stock layer's members that {@link LazyGradDense.call} reads (protected or private in tfjs-layers' typings). */

@@ -6,12 +6,17 @@ import * as tf from '@tensorflow/tfjs';
 
 import { BigModelError } from '../errors';
 
-/** The keyword arguments of a layer's `call`. */
+/**
+ * The keyword arguments of a layer's `call`.
+ *
+ * @category Layers
+ */
 export type CallKwargs = Parameters<tf.layers.Layer['call']>[1];
 
 /**
  * tfjs-layers' class registered as `className` (e.g. 'Conv2D', 'Dense'), reached through the
  * public serialization registry.
+ * @category Layers
  */
 export function stockLayerClass<Args>(className: string): new (args: Args) => tf.layers.Layer {
   const entry = tf.serialization.SerializationMap.getMap().classNameMap[className];

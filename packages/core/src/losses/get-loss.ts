@@ -27,7 +27,11 @@ const LOSSES: Record<string, AnyLoss> = {
   hingeLoss,
 } as Record<string, AnyLoss>;
 
-/** The names {@link getLoss} knows. */
+/**
+ * The names {@link getLoss} knows.
+ *
+ * @category Losses
+ */
 export const LOSS_NAMES = Object.keys(LOSSES);
 
 /**

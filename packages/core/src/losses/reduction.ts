@@ -2,19 +2,35 @@ import * as tf from '@tensorflow/tfjs';
 
 import { InvalidArgumentError, ShapeError } from '../errors';
 
-/** How a loss combines its terms: `none` keeps them (per element or per sample, as each loss says), `mean` or `sum` give a scalar. */
+/**
+ * How a loss combines its terms: `none` keeps them (per element or per sample, as each loss says), `mean` or `sum` give a scalar.
+ *
+ * @category Losses
+ */
 export type Reduction = 'none' | 'mean' | 'sum';
 
-/** Options every loss takes. */
+/**
+ * Options every loss takes.
+ *
+ * @category Losses
+ */
 export interface LossOptions {
   /** Default `mean`. */
   reduction?: Reduction;
 }
 
-/** A tensor, or values `tf.tensor` accepts. */
+/**
+ * A tensor, or values `tf.tensor` accepts.
+ *
+ * @category Losses
+ */
 export type TensorInput = tf.Tensor | tf.TensorLike;
 
-/** Converts a loss argument to a tensor (float32 unless `dtype` says otherwise). */
+/**
+ * Converts a loss argument to a tensor (float32 unless `dtype` says otherwise).
+ *
+ * @category Losses
+ */
 export function toTensor(value: TensorInput, parameter: string, dtype: 'float32' | 'int32' = 'float32'): tf.Tensor {
   if (value instanceof tf.Tensor) return value.dtype === dtype ? value : value.cast(dtype);
   try {
@@ -24,14 +40,22 @@ export function toTensor(value: TensorInput, parameter: string, dtype: 'float32'
   }
 }
 
-/** Throws a ShapeError unless `a` and `b` have one shape. */
+/**
+ * Throws a ShapeError unless `a` and `b` have one shape.
+ *
+ * @category Losses
+ */
 export function assertSameShape(a: tf.Tensor, b: tf.Tensor, names: [string, string]): void {
   if (!tf.util.arraysEqual(a.shape, b.shape)) {
     throw new ShapeError({ parameter: names[1], expected: `the shape of ${names[0]} [${a.shape.join(', ')}]`, actual: b.shape });
   }
 }
 
-/** Applies `reduction` to loss terms; `mean` divides by `denominator` when given (weighted means). */
+/**
+ * Applies `reduction` to loss terms; `mean` divides by `denominator` when given (weighted means).
+ *
+ * @category Losses
+ */
 export function reduce(terms: tf.Tensor, reduction: Reduction = 'mean', denominator?: tf.Tensor): tf.Tensor {
   switch (reduction) {
     case 'none':
@@ -45,7 +69,11 @@ export function reduce(terms: tf.Tensor, reduction: Reduction = 'mean', denomina
   }
 }
 
-/** Converts and shape-checks the two arguments of an elementwise loss. */
+/**
+ * Converts and shape-checks the two arguments of an elementwise loss.
+ *
+ * @category Losses
+ */
 export function lossPair(yTrue: TensorInput, yPred: TensorInput): [tf.Tensor, tf.Tensor] {
   const t = toTensor(yTrue, 'yTrue');
   const p = toTensor(yPred, 'yPred');
@@ -53,7 +81,11 @@ export function lossPair(yTrue: TensorInput, yPred: TensorInput): [tf.Tensor, tf
   return [t, p];
 }
 
-/** Throws an InvalidArgumentError unless `value` is a finite number > 0. */
+/**
+ * Throws an InvalidArgumentError unless `value` is a finite number > 0.
+ *
+ * @category Losses
+ */
 export function checkPositiveOption(parameter: string, value: number): void {
   if (!(value > 0) || !Number.isFinite(value))
     throw new InvalidArgumentError({ parameter, value, message: 'Must be a finite number > 0.' });

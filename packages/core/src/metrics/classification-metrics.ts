@@ -86,7 +86,11 @@ export function confusionMatrix(labels: tf.Tensor | ArrayLike<number>, predictio
   return matrix;
 }
 
-/** Per-class and macro-averaged precision, recall and F1. */
+/**
+ * Per-class and macro-averaged precision, recall and F1.
+ *
+ * @category Metrics
+ */
 export interface PrecisionRecallF1 {
   precision: number[];
   recall: number[];

@@ -6,7 +6,11 @@ import * as tf from '@tensorflow/tfjs';
 
 import { BigModelOptimizer, checkBaseConfig, checkRange, type OptimizerBaseConfig } from './bigmodel-optimizer';
 
-/** Configuration of {@link Adagrad}. */
+/**
+ * Configuration of {@link Adagrad}.
+ *
+ * @category Optimizers
+ */
 export interface AdagradConfig extends OptimizerBaseConfig {
   /** The rate at step t is `lr / (1 + (t - 1) * lrDecay)` (default 0). */
   lrDecay?: number;
@@ -18,7 +22,11 @@ export interface AdagradConfig extends OptimizerBaseConfig {
   weightDecay?: number;
 }
 
-/** Fills Adagrad's defaults and validates; throws InvalidArgumentError naming the option. */
+/**
+ * Fills Adagrad's defaults and validates; throws InvalidArgumentError naming the option.
+ *
+ * @category Optimizers
+ */
 export function resolveAdagradConfig(config: AdagradConfig) {
   checkBaseConfig(config);
   const resolved = { lrDecay: 0, initialAccumulatorValue: 0, epsilon: 1e-10, weightDecay: 0, ...config };

@@ -8,7 +8,11 @@ import * as tf from '@tensorflow/tfjs';
 import { ADAM_UPDATE, type AdamUpdateAttrs } from '../kernels/adam-update';
 import { BigModelOptimizer, checkBaseConfig, checkRange, type OptimizerBaseConfig } from './bigmodel-optimizer';
 
-/** Configuration of {@link Adam} and {@link AdamW}. */
+/**
+ * Configuration of {@link Adam} and {@link AdamW}.
+ *
+ * @category Optimizers
+ */
 export interface AdamConfig extends OptimizerBaseConfig {
   /** Decay of the first-moment average, in [0, 1) (default 0.9). */
   beta1?: number;
@@ -22,7 +26,11 @@ export interface AdamConfig extends OptimizerBaseConfig {
   amsgrad?: boolean;
 }
 
-/** Fills Adam's defaults and validates; throws InvalidArgumentError naming the option. */
+/**
+ * Fills Adam's defaults and validates; throws InvalidArgumentError naming the option.
+ *
+ * @category Optimizers
+ */
 export function resolveAdamConfig(config: AdamConfig) {
   checkBaseConfig(config);
   const resolved = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0, amsgrad: false, ...config };
@@ -42,6 +50,7 @@ function fusedAdamApplies(w: tf.Tensor, operands: tf.Tensor[]): boolean {
 /**
  * The Adam step shared by Adam and AdamW (after any decay of w). PyTorch's order of operations.
  * On wasm one fused kernel computes it with the same float32 operations.
+ * @category Optimizers
  */
 export function adamStep(
   w: tf.Tensor,

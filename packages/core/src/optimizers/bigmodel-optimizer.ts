@@ -7,13 +7,21 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-/** A tensor with a name, as optimizers save their state (tfjs-core's NamedTensor). */
+/**
+ * A tensor with a name, as optimizers save their state (tfjs-core's NamedTensor).
+ *
+ * @category Optimizers
+ */
 export type NamedTensor = { name: string; tensor: tf.Tensor };
 
 import { InvalidArgumentError } from '../errors';
 import { scheduleFromConfig, type LearningRateSchedule } from './schedules';
 
-/** Options every bigmodel optimizer takes. */
+/**
+ * Options every bigmodel optimizer takes.
+ *
+ * @category Optimizers
+ */
 export interface OptimizerBaseConfig {
   /** Learning rate, a number > 0 or a {@link LearningRateSchedule}. */
   lr: number | LearningRateSchedule;
@@ -23,7 +31,11 @@ export interface OptimizerBaseConfig {
   clipValue?: number;
 }
 
-/** Validates the options shared by all optimizers; throws {@link InvalidArgumentError} naming the option. */
+/**
+ * Validates the options shared by all optimizers; throws {@link InvalidArgumentError} naming the option.
+ *
+ * @category Optimizers
+ */
 export function checkBaseConfig(config: OptimizerBaseConfig): void {
   const { lr, clipNorm, clipValue } = config;
   if (typeof lr === 'number') {
@@ -46,7 +58,11 @@ export function checkBaseConfig(config: OptimizerBaseConfig): void {
   }
 }
 
-/** Checks that `value` is a finite number in [min, max] (or (min, max] when `openMin`). */
+/**
+ * Checks that `value` is a finite number in [min, max] (or (min, max] when `openMin`).
+ *
+ * @category Optimizers
+ */
 export function checkRange(parameter: string, value: number, min: number, max: number, openMin = false): void {
   const ok = Number.isFinite(value) && (openMin ? value > min : value >= min) && value <= max;
   if (!ok) {
@@ -54,13 +70,21 @@ export function checkRange(parameter: string, value: number, min: number, max: n
   }
 }
 
-/** The constructor options in a saved config, with a saved schedule rebuilt. */
+/**
+ * The constructor options in a saved config, with a saved schedule rebuilt.
+ *
+ * @category Optimizers
+ */
 export function configFromDict<T extends OptimizerBaseConfig>(dict: tf.serialization.ConfigDict): T {
   const lr = dict['lr'];
   return { ...(dict as unknown as T), lr: typeof lr === 'number' ? lr : scheduleFromConfig(lr as Record<string, unknown>) };
 }
 
-/** Base of bigmodel's optimizers. Subclasses implement {@link BigModelOptimizer.update}. */
+/**
+ * Base of bigmodel's optimizers. Subclasses implement {@link BigModelOptimizer.update}.
+ *
+ * @category Optimizers
+ */
 export abstract class BigModelOptimizer extends tf.Optimizer {
   /** Names of the per-variable state slots, in the order they are saved (e.g. `['m', 'v']`). */
   protected abstract readonly slotNames: readonly string[];

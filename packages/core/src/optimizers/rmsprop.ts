@@ -6,7 +6,11 @@ import * as tf from '@tensorflow/tfjs';
 
 import { BigModelOptimizer, checkBaseConfig, checkRange, type OptimizerBaseConfig } from './bigmodel-optimizer';
 
-/** Configuration of {@link RMSprop}. */
+/**
+ * Configuration of {@link RMSprop}.
+ *
+ * @category Optimizers
+ */
 export interface RmspropConfig extends OptimizerBaseConfig {
   /** Decay of the squared-gradient average (PyTorch's alpha), in [0, 1) (default 0.99). */
   rho?: number;
@@ -20,7 +24,11 @@ export interface RmspropConfig extends OptimizerBaseConfig {
   weightDecay?: number;
 }
 
-/** Fills RMSprop's defaults and validates; throws InvalidArgumentError naming the option. */
+/**
+ * Fills RMSprop's defaults and validates; throws InvalidArgumentError naming the option.
+ *
+ * @category Optimizers
+ */
 export function resolveRmspropConfig(config: RmspropConfig) {
   checkBaseConfig(config);
   const resolved = { rho: 0.99, epsilon: 1e-8, momentum: 0, centered: false, weightDecay: 0, ...config };

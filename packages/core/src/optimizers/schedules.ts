@@ -4,7 +4,11 @@
  */
 import { InvalidArgumentError } from '../errors';
 
-/** A learning rate that changes with the step: `at(step)` for steps 1, 2, 3, ... */
+/**
+ * A learning rate that changes with the step: `at(step)` for steps 1, 2, 3, ...
+ *
+ * @category Optimizers
+ */
 export interface LearningRateSchedule {
   /** The learning rate for optimizer step `step` (1-based). */
   at(step: number): number;

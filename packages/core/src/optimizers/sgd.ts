@@ -7,7 +7,11 @@ import * as tf from '@tensorflow/tfjs';
 import { InvalidArgumentError } from '../errors';
 import { BigModelOptimizer, checkBaseConfig, checkRange, type OptimizerBaseConfig } from './bigmodel-optimizer';
 
-/** Configuration of {@link SGD}. */
+/**
+ * Configuration of {@link SGD}.
+ *
+ * @category Optimizers
+ */
 export interface SgdConfig extends OptimizerBaseConfig {
   /** Momentum factor in [0, 1) (default 0: plain SGD). */
   momentum?: number;
@@ -19,7 +23,11 @@ export interface SgdConfig extends OptimizerBaseConfig {
   weightDecay?: number;
 }
 
-/** Fills SGD's defaults and validates; throws InvalidArgumentError naming the option. */
+/**
+ * Fills SGD's defaults and validates; throws InvalidArgumentError naming the option.
+ *
+ * @category Optimizers
+ */
 export function resolveSgdConfig(config: SgdConfig): Required<Omit<SgdConfig, 'clipNorm' | 'clipValue'>> & SgdConfig {
   checkBaseConfig(config);
   const resolved = { momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, ...config };

@@ -2,7 +2,11 @@ import * as tf from '@tensorflow/tfjs';
 
 import { InvalidArgumentError, ShapeError } from '../errors';
 
-/** Class probabilities and the most likely class of each input. */
+/**
+ * Class probabilities and the most likely class of each input.
+ *
+ * @category Inference
+ */
 export interface ClassPrediction {
   class: number;
   probabilities: number[];

@@ -8,10 +8,18 @@ import { InvalidArgumentError, NumericalError } from '../errors';
 import { saveModel } from '../io';
 import type { LearningRateSchedule } from '../optimizers';
 
-/** Metrics of one epoch: `loss` (training), `valLoss` and `valAccuracy` when there is validation data, and any compiled metrics. */
+/**
+ * Metrics of one epoch: `loss` (training), `valLoss` and `valAccuracy` when there is validation data, and any compiled metrics.
+ *
+ * @category Training
+ */
 export type EpochLogs = Record<string, number>;
 
-/** What a training loop passes to callbacks about itself. */
+/**
+ * What a training loop passes to callbacks about itself.
+ *
+ * @category Training
+ */
 export interface TrainingContext {
   /** The model being trained (a LayersModel, or the custom model's variables). */
   readonly model?: tf.LayersModel;
@@ -21,7 +29,11 @@ export interface TrainingContext {
   readonly optimizer: tf.Optimizer;
 }
 
-/** Hooks into {@link fit}. Returning `'stop'` from `onEpochEnd` ends training after that epoch. */
+/**
+ * Hooks into {@link fit}. Returning `'stop'` from `onEpochEnd` ends training after that epoch.
+ *
+ * @category Training
+ */
 export interface Callback {
   onTrainBegin?(context: TrainingContext): void | Promise<void>;
   onBatchBegin?(step: number, context: TrainingContext): void | Promise<void>;

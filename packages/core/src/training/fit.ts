@@ -20,7 +20,11 @@ import { terminateOnNaN, type Callback, type EpochLogs, type TrainingContext } f
 import { BigModelOptimizer } from '../optimizers';
 import type { MetricsLogger } from './jsonl-logger';
 
-/** A model without tf.layers: its variables, a forward pass, a loss and an optimizer. */
+/**
+ * A model without tf.layers: its variables, a forward pass, a loss and an optimizer.
+ *
+ * @category Training
+ */
 export interface CustomModel {
   variables: tf.Variable[];
   forward(xs: tf.Tensor, training: boolean): tf.Tensor;
@@ -28,7 +32,11 @@ export interface CustomModel {
   optimizer: tf.Optimizer;
 }
 
-/** Configuration of {@link fit}. */
+/**
+ * Configuration of {@link fit}.
+ *
+ * @category Training
+ */
 export interface FitConfig {
   /** Epochs to train (an integer > 0); with a resumed run, the total including those done. */
   epochs: number;
@@ -69,7 +77,11 @@ export interface FitConfig {
   initialHistory?: EpochLogs[];
 }
 
-/** What {@link fit} returns: each epoch's logs. */
+/**
+ * What {@link fit} returns: each epoch's logs.
+ *
+ * @category Training
+ */
 export interface FitHistory {
   epochs: EpochLogs[];
   /** True when a callback stopped training early. */

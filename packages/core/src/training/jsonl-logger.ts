@@ -3,7 +3,11 @@ import { dirname } from 'node:path';
 
 import { writeFileAtomic } from '../io/write-file-atomic';
 
-/** Where training metrics go: one record per call, with namespaced keys (`losses/train`, `charts/valAccuracy`). */
+/**
+ * Where training metrics go: one record per call, with namespaced keys (`losses/train`, `charts/valAccuracy`).
+ *
+ * @category Training
+ */
 export interface MetricsLogger {
   log(record: Record<string, number | string>): void;
   /**

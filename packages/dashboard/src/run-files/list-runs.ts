@@ -2,12 +2,24 @@
 import { lstatSync, readdirSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 
-/** The file a training run writes (`JsonlLogger` in @bigmodel/core). */
+/**
+ * The file a training run writes (`JsonlLogger` in @bigmodel/core).
+ *
+ * @category Dashboard
+ */
 export const METRICS_FILE = 'metrics.jsonl';
-/** The file a search writes (`runSearch` in @bigmodel/nas). */
+/**
+ * The file a search writes (`runSearch` in @bigmodel/nas).
+ *
+ * @category Dashboard
+ */
 export const JOURNAL_FILE = 'journal.jsonl';
 
-/** A run: a directory under the runs directory holding a `metrics.jsonl`, a search `journal.jsonl`, or both. */
+/**
+ * A run: a directory under the runs directory holding a `metrics.jsonl`, a search `journal.jsonl`, or both.
+ *
+ * @category Dashboard
+ */
 export interface RunInfo {
   /** Path relative to the runs directory, with `/` separators (any characters a file name may hold). */
   name: string;

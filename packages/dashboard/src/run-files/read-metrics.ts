@@ -4,10 +4,18 @@ import { FileFormatError, resolveContainedPath } from '@bigmodel/core';
 
 import { METRICS_FILE } from './list-runs';
 
-/** The most bytes of a metrics file one {@link readMetrics} call reads: 4 MiB. */
+/**
+ * The most bytes of a metrics file one {@link readMetrics} call reads: 4 MiB.
+ *
+ * @category Dashboard
+ */
 export const METRICS_CHUNK_BYTES = 4 * 1024 * 1024;
 
-/** What {@link readMetrics} returns. */
+/**
+ * What {@link readMetrics} returns.
+ *
+ * @category Dashboard
+ */
 export interface MetricsChunk {
   /** The records of the complete lines read (`{ unreadable }` for a line that is not JSON). */
   records: Record<string, unknown>[];

@@ -4,10 +4,18 @@ import { FileFormatError, readContainedFile } from '@bigmodel/core';
 
 import { JOURNAL_FILE } from './list-runs';
 
-/** The largest search journal {@link readSearch} reads: 64 MiB (a journal holds two short lines per trial). */
+/**
+ * The largest search journal {@link readSearch} reads: 64 MiB (a journal holds two short lines per trial).
+ *
+ * @category Dashboard
+ */
 export const MAX_JOURNAL_BYTES = 64 * 1024 * 1024;
 
-/** A finished trial of a search, as the dashboard shows it. */
+/**
+ * A finished trial of a search, as the dashboard shows it.
+ *
+ * @category Dashboard
+ */
 export interface SearchTrial {
   /** The trial's id (the strategy's running number). */
   id: number;
@@ -25,7 +33,11 @@ export interface SearchTrial {
   config?: Record<string, unknown>;
 }
 
-/** What {@link readSearch} returns: a search's finished trials in the order they finished. */
+/**
+ * What {@link readSearch} returns: a search's finished trials in the order they finished.
+ *
+ * @category Dashboard
+ */
 export interface SearchSummary {
   /** The strategy's name (`random`, `evolution`, `reinforce`, `tpe`), when the journal says. */
   strategy?: string;

@@ -124,7 +124,11 @@ export async function saveGanCheckpoint(trainer: GanTrainer, dir: string, extra:
   }
 }
 
-/** Whether `dir` holds a checkpoint. */
+/**
+ * Whether `dir` holds a checkpoint.
+ *
+ * @category IO
+ */
 export function hasGanCheckpoint(dir: string): boolean {
   return existsSync(join(dir, 'checkpoint.json'));
 }
@@ -132,6 +136,7 @@ export function hasGanCheckpoint(dir: string): boolean {
 /**
  * The step and the caller's extra state of the checkpoint in `dir`, without loading its weights
  * (undefined where `dir` holds none).
+ * @category IO
  */
 export function ganCheckpointState(dir: string): { step: number; extra: Record<string, unknown> } | undefined {
   if (!hasGanCheckpoint(dir)) return undefined;
@@ -205,7 +210,11 @@ function readManifest(dir: string): { manifest: CheckpointManifest; config: Reso
   return { manifest: m as unknown as CheckpointManifest, config, floats };
 }
 
-/** Options of {@link loadGanCheckpoint}. */
+/**
+ * Options of {@link loadGanCheckpoint}.
+ *
+ * @category IO
+ */
 export interface LoadGanCheckpointOptions {
   /**
    * The architecture the caller expects; a checkpoint of another architecture raises

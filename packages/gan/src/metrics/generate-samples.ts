@@ -4,7 +4,11 @@ import { InvalidArgumentError } from '@bigmodel/core';
 import type { GanTrainer, GeneratorNetwork } from '../training/gan-trainer';
 import { STREAMS } from '../training/random-streams';
 
-/** Options of {@link generateSamples}. */
+/**
+ * Options of {@link generateSamples}.
+ *
+ * @category Metrics
+ */
 export interface GenerateSamplesOptions {
   /** For the conditional GAN, each sample's class (default: classes in turn, 0, 1, ..., 9, 0, ...). */
   labels?: ArrayLike<number>;

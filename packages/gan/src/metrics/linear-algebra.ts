@@ -5,7 +5,11 @@
  */
 import { InvalidArgumentError } from '@bigmodel/core';
 
-/** Eigenvalues and eigenvectors of a symmetric matrix: `A = V diag(values) V^T`, eigenvectors in the columns of V. */
+/**
+ * Eigenvalues and eigenvectors of a symmetric matrix: `A = V diag(values) V^T`, eigenvectors in the columns of V.
+ *
+ * @category Metrics
+ */
 export interface SymmetricEigen {
   values: Float64Array;
   vectors: Float64Array;
@@ -71,7 +75,11 @@ export function symmetricEigen(a: Float64Array, n: number): SymmetricEigen {
   return { values, vectors: v };
 }
 
-/** `A B` for `n x n` matrices. */
+/**
+ * `A B` for `n x n` matrices.
+ *
+ * @category Metrics
+ */
 export function matMul(a: Float64Array, b: Float64Array, n: number): Float64Array {
   const out = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {

@@ -24,10 +24,18 @@ import {
   type MetricsLogger,
 } from '@bigmodel/core';
 
-/** Name of the layer whose output is the feature vector the Frechet distance compares. */
+/**
+ * Name of the layer whose output is the feature vector the Frechet distance compares.
+ *
+ * @category Metrics
+ */
 export const FEATURE_LAYER = 'features';
 
-/** Directory of the classifier shipped with the package (`classifier/` next to `dist/`). */
+/**
+ * Directory of the classifier shipped with the package (`classifier/` next to `dist/`).
+ *
+ * @category Metrics
+ */
 export const DEFAULT_CLASSIFIER_DIR = join(__dirname, '..', '..', 'classifier');
 
 /**
@@ -70,7 +78,11 @@ export function createMnistClassifier(seed: number): tf.Sequential {
   });
 }
 
-/** Options of {@link trainMnistClassifier}. */
+/**
+ * Options of {@link trainMnistClassifier}.
+ *
+ * @category Metrics
+ */
 export interface TrainClassifierOptions {
   /** Epochs over the 8,337 training digits (default 20). */
   epochs?: number;
@@ -86,7 +98,11 @@ export interface TrainClassifierOptions {
   onStep?: (step: number, total: number, loss: number) => void;
 }
 
-/** What {@link trainMnistClassifier} returns. */
+/**
+ * What {@link trainMnistClassifier} returns.
+ *
+ * @category Metrics
+ */
 export interface TrainedClassifier {
   /** The trained model (the caller disposes it). */
   model: tf.LayersModel;

@@ -11,7 +11,11 @@ import { InvalidArgumentError } from '@bigmodel/core';
 import { traceSqrtProduct } from './linear-algebra';
 import { FEATURE_LAYER } from './mnist-classifier';
 
-/** Mean and covariance of a set of feature vectors. */
+/**
+ * Mean and covariance of a set of feature vectors.
+ *
+ * @category Metrics
+ */
 export interface FeatureStatistics {
   /** Feature length d. */
   dimension: number;
@@ -121,7 +125,11 @@ export function classifierScore(probabilities: ArrayLike<number>, count: number,
   return Math.exp(kl / count);
 }
 
-/** How the predicted classes spread over the classes. */
+/**
+ * How the predicted classes spread over the classes.
+ *
+ * @category Metrics
+ */
 export interface ModeCoverage {
   /** Classes predicted for at least one sample. */
   classesCovered: number;
@@ -149,7 +157,11 @@ export function modeCoverage(predicted: ArrayLike<number>, classes: number): Mod
   return { classesCovered: counts.filter((c) => c > 0).length, histogram, klToUniform };
 }
 
-/** What the classifier sees of a set of images: class probabilities, predicted classes, features. */
+/**
+ * What the classifier sees of a set of images: class probabilities, predicted classes, features.
+ *
+ * @category Metrics
+ */
 export interface ClassifierOutputs {
   count: number;
   classes: number;
@@ -219,7 +231,11 @@ export function classify(classifier: tf.LayersModel, images: tf.Tensor4D, batchS
   return { count, classes, probabilities, predicted, features: concat(parts.map((p) => p.features)), featureDimension };
 }
 
-/** The metrics of one set of images. */
+/**
+ * The metrics of one set of images.
+ *
+ * @category Metrics
+ */
 export interface SampleQuality {
   /** Images scored. */
   count: number;

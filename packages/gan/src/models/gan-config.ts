@@ -4,23 +4,40 @@
  */
 import { InvalidArgumentError } from '@bigmodel/core';
 
-/** The three algorithms: DCGAN, a conditional GAN (ACGAN) and WGAN-GP. */
+/**
+ * The three algorithms: DCGAN, a conditional GAN (ACGAN) and WGAN-GP.
+ *
+ * @category Models
+ */
 export const GAN_KINDS = ['dcgan', 'cgan', 'wgan-gp'] as const;
 
-/** One of {@link GAN_KINDS}. */
+/**
+ * One of {@link GAN_KINDS}.
+ *
+ * @category Models
+ */
 export type GanKind = (typeof GAN_KINDS)[number];
 
 /**
  * How the discriminator's hidden convolutions are normalized: `batch` (the DCGAN paper's batch
  * norm, on every layer but the input one), `none`, or `spectral` (spectral normalization of every
  * convolution and of the output layer, Miyato et al. 2018; no batch norm).
+ * @category Models
  */
 export const DISCRIMINATOR_NORMALIZATIONS = ['batch', 'none', 'spectral'] as const;
 
-/** One of {@link DISCRIMINATOR_NORMALIZATIONS}. */
+/**
+ * One of {@link DISCRIMINATOR_NORMALIZATIONS}.
+ *
+ * @category Models
+ */
 export type DiscriminatorNormalization = (typeof DISCRIMINATOR_NORMALIZATIONS)[number];
 
-/** Configuration of a GAN. Every field has a default; {@link resolveGanConfig} fills and checks them. */
+/**
+ * Configuration of a GAN. Every field has a default; {@link resolveGanConfig} fills and checks them.
+ *
+ * @category Models
+ */
 export interface GanConfig {
   /**
    * `dcgan` (Radford et al. 2015), `cgan` (ACGAN, Odena et al. 2017: the generator takes a class,
@@ -109,7 +126,11 @@ export interface GanConfig {
   minibatchStddev?: boolean | number;
 }
 
-/** A {@link GanConfig} with every field filled in and checked (`minibatchStddev` as a group size, 0 when off). */
+/**
+ * A {@link GanConfig} with every field filled in and checked (`minibatchStddev` as a group size, 0 when off).
+ *
+ * @category Models
+ */
 export type ResolvedGanConfig = Required<Omit<GanConfig, 'minibatchStddev'>> & { minibatchStddev: number };
 
 function positiveInteger(parameter: string, value: unknown): void {

@@ -129,7 +129,11 @@ function initializers(seed: number) {
   };
 }
 
-/** Input length of the generator: nz, plus a one-hot class for the ACGAN. */
+/**
+ * Input length of the generator: nz, plus a one-hot class for the ACGAN.
+ *
+ * @category Models
+ */
 export function generatorInputSize(config: ResolvedGanConfig): number {
   return config.nz + (config.kind === 'cgan' ? config.classes : 0);
 }

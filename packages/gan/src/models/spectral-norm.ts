@@ -10,7 +10,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-/** Which layers are spectrally normalized: both kinds below. */
+/**
+ * Which layers are spectrally normalized: both kinds below.
+ *
+ * @category Models
+ */
 export interface SpectralNormalized {
   /** One power-iteration step: `v = W u / ||W u||`, then `u = W^T v / ||W^T v||`. */
   powerIterate(): void;
@@ -18,7 +22,11 @@ export interface SpectralNormalized {
   sigma(): tf.Scalar;
 }
 
-/** Whether `layer` is one of this file's spectrally normalized layers. */
+/**
+ * Whether `layer` is one of this file's spectrally normalized layers.
+ *
+ * @category Models
+ */
 export function isSpectralNormalized(layer: unknown): layer is SpectralNormalized {
   return layer instanceof SpectralNormLayer;
 }
@@ -127,7 +135,11 @@ export abstract class SpectralNormLayer extends tf.layers.Layer implements Spect
   }
 }
 
-/** Options of {@link SpectralNormConv2D}. */
+/**
+ * Options of {@link SpectralNormConv2D}.
+ *
+ * @category Models
+ */
 export interface SpectralNormConv2DArgs {
   filters: number;
   kernelSize: number;
@@ -177,7 +189,11 @@ export class SpectralNormConv2D extends SpectralNormLayer {
 }
 tf.serialization.registerClass(SpectralNormConv2D);
 
-/** Options of {@link SpectralNormDense}. */
+/**
+ * Options of {@link SpectralNormDense}.
+ *
+ * @category Models
+ */
 export interface SpectralNormDenseArgs {
   units: number;
   kernelInitializer: Initializer;

@@ -1,7 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { InvalidArgumentError, loadMnist } from '@bigmodel/core';
 
-/** Training images for a GAN, scaled to the generator's tanh range [-1, 1]. */
+/**
+ * Training images for a GAN, scaled to the generator's tanh range [-1, 1].
+ *
+ * @category Data
+ */
 export interface GanData {
   /** `count * height * width * channels` floats in [-1, 1], NHWC row-major. */
   images: Float32Array;

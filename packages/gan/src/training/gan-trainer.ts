@@ -38,16 +38,28 @@ import { isSpectralNormalized, type SpectralNormalized } from '../models/spectra
 import { resolveGanConfig, type GanConfig, type ResolvedGanConfig } from '../models/gan-config';
 import { STREAMS, normalArray, streamRandom } from './random-streams';
 
-/** Which weights draw samples: the trained generator or its moving average (`GanConfig.generatorEma`). */
+/**
+ * Which weights draw samples: the trained generator or its moving average (`GanConfig.generatorEma`).
+ *
+ * @category Training
+ */
 export type GeneratorNetwork = 'generator' | 'average';
 
-/** One real batch: images in [-1, 1] (NHWC) and, for the conditional GAN, their classes. */
+/**
+ * One real batch: images in [-1, 1] (NHWC) and, for the conditional GAN, their classes.
+ *
+ * @category Training
+ */
 export interface RealBatch {
   images: tf.Tensor4D;
   labels?: Uint8Array;
 }
 
-/** Losses of one step (a generator update and the discriminator updates before it). */
+/**
+ * Losses of one step (a generator update and the discriminator updates before it).
+ *
+ * @category Training
+ */
 export interface StepLosses {
   /** Discriminator (critic) loss of the last discriminator update. */
   discriminator: number;
@@ -95,7 +107,11 @@ export function gradientPenalty(
   });
 }
 
-/** One-hot rows of `labels` as float32 (built in JavaScript; wasm's OneHot ignores the dtype). */
+/**
+ * One-hot rows of `labels` as float32 (built in JavaScript; wasm's OneHot ignores the dtype).
+ *
+ * @category Training
+ */
 export function oneHotFloat(labels: ArrayLike<number>, classes: number): tf.Tensor2D {
   const values = new Float32Array(labels.length * classes);
   for (let i = 0; i < labels.length; i++) values[i * classes + labels[i]] = 1;

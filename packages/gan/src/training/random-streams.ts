@@ -5,10 +5,18 @@
  */
 import { mulberry32 } from '@bigmodel/core';
 
-/** The purposes random draws are made for; each gets its own stream. */
+/**
+ * The purposes random draws are made for; each gets its own stream.
+ *
+ * @category Training
+ */
 export const STREAMS = { noise: 1, labels: 2, epsilon: 3, order: 4, fixed: 5, sample: 6, translation: 7 } as const;
 
-/** Mixes integers into one 32-bit seed (a few rounds of a 32-bit hash). */
+/**
+ * Mixes integers into one 32-bit seed (a few rounds of a 32-bit hash).
+ *
+ * @category Training
+ */
 export function mixSeed(...values: number[]): number {
   let h = 0x9e3779b9;
   for (const value of values) {
@@ -20,12 +28,20 @@ export function mixSeed(...values: number[]): number {
   return h >>> 0;
 }
 
-/** A uniform generator for (seed, stream, ...counters). */
+/**
+ * A uniform generator for (seed, stream, ...counters).
+ *
+ * @category Training
+ */
 export function streamRandom(seed: number, stream: number, ...counters: number[]): () => number {
   return mulberry32(mixSeed(seed, stream, ...counters));
 }
 
-/** `count` standard normal draws (Box-Muller) from `random`. */
+/**
+ * `count` standard normal draws (Box-Muller) from `random`.
+ *
+ * @category Training
+ */
 export function normalArray(count: number, random: () => number): Float32Array {
   const out = new Float32Array(count);
   for (let i = 0; i < count; i += 2) {

@@ -17,7 +17,11 @@ import type { GanData } from './gan-data';
 import { GanTrainer, type RealBatch, type StepLosses } from './gan-trainer';
 import { STREAMS, streamRandom } from './random-streams';
 
-/** Options of {@link trainGan}. */
+/**
+ * Options of {@link trainGan}.
+ *
+ * @category Training
+ */
 export interface TrainGanOptions {
   /** Train until this many epochs are done in total (a resumed trainer counts its earlier ones). */
   epochs: number;
@@ -38,7 +42,11 @@ export interface TrainGanOptions {
   stopAtStep?: number;
 }
 
-/** What {@link trainGan} returns. */
+/**
+ * What {@link trainGan} returns.
+ *
+ * @category Training
+ */
 export interface TrainGanResult {
   /** Steps done in total (generator updates). */
   steps: number;
@@ -52,12 +60,20 @@ export interface TrainGanResult {
   lastGrid?: string;
 }
 
-/** Generator updates per epoch: the full batches of one pass, `criticSteps` per update. */
+/**
+ * Generator updates per epoch: the full batches of one pass, `criticSteps` per update.
+ *
+ * @category Training
+ */
 export function stepsPerEpoch(count: number, batchSize: number, criticSteps: number): number {
   return Math.floor(Math.floor(count / batchSize) / criticSteps);
 }
 
-/** The fixed noise (and classes) of the per-epoch sample grid: 64 images, or 10 per class for the conditional GAN. */
+/**
+ * The fixed noise (and classes) of the per-epoch sample grid: 64 images, or 10 per class for the conditional GAN.
+ *
+ * @category Training
+ */
 export function fixedSamples(trainer: GanTrainer): { z: tf.Tensor2D; labels?: Uint8Array; columns: number } {
   const { kind, classes } = trainer.config;
   if (kind === 'cgan') {

@@ -23,7 +23,11 @@ export function branin(config: Config): number {
   return (x2 - b * x1 ** 2 + c * x1 - 6) ** 2 + 10 * (1 - t) * Math.cos(x1) + 10;
 }
 
-/** Branin's global minimum. */
+/**
+ * Branin's global minimum.
+ *
+ * @category Benchmarks
+ */
 export const BRANIN_MINIMUM = 0.39788735772973816;
 
 const H_ALPHA = [1.0, 1.2, 3.0, 3.2];
@@ -60,5 +64,9 @@ export function hartmann6(config: Config): number {
   return -sum;
 }
 
-/** Hartmann-6's global minimum. */
+/**
+ * Hartmann-6's global minimum.
+ *
+ * @category Benchmarks
+ */
 export const HARTMANN6_MINIMUM = -3.322368011415515;

@@ -14,7 +14,11 @@ import { mulberry32 } from '@bigmodel/core';
 import { CELL_EDGES, CELL_OPERATIONS } from '../space/builtin-spaces';
 import type { Config } from '../space/search-space';
 
-/** A lookup table over the cell space. */
+/**
+ * A lookup table over the cell space.
+ *
+ * @category Benchmarks
+ */
 export interface CellBenchmark {
   /** The score of every cell, indexed by {@link cellIndex}. */
   table: Float64Array;
@@ -26,7 +30,11 @@ export interface CellBenchmark {
   score(config: Config): number;
 }
 
-/** The table index of a cell configuration: its operations as base-5 digits, edge `1<-0` first. */
+/**
+ * The table index of a cell configuration: its operations as base-5 digits, edge `1<-0` first.
+ *
+ * @category Benchmarks
+ */
 export function cellIndex(config: Config): number {
   let index = 0;
   for (const edge of CELL_EDGES)

@@ -12,7 +12,11 @@ import { createStrategy, type StrategyName } from '../runner/search-spec';
 import { BRANIN_MINIMUM, HARTMANN6_MINIMUM, branin, hartmann6 } from './analytic-functions';
 import { cellBenchmark } from './cell-benchmark';
 
-/** A benchmark: a space, a score to maximize, and the best possible score. */
+/**
+ * A benchmark: a space, a score to maximize, and the best possible score.
+ *
+ * @category Benchmarks
+ */
 export interface Benchmark {
   name: string;
   space: SearchSpace;
@@ -40,7 +44,11 @@ export function builtinBenchmark(name: 'cell' | 'branin' | 'hartmann6'): Benchma
   }
 }
 
-/** Regrets of one strategy: `regret[s][k]` is seed s's regret after `at[k]` queries. */
+/**
+ * Regrets of one strategy: `regret[s][k]` is seed s's regret after `at[k]` queries.
+ *
+ * @category Benchmarks
+ */
 export interface StrategyRegrets {
   strategy: StrategyName;
   at: number[];
@@ -81,7 +89,11 @@ export function compareStrategies(
   });
 }
 
-/** Mean and standard error of a list of numbers. */
+/**
+ * Mean and standard error of a list of numbers.
+ *
+ * @category Benchmarks
+ */
 export function meanAndStandardError(values: number[]): { mean: number; standardError: number } {
   const mean = values.reduce((a, b) => a + b, 0) / values.length;
   const variance = values.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, values.length - 1);

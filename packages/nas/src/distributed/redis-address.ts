@@ -1,7 +1,11 @@
 import { ConnectionError, InvalidArgumentError } from '@bigmodel/core';
 import { Redis } from 'ioredis';
 
-/** A checked Redis URL: `redis://[:password@]host:port/db`, or `rediss://` for TLS. */
+/**
+ * A checked Redis URL: `redis://[:password@]host:port/db`, or `rediss://` for TLS.
+ *
+ * @category Distributed
+ */
 export interface RedisAddress {
   /** The URL as given (it may hold the password: never print it). */
   url: string;
@@ -45,6 +49,7 @@ function redactUrl(parsed: URL): string {
 /**
  * Options every bigmodel connection uses: BullMQ's blocking commands need `maxRetriesPerRequest:
  * null`; reconnects back off up to 2 s, so a restarted Redis is found again.
+ * @category Distributed
  */
 export function connectionOptions(): { maxRetriesPerRequest: null; retryStrategy: (attempt: number) => number } {
   return { maxRetriesPerRequest: null, retryStrategy: (attempt) => Math.min(100 * attempt, 2000) };

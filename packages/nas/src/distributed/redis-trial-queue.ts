@@ -22,14 +22,22 @@ import type { ExecutorSearch, TrialExecutor } from '../runner/trial-executor';
 import { checkRedis, connectionOptions, parseRedisAddress, type RedisAddress } from './redis-address';
 import { TRIAL_QUEUE, trialJobId, type TrialJobData } from './trial-job';
 
-/** Something worth telling the person watching the coordinator. */
+/**
+ * Something worth telling the person watching the coordinator.
+ *
+ * @category Distributed
+ */
 export interface TrialQueueEvent {
   kind: 'requeued' | 'stale-removed';
   trialId: number;
   message: string;
 }
 
-/** Options of {@link RedisTrialQueue}. */
+/**
+ * Options of {@link RedisTrialQueue}.
+ *
+ * @category Distributed
+ */
 export interface RedisTrialQueueOptions {
   /** `redis://[:password@]host:port/db`, or `rediss://` for TLS. */
   url: string;
@@ -45,7 +53,11 @@ export interface RedisTrialQueueOptions {
   onEvent?: (event: TrialQueueEvent) => void;
 }
 
-/** The id of a search: the same for its resumes, different for another search in the same directory. */
+/**
+ * The id of a search: the same for its resumes, different for another search in the same directory.
+ *
+ * @category Distributed
+ */
 export function searchIdOf(spec: unknown, createdAt: string): string {
   return createHash('sha256').update(JSON.stringify(spec)).update(createdAt).digest('hex').slice(0, 16);
 }

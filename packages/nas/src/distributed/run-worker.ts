@@ -21,7 +21,11 @@ import { WorkerPool } from '../runner/worker-pool';
 import { checkRedis, connectionOptions, parseRedisAddress } from './redis-address';
 import { TRIAL_QUEUE, trialJobProblem, type TrialJobData } from './trial-job';
 
-/** What a worker did, for its terminal. */
+/**
+ * What a worker did, for its terminal.
+ *
+ * @category Distributed
+ */
 export interface WorkerEvent {
   kind: 'started' | 'finished' | 'failed';
   searchId: string;
@@ -32,7 +36,11 @@ export interface WorkerEvent {
   detail?: string;
 }
 
-/** Options of {@link runWorker}. */
+/**
+ * Options of {@link runWorker}.
+ *
+ * @category Distributed
+ */
 export interface RunWorkerOptions {
   /** `redis://[:password@]host:port/db`, or `rediss://` for TLS. */
   url: string;
@@ -52,7 +60,11 @@ export interface RunWorkerOptions {
   onEvent?: (event: WorkerEvent) => void;
 }
 
-/** A running worker. */
+/**
+ * A running worker.
+ *
+ * @category Distributed
+ */
 export interface WorkerHandle {
   /** Stops taking trials, lets the running ones finish, and disconnects. */
   close(): Promise<void>;

@@ -2,10 +2,18 @@ import type { TrialContext } from '../evaluators/evaluator';
 import type { EvaluatorSpec } from '../evaluators/evaluator-spec';
 import type { Config } from '../space/search-space';
 
-/** The queue every coordinator adds trials to and every worker takes them from (one per Redis database). */
+/**
+ * The queue every coordinator adds trials to and every worker takes them from (one per Redis database).
+ *
+ * @category Distributed
+ */
 export const TRIAL_QUEUE = 'bigmodel-nas-trials';
 
-/** A trial as it travels through Redis: data only, the evaluator named, never code. */
+/**
+ * A trial as it travels through Redis: data only, the evaluator named, never code.
+ *
+ * @category Distributed
+ */
 export interface TrialJobData {
   searchId: string;
   trialId: number;
@@ -17,10 +25,18 @@ export interface TrialJobData {
   timeoutSeconds?: number;
 }
 
-/** The job id of a trial: one job per trial of a search, so adding it twice adds it once. */
+/**
+ * The job id of a trial: one job per trial of a search, so adding it twice adds it once.
+ *
+ * @category Distributed
+ */
 export const trialJobId = (searchId: string, trialId: number) => `${searchId}-t${trialId}`;
 
-/** Why `data` (read from Redis: untrusted) is not a {@link TrialJobData}, or undefined when it is. */
+/**
+ * Why `data` (read from Redis: untrusted) is not a {@link TrialJobData}, or undefined when it is.
+ *
+ * @category Distributed
+ */
 export function trialJobProblem(data: unknown): string | undefined {
   if (!data || typeof data !== 'object') return 'the job holds no object';
   const d = data as Partial<TrialJobData>;

@@ -12,7 +12,11 @@ import { cellBenchmark } from '../benchmarks/cell-benchmark';
 import type { Evaluator } from './evaluator';
 import { mnistEvaluator, type MnistEvaluatorOptions } from './mnist-evaluator';
 
-/** A built-in evaluator: `mnist` ({@link mnistEvaluator}), or a synthetic benchmark (`cell` lookup table, `branin`, `hartmann6`). */
+/**
+ * A built-in evaluator: `mnist` ({@link mnistEvaluator}), or a synthetic benchmark (`cell` lookup table, `branin`, `hartmann6`).
+ *
+ * @category Evaluators
+ */
 export interface BuiltinEvaluatorSpec {
   kind: 'builtin';
   name: 'mnist' | 'cell' | 'branin' | 'hartmann6';
@@ -20,7 +24,11 @@ export interface BuiltinEvaluatorSpec {
   options?: Record<string, unknown>;
 }
 
-/** An evaluator from a module: `require(module)[exportName](options)` must return an {@link Evaluator}. */
+/**
+ * An evaluator from a module: `require(module)[exportName](options)` must return an {@link Evaluator}.
+ *
+ * @category Evaluators
+ */
 export interface ModuleEvaluatorSpec {
   kind: 'module';
   /** Path of a compiled JavaScript module (absolute, or relative to the working directory). */
@@ -31,13 +39,25 @@ export interface ModuleEvaluatorSpec {
   options?: Record<string, unknown>;
 }
 
-/** An evaluator named by data; see the file header. */
+/**
+ * An evaluator named by data; see the file header.
+ *
+ * @category Evaluators
+ */
 export type EvaluatorSpec = BuiltinEvaluatorSpec | ModuleEvaluatorSpec;
 
-/** Built-in evaluator names. */
+/**
+ * Built-in evaluator names.
+ *
+ * @category Evaluators
+ */
 export const BUILTIN_EVALUATORS = ['mnist', 'cell', 'branin', 'hartmann6'] as const;
 
-/** The built-in space each built-in evaluator reads. */
+/**
+ * The built-in space each built-in evaluator reads.
+ *
+ * @category Evaluators
+ */
 export const EVALUATOR_SPACE: Record<BuiltinEvaluatorSpec['name'], string> = {
   mnist: 'mnist',
   cell: 'cell',
@@ -45,7 +65,11 @@ export const EVALUATOR_SPACE: Record<BuiltinEvaluatorSpec['name'], string> = {
   hartmann6: 'hartmann6',
 };
 
-/** Checks a spec and makes a module path absolute. */
+/**
+ * Checks a spec and makes a module path absolute.
+ *
+ * @category Evaluators
+ */
 export function resolveEvaluatorSpec(spec: EvaluatorSpec): EvaluatorSpec {
   if (spec?.kind === 'builtin') {
     if (!BUILTIN_EVALUATORS.includes(spec.name))
@@ -81,7 +105,11 @@ export function isDeterministicSpec(spec: EvaluatorSpec): boolean {
   return spec.kind === 'builtin' && spec.name !== 'mnist';
 }
 
-/** Whether evaluators of this spec use TensorFlow.js (and so need a backend in their thread). */
+/**
+ * Whether evaluators of this spec use TensorFlow.js (and so need a backend in their thread).
+ *
+ * @category Evaluators
+ */
 export function needsBackend(spec: EvaluatorSpec): boolean {
   return spec.kind === 'module' || spec.name === 'mnist';
 }

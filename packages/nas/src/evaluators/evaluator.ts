@@ -6,7 +6,11 @@
  */
 import type { Config } from '../space/search-space';
 
-/** What the runner tells an evaluator about the trial it evaluates. */
+/**
+ * What the runner tells an evaluator about the trial it evaluates.
+ *
+ * @category Evaluators
+ */
 export interface TrialContext {
   /** The trial's id in the search (0, 1, ...). */
   trialId: number;
@@ -28,7 +32,11 @@ export interface TrialContext {
   fold?: number;
 }
 
-/** An evaluation: `score` (higher is better; -Infinity for an infeasible model) and any metrics. */
+/**
+ * An evaluation: `score` (higher is better; -Infinity for an infeasible model) and any metrics.
+ *
+ * @category Evaluators
+ */
 export interface EvaluationResult {
   /** The objective, higher is better. */
   score: number;
@@ -41,6 +49,7 @@ export interface EvaluationResult {
  * resource). An evaluator that gives the same result for the same configuration and budget
  * whatever the trial (a lookup table, a formula) may say so with `deterministic: true`
  * (`Object.assign(fn, { deterministic: true })`): the runner then caches its results by default.
+ * @category Evaluators
  */
 export type Evaluator = ((config: Config, budget: number, context: TrialContext) => EvaluationResult | Promise<EvaluationResult>) & {
   /** Same configuration and budget, same result (whatever the trial's seed): runSearch caches it by default. */

@@ -41,7 +41,11 @@ import {
 import type { Config } from '../space/search-space';
 import type { EvaluationResult, Evaluator, TrialContext } from './evaluator';
 
-/** Options of {@link mnistEvaluator} and {@link trainMnistModel}. */
+/**
+ * Options of {@link mnistEvaluator} and {@link trainMnistModel}.
+ *
+ * @category Evaluators
+ */
 export interface MnistEvaluatorOptions {
   /** Use only the first `trainLimit` digits of core's train split (default all 8,337). */
   trainLimit?: number;
@@ -55,7 +59,11 @@ export interface MnistEvaluatorOptions {
   onEpoch?: (epoch: number, logs: Record<string, number>) => void;
 }
 
-/** What {@link trainMnistModel} returns. */
+/**
+ * What {@link trainMnistModel} returns.
+ *
+ * @category Evaluators
+ */
 export interface TrainedMnistModel {
   /** The trained model (the caller disposes it). */
   model: tf.LayersModel;
@@ -261,7 +269,11 @@ export function mnistAccuracy(model: tf.LayersModel, data: TensorDataset, batchS
   return correct / data.size;
 }
 
-/** What {@link evaluateMnistModel} returns. */
+/**
+ * What {@link evaluateMnistModel} returns.
+ *
+ * @category Evaluators
+ */
 export interface MnistModelEvaluation {
   /** Accuracy on the search's validation split (the trial's score, for the trial's own model). */
   valAccuracy: number;

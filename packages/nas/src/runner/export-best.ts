@@ -36,7 +36,11 @@ import { bestTrial, finishedTrials, leaderboard } from './leaderboard';
 import { rescoredBest } from './rescore';
 import { searchModelDir } from './search-model-dir';
 
-/** What {@link exportBest} writes to `export.json` and returns. */
+/**
+ * What {@link exportBest} writes to `export.json` and returns.
+ *
+ * @category Runner
+ */
 export interface ExportSummary {
   /** The search directory. */
   searchDir: string;
@@ -64,7 +68,11 @@ export interface ExportSummary {
   metrics: Record<string, number>;
 }
 
-/** Options of {@link exportBest}. */
+/**
+ * Options of {@link exportBest}.
+ *
+ * @category Runner
+ */
 export interface ExportOptions {
   /** The model directory to write. */
   out: string;
@@ -80,14 +88,22 @@ export interface ExportOptions {
   onEpoch?: (epoch: number, logs: Record<string, number>) => void;
 }
 
-/** An evaluator module's export hook (see the file header). */
+/**
+ * An evaluator module's export hook (see the file header).
+ *
+ * @category Runner
+ */
 export type ExportModel = (
   config: Config,
   budget: number,
   options: Record<string, unknown>,
 ) => Promise<{ model: tf.LayersModel; metrics: Record<string, number> }>;
 
-/** An evaluator module's hook that measures an exported trial model (see the file header). */
+/**
+ * An evaluator module's hook that measures an exported trial model (see the file header).
+ *
+ * @category Runner
+ */
 export type EvaluateModel = (
   model: tf.LayersModel,
   config: Config,

@@ -25,7 +25,11 @@ import { FileFormatError } from '@bigmodel/core';
 import type { Trial } from '../strategies/strategy';
 import type { SearchSpec } from './search-spec';
 
-/** The journal's first record. */
+/**
+ * The journal's first record.
+ *
+ * @category Runner
+ */
 export interface SearchRecord {
   type: 'search';
   version: 1;
@@ -37,13 +41,21 @@ export interface SearchRecord {
   cache?: boolean;
 }
 
-/** A trial the strategy proposed. */
+/**
+ * A trial the strategy proposed.
+ *
+ * @category Runner
+ */
 export interface AskRecord {
   type: 'ask';
   trial: Trial;
 }
 
-/** The outcome of a trial. */
+/**
+ * The outcome of a trial.
+ *
+ * @category Runner
+ */
 export interface ResultRecord {
   type: 'result';
   trialId: number;
@@ -69,10 +81,18 @@ export interface ResultRecord {
   repeatOf?: number;
 }
 
-/** Any journal record. */
+/**
+ * Any journal record.
+ *
+ * @category Runner
+ */
 export type JournalRecord = SearchRecord | AskRecord | ResultRecord;
 
-/** What {@link readJournal} returns. */
+/**
+ * What {@link readJournal} returns.
+ *
+ * @category Runner
+ */
 export interface JournalContents {
   search: SearchRecord;
   /** The other records, in file order. */
@@ -81,7 +101,11 @@ export interface JournalContents {
   skipped: { line: number; reason: string }[];
 }
 
-/** The journal file of a search directory. */
+/**
+ * The journal file of a search directory.
+ *
+ * @category Runner
+ */
 export const journalPath = (dir: string) => join(dir, 'journal.jsonl');
 
 function checkRecord(value: unknown): JournalRecord | string {
@@ -161,6 +185,7 @@ export function readJournal(dir: string, options: { strict?: boolean } = {}): Jo
 /**
  * An open journal that appends records durably; see the file header. `R` is the record type
  * (the search journal's by default; the re-scoring journal has its own).
+ * @category Runner
  */
 export class JournalWriter<R extends { type: string } = JournalRecord> {
   private fd: number;

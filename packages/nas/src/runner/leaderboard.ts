@@ -5,7 +5,11 @@
 import type { Trial } from '../strategies/strategy';
 import type { AskRecord, ResultRecord } from './journal';
 
-/** A finished trial: what was asked and how it went. */
+/**
+ * A finished trial: what was asked and how it went.
+ *
+ * @category Runner
+ */
 export interface TrialRecord {
   trial: Trial;
   status: ResultRecord['status'];
@@ -20,7 +24,11 @@ export interface TrialRecord {
   repeatOf?: number;
 }
 
-/** Joins the journal's `ask` and `result` records into finished trials (in the order they finished). */
+/**
+ * Joins the journal's `ask` and `result` records into finished trials (in the order they finished).
+ *
+ * @category Runner
+ */
 export function finishedTrials(records: (AskRecord | ResultRecord)[]): TrialRecord[] {
   const asked = new Map<number, Trial>();
   const out: TrialRecord[] = [];

@@ -36,7 +36,11 @@ import { finishedTrials, topDistinct, type TrialRecord } from './leaderboard';
 import { removeSearchModelDir, searchModelDir } from './search-model-dir';
 import { WorkerPool } from './worker-pool';
 
-/** The first record of a re-scoring journal: what is re-scored. */
+/**
+ * The first record of a re-scoring journal: what is re-scored.
+ *
+ * @category Runner
+ */
 export interface RescoreCandidatesRecord {
   type: 'candidates';
   /** The `top` asked for. */
@@ -49,7 +53,11 @@ export interface RescoreCandidatesRecord {
   budget: number;
 }
 
-/** One re-scoring evaluation. */
+/**
+ * One re-scoring evaluation.
+ *
+ * @category Runner
+ */
 export interface RescoreResultRecord extends Pick<ResultRecord, 'score' | 'metrics' | 'error' | 'seconds' | 'finishedAt'> {
   type: 'rescore';
   /** The candidate's search trial. */
@@ -63,10 +71,18 @@ export interface RescoreResultRecord extends Pick<ResultRecord, 'score' | 'metri
   model?: string;
 }
 
-/** A record of the re-scoring journal. */
+/**
+ * A record of the re-scoring journal.
+ *
+ * @category Runner
+ */
 export type RescoreRecord = RescoreCandidatesRecord | RescoreResultRecord;
 
-/** One of a candidate's scores at the largest budget. */
+/**
+ * One of a candidate's scores at the largest budget.
+ *
+ * @category Runner
+ */
 export interface CandidateEvaluation {
   /** 0 for the search's own trial, 1, 2, ... for the re-scoring's folds. */
   fold: number;
@@ -75,7 +91,11 @@ export interface CandidateEvaluation {
   model?: string;
 }
 
-/** A candidate configuration and its scores. */
+/**
+ * A candidate configuration and its scores.
+ *
+ * @category Runner
+ */
 export interface RescoredCandidate {
   /** Its search trial (configuration, budget, first score). */
   trial: TrialRecord;
@@ -87,7 +107,11 @@ export interface RescoredCandidate {
   complete: boolean;
 }
 
-/** What {@link rescoreTop} and {@link rescoredBest} return. */
+/**
+ * What {@link rescoreTop} and {@link rescoredBest} return.
+ *
+ * @category Runner
+ */
 export interface RescoreResult {
   /**
    * Every candidate, ranked: complete ones by mean score (ties: the better search rank), then the
@@ -100,7 +124,11 @@ export interface RescoreResult {
   evaluatedNow: number;
 }
 
-/** Options of {@link rescoreTop}. */
+/**
+ * Options of {@link rescoreTop}.
+ *
+ * @category Runner
+ */
 export interface RescoreOptions {
   /** How many of the best distinct configurations at the largest budget to re-score (an integer >= 1; default 3). */
   top?: number;
@@ -118,10 +146,18 @@ export interface RescoreOptions {
   onProgress?: (record: RescoreResultRecord, done: number, total: number) => void;
 }
 
-/** The re-scoring journal of a search directory. */
+/**
+ * The re-scoring journal of a search directory.
+ *
+ * @category Runner
+ */
 export const rescoreJournalPath = (dir: string) => join(dir, 'rescore', 'journal.jsonl');
 
-/** The training seed of a re-scoring evaluation: apart from every search trial's seed (search seed * 100,003 + trial id). */
+/**
+ * The training seed of a re-scoring evaluation: apart from every search trial's seed (search seed * 100,003 + trial id).
+ *
+ * @category Runner
+ */
 export const rescoreSeed = (searchSeed: number, trialId: number, fold: number) =>
   (searchSeed * 100_003 + fold * 1_000_003 + trialId + 500_000) >>> 0;
 
@@ -129,7 +165,11 @@ function fail(parameter: string, value: unknown, message: string): never {
   throw new InvalidArgumentError({ parameter, value, message });
 }
 
-/** Reads a re-scoring journal; unreadable lines (a torn last line) are left out, as in the search journal. */
+/**
+ * Reads a re-scoring journal; unreadable lines (a torn last line) are left out, as in the search journal.
+ *
+ * @category Runner
+ */
 export function readRescoreJournal(dir: string): { candidates?: RescoreCandidatesRecord; results: RescoreResultRecord[] } {
   const path = rescoreJournalPath(dir);
   if (!existsSync(path)) return { results: [] };

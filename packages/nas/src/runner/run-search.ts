@@ -50,7 +50,11 @@ import { isSearchModelPath, removeSearchModelDir } from './search-model-dir';
 import type { TrialExecutor } from './trial-executor';
 import { WorkerPool } from './worker-pool';
 
-/** Progress after each finished trial. */
+/**
+ * Progress after each finished trial.
+ *
+ * @category Runner
+ */
 export interface SearchProgress {
   /** Trials finished in all (including those of earlier runs of a resumed search). */
   done: number;
@@ -66,7 +70,11 @@ export interface SearchProgress {
   etaSeconds: number;
 }
 
-/** A trial that has just started ({@link RunSearchConfig.onTrialStart}). */
+/**
+ * A trial that has just started ({@link RunSearchConfig.onTrialStart}).
+ *
+ * @category Runner
+ */
 export interface TrialStart {
   /** The trial. */
   trial: Trial;
@@ -80,7 +88,11 @@ export interface TrialStart {
   elapsedSeconds: number;
 }
 
-/** Configuration of {@link runSearch}. */
+/**
+ * Configuration of {@link runSearch}.
+ *
+ * @category Runner
+ */
 export interface RunSearchConfig {
   /** Directory of the journal (created; an existing journal of the same search is resumed). */
   dir: string;
@@ -150,7 +162,11 @@ export interface RunSearchConfig {
   signal?: AbortSignal;
 }
 
-/** What {@link runSearch} returns. */
+/**
+ * What {@link runSearch} returns.
+ *
+ * @category Runner
+ */
 export interface SearchResult {
   dir: string;
   /** Every finished trial, in finishing order. */
@@ -171,7 +187,11 @@ function fail(parameter: string, value: unknown, message: string): never {
   throw new InvalidArgumentError({ parameter, value, message });
 }
 
-/** Validates a {@link RunSearchConfig} and turns it into the journal's {@link SearchSpec}. */
+/**
+ * Validates a {@link RunSearchConfig} and turns it into the journal's {@link SearchSpec}.
+ *
+ * @category Runner
+ */
 export function resolveRunSearchConfig(config: RunSearchConfig) {
   if (typeof config.dir !== 'string' || config.dir === '') fail('dir', config.dir, 'A directory for the journal.');
   const space = config.space instanceof SearchSpace ? config.space : new SearchSpace(config.space);
@@ -254,7 +274,11 @@ function judge(result: unknown, constraints: Constraints | undefined): Pick<Resu
   return { status: 'ok', score: score === Infinity ? Number.MAX_VALUE : score, metrics };
 }
 
-/** The directory, relative to the search directory, where trial `id` may save its model. */
+/**
+ * The directory, relative to the search directory, where trial `id` may save its model.
+ *
+ * @category Runner
+ */
 export const trialModelPath = (id: number) => `models/trial-${id}`;
 
 /** Removes the saved models of the search in `dir` other than those in `keep` (paths relative to `dir`, never followed outside it). */

@@ -12,7 +12,11 @@ import { FileFormatError, resolveContainedPath } from '@bigmodel/core';
 /** The shapes of the model paths the runner writes, relative to the search directory. */
 const MODEL_PATH = /^(rescore\/)?models\/trial-\d+(-fold-\d+)?$/;
 
-/** True when `name` has the shape of a model path the runner writes. */
+/**
+ * True when `name` has the shape of a model path the runner writes.
+ *
+ * @category Runner
+ */
 export function isSearchModelPath(name: unknown): name is string {
   return typeof name === 'string' && MODEL_PATH.test(name);
 }
@@ -30,6 +34,7 @@ const lexists = (path: string) => {
  * The real path of the model directory `name` (read from the journal `source`) of the search in
  * `dir`, or `undefined` when it does not exist. Refuses, with a {@link FileFormatError}, a `name`
  * that is not a runner model path or that resolves outside `dir`.
+ * @category Runner
  */
 export function searchModelDir(dir: string, name: string, source: string): string | undefined {
   if (!isSearchModelPath(name)) {
@@ -47,6 +52,7 @@ export function searchModelDir(dir: string, name: string, source: string): strin
  * Removes the model directory `name` (see {@link searchModelDir}) of the search in `dir`. Its parent
  * (`models/`) must resolve inside `dir`; the entry itself is removed without following it (a
  * symlink is unlinked, its target left alone).
+ * @category Runner
  */
 export function removeSearchModelDir(dir: string, name: string, source: string): void {
   if (!isSearchModelPath(name)) {

@@ -13,13 +13,25 @@ import { ReinforceController } from '../strategies/reinforce-controller';
 import type { Strategy } from '../strategies/strategy';
 import { TPE } from '../strategies/tpe';
 
-/** The strategies a search can name. */
+/**
+ * The strategies a search can name.
+ *
+ * @category Runner
+ */
 export const STRATEGY_NAMES = ['random', 'evolution', 'reinforce', 'tpe'] as const;
 
-/** A strategy by name. */
+/**
+ * A strategy by name.
+ *
+ * @category Runner
+ */
 export type StrategyName = (typeof STRATEGY_NAMES)[number];
 
-/** Limits a model must respect; a trial whose metrics break one is recorded as `infeasible`. */
+/**
+ * Limits a model must respect; a trial whose metrics break one is recorded as `infeasible`.
+ *
+ * @category Runner
+ */
 export interface Constraints {
   /** Largest parameter count (metric `params`). */
   maxParams?: number;
@@ -27,7 +39,11 @@ export interface Constraints {
   maxLatencyMs?: number;
 }
 
-/** A search's specification (see the file header). */
+/**
+ * A search's specification (see the file header).
+ *
+ * @category Runner
+ */
 export interface SearchSpec {
   space: SearchSpaceDefinition;
   strategy: { name: StrategyName; options?: Record<string, unknown> };

@@ -2,7 +2,11 @@ import type { EvaluationResult, TrialContext } from '../evaluators/evaluator';
 import type { EvaluatorSpec } from '../evaluators/evaluator-spec';
 import type { Trial } from '../strategies/strategy';
 
-/** What a {@link TrialExecutor} learns about the search before its first trial. */
+/**
+ * What a {@link TrialExecutor} learns about the search before its first trial.
+ *
+ * @category Runner
+ */
 export interface ExecutorSearch {
   /** An id unique to this search (the same after a resume), from its spec and start time. */
   searchId: string;

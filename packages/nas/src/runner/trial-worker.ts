@@ -12,13 +12,21 @@ import type { Evaluator, TrialContext } from '../evaluators/evaluator';
 import { createEvaluatorFromSpec, needsBackend, type EvaluatorSpec } from '../evaluators/evaluator-spec';
 import type { Config } from '../space/search-space';
 
-/** What the pool sends a worker when it starts it. */
+/**
+ * What the pool sends a worker when it starts it.
+ *
+ * @category Runner
+ */
 export interface TrialWorkerData {
   evaluator: EvaluatorSpec;
   backend?: InitBackendOptions;
 }
 
-/** A request to evaluate one trial. */
+/**
+ * A request to evaluate one trial.
+ *
+ * @category Runner
+ */
 export interface TrialRequest {
   id: number;
   config: Config;
@@ -26,7 +34,11 @@ export interface TrialRequest {
   context: TrialContext;
 }
 
-/** A worker's answer: the evaluator's result, or its error message. */
+/**
+ * A worker's answer: the evaluator's result, or its error message.
+ *
+ * @category Runner
+ */
 export type TrialResponse = { id: number; result: Record<string, unknown> } | { id: number; error: string };
 
 if (parentPort) {

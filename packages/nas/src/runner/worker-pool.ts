@@ -14,7 +14,11 @@ import type { EvaluatorSpec } from '../evaluators/evaluator-spec';
 import type { Config } from '../space/search-space';
 import type { TrialResponse } from './trial-worker';
 
-/** The compiled worker script: beside this file in dist, or in the package's dist when running from sources. */
+/**
+ * The compiled worker script: beside this file in dist, or in the package's dist when running from sources.
+ *
+ * @category Runner
+ */
 export function trialWorkerScript(): string {
   const here = join(__dirname, 'trial-worker.js');
   if (existsSync(here)) return here;
@@ -32,7 +36,11 @@ interface Slot {
   busy?: { id: number; resolve: (r: EvaluationResult) => void; reject: (e: Error) => void };
 }
 
-/** A pool of `size` trial workers; see the file header. */
+/**
+ * A pool of `size` trial workers; see the file header.
+ *
+ * @category Runner
+ */
 export class WorkerPool {
   private readonly slots: Slot[] = [];
   private nextRequest = 0;

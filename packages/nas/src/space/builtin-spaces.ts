@@ -14,10 +14,18 @@ import { InvalidArgumentError } from '@bigmodel/core';
 
 import { SearchSpace, type SearchSpaceDefinition } from './search-space';
 
-/** The operations of a NAS-Bench-201 cell edge. */
+/**
+ * The operations of a NAS-Bench-201 cell edge.
+ *
+ * @category Spaces
+ */
 export const CELL_OPERATIONS = ['none', 'skip_connect', 'nor_conv_1x1', 'nor_conv_3x3', 'avg_pool_3x3'] as const;
 
-/** The edges of a NAS-Bench-201 cell, `to<-from`, in the benchmark's order. */
+/**
+ * The edges of a NAS-Bench-201 cell, `to<-from`, in the benchmark's order.
+ *
+ * @category Spaces
+ */
 export const CELL_EDGES = ['1<-0', '2<-0', '2<-1', '3<-0', '3<-1', '3<-2'] as const;
 
 const DEFINITIONS: Record<string, () => SearchSpaceDefinition> = {
@@ -63,7 +71,11 @@ const DEFINITIONS: Record<string, () => SearchSpaceDefinition> = {
   }),
 };
 
-/** Names accepted by {@link builtinSpace}. */
+/**
+ * Names accepted by {@link builtinSpace}.
+ *
+ * @category Spaces
+ */
 export const BUILTIN_SPACES = Object.keys(DEFINITIONS);
 
 /**

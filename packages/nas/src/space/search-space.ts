@@ -14,15 +14,24 @@ import { createHash } from 'node:crypto';
 
 import { InvalidArgumentError } from '@bigmodel/core';
 
-/** A value a parameter takes: a number, a string or a boolean. */
+/**
+ * A value a parameter takes: a number, a string or a boolean.
+ *
+ * @category Spaces
+ */
 export type ParamValue = number | string | boolean;
 
-/** One configuration: the value of every active parameter, by name. */
+/**
+ * One configuration: the value of every active parameter, by name.
+ *
+ * @category Spaces
+ */
 export type Config = Record<string, ParamValue>;
 
 /**
  * A condition on an earlier parameter's value; all given fields must hold (and the parent must be
  * active). `min`/`max` are inclusive bounds for numbers, `in` lists allowed values.
+ * @category Spaces
  */
 export interface Condition {
   /** Name of the parent parameter, declared before the conditional one. */
@@ -41,7 +50,11 @@ interface ParamBase {
   when?: Condition | Condition[];
 }
 
-/** An integer in [min, max] on the grid min, min + step, ... (step default 1); `log` samples uniformly in log space. */
+/**
+ * An integer in [min, max] on the grid min, min + step, ... (step default 1); `log` samples uniformly in log space.
+ *
+ * @category Spaces
+ */
 export interface IntParam extends ParamBase {
   type: 'int';
   min: number;
@@ -50,7 +63,11 @@ export interface IntParam extends ParamBase {
   log?: boolean;
 }
 
-/** A float in [min, max]; `log` samples uniformly in log space (needs min > 0). */
+/**
+ * A float in [min, max]; `log` samples uniformly in log space (needs min > 0).
+ *
+ * @category Spaces
+ */
 export interface FloatParam extends ParamBase {
   type: 'float';
   min: number;
@@ -58,22 +75,38 @@ export interface FloatParam extends ParamBase {
   log?: boolean;
 }
 
-/** One of `choices` (at least one; no duplicates). */
+/**
+ * One of `choices` (at least one; no duplicates).
+ *
+ * @category Spaces
+ */
 export interface CategoricalParam extends ParamBase {
   type: 'categorical';
   choices: ParamValue[];
 }
 
-/** A constant, recorded in every configuration (where active) but never searched. */
+/**
+ * A constant, recorded in every configuration (where active) but never searched.
+ *
+ * @category Spaces
+ */
 export interface FixedParam extends ParamBase {
   type: 'fixed';
   value: ParamValue;
 }
 
-/** A parameter's declaration. */
+/**
+ * A parameter's declaration.
+ *
+ * @category Spaces
+ */
 export type ParamSpec = IntParam | FloatParam | CategoricalParam | FixedParam;
 
-/** A search space's declaration: parameters in order (a condition refers only to earlier ones). */
+/**
+ * A search space's declaration: parameters in order (a condition refers only to earlier ones).
+ *
+ * @category Spaces
+ */
 export interface SearchSpaceDefinition {
   /** A name for logs and journals (default `space`). */
   name?: string;
@@ -138,10 +171,18 @@ function resolveParam(name: string, spec: ParamSpec, earlier: Map<string, ParamS
   return { ...spec, conditions };
 }
 
-/** A parameter as a {@link SearchSpace} holds it: its declaration, its name, and its conditions as an array. */
+/**
+ * A parameter as a {@link SearchSpace} holds it: its declaration, its name, and its conditions as an array.
+ *
+ * @category Spaces
+ */
 export type ResolvedParam = ParamSpec & { name: string; conditions: Condition[] };
 
-/** A validated search space; see the file header. */
+/**
+ * A validated search space; see the file header.
+ *
+ * @category Spaces
+ */
 export class SearchSpace {
   /** The space's name. */
   readonly name: string;

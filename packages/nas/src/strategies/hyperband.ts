@@ -19,7 +19,11 @@ import { InvalidArgumentError } from '@bigmodel/core';
 import type { SearchSpace } from '../space/search-space';
 import { checkTold, effectiveScore, type Strategy, type Trial, type TrialOutcome } from './strategy';
 
-/** Configuration of {@link Hyperband}. */
+/**
+ * Configuration of {@link Hyperband}.
+ *
+ * @category Strategies
+ */
 export interface HyperbandConfig {
   /** Smallest budget r (default 1). */
   minBudget?: number;
@@ -33,7 +37,11 @@ export interface HyperbandConfig {
   integerBudgets?: boolean;
 }
 
-/** Fills {@link HyperbandConfig}'s defaults; throws InvalidArgumentError naming a bad field. */
+/**
+ * Fills {@link HyperbandConfig}'s defaults; throws InvalidArgumentError naming a bad field.
+ *
+ * @category Strategies
+ */
 export function resolveHyperbandConfig(config: HyperbandConfig) {
   const resolved = { minBudget: 1, maxBudget: 9, eta: 3, mode: 'hyperband' as const, ...config };
   if (!(resolved.minBudget > 0) || !Number.isFinite(resolved.minBudget))
@@ -54,7 +62,11 @@ export function resolveHyperbandConfig(config: HyperbandConfig) {
   return { ...resolved, integerBudgets, sMax };
 }
 
-/** The schedule of bracket s: configurations and budget per rung. */
+/**
+ * The schedule of bracket s: configurations and budget per rung.
+ *
+ * @category Strategies
+ */
 export function bracketSchedule(
   s: number,
   config: { maxBudget: number; eta: number; sMax: number; integerBudgets: boolean },

@@ -7,7 +7,11 @@ import { mulberry32 } from '@bigmodel/core';
 import type { SearchSpace } from '../space/search-space';
 import { checkBudget, checkSeed, checkTold, type Strategy, type Trial, type TrialOutcome } from './strategy';
 
-/** Configuration of {@link RandomSearch}. */
+/**
+ * Configuration of {@link RandomSearch}.
+ *
+ * @category Strategies
+ */
 export interface RandomSearchConfig {
   /** Seed of the draws (default 0). */
   seed?: number;
@@ -17,7 +21,11 @@ export interface RandomSearchConfig {
   retries?: number;
 }
 
-/** Fills {@link RandomSearchConfig}'s defaults; throws InvalidArgumentError naming a bad field. */
+/**
+ * Fills {@link RandomSearchConfig}'s defaults; throws InvalidArgumentError naming a bad field.
+ *
+ * @category Strategies
+ */
 export function resolveRandomSearchConfig(config: RandomSearchConfig) {
   return { seed: checkSeed(config.seed ?? 0), budget: checkBudget(config.budget ?? 1), retries: config.retries ?? 20 };
 }

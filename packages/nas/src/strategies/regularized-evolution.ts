@@ -14,7 +14,11 @@ import { InvalidArgumentError, mulberry32 } from '@bigmodel/core';
 import type { Config, SearchSpace } from '../space/search-space';
 import { checkBudget, checkSeed, checkTold, effectiveScore, type Strategy, type Trial, type TrialOutcome } from './strategy';
 
-/** Configuration of {@link RegularizedEvolution}. */
+/**
+ * Configuration of {@link RegularizedEvolution}.
+ *
+ * @category Strategies
+ */
 export interface RegularizedEvolutionConfig {
   /** Population size P (default 20; the paper uses 100 for 20,000 trials). */
   populationSize?: number;
@@ -26,7 +30,11 @@ export interface RegularizedEvolutionConfig {
   budget?: number;
 }
 
-/** Fills {@link RegularizedEvolutionConfig}'s defaults; throws InvalidArgumentError naming a bad field. */
+/**
+ * Fills {@link RegularizedEvolutionConfig}'s defaults; throws InvalidArgumentError naming a bad field.
+ *
+ * @category Strategies
+ */
 export function resolveRegularizedEvolutionConfig(config: RegularizedEvolutionConfig) {
   const resolved = {
     populationSize: 20,

@@ -24,7 +24,11 @@ import { InvalidArgumentError, mulberry32 } from '@bigmodel/core';
 import type { Config, ParamValue, SearchSpace } from '../space/search-space';
 import { checkBudget, checkSeed, checkTold, effectiveScore, type Strategy, type Trial, type TrialOutcome } from './strategy';
 
-/** Configuration of {@link ReinforceController}. */
+/**
+ * Configuration of {@link ReinforceController}.
+ *
+ * @category Strategies
+ */
 export interface ReinforceControllerConfig {
   /** Adam's learning rate (default 0.05 for independent logits, 0.01 with an LSTM). */
   learningRate?: number;
@@ -50,7 +54,11 @@ export interface ReinforceControllerConfig {
   budget?: number;
 }
 
-/** Fills {@link ReinforceControllerConfig}'s defaults; throws InvalidArgumentError naming a bad field. */
+/**
+ * Fills {@link ReinforceControllerConfig}'s defaults; throws InvalidArgumentError naming a bad field.
+ *
+ * @category Strategies
+ */
 export function resolveReinforceControllerConfig(config: ReinforceControllerConfig) {
   const lstm = (config.lstmUnits ?? 0) > 0;
   const resolved = {

@@ -8,7 +8,11 @@ import { InvalidArgumentError } from '@bigmodel/core';
 
 import type { Config, SearchSpace } from '../space/search-space';
 
-/** A proposed evaluation: a configuration at a budget (epochs, or any resource). */
+/**
+ * A proposed evaluation: a configuration at a budget (epochs, or any resource).
+ *
+ * @category Strategies
+ */
 export interface Trial {
   /** The strategy's running number of the trial (0, 1, ...). */
   id: number;
@@ -22,7 +26,11 @@ export interface Trial {
   info?: Record<string, number | string>;
 }
 
-/** How a trial went: `ok` with its score, or `failed` (threw, NaN score) / `infeasible` (broke a constraint). */
+/**
+ * How a trial went: `ok` with its score, or `failed` (threw, NaN score) / `infeasible` (broke a constraint).
+ *
+ * @category Strategies
+ */
 export interface TrialOutcome {
   /** `ok`, `failed` or `infeasible`. */
   status: 'ok' | 'failed' | 'infeasible';
@@ -30,7 +38,11 @@ export interface TrialOutcome {
   score: number;
 }
 
-/** A search strategy; see the file header. */
+/**
+ * A search strategy; see the file header.
+ *
+ * @category Strategies
+ */
 export interface Strategy {
   /** The strategy's name (`random`, `evolution`, `reinforce`, `tpe`, `hyperband(...)`). */
   readonly name: string;
@@ -47,12 +59,20 @@ export interface Strategy {
   dispose(): void;
 }
 
-/** The score a strategy learns from: the outcome's score when ok and a number, else -Infinity. */
+/**
+ * The score a strategy learns from: the outcome's score when ok and a number, else -Infinity.
+ *
+ * @category Strategies
+ */
 export function effectiveScore(outcome: TrialOutcome): number {
   return outcome.status === 'ok' && !Number.isNaN(outcome.score) ? outcome.score : -Infinity;
 }
 
-/** Validates what a strategy is told (the trial's config is in the space, the outcome is well-formed). */
+/**
+ * Validates what a strategy is told (the trial's config is in the space, the outcome is well-formed).
+ *
+ * @category Strategies
+ */
 export function checkTold(space: SearchSpace, trial: Trial, outcome: TrialOutcome): void {
   if (!trial || typeof trial !== 'object' || !Number.isInteger(trial.id)) {
     throw new InvalidArgumentError({
@@ -71,13 +91,21 @@ export function checkTold(space: SearchSpace, trial: Trial, outcome: TrialOutcom
   }
 }
 
-/** Checks a seed (an integer). */
+/**
+ * Checks a seed (an integer).
+ *
+ * @category Strategies
+ */
 export function checkSeed(seed: unknown): number {
   if (!Number.isInteger(seed)) throw new InvalidArgumentError({ parameter: 'seed', value: seed, message: 'Must be an integer.' });
   return seed as number;
 }
 
-/** Checks a budget (a finite number > 0). */
+/**
+ * Checks a budget (a finite number > 0).
+ *
+ * @category Strategies
+ */
 export function checkBudget(budget: unknown, parameter = 'budget'): number {
   if (typeof budget !== 'number' || !(budget > 0) || !Number.isFinite(budget)) {
     throw new InvalidArgumentError({ parameter, value: budget, message: 'Must be a finite number > 0.' });

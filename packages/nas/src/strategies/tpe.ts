@@ -21,7 +21,11 @@ import { InvalidArgumentError, mulberry32 } from '@bigmodel/core';
 import type { Config, ParamValue, SearchSpace } from '../space/search-space';
 import { checkBudget, checkSeed, checkTold, effectiveScore, type Strategy, type Trial, type TrialOutcome } from './strategy';
 
-/** Configuration of {@link TPE}. */
+/**
+ * Configuration of {@link TPE}.
+ *
+ * @category Strategies
+ */
 export interface TpeConfig {
   /** Share of told trials that form the "good" density l(x), in (0, 1) (default 0.2). */
   gamma?: number;
@@ -39,7 +43,11 @@ export interface TpeConfig {
   budget?: number;
 }
 
-/** Fills {@link TpeConfig}'s defaults; throws InvalidArgumentError naming a bad field. */
+/**
+ * Fills {@link TpeConfig}'s defaults; throws InvalidArgumentError naming a bad field.
+ *
+ * @category Strategies
+ */
 export function resolveTpeConfig(config: TpeConfig) {
   const resolved = {
     gamma: 0.2,
@@ -75,7 +83,11 @@ function erf(x: number): number {
 
 const normalCdf = (x: number) => 0.5 * (1 + erf(x / Math.SQRT2));
 
-/** A mixture of Gaussians truncated to [0, 1]. */
+/**
+ * A mixture of Gaussians truncated to [0, 1].
+ *
+ * @category Strategies
+ */
 export interface ParzenEstimator {
   mus: number[];
   sigmas: number[];
@@ -85,6 +97,7 @@ export interface ParzenEstimator {
 /**
  * The adaptive Parzen estimator of hyperopt over [0, 1]: one component per observation plus a prior
  * component N(0.5, 1) of weight `priorWeight`.
+ * @category Strategies
  */
 export function fitParzen(points: number[], priorWeight: number): ParzenEstimator {
   const mus = [...points, 0.5].sort((a, b) => a - b);
@@ -102,7 +115,11 @@ export function fitParzen(points: number[], priorWeight: number): ParzenEstimato
   return { mus, sigmas, weights: weights.map((w) => w / total) };
 }
 
-/** Log density of a truncated-Gaussian mixture at x in [0, 1]. */
+/**
+ * Log density of a truncated-Gaussian mixture at x in [0, 1].
+ *
+ * @category Strategies
+ */
 export function parzenLogDensity(estimator: ParzenEstimator, x: number): number {
   let p = 0;
   estimator.mus.forEach((mu, i) => {

@@ -26,7 +26,11 @@ import { RolloutCollector, computeGae } from './rollout';
 
 // ---- Config -------------------------------------------------------------------------------------
 
-/** A2C's hyperparameters; defaults are Stable-Baselines3's. */
+/**
+ * A2C's hyperparameters; defaults are Stable-Baselines3's.
+ *
+ * @category Agents
+ */
 export interface A2cConfig {
   /** The registered environment id (default `CartPole-v1`). */
   env: string;

@@ -12,10 +12,18 @@ import type { Space } from '../spaces/space';
 import type { Rng } from '../utils/rng';
 import { Mlp, type Activation } from './mlp';
 
-/** The action head: categorical over `n` actions, or a diagonal Gaussian of `size` dimensions. */
+/**
+ * The action head: categorical over `n` actions, or a diagonal Gaussian of `size` dimensions.
+ *
+ * @category Agents
+ */
 export type ActionHead = { kind: 'categorical'; n: number } | { kind: 'gaussian'; size: number; low: Float64Array; high: Float64Array };
 
-/** The head that fits an action space (Discrete or Box). */
+/**
+ * The head that fits an action space (Discrete or Box).
+ *
+ * @category Agents
+ */
 export function actionHeadFor(space: Space<unknown>): ActionHead {
   const discrete = space as unknown as Discrete;
   if (typeof discrete.n === 'number' && !('shape' in space)) return { kind: 'categorical', n: discrete.n };
@@ -25,7 +33,11 @@ export function actionHeadFor(space: Space<unknown>): ActionHead {
 
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 
-/** Network shapes of {@link ActorCritic}. */
+/**
+ * Network shapes of {@link ActorCritic}.
+ *
+ * @category Agents
+ */
 export interface ActorCriticOptions {
   /** Hidden sizes of the policy network. */
   piArch: number[];

@@ -27,12 +27,20 @@ function decodeBase64(text: unknown, what: string): Buffer {
   return Buffer.from(text, 'base64');
 }
 
-/** A typed array as base64 of its bytes. */
+/**
+ * A typed array as base64 of its bytes.
+ *
+ * @category Agents
+ */
 export function encodeArray(array: Float32Array | Uint8Array): string {
   return Buffer.from(array.buffer, array.byteOffset, array.byteLength).toString('base64');
 }
 
-/** A Float32Array from {@link encodeArray}'s output (of `length` values when given); `what` names it in errors. */
+/**
+ * A Float32Array from {@link encodeArray}'s output (of `length` values when given); `what` names it in errors.
+ *
+ * @category Agents
+ */
 export function decodeFloat32(text: string, what = 'array', length?: number): Float32Array {
   const bytes = decodeBase64(text, what);
   if (bytes.byteLength % 4 !== 0 || (length !== undefined && bytes.byteLength !== 4 * length)) {
@@ -47,12 +55,20 @@ export function decodeFloat32(text: string, what = 'array', length?: number): Fl
   return out;
 }
 
-/** A Uint8Array from {@link encodeArray}'s output; `what` names it in errors. */
+/**
+ * A Uint8Array from {@link encodeArray}'s output; `what` names it in errors.
+ *
+ * @category Agents
+ */
 export function decodeUint8(text: string, what = 'array'): Uint8Array {
   return new Uint8Array(decodeBase64(text, what));
 }
 
-/** Decodes saved network weights for a network whose current weights are `like`, checking their count and each one's length. */
+/**
+ * Decodes saved network weights for a network whose current weights are `like`, checking their count and each one's length.
+ *
+ * @category Agents
+ */
 export function decodeWeights(saved: unknown, like: readonly Float32Array[], what: string): Float32Array[] {
   if (!Array.isArray(saved) || saved.length !== like.length) {
     throw new InvalidArgumentError({
@@ -64,7 +80,11 @@ export function decodeWeights(saved: unknown, like: readonly Float32Array[], wha
   return saved.map((text, i) => decodeFloat32(text, `${what}[${i}]`, like[i].length));
 }
 
-/** An optimizer's state (iteration count and slots) as JSON. */
+/**
+ * An optimizer's state (iteration count and slots) as JSON.
+ *
+ * @category Agents
+ */
 export async function encodeOptimizer(
   optimizer: BigModelOptimizer,
 ): Promise<{ name: string; shape: number[]; dtype: string; data: string }[]> {
@@ -77,7 +97,11 @@ export async function encodeOptimizer(
   }));
 }
 
-/** Restores what {@link encodeOptimizer} saved. */
+/**
+ * Restores what {@link encodeOptimizer} saved.
+ *
+ * @category Agents
+ */
 export async function restoreOptimizer(
   optimizer: BigModelOptimizer,
   saved: { name: string; shape: number[]; dtype: string; data: string }[],
@@ -113,7 +137,11 @@ export async function restoreOptimizer(
   }
 }
 
-/** The type a field of agent.json must have: `count` a whole number >= 0, `uint32` an Rng state. */
+/**
+ * The type a field of agent.json must have: `count` a whole number >= 0, `uint32` an Rng state.
+ *
+ * @category Agents
+ */
 export type CheckpointFieldType = 'object' | 'array' | 'count' | 'number' | 'uint32';
 
 const FIELD_CHECKS: Record<CheckpointFieldType, (value: unknown) => boolean> = {
@@ -129,6 +157,7 @@ const FIELD_CHECKS: Record<CheckpointFieldType, (value: unknown) => boolean> = {
  * every field in `fields` is present with its type, builds the agent with `build` and fills it in
  * with `restore`. Any defect (a missing field, short or non-base64 weights, a config the agent
  * refuses) is one {@link FileFormatError} naming the file; the half-built agent is disposed.
+ * @category Agents
  */
 export async function loadCheckpoint<A extends { dispose(): void }>(
   dir: string,
@@ -165,13 +194,21 @@ export async function loadCheckpoint<A extends { dispose(): void }>(
   }
 }
 
-/** Writes `agent.json` in `dir` atomically. */
+/**
+ * Writes `agent.json` in `dir` atomically.
+ *
+ * @category Agents
+ */
 export function writeCheckpoint(dir: string, document: object): void {
   mkdirSync(dir, { recursive: true });
   writeFileAtomic(join(dir, 'agent.json'), JSON.stringify(document));
 }
 
-/** Reads `agent.json` from `dir`, checking that it was saved by `algorithm`. */
+/**
+ * Reads `agent.json` from `dir`, checking that it was saved by `algorithm`.
+ *
+ * @category Agents
+ */
 export function readCheckpoint<T>(dir: string, algorithm?: string): T & { algorithm: string } {
   const path = join(dir, 'agent.json');
   let document: T & { algorithm: string };
@@ -193,7 +230,11 @@ export function readCheckpoint<T>(dir: string, algorithm?: string): T & { algori
   return document;
 }
 
-/** {@link decodeFloat32} of `text` when it is base64 of exactly `length` floats, else null (for validating checkpoints). */
+/**
+ * {@link decodeFloat32} of `text` when it is base64 of exactly `length` floats, else null (for validating checkpoints).
+ *
+ * @category Agents
+ */
 export function decodeFloat32Exact(text: unknown, length: number): Float32Array | null {
   if (typeof text !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(text)) return null;
   if (Buffer.from(text, 'base64').byteLength !== length * 4) return null;

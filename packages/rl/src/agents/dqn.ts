@@ -35,7 +35,11 @@ import type { Policy } from './evaluate';
 
 // ---- Config -------------------------------------------------------------------------------------
 
-/** DQN's hyperparameters; defaults are Stable-Baselines3's except where noted. */
+/**
+ * DQN's hyperparameters; defaults are Stable-Baselines3's except where noted.
+ *
+ * @category Agents
+ */
 export interface DqnConfig {
   /** The registered environment id (default `CartPole-v1`). */
   env: string;
@@ -206,7 +210,11 @@ function tdLoss(kind: 'huber' | 'mse', target: tf.Tensor, prediction: tf.Tensor)
   return tf.mean(tf.add(tf.mul(tf.square(quadratic), 0.5), tf.sub(absolute, quadratic)));
 }
 
-/** Options of {@link Dqn.learn}. */
+/**
+ * Options of {@link Dqn.learn}.
+ *
+ * @category Agents
+ */
 export interface LearnOptions {
   /** Receives `charts/*` (vs `epoch` = environment step) and `losses/*` (vs `step`) records. */
   logger?: MetricsLogger;

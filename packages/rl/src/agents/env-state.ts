@@ -12,8 +12,12 @@ import { Wrapper, type Env } from '../core/env';
 import { Rng } from '../utils/rng';
 import { RunningMeanStd } from '../utils/running-mean-std';
 
-/** One field's value in JSON form. */
-type FieldState =
+/**
+ * One field's value in JSON form, inside an {@link EnvLayerState}.
+ *
+ * @category Agents
+ */
+export type FieldState =
   | number
   | boolean
   | string

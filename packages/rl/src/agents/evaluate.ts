@@ -2,13 +2,21 @@ import { InvalidArgumentError } from '@bigmodel/core';
 
 import type { Env } from '../core/env';
 
-/** Anything that picks actions from observations: every agent of this package. */
+/**
+ * Anything that picks actions from observations: every agent of this package.
+ *
+ * @category Agents
+ */
 export interface Policy<Act = number | Float32Array> {
   /** The action for `observation`; `deterministic` takes the most likely (greedy) one. */
   predict(observation: Float32Array, deterministic?: boolean): Act;
 }
 
-/** Options of {@link evaluate}. */
+/**
+ * Options of {@link evaluate}.
+ *
+ * @category Agents
+ */
 export interface EvaluateOptions {
   /** Episodes to run (default 10). */
   episodes?: number;
@@ -18,7 +26,11 @@ export interface EvaluateOptions {
   deterministic?: boolean;
 }
 
-/** What {@link evaluate} measured. */
+/**
+ * What {@link evaluate} measured.
+ *
+ * @category Agents
+ */
 export interface EvaluationResult {
   meanReturn: number;
   stdReturn: number;

@@ -8,7 +8,11 @@ import { Dqn } from './dqn';
 import { Ppo } from './ppo';
 import { Reinforce } from './reinforce';
 
-/** Any agent of this package. */
+/**
+ * Any agent of this package.
+ *
+ * @category Agents
+ */
 export type Agent = Dqn | Ppo | A2c | Reinforce;
 
 /**

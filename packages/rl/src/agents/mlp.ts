@@ -7,13 +7,25 @@ import * as tf from '@tensorflow/tfjs';
 
 import { Rng } from '../utils/rng';
 
-/** Hidden-layer activation. */
+/**
+ * Hidden-layer activation.
+ *
+ * @category Agents
+ */
 export type Activation = 'relu' | 'tanh';
 
-/** How weights start. */
+/**
+ * How weights start.
+ *
+ * @category Agents
+ */
 export type Initialization = { kind: 'pytorch' } | { kind: 'orthogonal'; hiddenGain: number; outputGain: number };
 
-/** Orthogonal `rows x cols` matrix scaled by `gain` (Saxe et al. 2014): Gram-Schmidt on a Gaussian matrix. */
+/**
+ * Orthogonal `rows x cols` matrix scaled by `gain` (Saxe et al. 2014): Gram-Schmidt on a Gaussian matrix.
+ *
+ * @category Agents
+ */
 export function orthogonalMatrix(rows: number, cols: number, gain: number, rng: Rng): Float32Array {
   const tall = rows >= cols;
   const [n, m] = tall ? [rows, cols] : [cols, rows];

@@ -28,7 +28,11 @@ import { RolloutCollector, computeGae } from './rollout';
 
 // ---- Config -------------------------------------------------------------------------------------
 
-/** PPO's hyperparameters; defaults are Stable-Baselines3's except where noted. */
+/**
+ * PPO's hyperparameters; defaults are Stable-Baselines3's except where noted.
+ *
+ * @category Agents
+ */
 export interface PpoConfig {
   /** The registered environment id (default `CartPole-v1`). */
   env: string;

@@ -17,7 +17,11 @@ import { TransformObservation } from '../wrappers/transform-observation';
  */
 export type ActionSpaceKind = 'Discrete' | 'Box';
 
-/** `n`-way one-hot vector of the Discrete observation `x` (which counts from `space.start`). */
+/**
+ * `n`-way one-hot vector of the Discrete observation `x` (which counts from `space.start`).
+ *
+ * @category Agents
+ */
 export function oneHot(x: number, space: Discrete): Float32Array {
   const out = new Float32Array(space.n);
   out[x - space.start] = 1;
@@ -41,6 +45,7 @@ class OneHotObservation<Act> extends TransformObservation<Float32Array, Act, num
  * An observation as the agent's networks take it: a Float32Array as it is; a Discrete observation
  * (an integer, as an environment not prepared by {@link prepareEnv} returns it) one-hot encoded like
  * `prepared` encodes it.
+ * @category Agents
  */
 export function encodeObservation(observation: Float32Array | number, prepared: Env<Float32Array, unknown>): Float32Array {
   if (typeof observation !== 'number') return observation;

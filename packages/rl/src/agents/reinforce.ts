@@ -24,7 +24,11 @@ import type { Policy } from './evaluate';
 
 // ---- Config -------------------------------------------------------------------------------------
 
-/** REINFORCE's hyperparameters. */
+/**
+ * REINFORCE's hyperparameters.
+ *
+ * @category Agents
+ */
 export interface ReinforceConfig {
   /** The registered environment id (default `CartPole-v1`). */
   env: string;

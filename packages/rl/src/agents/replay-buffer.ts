@@ -9,7 +9,11 @@ import { InvalidArgumentError } from '@bigmodel/core';
 import type { Rng } from '../utils/rng';
 import { decodeFloat32, decodeUint8, encodeArray } from './checkpoint';
 
-/** A sampled batch, row after row. */
+/**
+ * A sampled batch, row after row.
+ *
+ * @category Agents
+ */
 export interface ReplayBatch {
   observations: Float32Array;
   nextObservations: Float32Array;

@@ -14,7 +14,11 @@ import type { ActorCritic } from './actor-critic';
 import { decodeFloat32Exact, encodeArray } from './checkpoint';
 import { captureEnvState, restoreEnvState } from './env-state';
 
-/** One rollout of `nSteps x nEnvs` transitions, time-major (`t * nEnvs + env`). */
+/**
+ * One rollout of `nSteps x nEnvs` transitions, time-major (`t * nEnvs + env`).
+ *
+ * @category Agents
+ */
 export interface Rollout {
   observations: Float32Array;
   actions: Float32Array;
@@ -57,7 +61,11 @@ export function computeGae(
   return { advantages, returns };
 }
 
-/** Options of {@link RolloutCollector}. */
+/**
+ * Options of {@link RolloutCollector}.
+ *
+ * @category Agents
+ */
 export interface RolloutCollectorOptions {
   gamma: number;
   normalizeObservation: boolean;

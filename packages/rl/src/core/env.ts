@@ -8,10 +8,18 @@ import type { Space } from '../spaces/space';
 import { Rng } from '../utils/rng';
 import type { EnvSpec } from './env-spec';
 
-/** Extra information an environment returns with a reset or a step. */
+/**
+ * Extra information an environment returns with a reset or a step.
+ *
+ * @category Environments
+ */
 export type Info = Record<string, unknown>;
 
-/** Arguments of {@link Env.reset}. */
+/**
+ * Arguments of {@link Env.reset}.
+ *
+ * @category Environments
+ */
 export interface ResetOptions {
   /** Reseeds the environment's generator; left out, the episode continues the generator's sequence. */
   seed?: number;
@@ -19,7 +27,11 @@ export interface ResetOptions {
   options?: Record<string, unknown>;
 }
 
-/** What {@link Env.reset} returns. */
+/**
+ * What {@link Env.reset} returns.
+ *
+ * @category Environments
+ */
 export interface ResetResult<Obs> {
   /** The first observation of the episode. */
   observation: Obs;
@@ -27,7 +39,11 @@ export interface ResetResult<Obs> {
   info: Info;
 }
 
-/** What {@link Env.step} returns; each call returns a new object that wrappers may amend. */
+/**
+ * What {@link Env.step} returns; each call returns a new object that wrappers may amend.
+ *
+ * @category Environments
+ */
 export interface StepResult<Obs> {
   /** The observation after the step. */
   observation: Obs;
@@ -41,7 +57,11 @@ export interface StepResult<Obs> {
   info: Info;
 }
 
-/** An RGB frame: `height x width` pixels, 3 bytes each, row-major (core's `RgbImage`). */
+/**
+ * An RGB frame: `height x width` pixels, 3 bytes each, row-major (core's `RgbImage`).
+ *
+ * @category Environments
+ */
 export type RgbFrame = RgbImage & { channels: 3 };
 
 /**

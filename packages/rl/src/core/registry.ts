@@ -18,7 +18,11 @@ import { TimeLimit } from '../wrappers/time-limit';
 import type { Env } from './env';
 import type { EnvSpec } from './env-spec';
 
-/** What {@link register} records for an id. */
+/**
+ * What {@link register} records for an id.
+ *
+ * @category Registry
+ */
 export interface RegistryEntry {
   /** Builds the environment from keyword arguments. */
   entryPoint: (kwargs: Record<string, unknown>) => Env;
@@ -50,7 +54,11 @@ export function register(id: string, entry: RegistryEntry): void {
   registry.set(id, entry);
 }
 
-/** Options of {@link make} beyond the environment's keyword arguments. */
+/**
+ * Options of {@link make} beyond the environment's keyword arguments.
+ *
+ * @category Registry
+ */
 export interface MakeOptions {
   /** Overrides the registered time limit; `null` applies none. */
   maxEpisodeSteps?: number | null;

@@ -14,7 +14,11 @@ import { Canvas } from '../utils/canvas';
 import { parseResetBounds } from '../utils/reset-bounds';
 import { PhysicalStateEnv, type PhysicalStateEnvOptions } from './physical-state-env';
 
-/** Gymnasium's `wrap`: shifts `x` by multiples of `max - min` into [min, max]. */
+/**
+ * Gymnasium's `wrap`: shifts `x` by multiples of `max - min` into [min, max].
+ *
+ * @category Environments
+ */
 export function wrap(x: number, min: number, max: number): number {
   const diff = max - min;
   while (x > max) x -= diff;
@@ -22,12 +26,20 @@ export function wrap(x: number, min: number, max: number): number {
   return x;
 }
 
-/** Gymnasium's `bound`: clamps `x` to [min, max]. */
+/**
+ * Gymnasium's `bound`: clamps `x` to [min, max].
+ *
+ * @category Environments
+ */
 export function bound(x: number, min: number, max: number): number {
   return Math.min(Math.max(x, min), max);
 }
 
-/** Options of {@link Acrobot}. */
+/**
+ * Options of {@link Acrobot}.
+ *
+ * @category Environments
+ */
 export interface AcrobotOptions extends PhysicalStateEnvOptions {
   /** `book` (default, Sutton & Barto's dynamics) or `nips` (the NIPS paper's, without one term). */
   bookOrNips?: 'book' | 'nips';

@@ -13,7 +13,11 @@ import { Canvas } from '../utils/canvas';
 import { parseResetBounds } from '../utils/reset-bounds';
 import { PhysicalStateEnv, type PhysicalStateEnvOptions } from './physical-state-env';
 
-/** Options of {@link CartPole} (Gymnasium's keyword arguments). */
+/**
+ * Options of {@link CartPole} (Gymnasium's keyword arguments).
+ *
+ * @category Environments
+ */
 export interface CartPoleOptions extends PhysicalStateEnvOptions {
   /** Reward 0 per step and -1 on termination, as in Sutton & Barto's book (default false: +1 per step). */
   suttonBartoReward?: boolean;

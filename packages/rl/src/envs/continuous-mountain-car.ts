@@ -13,7 +13,11 @@ import { parseResetBounds } from '../utils/reset-bounds';
 import { renderMountain } from './mountain-car';
 import { PhysicalStateEnv, type PhysicalStateEnvOptions } from './physical-state-env';
 
-/** Options of {@link ContinuousMountainCar}. */
+/**
+ * Options of {@link ContinuousMountainCar}.
+ *
+ * @category Environments
+ */
 export interface ContinuousMountainCarOptions extends PhysicalStateEnvOptions {
   /** Velocity the car must have at the goal (default 0). */
   goalVelocity?: number;

@@ -11,10 +11,18 @@ import { Discrete } from '../spaces/discrete';
 import { Canvas, type Color } from '../utils/canvas';
 import type { Rng } from '../utils/rng';
 
-/** One outcome of a transition: probability, next state, reward, terminated. */
+/**
+ * One outcome of a transition: probability, next state, reward, terminated.
+ *
+ * @category Environments
+ */
 export type Transition = readonly [probability: number, nextState: number, reward: number, terminated: boolean];
 
-/** Gymnasium's `categorical_sample`: the first index whose cumulative probability exceeds one uniform draw. */
+/**
+ * Gymnasium's `categorical_sample`: the first index whose cumulative probability exceeds one uniform draw.
+ *
+ * @category Environments
+ */
 export function categoricalSample(probabilities: readonly number[], rng: Rng): number {
   const u = rng.random();
   let cumulative = 0;
@@ -25,13 +33,21 @@ export function categoricalSample(probabilities: readonly number[], rng: Rng): n
   return 0;
 }
 
-/** The maps Gymnasium ships. */
+/**
+ * The maps Gymnasium ships.
+ *
+ * @category Environments
+ */
 export const FROZEN_LAKE_MAPS: Record<'4x4' | '8x8', readonly string[]> = {
   '4x4': ['SFFF', 'FHFH', 'FFFH', 'HFFG'],
   '8x8': ['SFFFFFFF', 'FFFFFFFF', 'FFFHFFFF', 'FFFFFHFF', 'FFFHFFFF', 'FHHFFFHF', 'FHFFHFHF', 'FFFHFFFG'],
 };
 
-/** Options of {@link FrozenLake}. */
+/**
+ * Options of {@link FrozenLake}.
+ *
+ * @category Environments
+ */
 export interface FrozenLakeOptions {
   /** A custom map, rows of `S` (start), `F` (frozen), `H` (hole), `G` (goal). */
   desc?: readonly string[];
@@ -168,7 +184,11 @@ export class FrozenLake extends BaseEnv<number, number> {
   }
 }
 
-/** Draws a character grid with a color per letter and the agent's cell marked. */
+/**
+ * Draws a character grid with a color per letter and the agent's cell marked.
+ *
+ * @category Environments
+ */
 export function renderGrid(rows: readonly string[], agent: number, colors: Record<string, Color>): RgbFrame {
   const cell = 64;
   const nrow = rows.length,

@@ -15,7 +15,11 @@ import { Discrete } from '../spaces/discrete';
 import type { Space } from '../spaces/space';
 import { Canvas, type Color } from '../utils/canvas';
 
-/** Options of {@link LunarLander} (Gymnasium's keyword arguments). */
+/**
+ * Options of {@link LunarLander} (Gymnasium's keyword arguments).
+ *
+ * @category Environments
+ */
 export interface LunarLanderOptions {
   /** Two continuous engine throttles instead of four discrete actions (default false). */
   continuous?: boolean;
@@ -29,7 +33,11 @@ export interface LunarLanderOptions {
   turbulencePower?: number;
 }
 
-/** A discrete action (0..3) or a continuous `[main, lateral]` pair. */
+/**
+ * A discrete action (0..3) or a continuous `[main, lateral]` pair.
+ *
+ * @category Environments
+ */
 export type LunarLanderAction = number | ArrayLike<number>;
 
 /** Frames per second: one step is 1/FPS s of simulation. */
@@ -95,7 +103,11 @@ interface Flame {
   main: boolean;
 }
 
-/** The planck bodies of an episode. */
+/**
+ * The planck bodies of an episode.
+ *
+ * @category Environments
+ */
 export interface LunarLanderBodies {
   /** The static ground: a floor edge and the terrain's edges. */
   moon: Body;

@@ -12,7 +12,11 @@ import { Canvas } from '../utils/canvas';
 import { parseResetBounds } from '../utils/reset-bounds';
 import { PhysicalStateEnv, type PhysicalStateEnvOptions } from './physical-state-env';
 
-/** Options of {@link MountainCar}. */
+/**
+ * Options of {@link MountainCar}.
+ *
+ * @category Environments
+ */
 export interface MountainCarOptions extends PhysicalStateEnvOptions {
   /** Velocity the car must have at the goal (default 0). */
   goalVelocity?: number;
@@ -87,7 +91,11 @@ export class MountainCar extends PhysicalStateEnv<number> {
   }
 }
 
-/** Draws the valley `y = 0.45 sin(3x) + 0.55`, the goal flag and the car at `position`. */
+/**
+ * Draws the valley `y = 0.45 sin(3x) + 0.55`, the goal flag and the car at `position`.
+ *
+ * @category Environments
+ */
 export function renderMountain(position: number, goalPosition: number): RgbFrame {
   const canvas = new Canvas(600, 400);
   const scale = 600 / 1.8;

@@ -11,13 +11,21 @@ import { Canvas } from '../utils/canvas';
 import { readNumber } from '../utils/reset-bounds';
 import { PhysicalStateEnv, type PhysicalStateEnvOptions } from './physical-state-env';
 
-/** Options of {@link Pendulum}. */
+/**
+ * Options of {@link Pendulum}.
+ *
+ * @category Environments
+ */
 export interface PendulumOptions extends PhysicalStateEnvOptions {
   /** Gravity (default 10). */
   g?: number;
 }
 
-/** `((x + π) mod 2π) - π` with a floored modulo, as numpy's `%`. */
+/**
+ * `((x + π) mod 2π) - π` with a floored modulo, as numpy's `%`.
+ *
+ * @category Environments
+ */
 export function angleNormalize(x: number): number {
   const period = 2 * Math.PI;
   let r = (x + Math.PI) % period;

@@ -2,7 +2,11 @@ import { InvalidArgumentError } from '@bigmodel/core';
 
 import { BaseEnv, type Info, type StepResult } from '../core/env';
 
-/** Options every classic-control environment takes (through `make(id, kwargs)` too). */
+/**
+ * Options every classic-control environment takes (through `make(id, kwargs)` too).
+ *
+ * @category Environments
+ */
 export interface PhysicalStateEnvOptions {
   /**
    * Make `step` allocate nothing (default false): every `step` returns the SAME result object and
@@ -16,7 +20,11 @@ export interface PhysicalStateEnvOptions {
   reuseStepResult?: boolean;
 }
 
-/** The shape of a classic-control environment, given by the subclass. */
+/**
+ * The shape of a classic-control environment, given by the subclass.
+ *
+ * @category Environments
+ */
 export interface PhysicalStateLayout {
   /** The name in error messages (`CartPole`). */
   name: string;

@@ -2,10 +2,18 @@ import { InvalidArgumentError } from '@bigmodel/core';
 
 import { Space } from './space';
 
-/** The element types a {@link Box} can hold, as in numpy. */
+/**
+ * The element types a {@link Box} can hold, as in numpy.
+ *
+ * @category Spaces
+ */
 export type BoxDtype = 'float32' | 'float64' | 'int32' | 'int64' | 'uint8';
 
-/** The array a {@link Box} of each dtype holds. */
+/**
+ * The array a {@link Box} of each dtype holds.
+ *
+ * @category Spaces
+ */
 export type BoxArray = Float32Array | Float64Array | Int32Array | Uint8Array;
 
 function arrayOf(dtype: BoxDtype, size: number): BoxArray {
@@ -21,7 +29,11 @@ function arrayOf(dtype: BoxDtype, size: number): BoxArray {
   }
 }
 
-/** Options for {@link Box}. */
+/**
+ * Options for {@link Box}.
+ *
+ * @category Spaces
+ */
 export interface BoxOptions {
   /** Lower bounds: one number for every element, or one per element (may be `-Infinity`). */
   low: number | ArrayLike<number>;

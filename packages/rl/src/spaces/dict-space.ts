@@ -1,7 +1,11 @@
 import { Rng } from '../utils/rng';
 import { Space } from './space';
 
-/** The member type of a {@link DictSpace} of the given subspaces. */
+/**
+ * The member type of a {@link DictSpace} of the given subspaces.
+ *
+ * @category Spaces
+ */
 export type DictValue<S extends Record<string, Space<unknown>>> = { [K in keyof S]: S[K] extends Space<infer T> ? T : never };
 
 /**

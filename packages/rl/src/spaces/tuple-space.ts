@@ -1,7 +1,11 @@
 import { Rng } from '../utils/rng';
 import { Space } from './space';
 
-/** The member type of a {@link TupleSpace} of the given subspaces. */
+/**
+ * The member type of a {@link TupleSpace} of the given subspaces.
+ *
+ * @category Spaces
+ */
 export type TupleValue<S extends readonly Space<unknown>[]> = { [K in keyof S]: S[K] extends Space<infer T> ? T : never };
 
 /**

@@ -4,10 +4,18 @@
  */
 import type { RgbFrame } from '../core/env';
 
-/** An RGB color, bytes 0..255. */
+/**
+ * An RGB color, bytes 0..255.
+ *
+ * @category Random
+ */
 export type Color = readonly [number, number, number];
 
-/** A drawing surface of `width x height` RGB pixels, y up. */
+/**
+ * A drawing surface of `width x height` RGB pixels, y up.
+ *
+ * @category Random
+ */
 export class Canvas {
   readonly data: Uint8Array;
 

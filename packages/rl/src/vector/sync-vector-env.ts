@@ -13,7 +13,11 @@ import { InvalidArgumentError } from '@bigmodel/core';
 import type { Env, Info, ResetOptions } from '../core/env';
 import type { Space } from '../spaces/space';
 
-/** What {@link SyncVectorEnv.step} returns: one entry per sub-environment. */
+/**
+ * What {@link SyncVectorEnv.step} returns: one entry per sub-environment.
+ *
+ * @category Vector
+ */
 export interface VectorStepResult {
   /** Observations, `numEnvs x observationSize`, row after row. */
   observations: Float32Array;
@@ -27,7 +31,11 @@ export interface VectorStepResult {
   infos: Info[];
 }
 
-/** When a finished sub-environment is reset (Gymnasium's `AutoresetMode`). */
+/**
+ * When a finished sub-environment is reset (Gymnasium's `AutoresetMode`).
+ *
+ * @category Vector
+ */
 export type AutoresetMode = 'next-step' | 'same-step';
 
 /**

@@ -1,6 +1,10 @@
 import { Wrapper, type Env, type ResetOptions, type ResetResult, type StepResult } from '../core/env';
 
-/** The summary {@link RecordEpisodeStatistics} puts in `info.episode` when an episode ends. */
+/**
+ * The summary {@link RecordEpisodeStatistics} puts in `info.episode` when an episode ends.
+ *
+ * @category Wrappers
+ */
 export interface EpisodeStatistics {
   /** The undiscounted return. */
   r: number;

@@ -6,7 +6,11 @@
  */
 import { InvalidArgumentError, mulberry32 } from '@bigmodel/core';
 
-/** The ten classes of {@link syntheticShapesCifar}, in label order. */
+/**
+ * The ten classes of {@link syntheticShapesCifar}, in label order.
+ *
+ * @category Data
+ */
 export const SYNTHETIC_SHAPE_CLASSES = [
   'disk',
   'square',

@@ -16,7 +16,11 @@ import { PNG } from 'pngjs';
 
 import { FileFormatError, InvalidArgumentError, loadMnist, pngSize, readRegularFile, ShapeError, TensorDataset } from '@bigmodel/core';
 
-/** A transfer task's data: train and test datasets with classes, and the class names. */
+/**
+ * A transfer task's data: train and test datasets with classes, and the class names.
+ *
+ * @category Data
+ */
 export interface TargetData {
   /** Training examples (split off a validation part yourself, e.g. with `train.split`). */
   train: TensorDataset;
@@ -26,7 +30,11 @@ export interface TargetData {
   classNames: string[];
 }
 
-/** The digits of an `mnist:DIGITS` spec (`5-9`, `0,2,4`); throws naming `data` when malformed. */
+/**
+ * The digits of an `mnist:DIGITS` spec (`5-9`, `0,2,4`); throws naming `data` when malformed.
+ *
+ * @category Data
+ */
 export function parseDigits(spec: string): number[] {
   const digits: number[] = [];
   for (const part of spec.split(',')) {
@@ -75,7 +83,11 @@ export function mnistTarget(digits: number[]): TargetData {
   };
 }
 
-/** The fewest images per class a folder without train/ and test/ may have (its 20% test split must hold one). */
+/**
+ * The fewest images per class a folder without train/ and test/ may have (its 20% test split must hold one).
+ *
+ * @category Data
+ */
 export const MIN_IMAGES_PER_CLASS = 5;
 
 /** The largest PNG file read, in bytes. */

@@ -15,7 +15,11 @@ import { InvalidArgumentError } from '@bigmodel/core';
 
 import { selectLayers, type LayerSelector } from './select-layers';
 
-/** Trainable and frozen parameter counts (every weight value counts; batch-norm moving statistics are frozen by nature). */
+/**
+ * Trainable and frozen parameter counts (every weight value counts; batch-norm moving statistics are frozen by nature).
+ *
+ * @category Freezing
+ */
 export interface ParameterCounts {
   /** Values in trainable weights. */
   trainable: number;
@@ -33,6 +37,7 @@ export interface ParameterCounts {
  * - `'always-frozen'`: every batch-norm layer runs in inference mode, trainable or not (its gamma
  *   and beta still learn when trainable).
  * - `'tfjs'`: tfjs' own behaviour (batch statistics and updates in training, even when frozen).
+ * @category Freezing
  */
 export type BatchNormPolicy = 'frozen-when-frozen' | 'always-frozen' | 'tfjs';
 
@@ -117,6 +122,7 @@ export function parameterCounts(model: tf.LayersModel): ParameterCounts {
  * Compiles `model` again with its own optimizer, loss and metrics, so that a change of trainable
  * layers takes effect (tfjs collects the trainable weights at compile time). The optimizer object,
  * and with it its state, is kept. Does nothing for a model that was never compiled.
+ * @category Freezing
  */
 export function recompile(model: tf.LayersModel): void {
   if (!model.optimizer) return;

@@ -10,6 +10,7 @@ import { InvalidArgumentError } from '@bigmodel/core';
  * Which layers: a name, an index (negative counts from the end, as in Python), an inclusive index
  * range `{ from, to }` (either end may be left out or negative), a predicate, or a list of these
  * (their union).
+ * @category Freezing
  */
 export type LayerSelector =
   string | number | { from?: number; to?: number } | ((layer: tf.layers.Layer, index: number) => boolean) | LayerSelector[];

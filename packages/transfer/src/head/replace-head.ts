@@ -65,7 +65,11 @@ export function featureExtractor(model: tf.LayersModel, layerName = defaultCutLa
   return tf.model({ name: `${model.name}_to_${layerName}`, inputs: model.inputs, outputs: output });
 }
 
-/** Options of {@link replaceHead}. */
+/**
+ * Options of {@link replaceHead}.
+ *
+ * @category Heads
+ */
 export interface ReplaceHeadOptions {
   /** Classes of the new softmax output (an integer >= 1). */
   classes: number;
@@ -83,7 +87,11 @@ export interface ReplaceHeadOptions {
   pooling?: 'flatten' | 'average';
 }
 
-/** Checks the options of {@link replaceHead}; throws InvalidArgumentError naming the option. */
+/**
+ * Checks the options of {@link replaceHead}; throws InvalidArgumentError naming the option.
+ *
+ * @category Heads
+ */
 export function resolveReplaceHeadOptions(options: ReplaceHeadOptions) {
   const { classes, hiddenUnits = [128], dropout = 0, seed = 0, prefix = 'head' } = options;
   if (!Number.isInteger(classes) || classes < 1) {
@@ -109,6 +117,7 @@ export function resolveReplaceHeadOptions(options: ReplaceHeadOptions) {
 /**
  * The layers of a new classifier head, unbuilt: for inputs of rank `inputRank` > 2 a flatten (or
  * global average pooling) layer, then hidden dense relu layers, optional dropout, a softmax output.
+ * @category Heads
  */
 export function createHeadLayers(options: ReplaceHeadOptions, taken: Set<string> = new Set(), inputRank = 2): tf.layers.Layer[] {
   const { classes, hiddenUnits, dropout, seed, prefix, pooling } = resolveReplaceHeadOptions(options);
@@ -133,7 +142,11 @@ export function createHeadLayers(options: ReplaceHeadOptions, taken: Set<string>
   return layers;
 }
 
-/** Applies `layers` in order to `x`. */
+/**
+ * Applies `layers` in order to `x`.
+ *
+ * @category Heads
+ */
 export function applyLayers(x: tf.SymbolicTensor, layers: tf.layers.Layer[]): tf.SymbolicTensor {
   return layers.reduce((y, layer) => layer.apply(y) as tf.SymbolicTensor, x);
 }

@@ -13,7 +13,11 @@ import * as tf from '@tensorflow/tfjs';
 
 import { InvalidArgumentError, type Callback } from '@bigmodel/core';
 
-/** One weight held near its starting value, and the learning rate its optimizer steps it with. */
+/**
+ * One weight held near its starting value, and the learning rate its optimizer steps it with.
+ *
+ * @category Fine-tuning
+ */
 export interface Anchor {
   /** The weight (e.g. `layer.trainableWeights[i]`). */
   weight: tf.LayerVariable;

@@ -69,7 +69,11 @@ export function cacheFeatures(
   return new TensorDataset(features, featureShape, dataset.labels, dataset.options);
 }
 
-/** Concatenates datasets of one example shape and label kind. */
+/**
+ * Concatenates datasets of one example shape and label kind.
+ *
+ * @category Fine-tuning
+ */
 export function concatDatasets(parts: TensorDataset[]): TensorDataset {
   const first = parts[0];
   const examples = new Float32Array(parts.reduce((n, p) => n + p.examples.length, 0));

@@ -33,12 +33,24 @@ import { cacheFeatures, checkInputShape, concatDatasets } from './features';
 import { decayToPretrained } from './decay-to-pretrained';
 import { isNoDecayWeight, paramGroupOptimizer } from './grouped-optimizer';
 
-/** The fine-tuning recipes of {@link fineTune}. */
+/**
+ * The fine-tuning recipes of {@link fineTune}.
+ *
+ * @category Fine-tuning
+ */
 export const FINE_TUNE_STRATEGIES = ['head', 'two-phase', 'gradual', 'full'] as const;
-/** One of {@link FINE_TUNE_STRATEGIES}. */
+/**
+ * One of {@link FINE_TUNE_STRATEGIES}.
+ *
+ * @category Fine-tuning
+ */
 export type FineTuneStrategy = (typeof FINE_TUNE_STRATEGIES)[number];
 
-/** Configuration of {@link fineTune}. */
+/**
+ * Configuration of {@link fineTune}.
+ *
+ * @category Fine-tuning
+ */
 export interface FineTuneConfig {
   /** The recipe (see the file header). */
   strategy: FineTuneStrategy;
@@ -103,7 +115,11 @@ export interface FineTuneConfig {
   onCacheProgress?: (progress: { done: number; total: number }) => void;
 }
 
-/** One phase of a fine-tuning run. */
+/**
+ * One phase of a fine-tuning run.
+ *
+ * @category Fine-tuning
+ */
 export interface FineTunePhase {
   /** `head`, `fine-tune`, `gradual` or `full`. */
   name: string;
@@ -113,7 +129,11 @@ export interface FineTunePhase {
   history: FitHistory;
 }
 
-/** What {@link fineTune} returns. */
+/**
+ * What {@link fineTune} returns.
+ *
+ * @category Fine-tuning
+ */
 export interface FineTuneResult {
   /** The fine-tuned model (the base's layers with the new head; compiled). */
   model: tf.LayersModel;
@@ -123,7 +143,11 @@ export interface FineTuneResult {
   parameters: ParameterCounts;
 }
 
-/** Fills the defaults of {@link FineTuneConfig} and validates it; throws InvalidArgumentError naming the option. */
+/**
+ * Fills the defaults of {@link FineTuneConfig} and validates it; throws InvalidArgumentError naming the option.
+ *
+ * @category Fine-tuning
+ */
 export function resolveFineTuneConfig(config: FineTuneConfig) {
   const positiveInteger = (parameter: string, value: unknown) => {
     if (!Number.isInteger(value) || (value as number) < 1)

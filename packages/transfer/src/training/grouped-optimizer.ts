@@ -12,7 +12,11 @@ import { AdamW, Adam, SGD, InvalidArgumentError, type NamedTensor } from '@bigmo
 
 import { selectLayers, type LayerSelector } from '../freeze/select-layers';
 
-/** One group: the variables (by tfjs variable name) and the optimizer that updates them. */
+/**
+ * One group: the variables (by tfjs variable name) and the optimizer that updates them.
+ *
+ * @category Fine-tuning
+ */
 export interface ParameterGroup {
   /** Names of the variables (`layer.weights[i].name`), unique in the tfjs engine. */
   variables: string[];
@@ -141,12 +145,20 @@ function deserializeOptimizer(className: string, config: tf.serialization.Config
   return fromConfig(cls, config) as unknown as tf.Optimizer;
 }
 
-/** The default no-weight-decay rule: biases, batch-norm / layer-norm gamma and beta, and every weight of rank <= 1. */
+/**
+ * The default no-weight-decay rule: biases, batch-norm / layer-norm gamma and beta, and every weight of rank <= 1.
+ *
+ * @category Fine-tuning
+ */
 export function isNoDecayWeight(weight: tf.LayerVariable): boolean {
   return /\/(bias|gamma|beta|moving_mean|moving_variance)(_\d+)?$/.test(weight.originalName) || weight.shape.length <= 1;
 }
 
-/** Options of {@link paramGroupOptimizer}. */
+/**
+ * Options of {@link paramGroupOptimizer}.
+ *
+ * @category Fine-tuning
+ */
 export interface ParamGroupOptimizerConfig {
   /** The update rule of every group (default `'adamw'`). */
   optimizer?: 'adamw' | 'adam' | 'sgd';

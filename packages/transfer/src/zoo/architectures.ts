@@ -12,7 +12,11 @@ import { InvalidArgumentError } from '@bigmodel/core';
 
 type Initializer = ReturnType<typeof tf.initializers.glorotUniform>;
 
-/** Options of the zoo's network builders. */
+/**
+ * Options of the zoo's network builders.
+ *
+ * @category Zoo
+ */
 export interface ZooNetworkOptions {
   /** Number of output classes (a positive integer). */
   classes: number;
@@ -32,7 +36,11 @@ function checkClasses(classes: number): void {
   }
 }
 
-/** A seeded Glorot-uniform initializer factory: each call gives the next seed. */
+/**
+ * A seeded Glorot-uniform initializer factory: each call gives the next seed.
+ *
+ * @category Zoo
+ */
 export function seededInitializers(seed: number): () => Initializer {
   let next = seed;
   return () => tf.initializers.glorotUniform({ seed: next++ });
@@ -49,7 +57,11 @@ function convBlock(x: tf.SymbolicTensor, block: number, filters: number, init: (
   return y;
 }
 
-/** Appends the zoo's classifier head: dense `hiddenUnits` relu, dense `classes` softmax. */
+/**
+ * Appends the zoo's classifier head: dense `hiddenUnits` relu, dense `classes` softmax.
+ *
+ * @category Zoo
+ */
 export function appendHead(
   features: tf.SymbolicTensor,
   options: ZooNetworkOptions,

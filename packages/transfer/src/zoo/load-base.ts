@@ -9,7 +9,11 @@ import type * as tf from '@tensorflow/tfjs';
 
 import { FileFormatError, InvalidArgumentError, loadModel } from '@bigmodel/core';
 
-/** What a zoo entry's metadata.json says about it. */
+/**
+ * What a zoo entry's metadata.json says about it.
+ *
+ * @category Zoo
+ */
 export interface ZooMetadata {
   /** The zoo name (`zoo:<name>`). */
   name: string;
@@ -35,7 +39,11 @@ export interface ZooMetadata {
   parameters: number;
 }
 
-/** A loaded base model and, for a zoo model, its metadata. */
+/**
+ * A loaded base model and, for a zoo model, its metadata.
+ *
+ * @category Zoo
+ */
 export interface BaseModel {
   /** The model, uncompiled or as saved. */
   model: tf.LayersModel;
@@ -43,7 +51,11 @@ export interface BaseModel {
   metadata?: ZooMetadata;
 }
 
-/** The zoo directory inside the installed package (`zoo/` next to `src/` and `dist/`). */
+/**
+ * The zoo directory inside the installed package (`zoo/` next to `src/` and `dist/`).
+ *
+ * @category Zoo
+ */
 export function zooDirectory(): string {
   return resolve(__dirname, '..', '..', 'zoo');
 }
