@@ -49,7 +49,12 @@ describe('bigmodel-core bad input', () => {
       1,
       'FileFormatError: <tmp>/wrong-size.json holds 4 values, not a whole number of examples of shape [3]',
     ],
-    ['--backend', predict('--backend', 'tpu'), 2, 'Invalid argument for --backend: "tpu". Must be one of node-gpu, node, wasm, cpu.'],
+    [
+      '--backend',
+      predict('--backend', 'tpu'),
+      2,
+      'Invalid argument for --backend: "tpu". Must be one of webgpu, node-gpu, node, wasm, cpu.',
+    ],
     ['--backend', predict('--backend', 'wsam'), 2, 'Did you mean wasm?'],
   ];
 
@@ -68,7 +73,7 @@ describe('bigmodel-core bad input', () => {
     expect(JSON.parse(ok.out.trim().split('\n').pop()!).predictions).toHaveLength(2);
     const help = await core(['predict', '--help']);
     expect(help.code).toBe(0);
-    expect(help.out.replace(/\s+/g, ' ')).toContain('(choices: "node-gpu", "node", "wasm", "cpu")');
+    expect(help.out.replace(/\s+/g, ' ')).toContain('(choices: "webgpu", "node-gpu", "node", "wasm", "cpu")');
     expect(help.out).toContain('$ bigmodel-core predict --model runs/cnn/model --input digit.png');
   });
 });

@@ -7,12 +7,13 @@ import { createInterface } from 'node:readline';
 import { ConnectionError } from '@bigmodel/core';
 import { Queue } from 'bullmq';
 
-import { runSearch, type RunSearchConfig } from '../runner/run-search';
+import { readJournal } from '../runner/journal';
+import { resumeSearch, runSearch, type RunSearchConfig } from '../runner/run-search';
 import { TEST_SPACE } from '../testing/distributed-child';
 import { startTestRedis, testRedis, type TestRedis } from '../testing/redis-server';
-import { RedisTrialQueue } from './redis-trial-queue';
+import { RedisTrialQueue, searchIdOf, type TrialQueueEvent } from './redis-trial-queue';
 import { runWorker, type WorkerHandle } from './run-worker';
-import { TRIAL_QUEUE } from './trial-job';
+import { TRIAL_QUEUE, trialJobId } from './trial-job';
 
 const MODULE = join(__dirname, '../testing/sleepy-evaluator.cjs');
 const CHILD = join(__dirname, '../testing/distributed-child.ts');
@@ -204,6 +205,31 @@ describe('a search on Redis', () => {
       await Promise.all(handles.map((h) => h.close()));
     }
   }, 90_000);
+
+  it('removes and reports a queued copy of a trial whose result the journal already holds', async () => {
+    const url = freshUrl();
+    const worker = await runWorker({ url, allowModules: [MODULE] });
+    const dir = tempDir();
+    try {
+      await runSearch({ ...searchConfig(dir, 0, 2), executor: new RedisTrialQueue({ url, pollMs: 50 }) });
+      await worker.close();
+      // As if the coordinator had died between journaling trial 0 and removing its job: the job is back in Redis.
+      const { search } = readJournal(dir);
+      const queue = new Queue(TRIAL_QUEUE, { connection: { url } });
+      const stale = trialJobId(searchIdOf(search.spec, search.createdAt), 0);
+      await queue.add('trial', { stale: true }, { jobId: stale });
+      const events: TrialQueueEvent[] = [];
+      const again = await runWorker({ url, allowModules: [MODULE] });
+      await resumeSearch(dir, { trials: 3, executor: new RedisTrialQueue({ url, pollMs: 50, onEvent: (e) => events.push(e) }) });
+      await again.close();
+      expect(events).toEqual([expect.objectContaining({ kind: 'stale-removed', trialId: 0 })]);
+      expect(await queue.getJob(stale)).toBeUndefined();
+      expect([...journalResults(dir).keys()]).toEqual([0, 1, 2]);
+      await queue.close();
+    } finally {
+      await worker.close();
+    }
+  }, 60_000);
 
   it('refuses a malformed job from Redis with a clear reason', async () => {
     const url = freshUrl();

@@ -58,8 +58,13 @@ export interface RedisTrialQueueOptions {
  *
  * @category Distributed
  */
-export function searchIdOf(spec: unknown, createdAt: string): string {
-  return createHash('sha256').update(JSON.stringify(spec)).update(createdAt).digest('hex').slice(0, 16);
+export function searchIdOf(spec: object, createdAt: string): string {
+  // Without the trial count: a resume may raise it, and must find the jobs it queued before.
+  return createHash('sha256')
+    .update(JSON.stringify({ ...spec, trials: 0 }))
+    .update(createdAt)
+    .digest('hex')
+    .slice(0, 16);
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -31,6 +31,38 @@ describe('runSearch', () => {
     expect(finishedTrials(records).map((t) => t.score)).toEqual(a.trials.map((t) => t.score));
   });
 
+  it('on abort proposes nothing more, lets the trials out finish and journals them, and a resume completes the search', async () => {
+    const stop = new AbortController();
+    const dir = temp();
+    const started: number[] = [];
+    const slow: Evaluator = async (config) => {
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      return lookup(config);
+    };
+    const result = await runSearch({
+      dir,
+      space: cell,
+      strategy: 'random',
+      evaluator: slow,
+      trials: 10,
+      workers: 2,
+      seed: 4,
+      signal: stop.signal,
+      onTrialStart: (t) => {
+        started.push(t.trial.id);
+        if (started.length === 3) stop.abort(); // trials 0-2 are out: no trial 3 starts
+      },
+    });
+    expect(started).toEqual([0, 1, 2]);
+    expect(result.trials.map((t) => t.trial.id).sort()).toEqual([0, 1, 2]);
+    expect(result.timedOut).toBe(true);
+    const straight = await runSearch({ dir: temp(), space: cell, strategy: 'random', evaluator: lookup, trials: 10, seed: 4 });
+    const resumed = await resumeSearch(dir, { evaluator: slow });
+    expect(resumed.trials.map((t) => [t.trial.id, t.score]).sort((x, y) => Number(x[0]) - Number(y[0]))).toEqual(
+      straight.trials.map((t) => [t.trial.id, t.score]),
+    );
+  });
+
   it('records throwing and NaN evaluators as failed trials and goes on', async () => {
     let calls = 0;
     const result = await runSearch({

@@ -24,6 +24,8 @@ const SPACES: Record<string, [string, string]> = {
   'MountainCar-v0': ['Box', 'Discrete(3)'],
   'MountainCarContinuous-v0': ['Box', 'Box'],
   'Pendulum-v1': ['Box', 'Box'],
+  'LunarLander-v3': ['Box', 'Discrete(4)'],
+  'LunarLanderContinuous-v3': ['Box', 'Box'],
   'Acrobot-v1': ['Box', 'Discrete(3)'],
   'FrozenLake-v1': ['Discrete(16)', 'Discrete(4)'],
   'FrozenLake8x8-v1': ['Discrete(64)', 'Discrete(4)'],

@@ -129,23 +129,7 @@ export function finetunePlan({ options }: CliInput) {
   }
   const data = options['data'] as string;
   if (data.startsWith('mnist:')) {
-    let digits: number[];
-    try {
-      digits = parseDigits(data.slice(6));
-    } catch (cause) {
-      throw new InvalidArgumentError({
-        parameter: '--data',
-        value: data,
-        message: 'Name digits as a range or a list, each once: mnist:5-9 or mnist:0,2,4.',
-        cause,
-      });
-    }
-    if (digits.length < 2)
-      throw new InvalidArgumentError({
-        parameter: '--data',
-        value: data,
-        message: 'A classifier needs at least 2 classes: name 2 digits or more.',
-      });
+    parseDigits(data.slice(6), '--data'); // digits named once each, at least 2 classes
   } else if (!existsSync(data) || !statSync(data).isDirectory()) {
     throw new FileFormatError({
       path: data,

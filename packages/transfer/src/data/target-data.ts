@@ -35,7 +35,7 @@ export interface TargetData {
  *
  * @category Data
  */
-export function parseDigits(spec: string): number[] {
+export function parseDigits(spec: string, parameter = 'data'): number[] {
   const digits: number[] = [];
   for (const part of spec.split(',')) {
     const range = /^(\d)-(\d)$/.exec(part.trim());
@@ -45,18 +45,18 @@ export function parseDigits(spec: string): number[] {
       digits.push(Number(part.trim()));
     } else {
       throw new InvalidArgumentError({
-        parameter: 'data',
+        parameter,
         value: `mnist:${spec}`,
         message: 'Name digits as a range or a list, e.g. mnist:5-9 or mnist:0,2,4.',
       });
     }
   }
   if (digits.length === 0 || new Set(digits).size !== digits.length) {
-    throw new InvalidArgumentError({ parameter: 'data', value: `mnist:${spec}`, message: 'Name each digit once, at least one.' });
+    throw new InvalidArgumentError({ parameter, value: `mnist:${spec}`, message: 'Name each digit once, at least one.' });
   }
   if (digits.length < 2) {
     throw new InvalidArgumentError({
-      parameter: 'data',
+      parameter,
       value: `mnist:${spec}`,
       message: 'A classifier needs at least 2 classes; name 2 or more digits, e.g. mnist:5-9.',
     });
