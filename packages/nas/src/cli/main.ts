@@ -391,6 +391,10 @@ export function nasProgram(io: CliIo) {
     .addOption(minutesOption('stop proposing trials after M minutes'))
     .option('--fit-time', 'with --minutes: start only trials predicted to end within M minutes')
     .addOption(keepOption())
+    .option(
+      '--evaluator-module <file.js>',
+      'the module evaluator the journal names, named again (a journal alone never chooses code to run)',
+    )
     .option('--redis <url>', REDIS_HELP)
     .addOption(trialTimeoutOption())
     .examples(['bigmodel-nas resume runs/branin --trials 60', 'bigmodel-nas resume runs/mnist --redis redis://:PASSWORD@10.0.0.5:6379/0']);
@@ -401,6 +405,7 @@ export function nasProgram(io: CliIo) {
       workers: options['workers'] as number | undefined,
       trials: options['trials'] as number | undefined,
       keepModels: options['keepModels'] as number | undefined,
+      evaluatorModule: options['evaluatorModule'] as string | undefined,
       ...timeLimit(options),
       ...redisPlan(options),
     }),
@@ -476,6 +481,10 @@ export function nasProgram(io: CliIo) {
     .addOption(integerOption('--repeats <r>', 'more evaluations of each (default 1)', { min: 1, max: 1000 }))
     .addOption(workersOption())
     .addOption(minutesOption('start only evaluations predicted to end within M minutes'))
+    .option(
+      '--evaluator-module <file.js>',
+      'the module evaluator the journal names, named again (a journal alone never chooses code to run)',
+    )
     .examples(['bigmodel-nas rescore runs/mnist --top 3 --repeats 2']);
   cliAction(
     rescore,
@@ -485,6 +494,7 @@ export function nasProgram(io: CliIo) {
       repeats: options['repeats'] as number | undefined,
       workers: options['workers'] as number | undefined,
       minutes: options['minutes'] as number | undefined,
+      evaluatorModule: options['evaluatorModule'] as string | undefined,
     }),
     async ({ dir, minutes, ...rest }) => {
       const result = await rescoreTop(dir, {
@@ -528,6 +538,10 @@ export function nasProgram(io: CliIo) {
     .addOption(integerOption('--budget <b>', "with --retrain: epochs (default: the search's largest budget)", { min: 1, max: 1e6 }))
     .addOption(integerOption('--seed <s>', "with --retrain: seed (default: the search's)", SEED))
     .option('--ignore-rescore', "export the search's own best even when DIR holds a re-scoring")
+    .option(
+      '--evaluator-module <file.js>',
+      'the module evaluator the journal names, named again (a journal alone never chooses code to run)',
+    )
     .examples([
       'bigmodel-nas export runs/mnist --out models/best',
       'bigmodel-nas export runs/mnist --out models/retrained --retrain --budget 12',
@@ -550,6 +564,7 @@ export function nasProgram(io: CliIo) {
         budget: options['budget'] as number | undefined,
         seed: options['seed'] as number | undefined,
         rescored: options['ignoreRescore'] !== true,
+        evaluatorModule: options['evaluatorModule'] as string | undefined,
       };
     },
     async ({ dir, ...rest }) => {

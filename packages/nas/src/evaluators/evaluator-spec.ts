@@ -3,9 +3,10 @@
  * a built-in one by name (`mnist`, and the synthetic benchmarks `cell`, `branin`, `hartmann6`),
  * or a module path and the name of an exported factory `(options) => Evaluator`.
  */
+import { realpathSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 
-import { InvalidArgumentError } from '@bigmodel/core';
+import { FileFormatError, InvalidArgumentError } from '@bigmodel/core';
 
 import { BRANIN_MINIMUM, HARTMANN6_MINIMUM, branin, hartmann6 } from '../benchmarks/analytic-functions';
 import { cellBenchmark } from '../benchmarks/cell-benchmark';
@@ -148,4 +149,36 @@ export function createEvaluatorFromSpec(spec: EvaluatorSpec): Evaluator {
     case 'hartmann6':
       return deterministic((config) => ({ score: -hartmann6(config), regret: hartmann6(config) - HARTMANN6_MINIMUM }));
   }
+}
+
+/**
+ * Checks the evaluator a journal names before anything loads it. A journal is untrusted, and
+ * loading a module it names would run that module's code: a module evaluator is accepted only when
+ * the caller named the same file again (`allowedModule`, the CLI's `--evaluator-module`), compared
+ * after resolving symlinks. Built-in and function evaluators pass as they are.
+ *
+ * @category Evaluators
+ */
+export function checkJournalEvaluator<T extends { kind: string; module?: string }>(
+  evaluator: T,
+  allowedModule: string | undefined,
+  source: string,
+): T {
+  if (evaluator.kind !== 'module') return evaluator;
+  const named = String(evaluator.module);
+  const real = (path: string) => {
+    try {
+      return realpathSync(resolve(path));
+    } catch {
+      return undefined;
+    }
+  };
+  if (allowedModule === undefined || real(allowedModule) === undefined || real(allowedModule) !== real(named)) {
+    throw new FileFormatError({
+      path: source,
+      problem: `names the evaluator module ${named}${allowedModule === undefined ? '' : `, not ${allowedModule}`}`,
+      hint: `A journal does not choose code to run: pass --evaluator-module ${named} (evaluatorModule in the library) to load it.`,
+    });
+  }
+  return evaluator;
 }

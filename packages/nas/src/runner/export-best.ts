@@ -28,7 +28,7 @@ import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { InvalidArgumentError, loadModel, saveModel, writeFileAtomic } from '@bigmodel/core';
 
-import { resolveEvaluatorSpec, type EvaluatorSpec, type ModuleEvaluatorSpec } from '../evaluators/evaluator-spec';
+import { checkJournalEvaluator, resolveEvaluatorSpec, type EvaluatorSpec, type ModuleEvaluatorSpec } from '../evaluators/evaluator-spec';
 import { evaluateMnistModel, trainMnistModel, type MnistEvaluatorOptions } from '../evaluators/mnist-evaluator';
 import type { Config } from '../space/search-space';
 import { journalPath, readJournal } from './journal';
@@ -74,6 +74,8 @@ export interface ExportSummary {
  * @category Runner
  */
 export interface ExportOptions {
+  /** The module evaluator the journal names, named again by the caller: a journal alone never chooses code to run. */
+  evaluatorModule?: string;
   /** The model directory to write. */
   out: string;
   /** Train the best configuration from scratch instead of exporting the trial's model (default false). */
@@ -178,7 +180,7 @@ export async function exportBest(dir: string, options: ExportOptions): Promise<E
       message: 'The search used an in-process evaluator function; export needs a built-in or module evaluator.',
     });
   }
-  const evaluator = resolveEvaluatorSpec(spec.evaluator as EvaluatorSpec);
+  const evaluator = resolveEvaluatorSpec(checkJournalEvaluator(spec.evaluator as EvaluatorSpec, options.evaluatorModule, journalPath(dir)));
   if (evaluator.kind === 'builtin' && evaluator.name !== 'mnist') {
     throw new InvalidArgumentError({
       parameter: 'evaluator',

@@ -30,7 +30,7 @@ import { join } from 'node:path';
 import { InvalidArgumentError, type InitBackendOptions } from '@bigmodel/core';
 
 import type { EvaluationResult, Evaluator } from '../evaluators/evaluator';
-import type { EvaluatorSpec } from '../evaluators/evaluator-spec';
+import { checkJournalEvaluator, type EvaluatorSpec } from '../evaluators/evaluator-spec';
 import { JournalWriter, journalPath, readJournal, type ResultRecord } from './journal';
 import { finishedTrials, topDistinct, type TrialRecord } from './leaderboard';
 import { removeSearchModelDir, searchModelDir } from './search-model-dir';
@@ -130,6 +130,8 @@ export interface RescoreResult {
  * @category Runner
  */
 export interface RescoreOptions {
+  /** The module evaluator the journal names, named again by the caller: a journal alone never chooses code to run. */
+  evaluatorModule?: string;
   /** How many of the best distinct configurations at the largest budget to re-score (an integer >= 1; default 3). */
   top?: number;
   /** Extra evaluations of each (an integer >= 1; default 1). */
@@ -261,6 +263,7 @@ export async function rescoreTop(dir: string, options: RescoreOptions = {}): Pro
   if (options.maxSeconds !== undefined && !(options.maxSeconds > 0)) fail('maxSeconds', options.maxSeconds, 'Must be a number > 0.');
   const { search, records } = readJournal(dir);
   const spec = search.spec;
+  checkJournalEvaluator(spec.evaluator, options.evaluatorModule, journalPath(dir));
   const isFunction = spec.evaluator.kind === 'function';
   if (isFunction && typeof options.evaluator !== 'function')
     fail(

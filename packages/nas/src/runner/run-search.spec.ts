@@ -12,6 +12,8 @@ import { builtinSpace } from '../space/builtin-spaces';
 import type { Config } from '../space/search-space';
 import { readJournal } from './journal';
 import { finishedTrials, paretoFront, type TrialRecord } from './leaderboard';
+import { exportBest } from './export-best';
+import { rescoreTop } from './rescore';
 import { predictTrialSeconds, resumeSearch, runSearch, trialModelPath } from './run-search';
 
 const bench = cellBenchmark(0);
@@ -61,6 +63,28 @@ describe('runSearch', () => {
     expect(resumed.trials.map((t) => [t.trial.id, t.score]).sort((x, y) => Number(x[0]) - Number(y[0]))).toEqual(
       straight.trials.map((t) => [t.trial.id, t.score]),
     );
+  });
+
+  it('never loads a module evaluator a journal names unless the caller names it again (a journal is untrusted)', async () => {
+    const dir = temp();
+    const marker = join(dir, 'ran');
+    const module = join(dir, 'evil.cjs');
+    writeFileSync(
+      module,
+      `require('fs').writeFileSync(${JSON.stringify(marker)}, 'x'); exports.createEvaluator = () => () => ({ score: 1 });`,
+    );
+    const search = join(dir, 'search');
+    await runSearch({ dir: search, space: cell, strategy: 'random', evaluator: lookup, trials: 1, seed: 1 });
+    // A forged journal: the same search, its evaluator swapped for the module.
+    const lines = readFileSync(join(search, 'journal.jsonl'), 'utf8').split('\n');
+    const first = JSON.parse(lines[0]);
+    first.spec.evaluator = { kind: 'module', module, exportName: 'createEvaluator' };
+    writeFileSync(join(search, 'journal.jsonl'), [JSON.stringify(first), ...lines.slice(1)].join('\n'));
+    await expect(resumeSearch(search, { trials: 2 })).rejects.toThrow(/names the evaluator module .*evil\.cjs.*--evaluator-module/);
+    await expect(rescoreTop(search, { top: 1 })).rejects.toThrow(FileFormatError);
+    await expect(exportBest(search, { out: join(dir, 'out'), retrain: true })).rejects.toThrow(FileFormatError);
+    await expect(resumeSearch(search, { trials: 2, evaluatorModule: join(dir, 'other.cjs') })).rejects.toThrow(/not .*other\.cjs/);
+    expect(existsSync(marker)).toBe(false);
   });
 
   it('records throwing and NaN evaluators as failed trials and goes on', async () => {

@@ -38,7 +38,7 @@ import { join } from 'node:path';
 import { FileFormatError, InvalidArgumentError, resolveContainedPath, type InitBackendOptions } from '@bigmodel/core';
 
 import type { EvaluationResult, Evaluator } from '../evaluators/evaluator';
-import { isDeterministicSpec, resolveEvaluatorSpec, type EvaluatorSpec } from '../evaluators/evaluator-spec';
+import { checkJournalEvaluator, isDeterministicSpec, resolveEvaluatorSpec, type EvaluatorSpec } from '../evaluators/evaluator-spec';
 import { SearchSpace, type SearchSpaceDefinition } from '../space/search-space';
 import { resolveHyperbandConfig, type HyperbandConfig } from '../strategies/hyperband';
 import type { Strategy, Trial, TrialOutcome } from '../strategies/strategy';
@@ -585,10 +585,16 @@ export async function resumeSearch(
     | 'executor'
     | 'signal'
     | 'cache'
-  > & { evaluator?: Evaluator; trials?: number } = {},
+  > & {
+    evaluator?: Evaluator;
+    trials?: number;
+    /** The module evaluator the journal names, named again by the caller: a journal alone never chooses code to run. */
+    evaluatorModule?: string;
+  } = {},
 ): Promise<SearchResult> {
   const { search } = readJournal(dir, { strict: options.strictJournal });
   const spec = search.spec;
+  checkJournalEvaluator(spec.evaluator, options.evaluatorModule, journalPath(dir));
   if (spec.evaluator.kind === 'function' && !options.evaluator) {
     fail('options.evaluator', undefined, 'This search ran an in-process evaluator function; pass the same function to resume it.');
   }
