@@ -22,6 +22,8 @@ import { resolveContainedPath } from './resolve-contained-path';
 import { writeFileAtomic } from './write-file-atomic';
 
 const MODEL_JSON = 'model.json';
+/** The names of the shards {@link fileSystemHandler} writes. */
+const OWN_SHARD = /^weights-[a-z0-9]+-shard\d+of\d+\.bin$/;
 /** Shard size of saved weights (as tfjs-converter writes them). */
 const SHARD_BYTES = 4 * 1024 * 1024;
 /** The largest model.json read (topology and manifest, no weights). */
@@ -90,8 +92,10 @@ export function fileSystemHandler(dir: string): tf.io.IOHandler {
         ...(artifacts.userDefinedMetadata ? { userDefinedMetadata: artifacts.userDefinedMetadata } : {}),
       };
       writeFileAtomic(join(dir, MODEL_JSON), JSON.stringify(modelJson));
+      // Only the shards a save of ours names (no path in them: the name stays in this directory); a
+      // model.json written by someone else cannot make a save delete anything else.
       for (const stale of previous) {
-        if (!paths.includes(stale) && existsSync(join(dir, stale))) unlinkSync(join(dir, stale));
+        if (!paths.includes(stale) && OWN_SHARD.test(stale) && lexists(join(dir, stale))) unlinkSync(join(dir, stale));
       }
       return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
     },

@@ -7,3 +7,4 @@ export { resolveContainedPath, type ContainedPathOptions } from './resolve-conta
 export { readContainedFile, type ReadContainedFileOptions } from './read-contained-file';
 export { DEFAULT_MAX_FILE_BYTES, readRegularFile } from './read-regular-file';
 export { DEFAULT_MAX_PNG_PIXELS, pngSize } from './png-size';
+export { openForAppend } from './open-for-append';

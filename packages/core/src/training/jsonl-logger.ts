@@ -1,6 +1,7 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, readFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
+import { openForAppend } from '../io/open-for-append';
 import { writeFileAtomic } from '../io/write-file-atomic';
 
 /**
@@ -31,7 +32,12 @@ export class JsonlLogger implements MetricsLogger {
   }
 
   log(record: Record<string, number | string>): void {
-    appendFileSync(this.path, `${JSON.stringify({ time: Date.now() / 1000, ...record })}\n`);
+    const fd = openForAppend(this.path);
+    try {
+      writeSync(fd, `${JSON.stringify({ time: Date.now() / 1000, ...record })}\n`);
+    } finally {
+      closeSync(fd);
+    }
   }
 
   /**

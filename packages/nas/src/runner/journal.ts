@@ -17,10 +17,10 @@
  * runner removes the models it does not keep, and a journal must never steer that outside the
  * search directory (see `search-model-dir.ts`).
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, readFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-import { FileFormatError } from '@bigmodel/core';
+import { FileFormatError, openForAppend } from '@bigmodel/core';
 
 import type { Trial } from '../strategies/strategy';
 import type { SearchSpec } from './search-spec';
@@ -202,7 +202,7 @@ export class JournalWriter<R extends { type: string } = JournalRecord> {
         const text = readFileSync(path, 'utf8');
         return text.length > 0 && !text.endsWith('\n');
       })();
-    this.fd = openSync(path, 'a');
+    this.fd = openForAppend(path);
     if (torn) writeSync(this.fd, '\n');
   }
 

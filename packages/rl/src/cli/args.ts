@@ -9,7 +9,7 @@ import {
   parseCliInput,
   type CliInput,
 } from '@bigmodel/core';
-import { existsSync, readFileSync, readdirSync, statSync, truncateSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, readdirSync, statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { make, registry } from '../core/registry';
@@ -189,6 +189,10 @@ async function startOrResume(command: TrainCommand, metricsPath: string): Promis
     agent.dispose();
     const problem = `is shorter (${size} bytes) than at the checkpoint (${metricsBytes})`;
     throw new FileFormatError({ path: metricsPath, problem, hint: 'The log was changed since; start a new run.' });
+  }
+  if (existsSync(metricsPath) && !lstatSync(metricsPath).isFile()) {
+    agent.dispose();
+    throw new FileFormatError({ path: metricsPath, problem: 'is not a regular file (a symlink?)', hint: 'Refusing to cut it.' });
   }
   truncateSync(metricsPath, metricsBytes as number);
   return agent;
