@@ -79,7 +79,7 @@ describe('startDashboard against hostile requests', () => {
     const statuses: Record<string, string> = {};
     for (const method of METHODS) {
       for (const target of TARGETS) {
-        const reply = await raw(port, `${method} ${target} HTTP/1.1\r\nHost: a:99999\r\nContent-Length: 0\r\n\r\n`);
+        const reply = await raw(port, `${method} ${target} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Length: 0\r\n\r\n`);
         statuses[`${method} ${target.slice(0, 60)}`] = reply.slice(0, 12);
       }
     }
@@ -94,7 +94,12 @@ describe('startDashboard against hostile requests', () => {
         [`${m} /api/metrics?run=mlp&from=NaN`, 'HTTP/1.1 200'],
       ]),
     ]);
-    expect((await raw(port, 'GET http://a:99999/ HTTP/1.1\r\nHost: x\r\n\r\n')).slice(0, 12)).toBe('HTTP/1.1 400');
+    expect((await raw(port, `GET http://a:99999/ HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`)).slice(0, 12)).toBe('HTTP/1.1 400');
+    // A page elsewhere whose name resolves here (DNS rebinding) sends its own name as Host: refused.
+    for (const host of ['attacker.example', `attacker.example:${port}`, 'a:99999', '']) {
+      expect((await raw(port, `GET /api/runs HTTP/1.1\r\nHost: ${host}\r\n\r\n`)).slice(0, 12)).toBe('HTTP/1.1 421');
+    }
+    expect((await raw(port, `GET /api/runs HTTP/1.1\r\nHost: localhost:${port}\r\n\r\n`)).slice(0, 12)).toBe('HTTP/1.1 200');
     // And the server still answers.
     const runs = await get(`${dashboard.url}api/runs`);
     expect(runs.status).toBe(200);

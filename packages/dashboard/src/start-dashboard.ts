@@ -132,8 +132,14 @@ function handle(root: string, request: IncomingMessage, response: ServerResponse
 export async function startDashboard(options: DashboardOptions = {}): Promise<Dashboard> {
   const root = checkRunsDir(options.runsDir ?? 'runs');
   const host = options.host ?? '127.0.0.1';
+  let allowedHosts = new Set<string>();
   const server: Server = createServer((request, response) => {
     try {
+      // Against DNS rebinding: a page from elsewhere that resolves its own name to this address gets
+      // nothing, because its requests carry its name as Host.
+      if (!allowedHosts.has(String(request.headers.host ?? '').toLowerCase())) {
+        return send(response, 421, 'text/plain', 'unknown Host: open the address the dashboard printed');
+      }
       handle(root, request, response);
     } catch (error) {
       if (response.headersSent) {
@@ -151,6 +157,11 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
     server.listen(options.port ?? 0, host, () => resolveListen());
   });
   const { port } = server.address() as AddressInfo;
+  allowedHosts = new Set(
+    [host, '127.0.0.1', 'localhost', '[::1]'].map((name) =>
+      `${name.includes(':') && !name.startsWith('[') ? `[${name}]` : name}:${port}`.toLowerCase(),
+    ),
+  );
   return {
     url: `http://${host}:${port}/`,
     close: () => new Promise<void>((done) => server.close(() => done())),
