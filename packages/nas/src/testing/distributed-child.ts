@@ -5,6 +5,9 @@
  */
 import { RedisTrialQueue, runSearch, runWorker } from '../index';
 
+/** One JSON line on stdout, which the test reads. */
+const say = (line: object) => process.stdout.write(`${JSON.stringify(line)}\n`);
+
 export const TEST_SPACE = {
   params: {
     a: { type: 'int' as const, min: 0, max: 9 },
@@ -19,9 +22,9 @@ async function main([mode, url, ...rest]: string[]): Promise<void> {
       url,
       lockSeconds: Number(lockSeconds),
       allowModules: [module],
-      onEvent: (e) => console.log(JSON.stringify(e)),
+      onEvent: (e) => say(e),
     });
-    console.log(JSON.stringify({ kind: 'ready' }));
+    say({ kind: 'ready' });
     process.on('SIGTERM', () => void worker.close().then(() => process.exit(0)));
   } else if (mode === 'coordinator') {
     const [dir, module, ms, trials] = rest;
@@ -34,15 +37,15 @@ async function main([mode, url, ...rest]: string[]): Promise<void> {
       seed: 3,
       keepModels: false,
       executor: new RedisTrialQueue({ url, maxInFlight: 2, pollMs: 50 }),
-      onProgress: (p) => console.log(JSON.stringify({ done: p.done })),
+      onProgress: (p) => say({ done: p.done }),
     });
-    console.log(JSON.stringify({ kind: 'done' }));
+    say({ kind: 'done' });
   }
 }
 
 if (require.main === module) {
   main(process.argv.slice(2)).catch((error) => {
-    console.error(error);
+    process.stderr.write(`${String(error?.stack ?? error)}\n`);
     process.exit(1);
   });
 }
