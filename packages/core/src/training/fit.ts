@@ -7,18 +7,22 @@
  * (seed, epoch), so a run resumed at epoch e sees the same batches as an uninterrupted one.
  * Callbacks keep their own state (early stopping's best value, say) only within one call.
  */
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 import * as tf from '@tensorflow/tfjs';
 
 import { FileFormatError, InvalidArgumentError, NumericalError, ShapeError } from '../errors';
-import { loadModel, resolveContainedPath, saveModel, writeFileAtomic, type LoadModelOptions } from '../io';
+import { loadModel, readRegularFile, resolveContainedPath, saveModel, writeFileAtomic, type LoadModelOptions } from '../io';
+
 import { precisionRecallF1 } from '../metrics';
 import { TensorDataset, type Batch, type StreamDataset } from '../data';
 import { terminateOnNaN, type Callback, type EpochLogs, type TrainingContext } from './callbacks';
 import { BigModelOptimizer } from '../optimizers';
 import type { MetricsLogger } from './jsonl-logger';
+
+/** The largest latest.json read (it holds a few numbers and the epoch history). */
+const MAX_STATE_BYTES = 64 * 1024 * 1024;
 
 /**
  * A model without tf.layers: its variables, a forward pass, a loss and an optimizer.
@@ -247,7 +251,9 @@ async function writeCheckpoint(
   const latest = join(dir, 'latest.json');
   let previous: string | undefined;
   try {
-    previous = existsSync(latest) ? (JSON.parse(readFileSync(latest, 'utf8')) as CheckpointState).model : undefined;
+    previous = existsSync(latest)
+      ? (JSON.parse(readRegularFile(latest, { maxBytes: MAX_STATE_BYTES }).toString('utf8')) as CheckpointState).model
+      : undefined;
   } catch {
     previous = undefined; // an unreadable latest.json names nothing to remove
   }
@@ -373,7 +379,7 @@ export async function resumeFit(
     });
   let state: CheckpointState;
   try {
-    state = JSON.parse(readFileSync(latest, 'utf8')) as CheckpointState;
+    state = JSON.parse(readRegularFile(latest, { maxBytes: MAX_STATE_BYTES }).toString('utf8')) as CheckpointState;
   } catch (cause) {
     throw new FileFormatError({ path: latest, problem: 'is not valid JSON', cause });
   }

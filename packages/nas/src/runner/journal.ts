@@ -17,13 +17,16 @@
  * runner removes the models it does not keep, and a journal must never steer that outside the
  * search directory (see `search-model-dir.ts`).
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-import { FileFormatError, openForAppend } from '@bigmodel/core';
+import { FileFormatError, openForAppend, readRegularFile } from '@bigmodel/core';
 
 import type { Trial } from '../strategies/strategy';
 import type { SearchSpec } from './search-spec';
+
+/** The largest journal read (a million trials' records fit well within it). */
+export const MAX_JOURNAL_BYTES = 1024 * 1024 * 1024;
 
 /**
  * The journal's first record.
@@ -141,7 +144,7 @@ export function readJournal(dir: string, options: { strict?: boolean } = {}): Jo
   const path = journalPath(dir);
   if (!existsSync(path))
     throw new FileFormatError({ path, problem: 'does not exist', hint: 'Start a search with runSearch (or `bigmodel-nas search`) first.' });
-  const lines = readFileSync(path, 'utf8').split('\n');
+  const lines = readRegularFile(path, { maxBytes: MAX_JOURNAL_BYTES }).toString('utf8').split('\n');
   let search: SearchRecord | undefined;
   const records: (AskRecord | ResultRecord)[] = [];
   const skipped: { line: number; reason: string }[] = [];
@@ -199,7 +202,7 @@ export class JournalWriter<R extends { type: string } = JournalRecord> {
     const torn =
       existsSync(path) &&
       (() => {
-        const text = readFileSync(path, 'utf8');
+        const text = readRegularFile(path, { maxBytes: MAX_JOURNAL_BYTES }).toString('utf8');
         return text.length > 0 && !text.endsWith('\n');
       })();
     this.fd = openForAppend(path);

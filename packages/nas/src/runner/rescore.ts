@@ -23,15 +23,15 @@
  * recorded evaluation is final: one that failed is not run again, and leaves its candidate
  * unranked.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 
-import { InvalidArgumentError, type InitBackendOptions } from '@bigmodel/core';
+import { InvalidArgumentError, readRegularFile, type InitBackendOptions } from '@bigmodel/core';
 
 import type { EvaluationResult, Evaluator } from '../evaluators/evaluator';
 import { checkJournalEvaluator, type EvaluatorSpec } from '../evaluators/evaluator-spec';
-import { JournalWriter, journalPath, readJournal, type ResultRecord } from './journal';
+import { JournalWriter, MAX_JOURNAL_BYTES, journalPath, readJournal, type ResultRecord } from './journal';
 import { finishedTrials, topDistinct, type TrialRecord } from './leaderboard';
 import { removeSearchModelDir, searchModelDir } from './search-model-dir';
 import { WorkerPool } from './worker-pool';
@@ -177,7 +177,7 @@ export function readRescoreJournal(dir: string): { candidates?: RescoreCandidate
   if (!existsSync(path)) return { results: [] };
   let candidates: RescoreCandidatesRecord | undefined;
   const results: RescoreResultRecord[] = [];
-  for (const line of readFileSync(path, 'utf8').split('\n')) {
+  for (const line of readRegularFile(path, { maxBytes: MAX_JOURNAL_BYTES }).toString('utf8').split('\n')) {
     let record: RescoreRecord;
     try {
       record = JSON.parse(line) as RescoreRecord;

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
@@ -85,6 +85,12 @@ describe('runSearch', () => {
     await expect(exportBest(search, { out: join(dir, 'out'), retrain: true })).rejects.toThrow(FileFormatError);
     await expect(resumeSearch(search, { trials: 2, evaluatorModule: join(dir, 'other.cjs') })).rejects.toThrow(/not .*other\.cjs/);
     expect(existsSync(marker)).toBe(false);
+  });
+
+  it('refuses, without blocking, a journal that is a FIFO', () => {
+    const dir = temp();
+    spawnSync('mkfifo', [join(dir, 'journal.jsonl')]);
+    expect(() => readJournal(dir)).toThrow(/is not a regular file/);
   });
 
   it('records throwing and NaN evaluators as failed trials and goes on', async () => {
