@@ -220,7 +220,11 @@ describe('a search on Redis', () => {
       await queue.add('trial', { stale: true }, { jobId: stale });
       const events: TrialQueueEvent[] = [];
       const again = await runWorker({ url, allowModules: [MODULE] });
-      await resumeSearch(dir, { trials: 3, executor: new RedisTrialQueue({ url, pollMs: 50, onEvent: (e) => events.push(e) }) });
+      await resumeSearch(dir, {
+        trials: 3,
+        evaluatorModule: MODULE,
+        executor: new RedisTrialQueue({ url, pollMs: 50, onEvent: (e) => events.push(e) }),
+      });
       await again.close();
       expect(events).toEqual([expect.objectContaining({ kind: 'stale-removed', trialId: 0 })]);
       expect(await queue.getJob(stale)).toBeUndefined();
