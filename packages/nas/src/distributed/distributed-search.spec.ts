@@ -12,7 +12,7 @@ import { resumeSearch, runSearch, type RunSearchConfig } from '../runner/run-sea
 import { TEST_SPACE } from '../testing/distributed-child';
 import { startTestRedis, testRedis, type TestRedis } from '../testing/redis-server';
 import { RedisTrialQueue, searchIdOf, type TrialQueueEvent } from './redis-trial-queue';
-import { runWorker, type WorkerHandle } from './run-worker';
+import { runWorker as startWorker, type RunWorkerOptions, type WorkerHandle } from './run-worker';
 import { TRIAL_QUEUE, trialJobId } from './trial-job';
 
 const MODULE = join(__dirname, '../testing/sleepy-evaluator.cjs');
@@ -24,12 +24,20 @@ let nextDb = 1;
 /** A fresh database for each test, so that no test sees another's jobs. */
 const freshUrl = () => redis.url(nextDb++);
 const children: ChildProcess[] = [];
+/** Every in-process worker started, closed after the tests whatever happened (open connections keep Jest alive). */
+const handles: WorkerHandle[] = [];
+async function runWorker(options: RunWorkerOptions): Promise<WorkerHandle> {
+  const handle = await startWorker(options);
+  handles.push(handle);
+  return handle;
+}
 
 beforeAll(async () => {
   redis = await testRedis();
 });
 afterAll(async () => {
   children.forEach((c) => c.kill('SIGKILL'));
+  await Promise.all(handles.map((h) => h.close().catch(() => undefined)));
   await redis.stop();
 });
 
