@@ -6,7 +6,6 @@
  * gradients clipped to `maxGradNorm`. Truncated episodes bootstrap from the value of their final
  * observation.
  */
-import * as tf from '@tensorflow/tfjs';
 import { RMSprop } from '@bigmodel/core';
 import { join } from 'node:path';
 
@@ -16,6 +15,7 @@ import type { Box } from '../spaces/box';
 import { Rng } from '../utils/rng';
 import { SyncVectorEnv } from '../vector/sync-vector-env';
 import { ActorCritic, actionHeadFor } from './actor-critic';
+import { actorCriticStep } from './actor-critic-step';
 import { checkFiniteLosses } from './check-finite-losses';
 import { decodeWeights, encodeArray, encodeOptimizer, loadCheckpoint, restoreOptimizer, writeCheckpoint } from './checkpoint';
 import { checkChoice, checkInteger, checkKnownKeys, checkLayers, checkRange } from './config-checks';
@@ -197,8 +197,6 @@ export class A2c implements Policy<number | Float32Array> {
     const { logger, onStep } = options;
     checkInteger('totalTimesteps', totalTimesteps, 1);
     const end = this.numTimesteps + totalTimesteps;
-    const batch = c.nSteps * c.nEnvs;
-    const obsSize = this.policy.observationSize;
     while (this.numTimesteps < end) {
       // ---- rollout
       const rollout = this.collector.collect(c.nSteps, this.rng, c.seed + this.updates, logger); // the seed is used only when the collector resets (first rollout, or after loading)
@@ -210,30 +208,8 @@ export class A2c implements Policy<number | Float32Array> {
         adv = adv.map((v) => (v - mean) / (std + 1e-8));
       }
       // ---- learning: one gradient step on the whole rollout
-      const stats = tf.tidy(() => {
-        const obsT = tf.tensor2d(rollout.observations, [batch, obsSize]);
-        const actT = tf.tensor2d(rollout.actions, [batch, this.policy.actionSize]);
-        const advT = tf.tensor1d(adv);
-        const returnT = tf.tensor1d(returns);
-        let statsT: tf.Tensor | null = null;
-        this.optimizer.minimize(
-          () => {
-            const { logProb, entropy, value } = this.policy.evaluateActions(obsT, actT);
-            const policyLoss = tf.neg(tf.mean(tf.mul(advT, logProb)));
-            const valueLoss = tf.mean(tf.square(tf.sub(returnT, value)));
-            const entropyLoss = tf.neg(tf.mean(entropy));
-            statsT = tf.keep(tf.stack([policyLoss, valueLoss, entropyLoss]));
-            return tf.add(policyLoss, tf.add(tf.mul(entropyLoss, c.entCoef), tf.mul(valueLoss, c.vfCoef))) as tf.Scalar;
-          },
-          false,
-          this.policy.variables,
-        );
-        // Kept out of minimize's scope to be read here; freed here.
-        const kept = statsT as unknown as tf.Tensor;
-        const read = Array.from(kept.dataSync());
-        kept.dispose();
-        return read;
-      });
+      const batchData = { observations: rollout.observations, actions: rollout.actions, advantages: adv, returns };
+      const stats = actorCriticStep(this.policy, this.optimizer, batchData, c);
       this.updates += 1;
       checkFiniteLosses({ 'losses/policyLoss': stats[0], 'losses/valueLoss': stats[1], 'losses/entropy': -stats[2] }, this.numTimesteps);
       if (this.updates % 100 === 0)

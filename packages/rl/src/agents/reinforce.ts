@@ -5,7 +5,6 @@
  * over the batch of episodes. An episode cut by the time limit is not over: its return is
  * bootstrapped with `V` of the final observation; a terminated one ends with 0.
  */
-import * as tf from '@tensorflow/tfjs';
 import { Adam } from '@bigmodel/core';
 import { join } from 'node:path';
 
@@ -14,6 +13,7 @@ import { make } from '../core/registry';
 import type { Box } from '../spaces/box';
 import { Rng } from '../utils/rng';
 import { ActorCritic, actionHeadFor } from './actor-critic';
+import { actorCriticStep } from './actor-critic-step';
 import { checkFiniteLosses } from './check-finite-losses';
 import { decodeWeights, encodeArray, encodeOptimizer, loadCheckpoint, restoreOptimizer, writeCheckpoint } from './checkpoint';
 import { captureEnvState, restoreEnvState } from './env-state';
@@ -169,8 +169,6 @@ export class Reinforce implements Policy<number | Float32Array> {
     const { logger, onStep } = options;
     checkInteger('totalTimesteps', totalTimesteps, 1);
     const end = this.numTimesteps + totalTimesteps;
-    const obsSize = this.policy.observationSize;
-    const a = this.policy.actionSize;
     const head = this.policy.head;
     while (this.numTimesteps < end) {
       // ---- rollout: whole episodes
@@ -218,30 +216,7 @@ export class Reinforce implements Policy<number | Float32Array> {
         const std = Math.sqrt(advantages.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1));
         advantages = advantages.map((v) => (v - mean) / (std + 1e-8));
       }
-      const stats = tf.tidy(() => {
-        const obsT = tf.tensor2d(observations, [n, obsSize]);
-        const actT = tf.tensor2d(actions, [n, a]);
-        const advT = tf.tensor1d(advantages);
-        const returnT = tf.tensor1d(returns);
-        let statsT: tf.Tensor | null = null;
-        this.optimizer.minimize(
-          () => {
-            const { logProb, entropy, value } = this.policy.evaluateActions(obsT, actT);
-            const policyLoss = tf.neg(tf.mean(tf.mul(advT, logProb)));
-            const valueLoss = tf.mean(tf.square(tf.sub(returnT, value)));
-            const entropyLoss = tf.neg(tf.mean(entropy));
-            statsT = tf.keep(tf.stack([policyLoss, valueLoss, entropyLoss]));
-            return tf.add(policyLoss, tf.add(tf.mul(entropyLoss, c.entCoef), tf.mul(valueLoss, c.vfCoef))) as tf.Scalar;
-          },
-          false,
-          this.policy.variables,
-        );
-        // Kept out of minimize's scope to be read here; freed here.
-        const kept = statsT as unknown as tf.Tensor;
-        const read = Array.from(kept.dataSync());
-        kept.dispose();
-        return read;
-      });
+      const stats = actorCriticStep(this.policy, this.optimizer, { observations, actions, advantages, returns }, c);
       this.updates += 1;
       checkFiniteLosses({ 'losses/policyLoss': stats[0], 'losses/valueLoss': stats[1], 'losses/entropy': -stats[2] }, this.numTimesteps);
       logger?.log({ step: this.numTimesteps, 'losses/policyLoss': stats[0], 'losses/valueLoss': stats[1], 'losses/entropy': -stats[2] });
