@@ -3,7 +3,8 @@
  * agents that solve them.
  *
  * - Environments: {@link CartPole}, {@link MountainCar}, {@link ContinuousMountainCar},
- *   {@link Acrobot}, {@link Pendulum}, {@link FrozenLake}, {@link CliffWalking}, {@link LunarLander}, built by
+ *   {@link Acrobot}, {@link Pendulum}, {@link FrozenLake}, {@link CliffWalking}, {@link LunarLander},
+ *   {@link MaskedCorridor} (action masking: `info.actionMask`, see {@link actionMaskOf}), built by
  *   {@link make} from the {@link registry}.
  * - Spaces, wrappers, {@link SyncVectorEnv}.
  *
@@ -12,6 +13,7 @@
 export * from './spaces';
 export { BaseEnv, Wrapper, type Env, type Info, type ResetOptions, type ResetResult, type RgbFrame, type StepResult } from './core/env';
 export type { EnvSpec } from './core/env-spec';
+export { actionMaskOf, stackActionMasks, type ActionMask } from './core/action-mask';
 export { ResetNeededError } from './core/errors';
 export { rlLogger, setRlLogger, type RlLogger } from './core/logger';
 export { make, register, registry, spec, type MakeOptions, type RegistryEntry } from './core/registry';
@@ -25,6 +27,7 @@ export { Pendulum, angleNormalize, type PendulumOptions } from './envs/pendulum'
 export { Acrobot, bound, wrap, type AcrobotOptions } from './envs/acrobot';
 export { FrozenLake, FROZEN_LAKE_MAPS, categoricalSample, type FrozenLakeOptions, type Transition } from './envs/frozen-lake';
 export { CliffWalking } from './envs/cliff-walking';
+export { MaskedCorridor, type MaskedCorridorOptions } from './envs/masked-corridor';
 export {
   LunarLander,
   lunarShaping,

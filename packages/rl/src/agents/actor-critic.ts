@@ -33,6 +33,20 @@ export function actionHeadFor(space: Space<unknown>): ActionHead {
 
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 
+/** The logit of an invalid action in the differentiable (float32) masked distribution. */
+const MASKED_LOGIT = -1e9;
+
+/** `logits` (`rows x k`) with the invalid actions of `masks` at -Infinity; rows without a valid action unchanged. */
+function maskLogits(logits: Float32Array, masks: Uint8Array, k: number): Float32Array {
+  const out = Float32Array.from(logits);
+  for (let i = 0; i < out.length / k; i++) {
+    const row = masks.subarray(i * k, (i + 1) * k);
+    if (!row.includes(1)) continue;
+    for (let j = 0; j < k; j++) if (row[j] === 0) out[i * k + j] = -Infinity;
+  }
+  return out;
+}
+
 /**
  * Network shapes of {@link ActorCritic}.
  *
@@ -89,13 +103,17 @@ export class ActorCritic {
 
   /**
    * Samples (or, deterministic, picks the mode of) actions for `n` observations with `rng`;
-   * returns the actions, their log-probabilities and the state values.
+   * returns the actions, their log-probabilities and the state values. With `masks` (categorical
+   * head only, `n x actions`, 1 = valid) the distribution is the masked one: invalid actions have
+   * probability exactly 0 and the log-probabilities are normalized over the valid ones; a row
+   * without a valid action is not masked.
    */
   act(
     observations: Float32Array,
     n: number,
     rng: Rng,
     deterministic = false,
+    masks: Uint8Array | null = null,
   ): { actions: Float32Array; logProbs: Float32Array; values: Float32Array } {
     let out!: Float32Array, values!: Float32Array;
     tf.tidy(() => {
@@ -108,6 +126,7 @@ export class ActorCritic {
     const logProbs = new Float32Array(n);
     if (this.head.kind === 'categorical') {
       const k = this.head.n;
+      if (masks) out = maskLogits(out, masks, k);
       for (let i = 0; i < n; i++) {
         let max = -Infinity;
         for (let j = 0; j < k; j++) max = Math.max(max, out[i * k + j]);
@@ -120,7 +139,8 @@ export class ActorCritic {
         } else {
           const u = rng.random();
           let cumulative = 0;
-          a = k - 1;
+          a = k - 1; // when rounding leaves u above the total: the last action of nonzero probability
+          while (a > 0 && out[i * k + a] === -Infinity) a--;
           for (let j = 0; j < k; j++) {
             cumulative += Math.exp(out[i * k + j] - logSum);
             if (u < cumulative) {
@@ -155,13 +175,22 @@ export class ActorCritic {
 
   /**
    * Log-probabilities and entropies of `actions` and state values, differentiable (call inside
-   * `tf.tidy` / a loss function).
+   * `tf.tidy` / a loss function). With `masks` (categorical head only, as in {@link ActorCritic.act})
+   * both are those of the masked distribution: invalid logits are replaced by -1e9, so that their
+   * probabilities are exactly 0 in float32 and add nothing to the entropy (sb3-contrib's
+   * `MaskableCategorical` does the same with -1e8).
    */
-  evaluateActions(observations: tf.Tensor2D, actions: tf.Tensor2D): { logProb: tf.Tensor1D; entropy: tf.Tensor1D; value: tf.Tensor1D } {
+  evaluateActions(
+    observations: tf.Tensor2D,
+    actions: tf.Tensor2D,
+    masks: tf.Tensor2D | null = null,
+  ): { logProb: tf.Tensor1D; entropy: tf.Tensor1D; value: tf.Tensor1D } {
     const out = this.pi.apply(observations);
     const value = tf.squeeze(this.vf.apply(observations), [1]) as tf.Tensor1D;
     if (this.head.kind === 'categorical') {
-      const logP = tf.logSoftmax(out);
+      // A row without a valid action is not masked (as in act).
+      const keep = masks === null ? null : tf.logicalOr(tf.cast(masks, 'bool'), tf.equal(tf.sum(masks, 1, true), 0));
+      const logP = tf.logSoftmax(keep === null ? out : tf.where(keep, out, tf.fill(out.shape, MASKED_LOGIT)));
       const mask = tf.oneHot(tf.cast(tf.squeeze(actions, [1]), 'int32'), this.head.n).cast('float32');
       const logProb = tf.sum(tf.mul(logP, mask), 1) as tf.Tensor1D;
       const entropy = tf.neg(tf.sum(tf.mul(tf.exp(logP), logP), 1)) as tf.Tensor1D;

@@ -8,10 +8,11 @@
  * `maxGradNorm`. Time-limit truncations bootstrap from the final observation; terminations do not.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Adam, FileFormatError, type MetricsLogger } from '@bigmodel/core';
+import { Adam, FileFormatError, InvalidArgumentError, type MetricsLogger } from '@bigmodel/core';
 import { join } from 'node:path';
 
-import type { Env } from '../core/env';
+import { actionMaskOf, type ActionMask } from '../core/action-mask';
+import type { Env, Info } from '../core/env';
 import { make } from '../core/registry';
 import type { Box } from '../spaces/box';
 import type { Discrete } from '../spaces/discrete';
@@ -19,6 +20,7 @@ import { Rng } from '../utils/rng';
 import { checkFiniteLosses } from './check-finite-losses';
 import {
   decodeFloat32Exact,
+  decodeUint8,
   decodeWeights,
   encodeArray,
   encodeOptimizer,
@@ -84,6 +86,13 @@ export interface DqnConfig {
   doubleDqn: boolean;
   /** Hidden-layer sizes of the Q-network, ReLU between them (default [64, 64]). */
   netArch: number[];
+  /**
+   * Action masking (default `auto`): `auto` masks when the environment gives `info.actionMask` on
+   * reset, `on` requires it to, `off` ignores masks. Masked, acting takes the argmax (and explores
+   * uniformly) over the valid actions, and the target's max over next actions runs over the next
+   * state's valid actions, whose masks the replay buffer keeps.
+   */
+  actionMasking: 'auto' | 'on' | 'off';
   /** Seed of the networks, the exploration, the buffer sampling and the environment (default 0). */
   seed: number;
 }
@@ -108,6 +117,7 @@ const DQN_DEFAULTS: DqnConfig = {
   loss: 'huber',
   doubleDqn: false,
   netArch: [64, 64],
+  actionMasking: 'auto',
   seed: 0,
 };
 
@@ -183,6 +193,7 @@ export function resolveDqnConfig(config: Partial<DqnConfig> = {}): DqnConfig {
   checkRange('maxGradNorm', c.maxGradNorm, 0, Infinity, true);
   checkChoice('loss', c.loss, ['huber', 'mse'] as const);
   checkLayers('netArch', c.netArch);
+  checkChoice('actionMasking', c.actionMasking, ['auto', 'on', 'off'] as const);
   checkInteger('seed', c.seed, 0);
   return c;
 }
@@ -208,6 +219,24 @@ function tdLoss(kind: 'huber' | 'mse', target: tf.Tensor, prediction: tf.Tensor)
   const absolute = tf.abs(d);
   const quadratic = tf.minimum(absolute, 1);
   return tf.mean(tf.add(tf.mul(tf.square(quadratic), 0.5), tf.sub(absolute, quadratic)));
+}
+
+/** `rows x n`: 0 for valid actions, -1e9 for invalid ones (rows without a valid action: all 0). */
+function nextActionPenalty(masks: Float32Array, rows: number, n: number): tf.Tensor2D {
+  const penalty = new Float32Array(rows * n);
+  for (let i = 0; i < rows; i++) {
+    const row = masks.subarray(i * n, (i + 1) * n);
+    if (row.includes(1)) for (let j = 0; j < n; j++) penalty[i * n + j] = row[j] === 1 ? 0 : -1e9;
+  }
+  return tf.tensor2d(penalty, [rows, n]);
+}
+
+/** The index of the largest of `values` among those `mask` marks valid (all, when it marks none). */
+function maskedArgmax(values: ArrayLike<number>, mask: Uint8Array | null): number {
+  const valid = mask !== null && mask.includes(1);
+  let best = -1;
+  for (let j = 0; j < values.length; j++) if ((!valid || mask[j] === 1) && (best < 0 || values[j] > values[best])) best = j;
+  return best;
 }
 
 /**
@@ -257,6 +286,10 @@ export class Dqn implements Policy<number> {
   private readonly nActions: number;
   private readonly obsSize: number;
   private observation: Float32Array | null = null;
+  /** The current observation's action mask, while masking. */
+  private actionMask: Uint8Array | null = null;
+  /** Whether actions are masked (decided on the first reset). */
+  masking = false;
   private episodeReturn = 0;
   private episodeLength = 0;
   private stepsSinceTrain = 0;
@@ -278,16 +311,44 @@ export class Dqn implements Policy<number> {
       lr: { at: () => this.currentLr, getConfig: () => ({ kind: 'constant', lr: this.currentLr }) },
       clipNorm: c.maxGradNorm,
     });
-    this.buffer = new ReplayBuffer(c.bufferSize, this.obsSize);
+    this.buffer = new ReplayBuffer(c.bufferSize, this.obsSize, 1, c.actionMasking === 'off' ? 0 : this.nActions);
     this.rng = new Rng(c.seed);
     this.explorationRate = c.explorationInitialEps;
   }
 
-  /** The greedy action, or with probability `explorationRate` a random one when not deterministic. */
-  predict(observation: Float32Array | number, deterministic = true): number {
-    if (!deterministic && this.rng.random() < this.explorationRate) return this.rng.integer(0, this.nActions);
+  /**
+   * The greedy action, or with probability `explorationRate` a random one when not deterministic;
+   * both among the actions `actionMask` (the step's `info.actionMask`) marks valid unless
+   * `actionMasking` is `off`.
+   */
+  predict(observation: Float32Array | number, deterministic = true, actionMask?: ActionMask | null): number {
+    const mask = this.config.actionMasking === 'off' ? null : actionMaskOf({ actionMask }, this.nActions);
+    if (!deterministic && this.rng.random() < this.explorationRate) return this.randomAction(mask);
     const x = encodeObservation(observation, this.env);
-    return tf.tidy(() => tf.argMax(this.qNet.apply(tf.tensor2d(x, [1, this.obsSize])), 1).dataSync()[0]);
+    const q = tf.tidy(() => this.qNet.apply(tf.tensor2d(x, [1, this.obsSize])).dataSync());
+    return maskedArgmax(q, mask);
+  }
+
+  /** A uniformly random action, among the valid ones of `mask` when it marks any. */
+  private randomAction(mask: Uint8Array | null): number {
+    if (mask === null || !mask.includes(1)) return this.rng.integer(0, this.nActions);
+    const valid = mask.reduce<number[]>((list, v, j) => (v === 1 ? [...list, j] : list), []);
+    return valid[this.rng.integer(0, valid.length)];
+  }
+
+  /** The action mask of `info` when masking (deciding whether to mask on the first call). */
+  private maskOf(info: Info, first = false): Uint8Array | null {
+    const mask = actionMaskOf(info, this.nActions);
+    if (first) {
+      if (this.config.actionMasking === 'on' && mask === null)
+        throw new InvalidArgumentError({
+          parameter: 'actionMasking',
+          value: 'on',
+          message: "The environment gives no info.actionMask on reset; use 'auto' or 'off'.",
+        });
+      this.masking = this.config.actionMasking !== 'off' && mask !== null;
+    }
+    return this.masking ? mask : null;
   }
 
   /**
@@ -302,7 +363,9 @@ export class Dqn implements Policy<number> {
     // ---- seeding / environment
     if (this.observation === null) {
       // A new or resumed agent seeds its first reset (seed + episodes so far), so resumed runs replay too.
-      this.observation = this.env.reset({ seed: c.seed + this.episodes }).observation;
+      const first = this.env.reset({ seed: c.seed + this.episodes });
+      this.observation = first.observation;
+      this.actionMask = this.maskOf(first.info, true);
       this.episodeReturn = 0;
       this.episodeLength = 0;
     }
@@ -310,10 +373,12 @@ export class Dqn implements Policy<number> {
     while (this.numTimesteps < end) {
       // ---- rollout: one environment step
       const observation = this.observation as Float32Array;
-      const action = this.numTimesteps < c.learningStarts ? this.rng.integer(0, this.nActions) : this.predict(observation, false);
+      const mask = this.actionMask;
+      const action = this.numTimesteps < c.learningStarts ? this.randomAction(mask) : this.predict(observation, false, mask);
       const result = this.env.step(action);
+      const nextMask = this.maskOf(result.info);
       // On truncation the step's observation is the final one: store it and bootstrap from it.
-      this.buffer.add(observation, result.observation, action, result.reward, result.terminated);
+      this.buffer.add(observation, result.observation, action, result.reward, result.terminated, nextMask);
       this.episodeReturn += result.reward;
       this.episodeLength += 1;
       this.numTimesteps += 1;
@@ -326,11 +391,14 @@ export class Dqn implements Policy<number> {
           'charts/episodicReturn': this.episodeReturn,
           'charts/episodicLength': this.episodeLength,
         });
-        this.observation = this.env.reset().observation;
+        const next = this.env.reset();
+        this.observation = next.observation;
+        this.actionMask = this.maskOf(next.info);
         this.episodeReturn = 0;
         this.episodeLength = 0;
       } else {
         this.observation = result.observation;
+        this.actionMask = nextMask;
       }
       // ---- schedules: epsilon and the target network (per environment step, as sb3's _on_step)
       this.explorationRate = linearSchedule(
@@ -371,13 +439,16 @@ export class Dqn implements Policy<number> {
       total += tf.tidy(() => {
         const obs = tf.tensor2d(batch.observations, [c.batchSize, this.obsSize]);
         const nextObs = tf.tensor2d(batch.nextObservations, [c.batchSize, this.obsSize]);
+        // Masked: invalid next actions get -1e9 (a row with no valid action, after the episode's end, is not masked).
+        const penalty = this.masking && batch.nextActionMasks ? nextActionPenalty(batch.nextActionMasks, c.batchSize, this.nActions) : null;
+        const masked = (q: tf.Tensor) => (penalty === null ? q : tf.add(q, penalty));
         const nextQ = this.targetNet.apply(nextObs);
         let nextValue: tf.Tensor;
         if (c.doubleDqn) {
-          const best = tf.oneHot(tf.argMax(this.qNet.apply(nextObs), 1), this.nActions).cast('float32');
+          const best = tf.oneHot(tf.argMax(masked(this.qNet.apply(nextObs)), 1), this.nActions).cast('float32');
           nextValue = tf.sum(tf.mul(nextQ, best), 1);
         } else {
-          nextValue = tf.max(nextQ, 1);
+          nextValue = tf.max(masked(nextQ), 1);
         }
         const notDone = tf.sub(1, tf.tensor1d(batch.terminated));
         const target = tf.add(tf.tensor1d(batch.rewards), tf.mul(tf.mul(notDone, c.gamma), nextValue));
@@ -417,6 +488,7 @@ export class Dqn implements Policy<number> {
           ? null
           : {
               observation: encodeArray(this.observation),
+              ...(this.actionMask === null ? {} : { actionMask: encodeArray(this.actionMask) }),
               episodeReturn: this.episodeReturn,
               episodeLength: this.episodeLength,
               stepsSinceTrain: this.stepsSinceTrain,
@@ -469,6 +541,13 @@ export class Dqn implements Policy<number> {
           }
           restoreEnvState(agent.env as Env<unknown, unknown>, episode['env'], path);
           agent.observation = observation;
+          if (episode['actionMask'] !== undefined) {
+            agent.masking = true;
+            agent.actionMask = actionMaskOf(
+              { actionMask: decodeUint8(episode['actionMask'] as string, 'episode.actionMask') },
+              agent.nActions,
+            );
+          }
           agent.episodeReturn = episode['episodeReturn'] as number;
           agent.episodeLength = episode['episodeLength'] as number;
           agent.stepsSinceTrain = episode['stepsSinceTrain'] as number;

@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '@bigmodel/core';
 
+import type { ActionMask } from '../core/action-mask';
 import type { Env } from '../core/env';
 
 /**
@@ -8,8 +9,11 @@ import type { Env } from '../core/env';
  * @category Agents
  */
 export interface Policy<Act = number | Float32Array> {
-  /** The action for `observation`; `deterministic` takes the most likely (greedy) one. */
-  predict(observation: Float32Array, deterministic?: boolean): Act;
+  /**
+   * The action for `observation`; `deterministic` takes the most likely (greedy) one. Agents that
+   * mask actions choose among those `actionMask` (the step's `info.actionMask`) marks valid.
+   */
+  predict(observation: Float32Array, deterministic?: boolean, actionMask?: ActionMask | null): Act;
 }
 
 /**
@@ -42,7 +46,8 @@ export interface EvaluationResult {
 
 /**
  * Runs whole episodes with `policy` and reports the mean and (population) standard deviation of
- * the returns, as Stable-Baselines3's `evaluate_policy`.
+ * the returns, as Stable-Baselines3's `evaluate_policy`; each step's `info.actionMask`, when the
+ * environment gives one, is passed to the policy.
  * @example
  * ```ts
  * const { meanReturn, stdReturn } = evaluate(agent, make('CartPole-v1'), { episodes: 100, seed: 0 });
@@ -56,14 +61,15 @@ export function evaluate<Act>(policy: Policy<Act>, env: Env<Float32Array, Act>, 
   const returns: number[] = [];
   const lengths: number[] = [];
   for (let episode = 0; episode < episodes; episode++) {
-    let { observation } = env.reset(episode === 0 ? { seed } : {});
+    let { observation, info } = env.reset(episode === 0 ? { seed } : {});
     let total = 0;
     let length = 0;
     for (;;) {
-      const result = env.step(policy.predict(observation, deterministic));
+      const result = env.step(policy.predict(observation, deterministic, info['actionMask'] as ActionMask | undefined));
       total += result.reward;
       length += 1;
       observation = result.observation;
+      info = result.info;
       if (result.terminated || result.truncated) break;
     }
     returns.push(total);

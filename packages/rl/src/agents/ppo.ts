@@ -12,6 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Adam, shuffleInPlace } from '@bigmodel/core';
 import { join } from 'node:path';
 
+import { actionMaskOf, type ActionMask } from '../core/action-mask';
 import type { Env } from '../core/env';
 import { make } from '../core/registry';
 import type { Box } from '../spaces/box';
@@ -24,7 +25,7 @@ import { checkChoice, checkInteger, checkKnownKeys, checkLayers, checkRange } fr
 import type { Policy } from './evaluate';
 import type { LearnOptions } from './dqn';
 import { encodeObservation, prepareEnv } from './prepare-env';
-import { RolloutCollector, computeGae } from './rollout';
+import { RolloutCollector, computeGae, type Rollout } from './rollout';
 
 // ---- Config -------------------------------------------------------------------------------------
 
@@ -82,6 +83,14 @@ export interface PpoConfig {
   normalizeObservation: boolean;
   /** Running normalization of rewards by the discounted return's std (default false). */
   normalizeReward: boolean;
+  /**
+   * Action masking for Discrete actions (default `auto`): `auto` masks when the environment gives
+   * `info.actionMask` on reset (see {@link actionMaskOf}), `on` requires it to, `off` ignores masks.
+   * Masked, invalid actions have probability exactly 0 when acting, and the update computes
+   * log-probabilities and entropy on the masked distribution with the masks stored in the rollout
+   * (sb3-contrib's MaskablePPO).
+   */
+  actionMasking: 'auto' | 'on' | 'off';
   /** Seed of the networks, the sampling, the minibatches and the environments (default 0). */
   seed: number;
 }
@@ -111,6 +120,7 @@ const PPO_DEFAULTS: PpoConfig = {
   logStdInit: 0,
   normalizeObservation: false,
   normalizeReward: false,
+  actionMasking: 'auto',
   seed: 0,
 };
 
@@ -175,6 +185,7 @@ export function resolvePpoConfig(config: Partial<PpoConfig> = {}): PpoConfig {
   checkLayers('vfArch', c.vfArch);
   checkChoice('activation', c.activation, ['tanh', 'relu'] as const);
   checkRange('logStdInit', c.logStdInit, -20, 20);
+  checkChoice('actionMasking', c.actionMasking, ['auto', 'on', 'off'] as const);
   checkInteger('seed', c.seed, 0);
   return c;
 }
@@ -239,6 +250,7 @@ export class Ppo implements Policy<number | Float32Array> {
       gamma: c.gamma,
       normalizeObservation: c.normalizeObservation,
       normalizeReward: c.normalizeReward,
+      actionMasking: c.actionMasking,
     });
     this.rng = new Rng(c.seed);
   }
@@ -248,11 +260,16 @@ export class Ppo implements Policy<number | Float32Array> {
     return this.collector.numTimesteps;
   }
 
-  /** The action for one raw observation (normalized with frozen statistics); Box actions are clipped to the bounds. */
-  predict(observation: Float32Array | number, deterministic = true): number | Float32Array {
+  /**
+   * The action for one raw observation (normalized with frozen statistics); Box actions are clipped
+   * to the bounds. `actionMask` (the step's `info.actionMask`) restricts a Discrete action to the
+   * valid ones unless `actionMasking` is `off`.
+   */
+  predict(observation: Float32Array | number, deterministic = true, actionMask?: ActionMask | null): number | Float32Array {
     const x = encodeObservation(observation, this.envs.envs[0] as Env<Float32Array, unknown>);
-    const { actions } = this.policy.act(this.collector.normalize(x), 1, this.rng, deterministic);
     const head = this.policy.head;
+    const mask = head.kind === 'categorical' && this.config.actionMasking !== 'off' ? actionMaskOf({ actionMask }, head.n) : null;
+    const { actions } = this.policy.act(this.collector.normalize(x), 1, this.rng, deterministic, mask);
     if (head.kind === 'categorical') return actions[0];
     return actions.map((x, j) => Math.min(Math.max(x, head.low[j]), head.high[j]));
   }
@@ -272,7 +289,7 @@ export class Ppo implements Policy<number | Float32Array> {
       const rollout = this.collector.collect(c.nSteps, this.rng, c.seed + this.updates, logger); // the seed is used only when the collector resets (first rollout, or after loading)
       const { advantages, returns } = computeGae(rollout, c.nSteps, c.nEnvs, c.gamma, c.gaeLambda);
       // ---- learning
-      const stats = this.train(rollout.observations, rollout.actions, rollout.logProbs, rollout.values, advantages, returns, clip);
+      const stats = this.train(rollout, advantages, returns, clip);
       this.updates += 1;
       checkFiniteLosses({ 'losses/policyLoss': stats[0], 'losses/valueLoss': stats[1], 'losses/entropy': -stats[2] }, this.numTimesteps);
       logger?.log({
@@ -290,15 +307,10 @@ export class Ppo implements Policy<number | Float32Array> {
   }
 
   /** nEpochs of minibatch updates; returns the last epoch's mean [policy, value, entropy loss, approx KL, clip fraction]. */
-  private train(
-    obs: Float32Array,
-    actions: Float32Array,
-    oldLogProbs: Float32Array,
-    oldValues: Float32Array,
-    advantages: Float32Array,
-    returns: Float32Array,
-    clip: number,
-  ): number[] {
+  private train(rollout: Rollout, advantages: Float32Array, returns: Float32Array, clip: number): number[] {
+    const { observations: obs, actions, logProbs: oldLogProbs, values: oldValues } = rollout;
+    const masks = rollout.actionMasks === null ? null : Float32Array.from(rollout.actionMasks);
+    const k = this.policy.head.kind === 'categorical' ? this.policy.head.n : 0;
     const c = this.config;
     const total = c.nSteps * c.nEnvs;
     const obsSize = this.policy.observationSize;
@@ -327,10 +339,11 @@ export class Ppo implements Policy<number | Float32Array> {
           const oldValueT = tf.tensor1d(gather(oldValues, 1));
           const advT = tf.tensor1d(adv);
           const returnT = tf.tensor1d(gather(returns, 1));
+          const maskT = masks === null ? null : tf.tensor2d(gather(masks, k), [m, k]);
           let statsT: tf.Tensor | null = null;
           this.optimizer.minimize(
             () => {
-              const { logProb, entropy, value } = this.policy.evaluateActions(obsT, actT);
+              const { logProb, entropy, value } = this.policy.evaluateActions(obsT, actT, maskT);
               const logRatio = tf.sub(logProb, oldLogProbT);
               const ratio = tf.exp(logRatio);
               const policyLoss = tf.neg(tf.mean(tf.minimum(tf.mul(advT, ratio), tf.mul(advT, tf.clipByValue(ratio, 1 - clip, 1 + clip)))));

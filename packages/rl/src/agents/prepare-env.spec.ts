@@ -30,6 +30,7 @@ const SPACES: Record<string, [string, string]> = {
   'FrozenLake-v1': ['Discrete(16)', 'Discrete(4)'],
   'FrozenLake8x8-v1': ['Discrete(64)', 'Discrete(4)'],
   'CliffWalking-v0': ['Discrete(48)', 'Discrete(4)'],
+  'MaskedCorridor-v0': ['Discrete(9)', 'Discrete(8)'], // this package's own
 };
 
 /** Tiny agents, and the action spaces each supports (Stable-Baselines3's table). */

@@ -2,7 +2,8 @@
  * A fixed-capacity ring buffer of transitions for off-policy agents (Stable-Baselines3's
  * `ReplayBuffer`): sampled uniformly with replacement. `terminated` is the MDP's end only; a
  * time-limit truncation is stored as not done, with the final observation as next observation, so
- * that the target bootstraps from it.
+ * that the target bootstraps from it. With `maskSize` it also keeps each next observation's action
+ * mask, for a masked max in the target.
  */
 import { InvalidArgumentError } from '@bigmodel/core';
 
@@ -21,6 +22,8 @@ export interface ReplayBatch {
   rewards: Float32Array;
   /** 1 where the transition ended the episode by termination. */
   terminated: Float32Array;
+  /** The action masks of the next observations (`batchSize x maskSize`), when the buffer keeps masks. */
+  nextActionMasks?: Float32Array;
 }
 
 /**
@@ -39,6 +42,7 @@ export class ReplayBuffer {
   private readonly actions: Float32Array;
   private readonly rewards: Float32Array;
   private readonly terminated: Uint8Array;
+  private readonly nextActionMasks: Uint8Array;
   /** Where the next transition goes. */
   position = 0;
   /** Whether the buffer has wrapped around. */
@@ -48,6 +52,8 @@ export class ReplayBuffer {
     readonly capacity: number,
     readonly observationSize: number,
     readonly actionSize = 1,
+    /** Length of the next observations' action masks to keep (0, the default, keeps none). */
+    readonly maskSize = 0,
   ) {
     if (!Number.isInteger(capacity) || capacity < 1)
       throw new InvalidArgumentError({ parameter: 'capacity', value: capacity, message: 'Must be a positive integer.' });
@@ -56,6 +62,7 @@ export class ReplayBuffer {
     this.actions = new Float32Array(capacity * actionSize);
     this.rewards = new Float32Array(capacity);
     this.terminated = new Uint8Array(capacity);
+    this.nextActionMasks = new Uint8Array(capacity * maskSize);
   }
 
   /** Number of stored transitions. */
@@ -70,8 +77,13 @@ export class ReplayBuffer {
     action: number | ArrayLike<number>,
     reward: number,
     terminated: boolean,
+    nextActionMask?: ArrayLike<number> | null,
   ): void {
     const i = this.position;
+    if (this.maskSize > 0) {
+      if (nextActionMask) this.nextActionMasks.set(nextActionMask, i * this.maskSize);
+      else this.nextActionMasks.fill(1, i * this.maskSize, (i + 1) * this.maskSize);
+    }
     this.observations.set(observation, i * this.observationSize);
     this.nextObservations.set(nextObservation, i * this.observationSize);
     if (typeof action === 'number') this.actions[i] = action;
@@ -97,7 +109,9 @@ export class ReplayBuffer {
       actions: new Float32Array(batchSize * a),
       rewards: new Float32Array(batchSize),
       terminated: new Float32Array(batchSize),
+      ...(this.maskSize > 0 ? { nextActionMasks: new Float32Array(batchSize * this.maskSize) } : {}),
     };
+    const w = this.maskSize;
     for (let k = 0; k < batchSize; k++) {
       const i = rng.integer(0, this.size);
       batch.observations.set(this.observations.subarray(i * o, (i + 1) * o), k * o);
@@ -105,6 +119,7 @@ export class ReplayBuffer {
       batch.actions.set(this.actions.subarray(i * a, (i + 1) * a), k * a);
       batch.rewards[k] = this.rewards[i];
       batch.terminated[k] = this.terminated[i];
+      batch.nextActionMasks?.set(this.nextActionMasks.subarray(i * w, (i + 1) * w), k * w);
     }
     return batch;
   }
@@ -122,6 +137,7 @@ export class ReplayBuffer {
       actions: encodeArray(this.actions.subarray(0, n * a)),
       rewards: encodeArray(this.rewards.subarray(0, n)),
       terminated: encodeArray(this.terminated.subarray(0, n)),
+      ...(this.maskSize > 0 ? { nextActionMasks: encodeArray(this.nextActionMasks.subarray(0, n * this.maskSize)) } : {}),
     };
   }
 
@@ -159,6 +175,16 @@ export class ReplayBuffer {
     this.actions.set(decodeFloat32(saved['actions'] as string, 'buffer.actions', n * a));
     this.rewards.set(decodeFloat32(saved['rewards'] as string, 'buffer.rewards', n));
     this.terminated.set(terminated);
+    if (this.maskSize > 0) {
+      const masks = decodeUint8(saved['nextActionMasks'] as string, 'buffer.nextActionMasks');
+      if (masks.length !== n * this.maskSize)
+        throw new InvalidArgumentError({
+          parameter: 'buffer.nextActionMasks',
+          value: `${masks.length} bytes`,
+          message: `Expected ${n * this.maskSize}.`,
+        });
+      this.nextActionMasks.set(masks);
+    }
     this.position = position as number;
     this.full = full;
   }

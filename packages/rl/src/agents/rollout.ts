@@ -4,14 +4,15 @@
  * Stable-Baselines3's `VecNormalize`), and bootstraps truncated episodes with the value of their
  * final observation (as sb3's `OnPolicyAlgorithm.collect_rollouts`).
  */
-import { FileFormatError, type MetricsLogger } from '@bigmodel/core';
+import { FileFormatError, InvalidArgumentError, type MetricsLogger } from '@bigmodel/core';
 
-import type { Env } from '../core/env';
+import { stackActionMasks } from '../core/action-mask';
+import type { Env, Info } from '../core/env';
 import type { SyncVectorEnv } from '../vector/sync-vector-env';
 import { RunningMeanStd } from '../utils/running-mean-std';
 import type { Rng } from '../utils/rng';
 import type { ActorCritic } from './actor-critic';
-import { decodeFloat32Exact, encodeArray } from './checkpoint';
+import { decodeFloat32Exact, decodeUint8, encodeArray } from './checkpoint';
 import { captureEnvState, restoreEnvState } from './env-state';
 
 /**
@@ -30,6 +31,8 @@ export interface Rollout {
   dones: Uint8Array;
   /** Values of the observations after the last step. */
   lastValues: Float32Array;
+  /** The action mask each action was chosen under (`nSteps x nEnvs x actions`), or null when masking is off. */
+  actionMasks: Uint8Array | null;
 }
 
 /**
@@ -72,6 +75,11 @@ export interface RolloutCollectorOptions {
   normalizeReward: boolean;
   /** Clip of normalized observations and rewards (sb3's default 10). */
   clip?: number;
+  /**
+   * Action masking (categorical head only): `auto` masks when the environments provide
+   * `info.actionMask` on their first reset, `on` requires them to, `off` (default) ignores them.
+   */
+  actionMasking?: 'auto' | 'on' | 'off';
 }
 
 /**
@@ -87,6 +95,10 @@ export class RolloutCollector {
   /** Episodes finished. */
   episodes = 0;
   private rawObservations: Float32Array | null = null;
+  /** The current action masks (`nEnvs x actions`), or null when masking is off. */
+  private masks: Uint8Array | null = null;
+  /** Whether the rollouts are masked (decided on the first reset). */
+  masking = false;
   private readonly discounted: Float64Array;
   private readonly episodeReturns: Float64Array;
   private readonly episodeLengths: Int32Array;
@@ -131,8 +143,11 @@ export class RolloutCollector {
     const a = policy.actionSize;
     let observations: Float32Array;
     if (this.rawObservations === null) {
-      this.rawObservations = envs.reset({ seed }).observations;
+      const first = envs.reset({ seed });
+      this.rawObservations = first.observations;
       observations = this.observe(this.rawObservations, n);
+      this.masking = this.decideMasking(first.infos);
+      this.masks = this.masking ? this.stackMasks(first.infos) : null;
     } else {
       // These were counted in the statistics when the previous rollout ended; normalize only.
       observations = this.normalize(this.rawObservations);
@@ -145,10 +160,13 @@ export class RolloutCollector {
       rewards: new Float32Array(nSteps * n),
       dones: new Uint8Array(nSteps * n),
       lastValues: new Float32Array(n),
+      actionMasks: this.masking ? new Uint8Array(nSteps * n * this.maskWidth) : null,
     };
     const head = policy.head;
     for (let t = 0; t < nSteps; t++) {
-      const { actions, logProbs, values } = policy.act(observations, n, rng);
+      const masks = this.masks;
+      const { actions, logProbs, values } = policy.act(observations, n, rng, false, masks);
+      if (masks) rollout.actionMasks?.set(masks, t * n * this.maskWidth);
       const envActions: unknown[] = [];
       for (let e = 0; e < n; e++) {
         if (head.kind === 'categorical') envActions.push(actions[e]);
@@ -198,6 +216,8 @@ export class RolloutCollector {
       }
       this.rawObservations = step.observations;
       observations = this.observe(step.observations, n);
+      // Same-step autoreset: an ended sub-environment's info is its reset info, with the new episode's mask.
+      if (this.masking) this.masks = this.stackMasks(step.infos);
     }
     rollout.lastValues = policy.values(observations, n);
     return rollout;
@@ -215,6 +235,7 @@ export class RolloutCollector {
       episodeReturns: Array.from(this.episodeReturns),
       episodeLengths: Array.from(this.episodeLengths),
       envs: this.envs.envs.map((env) => captureEnvState(env as Env<unknown, unknown>)),
+      ...(this.masks === null ? {} : { actionMasks: encodeArray(this.masks) }),
     };
   }
 
@@ -239,15 +260,50 @@ export class RolloutCollector {
       throw new FileFormatError({ path, problem, hint: 'Save the agent again.' });
     }
     this.envs.envs.forEach((env, i) => restoreEnvState(env as Env<unknown, unknown>, (state['envs'] as unknown[])[i], path));
+    const masks = state['actionMasks'];
+    if (masks !== undefined) {
+      const decoded = typeof masks === 'string' ? decodeUint8(masks, 'inProgress.actionMasks') : null;
+      if (decoded === null || decoded.length !== n * this.maskWidth || decoded.some((v) => v > 1))
+        throw new FileFormatError({ path, problem: 'has malformed action masks', hint: 'Save the agent again.' });
+      this.masking = true;
+      this.masks = decoded;
+    }
     this.rawObservations = raw;
     this.discounted.set(state['discounted'] as number[]);
     this.episodeReturns.set(state['episodeReturns'] as number[]);
     this.episodeLengths.set(state['episodeLengths'] as number[]);
   }
 
+  /** The current action masks (`nEnvs x actions`, 1 = valid), or null when masking is off. */
+  get actionMasks(): Uint8Array | null {
+    return this.masks;
+  }
+
+  private get maskWidth(): number {
+    return this.policy.head.kind === 'categorical' ? this.policy.head.n : 0;
+  }
+
+  private decideMasking(infos: Info[]): boolean {
+    const mode = this.options.actionMasking ?? 'off';
+    if (mode === 'off') return false;
+    const provided = this.policy.head.kind === 'categorical' && stackActionMasks(infos, this.maskWidth) !== null;
+    if (mode === 'on' && !provided)
+      throw new InvalidArgumentError({
+        parameter: 'actionMasking',
+        value: mode,
+        message: "The environments give no info.actionMask on reset (or the actions are not Discrete); use 'auto' or 'off'.",
+      });
+    return provided;
+  }
+
+  private stackMasks(infos: Info[]): Uint8Array {
+    return stackActionMasks(infos, this.maskWidth) ?? new Uint8Array(infos.length * this.maskWidth).fill(1);
+  }
+
   /** Forgets the current observations, so the next rollout starts with a reset (used after loading). */
   restart(): void {
     this.rawObservations = null;
+    this.masks = null;
     this.discounted.fill(0);
     this.episodeReturns.fill(0);
     this.episodeLengths.fill(0);

@@ -11,6 +11,7 @@ import { CliffWalking } from '../envs/cliff-walking';
 import { ContinuousMountainCar } from '../envs/continuous-mountain-car';
 import { FrozenLake } from '../envs/frozen-lake';
 import { LunarLander } from '../envs/lunar-lander';
+import { MaskedCorridor } from '../envs/masked-corridor';
 import { MountainCar } from '../envs/mountain-car';
 import { Pendulum } from '../envs/pendulum';
 import { OrderEnforcing } from '../wrappers/order-enforcing';
@@ -133,3 +134,4 @@ register('LunarLanderContinuous-v3', {
   rewardThreshold: 200,
   kwargs: { continuous: true },
 });
+register('MaskedCorridor-v0', { entryPoint: (k) => new MaskedCorridor(k), maxEpisodeSteps: 32, rewardThreshold: 7.5 });

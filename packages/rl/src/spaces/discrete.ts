@@ -28,8 +28,22 @@ export class Discrete extends Space<number> {
       throw new InvalidArgumentError({ parameter: 'start', value: this.start, message: 'Must be an integer.' });
   }
 
-  sample(): number {
-    return this.start + Math.floor(this.rng.random() * this.n);
+  /**
+   * A uniformly random member; with `mask` (Gymnasium's `sample(mask)`: length `n`, 1 = allowed), a
+   * uniformly random allowed one, or `start` when none is allowed (as Gymnasium).
+   */
+  sample(mask?: Int8Array | Uint8Array): number {
+    if (mask === undefined) return this.start + Math.floor(this.rng.random() * this.n);
+    if (mask.length !== this.n || mask.some((v) => v !== 0 && v !== 1))
+      throw new InvalidArgumentError({
+        parameter: 'mask',
+        value: mask,
+        message: `Expected an Int8Array or Uint8Array of ${this.n} zeros and ones.`,
+      });
+    const allowed: number[] = [];
+    mask.forEach((v, i) => v === 1 && allowed.push(i));
+    if (allowed.length === 0) return this.start;
+    return this.start + allowed[Math.floor(this.rng.random() * allowed.length)];
   }
 
   contains(x: unknown): x is number {
