@@ -6,7 +6,7 @@
  *   {@link Acrobot}, {@link Pendulum}, {@link FrozenLake}, {@link CliffWalking}, {@link LunarLander},
  *   {@link MaskedCorridor} (action masking: `info.actionMask`, see {@link actionMaskOf}), built by
  *   {@link make} from the {@link registry}.
- * - Spaces, wrappers, {@link SyncVectorEnv}.
+ * - Spaces, wrappers, {@link SyncVectorEnv}, {@link AsyncVectorEnv} (one worker thread per sub-environment).
  *
  * @packageDocumentation
  */
@@ -14,11 +14,14 @@ export * from './spaces';
 export { BaseEnv, Wrapper, type Env, type Info, type ResetOptions, type ResetResult, type RgbFrame, type StepResult } from './core/env';
 export type { EnvSpec } from './core/env-spec';
 export { actionMaskOf, stackActionMasks, type ActionMask } from './core/action-mask';
-export { ResetNeededError } from './core/errors';
+export { ResetNeededError, VectorEnvWorkerError } from './core/errors';
 export { rlLogger, setRlLogger, type RlLogger } from './core/logger';
 export { make, register, registry, spec, type MakeOptions, type RegistryEntry } from './core/registry';
 export * from './wrappers';
-export { SyncVectorEnv, type AutoresetMode, type VectorStepResult } from './vector/sync-vector-env';
+export { SyncVectorEnv } from './vector/sync-vector-env';
+export type { AutoresetMode, VectorEnv, VectorStepResult } from './vector/vector-env';
+export { AsyncVectorEnv, asyncVectorWorkerScript } from './vector/async-vector-env';
+export { envFromSource, type EnvSource } from './vector/env-from-spec';
 export { PhysicalStateEnv, type PhysicalStateEnvOptions, type PhysicalStateLayout } from './envs/physical-state-env';
 export { CartPole, type CartPoleOptions } from './envs/cart-pole';
 export { MountainCar, type MountainCarOptions } from './envs/mountain-car';

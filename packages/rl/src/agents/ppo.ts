@@ -9,7 +9,7 @@
  * final observation.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Adam, shuffleInPlace } from '@bigmodel/core';
+import { Adam, InvalidArgumentError, shuffleInPlace } from '@bigmodel/core';
 import { join } from 'node:path';
 
 import { actionMaskOf, type ActionMask } from '../core/action-mask';
@@ -17,7 +17,10 @@ import type { Env } from '../core/env';
 import { make } from '../core/registry';
 import type { Box } from '../spaces/box';
 import { Rng } from '../utils/rng';
+import { AsyncVectorEnv } from '../vector/async-vector-env';
+import type { EnvSource } from '../vector/env-from-spec';
 import { SyncVectorEnv } from '../vector/sync-vector-env';
+import type { VectorEnv } from '../vector/vector-env';
 import { ActorCritic, actionHeadFor } from './actor-critic';
 import { checkFiniteLosses } from './check-finite-losses';
 import { decodeWeights, encodeArray, encodeOptimizer, loadCheckpoint, restoreOptimizer, writeCheckpoint } from './checkpoint';
@@ -91,6 +94,13 @@ export interface PpoConfig {
    * (sb3-contrib's MaskablePPO).
    */
   actionMasking: 'auto' | 'on' | 'off';
+  /**
+   * `sync` (default) steps the environments in this thread ({@link SyncVectorEnv}); `async` steps
+   * each in a worker thread ({@link AsyncVectorEnv}), for environments whose step is expensive; the
+   * results are the same. `async` needs a registered `env` (no `envFn`), and its checkpoints do not
+   * keep the episodes in progress: a loaded agent starts new ones.
+   */
+  vectorization: 'sync' | 'async';
   /** Seed of the networks, the sampling, the minibatches and the environments (default 0). */
   seed: number;
 }
@@ -121,6 +131,7 @@ const PPO_DEFAULTS: PpoConfig = {
   normalizeObservation: false,
   normalizeReward: false,
   actionMasking: 'auto',
+  vectorization: 'sync',
   seed: 0,
 };
 
@@ -186,6 +197,7 @@ export function resolvePpoConfig(config: Partial<PpoConfig> = {}): PpoConfig {
   checkChoice('activation', c.activation, ['tanh', 'relu'] as const);
   checkRange('logStdInit', c.logStdInit, -20, 20);
   checkChoice('actionMasking', c.actionMasking, ['auto', 'on', 'off'] as const);
+  checkChoice('vectorization', c.vectorization, ['sync', 'async'] as const);
   checkInteger('seed', c.seed, 0);
   return c;
 }
@@ -213,7 +225,7 @@ function standardize(values: Float32Array): Float32Array {
 export class Ppo implements Policy<number | Float32Array> {
   readonly algorithm: string = 'ppo';
   readonly config: PpoConfig;
-  readonly envs: SyncVectorEnv<unknown>;
+  readonly envs: VectorEnv<unknown>;
   readonly policy: ActorCritic;
   readonly optimizer: Adam;
   readonly collector: RolloutCollector;
@@ -223,15 +235,34 @@ export class Ppo implements Policy<number | Float32Array> {
   /** Updates done. */
   updates = 0;
   private currentLr: number;
+  /** A sub-environment (or, with async vectorization, a copy) that encodes observations for predict. */
+  private readonly predictEnv: Env<Float32Array, unknown>;
 
   constructor(config: Partial<PpoConfig> = {}, envFn?: () => Env<Float32Array, unknown>) {
     this.config = resolvePpoConfig(config);
     const c = this.config;
     const makeEnv = () => prepareEnv('PPO', envFn?.() ?? make<unknown, unknown>(c.env, c.envKwargs), ['Discrete', 'Box']);
-    this.envs = new SyncVectorEnv(
-      Array.from({ length: c.nEnvs }, () => makeEnv as () => Env<Float32Array, unknown>),
-      { autoresetMode: 'same-step' },
-    );
+    if (c.vectorization === 'async') {
+      if (envFn)
+        throw new InvalidArgumentError({
+          parameter: 'vectorization',
+          value: 'async',
+          message: "Worker threads build environments from a registered id (config.env), not from envFn; use 'sync' with envFn.",
+        });
+      const source: EnvSource = { id: c.env, kwargs: c.envKwargs, prepare: { algorithm: 'PPO', actions: ['Discrete', 'Box'] } };
+      this.envs = new AsyncVectorEnv(
+        Array.from({ length: c.nEnvs }, () => source),
+        { autoresetMode: 'same-step' },
+      );
+      this.predictEnv = makeEnv() as Env<Float32Array, unknown>;
+    } else {
+      const envs = new SyncVectorEnv(
+        Array.from({ length: c.nEnvs }, () => makeEnv as () => Env<Float32Array, unknown>),
+        { autoresetMode: 'same-step' },
+      );
+      this.envs = envs;
+      this.predictEnv = envs.envs[0] as Env<Float32Array, unknown>;
+    }
     const obsSize = (this.envs.singleObservationSpace as unknown as Box).size;
     this.policy = new ActorCritic(obsSize, actionHeadFor(this.envs.singleActionSpace), {
       piArch: c.piArch,
@@ -266,7 +297,7 @@ export class Ppo implements Policy<number | Float32Array> {
    * valid ones unless `actionMasking` is `off`.
    */
   predict(observation: Float32Array | number, deterministic = true, actionMask?: ActionMask | null): number | Float32Array {
-    const x = encodeObservation(observation, this.envs.envs[0] as Env<Float32Array, unknown>);
+    const x = encodeObservation(observation, this.predictEnv);
     const head = this.policy.head;
     const mask = head.kind === 'categorical' && this.config.actionMasking !== 'off' ? actionMaskOf({ actionMask }, head.n) : null;
     const { actions } = this.policy.act(this.collector.normalize(x), 1, this.rng, deterministic, mask);
@@ -442,5 +473,6 @@ export class Ppo implements Policy<number | Float32Array> {
   dispose(): void {
     this.policy.dispose();
     this.optimizer.dispose();
+    if (this.envs instanceof AsyncVectorEnv) this.envs.close();
   }
 }

@@ -8,7 +8,7 @@ import { FileFormatError, InvalidArgumentError, type MetricsLogger } from '@bigm
 
 import { stackActionMasks } from '../core/action-mask';
 import type { Env, Info } from '../core/env';
-import type { SyncVectorEnv } from '../vector/sync-vector-env';
+import type { VectorEnv } from '../vector/vector-env';
 import { RunningMeanStd } from '../utils/running-mean-std';
 import type { Rng } from '../utils/rng';
 import type { ActorCritic } from './actor-critic';
@@ -105,7 +105,7 @@ export class RolloutCollector {
   private readonly clip: number;
 
   constructor(
-    readonly envs: SyncVectorEnv<unknown>,
+    readonly envs: VectorEnv<unknown>,
     readonly policy: ActorCritic,
     readonly options: RolloutCollectorOptions,
   ) {
@@ -228,7 +228,8 @@ export class RolloutCollector {
    * returns and episode statistics, and every sub-environment's state (null before the first rollout).
    */
   getState(): object | null {
-    if (this.rawObservations === null) return null;
+    // Sub-environments in worker threads (AsyncVectorEnv) cannot be captured: a loaded agent starts new episodes.
+    if (this.rawObservations === null || this.envs.envs === undefined) return null;
     return {
       rawObservations: encodeArray(this.rawObservations),
       discounted: Array.from(this.discounted),
@@ -241,6 +242,8 @@ export class RolloutCollector {
 
   /** Restores {@link RolloutCollector.getState}'s output; throws FileFormatError naming `path` when it does not fit. */
   setState(saved: unknown, path: string): void {
+    const envs = this.envs.envs;
+    if (envs === undefined) return; // sub-environments in worker threads: start new episodes
     const n = this.envs.numEnvs;
     const state = saved as Record<string, unknown> | null;
     const numbers = (key: string) => {
@@ -259,7 +262,7 @@ export class RolloutCollector {
       const problem = `has malformed episodes in progress (expected ${n} environments)`;
       throw new FileFormatError({ path, problem, hint: 'Save the agent again.' });
     }
-    this.envs.envs.forEach((env, i) => restoreEnvState(env as Env<unknown, unknown>, (state['envs'] as unknown[])[i], path));
+    envs.forEach((env, i) => restoreEnvState(env as Env<unknown, unknown>, (state['envs'] as unknown[])[i], path));
     const masks = state['actionMasks'];
     if (masks !== undefined) {
       const decoded = typeof masks === 'string' ? decodeUint8(masks, 'inProgress.actionMasks') : null;

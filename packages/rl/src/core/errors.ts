@@ -20,3 +20,29 @@ export class ResetNeededError extends BigModelError {
     return BigModelError.isInstance(error) && error.name === 'ResetNeededError';
   }
 }
+
+/**
+ * A sub-environment of an {@link AsyncVectorEnv} failed in its worker thread (its constructor,
+ * `reset` or `step` threw, or the worker died). `envIndex` names the sub-environment and
+ * `remoteName` the error's name in the worker (e.g. `InvalidArgumentError`).
+ * @example
+ * ```ts
+ * try { envs.step(actions); } catch (e) { if (VectorEnvWorkerError.isInstance(e)) console.error(e.envIndex, e.remoteName); }
+ * ```
+ * @category Errors
+ */
+export class VectorEnvWorkerError extends BigModelError {
+  constructor(
+    readonly envIndex: number,
+    readonly remoteName: string,
+    message: string,
+  ) {
+    super(`Sub-environment ${envIndex} failed in its worker: ${remoteName}: ${message}`);
+    this.name = 'VectorEnvWorkerError';
+  }
+
+  /** True when `error` is a {@link VectorEnvWorkerError} from any copy of this package. */
+  static override isInstance(error: unknown): error is VectorEnvWorkerError {
+    return BigModelError.isInstance(error) && error.name === 'VectorEnvWorkerError';
+  }
+}

@@ -12,31 +12,9 @@ import { InvalidArgumentError } from '@bigmodel/core';
 
 import type { Env, Info, ResetOptions } from '../core/env';
 import type { Space } from '../spaces/space';
+import type { AutoresetMode, VectorEnv, VectorStepResult } from './vector-env';
 
-/**
- * What {@link SyncVectorEnv.step} returns: one entry per sub-environment.
- *
- * @category Vector
- */
-export interface VectorStepResult {
-  /** Observations, `numEnvs x observationSize`, row after row. */
-  observations: Float32Array;
-  /** Rewards. */
-  rewards: Float64Array;
-  /** 1 where the sub-environment's episode terminated on this step. */
-  terminations: Uint8Array;
-  /** 1 where it was truncated on this step. */
-  truncations: Uint8Array;
-  /** Each sub-environment's info (the reset info on an autoreset step). */
-  infos: Info[];
-}
-
-/**
- * When a finished sub-environment is reset (Gymnasium's `AutoresetMode`).
- *
- * @category Vector
- */
-export type AutoresetMode = 'next-step' | 'same-step';
+export type { AutoresetMode, VectorStepResult } from './vector-env';
 
 /**
  * Steps `numEnvs` environments with observations that are float arrays (Box) or integers (Discrete).
@@ -48,7 +26,7 @@ export type AutoresetMode = 'next-step' | 'same-step';
  * ```
  * @category Vector
  */
-export class SyncVectorEnv<Act = unknown> {
+export class SyncVectorEnv<Act = unknown> implements VectorEnv<Act> {
   /** The sub-environments. */
   readonly envs: Env<Float32Array | number, Act>[];
   /** Number of sub-environments. */
