@@ -4,16 +4,20 @@
  * `make(id, { reuseStepResult: true })` (the same, allocating nothing per step), next to Gymnasium's
  * numpy implementation measured on this machine (FACTS.md); then training throughput per agent
  * (environment steps per second including learning) on tfjs's `cpu` and `wasm` backends, which
- * decides the backend each agent should use. Not a test: nothing is asserted.
+ * decides the backend each agent should use; then SyncVectorEnv against AsyncVectorEnv (one worker
+ * thread per sub-environment) on LunarLander-v3 with 4 and 8 environments. Not a test: nothing is
+ * asserted.
  *
  *   npm run bench:rl                 # everything
  *   npm run bench:rl -- --env-steps 200000 --skip-agents
+ *   npm run bench:rl -- --only-vector --vector-steps 2000
  */
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '@bigmodel/core';
 import {
   A2c,
   Acrobot,
+  AsyncVectorEnv,
   CartPole,
   ContinuousMountainCar,
   DQN_PRESETS,
@@ -24,6 +28,7 @@ import {
   PPO_PRESETS,
   Reinforce,
   Rng,
+  SyncVectorEnv,
   make,
   type Env,
 } from '@bigmodel/rl';
@@ -123,10 +128,39 @@ async function benchAgents(scale: number) {
   }
 }
 
+/** Environment steps/s (all sub-environments) of `steps` vector steps with random actions, after a reset with seed 0. */
+function vectorStepsPerSecond(envs: SyncVectorEnv<number> | AsyncVectorEnv<number>, steps: number): number {
+  const rng = new Rng(0);
+  envs.reset({ seed: 0 });
+  const actions = Array.from({ length: steps }, () => Array.from({ length: envs.numEnvs }, () => rng.integer(0, 4)));
+  const started = performance.now();
+  for (const a of actions) envs.step(a);
+  return (steps * envs.numEnvs) / ((performance.now() - started) / 1000);
+}
+
+function benchVectorEnvs(steps: number) {
+  console.log(`\nLunarLander-v3 vector environments: environment steps/s over ${steps} vector steps (random actions, next-step autoreset)`);
+  console.log('envs   sync/s     async/s    async / sync');
+  for (const n of [4, 8]) {
+    const sync = new SyncVectorEnv(Array.from({ length: n }, () => () => make<Float32Array, number>('LunarLander-v3')));
+    const async = new AsyncVectorEnv<number>(Array.from({ length: n }, () => ({ id: 'LunarLander-v3' })));
+    vectorStepsPerSecond(async, 50); // warm-up: the workers' first steps compile their code
+    const syncRate = vectorStepsPerSecond(sync, steps);
+    const asyncRate = vectorStepsPerSecond(async, steps);
+    async.close();
+    console.log(
+      `${String(n).padEnd(5)} ${syncRate.toFixed(0).padStart(8)}  ${asyncRate.toFixed(0).padStart(9)}  ${(asyncRate / syncRate).toFixed(2)}x`,
+    );
+  }
+}
+
 async function main() {
   tf.env().set('PROD', true);
-  benchEnvironments(flag('--env-steps', 1_000_000));
-  if (!argv.includes('--skip-agents')) await benchAgents(flag('--agent-scale', 1));
+  if (!argv.includes('--only-vector')) {
+    benchEnvironments(flag('--env-steps', 1_000_000));
+    if (!argv.includes('--skip-agents')) await benchAgents(flag('--agent-scale', 1));
+  }
+  benchVectorEnvs(flag('--vector-steps', 2000));
 }
 
 main().catch((error) => {
