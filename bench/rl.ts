@@ -144,7 +144,9 @@ function benchVectorEnvs(steps: number) {
   for (const n of [4, 8]) {
     const sync = new SyncVectorEnv(Array.from({ length: n }, () => () => make<Float32Array, number>('LunarLander-v3')));
     const async = new AsyncVectorEnv<number>(Array.from({ length: n }, () => ({ id: 'LunarLander-v3' })));
-    vectorStepsPerSecond(async, 50); // warm-up: the workers' first steps compile their code
+    // Warm-up: the first steps compile the code (the workers' own copies included).
+    vectorStepsPerSecond(sync, 50);
+    vectorStepsPerSecond(async, 50);
     const syncRate = vectorStepsPerSecond(sync, steps);
     const asyncRate = vectorStepsPerSecond(async, steps);
     async.close();
