@@ -1,5 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '@bigmodel/core';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 import { Wrapper, type Env, type StepResult } from '../core/env';
 import { make } from '../core/registry';
@@ -10,6 +13,7 @@ import { ActorCritic } from './actor-critic';
 import { Dqn } from './dqn';
 import { Ppo } from './ppo';
 import { prepareEnv } from './prepare-env';
+import { ReplayBuffer } from './replay-buffer';
 import { RolloutCollector } from './rollout';
 
 beforeAll(async () => {
@@ -243,5 +247,55 @@ describe('DQN with action masks', () => {
       expect(masks.subarray(k * 8, (k + 1) * 8).reduce((a, b) => a + b, 0)).toBe(expected);
     }
     agent.dispose();
+  });
+});
+
+describe('replay buffer masks', () => {
+  it('saves and restores the next masks, and reads a checkpoint without masks as all actions valid', () => {
+    const buffer = new ReplayBuffer(4, 1, 1, 3);
+    buffer.add([0], [1], 0, 1, false, Uint8Array.of(0, 1, 0));
+    buffer.add([1], [2], 1, 0, true, null);
+    const copy = new ReplayBuffer(4, 1, 1, 3);
+    copy.load(buffer.toJSON() as Record<string, unknown>);
+    const rows = (b: ReplayBuffer) => {
+      const batch = b.sample(16, new Rng(0));
+      return Array.from({ length: 16 }, (_, k) => [
+        batch.nextObservations[k],
+        ...(batch.nextActionMasks as Float32Array).subarray(k * 3, k * 3 + 3),
+      ]);
+    };
+    expect(rows(copy)).toEqual(rows(buffer));
+    expect(new Set(rows(buffer).map((r) => r.join()))).toEqual(new Set(['1,0,1,0', '2,1,1,1']));
+    const { nextActionMasks, ...old } = buffer.toJSON() as Record<string, unknown>;
+    expect(typeof nextActionMasks).toBe('string');
+    const legacy = new ReplayBuffer(4, 1, 1, 3);
+    legacy.load(old);
+    expect(new Set(rows(legacy).map((r) => r.join()))).toEqual(new Set(['1,1,1,1', '2,1,1,1']));
+  });
+});
+
+describe('checkpoints with action masks', () => {
+  let dir: string;
+  beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'rl-masks-'))));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('PPO and DQN stopped mid-episode and resumed end bitwise as the uninterrupted runs (the current masks saved)', async () => {
+    const ppoConfig = { env: 'MaskedCorridor-v0', nEnvs: 2, nSteps: 16, batchSize: 16, nEpochs: 1, piArch: [8], vfArch: [8], seed: 0 };
+    const whole = new Ppo(ppoConfig).learn(64);
+    const first = new Ppo(ppoConfig).learn(32);
+    await first.save(join(dir, 'ppo'));
+    const resumed = (await Ppo.load(join(dir, 'ppo'))).learn(32);
+    expect(resumed.collector.masking).toBe(true);
+    expect(resumed.policy.getWeights()).toEqual(whole.policy.getWeights());
+    [whole, first, resumed].forEach((a) => a.dispose());
+
+    const dqnConfig = { env: 'MaskedCorridor-v0', netArch: [8], learningStarts: 20, trainFreq: 4, batchSize: 8, seed: 0 };
+    const dqnWhole = new Dqn(dqnConfig).learn(90);
+    const dqnFirst = new Dqn(dqnConfig).learn(45);
+    await dqnFirst.save(join(dir, 'dqn'));
+    const dqnResumed = (await Dqn.load(join(dir, 'dqn'))).learn(45);
+    expect(dqnResumed.masking).toBe(true);
+    expect(dqnResumed.qNet.getWeights()).toEqual(dqnWhole.qNet.getWeights());
+    [dqnWhole, dqnFirst, dqnResumed].forEach((a) => a.dispose());
   });
 });

@@ -175,7 +175,9 @@ export class ReplayBuffer {
     this.actions.set(decodeFloat32(saved['actions'] as string, 'buffer.actions', n * a));
     this.rewards.set(decodeFloat32(saved['rewards'] as string, 'buffer.rewards', n));
     this.terminated.set(terminated);
-    if (this.maskSize > 0) {
+    // A checkpoint from before masks were kept has none: every action counts as valid.
+    if (this.maskSize > 0 && saved['nextActionMasks'] === undefined) this.nextActionMasks.fill(1, 0, n * this.maskSize);
+    else if (this.maskSize > 0) {
       const masks = decodeUint8(saved['nextActionMasks'] as string, 'buffer.nextActionMasks');
       if (masks.length !== n * this.maskSize)
         throw new InvalidArgumentError({
