@@ -64,14 +64,13 @@ describe('AsyncVectorEnv', () => {
       expect(Array.from(step.rewards)).toEqual([0, 1]);
       expect(Array.from(step.terminations)).toEqual([0, 1]);
       expect(step.infos[0]['actionMask']).toEqual(Uint8Array.of(1, 0, 1, 0, 0, 1, 0, 0));
-      const error = (() => {
-        try {
-          envs.step([0, 9]); // env 1 resets; env 0 gets a valid action... and then:
-          envs.step([42, 0]);
-        } catch (e) {
-          return e;
-        }
-      })();
+      envs.step([0, 9]); // env 0 forward to cell 1; env 1 resets (its invalid action ignored)
+      let error: unknown = null;
+      try {
+        envs.step([42, 0]); // env 0: not an action of Discrete(8)
+      } catch (e) {
+        error = e;
+      }
       expect(VectorEnvWorkerError.isInstance(error)).toBe(true);
       expect(error).toMatchObject({ envIndex: 0, remoteName: 'InvalidArgumentError' });
       expect(() => envs.step([0])).toThrow(InvalidArgumentError);
