@@ -93,6 +93,16 @@ describe('AsyncVectorEnv', () => {
     expect(() => new AsyncVectorEnv([{ id: 'NoSuchEnv-v0' }])).toThrow(InvalidArgumentError);
   });
 
+  it('surfaces a worker that exits mid-step as VectorEnvWorkerError instead of hanging', () => {
+    const module = join(__dirname, '..', '..', 'fixtures', 'exiting-env.cjs');
+    const envs = new AsyncVectorEnv([{ module, exportName: 'ExitingEnv' }]);
+    expect(Array.from(envs.reset({ seed: 0 }).observations)).toEqual([0]);
+    expect(() => envs.step([0])).toThrow(
+      expect.objectContaining({ name: 'VectorEnvWorkerError', envIndex: 0, remoteName: 'WorkerExited' }),
+    );
+    envs.close(); // already ended: nothing to do
+  });
+
   it("lets PPO train on worker threads (vectorization 'async') exactly as on SyncVectorEnv", async () => {
     await initBackend();
     const config = { env: 'CartPole-v1', nEnvs: 2, nSteps: 16, batchSize: 16, nEpochs: 2, piArch: [8], vfArch: [8], seed: 0 };
