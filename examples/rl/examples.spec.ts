@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { make } from '@bigmodel/rl';
+import { make, trainingPreset } from '@bigmodel/rl';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -92,7 +92,10 @@ describe('examples/rl (tiny budgets)', () => {
   });
 
   it("ppo-lunarlander defaults to rl-zoo's LunarLander PPO settings and runs a tiny budget end to end", async () => {
-    expect(LUNAR_LANDER_PPO).toEqual({ nEnvs: 16, nSteps: 1024, batchSize: 64, gaeLambda: 0.98, gamma: 0.999, nEpochs: 4, entCoef: 0.01 });
+    const rlZoo = { nEnvs: 16, nSteps: 1024, batchSize: 64, gaeLambda: 0.98, gamma: 0.999, nEpochs: 4, entCoef: 0.01 };
+    expect(LUNAR_LANDER_PPO).toEqual(rlZoo);
+    // The CLI trains with the same preset (`bigmodel-rl train ppo --env LunarLander-v3`).
+    expect(trainingPreset('ppo', 'LunarLander-v3')).toEqual(rlZoo);
     const out = join(tmp, 'lunar');
     const overrides = { nEnvs: 2, nSteps: 64 };
     const s = await runPpoLunarLander({ steps: 256, checkEvery: 128, out, quiet: true, evalEpisodes: 2, overrides });

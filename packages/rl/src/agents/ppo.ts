@@ -167,6 +167,16 @@ export const PPO_PRESETS: Record<string, Partial<PpoConfig>> = {
     normalizeObservation: true,
     normalizeReward: true,
   },
+  // rl-zoo's LunarLander-v2 entry, the rest at SB3's defaults (learning rate 3e-4, clip range 0.2).
+  'LunarLander-v3': {
+    nEnvs: 16,
+    nSteps: 1024,
+    batchSize: 64,
+    gaeLambda: 0.98,
+    gamma: 0.999,
+    nEpochs: 4,
+    entCoef: 0.01,
+  },
 };
 
 /**
