@@ -10,3 +10,4 @@ export { parseNumber, type NumberRange } from './parse-number';
 export { integerOption } from './integer-option';
 export { numberOption } from './number-option';
 export { choiceOption } from './choice-option';
+export { readInputFile, DEFAULT_MAX_INPUT_BYTES } from './read-input-file';

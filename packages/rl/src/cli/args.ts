@@ -7,20 +7,22 @@ import {
   InvalidArgumentError,
   JsonlLogger,
   parseCliInput,
+  readInputFile,
   type CliInput,
 } from '@bigmodel/core';
-import { existsSync, lstatSync, readFileSync, readdirSync, statSync, truncateSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { make, registry } from '../core/registry';
-import { A2c } from '../agents/a2c';
+import { A2c, resolveA2cConfig } from '../agents/a2c';
 import { readCheckpoint } from '../agents/checkpoint';
-import { Dqn } from '../agents/dqn';
+import { Dqn, resolveDqnConfig } from '../agents/dqn';
 import { evaluate, type EvaluationResult } from '../agents/evaluate';
 import { learnWithCheckpoints } from '../agents/learn-with-checkpoints';
 import { loadAgent, type Agent } from '../agents/load-agent';
-import { Ppo } from '../agents/ppo';
-import { Reinforce } from '../agents/reinforce';
+import { Ppo, resolvePpoConfig } from '../agents/ppo';
+import { prepareEnv, type ActionSpaceKind } from '../agents/prepare-env';
+import { Reinforce, resolveReinforceConfig } from '../agents/reinforce';
 import { trainingPreset } from '../agents/training-preset';
 
 /** The algorithms `bigmodel-rl train` knows. */
@@ -81,12 +83,7 @@ export function trainCommand(command = new CliCommand('train')): CliCommand {
 
 /** Reads `--config`: a JSON object, or a FileFormatError naming the file. */
 function readConfig(path: string): Record<string, unknown> {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (cause) {
-    throw new FileFormatError({ path, problem: 'cannot be read (--config)', hint: String((cause as Error).message), cause });
-  }
+  const text = readInputFile('--config', path).toString('utf8'); // a regular file (a FIFO would block), 16 MiB at most
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -100,8 +97,54 @@ function readConfig(path: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
+/**
+ * What {@link checkTrainCommand} checks per algorithm, without building networks: its config
+ * resolver and the action spaces its constructor accepts (as the agent checks them when built).
+ */
+const AGENT_CHECKS: Record<TrainCommand['algorithm'], { name: string; resolve: (c: object) => unknown; actions: ActionSpaceKind[] }> = {
+  dqn: { name: 'DQN', resolve: resolveDqnConfig, actions: ['Discrete'] },
+  ppo: { name: 'PPO', resolve: resolvePpoConfig, actions: ['Discrete', 'Box'] },
+  a2c: { name: 'A2C', resolve: resolveA2cConfig, actions: ['Discrete', 'Box'] },
+  reinforce: { name: 'REINFORCE', resolve: resolveReinforceConfig, actions: ['Discrete', 'Box'] },
+};
+
+/**
+ * Refuses `--out` when it is a file, or (without `--resume`) a directory holding files: nothing is
+ * ever appended to another run.
+ */
+function checkOut(command: TrainCommand): void {
+  if (!command.resume && existsSync(command.out) && (!statSync(command.out).isDirectory() || readdirSync(command.out).length > 0)) {
+    const message = 'This directory holds a run already: pass --resume to continue it, or choose an empty directory.';
+    throw new InvalidArgumentError({ parameter: '--out', value: command.out, message });
+  }
+}
+
+/**
+ * Checks a train command as the run would find it, before anything starts (no backend, no
+ * networks): the hyperparameters (preset and `--config`) through the algorithm's config resolver,
+ * the environment's spaces against the algorithm, and `--out`. Throws the error the run would.
+ */
+export function checkTrainCommand(command: TrainCommand): void {
+  const { name, resolve, actions } = AGENT_CHECKS[command.algorithm];
+  const config = resolve({ ...trainingPreset(command.algorithm, command.env), ...command.config, env: command.env, seed: command.seed });
+  const env = make<unknown, unknown>(command.env, (config as { envKwargs?: Record<string, unknown> }).envKwargs);
+  try {
+    prepareEnv(name, env, actions);
+  } finally {
+    env.close();
+  }
+  checkOut(command);
+}
+
 /** Checks a parsed `train` command line and reads its `--config`; throws naming the bad argument. */
-export function trainPlan({ args, options }: CliInput): TrainCommand {
+export function trainPlan(input: CliInput): TrainCommand {
+  const command = parseTrainInput(input);
+  checkTrainCommand(command);
+  return command;
+}
+
+/** The train command of a parsed command line, with its `--config` read. */
+function parseTrainInput({ args, options }: CliInput): TrainCommand {
   const algorithm = args[0] as TrainCommand['algorithm'];
   if (!ALGORITHMS.includes(algorithm)) {
     throw new InvalidArgumentError({ parameter: 'algorithm', value: algorithm, message: `Expected one of ${ALGORITHMS.join(', ')}.` });
@@ -123,7 +166,7 @@ export function trainPlan({ args, options }: CliInput): TrainCommand {
 
 /** Parses `train <algorithm> --total-steps N --out DIR [...]` (the arguments after `train`). */
 export function parseTrain(argv: string[]): TrainCommand {
-  return trainPlan(parseCliInput(trainCommand(), argv));
+  return parseTrainInput(parseCliInput(trainCommand(), argv));
 }
 
 /** Builds the agent of a train command: library defaults, then {@link trainingPreset} for the env, then the config file. */
@@ -157,10 +200,7 @@ export interface TrainHooks {
 async function startOrResume(command: TrainCommand, metricsPath: string): Promise<Agent> {
   const checkpointDir = join(command.out, 'checkpoint');
   if (!command.resume) {
-    if (existsSync(command.out) && (!statSync(command.out).isDirectory() || readdirSync(command.out).length > 0)) {
-      const message = 'This directory holds a run already: pass --resume to continue it, or choose an empty directory.';
-      throw new InvalidArgumentError({ parameter: '--out', value: command.out, message });
-    }
+    checkOut(command);
     return createAgent(command);
   }
   const checkpoint = join(checkpointDir, 'agent.json');
