@@ -106,6 +106,8 @@ describe('bigmodel-rl bad input', () => {
     ['--eval-every', train('--eval-every', '1e10'), 2, 'Invalid argument for --eval-every: "1e10"'],
     ['--eval-episodes', train('--eval-episodes', '0'), 2, 'Invalid argument for --eval-episodes: "0". Must be an integer in [1, 1000000].'],
     ['--eval-episodes', train('--eval-episodes', 'ten'), 2, 'Invalid argument for --eval-episodes: "ten"'],
+    ['--keep', train('--keep', 'worst'), 2, 'Invalid argument for --keep: "worst". Must be one of best, last.'],
+    ['--keep', train('--keep'), 2, 'UsageError: flag --keep needs a value'],
     ['eval <dir>', ['eval'], 2, 'missing argument <dir>'],
     ['eval --episodes', ['eval', OUT, '--episodes', '0'], 2, 'Invalid argument for --episodes: "0". Must be an integer in [1, 1000000].'],
     ['eval --episodes', ['eval', OUT, '--episodes', '-3'], 2, 'Invalid argument for --episodes: "-3"'],

@@ -8,6 +8,8 @@
  *
  * `bigmodel-rl --help` (or `train --help`) lists every flag with its range and default.
  */
+import { join } from 'node:path';
+
 import * as tf from '@tensorflow/tfjs';
 import {
   cliAction,
@@ -52,11 +54,19 @@ export function rlProgram(io: CliIo) {
     tf.env().set('PROD', true);
     say(formatBackendInfo(await initBackend()));
     const bar = progressBar(`${train.algorithm} ${train.env}`, io.stderr);
-    const { agent, evaluation } = await runTrain(train, {
+    const { agent, evaluation, kept } = await runTrain(train, {
       onProgress: (step, total, lastEval) => bar(step, total, lastEval ? `eval ${lastEval.meanReturn.toFixed(1)}` : ''),
     });
-    const score = `${evaluation.meanReturn.toFixed(2)} ± ${evaluation.stdReturn.toFixed(2)}`;
-    say(`saved to ${train.out}; ${agent.numTimesteps} steps; evaluation over ${train.evalEpisodes} episodes: ${score}`);
+    const score = (e: { meanReturn: number; stdReturn: number }) => `${e.meanReturn.toFixed(2)} ± ${e.stdReturn.toFixed(2)}`;
+    const episodes = `${train.evalEpisodes} episodes`;
+    if (kept.step === agent.numTimesteps) {
+      say(`saved to ${train.out}; ${agent.numTimesteps} steps; evaluation over ${episodes}: ${score(evaluation)}`);
+    } else {
+      say(
+        `saved to ${train.out} the best evaluated network (step ${kept.step}, evaluation over ${episodes}: ${score(kept)}); ` +
+          `the last one (step ${agent.numTimesteps}, ${score(evaluation)}) to ${join(train.out, 'last')} (--keep last keeps it instead)`,
+      );
+    }
     agent.dispose();
   });
 
