@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,6 +46,7 @@ beforeAll(async () => {
   ]);
   expect(trained.code).toBe(0);
   writeFileSync(join(tmp, 'wrong.npy'), encodeNpy(new Float32Array(2 * 8 * 8), [2, 8, 8, 1]));
+  execFileSync('mkfifo', [join(tmp, 'fifo.npy')]);
 }, 120_000);
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -127,10 +129,26 @@ describe('bigmodel-gan bad input', () => {
     ['score --n', ['score', RUN, '--n', '1'], 2, 'Invalid argument for --n: "1". Must be an integer in [2, 100000].'],
     ['score --seed', ['score', RUN, '--seed', 'x'], 2, 'Invalid argument for --seed: "x"'],
     ['score --classifier', ['score', RUN, '--classifier'], 2, 'flag --classifier needs a value'],
+    ['score <source>', ['score', '<tmp>/missing.npy'], 2, 'FileFormatError: <tmp>/missing.npy cannot be read (<source>): does not exist.'],
+    ['score <source>', ['score', '<tmp>/fifo.npy'], 2, 'FileFormatError: <tmp>/fifo.npy cannot be read (<source>): is not a regular file.'],
+    ['score <source>', ['score', '<tmp>/nowhere'], 2, 'FileFormatError: <tmp>/nowhere/checkpoint/checkpoint.json does not exist.'],
+    ['score --classifier', ['score', RUN, '--classifier', '<tmp>'], 2, 'FileFormatError: <tmp>/model.json does not exist (--classifier).'],
+    [
+      'interpolate <dir>',
+      ['interpolate', '<tmp>/nowhere', '--out', OUT],
+      2,
+      'FileFormatError: <tmp>/nowhere/checkpoint/checkpoint.json does not exist.',
+    ],
+    [
+      'sample <dir>',
+      ['sample', '<tmp>/nowhere', '--out', OUT],
+      2,
+      'FileFormatError: <tmp>/nowhere/checkpoint/checkpoint.json does not exist.',
+    ],
     [
       'score <source>',
       ['score', '<tmp>/wrong.npy'],
-      1,
+      2,
       'Invalid argument for <tmp>/wrong.npy: "shape (2, 8, 8, 1)". Expected samples of shape [N, 28, 28, 1].',
     ],
     ['train-classifier --epochs', ['train-classifier', '--epochs', '0', '--out', OUT], 2, 'Invalid argument for --epochs: "0"'],
