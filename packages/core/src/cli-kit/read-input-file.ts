@@ -8,7 +8,7 @@ export const DEFAULT_MAX_INPUT_BYTES = 16 * 1024 * 1024;
  * Reads the file a command-line flag names (`--config`, `--space`, `--input`, ...) as a bounded
  * regular file: a FIFO, a device or a directory is refused at once instead of blocking, and so is
  * a file over `maxBytes`. Any failure is one `FileFormatError` naming the file and the flag:
- * `hp.json cannot be read (--config): it is not a regular file`.
+ * `hp.json cannot be read (--config): is not a regular file.`.
  *
  * @example
  * ```ts
