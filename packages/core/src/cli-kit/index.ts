@@ -11,3 +11,4 @@ export { integerOption } from './integer-option';
 export { numberOption } from './number-option';
 export { choiceOption } from './choice-option';
 export { readInputFile, DEFAULT_MAX_INPUT_BYTES } from './read-input-file';
+export { markRefusedEarly } from './refused-early';
