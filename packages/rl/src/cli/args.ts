@@ -338,14 +338,14 @@ export async function runTrain(
   return { agent, evaluation, kept: { ...last, dir: command.out } };
 }
 
-/** Evaluates the agent saved in `dir` on a fresh environment of the id it was trained on. */
+/** Evaluates the agent saved in `dir` (or loaded from it) on a fresh environment of the id it was trained on; disposes the agent. */
 export async function runEval(
-  dir: string,
+  dir: string | Agent,
   episodes: number,
   seed: number,
   onEpisode?: (done: number) => void,
 ): Promise<{ env: string; episodes: number; meanReturn: number; stdReturn: number }> {
-  const agent = await loadAgent(dir);
+  const agent = typeof dir === 'string' ? await loadAgent(dir) : dir;
   const env = make<Float32Array, never>(agent.config.env, agent.config.envKwargs);
   const returns: number[] = [];
   // Episode by episode, as evaluate() does, so that the CLI can show progress; the first reset is seeded.

@@ -15,6 +15,8 @@ beforeAll(() => {
   writeFileSync(join(tmp, 'negative-lr.json'), '{"learningRate": -1}');
   writeFileSync(join(tmp, 'typo.json'), '{"learningRat": 1e-3}');
   mkdirSync(join(tmp, 'full'));
+  mkdirSync(join(tmp, 'damaged'));
+  writeFileSync(join(tmp, 'damaged', 'agent.json'), '{"algorithm": "dqn", "config": {}}');
   writeFileSync(join(tmp, 'full', 'metrics.jsonl'), '');
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -113,7 +115,8 @@ describe('bigmodel-rl bad input', () => {
     ['eval --episodes', ['eval', OUT, '--episodes', '-3'], 2, 'Invalid argument for --episodes: "-3"'],
     ['eval --seed', ['eval', OUT, '--seed', '4294967296'], 2, 'Invalid argument for --seed: "4294967296"'],
     ['eval unknown flag', ['eval', OUT, '--episode', '3'], 2, 'unknown flag --episode; did you mean --episodes?'],
-    ['eval <dir>', ['eval', OUT], 1, OUT],
+    ['eval <dir>', ['eval', OUT], 2, 'FileFormatError: <out>/agent.json'],
+    ['eval <dir>', ['eval', '<tmp>/damaged'], 2, 'FileFormatError: <tmp>/damaged/agent.json'],
   ];
 
   it.each(cases)('%s: %j exits %d with one line containing %j, and writes nothing', async (_flag, argv, status, fragment) => {

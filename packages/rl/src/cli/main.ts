@@ -24,6 +24,7 @@ import {
   type CliStream,
 } from '@bigmodel/core';
 
+import { loadAgent } from '../agents/load-agent';
 import { registry } from '../core/registry';
 import { MAX_EPISODES, runEval, runTrain, SEED_RANGE, trainCommand, trainPlan } from './args';
 
@@ -77,14 +78,22 @@ export function rlProgram(io: CliIo) {
     .addOption(integerOption('--episodes <n>', 'episodes to run', { min: 1, max: MAX_EPISODES }, 100))
     .addOption(integerOption('--seed <s>', 'seed of the first reset', SEED_RANGE, 0))
     .examples(['bigmodel-rl eval runs/dqn --episodes 100 --seed 0']);
+  // The agent is loaded (and checked) while validating, so that a missing or damaged one exits 2 like a bad flag.
+  evalCommand.hook('preAction', async () => {
+    tf.env().set('PROD', true);
+    await initBackend();
+  });
   cliAction(
     evalCommand,
-    ({ args, options }) => ({ dir: args[0], episodes: options['episodes'] as number, seed: options['seed'] as number }),
-    async ({ dir, episodes, seed }) => {
-      tf.env().set('PROD', true);
-      await initBackend();
+    async ({ args, options }) => ({
+      dir: args[0],
+      agent: await loadAgent(args[0]),
+      episodes: options['episodes'] as number,
+      seed: options['seed'] as number,
+    }),
+    async ({ dir, agent, episodes, seed }) => {
       const bar = progressBar(`eval ${dir}`, io.stderr);
-      say(JSON.stringify(await runEval(dir, episodes, seed, (done) => bar(done, episodes))));
+      say(JSON.stringify(await runEval(agent, episodes, seed, (done) => bar(done, episodes))));
     },
   );
   return program;
