@@ -105,6 +105,12 @@ describe('bigmodel-gan bad input', () => {
     ['--pack', train('--pack', '3'), 2, 'Invalid argument for discriminatorPacking: 3. Must divide batchSize (64).'],
     ['--mbstd', train('--mbstd', '1'), 2, 'Invalid argument for minibatchStddev: 1.'],
     ['--limit', train('--limit', '10'), 2, 'Invalid argument for --limit: 10. One step takes batchSize * criticSteps = 64 images'],
+    [
+      'train --out (a run to resume)',
+      train('--out', RUN, '--ngf', '3', '--ndf', '2', '--nz', '4', '--batch-size', '32', '--limit', '32'),
+      2,
+      'Invalid argument for ngf: 3. The checkpoint in <run>/checkpoint is of a different architecture: its ngf is 2.',
+    ],
     ['--limit', train('--limit', '0'), 2, 'Invalid argument for --limit: "0"'],
     ['sample <dir>', ['sample', '--out', OUT], 2, 'missing argument <dir>'],
     ['sample --n', sample('--n', '1e8'), 2, 'Invalid argument for --n: "1e8". Must be an integer in [1, 100000].'],

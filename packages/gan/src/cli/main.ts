@@ -118,13 +118,15 @@ function trainPlan({ args, options }: CliInput) {
     });
   }
   const minutes = options['minutes'] as number | undefined;
+  const out = options['out'] as string;
+  ganCheckpointState(join(out, 'checkpoint'), { expect: config }); // a run to resume must be of this architecture
   return {
     kind,
     dataset,
     dataDir,
     config,
     limit,
-    out: options['out'] as string,
+    out,
     epochs: options['epochs'] as number,
     seed: options['seed'] as number,
     checkpointEvery: options['checkpointEvery'] as number,
