@@ -124,9 +124,14 @@ const AGENT_CHECKS: Record<TrainCommand['algorithm'], { name: string; resolve: (
 
 /**
  * Refuses `--out` when it is a file, or (without `--resume`) a directory holding files: nothing is
- * ever appended to another run.
+ * ever appended to another run; with `--resume`, when it holds no checkpoint.
  */
 function checkOut(command: TrainCommand): void {
+  const checkpoint = join(command.out, 'checkpoint', 'agent.json');
+  if (command.resume && !existsSync(checkpoint)) {
+    const hint = 'Start the run without --resume (with --checkpoint-every N).';
+    throw new FileFormatError({ path: checkpoint, problem: 'does not exist: there is no checkpoint to resume', hint });
+  }
   if (!command.resume && existsSync(command.out) && (!statSync(command.out).isDirectory() || readdirSync(command.out).length > 0)) {
     const message = 'This directory holds a run already: pass --resume to continue it, or choose an empty directory.';
     throw new InvalidArgumentError({ parameter: '--out', value: command.out, message });
@@ -214,20 +219,17 @@ export interface TrainHooks {
  */
 async function startOrResume(command: TrainCommand, metricsPath: string): Promise<{ agent: Agent; best: BestEvaluation | null }> {
   const checkpointDir = join(command.out, 'checkpoint');
-  if (!command.resume) {
-    checkOut(command);
-    return { agent: createAgent(command), best: null };
-  }
-  const checkpoint = join(checkpointDir, 'agent.json');
-  if (!existsSync(checkpoint)) {
-    const hint = 'Start the run without --resume (with --checkpoint-every N).';
-    throw new FileFormatError({ path: checkpoint, problem: 'does not exist: there is no checkpoint to resume', hint });
-  }
+  checkOut(command);
+  if (!command.resume) return { agent: createAgent(command), best: null };
   const { extra } = readCheckpoint<{ extra?: { metricsBytes?: unknown; best?: unknown } }>(checkpointDir);
   const metricsBytes = extra?.metricsBytes;
   if (!Number.isInteger(metricsBytes) || (metricsBytes as number) < 0) {
     const problem = `has no valid extra.metricsBytes (${JSON.stringify(metricsBytes)})`;
-    throw new FileFormatError({ path: checkpoint, problem, hint: 'Resume a checkpoint written by bigmodel-rl train.' });
+    throw new FileFormatError({
+      path: join(checkpointDir, 'agent.json'),
+      problem,
+      hint: 'Resume a checkpoint written by bigmodel-rl train.',
+    });
   }
   const agent = await loadAgent(checkpointDir);
   const expected = { algorithm: command.algorithm, env: command.env, seed: command.seed };
