@@ -1,7 +1,11 @@
 import { FileFormatError } from '../errors/file-format-error';
 import { readRegularFile } from '../io/read-regular-file';
 
-/** The most bytes {@link readInputFile} reads when no `maxBytes` is given: 16 MiB (a config or a small input). */
+/**
+ * The most bytes {@link readInputFile} reads when no `maxBytes` is given: 16 MiB (a config or a small input).
+ *
+ * @category CLI
+ */
 export const DEFAULT_MAX_INPUT_BYTES = 16 * 1024 * 1024;
 
 /**
