@@ -116,10 +116,42 @@ function handle(root: string, request: IncomingMessage, response: ServerResponse
   }
 }
 
+/** A failure to listen as the `InvalidArgumentError` of the option at fault (a port in use, a host not of this machine). */
+function listenError(error: NodeJS.ErrnoException, host: string, port: number): Error {
+  switch (error.code) {
+    case 'EADDRINUSE':
+      return new InvalidArgumentError({
+        parameter: 'port',
+        value: port,
+        message: `It is in use on ${host}; choose another, or 0 for any free port.`,
+        cause: error,
+      });
+    case 'EACCES':
+      return new InvalidArgumentError({
+        parameter: 'port',
+        value: port,
+        message: 'Listening on it needs privileges; choose one above 1023, or 0.',
+        cause: error,
+      });
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EADDRNOTAVAIL':
+      return new InvalidArgumentError({
+        parameter: 'host',
+        value: host,
+        message: `It is not an address of this machine (${error.code}); give one of its interfaces, e.g. 127.0.0.1 or 0.0.0.0.`,
+        cause: error,
+      });
+    default:
+      return error;
+  }
+}
+
 /**
  * Serves the dashboard over `runsDir` and resolves once it listens. Rejects with an
  * `InvalidArgumentError` (parameter `runsDir`) when the runs directory does not exist or is not a
- * directory.
+ * directory, and (parameter `port` or `host`) when the port is in use or the host is not an address
+ * of this machine.
  *
  * @example
  * ```ts
@@ -153,7 +185,7 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
     }
   });
   await new Promise<void>((resolveListen, reject) => {
-    server.once('error', reject);
+    server.once('error', (error) => reject(listenError(error, host, options.port ?? 0)));
     server.listen(options.port ?? 0, host, () => resolveListen());
   });
   const { port } = server.address() as AddressInfo;

@@ -10,3 +10,5 @@ export { parseNumber, type NumberRange } from './parse-number';
 export { integerOption } from './integer-option';
 export { numberOption } from './number-option';
 export { choiceOption } from './choice-option';
+export { readInputFile, DEFAULT_MAX_INPUT_BYTES } from './read-input-file';
+export { markRefusedEarly } from './refused-early';

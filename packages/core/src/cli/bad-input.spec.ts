@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -18,6 +19,10 @@ beforeAll(async () => {
   writeFileSync(join(tmp, 'broken.json'), '[1, 2');
   writeFileSync(join(tmp, 'wrong-size.json'), '[1, 2, 3, 4]');
   writeFileSync(join(tmp, 'good.json'), '[[1, 2, 3], [0, 0, 1]]');
+  writeFileSync(join(tmp, 'digit.png'), 'not read: the model is not an image model');
+  execFileSync('mkfifo', [join(tmp, 'fifo.json')]);
+  mkdirSync(join(tmp, 'corrupt'));
+  writeFileSync(join(tmp, 'corrupt', 'model.json'), '{"modelTopology": ');
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -42,11 +47,19 @@ describe('bigmodel-core bad input', () => {
     ['--input', ['predict', '--model', '<tmp>/model'], 2, 'UsageError: flag --input is required'],
     ['--input', predict('--input', '<tmp>/missing.png'), 2, 'FileFormatError: <tmp>/missing.png is not a file (--input).'],
     ['--input', predict('--input', '<tmp>'), 2, 'FileFormatError: <tmp> is not a file (--input).'],
-    ['--input', predict('--input', '<tmp>/broken.json'), 1, 'FileFormatError: <tmp>/broken.json is not valid JSON'],
+    ['--input', predict('--input', '<tmp>/broken.json'), 2, 'FileFormatError: <tmp>/broken.json is not valid JSON (--input).'],
+    ['--input', predict('--input', '<tmp>/fifo.json'), 2, 'FileFormatError: <tmp>/fifo.json is not a file (--input).'],
+    [
+      '--input',
+      predict('--input', '<tmp>/digit.png'),
+      2,
+      'Invalid argument for --input: "<tmp>/digit.png". A PNG needs an image model ([h, w, 1|3] input); this model takes [3].',
+    ],
+    ['--model', predict('--model', '<tmp>/corrupt'), 2, 'FileFormatError: <tmp>/corrupt/model.json'],
     [
       '--input',
       predict('--input', '<tmp>/wrong-size.json'),
-      1,
+      2,
       'FileFormatError: <tmp>/wrong-size.json holds 4 values, not a whole number of examples of shape [3]',
     ],
     [

@@ -10,17 +10,32 @@
  * examples, each shaped like the model's input). Prints each example's class probabilities, then
  * one JSON line with everything.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 import * as tf from '@tensorflow/tfjs';
 
-import { BACKEND_NAMES, formatBackendInfo, initBackend, type BackendName } from '../backend';
-import { choiceOption, cliAction, cliProgram, processIo, runCli, runMain, type CliCommand, type CliInput, type CliIo } from '../cli-kit';
+import { BACKEND_NAMES, formatBackendInfo, initBackend, type BackendInfo, type BackendName } from '../backend';
+import {
+  choiceOption,
+  cliAction,
+  cliProgram,
+  processIo,
+  readInputFile,
+  runCli,
+  runMain,
+  type CliCommand,
+  type CliInput,
+  type CliIo,
+} from '../cli-kit';
 import { FileFormatError, InvalidArgumentError } from '../errors';
 import { loadModel } from '../io';
 import { predictClasses, readPng } from '../predict';
 
+/** The largest JSON `--input` read: 64 MiB. */
+const MAX_JSON_INPUT_BYTES = 64 * 1024 * 1024;
+
+/** The examples of `--input` as a tensor of the model's input shape (a PNG is resized to it); throws naming the file otherwise. */
 function readInput(path: string, model: tf.LayersModel): tf.Tensor {
   const shape = model.inputs[0].shape.slice(1) as number[];
   if (path.toLowerCase().endsWith('.png')) {
@@ -33,11 +48,12 @@ function readInput(path: string, model: tf.LayersModel): tf.Tensor {
     }
     return readPng(path, { height: shape[0], width: shape[1], channels: shape[2] as 1 | 3 });
   }
+  const text = readInputFile('--input', path, { maxBytes: MAX_JSON_INPUT_BYTES }).toString('utf8'); // a regular file: a FIFO would block
   let values: unknown;
   try {
-    values = JSON.parse(readFileSync(path, 'utf8'));
+    values = JSON.parse(text);
   } catch (cause) {
-    throw new FileFormatError({ path, problem: 'is not valid JSON (or cannot be read)', cause });
+    throw new FileFormatError({ path, problem: 'is not valid JSON (--input)', cause });
   }
   const flat = (Array.isArray(values) ? values : [values]).flat(Infinity) as number[];
   const size = shape.reduce((a, b) => a * b, 1);
@@ -50,19 +66,28 @@ function readInput(path: string, model: tf.LayersModel): tf.Tensor {
   return tf.tensor(flat, [flat.length / size, ...shape]);
 }
 
-/** A checked `predict` command line: the model's manifest and the input file exist. */
-function predictPlan({ options }: CliInput) {
-  const model = options['model'] as string;
+/**
+ * A checked `predict` command line: the model loaded and the input read as a tensor of its input
+ * shape, before anything is printed (the backend is started by the command's preAction hook).
+ */
+async function predictPlan({ options }: CliInput) {
+  const dir = options['model'] as string;
   const input = options['input'] as string;
-  if (!existsSync(join(model, 'model.json'))) {
+  if (!existsSync(join(dir, 'model.json'))) {
     throw new FileFormatError({
-      path: join(model, 'model.json'),
+      path: join(dir, 'model.json'),
       problem: 'does not exist (--model)',
       hint: 'Give the directory saveModel wrote.',
     });
   }
   if (!existsSync(input) || !statSync(input).isFile()) throw new FileFormatError({ path: input, problem: 'is not a file (--input)' });
-  return { model, input, backend: options['backend'] as BackendName | undefined };
+  const model = await loadModel(dir);
+  try {
+    return { model, inputs: readInput(input, model) };
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
 }
 
 /** The `bigmodel-core` program, writing to `io`. */
@@ -80,16 +105,20 @@ export function coreProgram(io: CliIo): CliCommand {
       'bigmodel-core predict --model runs/cnn/model --input digit.png',
       'bigmodel-core predict --model runs/cnn/model --input examples.json --backend wasm',
     ]);
-  cliAction(predict, predictPlan, async ({ model: dir, input, backend }) => {
+  let info: BackendInfo | undefined;
+  predict.hook('preAction', async (_command, action) => {
     tf.env().set('PROD', true);
-    const info = await initBackend(backend ? { backend } : {});
-    const model = await loadModel(dir);
-    const inputs = readInput(input, model);
+    const backend = action.opts()['backend'] as BackendName | undefined;
+    info = await initBackend(backend ? { backend } : {});
+  });
+  cliAction(predict, predictPlan, ({ model, inputs }) => {
     const predictions = predictClasses(model, inputs);
+    inputs.dispose();
+    model.dispose();
     predictions.forEach((p, i) =>
       io.stdout.write(`example ${i}: class ${p.class} (${p.probabilities.map((v) => v.toFixed(4)).join(' ')})\n`),
     );
-    io.stdout.write(`${JSON.stringify({ backend: formatBackendInfo(info), predictions })}\n`);
+    io.stdout.write(`${JSON.stringify({ backend: formatBackendInfo(info!), predictions })}\n`);
   });
   return program;
 }

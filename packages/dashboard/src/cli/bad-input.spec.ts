@@ -1,16 +1,27 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer, type Server } from 'node:net';
+import type { AddressInfo } from 'node:net';
 
 import type { Dashboard } from '../start-dashboard';
 import { main } from './main';
 
 let tmp: string;
-beforeAll(() => {
+/** A port another server listens on (127.0.0.1). */
+let busyPort: number;
+let busy: Server;
+beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'dashboard-bad-'));
   writeFileSync(join(tmp, 'file.txt'), 'not a directory');
+  busy = createServer();
+  await new Promise<void>((listening) => busy.listen(0, '127.0.0.1', () => listening()));
+  busyPort = (busy.address() as AddressInfo).port;
 });
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+afterAll(async () => {
+  await new Promise<void>((closed) => busy.close(() => closed()));
+  rmSync(tmp, { recursive: true, force: true });
+});
 
 /** Runs `bigmodel-dashboard` in-process; returns its exit status, what it printed, and the dashboard if it started. */
 async function dashboard(argv: string[]) {
@@ -37,10 +48,23 @@ describe('bigmodel-dashboard bad input', () => {
     ['--port', ['<tmp>', '--port', 'http'], 2, 'Invalid argument for --port: "http"'],
     ['--port', ['<tmp>', '--port'], 2, 'UsageError: flag --port needs a value'],
     ['--host', ['<tmp>', '--host'], 2, 'UsageError: flag --host needs a value'],
+    [
+      '--host',
+      ['<tmp>', '--host', 'nosuch.invalid'],
+      2,
+      'Invalid argument for host: "nosuch.invalid". It is not an address of this machine',
+    ],
+    [
+      '--host',
+      ['<tmp>', '--host', '192.0.2.1'],
+      2,
+      'Invalid argument for host: "192.0.2.1". It is not an address of this machine (EADDRNOTAVAIL)',
+    ],
+    ['--port', ['<tmp>', '--port', '<busy>'], 2, 'Invalid argument for port: <busy>. It is in use on 127.0.0.1'],
   ];
 
   it.each(cases)('%s: %j exits %d with one line containing %j, and serves nothing', async (_flag, argv, status, fragment) => {
-    const fill = (s: string) => s.split('<tmp>').join(tmp);
+    const fill = (s: string) => s.split('<tmp>').join(tmp).split('<busy>').join(String(busyPort));
     const result = await dashboard(argv.map(fill));
     expect(result.code).toBe(status);
     expect(result.err).toContain(fill(fragment));

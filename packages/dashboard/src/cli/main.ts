@@ -6,7 +6,18 @@
  */
 import { existsSync, statSync } from 'node:fs';
 
-import { cliAction, cliProgram, FileFormatError, integerOption, processIo, runCli, runMain, type CliIo } from '@bigmodel/core';
+import {
+  cliAction,
+  cliProgram,
+  FileFormatError,
+  integerOption,
+  InvalidArgumentError,
+  markRefusedEarly,
+  processIo,
+  runCli,
+  runMain,
+  type CliIo,
+} from '@bigmodel/core';
 
 import { startDashboard, type Dashboard } from '../start-dashboard';
 
@@ -35,7 +46,13 @@ export function dashboardProgram(io: CliIo, onStart: (dashboard: Dashboard) => v
       return { runsDir, port: options['port'] as number, host: options['host'] as string };
     },
     async (plan) => {
-      const dashboard = await startDashboard(plan);
+      let dashboard: Dashboard;
+      try {
+        dashboard = await startDashboard(plan);
+      } catch (error) {
+        // A port in use or a host not of this machine: a flag refused, nothing served (exit 2).
+        throw InvalidArgumentError.isInstance(error) ? markRefusedEarly(error) : error;
+      }
       io.stdout.write(`bigmodel dashboard on ${dashboard.url} (Ctrl-C to stop)\n`);
       onStart(dashboard);
     },

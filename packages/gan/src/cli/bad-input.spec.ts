@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,6 +46,7 @@ beforeAll(async () => {
   ]);
   expect(trained.code).toBe(0);
   writeFileSync(join(tmp, 'wrong.npy'), encodeNpy(new Float32Array(2 * 8 * 8), [2, 8, 8, 1]));
+  execFileSync('mkfifo', [join(tmp, 'fifo.npy')]);
 }, 120_000);
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -103,6 +105,12 @@ describe('bigmodel-gan bad input', () => {
     ['--pack', train('--pack', '3'), 2, 'Invalid argument for discriminatorPacking: 3. Must divide batchSize (64).'],
     ['--mbstd', train('--mbstd', '1'), 2, 'Invalid argument for minibatchStddev: 1.'],
     ['--limit', train('--limit', '10'), 2, 'Invalid argument for --limit: 10. One step takes batchSize * criticSteps = 64 images'],
+    [
+      'train --out (a run to resume)',
+      train('--out', RUN, '--ngf', '3', '--ndf', '2', '--nz', '4', '--batch-size', '32', '--limit', '32'),
+      2,
+      'Invalid argument for ngf: 3. The checkpoint in <run>/checkpoint is of a different architecture: its ngf is 2.',
+    ],
     ['--limit', train('--limit', '0'), 2, 'Invalid argument for --limit: "0"'],
     ['sample <dir>', ['sample', '--out', OUT], 2, 'missing argument <dir>'],
     ['sample --n', sample('--n', '1e8'), 2, 'Invalid argument for --n: "1e8". Must be an integer in [1, 100000].'],
@@ -127,10 +135,26 @@ describe('bigmodel-gan bad input', () => {
     ['score --n', ['score', RUN, '--n', '1'], 2, 'Invalid argument for --n: "1". Must be an integer in [2, 100000].'],
     ['score --seed', ['score', RUN, '--seed', 'x'], 2, 'Invalid argument for --seed: "x"'],
     ['score --classifier', ['score', RUN, '--classifier'], 2, 'flag --classifier needs a value'],
+    ['score <source>', ['score', '<tmp>/missing.npy'], 2, 'FileFormatError: <tmp>/missing.npy cannot be read (<source>): does not exist.'],
+    ['score <source>', ['score', '<tmp>/fifo.npy'], 2, 'FileFormatError: <tmp>/fifo.npy cannot be read (<source>): is not a regular file.'],
+    ['score <source>', ['score', '<tmp>/nowhere'], 2, 'FileFormatError: <tmp>/nowhere/checkpoint/checkpoint.json does not exist.'],
+    ['score --classifier', ['score', RUN, '--classifier', '<tmp>'], 2, 'FileFormatError: <tmp>/model.json does not exist (--classifier).'],
+    [
+      'interpolate <dir>',
+      ['interpolate', '<tmp>/nowhere', '--out', OUT],
+      2,
+      'FileFormatError: <tmp>/nowhere/checkpoint/checkpoint.json does not exist.',
+    ],
+    [
+      'sample <dir>',
+      ['sample', '<tmp>/nowhere', '--out', OUT],
+      2,
+      'FileFormatError: <tmp>/nowhere/checkpoint/checkpoint.json does not exist.',
+    ],
     [
       'score <source>',
       ['score', '<tmp>/wrong.npy'],
-      1,
+      2,
       'Invalid argument for <tmp>/wrong.npy: "shape (2, 8, 8, 1)". Expected samples of shape [N, 28, 28, 1].',
     ],
     ['train-classifier --epochs', ['train-classifier', '--epochs', '0', '--out', OUT], 2, 'Invalid argument for --epochs: "0"'],

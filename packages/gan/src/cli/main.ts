@@ -14,7 +14,7 @@
  * `score` prints the metrics of the samples and of real MNIST (test split against train split);
  * its last line is JSON.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 import * as tf from '@tensorflow/tfjs';
@@ -22,6 +22,7 @@ import {
   choiceOption,
   cliAction,
   cliProgram,
+  FileFormatError,
   formatBackendInfo,
   initBackend,
   integerOption,
@@ -30,6 +31,7 @@ import {
   loadCifar10,
   numberOption,
   processIo,
+  readInputFile,
   runCli,
   runMain,
   writeFileAtomic,
@@ -39,7 +41,7 @@ import {
 } from '@bigmodel/core';
 
 import { decodeNpy, encodeNpy } from '../io/npy';
-import { hasGanCheckpoint, loadGanCheckpoint } from '../io/gan-checkpoint';
+import { ganCheckpointState, hasGanCheckpoint, loadGanCheckpoint } from '../io/gan-checkpoint';
 import { imageGrid } from '../io/image-grid';
 import { generateSamples } from '../metrics/generate-samples';
 import { DEFAULT_CLASSIFIER_DIR, loadMnistClassifier, trainMnistClassifier } from '../metrics/mnist-classifier';
@@ -116,13 +118,15 @@ function trainPlan({ args, options }: CliInput) {
     });
   }
   const minutes = options['minutes'] as number | undefined;
+  const out = options['out'] as string;
+  ganCheckpointState(join(out, 'checkpoint'), { expect: config }); // a run to resume must be of this architecture
   return {
     kind,
     dataset,
     dataDir,
     config,
     limit,
-    out: options['out'] as string,
+    out,
     epochs: options['epochs'] as number,
     seed: options['seed'] as number,
     checkpointEvery: options['checkpointEvery'] as number,
@@ -215,23 +219,53 @@ function formatQuality(label: string, q: SampleQuality): string {
   return `${label}: classifier score ${q.classifierScore.toFixed(3)}, Frechet distance ${q.frechetDistance.toFixed(3)}, classes ${q.classesCovered}/10, class-histogram KL ${q.classHistogramKl.toFixed(4)} (n ${q.count})`;
 }
 
-async function score(source: string, options: Record<string, unknown>, io: CliIo): Promise<void> {
-  const classifier = await loadMnistClassifier((options['classifier'] as string | undefined) ?? DEFAULT_CLASSIFIER_DIR);
+/** The most bytes of a samples .npy that `score` reads: MAX_SAMPLES images of 28 x 28 floats and a header. */
+const MAX_NPY_BYTES = MAX_SAMPLES * 28 * 28 * 4 + 4096;
+
+/**
+ * `<dir>` of sample, interpolate and score, checked before anything starts: its checkpoint.json
+ * must exist and be a valid GAN checkpoint manifest (its weights are read when the command runs).
+ */
+function checkRun(dir: string): string {
+  const checkpoint = join(dir, 'checkpoint');
+  if (ganCheckpointState(checkpoint) === undefined)
+    throw new FileFormatError({ path: join(checkpoint, 'checkpoint.json'), problem: 'does not exist' });
+  return dir;
+}
+
+/** A checked `score` command line: the samples .npy read and its shape checked, or the run's checkpoint and the classifier found. */
+function scorePlan({ args, options }: CliInput) {
+  const source = args[0];
+  const classifier = (options['classifier'] as string | undefined) ?? DEFAULT_CLASSIFIER_DIR;
+  if (!existsSync(join(classifier, 'model.json')))
+    throw new FileFormatError({
+      path: join(classifier, 'model.json'),
+      problem: 'does not exist (--classifier)',
+      hint: 'Give a directory train-classifier wrote.',
+    });
+  const common = { source, classifier, n: options['n'] as number, seed: options['seed'] as number };
+  if (!source.endsWith('.npy')) return { ...common, samples: undefined, run: checkRun(source) };
+  const samples = decodeNpy(readInputFile('<source>', source, { maxBytes: MAX_NPY_BYTES }), source);
+  const { shape } = samples;
+  if (shape.length !== 4 || shape[1] !== 28 || shape[2] !== 28 || shape[3] !== 1) {
+    throw new InvalidArgumentError({
+      parameter: source,
+      value: `shape (${shape.join(', ')})`,
+      message: 'Expected samples of shape [N, 28, 28, 1].',
+    });
+  }
+  return { ...common, samples, run: undefined };
+}
+
+async function score(plan: ReturnType<typeof scorePlan>, io: CliIo): Promise<void> {
+  const { source, samples } = plan;
+  const classifier = await loadMnistClassifier(plan.classifier);
   let images: tf.Tensor4D;
-  if (source.endsWith('.npy')) {
-    const { data, shape } = decodeNpy(readFileSync(source), source);
-    if (shape.length !== 4 || shape[1] !== 28 || shape[2] !== 28 || shape[3] !== 1) {
-      classifier.dispose();
-      throw new InvalidArgumentError({
-        parameter: source,
-        value: `shape (${shape.join(', ')})`,
-        message: 'Expected samples of shape [N, 28, 28, 1].',
-      });
-    }
-    images = tf.tensor4d(data, shape as [number, number, number, number]);
+  if (samples !== undefined) {
+    images = tf.tensor4d(samples.data, samples.shape as [number, number, number, number]);
   } else {
-    const { trainer } = await loadGanCheckpoint(join(source, 'checkpoint'));
-    images = generateSamples(trainer, options['n'] as number, options['seed'] as number);
+    const { trainer } = await loadGanCheckpoint(join(plan.run!, 'checkpoint'));
+    images = generateSamples(trainer, plan.n, plan.seed);
     trainer.dispose();
   }
   const reference = mnistReferenceStatistics(classifier);
@@ -349,7 +383,7 @@ export function ganProgram(io: CliIo) {
   cliAction(
     interpolateCommand,
     ({ args, options }) => ({
-      dir: args[0],
+      dir: checkRun(args[0]),
       out: options['out'] as string,
       rows: options['rows'] as number,
       steps: options['steps'] as number,
@@ -375,14 +409,10 @@ export function ganProgram(io: CliIo) {
     .addOption(seed())
     .option('--classifier <dir>', 'the MNIST classifier (default: the one shipped with the package)')
     .examples(['bigmodel-gan score runs/dcgan --n 1663', 'bigmodel-gan score samples.npy']);
-  cliAction(
-    scoreCommand,
-    ({ args, options }) => ({ source: args[0], options }),
-    async ({ source, options }) => {
-      await startBackend(io);
-      await score(source, options, io);
-    },
-  );
+  cliAction(scoreCommand, scorePlan, async (plan) => {
+    await startBackend(io);
+    await score(plan, io);
+  });
 
   const classifierCommand = program
     .command('train-classifier')

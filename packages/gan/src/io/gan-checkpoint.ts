@@ -135,13 +135,32 @@ export function hasGanCheckpoint(dir: string): boolean {
 
 /**
  * The step and the caller's extra state of the checkpoint in `dir`, without loading its weights
- * (undefined where `dir` holds none).
+ * (undefined where `dir` holds none). Its checkpoint.json is checked as {@link loadGanCheckpoint}
+ * checks it, and so is its architecture against `options.expect`.
  * @category IO
  */
-export function ganCheckpointState(dir: string): { step: number; extra: Record<string, unknown> } | undefined {
+export function ganCheckpointState(
+  dir: string,
+  options: LoadGanCheckpointOptions = {},
+): { step: number; extra: Record<string, unknown> } | undefined {
   if (!hasGanCheckpoint(dir)) return undefined;
-  const { manifest } = readManifest(dir);
+  const { manifest, config } = readManifest(dir);
+  if (options.expect !== undefined) checkArchitecture(dir, config, options.expect);
   return { step: manifest.step, extra: manifest.extra ?? {} };
+}
+
+/** Throws an `InvalidArgumentError` naming the first architecture field in which `config` (a checkpoint's) differs from `expect`. */
+function checkArchitecture(dir: string, config: ResolvedGanConfig, expect: GanConfig): void {
+  const expected = resolveGanConfig(expect);
+  for (const field of ARCHITECTURE) {
+    if (JSON.stringify(expected[field]) !== JSON.stringify(config[field])) {
+      throw new InvalidArgumentError({
+        parameter: field,
+        value: expected[field],
+        message: `The checkpoint in ${dir} is of a different architecture: its ${field} is ${JSON.stringify(config[field])}.`,
+      });
+    }
+  }
 }
 
 const GROUPS: readonly Group[] = ['generator', 'averageGenerator', 'discriminator', 'generatorOptimizer', 'discriminatorOptimizer'];
@@ -239,18 +258,7 @@ export async function loadGanCheckpoint(
 ): Promise<{ trainer: GanTrainer; extra: Record<string, unknown> }> {
   const { manifest, config, floats } = readManifest(dir);
   const manifestPath = join(dir, 'checkpoint.json');
-  if (options.expect !== undefined) {
-    const expected = resolveGanConfig(options.expect);
-    for (const field of ARCHITECTURE) {
-      if (JSON.stringify(expected[field]) !== JSON.stringify(config[field])) {
-        throw new InvalidArgumentError({
-          parameter: field,
-          value: expected[field],
-          message: `The checkpoint in ${dir} is of a different architecture: its ${field} is ${JSON.stringify(config[field])}.`,
-        });
-      }
-    }
-  }
+  if (options.expect !== undefined) checkArchitecture(dir, config, options.expect);
   const trainer = GanTrainer.assemble(config, manifest.random.seed, manifest.step);
   const group = (name: Group) => manifest.tensors.filter((t) => t.group === name);
   const corrupt = (problem: string) => new FileFormatError({ path: manifestPath, problem, hint: 'It is corrupt.' });

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,6 +39,7 @@ beforeAll(async () => {
   writeFileSync(join(tmp, 'contradictory.json'), JSON.stringify({ params: { x1: { type: 'float', min: 10, max: -5 } } }));
   writeFileSync(join(tmp, 'space.json'), JSON.stringify({ params: { x1: { type: 'float', min: -5, max: 10 } } }));
   writeFileSync(join(tmp, 'no-factory.js'), 'exports.somethingElse = 1;\n');
+  execFileSync('mkfifo', [join(tmp, 'fifo.json')]);
   writeFileSync(join(tmp, 'broken.js'), 'exports.createEvaluator = (;\n');
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -65,7 +67,18 @@ describe('bigmodel-nas bad input', () => {
     ['--space', ['search', '--strategy', 'random', '--trials', '3', '--out', OUT], 2, 'flag --space is required'],
     ['--space', search('--space', 'builtin:brainin'), 2, 'Invalid argument for --space: "builtin:brainin". Built-in spaces:'],
     ['--space', search('--space', 'builtin:brainin'), 2, 'Did you mean builtin:branin?'],
-    ['--space', search('--space', '<tmp>/missing.json'), 2, 'FileFormatError: <tmp>/missing.json cannot be read (--space).'],
+    [
+      '--space',
+      search('--space', '<tmp>/missing.json'),
+      2,
+      'FileFormatError: <tmp>/missing.json cannot be read (--space): does not exist.',
+    ],
+    [
+      '--space',
+      search('--space', '<tmp>/fifo.json'),
+      2,
+      'FileFormatError: <tmp>/fifo.json cannot be read (--space): is not a regular file.',
+    ],
     ['--space', search('--space', '<tmp>/contradictory.json', '--evaluator', 'builtin:branin'), 2, 'space.params.x1.min'],
     [
       '--strategy',
@@ -132,7 +145,9 @@ describe('bigmodel-nas bad input', () => {
     ['--max-latency-ms', search('--max-latency-ms', 'fast'), 2, 'Invalid argument for --max-latency-ms: "fast"'],
     ['--keep-models', search('--keep-models', '0'), 2, 'Invalid argument for --keep-models: "0"'],
     ['resume <dir>', ['resume'], 2, 'missing argument <dir>'],
-    ['resume <dir>', ['resume', OUT], 1, 'FileFormatError'],
+    ['resume <dir>', ['resume', OUT], 2, 'FileFormatError: <out>/journal.jsonl does not exist.'],
+    ['rescore <dir>', ['rescore', OUT], 2, 'FileFormatError: <out>/journal.jsonl does not exist.'],
+    ['export <dir>', ['export', OUT, '--out', '<tmp>/exported'], 2, 'FileFormatError: <out>/journal.jsonl does not exist.'],
     ['resume --workers', ['resume', DIR, '--workers', '0'], 2, 'Invalid argument for --workers: "0"'],
     ['resume --trials', ['resume', DIR, '--trials', '-1'], 2, 'Invalid argument for --trials: "-1"'],
     ['resume --minutes', ['resume', DIR, '--minutes', '0'], 2, 'Invalid argument for --minutes: "0"'],

@@ -119,7 +119,7 @@ describe('bigmodel-nas', () => {
     expect(fitWithoutMinutes.status).toBe(2);
     expect(fitWithoutMinutes.stderr).toContain('--fit-time');
     const noJournal = nas('resume', join(dir, 'nowhere'));
-    expect(noJournal.status).toBe(1);
+    expect(noJournal.status).toBe(2);
     expect(noJournal.stderr).toContain('FileFormatError');
   });
 });

@@ -3,7 +3,7 @@
  * bigmodel-nas: runs, resumes, re-scores and exports neural architecture searches.
  * `bigmodel-nas <command> --help` lists every flag with its range and default.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 import {
@@ -18,6 +18,7 @@ import {
   nearestName,
   numberOption,
   processIo,
+  readInputFile,
   runCli,
   runMain,
   type CliInput,
@@ -140,18 +141,7 @@ function searchPlan({ options }: CliInput) {
   let space: SearchSpace;
   if (builtin !== undefined) space = builtinSpace(builtin);
   else {
-    let text: string;
-    try {
-      text = readFileSync(spaceArg, 'utf8');
-    } catch (cause) {
-      throw new FileFormatError({
-        path: spaceArg,
-        problem: 'cannot be read (--space)',
-        hint: 'Give a space JSON file or builtin:NAME.',
-        cause,
-      });
-    }
-    space = SearchSpace.fromJSON(text);
+    space = SearchSpace.fromJSON(readInputFile('--space', spaceArg).toString('utf8')); // a regular file: a FIFO would block
   }
   const evaluatorArg = options['evaluator'] as string | undefined;
   const modulePath = options['evaluatorModule'] as string | undefined;
@@ -262,6 +252,15 @@ function leaderboardRows({ args, options }: CliInput): TrialRecord[] {
     }
   }
   return paretoFront(trials, metrics);
+}
+
+/**
+ * `<dir>` of resume, rescore and export, checked before anything starts: its journal must exist and
+ * open with the search's specification (a missing or unreadable journal exits 2, nothing written).
+ */
+function searchDir(dir: string): string {
+  readJournal(dir);
+  return dir;
 }
 
 /** `--redis URL` and `--trial-timeout S`, checked: the trials' executor on Redis, or none. */
@@ -401,7 +400,7 @@ export function nasProgram(io: CliIo) {
   cliAction(
     resume,
     ({ args, options }) => ({
-      dir: args[0],
+      dir: searchDir(args[0]),
       workers: options['workers'] as number | undefined,
       trials: options['trials'] as number | undefined,
       keepModels: options['keepModels'] as number | undefined,
@@ -489,7 +488,7 @@ export function nasProgram(io: CliIo) {
   cliAction(
     rescore,
     ({ args, options }) => ({
-      dir: args[0],
+      dir: searchDir(args[0]),
       top: options['top'] as number | undefined,
       repeats: options['repeats'] as number | undefined,
       workers: options['workers'] as number | undefined,
@@ -558,7 +557,7 @@ export function nasProgram(io: CliIo) {
         });
       }
       return {
-        dir: args[0],
+        dir: searchDir(args[0]),
         out: options['out'] as string,
         retrain,
         budget: options['budget'] as number | undefined,

@@ -7,20 +7,23 @@ import {
   InvalidArgumentError,
   JsonlLogger,
   parseCliInput,
+  readInputFile,
+  readRegularFile,
+  writeFileAtomic,
   type CliInput,
 } from '@bigmodel/core';
-import { existsSync, lstatSync, readFileSync, readdirSync, statSync, truncateSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { make, registry } from '../core/registry';
-import { A2c } from '../agents/a2c';
+import { A2c, resolveA2cConfig } from '../agents/a2c';
 import { readCheckpoint } from '../agents/checkpoint';
-import { Dqn } from '../agents/dqn';
+import { Dqn, resolveDqnConfig } from '../agents/dqn';
 import { evaluate, type EvaluationResult } from '../agents/evaluate';
-import { learnWithCheckpoints } from '../agents/learn-with-checkpoints';
 import { loadAgent, type Agent } from '../agents/load-agent';
-import { Ppo } from '../agents/ppo';
-import { Reinforce } from '../agents/reinforce';
+import { Ppo, resolvePpoConfig } from '../agents/ppo';
+import { prepareEnv, type ActionSpaceKind } from '../agents/prepare-env';
+import { Reinforce, resolveReinforceConfig } from '../agents/reinforce';
 import { trainingPreset } from '../agents/training-preset';
 
 /** The algorithms `bigmodel-rl train` knows. */
@@ -40,6 +43,11 @@ export interface TrainCommand {
   checkpointEvery: number;
   /** Continue the run checkpointed in `out` instead of starting one. */
   resume: boolean;
+  /**
+   * Which network `out/agent.json` holds at the end: `best`, the one with the highest periodic
+   * evaluation (the final one included; the last network then goes to `out/last`), or `last`.
+   */
+  keep: 'best' | 'last';
 }
 
 /** The largest `--total-steps` / `--eval-every` (a billion steps: days of training at this package's speed). */
@@ -72,6 +80,14 @@ export function trainCommand(command = new CliCommand('train')): CliCommand {
       }),
     )
     .option('--resume', 'continue the run checkpointed in --out (same algorithm, --env and --seed)')
+    .addOption(
+      choiceOption(
+        '--keep <which>',
+        'the network saved as --out/agent.json: best (highest periodic evaluation; the last one goes to --out/last) or last',
+        ['best', 'last'],
+        'best',
+      ),
+    )
     .examples([
       'bigmodel-rl train dqn --env CartPole-v1 --total-steps 50000 --seed 1 --out runs/dqn',
       'bigmodel-rl train dqn --env CartPole-v1 --total-steps 50000 --seed 1 --out runs/dqn --resume',
@@ -81,12 +97,7 @@ export function trainCommand(command = new CliCommand('train')): CliCommand {
 
 /** Reads `--config`: a JSON object, or a FileFormatError naming the file. */
 function readConfig(path: string): Record<string, unknown> {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (cause) {
-    throw new FileFormatError({ path, problem: 'cannot be read (--config)', hint: String((cause as Error).message), cause });
-  }
+  const text = readInputFile('--config', path).toString('utf8'); // a regular file (a FIFO would block), 16 MiB at most
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -100,8 +111,59 @@ function readConfig(path: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
+/**
+ * What {@link checkTrainCommand} checks per algorithm, without building networks: its config
+ * resolver and the action spaces its constructor accepts (as the agent checks them when built).
+ */
+const AGENT_CHECKS: Record<TrainCommand['algorithm'], { name: string; resolve: (c: object) => unknown; actions: ActionSpaceKind[] }> = {
+  dqn: { name: 'DQN', resolve: resolveDqnConfig, actions: ['Discrete'] },
+  ppo: { name: 'PPO', resolve: resolvePpoConfig, actions: ['Discrete', 'Box'] },
+  a2c: { name: 'A2C', resolve: resolveA2cConfig, actions: ['Discrete', 'Box'] },
+  reinforce: { name: 'REINFORCE', resolve: resolveReinforceConfig, actions: ['Discrete', 'Box'] },
+};
+
+/**
+ * Refuses `--out` when it is a file, or (without `--resume`) a directory holding files: nothing is
+ * ever appended to another run; with `--resume`, when it holds no checkpoint.
+ */
+function checkOut(command: TrainCommand): void {
+  const checkpoint = join(command.out, 'checkpoint', 'agent.json');
+  if (command.resume && !existsSync(checkpoint)) {
+    const hint = 'Start the run without --resume (with --checkpoint-every N).';
+    throw new FileFormatError({ path: checkpoint, problem: 'does not exist: there is no checkpoint to resume', hint });
+  }
+  if (!command.resume && existsSync(command.out) && (!statSync(command.out).isDirectory() || readdirSync(command.out).length > 0)) {
+    const message = 'This directory holds a run already: pass --resume to continue it, or choose an empty directory.';
+    throw new InvalidArgumentError({ parameter: '--out', value: command.out, message });
+  }
+}
+
+/**
+ * Checks a train command as the run would find it, before anything starts (no backend, no
+ * networks): the hyperparameters (preset and `--config`) through the algorithm's config resolver,
+ * the environment's spaces against the algorithm, and `--out`. Throws the error the run would.
+ */
+export function checkTrainCommand(command: TrainCommand): void {
+  const { name, resolve, actions } = AGENT_CHECKS[command.algorithm];
+  const config = resolve({ ...trainingPreset(command.algorithm, command.env), ...command.config, env: command.env, seed: command.seed });
+  const env = make<unknown, unknown>(command.env, (config as { envKwargs?: Record<string, unknown> }).envKwargs);
+  try {
+    prepareEnv(name, env, actions);
+  } finally {
+    env.close();
+  }
+  checkOut(command);
+}
+
 /** Checks a parsed `train` command line and reads its `--config`; throws naming the bad argument. */
-export function trainPlan({ args, options }: CliInput): TrainCommand {
+export function trainPlan(input: CliInput): TrainCommand {
+  const command = parseTrainInput(input);
+  checkTrainCommand(command);
+  return command;
+}
+
+/** The train command of a parsed command line, with its `--config` read. */
+function parseTrainInput({ args, options }: CliInput): TrainCommand {
   const algorithm = args[0] as TrainCommand['algorithm'];
   if (!ALGORITHMS.includes(algorithm)) {
     throw new InvalidArgumentError({ parameter: 'algorithm', value: algorithm, message: `Expected one of ${ALGORITHMS.join(', ')}.` });
@@ -118,12 +180,13 @@ export function trainPlan({ args, options }: CliInput): TrainCommand {
     evalEpisodes: options['evalEpisodes'] as number,
     checkpointEvery: (options['checkpointEvery'] as number | undefined) ?? Math.max(1, Math.floor(totalSteps / 10)),
     resume: options['resume'] === true,
+    keep: (options['keep'] as TrainCommand['keep'] | undefined) ?? 'best',
   };
 }
 
 /** Parses `train <algorithm> --total-steps N --out DIR [...]` (the arguments after `train`). */
 export function parseTrain(argv: string[]): TrainCommand {
-  return trainPlan(parseCliInput(trainCommand(), argv));
+  return parseTrainInput(parseCliInput(trainCommand(), argv));
 }
 
 /** Builds the agent of a train command: library defaults, then {@link trainingPreset} for the env, then the config file. */
@@ -154,25 +217,19 @@ export interface TrainHooks {
  * `metrics.jsonl` back to its length at that checkpoint (so that the resumed run's log reads as
  * one run). Without `--resume`, an `out` that holds files is refused (nothing is appended to it).
  */
-async function startOrResume(command: TrainCommand, metricsPath: string): Promise<Agent> {
+async function startOrResume(command: TrainCommand, metricsPath: string): Promise<{ agent: Agent; best: BestEvaluation | null }> {
   const checkpointDir = join(command.out, 'checkpoint');
-  if (!command.resume) {
-    if (existsSync(command.out) && (!statSync(command.out).isDirectory() || readdirSync(command.out).length > 0)) {
-      const message = 'This directory holds a run already: pass --resume to continue it, or choose an empty directory.';
-      throw new InvalidArgumentError({ parameter: '--out', value: command.out, message });
-    }
-    return createAgent(command);
-  }
-  const checkpoint = join(checkpointDir, 'agent.json');
-  if (!existsSync(checkpoint)) {
-    const hint = 'Start the run without --resume (with --checkpoint-every N).';
-    throw new FileFormatError({ path: checkpoint, problem: 'does not exist: there is no checkpoint to resume', hint });
-  }
-  const { extra } = readCheckpoint<{ extra?: { metricsBytes?: unknown } }>(checkpointDir);
+  checkOut(command);
+  if (!command.resume) return { agent: createAgent(command), best: null };
+  const { extra } = readCheckpoint<{ extra?: { metricsBytes?: unknown; best?: unknown } }>(checkpointDir);
   const metricsBytes = extra?.metricsBytes;
   if (!Number.isInteger(metricsBytes) || (metricsBytes as number) < 0) {
     const problem = `has no valid extra.metricsBytes (${JSON.stringify(metricsBytes)})`;
-    throw new FileFormatError({ path: checkpoint, problem, hint: 'Resume a checkpoint written by bigmodel-rl train.' });
+    throw new FileFormatError({
+      path: join(checkpointDir, 'agent.json'),
+      problem,
+      hint: 'Resume a checkpoint written by bigmodel-rl train.',
+    });
   }
   const agent = await loadAgent(checkpointDir);
   const expected = { algorithm: command.algorithm, env: command.env, seed: command.seed };
@@ -195,62 +252,102 @@ async function startOrResume(command: TrainCommand, metricsPath: string): Promis
     throw new FileFormatError({ path: metricsPath, problem: 'is not a regular file (a symlink?)', hint: 'Refusing to cut it.' });
   }
   truncateSync(metricsPath, metricsBytes as number);
-  return agent;
+  const best = extra?.best as Partial<BestEvaluation> | null | undefined;
+  const valid = best != null && Number.isSafeInteger(best.step) && Number.isFinite(best.meanReturn);
+  return { agent, best: valid ? (best as BestEvaluation) : null };
 }
+
+/** The best periodic evaluation of a run so far; its network is in `out/best`. */
+export interface BestEvaluation {
+  step: number;
+  meanReturn: number;
+  stdReturn: number;
+}
+
+/** Whether a step count crossed a multiple of `every` going from `before` to `after`. */
+const crossed = (before: number, after: number, every: number) => Math.floor(after / every) > Math.floor(before / every);
 
 /**
  * Trains (or with `--resume` continues the run checkpointed in `out`), evaluating every `evalEvery`
- * steps on a separate environment (logged as `charts/evalMeanReturn`) and checkpointing every
- * `checkpointEvery` steps in `out/checkpoint`, then saves the agent in `out` and returns the last
- * evaluation. A killed run resumed with `--resume` ends bitwise as if it had never stopped.
+ * steps on a separate environment (logged as `charts/evalMeanReturn`; a network that beats every
+ * earlier evaluation is saved in `out/best`) and checkpointing every `checkpointEvery` steps in
+ * `out/checkpoint`. At the end the final network is evaluated; `out/agent.json` is the best
+ * evaluated network with `keep: 'best'` (the final one then goes to `out/last` when an earlier one
+ * scored higher) or the final one with `keep: 'last'`. Returns the final network and its evaluation,
+ * and the evaluation of the network kept in `out`. A killed run resumed with `--resume` ends
+ * bitwise as if it had never stopped.
  */
-export async function runTrain(command: TrainCommand, hooks: TrainHooks = {}): Promise<{ agent: Agent; evaluation: EvaluationResult }> {
+export async function runTrain(
+  command: TrainCommand,
+  hooks: TrainHooks = {},
+): Promise<{ agent: Agent; evaluation: EvaluationResult; kept: BestEvaluation & { dir: string } }> {
   const metricsPath = join(command.out, 'metrics.jsonl');
-  const agent = await startOrResume(command, metricsPath);
+  const checkpointDir = join(command.out, 'checkpoint');
+  const bestDir = join(command.out, 'best');
+  const started = await startOrResume(command, metricsPath);
+  const agent = started.agent;
+  let best = started.best;
+  const total = command.totalSteps;
+  if ('totalTimesteps' in agent) {
+    // DQN's and PPO's schedules span the whole run, as given to the first `learn`.
+    if (agent.totalTimesteps === 0) agent.totalTimesteps = total;
+    else if (agent.totalTimesteps !== total) {
+      agent.dispose();
+      const message = `The run in ${command.out} was started with --total-steps ${agent.totalTimesteps}; resume it with the same command.`;
+      throw new InvalidArgumentError({ parameter: '--total-steps', value: total, message });
+    }
+  }
   const logger = new JsonlLogger(metricsPath);
   const evalEnv = make<Float32Array, never>(command.env, agent.config.envKwargs);
+  const evaluateNow = () => evaluate(agent as never, evalEnv, { episodes: command.evalEpisodes, seed: command.seed + 10_000 });
   let lastEval: EvaluationResult | null = null;
-  // Stateless, so that a resumed run evaluates where the uninterrupted one would: at the first step at or past each multiple.
-  let nextEval = (Math.floor(agent.numTimesteps / command.evalEvery) + 1) * command.evalEvery;
-  const onStep = (step: number) => {
-    if (step >= nextEval) {
-      nextEval = (Math.floor(step / command.evalEvery) + 1) * command.evalEvery;
-      lastEval = evaluate(agent as never, evalEnv, { episodes: command.evalEpisodes, seed: command.seed + 10_000 });
+  const onStep = (step: number) => hooks.onProgress?.(Math.min(step, total), total, lastEval);
+  const next = (step: number, every: number) => (Math.floor(step / every) + 1) * every;
+  // Learn in stretches that end at each evaluation and checkpoint (PPO and A2C step whole rollouts, so a stretch may run past).
+  while (agent.numTimesteps < total) {
+    const before = agent.numTimesteps;
+    const end = Math.min(
+      total,
+      next(before, command.evalEvery),
+      command.checkpointEvery > 0 ? next(before, command.checkpointEvery) : total,
+    );
+    agent.learn(end - before, { logger, onStep });
+    const step = agent.numTimesteps;
+    if (crossed(before, step, command.evalEvery) && step < total) {
+      lastEval = evaluateNow();
       logger.log({ step, epoch: step, 'charts/evalMeanReturn': lastEval.meanReturn, 'charts/evalStdReturn': lastEval.stdReturn });
+      if (best === null || lastEval.meanReturn > best.meanReturn) {
+        best = { step, meanReturn: lastEval.meanReturn, stdReturn: lastEval.stdReturn };
+        await agent.save(bestDir, { evaluation: best });
+      }
+      onStep(step);
     }
-    hooks.onProgress?.(Math.min(step, command.totalSteps), command.totalSteps, lastEval);
-  };
-  if (command.checkpointEvery > 0) {
-    await learnWithCheckpoints(agent, command.totalSteps, {
-      dir: join(command.out, 'checkpoint'),
-      every: command.checkpointEvery,
-      logger,
-      onStep,
-      extra: () => ({ metricsBytes: existsSync(metricsPath) ? statSync(metricsPath).size : 0 }),
-      onCheckpoint: hooks.onCheckpoint,
-    });
-  } else if (agent.numTimesteps < command.totalSteps) {
-    agent.learn(command.totalSteps - agent.numTimesteps, { logger, onStep });
+    if (command.checkpointEvery > 0 && (crossed(before, step, command.checkpointEvery) || step >= total)) {
+      await agent.save(checkpointDir, { metricsBytes: existsSync(metricsPath) ? statSync(metricsPath).size : 0, best });
+      await hooks.onCheckpoint?.(step);
+    }
+  }
+  const evaluation = evaluateNow();
+  const step = agent.numTimesteps;
+  logger.log({ step, epoch: step, 'charts/evalMeanReturn': evaluation.meanReturn, 'charts/evalStdReturn': evaluation.stdReturn });
+  const last = { step, meanReturn: evaluation.meanReturn, stdReturn: evaluation.stdReturn };
+  if (command.keep === 'best' && best !== null && best.meanReturn > evaluation.meanReturn) {
+    await agent.save(join(command.out, 'last'));
+    writeFileAtomic(join(command.out, 'agent.json'), readRegularFile(join(bestDir, 'agent.json'), { maxBytes: Number.MAX_SAFE_INTEGER }));
+    return { agent, evaluation, kept: { ...best, dir: bestDir } };
   }
   await agent.save(command.out);
-  const evaluation = evaluate(agent as never, evalEnv, { episodes: command.evalEpisodes, seed: command.seed + 10_000 });
-  logger.log({
-    step: agent.numTimesteps,
-    epoch: agent.numTimesteps,
-    'charts/evalMeanReturn': evaluation.meanReturn,
-    'charts/evalStdReturn': evaluation.stdReturn,
-  });
-  return { agent, evaluation };
+  return { agent, evaluation, kept: { ...last, dir: command.out } };
 }
 
-/** Evaluates the agent saved in `dir` on a fresh environment of the id it was trained on. */
+/** Evaluates the agent saved in `dir` (or loaded from it) on a fresh environment of the id it was trained on; disposes the agent. */
 export async function runEval(
-  dir: string,
+  dir: string | Agent,
   episodes: number,
   seed: number,
   onEpisode?: (done: number) => void,
 ): Promise<{ env: string; episodes: number; meanReturn: number; stdReturn: number }> {
-  const agent = await loadAgent(dir);
+  const agent = typeof dir === 'string' ? await loadAgent(dir) : dir;
   const env = make<Float32Array, never>(agent.config.env, agent.config.envKwargs);
   const returns: number[] = [];
   // Episode by episode, as evaluate() does, so that the CLI can show progress; the first reset is seeded.

@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -11,6 +11,13 @@ beforeAll(() => {
   writeFileSync(join(tmp, 'empty.json'), '');
   writeFileSync(join(tmp, 'broken.json'), '{"learningRate": 1e-3,');
   writeFileSync(join(tmp, 'array.json'), '[1, 2]');
+  execFileSync('mkfifo', [join(tmp, 'fifo.json')]);
+  writeFileSync(join(tmp, 'negative-lr.json'), '{"learningRate": -1}');
+  writeFileSync(join(tmp, 'typo.json'), '{"learningRat": 1e-3}');
+  mkdirSync(join(tmp, 'full'));
+  mkdirSync(join(tmp, 'damaged'));
+  writeFileSync(join(tmp, 'damaged', 'agent.json'), '{"algorithm": "dqn", "config": {}}');
+  writeFileSync(join(tmp, 'full', 'metrics.jsonl'), '');
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -60,7 +67,19 @@ describe('bigmodel-rl bad input', () => {
     ['--seed', train('--seed', '-1'), 2, 'Invalid argument for --seed: "-1"'],
     ['--seed', train('--seed', '1.5'), 2, 'Invalid argument for --seed: "1.5"'],
     ['--out', ['train', 'dqn', '--total-steps', '100'], 2, 'UsageError: flag --out is required'],
-    ['--config', train('--config', '<tmp>/missing.json'), 2, 'FileFormatError: <tmp>/missing.json cannot be read (--config).'],
+    [
+      '--config',
+      train('--config', '<tmp>/missing.json'),
+      2,
+      'FileFormatError: <tmp>/missing.json cannot be read (--config): does not exist.',
+    ],
+    [
+      '--config',
+      train('--config', '<tmp>/fifo.json'),
+      2,
+      'FileFormatError: <tmp>/fifo.json cannot be read (--config): is not a regular file.',
+    ],
+    ['--config', train('--config', '<tmp>'), 2, 'FileFormatError: <tmp> cannot be read (--config): is not a regular file.'],
     ['--config', train('--config', '<tmp>/empty.json'), 2, 'FileFormatError: <tmp>/empty.json is empty (--config wants a JSON object).'],
     ['--config', train('--config', '<tmp>/broken.json'), 2, 'FileFormatError: <tmp>/broken.json is not valid JSON (--config).'],
     [
@@ -69,16 +88,44 @@ describe('bigmodel-rl bad input', () => {
       2,
       'FileFormatError: <tmp>/array.json is not a JSON object of hyperparameters (--config).',
     ],
+    [
+      '--config',
+      train('--config', '<tmp>/negative-lr.json'),
+      2,
+      'Invalid argument for learningRate: -1. Must be a number in (0, Infinity].',
+    ],
+    ['--config', train('--config', '<tmp>/typo.json'), 2, 'Invalid argument for learningRat: 0.001. DQN has no such option; known: env,'],
+    ['--config', ['train', 'ppo', '--total-steps', '100', '--out', OUT, '--config', '<tmp>/typo.json'], 2, 'PPO has no such option'],
+    [
+      '--env',
+      train('--env', 'Pendulum-v1'),
+      2,
+      'Invalid argument for actionSpace: "Box(-2, 2, (1,), float32)". DQN supports Discrete action spaces; Pendulum-v1 has',
+    ],
+    ['--out', train('--out', '<tmp>/empty.json'), 2, 'Invalid argument for --out: "<tmp>/empty.json". This directory holds a run already'],
+    ['--out', train('--out', '<tmp>/full'), 2, 'Invalid argument for --out: "<tmp>/full". This directory holds a run already'],
     ['--eval-every', train('--eval-every', '0'), 2, 'Invalid argument for --eval-every: "0"'],
     ['--eval-every', train('--eval-every', '1e10'), 2, 'Invalid argument for --eval-every: "1e10"'],
     ['--eval-episodes', train('--eval-episodes', '0'), 2, 'Invalid argument for --eval-episodes: "0". Must be an integer in [1, 1000000].'],
     ['--eval-episodes', train('--eval-episodes', 'ten'), 2, 'Invalid argument for --eval-episodes: "ten"'],
+    [
+      '--checkpoint-every',
+      train('--checkpoint-every', '-1'),
+      2,
+      'Invalid argument for --checkpoint-every: "-1". Must be an integer in [0,',
+    ],
+    ['--checkpoint-every', train('--checkpoint-every', '1.5'), 2, 'Invalid argument for --checkpoint-every: "1.5"'],
+    ['--resume', train('--resume'), 2, 'FileFormatError: <out>/checkpoint/agent.json does not exist: there is no checkpoint to resume.'],
+    ['--resume', train('--resume', 'yes'), 2, 'UsageError: too many arguments'],
+    ['--keep', train('--keep', 'worst'), 2, 'Invalid argument for --keep: "worst". Must be one of best, last.'],
+    ['--keep', train('--keep'), 2, 'UsageError: flag --keep needs a value'],
     ['eval <dir>', ['eval'], 2, 'missing argument <dir>'],
     ['eval --episodes', ['eval', OUT, '--episodes', '0'], 2, 'Invalid argument for --episodes: "0". Must be an integer in [1, 1000000].'],
     ['eval --episodes', ['eval', OUT, '--episodes', '-3'], 2, 'Invalid argument for --episodes: "-3"'],
     ['eval --seed', ['eval', OUT, '--seed', '4294967296'], 2, 'Invalid argument for --seed: "4294967296"'],
     ['eval unknown flag', ['eval', OUT, '--episode', '3'], 2, 'unknown flag --episode; did you mean --episodes?'],
-    ['eval <dir>', ['eval', OUT], 1, OUT],
+    ['eval <dir>', ['eval', OUT], 2, 'FileFormatError: <out>/agent.json'],
+    ['eval <dir>', ['eval', '<tmp>/damaged'], 2, 'FileFormatError: <tmp>/damaged/agent.json'],
   ];
 
   it.each(cases)('%s: %j exits %d with one line containing %j, and writes nothing', async (_flag, argv, status, fragment) => {

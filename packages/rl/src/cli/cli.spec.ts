@@ -27,7 +27,9 @@ describe('bigmodel-rl commands', () => {
       out: 'runs/x',
       evalEvery: 100,
       evalEpisodes: 10,
+      keep: 'best',
     });
+    expect(parseTrain(['ppo', '--total-steps', '10', '--out', 'x', '--keep', 'last']).keep).toBe('last');
     expect(() => parseTrain(['sac', '--total-steps', '10', '--out', 'x'])).toThrow(expect.objectContaining({ parameter: 'algorithm' }));
     expect(() => parseTrain(['dqn', '--out', 'x'])).toThrow(expect.objectContaining({ parameter: '--total-steps' }));
     expect(() => parseTrain(['dqn', '--total-steps', '-5', '--out', 'x'])).toThrow(expect.objectContaining({ parameter: '--total-steps' }));
@@ -161,8 +163,23 @@ describe('bigmodel-rl train: checkpoints and --resume', () => {
     expect(resumed.stderr).toBe('');
     // The same agent, byte for byte (networks, Adam's state, replay buffer, generators, counters), and one run's log.
     expect(readFileSync(join(out, 'agent.json'), 'utf8')).toBe(readFileSync(join(straight, 'agent.json'), 'utf8'));
+    expect(readFileSync(join(out, 'last', 'agent.json'), 'utf8')).toBe(readFileSync(join(straight, 'last', 'agent.json'), 'utf8'));
     expect(metrics(out)).toEqual(metrics(straight));
   }, 240_000);
+
+  it('keeps the best evaluated network as --out/agent.json (--keep best), the last one in --out/last', () => {
+    // This run's evaluations (2 episodes each): 14 at step 75, 313.5 at 150, 75 at 225, 137.5 at the end (300).
+    const out = join(tmp, 'straight');
+    const evaluations = metrics(out).filter((r) => 'charts/evalMeanReturn' in r);
+    expect(evaluations.map((r) => r.step)).toEqual([75, 150, 225, 300]);
+    const scores = evaluations.map((r) => r['charts/evalMeanReturn'] as number);
+    const bestStep = evaluations[scores.indexOf(Math.max(...scores))].step;
+    expect(bestStep).toBeLessThan(300); // the case this test is about: an earlier network beat the final one
+    const stepOf = (file: string) => JSON.parse(readFileSync(file, 'utf8')).numTimesteps;
+    expect(stepOf(join(out, 'agent.json'))).toBe(bestStep);
+    expect(stepOf(join(out, 'best', 'agent.json'))).toBe(bestStep);
+    expect(stepOf(join(out, 'last', 'agent.json'))).toBe(300);
+  });
 
   it('refuses to write into a run directory without --resume, and a resume with another seed, leaving the run untouched', () => {
     const out = join(tmp, 'straight');

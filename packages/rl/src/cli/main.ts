@@ -8,6 +8,8 @@
  *
  * `bigmodel-rl --help` (or `train --help`) lists every flag with its range and default.
  */
+import { join } from 'node:path';
+
 import * as tf from '@tensorflow/tfjs';
 import {
   cliAction,
@@ -22,6 +24,7 @@ import {
   type CliStream,
 } from '@bigmodel/core';
 
+import { loadAgent } from '../agents/load-agent';
 import { registry } from '../core/registry';
 import { MAX_EPISODES, runEval, runTrain, SEED_RANGE, trainCommand, trainPlan } from './args';
 
@@ -52,11 +55,19 @@ export function rlProgram(io: CliIo) {
     tf.env().set('PROD', true);
     say(formatBackendInfo(await initBackend()));
     const bar = progressBar(`${train.algorithm} ${train.env}`, io.stderr);
-    const { agent, evaluation } = await runTrain(train, {
+    const { agent, evaluation, kept } = await runTrain(train, {
       onProgress: (step, total, lastEval) => bar(step, total, lastEval ? `eval ${lastEval.meanReturn.toFixed(1)}` : ''),
     });
-    const score = `${evaluation.meanReturn.toFixed(2)} ± ${evaluation.stdReturn.toFixed(2)}`;
-    say(`saved to ${train.out}; ${agent.numTimesteps} steps; evaluation over ${train.evalEpisodes} episodes: ${score}`);
+    const score = (e: { meanReturn: number; stdReturn: number }) => `${e.meanReturn.toFixed(2)} ± ${e.stdReturn.toFixed(2)}`;
+    const episodes = `${train.evalEpisodes} episodes`;
+    if (kept.step === agent.numTimesteps) {
+      say(`saved to ${train.out}; ${agent.numTimesteps} steps; evaluation over ${episodes}: ${score(evaluation)}`);
+    } else {
+      say(
+        `saved to ${train.out} the best evaluated network (step ${kept.step}, evaluation over ${episodes}: ${score(kept)}); ` +
+          `the last one (step ${agent.numTimesteps}, ${score(evaluation)}) to ${join(train.out, 'last')} (--keep last keeps it instead)`,
+      );
+    }
     agent.dispose();
   });
 
@@ -67,14 +78,22 @@ export function rlProgram(io: CliIo) {
     .addOption(integerOption('--episodes <n>', 'episodes to run', { min: 1, max: MAX_EPISODES }, 100))
     .addOption(integerOption('--seed <s>', 'seed of the first reset', SEED_RANGE, 0))
     .examples(['bigmodel-rl eval runs/dqn --episodes 100 --seed 0']);
+  // The agent is loaded (and checked) while validating, so that a missing or damaged one exits 2 like a bad flag.
+  evalCommand.hook('preAction', async () => {
+    tf.env().set('PROD', true);
+    await initBackend();
+  });
   cliAction(
     evalCommand,
-    ({ args, options }) => ({ dir: args[0], episodes: options['episodes'] as number, seed: options['seed'] as number }),
-    async ({ dir, episodes, seed }) => {
-      tf.env().set('PROD', true);
-      await initBackend();
+    async ({ args, options }) => ({
+      dir: args[0],
+      agent: await loadAgent(args[0]),
+      episodes: options['episodes'] as number,
+      seed: options['seed'] as number,
+    }),
+    async ({ dir, agent, episodes, seed }) => {
       const bar = progressBar(`eval ${dir}`, io.stderr);
-      say(JSON.stringify(await runEval(dir, episodes, seed, (done) => bar(done, episodes))));
+      say(JSON.stringify(await runEval(agent, episodes, seed, (done) => bar(done, episodes))));
     },
   );
   return program;

@@ -2,6 +2,8 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { writePng } from '@bigmodel/core';
+
 import { useWasm } from '../testing/helpers';
 import { main } from './main';
 
@@ -10,6 +12,13 @@ beforeAll(async () => {
   await useWasm();
   tmp = mkdtempSync(join(tmpdir(), 'transfer-bad-'));
   mkdirSync(join(tmp, 'one-class', 'train', 'seven'), { recursive: true });
+  mkdirSync(join(tmp, 'no-images', 'a'), { recursive: true });
+  mkdirSync(join(tmp, 'no-images', 'b'), { recursive: true });
+  // Two classes of 3 training images (and 1 test image) each: too few for a 10% validation split.
+  const digit = { height: 28, width: 28, channels: 1 as const, data: new Uint8Array(28 * 28).fill(128) };
+  for (const split of ['train', 'test'])
+    for (const c of ['a', 'b'])
+      for (let i = 0; i < (split === 'train' ? 3 : 1); i++) writePng(join(tmp, 'few', split, c, `${i}.png`), digit);
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -38,7 +47,15 @@ describe('bigmodel-transfer bad input', () => {
     ['--data', finetune('--data', 'mnist:7'), 2, 'Invalid argument for --data: "mnist:7". A classifier needs at least 2 classes'],
     ['--data', finetune('--data', 'mnist:5-x'), 2, 'Invalid argument for --data: "mnist:5-x". Name digits as a range or a list'],
     ['--data', finetune('--data', '<tmp>/missing'), 2, 'FileFormatError: <tmp>/missing is not a directory (--data).'],
-    ['--data', finetune('--data', '<tmp>/one-class'), 1, '<tmp>/one-class'],
+    ['--data', finetune('--data', '<tmp>/one-class'), 2, '<tmp>/one-class'],
+    ['--data', finetune('--data', '<tmp>/no-images'), 2, 'FileFormatError: <tmp>/no-images has no PNG images in its class folders.'],
+    ['--data', finetune('--data', '<tmp>/few'), 2, 'Invalid argument for --data: "<tmp>/few". 6 training images leave none for validation'],
+    [
+      '--limit',
+      finetune('--data', '<tmp>/few', '--limit', '4'),
+      2,
+      'Invalid argument for --limit: 4. 4 training images leave none for validation',
+    ],
     ['--out', ['finetune', '--base', 'zoo:mnist-digits-0to4', '--data', 'mnist:5-9'], 2, 'flag --out is required'],
     [
       '--strategy',

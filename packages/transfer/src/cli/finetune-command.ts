@@ -17,6 +17,7 @@ import {
   initBackend,
   integerOption,
   JsonlLogger,
+  markRefusedEarly,
   mulberry32,
   numberOption,
   parseCliInput,
@@ -197,33 +198,50 @@ export async function runFinetune(argv: string[], io: CommandIo): Promise<Finetu
   return finetune(parseFinetuneArgs(argv), io);
 }
 
+/**
+ * The base model and the target data of a checked command line, split for training. A defect in
+ * them (a corrupt base, a folder without images, one class, too few images for the splits) is
+ * refused like a bad flag: exit 2, before anything is printed or written.
+ */
+async function readInputs(args: ReturnType<typeof finetunePlan>) {
+  let base: tf.LayersModel | undefined;
+  try {
+    const loaded = await loadBase(args.base);
+    base = loaded.model;
+    const inputShape = base.inputs[0].shape.slice(1);
+    const data = loadTargetData(args.data, inputShape);
+    if (data.classNames.length < 2) {
+      throw new InvalidArgumentError({
+        parameter: '--data',
+        value: args.data,
+        message: `Holds ${data.classNames.length} class; a classifier needs at least 2.`,
+      });
+    }
+    const all = args.limit === undefined ? data.train : data.train.subset([...Array(Math.min(args.limit, data.train.size)).keys()]);
+    checkInputShape(base, all, '--data');
+    const { train, validation } = all.split({ train: 0.9, validation: 0.1, seed: args.seed });
+    if (validation.size === 0) {
+      // The 10% validation split rounds down per class: a class needs 10 training images to give one.
+      throw new InvalidArgumentError({
+        parameter: args.limit === undefined ? '--data' : '--limit',
+        value: args.limit ?? args.data,
+        message:
+          `${all.size} training images leave none for validation (10% of each class, rounded down); ` +
+          'give at least 10 training images per class (12 per class in a folder without train/ and test/).',
+      });
+    }
+    return { base, metadata: loaded.metadata, data, train, validation };
+  } catch (error) {
+    base?.dispose();
+    throw InvalidArgumentError.isInstance(error) || FileFormatError.isInstance(error) ? markRefusedEarly(error) : error;
+  }
+}
+
 /** Runs a checked `finetune` command line (see {@link runFinetune}). */
 export async function finetune(args: ReturnType<typeof finetunePlan>, io: CommandIo): Promise<FinetuneSummary> {
   const started = performance.now();
   const info = await initBackend();
-  const { model: base, metadata } = await loadBase(args.base);
-  const inputShape = base.inputs[0].shape.slice(1);
-  const data = loadTargetData(args.data, inputShape);
-  if (data.classNames.length < 2) {
-    throw new InvalidArgumentError({
-      parameter: '--data',
-      value: args.data,
-      message: `Holds ${data.classNames.length} class; a classifier needs at least 2.`,
-    });
-  }
-  const all = args.limit === undefined ? data.train : data.train.subset([...Array(Math.min(args.limit, data.train.size)).keys()]);
-  checkInputShape(base, all, '--data');
-  const { train, validation } = all.split({ train: 0.9, validation: 0.1, seed: args.seed });
-  if (validation.size === 0) {
-    // The 10% validation split rounds down per class: a class needs 10 training images to give one.
-    throw new InvalidArgumentError({
-      parameter: 'data',
-      value: args.data,
-      message:
-        `${all.size} training images leave none for validation (10% of each class, rounded down); ` +
-        'give at least 10 training images per class (12 per class in a folder without train/ and test/).',
-    });
-  }
+  const { base, metadata, data, train, validation } = await readInputs(args);
   io.stdout(
     `${args.base} -> ${args.data}: ${data.classNames.length} classes, ${train.size} train / ${validation.size} validation / ${data.test.size} test, strategy ${args.strategy}, ${formatBackendInfo(info)}`,
   );
