@@ -10,7 +10,7 @@
  *   npm run bench:rl -- --env-steps 200000 --skip-agents
  */
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '@bigmodel/core';
+import { Rng, initBackend } from '@bigmodel/core';
 import {
   A2c,
   Acrobot,
@@ -23,7 +23,6 @@ import {
   Ppo,
   PPO_PRESETS,
   Reinforce,
-  Rng,
   make,
   type Env,
 } from '@bigmodel/rl';

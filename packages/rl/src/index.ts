@@ -33,7 +33,7 @@ export {
   type LunarLanderBodies,
   type LunarLanderOptions,
 } from './envs/lunar-lander';
-export { Rng } from './utils/rng';
+export { Rng } from './deprecated';
 export { RunningMeanStd } from './utils/running-mean-std';
 export { Mlp, orthogonalMatrix, type Activation, type Initialization } from './agents/mlp';
 export { ReplayBuffer, type ReplayBatch } from './agents/replay-buffer';

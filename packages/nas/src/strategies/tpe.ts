@@ -16,7 +16,7 @@
  * that repeats an earlier configuration is redrawn (up to 10 times from the model, then from the
  * prior), so small discrete spaces are not re-queried.
  */
-import { InvalidArgumentError, mulberry32 } from '@bigmodel/core';
+import { InvalidArgumentError, mulberry32, standardNormal } from '@bigmodel/core';
 
 import type { Config, ParamValue, SearchSpace } from '../space/search-space';
 import { checkBudget, checkSeed, checkTold, effectiveScore, type Strategy, type Trial, type TrialOutcome } from './strategy';
@@ -135,7 +135,7 @@ function sampleParzen(estimator: ParzenEstimator, random: () => number): number 
   let k = 0;
   while (k < estimator.weights.length - 1 && u >= estimator.weights[k]) u -= estimator.weights[k++];
   for (let attempt = 0; attempt < 100; attempt++) {
-    const z = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+    const z = standardNormal(random);
     const x = estimator.mus[k] + estimator.sigmas[k] * z;
     if (x >= 0 && x <= 1) return x;
   }

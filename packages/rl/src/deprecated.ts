@@ -1,0 +1,14 @@
+/**
+ * Names kept for one release so that code written against earlier versions still compiles; each
+ * says what replaces it.
+ */
+import { Rng as CoreRng } from '@bigmodel/core';
+
+/**
+ * @deprecated Import `Rng` from `@bigmodel/core`: it is the same class, the one generator of every
+ * bigmodel package.
+ * @category Random
+ */
+export const Rng = CoreRng;
+/** @deprecated Import `Rng` from `@bigmodel/core`. */
+export type Rng = CoreRng;
