@@ -9,13 +9,36 @@
  *
  * @packageDocumentation
  */
-export * from './spaces';
+export {
+  Box,
+  DictSpace,
+  Discrete,
+  MultiBinary,
+  MultiDiscrete,
+  Space,
+  TupleSpace,
+  type BoxArray,
+  type BoxDtype,
+  type BoxOptions,
+  type DictValue,
+  type TupleValue,
+} from './spaces';
 export { BaseEnv, Wrapper, type Env, type Info, type ResetOptions, type ResetResult, type RgbFrame, type StepResult } from './core/env';
 export type { EnvSpec } from './core/env-spec';
 export { ResetNeededError } from './core/errors';
 export { rlLogger, setRlLogger, type RlLogger } from './core/logger';
 export { make, register, registry, spec, type MakeOptions, type RegistryEntry } from './core/registry';
-export * from './wrappers';
+export {
+  ClipAction,
+  NormalizeObservation,
+  NormalizeReward,
+  OrderEnforcing,
+  RecordEpisodeStatistics,
+  TimeLimit,
+  TransformObservation,
+  TransformReward,
+  type EpisodeStatistics,
+} from './wrappers';
 export { SyncVectorEnv, type AutoresetMode, type VectorStepResult } from './vector/sync-vector-env';
 export { PhysicalStateEnv, type PhysicalStateEnvOptions, type PhysicalStateLayout } from './envs/physical-state-env';
 export { CartPole, type CartPoleOptions } from './envs/cart-pole';
