@@ -82,15 +82,15 @@ export {
   BigModelOptimizer,
   cosineWithWarmup,
   exponentialDecay,
-  linearSchedule,
+  linearDecay,
   oneCycle,
   resolveAdagradConfig,
   resolveAdamConfig,
   resolveRmspropConfig,
   resolveSgdConfig,
-  RMSprop,
+  Rmsprop,
   scheduleFromConfig,
-  SGD,
+  Sgd,
   stepDecay,
   type AdagradConfig,
   type AdamConfig,
@@ -155,3 +155,4 @@ export {
   type TrainingContext,
 } from './training';
 export { predictClasses, readPng, type ClassPrediction } from './predict';
+export { RMSprop, SGD, linearSchedule } from './deprecated';

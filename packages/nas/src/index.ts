@@ -3,7 +3,7 @@
  *
  * - Spaces: {@link SearchSpace} (int, float, categorical, fixed, conditional), {@link builtinSpace}.
  * - Strategies, each `ask()` / `tell()`: {@link RandomSearch}, {@link RegularizedEvolution},
- *   {@link ReinforceController}, {@link TPE}, and {@link Hyperband} over any of them.
+ *   {@link ReinforceController}, {@link Tpe}, and {@link Hyperband} over any of them.
  * - Runner: {@link runSearch} / {@link resumeSearch} with a crash-safe journal, worker threads,
  *   constraints, {@link leaderboard}, {@link paretoFront}, {@link rescoreTop} (repeated evaluation
  *   of the top configurations against the winner's curse) and {@link exportBest}.
@@ -26,7 +26,7 @@ export {
   type SearchSpaceDefinition,
 } from './space/search-space';
 export { BUILTIN_SPACES, builtinSpace, CELL_EDGES, CELL_OPERATIONS } from './space/builtin-spaces';
-export { checkBudget, checkSeed, checkTold, effectiveScore, type Strategy, type Trial, type TrialOutcome } from './strategies/strategy';
+export { effectiveScore, type Strategy, type Trial, type TrialOutcome } from './strategies/strategy';
 export { RandomSearch, resolveRandomSearchConfig, type RandomSearchConfig } from './strategies/random-search';
 export {
   RegularizedEvolution,
@@ -34,23 +34,19 @@ export {
   type RegularizedEvolutionConfig,
 } from './strategies/regularized-evolution';
 export { ReinforceController, resolveReinforceControllerConfig, type ReinforceControllerConfig } from './strategies/reinforce-controller';
-export { fitParzen, parzenLogDensity, resolveTpeConfig, TPE, type ParzenEstimator, type TpeConfig } from './strategies/tpe';
+export { resolveTpeConfig, Tpe, type TpeConfig } from './strategies/tpe';
 export { bracketSchedule, Hyperband, resolveHyperbandConfig, type HyperbandConfig } from './strategies/hyperband';
 export { type EvaluationResult, type Evaluator, type TrialContext } from './evaluators/evaluator';
 export {
   BUILTIN_EVALUATORS,
-  checkJournalEvaluator,
   createEvaluatorFromSpec,
   EVALUATOR_SPACE,
-  isDeterministicSpec,
-  needsBackend,
   resolveEvaluatorSpec,
   type BuiltinEvaluatorSpec,
   type EvaluatorSpec,
   type ModuleEvaluatorSpec,
 } from './evaluators/evaluator-spec';
 export {
-  buildMnistModel,
   evaluateMnistModel,
   mnistAccuracy,
   mnistEvaluator,
@@ -78,7 +74,6 @@ export {
   resolveRunSearchConfig,
   resumeSearch,
   runSearch,
-  trialModelPath,
   type RunSearchConfig,
   type SearchProgress,
   type SearchResult,
@@ -90,7 +85,6 @@ export {
   parseRedisAddress,
   RedisTrialQueue,
   runWorker,
-  searchIdOf,
   type RedisAddress,
   type RedisTrialQueueOptions,
   type RunWorkerOptions,
@@ -102,7 +96,6 @@ export {
   readRescoreJournal,
   rescoredBest,
   rescoreJournalPath,
-  rescoreSeed,
   rescoreTop,
   type CandidateEvaluation,
   type RescoreCandidatesRecord,
@@ -113,7 +106,7 @@ export {
   type RescoreResultRecord,
 } from './runner/rescore';
 export { exportBest, type EvaluateModel, type ExportModel, type ExportOptions, type ExportSummary } from './runner/export-best';
-export { cellBenchmark, cellIndex, type CellBenchmark } from './benchmarks/cell-benchmark';
+export { cellBenchmark, type CellBenchmark } from './benchmarks/cell-benchmark';
 export { branin, BRANIN_MINIMUM, hartmann6, HARTMANN6_MINIMUM } from './benchmarks/analytic-functions';
 export {
   builtinBenchmark,
@@ -122,3 +115,4 @@ export {
   type Benchmark,
   type StrategyRegrets,
 } from './benchmarks/compare-strategies';
+export { TPE } from './deprecated';

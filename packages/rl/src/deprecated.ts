@@ -4,6 +4,8 @@
  */
 import { Rng as CoreRng } from '@bigmodel/core';
 
+import { linearAnneal } from './agents/dqn';
+
 /**
  * @deprecated Import `Rng` from `@bigmodel/core`: it is the same class, the one generator of every
  * bigmodel package.
@@ -12,3 +14,10 @@ import { Rng as CoreRng } from '@bigmodel/core';
 export const Rng = CoreRng;
 /** @deprecated Import `Rng` from `@bigmodel/core`. */
 export type Rng = CoreRng;
+
+/**
+ * @deprecated Renamed {@link linearAnneal} (core's `linearSchedule`, a learning-rate schedule, is
+ * now `linearDecay`); the same function.
+ * @category Agents
+ */
+export const linearSchedule = linearAnneal;

@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { InvalidArgumentError } from '@bigmodel/core';
 
-import { traceSqrtProduct } from './linear-algebra';
+import { traceSqrtProduct } from '../internal/linear-algebra';
 import { FEATURE_LAYER } from './mnist-classifier';
 
 /**

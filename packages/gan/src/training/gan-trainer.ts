@@ -36,7 +36,7 @@ import { Adam, InvalidArgumentError, fillStandardNormal, randomCrop } from '@big
 import { generatorInputSize, buildDiscriminator, buildGenerator } from '../models/networks';
 import { isSpectralNormalized, type SpectralNormalized } from '../models/spectral-norm';
 import { resolveGanConfig, type GanConfig, type ResolvedGanConfig } from '../models/gan-config';
-import { STREAMS, streamRandom } from './random-streams';
+import { STREAMS, streamRandom } from '../internal/random-streams';
 
 /**
  * Which weights draw samples: the trained generator or its moving average (`GanConfig.generatorEma`).

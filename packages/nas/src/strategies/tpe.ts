@@ -19,10 +19,11 @@
 import { InvalidArgumentError, mulberry32, standardNormal } from '@bigmodel/core';
 
 import type { Config, ParamValue, SearchSpace } from '../space/search-space';
-import { checkBudget, checkSeed, checkTold, effectiveScore, type Strategy, type Trial, type TrialOutcome } from './strategy';
+import { checkBudget, checkSeed, checkTold } from '../internal/strategy-checks';
+import { effectiveScore, type Strategy, type Trial, type TrialOutcome } from './strategy';
 
 /**
- * Configuration of {@link TPE}.
+ * Configuration of {@link Tpe}.
  *
  * @category Strategies
  */
@@ -146,7 +147,7 @@ function sampleParzen(estimator: ParzenEstimator, random: () => number): number 
  * TPE; see the file header.
  * @example
  * ```ts
- * const strategy = new TPE(builtinSpace('branin'), { seed: 0 });
+ * const strategy = new Tpe(builtinSpace('branin'), { seed: 0 });
  * for (let i = 0; i < 50; i++) {
  *   const trial = strategy.ask();
  *   strategy.tell(trial, { status: 'ok', score: -branin(trial.config) });
@@ -154,7 +155,7 @@ function sampleParzen(estimator: ParzenEstimator, random: () => number): number 
  * ```
  * @category Strategies
  */
-export class TPE implements Strategy {
+export class Tpe implements Strategy {
   readonly name = 'tpe';
   private readonly random: () => number;
   private readonly config: ReturnType<typeof resolveTpeConfig>;

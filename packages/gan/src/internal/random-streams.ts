@@ -8,15 +8,11 @@ import { deriveSeed, mulberry32 } from '@bigmodel/core';
 
 /**
  * The purposes random draws are made for; each gets its own stream.
- *
- * @category Training
  */
 export const STREAMS = { noise: 1, labels: 2, epsilon: 3, order: 4, fixed: 5, sample: 6, translation: 7 } as const;
 
 /**
  * A uniform generator for (seed, stream, ...counters).
- *
- * @category Training
  */
 export function streamRandom(seed: number, stream: number, ...counters: number[]): () => number {
   return mulberry32(deriveSeed(seed, stream, ...counters));
