@@ -11,7 +11,10 @@ import { linearDecay as linearDecaySchedule } from './optimizers/schedules';
  * @category Optimizers
  */
 export const SGD = SgdClass;
-/** @deprecated Renamed {@link Sgd}. */
+/**
+ * @deprecated Renamed {@link Sgd}.
+ * @category Optimizers
+ */
 export type SGD = SgdClass;
 
 /**
@@ -19,7 +22,10 @@ export type SGD = SgdClass;
  * @category Optimizers
  */
 export const RMSprop = RmspropClass;
-/** @deprecated Renamed {@link Rmsprop}. */
+/**
+ * @deprecated Renamed {@link Rmsprop}.
+ * @category Optimizers
+ */
 export type RMSprop = RmspropClass;
 
 /**

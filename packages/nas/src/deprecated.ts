@@ -10,5 +10,8 @@ import { Tpe } from './strategies/tpe';
  * @category Strategies
  */
 export const TPE = Tpe;
-/** @deprecated Renamed {@link Tpe}. */
+/**
+ * @deprecated Renamed {@link Tpe}.
+ * @category Strategies
+ */
 export type TPE = Tpe;

@@ -12,7 +12,10 @@ import { linearAnneal } from './agents/dqn';
  * @category Random
  */
 export const Rng = CoreRng;
-/** @deprecated Import `Rng` from `@bigmodel/core`. */
+/**
+ * @deprecated Import `Rng` from `@bigmodel/core`.
+ * @category Random
+ */
 export type Rng = CoreRng;
 
 /**
