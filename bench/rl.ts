@@ -13,7 +13,7 @@
  *   npm run bench:rl -- --only-vector --vector-steps 2000
  */
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '@bigmodel/core';
+import { Rng, initBackend } from '@bigmodel/core';
 import {
   A2c,
   Acrobot,
@@ -27,7 +27,6 @@ import {
   Ppo,
   PPO_PRESETS,
   Reinforce,
-  Rng,
   SyncVectorEnv,
   make,
   type Env,

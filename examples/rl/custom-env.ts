@@ -6,8 +6,8 @@
  *   npx ts-node -T examples/rl/custom-env.ts [--steps 20000] [--seed 0]
  */
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '@bigmodel/core';
-import { Box, Discrete, Ppo, Rng, evaluate, make, register, type Env, type ResetOptions, type RgbFrame } from '@bigmodel/rl';
+import { Rng, initBackend } from '@bigmodel/core';
+import { Box, Discrete, Ppo, evaluate, make, register, type Env, type ResetOptions, type RgbFrame } from '@bigmodel/rl';
 
 import { flags } from './train-until-solved';
 

@@ -35,7 +35,6 @@ export {
 } from './training/gan-trainer';
 export { mnistGanData, toGanData, type GanData } from './training/gan-data';
 export { fixedSamples, stepsPerEpoch, trainGan, writeSampleGrid, type TrainGanOptions, type TrainGanResult } from './training/train-gan';
-export { STREAMS, mixSeed, normalArray, streamRandom } from './training/random-streams';
 export { hasGanCheckpoint, loadGanCheckpoint, saveGanCheckpoint, type LoadGanCheckpointOptions } from './io/gan-checkpoint';
 export { imageGrid } from './io/image-grid';
 export {
@@ -47,7 +46,6 @@ export {
   type TrainClassifierOptions,
   type TrainedClassifier,
 } from './metrics/mnist-classifier';
-export { matMul, sqrtmSymmetric, symmetricEigen, traceSqrtProduct, type SymmetricEigen } from './metrics/linear-algebra';
 export {
   classifierScore,
   classify,

@@ -10,14 +10,37 @@
  *
  * @packageDocumentation
  */
-export * from './spaces';
+export {
+  Box,
+  DictSpace,
+  Discrete,
+  MultiBinary,
+  MultiDiscrete,
+  Space,
+  TupleSpace,
+  type BoxArray,
+  type BoxDtype,
+  type BoxOptions,
+  type DictValue,
+  type TupleValue,
+} from './spaces';
 export { BaseEnv, Wrapper, type Env, type Info, type ResetOptions, type ResetResult, type RgbFrame, type StepResult } from './core/env';
 export type { EnvSpec } from './core/env-spec';
 export { actionMaskOf, stackActionMasks, type ActionMask } from './core/action-mask';
 export { ResetNeededError, VectorEnvWorkerError } from './core/errors';
 export { rlLogger, setRlLogger, type RlLogger } from './core/logger';
 export { make, register, registry, spec, type MakeOptions, type RegistryEntry } from './core/registry';
-export * from './wrappers';
+export {
+  ClipAction,
+  NormalizeObservation,
+  NormalizeReward,
+  OrderEnforcing,
+  RecordEpisodeStatistics,
+  TimeLimit,
+  TransformObservation,
+  TransformReward,
+  type EpisodeStatistics,
+} from './wrappers';
 export { SyncVectorEnv } from './vector/sync-vector-env';
 export type { AutoresetMode, VectorEnv, VectorStepResult } from './vector/vector-env';
 export { AsyncVectorEnv, asyncVectorWorkerScript } from './vector/async-vector-env';
@@ -26,25 +49,18 @@ export { PhysicalStateEnv, type PhysicalStateEnvOptions, type PhysicalStateLayou
 export { CartPole, type CartPoleOptions } from './envs/cart-pole';
 export { MountainCar, type MountainCarOptions } from './envs/mountain-car';
 export { ContinuousMountainCar, type ContinuousMountainCarOptions } from './envs/continuous-mountain-car';
-export { Pendulum, angleNormalize, type PendulumOptions } from './envs/pendulum';
-export { Acrobot, bound, wrap, type AcrobotOptions } from './envs/acrobot';
-export { FrozenLake, FROZEN_LAKE_MAPS, categoricalSample, type FrozenLakeOptions, type Transition } from './envs/frozen-lake';
+export { Pendulum, type PendulumOptions } from './envs/pendulum';
+export { Acrobot, type AcrobotOptions } from './envs/acrobot';
+export { FrozenLake, FROZEN_LAKE_MAPS, type FrozenLakeOptions, type Transition } from './envs/frozen-lake';
 export { CliffWalking } from './envs/cliff-walking';
 export { MaskedCorridor, type MaskedCorridorOptions } from './envs/masked-corridor';
-export {
-  LunarLander,
-  lunarShaping,
-  lunarWind,
-  type LunarLanderAction,
-  type LunarLanderBodies,
-  type LunarLanderOptions,
-} from './envs/lunar-lander';
-export { Rng } from './utils/rng';
+export { LunarLander, type LunarLanderAction, type LunarLanderBodies, type LunarLanderOptions } from './envs/lunar-lander';
+export { Rng, linearSchedule } from './deprecated';
 export { RunningMeanStd } from './utils/running-mean-std';
-export { Mlp, orthogonalMatrix, type Activation, type Initialization } from './agents/mlp';
+export { Mlp, type Activation, type Initialization } from './agents/mlp';
 export { ReplayBuffer, type ReplayBatch } from './agents/replay-buffer';
 export { evaluate, type EvaluateOptions, type EvaluationResult, type Policy } from './agents/evaluate';
-export { Dqn, DQN_PRESETS, linearSchedule, resolveDqnConfig, type DqnConfig, type LearnOptions } from './agents/dqn';
+export { Dqn, DQN_PRESETS, linearAnneal, resolveDqnConfig, type DqnConfig, type LearnOptions } from './agents/dqn';
 export { ActorCritic, actionHeadFor, type ActionHead, type ActorCriticOptions } from './agents/actor-critic';
 export { RolloutCollector, computeGae, type Rollout, type RolloutCollectorOptions } from './agents/rollout';
 export { Ppo, PPO_PRESETS, resolvePpoConfig, type PpoConfig } from './agents/ppo';

@@ -1,13 +1,13 @@
 export { BigModelOptimizer, type NamedTensor, type OptimizerBaseConfig } from './bigmodel-optimizer';
-export { SGD, resolveSgdConfig, type SgdConfig } from './sgd';
+export { Sgd, resolveSgdConfig, type SgdConfig } from './sgd';
 export { Adam, resolveAdamConfig, type AdamConfig } from './adam';
 export { AdamW } from './adamw';
-export { RMSprop, resolveRmspropConfig, type RmspropConfig } from './rmsprop';
+export { Rmsprop, resolveRmspropConfig, type RmspropConfig } from './rmsprop';
 export { Adagrad, resolveAdagradConfig, type AdagradConfig } from './adagrad';
 export {
   cosineWithWarmup,
   exponentialDecay,
-  linearSchedule,
+  linearDecay,
   oneCycle,
   scheduleFromConfig,
   stepDecay,

@@ -9,11 +9,11 @@ import {
   Adagrad,
   Adam,
   AdamW,
-  RMSprop,
-  SGD,
+  Rmsprop,
+  Sgd,
   cosineWithWarmup,
   exponentialDecay,
-  linearSchedule,
+  linearDecay,
   oneCycle,
   scheduleFromConfig,
   stepDecay,
@@ -37,15 +37,15 @@ const fixtures = JSON.parse(readFileSync(join(__dirname, '../../fixtures/pytorch
 };
 
 const build: Record<string, (config: Case['config']) => BigModelOptimizer> = {
-  sgd: (c) => new SGD(c as never),
-  sgd_momentum: (c) => new SGD(c as never),
-  sgd_nesterov_wd: (c) => new SGD(c as never),
-  sgd_dampening: (c) => new SGD(c as never),
+  sgd: (c) => new Sgd(c as never),
+  sgd_momentum: (c) => new Sgd(c as never),
+  sgd_nesterov_wd: (c) => new Sgd(c as never),
+  sgd_dampening: (c) => new Sgd(c as never),
   adam: (c) => new Adam(c as never),
   adam_amsgrad_wd: (c) => new Adam(c as never),
   adamw: (c) => new AdamW(c as never),
-  rmsprop: (c) => new RMSprop(c as never),
-  rmsprop_centered_momentum: (c) => new RMSprop(c as never),
+  rmsprop: (c) => new Rmsprop(c as never),
+  rmsprop_centered_momentum: (c) => new Rmsprop(c as never),
   adagrad: (c) => new Adagrad(c as never),
   adagrad_decay: (c) => new Adagrad(c as never),
 };
@@ -81,7 +81,7 @@ describe(`optimizers against PyTorch ${fixtures.torch}`, () => {
     replay(first, variables, c, 0, 25);
     const state = await first.getWeights();
     const config = first.getConfig();
-    const cls = first.constructor as unknown as typeof SGD;
+    const cls = first.constructor as unknown as typeof Sgd;
     const saved = state.map(({ name: n, tensor }) => ({ name: n, tensor: tf.clone(tensor) }));
     first.dispose();
     const second = cls.fromConfig(cls, config) as unknown as BigModelOptimizer;
@@ -125,10 +125,10 @@ describe('optimizers in use', () => {
 
   it('clip the global gradient norm and each value', () => {
     const w = tf.variable(tf.tensor1d([0, 0]));
-    const byNorm = new SGD({ lr: 1, clipNorm: 1 });
+    const byNorm = new Sgd({ lr: 1, clipNorm: 1 });
     byNorm.applyGradients({ [w.name]: tf.tensor1d([3, 4]) }); // norm 5 -> scaled to 1: (0.6, 0.8)
     expect(Array.from(w.dataSync()).map((v) => +v.toFixed(6))).toEqual([-0.6, -0.8]);
-    const byValue = new SGD({ lr: 1, clipValue: 0.5 });
+    const byValue = new Sgd({ lr: 1, clipValue: 0.5 });
     byValue.applyGradients({ [w.name]: tf.tensor1d([3, -0.25]) });
     expect(Array.from(w.dataSync()).map((v) => +v.toFixed(6))).toEqual([-1.1, -0.55]);
     byNorm.dispose();
@@ -138,7 +138,7 @@ describe('optimizers in use', () => {
 
   it('follow a learning-rate schedule step by step', () => {
     const w = tf.variable(tf.scalar(0));
-    const optimizer = new SGD({ lr: stepDecay({ initial: 1, stepSize: 2, gamma: 0.5 }) });
+    const optimizer = new Sgd({ lr: stepDecay({ initial: 1, stepSize: 2, gamma: 0.5 }) });
     const seen: number[] = [];
     for (let t = 0; t < 5; t++) {
       const before = w.dataSync()[0];
@@ -152,9 +152,9 @@ describe('optimizers in use', () => {
 
   it('reject bad options with InvalidArgumentError naming them', () => {
     expect(() => new Adam({ lr: -1 })).toThrow(/Invalid argument for lr: -1/);
-    expect(() => new SGD({ lr: 0.1, momentum: 1.5 })).toThrow(InvalidArgumentError);
-    expect(() => new SGD({ lr: 0.1, nesterov: true })).toThrow(/nesterov/);
-    expect(() => new RMSprop({ lr: 0.1, epsilon: 0 })).toThrow(/epsilon/);
+    expect(() => new Sgd({ lr: 0.1, momentum: 1.5 })).toThrow(InvalidArgumentError);
+    expect(() => new Sgd({ lr: 0.1, nesterov: true })).toThrow(/nesterov/);
+    expect(() => new Rmsprop({ lr: 0.1, epsilon: 0 })).toThrow(/epsilon/);
     expect(() => new Adam({ lr: 0.1, clipNorm: 0 })).toThrow(/clipNorm/);
   });
 });
@@ -176,7 +176,7 @@ describe('learning-rate schedules', () => {
     expect(cycle.at(1)).toBeCloseTo(0.1, 12);
     expect(Math.max(...Array.from({ length: 101 }, (_, i) => cycle.at(i + 1)))).toBeCloseTo(1, 3);
     expect(cycle.at(101)).toBeCloseTo(0.001, 12);
-    expect(linearSchedule({ initial: 1, final: 0, totalSteps: 4 }).at(3)).toBe(0.5);
+    expect(linearDecay({ initial: 1, final: 0, totalSteps: 4 }).at(3)).toBe(0.5);
   });
 
   it('come back from their configs', () => {

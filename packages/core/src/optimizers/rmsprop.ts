@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { BigModelOptimizer, checkBaseConfig, checkRange, type OptimizerBaseConfig } from './bigmodel-optimizer';
 
 /**
- * Configuration of {@link RMSprop}.
+ * Configuration of {@link Rmsprop}.
  *
  * @category Optimizers
  */
@@ -46,11 +46,11 @@ export function resolveRmspropConfig(config: RmspropConfig) {
  *
  * @example
  * ```ts
- * const optimizer = new RMSprop({ lr: 1e-3, centered: true, momentum: 0.9 });
+ * const optimizer = new Rmsprop({ lr: 1e-3, centered: true, momentum: 0.9 });
  * ```
  * @category Optimizers
  */
-export class RMSprop extends BigModelOptimizer {
+export class Rmsprop extends BigModelOptimizer {
   /** @internal */
   static className = 'BigModelRMSprop';
   protected readonly slotNames = ['squareAverage', 'gradientAverage', 'momentum'] as const;
@@ -81,4 +81,4 @@ export class RMSprop extends BigModelOptimizer {
     return { ...this.baseConfig(), rho, epsilon, momentum, centered, weightDecay } as tf.serialization.ConfigDict;
   }
 }
-tf.serialization.registerClass(RMSprop);
+tf.serialization.registerClass(Rmsprop);

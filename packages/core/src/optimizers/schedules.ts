@@ -26,7 +26,7 @@ function positive(parameter: string, value: number, allowZero = false): void {
  * Multiplies the rate by `gamma` every `stepSize` steps (PyTorch StepLR counted in optimizer steps).
  * @example
  * ```ts
- * new SGD({ lr: stepDecay({ initial: 0.1, stepSize: 1000, gamma: 0.5 }) });
+ * new Sgd({ lr: stepDecay({ initial: 0.1, stepSize: 1000, gamma: 0.5 }) });
  * ```
  * @category Optimizers
  */
@@ -88,7 +88,7 @@ export function cosineWithWarmup(options: { peak: number; warmupSteps: number; t
  * `peak / (divFactor * finalDivFactor)`.
  * @example
  * ```ts
- * new SGD({ lr: oneCycle({ peak: 0.1, totalSteps: 5000 }), momentum: 0.9 });
+ * new Sgd({ lr: oneCycle({ peak: 0.1, totalSteps: 5000 }), momentum: 0.9 });
  * ```
  * @category Optimizers
  */
@@ -123,11 +123,11 @@ export function oneCycle(options: {
  * Linear interpolation from `initial` to `final` over `totalSteps` (then `final`).
  * @example
  * ```ts
- * new SGD({ lr: linearSchedule({ initial: 0.1, final: 0.001, totalSteps: 10000 }) });
+ * new Sgd({ lr: linearDecay({ initial: 0.1, final: 0.001, totalSteps: 10000 }) });
  * ```
  * @category Optimizers
  */
-export function linearSchedule(options: { initial: number; final: number; totalSteps: number }): LearningRateSchedule {
+export function linearDecay(options: { initial: number; final: number; totalSteps: number }): LearningRateSchedule {
   const { initial, final, totalSteps } = options;
   positive('initial', initial);
   positive('final', final, true);
@@ -153,7 +153,7 @@ export function scheduleFromConfig(config: Record<string, unknown>): LearningRat
     exponentialDecay,
     cosineWithWarmup,
     oneCycle,
-    linear: linearSchedule,
+    linear: linearDecay,
   };
   const build = builders[String(kind)];
   if (!build) {

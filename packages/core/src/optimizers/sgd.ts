@@ -8,7 +8,7 @@ import { InvalidArgumentError } from '../errors';
 import { BigModelOptimizer, checkBaseConfig, checkRange, type OptimizerBaseConfig } from './bigmodel-optimizer';
 
 /**
- * Configuration of {@link SGD}.
+ * Configuration of {@link Sgd}.
  *
  * @category Optimizers
  */
@@ -50,12 +50,12 @@ export function resolveSgdConfig(config: SgdConfig): Required<Omit<SgdConfig, 'c
  *
  * @example
  * ```ts
- * const optimizer = new SGD({ lr: 0.1, momentum: 0.9, nesterov: true });
+ * const optimizer = new Sgd({ lr: 0.1, momentum: 0.9, nesterov: true });
  * model.compile({ optimizer, loss: 'categoricalCrossentropy' });
  * ```
  * @category Optimizers
  */
-export class SGD extends BigModelOptimizer {
+export class Sgd extends BigModelOptimizer {
   /** @internal */
   static className = 'BigModelSGD';
   private readonly config: ReturnType<typeof resolveSgdConfig>;
@@ -86,4 +86,4 @@ export class SGD extends BigModelOptimizer {
     return { ...this.baseConfig(), momentum, dampening, nesterov, weightDecay } as tf.serialization.ConfigDict;
   }
 }
-tf.serialization.registerClass(SGD);
+tf.serialization.registerClass(Sgd);

@@ -1,6 +1,9 @@
+import { Rng } from './rng';
+
 /**
- * A small, fast seeded generator of floats in [0, 1) (Mulberry32). The same seed gives the same
- * sequence on every machine and backend.
+ * A small, fast seeded generator of floats in [0, 1) (Mulberry32): the draws of `new Rng(seed)`
+ * ({@link Rng.random}) as a plain function. The same seed gives the same sequence on every
+ * machine and backend.
  *
  * @example
  * ```ts
@@ -10,14 +13,8 @@
  * @category Random
  */
 export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = new Rng(seed);
+  return () => rng.random();
 }
 
 /**

@@ -1,7 +1,7 @@
 /** Test helper (not published): `y = w x + b` as a CustomModel for fit, trained with SGD and momentum. */
 import * as tf from '@tensorflow/tfjs';
 
-import { SGD } from '../optimizers';
+import { Sgd } from '../optimizers';
 import type { CustomModel } from '../training';
 
 export function linearModel(): { model: CustomModel; w: tf.Variable; b: tf.Variable } {
@@ -11,7 +11,7 @@ export function linearModel(): { model: CustomModel; w: tf.Variable; b: tf.Varia
     variables: [w, b],
     forward: (x) => tf.add(tf.matMul(x, w), b),
     loss: (y, p) => tf.losses.meanSquaredError(y, p) as tf.Scalar,
-    optimizer: new SGD({ lr: 0.1, momentum: 0.9 }),
+    optimizer: new Sgd({ lr: 0.1, momentum: 0.9 }),
   };
   return { model, w, b };
 }

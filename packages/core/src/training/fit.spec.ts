@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 
 import { TensorDataset } from '../data';
 import { InvalidArgumentError, NumericalError } from '../errors';
-import { Adam, SGD } from '../optimizers';
+import { Adam, Sgd } from '../optimizers';
 import { useWasm } from '../testing/backend-comparison';
 import { linearModel } from '../testing/linear-model';
 import { smallModel, smallMnist } from '../testing/train-child';
@@ -83,7 +83,7 @@ describe('fit', () => {
         return tf.matMul(x, w);
       },
       loss: (y, p) => tf.losses.meanSquaredError(y, p) as tf.Scalar,
-      optimizer: new SGD({ lr: 1e-4 }),
+      optimizer: new Sgd({ lr: 1e-4 }),
     };
     let calls = 0;
     await fit(model, data, { epochs: 1, batchSize: 8, shuffle: false, validation: data, augment: (xs) => (calls++, tf.neg(xs)) });
@@ -103,7 +103,7 @@ describe('fit', () => {
       variables: [w],
       forward: (x) => tf.matMul(x, w),
       loss: (y, p) => tf.mean(tf.log(tf.sub(p, y))) as tf.Scalar, // log of 0 and of negatives: -Inf / NaN
-      optimizer: new SGD({ lr: 0.1 }),
+      optimizer: new Sgd({ lr: 0.1 }),
     };
     const error = await fit(model, data, { epochs: 3, batchSize: 2 }).catch((e: unknown) => e);
     expect(NumericalError.isInstance(error)).toBe(true);
@@ -123,7 +123,7 @@ describe('fit', () => {
     const model = tf.sequential({
       layers: [tf.layers.dense({ inputShape: [2], units: 1, kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) })],
     });
-    model.compile({ optimizer: new SGD({ lr: 0.1 }), loss: 'meanSquaredError' });
+    model.compile({ optimizer: new Sgd({ lr: 0.1 }), loss: 'meanSquaredError' });
     let afterFirst: Record<string, Buffer> = {};
     const snapshot = () =>
       Object.fromEntries(
@@ -177,7 +177,7 @@ describe('fit', () => {
       const m = tf.sequential({
         layers: [tf.layers.dense({ inputShape: [2], units: 1, kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) })],
       });
-      m.compile({ optimizer: new SGD({ lr: 0.1 }), loss: 'meanSquaredError' });
+      m.compile({ optimizer: new Sgd({ lr: 0.1 }), loss: 'meanSquaredError' });
       return m;
     };
     const records = (path: string) =>
@@ -236,7 +236,7 @@ describe('fit', () => {
 describe('callbacks', () => {
   it('earlyStopping stops after `patience` epochs without improvement and restores the best weights', () => {
     const v = tf.variable(tf.scalar(0));
-    const context = { variables: [v], optimizer: new SGD({ lr: 1 }) };
+    const context = { variables: [v], optimizer: new Sgd({ lr: 1 }) };
     const stopper = earlyStopping({ monitor: 'valLoss', patience: 1, restoreBestWeights: true });
     const decisions = [3, 2, 2.5, 2.6].map((valLoss, epoch) => {
       v.assign(tf.scalar(epoch));

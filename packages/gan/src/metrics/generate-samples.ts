@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { InvalidArgumentError } from '@bigmodel/core';
 
 import type { GanTrainer, GeneratorNetwork } from '../training/gan-trainer';
-import { STREAMS } from '../training/random-streams';
+import { STREAMS } from '../internal/random-streams';
 
 /**
  * Options of {@link generateSamples}.

@@ -1,4 +1,4 @@
-import { mulberry32 } from '@bigmodel/core';
+import { mulberry32, standardNormal } from '@bigmodel/core';
 
 import { classifierScore, featureStatistics, frechetDistance, modeCoverage, type FeatureStatistics } from './sample-quality';
 
@@ -38,7 +38,7 @@ describe('frechetDistance', () => {
 
   it('estimated from samples approaches the distance of the generating Gaussians', () => {
     const random = mulberry32(3);
-    const normal = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+    const normal = () => standardNormal(random);
     const n = 20000;
     const draw = (shift: number, scale: number) =>
       Float64Array.from({ length: n * 3 }, (_, i) => shift * (i % 3 === 0 ? 1 : 0) + scale * normal());

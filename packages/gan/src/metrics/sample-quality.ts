@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { InvalidArgumentError } from '@bigmodel/core';
 
-import { traceSqrtProduct } from './linear-algebra';
+import { traceSqrtProduct } from '../internal/linear-algebra';
 import { FEATURE_LAYER } from './mnist-classifier';
 
 /**
@@ -71,7 +71,7 @@ export function featureStatistics(features: ArrayLike<number>, count: number, di
 /**
  * The Frechet distance between the Gaussians N(mean1, cov1) and N(mean2, cov2):
  * `||m1 - m2||^2 + tr(C1) + tr(C2) - 2 tr((C1 C2)^(1/2))`, with the trace of the square root from
- * symmetric eigendecompositions (see {@link traceSqrtProduct}).
+ * symmetric eigendecompositions (computed as `tr sqrt(sqrt(A) B sqrt(A))`).
  *
  * @example
  * ```ts

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '@bigmodel/core';
 
-import { symmetricEigen } from '../metrics/linear-algebra';
+import { symmetricEigen } from '../internal/linear-algebra';
 import { resolveGanConfig } from './gan-config';
 import { buildDiscriminator } from './networks';
 import { SpectralNormConv2D, SpectralNormDense, isSpectralNormalized } from './spectral-norm';

@@ -9,7 +9,7 @@ import { loadGanCheckpoint, saveGanCheckpoint } from '../io/gan-checkpoint';
 import type { GanConfig } from '../models/gan-config';
 import { toGanData, type GanData } from './gan-data';
 import { GanTrainer, gradientPenalty, packImages } from './gan-trainer';
-import { STREAMS } from './random-streams';
+import { STREAMS } from '../internal/random-streams';
 import { trainGan } from './train-gan';
 
 /** Tiny 8x8 problems so that every kind trains in well under a second per step. */

@@ -31,12 +31,12 @@
  * pass and in inference mode (running averages) when sampling. Every step runs inside `tf.tidy`.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Adam, InvalidArgumentError, randomCrop } from '@bigmodel/core';
+import { Adam, InvalidArgumentError, fillStandardNormal, randomCrop } from '@bigmodel/core';
 
 import { generatorInputSize, buildDiscriminator, buildGenerator } from '../models/networks';
 import { isSpectralNormalized, type SpectralNormalized } from '../models/spectral-norm';
 import { resolveGanConfig, type GanConfig, type ResolvedGanConfig } from '../models/gan-config';
-import { STREAMS, normalArray, streamRandom } from './random-streams';
+import { STREAMS, streamRandom } from '../internal/random-streams';
 
 /**
  * Which weights draw samples: the trained generator or its moving average (`GanConfig.generatorEma`).
@@ -203,7 +203,10 @@ export class GanTrainer {
 
   /** Noise `[count, nz]` drawn from the stream of (seed, purpose, counters). */
   noise(count: number, stream: number, ...counters: number[]): tf.Tensor2D {
-    return tf.tensor2d(normalArray(count * this.config.nz, streamRandom(this.seed, stream, ...counters)), [count, this.config.nz]);
+    return tf.tensor2d(fillStandardNormal(new Float32Array(count * this.config.nz), streamRandom(this.seed, stream, ...counters)), [
+      count,
+      this.config.nz,
+    ]);
   }
 
   /**

@@ -3,7 +3,7 @@ import { InvalidArgumentError, writePng } from '@bigmodel/core';
 
 import { imageGrid } from '../io/image-grid';
 import type { GanTrainer } from './gan-trainer';
-import { STREAMS } from './random-streams';
+import { STREAMS } from '../internal/random-streams';
 
 /**
  * Writes a latent interpolation grid (the DCGAN paper's "walking in the latent space"): each of

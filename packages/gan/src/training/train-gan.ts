@@ -15,7 +15,7 @@ import { imageGrid } from '../io/image-grid';
 import { ganCheckpointState, saveGanCheckpoint } from '../io/gan-checkpoint';
 import type { GanData } from './gan-data';
 import { GanTrainer, type RealBatch, type StepLosses } from './gan-trainer';
-import { STREAMS, streamRandom } from './random-streams';
+import { STREAMS, streamRandom } from '../internal/random-streams';
 
 /**
  * Options of {@link trainGan}.

@@ -20,7 +20,7 @@ import type { Config } from '../space/search-space';
  * @category Benchmarks
  */
 export interface CellBenchmark {
-  /** The score of every cell, indexed by {@link cellIndex}. */
+  /** The score of every cell, indexed by `cellIndex`. */
   table: Float64Array;
   /** The largest score in the table. */
   optimum: number;

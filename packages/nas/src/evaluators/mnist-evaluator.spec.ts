@@ -7,7 +7,8 @@ import { InvalidArgumentError, NumericalError, initBackend, loadModel, type Lear
 
 import { runSearch } from '../runner/run-search';
 import { builtinSpace } from '../space/builtin-spaces';
-import { buildMnistModel, evaluateMnistModel, mnistEvaluator, mnistLearningRate, trainMnistModel } from './mnist-evaluator';
+import { buildMnistModel } from '../internal/mnist-model';
+import { evaluateMnistModel, mnistEvaluator, mnistLearningRate, trainMnistModel } from './mnist-evaluator';
 
 const base = {
   blocks: 2,

@@ -25,7 +25,11 @@ import { FileFormatError, openForAppend, readRegularFile } from '@bigmodel/core'
 import type { Trial } from '../strategies/strategy';
 import type { SearchSpec } from './search-spec';
 
-/** The largest journal read (a million trials' records fit well within it). */
+/**
+ * The largest journal read (a million trials' records fit well within it).
+ *
+ * @category Runner
+ */
 export const MAX_JOURNAL_BYTES = 1024 * 1024 * 1024;
 
 /**

@@ -14,7 +14,8 @@ import { readJournal } from './journal';
 import { finishedTrials, paretoFront, type TrialRecord } from './leaderboard';
 import { exportBest } from './export-best';
 import { rescoreTop } from './rescore';
-import { predictTrialSeconds, resumeSearch, runSearch, trialModelPath } from './run-search';
+import { trialModelPath } from '../internal/trial-model-path';
+import { predictTrialSeconds, resumeSearch, runSearch } from './run-search';
 
 const bench = cellBenchmark(0);
 const cell = builtinSpace('cell');

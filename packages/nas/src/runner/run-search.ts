@@ -46,6 +46,7 @@ import { searchIdOf } from '../distributed/redis-trial-queue';
 import { JournalWriter, journalPath, readJournal, type ResultRecord } from './journal';
 import { bestTrial, finishedTrials, topDistinct, type TrialRecord } from './leaderboard';
 import { STRATEGY_NAMES, createStrategy, type Constraints, type SearchSpec, type StrategyName } from './search-spec';
+import { trialModelPath } from '../internal/trial-model-path';
 import { isSearchModelPath, removeSearchModelDir } from './search-model-dir';
 import type { TrialExecutor } from './trial-executor';
 import { WorkerPool } from './worker-pool';
@@ -273,13 +274,6 @@ function judge(result: unknown, constraints: Constraints | undefined): Pick<Resu
     return { status: 'infeasible', score: null, metrics, error: 'The evaluator scored the configuration -Infinity (infeasible).' };
   return { status: 'ok', score: score === Infinity ? Number.MAX_VALUE : score, metrics };
 }
-
-/**
- * The directory, relative to the search directory, where trial `id` may save its model.
- *
- * @category Runner
- */
-export const trialModelPath = (id: number) => `models/trial-${id}`;
 
 /** Removes the saved models of the search in `dir` other than those in `keep` (paths relative to `dir`, never followed outside it). */
 function removeModels(dir: string, paths: (string | undefined)[], keep: Set<string>): void {

@@ -11,7 +11,7 @@ import { RandomSearch } from '../strategies/random-search';
 import { RegularizedEvolution } from '../strategies/regularized-evolution';
 import { ReinforceController } from '../strategies/reinforce-controller';
 import type { Strategy } from '../strategies/strategy';
-import { TPE } from '../strategies/tpe';
+import { Tpe } from '../strategies/tpe';
 
 /**
  * The strategies a search can name.
@@ -86,7 +86,7 @@ export function createStrategy(
       strategy = new ReinforceController(space, options);
       break;
     case 'tpe':
-      strategy = new TPE(space, options);
+      strategy = new Tpe(space, options);
       break;
     default:
       throw new InvalidArgumentError({

@@ -12,7 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 
-import { InvalidArgumentError } from '@bigmodel/core';
+import { InvalidArgumentError, standardNormal } from '@bigmodel/core';
 
 /**
  * A value a parameter takes: a number, a string or a boolean.
@@ -381,7 +381,7 @@ export class SearchSpace {
       const u = this.toUnit(target.name, current as number);
       let v = current;
       for (let attempt = 0; v === current && attempt < 20; attempt++) {
-        const z = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+        const z = standardNormal(random);
         v = this.fromUnit(target.name, u + 0.15 * z);
       }
       while (v === current) v = this.sampleParam(target.name, random);

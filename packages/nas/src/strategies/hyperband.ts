@@ -17,7 +17,8 @@
 import { InvalidArgumentError } from '@bigmodel/core';
 
 import type { SearchSpace } from '../space/search-space';
-import { checkTold, effectiveScore, type Strategy, type Trial, type TrialOutcome } from './strategy';
+import { checkTold } from '../internal/strategy-checks';
+import { effectiveScore, type Strategy, type Trial, type TrialOutcome } from './strategy';
 
 /**
  * Configuration of {@link Hyperband}.

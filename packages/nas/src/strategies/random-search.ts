@@ -5,7 +5,8 @@
 import { mulberry32 } from '@bigmodel/core';
 
 import type { SearchSpace } from '../space/search-space';
-import { checkBudget, checkSeed, checkTold, type Strategy, type Trial, type TrialOutcome } from './strategy';
+import { checkBudget, checkSeed, checkTold } from '../internal/strategy-checks';
+import { type Strategy, type Trial, type TrialOutcome } from './strategy';
 
 /**
  * Configuration of {@link RandomSearch}.

@@ -12,7 +12,8 @@
 import { InvalidArgumentError, mulberry32 } from '@bigmodel/core';
 
 import type { Config, SearchSpace } from '../space/search-space';
-import { checkBudget, checkSeed, checkTold, effectiveScore, type Strategy, type Trial, type TrialOutcome } from './strategy';
+import { checkBudget, checkSeed, checkTold } from '../internal/strategy-checks';
+import { effectiveScore, type Strategy, type Trial, type TrialOutcome } from './strategy';
 
 /**
  * Configuration of {@link RegularizedEvolution}.

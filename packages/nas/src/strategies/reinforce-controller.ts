@@ -22,7 +22,8 @@ import * as tf from '@tensorflow/tfjs';
 import { InvalidArgumentError, mulberry32 } from '@bigmodel/core';
 
 import type { Config, ParamValue, SearchSpace } from '../space/search-space';
-import { checkBudget, checkSeed, checkTold, effectiveScore, type Strategy, type Trial, type TrialOutcome } from './strategy';
+import { checkBudget, checkSeed, checkTold } from '../internal/strategy-checks';
+import { effectiveScore, type Strategy, type Trial, type TrialOutcome } from './strategy';
 
 /**
  * Configuration of {@link ReinforceController}.

@@ -10,7 +10,7 @@ import { RandomSearch } from './random-search';
 import { RegularizedEvolution } from './regularized-evolution';
 import { ReinforceController } from './reinforce-controller';
 import type { Strategy } from './strategy';
-import { TPE, fitParzen, parzenLogDensity } from './tpe';
+import { Tpe, fitParzen, parzenLogDensity } from './tpe';
 
 const cell = builtinSpace('cell');
 const bench = cellBenchmark(0);
@@ -18,7 +18,7 @@ const bench = cellBenchmark(0);
 const makers: Record<string, (seed: number) => Strategy> = {
   random: (seed) => new RandomSearch(cell, { seed }),
   evolution: (seed) => new RegularizedEvolution(cell, { seed, populationSize: 10, sampleSize: 3 }),
-  tpe: (seed) => new TPE(cell, { seed }),
+  tpe: (seed) => new Tpe(cell, { seed }),
   reinforce: (seed) => new ReinforceController(cell, { seed }),
   'reinforce-lstm': (seed) => new ReinforceController(cell, { seed, lstmUnits: 8 }),
   hyperband: (seed) => new Hyperband(new RegularizedEvolution(cell, { seed, populationSize: 10 }), { minBudget: 1, maxBudget: 9, eta: 3 }),
@@ -102,7 +102,7 @@ describe('TPE', () => {
 
   it('concentrates its proposals near the optimum of a smooth function', () => {
     const space = new SearchSpace({ params: { x: { type: 'float', min: 0, max: 1 } } });
-    const strategy = new TPE(space, { seed: 0, startupTrials: 10 });
+    const strategy = new Tpe(space, { seed: 0, startupTrials: 10 });
     const proposals: number[] = [];
     for (let i = 0; i < 80; i++) {
       const trial = strategy.ask();

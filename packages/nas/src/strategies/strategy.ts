@@ -4,8 +4,6 @@
  * any evaluator works with any strategy, and a seeded strategy told the same outcomes proposes the
  * same trials.
  */
-import { InvalidArgumentError } from '@bigmodel/core';
-
 import type { Config, SearchSpace } from '../space/search-space';
 
 /**
@@ -52,7 +50,7 @@ export interface Strategy {
   ask(): Trial | undefined;
   /**
    * Reports a trial's outcome. The trial's configuration is validated against the space
-   * ({@link InvalidArgumentError} when it lies outside it).
+   * (`InvalidArgumentError` when it lies outside it).
    */
   tell(trial: Trial, outcome: TrialOutcome): void;
   /** Frees what the strategy holds (tensors of a controller); a no-op for most. */
@@ -66,49 +64,4 @@ export interface Strategy {
  */
 export function effectiveScore(outcome: TrialOutcome): number {
   return outcome.status === 'ok' && !Number.isNaN(outcome.score) ? outcome.score : -Infinity;
-}
-
-/**
- * Validates what a strategy is told (the trial's config is in the space, the outcome is well-formed).
- *
- * @category Strategies
- */
-export function checkTold(space: SearchSpace, trial: Trial, outcome: TrialOutcome): void {
-  if (!trial || typeof trial !== 'object' || !Number.isInteger(trial.id)) {
-    throw new InvalidArgumentError({
-      parameter: 'trial',
-      value: trial,
-      message: 'tell() takes a trial from ask() (or one of the same shape).',
-    });
-  }
-  space.validate(trial.config, 'trial.config');
-  if (!outcome || !['ok', 'failed', 'infeasible'].includes(outcome.status) || typeof outcome.score !== 'number') {
-    throw new InvalidArgumentError({
-      parameter: 'outcome',
-      value: outcome,
-      message: "Expected { status: 'ok' | 'failed' | 'infeasible', score: number }.",
-    });
-  }
-}
-
-/**
- * Checks a seed (an integer).
- *
- * @category Strategies
- */
-export function checkSeed(seed: unknown): number {
-  if (!Number.isInteger(seed)) throw new InvalidArgumentError({ parameter: 'seed', value: seed, message: 'Must be an integer.' });
-  return seed as number;
-}
-
-/**
- * Checks a budget (a finite number > 0).
- *
- * @category Strategies
- */
-export function checkBudget(budget: unknown, parameter = 'budget'): number {
-  if (typeof budget !== 'number' || !(budget > 0) || !Number.isFinite(budget)) {
-    throw new InvalidArgumentError({ parameter, value: budget, message: 'Must be a finite number > 0.' });
-  }
-  return budget;
 }

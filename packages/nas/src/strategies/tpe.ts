@@ -16,13 +16,14 @@
  * that repeats an earlier configuration is redrawn (up to 10 times from the model, then from the
  * prior), so small discrete spaces are not re-queried.
  */
-import { InvalidArgumentError, mulberry32 } from '@bigmodel/core';
+import { InvalidArgumentError, mulberry32, standardNormal } from '@bigmodel/core';
 
 import type { Config, ParamValue, SearchSpace } from '../space/search-space';
-import { checkBudget, checkSeed, checkTold, effectiveScore, type Strategy, type Trial, type TrialOutcome } from './strategy';
+import { checkBudget, checkSeed, checkTold } from '../internal/strategy-checks';
+import { effectiveScore, type Strategy, type Trial, type TrialOutcome } from './strategy';
 
 /**
- * Configuration of {@link TPE}.
+ * Configuration of {@link Tpe}.
  *
  * @category Strategies
  */
@@ -135,7 +136,7 @@ function sampleParzen(estimator: ParzenEstimator, random: () => number): number 
   let k = 0;
   while (k < estimator.weights.length - 1 && u >= estimator.weights[k]) u -= estimator.weights[k++];
   for (let attempt = 0; attempt < 100; attempt++) {
-    const z = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+    const z = standardNormal(random);
     const x = estimator.mus[k] + estimator.sigmas[k] * z;
     if (x >= 0 && x <= 1) return x;
   }
@@ -146,7 +147,7 @@ function sampleParzen(estimator: ParzenEstimator, random: () => number): number 
  * TPE; see the file header.
  * @example
  * ```ts
- * const strategy = new TPE(builtinSpace('branin'), { seed: 0 });
+ * const strategy = new Tpe(builtinSpace('branin'), { seed: 0 });
  * for (let i = 0; i < 50; i++) {
  *   const trial = strategy.ask();
  *   strategy.tell(trial, { status: 'ok', score: -branin(trial.config) });
@@ -154,7 +155,7 @@ function sampleParzen(estimator: ParzenEstimator, random: () => number): number 
  * ```
  * @category Strategies
  */
-export class TPE implements Strategy {
+export class Tpe implements Strategy {
   readonly name = 'tpe';
   private readonly random: () => number;
   private readonly config: ReturnType<typeof resolveTpeConfig>;

@@ -6,7 +6,7 @@
  * gradients clipped to `maxGradNorm`. Truncated episodes bootstrap from the value of their final
  * observation.
  */
-import { RMSprop } from '@bigmodel/core';
+import { Rmsprop } from '@bigmodel/core';
 import { join } from 'node:path';
 
 import type { Env } from '../core/env';
@@ -146,7 +146,7 @@ export class A2c implements Policy<number | Float32Array> {
   readonly config: A2cConfig;
   readonly envs: SyncVectorEnv<unknown>;
   readonly policy: ActorCritic;
-  readonly optimizer: RMSprop;
+  readonly optimizer: Rmsprop;
   readonly collector: RolloutCollector;
   readonly rng: Rng;
   /** Updates done. */
@@ -168,7 +168,7 @@ export class A2c implements Policy<number | Float32Array> {
       logStdInit: c.logStdInit,
       seed: c.seed,
     });
-    this.optimizer = new RMSprop({ lr: c.learningRate, rho: c.rmspropAlpha, epsilon: c.rmspropEps, clipNorm: c.maxGradNorm });
+    this.optimizer = new Rmsprop({ lr: c.learningRate, rho: c.rmspropAlpha, epsilon: c.rmspropEps, clipNorm: c.maxGradNorm });
     this.collector = new RolloutCollector(this.envs, this.policy, {
       gamma: c.gamma,
       normalizeObservation: c.normalizeObservation,

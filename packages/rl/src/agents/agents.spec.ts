@@ -14,7 +14,7 @@ import { TimeLimit } from '../wrappers/time-limit';
 import { A2c, resolveA2cConfig } from './a2c';
 import { ActorCritic } from './actor-critic';
 import { decodeFloat32, decodeUint8 } from './checkpoint';
-import { Dqn, linearSchedule, resolveDqnConfig } from './dqn';
+import { Dqn, linearAnneal, resolveDqnConfig } from './dqn';
 import { evaluate } from './evaluate';
 import { Ppo, resolvePpoConfig } from './ppo';
 import { Reinforce, discountedReturns, resolveReinforceConfig } from './reinforce';
@@ -78,12 +78,12 @@ describe('pure helpers', () => {
     expect(Array.from(returns)).toEqual([d0 + 0.25 * d1 + 0.5, d1 + 1, d2 + 2]);
   });
 
-  it('discountedReturns and linearSchedule follow their formulas', () => {
+  it('discountedReturns and linearAnneal follow their formulas', () => {
     expect(Array.from(discountedReturns([1, 1, 1], 0.5))).toEqual([1.75, 1.5, 1]);
     expect(Array.from(discountedReturns([1, 1], 0.5, 4))).toEqual([2.5, 3]);
-    expect(linearSchedule(1, 0.04, 0.16, 0)).toBe(1);
-    expect(linearSchedule(1, 0.04, 0.16, 0.08)).toBeCloseTo(0.52, 12);
-    expect(linearSchedule(1, 0.04, 0.16, 0.5)).toBe(0.04);
+    expect(linearAnneal(1, 0.04, 0.16, 0)).toBe(1);
+    expect(linearAnneal(1, 0.04, 0.16, 0.08)).toBeCloseTo(0.52, 12);
+    expect(linearAnneal(1, 0.04, 0.16, 0.5)).toBe(0.04);
   });
 });
 

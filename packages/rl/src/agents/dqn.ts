@@ -201,10 +201,11 @@ export function resolveDqnConfig(config: Partial<DqnConfig> = {}): DqnConfig {
 // ---- Helpers ------------------------------------------------------------------------------------
 
 /**
- * Stable-Baselines3's `get_linear_fn`: `start` at progress 0, `end` from progress `fraction` on.
+ * Stable-Baselines3's `get_linear_fn`, DQN's epsilon schedule: `start` at progress 0, linear to
+ * `end` at progress `fraction`, then `end`. (core's learning-rate schedule is `linearDecay`.)
  * @category Agents
  */
-export function linearSchedule(start: number, end: number, fraction: number, progress: number): number {
+export function linearAnneal(start: number, end: number, fraction: number, progress: number): number {
   if (fraction <= 0 || progress > fraction) return end;
   return start + (progress * (end - start)) / fraction;
 }
@@ -401,7 +402,7 @@ export class Dqn implements Policy<number> {
         this.actionMask = nextMask;
       }
       // ---- schedules: epsilon and the target network (per environment step, as sb3's _on_step)
-      this.explorationRate = linearSchedule(
+      this.explorationRate = linearAnneal(
         c.explorationInitialEps,
         c.explorationFinalEps,
         c.explorationFraction,

@@ -11,29 +11,9 @@ import { ResetNeededError } from '../core/errors';
 import { Box } from '../spaces/box';
 import { Discrete } from '../spaces/discrete';
 import { Canvas } from '../utils/canvas';
+import { bound, wrap } from '../internal/gymnasium-utils';
 import { parseResetBounds } from '../utils/reset-bounds';
 import { PhysicalStateEnv, type PhysicalStateEnvOptions } from './physical-state-env';
-
-/**
- * Gymnasium's `wrap`: shifts `x` by multiples of `max - min` into [min, max].
- *
- * @category Environments
- */
-export function wrap(x: number, min: number, max: number): number {
-  const diff = max - min;
-  while (x > max) x -= diff;
-  while (x < min) x += diff;
-  return x;
-}
-
-/**
- * Gymnasium's `bound`: clamps `x` to [min, max].
- *
- * @category Environments
- */
-export function bound(x: number, min: number, max: number): number {
-  return Math.min(Math.max(x, min), max);
-}
 
 /**
  * Options of {@link Acrobot}.

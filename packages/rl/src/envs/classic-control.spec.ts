@@ -9,7 +9,8 @@ import { Acrobot } from './acrobot';
 import { CartPole } from './cart-pole';
 import { ContinuousMountainCar } from './continuous-mountain-car';
 import { MountainCar } from './mountain-car';
-import { Pendulum, angleNormalize } from './pendulum';
+import { angleNormalize } from '../internal/gymnasium-utils';
+import { Pendulum } from './pendulum';
 
 // Trajectories from Gymnasium's step equations transcribed with numpy (fixtures/gymnasium_reference.py).
 type Reference = {

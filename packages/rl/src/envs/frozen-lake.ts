@@ -7,9 +7,9 @@ import { InvalidArgumentError } from '@bigmodel/core';
 
 import { BaseEnv, type ResetOptions, type ResetResult, type RgbFrame, type StepResult } from '../core/env';
 import { ResetNeededError } from '../core/errors';
+import { categoricalSample } from '../internal/gymnasium-utils';
 import { Discrete } from '../spaces/discrete';
 import { Canvas, type Color } from '../utils/canvas';
-import type { Rng } from '../utils/rng';
 
 /**
  * One outcome of a transition: probability, next state, reward, terminated.
@@ -17,21 +17,6 @@ import type { Rng } from '../utils/rng';
  * @category Environments
  */
 export type Transition = readonly [probability: number, nextState: number, reward: number, terminated: boolean];
-
-/**
- * Gymnasium's `categorical_sample`: the first index whose cumulative probability exceeds one uniform draw.
- *
- * @category Environments
- */
-export function categoricalSample(probabilities: readonly number[], rng: Rng): number {
-  const u = rng.random();
-  let cumulative = 0;
-  for (let i = 0; i < probabilities.length; i++) {
-    cumulative += probabilities[i];
-    if (cumulative > u) return i;
-  }
-  return 0;
-}
 
 /**
  * The maps Gymnasium ships.

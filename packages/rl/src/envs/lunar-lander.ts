@@ -135,7 +135,7 @@ const FLAG: Color = [204, 204, 0];
  *   20 x 13.3 m and FPS = 50 (Gymnasium's scaling: 0.2 and 0.133 per m/s), the angle (rad),
  *   20·ω/FPS, and 1/0 for each leg touching the ground. Bounds ±2.5, ±2.5, ±10, ±10, ±2π, ±10,
  *   [0, 1], [0, 1].
- * - Rewards: the difference of the shaping potential ({@link lunarShaping}) between steps, less
+ * - Rewards: the difference of the shaping potential (`lunarShaping`) between steps, less
  *   0.3 x throttle per step of main engine and 0.03 x throttle per step of a side engine; the
  *   terminating step's reward is -100 for a crash or leaving the screen, +100 for coming to rest.
  *   Solved at 200.
@@ -146,7 +146,7 @@ const FLAG: Color = [204, 204, 0];
  *   awake (at rest, the physics engine puts it to sleep); truncated by the registry's time limit
  *   (1000 steps).
  *
- * With `enableWind`, a horizontal force {@link lunarWind}(k, windPower) and a torque
+ * With `enableWind`, a horizontal force `lunarWind(k, windPower)` and a torque
  * `lunarWind(k', turbulencePower)` act on the hull at each step while neither leg touches the
  * ground, k and k' starting at random integers in [-9999, 9999).
  * @example

@@ -9,6 +9,7 @@ import { ResetNeededError } from '../core/errors';
 import { Box } from '../spaces/box';
 import { Canvas } from '../utils/canvas';
 import { readNumber } from '../utils/reset-bounds';
+import { angleNormalize } from '../internal/gymnasium-utils';
 import { PhysicalStateEnv, type PhysicalStateEnvOptions } from './physical-state-env';
 
 /**
@@ -19,18 +20,6 @@ import { PhysicalStateEnv, type PhysicalStateEnvOptions } from './physical-state
 export interface PendulumOptions extends PhysicalStateEnvOptions {
   /** Gravity (default 10). */
   g?: number;
-}
-
-/**
- * `((x + π) mod 2π) - π` with a floored modulo, as numpy's `%`.
- *
- * @category Environments
- */
-export function angleNormalize(x: number): number {
-  const period = 2 * Math.PI;
-  let r = (x + Math.PI) % period;
-  if (r < 0) r += period;
-  return r - Math.PI;
 }
 
 /**

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 
-import { InvalidArgumentError, SGD } from '@bigmodel/core';
+import { InvalidArgumentError, Sgd } from '@bigmodel/core';
 
 import { tinyBnModel, tinyData, useWasm } from '../testing/helpers';
 import { GroupedOptimizer, isNoDecayWeight, paramGroupOptimizer } from './grouped-optimizer';
@@ -157,11 +157,11 @@ describe('paramGroupOptimizer', () => {
     expect(
       () =>
         new GroupedOptimizer([
-          { variables: [name], optimizer: new SGD({ lr: 1 }) },
-          { variables: [name], optimizer: new SGD({ lr: 1 }) },
+          { variables: [name], optimizer: new Sgd({ lr: 1 }) },
+          { variables: [name], optimizer: new Sgd({ lr: 1 }) },
         ]),
     ).toThrow(/groups\[1\]\.variables/);
-    const partial = new GroupedOptimizer([{ variables: [name], optimizer: new SGD({ lr: 1 }) }]);
+    const partial = new GroupedOptimizer([{ variables: [name], optimizer: new Sgd({ lr: 1 }) }]);
     const other = model.weights[1].read() as tf.Variable;
     expect(() => partial.applyGradients({ [other.name]: tf.zerosLike(other) })).toThrow(/no parameter group/);
     partial.dispose();

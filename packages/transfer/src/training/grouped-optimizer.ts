@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-import { AdamW, Adam, SGD, InvalidArgumentError, type NamedTensor } from '@bigmodel/core';
+import { AdamW, Adam, Sgd, InvalidArgumentError, type NamedTensor } from '@bigmodel/core';
 
 import { selectLayers, type LayerSelector } from '../freeze/select-layers';
 
@@ -209,7 +209,7 @@ export function paramGroupOptimizer(model: tf.LayersModel, config: ParamGroupOpt
   });
   const make = (rate: number, decay: number): tf.Optimizer =>
     optimizer === 'sgd'
-      ? new SGD({ lr: rate, momentum, weightDecay: decay })
+      ? new Sgd({ lr: rate, momentum, weightDecay: decay })
       : optimizer === 'adam'
         ? new Adam({ lr: rate, weightDecay: decay })
         : new AdamW({ lr: rate, weightDecay: decay });

@@ -7,8 +7,6 @@ import { InvalidArgumentError } from '@bigmodel/core';
 
 /**
  * Eigenvalues and eigenvectors of a symmetric matrix: `A = V diag(values) V^T`, eigenvectors in the columns of V.
- *
- * @category Metrics
  */
 export interface SymmetricEigen {
   values: Float64Array;
@@ -24,7 +22,6 @@ export interface SymmetricEigen {
  * ```ts
  * symmetricEigen(Float64Array.of(2, 1, 1, 2), 2).values; // [1, 3] in some order
  * ```
- * @category Metrics
  */
 export function symmetricEigen(a: Float64Array, n: number): SymmetricEigen {
   if (a.length !== n * n)
@@ -77,8 +74,6 @@ export function symmetricEigen(a: Float64Array, n: number): SymmetricEigen {
 
 /**
  * `A B` for `n x n` matrices.
- *
- * @category Metrics
  */
 export function matMul(a: Float64Array, b: Float64Array, n: number): Float64Array {
   const out = new Float64Array(n * n);
@@ -100,7 +95,6 @@ export function matMul(a: Float64Array, b: Float64Array, n: number): Float64Arra
  * ```ts
  * sqrtmSymmetric(Float64Array.of(4, 0, 0, 9), 2); // [2, 0, 0, 3]
  * ```
- * @category Metrics
  */
 export function sqrtmSymmetric(a: Float64Array, n: number): Float64Array {
   const { values, vectors } = symmetricEigen(a, n);
@@ -126,7 +120,6 @@ export function sqrtmSymmetric(a: Float64Array, n: number): Float64Array {
  * ```ts
  * traceSqrtProduct(Float64Array.of(4, 0, 0, 1), Float64Array.of(1, 0, 0, 9), 2); // 2 + 3 = 5
  * ```
- * @category Metrics
  */
 export function traceSqrtProduct(a: Float64Array, b: Float64Array, n: number): number {
   const root = sqrtmSymmetric(a, n);
