@@ -16,7 +16,9 @@ import { join } from 'node:path';
 
 import * as tf from '@tensorflow/tfjs';
 
-import { Adam } from '../optimizers';
+import { Adam, type AdamConfig } from '../optimizers';
+import { ADAM_UPDATE } from '../kernels/adam-update';
+import { webGpuAdamFits } from '../kernels/adam-update-webgpu';
 import { TensorDataset } from '../data';
 import { hingeLoss } from '../losses';
 import { fit, resumeFit, type CustomModel } from '../training';
@@ -318,6 +320,24 @@ async function trainDcgan(backend: string, steps: number, batch: number) {
   return { losses, memory };
 }
 
+/**
+ * `steps` Adam steps on two variables (one of 1,200 values, one of 100,003: more workgroups than a
+ * multiple of 64) toward fixed targets; returns the variables, then the optimizer's m and v slots.
+ */
+async function adamSteps(backend: string, config: AdamConfig, steps: number): Promise<Float32Array[]> {
+  tf.setBackend(backend);
+  const w = [tf.variable(tf.tensor2d(values(40 * 30, 31), [40, 30])), tf.variable(tf.tensor1d(values(100_003, 33)))];
+  const targets = [tf.tensor2d(values(40 * 30, 32), [40, 30]), tf.tensor1d(values(100_003, 34))];
+  const optimizer = new Adam(config);
+  const loss = () => tf.addN(w.map((x, i) => tf.sum(tf.square(tf.sub(x, targets[i]))))) as tf.Scalar;
+  for (let step = 0; step < steps; step++) tf.dispose(optimizer.minimize(loss, true)!);
+  const slots = (await optimizer.getWeights()).slice(1).map((s) => s.tensor); // [0] is the step count
+  const out = await Promise.all([...w, ...slots].map(async (t) => Float32Array.from(await t.data())));
+  tf.dispose([...w, ...targets]);
+  optimizer.dispose();
+  return out;
+}
+
 describe('webgpu backend (tfjs-backend-webgpu on Dawn), against cpu', () => {
   let info: BackendInfo;
 
@@ -355,19 +375,25 @@ describe('webgpu backend (tfjs-backend-webgpu on Dawn), against cpu', () => {
     expect(errors.map((e) => e <= RTOL)).toEqual(expected.map(() => true));
   });
 
-  it('core Adam: five steps on webgpu give the variables cpu gives', async () => {
-    const run = async (backend: string) => {
-      tf.setBackend(backend);
-      const w = tf.variable(tf.tensor2d(values(40 * 30, 31), [40, 30]));
-      const target = tf.tensor2d(values(40 * 30, 32), [40, 30]);
-      const optimizer = new Adam({ lr: 0.01 });
-      for (let step = 0; step < 5; step++) tf.dispose(optimizer.minimize(() => tf.sum(tf.square(tf.sub(w, target))) as tf.Scalar, true)!);
-      const out = Float32Array.from(await w.data());
-      tf.dispose([w, target]);
-      optimizer.dispose();
-      return out;
-    };
-    expect(scaledError(await run('webgpu'), await run('cpu'))).toBeLessThanOrEqual(RTOL);
+  it('core Adam: five steps on webgpu (the fused WGSL update, one dispatch per variable) give the variables cpu gives', async () => {
+    tf.setBackend('webgpu');
+    const kernels = (await tf.profile(() => adamSteps('webgpu', { lr: 0.01 }, 1))).kernelNames;
+    expect(kernels).toContain(ADAM_UPDATE);
+    expect(kernels).not.toContain('Sqrt'); // the composed update's square root is gone
+    const cpu = await adamSteps('cpu', { lr: 0.01 }, 5);
+    const gpu = await adamSteps('webgpu', { lr: 0.01 }, 5);
+    cpu.forEach((expected, i) => expect(scaledError(gpu[i], expected)).toBeLessThanOrEqual(RTOL));
+  });
+
+  it('core Adam with weight decay, beta1 0.5 and AMSGrad: eight steps on webgpu give what cpu gives', async () => {
+    const config = { lr: 0.02, beta1: 0.5, weightDecay: 0.01, amsgrad: true };
+    tf.setBackend('webgpu');
+    // AMSGrad's fused update binds 9 storage buffers; on a device allowing only 8 Adam composes ops.
+    const kernels = (await tf.profile(() => adamSteps('webgpu', config, 1))).kernelNames;
+    expect(kernels.includes(ADAM_UPDATE)).toBe(webGpuAdamFits(true));
+    const cpu = await adamSteps('cpu', config, 8);
+    const gpu = await adamSteps('webgpu', config, 8);
+    cpu.forEach((expected, i) => expect(scaledError(gpu[i], expected)).toBeLessThanOrEqual(RTOL));
   });
 
   it("core's hingeLoss maps {0, 1} labels on the device, as cpu does", async () => {
@@ -469,6 +495,7 @@ describe('webgpu backend (tfjs-backend-webgpu on Dawn), against cpu', () => {
       for (const name of await kernelsOf(() => runOn('webgpu', kernelCase, !kernelCase.noGradient))) checked.add(name);
     }
     for (const name of await kernelsOf(() => runOn('webgpu', CASES[0], false))) checked.add(name);
+    for (const name of await kernelsOf(() => adamSteps('webgpu', { lr: 0.01 }, 1))) checked.add(name); // the fused Adam update
     expect([...training].filter((name) => !checked.has(name)).sort()).toEqual([]);
   });
 
