@@ -148,6 +148,7 @@ async function timing(options: Options): Promise<void> {
   for (const backend of ['webgpu', 'wasm']) {
     const info = await initBackend({ backend: backend as BackendName });
     console.log(`\ntiming on ${formatBackendInfo(info)} (${options.warmup} warm-up, ${options.steps} timed steps each):`);
+    for (const warning of info.warnings) console.log(`  warning: ${warning}`);
     for (const [, name, make] of networks) {
       const ms = await msPerStep(make, options.warmup, options.steps);
       (results[name] ??= {})[backend] = ms;

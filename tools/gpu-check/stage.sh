@@ -24,12 +24,12 @@ npx tsc -p tools/gpu-check/tsconfig.json --outDir "$build/app"
 echo "listing the files a run loads (--load-only on this machine's adapter)"
 node "$build/app/tools/gpu-check/gpu-check.js" --allow-software --load-only --list-modules "$build/modules.txt"
 # Every loaded file under node_modules, each package's package.json, and tfjs-backend-wasm's
-# binaries (read with fs, not require).
+# binaries and its pthreads build in wasm-out/ (read with fs or given to workers, not required).
 {
   grep "^$root/node_modules/" "$build/modules.txt" | sed "s|^$root/||"
   grep "^$root/node_modules/" "$build/modules.txt" | sed "s|^$root/||" |
     sed -E 's#^(.*node_modules/(@[^/]+/)?[^/]+)/.*#\1/package.json#' | sort -u
-  ls node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm
+  ls node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm node_modules/@tensorflow/tfjs-backend-wasm/wasm-out/*
 } | sort -u > "$build/files.txt"
 outside=$(grep -v "^$root/node_modules/\|^$build/app/\|^node:" "$build/modules.txt" || true)
 if [ -n "$outside" ]; then
