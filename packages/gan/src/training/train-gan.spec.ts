@@ -68,7 +68,7 @@ describe('trainGan reading losses in batches', () => {
         stopAtStep: 9,
         readLossesEvery,
         logger: new JsonlLogger(join(out, 'metrics.jsonl')),
-        onStep: ({ step }) => steps.push(step),
+        onStep: ({ step }) => void steps.push(step),
       });
       expect(tf.memory().numTensors).toBe(before);
       trainer.dispose();
