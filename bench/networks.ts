@@ -67,6 +67,65 @@ export function cnnStep(adam: AdamFactory = tfjsAdam): { step: () => number; ste
 }
 
 /**
+ * A CIFAR-shaped ResNet (He et al. 2016, section 4.2, with n = 2: ResNet-14): 32x32x3 inputs, a 3x3
+ * convolution of 16 filters, three stages of two basic blocks (two 3x3 convolutions, batch norm,
+ * ReLU, identity shortcut) at 16, 32 and 64 filters, the first block of stages 2 and 3 striding 2
+ * with a 1x1 convolution and batch norm as its shortcut (option B), global average pooling and a
+ * 10-way dense layer giving logits: 15 convolutions and one dense layer (bench/pytorch_reference.py
+ * builds the same network). Synthetic data: a workload big enough for a GPU, not a CIFAR result.
+ */
+export function resnet14(): tf.LayersModel {
+  const input = tf.input({ shape: [32, 32, 3] });
+  const conv = (filters: number, kernelSize: number, strides: number) =>
+    tf.layers.conv2d({ filters, kernelSize, strides, padding: 'same', useBias: false });
+  const bnRelu = (x: tf.SymbolicTensor, relu = true) => {
+    const normalized = tf.layers.batchNormalization().apply(x) as tf.SymbolicTensor;
+    return relu ? (tf.layers.reLU().apply(normalized) as tf.SymbolicTensor) : normalized;
+  };
+  let x = bnRelu(conv(16, 3, 1).apply(input) as tf.SymbolicTensor);
+  for (const [stage, filters] of [16, 32, 64].entries()) {
+    for (let block = 0; block < 2; block++) {
+      const strides = stage > 0 && block === 0 ? 2 : 1;
+      const branch = bnRelu(
+        conv(filters, 3, 1).apply(bnRelu(conv(filters, 3, strides).apply(x) as tf.SymbolicTensor)) as tf.SymbolicTensor,
+        false,
+      );
+      const shortcut = strides === 1 ? x : bnRelu(conv(filters, 1, strides).apply(x) as tf.SymbolicTensor, false);
+      x = tf.layers.reLU().apply(tf.layers.add().apply([branch, shortcut]) as tf.SymbolicTensor) as tf.SymbolicTensor;
+    }
+  }
+  const pooled = tf.layers.globalAveragePooling2d({}).apply(x) as tf.SymbolicTensor;
+  const output = tf.layers.dense({ units: 10 }).apply(pooled) as tf.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: output });
+}
+
+/**
+ * One ResNet-14 train step (batch 64 of 32x32x3, Adam 1e-3, categorical cross-entropy, batch norm in
+ * training mode), with the same two step functions as {@link cnnStep}.
+ */
+export function resnetStep(adam: AdamFactory = tfjsAdam): { step: () => number; stepAsync: () => Promise<number>; dispose: () => void } {
+  const model = resnet14();
+  const optimizer = adam(1e-3, 0.9);
+  const x = tf.randomUniform([64, 32, 32, 3]);
+  const y = tf.oneHot(tf.randomUniform([64], 0, 10, 'int32'), 10).toFloat();
+  const train = () =>
+    optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, true)!;
+  const step = () => {
+    const loss = train();
+    const value = loss.dataSync()[0];
+    loss.dispose();
+    return value;
+  };
+  const stepAsync = async () => {
+    const loss = train();
+    const value = (await loss.data())[0];
+    loss.dispose();
+    return value;
+  };
+  return { step, stepAsync, dispose: () => (tf.dispose([x, y]), model.dispose(), optimizer.dispose()) };
+}
+
+/**
  * DCGAN for 28x28 MNIST (nz 100): generator and discriminator as the issue and the PyTorch script
  * define them, the discriminator's convolutions and the dense layers made by `layers`.
  */

@@ -12,6 +12,11 @@ Measured workloads
          Flatten, Linear(1600,128)+ReLU, Linear(128,10), softmax cross-entropy.
          Batch 64, Adam(lr=1e-3).
          One step = zero_grad, forward, loss, backward, optimizer.step().
+  resnet A CIFAR-shaped ResNet-14 (He et al. 2016, CIFAR family with n=2),
+         3x32x32 inputs: Conv3x3(16)+BN+ReLU, three stages of two basic
+         blocks at 16, 32, 64 filters (the first block of stages 2 and 3
+         strides 2, shortcut Conv1x1+BN), global average pooling,
+         Linear(64,10), cross-entropy on logits. Batch 64, Adam(lr=1e-3).
   dcgan  A DCGAN for 28x28 MNIST, batch 64, nz=100, BCEWithLogitsLoss,
          Adam(2e-4, betas=(0.5, 0.999)) for both networks.
          One step = one discriminator update on a real batch (random in
@@ -20,14 +25,14 @@ Measured workloads
 
 Usage
   /usr/bin/python3 bench/pytorch_reference.py [--steps 20] [--dcgan-steps N] [--warmup 3]
-      [--threads 2] [--which cnn|dcgan|all]
+      [--threads 2] [--which cnn|dcgan|resnet|all] [--resnet-steps N]
 
 Output
   Exactly one JSON line on stdout, for example
     {"torch": "1.13.1", "threads": 2,
      "cnn": {"msPerStep": 25.1, "samplesPerSec": 2550.0},
      "dcgan": {"msPerStep": 3200.0, "samplesPerSec": 20.0, "gflopPerStep": 10.4}}
-  (only the sections selected with --which). Progress goes to stderr.
+  (and "resnet" like "dcgan"; only the sections selected with --which). Progress goes to stderr.
   Exit codes: 0 success, 3 torch cannot be imported (stdout then holds
   {"error": "torch not available: ..."}), 1 any other failure (stdout then
   holds {"error": "..."}).
@@ -56,18 +61,28 @@ def parse_args(argv=None):
     parser.add_argument(
         "--dcgan-steps", type=int, default=None, help="timed DCGAN steps (default: --steps)"
     )
+    parser.add_argument(
+        "--resnet-steps", type=int, default=None, help="timed ResNet steps (default: --steps)"
+    )
     parser.add_argument("--warmup", type=int, default=3, help="untimed warm-up steps (default 3)")
     parser.add_argument(
         "--threads", type=int, default=2, help="torch.set_num_threads value (default 2)"
     )
     parser.add_argument(
-        "--which", choices=("cnn", "dcgan", "all"), default="all", help="which benchmark(s) to run"
+        "--which",
+        choices=("cnn", "dcgan", "resnet", "all"),
+        default="all",
+        help="which benchmark(s) to run"
     )
     args = parser.parse_args(argv)
     if args.steps < 1:
         parser.error("--steps must be at least 1")
     if args.dcgan_steps is None:
         args.dcgan_steps = args.steps
+    if args.resnet_steps is None:
+        args.resnet_steps = args.steps
+    if args.resnet_steps < 1:
+        parser.error("--resnet-steps must be at least 1")
     if args.dcgan_steps < 1:
         parser.error("--dcgan-steps must be at least 1")
     if args.warmup < 0:
@@ -96,6 +111,39 @@ def build_cnn(nn):
         nn.ReLU(),
         nn.Linear(128, NUM_CLASSES),
     )
+
+
+def build_resnet(nn):
+    """CIFAR ResNet-14: 3x32x32 -> 10 logits (the same layers as bench/networks.ts resnet14)."""
+
+    class Block(nn.Module):
+        def __init__(self, cin, cout, stride):
+            super().__init__()
+            self.branch = nn.Sequential(
+                nn.Conv2d(cin, cout, 3, stride=stride, padding=1, bias=False),
+                nn.BatchNorm2d(cout),
+                nn.ReLU(),
+                nn.Conv2d(cout, cout, 3, padding=1, bias=False),
+                nn.BatchNorm2d(cout),
+            )
+            self.shortcut = (
+                nn.Identity()
+                if stride == 1 and cin == cout
+                else nn.Sequential(nn.Conv2d(cin, cout, 1, stride=stride, bias=False), nn.BatchNorm2d(cout))
+            )
+            self.relu = nn.ReLU()
+
+        def forward(self, x):
+            return self.relu(self.branch(x) + self.shortcut(x))
+
+    layers = [nn.Conv2d(3, 16, 3, padding=1, bias=False), nn.BatchNorm2d(16), nn.ReLU()]
+    cin = 16
+    for stage, cout in enumerate((16, 32, 64)):
+        for block in range(2):
+            layers.append(Block(cin, cout, 2 if stage > 0 and block == 0 else 1))
+            cin = cout
+    layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(64, NUM_CLASSES)]
+    return nn.Sequential(*layers)
 
 
 def build_generator(nn):
@@ -236,6 +284,30 @@ def bench_cnn(torch, nn, steps, warmup):
     return {"msPerStep": round(ms, 3), "samplesPerSec": round(BATCH * 1000.0 / ms, 2)}
 
 
+def bench_resnet(torch, nn, steps, warmup):
+    model = build_resnet(nn)
+    model.train()
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    loss_fn = nn.CrossEntropyLoss()
+    x = torch.rand(BATCH, 3, 32, 32)
+    y = torch.randint(0, NUM_CLASSES, (BATCH,))
+
+    def step():
+        optimizer.zero_grad()
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        optimizer.step()
+
+    # 6 FLOP per forward multiply-accumulate: forward plus both backward products (see dcgan_gflop_per_step).
+    gflop = BATCH * 6 * forward_macs(torch, nn, model, (3, 32, 32)) / 1e9
+    ms = time_steps(step, steps, warmup, "resnet")
+    return {
+        "msPerStep": round(ms, 3),
+        "samplesPerSec": round(BATCH * 1000.0 / ms, 2),
+        "gflopPerStep": round(gflop, 3),
+    }
+
+
 def bench_dcgan(torch, nn, steps, warmup):
     generator = build_generator(nn)
     discriminator = build_discriminator(nn)
@@ -293,6 +365,8 @@ def main(argv=None):
         result = {"torch": torch.__version__, "threads": torch.get_num_threads()}
         if args.which in ("cnn", "all"):
             result["cnn"] = bench_cnn(torch, nn, args.steps, args.warmup)
+        if args.which in ("resnet", "all"):
+            result["resnet"] = bench_resnet(torch, nn, args.resnet_steps, min(args.warmup, 2))
         if args.which in ("dcgan", "all"):
             result["dcgan"] = bench_dcgan(torch, nn, args.dcgan_steps, min(args.warmup, 2))
     except Exception as exc:

@@ -1,5 +1,7 @@
 /**
- * The training-step benchmark: the reference CNN (batch 64, Adam) and a 28x28 DCGAN step (batch 64)
+ * The training-step benchmark: the reference CNN (batch 64, Adam), a 28x28 DCGAN step (batch 64, the
+ * networks of @bigmodel/gan at ngf = ndf = 64) and a CIFAR-shaped ResNet-14 step (batch 64 of 32x32x3,
+ * synthetic data: a workload big enough for a GPU)
  * on bigmodel's default backend, alternating in blocks of steps with its matrix products on XNNPACK
  * (BIGMODEL_WASM_GEMM=xnnpack, what ran before bigmodel's own GEMM); on raw tfjs wasm, with none of
  * bigmodel's kernels and with only the training kernels it lacks (on XNNPACK GEMMs); and in PyTorch
@@ -19,6 +21,7 @@
  *   npm run bench                     # everything
  *   npm run bench -- --steps 10 --which cnn
  *   npm run bench -- --which dcgan --dcgan-steps 12 --block 4
+ *   npm run bench -- --which resnet --resnet-steps 6
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -26,9 +29,9 @@ import { join } from 'node:path';
 
 import * as tf from '@tensorflow/tfjs';
 
-import { cnnStep, dcganStep, type AdamFactory, type DcganLayers } from './networks';
+import { cnnStep, dcganStep, resnetStep, type AdamFactory, type DcganLayers } from './networks';
 
-type Which = 'cnn' | 'dcgan';
+type Which = 'cnn' | 'dcgan' | 'resnet';
 interface Timing {
   msPerStep: number;
   samplesPerSec: number;
@@ -37,6 +40,7 @@ interface Result {
   backend: string;
   cnn?: Timing | { error: string };
   dcgan?: Timing | { error: string };
+  resnet?: Timing | { error: string } | { skipped: string };
 }
 
 function parseArgs(argv: string[]) {
@@ -45,7 +49,7 @@ function parseArgs(argv: string[]) {
     return at >= 0 && at + 1 < argv.length ? argv[at + 1] : fallback;
   };
   const which = get('--which', 'all');
-  if (!['all', 'cnn', 'dcgan'].includes(which)) throw new Error(`--which must be all, cnn or dcgan, got ${which}`);
+  if (!['all', 'cnn', 'dcgan', 'resnet'].includes(which)) throw new Error(`--which must be all, cnn, dcgan or resnet, got ${which}`);
   const steps = Number(get('--steps', '20'));
   const dcganSteps = Number(get('--dcgan-steps', String(Math.max(3, Math.round(steps / 3)))));
   return {
@@ -54,9 +58,10 @@ function parseArgs(argv: string[]) {
     missingOnly: argv.includes('--missing-only'),
     steps,
     dcganSteps,
+    resnetSteps: Number(get('--resnet-steps', String(Math.max(3, Math.round(steps / 6))))),
     warmup: Number(get('--warmup', '3')),
     block: Math.max(1, Number(get('--block', '3'))),
-    which: (which === 'all' ? ['cnn', 'dcgan'] : [which]) as Which[],
+    which: (which === 'all' ? ['cnn', 'dcgan', 'resnet'] : [which]) as Which[],
   };
 }
 
@@ -183,6 +188,7 @@ async function measure(args: ReturnType<typeof parseArgs>, backend: string): Pro
   const result: Result = { backend };
   if (args.which.includes('cnn')) result.cnn = time(cnnStep, args.warmup, args.steps);
   if (args.which.includes('dcgan')) result.dcgan = time(dcganStep, Math.min(args.warmup, 2), args.dcganSteps);
+  if (args.which.includes('resnet')) result.resnet = time(resnetStep, Math.min(args.warmup, 2), args.resnetSteps);
   return result;
 }
 
@@ -207,7 +213,7 @@ function runRaw(argv: string[], missingOnly = false): Result | { error: string }
 
 function runPytorch(args: ReturnType<typeof parseArgs>, threads: number): Record<string, unknown> {
   const script = join(__dirname, 'pytorch_reference.py');
-  const which = args.which.length === 2 ? 'all' : args.which[0];
+  const which = args.which.length === 3 ? 'all' : args.which[0];
   const child = spawnSync(
     '/usr/bin/python3',
     [
@@ -216,6 +222,8 @@ function runPytorch(args: ReturnType<typeof parseArgs>, threads: number): Record
       String(args.steps),
       '--dcgan-steps',
       String(args.dcganSteps),
+      '--resnet-steps',
+      String(args.resnetSteps),
       '--warmup',
       String(args.warmup),
       '--threads',
@@ -233,8 +241,9 @@ function runPytorch(args: ReturnType<typeof parseArgs>, threads: number): Record
   }
 }
 
-function cell(t: Timing | { error: string } | undefined): string {
+function cell(t: Timing | { error: string } | { skipped: string } | undefined): string {
   if (!t) return '-';
+  if ('skipped' in t) return t.skipped;
   if ('error' in t) return `cannot train: ${t.error}`;
   return `${t.msPerStep.toFixed(1)} ms/step, ${t.samplesPerSec.toFixed(0)} samples/s`;
 }
@@ -247,19 +256,27 @@ async function main() {
   if (args.webgpu) {
     // Child process: forced by BIGMODEL_BACKEND=webgpu (a software adapter such as llvmpipe is accepted and named).
     const { initBackend, formatBackendInfo, Adam, lazyGradConv2d, lazyGradDense } = await import('@bigmodel/core');
-    let label: string;
+    let info: Awaited<ReturnType<typeof initBackend>>;
     try {
-      label = `bigmodel ${formatBackendInfo(await initBackend())}, core Adam`;
+      info = await initBackend();
     } catch (error) {
       console.log(JSON.stringify({ error: (error as Error).message.split('\n')[0] }));
       return;
     }
+    const software = info.adapter?.software ?? false;
     const coreAdam: AdamFactory = (lr, beta1) => new Adam({ lr, beta1 });
     const coreLayers: DcganLayers = { conv2d: (a) => lazyGradConv2d(a), dense: (a) => lazyGradDense(a) };
-    const result: Result = { backend: label };
+    const result: Result = { backend: `bigmodel ${formatBackendInfo(info)}, core Adam` };
     if (args.which.includes('cnn')) result.cnn = await timeAsync(() => cnnStep(coreAdam), args.warmup, args.steps);
     if (args.which.includes('dcgan')) {
       result.dcgan = await timeAsync(() => dcganStep(coreAdam, coreLayers), Math.min(args.warmup, 2), args.dcganSteps);
+    }
+    if (args.which.includes('resnet')) {
+      // On a software adapter (llvmpipe in CI) one ResNet step takes minutes: timed only when asked for.
+      result.resnet =
+        software && !argv.includes('--software-resnet')
+          ? { skipped: 'skipped on a software adapter (--software-resnet times it)' }
+          : await timeAsync(() => resnetStep(coreAdam), Math.min(args.warmup, 2), args.resnetSteps);
     }
     console.log(JSON.stringify(result));
     return;
@@ -298,6 +315,8 @@ async function main() {
     [ours.cnn, oursXnnpack.cnn] = timeAlternating(() => cnnStep(coreAdam), args.warmup, args.steps, Math.max(args.block, 5));
   if (args.which.includes('dcgan'))
     [ours.dcgan, oursXnnpack.dcgan] = timeAlternating(() => dcganStep(coreAdam, coreLayers), args.warmup, args.dcganSteps, args.block);
+  if (args.which.includes('resnet'))
+    [ours.resnet, oursXnnpack.resnet] = timeAlternating(() => resnetStep(coreAdam), Math.min(args.warmup, 2), args.resnetSteps, args.block);
   console.error('raw tfjs wasm:');
   const raw = runRaw(argv);
   console.error('tfjs wasm with only the missing kernels:');
@@ -330,13 +349,13 @@ async function main() {
       `PyTorch ${String(torch['torch'] ?? '')} (${String(torch['threads'] ?? '?')} threads), torch.optim.Adam`,
       torchTiming ? cell(torchTiming) : String(torch['error'] ?? '-'),
     ]);
-    const mine = ours[which];
-    if (mine && !('error' in mine) && torchTiming) ratios[which] = mine.msPerStep / torchTiming.msPerStep;
-    const before = oursXnnpack[which];
-    if (mine && !('error' in mine) && before && !('error' in before))
-      ratios[`${which} (own GEMM / XNNPACK)`] = mine.msPerStep / before.msPerStep;
-    const gpu = 'error' in webgpu ? undefined : webgpu[which];
-    if (mine && !('error' in mine) && gpu && !('error' in gpu)) ratios[`${which} (webgpu / ours)`] = gpu.msPerStep / mine.msPerStep;
+    const timed = (t: Result[Which] | undefined) => (t && 'msPerStep' in t ? t : undefined);
+    const mine = timed(ours[which]);
+    if (mine && torchTiming) ratios[which] = mine.msPerStep / torchTiming.msPerStep;
+    const before = timed(oursXnnpack[which]);
+    if (mine && before) ratios[`${which} (own GEMM / XNNPACK)`] = mine.msPerStep / before.msPerStep;
+    const gpu = 'error' in webgpu ? undefined : timed(webgpu[which]);
+    if (mine && gpu) ratios[`${which} (webgpu / ours)`] = gpu.msPerStep / mine.msPerStep;
   }
   const width = Math.max(...rows.map((r) => r[1].length));
   console.log('');
@@ -348,6 +367,13 @@ async function main() {
   if (dcganTiming && !('error' in dcganTiming)) {
     const gflop = Number((torch['dcgan'] as { gflopPerStep?: number } | undefined)?.gflopPerStep ?? 10.4);
     console.log(`dcgan: ${(gflop / (dcganTiming.msPerStep / 1000)).toFixed(1)} GFLOP/s effective (${gflop.toFixed(1)} GFLOP per step)`);
+  }
+  const resnetTiming = ours.resnet;
+  const resnetGflop = (torch['resnet'] as { gflopPerStep?: number } | undefined)?.gflopPerStep;
+  if (resnetTiming && 'msPerStep' in resnetTiming && resnetGflop !== undefined) {
+    console.log(
+      `resnet: ${(resnetGflop / (resnetTiming.msPerStep / 1000)).toFixed(1)} GFLOP/s effective (${resnetGflop.toFixed(2)} GFLOP per step)`,
+    );
   }
 
   const dir = join(process.cwd(), 'runs');

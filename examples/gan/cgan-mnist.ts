@@ -41,12 +41,12 @@ export async function runCganMnist(options: CganMnistOptions = {}): Promise<Cgan
   const rowLabels = Array.from({ length: 100 }, (_, i) => Math.floor(i / 10));
   const rows = generateSamples(trainer, 100, seed, { labels: rowLabels });
   const digitGrid = join(trained.out, 'digits.png');
-  writePng(digitGrid, imageGrid(rows.dataSync() as Float32Array, { count: 100, shape: [28, 28, 1], columns: 10 }));
+  writePng(digitGrid, imageGrid((await rows.data()) as Float32Array, { count: 100, shape: [28, 28, 1], columns: 10 }));
   rows.dispose();
   const requested = Array.from({ length: 10 * perDigit }, (_, i) => i % 10);
   const images = generateSamples(trainer, requested.length, seed + 1, { labels: requested });
   const classifier = await loadMnistClassifier();
-  const { predicted } = classify(classifier, images);
+  const { predicted } = await classify(classifier, images);
   const hits = new Array<number>(10).fill(0);
   requested.forEach((digit, i) => (hits[digit] += predicted[i] === digit ? 1 : 0));
   images.dispose();

@@ -104,16 +104,18 @@ export interface StepScore {
   generator?: SampleQuality;
 }
 
+function greatestCommonDivisor(a: number, b: number): number {
+  return b === 0 ? a : greatestCommonDivisor(b, a % b);
+}
+
 /** The package's MNIST classifier and the train digits' statistics, loaded once, to score samples with. */
 async function mnistScorer() {
   const classifier = await loadMnistClassifier();
-  const reference = mnistReferenceStatistics(classifier);
+  const reference = await mnistReferenceStatistics(classifier);
   return {
-    score(trainer: GanTrainer, count: number, seed: number, network?: GeneratorNetwork): SampleQuality {
+    async score(trainer: GanTrainer, count: number, seed: number, network?: GeneratorNetwork): Promise<SampleQuality> {
       const images = generateSamples(trainer, count, seed, { network });
-      const quality = sampleQuality(classify(classifier, images), reference);
-      images.dispose();
-      return quality;
+      return sampleQuality(await classify(classifier, images).finally(() => images.dispose()), reference);
     },
     real: () => realMnistQuality(classifier, reference),
     dispose: () => classifier.dispose(),
@@ -159,10 +161,10 @@ export async function trainExampleGan(
   const scores: StepScore[] = [];
   const logger = new JsonlLogger(join(out, 'metrics.jsonl'));
   const perEpoch = stepsPerEpoch(limit, trainer.config.batchSize, trainer.config.criticSteps);
-  const scoreNow = (step: number) => {
+  const scoreNow = async (step: number) => {
     const count = options.scoreSamples || 1663;
-    const score: StepScore = { step, samples: scorer!.score(trainer, count, seed) };
-    if (trainer.averageGenerator) score.generator = scorer!.score(trainer, count, seed, 'generator');
+    const score: StepScore = { step, samples: await scorer!.score(trainer, count, seed) };
+    if (trainer.averageGenerator) score.generator = await scorer!.score(trainer, count, seed, 'generator');
     scores.push(score);
     const record: Record<string, number> = { step, epoch: step / perEpoch };
     for (const [prefix, q] of [
@@ -183,23 +185,25 @@ export async function trainExampleGan(
     out,
     checkpointEvery: 200,
     timeBudgetSeconds: budgetSeconds,
+    // Scoring at step s needs the trainer still at s when s's losses are read.
+    readLossesEvery: scoreEvery === undefined ? undefined : greatestCommonDivisor(10, scoreEvery),
     logger,
-    onStep: ({ step, totalSteps, losses }) => {
+    onStep: async ({ step, totalSteps, losses }) => {
       if (progress)
         (bar ??= progressBar(name, totalSteps, { budgetSeconds })).update(
           step,
           `D ${losses.discriminator.toFixed(3)} G ${losses.generator.toFixed(3)}`,
         );
-      if (scoreEvery !== undefined && step % scoreEvery === 0) scoreNow(step);
+      if (scoreEvery !== undefined && step % scoreEvery === 0) await scoreNow(step);
     },
   });
   bar?.done();
   if (scorer !== undefined) {
-    if (scores[scores.length - 1]?.step !== result.steps) scoreNow(result.steps);
+    if (scores[scores.length - 1]?.step !== result.steps) await scoreNow(result.steps);
     scorer.dispose();
   }
   const interpolation = join(out, 'interpolation.png');
-  writeInterpolationGrid(trainer, interpolation, { seed });
+  await writeInterpolationGrid(trainer, interpolation, { seed });
   return {
     trainer,
     backend: formatBackendInfo(info),
@@ -229,9 +233,9 @@ export async function scoreExampleGan(
   say('loading the MNIST classifier and classifying the train digits (the reference)');
   const scorer = await mnistScorer();
   say(`scoring ${count} samples`);
-  const samples = scorer.score(trainer, count, seed);
+  const samples = await scorer.score(trainer, count, seed);
   if (withReal) say('scoring the real test digits (the yardstick)');
-  const real = withReal ? scorer.real() : undefined;
+  const real = withReal ? await scorer.real() : undefined;
   scorer.dispose();
   return { samples, real };
 }

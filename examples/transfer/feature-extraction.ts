@@ -71,7 +71,7 @@ export async function runFeatureExtraction(options: FeatureExtractionOptions = {
     // Flat feature vectors get a trailing axis, so one classifier (flatten + dense) serves every cut.
     const shaped = (d: TensorDataset) =>
       d.exampleShape.length > 1 ? d : new TensorDataset(d.examples, [...d.exampleShape, 1], d.labels, d.options);
-    const [trainFeatures, testFeatures] = [shaped(cacheFeatures(extractor, train)), shaped(cacheFeatures(extractor, test))];
+    const [trainFeatures, testFeatures] = [shaped(await cacheFeatures(extractor, train)), shaped(await cacheFeatures(extractor, test))];
     const extractSeconds = (performance.now() - started) / 1000;
     const flat = (d: TensorDataset) => d.exampleShape.reduce((a, b) => a * b, 1);
     const classifier = tf.sequential({
@@ -86,7 +86,7 @@ export async function runFeatureExtraction(options: FeatureExtractionOptions = {
       layer,
       features: flat(trainFeatures),
       nearestMeanAccuracy: nearestMeanAccuracy(trainFeatures, testFeatures),
-      softmaxAccuracy: evaluateAccuracy(classifier, testFeatures),
+      softmaxAccuracy: await evaluateAccuracy(classifier, testFeatures),
       extractSeconds,
     });
     classifier.optimizer.dispose();

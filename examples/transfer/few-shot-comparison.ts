@@ -148,7 +148,7 @@ export async function runFewShot(options: FewShotOptions = {}): Promise<FewShotS
           strategy,
           size: labelled.size,
           seed,
-          testAccuracy: evaluateAccuracy(model, test),
+          testAccuracy: await evaluateAccuracy(model, test),
           validationLoss: Math.min(...phases[phases.length - 1].history.epochs.map((e: { valLoss?: number }) => e.valLoss ?? Infinity)),
           testCount: test.size,
           epochs: phases.reduce((n, p) => n + p.history.epochs.length, 0),

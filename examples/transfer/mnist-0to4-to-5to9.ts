@@ -106,7 +106,7 @@ export async function runMnistTransfer(options: MnistTransferOptions = {}): Prom
   bar?.done();
 
   say(`transfer: testing on ${data.test.size} digits 5-9`);
-  const testAccuracy = evaluateAccuracy(result.model, data.test);
+  const testAccuracy = await evaluateAccuracy(result.model, data.test);
   await saveModel(result.model, join(out, 'model'));
   const summary: MnistTransferSummary = {
     example: 'transfer/mnist-0to4-to-5to9',

@@ -29,11 +29,13 @@ export {
   gradientPenalty,
   oneHotFloat,
   packImages,
+  readStepLosses,
   type GeneratorNetwork,
   type RealBatch,
   type StepLosses,
+  type StepLossTensors,
 } from './training/gan-trainer';
-export { mnistGanData, toGanData, type GanData } from './training/gan-data';
+export { mnistGanData, readGanData, toGanData, type GanData } from './training/gan-data';
 export { fixedSamples, stepsPerEpoch, trainGan, writeSampleGrid, type TrainGanOptions, type TrainGanResult } from './training/train-gan';
 export { hasGanCheckpoint, loadGanCheckpoint, saveGanCheckpoint, type LoadGanCheckpointOptions } from './io/gan-checkpoint';
 export { imageGrid } from './io/image-grid';

@@ -23,6 +23,8 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 import { BackendError } from '../errors';
+import { ADAM_UPDATE } from '../kernels/adam-update';
+import { adamUpdateWebGpuConfig } from '../kernels/adam-update-webgpu';
 // eslint-disable-next-line @typescript-eslint/no-unused-vars -- named by {@link} in the doc comments below
 import type { BackendInfo } from './init-backend';
 
@@ -237,6 +239,7 @@ export async function registerWebGpuBackend(options: { allowSoftware: boolean; t
       'maxBufferSize',
       'maxComputeWorkgroupSizeX',
       'maxComputeInvocationsPerWorkgroup',
+      'maxStorageBuffersPerShaderStage', // the fused AMSGrad update binds 9 (kernels/adam-update-webgpu.ts)
     ].map((name) => [name, limits[name]]),
   );
   const requiredFeatures = ['timestamp-query'].filter((name) => adapter.features.has(name));
@@ -263,6 +266,8 @@ export async function registerWebGpuBackend(options: { allowSoftware: boolean; t
     },
     0,
   ); // lowest priority: tfjs never picks it on its own; initBackend selects it by name
+  // core's own kernels for webgpu (as registerWasmKernels does for wasm): the fused Adam update.
+  if (!tf.getKernel(ADAM_UPDATE, 'webgpu')) tf.registerKernel(adamUpdateWebGpuConfig);
   return info;
 }
 

@@ -202,8 +202,8 @@ function blurField(field: Float64Array, h: number, w: number, kernel: Float64Arr
  * "elastic distortions"): a field of uniform draws in [-1, 1] per pixel and axis, blurred by a
  * Gaussian of standard deviation `sigma` (zero outside the image) and scaled by `alpha`, moves the
  * pixel at (row y, column x) to sample the input at (y + dy, x + dx), bilinearly, with zero fill.
- * All channels share the field. The resampling runs in JavaScript on the batch's values, so the
- * result is the same on every backend.
+ * All channels share the field. The fields are drawn in JavaScript and the resampling runs on the
+ * device (a gather of the four neighbours), so no value is read back (it works on webgpu).
  * @example
  * ```ts
  * const warped = randomElastic(batch, { alpha: 34, sigma: 4, random: mulberry32(step) });
@@ -218,8 +218,10 @@ export function randomElastic(images: tf.Tensor4D, options: RandomElasticOptions
   if (!(sigma > 0 && Number.isFinite(sigma)))
     throw new InvalidArgumentError({ parameter: 'options.sigma', value: sigma, message: 'Must be a finite number > 0.' });
   const [n, h, w, c] = images.shape;
-  const input = images.dataSync();
-  const output = new Float32Array(input.length);
+  // The displacement fields are drawn and blurred in JavaScript; the images never leave the device:
+  // each output pixel gathers its four bilinear neighbours with weights (0 for a neighbour outside).
+  const corners = new Int32Array(n * h * w * 4);
+  const weights = new Float32Array(n * h * w * 4);
   const kernel = gaussianKernel(sigma);
   const dx = new Float64Array(h * w);
   const dy = new Float64Array(h * w);
@@ -228,10 +230,6 @@ export function randomElastic(images: tf.Tensor4D, options: RandomElasticOptions
     for (let p = 0; p < h * w; p++) dy[p] = 2 * random() - 1;
     blurField(dx, h, w, kernel);
     blurField(dy, h, w, kernel);
-    const base = i * h * w * c;
-    // The input value at (row, column, channel), zero outside the image.
-    const at = (row: number, column: number, channel: number) =>
-      row >= 0 && row < h && column >= 0 && column < w ? input[base + (row * w + column) * c + channel] : 0;
     for (let y = 0; y < h; y++) {
       for (let x = 0; x < w; x++) {
         const sy = y + alpha * dy[y * w + x];
@@ -240,13 +238,25 @@ export function randomElastic(images: tf.Tensor4D, options: RandomElasticOptions
         const x0 = Math.floor(sx);
         const fy = sy - y0;
         const fx = sx - x0;
-        for (let ch = 0; ch < c; ch++) {
-          output[base + (y * w + x) * c + ch] =
-            (1 - fy) * ((1 - fx) * at(y0, x0, ch) + fx * at(y0, x0 + 1, ch)) +
-            fy * ((1 - fx) * at(y0 + 1, x0, ch) + fx * at(y0 + 1, x0 + 1, ch));
-        }
+        const at = ((i * h + y) * w + x) * 4;
+        const neighbours: [number, number, number][] = [
+          [y0, x0, (1 - fy) * (1 - fx)],
+          [y0, x0 + 1, (1 - fy) * fx],
+          [y0 + 1, x0, fy * (1 - fx)],
+          [y0 + 1, x0 + 1, fy * fx],
+        ];
+        neighbours.forEach(([row, column, weight], k) => {
+          const inside = row >= 0 && row < h && column >= 0 && column < w;
+          corners[at + k] = inside ? (i * h + row) * w + column : 0;
+          weights[at + k] = inside ? weight : 0;
+        });
       }
     }
   }
-  return tf.tensor4d(output, [n, h, w, c]);
+  return tf.tidy(() => {
+    const pixels = tf.reshape(images, [n * h * w, c]);
+    const gathered = tf.reshape(tf.gather(pixels, tf.tensor1d(corners, 'int32')), [n * h * w, 4, c]);
+    const mixed = tf.sum(tf.mul(gathered, tf.tensor3d(weights, [n * h * w, 4, 1])), 1);
+    return tf.reshape(mixed, [n, h, w, c]) as tf.Tensor4D;
+  });
 }

@@ -1,7 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 
 import { useWasm } from '../testing/backend-comparison';
-import { accuracy, confusionMatrix, precisionRecallF1, topKAccuracy } from './classification-metrics';
+import {
+  accuracy,
+  accuracyAsync,
+  confusionMatrix,
+  confusionMatrixAsync,
+  precisionRecallF1,
+  topKAccuracy,
+  topKAccuracyAsync,
+} from './classification-metrics';
 
 beforeAll(useWasm);
 
@@ -56,5 +64,22 @@ describe('classification metrics', () => {
     expect(() => accuracy([0, 1], p)).toThrow(/labels: expected 6 labels/);
     expect(() => topKAccuracy(labels, p, 4)).toThrow(/Invalid argument for k: 4/);
     p.dispose();
+  });
+
+  it('read asynchronously, give the hand-counted values and keep no tensor', async () => {
+    const p = predictions();
+    const oneHot = tf.tidy(() => tf.oneHot(tf.tensor1d(labels, 'int32'), 3));
+    const before = tf.memory().numTensors;
+    expect(await accuracyAsync(labels, p)).toBeCloseTo(4 / 6, 12); // hits: examples 0, 2, 4, 5
+    expect(await accuracyAsync(oneHot, p)).toBeCloseTo(4 / 6, 12);
+    expect(await confusionMatrixAsync(labels, p)).toEqual([
+      [2, 0, 0],
+      [0, 1, 1],
+      [0, 1, 1],
+    ]);
+    expect(await topKAccuracyAsync(labels, p, 2)).toBeCloseTo(5 / 6, 12);
+    await expect(accuracyAsync([0, 1], p)).rejects.toThrow(/labels: expected 6 labels/);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([p, oneHot]);
   });
 });

@@ -7,17 +7,61 @@ import * as tf from '@tensorflow/tfjs';
 
 import { InvalidArgumentError, ShapeError } from '../errors';
 
-function labelIndices(labels: tf.Tensor | ArrayLike<number>, n: number): Int32Array {
-  const t = labels instanceof tf.Tensor ? labels : tf.tensor(Array.from(labels));
-  try {
-    const indices = t.rank === 2 ? tf.tidy(() => tf.argMax(t, 1)) : t.toInt();
-    const out = Int32Array.from(indices.dataSync());
-    if (indices !== t) indices.dispose();
-    if (out.length !== n) throw new ShapeError({ parameter: 'labels', expected: `${n} labels (one per prediction)`, actual: t.shape });
-    return out;
-  } finally {
-    if (!(labels instanceof tf.Tensor)) t.dispose();
+/** Labels as a tensor of class indices `[n]` (the caller disposes it; `owned` says whether it is a new tensor). */
+function labelTensor(labels: tf.Tensor | ArrayLike<number>): { indices: tf.Tensor; owned: boolean } {
+  if (!(labels instanceof tf.Tensor)) return { indices: tf.tidy(() => tf.tensor(Array.from(labels)).toInt()), owned: true };
+  if (labels.rank === 2) return { indices: tf.tidy(() => tf.argMax(labels, 1)), owned: true };
+  const indices = labels.toInt();
+  return { indices, owned: indices !== labels };
+}
+
+function checkLabelCount(labels: tf.Tensor | ArrayLike<number>, count: number, n: number): void {
+  if (count !== n) {
+    const actual = labels instanceof tf.Tensor ? labels.shape : [labels.length];
+    throw new ShapeError({ parameter: 'labels', expected: `${n} labels (one per prediction)`, actual });
   }
+}
+
+/** Reads the label indices and `tensor` (computed from the scores) synchronously or asynchronously. */
+function readBoth(labels: tf.Tensor | ArrayLike<number>, n: number, compute: () => tf.Tensor, sync: true): [Int32Array, Int32Array];
+function readBoth(
+  labels: tf.Tensor | ArrayLike<number>,
+  n: number,
+  compute: () => tf.Tensor,
+  sync: false,
+): Promise<[Int32Array, Int32Array]>;
+function readBoth(
+  labels: tf.Tensor | ArrayLike<number>,
+  n: number,
+  compute: () => tf.Tensor,
+  sync: boolean,
+): [Int32Array, Int32Array] | Promise<[Int32Array, Int32Array]> {
+  const { indices, owned } = labelTensor(labels);
+  let computed: tf.Tensor | undefined;
+  const release = () => {
+    if (owned) indices.dispose();
+    computed?.dispose();
+  };
+  try {
+    computed = tf.tidy(compute);
+  } catch (error) {
+    release();
+    throw error;
+  }
+  const finish = (truth: ArrayLike<number>, values: ArrayLike<number>): [Int32Array, Int32Array] => {
+    checkLabelCount(labels, truth.length, n);
+    return [Int32Array.from(truth), Int32Array.from(values)];
+  };
+  if (sync) {
+    try {
+      return finish(indices.dataSync(), computed.dataSync());
+    } finally {
+      release();
+    }
+  }
+  return Promise.all([indices.data(), computed.data()])
+    .then(([truth, values]) => finish(truth, values))
+    .finally(release);
 }
 
 function scores(predictions: tf.Tensor): tf.Tensor2D {
@@ -26,23 +70,13 @@ function scores(predictions: tf.Tensor): tf.Tensor2D {
   return predictions as tf.Tensor2D;
 }
 
-/**
- * Fraction of examples whose true class is among the `k` highest scores (k = 1: accuracy).
- * @example
- * ```ts
- * topKAccuracy([2, 0], tf.tensor2d([[0.1, 0.3, 0.6], [0.5, 0.4, 0.1]]), 1); // 1
- * ```
- * @category Metrics
- */
-export function topKAccuracy(labels: tf.Tensor | ArrayLike<number>, predictions: tf.Tensor, k = 1): number {
-  const p = scores(predictions);
+function checkK(p: tf.Tensor2D, k: number): void {
   const classes = p.shape[1];
   if (!Number.isInteger(k) || k < 1 || k > classes)
     throw new InvalidArgumentError({ parameter: 'k', value: k, message: `Must be an integer in [1, ${classes}].` });
-  const truth = labelIndices(labels, p.shape[0]);
-  const top = tf.tidy(() => tf.topk(p, k).indices);
-  const picked = top.dataSync();
-  top.dispose();
+}
+
+function topKHits(truth: Int32Array, picked: Int32Array, k: number): number {
   let hits = 0;
   for (let i = 0; i < truth.length; i++) {
     for (let j = 0; j < k; j++) if (picked[i * k + j] === truth[i]) hits++;
@@ -51,7 +85,39 @@ export function topKAccuracy(labels: tf.Tensor | ArrayLike<number>, predictions:
 }
 
 /**
- * Fraction of examples whose highest score is the true class.
+ * Fraction of examples whose true class is among the `k` highest scores (k = 1: accuracy).
+ * Reads synchronously, which the webgpu backend cannot do: there use {@link topKAccuracyAsync}.
+ * @example
+ * ```ts
+ * topKAccuracy([2, 0], tf.tensor2d([[0.1, 0.3, 0.6], [0.5, 0.4, 0.1]]), 1); // 1
+ * ```
+ * @category Metrics
+ */
+export function topKAccuracy(labels: tf.Tensor | ArrayLike<number>, predictions: tf.Tensor, k = 1): number {
+  const p = scores(predictions);
+  checkK(p, k);
+  const [truth, picked] = readBoth(labels, p.shape[0], () => tf.topk(p, k).indices, true);
+  return topKHits(truth, picked, k);
+}
+
+/**
+ * {@link topKAccuracy}, read asynchronously (works on every backend, webgpu included).
+ * @example
+ * ```ts
+ * await topKAccuracyAsync([2, 0], tf.tensor2d([[0.1, 0.3, 0.6], [0.5, 0.4, 0.1]]), 2); // 1
+ * ```
+ * @category Metrics
+ */
+export async function topKAccuracyAsync(labels: tf.Tensor | ArrayLike<number>, predictions: tf.Tensor, k = 1): Promise<number> {
+  const p = scores(predictions);
+  checkK(p, k);
+  const [truth, picked] = await readBoth(labels, p.shape[0], () => tf.topk(p, k).indices, false);
+  return topKHits(truth, picked, k);
+}
+
+/**
+ * Fraction of examples whose highest score is the true class. Reads synchronously, which the
+ * webgpu backend cannot do: there use {@link accuracyAsync}.
  * @example
  * ```ts
  * accuracy(tf.tensor2d([[0, 1], [1, 0]]), tf.tensor2d([[0.2, 0.8], [0.3, 0.7]])); // 0.5
@@ -63,7 +129,20 @@ export function accuracy(labels: tf.Tensor | ArrayLike<number>, predictions: tf.
 }
 
 /**
- * The confusion matrix: `matrix[t][p]` counts examples of true class t predicted as p.
+ * {@link accuracy}, read asynchronously (works on every backend, webgpu included).
+ * @example
+ * ```ts
+ * await accuracyAsync([1, 1], tf.tensor2d([[0.2, 0.8], [0.3, 0.7]])); // 1
+ * ```
+ * @category Metrics
+ */
+export function accuracyAsync(labels: tf.Tensor | ArrayLike<number>, predictions: tf.Tensor): Promise<number> {
+  return topKAccuracyAsync(labels, predictions, 1);
+}
+
+/**
+ * The confusion matrix: `matrix[t][p]` counts examples of true class t predicted as p. Reads
+ * synchronously, which the webgpu backend cannot do: there use {@link confusionMatrixAsync}.
  * @example
  * ```ts
  * confusionMatrix([0, 1, 1], tf.tensor2d([[0.9, 0.1], [0.6, 0.4], [0.2, 0.8]])); // [[1, 0], [1, 1]]
@@ -72,11 +151,25 @@ export function accuracy(labels: tf.Tensor | ArrayLike<number>, predictions: tf.
  */
 export function confusionMatrix(labels: tf.Tensor | ArrayLike<number>, predictions: tf.Tensor): number[][] {
   const p = scores(predictions);
-  const classes = p.shape[1];
-  const truth = labelIndices(labels, p.shape[0]);
-  const predicted = tf.tidy(() => tf.argMax(p, 1));
-  const guess = predicted.dataSync();
-  predicted.dispose();
+  const [truth, guess] = readBoth(labels, p.shape[0], () => tf.argMax(p, 1), true);
+  return countConfusions(truth, guess, p.shape[1]);
+}
+
+/**
+ * {@link confusionMatrix}, read asynchronously (works on every backend, webgpu included).
+ * @example
+ * ```ts
+ * await confusionMatrixAsync([0, 1, 1], tf.tensor2d([[0.9, 0.1], [0.6, 0.4], [0.2, 0.8]])); // [[1, 0], [1, 1]]
+ * ```
+ * @category Metrics
+ */
+export async function confusionMatrixAsync(labels: tf.Tensor | ArrayLike<number>, predictions: tf.Tensor): Promise<number[][]> {
+  const p = scores(predictions);
+  const [truth, guess] = await readBoth(labels, p.shape[0], () => tf.argMax(p, 1), false);
+  return countConfusions(truth, guess, p.shape[1]);
+}
+
+function countConfusions(truth: Int32Array, guess: Int32Array, classes: number): number[][] {
   const matrix = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
   for (let i = 0; i < truth.length; i++) {
     if (truth[i] < 0 || truth[i] >= classes)

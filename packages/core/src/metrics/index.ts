@@ -1,1 +1,10 @@
-export { accuracy, confusionMatrix, precisionRecallF1, topKAccuracy, type PrecisionRecallF1 } from './classification-metrics';
+export {
+  accuracy,
+  accuracyAsync,
+  confusionMatrix,
+  confusionMatrixAsync,
+  precisionRecallF1,
+  topKAccuracy,
+  topKAccuracyAsync,
+  type PrecisionRecallF1,
+} from './classification-metrics';

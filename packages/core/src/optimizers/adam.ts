@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 import { ADAM_UPDATE, type AdamUpdateAttrs } from '../kernels/adam-update';
+import { webGpuAdamFits } from '../kernels/adam-update-webgpu';
 import { BigModelOptimizer, checkBaseConfig, checkRange, type OptimizerBaseConfig } from './bigmodel-optimizer';
 
 /**
@@ -41,15 +42,20 @@ export function resolveAdamConfig(config: AdamConfig) {
   return resolved;
 }
 
-/** Whether the fused wasm Adam kernel can make this update: the backend has it, and all operands are float32 of one shape. */
+/**
+ * Whether a fused Adam kernel (wasm, webgpu) can make this update: the backend has it, it fits the
+ * device (webgpu with AMSGrad), and all operands are float32 of one shape.
+ */
 function fusedAdamApplies(w: tf.Tensor, operands: tf.Tensor[]): boolean {
-  if (tf.getKernel(ADAM_UPDATE, tf.getBackend()) === undefined) return false;
+  const backend = tf.getBackend();
+  if (tf.getKernel(ADAM_UPDATE, backend) === undefined) return false;
+  if (backend === 'webgpu' && !webGpuAdamFits(operands.length === 4)) return false;
   return operands.every((t) => t.dtype === 'float32' && tf.util.arraysEqual(t.shape, w.shape)) && w.dtype === 'float32';
 }
 
 /**
  * The Adam step shared by Adam and AdamW (after any decay of w). PyTorch's order of operations.
- * On wasm one fused kernel computes it with the same float32 operations.
+ * On wasm and webgpu one fused kernel computes it with the same float32 operations.
  * @category Optimizers
  */
 export function adamStep(
@@ -63,7 +69,7 @@ export function adamStep(
   const biasCorrection1 = 1 - beta1 ** step;
   const biasCorrection2Sqrt = Math.sqrt(1 - beta2 ** step);
   if (fusedAdamApplies(w, amsgrad ? [g, m, v, vMax] : [g, m, v])) {
-    // One kernel on wasm (kernels/adam-update.ts): the same float32 operations as below, in one pass.
+    // One kernel on wasm (kernels/adam-update.ts) and webgpu (kernels/adam-update-webgpu.ts): the same float32 operations as below, in one pass.
     const attrs: AdamUpdateAttrs = { beta1, beta2, epsilon, biasCorrection2Sqrt, stepSize: lr / biasCorrection1 };
     const inputs: tf.NamedTensorMap = amsgrad ? { w, g, m, v, vMax } : { w, g, m, v };
     const [variable, nextM, nextV, nextVMax] = tf.engine().runKernel(ADAM_UPDATE, inputs, attrs) as tf.Tensor[];

@@ -1,2 +1,2 @@
-export { predictClasses, type ClassPrediction } from './predict-classes';
+export { predictClasses, predictClassesAsync, type ClassPrediction } from './predict-classes';
 export { readPng } from './read-png';

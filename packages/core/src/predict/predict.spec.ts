@@ -12,7 +12,7 @@ import { FileFormatError, ShapeError } from '../errors';
 import { loadModel, saveModel } from '../io';
 import { createReferenceCnn } from '../models';
 import { useWasm } from '../testing/backend-comparison';
-import { predictClasses, readPng } from '.';
+import { predictClasses, predictClassesAsync, readPng } from '.';
 
 beforeAll(useWasm);
 
@@ -66,6 +66,20 @@ describe('inference', () => {
     x.dispose();
   });
 
+  it('predictClassesAsync puts logits through a softmax: [a, -a] with e^(2a) = 3 gives [3/4, 1/4]', async () => {
+    const model = tf.sequential({
+      layers: [tf.layers.dense({ units: 2, inputShape: [1], useBias: false, weights: [tf.tensor2d([[1, -1]])] })],
+    });
+    const x = tf.tensor2d([[Math.log(3) / 2], [-Math.log(3) / 2]]);
+    const [first, second] = await predictClassesAsync(model, x);
+    expect(first.class).toBe(0);
+    expect(second.class).toBe(1);
+    first.probabilities.forEach((p, k) => expect(p).toBeCloseTo([0.75, 0.25][k], 6));
+    second.probabilities.forEach((p, k) => expect(p).toBeCloseTo([0.25, 0.75][k], 6));
+    tf.dispose(x);
+    model.dispose();
+  });
+
   it('predictClasses returns probabilities and classes, identical after save and load', async () => {
     const model = createReferenceCnn({ seed: 4 });
     const x = tf.randomUniform([5, 28, 28, 1], 0, 1, 'float32', 1);
@@ -76,6 +90,7 @@ describe('inference', () => {
     await saveModel(model, dir);
     const loaded = await loadModel(dir);
     expect(predictClasses(loaded, x)).toEqual(before);
+    expect(await predictClassesAsync(loaded, x)).toEqual(before);
     expect(() => predictClasses(model, tf.zeros([1, 28, 28, 3]))).toThrow(ShapeError);
     tf.dispose(x);
     model.dispose();

@@ -158,7 +158,7 @@ async function train(plan: ReturnType<typeof trainPlan>, io: CliIo): Promise<voi
       ),
   });
   bar?.done();
-  writeInterpolationGrid(trainer, join(out, 'interpolation.png'), { seed });
+  await writeInterpolationGrid(trainer, join(out, 'interpolation.png'), { seed });
   const summary = {
     kind,
     steps: result.steps,
@@ -204,10 +204,13 @@ async function samplePlan({ args, options }: CliInput) {
   };
 }
 
-function sample({ trainer, n, seed, out, npy, requested, columns }: Awaited<ReturnType<typeof samplePlan>>, io: CliIo): void {
+async function sample(
+  { trainer, n, seed, out, npy, requested, columns }: Awaited<ReturnType<typeof samplePlan>>,
+  io: CliIo,
+): Promise<void> {
   const labels = requested === undefined ? undefined : new Array<number>(n).fill(requested);
   const images = generateSamples(trainer, n, seed, { labels });
-  const pixels = images.dataSync() as Float32Array;
+  const pixels = (await images.data()) as Float32Array;
   writePng(out, imageGrid(pixels, { count: n, shape: trainer.config.imageShape, columns }));
   if (npy !== undefined) writeFileAtomic(npy, encodeNpy(pixels, [n, ...trainer.config.imageShape]));
   images.dispose();
@@ -268,9 +271,9 @@ async function score(plan: ReturnType<typeof scorePlan>, io: CliIo): Promise<voi
     images = generateSamples(trainer, plan.n, plan.seed);
     trainer.dispose();
   }
-  const reference = mnistReferenceStatistics(classifier);
-  const quality = sampleQuality(classify(classifier, images), reference);
-  const real = realMnistQuality(classifier, reference);
+  const reference = await mnistReferenceStatistics(classifier);
+  const quality = sampleQuality(await classify(classifier, images), reference);
+  const real = await realMnistQuality(classifier, reference);
   images.dispose();
   classifier.dispose();
   io.stdout.write(`${formatQuality('samples', quality)}\n`);
@@ -392,7 +395,7 @@ export function ganProgram(io: CliIo) {
     async ({ dir, out, rows, steps, seed }) => {
       await startBackend(io);
       const { trainer } = await loadGanCheckpoint(join(dir, 'checkpoint'));
-      writeInterpolationGrid(trainer, out, { rows, steps, seed });
+      await writeInterpolationGrid(trainer, out, { rows, steps, seed });
       trainer.dispose();
       io.stdout.write(`${JSON.stringify({ grid: out })}\n`);
     },

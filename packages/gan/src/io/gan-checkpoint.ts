@@ -90,8 +90,12 @@ export async function saveGanCheckpoint(trainer: GanTrainer, dir: string, extra:
   const buffer = new Float32Array(sizes.reduce((a, b) => a + b, 0));
   const tensors: TensorEntry[] = [];
   let offset = 0;
+  // One asynchronous read of every tensor (a GPU backend cannot read synchronously).
+  const flat = tf.tidy(() => tf.concat(entries.map(({ tensor }) => tf.cast(tf.reshape(tensor, [-1]), 'float32'))));
+  const all = (await flat.data()) as Float32Array;
+  flat.dispose();
   for (const { group, name, tensor } of entries) {
-    const values = tensor.dataSync() as Float32Array;
+    const values = all.subarray(offset, offset + tensor.size);
     // A checkpoint of NaN weights would replace the last good one: refuse it before writing anything.
     const bad = values.findIndex((value) => !Number.isFinite(value));
     if (bad >= 0) {

@@ -157,7 +157,7 @@ export async function trainMnistClassifier(options: TrainClassifierOptions = {})
     const predicted = (model.predict(test.xs, { batchSize: 256 }) as tf.Tensor).argMax(-1);
     return tf.mean(tf.equal(predicted, test.ys.argMax(-1)).toFloat());
   });
-  const testAccuracy = accuracy.dataSync()[0];
+  const testAccuracy = (await accuracy.data())[0];
   tf.dispose([test.xs, test.ys, accuracy]);
   if (options.out !== undefined) {
     await saveModel(model, options.out);

@@ -13,14 +13,13 @@ function splitTensor(split: LabeledImages): tf.Tensor4D {
  *
  * @example
  * ```ts
- * const reference = mnistReferenceStatistics(await loadMnistClassifier());
+ * const reference = await mnistReferenceStatistics(await loadMnistClassifier());
  * ```
  * @category Metrics
  */
-export function mnistReferenceStatistics(classifier: tf.LayersModel): FeatureStatistics {
+export async function mnistReferenceStatistics(classifier: tf.LayersModel): Promise<FeatureStatistics> {
   const images = splitTensor(loadMnist().train);
-  const outputs = classify(classifier, images);
-  images.dispose();
+  const outputs = await classify(classifier, images).finally(() => images.dispose());
   return featureStatistics(outputs.features, outputs.count, outputs.featureDimension);
 }
 
@@ -31,16 +30,14 @@ export function mnistReferenceStatistics(classifier: tf.LayersModel): FeatureSta
  *
  * @example
  * ```ts
- * const real = realMnistQuality(classifier, reference); // classifierScore near 10, frechetDistance small
+ * const real = await realMnistQuality(classifier, reference); // classifierScore near 10, frechetDistance small
  * ```
+ * @param reference the reference statistics (default: {@link mnistReferenceStatistics} of `classifier`)
  * @category Metrics
  */
-export function realMnistQuality(
-  classifier: tf.LayersModel,
-  reference: FeatureStatistics = mnistReferenceStatistics(classifier),
-): SampleQuality {
+export async function realMnistQuality(classifier: tf.LayersModel, reference?: FeatureStatistics): Promise<SampleQuality> {
+  const statistics = reference ?? (await mnistReferenceStatistics(classifier));
   const images = splitTensor(loadMnist().test);
-  const outputs = classify(classifier, images);
-  images.dispose();
-  return sampleQuality(outputs, reference);
+  const outputs = await classify(classifier, images).finally(() => images.dispose());
+  return sampleQuality(outputs, statistics);
 }

@@ -177,18 +177,20 @@ export interface ClassifierOutputs {
  *
  * @example
  * ```ts
- * const outputs = classify(await loadMnistClassifier(), samples);
+ * const outputs = await classify(await loadMnistClassifier(), samples);
  * ```
  * @category Metrics
  */
-export function classify(classifier: tf.LayersModel, images: tf.Tensor4D, batchSize = 256): ClassifierOutputs {
+export async function classify(classifier: tf.LayersModel, images: tf.Tensor4D, batchSize = 256): Promise<ClassifierOutputs> {
   if (images.rank !== 4)
     throw new InvalidArgumentError({
       parameter: 'images',
       value: `shape [${images.shape.join(', ')}]`,
       message: 'Images must have rank 4: [count, 28, 28, 1].',
     });
-  const range = tf.tidy(() => [tf.min(images).dataSync()[0], tf.max(images).dataSync()[0]]);
+  const extremes = tf.tidy(() => tf.stack([tf.min(images), tf.max(images)]));
+  const range = Array.from(await extremes.data());
+  extremes.dispose();
   if (!(range[0] >= 0 && range[1] <= 1)) {
     throw new InvalidArgumentError({
       parameter: 'images',
@@ -207,8 +209,12 @@ export function classify(classifier: tf.LayersModel, images: tf.Tensor4D, batchS
     const [features, probabilities] = tf.tidy(() =>
       (both.predict(tf.slice(images, [start, 0, 0, 0], [size, -1, -1, -1])) as tf.Tensor[]).map((t) => tf.keep(t)),
     );
-    parts.push({ features: features.dataSync() as Float32Array, probabilities: probabilities.dataSync() as Float32Array });
-    tf.dispose([features, probabilities]);
+    try {
+      const [featureValues, probabilityValues] = await Promise.all([features.data(), probabilities.data()]);
+      parts.push({ features: featureValues as Float32Array, probabilities: probabilityValues as Float32Array });
+    } finally {
+      tf.dispose([features, probabilities]);
+    }
   }
   const classes = classifier.outputs[0].shape[1] as number;
   const featureDimension = (both.outputs[0].shape[1] as number) ?? 0;
@@ -256,7 +262,7 @@ export interface SampleQuality {
  *
  * @example
  * ```ts
- * const quality = sampleQuality(classify(classifier, samples), reference);
+ * const quality = sampleQuality(await classify(classifier, samples), reference);
  * ```
  * @category Metrics
  */

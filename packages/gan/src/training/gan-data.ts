@@ -19,7 +19,8 @@ export interface GanData {
 
 /**
  * Checks images in [0, 1] of shape `[count, height, width, channels]` (a tensor, or a typed array
- * with its shape) and scales them to [-1, 1]. Wrong rank, values outside [0, 1] or a label count
+ * with its shape) and scales them to [-1, 1]. A tensor is read synchronously, which the webgpu
+ * backend cannot do: use {@link readGanData} for tensors there. Wrong rank, values outside [0, 1] or a label count
  * that does not match raise `InvalidArgumentError` naming `images` or `labels`.
  *
  * @example
@@ -69,6 +70,21 @@ export function toGanData(images: tf.Tensor | { data: Float32Array; shape: numbe
     labelArray = Uint8Array.from(labels);
   }
   return { images: scaled, imageShape: [height, width, channels], count, labels: labelArray };
+}
+
+/**
+ * {@link toGanData} for images in a tensor on any backend: the tensor is read asynchronously (a
+ * GPU backend cannot read synchronously), then checked and scaled the same way.
+ *
+ * @example
+ * ```ts
+ * const data = await readGanData(tf.zeros([8, 28, 28, 1]));
+ * ```
+ * @category Data
+ */
+export async function readGanData(images: tf.Tensor, labels?: ArrayLike<number>): Promise<GanData> {
+  if (images.rank !== 4) return toGanData(images, labels); // the same typed error as toGanData
+  return toGanData({ data: Float32Array.from(await images.data()), shape: images.shape }, labels);
 }
 
 /**

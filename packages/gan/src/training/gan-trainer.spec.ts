@@ -201,6 +201,7 @@ describe('GanTrainer', () => {
     await trainGan(trainer, tinyData(64), {
       epochs: 2,
       stopAtStep: 16,
+      readLossesEvery: 1, // onStep sees the trainer still at each step
       onStep: ({ step }) => {
         const d = Math.min(decay, (1 + step) / (10 + step));
         snapshot(trainer.generator).forEach((w, i) => expected[i].forEach((a, j) => (expected[i][j] = d * a + (1 - d) * w[j])));

@@ -71,6 +71,53 @@ export interface StepLosses {
   wassersteinDistance?: number;
 }
 
+/**
+ * The losses of one step still on the device (see {@link GanTrainer.trainStepTensors}): scalars
+ * the caller owns, keyed like {@link StepLosses}.
+ *
+ * @category Training
+ */
+export type StepLossTensors = { [K in keyof StepLosses]: tf.Scalar };
+
+/** The losses named `names` with their `values`, in StepLosses' field order. */
+function stepLossesFrom(names: string[], values: number[]): StepLosses {
+  const value = (name: string) => values[names.indexOf(name)];
+  const out: StepLosses = { discriminator: value('discriminator'), generator: value('generator') };
+  if (names.includes('gradientPenalty')) out.gradientPenalty = value('gradientPenalty');
+  if (names.includes('wassersteinDistance')) out.wassersteinDistance = value('wassersteinDistance');
+  return out;
+}
+
+/**
+ * Reads the losses of several steps in one asynchronous read (the scalars are stacked on the
+ * device first) and disposes the scalars. This is how a training loop on a GPU reads its losses:
+ * one round trip for many steps.
+ *
+ * @example
+ * ```ts
+ * const pending = [trainer.trainStepTensors(batches1), trainer.trainStepTensors(batches2)];
+ * const [first, second] = await readStepLosses(pending);
+ * ```
+ * @category Training
+ */
+export async function readStepLosses(steps: StepLossTensors[]): Promise<StepLosses[]> {
+  const scalars = steps.flatMap((losses) => Object.values(losses) as tf.Scalar[]);
+  if (scalars.length === 0) return [];
+  const stacked = tf.stack(scalars);
+  try {
+    const values = Array.from(await stacked.data());
+    let offset = 0;
+    return steps.map((losses) => {
+      const names = Object.keys(losses);
+      const out = stepLossesFrom(names, values.slice(offset, offset + names.length));
+      offset += names.length;
+      return out;
+    });
+  } finally {
+    tf.dispose([stacked, ...scalars]);
+  }
+}
+
 /** Mean of `critic(x)`'s first column. */
 function meanLogit(logits: tf.Tensor): tf.Scalar {
   return tf.mean(logits.shape[1] === 1 ? logits : tf.slice(logits, [0, 0], [-1, 1]));
@@ -247,8 +294,23 @@ export class GanTrainer {
    * One training step: `criticSteps` discriminator updates (one per real batch given, so pass
    * exactly `criticSteps` batches) and one generator update. Every random draw comes from
    * (seed, step), so the same state and batches give the same update.
+   *
+   * Reads the losses back synchronously, which the webgpu backend cannot do: training loops use
+   * {@link GanTrainer.trainStepTensors} and read the losses of several steps at once with
+   * {@link readStepLosses} (one asynchronous read, no host round trip per step).
    */
   trainStep(batches: RealBatch[]): StepLosses {
+    const tensors = this.trainStepTensors(batches);
+    const out = stepLossesFrom(Object.keys(tensors), Array.from(tf.tidy(() => tf.stack(Object.values(tensors))).dataSync()));
+    tf.dispose(Object.values(tensors));
+    return out;
+  }
+
+  /**
+   * {@link GanTrainer.trainStep} without reading anything back: the step's losses stay on the
+   * device as scalars the caller owns (read them, many steps together, with {@link readStepLosses}).
+   */
+  trainStepTensors(batches: RealBatch[]): StepLossTensors {
     if (batches.length !== this.config.criticSteps) {
       throw new InvalidArgumentError({
         parameter: 'batches',
@@ -268,17 +330,7 @@ export class GanTrainer {
     });
     this.step++;
     this.updateAverage();
-    const read = (t: tf.Scalar | undefined) => (t === undefined ? undefined : t.dataSync()[0]);
-    const out: StepLosses = {
-      discriminator: read(losses['discriminator'])!,
-      generator: read(losses['generator'])!,
-      gradientPenalty: read(losses['gradientPenalty']),
-      wassersteinDistance: read(losses['wassersteinDistance']),
-    };
-    tf.dispose(Object.values(losses));
-    if (out.gradientPenalty === undefined) delete out.gradientPenalty;
-    if (out.wassersteinDistance === undefined) delete out.wassersteinDistance;
-    return out;
+    return losses as unknown as StepLossTensors;
   }
 
   /** Classes for the fake images of update (step, k), uniform over the classes. */

@@ -12,15 +12,15 @@ import { STREAMS } from '../internal/random-streams';
  *
  * @example
  * ```ts
- * writeInterpolationGrid(trainer, 'runs/dcgan/interpolation.png', { rows: 8, steps: 10, seed: 0 });
+ * await writeInterpolationGrid(trainer, 'runs/dcgan/interpolation.png', { rows: 8, steps: 10, seed: 0 });
  * ```
  * @category Training
  */
-export function writeInterpolationGrid(
+export async function writeInterpolationGrid(
   trainer: GanTrainer,
   path: string,
   options: { rows?: number; steps?: number; seed?: number } = {},
-): void {
+): Promise<void> {
   const { rows = 8, steps = 10, seed = 0 } = options;
   if (!Number.isInteger(rows) || rows <= 0)
     throw new InvalidArgumentError({ parameter: 'rows', value: rows, message: 'Must be an integer > 0.' });
@@ -37,6 +37,10 @@ export function writeInterpolationGrid(
   });
   const labels = kind === 'cgan' ? Uint8Array.from({ length: rows * steps }, (_, i) => Math.floor(i / steps) % classes) : undefined;
   const images = tf.tidy(() => tf.div(tf.add(trainer.generate(z, labels), 1), 2));
-  writePng(path, imageGrid(images.dataSync() as Float32Array, { count: rows * steps, shape: trainer.config.imageShape, columns: steps }));
-  tf.dispose([start, end, z, images]);
+  try {
+    const pixels = (await images.data()) as Float32Array;
+    writePng(path, imageGrid(pixels, { count: rows * steps, shape: trainer.config.imageShape, columns: steps }));
+  } finally {
+    tf.dispose([start, end, z, images]);
+  }
 }

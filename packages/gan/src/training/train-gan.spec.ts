@@ -54,9 +54,36 @@ afterEach(() => {
   dirs = [];
 });
 
+describe('trainGan reading losses in batches', () => {
+  it('logs what per-step reads log (each step its own losses, in order) and keeps no tensor', async () => {
+    const logOf = async (readLossesEvery: number) => {
+      const out = temp();
+      const trainer = GanTrainer.create(tiny, 2);
+      const data = tinyData(48);
+      await trainGan(trainer, data, { epochs: 2, stopAtStep: 1 }); // creates the optimizers' state
+      const before = tf.memory().numTensors;
+      const steps: number[] = [];
+      await trainGan(trainer, data, {
+        epochs: 2,
+        stopAtStep: 9,
+        readLossesEvery,
+        logger: new JsonlLogger(join(out, 'metrics.jsonl')),
+        onStep: ({ step }) => void steps.push(step),
+      });
+      expect(tf.memory().numTensors).toBe(before);
+      trainer.dispose();
+      return { log: recordsOf(join(out, 'metrics.jsonl')), steps };
+    };
+    const perStep = await logOf(1);
+    const batched = await logOf(4);
+    expect(perStep.log.filter((r) => 'losses/generator' in r)).toHaveLength(8);
+    expect(batched).toEqual(perStep);
+  });
+});
+
 describe('trainGan on non-finite numbers', () => {
   /**
-   * Trains with a checkpoint every 2 steps and sets a weight to NaN in `onStep` at `poisonAt`;
+   * Trains with a checkpoint every 2 steps, the losses read after every step, and sets a weight to NaN in `onStep` at `poisonAt`;
    * returns the error, the checkpoint files at step 2 and at the end, and the log.
    */
   async function poisoned(poisonAt: number, network: 'generator' | 'discriminator') {
@@ -68,6 +95,7 @@ describe('trainGan on non-finite numbers', () => {
       epochs: 2,
       out,
       checkpointEvery: 2,
+      readLossesEvery: 1,
       logger: new JsonlLogger(join(out, 'metrics.jsonl')),
       onStep: ({ step }) => {
         if (step === 3) atStep2 = filesOf(join(out, 'checkpoint')); // written at the end of step 2

@@ -14,7 +14,7 @@ import { InvalidArgumentError, NumericalError, writePng, type MetricsLogger } fr
 import { imageGrid } from '../io/image-grid';
 import { ganCheckpointState, saveGanCheckpoint } from '../io/gan-checkpoint';
 import type { GanData } from './gan-data';
-import { GanTrainer, type RealBatch, type StepLosses } from './gan-trainer';
+import { GanTrainer, readStepLosses, type RealBatch, type StepLosses, type StepLossTensors } from './gan-trainer';
 import { STREAMS, streamRandom } from '../internal/random-streams';
 
 /**
@@ -34,12 +34,22 @@ export interface TrainGanOptions {
    * A resumed trainer (step > 0) first drops the logger's records after its step (`truncateAfter`), which the run redoes.
    */
   logger?: MetricsLogger;
-  /** Called after each step. */
-  onStep?: (progress: { step: number; totalSteps: number; epoch: number; losses: StepLosses }) => void;
+  /**
+   * Called for each step once its losses are read (see `readLossesEvery`; awaited if it returns a
+   * promise). When `step` is a multiple of `readLossesEvery`, the trainer is still at that step.
+   */
+  onStep?: (progress: { step: number; totalSteps: number; epoch: number; losses: StepLosses }) => void | Promise<void>;
   /** Stop (after a checkpoint) once this many seconds have passed in this call (default: no limit). */
   timeBudgetSeconds?: number;
   /** Stop (after a checkpoint) once the trainer has done this many steps in total (default: no limit). */
   stopAtStep?: number;
+  /**
+   * Read the losses back after every step that is a multiple of this, those of all steps since the
+   * last read in one asynchronous read (default 10: no host round trip per step on a GPU). Losses
+   * are also read at every epoch end, checkpoint and stop. Logging, `onStep` and the non-finite
+   * check run when the losses are read, so they lag the training by up to this many steps.
+   */
+  readLossesEvery?: number;
 }
 
 /**
@@ -88,16 +98,19 @@ export function fixedSamples(trainer: GanTrainer): { z: tf.Tensor2D; labels?: Ui
  *
  * @example
  * ```ts
- * writeSampleGrid(trainer, 'runs/dcgan/samples/epoch-1.png');
+ * await writeSampleGrid(trainer, 'runs/dcgan/samples/epoch-1.png');
  * ```
  * @category Training
  */
-export function writeSampleGrid(trainer: GanTrainer, path: string): void {
+export async function writeSampleGrid(trainer: GanTrainer, path: string): Promise<void> {
   const { z, labels, columns } = fixedSamples(trainer);
   const images = tf.tidy(() => tf.div(tf.add(trainer.generate(z, labels), 1), 2));
-  const pixels = images.dataSync() as Float32Array;
-  writePng(path, imageGrid(pixels, { count: z.shape[0], shape: trainer.config.imageShape, columns }));
-  tf.dispose([z, images]);
+  try {
+    const pixels = (await images.data()) as Float32Array;
+    writePng(path, imageGrid(pixels, { count: z.shape[0], shape: trainer.config.imageShape, columns }));
+  } finally {
+    tf.dispose([z, images]);
+  }
 }
 
 function checkData(trainer: GanTrainer, data: GanData): void {
@@ -183,11 +196,13 @@ function makeBatch(data: GanData, order: Uint32Array, start: number, batchSize: 
  * @category Training
  */
 export async function trainGan(trainer: GanTrainer, data: GanData, options: TrainGanOptions): Promise<TrainGanResult> {
-  const { epochs, out, logger, checkpointEvery = 500 } = options;
+  const { epochs, out, logger, checkpointEvery = 500, readLossesEvery = 10 } = options;
   if (!Number.isInteger(epochs) || epochs <= 0)
     throw new InvalidArgumentError({ parameter: 'epochs', value: epochs, message: 'Must be an integer > 0.' });
   if (!Number.isInteger(checkpointEvery) || checkpointEvery <= 0)
     throw new InvalidArgumentError({ parameter: 'checkpointEvery', value: checkpointEvery, message: 'Must be an integer > 0.' });
+  if (!Number.isInteger(readLossesEvery) || readLossesEvery <= 0)
+    throw new InvalidArgumentError({ parameter: 'readLossesEvery', value: readLossesEvery, message: 'Must be an integer > 0.' });
   checkData(trainer, data);
   const { batchSize, criticSteps } = trainer.config;
   const perEpoch = stepsPerEpoch(data.count, batchSize, criticSteps);
@@ -211,58 +226,81 @@ export async function trainGan(trainer: GanTrainer, data: GanData, options: Trai
     if (saved?.step === trainer.step && isEpochLosses(saved.extra['epochLosses'], perEpoch)) epochLosses = saved.extra['epochLosses'];
   }
 
-  while (trainer.step < stopAt) {
-    // ---- data: this step's batches, in the epoch's seeded order
-    const epoch = Math.floor(trainer.step / perEpoch);
-    if (epoch !== orderEpoch) {
-      order = epochOrder(trainer.seed, epoch, data.count);
-      orderEpoch = epoch;
+  // ---- logging: the losses of the steps since the last read, read back in one asynchronous read
+  let pending: { step: number; epoch: number; losses: StepLossTensors }[] = [];
+  const readLosses = async () => {
+    const steps = pending;
+    pending = [];
+    let values: StepLosses[];
+    try {
+      values = await readStepLosses(steps.map((p) => p.losses));
+    } catch (error) {
+      tf.dispose(steps.flatMap((p) => Object.values(p.losses) as tf.Scalar[]));
+      throw error;
     }
-    const first = (trainer.step % perEpoch) * criticSteps;
-    const batches = Array.from({ length: criticSteps }, (_, k) => makeBatch(data, order!, (first + k) * batchSize, batchSize));
-
-    // ---- learning
-    const losses = trainer.trainStep(batches);
-    tf.dispose(batches.map((b) => b.images));
-
-    // ---- a non-finite loss ends the run, before it is logged or checkpointed
-    const step = trainer.step;
-    for (const [name, value] of Object.entries(losses)) {
-      if (value !== undefined && !Number.isFinite(value)) throw new NumericalError({ quantity: `losses/${name}`, value, step });
-    }
-
-    // ---- logging
-    epochLosses = {
-      discriminator: epochLosses.discriminator + losses.discriminator,
-      generator: epochLosses.generator + losses.generator,
-      count: epochLosses.count + 1,
-    };
-    const record: Record<string, number> = { step, 'losses/discriminator': losses.discriminator, 'losses/generator': losses.generator };
-    if (losses.gradientPenalty !== undefined) record['losses/gradientPenalty'] = losses.gradientPenalty;
-    if (losses.wassersteinDistance !== undefined) record['losses/wassersteinDistance'] = losses.wassersteinDistance;
-    logger?.log(record);
-    options.onStep?.({ step, totalSteps, epoch, losses });
-
-    if (step % perEpoch === 0) {
-      const done = step / perEpoch;
-      const epochRecord: Record<string, number | string> = {
-        epoch: done,
-        step,
-        'charts/discriminatorLoss': epochLosses.discriminator / epochLosses.count,
-        'charts/generatorLoss': epochLosses.generator / epochLosses.count,
-      };
-      epochLosses = { discriminator: 0, generator: 0, count: 0 };
-      if (out !== undefined) {
-        const relative = join('samples', `epoch-${done}.png`);
-        writeSampleGrid(trainer, join(out, relative));
-        lastGrid = join(out, relative);
-        epochRecord['images/samples'] = relative;
+    for (const [i, { step, epoch }] of steps.entries()) {
+      const losses = values[i];
+      // A non-finite loss ends the run, before it is logged or checkpointed.
+      for (const [name, value] of Object.entries(losses)) {
+        if (value !== undefined && !Number.isFinite(value)) throw new NumericalError({ quantity: `losses/${name}`, value, step });
       }
-      logger?.log(epochRecord);
+      epochLosses = {
+        discriminator: epochLosses.discriminator + losses.discriminator,
+        generator: epochLosses.generator + losses.generator,
+        count: epochLosses.count + 1,
+      };
+      const record: Record<string, number> = { step, 'losses/discriminator': losses.discriminator, 'losses/generator': losses.generator };
+      if (losses.gradientPenalty !== undefined) record['losses/gradientPenalty'] = losses.gradientPenalty;
+      if (losses.wassersteinDistance !== undefined) record['losses/wassersteinDistance'] = losses.wassersteinDistance;
+      logger?.log(record);
+      await options.onStep?.({ step, totalSteps, epoch, losses });
     }
-    const outOfTime = options.timeBudgetSeconds !== undefined && elapsed() >= options.timeBudgetSeconds;
-    if (step % checkpointEvery === 0 || step === stopAt || outOfTime) await checkpoint();
-    if (outOfTime) break;
+  };
+
+  try {
+    while (trainer.step < stopAt) {
+      // ---- data: this step's batches, in the epoch's seeded order
+      const epoch = Math.floor(trainer.step / perEpoch);
+      if (epoch !== orderEpoch) {
+        order = epochOrder(trainer.seed, epoch, data.count);
+        orderEpoch = epoch;
+      }
+      const first = (trainer.step % perEpoch) * criticSteps;
+      const batches = Array.from({ length: criticSteps }, (_, k) => makeBatch(data, order!, (first + k) * batchSize, batchSize));
+
+      // ---- learning (the losses stay on the device until the next read)
+      const losses = trainer.trainStepTensors(batches);
+      tf.dispose(batches.map((b) => b.images));
+      const step = trainer.step;
+      pending.push({ step, epoch, losses });
+
+      const epochEnd = step % perEpoch === 0;
+      const outOfTime = options.timeBudgetSeconds !== undefined && elapsed() >= options.timeBudgetSeconds;
+      const checkpointDue = step % checkpointEvery === 0 || step === stopAt || outOfTime;
+      if (epochEnd || checkpointDue || step % readLossesEvery === 0) await readLosses();
+
+      if (epochEnd) {
+        const done = step / perEpoch;
+        const epochRecord: Record<string, number | string> = {
+          epoch: done,
+          step,
+          'charts/discriminatorLoss': epochLosses.discriminator / epochLosses.count,
+          'charts/generatorLoss': epochLosses.generator / epochLosses.count,
+        };
+        epochLosses = { discriminator: 0, generator: 0, count: 0 };
+        if (out !== undefined) {
+          const relative = join('samples', `epoch-${done}.png`);
+          await writeSampleGrid(trainer, join(out, relative));
+          lastGrid = join(out, relative);
+          epochRecord['images/samples'] = relative;
+        }
+        logger?.log(epochRecord);
+      }
+      if (checkpointDue) await checkpoint();
+      if (outOfTime) break;
+    }
+  } finally {
+    tf.dispose(pending.flatMap((p) => Object.values(p.losses) as tf.Scalar[]));
   }
   return { steps: trainer.step, epochs: trainer.step / perEpoch, stepsPerEpoch: perEpoch, seconds: elapsed(), lastGrid };
 }

@@ -80,7 +80,7 @@ describe('mnistEvaluator', () => {
     const b = again.predict(xs) as tf.Tensor;
     expect(Array.from(a.dataSync())).toEqual(Array.from(b.dataSync()));
     // Validation accuracy of the saved model: exactly the trial's score (same split, same batches).
-    const measured = evaluateMnistModel(loaded, config, { trainLimit: 300 });
+    const measured = await evaluateMnistModel(loaded, config, { trainLimit: 300 });
     expect(measured.valAccuracy).toBe(result.score);
     expect(measured.testAccuracy).toBeGreaterThan(0.1);
     expect(measured.params).toBe(result['params']);

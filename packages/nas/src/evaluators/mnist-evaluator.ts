@@ -122,14 +122,14 @@ function optimizerFor(config: Config, totalSteps: number): tf.Optimizer {
   }
 }
 
-/** Median milliseconds of one single-image prediction (after a warm-up). */
-function measureLatency(model: tf.LayersModel): number {
+/** Median milliseconds of one single-image prediction, read back (after a warm-up). */
+async function measureLatency(model: tf.LayersModel): Promise<number> {
   const x = tf.zeros([1, 28, 28, 1]);
   const times: number[] = [];
   for (let i = 0; i < 6; i++) {
     const start = performance.now();
     const y = model.predict(x) as tf.Tensor;
-    y.dataSync();
+    await y.data();
     y.dispose();
     if (i > 0) times.push(performance.now() - start);
   }
@@ -202,18 +202,23 @@ let cachedMnist: MnistData | undefined;
  * exactly what its trial did (on the same backend).
  * @example
  * ```ts
- * const valAccuracy = mnistAccuracy(model, validation, 64);
+ * const valAccuracy = await mnistAccuracy(model, validation, 64);
  * ```
  * @category Evaluators
  */
-export function mnistAccuracy(model: tf.LayersModel, data: TensorDataset, batchSize = 256): number {
-  let correct = 0;
+export async function mnistAccuracy(model: tf.LayersModel, data: TensorDataset, batchSize = 256): Promise<number> {
+  // Counted on the device and read once, asynchronously (a GPU backend cannot read synchronously).
+  let correct: tf.Scalar = tf.scalar(0, 'int32');
   for (const { xs, ys } of data.batches({ batchSize })) {
-    const hits = tf.tidy(() => tf.equal(tf.argMax(model.predict(xs) as tf.Tensor, -1), tf.argMax(ys, -1)).sum());
-    correct += hits.dataSync()[0];
-    tf.dispose([xs, ys, hits]);
+    const total = tf.tidy(
+      () => tf.add(correct, tf.equal(tf.argMax(model.predict(xs) as tf.Tensor, -1), tf.argMax(ys, -1)).sum()) as tf.Scalar,
+    );
+    tf.dispose([xs, ys, correct]);
+    correct = total;
   }
-  return correct / data.size;
+  const count = (await correct.data())[0];
+  correct.dispose();
+  return count / data.size;
 }
 
 /**
@@ -238,21 +243,25 @@ export interface MnistModelEvaluation {
  * on core's test split.
  * @example
  * ```ts
- * const { valAccuracy, testAccuracy } = evaluateMnistModel(await loadModel('runs/nas/models/trial-17'), config);
+ * const { valAccuracy, testAccuracy } = await evaluateMnistModel(await loadModel('runs/nas/models/trial-17'), config);
  * ```
  * @category Evaluators
  */
-export function evaluateMnistModel(model: tf.LayersModel, config: Config, options: MnistEvaluatorOptions = {}): MnistModelEvaluation {
+export async function evaluateMnistModel(
+  model: tf.LayersModel,
+  config: Config,
+  options: MnistEvaluatorOptions = {},
+): Promise<MnistModelEvaluation> {
   const resolved = resolveMnistEvaluatorOptions(options);
   cachedMnist ??= loadMnist();
   const { validation } = datasets(cachedMnist, resolved);
   const test = new TensorDataset(cachedMnist.test.images, [28, 28, 1], cachedMnist.test.labels, { classes: 10 });
   const batchSize = num(config, 'batchSize', 64);
   return {
-    valAccuracy: mnistAccuracy(model, validation, batchSize),
-    testAccuracy: mnistAccuracy(model, test, 256),
+    valAccuracy: await mnistAccuracy(model, validation, batchSize),
+    testAccuracy: await mnistAccuracy(model, test, 256),
     params: model.countParams(),
-    latencyMs: measureLatency(model),
+    latencyMs: await measureLatency(model),
   };
 }
 
@@ -303,12 +312,12 @@ export async function trainMnistModel(
     throw error;
   }
   const trainSeconds = (performance.now() - started) / 1000;
-  if (options.test) return { ...evaluateMnistModel(model, config, resolved), model, trainSeconds };
+  if (options.test) return { ...(await evaluateMnistModel(model, config, resolved)), model, trainSeconds };
   return {
     model,
-    valAccuracy: mnistAccuracy(model, validation, batchSize),
+    valAccuracy: await mnistAccuracy(model, validation, batchSize),
     params: model.countParams(),
-    latencyMs: measureLatency(model),
+    latencyMs: await measureLatency(model),
     trainSeconds,
   };
 }

@@ -97,7 +97,7 @@ describe('exportBest', () => {
     for (const c of rescored.candidates) {
       const fold1 = c.evaluations.find((e) => e.fold === 1)!;
       const model = await loadModel(join(dir, fold1.model!));
-      expect(evaluateMnistModel(model, c.trial.trial.config, { trainLimit: 300, splitSeed: 1 }).valAccuracy).toBe(fold1.score);
+      expect((await evaluateMnistModel(model, c.trial.trial.config, { trainLimit: 300, splitSeed: 1 })).valAccuracy).toBe(fold1.score);
       model.dispose();
     }
     // Asked to ignore the re-scoring, the export takes the search's own best trial again.

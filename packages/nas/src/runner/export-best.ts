@@ -213,7 +213,9 @@ export async function exportBest(dir: string, options: ExportOptions): Promise<E
     model = await loadModel(modelDir);
     if (evaluator.kind === 'builtin') {
       const mnistOptions = (evaluator.options ?? {}) as MnistEvaluatorOptions;
-      metrics = { ...evaluateMnistModel(model, best.trial.config, { ...mnistOptions, splitSeed: (mnistOptions.splitSeed ?? 0) + fold }) };
+      metrics = {
+        ...(await evaluateMnistModel(model, best.trial.config, { ...mnistOptions, splitSeed: (mnistOptions.splitSeed ?? 0) + fold })),
+      };
     } else {
       const hook = (require(evaluator.module) as { evaluateModel?: EvaluateModel }).evaluateModel;
       metrics = typeof hook === 'function' ? await hook(model, best.trial.config, evaluator.options ?? {}) : numericMetrics(best.metrics);

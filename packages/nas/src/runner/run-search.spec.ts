@@ -34,6 +34,15 @@ describe('runSearch', () => {
     expect(finishedTrials(records).map((t) => t.score)).toEqual(a.trials.map((t) => t.score));
   });
 
+  it('runs the REINFORCE controller through its asynchronous ask, and a resume replays its journal to the same trials', async () => {
+    const dir = temp();
+    const first = await runSearch({ dir, space: cell, strategy: 'reinforce', evaluator: lookup, trials: 6, seed: 2 });
+    const straight = await runSearch({ dir: temp(), space: cell, strategy: 'reinforce', evaluator: lookup, trials: 10, seed: 2 });
+    expect(first.trials.map((t) => t.trial.hash)).toEqual(straight.trials.slice(0, 6).map((t) => t.trial.hash));
+    const resumed = await resumeSearch(dir, { evaluator: lookup, trials: 10 });
+    expect(resumed.trials.map((t) => t.trial.hash)).toEqual(straight.trials.map((t) => t.trial.hash));
+  });
+
   it('on abort proposes nothing more, lets the trials out finish and journals them, and a resume completes the search', async () => {
     const stop = new AbortController();
     const dir = temp();

@@ -378,9 +378,11 @@ export async function runSearch(config: RunSearchConfig): Promise<SearchResult> 
       cached.delete(key); // A failure may be transient: the next repeat is evaluated.
     else cached.set(key, { trialId: record.repeatOf ?? trial.id, record });
   };
-  const askThrough = (id: number) => {
+  // A strategy that computes on the tensor backend reads asynchronously (a GPU cannot read synchronously).
+  const ask = () => (strategy.askAsync ? strategy.askAsync() : Promise.resolve(strategy.ask()));
+  const askThrough = async (id: number) => {
     while (!asked.has(id)) {
-      const trial = strategy.ask();
+      const trial = await ask();
       if (!trial)
         throw new FileFormatError({
           path: dir,
@@ -392,7 +394,7 @@ export async function runSearch(config: RunSearchConfig): Promise<SearchResult> 
   };
   for (const r of recorded?.records ?? []) {
     if (r.type === 'ask') {
-      askThrough(r.trial.id);
+      await askThrough(r.trial.id);
       if (asked.get(r.trial.id)!.hash !== r.trial.hash) {
         throw new FileFormatError({
           path: dir,
@@ -401,7 +403,7 @@ export async function runSearch(config: RunSearchConfig): Promise<SearchResult> 
         });
       }
     } else if (!told.has(r.trialId)) {
-      askThrough(r.trialId);
+      await askThrough(r.trialId);
       strategy.tell(asked.get(r.trialId)!, outcomeOf(r));
       told.add(r.trialId);
       remember(asked.get(r.trialId)!, r);
@@ -487,7 +489,7 @@ export async function runSearch(config: RunSearchConfig): Promise<SearchResult> 
       while (timeLeft && inFlight.size < workers && told.size + inFlight.size < spec.trials) {
         let trial = pending.shift();
         if (!trial) {
-          trial = strategy.ask();
+          trial = await ask();
           if (!trial) break;
           asked.set(trial.id, trial);
           journal.append({ type: 'ask', trial });

@@ -178,14 +178,87 @@ export class ReinforceController implements Strategy {
     this.optimizer = tf.train.adam(this.config.learningRate);
   }
 
+  /** Reads the policy's probabilities synchronously, which the webgpu backend cannot do: there use {@link ReinforceController.askAsync}. */
   ask(): Trial {
-    const config = this.rollout((probabilities) => {
-      let u = this.random();
-      let k = 0;
-      const p = probabilities();
-      while (k < p.length - 1 && u >= p[k]) u -= p[k++];
-      return k;
-    }).config;
+    const config = this.rollout((probabilities) => this.sample(probabilities())).config;
+    return this.trialOf(config);
+  }
+
+  /**
+   * {@link ReinforceController.ask} with asynchronous reads (works on every backend, webgpu
+   * included): the same draws, so the same trials. The independent-logits policy reads all its
+   * probabilities in one read; the LSTM policy reads once per decision (each input depends on the
+   * previous choice).
+   */
+  async askAsync(): Promise<Trial> {
+    const config: Config = {};
+    const lstm = this.lstm;
+    const all = lstm
+      ? undefined
+      : await (async () => {
+          const stacked = tf.tidy(() => tf.concat(this.logits.map((l) => tf.exp(tf.logSoftmax(this.clip(l as tf.Tensor1D))))));
+          const values = (await stacked.data()) as Float32Array;
+          stacked.dispose();
+          let offset = 0;
+          return this.decisions.map((d) => values.subarray(offset, (offset += d.choices)));
+        })();
+    let state: { c: tf.Tensor2D; h: tf.Tensor2D; input: tf.Tensor2D } | undefined;
+    if (lstm) {
+      const units = this.config.lstmUnits;
+      state = { c: tf.zeros([1, units]), h: tf.zeros([1, units]), input: lstm.start as unknown as tf.Tensor2D };
+    }
+    const release = () => state && tf.dispose([state.c, state.h, ...(state.input === (lstm?.start as unknown) ? [] : [state.input])]);
+    try {
+      for (const p of this.space.params) {
+        if (!this.space.isActive(p.name, config)) continue;
+        const decision = this.decisionIndex.get(p.name);
+        if (decision === undefined) {
+          config[p.name] = p.type === 'float' ? p.min : this.space.values(p.name)[0];
+          continue;
+        }
+        let probabilities: Float32Array;
+        if (lstm && state) {
+          const previous = state;
+          const [c, h] = tf.tidy(() =>
+            tf.basicLSTMCell(tf.scalar(1), lstm.kernel as tf.Tensor2D, lstm.bias as tf.Tensor1D, previous.input, previous.c, previous.h),
+          );
+          tf.dispose([previous.c, previous.h]);
+          state = { c, h, input: previous.input };
+          const p = tf.tidy(() => {
+            const logits = tf
+              .add(tf.matMul(h, lstm.heads[decision] as tf.Tensor2D), lstm.headBiases[decision])
+              .reshape([-1]) as tf.Tensor1D;
+            return tf.exp(tf.logSoftmax(this.clip(logits)));
+          });
+          probabilities = (await p.data()) as Float32Array;
+          p.dispose();
+        } else {
+          probabilities = all![decision];
+        }
+        const action = this.sample(probabilities);
+        if (lstm && state) {
+          const next = tf.gather(lstm.embeddings[decision], [action]) as tf.Tensor2D;
+          if (state.input !== (lstm.start as unknown)) state.input.dispose();
+          state = { ...state, input: next };
+        }
+        const d = this.decisions[decision];
+        config[p.name] = d.values ? d.values[action] : this.space.fromUnit(p.name, (action + 0.5) / d.choices);
+      }
+    } finally {
+      release();
+    }
+    return this.trialOf(config);
+  }
+
+  /** An action drawn from `p` with the controller's generator (one draw). */
+  private sample(p: ArrayLike<number>): number {
+    let u = this.random();
+    let k = 0;
+    while (k < p.length - 1 && u >= p[k]) u -= p[k++];
+    return k;
+  }
+
+  private trialOf(config: Config): Trial {
     return { id: this.nextId++, config, budget: this.config.budget, hash: this.space.hash(config) };
   }
 

@@ -116,6 +116,24 @@ describe('TPE', () => {
 });
 
 describe('ReinforceController', () => {
+  it.each([0, 8])('askAsync proposes exactly what ask does (lstmUnits %d) and keeps no tensor', async (lstmUnits) => {
+    const before = tf.memory().numTensors;
+    const sync = new ReinforceController(cell, { seed: 3, lstmUnits });
+    const async_ = new ReinforceController(cell, { seed: 3, lstmUnits });
+    for (let i = 0; i < 6; i++) {
+      const a = sync.ask();
+      const b = await async_.askAsync();
+      expect(b).toEqual(a);
+      // The same rewards, so the policies stay equal and later proposals are compared too.
+      const outcome = { status: 'ok' as const, score: bench.score(a.config) };
+      sync.tell(a, outcome);
+      async_.tell(b, outcome);
+    }
+    sync.dispose();
+    async_.dispose();
+    expect(tf.memory().numTensors).toBe(before); // the policies' variables and Adam slots are all freed
+  });
+
   it('learns a bandit: the best arm gains most of the probability, with no tensor leaks', () => {
     const space = new SearchSpace({ params: { arm: { type: 'categorical', choices: ['a', 'b', 'c', 'd'] } } });
     const rewards: Record<string, number> = { a: 0.1, b: 0.2, c: 0.9, d: 0.3 };

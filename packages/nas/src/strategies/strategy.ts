@@ -49,6 +49,12 @@ export interface Strategy {
   /** The next trial to evaluate, or undefined when it must hear about pending trials first. */
   ask(): Trial | undefined;
   /**
+   * {@link Strategy.ask} with its tensor reads asynchronous, for a strategy that computes on the
+   * tensor backend (the REINFORCE controller): a GPU backend cannot read synchronously. Proposes
+   * exactly what `ask()` would; the runner uses it when present.
+   */
+  askAsync?(): Promise<Trial | undefined>;
+  /**
    * Reports a trial's outcome. The trial's configuration is validated against the space
    * (`InvalidArgumentError` when it lies outside it).
    */

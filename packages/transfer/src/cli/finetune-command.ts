@@ -273,7 +273,7 @@ export async function finetune(args: ReturnType<typeof finetunePlan>, io: Comman
     callbacks: [{ onBatchEnd: (step, { loss }) => progress.update(step, `loss ${loss.toFixed(4)}`) }],
   });
   progress.end();
-  const testAccuracy = evaluateAccuracy(result.model, data.test);
+  const testAccuracy = await evaluateAccuracy(result.model, data.test);
   await saveModel(result.model, join(args.out, 'model'));
   const summary: FinetuneSummary = {
     base: args.base,

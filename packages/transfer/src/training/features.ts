@@ -37,12 +37,12 @@ export function checkInputShape(model: tf.LayersModel, dataset: TensorDataset, p
  *
  * @example
  * ```ts
- * const features = cacheFeatures(featureExtractor(model, 'features'), train);
+ * const features = await cacheFeatures(featureExtractor(model, 'features'), train);
  * features.exampleShape; // [3136]
  * ```
  * @category Fine-tuning
  */
-export function cacheFeatures(
+export async function cacheFeatures(
   extractor: tf.LayersModel,
   dataset: TensorDataset,
   options: {
@@ -50,7 +50,7 @@ export function cacheFeatures(
     augment?: (xs: tf.Tensor, batch: number) => tf.Tensor;
     onProgress?: (done: number, total: number) => void;
   } = {},
-): TensorDataset {
+): Promise<TensorDataset> {
   checkInputShape(extractor, dataset, 'dataset');
   const { batchSize = 256, augment, onProgress } = options;
   const featureShape = extractor.outputs[0].shape.slice(1) as number[];
@@ -59,8 +59,12 @@ export function cacheFeatures(
   let row = 0;
   let batch = 0;
   for (const { xs, ys } of dataset.batches({ batchSize })) {
-    const values = tf.tidy(() => (extractor.predict(augment ? augment(xs, batch) : xs) as tf.Tensor).dataSync());
-    features.set(values, row * featureSize);
+    const output = tf.tidy(() => extractor.predict(augment ? augment(xs, batch) : xs) as tf.Tensor);
+    try {
+      features.set(await output.data(), row * featureSize); // asynchronous: a GPU backend cannot read synchronously
+    } finally {
+      output.dispose();
+    }
     row += xs.shape[0];
     batch++;
     tf.dispose([xs, ys]);
@@ -91,19 +95,23 @@ export function concatDatasets(parts: TensorDataset[]): TensorDataset {
 
 /**
  * Accuracy of a classifier on a dataset with classes (argmax of the output against the label).
+ * The hits are counted on the device and read once, asynchronously.
  *
  * @example
  * ```ts
- * evaluateAccuracy(model, test); // 0.99
+ * await evaluateAccuracy(model, test); // 0.99
  * ```
  * @category Fine-tuning
  */
-export function evaluateAccuracy(model: tf.LayersModel, dataset: TensorDataset, batchSize = 256): number {
+export async function evaluateAccuracy(model: tf.LayersModel, dataset: TensorDataset, batchSize = 256): Promise<number> {
   checkInputShape(model, dataset, 'dataset');
-  let correct = 0;
+  let correct: tf.Scalar = tf.scalar(0, 'int32');
   for (const { xs, ys } of dataset.batches({ batchSize })) {
-    correct += tf.tidy(() => (model.predict(xs) as tf.Tensor).argMax(-1).equal(ys.argMax(-1)).sum().dataSync()[0]);
-    tf.dispose([xs, ys]);
+    const total = tf.tidy(() => tf.add(correct, (model.predict(xs) as tf.Tensor).argMax(-1).equal(ys.argMax(-1)).sum()) as tf.Scalar);
+    tf.dispose([xs, ys, correct]);
+    correct = total;
   }
-  return correct / dataset.size;
+  const count = (await correct.data())[0];
+  correct.dispose();
+  return count / dataset.size;
 }

@@ -401,19 +401,19 @@ async function trainHeadOnCachedFeatures(
   const total = train.size * (1 + copies) + (c.validation?.size ?? 0);
   let before = 0;
   // Progress over all the passes; each pass reports its own examples done.
-  const pass = (dataset: TensorDataset, augment?: (xs: tf.Tensor, batch: number) => tf.Tensor) => {
+  const pass = async (dataset: TensorDataset, augment?: (xs: tf.Tensor, batch: number) => tf.Tensor) => {
     const onProgress = (done: number) => c.onCacheProgress?.({ done: before + done, total });
-    const features = cacheFeatures(extractor, dataset, { batchSize: 256, augment, onProgress });
+    const features = await cacheFeatures(extractor, dataset, { batchSize: 256, augment, onProgress });
     before += dataset.size;
     return features;
   };
-  const parts = [pass(train)];
+  const parts = [await pass(train)];
   for (let copy = 1; copy <= copies; copy++) {
     const augment = c.augment!;
-    parts.push(pass(train, (xs, batch) => augment(xs, { epoch: copy, step: copy * 1_000_000 + batch })));
+    parts.push(await pass(train, (xs, batch) => augment(xs, { epoch: copy, step: copy * 1_000_000 + batch })));
   }
   const features = concatDatasets(parts);
-  const validation = c.validation && pass(c.validation);
+  const validation = c.validation && (await pass(c.validation));
   // The head's layers, already built on the base's features, applied to a feature input: the same weights.
   const input = tf.input({ shape: features.exampleShape });
   const headModel = tf.model({ name: `${model.name}_head`, inputs: input, outputs: applyLayers(input, headLayers) });

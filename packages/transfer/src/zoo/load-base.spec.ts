@@ -31,7 +31,7 @@ describe('the model zoo', () => {
     async (name) => {
       const { model, metadata } = await loadBase(`zoo:${name}`);
       const { test } = loadMnist({ classes: [0, 1, 2, 3, 4] });
-      const accuracy = evaluateAccuracy(model, new TensorDataset(test.images, [28, 28, 1], test.labels, { classes: 5 }));
+      const accuracy = await evaluateAccuracy(model, new TensorDataset(test.images, [28, 28, 1], test.labels, { classes: 5 }));
       expect(test.count).toBe(metadata!.accuracy.testExamples);
       expect(accuracy).toBeCloseTo(metadata!.accuracy.test, 6);
       expect(accuracy).toBeGreaterThanOrEqual(0.99);
@@ -46,7 +46,7 @@ describe('the model zoo', () => {
     // The generator draws image after image from one stream: the first 200 of the 1,000 test images.
     const test = decodeCifar10(syntheticShapesCifar({ count: 200, seed: 2 }));
     expect(metadata!.accuracy).toEqual({ test: 1, testExamples: 1000 });
-    expect(evaluateAccuracy(model, test)).toBe(1); // every one of the 1,000 is right, so every one of these
+    expect(await evaluateAccuracy(model, test)).toBe(1); // every one of the 1,000 is right, so every one of these
     expect(metadata!.labels).toEqual([...SYNTHETIC_SHAPE_CLASSES]);
     model.dispose();
   });
