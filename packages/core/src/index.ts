@@ -36,6 +36,7 @@ export {
   parseNumber,
   processIo,
   readInputFile,
+  markRefusedEarly,
   DEFAULT_MAX_INPUT_BYTES,
   runCli,
   runMain,
@@ -139,7 +140,16 @@ export {
   type ReadContainedFileOptions,
   type RgbImage,
 } from './io';
-export { accuracy, confusionMatrix, precisionRecallF1, topKAccuracy, type PrecisionRecallF1 } from './metrics';
+export {
+  accuracy,
+  accuracyAsync,
+  confusionMatrix,
+  confusionMatrixAsync,
+  precisionRecallF1,
+  topKAccuracy,
+  topKAccuracyAsync,
+  type PrecisionRecallF1,
+} from './metrics';
 export {
   bestCheckpoint,
   earlyStopping,
@@ -156,5 +166,5 @@ export {
   type MetricsLogger,
   type TrainingContext,
 } from './training';
-export { predictClasses, readPng, type ClassPrediction } from './predict';
+export { predictClasses, predictClassesAsync, readPng, type ClassPrediction } from './predict';
 export { RMSprop, SGD, linearSchedule } from './deprecated';
