@@ -12,6 +12,8 @@ import { runPpoCartpole } from './ppo-cartpole';
 import { LUNAR_LANDER_PPO, runPpoLunarLander } from './ppo-lunarlander';
 import { runPpoPendulum } from './ppo-pendulum';
 import { runReinforceCartpole } from './reinforce-cartpole';
+import { runSacPendulum } from './sac-pendulum';
+import { runTd3Pendulum } from './td3-pendulum';
 
 let tmp: string;
 beforeAll(() => {
@@ -88,6 +90,30 @@ describe('examples/rl (tiny budgets)', () => {
     // A random policy on Pendulum returns around -1,200 per episode.
     expect(s.randomPolicyReturn).toBeLessThan(-600);
     expect(Number.isFinite(s.finalMeanReturn)).toBe(true);
+  });
+
+  it('sac-pendulum and td3-pendulum (and its DDPG variant) report a curve and the random-policy baseline on a tiny budget', async () => {
+    const small = { netArch: [16], batchSize: 32, learningStarts: 100 };
+    const sac = await runSacPendulum({
+      steps: 200,
+      checkEvery: 100,
+      out: join(tmp, 'sac'),
+      quiet: true,
+      evalEpisodes: 2,
+      overrides: small,
+    });
+    expect(sac.curve.map(([x]) => x)).toEqual([100, 200]);
+    // A random policy on Pendulum returns around -1,200 per episode.
+    expect(sac.randomPolicyReturn).toBeLessThan(-600);
+    expect(Number.isFinite(sac.finalMeanReturn)).toBe(true);
+    expect(existsSync(join(tmp, 'sac', 'agent.json'))).toBe(true);
+    for (const ddpg of [false, true]) {
+      const out = join(tmp, ddpg ? 'ddpg' : 'td3');
+      const td3 = await runTd3Pendulum({ steps: 400, checkEvery: 200, out, quiet: true, evalEpisodes: 2, ddpg, overrides: small });
+      expect(td3.algorithm).toBe(ddpg ? 'ddpg' : 'td3');
+      expect(td3.curve.map(([x]) => x)).toEqual([200, 400]);
+      expect(Number.isFinite(td3.finalMeanReturn)).toBe(true);
+    }
   });
 
   it("ppo-lunarlander defaults to rl-zoo's LunarLander PPO settings and runs a tiny budget end to end", async () => {
