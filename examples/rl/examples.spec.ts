@@ -13,6 +13,7 @@ import { LUNAR_LANDER_PPO, runPpoLunarLander } from './ppo-lunarlander';
 import { runPpoPendulum } from './ppo-pendulum';
 import { runReinforceCartpole } from './reinforce-cartpole';
 import { runSacPendulum } from './sac-pendulum';
+import { runMountainCarContinuous } from './td3-mountaincar-continuous';
 import { runTd3Pendulum } from './td3-pendulum';
 
 let tmp: string;
@@ -114,6 +115,24 @@ describe('examples/rl (tiny budgets)', () => {
       expect(td3.curve.map(([x]) => x)).toEqual([200, 400]);
       expect(Number.isFinite(td3.finalMeanReturn)).toBe(true);
     }
+  });
+
+  it('td3-mountaincar-continuous runs a tiny budget end to end with the Ornstein-Uhlenbeck preset', async () => {
+    const overrides = { netArch: [16], batchSize: 32 };
+    const s = await runMountainCarContinuous({
+      steps: 300,
+      checkEvery: 150,
+      out: join(tmp, 'mcc'),
+      quiet: true,
+      evalEpisodes: 1,
+      checkEpisodes: 1,
+      overrides,
+    });
+    expect(s.algorithm).toBe('td3');
+    expect(s.curve.map(([x]) => x)).toEqual([150, 300]);
+    // No episode reaches the flag this early: returns are the (negative) engine cost, at least -0.1 per step of full throttle.
+    expect(s.finalMeanReturn).toBeLessThanOrEqual(0);
+    expect(s.finalMeanReturn).toBeGreaterThanOrEqual(-0.1 * 999);
   });
 
   it("ppo-lunarlander defaults to rl-zoo's LunarLander PPO settings and runs a tiny budget end to end", async () => {

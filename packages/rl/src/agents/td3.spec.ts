@@ -1,10 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '@bigmodel/core';
+import { FileFormatError, initBackend } from '@bigmodel/core';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 import { ContinuousBandit } from '../testing/continuous-bandit';
 import { Rng } from '../utils/rng';
 import { ActionNoise } from './common/action-noise';
 import { evaluate } from './evaluate';
+import { loadAgent } from './load-agent';
 import { DDPG_OVERRIDES, Td3, resolveTd3Config, smoothingNoise } from './td3';
 
 beforeAll(async () => {
@@ -106,6 +110,37 @@ describe('TD3', () => {
     agent.train(1);
     expect(agent.rng.state).toBe(replay.state);
     agent.dispose();
+  });
+
+  it('saves and loads (loadAgent) a DDPG agent as ddpg with its noise state; a short noise state is one FileFormatError', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rl-ddpg-'));
+    const agent = new Td3({
+      env: 'MountainCarContinuous-v0',
+      netArch: [4],
+      bufferSize: 32,
+      batchSize: 4,
+      learningStarts: 10,
+      actionNoise: 'ornstein-uhlenbeck',
+      ...DDPG_OVERRIDES,
+      seed: 2,
+    });
+    agent.learn(20);
+    await agent.save(dir);
+    const loaded = (await loadAgent(dir)) as Td3;
+    expect(loaded).toBeInstanceOf(Td3);
+    expect(loaded.algorithm).toBe('ddpg');
+    expect(loaded.noise?.state).toEqual(agent.noise?.state);
+    expect(agent.noise?.state[0]).not.toBe(0);
+    expect([loaded.criticUpdates, loaded.actorUpdates]).toEqual([10, 10]);
+    loaded.dispose();
+    agent.dispose();
+    const document = JSON.parse(readFileSync(join(dir, 'agent.json'), 'utf8'));
+    document.noiseState = 'AAAA';
+    writeFileSync(join(dir, 'agent.json'), JSON.stringify(document));
+    const before = tf.memory().numTensors;
+    await expect(loadAgent(dir)).rejects.toThrow(FileFormatError);
+    expect(tf.memory().numTensors).toBe(before);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('Ornstein-Uhlenbeck noise follows x += 0.15 * -x * 0.01 + sigma * 0.1 * N(0, 1) and resets to 0', () => {

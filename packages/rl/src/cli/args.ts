@@ -21,10 +21,16 @@ import { learnWithCheckpoints } from '../agents/learn-with-checkpoints';
 import { loadAgent, type Agent } from '../agents/load-agent';
 import { Ppo } from '../agents/ppo';
 import { Reinforce } from '../agents/reinforce';
+import { prepareBoxEnv } from '../agents/common/box-actions';
+import { Sac } from '../agents/sac';
+import { DDPG_OVERRIDES, Td3 } from '../agents/td3';
 import { trainingPreset } from '../agents/training-preset';
 
 /** The algorithms `bigmodel-rl train` knows. */
-export const ALGORITHMS = ['dqn', 'reinforce', 'a2c', 'ppo'] as const;
+export const ALGORITHMS = ['dqn', 'reinforce', 'a2c', 'ppo', 'sac', 'td3', 'ddpg'] as const;
+
+/** The algorithms for Box action spaces only, with the names their errors use. */
+const BOX_ONLY: Partial<Record<(typeof ALGORITHMS)[number], string>> = { sac: 'SAC', td3: 'TD3', ddpg: 'DDPG' };
 
 /** A parsed `bigmodel-rl train` command. */
 export interface TrainCommand {
@@ -76,6 +82,7 @@ export function trainCommand(command = new CliCommand('train')): CliCommand {
       'bigmodel-rl train dqn --env CartPole-v1 --total-steps 50000 --seed 1 --out runs/dqn',
       'bigmodel-rl train dqn --env CartPole-v1 --total-steps 50000 --seed 1 --out runs/dqn --resume',
       'bigmodel-rl train ppo --env Pendulum-v1 --total-steps 200000 --out runs/ppo --config hp.json',
+      'bigmodel-rl train sac --env Pendulum-v1 --total-steps 20000 --seed 1 --out runs/sac',
     ]);
 }
 
@@ -107,6 +114,16 @@ export function trainPlan({ args, options }: CliInput): TrainCommand {
     throw new InvalidArgumentError({ parameter: 'algorithm', value: algorithm, message: `Expected one of ${ALGORITHMS.join(', ')}.` });
   }
   const totalSteps = options['totalSteps'] as number;
+  const boxOnly = BOX_ONLY[algorithm];
+  if (boxOnly !== undefined) {
+    // Refused before anything is written: SAC, TD3 and DDPG act in bounded Box spaces only.
+    const env = make<unknown, Float32Array>(options['env'] as string);
+    try {
+      prepareBoxEnv(boxOnly, env);
+    } finally {
+      env.close();
+    }
+  }
   return {
     algorithm,
     env: options['env'] as string,
@@ -136,6 +153,12 @@ export function createAgent(command: TrainCommand): Agent {
       return new Ppo({ ...trainingPreset('ppo', command.env), ...command.config, ...base });
     case 'a2c':
       return new A2c({ ...trainingPreset('a2c', command.env), ...command.config, ...base });
+    case 'sac':
+      return new Sac({ ...trainingPreset('sac', command.env), ...command.config, ...base });
+    case 'td3':
+      return new Td3({ ...trainingPreset('td3', command.env), ...command.config, ...base });
+    case 'ddpg':
+      return new Td3({ ...trainingPreset('ddpg', command.env), ...command.config, ...DDPG_OVERRIDES, ...base });
     default:
       return new Reinforce({ ...trainingPreset('reinforce', command.env), ...command.config, ...base });
   }
