@@ -13,6 +13,9 @@ import { runPpoCartpole } from './ppo-cartpole';
 import { LUNAR_LANDER_PPO, runPpoLunarLander } from './ppo-lunarlander';
 import { runPpoPendulum } from './ppo-pendulum';
 import { runReinforceCartpole } from './reinforce-cartpole';
+import { runSacPendulum } from './sac-pendulum';
+import { runMountainCarContinuous } from './td3-mountaincar-continuous';
+import { runTd3Pendulum } from './td3-pendulum';
 
 let tmp: string;
 beforeAll(() => {
@@ -102,6 +105,48 @@ describe('examples/rl (tiny budgets)', () => {
     // A random policy on Pendulum returns around -1,200 per episode.
     expect(s.randomPolicyReturn).toBeLessThan(-600);
     expect(Number.isFinite(s.finalMeanReturn)).toBe(true);
+  });
+
+  it('sac-pendulum and td3-pendulum (and its DDPG variant) report a curve and the random-policy baseline on a tiny budget', async () => {
+    const small = { netArch: [16], batchSize: 32, learningStarts: 100 };
+    const sac = await runSacPendulum({
+      steps: 200,
+      checkEvery: 100,
+      out: join(tmp, 'sac'),
+      quiet: true,
+      evalEpisodes: 2,
+      overrides: small,
+    });
+    expect(sac.curve.map(([x]) => x)).toEqual([100, 200]);
+    // A random policy on Pendulum returns around -1,200 per episode.
+    expect(sac.randomPolicyReturn).toBeLessThan(-600);
+    expect(Number.isFinite(sac.finalMeanReturn)).toBe(true);
+    expect(existsSync(join(tmp, 'sac', 'agent.json'))).toBe(true);
+    for (const ddpg of [false, true]) {
+      const out = join(tmp, ddpg ? 'ddpg' : 'td3');
+      const td3 = await runTd3Pendulum({ steps: 400, checkEvery: 200, out, quiet: true, evalEpisodes: 2, ddpg, overrides: small });
+      expect(td3.algorithm).toBe(ddpg ? 'ddpg' : 'td3');
+      expect(td3.curve.map(([x]) => x)).toEqual([200, 400]);
+      expect(Number.isFinite(td3.finalMeanReturn)).toBe(true);
+    }
+  });
+
+  it('td3-mountaincar-continuous runs a tiny budget end to end with the Ornstein-Uhlenbeck preset', async () => {
+    const overrides = { netArch: [16], batchSize: 32 };
+    const s = await runMountainCarContinuous({
+      steps: 300,
+      checkEvery: 150,
+      out: join(tmp, 'mcc'),
+      quiet: true,
+      evalEpisodes: 1,
+      checkEpisodes: 1,
+      overrides,
+    });
+    expect(s.algorithm).toBe('td3');
+    expect(s.curve.map(([x]) => x)).toEqual([150, 300]);
+    // No episode reaches the flag this early: returns are the (negative) engine cost, at least -0.1 per step of full throttle.
+    expect(s.finalMeanReturn).toBeLessThanOrEqual(0);
+    expect(s.finalMeanReturn).toBeGreaterThanOrEqual(-0.1 * 999);
   });
 
   it("ppo-lunarlander defaults to rl-zoo's LunarLander PPO settings and runs a tiny budget end to end", async () => {

@@ -1,6 +1,6 @@
 /**
- * `@bigmodel/rl`: Gymnasium-faithful environments in TypeScript, and DQN, REINFORCE, A2C and PPO
- * agents that solve them.
+ * `@bigmodel/rl`: Gymnasium-faithful environments in TypeScript, and DQN, REINFORCE, A2C, PPO, SAC and
+ * TD3 (DDPG) agents that solve them.
  *
  * - Environments: {@link CartPole}, {@link MountainCar}, {@link ContinuousMountainCar},
  *   {@link Acrobot}, {@link Pendulum}, {@link FrozenLake}, {@link CliffWalking}, {@link LunarLander},
@@ -66,6 +66,32 @@ export { RolloutCollector, computeGae, type Rollout, type RolloutCollectorOption
 export { Ppo, PPO_PRESETS, resolvePpoConfig, type PpoConfig } from './agents/ppo';
 export { A2c, A2C_PRESETS, resolveA2cConfig, type A2cConfig } from './agents/a2c';
 export { Reinforce, discountedReturns, resolveReinforceConfig, type ReinforceConfig } from './agents/reinforce';
+export {
+  Sac,
+  SAC_PRESETS,
+  entCoefLoss,
+  resolveSacConfig,
+  sacActorLoss,
+  sacCriticLoss,
+  softTarget,
+  squashedGaussian,
+  type SacConfig,
+  type SacLosses,
+} from './agents/sac';
+export {
+  Td3,
+  TD3_PRESETS,
+  DDPG_OVERRIDES,
+  resolveTd3Config,
+  smoothingNoise,
+  td3Target,
+  type Td3Config,
+  type Td3Losses,
+} from './agents/td3';
+export { ActionNoise, type ActionNoiseKind } from './agents/common/action-noise';
+export { prepareBoxEnv, scaleAction, unscaleAction } from './agents/common/box-actions';
+export { ContinuousCritics } from './agents/common/continuous-critics';
+export { OffPolicyRollout, type OffPolicySchedule } from './agents/common/off-policy-rollout';
 export { loadAgent, type Agent } from './agents/load-agent';
 export { trainingPreset, type PresetAlgorithm } from './agents/training-preset';
 export { captureEnvState, restoreEnvState, type EnvLayerState, type FieldState } from './agents/env-state';

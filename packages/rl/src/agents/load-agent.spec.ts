@@ -38,7 +38,7 @@ const variants: [string, 'dqn' | 'ppo', (doc: Doc) => string | void, RegExp][] =
   ['trailing garbage after the JSON', 'dqn', () => `${dqnJson}garbage`, /cannot read an agent checkpoint/],
   ['a JSON array', 'dqn', () => '[1, 2]', /not an agent checkpoint/],
   ['no algorithm', 'dqn', (d) => void delete d['algorithm'], /not an agent checkpoint/],
-  ['an unknown algorithm', 'dqn', (d) => void (d['algorithm'] = 'sac'), /unknown algorithm "sac"/],
+  ['an unknown algorithm', 'dqn', (d) => void (d['algorithm'] = 'sarsa'), /unknown algorithm "sarsa"/],
   ['no config', 'dqn', (d) => void delete d['config'], /has config undefined, not a object/],
   ['a config the agent refuses', 'dqn', (d) => void (d['config']['gamma'] = 7), /does not restore a dqn agent \(.*gamma/],
   ['no qNet', 'dqn', (d) => void delete d['qNet'], /has qNet undefined/],

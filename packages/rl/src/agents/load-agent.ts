@@ -7,13 +7,15 @@ import { readCheckpoint } from './checkpoint';
 import { Dqn } from './dqn';
 import { Ppo } from './ppo';
 import { Reinforce } from './reinforce';
+import { Sac } from './sac';
+import { Td3 } from './td3';
 
 /**
  * Any agent of this package.
  *
  * @category Agents
  */
-export type Agent = Dqn | Ppo | A2c | Reinforce;
+export type Agent = Dqn | Ppo | A2c | Reinforce | Sac | Td3;
 
 /**
  * Loads whichever agent `dir` holds (the algorithm is recorded in its `agent.json`).
@@ -35,11 +37,16 @@ export async function loadAgent(dir: string, envFn?: () => Env<Float32Array, unk
       return A2c.load(dir, envFn);
     case 'reinforce':
       return Reinforce.load(dir, envFn?.());
+    case 'sac':
+      return Sac.load(dir, envFn?.() as Env<Float32Array, Float32Array> | undefined);
+    case 'td3':
+    case 'ddpg':
+      return Td3.load(dir, envFn?.() as Env<Float32Array, Float32Array> | undefined);
     default:
       throw new FileFormatError({
         path: join(dir, 'agent.json'),
         problem: `names an unknown algorithm ${JSON.stringify(algorithm)}`,
-        hint: 'Expected dqn, ppo, a2c or reinforce.',
+        hint: 'Expected dqn, ppo, a2c, reinforce, sac, td3 or ddpg.',
       });
   }
 }

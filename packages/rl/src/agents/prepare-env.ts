@@ -1,7 +1,8 @@
 /**
  * The spaces an agent supports, checked when it is built (as Stable-Baselines3's
  * `supported_action_spaces` and `preprocess_obs`): observations Box (flattened) or Discrete
- * (one-hot encoded); actions Discrete for DQN, Discrete or Box for the policy-gradient agents.
+ * (one-hot encoded); actions Discrete for DQN, Discrete or Box for the policy-gradient agents, Box
+ * for SAC and TD3.
  */
 import { InvalidArgumentError } from '@bigmodel/core';
 
@@ -75,7 +76,8 @@ export function prepareEnv<Act>(algorithm: string, env: Env<unknown, Act>, actio
       value: describe(actionSpace),
       message:
         `${algorithm} supports ${actions.join(' or ')} action spaces; ${id} has ${describe(actionSpace)}.` +
-        (actions.includes('Box') ? '' : ' Use PPO, A2C or REINFORCE for Box actions.'),
+        (actions.includes('Box') ? '' : ' Use PPO, A2C, REINFORCE, SAC or TD3 for Box actions.') +
+        (actions.includes('Discrete') ? '' : ' Use DQN, PPO, A2C or REINFORCE for Discrete actions.'),
     });
   }
   const observationSpace = env.observationSpace as Space<unknown>;

@@ -1,18 +1,21 @@
 /**
  * The hyperparameters `bigmodel-rl train` starts from: rl-zoo's tuned entry for the environment
- * (`DQN_PRESETS`, `PPO_PRESETS`, `A2C_PRESETS`), amended where this package's measured results
+ * (`DQN_PRESETS`, `PPO_PRESETS`, `A2C_PRESETS`, `SAC_PRESETS`, `TD3_PRESETS`; DDPG's is TD3's with
+ * `DDPG_OVERRIDES`, as rl-zoo's ddpg.yml entries equal its td3.yml ones), amended where this package's measured results
  * (docs/results/rl.md) needed more than rl-zoo's entry to reach them.
  */
 import { A2C_PRESETS, type A2cConfig } from './a2c';
 import { DQN_PRESETS, type DqnConfig } from './dqn';
 import { PPO_PRESETS, type PpoConfig } from './ppo';
 import type { ReinforceConfig } from './reinforce';
+import { SAC_PRESETS, type SacConfig } from './sac';
+import { DDPG_OVERRIDES, TD3_PRESETS, type Td3Config } from './td3';
 
 /**
  * The algorithms with presets.
  * @category Agents
  */
-export type PresetAlgorithm = 'dqn' | 'ppo' | 'a2c' | 'reinforce';
+export type PresetAlgorithm = 'dqn' | 'ppo' | 'a2c' | 'reinforce' | 'sac' | 'td3' | 'ddpg';
 
 /**
  * Amendments to rl-zoo's entries, each the setting of the example that reaches the documented result:
@@ -28,6 +31,9 @@ const AMENDMENTS: Record<PresetAlgorithm, Record<string, object>> = {
   ppo: {},
   a2c: {},
   reinforce: {},
+  sac: {},
+  td3: {},
+  ddpg: {},
 };
 
 /**
@@ -43,8 +49,19 @@ export function trainingPreset(algorithm: 'dqn', env: string): Partial<DqnConfig
 export function trainingPreset(algorithm: 'ppo', env: string): Partial<PpoConfig>;
 export function trainingPreset(algorithm: 'a2c', env: string): Partial<A2cConfig>;
 export function trainingPreset(algorithm: 'reinforce', env: string): Partial<ReinforceConfig>;
+export function trainingPreset(algorithm: 'sac', env: string): Partial<SacConfig>;
+export function trainingPreset(algorithm: 'td3' | 'ddpg', env: string): Partial<Td3Config>;
 export function trainingPreset(algorithm: PresetAlgorithm, env: string): object;
 export function trainingPreset(algorithm: PresetAlgorithm, env: string): object {
-  const zoo: Record<PresetAlgorithm, Record<string, object>> = { dqn: DQN_PRESETS, ppo: PPO_PRESETS, a2c: A2C_PRESETS, reinforce: {} };
-  return { ...zoo[algorithm][env], ...AMENDMENTS[algorithm][env] };
+  const zoo: Record<PresetAlgorithm, Record<string, object>> = {
+    dqn: DQN_PRESETS,
+    ppo: PPO_PRESETS,
+    a2c: A2C_PRESETS,
+    reinforce: {},
+    sac: SAC_PRESETS,
+    td3: TD3_PRESETS,
+    ddpg: TD3_PRESETS,
+  };
+  const ddpg = algorithm === 'ddpg' ? DDPG_OVERRIDES : {};
+  return { ...zoo[algorithm][env], ...ddpg, ...AMENDMENTS[algorithm][env] };
 }

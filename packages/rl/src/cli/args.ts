@@ -24,10 +24,13 @@ import { loadAgent, type Agent } from '../agents/load-agent';
 import { Ppo, resolvePpoConfig } from '../agents/ppo';
 import { prepareEnv, type ActionSpaceKind } from '../agents/prepare-env';
 import { Reinforce, resolveReinforceConfig } from '../agents/reinforce';
+import { prepareBoxEnv } from '../agents/common/box-actions';
+import { Sac, resolveSacConfig } from '../agents/sac';
+import { DDPG_OVERRIDES, Td3, resolveTd3Config } from '../agents/td3';
 import { trainingPreset } from '../agents/training-preset';
 
 /** The algorithms `bigmodel-rl train` knows. */
-export const ALGORITHMS = ['dqn', 'reinforce', 'a2c', 'ppo'] as const;
+export const ALGORITHMS = ['dqn', 'reinforce', 'a2c', 'ppo', 'sac', 'td3', 'ddpg'] as const;
 
 /** A parsed `bigmodel-rl train` command. */
 export interface TrainCommand {
@@ -92,6 +95,7 @@ export function trainCommand(command = new CliCommand('train')): CliCommand {
       'bigmodel-rl train dqn --env CartPole-v1 --total-steps 50000 --seed 1 --out runs/dqn',
       'bigmodel-rl train dqn --env CartPole-v1 --total-steps 50000 --seed 1 --out runs/dqn --resume',
       'bigmodel-rl train ppo --env Pendulum-v1 --total-steps 200000 --out runs/ppo --config hp.json',
+      'bigmodel-rl train sac --env Pendulum-v1 --total-steps 20000 --seed 1 --out runs/sac',
     ]);
 }
 
@@ -120,6 +124,9 @@ const AGENT_CHECKS: Record<TrainCommand['algorithm'], { name: string; resolve: (
   ppo: { name: 'PPO', resolve: resolvePpoConfig, actions: ['Discrete', 'Box'] },
   a2c: { name: 'A2C', resolve: resolveA2cConfig, actions: ['Discrete', 'Box'] },
   reinforce: { name: 'REINFORCE', resolve: resolveReinforceConfig, actions: ['Discrete', 'Box'] },
+  sac: { name: 'SAC', resolve: resolveSacConfig, actions: ['Box'] },
+  td3: { name: 'TD3', resolve: resolveTd3Config, actions: ['Box'] },
+  ddpg: { name: 'DDPG', resolve: (c) => resolveTd3Config({ ...c, ...DDPG_OVERRIDES }), actions: ['Box'] },
 };
 
 /**
@@ -148,7 +155,9 @@ export function checkTrainCommand(command: TrainCommand): void {
   const config = resolve({ ...trainingPreset(command.algorithm, command.env), ...command.config, env: command.env, seed: command.seed });
   const env = make<unknown, unknown>(command.env, (config as { envKwargs?: Record<string, unknown> }).envKwargs);
   try {
-    prepareEnv(name, env, actions);
+    // SAC, TD3 and DDPG act in Box spaces with finite bounds (they rescale their tanh outputs to them).
+    if (actions.length === 1 && actions[0] === 'Box') prepareBoxEnv(name, env as never);
+    else prepareEnv(name, env, actions);
   } finally {
     env.close();
   }
@@ -199,6 +208,12 @@ export function createAgent(command: TrainCommand): Agent {
       return new Ppo({ ...trainingPreset('ppo', command.env), ...command.config, ...base });
     case 'a2c':
       return new A2c({ ...trainingPreset('a2c', command.env), ...command.config, ...base });
+    case 'sac':
+      return new Sac({ ...trainingPreset('sac', command.env), ...command.config, ...base });
+    case 'td3':
+      return new Td3({ ...trainingPreset('td3', command.env), ...command.config, ...base });
+    case 'ddpg':
+      return new Td3({ ...trainingPreset('ddpg', command.env), ...command.config, ...DDPG_OVERRIDES, ...base });
     default:
       return new Reinforce({ ...trainingPreset('reinforce', command.env), ...command.config, ...base });
   }

@@ -40,9 +40,27 @@ describe('bigmodel-rl bad input', () => {
     ['unknown flag', train('--sed', '5'), 2, 'UsageError: unknown flag --sed; did you mean --seed?'],
     [
       '<algorithm>',
+      ['train', 'sarsa', '--total-steps', '100', '--out', OUT],
+      2,
+      'Invalid argument for algorithm: "sarsa". Expected one of dqn, reinforce, a2c, ppo, sac, td3, ddpg.',
+    ],
+    [
+      '<algorithm> sac on Discrete actions',
       ['train', 'sac', '--total-steps', '100', '--out', OUT],
       2,
-      'Invalid argument for algorithm: "sac". Expected one of dqn, reinforce, a2c, ppo.',
+      'SAC supports Box action spaces; CartPole-v1 has Discrete(2). Use DQN, PPO, A2C or REINFORCE for Discrete actions.',
+    ],
+    [
+      '<algorithm> td3 on Discrete actions',
+      ['train', 'td3', '--env', 'Acrobot-v1', '--total-steps', '100', '--out', OUT],
+      2,
+      'TD3 supports Box action spaces; Acrobot-v1 has Discrete(3).',
+    ],
+    [
+      '<algorithm> ddpg on Discrete actions',
+      ['train', 'ddpg', '--env', 'MountainCar-v0', '--total-steps', '100', '--out', OUT],
+      2,
+      'DDPG supports Box action spaces; MountainCar-v0 has Discrete(3).',
     ],
     ['<algorithm>', ['train', '--total-steps', '100', '--out', OUT], 2, 'missing argument <algorithm>'],
     ['--env', train('--env', 'CartPol-v1'), 2, 'Invalid argument for --env: "CartPol-v1". Must be one of CartPole-v0,'],

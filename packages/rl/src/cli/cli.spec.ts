@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { DQN_PRESETS, resolveDqnConfig } from '../agents/dqn';
-import { createAgent, parseTrain, runEval, runTrain } from './args';
+import { checkTrainCommand, createAgent, parseTrain, runEval, runTrain } from './args';
 
 let tmp: string;
 beforeAll(async () => {
@@ -30,7 +30,11 @@ describe('bigmodel-rl commands', () => {
       keep: 'best',
     });
     expect(parseTrain(['ppo', '--total-steps', '10', '--out', 'x', '--keep', 'last']).keep).toBe('last');
-    expect(() => parseTrain(['sac', '--total-steps', '10', '--out', 'x'])).toThrow(expect.objectContaining({ parameter: 'algorithm' }));
+    expect(() => parseTrain(['sarsa', '--total-steps', '10', '--out', 'x'])).toThrow(expect.objectContaining({ parameter: 'algorithm' }));
+    // SAC on CartPole's Discrete actions: refused by the checks that run before anything starts.
+    const sacOnCartPole = parseTrain(['sac', '--total-steps', '10', '--out', join(tmp, 'never')]);
+    expect(() => checkTrainCommand(sacOnCartPole)).toThrow(expect.objectContaining({ parameter: 'actionSpace' }));
+    expect(existsSync(join(tmp, 'never'))).toBe(false);
     expect(() => parseTrain(['dqn', '--out', 'x'])).toThrow(expect.objectContaining({ parameter: '--total-steps' }));
     expect(() => parseTrain(['dqn', '--total-steps', '-5', '--out', 'x'])).toThrow(expect.objectContaining({ parameter: '--total-steps' }));
   });
@@ -142,11 +146,12 @@ describe('bigmodel-rl train: checkpoints and --resume', () => {
     return existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')).numTimesteps : 0;
   };
 
-  it('a run killed with SIGKILL and resumed with --resume ends with the agent and the log of an uninterrupted run', async () => {
-    const straight = join(tmp, 'straight');
+  /** Trains `train(out)` straight, and again killed with SIGKILL after a checkpoint and resumed: both must end bitwise alike. */
+  async function expectBitwiseResume(name: string, train: (out: string, ...more: string[]) => string[]) {
+    const straight = join(tmp, `${name}straight`);
     expect(run(train(straight)).stderr).toBe('');
 
-    const out = join(tmp, 'killed');
+    const out = join(tmp, `${name}killed`);
     const pausing = { ...env, BIGMODEL_TEST_CHECKPOINT_PAUSE_MS: '400' };
     const killed = spawn(process.execPath, [...nodeArgs, ...train(out)], { env: pausing, stdio: 'ignore' });
     const exited = new Promise<NodeJS.Signals | null>((resolve) => killed.on('exit', (_code, signal) => resolve(signal)));
@@ -165,6 +170,25 @@ describe('bigmodel-rl train: checkpoints and --resume', () => {
     expect(readFileSync(join(out, 'agent.json'), 'utf8')).toBe(readFileSync(join(straight, 'agent.json'), 'utf8'));
     expect(readFileSync(join(out, 'last', 'agent.json'), 'utf8')).toBe(readFileSync(join(straight, 'last', 'agent.json'), 'utf8'));
     expect(metrics(out)).toEqual(metrics(straight));
+  }
+
+  it('a run killed with SIGKILL and resumed with --resume ends with the agent and the log of an uninterrupted run', async () => {
+    await expectBitwiseResume('', train);
+  }, 240_000);
+
+  it('SAC: a run killed with SIGKILL and resumed with --resume ends with the same agent (log alpha, three optimizers, buffer) and log', async () => {
+    const config = join(tmp, 'small-sac.json');
+    writeFileSync(config, JSON.stringify({ netArch: [8], learningStarts: 50, bufferSize: 1000, batchSize: 8, trainFreq: 4 }));
+    const sac = (out: string, ...more: string[]) => [
+      ...['sac', '--env', 'Pendulum-v1', '--total-steps', '300', '--seed', '1', '--out', out, '--config', config],
+      ...['--checkpoint-every', '50', '--eval-every', '100', '--eval-episodes', '1', ...more],
+    ];
+    await expectBitwiseResume('sac-', sac);
+    // bigmodel-rl eval on its checkpoint: deterministic actions on a fresh Pendulum-v1 (-16.3 per step at worst).
+    const evaluation = await runEval(join(tmp, 'sac-killed'), 2, 0);
+    expect(evaluation).toMatchObject({ env: 'Pendulum-v1', episodes: 2 });
+    expect(evaluation.meanReturn).toBeLessThan(0);
+    expect(evaluation.meanReturn).toBeGreaterThan(-16.3 * 200);
   }, 240_000);
 
   it('keeps the best evaluated network as --out/agent.json (--keep best), the last one in --out/last', () => {

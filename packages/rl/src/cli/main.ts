@@ -2,7 +2,7 @@
 /**
  * `bigmodel-rl`: train an agent on a registered environment, or evaluate a saved one.
  *
- *   bigmodel-rl train <dqn|reinforce|a2c|ppo> --total-steps 50000 --out runs/dqn [--env CartPole-v1] [--seed 0] [--config hp.json]
+ *   bigmodel-rl train <dqn|reinforce|a2c|ppo|sac|td3|ddpg> --total-steps 50000 --out runs/dqn [--env CartPole-v1] [--seed 0] [--config hp.json]
  *       [--eval-every 5000] [--eval-episodes 10]
  *   bigmodel-rl eval runs/dqn [--episodes 100] [--seed 0]
  *

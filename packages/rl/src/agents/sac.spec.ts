@@ -1,0 +1,157 @@
+import * as tf from '@tensorflow/tfjs';
+import { InvalidArgumentError, initBackend } from '@bigmodel/core';
+
+import { Box } from '../spaces/box';
+import { ContinuousBandit } from '../testing/continuous-bandit';
+import { Rng } from '../utils/rng';
+import { scaleAction, unscaleAction } from './common/box-actions';
+import { evaluate } from './evaluate';
+import { Sac, entCoefLoss, resolveSacConfig, sacActorLoss, squashedGaussian } from './sac';
+
+beforeAll(async () => {
+  await initBackend();
+  tf.env().set('PROD', true);
+});
+
+const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
+const dot = (a: number[], b: number[]) => a.reduce((s, x, i) => s + x * b[i], 0);
+
+/** The squashed Gaussian's action and log-probability in float64, from the formulas of the paper's appendix C. */
+function squashed(mean: number, logStd: number, noise: number) {
+  const clipped = Math.min(2, Math.max(-20, logStd));
+  const action = Math.tanh(mean + Math.exp(clipped) * noise);
+  const logProb = -0.5 * noise * noise - clipped - HALF_LOG_2PI - Math.log(1 - action * action + 1e-6);
+  return { action, logProb };
+}
+
+describe('SAC', () => {
+  it('squashedGaussian gives tanh(mean + std * noise) and the log-probability with the tanh correction, log std clipped to [-20, 2]', () => {
+    const rows: [number, number, number][] = [
+      [0.3, -0.5, 0.7],
+      [-1.2, 0.4, -1.5],
+      [0.1, 5, 0.2], // log std clipped to 2
+      [0.5, -30, 1.0], // clipped to -20: the action is tanh(mean)
+    ];
+    const out = tf.tidy(() => {
+      const output = tf.tensor2d(rows.map(([m, s]) => [m, s]));
+      const { action, logProb } = squashedGaussian(output, tf.tensor2d(rows.map(([, , e]) => [e])));
+      return { action: Array.from(action.dataSync()), logProb: Array.from(logProb.dataSync()) };
+    });
+    rows.forEach(([m, s, e], i) => {
+      const expected = squashed(m, s, e);
+      expect(out.action[i]).toBeCloseTo(expected.action, 6);
+      expect(out.logProb[i]).toBeCloseTo(expected.logProb, 4);
+    });
+    expect(out.action[3]).toBeCloseTo(Math.tanh(0.5), 6);
+  });
+
+  it('the actor loss is mean(alpha * log pi - min(Q1, Q2)) and the entropy loss -mean(log alpha * (log pi + target))', () => {
+    const logProb = [0.5, -1.5, 2];
+    const q1 = [1, 2, -3];
+    const q2 = [0.5, 3, -2];
+    const [actor, entropy] = tf.tidy(() => [
+      sacActorLoss(0.2, tf.tensor1d(logProb), [tf.tensor2d(q1, [3, 1]), tf.tensor2d(q2, [3, 1])]).dataSync()[0],
+      entCoefLoss(tf.scalar(Math.log(0.3)), tf.tensor1d(logProb), -1).dataSync()[0],
+    ]);
+    expect(actor).toBeCloseTo((0.2 * 0.5 - 0.5 + 0.2 * -1.5 - 2 + 0.2 * 2 + 3) / 3, 6);
+    expect(entropy).toBeCloseTo(-Math.log(0.3) * ((0.5 - 1 + -1.5 - 1 + 2 - 1) / 3), 6);
+  });
+
+  /**
+   * A SAC agent with linear networks of fixed weights (netArch []), one transition in its buffer, and
+   * the noise of its first gradient step replayed from its generator (the batch's index, then the
+   * current and the next observation's standard normal draws).
+   */
+  function fixedAgent(actorLogStdBias: number) {
+    const agent = new Sac({ env: 'Pendulum-v1', netArch: [], bufferSize: 1, batchSize: 1, learningRate: 0.01, entCoefInit: 0.5, seed: 0 });
+    const actorW = [0.2, -0.1, 0.3, 0.05, 0.1, -0.2]; // [3, 2] row-major: column 0 mean, column 1 log std
+    const actorB = [0.1, actorLogStdBias];
+    const critic1 = [0.5, -0.3, 0.2, 0.8];
+    const critic2 = [0.4, -0.2, 0.1, 1.1];
+    agent.actor.setWeights([Float32Array.from(actorW), Float32Array.from(actorB)]);
+    const critics = [Float32Array.from(critic1), Float32Array.of(0.05), Float32Array.from(critic2), Float32Array.of(-0.1)];
+    agent.critics.setWeights(critics);
+    agent.criticTargets.setWeights(critics);
+    const [obs, nextObs, action, reward] = [[0.6, 0.8, -0.5], [0.7, 0.71, 0.3], 0.25, -1.3];
+    agent.buffer.add(obs, nextObs, [action], reward, false);
+    const replay = new Rng();
+    replay.state = agent.rng.state;
+    replay.random(); // the batch index
+    const [noise, nextNoise] = [replay.normal(), replay.normal()];
+    const actorOut = (o: number[]) => [
+      dot(o, [actorW[0], actorW[2], actorW[4]]) + actorB[0],
+      dot(o, [actorW[1], actorW[3], actorW[5]]) + actorB[1],
+    ];
+    const q = (w: number[], b: number, o: number[], a: number) => dot([...o, a], w) + b;
+    const pi = squashed(actorOut(obs)[0], actorOut(obs)[1], noise);
+    const next = squashed(actorOut(nextObs)[0], actorOut(nextObs)[1], nextNoise);
+    const alpha = 0.5;
+    const nextQ = Math.min(q(critic1, 0.05, nextObs, next.action), q(critic2, -0.1, nextObs, next.action));
+    const target = reward + 0.99 * (nextQ - alpha * next.logProb);
+    const criticLoss = 0.5 * ((q(critic1, 0.05, obs, action) - target) ** 2 + (q(critic2, -0.1, obs, action) - target) ** 2);
+    const entLoss = -Math.log(alpha) * (pi.logProb + -1);
+    return { agent, criticLoss, entLoss, logProb: pi.logProb };
+  }
+
+  it('one gradient step on fixed linear networks: the critic and entropy losses match the closed forms, alpha steps by lr towards the target entropy', () => {
+    // Low std (log std about -3): entropy -log pi below the target -1, so alpha must grow.
+    const low = fixedAgent(-3);
+    expect(low.logProb).toBeGreaterThan(1);
+    const losses = low.agent.train(1);
+    expect(losses['losses/criticLoss']).toBeCloseTo(low.criticLoss, 4);
+    expect(losses['losses/entCoefLoss']).toBeCloseTo(low.entLoss, 5);
+    expect(losses['losses/entCoef']).toBeCloseTo(0.5, 6);
+    // Adam's first step moves log alpha by lr * g / (|g| + eps): exactly lr, against the gradient's sign.
+    expect(Math.log(low.agent.entCoef)).toBeCloseTo(Math.log(0.5) + 0.01, 6);
+    low.agent.dispose();
+    // High std (log std about 1): entropy above the target, so alpha must shrink.
+    const high = fixedAgent(1);
+    expect(high.logProb).toBeLessThan(1);
+    high.agent.train(1);
+    expect(Math.log(high.agent.entCoef)).toBeCloseTo(Math.log(0.5) - 0.01, 6);
+    high.agent.dispose();
+  });
+
+  it('a fixed entropy coefficient stays fixed and is used in the losses', () => {
+    const agent = new Sac({ netArch: [4], bufferSize: 8, batchSize: 4, learningStarts: 8, entCoef: 0.05, seed: 1 });
+    const losses = agent.learn(12).train(2);
+    expect(losses['losses/entCoef']).toBe(0.05);
+    expect(losses['losses/entCoefLoss']).toBe(0);
+    expect(agent.entCoef).toBeCloseTo(0.05, 6);
+    agent.dispose();
+  });
+
+  it('refuses a Discrete action space up front, and bad hyperparameters, with InvalidArgumentError naming them', () => {
+    expect(() => new Sac({ env: 'CartPole-v1' })).toThrow(
+      expect.objectContaining({
+        name: 'InvalidArgumentError',
+        parameter: 'actionSpace',
+        message: expect.stringContaining('SAC supports Box'),
+      }),
+    );
+    expect(() => resolveSacConfig({ tau: 0 })).toThrow(expect.objectContaining({ parameter: 'tau' }));
+    expect(() => resolveSacConfig({ entCoef: -1 })).toThrow(expect.objectContaining({ parameter: 'entCoef' }));
+    expect(() => resolveSacConfig({ bufferSize: 10, batchSize: 64 })).toThrow(expect.objectContaining({ parameter: 'bufferSize' }));
+    expect(() => resolveSacConfig({ entCoeff: 0.1 } as never)).toThrow(InvalidArgumentError);
+  });
+
+  it('rescales actions between [-1, 1] and the Box bounds', () => {
+    const space = new Box({ low: [-2, 0], high: [2, 10] });
+    expect(Array.from(unscaleAction([-1, 1], space))).toEqual([-2, 10]);
+    expect(Array.from(unscaleAction([0, 0], space))).toEqual([0, 5]);
+    expect(Array.from(scaleAction([1, 2.5], space))).toEqual([0.5, -0.5]);
+  });
+
+  it('learns the best action of a one-step bandit (a broken update would not), with tensor counts flat over steps', () => {
+    const config = { netArch: [32], bufferSize: 500, batchSize: 64, learningStarts: 40, learningRate: 3e-3, tau: 0.05, gradientSteps: 4 };
+    const agent = new Sac({ ...config, entCoefInit: 0.1, seed: 3 }, new ContinuousBandit());
+    agent.learn(60);
+    const tensors = tf.memory().numTensors;
+    agent.learn(40);
+    expect(tf.memory().numTensors).toBe(tensors);
+    // The best action returns 0, a uniformly random one -1.69 on average, the bounds -6.76 and -1.96.
+    const { meanReturn } = evaluate(agent, new ContinuousBandit(), { episodes: 1 });
+    expect(meanReturn).toBeGreaterThan(-0.5);
+    agent.dispose();
+  });
+});

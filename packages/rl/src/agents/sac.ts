@@ -1,0 +1,528 @@
+/**
+ * SAC, Soft Actor-Critic (Haarnoja et al. 2018, "Soft Actor-Critic: Off-Policy Maximum Entropy Deep
+ * Reinforcement Learning with a Stochastic Actor", and "Soft Actor-Critic Algorithms and
+ * Applications" for the automatic entropy tuning). The update follows Stable-Baselines3's `SAC`
+ * (sb3 2.x, sac.py, sac/policies.py, off_policy_algorithm.py) and CleanRL's sac_continuous_action.py:
+ * a tanh-squashed Gaussian actor with the change-of-variables correction of its log-probability,
+ * twin critics with the clipped double-Q soft target, Polyak-averaged target critics, and the
+ * entropy coefficient alpha learned so that the policy's entropy tracks `-dim(A)`. Actions are
+ * rescaled from [-1, 1] to the Box's bounds. Per gradient step, in sb3's order: the entropy
+ * coefficient (its loss on the current policy's log-probabilities), the critics, the actor (against
+ * the updated critics), then the target critics.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { Adam } from '@bigmodel/core';
+import { join } from 'node:path';
+
+import type { Env } from '../core/env';
+import { make } from '../core/registry';
+import type { Box } from '../spaces/box';
+import { Rng } from '../utils/rng';
+import { checkFiniteLosses } from './check-finite-losses';
+import { decodeWeights, encodeArray, encodeOptimizer, loadCheckpoint, restoreOptimizer, writeCheckpoint } from './checkpoint';
+import { checkChoice, checkInteger, checkKnownKeys, checkLayers, checkRange } from './config-checks';
+import { prepareBoxEnv, unscaleAction } from './common/box-actions';
+import { ContinuousCritics } from './common/continuous-critics';
+import { OffPolicyRollout } from './common/off-policy-rollout';
+import type { LearnOptions } from './dqn';
+import type { Policy } from './evaluate';
+import { Mlp } from './mlp';
+import { encodeObservation } from './prepare-env';
+import { ReplayBuffer } from './replay-buffer';
+
+// ---- Config -------------------------------------------------------------------------------------
+
+/**
+ * SAC's hyperparameters; defaults are Stable-Baselines3's.
+ *
+ * @category Agents
+ */
+export interface SacConfig {
+  /** The registered environment id, with a Box action space (default `Pendulum-v1`). */
+  env: string;
+  /** Keyword arguments for `make(env, envKwargs)` (default none). */
+  envKwargs: Record<string, unknown>;
+  /** Adam's learning rate for the actor, the critics and the entropy coefficient (default 3e-4). */
+  learningRate: number;
+  /** `constant` (default) or `linear`: rl-zoo's `lin_<lr>`, the rate times the fraction of the run remaining. */
+  learningRateSchedule: 'constant' | 'linear';
+  /** Replay capacity in transitions (default 1,000,000); must be >= batchSize. */
+  bufferSize: number;
+  /** Environment steps of uniformly random actions before learning starts (default 100). */
+  learningStarts: number;
+  /** Transitions per gradient step (default 256). */
+  batchSize: number;
+  /** Polyak factor of the target critics' updates (default 0.005). */
+  tau: number;
+  /** Discount in [0, 1] (default 0.99). */
+  gamma: number;
+  /** Steps (or episodes, see trainFreqUnit) between training phases (default 1). */
+  trainFreq: number;
+  /** `step` (default) or `episode`: what trainFreq counts. */
+  trainFreqUnit: 'step' | 'episode';
+  /** Gradient steps per training phase; -1: as many as environment steps collected (default 1). */
+  gradientSteps: number;
+  /** The entropy coefficient alpha: `auto` (default) learns it, a number fixes it. */
+  entCoef: 'auto' | number;
+  /** Alpha's initial value when learned (default 1; rl-zoo's `auto_0.1` is 0.1). */
+  entCoefInit: number;
+  /** The entropy alpha steers towards: `auto` (default) is -dim(A), as in the paper. */
+  targetEntropy: 'auto' | number;
+  /** Gradient steps between target-critic updates (default 1). */
+  targetUpdateInterval: number;
+  /** Hidden-layer sizes of the actor and of each critic, ReLU between them (default [256, 256]). */
+  netArch: number[];
+  /** Seed of the networks, the sampling and the environment (default 0). */
+  seed: number;
+}
+
+const SAC_DEFAULTS: SacConfig = {
+  env: 'Pendulum-v1',
+  envKwargs: {},
+  learningRate: 3e-4,
+  learningRateSchedule: 'constant',
+  bufferSize: 1_000_000,
+  learningStarts: 100,
+  batchSize: 256,
+  tau: 0.005,
+  gamma: 0.99,
+  trainFreq: 1,
+  trainFreqUnit: 'step',
+  gradientSteps: 1,
+  entCoef: 'auto',
+  entCoefInit: 1,
+  targetEntropy: 'auto',
+  targetUpdateInterval: 1,
+  netArch: [256, 256],
+  seed: 0,
+};
+
+/**
+ * rl-zoo's tuned SAC hyperparameters (rl-baselines3-zoo `hyperparams/sac.yml`). MountainCarContinuous
+ * leaves out gSDE (`use_sde`, `log_std_init`), which this package does not implement.
+ * @category Agents
+ */
+export const SAC_PRESETS: Record<string, Partial<SacConfig>> = {
+  'Pendulum-v1': { learningRate: 1e-3 },
+  'MountainCarContinuous-v0': {
+    learningRate: 3e-4,
+    bufferSize: 50_000,
+    batchSize: 512,
+    entCoef: 0.1,
+    trainFreq: 32,
+    gradientSteps: 32,
+    gamma: 0.9999,
+    tau: 0.01,
+    learningStarts: 0,
+    netArch: [64, 64],
+  },
+  'LunarLanderContinuous-v3': {
+    batchSize: 256,
+    learningRate: 7.3e-4,
+    learningRateSchedule: 'linear',
+    bufferSize: 1_000_000,
+    gamma: 0.99,
+    tau: 0.01,
+    trainFreq: 1,
+    gradientSteps: 1,
+    learningStarts: 10_000,
+    netArch: [400, 300],
+  },
+};
+
+/**
+ * Fills SAC's defaults and validates; throws InvalidArgumentError naming the parameter.
+ * @category Agents
+ */
+export function resolveSacConfig(config: Partial<SacConfig> = {}): SacConfig {
+  checkKnownKeys(config, SAC_DEFAULTS, 'SAC');
+  const c: SacConfig = { ...SAC_DEFAULTS, ...config };
+  checkRange('learningRate', c.learningRate, 0, Infinity, true);
+  checkChoice('learningRateSchedule', c.learningRateSchedule, ['constant', 'linear'] as const);
+  checkInteger('batchSize', c.batchSize, 1);
+  checkInteger('bufferSize', c.bufferSize, c.batchSize);
+  checkInteger('learningStarts', c.learningStarts, 0);
+  checkRange('tau', c.tau, 0, 1, true);
+  checkRange('gamma', c.gamma, 0, 1);
+  checkInteger('trainFreq', c.trainFreq, 1);
+  checkChoice('trainFreqUnit', c.trainFreqUnit, ['step', 'episode'] as const);
+  if (c.gradientSteps !== -1) checkInteger('gradientSteps', c.gradientSteps, 1);
+  if (c.entCoef !== 'auto') checkRange('entCoef', c.entCoef, 0, Infinity);
+  checkRange('entCoefInit', c.entCoefInit, 0, Infinity, true);
+  if (c.targetEntropy !== 'auto') checkRange('targetEntropy', c.targetEntropy, -Infinity, Infinity);
+  checkInteger('targetUpdateInterval', c.targetUpdateInterval, 1);
+  checkLayers('netArch', c.netArch);
+  checkInteger('seed', c.seed, 0);
+  return c;
+}
+
+// ---- The squashed Gaussian policy and the losses ------------------------------------------------
+
+/** sb3's bounds on the actor's log standard deviation. */
+const LOG_STD_MIN = -20;
+const LOG_STD_MAX = 2;
+const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
+
+/**
+ * The tanh-squashed Gaussian of the actor's output `[n, 2 * dim]` (means, then log standard
+ * deviations, clipped to [-20, 2]), sampled with the standard normal draws `noise` `[n, dim]`
+ * (reparameterized: `u = mean + std * noise`, `a = tanh(u)`): the actions and their
+ * log-probabilities `sum_j log N(u_j; mean_j, std_j) - log(1 - a_j^2 + 1e-6)`. Call inside `tf.tidy`.
+ * @category Agents
+ */
+export function squashedGaussian(output: tf.Tensor2D, noise: tf.Tensor2D): { action: tf.Tensor2D; logProb: tf.Tensor1D } {
+  const dim = noise.shape[1];
+  const mean = tf.slice(output, [0, 0], [-1, dim]);
+  const logStd = tf.clipByValue(tf.slice(output, [0, dim], [-1, dim]), LOG_STD_MIN, LOG_STD_MAX);
+  const action = tf.tanh(tf.add(mean, tf.mul(tf.exp(logStd), noise))) as tf.Tensor2D;
+  // log N(u; mean, std) with (u - mean) / std = noise; the tanh correction as sb3 writes it.
+  const gaussian = tf.sub(tf.sub(tf.mul(tf.square(noise), -0.5), logStd), HALF_LOG_2PI);
+  const correction = tf.log(tf.add(tf.sub(1, tf.square(action)), 1e-6));
+  return { action, logProb: tf.sum(tf.sub(gaussian, correction), 1) };
+}
+
+/**
+ * The soft Bellman target `r + gamma * (1 - terminated) * (min_i Q'_i(s', a') - alpha * log pi(a' | s'))`
+ * from the target critics' values at the next actions. Call inside `tf.tidy`.
+ * @category Agents
+ */
+export function softTarget(
+  rewards: tf.Tensor1D,
+  terminated: tf.Tensor1D,
+  gamma: number,
+  nextQ: tf.Tensor2D[],
+  nextLogProb: tf.Tensor1D,
+  entCoef: number,
+): tf.Tensor1D {
+  const minQ = tf.squeeze(
+    nextQ.reduce((a, b) => tf.minimum(a, b)),
+    [1],
+  ) as tf.Tensor1D;
+  const soft = tf.sub(minQ, tf.mul(nextLogProb, entCoef));
+  return tf.add(rewards, tf.mul(tf.mul(tf.sub(1, terminated), gamma), soft));
+}
+
+/**
+ * The critics' loss `0.5 * sum_i mean((Q_i(s, a) - target)^2)` (sb3's). Call inside `tf.tidy`.
+ * @category Agents
+ */
+export function sacCriticLoss(q: tf.Tensor2D[], target: tf.Tensor1D): tf.Scalar {
+  const losses = q.map((qi) => tf.mean(tf.square(tf.sub(tf.squeeze(qi, [1]), target))));
+  return tf.mul(tf.addN(losses), 0.5) as tf.Scalar;
+}
+
+/**
+ * The actor's loss `mean(alpha * log pi(a | s) - min_i Q_i(s, a))`, `a` sampled from the actor. Call inside `tf.tidy`.
+ * @category Agents
+ */
+export function sacActorLoss(entCoef: number, logProb: tf.Tensor1D, q: tf.Tensor2D[]): tf.Scalar {
+  const minQ = tf.squeeze(
+    q.reduce((a, b) => tf.minimum(a, b)),
+    [1],
+  );
+  return tf.mean(tf.sub(tf.mul(logProb, entCoef), minQ));
+}
+
+/**
+ * The entropy coefficient's loss `-mean(log alpha * (log pi(a | s) + targetEntropy))`, the
+ * log-probabilities held constant: its gradient raises alpha while the policy's entropy
+ * (`-log pi`) is below the target and lowers it while above. Call inside `tf.tidy`.
+ * @category Agents
+ */
+export function entCoefLoss(logEntCoef: tf.Scalar, logProb: tf.Tensor1D, targetEntropy: number): tf.Scalar {
+  return tf.neg(tf.mean(tf.mul(logEntCoef, tf.add(logProb, targetEntropy)))) as tf.Scalar;
+}
+
+/**
+ * Losses of a training phase (means over its gradient steps).
+ *
+ * @category Agents
+ */
+export interface SacLosses {
+  'losses/criticLoss': number;
+  'losses/actorLoss': number;
+  /** 0 when alpha is fixed. */
+  'losses/entCoefLoss': number;
+  'losses/entCoef': number;
+}
+
+// ---- The agent ----------------------------------------------------------------------------------
+
+/**
+ * A SAC agent for environments with a bounded Box action space (and a Box or Discrete, one-hot
+ * encoded, observation space); a Discrete action space is refused with InvalidArgumentError when built.
+ * @example
+ * ```ts
+ * const agent = new Sac({ env: 'Pendulum-v1', ...SAC_PRESETS['Pendulum-v1'], seed: 1 });
+ * agent.learn(20_000, { logger: new JsonlLogger('runs/sac/metrics.jsonl') });
+ * evaluate(agent, make('Pendulum-v1'), { episodes: 100, seed: 0 });
+ * ```
+ * @category Agents
+ */
+export class Sac implements Policy<Float32Array> {
+  readonly algorithm = 'sac';
+  readonly config: SacConfig;
+  /** The training environment. */
+  readonly env: Env<Float32Array, Float32Array>;
+  /** Outputs `[mean, logStd]` of the pre-squash Gaussian. */
+  readonly actor: Mlp;
+  readonly critics: ContinuousCritics;
+  readonly criticTargets: ContinuousCritics;
+  /** log alpha (trained when `entCoef` is `auto`). */
+  readonly logEntCoef: tf.Variable;
+  readonly actorOptimizer: Adam;
+  readonly criticOptimizer: Adam;
+  readonly entCoefOptimizer: Adam;
+  readonly buffer: ReplayBuffer;
+  /** Action, noise and sampling generator. */
+  readonly rng: Rng;
+  /** The total of steps a linear learning-rate schedule spans (set by the first `learn`). */
+  totalTimesteps = 0;
+  /** Gradient steps taken. */
+  gradientUpdates = 0;
+  /** The entropy alpha steers towards. */
+  readonly targetEntropy: number;
+  private readonly rollout: OffPolicyRollout;
+  private readonly actionSize: number;
+  private readonly obsSize: number;
+  private currentLr: number;
+
+  constructor(config: Partial<SacConfig> = {}, env?: Env<Float32Array, Float32Array>) {
+    this.config = resolveSacConfig(config);
+    const c = this.config;
+    const prepared = prepareBoxEnv('SAC', env ?? make<unknown, Float32Array>(c.env, c.envKwargs));
+    this.env = prepared.env;
+    const space: Box = prepared.space;
+    this.obsSize = (this.env.observationSpace as unknown as Box).size;
+    this.actionSize = space.size;
+    // ---- seeding: each network and the sampling generator from the run's seed
+    const seeds = new Rng(c.seed);
+    const [actorSeed, q1Seed, q2Seed] = [seeds.nextSeed(), seeds.nextSeed(), seeds.nextSeed()];
+    this.rng = new Rng(seeds.nextSeed());
+    // ---- networks
+    const init = { kind: 'pytorch' } as const;
+    this.actor = new Mlp([this.obsSize, ...c.netArch, 2 * this.actionSize], { activation: 'relu', init, seed: actorSeed });
+    this.critics = new ContinuousCritics(this.obsSize, this.actionSize, c.netArch, [q1Seed, q2Seed]);
+    this.criticTargets = new ContinuousCritics(this.obsSize, this.actionSize, c.netArch, [q1Seed, q2Seed], false);
+    this.criticTargets.updateFrom(this.critics);
+    const alpha = c.entCoef === 'auto' ? c.entCoefInit : c.entCoef;
+    const name = `sac_log_ent_coef_${nextId++}`;
+    this.logEntCoef = tf.tidy(() => tf.variable(tf.scalar(Math.log(alpha)), c.entCoef === 'auto', name));
+    this.targetEntropy = c.targetEntropy === 'auto' ? -this.actionSize : c.targetEntropy;
+    // ---- optimizers (one learning rate, set per training phase)
+    this.currentLr = c.learningRate;
+    const lr = { at: () => this.currentLr, getConfig: () => ({ kind: 'constant', lr: this.currentLr }) };
+    this.actorOptimizer = new Adam({ lr });
+    this.criticOptimizer = new Adam({ lr });
+    this.entCoefOptimizer = new Adam({ lr });
+    this.buffer = new ReplayBuffer(c.bufferSize, this.obsSize, this.actionSize);
+    this.rollout = new OffPolicyRollout(this.env, space, this.buffer);
+  }
+
+  /** Environment steps taken in all `learn` calls. */
+  get numTimesteps(): number {
+    return this.rollout.numTimesteps;
+  }
+
+  /** Episodes finished. */
+  get episodes(): number {
+    return this.rollout.episodes;
+  }
+
+  /** The current entropy coefficient alpha. */
+  get entCoef(): number {
+    return Math.exp(this.logEntCoef.dataSync()[0]);
+  }
+
+  /** Standard normal draws `[rows, actionSize]` from the agent's generator. */
+  private normal(rows: number): tf.Tensor2D {
+    const values = new Float32Array(rows * this.actionSize);
+    for (let i = 0; i < values.length; i++) values[i] = this.rng.normal();
+    return tf.tensor2d(values, [rows, this.actionSize]);
+  }
+
+  /** The network action in [-1, 1]^n: `tanh(mean)` when deterministic, else a sample. */
+  private actScaled(observation: Float32Array, deterministic: boolean): Float32Array {
+    return tf.tidy(() => {
+      const output = this.actor.apply(tf.tensor2d(observation, [1, this.obsSize]));
+      if (deterministic) return tf.tanh(tf.slice(output, [0, 0], [-1, this.actionSize])).dataSync() as Float32Array;
+      return squashedGaussian(output, this.normal(1)).action.dataSync() as Float32Array;
+    });
+  }
+
+  /** The action in the environment's units: the squashed mean when deterministic, else a sample. */
+  predict(observation: Float32Array | number, deterministic = true): Float32Array {
+    const x = encodeObservation(observation, this.env);
+    return unscaleAction(this.actScaled(x, deterministic), this.rollout.space);
+  }
+
+  /** Trains for `totalTimesteps` more environment steps. */
+  learn(totalTimesteps: number, options: LearnOptions = {}): this {
+    const c = this.config;
+    const { logger, onStep } = options;
+    checkInteger('totalTimesteps', totalTimesteps, 1);
+    if (this.totalTimesteps === 0) this.totalTimesteps = totalTimesteps;
+    const rollout = this.rollout;
+    rollout.start(c.seed);
+    const end = rollout.numTimesteps + totalTimesteps;
+    while (rollout.numTimesteps < end) {
+      // ---- rollout: uniformly random actions until learningStarts, then samples of the policy
+      let scaled: Float32Array;
+      if (rollout.numTimesteps < c.learningStarts) {
+        scaled = Float32Array.from({ length: this.actionSize }, () => this.rng.uniform(-1, 1));
+      } else {
+        scaled = this.actScaled(rollout.observation as Float32Array, false);
+      }
+      rollout.step(scaled, logger);
+      // ---- learning
+      const steps = rollout.gradientStepsDue(c);
+      if (steps > 0) {
+        const progressRemaining = 1 - rollout.numTimesteps / this.totalTimesteps;
+        this.currentLr = c.learningRateSchedule === 'linear' ? c.learningRate * progressRemaining : c.learningRate;
+        const losses = this.train(steps);
+        checkFiniteLosses({ ...losses }, rollout.numTimesteps);
+        logger?.log({ step: rollout.numTimesteps, ...losses, 'schedule/learningRate': this.currentLr });
+      }
+      if (onStep?.(rollout.numTimesteps) === false) break;
+    }
+    return this;
+  }
+
+  /** `steps` gradient steps on replayed batches; returns the mean losses. */
+  train(steps: number): SacLosses {
+    const c = this.config;
+    const n = c.batchSize;
+    const totals = { critic: 0, actor: 0, entCoef: 0, alpha: 0 };
+    for (let s = 0; s < steps; s++) {
+      const batch = this.buffer.sample(n, this.rng);
+      tf.tidy(() => {
+        const obs = tf.tensor2d(batch.observations, [n, this.obsSize]);
+        const nextObs = tf.tensor2d(batch.nextObservations, [n, this.obsSize]);
+        const actions = tf.tensor2d(batch.actions, [n, this.actionSize]);
+        const noise = this.normal(n);
+        const nextNoise = this.normal(n);
+        // ---- entropy coefficient: alpha of this step is the one before its update (as sb3)
+        const { logProb } = squashedGaussian(this.actor.apply(obs), noise);
+        const alpha = c.entCoef === 'auto' ? Math.exp(this.logEntCoef.dataSync()[0]) : c.entCoef;
+        if (c.entCoef === 'auto') {
+          const loss = this.entCoefOptimizer.minimize(() => entCoefLoss(this.logEntCoef as tf.Scalar, logProb, this.targetEntropy), true, [
+            this.logEntCoef,
+          ]);
+          totals.entCoef += (loss as tf.Scalar).dataSync()[0];
+        }
+        // ---- critics: clipped double-Q soft target from the target critics
+        const next = squashedGaussian(this.actor.apply(nextObs), nextNoise);
+        const nextQ = this.criticTargets.apply(nextObs, next.action);
+        const target = softTarget(tf.tensor1d(batch.rewards), tf.tensor1d(batch.terminated), c.gamma, nextQ, next.logProb, alpha);
+        const criticLoss = this.criticOptimizer.minimize(
+          () => sacCriticLoss(this.critics.apply(obs, actions), target),
+          true,
+          this.critics.variables,
+        );
+        // ---- actor: against the updated critics, with this step's noise
+        const actorLoss = this.actorOptimizer.minimize(
+          () => {
+            const pi = squashedGaussian(this.actor.apply(obs), noise);
+            return sacActorLoss(alpha, pi.logProb, this.critics.apply(obs, pi.action));
+          },
+          true,
+          this.actor.variables,
+        );
+        totals.critic += (criticLoss as tf.Scalar).dataSync()[0];
+        totals.actor += (actorLoss as tf.Scalar).dataSync()[0];
+        totals.alpha += alpha;
+      });
+      // ---- target critics (sb3 counts the interval in gradient steps of this phase)
+      if (s % c.targetUpdateInterval === 0) this.criticTargets.updateFrom(this.critics, c.tau);
+      this.gradientUpdates += 1;
+    }
+    return {
+      'losses/criticLoss': totals.critic / steps,
+      'losses/actorLoss': totals.actor / steps,
+      'losses/entCoefLoss': totals.entCoef / steps,
+      'losses/entCoef': totals.alpha / steps,
+    };
+  }
+
+  /**
+   * Saves everything needed to resume bitwise: the actor, the critics and their targets, the three
+   * Adam states, log alpha, the replay buffer, the counters, the generator's state and the episode
+   * in progress (with the environment's state). `extra` is kept as the checkpoint's `extra` field.
+   */
+  async save(dir: string, extra?: Record<string, unknown>): Promise<void> {
+    writeCheckpoint(dir, {
+      algorithm: this.algorithm,
+      config: this.config,
+      numTimesteps: this.rollout.numTimesteps,
+      totalTimesteps: this.totalTimesteps,
+      episodes: this.rollout.episodes,
+      gradientUpdates: this.gradientUpdates,
+      rng: this.rng.state,
+      actor: this.actor.getWeights().map(encodeArray),
+      critics: this.critics.getWeights().map(encodeArray),
+      criticTargets: this.criticTargets.getWeights().map(encodeArray),
+      logEntCoef: encodeArray(this.logEntCoef.dataSync() as Float32Array),
+      actorOptimizer: await encodeOptimizer(this.actorOptimizer),
+      criticOptimizer: await encodeOptimizer(this.criticOptimizer),
+      entCoefOptimizer: await encodeOptimizer(this.entCoefOptimizer),
+      buffer: this.buffer.toJSON(),
+      episode: this.rollout.toJSON(),
+      ...(extra === undefined ? {} : { extra }),
+    });
+  }
+
+  /** Restores an agent saved by {@link Sac.save} (pass `env` when it was trained on a custom one). */
+  static async load(dir: string, env?: Env<Float32Array, Float32Array>): Promise<Sac> {
+    const fields = {
+      config: 'object',
+      actor: 'array',
+      critics: 'array',
+      criticTargets: 'array',
+      actorOptimizer: 'array',
+      criticOptimizer: 'array',
+      entCoefOptimizer: 'array',
+      buffer: 'object',
+      numTimesteps: 'count',
+      totalTimesteps: 'count',
+      episodes: 'count',
+      gradientUpdates: 'count',
+      rng: 'uint32',
+    } as const;
+    return loadCheckpoint(
+      dir,
+      'sac',
+      fields,
+      (saved) => new Sac(saved['config'], env),
+      async (agent, saved) => {
+        agent.actor.setWeights(decodeWeights(saved['actor'], agent.actor.getWeights(), 'actor'));
+        agent.critics.setWeights(decodeWeights(saved['critics'], agent.critics.getWeights(), 'critics'));
+        agent.criticTargets.setWeights(decodeWeights(saved['criticTargets'], agent.criticTargets.getWeights(), 'criticTargets'));
+        const [logEntCoef] = decodeWeights([saved['logEntCoef']], [new Float32Array(1)], 'logEntCoef');
+        tf.tidy(() => agent.logEntCoef.assign(tf.scalar(logEntCoef[0])));
+        await restoreOptimizer(agent.actorOptimizer, saved['actorOptimizer']);
+        await restoreOptimizer(agent.criticOptimizer, saved['criticOptimizer']);
+        await restoreOptimizer(agent.entCoefOptimizer, saved['entCoefOptimizer']);
+        agent.buffer.load(saved['buffer']);
+        agent.rollout.numTimesteps = saved['numTimesteps'];
+        agent.rollout.episodes = saved['episodes'];
+        agent.totalTimesteps = saved['totalTimesteps'];
+        agent.gradientUpdates = saved['gradientUpdates'];
+        agent.rng.state = saved['rng'];
+        agent.rollout.restore(saved['episode'], join(dir, 'agent.json'));
+      },
+    );
+  }
+
+  /** Frees the networks, log alpha and the optimizers' state. */
+  dispose(): void {
+    this.actor.dispose();
+    this.critics.dispose();
+    this.criticTargets.dispose();
+    this.logEntCoef.dispose();
+    this.actorOptimizer.dispose();
+    this.criticOptimizer.dispose();
+    this.entCoefOptimizer.dispose();
+  }
+}
+
+let nextId = 0;

@@ -1,0 +1,503 @@
+/**
+ * TD3, Twin Delayed DDPG (Fujimoto et al. 2018, "Addressing Function Approximation Error in
+ * Actor-Critic Methods"), with DDPG (Lillicrap et al. 2016, "Continuous control with deep
+ * reinforcement learning") as its special case {@link DDPG_OVERRIDES}: one critic, no target
+ * smoothing, the actor updated at every critic update. The update follows Stable-Baselines3's `TD3`
+ * (sb3 2.x, td3.py, td3/policies.py, off_policy_algorithm.py; sb3's DDPG is this TD3 with those three
+ * settings) and CleanRL's td3_continuous_action.py: a deterministic tanh actor, clipped double-Q
+ * targets from the target critics at the target actor's action plus clipped Gaussian noise (target
+ * policy smoothing), the actor and all target networks updated every `policyDelay` critic updates
+ * with Polyak factor `tau`, and Gaussian (or Ornstein-Uhlenbeck) exploration noise added to the
+ * actor's [-1, 1]-scaled action and clipped, then rescaled to the Box's bounds.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { Adam, InvalidArgumentError } from '@bigmodel/core';
+import { join } from 'node:path';
+
+import type { Env } from '../core/env';
+import { make } from '../core/registry';
+import type { Box } from '../spaces/box';
+import { Rng } from '../utils/rng';
+import { checkFiniteLosses } from './check-finite-losses';
+import {
+  decodeUint8,
+  decodeWeights,
+  encodeArray,
+  encodeOptimizer,
+  loadCheckpoint,
+  readCheckpoint,
+  restoreOptimizer,
+  writeCheckpoint,
+} from './checkpoint';
+import { checkChoice, checkInteger, checkKnownKeys, checkLayers, checkRange } from './config-checks';
+import { ActionNoise } from './common/action-noise';
+import { prepareBoxEnv, unscaleAction } from './common/box-actions';
+import { ContinuousCritics } from './common/continuous-critics';
+import { OffPolicyRollout } from './common/off-policy-rollout';
+import type { LearnOptions } from './dqn';
+import type { Policy } from './evaluate';
+import { Mlp } from './mlp';
+import { encodeObservation } from './prepare-env';
+import { ReplayBuffer } from './replay-buffer';
+
+// ---- Config -------------------------------------------------------------------------------------
+
+/**
+ * TD3's hyperparameters; defaults are Stable-Baselines3's.
+ *
+ * @category Agents
+ */
+export interface Td3Config {
+  /** The registered environment id, with a Box action space (default `Pendulum-v1`). */
+  env: string;
+  /** Keyword arguments for `make(env, envKwargs)` (default none). */
+  envKwargs: Record<string, unknown>;
+  /** Adam's learning rate for the actor and the critics (default 1e-3). */
+  learningRate: number;
+  /** `constant` (default) or `linear`: rl-zoo's `lin_<lr>`, the rate times the fraction of the run remaining. */
+  learningRateSchedule: 'constant' | 'linear';
+  /** Replay capacity in transitions (default 1,000,000); must be >= batchSize. */
+  bufferSize: number;
+  /** Environment steps of uniformly random actions before learning starts (default 100). */
+  learningStarts: number;
+  /** Transitions per gradient step (default 256). */
+  batchSize: number;
+  /** Polyak factor of the target networks' updates (default 0.005). */
+  tau: number;
+  /** Discount in [0, 1] (default 0.99). */
+  gamma: number;
+  /** Steps (or episodes, see trainFreqUnit) between training phases (default 1). */
+  trainFreq: number;
+  /** `step` (default) or `episode`: what trainFreq counts. */
+  trainFreqUnit: 'step' | 'episode';
+  /** Gradient steps per training phase; -1: as many as environment steps collected (default 1). */
+  gradientSteps: number;
+  /** Critic updates per actor and target update (default 2; DDPG: 1). */
+  policyDelay: number;
+  /** Standard deviation of the target policy smoothing noise, in scaled actions (default 0.2; DDPG: 0). */
+  targetPolicyNoise: number;
+  /** The smoothing noise is clipped to [-targetNoiseClip, targetNoiseClip] (default 0.5). */
+  targetNoiseClip: number;
+  /** Number of critics; the target takes their minimum (default 2; DDPG: 1). */
+  nCritics: number;
+  /** Exploration noise: `normal` (default), `ornstein-uhlenbeck`, or `none`. */
+  actionNoise: 'normal' | 'ornstein-uhlenbeck' | 'none';
+  /** The exploration noise's sigma, in scaled actions (default 0.1, rl-zoo's `noise_std`). */
+  actionNoiseStd: number;
+  /** Hidden-layer sizes of the actor and of each critic, ReLU between them (default [400, 300]). */
+  netArch: number[];
+  /** Seed of the networks, the noise, the sampling and the environment (default 0). */
+  seed: number;
+}
+
+const TD3_DEFAULTS: Td3Config = {
+  env: 'Pendulum-v1',
+  envKwargs: {},
+  learningRate: 1e-3,
+  learningRateSchedule: 'constant',
+  bufferSize: 1_000_000,
+  learningStarts: 100,
+  batchSize: 256,
+  tau: 0.005,
+  gamma: 0.99,
+  trainFreq: 1,
+  trainFreqUnit: 'step',
+  gradientSteps: 1,
+  policyDelay: 2,
+  targetPolicyNoise: 0.2,
+  targetNoiseClip: 0.5,
+  nCritics: 2,
+  actionNoise: 'normal',
+  actionNoiseStd: 0.1,
+  netArch: [400, 300],
+  seed: 0,
+};
+
+/**
+ * The settings that make TD3 DDPG (as sb3's `DDPG` sets them): one critic, no target policy
+ * smoothing, the actor and targets updated at every critic update.
+ * @example
+ * ```ts
+ * const ddpg = new Td3({ env: 'Pendulum-v1', ...TD3_PRESETS['Pendulum-v1'], ...DDPG_OVERRIDES });
+ * ```
+ * @category Agents
+ */
+export const DDPG_OVERRIDES: Partial<Td3Config> = { nCritics: 1, policyDelay: 1, targetPolicyNoise: 0, targetNoiseClip: 0 };
+
+/**
+ * rl-zoo's tuned TD3 hyperparameters (rl-baselines3-zoo `hyperparams/td3.yml`); its `train_freq: [1,
+ * "episode"]` is `trainFreq: 1, trainFreqUnit: 'episode'`.
+ * @category Agents
+ */
+export const TD3_PRESETS: Record<string, Partial<Td3Config>> = {
+  'Pendulum-v1': {
+    gamma: 0.98,
+    bufferSize: 200_000,
+    learningStarts: 10_000,
+    actionNoise: 'normal',
+    actionNoiseStd: 0.1,
+    gradientSteps: -1,
+    trainFreq: 1,
+    trainFreqUnit: 'episode',
+    learningRate: 1e-3,
+    netArch: [400, 300],
+  },
+  'MountainCarContinuous-v0': { actionNoise: 'ornstein-uhlenbeck', actionNoiseStd: 0.5 },
+  'LunarLanderContinuous-v3': {
+    gamma: 0.98,
+    bufferSize: 200_000,
+    learningStarts: 10_000,
+    actionNoise: 'normal',
+    actionNoiseStd: 0.1,
+    gradientSteps: -1,
+    trainFreq: 1,
+    trainFreqUnit: 'episode',
+    learningRate: 1e-3,
+    netArch: [400, 300],
+  },
+};
+
+/**
+ * Fills TD3's defaults and validates; throws InvalidArgumentError naming the parameter.
+ * @category Agents
+ */
+export function resolveTd3Config(config: Partial<Td3Config> = {}): Td3Config {
+  checkKnownKeys(config, TD3_DEFAULTS, 'TD3');
+  const c: Td3Config = { ...TD3_DEFAULTS, ...config };
+  checkRange('learningRate', c.learningRate, 0, Infinity, true);
+  checkChoice('learningRateSchedule', c.learningRateSchedule, ['constant', 'linear'] as const);
+  checkInteger('batchSize', c.batchSize, 1);
+  checkInteger('bufferSize', c.bufferSize, c.batchSize);
+  checkInteger('learningStarts', c.learningStarts, 0);
+  checkRange('tau', c.tau, 0, 1, true);
+  checkRange('gamma', c.gamma, 0, 1);
+  checkInteger('trainFreq', c.trainFreq, 1);
+  checkChoice('trainFreqUnit', c.trainFreqUnit, ['step', 'episode'] as const);
+  if (c.gradientSteps !== -1) checkInteger('gradientSteps', c.gradientSteps, 1);
+  checkInteger('policyDelay', c.policyDelay, 1);
+  checkRange('targetPolicyNoise', c.targetPolicyNoise, 0, Infinity);
+  checkRange('targetNoiseClip', c.targetNoiseClip, 0, Infinity);
+  checkInteger('nCritics', c.nCritics, 1);
+  checkChoice('actionNoise', c.actionNoise, ['normal', 'ornstein-uhlenbeck', 'none'] as const);
+  checkRange('actionNoiseStd', c.actionNoiseStd, 0, Infinity);
+  checkLayers('netArch', c.netArch);
+  checkInteger('seed', c.seed, 0);
+  return c;
+}
+
+// ---- Helpers ------------------------------------------------------------------------------------
+
+/**
+ * Target policy smoothing noise: `n` draws of N(0, sigma^2) clipped to [-clip, clip] (all zeros
+ * when sigma is 0, drawing nothing, as DDPG).
+ * @category Agents
+ */
+export function smoothingNoise(n: number, sigma: number, clip: number, rng: Rng): Float32Array {
+  const out = new Float32Array(n);
+  if (sigma === 0) return out;
+  for (let i = 0; i < n; i++) out[i] = Math.min(clip, Math.max(-clip, sigma * rng.normal()));
+  return out;
+}
+
+/**
+ * The clipped double-Q target `r + gamma * (1 - terminated) * min_i Q'_i(s', clip(mu'(s') + noise, -1, 1))`
+ * given the target actor's actions and the target critics. Call inside `tf.tidy`.
+ * @category Agents
+ */
+export function td3Target(rewards: tf.Tensor1D, terminated: tf.Tensor1D, gamma: number, nextQ: tf.Tensor2D[]): tf.Tensor1D {
+  const minQ = tf.squeeze(
+    nextQ.reduce((a, b) => tf.minimum(a, b)),
+    [1],
+  ) as tf.Tensor1D;
+  return tf.add(rewards, tf.mul(tf.mul(tf.sub(1, terminated), gamma), minQ));
+}
+
+/**
+ * Losses of a training phase (means over its updates; the actor's over the delayed updates made).
+ *
+ * @category Agents
+ */
+export interface Td3Losses {
+  'losses/criticLoss': number;
+  /** NaN-free: 0 when the phase made no actor update. */
+  'losses/actorLoss': number;
+}
+
+// ---- The agent ----------------------------------------------------------------------------------
+
+/**
+ * A TD3 (or, with {@link DDPG_OVERRIDES}, DDPG) agent for environments with a bounded Box action
+ * space; a Discrete action space is refused with InvalidArgumentError when built.
+ * @example
+ * ```ts
+ * const agent = new Td3({ env: 'Pendulum-v1', ...TD3_PRESETS['Pendulum-v1'], seed: 1 });
+ * agent.learn(20_000);
+ * evaluate(agent, make('Pendulum-v1'), { episodes: 100, seed: 0 });
+ * ```
+ * @category Agents
+ */
+export class Td3 implements Policy<Float32Array> {
+  /** `ddpg` when built with {@link DDPG_OVERRIDES}' settings. */
+  readonly algorithm: 'td3' | 'ddpg';
+  readonly config: Td3Config;
+  /** The training environment. */
+  readonly env: Env<Float32Array, Float32Array>;
+  /** The deterministic policy, tanh of its output. */
+  readonly actor: Mlp;
+  readonly actorTarget: Mlp;
+  readonly critics: ContinuousCritics;
+  readonly criticTargets: ContinuousCritics;
+  readonly actorOptimizer: Adam;
+  readonly criticOptimizer: Adam;
+  readonly buffer: ReplayBuffer;
+  /** Exploration noise (null for `none`). */
+  readonly noise: ActionNoise | null;
+  /** Noise and sampling generator. */
+  readonly rng: Rng;
+  /** The total of steps a linear learning-rate schedule spans (set by the first `learn`). */
+  totalTimesteps = 0;
+  /** Critic updates made (gradient steps). */
+  criticUpdates = 0;
+  /** Actor (and target) updates made: one per `policyDelay` critic updates. */
+  actorUpdates = 0;
+  private readonly rollout: OffPolicyRollout;
+  private readonly actionSize: number;
+  private readonly obsSize: number;
+  private currentLr: number;
+
+  constructor(config: Partial<Td3Config> = {}, env?: Env<Float32Array, Float32Array>) {
+    this.config = resolveTd3Config(config);
+    const c = this.config;
+    const isDdpg = c.nCritics === 1 && c.policyDelay === 1 && c.targetPolicyNoise === 0;
+    this.algorithm = isDdpg ? 'ddpg' : 'td3';
+    const prepared = prepareBoxEnv(isDdpg ? 'DDPG' : 'TD3', env ?? make<unknown, Float32Array>(c.env, c.envKwargs));
+    this.env = prepared.env;
+    const space: Box = prepared.space;
+    this.obsSize = (this.env.observationSpace as unknown as Box).size;
+    this.actionSize = space.size;
+    // ---- seeding: each network and the noise generator from the run's seed
+    const seeds = new Rng(c.seed);
+    const actorSeed = seeds.nextSeed();
+    const criticSeeds = Array.from({ length: c.nCritics }, () => seeds.nextSeed());
+    this.rng = new Rng(seeds.nextSeed());
+    // ---- networks
+    const sizes = [this.obsSize, ...c.netArch, this.actionSize];
+    this.actor = new Mlp(sizes, { activation: 'relu', init: { kind: 'pytorch' }, seed: actorSeed });
+    this.actorTarget = new Mlp(sizes, { activation: 'relu', init: { kind: 'pytorch' }, seed: actorSeed, trainable: false });
+    this.actorTarget.updateFrom(this.actor);
+    this.critics = new ContinuousCritics(this.obsSize, this.actionSize, c.netArch, criticSeeds);
+    this.criticTargets = new ContinuousCritics(this.obsSize, this.actionSize, c.netArch, criticSeeds, false);
+    this.criticTargets.updateFrom(this.critics);
+    // ---- optimizers and exploration
+    this.currentLr = c.learningRate;
+    const lr = { at: () => this.currentLr, getConfig: () => ({ kind: 'constant', lr: this.currentLr }) };
+    this.actorOptimizer = new Adam({ lr });
+    this.criticOptimizer = new Adam({ lr });
+    this.noise = c.actionNoise === 'none' ? null : new ActionNoise(c.actionNoise, c.actionNoiseStd, this.actionSize);
+    this.buffer = new ReplayBuffer(c.bufferSize, this.obsSize, this.actionSize);
+    this.rollout = new OffPolicyRollout(this.env, space, this.buffer);
+  }
+
+  /** Environment steps taken in all `learn` calls. */
+  get numTimesteps(): number {
+    return this.rollout.numTimesteps;
+  }
+
+  /** Episodes finished. */
+  get episodes(): number {
+    return this.rollout.episodes;
+  }
+
+  /** The actor's action in [-1, 1]^n, with exploration noise added and clipped unless deterministic. */
+  private actScaled(observation: Float32Array, deterministic: boolean): Float32Array {
+    const action = tf.tidy(() => tf.tanh(this.actor.apply(tf.tensor2d(observation, [1, this.obsSize]))).dataSync() as Float32Array);
+    if (deterministic || this.noise === null) return action;
+    const noise = this.noise.sample(this.rng);
+    return action.map((a, i) => Math.min(1, Math.max(-1, a + noise[i])));
+  }
+
+  /** The action in the environment's units: the actor's, plus exploration noise when not deterministic. */
+  predict(observation: Float32Array | number, deterministic = true): Float32Array {
+    const x = encodeObservation(observation, this.env);
+    return unscaleAction(this.actScaled(x, deterministic), this.rollout.space);
+  }
+
+  /** Trains for `totalTimesteps` more environment steps. */
+  learn(totalTimesteps: number, options: LearnOptions = {}): this {
+    const c = this.config;
+    const { logger, onStep } = options;
+    checkInteger('totalTimesteps', totalTimesteps, 1);
+    if (this.totalTimesteps === 0) this.totalTimesteps = totalTimesteps;
+    const rollout = this.rollout;
+    rollout.start(c.seed);
+    const end = rollout.numTimesteps + totalTimesteps;
+    while (rollout.numTimesteps < end) {
+      // ---- rollout: uniformly random actions until learningStarts, then the actor's plus noise
+      let scaled: Float32Array;
+      if (rollout.numTimesteps < c.learningStarts) {
+        scaled = Float32Array.from({ length: this.actionSize }, () => this.rng.uniform(-1, 1));
+      } else {
+        scaled = this.actScaled(rollout.observation as Float32Array, false);
+      }
+      if (rollout.step(scaled, logger)) this.noise?.reset();
+      // ---- learning
+      const steps = rollout.gradientStepsDue(c);
+      if (steps > 0) {
+        const progressRemaining = 1 - rollout.numTimesteps / this.totalTimesteps;
+        this.currentLr = c.learningRateSchedule === 'linear' ? c.learningRate * progressRemaining : c.learningRate;
+        const losses = this.train(steps);
+        checkFiniteLosses({ ...losses }, rollout.numTimesteps);
+        logger?.log({ step: rollout.numTimesteps, ...losses, 'schedule/learningRate': this.currentLr });
+      }
+      if (onStep?.(rollout.numTimesteps) === false) break;
+    }
+    return this;
+  }
+
+  /** `steps` critic updates on replayed batches, the actor and targets every `policyDelay`-th; returns the mean losses. */
+  train(steps: number): Td3Losses {
+    const c = this.config;
+    const n = c.batchSize;
+    let criticTotal = 0;
+    let actorTotal = 0;
+    let actorSteps = 0;
+    for (let s = 0; s < steps; s++) {
+      this.criticUpdates += 1;
+      const batch = this.buffer.sample(n, this.rng);
+      const noise = smoothingNoise(n * this.actionSize, c.targetPolicyNoise, c.targetNoiseClip, this.rng);
+      tf.tidy(() => {
+        const obs = tf.tensor2d(batch.observations, [n, this.obsSize]);
+        const nextObs = tf.tensor2d(batch.nextObservations, [n, this.obsSize]);
+        const actions = tf.tensor2d(batch.actions, [n, this.actionSize]);
+        // ---- critics: target policy smoothing, clipped double Q
+        const smoothed = tf.add(tf.tanh(this.actorTarget.apply(nextObs)), tf.tensor2d(noise, [n, this.actionSize]));
+        const nextActions = tf.clipByValue(smoothed, -1, 1) as tf.Tensor2D;
+        const target = td3Target(
+          tf.tensor1d(batch.rewards),
+          tf.tensor1d(batch.terminated),
+          c.gamma,
+          this.criticTargets.apply(nextObs, nextActions),
+        );
+        const criticLoss = this.criticOptimizer.minimize(
+          () => {
+            const q = this.critics.apply(obs, actions);
+            return tf.addN(q.map((qi) => tf.mean(tf.square(tf.sub(tf.squeeze(qi, [1]), target))))) as tf.Scalar;
+          },
+          true,
+          this.critics.variables,
+        );
+        criticTotal += (criticLoss as tf.Scalar).dataSync()[0];
+        // ---- delayed actor update: maximize the first critic at the actor's action
+        if (this.criticUpdates % c.policyDelay === 0) {
+          const actorLoss = this.actorOptimizer.minimize(
+            () => tf.neg(tf.mean(this.critics.nets[0].apply(tf.concat([obs, tf.tanh(this.actor.apply(obs))], 1)))) as tf.Scalar,
+            true,
+            this.actor.variables,
+          );
+          actorTotal += (actorLoss as tf.Scalar).dataSync()[0];
+        }
+      });
+      // ---- delayed target updates
+      if (this.criticUpdates % c.policyDelay === 0) {
+        this.criticTargets.updateFrom(this.critics, c.tau);
+        this.actorTarget.updateFrom(this.actor, c.tau);
+        this.actorUpdates += 1;
+        actorSteps += 1;
+      }
+    }
+    return { 'losses/criticLoss': criticTotal / steps, 'losses/actorLoss': actorSteps > 0 ? actorTotal / actorSteps : 0 };
+  }
+
+  /**
+   * Saves everything needed to resume bitwise: the actor, the critics and their targets, both Adam
+   * states, the replay buffer, the counters, the generator's and the exploration noise's state, and
+   * the episode in progress (with the environment's state). `extra` is kept as the checkpoint's `extra`.
+   */
+  async save(dir: string, extra?: Record<string, unknown>): Promise<void> {
+    writeCheckpoint(dir, {
+      algorithm: this.algorithm,
+      config: this.config,
+      numTimesteps: this.rollout.numTimesteps,
+      totalTimesteps: this.totalTimesteps,
+      episodes: this.rollout.episodes,
+      criticUpdates: this.criticUpdates,
+      actorUpdates: this.actorUpdates,
+      rng: this.rng.state,
+      noiseState: encodeArray(new Uint8Array(this.noise?.state.buffer ?? new ArrayBuffer(0))),
+      actor: this.actor.getWeights().map(encodeArray),
+      actorTarget: this.actorTarget.getWeights().map(encodeArray),
+      critics: this.critics.getWeights().map(encodeArray),
+      criticTargets: this.criticTargets.getWeights().map(encodeArray),
+      actorOptimizer: await encodeOptimizer(this.actorOptimizer),
+      criticOptimizer: await encodeOptimizer(this.criticOptimizer),
+      buffer: this.buffer.toJSON(),
+      episode: this.rollout.toJSON(),
+      ...(extra === undefined ? {} : { extra }),
+    });
+  }
+
+  /** Restores an agent saved by {@link Td3.save} (pass `env` when it was trained on a custom one). */
+  static async load(dir: string, env?: Env<Float32Array, Float32Array>): Promise<Td3> {
+    const fields = {
+      config: 'object',
+      actor: 'array',
+      actorTarget: 'array',
+      critics: 'array',
+      criticTargets: 'array',
+      actorOptimizer: 'array',
+      criticOptimizer: 'array',
+      buffer: 'object',
+      numTimesteps: 'count',
+      totalTimesteps: 'count',
+      episodes: 'count',
+      criticUpdates: 'count',
+      actorUpdates: 'count',
+      rng: 'uint32',
+    } as const;
+    // A DDPG checkpoint is a TD3 one under its own name.
+    const { algorithm } = readCheckpoint<object>(dir);
+    return loadCheckpoint(
+      dir,
+      algorithm === 'ddpg' ? 'ddpg' : 'td3',
+      fields,
+      (saved) => new Td3(saved['config'], env),
+      async (agent, saved) => {
+        agent.actor.setWeights(decodeWeights(saved['actor'], agent.actor.getWeights(), 'actor'));
+        agent.actorTarget.setWeights(decodeWeights(saved['actorTarget'], agent.actorTarget.getWeights(), 'actorTarget'));
+        agent.critics.setWeights(decodeWeights(saved['critics'], agent.critics.getWeights(), 'critics'));
+        agent.criticTargets.setWeights(decodeWeights(saved['criticTargets'], agent.criticTargets.getWeights(), 'criticTargets'));
+        await restoreOptimizer(agent.actorOptimizer, saved['actorOptimizer']);
+        await restoreOptimizer(agent.criticOptimizer, saved['criticOptimizer']);
+        if (agent.noise !== null) {
+          const bytes = decodeUint8(saved['noiseState'], 'noiseState');
+          if (bytes.length !== 8 * agent.actionSize) {
+            throw new InvalidArgumentError({
+              parameter: 'noiseState',
+              value: `${bytes.length} bytes`,
+              message: `Expected ${8 * agent.actionSize}.`,
+            });
+          }
+          agent.noise.state.set(new Float64Array(bytes.buffer, bytes.byteOffset, agent.actionSize));
+        }
+        agent.buffer.load(saved['buffer']);
+        agent.rollout.numTimesteps = saved['numTimesteps'];
+        agent.rollout.episodes = saved['episodes'];
+        agent.totalTimesteps = saved['totalTimesteps'];
+        agent.criticUpdates = saved['criticUpdates'];
+        agent.actorUpdates = saved['actorUpdates'];
+        agent.rng.state = saved['rng'];
+        agent.rollout.restore(saved['episode'], join(dir, 'agent.json'));
+      },
+    );
+  }
+
+  /** Frees the networks and the optimizers' state. */
+  dispose(): void {
+    this.actor.dispose();
+    this.actorTarget.dispose();
+    this.critics.dispose();
+    this.criticTargets.dispose();
+    this.actorOptimizer.dispose();
+    this.criticOptimizer.dispose();
+  }
+}
