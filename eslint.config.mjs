@@ -4,7 +4,21 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'docs/api/**', '**/*.cjs', '**/*.mjs', '**/*.js', 'runs/**', '.nx/**', 'coverage/**'] },
+  {
+    ignores: [
+      '**/dist/**',
+      '**/out-tsc/**',
+      '.gpu-check/**',
+      '**/node_modules/**',
+      'docs/api/**',
+      '**/*.cjs',
+      '**/*.mjs',
+      '**/*.js',
+      'runs/**',
+      '.nx/**',
+      'coverage/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
