@@ -22,7 +22,32 @@ export function checkRange(parameter: string, value: number, min: number, max: n
 }
 
 /**
- * `value` must be a list of positive integers (hidden-layer sizes).
+ * Largest hidden layer an agent config accepts (units).
+ *
+ * @category Agents
+ */
+export const MAX_LAYER_UNITS = 16_384;
+
+/**
+ * Most hidden layers an agent config accepts in one list.
+ *
+ * @category Agents
+ */
+export const MAX_HIDDEN_LAYERS = 16;
+
+/**
+ * Most weights an agent config accepts between its hidden layers, all consecutive pairs together
+ * (2^26 = 67,108,864, i.e. 256 MiB of float32 per network).
+ *
+ * @category Agents
+ */
+export const MAX_HIDDEN_WEIGHTS = 2 ** 26;
+
+/**
+ * `value` must be a list of at most {@link MAX_HIDDEN_LAYERS} positive integers (hidden-layer
+ * sizes), each at most {@link MAX_LAYER_UNITS}, with at most {@link MAX_HIDDEN_WEIGHTS} weights
+ * between consecutive layers: checked before any network is built, so a typo such as
+ * `[100000, 100000]` fails at once instead of exhausting memory.
  *
  * @category Agents
  */
@@ -32,6 +57,25 @@ export function checkLayers(parameter: string, value: number[]): void {
       parameter,
       value,
       message: 'Must be a list of positive integers (hidden-layer sizes), e.g. [64, 64].',
+    });
+  }
+  if (value.length > MAX_HIDDEN_LAYERS) {
+    throw new InvalidArgumentError({ parameter, value, message: `Must have at most ${MAX_HIDDEN_LAYERS} hidden layers.` });
+  }
+  const widest = Math.max(0, ...value);
+  if (widest > MAX_LAYER_UNITS) {
+    throw new InvalidArgumentError({
+      parameter,
+      value,
+      message: `Each hidden layer must have at most ${MAX_LAYER_UNITS} units; got ${widest}.`,
+    });
+  }
+  const weights = value.slice(1).reduce((sum, n, i) => sum + n * value[i], 0);
+  if (weights > MAX_HIDDEN_WEIGHTS) {
+    throw new InvalidArgumentError({
+      parameter,
+      value,
+      message: `The hidden layers may hold at most ${MAX_HIDDEN_WEIGHTS} (2^26) weights between them; these need ${weights}.`,
     });
   }
 }
