@@ -14,7 +14,7 @@ import { TimeLimit } from '../wrappers/time-limit';
 import { A2C_PRESETS, A2c, resolveA2cConfig } from './a2c';
 import { ActorCritic } from './actor-critic';
 import { decodeFloat32, decodeUint8 } from './checkpoint';
-import { MAX_HIDDEN_LAYERS, MAX_HIDDEN_WEIGHTS, MAX_LAYER_UNITS } from './config-checks';
+import { CONFIG_SIZE_LIMITS, MAX_HIDDEN_LAYERS, MAX_HIDDEN_WEIGHTS, MAX_LAYER_UNITS } from './config-checks';
 import { DQN_PRESETS, Dqn, linearAnneal, resolveDqnConfig } from './dqn';
 import { evaluate } from './evaluate';
 import { PPO_PRESETS, Ppo, resolvePpoConfig } from './ppo';
@@ -145,9 +145,29 @@ describe('config validation', () => {
     expect(Date.now() - started).toBeLessThan(1000);
   });
 
+  it.each([
+    ['dqn', 'bufferSize', 1e12, 'Must be an integer in [1, 10000000].'],
+    ['sac', 'bufferSize', 10_000_001, 'Must be an integer in [256, 10000000].'],
+    ['td3', 'bufferSize', 1e9, 'Must be an integer in [256, 10000000].'],
+    ['dqn', 'batchSize', 1e9, 'Must be an integer in [1, 65536].'],
+    ['ppo', 'batchSize', 65_537, 'Must be an integer in [1, 65536].'],
+    ['ppo', 'nEnvs', 100_000, 'Must be an integer in [1, 1024].'],
+    ['a2c', 'nEnvs', 1025, 'Must be an integer in [1, 1024].'],
+    ['a2c', 'nSteps', 1e9, 'Must be an integer in [1, 65536].'],
+    ['td3', 'nCritics', 1000, 'Must be an integer in [1, 10].'],
+  ])('%s refuses %s = %d before allocating anything (%s)', (agent, parameter, value, message) => {
+    const started = Date.now();
+    expect(() => resolvers[agent]({ [parameter]: value })).toThrow(
+      expect.objectContaining({ name: 'InvalidArgumentError', parameter, value, message: expect.stringContaining(message) }),
+    );
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
   it('accepts the largest hidden layers the limits allow and every preset', () => {
     expect(MAX_HIDDEN_WEIGHTS).toBe(8192 * 8192);
     expect(() => resolveDqnConfig({ netArch: [8192, 8192] })).not.toThrow();
+    expect(() => resolveDqnConfig({ bufferSize: CONFIG_SIZE_LIMITS.bufferSize, batchSize: CONFIG_SIZE_LIMITS.batchSize })).not.toThrow();
+    expect(() => resolveTd3Config({ nCritics: CONFIG_SIZE_LIMITS.nCritics })).not.toThrow();
     expect(() =>
       resolvePpoConfig({ piArch: [MAX_LAYER_UNITS], vfArch: Array.from({ length: MAX_HIDDEN_LAYERS }, () => 64) }),
     ).not.toThrow();

@@ -2,14 +2,36 @@
 import { InvalidArgumentError } from '@bigmodel/core';
 
 /**
- * `value` must be an integer >= `min`.
+ * `value` must be an integer >= `min` (and <= `max` when given).
  *
  * @category Agents
  */
-export function checkInteger(parameter: string, value: number, min: number): void {
-  if (!Number.isInteger(value) || value < min)
-    throw new InvalidArgumentError({ parameter, value, message: `Must be an integer >= ${min}.` });
+export function checkInteger(parameter: string, value: number, min: number, max = Infinity): void {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    const message = max === Infinity ? `Must be an integer >= ${min}.` : `Must be an integer in [${min}, ${max}].`;
+    throw new InvalidArgumentError({ parameter, value, message });
+  }
 }
+
+/**
+ * Upper bounds of the agent configs' sizes, checked before anything is allocated (the rl-zoo
+ * presets use at most a 1,000,000-transition buffer, batches of 512, 16 environments, 2048-step
+ * rollouts and 2 critics).
+ *
+ * @category Agents
+ */
+export const CONFIG_SIZE_LIMITS = {
+  /** Replay-buffer transitions (`bufferSize` of DQN, SAC, TD3). */
+  bufferSize: 10_000_000,
+  /** Transitions per gradient step (`batchSize`). */
+  batchSize: 65_536,
+  /** Parallel environments (`nEnvs` of PPO, A2C). */
+  nEnvs: 1024,
+  /** Steps per environment per rollout (`nSteps` of PPO, A2C). */
+  nSteps: 65_536,
+  /** Critic networks (`nCritics` of TD3). */
+  nCritics: 10,
+} as const;
 
 /**
  * `value` must be a finite number in [min, max] (open at min when `openMin`).
