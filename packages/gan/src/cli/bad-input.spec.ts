@@ -87,6 +87,12 @@ describe('bigmodel-gan bad input', () => {
     ['--seed', train('--seed', '99999999999999999999'), 2, 'Invalid argument for --seed: "99999999999999999999"'],
     ['--out', ['train', 'dcgan', '--epochs', '1'], 2, 'flag --out is required'],
     ['--ngf', train('--ngf', '100000'), 2, 'Invalid argument for --ngf: "100000". Must be an integer in [1, 1024].'],
+    [
+      '--ngf with --nz',
+      train('--ngf', '1024', '--nz', '4096'),
+      2,
+      "Invalid argument for ngf: 1024. With nz 4096 and depth 2 the generator's projection would hold 411041792 weights",
+    ],
     ['--ndf', train('--ndf', '0'), 2, 'Invalid argument for --ndf: "0"'],
     ['--nz', train('--nz', '1e9'), 2, 'Invalid argument for --nz: "1e9"'],
     ['--minutes', train('--minutes', '-5'), 2, 'Invalid argument for --minutes: "-5". Must be a number in (0, 10080].'],

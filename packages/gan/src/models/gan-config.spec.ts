@@ -79,6 +79,11 @@ describe('resolveGanConfig', () => {
     ],
     [{ imageShape: [1024, 1024, 3], ndf: 1024 }, 'ndf', 'ndf * 2^7 = 131072 channels; at most 16384'],
     [{ imageShape: [1024, 1024, 3], depth: 9, ngf: 128 }, 'ngf', 'ngf * 2^8 = 32768 channels'],
+    [{ kind: 'cgan', classes: 1e9 }, 'classes', 'Invalid argument for classes: 1000000000. Must be at most 10000.'],
+    // (4096 + 0) * 7 * 7 * (1024 * 2) = 411,041,792 > 2^28
+    [{ nz: 4096, ngf: 1024 }, 'ngf', "the generator's projection would hold 411041792 weights; at most 268435456 (2^28)"],
+    // 1024 = 4 * 2^8: 100 * 4 * 4 * (128 * 2^7) = 26,214,400 is fine; nz 4096 makes it 1,073,741,824
+    [{ imageShape: [1024, 1024, 3], ngf: 128, nz: 4096 }, 'ngf', 'would hold 1073741824 weights'],
   ])('refuses the oversized %j naming %s, before building anything', (config, parameter, message) => {
     const started = Date.now();
     let caught: unknown;
@@ -95,7 +100,9 @@ describe('resolveGanConfig', () => {
 
   it('accepts the largest sizes the limits allow, and the DCGAN paper and example sizes', () => {
     expect(MAX_GAN_WIDTH).toBe(1024);
-    expect(parameterOf({ ngf: 1024, ndf: 1024, nz: 4096 })).toBeUndefined();
+    expect(parameterOf({ ngf: 1024, ndf: 1024, nz: 2048 })).toBeUndefined(); // 2048 * 49 * 2048 = 205,520,896 weights
+    expect(parameterOf({ ngf: 512, ndf: 1024, nz: 4096 })).toBeUndefined();
+    expect(parameterOf({ kind: 'cgan', classes: 10_000 })).toBeUndefined();
     expect(parameterOf({ imageShape: [1024, 1024, 3], ngf: 128, ndf: 128 })).toBeUndefined();
     expect(parameterOf({ imageShape: [1024, 1024, 3], depth: 9, ngf: 64, ndf: 64 })).toBeUndefined();
     expect(parameterOf({ imageShape: [64, 64, 3], ngf: 64, ndf: 64, nz: 100 })).toBeUndefined(); // Radford et al.

@@ -70,7 +70,7 @@ export interface GanConfig {
    * (its penalty is per example). `spectral` is an option beyond the DCGAN paper.
    */
   discriminatorNormalization?: DiscriminatorNormalization;
-  /** Number of classes (cgan only; default 10). */
+  /** Number of classes (cgan only; default 10, at most 10000). */
   classes?: number;
   /** Learning rate of both Adams (default 2e-4; 1e-4 for wgan-gp). */
   lr?: number;
@@ -167,6 +167,21 @@ export const MAX_GAN_IMAGE_SIZE = 1024;
  * @category Models
  */
 export const MAX_GAN_CHANNELS = 16_384;
+
+/**
+ * The most classes a `cgan` config may ask for (`classes`).
+ *
+ * @category Models
+ */
+export const MAX_GAN_CLASSES = 10_000;
+
+/**
+ * The most weights of the generator's projection, `(nz + classes) * start^2 * ngf * 2^(depth - 1)`
+ * (2^28: 1 GiB of float32).
+ *
+ * @category Models
+ */
+export const MAX_GAN_PROJECTION_WEIGHTS = 2 ** 28;
 
 function atMost(parameter: string, value: number, max: number): void {
   if (value > max) throw new InvalidArgumentError({ parameter, value, message: `Must be at most ${max}.` });
@@ -265,6 +280,7 @@ export function resolveGanConfig(config: GanConfig = {}): ResolvedGanConfig {
   atMost('nz', resolved.nz, MAX_GAN_NZ);
   atMost('ngf', resolved.ngf, MAX_GAN_WIDTH);
   atMost('ndf', resolved.ndf, MAX_GAN_WIDTH);
+  atMost('classes', resolved.classes, MAX_GAN_CLASSES);
   const start = height / 2 ** resolved.depth;
   if (!Number.isInteger(start) || start < 2) {
     throw new InvalidArgumentError({
@@ -282,6 +298,14 @@ export function resolveGanConfig(config: GanConfig = {}): ResolvedGanConfig {
         message: `With depth ${resolved.depth} the widest layer would have ${parameter} * 2^${resolved.depth - 1} = ${resolved[parameter] * deepest} channels; at most ${MAX_GAN_CHANNELS} are allowed.`,
       });
     }
+  }
+  const projection = (resolved.nz + (kind === 'cgan' ? resolved.classes : 0)) * start * start * resolved.ngf * deepest;
+  if (projection > MAX_GAN_PROJECTION_WEIGHTS) {
+    throw new InvalidArgumentError({
+      parameter: 'ngf',
+      value: resolved.ngf,
+      message: `With nz ${resolved.nz} and depth ${resolved.depth} the generator's projection would hold ${projection} weights; at most ${MAX_GAN_PROJECTION_WEIGHTS} (2^28) are allowed: lower ngf or nz.`,
+    });
   }
   if (!DISCRIMINATOR_NORMALIZATIONS.includes(resolved.discriminatorNormalization)) {
     throw new InvalidArgumentError({
