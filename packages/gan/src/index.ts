@@ -8,6 +8,12 @@
 export {
   DISCRIMINATOR_NORMALIZATIONS,
   GAN_KINDS,
+  MAX_GAN_CHANNELS,
+  MAX_GAN_CLASSES,
+  MAX_GAN_IMAGE_SIZE,
+  MAX_GAN_NZ,
+  MAX_GAN_PROJECTION_WEIGHTS,
+  MAX_GAN_WIDTH,
   resolveGanConfig,
   type DiscriminatorNormalization,
   type GanConfig,

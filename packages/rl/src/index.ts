@@ -58,6 +58,7 @@ export { LunarLander, type LunarLanderAction, type LunarLanderBodies, type Lunar
 export { Rng, linearSchedule } from './deprecated';
 export { RunningMeanStd } from './utils/running-mean-std';
 export { Mlp, type Activation, type Initialization } from './agents/mlp';
+export { CONFIG_SIZE_LIMITS, MAX_HIDDEN_LAYERS, MAX_HIDDEN_WEIGHTS, MAX_LAYER_UNITS } from './agents/config-checks';
 export { ReplayBuffer, type ReplayBatch } from './agents/replay-buffer';
 export { evaluate, type EvaluateOptions, type EvaluationResult, type Policy } from './agents/evaluate';
 export { Dqn, DQN_PRESETS, linearAnneal, resolveDqnConfig, type DqnConfig, type LearnOptions } from './agents/dqn';

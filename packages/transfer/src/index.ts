@@ -24,7 +24,16 @@ export {
   type BatchNormPolicy,
   type ParameterCounts,
 } from './freeze/freeze';
-export { defaultCutLayer, disposeUnusedLayers, featureExtractor, replaceHead, type ReplaceHeadOptions } from './head/replace-head';
+export {
+  MAX_HEAD_CLASSES,
+  MAX_HEAD_LAYERS,
+  MAX_HEAD_UNITS,
+  defaultCutLayer,
+  disposeUnusedLayers,
+  featureExtractor,
+  replaceHead,
+  type ReplaceHeadOptions,
+} from './head/replace-head';
 export { cacheFeatures, checkInputShape, evaluateAccuracy } from './training/features';
 export { decayToPretrained, type Anchor } from './training/decay-to-pretrained';
 export {

@@ -53,7 +53,7 @@ async function run(...argv: string[]) {
 
 describe('cli-kit', () => {
   it('runs a valid command with parsed numbers and defaults', async () => {
-    const r = await run('train', 'a', '--steps', '5e2', '--lr', '0.5');
+    const r = await run('train', 'a', '--steps', '500', '--lr', '5e-1');
     expect(r).toMatchObject({ code: 0, err: '' });
     expect(r.ran).toEqual([{ kind: 'a', steps: 500, seed: 0, lr: 0.5, mode: 'alpha' }]);
   });
@@ -82,6 +82,9 @@ describe('cli-kit', () => {
     [['train', '--steps', '5'], 'UsageError: missing argument <kind>'],
     [['train', 'a', 'b', '--steps', '5'], 'UsageError: too many arguments'],
     [['train', 'a', '--steps', '1e300'], 'InvalidArgumentError: Invalid argument for --steps: "1e300". Must be an integer in [1, 1000].'],
+    [['train', 'a', '--steps', '5e2'], 'Invalid argument for --steps: "5e2". Must be an integer in [1, 1000]. Write it as decimal digits'],
+    [['train', 'a', '--steps', '0x10'], 'Invalid argument for --steps: "0x10"'],
+    [['train', 'a', '--steps', ' 5'], 'Invalid argument for --steps: " 5"'],
     [['train', 'a', '--steps', '0'], 'Invalid argument for --steps: "0"'],
     [['train', 'a', '--steps', '2.5'], 'Invalid argument for --steps: "2.5"'],
     [['train', 'a', '--steps', ''], 'Invalid argument for --steps: ""'],
@@ -124,7 +127,7 @@ describe('cli-kit', () => {
     expect(nearestName('--sed', ['--seed', '--out', '--help'])).toBe('--seed');
     expect(nearestName('--ephocs', ['--epochs', '--seed'])).toBe('--epochs');
     expect(nearestName('--frobnicate', ['--seed', '--out'])).toBeUndefined();
-    expect(parseInteger('--n', ' 12 ', { min: 1, max: 20 })).toBe(12);
+    expect(parseInteger('--n', '12', { min: 1, max: 20 })).toBe(12);
     expect(() => parseInteger('--n', '0x', { min: 1, max: 20 })).toThrow(InvalidArgumentError);
   });
 });

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -47,6 +47,12 @@ beforeAll(async () => {
   expect(trained.code).toBe(0);
   writeFileSync(join(tmp, 'wrong.npy'), encodeNpy(new Float32Array(2 * 8 * 8), [2, 8, 8, 1]));
   execFileSync('mkfifo', [join(tmp, 'fifo.npy')]);
+  // The trained run with a checkpoint whose config asks for a generator 100,000 channels wide.
+  cpSync(run, join(tmp, 'huge'), { recursive: true });
+  const manifest = join(tmp, 'huge', 'checkpoint', 'checkpoint.json');
+  const json = JSON.parse(readFileSync(manifest, 'utf8')) as { config: { ngf: number } };
+  json.config.ngf = 100_000;
+  writeFileSync(manifest, JSON.stringify(json));
 }, 120_000);
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -81,6 +87,12 @@ describe('bigmodel-gan bad input', () => {
     ['--seed', train('--seed', '99999999999999999999'), 2, 'Invalid argument for --seed: "99999999999999999999"'],
     ['--out', ['train', 'dcgan', '--epochs', '1'], 2, 'flag --out is required'],
     ['--ngf', train('--ngf', '100000'), 2, 'Invalid argument for --ngf: "100000". Must be an integer in [1, 1024].'],
+    [
+      '--ngf with --nz',
+      train('--ngf', '1024', '--nz', '4096'),
+      2,
+      "Invalid argument for ngf: 1024. With nz 4096 and depth 2 the generator's projection would hold 411041792 weights",
+    ],
     ['--ndf', train('--ndf', '0'), 2, 'Invalid argument for --ndf: "0"'],
     ['--nz', train('--nz', '1e9'), 2, 'Invalid argument for --nz: "1e9"'],
     ['--minutes', train('--minutes', '-5'), 2, 'Invalid argument for --minutes: "-5". Must be a number in (0, 10080].'],
@@ -114,6 +126,12 @@ describe('bigmodel-gan bad input', () => {
     ['--limit', train('--limit', '0'), 2, 'Invalid argument for --limit: "0"'],
     ['sample <dir>', ['sample', '--out', OUT], 2, 'missing argument <dir>'],
     ['sample --n', sample('--n', '1e8'), 2, 'Invalid argument for --n: "1e8". Must be an integer in [1, 100000].'],
+    [
+      'sample <dir> (a checkpoint asking for ngf 100000)',
+      ['sample', '<tmp>/huge', '--out', OUT],
+      2,
+      'checkpoint.json has an invalid config (Invalid argument for ngf: 100000. Must be at most 1024.)',
+    ],
     ['sample --n', sample('--n', '0'), 2, 'Invalid argument for --n: "0"'],
     ['sample --seed', sample('--seed', '-1'), 2, 'Invalid argument for --seed: "-1"'],
     ['sample --out', ['sample', RUN], 2, 'flag --out is required'],

@@ -50,6 +50,8 @@ import { classify, sampleQuality, type SampleQuality } from '../metrics/sample-q
 import {
   DISCRIMINATOR_NORMALIZATIONS,
   GAN_KINDS,
+  MAX_GAN_NZ,
+  MAX_GAN_WIDTH,
   resolveGanConfig,
   type DiscriminatorNormalization,
   type GanConfig,
@@ -63,8 +65,6 @@ import { progressBar } from './progress';
 
 /** Seeds are 32-bit. */
 const SEED = { min: 0, max: 2 ** 32 - 1 };
-/** The widest networks the CLI builds (--ngf / --ndf; DCGAN's paper uses 64-128). */
-const MAX_WIDTH = 1024;
 /** The most images one command generates (--n). */
 const MAX_SAMPLES = 100_000;
 
@@ -321,9 +321,9 @@ export function ganProgram(io: CliIo) {
     .addOption(integerOption('--epochs <n>', 'passes over the data (required)', { min: 1, max: 100_000 }).makeOptionMandatory())
     .addOption(seed())
     .requiredOption('--out <dir>', 'run directory (required)')
-    .addOption(integerOption('--ngf <n>', 'generator width', { min: 1, max: MAX_WIDTH }, 32))
-    .addOption(integerOption('--ndf <n>', 'discriminator width', { min: 1, max: MAX_WIDTH }, 32))
-    .addOption(integerOption('--nz <n>', 'latent size', { min: 1, max: 4096 }, 100))
+    .addOption(integerOption('--ngf <n>', 'generator width', { min: 1, max: MAX_GAN_WIDTH }, 32))
+    .addOption(integerOption('--ndf <n>', 'discriminator width', { min: 1, max: MAX_GAN_WIDTH }, 32))
+    .addOption(integerOption('--nz <n>', 'latent size', { min: 1, max: MAX_GAN_NZ }, 100))
     .addOption(numberOption('--minutes <m>', 'stop after M minutes (a week at most)', { min: 0, max: 10_080, minExclusive: true }))
     .addOption(integerOption('--checkpoint-every <n>', 'steps between checkpoints', { min: 1, max: 1e9 }, 200))
     .addOption(

@@ -44,13 +44,19 @@ export interface GanConfig {
    * the discriminator also classifies) or `wgan-gp` (Gulrajani et al. 2017). Default `dcgan`.
    */
   kind?: GanKind;
-  /** Image `[height, width, channels]`, height = width, channels 1 or 3 (default `[28, 28, 1]`). */
+  /** Image `[height, width, channels]`, height = width <= 1024, channels 1 or 3 (default `[28, 28, 1]`). */
   imageShape?: [number, number, number];
-  /** Length of the noise vector z (default 100). */
+  /** Length of the noise vector z, at most 4096 (default 100). */
   nz?: number;
-  /** Generator width: channels of its last hidden layer; each earlier layer doubles it (default 64). */
+  /**
+   * Generator width: channels of its last hidden layer; each earlier layer doubles it (default 64).
+   * At most {@link MAX_GAN_WIDTH} (1024), with at most 16384 channels in the widest layer.
+   */
   ngf?: number;
-  /** Discriminator width: channels of its first layer; each later layer doubles it (default 64). */
+  /**
+   * Discriminator width: channels of its first layer; each later layer doubles it (default 64).
+   * At most {@link MAX_GAN_WIDTH} (1024), with at most 16384 channels in the widest layer.
+   */
   ndf?: number;
   /**
    * Upsampling stages of the generator (and downsampling stages of the discriminator); the
@@ -64,7 +70,7 @@ export interface GanConfig {
    * (its penalty is per example). `spectral` is an option beyond the DCGAN paper.
    */
   discriminatorNormalization?: DiscriminatorNormalization;
-  /** Number of classes (cgan only; default 10). */
+  /** Number of classes (cgan only; default 10, at most 10000). */
   classes?: number;
   /** Learning rate of both Adams (default 2e-4; 1e-4 for wgan-gp). */
   lr?: number;
@@ -133,6 +139,54 @@ export interface GanConfig {
  */
 export type ResolvedGanConfig = Required<Omit<GanConfig, 'minibatchStddev'>> & { minibatchStddev: number };
 
+/**
+ * The widest networks a config may ask for: `ngf` and `ndf` at most (the DCGAN paper uses 64-128).
+ *
+ * @category Models
+ */
+export const MAX_GAN_WIDTH = 1024;
+
+/**
+ * The longest noise vector a config may ask for (`nz`).
+ *
+ * @category Models
+ */
+export const MAX_GAN_NZ = 4096;
+
+/**
+ * The largest image side a config may ask for (`imageShape` height and width).
+ *
+ * @category Models
+ */
+export const MAX_GAN_IMAGE_SIZE = 1024;
+
+/**
+ * The most channels of the widest layer, `ngf * 2^(depth - 1)` in the generator and
+ * `ndf * 2^(depth - 1)` in the discriminator.
+ *
+ * @category Models
+ */
+export const MAX_GAN_CHANNELS = 16_384;
+
+/**
+ * The most classes a `cgan` config may ask for (`classes`).
+ *
+ * @category Models
+ */
+export const MAX_GAN_CLASSES = 10_000;
+
+/**
+ * The most weights of the generator's projection, `(nz + classes) * start^2 * ngf * 2^(depth - 1)`
+ * (2^28: 1 GiB of float32).
+ *
+ * @category Models
+ */
+export const MAX_GAN_PROJECTION_WEIGHTS = 2 ** 28;
+
+function atMost(parameter: string, value: number, max: number): void {
+  if (value > max) throw new InvalidArgumentError({ parameter, value, message: `Must be at most ${max}.` });
+}
+
 function positiveInteger(parameter: string, value: unknown): void {
   if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
     throw new InvalidArgumentError({ parameter, value, message: 'Must be an integer > 0.' });
@@ -176,6 +230,13 @@ export function resolveGanConfig(config: GanConfig = {}): ResolvedGanConfig {
     });
   }
   const [height, width, channels] = imageShape;
+  if (height > MAX_GAN_IMAGE_SIZE || width > MAX_GAN_IMAGE_SIZE) {
+    throw new InvalidArgumentError({
+      parameter: 'imageShape',
+      value: imageShape,
+      message: `Image height and width must be at most ${MAX_GAN_IMAGE_SIZE}.`,
+    });
+  }
   if (height !== width)
     throw new InvalidArgumentError({ parameter: 'imageShape', value: imageShape, message: 'Images must be square (height = width).' });
   if (channels !== 1 && channels !== 3)
@@ -216,12 +277,34 @@ export function resolveGanConfig(config: GanConfig = {}): ResolvedGanConfig {
   positiveInteger('classes', resolved.classes);
   positiveInteger('criticSteps', resolved.criticSteps);
   positiveInteger('batchSize', resolved.batchSize);
+  atMost('nz', resolved.nz, MAX_GAN_NZ);
+  atMost('ngf', resolved.ngf, MAX_GAN_WIDTH);
+  atMost('ndf', resolved.ndf, MAX_GAN_WIDTH);
+  atMost('classes', resolved.classes, MAX_GAN_CLASSES);
   const start = height / 2 ** resolved.depth;
   if (!Number.isInteger(start) || start < 2) {
     throw new InvalidArgumentError({
       parameter: 'depth',
       value: resolved.depth,
       message: `Image size ${height} is not compatible with generator depth ${resolved.depth}: the size must be divisible by 2^depth = ${2 ** resolved.depth} with a start of at least 2x2 (try depth ${defaultDepth(height) || 'a different image size'}).`,
+    });
+  }
+  const deepest = 2 ** (resolved.depth - 1);
+  for (const parameter of ['ngf', 'ndf'] as const) {
+    if (resolved[parameter] * deepest > MAX_GAN_CHANNELS) {
+      throw new InvalidArgumentError({
+        parameter,
+        value: resolved[parameter],
+        message: `With depth ${resolved.depth} the widest layer would have ${parameter} * 2^${resolved.depth - 1} = ${resolved[parameter] * deepest} channels; at most ${MAX_GAN_CHANNELS} are allowed.`,
+      });
+    }
+  }
+  const projection = (resolved.nz + (kind === 'cgan' ? resolved.classes : 0)) * start * start * resolved.ngf * deepest;
+  if (projection > MAX_GAN_PROJECTION_WEIGHTS) {
+    throw new InvalidArgumentError({
+      parameter: 'ngf',
+      value: resolved.ngf,
+      message: `With nz ${resolved.nz} and depth ${resolved.depth} the generator's projection would hold ${projection} weights; at most ${MAX_GAN_PROJECTION_WEIGHTS} (2^28) are allowed: lower ngf or nz.`,
     });
   }
   if (!DISCRIMINATOR_NORMALIZATIONS.includes(resolved.discriminatorNormalization)) {

@@ -38,6 +38,7 @@ beforeAll(async () => {
   });
   writeFileSync(join(tmp, 'contradictory.json'), JSON.stringify({ params: { x1: { type: 'float', min: 10, max: -5 } } }));
   writeFileSync(join(tmp, 'space.json'), JSON.stringify({ params: { x1: { type: 'float', min: -5, max: 10 } } }));
+  writeFileSync(join(tmp, 'huge-filters.json'), JSON.stringify({ params: { filters1: { type: 'categorical', choices: [32, 100000] } } }));
   writeFileSync(join(tmp, 'no-factory.js'), 'exports.somethingElse = 1;\n');
   execFileSync('mkfifo', [join(tmp, 'fifo.json')]);
   writeFileSync(join(tmp, 'broken.js'), 'exports.createEvaluator = (;\n');
@@ -80,6 +81,12 @@ describe('bigmodel-nas bad input', () => {
       'FileFormatError: <tmp>/fifo.json cannot be read (--space): is not a regular file.',
     ],
     ['--space', search('--space', '<tmp>/contradictory.json', '--evaluator', 'builtin:branin'), 2, 'space.params.x1.min'],
+    [
+      '--space',
+      search('--space', '<tmp>/huge-filters.json', '--evaluator', 'builtin:mnist'),
+      2,
+      'Invalid argument for space.filters1: 100000. The mnist evaluator builds networks only from integers in [1, 1024] for filters1.',
+    ],
     [
       '--strategy',
       search('--strategy', 'annealing'),

@@ -35,6 +35,7 @@ import { finishedTrials, leaderboard, paretoFront, type TrialRecord } from '../r
 import { rescoreTop } from '../runner/rescore';
 import { resumeSearch, runSearch, type SearchProgress, type SearchResult, type TrialStart } from '../runner/run-search';
 import { STRATEGY_NAMES, type StrategyName } from '../runner/search-spec';
+import { checkMnistSpace } from '../internal/mnist-model';
 import { BUILTIN_SPACES, builtinSpace } from '../space/builtin-spaces';
 import { SearchSpace } from '../space/search-space';
 
@@ -179,6 +180,8 @@ function searchPlan({ options }: CliInput) {
       value: undefined,
       message: 'Name an evaluator: --evaluator builtin:NAME or --evaluator-module FILE.js.',
     });
+  // The network sizes the mnist evaluator would build from this space, before anything starts.
+  if (evaluator.kind === 'builtin' && evaluator.name === 'mnist') checkMnistSpace(space);
   const multiFidelity = options['hyperband'] === true || options['successiveHalving'] === true;
   for (const [key, flag] of [
     ['minBudget', '--min-budget'],

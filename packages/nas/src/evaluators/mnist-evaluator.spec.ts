@@ -7,7 +7,7 @@ import { InvalidArgumentError, NumericalError, initBackend, loadModel, type Lear
 
 import { runSearch } from '../runner/run-search';
 import { builtinSpace } from '../space/builtin-spaces';
-import { buildMnistModel } from '../internal/mnist-model';
+import { buildMnistModel, checkMnistSpace } from '../internal/mnist-model';
 import { evaluateMnistModel, mnistEvaluator, mnistLearningRate, trainMnistModel } from './mnist-evaluator';
 
 const base = {
@@ -170,6 +170,62 @@ describe('mnistEvaluator', () => {
     expect(result.trials.map((t) => t.status)).toEqual(['failed', 'ok']);
     expect(result.trials[0].error).toMatch(/^NumericalError: training loss is NaN at step \d+\./);
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it.each([
+    [{ filters1: 100_000 }, 'config.filters1', 'Must be an integer in [1, 1024].'],
+    [{ filters2: 1025 }, 'config.filters2', 'Must be an integer in [1, 1024].'],
+    [{ blocks: 3, filters3: 1e9 }, 'config.filters3', 'Must be an integer in [1, 1024].'],
+    [{ filters1: 2.5 }, 'config.filters1', 'Must be an integer in [1, 1024].'],
+    [{ denseUnits: 1_000_000 }, 'config.denseUnits', 'Must be an integer in [0, 16384].'],
+    [{ blocks: 5 }, 'config.blocks', 'Must be an integer in [1, 4].'], // 28 -> 14 -> 7 -> 3 -> 1 -> 0
+    [{ convsPerBlock: 1000 }, 'config.convsPerBlock', 'Must be an integer in [1, 8].'],
+    [{ kernelSize: 28_000 }, 'config.kernelSize', 'Must be an integer in [1, 9].'],
+    [{ batchSize: 1e7 }, 'config.batchSize', 'Must be an integer in [1, 8192].'],
+  ])('refuses the oversized %j naming %s, at once and building nothing', async (change, parameter, message) => {
+    const config = { ...base, ...change };
+    const before = tf.memory().numTensors;
+    const started = Date.now();
+    const refusals = [
+      await Promise.resolve()
+        .then(() => buildMnistModel(config, 0))
+        .catch((e: unknown) => e),
+      await Promise.resolve(trainMnistModel(config, 1, { trainLimit: 100 })).catch((e: unknown) => e),
+      await Promise.resolve(mnistEvaluator({ maxParams: 1000 })(config, 1, { trialId: 0, seed: 0 })).catch((e: unknown) => e),
+    ];
+    for (const error of refusals) {
+      expect(error).toBeInstanceOf(InvalidArgumentError);
+      expect((error as InvalidArgumentError).parameter).toBe(parameter);
+      expect((error as Error).message).toContain(message);
+    }
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('refuses a search whose space could produce an oversized network before anything is written; the built-in space is within limits', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'nas-huge-')), 'search');
+    const space = {
+      params: { filters1: { type: 'categorical' as const, choices: [32, 100_000] }, denseUnits: { type: 'int' as const, min: 0, max: 64 } },
+    };
+    await expect(
+      runSearch({ dir, space, strategy: 'random', trials: 1, evaluator: { kind: 'builtin', name: 'mnist' } }),
+    ).rejects.toMatchObject({
+      name: 'InvalidArgumentError',
+      parameter: 'space.filters1',
+      value: 100_000,
+    });
+    await expect(
+      runSearch({
+        dir,
+        space: { params: { denseUnits: { type: 'int', min: 0, max: 1e6 } } },
+        strategy: 'random',
+        trials: 1,
+        evaluator: { kind: 'builtin', name: 'mnist' },
+      }),
+    ).rejects.toMatchObject({ parameter: 'space.denseUnits', value: 1e6 });
+    expect(existsSync(dir)).toBe(false);
+    // Every value the built-in space can produce is within the limits.
+    expect(() => checkMnistSpace(builtinSpace('mnist'))).not.toThrow();
   });
 
   it('skips models over maxParams without training them', async () => {

@@ -39,7 +39,7 @@ import {
 } from '@bigmodel/core';
 
 import type { Config } from '../space/search-space';
-import { buildMnistModel, num } from '../internal/mnist-model';
+import { buildMnistModel, checkMnistConfig, num } from '../internal/mnist-model';
 import type { EvaluationResult, Evaluator, TrialContext } from './evaluator';
 
 /**
@@ -287,6 +287,7 @@ export async function trainMnistModel(
       value: epochs,
       message: 'The MNIST evaluator trains whole epochs: an integer >= 1.',
     });
+  checkMnistConfig(config); // before loading data: an oversized network fails at once
   const seed = options.seed ?? 0;
   cachedMnist ??= loadMnist();
   const { train, validation } = datasets(cachedMnist, resolved);

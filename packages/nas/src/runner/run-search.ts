@@ -46,6 +46,7 @@ import { searchIdOf } from '../distributed/redis-trial-queue';
 import { JournalWriter, journalPath, readJournal, type ResultRecord } from './journal';
 import { bestTrial, finishedTrials, topDistinct, type TrialRecord } from './leaderboard';
 import { STRATEGY_NAMES, createStrategy, type Constraints, type SearchSpec, type StrategyName } from './search-spec';
+import { checkMnistSpace } from '../internal/mnist-model';
 import { trialModelPath } from '../internal/trial-model-path';
 import { isSearchModelPath, removeSearchModelDir } from './search-model-dir';
 import type { TrialExecutor } from './trial-executor';
@@ -217,6 +218,7 @@ export function resolveRunSearchConfig(config: RunSearchConfig) {
     if (v !== undefined && !(v > 0)) fail(`constraints.${key}`, v, 'Must be a number > 0.');
   }
   if (evaluator.kind === 'builtin' && evaluator.name === 'mnist') {
+    checkMnistSpace(space); // network sizes the evaluator would build, before any trial
     // The MNIST evaluator trains whole epochs: a fractional budget would fail every trial.
     if (!hyperband && !Number.isInteger(budget)) fail('budget', budget, 'The mnist evaluator trains whole epochs: an integer.');
     if (hyperband && !resolveHyperbandConfig(hyperband).integerBudgets)

@@ -18,7 +18,7 @@ import { ActorCritic, actionHeadFor } from './actor-critic';
 import { actorCriticStep } from './actor-critic-step';
 import { checkFiniteLosses } from './check-finite-losses';
 import { decodeWeights, encodeArray, encodeOptimizer, loadCheckpoint, restoreOptimizer, writeCheckpoint } from './checkpoint';
-import { checkChoice, checkInteger, checkKnownKeys, checkLayers, checkRange } from './config-checks';
+import { CONFIG_SIZE_LIMITS, checkChoice, checkInteger, checkKnownKeys, checkLayers, checkRange } from './config-checks';
 import type { LearnOptions } from './dqn';
 import type { Policy } from './evaluate';
 import { encodeObservation, prepareEnv } from './prepare-env';
@@ -112,8 +112,8 @@ export const A2C_PRESETS: Record<string, Partial<A2cConfig>> = {
 export function resolveA2cConfig(config: Partial<A2cConfig> = {}): A2cConfig {
   checkKnownKeys(config, A2C_DEFAULTS, 'A2C');
   const c: A2cConfig = { ...A2C_DEFAULTS, ...config };
-  checkInteger('nEnvs', c.nEnvs, 1);
-  checkInteger('nSteps', c.nSteps, 1);
+  checkInteger('nEnvs', c.nEnvs, 1, CONFIG_SIZE_LIMITS.nEnvs);
+  checkInteger('nSteps', c.nSteps, 1, CONFIG_SIZE_LIMITS.nSteps);
   checkRange('learningRate', c.learningRate, 0, Infinity, true);
   checkRange('rmspropAlpha', c.rmspropAlpha, 0, 1 - Number.EPSILON);
   checkRange('rmspropEps', c.rmspropEps, 0, Infinity, true);

@@ -11,14 +11,17 @@ import { Discrete } from '../spaces/discrete';
 import { Canvas } from '../utils/canvas';
 import { SyncVectorEnv } from '../vector/sync-vector-env';
 import { TimeLimit } from '../wrappers/time-limit';
-import { A2c, resolveA2cConfig } from './a2c';
+import { A2C_PRESETS, A2c, resolveA2cConfig } from './a2c';
 import { ActorCritic } from './actor-critic';
 import { decodeFloat32, decodeUint8 } from './checkpoint';
-import { Dqn, linearAnneal, resolveDqnConfig } from './dqn';
+import { CONFIG_SIZE_LIMITS, MAX_HIDDEN_LAYERS, MAX_HIDDEN_WEIGHTS, MAX_LAYER_UNITS } from './config-checks';
+import { DQN_PRESETS, Dqn, linearAnneal, resolveDqnConfig } from './dqn';
 import { evaluate } from './evaluate';
-import { Ppo, resolvePpoConfig } from './ppo';
+import { PPO_PRESETS, Ppo, resolvePpoConfig } from './ppo';
 import { Reinforce, discountedReturns, resolveReinforceConfig } from './reinforce';
 import { RolloutCollector, computeGae } from './rollout';
+import { SAC_PRESETS, resolveSacConfig } from './sac';
+import { TD3_PRESETS, resolveTd3Config } from './td3';
 
 /** Observation [t / 10]; reward 1 per step; terminates after `terminateAfter` steps (if given). */
 class Corridor extends BaseEnv<Float32Array, number> {
@@ -101,6 +104,81 @@ describe('config validation', () => {
     expect(() => resolveDqnConfig({ learningRateSchedule: 'cosine' as never })).toThrow(
       expect.objectContaining({ parameter: 'learningRateSchedule', value: 'cosine' }),
     );
+  });
+
+  const resolvers: Record<string, (config: Record<string, unknown>) => unknown> = {
+    dqn: resolveDqnConfig,
+    ppo: resolvePpoConfig,
+    a2c: resolveA2cConfig,
+    reinforce: resolveReinforceConfig,
+    sac: resolveSacConfig,
+    td3: resolveTd3Config,
+  };
+  const tooWide = [MAX_LAYER_UNITS + 1];
+  const tooManyWeights = [8193, 8192]; // 67,117,056 weights > 2^26 = 8192 * 8192
+  const tooDeep = Array.from({ length: MAX_HIDDEN_LAYERS + 1 }, () => 4);
+  it.each([
+    ['ppo', 'piArch', [100_000, 100_000], 'at most 16384 units'],
+    ['ppo', 'vfArch', tooWide, 'at most 16384 units'],
+    ['ppo', 'piArch', tooManyWeights, 'at most 67108864 (2^26) weights'],
+    ['a2c', 'piArch', tooDeep, 'at most 16 hidden layers'],
+    ['a2c', 'vfArch', [100_000], 'at most 16384 units'],
+    ['reinforce', 'piArch', tooManyWeights, '2^26'],
+    ['reinforce', 'vfArch', tooWide, '16384'],
+    ['dqn', 'netArch', [100_000, 100_000], 'at most 16384 units'],
+    ['dqn', 'netArch', tooDeep, 'at most 16 hidden layers'],
+    ['sac', 'netArch', tooManyWeights, '2^26'],
+    ['td3', 'netArch', [400, 100_000], 'at most 16384 units'],
+  ])('%s refuses %s = %j before building anything (%s)', (agent, parameter, value, limit) => {
+    const started = Date.now();
+    const before = tf.memory().numTensors;
+    let caught: unknown;
+    try {
+      resolvers[agent]({ [parameter]: value });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(InvalidArgumentError);
+    expect(caught).toMatchObject({ parameter, value });
+    expect((caught as Error).message).toContain(limit);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it.each([
+    ['dqn', 'bufferSize', 1e12, 'Must be an integer in [1, 10000000].'],
+    ['sac', 'bufferSize', 10_000_001, 'Must be an integer in [256, 10000000].'],
+    ['td3', 'bufferSize', 1e9, 'Must be an integer in [256, 10000000].'],
+    ['dqn', 'batchSize', 1e9, 'Must be an integer in [1, 65536].'],
+    ['ppo', 'batchSize', 65_537, 'Must be an integer in [1, 65536].'],
+    ['ppo', 'nEnvs', 100_000, 'Must be an integer in [1, 1024].'],
+    ['a2c', 'nEnvs', 1025, 'Must be an integer in [1, 1024].'],
+    ['a2c', 'nSteps', 1e9, 'Must be an integer in [1, 65536].'],
+    ['td3', 'nCritics', 1000, 'Must be an integer in [1, 10].'],
+  ])('%s refuses %s = %d before allocating anything (%s)', (agent, parameter, value, message) => {
+    const started = Date.now();
+    expect(() => resolvers[agent]({ [parameter]: value })).toThrow(
+      expect.objectContaining({ name: 'InvalidArgumentError', parameter, value, message: expect.stringContaining(message) }),
+    );
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('accepts the largest hidden layers the limits allow and every preset', () => {
+    expect(MAX_HIDDEN_WEIGHTS).toBe(8192 * 8192);
+    expect(() => resolveDqnConfig({ netArch: [8192, 8192] })).not.toThrow();
+    expect(() => resolveDqnConfig({ bufferSize: CONFIG_SIZE_LIMITS.bufferSize, batchSize: CONFIG_SIZE_LIMITS.batchSize })).not.toThrow();
+    expect(() => resolveTd3Config({ nCritics: CONFIG_SIZE_LIMITS.nCritics })).not.toThrow();
+    expect(() =>
+      resolvePpoConfig({ piArch: [MAX_LAYER_UNITS], vfArch: Array.from({ length: MAX_HIDDEN_LAYERS }, () => 64) }),
+    ).not.toThrow();
+    const presets: [string, Record<string, Record<string, unknown>>][] = [
+      ['dqn', DQN_PRESETS],
+      ['ppo', PPO_PRESETS],
+      ['a2c', A2C_PRESETS],
+      ['sac', SAC_PRESETS],
+      ['td3', TD3_PRESETS],
+    ];
+    for (const [agent, table] of presets) for (const preset of Object.values(table)) expect(() => resolvers[agent](preset)).not.toThrow();
   });
 
   it("DQN's linear learning rate is the rate times the fraction of the run remaining at each training phase", () => {

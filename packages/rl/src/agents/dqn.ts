@@ -29,7 +29,7 @@ import {
   writeCheckpoint,
 } from './checkpoint';
 import { captureEnvState, restoreEnvState } from './env-state';
-import { checkChoice, checkInteger, checkKnownKeys, checkLayers, checkRange } from './config-checks';
+import { CONFIG_SIZE_LIMITS, checkChoice, checkInteger, checkKnownKeys, checkLayers, checkRange } from './config-checks';
 import { Mlp } from './mlp';
 import { encodeObservation, prepareEnv } from './prepare-env';
 import { ReplayBuffer } from './replay-buffer';
@@ -178,8 +178,8 @@ export function resolveDqnConfig(config: Partial<DqnConfig> = {}): DqnConfig {
   const c: DqnConfig = { ...DQN_DEFAULTS, ...config };
   checkRange('learningRate', c.learningRate, 0, Infinity, true);
   checkChoice('learningRateSchedule', c.learningRateSchedule, ['constant', 'linear'] as const);
-  checkInteger('batchSize', c.batchSize, 1);
-  checkInteger('bufferSize', c.bufferSize, 1);
+  checkInteger('batchSize', c.batchSize, 1, CONFIG_SIZE_LIMITS.batchSize);
+  checkInteger('bufferSize', c.bufferSize, 1, CONFIG_SIZE_LIMITS.bufferSize);
   if (c.bufferSize < c.batchSize) checkInteger('bufferSize', c.bufferSize, c.batchSize);
   checkInteger('learningStarts', c.learningStarts, 0);
   checkRange('tau', c.tau, 0, 1, true);

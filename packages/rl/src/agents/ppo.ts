@@ -24,7 +24,7 @@ import type { VectorEnv } from '../vector/vector-env';
 import { ActorCritic, actionHeadFor } from './actor-critic';
 import { checkFiniteLosses } from './check-finite-losses';
 import { decodeWeights, encodeArray, encodeOptimizer, loadCheckpoint, restoreOptimizer, writeCheckpoint } from './checkpoint';
-import { checkChoice, checkInteger, checkKnownKeys, checkLayers, checkRange } from './config-checks';
+import { CONFIG_SIZE_LIMITS, checkChoice, checkInteger, checkKnownKeys, checkLayers, checkRange } from './config-checks';
 import type { Policy } from './evaluate';
 import type { LearnOptions } from './dqn';
 import { encodeObservation, prepareEnv } from './prepare-env';
@@ -186,9 +186,9 @@ export const PPO_PRESETS: Record<string, Partial<PpoConfig>> = {
 export function resolvePpoConfig(config: Partial<PpoConfig> = {}): PpoConfig {
   checkKnownKeys(config, PPO_DEFAULTS, 'PPO');
   const c: PpoConfig = { ...PPO_DEFAULTS, ...config };
-  checkInteger('nEnvs', c.nEnvs, 1);
-  checkInteger('nSteps', c.nSteps, 1);
-  checkInteger('batchSize', c.batchSize, 1);
+  checkInteger('nEnvs', c.nEnvs, 1, CONFIG_SIZE_LIMITS.nEnvs);
+  checkInteger('nSteps', c.nSteps, 1, CONFIG_SIZE_LIMITS.nSteps);
+  checkInteger('batchSize', c.batchSize, 1, CONFIG_SIZE_LIMITS.batchSize);
   if (c.batchSize > c.nSteps * c.nEnvs) checkRange('batchSize', c.batchSize, 1, c.nSteps * c.nEnvs);
   checkInteger('nEpochs', c.nEpochs, 1);
   checkRange('learningRate', c.learningRate, 0, Infinity, true);

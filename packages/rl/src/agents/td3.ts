@@ -29,7 +29,7 @@ import {
   restoreOptimizer,
   writeCheckpoint,
 } from './checkpoint';
-import { checkChoice, checkInteger, checkKnownKeys, checkLayers, checkRange } from './config-checks';
+import { CONFIG_SIZE_LIMITS, checkChoice, checkInteger, checkKnownKeys, checkLayers, checkRange } from './config-checks';
 import { ActionNoise } from './common/action-noise';
 import { prepareBoxEnv, unscaleAction } from './common/box-actions';
 import { ContinuousCritics } from './common/continuous-critics';
@@ -166,8 +166,8 @@ export function resolveTd3Config(config: Partial<Td3Config> = {}): Td3Config {
   const c: Td3Config = { ...TD3_DEFAULTS, ...config };
   checkRange('learningRate', c.learningRate, 0, Infinity, true);
   checkChoice('learningRateSchedule', c.learningRateSchedule, ['constant', 'linear'] as const);
-  checkInteger('batchSize', c.batchSize, 1);
-  checkInteger('bufferSize', c.bufferSize, c.batchSize);
+  checkInteger('batchSize', c.batchSize, 1, CONFIG_SIZE_LIMITS.batchSize);
+  checkInteger('bufferSize', c.bufferSize, c.batchSize, CONFIG_SIZE_LIMITS.bufferSize);
   checkInteger('learningStarts', c.learningStarts, 0);
   checkRange('tau', c.tau, 0, 1, true);
   checkRange('gamma', c.gamma, 0, 1);
@@ -177,7 +177,7 @@ export function resolveTd3Config(config: Partial<Td3Config> = {}): Td3Config {
   checkInteger('policyDelay', c.policyDelay, 1);
   checkRange('targetPolicyNoise', c.targetPolicyNoise, 0, Infinity);
   checkRange('targetNoiseClip', c.targetNoiseClip, 0, Infinity);
-  checkInteger('nCritics', c.nCritics, 1);
+  checkInteger('nCritics', c.nCritics, 1, CONFIG_SIZE_LIMITS.nCritics);
   checkChoice('actionNoise', c.actionNoise, ['normal', 'ornstein-uhlenbeck', 'none'] as const);
   checkRange('actionNoiseStd', c.actionNoiseStd, 0, Infinity);
   checkLayers('netArch', c.netArch);

@@ -14,6 +14,7 @@ beforeAll(() => {
   execFileSync('mkfifo', [join(tmp, 'fifo.json')]);
   writeFileSync(join(tmp, 'negative-lr.json'), '{"learningRate": -1}');
   writeFileSync(join(tmp, 'typo.json'), '{"learningRat": 1e-3}');
+  writeFileSync(join(tmp, 'huge-pi.json'), '{"piArch": [100000, 100000]}');
   mkdirSync(join(tmp, 'full'));
   mkdirSync(join(tmp, 'damaged'));
   writeFileSync(join(tmp, 'damaged', 'agent.json'), '{"algorithm": "dqn", "config": {}}');
@@ -114,6 +115,12 @@ describe('bigmodel-rl bad input', () => {
     ],
     ['--config', train('--config', '<tmp>/typo.json'), 2, 'Invalid argument for learningRat: 0.001. DQN has no such option; known: env,'],
     ['--config', ['train', 'ppo', '--total-steps', '100', '--out', OUT, '--config', '<tmp>/typo.json'], 2, 'PPO has no such option'],
+    [
+      '--config',
+      ['train', 'ppo', '--total-steps', '100', '--out', OUT, '--config', '<tmp>/huge-pi.json'],
+      2,
+      'InvalidArgumentError: Invalid argument for piArch: [100000,100000]. Each hidden layer must have at most 16384 units; got 100000.',
+    ],
     [
       '--env',
       train('--env', 'Pendulum-v1'),

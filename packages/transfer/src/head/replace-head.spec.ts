@@ -4,7 +4,14 @@ import { InvalidArgumentError } from '@bigmodel/core';
 
 import { tinyBnModel, useWasm } from '../testing/helpers';
 import { createDigitsCnn } from '../zoo/architectures';
-import { defaultCutLayer, disposeUnusedLayers, featureExtractor, replaceHead } from './replace-head';
+import {
+  MAX_HEAD_LAYERS,
+  defaultCutLayer,
+  disposeUnusedLayers,
+  featureExtractor,
+  replaceHead,
+  type ReplaceHeadOptions,
+} from './replace-head';
 
 beforeAll(useWasm);
 
@@ -65,6 +72,30 @@ describe('replaceHead', () => {
     expect(unknown.parameter).toBe('options.cutAt');
     expect(unknown.message).toContain('block1_conv, block1_bn, block1_relu, features, head_dense, head_out');
     expect(caught(() => featureExtractor(base, 'pool5')).parameter).toBe('layerName');
+    base.dispose();
+  });
+
+  it.each<[Partial<ReplaceHeadOptions>, string, string]>([
+    [{ hiddenUnits: [100_000] }, 'options.hiddenUnits[0]', 'Must be an integer in [1, 16384].'],
+    [{ hiddenUnits: [128, 16_385] }, 'options.hiddenUnits[1]', 'Must be an integer in [1, 16384].'],
+    [{ hiddenUnits: Array.from({ length: MAX_HEAD_LAYERS + 1 }, () => 8) }, 'options.hiddenUnits', 'at most 16 layer sizes'],
+    [{ hiddenUnits: 128 as never }, 'options.hiddenUnits', 'at most 16 layer sizes'],
+    [{ classes: 1e9 }, 'options.classes', 'classes in [1, 100000]'],
+  ])('refuses the oversized head %j naming %s, at once and building nothing', (change, parameter, message) => {
+    const base = tinyBnModel();
+    const before = tf.memory().numTensors;
+    const started = Date.now();
+    let caught: unknown;
+    try {
+      replaceHead(base, { classes: 3, ...change });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(InvalidArgumentError);
+    expect((caught as InvalidArgumentError).parameter).toBe(parameter);
+    expect((caught as Error).message).toContain(message);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(tf.memory().numTensors).toBe(before);
     base.dispose();
   });
 

@@ -71,11 +71,14 @@ export function featureExtractor(model: tf.LayersModel, layerName = defaultCutLa
  * @category Heads
  */
 export interface ReplaceHeadOptions {
-  /** Classes of the new softmax output (an integer >= 1). */
+  /** Classes of the new softmax output (an integer in [1, 100000]). */
   classes: number;
   /** The layer whose output feeds the new head (default {@link defaultCutLayer}). */
   cutAt?: string;
-  /** Units of the new head's hidden dense relu layers, in order (default `[128]`; `[]` for a linear classifier). */
+  /**
+   * Units of the new head's hidden dense relu layers, in order (default `[128]`; `[]` for a linear
+   * classifier); at most 16 layers of at most 16384 units.
+   */
   hiddenUnits?: number[];
   /** Dropout rate before the output layer (default 0: none; tfjs' dropout is not seeded, so runs with it do not repeat exactly). */
   dropout?: number;
@@ -88,23 +91,58 @@ export interface ReplaceHeadOptions {
 }
 
 /**
- * Checks the options of {@link replaceHead}; throws InvalidArgumentError naming the option.
+ * The widest hidden layer a new head may have (units).
+ *
+ * @category Heads
+ */
+export const MAX_HEAD_UNITS = 16_384;
+
+/**
+ * The most hidden layers a new head may have.
+ *
+ * @category Heads
+ */
+export const MAX_HEAD_LAYERS = 16;
+
+/**
+ * The most classes a new head may have.
+ *
+ * @category Heads
+ */
+export const MAX_HEAD_CLASSES = 100_000;
+
+/** Throws an InvalidArgumentError naming `parameter` (or its entry) unless `hiddenUnits` is a list of head layer sizes within the limits. */
+export function checkHiddenUnits(parameter: string, hiddenUnits: unknown): void {
+  if (!Array.isArray(hiddenUnits) || hiddenUnits.length > MAX_HEAD_LAYERS) {
+    throw new InvalidArgumentError({ parameter, value: hiddenUnits, message: `Must be a list of at most ${MAX_HEAD_LAYERS} layer sizes.` });
+  }
+  hiddenUnits.forEach((units: unknown, i) => {
+    if (!Number.isInteger(units) || (units as number) < 1 || (units as number) > MAX_HEAD_UNITS)
+      throw new InvalidArgumentError({
+        parameter: `${parameter}[${i}]`,
+        value: units,
+        message: `Must be an integer in [1, ${MAX_HEAD_UNITS}].`,
+      });
+  });
+}
+
+/**
+ * Checks the options of {@link replaceHead}; throws InvalidArgumentError naming the option. Sizes
+ * are bounded ({@link MAX_HEAD_CLASSES}, {@link MAX_HEAD_LAYERS}, {@link MAX_HEAD_UNITS}) so that a
+ * typo fails here, before any layer is built.
  *
  * @category Heads
  */
 export function resolveReplaceHeadOptions(options: ReplaceHeadOptions) {
   const { classes, hiddenUnits = [128], dropout = 0, seed = 0, prefix = 'head' } = options;
-  if (!Number.isInteger(classes) || classes < 1) {
+  if (!Number.isInteger(classes) || classes < 1 || classes > MAX_HEAD_CLASSES) {
     throw new InvalidArgumentError({
       parameter: 'options.classes',
       value: classes,
-      message: 'A head needs an integer number of classes >= 1.',
+      message: `A head needs an integer number of classes in [1, ${MAX_HEAD_CLASSES}].`,
     });
   }
-  hiddenUnits.forEach((units, i) => {
-    if (!Number.isInteger(units) || units < 1)
-      throw new InvalidArgumentError({ parameter: `options.hiddenUnits[${i}]`, value: units, message: 'Must be an integer >= 1.' });
-  });
+  checkHiddenUnits('options.hiddenUnits', hiddenUnits);
   if (!(dropout >= 0 && dropout < 1))
     throw new InvalidArgumentError({ parameter: 'options.dropout', value: dropout, message: 'Must be in [0, 1).' });
   if (!Number.isInteger(seed)) throw new InvalidArgumentError({ parameter: 'options.seed', value: seed, message: 'Must be an integer.' });

@@ -4,7 +4,7 @@ import { InvalidArgumentError, mulberry32, ShapeError, TensorDataset, type Callb
 
 import { snapshot, tinyBnModel, tinyData, useWasm } from '../testing/helpers';
 import { createDigitsCnn } from '../zoo/architectures';
-import { fineTune, resolveFineTuneConfig } from './fine-tune';
+import { fineTune, resolveFineTuneConfig, type FineTuneConfig } from './fine-tune';
 import { GroupedOptimizer } from './grouped-optimizer';
 
 beforeAll(useWasm);
@@ -199,6 +199,17 @@ describe('fineTune', () => {
     expect(() => resolveFineTuneConfig({ strategy: 'full', classes: 2, epochs: 1, cachedFeatures: true })).toThrow(
       /config\.cachedFeatures/,
     );
+    // Oversized heads fail here, before any layer is built.
+    const oversized: [Partial<FineTuneConfig>, string][] = [
+      [{ hiddenUnits: [100_000] }, 'config.hiddenUnits[0]'],
+      [{ hiddenUnits: Array.from({ length: 17 }, () => 8) }, 'config.hiddenUnits'],
+      [{ classes: 1e9 }, 'config.classes'],
+    ];
+    for (const [change, parameter] of oversized) {
+      expect(() => resolveFineTuneConfig({ strategy: 'head', classes: 2, epochs: 1, ...change })).toThrow(
+        expect.objectContaining({ name: 'InvalidArgumentError', parameter }),
+      );
+    }
     expect(resolveFineTuneConfig({ strategy: 'two-phase', classes: 2, epochs: 3, lr: 1e-2 })).toEqual(
       expect.objectContaining({ fineTuneEpochs: 3, fineTuneLr: 1e-3, unfreezeBlocks: 1, weightDecay: 1e-4 }),
     );

@@ -28,7 +28,7 @@ import {
 
 import { freeze, parameterCounts, setBatchNormPolicy, unfreeze, type BatchNormPolicy, type ParameterCounts } from '../freeze/freeze';
 import { layerBlocks } from '../freeze/select-layers';
-import { applyLayers, defaultCutLayer, featureExtractor, replaceHead } from '../head/replace-head';
+import { MAX_HEAD_CLASSES, applyLayers, checkHiddenUnits, defaultCutLayer, featureExtractor, replaceHead } from '../head/replace-head';
 import { cacheFeatures, checkInputShape, concatDatasets } from './features';
 import { decayToPretrained } from './decay-to-pretrained';
 import { isNoDecayWeight, paramGroupOptimizer } from './grouped-optimizer';
@@ -160,11 +160,11 @@ export function resolveFineTuneConfig(config: FineTuneConfig) {
       message: `Choose one of ${FINE_TUNE_STRATEGIES.join(', ')}.`,
     });
   }
-  if (!Number.isInteger(config.classes) || config.classes < 1) {
+  if (!Number.isInteger(config.classes) || config.classes < 1 || config.classes > MAX_HEAD_CLASSES) {
     throw new InvalidArgumentError({
       parameter: 'config.classes',
       value: config.classes,
-      message: 'A head needs an integer number of classes >= 1.',
+      message: `A head needs an integer number of classes in [1, ${MAX_HEAD_CLASSES}].`,
     });
   }
   const lr = config.lr ?? 1e-3;
@@ -220,6 +220,7 @@ export function resolveFineTuneConfig(config: FineTuneConfig) {
       message: 'Must be an integer >= 0.',
     });
   }
+  checkHiddenUnits('config.hiddenUnits', resolved.hiddenUnits); // before any layer is built
   if (resolved.cachedFeatures && resolved.strategy === 'full') {
     throw new InvalidArgumentError({
       parameter: 'config.cachedFeatures',
