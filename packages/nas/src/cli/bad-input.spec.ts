@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -226,6 +226,26 @@ describe('bigmodel-nas bad input', () => {
       'Invalid argument for --lock-seconds: "0"',
     ],
   ];
+
+  it('rescore with another --top or --repeats than the re-scoring it continues exits 2 before starting, and writes nothing', async () => {
+    const dir = join(tmp, 'rescored');
+    cpSync(searchDir, dir, { recursive: true });
+    mkdirSync(join(dir, 'rescore'));
+    const candidates = { type: 'candidates', top: 3, trialIds: [0, 1, 2], repeats: 1, budget: 1 };
+    writeFileSync(join(dir, 'rescore', 'journal.jsonl'), `${JSON.stringify(candidates)}\n`);
+    const before = snapshot(dir);
+    for (const [argv, fragment] of [
+      [['--top', '2'], 'Invalid argument for --top: 2.'],
+      [['--repeats', '4'], 'Invalid argument for --repeats: 4.'],
+    ] as const) {
+      const result = await nas(['rescore', dir, ...argv]);
+      expect(result.code).toBe(2);
+      expect(result.err).toContain(fragment);
+      expect(result.err).toContain('started with --top 3 --repeats 1');
+      expect(result.err.trim().split('\n')).toHaveLength(1);
+      expect(snapshot(dir)).toEqual(before);
+    }
+  });
 
   it.each(cases)('%s: %j exits %d with one line containing %j, and writes nothing', async (_flag, argv, status, fragment) => {
     const out = join(tmp, `case-${cases.findIndex((c) => c[1] === argv)}`);

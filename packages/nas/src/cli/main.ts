@@ -32,7 +32,7 @@ import { BUILTIN_EVALUATORS, type EvaluatorSpec } from '../evaluators/evaluator-
 import { readJournal } from '../runner/journal';
 import { exportBest } from '../runner/export-best';
 import { finishedTrials, leaderboard, paretoFront, type TrialRecord } from '../runner/leaderboard';
-import { rescoreTop } from '../runner/rescore';
+import { readRescoreJournal, rescoreTop } from '../runner/rescore';
 import { resumeSearch, runSearch, type SearchProgress, type SearchResult, type TrialStart } from '../runner/run-search';
 import { STRATEGY_NAMES, type StrategyName } from '../runner/search-spec';
 import { checkMnistSpace } from '../internal/mnist-model';
@@ -266,6 +266,24 @@ function searchDir(dir: string): string {
   return dir;
 }
 
+/**
+ * `<dir>` of rescore, checked before anything starts: a search directory whose re-scoring, if one
+ * was started, was started with the same `--top` and `--repeats` (defaults 3 and 1), as `rescoreTop` requires.
+ */
+function rescoreDir(dir: string, top = 3, repeats = 1): string {
+  searchDir(dir);
+  const { candidates } = readRescoreJournal(dir);
+  if (candidates && (candidates.top !== top || candidates.repeats !== repeats)) {
+    const [parameter, value] = candidates.top !== top ? ['--top', top] : ['--repeats', repeats];
+    throw new InvalidArgumentError({
+      parameter,
+      value,
+      message: `This search's re-scoring was started with --top ${candidates.top} --repeats ${candidates.repeats}; continue it with those.`,
+    });
+  }
+  return dir;
+}
+
 /** `--redis URL` and `--trial-timeout S`, checked: the trials' executor on Redis, or none. */
 function redisPlan(options: Record<string, unknown>): { redis?: string; trialTimeoutSeconds?: number } {
   const redis = options['redis'] as string | undefined;
@@ -491,7 +509,7 @@ export function nasProgram(io: CliIo) {
   cliAction(
     rescore,
     ({ args, options }) => ({
-      dir: searchDir(args[0]),
+      dir: rescoreDir(args[0], options['top'] as number | undefined, options['repeats'] as number | undefined),
       top: options['top'] as number | undefined,
       repeats: options['repeats'] as number | undefined,
       workers: options['workers'] as number | undefined,
