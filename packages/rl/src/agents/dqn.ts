@@ -412,7 +412,8 @@ export class Dqn implements Policy<number> {
       // ---- learning
       if (this.numTimesteps % c.trainFreq === 0 && this.numTimesteps > c.learningStarts) {
         const steps = c.gradientSteps === -1 ? this.stepsSinceTrain : c.gradientSteps;
-        const progressRemaining = 1 - this.numTimesteps / this.totalTimesteps;
+        // Clamped: a later learn() call runs past the span the first one set (as PPO's schedules are).
+        const progressRemaining = Math.max(0, 1 - this.numTimesteps / this.totalTimesteps);
         this.currentLr = c.learningRateSchedule === 'linear' ? c.learningRate * progressRemaining : c.learningRate;
         const tdLoss = this.train(steps);
         checkFiniteLosses({ 'losses/tdLoss': tdLoss }, this.numTimesteps);

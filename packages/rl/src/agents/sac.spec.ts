@@ -154,4 +154,17 @@ describe('SAC', () => {
     expect(meanReturn).toBeGreaterThan(-0.5);
     agent.dispose();
   });
+
+  it('a linear learning rate never goes below 0 when learn() is called again past the span the first call set', () => {
+    const rates: number[] = [];
+    const logger = {
+      log: (r: Record<string, unknown>) => void ('schedule/learningRate' in r && rates.push(r['schedule/learningRate'] as number)),
+    };
+    const config = { netArch: [8], bufferSize: 100, batchSize: 8, learningStarts: 10, learningRateSchedule: 'linear' as const };
+    const agent = new Sac({ ...config, seed: 0 }, new ContinuousBandit());
+    agent.learn(30, { logger }).learn(30, { logger });
+    expect(rates.length).toBeGreaterThan(30);
+    expect(Math.min(...rates)).toBe(0); // past the span: 0, not negative (PPO's schedules clamp the same way)
+    agent.dispose();
+  });
 });

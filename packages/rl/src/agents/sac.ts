@@ -377,7 +377,8 @@ export class Sac implements Policy<Float32Array> {
       // ---- learning
       const steps = rollout.gradientStepsDue(c);
       if (steps > 0) {
-        const progressRemaining = 1 - rollout.numTimesteps / this.totalTimesteps;
+        // Clamped: a later learn() call runs past the span the first one set (as PPO's schedules are).
+        const progressRemaining = Math.max(0, 1 - rollout.numTimesteps / this.totalTimesteps);
         this.currentLr = c.learningRateSchedule === 'linear' ? c.learningRate * progressRemaining : c.learningRate;
         const losses = this.train(steps);
         checkFiniteLosses({ ...losses }, rollout.numTimesteps);

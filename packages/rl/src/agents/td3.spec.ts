@@ -135,10 +135,15 @@ describe('TD3', () => {
     loaded.dispose();
     agent.dispose();
     const document = JSON.parse(readFileSync(join(dir, 'agent.json'), 'utf8'));
-    document.noiseState = 'AAAA';
-    writeFileSync(join(dir, 'agent.json'), JSON.stringify(document));
     const before = tf.memory().numTensors;
+    writeFileSync(join(dir, 'agent.json'), JSON.stringify({ ...document, noiseState: 'AAAA' }));
     await expect(loadAgent(dir)).rejects.toThrow(FileFormatError);
+    // Forged counters of the episode in progress (1e12 gradient steps due, a negative or fractional length) are refused too.
+    expect(document.episode).toEqual(expect.objectContaining({ stepsSinceTrain: expect.any(Number) }));
+    for (const forged of [{ stepsSinceTrain: 1e12 }, { episodeLength: -1 }, { episodesSinceTrain: 0.5 }]) {
+      writeFileSync(join(dir, 'agent.json'), JSON.stringify({ ...document, episode: { ...document.episode, ...forged } }));
+      await expect(loadAgent(dir)).rejects.toThrow(/malformed episode in progress/);
+    }
     expect(tf.memory().numTensors).toBe(before);
     rmSync(dir, { recursive: true, force: true });
   });

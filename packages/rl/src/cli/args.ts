@@ -129,6 +129,34 @@ const AGENT_CHECKS: Record<TrainCommand['algorithm'], { name: string; resolve: (
   ddpg: { name: 'DDPG', resolve: (c) => resolveTd3Config({ ...c, ...DDPG_OVERRIDES }), actions: ['Box'] },
 };
 
+/** `td3` and `ddpg` name one agent class; a checkpoint records `ddpg` when its settings are DDPG's. */
+const algorithmFamily = (algorithm: string) => (algorithm === 'ddpg' ? 'td3' : algorithm);
+
+/** Refuses a resume whose algorithm, `--env` or `--seed` differ from those the checkpointed run was started with. */
+function checkSameRun(command: TrainCommand, found: { algorithm: string; config?: { env?: unknown; seed?: unknown } }): void {
+  const expected = { algorithm: algorithmFamily(command.algorithm), env: command.env, seed: command.seed };
+  const saved = { algorithm: algorithmFamily(found.algorithm), env: found.config?.env, seed: found.config?.seed };
+  for (const key of ['algorithm', 'env', 'seed'] as const) {
+    if (expected[key] !== saved[key]) {
+      const started = key === 'algorithm' ? found.algorithm : String(saved[key]);
+      const message = `The run in ${command.out} was started with ${key} ${started}; resume it with the same command.`;
+      throw new InvalidArgumentError({ parameter: key === 'algorithm' ? key : `--${key}`, value: expected[key], message });
+    }
+  }
+}
+
+/**
+ * DDPG is TD3 with {@link DDPG_OVERRIDES}: a `--config` for `train ddpg` may not set those keys to other values.
+ */
+function checkDdpgConfig(config: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(DDPG_OVERRIDES)) {
+    if (key in config && config[key] !== value) {
+      const message = `DDPG fixes ${key} to ${value}; train td3 to set it.`;
+      throw new InvalidArgumentError({ parameter: `config.${key}`, value: config[key], message });
+    }
+  }
+}
+
 /**
  * Refuses `--out` when it is a file, or (without `--resume`) a directory holding files: nothing is
  * ever appended to another run; with `--resume`, when it holds no checkpoint.
@@ -139,6 +167,8 @@ function checkOut(command: TrainCommand): void {
     const hint = 'Start the run without --resume (with --checkpoint-every N).';
     throw new FileFormatError({ path: checkpoint, problem: 'does not exist: there is no checkpoint to resume', hint });
   }
+  if (command.resume)
+    checkSameRun(command, readCheckpoint<{ config?: { env?: unknown; seed?: unknown } }>(join(command.out, 'checkpoint')));
   if (!command.resume && existsSync(command.out) && (!statSync(command.out).isDirectory() || readdirSync(command.out).length > 0)) {
     const message = 'This directory holds a run already: pass --resume to continue it, or choose an empty directory.';
     throw new InvalidArgumentError({ parameter: '--out', value: command.out, message });
@@ -152,6 +182,7 @@ function checkOut(command: TrainCommand): void {
  */
 export function checkTrainCommand(command: TrainCommand): void {
   const { name, resolve, actions } = AGENT_CHECKS[command.algorithm];
+  if (command.algorithm === 'ddpg') checkDdpgConfig(command.config);
   const config = resolve({ ...trainingPreset(command.algorithm, command.env), ...command.config, env: command.env, seed: command.seed });
   const env = make<unknown, unknown>(command.env, (config as { envKwargs?: Record<string, unknown> }).envKwargs);
   try {
@@ -247,14 +278,11 @@ async function startOrResume(command: TrainCommand, metricsPath: string): Promis
     });
   }
   const agent = await loadAgent(checkpointDir);
-  const expected = { algorithm: command.algorithm, env: command.env, seed: command.seed };
-  const found = { algorithm: agent.algorithm, env: agent.config.env, seed: agent.config.seed };
-  for (const key of ['algorithm', 'env', 'seed'] as const) {
-    if (expected[key] !== found[key]) {
-      agent.dispose();
-      const message = `The run in ${command.out} was started with ${key} ${found[key]}; resume it with the same command.`;
-      throw new InvalidArgumentError({ parameter: key === 'algorithm' ? key : `--${key}`, value: expected[key], message });
-    }
+  try {
+    checkSameRun(command, { algorithm: agent.algorithm, config: agent.config });
+  } catch (error) {
+    agent.dispose();
+    throw error;
   }
   const size = existsSync(metricsPath) ? statSync(metricsPath).size : 0;
   if (size < (metricsBytes as number)) {

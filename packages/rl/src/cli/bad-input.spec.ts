@@ -19,6 +19,10 @@ beforeAll(() => {
   mkdirSync(join(tmp, 'damaged'));
   writeFileSync(join(tmp, 'damaged', 'agent.json'), '{"algorithm": "dqn", "config": {}}');
   writeFileSync(join(tmp, 'full', 'metrics.jsonl'), '');
+  writeFileSync(join(tmp, 'ddpg-delay.json'), '{"policyDelay": 3}');
+  // A DDPG run's checkpoint (the header the resume checks), seed 0 on Pendulum-v1.
+  mkdirSync(join(tmp, 'ddpg-run', 'checkpoint'), { recursive: true });
+  writeFileSync(join(tmp, 'ddpg-run', 'checkpoint', 'agent.json'), '{"algorithm": "ddpg", "config": {"env": "Pendulum-v1", "seed": 0}}');
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -142,6 +146,24 @@ describe('bigmodel-rl bad input', () => {
     ['--checkpoint-every', train('--checkpoint-every', '1.5'), 2, 'Invalid argument for --checkpoint-every: "1.5"'],
     ['--resume', train('--resume'), 2, 'FileFormatError: <out>/checkpoint/agent.json does not exist: there is no checkpoint to resume.'],
     ['--resume', train('--resume', 'yes'), 2, 'UsageError: too many arguments'],
+    [
+      '--config',
+      ['train', 'ddpg', '--env', 'Pendulum-v1', '--total-steps', '100', '--out', OUT, '--config', '<tmp>/ddpg-delay.json'],
+      2,
+      'Invalid argument for config.policyDelay: 3. DDPG fixes policyDelay to 1; train td3 to set it.',
+    ],
+    [
+      '--resume',
+      ['train', 'sac', '--env', 'Pendulum-v1', '--total-steps', '100', '--out', '<tmp>/ddpg-run', '--resume'],
+      2,
+      'was started with algorithm ddpg; resume it with the same command.',
+    ],
+    [
+      '--resume',
+      ['train', 'td3', '--env', 'Pendulum-v1', '--total-steps', '100', '--seed', '1', '--out', '<tmp>/ddpg-run', '--resume'],
+      2,
+      'was started with seed 0; resume it with the same command.',
+    ],
     ['--keep', train('--keep', 'worst'), 2, 'Invalid argument for --keep: "worst". Must be one of best, last.'],
     ['--keep', train('--keep'), 2, 'UsageError: flag --keep needs a value'],
     ['eval <dir>', ['eval'], 2, 'missing argument <dir>'],

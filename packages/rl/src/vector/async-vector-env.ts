@@ -177,6 +177,9 @@ export class AsyncVectorEnv<Act = unknown> implements VectorEnv<Act> {
     const replies = commands.map((_, i) => this.receive(i));
     const failed = replies.findIndex((r) => 'error' in r);
     if (failed >= 0) {
+      // The other sub-environments have moved on (and their autoreset flags were not updated): close
+      // every worker rather than leave a vector env whose next step would start from mixed states.
+      this.terminate();
       const { name, message } = (replies[failed] as { error: { name: string; message: string } }).error;
       throw new VectorEnvWorkerError(failed, name, message);
     }

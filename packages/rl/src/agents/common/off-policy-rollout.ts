@@ -127,7 +127,12 @@ export class OffPolicyRollout {
     const episode = saved as Record<string, unknown>;
     const counters = ['episodeReturn', 'episodeLength', 'stepsSinceTrain', 'episodesSinceTrain'] as const;
     const observation = decodeFloat32Exact(episode['observation'], this.buffer.observationSize);
-    if (typeof saved !== 'object' || observation === null || counters.some((k) => !Number.isFinite(episode[k]))) {
+    // The counts are whole, not negative, and no larger than the steps taken (a forged stepsSinceTrain would set the gradient steps due).
+    const counts = ['episodeLength', 'stepsSinceTrain', 'episodesSinceTrain'] as const;
+    const badCount = counts.some(
+      (k) => !Number.isSafeInteger(episode[k]) || (episode[k] as number) < 0 || (episode[k] as number) > this.numTimesteps,
+    );
+    if (typeof saved !== 'object' || observation === null || counters.some((k) => !Number.isFinite(episode[k])) || badCount) {
       const hint = 'Save the agent again, or delete its "episode" field to start a new episode.';
       throw new FileFormatError({ path, problem: 'has a malformed episode in progress', hint });
     }
