@@ -49,8 +49,9 @@ describe('bigmodel-nas', () => {
     expect(best.meanScore).toBeCloseTo(best.scores[0], 12);
     expect(best.id).toBe(JSON.parse(resumed.stdout).best.id);
     const changed = nas('rescore', out, '--top', '3', '--repeats', '2');
-    expect(changed.status).toBe(1);
-    expect(changed.stderr).toContain('top');
+    // Another --top than the re-scoring it continues is refused before it starts: a usage error (exit 2).
+    expect(changed.status).toBe(2);
+    expect(changed.stderr).toContain('started with --top');
   });
 
   it('reads a space from JSON and runs a full Hyperband bracket over evolution (9 at 1, 3 at 3, 1 at 9)', () => {
