@@ -24,12 +24,12 @@ export {
   type DictValue,
   type TupleValue,
 } from './spaces';
-export { BaseEnv, Wrapper, type Env, type Info, type ResetOptions, type ResetResult, type RgbFrame, type StepResult } from './core/env';
-export type { EnvSpec } from './core/env-spec';
-export { actionMaskOf, stackActionMasks, type ActionMask } from './core/action-mask';
-export { ResetNeededError, VectorEnvWorkerError } from './core/errors';
-export { rlLogger, setRlLogger, type RlLogger } from './core/logger';
-export { make, register, registry, spec, type MakeOptions, type RegistryEntry } from './core/registry';
+export { BaseEnv, Wrapper, type Env, type Info, type ResetOptions, type ResetResult, type RgbFrame, type StepResult } from './env/env';
+export type { EnvSpec } from './env/env-spec';
+export { actionMaskOf, stackActionMasks, type ActionMask } from './env/action-mask';
+export { ResetNeededError, VectorEnvWorkerError } from './env/errors';
+export { rlLogger, setRlLogger, type RlLogger } from './env/logger';
+export { make, register, registry, spec, type MakeOptions, type RegistryEntry } from './env/registry';
 export {
   ClipAction,
   NormalizeObservation,

@@ -9,8 +9,8 @@
 import { Rmsprop } from '@bigmodel/core';
 import { join } from 'node:path';
 
-import type { Env } from '../core/env';
-import { make } from '../core/registry';
+import type { Env } from '../env/env';
+import { make } from '../env/registry';
 import type { Box } from '../spaces/box';
 import { Rng } from '../utils/rng';
 import { SyncVectorEnv } from '../vector/sync-vector-env';

@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { Wrapper, type Env, type StepResult } from '../core/env';
-import { make } from '../core/registry';
+import { Wrapper, type Env, type StepResult } from '../env/env';
+import { make } from '../env/registry';
 import { MaskedCorridor } from '../envs/masked-corridor';
 import { Rng } from '../utils/rng';
 import { SyncVectorEnv } from '../vector/sync-vector-env';

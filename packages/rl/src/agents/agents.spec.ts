@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { BaseEnv, type RgbFrame, type StepResult } from '../core/env';
-import { make } from '../core/registry';
+import { BaseEnv, type RgbFrame, type StepResult } from '../env/env';
+import { make } from '../env/registry';
 import { Box } from '../spaces/box';
 import { Discrete } from '../spaces/discrete';
 import { Canvas } from '../utils/canvas';

@@ -11,9 +11,9 @@ import * as tf from '@tensorflow/tfjs';
 import { Adam, FileFormatError, InvalidArgumentError, type MetricsLogger } from '@bigmodel/core';
 import { join } from 'node:path';
 
-import { actionMaskOf, type ActionMask } from '../core/action-mask';
-import type { Env, Info } from '../core/env';
-import { make } from '../core/registry';
+import { actionMaskOf, type ActionMask } from '../env/action-mask';
+import type { Env, Info } from '../env/env';
+import { make } from '../env/registry';
 import type { Box } from '../spaces/box';
 import type { Discrete } from '../spaces/discrete';
 import { Rng } from '../utils/rng';

@@ -8,7 +8,7 @@
  */
 import { FileFormatError } from '@bigmodel/core';
 
-import { Wrapper, type Env } from '../core/env';
+import { Wrapper, type Env } from '../env/env';
 import { Rng } from '../utils/rng';
 import { RunningMeanStd } from '../utils/running-mean-std';
 

@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '@bigmodel/core';
 
-import type { ActionMask } from '../core/action-mask';
-import type { Env } from '../core/env';
+import type { ActionMask } from '../env/action-mask';
+import type { Env } from '../env/env';
 
 /**
  * Anything that picks actions from observations: every agent of this package.

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { make } from '../core/registry';
+import { make } from '../env/registry';
 import { A2c } from './a2c';
 import { Dqn } from './dqn';
 import { captureEnvState, restoreEnvState } from './env-state';

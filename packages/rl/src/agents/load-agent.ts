@@ -1,7 +1,7 @@
 import { FileFormatError } from '@bigmodel/core';
 import { join } from 'node:path';
 
-import type { Env } from '../core/env';
+import type { Env } from '../env/env';
 import { A2c } from './a2c';
 import { readCheckpoint } from './checkpoint';
 import { Dqn } from './dqn';

@@ -12,9 +12,9 @@ import * as tf from '@tensorflow/tfjs';
 import { Adam, InvalidArgumentError, shuffleInPlace } from '@bigmodel/core';
 import { join } from 'node:path';
 
-import { actionMaskOf, type ActionMask } from '../core/action-mask';
-import type { Env } from '../core/env';
-import { make } from '../core/registry';
+import { actionMaskOf, type ActionMask } from '../env/action-mask';
+import type { Env } from '../env/env';
+import { make } from '../env/registry';
 import type { Box } from '../spaces/box';
 import { Rng } from '../utils/rng';
 import { AsyncVectorEnv } from '../vector/async-vector-env';

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { InvalidArgumentError, initBackend } from '@bigmodel/core';
 
-import { BaseEnv, type RgbFrame, type StepResult } from '../core/env';
-import { make, registry } from '../core/registry';
+import { BaseEnv, type RgbFrame, type StepResult } from '../env/env';
+import { make, registry } from '../env/registry';
 import { Discrete } from '../spaces/discrete';
 import { MultiDiscrete } from '../spaces/multi-discrete';
 import { TimeLimit } from '../wrappers/time-limit';

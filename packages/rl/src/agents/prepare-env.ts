@@ -6,7 +6,7 @@
  */
 import { InvalidArgumentError } from '@bigmodel/core';
 
-import type { Env } from '../core/env';
+import type { Env } from '../env/env';
 import { Box } from '../spaces/box';
 import { Discrete } from '../spaces/discrete';
 import type { Space } from '../spaces/space';

@@ -8,8 +8,8 @@
 import { Adam } from '@bigmodel/core';
 import { join } from 'node:path';
 
-import type { Env } from '../core/env';
-import { make } from '../core/registry';
+import type { Env } from '../env/env';
+import { make } from '../env/registry';
 import type { Box } from '../spaces/box';
 import { Rng } from '../utils/rng';
 import { ActorCritic, actionHeadFor } from './actor-critic';

@@ -6,8 +6,8 @@
  */
 import { FileFormatError, InvalidArgumentError, type MetricsLogger } from '@bigmodel/core';
 
-import { stackActionMasks } from '../core/action-mask';
-import type { Env, Info } from '../core/env';
+import { stackActionMasks } from '../env/action-mask';
+import type { Env, Info } from '../env/env';
 import type { VectorEnv } from '../vector/vector-env';
 import { RunningMeanStd } from '../utils/running-mean-std';
 import type { Rng } from '../utils/rng';

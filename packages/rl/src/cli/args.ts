@@ -15,7 +15,7 @@ import {
 import { existsSync, lstatSync, readdirSync, statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { make, registry } from '../core/registry';
+import { make, registry } from '../env/registry';
 import { A2c, resolveA2cConfig } from '../agents/a2c';
 import { readCheckpoint } from '../agents/checkpoint';
 import { Dqn, resolveDqnConfig } from '../agents/dqn';

@@ -25,7 +25,7 @@ import {
 } from '@bigmodel/core';
 
 import { loadAgent } from '../agents/load-agent';
-import { registry } from '../core/registry';
+import { registry } from '../env/registry';
 import { MAX_EPISODES, runEval, runTrain, SEED_RANGE, trainCommand, trainPlan } from './args';
 
 /** A one-line progress bar on `stream` (redrawn in place on a terminal, every 10% otherwise). */

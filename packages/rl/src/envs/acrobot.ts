@@ -6,8 +6,8 @@
  */
 import { InvalidArgumentError } from '@bigmodel/core';
 
-import type { ResetOptions, ResetResult, RgbFrame, StepResult } from '../core/env';
-import { ResetNeededError } from '../core/errors';
+import type { ResetOptions, ResetResult, RgbFrame, StepResult } from '../env/env';
+import { ResetNeededError } from '../env/errors';
 import { Box } from '../spaces/box';
 import { Discrete } from '../spaces/discrete';
 import { Canvas } from '../utils/canvas';

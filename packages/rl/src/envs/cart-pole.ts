@@ -4,9 +4,9 @@
  */
 import { InvalidArgumentError } from '@bigmodel/core';
 
-import type { ResetOptions, ResetResult, RgbFrame, StepResult } from '../core/env';
-import { ResetNeededError } from '../core/errors';
-import { rlLogger } from '../core/logger';
+import type { ResetOptions, ResetResult, RgbFrame, StepResult } from '../env/env';
+import { ResetNeededError } from '../env/errors';
+import { rlLogger } from '../env/logger';
 import { Box } from '../spaces/box';
 import { Discrete } from '../spaces/discrete';
 import { Canvas } from '../utils/canvas';

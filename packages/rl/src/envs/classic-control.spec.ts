@@ -3,8 +3,8 @@ import { join } from 'node:path';
 
 import { InvalidArgumentError } from '@bigmodel/core';
 
-import { make } from '../core/registry';
-import { setRlLogger } from '../core/logger';
+import { make } from '../env/registry';
+import { setRlLogger } from '../env/logger';
 import { Acrobot } from './acrobot';
 import { CartPole } from './cart-pole';
 import { ContinuousMountainCar } from './continuous-mountain-car';

@@ -1,10 +1,10 @@
 import { InvalidArgumentError } from '@bigmodel/core';
 import type { Body } from 'planck';
 
-import type { RgbFrame } from '../core/env';
-import { ResetNeededError } from '../core/errors';
-import { setRlLogger } from '../core/logger';
-import { make } from '../core/registry';
+import type { RgbFrame } from '../env/env';
+import { ResetNeededError } from '../env/errors';
+import { setRlLogger } from '../env/logger';
+import { make } from '../env/registry';
 import { Rng } from '../utils/rng';
 import { LunarLander, lunarShaping, lunarWind } from './lunar-lander';
 

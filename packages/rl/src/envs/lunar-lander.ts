@@ -7,9 +7,9 @@
 import { InvalidArgumentError } from '@bigmodel/core';
 import { Box as BoxShape, Edge, Polygon, RevoluteJoint, Vec2, World, type Body, type Contact } from 'planck';
 
-import { BaseEnv, type ResetOptions, type ResetResult, type RgbFrame, type StepResult } from '../core/env';
-import { ResetNeededError } from '../core/errors';
-import { rlLogger } from '../core/logger';
+import { BaseEnv, type ResetOptions, type ResetResult, type RgbFrame, type StepResult } from '../env/env';
+import { ResetNeededError } from '../env/errors';
+import { rlLogger } from '../env/logger';
 import { Box } from '../spaces/box';
 import { Discrete } from '../spaces/discrete';
 import type { Space } from '../spaces/space';

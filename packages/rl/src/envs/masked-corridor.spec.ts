@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '@bigmodel/core';
 
-import { actionMaskOf, stackActionMasks } from '../core/action-mask';
-import { make } from '../core/registry';
+import { actionMaskOf, stackActionMasks } from '../env/action-mask';
+import { make } from '../env/registry';
 import { Discrete } from '../spaces/discrete';
 import { SyncVectorEnv } from '../vector/sync-vector-env';
 import { MaskedCorridor } from './masked-corridor';

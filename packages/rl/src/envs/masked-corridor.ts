@@ -5,8 +5,8 @@
  */
 import { InvalidArgumentError } from '@bigmodel/core';
 
-import { BaseEnv, type ResetOptions, type ResetResult, type RgbFrame, type StepResult } from '../core/env';
-import { ResetNeededError } from '../core/errors';
+import { BaseEnv, type ResetOptions, type ResetResult, type RgbFrame, type StepResult } from '../env/env';
+import { ResetNeededError } from '../env/errors';
 import { Discrete } from '../spaces/discrete';
 import { renderGrid } from './frozen-lake';
 

@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '@bigmodel/core';
 
-import { BaseEnv, type Info, type StepResult } from '../core/env';
+import { BaseEnv, type Info, type StepResult } from '../env/env';
 
 /**
  * Options every classic-control environment takes (through `make(id, kwargs)` too).

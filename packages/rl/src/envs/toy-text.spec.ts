@@ -1,4 +1,4 @@
-import { make } from '../core/registry';
+import { make } from '../env/registry';
 import { CliffWalking } from './cliff-walking';
 import { FrozenLake } from './frozen-lake';
 

@@ -3,7 +3,7 @@
  * in [-2, 2], reward -(a - 0.6)^2, and the episode terminates. The best action is 0.6 (return 0); a
  * uniformly random one returns -(4/3 + 0.36) = -1.69 on average, the bounds -6.76 and -1.96.
  */
-import { BaseEnv, type RgbFrame, type StepResult } from '../core/env';
+import { BaseEnv, type RgbFrame, type StepResult } from '../env/env';
 import { Box } from '../spaces/box';
 import { Canvas } from '../utils/canvas';
 

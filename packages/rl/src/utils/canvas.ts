@@ -2,7 +2,7 @@
  * A tiny software rasterizer for environment frames: filled polygons and circles and thick lines
  * on an RGB byte buffer, with the origin at the bottom left (as Gymnasium draws, then flips).
  */
-import type { RgbFrame } from '../core/env';
+import type { RgbFrame } from '../env/env';
 
 /**
  * An RGB color, bytes 0..255.

@@ -4,8 +4,8 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 
-import { VectorEnvWorkerError } from '../core/errors';
-import { make } from '../core/registry';
+import { VectorEnvWorkerError } from '../env/errors';
+import { make } from '../env/registry';
 import { Ppo } from '../agents/ppo';
 import { Rng } from '../utils/rng';
 import { AsyncVectorEnv } from './async-vector-env';

@@ -12,8 +12,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 
-import type { Info, ResetOptions } from '../core/env';
-import { VectorEnvWorkerError } from '../core/errors';
+import type { Info, ResetOptions } from '../env/env';
+import { VectorEnvWorkerError } from '../env/errors';
 import type { Space } from '../spaces/space';
 import { envFromSource, type EnvSource } from './env-from-spec';
 import type { WorkerCommand, WorkerReply, WorkerStep } from './async-vector-worker';

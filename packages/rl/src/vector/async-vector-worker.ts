@@ -6,7 +6,7 @@
  */
 import { workerData, type MessagePort } from 'node:worker_threads';
 
-import type { Env, Info } from '../core/env';
+import type { Env, Info } from '../env/env';
 import { envFromSource, type EnvSource } from './env-from-spec';
 
 /** A command from the main thread. */

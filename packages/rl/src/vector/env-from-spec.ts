@@ -6,8 +6,8 @@
  */
 import { InvalidArgumentError } from '@bigmodel/core';
 
-import type { Env } from '../core/env';
-import { make } from '../core/registry';
+import type { Env } from '../env/env';
+import { make } from '../env/registry';
 import { prepareEnv, type ActionSpaceKind } from '../agents/prepare-env';
 import { TimeLimit } from '../wrappers/time-limit';
 

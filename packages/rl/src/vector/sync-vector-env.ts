@@ -10,7 +10,7 @@
  */
 import { InvalidArgumentError } from '@bigmodel/core';
 
-import type { Env, Info, ResetOptions } from '../core/env';
+import type { Env, Info, ResetOptions } from '../env/env';
 import type { Space } from '../spaces/space';
 import type { AutoresetMode, VectorEnv, VectorStepResult } from './vector-env';
 

@@ -1,7 +1,7 @@
 /**
  * What every vector environment offers (SyncVectorEnv, AsyncVectorEnv): the agents step either.
  */
-import type { Env, Info, ResetOptions } from '../core/env';
+import type { Env, Info, ResetOptions } from '../env/env';
 import type { Space } from '../spaces/space';
 
 /**

@@ -1,4 +1,4 @@
-import { Wrapper, type Env, type ResetOptions, type ResetResult, type StepResult } from '../core/env';
+import { Wrapper, type Env, type ResetOptions, type ResetResult, type StepResult } from '../env/env';
 import { Box } from '../spaces/box';
 import { RunningMeanStd } from '../utils/running-mean-std';
 

@@ -1,4 +1,4 @@
-import { Wrapper, type Env, type StepResult } from '../core/env';
+import { Wrapper, type Env, type StepResult } from '../env/env';
 import { RunningMeanStd } from '../utils/running-mean-std';
 
 /**

@@ -1,6 +1,6 @@
-import { Wrapper, type Env, type ResetOptions, type ResetResult, type StepResult } from '../core/env';
-import { ResetNeededError } from '../core/errors';
-import { rlLogger } from '../core/logger';
+import { Wrapper, type Env, type ResetOptions, type ResetResult, type StepResult } from '../env/env';
+import { ResetNeededError } from '../env/errors';
+import { rlLogger } from '../env/logger';
 
 /**
  * Throws {@link ResetNeededError} when `step` comes before the first `reset` (Gymnasium's

@@ -1,4 +1,4 @@
-import { Wrapper, type Env, type ResetOptions, type ResetResult, type StepResult } from '../core/env';
+import { Wrapper, type Env, type ResetOptions, type ResetResult, type StepResult } from '../env/env';
 
 /**
  * The summary {@link RecordEpisodeStatistics} puts in `info.episode` when an episode ends.

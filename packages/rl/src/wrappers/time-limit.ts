@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '@bigmodel/core';
 
-import { Wrapper, type Env, type ResetOptions, type ResetResult, type StepResult } from '../core/env';
+import { Wrapper, type Env, type ResetOptions, type ResetResult, type StepResult } from '../env/env';
 
 /**
  * Truncates episodes after `maxEpisodeSteps` steps (Gymnasium's `TimeLimit`): the step that reaches

@@ -1,6 +1,6 @@
-import { make } from '../core/registry';
-import { setRlLogger } from '../core/logger';
-import { ResetNeededError } from '../core/errors';
+import { make } from '../env/registry';
+import { setRlLogger } from '../env/logger';
+import { ResetNeededError } from '../env/errors';
 import { CartPole } from '../envs/cart-pole';
 import { Pendulum } from '../envs/pendulum';
 import { SyncVectorEnv } from '../vector/sync-vector-env';

@@ -8,7 +8,7 @@
  */
 import { FileFormatError, type MetricsLogger } from '@bigmodel/core';
 
-import type { Env } from '../../core/env';
+import type { Env } from '../../env/env';
 import type { Box } from '../../spaces/box';
 import { decodeFloat32Exact, encodeArray } from '../checkpoint';
 import { captureEnvState, restoreEnvState } from '../env-state';
