@@ -14,15 +14,16 @@ import { make } from '../env/registry';
 import type { Box } from '../spaces/box';
 import { Rng } from '../utils/rng';
 import { SyncVectorEnv } from '../vector/sync-vector-env';
-import { ActorCritic, actionHeadFor } from './actor-critic';
-import { actorCriticStep } from './actor-critic-step';
-import { checkFiniteLosses } from './check-finite-losses';
+import { ActorCritic, actionHeadFor, envAction } from './common/actor-critic';
+import { actorCriticStep } from './common/actor-critic-step';
+import { checkFiniteLosses } from './common/check-finite-losses';
 import { decodeWeights, encodeArray, encodeOptimizer, loadCheckpoint, restoreOptimizer, writeCheckpoint } from './checkpoint';
 import { CONFIG_SIZE_LIMITS, checkChoice, checkInteger, checkKnownKeys, checkLayers, checkRange } from './config-checks';
-import type { LearnOptions } from './dqn';
+import type { LearnOptions } from './common/learn-options';
+import { standardize } from './common/standardize';
 import type { Policy } from './evaluate';
-import { encodeObservation, prepareEnv } from './prepare-env';
-import { RolloutCollector, computeGae } from './rollout';
+import { encodeObservation, prepareEnv } from './common/prepare-env';
+import { RolloutCollector, computeGae } from './common/rollout';
 
 // ---- Config -------------------------------------------------------------------------------------
 
@@ -186,9 +187,7 @@ export class A2c implements Policy<number | Float32Array> {
   predict(observation: Float32Array | number, deterministic = true): number | Float32Array {
     const x = encodeObservation(observation, this.envs.envs[0] as Env<Float32Array, unknown>);
     const { actions } = this.policy.act(this.collector.normalize(x), 1, this.rng, deterministic);
-    const head = this.policy.head;
-    if (head.kind === 'categorical') return actions[0];
-    return actions.map((x, j) => Math.min(Math.max(x, head.low[j]), head.high[j]));
+    return envAction(this.policy.head, actions);
   }
 
   /** Trains for about `totalTimesteps` more environment steps. */
@@ -201,19 +200,13 @@ export class A2c implements Policy<number | Float32Array> {
       // ---- rollout
       const rollout = this.collector.collect(c.nSteps, this.rng, c.seed + this.updates, logger); // the seed is used only when the collector resets (first rollout, or after loading)
       const { advantages, returns } = computeGae(rollout, c.nSteps, c.nEnvs, c.gamma, c.gaeLambda);
-      let adv: Float32Array = advantages;
-      if (c.normalizeAdvantage && adv.length > 1) {
-        const mean = adv.reduce((s, v) => s + v, 0) / adv.length;
-        const std = Math.sqrt(adv.reduce((s, v) => s + (v - mean) ** 2, 0) / (adv.length - 1));
-        adv = adv.map((v) => (v - mean) / (std + 1e-8));
-      }
+      const adv = c.normalizeAdvantage ? standardize(advantages) : advantages;
       // ---- learning: one gradient step on the whole rollout
       const batchData = { observations: rollout.observations, actions: rollout.actions, advantages: adv, returns };
-      const stats = actorCriticStep(this.policy, this.optimizer, batchData, c);
+      const losses = actorCriticStep(this.policy, this.optimizer, batchData, c);
       this.updates += 1;
-      checkFiniteLosses({ 'losses/policyLoss': stats[0], 'losses/valueLoss': stats[1], 'losses/entropy': -stats[2] }, this.numTimesteps);
-      if (this.updates % 100 === 0)
-        logger?.log({ step: this.numTimesteps, 'losses/policyLoss': stats[0], 'losses/valueLoss': stats[1], 'losses/entropy': -stats[2] });
+      checkFiniteLosses({ ...losses }, this.numTimesteps);
+      if (this.updates % 100 === 0) logger?.log({ step: this.numTimesteps, ...losses });
       if (onStep?.(this.numTimesteps) === false) break;
     }
     return this;

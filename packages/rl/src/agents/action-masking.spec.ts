@@ -9,12 +9,12 @@ import { make } from '../env/registry';
 import { MaskedCorridor } from '../envs/masked-corridor';
 import { Rng } from '../utils/rng';
 import { SyncVectorEnv } from '../vector/sync-vector-env';
-import { ActorCritic } from './actor-critic';
+import { ActorCritic } from './common/actor-critic';
 import { Dqn } from './dqn';
 import { Ppo } from './ppo';
-import { prepareEnv } from './prepare-env';
-import { ReplayBuffer } from './replay-buffer';
-import { RolloutCollector } from './rollout';
+import { prepareEnv } from './common/prepare-env';
+import { ReplayBuffer } from './common/replay-buffer';
+import { RolloutCollector } from './common/rollout';
 
 beforeAll(async () => {
   await initBackend();

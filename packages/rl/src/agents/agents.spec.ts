@@ -12,14 +12,14 @@ import { Canvas } from '../utils/canvas';
 import { SyncVectorEnv } from '../vector/sync-vector-env';
 import { TimeLimit } from '../wrappers/time-limit';
 import { A2C_PRESETS, A2c, resolveA2cConfig } from './a2c';
-import { ActorCritic } from './actor-critic';
+import { ActorCritic } from './common/actor-critic';
 import { decodeFloat32, decodeUint8 } from './checkpoint';
 import { CONFIG_SIZE_LIMITS, MAX_HIDDEN_LAYERS, MAX_HIDDEN_WEIGHTS, MAX_LAYER_UNITS } from './config-checks';
 import { DQN_PRESETS, Dqn, linearAnneal, resolveDqnConfig } from './dqn';
 import { evaluate } from './evaluate';
 import { PPO_PRESETS, Ppo, resolvePpoConfig } from './ppo';
 import { Reinforce, discountedReturns, resolveReinforceConfig } from './reinforce';
-import { RolloutCollector, computeGae } from './rollout';
+import { RolloutCollector, computeGae } from './common/rollout';
 import { SAC_PRESETS, resolveSacConfig } from './sac';
 import { TD3_PRESETS, resolveTd3Config } from './td3';
 

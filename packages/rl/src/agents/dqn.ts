@@ -8,7 +8,7 @@
  * `maxGradNorm`. Time-limit truncations bootstrap from the final observation; terminations do not.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Adam, FileFormatError, InvalidArgumentError, type MetricsLogger } from '@bigmodel/core';
+import { Adam, FileFormatError, InvalidArgumentError } from '@bigmodel/core';
 import { join } from 'node:path';
 
 import { actionMaskOf, type ActionMask } from '../env/action-mask';
@@ -17,7 +17,8 @@ import { make } from '../env/registry';
 import type { Box } from '../spaces/box';
 import type { Discrete } from '../spaces/discrete';
 import { Rng } from '../utils/rng';
-import { checkFiniteLosses } from './check-finite-losses';
+import { checkFiniteLosses } from './common/check-finite-losses';
+import type { LearnOptions } from './common/learn-options';
 import {
   decodeFloat32Exact,
   decodeUint8,
@@ -28,11 +29,11 @@ import {
   restoreOptimizer,
   writeCheckpoint,
 } from './checkpoint';
-import { captureEnvState, restoreEnvState } from './env-state';
+import { captureEnvState, restoreEnvState } from './common/env-state';
 import { CONFIG_SIZE_LIMITS, checkChoice, checkInteger, checkKnownKeys, checkLayers, checkRange } from './config-checks';
-import { Mlp } from './mlp';
-import { encodeObservation, prepareEnv } from './prepare-env';
-import { ReplayBuffer } from './replay-buffer';
+import { Mlp } from './common/mlp';
+import { encodeObservation, prepareEnv } from './common/prepare-env';
+import { ReplayBuffer } from './common/replay-buffer';
 import type { Policy } from './evaluate';
 
 // ---- Config -------------------------------------------------------------------------------------
@@ -238,18 +239,6 @@ function maskedArgmax(values: ArrayLike<number>, mask: Uint8Array | null): numbe
   let best = -1;
   for (let j = 0; j < values.length; j++) if ((!valid || mask[j] === 1) && (best < 0 || values[j] > values[best])) best = j;
   return best;
-}
-
-/**
- * Options of {@link Dqn.learn}.
- *
- * @category Agents
- */
-export interface LearnOptions {
-  /** Receives `charts/*` (vs `epoch` = environment step) and `losses/*` (vs `step`) records. */
-  logger?: MetricsLogger;
-  /** Called after every environment step with the step count; return `false` to stop early. */
-  onStep?: (step: number) => boolean | void;
 }
 
 // ---- The agent ----------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { make } from '../env/registry';
 import { A2c } from './a2c';
 import { Dqn } from './dqn';
-import { captureEnvState, restoreEnvState } from './env-state';
+import { captureEnvState, restoreEnvState } from './common/env-state';
 import { learnWithCheckpoints } from './learn-with-checkpoints';
 import { loadAgent, type Agent } from './load-agent';
 import { Ppo } from './ppo';

@@ -5,7 +5,7 @@
  */
 import { InvalidArgumentError } from '@bigmodel/core';
 
-import type { LearnOptions } from './dqn';
+import type { LearnOptions } from './common/learn-options';
 import type { Agent } from './load-agent';
 
 /**

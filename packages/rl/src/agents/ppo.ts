@@ -21,14 +21,15 @@ import { AsyncVectorEnv } from '../vector/async-vector-env';
 import type { EnvSource } from '../vector/env-from-spec';
 import { SyncVectorEnv } from '../vector/sync-vector-env';
 import type { VectorEnv } from '../vector/vector-env';
-import { ActorCritic, actionHeadFor } from './actor-critic';
-import { checkFiniteLosses } from './check-finite-losses';
+import { ActorCritic, actionHeadFor, envAction } from './common/actor-critic';
+import { checkFiniteLosses } from './common/check-finite-losses';
 import { decodeWeights, encodeArray, encodeOptimizer, loadCheckpoint, restoreOptimizer, writeCheckpoint } from './checkpoint';
 import { CONFIG_SIZE_LIMITS, checkChoice, checkInteger, checkKnownKeys, checkLayers, checkRange } from './config-checks';
 import type { Policy } from './evaluate';
-import type { LearnOptions } from './dqn';
-import { encodeObservation, prepareEnv } from './prepare-env';
-import { RolloutCollector, computeGae, type Rollout } from './rollout';
+import type { LearnOptions } from './common/learn-options';
+import { standardize } from './common/standardize';
+import { encodeObservation, prepareEnv } from './common/prepare-env';
+import { RolloutCollector, computeGae, type Rollout } from './common/rollout';
 
 // ---- Config -------------------------------------------------------------------------------------
 
@@ -212,14 +213,6 @@ export function resolvePpoConfig(config: Partial<PpoConfig> = {}): PpoConfig {
   return c;
 }
 
-/** Per-minibatch mean of `values`, shifted and scaled to mean 0 and std 1 (sb3: std + 1e-8). */
-function standardize(values: Float32Array): Float32Array {
-  if (values.length < 2) return values;
-  const mean = values.reduce((a, b) => a + b, 0) / values.length;
-  const std = Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1));
-  return values.map((v) => (v - mean) / (std + 1e-8));
-}
-
 // ---- The agent ----------------------------------------------------------------------------------
 
 /**
@@ -311,8 +304,7 @@ export class Ppo implements Policy<number | Float32Array> {
     const head = this.policy.head;
     const mask = head.kind === 'categorical' && this.config.actionMasking !== 'off' ? actionMaskOf({ actionMask }, head.n) : null;
     const { actions } = this.policy.act(this.collector.normalize(x), 1, this.rng, deterministic, mask);
-    if (head.kind === 'categorical') return actions[0];
-    return actions.map((x, j) => Math.min(Math.max(x, head.low[j]), head.high[j]));
+    return envAction(head, actions);
   }
 
   /** Trains for about `totalTimesteps` more environment steps (whole rollouts). */

@@ -12,14 +12,15 @@ import type { Env } from '../env/env';
 import { make } from '../env/registry';
 import type { Box } from '../spaces/box';
 import { Rng } from '../utils/rng';
-import { ActorCritic, actionHeadFor } from './actor-critic';
-import { actorCriticStep } from './actor-critic-step';
-import { checkFiniteLosses } from './check-finite-losses';
+import { ActorCritic, actionHeadFor, envAction } from './common/actor-critic';
+import { actorCriticStep } from './common/actor-critic-step';
+import { checkFiniteLosses } from './common/check-finite-losses';
 import { decodeWeights, encodeArray, encodeOptimizer, loadCheckpoint, restoreOptimizer, writeCheckpoint } from './checkpoint';
-import { captureEnvState, restoreEnvState } from './env-state';
-import { encodeObservation, prepareEnv } from './prepare-env';
+import { captureEnvState, restoreEnvState } from './common/env-state';
+import { encodeObservation, prepareEnv } from './common/prepare-env';
 import { checkChoice, checkInteger, checkKnownKeys, checkLayers, checkRange } from './config-checks';
-import type { LearnOptions } from './dqn';
+import type { LearnOptions } from './common/learn-options';
+import { standardize } from './common/standardize';
 import type { Policy } from './evaluate';
 
 // ---- Config -------------------------------------------------------------------------------------
@@ -158,9 +159,7 @@ export class Reinforce implements Policy<number | Float32Array> {
   /** The action for one observation; Box actions are clipped to the bounds. */
   predict(observation: Float32Array | number, deterministic = true): number | Float32Array {
     const { actions } = this.policy.act(encodeObservation(observation, this.env), 1, this.rng, deterministic);
-    const head = this.policy.head;
-    if (head.kind === 'categorical') return actions[0];
-    return actions.map((x, j) => Math.min(Math.max(x, head.low[j]), head.high[j]));
+    return envAction(this.policy.head, actions);
   }
 
   /** Trains for at least `totalTimesteps` more environment steps (whole batches of episodes). */
@@ -169,7 +168,6 @@ export class Reinforce implements Policy<number | Float32Array> {
     const { logger, onStep } = options;
     checkInteger('totalTimesteps', totalTimesteps, 1);
     const end = this.numTimesteps + totalTimesteps;
-    const head = this.policy.head;
     while (this.numTimesteps < end) {
       // ---- rollout: whole episodes
       const observations: number[] = [];
@@ -184,9 +182,7 @@ export class Reinforce implements Policy<number | Float32Array> {
         let bootstrap = 0;
         for (;;) {
           const { actions: sampled, values } = this.policy.act(observation, 1, this.rng);
-          const envAction =
-            head.kind === 'categorical' ? sampled[0] : sampled.map((x, j) => Math.min(Math.max(x, head.low[j]), head.high[j]));
-          const result = this.env.step(envAction);
+          const result = this.env.step(envAction(this.policy.head, sampled));
           observations.push(...observation);
           actions.push(...sampled);
           baselines.push(values[0]);
@@ -209,17 +205,12 @@ export class Reinforce implements Policy<number | Float32Array> {
         });
       }
       // ---- learning: one gradient step over the batch
-      const n = returns.length;
-      let advantages = Float32Array.from(returns, (g, i) => g - baselines[i]);
-      if (c.normalizeAdvantage && n > 1) {
-        const mean = advantages.reduce((s, v) => s + v, 0) / n;
-        const std = Math.sqrt(advantages.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1));
-        advantages = advantages.map((v) => (v - mean) / (std + 1e-8));
-      }
-      const stats = actorCriticStep(this.policy, this.optimizer, { observations, actions, advantages, returns }, c);
+      const differences = Float32Array.from(returns, (g, i) => g - baselines[i]);
+      const advantages = c.normalizeAdvantage ? standardize(differences) : differences;
+      const losses = actorCriticStep(this.policy, this.optimizer, { observations, actions, advantages, returns }, c);
       this.updates += 1;
-      checkFiniteLosses({ 'losses/policyLoss': stats[0], 'losses/valueLoss': stats[1], 'losses/entropy': -stats[2] }, this.numTimesteps);
-      logger?.log({ step: this.numTimesteps, 'losses/policyLoss': stats[0], 'losses/valueLoss': stats[1], 'losses/entropy': -stats[2] });
+      checkFiniteLosses({ ...losses }, this.numTimesteps);
+      logger?.log({ step: this.numTimesteps, ...losses });
       if (onStep?.(this.numTimesteps) === false) break;
     }
     return this;

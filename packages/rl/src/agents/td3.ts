@@ -18,7 +18,7 @@ import type { Env } from '../env/env';
 import { make } from '../env/registry';
 import type { Box } from '../spaces/box';
 import { Rng } from '../utils/rng';
-import { checkFiniteLosses } from './check-finite-losses';
+import { checkFiniteLosses } from './common/check-finite-losses';
 import {
   decodeUint8,
   decodeWeights,
@@ -34,11 +34,11 @@ import { ActionNoise } from './common/action-noise';
 import { prepareBoxEnv, unscaleAction } from './common/box-actions';
 import { ContinuousCritics } from './common/continuous-critics';
 import { OffPolicyRollout } from './common/off-policy-rollout';
-import type { LearnOptions } from './dqn';
+import type { LearnOptions } from './common/learn-options';
 import type { Policy } from './evaluate';
-import { Mlp } from './mlp';
-import { encodeObservation } from './prepare-env';
-import { ReplayBuffer } from './replay-buffer';
+import { Mlp } from './common/mlp';
+import { encodeObservation } from './common/prepare-env';
+import { ReplayBuffer } from './common/replay-buffer';
 
 // ---- Config -------------------------------------------------------------------------------------
 

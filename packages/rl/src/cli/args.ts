@@ -22,12 +22,12 @@ import { Dqn, resolveDqnConfig } from '../agents/dqn';
 import { evaluate, type EvaluationResult } from '../agents/evaluate';
 import { loadAgent, type Agent } from '../agents/load-agent';
 import { Ppo, resolvePpoConfig } from '../agents/ppo';
-import { prepareEnv, type ActionSpaceKind } from '../agents/prepare-env';
+import { prepareEnv, type ActionSpaceKind } from '../agents/common/prepare-env';
 import { Reinforce, resolveReinforceConfig } from '../agents/reinforce';
 import { prepareBoxEnv } from '../agents/common/box-actions';
 import { Sac, resolveSacConfig } from '../agents/sac';
 import { DDPG_OVERRIDES, Td3, resolveTd3Config } from '../agents/td3';
-import { trainingPreset } from '../agents/training-preset';
+import { trainingPreset } from '../agents/common/training-preset';
 
 /** The algorithms `bigmodel-rl train` knows. */
 export const ALGORITHMS = ['dqn', 'reinforce', 'a2c', 'ppo', 'sac', 'td3', 'ddpg'] as const;

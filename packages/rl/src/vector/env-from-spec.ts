@@ -8,7 +8,7 @@ import { InvalidArgumentError } from '@bigmodel/core';
 
 import type { Env } from '../env/env';
 import { make } from '../env/registry';
-import { prepareEnv, type ActionSpaceKind } from '../agents/prepare-env';
+import { prepareEnv, type ActionSpaceKind } from '../agents/common/prepare-env';
 import { TimeLimit } from '../wrappers/time-limit';
 
 /**

@@ -8,7 +8,7 @@ import { InvalidArgumentError } from '@bigmodel/core';
 
 import type { Env } from '../../env/env';
 import { Box } from '../../spaces/box';
-import { prepareEnv } from '../prepare-env';
+import { prepareEnv } from './prepare-env';
 
 /**
  * `env` checked for a bounded Box action space (and prepared as {@link prepareEnv} does), with

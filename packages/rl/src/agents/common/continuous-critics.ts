@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-import { Mlp } from '../mlp';
+import { Mlp } from './mlp';
 
 /**
  * `n` critics `Q_i(s, a)`.

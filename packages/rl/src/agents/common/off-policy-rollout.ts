@@ -11,8 +11,8 @@ import { FileFormatError, type MetricsLogger } from '@bigmodel/core';
 import type { Env } from '../../env/env';
 import type { Box } from '../../spaces/box';
 import { decodeFloat32Exact, encodeArray } from '../checkpoint';
-import { captureEnvState, restoreEnvState } from '../env-state';
-import type { ReplayBuffer } from '../replay-buffer';
+import { captureEnvState, restoreEnvState } from './env-state';
+import type { ReplayBuffer } from './replay-buffer';
 import { unscaleAction } from './box-actions';
 
 /**

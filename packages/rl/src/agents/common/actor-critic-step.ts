@@ -10,10 +10,19 @@ export interface ActorCriticBatch {
   returns: ArrayLike<number>;
 }
 
+/** What {@link actorCriticStep} reports, keyed as the agents log it. */
+export interface ActorCriticLosses {
+  'losses/policyLoss': number;
+  'losses/valueLoss': number;
+  /** The mean entropy of the policy over the batch. */
+  'losses/entropy': number;
+}
+
 /**
  * One gradient step of the vanilla policy-gradient loss with a learned value baseline (A2C's, and
  * REINFORCE's with a baseline): `-mean(A log pi) + vfCoef * mean((R - V)^2) - entCoef * mean(H)`.
- * Returns the policy loss, the value loss and the entropy loss (-mean(H)), read back once.
+ * Returns the policy loss, the value loss and the mean entropy, read back once, under the names the
+ * agents log them by.
  *
  * @category Agents
  */
@@ -22,7 +31,7 @@ export function actorCriticStep(
   optimizer: tf.Optimizer,
   batch: ActorCriticBatch,
   coefficients: { entCoef: number; vfCoef: number },
-): [number, number, number] {
+): ActorCriticLosses {
   const n = batch.advantages.length;
   return tf.tidy(() => {
     const obsT = tf.tensor2d(Float32Array.from(batch.observations), [n, policy.observationSize]);
@@ -46,6 +55,6 @@ export function actorCriticStep(
     const kept = statsT as unknown as tf.Tensor;
     const [policyLoss, valueLoss, entropyLoss] = Array.from(kept.dataSync());
     kept.dispose();
-    return [policyLoss, valueLoss, entropyLoss];
+    return { 'losses/policyLoss': policyLoss, 'losses/valueLoss': valueLoss, 'losses/entropy': -entropyLoss };
   });
 }

@@ -6,11 +6,11 @@
  */
 import { InvalidArgumentError } from '@bigmodel/core';
 
-import type { Env } from '../env/env';
-import { Box } from '../spaces/box';
-import { Discrete } from '../spaces/discrete';
-import type { Space } from '../spaces/space';
-import { TransformObservation } from '../wrappers/transform-observation';
+import type { Env } from '../../env/env';
+import { Box } from '../../spaces/box';
+import { Discrete } from '../../spaces/discrete';
+import type { Space } from '../../spaces/space';
+import { TransformObservation } from '../../wrappers/transform-observation';
 
 /**
  * Action space kinds an agent may accept.

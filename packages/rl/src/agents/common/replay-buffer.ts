@@ -7,8 +7,8 @@
  */
 import { InvalidArgumentError } from '@bigmodel/core';
 
-import type { Rng } from '../utils/rng';
-import { decodeFloat32, decodeUint8, encodeArray } from './checkpoint';
+import type { Rng } from '../../utils/rng';
+import { decodeFloat32, decodeUint8, encodeArray } from '../checkpoint';
 
 /**
  * A sampled batch, row after row.

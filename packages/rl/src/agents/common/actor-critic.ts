@@ -6,10 +6,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-import type { Box } from '../spaces/box';
-import type { Discrete } from '../spaces/discrete';
-import type { Space } from '../spaces/space';
-import type { Rng } from '../utils/rng';
+import type { Box } from '../../spaces/box';
+import type { Discrete } from '../../spaces/discrete';
+import type { Space } from '../../spaces/space';
+import type { Rng } from '../../utils/rng';
 import { Mlp, type Activation } from './mlp';
 
 /**
@@ -29,6 +29,16 @@ export function actionHeadFor(space: Space<unknown>): ActionHead {
   if (typeof discrete.n === 'number' && !('shape' in space)) return { kind: 'categorical', n: discrete.n };
   const box = space as unknown as Box;
   return { kind: 'gaussian', size: box.size, low: box.low, high: box.high };
+}
+
+/**
+ * The environment's action for sampled policy output `actions` (one row): the Discrete index, or
+ * the Gaussian sample clipped to the Box bounds (Stable-Baselines3 clips; the buffer keeps the
+ * unclipped sample).
+ */
+export function envAction(head: ActionHead, actions: ArrayLike<number>): number | Float32Array {
+  if (head.kind === 'categorical') return actions[0];
+  return Float32Array.from({ length: head.size }, (_, j) => Math.min(Math.max(actions[j], head.low[j]), head.high[j]));
 }
 
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);

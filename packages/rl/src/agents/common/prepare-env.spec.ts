@@ -1,16 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
 import { InvalidArgumentError, initBackend } from '@bigmodel/core';
 
-import { BaseEnv, type RgbFrame, type StepResult } from '../env/env';
-import { make, registry } from '../env/registry';
-import { Discrete } from '../spaces/discrete';
-import { MultiDiscrete } from '../spaces/multi-discrete';
-import { TimeLimit } from '../wrappers/time-limit';
-import { A2c } from './a2c';
-import { Dqn } from './dqn';
-import { evaluate } from './evaluate';
-import { Ppo } from './ppo';
-import { Reinforce } from './reinforce';
+import { BaseEnv, type RgbFrame, type StepResult } from '../../env/env';
+import { make, registry } from '../../env/registry';
+import { Discrete } from '../../spaces/discrete';
+import { MultiDiscrete } from '../../spaces/multi-discrete';
+import { TimeLimit } from '../../wrappers/time-limit';
+import { A2c } from '../a2c';
+import { Dqn } from '../dqn';
+import { evaluate } from '../evaluate';
+import { Ppo } from '../ppo';
+import { Reinforce } from '../reinforce';
 
 beforeAll(async () => {
   await initBackend();

@@ -8,9 +8,9 @@
  */
 import { FileFormatError } from '@bigmodel/core';
 
-import { Wrapper, type Env } from '../env/env';
-import { Rng } from '../utils/rng';
-import { RunningMeanStd } from '../utils/running-mean-std';
+import { Wrapper, type Env } from '../../env/env';
+import { Rng } from '../../utils/rng';
+import { RunningMeanStd } from '../../utils/running-mean-std';
 
 /**
  * One field's value in JSON form, inside an {@link EnvLayerState}.

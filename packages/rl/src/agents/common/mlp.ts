@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-import { Rng } from '../utils/rng';
+import { Rng } from '../../utils/rng';
 
 /**
  * Hidden-layer activation.

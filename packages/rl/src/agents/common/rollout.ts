@@ -6,13 +6,13 @@
  */
 import { FileFormatError, InvalidArgumentError, type MetricsLogger } from '@bigmodel/core';
 
-import { stackActionMasks } from '../env/action-mask';
-import type { Env, Info } from '../env/env';
-import type { VectorEnv } from '../vector/vector-env';
-import { RunningMeanStd } from '../utils/running-mean-std';
-import type { Rng } from '../utils/rng';
-import type { ActorCritic } from './actor-critic';
-import { decodeFloat32Exact, decodeUint8, encodeArray } from './checkpoint';
+import { stackActionMasks } from '../../env/action-mask';
+import type { Env, Info } from '../../env/env';
+import type { VectorEnv } from '../../vector/vector-env';
+import { RunningMeanStd } from '../../utils/running-mean-std';
+import type { Rng } from '../../utils/rng';
+import { envAction, type ActorCritic } from './actor-critic';
+import { decodeFloat32Exact, decodeUint8, encodeArray } from '../checkpoint';
 import { captureEnvState, restoreEnvState } from './env-state';
 
 /**
@@ -167,16 +167,8 @@ export class RolloutCollector {
       const masks = this.masks;
       const { actions, logProbs, values } = policy.act(observations, n, rng, false, masks);
       if (masks) rollout.actionMasks?.set(masks, t * n * this.maskWidth);
-      const envActions: unknown[] = [];
-      for (let e = 0; e < n; e++) {
-        if (head.kind === 'categorical') envActions.push(actions[e]);
-        else {
-          // The environment gets the action clipped to its bounds; the rollout keeps the sample.
-          const clipped = new Float32Array(a);
-          for (let j = 0; j < a; j++) clipped[j] = Math.min(Math.max(actions[e * a + j], head.low[j]), head.high[j]);
-          envActions.push(clipped);
-        }
-      }
+      // The environments get the actions clipped to their bounds; the rollout keeps the samples.
+      const envActions = Array.from({ length: n }, (_, e) => envAction(head, actions.subarray(e * a, (e + 1) * a)));
       const step = envs.step(envActions);
       this.numTimesteps += n;
       rollout.observations.set(observations, t * n * size);

@@ -4,12 +4,12 @@
  * `DDPG_OVERRIDES`, as rl-zoo's ddpg.yml entries equal its td3.yml ones), amended where this package's measured results
  * (docs/results/rl.md) needed more than rl-zoo's entry to reach them.
  */
-import { A2C_PRESETS, type A2cConfig } from './a2c';
-import { DQN_PRESETS, type DqnConfig } from './dqn';
-import { PPO_PRESETS, type PpoConfig } from './ppo';
-import type { ReinforceConfig } from './reinforce';
-import { SAC_PRESETS, type SacConfig } from './sac';
-import { DDPG_OVERRIDES, TD3_PRESETS, type Td3Config } from './td3';
+import { A2C_PRESETS, type A2cConfig } from '../a2c';
+import { DQN_PRESETS, type DqnConfig } from '../dqn';
+import { PPO_PRESETS, type PpoConfig } from '../ppo';
+import type { ReinforceConfig } from '../reinforce';
+import { SAC_PRESETS, type SacConfig } from '../sac';
+import { DDPG_OVERRIDES, TD3_PRESETS, type Td3Config } from '../td3';
 
 /**
  * The algorithms with presets.
