@@ -8,7 +8,9 @@ import { InvalidArgumentError, initBackend, mulberry32 } from '@bigmodel/core';
 import { loadGanCheckpoint, saveGanCheckpoint } from '../io/gan-checkpoint';
 import type { GanConfig } from '../models/gan-config';
 import { toGanData, type GanData } from './gan-data';
-import { GanTrainer, gradientPenalty, packImages } from './gan-trainer';
+import { GanTrainer } from './gan-trainer';
+import { packImages } from '../tricks/packing';
+import { gradientPenalty } from '../wgan-gp/gradient-penalty';
 import { STREAMS } from '../internal/random-streams';
 import { trainGan } from './train-gan';
 

@@ -4,7 +4,8 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend, mulberry32 } from '@bigmodel/core';
 
 import type { GanConfig } from '../models/gan-config';
-import { GanTrainer, type StepLosses } from './gan-trainer';
+import { GanTrainer } from './gan-trainer';
+import type { StepLosses } from './step-losses';
 
 /**
  * The algorithms and tricks this test runs, each on tiny 8x8 problems for three steps. `dcgan
@@ -25,6 +26,7 @@ const CASES: Record<string, GanConfig> = {
   },
   cgan: { ...tiny, kind: 'cgan' },
   'cgan translation packing stddev': { ...tiny, kind: 'cgan', discriminatorTranslation: 0.25, discriminatorPacking: 2, minibatchStddev: 2 },
+  'cgan criticSteps 2 spectral': { ...tiny, kind: 'cgan', criticSteps: 2, labelSmoothing: 0.1, discriminatorNormalization: 'spectral' },
   'wgan-gp': { ...tiny, kind: 'wgan-gp', criticSteps: 2 },
   'wgan-gp ema translation spectral': {
     ...tiny,
@@ -66,9 +68,11 @@ async function measure(config: GanConfig): Promise<{ losses: StepLosses[]; weigh
 }
 
 /**
- * REFERENCE: produced by running `measure` above on main at commit 7da0035 (the single GanTrainer
- * with its `kind` branches, before the per-algorithm step functions), wasm backend, with
- * `cd packages/gan && npx jest src/training/reference-steps.spec.ts` and the printed values pasted here.
+ * REFERENCE: produced by running `measure` above on main's code at commit 7da0035 (the single
+ * GanTrainer with its `kind` branches, before the per-algorithm step functions), wasm backend, with
+ * `GAN_PRINT_REFERENCE=1 npx jest src/training/reference-steps.spec.ts` in packages/gan and the
+ * printed values pasted here ('cgan criticSteps 2 spectral' was added later, measured the same way
+ * on a copy of main's gan-trainer.ts).
  */
 const REFERENCE: Record<string, { losses: StepLosses[]; weights: string }> = {
   dcgan: {
@@ -110,6 +114,14 @@ const REFERENCE: Record<string, { losses: StepLosses[]; weights: string }> = {
       { discriminator: 5.992879390716553, generator: 2.995776653289795 },
     ],
     weights: '01b3bf56ce29e0cd1bb1a707929119fc59409b750140fad454f1c6dbf7e46218',
+  },
+  'cgan criticSteps 2 spectral': {
+    losses: [
+      { discriminator: 5.931118965148926, generator: 2.9715657234191895 },
+      { discriminator: 6.016976356506348, generator: 2.9852404594421387 },
+      { discriminator: 6.043976306915283, generator: 2.986941337585449 },
+    ],
+    weights: '8fc6a7f2d1ef45484ff7d746c7772ad1a2cd1f0e9438c750be16005bf72cdbd8',
   },
   'wgan-gp': {
     losses: [

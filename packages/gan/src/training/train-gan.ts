@@ -14,7 +14,9 @@ import { InvalidArgumentError, NumericalError, writePng, type MetricsLogger } fr
 import { imageGrid } from '../io/image-grid';
 import { ganCheckpointState, saveGanCheckpoint } from '../io/gan-checkpoint';
 import type { GanData } from './gan-data';
-import { GanTrainer, readStepLosses, type RealBatch, type StepLosses, type StepLossTensors } from './gan-trainer';
+import type { RealBatch } from './gan-step';
+import type { GanTrainer } from './gan-trainer';
+import { readStepLosses, type StepLosses, type StepLossTensors } from './step-losses';
 import { STREAMS, streamRandom } from '../internal/random-streams';
 
 /**
