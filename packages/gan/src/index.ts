@@ -43,7 +43,8 @@ export { packImages } from './tricks/packing';
 export { powerIterate } from './tricks/spectral-power-iteration';
 export { translateImages, translationPadding } from './tricks/translation';
 export { mnistGanData, readGanData, toGanData, type GanData } from './training/gan-data';
-export { fixedSamples, stepsPerEpoch, trainGan, writeSampleGrid, type TrainGanOptions, type TrainGanResult } from './training/train-gan';
+export { stepsPerEpoch, trainGan, type TrainGanOptions, type TrainGanResult } from './training/train-gan';
+export { fixedSamples, writeSampleGrid } from './training/sample-grid';
 export { hasGanCheckpoint, loadGanCheckpoint, saveGanCheckpoint, type LoadGanCheckpointOptions } from './io/gan-checkpoint';
 export { imageGrid } from './io/image-grid';
 export {

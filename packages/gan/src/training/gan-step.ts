@@ -24,14 +24,19 @@ export interface RealBatch {
  * @category Algorithms
  */
 export interface GanState {
+  /** The resolved configuration the networks were built from. */
   readonly config: ResolvedGanConfig;
   /** The run's seed: with `step`, it fixes every random draw of the step. */
   readonly seed: number;
   /** Generator updates done before this step. */
   readonly step: number;
+  /** The generator, z (plus the one-hot class for `cgan`) to images in [-1, 1]. */
   readonly generator: tf.Sequential;
+  /** The discriminator (the WGAN-GP critic). */
   readonly discriminator: tf.Sequential;
+  /** The generator's Adam. */
   readonly generatorOptimizer: Adam;
+  /** The discriminator's Adam. */
   readonly discriminatorOptimizer: Adam;
   /** The generator's trainable variables, the only ones its optimizer updates. */
   readonly generatorVariables: tf.Variable[];
