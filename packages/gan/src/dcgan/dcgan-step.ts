@@ -2,7 +2,7 @@
  * DCGAN: Radford, Metz & Chintala 2015, "Unsupervised Representation Learning with Deep
  * Convolutional Generative Adversarial Networks" (the networks: `models/networks.ts`), trained as in
  * Goodfellow et al. 2014, "Generative Adversarial Nets", Algorithm 1, with the non-saturating
- * generator loss of its Section 3. Checked against PyTorch's examples, dcgan/main.py.
+ * generator loss of its Section 3, in the order of PyTorch's examples, dcgan/main.py.
  *
  * Discriminator (Eq. 1, ascending `log D(x) + log(1 - D(G(z)))`): binary cross-entropy on logits,
  * real images with target `1 - labelSmoothing` (one-sided label smoothing; 0 in the paper), fake

@@ -1,6 +1,6 @@
 /**
  * An exponential moving average of the generator's weights (Yazici et al. 2019, "The Unusual
- * Effectiveness of Averaging in GAN Training", Section 3; StyleGAN's `G_ema`), updated after every
+ * Effectiveness of Averaging in GAN Training"; StyleGAN's `G_ema`), updated after every
  * step and used for sampling only. Opted into with `GanConfig.generatorEma`.
  */
 import * as tf from '@tensorflow/tfjs';

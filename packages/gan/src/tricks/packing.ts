@@ -1,6 +1,6 @@
 /**
  * PacGAN's packing (Lin et al. 2018, "PacGAN: The power of two samples in generative adversarial
- * networks", Section 3): the discriminator judges `m` samples at once, concatenated along the
+ * networks"): the discriminator judges `m` samples at once, concatenated along the
  * channels. Opted into with `GanConfig.discriminatorPacking`.
  */
 import * as tf from '@tensorflow/tfjs';

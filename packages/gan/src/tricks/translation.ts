@@ -1,6 +1,6 @@
 /**
  * DiffAugment's translation (Zhao et al. 2020, "Differentiable Augmentation for Data-Efficient GAN
- * Training", Section 3 and its `rand_translation`): every image the discriminator sees, real or
+ * Training", its `rand_translation`): every image the discriminator sees, real or
  * generated, in either network's update, moves by a random whole number of pixels. Differentiable,
  * so the generator learns through it. Opted into with `GanConfig.discriminatorTranslation`.
  */

@@ -1,12 +1,12 @@
 /**
  * WGAN-GP: Gulrajani, Ahmed, Arjovsky, Dumoulin & Courville 2017, "Improved Training of
  * Wasserstein GANs", Algorithm 1. Per step, `n_critic` (`criticSteps`, 5 in the paper) critic
- * updates, each on its own real batch and fake batch (lines 2-9), descending Eq. 3:
+ * updates, each on its own real batch and fake batch (lines 2-10), descending Eq. 3:
  *
  *   `L = D(x_fake) - D(x_real) + lambda (||grad_x_hat D(x_hat)||_2 - 1)^2`,
  *   `x_hat = epsilon x_real + (1 - epsilon) x_fake`, `epsilon ~ U[0, 1]` per example,
  *
- * then one generator update descending `-D(G(z))` (lines 10-11), all means over the batch. The
+ * then one generator update descending `-D(G(z))` (lines 11-12), all means over the batch. The
  * critic has no batch norm (the penalty is per example; `resolveGanConfig` defaults it to none).
  *
  * Tricks this step opts into when the config asks: spectral normalization's power iteration before
