@@ -30,19 +30,21 @@ export {
   type SpectralNormalized,
 } from './models/spectral-norm';
 export { MinibatchStddev, SmoothGradLeakyReLU, buildDiscriminator, buildGenerator, generatorInputSize } from './models/networks';
-export {
-  GanTrainer,
-  gradientPenalty,
-  oneHotFloat,
-  packImages,
-  readStepLosses,
-  type GeneratorNetwork,
-  type RealBatch,
-  type StepLosses,
-  type StepLossTensors,
-} from './training/gan-trainer';
+export { conditionalInput, generatorInput, oneHotFloat } from './models/generator-input';
+export { GanTrainer, type GeneratorNetwork } from './training/gan-trainer';
+export type { GanState, GanStep, RealBatch } from './training/gan-step';
+export { readStepLosses, type StepLosses, type StepLossTensors } from './training/step-losses';
+export { dcganStep } from './dcgan/dcgan-step';
+export { acganStep } from './acgan/acgan-step';
+export { wganGpStep } from './wgan-gp/wgan-gp-step';
+export { gradientPenalty } from './wgan-gp/gradient-penalty';
+export { updateGeneratorAverage } from './tricks/generator-ema';
+export { packImages } from './tricks/packing';
+export { powerIterate } from './tricks/spectral-power-iteration';
+export { translateImages, translationPadding } from './tricks/translation';
 export { mnistGanData, readGanData, toGanData, type GanData } from './training/gan-data';
-export { fixedSamples, stepsPerEpoch, trainGan, writeSampleGrid, type TrainGanOptions, type TrainGanResult } from './training/train-gan';
+export { stepsPerEpoch, trainGan, type TrainGanOptions, type TrainGanResult } from './training/train-gan';
+export { fixedSamples, writeSampleGrid } from './training/sample-grid';
 export { hasGanCheckpoint, loadGanCheckpoint, saveGanCheckpoint, type LoadGanCheckpointOptions } from './io/gan-checkpoint';
 export { imageGrid } from './io/image-grid';
 export {

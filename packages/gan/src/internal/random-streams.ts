@@ -4,7 +4,8 @@
  * run is its seed and its step counter, and a resumed run draws exactly what an uninterrupted one
  * would have.
  */
-import { deriveSeed, mulberry32 } from '@bigmodel/core';
+import * as tf from '@tensorflow/tfjs';
+import { deriveSeed, fillStandardNormal, mulberry32 } from '@bigmodel/core';
 
 /**
  * The purposes random draws are made for; each gets its own stream.
@@ -16,4 +17,11 @@ export const STREAMS = { noise: 1, labels: 2, epsilon: 3, order: 4, fixed: 5, sa
  */
 export function streamRandom(seed: number, stream: number, ...counters: number[]): () => number {
   return mulberry32(deriveSeed(seed, stream, ...counters));
+}
+
+/**
+ * Standard normal noise `[count, nz]` drawn from the stream of (seed, stream, ...counters).
+ */
+export function streamNoise(seed: number, nz: number, count: number, stream: number, ...counters: number[]): tf.Tensor2D {
+  return tf.tensor2d(fillStandardNormal(new Float32Array(count * nz), streamRandom(seed, stream, ...counters)), [count, nz]);
 }

@@ -15,7 +15,8 @@ import { initBackend, mulberry32 } from '@bigmodel/core';
 import { loadGanCheckpoint } from '../io/gan-checkpoint';
 import type { GanConfig } from '../models/gan-config';
 import { toGanData } from './gan-data';
-import { GanTrainer, readStepLosses, type StepLossTensors } from './gan-trainer';
+import { GanTrainer } from './gan-trainer';
+import { readStepLosses, type StepLossTensors } from './step-losses';
 import { trainGan } from './train-gan';
 
 const tiny: GanConfig = { kind: 'dcgan', imageShape: [8, 8, 1], nz: 4, ngf: 4, ndf: 4, batchSize: 4 };
