@@ -142,6 +142,7 @@ describe('documented example and benchmark commands', () => {
   it("the long TD3 run's command parses to its steps and seed", () => {
     expect(mainOf('examples/rl/td3-mountaincar-continuous.ts').parse(['--steps', '40000', '--seed', '3'])).toEqual({
       steps: 40_000,
+      checkEvery: 10_000,
       seed: 3,
     });
   });

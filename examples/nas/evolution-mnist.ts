@@ -6,14 +6,7 @@
  */
 import { runMain } from '@bigmodel/core';
 
-import { exampleMain } from '../cli';
-import {
-  mnistSearchProgram,
-  runMnistSearch,
-  type MnistSearchFlags,
-  type MnistSearchOptions,
-  type MnistSearchSummary,
-} from './mnist-search';
+import { mnistSearchMain, runMnistSearch, type MnistSearchOptions, type MnistSearchSummary } from './mnist-search';
 
 export function runEvolutionMnist(options: Partial<MnistSearchOptions> = {}): Promise<MnistSearchSummary> {
   return runMnistSearch('evolution-mnist', {
@@ -24,14 +17,11 @@ export function runEvolutionMnist(options: Partial<MnistSearchOptions> = {}): Pr
   });
 }
 
-export const main = exampleMain(
-  () =>
-    mnistSearchProgram(
-      'nas/evolution-mnist.ts',
-      "Regularized evolution on the built-in MNIST space, then the best trial's model exported with its validation and test accuracy.",
-      1,
-    ),
-  async (flags: MnistSearchFlags, print) => print(JSON.stringify(await runEvolutionMnist(flags), null, 2)),
+export const main = mnistSearchMain(
+  'nas/evolution-mnist.ts',
+  "Regularized evolution on the built-in MNIST space, then the best trial's model exported with its validation and test accuracy.",
+  1,
+  runEvolutionMnist,
 );
 
 if (require.main === module) runMain(main);

@@ -29,7 +29,7 @@ import {
   type TrialStart,
 } from '@bigmodel/nas';
 
-import { exampleProgram, outOption, seedOption } from '../cli';
+import { exampleMain, exampleProgram, outOption, seedOption, type ExampleMain } from '../cli';
 
 export interface MnistSearchOptions {
   /** Strategy (default per example). */
@@ -202,6 +202,19 @@ export function mnistSearchProgram(file: string, description: string, defaultWor
     .addOption(integerOption('--workers <w>', 'worker threads, one trial each', { min: 1, max: 256 }, defaultWorkers))
     .addOption(seedOption())
     .addOption(outOption('output directory (default: runs/<time>-nas-<example>)'));
+}
+
+/** An MNIST search example's `main`: its program, then `run` on the flags, the summary printed as JSON. */
+export function mnistSearchMain(
+  file: string,
+  description: string,
+  defaultWorkers: number,
+  run: (flags: MnistSearchFlags) => Promise<MnistSearchSummary>,
+): ExampleMain<MnistSearchFlags> {
+  return exampleMain(
+    () => mnistSearchProgram(file, description, defaultWorkers),
+    async (flags: MnistSearchFlags, print) => print(JSON.stringify(await run(flags), null, 2)),
+  );
 }
 
 /** The flags of {@link mnistSearchProgram}. */

@@ -6,27 +6,17 @@
  */
 import { runMain } from '@bigmodel/core';
 
-import { exampleMain } from '../cli';
-import {
-  mnistSearchProgram,
-  runMnistSearch,
-  type MnistSearchFlags,
-  type MnistSearchOptions,
-  type MnistSearchSummary,
-} from './mnist-search';
+import { mnistSearchMain, runMnistSearch, type MnistSearchOptions, type MnistSearchSummary } from './mnist-search';
 
 export function runReinforceMnist(options: Partial<MnistSearchOptions> = {}): Promise<MnistSearchSummary> {
   return runMnistSearch('reinforce-mnist', { strategy: 'reinforce', strategyOptions: { lstmUnits: 16 }, budget: 3, ...options });
 }
 
-export const main = exampleMain(
-  () =>
-    mnistSearchProgram(
-      'nas/reinforce-mnist.ts',
-      "A REINFORCE controller on the built-in MNIST space, then the best trial's model exported with its validation and test accuracy.",
-      1,
-    ),
-  async (flags: MnistSearchFlags, print) => print(JSON.stringify(await runReinforceMnist(flags), null, 2)),
+export const main = mnistSearchMain(
+  'nas/reinforce-mnist.ts',
+  "A REINFORCE controller on the built-in MNIST space, then the best trial's model exported with its validation and test accuracy.",
+  1,
+  runReinforceMnist,
 );
 
 if (require.main === module) runMain(main);

@@ -6,27 +6,17 @@
  */
 import { runMain } from '@bigmodel/core';
 
-import { exampleMain } from '../cli';
-import {
-  mnistSearchProgram,
-  runMnistSearch,
-  type MnistSearchFlags,
-  type MnistSearchOptions,
-  type MnistSearchSummary,
-} from './mnist-search';
+import { mnistSearchMain, runMnistSearch, type MnistSearchOptions, type MnistSearchSummary } from './mnist-search';
 
 export function runTpeMnist(options: Partial<MnistSearchOptions> = {}): Promise<MnistSearchSummary> {
   return runMnistSearch('tpe-mnist', { strategy: 'tpe', strategyOptions: { startupTrials: 6 }, budget: 3, ...options });
 }
 
-export const main = exampleMain(
-  () =>
-    mnistSearchProgram(
-      'nas/tpe-mnist.ts',
-      "TPE on the built-in MNIST space, then the best trial's model exported with its validation and test accuracy.",
-      1,
-    ),
-  async (flags: MnistSearchFlags, print) => print(JSON.stringify(await runTpeMnist(flags), null, 2)),
+export const main = mnistSearchMain(
+  'nas/tpe-mnist.ts',
+  "TPE on the built-in MNIST space, then the best trial's model exported with its validation and test accuracy.",
+  1,
+  runTpeMnist,
 );
 
 if (require.main === module) runMain(main);

@@ -10,8 +10,15 @@
 import { runMain } from '@bigmodel/core';
 import { PPO_PRESETS, Ppo, type PpoConfig } from '@bigmodel/rl';
 
-import { countOption, exampleMain, exampleProgram, outOption, seedOption } from '../cli';
-import { learningCurveLines, trainWithLearningCurve, type LearningCurve } from './learning-curve';
+import { exampleMain } from '../cli';
+import {
+  learningCurveLines,
+  learningCurveProgram,
+  trainWithLearningCurve,
+  type LearningCurve,
+  type LearningCurveFlags,
+  type LearningCurveRun,
+} from './learning-curve';
 
 /** rl-zoo's `LunarLander-v2` PPO entry (hyperparams/ppo.yml), the rest at SB3's defaults: the package's preset. */
 export const LUNAR_LANDER_PPO: Partial<PpoConfig> = PPO_PRESETS['LunarLander-v3'];
@@ -20,53 +27,29 @@ export interface PpoLunarLanderSummary extends LearningCurve {
   example: 'rl/ppo-lunarlander';
 }
 
+const DEFAULTS = { steps: 1_000_000, checkEvery: 65_536, out: 'runs/rl/ppo-lunarlander' };
+
 export async function runPpoLunarLander(
-  options: {
-    steps?: number;
-    checkEvery?: number;
-    seed?: number;
-    out?: string;
-    quiet?: boolean;
-    evalEpisodes?: number;
-    overrides?: Partial<PpoConfig>;
-  } = {},
+  options: LearningCurveRun & { overrides?: Partial<PpoConfig> } = {},
 ): Promise<PpoLunarLanderSummary> {
-  const { steps = 1_000_000, checkEvery = 65_536, seed = 0, out = 'runs/rl/ppo-lunarlander', quiet = false, evalEpisodes = 100 } = options;
-  const agent = () => {
+  const agent = ({ seed, steps }: { seed: number; steps: number }) => {
     const ppo = new Ppo({ env: 'LunarLander-v3', ...LUNAR_LANDER_PPO, ...options.overrides, seed });
     ppo.totalTimesteps = steps;
     return ppo;
   };
-  const curve = await trainWithLearningCurve({
-    env: 'LunarLander-v3',
-    agent,
-    steps,
-    checkEvery,
-    checkEpisodes: 10,
-    randomEpisodes: 20,
-    evalEpisodes,
-    seed,
-    out,
-    quiet,
-    digits: 0,
-  });
+  const curve = await trainWithLearningCurve({ env: 'LunarLander-v3', agent, defaults: DEFAULTS }, options);
   return { example: 'rl/ppo-lunarlander', ...curve };
 }
 
 export const main = exampleMain(
   () =>
-    exampleProgram(
+    learningCurveProgram(
       'rl/ppo-lunarlander.ts',
       "PPO on LunarLander-v3 with rl-zoo's hyperparameters: the learning curve, then the mean over 100 episodes.",
-    )
-      .addOption(countOption('--steps <n>', 'environment steps to train', 1_000_000))
-      .addOption(countOption('--check-every <n>', 'steps between curve points', 65_536))
-      .addOption(seedOption())
-      .addOption(outOption('run directory', 'runs/rl/ppo-lunarlander')),
-  async (flags: { steps: number; checkEvery: number; seed: number; out: string }, print) => {
-    const s = await runPpoLunarLander(flags);
-    learningCurveLines('PPO LunarLander-v3', s, 0, ' (solved at 200)').forEach(print);
-  },
+      DEFAULTS,
+    ),
+  async (flags: LearningCurveFlags, print) =>
+    learningCurveLines('PPO LunarLander-v3', await runPpoLunarLander(flags), 0, ' (solved at 200)').forEach(print),
 );
 
 if (require.main === module) runMain(main);

@@ -7,13 +7,20 @@
  * solved at a mean of 90 (the car reaches the flag, +100, spending little on its engine); a policy
  * that never pushes scores 0.
  *
- *   npx ts-node -T examples/rl/td3-mountaincar-continuous.ts [--steps 300000] [--seed 0] [--out runs/rl/td3-mountaincar] [--sac]
+ *   npx ts-node -T examples/rl/td3-mountaincar-continuous.ts [--steps 300000] [--check-every 10000] [--seed 0] [--out runs/rl/td3-mountaincar] [--sac]
  */
 import { runMain } from '@bigmodel/core';
 import { SAC_PRESETS, Sac, TD3_PRESETS, Td3, type SacConfig, type Td3Config } from '@bigmodel/rl';
 
-import { countOption, exampleMain, exampleProgram, outOption, seedOption } from '../cli';
-import { learningCurveLines, trainWithLearningCurve, type LearningCurve } from './learning-curve';
+import { exampleMain } from '../cli';
+import {
+  learningCurveLines,
+  learningCurveProgram,
+  trainWithLearningCurve,
+  type LearningCurve,
+  type LearningCurveFlags,
+  type LearningCurveRun,
+} from './learning-curve';
 
 const ENV = 'MountainCarContinuous-v0';
 
@@ -22,63 +29,34 @@ export interface MountainCarContinuousSummary extends LearningCurve {
   algorithm: 'td3' | 'sac';
 }
 
+const DEFAULTS = { steps: 300_000, checkEvery: 10_000 };
+
 export async function runMountainCarContinuous(
-  options: {
-    steps?: number;
-    checkEvery?: number;
-    seed?: number;
-    out?: string;
-    quiet?: boolean;
-    evalEpisodes?: number;
-    /** Episodes per curve point (default 5). */
-    checkEpisodes?: number;
+  options: LearningCurveRun & {
     /** Train SAC instead of TD3. */
     sac?: boolean;
     overrides?: Partial<Td3Config> & Partial<SacConfig>;
   } = {},
 ): Promise<MountainCarContinuousSummary> {
-  const {
-    steps = 300_000,
-    checkEvery = 10_000,
-    seed = 0,
-    quiet = false,
-    evalEpisodes = 100,
-    checkEpisodes = 5,
-    sac = false,
-    overrides = {},
-  } = options;
-  const out = options.out ?? `runs/rl/${sac ? 'sac' : 'td3'}-mountaincar`;
-  const agent = () =>
+  const { sac = false, overrides = {} } = options;
+  const agent = ({ seed }: { seed: number }) =>
     sac
       ? new Sac({ env: ENV, ...SAC_PRESETS[ENV], ...(overrides as Partial<SacConfig>), seed })
       : new Td3({ env: ENV, ...TD3_PRESETS[ENV], ...(overrides as Partial<Td3Config>), seed });
-  const curve = await trainWithLearningCurve({
-    env: ENV,
-    agent,
-    steps,
-    checkEvery,
-    checkEpisodes,
-    randomEpisodes: 5,
-    evalEpisodes,
-    seed,
-    out,
-    quiet,
-    digits: 1,
-  });
+  const defaults = { ...DEFAULTS, out: `runs/rl/${sac ? 'sac' : 'td3'}-mountaincar` };
+  const curve = await trainWithLearningCurve({ env: ENV, agent, defaults, checkEpisodes: 5, randomEpisodes: 5, digits: 1 }, options);
   return { example: 'rl/td3-mountaincar-continuous', algorithm: sac ? 'sac' : 'td3', ...curve };
 }
 
 export const main = exampleMain(
   () =>
-    exampleProgram(
+    learningCurveProgram(
       'rl/td3-mountaincar-continuous.ts',
       `TD3 (or SAC) on ${ENV} with rl-zoo's hyperparameters: the learning curve, then the mean over 100 episodes.`,
-    )
-      .addOption(countOption('--steps <n>', 'environment steps to train', 300_000))
-      .addOption(seedOption())
-      .addOption(outOption('run directory (default: runs/rl/td3-mountaincar, or runs/rl/sac-mountaincar with --sac)'))
-      .option('--sac', "train SAC with rl-zoo's entry instead"),
-  async (flags: { steps: number; seed: number; out?: string; sac?: boolean }, print) => {
+      DEFAULTS,
+      'run directory (default: runs/rl/td3-mountaincar, or runs/rl/sac-mountaincar with --sac)',
+    ).option('--sac', "train SAC with rl-zoo's entry instead"),
+  async (flags: LearningCurveFlags & { sac?: boolean }, print) => {
     const s = await runMountainCarContinuous(flags);
     learningCurveLines(`${s.algorithm.toUpperCase()} ${ENV}`, s, 1).forEach(print);
   },
