@@ -12,13 +12,10 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
 import * as tf from '@tensorflow/tfjs';
-import { formatBackendInfo, initBackend } from '@bigmodel/core';
+import { formatBackendInfo, initBackend, integerOption, runMain } from '@bigmodel/core';
 import { GanTrainer, type GanKind } from '@bigmodel/gan';
 
-function flag(name: string, fallback: number): number {
-  const at = process.argv.indexOf(name);
-  return at >= 0 ? Number(process.argv[at + 1]) : fallback;
-}
+import { benchProgram, countOption, exampleMain } from '../examples/cli';
 
 /** ms per step of a GanTrainer on random real batches in [-1, 1]. */
 function timeTrainer(kind: GanKind, width: number, steps: number, warmup: number): number {
@@ -40,10 +37,7 @@ function timeTrainer(kind: GanKind, width: number, steps: number, warmup: number
   return ms;
 }
 
-async function main() {
-  tf.env().set('PROD', true);
-  const steps = flag('--steps', 5);
-  const warmup = flag('--warmup', 2);
+async function bench({ steps, warmup }: { steps: number; warmup: number }) {
   const info = await initBackend();
   console.log(`bigmodel backend: ${formatBackendInfo(info)}`);
   const ours64 = timeTrainer('dcgan', 64, steps, warmup);
@@ -78,7 +72,12 @@ async function main() {
   console.log(JSON.stringify({ backend: formatBackendInfo(info), steps, ours64, ours32, torch }));
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+export const main = exampleMain(
+  () =>
+    benchProgram('gan.ts', "A DCGAN step of @bigmodel/gan's GanTrainer against the same DCGAN in PyTorch.")
+      .addOption(countOption('--steps <n>', 'timed steps', 5, 10_000))
+      .addOption(integerOption('--warmup <n>', 'untimed steps first', { min: 0, max: 10_000 }, 2)),
+  bench,
+);
+
+if (require.main === module) runMain(main);

@@ -10,7 +10,9 @@
  *   BIGMODEL_WASM_THREADS=1 npm run bench:gemm      # one thread
  */
 import * as tf from '@tensorflow/tfjs';
-import { formatBackendInfo, initBackend } from '@bigmodel/core';
+import { formatBackendInfo, initBackend, runMain } from '@bigmodel/core';
+
+import { benchProgram, exampleMain } from '../examples/cli';
 
 /** [m, k, n], where the product comes from, and whether tf.matMul gets `a` transposed ([k, m]). */
 const SHAPES: [number, number, number, string, boolean?][] = [
@@ -45,8 +47,7 @@ function median(values: number[]): number {
   return sorted[sorted.length >> 1];
 }
 
-async function main() {
-  tf.env().set('PROD', true);
+async function bench() {
   const info = await initBackend({ backend: 'wasm' });
   console.log(`backend: ${formatBackendInfo(info)}; GFLOP/s, median of ${ROUNDS} alternating rounds`);
   console.log(`${'m x k x n'.padEnd(18)}${'ours'.padStart(8)}${'XNNPACK'.padStart(9)}${'ratio'.padStart(7)}  product`);
@@ -78,7 +79,9 @@ async function main() {
   console.log(`geometric mean ratio ours / XNNPACK: ${geomean.toFixed(2)}`);
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+export const main = exampleMain(
+  () => benchProgram('gemm.ts', "bigmodel's relaxed-SIMD GEMM against XNNPACK on the benchmark networks' matrix products."),
+  bench,
+);
+
+if (require.main === module) runMain(main);

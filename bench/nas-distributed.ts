@@ -16,23 +16,17 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { integerOption, runMain } from '@bigmodel/core';
 import { RedisTrialQueue, checkRedis, parseRedisAddress, runSearch, type EvaluatorSpec } from '@bigmodel/nas';
 
-const argv = process.argv.slice(2);
-const flag = (name: string, fallback: number) => (argv.includes(`--${name}`) ? Number(argv[argv.indexOf(`--${name}`) + 1]) : fallback);
-const trials = flag('trials', 40);
-const ms = flag('ms', 200);
-const scratch = mkdtempSync(join(tmpdir(), 'bigmodel-bench-nas-redis-'));
-const sleepModule = join(scratch, 'sleep-evaluator.cjs');
-writeFileSync(
-  sleepModule,
-  'exports.createEvaluator = (o) => async (c) => (await new Promise((r) => setTimeout(r, o.ms)), { score: -c.x1 * c.x1 });\n',
-);
+import { benchProgram, exampleMain } from '../examples/cli';
+
 const space = { params: { x1: { type: 'float' as const, min: -5, max: 10 }, x2: { type: 'float' as const, min: 0, max: 15 } } };
-const evaluators: Record<string, EvaluatorSpec> = {
+/** The two evaluators, `sleep` (the module `sleepModule`) waiting `ms` per trial. */
+const evaluators = (sleepModule: string, ms: number): Record<string, EvaluatorSpec> => ({
   instant: { kind: 'builtin', name: 'branin' },
   sleep: { kind: 'module', module: sleepModule, options: { ms } },
-};
+});
 
 async function startRedis(): Promise<{ url: string; server: ChildProcess }> {
   const port = 20000 + Math.floor(Math.random() * 20000);
@@ -55,7 +49,7 @@ async function startRedis(): Promise<{ url: string; server: ChildProcess }> {
 }
 
 /** A worker process running the package's runWorker (from its build). */
-function startWorker(url: string): Promise<ChildProcess> {
+function startWorker(url: string, sleepModule: string): Promise<ChildProcess> {
   const code = `require('@bigmodel/nas').runWorker({ url: process.argv[1], allowModules: [process.argv[2]] }).then(() => console.log('ready'))`;
   const child = spawn(process.execPath, ['-e', code, url, sleepModule], {
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -68,7 +62,13 @@ function startWorker(url: string): Promise<ChildProcess> {
  * Seconds for `trials` trials at the steady pace: from the first finished trial to the last, scaled
  * to `trials`, so that starting threads and backends (once per search) is left out on both sides.
  */
-async function timeSearch(evaluator: EvaluatorSpec, workers: number, executor?: RedisTrialQueue): Promise<number> {
+async function timeSearch(
+  scratch: string,
+  trials: number,
+  evaluator: EvaluatorSpec,
+  workers: number,
+  executor?: RedisTrialQueue,
+): Promise<number> {
   const dir = mkdtempSync(join(scratch, 'search-'));
   const finished: number[] = [];
   await runSearch({
@@ -85,7 +85,13 @@ async function timeSearch(evaluator: EvaluatorSpec, workers: number, executor?: 
   return ((finished[finished.length - 1] - finished[0]) / (finished.length - 1)) * trials;
 }
 
-async function main(): Promise<void> {
+async function bench({ trials, ms }: { trials: number; ms: number }): Promise<void> {
+  const scratch = mkdtempSync(join(tmpdir(), 'bigmodel-bench-nas-redis-'));
+  const sleepModule = join(scratch, 'sleep-evaluator.cjs');
+  writeFileSync(
+    sleepModule,
+    'exports.createEvaluator = (o) => async (c) => (await new Promise((r) => setTimeout(r, o.ms)), { score: -c.x1 * c.x1 });\n',
+  );
   const { url, server } = await startRedis();
   console.log(`${trials} trials per search; 'sleep' waits ${ms} ms per trial. Trials per minute (seconds per trial).\n`);
   console.log('| evaluator | runner | in flight | trials/min | s per trial |');
@@ -93,14 +99,14 @@ async function main(): Promise<void> {
   const row = (name: string, runner: string, inFlight: number, seconds: number) =>
     console.log(`| ${name} | ${runner} | ${inFlight} | ${((60 * trials) / seconds).toFixed(0)} | ${(seconds / trials).toFixed(4)} |`);
   const overhead: Record<string, number> = {};
-  for (const [name, evaluator] of Object.entries(evaluators)) {
-    const local = await timeSearch(evaluator, 1);
+  for (const [name, evaluator] of Object.entries(evaluators(sleepModule, ms))) {
+    const local = await timeSearch(scratch, trials, evaluator, 1);
     row(name, 'local', 1, local);
     if (name === 'instant') overhead['local'] = local / trials;
     const workers: ChildProcess[] = [];
     for (const count of [1, 2, 4]) {
-      while (workers.length < count) workers.push(await startWorker(url));
-      const seconds = await timeSearch(evaluator, count, new RedisTrialQueue({ url, maxInFlight: count, pollMs: 20 }));
+      while (workers.length < count) workers.push(await startWorker(url, sleepModule));
+      const seconds = await timeSearch(scratch, trials, evaluator, count, new RedisTrialQueue({ url, maxInFlight: count, pollMs: 20 }));
       row(name, `redis, ${count} worker process${count > 1 ? 'es' : ''}`, count, seconds);
       if (name === 'instant' && count === 1) overhead['redis'] = seconds / trials;
     }
@@ -115,7 +121,12 @@ async function main(): Promise<void> {
   rmSync(scratch, { recursive: true, force: true });
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+export const main = exampleMain(
+  () =>
+    benchProgram('nas-distributed.ts', 'Trials per minute of a search on Redis with 1, 2 and 4 worker processes, against the local runner.')
+      .addOption(integerOption('--trials <n>', 'trials per search', { min: 2, max: 100_000 }, 40))
+      .addOption(integerOption('--ms <n>', "the sleep evaluator's milliseconds per trial", { min: 0, max: 600_000 }, 200)),
+  bench,
+);
+
+if (require.main === module) runMain(main);

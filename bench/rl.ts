@@ -13,7 +13,7 @@
  *   npm run bench:rl -- --only-vector --vector-steps 2000
  */
 import * as tf from '@tensorflow/tfjs';
-import { Rng, initBackend } from '@bigmodel/core';
+import { Rng, initBackend, numberOption, runMain } from '@bigmodel/core';
 import {
   A2c,
   Acrobot,
@@ -32,6 +32,8 @@ import {
   type Env,
 } from '@bigmodel/rl';
 
+import { benchProgram, countOption, exampleMain } from '../examples/cli';
+
 /** Gymnasium 1.x (numpy) steps/s on this machine, from FACTS.md (no MountainCarContinuous number there). */
 const GYMNASIUM_STEPS_PER_SEC: Record<string, number | undefined> = {
   'CartPole-v1': 190_000,
@@ -40,9 +42,6 @@ const GYMNASIUM_STEPS_PER_SEC: Record<string, number | undefined> = {
   'Acrobot-v1': 31_000,
   'Pendulum-v1': 63_000,
 };
-
-const argv = process.argv.slice(2);
-const flag = (name: string, fallback: number) => (argv.includes(name) ? Number(argv[argv.indexOf(name) + 1]) : fallback);
 
 /** Steps `env` `steps` times with pre-drawn actions, resetting when an episode ends; returns steps/s (best of 3). */
 function stepsPerSecond(env: Env<unknown, unknown>, actions: unknown[], steps: number): number {
@@ -160,16 +159,34 @@ function benchVectorEnvs(steps: number) {
   }
 }
 
-async function main() {
-  tf.env().set('PROD', true);
-  if (!argv.includes('--only-vector')) {
-    benchEnvironments(flag('--env-steps', 1_000_000));
-    if (!argv.includes('--skip-agents')) await benchAgents(flag('--agent-scale', 1));
-  }
-  benchVectorEnvs(flag('--vector-steps', 2000));
+interface Flags {
+  envSteps: number;
+  agentScale: number;
+  vectorSteps: number;
+  onlyVector?: boolean;
+  skipAgents?: boolean;
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+async function bench(flags: Flags) {
+  if (!flags.onlyVector) {
+    benchEnvironments(flags.envSteps);
+    if (!flags.skipAgents) await benchAgents(flags.agentScale);
+  }
+  benchVectorEnvs(flags.vectorSteps);
+}
+
+export const main = exampleMain(
+  () =>
+    benchProgram(
+      'rl.ts',
+      "Environment steps per second against Gymnasium's, agents' training throughput, and sync against async vector environments.",
+    )
+      .addOption(countOption('--env-steps <n>', 'steps per environment and way of stepping it', 1_000_000))
+      .addOption(numberOption('--agent-scale <x>', "multiplies each agent's timed steps", { min: 0, max: 1000, minExclusive: true }, 1))
+      .addOption(countOption('--vector-steps <n>', 'vector steps per round', 2000))
+      .option('--only-vector', 'only the vector environments')
+      .option('--skip-agents', 'no agent throughput'),
+  bench,
+);
+
+if (require.main === module) runMain(main);

@@ -28,7 +28,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import * as tf from '@tensorflow/tfjs';
+import { choiceOption, integerOption, runMain } from '@bigmodel/core';
 
+import { benchProgram, exampleMain, option } from '../examples/cli';
 import { cnnStep, dcganStep, resnetStep, type AdamFactory, type DcganLayers } from './networks';
 
 type Which = 'cnn' | 'dcgan' | 'resnet';
@@ -43,24 +45,33 @@ interface Result {
   resnet?: Timing | { error: string } | { skipped: string };
 }
 
-function parseArgs(argv: string[]) {
-  const get = (flag: string, fallback: string) => {
-    const at = argv.indexOf(flag);
-    return at >= 0 && at + 1 < argv.length ? argv[at + 1] : fallback;
-  };
-  const which = get('--which', 'all');
-  if (!['all', 'cnn', 'dcgan', 'resnet'].includes(which)) throw new Error(`--which must be all, cnn, dcgan or resnet, got ${which}`);
-  const steps = Number(get('--steps', '20'));
-  const dcganSteps = Number(get('--dcgan-steps', String(Math.max(3, Math.round(steps / 3)))));
+/** The command line, parsed. */
+interface Flags {
+  which: 'all' | Which;
+  steps: number;
+  dcganSteps?: number;
+  resnetSteps?: number;
+  warmup: number;
+  block: number;
+  raw?: boolean;
+  webgpu?: boolean;
+  missingOnly?: boolean;
+  softwareResnet?: boolean;
+}
+
+/** The flags with their derived defaults filled in. */
+function resolveArgs(flags: Flags) {
+  const { which, steps } = flags;
   return {
-    raw: argv.includes('--raw'),
-    webgpu: argv.includes('--webgpu'),
-    missingOnly: argv.includes('--missing-only'),
+    raw: flags.raw === true,
+    webgpu: flags.webgpu === true,
+    missingOnly: flags.missingOnly === true,
+    softwareResnet: flags.softwareResnet === true,
     steps,
-    dcganSteps,
-    resnetSteps: Number(get('--resnet-steps', String(Math.max(3, Math.round(steps / 6))))),
-    warmup: Number(get('--warmup', '3')),
-    block: Math.max(1, Number(get('--block', '3'))),
+    dcganSteps: flags.dcganSteps ?? Math.max(3, Math.round(steps / 3)),
+    resnetSteps: flags.resnetSteps ?? Math.max(3, Math.round(steps / 6)),
+    warmup: flags.warmup,
+    block: flags.block,
     which: (which === 'all' ? ['cnn', 'dcgan', 'resnet'] : [which]) as Which[],
   };
 }
@@ -184,7 +195,7 @@ function runWebGpu(argv: string[]): Result | { error: string } {
   }
 }
 
-async function measure(args: ReturnType<typeof parseArgs>, backend: string): Promise<Result> {
+async function measure(args: ReturnType<typeof resolveArgs>, backend: string): Promise<Result> {
   const result: Result = { backend };
   if (args.which.includes('cnn')) result.cnn = time(cnnStep, args.warmup, args.steps);
   if (args.which.includes('dcgan')) result.dcgan = time(dcganStep, Math.min(args.warmup, 2), args.dcganSteps);
@@ -211,7 +222,7 @@ function runRaw(argv: string[], missingOnly = false): Result | { error: string }
   }
 }
 
-function runPytorch(args: ReturnType<typeof parseArgs>, threads: number): Record<string, unknown> {
+function runPytorch(args: ReturnType<typeof resolveArgs>, threads: number): Record<string, unknown> {
   const script = join(__dirname, 'pytorch_reference.py');
   const which = args.which.length === 3 ? 'all' : args.which[0];
   const child = spawnSync(
@@ -248,10 +259,10 @@ function cell(t: Timing | { error: string } | { skipped: string } | undefined): 
   return `${t.msPerStep.toFixed(1)} ms/step, ${t.samplesPerSec.toFixed(0)} samples/s`;
 }
 
-async function main() {
+async function bench(flags: Flags) {
+  // The child processes (raw wasm, webgpu) get the same command line.
   const argv = process.argv.slice(2);
-  const args = parseArgs(argv);
-  tf.env().set('PROD', true);
+  const args = resolveArgs(flags);
 
   if (args.webgpu) {
     // Child process: forced by BIGMODEL_BACKEND=webgpu (a software adapter such as llvmpipe is accepted and named).
@@ -274,7 +285,7 @@ async function main() {
     if (args.which.includes('resnet')) {
       // On a software adapter (llvmpipe in CI) one ResNet step takes minutes: timed only when asked for.
       result.resnet =
-        software && !argv.includes('--software-resnet')
+        software && !args.softwareResnet
           ? { skipped: 'skipped on a software adapter (--software-resnet times it)' }
           : await timeAsync(() => resnetStep(coreAdam), Math.min(args.warmup, 2), args.resnetSteps);
     }
@@ -383,7 +394,25 @@ async function main() {
   console.log(`\nwrote ${file}`);
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+const STEPS = { min: 1, max: 100_000 };
+
+export const main = exampleMain(
+  () =>
+    benchProgram(
+      'run.ts',
+      'The training-step benchmark: the reference CNN, a DCGAN and a ResNet-14 step, against raw tfjs wasm, webgpu and PyTorch.',
+    )
+      .addOption(choiceOption('--which <network>', 'the networks to time', ['all', 'cnn', 'dcgan', 'resnet'], 'all'))
+      .addOption(integerOption('--steps <n>', 'timed reference-CNN steps per mode', STEPS, 20))
+      .addOption(integerOption('--dcgan-steps <n>', 'timed DCGAN steps per mode (default: a third of --steps, at least 3)', STEPS))
+      .addOption(integerOption('--resnet-steps <n>', 'timed ResNet steps per mode (default: a sixth of --steps, at least 3)', STEPS))
+      .addOption(integerOption('--warmup <n>', 'untimed steps first', { min: 0, max: 10_000 }, 3))
+      .addOption(integerOption('--block <n>', 'timed steps per mode before switching', STEPS, 3))
+      .option('--software-resnet', 'time the ResNet on a software webgpu adapter too (minutes a step)')
+      .addOption(option('--raw', 'child process: stock tfjs wasm').hideHelp())
+      .addOption(option('--missing-only', 'child process with --raw: only the kernels stock wasm lacks').hideHelp())
+      .addOption(option('--webgpu', 'child process: the webgpu backend').hideHelp()),
+  bench,
+);
+
+if (require.main === module) runMain(main);

@@ -8,12 +8,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-import { cnnStep, type AdamFactory } from './networks';
+import { runMain } from '@bigmodel/core';
 
-function arg(flag: string, fallback: number): number {
-  const at = process.argv.indexOf(flag);
-  return at >= 0 ? Number(process.argv[at + 1]) : fallback;
-}
+import { benchProgram, countOption, exampleMain } from '../examples/cli';
+import { cnnStep, type AdamFactory } from './networks';
 
 /** Median ms of `repeats` 512x512 products, each read back asynchronously (after 2 untimed ones). */
 async function matmulMs(repeats: number): Promise<number> {
@@ -44,10 +42,7 @@ async function cnnMs(adam: AdamFactory, steps: number): Promise<number> {
   }
 }
 
-async function main() {
-  tf.env().set('PROD', true);
-  const steps = arg('--steps', 3);
-  const matmuls = arg('--matmuls', 10);
+async function bench({ steps, matmuls }: { steps: number; matmuls: number }) {
   const { initBackend, formatBackendInfo, Adam } = await import('@bigmodel/core');
   const adam: AdamFactory = (lr, beta1) => new Adam({ lr, beta1 });
   const rows: Record<string, { matmul: number; cnn: number }> = {};
@@ -70,7 +65,12 @@ async function main() {
   console.log(`webgpu / wasm: matmul ${(gpu.matmul / wasm.matmul).toFixed(2)}, CNN step ${(gpu.cnn / wasm.cnn).toFixed(2)}`);
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+export const main = exampleMain(
+  () =>
+    benchProgram('webgpu.ts', 'webgpu against wasm: a 512x512 matrix product and a reference-CNN train step on each.')
+      .addOption(countOption('--steps <n>', 'timed reference-CNN steps', 3, 10_000))
+      .addOption(countOption('--matmuls <n>', 'timed matrix products', 10, 10_000)),
+  bench,
+);
+
+if (require.main === module) runMain(main);

@@ -8,9 +8,10 @@
 import { join } from 'node:path';
 
 import * as tf from '@tensorflow/tfjs';
-import { Adam, JsonlLogger, fit, initBackend, loadCifar10, mulberry32, randomCrop, randomHorizontalFlip } from '@bigmodel/core';
+import { Adam, JsonlLogger, fit, initBackend, loadCifar10, mulberry32, randomCrop, randomHorizontalFlip, runMain } from '@bigmodel/core';
 
 import { progressBar } from '../progress';
+import { countOption, exampleMain, exampleProgram, outOption, seedOption } from '../cli';
 
 /** The network; its layer shapes are printed by the CLI (32x32x3 -> 32x32x64 -> 32x32x128 -> 16x16x128 -> 256 -> 10). */
 export function cifarCnn(seed = 0): tf.Sequential {
@@ -68,22 +69,18 @@ export async function runCifar10Cnn(options: { data: string; epochs?: number; se
   };
 }
 
-if (require.main === module) {
-  const argv = process.argv.slice(2);
-  const flag = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
-  tf.env().set('PROD', true);
-  const data = flag('--data');
-  if (!data) {
-    console.error('Usage: cifar10-cnn.ts --data /path/to/cifar-10-batches-bin [--epochs 10] [--seed 0]');
-    process.exit(2);
-  }
-  runCifar10Cnn({ data, epochs: Number(flag('--epochs') ?? 10), seed: Number(flag('--seed') ?? 0), out: flag('--out') })
-    .then((s) => {
-      s.shapes.forEach((line) => console.log(line));
-      console.log(JSON.stringify(s));
-    })
-    .catch((error) => {
-      console.error(error);
-      process.exit(1);
-    });
-}
+export const main = exampleMain(
+  () =>
+    exampleProgram('core/cifar10-cnn.ts', 'The classic small CNN on CIFAR-10, read from the official binary batches at a path you give.')
+      .requiredOption('--data <dir>', 'the cifar-10-batches-bin folder (required)')
+      .addOption(countOption('--epochs <n>', 'passes over the training set', 10, 10_000))
+      .addOption(seedOption())
+      .addOption(outOption('run directory (default: runs/<time>-core-cifar10-cnn)')),
+  async (flags: { data: string; epochs: number; seed: number; out?: string }, print) => {
+    const s = await runCifar10Cnn(flags);
+    s.shapes.forEach((line) => print(line));
+    print(JSON.stringify(s));
+  },
+);
+
+if (require.main === module) runMain(main);

@@ -20,9 +20,11 @@ import {
   mnistToTensors,
   saveModel,
   writeFileAtomic,
+  runMain,
 } from '@bigmodel/core';
 
 import { progressBar } from '../progress';
+import { countOption, exampleMain, exampleProgram, outOption, seedOption } from '../cli';
 
 export interface MnistCnnOptions {
   /** Epochs over 90% of the 8,337 training digits (the other 10% decide early stopping; default 15). */
@@ -111,23 +113,20 @@ export async function runMnistCnn(options: MnistCnnOptions = {}): Promise<MnistC
   return summary;
 }
 
-if (require.main === module) {
-  const argv = process.argv.slice(2);
-  const flag = (name: string) => {
-    const at = argv.indexOf(name);
-    return at >= 0 ? argv[at + 1] : undefined;
-  };
-  tf.env().set('PROD', true);
-  runMnistCnn({ epochs: Number(flag('--epochs') ?? 15), seed: Number(flag('--seed') ?? 0), out: flag('--out') })
-    .then((s) => {
-      console.log(
-        `backend ${s.backend}: ${s.msPerStep.toFixed(1)} ms/step, test accuracy ${(100 * s.testAccuracy).toFixed(2)}% on ${s.testCount} digits ` +
-          `after ${s.epochs} epochs (${s.seconds.toFixed(0)} s)`,
-      );
-      console.log(JSON.stringify(s));
-    })
-    .catch((error) => {
-      console.error(error);
-      process.exit(1);
-    });
-}
+export const main = exampleMain(
+  () =>
+    exampleProgram('core/mnist-cnn.ts', 'The reference CNN on the MNIST digits, with early stopping on a validation split.')
+      .addOption(countOption('--epochs <n>', 'passes over the training set at most', 15, 10_000))
+      .addOption(seedOption())
+      .addOption(outOption('run directory (default: runs/<time>-core-mnist-cnn)')),
+  async (flags: { epochs: number; seed: number; out?: string }, print) => {
+    const s = await runMnistCnn(flags);
+    print(
+      `backend ${s.backend}: ${s.msPerStep.toFixed(1)} ms/step, test accuracy ${(100 * s.testAccuracy).toFixed(2)}% on ${s.testCount} digits ` +
+        `after ${s.epochs} epochs (${s.seconds.toFixed(0)} s)`,
+    );
+    print(JSON.stringify(s));
+  },
+);
+
+if (require.main === module) runMain(main);

@@ -5,7 +5,8 @@
  *   npx ts-node -T examples/core/regression-mlp.ts [--epochs 200] [--l2 0.001] [--seed 0]
  */
 import * as tf from '@tensorflow/tfjs';
-import { Adam, TensorDataset, fit, initBackend, l2, meanSquaredError, mulberry32, type L1L2 } from '@bigmodel/core';
+import { Adam, TensorDataset, fit, initBackend, l2, meanSquaredError, mulberry32, type L1L2, numberOption, runMain } from '@bigmodel/core';
+import { countOption, exampleMain, exampleProgram, seedOption } from '../cli';
 
 /** y = sin(3 x0) + x1^2 / 2 + noise, with 30 more inputs that do not matter. */
 export function makeRegressionData(count: number, seed: number): TensorDataset {
@@ -68,19 +69,17 @@ export async function runRegressionMlp(options: { epochs?: number; l2?: number; 
   return { example: 'core/regression-mlp', epochs, l2: rate, heldOutMse: { plain: heldOut[0], l2: heldOut[1] } };
 }
 
-if (require.main === module) {
-  const argv = process.argv.slice(2);
-  const flag = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
-  tf.env().set('PROD', true);
-  runRegressionMlp({ epochs: Number(flag('--epochs') ?? 200), l2: Number(flag('--l2') ?? 1e-3), seed: Number(flag('--seed') ?? 0) })
-    .then((s) => {
-      console.log(
-        `held-out MSE (2,000 examples) without L2: ${s.heldOutMse.plain.toFixed(4)}; with L2 ${s.l2}: ${s.heldOutMse.l2.toFixed(4)}`,
-      );
-      console.log(JSON.stringify(s));
-    })
-    .catch((error) => {
-      console.error(error);
-      process.exit(1);
-    });
-}
+export const main = exampleMain(
+  () =>
+    exampleProgram('core/regression-mlp.ts', 'An MLP regression with and without L2 regularization: the held-out error of each.')
+      .addOption(countOption('--epochs <n>', 'passes over the training set', 200, 100_000))
+      .addOption(numberOption('--l2 <x>', 'L2 regularization rate', { min: 0, max: 10 }, 1e-3))
+      .addOption(seedOption()),
+  async (flags: { epochs: number; l2: number; seed: number }, print) => {
+    const s = await runRegressionMlp(flags);
+    print(`held-out MSE (2,000 examples) without L2: ${s.heldOutMse.plain.toFixed(4)}; with L2 ${s.l2}: ${s.heldOutMse.l2.toFixed(4)}`);
+    print(JSON.stringify(s));
+  },
+);
+
+if (require.main === module) runMain(main);

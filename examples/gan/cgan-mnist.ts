@@ -7,11 +7,11 @@
  */
 import { join } from 'node:path';
 
-import * as tf from '@tensorflow/tfjs';
-import { writeFileAtomic, writePng } from '@bigmodel/core';
+import { writeFileAtomic, writePng, runMain } from '@bigmodel/core';
 import { classify, generateSamples, imageGrid, loadMnistClassifier } from '@bigmodel/gan';
 
-import { exampleFlags, trainExampleGan, type GanExampleOptions } from './run-gan';
+import { exampleMain } from '../cli';
+import { ganExampleProgram, trainExampleGan, type GanExampleOptions } from './run-gan';
 
 export interface CganMnistOptions extends GanExampleOptions {
   /** Samples per digit for the check (default 100). */
@@ -63,27 +63,16 @@ export async function runCganMnist(options: CganMnistOptions = {}): Promise<Cgan
   return summary;
 }
 
-if (require.main === module) {
-  const { flag, number } = exampleFlags(process.argv.slice(2));
-  tf.env().set('PROD', true);
-  runCganMnist({
-    epochs: number('--epochs'),
-    minutes: number('--minutes'),
-    seed: number('--seed'),
-    ngf: number('--ngf'),
-    ndf: number('--ndf'),
-    ema: number('--ema'),
-    out: flag('--out'),
-  })
-    .then((s) => {
-      console.log(`backend ${s.backend}: ${s.steps} steps (${s.epochs.toFixed(2)} epochs) in ${s.trainSeconds.toFixed(0)} s`);
-      console.log(
-        `requested digit produced (classifier): ${(100 * s.requestedDigitAccuracy).toFixed(1)}%; per digit ${s.perDigitAccuracy.map((a) => (100 * a).toFixed(0)).join(' ')}`,
-      );
-      console.log(JSON.stringify(s));
-    })
-    .catch((error) => {
-      console.error(error);
-      process.exit(1);
-    });
-}
+export const main = exampleMain(
+  () => ganExampleProgram('gan/cgan-mnist.ts', "A conditional GAN (ACGAN) on the MNIST digits, checked with the package's classifier."),
+  async (flags: CganMnistOptions, print) => {
+    const s = await runCganMnist(flags);
+    print(`backend ${s.backend}: ${s.steps} steps (${s.epochs.toFixed(2)} epochs) in ${s.trainSeconds.toFixed(0)} s`);
+    print(
+      `requested digit produced (classifier): ${(100 * s.requestedDigitAccuracy).toFixed(1)}%; per digit ${s.perDigitAccuracy.map((a) => (100 * a).toFixed(0)).join(' ')}`,
+    );
+    print(JSON.stringify(s));
+  },
+);
+
+if (require.main === module) runMain(main);

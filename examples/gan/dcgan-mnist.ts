@@ -8,11 +8,11 @@
  */
 import { join } from 'node:path';
 
-import * as tf from '@tensorflow/tfjs';
-import { writeFileAtomic } from '@bigmodel/core';
-import type { SampleQuality } from '@bigmodel/gan';
+import { choiceOption, integerOption, numberOption, runMain, writeFileAtomic } from '@bigmodel/core';
+import { DISCRIMINATOR_NORMALIZATIONS, type SampleQuality } from '@bigmodel/gan';
 
-import { exampleFlags, scoreExampleGan, trainExampleGan, type GanExampleOptions, type TrainedRun } from './run-gan';
+import { exampleMain } from '../cli';
+import { ganExampleProgram, scoreExampleGan, trainExampleGan, type GanExampleOptions, type TrainedRun } from './run-gan';
 
 export type DcganMnistOptions = GanExampleOptions;
 
@@ -35,52 +35,54 @@ export async function runDcganMnist(options: DcganMnistOptions = {}): Promise<Dc
   return summary;
 }
 
-if (require.main === module) {
-  const { flag, number } = exampleFlags(process.argv.slice(2));
-  tf.env().set('PROD', true);
-  runDcganMnist({
-    epochs: number('--epochs'),
-    minutes: number('--minutes'),
-    seed: number('--seed'),
-    ngf: number('--ngf'),
-    ndf: number('--ndf'),
-    lr: number('--lr'),
-    lrG: number('--lr-g'),
-    lrD: number('--lr-d'),
-    beta1: number('--beta1'),
-    beta2: number('--beta2'),
-    batchSize: number('--batch-size'),
-    ema: number('--ema'),
-    labelSmoothing: number('--label-smoothing'),
-    translation: number('--translation'),
-    dNorm: flag('--d-norm') as DcganMnistOptions['dNorm'],
-    pack: number('--pack'),
-    mbstd: number('--mbstd'),
-    scoreEvery: number('--score-every'),
-    out: flag('--out'),
-  })
-    .then((s) => {
-      console.log(
-        `backend ${s.backend}: ${s.steps} steps (${s.epochs.toFixed(2)} epochs) in ${s.trainSeconds.toFixed(0)} s, ${s.msPerStep.toFixed(0)} ms/step`,
-      );
-      for (const { step, samples, generator } of s.scores) {
-        const line = (q: SampleQuality) =>
-          `${q.classifierScore.toFixed(2)} (KL ${q.classHistogramKl.toFixed(3)}, FD ${q.frechetDistance.toFixed(0)})`;
-        console.log(`step ${step}: classifier score ${line(samples)}${generator ? `; generator itself ${line(generator)}` : ''}`);
-      }
-      for (const [label, q] of [
-        ['samples', s.samples],
-        ['real MNIST', s.real],
-      ] as const) {
-        if (q)
-          console.log(
-            `${label}: classifier score ${q.classifierScore.toFixed(3)}, Frechet distance ${q.frechetDistance.toFixed(3)}, classes ${q.classesCovered}/10, class-histogram KL ${q.classHistogramKl.toFixed(4)}`,
-          );
-      }
-      console.log(JSON.stringify(s));
-    })
-    .catch((error) => {
-      console.error(error);
-      process.exit(1);
-    });
-}
+const LEARNING_RATE = { min: 0, max: 1, minExclusive: true };
+
+export const main = exampleMain(
+  () =>
+    ganExampleProgram(
+      'gan/dcgan-mnist.ts',
+      "A DCGAN on the 10,000 MNIST digits, its samples scored with the package's classifier next to real MNIST.",
+    )
+      .addOption(numberOption('--lr <x>', 'Adam learning rate of both networks (default 2e-4)', LEARNING_RATE))
+      .addOption(numberOption('--lr-g <x>', 'learning rate of the generator alone (default --lr)', LEARNING_RATE))
+      .addOption(numberOption('--lr-d <x>', 'learning rate of the discriminator alone (default --lr)', LEARNING_RATE))
+      .addOption(numberOption('--beta1 <x>', "Adam's beta1 (default 0.5)", { min: 0, max: 1, maxExclusive: true }))
+      .addOption(numberOption('--beta2 <x>', "Adam's beta2 (default 0.999)", { min: 0, max: 1, maxExclusive: true }))
+      .addOption(integerOption('--batch-size <n>', 'real images per discriminator update (default 64)', { min: 1, max: 4096 }))
+      .addOption(
+        numberOption('--label-smoothing <x>', "one-sided smoothing of the discriminator's real targets (default 0)", { min: 0, max: 0.5 }),
+      )
+      .addOption(
+        numberOption('--translation <x>', "random translation of the discriminator's inputs, a fraction of the size (default 0)", {
+          min: 0,
+          max: 0.5,
+        }),
+      )
+      .addOption(choiceOption('--d-norm <kind>', 'discriminator normalization (default batch)', DISCRIMINATOR_NORMALIZATIONS))
+      .addOption(integerOption('--pack <n>', 'PacGAN packing, 1 off (default 1)', { min: 1, max: 4 }))
+      .addOption(integerOption('--mbstd <n>', 'minibatch-stddev group size, 0 off (default 0)', { min: 0, max: 4096 }))
+      .addOption(integerOption('--score-every <n>', 'score samples every N steps (default: only at the end)', { min: 1, max: 1e9 })),
+  async (flags: DcganMnistOptions, print) => {
+    const s = await runDcganMnist(flags);
+    print(
+      `backend ${s.backend}: ${s.steps} steps (${s.epochs.toFixed(2)} epochs) in ${s.trainSeconds.toFixed(0)} s, ${s.msPerStep.toFixed(0)} ms/step`,
+    );
+    for (const { step, samples, generator } of s.scores) {
+      const line = (q: SampleQuality) =>
+        `${q.classifierScore.toFixed(2)} (KL ${q.classHistogramKl.toFixed(3)}, FD ${q.frechetDistance.toFixed(0)})`;
+      print(`step ${step}: classifier score ${line(samples)}${generator ? `; generator itself ${line(generator)}` : ''}`);
+    }
+    for (const [label, q] of [
+      ['samples', s.samples],
+      ['real MNIST', s.real],
+    ] as const) {
+      if (q)
+        print(
+          `${label}: classifier score ${q.classifierScore.toFixed(3)}, Frechet distance ${q.frechetDistance.toFixed(3)}, classes ${q.classesCovered}/10, class-histogram KL ${q.classHistogramKl.toFixed(4)}`,
+        );
+    }
+    print(JSON.stringify(s));
+  },
+);
+
+if (require.main === module) runMain(main);

@@ -5,9 +5,10 @@
  */
 import { join } from 'node:path';
 
-import { JsonlLogger, formatBackendInfo, initBackend } from '@bigmodel/core';
+import { JsonlLogger, formatBackendInfo, initBackend, integerOption, numberOption, type CliCommand } from '@bigmodel/core';
 import {
   GanTrainer,
+  MAX_GAN_WIDTH,
   classify,
   generateSamples,
   hasGanCheckpoint,
@@ -26,6 +27,7 @@ import {
   type SampleQuality,
 } from '@bigmodel/gan';
 
+import { countOption, exampleProgram, outOption, SEED_RANGE } from '../cli';
 import { progressBar } from '../progress';
 
 export interface GanExampleOptions {
@@ -240,12 +242,21 @@ export async function scoreExampleGan(
   return { samples, real };
 }
 
-/** `--name value` flags of an example's command line, as numbers where they parse. */
-export function exampleFlags(argv: string[]) {
-  const flag = (name: string) => {
-    const at = argv.indexOf(name);
-    return at >= 0 ? argv[at + 1] : undefined;
-  };
-  const number = (name: string) => (flag(name) === undefined ? undefined : Number(flag(name)));
-  return { flag, number };
+/**
+ * The command line of a GAN example with the flags all three take. None has a default here: the
+ * example's own (those of {@link GanExampleOptions}) apply to a flag not given.
+ */
+export function ganExampleProgram(file: string, description: string): CliCommand {
+  return exampleProgram(file, description)
+    .addOption(countOption('--epochs <n>', 'stop after N epochs of the 10,000 digits (default 100)', undefined, 100_000))
+    .addOption(
+      numberOption('--minutes <m>', 'stop after M minutes of training (default: no limit)', { min: 0, max: 10_080, minExclusive: true }),
+    )
+    .addOption(integerOption('--seed <s>', 'seed of weights, batch order and noise (default 0)', SEED_RANGE))
+    .addOption(integerOption('--ngf <n>', 'generator width (default 32)', { min: 1, max: MAX_GAN_WIDTH }))
+    .addOption(integerOption('--ndf <n>', 'discriminator width (default 32)', { min: 1, max: MAX_GAN_WIDTH }))
+    .addOption(
+      numberOption('--ema <x>', "decay of the generator's weight average, 0 off (default 0)", { min: 0, max: 1, maxExclusive: true }),
+    )
+    .addOption(outOption('run directory; a checkpoint there is resumed (default: runs/<time>-gan-<example>)'));
 }

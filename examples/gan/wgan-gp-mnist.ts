@@ -6,11 +6,11 @@
  */
 import { join } from 'node:path';
 
-import * as tf from '@tensorflow/tfjs';
-import { writeFileAtomic } from '@bigmodel/core';
+import { writeFileAtomic, runMain } from '@bigmodel/core';
 import type { SampleQuality } from '@bigmodel/gan';
 
-import { exampleFlags, scoreExampleGan, trainExampleGan, type GanExampleOptions, type TrainedRun } from './run-gan';
+import { exampleMain } from '../cli';
+import { ganExampleProgram, scoreExampleGan, trainExampleGan, type GanExampleOptions, type TrainedRun } from './run-gan';
 
 export type WganGpMnistOptions = GanExampleOptions;
 
@@ -29,30 +29,19 @@ export async function runWganGpMnist(options: WganGpMnistOptions = {}): Promise<
   return summary;
 }
 
-if (require.main === module) {
-  const { flag, number } = exampleFlags(process.argv.slice(2));
-  tf.env().set('PROD', true);
-  runWganGpMnist({
-    epochs: number('--epochs'),
-    minutes: number('--minutes'),
-    seed: number('--seed'),
-    ngf: number('--ngf'),
-    ndf: number('--ndf'),
-    ema: number('--ema'),
-    out: flag('--out'),
-  })
-    .then((s) => {
-      console.log(
-        `backend ${s.backend}: ${s.steps} steps (${s.epochs.toFixed(2)} epochs) in ${s.trainSeconds.toFixed(0)} s, ${s.msPerStep.toFixed(0)} ms/step`,
+export const main = exampleMain(
+  () => ganExampleProgram('gan/wgan-gp-mnist.ts', "WGAN-GP on the 10,000 MNIST digits, its samples scored with the package's classifier."),
+  async (flags: WganGpMnistOptions, print) => {
+    const s = await runWganGpMnist(flags);
+    print(
+      `backend ${s.backend}: ${s.steps} steps (${s.epochs.toFixed(2)} epochs) in ${s.trainSeconds.toFixed(0)} s, ${s.msPerStep.toFixed(0)} ms/step`,
+    );
+    if (s.samples)
+      print(
+        `classifier score ${s.samples.classifierScore.toFixed(3)}, Frechet distance ${s.samples.frechetDistance.toFixed(3)}, classes ${s.samples.classesCovered}/10`,
       );
-      if (s.samples)
-        console.log(
-          `classifier score ${s.samples.classifierScore.toFixed(3)}, Frechet distance ${s.samples.frechetDistance.toFixed(3)}, classes ${s.samples.classesCovered}/10`,
-        );
-      console.log(JSON.stringify(s));
-    })
-    .catch((error) => {
-      console.error(error);
-      process.exit(1);
-    });
-}
+    print(JSON.stringify(s));
+  },
+);
+
+if (require.main === module) runMain(main);

@@ -10,7 +10,10 @@
  */
 import { join } from 'node:path';
 
+import { runMain } from '@bigmodel/core';
 import { builtinSpace, cellBenchmark, leaderboard, runSearch, type Evaluator, type StrategyName } from '@bigmodel/nas';
+
+import { countOption, exampleMain, exampleProgram, outOption, seedOption } from '../cli';
 
 export interface CustomEvaluatorOptions {
   /** Queries per strategy (default 150). */
@@ -53,19 +56,23 @@ export async function runCustomEvaluator(options: CustomEvaluatorOptions = {}): 
   return { example: 'nas/custom-evaluator', optimum: table.optimum, strategies, out };
 }
 
-if (require.main === module) {
-  const argv = process.argv.slice(2);
-  const flag = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
-  runCustomEvaluator({ trials: Number(flag('--trials') ?? 150), seed: Number(flag('--seed') ?? 0), out: flag('--out') })
-    .then((s) => {
-      console.log(`optimum of the table: ${s.optimum.toFixed(3)}`);
-      for (const r of s.strategies) {
-        const top = JSON.stringify(r.top3[0].config);
-        console.log(`${r.strategy.padEnd(10)} best ${r.best.toFixed(3)}  regret ${r.regret.toFixed(3)}  repeats ${r.repeats}  top: ${top}`);
-      }
-    })
-    .catch((error) => {
-      console.error(error);
-      process.exit(1);
-    });
-}
+export const main = exampleMain(
+  () =>
+    exampleProgram(
+      'nas/custom-evaluator.ts',
+      'A search with your own evaluator (a lookup table with a known optimum), by random search and by evolution.',
+    )
+      .addOption(countOption('--trials <n>', 'queries per strategy', 150, 100_000))
+      .addOption(seedOption())
+      .addOption(outOption('output directory (default: runs/<time>-nas-custom-evaluator)')),
+  async (flags: { trials: number; seed: number; out?: string }, print) => {
+    const s = await runCustomEvaluator(flags);
+    print(`optimum of the table: ${s.optimum.toFixed(3)}`);
+    for (const r of s.strategies) {
+      const top = JSON.stringify(r.top3[0].config);
+      print(`${r.strategy.padEnd(10)} best ${r.best.toFixed(3)}  regret ${r.regret.toFixed(3)}  repeats ${r.repeats}  top: ${top}`);
+    }
+  },
+);
+
+if (require.main === module) runMain(main);

@@ -4,9 +4,9 @@
  *
  *   npx ts-node -T examples/nas/evolution-mnist.ts [--minutes 30] [--workers 1] [--seed 0] [--out runs/DIR]
  */
-import * as tf from '@tensorflow/tfjs';
+import { runMain } from '@bigmodel/core';
 
-import { flags, runMnistSearch, type MnistSearchOptions, type MnistSearchSummary } from './mnist-search';
+import { mnistSearchMain, runMnistSearch, type MnistSearchOptions, type MnistSearchSummary } from './mnist-search';
 
 export function runEvolutionMnist(options: Partial<MnistSearchOptions> = {}): Promise<MnistSearchSummary> {
   return runMnistSearch('evolution-mnist', {
@@ -17,18 +17,11 @@ export function runEvolutionMnist(options: Partial<MnistSearchOptions> = {}): Pr
   });
 }
 
-if (require.main === module) {
-  const flag = flags();
-  tf.env().set('PROD', true);
-  runEvolutionMnist({
-    minutes: Number(flag('--minutes') ?? 30),
-    workers: Number(flag('--workers') ?? 1),
-    seed: Number(flag('--seed') ?? 0),
-    out: flag('--out'),
-  })
-    .then((s) => console.log(JSON.stringify(s, null, 2)))
-    .catch((error) => {
-      console.error(error);
-      process.exit(1);
-    });
-}
+export const main = mnistSearchMain(
+  'nas/evolution-mnist.ts',
+  "Regularized evolution on the built-in MNIST space, then the best trial's model exported with its validation and test accuracy.",
+  1,
+  runEvolutionMnist,
+);
+
+if (require.main === module) runMain(main);

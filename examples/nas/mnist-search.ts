@@ -16,7 +16,7 @@
  */
 import { join } from 'node:path';
 
-import { formatBackendInfo, initBackend, writeFileAtomic } from '@bigmodel/core';
+import { formatBackendInfo, initBackend, integerOption, numberOption, writeFileAtomic, type CliCommand } from '@bigmodel/core';
 import {
   builtinSpace,
   exportBest,
@@ -28,6 +28,8 @@ import {
   type StrategyName,
   type TrialStart,
 } from '@bigmodel/nas';
+
+import { exampleMain, exampleProgram, outOption, seedOption, type ExampleMain } from '../cli';
 
 export interface MnistSearchOptions {
   /** Strategy (default per example). */
@@ -190,10 +192,35 @@ export async function runMnistSearch(name: string, options: MnistSearchOptions):
   return summary;
 }
 
-/** Reads `--name value` flags of an example's command line. */
-export function flags(argv = process.argv.slice(2)) {
-  return (name: string) => {
-    const at = argv.indexOf(name);
-    return at >= 0 ? argv[at + 1] : undefined;
-  };
+/**
+ * The command line of an MNIST search example: `--minutes`, `--workers`, `--seed` and `--out`, with
+ * the example's defaults.
+ */
+export function mnistSearchProgram(file: string, description: string, defaultWorkers: number): CliCommand {
+  return exampleProgram(file, description)
+    .addOption(numberOption('--minutes <m>', 'minutes of searching', { min: 0, max: 10_080, minExclusive: true }, 30))
+    .addOption(integerOption('--workers <w>', 'worker threads, one trial each', { min: 1, max: 256 }, defaultWorkers))
+    .addOption(seedOption())
+    .addOption(outOption('output directory (default: runs/<time>-nas-<example>)'));
+}
+
+/** An MNIST search example's `main`: its program, then `run` on the flags, the summary printed as JSON. */
+export function mnistSearchMain(
+  file: string,
+  description: string,
+  defaultWorkers: number,
+  run: (flags: MnistSearchFlags) => Promise<MnistSearchSummary>,
+): ExampleMain<MnistSearchFlags> {
+  return exampleMain(
+    () => mnistSearchProgram(file, description, defaultWorkers),
+    async (flags: MnistSearchFlags, print) => print(JSON.stringify(await run(flags), null, 2)),
+  );
+}
+
+/** The flags of {@link mnistSearchProgram}. */
+export interface MnistSearchFlags {
+  minutes: number;
+  workers: number;
+  seed: number;
+  out?: string;
 }

@@ -12,10 +12,11 @@
  * The workers run this file's evaluator function (runWorker's `evaluator`): the queue carries only
  * configurations and scores.
  */
-import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '@bigmodel/core';
+import { UsageError, choiceOption, initBackend, markRefusedEarly, runMain } from '@bigmodel/core';
 import { RedisTrialQueue, runSearch, runWorker, type Evaluator } from '@bigmodel/nas';
 import { PPO_PRESETS, Ppo, evaluate, make } from '@bigmodel/rl';
+
+import { countOption, exampleMain, exampleProgram, outOption, seedOption } from '../cli';
 
 /** What the sweep searches over, around rl-zoo's CartPole-v1 preset. */
 export const PPO_SPACE = {
@@ -83,39 +84,55 @@ export async function startPpoSweepWorker(redis: string) {
   return runWorker({ url: redis, evaluator: ppoEvaluator });
 }
 
-if (require.main === module) {
-  const argv = process.argv.slice(2);
-  const flag = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
-  tf.env().set('PROD', true);
-  const redis = flag('--redis');
-  const role = flag('--role') ?? (redis ? 'coordinator' : 'local');
-  const fail = (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  };
-  if (role === 'worker') {
-    if (!redis) fail('--role worker needs --redis URL');
-    startPpoSweepWorker(redis!)
-      .then((worker) => {
-        console.error('worker ready; SIGTERM finishes the current trial and exits');
-        process.on('SIGTERM', () => void worker.close().then(() => process.exit(0)));
-      })
-      .catch(fail);
-  } else {
-    const started = performance.now();
-    runPpoSweep({
-      trials: Number(flag('--trials') ?? 16),
-      steps: Number(flag('--steps') ?? 30_000),
-      seed: Number(flag('--seed') ?? 0),
-      out: flag('--out') ?? 'runs/nas/ppo-sweep',
-      redis,
-      inFlight: Number(flag('--in-flight') ?? 4),
-      onTrial: (done, total, best) =>
-        console.error(
-          `trial ${done}/${total} done, best mean return ${best?.toFixed(1) ?? '-'}, ${((performance.now() - started) / 1000).toFixed(0)} s`,
-        ),
-    })
-      .then((s) => console.log(JSON.stringify(s)))
-      .catch(fail);
-  }
+interface PpoSweepFlags {
+  role?: 'local' | 'coordinator' | 'worker';
+  redis?: string;
+  trials: number;
+  steps: number;
+  seed: number;
+  out: string;
+  inFlight: number;
 }
+
+export const main = exampleMain(
+  () =>
+    exampleProgram('nas/ppo-sweep.ts', 'A TPE sweep of PPO hyperparameters on CartPole-v1, in this process or on Redis workers.')
+      .addOption(
+        choiceOption(
+          '--role <role>',
+          'local (trials in this process), coordinator or worker (default: coordinator with --redis, else local)',
+          ['local', 'coordinator', 'worker'],
+        ),
+      )
+      .option('--redis <url>', 'the Redis of the trial queue (redis://:PASSWORD@HOST:6379/0)')
+      .addOption(countOption('--trials <n>', 'trials of the sweep', 16, 100_000))
+      .addOption(countOption('--steps <n>', 'environment steps of each trial', 30_000))
+      .addOption(seedOption())
+      .addOption(outOption('the search directory', 'runs/nas/ppo-sweep'))
+      .addOption(countOption('--in-flight <n>', 'trials out at once on Redis', 4, 1000)),
+  async (flags: PpoSweepFlags, print, io) => {
+    const { redis, role = redis ? 'coordinator' : 'local', ...sweep } = flags;
+    if (role !== 'local' && !redis) {
+      throw markRefusedEarly(new UsageError({ parameter: '--redis', message: `--role ${role} needs --redis URL` }));
+    }
+    if (role === 'worker') {
+      const worker = await startPpoSweepWorker(redis!);
+      io.stderr.write('worker ready; SIGTERM finishes the current trial and exits\n');
+      process.on('SIGTERM', () => void worker.close().then(() => process.exit(0)));
+      return;
+    }
+    const started = performance.now();
+    const summary = await runPpoSweep({
+      ...sweep,
+      redis: role === 'local' ? undefined : redis,
+      onTrial: (done, total, best) =>
+        void io.stderr.write(
+          `trial ${done}/${total} done, best mean return ${best?.toFixed(1) ?? '-'}, ${((performance.now() - started) / 1000).toFixed(0)} s\n`,
+        ),
+    });
+    print(JSON.stringify(summary));
+  },
+);
+
+// The worker role keeps serving after main returns.
+if (require.main === module) runMain(main, { serve: true });

@@ -4,26 +4,19 @@
  *
  *   npx ts-node -T examples/nas/tpe-mnist.ts [--minutes 30] [--workers 1] [--seed 0] [--out runs/DIR]
  */
-import * as tf from '@tensorflow/tfjs';
+import { runMain } from '@bigmodel/core';
 
-import { flags, runMnistSearch, type MnistSearchOptions, type MnistSearchSummary } from './mnist-search';
+import { mnistSearchMain, runMnistSearch, type MnistSearchOptions, type MnistSearchSummary } from './mnist-search';
 
 export function runTpeMnist(options: Partial<MnistSearchOptions> = {}): Promise<MnistSearchSummary> {
   return runMnistSearch('tpe-mnist', { strategy: 'tpe', strategyOptions: { startupTrials: 6 }, budget: 3, ...options });
 }
 
-if (require.main === module) {
-  const flag = flags();
-  tf.env().set('PROD', true);
-  runTpeMnist({
-    minutes: Number(flag('--minutes') ?? 30),
-    workers: Number(flag('--workers') ?? 1),
-    seed: Number(flag('--seed') ?? 0),
-    out: flag('--out'),
-  })
-    .then((s) => console.log(JSON.stringify(s, null, 2)))
-    .catch((error) => {
-      console.error(error);
-      process.exit(1);
-    });
-}
+export const main = mnistSearchMain(
+  'nas/tpe-mnist.ts',
+  "TPE on the built-in MNIST space, then the best trial's model exported with its validation and test accuracy.",
+  1,
+  runTpeMnist,
+);
+
+if (require.main === module) runMain(main);

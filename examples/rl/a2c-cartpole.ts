@@ -4,11 +4,11 @@
  *
  *   npx ts-node -T examples/rl/a2c-cartpole.ts [--max-steps 500000] [--seed 0] [--out runs/rl/a2c-cartpole]
  */
-import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '@bigmodel/core';
+import { initBackend, runMain } from '@bigmodel/core';
 import { A2C_PRESETS, A2c } from '@bigmodel/rl';
 
-import { flags, trainUntilSolved, type SolveSummary } from './train-until-solved';
+import { countOption, exampleMain, exampleProgram, outOption, seedOption } from '../cli';
+import { solveSummaryLines, trainUntilSolved, type SolveSummary } from './train-until-solved';
 
 export async function runA2cCartpole(
   options: { maxSteps?: number; checkEvery?: number; seed?: number; out?: string; quiet?: boolean } = {},
@@ -21,18 +21,14 @@ export async function runA2cCartpole(
   return summary;
 }
 
-if (require.main === module) {
-  const flag = flags(process.argv.slice(2));
-  tf.env().set('PROD', true);
-  runA2cCartpole({ maxSteps: Number(flag('--max-steps') ?? 500_000), seed: Number(flag('--seed') ?? 0), out: flag('--out') })
-    .then((s) => {
-      console.log(
-        `A2C CartPole-v1: ${s.solved ? 'solved' : 'not solved'} at ${s.steps} steps (${s.trainSeconds.toFixed(0)} s), mean return ${s.meanReturn.toFixed(1)} ± ${s.stdReturn.toFixed(1)}`,
-      );
-      console.log(JSON.stringify(s));
-    })
-    .catch((error) => {
-      console.error(error);
-      process.exit(1);
-    });
-}
+export const main = exampleMain(
+  () =>
+    exampleProgram('rl/a2c-cartpole.ts', "A2C on CartPole-v1 with rl-zoo's hyperparameters, trained until solved (or the budget runs out).")
+      .addOption(countOption('--max-steps <n>', 'the step budget', 500_000))
+      .addOption(seedOption())
+      .addOption(outOption('run directory', 'runs/rl/a2c-cartpole')),
+  async (flags: { maxSteps: number; seed: number; out: string }, print) =>
+    solveSummaryLines('A2C CartPole-v1', await runA2cCartpole(flags)).forEach(print),
+);
+
+if (require.main === module) runMain(main);

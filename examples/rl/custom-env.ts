@@ -5,11 +5,10 @@
  *
  *   npx ts-node -T examples/rl/custom-env.ts [--steps 20000] [--seed 0]
  */
-import * as tf from '@tensorflow/tfjs';
-import { Rng, initBackend } from '@bigmodel/core';
+import { Rng, initBackend, runMain } from '@bigmodel/core';
 import { Box, Discrete, Ppo, evaluate, make, register, type Env, type ResetOptions, type RgbFrame } from '@bigmodel/rl';
 
-import { flags } from './train-until-solved';
+import { countOption, exampleMain, exampleProgram, seedOption } from '../cli';
 
 /**
  * Walk from a random cell of the left column to the goal in the bottom-right corner of a
@@ -99,18 +98,18 @@ export async function runCustomEnv(options: { steps?: number; seed?: number } = 
   };
 }
 
-if (require.main === module) {
-  const flag = flags(process.argv.slice(2));
-  tf.env().set('PROD', true);
-  runCustomEnv({ steps: Number(flag('--steps') ?? 20_000), seed: Number(flag('--seed') ?? 0) })
-    .then((s) => {
-      console.log(
-        `GridWorld-v0 with PPO: random policy ${s.randomPolicyReturn.toFixed(2)}, trained ${s.meanReturn.toFixed(2)} (mean length ${s.meanLength.toFixed(1)})`,
-      );
-      console.log(JSON.stringify(s));
-    })
-    .catch((error) => {
-      console.error(error);
-      process.exit(1);
-    });
-}
+export const main = exampleMain(
+  () =>
+    exampleProgram('rl/custom-env.ts', 'A user-defined grid world registered with register() and solved by PPO.')
+      .addOption(countOption('--steps <n>', 'environment steps to train', 20_000))
+      .addOption(seedOption()),
+  async (flags: { steps: number; seed: number }, print) => {
+    const s = await runCustomEnv(flags);
+    print(
+      `GridWorld-v0 with PPO: random policy ${s.randomPolicyReturn.toFixed(2)}, trained ${s.meanReturn.toFixed(2)} (mean length ${s.meanLength.toFixed(1)})`,
+    );
+    print(JSON.stringify(s));
+  },
+);
+
+if (require.main === module) runMain(main);

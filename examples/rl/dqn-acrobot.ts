@@ -6,11 +6,11 @@
  *
  *   npx ts-node -T examples/rl/dqn-acrobot.ts [--max-steps 100000] [--seed 0] [--out runs/rl/dqn-acrobot]
  */
-import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '@bigmodel/core';
+import { initBackend, runMain } from '@bigmodel/core';
 import { DQN_PRESETS, Dqn } from '@bigmodel/rl';
 
-import { flags, trainUntilSolved, type SolveSummary } from './train-until-solved';
+import { countOption, exampleMain, exampleProgram, outOption, seedOption } from '../cli';
+import { solveSummaryLines, trainUntilSolved, type SolveSummary } from './train-until-solved';
 
 export async function runDqnAcrobot(
   options: { maxSteps?: number; checkEvery?: number; checkEpisodes?: number; seed?: number; out?: string; quiet?: boolean } = {},
@@ -25,18 +25,17 @@ export async function runDqnAcrobot(
   return summary;
 }
 
-if (require.main === module) {
-  const flag = flags(process.argv.slice(2));
-  tf.env().set('PROD', true);
-  runDqnAcrobot({ maxSteps: Number(flag('--max-steps') ?? 100_000), seed: Number(flag('--seed') ?? 0), out: flag('--out') })
-    .then((s) => {
-      console.log(
-        `DQN Acrobot-v1: ${s.solved ? 'solved' : 'not solved'} at ${s.steps} steps (${s.trainSeconds.toFixed(0)} s), mean return ${s.meanReturn.toFixed(1)} ± ${s.stdReturn.toFixed(1)}`,
-      );
-      console.log(JSON.stringify(s));
-    })
-    .catch((error) => {
-      console.error(error);
-      process.exit(1);
-    });
-}
+export const main = exampleMain(
+  () =>
+    exampleProgram(
+      'rl/dqn-acrobot.ts',
+      "DQN on Acrobot-v1 with rl-zoo's hyperparameters (one gradient step per 4 environment steps), trained until solved (or the budget runs out).",
+    )
+      .addOption(countOption('--max-steps <n>', 'the step budget', 100_000))
+      .addOption(seedOption())
+      .addOption(outOption('run directory', 'runs/rl/dqn-acrobot')),
+  async (flags: { maxSteps: number; seed: number; out: string }, print) =>
+    solveSummaryLines('DQN Acrobot-v1', await runDqnAcrobot(flags)).forEach(print),
+);
+
+if (require.main === module) runMain(main);

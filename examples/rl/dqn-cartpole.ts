@@ -11,11 +11,11 @@
  *
  *   npx ts-node -T examples/rl/dqn-cartpole.ts [--steps 50000] [--seed 0] [--out runs/rl/dqn-cartpole] [--eval-every 2500] [--no-double] [--lr-schedule linear|constant]
  */
-import * as tf from '@tensorflow/tfjs';
-import { JsonlLogger, initBackend } from '@bigmodel/core';
+import { JsonlLogger, choiceOption, initBackend, integerOption, runMain } from '@bigmodel/core';
 import { DQN_PRESETS, Dqn, evaluate, make } from '@bigmodel/rl';
 import { join } from 'node:path';
 
+import { countOption, exampleMain, exampleProgram, outOption, seedOption } from '../cli';
 import { progressBar } from '../progress';
 
 export interface DqnCartpoleSummary {
@@ -88,30 +88,48 @@ export async function runDqnCartpole(
   return { example: 'rl/dqn-cartpole', steps, seed, meanReturn, stdReturn, best: bestSummary, evalEpisodes, trainSeconds };
 }
 
-if (require.main === module) {
-  const argv = process.argv.slice(2);
-  const flag = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
-  tf.env().set('PROD', true);
-  runDqnCartpole({
-    steps: Number(flag('--steps') ?? 50_000),
-    seed: Number(flag('--seed') ?? 0),
-    out: flag('--out') ?? 'runs/rl/dqn-cartpole',
-    evalEvery: Number(flag('--eval-every') ?? 2500),
-    doubleDqn: !argv.includes('--no-double'),
-    learningRateSchedule: flag('--lr-schedule') === 'constant' ? 'constant' : 'linear',
-  })
-    .then((s) => {
-      console.log(
-        `DQN CartPole-v1 after ${s.steps} steps (${s.trainSeconds.toFixed(0)} s): mean return ${s.meanReturn.toFixed(1)} ± ${s.stdReturn.toFixed(1)} over ${s.evalEpisodes} episodes`,
-      );
-      if (s.best)
-        console.log(
-          `best periodic network (step ${s.best.step}): ${s.best.meanReturn.toFixed(1)} ± ${s.best.stdReturn.toFixed(1)} over ${s.evalEpisodes} episodes`,
-        );
-      console.log(JSON.stringify(s));
-    })
-    .catch((error) => {
-      console.error(error);
-      process.exit(1);
-    });
+interface DqnCartpoleFlags {
+  steps: number;
+  seed: number;
+  out: string;
+  evalEvery: number;
+  double: boolean;
+  lrSchedule: 'linear' | 'constant';
 }
+
+export const main = exampleMain(
+  () =>
+    exampleProgram(
+      'rl/dqn-cartpole.ts',
+      "DQN on CartPole-v1 with rl-zoo's hyperparameters plus the Double DQN target and a linearly annealed learning rate.",
+    )
+      .addOption(countOption('--steps <n>', 'environment steps to train', 50_000))
+      .addOption(seedOption())
+      .addOption(outOption('run directory', 'runs/rl/dqn-cartpole'))
+      .addOption(
+        integerOption('--eval-every <n>', 'steps between the evaluations that keep the best network, 0 none', { min: 0, max: 1e9 }, 2500),
+      )
+      .option('--no-double', "rl-zoo's plain DQN target instead of Double DQN's")
+      .addOption(
+        choiceOption(
+          '--lr-schedule <kind>',
+          'learning rate: annealed linearly to 0, or constant (rl-zoo)',
+          ['linear', 'constant'],
+          'linear',
+        ),
+      ),
+  async (flags: DqnCartpoleFlags, print) => {
+    const { double, lrSchedule, ...rest } = flags;
+    const s = await runDqnCartpole({ ...rest, doubleDqn: double, learningRateSchedule: lrSchedule });
+    print(
+      `DQN CartPole-v1 after ${s.steps} steps (${s.trainSeconds.toFixed(0)} s): mean return ${s.meanReturn.toFixed(1)} ± ${s.stdReturn.toFixed(1)} over ${s.evalEpisodes} episodes`,
+    );
+    if (s.best)
+      print(
+        `best periodic network (step ${s.best.step}): ${s.best.meanReturn.toFixed(1)} ± ${s.best.stdReturn.toFixed(1)} over ${s.evalEpisodes} episodes`,
+      );
+    print(JSON.stringify(s));
+  },
+);
+
+if (require.main === module) runMain(main);

@@ -6,11 +6,10 @@
  *
  *   BIGMODEL_WASM_THREADS=1 nice -n 10 npx ts-node -T examples/rl/masked-ppo.ts [--budget 100000] [--seeds 3]
  */
-import * as tf from '@tensorflow/tfjs';
-import { initBackend, type MetricsLogger } from '@bigmodel/core';
+import { initBackend, runMain, type MetricsLogger } from '@bigmodel/core';
 import { Ppo, Wrapper, make, type Env, type PpoConfig, type ResetOptions, type ResetResult, type StepResult } from '@bigmodel/rl';
 
-import { flags } from './train-until-solved';
+import { countOption, exampleMain, exampleProgram } from '../cli';
 
 /** The PPO settings of every run (only `actionMasking` and the seed differ). */
 export const MASKED_PPO: Partial<PpoConfig> = {
@@ -102,23 +101,22 @@ export async function runMaskedPpo(
   return runs;
 }
 
-if (require.main === module) {
-  const flag = flags(process.argv.slice(2));
-  tf.env().set('PROD', true);
-  const budget = Number(flag('--budget') ?? 100_000);
-  runMaskedPpo({ budget, seeds: Number(flag('--seeds') ?? 3) })
-    .then((runs) => {
-      console.log(`PPO on MaskedCorridor-v0, steps until the last-20-episode mean return >= 7.5 (budget ${budget} steps)`);
-      console.log('| masking | seed | steps to 7.5 | invalid actions | wall s |');
-      console.log('|---|---|---|---|---|');
-      for (const r of runs)
-        console.log(
-          `| ${r.masking ? 'on' : 'off'} | ${r.seed} | ${r.stepsToThreshold ?? `not within ${r.steps}`} | ${r.invalidActions} | ${r.seconds.toFixed(0)} |`,
-        );
-      console.log(JSON.stringify(runs));
-    })
-    .catch((error) => {
-      console.error(error);
-      process.exit(1);
-    });
-}
+export const main = exampleMain(
+  () =>
+    exampleProgram('rl/masked-ppo.ts', 'PPO with and without action masking on MaskedCorridor-v0, over several seeds.')
+      .addOption(countOption('--budget <n>', 'environment steps per run', 100_000))
+      .addOption(countOption('--seeds <n>', 'seeds 0 to N-1, each trained with and without masking', 3, 1000)),
+  async (flags: { budget: number; seeds: number }, print) => {
+    const runs = await runMaskedPpo(flags);
+    print(`PPO on MaskedCorridor-v0, steps until the last-20-episode mean return >= 7.5 (budget ${flags.budget} steps)`);
+    print('| masking | seed | steps to 7.5 | invalid actions | wall s |');
+    print('|---|---|---|---|---|');
+    for (const r of runs)
+      print(
+        `| ${r.masking ? 'on' : 'off'} | ${r.seed} | ${r.stepsToThreshold ?? `not within ${r.steps}`} | ${r.invalidActions} | ${r.seconds.toFixed(0)} |`,
+      );
+    print(JSON.stringify(runs));
+  },
+);
+
+if (require.main === module) runMain(main);

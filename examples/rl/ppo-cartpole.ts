@@ -4,11 +4,11 @@
  *
  *   npx ts-node -T examples/rl/ppo-cartpole.ts [--steps 100000] [--seed 0] [--out runs/rl/ppo-cartpole]
  */
-import * as tf from '@tensorflow/tfjs';
-import { JsonlLogger, initBackend, writePng } from '@bigmodel/core';
+import { JsonlLogger, initBackend, runMain, writePng } from '@bigmodel/core';
 import { PPO_PRESETS, Ppo, evaluate, make } from '@bigmodel/rl';
 import { join } from 'node:path';
 
+import { countOption, exampleMain, exampleProgram, outOption, seedOption } from '../cli';
 import { progressBar } from '../progress';
 
 export interface PpoCartpoleSummary {
@@ -50,23 +50,22 @@ export async function runPpoCartpole(
   return { example: 'rl/ppo-cartpole', steps: agent.numTimesteps, seed, meanReturn, stdReturn, evalEpisodes, trainSeconds };
 }
 
-if (require.main === module) {
-  const argv = process.argv.slice(2);
-  const flag = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
-  tf.env().set('PROD', true);
-  runPpoCartpole({
-    steps: Number(flag('--steps') ?? 100_000),
-    seed: Number(flag('--seed') ?? 0),
-    out: flag('--out') ?? 'runs/rl/ppo-cartpole',
-  })
-    .then((s) => {
-      console.log(
-        `PPO CartPole-v1 after ${s.steps} steps (${s.trainSeconds.toFixed(0)} s): mean return ${s.meanReturn.toFixed(1)} ± ${s.stdReturn.toFixed(1)} over ${s.evalEpisodes} episodes`,
-      );
-      console.log(JSON.stringify(s));
-    })
-    .catch((error) => {
-      console.error(error);
-      process.exit(1);
-    });
-}
+export const main = exampleMain(
+  () =>
+    exampleProgram(
+      'rl/ppo-cartpole.ts',
+      "PPO on CartPole-v1 with rl-zoo's tuned hyperparameters, then the greedy policy's mean over 100 episodes.",
+    )
+      .addOption(countOption('--steps <n>', 'environment steps to train', 100_000))
+      .addOption(seedOption())
+      .addOption(outOption('run directory', 'runs/rl/ppo-cartpole')),
+  async (flags: { steps: number; seed: number; out: string }, print) => {
+    const s = await runPpoCartpole(flags);
+    print(
+      `PPO CartPole-v1 after ${s.steps} steps (${s.trainSeconds.toFixed(0)} s): mean return ${s.meanReturn.toFixed(1)} ± ${s.stdReturn.toFixed(1)} over ${s.evalEpisodes} episodes`,
+    );
+    print(JSON.stringify(s));
+  },
+);
+
+if (require.main === module) runMain(main);

@@ -7,110 +7,59 @@
  * solved at a mean of 90 (the car reaches the flag, +100, spending little on its engine); a policy
  * that never pushes scores 0.
  *
- *   npx ts-node -T examples/rl/td3-mountaincar-continuous.ts [--steps 300000] [--seed 0] [--out runs/rl/td3-mountaincar] [--sac]
+ *   npx ts-node -T examples/rl/td3-mountaincar-continuous.ts [--steps 300000] [--check-every 10000] [--seed 0] [--out runs/rl/td3-mountaincar] [--sac]
  */
-import * as tf from '@tensorflow/tfjs';
-import { JsonlLogger, initBackend } from '@bigmodel/core';
-import { SAC_PRESETS, Sac, TD3_PRESETS, Td3, evaluate, make, type SacConfig, type Td3Config } from '@bigmodel/rl';
-import { join } from 'node:path';
+import { runMain } from '@bigmodel/core';
+import { SAC_PRESETS, Sac, TD3_PRESETS, Td3, type SacConfig, type Td3Config } from '@bigmodel/rl';
 
-import { progressBar } from '../progress';
-import { flags } from './train-until-solved';
+import { exampleMain } from '../cli';
+import {
+  learningCurveLines,
+  learningCurveProgram,
+  trainWithLearningCurve,
+  type LearningCurve,
+  type LearningCurveFlags,
+  type LearningCurveRun,
+} from './learning-curve';
 
 const ENV = 'MountainCarContinuous-v0';
 
-export interface MountainCarContinuousSummary {
+export interface MountainCarContinuousSummary extends LearningCurve {
   example: 'rl/td3-mountaincar-continuous';
   algorithm: 'td3' | 'sac';
-  steps: number;
-  seed: number;
-  randomPolicyReturn: number;
-  /** [steps, mean return of `checkEpisodes` deterministic episodes]. */
-  curve: [number, number][];
-  finalMeanReturn: number;
-  finalStdReturn: number;
-  trainSeconds: number;
 }
 
+const DEFAULTS = { steps: 300_000, checkEvery: 10_000 };
+
 export async function runMountainCarContinuous(
-  options: {
-    steps?: number;
-    checkEvery?: number;
-    seed?: number;
-    out?: string;
-    quiet?: boolean;
-    evalEpisodes?: number;
-    /** Episodes per curve point (default 5). */
-    checkEpisodes?: number;
+  options: LearningCurveRun & {
     /** Train SAC instead of TD3. */
     sac?: boolean;
     overrides?: Partial<Td3Config> & Partial<SacConfig>;
   } = {},
 ): Promise<MountainCarContinuousSummary> {
-  const {
-    steps = 300_000,
-    checkEvery = 10_000,
-    seed = 0,
-    quiet = false,
-    evalEpisodes = 100,
-    checkEpisodes = 5,
-    sac = false,
-    overrides = {},
-  } = options;
-  const out = options.out ?? `runs/rl/${sac ? 'sac' : 'td3'}-mountaincar`;
-  await initBackend();
-  const env = make<Float32Array, Float32Array>(ENV);
-  const randomPolicy = { predict: () => env.actionSpace.sample() };
-  env.actionSpace.seed(seed);
-  const randomPolicyReturn = evaluate(randomPolicy, env, { episodes: 5, seed }).meanReturn;
-  const agent = sac
-    ? new Sac({ env: ENV, ...SAC_PRESETS[ENV], ...(overrides as Partial<SacConfig>), seed })
-    : new Td3({ env: ENV, ...TD3_PRESETS[ENV], ...(overrides as Partial<Td3Config>), seed });
-  const logger = new JsonlLogger(join(out, 'metrics.jsonl'));
-  const bar = quiet ? undefined : progressBar(`${agent.algorithm} ${ENV}`, steps);
-  const curve: [number, number][] = [];
-  const started = performance.now();
-  while (agent.numTimesteps < steps) {
-    agent.learn(Math.min(checkEvery, steps - agent.numTimesteps), { logger });
-    const check = evaluate(agent, env, { episodes: checkEpisodes, seed: seed + 10_000 }).meanReturn;
-    curve.push([agent.numTimesteps, check]);
-    logger.log({ step: agent.numTimesteps, epoch: agent.numTimesteps, 'charts/evalMeanReturn': check });
-    bar?.update(Math.min(agent.numTimesteps, steps), `eval ${check.toFixed(1)}`);
-  }
-  bar?.done();
-  const trainSeconds = (performance.now() - started) / 1000;
-  await agent.save(out);
-  const final = evaluate(agent, env, { episodes: evalEpisodes, seed: seed + 20_000 });
-  agent.dispose();
-  return {
-    example: 'rl/td3-mountaincar-continuous',
-    algorithm: sac ? 'sac' : 'td3',
-    steps: agent.numTimesteps,
-    seed,
-    randomPolicyReturn,
-    curve,
-    finalMeanReturn: final.meanReturn,
-    finalStdReturn: final.stdReturn,
-    trainSeconds,
-  };
+  const { sac = false, overrides = {} } = options;
+  const agent = ({ seed }: { seed: number }) =>
+    sac
+      ? new Sac({ env: ENV, ...SAC_PRESETS[ENV], ...(overrides as Partial<SacConfig>), seed })
+      : new Td3({ env: ENV, ...TD3_PRESETS[ENV], ...(overrides as Partial<Td3Config>), seed });
+  const defaults = { ...DEFAULTS, out: `runs/rl/${sac ? 'sac' : 'td3'}-mountaincar` };
+  const curve = await trainWithLearningCurve({ env: ENV, agent, defaults, checkEpisodes: 5, randomEpisodes: 5, digits: 1 }, options);
+  return { example: 'rl/td3-mountaincar-continuous', algorithm: sac ? 'sac' : 'td3', ...curve };
 }
 
-if (require.main === module) {
-  const flag = flags(process.argv.slice(2));
-  tf.env().set('PROD', true);
-  const sac = process.argv.includes('--sac');
-  runMountainCarContinuous({ steps: Number(flag('--steps') ?? 300_000), seed: Number(flag('--seed') ?? 0), out: flag('--out'), sac })
-    .then((s) => {
-      console.log(
-        `${s.algorithm.toUpperCase()} ${ENV}, random policy ${s.randomPolicyReturn.toFixed(1)}; curve: ${s.curve.map(([x, y]) => `${x}: ${y.toFixed(1)}`).join(', ')}`,
-      );
-      console.log(
-        `after ${s.steps} steps (${s.trainSeconds.toFixed(0)} s): ${s.finalMeanReturn.toFixed(1)} ± ${s.finalStdReturn.toFixed(1)} over 100 episodes`,
-      );
-      console.log(JSON.stringify(s));
-    })
-    .catch((error) => {
-      console.error(error);
-      process.exit(1);
-    });
-}
+export const main = exampleMain(
+  () =>
+    learningCurveProgram(
+      'rl/td3-mountaincar-continuous.ts',
+      `TD3 (or SAC) on ${ENV} with rl-zoo's hyperparameters: the learning curve, then the mean over 100 episodes.`,
+      DEFAULTS,
+      'run directory (default: runs/rl/td3-mountaincar, or runs/rl/sac-mountaincar with --sac)',
+    ).option('--sac', "train SAC with rl-zoo's entry instead"),
+  async (flags: LearningCurveFlags & { sac?: boolean }, print) => {
+    const s = await runMountainCarContinuous(flags);
+    learningCurveLines(`${s.algorithm.toUpperCase()} ${ENV}`, s, 1).forEach(print);
+  },
+);
+
+if (require.main === module) runMain(main);

@@ -63,7 +63,10 @@ export async function trainUntilSolved(
   };
 }
 
-/** Reads `--name value` flags. */
-export function flags(argv: string[]) {
-  return (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
+/** The lines an example prints for a {@link SolveSummary}: `title` (the algorithm and environment), then the summary as JSON. */
+export function solveSummaryLines(title: string, s: SolveSummary): string[] {
+  return [
+    `${title}: ${s.solved ? 'solved' : 'not solved'} at ${s.steps} steps (${s.trainSeconds.toFixed(0)} s), mean return ${s.meanReturn.toFixed(1)} ± ${s.stdReturn.toFixed(1)}`,
+    JSON.stringify(s),
+  ];
 }

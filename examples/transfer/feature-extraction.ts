@@ -9,8 +9,9 @@
 import { join } from 'node:path';
 
 import * as tf from '@tensorflow/tfjs';
-import { Adam, fit, formatBackendInfo, initBackend, TensorDataset, writeFileAtomic } from '@bigmodel/core';
+import { Adam, fit, formatBackendInfo, initBackend, TensorDataset, writeFileAtomic, runMain } from '@bigmodel/core';
 import { cacheFeatures, evaluateAccuracy, featureExtractor, loadBase, mnistTarget } from '@bigmodel/transfer';
+import { countOption, exampleMain, exampleProgram, nameListOption, outOption } from '../cli';
 
 export interface FeatureExtractionOptions {
   /** Layers to cut at (default block1_pool, block2_pool, block3_relu, features). */
@@ -105,28 +106,24 @@ export async function runFeatureExtraction(options: FeatureExtractionOptions = {
   return summary;
 }
 
-if (require.main === module) {
-  const argv = process.argv.slice(2);
-  const flag = (name: string) => {
-    const at = argv.indexOf(name);
-    return at >= 0 ? argv[at + 1] : undefined;
-  };
-  tf.env().set('PROD', true);
-  runFeatureExtraction({
-    layers: flag('--layers')?.split(','),
-    epochs: flag('--epochs') === undefined ? undefined : Number(flag('--epochs')),
-    out: flag('--out'),
-  })
-    .then((s) => {
-      for (const r of s.rows) {
-        console.log(
-          `${r.layer.padEnd(12)} ${String(r.features).padStart(6)} features: nearest class mean ${(100 * r.nearestMeanAccuracy).toFixed(2)}%, softmax ${(100 * r.softmaxAccuracy).toFixed(2)}%`,
-        );
-      }
-      console.log(JSON.stringify(s));
-    })
-    .catch((error) => {
-      console.error(error);
-      process.exit(1);
-    });
-}
+export const main = exampleMain(
+  () =>
+    exampleProgram(
+      'transfer/feature-extraction.ts',
+      "The zoo's digits-0-4 network cut at a layer: its features of digits 5-9 classified two ways.",
+    )
+      .addOption(nameListOption('--layers <names>', 'layers to cut at (default block1_pool,block2_pool,block3_relu,features)'))
+      .addOption(countOption('--epochs <n>', 'epochs of the softmax classifier (default 20)', undefined, 10_000))
+      .addOption(outOption('run directory (default: runs/<time>-transfer-feature-extraction)')),
+  async (flags: { layers?: string[]; epochs?: number; out?: string }, print) => {
+    const s = await runFeatureExtraction(flags);
+    for (const r of s.rows) {
+      print(
+        `${r.layer.padEnd(12)} ${String(r.features).padStart(6)} features: nearest class mean ${(100 * r.nearestMeanAccuracy).toFixed(2)}%, softmax ${(100 * r.softmaxAccuracy).toFixed(2)}%`,
+      );
+    }
+    print(JSON.stringify(s));
+  },
+);
+
+if (require.main === module) runMain(main);

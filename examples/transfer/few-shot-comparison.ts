@@ -13,7 +13,16 @@
 import { join } from 'node:path';
 
 import * as tf from '@tensorflow/tfjs';
-import { formatBackendInfo, initBackend, mulberry32, randomCrop, TensorDataset, writeFileAtomic } from '@bigmodel/core';
+import {
+  formatBackendInfo,
+  initBackend,
+  mulberry32,
+  randomCrop,
+  TensorDataset,
+  writeFileAtomic,
+  numberOption,
+  runMain,
+} from '@bigmodel/core';
 import {
   createDigitsCnn,
   disposeUnusedLayers,
@@ -23,6 +32,7 @@ import {
   mnistTarget,
   type FineTuneConfig,
 } from '@bigmodel/transfer';
+import { choiceListOption, countOption, exampleMain, exampleProgram, integerListOption, outOption, SEED_RANGE } from '../cli';
 
 export const FEW_SHOT_STRATEGIES = ['head', 'two-phase', 'full', 'full-bn-frozen', 'full-l2sp', 'scratch'] as const;
 export type FewShotStrategy = (typeof FEW_SHOT_STRATEGIES)[number];
@@ -198,34 +208,47 @@ export function fewShotMarkdown(summary: FewShotSummary): string {
   return lines.join('\n');
 }
 
-if (require.main === module) {
-  const argv = process.argv.slice(2);
-  const flag = (name: string) => {
-    const at = argv.indexOf(name);
-    return at >= 0 ? argv[at + 1] : undefined;
-  };
-  const list = (text: string | undefined) => text?.split(',').map(Number);
-  tf.env().set('PROD', true);
-  runFewShot({
-    sizes: list(flag('--sizes')),
-    seeds: list(flag('--seeds')),
-    strategies: flag('--strategies')?.split(',') as FewShotStrategy[] | undefined,
-    epochs: flag('--epochs') === undefined ? undefined : Number(flag('--epochs')),
-    patience: flag('--patience') === undefined ? undefined : Number(flag('--patience')),
-    base: flag('--base'),
-    l2spStrength: flag('--l2sp') === undefined ? undefined : Number(flag('--l2sp')),
-    out: flag('--out'),
-    onRun: (r) =>
-      console.error(
-        `${r.strategy} n=${r.size} seed ${r.seed}: ${(100 * r.testAccuracy).toFixed(2)}% on ${r.testCount} test digits (validation loss ${r.validationLoss.toFixed(4)}, ${r.epochs} epochs, ${r.seconds.toFixed(0)} s)`,
-      ),
-  })
-    .then((s) => {
-      console.log(fewShotMarkdown(s));
-      console.log(JSON.stringify({ table: s.table, seconds: s.seconds, backend: s.backend }));
-    })
-    .catch((error) => {
-      console.error(error);
-      process.exit(1);
-    });
+interface FewShotFlags {
+  sizes?: number[];
+  seeds?: number[];
+  strategies?: FewShotStrategy[];
+  epochs?: number;
+  patience?: number;
+  base?: string;
+  l2sp?: number;
+  out?: string;
 }
+
+export const main = exampleMain(
+  () =>
+    exampleProgram(
+      'transfer/few-shot-comparison.ts',
+      'Few-shot transfer to digits 5-9: the fine-tuning strategies against training from scratch.',
+    )
+      .addOption(integerListOption('--sizes <list>', 'labelled digits (default 100,1000)', { min: 1, max: 100_000 }))
+      .addOption(integerListOption('--seeds <list>', 'seeds (default 0,1,2)', SEED_RANGE))
+      .addOption(
+        choiceListOption('--strategies <list>', 'strategies (default head,full,full-bn-frozen,full-l2sp,scratch)', FEW_SHOT_STRATEGIES),
+      )
+      .option('--base <source>', 'the base model: a directory saved by core or zoo:NAME (default zoo:mnist-digits-0to4-cosine)')
+      .addOption(
+        numberOption('--l2sp <x>', 'strength of the decay toward the pretrained weights of full-l2sp (default 10)', { min: 0, max: 1e6 }),
+      )
+      .addOption(countOption('--epochs <n>', 'maximum epochs of each phase (default 60)', undefined, 10_000))
+      .addOption(countOption('--patience <n>', 'early-stopping patience in epochs (default 10)', undefined, 10_000))
+      .addOption(outOption('run directory (default: runs/<time>-transfer-few-shot)')),
+  async ({ l2sp, ...flags }: FewShotFlags, print, io) => {
+    const s = await runFewShot({
+      ...flags,
+      l2spStrength: l2sp,
+      onRun: (r) =>
+        void io.stderr.write(
+          `${r.strategy} n=${r.size} seed ${r.seed}: ${(100 * r.testAccuracy).toFixed(2)}% on ${r.testCount} test digits (validation loss ${r.validationLoss.toFixed(4)}, ${r.epochs} epochs, ${r.seconds.toFixed(0)} s)\n`,
+        ),
+    });
+    print(fewShotMarkdown(s));
+    print(JSON.stringify({ table: s.table, seconds: s.seconds, backend: s.backend }));
+  },
+);
+
+if (require.main === module) runMain(main);

@@ -9,10 +9,30 @@
 import { join } from 'node:path';
 
 import * as tf from '@tensorflow/tfjs';
-import { JsonlLogger, formatBackendInfo, initBackend, mulberry32, randomCrop, saveModel, writeFileAtomic } from '@bigmodel/core';
-import { disposeUnusedLayers, evaluateAccuracy, fineTune, loadBase, mnistTarget, type FineTuneStrategy } from '@bigmodel/transfer';
+import {
+  JsonlLogger,
+  formatBackendInfo,
+  initBackend,
+  mulberry32,
+  randomCrop,
+  saveModel,
+  writeFileAtomic,
+  choiceOption,
+  integerOption,
+  runMain,
+} from '@bigmodel/core';
+import {
+  FINE_TUNE_STRATEGIES,
+  disposeUnusedLayers,
+  evaluateAccuracy,
+  fineTune,
+  loadBase,
+  mnistTarget,
+  type FineTuneStrategy,
+} from '@bigmodel/transfer';
 
 import { progressBar } from '../progress';
+import { countOption, exampleMain, exampleProgram, outOption, seedOption } from '../cli';
 
 export interface MnistTransferOptions {
   /** Base model (default `zoo:mnist-digits-0to4`). */
@@ -135,30 +155,28 @@ export async function runMnistTransfer(options: MnistTransferOptions = {}): Prom
   return summary;
 }
 
-if (require.main === module) {
-  const argv = process.argv.slice(2);
-  const flag = (name: string) => {
-    const at = argv.indexOf(name);
-    return at >= 0 ? argv[at + 1] : undefined;
-  };
-  tf.env().set('PROD', true);
-  runMnistTransfer({
-    strategy: (flag('--strategy') ?? 'head') as FineTuneStrategy,
-    epochs: Number(flag('--epochs') ?? 40),
-    patience: Number(flag('--patience') ?? 6),
-    fineTuneEpochs: Number(flag('--fine-tune-epochs') ?? 15),
-    cachedAugmentations: Number(flag('--augmented-copies') ?? 4),
-    seed: Number(flag('--seed') ?? 0),
-    out: flag('--out'),
-  })
-    .then((s) => {
-      console.log(
-        `${s.strategy}: test accuracy ${(100 * s.testAccuracy).toFixed(2)}% on ${s.testCount} digits 5-9 (${s.seconds.toFixed(0)} s)`,
-      );
-      console.log(JSON.stringify(s));
-    })
-    .catch((error) => {
-      console.error(error);
-      process.exit(1);
-    });
-}
+export const main = exampleMain(
+  () =>
+    exampleProgram('transfer/mnist-0to4-to-5to9.ts', "The classic transfer experiment: the zoo's digits-0-4 CNN transferred to digits 5-9.")
+      .addOption(choiceOption('--strategy <name>', 'fine-tuning strategy', FINE_TUNE_STRATEGIES, 'head'))
+      .addOption(countOption('--epochs <n>', 'epochs of the head phase (early stopping on the validation loss)', 40, 10_000))
+      .addOption(countOption('--patience <n>', 'early-stopping patience in epochs', 6, 10_000))
+      .addOption(countOption('--fine-tune-epochs <n>', 'epochs of the fine-tuning phase of two-phase / gradual', 15, 10_000))
+      .addOption(
+        integerOption(
+          '--augmented-copies <n>',
+          'augmented copies of the training digits whose features are cached',
+          { min: 0, max: 100 },
+          4,
+        ),
+      )
+      .addOption(seedOption())
+      .addOption(outOption('run directory (default: runs/<time>-transfer-mnist-0to4-to-5to9)')),
+  async ({ augmentedCopies, ...flags }: MnistTransferOptions & { augmentedCopies: number }, print) => {
+    const s = await runMnistTransfer({ ...flags, cachedAugmentations: augmentedCopies });
+    print(`${s.strategy}: test accuracy ${(100 * s.testAccuracy).toFixed(2)}% on ${s.testCount} digits 5-9 (${s.seconds.toFixed(0)} s)`);
+    print(JSON.stringify(s));
+  },
+);
+
+if (require.main === module) runMain(main);

@@ -1,7 +1,8 @@
 /**
- * The body of a trial worker thread (run from the compiled `dist/runner/trial-worker.js`): it
- * starts its own TensorFlow.js backend with core's `initBackend` (when the evaluator uses tfjs),
- * builds the evaluator from its spec, and evaluates the trials the pool sends, one at a time.
+ * The body of a trial worker thread (the compiled `trial-worker.js`, or this file through ts-node
+ * when running from sources; see trialWorkerScript): it starts its own TensorFlow.js backend with
+ * core's `initBackend` (when the evaluator uses tfjs), builds the evaluator from its spec, and
+ * evaluates the trials the pool sends, one at a time.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 

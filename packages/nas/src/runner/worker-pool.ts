@@ -3,32 +3,67 @@
  * (see trial-worker.ts). A worker that dies fails its trial (recorded by the runner) and is
  * replaced.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
-import { FileFormatError, type InitBackendOptions } from '@bigmodel/core';
+import type { InitBackendOptions } from '@bigmodel/core';
 
 import type { EvaluationResult, TrialContext } from '../evaluators/evaluator';
 import type { EvaluatorSpec } from '../evaluators/evaluator-spec';
 import type { Config } from '../space/search-space';
-import type { TrialResponse } from './trial-worker';
+import type { TrialResponse, TrialWorkerData } from './trial-worker';
 
 /**
- * The compiled worker script: beside this file in dist, or in the package's dist when running from sources.
+ * The package's TypeScript files that `entry` imports, directly or not (relative imports only:
+ * packages such as `@bigmodel/core` load as Node resolves them), each transpiled to CommonJS.
+ */
+function transpileWithImports(entry: string): Record<string, string> {
+  const ts = require('typescript') as typeof import('typescript');
+  const compilerOptions = { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true };
+  const out: Record<string, string> = {};
+  const pending = [entry];
+  for (let file = pending.pop(); file !== undefined; file = pending.pop()) {
+    if (file in out) continue;
+    const source = readFileSync(file, 'utf8');
+    out[file] = ts.transpileModule(source, { fileName: file, compilerOptions }).outputText;
+    for (const { fileName } of ts.preProcessFile(source, true, true).importedFiles) {
+      if (!fileName.startsWith('.')) continue;
+      const base = resolve(dirname(file), fileName);
+      const found = [`${base}.ts`, join(base, 'index.ts')].find((candidate) => existsSync(candidate));
+      if (found !== undefined) pending.push(found);
+    }
+  }
+  return out;
+}
+
+/** The worker script when running from sources, built once per process. */
+let fromSources: string | undefined;
+
+/**
+ * How a worker thread runs trial-worker: the compiled `trial-worker.js` beside this module (in
+ * `dist/`), or, running from sources (ts-node, or Jest with ts-jest), `trial-worker.ts` beside it
+ * and the package files it imports, transpiled here once (with `typescript`) and loaded in the
+ * worker from memory, since a worker thread cannot load TypeScript itself and does not inherit the
+ * parent's hooks. Other packages (`@bigmodel/core`, tfjs) load as Node resolves them.
  *
  * @category Runner
  */
-export function trialWorkerScript(): string {
-  const here = join(__dirname, 'trial-worker.js');
-  if (existsSync(here)) return here;
-  const built = join(__dirname, '..', '..', 'dist', 'runner', 'trial-worker.js');
-  if (existsSync(built)) return built;
-  throw new FileFormatError({
-    path: built,
-    problem: 'is missing (the compiled trial worker)',
-    hint: 'build @bigmodel/nas first: npx nx build nas',
-  });
+export function trialWorkerScript(): { script: string; eval: boolean } {
+  const compiled = join(__dirname, 'trial-worker.js');
+  if (existsSync(compiled)) return { script: compiled, eval: false };
+  if (fromSources === undefined) {
+    const entry = join(__dirname, 'trial-worker.ts');
+    const sources = transpileWithImports(entry);
+    fromSources = `const sources = ${JSON.stringify(sources)};
+require.extensions['.ts'] = (module, filename) => {
+  if (!(filename in sources)) throw new Error('The trial worker (from sources) has no transpiled ' + filename + '.');
+  module._compile(sources[filename], filename);
+};
+require(${JSON.stringify(entry)});
+`;
+  }
+  return { script: fromSources, eval: true };
 }
 
 interface Slot {
@@ -72,7 +107,9 @@ export class WorkerPool {
   }
 
   private spawn(): Slot {
-    const slot: Slot = { worker: new Worker(trialWorkerScript(), { workerData: { evaluator: this.evaluator, backend: this.backend } }) };
+    const { script, eval: evaluated } = trialWorkerScript();
+    const workerData: TrialWorkerData = { evaluator: this.evaluator, backend: this.backend };
+    const slot: Slot = { worker: new Worker(script, { eval: evaluated, workerData }) };
     slot.worker.on('message', (response: TrialResponse) => {
       const busy = slot.busy;
       if (!busy || busy.id !== response.id) return;
