@@ -88,11 +88,9 @@ describe("checkpoints of the format before core's", () => {
         Buffer.from(got.buffer, got.byteOffset, got.byteLength).equals(Buffer.from(want.buffer, want.byteOffset, want.byteLength)),
       ).toBe(true);
     });
-    // One step on, saved in core's format and loaded, it trains on to the same weights as the trainer that never stopped.
-    // (A step first: an optimizer just loaded holds its slots aside until its next step, and getWeights leaves them out.)
+    // Saved in core's format and loaded, it trains on to the same weights as the trainer loaded from the old format.
     const batch = tf.fill([4, 8, 8, 1], 0.5);
     const images = () => [{ images: batch }];
-    trainer.trainStep(images());
     const dir = mkdtempSync(join(tmpdir(), 'gan-ckpt-new-'));
     await saveGanCheckpoint(trainer, dir, extra);
     // Loading and disposing, from either format, leaves no tensor behind.
@@ -103,7 +101,7 @@ describe("checkpoints of the format before core's", () => {
     for (const t of [trainer, again]) t.trainStep(images());
     const weightsOf = (t: GanTrainer) => [...t.generator.weights, ...t.discriminator.weights].map((w) => Array.from(w.read().dataSync()));
     expect(weightsOf(again)).toEqual(weightsOf(trainer));
-    expect(again.generatorOptimizer.iterations).toBe(3);
+    expect(again.generatorOptimizer.iterations).toBe(2);
     again.dispose();
     trainer.dispose();
     batch.dispose();
