@@ -7,7 +7,6 @@
  * observation.
  */
 import { Rmsprop } from '@bigmodel/core';
-import { join } from 'node:path';
 
 import type { Env } from '../env/env';
 import { make } from '../env/registry';
@@ -17,7 +16,15 @@ import { SyncVectorEnv } from '../vector/sync-vector-env';
 import { ActorCritic, actionHeadFor } from './actor-critic';
 import { actorCriticStep } from './actor-critic-step';
 import { checkFiniteLosses } from './check-finite-losses';
-import { decodeWeights, encodeArray, encodeOptimizer, loadCheckpoint, restoreOptimizer, writeCheckpoint } from './checkpoint';
+import {
+  checkpointPath,
+  decodeWeights,
+  encodeArray,
+  encodeOptimizer,
+  loadCheckpoint,
+  restoreOptimizer,
+  writeCheckpoint,
+} from './checkpoint';
 import { CONFIG_SIZE_LIMITS, checkChoice, checkInteger, checkKnownKeys, checkLayers, checkRange } from './config-checks';
 import type { LearnOptions } from './dqn';
 import type { Policy } from './evaluate';
@@ -266,7 +273,7 @@ export class A2c implements Policy<number | Float32Array> {
         agent.collector.episodes = saved['episodes'];
         agent.updates = saved['updates'];
         agent.rng.state = saved['rng'];
-        if (saved['inProgress']) agent.collector.setState(saved['inProgress'], join(dir, 'agent.json'));
+        if (saved['inProgress']) agent.collector.setState(saved['inProgress'], checkpointPath(dir));
       },
     );
   }
