@@ -60,7 +60,7 @@ function pack(arrays: readonly CheckpointArray[], what: string): { bytes: Uint8A
   return { bytes, index };
 }
 
-/** `value` as JSON text, or an InvalidArgumentError naming `parameter` when it is not a JSON object. */
+/** Throws an InvalidArgumentError naming `parameter` when `value` is not a JSON object. */
 function checkJsonObject(value: unknown, parameter: string): void {
   if (!isRecord(value)) throw new InvalidArgumentError({ parameter, value, message: 'Expected a JSON object.' });
 }

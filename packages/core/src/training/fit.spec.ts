@@ -308,7 +308,7 @@ describe('checkpoints', () => {
     expect(manifest.files.weights.arrays.map((a: { shape: number[] }) => a.shape)).toEqual([[3, 2], [2]]);
     const { model } = await resumeFit(dir, tinyRun().data, { ...stopped.config, epochs: 3 });
     expect(bitsOf(model)).toEqual(bitsOf(straight.model));
-    tf.dispose([straight.model, stopped.model, model]);
+    for (const m of [straight.model, stopped.model, model]) m.dispose();
   });
 
   it("of the format before core's (latest.json, epoch-N) resume to the weights of an uninterrupted run and are replaced by the new format", async () => {
@@ -319,7 +319,7 @@ describe('checkpoints', () => {
     expect(history.epochs).toHaveLength(2);
     expect(bitsOf(model)).toEqual(bitsOf(straight.model));
     expect(readdirSync(dir).filter((f) => !f.endsWith('.bin'))).toEqual(['manifest.json']);
-    tf.dispose([straight.model, model]);
+    for (const m of [straight.model, model]) m.dispose();
   });
 
   it('never remove or load a path a forged latest.json names outside the checkpoint directory', async () => {
