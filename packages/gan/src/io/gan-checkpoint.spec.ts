@@ -89,7 +89,7 @@ describe("checkpoints of the format before core's", () => {
       ).toBe(true);
     });
     // Saved in core's format and loaded, it trains on to the same weights as the trainer loaded from the old format.
-    const batch = tf.fill([4, 8, 8, 1], 0.5);
+    const batch = tf.fill([4, 8, 8, 1], 0.5) as tf.Tensor4D;
     const images = () => [{ images: batch }];
     const dir = mkdtempSync(join(tmpdir(), 'gan-ckpt-new-'));
     await saveGanCheckpoint(trainer, dir, extra);
