@@ -14,7 +14,7 @@ describe('examples/gan/dcgan-mnist', () => {
     expect(summary.steps).toBe(2); // 128 digits, batch 64
     expect(existsSync(join(out, 'samples', 'epoch-1.png'))).toBe(true);
     expect(existsSync(summary.interpolation)).toBe(true);
-    expect(existsSync(join(out, 'checkpoint', 'checkpoint.json'))).toBe(true);
+    expect(existsSync(join(out, 'checkpoint', 'manifest.json'))).toBe(true);
     const lines = readFileSync(join(out, 'metrics.jsonl'), 'utf8')
       .trim()
       .split('\n')
@@ -56,7 +56,7 @@ describe('examples/gan/dcgan-mnist', () => {
       progress: false,
     });
     expect(summary.scores.map((s) => s.step)).toEqual([2, 4]);
-    const { config } = JSON.parse(readFileSync(join(out, 'checkpoint', 'checkpoint.json'), 'utf8'));
+    const { config } = JSON.parse(readFileSync(join(out, 'checkpoint', 'manifest.json'), 'utf8'));
     expect(config).toEqual(
       expect.objectContaining({
         generatorLr: 1e-3,

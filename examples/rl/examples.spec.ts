@@ -43,10 +43,10 @@ describe('examples/rl (tiny budgets)', () => {
     const s = await runDqnCartpole({ steps: 2048, out, evalEpisodes: 2, evalEvery: 1024, quiet: true });
     expect(s.steps).toBe(2048);
     expect([1024, 2048]).toContain(s.best?.step);
-    expect(existsSync(join(out, 'best', 'agent.json'))).toBe(true);
+    expect(existsSync(join(out, 'best', 'manifest.json'))).toBe(true);
     // Measured, seeds 0-3: 19.5, 22, 70, 249.5 (untrained: 9.5, 10, 9, 22); this test runs seed 0.
     expectCartPoleMean(s.meanReturn, 2, 15);
-    expect(existsSync(join(out, 'agent.json')) && existsSync(join(out, 'metrics.jsonl'))).toBe(true);
+    expect(existsSync(join(out, 'manifest.json')) && existsSync(join(out, 'metrics.jsonl'))).toBe(true);
   });
 
   it('ppo-cartpole trains, saves and evaluates, beating a random policy within 512 steps', async () => {
@@ -121,7 +121,7 @@ describe('examples/rl (tiny budgets)', () => {
     // A random policy on Pendulum returns around -1,200 per episode.
     expect(sac.randomPolicyReturn).toBeLessThan(-600);
     expect(Number.isFinite(sac.finalMeanReturn)).toBe(true);
-    expect(existsSync(join(tmp, 'sac', 'agent.json'))).toBe(true);
+    expect(existsSync(join(tmp, 'sac', 'manifest.json'))).toBe(true);
     for (const ddpg of [false, true]) {
       const out = join(tmp, ddpg ? 'ddpg' : 'td3');
       const td3 = await runTd3Pendulum({ steps: 400, checkEvery: 200, out, quiet: true, evalEpisodes: 2, ddpg, overrides: small });
@@ -161,7 +161,7 @@ describe('examples/rl (tiny budgets)', () => {
     // Random play crashes: each episode ends at -100 after a few hundred shaping points at most.
     expect(s.randomPolicyReturn).toBeLessThan(0);
     expect(Number.isFinite(s.finalMeanReturn)).toBe(true);
-    expect(existsSync(join(out, 'agent.json')) && existsSync(join(out, 'metrics.jsonl'))).toBe(true);
+    expect(existsSync(join(out, 'manifest.json')) && existsSync(join(out, 'metrics.jsonl'))).toBe(true);
   });
 
   it('custom-env: a user grid world runs through make() and PPO improves on a random policy', async () => {

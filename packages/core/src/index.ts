@@ -141,6 +141,22 @@ export {
   type RgbImage,
 } from './io';
 export {
+  CHECKPOINT_FORMAT,
+  CHECKPOINT_MANIFEST,
+  CHECKPOINT_SECTIONS,
+  CHECKPOINT_VERSION,
+  checkpointArrays,
+  checkpointTensor,
+  hasCheckpoint,
+  readCheckpoint,
+  writeCheckpoint,
+  type Checkpoint,
+  type CheckpointArray,
+  type CheckpointDtype,
+  type CheckpointSection,
+  type ReadCheckpointOptions,
+} from './checkpoint';
+export {
   accuracy,
   accuracyAsync,
   confusionMatrix,

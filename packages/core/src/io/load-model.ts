@@ -32,7 +32,19 @@ export interface LoadModelOptions {
  * @category IO
  */
 export async function loadModel(dir: string, options: LoadModelOptions = {}): Promise<tf.LayersModel> {
-  const artifacts = await fileSystemHandler(dir).load!();
+  return modelFromArtifacts(await fileSystemHandler(dir).load!(), options, dir);
+}
+
+/**
+ * The model that `artifacts` (model topology, training config, weights and optimizer weights) describe,
+ * compiled with its restored optimizer when it has one; `source` names them in errors. See {@link loadModel}.
+ */
+export async function modelFromArtifacts(
+  artifacts: tf.io.ModelArtifacts,
+  options: LoadModelOptions,
+  source: string,
+): Promise<tf.LayersModel> {
+  const dir = source;
   const training = artifacts.trainingConfig;
   // tfjs writes a loss function as {}: the model cannot train until it is given again.
   const lostFunction =

@@ -93,9 +93,9 @@ export abstract class BigModelOptimizer extends tf.Optimizer {
   /**
    * Restored state of variables not seen yet, in saved order. A model loaded from disk has new
    * variable names, so restored state is matched by position (the order of first update), as
-   * tf.Optimizer does.
+   * tf.Optimizer does. Each keeps its saved name, so that a save before the next update keeps it too.
    */
-  private readonly pending: tf.Variable[][] = [];
+  private readonly pending: { name: string; slots: tf.Variable[] }[] = [];
 
   protected constructor(protected readonly base: OptimizerBaseConfig) {
     super();
@@ -166,7 +166,7 @@ export abstract class BigModelOptimizer extends tf.Optimizer {
     let slots = this.slots.get(name);
     let fresh = false;
     if (!slots) {
-      const restored = this.pending.shift();
+      const restored = this.pending.shift()?.slots;
       if (restored && !tf.util.arraysEqual(restored[0].shape, variable.shape)) {
         throw new InvalidArgumentError({
           parameter: 'weightValues',
@@ -183,7 +183,7 @@ export abstract class BigModelOptimizer extends tf.Optimizer {
 
   override dispose(): void {
     this.savedIterations?.dispose();
-    for (const slots of [...this.slots.values(), ...this.pending]) tf.dispose(slots);
+    for (const slots of [...this.slots.values(), ...this.pending.map((p) => p.slots)]) tf.dispose(slots);
     this.slots.clear();
     this.pending.length = 0;
     super.dispose();
@@ -198,7 +198,8 @@ export abstract class BigModelOptimizer extends tf.Optimizer {
     const iterations = await this.saveIterations();
     this.savedIterations = iterations.tensor;
     const weights = [iterations];
-    for (const [name, slots] of this.slots)
+    // Restored state not used yet follows, under its saved names and in its saved order.
+    for (const [name, slots] of [...this.slots, ...this.pending.map((p) => [p.name, p.slots] as const)])
       slots.forEach((slot, k) => weights.push({ name: `${name}/${this.slotNames[k]}`, tensor: slot }));
     return weights;
   }
@@ -235,7 +236,7 @@ export abstract class BigModelOptimizer extends tf.Optimizer {
       }
       const existing = this.slots.get(variableName);
       if (existing) existing.forEach((slot, k) => slot.assign(values[k]));
-      else this.pending.push(values.map((value) => tf.variable(value, false)));
+      else this.pending.push({ name: variableName, slots: values.map((value) => tf.variable(value, false)) });
     }
   }
 

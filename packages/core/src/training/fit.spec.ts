@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -154,7 +154,12 @@ describe('fit', () => {
     expect(NumericalError.isInstance(error)).toBe(true);
     expect((error as NumericalError).step).toBe(3); // the first step of the second epoch
     expect(files.after).toEqual(files.afterFirst);
-    expect(files.left).toEqual(['epoch-1', 'latest.json']);
+    expect(files.left.map((f) => f.replace(/\.[0-9a-z-]+\.bin$/, '.bin'))).toEqual([
+      'arrays.bin',
+      'manifest.json',
+      'optimizer.bin',
+      'weights.bin',
+    ]);
   });
 
   it('never checkpoints non-finite weights: with the NaN guard off, the checkpoint of the epoch that turned them NaN is refused', async () => {
@@ -163,7 +168,12 @@ describe('fit', () => {
     expect(error).toMatchObject({ step: 4 }); // the epoch's last step, where its checkpoint was due
     expect((error as Error).message).toMatch(/^weight .* is NaN at step 4\. No checkpoint was written/);
     expect(files.after).toEqual(files.afterFirst);
-    expect(files.left).toEqual(['epoch-1', 'latest.json']);
+    expect(files.left.map((f) => f.replace(/\.[0-9a-z-]+\.bin$/, '.bin'))).toEqual([
+      'arrays.bin',
+      'manifest.json',
+      'optimizer.bin',
+      'weights.bin',
+    ]);
   });
 
   it('a run stopped after its last checkpoint and resumed logs every step once, as an uninterrupted run does', async () => {
@@ -262,22 +272,69 @@ describe('callbacks', () => {
 });
 
 describe('checkpoints', () => {
+  /** A checkpoint of the format before core's, written by main's fit at 7da0035 (tinyRun, one epoch). */
+  const OLD_FIXTURE = join(__dirname, '../../fixtures/checkpoints/fit-v0');
+  /** The run that wrote OLD_FIXTURE: a dense 3 -> 2 layer, Adam, 8 examples in batches of 4, seed 5. */
+  function tinyRun() {
+    const model = tf.sequential({
+      layers: [tf.layers.dense({ inputShape: [3], units: 2, kernelInitializer: tf.initializers.glorotUniform({ seed: 4 }) })],
+    });
+    model.compile({ optimizer: new Adam({ lr: 0.01 }), loss: 'meanSquaredError' });
+    const examples = Float32Array.from({ length: 24 }, (_, i) => Math.sin(i));
+    const labels = Float32Array.from({ length: 16 }, (_, i) => Math.cos(i));
+    return { model, data: new TensorDataset(examples, [3], labels, { labelShape: [2] }), config: { batchSize: 4, seed: 5 } };
+  }
+  const copyOfOld = () => {
+    const dir = join(tempDir(), 'ckpt');
+    cpSync(OLD_FIXTURE, dir, { recursive: true });
+    return dir;
+  };
+  const bitsOf = (model: tf.LayersModel) =>
+    model.getWeights().map((w) => Buffer.from((w.dataSync() as Float32Array).buffer).toString('hex'));
+
+  it("in core's format resume to the weights of an uninterrupted run, bit for bit, and hold what fit saved", async () => {
+    const straight = tinyRun();
+    await fit(straight.model, straight.data, { ...straight.config, epochs: 3 });
+    const stopped = tinyRun();
+    const dir = join(tempDir(), 'ckpt');
+    await fit(stopped.model, stopped.data, { ...stopped.config, epochs: 2, checkpoint: { dir } });
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+    expect([manifest.writer, manifest.counters, manifest.rng, manifest.state.history.length]).toEqual([
+      { package: '@bigmodel/core', kind: 'fit' },
+      { epoch: 2, step: 4 },
+      { seed: 5 },
+      2,
+    ]);
+    expect(manifest.files.weights.arrays.map((a: { shape: number[] }) => a.shape)).toEqual([[3, 2], [2]]);
+    const { model } = await resumeFit(dir, tinyRun().data, { ...stopped.config, epochs: 3 });
+    expect(bitsOf(model)).toEqual(bitsOf(straight.model));
+    for (const m of [straight.model, stopped.model, model]) m.dispose();
+  });
+
+  it("of the format before core's (latest.json, epoch-N) resume to the weights of an uninterrupted run and are replaced by the new format", async () => {
+    const straight = tinyRun();
+    await fit(straight.model, straight.data, { ...straight.config, epochs: 2 });
+    const dir = copyOfOld();
+    const { model, history } = await resumeFit(dir, tinyRun().data, { ...straight.config, epochs: 2 });
+    expect(history.epochs).toHaveLength(2);
+    expect(bitsOf(model)).toEqual(bitsOf(straight.model));
+    expect(readdirSync(dir).filter((f) => !f.endsWith('.bin'))).toEqual(['manifest.json']);
+    for (const m of [straight.model, model]) m.dispose();
+  });
+
   it('never remove or load a path a forged latest.json names outside the checkpoint directory', async () => {
-    const root = tempDir();
-    const dir = join(root, 'ckpt');
-    const victim = join(root, 'victim');
+    const dir = copyOfOld();
+    const victim = join(dir, '..', 'victim');
     mkdirSync(victim);
     writeFileSync(join(victim, 'precious.txt'), 'keep me');
-    const data = smallMnist().subset([...Array(64).keys()]);
-    const model = smallModel();
-    model.compile({ optimizer: new Adam({ lr: 1e-3 }), loss: 'categoricalCrossentropy' });
-    await fit(model, data, { epochs: 1, batchSize: 32, checkpoint: { dir } });
     const latest = join(dir, 'latest.json');
     writeFileSync(latest, JSON.stringify({ ...JSON.parse(readFileSync(latest, 'utf8')), model: '../victim' }));
-    await expect(resumeFit(dir, data, { epochs: 2, batchSize: 32 })).rejects.toThrow(/names the checkpoint "\.\.\/victim", not epoch-N/);
-    // A new checkpoint replaces latest.json and removes the previous checkpoint it named: never ../victim.
-    await fit(model, data, { epochs: 1, batchSize: 32, checkpoint: { dir } });
+    const { model, data } = tinyRun();
+    await expect(resumeFit(dir, data, { epochs: 2, batchSize: 4 })).rejects.toThrow(/names the checkpoint "\.\.\/victim", not epoch-N/);
+    // A new checkpoint replaces latest.json and would remove the old checkpoint it named: never ../victim.
+    await fit(model, data, { epochs: 1, batchSize: 4, checkpoint: { dir } });
     expect(readFileSync(join(victim, 'precious.txt'), 'utf8')).toBe('keep me');
+    expect(existsSync(latest)).toBe(false);
     model.dispose();
   });
 
@@ -301,13 +358,13 @@ describe('checkpoints', () => {
     const exited = new Promise<NodeJS.Signals | null>((resolve) => killed.on('exit', (_code, signal) => resolve(signal)));
     // Kill it once it has checkpointed two epochs (it pauses 400 ms after each, so it is mid-run).
     for (let tries = 0; tries < 1200; tries++) {
-      const latest = join(dir, 'latest.json');
-      if (existsSync(latest) && JSON.parse(readFileSync(latest, 'utf8')).epoch >= 2) break;
+      const manifest = join(dir, 'manifest.json');
+      if (existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).counters.epoch >= 2) break;
       await new Promise((r) => setTimeout(r, 50));
     }
     killed.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
-    const reached = JSON.parse(readFileSync(join(dir, 'latest.json'), 'utf8')).epoch;
+    const reached = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')).counters.epoch;
     expect(reached).toBeGreaterThanOrEqual(2);
     expect(reached).toBeLessThan(6);
 

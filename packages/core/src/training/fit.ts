@@ -7,22 +7,17 @@
  * (seed, epoch), so a run resumed at epoch e sees the same batches as an uninterrupted one.
  * Callbacks keep their own state (early stopping's best value, say) only within one call.
  */
-import { existsSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-
 import * as tf from '@tensorflow/tfjs';
 
-import { FileFormatError, InvalidArgumentError, NumericalError, ShapeError } from '../errors';
-import { loadModel, readRegularFile, resolveContainedPath, saveModel, writeFileAtomic, type LoadModelOptions } from '../io';
+import { InvalidArgumentError, NumericalError, ShapeError } from '../errors';
+import type { LoadModelOptions } from '../io';
 
 import { precisionRecallF1 } from '../metrics';
 import { TensorDataset, type Batch, type StreamDataset } from '../data';
 import { terminateOnNaN, type Callback, type EpochLogs, type TrainingContext } from './callbacks';
 import { BigModelOptimizer } from '../optimizers';
 import type { MetricsLogger } from './jsonl-logger';
-
-/** The largest latest.json read (it holds a few numbers and the epoch history). */
-const MAX_STATE_BYTES = 64 * 1024 * 1024;
+import { readFitCheckpoint, writeFitCheckpoint } from './fit-checkpoint';
 
 /**
  * A model without tf.layers: its variables, a forward pass, a loss and an optimizer.
@@ -203,14 +198,6 @@ function learningRateOf(optimizer: tf.Optimizer, step: number): number | undefin
   return typeof field === 'number' ? field : undefined;
 }
 
-interface CheckpointState {
-  epoch: number;
-  step: number;
-  model: string;
-  seed: number;
-  history: EpochLogs[];
-}
-
 /**
  * Throws a NumericalError naming the first weight of `model` that holds a NaN or an infinity (at
  * `step`). Checked on the device and read back asynchronously (a GPU backend cannot read synchronously).
@@ -231,37 +218,6 @@ async function checkFiniteWeights(model: tf.LayersModel, step: number): Promise<
     step,
     hint: 'No checkpoint was written (the last good one is kept). Lower the learning rate, clip gradients, or check the inputs for NaN/Inf.',
   });
-}
-
-/** The names of the checkpoint directories fit writes (`epoch-N`). */
-const CHECKPOINT_NAME = /^epoch-\d+$/;
-
-async function writeCheckpoint(
-  dir: string,
-  model: tf.LayersModel,
-  epoch: number,
-  step: number,
-  seed: number,
-  history: EpochLogs[],
-): Promise<void> {
-  // A checkpoint with NaN weights would replace the last good one: refuse it.
-  await checkFiniteWeights(model, step);
-  const name = `epoch-${epoch}`;
-  await saveModel(model, join(dir, name), { includeOptimizer: true });
-  const latest = join(dir, 'latest.json');
-  let previous: string | undefined;
-  try {
-    previous = existsSync(latest)
-      ? (JSON.parse(readRegularFile(latest, { maxBytes: MAX_STATE_BYTES }).toString('utf8')) as CheckpointState).model
-      : undefined;
-  } catch {
-    previous = undefined; // an unreadable latest.json names nothing to remove
-  }
-  writeFileAtomic(latest, JSON.stringify({ epoch, step, model: name, seed, history } satisfies CheckpointState));
-  // latest.json is untrusted: only a checkpoint directory of ours (epoch-N) inside `dir`, and never through a symlink out, is removed.
-  if (previous && previous !== name && CHECKPOINT_NAME.test(previous) && existsSync(join(dir, previous))) {
-    rmSync(resolveContainedPath(dir, previous, { source: latest }), { recursive: true, force: true });
-  }
 }
 
 /**
@@ -340,7 +296,14 @@ export async function fit(
     resolved.logger?.log({ step, epoch, ...Object.fromEntries(Object.entries(logs).map(([k, v]) => [`charts/${k}`, v])) });
     if (resolved.checkpoint && (epoch + 1) % resolved.everyEpochs === 0) {
       const whole = [...(resolved.initialHistory ?? []), ...history.epochs];
-      await writeCheckpoint(resolved.checkpoint.dir, target as tf.LayersModel, epoch + 1, step, resolved.seed, whole);
+      // A checkpoint with NaN weights would replace the last good one: refuse it.
+      await checkFiniteWeights(target as tf.LayersModel, step);
+      await writeFitCheckpoint(resolved.checkpoint.dir, target as tf.LayersModel, {
+        epoch: epoch + 1,
+        step,
+        seed: resolved.seed,
+        history: whole,
+      });
     }
     let stop = false;
     for (const callback of callbacks) stop = (await callback.onEpochEnd?.(epoch, logs, context)) === 'stop' || stop;
@@ -370,34 +333,16 @@ export async function resumeFit(
   data: TensorDataset | StreamDataset,
   config: FitConfig & LoadModelOptions,
 ): Promise<{ model: tf.LayersModel; history: FitHistory }> {
-  const latest = join(dir, 'latest.json');
-  if (!existsSync(latest))
-    throw new FileFormatError({
-      path: latest,
-      problem: 'does not exist',
-      hint: 'Nothing to resume: run fit with checkpoint: { dir } first.',
-    });
-  let state: CheckpointState;
-  try {
-    state = JSON.parse(readRegularFile(latest, { maxBytes: MAX_STATE_BYTES }).toString('utf8')) as CheckpointState;
-  } catch (cause) {
-    throw new FileFormatError({ path: latest, problem: 'is not valid JSON', cause });
-  }
+  const state = await readFitCheckpoint(dir, { loss: config.loss, metrics: config.metrics });
+  const { model } = state;
   if (config.seed !== undefined && config.seed !== state.seed) {
+    model.dispose();
     throw new InvalidArgumentError({
       parameter: 'config.seed',
       value: config.seed,
       message: `The checkpoint was made with seed ${state.seed}; resume with the same seed.`,
     });
   }
-  if (typeof state?.model !== 'string' || !CHECKPOINT_NAME.test(state.model)) {
-    throw new FileFormatError({
-      path: latest,
-      problem: `names the checkpoint ${JSON.stringify(state?.model)}, not epoch-N`,
-      hint: 'Refusing to load it.',
-    });
-  }
-  const model = await loadModel(resolveContainedPath(dir, state.model, { source: latest }), { loss: config.loss, metrics: config.metrics });
   const rest = await fit(model, data, {
     ...config,
     seed: state.seed,

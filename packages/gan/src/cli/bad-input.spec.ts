@@ -49,7 +49,7 @@ beforeAll(async () => {
   execFileSync('mkfifo', [join(tmp, 'fifo.npy')]);
   // The trained run with a checkpoint whose config asks for a generator 100,000 channels wide.
   cpSync(run, join(tmp, 'huge'), { recursive: true });
-  const manifest = join(tmp, 'huge', 'checkpoint', 'checkpoint.json');
+  const manifest = join(tmp, 'huge', 'checkpoint', 'manifest.json');
   const json = JSON.parse(readFileSync(manifest, 'utf8')) as { config: { ngf: number } };
   json.config.ngf = 100_000;
   writeFileSync(manifest, JSON.stringify(json));
@@ -130,7 +130,7 @@ describe('bigmodel-gan bad input', () => {
       'sample <dir> (a checkpoint asking for ngf 100000)',
       ['sample', '<tmp>/huge', '--out', OUT],
       2,
-      'checkpoint.json has an invalid config (Invalid argument for ngf: 100000. Must be at most 1024.)',
+      'manifest.json has an invalid config (Invalid argument for ngf: 100000. Must be at most 1024.)',
     ],
     ['sample --n', sample('--n', '0'), 2, 'Invalid argument for --n: "0"'],
     ['sample --seed', sample('--seed', '-1'), 2, 'Invalid argument for --seed: "-1"'],
@@ -155,19 +155,19 @@ describe('bigmodel-gan bad input', () => {
     ['score --classifier', ['score', RUN, '--classifier'], 2, 'flag --classifier needs a value'],
     ['score <source>', ['score', '<tmp>/missing.npy'], 2, 'FileFormatError: <tmp>/missing.npy cannot be read (<source>): does not exist.'],
     ['score <source>', ['score', '<tmp>/fifo.npy'], 2, 'FileFormatError: <tmp>/fifo.npy cannot be read (<source>): is not a regular file.'],
-    ['score <source>', ['score', '<tmp>/nowhere'], 2, 'FileFormatError: <tmp>/nowhere/checkpoint/checkpoint.json does not exist.'],
+    ['score <source>', ['score', '<tmp>/nowhere'], 2, 'FileFormatError: <tmp>/nowhere/checkpoint/manifest.json does not exist.'],
     ['score --classifier', ['score', RUN, '--classifier', '<tmp>'], 2, 'FileFormatError: <tmp>/model.json does not exist (--classifier).'],
     [
       'interpolate <dir>',
       ['interpolate', '<tmp>/nowhere', '--out', OUT],
       2,
-      'FileFormatError: <tmp>/nowhere/checkpoint/checkpoint.json does not exist.',
+      'FileFormatError: <tmp>/nowhere/checkpoint/manifest.json does not exist.',
     ],
     [
       'sample <dir>',
       ['sample', '<tmp>/nowhere', '--out', OUT],
       2,
-      'FileFormatError: <tmp>/nowhere/checkpoint/checkpoint.json does not exist.',
+      'FileFormatError: <tmp>/nowhere/checkpoint/manifest.json does not exist.',
     ],
     [
       'score <source>',

@@ -226,13 +226,13 @@ function formatQuality(label: string, q: SampleQuality): string {
 const MAX_NPY_BYTES = MAX_SAMPLES * 28 * 28 * 4 + 4096;
 
 /**
- * `<dir>` of sample, interpolate and score, checked before anything starts: its checkpoint.json
- * must exist and be a valid GAN checkpoint manifest (its weights are read when the command runs).
+ * `<dir>` of sample, interpolate and score, checked before anything starts: its checkpoint's
+ * manifest must exist and be a valid GAN checkpoint manifest (its weights are read when the command runs).
  */
 function checkRun(dir: string): string {
   const checkpoint = join(dir, 'checkpoint');
   if (ganCheckpointState(checkpoint) === undefined)
-    throw new FileFormatError({ path: join(checkpoint, 'checkpoint.json'), problem: 'does not exist' });
+    throw new FileFormatError({ path: join(checkpoint, 'manifest.json'), problem: 'does not exist' });
   return dir;
 }
 

@@ -34,15 +34,33 @@ describe('GAN checkpoints', () => {
       await saveGanCheckpoint(trainer, dir);
       trainer.trainStep([{ images: tf.zeros([4, 8, 8, 1]) }]);
       await saveGanCheckpoint(trainer, dir);
-      expect(readdirSync(dir).sort()).toEqual(['checkpoint.json', 'weights-1.bin']);
+      const files = readdirSync(dir).sort();
+      expect(files.map((f) => f.replace(/\.[0-9a-z-]+\.bin$/, '.bin'))).toEqual([
+        'arrays.bin',
+        'manifest.json',
+        'optimizer.bin',
+        'weights.bin',
+      ]);
+      const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+      expect([manifest.writer, manifest.counters, manifest.rng]).toEqual([
+        { package: '@bigmodel/gan', kind: 'dcgan' },
+        { step: 1 },
+        { seed: 0, counter: 1 },
+      ]);
       const { trainer: loaded } = await loadGanCheckpoint(dir);
       expect(loaded.step).toBe(1);
       expect(loaded.generatorOptimizer.iterations).toBe(1);
       loaded.dispose();
-      truncateSync(join(dir, 'weights-1.bin'), 100);
+      truncateSync(
+        join(
+          dir,
+          files.find((f) => f.startsWith('weights.'))!,
+        ),
+        100,
+      );
       expect(FileFormatError.isInstance(await loadGanCheckpoint(dir).catch((e: unknown) => e))).toBe(true);
-      writeFileSync(join(dir, 'checkpoint.json'), '{"format": "something else"}');
-      await expect(loadGanCheckpoint(dir)).rejects.toThrow(/is not a bigmodel-gan-checkpoint version 1 file/);
+      writeFileSync(join(dir, 'manifest.json'), '{"format": "something else"}');
+      await expect(loadGanCheckpoint(dir)).rejects.toThrow(/is not a bigmodel-checkpoint version 1 manifest/);
       trainer.dispose();
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -50,22 +68,58 @@ describe('GAN checkpoints', () => {
   });
 });
 
-describe('loadGanCheckpoint on a corrupt or hostile checkpoint', () => {
+/** A checkpoint in the format before core's, written by main's saveGanCheckpoint at 7da0035 (the trainer below, one step on zeros). */
+const OLD_FIXTURE = join(__dirname, '../../fixtures/checkpoints/gan-v0');
+
+describe("checkpoints of the format before core's", () => {
+  it("load with the weights and optimizer state their weights file holds, and resume as a checkpoint in core's format does", async () => {
+    const manifest = JSON.parse(readFileSync(join(OLD_FIXTURE, 'checkpoint.json'), 'utf8'));
+    const bytes = readFileSync(join(OLD_FIXTURE, manifest.weightsFile));
+    const floats = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+    const { trainer, extra } = await loadGanCheckpoint(OLD_FIXTURE);
+    expect([trainer.step, extra]).toEqual([1, { elapsedSeconds: 1.5 }]);
+    // Every generator weight, bit for bit, from the file as its manifest lays it out.
+    const generator = manifest.tensors.filter((t: { group: string }) => t.group === 'generator');
+    expect(generator).toHaveLength(trainer.generator.weights.length);
+    generator.forEach((t: { offset: number; shape: number[] }, i: number) => {
+      const want = floats.subarray(t.offset, t.offset + t.shape.reduce((a, b) => a * b, 1));
+      const got = trainer.generator.weights[i].read().dataSync() as Float32Array;
+      expect(
+        Buffer.from(got.buffer, got.byteOffset, got.byteLength).equals(Buffer.from(want.buffer, want.byteOffset, want.byteLength)),
+      ).toBe(true);
+    });
+    // Saved in core's format and loaded, it trains on to the same weights as the trainer loaded from the old format.
+    const batch = tf.fill([4, 8, 8, 1], 0.5) as tf.Tensor4D;
+    const images = () => [{ images: batch }];
+    const dir = mkdtempSync(join(tmpdir(), 'gan-ckpt-new-'));
+    await saveGanCheckpoint(trainer, dir, extra);
+    // Loading and disposing, from either format, leaves no tensor behind.
+    const before = tf.memory().numTensors;
+    for (const from of [OLD_FIXTURE, dir]) (await loadGanCheckpoint(from)).trainer.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    const { trainer: again } = await loadGanCheckpoint(dir);
+    for (const t of [trainer, again]) t.trainStep(images());
+    const weightsOf = (t: GanTrainer) => [...t.generator.weights, ...t.discriminator.weights].map((w) => Array.from(w.read().dataSync()));
+    expect(weightsOf(again)).toEqual(weightsOf(trainer));
+    expect(again.generatorOptimizer.iterations).toBe(2);
+    again.dispose();
+    trainer.dispose();
+    batch.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe("loadGanCheckpoint on a corrupt or hostile checkpoint of the format before core's", () => {
   type Manifest = Record<string, unknown> & {
     tensors: { group: string; name: string; shape: number[]; offset: number }[];
     random: Record<string, unknown>;
   };
   let source: string;
   let weightsBytes: number;
-  beforeAll(async () => {
-    source = mkdtempSync(join(tmpdir(), 'gan-ckpt-src-'));
-    const trainer = GanTrainer.create({ imageShape: [8, 8, 1], nz: 4, ngf: 4, ndf: 4, batchSize: 4 }, 0);
-    trainer.trainStep([{ images: tf.zeros([4, 8, 8, 1]) }]);
-    await saveGanCheckpoint(trainer, source);
-    trainer.dispose();
+  beforeAll(() => {
+    source = OLD_FIXTURE;
     weightsBytes = statSync(join(source, 'weights-1.bin')).size;
   });
-  afterAll(() => rmSync(source, { recursive: true, force: true }));
 
   /** A copy of the good checkpoint, in its own directory `<root>/ckpt` (so that `..` leads to `<root>`, not elsewhere). */
   function copy(): { root: string; dir: string; manifest: Manifest } {

@@ -1,27 +1,47 @@
 /**
- * Checkpoints of a GAN run: both networks (batch-norm running statistics included) and the
- * averaged generator if the run keeps one, both
- * optimizers' state (iteration count and every slot), the step and the random state (seed and step
- * counter; see random-streams.ts). The weights go to `weights-<step>.bin`, then `checkpoint.json`
- * (which names that file) replaces the old one; both writes are atomic, so a crash leaves the old
- * checkpoint or the new one, never a mix. Weights holding a NaN or an infinity are never written
- * (a NumericalError names the first), so the last good checkpoint stays.
+ * Checkpoints of a GAN run in core's checkpoint format (docs/checkpoints.md): both networks
+ * (batch-norm running statistics included) and the averaged generator if the run keeps one as
+ * weights named `<network>/<weight>`, both optimizers' state (iteration count and every slot) as
+ * `<optimizer>/<slot>`, the step as a counter and the random state (seed and step counter; see
+ * random-streams.ts) as rng. Core writes it atomically (a crash leaves the old checkpoint or the new
+ * one, never a mix) and reads it as untrusted input. Weights holding a NaN or an infinity are never
+ * written (a NumericalError names the first), so the last good checkpoint stays.
  *
- * Loading treats `checkpoint.json` as untrusted: every field is checked before use, the tensors must
- * tile the weights file in order, `weightsFile` must stay inside the checkpoint directory (after
- * symlinks) and be a regular file of exactly the declared size (checked by `fstat` before reading).
- * Every defect is one {@link FileFormatError} naming the file.
+ * Checkpoints of the format before it (`checkpoint.json` naming `weights-<step>.bin`, the tensors
+ * tiling it as float32) still load; loading treats them as untrusted in the same way: every field is
+ * checked before use, the tensors must tile the weights file in order, `weightsFile` must stay inside
+ * the checkpoint directory (after symlinks) and be a regular file of exactly the declared size
+ * (checked by `fstat` before reading). Every defect is one {@link FileFormatError} naming the file.
  */
-import { existsSync, readdirSync, unlinkSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 import * as tf from '@tensorflow/tfjs';
-import { FileFormatError, InvalidArgumentError, NumericalError, readContainedFile, readRegularFile, writeFileAtomic } from '@bigmodel/core';
+import {
+  checkpointArrays,
+  checkpointTensor,
+  FileFormatError,
+  hasCheckpoint,
+  InvalidArgumentError,
+  NumericalError,
+  readCheckpoint,
+  readContainedFile,
+  readRegularFile,
+  writeCheckpoint,
+  type Checkpoint,
+  type CheckpointArray,
+} from '@bigmodel/core';
 
 import { resolveGanConfig, type GanConfig, type ResolvedGanConfig } from '../models/gan-config';
 import { GanTrainer } from '../training/gan-trainer';
 
+/** The format of checkpoint.json, read for checkpoints written before core's format. */
 const FORMAT = 'bigmodel-gan-checkpoint';
+/** The writer of gan's checkpoints in core's format. */
+const PACKAGE = '@bigmodel/gan';
+/** The manifest of the format before core's. */
+const OLD_MANIFEST = 'checkpoint.json';
+const OLD_WEIGHTS = /^weights-\d+\.bin$/;
 
 /** The architecture fields: a checkpoint fits a trainer only if these agree. */
 const ARCHITECTURE: (keyof ResolvedGanConfig)[] = [
@@ -47,7 +67,7 @@ interface TensorEntry {
   offset: number;
 }
 
-/** What `checkpoint.json` holds. */
+/** What `checkpoint.json` (the format before core's) holds. */
 interface CheckpointManifest {
   format: typeof FORMAT;
   version: 1;
@@ -86,45 +106,34 @@ async function collect(trainer: GanTrainer): Promise<{ group: Group; name: strin
  */
 export async function saveGanCheckpoint(trainer: GanTrainer, dir: string, extra: Record<string, unknown> = {}): Promise<void> {
   const entries = await collect(trainer);
-  const sizes = entries.map(({ tensor }) => tensor.size);
-  const buffer = new Float32Array(sizes.reduce((a, b) => a + b, 0));
-  const tensors: TensorEntry[] = [];
-  let offset = 0;
-  // One asynchronous read of every tensor (a GPU backend cannot read synchronously).
-  const flat = tf.tidy(() => tf.concat(entries.map(({ tensor }) => tf.cast(tf.reshape(tensor, [-1]), 'float32'))));
-  const all = (await flat.data()) as Float32Array;
-  flat.dispose();
-  for (const { group, name, tensor } of entries) {
-    const values = all.subarray(offset, offset + tensor.size);
+  const arrays = await checkpointArrays(entries.map(({ group, name, tensor }) => ({ name: `${group}/${name}`, tensor })));
+  for (const [i, { values }] of arrays.entries()) {
     // A checkpoint of NaN weights would replace the last good one: refuse it before writing anything.
     const bad = values.findIndex((value) => !Number.isFinite(value));
     if (bad >= 0) {
       throw new NumericalError({
-        quantity: `${group} ${name}[${bad}]`,
+        quantity: `${entries[i].group} ${entries[i].name}[${bad}]`,
         value: values[bad],
         step: trainer.step,
         hint: 'No checkpoint was written (the last good one is kept). Lower the learning rates, or check the data for NaN/Inf.',
       });
     }
-    buffer.set(values, offset);
-    tensors.push({ group, name, shape: tensor.shape, offset });
-    offset += tensor.size;
   }
-  const weightsFile = `weights-${trainer.step}.bin`;
-  writeFileAtomic(join(dir, weightsFile), new Uint8Array(buffer.buffer));
-  const manifest: CheckpointManifest = {
-    format: FORMAT,
-    version: 1,
-    config: trainer.config,
-    step: trainer.step,
-    random: { seed: trainer.seed, counter: trainer.step },
-    extra,
-    weightsFile,
-    tensors,
+  const isOptimizer = (i: number) => entries[i].group.endsWith('Optimizer');
+  const checkpoint: Checkpoint = {
+    writer: { package: PACKAGE, kind: trainer.config.kind },
+    config: trainer.config as unknown as Record<string, unknown>,
+    counters: { step: trainer.step },
+    rng: { seed: trainer.seed, counter: trainer.step },
+    state: { extra },
+    weights: arrays.filter((_, i) => !isOptimizer(i)),
+    optimizer: arrays.filter((_, i) => isOptimizer(i)),
+    arrays: [],
   };
-  writeFileAtomic(join(dir, 'checkpoint.json'), `${JSON.stringify(manifest)}\n`);
+  writeCheckpoint(dir, checkpoint);
+  // A checkpoint of the format before core's, replaced by this one.
   for (const file of readdirSync(dir)) {
-    if (/^weights-\d+\.bin$/.test(file) && file !== weightsFile) unlinkSync(join(dir, file));
+    if (file === OLD_MANIFEST || OLD_WEIGHTS.test(file)) rmSync(join(dir, file), { force: true });
   }
 }
 
@@ -134,7 +143,7 @@ export async function saveGanCheckpoint(trainer: GanTrainer, dir: string, extra:
  * @category IO
  */
 export function hasGanCheckpoint(dir: string): boolean {
-  return existsSync(join(dir, 'checkpoint.json'));
+  return hasCheckpoint(dir) || existsSync(join(dir, OLD_MANIFEST));
 }
 
 /**
@@ -148,9 +157,9 @@ export function ganCheckpointState(
   options: LoadGanCheckpointOptions = {},
 ): { step: number; extra: Record<string, unknown> } | undefined {
   if (!hasGanCheckpoint(dir)) return undefined;
-  const { manifest, config } = readManifest(dir);
+  const { config, step, extra } = isOldCheckpoint(dir) ? readOldCheckpoint(dir) : readCoreCheckpoint(dir, true);
   if (options.expect !== undefined) checkArchitecture(dir, config, options.expect);
-  return { step: manifest.step, extra: manifest.extra ?? {} };
+  return { step, extra };
 }
 
 /** Throws an `InvalidArgumentError` naming the first architecture field in which `config` (a checkpoint's) differs from `expect`. */
@@ -233,6 +242,75 @@ function readManifest(dir: string): { manifest: CheckpointManifest; config: Reso
   return { manifest: m as unknown as CheckpointManifest, config, floats };
 }
 
+/** A checkpoint of either format, checked: its tensors' values are read only when asked, after their shapes were checked. */
+interface SavedTrainer {
+  /** The file that describes the checkpoint, named in errors. */
+  path: string;
+  config: ResolvedGanConfig;
+  seed: number;
+  step: number;
+  extra: Record<string, unknown>;
+  tensors: { group: Group; name: string; shape: number[] }[];
+  /** The values of `tensors`, in their order. */
+  values(): CheckpointArray['values'][];
+}
+
+/** Whether `dir` holds a checkpoint of the format before core's and none of core's. */
+const isOldCheckpoint = (dir: string) => !hasCheckpoint(dir) && existsSync(join(dir, OLD_MANIFEST));
+
+/** Reads the checkpoint of the format before core's in `dir` (see {@link readManifest}). */
+function readOldCheckpoint(dir: string): SavedTrainer {
+  const { manifest, config, floats } = readManifest(dir);
+  const path = join(dir, OLD_MANIFEST);
+  return {
+    path,
+    config,
+    seed: manifest.random.seed,
+    step: manifest.step,
+    extra: manifest.extra ?? {},
+    tensors: manifest.tensors,
+    values: () => {
+      const bytes = readContainedFile(dir, manifest.weightsFile, {
+        source: path,
+        expectedBytes: 4 * floats,
+        maxBytes: Number.MAX_SAFE_INTEGER,
+      });
+      const all = new Float32Array(bytes.buffer, bytes.byteOffset, floats);
+      return manifest.tensors.map((t) => all.subarray(t.offset, t.offset + tf.util.sizeFromShape(t.shape)));
+    },
+  };
+}
+
+/** Reads the checkpoint of core's format in `dir`, checking what gan adds to it (config, counters, rng, state, array names). */
+function readCoreCheckpoint(dir: string, manifestOnly: boolean): SavedTrainer {
+  const checkpoint = readCheckpoint(dir, { expect: { package: PACKAGE }, manifestOnly, maxBytes: Number.MAX_SAFE_INTEGER });
+  const path = join(dir, 'manifest.json');
+  const bad = (problem: string, cause?: unknown) =>
+    new FileFormatError({ path, problem, hint: 'It is not a bigmodel GAN checkpoint or it is corrupt.', cause });
+  let config: ResolvedGanConfig;
+  try {
+    config = resolveGanConfig(checkpoint.config as unknown as GanConfig);
+  } catch (error) {
+    throw bad(`has an invalid config (${(error as Error).message})`, error);
+  }
+  const { step } = checkpoint.counters;
+  if (!isCount(step)) throw bad(`has counters.step ${JSON.stringify(step)}, not a whole number >= 0`);
+  const { seed, counter } = checkpoint.rng;
+  if (!isCount(seed) || !isCount(counter))
+    throw bad(`has rng ${JSON.stringify(checkpoint.rng)}, not {seed, counter} of whole numbers >= 0`);
+  const extra = checkpoint.state['extra'];
+  if (extra !== undefined && !isRecord(extra)) throw bad('has a state.extra that is not an object');
+  const arrays = [...checkpoint.weights, ...checkpoint.optimizer];
+  const tensors = arrays.map(({ name, shape }, i) => {
+    const slash = name.indexOf('/');
+    const group = name.slice(0, slash) as Group;
+    if (slash < 0 || !GROUPS.includes(group) || group.endsWith('Optimizer') !== i >= checkpoint.weights.length)
+      throw bad(`has the array ${JSON.stringify(name)}, not <network or optimizer>/<name> in its section`);
+    return { group, name: name.slice(slash + 1), shape };
+  });
+  return { path, config, seed, step, extra: extra ?? {}, tensors, values: () => arrays.map((a) => a.values) };
+}
+
 /**
  * Options of {@link loadGanCheckpoint}.
  *
@@ -260,11 +338,13 @@ export async function loadGanCheckpoint(
   dir: string,
   options: LoadGanCheckpointOptions = {},
 ): Promise<{ trainer: GanTrainer; extra: Record<string, unknown> }> {
-  const { manifest, config, floats } = readManifest(dir);
-  const manifestPath = join(dir, 'checkpoint.json');
+  const saved = isOldCheckpoint(dir) ? readOldCheckpoint(dir) : readCoreCheckpoint(dir, false);
+  const manifestPath = saved.path;
+  const { config } = saved;
   if (options.expect !== undefined) checkArchitecture(dir, config, options.expect);
-  const trainer = GanTrainer.assemble(config, manifest.random.seed, manifest.step);
-  const group = (name: Group) => manifest.tensors.filter((t) => t.group === name);
+  const trainer = GanTrainer.assemble(config, saved.seed, saved.step);
+  const indexed = saved.tensors.map((entry, index) => ({ ...entry, index }));
+  const group = (name: Group) => indexed.filter((t) => t.group === name);
   const corrupt = (problem: string) => new FileFormatError({ path: manifestPath, problem, hint: 'It is corrupt.' });
   // Every declared tensor must fit what the config builds, so that the weights file's expected size is bounded by it.
   const checkModel = (name: Group, model: tf.LayersModel) => {
@@ -287,8 +367,6 @@ export async function loadGanCheckpoint(
     if (misfit)
       throw corrupt(`holds ${name} tensor ${misfit.name} of shape [${misfit.shape}], the shape of none of its network's variables`);
   };
-  const tensorOf = (values: Float32Array, entry: TensorEntry) =>
-    tf.tensor(values.subarray(entry.offset, entry.offset + tf.util.sizeFromShape(entry.shape)), entry.shape);
   try {
     checkModel('generator', trainer.generator);
     if (trainer.averageGenerator) checkModel('averageGenerator', trainer.averageGenerator);
@@ -297,19 +375,16 @@ export async function loadGanCheckpoint(
     checkModel('discriminator', trainer.discriminator);
     checkOptimizer('generatorOptimizer', trainer.generatorVariables);
     checkOptimizer('discriminatorOptimizer', trainer.discriminatorVariables);
-    const bytes = readContainedFile(dir, manifest.weightsFile, {
-      source: manifestPath,
-      expectedBytes: 4 * floats,
-      maxBytes: Number.MAX_SAFE_INTEGER,
-    });
-    const values = new Float32Array(bytes.buffer, bytes.byteOffset, floats);
+    const values = saved.values();
+    const tensorOf = (entry: (typeof indexed)[number]) =>
+      checkpointTensor({ name: entry.name, shape: entry.shape, values: values[entry.index] });
     for (const [name, model] of [
       ['generator', trainer.generator],
       ['averageGenerator', trainer.averageGenerator],
       ['discriminator', trainer.discriminator],
     ] as const) {
       if (!model) continue;
-      const tensors = group(name).map((entry) => tensorOf(values, entry));
+      const tensors = group(name).map(tensorOf);
       model.setWeights(tensors);
       tf.dispose(tensors);
     }
@@ -317,7 +392,7 @@ export async function loadGanCheckpoint(
       ['generatorOptimizer', trainer.generatorOptimizer],
       ['discriminatorOptimizer', trainer.discriminatorOptimizer],
     ] as const) {
-      const named = group(name).map((entry) => ({ name: entry.name, tensor: tensorOf(values, entry) }));
+      const named = group(name).map((entry) => ({ name: entry.name, tensor: tensorOf(entry) }));
       await optimizer.setWeights(named);
       tf.dispose(named.map((n) => n.tensor));
     }
@@ -331,5 +406,5 @@ export async function loadGanCheckpoint(
       cause: error,
     });
   }
-  return { trainer, extra: manifest.extra ?? {} };
+  return { trainer, extra: saved.extra };
 }

@@ -82,7 +82,7 @@ describe('GanTrainer on webgpu', () => {
         .subarray(1, 4)
         .toString(),
     ).toBe('PNG');
-    expect(existsSync(join(dir, 'checkpoint', 'checkpoint.json'))).toBe(true);
+    expect(existsSync(join(dir, 'checkpoint', 'manifest.json'))).toBe(true);
     const { trainer: loaded } = await loadGanCheckpoint(join(dir, 'checkpoint'));
     expect(loaded.step).toBe(2);
     const weights = async (t: GanTrainer) => Promise.all(t.generator.weights.map(async (w) => Array.from(await w.read().data())));

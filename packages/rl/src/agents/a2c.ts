@@ -7,7 +7,6 @@
  * observation.
  */
 import { Rmsprop } from '@bigmodel/core';
-import { join } from 'node:path';
 
 import type { Env } from '../env/env';
 import { make } from '../env/registry';
@@ -17,7 +16,7 @@ import { SyncVectorEnv } from '../vector/sync-vector-env';
 import { ActorCritic, actionHeadFor, envAction } from './common/actor-critic';
 import { actorCriticStep } from './common/actor-critic-step';
 import { checkFiniteLosses } from './common/check-finite-losses';
-import { decodeWeights, encodeArray, encodeOptimizer, loadCheckpoint, restoreOptimizer, writeCheckpoint } from './checkpoint';
+import { checkpointPath, decodeWeights, encodeArray, encodeOptimizer, loadCheckpoint, restoreOptimizer, writeCheckpoint } from './checkpoint';
 import { CONFIG_SIZE_LIMITS, checkChoice, checkInteger, checkKnownKeys, checkLayers, checkRange } from './config-checks';
 import type { LearnOptions } from './common/learn-options';
 import { standardize } from './common/standardize';
@@ -259,7 +258,7 @@ export class A2c implements Policy<number | Float32Array> {
         agent.collector.episodes = saved['episodes'];
         agent.updates = saved['updates'];
         agent.rng.state = saved['rng'];
-        if (saved['inProgress']) agent.collector.setState(saved['inProgress'], join(dir, 'agent.json'));
+        if (saved['inProgress']) agent.collector.setState(saved['inProgress'], checkpointPath(dir));
       },
     );
   }

@@ -1,22 +1,63 @@
 /**
- * Checkpoint encoding shared by the agents: float arrays as base64 inside one JSON document,
- * written atomically, and optimizer state in core's `getWeights` form.
+ * Checkpoints of the agents, in core's checkpoint format (docs/checkpoints.md). An agent's save()
+ * builds one document (algorithm, config, counters, rng state, networks' weights, optimizers' state
+ * in core's `getWeights` form, replay buffer, episodes in progress) with its arrays from
+ * {@link encodeArray}; {@link writeCheckpoint} lays it out in core's format: the networks' weight
+ * lists (the fields of `WEIGHT_FIELDS`) as weights named `<field>/<i>`, the optimizers (fields of
+ * `OPTIMIZER_FIELDS`) as optimizer state named `<field>/<i>`, every other array as an array named by
+ * its JSON path, the top-level numbers as counters, `rng` as rng and the rest as JSON state, where
+ * each array stands as `{ "$array": name, "section": section }`. {@link readCheckpoint} gives the
+ * same document back, with typed arrays where base64 text stood.
  *
- * Reading treats `agent.json` as untrusted ({@link loadCheckpoint}): a regular file of bounded size,
- * the fields an agent needs present and of their type, base64 strict and of the length the network
- * expects; any defect is one {@link FileFormatError} naming the file, and the half-built agent is freed.
+ * Checkpoints of the format before core's (one `agent.json`, arrays as base64 text) still load: the
+ * decoders take base64 text as well as typed arrays.
+ *
+ * Reading treats every file as untrusted ({@link loadCheckpoint}): core checks the manifest and the
+ * binaries; `agent.json` must be a regular file of bounded size; the fields an agent needs must be
+ * present and of their type, base64 strict and every array of the length the network expects; any
+ * defect is one {@link FileFormatError} naming the file, and the half-built agent is freed.
  */
 import * as tf from '@tensorflow/tfjs';
-import { FileFormatError, InvalidArgumentError, readRegularFile, writeFileAtomic, type BigModelOptimizer } from '@bigmodel/core';
-import { mkdirSync } from 'node:fs';
+import {
+  FileFormatError,
+  hasCheckpoint,
+  InvalidArgumentError,
+  readCheckpoint as readCoreCheckpoint,
+  readRegularFile,
+  writeCheckpoint as writeCoreCheckpoint,
+  writeFileAtomic,
+  type BigModelOptimizer,
+  type Checkpoint,
+  type CheckpointArray,
+  type CheckpointSection,
+} from '@bigmodel/core';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+
+/**
+ * An array of a checkpoint document: a typed array ({@link encodeArray}), or base64 text of its bytes
+ * in a checkpoint of the format before core's.
+ *
+ * @category Agents
+ */
+export type EncodedArray = Float32Array | Uint8Array | string;
+
+/** The writer of the agents' checkpoints. */
+const PACKAGE = '@bigmodel/rl';
+/** The file of a checkpoint of the format before core's. */
+const OLD_FILE = 'agent.json';
+/** The document fields that hold network weights (a list of arrays, or one array). */
+const WEIGHT_FIELDS = new Set(['weights', 'qNet', 'targetNet', 'actor', 'actorTarget', 'critics', 'criticTargets', 'logEntCoef']);
+/** The document fields that hold an optimizer's state ({@link encodeOptimizer}). */
+const OPTIMIZER_FIELDS = new Set(['optimizer', 'actorOptimizer', 'criticOptimizer', 'entCoefOptimizer']);
 
 /** The largest agent.json read (weights and a replay buffer, as base64). */
 const MAX_CHECKPOINT_BYTES = 1024 * 1024 * 1024;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
-/** The bytes of base64 `text`, strictly: anything but canonical base64 is refused (Buffer.from skips it silently). */
+/** The bytes of a typed array, or of base64 `text`, strictly: anything but canonical base64 is refused (Buffer.from skips it silently). */
 function decodeBase64(text: unknown, what: string): Buffer {
+  if (text instanceof Float32Array || text instanceof Uint8Array) return Buffer.from(text.buffer, text.byteOffset, text.byteLength);
   if (typeof text !== 'string' || !BASE64.test(text)) {
     throw new InvalidArgumentError({
       parameter: what,
@@ -28,20 +69,20 @@ function decodeBase64(text: unknown, what: string): Buffer {
 }
 
 /**
- * A typed array as base64 of its bytes.
+ * A typed array for a checkpoint document: a copy, so that later changes to `array` do not reach it.
  *
  * @category Agents
  */
-export function encodeArray(array: Float32Array | Uint8Array): string {
-  return Buffer.from(array.buffer, array.byteOffset, array.byteLength).toString('base64');
+export function encodeArray(array: Float32Array | Uint8Array): Float32Array | Uint8Array {
+  return array.slice();
 }
 
 /**
- * A Float32Array from {@link encodeArray}'s output (of `length` values when given); `what` names it in errors.
+ * A Float32Array from {@link encodeArray}'s output or base64 text (of `length` values when given); `what` names it in errors.
  *
  * @category Agents
  */
-export function decodeFloat32(text: string, what = 'array', length?: number): Float32Array {
+export function decodeFloat32(text: EncodedArray, what = 'array', length?: number): Float32Array {
   const bytes = decodeBase64(text, what);
   if (bytes.byteLength % 4 !== 0 || (length !== undefined && bytes.byteLength !== 4 * length)) {
     throw new InvalidArgumentError({
@@ -60,7 +101,7 @@ export function decodeFloat32(text: string, what = 'array', length?: number): Fl
  *
  * @category Agents
  */
-export function decodeUint8(text: string, what = 'array'): Uint8Array {
+export function decodeUint8(text: EncodedArray, what = 'array'): Uint8Array {
   return new Uint8Array(decodeBase64(text, what));
 }
 
@@ -87,7 +128,7 @@ export function decodeWeights(saved: unknown, like: readonly Float32Array[], wha
  */
 export async function encodeOptimizer(
   optimizer: BigModelOptimizer,
-): Promise<{ name: string; shape: number[]; dtype: string; data: string }[]> {
+): Promise<{ name: string; shape: number[]; dtype: string; data: EncodedArray }[]> {
   const weights = await optimizer.getWeights();
   return weights.map(({ name, tensor }) => ({
     name,
@@ -104,7 +145,7 @@ export async function encodeOptimizer(
  */
 export async function restoreOptimizer(
   optimizer: BigModelOptimizer,
-  saved: { name: string; shape: number[]; dtype: string; data: string }[],
+  saved: { name: string; shape: number[]; dtype: string; data: EncodedArray }[],
 ): Promise<void> {
   if (!Array.isArray(saved))
     throw new InvalidArgumentError({
@@ -127,7 +168,12 @@ export async function restoreOptimizer(
         message: 'Expected {name, shape, dtype: float32 or int32, data}.',
       });
     }
-    return { name, shape, dtype: dtype as 'float32' | 'int32', values: decodeFloat32(data as string, what, tf.util.sizeFromShape(shape)) };
+    return {
+      name,
+      shape,
+      dtype: dtype as 'float32' | 'int32',
+      values: decodeFloat32(data as EncodedArray, what, tf.util.sizeFromShape(shape)),
+    };
   });
   const tensors = decoded.map(({ name, shape, dtype, values }) => ({ name, tensor: tf.tensor(Array.from(values), shape, dtype) }));
   try {
@@ -166,7 +212,7 @@ export async function loadCheckpoint<A extends { dispose(): void }>(
   build: (saved: Record<string, never>) => A,
   restore: (agent: A, saved: Record<string, never>) => void | Promise<void>,
 ): Promise<A> {
-  const path = join(dir, 'agent.json');
+  const path = checkpointPath(dir);
   const saved = readCheckpoint<Record<string, never>>(dir, algorithm);
   for (const [field, type] of Object.entries(fields)) {
     if (!FIELD_CHECKS[type](saved[field])) {
@@ -195,22 +241,137 @@ export async function loadCheckpoint<A extends { dispose(): void }>(
 }
 
 /**
- * Writes `agent.json` in `dir` atomically.
+ * The file that describes the checkpoint in `dir` (its manifest, or the agent.json of a checkpoint of
+ * the format before core's), for error messages.
  *
  * @category Agents
  */
-export function writeCheckpoint(dir: string, document: object): void {
-  mkdirSync(dir, { recursive: true });
-  writeFileAtomic(join(dir, 'agent.json'), JSON.stringify(document));
+export function checkpointPath(dir: string): string {
+  return join(dir, !hasCheckpoint(dir) && existsSync(join(dir, OLD_FILE)) ? OLD_FILE : 'manifest.json');
 }
 
 /**
- * Reads `agent.json` from `dir`, checking that it was saved by `algorithm`.
+ * Whether `dir` holds an agent checkpoint of either format (its files are not read).
  *
  * @category Agents
  */
-export function readCheckpoint<T>(dir: string, algorithm?: string): T & { algorithm: string } {
-  const path = join(dir, 'agent.json');
+export function hasAgentCheckpoint(dir: string): boolean {
+  return hasCheckpoint(dir) || existsSync(join(dir, OLD_FILE));
+}
+
+const isTyped = (value: unknown): value is Float32Array | Uint8Array => value instanceof Float32Array || value instanceof Uint8Array;
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The section a top-level field's arrays go to. */
+function sectionOf(field: string): CheckpointSection {
+  return WEIGHT_FIELDS.has(field) ? 'weights' : OPTIMIZER_FIELDS.has(field) ? 'optimizer' : 'arrays';
+}
+
+/**
+ * Writes an agent's checkpoint `document` into `dir` in core's format (atomically; see the file
+ * header), and removes the agent.json of a checkpoint of the format before core's that `dir` held.
+ *
+ * @category Agents
+ */
+export function writeCheckpoint(dir: string, document: { algorithm: string; config: object; rng: number } & Record<string, unknown>): void {
+  const { algorithm, config, rng, ...rest } = document;
+  const sections: Record<CheckpointSection, CheckpointArray[]> = { weights: [], optimizer: [], arrays: [] };
+  const counters: Record<string, number> = {};
+  const state: Record<string, unknown> = {};
+  // Each typed array goes to its section under its JSON path, and a reference to it stands in its place.
+  const extract = (value: unknown, path: string, section: CheckpointSection): unknown => {
+    if (isTyped(value)) {
+      sections[section].push({ name: path, shape: [value.length], values: value });
+      return { $array: path, section };
+    }
+    if (Array.isArray(value)) return value.map((item, i) => extract(item, `${path}/${i}`, section));
+    if (isRecord(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, extract(v, `${path}/${k}`, section)]));
+    return value;
+  };
+  for (const [field, value] of Object.entries(rest)) {
+    if (typeof value === 'number' && Number.isFinite(value)) counters[field] = value;
+    else state[field] = extract(value, field, sectionOf(field));
+  }
+  const checkpoint: Checkpoint = {
+    writer: { package: PACKAGE, kind: algorithm },
+    config: config as Record<string, unknown>,
+    counters,
+    rng: { state: rng },
+    state,
+    ...sections,
+  };
+  writeCoreCheckpoint(dir, checkpoint);
+  rmSync(join(dir, OLD_FILE), { force: true });
+}
+
+/**
+ * Copies the agent checkpoint in `from` to `to` (either format; core's is read, checked and written atomically).
+ *
+ * @category Agents
+ */
+export function copyCheckpoint(from: string, to: string): void {
+  if (hasCheckpoint(from)) {
+    writeCoreCheckpoint(to, readCoreCheckpoint(from, { expect: { package: PACKAGE }, maxBytes: MAX_CHECKPOINT_BYTES }));
+    rmSync(join(to, OLD_FILE), { force: true });
+  } else {
+    writeFileAtomic(join(to, OLD_FILE), readRegularFile(join(from, OLD_FILE), { maxBytes: MAX_CHECKPOINT_BYTES }));
+  }
+}
+
+/**
+ * Reads the agent checkpoint in `dir` (either format) as one document, checking that it was saved by
+ * `algorithm`; with `jsonOnly`, core's binaries are not read and every array is empty.
+ *
+ * @category Agents
+ */
+export function readCheckpoint<T>(dir: string, algorithm?: string, options: { jsonOnly?: boolean } = {}): T & { algorithm: string } {
+  if (!hasCheckpoint(dir) && existsSync(join(dir, OLD_FILE))) return readOldCheckpoint<T>(dir, algorithm);
+  const path = join(dir, 'manifest.json');
+  const checkpoint = readCoreCheckpoint(dir, {
+    expect: { package: PACKAGE },
+    maxBytes: MAX_CHECKPOINT_BYTES,
+    manifestOnly: options.jsonOnly,
+  });
+  const kind = checkpoint.writer.kind;
+  if (algorithm !== undefined && kind !== algorithm) {
+    throw new FileFormatError({
+      path,
+      problem: `holds a ${kind} agent, not ${algorithm}`,
+      hint: `Load it with the ${kind} agent's load().`,
+    });
+  }
+  const found = new Map<string, CheckpointArray['values']>();
+  for (const section of ['weights', 'optimizer', 'arrays'] as const) {
+    for (const { name, values } of checkpoint[section]) found.set(`${section}:${name}`, values);
+  }
+  const resolve = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(resolve);
+    if (!isRecord(value)) return value;
+    if (typeof value['$array'] === 'string' && typeof value['section'] === 'string') {
+      const values = found.get(`${value['section']}:${value['$array']}`);
+      if (values === undefined || values instanceof Int32Array) {
+        throw new FileFormatError({
+          path,
+          problem: `refers to the array ${JSON.stringify(value)}, which it does not hold`,
+          hint: 'It is corrupt.',
+        });
+      }
+      return values;
+    }
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v)]));
+  };
+  return {
+    algorithm: kind,
+    config: checkpoint.config,
+    rng: checkpoint.rng['state'],
+    ...checkpoint.counters,
+    ...(resolve(checkpoint.state) as object),
+  } as unknown as T & { algorithm: string };
+}
+
+/** Reads `agent.json` (the format before core's) from `dir`, checking that it was saved by `algorithm`. */
+function readOldCheckpoint<T>(dir: string, algorithm?: string): T & { algorithm: string } {
+  const path = join(dir, OLD_FILE);
   let document: T & { algorithm: string };
   try {
     document = JSON.parse(readRegularFile(path, { maxBytes: MAX_CHECKPOINT_BYTES }).toString('utf8'));
@@ -236,6 +397,7 @@ export function readCheckpoint<T>(dir: string, algorithm?: string): T & { algori
  * @category Agents
  */
 export function decodeFloat32Exact(text: unknown, length: number): Float32Array | null {
+  if (isTyped(text)) return text.byteLength === length * 4 ? decodeFloat32(text) : null;
   if (typeof text !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(text)) return null;
   if (Buffer.from(text, 'base64').byteLength !== length * 4) return null;
   return decodeFloat32(text);

@@ -9,7 +9,6 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Adam, FileFormatError, InvalidArgumentError } from '@bigmodel/core';
-import { join } from 'node:path';
 
 import { actionMaskOf, type ActionMask } from '../env/action-mask';
 import type { Env, Info } from '../env/env';
@@ -28,6 +27,8 @@ import {
   loadCheckpoint,
   restoreOptimizer,
   writeCheckpoint,
+  checkpointPath,
+  type EncodedArray,
 } from './checkpoint';
 import { captureEnvState, restoreEnvState } from './common/env-state';
 import { CONFIG_SIZE_LIMITS, checkChoice, checkInteger, checkKnownKeys, checkLayers, checkRange } from './config-checks';
@@ -523,7 +524,7 @@ export class Dqn implements Policy<number> {
         agent.rng.state = saved['rng'];
         const episode = saved['episode'] as Record<string, unknown> | null | undefined;
         if (episode) {
-          const path = join(dir, 'agent.json');
+          const path = checkpointPath(dir);
           const counters = ['episodeReturn', 'episodeLength', 'stepsSinceTrain'] as const;
           const observation = decodeFloat32Exact(episode['observation'], agent.obsSize);
           if (observation === null || counters.some((k) => !Number.isFinite(episode[k]))) {
@@ -535,7 +536,7 @@ export class Dqn implements Policy<number> {
           if (episode['actionMask'] !== undefined) {
             agent.masking = true;
             agent.actionMask = actionMaskOf(
-              { actionMask: decodeUint8(episode['actionMask'] as string, 'episode.actionMask') },
+              { actionMask: decodeUint8(episode['actionMask'] as EncodedArray, 'episode.actionMask') },
               agent.nActions,
             );
           }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { make } from '../env/registry';
 import { A2c } from './a2c';
 import { Dqn } from './dqn';
+import { readCheckpoint } from './checkpoint';
 import { captureEnvState, restoreEnvState } from './common/env-state';
 import { learnWithCheckpoints } from './learn-with-checkpoints';
 import { loadAgent, type Agent } from './load-agent';
@@ -29,7 +30,11 @@ async function fingerprint(agent: Agent): Promise<unknown> {
     // Its whole checkpoint, variable names (numbered per process) aside.
     const dir = join(tmp, `fingerprint-${fingerprints++}`);
     await agent.save(dir);
-    return JSON.parse(readFileSync(join(dir, 'agent.json'), 'utf8').replace(/(rl_mlp|sac_log_ent_coef_)\d+/g, '$1#'));
+    const asText = (_key: string, value: unknown) =>
+      value instanceof Float32Array || value instanceof Uint8Array
+        ? Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64')
+        : value;
+    return JSON.parse(JSON.stringify(readCheckpoint(dir), asText).replace(/(rl_mlp|sac_log_ent_coef_)\d+/g, '$1#'));
   }
   const weights = agent instanceof Dqn ? [...agent.qNet.getWeights(), ...agent.targetNet.getWeights()] : agent.policy.getWeights();
   const optimizer = await agent.optimizer.getWeights();
@@ -144,7 +149,7 @@ describe('learnWithCheckpoints', () => {
     const crash = learnWithCheckpoints(crashing, total, { dir, every, logger: firstLog, onCheckpoint });
     await expect(crash).rejects.toThrow('killed');
     crashing.dispose();
-    const checkpointStep = JSON.parse(readFileSync(join(dir, 'agent.json'), 'utf8')).numTimesteps;
+    const checkpointStep = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')).counters.numTimesteps;
     expect(checkpointStep).toBeGreaterThanOrEqual(every);
     expect(checkpointStep).toBeLessThan(total);
 
@@ -206,9 +211,9 @@ describe('captureEnvState / restoreEnvState', () => {
     const dir = join(tmp, 'malformed');
     await agent.save(dir);
     agent.dispose();
-    const document = JSON.parse(readFileSync(join(dir, 'agent.json'), 'utf8'));
-    document.episode.observation = 'AAAA';
-    writeFileSync(join(dir, 'agent.json'), JSON.stringify(document));
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+    manifest.state.episode.observation = 'AAAA';
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
     await expect(Dqn.load(dir)).rejects.toThrow(FileFormatError);
     expect(tf.memory().numTensors).toBe(before);
   });

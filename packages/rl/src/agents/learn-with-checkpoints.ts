@@ -13,7 +13,7 @@ import type { Agent } from './load-agent';
  * @category Agents
  */
 export interface LearnWithCheckpointsOptions extends LearnOptions {
-  /** The checkpoint's directory: its `agent.json` is replaced atomically at each checkpoint. */
+  /** The checkpoint's directory: its checkpoint (core's format) is replaced atomically at each checkpoint. */
   dir: string;
   /**
    * Environment steps between checkpoints: one is taken at the first step at or past each multiple

@@ -1,9 +1,8 @@
 import { FileFormatError } from '@bigmodel/core';
-import { join } from 'node:path';
 
 import type { Env } from '../env/env';
 import { A2c } from './a2c';
-import { readCheckpoint } from './checkpoint';
+import { checkpointPath, readCheckpoint } from './checkpoint';
 import { Dqn } from './dqn';
 import { Ppo } from './ppo';
 import { Reinforce } from './reinforce';
@@ -18,7 +17,7 @@ import { Td3 } from './td3';
 export type Agent = Dqn | Ppo | A2c | Reinforce | Sac | Td3;
 
 /**
- * Loads whichever agent `dir` holds (the algorithm is recorded in its `agent.json`).
+ * Loads whichever agent `dir` holds (the algorithm is recorded in its checkpoint).
  * @example
  * ```ts
  * const agent = await loadAgent('runs/dqn-cartpole');
@@ -27,7 +26,7 @@ export type Agent = Dqn | Ppo | A2c | Reinforce | Sac | Td3;
  * @category Agents
  */
 export async function loadAgent(dir: string, envFn?: () => Env<Float32Array, unknown>): Promise<Agent> {
-  const { algorithm } = readCheckpoint<object>(dir);
+  const { algorithm } = readCheckpoint<object>(dir, undefined, { jsonOnly: true });
   switch (algorithm) {
     case 'dqn':
       return Dqn.load(dir, envFn?.() as Env<Float32Array, number> | undefined);
@@ -44,7 +43,7 @@ export async function loadAgent(dir: string, envFn?: () => Env<Float32Array, unk
       return Td3.load(dir, envFn?.() as Env<Float32Array, Float32Array> | undefined);
     default:
       throw new FileFormatError({
-        path: join(dir, 'agent.json'),
+        path: checkpointPath(dir),
         problem: `names an unknown algorithm ${JSON.stringify(algorithm)}`,
         hint: 'Expected dqn, ppo, a2c, reinforce, sac, td3 or ddpg.',
       });

@@ -10,7 +10,6 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Adam, InvalidArgumentError, shuffleInPlace } from '@bigmodel/core';
-import { join } from 'node:path';
 
 import { actionMaskOf, type ActionMask } from '../env/action-mask';
 import type { Env } from '../env/env';
@@ -23,7 +22,7 @@ import { SyncVectorEnv } from '../vector/sync-vector-env';
 import type { VectorEnv } from '../vector/vector-env';
 import { ActorCritic, actionHeadFor, envAction } from './common/actor-critic';
 import { checkFiniteLosses } from './common/check-finite-losses';
-import { decodeWeights, encodeArray, encodeOptimizer, loadCheckpoint, restoreOptimizer, writeCheckpoint } from './checkpoint';
+import { checkpointPath, decodeWeights, encodeArray, encodeOptimizer, loadCheckpoint, restoreOptimizer, writeCheckpoint } from './checkpoint';
 import { CONFIG_SIZE_LIMITS, checkChoice, checkInteger, checkKnownKeys, checkLayers, checkRange } from './config-checks';
 import type { Policy } from './evaluate';
 import type { LearnOptions } from './common/learn-options';
@@ -452,7 +451,7 @@ export class Ppo implements Policy<number | Float32Array> {
       'ppo',
       fields,
       (saved) => new Ppo(saved['config'], envFn),
-      (agent, saved) => agent.restore(saved, join(dir, 'agent.json')),
+      (agent, saved) => agent.restore(saved, checkpointPath(dir)),
     );
   }
 

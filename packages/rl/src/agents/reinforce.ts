@@ -6,7 +6,6 @@
  * bootstrapped with `V` of the final observation; a terminated one ends with 0.
  */
 import { Adam } from '@bigmodel/core';
-import { join } from 'node:path';
 
 import type { Env } from '../env/env';
 import { make } from '../env/registry';
@@ -15,7 +14,7 @@ import { Rng } from '../utils/rng';
 import { ActorCritic, actionHeadFor, envAction } from './common/actor-critic';
 import { actorCriticStep } from './common/actor-critic-step';
 import { checkFiniteLosses } from './common/check-finite-losses';
-import { decodeWeights, encodeArray, encodeOptimizer, loadCheckpoint, restoreOptimizer, writeCheckpoint } from './checkpoint';
+import { checkpointPath, decodeWeights, encodeArray, encodeOptimizer, loadCheckpoint, restoreOptimizer, writeCheckpoint } from './checkpoint';
 import { captureEnvState, restoreEnvState } from './common/env-state';
 import { encodeObservation, prepareEnv } from './common/prepare-env';
 import { checkChoice, checkInteger, checkKnownKeys, checkLayers, checkRange } from './config-checks';
@@ -260,7 +259,7 @@ export class Reinforce implements Policy<number | Float32Array> {
         agent.updates = saved['updates'];
         agent.rng.state = saved['rng'];
         if (saved['env']) {
-          restoreEnvState(agent.env as Env<unknown, unknown>, saved['env'], join(dir, 'agent.json'));
+          restoreEnvState(agent.env as Env<unknown, unknown>, saved['env'], checkpointPath(dir));
           agent.seeded = true;
         }
       },

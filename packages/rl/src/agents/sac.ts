@@ -12,14 +12,13 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Adam } from '@bigmodel/core';
-import { join } from 'node:path';
 
 import type { Env } from '../env/env';
 import { make } from '../env/registry';
 import type { Box } from '../spaces/box';
 import { Rng } from '../utils/rng';
 import { checkFiniteLosses } from './common/check-finite-losses';
-import { decodeWeights, encodeArray, encodeOptimizer, loadCheckpoint, restoreOptimizer, writeCheckpoint } from './checkpoint';
+import { checkpointPath, decodeWeights, encodeArray, encodeOptimizer, loadCheckpoint, restoreOptimizer, writeCheckpoint } from './checkpoint';
 import { CONFIG_SIZE_LIMITS, checkChoice, checkInteger, checkKnownKeys, checkLayers, checkRange } from './config-checks';
 import { prepareBoxEnv, unscaleAction } from './common/box-actions';
 import { ContinuousCritics } from './common/continuous-critics';
@@ -509,7 +508,7 @@ export class Sac implements Policy<Float32Array> {
         agent.totalTimesteps = saved['totalTimesteps'];
         agent.gradientUpdates = saved['gradientUpdates'];
         agent.rng.state = saved['rng'];
-        agent.rollout.restore(saved['episode'], join(dir, 'agent.json'));
+        agent.rollout.restore(saved['episode'], checkpointPath(dir));
       },
     );
   }

@@ -134,14 +134,18 @@ describe('TD3', () => {
     expect([loaded.criticUpdates, loaded.actorUpdates]).toEqual([10, 10]);
     loaded.dispose();
     agent.dispose();
-    const document = JSON.parse(readFileSync(join(dir, 'agent.json'), 'utf8'));
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+    const document = manifest.state;
     const before = tf.memory().numTensors;
-    writeFileSync(join(dir, 'agent.json'), JSON.stringify({ ...document, noiseState: 'AAAA' }));
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ ...manifest, state: { ...document, noiseState: 'AAAA' } }));
     await expect(loadAgent(dir)).rejects.toThrow(FileFormatError);
     // Forged counters of the episode in progress (1e12 gradient steps due, a negative or fractional length) are refused too.
     expect(document.episode).toEqual(expect.objectContaining({ stepsSinceTrain: expect.any(Number) }));
     for (const forged of [{ stepsSinceTrain: 1e12 }, { episodeLength: -1 }, { episodesSinceTrain: 0.5 }]) {
-      writeFileSync(join(dir, 'agent.json'), JSON.stringify({ ...document, episode: { ...document.episode, ...forged } }));
+      writeFileSync(
+        join(dir, 'manifest.json'),
+        JSON.stringify({ ...manifest, state: { ...document, episode: { ...document.episode, ...forged } } }),
+      );
       await expect(loadAgent(dir)).rejects.toThrow(/malformed episode in progress/);
     }
     expect(tf.memory().numTensors).toBe(before);

@@ -12,7 +12,6 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Adam, InvalidArgumentError } from '@bigmodel/core';
-import { join } from 'node:path';
 
 import type { Env } from '../env/env';
 import { make } from '../env/registry';
@@ -28,6 +27,7 @@ import {
   readCheckpoint,
   restoreOptimizer,
   writeCheckpoint,
+  checkpointPath,
 } from './checkpoint';
 import { CONFIG_SIZE_LIMITS, checkChoice, checkInteger, checkKnownKeys, checkLayers, checkRange } from './config-checks';
 import { ActionNoise } from './common/action-noise';
@@ -456,7 +456,7 @@ export class Td3 implements Policy<Float32Array> {
       rng: 'uint32',
     } as const;
     // A DDPG checkpoint is a TD3 one under its own name.
-    const { algorithm } = readCheckpoint<object>(dir);
+    const { algorithm } = readCheckpoint<object>(dir, undefined, { jsonOnly: true });
     return loadCheckpoint(
       dir,
       algorithm === 'ddpg' ? 'ddpg' : 'td3',
@@ -487,7 +487,7 @@ export class Td3 implements Policy<Float32Array> {
         agent.criticUpdates = saved['criticUpdates'];
         agent.actorUpdates = saved['actorUpdates'];
         agent.rng.state = saved['rng'];
-        agent.rollout.restore(saved['episode'], join(dir, 'agent.json'));
+        agent.rollout.restore(saved['episode'], checkpointPath(dir));
       },
     );
   }

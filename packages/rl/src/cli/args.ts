@@ -8,8 +8,6 @@ import {
   JsonlLogger,
   parseCliInput,
   readInputFile,
-  readRegularFile,
-  writeFileAtomic,
   type CliInput,
 } from '@bigmodel/core';
 import { existsSync, lstatSync, readdirSync, statSync, truncateSync } from 'node:fs';
@@ -17,7 +15,7 @@ import { join } from 'node:path';
 
 import { make, registry } from '../env/registry';
 import { A2c, resolveA2cConfig } from '../agents/a2c';
-import { readCheckpoint } from '../agents/checkpoint';
+import { checkpointPath, copyCheckpoint, hasAgentCheckpoint, readCheckpoint } from '../agents/checkpoint';
 import { Dqn, resolveDqnConfig } from '../agents/dqn';
 import { evaluate, type EvaluationResult } from '../agents/evaluate';
 import { loadAgent, type Agent } from '../agents/load-agent';
@@ -47,7 +45,7 @@ export interface TrainCommand {
   /** Continue the run checkpointed in `out` instead of starting one. */
   resume: boolean;
   /**
-   * Which network `out/agent.json` holds at the end: `best`, the one with the highest periodic
+   * Which network the checkpoint in `out` holds at the end: `best`, the one with the highest periodic
    * evaluation (the final one included; the last network then goes to `out/last`), or `last`.
    */
   keep: 'best' | 'last';
@@ -65,14 +63,16 @@ export const SEED_RANGE = { min: 0, max: 2 ** 32 - 1 };
  */
 export function trainCommand(command = new CliCommand('train')): CliCommand {
   return command
-    .description('trains an agent, evaluating it periodically, and saves it (agent.json) with its metrics (metrics.jsonl) in --out')
+    .description(
+      'trains an agent, evaluating it periodically, and saves it (a checkpoint: manifest.json and its binaries) with its metrics (metrics.jsonl) in --out',
+    )
     .argument('<algorithm>', `one of ${ALGORITHMS.join(', ')}`)
     .addOption(choiceOption('--env <id>', 'registered environment', [...registry.keys()], 'CartPole-v1'))
     .addOption(
       integerOption('--total-steps <n>', 'environment steps to train for (required)', { min: 1, max: MAX_STEPS }).makeOptionMandatory(),
     )
     .addOption(integerOption('--seed <s>', 'random seed', SEED_RANGE, 0))
-    .requiredOption('--out <dir>', 'run directory: agent.json, metrics.jsonl (required)')
+    .requiredOption('--out <dir>', 'run directory: the agent (manifest.json and its binaries), metrics.jsonl (required)')
     .option('--config <file.json>', "hyperparameters overriding the algorithm's defaults and rl-zoo preset (a JSON object)")
     .addOption(integerOption('--eval-every <n>', 'evaluate every N steps (default: total-steps / 10)', { min: 1, max: MAX_STEPS }))
     .addOption(integerOption('--eval-episodes <n>', 'episodes per evaluation', { min: 1, max: MAX_EPISODES }, 10))
@@ -86,7 +86,7 @@ export function trainCommand(command = new CliCommand('train')): CliCommand {
     .addOption(
       choiceOption(
         '--keep <which>',
-        'the network saved as --out/agent.json: best (highest periodic evaluation; the last one goes to --out/last) or last',
+        'the network saved in --out: best (highest periodic evaluation; the last one goes to --out/last) or last',
         ['best', 'last'],
         'best',
       ),
@@ -162,13 +162,14 @@ function checkDdpgConfig(config: Record<string, unknown>): void {
  * ever appended to another run; with `--resume`, when it holds no checkpoint.
  */
 function checkOut(command: TrainCommand): void {
-  const checkpoint = join(command.out, 'checkpoint', 'agent.json');
-  if (command.resume && !existsSync(checkpoint)) {
+  const checkpointDir = join(command.out, 'checkpoint');
+  const checkpoint = checkpointPath(checkpointDir);
+  if (command.resume && !hasAgentCheckpoint(checkpointDir)) {
     const hint = 'Start the run without --resume (with --checkpoint-every N).';
     throw new FileFormatError({ path: checkpoint, problem: 'does not exist: there is no checkpoint to resume', hint });
   }
   if (command.resume)
-    checkSameRun(command, readCheckpoint<{ config?: { env?: unknown; seed?: unknown } }>(join(command.out, 'checkpoint')));
+    checkSameRun(command, readCheckpoint<{ config?: { env?: unknown; seed?: unknown } }>(checkpointDir, undefined, { jsonOnly: true }));
   if (!command.resume && existsSync(command.out) && (!statSync(command.out).isDirectory() || readdirSync(command.out).length > 0)) {
     const message = 'This directory holds a run already: pass --resume to continue it, or choose an empty directory.';
     throw new InvalidArgumentError({ parameter: '--out', value: command.out, message });
@@ -267,12 +268,12 @@ async function startOrResume(command: TrainCommand, metricsPath: string): Promis
   const checkpointDir = join(command.out, 'checkpoint');
   checkOut(command);
   if (!command.resume) return { agent: createAgent(command), best: null };
-  const { extra } = readCheckpoint<{ extra?: { metricsBytes?: unknown; best?: unknown } }>(checkpointDir);
+  const { extra } = readCheckpoint<{ extra?: { metricsBytes?: unknown; best?: unknown } }>(checkpointDir, undefined, { jsonOnly: true });
   const metricsBytes = extra?.metricsBytes;
   if (!Number.isInteger(metricsBytes) || (metricsBytes as number) < 0) {
     const problem = `has no valid extra.metricsBytes (${JSON.stringify(metricsBytes)})`;
     throw new FileFormatError({
-      path: join(checkpointDir, 'agent.json'),
+      path: checkpointPath(checkpointDir),
       problem,
       hint: 'Resume a checkpoint written by bigmodel-rl train.',
     });
@@ -314,7 +315,7 @@ const crossed = (before: number, after: number, every: number) => Math.floor(aft
  * Trains (or with `--resume` continues the run checkpointed in `out`), evaluating every `evalEvery`
  * steps on a separate environment (logged as `charts/evalMeanReturn`; a network that beats every
  * earlier evaluation is saved in `out/best`) and checkpointing every `checkpointEvery` steps in
- * `out/checkpoint`. At the end the final network is evaluated; `out/agent.json` is the best
+ * `out/checkpoint`. At the end the final network is evaluated; the checkpoint in `out` is the best
  * evaluated network with `keep: 'best'` (the final one then goes to `out/last` when an earlier one
  * scored higher) or the final one with `keep: 'last'`. Returns the final network and its evaluation,
  * and the evaluation of the network kept in `out`. A killed run resumed with `--resume` ends
@@ -376,7 +377,7 @@ export async function runTrain(
   const last = { step, meanReturn: evaluation.meanReturn, stdReturn: evaluation.stdReturn };
   if (command.keep === 'best' && best !== null && best.meanReturn > evaluation.meanReturn) {
     await agent.save(join(command.out, 'last'));
-    writeFileAtomic(join(command.out, 'agent.json'), readRegularFile(join(bestDir, 'agent.json'), { maxBytes: Number.MAX_SAFE_INTEGER }));
+    copyCheckpoint(bestDir, command.out);
     return { agent, evaluation, kept: { ...best, dir: bestDir } };
   }
   await agent.save(command.out);

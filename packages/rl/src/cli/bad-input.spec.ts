@@ -144,7 +144,7 @@ describe('bigmodel-rl bad input', () => {
       'Invalid argument for --checkpoint-every: "-1". Must be an integer in [0,',
     ],
     ['--checkpoint-every', train('--checkpoint-every', '1.5'), 2, 'Invalid argument for --checkpoint-every: "1.5"'],
-    ['--resume', train('--resume'), 2, 'FileFormatError: <out>/checkpoint/agent.json does not exist: there is no checkpoint to resume.'],
+    ['--resume', train('--resume'), 2, 'FileFormatError: <out>/checkpoint/manifest.json does not exist: there is no checkpoint to resume.'],
     ['--resume', train('--resume', 'yes'), 2, 'UsageError: too many arguments'],
     [
       '--config',
@@ -171,7 +171,7 @@ describe('bigmodel-rl bad input', () => {
     ['eval --episodes', ['eval', OUT, '--episodes', '-3'], 2, 'Invalid argument for --episodes: "-3"'],
     ['eval --seed', ['eval', OUT, '--seed', '4294967296'], 2, 'Invalid argument for --seed: "4294967296"'],
     ['eval unknown flag', ['eval', OUT, '--episode', '3'], 2, 'unknown flag --episode; did you mean --episodes?'],
-    ['eval <dir>', ['eval', OUT], 2, 'FileFormatError: <out>/agent.json'],
+    ['eval <dir>', ['eval', OUT], 2, 'FileFormatError: <out>/manifest.json'],
     ['eval <dir>', ['eval', '<tmp>/damaged'], 2, 'FileFormatError: <tmp>/damaged/agent.json'],
   ];
 

@@ -91,7 +91,7 @@ describe('bigmodel-rl commands', () => {
     expect(agent.config).toMatchObject({ nEnvs: 2, nSteps: 16, seed: 0 });
     agent.dispose();
     expect(progress[progress.length - 1]).toBe(128);
-    expect(existsSync(join(out, 'agent.json'))).toBe(true);
+    expect(existsSync(join(out, 'manifest.json'))).toBe(true);
     const lines = readFileSync(join(out, 'metrics.jsonl'), 'utf8')
       .trim()
       .split('\n')
@@ -142,8 +142,18 @@ describe('bigmodel-rl train: checkpoints and --resume', () => {
       .split('\n')
       .map((line) => ({ ...JSON.parse(line), time: 0 }));
   const checkpointStep = (out: string) => {
-    const path = join(out, 'checkpoint', 'agent.json');
-    return existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')).numTimesteps : 0;
+    const path = join(out, 'checkpoint', 'manifest.json');
+    return existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')).counters.numTimesteps : 0;
+  };
+  /** The checkpoint in `dir` byte for byte, but for the names of its binaries (unique to each save); null when there is none. */
+  const checkpointOf = (dir: string) => {
+    const path = join(dir, 'manifest.json');
+    if (!existsSync(path)) return null;
+    const manifest = JSON.parse(readFileSync(path, 'utf8'));
+    const files = Object.values(manifest.files) as { path?: string }[];
+    const binaries = files.map((file) => readFileSync(join(dir, file.path!)).toString('base64'));
+    for (const file of files) delete file.path;
+    return { manifest, binaries };
   };
 
   /** Trains `train(out)` straight, and again killed with SIGKILL after a checkpoint and resumed: both must end bitwise alike. */
@@ -162,16 +172,15 @@ describe('bigmodel-rl train: checkpoints and --resume', () => {
     const reached = checkpointStep(out);
     expect(reached).toBeGreaterThanOrEqual(100);
     expect(reached).toBeLessThan(300);
-    expect(existsSync(join(out, 'agent.json'))).toBe(false);
+    expect(existsSync(join(out, 'manifest.json'))).toBe(false);
 
     const resumed = run(train(out, '--resume'));
     expect(resumed.stderr).toBe('');
     // The same agent, byte for byte (networks, Adam's state, replay buffer, generators, counters), and one run's log.
-    expect(readFileSync(join(out, 'agent.json'), 'utf8')).toBe(readFileSync(join(straight, 'agent.json'), 'utf8'));
+    expect(checkpointOf(out)).toEqual(checkpointOf(straight));
+    expect(checkpointOf(out)).not.toBeNull();
     // --keep best: out/last holds the final network when an earlier one scored higher (then in both runs alike).
-    const last = (dir: string) =>
-      existsSync(join(dir, 'last', 'agent.json')) ? readFileSync(join(dir, 'last', 'agent.json'), 'utf8') : null;
-    expect(last(out)).toBe(last(straight));
+    expect(checkpointOf(join(out, 'last'))).toEqual(checkpointOf(join(straight, 'last')));
     expect(metrics(out)).toEqual(metrics(straight));
   }
 
@@ -194,7 +203,7 @@ describe('bigmodel-rl train: checkpoints and --resume', () => {
     expect(evaluation.meanReturn).toBeGreaterThan(-16.3 * 200);
   }, 240_000);
 
-  it('keeps the best evaluated network as --out/agent.json (--keep best), the last one in --out/last', () => {
+  it('keeps the best evaluated network in --out (--keep best), the last one in --out/last', () => {
     // This run's evaluations (2 episodes each): 14 at step 75, 313.5 at 150, 75 at 225, 137.5 at the end (300).
     const out = join(tmp, 'straight');
     const evaluations = metrics(out).filter((r) => 'charts/evalMeanReturn' in r);
@@ -202,10 +211,10 @@ describe('bigmodel-rl train: checkpoints and --resume', () => {
     const scores = evaluations.map((r) => r['charts/evalMeanReturn'] as number);
     const bestStep = evaluations[scores.indexOf(Math.max(...scores))].step;
     expect(bestStep).toBeLessThan(300); // the case this test is about: an earlier network beat the final one
-    const stepOf = (file: string) => JSON.parse(readFileSync(file, 'utf8')).numTimesteps;
-    expect(stepOf(join(out, 'agent.json'))).toBe(bestStep);
-    expect(stepOf(join(out, 'best', 'agent.json'))).toBe(bestStep);
-    expect(stepOf(join(out, 'last', 'agent.json'))).toBe(300);
+    const stepOf = (dir: string) => JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')).counters.numTimesteps;
+    expect(stepOf(out)).toBe(bestStep);
+    expect(stepOf(join(out, 'best'))).toBe(bestStep);
+    expect(stepOf(join(out, 'last'))).toBe(300);
   });
 
   it('refuses to write into a run directory without --resume, and a resume with another seed, leaving the run untouched', () => {

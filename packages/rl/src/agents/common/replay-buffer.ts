@@ -8,7 +8,7 @@
 import { InvalidArgumentError } from '@bigmodel/core';
 
 import type { Rng } from '../../utils/rng';
-import { decodeFloat32, decodeUint8, encodeArray } from '../checkpoint';
+import { decodeFloat32, decodeUint8, encodeArray, type EncodedArray } from '../checkpoint';
 
 /**
  * A sampled batch, row after row.
@@ -163,22 +163,22 @@ export class ReplayBuffer {
     // It holds n transitions; each array must hold exactly theirs.
     const n = full ? this.capacity : (position as number);
     const [o, a] = [this.observationSize, this.actionSize];
-    const terminated = decodeUint8(saved['terminated'] as string, 'buffer.terminated');
+    const terminated = decodeUint8(saved['terminated'] as EncodedArray, 'buffer.terminated');
     if (terminated.length !== n)
       throw new InvalidArgumentError({
         parameter: 'buffer.terminated',
         value: `${terminated.length} bytes`,
         message: `Expected ${n}.`,
       });
-    this.observations.set(decodeFloat32(saved['observations'] as string, 'buffer.observations', n * o));
-    this.nextObservations.set(decodeFloat32(saved['nextObservations'] as string, 'buffer.nextObservations', n * o));
-    this.actions.set(decodeFloat32(saved['actions'] as string, 'buffer.actions', n * a));
-    this.rewards.set(decodeFloat32(saved['rewards'] as string, 'buffer.rewards', n));
+    this.observations.set(decodeFloat32(saved['observations'] as EncodedArray, 'buffer.observations', n * o));
+    this.nextObservations.set(decodeFloat32(saved['nextObservations'] as EncodedArray, 'buffer.nextObservations', n * o));
+    this.actions.set(decodeFloat32(saved['actions'] as EncodedArray, 'buffer.actions', n * a));
+    this.rewards.set(decodeFloat32(saved['rewards'] as EncodedArray, 'buffer.rewards', n));
     this.terminated.set(terminated);
     // A checkpoint from before masks were kept has none: every action counts as valid.
     if (this.maskSize > 0 && saved['nextActionMasks'] === undefined) this.nextActionMasks.fill(1, 0, n * this.maskSize);
     else if (this.maskSize > 0) {
-      const masks = decodeUint8(saved['nextActionMasks'] as string, 'buffer.nextActionMasks');
+      const masks = decodeUint8(saved['nextActionMasks'] as EncodedArray, 'buffer.nextActionMasks');
       if (masks.length !== n * this.maskSize)
         throw new InvalidArgumentError({
           parameter: 'buffer.nextActionMasks',

@@ -257,7 +257,7 @@ export class RolloutCollector {
     envs.forEach((env, i) => restoreEnvState(env as Env<unknown, unknown>, (state['envs'] as unknown[])[i], path));
     const masks = state['actionMasks'];
     if (masks !== undefined) {
-      const decoded = typeof masks === 'string' ? decodeUint8(masks, 'inProgress.actionMasks') : null;
+      const decoded = typeof masks === 'string' || masks instanceof Uint8Array ? decodeUint8(masks, 'inProgress.actionMasks') : null;
       if (decoded === null || decoded.length !== n * this.maskWidth || decoded.some((v) => v > 1))
         throw new FileFormatError({ path, problem: 'has malformed action masks', hint: 'Save the agent again.' });
       this.masking = true;
