@@ -60,7 +60,7 @@ export { RunningMeanStd } from './utils/running-mean-std';
 export { Mlp, type Activation, type Initialization } from './agents/common/mlp';
 export { CONFIG_SIZE_LIMITS, MAX_HIDDEN_LAYERS, MAX_HIDDEN_WEIGHTS, MAX_LAYER_UNITS } from './agents/config-checks';
 export { ReplayBuffer, type ReplayBatch } from './agents/common/replay-buffer';
-export { evaluate, type EvaluateOptions, type EvaluationResult, type Policy } from './agents/evaluate';
+export { evaluate, evaluateAsync, type EvaluateOptions, type EvaluationResult, type Policy } from './agents/evaluate';
 export { Dqn, DQN_PRESETS, linearAnneal, resolveDqnConfig, type DqnConfig } from './agents/dqn';
 export type { LearnOptions } from './agents/common/learn-options';
 export { ActorCritic, actionHeadFor, type ActionHead, type ActorCriticOptions } from './agents/common/actor-critic';

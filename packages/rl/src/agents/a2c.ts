@@ -19,6 +19,7 @@ import { checkFiniteLosses } from './common/check-finite-losses';
 import { checkpointPath, decodeWeights, encodeArray, encodeOptimizer, loadCheckpoint, restoreOptimizer, writeCheckpoint } from './checkpoint';
 import { CONFIG_SIZE_LIMITS, checkChoice, checkInteger, checkKnownKeys, checkLayers, checkRange } from './config-checks';
 import type { LearnOptions } from './common/learn-options';
+import { runAsync, runSync, type Reads } from './common/reads';
 import { standardize } from './common/standardize';
 import type { Policy } from './evaluate';
 import { encodeObservation, prepareEnv } from './common/prepare-env';
@@ -184,25 +185,46 @@ export class A2c implements Policy<number | Float32Array> {
 
   /** The action for one raw observation; Box actions are clipped to the bounds. */
   predict(observation: Float32Array | number, deterministic = true): number | Float32Array {
+    return runSync(this.predictReads(observation, deterministic));
+  }
+
+  /** {@link A2c.predict} on any backend, webgpu included. */
+  predictAsync(observation: Float32Array | number, deterministic = true): Promise<number | Float32Array> {
+    return runAsync(this.predictReads(observation, deterministic));
+  }
+
+  private *predictReads(observation: Float32Array | number, deterministic: boolean): Reads<number | Float32Array> {
     const x = encodeObservation(observation, this.envs.envs[0] as Env<Float32Array, unknown>);
-    const { actions } = this.policy.act(this.collector.normalize(x), 1, this.rng, deterministic);
+    const { actions } = yield* this.policy.actReads(this.collector.normalize(x), 1, this.rng, deterministic);
     return envAction(this.policy.head, actions);
   }
 
   /** Trains for about `totalTimesteps` more environment steps. */
   learn(totalTimesteps: number, options: LearnOptions = {}): this {
+    return runSync(this.learnReads(totalTimesteps, options));
+  }
+
+  /**
+   * {@link A2c.learn} on any backend, webgpu included: the device is read asynchronously. Same
+   * numbers as `learn`.
+   */
+  learnAsync(totalTimesteps: number, options: LearnOptions = {}): Promise<this> {
+    return runAsync(this.learnReads(totalTimesteps, options));
+  }
+
+  private *learnReads(totalTimesteps: number, options: LearnOptions): Reads<this> {
     const c = this.config;
     const { logger, onStep } = options;
     checkInteger('totalTimesteps', totalTimesteps, 1);
     const end = this.numTimesteps + totalTimesteps;
     while (this.numTimesteps < end) {
       // ---- rollout
-      const rollout = this.collector.collect(c.nSteps, this.rng, c.seed + this.updates, logger); // the seed is used only when the collector resets (first rollout, or after loading)
+      const rollout = yield* this.collector.collectReads(c.nSteps, this.rng, c.seed + this.updates, logger); // the seed is used only when the collector resets (first rollout, or after loading)
       const { advantages, returns } = computeGae(rollout, c.nSteps, c.nEnvs, c.gamma, c.gaeLambda);
       const adv = c.normalizeAdvantage ? standardize(advantages) : advantages;
       // ---- learning: one gradient step on the whole rollout
       const batchData = { observations: rollout.observations, actions: rollout.actions, advantages: adv, returns };
-      const losses = actorCriticStep(this.policy, this.optimizer, batchData, c);
+      const losses = yield* actorCriticStep(this.policy, this.optimizer, batchData, c);
       this.updates += 1;
       checkFiniteLosses({ ...losses }, this.numTimesteps);
       if (this.updates % 100 === 0) logger?.log({ step: this.numTimesteps, ...losses });

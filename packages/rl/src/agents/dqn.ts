@@ -18,6 +18,7 @@ import type { Discrete } from '../spaces/discrete';
 import { Rng } from '../utils/rng';
 import { checkFiniteLosses } from './common/check-finite-losses';
 import type { LearnOptions } from './common/learn-options';
+import { read, runAsync, runSync, type Reads } from './common/reads';
 import {
   decodeFloat32Exact,
   decodeUint8,
@@ -313,10 +314,19 @@ export class Dqn implements Policy<number> {
    * `actionMasking` is `off`.
    */
   predict(observation: Float32Array | number, deterministic = true, actionMask?: ActionMask | null): number {
+    return runSync(this.predictReads(observation, deterministic, actionMask));
+  }
+
+  /** {@link Dqn.predict} on any backend, webgpu included. */
+  predictAsync(observation: Float32Array | number, deterministic = true, actionMask?: ActionMask | null): Promise<number> {
+    return runAsync(this.predictReads(observation, deterministic, actionMask));
+  }
+
+  private *predictReads(observation: Float32Array | number, deterministic: boolean, actionMask?: ActionMask | null): Reads<number> {
     const mask = this.config.actionMasking === 'off' ? null : actionMaskOf({ actionMask }, this.nActions);
     if (!deterministic && this.rng.random() < this.explorationRate) return this.randomAction(mask);
     const x = encodeObservation(observation, this.env);
-    const q = tf.tidy(() => this.qNet.apply(tf.tensor2d(x, [1, this.obsSize])).dataSync());
+    const [q] = yield* read(tf.tidy(() => this.qNet.apply(tf.tensor2d(x, [1, this.obsSize]))));
     return maskedArgmax(q, mask);
   }
 
@@ -347,6 +357,18 @@ export class Dqn implements Policy<number> {
    * all calls, as given to the first).
    */
   learn(totalTimesteps: number, options: LearnOptions = {}): this {
+    return runSync(this.learnReads(totalTimesteps, options));
+  }
+
+  /**
+   * {@link Dqn.learn} on any backend, webgpu included: the device is read asynchronously. Same
+   * numbers as `learn`.
+   */
+  learnAsync(totalTimesteps: number, options: LearnOptions = {}): Promise<this> {
+    return runAsync(this.learnReads(totalTimesteps, options));
+  }
+
+  private *learnReads(totalTimesteps: number, options: LearnOptions): Reads<this> {
     const c = this.config;
     const { logger, onStep } = options;
     checkInteger('totalTimesteps', totalTimesteps, 1);
@@ -365,7 +387,7 @@ export class Dqn implements Policy<number> {
       // ---- rollout: one environment step
       const observation = this.observation as Float32Array;
       const mask = this.actionMask;
-      const action = this.numTimesteps < c.learningStarts ? this.randomAction(mask) : this.predict(observation, false, mask);
+      const action = this.numTimesteps < c.learningStarts ? this.randomAction(mask) : yield* this.predictReads(observation, false, mask);
       const result = this.env.step(action);
       const nextMask = this.maskOf(result.info);
       // On truncation the step's observation is the final one: store it and bootstrap from it.
@@ -405,7 +427,7 @@ export class Dqn implements Policy<number> {
         // Clamped: a later learn() call runs past the span the first one set (as PPO's schedules are).
         const progressRemaining = Math.max(0, 1 - this.numTimesteps / this.totalTimesteps);
         this.currentLr = c.learningRateSchedule === 'linear' ? c.learningRate * progressRemaining : c.learningRate;
-        const tdLoss = this.train(steps);
+        const tdLoss = yield* this.trainReads(steps);
         checkFiniteLosses({ 'losses/tdLoss': tdLoss }, this.numTimesteps);
         logger?.log({
           step: this.numTimesteps,
@@ -422,13 +444,18 @@ export class Dqn implements Policy<number> {
 
   /** `steps` gradient steps on replayed batches; returns the mean TD loss. */
   train(steps: number): number {
+    return runSync(this.trainReads(steps));
+  }
+
+  /** {@link Dqn.train} as {@link Reads}: the losses stay on the device until one read at the end. */
+  private *trainReads(steps: number): Reads<number> {
     const c = this.config;
-    let total = 0;
+    const losses: tf.Tensor[] = [];
     for (let s = 0; s < steps; s++) {
       const batch = this.buffer.sample(c.batchSize, this.rng);
       const actionMask = new Float32Array(c.batchSize * this.nActions);
       for (let i = 0; i < c.batchSize; i++) actionMask[i * this.nActions + batch.actions[i]] = 1;
-      total += tf.tidy(() => {
+      const loss = tf.tidy(() => {
         const obs = tf.tensor2d(batch.observations, [c.batchSize, this.obsSize]);
         const nextObs = tf.tensor2d(batch.nextObservations, [c.batchSize, this.obsSize]);
         // Masked: invalid next actions get -1e9 (a row with no valid action, after the episode's end, is not masked).
@@ -450,10 +477,13 @@ export class Dqn implements Policy<number> {
           true,
           this.qNet.variables,
         );
-        return (loss as tf.Scalar).dataSync()[0];
+        return loss as tf.Scalar;
       });
+      losses.push(loss);
     }
-    return total / steps;
+    // Summed in float64 in order, as when each loss was read at its step.
+    const values = yield* read(...losses);
+    return values.reduce((total, [loss]) => total + loss, 0) / steps;
   }
 
   /**

@@ -66,7 +66,7 @@ export async function learnWithCheckpoints(agent: Agent, totalTimesteps: number,
   };
   while (agent.numTimesteps < totalTimesteps && !stopped) {
     const next = Math.min(totalTimesteps, (Math.floor(agent.numTimesteps / every) + 1) * every);
-    agent.learn(next - agent.numTimesteps, { logger, onStep: stop });
+    await agent.learnAsync(next - agent.numTimesteps, { logger, onStep: stop });
     await agent.save(dir, extra?.());
     await onCheckpoint?.(agent.numTimesteps);
   }

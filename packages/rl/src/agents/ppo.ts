@@ -26,6 +26,7 @@ import { checkpointPath, decodeWeights, encodeArray, encodeOptimizer, loadCheckp
 import { CONFIG_SIZE_LIMITS, checkChoice, checkInteger, checkKnownKeys, checkLayers, checkRange } from './config-checks';
 import type { Policy } from './evaluate';
 import type { LearnOptions } from './common/learn-options';
+import { read, runAsync, runSync, type Reads } from './common/reads';
 import { standardize } from './common/standardize';
 import { encodeObservation, prepareEnv } from './common/prepare-env';
 import { RolloutCollector, computeGae, type Rollout } from './common/rollout';
@@ -299,15 +300,40 @@ export class Ppo implements Policy<number | Float32Array> {
    * valid ones unless `actionMasking` is `off`.
    */
   predict(observation: Float32Array | number, deterministic = true, actionMask?: ActionMask | null): number | Float32Array {
+    return runSync(this.predictReads(observation, deterministic, actionMask));
+  }
+
+  /** {@link Ppo.predict} on any backend, webgpu included. */
+  predictAsync(observation: Float32Array | number, deterministic = true, actionMask?: ActionMask | null): Promise<number | Float32Array> {
+    return runAsync(this.predictReads(observation, deterministic, actionMask));
+  }
+
+  private *predictReads(
+    observation: Float32Array | number,
+    deterministic: boolean,
+    actionMask?: ActionMask | null,
+  ): Reads<number | Float32Array> {
     const x = encodeObservation(observation, this.predictEnv);
     const head = this.policy.head;
     const mask = head.kind === 'categorical' && this.config.actionMasking !== 'off' ? actionMaskOf({ actionMask }, head.n) : null;
-    const { actions } = this.policy.act(this.collector.normalize(x), 1, this.rng, deterministic, mask);
+    const { actions } = yield* this.policy.actReads(this.collector.normalize(x), 1, this.rng, deterministic, mask);
     return envAction(head, actions);
   }
 
   /** Trains for about `totalTimesteps` more environment steps (whole rollouts). */
   learn(totalTimesteps: number, options: LearnOptions = {}): this {
+    return runSync(this.learnReads(totalTimesteps, options));
+  }
+
+  /**
+   * {@link Ppo.learn} on any backend, webgpu included: the device is read asynchronously. Same
+   * numbers as `learn`.
+   */
+  learnAsync(totalTimesteps: number, options: LearnOptions = {}): Promise<this> {
+    return runAsync(this.learnReads(totalTimesteps, options));
+  }
+
+  private *learnReads(totalTimesteps: number, options: LearnOptions): Reads<this> {
     const c = this.config;
     const { logger, onStep } = options;
     checkInteger('totalTimesteps', totalTimesteps, 1);
@@ -318,10 +344,10 @@ export class Ppo implements Policy<number | Float32Array> {
       this.currentLr = c.learningRateSchedule === 'linear' ? c.learningRate * progressRemaining : c.learningRate;
       const clip = c.clipRangeSchedule === 'linear' ? c.clipRange * progressRemaining : c.clipRange;
       // ---- rollout
-      const rollout = this.collector.collect(c.nSteps, this.rng, c.seed + this.updates, logger); // the seed is used only when the collector resets (first rollout, or after loading)
+      const rollout = yield* this.collector.collectReads(c.nSteps, this.rng, c.seed + this.updates, logger); // the seed is used only when the collector resets (first rollout, or after loading)
       const { advantages, returns } = computeGae(rollout, c.nSteps, c.nEnvs, c.gamma, c.gaeLambda);
       // ---- learning
-      const stats = this.train(rollout, advantages, returns, clip);
+      const stats = yield* this.train(rollout, advantages, returns, clip);
       this.updates += 1;
       checkFiniteLosses({ 'losses/policyLoss': stats[0], 'losses/valueLoss': stats[1], 'losses/entropy': -stats[2] }, this.numTimesteps);
       logger?.log({
@@ -339,7 +365,7 @@ export class Ppo implements Policy<number | Float32Array> {
   }
 
   /** nEpochs of minibatch updates; returns the last epoch's mean [policy, value, entropy loss, approx KL, clip fraction]. */
-  private train(rollout: Rollout, advantages: Float32Array, returns: Float32Array, clip: number): number[] {
+  private *train(rollout: Rollout, advantages: Float32Array, returns: Float32Array, clip: number): Reads<number[]> {
     const { observations: obs, actions, logProbs: oldLogProbs, values: oldValues } = rollout;
     const masks = rollout.actionMasks === null ? null : Float32Array.from(rollout.actionMasks);
     const k = this.policy.head.kind === 'categorical' ? this.policy.head.n : 0;
@@ -364,7 +390,7 @@ export class Ppo implements Policy<number | Float32Array> {
         };
         let adv: Float32Array = gather(advantages, 1);
         if (c.normalizeAdvantage) adv = standardize(adv);
-        const values = tf.tidy(() => {
+        const kept = tf.tidy(() => {
           const obsT = tf.tensor2d(gather(obs, obsSize), [m, obsSize]);
           const actT = tf.tensor2d(gather(actions, a), [m, a]);
           const oldLogProbT = tf.tensor1d(gather(oldLogProbs, 1));
@@ -391,12 +417,10 @@ export class Ppo implements Policy<number | Float32Array> {
             false,
             this.policy.variables,
           );
-          // Kept out of minimize's scope to be read here; freed here.
-          const kept = statsT as unknown as tf.Tensor;
-          const read = Array.from(kept.dataSync());
-          kept.dispose();
-          return read;
+          // Kept out of minimize's scope to be read below (read() frees it).
+          return statsT as unknown as tf.Tensor;
         });
+        const values = Array.from((yield* read(kept))[0]);
         values.forEach((v, k) => (sums[k] += v));
         batches += 1;
         if (c.targetKl !== null && values[3] > 1.5 * c.targetKl) {

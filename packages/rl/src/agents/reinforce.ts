@@ -19,6 +19,7 @@ import { captureEnvState, restoreEnvState } from './common/env-state';
 import { encodeObservation, prepareEnv } from './common/prepare-env';
 import { checkChoice, checkInteger, checkKnownKeys, checkLayers, checkRange } from './config-checks';
 import type { LearnOptions } from './common/learn-options';
+import { runAsync, runSync, type Reads } from './common/reads';
 import { standardize } from './common/standardize';
 import type { Policy } from './evaluate';
 
@@ -157,12 +158,33 @@ export class Reinforce implements Policy<number | Float32Array> {
 
   /** The action for one observation; Box actions are clipped to the bounds. */
   predict(observation: Float32Array | number, deterministic = true): number | Float32Array {
-    const { actions } = this.policy.act(encodeObservation(observation, this.env), 1, this.rng, deterministic);
+    return runSync(this.predictReads(observation, deterministic));
+  }
+
+  /** {@link Reinforce.predict} on any backend, webgpu included. */
+  predictAsync(observation: Float32Array | number, deterministic = true): Promise<number | Float32Array> {
+    return runAsync(this.predictReads(observation, deterministic));
+  }
+
+  private *predictReads(observation: Float32Array | number, deterministic: boolean): Reads<number | Float32Array> {
+    const { actions } = yield* this.policy.actReads(encodeObservation(observation, this.env), 1, this.rng, deterministic);
     return envAction(this.policy.head, actions);
   }
 
   /** Trains for at least `totalTimesteps` more environment steps (whole batches of episodes). */
   learn(totalTimesteps: number, options: LearnOptions = {}): this {
+    return runSync(this.learnReads(totalTimesteps, options));
+  }
+
+  /**
+   * {@link Reinforce.learn} on any backend, webgpu included: the device is read asynchronously. Same
+   * numbers as `learn`.
+   */
+  learnAsync(totalTimesteps: number, options: LearnOptions = {}): Promise<this> {
+    return runAsync(this.learnReads(totalTimesteps, options));
+  }
+
+  private *learnReads(totalTimesteps: number, options: LearnOptions): Reads<this> {
     const c = this.config;
     const { logger, onStep } = options;
     checkInteger('totalTimesteps', totalTimesteps, 1);
@@ -180,7 +202,7 @@ export class Reinforce implements Policy<number | Float32Array> {
         const rewards: number[] = [];
         let bootstrap = 0;
         for (;;) {
-          const { actions: sampled, values } = this.policy.act(observation, 1, this.rng);
+          const { actions: sampled, values } = yield* this.policy.actReads(observation, 1, this.rng);
           const result = this.env.step(envAction(this.policy.head, sampled));
           observations.push(...observation);
           actions.push(...sampled);
@@ -190,7 +212,7 @@ export class Reinforce implements Policy<number | Float32Array> {
           observation = result.observation;
           if (result.terminated || result.truncated) {
             // Truncation: the episode would go on; value its final observation.
-            if (!result.terminated) bootstrap = this.policy.values(result.observation, 1)[0];
+            if (!result.terminated) bootstrap = (yield* this.policy.valuesReads(result.observation, 1))[0];
             break;
           }
         }
@@ -206,7 +228,7 @@ export class Reinforce implements Policy<number | Float32Array> {
       // ---- learning: one gradient step over the batch
       const differences = Float32Array.from(returns, (g, i) => g - baselines[i]);
       const advantages = c.normalizeAdvantage ? standardize(differences) : differences;
-      const losses = actorCriticStep(this.policy, this.optimizer, { observations, actions, advantages, returns }, c);
+      const losses = yield* actorCriticStep(this.policy, this.optimizer, { observations, actions, advantages, returns }, c);
       this.updates += 1;
       checkFiniteLosses({ ...losses }, this.numTimesteps);
       logger?.log({ step: this.numTimesteps, ...losses });

@@ -24,6 +24,7 @@ import { prepareBoxEnv, unscaleAction } from './common/box-actions';
 import { ContinuousCritics } from './common/continuous-critics';
 import { OffPolicyRollout } from './common/off-policy-rollout';
 import type { LearnOptions } from './common/learn-options';
+import { read, runAsync, runSync, type Reads } from './common/reads';
 import type { Policy } from './evaluate';
 import { Mlp } from './common/mlp';
 import { encodeObservation } from './common/prepare-env';
@@ -341,22 +342,46 @@ export class Sac implements Policy<Float32Array> {
   }
 
   /** The network action in [-1, 1]^n: `tanh(mean)` when deterministic, else a sample. */
-  private actScaled(observation: Float32Array, deterministic: boolean): Float32Array {
-    return tf.tidy(() => {
-      const output = this.actor.apply(tf.tensor2d(observation, [1, this.obsSize]));
-      if (deterministic) return tf.tanh(tf.slice(output, [0, 0], [-1, this.actionSize])).dataSync() as Float32Array;
-      return squashedGaussian(output, this.normal(1)).action.dataSync() as Float32Array;
-    });
+  private *actScaled(observation: Float32Array, deterministic: boolean): Reads<Float32Array> {
+    const [action] = yield* read(
+      tf.tidy(() => {
+        const output = this.actor.apply(tf.tensor2d(observation, [1, this.obsSize]));
+        if (deterministic) return tf.tanh(tf.slice(output, [0, 0], [-1, this.actionSize]));
+        return squashedGaussian(output, this.normal(1)).action;
+      }),
+    );
+    return action;
   }
 
   /** The action in the environment's units: the squashed mean when deterministic, else a sample. */
   predict(observation: Float32Array | number, deterministic = true): Float32Array {
+    return runSync(this.predictReads(observation, deterministic));
+  }
+
+  /** {@link Sac.predict} on any backend, webgpu included. */
+  predictAsync(observation: Float32Array | number, deterministic = true): Promise<Float32Array> {
+    return runAsync(this.predictReads(observation, deterministic));
+  }
+
+  private *predictReads(observation: Float32Array | number, deterministic: boolean): Reads<Float32Array> {
     const x = encodeObservation(observation, this.env);
-    return unscaleAction(this.actScaled(x, deterministic), this.rollout.space);
+    return unscaleAction(yield* this.actScaled(x, deterministic), this.rollout.space);
   }
 
   /** Trains for `totalTimesteps` more environment steps. */
   learn(totalTimesteps: number, options: LearnOptions = {}): this {
+    return runSync(this.learnReads(totalTimesteps, options));
+  }
+
+  /**
+   * {@link Sac.learn} on any backend, webgpu included: the device is read asynchronously. Same
+   * numbers as `learn`.
+   */
+  learnAsync(totalTimesteps: number, options: LearnOptions = {}): Promise<this> {
+    return runAsync(this.learnReads(totalTimesteps, options));
+  }
+
+  private *learnReads(totalTimesteps: number, options: LearnOptions): Reads<this> {
     const c = this.config;
     const { logger, onStep } = options;
     checkInteger('totalTimesteps', totalTimesteps, 1);
@@ -370,7 +395,7 @@ export class Sac implements Policy<Float32Array> {
       if (rollout.numTimesteps < c.learningStarts) {
         scaled = Float32Array.from({ length: this.actionSize }, () => this.rng.uniform(-1, 1));
       } else {
-        scaled = this.actScaled(rollout.observation as Float32Array, false);
+        scaled = yield* this.actScaled(rollout.observation as Float32Array, false);
       }
       rollout.step(scaled, logger);
       // ---- learning
@@ -379,7 +404,7 @@ export class Sac implements Policy<Float32Array> {
         // Clamped: a later learn() call runs past the span the first one set (as PPO's schedules are).
         const progressRemaining = Math.max(0, 1 - rollout.numTimesteps / this.totalTimesteps);
         this.currentLr = c.learningRateSchedule === 'linear' ? c.learningRate * progressRemaining : c.learningRate;
-        const losses = this.train(steps);
+        const losses = yield* this.trainReads(steps);
         checkFiniteLosses({ ...losses }, rollout.numTimesteps);
         logger?.log({ step: rollout.numTimesteps, ...losses, 'schedule/learningRate': this.currentLr });
       }
@@ -390,26 +415,37 @@ export class Sac implements Policy<Float32Array> {
 
   /** `steps` gradient steps on replayed batches; returns the mean losses. */
   train(steps: number): SacLosses {
+    return runSync(this.trainReads(steps));
+  }
+
+  /**
+   * {@link Sac.train} as {@link Reads}. Alpha is read at each step (the critic target and the actor
+   * loss use it as a number, as sb3 does); the losses stay on the device until one read at the end.
+   */
+  private *trainReads(steps: number): Reads<SacLosses> {
     const c = this.config;
     const n = c.batchSize;
     const totals = { critic: 0, actor: 0, entCoef: 0, alpha: 0 };
+    const critic: tf.Tensor[] = [];
+    const actor: tf.Tensor[] = [];
+    const entCoef: tf.Tensor[] = [];
     for (let s = 0; s < steps; s++) {
       const batch = this.buffer.sample(n, this.rng);
-      tf.tidy(() => {
+      // ---- entropy coefficient: alpha of this step is the one before its update (as sb3)
+      const alpha = c.entCoef === 'auto' ? Math.exp((yield* read(tf.clone(this.logEntCoef)))[0][0]) : c.entCoef;
+      const [criticLoss, actorLoss, entropyCoefLoss] = tf.tidy(() => {
         const obs = tf.tensor2d(batch.observations, [n, this.obsSize]);
         const nextObs = tf.tensor2d(batch.nextObservations, [n, this.obsSize]);
         const actions = tf.tensor2d(batch.actions, [n, this.actionSize]);
         const noise = this.normal(n);
         const nextNoise = this.normal(n);
-        // ---- entropy coefficient: alpha of this step is the one before its update (as sb3)
         const { logProb } = squashedGaussian(this.actor.apply(obs), noise);
-        const alpha = c.entCoef === 'auto' ? Math.exp(this.logEntCoef.dataSync()[0]) : c.entCoef;
-        if (c.entCoef === 'auto') {
-          const loss = this.entCoefOptimizer.minimize(() => entCoefLoss(this.logEntCoef as tf.Scalar, logProb, this.targetEntropy), true, [
-            this.logEntCoef,
-          ]);
-          totals.entCoef += (loss as tf.Scalar).dataSync()[0];
-        }
+        const entCoefLossT =
+          c.entCoef === 'auto'
+            ? this.entCoefOptimizer.minimize(() => entCoefLoss(this.logEntCoef as tf.Scalar, logProb, this.targetEntropy), true, [
+                this.logEntCoef,
+              ])
+            : null;
         // ---- critics: clipped double-Q soft target from the target critics
         const next = squashedGaussian(this.actor.apply(nextObs), nextNoise);
         const nextQ = this.criticTargets.apply(nextObs, next.action);
@@ -428,14 +464,22 @@ export class Sac implements Policy<Float32Array> {
           true,
           this.actor.variables,
         );
-        totals.critic += (criticLoss as tf.Scalar).dataSync()[0];
-        totals.actor += (actorLoss as tf.Scalar).dataSync()[0];
-        totals.alpha += alpha;
+        return [criticLoss, actorLoss, ...(entCoefLossT ? [entCoefLossT] : [])] as tf.Scalar[];
       });
+      critic.push(criticLoss);
+      actor.push(actorLoss);
+      if (entropyCoefLoss) entCoef.push(entropyCoefLoss);
+      totals.alpha += alpha;
       // ---- target critics (sb3 counts the interval in gradient steps of this phase)
       if (s % c.targetUpdateInterval === 0) this.criticTargets.updateFrom(this.critics, c.tau);
       this.gradientUpdates += 1;
     }
+    // Summed in float64 in step order, as when each loss was read at its step.
+    const values = yield* read(...critic, ...actor, ...entCoef);
+    const sum = (from: number, count: number) => values.slice(from, from + count).reduce((total, [v]) => total + v, 0);
+    totals.critic = sum(0, critic.length);
+    totals.actor = sum(critic.length, actor.length);
+    totals.entCoef = sum(critic.length + actor.length, entCoef.length);
     return {
       'losses/criticLoss': totals.critic / steps,
       'losses/actorLoss': totals.actor / steps,

@@ -35,6 +35,7 @@ import { prepareBoxEnv, unscaleAction } from './common/box-actions';
 import { ContinuousCritics } from './common/continuous-critics';
 import { OffPolicyRollout } from './common/off-policy-rollout';
 import type { LearnOptions } from './common/learn-options';
+import { read, runAsync, runSync, type Reads } from './common/reads';
 import type { Policy } from './evaluate';
 import { Mlp } from './common/mlp';
 import { encodeObservation } from './common/prepare-env';
@@ -309,8 +310,8 @@ export class Td3 implements Policy<Float32Array> {
   }
 
   /** The actor's action in [-1, 1]^n, with exploration noise added and clipped unless deterministic. */
-  private actScaled(observation: Float32Array, deterministic: boolean): Float32Array {
-    const action = tf.tidy(() => tf.tanh(this.actor.apply(tf.tensor2d(observation, [1, this.obsSize]))).dataSync() as Float32Array);
+  private *actScaled(observation: Float32Array, deterministic: boolean): Reads<Float32Array> {
+    const [action] = yield* read(tf.tidy(() => tf.tanh(this.actor.apply(tf.tensor2d(observation, [1, this.obsSize])))));
     if (deterministic || this.noise === null) return action;
     const noise = this.noise.sample(this.rng);
     return action.map((a, i) => Math.min(1, Math.max(-1, a + noise[i])));
@@ -318,12 +319,33 @@ export class Td3 implements Policy<Float32Array> {
 
   /** The action in the environment's units: the actor's, plus exploration noise when not deterministic. */
   predict(observation: Float32Array | number, deterministic = true): Float32Array {
+    return runSync(this.predictReads(observation, deterministic));
+  }
+
+  /** {@link Td3.predict} on any backend, webgpu included. */
+  predictAsync(observation: Float32Array | number, deterministic = true): Promise<Float32Array> {
+    return runAsync(this.predictReads(observation, deterministic));
+  }
+
+  private *predictReads(observation: Float32Array | number, deterministic: boolean): Reads<Float32Array> {
     const x = encodeObservation(observation, this.env);
-    return unscaleAction(this.actScaled(x, deterministic), this.rollout.space);
+    return unscaleAction(yield* this.actScaled(x, deterministic), this.rollout.space);
   }
 
   /** Trains for `totalTimesteps` more environment steps. */
   learn(totalTimesteps: number, options: LearnOptions = {}): this {
+    return runSync(this.learnReads(totalTimesteps, options));
+  }
+
+  /**
+   * {@link Td3.learn} on any backend, webgpu included: the device is read asynchronously. Same
+   * numbers as `learn`.
+   */
+  learnAsync(totalTimesteps: number, options: LearnOptions = {}): Promise<this> {
+    return runAsync(this.learnReads(totalTimesteps, options));
+  }
+
+  private *learnReads(totalTimesteps: number, options: LearnOptions): Reads<this> {
     const c = this.config;
     const { logger, onStep } = options;
     checkInteger('totalTimesteps', totalTimesteps, 1);
@@ -337,7 +359,7 @@ export class Td3 implements Policy<Float32Array> {
       if (rollout.numTimesteps < c.learningStarts) {
         scaled = Float32Array.from({ length: this.actionSize }, () => this.rng.uniform(-1, 1));
       } else {
-        scaled = this.actScaled(rollout.observation as Float32Array, false);
+        scaled = yield* this.actScaled(rollout.observation as Float32Array, false);
       }
       if (rollout.step(scaled, logger)) this.noise?.reset();
       // ---- learning
@@ -346,7 +368,7 @@ export class Td3 implements Policy<Float32Array> {
         // Clamped: a later learn() call runs past the span the first one set (as PPO's schedules are).
         const progressRemaining = Math.max(0, 1 - rollout.numTimesteps / this.totalTimesteps);
         this.currentLr = c.learningRateSchedule === 'linear' ? c.learningRate * progressRemaining : c.learningRate;
-        const losses = this.train(steps);
+        const losses = yield* this.trainReads(steps);
         checkFiniteLosses({ ...losses }, rollout.numTimesteps);
         logger?.log({ step: rollout.numTimesteps, ...losses, 'schedule/learningRate': this.currentLr });
       }
@@ -357,16 +379,21 @@ export class Td3 implements Policy<Float32Array> {
 
   /** `steps` critic updates on replayed batches, the actor and targets every `policyDelay`-th; returns the mean losses. */
   train(steps: number): Td3Losses {
+    return runSync(this.trainReads(steps));
+  }
+
+  /** {@link Td3.train} as {@link Reads}: the losses stay on the device until one read at the end. */
+  private *trainReads(steps: number): Reads<Td3Losses> {
     const c = this.config;
     const n = c.batchSize;
-    let criticTotal = 0;
-    let actorTotal = 0;
+    const criticLosses: tf.Tensor[] = [];
+    const actorLosses: tf.Tensor[] = [];
     let actorSteps = 0;
     for (let s = 0; s < steps; s++) {
       this.criticUpdates += 1;
       const batch = this.buffer.sample(n, this.rng);
       const noise = smoothingNoise(n * this.actionSize, c.targetPolicyNoise, c.targetNoiseClip, this.rng);
-      tf.tidy(() => {
+      const [criticLoss, actorLoss] = tf.tidy(() => {
         const obs = tf.tensor2d(batch.observations, [n, this.obsSize]);
         const nextObs = tf.tensor2d(batch.nextObservations, [n, this.obsSize]);
         const actions = tf.tensor2d(batch.actions, [n, this.actionSize]);
@@ -387,17 +414,19 @@ export class Td3 implements Policy<Float32Array> {
           true,
           this.critics.variables,
         );
-        criticTotal += (criticLoss as tf.Scalar).dataSync()[0];
         // ---- delayed actor update: maximize the first critic at the actor's action
-        if (this.criticUpdates % c.policyDelay === 0) {
-          const actorLoss = this.actorOptimizer.minimize(
-            () => tf.neg(tf.mean(this.critics.nets[0].apply(tf.concat([obs, tf.tanh(this.actor.apply(obs))], 1)))) as tf.Scalar,
-            true,
-            this.actor.variables,
-          );
-          actorTotal += (actorLoss as tf.Scalar).dataSync()[0];
-        }
+        const actorLoss =
+          this.criticUpdates % c.policyDelay === 0
+            ? this.actorOptimizer.minimize(
+                () => tf.neg(tf.mean(this.critics.nets[0].apply(tf.concat([obs, tf.tanh(this.actor.apply(obs))], 1)))) as tf.Scalar,
+                true,
+                this.actor.variables,
+              )
+            : null;
+        return [criticLoss, ...(actorLoss ? [actorLoss] : [])] as tf.Scalar[];
       });
+      criticLosses.push(criticLoss);
+      if (actorLoss) actorLosses.push(actorLoss);
       // ---- delayed target updates
       if (this.criticUpdates % c.policyDelay === 0) {
         this.criticTargets.updateFrom(this.critics, c.tau);
@@ -406,6 +435,10 @@ export class Td3 implements Policy<Float32Array> {
         actorSteps += 1;
       }
     }
+    // Summed in float64 in step order, as when each loss was read at its step.
+    const values = yield* read(...criticLosses, ...actorLosses);
+    const criticTotal = values.slice(0, criticLosses.length).reduce((total, [v]) => total + v, 0);
+    const actorTotal = values.slice(criticLosses.length).reduce((total, [v]) => total + v, 0);
     return { 'losses/criticLoss': criticTotal / steps, 'losses/actorLoss': actorSteps > 0 ? actorTotal / actorSteps : 0 };
   }
 

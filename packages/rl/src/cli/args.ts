@@ -17,7 +17,7 @@ import { make, registry } from '../env/registry';
 import { A2c, resolveA2cConfig } from '../agents/a2c';
 import { checkpointPath, copyCheckpoint, hasAgentCheckpoint, readCheckpoint } from '../agents/checkpoint';
 import { Dqn, resolveDqnConfig } from '../agents/dqn';
-import { evaluate, type EvaluationResult } from '../agents/evaluate';
+import { evaluateAsync, type EvaluationResult } from '../agents/evaluate';
 import { loadAgent, type Agent } from '../agents/load-agent';
 import { Ppo, resolvePpoConfig } from '../agents/ppo';
 import { prepareEnv, type ActionSpaceKind } from '../agents/common/prepare-env';
@@ -343,7 +343,7 @@ export async function runTrain(
   }
   const logger = new JsonlLogger(metricsPath);
   const evalEnv = make<Float32Array, never>(command.env, agent.config.envKwargs);
-  const evaluateNow = () => evaluate(agent as never, evalEnv, { episodes: command.evalEpisodes, seed: command.seed + 10_000 });
+  const evaluateNow = () => evaluateAsync(agent as never, evalEnv, { episodes: command.evalEpisodes, seed: command.seed + 10_000 });
   let lastEval: EvaluationResult | null = null;
   const onStep = (step: number) => hooks.onProgress?.(Math.min(step, total), total, lastEval);
   const next = (step: number, every: number) => (Math.floor(step / every) + 1) * every;
@@ -355,10 +355,10 @@ export async function runTrain(
       next(before, command.evalEvery),
       command.checkpointEvery > 0 ? next(before, command.checkpointEvery) : total,
     );
-    agent.learn(end - before, { logger, onStep });
+    await agent.learnAsync(end - before, { logger, onStep });
     const step = agent.numTimesteps;
     if (crossed(before, step, command.evalEvery) && step < total) {
-      lastEval = evaluateNow();
+      lastEval = await evaluateNow();
       logger.log({ step, epoch: step, 'charts/evalMeanReturn': lastEval.meanReturn, 'charts/evalStdReturn': lastEval.stdReturn });
       if (best === null || lastEval.meanReturn > best.meanReturn) {
         best = { step, meanReturn: lastEval.meanReturn, stdReturn: lastEval.stdReturn };
@@ -371,7 +371,7 @@ export async function runTrain(
       await hooks.onCheckpoint?.(step);
     }
   }
-  const evaluation = evaluateNow();
+  const evaluation = await evaluateNow();
   const step = agent.numTimesteps;
   logger.log({ step, epoch: step, 'charts/evalMeanReturn': evaluation.meanReturn, 'charts/evalStdReturn': evaluation.stdReturn });
   const last = { step, meanReturn: evaluation.meanReturn, stdReturn: evaluation.stdReturn };
@@ -393,22 +393,10 @@ export async function runEval(
 ): Promise<{ env: string; episodes: number; meanReturn: number; stdReturn: number }> {
   const agent = typeof dir === 'string' ? await loadAgent(dir) : dir;
   const env = make<Float32Array, never>(agent.config.env, agent.config.envKwargs);
-  const returns: number[] = [];
-  // Episode by episode, as evaluate() does, so that the CLI can show progress; the first reset is seeded.
-  for (let i = 0; i < episodes; i++) {
-    let { observation } = env.reset(i === 0 ? { seed } : {});
-    let total = 0;
-    for (;;) {
-      const step = env.step(agent.predict(observation, true) as never);
-      total += step.reward;
-      observation = step.observation;
-      if (step.terminated || step.truncated) break;
-    }
-    returns.push(total);
-    onEpisode?.(i + 1);
+  try {
+    const { meanReturn, stdReturn } = await evaluateAsync(agent as never, env, { episodes, seed, onEpisode });
+    return { env: agent.config.env, episodes, meanReturn, stdReturn };
+  } finally {
+    agent.dispose();
   }
-  agent.dispose();
-  const meanReturn = returns.reduce((a, b) => a + b, 0) / episodes;
-  const stdReturn = Math.sqrt(returns.reduce((a, r) => a + (r - meanReturn) ** 2, 0) / episodes);
-  return { env: agent.config.env, episodes, meanReturn, stdReturn };
 }

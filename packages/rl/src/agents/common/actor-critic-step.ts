@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 import type { ActorCritic } from './actor-critic';
+import { read, type Reads } from './reads';
 
 /** A batch of experience for {@link actorCriticStep}: `n` rows, flat. */
 export interface ActorCriticBatch {
@@ -26,14 +27,14 @@ export interface ActorCriticLosses {
  *
  * @category Agents
  */
-export function actorCriticStep(
+export function* actorCriticStep(
   policy: ActorCritic,
   optimizer: tf.Optimizer,
   batch: ActorCriticBatch,
   coefficients: { entCoef: number; vfCoef: number },
-): ActorCriticLosses {
+): Reads<ActorCriticLosses> {
   const n = batch.advantages.length;
-  return tf.tidy(() => {
+  const kept = tf.tidy(() => {
     const obsT = tf.tensor2d(Float32Array.from(batch.observations), [n, policy.observationSize]);
     const actT = tf.tensor2d(Float32Array.from(batch.actions), [n, policy.actionSize]);
     const advT = tf.tensor1d(Float32Array.from(batch.advantages));
@@ -51,10 +52,9 @@ export function actorCriticStep(
       false,
       policy.variables,
     );
-    // Kept out of minimize's scope to be read here; freed here.
-    const kept = statsT as unknown as tf.Tensor;
-    const [policyLoss, valueLoss, entropyLoss] = Array.from(kept.dataSync());
-    kept.dispose();
-    return { 'losses/policyLoss': policyLoss, 'losses/valueLoss': valueLoss, 'losses/entropy': -entropyLoss };
+    // Kept out of minimize's scope to be read below (read() frees it).
+    return statsT as unknown as tf.Tensor;
   });
+  const [[policyLoss, valueLoss, entropyLoss]] = yield* read(kept);
+  return { 'losses/policyLoss': policyLoss, 'losses/valueLoss': valueLoss, 'losses/entropy': -entropyLoss };
 }

@@ -11,6 +11,7 @@ import type { Discrete } from '../../spaces/discrete';
 import type { Space } from '../../spaces/space';
 import type { Rng } from '../../utils/rng';
 import { Mlp, type Activation } from './mlp';
+import { read, runSync, type Reads } from './reads';
 
 /**
  * The action head: categorical over `n` actions, or a diagonal Gaussian of `size` dimensions.
@@ -29,6 +30,14 @@ export function actionHeadFor(space: Space<unknown>): ActionHead {
   if (typeof discrete.n === 'number' && !('shape' in space)) return { kind: 'categorical', n: discrete.n };
   const box = space as unknown as Box;
   return { kind: 'gaussian', size: box.size, low: box.low, high: box.high };
+}
+
+/** What {@link ActorCritic.act} returns for `n` observations. */
+export interface ActResult {
+  /** `n x actionSize` actions (Discrete: the index; Box: the unclipped sample). */
+  actions: Float32Array;
+  logProbs: Float32Array;
+  values: Float32Array;
 }
 
 /**
@@ -118,20 +127,19 @@ export class ActorCritic {
    * probability exactly 0 and the log-probabilities are normalized over the valid ones; a row
    * without a valid action is not masked.
    */
-  act(
-    observations: Float32Array,
-    n: number,
-    rng: Rng,
-    deterministic = false,
-    masks: Uint8Array | null = null,
-  ): { actions: Float32Array; logProbs: Float32Array; values: Float32Array } {
-    let out!: Float32Array, values!: Float32Array;
-    tf.tidy(() => {
+  act(observations: Float32Array, n: number, rng: Rng, deterministic = false, masks: Uint8Array | null = null): ActResult {
+    return runSync(this.actReads(observations, n, rng, deterministic, masks));
+  }
+
+  /** {@link ActorCritic.act} as {@link Reads}: one batched read of the policy output, values and log std. */
+  *actReads(observations: Float32Array, n: number, rng: Rng, deterministic = false, masks: Uint8Array | null = null): Reads<ActResult> {
+    const outputs = tf.tidy(() => {
       const x = tf.tensor2d(observations, [n, this.observationSize]);
-      out = this.pi.apply(x).dataSync() as Float32Array;
-      values = this.vf.apply(x).dataSync() as Float32Array;
+      return [this.pi.apply(x), this.vf.apply(x), ...(this.logStd ? [tf.clone(this.logStd)] : [])];
     });
-    const logStd = this.logStd ? (this.logStd.dataSync() as Float32Array) : null;
+    const [policyOutput, values, logStdRead] = yield* read(...outputs);
+    let out = policyOutput;
+    const logStd = this.logStd ? logStdRead : null;
     const actions = new Float32Array(n * this.actionSize);
     const logProbs = new Float32Array(n);
     if (this.head.kind === 'categorical') {
@@ -180,7 +188,13 @@ export class ActorCritic {
 
   /** State values of `n` observations. */
   values(observations: Float32Array, n: number): Float32Array {
-    return tf.tidy(() => Float32Array.from(this.vf.apply(tf.tensor2d(observations, [n, this.observationSize])).dataSync()));
+    return runSync(this.valuesReads(observations, n));
+  }
+
+  /** {@link ActorCritic.values} as {@link Reads}. */
+  *valuesReads(observations: Float32Array, n: number): Reads<Float32Array> {
+    const [values] = yield* read(tf.tidy(() => this.vf.apply(tf.tensor2d(observations, [n, this.observationSize]))));
+    return Float32Array.from(values);
   }
 
   /**

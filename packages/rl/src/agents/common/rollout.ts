@@ -12,6 +12,7 @@ import type { VectorEnv } from '../../vector/vector-env';
 import { RunningMeanStd } from '../../utils/running-mean-std';
 import type { Rng } from '../../utils/rng';
 import { envAction, type ActorCritic } from './actor-critic';
+import { runSync, type Reads } from './reads';
 import { decodeFloat32Exact, decodeUint8, encodeArray } from '../checkpoint';
 import { captureEnvState, restoreEnvState } from './env-state';
 
@@ -137,6 +138,11 @@ export class RolloutCollector {
 
   /** Collects `nSteps` steps of every sub-environment (resetting them with `seed` the first time). */
   collect(nSteps: number, rng: Rng, seed: number | undefined, logger?: MetricsLogger): Rollout {
+    return runSync(this.collectReads(nSteps, rng, seed, logger));
+  }
+
+  /** {@link RolloutCollector.collect} as {@link Reads} (one read of the policy per step). */
+  *collectReads(nSteps: number, rng: Rng, seed: number | undefined, logger?: MetricsLogger): Reads<Rollout> {
     const { envs, policy } = this;
     const n = envs.numEnvs;
     const size = envs.observationSize;
@@ -165,7 +171,7 @@ export class RolloutCollector {
     const head = policy.head;
     for (let t = 0; t < nSteps; t++) {
       const masks = this.masks;
-      const { actions, logProbs, values } = policy.act(observations, n, rng, false, masks);
+      const { actions, logProbs, values } = yield* policy.actReads(observations, n, rng, false, masks);
       if (masks) rollout.actionMasks?.set(masks, t * n * this.maskWidth);
       // The environments get the actions clipped to their bounds; the rollout keeps the samples.
       const envActions = Array.from({ length: n }, (_, e) => envAction(head, actions.subarray(e * a, (e + 1) * a)));
@@ -189,7 +195,7 @@ export class RolloutCollector {
         if (step.truncations[e] === 1 && step.terminations[e] === 0) {
           // Truncated, not terminated: the final state still has value; bootstrap from it.
           const final = this.normalize(step.infos[e]['finalObservation'] as Float32Array);
-          reward += this.options.gamma * policy.values(final, 1)[0];
+          reward += this.options.gamma * (yield* policy.valuesReads(final, 1))[0];
         }
         rollout.rewards[t * n + e] = reward;
         rollout.dones[t * n + e] = ended ? 1 : 0;
@@ -211,7 +217,7 @@ export class RolloutCollector {
       // Same-step autoreset: an ended sub-environment's info is its reset info, with the new episode's mask.
       if (this.masking) this.masks = this.stackMasks(step.infos);
     }
-    rollout.lastValues = policy.values(observations, n);
+    rollout.lastValues = yield* policy.valuesReads(observations, n);
     return rollout;
   }
 
