@@ -270,7 +270,7 @@ async function writeCheckpoint(
  * @example
  * ```ts
  * const model = createReferenceCnn({ seed: 0 });
- * model.compile({ optimizer: new Adam({ lr: 1e-3 }), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+ * model.compile({ optimizer: new Adam({ learningRate: 1e-3 }), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
  * const history = await fit(model, train, {
  *   epochs: 5, batchSize: 64, seed: 1, validation,
  *   callbacks: [earlyStopping({ monitor: 'valAccuracy', patience: 2 })],

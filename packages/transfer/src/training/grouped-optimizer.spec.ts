@@ -157,11 +157,11 @@ describe('paramGroupOptimizer', () => {
     expect(
       () =>
         new GroupedOptimizer([
-          { variables: [name], optimizer: new Sgd({ lr: 1 }) },
-          { variables: [name], optimizer: new Sgd({ lr: 1 }) },
+          { variables: [name], optimizer: new Sgd({ learningRate: 1 }) },
+          { variables: [name], optimizer: new Sgd({ learningRate: 1 }) },
         ]),
     ).toThrow(/groups\[1\]\.variables/);
-    const partial = new GroupedOptimizer([{ variables: [name], optimizer: new Sgd({ lr: 1 }) }]);
+    const partial = new GroupedOptimizer([{ variables: [name], optimizer: new Sgd({ learningRate: 1 }) }]);
     const other = model.weights[1].read() as tf.Variable;
     expect(() => partial.applyGradients({ [other.name]: tf.zerosLike(other) })).toThrow(/no parameter group/);
     partial.dispose();
