@@ -225,8 +225,19 @@ describe('fit', () => {
   it('rejects bad configuration with typed errors naming the parameter', async () => {
     const data = smallMnist();
     const model = smallModel();
-    await expect(fit(model, data, { epochs: 0, batchSize: 8 })).rejects.toThrow(/config\.epochs/);
+    await expect(fit(model, data, { epochs: 0, batchSize: 8 })).rejects.toThrow(
+      'Invalid argument for FitConfig.epochs: 0. Too small: expected number to be >=1. Epochs to train (an integer >= 1)',
+    );
     await expect(fit(model, data, { epochs: 1, batchSize: -3 })).rejects.toThrow(InvalidArgumentError);
+    await expect(fit(model, data, { epochs: 1, batchSize: 8, checkpoint: { dir: 'x', everyEpochs: 1.5 } })).rejects.toThrow(
+      /FitConfig\.checkpoint\.everyEpochs: 1\.5\. Invalid input: expected int/,
+    );
+    await expect(fit(model, data, { epochs: 1, batchSize: 8, batchsize: 8 } as never)).rejects.toThrow(
+      'Invalid argument for FitConfig.batchsize: 8. Unknown key; did you mean "batchSize"?',
+    );
+    await expect(fit(model, data, { epochs: 1, batchSize: 8, validation: [1, 2] } as never)).rejects.toThrow(
+      'Invalid argument for FitConfig.validation: [1,2]. Expected a TensorDataset or a StreamDataset.',
+    );
     const empty = new TensorDataset(new Float32Array(0), [784], new Uint8Array(0), { classes: 10 });
     await expect(fit(model, empty, { epochs: 1, batchSize: 8 })).rejects.toThrow(/training dataset is empty/);
     model.dispose();
