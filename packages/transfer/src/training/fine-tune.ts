@@ -354,7 +354,7 @@ export async function fineTune(base: tf.LayersModel, train: TensorDataset, confi
         target
           .getLayer(name)
           .weights.filter((w) => !/moving_(mean|variance)/.test(w.originalName))
-          .map((weight) => ({ weight, lr: group.learningRate })),
+          .map((weight) => ({ weight, learningRate: group.learningRate })),
       ),
     );
     return anchors.length > 0 ? [decayToPretrained(anchors, { strength: c.decayToPretrained })] : [];
