@@ -29,7 +29,11 @@ import {
   loadBase,
   mnistTarget,
   type FineTuneStrategy,
+  type ParameterCounts,
 } from '@bigmodel/transfer';
+
+/** What fineTune's onPhase receives. */
+type FineTunePhaseStart = { name: string; epochs: number; stepsPerEpoch: number; parameters: ParameterCounts };
 
 import { progressBar } from '../progress';
 import { countOption, exampleMain, exampleProgram, outOption, seedOption } from '../cli';
@@ -111,11 +115,11 @@ export async function runMnistTransfer(options: MnistTransferOptions = {}): Prom
       randomCrop(xs as tf.Tensor4D, { padding: 2, random: mulberry32(seed * 7919 + step) }),
     checkpointDir: join(out, 'best'),
     logger: new JsonlLogger(join(out, 'metrics.jsonl')),
-    onCacheProgress: ({ done, total }) => {
+    onCacheProgress: ({ done, total }: { done: number; total: number }) => {
       bar ??= progress ? progressBar(`caching features (${1 + cachedAugmentations} copies + validation)`, total) : undefined;
       bar?.update(done);
     },
-    onPhase: ({ name, epochs: phaseEpochs, stepsPerEpoch, parameters }) => {
+    onPhase: ({ name, epochs: phaseEpochs, stepsPerEpoch, parameters }: FineTunePhaseStart) => {
       bar?.done();
       bar = progress
         ? progressBar(`${name} (${parameters.trainable} trainable, ${parameters.frozen} frozen)`, phaseEpochs * stepsPerEpoch)

@@ -47,6 +47,14 @@ export {
   type IntegerRange,
   type NumberRange,
 } from './cli-kit';
+export { configJsonSchema, parseConfig, withDeprecatedAliases, type AliasedInput, type JsonSchema } from './config';
+/**
+ * zod's `z` (zod 4), re-exported for config schemas: packages built on core write theirs with the
+ * zod that {@link parseConfig} reads them with. Its API is zod's (https://zod.dev), not documented here.
+ *
+ * @hidden
+ */
+export { z } from './config';
 export { registerWasmKernels, type RegisterWasmKernelsOptions, type WasmKernelReport } from './kernels';
 export {
   CIFAR10_CLASSES,
@@ -80,9 +88,14 @@ export { lazyGradConv2d, LazyGradConv2D, lazyGradDense, LazyGradDense, type Lazy
 export { deriveSeed, fillStandardNormal, mulberry32, Rng, shuffleInPlace, standardNormal } from './random';
 export {
   Adagrad,
+  adagradConfigSchema,
   Adam,
+  adamConfigSchema,
   AdamW,
   BigModelOptimizer,
+  optimizerBaseSchema,
+  rmspropConfigSchema,
+  sgdConfigSchema,
   cosineWithWarmup,
   exponentialDecay,
   linearDecay,
@@ -170,6 +183,7 @@ export {
   bestCheckpoint,
   earlyStopping,
   fit,
+  fitConfigSchema,
   JsonlLogger,
   learningRateScheduler,
   resumeFit,
