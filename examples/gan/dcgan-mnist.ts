@@ -4,7 +4,9 @@
  * checkpoints and a latent interpolation grid; then scores 1,663 samples with the package's
  * classifier next to real MNIST (the 1,663 test digits against the train digits).
  *
- *   BIGMODEL_WASM_THREADS=1 npx ts-node -T examples/gan/dcgan-mnist.ts [--minutes 30] [--epochs 100] [--seed 0] [--ngf 32] [--ndf 32] [--lr 2e-4] [--lr-g 2e-4] [--lr-d 2e-4] [--beta1 0.5] [--beta2 0.999] [--batch-size 64] [--ema 0.999] [--label-smoothing 0.1] [--translation 0.125] [--d-norm batch|none|spectral] [--pack 2] [--mbstd 4] [--score-every 500] [--out runs/DIR]
+ *   BIGMODEL_WASM_THREADS=1 npx ts-node -T examples/gan/dcgan-mnist.ts [--minutes 30] [--epochs 100] [--seed 0] [--ngf 32] [--ndf 32] [--learning-rate 2e-4] [--generator-learning-rate 2e-4] [--discriminator-learning-rate 2e-4] [--beta1 0.5] [--beta2 0.999] [--batch-size 64] [--ema 0.999] [--label-smoothing 0.1] [--translation 0.125] [--d-norm batch|none|spectral] [--pack 2] [--mbstd 4] [--score-every 500] [--out runs/DIR]
+ *
+ * `--lr`, `--lr-g` and `--lr-d`, the deprecated spellings of the learning-rate flags, still work for one release.
  */
 import { join } from 'node:path';
 
@@ -36,7 +38,7 @@ export async function runDcganMnist(options: DcganMnistOptions = {}): Promise<Dc
 }
 
 if (require.main === module) {
-  const { flag, number } = exampleFlags(process.argv.slice(2));
+  const { flag, number, renamed } = exampleFlags(process.argv.slice(2));
   tf.env().set('PROD', true);
   runDcganMnist({
     epochs: number('--epochs'),
@@ -44,9 +46,9 @@ if (require.main === module) {
     seed: number('--seed'),
     ngf: number('--ngf'),
     ndf: number('--ndf'),
-    lr: number('--lr'),
-    lrG: number('--lr-g'),
-    lrD: number('--lr-d'),
+    learningRate: renamed('--learning-rate', '--lr'),
+    generatorLearningRate: renamed('--generator-learning-rate', '--lr-g'),
+    discriminatorLearningRate: renamed('--discriminator-learning-rate', '--lr-d'),
     beta1: number('--beta1'),
     beta2: number('--beta2'),
     batchSize: number('--batch-size'),

@@ -50,6 +50,58 @@ describe('GAN checkpoints', () => {
   });
 });
 
+describe('GAN checkpoints saved before the learning-rate rename', () => {
+  it('load with lr, generatorLr and discriminatorLr as the same config, and train on exactly as the renamed ones do', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gan-ckpt-old-'));
+    const old = mkdtempSync(join(tmpdir(), 'gan-ckpt-old-'));
+    try {
+      const config = {
+        imageShape: [8, 8, 1],
+        nz: 4,
+        ngf: 4,
+        ndf: 4,
+        batchSize: 4,
+        generatorLearningRate: 1e-3,
+        discriminatorLearningRate: 1e-4,
+      };
+      const trainer = GanTrainer.create(config as never, 0);
+      trainer.trainStep([{ images: tf.zeros([4, 8, 8, 1]) }]);
+      await saveGanCheckpoint(trainer, dir);
+      trainer.dispose();
+      // The manifest as the package wrote it before the rename.
+      const manifest = JSON.parse(readFileSync(join(dir, 'checkpoint.json'), 'utf8')) as { config: Record<string, unknown> };
+      const { learningRate, generatorLearningRate, discriminatorLearningRate, ...rest } = manifest.config;
+      manifest.config = { ...rest, lr: learningRate, generatorLr: generatorLearningRate, discriminatorLr: discriminatorLearningRate };
+      writeFileSync(join(old, 'checkpoint.json'), JSON.stringify(manifest));
+      copyFileSync(join(dir, 'weights-1.bin'), join(old, 'weights-1.bin'));
+
+      const [{ trainer: renamed }, { trainer: fromOld }] = [await loadGanCheckpoint(dir), await loadGanCheckpoint(old)];
+      expect(fromOld.config).toEqual(renamed.config);
+      expect(fromOld.config).toMatchObject({ learningRate: 2e-4, generatorLearningRate: 1e-3, discriminatorLearningRate: 1e-4 });
+      expect(fromOld.config).not.toHaveProperty('lr');
+      const step = () => {
+        for (const t of [renamed, fromOld]) {
+          const images = tf.fill([4, 8, 8, 1], 0.5) as tf.Tensor4D;
+          t.trainStep([{ images }]);
+          images.dispose();
+        }
+      };
+      step();
+      const afterOneStep = tf.memory().numTensors;
+      step();
+      expect(tf.memory().numTensors).toBe(afterOneStep);
+      const weights = (t: GanTrainer) =>
+        [...t.generator.getWeights(), ...t.discriminator.getWeights()].map((w) => Array.from(w.dataSync()));
+      expect(weights(fromOld)).toEqual(weights(renamed));
+      renamed.dispose();
+      fromOld.dispose();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(old, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('loadGanCheckpoint on a corrupt or hostile checkpoint', () => {
   type Manifest = Record<string, unknown> & {
     tensors: { group: string; name: string; shape: number[]; offset: number }[];

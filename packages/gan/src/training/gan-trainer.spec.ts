@@ -70,7 +70,7 @@ describe('GanTrainer', () => {
       generatorEma: name.endsWith('averaged') ? ema : 0,
       discriminatorTranslation: name.endsWith('translated') ? 0.25 : 0,
       ...(name.endsWith('spectral') ? { discriminatorNormalization: 'spectral' as const } : {}),
-      ...(name.endsWith('ttur') ? { generatorLr: 1e-3, discriminatorLr: 1e-4 } : {}),
+      ...(name.endsWith('ttur') ? { generatorLearningRate: 1e-3, discriminatorLearningRate: 1e-4 } : {}),
       ...(name.includes('packed') ? { discriminatorPacking: 2 } : {}),
       ...(name.endsWith('stddev') ? { minibatchStddev: 2 } : {}),
     };
@@ -141,7 +141,7 @@ describe('GanTrainer', () => {
   });
 
   it('runs the generator forward once per step: trainable weights as with a second forward on the same noise, running averages updated once', () => {
-    const config = { ...tiny('dcgan'), generatorLr: 1e-3, discriminatorLr: 1e-4 };
+    const config = { ...tiny('dcgan'), generatorLearningRate: 1e-3, discriminatorLearningRate: 1e-4 };
     const trainer = GanTrainer.create(config, 4);
     const reference = GanTrainer.create(config, 4);
     const random = mulberry32(9);
@@ -263,8 +263,8 @@ describe('GanTrainer', () => {
     trainer.dispose();
   });
 
-  it('gives each network its own learning rate (TTUR), both `lr` by default', async () => {
-    // Independent truth: Adam's first update moves every weight by lr * g / (|g| + epsilon), so about lr.
+  it('gives each network its own learning rate (TTUR), both `learningRate` by default', async () => {
+    // Independent truth: Adam's first update moves every weight by learningRate * g / (|g| + epsilon), so about learningRate.
     const firstMove = async (config: GanConfig) => {
       const trainer = GanTrainer.create(config, 0);
       const before = [trainer.generatorVariables, trainer.discriminatorVariables].map((vs) =>
@@ -279,10 +279,10 @@ describe('GanTrainer', () => {
       trainer.dispose();
       return moves;
     };
-    const [g, d] = await firstMove({ ...tiny('dcgan'), lr: 5e-4, generatorLr: 1e-3, discriminatorLr: 1e-4 });
+    const [g, d] = await firstMove({ ...tiny('dcgan'), learningRate: 5e-4, generatorLearningRate: 1e-3, discriminatorLearningRate: 1e-4 });
     expect(g).toBeCloseTo(1e-3, 5);
     expect(d).toBeCloseTo(1e-4, 6);
-    const [gDefault, dDefault] = await firstMove({ ...tiny('dcgan'), lr: 5e-4 });
+    const [gDefault, dDefault] = await firstMove({ ...tiny('dcgan'), learningRate: 5e-4 });
     expect(gDefault).toBeCloseTo(5e-4, 5);
     expect(dDefault).toBeCloseTo(5e-4, 5);
   });
