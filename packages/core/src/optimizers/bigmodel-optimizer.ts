@@ -32,7 +32,12 @@ export const optimizerBaseFields = {
     .custom<number | LearningRateSchedule>(isLearningRate, {
       message: 'Expected a finite number > 0 or a LearningRateSchedule (an object with at(step)).',
     })
-    .describe('Learning rate: a finite number > 0, or a LearningRateSchedule (required; `lr` is its deprecated alias).'),
+    // In JSON (a --config file) a learning rate can only be a number: the JSON Schema says so.
+    .meta({
+      description: 'Learning rate: a finite number > 0, or a LearningRateSchedule (required; `lr` is its deprecated alias).',
+      type: 'number',
+      exclusiveMinimum: 0,
+    }),
   clipNorm: z.number().positive().optional().describe('Clip the gradients of each update to this global L2 norm (default: no clipping).'),
   clipValue: z.number().positive().optional().describe('Clip every gradient element to [-clipValue, clipValue] (default: no clipping).'),
 };
@@ -40,7 +45,12 @@ export const optimizerBaseFields = {
 /** Deprecated spellings in optimizer configs, kept for one release. */
 export const OPTIMIZER_ALIASES = { lr: 'learningRate' } as const;
 
-/** The schema of the options every optimizer takes (with the deprecated `lr`). */
+/**
+ * The schema of {@link OptimizerBaseConfig}, the options every optimizer takes (with the
+ * deprecated `lr`).
+ *
+ * @category Optimizers
+ */
 export const optimizerBaseSchema = withDeprecatedAliases(z.strictObject(optimizerBaseFields), OPTIMIZER_ALIASES);
 
 /**
