@@ -257,7 +257,7 @@ describe('GanTrainer', () => {
     expect(shifts.map((found) => found.length)).toEqual(Array(8).fill(1));
     expect(shifts.some(([[dy, dx]]) => dy !== 0 || dx !== 0)).toBe(true);
     expect(() => GanTrainer.create({ discriminatorTranslation: 0.6 }, 0)).toThrow(
-      expect.objectContaining({ parameter: 'discriminatorTranslation' }),
+      expect.objectContaining({ parameter: 'GanConfig.discriminatorTranslation' }),
     );
     images.dispose();
     trainer.dispose();
@@ -294,7 +294,7 @@ describe('GanTrainer', () => {
     } catch (e) {
       error = e;
     }
-    expect(InvalidArgumentError.isInstance(error) && error.parameter).toBe('generatorEma');
+    expect(InvalidArgumentError.isInstance(error) && error.parameter).toBe('GanConfig.generatorEma');
     const plain = GanTrainer.create(tiny('dcgan'), 0);
     const z = plain.noise(2, 0, 0);
     expect(() => plain.generate(z, undefined, 'average')).toThrow(expect.objectContaining({ parameter: 'network' }));
@@ -309,11 +309,11 @@ describe('GanTrainer', () => {
       await saveGanCheckpoint(trainer, dir);
       trainer.dispose();
       const error = await loadGanCheckpoint(dir, { expect: { ...tiny('dcgan'), ngf: 8 } }).catch((e: unknown) => e);
-      expect(InvalidArgumentError.isInstance(error) && error.parameter).toBe('ngf');
+      expect(InvalidArgumentError.isInstance(error) && error.parameter).toBe('GanConfig.ngf');
       const normalization = await loadGanCheckpoint(dir, { expect: { ...tiny('dcgan'), discriminatorNormalization: 'spectral' } }).catch(
         (e: unknown) => e,
       );
-      expect(InvalidArgumentError.isInstance(normalization) && normalization.parameter).toBe('discriminatorNormalization');
+      expect(InvalidArgumentError.isInstance(normalization) && normalization.parameter).toBe('GanConfig.discriminatorNormalization');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -366,9 +366,9 @@ describe('PacGAN packing and minibatch stddev', () => {
       expect(weightsOf(restored)).toEqual(weightsOf(a));
       restored.dispose();
       const packing = await loadGanCheckpoint(dir, { expect: { ...config, discriminatorPacking: 1 } }).catch((e: unknown) => e);
-      expect(InvalidArgumentError.isInstance(packing) && packing.parameter).toBe('discriminatorPacking');
+      expect(InvalidArgumentError.isInstance(packing) && packing.parameter).toBe('GanConfig.discriminatorPacking');
       const stddev = await loadGanCheckpoint(dir, { expect: { ...config, minibatchStddev: 4 } }).catch((e: unknown) => e);
-      expect(InvalidArgumentError.isInstance(stddev) && stddev.parameter).toBe('minibatchStddev');
+      expect(InvalidArgumentError.isInstance(stddev) && stddev.parameter).toBe('GanConfig.minibatchStddev');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
