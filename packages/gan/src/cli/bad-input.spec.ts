@@ -279,5 +279,9 @@ describe('bigmodel-gan bad input', () => {
     expect(help).toContain('--ngf <n>');
     expect(help).toMatch(/generator width; an integer in \[1, 1024\]\s+\(default: 32\)/);
     expect(help).toContain('$ bigmodel-gan train dcgan');
+    // The renamed learning-rate flags are listed, their deprecated spellings are not.
+    expect(help).toContain('--generator-learning-rate <x>');
+    expect(help).toContain('--config <file.json>');
+    expect(help).not.toMatch(/--lr(-g|-d)? </);
   });
 });

@@ -112,7 +112,7 @@ function readGanConfigFile(path: string, kind: GanKind, dataset: string): Record
     throw new InvalidArgumentError({
       parameter: 'GanConfig.kind',
       value: file['kind'],
-      message: `The command line trains ${kind} (<kind>).`,
+      message: `The command line trains ${kind} (<kind>): drop kind from the file, or train ${String(file['kind'])}.`,
     });
   }
   const imageShape = dataset === 'cifar10' ? [32, 32, 3] : [28, 28, 1];
