@@ -41,9 +41,9 @@ describe('examples/gan/dcgan-mnist', () => {
       limit: 128,
       ngf: 8,
       ndf: 8,
-      lr: 4e-4,
-      lrG: 1e-3,
-      lrD: 1e-4,
+      learningRate: 4e-4,
+      generatorLearningRate: 1e-3,
+      discriminatorLearningRate: 1e-4,
       beta2: 0.99,
       dNorm: 'spectral',
       pack: 2,
@@ -59,8 +59,8 @@ describe('examples/gan/dcgan-mnist', () => {
     const { config } = JSON.parse(readFileSync(join(out, 'checkpoint', 'manifest.json'), 'utf8'));
     expect(config).toEqual(
       expect.objectContaining({
-        generatorLr: 1e-3,
-        discriminatorLr: 1e-4,
+        generatorLearningRate: 1e-3,
+        discriminatorLearningRate: 1e-4,
         beta2: 0.99,
         discriminatorNormalization: 'spectral',
         discriminatorPacking: 2,

@@ -4,11 +4,13 @@
  * checkpoints and a latent interpolation grid; then scores 1,663 samples with the package's
  * classifier next to real MNIST (the 1,663 test digits against the train digits).
  *
- *   BIGMODEL_WASM_THREADS=1 npx ts-node -T examples/gan/dcgan-mnist.ts [--minutes 30] [--epochs 100] [--seed 0] [--ngf 32] [--ndf 32] [--lr 2e-4] [--lr-g 2e-4] [--lr-d 2e-4] [--beta1 0.5] [--beta2 0.999] [--batch-size 64] [--ema 0.999] [--label-smoothing 0.1] [--translation 0.125] [--d-norm batch|none|spectral] [--pack 2] [--mbstd 4] [--score-every 500] [--out runs/DIR]
+ *   BIGMODEL_WASM_THREADS=1 npx ts-node -T examples/gan/dcgan-mnist.ts [--minutes 30] [--epochs 100] [--seed 0] [--ngf 32] [--ndf 32] [--learning-rate 2e-4] [--generator-learning-rate 2e-4] [--discriminator-learning-rate 2e-4] [--beta1 0.5] [--beta2 0.999] [--batch-size 64] [--ema 0.999] [--label-smoothing 0.1] [--translation 0.125] [--d-norm batch|none|spectral] [--pack 2] [--mbstd 4] [--score-every 500] [--out runs/DIR]
+ *
+ * `--lr`, `--lr-g` and `--lr-d`, the deprecated spellings of the learning-rate flags, still work for one release.
  */
 import { join } from 'node:path';
 
-import { choiceOption, integerOption, numberOption, runMain, writeFileAtomic } from '@bigmodel/core';
+import { UsageError, choiceOption, integerOption, numberOption, runMain, writeFileAtomic } from '@bigmodel/core';
 import { DISCRIMINATOR_NORMALIZATIONS, type SampleQuality } from '@bigmodel/gan';
 
 import { exampleMain } from '../cli';
@@ -37,15 +39,40 @@ export async function runDcganMnist(options: DcganMnistOptions = {}): Promise<Dc
 
 const LEARNING_RATE = { min: 0, max: 1, minExclusive: true };
 
+/** The learning-rate flags' deprecated spellings (`--lr`, `--lr-g`, `--lr-d`), kept for one release. */
+interface DeprecatedFlags {
+  lr?: number;
+  lrG?: number;
+  lrD?: number;
+}
+
+/** The value of flag `name`, or of its deprecated spelling `alias`; both together are a usage error. */
+function renamedFlag(value: number | undefined, old: number | undefined, name: string, alias: string): number | undefined {
+  if (value !== undefined && old !== undefined)
+    throw new UsageError({ parameter: alias, message: `${alias} is the deprecated spelling of ${name}; give only ${name}.` });
+  return value ?? old;
+}
+
 export const main = exampleMain(
   () =>
     ganExampleProgram(
       'gan/dcgan-mnist.ts',
       "A DCGAN on the 10,000 MNIST digits, its samples scored with the package's classifier next to real MNIST.",
     )
-      .addOption(numberOption('--lr <x>', 'Adam learning rate of both networks (default 2e-4)', LEARNING_RATE))
-      .addOption(numberOption('--lr-g <x>', 'learning rate of the generator alone (default --lr)', LEARNING_RATE))
-      .addOption(numberOption('--lr-d <x>', 'learning rate of the discriminator alone (default --lr)', LEARNING_RATE))
+      .addOption(numberOption('--learning-rate <x>', 'Adam learning rate of both networks (default 2e-4)', LEARNING_RATE))
+      .addOption(
+        numberOption('--generator-learning-rate <x>', 'learning rate of the generator alone (default --learning-rate)', LEARNING_RATE),
+      )
+      .addOption(
+        numberOption(
+          '--discriminator-learning-rate <x>',
+          'learning rate of the discriminator alone (default --learning-rate)',
+          LEARNING_RATE,
+        ),
+      )
+      .addOption(numberOption('--lr <x>', 'deprecated: --learning-rate', LEARNING_RATE).hideHelp())
+      .addOption(numberOption('--lr-g <x>', 'deprecated: --generator-learning-rate', LEARNING_RATE).hideHelp())
+      .addOption(numberOption('--lr-d <x>', 'deprecated: --discriminator-learning-rate', LEARNING_RATE).hideHelp())
       .addOption(numberOption('--beta1 <x>', "Adam's beta1 (default 0.5)", { min: 0, max: 1, maxExclusive: true }))
       .addOption(numberOption('--beta2 <x>', "Adam's beta2 (default 0.999)", { min: 0, max: 1, maxExclusive: true }))
       .addOption(integerOption('--batch-size <n>', 'real images per discriminator update (default 64)', { min: 1, max: 4096 }))
@@ -62,8 +89,14 @@ export const main = exampleMain(
       .addOption(integerOption('--pack <n>', 'PacGAN packing, 1 off (default 1)', { min: 1, max: 4 }))
       .addOption(integerOption('--mbstd <n>', 'minibatch-stddev group size, 0 off (default 0)', { min: 0, max: 4096 }))
       .addOption(integerOption('--score-every <n>', 'score samples every N steps (default: only at the end)', { min: 1, max: 1e9 })),
-  async (flags: DcganMnistOptions, print) => {
-    const s = await runDcganMnist(flags);
+  async (flags: DcganMnistOptions & DeprecatedFlags, print) => {
+    const { lr, lrG, lrD, ...options } = flags;
+    const s = await runDcganMnist({
+      ...options,
+      learningRate: renamedFlag(options.learningRate, lr, '--learning-rate', '--lr'),
+      generatorLearningRate: renamedFlag(options.generatorLearningRate, lrG, '--generator-learning-rate', '--lr-g'),
+      discriminatorLearningRate: renamedFlag(options.discriminatorLearningRate, lrD, '--discriminator-learning-rate', '--lr-d'),
+    });
     print(
       `backend ${s.backend}: ${s.steps} steps (${s.epochs.toFixed(2)} epochs) in ${s.trainSeconds.toFixed(0)} s, ${s.msPerStep.toFixed(0)} ms/step`,
     );

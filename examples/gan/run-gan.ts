@@ -41,12 +41,12 @@ export interface GanExampleOptions {
   ngf?: number;
   /** Discriminator width (default 32). */
   ndf?: number;
-  /** Adam learning rate of both networks (default: the config's, 2e-4 for DCGAN; see GanConfig.lr). */
-  lr?: number;
-  /** Adam learning rate of the generator alone (default `lr`; see GanConfig.generatorLr). */
-  lrG?: number;
-  /** Adam learning rate of the discriminator alone (default `lr`; see GanConfig.discriminatorLr). */
-  lrD?: number;
+  /** Adam learning rate of both networks (default: the config's, 2e-4 for DCGAN; see GanConfig.learningRate). */
+  learningRate?: number;
+  /** Adam learning rate of the generator alone (default `learningRate`; see GanConfig.generatorLearningRate). */
+  generatorLearningRate?: number;
+  /** Adam learning rate of the discriminator alone (default `learningRate`; see GanConfig.discriminatorLearningRate). */
+  discriminatorLearningRate?: number;
   /** Adam beta1 of both networks (default 0.5). */
   beta1?: number;
   /** Adam beta2 of both networks (default: the config's, 0.999 for DCGAN; see GanConfig.beta2). */
@@ -140,9 +140,9 @@ export async function trainExampleGan(
     ...config,
     ngf: options.ngf ?? 32,
     ndf: options.ndf ?? 32,
-    lr: options.lr ?? config.lr,
-    generatorLr: options.lrG ?? config.generatorLr,
-    discriminatorLr: options.lrD ?? config.discriminatorLr,
+    learningRate: options.learningRate ?? config.learningRate,
+    generatorLearningRate: options.generatorLearningRate ?? config.generatorLearningRate,
+    discriminatorLearningRate: options.discriminatorLearningRate ?? config.discriminatorLearningRate,
     beta1: options.beta1 ?? config.beta1,
     beta2: options.beta2 ?? config.beta2,
     batchSize: options.batchSize ?? config.batchSize,

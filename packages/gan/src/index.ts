@@ -14,6 +14,7 @@ export {
   MAX_GAN_NZ,
   MAX_GAN_PROJECTION_WEIGHTS,
   MAX_GAN_WIDTH,
+  ganConfigSchema,
   resolveGanConfig,
   type DiscriminatorNormalization,
   type GanConfig,

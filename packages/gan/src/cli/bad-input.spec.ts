@@ -53,6 +53,18 @@ beforeAll(async () => {
   const json = JSON.parse(readFileSync(manifest, 'utf8')) as { config: { ngf: number } };
   json.config.ngf = 100_000;
   writeFileSync(manifest, JSON.stringify(json));
+  // --config files.
+  const configs: Record<string, string> = {
+    'broken.json': '{"ngf": ',
+    'list.json': '[1, 2]',
+    'misspelt.json': '{"generatorEMA": 0.999}',
+    'old-lr.json': '{"lr": 0}',
+    'both-lr.json': '{"lr": 0.001, "learningRate": 0.002}',
+    'wgan.json': '{"kind": "wgan-gp"}',
+    'pack3.json': '{"discriminatorPacking": 3}',
+    'ngf3.json': '{"ngf": 3, "ndf": 2, "nz": 4, "batchSize": 32, "lr": 5e-4}',
+  };
+  for (const [name, text] of Object.entries(configs)) writeFileSync(join(tmp, name), text);
 }, 120_000);
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -91,7 +103,7 @@ describe('bigmodel-gan bad input', () => {
       '--ngf with --nz',
       train('--ngf', '1024', '--nz', '4096'),
       2,
-      "Invalid argument for ngf: 1024. With nz 4096 and depth 2 the generator's projection would hold 411041792 weights",
+      "Invalid argument for GanConfig.ngf: 1024. With nz 4096 and depth 2 the generator's projection would hold 411041792 weights",
     ],
     ['--ndf', train('--ndf', '0'), 2, 'Invalid argument for --ndf: "0"'],
     ['--nz', train('--nz', '1e9'), 2, 'Invalid argument for --nz: "1e9"'],
@@ -100,6 +112,72 @@ describe('bigmodel-gan bad input', () => {
     ['--lr', train('--lr', '0'), 2, 'Invalid argument for --lr: "0". Must be a number in (0, 1].'],
     ['--lr-g', train('--lr-g', 'fast'), 2, 'Invalid argument for --lr-g: "fast"'],
     ['--lr-d', train('--lr-d', '0'), 2, 'Invalid argument for --lr-d: "0"'],
+    ['--learning-rate', train('--learning-rate', '2'), 2, 'Invalid argument for --learning-rate: "2". Must be a number in (0, 1].'],
+    ['--generator-learning-rate', train('--generator-learning-rate', 'fast'), 2, 'Invalid argument for --generator-learning-rate: "fast"'],
+    [
+      '--discriminator-learning-rate',
+      train('--discriminator-learning-rate', '0'),
+      2,
+      'Invalid argument for --discriminator-learning-rate: "0"',
+    ],
+    [
+      '--lr with --learning-rate',
+      train('--lr', '1e-3', '--learning-rate', '1e-3'),
+      2,
+      '--lr is the deprecated spelling of --learning-rate; give only --learning-rate.',
+    ],
+    [
+      '--lr-g with --generator-learning-rate',
+      train('--generator-learning-rate', '1e-3', '--lr-g', '1e-3'),
+      2,
+      '--lr-g is the deprecated spelling of --generator-learning-rate; give only --generator-learning-rate.',
+    ],
+    ['--config', train('--config', '<tmp>/missing.json'), 2, '<tmp>/missing.json'],
+    ['--config', train('--config', '<tmp>/broken.json'), 2, 'FileFormatError: <tmp>/broken.json is not valid JSON (--config).'],
+    ['--config', train('--config', '<tmp>/list.json'), 2, 'is not a JSON object of GanConfig fields (--config)'],
+    [
+      '--config (a misspelt key)',
+      train('--config', '<tmp>/misspelt.json'),
+      2,
+      'Invalid argument for GanConfig.generatorEMA: 0.999. Unknown key; did you mean "generatorEma"?',
+    ],
+    [
+      '--config (a deprecated key, checked by the rules of the new one)',
+      train('--config', '<tmp>/old-lr.json'),
+      2,
+      'Invalid argument for GanConfig.learningRate: 0. Too small: expected number to be >0.',
+    ],
+    [
+      '--config (a deprecated key and its new name)',
+      train('--config', '<tmp>/both-lr.json'),
+      2,
+      'Invalid argument for GanConfig.lr: 0.001. "lr" is the deprecated name of "learningRate"; give only "learningRate".',
+    ],
+    [
+      '--config (another kind)',
+      train('--config', '<tmp>/wgan.json'),
+      2,
+      'Invalid argument for GanConfig.kind: "wgan-gp". The command line trains dcgan',
+    ],
+    [
+      '--config (a combination with the flags)',
+      train('--config', '<tmp>/pack3.json'),
+      2,
+      'Invalid argument for GanConfig.discriminatorPacking: 3. Must divide batchSize (64).',
+    ],
+    // The resume check shows which value won: the file's over the flag's default, the flag given over the file's.
+    [
+      '--config over the flag defaults',
+      train('--out', RUN, '--config', '<tmp>/ngf3.json'),
+      2,
+      'Invalid argument for GanConfig.ngf: 3. The checkpoint in <run>/checkpoint is of a different architecture: its ngf is 2.',
+    ],
+    [
+      '--ngf over --config, --learning-rate over its lr',
+      train('--out', RUN, '--config', '<tmp>/ngf3.json', '--ngf', '5', '--learning-rate', '1e-3'),
+      2,
+      'Invalid argument for GanConfig.ngf: 5. The checkpoint in <run>/checkpoint is of a different architecture: its ngf is 2.',
+    ],
     ['--beta1', train('--beta1', '1'), 2, 'Invalid argument for --beta1: "1". Must be a number in [0, 1).'],
     ['--beta2', train('--beta2', '-0.1'), 2, 'Invalid argument for --beta2: "-0.1"'],
     ['--batch-size', train('--batch-size', '0'), 2, 'Invalid argument for --batch-size: "0"'],
@@ -111,17 +189,17 @@ describe('bigmodel-gan bad input', () => {
       '--d-norm',
       ['train', 'wgan-gp', '--epochs', '1', '--out', OUT, '--d-norm', 'batch'],
       2,
-      'Invalid argument for discriminatorNormalization',
+      'Invalid argument for GanConfig.discriminatorNormalization',
     ],
     ['--pack', train('--pack', '5'), 2, 'Invalid argument for --pack: "5"'],
-    ['--pack', train('--pack', '3'), 2, 'Invalid argument for discriminatorPacking: 3. Must divide batchSize (64).'],
-    ['--mbstd', train('--mbstd', '1'), 2, 'Invalid argument for minibatchStddev: 1.'],
+    ['--pack', train('--pack', '3'), 2, 'Invalid argument for GanConfig.discriminatorPacking: 3. Must divide batchSize (64).'],
+    ['--mbstd', train('--mbstd', '1'), 2, 'Invalid argument for GanConfig.minibatchStddev: 1.'],
     ['--limit', train('--limit', '10'), 2, 'Invalid argument for --limit: 10. One step takes batchSize * criticSteps = 64 images'],
     [
       'train --out (a run to resume)',
       train('--out', RUN, '--ngf', '3', '--ndf', '2', '--nz', '4', '--batch-size', '32', '--limit', '32'),
       2,
-      'Invalid argument for ngf: 3. The checkpoint in <run>/checkpoint is of a different architecture: its ngf is 2.',
+      'Invalid argument for GanConfig.ngf: 3. The checkpoint in <run>/checkpoint is of a different architecture: its ngf is 2.',
     ],
     ['--limit', train('--limit', '0'), 2, 'Invalid argument for --limit: "0"'],
     ['sample <dir>', ['sample', '--out', OUT], 2, 'missing argument <dir>'],
@@ -130,7 +208,7 @@ describe('bigmodel-gan bad input', () => {
       'sample <dir> (a checkpoint asking for ngf 100000)',
       ['sample', '<tmp>/huge', '--out', OUT],
       2,
-      'manifest.json has an invalid config (Invalid argument for ngf: 100000. Must be at most 1024.)',
+      'manifest.json has an invalid config (Invalid argument for GanConfig.ngf: 100000. Too big: expected number to be <=1024.',
     ],
     ['sample --n', sample('--n', '0'), 2, 'Invalid argument for --n: "0"'],
     ['sample --seed', sample('--seed', '-1'), 2, 'Invalid argument for --seed: "-1"'],
@@ -201,5 +279,9 @@ describe('bigmodel-gan bad input', () => {
     expect(help).toContain('--ngf <n>');
     expect(help).toMatch(/generator width; an integer in \[1, 1024\]\s+\(default: 32\)/);
     expect(help).toContain('$ bigmodel-gan train dcgan');
+    // The renamed learning-rate flags are listed, their deprecated spellings are not.
+    expect(help).toContain('--generator-learning-rate <x>');
+    expect(help).toContain('--config <file.json>');
+    expect(help).not.toMatch(/--lr(-g|-d)? </);
   });
 });

@@ -4,13 +4,14 @@
  * MNIST classifier.
  *
  *   bigmodel-gan train <dcgan|cgan|wgan-gp> --dataset mnist|cifar10 [--data-dir DIR] --epochs N --seed S --out DIR
- *       [--ngf 32] [--ndf 32] [--nz 100] [--minutes M] [--checkpoint-every 200] [--lr 2e-4] [--lr-g LR] [--lr-d LR] [--beta1 0.5] [--beta2 0.999] [--batch-size 64] [--label-smoothing 0] [--ema 0] [--translation 0] [--d-norm batch|none|spectral] [--pack 1] [--mbstd 0] [--limit 10000]
+ *       [--ngf 32] [--ndf 32] [--nz 100] [--minutes M] [--checkpoint-every 200] [--config gan.json] [--learning-rate 2e-4] [--generator-learning-rate LR] [--discriminator-learning-rate LR] [--beta1 0.5] [--beta2 0.999] [--batch-size 64] [--label-smoothing 0] [--ema 0] [--translation 0] [--d-norm batch|none|spectral] [--pack 1] [--mbstd 0] [--limit 10000]
  *   bigmodel-gan sample DIR --n N --seed S --out grid.png [--npy samples.npy] [--class C] [--columns 10]
  *   bigmodel-gan interpolate DIR --out grid.png [--rows 8] [--steps 10] [--seed S]
  *   bigmodel-gan score DIR|samples.npy [--n 1663] [--seed S] [--classifier DIR]
  *   bigmodel-gan train-classifier [--epochs 20] [--seed 0] [--out DIR]
  *
- * `bigmodel-gan <command> --help` lists every flag with its range and default.
+ * `bigmodel-gan <command> --help` lists every flag with its range and default. `--lr`, `--lr-g` and
+ * `--lr-d`, the deprecated spellings of the learning-rate flags, are still accepted for one release.
  * `score` prints the metrics of the samples and of real MNIST (test split against train split);
  * its last line is JSON.
  */
@@ -36,6 +37,7 @@ import {
   runMain,
   writeFileAtomic,
   writePng,
+  UsageError,
   type CliInput,
   type CliIo,
 } from '@bigmodel/core';
@@ -49,11 +51,11 @@ import { mnistReferenceStatistics, realMnistQuality } from '../metrics/mnist-ref
 import { classify, sampleQuality, type SampleQuality } from '../metrics/sample-quality';
 import {
   DISCRIMINATOR_NORMALIZATIONS,
+  GAN_CONFIG_ALIASES,
   GAN_KINDS,
   MAX_GAN_NZ,
   MAX_GAN_WIDTH,
   resolveGanConfig,
-  type DiscriminatorNormalization,
   type GanConfig,
   type GanKind,
 } from '../models/gan-config';
@@ -74,8 +76,68 @@ function cifar10GanData(dir: string): GanData {
   return toGanData({ data: train.examples, shape: [train.size, 32, 32, 3] }, train.labels as Uint8Array);
 }
 
-/** A checked `train` command line: everything is validated before the run directory is created. */
-function trainPlan({ args, options }: CliInput) {
+/** The flag's name on the command line (`lrG` -> `--lr-g`). */
+const flagOf = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
+/** The value of flag `key`, or of its deprecated spelling `alias`; both together are a usage error. */
+function deprecatedFlag(options: CliInput['options'], key: string, alias: string): number | undefined {
+  if (options[key] !== undefined && options[alias] !== undefined) {
+    throw new UsageError({
+      parameter: flagOf(alias),
+      message: `${flagOf(alias)} is the deprecated spelling of ${flagOf(key)}; give only ${flagOf(key)}.`,
+    });
+  }
+  return (options[key] ?? options[alias]) as number | undefined;
+}
+
+/**
+ * Reads a `--config` file: a JSON object of {@link GanConfig} fields (validated with the flags by
+ * resolveGanConfig: errors name `GanConfig.<key>`), its deprecated keys renamed so that a flag can
+ * override them. `kind` and `imageShape` come from the command line (`<kind>`, `--dataset`); a
+ * file that gives others is refused.
+ */
+function readGanConfigFile(path: string, kind: GanKind, dataset: string): Record<string, unknown> {
+  const text = readInputFile('--config', path).toString('utf8'); // a regular file (a FIFO would block), 16 MiB at most
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (cause) {
+    const problem = text.trim() === '' ? 'is empty (--config wants a JSON object)' : 'is not valid JSON (--config)';
+    throw new FileFormatError({ path, problem, cause });
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new FileFormatError({ path, problem: 'is not a JSON object of GanConfig fields (--config)' });
+  const file = { ...(value as Record<string, unknown>) };
+  if (file['kind'] !== undefined && file['kind'] !== kind) {
+    throw new InvalidArgumentError({
+      parameter: 'GanConfig.kind',
+      value: file['kind'],
+      message: `The command line trains ${kind} (<kind>): drop kind from the file, or train ${String(file['kind'])}.`,
+    });
+  }
+  const imageShape = dataset === 'cifar10' ? [32, 32, 3] : [28, 28, 1];
+  if (file['imageShape'] !== undefined && JSON.stringify(file['imageShape']) !== JSON.stringify(imageShape)) {
+    throw new InvalidArgumentError({
+      parameter: 'GanConfig.imageShape',
+      value: file['imageShape'],
+      message: `--dataset ${dataset} has images of shape [${imageShape.join(', ')}].`,
+    });
+  }
+  // Checked with the flags (resolveGanConfig in trainPlan); a deprecated key and its new one together are refused there.
+  for (const [alias, key] of Object.entries(GAN_CONFIG_ALIASES)) {
+    if (alias in file && !(key in file)) {
+      file[key] = file[alias];
+      delete file[alias];
+    }
+  }
+  return file;
+}
+
+/**
+ * A checked `train` command line: everything is validated before the run directory is created.
+ * `defaulted(key)` says whether flag `key` holds its default (was not on the command line).
+ */
+function trainPlan({ args, options }: CliInput, defaulted: (key: string) => boolean) {
   const kind = args[0] as GanKind;
   if (!GAN_KINDS.includes(kind))
     throw new InvalidArgumentError({ parameter: 'kind', value: kind, message: `Must be one of ${GAN_KINDS.join(', ')}.` });
@@ -88,25 +150,33 @@ function trainPlan({ args, options }: CliInput) {
       message: 'cifar10 needs --data-dir (the folder of the binary batches).',
     });
   }
-  const config: GanConfig = {
+  const fromFile = options['config'] === undefined ? {} : readGanConfigFile(options['config'] as string, kind, dataset);
+  const fromFlags = {
+    ngf: options['ngf'],
+    ndf: options['ndf'],
+    nz: options['nz'],
+    learningRate: deprecatedFlag(options, 'learningRate', 'lr'),
+    generatorLearningRate: deprecatedFlag(options, 'generatorLearningRate', 'lrG'),
+    discriminatorLearningRate: deprecatedFlag(options, 'discriminatorLearningRate', 'lrD'),
+    beta1: options['beta1'],
+    beta2: options['beta2'],
+    batchSize: options['batchSize'],
+    labelSmoothing: options['labelSmoothing'],
+    generatorEma: options['ema'],
+    discriminatorTranslation: options['translation'],
+    discriminatorNormalization: options['dNorm'],
+    discriminatorPacking: options['pack'],
+    minibatchStddev: options['mbstd'],
+  };
+  // The library's defaults, then the flags' own defaults (narrower networks: ngf, ndf 32), then the --config file, then the flags given.
+  const flags = Object.entries(fromFlags).filter(([, value]) => value !== undefined);
+  const config = {
+    ...Object.fromEntries(flags),
+    ...fromFile,
+    ...Object.fromEntries(flags.filter(([key]) => !defaulted(key) || fromFile[key] === undefined)),
     kind,
     imageShape: dataset === 'cifar10' ? [32, 32, 3] : [28, 28, 1],
-    ngf: options['ngf'] as number,
-    ndf: options['ndf'] as number,
-    nz: options['nz'] as number,
-    lr: options['lr'] as number | undefined,
-    generatorLr: options['lrG'] as number | undefined,
-    discriminatorLr: options['lrD'] as number | undefined,
-    beta1: options['beta1'] as number | undefined,
-    beta2: options['beta2'] as number | undefined,
-    batchSize: options['batchSize'] as number | undefined, // unset: the config's default
-    labelSmoothing: options['labelSmoothing'] as number | undefined,
-    generatorEma: options['ema'] as number | undefined,
-    discriminatorTranslation: options['translation'] as number | undefined,
-    discriminatorNormalization: options['dNorm'] as DiscriminatorNormalization | undefined,
-    discriminatorPacking: options['pack'] as number | undefined,
-    minibatchStddev: options['mbstd'] as number | undefined,
-  };
+  } as GanConfig;
   const resolved = resolveGanConfig(config); // the combinations (packing divides the batch, ...)
   const limit = options['limit'] as number | undefined;
   const perStep = resolved.batchSize * resolved.criticSteps;
@@ -321,16 +391,37 @@ export function ganProgram(io: CliIo) {
     .addOption(integerOption('--epochs <n>', 'passes over the data (required)', { min: 1, max: 100_000 }).makeOptionMandatory())
     .addOption(seed())
     .requiredOption('--out <dir>', 'run directory (required)')
+    .option('--config <file.json>', 'a JSON GanConfig (see docs/schemas/gan/GanConfig.schema.json); the flags given override it')
     .addOption(integerOption('--ngf <n>', 'generator width', { min: 1, max: MAX_GAN_WIDTH }, 32))
     .addOption(integerOption('--ndf <n>', 'discriminator width', { min: 1, max: MAX_GAN_WIDTH }, 32))
     .addOption(integerOption('--nz <n>', 'latent size', { min: 1, max: MAX_GAN_NZ }, 100))
     .addOption(numberOption('--minutes <m>', 'stop after M minutes (a week at most)', { min: 0, max: 10_080, minExclusive: true }))
     .addOption(integerOption('--checkpoint-every <n>', 'steps between checkpoints', { min: 1, max: 1e9 }, 200))
     .addOption(
-      numberOption('--lr <x>', 'learning rate of both networks (default 2e-4, WGAN-GP 1e-4)', { min: 0, max: 1, minExclusive: true }),
+      numberOption('--learning-rate <x>', 'learning rate of both networks (default 2e-4, WGAN-GP 1e-4)', {
+        min: 0,
+        max: 1,
+        minExclusive: true,
+      }),
     )
-    .addOption(numberOption('--lr-g <x>', 'generator learning rate (default --lr)', { min: 0, max: 1, minExclusive: true }))
-    .addOption(numberOption('--lr-d <x>', 'discriminator learning rate (default --lr)', { min: 0, max: 1, minExclusive: true }))
+    .addOption(
+      numberOption('--generator-learning-rate <x>', 'generator learning rate (default --learning-rate)', {
+        min: 0,
+        max: 1,
+        minExclusive: true,
+      }),
+    )
+    .addOption(
+      numberOption('--discriminator-learning-rate <x>', 'discriminator learning rate (default --learning-rate)', {
+        min: 0,
+        max: 1,
+        minExclusive: true,
+      }),
+    )
+    // Deprecated spellings, accepted for one release (not shown in --help).
+    .addOption(numberOption('--lr <x>', 'deprecated: --learning-rate', { min: 0, max: 1, minExclusive: true }).hideHelp())
+    .addOption(numberOption('--lr-g <x>', 'deprecated: --generator-learning-rate', { min: 0, max: 1, minExclusive: true }).hideHelp())
+    .addOption(numberOption('--lr-d <x>', 'deprecated: --discriminator-learning-rate', { min: 0, max: 1, minExclusive: true }).hideHelp())
     .addOption(numberOption('--beta1 <x>', "Adam's beta1 (default 0.5)", { min: 0, max: 1, maxExclusive: true }))
     .addOption(numberOption('--beta2 <x>', "Adam's beta2 (default 0.999, WGAN-GP 0.9)", { min: 0, max: 1, maxExclusive: true }))
     .addOption(integerOption('--batch-size <n>', 'images per step (default 64)', { min: 1, max: 4096 }))
@@ -347,13 +438,19 @@ export function ganProgram(io: CliIo) {
     .addOption(integerOption('--mbstd <n>', 'minibatch-stddev group size, 0 off (default 0)', { min: 0, max: 4096 }))
     .addOption(integerOption('--limit <n>', 'train on the first N images only (at least one batch)', { min: 1, max: 10_000_000 }))
     .examples([
-      'bigmodel-gan train dcgan --dataset mnist --epochs 200 --minutes 30 --lr-g 1e-3 --lr-d 1e-4 --ema 0.999 --seed 1 --out runs/dcgan',
+      'bigmodel-gan train dcgan --dataset mnist --epochs 200 --minutes 30 --generator-learning-rate 1e-3 --discriminator-learning-rate 1e-4 --ema 0.999 --seed 1 --out runs/dcgan',
+      'bigmodel-gan train wgan-gp --epochs 20 --config wgan.json --out runs/wgan',
       'bigmodel-gan train cgan --epochs 5 --out runs/cgan',
     ]);
-  cliAction(trainCommand, trainPlan, async (plan) => {
-    await startBackend(io);
-    await train(plan, io);
-  });
+  const defaulted = (key: string) => trainCommand.getOptionValueSource(key) === 'default';
+  cliAction(
+    trainCommand,
+    (input) => trainPlan(input, defaulted),
+    async (plan) => {
+      await startBackend(io);
+      await train(plan, io);
+    },
+  );
 
   const sampleCommand = program
     .command('sample')

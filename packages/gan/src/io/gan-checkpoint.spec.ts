@@ -72,12 +72,16 @@ describe('GAN checkpoints', () => {
 const OLD_FIXTURE = join(__dirname, '../../fixtures/checkpoints/gan-v0');
 
 describe("checkpoints of the format before core's", () => {
-  it("load with the weights and optimizer state their weights file holds, and resume as a checkpoint in core's format does", async () => {
+  it("load with the weights and optimizer state their weights file holds, the learning rates under their new names, and resume as a checkpoint in core's format does", async () => {
     const manifest = JSON.parse(readFileSync(join(OLD_FIXTURE, 'checkpoint.json'), 'utf8'));
     const bytes = readFileSync(join(OLD_FIXTURE, manifest.weightsFile));
     const floats = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
     const { trainer, extra } = await loadGanCheckpoint(OLD_FIXTURE);
     expect([trainer.step, extra]).toEqual([1, { elapsedSeconds: 1.5 }]);
+    // Its config names the learning rates as before the rename (lr, generatorLr, discriminatorLr).
+    expect(manifest.config).toMatchObject({ lr: 2e-4, generatorLr: 2e-4, discriminatorLr: 2e-4 });
+    expect(trainer.config).toMatchObject({ learningRate: 2e-4, generatorLearningRate: 2e-4, discriminatorLearningRate: 2e-4 });
+    expect(trainer.config).not.toHaveProperty('lr');
     // Every generator weight, bit for bit, from the file as its manifest lays it out.
     const generator = manifest.tensors.filter((t: { group: string }) => t.group === 'generator');
     expect(generator).toHaveLength(trainer.generator.weights.length);

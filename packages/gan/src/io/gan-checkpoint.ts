@@ -168,7 +168,7 @@ function checkArchitecture(dir: string, config: ResolvedGanConfig, expect: GanCo
   for (const field of ARCHITECTURE) {
     if (JSON.stringify(expected[field]) !== JSON.stringify(config[field])) {
       throw new InvalidArgumentError({
-        parameter: field,
+        parameter: `GanConfig.${field}`,
         value: expected[field],
         message: `The checkpoint in ${dir} is of a different architecture: its ${field} is ${JSON.stringify(config[field])}.`,
       });

@@ -137,8 +137,9 @@ export async function trainMnistClassifier(options: TrainClassifierOptions = {})
   const stepsPerEpoch = Math.ceil(limit / 64);
   const totalSteps = epochs * stepsPerEpoch;
   const model = createMnistClassifier(seed);
-  const lr = totalSteps > 1 ? cosineWithWarmup({ peak: 2e-3, warmupSteps: Math.min(100, totalSteps - 1), totalSteps, floor: 1e-5 }) : 2e-3;
-  model.compile({ optimizer: new Adam({ lr }), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  const learningRate =
+    totalSteps > 1 ? cosineWithWarmup({ peak: 2e-3, warmupSteps: Math.min(100, totalSteps - 1), totalSteps, floor: 1e-5 }) : 2e-3;
+  model.compile({ optimizer: new Adam({ learningRate }), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   await fit(model, train, {
     epochs,
     batchSize: 64,

@@ -70,7 +70,7 @@ describe('GanTrainer', () => {
       generatorEma: name.endsWith('averaged') ? ema : 0,
       discriminatorTranslation: name.endsWith('translated') ? 0.25 : 0,
       ...(name.endsWith('spectral') ? { discriminatorNormalization: 'spectral' as const } : {}),
-      ...(name.endsWith('ttur') ? { generatorLr: 1e-3, discriminatorLr: 1e-4 } : {}),
+      ...(name.endsWith('ttur') ? { generatorLearningRate: 1e-3, discriminatorLearningRate: 1e-4 } : {}),
       ...(name.includes('packed') ? { discriminatorPacking: 2 } : {}),
       ...(name.endsWith('stddev') ? { minibatchStddev: 2 } : {}),
     };
@@ -141,7 +141,7 @@ describe('GanTrainer', () => {
   });
 
   it('runs the generator forward once per step: trainable weights as with a second forward on the same noise, running averages updated once', () => {
-    const config = { ...tiny('dcgan'), generatorLr: 1e-3, discriminatorLr: 1e-4 };
+    const config = { ...tiny('dcgan'), generatorLearningRate: 1e-3, discriminatorLearningRate: 1e-4 };
     const trainer = GanTrainer.create(config, 4);
     const reference = GanTrainer.create(config, 4);
     const random = mulberry32(9);
@@ -257,14 +257,14 @@ describe('GanTrainer', () => {
     expect(shifts.map((found) => found.length)).toEqual(Array(8).fill(1));
     expect(shifts.some(([[dy, dx]]) => dy !== 0 || dx !== 0)).toBe(true);
     expect(() => GanTrainer.create({ discriminatorTranslation: 0.6 }, 0)).toThrow(
-      expect.objectContaining({ parameter: 'discriminatorTranslation' }),
+      expect.objectContaining({ parameter: 'GanConfig.discriminatorTranslation' }),
     );
     images.dispose();
     trainer.dispose();
   });
 
-  it('gives each network its own learning rate (TTUR), both `lr` by default', async () => {
-    // Independent truth: Adam's first update moves every weight by lr * g / (|g| + epsilon), so about lr.
+  it('gives each network its own learning rate (TTUR), both `learningRate` by default', async () => {
+    // Independent truth: Adam's first update moves every weight by learningRate * g / (|g| + epsilon), so about learningRate.
     const firstMove = async (config: GanConfig) => {
       const trainer = GanTrainer.create(config, 0);
       const before = [trainer.generatorVariables, trainer.discriminatorVariables].map((vs) =>
@@ -279,10 +279,10 @@ describe('GanTrainer', () => {
       trainer.dispose();
       return moves;
     };
-    const [g, d] = await firstMove({ ...tiny('dcgan'), lr: 5e-4, generatorLr: 1e-3, discriminatorLr: 1e-4 });
+    const [g, d] = await firstMove({ ...tiny('dcgan'), learningRate: 5e-4, generatorLearningRate: 1e-3, discriminatorLearningRate: 1e-4 });
     expect(g).toBeCloseTo(1e-3, 5);
     expect(d).toBeCloseTo(1e-4, 6);
-    const [gDefault, dDefault] = await firstMove({ ...tiny('dcgan'), lr: 5e-4 });
+    const [gDefault, dDefault] = await firstMove({ ...tiny('dcgan'), learningRate: 5e-4 });
     expect(gDefault).toBeCloseTo(5e-4, 5);
     expect(dDefault).toBeCloseTo(5e-4, 5);
   });
@@ -294,7 +294,7 @@ describe('GanTrainer', () => {
     } catch (e) {
       error = e;
     }
-    expect(InvalidArgumentError.isInstance(error) && error.parameter).toBe('generatorEma');
+    expect(InvalidArgumentError.isInstance(error) && error.parameter).toBe('GanConfig.generatorEma');
     const plain = GanTrainer.create(tiny('dcgan'), 0);
     const z = plain.noise(2, 0, 0);
     expect(() => plain.generate(z, undefined, 'average')).toThrow(expect.objectContaining({ parameter: 'network' }));
@@ -309,11 +309,11 @@ describe('GanTrainer', () => {
       await saveGanCheckpoint(trainer, dir);
       trainer.dispose();
       const error = await loadGanCheckpoint(dir, { expect: { ...tiny('dcgan'), ngf: 8 } }).catch((e: unknown) => e);
-      expect(InvalidArgumentError.isInstance(error) && error.parameter).toBe('ngf');
+      expect(InvalidArgumentError.isInstance(error) && error.parameter).toBe('GanConfig.ngf');
       const normalization = await loadGanCheckpoint(dir, { expect: { ...tiny('dcgan'), discriminatorNormalization: 'spectral' } }).catch(
         (e: unknown) => e,
       );
-      expect(InvalidArgumentError.isInstance(normalization) && normalization.parameter).toBe('discriminatorNormalization');
+      expect(InvalidArgumentError.isInstance(normalization) && normalization.parameter).toBe('GanConfig.discriminatorNormalization');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -366,9 +366,9 @@ describe('PacGAN packing and minibatch stddev', () => {
       expect(weightsOf(restored)).toEqual(weightsOf(a));
       restored.dispose();
       const packing = await loadGanCheckpoint(dir, { expect: { ...config, discriminatorPacking: 1 } }).catch((e: unknown) => e);
-      expect(InvalidArgumentError.isInstance(packing) && packing.parameter).toBe('discriminatorPacking');
+      expect(InvalidArgumentError.isInstance(packing) && packing.parameter).toBe('GanConfig.discriminatorPacking');
       const stddev = await loadGanCheckpoint(dir, { expect: { ...config, minibatchStddev: 4 } }).catch((e: unknown) => e);
-      expect(InvalidArgumentError.isInstance(stddev) && stddev.parameter).toBe('minibatchStddev');
+      expect(InvalidArgumentError.isInstance(stddev) && stddev.parameter).toBe('GanConfig.minibatchStddev');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -76,12 +76,12 @@ export class GanTrainer implements GanState {
 
   /**
    * Builds both networks (weights seeded from `seed`) and both optimizers (Adam with the config's
-   * generatorLr / discriminatorLr and betas), and the averaged generator (starting equal to the generator) if the config asks
+   * generatorLearningRate / discriminatorLearningRate and betas), and the averaged generator (starting equal to the generator) if the config asks
    * for one.
    */
   static create(config: GanConfig, seed: number): GanTrainer {
     const resolved = resolveGanConfig(config);
-    const adam = (lr: number) => new Adam({ lr, beta1: resolved.beta1, beta2: resolved.beta2 });
+    const adam = (learningRate: number) => new Adam({ learningRate, beta1: resolved.beta1, beta2: resolved.beta2 });
     const generatorSeed = seed * 1000 + 1;
     // Built from the same seed, the average starts as an exact copy of the generator.
     const average = resolved.generatorEma > 0 ? buildGenerator(resolved, generatorSeed) : undefined;
@@ -90,8 +90,8 @@ export class GanTrainer implements GanState {
       seed,
       buildGenerator(resolved, generatorSeed),
       buildDiscriminator(resolved, seed * 1000 + 500),
-      adam(resolved.generatorLr),
-      adam(resolved.discriminatorLr),
+      adam(resolved.generatorLearningRate),
+      adam(resolved.discriminatorLearningRate),
       average,
     );
   }
@@ -129,8 +129,9 @@ export class GanTrainer implements GanState {
    */
   trainStep(batches: RealBatch[]): StepLosses {
     const tensors = this.trainStepTensors(batches);
-    const out = stepLossesFrom(Object.keys(tensors), Array.from(tf.tidy(() => tf.stack(Object.values(tensors))).dataSync()));
-    tf.dispose(Object.values(tensors));
+    const stacked = tf.stack(Object.values(tensors)); // one read for all the losses
+    const out = stepLossesFrom(Object.keys(tensors), Array.from(stacked.dataSync()));
+    tf.dispose([stacked, ...Object.values(tensors)]);
     return out;
   }
 
