@@ -16,7 +16,17 @@ import { SyncVectorEnv } from '../vector/sync-vector-env';
 import { ActorCritic, actionHeadFor, envAction } from './common/actor-critic';
 import { actorCriticStep } from './common/actor-critic-step';
 import { checkFiniteLosses } from './common/check-finite-losses';
-import { checkpointPath, decodeWeights, encodeArray, encodeOptimizer, loadCheckpoint, restoreOptimizer, writeCheckpoint } from './checkpoint';
+import {
+  checkpointPath,
+  decodeWeights,
+  encodeArray,
+  encodeOptimizer,
+  loadCheckpoint,
+  readWeights,
+  restoreOptimizer,
+  sizesOf,
+  writeCheckpoint,
+} from './checkpoint';
 import { CONFIG_SIZE_LIMITS, checkChoice, checkInteger, checkKnownKeys, checkLayers, checkRange } from './config-checks';
 import type { LearnOptions } from './common/learn-options';
 import { runAsync, runSync, type Reads } from './common/reads';
@@ -246,7 +256,7 @@ export class A2c implements Policy<number | Float32Array> {
       updates: this.updates,
       episodes: this.collector.episodes,
       rng: this.rng.state,
-      weights: this.policy.getWeights().map(encodeArray),
+      weights: (await readWeights(this.policy.variables)).map(encodeArray),
       optimizer: await encodeOptimizer(this.optimizer),
       obsRms: this.collector.obsRms?.toJSON() ?? null,
       returnRms: this.collector.returnRms?.toJSON() ?? null,
@@ -272,7 +282,7 @@ export class A2c implements Policy<number | Float32Array> {
       fields,
       (saved) => new A2c(saved['config'], envFn),
       async (agent, saved) => {
-        agent.policy.setWeights(decodeWeights(saved['weights'], agent.policy.getWeights(), 'weights'));
+        agent.policy.setWeights(decodeWeights(saved['weights'], sizesOf(agent.policy.variables), 'weights'));
         await restoreOptimizer(agent.optimizer, saved['optimizer']);
         if (saved['obsRms']) agent.collector.obsRms?.load(saved['obsRms']);
         if (saved['returnRms']) agent.collector.returnRms?.load(saved['returnRms']);

@@ -110,15 +110,29 @@ export function decodeUint8(text: EncodedArray, what = 'array'): Uint8Array {
  *
  * @category Agents
  */
-export function decodeWeights(saved: unknown, like: readonly Float32Array[], what: string): Float32Array[] {
-  if (!Array.isArray(saved) || saved.length !== like.length) {
+export function decodeWeights(saved: unknown, sizes: readonly number[], what: string): Float32Array[] {
+  if (!Array.isArray(saved) || saved.length !== sizes.length) {
     throw new InvalidArgumentError({
       parameter: what,
       value: Array.isArray(saved) ? `${saved.length} arrays` : saved,
-      message: `Expected ${like.length} weight arrays.`,
+      message: `Expected ${sizes.length} weight arrays.`,
     });
   }
-  return saved.map((text, i) => decodeFloat32(text, `${what}[${i}]`, like[i].length));
+  return saved.map((text, i) => decodeFloat32(text, `${what}[${i}]`, sizes[i]));
+}
+
+/**
+ * Copies of `variables`' values, read asynchronously (so that an agent saves on every backend,
+ * webgpu included).
+ */
+export async function readWeights(variables: readonly tf.Variable[]): Promise<Float32Array[]> {
+  const values = await Promise.all(variables.map((v) => v.data()));
+  return values.map((v) => Float32Array.from(v as Float32Array));
+}
+
+/** The element counts of `variables`, which {@link decodeWeights} checks saved arrays against. */
+export function sizesOf(variables: readonly tf.Variable[]): number[] {
+  return variables.map((v) => v.size);
 }
 
 /**
@@ -130,11 +144,12 @@ export async function encodeOptimizer(
   optimizer: BigModelOptimizer,
 ): Promise<{ name: string; shape: number[]; dtype: string; data: EncodedArray }[]> {
   const weights = await optimizer.getWeights();
-  return weights.map(({ name, tensor }) => ({
+  const values = await Promise.all(weights.map(({ tensor }) => tensor.data()));
+  return weights.map(({ name, tensor }, i) => ({
     name,
     shape: tensor.shape,
     dtype: tensor.dtype,
-    data: encodeArray(Float32Array.from(tensor.dataSync() as ArrayLike<number>)),
+    data: encodeArray(Float32Array.from(values[i])),
   }));
 }
 

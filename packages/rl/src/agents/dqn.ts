@@ -20,16 +20,18 @@ import { checkFiniteLosses } from './common/check-finite-losses';
 import type { LearnOptions } from './common/learn-options';
 import { read, runAsync, runSync, type Reads } from './common/reads';
 import {
+  checkpointPath,
   decodeFloat32Exact,
   decodeUint8,
   decodeWeights,
   encodeArray,
+  type EncodedArray,
   encodeOptimizer,
   loadCheckpoint,
+  readWeights,
   restoreOptimizer,
+  sizesOf,
   writeCheckpoint,
-  checkpointPath,
-  type EncodedArray,
 } from './checkpoint';
 import { captureEnvState, restoreEnvState } from './common/env-state';
 import { CONFIG_SIZE_LIMITS, checkChoice, checkInteger, checkKnownKeys, checkLayers, checkRange } from './config-checks';
@@ -501,8 +503,8 @@ export class Dqn implements Policy<number> {
       episodes: this.episodes,
       explorationRate: this.explorationRate,
       rng: this.rng.state,
-      qNet: this.qNet.getWeights().map(encodeArray),
-      targetNet: this.targetNet.getWeights().map(encodeArray),
+      qNet: (await readWeights(this.qNet.variables)).map(encodeArray),
+      targetNet: (await readWeights(this.targetNet.variables)).map(encodeArray),
       optimizer: await encodeOptimizer(this.optimizer),
       buffer: this.buffer.toJSON(),
       episode:
@@ -543,8 +545,8 @@ export class Dqn implements Policy<number> {
       fields,
       (saved) => new Dqn(saved['config'], env),
       async (agent, saved) => {
-        agent.qNet.setWeights(decodeWeights(saved['qNet'], agent.qNet.getWeights(), 'qNet'));
-        agent.targetNet.setWeights(decodeWeights(saved['targetNet'], agent.targetNet.getWeights(), 'targetNet'));
+        agent.qNet.setWeights(decodeWeights(saved['qNet'], sizesOf(agent.qNet.variables), 'qNet'));
+        agent.targetNet.setWeights(decodeWeights(saved['targetNet'], sizesOf(agent.targetNet.variables), 'targetNet'));
         await restoreOptimizer(agent.optimizer, saved['optimizer']);
         agent.buffer.load(saved['buffer']);
         agent.numTimesteps = saved['numTimesteps'];

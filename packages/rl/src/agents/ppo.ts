@@ -22,7 +22,17 @@ import { SyncVectorEnv } from '../vector/sync-vector-env';
 import type { VectorEnv } from '../vector/vector-env';
 import { ActorCritic, actionHeadFor, envAction } from './common/actor-critic';
 import { checkFiniteLosses } from './common/check-finite-losses';
-import { checkpointPath, decodeWeights, encodeArray, encodeOptimizer, loadCheckpoint, restoreOptimizer, writeCheckpoint } from './checkpoint';
+import {
+  checkpointPath,
+  decodeWeights,
+  encodeArray,
+  encodeOptimizer,
+  loadCheckpoint,
+  readWeights,
+  restoreOptimizer,
+  sizesOf,
+  writeCheckpoint,
+} from './checkpoint';
 import { CONFIG_SIZE_LIMITS, checkChoice, checkInteger, checkKnownKeys, checkLayers, checkRange } from './config-checks';
 import type { Policy } from './evaluate';
 import type { LearnOptions } from './common/learn-options';
@@ -449,7 +459,7 @@ export class Ppo implements Policy<number | Float32Array> {
       updates: this.updates,
       episodes: this.collector.episodes,
       rng: this.rng.state,
-      weights: this.policy.getWeights().map(encodeArray),
+      weights: (await readWeights(this.policy.variables)).map(encodeArray),
       optimizer: await encodeOptimizer(this.optimizer),
       obsRms: this.collector.obsRms?.toJSON() ?? null,
       returnRms: this.collector.returnRms?.toJSON() ?? null,
@@ -481,7 +491,7 @@ export class Ppo implements Policy<number | Float32Array> {
 
   /** @internal Restores the state common to PPO-style checkpoints. */
   protected async restore(saved: Record<string, never>, path: string): Promise<void> {
-    this.policy.setWeights(decodeWeights(saved['weights'], this.policy.getWeights(), 'weights'));
+    this.policy.setWeights(decodeWeights(saved['weights'], sizesOf(this.policy.variables), 'weights'));
     await restoreOptimizer(this.optimizer, saved['optimizer']);
     if (saved['obsRms']) this.collector.obsRms?.load(saved['obsRms']);
     if (saved['returnRms']) this.collector.returnRms?.load(saved['returnRms']);

@@ -14,7 +14,17 @@ import { Rng } from '../utils/rng';
 import { ActorCritic, actionHeadFor, envAction } from './common/actor-critic';
 import { actorCriticStep } from './common/actor-critic-step';
 import { checkFiniteLosses } from './common/check-finite-losses';
-import { checkpointPath, decodeWeights, encodeArray, encodeOptimizer, loadCheckpoint, restoreOptimizer, writeCheckpoint } from './checkpoint';
+import {
+  checkpointPath,
+  decodeWeights,
+  encodeArray,
+  encodeOptimizer,
+  loadCheckpoint,
+  readWeights,
+  restoreOptimizer,
+  sizesOf,
+  writeCheckpoint,
+} from './checkpoint';
 import { captureEnvState, restoreEnvState } from './common/env-state';
 import { encodeObservation, prepareEnv } from './common/prepare-env';
 import { checkChoice, checkInteger, checkKnownKeys, checkLayers, checkRange } from './config-checks';
@@ -250,7 +260,7 @@ export class Reinforce implements Policy<number | Float32Array> {
       episodes: this.episodes,
       updates: this.updates,
       rng: this.rng.state,
-      weights: this.policy.getWeights().map(encodeArray),
+      weights: (await readWeights(this.policy.variables)).map(encodeArray),
       optimizer: await encodeOptimizer(this.optimizer),
       env: this.seeded ? captureEnvState(this.env as Env<unknown, unknown>) : null,
       ...(extra === undefined ? {} : { extra }),
@@ -274,7 +284,7 @@ export class Reinforce implements Policy<number | Float32Array> {
       fields,
       (saved) => new Reinforce(saved['config'], env),
       async (agent, saved) => {
-        agent.policy.setWeights(decodeWeights(saved['weights'], agent.policy.getWeights(), 'weights'));
+        agent.policy.setWeights(decodeWeights(saved['weights'], sizesOf(agent.policy.variables), 'weights'));
         await restoreOptimizer(agent.optimizer, saved['optimizer']);
         agent.numTimesteps = saved['numTimesteps'];
         agent.episodes = saved['episodes'];

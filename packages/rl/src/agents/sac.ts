@@ -18,7 +18,17 @@ import { make } from '../env/registry';
 import type { Box } from '../spaces/box';
 import { Rng } from '../utils/rng';
 import { checkFiniteLosses } from './common/check-finite-losses';
-import { checkpointPath, decodeWeights, encodeArray, encodeOptimizer, loadCheckpoint, restoreOptimizer, writeCheckpoint } from './checkpoint';
+import {
+  checkpointPath,
+  decodeWeights,
+  encodeArray,
+  encodeOptimizer,
+  loadCheckpoint,
+  readWeights,
+  restoreOptimizer,
+  sizesOf,
+  writeCheckpoint,
+} from './checkpoint';
 import { CONFIG_SIZE_LIMITS, checkChoice, checkInteger, checkKnownKeys, checkLayers, checkRange } from './config-checks';
 import { prepareBoxEnv, unscaleAction } from './common/box-actions';
 import { ContinuousCritics } from './common/continuous-critics';
@@ -502,10 +512,10 @@ export class Sac implements Policy<Float32Array> {
       episodes: this.rollout.episodes,
       gradientUpdates: this.gradientUpdates,
       rng: this.rng.state,
-      actor: this.actor.getWeights().map(encodeArray),
-      critics: this.critics.getWeights().map(encodeArray),
-      criticTargets: this.criticTargets.getWeights().map(encodeArray),
-      logEntCoef: encodeArray(this.logEntCoef.dataSync() as Float32Array),
+      actor: (await readWeights(this.actor.variables)).map(encodeArray),
+      critics: (await readWeights(this.critics.variables)).map(encodeArray),
+      criticTargets: (await readWeights(this.criticTargets.variables)).map(encodeArray),
+      logEntCoef: encodeArray(Float32Array.from(await this.logEntCoef.data())),
       actorOptimizer: await encodeOptimizer(this.actorOptimizer),
       criticOptimizer: await encodeOptimizer(this.criticOptimizer),
       entCoefOptimizer: await encodeOptimizer(this.entCoefOptimizer),
@@ -538,10 +548,10 @@ export class Sac implements Policy<Float32Array> {
       fields,
       (saved) => new Sac(saved['config'], env),
       async (agent, saved) => {
-        agent.actor.setWeights(decodeWeights(saved['actor'], agent.actor.getWeights(), 'actor'));
-        agent.critics.setWeights(decodeWeights(saved['critics'], agent.critics.getWeights(), 'critics'));
-        agent.criticTargets.setWeights(decodeWeights(saved['criticTargets'], agent.criticTargets.getWeights(), 'criticTargets'));
-        const [logEntCoef] = decodeWeights([saved['logEntCoef']], [new Float32Array(1)], 'logEntCoef');
+        agent.actor.setWeights(decodeWeights(saved['actor'], sizesOf(agent.actor.variables), 'actor'));
+        agent.critics.setWeights(decodeWeights(saved['critics'], sizesOf(agent.critics.variables), 'critics'));
+        agent.criticTargets.setWeights(decodeWeights(saved['criticTargets'], sizesOf(agent.criticTargets.variables), 'criticTargets'));
+        const [logEntCoef] = decodeWeights([saved['logEntCoef']], [1], 'logEntCoef');
         tf.tidy(() => agent.logEntCoef.assign(tf.scalar(logEntCoef[0])));
         await restoreOptimizer(agent.actorOptimizer, saved['actorOptimizer']);
         await restoreOptimizer(agent.criticOptimizer, saved['criticOptimizer']);

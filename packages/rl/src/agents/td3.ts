@@ -19,15 +19,17 @@ import type { Box } from '../spaces/box';
 import { Rng } from '../utils/rng';
 import { checkFiniteLosses } from './common/check-finite-losses';
 import {
+  checkpointPath,
   decodeUint8,
   decodeWeights,
   encodeArray,
   encodeOptimizer,
   loadCheckpoint,
   readCheckpoint,
+  readWeights,
   restoreOptimizer,
+  sizesOf,
   writeCheckpoint,
-  checkpointPath,
 } from './checkpoint';
 import { CONFIG_SIZE_LIMITS, checkChoice, checkInteger, checkKnownKeys, checkLayers, checkRange } from './config-checks';
 import { ActionNoise } from './common/action-noise';
@@ -458,10 +460,10 @@ export class Td3 implements Policy<Float32Array> {
       actorUpdates: this.actorUpdates,
       rng: this.rng.state,
       noiseState: encodeArray(new Uint8Array(this.noise?.state.buffer ?? new ArrayBuffer(0))),
-      actor: this.actor.getWeights().map(encodeArray),
-      actorTarget: this.actorTarget.getWeights().map(encodeArray),
-      critics: this.critics.getWeights().map(encodeArray),
-      criticTargets: this.criticTargets.getWeights().map(encodeArray),
+      actor: (await readWeights(this.actor.variables)).map(encodeArray),
+      actorTarget: (await readWeights(this.actorTarget.variables)).map(encodeArray),
+      critics: (await readWeights(this.critics.variables)).map(encodeArray),
+      criticTargets: (await readWeights(this.criticTargets.variables)).map(encodeArray),
       actorOptimizer: await encodeOptimizer(this.actorOptimizer),
       criticOptimizer: await encodeOptimizer(this.criticOptimizer),
       buffer: this.buffer.toJSON(),
@@ -496,10 +498,10 @@ export class Td3 implements Policy<Float32Array> {
       fields,
       (saved) => new Td3(saved['config'], env),
       async (agent, saved) => {
-        agent.actor.setWeights(decodeWeights(saved['actor'], agent.actor.getWeights(), 'actor'));
-        agent.actorTarget.setWeights(decodeWeights(saved['actorTarget'], agent.actorTarget.getWeights(), 'actorTarget'));
-        agent.critics.setWeights(decodeWeights(saved['critics'], agent.critics.getWeights(), 'critics'));
-        agent.criticTargets.setWeights(decodeWeights(saved['criticTargets'], agent.criticTargets.getWeights(), 'criticTargets'));
+        agent.actor.setWeights(decodeWeights(saved['actor'], sizesOf(agent.actor.variables), 'actor'));
+        agent.actorTarget.setWeights(decodeWeights(saved['actorTarget'], sizesOf(agent.actorTarget.variables), 'actorTarget'));
+        agent.critics.setWeights(decodeWeights(saved['critics'], sizesOf(agent.critics.variables), 'critics'));
+        agent.criticTargets.setWeights(decodeWeights(saved['criticTargets'], sizesOf(agent.criticTargets.variables), 'criticTargets'));
         await restoreOptimizer(agent.actorOptimizer, saved['actorOptimizer']);
         await restoreOptimizer(agent.criticOptimizer, saved['criticOptimizer']);
         if (agent.noise !== null) {
