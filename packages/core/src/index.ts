@@ -47,6 +47,14 @@ export {
   type IntegerRange,
   type NumberRange,
 } from './cli-kit';
+export { configJsonSchema, parseConfig, withDeprecatedAliases, type AliasedInput, type JsonSchema } from './config';
+/**
+ * zod's `z` (zod 4), re-exported for config schemas: packages built on core write theirs with the
+ * zod that {@link parseConfig} reads them with. Its API is zod's (https://zod.dev), not documented here.
+ *
+ * @hidden
+ */
+export { z } from './config';
 export { registerWasmKernels, type RegisterWasmKernelsOptions, type WasmKernelReport } from './kernels';
 export {
   CIFAR10_CLASSES,
