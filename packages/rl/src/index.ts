@@ -58,7 +58,7 @@ export { LunarLander, type LunarLanderAction, type LunarLanderBodies, type Lunar
 export { Rng, linearSchedule } from './deprecated';
 export { RunningMeanStd } from './utils/running-mean-std';
 export { Mlp, type Activation, type Initialization } from './agents/common/mlp';
-export { CONFIG_SIZE_LIMITS, MAX_HIDDEN_LAYERS, MAX_HIDDEN_WEIGHTS, MAX_LAYER_UNITS } from './agents/config-checks';
+export { CONFIG_SIZE_LIMITS, MAX_HIDDEN_LAYERS, MAX_HIDDEN_WEIGHTS, MAX_LAYER_UNITS } from './agents/common/config-fields';
 export { ReplayBuffer, type ReplayBatch } from './agents/common/replay-buffer';
 export { evaluate, type EvaluateOptions, type EvaluationResult, type Policy } from './agents/evaluate';
 export { Dqn, DQN_PRESETS, linearAnneal, resolveDqnConfig, type DqnConfig } from './agents/dqn';
