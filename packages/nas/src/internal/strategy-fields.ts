@@ -1,0 +1,14 @@
+/**
+ * The fields every strategy's config schema shares (not part of the public API): the seed and the
+ * budget of every trial.
+ */
+import { z } from '@bigmodel/core';
+
+/** The seed of a strategy's draws: an integer (default 0). */
+export const seedField = z.number({ error: 'Must be an integer.' }).int({ error: 'Must be an integer.' }).default(0);
+
+/** The budget of every trial: a finite number > 0 (default 1). */
+export const budgetField = z
+  .number({ error: 'Must be a finite number > 0.' })
+  .positive({ error: 'Must be a finite number > 0.' })
+  .default(1);
