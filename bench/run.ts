@@ -264,7 +264,7 @@ async function main() {
       return;
     }
     const software = info.adapter?.software ?? false;
-    const coreAdam: AdamFactory = (lr, beta1) => new Adam({ lr, beta1 });
+    const coreAdam: AdamFactory = (learningRate, beta1) => new Adam({ learningRate, beta1 });
     const coreLayers: DcganLayers = { conv2d: (a) => lazyGradConv2d(a), dense: (a) => lazyGradDense(a) };
     const result: Result = { backend: `bigmodel ${formatBackendInfo(info)}, core Adam` };
     if (args.which.includes('cnn')) result.cnn = await timeAsync(() => cnnStep(coreAdam), args.warmup, args.steps);
@@ -300,7 +300,7 @@ async function main() {
   const info = await initBackend();
   // bigmodel's rows train with core's Adam (PyTorch's formula; one fused kernel per variable on
   // wasm), what bigmodel's users run; the raw tfjs rows keep tf.train.adam, PyTorch torch.optim.Adam.
-  const coreAdam: AdamFactory = (lr, beta1) => new Adam({ lr, beta1 });
+  const coreAdam: AdamFactory = (learningRate, beta1) => new Adam({ learningRate, beta1 });
   // bigmodel's rows build the DCGAN's discriminator convolutions and dense layers with core's
   // lazyGradConv2d and lazyGradDense (their gradients run only the products needed); the raw tfjs
   // rows keep tf.layers.conv2d and tf.layers.dense.

@@ -49,7 +49,7 @@ async function main() {
   const steps = arg('--steps', 3);
   const matmuls = arg('--matmuls', 10);
   const { initBackend, formatBackendInfo, Adam } = await import('@bigmodel/core');
-  const adam: AdamFactory = (lr, beta1) => new Adam({ lr, beta1 });
+  const adam: AdamFactory = (learningRate, beta1) => new Adam({ learningRate, beta1 });
   const rows: Record<string, { matmul: number; cnn: number }> = {};
   for (const backend of ['webgpu', 'wasm'] as const) {
     const info = await initBackend({ backend });

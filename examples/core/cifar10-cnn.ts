@@ -41,7 +41,7 @@ export async function runCifar10Cnn(options: { data: string; epochs?: number; se
   await initBackend();
   const { train, test } = loadCifar10(data);
   const model = cifarCnn(seed);
-  model.compile({ optimizer: new Adam({ lr: 1e-3 }), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  model.compile({ optimizer: new Adam({ learningRate: 1e-3 }), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   const bar = progress ? progressBar('cifar10-cnn', epochs * Math.ceil(train.size / 64)) : undefined;
   const history = await fit(model, train, {
     // Randomness from (seed, step): a resumed run would augment exactly as an uninterrupted one.

@@ -65,7 +65,7 @@ export async function runMnistCnn(options: MnistCnnOptions = {}): Promise<MnistC
   const { train, validation } = all.split({ train: 0.9, validation: 0.1, seed });
 
   const model = createReferenceCnn({ seed });
-  model.compile({ optimizer: new Adam({ lr: 1e-3 }), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  model.compile({ optimizer: new Adam({ learningRate: 1e-3 }), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   const stepsPerEpoch = Math.ceil(train.size / 64);
   const bar = progress ? progressBar('mnist-cnn', epochs * stepsPerEpoch) : undefined;
   let trainMs = 0;

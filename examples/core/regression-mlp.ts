@@ -36,7 +36,7 @@ function mlp(seed: number, regularizer?: L1L2): tf.LayersModel {
       tf.layers.dense({ units: 1, kernelInitializer: init(3) }),
     ],
   });
-  model.compile({ optimizer: new Adam({ lr: 1e-3 }), loss: 'meanSquaredError' });
+  model.compile({ optimizer: new Adam({ learningRate: 1e-3 }), loss: 'meanSquaredError' });
   return model;
 }
 

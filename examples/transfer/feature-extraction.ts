@@ -80,7 +80,7 @@ export async function runFeatureExtraction(options: FeatureExtractionOptions = {
         tf.layers.dense({ units: 5, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 0 }) }),
       ],
     });
-    classifier.compile({ optimizer: new Adam({ lr: 1e-3 }), loss: 'categoricalCrossentropy' });
+    classifier.compile({ optimizer: new Adam({ learningRate: 1e-3 }), loss: 'categoricalCrossentropy' });
     await fit(classifier, trainFeatures, { epochs, batchSize: 64, seed: 0 });
     rows.push({
       layer,

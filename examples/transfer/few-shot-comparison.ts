@@ -133,7 +133,7 @@ export async function runFewShot(options: FewShotOptions = {}): Promise<FewShotS
         const base = strategy === 'scratch' ? createDigitsCnn({ classes: 5, seed: 1000 + seed }) : (await loadBase(baseSource)).model;
         const config: FineTuneConfig =
           strategy === 'scratch'
-            ? { ...common, strategy: 'full', fineTuneLr: 1e-3 }
+            ? { ...common, strategy: 'full', fineTuneLearningRate: 1e-3 }
             : strategy === 'full'
               ? { ...common, strategy: 'full' }
               : strategy === 'full-bn-frozen'

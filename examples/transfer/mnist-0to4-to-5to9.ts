@@ -10,7 +10,18 @@ import { join } from 'node:path';
 
 import * as tf from '@tensorflow/tfjs';
 import { JsonlLogger, formatBackendInfo, initBackend, mulberry32, randomCrop, saveModel, writeFileAtomic } from '@bigmodel/core';
-import { disposeUnusedLayers, evaluateAccuracy, fineTune, loadBase, mnistTarget, type FineTuneStrategy } from '@bigmodel/transfer';
+import {
+  disposeUnusedLayers,
+  evaluateAccuracy,
+  fineTune,
+  loadBase,
+  mnistTarget,
+  type FineTuneStrategy,
+  type ParameterCounts,
+} from '@bigmodel/transfer';
+
+/** What fineTune's onPhase receives. */
+type FineTunePhaseStart = { name: string; epochs: number; stepsPerEpoch: number; parameters: ParameterCounts };
 
 import { progressBar } from '../progress';
 
@@ -91,11 +102,11 @@ export async function runMnistTransfer(options: MnistTransferOptions = {}): Prom
       randomCrop(xs as tf.Tensor4D, { padding: 2, random: mulberry32(seed * 7919 + step) }),
     checkpointDir: join(out, 'best'),
     logger: new JsonlLogger(join(out, 'metrics.jsonl')),
-    onCacheProgress: ({ done, total }) => {
+    onCacheProgress: ({ done, total }: { done: number; total: number }) => {
       bar ??= progress ? progressBar(`caching features (${1 + cachedAugmentations} copies + validation)`, total) : undefined;
       bar?.update(done);
     },
-    onPhase: ({ name, epochs: phaseEpochs, stepsPerEpoch, parameters }) => {
+    onPhase: ({ name, epochs: phaseEpochs, stepsPerEpoch, parameters }: FineTunePhaseStart) => {
       bar?.done();
       bar = progress
         ? progressBar(`${name} (${parameters.trainable} trainable, ${parameters.frozen} frozen)`, phaseEpochs * stepsPerEpoch)

@@ -64,16 +64,16 @@ describe('webgpu backend (tfjs-backend-webgpu on Dawn), against cpu', () => {
 
   it('core Adam: five steps on webgpu (the fused WGSL update, one dispatch per variable) give the variables cpu gives', async () => {
     tf.setBackend('webgpu');
-    const kernels = (await tf.profile(() => adamSteps('webgpu', { lr: 0.01 }, 1))).kernelNames;
+    const kernels = (await tf.profile(() => adamSteps('webgpu', { learningRate: 0.01 }, 1))).kernelNames;
     expect(kernels).toContain(ADAM_UPDATE);
     expect(kernels).not.toContain('Sqrt'); // the composed update's square root is gone
-    const cpu = await adamSteps('cpu', { lr: 0.01 }, 5);
-    const gpu = await adamSteps('webgpu', { lr: 0.01 }, 5);
+    const cpu = await adamSteps('cpu', { learningRate: 0.01 }, 5);
+    const gpu = await adamSteps('webgpu', { learningRate: 0.01 }, 5);
     cpu.forEach((expected, i) => expect(scaledError(gpu[i], expected)).toBeLessThanOrEqual(RTOL));
   });
 
   it('core Adam with weight decay, beta1 0.5 and AMSGrad: eight steps on webgpu give what cpu gives', async () => {
-    const config = { lr: 0.02, beta1: 0.5, weightDecay: 0.01, amsgrad: true };
+    const config = { learningRate: 0.02, beta1: 0.5, weightDecay: 0.01, amsgrad: true };
     tf.setBackend('webgpu');
     // AMSGrad's fused update binds 9 storage buffers; on a device allowing only 8 Adam composes ops.
     const kernels = (await tf.profile(() => adamSteps('webgpu', config, 1))).kernelNames;
@@ -125,7 +125,7 @@ describe('webgpu backend (tfjs-backend-webgpu on Dawn), against cpu', () => {
         variables: [w, b],
         forward: (xs) => tf.add(tf.matMul(xs, w), b),
         loss: (ys, logits) => tf.losses.softmaxCrossEntropy(ys, logits) as tf.Scalar,
-        optimizer: new Adam({ lr: 0.05 }),
+        optimizer: new Adam({ learningRate: 0.05 }),
       };
       const before = tf.memory().numTensors;
       const history = await fit(model, data, { epochs: 2, batchSize: 16, seed: 4, validation });
@@ -154,7 +154,7 @@ describe('webgpu backend (tfjs-backend-webgpu on Dawn), against cpu', () => {
       try {
         const kernelInitializer = tf.initializers.glorotUniform({ seed: 1 });
         const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [5], units: 2, activation: 'softmax', kernelInitializer })] });
-        model.compile({ optimizer: new Adam({ lr: 0.05 }), loss: 'categoricalCrossentropy' });
+        model.compile({ optimizer: new Adam({ learningRate: 0.05 }), loss: 'categoricalCrossentropy' });
         await fit(model, data, { epochs: 1, batchSize: 8, seed: 2, checkpoint: { dir } });
         model.dispose();
         const resumed = await resumeFit(dir, data, { epochs: 2, batchSize: 8, seed: 2 });
@@ -182,7 +182,7 @@ describe('webgpu backend (tfjs-backend-webgpu on Dawn), against cpu', () => {
       for (const name of await kernelsOf(() => runOn('webgpu', kernelCase, !kernelCase.noGradient))) checked.add(name);
     }
     for (const name of await kernelsOf(() => runOn('webgpu', CASES[0], false))) checked.add(name);
-    for (const name of await kernelsOf(() => adamSteps('webgpu', { lr: 0.01 }, 1))) checked.add(name); // the fused Adam update
+    for (const name of await kernelsOf(() => adamSteps('webgpu', { learningRate: 0.01 }, 1))) checked.add(name); // the fused Adam update
     expect([...training].filter((name) => !checked.has(name)).sort()).toEqual([]);
   });
 

@@ -5,8 +5,12 @@
  */
 import { z } from 'zod';
 
-/** The aliases of each schema made by {@link withDeprecatedAliases} (alias -> key). */
-const ALIASES = new WeakMap<object, Readonly<Record<string, string>>>();
+/**
+ * Where a schema made by {@link withDeprecatedAliases} keeps its aliases (alias -> key): a global
+ * symbol, so that a schema made by one copy of core is understood by another (a package's schema
+ * built on core's dist, read by a tool that loads core's source).
+ */
+const ALIASES = Symbol.for('bigmodel.config.deprecatedAliases');
 
 /**
  * What a config with deprecated aliases accepts: its own input, where each aliased key may be
@@ -58,11 +62,11 @@ export function withDeprecatedAliases<T extends z.ZodObject, const A extends Rea
     }
     return renamed;
   }, object);
-  ALIASES.set(schema, aliases);
+  Object.defineProperty(schema, ALIASES, { value: Object.freeze({ ...aliases }) });
   return schema as unknown as z.ZodType<z.output<T>, AliasedInput<z.input<T>, A>>;
 }
 
 /** The deprecated aliases of `schema` (alias -> key), when it was made by {@link withDeprecatedAliases}. */
 export function aliasesOf(schema: object): Readonly<Record<string, string>> | undefined {
-  return ALIASES.get(schema);
+  return (schema as { [ALIASES]?: Readonly<Record<string, string>> })[ALIASES];
 }

@@ -37,7 +37,7 @@ function weightDifferences(a: tf.LayersModel, b: tf.LayersModel): number[] {
 
 function compiledCnn(seed: number) {
   const model = createReferenceCnn({ seed });
-  model.compile({ optimizer: new Adam({ lr: 1e-3 }), loss: 'categoricalCrossentropy' });
+  model.compile({ optimizer: new Adam({ learningRate: 1e-3 }), loss: 'categoricalCrossentropy' });
   return model;
 }
 
@@ -90,7 +90,7 @@ describe('saveModel / loadModel', () => {
   it('resume a model compiled with a loss function when the loss is given again', async () => {
     const a = createReferenceCnn({ seed: 6 });
     const loss = () => getLoss('categoricalCrossEntropy', { labelSmoothing: 0.1 });
-    a.compile({ optimizer: new Adam({ lr: 1e-3 }), loss: loss() });
+    a.compile({ optimizer: new Adam({ learningRate: 1e-3 }), loss: loss() });
     const { resumed, differences } = await resumeAfterSave(a, async (dir) => {
       await expect(loadModel(dir)).rejects.toThrow(/compiled with a loss function.*options\.loss/);
       return loadModel(dir, { loss: loss() });

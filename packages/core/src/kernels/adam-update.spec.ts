@@ -62,7 +62,7 @@ describe('the fused Adam update on wasm', () => {
     const target = randomValues(random, 37);
     const train = () => {
       const variables = [tf.variable(tf.tensor(init[0], [37])), tf.variable(tf.tensor(init[1], [2, 4]))];
-      const optimizer = new Adam({ lr: 0.05, amsgrad: true });
+      const optimizer = new Adam({ learningRate: 0.05, amsgrad: true });
       const counts: number[] = [];
       let calls = 0;
       for (let step = 0; step < 5; step++) {

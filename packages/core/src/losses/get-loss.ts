@@ -42,7 +42,7 @@ export const LOSS_NAMES = Object.keys(LOSSES);
  *
  * @example
  * ```ts
- * model.compile({ optimizer: new Adam({ lr: 1e-3 }), loss: getLoss('categoricalCrossEntropy', { labelSmoothing: 0.1 }) });
+ * model.compile({ optimizer: new Adam({ learningRate: 1e-3 }), loss: getLoss('categoricalCrossEntropy', { labelSmoothing: 0.1 }) });
  * ```
  * @category Losses
  */

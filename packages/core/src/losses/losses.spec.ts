@@ -85,7 +85,7 @@ describe('losses in use', () => {
     const model = tf.sequential({
       layers: [tf.layers.dense({ inputShape: [2], units: 3, activation: 'softmax', kernelInitializer: 'zeros' })],
     });
-    model.compile({ optimizer: new Adam({ lr: 0.1 }), loss: getLoss('categoricalCrossEntropy', { labelSmoothing: 0.05 }) });
+    model.compile({ optimizer: new Adam({ learningRate: 0.1 }), loss: getLoss('categoricalCrossEntropy', { labelSmoothing: 0.05 }) });
     const xs = tf.tensor2d([
       [1, 0],
       [0, 1],
@@ -113,7 +113,7 @@ describe('losses in use', () => {
       [2, 0],
     ]);
     const labels = tf.tensor1d([0, 1, 2, 0], 'int32');
-    const optimizer = new Adam({ lr: 0.1 });
+    const optimizer = new Adam({ learningRate: 0.1 });
     const step = () =>
       optimizer.minimize(() => sparseCategoricalCrossEntropy(labels, tf.matMul(xs, w), { fromLogits: true }) as tf.Scalar, true, [w])!;
     const first = step();

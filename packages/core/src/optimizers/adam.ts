@@ -4,42 +4,53 @@
  * {@link AdamW}.
  */
 import * as tf from '@tensorflow/tfjs';
+import { z } from 'zod';
 
 import { ADAM_UPDATE, type AdamUpdateAttrs } from '../kernels/adam-update';
 import { webGpuAdamFits } from '../kernels/adam-update-webgpu';
-import { BigModelOptimizer, checkBaseConfig, checkRange, type OptimizerBaseConfig } from './bigmodel-optimizer';
+import { parseConfig, withDeprecatedAliases } from '../config';
+import { BigModelOptimizer, OPTIMIZER_ALIASES, optimizerBaseFields } from './bigmodel-optimizer';
+
+/** The schema of {@link AdamConfig}: its fields, their defaults and descriptions. */
+export const adamConfigSchema = withDeprecatedAliases(
+  z.strictObject({
+    ...optimizerBaseFields,
+    beta1: z.number().min(0).lt(1).default(0.9).describe('Decay of the first-moment average, in [0, 1) (default 0.9).'),
+    beta2: z.number().min(0).lt(1).default(0.999).describe('Decay of the second-moment average, in [0, 1) (default 0.999).'),
+    epsilon: z.number().positive().default(1e-8).describe('Added to the denominator, > 0 (default 1e-8).'),
+    weightDecay: z
+      .number()
+      .min(0)
+      .default(0)
+      .describe('Weight decay >= 0 (default 0; Adam adds `weightDecay * w` to the gradient, AdamW shrinks `w` directly, by default 0.01).'),
+    amsgrad: z
+      .boolean()
+      .default(false)
+      .describe('Use the running maximum of the second moment (AMSGrad, Reddi et al. 2018; default false).'),
+  }),
+  OPTIMIZER_ALIASES,
+);
 
 /**
- * Configuration of {@link Adam} and {@link AdamW}.
+ * Configuration of {@link Adam} and {@link AdamW}, inferred from its schema (the one place its
+ * fields are described): `learningRate` (required; `lr` is its deprecated alias), `beta1` in
+ * [0, 1) (default 0.9), `beta2` in [0, 1) (default 0.999), `epsilon` > 0 (default 1e-8),
+ * `weightDecay` >= 0 (default 0, AdamW's 0.01), `amsgrad` (default false), `clipNorm` and
+ * `clipValue` (default: no clipping). The JSON Schema docs/schemas/core/AdamConfig.schema.json
+ * carries each field's description.
  *
  * @category Optimizers
  */
-export interface AdamConfig extends OptimizerBaseConfig {
-  /** Decay of the first-moment average, in [0, 1) (default 0.9). */
-  beta1?: number;
-  /** Decay of the second-moment average, in [0, 1) (default 0.999). */
-  beta2?: number;
-  /** Added to the denominator (default 1e-8). */
-  epsilon?: number;
-  /** Weight decay (default 0; Adam adds `wd * w` to the gradient, AdamW shrinks `w` directly; AdamW's default is 0.01). */
-  weightDecay?: number;
-  /** Use the running maximum of the second moment (AMSGrad, Reddi et al. 2018; default false). */
-  amsgrad?: boolean;
-}
+export type AdamConfig = z.input<typeof adamConfigSchema>;
 
 /**
- * Fills Adam's defaults and validates; throws InvalidArgumentError naming the option.
+ * Fills Adam's defaults and validates; throws InvalidArgumentError naming the option
+ * (`AdamConfig.beta1`) and the value.
  *
  * @category Optimizers
  */
-export function resolveAdamConfig(config: AdamConfig) {
-  checkBaseConfig(config);
-  const resolved = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0, amsgrad: false, ...config };
-  checkRange('beta1', resolved.beta1, 0, 1 - Number.EPSILON);
-  checkRange('beta2', resolved.beta2, 0, 1 - Number.EPSILON);
-  checkRange('epsilon', resolved.epsilon, 0, Infinity, true);
-  checkRange('weightDecay', resolved.weightDecay, 0, Infinity);
-  return resolved;
+export function resolveAdamConfig(config: AdamConfig): z.output<typeof adamConfigSchema> {
+  return parseConfig(adamConfigSchema, config, 'AdamConfig');
 }
 
 /**
@@ -89,7 +100,7 @@ export function adamStep(
  *
  * @example
  * ```ts
- * model.compile({ optimizer: new Adam({ lr: 1e-3 }), loss: 'categoricalCrossentropy' });
+ * model.compile({ optimizer: new Adam({ learningRate: 1e-3 }), loss: 'categoricalCrossentropy' });
  * ```
  * @category Optimizers
  */

@@ -11,7 +11,7 @@ import { Adam, adamStep, type AdamConfig } from './adam';
  *
  * @example
  * ```ts
- * const optimizer = new AdamW({ lr: 1e-3, weightDecay: 0.05 });
+ * const optimizer = new AdamW({ learningRate: 1e-3, weightDecay: 0.05 });
  * ```
  * @category Optimizers
  */

@@ -14,70 +14,61 @@ import * as tf from '@tensorflow/tfjs';
  */
 export type NamedTensor = { name: string; tensor: tf.Tensor };
 
+import { z } from 'zod';
+
+import { withDeprecatedAliases } from '../config';
 import { InvalidArgumentError } from '../errors';
 import { scheduleFromConfig, type LearningRateSchedule } from './schedules';
 
-/**
- * Options every bigmodel optimizer takes.
- *
- * @category Optimizers
- */
-export interface OptimizerBaseConfig {
-  /** Learning rate, a number > 0 or a {@link LearningRateSchedule}. */
-  lr: number | LearningRateSchedule;
-  /** Clip the gradients of each update to this global L2 norm (default: no clipping). */
-  clipNorm?: number;
-  /** Clip every gradient element to [-clipValue, clipValue] (default: no clipping). */
-  clipValue?: number;
+/** A finite number > 0, or a schedule (an object with `at(step)`). */
+function isLearningRate(value: unknown): value is number | LearningRateSchedule {
+  if (typeof value === 'number') return value > 0 && Number.isFinite(value);
+  return typeof (value as Partial<LearningRateSchedule> | null)?.at === 'function';
 }
 
-/**
- * Validates the options shared by all optimizers; throws {@link InvalidArgumentError} naming the option.
- *
- * @category Optimizers
- */
-export function checkBaseConfig(config: OptimizerBaseConfig): void {
-  const { lr, clipNorm, clipValue } = config;
-  if (typeof lr === 'number') {
-    if (!(lr > 0) || !Number.isFinite(lr))
-      throw new InvalidArgumentError({ parameter: 'lr', value: lr, message: 'The learning rate must be a finite number > 0.' });
-  } else if (typeof lr?.at !== 'function') {
-    throw new InvalidArgumentError({
-      parameter: 'lr',
-      value: lr,
-      message: 'Expected a number or a LearningRateSchedule (an object with at(step)).',
-    });
-  }
-  for (const [parameter, value] of [
-    ['clipNorm', clipNorm],
-    ['clipValue', clipValue],
-  ] as const) {
-    if (value !== undefined && !(value > 0 && Number.isFinite(value))) {
-      throw new InvalidArgumentError({ parameter, value, message: 'Must be a finite number > 0 (or left out for no clipping).' });
-    }
-  }
-}
+/** The fields every optimizer's config schema starts with. */
+export const optimizerBaseFields = {
+  learningRate: z
+    .custom<number | LearningRateSchedule>(isLearningRate, {
+      message: 'Expected a finite number > 0 or a LearningRateSchedule (an object with at(step)).',
+    })
+    // In JSON (a --config file) a learning rate can only be a number: the JSON Schema says so.
+    .meta({
+      description: 'Learning rate: a finite number > 0, or a LearningRateSchedule (required; `lr` is its deprecated alias).',
+      type: 'number',
+      exclusiveMinimum: 0,
+    }),
+  clipNorm: z.number().positive().optional().describe('Clip the gradients of each update to this global L2 norm (default: no clipping).'),
+  clipValue: z.number().positive().optional().describe('Clip every gradient element to [-clipValue, clipValue] (default: no clipping).'),
+};
+
+/** Deprecated spellings in optimizer configs, kept for one release. */
+export const OPTIMIZER_ALIASES = { lr: 'learningRate' } as const;
+
+/** The schema of the options every optimizer takes (with the deprecated `lr`). */
+export const optimizerBaseSchema = withDeprecatedAliases(z.strictObject(optimizerBaseFields), OPTIMIZER_ALIASES);
 
 /**
- * Checks that `value` is a finite number in [min, max] (or (min, max] when `openMin`).
+ * Options every bigmodel optimizer takes, inferred from its schema: `learningRate` (a number > 0
+ * or a {@link LearningRateSchedule}; required), `clipNorm` and `clipValue` (default: no clipping).
+ * `lr` is the deprecated name of `learningRate` (accepted for one release; not both).
  *
  * @category Optimizers
  */
-export function checkRange(parameter: string, value: number, min: number, max: number, openMin = false): void {
-  const ok = Number.isFinite(value) && (openMin ? value > min : value >= min) && value <= max;
-  if (!ok) {
-    throw new InvalidArgumentError({ parameter, value, message: `Must be a number in ${openMin ? '(' : '['}${min}, ${max}].` });
-  }
-}
+export type OptimizerBaseConfig = z.input<typeof optimizerBaseSchema>;
+
+/** The options every optimizer keeps, validated. */
+export type ResolvedOptimizerBase = z.output<typeof optimizerBaseSchema>;
 
 /**
- * The constructor options in a saved config, with a saved schedule rebuilt.
- *
- * @category Optimizers
+ * The constructor options in a saved config, with a saved schedule rebuilt (a config saved with
+ * `lr`, before the rename, reads as `learningRate`) and what tfjs-layers adds while loading left out.
  */
-export function configFromDict<T extends OptimizerBaseConfig>(dict: tf.serialization.ConfigDict): T {
-  const lr = dict['lr'];
-  return { ...(dict as unknown as T), lr: typeof lr === 'number' ? lr : scheduleFromConfig(lr as Record<string, unknown>) };
+export function configFromDict(dict: tf.serialization.ConfigDict): Record<string, unknown> {
+  // tfjs-layers' deserializer adds its customObjects to the saved config; they are not an option.
+  const { lr, learningRate = lr, customObjects: _customObjects, ...rest } = dict as Record<string, unknown>;
+  const rate = typeof learningRate === 'number' ? learningRate : scheduleFromConfig(learningRate as Record<string, unknown>);
+  return { ...rest, learningRate: rate };
 }
 
 /**
@@ -97,13 +88,14 @@ export abstract class BigModelOptimizer extends tf.Optimizer {
    */
   private readonly pending: tf.Variable[][] = [];
 
-  protected constructor(protected readonly base: OptimizerBaseConfig) {
+  protected constructor(protected readonly base: ResolvedOptimizerBase) {
     super();
   }
 
   /** The learning rate of update number `step` (1-based). */
   learningRate(step: number): number {
-    return typeof this.base.lr === 'number' ? this.base.lr : this.base.lr.at(step);
+    const { learningRate } = this.base;
+    return typeof learningRate === 'number' ? learningRate : learningRate.at(step);
   }
 
   /** Initial value of slot `name` for `variable` (default zeros). */
@@ -244,12 +236,12 @@ export abstract class BigModelOptimizer extends tf.Optimizer {
     cls: tf.serialization.SerializableConstructor<T>,
     config: tf.serialization.ConfigDict,
   ): T {
-    return new cls(configFromDict(config)) as T;
+    return new (cls as unknown as new (config: Record<string, unknown>) => T)(configFromDict(config));
   }
 
   /** The configuration shared by all optimizers, with a schedule given by its config. */
   protected baseConfig(): Record<string, unknown> {
-    const { lr, clipNorm, clipValue } = this.base;
-    return { lr: typeof lr === 'number' ? lr : lr.getConfig(), clipNorm, clipValue };
+    const { learningRate, clipNorm, clipValue } = this.base;
+    return { learningRate: typeof learningRate === 'number' ? learningRate : learningRate.getConfig(), clipNorm, clipValue };
   }
 }

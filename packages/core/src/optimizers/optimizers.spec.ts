@@ -15,6 +15,9 @@ import {
   exponentialDecay,
   linearDecay,
   oneCycle,
+  resolveAdagradConfig,
+  resolveAdamConfig,
+  resolveSgdConfig,
   scheduleFromConfig,
   stepDecay,
 } from '.';
@@ -108,7 +111,7 @@ describe(`optimizers against PyTorch ${fixtures.torch}`, () => {
 describe('optimizers in use', () => {
   it('train a LayersModel through model.compile and fit', async () => {
     const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [3], units: 1, kernelInitializer: 'zeros' })] });
-    model.compile({ optimizer: new Adam({ lr: 0.05 }), loss: 'meanSquaredError' });
+    model.compile({ optimizer: new Adam({ learningRate: 0.05 }), loss: 'meanSquaredError' });
     const xs = tf.tensor2d([
       [1, 2, 3],
       [0, 1, 0],
@@ -125,10 +128,10 @@ describe('optimizers in use', () => {
 
   it('clip the global gradient norm and each value', () => {
     const w = tf.variable(tf.tensor1d([0, 0]));
-    const byNorm = new Sgd({ lr: 1, clipNorm: 1 });
+    const byNorm = new Sgd({ learningRate: 1, clipNorm: 1 });
     byNorm.applyGradients({ [w.name]: tf.tensor1d([3, 4]) }); // norm 5 -> scaled to 1: (0.6, 0.8)
     expect(Array.from(w.dataSync()).map((v) => +v.toFixed(6))).toEqual([-0.6, -0.8]);
-    const byValue = new Sgd({ lr: 1, clipValue: 0.5 });
+    const byValue = new Sgd({ learningRate: 1, clipValue: 0.5 });
     byValue.applyGradients({ [w.name]: tf.tensor1d([3, -0.25]) });
     expect(Array.from(w.dataSync()).map((v) => +v.toFixed(6))).toEqual([-1.1, -0.55]);
     byNorm.dispose();
@@ -138,7 +141,7 @@ describe('optimizers in use', () => {
 
   it('follow a learning-rate schedule step by step', () => {
     const w = tf.variable(tf.scalar(0));
-    const optimizer = new Sgd({ lr: stepDecay({ initial: 1, stepSize: 2, gamma: 0.5 }) });
+    const optimizer = new Sgd({ learningRate: stepDecay({ initial: 1, stepSize: 2, gamma: 0.5 }) });
     const seen: number[] = [];
     for (let t = 0; t < 5; t++) {
       const before = w.dataSync()[0];
@@ -151,11 +154,44 @@ describe('optimizers in use', () => {
   });
 
   it('reject bad options with InvalidArgumentError naming them', () => {
-    expect(() => new Adam({ lr: -1 })).toThrow(/Invalid argument for lr: -1/);
-    expect(() => new Sgd({ lr: 0.1, momentum: 1.5 })).toThrow(InvalidArgumentError);
-    expect(() => new Sgd({ lr: 0.1, nesterov: true })).toThrow(/nesterov/);
-    expect(() => new Rmsprop({ lr: 0.1, epsilon: 0 })).toThrow(/epsilon/);
-    expect(() => new Adam({ lr: 0.1, clipNorm: 0 })).toThrow(/clipNorm/);
+    expect(() => new Adam({ learningRate: -1 })).toThrow(
+      'Invalid argument for AdamConfig.learningRate: -1. Expected a finite number > 0 or a LearningRateSchedule (an object with at(step)).',
+    );
+    expect(() => new Adam({ learningRate: 0.1, beta1: 1 })).toThrow(
+      'Invalid argument for AdamConfig.beta1: 1. Too big: expected number to be <1. Decay of the first-moment average, in [0, 1) (default 0.9).',
+    );
+    expect(() => new Sgd({ learningRate: 0.1, momentum: 1.5 })).toThrow(InvalidArgumentError);
+    expect(() => new Sgd({ learningRate: 0.1, nesterov: true })).toThrow(/nesterov/);
+    expect(() => new Rmsprop({ learningRate: 0.1, epsilon: 0 })).toThrow(/epsilon/);
+    expect(() => new Adam({ learningRate: 0.1, clipNorm: 0 })).toThrow(/clipNorm/);
+  });
+});
+
+describe('optimizer configs', () => {
+  it('refuse a misspelt key with the nearest known one', () => {
+    expect(() => new Adam({ learningRate: 0.1, beta_1: 0.5 } as never)).toThrow(
+      'Invalid argument for AdamConfig.beta_1: 0.5. Unknown key; did you mean "beta1"?',
+    );
+    expect(() => new Sgd({ learningRate: 0.1, momentun: 0.9 } as never)).toThrow('did you mean "momentum"?');
+  });
+
+  it('take lr (and Adagrad lrDecay) as deprecated aliases, but not together with the new name', () => {
+    expect(resolveSgdConfig({ lr: 0.5 })).toEqual({ learningRate: 0.5, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0 });
+    expect(resolveAdagradConfig({ lr: 0.5, lrDecay: 0.1 })).toMatchObject({ learningRate: 0.5, learningRateDecay: 0.1 });
+    expect(() => resolveAdamConfig({ lr: 0.5, learningRate: 0.1 })).toThrow(
+      'Invalid argument for AdamConfig.lr: 0.5. "lr" is the deprecated name of "learningRate"; give only "learningRate".',
+    );
+  });
+
+  it('save learningRate and load a config saved before the rename (lr, lrDecay)', () => {
+    const adagrad = new Adagrad({ learningRate: 0.25, learningRateDecay: 0.5 });
+    expect(adagrad.getConfig()).toMatchObject({ learningRate: 0.25, learningRateDecay: 0.5 });
+    const old = Adagrad.fromConfig(Adagrad, { lr: 0.25, lrDecay: 0.5, initialAccumulatorValue: 0, epsilon: 1e-10, weightDecay: 0 });
+    expect((old as unknown as BigModelOptimizer).learningRate(1)).toBe(0.25);
+    expect(old.getConfig()).toEqual(adagrad.getConfig());
+    const schedule = Sgd.fromConfig(Sgd, { lr: { kind: 'stepDecay', initial: 1, stepSize: 2, gamma: 0.5 }, momentum: 0 });
+    expect([1, 3].map((step) => (schedule as unknown as BigModelOptimizer).learningRate(step))).toEqual([1, 0.5]);
+    [adagrad, old, schedule].forEach((o) => o.dispose());
   });
 });
 

@@ -4,39 +4,48 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-import { BigModelOptimizer, checkBaseConfig, checkRange, type OptimizerBaseConfig } from './bigmodel-optimizer';
+import { z } from 'zod';
+
+import { parseConfig, withDeprecatedAliases } from '../config';
+import { BigModelOptimizer, OPTIMIZER_ALIASES, optimizerBaseFields } from './bigmodel-optimizer';
+
+/** The schema of {@link RmspropConfig}: its fields, their defaults and descriptions. */
+export const rmspropConfigSchema = withDeprecatedAliases(
+  z.strictObject({
+    ...optimizerBaseFields,
+    rho: z
+      .number()
+      .min(0)
+      .lt(1)
+      .default(0.99)
+      .describe("Decay of the squared-gradient average (PyTorch's alpha), in [0, 1) (default 0.99)."),
+    epsilon: z.number().positive().default(1e-8).describe('Added to the denominator, > 0 (default 1e-8).'),
+    momentum: z.number().min(0).max(1).default(0).describe('Momentum factor in [0, 1] (default 0).'),
+    centered: z.boolean().default(false).describe('Divide by the estimated variance instead of the second moment (default false).'),
+    weightDecay: z.number().min(0).default(0).describe('L2 penalty added to the gradient, >= 0 (default 0).'),
+  }),
+  OPTIMIZER_ALIASES,
+);
 
 /**
- * Configuration of {@link Rmsprop}.
+ * Configuration of {@link Rmsprop}, inferred from its schema (the one place its fields are
+ * described): `learningRate` (required; `lr` is its deprecated alias), `rho` in [0, 1) (default
+ * 0.99), `epsilon` > 0 (default 1e-8), `momentum` in [0, 1] (default 0), `centered` (default
+ * false), `weightDecay` >= 0 (default 0), `clipNorm` and `clipValue` (default: no clipping). The JSON
+ * Schema docs/schemas/core/RmspropConfig.schema.json carries each field's description.
  *
  * @category Optimizers
  */
-export interface RmspropConfig extends OptimizerBaseConfig {
-  /** Decay of the squared-gradient average (PyTorch's alpha), in [0, 1) (default 0.99). */
-  rho?: number;
-  /** Added to the denominator (default 1e-8). */
-  epsilon?: number;
-  /** Momentum factor (default 0). */
-  momentum?: number;
-  /** Divide by the estimated variance instead of the second moment (default false). */
-  centered?: boolean;
-  /** L2 penalty added to the gradient (default 0). */
-  weightDecay?: number;
-}
+export type RmspropConfig = z.input<typeof rmspropConfigSchema>;
 
 /**
- * Fills RMSprop's defaults and validates; throws InvalidArgumentError naming the option.
+ * Fills RMSprop's defaults and validates; throws InvalidArgumentError naming the option
+ * (`RmspropConfig.rho`) and the value.
  *
  * @category Optimizers
  */
-export function resolveRmspropConfig(config: RmspropConfig) {
-  checkBaseConfig(config);
-  const resolved = { rho: 0.99, epsilon: 1e-8, momentum: 0, centered: false, weightDecay: 0, ...config };
-  checkRange('rho', resolved.rho, 0, 1 - Number.EPSILON);
-  checkRange('epsilon', resolved.epsilon, 0, Infinity, true);
-  checkRange('momentum', resolved.momentum, 0, 1);
-  checkRange('weightDecay', resolved.weightDecay, 0, Infinity);
-  return resolved;
+export function resolveRmspropConfig(config: RmspropConfig): z.output<typeof rmspropConfigSchema> {
+  return parseConfig(rmspropConfigSchema, config, 'RmspropConfig');
 }
 
 /**
@@ -46,7 +55,7 @@ export function resolveRmspropConfig(config: RmspropConfig) {
  *
  * @example
  * ```ts
- * const optimizer = new Rmsprop({ lr: 1e-3, centered: true, momentum: 0.9 });
+ * const optimizer = new Rmsprop({ learningRate: 1e-3, centered: true, momentum: 0.9 });
  * ```
  * @category Optimizers
  */

@@ -26,7 +26,7 @@ function positive(parameter: string, value: number, allowZero = false): void {
  * Multiplies the rate by `gamma` every `stepSize` steps (PyTorch StepLR counted in optimizer steps).
  * @example
  * ```ts
- * new Sgd({ lr: stepDecay({ initial: 0.1, stepSize: 1000, gamma: 0.5 }) });
+ * new Sgd({ learningRate: stepDecay({ initial: 0.1, stepSize: 1000, gamma: 0.5 }) });
  * ```
  * @category Optimizers
  */
@@ -45,7 +45,7 @@ export function stepDecay(options: { initial: number; stepSize: number; gamma?: 
  * `initial * gamma^(step - 1)`.
  * @example
  * ```ts
- * new Adam({ lr: exponentialDecay({ initial: 1e-3, gamma: 0.999 }) });
+ * new Adam({ learningRate: exponentialDecay({ initial: 1e-3, gamma: 0.999 }) });
  * ```
  * @category Optimizers
  */
@@ -61,7 +61,7 @@ export function exponentialDecay(options: { initial: number; gamma: number }): L
  * (and `floor` after).
  * @example
  * ```ts
- * new AdamW({ lr: cosineWithWarmup({ peak: 3e-4, warmupSteps: 500, totalSteps: 10000 }), weightDecay: 0.05 });
+ * new AdamW({ learningRate: cosineWithWarmup({ peak: 3e-4, warmupSteps: 500, totalSteps: 10000 }), weightDecay: 0.05 });
  * ```
  * @category Optimizers
  */
@@ -88,7 +88,7 @@ export function cosineWithWarmup(options: { peak: number; warmupSteps: number; t
  * `peak / (divFactor * finalDivFactor)`.
  * @example
  * ```ts
- * new Sgd({ lr: oneCycle({ peak: 0.1, totalSteps: 5000 }), momentum: 0.9 });
+ * new Sgd({ learningRate: oneCycle({ peak: 0.1, totalSteps: 5000 }), momentum: 0.9 });
  * ```
  * @category Optimizers
  */
@@ -123,7 +123,7 @@ export function oneCycle(options: {
  * Linear interpolation from `initial` to `final` over `totalSteps` (then `final`).
  * @example
  * ```ts
- * new Sgd({ lr: linearDecay({ initial: 0.1, final: 0.001, totalSteps: 10000 }) });
+ * new Sgd({ learningRate: linearDecay({ initial: 0.1, final: 0.001, totalSteps: 10000 }) });
  * ```
  * @category Optimizers
  */

@@ -4,44 +4,52 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-import { InvalidArgumentError } from '../errors';
-import { BigModelOptimizer, checkBaseConfig, checkRange, type OptimizerBaseConfig } from './bigmodel-optimizer';
+import { z } from 'zod';
+
+import { parseConfig, withDeprecatedAliases } from '../config';
+import { BigModelOptimizer, OPTIMIZER_ALIASES, optimizerBaseFields } from './bigmodel-optimizer';
+
+/** The schema of {@link SgdConfig}: its fields, their defaults and descriptions. */
+export const sgdConfigSchema = withDeprecatedAliases(
+  z
+    .strictObject({
+      ...optimizerBaseFields,
+      momentum: z.number().min(0).max(1).default(0).describe('Momentum factor in [0, 1] (default 0: plain SGD).'),
+      dampening: z.number().min(0).max(1).default(0).describe('Dampening of the momentum in [0, 1] (default 0).'),
+      nesterov: z.boolean().default(false).describe('Nesterov momentum (default false; needs momentum > 0 and dampening 0).'),
+      weightDecay: z.number().min(0).default(0).describe('L2 penalty added to the gradient, `g + weightDecay * w` (default 0).'),
+    })
+    .superRefine(({ nesterov, momentum, dampening }, context) => {
+      if (nesterov && (momentum <= 0 || dampening !== 0))
+        context.addIssue({
+          code: 'custom',
+          path: ['nesterov'],
+          input: true,
+          message: 'Nesterov momentum needs momentum > 0 and dampening 0.',
+        });
+    }),
+  OPTIMIZER_ALIASES,
+);
 
 /**
- * Configuration of {@link Sgd}.
+ * Configuration of {@link Sgd}, inferred from its schema (the one place its fields are described):
+ * `learningRate` (required; `lr` is its deprecated alias), `momentum` in [0, 1] (default 0),
+ * `dampening` in [0, 1] (default 0), `nesterov` (default false; needs momentum > 0 and dampening
+ * 0), `weightDecay` >= 0 (default 0), `clipNorm` and `clipValue` (default: no clipping). The JSON
+ * Schema docs/schemas/core/SgdConfig.schema.json carries each field's description.
  *
  * @category Optimizers
  */
-export interface SgdConfig extends OptimizerBaseConfig {
-  /** Momentum factor in [0, 1) (default 0: plain SGD). */
-  momentum?: number;
-  /** Dampening of the momentum in [0, 1] (default 0). */
-  dampening?: number;
-  /** Nesterov momentum (default false; needs momentum > 0 and dampening 0). */
-  nesterov?: boolean;
-  /** L2 penalty added to the gradient, `g + weightDecay * w` (default 0). */
-  weightDecay?: number;
-}
+export type SgdConfig = z.input<typeof sgdConfigSchema>;
 
 /**
- * Fills SGD's defaults and validates; throws InvalidArgumentError naming the option.
+ * Fills SGD's defaults and validates; throws InvalidArgumentError naming the option
+ * (`SgdConfig.momentum`) and the value.
  *
  * @category Optimizers
  */
-export function resolveSgdConfig(config: SgdConfig): Required<Omit<SgdConfig, 'clipNorm' | 'clipValue'>> & SgdConfig {
-  checkBaseConfig(config);
-  const resolved = { momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, ...config };
-  checkRange('momentum', resolved.momentum, 0, 1);
-  checkRange('dampening', resolved.dampening, 0, 1);
-  checkRange('weightDecay', resolved.weightDecay, 0, Infinity);
-  if (resolved.nesterov && (resolved.momentum <= 0 || resolved.dampening !== 0)) {
-    throw new InvalidArgumentError({
-      parameter: 'nesterov',
-      value: true,
-      message: 'Nesterov momentum needs momentum > 0 and dampening 0.',
-    });
-  }
-  return resolved;
+export function resolveSgdConfig(config: SgdConfig): z.output<typeof sgdConfigSchema> {
+  return parseConfig(sgdConfigSchema, config, 'SgdConfig');
 }
 
 /**
@@ -50,7 +58,7 @@ export function resolveSgdConfig(config: SgdConfig): Required<Omit<SgdConfig, 'c
  *
  * @example
  * ```ts
- * const optimizer = new Sgd({ lr: 0.1, momentum: 0.9, nesterov: true });
+ * const optimizer = new Sgd({ learningRate: 0.1, momentum: 0.9, nesterov: true });
  * model.compile({ optimizer, loss: 'categoricalCrossentropy' });
  * ```
  * @category Optimizers

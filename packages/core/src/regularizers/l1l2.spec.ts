@@ -21,7 +21,7 @@ describe('L1L2 regularizers', () => {
       const model = tf.sequential({
         layers: [tf.layers.dense({ inputShape: [4], units: 1, kernelInitializer: 'ones', kernelRegularizer: regularizer as never })],
       });
-      model.compile({ optimizer: new Adam({ lr: 0.05 }), loss: 'meanSquaredError' });
+      model.compile({ optimizer: new Adam({ learningRate: 0.05 }), loss: 'meanSquaredError' });
       return model;
     };
     const xs = tf.randomNormal([64, 4], 0, 1, 'float32', 1);

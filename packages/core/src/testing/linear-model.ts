@@ -11,7 +11,7 @@ export function linearModel(): { model: CustomModel; w: tf.Variable; b: tf.Varia
     variables: [w, b],
     forward: (x) => tf.add(tf.matMul(x, w), b),
     loss: (y, p) => tf.losses.meanSquaredError(y, p) as tf.Scalar,
-    optimizer: new Sgd({ lr: 0.1, momentum: 0.9 }),
+    optimizer: new Sgd({ learningRate: 0.1, momentum: 0.9 }),
   };
   return { model, w, b };
 }

@@ -237,7 +237,7 @@ export function dcganPair(seed: number): { generator: tf.Sequential; discriminat
 export async function trainReferenceCnn(backend: string, steps: number, batch: number) {
   tf.setBackend(backend);
   const model = createReferenceCnn({ seed: 3 });
-  model.compile({ optimizer: new Adam({ lr: 1e-3 }), loss: 'categoricalCrossentropy' });
+  model.compile({ optimizer: new Adam({ learningRate: 1e-3 }), loss: 'categoricalCrossentropy' });
   const xs = tf.tensor4d(
     values(batch * 28 * 28, 11).map((v) => (v + 1) / 2),
     [batch, 28, 28, 1],
@@ -266,8 +266,8 @@ export async function trainReferenceCnn(backend: string, steps: number, batch: n
 export async function trainDcgan(backend: string, steps: number, batch: number) {
   tf.setBackend(backend);
   const { generator, discriminator } = dcganPair(5);
-  const dOptimizer = new Adam({ lr: 2e-4, beta1: 0.5 });
-  const gOptimizer = new Adam({ lr: 2e-4, beta1: 0.5 });
+  const dOptimizer = new Adam({ learningRate: 2e-4, beta1: 0.5 });
+  const gOptimizer = new Adam({ learningRate: 2e-4, beta1: 0.5 });
   const real = tf.tensor4d(values(batch * 16 * 16, 21), [batch, 16, 16, 1]);
   const noise = tf.tensor2d(values(batch * 8, 22), [batch, 8]);
   const bce = (labels: number, logits: tf.Tensor) => tf.losses.sigmoidCrossEntropy(tf.fill(logits.shape, labels), logits);

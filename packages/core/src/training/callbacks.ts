@@ -157,7 +157,7 @@ export function bestCheckpoint(options: { dir: string; monitor?: string; mode?: 
 
 /**
  * Sets the learning rate before every step from `schedule` (for tf.train optimizers, which have a
- * `learningRate` field; bigmodel's optimizers take a schedule as `lr` directly).
+ * `learningRate` field; bigmodel's optimizers take a schedule as `learningRate` directly).
  * @example
  * ```ts
  * learningRateScheduler(cosineWithWarmup({ peak: 1e-3, warmupSteps: 100, totalSteps: 2000 }));
@@ -172,7 +172,7 @@ export function learningRateScheduler(schedule: LearningRateSchedule): Callback 
         throw new InvalidArgumentError({
           parameter: 'optimizer',
           value: optimizer.getClassName(),
-          message: 'Has no learningRate field; give bigmodel optimizers the schedule as lr.',
+          message: 'Has no learningRate field; give bigmodel optimizers the schedule as learningRate.',
         });
       }
       target.learningRate = schedule.at(step);

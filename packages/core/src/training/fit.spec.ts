@@ -21,7 +21,7 @@ describe('fit', () => {
   it('trains a LayersModel on MNIST with validation, logs JSON lines, and keeps tensor counts stable', async () => {
     const { train, validation } = smallMnist().split({ train: 0.8, validation: 0.2, seed: 1 });
     const model = smallModel();
-    model.compile({ optimizer: new Adam({ lr: 1e-3 }), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+    model.compile({ optimizer: new Adam({ learningRate: 1e-3 }), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
     const path = join(tempDir(), 'metrics.jsonl');
     const counts: number[] = [];
     const history = await fit(model, train, {
@@ -83,7 +83,7 @@ describe('fit', () => {
         return tf.matMul(x, w);
       },
       loss: (y, p) => tf.losses.meanSquaredError(y, p) as tf.Scalar,
-      optimizer: new Sgd({ lr: 1e-4 }),
+      optimizer: new Sgd({ learningRate: 1e-4 }),
     };
     let calls = 0;
     await fit(model, data, { epochs: 1, batchSize: 8, shuffle: false, validation: data, augment: (xs) => (calls++, tf.neg(xs)) });
@@ -103,7 +103,7 @@ describe('fit', () => {
       variables: [w],
       forward: (x) => tf.matMul(x, w),
       loss: (y, p) => tf.mean(tf.log(tf.sub(p, y))) as tf.Scalar, // log of 0 and of negatives: -Inf / NaN
-      optimizer: new Sgd({ lr: 0.1 }),
+      optimizer: new Sgd({ learningRate: 0.1 }),
     };
     const error = await fit(model, data, { epochs: 3, batchSize: 2 }).catch((e: unknown) => e);
     expect(NumericalError.isInstance(error)).toBe(true);
@@ -123,7 +123,7 @@ describe('fit', () => {
     const model = tf.sequential({
       layers: [tf.layers.dense({ inputShape: [2], units: 1, kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) })],
     });
-    model.compile({ optimizer: new Sgd({ lr: 0.1 }), loss: 'meanSquaredError' });
+    model.compile({ optimizer: new Sgd({ learningRate: 0.1 }), loss: 'meanSquaredError' });
     let afterFirst: Record<string, Buffer> = {};
     const snapshot = () =>
       Object.fromEntries(
@@ -177,7 +177,7 @@ describe('fit', () => {
       const m = tf.sequential({
         layers: [tf.layers.dense({ inputShape: [2], units: 1, kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) })],
       });
-      m.compile({ optimizer: new Sgd({ lr: 0.1 }), loss: 'meanSquaredError' });
+      m.compile({ optimizer: new Sgd({ learningRate: 0.1 }), loss: 'meanSquaredError' });
       return m;
     };
     const records = (path: string) =>
@@ -225,8 +225,19 @@ describe('fit', () => {
   it('rejects bad configuration with typed errors naming the parameter', async () => {
     const data = smallMnist();
     const model = smallModel();
-    await expect(fit(model, data, { epochs: 0, batchSize: 8 })).rejects.toThrow(/config\.epochs/);
+    await expect(fit(model, data, { epochs: 0, batchSize: 8 })).rejects.toThrow(
+      'Invalid argument for FitConfig.epochs: 0. Too small: expected number to be >=1. Epochs to train (an integer >= 1)',
+    );
     await expect(fit(model, data, { epochs: 1, batchSize: -3 })).rejects.toThrow(InvalidArgumentError);
+    await expect(fit(model, data, { epochs: 1, batchSize: 8, checkpoint: { dir: 'x', everyEpochs: 1.5 } })).rejects.toThrow(
+      /FitConfig\.checkpoint\.everyEpochs: 1\.5\. Invalid input: expected int/,
+    );
+    await expect(fit(model, data, { epochs: 1, batchSize: 8, batchsize: 8 } as never)).rejects.toThrow(
+      'Invalid argument for FitConfig.batchsize: 8. Unknown key; did you mean "batchSize"?',
+    );
+    await expect(fit(model, data, { epochs: 1, batchSize: 8, validation: [1, 2] } as never)).rejects.toThrow(
+      'Invalid argument for FitConfig.validation: [1,2]. Expected a TensorDataset or a StreamDataset.',
+    );
     const empty = new TensorDataset(new Float32Array(0), [784], new Uint8Array(0), { classes: 10 });
     await expect(fit(model, empty, { epochs: 1, batchSize: 8 })).rejects.toThrow(/training dataset is empty/);
     model.dispose();
@@ -236,7 +247,7 @@ describe('fit', () => {
 describe('callbacks', () => {
   it('earlyStopping stops after `patience` epochs without improvement and restores the best weights', () => {
     const v = tf.variable(tf.scalar(0));
-    const context = { variables: [v], optimizer: new Sgd({ lr: 1 }) };
+    const context = { variables: [v], optimizer: new Sgd({ learningRate: 1 }) };
     const stopper = earlyStopping({ monitor: 'valLoss', patience: 1, restoreBestWeights: true });
     const decisions = [3, 2, 2.5, 2.6].map((valLoss, epoch) => {
       v.assign(tf.scalar(epoch));
@@ -270,7 +281,7 @@ describe('checkpoints', () => {
     writeFileSync(join(victim, 'precious.txt'), 'keep me');
     const data = smallMnist().subset([...Array(64).keys()]);
     const model = smallModel();
-    model.compile({ optimizer: new Adam({ lr: 1e-3 }), loss: 'categoricalCrossentropy' });
+    model.compile({ optimizer: new Adam({ learningRate: 1e-3 }), loss: 'categoricalCrossentropy' });
     await fit(model, data, { epochs: 1, batchSize: 32, checkpoint: { dir } });
     const latest = join(dir, 'latest.json');
     writeFileSync(latest, JSON.stringify({ ...JSON.parse(readFileSync(latest, 'utf8')), model: '../victim' }));

@@ -11,12 +11,14 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 import * as tf from '@tensorflow/tfjs';
+import { z } from 'zod';
 
+import { parseConfig } from '../config';
 import { FileFormatError, InvalidArgumentError, NumericalError, ShapeError } from '../errors';
 import { loadModel, readRegularFile, resolveContainedPath, saveModel, writeFileAtomic, type LoadModelOptions } from '../io';
 
 import { precisionRecallF1 } from '../metrics';
-import { TensorDataset, type Batch, type StreamDataset } from '../data';
+import { StreamDataset, TensorDataset, type Batch } from '../data';
 import { terminateOnNaN, type Callback, type EpochLogs, type TrainingContext } from './callbacks';
 import { BigModelOptimizer } from '../optimizers';
 import type { MetricsLogger } from './jsonl-logger';
@@ -36,50 +38,78 @@ export interface CustomModel {
   optimizer: tf.Optimizer;
 }
 
+/** An object (not null, not an array). */
+const isObject = (value: unknown): value is object => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The schema of {@link FitConfig}: its fields, their defaults and descriptions. */
+export const fitConfigSchema = z.strictObject({
+  epochs: z.number().int().min(1).describe('Epochs to train (an integer >= 1); with a resumed run, the total including those done.'),
+  batchSize: z.number().int().min(1).describe('Examples per batch (an integer >= 1).'),
+  shuffle: z.boolean().default(true).describe('Shuffle each epoch with a seeded order (default true).'),
+  seed: z.number().default(0).describe('Seed of the batch order (default 0).'),
+  validation: z
+    .custom<TensorDataset | StreamDataset>((v) => v instanceof TensorDataset || v instanceof StreamDataset, {
+      message: 'Expected a TensorDataset or a StreamDataset.',
+    })
+    .optional()
+    .describe('Held-out data evaluated after every epoch (adds valLoss, and valAccuracy and valMacroF1 for classes; default none).'),
+  shuffleBuffer: z.number().int().min(1).optional().describe('For a StreamDataset: the shuffle buffer when shuffle is on (default 1024).'),
+  prefetch: z.number().int().min(0).optional().describe('For a StreamDataset: batches assembled ahead (default 2).'),
+  callbacks: z
+    .array(z.custom<Callback>(isObject, { message: 'Expected a Callback (an object with onEpochEnd, ...).' }))
+    .default([])
+    .describe('Callbacks, run in order (default none).'),
+  logger: z
+    .custom<MetricsLogger>((v) => typeof (v as Partial<MetricsLogger> | null)?.log === 'function', {
+      message: 'Expected a MetricsLogger (an object with log(record)).',
+    })
+    .optional()
+    .describe(
+      "Receives a record per step (losses/train) and per epoch (charts/...); a resumed run first drops its records after the checkpoint's step (default none).",
+    ),
+  nanGuard: z.boolean().default(true).describe('Stop with a NumericalError naming the step when the loss becomes NaN/Inf (default true).'),
+  checkpoint: z
+    .strictObject({
+      dir: z.string().min(1).describe('Directory of the checkpoints.'),
+      everyEpochs: z.number().int().min(1).default(1).describe('Save every this many epochs (default 1).'),
+    })
+    .optional()
+    .describe(
+      'Save a resumable checkpoint (model, optimizer state, epoch) in dir every everyEpochs epochs (LayersModel only; default none). Weights holding a NaN or an infinity are never saved: training stops with a NumericalError and the last good checkpoint stays.',
+    ),
+  augment: z
+    .custom<(xs: tf.Tensor, position: { epoch: number; step: number }) => tf.Tensor>((v) => typeof v === 'function', {
+      message: 'Expected a function (xs, { epoch, step }) => tensor.',
+    })
+    .optional()
+    .describe(
+      'Applied to every training batch before the step (augmentation), not to validation data; draw its randomness from step and a resumed run augments exactly as an uninterrupted one (default none).',
+    ),
+  initialEpoch: z.number().int().min(0).default(0).describe('Epochs already done (set by resumeFit; default 0).'),
+  initialStep: z
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe('Steps already done (set by resumeFit; default: initialEpoch full epochs of an in-memory dataset).'),
+  initialHistory: z
+    .array(z.custom<EpochLogs>(isObject))
+    .optional()
+    .describe('Logs of the epochs already done (set by resumeFit), kept in later checkpoints.'),
+});
+
 /**
- * Configuration of {@link fit}.
+ * Configuration of {@link fit}, inferred from its schema (the one place its fields are described):
+ * `epochs` and `batchSize` (integers >= 1, required), `shuffle` (default true), `seed` (default 0),
+ * `validation` (a dataset evaluated after every epoch), `shuffleBuffer` (default 1024) and
+ * `prefetch` (default 2) for a StreamDataset, `callbacks` (default none), `logger`, `nanGuard`
+ * (default true), `checkpoint: { dir, everyEpochs = 1 }` (LayersModel only), `augment`
+ * (`(xs, { epoch, step }) => xs`, training batches only), and `initialEpoch`, `initialStep`,
+ * `initialHistory` (set by {@link resumeFit}). Unknown keys are refused with the nearest known one.
  *
  * @category Training
  */
-export interface FitConfig {
-  /** Epochs to train (an integer > 0); with a resumed run, the total including those done. */
-  epochs: number;
-  /** Examples per batch (an integer > 0). */
-  batchSize: number;
-  /** Shuffle each epoch with a seeded order (default true). */
-  shuffle?: boolean;
-  /** Seed of the batch order (default 0). */
-  seed?: number;
-  /** Held-out data evaluated after every epoch (adds `valLoss`, and `valAccuracy` and `valMacroF1` for classes). */
-  validation?: TensorDataset | StreamDataset;
-  /** For a StreamDataset: the shuffle buffer when `shuffle` is on (default 1024). */
-  shuffleBuffer?: number;
-  /** For a StreamDataset: batches assembled ahead (default 2). */
-  prefetch?: number;
-  /** Callbacks, run in order. */
-  callbacks?: Callback[];
-  /** Receives a record per step (`losses/train`) and per epoch (`charts/...`); a resumed run first drops its records after the checkpoint's step. */
-  logger?: MetricsLogger;
-  /** Stop with a NumericalError naming the step when the loss becomes NaN/Inf (default true). */
-  nanGuard?: boolean;
-  /**
-   * Save a resumable checkpoint (model, optimizer state, epoch) in `dir` every `everyEpochs` epochs (LayersModel only).
-   * Weights holding a NaN or an infinity are never saved: training stops with a NumericalError and the last good checkpoint stays.
-   */
-  checkpoint?: { dir: string; everyEpochs?: number };
-  /**
-   * Applied to every training batch's examples before the step (augmentation); not to validation
-   * data. Draw its randomness from `step` (e.g. `mulberry32(step)`) and a resumed run augments
-   * exactly as an uninterrupted one.
-   */
-  augment?: (xs: tf.Tensor, position: { epoch: number; step: number }) => tf.Tensor;
-  /** Epochs already done (set by {@link resumeFit}; default 0). */
-  initialEpoch?: number;
-  /** Steps already done (set by {@link resumeFit}; default: initialEpoch full epochs of an in-memory dataset). */
-  initialStep?: number;
-  /** Logs of the epochs already done (set by {@link resumeFit}), kept in later checkpoints. */
-  initialHistory?: EpochLogs[];
-}
+export type FitConfig = z.input<typeof fitConfigSchema>;
 
 /**
  * What {@link fit} returns: each epoch's logs.
@@ -109,19 +139,12 @@ function batchesOf(
     : data.batches({ batchSize, shuffleBuffer: shuffle ? shuffleBuffer : 0, seed, epoch, prefetch });
 }
 
+/** Validates `config` (InvalidArgumentError naming `FitConfig.<field>`) and fills its defaults. */
 function resolveFitConfig(config: FitConfig, data: Data) {
-  const { epochs, batchSize } = config;
-  if (!Number.isInteger(epochs) || epochs < 1)
-    throw new InvalidArgumentError({ parameter: 'config.epochs', value: epochs, message: 'Must be an integer >= 1.' });
-  if (!Number.isInteger(batchSize) || batchSize < 1)
-    throw new InvalidArgumentError({ parameter: 'config.batchSize', value: batchSize, message: 'Must be an integer >= 1.' });
+  const resolved = parseConfig(fitConfigSchema, config, 'FitConfig');
   if (data instanceof TensorDataset && data.size === 0)
     throw new InvalidArgumentError({ parameter: 'data', value: 0, message: 'The training dataset is empty.' });
-  const everyEpochs = config.checkpoint?.everyEpochs ?? 1;
-  if (config.checkpoint && (!Number.isInteger(everyEpochs) || everyEpochs < 1)) {
-    throw new InvalidArgumentError({ parameter: 'config.checkpoint.everyEpochs', value: everyEpochs, message: 'Must be an integer >= 1.' });
-  }
-  return { shuffle: true, seed: 0, nanGuard: true, initialEpoch: 0, callbacks: [] as Callback[], ...config, everyEpochs };
+  return { ...resolved, everyEpochs: resolved.checkpoint?.everyEpochs ?? 1 };
 }
 
 /** One optimizer step on a batch; returns the loss (and the compiled metrics of a LayersModel). */
@@ -270,7 +293,7 @@ async function writeCheckpoint(
  * @example
  * ```ts
  * const model = createReferenceCnn({ seed: 0 });
- * model.compile({ optimizer: new Adam({ lr: 1e-3 }), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+ * model.compile({ optimizer: new Adam({ learningRate: 1e-3 }), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
  * const history = await fit(model, train, {
  *   epochs: 5, batchSize: 64, seed: 1, validation,
  *   callbacks: [earlyStopping({ monitor: 'valAccuracy', patience: 2 })],
@@ -398,8 +421,9 @@ export async function resumeFit(
     });
   }
   const model = await loadModel(resolveContainedPath(dir, state.model, { source: latest }), { loss: config.loss, metrics: config.metrics });
+  const { loss: _loss, metrics: _metrics, ...fitConfig } = config;
   const rest = await fit(model, data, {
-    ...config,
+    ...fitConfig,
     seed: state.seed,
     initialEpoch: state.epoch,
     initialStep: state.step,

@@ -66,8 +66,14 @@ describe('bigmodel-transfer bad input', () => {
     ['--epochs', finetune('--epochs', '0'), 2, 'Invalid argument for --epochs: "0". Must be an integer in [1, 10000].'],
     ['--fine-tune-epochs', finetune('--fine-tune-epochs', '1e300'), 2, 'Invalid argument for --fine-tune-epochs: "1e300"'],
     ['--seed', finetune('--seed', '99999999999999999999'), 2, 'Invalid argument for --seed: "99999999999999999999"'],
-    ['--lr', finetune('--lr', '0'), 2, 'Invalid argument for --lr: "0". Must be a number in (0, 1].'],
-    ['--fine-tune-lr', finetune('--fine-tune-lr', '-1e-4'), 2, 'Invalid argument for --fine-tune-lr: "-1e-4"'],
+    ['--learning-rate', finetune('--learning-rate', '0'), 2, 'Invalid argument for --learning-rate: "0". Must be a number in (0, 1].'],
+    [
+      '--fine-tune-learning-rate',
+      finetune('--fine-tune-learning-rate', '-1e-4'),
+      2,
+      'Invalid argument for --fine-tune-learning-rate: "-1e-4"',
+    ],
+    ['--lr (deprecated)', finetune('--lr', '0'), 2, 'Invalid argument for --lr: "0". Must be a number in (0, 1].'],
     ['--batch-size', finetune('--batch-size', '0'), 2, 'Invalid argument for --batch-size: "0"'],
     ['--unfreeze-blocks', finetune('--unfreeze-blocks', '0'), 2, 'Invalid argument for --unfreeze-blocks: "0"'],
     ['--limit', finetune('--limit', '-2'), 2, 'Invalid argument for --limit: "-2"'],
@@ -98,7 +104,9 @@ describe('bigmodel-transfer bad input', () => {
     expect(top.out).toMatch(/finetune \[options\]/);
     expect(top.out).toMatch(/zoo\s+lists the model zoo/);
     const help = (await transfer(['finetune', '--help'])).out;
-    expect(help).toMatch(/--epochs <n>\s+epochs of the first phase; an integer in \[1, 10000\]\s+\(default: 10\)/);
+    expect(help).toMatch(/--epochs <n>\s+epochs of the first phase; an integer in \[1,\s+10000\]\s+\(default: 10\)/);
+    expect(help).toMatch(/--learning-rate <x>\s+learning rate of the head/);
+    expect(help).not.toContain('--lr'); // the deprecated spelling works but is not advertised
     expect(help).toContain('$ bigmodel-transfer finetune --base zoo:mnist-digits-0to4');
     const zoo = await transfer(['zoo']);
     expect(zoo.code).toBe(0);

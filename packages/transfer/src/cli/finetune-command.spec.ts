@@ -91,6 +91,22 @@ describe('bigmodel-transfer finetune', () => {
     expect(error(['--base', 'b', '--frobnicate']).parameter).toBe('--frobnicate');
   });
 
+  it('reads --learning-rate and --fine-tune-learning-rate, and their deprecated spellings --lr and --fine-tune-lr, not both', () => {
+    const base = ['--base', 'zoo:mnist-digits-0to4', '--data', 'mnist:5-9', '--out', 'o'];
+    expect(parseFinetuneArgs([...base, '--learning-rate', '0.01', '--fine-tune-learning-rate', '0.001'])).toEqual(
+      expect.objectContaining({ learningRate: 0.01, fineTuneLearningRate: 0.001 }),
+    );
+    expect(parseFinetuneArgs([...base, '--lr', '0.02', '--fine-tune-lr', '0.002'])).toEqual(
+      expect.objectContaining({ learningRate: 0.02, fineTuneLearningRate: 0.002 }),
+    );
+    expect(() => parseFinetuneArgs([...base, '--lr', '0.02', '--learning-rate', '0.01'])).toThrow(
+      expect.objectContaining({
+        name: 'UsageError',
+        message: '--lr is the deprecated spelling of --learning-rate; give only --learning-rate.',
+      }),
+    );
+  });
+
   it('fine-tunes zoo:mnist-digits-0to4 on mnist:5-9 and ends with a JSON line of test accuracy, parameter counts and time', async () => {
     const io = capture();
     const out = join(mkdtempSync(join(tmpdir(), 'bigmodel-cli-')), 'run');

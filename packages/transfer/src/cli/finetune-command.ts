@@ -23,6 +23,7 @@ import {
   parseCliInput,
   randomCrop,
   saveModel,
+  UsageError,
   writeFileAtomic,
   type CliInput,
   type CliStream,
@@ -74,36 +75,62 @@ const MAX_EPOCHS = 10_000;
 
 /** The `finetune` subcommand's flags (its action is set by the program; {@link finetunePlan} reads them). */
 export function finetuneCommand(command = new CliCommand('finetune')): CliCommand {
-  return command
-    .description('fine-tunes a base model on new data; writes model/, best/, metrics.jsonl and summary.json in --out')
-    .requiredOption('--base <base>', 'DIR of a saved model, or zoo:NAME (see the zoo command) (required)')
-    .requiredOption('--data <data>', 'mnist:DIGITS (e.g. mnist:5-9) or DIR of images, a subfolder per class in train/ and test/ (required)')
-    .requiredOption('--out <dir>', 'run directory (required)')
-    .addOption(choiceOption('--strategy <name>', 'what to train', FINE_TUNE_STRATEGIES, 'head'))
-    .addOption(integerOption('--epochs <n>', 'epochs of the first phase', { min: 1, max: MAX_EPOCHS }, 10))
-    .addOption(
-      integerOption('--fine-tune-epochs <n>', "epochs of the fine-tuning phase (default: the strategy's)", { min: 1, max: MAX_EPOCHS }),
-    )
-    .addOption(integerOption('--seed <s>', 'random seed', SEED, 0))
-    .addOption(numberOption('--lr <x>', "learning rate (default: the strategy's)", { min: 0, max: 1, minExclusive: true }))
-    .addOption(
-      numberOption('--fine-tune-lr <x>', "learning rate of the fine-tuning phase (default: the strategy's)", {
-        min: 0,
-        max: 1,
-        minExclusive: true,
-      }),
-    )
-    .addOption(integerOption('--batch-size <n>', 'examples per step', { min: 1, max: 4096 }, 64))
-    .addOption(
-      integerOption('--unfreeze-blocks <k>', "blocks to unfreeze (gradual: per phase; default: the strategy's)", { min: 1, max: 1000 }),
-    )
-    .addOption(integerOption('--limit <n>', 'use the first N training examples only', { min: 1, max: 10_000_000 }))
-    .option('--no-cache', 'recompute the frozen features every epoch (default: cached, except with --strategy full)')
-    .addOption(integerOption('--augment-padding <p>', 'random-crop padding in pixels, 0 off', { min: 0, max: 64 }, 2))
-    .examples([
-      'bigmodel-transfer finetune --base zoo:mnist-digits-0to4 --data mnist:5-9 --out runs/t',
-      'bigmodel-transfer finetune --base zoo:mnist-digits-0to4 --data my-images/ --strategy two-phase --epochs 5 --out runs/mine',
-    ]);
+  return (
+    command
+      .description('fine-tunes a base model on new data; writes model/, best/, metrics.jsonl and summary.json in --out')
+      .requiredOption('--base <base>', 'DIR of a saved model, or zoo:NAME (see the zoo command) (required)')
+      .requiredOption(
+        '--data <data>',
+        'mnist:DIGITS (e.g. mnist:5-9) or DIR of images, a subfolder per class in train/ and test/ (required)',
+      )
+      .requiredOption('--out <dir>', 'run directory (required)')
+      .addOption(choiceOption('--strategy <name>', 'what to train', FINE_TUNE_STRATEGIES, 'head'))
+      .addOption(integerOption('--epochs <n>', 'epochs of the first phase', { min: 1, max: MAX_EPOCHS }, 10))
+      .addOption(
+        integerOption('--fine-tune-epochs <n>', "epochs of the fine-tuning phase (default: the strategy's)", { min: 1, max: MAX_EPOCHS }),
+      )
+      .addOption(integerOption('--seed <s>', 'random seed', SEED, 0))
+      .addOption(
+        numberOption('--learning-rate <x>', "learning rate of the head (default: the strategy's)", { min: 0, max: 1, minExclusive: true }),
+      )
+      .addOption(
+        numberOption('--fine-tune-learning-rate <x>', "learning rate of the fine-tuning phase (default: the strategy's)", {
+          min: 0,
+          max: 1,
+          minExclusive: true,
+        }),
+      )
+      // Deprecated spellings, accepted for one release (not shown in --help).
+      .addOption(numberOption('--lr <x>', 'deprecated: --learning-rate', { min: 0, max: 1, minExclusive: true }).hideHelp())
+      .addOption(
+        numberOption('--fine-tune-lr <x>', 'deprecated: --fine-tune-learning-rate', { min: 0, max: 1, minExclusive: true }).hideHelp(),
+      )
+      .addOption(integerOption('--batch-size <n>', 'examples per step', { min: 1, max: 4096 }, 64))
+      .addOption(
+        integerOption('--unfreeze-blocks <k>', "blocks to unfreeze (gradual: per phase; default: the strategy's)", { min: 1, max: 1000 }),
+      )
+      .addOption(integerOption('--limit <n>', 'use the first N training examples only', { min: 1, max: 10_000_000 }))
+      .option('--no-cache', 'recompute the frozen features every epoch (default: cached, except with --strategy full)')
+      .addOption(integerOption('--augment-padding <p>', 'random-crop padding in pixels, 0 off', { min: 0, max: 64 }, 2))
+      .examples([
+        'bigmodel-transfer finetune --base zoo:mnist-digits-0to4 --data mnist:5-9 --out runs/t',
+        'bigmodel-transfer finetune --base zoo:mnist-digits-0to4 --data my-images/ --strategy two-phase --epochs 5 --out runs/mine',
+      ])
+  );
+}
+
+/** The flag's name on the command line (`fineTuneLr` -> `--fine-tune-lr`). */
+const flagOf = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
+/** The value of flag `key`, or of its deprecated spelling `alias`; both together are a usage error. */
+function deprecatedFlag(options: CliInput['options'], key: string, alias: string): number | undefined {
+  if (options[key] !== undefined && options[alias] !== undefined) {
+    throw new UsageError({
+      parameter: flagOf(alias),
+      message: `${flagOf(alias)} is the deprecated spelling of ${flagOf(key)}; give only ${flagOf(key)}.`,
+    });
+  }
+  return (options[key] ?? options[alias]) as number | undefined;
 }
 
 /** A checked `finetune` command line. */
@@ -146,8 +173,8 @@ export function finetunePlan({ options }: CliInput) {
     epochs: options['epochs'] as number,
     fineTuneEpochs: options['fineTuneEpochs'] as number | undefined,
     seed: options['seed'] as number,
-    lr: options['lr'] as number | undefined,
-    fineTuneLr: options['fineTuneLr'] as number | undefined,
+    learningRate: deprecatedFlag(options, 'learningRate', 'lr'),
+    fineTuneLearningRate: deprecatedFlag(options, 'fineTuneLearningRate', 'fineTuneLr'),
     batchSize: options['batchSize'] as number,
     unfreezeBlocks: options['unfreezeBlocks'] as number | undefined,
     limit: options['limit'] as number | undefined,
@@ -254,8 +281,8 @@ export async function finetune(args: ReturnType<typeof finetunePlan>, io: Comman
     epochs: args.epochs,
     fineTuneEpochs: args.fineTuneEpochs,
     cutAt: metadata?.featureLayer,
-    lr: args.lr,
-    fineTuneLr: args.fineTuneLr,
+    learningRate: args.learningRate,
+    fineTuneLearningRate: args.fineTuneLearningRate,
     batchSize: args.batchSize,
     unfreezeBlocks: args.unfreezeBlocks,
     seed,

@@ -17,7 +17,7 @@ const HEAD = 520 + 27;
 
 function compiled(seed = 0): tf.LayersModel {
   const model = tinyBnModel(seed);
-  model.compile({ optimizer: new Adam({ lr: 1e-2 }), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  model.compile({ optimizer: new Adam({ learningRate: 1e-2 }), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   return model;
 }
 

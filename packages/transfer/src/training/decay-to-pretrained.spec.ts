@@ -52,8 +52,8 @@ describe('decayToPretrained', () => {
         epochs: 3,
         batchSize: 16,
         hiddenUnits: [4],
-        lr: 1e-2,
-        fineTuneLr: 1e-2,
+        learningRate: 1e-2,
+        fineTuneLearningRate: 1e-2,
         decayToPretrained: strength,
       });
       const after = snapshot(model);

@@ -95,8 +95,8 @@ describe('fineTune', () => {
       epochs: 1,
       fineTuneEpochs: 1,
       batchSize: 16,
-      lr: 1e-3,
-      fineTuneLr: 1e-4,
+      learningRate: 1e-3,
+      fineTuneLearningRate: 1e-4,
       cachedFeatures: true,
     });
     expect(phases.map((p) => p.name)).toEqual(['head', 'fine-tune']);
@@ -114,7 +114,9 @@ describe('fineTune', () => {
     }
     for (const name of ['block3_conv/kernel', 'block3_bn/gamma', 'block3_bn/moving_mean'])
       expect(changed(after.get(name)!, before.get(name)!)).toBe(true);
-    const rates = (model.optimizer as GroupedOptimizer).groups.map((g) => (g.optimizer.getConfig() as { lr: number }).lr);
+    const rates = (model.optimizer as GroupedOptimizer).groups.map(
+      (g) => (g.optimizer.getConfig() as { learningRate: number }).learningRate,
+    );
     expect(new Set(rates)).toEqual(new Set([1e-3, 1e-4]));
     dispose(model);
   });
@@ -162,8 +164,8 @@ describe('fineTune', () => {
       epochs: 1,
       fineTuneEpochs: 3,
       batchSize: 16,
-      fineTuneLr: 1e-4,
-      layerLrDecay: 0.5,
+      fineTuneLearningRate: 1e-4,
+      layerLearningRateDecay: 0.5,
       cachedFeatures: true,
       callbacks: [
         {
@@ -176,7 +178,9 @@ describe('fineTune', () => {
     });
     // Trainable weights while training, in order: head 4; each block adds conv kernel + gamma + beta.
     expect(trainable).toEqual([4, 4 + 3, 4 + 6, 4 + 9]);
-    const rates = (model.optimizer as GroupedOptimizer).groups.map((g) => (g.optimizer.getConfig() as { lr: number }).lr);
+    const rates = (model.optimizer as GroupedOptimizer).groups.map(
+      (g) => (g.optimizer.getConfig() as { learningRate: number }).learningRate,
+    );
     expect(new Set(rates)).toEqual(new Set([1e-3, 1e-4, 5e-5, 2.5e-5]));
     dispose(model);
   });
@@ -193,25 +197,40 @@ describe('fineTune', () => {
   });
 
   it('validates its configuration with typed errors naming the option', () => {
-    expect(() => resolveFineTuneConfig({ strategy: 'magic' as never, classes: 2, epochs: 1 })).toThrow(/head, two-phase, gradual, full/);
+    expect(() => resolveFineTuneConfig({ strategy: 'magic' as never, classes: 2, epochs: 1 })).toThrow(
+      'Invalid argument for FineTuneConfig.strategy: "magic". Invalid option: expected one of "head"|"two-phase"|"gradual"|"full".',
+    );
     expect(() => resolveFineTuneConfig({ strategy: 'head', classes: 0, epochs: 1 })).toThrow(InvalidArgumentError);
-    expect(() => resolveFineTuneConfig({ strategy: 'head', classes: 2, epochs: 0 })).toThrow(/config\.epochs/);
+    expect(() => resolveFineTuneConfig({ strategy: 'head', classes: 2, epochs: 0 })).toThrow(/FineTuneConfig\.epochs: 0/);
     expect(() => resolveFineTuneConfig({ strategy: 'full', classes: 2, epochs: 1, cachedFeatures: true })).toThrow(
-      /config\.cachedFeatures/,
+      'Invalid argument for FineTuneConfig.cachedFeatures: true. Cached features need a frozen base',
+    );
+    expect(() => resolveFineTuneConfig({ strategy: 'head', classes: 2, epochs: 1, hiddenUnit: [8] } as never)).toThrow(
+      'Invalid argument for FineTuneConfig.hiddenUnit: [8]. Unknown key; did you mean "hiddenUnits"?',
     );
     // Oversized heads fail here, before any layer is built.
-    const oversized: [Partial<FineTuneConfig>, string][] = [
-      [{ hiddenUnits: [100_000] }, 'config.hiddenUnits[0]'],
-      [{ hiddenUnits: Array.from({ length: 17 }, () => 8) }, 'config.hiddenUnits'],
-      [{ classes: 1e9 }, 'config.classes'],
+    const oversized: [Partial<FineTuneConfig>, string, unknown][] = [
+      [{ hiddenUnits: [100_000] }, 'FineTuneConfig.hiddenUnits[0]', 100_000],
+      [{ hiddenUnits: Array.from({ length: 17 }, () => 8) }, 'FineTuneConfig.hiddenUnits', Array.from({ length: 17 }, () => 8)],
+      [{ classes: 1e9 }, 'FineTuneConfig.classes', 1e9],
     ];
-    for (const [change, parameter] of oversized) {
+    for (const [change, parameter, value] of oversized) {
       expect(() => resolveFineTuneConfig({ strategy: 'head', classes: 2, epochs: 1, ...change })).toThrow(
-        expect.objectContaining({ name: 'InvalidArgumentError', parameter }),
+        expect.objectContaining({ name: 'InvalidArgumentError', parameter, value }),
       );
     }
-    expect(resolveFineTuneConfig({ strategy: 'two-phase', classes: 2, epochs: 3, lr: 1e-2 })).toEqual(
-      expect.objectContaining({ fineTuneEpochs: 3, fineTuneLr: 1e-3, unfreezeBlocks: 1, weightDecay: 1e-4 }),
+    expect(resolveFineTuneConfig({ strategy: 'two-phase', classes: 2, epochs: 3, learningRate: 1e-2 })).toEqual(
+      expect.objectContaining({ fineTuneEpochs: 3, fineTuneLearningRate: 1e-3, unfreezeBlocks: 1, weightDecay: 1e-4 }),
+    );
+    expect(resolveFineTuneConfig({ strategy: 'gradual', classes: 2, epochs: 3 }).unfreezeBlocks).toBe(Infinity);
+  });
+
+  it('takes lr, fineTuneLr and layerLrDecay as deprecated aliases, not together with the new names', () => {
+    expect(resolveFineTuneConfig({ strategy: 'full', classes: 2, epochs: 1, lr: 1e-2, fineTuneLr: 1e-4, layerLrDecay: 0.5 })).toEqual(
+      expect.objectContaining({ learningRate: 1e-2, fineTuneLearningRate: 1e-4, layerLearningRateDecay: 0.5 }),
+    );
+    expect(() => resolveFineTuneConfig({ strategy: 'full', classes: 2, epochs: 1, fineTuneLr: 1e-4, fineTuneLearningRate: 1e-3 })).toThrow(
+      'Invalid argument for FineTuneConfig.fineTuneLr: 0.0001. "fineTuneLr" is the deprecated name of "fineTuneLearningRate"; give only "fineTuneLearningRate".',
     );
   });
 });

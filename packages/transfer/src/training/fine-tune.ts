@@ -4,13 +4,13 @@
  *
  * - `head`: a new head on the frozen base (optionally on cached features: the base runs once).
  * - `two-phase`: the head first, then the top `unfreezeBlocks` blocks of the base unfrozen and
- *   trained on with the lower `fineTuneLr` (frozen batch-norm statistics stay frozen).
+ *   trained on with the lower `fineTuneLearningRate` (frozen batch-norm statistics stay frozen).
  * - `gradual`: like two-phase, but one more block is unfrozen every `epochsPerBlock` epochs, top down.
- * - `full`: everything trains from the start, the base at `fineTuneLr`, the new head at `lr`.
+ * - `full`: everything trains from the start, the base at `fineTuneLearningRate`, the new head at `learningRate`.
  *
  * Every phase uses core's `fit` with early stopping on the validation loss (best weights
  * restored), weight decay on kernels only (not on biases or normalization parameters), and
- * per-layer-group learning rates (`layerLrDecay`).
+ * per-layer-group learning rates (`layerLearningRateDecay`).
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -19,16 +19,27 @@ import {
   earlyStopping,
   fit,
   InvalidArgumentError,
+  parseConfig,
   TensorDataset,
+  withDeprecatedAliases,
+  z,
   type Callback,
   type FitConfig,
   type FitHistory,
   type MetricsLogger,
 } from '@bigmodel/core';
 
-import { freeze, parameterCounts, setBatchNormPolicy, unfreeze, type BatchNormPolicy, type ParameterCounts } from '../freeze/freeze';
+import { freeze, parameterCounts, setBatchNormPolicy, unfreeze, type ParameterCounts } from '../freeze/freeze';
 import { layerBlocks } from '../freeze/select-layers';
-import { MAX_HEAD_CLASSES, applyLayers, checkHiddenUnits, defaultCutLayer, featureExtractor, replaceHead } from '../head/replace-head';
+import {
+  MAX_HEAD_CLASSES,
+  MAX_HEAD_LAYERS,
+  MAX_HEAD_UNITS,
+  applyLayers,
+  defaultCutLayer,
+  featureExtractor,
+  replaceHead,
+} from '../head/replace-head';
 import { cacheFeatures, checkInputShape, concatDatasets } from './features';
 import { decayToPretrained } from './decay-to-pretrained';
 import { isNoDecayWeight, paramGroupOptimizer } from './grouped-optimizer';
@@ -46,74 +57,149 @@ export const FINE_TUNE_STRATEGIES = ['head', 'two-phase', 'gradual', 'full'] as 
  */
 export type FineTuneStrategy = (typeof FINE_TUNE_STRATEGIES)[number];
 
+/** An object (not null, not an array). */
+const isObject = (value: unknown): value is object => typeof value === 'object' && value !== null && !Array.isArray(value);
+/** A function. */
+const isFunction = (value: unknown) => typeof value === 'function';
+
+/** The fields of {@link FineTuneConfig}: their rules, defaults and descriptions. */
+const fineTuneFields = z.strictObject({
+  strategy: z.enum(FINE_TUNE_STRATEGIES).describe('The recipe: head, two-phase, gradual or full (required).'),
+  classes: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_HEAD_CLASSES)
+    .describe(`Classes of the new task, an integer in [1, ${MAX_HEAD_CLASSES}] (required).`),
+  epochs: z.number().int().min(1).describe('Epochs of the first phase (the head; all of training for full), an integer >= 1 (required).'),
+  fineTuneEpochs: z.number().int().min(1).optional().describe('Epochs of the second phase of two-phase and gradual (default epochs).'),
+  cutAt: z.string().optional().describe("The layer the new head goes on (default: the zoo's feature layer, else defaultCutLayer)."),
+  hiddenUnits: z
+    .array(z.number().int().min(1).max(MAX_HEAD_UNITS))
+    .max(MAX_HEAD_LAYERS)
+    .default([128])
+    .describe(`Hidden dense layers of the new head, at most ${MAX_HEAD_LAYERS} sizes in [1, ${MAX_HEAD_UNITS}] (default [128]).`),
+  pooling: z.enum(['flatten', 'average']).optional().describe('For a cut with spatial output: flatten it (default) or average it.'),
+  unfreezeBlocks: z
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe(
+      'Blocks of the base (from the top) unfrozen in phase two of two-phase (default 1); gradual unfreezes up to this many (default all).',
+    ),
+  epochsPerBlock: z.number().int().min(1).default(1).describe('gradual: epochs between unfreezing one more block (default 1).'),
+  learningRate: z.number().positive().default(1e-3).describe('Learning rate of the head (default 1e-3; `lr` is its deprecated alias).'),
+  fineTuneLearningRate: z
+    .number()
+    .positive()
+    .optional()
+    .describe('Learning rate of the base when it trains (default learningRate / 10; `fineTuneLr` is its deprecated alias).'),
+  layerLearningRateDecay: z
+    .number()
+    .positive()
+    .default(1)
+    .describe(
+      'Discriminative rates: each base block below the top trainable one gets this factor more (default 1: one rate for the base; `layerLrDecay` is its deprecated alias).',
+    ),
+  weightDecay: z
+    .number()
+    .min(0)
+    .default(1e-4)
+    .describe('AdamW decoupled weight decay, not applied to biases and normalization parameters, >= 0 (default 1e-4).'),
+  decayToPretrained: z
+    .number()
+    .min(0)
+    .default(0)
+    .describe(
+      "L2-SP: when > 0, the base's weights decay toward their pretrained values instead of toward zero, by this strength (w -= rate * strength * (w - w0) after every step, rate the weight's own), and weightDecay applies to the head only (default 0: off).",
+    ),
+  batchSize: z.number().int().min(1).default(64).describe('Examples per batch (default 64).'),
+  seed: z.number().default(0).describe("Seed of the head's initial weights and the batch order (default 0)."),
+  validation: z
+    .custom<TensorDataset>((v) => v instanceof TensorDataset, { message: 'Expected a TensorDataset.' })
+    .optional()
+    .describe('Held-out data for early stopping (strongly advised; without it every epoch runs and the last weights are kept).'),
+  patience: z.number().int().min(0).default(5).describe('Early-stopping patience in epochs, on the validation loss (default 5).'),
+  cachedFeatures: z
+    .boolean()
+    .default(false)
+    .describe('Train the head on features cached from one pass of the frozen base (default false; head phase only).'),
+  cachedAugmentations: z
+    .number()
+    .int()
+    .min(0)
+    .default(0)
+    .describe('With cachedFeatures and augment: augmented copies of the training set to cache besides the original (default 0).'),
+  augment: z
+    .custom<NonNullable<FitConfig['augment']>>(isFunction, { message: 'Expected a function (xs, { epoch, step }) => tensor.' })
+    .optional()
+    .describe("Augmentation of training images, as core's FitConfig.augment (used on cached copies too; default none)."),
+  batchNormPolicy: z
+    .enum(['frozen-when-frozen', 'always-frozen', 'tfjs'])
+    .default('frozen-when-frozen')
+    .describe('How batch-norm layers behave: frozen-when-frozen, always-frozen or tfjs (default frozen-when-frozen).'),
+  checkpointDir: z
+    .string()
+    .optional()
+    .describe(
+      "Save the best model (by validation loss) of each phase to <dir>/<phase> with core's bestCheckpoint (default: no checkpoints).",
+    ),
+  logger: z
+    .custom<MetricsLogger>((v) => isFunction((v as Partial<MetricsLogger> | null)?.log), { message: 'Expected a MetricsLogger.' })
+    .optional()
+    .describe("Receives every phase's records (steps numbered across phases, phase added; default none)."),
+  callbacks: z
+    .array(z.custom<Callback>(isObject, { message: 'Expected a Callback.' }))
+    .default([])
+    .describe('Extra callbacks for every phase, e.g. a progress bar (default none).'),
+  onPhase: z
+    .custom<(phase: { name: string; epochs: number; stepsPerEpoch: number; parameters: ParameterCounts }) => void>(isFunction)
+    .optional()
+    .describe('Called when a phase starts, with its name, trainable/frozen counts and the number of steps per epoch.'),
+  onCacheProgress: z
+    .custom<(progress: { done: number; total: number }) => void>(isFunction)
+    .optional()
+    .describe(
+      'With cachedFeatures: called after each batch the frozen base runs while caching, with the examples done and the total (the training set once per copy, then the validation set).',
+    ),
+});
+
+/** Deprecated spellings in {@link FineTuneConfig}, kept for one release. */
+const FINE_TUNE_ALIASES = { lr: 'learningRate', fineTuneLr: 'fineTuneLearningRate', layerLrDecay: 'layerLearningRateDecay' } as const;
+
+/** The schema of {@link FineTuneConfig}, with its deprecated aliases. */
+export const fineTuneConfigSchema = withDeprecatedAliases(
+  fineTuneFields.superRefine(({ cachedFeatures, strategy }, context) => {
+    if (cachedFeatures && strategy === 'full') {
+      context.addIssue({
+        code: 'custom',
+        path: ['cachedFeatures'],
+        input: true,
+        message: 'Cached features need a frozen base; the full strategy trains the base from the start.',
+      });
+    }
+  }),
+  FINE_TUNE_ALIASES,
+);
+
 /**
- * Configuration of {@link fineTune}.
+ * Configuration of {@link fineTune}, inferred from its schema (the one place its fields are
+ * described; docs/schemas/transfer/FineTuneConfig.schema.json lists them with their defaults):
+ * `strategy`, `classes` and `epochs` (required); `fineTuneEpochs` (default epochs), `cutAt`,
+ * `hiddenUnits` (default [128]), `pooling` (default flatten), `unfreezeBlocks` (default 1; gradual:
+ * all), `epochsPerBlock` (default 1), `learningRate` (default 1e-3), `fineTuneLearningRate`
+ * (default learningRate / 10), `layerLearningRateDecay` (default 1), `weightDecay` (default 1e-4),
+ * `decayToPretrained` (default 0), `batchSize` (default 64), `seed` (default 0), `validation`,
+ * `patience` (default 5), `cachedFeatures` (default false), `cachedAugmentations` (default 0),
+ * `augment`, `batchNormPolicy` (default frozen-when-frozen), `checkpointDir`, `logger`, `callbacks`,
+ * `onPhase`, `onCacheProgress`. Deprecated aliases, accepted for one release (not together with
+ * the new name): `lr`, `fineTuneLr`, `layerLrDecay`. Unknown keys are refused with the nearest
+ * known one.
  *
  * @category Fine-tuning
  */
-export interface FineTuneConfig {
-  /** The recipe (see the file header). */
-  strategy: FineTuneStrategy;
-  /** Classes of the new task (an integer >= 1). */
-  classes: number;
-  /** Epochs of the first phase (the head; all of training for `full`), an integer >= 1. */
-  epochs: number;
-  /** Epochs of the second phase of `two-phase` and `gradual` (default `epochs`). */
-  fineTuneEpochs?: number;
-  /** The layer the new head goes on (default: the zoo's feature layer, else {@link defaultCutLayer}). */
-  cutAt?: string;
-  /** Hidden dense layers of the new head (default `[128]`). */
-  hiddenUnits?: number[];
-  /** For a cut with spatial output: flatten it (default) or average it (see {@link ReplaceHeadOptions.pooling}). */
-  pooling?: 'flatten' | 'average';
-  /** Blocks of the base (from the top) unfrozen in phase two of `two-phase` (default 1); `gradual` unfreezes up to this many (default all). */
-  unfreezeBlocks?: number;
-  /** `gradual`: epochs between unfreezing one more block (default 1). */
-  epochsPerBlock?: number;
-  /** Learning rate of the head (default 1e-3). */
-  lr?: number;
-  /** Learning rate of the base when it trains (default lr / 10). */
-  fineTuneLr?: number;
-  /** Discriminative rates: each base block below the top trainable one gets this factor more (default 1: one rate for the base). */
-  layerLrDecay?: number;
-  /** AdamW decoupled weight decay, not applied to biases and normalization parameters (default 1e-4). */
-  weightDecay?: number;
-  /**
-   * L2-SP: when > 0, the base's weights decay toward their pretrained values instead of toward zero,
-   * by this strength (see {@link decayToPretrained}: `w -= lr * strength * (w - w0)` after every
-   * step, `lr` the weight's own rate), and `weightDecay` applies to the head only. Default 0 (off).
-   */
-  decayToPretrained?: number;
-  /** Examples per batch (default 64). */
-  batchSize?: number;
-  /** Seed of the head's initial weights and the batch order (default 0). */
-  seed?: number;
-  /** Held-out data for early stopping (strongly advised; without it every epoch runs and the last weights are kept). */
-  validation?: TensorDataset;
-  /** Early-stopping patience in epochs, on the validation loss (default 5). */
-  patience?: number;
-  /** Train the head on features cached from one pass of the frozen base (default false; head phase only). */
-  cachedFeatures?: boolean;
-  /** With cachedFeatures and augment: augmented copies of the training set to cache besides the original (default 0). */
-  cachedAugmentations?: number;
-  /** Augmentation of training images, as core's FitConfig.augment (used on cached copies too). */
-  augment?: FitConfig['augment'];
-  /** How batch-norm layers behave (default 'frozen-when-frozen'). */
-  batchNormPolicy?: BatchNormPolicy;
-  /** Save the best model (by validation loss) of each phase to `<dir>/<phase>` with core's bestCheckpoint. */
-  checkpointDir?: string;
-  /** Receives every phase's records (steps numbered across phases, `phase` added). */
-  logger?: MetricsLogger;
-  /** Extra callbacks for every phase (e.g. a progress bar). */
-  callbacks?: Callback[];
-  /** Called when a phase starts, with its name, trainable/frozen counts and the number of steps per epoch. */
-  onPhase?: (phase: { name: string; epochs: number; stepsPerEpoch: number; parameters: ParameterCounts }) => void;
-  /**
-   * With cachedFeatures: called after each batch the frozen base runs while caching, with the
-   * examples done and the total (the training set once per copy, then the validation set).
-   */
-  onCacheProgress?: (progress: { done: number; total: number }) => void;
-}
+export type FineTuneConfig = z.input<typeof fineTuneConfigSchema>;
 
 /**
  * One phase of a fine-tuning run.
@@ -144,91 +230,19 @@ export interface FineTuneResult {
 }
 
 /**
- * Fills the defaults of {@link FineTuneConfig} and validates it; throws InvalidArgumentError naming the option.
+ * Fills the defaults of {@link FineTuneConfig} and validates it; throws InvalidArgumentError naming
+ * the option (`FineTuneConfig.classes`) and the value.
  *
  * @category Fine-tuning
  */
 export function resolveFineTuneConfig(config: FineTuneConfig) {
-  const positiveInteger = (parameter: string, value: unknown) => {
-    if (!Number.isInteger(value) || (value as number) < 1)
-      throw new InvalidArgumentError({ parameter, value, message: 'Must be an integer >= 1.' });
+  const parsed = parseConfig(fineTuneConfigSchema, config, 'FineTuneConfig');
+  return {
+    ...parsed,
+    fineTuneEpochs: parsed.fineTuneEpochs ?? parsed.epochs,
+    unfreezeBlocks: parsed.unfreezeBlocks ?? (parsed.strategy === 'gradual' ? Infinity : 1),
+    fineTuneLearningRate: parsed.fineTuneLearningRate ?? parsed.learningRate / 10,
   };
-  if (!FINE_TUNE_STRATEGIES.includes(config.strategy)) {
-    throw new InvalidArgumentError({
-      parameter: 'config.strategy',
-      value: config.strategy,
-      message: `Choose one of ${FINE_TUNE_STRATEGIES.join(', ')}.`,
-    });
-  }
-  if (!Number.isInteger(config.classes) || config.classes < 1 || config.classes > MAX_HEAD_CLASSES) {
-    throw new InvalidArgumentError({
-      parameter: 'config.classes',
-      value: config.classes,
-      message: `A head needs an integer number of classes in [1, ${MAX_HEAD_CLASSES}].`,
-    });
-  }
-  const lr = config.lr ?? 1e-3;
-  // An option given as undefined takes its default.
-  const given = Object.fromEntries(Object.entries(config).filter(([, value]) => value !== undefined)) as unknown as FineTuneConfig;
-  const resolved = {
-    fineTuneEpochs: config.epochs,
-    hiddenUnits: [128],
-    unfreezeBlocks: config.strategy === 'gradual' ? Infinity : 1,
-    epochsPerBlock: 1,
-    fineTuneLr: lr / 10,
-    layerLrDecay: 1,
-    weightDecay: 1e-4,
-    decayToPretrained: 0,
-    batchSize: 64,
-    seed: 0,
-    patience: 5,
-    cachedFeatures: false,
-    cachedAugmentations: 0,
-    batchNormPolicy: 'frozen-when-frozen' as BatchNormPolicy,
-    callbacks: [] as Callback[],
-    ...given,
-    lr,
-  };
-  positiveInteger('config.epochs', resolved.epochs);
-  positiveInteger('config.fineTuneEpochs', resolved.fineTuneEpochs);
-  positiveInteger('config.batchSize', resolved.batchSize);
-  positiveInteger('config.epochsPerBlock', resolved.epochsPerBlock);
-  if (resolved.unfreezeBlocks !== Infinity) positiveInteger('config.unfreezeBlocks', resolved.unfreezeBlocks);
-  for (const [parameter, value] of [
-    ['config.lr', resolved.lr],
-    ['config.fineTuneLr', resolved.fineTuneLr],
-    ['config.layerLrDecay', resolved.layerLrDecay],
-  ] as const) {
-    if (!(value > 0 && Number.isFinite(value)))
-      throw new InvalidArgumentError({ parameter, value, message: 'Must be a finite number > 0.' });
-  }
-  if (!(resolved.decayToPretrained >= 0 && Number.isFinite(resolved.decayToPretrained))) {
-    throw new InvalidArgumentError({
-      parameter: 'config.decayToPretrained',
-      value: resolved.decayToPretrained,
-      message: 'Must be a finite number >= 0.',
-    });
-  }
-  if (!(resolved.weightDecay >= 0))
-    throw new InvalidArgumentError({ parameter: 'config.weightDecay', value: resolved.weightDecay, message: 'Must be >= 0.' });
-  if (!Number.isInteger(resolved.patience) || resolved.patience < 0)
-    throw new InvalidArgumentError({ parameter: 'config.patience', value: resolved.patience, message: 'Must be an integer >= 0.' });
-  if (!Number.isInteger(resolved.cachedAugmentations) || resolved.cachedAugmentations < 0) {
-    throw new InvalidArgumentError({
-      parameter: 'config.cachedAugmentations',
-      value: resolved.cachedAugmentations,
-      message: 'Must be an integer >= 0.',
-    });
-  }
-  checkHiddenUnits('config.hiddenUnits', resolved.hiddenUnits); // before any layer is built
-  if (resolved.cachedFeatures && resolved.strategy === 'full') {
-    throw new InvalidArgumentError({
-      parameter: 'config.cachedFeatures',
-      value: true,
-      message: 'Cached features need a frozen base; the full strategy trains the base from the start.',
-    });
-  }
-  return resolved;
 }
 
 type Resolved = ReturnType<typeof resolveFineTuneConfig>;
@@ -310,18 +324,18 @@ export async function fineTune(base: tf.LayersModel, train: TensorDataset, confi
     phases.push({ name, parameters, history });
   };
 
-  // Learning rates: the head at lr; trainable base blocks at fineTuneLr, times layerLrDecay per block further down.
+  // Learning rates: the head at learningRate; trainable base blocks at fineTuneLearningRate, times layerLearningRateDecay per block further down.
   // With decayToPretrained, the base decays toward its pretrained weights (returned as a callback for the phase), not toward zero.
   const baseWeights = new Set(model.layers.slice(0, cutIndex + 1).flatMap((l) => l.weights.map((w) => w.name)));
   const compileWithRates = (target: tf.LayersModel, trainableBlocks: { layers: string[] }[]): Callback[] => {
     const groups = trainableBlocks.map((block, depth) => ({
       layers: block.layers.filter((n) => target.layers.some((l) => l.name === n)),
-      lr: c.fineTuneLr * c.layerLrDecay ** depth,
+      lr: c.fineTuneLearningRate * c.layerLearningRateDecay ** depth,
     }));
     const l2sp = c.decayToPretrained > 0;
     const noDecay = (weight: tf.LayerVariable) => isNoDecayWeight(weight) || (l2sp && baseWeights.has(weight.name));
     const optimizer = paramGroupOptimizer(target, {
-      lr: c.lr,
+      lr: c.learningRate,
       weightDecay: c.weightDecay,
       noDecay,
       groups: groups.filter((g) => g.layers.length > 0),
@@ -419,7 +433,7 @@ async function trainHeadOnCachedFeatures(
   const input = tf.input({ shape: features.exampleShape });
   const headModel = tf.model({ name: `${model.name}_head`, inputs: input, outputs: applyLayers(input, headLayers) });
   headModel.compile({
-    optimizer: paramGroupOptimizer(headModel, { lr: c.lr, weightDecay: c.weightDecay }),
+    optimizer: paramGroupOptimizer(headModel, { lr: c.learningRate, weightDecay: c.weightDecay }),
     loss: 'categoricalCrossentropy',
     metrics: ['accuracy'],
   });

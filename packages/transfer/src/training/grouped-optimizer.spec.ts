@@ -141,7 +141,7 @@ describe('paramGroupOptimizer', () => {
     restored.forEach((w, i) => expect(Array.from(w.tensor.dataSync())).toEqual(Array.from(saved[i].tensor.dataSync())));
     const copy = GroupedOptimizer.fromConfig(GroupedOptimizer, optimizer.getConfig()) as GroupedOptimizer;
     expect(copy.groups.map((g) => g.variables)).toEqual(optimizer.groups.map((g) => g.variables));
-    expect(copy.groups.map((g) => (g.optimizer.getConfig() as { lr: number }).lr)).toEqual([1e-2, 1e-3]); // no weight decay: one group per rate
+    expect(copy.groups.map((g) => (g.optimizer.getConfig() as { learningRate: number }).learningRate)).toEqual([1e-2, 1e-3]); // no weight decay: one group per rate
     tf.dispose(saved.map((w) => w.tensor));
     tf.dispose([xs, ys]);
     copy.dispose();
@@ -157,11 +157,11 @@ describe('paramGroupOptimizer', () => {
     expect(
       () =>
         new GroupedOptimizer([
-          { variables: [name], optimizer: new Sgd({ lr: 1 }) },
-          { variables: [name], optimizer: new Sgd({ lr: 1 }) },
+          { variables: [name], optimizer: new Sgd({ learningRate: 1 }) },
+          { variables: [name], optimizer: new Sgd({ learningRate: 1 }) },
         ]),
     ).toThrow(/groups\[1\]\.variables/);
-    const partial = new GroupedOptimizer([{ variables: [name], optimizer: new Sgd({ lr: 1 }) }]);
+    const partial = new GroupedOptimizer([{ variables: [name], optimizer: new Sgd({ learningRate: 1 }) }]);
     const other = model.weights[1].read() as tf.Variable;
     expect(() => partial.applyGradients({ [other.name]: tf.zerosLike(other) })).toThrow(/no parameter group/);
     partial.dispose();

@@ -31,8 +31,8 @@ export interface ParameterGroup {
  * @example
  * ```ts
  * const optimizer = new GroupedOptimizer([
- *   { variables: base.map((w) => w.name), optimizer: new Adam({ lr: 1e-4 }) },
- *   { variables: head.map((w) => w.name), optimizer: new Adam({ lr: 1e-3 }) },
+ *   { variables: base.map((w) => w.name), optimizer: new Adam({ learningRate: 1e-4 }) },
+ *   { variables: head.map((w) => w.name), optimizer: new Adam({ learningRate: 1e-3 }) },
  * ]);
  * ```
  * @category Fine-tuning
@@ -209,10 +209,10 @@ export function paramGroupOptimizer(model: tf.LayersModel, config: ParamGroupOpt
   });
   const make = (rate: number, decay: number): tf.Optimizer =>
     optimizer === 'sgd'
-      ? new Sgd({ lr: rate, momentum, weightDecay: decay })
+      ? new Sgd({ learningRate: rate, momentum, weightDecay: decay })
       : optimizer === 'adam'
-        ? new Adam({ lr: rate, weightDecay: decay })
-        : new AdamW({ lr: rate, weightDecay: decay });
+        ? new Adam({ learningRate: rate, weightDecay: decay })
+        : new AdamW({ learningRate: rate, weightDecay: decay });
   const byKey = new Map<string, ParameterGroup>();
   model.layers.forEach((layer, index) => {
     for (const weight of layer.trainableWeights.concat(layer.nonTrainableWeights)) {
