@@ -125,7 +125,7 @@ export class A2c implements Policy<number | Float32Array> {
       logStdInit: c.logStdInit,
       seed: c.seed,
     });
-    this.optimizer = new Rmsprop({ lr: c.learningRate, rho: c.rmspropAlpha, epsilon: c.rmspropEps, clipNorm: c.maxGradNorm });
+    this.optimizer = new Rmsprop({ learningRate: c.learningRate, rho: c.rmspropAlpha, epsilon: c.rmspropEps, clipNorm: c.maxGradNorm });
     this.collector = new RolloutCollector(this.envs, this.policy, {
       gamma: c.gamma,
       normalizeObservation: c.normalizeObservation,

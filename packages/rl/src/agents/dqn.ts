@@ -270,7 +270,7 @@ export class Dqn implements Policy<number> {
     this.targetNet.updateFrom(this.qNet);
     this.currentLr = c.learningRate;
     this.optimizer = new Adam({
-      lr: { at: () => this.currentLr, getConfig: () => ({ kind: 'constant', lr: this.currentLr }) },
+      learningRate: { at: () => this.currentLr, getConfig: () => ({ kind: 'constant', lr: this.currentLr }) },
       clipNorm: c.maxGradNorm,
     });
     this.buffer = new ReplayBuffer(c.bufferSize, this.obsSize, 1, c.actionMasking === 'off' ? 0 : this.nActions);

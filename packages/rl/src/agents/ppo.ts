@@ -243,7 +243,7 @@ export class Ppo implements Policy<number | Float32Array> {
     });
     this.currentLr = c.learningRate;
     this.optimizer = new Adam({
-      lr: { at: () => this.currentLr, getConfig: () => ({ kind: 'constant', lr: this.currentLr }) },
+      learningRate: { at: () => this.currentLr, getConfig: () => ({ kind: 'constant', lr: this.currentLr }) },
       epsilon: 1e-5,
       clipNorm: c.maxGradNorm,
     });

@@ -122,7 +122,7 @@ export class Reinforce implements Policy<number | Float32Array> {
       logStdInit: c.logStdInit,
       seed: c.seed,
     });
-    this.optimizer = new Adam({ lr: c.learningRate, clipNorm: c.maxGradNorm });
+    this.optimizer = new Adam({ learningRate: c.learningRate, clipNorm: c.maxGradNorm });
     this.rng = new Rng(c.seed);
   }
 

@@ -300,9 +300,9 @@ export class Sac implements Policy<Float32Array> {
     // ---- optimizers (one learning rate, set per training phase)
     this.currentLr = c.learningRate;
     const lr = { at: () => this.currentLr, getConfig: () => ({ kind: 'constant', lr: this.currentLr }) };
-    this.actorOptimizer = new Adam({ lr });
-    this.criticOptimizer = new Adam({ lr });
-    this.entCoefOptimizer = new Adam({ lr });
+    this.actorOptimizer = new Adam({ learningRate: lr });
+    this.criticOptimizer = new Adam({ learningRate: lr });
+    this.entCoefOptimizer = new Adam({ learningRate: lr });
     this.buffer = new ReplayBuffer(c.bufferSize, this.obsSize, this.actionSize);
     this.rollout = new OffPolicyRollout(this.env, space, this.buffer);
   }

@@ -276,8 +276,8 @@ export class Td3 implements Policy<Float32Array> {
     // ---- optimizers and exploration
     this.currentLr = c.learningRate;
     const lr = { at: () => this.currentLr, getConfig: () => ({ kind: 'constant', lr: this.currentLr }) };
-    this.actorOptimizer = new Adam({ lr });
-    this.criticOptimizer = new Adam({ lr });
+    this.actorOptimizer = new Adam({ learningRate: lr });
+    this.criticOptimizer = new Adam({ learningRate: lr });
     this.noise = c.actionNoise === 'none' ? null : new ActionNoise(c.actionNoise, c.actionNoiseStd, this.actionSize);
     this.buffer = new ReplayBuffer(c.bufferSize, this.obsSize, this.actionSize);
     this.rollout = new OffPolicyRollout(this.env, space, this.buffer);

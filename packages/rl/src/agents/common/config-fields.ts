@@ -104,10 +104,15 @@ function layersProblem(layers: number[]): string | undefined {
 export function hiddenLayers() {
   const error = 'Must be a list of positive integers (hidden-layer sizes), e.g. [64, 64].';
   const unit = 'Must be a positive integer (a hidden-layer size).';
-  return z.array(z.number({ error: unit }).int({ error: unit }).min(1, { error: unit }), { error }).superRefine((layers, context) => {
-    const message = layersProblem(layers);
-    if (message !== undefined) context.addIssue({ code: 'custom', input: layers, message });
-  });
+  // The bounds are checked on the whole list (so that the error names it); `meta` only writes the
+  // per-item and length bounds into the JSON Schema for editors.
+  return z
+    .array(z.number({ error: unit }).int({ error: unit }).min(1, { error: unit }).meta({ maximum: MAX_LAYER_UNITS }), { error })
+    .superRefine((layers, context) => {
+      const message = layersProblem(layers);
+      if (message !== undefined) context.addIssue({ code: 'custom', input: layers, message });
+    })
+    .meta({ maxItems: MAX_HIDDEN_LAYERS });
 }
 
 /**
