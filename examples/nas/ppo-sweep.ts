@@ -14,7 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '@bigmodel/core';
-import { RedisTrialQueue, runSearch, runWorker, type Evaluator } from '@bigmodel/nas';
+import { RedisTrialQueue, runSearch, runWorker, type Evaluator, type SearchProgress } from '@bigmodel/nas';
 import { PPO_PRESETS, Ppo, evaluate, make } from '@bigmodel/rl';
 
 /** What the sweep searches over, around rl-zoo's CartPole-v1 preset. */
@@ -66,7 +66,7 @@ export async function runPpoSweep(options: PpoSweepOptions = {}) {
     budget: steps,
     keepModels: false,
     ...(redis ? { executor: new RedisTrialQueue({ url: redis, maxInFlight: inFlight }) } : {}),
-    onProgress: (p) => options.onTrial?.(p.done, p.total, p.best?.score),
+    onProgress: (p: SearchProgress) => options.onTrial?.(p.done, p.total, p.best?.score),
   });
   return {
     example: 'nas/ppo-sweep' as const,
