@@ -88,9 +88,14 @@ export { lazyGradConv2d, LazyGradConv2D, lazyGradDense, LazyGradDense, type Lazy
 export { deriveSeed, fillStandardNormal, mulberry32, Rng, shuffleInPlace, standardNormal } from './random';
 export {
   Adagrad,
+  adagradConfigSchema,
   Adam,
+  adamConfigSchema,
   AdamW,
   BigModelOptimizer,
+  optimizerBaseSchema,
+  rmspropConfigSchema,
+  sgdConfigSchema,
   cosineWithWarmup,
   exponentialDecay,
   linearDecay,
@@ -162,6 +167,7 @@ export {
   bestCheckpoint,
   earlyStopping,
   fit,
+  fitConfigSchema,
   JsonlLogger,
   learningRateScheduler,
   resumeFit,

@@ -40,12 +40,14 @@ export {
   GroupedOptimizer,
   isNoDecayWeight,
   paramGroupOptimizer,
+  paramGroupOptimizerConfigSchema,
   type ParamGroupOptimizerConfig,
   type ParameterGroup,
 } from './training/grouped-optimizer';
 export {
   FINE_TUNE_STRATEGIES,
   fineTune,
+  fineTuneConfigSchema,
   resolveFineTuneConfig,
   type FineTuneConfig,
   type FineTunePhase,

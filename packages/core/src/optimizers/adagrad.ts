@@ -9,7 +9,12 @@ import { z } from 'zod';
 import { parseConfig, withDeprecatedAliases } from '../config';
 import { BigModelOptimizer, OPTIMIZER_ALIASES, optimizerBaseFields } from './bigmodel-optimizer';
 
-/** The schema of {@link AdagradConfig}: its fields, their defaults and descriptions. */
+/**
+ * The schema of {@link AdagradConfig}: each field's rule, default and description (`.describe()`), read by
+ * {@link parseConfig} and {@link configJsonSchema}.
+ *
+ * @category Optimizers
+ */
 export const adagradConfigSchema = withDeprecatedAliases(
   z.strictObject({
     ...optimizerBaseFields,

@@ -11,7 +11,12 @@ import { webGpuAdamFits } from '../kernels/adam-update-webgpu';
 import { parseConfig, withDeprecatedAliases } from '../config';
 import { BigModelOptimizer, OPTIMIZER_ALIASES, optimizerBaseFields } from './bigmodel-optimizer';
 
-/** The schema of {@link AdamConfig}: its fields, their defaults and descriptions. */
+/**
+ * The schema of {@link AdamConfig}: each field's rule, default and description (`.describe()`), read by
+ * {@link parseConfig} and {@link configJsonSchema}.
+ *
+ * @category Optimizers
+ */
 export const adamConfigSchema = withDeprecatedAliases(
   z.strictObject({
     ...optimizerBaseFields,

@@ -45,7 +45,12 @@ export const optimizerBaseFields = {
 /** Deprecated spellings in optimizer configs, kept for one release. */
 export const OPTIMIZER_ALIASES = { lr: 'learningRate' } as const;
 
-/** The schema of the options every optimizer takes (with the deprecated `lr`). */
+/**
+ * The schema of {@link OptimizerBaseConfig}, the options every optimizer takes (with the
+ * deprecated `lr`).
+ *
+ * @category Optimizers
+ */
 export const optimizerBaseSchema = withDeprecatedAliases(z.strictObject(optimizerBaseFields), OPTIMIZER_ALIASES);
 
 /**

@@ -1,9 +1,9 @@
-export { BigModelOptimizer, type NamedTensor, type OptimizerBaseConfig } from './bigmodel-optimizer';
-export { Sgd, resolveSgdConfig, type SgdConfig } from './sgd';
-export { Adam, resolveAdamConfig, type AdamConfig } from './adam';
+export { BigModelOptimizer, optimizerBaseSchema, type NamedTensor, type OptimizerBaseConfig } from './bigmodel-optimizer';
+export { Sgd, resolveSgdConfig, sgdConfigSchema, type SgdConfig } from './sgd';
+export { Adam, adamConfigSchema, resolveAdamConfig, type AdamConfig } from './adam';
 export { AdamW } from './adamw';
-export { Rmsprop, resolveRmspropConfig, type RmspropConfig } from './rmsprop';
-export { Adagrad, resolveAdagradConfig, type AdagradConfig } from './adagrad';
+export { Rmsprop, resolveRmspropConfig, rmspropConfigSchema, type RmspropConfig } from './rmsprop';
+export { Adagrad, adagradConfigSchema, resolveAdagradConfig, type AdagradConfig } from './adagrad';
 export {
   cosineWithWarmup,
   exponentialDecay,

@@ -186,11 +186,20 @@ describe('optimizer configs', () => {
   it('save learningRate and load a config saved before the rename (lr, lrDecay)', () => {
     const adagrad = new Adagrad({ learningRate: 0.25, learningRateDecay: 0.5 });
     expect(adagrad.getConfig()).toMatchObject({ learningRate: 0.25, learningRateDecay: 0.5 });
-    const old = Adagrad.fromConfig(Adagrad, { lr: 0.25, lrDecay: 0.5, initialAccumulatorValue: 0, epsilon: 1e-10, weightDecay: 0 });
-    expect((old as unknown as BigModelOptimizer).learningRate(1)).toBe(0.25);
+    const old = Adagrad.fromConfig(Adagrad, {
+      lr: 0.25,
+      lrDecay: 0.5,
+      initialAccumulatorValue: 0,
+      epsilon: 1e-10,
+      weightDecay: 0,
+    }) as unknown as BigModelOptimizer;
+    expect(old.learningRate(1)).toBe(0.25);
     expect(old.getConfig()).toEqual(adagrad.getConfig());
-    const schedule = Sgd.fromConfig(Sgd, { lr: { kind: 'stepDecay', initial: 1, stepSize: 2, gamma: 0.5 }, momentum: 0 });
-    expect([1, 3].map((step) => (schedule as unknown as BigModelOptimizer).learningRate(step))).toEqual([1, 0.5]);
+    const schedule = Sgd.fromConfig(Sgd, {
+      lr: { kind: 'stepDecay', initial: 1, stepSize: 2, gamma: 0.5 },
+      momentum: 0,
+    }) as unknown as BigModelOptimizer;
+    expect([1, 3].map((step) => schedule.learningRate(step))).toEqual([1, 0.5]);
     [adagrad, old, schedule].forEach((o) => o.dispose());
   });
 });

@@ -9,7 +9,12 @@ import { z } from 'zod';
 import { parseConfig, withDeprecatedAliases } from '../config';
 import { BigModelOptimizer, OPTIMIZER_ALIASES, optimizerBaseFields } from './bigmodel-optimizer';
 
-/** The schema of {@link SgdConfig}: its fields, their defaults and descriptions. */
+/**
+ * The schema of {@link SgdConfig}: each field's rule, default and description (`.describe()`), read by
+ * {@link parseConfig} and {@link configJsonSchema}.
+ *
+ * @category Optimizers
+ */
 export const sgdConfigSchema = withDeprecatedAliases(
   z
     .strictObject({

@@ -41,7 +41,12 @@ export interface CustomModel {
 /** An object (not null, not an array). */
 const isObject = (value: unknown): value is object => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** The schema of {@link FitConfig}: its fields, their defaults and descriptions. */
+/**
+ * The schema of {@link FitConfig}: each field's rule, default and description (`.describe()`), read by
+ * {@link parseConfig} and {@link configJsonSchema}.
+ *
+ * @category Training
+ */
 export const fitConfigSchema = z.strictObject({
   epochs: z.number().int().min(1).describe('Epochs to train (an integer >= 1); with a resumed run, the total including those done.'),
   batchSize: z.number().int().min(1).describe('Examples per batch (an integer >= 1).'),

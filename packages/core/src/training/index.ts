@@ -7,5 +7,5 @@ export {
   type EpochLogs,
   type TrainingContext,
 } from './callbacks';
-export { fit, resumeFit, type CustomModel, type FitConfig, type FitHistory } from './fit';
+export { fit, fitConfigSchema, resumeFit, type CustomModel, type FitConfig, type FitHistory } from './fit';
 export { JsonlLogger, type MetricsLogger } from './jsonl-logger';

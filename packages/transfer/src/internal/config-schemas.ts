@@ -5,8 +5,10 @@
 import type { z } from '@bigmodel/core';
 
 import { fineTuneConfigSchema } from '../training/fine-tune';
+import { paramGroupOptimizerConfigSchema } from '../training/grouped-optimizer';
 
 /** Config name (as its TypeScript type) -> schema. */
 export const CONFIG_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   FineTuneConfig: fineTuneConfigSchema,
+  ParamGroupOptimizerConfig: paramGroupOptimizerConfigSchema,
 };

@@ -16,6 +16,7 @@ describe('decayToPretrained', () => {
     const layer = tf.layers.dense({ units: 2, useBias: false, name: 'l2sp_dense', kernelInitializer: 'ones' });
     layer.apply(tf.input({ shape: [1] }));
     const kernel = layer.weights[0];
+    // The deprecated spelling `lr` still works (one release).
     const callback = decayToPretrained([{ weight: kernel, lr: 0.1 }], { strength: 2 });
     tf.tidy(() => void kernel.write(tf.tensor2d([[3, -1]]))); // moved by (+2, -2) from the start (1, 1)
     const tensors = tf.memory().numTensors;
@@ -35,8 +36,14 @@ describe('decayToPretrained', () => {
     const layer = tf.layers.dense({ units: 1, name: 'l2sp_bad' });
     layer.apply(tf.input({ shape: [1] }));
     expect(() => decayToPretrained([], { strength: -1 })).toThrow(InvalidArgumentError);
-    expect(() => decayToPretrained([{ weight: layer.weights[0], lr: 0.5 }], { strength: 2 })).toThrow(
+    expect(() => decayToPretrained([{ weight: layer.weights[0], learningRate: 0.5 }], { strength: 2 })).toThrow(
+      expect.objectContaining({ parameter: 'anchors[0].learningRate', value: 0.5 }),
+    );
+    expect(() => decayToPretrained([{ weight: layer.weights[0], lr: 0.1, learningRate: 0.1 }], { strength: 2 })).toThrow(
       expect.objectContaining({ parameter: 'anchors[0].lr' }),
+    );
+    expect(() => decayToPretrained([{ weight: layer.weights[0] }], { strength: 2 })).toThrow(
+      expect.objectContaining({ parameter: 'anchors[0].learningRate', value: undefined }),
     );
     layer.dispose();
   });

@@ -4,9 +4,9 @@
  * in the decoupled form of AdamW (Loshchilov and Hutter 2019). After every optimizer step each
  * anchored weight moves back toward its starting value:
  *
- *   w <- w - lr * strength * (w - w0)
+ *   w <- w - learningRate * strength * (w - w0)
  *
- * with `lr` the weight's own learning rate (its parameter group's) and `w0` its value when the
+ * with `learningRate` the weight's own learning rate (its parameter group's) and `w0` its value when the
  * callback was made. A weight that does not train stays at `w0`, where the pull is zero.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -21,8 +21,10 @@ import { InvalidArgumentError, type Callback } from '@bigmodel/core';
 export interface Anchor {
   /** The weight (e.g. `layer.trainableWeights[i]`). */
   weight: tf.LayerVariable;
-  /** The weight's learning rate. */
-  lr: number;
+  /** The weight's learning rate (required; give this or the deprecated `lr`). */
+  learningRate?: number;
+  /** @deprecated The old name of `learningRate`, accepted for one release (not together with it). */
+  lr?: number;
 }
 
 /**
@@ -32,7 +34,7 @@ export interface Anchor {
  *
  * @example
  * ```ts
- * const anchors = base.layers.flatMap((l) => l.trainableWeights.map((weight) => ({ weight, lr: 1e-4 })));
+ * const anchors = base.layers.flatMap((l) => l.trainableWeights.map((weight) => ({ weight, learningRate: 1e-4 })));
  * await fit(model, train, { epochs: 10, batchSize: 32, callbacks: [decayToPretrained(anchors, { strength: 10 })] });
  * ```
  * @category Fine-tuning
@@ -42,14 +44,23 @@ export function decayToPretrained(anchors: Anchor[], options: { strength: number
   if (!(strength >= 0 && Number.isFinite(strength))) {
     throw new InvalidArgumentError({ parameter: 'options.strength', value: strength, message: 'Must be a finite number >= 0.' });
   }
-  anchors.forEach(({ lr }, i) => {
-    if (!(lr > 0 && Number.isFinite(lr) && lr * strength < 1)) {
+  const rates = anchors.map(({ learningRate, lr }, i) => {
+    if (learningRate !== undefined && lr !== undefined) {
       throw new InvalidArgumentError({
         parameter: `anchors[${i}].lr`,
         value: lr,
-        message: `Must be a finite number > 0 with lr * strength < 1 (strength ${strength}).`,
+        message: '"lr" is the deprecated name of "learningRate"; give only "learningRate".',
       });
     }
+    const rate = learningRate ?? lr;
+    if (!(rate !== undefined && rate > 0 && Number.isFinite(rate) && rate * strength < 1)) {
+      throw new InvalidArgumentError({
+        parameter: `anchors[${i}].learningRate`,
+        value: rate,
+        message: `Must be a finite number > 0 with learningRate * strength < 1 (strength ${strength}).`,
+      });
+    }
+    return rate;
   });
   let start: tf.Tensor[] | undefined = anchors.map(({ weight }) => tf.keep(weight.read().clone()));
   return {
@@ -57,9 +68,9 @@ export function decayToPretrained(anchors: Anchor[], options: { strength: number
       if (!start || strength === 0) return;
       const origins = start;
       tf.tidy(() => {
-        anchors.forEach(({ weight, lr }, i) => {
+        anchors.forEach(({ weight }, i) => {
           const w = weight.read();
-          weight.write(tf.sub(w, tf.mul(tf.sub(w, origins[i]), lr * strength)));
+          weight.write(tf.sub(w, tf.mul(tf.sub(w, origins[i]), rates[i] * strength)));
         });
       });
     },

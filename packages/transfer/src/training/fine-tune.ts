@@ -168,7 +168,12 @@ const fineTuneFields = z.strictObject({
 /** Deprecated spellings in {@link FineTuneConfig}, kept for one release. */
 const FINE_TUNE_ALIASES = { lr: 'learningRate', fineTuneLr: 'fineTuneLearningRate', layerLrDecay: 'layerLearningRateDecay' } as const;
 
-/** The schema of {@link FineTuneConfig}, with its deprecated aliases. */
+/**
+ * The schema of {@link FineTuneConfig}, with its deprecated aliases: each field's rule, default and
+ * description, read by core's `parseConfig` and `configJsonSchema`.
+ *
+ * @category Fine-tuning
+ */
 export const fineTuneConfigSchema = withDeprecatedAliases(
   fineTuneFields.superRefine(({ cachedFeatures, strategy }, context) => {
     if (cachedFeatures && strategy === 'full') {
@@ -330,12 +335,12 @@ export async function fineTune(base: tf.LayersModel, train: TensorDataset, confi
   const compileWithRates = (target: tf.LayersModel, trainableBlocks: { layers: string[] }[]): Callback[] => {
     const groups = trainableBlocks.map((block, depth) => ({
       layers: block.layers.filter((n) => target.layers.some((l) => l.name === n)),
-      lr: c.fineTuneLearningRate * c.layerLearningRateDecay ** depth,
+      learningRate: c.fineTuneLearningRate * c.layerLearningRateDecay ** depth,
     }));
     const l2sp = c.decayToPretrained > 0;
     const noDecay = (weight: tf.LayerVariable) => isNoDecayWeight(weight) || (l2sp && baseWeights.has(weight.name));
     const optimizer = paramGroupOptimizer(target, {
-      lr: c.learningRate,
+      learningRate: c.learningRate,
       weightDecay: c.weightDecay,
       noDecay,
       groups: groups.filter((g) => g.layers.length > 0),
@@ -349,7 +354,7 @@ export async function fineTune(base: tf.LayersModel, train: TensorDataset, confi
         target
           .getLayer(name)
           .weights.filter((w) => !/moving_(mean|variance)/.test(w.originalName))
-          .map((weight) => ({ weight, lr: group.lr })),
+          .map((weight) => ({ weight, learningRate: group.learningRate })),
       ),
     );
     return anchors.length > 0 ? [decayToPretrained(anchors, { strength: c.decayToPretrained })] : [];
@@ -433,7 +438,7 @@ async function trainHeadOnCachedFeatures(
   const input = tf.input({ shape: features.exampleShape });
   const headModel = tf.model({ name: `${model.name}_head`, inputs: input, outputs: applyLayers(input, headLayers) });
   headModel.compile({
-    optimizer: paramGroupOptimizer(headModel, { lr: c.learningRate, weightDecay: c.weightDecay }),
+    optimizer: paramGroupOptimizer(headModel, { learningRate: c.learningRate, weightDecay: c.weightDecay }),
     loss: 'categoricalCrossentropy',
     metrics: ['accuracy'],
   });

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 
-import { InvalidArgumentError, Sgd } from '@bigmodel/core';
+import { Sgd } from '@bigmodel/core';
 
 import { tinyBnModel, tinyData, useWasm } from '../testing/helpers';
 import { GroupedOptimizer, isNoDecayWeight, paramGroupOptimizer } from './grouped-optimizer';
@@ -74,8 +74,8 @@ describe('paramGroupOptimizer', () => {
     const { xs, ys } = batch();
     const optimizer = paramGroupOptimizer(model, {
       optimizer: 'adam',
-      lr: 1e-2,
-      groups: [{ layers: (l) => l.name.startsWith('block1'), lr: 1e-4 }],
+      learningRate: 1e-2,
+      groups: [{ layers: (l) => l.name.startsWith('block1'), learningRate: 1e-4 }],
     });
     const g = gradients(model, xs, ys);
     const before = values(model);
@@ -98,7 +98,7 @@ describe('paramGroupOptimizer', () => {
     const { xs, ys } = batch();
     const lr = 1e-2;
     const wd = 5;
-    const optimizer = paramGroupOptimizer(model, { lr, weightDecay: wd });
+    const optimizer = paramGroupOptimizer(model, { learningRate: lr, weightDecay: wd });
     const g = gradients(model, xs, ys);
     const before = values(model);
     step(model, optimizer, xs, ys);
@@ -127,7 +127,7 @@ describe('paramGroupOptimizer', () => {
 
   it('trains a compiled model and saves and restores its state through getWeights / setWeights and getConfig / fromConfig', async () => {
     const model = tinyBnModel();
-    const optimizer = paramGroupOptimizer(model, { lr: 1e-2, groups: [{ layers: 'head_out', lr: 1e-3 }] });
+    const optimizer = paramGroupOptimizer(model, { learningRate: 1e-2, groups: [{ layers: 'head_out', learningRate: 1e-3 }] });
     model.compile({ optimizer, loss: 'categoricalCrossentropy' });
     const { xs, ys } = batch();
     await model.trainOnBatch(xs, ys);
@@ -151,8 +151,17 @@ describe('paramGroupOptimizer', () => {
 
   it('rejects bad groups with typed errors naming the option', () => {
     const model = tinyBnModel();
-    expect(() => paramGroupOptimizer(model, { groups: [{ layers: 'nope', lr: 1 }] })).toThrow(/config\.groups\[0\]\.layers.*block1_conv/s);
-    expect(() => paramGroupOptimizer(model, { groups: [{ layers: 'head_out', lr: -1 }] })).toThrow(InvalidArgumentError);
+    expect(() => paramGroupOptimizer(model, { groups: [{ layers: 'nope', learningRate: 1 }] })).toThrow(
+      /ParamGroupOptimizerConfig\.groups\[0\]\.layers.*block1_conv/s,
+    );
+    expect(() => paramGroupOptimizer(model, { groups: [{ layers: 'head_out', learningRate: -1 }] })).toThrow(
+      expect.objectContaining({ name: 'InvalidArgumentError', parameter: 'ParamGroupOptimizerConfig.groups[0].learningRate', value: -1 }),
+    );
+    // lr is the deprecated name of learningRate (the first test uses it); both together are refused.
+    expect(() => paramGroupOptimizer(model, { groups: [{ layers: 'head_out', lr: 1e-3, learningRate: 1e-3 }] })).toThrow(
+      expect.objectContaining({ parameter: 'ParamGroupOptimizerConfig.groups[0].lr' }),
+    );
+    expect(() => paramGroupOptimizer(model, { weightdecay: 0.1 } as never)).toThrow('did you mean "weightDecay"?');
     const name = model.weights[0].name;
     expect(
       () =>

@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-import { AdamW, Adam, Sgd, InvalidArgumentError, type NamedTensor } from '@bigmodel/core';
+import { AdamW, Adam, Sgd, InvalidArgumentError, parseConfig, withDeprecatedAliases, z, type NamedTensor } from '@bigmodel/core';
 
 import { selectLayers, type LayerSelector } from '../freeze/select-layers';
 
@@ -154,25 +154,69 @@ export function isNoDecayWeight(weight: tf.LayerVariable): boolean {
   return /\/(bias|gamma|beta|moving_mean|moving_variance)(_\d+)?$/.test(weight.originalName) || weight.shape.length <= 1;
 }
 
+/** A group of layers with its own learning rate (`lr` is the deprecated name of `learningRate`). */
+const parameterGroupSchema = withDeprecatedAliases(
+  z.strictObject({
+    layers: z
+      .custom<LayerSelector>((v) => v !== undefined && v !== null, {
+        message: 'Expected a layer selector (name, index, range, predicate or list).',
+      })
+      .describe('The layers of the group: a name, an index, a { from, to } range, a predicate or a list of these (required).'),
+    learningRate: z
+      .number()
+      .positive()
+      .describe('The learning rate of the group, a finite number > 0 (required; `lr` is its deprecated alias).'),
+  }),
+  { lr: 'learningRate' },
+);
+
 /**
- * Options of {@link paramGroupOptimizer}.
+ * The schema of {@link ParamGroupOptimizerConfig}: each field's rule, default and description, read
+ * by core's `parseConfig` and `configJsonSchema`.
  *
  * @category Fine-tuning
  */
-export interface ParamGroupOptimizerConfig {
-  /** The update rule of every group (default `'adamw'`). */
-  optimizer?: 'adamw' | 'adam' | 'sgd';
-  /** The learning rate of layers in no group (default 1e-3). */
-  lr?: number;
-  /** Decoupled weight decay (AdamW; L2 for SGD and Adam) of weights that decay (default 0). */
-  weightDecay?: number;
-  /** Weights that never decay (default {@link isNoDecayWeight}: biases and normalization parameters). */
-  noDecay?: (weight: tf.LayerVariable) => boolean;
-  /** Discriminative learning rates: layers each group selects get its lr (first matching group wins). */
-  groups?: { layers: LayerSelector; lr: number }[];
-  /** SGD momentum (default 0.9 for `'sgd'`). */
-  momentum?: number;
-}
+export const paramGroupOptimizerConfigSchema = withDeprecatedAliases(
+  z.strictObject({
+    optimizer: z
+      .enum(['adamw', 'adam', 'sgd'])
+      .default('adamw')
+      .describe('The update rule of every group: adamw, adam or sgd (default adamw).'),
+    learningRate: z
+      .number()
+      .positive()
+      .default(1e-3)
+      .describe('The learning rate of layers in no group, a finite number > 0 (default 1e-3; `lr` is its deprecated alias).'),
+    weightDecay: z
+      .number()
+      .min(0)
+      .default(0)
+      .describe('Decoupled weight decay (AdamW; L2 for SGD and Adam) of weights that decay, >= 0 (default 0).'),
+    noDecay: z
+      .custom<(weight: tf.LayerVariable) => boolean>((v) => typeof v === 'function', {
+        message: 'Expected a function (weight) => boolean.',
+      })
+      .optional()
+      .describe('Weights that never decay (default isNoDecayWeight: biases and normalization parameters).'),
+    groups: z
+      .array(parameterGroupSchema)
+      .default([])
+      .describe('Discriminative learning rates: layers each group selects get its learningRate (first matching group wins; default none).'),
+    momentum: z.number().min(0).max(1).default(0.9).describe('SGD momentum in [0, 1] (default 0.9; sgd only).'),
+  }),
+  { lr: 'learningRate' },
+);
+
+/**
+ * Options of {@link paramGroupOptimizer}, inferred from its schema (the one place its fields are
+ * described): `optimizer` (`'adamw'` | `'adam'` | `'sgd'`, default `'adamw'`), `learningRate` of
+ * layers in no group (default 1e-3), `weightDecay` (default 0), `noDecay` (default
+ * {@link isNoDecayWeight}), `groups: { layers, learningRate }[]` (default none), `momentum` (SGD,
+ * default 0.9). `lr` (here and in a group) is the deprecated name of `learningRate`.
+ *
+ * @category Fine-tuning
+ */
+export type ParamGroupOptimizerConfig = z.input<typeof paramGroupOptimizerConfigSchema>;
 
 /**
  * Builds a {@link GroupedOptimizer} for `model`: per-layer-group learning rates, and weight decay
@@ -182,30 +226,36 @@ export interface ParamGroupOptimizerConfig {
  * @example
  * ```ts
  * const optimizer = paramGroupOptimizer(model, {
- *   lr: 1e-3, weightDecay: 1e-4,
- *   groups: [{ layers: (l) => l.name.startsWith('block1'), lr: 1e-5 }, { layers: (l) => l.name.startsWith('block3'), lr: 1e-4 }],
+ *   learningRate: 1e-3, weightDecay: 1e-4,
+ *   groups: [
+ *     { layers: (l) => l.name.startsWith('block1'), learningRate: 1e-5 },
+ *     { layers: (l) => l.name.startsWith('block3'), learningRate: 1e-4 },
+ *   ],
  * });
  * model.compile({ optimizer, loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
  * ```
  * @category Fine-tuning
  */
 export function paramGroupOptimizer(model: tf.LayersModel, config: ParamGroupOptimizerConfig = {}): GroupedOptimizer {
-  const { optimizer = 'adamw', lr = 1e-3, weightDecay = 0, noDecay = isNoDecayWeight, groups = [], momentum = 0.9 } = config;
-  if (!['adamw', 'adam', 'sgd'].includes(optimizer))
-    throw new InvalidArgumentError({ parameter: 'config.optimizer', value: optimizer, message: 'Choose adamw, adam or sgd.' });
-  for (const [parameter, value] of [['config.lr', lr], ...groups.map((g, i) => [`config.groups[${i}].lr`, g.lr])] as [string, number][]) {
-    if (!(value > 0 && Number.isFinite(value)))
-      throw new InvalidArgumentError({ parameter, value, message: 'A learning rate must be a finite number > 0.' });
-  }
-  if (!(weightDecay >= 0 && Number.isFinite(weightDecay)))
-    throw new InvalidArgumentError({ parameter: 'config.weightDecay', value: weightDecay, message: 'Must be a finite number >= 0.' });
-  const lrOfLayer = model.layers.map(() => lr);
+  const {
+    optimizer,
+    learningRate,
+    weightDecay,
+    noDecay = isNoDecayWeight,
+    groups,
+    momentum,
+  } = parseConfig(paramGroupOptimizerConfigSchema, config, 'ParamGroupOptimizerConfig');
+  const lrOfLayer = model.layers.map(() => learningRate);
   const assigned = model.layers.map(() => false);
   groups.forEach((group, i) => {
-    const indices = selectLayers(model, group.layers, `config.groups[${i}].layers`);
+    const indices = selectLayers(model, group.layers, `ParamGroupOptimizerConfig.groups[${i}].layers`);
     if (indices.length === 0)
-      throw new InvalidArgumentError({ parameter: `config.groups[${i}].layers`, value: group.layers, message: 'Selects no layer.' });
-    for (const index of indices) if (!assigned[index]) [lrOfLayer[index], assigned[index]] = [group.lr, true];
+      throw new InvalidArgumentError({
+        parameter: `ParamGroupOptimizerConfig.groups[${i}].layers`,
+        value: group.layers,
+        message: 'Selects no layer.',
+      });
+    for (const index of indices) if (!assigned[index]) [lrOfLayer[index], assigned[index]] = [group.learningRate, true];
   });
   const make = (rate: number, decay: number): tf.Optimizer =>
     optimizer === 'sgd'
