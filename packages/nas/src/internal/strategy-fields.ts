@@ -12,3 +12,11 @@ export const budgetField = z
   .number({ error: 'Must be a finite number > 0.' })
   .positive({ error: 'Must be a finite number > 0.' })
   .default(1);
+
+/**
+ * A config schema typed as what it reads and returns (`z.ZodType<Output, Input>`, as core's are),
+ * so that the published schema documents the config and not zod's internals.
+ */
+export function configSchema<T extends z.ZodType>(schema: T): z.ZodType<z.output<T>, z.input<T>> {
+  return schema as unknown as z.ZodType<z.output<T>, z.input<T>>;
+}

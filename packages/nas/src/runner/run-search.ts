@@ -47,7 +47,7 @@ import { JournalWriter, journalPath, readJournal, type ResultRecord } from './jo
 import { bestTrial, finishedTrials, topDistinct, type TrialRecord } from './leaderboard';
 import { STRATEGY_NAMES, createStrategy, type Constraints, type SearchSpec } from './search-spec';
 import { checkMnistSpace } from '../internal/mnist-model';
-import { budgetField, seedField } from '../internal/strategy-fields';
+import { budgetField, configSchema, seedField } from '../internal/strategy-fields';
 import { trialModelPath } from '../internal/trial-model-path';
 import { isSearchModelPath, removeSearchModelDir } from './search-model-dir';
 import type { TrialExecutor } from './trial-executor';
@@ -74,7 +74,7 @@ export interface SearchProgress {
 }
 
 /**
- * A trial that has just started ({@link RunSearchConfig.onTrialStart}).
+ * A trial that has just started (what `RunSearchConfig.onTrialStart` receives).
  *
  * @category Runner
  */
@@ -106,123 +106,127 @@ const callback = <T>(what: string) => z.custom<T>((value) => typeof value === 'f
  * the evaluator spec and the strategy options are checked further by their own resolvers (the
  * space by {@link SearchSpace}, a spec by `resolveEvaluatorSpec`, options by the strategy's
  * schema), since they are not known until the strategy and evaluator are.
+ *
+ * @category Runner
  */
-export const runSearchConfigSchema = z.strictObject({
-  dir: z
-    .string({ error: 'A directory for the journal.' })
-    .min(1, { error: 'A directory for the journal.' })
-    .describe('Directory of the journal (created; an existing journal of the same search is resumed).'),
-  space: z
-    .custom<SearchSpace | SearchSpaceDefinition>((value) => value instanceof SearchSpace || isObject(value), {
-      error: 'Expected a SearchSpace or its declaration ({ params: ... }).',
-    })
-    .describe('The space, as a SearchSpace or its declaration.'),
-  strategy: z
-    .union(
-      [z.enum(STRATEGY_NAMES), z.strictObject({ name: z.enum(STRATEGY_NAMES), options: z.record(z.string(), z.unknown()).optional() })],
-      { error: `Strategies: ${STRATEGY_NAMES.join(', ')} (a name, or { name, options }).` },
-    )
-    .describe("The strategy: a name, or a name with options (e.g. `{ name: 'evolution', options: { populationSize: 20 } }`)."),
-  hyperband: z
-    .custom<boolean | HyperbandConfig>((value) => typeof value === 'boolean' || isObject(value), {
-      error: 'Expected true, false or a HyperbandConfig.',
-    })
-    .optional()
-    .describe('Run the strategy under Hyperband (true: defaults minBudget 1, maxBudget 9, eta 3; an object: a HyperbandConfig).'),
-  evaluator: z
-    .custom<Evaluator | EvaluatorSpec>((value) => typeof value === 'function' || isObject(value), {
-      error: 'Expected an evaluator function or an evaluator spec ({ kind: ... }).',
-    })
-    .describe(
-      'The evaluator: a function (runs in this thread, `workers` trials at a time), or a spec of a built-in or module ' +
-        'evaluator (runs in `workers` worker threads, each with its own backend).',
-    ),
-  trials: z
-    .number({ error: 'Must be an integer >= 1.' })
-    .int({ error: 'Must be an integer >= 1.' })
-    .min(1, { error: 'Must be an integer >= 1.' })
-    .describe('Evaluations to run in all (an integer >= 1; a resumed search may raise it).'),
-  workers: z
-    .number({ error: 'Must be an integer >= 1.' })
-    .int({ error: 'Must be an integer >= 1.' })
-    .min(1, { error: 'Must be an integer >= 1.' })
-    .optional()
-    .describe(
-      "Trials evaluated at once (default: the number of cores for worker evaluators, 1 for a function, an executor's maxInFlight).",
-    ),
-  seed: seedField.describe("Seed of the strategy and of each trial's evaluator seed, an integer (default 0)."),
-  budget: budgetField.describe('Budget of every trial without Hyperband, a finite number > 0 (default 1).'),
-  constraints: z
-    .strictObject({
-      maxParams: z.number().positive().optional().describe('Largest parameter count (metric `params`), > 0.'),
-      maxLatencyMs: z.number().positive().optional().describe('Largest latency in milliseconds (metric `latencyMs`), > 0.'),
-    })
-    .optional()
-    .describe('Constraints on the `params` / `latencyMs` metrics (default none).'),
-  backend: z
-    .custom<InitBackendOptions>(isObject, { error: 'Expected backend options (InitBackendOptions).' })
-    .optional()
-    .describe("Backend options of each worker thread (default: core's defaults, e.g. BIGMODEL_WASM_THREADS)."),
-  maxSeconds: z
-    .number({ error: 'Must be a number > 0.' })
-    .positive({ error: 'Must be a number > 0.' })
-    .optional()
-    .describe(
-      'Stop proposing trials after this many seconds of this run (default: no limit); trials already running finish and ' +
-        'are recorded, and `resumeSearch` carries on later.',
-    ),
-  fitToTime: z
-    .boolean()
-    .optional()
-    .describe(
-      'With `maxSeconds`: start a trial only if it is predicted to end within `maxSeconds` (predictTrialSeconds), so that the ' +
-        'search ends by then instead of running over by its last trials (default false: every trial proposed before ' +
-        '`maxSeconds` runs). The first trial that does not fit stays proposed and unevaluated; nothing starts after it, and a ' +
-        'resume runs it first.',
-    ),
-  strictJournal: z
-    .boolean()
-    .optional()
-    .describe('Throw a FileFormatError on an unreadable journal line instead of skipping it (default false).'),
-  keepModels: z
-    .custom<boolean | number>(isKeep, {
-      error: 'Must be true, false or a whole number >= 1 (the best configurations whose models to keep).',
-    })
-    .optional()
-    .describe(
-      "Give each trial a `modelDir` (`DIR/models/trial-ID`) to save its trained model in, and keep the best trial's (`true`, " +
-        'the default), or the models of the `n` best configurations (a whole number n >= 1, e.g. the `top` of a re-scoring to ' +
-        "come, so that its export can take any of the candidates' own models); `false`: no directories. The journal records " +
-        'it, and a resume keeps to it unless given another.',
-    ),
-  cache: z
-    .boolean({ error: 'Must be true or false.' })
-    .optional()
-    .describe(
-      'Evaluate each configuration and budget once, and serve a repeat from the cache. Default: as the search was started ' +
-        'with on a resume, else true for an evaluator that declares itself deterministic (`Evaluator.deterministic`, the ' +
-        'built-in `cell`, `branin` and `hartmann6`), false otherwise (`mnist` trains each trial with its own seed).',
-    ),
-  onProgress: callback<(progress: SearchProgress) => void>('progress').optional().describe('Called after every finished trial.'),
-  onTrialStart: callback<(start: TrialStart) => void>('trial start')
-    .optional()
-    .describe('Called when a trial starts (before it finishes, so that a long first trial shows up at once).'),
-  executor: z
-    .custom<TrialExecutor>(isObject, { error: 'Expected a TrialExecutor.' })
-    .optional()
-    .describe(
-      'Run the trials elsewhere, e.g. on worker processes through Redis (RedisTrialQueue); the strategy and the journal stay ' +
-        "here. `workers` then bounds the trials out at once (default: the executor's `maxInFlight`).",
-    ),
-  signal: z
-    .custom<AbortSignal>((value) => isObject(value) && 'aborted' in value, { error: 'Expected an AbortSignal.' })
-    .optional()
-    .describe('Aborting stops proposing trials; those out finish and are journaled, and the search returns (resumable).'),
-});
+export const runSearchConfigSchema = configSchema(
+  z.strictObject({
+    dir: z
+      .string({ error: 'A directory for the journal.' })
+      .min(1, { error: 'A directory for the journal.' })
+      .describe('Directory of the journal (created; an existing journal of the same search is resumed).'),
+    space: z
+      .custom<SearchSpace | SearchSpaceDefinition>((value) => value instanceof SearchSpace || isObject(value), {
+        error: 'Expected a SearchSpace or its declaration ({ params: ... }).',
+      })
+      .describe('The space, as a SearchSpace or its declaration.'),
+    strategy: z
+      .union(
+        [z.enum(STRATEGY_NAMES), z.strictObject({ name: z.enum(STRATEGY_NAMES), options: z.record(z.string(), z.unknown()).optional() })],
+        { error: `Strategies: ${STRATEGY_NAMES.join(', ')} (a name, or { name, options }).` },
+      )
+      .describe("The strategy: a name, or a name with options (e.g. `{ name: 'evolution', options: { populationSize: 20 } }`)."),
+    hyperband: z
+      .custom<boolean | HyperbandConfig>((value) => typeof value === 'boolean' || isObject(value), {
+        error: 'Expected true, false or a HyperbandConfig.',
+      })
+      .optional()
+      .describe('Run the strategy under Hyperband (true: defaults minBudget 1, maxBudget 9, eta 3; an object: a HyperbandConfig).'),
+    evaluator: z
+      .custom<Evaluator | EvaluatorSpec>((value) => typeof value === 'function' || isObject(value), {
+        error: 'Expected an evaluator function or an evaluator spec ({ kind: ... }).',
+      })
+      .describe(
+        'The evaluator: a function (runs in this thread, `workers` trials at a time), or a spec of a built-in or module ' +
+          'evaluator (runs in `workers` worker threads, each with its own backend).',
+      ),
+    trials: z
+      .number({ error: 'Must be an integer >= 1.' })
+      .int({ error: 'Must be an integer >= 1.' })
+      .min(1, { error: 'Must be an integer >= 1.' })
+      .describe('Evaluations to run in all (an integer >= 1; a resumed search may raise it).'),
+    workers: z
+      .number({ error: 'Must be an integer >= 1.' })
+      .int({ error: 'Must be an integer >= 1.' })
+      .min(1, { error: 'Must be an integer >= 1.' })
+      .optional()
+      .describe(
+        "Trials evaluated at once (default: the number of cores for worker evaluators, 1 for a function, an executor's maxInFlight).",
+      ),
+    seed: seedField.describe("Seed of the strategy and of each trial's evaluator seed, an integer (default 0)."),
+    budget: budgetField.describe('Budget of every trial without Hyperband, a finite number > 0 (default 1).'),
+    constraints: z
+      .strictObject({
+        maxParams: z.number().positive().optional().describe('Largest parameter count (metric `params`), > 0.'),
+        maxLatencyMs: z.number().positive().optional().describe('Largest latency in milliseconds (metric `latencyMs`), > 0.'),
+      })
+      .optional()
+      .describe('Constraints on the `params` / `latencyMs` metrics (default none).'),
+    backend: z
+      .custom<InitBackendOptions>(isObject, { error: 'Expected backend options (InitBackendOptions).' })
+      .optional()
+      .describe("Backend options of each worker thread (default: core's defaults, e.g. BIGMODEL_WASM_THREADS)."),
+    maxSeconds: z
+      .number({ error: 'Must be a number > 0.' })
+      .positive({ error: 'Must be a number > 0.' })
+      .optional()
+      .describe(
+        'Stop proposing trials after this many seconds of this run (default: no limit); trials already running finish and ' +
+          'are recorded, and `resumeSearch` carries on later.',
+      ),
+    fitToTime: z
+      .boolean()
+      .optional()
+      .describe(
+        'With `maxSeconds`: start a trial only if it is predicted to end within `maxSeconds` (predictTrialSeconds), so that the ' +
+          'search ends by then instead of running over by its last trials (default false: every trial proposed before ' +
+          '`maxSeconds` runs). The first trial that does not fit stays proposed and unevaluated; nothing starts after it, and a ' +
+          'resume runs it first.',
+      ),
+    strictJournal: z
+      .boolean()
+      .optional()
+      .describe('Throw a FileFormatError on an unreadable journal line instead of skipping it (default false).'),
+    keepModels: z
+      .custom<boolean | number>(isKeep, {
+        error: 'Must be true, false or a whole number >= 1 (the best configurations whose models to keep).',
+      })
+      .optional()
+      .describe(
+        "Give each trial a `modelDir` (`DIR/models/trial-ID`) to save its trained model in, and keep the best trial's (`true`, " +
+          'the default), or the models of the `n` best configurations (a whole number n >= 1, e.g. the `top` of a re-scoring to ' +
+          "come, so that its export can take any of the candidates' own models); `false`: no directories. The journal records " +
+          'it, and a resume keeps to it unless given another.',
+      ),
+    cache: z
+      .boolean({ error: 'Must be true or false.' })
+      .optional()
+      .describe(
+        'Evaluate each configuration and budget once, and serve a repeat from the cache. Default: as the search was started ' +
+          'with on a resume, else true for an evaluator that declares itself deterministic (`Evaluator.deterministic`, the ' +
+          'built-in `cell`, `branin` and `hartmann6`), false otherwise (`mnist` trains each trial with its own seed).',
+      ),
+    onProgress: callback<(progress: SearchProgress) => void>('progress').optional().describe('Called after every finished trial.'),
+    onTrialStart: callback<(start: TrialStart) => void>('trial start')
+      .optional()
+      .describe('Called when a trial starts (before it finishes, so that a long first trial shows up at once).'),
+    executor: z
+      .custom<TrialExecutor>(isObject, { error: 'Expected a TrialExecutor.' })
+      .optional()
+      .describe(
+        'Run the trials elsewhere, e.g. on worker processes through Redis (RedisTrialQueue); the strategy and the journal stay ' +
+          "here. `workers` then bounds the trials out at once (default: the executor's `maxInFlight`).",
+      ),
+    signal: z
+      .custom<AbortSignal>((value) => isObject(value) && 'aborted' in value, { error: 'Expected an AbortSignal.' })
+      .optional()
+      .describe('Aborting stops proposing trials; those out finish and are journaled, and the search returns (resumable).'),
+  }),
+);
 
 /**
- * Configuration of {@link runSearch}, inferred from its schema (each field's description is
- * there): `dir` (the journal's directory), `space` (a {@link SearchSpace} or its declaration),
+ * Configuration of {@link runSearch}, inferred from {@link runSearchConfigSchema} (each field's
+ * description is there): `dir` (the journal's directory), `space` (a {@link SearchSpace} or its declaration),
  * `strategy` (a {@link StrategyName}, or `{ name, options }`), `hyperband` (true or a
  * {@link HyperbandConfig}; default none), `evaluator` (an {@link Evaluator} function or an
  * {@link EvaluatorSpec}), `trials`, `workers` (default: the cores for worker evaluators, 1 for a

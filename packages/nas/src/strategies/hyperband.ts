@@ -17,34 +17,45 @@
 import { InvalidArgumentError, parseConfig, z } from '@bigmodel/core';
 
 import type { SearchSpace } from '../space/search-space';
+import { configSchema } from '../internal/strategy-fields';
 import { checkTold } from '../internal/strategy-checks';
 import { effectiveScore, type Strategy, type Trial, type TrialOutcome } from './strategy';
 
-/** The schema of {@link HyperbandConfig}: each field's check, default and description. */
-export const hyperbandConfigSchema = z
-  .strictObject({
-    minBudget: z
-      .number({ error: 'Must be a finite number > 0.' })
-      .positive({ error: 'Must be a finite number > 0.' })
-      .default(1)
-      .describe('Smallest budget r, a finite number > 0 (default 1).'),
-    maxBudget: z.number({ error: 'Must be finite and >= minBudget.' }).default(9).describe('Largest budget R, >= minBudget (default 9).'),
-    eta: z.number({ error: 'Must be > 1.' }).gt(1, { error: 'Must be > 1.' }).default(3).describe('Reduction factor, > 1 (default 3).'),
-    mode: z
-      .enum(['hyperband', 'successive-halving'], { error: "Must be 'hyperband' or 'successive-halving'." })
-      .default('hyperband')
-      .describe('`hyperband` cycles the brackets s_max..0; `successive-halving` repeats bracket s_max (default `hyperband`).'),
-    integerBudgets: z.boolean().optional().describe('Round budgets to integers (default: true when minBudget and maxBudget are integers).'),
-  })
-  .superRefine((c, context) => {
-    if (c.maxBudget < c.minBudget) {
-      const message = `Must be finite and >= minBudget (${c.minBudget}).`;
-      context.addIssue({ code: 'custom', path: ['maxBudget'], input: c.maxBudget, message });
-    }
-  });
+/**
+ * The schema of {@link HyperbandConfig}: each field's check, default and description (`.describe()`), read
+ * by core's `parseConfig` and `configJsonSchema`.
+ *
+ * @category Strategies
+ */
+export const hyperbandConfigSchema = configSchema(
+  z
+    .strictObject({
+      minBudget: z
+        .number({ error: 'Must be a finite number > 0.' })
+        .positive({ error: 'Must be a finite number > 0.' })
+        .default(1)
+        .describe('Smallest budget r, a finite number > 0 (default 1).'),
+      maxBudget: z.number({ error: 'Must be finite and >= minBudget.' }).default(9).describe('Largest budget R, >= minBudget (default 9).'),
+      eta: z.number({ error: 'Must be > 1.' }).gt(1, { error: 'Must be > 1.' }).default(3).describe('Reduction factor, > 1 (default 3).'),
+      mode: z
+        .enum(['hyperband', 'successive-halving'], { error: "Must be 'hyperband' or 'successive-halving'." })
+        .default('hyperband')
+        .describe('`hyperband` cycles the brackets s_max..0; `successive-halving` repeats bracket s_max (default `hyperband`).'),
+      integerBudgets: z
+        .boolean()
+        .optional()
+        .describe('Round budgets to integers (default: true when minBudget and maxBudget are integers).'),
+    })
+    .superRefine((c, context) => {
+      if (c.maxBudget < c.minBudget) {
+        const message = `Must be finite and >= minBudget (${c.minBudget}).`;
+        context.addIssue({ code: 'custom', path: ['maxBudget'], input: c.maxBudget, message });
+      }
+    }),
+);
 
 /**
- * Configuration of {@link Hyperband}, inferred from its schema
+ * Configuration of {@link Hyperband}, inferred from {@link hyperbandConfigSchema}
  * (docs/schemas/nas/HyperbandConfig.schema.json carries each field's description): `minBudget` r
  * (default 1), `maxBudget` R >= r (default 9), `eta` > 1 (default 3), `mode` (`hyperband`, the
  * default, or `successive-halving`), `integerBudgets` (default: true when both budgets are

@@ -6,23 +6,30 @@ import { mulberry32, parseConfig, z } from '@bigmodel/core';
 
 import type { SearchSpace } from '../space/search-space';
 import { checkTold } from '../internal/strategy-checks';
-import { budgetField, seedField } from '../internal/strategy-fields';
+import { budgetField, configSchema, seedField } from '../internal/strategy-fields';
 import { type Strategy, type Trial, type TrialOutcome } from './strategy';
 
-/** The schema of {@link RandomSearchConfig}: each field's check, default and description. */
-export const randomSearchConfigSchema = z.strictObject({
-  seed: seedField.describe('Seed of the draws, an integer (default 0).'),
-  budget: budgetField.describe('Budget of every trial, a finite number > 0 (default 1).'),
-  retries: z
-    .number()
-    .int()
-    .min(0)
-    .default(20)
-    .describe('Redraws of an already-proposed configuration before accepting a repeat, an integer >= 0 (default 20).'),
-});
+/**
+ * The schema of {@link RandomSearchConfig}: each field's check, default and description (`.describe()`), read
+ * by core's `parseConfig` and `configJsonSchema`.
+ *
+ * @category Strategies
+ */
+export const randomSearchConfigSchema = configSchema(
+  z.strictObject({
+    seed: seedField.describe('Seed of the draws, an integer (default 0).'),
+    budget: budgetField.describe('Budget of every trial, a finite number > 0 (default 1).'),
+    retries: z
+      .number()
+      .int()
+      .min(0)
+      .default(20)
+      .describe('Redraws of an already-proposed configuration before accepting a repeat, an integer >= 0 (default 20).'),
+  }),
+);
 
 /**
- * Configuration of {@link RandomSearch}, inferred from its schema (docs/schemas/nas/RandomSearchConfig.schema.json
+ * Configuration of {@link RandomSearch}, inferred from {@link randomSearchConfigSchema} (docs/schemas/nas/RandomSearchConfig.schema.json
  * carries each field's description): `seed` (default 0), `budget` of every trial (default 1),
  * `retries`, redraws of an already-proposed configuration before accepting a repeat (default 20).
  *

@@ -13,36 +13,43 @@ import { mulberry32, parseConfig, z } from '@bigmodel/core';
 
 import type { Config, SearchSpace } from '../space/search-space';
 import { checkTold } from '../internal/strategy-checks';
-import { budgetField, seedField } from '../internal/strategy-fields';
+import { budgetField, configSchema, seedField } from '../internal/strategy-fields';
 import { effectiveScore, type Strategy, type Trial, type TrialOutcome } from './strategy';
 
-/** The schema of {@link RegularizedEvolutionConfig}: each field's check, default and description. */
-export const regularizedEvolutionConfigSchema = z
-  .strictObject({
-    populationSize: z
-      .number()
-      .int({ error: 'Must be an integer >= 2.' })
-      .min(2, { error: 'Must be an integer >= 2.' })
-      .default(20)
-      .describe('Population size P, an integer >= 2 (default 20; the paper uses 100 for 20,000 trials).'),
-    sampleSize: z
-      .number()
-      .int({ error: 'Must be an integer in [1, populationSize].' })
-      .min(1, { error: 'Must be an integer in [1, populationSize].' })
-      .default(5)
-      .describe('Tournament sample size S, 1 <= S <= P (default 5; the paper uses 25 of 100).'),
-    seed: seedField.describe('Seed of sampling and mutation, an integer (default 0).'),
-    budget: budgetField.describe('Budget of every trial, a finite number > 0 (default 1).'),
-  })
-  .superRefine((c, context) => {
-    if (c.sampleSize > c.populationSize) {
-      const message = `Must be an integer in [1, populationSize = ${c.populationSize}].`;
-      context.addIssue({ code: 'custom', path: ['sampleSize'], input: c.sampleSize, message });
-    }
-  });
+/**
+ * The schema of {@link RegularizedEvolutionConfig}: each field's check, default and description (`.describe()`), read
+ * by core's `parseConfig` and `configJsonSchema`.
+ *
+ * @category Strategies
+ */
+export const regularizedEvolutionConfigSchema = configSchema(
+  z
+    .strictObject({
+      populationSize: z
+        .number()
+        .int({ error: 'Must be an integer >= 2.' })
+        .min(2, { error: 'Must be an integer >= 2.' })
+        .default(20)
+        .describe('Population size P, an integer >= 2 (default 20; the paper uses 100 for 20,000 trials).'),
+      sampleSize: z
+        .number()
+        .int({ error: 'Must be an integer in [1, populationSize].' })
+        .min(1, { error: 'Must be an integer in [1, populationSize].' })
+        .default(5)
+        .describe('Tournament sample size S, 1 <= S <= P (default 5; the paper uses 25 of 100).'),
+      seed: seedField.describe('Seed of sampling and mutation, an integer (default 0).'),
+      budget: budgetField.describe('Budget of every trial, a finite number > 0 (default 1).'),
+    })
+    .superRefine((c, context) => {
+      if (c.sampleSize > c.populationSize) {
+        const message = `Must be an integer in [1, populationSize = ${c.populationSize}].`;
+        context.addIssue({ code: 'custom', path: ['sampleSize'], input: c.sampleSize, message });
+      }
+    }),
+);
 
 /**
- * Configuration of {@link RegularizedEvolution}, inferred from its schema
+ * Configuration of {@link RegularizedEvolution}, inferred from {@link regularizedEvolutionConfigSchema}
  * (docs/schemas/nas/RegularizedEvolutionConfig.schema.json carries each field's description):
  * `populationSize` P (default 20), `sampleSize` S in [1, P] (default 5), `seed` (default 0),
  * `budget` of every trial (default 1).

@@ -23,58 +23,65 @@ import { InvalidArgumentError, mulberry32, parseConfig, z } from '@bigmodel/core
 
 import type { Config, ParamValue, SearchSpace } from '../space/search-space';
 import { checkTold } from '../internal/strategy-checks';
-import { budgetField, seedField } from '../internal/strategy-fields';
+import { budgetField, configSchema, seedField } from '../internal/strategy-fields';
 import { effectiveScore, type Strategy, type Trial, type TrialOutcome } from './strategy';
 
-/** The schema of {@link ReinforceControllerConfig}: each field's check, default and description. */
-export const reinforceControllerConfigSchema = z.strictObject({
-  learningRate: z
-    .number({ error: 'Must be > 0.' })
-    .positive({ error: 'Must be > 0.' })
-    .optional()
-    .describe("Adam's learning rate, > 0 (default 0.05 for independent logits, 0.01 with an LSTM)."),
-  entropyWeight: z
-    .number({ error: 'Must be >= 0.' })
-    .min(0, { error: 'Must be >= 0.' })
-    .default(0.01)
-    .describe('Weight of the entropy bonus, >= 0 (default 0.01).'),
-  baselineDecay: z
-    .number({ error: 'Must be in [0, 1).' })
-    .min(0, { error: 'Must be in [0, 1).' })
-    .lt(1, { error: 'Must be in [0, 1).' })
-    .default(0.9)
-    .describe('Decay of the moving-average baseline, in [0, 1) (default 0.9).'),
-  bins: z
-    .number({ error: 'Must be an integer >= 2.' })
-    .int({ error: 'Must be an integer >= 2.' })
-    .min(2, { error: 'Must be an integer >= 2.' })
-    .default(8)
-    .describe('Bins of a float (or an integer with more than `bins` values), an integer >= 2 (default 8).'),
-  lstmUnits: z
-    .number({ error: 'Must be an integer >= 0.' })
-    .int({ error: 'Must be an integer >= 0.' })
-    .min(0, { error: 'Must be an integer >= 0.' })
-    .default(0)
-    .describe('LSTM units of the controller; 0 for independent logits per decision (default 0).'),
-  tanhConstant: z
-    .number({ error: 'Must be a finite number >= 0 (0: no clipping).' })
-    .min(0, { error: 'Must be a finite number >= 0 (0: no clipping).' })
-    .optional()
-    .describe(
-      "ENAS's logit clipping: each decision's logits are `tanhConstant * tanh(logits / temperature)`, so no choice's " +
-        'probability can approach 1 and the policy keeps exploring; 0 turns it off (default 2.5 with an LSTM, 0 for independent logits).',
-    ),
-  temperature: z
-    .number({ error: 'Must be a finite number > 0.' })
-    .positive({ error: 'Must be a finite number > 0.' })
-    .optional()
-    .describe('The temperature that divides the logits before the tanh clipping, > 0 (default 5 with an LSTM, 1 otherwise).'),
-  seed: seedField.describe("Seed of the sampling and of the LSTM's initial weights, an integer (default 0)."),
-  budget: budgetField.describe('Budget of every trial, a finite number > 0 (default 1).'),
-});
+/**
+ * The schema of {@link ReinforceControllerConfig}: each field's check, default and description (`.describe()`), read
+ * by core's `parseConfig` and `configJsonSchema`.
+ *
+ * @category Strategies
+ */
+export const reinforceControllerConfigSchema = configSchema(
+  z.strictObject({
+    learningRate: z
+      .number({ error: 'Must be > 0.' })
+      .positive({ error: 'Must be > 0.' })
+      .optional()
+      .describe("Adam's learning rate, > 0 (default 0.05 for independent logits, 0.01 with an LSTM)."),
+    entropyWeight: z
+      .number({ error: 'Must be >= 0.' })
+      .min(0, { error: 'Must be >= 0.' })
+      .default(0.01)
+      .describe('Weight of the entropy bonus, >= 0 (default 0.01).'),
+    baselineDecay: z
+      .number({ error: 'Must be in [0, 1).' })
+      .min(0, { error: 'Must be in [0, 1).' })
+      .lt(1, { error: 'Must be in [0, 1).' })
+      .default(0.9)
+      .describe('Decay of the moving-average baseline, in [0, 1) (default 0.9).'),
+    bins: z
+      .number({ error: 'Must be an integer >= 2.' })
+      .int({ error: 'Must be an integer >= 2.' })
+      .min(2, { error: 'Must be an integer >= 2.' })
+      .default(8)
+      .describe('Bins of a float (or an integer with more than `bins` values), an integer >= 2 (default 8).'),
+    lstmUnits: z
+      .number({ error: 'Must be an integer >= 0.' })
+      .int({ error: 'Must be an integer >= 0.' })
+      .min(0, { error: 'Must be an integer >= 0.' })
+      .default(0)
+      .describe('LSTM units of the controller; 0 for independent logits per decision (default 0).'),
+    tanhConstant: z
+      .number({ error: 'Must be a finite number >= 0 (0: no clipping).' })
+      .min(0, { error: 'Must be a finite number >= 0 (0: no clipping).' })
+      .optional()
+      .describe(
+        "ENAS's logit clipping: each decision's logits are `tanhConstant * tanh(logits / temperature)`, so no choice's " +
+          'probability can approach 1 and the policy keeps exploring; 0 turns it off (default 2.5 with an LSTM, 0 for independent logits).',
+      ),
+    temperature: z
+      .number({ error: 'Must be a finite number > 0.' })
+      .positive({ error: 'Must be a finite number > 0.' })
+      .optional()
+      .describe('The temperature that divides the logits before the tanh clipping, > 0 (default 5 with an LSTM, 1 otherwise).'),
+    seed: seedField.describe("Seed of the sampling and of the LSTM's initial weights, an integer (default 0)."),
+    budget: budgetField.describe('Budget of every trial, a finite number > 0 (default 1).'),
+  }),
+);
 
 /**
- * Configuration of {@link ReinforceController}, inferred from its schema
+ * Configuration of {@link ReinforceController}, inferred from {@link reinforceControllerConfigSchema}
  * (docs/schemas/nas/ReinforceControllerConfig.schema.json carries each field's description):
  * `learningRate` (default 0.05 for independent logits, 0.01 with an LSTM), `entropyWeight` (default
  * 0.01), `baselineDecay` in [0, 1) (default 0.9), `bins` (default 8), `lstmUnits` (default 0: no

@@ -20,46 +20,53 @@ import { mulberry32, parseConfig, standardNormal, z } from '@bigmodel/core';
 
 import type { Config, ParamValue, SearchSpace } from '../space/search-space';
 import { checkTold } from '../internal/strategy-checks';
-import { budgetField, seedField } from '../internal/strategy-fields';
+import { budgetField, configSchema, seedField } from '../internal/strategy-fields';
 import { effectiveScore, type Strategy, type Trial, type TrialOutcome } from './strategy';
 
-/** The schema of {@link TpeConfig}: each field's check, default and description. */
-export const tpeConfigSchema = z.strictObject({
-  gamma: z
-    .number({ error: 'Must be in (0, 1).' })
-    .gt(0, { error: 'Must be in (0, 1).' })
-    .lt(1, { error: 'Must be in (0, 1).' })
-    .default(0.2)
-    .describe('Share of told trials that form the "good" density l(x), in (0, 1) (default 0.2).'),
-  candidates: z
-    .number({ error: 'Must be an integer >= 1.' })
-    .int({ error: 'Must be an integer >= 1.' })
-    .min(1, { error: 'Must be an integer >= 1.' })
-    .default(4)
-    .describe(
-      'Candidates drawn from l(x) per parameter, an integer >= 1 (default 4; hyperopt uses 24, which exploits more and did worse on all three benchmarks of bench/nas.ts).',
-    ),
-  startupTrials: z
-    .number({ error: 'Must be an integer >= 1.' })
-    .int({ error: 'Must be an integer >= 1.' })
-    .min(1, { error: 'Must be an integer >= 1.' })
-    .default(10)
-    .describe('Random trials before the model is used, an integer >= 1 (default 10).'),
-  categoricalThreshold: z
-    .number()
-    .default(16)
-    .describe('Integers with at most this many values are modelled as categoricals (default 16).'),
-  priorWeight: z
-    .number({ error: 'Must be > 0.' })
-    .positive({ error: 'Must be > 0.' })
-    .default(1)
-    .describe('Weight of the prior component of each density, > 0 (default 1).'),
-  seed: seedField.describe('Seed, an integer (default 0).'),
-  budget: budgetField.describe('Budget of every trial, a finite number > 0 (default 1).'),
-});
+/**
+ * The schema of {@link TpeConfig}: each field's check, default and description (`.describe()`), read
+ * by core's `parseConfig` and `configJsonSchema`.
+ *
+ * @category Strategies
+ */
+export const tpeConfigSchema = configSchema(
+  z.strictObject({
+    gamma: z
+      .number({ error: 'Must be in (0, 1).' })
+      .gt(0, { error: 'Must be in (0, 1).' })
+      .lt(1, { error: 'Must be in (0, 1).' })
+      .default(0.2)
+      .describe('Share of told trials that form the "good" density l(x), in (0, 1) (default 0.2).'),
+    candidates: z
+      .number({ error: 'Must be an integer >= 1.' })
+      .int({ error: 'Must be an integer >= 1.' })
+      .min(1, { error: 'Must be an integer >= 1.' })
+      .default(4)
+      .describe(
+        'Candidates drawn from l(x) per parameter, an integer >= 1 (default 4; hyperopt uses 24, which exploits more and did worse on all three benchmarks of bench/nas.ts).',
+      ),
+    startupTrials: z
+      .number({ error: 'Must be an integer >= 1.' })
+      .int({ error: 'Must be an integer >= 1.' })
+      .min(1, { error: 'Must be an integer >= 1.' })
+      .default(10)
+      .describe('Random trials before the model is used, an integer >= 1 (default 10).'),
+    categoricalThreshold: z
+      .number()
+      .default(16)
+      .describe('Integers with at most this many values are modelled as categoricals (default 16).'),
+    priorWeight: z
+      .number({ error: 'Must be > 0.' })
+      .positive({ error: 'Must be > 0.' })
+      .default(1)
+      .describe('Weight of the prior component of each density, > 0 (default 1).'),
+    seed: seedField.describe('Seed, an integer (default 0).'),
+    budget: budgetField.describe('Budget of every trial, a finite number > 0 (default 1).'),
+  }),
+);
 
 /**
- * Configuration of {@link Tpe}, inferred from its schema (docs/schemas/nas/TpeConfig.schema.json
+ * Configuration of {@link Tpe}, inferred from {@link tpeConfigSchema} (docs/schemas/nas/TpeConfig.schema.json
  * carries each field's description): `gamma` in (0, 1) (default 0.2), `candidates` (default 4),
  * `startupTrials` (default 10), `categoricalThreshold` (default 16), `priorWeight` (default 1),
  * `seed` (default 0), `budget` of every trial (default 1).

@@ -18,7 +18,7 @@ import { ActorCritic, actionHeadFor, envAction } from './common/actor-critic';
 import { actorCriticStep } from './common/actor-critic-step';
 import { checkFiniteLosses } from './common/check-finite-losses';
 import { decodeWeights, encodeArray, encodeOptimizer, loadCheckpoint, restoreOptimizer, writeCheckpoint } from './checkpoint';
-import { CONFIG_SIZE_LIMITS, choiceOf, envFields, hiddenLayers, integerIn, numberIn } from './common/config-fields';
+import { CONFIG_SIZE_LIMITS, agentConfigSchema, choiceOf, envFields, hiddenLayers, integerIn, numberIn } from './common/config-fields';
 import { checkTotalTimesteps, type LearnOptions } from './common/learn-options';
 import { standardize } from './common/standardize';
 import type { Policy } from './evaluate';
@@ -33,33 +33,35 @@ import { RolloutCollector, computeGae } from './common/rollout';
  *
  * @category Agents
  */
-export const a2cConfigSchema = z.strictObject({
-  ...envFields('CartPole-v1'),
-  nEnvs: integerIn(1, CONFIG_SIZE_LIMITS.nEnvs).default(1).describe('Parallel environments (default 1).'),
-  nSteps: integerIn(1, CONFIG_SIZE_LIMITS.nSteps).default(5).describe('Steps per environment per update (default 5).'),
-  learningRate: numberIn(0, Infinity, true).default(7e-4).describe("RMSprop's learning rate, > 0 (default 7e-4)."),
-  rmspropAlpha: numberIn(0, 1 - Number.EPSILON)
-    .default(0.99)
-    .describe("RMSprop's squared-gradient decay, in [0, 1) (default 0.99)."),
-  rmspropEps: numberIn(0, Infinity, true).default(1e-5).describe("RMSprop's epsilon, > 0 (default 1e-5)."),
-  gamma: numberIn(0, 1).default(0.99).describe('Discount in [0, 1] (default 0.99).'),
-  gaeLambda: numberIn(0, 1).default(1).describe('GAE lambda in [0, 1] (default 1: plain n-step returns).'),
-  entCoef: numberIn(0, Infinity).default(0).describe('Entropy bonus coefficient, >= 0 (default 0).'),
-  vfCoef: numberIn(0, Infinity).default(0.5).describe('Value-loss coefficient, >= 0 (default 0.5).'),
-  maxGradNorm: numberIn(0, Infinity, true).default(0.5).describe('Global gradient-norm clip, > 0 (default 0.5).'),
-  normalizeAdvantage: z.boolean().default(false).describe('Normalize advantages per update (default false).'),
-  piArch: hiddenLayers().default([64, 64]).describe('Hidden sizes of the policy network (default [64, 64]).'),
-  vfArch: hiddenLayers().default([64, 64]).describe('Hidden sizes of the value network (default [64, 64]).'),
-  activation: choiceOf(['tanh', 'relu']).default('tanh').describe('Hidden activation, `tanh` (default) or `relu`.'),
-  logStdInit: numberIn(-20, 20).default(0).describe('Initial log standard deviation of a Gaussian policy, in [-20, 20] (default 0).'),
-  normalizeObservation: z.boolean().default(false).describe('Running normalization of observations (default false).'),
-  normalizeReward: z.boolean().default(false).describe('Running normalization of rewards (default false).'),
-  seed: integerIn(0).default(0).describe('Seed (default 0).'),
-});
+export const a2cConfigSchema = agentConfigSchema(
+  z.strictObject({
+    ...envFields('CartPole-v1'),
+    nEnvs: integerIn(1, CONFIG_SIZE_LIMITS.nEnvs).default(1).describe('Parallel environments (default 1).'),
+    nSteps: integerIn(1, CONFIG_SIZE_LIMITS.nSteps).default(5).describe('Steps per environment per update (default 5).'),
+    learningRate: numberIn(0, Infinity, true).default(7e-4).describe("RMSprop's learning rate, > 0 (default 7e-4)."),
+    rmspropAlpha: numberIn(0, 1 - Number.EPSILON)
+      .default(0.99)
+      .describe("RMSprop's squared-gradient decay, in [0, 1) (default 0.99)."),
+    rmspropEps: numberIn(0, Infinity, true).default(1e-5).describe("RMSprop's epsilon, > 0 (default 1e-5)."),
+    gamma: numberIn(0, 1).default(0.99).describe('Discount in [0, 1] (default 0.99).'),
+    gaeLambda: numberIn(0, 1).default(1).describe('GAE lambda in [0, 1] (default 1: plain n-step returns).'),
+    entCoef: numberIn(0, Infinity).default(0).describe('Entropy bonus coefficient, >= 0 (default 0).'),
+    vfCoef: numberIn(0, Infinity).default(0.5).describe('Value-loss coefficient, >= 0 (default 0.5).'),
+    maxGradNorm: numberIn(0, Infinity, true).default(0.5).describe('Global gradient-norm clip, > 0 (default 0.5).'),
+    normalizeAdvantage: z.boolean().default(false).describe('Normalize advantages per update (default false).'),
+    piArch: hiddenLayers().default([64, 64]).describe('Hidden sizes of the policy network (default [64, 64]).'),
+    vfArch: hiddenLayers().default([64, 64]).describe('Hidden sizes of the value network (default [64, 64]).'),
+    activation: choiceOf(['tanh', 'relu']).default('tanh').describe('Hidden activation, `tanh` (default) or `relu`.'),
+    logStdInit: numberIn(-20, 20).default(0).describe('Initial log standard deviation of a Gaussian policy, in [-20, 20] (default 0).'),
+    normalizeObservation: z.boolean().default(false).describe('Running normalization of observations (default false).'),
+    normalizeReward: z.boolean().default(false).describe('Running normalization of rewards (default false).'),
+    seed: integerIn(0).default(0).describe('Seed (default 0).'),
+  }),
+);
 
 /**
  * A2C's hyperparameters, resolved (every field present); defaults are Stable-Baselines3's.
- * Inferred from `a2cConfigSchema`, whose descriptions document each field and its default:
+ * Inferred from {@link a2cConfigSchema}, whose descriptions document each field and its default:
  * `env` (`CartPole-v1`), `envKwargs`, `nEnvs` (1), `nSteps` (5), `learningRate` (7e-4),
  * `rmspropAlpha` (0.99), `rmspropEps` (1e-5), `gamma` (0.99), `gaeLambda` (1), `entCoef` (0),
  * `vfCoef` (0.5), `maxGradNorm` (0.5), `normalizeAdvantage` (false), `piArch` and `vfArch`
@@ -79,7 +81,7 @@ export const A2C_PRESETS: Record<string, Partial<A2cConfig>> = {
 };
 
 /**
- * Fills A2C's defaults and validates through `a2cConfigSchema`; throws InvalidArgumentError
+ * Fills A2C's defaults and validates through {@link a2cConfigSchema}; throws InvalidArgumentError
  * naming the path (`A2cConfig.gamma`) and the value, an unknown key with the nearest known one.
  * @category Agents
  */

@@ -40,6 +40,7 @@ import {
   hiddenLayers,
   integerIn,
   numberIn,
+  agentConfigSchema,
 } from './common/config-fields';
 import { Mlp } from './common/mlp';
 import { encodeObservation, prepareEnv } from './common/prepare-env';
@@ -56,55 +57,57 @@ import type { Policy } from './evaluate';
  *
  * @category Agents
  */
-export const dqnConfigSchema = z
-  .strictObject({
-    ...envFields('CartPole-v1'),
-    learningRate: numberIn(0, Infinity, true).default(1e-4).describe("Adam's learning rate, > 0 (default 1e-4)."),
-    learningRateSchedule: choiceOf(LEARNING_RATE_SCHEDULES)
-      .default('constant')
-      .describe(
-        "`constant` (default, Stable-Baselines3's) or `linear`: rl-zoo's `lin_<lr>`, the rate times the fraction of the run " +
-          'remaining (`1 - numTimesteps / totalTimesteps`), set at the start of each training phase, so it reaches 0 at the last ' +
-          'step. Annealing damps the late oscillation of the greedy policy that a constant rate leaves (see docs/results/rl.md).',
-      ),
-    bufferSize: integerIn(1, CONFIG_SIZE_LIMITS.bufferSize)
-      .default(1_000_000)
-      .describe('Replay capacity in transitions (default 1,000,000); must be >= batchSize.'),
-    learningStarts: integerIn(0)
-      .default(100)
-      .describe('Environment steps of uniformly random actions before learning starts (default 100).'),
-    batchSize: integerIn(1, CONFIG_SIZE_LIMITS.batchSize).default(32).describe('Transitions per gradient step (default 32).'),
-    tau: numberIn(0, 1, true).default(1).describe('Polyak factor of target updates, in (0, 1]: 1 copies (default 1).'),
-    gamma: numberIn(0, 1).default(0.99).describe('Discount in [0, 1] (default 0.99).'),
-    trainFreq: integerIn(1).default(4).describe('Environment steps between training phases (default 4).'),
-    gradientSteps: gradientSteps()
-      .default(1)
-      .describe('Gradient steps per training phase; -1: as many as environment steps since the last phase (default 1).'),
-    targetUpdateInterval: integerIn(1).default(10_000).describe('Environment steps between target-network updates (default 10,000).'),
-    explorationFraction: numberIn(0, 1).default(0.1).describe('Fraction of the run over which epsilon decays linearly (default 0.1).'),
-    explorationInitialEps: numberIn(0, 1).default(1).describe('Epsilon at the start, in [0, 1] (default 1).'),
-    explorationFinalEps: numberIn(0, 1).default(0.05).describe('Epsilon after the decay, in [0, 1] (default 0.05).'),
-    maxGradNorm: numberIn(0, Infinity, true).default(10).describe('Global gradient-norm clip, > 0 (default 10).'),
-    loss: choiceOf(['huber', 'mse']).default('huber').describe('TD loss: `huber` (smooth L1, default) or `mse`.'),
-    doubleDqn: z
-      .boolean()
-      .default(false)
-      .describe('Select the next action with the online network and value it with the target network (default false).'),
-    netArch: hiddenLayers().default([64, 64]).describe('Hidden-layer sizes of the Q-network, ReLU between them (default [64, 64]).'),
-    actionMasking: choiceOf(['auto', 'on', 'off'])
-      .default('auto')
-      .describe(
-        'Action masking (default `auto`): `auto` masks when the environment gives `info.actionMask` on reset, `on` requires it to, ' +
-          "`off` ignores masks. Masked, acting takes the argmax (and explores uniformly) over the valid actions, and the target's " +
-          "max over next actions runs over the next state's valid actions, whose masks the replay buffer keeps.",
-      ),
-    seed: integerIn(0).default(0).describe('Seed of the networks, the exploration, the buffer sampling and the environment (default 0).'),
-  })
-  .superRefine(bufferHoldsBatch);
+export const dqnConfigSchema = agentConfigSchema(
+  z
+    .strictObject({
+      ...envFields('CartPole-v1'),
+      learningRate: numberIn(0, Infinity, true).default(1e-4).describe("Adam's learning rate, > 0 (default 1e-4)."),
+      learningRateSchedule: choiceOf(LEARNING_RATE_SCHEDULES)
+        .default('constant')
+        .describe(
+          "`constant` (default, Stable-Baselines3's) or `linear`: rl-zoo's `lin_<lr>`, the rate times the fraction of the run " +
+            'remaining (`1 - numTimesteps / totalTimesteps`), set at the start of each training phase, so it reaches 0 at the last ' +
+            'step. Annealing damps the late oscillation of the greedy policy that a constant rate leaves (see docs/results/rl.md).',
+        ),
+      bufferSize: integerIn(1, CONFIG_SIZE_LIMITS.bufferSize)
+        .default(1_000_000)
+        .describe('Replay capacity in transitions (default 1,000,000); must be >= batchSize.'),
+      learningStarts: integerIn(0)
+        .default(100)
+        .describe('Environment steps of uniformly random actions before learning starts (default 100).'),
+      batchSize: integerIn(1, CONFIG_SIZE_LIMITS.batchSize).default(32).describe('Transitions per gradient step (default 32).'),
+      tau: numberIn(0, 1, true).default(1).describe('Polyak factor of target updates, in (0, 1]: 1 copies (default 1).'),
+      gamma: numberIn(0, 1).default(0.99).describe('Discount in [0, 1] (default 0.99).'),
+      trainFreq: integerIn(1).default(4).describe('Environment steps between training phases (default 4).'),
+      gradientSteps: gradientSteps()
+        .default(1)
+        .describe('Gradient steps per training phase; -1: as many as environment steps since the last phase (default 1).'),
+      targetUpdateInterval: integerIn(1).default(10_000).describe('Environment steps between target-network updates (default 10,000).'),
+      explorationFraction: numberIn(0, 1).default(0.1).describe('Fraction of the run over which epsilon decays linearly (default 0.1).'),
+      explorationInitialEps: numberIn(0, 1).default(1).describe('Epsilon at the start, in [0, 1] (default 1).'),
+      explorationFinalEps: numberIn(0, 1).default(0.05).describe('Epsilon after the decay, in [0, 1] (default 0.05).'),
+      maxGradNorm: numberIn(0, Infinity, true).default(10).describe('Global gradient-norm clip, > 0 (default 10).'),
+      loss: choiceOf(['huber', 'mse']).default('huber').describe('TD loss: `huber` (smooth L1, default) or `mse`.'),
+      doubleDqn: z
+        .boolean()
+        .default(false)
+        .describe('Select the next action with the online network and value it with the target network (default false).'),
+      netArch: hiddenLayers().default([64, 64]).describe('Hidden-layer sizes of the Q-network, ReLU between them (default [64, 64]).'),
+      actionMasking: choiceOf(['auto', 'on', 'off'])
+        .default('auto')
+        .describe(
+          'Action masking (default `auto`): `auto` masks when the environment gives `info.actionMask` on reset, `on` requires it to, ' +
+            "`off` ignores masks. Masked, acting takes the argmax (and explores uniformly) over the valid actions, and the target's " +
+            "max over next actions runs over the next state's valid actions, whose masks the replay buffer keeps.",
+        ),
+      seed: integerIn(0).default(0).describe('Seed of the networks, the exploration, the buffer sampling and the environment (default 0).'),
+    })
+    .superRefine(bufferHoldsBatch),
+);
 
 /**
  * DQN's hyperparameters, resolved (every field present); defaults are Stable-Baselines3's except
- * where noted. Inferred from `dqnConfigSchema`, whose descriptions document each field and
+ * where noted. Inferred from {@link dqnConfigSchema}, whose descriptions document each field and
  * its default: `env` (`CartPole-v1`), `envKwargs`, `learningRate` (1e-4), `learningRateSchedule`
  * (`constant`), `bufferSize` (1,000,000), `learningStarts` (100), `batchSize` (32), `tau` (1),
  * `gamma` (0.99), `trainFreq` (4), `gradientSteps` (1), `targetUpdateInterval` (10,000),
@@ -163,7 +166,7 @@ export const DQN_PRESETS: Record<string, Partial<DqnConfig>> = {
 };
 
 /**
- * Fills DQN's defaults and validates through `dqnConfigSchema`; throws InvalidArgumentError
+ * Fills DQN's defaults and validates through {@link dqnConfigSchema}; throws InvalidArgumentError
  * naming the path (`DqnConfig.gamma`) and the value, an unknown key with the nearest known one.
  * @category Agents
  */

@@ -32,6 +32,7 @@ import {
   hiddenLayers,
   integerIn,
   numberIn,
+  agentConfigSchema,
 } from './common/config-fields';
 import type { Policy } from './evaluate';
 import { checkTotalTimesteps, type LearnOptions } from './common/learn-options';
@@ -47,74 +48,76 @@ import { RolloutCollector, computeGae, type Rollout } from './common/rollout';
  *
  * @category Agents
  */
-export const ppoConfigSchema = z
-  .strictObject({
-    ...envFields('CartPole-v1'),
-    nEnvs: integerIn(1, CONFIG_SIZE_LIMITS.nEnvs)
-      .default(1)
-      .describe('Parallel environments, sub-environment i seeded with seed + i (default 1).'),
-    nSteps: integerIn(1, CONFIG_SIZE_LIMITS.nSteps).default(2048).describe('Steps per environment per rollout (default 2048).'),
-    batchSize: integerIn(1, CONFIG_SIZE_LIMITS.batchSize)
-      .default(64)
-      .describe('Minibatch size (default 64); must not exceed nSteps * nEnvs.'),
-    nEpochs: integerIn(1).default(10).describe('Passes over each rollout (default 10).'),
-    learningRate: numberIn(0, Infinity, true).default(3e-4).describe("Adam's learning rate, > 0 (default 3e-4)."),
-    learningRateSchedule: choiceOf(LEARNING_RATE_SCHEDULES)
-      .default('constant')
-      .describe('`constant` (default) or `linear` decay of the learning rate to 0 over the run.'),
-    gamma: numberIn(0, 1).default(0.99).describe('Discount in [0, 1] (default 0.99).'),
-    gaeLambda: numberIn(0, 1).default(0.95).describe('GAE lambda in [0, 1] (default 0.95).'),
-    clipRange: numberIn(0, Infinity, true).default(0.2).describe('Clip range of the probability ratio, > 0 (default 0.2).'),
-    clipRangeSchedule: choiceOf(LEARNING_RATE_SCHEDULES)
-      .default('constant')
-      .describe('`constant` (default) or `linear` decay of the clip range to 0 over the run.'),
-    clipRangeVf: numberIn(0, Infinity, true)
-      .nullable()
-      .default(null)
-      .describe('Clip range of the value change, > 0, or null for none (default null).'),
-    normalizeAdvantage: z.boolean().default(true).describe('Normalize advantages per minibatch (default true).'),
-    entCoef: numberIn(0, Infinity).default(0).describe('Entropy bonus coefficient, >= 0 (default 0).'),
-    vfCoef: numberIn(0, Infinity).default(0.5).describe('Value-loss coefficient, >= 0 (default 0.5).'),
-    maxGradNorm: numberIn(0, Infinity, true).default(0.5).describe('Global gradient-norm clip, > 0 (default 0.5).'),
-    targetKl: numberIn(0, Infinity, true)
-      .nullable()
-      .default(null)
-      .describe("Stop an update's epochs once the approximate KL exceeds 1.5 x this, or null (default null)."),
-    piArch: hiddenLayers().default([64, 64]).describe('Hidden sizes of the policy network (default [64, 64]).'),
-    vfArch: hiddenLayers().default([64, 64]).describe('Hidden sizes of the value network (default [64, 64]).'),
-    activation: choiceOf(['tanh', 'relu']).default('tanh').describe('Hidden activation, `tanh` (default) or `relu`.'),
-    logStdInit: numberIn(-20, 20).default(0).describe('Initial log standard deviation of the Gaussian policy, in [-20, 20] (default 0).'),
-    normalizeObservation: z.boolean().default(false).describe('Running normalization of observations (default false).'),
-    normalizeReward: z
-      .boolean()
-      .default(false)
-      .describe("Running normalization of rewards by the discounted return's std (default false)."),
-    actionMasking: choiceOf(['auto', 'on', 'off'])
-      .default('auto')
-      .describe(
-        'Action masking for Discrete actions (default `auto`): `auto` masks when the environment gives `info.actionMask` on reset, ' +
-          '`on` requires it to, `off` ignores masks. Masked, invalid actions have probability exactly 0 when acting, and the update ' +
-          'computes log-probabilities and entropy on the masked distribution with the masks stored in the rollout (MaskablePPO).',
-      ),
-    vectorization: choiceOf(['sync', 'async'])
-      .default('sync')
-      .describe(
-        '`sync` (default) steps the environments in this thread (SyncVectorEnv); `async` steps each in a worker thread ' +
-          '(AsyncVectorEnv), for environments whose step is expensive; the results are the same. `async` needs a registered `env` ' +
-          '(no `envFn`), and its checkpoints do not keep the episodes in progress: a loaded agent starts new ones.',
-      ),
-    seed: integerIn(0).default(0).describe('Seed of the networks, the sampling, the minibatches and the environments (default 0).'),
-  })
-  .superRefine((c, context) => {
-    if (c.batchSize > c.nSteps * c.nEnvs) {
-      const message = `Must be an integer in [1, ${c.nSteps * c.nEnvs}] (nSteps * nEnvs).`;
-      context.addIssue({ code: 'custom', path: ['batchSize'], input: c.batchSize, message });
-    }
-  });
+export const ppoConfigSchema = agentConfigSchema(
+  z
+    .strictObject({
+      ...envFields('CartPole-v1'),
+      nEnvs: integerIn(1, CONFIG_SIZE_LIMITS.nEnvs)
+        .default(1)
+        .describe('Parallel environments, sub-environment i seeded with seed + i (default 1).'),
+      nSteps: integerIn(1, CONFIG_SIZE_LIMITS.nSteps).default(2048).describe('Steps per environment per rollout (default 2048).'),
+      batchSize: integerIn(1, CONFIG_SIZE_LIMITS.batchSize)
+        .default(64)
+        .describe('Minibatch size (default 64); must not exceed nSteps * nEnvs.'),
+      nEpochs: integerIn(1).default(10).describe('Passes over each rollout (default 10).'),
+      learningRate: numberIn(0, Infinity, true).default(3e-4).describe("Adam's learning rate, > 0 (default 3e-4)."),
+      learningRateSchedule: choiceOf(LEARNING_RATE_SCHEDULES)
+        .default('constant')
+        .describe('`constant` (default) or `linear` decay of the learning rate to 0 over the run.'),
+      gamma: numberIn(0, 1).default(0.99).describe('Discount in [0, 1] (default 0.99).'),
+      gaeLambda: numberIn(0, 1).default(0.95).describe('GAE lambda in [0, 1] (default 0.95).'),
+      clipRange: numberIn(0, Infinity, true).default(0.2).describe('Clip range of the probability ratio, > 0 (default 0.2).'),
+      clipRangeSchedule: choiceOf(LEARNING_RATE_SCHEDULES)
+        .default('constant')
+        .describe('`constant` (default) or `linear` decay of the clip range to 0 over the run.'),
+      clipRangeVf: numberIn(0, Infinity, true)
+        .nullable()
+        .default(null)
+        .describe('Clip range of the value change, > 0, or null for none (default null).'),
+      normalizeAdvantage: z.boolean().default(true).describe('Normalize advantages per minibatch (default true).'),
+      entCoef: numberIn(0, Infinity).default(0).describe('Entropy bonus coefficient, >= 0 (default 0).'),
+      vfCoef: numberIn(0, Infinity).default(0.5).describe('Value-loss coefficient, >= 0 (default 0.5).'),
+      maxGradNorm: numberIn(0, Infinity, true).default(0.5).describe('Global gradient-norm clip, > 0 (default 0.5).'),
+      targetKl: numberIn(0, Infinity, true)
+        .nullable()
+        .default(null)
+        .describe("Stop an update's epochs once the approximate KL exceeds 1.5 x this, or null (default null)."),
+      piArch: hiddenLayers().default([64, 64]).describe('Hidden sizes of the policy network (default [64, 64]).'),
+      vfArch: hiddenLayers().default([64, 64]).describe('Hidden sizes of the value network (default [64, 64]).'),
+      activation: choiceOf(['tanh', 'relu']).default('tanh').describe('Hidden activation, `tanh` (default) or `relu`.'),
+      logStdInit: numberIn(-20, 20).default(0).describe('Initial log standard deviation of the Gaussian policy, in [-20, 20] (default 0).'),
+      normalizeObservation: z.boolean().default(false).describe('Running normalization of observations (default false).'),
+      normalizeReward: z
+        .boolean()
+        .default(false)
+        .describe("Running normalization of rewards by the discounted return's std (default false)."),
+      actionMasking: choiceOf(['auto', 'on', 'off'])
+        .default('auto')
+        .describe(
+          'Action masking for Discrete actions (default `auto`): `auto` masks when the environment gives `info.actionMask` on reset, ' +
+            '`on` requires it to, `off` ignores masks. Masked, invalid actions have probability exactly 0 when acting, and the update ' +
+            'computes log-probabilities and entropy on the masked distribution with the masks stored in the rollout (MaskablePPO).',
+        ),
+      vectorization: choiceOf(['sync', 'async'])
+        .default('sync')
+        .describe(
+          '`sync` (default) steps the environments in this thread (SyncVectorEnv); `async` steps each in a worker thread ' +
+            '(AsyncVectorEnv), for environments whose step is expensive; the results are the same. `async` needs a registered `env` ' +
+            '(no `envFn`), and its checkpoints do not keep the episodes in progress: a loaded agent starts new ones.',
+        ),
+      seed: integerIn(0).default(0).describe('Seed of the networks, the sampling, the minibatches and the environments (default 0).'),
+    })
+    .superRefine((c, context) => {
+      if (c.batchSize > c.nSteps * c.nEnvs) {
+        const message = `Must be an integer in [1, ${c.nSteps * c.nEnvs}] (nSteps * nEnvs).`;
+        context.addIssue({ code: 'custom', path: ['batchSize'], input: c.batchSize, message });
+      }
+    }),
+);
 
 /**
  * PPO's hyperparameters, resolved (every field present); defaults are Stable-Baselines3's except
- * where noted. Inferred from `ppoConfigSchema`, whose descriptions document each field and
+ * where noted. Inferred from {@link ppoConfigSchema}, whose descriptions document each field and
  * its default: `env`, `envKwargs`, `nEnvs` (1), `nSteps` (2048), `batchSize` (64), `nEpochs` (10),
  * `learningRate` (3e-4), `learningRateSchedule` (`constant`), `gamma` (0.99), `gaeLambda` (0.95),
  * `clipRange` (0.2), `clipRangeSchedule` (`constant`), `clipRangeVf` (null), `normalizeAdvantage`
@@ -172,7 +175,7 @@ export const PPO_PRESETS: Record<string, Partial<PpoConfig>> = {
 };
 
 /**
- * Fills PPO's defaults and validates through `ppoConfigSchema`; throws InvalidArgumentError
+ * Fills PPO's defaults and validates through {@link ppoConfigSchema}; throws InvalidArgumentError
  * naming the path (`PpoConfig.gamma`) and the value, an unknown key with the nearest known one.
  * @category Agents
  */

@@ -18,7 +18,7 @@ import { checkFiniteLosses } from './common/check-finite-losses';
 import { decodeWeights, encodeArray, encodeOptimizer, loadCheckpoint, restoreOptimizer, writeCheckpoint } from './checkpoint';
 import { captureEnvState, restoreEnvState } from './common/env-state';
 import { encodeObservation, prepareEnv } from './common/prepare-env';
-import { choiceOf, envFields, hiddenLayers, integerIn, numberIn } from './common/config-fields';
+import { agentConfigSchema, choiceOf, envFields, hiddenLayers, integerIn, numberIn } from './common/config-fields';
 import { checkTotalTimesteps, type LearnOptions } from './common/learn-options';
 import { standardize } from './common/standardize';
 import type { Policy } from './evaluate';
@@ -32,25 +32,27 @@ import type { Policy } from './evaluate';
  *
  * @category Agents
  */
-export const reinforceConfigSchema = z.strictObject({
-  ...envFields('CartPole-v1'),
-  learningRate: numberIn(0, Infinity, true).default(1e-3).describe("Adam's learning rate, > 0 (default 1e-3)."),
-  gamma: numberIn(0, 1).default(0.99).describe('Discount in [0, 1] (default 0.99).'),
-  episodesPerUpdate: integerIn(1).default(4).describe('Episodes per gradient step (default 4).'),
-  vfCoef: numberIn(0, Infinity).default(0.5).describe('Value-loss coefficient, >= 0 (default 0.5).'),
-  entCoef: numberIn(0, Infinity).default(0).describe('Entropy bonus coefficient, >= 0 (default 0).'),
-  normalizeAdvantage: z.boolean().default(true).describe('Standardize the advantages of each batch (default true).'),
-  maxGradNorm: numberIn(0, Infinity, true).default(1).describe('Global gradient-norm clip, > 0 (default 1).'),
-  piArch: hiddenLayers().default([64, 64]).describe('Hidden sizes of the policy network (default [64, 64]).'),
-  vfArch: hiddenLayers().default([64, 64]).describe('Hidden sizes of the baseline network (default [64, 64]).'),
-  activation: choiceOf(['tanh', 'relu']).default('tanh').describe('Hidden activation, `tanh` (default) or `relu`.'),
-  logStdInit: numberIn(-20, 20).default(0).describe('Initial log standard deviation of a Gaussian policy, in [-20, 20] (default 0).'),
-  seed: integerIn(0).default(0).describe('Seed (default 0).'),
-});
+export const reinforceConfigSchema = agentConfigSchema(
+  z.strictObject({
+    ...envFields('CartPole-v1'),
+    learningRate: numberIn(0, Infinity, true).default(1e-3).describe("Adam's learning rate, > 0 (default 1e-3)."),
+    gamma: numberIn(0, 1).default(0.99).describe('Discount in [0, 1] (default 0.99).'),
+    episodesPerUpdate: integerIn(1).default(4).describe('Episodes per gradient step (default 4).'),
+    vfCoef: numberIn(0, Infinity).default(0.5).describe('Value-loss coefficient, >= 0 (default 0.5).'),
+    entCoef: numberIn(0, Infinity).default(0).describe('Entropy bonus coefficient, >= 0 (default 0).'),
+    normalizeAdvantage: z.boolean().default(true).describe('Standardize the advantages of each batch (default true).'),
+    maxGradNorm: numberIn(0, Infinity, true).default(1).describe('Global gradient-norm clip, > 0 (default 1).'),
+    piArch: hiddenLayers().default([64, 64]).describe('Hidden sizes of the policy network (default [64, 64]).'),
+    vfArch: hiddenLayers().default([64, 64]).describe('Hidden sizes of the baseline network (default [64, 64]).'),
+    activation: choiceOf(['tanh', 'relu']).default('tanh').describe('Hidden activation, `tanh` (default) or `relu`.'),
+    logStdInit: numberIn(-20, 20).default(0).describe('Initial log standard deviation of a Gaussian policy, in [-20, 20] (default 0).'),
+    seed: integerIn(0).default(0).describe('Seed (default 0).'),
+  }),
+);
 
 /**
  * REINFORCE's hyperparameters, resolved (every field present). Inferred from
- * `reinforceConfigSchema`, whose descriptions document each field and its default: `env`
+ * {@link reinforceConfigSchema}, whose descriptions document each field and its default: `env`
  * (`CartPole-v1`), `envKwargs`, `learningRate` (1e-3), `gamma` (0.99), `episodesPerUpdate` (4),
  * `vfCoef` (0.5), `entCoef` (0), `normalizeAdvantage` (true), `maxGradNorm` (1), `piArch` and
  * `vfArch` ([64, 64]), `activation` (`tanh`), `logStdInit` (0), `seed` (0).
@@ -60,7 +62,7 @@ export const reinforceConfigSchema = z.strictObject({
 export type ReinforceConfig = z.output<typeof reinforceConfigSchema>;
 
 /**
- * Fills REINFORCE's defaults and validates through `reinforceConfigSchema`; throws
+ * Fills REINFORCE's defaults and validates through {@link reinforceConfigSchema}; throws
  * InvalidArgumentError naming the path (`ReinforceConfig.gamma`) and the value, an unknown key
  * with the nearest known one.
  * @category Agents

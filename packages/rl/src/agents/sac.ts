@@ -31,6 +31,7 @@ import {
   hiddenLayers,
   integerIn,
   numberIn,
+  agentConfigSchema,
 } from './common/config-fields';
 import { prepareBoxEnv, unscaleAction } from './common/box-actions';
 import { ContinuousCritics } from './common/continuous-critics';
@@ -49,49 +50,51 @@ import { ReplayBuffer } from './common/replay-buffer';
  *
  * @category Agents
  */
-export const sacConfigSchema = z
-  .strictObject({
-    ...envFields('Pendulum-v1', ', with a Box action space'),
-    learningRate: numberIn(0, Infinity, true)
-      .default(3e-4)
-      .describe("Adam's learning rate for the actor, the critics and the entropy coefficient, > 0 (default 3e-4)."),
-    learningRateSchedule: choiceOf(LEARNING_RATE_SCHEDULES)
-      .default('constant')
-      .describe("`constant` (default) or `linear`: rl-zoo's `lin_<lr>`, the rate times the fraction of the run remaining."),
-    bufferSize: integerIn(1, CONFIG_SIZE_LIMITS.bufferSize)
-      .default(1_000_000)
-      .describe('Replay capacity in transitions (default 1,000,000); must be >= batchSize.'),
-    learningStarts: integerIn(0)
-      .default(100)
-      .describe('Environment steps of uniformly random actions before learning starts (default 100).'),
-    batchSize: integerIn(1, CONFIG_SIZE_LIMITS.batchSize).default(256).describe('Transitions per gradient step (default 256).'),
-    tau: numberIn(0, 1, true).default(0.005).describe("Polyak factor of the target critics' updates, in (0, 1] (default 0.005)."),
-    gamma: numberIn(0, 1).default(0.99).describe('Discount in [0, 1] (default 0.99).'),
-    trainFreq: integerIn(1).default(1).describe('Steps (or episodes, see trainFreqUnit) between training phases (default 1).'),
-    trainFreqUnit: choiceOf(['step', 'episode']).default('step').describe('`step` (default) or `episode`: what trainFreq counts.'),
-    gradientSteps: gradientSteps()
-      .default(1)
-      .describe('Gradient steps per training phase; -1: as many as environment steps collected (default 1).'),
-    entCoef: autoOr(numberIn(0, Infinity), "Must be 'auto' or a number >= 0.")
-      .default('auto')
-      .describe('The entropy coefficient alpha: `auto` (default) learns it, a number >= 0 fixes it.'),
-    entCoefInit: numberIn(0, Infinity, true)
-      .default(1)
-      .describe("Alpha's initial value when learned, > 0 (default 1; rl-zoo's `auto_0.1` is 0.1)."),
-    targetEntropy: autoOr(z.number(), "Must be 'auto' or a finite number.")
-      .default('auto')
-      .describe('The entropy alpha steers towards: `auto` (default) is -dim(A), as in the paper.'),
-    targetUpdateInterval: integerIn(1).default(1).describe('Gradient steps between target-critic updates (default 1).'),
-    netArch: hiddenLayers()
-      .default([256, 256])
-      .describe('Hidden-layer sizes of the actor and of each critic, ReLU between them (default [256, 256]).'),
-    seed: integerIn(0).default(0).describe('Seed of the networks, the sampling and the environment (default 0).'),
-  })
-  .superRefine(bufferHoldsBatch);
+export const sacConfigSchema = agentConfigSchema(
+  z
+    .strictObject({
+      ...envFields('Pendulum-v1', ', with a Box action space'),
+      learningRate: numberIn(0, Infinity, true)
+        .default(3e-4)
+        .describe("Adam's learning rate for the actor, the critics and the entropy coefficient, > 0 (default 3e-4)."),
+      learningRateSchedule: choiceOf(LEARNING_RATE_SCHEDULES)
+        .default('constant')
+        .describe("`constant` (default) or `linear`: rl-zoo's `lin_<lr>`, the rate times the fraction of the run remaining."),
+      bufferSize: integerIn(1, CONFIG_SIZE_LIMITS.bufferSize)
+        .default(1_000_000)
+        .describe('Replay capacity in transitions (default 1,000,000); must be >= batchSize.'),
+      learningStarts: integerIn(0)
+        .default(100)
+        .describe('Environment steps of uniformly random actions before learning starts (default 100).'),
+      batchSize: integerIn(1, CONFIG_SIZE_LIMITS.batchSize).default(256).describe('Transitions per gradient step (default 256).'),
+      tau: numberIn(0, 1, true).default(0.005).describe("Polyak factor of the target critics' updates, in (0, 1] (default 0.005)."),
+      gamma: numberIn(0, 1).default(0.99).describe('Discount in [0, 1] (default 0.99).'),
+      trainFreq: integerIn(1).default(1).describe('Steps (or episodes, see trainFreqUnit) between training phases (default 1).'),
+      trainFreqUnit: choiceOf(['step', 'episode']).default('step').describe('`step` (default) or `episode`: what trainFreq counts.'),
+      gradientSteps: gradientSteps()
+        .default(1)
+        .describe('Gradient steps per training phase; -1: as many as environment steps collected (default 1).'),
+      entCoef: autoOr(numberIn(0, Infinity), "Must be 'auto' or a number >= 0.")
+        .default('auto')
+        .describe('The entropy coefficient alpha: `auto` (default) learns it, a number >= 0 fixes it.'),
+      entCoefInit: numberIn(0, Infinity, true)
+        .default(1)
+        .describe("Alpha's initial value when learned, > 0 (default 1; rl-zoo's `auto_0.1` is 0.1)."),
+      targetEntropy: autoOr(z.number(), "Must be 'auto' or a finite number.")
+        .default('auto')
+        .describe('The entropy alpha steers towards: `auto` (default) is -dim(A), as in the paper.'),
+      targetUpdateInterval: integerIn(1).default(1).describe('Gradient steps between target-critic updates (default 1).'),
+      netArch: hiddenLayers()
+        .default([256, 256])
+        .describe('Hidden-layer sizes of the actor and of each critic, ReLU between them (default [256, 256]).'),
+      seed: integerIn(0).default(0).describe('Seed of the networks, the sampling and the environment (default 0).'),
+    })
+    .superRefine(bufferHoldsBatch),
+);
 
 /**
  * SAC's hyperparameters, resolved (every field present); defaults are Stable-Baselines3's.
- * Inferred from `sacConfigSchema`, whose descriptions document each field and its default:
+ * Inferred from {@link sacConfigSchema}, whose descriptions document each field and its default:
  * `env` (`Pendulum-v1`), `envKwargs`, `learningRate` (3e-4), `learningRateSchedule` (`constant`),
  * `bufferSize` (1,000,000), `learningStarts` (100), `batchSize` (256), `tau` (0.005), `gamma`
  * (0.99), `trainFreq` (1), `trainFreqUnit` (`step`), `gradientSteps` (1), `entCoef` (`auto`),
@@ -136,7 +139,7 @@ export const SAC_PRESETS: Record<string, Partial<SacConfig>> = {
 };
 
 /**
- * Fills SAC's defaults and validates through `sacConfigSchema`; throws InvalidArgumentError
+ * Fills SAC's defaults and validates through {@link sacConfigSchema}; throws InvalidArgumentError
  * naming the path (`SacConfig.tau`) and the value, an unknown key with the nearest known one.
  * @category Agents
  */

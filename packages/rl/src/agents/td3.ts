@@ -39,6 +39,7 @@ import {
   hiddenLayers,
   integerIn,
   numberIn,
+  agentConfigSchema,
 } from './common/config-fields';
 import { ActionNoise } from './common/action-noise';
 import { prepareBoxEnv, unscaleAction } from './common/box-actions';
@@ -58,55 +59,57 @@ import { ReplayBuffer } from './common/replay-buffer';
  *
  * @category Agents
  */
-export const td3ConfigSchema = z
-  .strictObject({
-    ...envFields('Pendulum-v1', ', with a Box action space'),
-    learningRate: numberIn(0, Infinity, true)
-      .default(1e-3)
-      .describe("Adam's learning rate for the actor and the critics, > 0 (default 1e-3)."),
-    learningRateSchedule: choiceOf(LEARNING_RATE_SCHEDULES)
-      .default('constant')
-      .describe("`constant` (default) or `linear`: rl-zoo's `lin_<lr>`, the rate times the fraction of the run remaining."),
-    bufferSize: integerIn(1, CONFIG_SIZE_LIMITS.bufferSize)
-      .default(1_000_000)
-      .describe('Replay capacity in transitions (default 1,000,000); must be >= batchSize.'),
-    learningStarts: integerIn(0)
-      .default(100)
-      .describe('Environment steps of uniformly random actions before learning starts (default 100).'),
-    batchSize: integerIn(1, CONFIG_SIZE_LIMITS.batchSize).default(256).describe('Transitions per gradient step (default 256).'),
-    tau: numberIn(0, 1, true).default(0.005).describe("Polyak factor of the target networks' updates, in (0, 1] (default 0.005)."),
-    gamma: numberIn(0, 1).default(0.99).describe('Discount in [0, 1] (default 0.99).'),
-    trainFreq: integerIn(1).default(1).describe('Steps (or episodes, see trainFreqUnit) between training phases (default 1).'),
-    trainFreqUnit: choiceOf(['step', 'episode']).default('step').describe('`step` (default) or `episode`: what trainFreq counts.'),
-    gradientSteps: gradientSteps()
-      .default(1)
-      .describe('Gradient steps per training phase; -1: as many as environment steps collected (default 1).'),
-    policyDelay: integerIn(1).default(2).describe('Critic updates per actor and target update (default 2; DDPG: 1).'),
-    targetPolicyNoise: numberIn(0, Infinity)
-      .default(0.2)
-      .describe('Standard deviation of the target policy smoothing noise, in scaled actions, >= 0 (default 0.2; DDPG: 0).'),
-    targetNoiseClip: numberIn(0, Infinity)
-      .default(0.5)
-      .describe('The smoothing noise is clipped to [-targetNoiseClip, targetNoiseClip], >= 0 (default 0.5).'),
-    nCritics: integerIn(1, CONFIG_SIZE_LIMITS.nCritics)
-      .default(2)
-      .describe('Number of critics; the target takes their minimum (default 2; DDPG: 1).'),
-    actionNoise: choiceOf(['normal', 'ornstein-uhlenbeck', 'none'])
-      .default('normal')
-      .describe('Exploration noise: `normal` (default), `ornstein-uhlenbeck`, or `none`.'),
-    actionNoiseStd: numberIn(0, Infinity)
-      .default(0.1)
-      .describe("The exploration noise's sigma, in scaled actions, >= 0 (default 0.1, rl-zoo's `noise_std`)."),
-    netArch: hiddenLayers()
-      .default([400, 300])
-      .describe('Hidden-layer sizes of the actor and of each critic, ReLU between them (default [400, 300]).'),
-    seed: integerIn(0).default(0).describe('Seed of the networks, the noise, the sampling and the environment (default 0).'),
-  })
-  .superRefine(bufferHoldsBatch);
+export const td3ConfigSchema = agentConfigSchema(
+  z
+    .strictObject({
+      ...envFields('Pendulum-v1', ', with a Box action space'),
+      learningRate: numberIn(0, Infinity, true)
+        .default(1e-3)
+        .describe("Adam's learning rate for the actor and the critics, > 0 (default 1e-3)."),
+      learningRateSchedule: choiceOf(LEARNING_RATE_SCHEDULES)
+        .default('constant')
+        .describe("`constant` (default) or `linear`: rl-zoo's `lin_<lr>`, the rate times the fraction of the run remaining."),
+      bufferSize: integerIn(1, CONFIG_SIZE_LIMITS.bufferSize)
+        .default(1_000_000)
+        .describe('Replay capacity in transitions (default 1,000,000); must be >= batchSize.'),
+      learningStarts: integerIn(0)
+        .default(100)
+        .describe('Environment steps of uniformly random actions before learning starts (default 100).'),
+      batchSize: integerIn(1, CONFIG_SIZE_LIMITS.batchSize).default(256).describe('Transitions per gradient step (default 256).'),
+      tau: numberIn(0, 1, true).default(0.005).describe("Polyak factor of the target networks' updates, in (0, 1] (default 0.005)."),
+      gamma: numberIn(0, 1).default(0.99).describe('Discount in [0, 1] (default 0.99).'),
+      trainFreq: integerIn(1).default(1).describe('Steps (or episodes, see trainFreqUnit) between training phases (default 1).'),
+      trainFreqUnit: choiceOf(['step', 'episode']).default('step').describe('`step` (default) or `episode`: what trainFreq counts.'),
+      gradientSteps: gradientSteps()
+        .default(1)
+        .describe('Gradient steps per training phase; -1: as many as environment steps collected (default 1).'),
+      policyDelay: integerIn(1).default(2).describe('Critic updates per actor and target update (default 2; DDPG: 1).'),
+      targetPolicyNoise: numberIn(0, Infinity)
+        .default(0.2)
+        .describe('Standard deviation of the target policy smoothing noise, in scaled actions, >= 0 (default 0.2; DDPG: 0).'),
+      targetNoiseClip: numberIn(0, Infinity)
+        .default(0.5)
+        .describe('The smoothing noise is clipped to [-targetNoiseClip, targetNoiseClip], >= 0 (default 0.5).'),
+      nCritics: integerIn(1, CONFIG_SIZE_LIMITS.nCritics)
+        .default(2)
+        .describe('Number of critics; the target takes their minimum (default 2; DDPG: 1).'),
+      actionNoise: choiceOf(['normal', 'ornstein-uhlenbeck', 'none'])
+        .default('normal')
+        .describe('Exploration noise: `normal` (default), `ornstein-uhlenbeck`, or `none`.'),
+      actionNoiseStd: numberIn(0, Infinity)
+        .default(0.1)
+        .describe("The exploration noise's sigma, in scaled actions, >= 0 (default 0.1, rl-zoo's `noise_std`)."),
+      netArch: hiddenLayers()
+        .default([400, 300])
+        .describe('Hidden-layer sizes of the actor and of each critic, ReLU between them (default [400, 300]).'),
+      seed: integerIn(0).default(0).describe('Seed of the networks, the noise, the sampling and the environment (default 0).'),
+    })
+    .superRefine(bufferHoldsBatch),
+);
 
 /**
  * TD3's hyperparameters, resolved (every field present); defaults are Stable-Baselines3's.
- * Inferred from `td3ConfigSchema`, whose descriptions document each field and its default:
+ * Inferred from {@link td3ConfigSchema}, whose descriptions document each field and its default:
  * `env` (`Pendulum-v1`), `envKwargs`, `learningRate` (1e-3), `learningRateSchedule` (`constant`),
  * `bufferSize` (1,000,000), `learningStarts` (100), `batchSize` (256), `tau` (0.005), `gamma`
  * (0.99), `trainFreq` (1), `trainFreqUnit` (`step`), `gradientSteps` (1), `policyDelay` (2),
@@ -162,7 +165,7 @@ export const TD3_PRESETS: Record<string, Partial<Td3Config>> = {
 };
 
 /**
- * Fills TD3's defaults and validates through `td3ConfigSchema`; throws InvalidArgumentError
+ * Fills TD3's defaults and validates through {@link td3ConfigSchema}; throws InvalidArgumentError
  * naming the path (`Td3Config.policyDelay`) and the value, an unknown key with the nearest known one.
  * @category Agents
  */

@@ -30,6 +30,7 @@ import { prepareBoxEnv } from '../agents/common/box-actions';
 import { Sac, resolveSacConfig, sacConfigSchema } from '../agents/sac';
 import { DDPG_OVERRIDES, Td3, resolveTd3Config, td3ConfigSchema } from '../agents/td3';
 import { trainingPreset } from '../agents/common/training-preset';
+import { configObjectOf } from '../agents/common/config-fields';
 
 /** The algorithms `bigmodel-rl train` knows. */
 export const ALGORITHMS = ['dqn', 'reinforce', 'a2c', 'ppo', 'sac', 'td3', 'ddpg'] as const;
@@ -124,7 +125,7 @@ function readConfig(path: string): Record<string, unknown> {
  */
 const AGENT_CHECKS: Record<
   TrainCommand['algorithm'],
-  { name: string; schema: z.ZodObject; resolve: (c: object) => unknown; actions: ActionSpaceKind[] }
+  { name: string; schema: z.ZodType; resolve: (c: object) => unknown; actions: ActionSpaceKind[] }
 > = {
   dqn: { name: 'DQN', schema: dqnConfigSchema, resolve: resolveDqnConfig, actions: ['Discrete'] },
   ppo: { name: 'PPO', schema: ppoConfigSchema, resolve: resolvePpoConfig, actions: ['Discrete', 'Box'] },
@@ -141,8 +142,8 @@ const AGENT_CHECKS: Record<
  * unknown key with the nearest known one. Checks between fields (PPO's batchSize against nSteps *
  * nEnvs) wait for the preset to be merged in.
  */
-function checkConfigFile(schema: z.ZodObject, config: Record<string, unknown>): void {
-  parseConfig(z.strictObject(schema.shape).partial(), config, 'config');
+function checkConfigFile(schema: z.ZodType, config: Record<string, unknown>): void {
+  parseConfig(configObjectOf(schema), config, 'config');
 }
 
 /** `td3` and `ddpg` name one agent class; a checkpoint records `ddpg` when its settings are DDPG's. */

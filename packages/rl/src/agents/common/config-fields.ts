@@ -138,5 +138,28 @@ export function envFields(defaultEnv: string, note = '') {
   };
 }
 
+/** The object schema of each agent's config schema, for checking part of a config (a `--config` file). */
+const OBJECTS = new WeakMap<object, z.ZodObject>();
+
+/**
+ * An agent's config schema, typed as what it reads and returns (`z.ZodType<Output, Input>`, as
+ * core's schemas are) so that the published type documents the config and not zod's internals;
+ * {@link configObjectOf} gives back the object schema.
+ */
+export function agentConfigSchema<T extends z.ZodObject>(object: T): z.ZodType<z.output<T>, z.input<T>> {
+  OBJECTS.set(object, object);
+  return object as unknown as z.ZodType<z.output<T>, z.input<T>>;
+}
+
+/**
+ * The fields of an agent's config schema as a strict object whose fields are all optional, with no
+ * check between fields: what a `--config` file alone is checked against.
+ */
+export function configObjectOf(schema: z.ZodType): z.ZodType {
+  const object = OBJECTS.get(schema);
+  if (object === undefined) throw new TypeError('Not an agent config schema (made by agentConfigSchema).');
+  return z.strictObject(object.shape).partial();
+}
+
 /** `constant` or `linear` decay of the learning rate. */
 export const LEARNING_RATE_SCHEDULES = ['constant', 'linear'] as const;
