@@ -13,7 +13,7 @@
  * configurations and scores.
  */
 import { UsageError, choiceOption, initBackend, markRefusedEarly, runMain } from '@bigmodel/core';
-import { RedisTrialQueue, runSearch, runWorker, type Evaluator } from '@bigmodel/nas';
+import { RedisTrialQueue, runSearch, runWorker, type Evaluator, type SearchProgress } from '@bigmodel/nas';
 import { PPO_PRESETS, Ppo, evaluate, make } from '@bigmodel/rl';
 
 import { countOption, exampleMain, exampleProgram, outOption, seedOption } from '../cli';
@@ -67,7 +67,7 @@ export async function runPpoSweep(options: PpoSweepOptions = {}) {
     budget: steps,
     keepModels: false,
     ...(redis ? { executor: new RedisTrialQueue({ url: redis, maxInFlight: inFlight }) } : {}),
-    onProgress: (p) => options.onTrial?.(p.done, p.total, p.best?.score),
+    onProgress: (p: SearchProgress) => options.onTrial?.(p.done, p.total, p.best?.score),
   });
   return {
     example: 'nas/ppo-sweep' as const,

@@ -27,15 +27,21 @@ export {
 } from './space/search-space';
 export { BUILTIN_SPACES, builtinSpace, CELL_EDGES, CELL_OPERATIONS } from './space/builtin-spaces';
 export { effectiveScore, type Strategy, type Trial, type TrialOutcome } from './strategies/strategy';
-export { RandomSearch, resolveRandomSearchConfig, type RandomSearchConfig } from './strategies/random-search';
+export { RandomSearch, randomSearchConfigSchema, resolveRandomSearchConfig, type RandomSearchConfig } from './strategies/random-search';
 export {
   RegularizedEvolution,
+  regularizedEvolutionConfigSchema,
   resolveRegularizedEvolutionConfig,
   type RegularizedEvolutionConfig,
 } from './strategies/regularized-evolution';
-export { ReinforceController, resolveReinforceControllerConfig, type ReinforceControllerConfig } from './strategies/reinforce-controller';
-export { resolveTpeConfig, Tpe, type TpeConfig } from './strategies/tpe';
-export { bracketSchedule, Hyperband, resolveHyperbandConfig, type HyperbandConfig } from './strategies/hyperband';
+export {
+  ReinforceController,
+  reinforceControllerConfigSchema,
+  resolveReinforceControllerConfig,
+  type ReinforceControllerConfig,
+} from './strategies/reinforce-controller';
+export { resolveTpeConfig, Tpe, tpeConfigSchema, type TpeConfig } from './strategies/tpe';
+export { bracketSchedule, Hyperband, hyperbandConfigSchema, resolveHyperbandConfig, type HyperbandConfig } from './strategies/hyperband';
 export { type EvaluationResult, type Evaluator, type TrialContext } from './evaluators/evaluator';
 export {
   BUILTIN_EVALUATORS,
@@ -74,6 +80,7 @@ export {
   resolveRunSearchConfig,
   resumeSearch,
   runSearch,
+  runSearchConfigSchema,
   type RunSearchConfig,
   type SearchProgress,
   type SearchResult,

@@ -58,20 +58,21 @@ export { LunarLander, type LunarLanderAction, type LunarLanderBodies, type Lunar
 export { Rng, linearSchedule } from './deprecated';
 export { RunningMeanStd } from './utils/running-mean-std';
 export { Mlp, type Activation, type Initialization } from './agents/common/mlp';
-export { CONFIG_SIZE_LIMITS, MAX_HIDDEN_LAYERS, MAX_HIDDEN_WEIGHTS, MAX_LAYER_UNITS } from './agents/config-checks';
+export { CONFIG_SIZE_LIMITS, MAX_HIDDEN_LAYERS, MAX_HIDDEN_WEIGHTS, MAX_LAYER_UNITS } from './agents/common/config-fields';
 export { ReplayBuffer, type ReplayBatch } from './agents/common/replay-buffer';
 export { evaluate, evaluateAsync, type EvaluateOptions, type EvaluationResult, type Policy } from './agents/evaluate';
-export { Dqn, DQN_PRESETS, linearAnneal, resolveDqnConfig, type DqnConfig } from './agents/dqn';
+export { Dqn, DQN_PRESETS, dqnConfigSchema, linearAnneal, resolveDqnConfig, type DqnConfig } from './agents/dqn';
 export type { LearnOptions } from './agents/common/learn-options';
 export { ActorCritic, actionHeadFor, type ActionHead, type ActorCriticOptions } from './agents/common/actor-critic';
 export { RolloutCollector, computeGae, type Rollout, type RolloutCollectorOptions } from './agents/common/rollout';
-export { Ppo, PPO_PRESETS, resolvePpoConfig, type PpoConfig } from './agents/ppo';
-export { A2c, A2C_PRESETS, resolveA2cConfig, type A2cConfig } from './agents/a2c';
-export { Reinforce, discountedReturns, resolveReinforceConfig, type ReinforceConfig } from './agents/reinforce';
+export { Ppo, PPO_PRESETS, ppoConfigSchema, resolvePpoConfig, type PpoConfig } from './agents/ppo';
+export { A2c, A2C_PRESETS, a2cConfigSchema, resolveA2cConfig, type A2cConfig } from './agents/a2c';
+export { Reinforce, discountedReturns, reinforceConfigSchema, resolveReinforceConfig, type ReinforceConfig } from './agents/reinforce';
 export {
   Sac,
   SAC_PRESETS,
   entCoefLoss,
+  sacConfigSchema,
   resolveSacConfig,
   sacActorLoss,
   sacCriticLoss,
@@ -85,6 +86,7 @@ export {
   TD3_PRESETS,
   DDPG_OVERRIDES,
   resolveTd3Config,
+  td3ConfigSchema,
   smoothingNoise,
   td3Target,
   type Td3Config,

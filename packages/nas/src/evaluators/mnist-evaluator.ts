@@ -114,11 +114,11 @@ function optimizerFor(config: Config, totalSteps: number): tf.Optimizer {
   const lr = mnistLearningRate(config, totalSteps);
   switch (config['optimizer'] ?? 'adam') {
     case 'sgd':
-      return new Sgd({ lr, momentum: 0.9 });
+      return new Sgd({ learningRate: lr, momentum: 0.9 });
     case 'rmsprop':
-      return new Rmsprop({ lr });
+      return new Rmsprop({ learningRate: lr });
     default:
-      return new Adam({ lr });
+      return new Adam({ learningRate: lr });
   }
 }
 

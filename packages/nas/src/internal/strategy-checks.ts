@@ -26,21 +26,3 @@ export function checkTold(space: SearchSpace, trial: Trial, outcome: TrialOutcom
     });
   }
 }
-
-/**
- * Checks a seed (an integer).
- */
-export function checkSeed(seed: unknown): number {
-  if (!Number.isInteger(seed)) throw new InvalidArgumentError({ parameter: 'seed', value: seed, message: 'Must be an integer.' });
-  return seed as number;
-}
-
-/**
- * Checks a budget (a finite number > 0).
- */
-export function checkBudget(budget: unknown, parameter = 'budget'): number {
-  if (typeof budget !== 'number' || !(budget > 0) || !Number.isFinite(budget)) {
-    throw new InvalidArgumentError({ parameter, value: budget, message: 'Must be a finite number > 0.' });
-  }
-  return budget;
-}

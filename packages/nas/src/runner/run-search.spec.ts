@@ -192,6 +192,40 @@ describe('runSearch', () => {
     ).rejects.toThrow(InvalidArgumentError);
   });
 
+  it('refuses a bad RunSearchConfig before writing anything, naming the path and the value, a misspelt key with the nearest one', async () => {
+    const dir = temp();
+    const base = { dir, space: cell, strategy: 'random' as const, evaluator: lookup, trials: 2 };
+    await expect(runSearch({ ...base, trails: 3 } as never)).rejects.toMatchObject({
+      name: 'InvalidArgumentError',
+      parameter: 'RunSearchConfig.trails',
+      value: 3,
+      message: expect.stringContaining('Unknown key; did you mean "trials"?'),
+    });
+    await expect(runSearch({ ...base, trials: 0 })).rejects.toMatchObject({ parameter: 'RunSearchConfig.trials', value: 0 });
+    await expect(runSearch({ ...base, constraints: { maxParams: -5 } })).rejects.toMatchObject({
+      parameter: 'RunSearchConfig.constraints.maxParams',
+      value: -5,
+    });
+    await expect(runSearch({ ...base, constraints: { maxParam: 5 } as never })).rejects.toMatchObject({
+      parameter: 'RunSearchConfig.constraints.maxParam',
+      message: expect.stringContaining('did you mean "maxParams"?'),
+    });
+    await expect(runSearch({ ...base, strategy: 'annealing' as never })).rejects.toMatchObject({
+      parameter: 'RunSearchConfig.strategy',
+      value: 'annealing',
+      message: expect.stringContaining('Strategies: random, evolution, reinforce, tpe'),
+    });
+    await expect(runSearch({ ...base, hyperband: { eta: 0.5 } })).rejects.toMatchObject({
+      parameter: 'RunSearchConfig.hyperband.eta',
+      value: 0.5,
+    });
+    await expect(runSearch({ ...base, strategy: { name: 'evolution', options: { populationSize: 1 } } })).rejects.toMatchObject({
+      parameter: 'RegularizedEvolutionConfig.populationSize',
+      value: 1,
+    });
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   it('refuses to mix two searches in one directory', async () => {
     const dir = temp();
     await runSearch({ dir, space: cell, strategy: 'random', evaluator: lookup, trials: 2 });
@@ -324,7 +358,7 @@ describe('runSearch', () => {
     expect(resumed.trials.map((t) => t.trial.hash)).toEqual(straight.trials.map((t) => t.trial.hash));
     await expect(
       runSearch({ dir: temp(), space: cell, strategy: 'random', evaluator: lookup, trials: 1, fitToTime: true }),
-    ).rejects.toMatchObject({ parameter: 'fitToTime' });
+    ).rejects.toMatchObject({ parameter: 'RunSearchConfig.fitToTime' });
   });
 
   it('keeps the saved model of the best trial only, through a resume, and names it in the journal', async () => {
@@ -538,7 +572,7 @@ describe('runSearch', () => {
       expect(createEvaluatorFromSpec({ kind: 'builtin', name: 'mnist' }).deterministic).toBeUndefined();
       const yes = 'yes' as unknown as boolean;
       const badCache = runSearch({ dir: temp(), space: tiny, strategy: 'random', evaluator: () => ({ score: 0 }), trials: 1, cache: yes });
-      await expect(badCache).rejects.toMatchObject({ parameter: 'cache' });
+      await expect(badCache).rejects.toMatchObject({ parameter: 'RunSearchConfig.cache', value: 'yes' });
     });
 
     it('re-evaluates a configuration whose evaluation failed, and caches infeasible ones', async () => {

@@ -35,7 +35,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 
-import { FileFormatError, InvalidArgumentError, resolveContainedPath, type InitBackendOptions } from '@bigmodel/core';
+import { FileFormatError, InvalidArgumentError, parseConfig, resolveContainedPath, z, type InitBackendOptions } from '@bigmodel/core';
 
 import type { EvaluationResult, Evaluator } from '../evaluators/evaluator';
 import { checkJournalEvaluator, isDeterministicSpec, resolveEvaluatorSpec, type EvaluatorSpec } from '../evaluators/evaluator-spec';
@@ -45,8 +45,9 @@ import type { Strategy, Trial, TrialOutcome } from '../strategies/strategy';
 import { searchIdOf } from '../distributed/redis-trial-queue';
 import { JournalWriter, journalPath, readJournal, type ResultRecord } from './journal';
 import { bestTrial, finishedTrials, topDistinct, type TrialRecord } from './leaderboard';
-import { STRATEGY_NAMES, createStrategy, type Constraints, type SearchSpec, type StrategyName } from './search-spec';
+import { STRATEGY_NAMES, createStrategy, type Constraints, type SearchSpec } from './search-spec';
 import { checkMnistSpace } from '../internal/mnist-model';
+import { budgetField, configSchema, seedField } from '../internal/strategy-fields';
 import { trialModelPath } from '../internal/trial-model-path';
 import { isSearchModelPath, removeSearchModelDir } from './search-model-dir';
 import type { TrialExecutor } from './trial-executor';
@@ -73,7 +74,7 @@ export interface SearchProgress {
 }
 
 /**
- * A trial that has just started ({@link RunSearchConfig.onTrialStart}).
+ * A trial that has just started (what `RunSearchConfig.onTrialStart` receives).
  *
  * @category Runner
  */
@@ -90,79 +91,155 @@ export interface TrialStart {
   elapsedSeconds: number;
 }
 
+/** Whether `value` is a non-array object. */
+const isObject = (value: unknown): value is object => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** A whole number n >= 1, or a boolean (see `keepModels`). */
+const isKeep = (value: unknown): value is boolean | number =>
+  typeof value === 'boolean' || (Number.isInteger(value) && (value as number) >= 1);
+
+/** A function of the given type (checked to be a function; its signature is TypeScript's to check). */
+const callback = <T>(what: string) => z.custom<T>((value) => typeof value === 'function', { error: `Expected a function (${what}).` });
+
 /**
- * Configuration of {@link runSearch}.
+ * The schema of {@link RunSearchConfig}: each field's check, default and description. The space,
+ * the evaluator spec and the strategy options are checked further by their own resolvers (the
+ * space by {@link SearchSpace}, a spec by `resolveEvaluatorSpec`, options by the strategy's
+ * schema), since they are not known until the strategy and evaluator are.
  *
  * @category Runner
  */
-export interface RunSearchConfig {
-  /** Directory of the journal (created; an existing journal of the same search is resumed). */
-  dir: string;
-  /** The space, as a SearchSpace or its declaration. */
-  space: SearchSpace | SearchSpaceDefinition;
-  /** The strategy: a name, or a name with options (e.g. `{ name: 'evolution', options: { populationSize: 20 } }`). */
-  strategy: StrategyName | { name: StrategyName; options?: Record<string, unknown> };
-  /** Run the strategy under Hyperband (true: defaults minBudget 1, maxBudget 9, eta 3). */
-  hyperband?: boolean | HyperbandConfig;
-  /**
-   * The evaluator: a function (runs in this thread, `workers` trials at a time), or a spec of a
-   * built-in or module evaluator (runs in `workers` worker threads, each with its own backend).
-   */
-  evaluator: Evaluator | EvaluatorSpec;
-  /** Evaluations to run in all (an integer >= 1; a resumed search may raise it). */
-  trials: number;
-  /** Trials evaluated at once (default: the number of cores for worker evaluators, 1 for a function). */
-  workers?: number;
-  /** Seed of the strategy and of each trial's evaluator seed (default 0). */
-  seed?: number;
-  /** Budget of every trial without Hyperband (default 1). */
-  budget?: number;
-  /** Constraints on the `params` / `latencyMs` metrics. */
-  constraints?: Constraints;
-  /** Backend options of each worker thread (default: core's defaults, e.g. BIGMODEL_WASM_THREADS). */
-  backend?: InitBackendOptions;
-  /**
-   * Stop proposing trials after this many seconds of this run (default: no limit); trials already
-   * running finish and are recorded, and `resumeSearch` carries on later.
-   */
-  maxSeconds?: number;
-  /**
-   * With `maxSeconds`: start a trial only if it is predicted to end within `maxSeconds`
-   * ({@link predictTrialSeconds}), so that the search ends by then instead of running over by its
-   * last trials (default false: every trial proposed before `maxSeconds` runs). The first trial that
-   * does not fit stays proposed and unevaluated; nothing starts after it, and a resume runs it first.
-   */
-  fitToTime?: boolean;
-  /** Throw a FileFormatError on an unreadable journal line instead of skipping it (default false). */
-  strictJournal?: boolean;
-  /**
-   * Give each trial a `modelDir` (`DIR/models/trial-ID`) to save its trained model in, and keep the
-   * best trial's (`true`, the default), or the models of the `n` best configurations (a whole
-   * number n >= 1, e.g. the `top` of a re-scoring to come, so that its export can take any of the
-   * candidates' own models); `false`: no directories. The journal records it, and a resume keeps
-   * to it unless given another. See the file header.
-   */
-  keepModels?: boolean | number;
-  /**
-   * Evaluate each configuration and budget once, and serve a repeat from the cache (see the file
-   * header). Default: as the search was started with on a resume, else true for an evaluator that
-   * declares itself deterministic (`Evaluator.deterministic`, the built-in `cell`, `branin` and
-   * `hartmann6`), false otherwise (`mnist` trains each trial with its own seed).
-   */
-  cache?: boolean;
-  /** Called after every finished trial. */
-  onProgress?: (progress: SearchProgress) => void;
-  /** Called when a trial starts (before it finishes, so that a long first trial shows up at once). */
-  onTrialStart?: (start: TrialStart) => void;
-  /**
-   * Run the trials elsewhere, e.g. on worker processes through Redis ({@link RedisTrialQueue}); the
-   * strategy and the journal stay here. `workers` then bounds the trials out at once (default: the
-   * executor's `maxInFlight`).
-   */
-  executor?: TrialExecutor;
-  /** Aborting stops proposing trials; those out finish and are journaled, and the search returns (resumable). */
-  signal?: AbortSignal;
-}
+export const runSearchConfigSchema = configSchema(
+  z.strictObject({
+    dir: z
+      .string({ error: 'A directory for the journal.' })
+      .min(1, { error: 'A directory for the journal.' })
+      .describe('Directory of the journal (created; an existing journal of the same search is resumed).'),
+    space: z
+      .custom<SearchSpace | SearchSpaceDefinition>((value) => value instanceof SearchSpace || isObject(value), {
+        error: 'Expected a SearchSpace or its declaration ({ params: ... }).',
+      })
+      .describe('The space, as a SearchSpace or its declaration.'),
+    strategy: z
+      .union(
+        [z.enum(STRATEGY_NAMES), z.strictObject({ name: z.enum(STRATEGY_NAMES), options: z.record(z.string(), z.unknown()).optional() })],
+        { error: `Strategies: ${STRATEGY_NAMES.join(', ')} (a name, or { name, options }).` },
+      )
+      .describe("The strategy: a name, or a name with options (e.g. `{ name: 'evolution', options: { populationSize: 20 } }`)."),
+    hyperband: z
+      .custom<boolean | HyperbandConfig>((value) => typeof value === 'boolean' || isObject(value), {
+        error: 'Expected true, false or a HyperbandConfig.',
+      })
+      .optional()
+      .describe('Run the strategy under Hyperband (true: defaults minBudget 1, maxBudget 9, eta 3; an object: a HyperbandConfig).'),
+    evaluator: z
+      .custom<Evaluator | EvaluatorSpec>((value) => typeof value === 'function' || isObject(value), {
+        error: 'Expected an evaluator function or an evaluator spec ({ kind: ... }).',
+      })
+      .describe(
+        'The evaluator: a function (runs in this thread, `workers` trials at a time), or a spec of a built-in or module ' +
+          'evaluator (runs in `workers` worker threads, each with its own backend).',
+      ),
+    trials: z
+      .number({ error: 'Must be an integer >= 1.' })
+      .int({ error: 'Must be an integer >= 1.' })
+      .min(1, { error: 'Must be an integer >= 1.' })
+      .describe('Evaluations to run in all (an integer >= 1; a resumed search may raise it).'),
+    workers: z
+      .number({ error: 'Must be an integer >= 1.' })
+      .int({ error: 'Must be an integer >= 1.' })
+      .min(1, { error: 'Must be an integer >= 1.' })
+      .optional()
+      .describe(
+        "Trials evaluated at once (default: the number of cores for worker evaluators, 1 for a function, an executor's maxInFlight).",
+      ),
+    seed: seedField.describe("Seed of the strategy and of each trial's evaluator seed, an integer (default 0)."),
+    budget: budgetField.describe('Budget of every trial without Hyperband, a finite number > 0 (default 1).'),
+    constraints: z
+      .strictObject({
+        maxParams: z.number().positive().optional().describe('Largest parameter count (metric `params`), > 0.'),
+        maxLatencyMs: z.number().positive().optional().describe('Largest latency in milliseconds (metric `latencyMs`), > 0.'),
+      })
+      .optional()
+      .describe('Constraints on the `params` / `latencyMs` metrics (default none).'),
+    backend: z
+      .custom<InitBackendOptions>(isObject, { error: 'Expected backend options (InitBackendOptions).' })
+      .optional()
+      .describe("Backend options of each worker thread (default: core's defaults, e.g. BIGMODEL_WASM_THREADS)."),
+    maxSeconds: z
+      .number({ error: 'Must be a number > 0.' })
+      .positive({ error: 'Must be a number > 0.' })
+      .optional()
+      .describe(
+        'Stop proposing trials after this many seconds of this run (default: no limit); trials already running finish and ' +
+          'are recorded, and `resumeSearch` carries on later.',
+      ),
+    fitToTime: z
+      .boolean()
+      .optional()
+      .describe(
+        'With `maxSeconds`: start a trial only if it is predicted to end within `maxSeconds` (predictTrialSeconds), so that the ' +
+          'search ends by then instead of running over by its last trials (default false: every trial proposed before ' +
+          '`maxSeconds` runs). The first trial that does not fit stays proposed and unevaluated; nothing starts after it, and a ' +
+          'resume runs it first.',
+      ),
+    strictJournal: z
+      .boolean()
+      .optional()
+      .describe('Throw a FileFormatError on an unreadable journal line instead of skipping it (default false).'),
+    keepModels: z
+      .custom<boolean | number>(isKeep, {
+        error: 'Must be true, false or a whole number >= 1 (the best configurations whose models to keep).',
+      })
+      .optional()
+      .describe(
+        "Give each trial a `modelDir` (`DIR/models/trial-ID`) to save its trained model in, and keep the best trial's (`true`, " +
+          'the default), or the models of the `n` best configurations (a whole number n >= 1, e.g. the `top` of a re-scoring to ' +
+          "come, so that its export can take any of the candidates' own models); `false`: no directories. The journal records " +
+          'it, and a resume keeps to it unless given another.',
+      ),
+    cache: z
+      .boolean({ error: 'Must be true or false.' })
+      .optional()
+      .describe(
+        'Evaluate each configuration and budget once, and serve a repeat from the cache. Default: as the search was started ' +
+          'with on a resume, else true for an evaluator that declares itself deterministic (`Evaluator.deterministic`, the ' +
+          'built-in `cell`, `branin` and `hartmann6`), false otherwise (`mnist` trains each trial with its own seed).',
+      ),
+    onProgress: callback<(progress: SearchProgress) => void>('progress').optional().describe('Called after every finished trial.'),
+    onTrialStart: callback<(start: TrialStart) => void>('trial start')
+      .optional()
+      .describe('Called when a trial starts (before it finishes, so that a long first trial shows up at once).'),
+    executor: z
+      .custom<TrialExecutor>(isObject, { error: 'Expected a TrialExecutor.' })
+      .optional()
+      .describe(
+        'Run the trials elsewhere, e.g. on worker processes through Redis (RedisTrialQueue); the strategy and the journal stay ' +
+          "here. `workers` then bounds the trials out at once (default: the executor's `maxInFlight`).",
+      ),
+    signal: z
+      .custom<AbortSignal>((value) => isObject(value) && 'aborted' in value, { error: 'Expected an AbortSignal.' })
+      .optional()
+      .describe('Aborting stops proposing trials; those out finish and are journaled, and the search returns (resumable).'),
+  }),
+);
+
+/**
+ * Configuration of {@link runSearch}, inferred from {@link runSearchConfigSchema} (each field's
+ * description is there): `dir` (the journal's directory), `space` (a {@link SearchSpace} or its declaration),
+ * `strategy` (a {@link StrategyName}, or `{ name, options }`), `hyperband` (true or a
+ * {@link HyperbandConfig}; default none), `evaluator` (an {@link Evaluator} function or an
+ * {@link EvaluatorSpec}), `trials`, `workers` (default: the cores for worker evaluators, 1 for a
+ * function), `seed` (default 0), `budget` (default 1), `constraints` ({@link Constraints}),
+ * `backend`, `maxSeconds` (default no limit), `fitToTime` (default false; see
+ * {@link predictTrialSeconds}), `strictJournal` (default false), `keepModels` (default true),
+ * `cache` (default: true for deterministic evaluators), `onProgress` ({@link SearchProgress}),
+ * `onTrialStart` ({@link TrialStart}), `executor` (a {@link TrialExecutor}, e.g.
+ * {@link RedisTrialQueue}), `signal`.
+ *
+ * @category Runner
+ */
+export type RunSearchConfig = z.input<typeof runSearchConfigSchema>;
 
 /**
  * What {@link runSearch} returns.
@@ -190,40 +267,32 @@ function fail(parameter: string, value: unknown, message: string): never {
 }
 
 /**
- * Validates a {@link RunSearchConfig} and turns it into the journal's {@link SearchSpec}.
+ * Validates a {@link RunSearchConfig} (through its schema: errors name `RunSearchConfig.<path>` and
+ * the value, an unknown key the nearest known one) and turns it into the journal's {@link SearchSpec}.
  *
  * @category Runner
  */
-export function resolveRunSearchConfig(config: RunSearchConfig) {
-  if (typeof config.dir !== 'string' || config.dir === '') fail('dir', config.dir, 'A directory for the journal.');
+export function resolveRunSearchConfig(input: RunSearchConfig) {
+  const config = parseConfig(runSearchConfigSchema, input, 'RunSearchConfig');
   const space = config.space instanceof SearchSpace ? config.space : new SearchSpace(config.space);
   const strategy = typeof config.strategy === 'string' ? { name: config.strategy } : config.strategy;
-  if (!STRATEGY_NAMES.includes(strategy?.name)) fail('strategy', strategy?.name, `Strategies: ${STRATEGY_NAMES.join(', ')}.`);
-  if (!Number.isInteger(config.trials) || config.trials < 1) fail('trials', config.trials, 'Must be an integer >= 1.');
   const isFunction = typeof config.evaluator === 'function';
   const evaluator = isFunction ? ({ kind: 'function' } as const) : resolveEvaluatorSpec(config.evaluator as EvaluatorSpec);
   const workers = config.workers ?? config.executor?.maxInFlight ?? (isFunction ? 1 : availableParallelism());
-  if (!Number.isInteger(workers) || workers < 1) fail('workers', workers, 'Must be an integer >= 1.');
-  const seed = config.seed ?? 0;
-  if (!Number.isInteger(seed)) fail('seed', seed, 'Must be an integer.');
-  const budget = config.budget ?? 1;
-  if (!(budget > 0) || !Number.isFinite(budget)) fail('budget', budget, 'Must be a finite number > 0.');
-  if (config.maxSeconds !== undefined && !(config.maxSeconds > 0)) fail('maxSeconds', config.maxSeconds, 'Must be a number > 0.');
+  if (!Number.isInteger(workers) || workers < 1) fail('RunSearchConfig.executor.maxInFlight', workers, 'Must be an integer >= 1.');
+  const { seed, budget } = config;
   if (config.fitToTime && config.maxSeconds === undefined)
-    fail('fitToTime', config.fitToTime, 'Fits trials into maxSeconds: give maxSeconds too.');
-  if (config.cache !== undefined && typeof config.cache !== 'boolean') fail('cache', config.cache, 'Must be true or false.');
-  const hyperband = config.hyperband === true ? {} : config.hyperband || undefined;
-  for (const key of ['maxParams', 'maxLatencyMs'] as const) {
-    const v = config.constraints?.[key];
-    if (v !== undefined && !(v > 0)) fail(`constraints.${key}`, v, 'Must be a number > 0.');
-  }
+    fail('RunSearchConfig.fitToTime', config.fitToTime, 'Fits trials into maxSeconds: give maxSeconds too.');
+  const hyperbandInput = config.hyperband === true ? {} : config.hyperband || undefined;
+  const hyperband = hyperbandInput && resolveHyperbandConfig(hyperbandInput, 'RunSearchConfig.hyperband');
   if (evaluator.kind === 'builtin' && evaluator.name === 'mnist') {
     checkMnistSpace(space); // network sizes the evaluator would build, before any trial
     // The MNIST evaluator trains whole epochs: a fractional budget would fail every trial.
-    if (!hyperband && !Number.isInteger(budget)) fail('budget', budget, 'The mnist evaluator trains whole epochs: an integer.');
-    if (hyperband && !resolveHyperbandConfig(hyperband).integerBudgets)
+    if (!hyperband && !Number.isInteger(budget))
+      fail('RunSearchConfig.budget', budget, 'The mnist evaluator trains whole epochs: an integer.');
+    if (hyperband && !hyperband.integerBudgets)
       fail(
-        'hyperband.integerBudgets',
+        'RunSearchConfig.hyperband.integerBudgets',
         false,
         'The mnist evaluator trains whole epochs: give integer minBudget and maxBudget and leave integerBudgets on.',
       );
@@ -231,7 +300,7 @@ export function resolveRunSearchConfig(config: RunSearchConfig) {
   const spec: SearchSpec = {
     space: space.toJSON(),
     strategy,
-    ...(hyperband ? { hyperband } : {}),
+    ...(hyperbandInput ? { hyperband: hyperbandInput } : {}),
     evaluator,
     trials: config.trials,
     seed,
@@ -239,7 +308,7 @@ export function resolveRunSearchConfig(config: RunSearchConfig) {
     ...(config.constraints ? { constraints: config.constraints } : {}),
   };
   // Build the strategy once here, so that bad strategy options fail before anything is written.
-  createStrategy(strategy, space, { seed, budget, hyperband }).dispose();
+  createStrategy(strategy, space, { seed, budget, hyperband: hyperbandInput }).dispose();
   const deterministic = isFunction
     ? (config.evaluator as Evaluator).deterministic === true
     : isDeterministicSpec(evaluator as EvaluatorSpec);
@@ -327,15 +396,6 @@ export async function runSearch(config: RunSearchConfig): Promise<SearchResult> 
   const resolved = resolveRunSearchConfig(config);
   const { dir, space, spec, workers } = resolved;
   const started = performance.now();
-  const validKeep = (value: unknown): value is boolean | number =>
-    typeof value === 'boolean' || (Number.isInteger(value) && (value as number) >= 1);
-  if (config.keepModels !== undefined && !validKeep(config.keepModels)) {
-    throw new InvalidArgumentError({
-      parameter: 'keepModels',
-      value: config.keepModels,
-      message: 'Must be true, false or a whole number >= 1 (the best configurations whose models to keep).',
-    });
-  }
 
   // Where the trials run elsewhere, that must be reachable before anything is written.
   await config.executor?.connect?.();
@@ -356,7 +416,7 @@ export async function runSearch(config: RunSearchConfig): Promise<SearchResult> 
   }
   // Models to keep: as asked, else as the search was started with, else the best trial's.
   const journaledKeep = recorded?.search.keepModels;
-  const keepModels = config.keepModels ?? (validKeep(journaledKeep) ? journaledKeep : true);
+  const keepModels = config.keepModels ?? (isKeep(journaledKeep) ? journaledKeep : true);
   const keepCount = keepModels === true ? 1 : keepModels === false ? 0 : keepModels;
   const cache = config.cache ?? recorded?.search.cache ?? resolved.deterministic;
   const journal = new JournalWriter(dir);

@@ -14,51 +14,67 @@
  * BOHB's fallback). With parallel workers, a new bracket starts whenever the open ones have nothing
  * to run, so no worker waits for a rung to fill.
  */
-import { InvalidArgumentError } from '@bigmodel/core';
+import { InvalidArgumentError, parseConfig, z } from '@bigmodel/core';
 
 import type { SearchSpace } from '../space/search-space';
+import { configSchema } from '../internal/strategy-fields';
 import { checkTold } from '../internal/strategy-checks';
 import { effectiveScore, type Strategy, type Trial, type TrialOutcome } from './strategy';
 
 /**
- * Configuration of {@link Hyperband}.
+ * The schema of {@link HyperbandConfig}: each field's check, default and description (`.describe()`), read
+ * by core's `parseConfig` and `configJsonSchema`.
  *
  * @category Strategies
  */
-export interface HyperbandConfig {
-  /** Smallest budget r (default 1). */
-  minBudget?: number;
-  /** Largest budget R, >= minBudget (default 9). */
-  maxBudget?: number;
-  /** Reduction factor, > 1 (default 3). */
-  eta?: number;
-  /** `hyperband` cycles the brackets s_max..0; `successive-halving` repeats bracket s_max (default `hyperband`). */
-  mode?: 'hyperband' | 'successive-halving';
-  /** Round budgets to integers (default: true when minBudget and maxBudget are integers). */
-  integerBudgets?: boolean;
-}
+export const hyperbandConfigSchema = configSchema(
+  z
+    .strictObject({
+      minBudget: z
+        .number({ error: 'Must be a finite number > 0.' })
+        .positive({ error: 'Must be a finite number > 0.' })
+        .default(1)
+        .describe('Smallest budget r, a finite number > 0 (default 1).'),
+      maxBudget: z.number({ error: 'Must be finite and >= minBudget.' }).default(9).describe('Largest budget R, >= minBudget (default 9).'),
+      eta: z.number({ error: 'Must be > 1.' }).gt(1, { error: 'Must be > 1.' }).default(3).describe('Reduction factor, > 1 (default 3).'),
+      mode: z
+        .enum(['hyperband', 'successive-halving'], { error: "Must be 'hyperband' or 'successive-halving'." })
+        .default('hyperband')
+        .describe('`hyperband` cycles the brackets s_max..0; `successive-halving` repeats bracket s_max (default `hyperband`).'),
+      integerBudgets: z
+        .boolean()
+        .optional()
+        .describe('Round budgets to integers (default: true when minBudget and maxBudget are integers).'),
+    })
+    .superRefine((c, context) => {
+      if (c.maxBudget < c.minBudget) {
+        const message = `Must be finite and >= minBudget (${c.minBudget}).`;
+        context.addIssue({ code: 'custom', path: ['maxBudget'], input: c.maxBudget, message });
+      }
+    }),
+);
 
 /**
- * Fills {@link HyperbandConfig}'s defaults; throws InvalidArgumentError naming a bad field.
+ * Configuration of {@link Hyperband}, inferred from {@link hyperbandConfigSchema}
+ * (docs/schemas/nas/HyperbandConfig.schema.json carries each field's description): `minBudget` r
+ * (default 1), `maxBudget` R >= r (default 9), `eta` > 1 (default 3), `mode` (`hyperband`, the
+ * default, or `successive-halving`), `integerBudgets` (default: true when both budgets are
+ * integers).
  *
  * @category Strategies
  */
-export function resolveHyperbandConfig(config: HyperbandConfig) {
-  const resolved = { minBudget: 1, maxBudget: 9, eta: 3, mode: 'hyperband' as const, ...config };
-  if (!(resolved.minBudget > 0) || !Number.isFinite(resolved.minBudget))
-    throw new InvalidArgumentError({ parameter: 'minBudget', value: resolved.minBudget, message: 'Must be a finite number > 0.' });
-  if (!(resolved.maxBudget >= resolved.minBudget) || !Number.isFinite(resolved.maxBudget)) {
-    throw new InvalidArgumentError({
-      parameter: 'maxBudget',
-      value: resolved.maxBudget,
-      message: `Must be finite and >= minBudget (${resolved.minBudget}).`,
-    });
-  }
-  if (!(resolved.eta > 1)) throw new InvalidArgumentError({ parameter: 'eta', value: resolved.eta, message: 'Must be > 1.' });
-  if (resolved.mode !== 'hyperband' && resolved.mode !== 'successive-halving') {
-    throw new InvalidArgumentError({ parameter: 'mode', value: resolved.mode, message: "Must be 'hyperband' or 'successive-halving'." });
-  }
-  const integerBudgets = config.integerBudgets ?? (Number.isInteger(resolved.minBudget) && Number.isInteger(resolved.maxBudget));
+export type HyperbandConfig = z.input<typeof hyperbandConfigSchema>;
+
+/**
+ * Fills {@link HyperbandConfig}'s defaults and computes s_max; throws InvalidArgumentError naming
+ * the bad field (`HyperbandConfig.eta`) and its value, an unknown key with the nearest known one.
+ *
+ * @param name The config's name in errors (`RunSearchConfig.hyperband` when a search passes it on).
+ * @category Strategies
+ */
+export function resolveHyperbandConfig(config: HyperbandConfig, name = 'HyperbandConfig') {
+  const resolved = parseConfig(hyperbandConfigSchema, config, name);
+  const integerBudgets = resolved.integerBudgets ?? (Number.isInteger(resolved.minBudget) && Number.isInteger(resolved.maxBudget));
   const sMax = Math.floor(Math.log(resolved.maxBudget / resolved.minBudget) / Math.log(resolved.eta) + 1e-9);
   return { ...resolved, integerBudgets, sMax };
 }

@@ -2,33 +2,49 @@
  * Random search (Bergstra & Bengio 2012): every trial drawn from the space's prior. Configurations
  * already proposed are redrawn (up to `retries` times) so that small spaces are not re-queried.
  */
-import { mulberry32 } from '@bigmodel/core';
+import { mulberry32, parseConfig, z } from '@bigmodel/core';
 
 import type { SearchSpace } from '../space/search-space';
-import { checkBudget, checkSeed, checkTold } from '../internal/strategy-checks';
+import { checkTold } from '../internal/strategy-checks';
+import { budgetField, configSchema, seedField } from '../internal/strategy-fields';
 import { type Strategy, type Trial, type TrialOutcome } from './strategy';
 
 /**
- * Configuration of {@link RandomSearch}.
+ * The schema of {@link RandomSearchConfig}: each field's check, default and description (`.describe()`), read
+ * by core's `parseConfig` and `configJsonSchema`.
  *
  * @category Strategies
  */
-export interface RandomSearchConfig {
-  /** Seed of the draws (default 0). */
-  seed?: number;
-  /** Budget of every trial (default 1). */
-  budget?: number;
-  /** Redraws of an already-proposed configuration before accepting a repeat (default 20). */
-  retries?: number;
-}
+export const randomSearchConfigSchema = configSchema(
+  z.strictObject({
+    seed: seedField.describe('Seed of the draws, an integer (default 0).'),
+    budget: budgetField.describe('Budget of every trial, a finite number > 0 (default 1).'),
+    retries: z
+      .number()
+      .int()
+      .min(0)
+      .default(20)
+      .describe('Redraws of an already-proposed configuration before accepting a repeat, an integer >= 0 (default 20).'),
+  }),
+);
 
 /**
- * Fills {@link RandomSearchConfig}'s defaults; throws InvalidArgumentError naming a bad field.
+ * Configuration of {@link RandomSearch}, inferred from {@link randomSearchConfigSchema} (docs/schemas/nas/RandomSearchConfig.schema.json
+ * carries each field's description): `seed` (default 0), `budget` of every trial (default 1),
+ * `retries`, redraws of an already-proposed configuration before accepting a repeat (default 20).
  *
  * @category Strategies
  */
-export function resolveRandomSearchConfig(config: RandomSearchConfig) {
-  return { seed: checkSeed(config.seed ?? 0), budget: checkBudget(config.budget ?? 1), retries: config.retries ?? 20 };
+export type RandomSearchConfig = z.input<typeof randomSearchConfigSchema>;
+
+/**
+ * Fills {@link RandomSearchConfig}'s defaults; throws InvalidArgumentError naming the bad field
+ * (`RandomSearchConfig.seed`) and its value, an unknown key with the nearest known one.
+ *
+ * @category Strategies
+ */
+export function resolveRandomSearchConfig(config: RandomSearchConfig): z.output<typeof randomSearchConfigSchema> {
+  return parseConfig(randomSearchConfigSchema, config, 'RandomSearchConfig');
 }
 
 /**

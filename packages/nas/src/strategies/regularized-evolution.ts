@@ -9,52 +9,64 @@
  * proposed they are random; a child is bred from the members told so far. A failed or infeasible
  * child enters the population with score -Infinity (it is never chosen as a parent and ages out).
  */
-import { InvalidArgumentError, mulberry32 } from '@bigmodel/core';
+import { mulberry32, parseConfig, z } from '@bigmodel/core';
 
 import type { Config, SearchSpace } from '../space/search-space';
-import { checkBudget, checkSeed, checkTold } from '../internal/strategy-checks';
+import { checkTold } from '../internal/strategy-checks';
+import { budgetField, configSchema, seedField } from '../internal/strategy-fields';
 import { effectiveScore, type Strategy, type Trial, type TrialOutcome } from './strategy';
 
 /**
- * Configuration of {@link RegularizedEvolution}.
+ * The schema of {@link RegularizedEvolutionConfig}: each field's check, default and description (`.describe()`), read
+ * by core's `parseConfig` and `configJsonSchema`.
  *
  * @category Strategies
  */
-export interface RegularizedEvolutionConfig {
-  /** Population size P (default 20; the paper uses 100 for 20,000 trials). */
-  populationSize?: number;
-  /** Tournament sample size S, 1 <= S <= P (default 5; the paper uses 25 of 100). */
-  sampleSize?: number;
-  /** Seed of sampling and mutation (default 0). */
-  seed?: number;
-  /** Budget of every trial (default 1). */
-  budget?: number;
-}
+export const regularizedEvolutionConfigSchema = configSchema(
+  z
+    .strictObject({
+      populationSize: z
+        .number()
+        .int({ error: 'Must be an integer >= 2.' })
+        .min(2, { error: 'Must be an integer >= 2.' })
+        .default(20)
+        .describe('Population size P, an integer >= 2 (default 20; the paper uses 100 for 20,000 trials).'),
+      sampleSize: z
+        .number()
+        .int({ error: 'Must be an integer in [1, populationSize].' })
+        .min(1, { error: 'Must be an integer in [1, populationSize].' })
+        .default(5)
+        .describe('Tournament sample size S, 1 <= S <= P (default 5; the paper uses 25 of 100).'),
+      seed: seedField.describe('Seed of sampling and mutation, an integer (default 0).'),
+      budget: budgetField.describe('Budget of every trial, a finite number > 0 (default 1).'),
+    })
+    .superRefine((c, context) => {
+      if (c.sampleSize > c.populationSize) {
+        const message = `Must be an integer in [1, populationSize = ${c.populationSize}].`;
+        context.addIssue({ code: 'custom', path: ['sampleSize'], input: c.sampleSize, message });
+      }
+    }),
+);
 
 /**
- * Fills {@link RegularizedEvolutionConfig}'s defaults; throws InvalidArgumentError naming a bad field.
+ * Configuration of {@link RegularizedEvolution}, inferred from {@link regularizedEvolutionConfigSchema}
+ * (docs/schemas/nas/RegularizedEvolutionConfig.schema.json carries each field's description):
+ * `populationSize` P (default 20), `sampleSize` S in [1, P] (default 5), `seed` (default 0),
+ * `budget` of every trial (default 1).
  *
  * @category Strategies
  */
-export function resolveRegularizedEvolutionConfig(config: RegularizedEvolutionConfig) {
-  const resolved = {
-    populationSize: 20,
-    sampleSize: 5,
-    ...config,
-    seed: checkSeed(config.seed ?? 0),
-    budget: checkBudget(config.budget ?? 1),
-  };
-  if (!Number.isInteger(resolved.populationSize) || resolved.populationSize < 2) {
-    throw new InvalidArgumentError({ parameter: 'populationSize', value: resolved.populationSize, message: 'Must be an integer >= 2.' });
-  }
-  if (!Number.isInteger(resolved.sampleSize) || resolved.sampleSize < 1 || resolved.sampleSize > resolved.populationSize) {
-    throw new InvalidArgumentError({
-      parameter: 'sampleSize',
-      value: resolved.sampleSize,
-      message: `Must be an integer in [1, populationSize = ${resolved.populationSize}].`,
-    });
-  }
-  return resolved;
+export type RegularizedEvolutionConfig = z.input<typeof regularizedEvolutionConfigSchema>;
+
+/**
+ * Fills {@link RegularizedEvolutionConfig}'s defaults; throws InvalidArgumentError naming the bad
+ * field (`RegularizedEvolutionConfig.sampleSize`) and its value, an unknown key with the nearest
+ * known one.
+ *
+ * @category Strategies
+ */
+export function resolveRegularizedEvolutionConfig(config: RegularizedEvolutionConfig): z.output<typeof regularizedEvolutionConfigSchema> {
+  return parseConfig(regularizedEvolutionConfigSchema, config, 'RegularizedEvolutionConfig');
 }
 
 /**

@@ -19,79 +19,96 @@
  * trial's reward is the lowest reward seen so far. One policy-gradient step per told trial.
  */
 import * as tf from '@tensorflow/tfjs';
-import { InvalidArgumentError, mulberry32 } from '@bigmodel/core';
+import { InvalidArgumentError, mulberry32, parseConfig, z } from '@bigmodel/core';
 
 import type { Config, ParamValue, SearchSpace } from '../space/search-space';
-import { checkBudget, checkSeed, checkTold } from '../internal/strategy-checks';
+import { checkTold } from '../internal/strategy-checks';
+import { budgetField, configSchema, seedField } from '../internal/strategy-fields';
 import { effectiveScore, type Strategy, type Trial, type TrialOutcome } from './strategy';
 
 /**
- * Configuration of {@link ReinforceController}.
+ * The schema of {@link ReinforceControllerConfig}: each field's check, default and description (`.describe()`), read
+ * by core's `parseConfig` and `configJsonSchema`.
  *
  * @category Strategies
  */
-export interface ReinforceControllerConfig {
-  /** Adam's learning rate (default 0.05 for independent logits, 0.01 with an LSTM). */
-  learningRate?: number;
-  /** Weight of the entropy bonus (default 0.01). */
-  entropyWeight?: number;
-  /** Decay of the moving-average baseline, in [0, 1) (default 0.9). */
-  baselineDecay?: number;
-  /** Bins of a float (or an integer with more than `bins` values) (default 8). */
-  bins?: number;
-  /** LSTM units of the controller; 0 for independent logits per decision (default 0). */
-  lstmUnits?: number;
-  /**
-   * ENAS's logit clipping: each decision's logits are `tanhConstant * tanh(logits / temperature)`,
-   * so no choice's probability can approach 1 and the policy keeps exploring; 0 turns it off
-   * (default 2.5 with an LSTM, 0 for independent logits).
-   */
-  tanhConstant?: number;
-  /** The temperature that divides the logits before the tanh clipping (default 5 with an LSTM, 1 otherwise). */
-  temperature?: number;
-  /** Seed of the sampling and of the LSTM's initial weights (default 0). */
-  seed?: number;
-  /** Budget of every trial (default 1). */
-  budget?: number;
-}
+export const reinforceControllerConfigSchema = configSchema(
+  z.strictObject({
+    learningRate: z
+      .number({ error: 'Must be > 0.' })
+      .positive({ error: 'Must be > 0.' })
+      .optional()
+      .describe("Adam's learning rate, > 0 (default 0.05 for independent logits, 0.01 with an LSTM)."),
+    entropyWeight: z
+      .number({ error: 'Must be >= 0.' })
+      .min(0, { error: 'Must be >= 0.' })
+      .default(0.01)
+      .describe('Weight of the entropy bonus, >= 0 (default 0.01).'),
+    baselineDecay: z
+      .number({ error: 'Must be in [0, 1).' })
+      .min(0, { error: 'Must be in [0, 1).' })
+      .lt(1, { error: 'Must be in [0, 1).' })
+      .default(0.9)
+      .describe('Decay of the moving-average baseline, in [0, 1) (default 0.9).'),
+    bins: z
+      .number({ error: 'Must be an integer >= 2.' })
+      .int({ error: 'Must be an integer >= 2.' })
+      .min(2, { error: 'Must be an integer >= 2.' })
+      .default(8)
+      .describe('Bins of a float (or an integer with more than `bins` values), an integer >= 2 (default 8).'),
+    lstmUnits: z
+      .number({ error: 'Must be an integer >= 0.' })
+      .int({ error: 'Must be an integer >= 0.' })
+      .min(0, { error: 'Must be an integer >= 0.' })
+      .default(0)
+      .describe('LSTM units of the controller; 0 for independent logits per decision (default 0).'),
+    tanhConstant: z
+      .number({ error: 'Must be a finite number >= 0 (0: no clipping).' })
+      .min(0, { error: 'Must be a finite number >= 0 (0: no clipping).' })
+      .optional()
+      .describe(
+        "ENAS's logit clipping: each decision's logits are `tanhConstant * tanh(logits / temperature)`, so no choice's " +
+          'probability can approach 1 and the policy keeps exploring; 0 turns it off (default 2.5 with an LSTM, 0 for independent logits).',
+      ),
+    temperature: z
+      .number({ error: 'Must be a finite number > 0.' })
+      .positive({ error: 'Must be a finite number > 0.' })
+      .optional()
+      .describe('The temperature that divides the logits before the tanh clipping, > 0 (default 5 with an LSTM, 1 otherwise).'),
+    seed: seedField.describe("Seed of the sampling and of the LSTM's initial weights, an integer (default 0)."),
+    budget: budgetField.describe('Budget of every trial, a finite number > 0 (default 1).'),
+  }),
+);
 
 /**
- * Fills {@link ReinforceControllerConfig}'s defaults; throws InvalidArgumentError naming a bad field.
+ * Configuration of {@link ReinforceController}, inferred from {@link reinforceControllerConfigSchema}
+ * (docs/schemas/nas/ReinforceControllerConfig.schema.json carries each field's description):
+ * `learningRate` (default 0.05 for independent logits, 0.01 with an LSTM), `entropyWeight` (default
+ * 0.01), `baselineDecay` in [0, 1) (default 0.9), `bins` (default 8), `lstmUnits` (default 0: no
+ * LSTM), `tanhConstant`, ENAS's logit clipping (default 2.5 with an LSTM, 0 otherwise),
+ * `temperature` (default 5 with an LSTM, 1 otherwise), `seed` (default 0), `budget` of every trial
+ * (default 1).
+ *
+ * @category Strategies
+ */
+export type ReinforceControllerConfig = z.input<typeof reinforceControllerConfigSchema>;
+
+/**
+ * Fills {@link ReinforceControllerConfig}'s defaults (those of `learningRate`, `tanhConstant` and
+ * `temperature` depend on `lstmUnits`); throws InvalidArgumentError naming the bad field
+ * (`ReinforceControllerConfig.temperature`) and its value, an unknown key with the nearest known one.
  *
  * @category Strategies
  */
 export function resolveReinforceControllerConfig(config: ReinforceControllerConfig) {
-  const lstm = (config.lstmUnits ?? 0) > 0;
-  const resolved = {
-    learningRate: lstm ? 0.01 : 0.05,
-    entropyWeight: 0.01,
-    baselineDecay: 0.9,
-    bins: 8,
-    lstmUnits: 0,
-    tanhConstant: lstm ? 2.5 : 0,
-    temperature: lstm ? 5 : 1,
-    ...config,
-    seed: checkSeed(config.seed ?? 0),
-    budget: checkBudget(config.budget ?? 1),
+  const resolved = parseConfig(reinforceControllerConfigSchema, config, 'ReinforceControllerConfig');
+  const lstm = resolved.lstmUnits > 0;
+  return {
+    ...resolved,
+    learningRate: resolved.learningRate ?? (lstm ? 0.01 : 0.05),
+    tanhConstant: resolved.tanhConstant ?? (lstm ? 2.5 : 0),
+    temperature: resolved.temperature ?? (lstm ? 5 : 1),
   };
-  if (!(resolved.learningRate > 0))
-    throw new InvalidArgumentError({ parameter: 'learningRate', value: resolved.learningRate, message: 'Must be > 0.' });
-  if (!(resolved.entropyWeight >= 0))
-    throw new InvalidArgumentError({ parameter: 'entropyWeight', value: resolved.entropyWeight, message: 'Must be >= 0.' });
-  if (!(resolved.baselineDecay >= 0 && resolved.baselineDecay < 1))
-    throw new InvalidArgumentError({ parameter: 'baselineDecay', value: resolved.baselineDecay, message: 'Must be in [0, 1).' });
-  if (!Number.isInteger(resolved.bins) || resolved.bins < 2)
-    throw new InvalidArgumentError({ parameter: 'bins', value: resolved.bins, message: 'Must be an integer >= 2.' });
-  if (!Number.isInteger(resolved.lstmUnits) || resolved.lstmUnits < 0)
-    throw new InvalidArgumentError({ parameter: 'lstmUnits', value: resolved.lstmUnits, message: 'Must be an integer >= 0.' });
-  if (!(resolved.tanhConstant >= 0) || !Number.isFinite(resolved.tanhConstant)) {
-    const message = 'Must be a finite number >= 0 (0: no clipping).';
-    throw new InvalidArgumentError({ parameter: 'tanhConstant', value: resolved.tanhConstant, message });
-  }
-  if (!(resolved.temperature > 0) || !Number.isFinite(resolved.temperature)) {
-    throw new InvalidArgumentError({ parameter: 'temperature', value: resolved.temperature, message: 'Must be a finite number > 0.' });
-  }
-  return resolved;
 }
 
 /** One decision of the controller: a parameter and the values its actions stand for. */

@@ -6,11 +6,11 @@ import { SearchSpace, type Config } from '../space/search-space';
 import { cellBenchmark } from '../benchmarks/cell-benchmark';
 import { branin } from '../benchmarks/analytic-functions';
 import { Hyperband, bracketSchedule, resolveHyperbandConfig } from './hyperband';
-import { RandomSearch } from './random-search';
-import { RegularizedEvolution } from './regularized-evolution';
-import { ReinforceController } from './reinforce-controller';
+import { RandomSearch, resolveRandomSearchConfig } from './random-search';
+import { RegularizedEvolution, resolveRegularizedEvolutionConfig } from './regularized-evolution';
+import { ReinforceController, resolveReinforceControllerConfig } from './reinforce-controller';
 import type { Strategy } from './strategy';
-import { Tpe, fitParzen, parzenLogDensity } from './tpe';
+import { Tpe, fitParzen, parzenLogDensity, resolveTpeConfig } from './tpe';
 
 const cell = builtinSpace('cell');
 const bench = cellBenchmark(0);
@@ -185,7 +185,8 @@ describe('ReinforceController', () => {
 
   it('refuses a negative tanhConstant and a temperature that is not > 0', () => {
     const space = new SearchSpace({ params: { arm: { type: 'categorical', choices: ['a', 'b'] } } });
-    const refusal = (parameter: string, value: number) => expect.objectContaining({ parameter, value });
+    const refusal = (parameter: string, value: number) =>
+      expect.objectContaining({ parameter: `ReinforceControllerConfig.${parameter}`, value });
     expect(() => new ReinforceController(space, { tanhConstant: -1 })).toThrow(refusal('tanhConstant', -1));
     expect(() => new ReinforceController(space, { temperature: 0 })).toThrow(refusal('temperature', 0));
   });
@@ -318,5 +319,90 @@ describe('Hyperband', () => {
       for (const [hash, value] of told) expect(value).toBe(lastRun.get(hash)!.score);
       expect([...told.values()].some((v) => v > 9000 - 400)).toBe(true); // configurations finished at budget 9 were told their 9-epoch score
     }
+  });
+});
+
+describe('strategy configs', () => {
+  it('fill the documented defaults (those of the controller follow lstmUnits)', () => {
+    expect(resolveRandomSearchConfig({})).toEqual({ seed: 0, budget: 1, retries: 20 });
+    expect(resolveRegularizedEvolutionConfig({})).toEqual({ populationSize: 20, sampleSize: 5, seed: 0, budget: 1 });
+    expect(resolveTpeConfig({})).toEqual({
+      gamma: 0.2,
+      candidates: 4,
+      startupTrials: 10,
+      categoricalThreshold: 16,
+      priorWeight: 1,
+      seed: 0,
+      budget: 1,
+    });
+    const independent = { entropyWeight: 0.01, baselineDecay: 0.9, bins: 8, seed: 0, budget: 1 };
+    expect(resolveReinforceControllerConfig({})).toEqual({
+      ...independent,
+      lstmUnits: 0,
+      learningRate: 0.05,
+      tanhConstant: 0,
+      temperature: 1,
+    });
+    expect(resolveReinforceControllerConfig({ lstmUnits: 16 })).toEqual({
+      ...independent,
+      lstmUnits: 16,
+      learningRate: 0.01,
+      tanhConstant: 2.5,
+      temperature: 5,
+    });
+    // s_max = floor(log_3(81 / 1)) = 4; integer budgets since both are integers.
+    expect(resolveHyperbandConfig({ maxBudget: 81 })).toEqual({
+      minBudget: 1,
+      maxBudget: 81,
+      eta: 3,
+      mode: 'hyperband',
+      integerBudgets: true,
+      sMax: 4,
+    });
+    expect(resolveHyperbandConfig({ minBudget: 0.5, maxBudget: 4.5 }).integerBudgets).toBe(false);
+  });
+
+  it.each([
+    ['RandomSearchConfig', () => new RandomSearch(cell, { sed: 1 } as never), 'sed', 'seed'],
+    [
+      'RegularizedEvolutionConfig',
+      () => new RegularizedEvolution(cell, { populationsize: 8 } as never),
+      'populationsize',
+      'populationSize',
+    ],
+    ['TpeConfig', () => new Tpe(cell, { startupTrial: 3 } as never), 'startupTrial', 'startupTrials'],
+    ['ReinforceControllerConfig', () => new ReinforceController(cell, { learningrate: 0.1 } as never), 'learningrate', 'learningRate'],
+    ['HyperbandConfig', () => new Hyperband(new RandomSearch(cell), { maxBudge: 9 } as never), 'maxBudge', 'maxBudget'],
+  ])('%s refuses the misspelt key %s, suggesting %s', (name, build, given, suggestion) => {
+    expect(build).toThrow(
+      expect.objectContaining({
+        name: 'InvalidArgumentError',
+        parameter: `${name}.${given}`,
+        message: expect.stringContaining(`Unknown key; did you mean "${suggestion}"?`),
+      }),
+    );
+  });
+
+  it('name the field, the value and the rule of a bad value, including rules between fields', () => {
+    expect(() => new RegularizedEvolution(cell, { populationSize: 4, sampleSize: 5 })).toThrow(
+      'Invalid argument for RegularizedEvolutionConfig.sampleSize: 5. Must be an integer in [1, populationSize = 4].',
+    );
+    expect(() => resolveHyperbandConfig({ minBudget: 9, maxBudget: 3 })).toThrow(
+      expect.objectContaining({ parameter: 'HyperbandConfig.maxBudget', value: 3, message: expect.stringContaining('>= minBudget (9)') }),
+    );
+    expect(() => resolveHyperbandConfig({ eta: 1 }, 'RunSearchConfig.hyperband')).toThrow(
+      expect.objectContaining({ parameter: 'RunSearchConfig.hyperband.eta', value: 1, message: expect.stringContaining('Must be > 1.') }),
+    );
+    expect(() => new Tpe(cell, { gamma: 1 })).toThrow(expect.objectContaining({ parameter: 'TpeConfig.gamma', value: 1 }));
+    expect(() => new RandomSearch(cell, { seed: 0.5 })).toThrow(
+      expect.objectContaining({
+        parameter: 'RandomSearchConfig.seed',
+        value: 0.5,
+        message: expect.stringContaining('Must be an integer.'),
+      }),
+    );
+    expect(() => new RandomSearch(cell, { budget: Infinity })).toThrow(
+      expect.objectContaining({ parameter: 'RandomSearchConfig.budget', value: Infinity }),
+    );
   });
 });

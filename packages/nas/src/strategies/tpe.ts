@@ -16,59 +16,73 @@
  * that repeats an earlier configuration is redrawn (up to 10 times from the model, then from the
  * prior), so small discrete spaces are not re-queried.
  */
-import { InvalidArgumentError, mulberry32, standardNormal } from '@bigmodel/core';
+import { mulberry32, parseConfig, standardNormal, z } from '@bigmodel/core';
 
 import type { Config, ParamValue, SearchSpace } from '../space/search-space';
-import { checkBudget, checkSeed, checkTold } from '../internal/strategy-checks';
+import { checkTold } from '../internal/strategy-checks';
+import { budgetField, configSchema, seedField } from '../internal/strategy-fields';
 import { effectiveScore, type Strategy, type Trial, type TrialOutcome } from './strategy';
 
 /**
- * Configuration of {@link Tpe}.
+ * The schema of {@link TpeConfig}: each field's check, default and description (`.describe()`), read
+ * by core's `parseConfig` and `configJsonSchema`.
  *
  * @category Strategies
  */
-export interface TpeConfig {
-  /** Share of told trials that form the "good" density l(x), in (0, 1) (default 0.2). */
-  gamma?: number;
-  /** Candidates drawn from l(x) per parameter (default 4; hyperopt uses 24, which exploits more and did worse on all three benchmarks of bench/nas.ts). */
-  candidates?: number;
-  /** Random trials before the model is used (default 10). */
-  startupTrials?: number;
-  /** Integers with at most this many values are modelled as categoricals (default 16). */
-  categoricalThreshold?: number;
-  /** Weight of the prior component of each density (default 1). */
-  priorWeight?: number;
-  /** Seed (default 0). */
-  seed?: number;
-  /** Budget of every trial (default 1). */
-  budget?: number;
-}
+export const tpeConfigSchema = configSchema(
+  z.strictObject({
+    gamma: z
+      .number({ error: 'Must be in (0, 1).' })
+      .gt(0, { error: 'Must be in (0, 1).' })
+      .lt(1, { error: 'Must be in (0, 1).' })
+      .default(0.2)
+      .describe('Share of told trials that form the "good" density l(x), in (0, 1) (default 0.2).'),
+    candidates: z
+      .number({ error: 'Must be an integer >= 1.' })
+      .int({ error: 'Must be an integer >= 1.' })
+      .min(1, { error: 'Must be an integer >= 1.' })
+      .default(4)
+      .describe(
+        'Candidates drawn from l(x) per parameter, an integer >= 1 (default 4; hyperopt uses 24, which exploits more and did worse on all three benchmarks of bench/nas.ts).',
+      ),
+    startupTrials: z
+      .number({ error: 'Must be an integer >= 1.' })
+      .int({ error: 'Must be an integer >= 1.' })
+      .min(1, { error: 'Must be an integer >= 1.' })
+      .default(10)
+      .describe('Random trials before the model is used, an integer >= 1 (default 10).'),
+    categoricalThreshold: z
+      .number()
+      .default(16)
+      .describe('Integers with at most this many values are modelled as categoricals (default 16).'),
+    priorWeight: z
+      .number({ error: 'Must be > 0.' })
+      .positive({ error: 'Must be > 0.' })
+      .default(1)
+      .describe('Weight of the prior component of each density, > 0 (default 1).'),
+    seed: seedField.describe('Seed, an integer (default 0).'),
+    budget: budgetField.describe('Budget of every trial, a finite number > 0 (default 1).'),
+  }),
+);
 
 /**
- * Fills {@link TpeConfig}'s defaults; throws InvalidArgumentError naming a bad field.
+ * Configuration of {@link Tpe}, inferred from {@link tpeConfigSchema} (docs/schemas/nas/TpeConfig.schema.json
+ * carries each field's description): `gamma` in (0, 1) (default 0.2), `candidates` (default 4),
+ * `startupTrials` (default 10), `categoricalThreshold` (default 16), `priorWeight` (default 1),
+ * `seed` (default 0), `budget` of every trial (default 1).
  *
  * @category Strategies
  */
-export function resolveTpeConfig(config: TpeConfig) {
-  const resolved = {
-    gamma: 0.2,
-    candidates: 4,
-    startupTrials: 10,
-    categoricalThreshold: 16,
-    priorWeight: 1,
-    ...config,
-    seed: checkSeed(config.seed ?? 0),
-    budget: checkBudget(config.budget ?? 1),
-  };
-  if (!(resolved.gamma > 0 && resolved.gamma < 1))
-    throw new InvalidArgumentError({ parameter: 'gamma', value: resolved.gamma, message: 'Must be in (0, 1).' });
-  for (const key of ['candidates', 'startupTrials'] as const) {
-    if (!Number.isInteger(resolved[key]) || resolved[key] < 1)
-      throw new InvalidArgumentError({ parameter: key, value: resolved[key], message: 'Must be an integer >= 1.' });
-  }
-  if (!(resolved.priorWeight > 0))
-    throw new InvalidArgumentError({ parameter: 'priorWeight', value: resolved.priorWeight, message: 'Must be > 0.' });
-  return resolved;
+export type TpeConfig = z.input<typeof tpeConfigSchema>;
+
+/**
+ * Fills {@link TpeConfig}'s defaults; throws InvalidArgumentError naming the bad field
+ * (`TpeConfig.gamma`) and its value, an unknown key with the nearest known one.
+ *
+ * @category Strategies
+ */
+export function resolveTpeConfig(config: TpeConfig): z.output<typeof tpeConfigSchema> {
+  return parseConfig(tpeConfigSchema, config, 'TpeConfig');
 }
 
 /** Fresh draws of the model, then of the prior, before a repeated configuration is accepted. */

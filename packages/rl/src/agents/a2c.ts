@@ -6,7 +6,7 @@
  * gradients clipped to `maxGradNorm`. Truncated episodes bootstrap from the value of their final
  * observation.
  */
-import { Rmsprop } from '@bigmodel/core';
+import { Rmsprop, parseConfig, z } from '@bigmodel/core';
 
 import type { Env } from '../env/env';
 import { make } from '../env/registry';
@@ -27,9 +27,9 @@ import {
   sizesOf,
   writeCheckpoint,
 } from './checkpoint';
-import { CONFIG_SIZE_LIMITS, checkChoice, checkInteger, checkKnownKeys, checkLayers, checkRange } from './config-checks';
-import type { LearnOptions } from './common/learn-options';
+import { type LearnOptions, checkTotalTimesteps } from './common/learn-options';
 import { runAsync, runSync, type Reads } from './common/reads';
+import { CONFIG_SIZE_LIMITS, agentConfigSchema, choiceOf, envFields, hiddenLayers, integerIn, numberIn } from './common/config-fields';
 import { standardize } from './common/standardize';
 import type { Policy } from './evaluate';
 import { encodeObservation, prepareEnv } from './common/prepare-env';
@@ -38,75 +38,49 @@ import { RolloutCollector, computeGae } from './common/rollout';
 // ---- Config -------------------------------------------------------------------------------------
 
 /**
- * A2C's hyperparameters; defaults are Stable-Baselines3's.
+ * The schema of {@link A2cConfig}: each field's check, default and description (the one place the
+ * fields are documented; docs/schemas/rl/A2cConfig.schema.json carries the descriptions).
  *
  * @category Agents
  */
-export interface A2cConfig {
-  /** The registered environment id (default `CartPole-v1`). */
-  env: string;
-  /** Keyword arguments for `make(env, envKwargs)`. */
-  envKwargs: Record<string, unknown>;
-  /** Parallel environments (default 1). */
-  nEnvs: number;
-  /** Steps per environment per update (default 5). */
-  nSteps: number;
-  /** RMSprop's learning rate (default 7e-4). */
-  learningRate: number;
-  /** RMSprop's squared-gradient decay (default 0.99). */
-  rmspropAlpha: number;
-  /** RMSprop's epsilon (default 1e-5). */
-  rmspropEps: number;
-  /** Discount in [0, 1] (default 0.99). */
-  gamma: number;
-  /** GAE lambda in [0, 1] (default 1: plain n-step returns). */
-  gaeLambda: number;
-  /** Entropy bonus coefficient (default 0). */
-  entCoef: number;
-  /** Value-loss coefficient (default 0.5). */
-  vfCoef: number;
-  /** Global gradient-norm clip (default 0.5). */
-  maxGradNorm: number;
-  /** Normalize advantages per update (default false). */
-  normalizeAdvantage: boolean;
-  /** Hidden sizes of the policy network (default [64, 64]). */
-  piArch: number[];
-  /** Hidden sizes of the value network (default [64, 64]). */
-  vfArch: number[];
-  /** Hidden activation (default `tanh`). */
-  activation: 'tanh' | 'relu';
-  /** Initial log standard deviation of a Gaussian policy (default 0). */
-  logStdInit: number;
-  /** Running normalization of observations (default false). */
-  normalizeObservation: boolean;
-  /** Running normalization of rewards (default false). */
-  normalizeReward: boolean;
-  /** Seed (default 0). */
-  seed: number;
-}
+export const a2cConfigSchema = agentConfigSchema(
+  z.strictObject({
+    ...envFields('CartPole-v1'),
+    nEnvs: integerIn(1, CONFIG_SIZE_LIMITS.nEnvs).default(1).describe('Parallel environments (default 1).'),
+    nSteps: integerIn(1, CONFIG_SIZE_LIMITS.nSteps).default(5).describe('Steps per environment per update (default 5).'),
+    learningRate: numberIn(0, Infinity, true).default(7e-4).describe("RMSprop's learning rate, > 0 (default 7e-4)."),
+    rmspropAlpha: numberIn(0, 1 - Number.EPSILON)
+      .default(0.99)
+      .describe("RMSprop's squared-gradient decay, in [0, 1) (default 0.99)."),
+    rmspropEps: numberIn(0, Infinity, true).default(1e-5).describe("RMSprop's epsilon, > 0 (default 1e-5)."),
+    gamma: numberIn(0, 1).default(0.99).describe('Discount in [0, 1] (default 0.99).'),
+    gaeLambda: numberIn(0, 1).default(1).describe('GAE lambda in [0, 1] (default 1: plain n-step returns).'),
+    entCoef: numberIn(0, Infinity).default(0).describe('Entropy bonus coefficient, >= 0 (default 0).'),
+    vfCoef: numberIn(0, Infinity).default(0.5).describe('Value-loss coefficient, >= 0 (default 0.5).'),
+    maxGradNorm: numberIn(0, Infinity, true).default(0.5).describe('Global gradient-norm clip, > 0 (default 0.5).'),
+    normalizeAdvantage: z.boolean().default(false).describe('Normalize advantages per update (default false).'),
+    piArch: hiddenLayers().default([64, 64]).describe('Hidden sizes of the policy network (default [64, 64]).'),
+    vfArch: hiddenLayers().default([64, 64]).describe('Hidden sizes of the value network (default [64, 64]).'),
+    activation: choiceOf(['tanh', 'relu']).default('tanh').describe('Hidden activation, `tanh` (default) or `relu`.'),
+    logStdInit: numberIn(-20, 20).default(0).describe('Initial log standard deviation of a Gaussian policy, in [-20, 20] (default 0).'),
+    normalizeObservation: z.boolean().default(false).describe('Running normalization of observations (default false).'),
+    normalizeReward: z.boolean().default(false).describe('Running normalization of rewards (default false).'),
+    seed: integerIn(0).default(0).describe('Seed (default 0).'),
+  }),
+);
 
-const A2C_DEFAULTS: A2cConfig = {
-  env: 'CartPole-v1',
-  envKwargs: {},
-  nEnvs: 1,
-  nSteps: 5,
-  learningRate: 7e-4,
-  rmspropAlpha: 0.99,
-  rmspropEps: 1e-5,
-  gamma: 0.99,
-  gaeLambda: 1.0,
-  entCoef: 0,
-  vfCoef: 0.5,
-  maxGradNorm: 0.5,
-  normalizeAdvantage: false,
-  piArch: [64, 64],
-  vfArch: [64, 64],
-  activation: 'tanh',
-  logStdInit: 0,
-  normalizeObservation: false,
-  normalizeReward: false,
-  seed: 0,
-};
+/**
+ * A2C's hyperparameters, resolved (every field present); defaults are Stable-Baselines3's.
+ * Inferred from {@link a2cConfigSchema}, whose descriptions document each field and its default:
+ * `env` (`CartPole-v1`), `envKwargs`, `nEnvs` (1), `nSteps` (5), `learningRate` (7e-4),
+ * `rmspropAlpha` (0.99), `rmspropEps` (1e-5), `gamma` (0.99), `gaeLambda` (1), `entCoef` (0),
+ * `vfCoef` (0.5), `maxGradNorm` (0.5), `normalizeAdvantage` (false), `piArch` and `vfArch`
+ * ([64, 64]), `activation` (`tanh`), `logStdInit` (0), `normalizeObservation` and
+ * `normalizeReward` (false), `seed` (0).
+ *
+ * @category Agents
+ */
+export type A2cConfig = z.output<typeof a2cConfigSchema>;
 
 /**
  * rl-zoo's A2C hyperparameters (rl-baselines3-zoo `hyperparams/a2c.yml`).
@@ -117,28 +91,12 @@ export const A2C_PRESETS: Record<string, Partial<A2cConfig>> = {
 };
 
 /**
- * Fills A2C's defaults and validates; throws InvalidArgumentError naming the parameter.
+ * Fills A2C's defaults and validates through {@link a2cConfigSchema}; throws InvalidArgumentError
+ * naming the path (`A2cConfig.gamma`) and the value, an unknown key with the nearest known one.
  * @category Agents
  */
 export function resolveA2cConfig(config: Partial<A2cConfig> = {}): A2cConfig {
-  checkKnownKeys(config, A2C_DEFAULTS, 'A2C');
-  const c: A2cConfig = { ...A2C_DEFAULTS, ...config };
-  checkInteger('nEnvs', c.nEnvs, 1, CONFIG_SIZE_LIMITS.nEnvs);
-  checkInteger('nSteps', c.nSteps, 1, CONFIG_SIZE_LIMITS.nSteps);
-  checkRange('learningRate', c.learningRate, 0, Infinity, true);
-  checkRange('rmspropAlpha', c.rmspropAlpha, 0, 1 - Number.EPSILON);
-  checkRange('rmspropEps', c.rmspropEps, 0, Infinity, true);
-  checkRange('gamma', c.gamma, 0, 1);
-  checkRange('gaeLambda', c.gaeLambda, 0, 1);
-  checkRange('entCoef', c.entCoef, 0, Infinity);
-  checkRange('vfCoef', c.vfCoef, 0, Infinity);
-  checkRange('maxGradNorm', c.maxGradNorm, 0, Infinity, true);
-  checkLayers('piArch', c.piArch);
-  checkLayers('vfArch', c.vfArch);
-  checkChoice('activation', c.activation, ['tanh', 'relu'] as const);
-  checkRange('logStdInit', c.logStdInit, -20, 20);
-  checkInteger('seed', c.seed, 0);
-  return c;
+  return parseConfig(a2cConfigSchema, config, 'A2cConfig');
 }
 
 // ---- The agent ----------------------------------------------------------------------------------
@@ -179,7 +137,7 @@ export class A2c implements Policy<number | Float32Array> {
       logStdInit: c.logStdInit,
       seed: c.seed,
     });
-    this.optimizer = new Rmsprop({ lr: c.learningRate, rho: c.rmspropAlpha, epsilon: c.rmspropEps, clipNorm: c.maxGradNorm });
+    this.optimizer = new Rmsprop({ learningRate: c.learningRate, rho: c.rmspropAlpha, epsilon: c.rmspropEps, clipNorm: c.maxGradNorm });
     this.collector = new RolloutCollector(this.envs, this.policy, {
       gamma: c.gamma,
       normalizeObservation: c.normalizeObservation,
@@ -225,7 +183,7 @@ export class A2c implements Policy<number | Float32Array> {
   private *learnReads(totalTimesteps: number, options: LearnOptions): Reads<this> {
     const c = this.config;
     const { logger, onStep } = options;
-    checkInteger('totalTimesteps', totalTimesteps, 1);
+    checkTotalTimesteps(totalTimesteps);
     const end = this.numTimesteps + totalTimesteps;
     while (this.numTimesteps < end) {
       // ---- rollout

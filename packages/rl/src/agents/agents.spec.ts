@@ -14,7 +14,7 @@ import { TimeLimit } from '../wrappers/time-limit';
 import { A2C_PRESETS, A2c, resolveA2cConfig } from './a2c';
 import { ActorCritic } from './common/actor-critic';
 import { decodeFloat32, decodeUint8 } from './checkpoint';
-import { CONFIG_SIZE_LIMITS, MAX_HIDDEN_LAYERS, MAX_HIDDEN_WEIGHTS, MAX_LAYER_UNITS } from './config-checks';
+import { CONFIG_SIZE_LIMITS, MAX_HIDDEN_LAYERS, MAX_HIDDEN_WEIGHTS, MAX_LAYER_UNITS } from './common/config-fields';
 import { DQN_PRESETS, Dqn, linearAnneal, resolveDqnConfig } from './dqn';
 import { evaluate } from './evaluate';
 import { PPO_PRESETS, Ppo, resolvePpoConfig } from './ppo';
@@ -93,16 +93,30 @@ describe('pure helpers', () => {
 describe('config validation', () => {
   it('names the parameter of bad hyperparameters', () => {
     expect(() => resolveDqnConfig({ gamma: 1.5 })).toThrow(
-      expect.objectContaining({ name: 'InvalidArgumentError', parameter: 'gamma', value: 1.5 }),
+      expect.objectContaining({ name: 'InvalidArgumentError', parameter: 'DqnConfig.gamma', value: 1.5 }),
     );
-    expect(() => resolveDqnConfig({ bufferSize: 16, batchSize: 32 })).toThrow(expect.objectContaining({ parameter: 'bufferSize' }));
-    expect(() => resolvePpoConfig({ gamma: -0.1 })).toThrow(expect.objectContaining({ parameter: 'gamma' }));
-    expect(() => resolvePpoConfig({ nSteps: 8, nEnvs: 1, batchSize: 64 })).toThrow(expect.objectContaining({ parameter: 'batchSize' }));
-    expect(() => resolveA2cConfig({ gaeLambda: 2 })).toThrow(expect.objectContaining({ parameter: 'gaeLambda' }));
-    expect(() => resolveReinforceConfig({ episodesPerUpdate: 0 })).toThrow(expect.objectContaining({ parameter: 'episodesPerUpdate' }));
+    expect(() => resolveDqnConfig({ bufferSize: 16, batchSize: 32 })).toThrow(
+      expect.objectContaining({
+        parameter: 'DqnConfig.bufferSize',
+        value: 16,
+        message: expect.stringContaining('Must be an integer >= batchSize (32).'),
+      }),
+    );
+    expect(() => resolvePpoConfig({ gamma: -0.1 })).toThrow(expect.objectContaining({ parameter: 'PpoConfig.gamma' }));
+    expect(() => resolvePpoConfig({ nSteps: 8, nEnvs: 1, batchSize: 64 })).toThrow(
+      expect.objectContaining({
+        parameter: 'PpoConfig.batchSize',
+        value: 64,
+        message: expect.stringContaining('Must be an integer in [1, 8] (nSteps * nEnvs).'),
+      }),
+    );
+    expect(() => resolveA2cConfig({ gaeLambda: 2 })).toThrow(expect.objectContaining({ parameter: 'A2cConfig.gaeLambda' }));
+    expect(() => resolveReinforceConfig({ episodesPerUpdate: 0 })).toThrow(
+      expect.objectContaining({ parameter: 'ReinforceConfig.episodesPerUpdate' }),
+    );
     expect(() => resolveDqnConfig({ learningrate: 1 } as never)).toThrow(InvalidArgumentError);
     expect(() => resolveDqnConfig({ learningRateSchedule: 'cosine' as never })).toThrow(
-      expect.objectContaining({ parameter: 'learningRateSchedule', value: 'cosine' }),
+      expect.objectContaining({ parameter: 'DqnConfig.learningRateSchedule', value: 'cosine' }),
     );
   });
 
@@ -113,6 +127,15 @@ describe('config validation', () => {
     reinforce: resolveReinforceConfig,
     sac: resolveSacConfig,
     td3: resolveTd3Config,
+  };
+  /** The config names errors start their paths with (`PpoConfig.piArch`). */
+  const names: Record<string, string> = {
+    dqn: 'DqnConfig',
+    ppo: 'PpoConfig',
+    a2c: 'A2cConfig',
+    reinforce: 'ReinforceConfig',
+    sac: 'SacConfig',
+    td3: 'Td3Config',
   };
   const tooWide = [MAX_LAYER_UNITS + 1];
   const tooManyWeights = [8193, 8192]; // 67,117,056 weights > 2^26 = 8192 * 8192
@@ -139,7 +162,7 @@ describe('config validation', () => {
       caught = error;
     }
     expect(caught).toBeInstanceOf(InvalidArgumentError);
-    expect(caught).toMatchObject({ parameter, value });
+    expect(caught).toMatchObject({ parameter: `${names[agent]}.${parameter}`, value });
     expect((caught as Error).message).toContain(limit);
     expect(tf.memory().numTensors).toBe(before);
     expect(Date.now() - started).toBeLessThan(1000);
@@ -147,8 +170,8 @@ describe('config validation', () => {
 
   it.each([
     ['dqn', 'bufferSize', 1e12, 'Must be an integer in [1, 10000000].'],
-    ['sac', 'bufferSize', 10_000_001, 'Must be an integer in [256, 10000000].'],
-    ['td3', 'bufferSize', 1e9, 'Must be an integer in [256, 10000000].'],
+    ['sac', 'bufferSize', 10_000_001, 'Must be an integer in [1, 10000000].'],
+    ['td3', 'bufferSize', 1e9, 'Must be an integer in [1, 10000000].'],
     ['dqn', 'batchSize', 1e9, 'Must be an integer in [1, 65536].'],
     ['ppo', 'batchSize', 65_537, 'Must be an integer in [1, 65536].'],
     ['ppo', 'nEnvs', 100_000, 'Must be an integer in [1, 1024].'],
@@ -158,9 +181,209 @@ describe('config validation', () => {
   ])('%s refuses %s = %d before allocating anything (%s)', (agent, parameter, value, message) => {
     const started = Date.now();
     expect(() => resolvers[agent]({ [parameter]: value })).toThrow(
-      expect.objectContaining({ name: 'InvalidArgumentError', parameter, value, message: expect.stringContaining(message) }),
+      expect.objectContaining({
+        name: 'InvalidArgumentError',
+        parameter: `${names[agent]}.${parameter}`,
+        value,
+        message: expect.stringContaining(message),
+      }),
     );
     expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('fills the documented defaults (the values the configs had before their schemas)', () => {
+    const documented: Record<string, Record<string, unknown>> = {
+      ppo: {
+        env: 'CartPole-v1',
+        envKwargs: {},
+        nEnvs: 1,
+        nSteps: 2048,
+        batchSize: 64,
+        nEpochs: 10,
+        learningRate: 3e-4,
+        learningRateSchedule: 'constant',
+        gamma: 0.99,
+        gaeLambda: 0.95,
+        clipRange: 0.2,
+        clipRangeSchedule: 'constant',
+        clipRangeVf: null,
+        normalizeAdvantage: true,
+        entCoef: 0,
+        vfCoef: 0.5,
+        maxGradNorm: 0.5,
+        targetKl: null,
+        piArch: [64, 64],
+        vfArch: [64, 64],
+        activation: 'tanh',
+        logStdInit: 0,
+        normalizeObservation: false,
+        normalizeReward: false,
+        actionMasking: 'auto',
+        vectorization: 'sync',
+        seed: 0,
+      },
+      dqn: {
+        env: 'CartPole-v1',
+        envKwargs: {},
+        learningRate: 1e-4,
+        learningRateSchedule: 'constant',
+        bufferSize: 1_000_000,
+        learningStarts: 100,
+        batchSize: 32,
+        tau: 1.0,
+        gamma: 0.99,
+        trainFreq: 4,
+        gradientSteps: 1,
+        targetUpdateInterval: 10_000,
+        explorationFraction: 0.1,
+        explorationInitialEps: 1.0,
+        explorationFinalEps: 0.05,
+        maxGradNorm: 10,
+        loss: 'huber',
+        doubleDqn: false,
+        netArch: [64, 64],
+        actionMasking: 'auto',
+        seed: 0,
+      },
+      a2c: {
+        env: 'CartPole-v1',
+        envKwargs: {},
+        nEnvs: 1,
+        nSteps: 5,
+        learningRate: 7e-4,
+        rmspropAlpha: 0.99,
+        rmspropEps: 1e-5,
+        gamma: 0.99,
+        gaeLambda: 1.0,
+        entCoef: 0,
+        vfCoef: 0.5,
+        maxGradNorm: 0.5,
+        normalizeAdvantage: false,
+        piArch: [64, 64],
+        vfArch: [64, 64],
+        activation: 'tanh',
+        logStdInit: 0,
+        normalizeObservation: false,
+        normalizeReward: false,
+        seed: 0,
+      },
+      reinforce: {
+        env: 'CartPole-v1',
+        envKwargs: {},
+        learningRate: 1e-3,
+        gamma: 0.99,
+        episodesPerUpdate: 4,
+        vfCoef: 0.5,
+        entCoef: 0,
+        normalizeAdvantage: true,
+        maxGradNorm: 1,
+        piArch: [64, 64],
+        vfArch: [64, 64],
+        activation: 'tanh',
+        logStdInit: 0,
+        seed: 0,
+      },
+      sac: {
+        env: 'Pendulum-v1',
+        envKwargs: {},
+        learningRate: 3e-4,
+        learningRateSchedule: 'constant',
+        bufferSize: 1_000_000,
+        learningStarts: 100,
+        batchSize: 256,
+        tau: 0.005,
+        gamma: 0.99,
+        trainFreq: 1,
+        trainFreqUnit: 'step',
+        gradientSteps: 1,
+        entCoef: 'auto',
+        entCoefInit: 1,
+        targetEntropy: 'auto',
+        targetUpdateInterval: 1,
+        netArch: [256, 256],
+        seed: 0,
+      },
+      td3: {
+        env: 'Pendulum-v1',
+        envKwargs: {},
+        learningRate: 1e-3,
+        learningRateSchedule: 'constant',
+        bufferSize: 1_000_000,
+        learningStarts: 100,
+        batchSize: 256,
+        tau: 0.005,
+        gamma: 0.99,
+        trainFreq: 1,
+        trainFreqUnit: 'step',
+        gradientSteps: 1,
+        policyDelay: 2,
+        targetPolicyNoise: 0.2,
+        targetNoiseClip: 0.5,
+        nCritics: 2,
+        actionNoise: 'normal',
+        actionNoiseStd: 0.1,
+        netArch: [400, 300],
+        seed: 0,
+      },
+    };
+    for (const [agent, expected] of Object.entries(documented)) expect(resolvers[agent]({})).toEqual(expected);
+  });
+
+  it.each([
+    ['dqn', 'learningrate', 'learningRate'],
+    ['ppo', 'nEnv', 'nEnvs'],
+    ['a2c', 'rmsPropAlpha', 'rmspropAlpha'],
+    ['reinforce', 'episodePerUpdate', 'episodesPerUpdate'],
+    ['sac', 'entCoeff', 'entCoef'],
+    ['td3', 'policyDelays', 'policyDelay'],
+  ])('%s answers the misspelt key %s with the nearest known one (%s)', (agent, given, suggestion) => {
+    expect(() => resolvers[agent]({ [given]: 3 })).toThrow(
+      expect.objectContaining({
+        name: 'InvalidArgumentError',
+        parameter: `${names[agent]}.${given}`,
+        value: 3,
+        message: expect.stringContaining(`Unknown key; did you mean "${suggestion}"?`),
+      }),
+    );
+  });
+
+  it('lists the known keys when no key is near, and names the element, the value and the rule of a bad field', () => {
+    expect(() => resolveReinforceConfig({ banana: 1 } as never)).toThrow(
+      expect.objectContaining({
+        parameter: 'ReinforceConfig.banana',
+        message: expect.stringContaining('known keys: env, envKwargs, learningRate,'),
+      }),
+    );
+    expect(() => resolvePpoConfig({ piArch: [64, 0] })).toThrow(
+      expect.objectContaining({
+        parameter: 'PpoConfig.piArch[1]',
+        value: 0,
+        message: expect.stringContaining('Must be a positive integer'),
+      }),
+    );
+    expect(() => resolveSacConfig({ entCoef: 'automatic' as never })).toThrow(
+      expect.objectContaining({
+        parameter: 'SacConfig.entCoef',
+        value: 'automatic',
+        message: expect.stringContaining("Must be 'auto' or a number >= 0."),
+      }),
+    );
+    expect(() => resolveTd3Config({ gradientSteps: 0 })).toThrow(
+      expect.objectContaining({ parameter: 'Td3Config.gradientSteps', value: 0, message: expect.stringContaining('Must be -1') }),
+    );
+    // The message names the path, the value, the rule and the field's documentation (with its default).
+    expect(() => resolveA2cConfig({ rmspropAlpha: 1 })).toThrow(
+      'Invalid argument for A2cConfig.rmspropAlpha: 1. Must be a number in [0, 0.9999999999999998]. ' +
+        "RMSprop's squared-gradient decay, in [0, 1) (default 0.99).",
+    );
+    expect(() => resolveDqnConfig({ seed: 1.5 })).toThrow(
+      expect.objectContaining({ parameter: 'DqnConfig.seed', message: expect.stringContaining('Must be an integer >= 0.') }),
+    );
+    expect(resolveSacConfig({ entCoef: 0.2, targetEntropy: -3, gradientSteps: -1 })).toMatchObject({
+      entCoef: 0.2,
+      targetEntropy: -3,
+      gradientSteps: -1,
+    });
   });
 
   it('accepts the largest hidden layers the limits allow and every preset', () => {

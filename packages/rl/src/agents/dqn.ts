@@ -8,7 +8,7 @@
  * `maxGradNorm`. Time-limit truncations bootstrap from the final observation; terminations do not.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Adam, FileFormatError, InvalidArgumentError } from '@bigmodel/core';
+import { Adam, FileFormatError, InvalidArgumentError, parseConfig, z } from '@bigmodel/core';
 
 import { actionMaskOf, type ActionMask } from '../env/action-mask';
 import type { Env, Info } from '../env/env';
@@ -17,7 +17,7 @@ import type { Box } from '../spaces/box';
 import type { Discrete } from '../spaces/discrete';
 import { Rng } from '../utils/rng';
 import { checkFiniteLosses } from './common/check-finite-losses';
-import type { LearnOptions } from './common/learn-options';
+import { type LearnOptions, checkTotalTimesteps } from './common/learn-options';
 import { read, runAsync, runSync, type Reads } from './common/reads';
 import {
   checkpointPath,
@@ -34,7 +34,18 @@ import {
   writeCheckpoint,
 } from './checkpoint';
 import { captureEnvState, restoreEnvState } from './common/env-state';
-import { CONFIG_SIZE_LIMITS, checkChoice, checkInteger, checkKnownKeys, checkLayers, checkRange } from './config-checks';
+import {
+  CONFIG_SIZE_LIMITS,
+  LEARNING_RATE_SCHEDULES,
+  bufferHoldsBatch,
+  choiceOf,
+  envFields,
+  gradientSteps,
+  hiddenLayers,
+  integerIn,
+  numberIn,
+  agentConfigSchema,
+} from './common/config-fields';
 import { Mlp } from './common/mlp';
 import { encodeObservation, prepareEnv } from './common/prepare-env';
 import { ReplayBuffer } from './common/replay-buffer';
@@ -43,88 +54,74 @@ import type { Policy } from './evaluate';
 // ---- Config -------------------------------------------------------------------------------------
 
 /**
- * DQN's hyperparameters; defaults are Stable-Baselines3's except where noted.
+ * The schema of {@link DqnConfig}: each field's check, default and description (the one place the
+ * fields are documented; docs/schemas/rl/DqnConfig.schema.json carries the descriptions).
+ * `gradientSteps: -1` means as many gradient steps as environment steps since the last phase (as
+ * Stable-Baselines3).
  *
  * @category Agents
  */
-export interface DqnConfig {
-  /** The registered environment id (default `CartPole-v1`). */
-  env: string;
-  /** Keyword arguments for `make(env, envKwargs)` (default none). */
-  envKwargs: Record<string, unknown>;
-  /** Adam's learning rate (default 1e-4). */
-  learningRate: number;
-  /**
-   * `constant` (default, Stable-Baselines3's) or `linear`: rl-zoo's `lin_<lr>`, the rate times the
-   * fraction of the run remaining (`1 - numTimesteps / totalTimesteps`), set at the start of each
-   * training phase, so it reaches 0 at the last step. Annealing damps the late oscillation of the
-   * greedy policy that a constant rate leaves (see docs/results/rl.md).
-   */
-  learningRateSchedule: 'constant' | 'linear';
-  /** Replay capacity in transitions (default 1,000,000); must be >= batchSize. */
-  bufferSize: number;
-  /** Environment steps of uniformly random actions before learning starts (default 100). */
-  learningStarts: number;
-  /** Transitions per gradient step (default 32). */
-  batchSize: number;
-  /** Polyak factor of target updates: 1 copies (default 1). */
-  tau: number;
-  /** Discount in [0, 1] (default 0.99). */
-  gamma: number;
-  /** Environment steps between training phases (default 4). */
-  trainFreq: number;
-  /** Gradient steps per training phase (default 1). */
-  gradientSteps: number;
-  /** Environment steps between target-network updates (default 10,000). */
-  targetUpdateInterval: number;
-  /** Fraction of the run over which epsilon decays linearly (default 0.1). */
-  explorationFraction: number;
-  /** Epsilon at the start (default 1). */
-  explorationInitialEps: number;
-  /** Epsilon after the decay (default 0.05). */
-  explorationFinalEps: number;
-  /** Global gradient-norm clip (default 10). */
-  maxGradNorm: number;
-  /** TD loss: `huber` (smooth L1, default) or `mse`. */
-  loss: 'huber' | 'mse';
-  /** Select the next action with the online network and value it with the target network (default false). */
-  doubleDqn: boolean;
-  /** Hidden-layer sizes of the Q-network, ReLU between them (default [64, 64]). */
-  netArch: number[];
-  /**
-   * Action masking (default `auto`): `auto` masks when the environment gives `info.actionMask` on
-   * reset, `on` requires it to, `off` ignores masks. Masked, acting takes the argmax (and explores
-   * uniformly) over the valid actions, and the target's max over next actions runs over the next
-   * state's valid actions, whose masks the replay buffer keeps.
-   */
-  actionMasking: 'auto' | 'on' | 'off';
-  /** Seed of the networks, the exploration, the buffer sampling and the environment (default 0). */
-  seed: number;
-}
+export const dqnConfigSchema = agentConfigSchema(
+  z
+    .strictObject({
+      ...envFields('CartPole-v1'),
+      learningRate: numberIn(0, Infinity, true).default(1e-4).describe("Adam's learning rate, > 0 (default 1e-4)."),
+      learningRateSchedule: choiceOf(LEARNING_RATE_SCHEDULES)
+        .default('constant')
+        .describe(
+          "`constant` (default, Stable-Baselines3's) or `linear`: rl-zoo's `lin_<lr>`, the rate times the fraction of the run " +
+            'remaining (`1 - numTimesteps / totalTimesteps`), set at the start of each training phase, so it reaches 0 at the last ' +
+            'step. Annealing damps the late oscillation of the greedy policy that a constant rate leaves (see docs/results/rl.md).',
+        ),
+      bufferSize: integerIn(1, CONFIG_SIZE_LIMITS.bufferSize)
+        .default(1_000_000)
+        .describe('Replay capacity in transitions (default 1,000,000); must be >= batchSize.'),
+      learningStarts: integerIn(0)
+        .default(100)
+        .describe('Environment steps of uniformly random actions before learning starts (default 100).'),
+      batchSize: integerIn(1, CONFIG_SIZE_LIMITS.batchSize).default(32).describe('Transitions per gradient step (default 32).'),
+      tau: numberIn(0, 1, true).default(1).describe('Polyak factor of target updates, in (0, 1]: 1 copies (default 1).'),
+      gamma: numberIn(0, 1).default(0.99).describe('Discount in [0, 1] (default 0.99).'),
+      trainFreq: integerIn(1).default(4).describe('Environment steps between training phases (default 4).'),
+      gradientSteps: gradientSteps()
+        .default(1)
+        .describe('Gradient steps per training phase; -1: as many as environment steps since the last phase (default 1).'),
+      targetUpdateInterval: integerIn(1).default(10_000).describe('Environment steps between target-network updates (default 10,000).'),
+      explorationFraction: numberIn(0, 1).default(0.1).describe('Fraction of the run over which epsilon decays linearly (default 0.1).'),
+      explorationInitialEps: numberIn(0, 1).default(1).describe('Epsilon at the start, in [0, 1] (default 1).'),
+      explorationFinalEps: numberIn(0, 1).default(0.05).describe('Epsilon after the decay, in [0, 1] (default 0.05).'),
+      maxGradNorm: numberIn(0, Infinity, true).default(10).describe('Global gradient-norm clip, > 0 (default 10).'),
+      loss: choiceOf(['huber', 'mse']).default('huber').describe('TD loss: `huber` (smooth L1, default) or `mse`.'),
+      doubleDqn: z
+        .boolean()
+        .default(false)
+        .describe('Select the next action with the online network and value it with the target network (default false).'),
+      netArch: hiddenLayers().default([64, 64]).describe('Hidden-layer sizes of the Q-network, ReLU between them (default [64, 64]).'),
+      actionMasking: choiceOf(['auto', 'on', 'off'])
+        .default('auto')
+        .describe(
+          'Action masking (default `auto`): `auto` masks when the environment gives `info.actionMask` on reset, `on` requires it to, ' +
+            "`off` ignores masks. Masked, acting takes the argmax (and explores uniformly) over the valid actions, and the target's " +
+            "max over next actions runs over the next state's valid actions, whose masks the replay buffer keeps.",
+        ),
+      seed: integerIn(0).default(0).describe('Seed of the networks, the exploration, the buffer sampling and the environment (default 0).'),
+    })
+    .superRefine(bufferHoldsBatch),
+);
 
-const DQN_DEFAULTS: DqnConfig = {
-  env: 'CartPole-v1',
-  envKwargs: {},
-  learningRate: 1e-4,
-  learningRateSchedule: 'constant',
-  bufferSize: 1_000_000,
-  learningStarts: 100,
-  batchSize: 32,
-  tau: 1.0,
-  gamma: 0.99,
-  trainFreq: 4,
-  gradientSteps: 1,
-  targetUpdateInterval: 10_000,
-  explorationFraction: 0.1,
-  explorationInitialEps: 1.0,
-  explorationFinalEps: 0.05,
-  maxGradNorm: 10,
-  loss: 'huber',
-  doubleDqn: false,
-  netArch: [64, 64],
-  actionMasking: 'auto',
-  seed: 0,
-};
+/**
+ * DQN's hyperparameters, resolved (every field present); defaults are Stable-Baselines3's except
+ * where noted. Inferred from {@link dqnConfigSchema}, whose descriptions document each field and
+ * its default: `env` (`CartPole-v1`), `envKwargs`, `learningRate` (1e-4), `learningRateSchedule`
+ * (`constant`), `bufferSize` (1,000,000), `learningStarts` (100), `batchSize` (32), `tau` (1),
+ * `gamma` (0.99), `trainFreq` (4), `gradientSteps` (1), `targetUpdateInterval` (10,000),
+ * `explorationFraction` (0.1), `explorationInitialEps` (1), `explorationFinalEps` (0.05),
+ * `maxGradNorm` (10), `loss` (`huber`), `doubleDqn` (false), `netArch` ([64, 64]),
+ * `actionMasking` (`auto`), `seed` (0).
+ *
+ * @category Agents
+ */
+export type DqnConfig = z.output<typeof dqnConfigSchema>;
 
 /**
  * rl-zoo's tuned DQN hyperparameters per environment (rl-baselines3-zoo `hyperparams/dqn.yml`).
@@ -173,34 +170,12 @@ export const DQN_PRESETS: Record<string, Partial<DqnConfig>> = {
 };
 
 /**
- * Fills DQN's defaults and validates; throws InvalidArgumentError naming the parameter.
- * `gradientSteps: -1` means as many gradient steps as environment steps since the last phase (as
- * Stable-Baselines3).
+ * Fills DQN's defaults and validates through {@link dqnConfigSchema}; throws InvalidArgumentError
+ * naming the path (`DqnConfig.gamma`) and the value, an unknown key with the nearest known one.
  * @category Agents
  */
 export function resolveDqnConfig(config: Partial<DqnConfig> = {}): DqnConfig {
-  checkKnownKeys(config, DQN_DEFAULTS, 'DQN');
-  const c: DqnConfig = { ...DQN_DEFAULTS, ...config };
-  checkRange('learningRate', c.learningRate, 0, Infinity, true);
-  checkChoice('learningRateSchedule', c.learningRateSchedule, ['constant', 'linear'] as const);
-  checkInteger('batchSize', c.batchSize, 1, CONFIG_SIZE_LIMITS.batchSize);
-  checkInteger('bufferSize', c.bufferSize, 1, CONFIG_SIZE_LIMITS.bufferSize);
-  if (c.bufferSize < c.batchSize) checkInteger('bufferSize', c.bufferSize, c.batchSize);
-  checkInteger('learningStarts', c.learningStarts, 0);
-  checkRange('tau', c.tau, 0, 1, true);
-  checkRange('gamma', c.gamma, 0, 1);
-  checkInteger('trainFreq', c.trainFreq, 1);
-  if (c.gradientSteps !== -1) checkInteger('gradientSteps', c.gradientSteps, 1);
-  checkInteger('targetUpdateInterval', c.targetUpdateInterval, 1);
-  checkRange('explorationFraction', c.explorationFraction, 0, 1);
-  checkRange('explorationInitialEps', c.explorationInitialEps, 0, 1);
-  checkRange('explorationFinalEps', c.explorationFinalEps, 0, 1);
-  checkRange('maxGradNorm', c.maxGradNorm, 0, Infinity, true);
-  checkChoice('loss', c.loss, ['huber', 'mse'] as const);
-  checkLayers('netArch', c.netArch);
-  checkChoice('actionMasking', c.actionMasking, ['auto', 'on', 'off'] as const);
-  checkInteger('seed', c.seed, 0);
-  return c;
+  return parseConfig(dqnConfigSchema, config, 'DqnConfig');
 }
 
 // ---- Helpers ------------------------------------------------------------------------------------
@@ -302,7 +277,7 @@ export class Dqn implements Policy<number> {
     this.targetNet.updateFrom(this.qNet);
     this.currentLr = c.learningRate;
     this.optimizer = new Adam({
-      lr: { at: () => this.currentLr, getConfig: () => ({ kind: 'constant', lr: this.currentLr }) },
+      learningRate: { at: () => this.currentLr, getConfig: () => ({ kind: 'constant', lr: this.currentLr }) },
       clipNorm: c.maxGradNorm,
     });
     this.buffer = new ReplayBuffer(c.bufferSize, this.obsSize, 1, c.actionMasking === 'off' ? 0 : this.nActions);
@@ -373,7 +348,7 @@ export class Dqn implements Policy<number> {
   private *learnReads(totalTimesteps: number, options: LearnOptions): Reads<this> {
     const c = this.config;
     const { logger, onStep } = options;
-    checkInteger('totalTimesteps', totalTimesteps, 1);
+    checkTotalTimesteps(totalTimesteps);
     if (this.totalTimesteps === 0) this.totalTimesteps = totalTimesteps;
     // ---- seeding / environment
     if (this.observation === null) {

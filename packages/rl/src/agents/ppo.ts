@@ -9,7 +9,7 @@
  * final observation.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Adam, InvalidArgumentError, shuffleInPlace } from '@bigmodel/core';
+import { Adam, InvalidArgumentError, shuffleInPlace, parseConfig, z } from '@bigmodel/core';
 
 import { actionMaskOf, type ActionMask } from '../env/action-mask';
 import type { Env } from '../env/env';
@@ -33,10 +33,19 @@ import {
   sizesOf,
   writeCheckpoint,
 } from './checkpoint';
-import { CONFIG_SIZE_LIMITS, checkChoice, checkInteger, checkKnownKeys, checkLayers, checkRange } from './config-checks';
 import type { Policy } from './evaluate';
-import type { LearnOptions } from './common/learn-options';
+import { type LearnOptions, checkTotalTimesteps } from './common/learn-options';
 import { read, runAsync, runSync, type Reads } from './common/reads';
+import {
+  CONFIG_SIZE_LIMITS,
+  LEARNING_RATE_SCHEDULES,
+  choiceOf,
+  envFields,
+  hiddenLayers,
+  integerIn,
+  numberIn,
+  agentConfigSchema,
+} from './common/config-fields';
 import { standardize } from './common/standardize';
 import { encodeObservation, prepareEnv } from './common/prepare-env';
 import { RolloutCollector, computeGae, type Rollout } from './common/rollout';
@@ -44,107 +53,92 @@ import { RolloutCollector, computeGae, type Rollout } from './common/rollout';
 // ---- Config -------------------------------------------------------------------------------------
 
 /**
- * PPO's hyperparameters; defaults are Stable-Baselines3's except where noted.
+ * The schema of {@link PpoConfig}: each field's check, default and description (the one place the
+ * fields are documented; docs/schemas/rl/PpoConfig.schema.json carries the descriptions).
  *
  * @category Agents
  */
-export interface PpoConfig {
-  /** The registered environment id (default `CartPole-v1`). */
-  env: string;
-  /** Keyword arguments for `make(env, envKwargs)`. */
-  envKwargs: Record<string, unknown>;
-  /** Parallel environments, sub-environment i seeded with seed + i (default 1). */
-  nEnvs: number;
-  /** Steps per environment per rollout (default 2048). */
-  nSteps: number;
-  /** Minibatch size (default 64); must not exceed nSteps * nEnvs. */
-  batchSize: number;
-  /** Passes over each rollout (default 10). */
-  nEpochs: number;
-  /** Adam's learning rate (default 3e-4). */
-  learningRate: number;
-  /** `constant` (default) or `linear` decay of the learning rate to 0 over the run. */
-  learningRateSchedule: 'constant' | 'linear';
-  /** Discount in [0, 1] (default 0.99). */
-  gamma: number;
-  /** GAE lambda in [0, 1] (default 0.95). */
-  gaeLambda: number;
-  /** Clip range of the probability ratio (default 0.2). */
-  clipRange: number;
-  /** `constant` (default) or `linear` decay of the clip range to 0 over the run. */
-  clipRangeSchedule: 'constant' | 'linear';
-  /** Clip range of the value change, or null for none (default null). */
-  clipRangeVf: number | null;
-  /** Normalize advantages per minibatch (default true). */
-  normalizeAdvantage: boolean;
-  /** Entropy bonus coefficient (default 0). */
-  entCoef: number;
-  /** Value-loss coefficient (default 0.5). */
-  vfCoef: number;
-  /** Global gradient-norm clip (default 0.5). */
-  maxGradNorm: number;
-  /** Stop an update's epochs once the approximate KL exceeds 1.5 x this, or null (default null). */
-  targetKl: number | null;
-  /** Hidden sizes of the policy network (default [64, 64]). */
-  piArch: number[];
-  /** Hidden sizes of the value network (default [64, 64]). */
-  vfArch: number[];
-  /** Hidden activation (default `tanh`). */
-  activation: 'tanh' | 'relu';
-  /** Initial log standard deviation of the Gaussian policy (default 0). */
-  logStdInit: number;
-  /** Running normalization of observations (default false). */
-  normalizeObservation: boolean;
-  /** Running normalization of rewards by the discounted return's std (default false). */
-  normalizeReward: boolean;
-  /**
-   * Action masking for Discrete actions (default `auto`): `auto` masks when the environment gives
-   * `info.actionMask` on reset (see {@link actionMaskOf}), `on` requires it to, `off` ignores masks.
-   * Masked, invalid actions have probability exactly 0 when acting, and the update computes
-   * log-probabilities and entropy on the masked distribution with the masks stored in the rollout
-   * (sb3-contrib's MaskablePPO).
-   */
-  actionMasking: 'auto' | 'on' | 'off';
-  /**
-   * `sync` (default) steps the environments in this thread ({@link SyncVectorEnv}); `async` steps
-   * each in a worker thread ({@link AsyncVectorEnv}), for environments whose step is expensive; the
-   * results are the same. `async` needs a registered `env` (no `envFn`), and its checkpoints do not
-   * keep the episodes in progress: a loaded agent starts new ones.
-   */
-  vectorization: 'sync' | 'async';
-  /** Seed of the networks, the sampling, the minibatches and the environments (default 0). */
-  seed: number;
-}
+export const ppoConfigSchema = agentConfigSchema(
+  z
+    .strictObject({
+      ...envFields('CartPole-v1'),
+      nEnvs: integerIn(1, CONFIG_SIZE_LIMITS.nEnvs)
+        .default(1)
+        .describe('Parallel environments, sub-environment i seeded with seed + i (default 1).'),
+      nSteps: integerIn(1, CONFIG_SIZE_LIMITS.nSteps).default(2048).describe('Steps per environment per rollout (default 2048).'),
+      batchSize: integerIn(1, CONFIG_SIZE_LIMITS.batchSize)
+        .default(64)
+        .describe('Minibatch size (default 64); must not exceed nSteps * nEnvs.'),
+      nEpochs: integerIn(1).default(10).describe('Passes over each rollout (default 10).'),
+      learningRate: numberIn(0, Infinity, true).default(3e-4).describe("Adam's learning rate, > 0 (default 3e-4)."),
+      learningRateSchedule: choiceOf(LEARNING_RATE_SCHEDULES)
+        .default('constant')
+        .describe('`constant` (default) or `linear` decay of the learning rate to 0 over the run.'),
+      gamma: numberIn(0, 1).default(0.99).describe('Discount in [0, 1] (default 0.99).'),
+      gaeLambda: numberIn(0, 1).default(0.95).describe('GAE lambda in [0, 1] (default 0.95).'),
+      clipRange: numberIn(0, Infinity, true).default(0.2).describe('Clip range of the probability ratio, > 0 (default 0.2).'),
+      clipRangeSchedule: choiceOf(LEARNING_RATE_SCHEDULES)
+        .default('constant')
+        .describe('`constant` (default) or `linear` decay of the clip range to 0 over the run.'),
+      clipRangeVf: numberIn(0, Infinity, true)
+        .nullable()
+        .default(null)
+        .describe('Clip range of the value change, > 0, or null for none (default null).'),
+      normalizeAdvantage: z.boolean().default(true).describe('Normalize advantages per minibatch (default true).'),
+      entCoef: numberIn(0, Infinity).default(0).describe('Entropy bonus coefficient, >= 0 (default 0).'),
+      vfCoef: numberIn(0, Infinity).default(0.5).describe('Value-loss coefficient, >= 0 (default 0.5).'),
+      maxGradNorm: numberIn(0, Infinity, true).default(0.5).describe('Global gradient-norm clip, > 0 (default 0.5).'),
+      targetKl: numberIn(0, Infinity, true)
+        .nullable()
+        .default(null)
+        .describe("Stop an update's epochs once the approximate KL exceeds 1.5 x this, or null (default null)."),
+      piArch: hiddenLayers().default([64, 64]).describe('Hidden sizes of the policy network (default [64, 64]).'),
+      vfArch: hiddenLayers().default([64, 64]).describe('Hidden sizes of the value network (default [64, 64]).'),
+      activation: choiceOf(['tanh', 'relu']).default('tanh').describe('Hidden activation, `tanh` (default) or `relu`.'),
+      logStdInit: numberIn(-20, 20).default(0).describe('Initial log standard deviation of the Gaussian policy, in [-20, 20] (default 0).'),
+      normalizeObservation: z.boolean().default(false).describe('Running normalization of observations (default false).'),
+      normalizeReward: z
+        .boolean()
+        .default(false)
+        .describe("Running normalization of rewards by the discounted return's std (default false)."),
+      actionMasking: choiceOf(['auto', 'on', 'off'])
+        .default('auto')
+        .describe(
+          'Action masking for Discrete actions (default `auto`): `auto` masks when the environment gives `info.actionMask` on reset, ' +
+            '`on` requires it to, `off` ignores masks. Masked, invalid actions have probability exactly 0 when acting, and the update ' +
+            'computes log-probabilities and entropy on the masked distribution with the masks stored in the rollout (MaskablePPO).',
+        ),
+      vectorization: choiceOf(['sync', 'async'])
+        .default('sync')
+        .describe(
+          '`sync` (default) steps the environments in this thread (SyncVectorEnv); `async` steps each in a worker thread ' +
+            '(AsyncVectorEnv), for environments whose step is expensive; the results are the same. `async` needs a registered `env` ' +
+            '(no `envFn`), and its checkpoints do not keep the episodes in progress: a loaded agent starts new ones.',
+        ),
+      seed: integerIn(0).default(0).describe('Seed of the networks, the sampling, the minibatches and the environments (default 0).'),
+    })
+    .superRefine((c, context) => {
+      if (c.batchSize > c.nSteps * c.nEnvs) {
+        const message = `Must be an integer in [1, ${c.nSteps * c.nEnvs}] (nSteps * nEnvs).`;
+        context.addIssue({ code: 'custom', path: ['batchSize'], input: c.batchSize, message });
+      }
+    }),
+);
 
-const PPO_DEFAULTS: PpoConfig = {
-  env: 'CartPole-v1',
-  envKwargs: {},
-  nEnvs: 1,
-  nSteps: 2048,
-  batchSize: 64,
-  nEpochs: 10,
-  learningRate: 3e-4,
-  learningRateSchedule: 'constant',
-  gamma: 0.99,
-  gaeLambda: 0.95,
-  clipRange: 0.2,
-  clipRangeSchedule: 'constant',
-  clipRangeVf: null,
-  normalizeAdvantage: true,
-  entCoef: 0,
-  vfCoef: 0.5,
-  maxGradNorm: 0.5,
-  targetKl: null,
-  piArch: [64, 64],
-  vfArch: [64, 64],
-  activation: 'tanh',
-  logStdInit: 0,
-  normalizeObservation: false,
-  normalizeReward: false,
-  actionMasking: 'auto',
-  vectorization: 'sync',
-  seed: 0,
-};
+/**
+ * PPO's hyperparameters, resolved (every field present); defaults are Stable-Baselines3's except
+ * where noted. Inferred from {@link ppoConfigSchema}, whose descriptions document each field and
+ * its default: `env`, `envKwargs`, `nEnvs` (1), `nSteps` (2048), `batchSize` (64), `nEpochs` (10),
+ * `learningRate` (3e-4), `learningRateSchedule` (`constant`), `gamma` (0.99), `gaeLambda` (0.95),
+ * `clipRange` (0.2), `clipRangeSchedule` (`constant`), `clipRangeVf` (null), `normalizeAdvantage`
+ * (true), `entCoef` (0), `vfCoef` (0.5), `maxGradNorm` (0.5), `targetKl` (null), `piArch` and
+ * `vfArch` ([64, 64]), `activation` (`tanh`), `logStdInit` (0), `normalizeObservation` and
+ * `normalizeReward` (false), `actionMasking` (`auto`, see {@link actionMaskOf}), `vectorization`
+ * (`sync`, see {@link SyncVectorEnv} and {@link AsyncVectorEnv}), `seed` (0).
+ *
+ * @category Agents
+ */
+export type PpoConfig = z.output<typeof ppoConfigSchema>;
 
 /**
  * rl-zoo's tuned PPO hyperparameters (rl-baselines3-zoo `hyperparams/ppo.yml`; Pendulum without
@@ -191,36 +185,12 @@ export const PPO_PRESETS: Record<string, Partial<PpoConfig>> = {
 };
 
 /**
- * Fills PPO's defaults and validates; throws InvalidArgumentError naming the parameter.
+ * Fills PPO's defaults and validates through {@link ppoConfigSchema}; throws InvalidArgumentError
+ * naming the path (`PpoConfig.gamma`) and the value, an unknown key with the nearest known one.
  * @category Agents
  */
 export function resolvePpoConfig(config: Partial<PpoConfig> = {}): PpoConfig {
-  checkKnownKeys(config, PPO_DEFAULTS, 'PPO');
-  const c: PpoConfig = { ...PPO_DEFAULTS, ...config };
-  checkInteger('nEnvs', c.nEnvs, 1, CONFIG_SIZE_LIMITS.nEnvs);
-  checkInteger('nSteps', c.nSteps, 1, CONFIG_SIZE_LIMITS.nSteps);
-  checkInteger('batchSize', c.batchSize, 1, CONFIG_SIZE_LIMITS.batchSize);
-  if (c.batchSize > c.nSteps * c.nEnvs) checkRange('batchSize', c.batchSize, 1, c.nSteps * c.nEnvs);
-  checkInteger('nEpochs', c.nEpochs, 1);
-  checkRange('learningRate', c.learningRate, 0, Infinity, true);
-  checkChoice('learningRateSchedule', c.learningRateSchedule, ['constant', 'linear'] as const);
-  checkRange('gamma', c.gamma, 0, 1);
-  checkRange('gaeLambda', c.gaeLambda, 0, 1);
-  checkRange('clipRange', c.clipRange, 0, Infinity, true);
-  checkChoice('clipRangeSchedule', c.clipRangeSchedule, ['constant', 'linear'] as const);
-  if (c.clipRangeVf !== null) checkRange('clipRangeVf', c.clipRangeVf, 0, Infinity, true);
-  checkRange('entCoef', c.entCoef, 0, Infinity);
-  checkRange('vfCoef', c.vfCoef, 0, Infinity);
-  checkRange('maxGradNorm', c.maxGradNorm, 0, Infinity, true);
-  if (c.targetKl !== null) checkRange('targetKl', c.targetKl, 0, Infinity, true);
-  checkLayers('piArch', c.piArch);
-  checkLayers('vfArch', c.vfArch);
-  checkChoice('activation', c.activation, ['tanh', 'relu'] as const);
-  checkRange('logStdInit', c.logStdInit, -20, 20);
-  checkChoice('actionMasking', c.actionMasking, ['auto', 'on', 'off'] as const);
-  checkChoice('vectorization', c.vectorization, ['sync', 'async'] as const);
-  checkInteger('seed', c.seed, 0);
-  return c;
+  return parseConfig(ppoConfigSchema, config, 'PpoConfig');
 }
 
 // ---- The agent ----------------------------------------------------------------------------------
@@ -286,7 +256,7 @@ export class Ppo implements Policy<number | Float32Array> {
     });
     this.currentLr = c.learningRate;
     this.optimizer = new Adam({
-      lr: { at: () => this.currentLr, getConfig: () => ({ kind: 'constant', lr: this.currentLr }) },
+      learningRate: { at: () => this.currentLr, getConfig: () => ({ kind: 'constant', lr: this.currentLr }) },
       epsilon: 1e-5,
       clipNorm: c.maxGradNorm,
     });
@@ -346,7 +316,7 @@ export class Ppo implements Policy<number | Float32Array> {
   private *learnReads(totalTimesteps: number, options: LearnOptions): Reads<this> {
     const c = this.config;
     const { logger, onStep } = options;
-    checkInteger('totalTimesteps', totalTimesteps, 1);
+    checkTotalTimesteps(totalTimesteps);
     if (this.totalTimesteps === 0) this.totalTimesteps = totalTimesteps;
     const end = this.numTimesteps + totalTimesteps;
     while (this.numTimesteps < end) {

@@ -5,7 +5,7 @@
  * over the batch of episodes. An episode cut by the time limit is not over: its return is
  * bootstrapped with `V` of the final observation; a terminated one ends with 0.
  */
-import { Adam } from '@bigmodel/core';
+import { Adam, parseConfig, z } from '@bigmodel/core';
 
 import type { Env } from '../env/env';
 import { make } from '../env/registry';
@@ -27,86 +27,58 @@ import {
 } from './checkpoint';
 import { captureEnvState, restoreEnvState } from './common/env-state';
 import { encodeObservation, prepareEnv } from './common/prepare-env';
-import { checkChoice, checkInteger, checkKnownKeys, checkLayers, checkRange } from './config-checks';
-import type { LearnOptions } from './common/learn-options';
+import { type LearnOptions, checkTotalTimesteps } from './common/learn-options';
 import { runAsync, runSync, type Reads } from './common/reads';
+import { agentConfigSchema, choiceOf, envFields, hiddenLayers, integerIn, numberIn } from './common/config-fields';
 import { standardize } from './common/standardize';
 import type { Policy } from './evaluate';
 
 // ---- Config -------------------------------------------------------------------------------------
 
 /**
- * REINFORCE's hyperparameters.
+ * The schema of {@link ReinforceConfig}: each field's check, default and description (the one
+ * place the fields are documented; docs/schemas/rl/ReinforceConfig.schema.json carries the
+ * descriptions).
  *
  * @category Agents
  */
-export interface ReinforceConfig {
-  /** The registered environment id (default `CartPole-v1`). */
-  env: string;
-  /** Keyword arguments for `make(env, envKwargs)`. */
-  envKwargs: Record<string, unknown>;
-  /** Adam's learning rate (default 1e-3). */
-  learningRate: number;
-  /** Discount in [0, 1] (default 0.99). */
-  gamma: number;
-  /** Episodes per gradient step (default 4). */
-  episodesPerUpdate: number;
-  /** Value-loss coefficient (default 0.5). */
-  vfCoef: number;
-  /** Entropy bonus coefficient (default 0). */
-  entCoef: number;
-  /** Standardize the advantages of each batch (default true). */
-  normalizeAdvantage: boolean;
-  /** Global gradient-norm clip (default 1). */
-  maxGradNorm: number;
-  /** Hidden sizes of the policy network (default [64, 64]). */
-  piArch: number[];
-  /** Hidden sizes of the baseline network (default [64, 64]). */
-  vfArch: number[];
-  /** Hidden activation (default `tanh`). */
-  activation: 'tanh' | 'relu';
-  /** Initial log standard deviation of a Gaussian policy (default 0). */
-  logStdInit: number;
-  /** Seed (default 0). */
-  seed: number;
-}
-
-const REINFORCE_DEFAULTS: ReinforceConfig = {
-  env: 'CartPole-v1',
-  envKwargs: {},
-  learningRate: 1e-3,
-  gamma: 0.99,
-  episodesPerUpdate: 4,
-  vfCoef: 0.5,
-  entCoef: 0,
-  normalizeAdvantage: true,
-  maxGradNorm: 1,
-  piArch: [64, 64],
-  vfArch: [64, 64],
-  activation: 'tanh',
-  logStdInit: 0,
-  seed: 0,
-};
+export const reinforceConfigSchema = agentConfigSchema(
+  z.strictObject({
+    ...envFields('CartPole-v1'),
+    learningRate: numberIn(0, Infinity, true).default(1e-3).describe("Adam's learning rate, > 0 (default 1e-3)."),
+    gamma: numberIn(0, 1).default(0.99).describe('Discount in [0, 1] (default 0.99).'),
+    episodesPerUpdate: integerIn(1).default(4).describe('Episodes per gradient step (default 4).'),
+    vfCoef: numberIn(0, Infinity).default(0.5).describe('Value-loss coefficient, >= 0 (default 0.5).'),
+    entCoef: numberIn(0, Infinity).default(0).describe('Entropy bonus coefficient, >= 0 (default 0).'),
+    normalizeAdvantage: z.boolean().default(true).describe('Standardize the advantages of each batch (default true).'),
+    maxGradNorm: numberIn(0, Infinity, true).default(1).describe('Global gradient-norm clip, > 0 (default 1).'),
+    piArch: hiddenLayers().default([64, 64]).describe('Hidden sizes of the policy network (default [64, 64]).'),
+    vfArch: hiddenLayers().default([64, 64]).describe('Hidden sizes of the baseline network (default [64, 64]).'),
+    activation: choiceOf(['tanh', 'relu']).default('tanh').describe('Hidden activation, `tanh` (default) or `relu`.'),
+    logStdInit: numberIn(-20, 20).default(0).describe('Initial log standard deviation of a Gaussian policy, in [-20, 20] (default 0).'),
+    seed: integerIn(0).default(0).describe('Seed (default 0).'),
+  }),
+);
 
 /**
- * Fills REINFORCE's defaults and validates; throws InvalidArgumentError naming the parameter.
+ * REINFORCE's hyperparameters, resolved (every field present). Inferred from
+ * {@link reinforceConfigSchema}, whose descriptions document each field and its default: `env`
+ * (`CartPole-v1`), `envKwargs`, `learningRate` (1e-3), `gamma` (0.99), `episodesPerUpdate` (4),
+ * `vfCoef` (0.5), `entCoef` (0), `normalizeAdvantage` (true), `maxGradNorm` (1), `piArch` and
+ * `vfArch` ([64, 64]), `activation` (`tanh`), `logStdInit` (0), `seed` (0).
+ *
+ * @category Agents
+ */
+export type ReinforceConfig = z.output<typeof reinforceConfigSchema>;
+
+/**
+ * Fills REINFORCE's defaults and validates through {@link reinforceConfigSchema}; throws
+ * InvalidArgumentError naming the path (`ReinforceConfig.gamma`) and the value, an unknown key
+ * with the nearest known one.
  * @category Agents
  */
 export function resolveReinforceConfig(config: Partial<ReinforceConfig> = {}): ReinforceConfig {
-  checkKnownKeys(config, REINFORCE_DEFAULTS, 'REINFORCE');
-  const c: ReinforceConfig = { ...REINFORCE_DEFAULTS, ...config };
-  checkRange('learningRate', c.learningRate, 0, Infinity, true);
-  checkRange('gamma', c.gamma, 0, 1);
-  checkInteger('episodesPerUpdate', c.episodesPerUpdate, 1);
-  checkRange('vfCoef', c.vfCoef, 0, Infinity);
-  checkRange('entCoef', c.entCoef, 0, Infinity);
-  checkRange('maxGradNorm', c.maxGradNorm, 0, Infinity, true);
-  checkLayers('piArch', c.piArch);
-  checkLayers('vfArch', c.vfArch);
-  checkChoice('activation', c.activation, ['tanh', 'relu'] as const);
-  checkRange('logStdInit', c.logStdInit, -20, 20);
-  checkInteger('seed', c.seed, 0);
-  return c;
+  return parseConfig(reinforceConfigSchema, config, 'ReinforceConfig');
 }
 
 /**
@@ -162,7 +134,7 @@ export class Reinforce implements Policy<number | Float32Array> {
       logStdInit: c.logStdInit,
       seed: c.seed,
     });
-    this.optimizer = new Adam({ lr: c.learningRate, clipNorm: c.maxGradNorm });
+    this.optimizer = new Adam({ learningRate: c.learningRate, clipNorm: c.maxGradNorm });
     this.rng = new Rng(c.seed);
   }
 
@@ -197,7 +169,7 @@ export class Reinforce implements Policy<number | Float32Array> {
   private *learnReads(totalTimesteps: number, options: LearnOptions): Reads<this> {
     const c = this.config;
     const { logger, onStep } = options;
-    checkInteger('totalTimesteps', totalTimesteps, 1);
+    checkTotalTimesteps(totalTimesteps);
     const end = this.numTimesteps + totalTimesteps;
     while (this.numTimesteps < end) {
       // ---- rollout: whole episodes

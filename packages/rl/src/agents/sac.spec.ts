@@ -129,9 +129,11 @@ describe('SAC', () => {
         message: expect.stringContaining('SAC supports Box'),
       }),
     );
-    expect(() => resolveSacConfig({ tau: 0 })).toThrow(expect.objectContaining({ parameter: 'tau' }));
-    expect(() => resolveSacConfig({ entCoef: -1 })).toThrow(expect.objectContaining({ parameter: 'entCoef' }));
-    expect(() => resolveSacConfig({ bufferSize: 10, batchSize: 64 })).toThrow(expect.objectContaining({ parameter: 'bufferSize' }));
+    expect(() => resolveSacConfig({ tau: 0 })).toThrow(expect.objectContaining({ parameter: 'SacConfig.tau' }));
+    expect(() => resolveSacConfig({ entCoef: -1 })).toThrow(expect.objectContaining({ parameter: 'SacConfig.entCoef' }));
+    expect(() => resolveSacConfig({ bufferSize: 10, batchSize: 64 })).toThrow(
+      expect.objectContaining({ parameter: 'SacConfig.bufferSize', value: 10 }),
+    );
     expect(() => resolveSacConfig({ entCoeff: 0.1 } as never)).toThrow(InvalidArgumentError);
   });
 

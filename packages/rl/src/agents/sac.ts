@@ -11,7 +11,7 @@
  * the updated critics), then the target critics.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Adam } from '@bigmodel/core';
+import { Adam, parseConfig, z } from '@bigmodel/core';
 
 import type { Env } from '../env/env';
 import { make } from '../env/registry';
@@ -29,12 +29,24 @@ import {
   sizesOf,
   writeCheckpoint,
 } from './checkpoint';
-import { CONFIG_SIZE_LIMITS, checkChoice, checkInteger, checkKnownKeys, checkLayers, checkRange } from './config-checks';
 import { prepareBoxEnv, unscaleAction } from './common/box-actions';
 import { ContinuousCritics } from './common/continuous-critics';
 import { OffPolicyRollout } from './common/off-policy-rollout';
-import type { LearnOptions } from './common/learn-options';
+import { type LearnOptions, checkTotalTimesteps } from './common/learn-options';
 import { read, runAsync, runSync, type Reads } from './common/reads';
+import {
+  CONFIG_SIZE_LIMITS,
+  LEARNING_RATE_SCHEDULES,
+  autoOr,
+  bufferHoldsBatch,
+  choiceOf,
+  envFields,
+  gradientSteps,
+  hiddenLayers,
+  integerIn,
+  numberIn,
+  agentConfigSchema,
+} from './common/config-fields';
 import type { Policy } from './evaluate';
 import { Mlp } from './common/mlp';
 import { encodeObservation } from './common/prepare-env';
@@ -43,69 +55,65 @@ import { ReplayBuffer } from './common/replay-buffer';
 // ---- Config -------------------------------------------------------------------------------------
 
 /**
- * SAC's hyperparameters; defaults are Stable-Baselines3's.
+ * The schema of {@link SacConfig}: each field's check, default and description (the one place the
+ * fields are documented; docs/schemas/rl/SacConfig.schema.json carries the descriptions).
  *
  * @category Agents
  */
-export interface SacConfig {
-  /** The registered environment id, with a Box action space (default `Pendulum-v1`). */
-  env: string;
-  /** Keyword arguments for `make(env, envKwargs)` (default none). */
-  envKwargs: Record<string, unknown>;
-  /** Adam's learning rate for the actor, the critics and the entropy coefficient (default 3e-4). */
-  learningRate: number;
-  /** `constant` (default) or `linear`: rl-zoo's `lin_<lr>`, the rate times the fraction of the run remaining. */
-  learningRateSchedule: 'constant' | 'linear';
-  /** Replay capacity in transitions (default 1,000,000); must be >= batchSize. */
-  bufferSize: number;
-  /** Environment steps of uniformly random actions before learning starts (default 100). */
-  learningStarts: number;
-  /** Transitions per gradient step (default 256). */
-  batchSize: number;
-  /** Polyak factor of the target critics' updates (default 0.005). */
-  tau: number;
-  /** Discount in [0, 1] (default 0.99). */
-  gamma: number;
-  /** Steps (or episodes, see trainFreqUnit) between training phases (default 1). */
-  trainFreq: number;
-  /** `step` (default) or `episode`: what trainFreq counts. */
-  trainFreqUnit: 'step' | 'episode';
-  /** Gradient steps per training phase; -1: as many as environment steps collected (default 1). */
-  gradientSteps: number;
-  /** The entropy coefficient alpha: `auto` (default) learns it, a number fixes it. */
-  entCoef: 'auto' | number;
-  /** Alpha's initial value when learned (default 1; rl-zoo's `auto_0.1` is 0.1). */
-  entCoefInit: number;
-  /** The entropy alpha steers towards: `auto` (default) is -dim(A), as in the paper. */
-  targetEntropy: 'auto' | number;
-  /** Gradient steps between target-critic updates (default 1). */
-  targetUpdateInterval: number;
-  /** Hidden-layer sizes of the actor and of each critic, ReLU between them (default [256, 256]). */
-  netArch: number[];
-  /** Seed of the networks, the sampling and the environment (default 0). */
-  seed: number;
-}
+export const sacConfigSchema = agentConfigSchema(
+  z
+    .strictObject({
+      ...envFields('Pendulum-v1', ', with a Box action space'),
+      learningRate: numberIn(0, Infinity, true)
+        .default(3e-4)
+        .describe("Adam's learning rate for the actor, the critics and the entropy coefficient, > 0 (default 3e-4)."),
+      learningRateSchedule: choiceOf(LEARNING_RATE_SCHEDULES)
+        .default('constant')
+        .describe("`constant` (default) or `linear`: rl-zoo's `lin_<lr>`, the rate times the fraction of the run remaining."),
+      bufferSize: integerIn(1, CONFIG_SIZE_LIMITS.bufferSize)
+        .default(1_000_000)
+        .describe('Replay capacity in transitions (default 1,000,000); must be >= batchSize.'),
+      learningStarts: integerIn(0)
+        .default(100)
+        .describe('Environment steps of uniformly random actions before learning starts (default 100).'),
+      batchSize: integerIn(1, CONFIG_SIZE_LIMITS.batchSize).default(256).describe('Transitions per gradient step (default 256).'),
+      tau: numberIn(0, 1, true).default(0.005).describe("Polyak factor of the target critics' updates, in (0, 1] (default 0.005)."),
+      gamma: numberIn(0, 1).default(0.99).describe('Discount in [0, 1] (default 0.99).'),
+      trainFreq: integerIn(1).default(1).describe('Steps (or episodes, see trainFreqUnit) between training phases (default 1).'),
+      trainFreqUnit: choiceOf(['step', 'episode']).default('step').describe('`step` (default) or `episode`: what trainFreq counts.'),
+      gradientSteps: gradientSteps()
+        .default(1)
+        .describe('Gradient steps per training phase; -1: as many as environment steps collected (default 1).'),
+      entCoef: autoOr(numberIn(0, Infinity), "Must be 'auto' or a number >= 0.")
+        .default('auto')
+        .describe('The entropy coefficient alpha: `auto` (default) learns it, a number >= 0 fixes it.'),
+      entCoefInit: numberIn(0, Infinity, true)
+        .default(1)
+        .describe("Alpha's initial value when learned, > 0 (default 1; rl-zoo's `auto_0.1` is 0.1)."),
+      targetEntropy: autoOr(z.number(), "Must be 'auto' or a finite number.")
+        .default('auto')
+        .describe('The entropy alpha steers towards: `auto` (default) is -dim(A), as in the paper.'),
+      targetUpdateInterval: integerIn(1).default(1).describe('Gradient steps between target-critic updates (default 1).'),
+      netArch: hiddenLayers()
+        .default([256, 256])
+        .describe('Hidden-layer sizes of the actor and of each critic, ReLU between them (default [256, 256]).'),
+      seed: integerIn(0).default(0).describe('Seed of the networks, the sampling and the environment (default 0).'),
+    })
+    .superRefine(bufferHoldsBatch),
+);
 
-const SAC_DEFAULTS: SacConfig = {
-  env: 'Pendulum-v1',
-  envKwargs: {},
-  learningRate: 3e-4,
-  learningRateSchedule: 'constant',
-  bufferSize: 1_000_000,
-  learningStarts: 100,
-  batchSize: 256,
-  tau: 0.005,
-  gamma: 0.99,
-  trainFreq: 1,
-  trainFreqUnit: 'step',
-  gradientSteps: 1,
-  entCoef: 'auto',
-  entCoefInit: 1,
-  targetEntropy: 'auto',
-  targetUpdateInterval: 1,
-  netArch: [256, 256],
-  seed: 0,
-};
+/**
+ * SAC's hyperparameters, resolved (every field present); defaults are Stable-Baselines3's.
+ * Inferred from {@link sacConfigSchema}, whose descriptions document each field and its default:
+ * `env` (`Pendulum-v1`), `envKwargs`, `learningRate` (3e-4), `learningRateSchedule` (`constant`),
+ * `bufferSize` (1,000,000), `learningStarts` (100), `batchSize` (256), `tau` (0.005), `gamma`
+ * (0.99), `trainFreq` (1), `trainFreqUnit` (`step`), `gradientSteps` (1), `entCoef` (`auto`),
+ * `entCoefInit` (1), `targetEntropy` (`auto`), `targetUpdateInterval` (1), `netArch`
+ * ([256, 256]), `seed` (0).
+ *
+ * @category Agents
+ */
+export type SacConfig = z.output<typeof sacConfigSchema>;
 
 /**
  * rl-zoo's tuned SAC hyperparameters (rl-baselines3-zoo `hyperparams/sac.yml`). MountainCarContinuous
@@ -141,29 +149,12 @@ export const SAC_PRESETS: Record<string, Partial<SacConfig>> = {
 };
 
 /**
- * Fills SAC's defaults and validates; throws InvalidArgumentError naming the parameter.
+ * Fills SAC's defaults and validates through {@link sacConfigSchema}; throws InvalidArgumentError
+ * naming the path (`SacConfig.tau`) and the value, an unknown key with the nearest known one.
  * @category Agents
  */
 export function resolveSacConfig(config: Partial<SacConfig> = {}): SacConfig {
-  checkKnownKeys(config, SAC_DEFAULTS, 'SAC');
-  const c: SacConfig = { ...SAC_DEFAULTS, ...config };
-  checkRange('learningRate', c.learningRate, 0, Infinity, true);
-  checkChoice('learningRateSchedule', c.learningRateSchedule, ['constant', 'linear'] as const);
-  checkInteger('batchSize', c.batchSize, 1, CONFIG_SIZE_LIMITS.batchSize);
-  checkInteger('bufferSize', c.bufferSize, c.batchSize, CONFIG_SIZE_LIMITS.bufferSize);
-  checkInteger('learningStarts', c.learningStarts, 0);
-  checkRange('tau', c.tau, 0, 1, true);
-  checkRange('gamma', c.gamma, 0, 1);
-  checkInteger('trainFreq', c.trainFreq, 1);
-  checkChoice('trainFreqUnit', c.trainFreqUnit, ['step', 'episode'] as const);
-  if (c.gradientSteps !== -1) checkInteger('gradientSteps', c.gradientSteps, 1);
-  if (c.entCoef !== 'auto') checkRange('entCoef', c.entCoef, 0, Infinity);
-  checkRange('entCoefInit', c.entCoefInit, 0, Infinity, true);
-  if (c.targetEntropy !== 'auto') checkRange('targetEntropy', c.targetEntropy, -Infinity, Infinity);
-  checkInteger('targetUpdateInterval', c.targetUpdateInterval, 1);
-  checkLayers('netArch', c.netArch);
-  checkInteger('seed', c.seed, 0);
-  return c;
+  return parseConfig(sacConfigSchema, config, 'SacConfig');
 }
 
 // ---- The squashed Gaussian policy and the losses ------------------------------------------------
@@ -322,9 +313,9 @@ export class Sac implements Policy<Float32Array> {
     // ---- optimizers (one learning rate, set per training phase)
     this.currentLr = c.learningRate;
     const lr = { at: () => this.currentLr, getConfig: () => ({ kind: 'constant', lr: this.currentLr }) };
-    this.actorOptimizer = new Adam({ lr });
-    this.criticOptimizer = new Adam({ lr });
-    this.entCoefOptimizer = new Adam({ lr });
+    this.actorOptimizer = new Adam({ learningRate: lr });
+    this.criticOptimizer = new Adam({ learningRate: lr });
+    this.entCoefOptimizer = new Adam({ learningRate: lr });
     this.buffer = new ReplayBuffer(c.bufferSize, this.obsSize, this.actionSize);
     this.rollout = new OffPolicyRollout(this.env, space, this.buffer);
   }
@@ -394,7 +385,7 @@ export class Sac implements Policy<Float32Array> {
   private *learnReads(totalTimesteps: number, options: LearnOptions): Reads<this> {
     const c = this.config;
     const { logger, onStep } = options;
-    checkInteger('totalTimesteps', totalTimesteps, 1);
+    checkTotalTimesteps(totalTimesteps);
     if (this.totalTimesteps === 0) this.totalTimesteps = totalTimesteps;
     const rollout = this.rollout;
     rollout.start(c.seed);

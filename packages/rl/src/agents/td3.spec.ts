@@ -168,8 +168,10 @@ describe('TD3', () => {
     expect(() => new Td3({ env: 'Acrobot-v1' })).toThrow(
       expect.objectContaining({ parameter: 'actionSpace', message: expect.stringContaining('TD3 supports Box') }),
     );
-    expect(() => resolveTd3Config({ policyDelay: 0 })).toThrow(expect.objectContaining({ parameter: 'policyDelay' }));
-    expect(() => resolveTd3Config({ actionNoise: 'pink' as never })).toThrow(expect.objectContaining({ parameter: 'actionNoise' }));
+    expect(() => resolveTd3Config({ policyDelay: 0 })).toThrow(expect.objectContaining({ parameter: 'Td3Config.policyDelay' }));
+    expect(() => resolveTd3Config({ actionNoise: 'pink' as never })).toThrow(
+      expect.objectContaining({ parameter: 'Td3Config.actionNoise' }),
+    );
   });
 
   it('learns the best action of a one-step bandit (a broken update would not), with tensor counts flat over steps', () => {

@@ -11,7 +11,7 @@
  * actor's [-1, 1]-scaled action and clipped, then rescaled to the Box's bounds.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Adam, InvalidArgumentError } from '@bigmodel/core';
+import { Adam, InvalidArgumentError, parseConfig, z } from '@bigmodel/core';
 
 import type { Env } from '../env/env';
 import { make } from '../env/registry';
@@ -31,12 +31,23 @@ import {
   sizesOf,
   writeCheckpoint,
 } from './checkpoint';
-import { CONFIG_SIZE_LIMITS, checkChoice, checkInteger, checkKnownKeys, checkLayers, checkRange } from './config-checks';
+import {
+  CONFIG_SIZE_LIMITS,
+  LEARNING_RATE_SCHEDULES,
+  bufferHoldsBatch,
+  choiceOf,
+  envFields,
+  gradientSteps,
+  hiddenLayers,
+  integerIn,
+  numberIn,
+  agentConfigSchema,
+} from './common/config-fields';
 import { ActionNoise } from './common/action-noise';
 import { prepareBoxEnv, unscaleAction } from './common/box-actions';
 import { ContinuousCritics } from './common/continuous-critics';
 import { OffPolicyRollout } from './common/off-policy-rollout';
-import type { LearnOptions } from './common/learn-options';
+import { type LearnOptions, checkTotalTimesteps } from './common/learn-options';
 import { read, runAsync, runSync, type Reads } from './common/reads';
 import type { Policy } from './evaluate';
 import { Mlp } from './common/mlp';
@@ -46,75 +57,71 @@ import { ReplayBuffer } from './common/replay-buffer';
 // ---- Config -------------------------------------------------------------------------------------
 
 /**
- * TD3's hyperparameters; defaults are Stable-Baselines3's.
+ * The schema of {@link Td3Config}: each field's check, default and description (the one place the
+ * fields are documented; docs/schemas/rl/Td3Config.schema.json carries the descriptions).
  *
  * @category Agents
  */
-export interface Td3Config {
-  /** The registered environment id, with a Box action space (default `Pendulum-v1`). */
-  env: string;
-  /** Keyword arguments for `make(env, envKwargs)` (default none). */
-  envKwargs: Record<string, unknown>;
-  /** Adam's learning rate for the actor and the critics (default 1e-3). */
-  learningRate: number;
-  /** `constant` (default) or `linear`: rl-zoo's `lin_<lr>`, the rate times the fraction of the run remaining. */
-  learningRateSchedule: 'constant' | 'linear';
-  /** Replay capacity in transitions (default 1,000,000); must be >= batchSize. */
-  bufferSize: number;
-  /** Environment steps of uniformly random actions before learning starts (default 100). */
-  learningStarts: number;
-  /** Transitions per gradient step (default 256). */
-  batchSize: number;
-  /** Polyak factor of the target networks' updates (default 0.005). */
-  tau: number;
-  /** Discount in [0, 1] (default 0.99). */
-  gamma: number;
-  /** Steps (or episodes, see trainFreqUnit) between training phases (default 1). */
-  trainFreq: number;
-  /** `step` (default) or `episode`: what trainFreq counts. */
-  trainFreqUnit: 'step' | 'episode';
-  /** Gradient steps per training phase; -1: as many as environment steps collected (default 1). */
-  gradientSteps: number;
-  /** Critic updates per actor and target update (default 2; DDPG: 1). */
-  policyDelay: number;
-  /** Standard deviation of the target policy smoothing noise, in scaled actions (default 0.2; DDPG: 0). */
-  targetPolicyNoise: number;
-  /** The smoothing noise is clipped to [-targetNoiseClip, targetNoiseClip] (default 0.5). */
-  targetNoiseClip: number;
-  /** Number of critics; the target takes their minimum (default 2; DDPG: 1). */
-  nCritics: number;
-  /** Exploration noise: `normal` (default), `ornstein-uhlenbeck`, or `none`. */
-  actionNoise: 'normal' | 'ornstein-uhlenbeck' | 'none';
-  /** The exploration noise's sigma, in scaled actions (default 0.1, rl-zoo's `noise_std`). */
-  actionNoiseStd: number;
-  /** Hidden-layer sizes of the actor and of each critic, ReLU between them (default [400, 300]). */
-  netArch: number[];
-  /** Seed of the networks, the noise, the sampling and the environment (default 0). */
-  seed: number;
-}
+export const td3ConfigSchema = agentConfigSchema(
+  z
+    .strictObject({
+      ...envFields('Pendulum-v1', ', with a Box action space'),
+      learningRate: numberIn(0, Infinity, true)
+        .default(1e-3)
+        .describe("Adam's learning rate for the actor and the critics, > 0 (default 1e-3)."),
+      learningRateSchedule: choiceOf(LEARNING_RATE_SCHEDULES)
+        .default('constant')
+        .describe("`constant` (default) or `linear`: rl-zoo's `lin_<lr>`, the rate times the fraction of the run remaining."),
+      bufferSize: integerIn(1, CONFIG_SIZE_LIMITS.bufferSize)
+        .default(1_000_000)
+        .describe('Replay capacity in transitions (default 1,000,000); must be >= batchSize.'),
+      learningStarts: integerIn(0)
+        .default(100)
+        .describe('Environment steps of uniformly random actions before learning starts (default 100).'),
+      batchSize: integerIn(1, CONFIG_SIZE_LIMITS.batchSize).default(256).describe('Transitions per gradient step (default 256).'),
+      tau: numberIn(0, 1, true).default(0.005).describe("Polyak factor of the target networks' updates, in (0, 1] (default 0.005)."),
+      gamma: numberIn(0, 1).default(0.99).describe('Discount in [0, 1] (default 0.99).'),
+      trainFreq: integerIn(1).default(1).describe('Steps (or episodes, see trainFreqUnit) between training phases (default 1).'),
+      trainFreqUnit: choiceOf(['step', 'episode']).default('step').describe('`step` (default) or `episode`: what trainFreq counts.'),
+      gradientSteps: gradientSteps()
+        .default(1)
+        .describe('Gradient steps per training phase; -1: as many as environment steps collected (default 1).'),
+      policyDelay: integerIn(1).default(2).describe('Critic updates per actor and target update (default 2; DDPG: 1).'),
+      targetPolicyNoise: numberIn(0, Infinity)
+        .default(0.2)
+        .describe('Standard deviation of the target policy smoothing noise, in scaled actions, >= 0 (default 0.2; DDPG: 0).'),
+      targetNoiseClip: numberIn(0, Infinity)
+        .default(0.5)
+        .describe('The smoothing noise is clipped to [-targetNoiseClip, targetNoiseClip], >= 0 (default 0.5).'),
+      nCritics: integerIn(1, CONFIG_SIZE_LIMITS.nCritics)
+        .default(2)
+        .describe('Number of critics; the target takes their minimum (default 2; DDPG: 1).'),
+      actionNoise: choiceOf(['normal', 'ornstein-uhlenbeck', 'none'])
+        .default('normal')
+        .describe('Exploration noise: `normal` (default), `ornstein-uhlenbeck`, or `none`.'),
+      actionNoiseStd: numberIn(0, Infinity)
+        .default(0.1)
+        .describe("The exploration noise's sigma, in scaled actions, >= 0 (default 0.1, rl-zoo's `noise_std`)."),
+      netArch: hiddenLayers()
+        .default([400, 300])
+        .describe('Hidden-layer sizes of the actor and of each critic, ReLU between them (default [400, 300]).'),
+      seed: integerIn(0).default(0).describe('Seed of the networks, the noise, the sampling and the environment (default 0).'),
+    })
+    .superRefine(bufferHoldsBatch),
+);
 
-const TD3_DEFAULTS: Td3Config = {
-  env: 'Pendulum-v1',
-  envKwargs: {},
-  learningRate: 1e-3,
-  learningRateSchedule: 'constant',
-  bufferSize: 1_000_000,
-  learningStarts: 100,
-  batchSize: 256,
-  tau: 0.005,
-  gamma: 0.99,
-  trainFreq: 1,
-  trainFreqUnit: 'step',
-  gradientSteps: 1,
-  policyDelay: 2,
-  targetPolicyNoise: 0.2,
-  targetNoiseClip: 0.5,
-  nCritics: 2,
-  actionNoise: 'normal',
-  actionNoiseStd: 0.1,
-  netArch: [400, 300],
-  seed: 0,
-};
+/**
+ * TD3's hyperparameters, resolved (every field present); defaults are Stable-Baselines3's.
+ * Inferred from {@link td3ConfigSchema}, whose descriptions document each field and its default:
+ * `env` (`Pendulum-v1`), `envKwargs`, `learningRate` (1e-3), `learningRateSchedule` (`constant`),
+ * `bufferSize` (1,000,000), `learningStarts` (100), `batchSize` (256), `tau` (0.005), `gamma`
+ * (0.99), `trainFreq` (1), `trainFreqUnit` (`step`), `gradientSteps` (1), `policyDelay` (2),
+ * `targetPolicyNoise` (0.2), `targetNoiseClip` (0.5), `nCritics` (2), `actionNoise` (`normal`),
+ * `actionNoiseStd` (0.1), `netArch` ([400, 300]), `seed` (0).
+ *
+ * @category Agents
+ */
+export type Td3Config = z.output<typeof td3ConfigSchema>;
 
 /**
  * The settings that make TD3 DDPG (as sb3's `DDPG` sets them): one critic, no target policy
@@ -161,31 +168,12 @@ export const TD3_PRESETS: Record<string, Partial<Td3Config>> = {
 };
 
 /**
- * Fills TD3's defaults and validates; throws InvalidArgumentError naming the parameter.
+ * Fills TD3's defaults and validates through {@link td3ConfigSchema}; throws InvalidArgumentError
+ * naming the path (`Td3Config.policyDelay`) and the value, an unknown key with the nearest known one.
  * @category Agents
  */
 export function resolveTd3Config(config: Partial<Td3Config> = {}): Td3Config {
-  checkKnownKeys(config, TD3_DEFAULTS, 'TD3');
-  const c: Td3Config = { ...TD3_DEFAULTS, ...config };
-  checkRange('learningRate', c.learningRate, 0, Infinity, true);
-  checkChoice('learningRateSchedule', c.learningRateSchedule, ['constant', 'linear'] as const);
-  checkInteger('batchSize', c.batchSize, 1, CONFIG_SIZE_LIMITS.batchSize);
-  checkInteger('bufferSize', c.bufferSize, c.batchSize, CONFIG_SIZE_LIMITS.bufferSize);
-  checkInteger('learningStarts', c.learningStarts, 0);
-  checkRange('tau', c.tau, 0, 1, true);
-  checkRange('gamma', c.gamma, 0, 1);
-  checkInteger('trainFreq', c.trainFreq, 1);
-  checkChoice('trainFreqUnit', c.trainFreqUnit, ['step', 'episode'] as const);
-  if (c.gradientSteps !== -1) checkInteger('gradientSteps', c.gradientSteps, 1);
-  checkInteger('policyDelay', c.policyDelay, 1);
-  checkRange('targetPolicyNoise', c.targetPolicyNoise, 0, Infinity);
-  checkRange('targetNoiseClip', c.targetNoiseClip, 0, Infinity);
-  checkInteger('nCritics', c.nCritics, 1, CONFIG_SIZE_LIMITS.nCritics);
-  checkChoice('actionNoise', c.actionNoise, ['normal', 'ornstein-uhlenbeck', 'none'] as const);
-  checkRange('actionNoiseStd', c.actionNoiseStd, 0, Infinity);
-  checkLayers('netArch', c.netArch);
-  checkInteger('seed', c.seed, 0);
-  return c;
+  return parseConfig(td3ConfigSchema, config, 'Td3Config');
 }
 
 // ---- Helpers ------------------------------------------------------------------------------------
@@ -294,8 +282,8 @@ export class Td3 implements Policy<Float32Array> {
     // ---- optimizers and exploration
     this.currentLr = c.learningRate;
     const lr = { at: () => this.currentLr, getConfig: () => ({ kind: 'constant', lr: this.currentLr }) };
-    this.actorOptimizer = new Adam({ lr });
-    this.criticOptimizer = new Adam({ lr });
+    this.actorOptimizer = new Adam({ learningRate: lr });
+    this.criticOptimizer = new Adam({ learningRate: lr });
     this.noise = c.actionNoise === 'none' ? null : new ActionNoise(c.actionNoise, c.actionNoiseStd, this.actionSize);
     this.buffer = new ReplayBuffer(c.bufferSize, this.obsSize, this.actionSize);
     this.rollout = new OffPolicyRollout(this.env, space, this.buffer);
@@ -350,7 +338,7 @@ export class Td3 implements Policy<Float32Array> {
   private *learnReads(totalTimesteps: number, options: LearnOptions): Reads<this> {
     const c = this.config;
     const { logger, onStep } = options;
-    checkInteger('totalTimesteps', totalTimesteps, 1);
+    checkTotalTimesteps(totalTimesteps);
     if (this.totalTimesteps === 0) this.totalTimesteps = totalTimesteps;
     const rollout = this.rollout;
     rollout.start(c.seed);

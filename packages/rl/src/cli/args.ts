@@ -7,25 +7,28 @@ import {
   InvalidArgumentError,
   JsonlLogger,
   parseCliInput,
+  parseConfig,
   readInputFile,
+  z,
   type CliInput,
 } from '@bigmodel/core';
 import { existsSync, lstatSync, readdirSync, statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { make, registry } from '../env/registry';
-import { A2c, resolveA2cConfig } from '../agents/a2c';
+import { A2c, resolveA2cConfig, a2cConfigSchema } from '../agents/a2c';
 import { checkpointPath, copyCheckpoint, hasAgentCheckpoint, readCheckpoint } from '../agents/checkpoint';
-import { Dqn, resolveDqnConfig } from '../agents/dqn';
+import { Dqn, resolveDqnConfig, dqnConfigSchema } from '../agents/dqn';
 import { evaluateAsync, type EvaluationResult } from '../agents/evaluate';
 import { loadAgent, type Agent } from '../agents/load-agent';
-import { Ppo, resolvePpoConfig } from '../agents/ppo';
+import { Ppo, ppoConfigSchema, resolvePpoConfig } from '../agents/ppo';
 import { prepareEnv, type ActionSpaceKind } from '../agents/common/prepare-env';
-import { Reinforce, resolveReinforceConfig } from '../agents/reinforce';
+import { Reinforce, reinforceConfigSchema, resolveReinforceConfig } from '../agents/reinforce';
 import { prepareBoxEnv } from '../agents/common/box-actions';
-import { Sac, resolveSacConfig } from '../agents/sac';
-import { DDPG_OVERRIDES, Td3, resolveTd3Config } from '../agents/td3';
+import { Sac, resolveSacConfig, sacConfigSchema } from '../agents/sac';
+import { DDPG_OVERRIDES, Td3, resolveTd3Config, td3ConfigSchema } from '../agents/td3';
 import { trainingPreset } from '../agents/common/training-preset';
+import { configObjectOf } from '../agents/common/config-fields';
 
 /** The algorithms `bigmodel-rl train` knows. */
 export const ALGORITHMS = ['dqn', 'reinforce', 'a2c', 'ppo', 'sac', 'td3', 'ddpg'] as const;
@@ -116,18 +119,32 @@ function readConfig(path: string): Record<string, unknown> {
 }
 
 /**
- * What {@link checkTrainCommand} checks per algorithm, without building networks: its config
- * resolver and the action spaces its constructor accepts (as the agent checks them when built).
+ * What {@link checkTrainCommand} checks per algorithm, without building networks: the schema of
+ * its config (which a `--config` file is checked against), its config resolver and the action
+ * spaces its constructor accepts (as the agent checks them when built).
  */
-const AGENT_CHECKS: Record<TrainCommand['algorithm'], { name: string; resolve: (c: object) => unknown; actions: ActionSpaceKind[] }> = {
-  dqn: { name: 'DQN', resolve: resolveDqnConfig, actions: ['Discrete'] },
-  ppo: { name: 'PPO', resolve: resolvePpoConfig, actions: ['Discrete', 'Box'] },
-  a2c: { name: 'A2C', resolve: resolveA2cConfig, actions: ['Discrete', 'Box'] },
-  reinforce: { name: 'REINFORCE', resolve: resolveReinforceConfig, actions: ['Discrete', 'Box'] },
-  sac: { name: 'SAC', resolve: resolveSacConfig, actions: ['Box'] },
-  td3: { name: 'TD3', resolve: resolveTd3Config, actions: ['Box'] },
-  ddpg: { name: 'DDPG', resolve: (c) => resolveTd3Config({ ...c, ...DDPG_OVERRIDES }), actions: ['Box'] },
+const AGENT_CHECKS: Record<
+  TrainCommand['algorithm'],
+  { name: string; schema: z.ZodType; resolve: (c: object) => unknown; actions: ActionSpaceKind[] }
+> = {
+  dqn: { name: 'DQN', schema: dqnConfigSchema, resolve: resolveDqnConfig, actions: ['Discrete'] },
+  ppo: { name: 'PPO', schema: ppoConfigSchema, resolve: resolvePpoConfig, actions: ['Discrete', 'Box'] },
+  a2c: { name: 'A2C', schema: a2cConfigSchema, resolve: resolveA2cConfig, actions: ['Discrete', 'Box'] },
+  reinforce: { name: 'REINFORCE', schema: reinforceConfigSchema, resolve: resolveReinforceConfig, actions: ['Discrete', 'Box'] },
+  sac: { name: 'SAC', schema: sacConfigSchema, resolve: resolveSacConfig, actions: ['Box'] },
+  td3: { name: 'TD3', schema: td3ConfigSchema, resolve: resolveTd3Config, actions: ['Box'] },
+  ddpg: { name: 'DDPG', schema: td3ConfigSchema, resolve: (c) => resolveTd3Config({ ...c, ...DDPG_OVERRIDES }), actions: ['Box'] },
 };
+
+/**
+ * Checks a `--config` file's own keys and values against the algorithm's config schema (the one
+ * docs/schemas/rl/<Name>Config.schema.json describes), each error naming `config.<key>`: an
+ * unknown key with the nearest known one. Checks between fields (PPO's batchSize against nSteps *
+ * nEnvs) wait for the preset to be merged in.
+ */
+function checkConfigFile(schema: z.ZodType, config: Record<string, unknown>): void {
+  parseConfig(configObjectOf(schema), config, 'config');
+}
 
 /** `td3` and `ddpg` name one agent class; a checkpoint records `ddpg` when its settings are DDPG's. */
 const algorithmFamily = (algorithm: string) => (algorithm === 'ddpg' ? 'td3' : algorithm);
@@ -182,7 +199,8 @@ function checkOut(command: TrainCommand): void {
  * the environment's spaces against the algorithm, and `--out`. Throws the error the run would.
  */
 export function checkTrainCommand(command: TrainCommand): void {
-  const { name, resolve, actions } = AGENT_CHECKS[command.algorithm];
+  const { name, schema, resolve, actions } = AGENT_CHECKS[command.algorithm];
+  checkConfigFile(schema, command.config);
   if (command.algorithm === 'ddpg') checkDdpgConfig(command.config);
   const config = resolve({ ...trainingPreset(command.algorithm, command.env), ...command.config, env: command.env, seed: command.seed });
   const env = make<unknown, unknown>(command.env, (config as { envKwargs?: Record<string, unknown> }).envKwargs);

@@ -15,6 +15,8 @@ beforeAll(() => {
   writeFileSync(join(tmp, 'negative-lr.json'), '{"learningRate": -1}');
   writeFileSync(join(tmp, 'typo.json'), '{"learningRat": 1e-3}');
   writeFileSync(join(tmp, 'huge-pi.json'), '{"piArch": [100000, 100000]}');
+  writeFileSync(join(tmp, 'negative-unit.json'), '{"netArch": [64, -1]}');
+  writeFileSync(join(tmp, 'short-rollout.json'), '{"nSteps": 4}');
   mkdirSync(join(tmp, 'full'));
   mkdirSync(join(tmp, 'damaged'));
   writeFileSync(join(tmp, 'damaged', 'agent.json'), '{"algorithm": "dqn", "config": {}}');
@@ -115,15 +117,38 @@ describe('bigmodel-rl bad input', () => {
       '--config',
       train('--config', '<tmp>/negative-lr.json'),
       2,
-      'Invalid argument for learningRate: -1. Must be a number in (0, Infinity].',
+      'Invalid argument for config.learningRate: -1. Must be a number in (0, Infinity].',
     ],
-    ['--config', train('--config', '<tmp>/typo.json'), 2, 'Invalid argument for learningRat: 0.001. DQN has no such option; known: env,'],
-    ['--config', ['train', 'ppo', '--total-steps', '100', '--out', OUT, '--config', '<tmp>/typo.json'], 2, 'PPO has no such option'],
+    [
+      '--config',
+      train('--config', '<tmp>/typo.json'),
+      2,
+      'InvalidArgumentError: Invalid argument for config.learningRat: 0.001. Unknown key; did you mean "learningRate"?',
+    ],
+    [
+      '--config',
+      ['train', 'ppo', '--total-steps', '100', '--out', OUT, '--config', '<tmp>/typo.json'],
+      2,
+      'Invalid argument for config.learningRat: 0.001. Unknown key; did you mean "learningRate"?',
+    ],
     [
       '--config',
       ['train', 'ppo', '--total-steps', '100', '--out', OUT, '--config', '<tmp>/huge-pi.json'],
       2,
-      'InvalidArgumentError: Invalid argument for piArch: [100000,100000]. Each hidden layer must have at most 16384 units; got 100000.',
+      'InvalidArgumentError: Invalid argument for config.piArch: [100000,100000]. Each hidden layer must have at most 16384 units; got 100000.',
+    ],
+    [
+      '--config',
+      train('--config', '<tmp>/negative-unit.json'),
+      2,
+      'Invalid argument for config.netArch[1]: -1. Must be a positive integer (a hidden-layer size).',
+    ],
+    [
+      '--config',
+      // CartPole's preset has 8 environments and batches of 256: 4 steps each make rollouts of 32.
+      ['train', 'ppo', '--total-steps', '100', '--out', OUT, '--config', '<tmp>/short-rollout.json'],
+      2,
+      'Invalid argument for PpoConfig.batchSize: 256. Must be an integer in [1, 32] (nSteps * nEnvs).',
     ],
     [
       '--env',

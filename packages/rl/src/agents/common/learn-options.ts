@@ -1,4 +1,4 @@
-import type { MetricsLogger } from '@bigmodel/core';
+import { InvalidArgumentError, type MetricsLogger } from '@bigmodel/core';
 
 /**
  * Options of every agent's `learn` (e.g. {@link Dqn.learn}, {@link Ppo.learn}).
@@ -10,4 +10,11 @@ export interface LearnOptions {
   logger?: MetricsLogger;
   /** Called after every environment step with the step count; return `false` to stop early. */
   onStep?: (step: number) => boolean | void;
+}
+
+/** `learn(totalTimesteps)` takes an integer >= 1; throws InvalidArgumentError naming `totalTimesteps`. */
+export function checkTotalTimesteps(totalTimesteps: number): void {
+  if (!Number.isInteger(totalTimesteps) || totalTimesteps < 1) {
+    throw new InvalidArgumentError({ parameter: 'totalTimesteps', value: totalTimesteps, message: 'Must be an integer >= 1.' });
+  }
 }
