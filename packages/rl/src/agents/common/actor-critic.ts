@@ -32,7 +32,11 @@ export function actionHeadFor(space: Space<unknown>): ActionHead {
   return { kind: 'gaussian', size: box.size, low: box.low, high: box.high };
 }
 
-/** What {@link ActorCritic.act} returns for `n` observations. */
+/**
+ * What {@link ActorCritic.act} returns for `n` observations.
+ *
+ * @category Agents
+ */
 export interface ActResult {
   /** `n x actionSize` actions (Discrete: the index; Box: the unclipped sample). */
   actions: Float32Array;

@@ -2,12 +2,17 @@
  * Training code that reads tensors back, written once for every backend. On cpu and wasm a tensor
  * can be read synchronously (`dataSync`); on webgpu in Node only asynchronously (`await data()`).
  * So the agents write each read as a step of a generator: it yields the tensors it needs (one batch,
- * read together) and receives their values; {@link runSync} drives it with `dataSync`,
- * {@link runAsync} with `data()`. The numbers are the same either way.
+ * read together) and receives their values; `runSync` drives it with `dataSync`, `runAsync`
+ * with `data()`. The numbers are the same either way.
  */
 import * as tf from '@tensorflow/tfjs';
 
-/** A computation that yields batches of tensors to read and ends with a `T`. */
+/**
+ * A computation that yields batches of tensors to read and ends with a `T` (an agent's `learn`
+ * and `learnAsync` drive the same one).
+ *
+ * @category Agents
+ */
 export type Reads<T> = Generator<tf.Tensor[], T, Float32Array[]>;
 
 /**
