@@ -146,8 +146,27 @@ export class Hyperband implements Strategy {
   }
 
   ask(): Trial | undefined {
+    const asking = this.asking();
+    let step = asking.next();
+    while (!step.done) step = asking.next(this.base.ask());
+    return step.value;
+  }
+
+  /**
+   * {@link Hyperband.ask}, asking the wrapped strategy with its `askAsync` when it has one (a
+   * REINFORCE controller on webgpu): the same trials as `ask`. The runner uses it.
+   */
+  async askAsync(): Promise<Trial | undefined> {
+    const asking = this.asking();
+    let step = asking.next();
+    while (!step.done) step = asking.next(this.base.askAsync ? await this.base.askAsync() : this.base.ask());
+    return step.value;
+  }
+
+  /** The asking, written once: it yields when it needs a new configuration from the wrapped strategy. */
+  private *asking(): Generator<void, Trial | undefined, Trial | undefined> {
     for (const bracket of this.brackets) {
-      const trial = this.next(bracket);
+      const trial = yield* this.next(bracket);
       if (trial) return trial;
     }
     const s =
@@ -155,7 +174,7 @@ export class Hyperband implements Strategy {
     const schedule = bracketSchedule(s, this.config);
     const bracket: Bracket = { index: this.bracketsOpened++, s, schedule, rung: 0, members: [], toStart: schedule[0].configs, queue: [] };
     this.brackets.push(bracket);
-    return this.next(bracket);
+    return yield* this.next(bracket);
   }
 
   tell(trial: Trial, outcome: TrialOutcome): void {
@@ -192,12 +211,12 @@ export class Hyperband implements Strategy {
     this.base.dispose();
   }
 
-  /** The next trial bracket `bracket` can run now, if any. */
-  private next(bracket: Bracket): Trial | undefined {
+  /** The next trial bracket `bracket` can run now, if any (yielding to ask the wrapped strategy for a new one). */
+  private *next(bracket: Bracket): Generator<void, Trial | undefined, Trial | undefined> {
     const budget = bracket.schedule[bracket.rung].budget;
     let member: Member | undefined;
     if (bracket.rung === 0 && bracket.toStart > 0) {
-      const base = this.base.ask();
+      const base = yield;
       if (!base) return undefined;
       bracket.toStart--;
       member = { base, trial: base };

@@ -229,6 +229,31 @@ describe('ReinforceController', () => {
 });
 
 describe('Hyperband', () => {
+  it('askAsync over a REINFORCE controller asks it asynchronously and gives exactly the trials ask gives', async () => {
+    const hyperband = () => new Hyperband(new ReinforceController(cell, { seed: 5 }), { minBudget: 1, maxBudget: 9, eta: 3 });
+    const sync = hyperband();
+    const async_ = hyperband();
+    let asyncAsks = 0;
+    const base = async_.base as ReinforceController;
+    const askAsync = base.askAsync.bind(base);
+    base.askAsync = () => {
+      asyncAsks += 1;
+      return askAsync();
+    };
+    for (let i = 0; i < 20; i++) {
+      const a = sync.ask();
+      const b = await async_.askAsync();
+      expect(b).toEqual(a);
+      if (!a || !b) break;
+      const outcome = { status: 'ok' as const, score: bench.score(a.config) };
+      sync.tell(a, outcome);
+      async_.tell(b, outcome);
+    }
+    expect(asyncAsks).toBeGreaterThan(0);
+    sync.dispose();
+    async_.dispose();
+  });
+
   it("has Li et al.'s bracket schedule for R = 81, eta = 3 (their Table 1)", () => {
     const config = resolveHyperbandConfig({ minBudget: 1, maxBudget: 81, eta: 3 });
     expect(config.sMax).toBe(4);
