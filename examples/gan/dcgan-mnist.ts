@@ -10,7 +10,7 @@
  */
 import { join } from 'node:path';
 
-import { UsageError, choiceOption, integerOption, numberOption, runMain, writeFileAtomic } from '@bigmodel/core';
+import { choiceOption, deprecatedFlag, integerOption, numberOption, runMain, writeFileAtomic } from '@bigmodel/core';
 import { DISCRIMINATOR_NORMALIZATIONS, type SampleQuality } from '@bigmodel/gan';
 
 import { exampleMain } from '../cli';
@@ -44,13 +44,6 @@ interface DeprecatedFlags {
   lr?: number;
   lrG?: number;
   lrD?: number;
-}
-
-/** The value of flag `name`, or of its deprecated spelling `alias`; both together are a usage error. */
-function renamedFlag(value: number | undefined, old: number | undefined, name: string, alias: string): number | undefined {
-  if (value !== undefined && old !== undefined)
-    throw new UsageError({ parameter: alias, message: `${alias} is the deprecated spelling of ${name}; give only ${name}.` });
-  return value ?? old;
 }
 
 export const main = exampleMain(
@@ -90,12 +83,13 @@ export const main = exampleMain(
       .addOption(integerOption('--mbstd <n>', 'minibatch-stddev group size, 0 off (default 0)', { min: 0, max: 4096 }))
       .addOption(integerOption('--score-every <n>', 'score samples every N steps (default: only at the end)', { min: 1, max: 1e9 })),
   async (flags: DcganMnistOptions & DeprecatedFlags, print) => {
-    const { lr, lrG, lrD, ...options } = flags;
+    const { lr: _lr, lrG: _lrG, lrD: _lrD, ...options } = flags;
+    const given = flags as unknown as Record<string, unknown>;
     const s = await runDcganMnist({
       ...options,
-      learningRate: renamedFlag(options.learningRate, lr, '--learning-rate', '--lr'),
-      generatorLearningRate: renamedFlag(options.generatorLearningRate, lrG, '--generator-learning-rate', '--lr-g'),
-      discriminatorLearningRate: renamedFlag(options.discriminatorLearningRate, lrD, '--discriminator-learning-rate', '--lr-d'),
+      learningRate: deprecatedFlag(given, 'learningRate', 'lr'),
+      generatorLearningRate: deprecatedFlag(given, 'generatorLearningRate', 'lrG'),
+      discriminatorLearningRate: deprecatedFlag(given, 'discriminatorLearningRate', 'lrD'),
     });
     print(
       `backend ${s.backend}: ${s.steps} steps (${s.epochs.toFixed(2)} epochs) in ${s.trainSeconds.toFixed(0)} s, ${s.msPerStep.toFixed(0)} ms/step`,

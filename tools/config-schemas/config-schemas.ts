@@ -1,6 +1,7 @@
 /**
  * Writes the JSON Schema of every published config to docs/schemas/<package>/<ConfigName>.schema.json,
- * or with --check, fails (exit 1) naming each file that is missing, stale or left over.
+ * or with --check, fails (exit 1) naming each file that is missing, stale or left over. Either way it
+ * refuses (exit 1) a field without a description, or whose description does not state its default.
  *
  *   npm run schemas          # write
  *   npm run schemas:check    # CI: the committed files match the schemas
@@ -45,8 +46,28 @@ function presentFiles(): string[] {
     );
 }
 
+/** Each field of a published schema without a description, or whose description does not state its default. */
+function undocumentedFields(): string[] {
+  const problems: string[] = [];
+  for (const [path, text] of expectedFiles()) {
+    const properties = (JSON.parse(text) as { properties?: Record<string, { description?: string; default?: unknown }> }).properties ?? {};
+    for (const [field, property] of Object.entries(properties)) {
+      if (typeof property.description !== 'string') problems.push(`${relative(root, path)}: ${field} has no description`);
+      else if ('default' in property && !property.description.includes('default'))
+        problems.push(`${relative(root, path)}: ${field}'s description does not state its default`);
+    }
+  }
+  return problems;
+}
+
 function main(): number {
   const check = process.argv.includes('--check');
+  const undocumented = undocumentedFields();
+  if (undocumented.length > 0) {
+    for (const problem of undocumented) console.error(problem);
+    console.error('Describe every field in its schema (.describe()), with its default; the JSON Schemas and the errors show it.');
+    return 1;
+  }
   const expected = expectedFiles();
   const leftOver = presentFiles().filter((path) => !expected.has(path));
   const stale = [...expected].filter(([path, text]) => !existsSync(path) || readFileSync(path, 'utf8') !== text).map(([path]) => path);

@@ -36,6 +36,8 @@ export {
   parseNumber,
   processIo,
   readInputFile,
+  readJsonObjectFile,
+  deprecatedFlag,
   markRefusedEarly,
   DEFAULT_MAX_INPUT_BYTES,
   runCli,

@@ -12,3 +12,5 @@ export { numberOption } from './number-option';
 export { choiceOption } from './choice-option';
 export { readInputFile, DEFAULT_MAX_INPUT_BYTES } from './read-input-file';
 export { markRefusedEarly } from './refused-early';
+export { readJsonObjectFile } from './read-json-object-file';
+export { deprecatedFlag } from './deprecated-flag';

@@ -37,9 +37,10 @@ import {
   runMain,
   writeFileAtomic,
   writePng,
-  UsageError,
   type CliInput,
   type CliIo,
+  readJsonObjectFile,
+  deprecatedFlag,
 } from '@bigmodel/core';
 
 import { decodeNpy, encodeNpy } from '../io/npy';
@@ -76,20 +77,6 @@ function cifar10GanData(dir: string): GanData {
   return toGanData({ data: train.examples, shape: [train.size, 32, 32, 3] }, train.labels as Uint8Array);
 }
 
-/** The flag's name on the command line (`lrG` -> `--lr-g`). */
-const flagOf = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-
-/** The value of flag `key`, or of its deprecated spelling `alias`; both together are a usage error. */
-function deprecatedFlag(options: CliInput['options'], key: string, alias: string): number | undefined {
-  if (options[key] !== undefined && options[alias] !== undefined) {
-    throw new UsageError({
-      parameter: flagOf(alias),
-      message: `${flagOf(alias)} is the deprecated spelling of ${flagOf(key)}; give only ${flagOf(key)}.`,
-    });
-  }
-  return (options[key] ?? options[alias]) as number | undefined;
-}
-
 /**
  * Reads a `--config` file: a JSON object of {@link GanConfig} fields (validated with the flags by
  * resolveGanConfig: errors name `GanConfig.<key>`), its deprecated keys renamed so that a flag can
@@ -97,17 +84,7 @@ function deprecatedFlag(options: CliInput['options'], key: string, alias: string
  * file that gives others is refused.
  */
 function readGanConfigFile(path: string, kind: GanKind, dataset: string): Record<string, unknown> {
-  const text = readInputFile('--config', path).toString('utf8'); // a regular file (a FIFO would block), 16 MiB at most
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (cause) {
-    const problem = text.trim() === '' ? 'is empty (--config wants a JSON object)' : 'is not valid JSON (--config)';
-    throw new FileFormatError({ path, problem, cause });
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw new FileFormatError({ path, problem: 'is not a JSON object of GanConfig fields (--config)' });
-  const file = { ...(value as Record<string, unknown>) };
+  const file = { ...readJsonObjectFile('--config', path, 'GanConfig fields') }; // a bounded regular file (a FIFO would block)
   if (file['kind'] !== undefined && file['kind'] !== kind) {
     throw new InvalidArgumentError({
       parameter: 'GanConfig.kind',

@@ -8,9 +8,9 @@ import {
   JsonlLogger,
   parseCliInput,
   parseConfig,
-  readInputFile,
   z,
   type CliInput,
+  readJsonObjectFile,
 } from '@bigmodel/core';
 import { existsSync, lstatSync, readdirSync, statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
@@ -104,18 +104,7 @@ export function trainCommand(command = new CliCommand('train')): CliCommand {
 
 /** Reads `--config`: a JSON object, or a FileFormatError naming the file. */
 function readConfig(path: string): Record<string, unknown> {
-  const text = readInputFile('--config', path).toString('utf8'); // a regular file (a FIFO would block), 16 MiB at most
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (cause) {
-    const problem = text.trim() === '' ? 'is empty (--config wants a JSON object)' : 'is not valid JSON (--config)';
-    throw new FileFormatError({ path, problem, cause });
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new FileFormatError({ path, problem: 'is not a JSON object of hyperparameters (--config)' });
-  }
-  return value as Record<string, unknown>;
+  return readJsonObjectFile('--config', path, 'hyperparameters'); // a bounded regular file (a FIFO would block)
 }
 
 /**

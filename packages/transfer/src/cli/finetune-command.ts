@@ -23,10 +23,10 @@ import {
   parseCliInput,
   randomCrop,
   saveModel,
-  UsageError,
   writeFileAtomic,
   type CliInput,
   type CliStream,
+  deprecatedFlag,
 } from '@bigmodel/core';
 
 import { parameterCounts, type ParameterCounts } from '../freeze/freeze';
@@ -117,20 +117,6 @@ export function finetuneCommand(command = new CliCommand('finetune')): CliComman
         'bigmodel-transfer finetune --base zoo:mnist-digits-0to4 --data my-images/ --strategy two-phase --epochs 5 --out runs/mine',
       ])
   );
-}
-
-/** The flag's name on the command line (`fineTuneLr` -> `--fine-tune-lr`). */
-const flagOf = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-
-/** The value of flag `key`, or of its deprecated spelling `alias`; both together are a usage error. */
-function deprecatedFlag(options: CliInput['options'], key: string, alias: string): number | undefined {
-  if (options[key] !== undefined && options[alias] !== undefined) {
-    throw new UsageError({
-      parameter: flagOf(alias),
-      message: `${flagOf(alias)} is the deprecated spelling of ${flagOf(key)}; give only ${flagOf(key)}.`,
-    });
-  }
-  return (options[key] ?? options[alias]) as number | undefined;
 }
 
 /** A checked `finetune` command line. */
