@@ -79,7 +79,9 @@ export function readCheckpoint(dir: string, options: ReadCheckpointOptions = {})
   if (raw['format'] !== CHECKPOINT_FORMAT || raw['version'] !== CHECKPOINT_VERSION) {
     throw new FileFormatError({
       path,
-      problem: `is not a ${CHECKPOINT_FORMAT} version ${CHECKPOINT_VERSION} manifest (format ${show(raw['format'])}, version ${show(raw['version'])})`,
+      problem:
+        `is not a ${CHECKPOINT_FORMAT} version ${CHECKPOINT_VERSION} manifest ` +
+        `(format ${show(raw['format'])}, version ${show(raw['version'])})`,
     });
   }
   const writer = raw['writer'];

@@ -32,7 +32,9 @@ export function parseInteger(parameter: string, text: string, { min, max }: Inte
     throw new InvalidArgumentError({
       parameter,
       value: text,
-      message: `Must be an integer in [${min}, ${max}]. Write it as decimal digits with an optional sign (no exponent, hexadecimal, fraction, separators or spaces).`,
+      message:
+        `Must be an integer in [${min}, ${max}]. Write it as decimal digits with an optional sign ` +
+        '(no exponent, hexadecimal, fraction, separators or spaces).',
     });
   }
   const value = Number(text) + 0; // + 0 turns -0 into 0

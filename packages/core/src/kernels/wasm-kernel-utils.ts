@@ -129,7 +129,9 @@ export function matMul2d(backend: BackendWasm, a: TensorInfo, b: TensorInfo, tra
     throw new ShapeError({
       parameter: 'matMul.b',
       expected: `inner dimensions to agree: a gives k = ${k}`,
-      actual: `b gives k = ${kB} (a ${JSON.stringify(a.shape)}${transposeA ? '^T' : ''}, b ${JSON.stringify(b.shape)}${transposeB ? '^T' : ''})`,
+      actual:
+        `b gives k = ${kB} (a ${JSON.stringify(a.shape)}${transposeA ? '^T' : ''}, ` +
+        `b ${JSON.stringify(b.shape)}${transposeB ? '^T' : ''})`,
       hint: "Check the operands' shapes and the transposeA / transposeB flags.",
     });
   }

@@ -85,7 +85,8 @@ export function adamStep(
   const biasCorrection1 = 1 - beta1 ** step;
   const biasCorrection2Sqrt = Math.sqrt(1 - beta2 ** step);
   if (fusedAdamApplies(w, amsgrad ? [g, m, v, vMax] : [g, m, v])) {
-    // One kernel on wasm (kernels/adam-update.ts) and webgpu (kernels/adam-update-webgpu.ts): the same float32 operations as below, in one pass.
+    // One kernel on wasm (kernels/adam-update.ts) and webgpu (kernels/adam-update-webgpu.ts): the same float32
+    // operations as below, in one pass.
     const attrs: AdamUpdateAttrs = { beta1, beta2, epsilon, biasCorrection2Sqrt, stepSize: lr / biasCorrection1 };
     const inputs: tf.NamedTensorMap = amsgrad ? { w, g, m, v, vMax } : { w, g, m, v };
     const [variable, nextM, nextV, nextVMax] = tf.engine().runKernel(ADAM_UPDATE, inputs, attrs) as tf.Tensor[];

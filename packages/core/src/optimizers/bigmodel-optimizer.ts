@@ -168,7 +168,9 @@ export abstract class BigModelOptimizer extends tf.Optimizer {
         throw new InvalidArgumentError({
           parameter: 'weightValues',
           value: restored[0].shape,
-          message: `Restored optimizer state does not fit variable ${name} of shape [${variable.shape.join(', ')}]; was it saved for another model?`,
+          message:
+            `Restored optimizer state does not fit variable ${name} of shape [${variable.shape.join(', ')}]; ` +
+            'was it saved for another model?',
         });
       }
       fresh = restored === undefined;

@@ -65,7 +65,8 @@ export const fitConfigSchema = z.strictObject({
     })
     .optional()
     .describe(
-      "Receives a record per step (losses/train) and per epoch (charts/...); a resumed run first drops its records after the checkpoint's step (default none).",
+      'Receives a record per step (losses/train) and per epoch (charts/...); ' +
+        "a resumed run first drops its records after the checkpoint's step (default none).",
     ),
   nanGuard: z.boolean().default(true).describe('Stop with a NumericalError naming the step when the loss becomes NaN/Inf (default true).'),
   checkpoint: z
@@ -75,7 +76,9 @@ export const fitConfigSchema = z.strictObject({
     })
     .optional()
     .describe(
-      'Save a resumable checkpoint (model, optimizer state, epoch) in dir every everyEpochs epochs (LayersModel only; default none). Weights holding a NaN or an infinity are never saved: training stops with a NumericalError and the last good checkpoint stays.',
+      'Save a resumable checkpoint (model, optimizer state, epoch) in dir every everyEpochs epochs ' +
+        '(LayersModel only; default none). Weights holding a NaN or an infinity are never saved: ' +
+        'training stops with a NumericalError and the last good checkpoint stays.',
     ),
   augment: z
     .custom<(xs: tf.Tensor, position: { epoch: number; step: number }) => tf.Tensor>((v) => typeof v === 'function', {
@@ -83,7 +86,8 @@ export const fitConfigSchema = z.strictObject({
     })
     .optional()
     .describe(
-      'Applied to every training batch before the step (augmentation), not to validation data; draw its randomness from step and a resumed run augments exactly as an uninterrupted one (default none).',
+      'Applied to every training batch before the step (augmentation), not to validation data; ' +
+        'draw its randomness from step and a resumed run augments exactly as an uninterrupted one (default none).',
     ),
   initialEpoch: z.number().int().min(0).default(0).describe('Epochs already done (set by resumeFit; default 0).'),
   initialStep: z
@@ -244,7 +248,9 @@ async function checkFiniteWeights(model: tf.LayersModel, step: number): Promise<
     quantity: `weight ${weights[first].name}[${bad}]`,
     value: values[bad],
     step,
-    hint: 'No checkpoint was written (the last good one is kept). Lower the learning rate, clip gradients, or check the inputs for NaN/Inf.',
+    hint:
+      'No checkpoint was written (the last good one is kept). ' +
+      'Lower the learning rate, clip gradients, or check the inputs for NaN/Inf.',
   });
 }
 

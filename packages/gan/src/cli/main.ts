@@ -4,7 +4,10 @@
  * MNIST classifier.
  *
  *   bigmodel-gan train <dcgan|cgan|wgan-gp> --dataset mnist|cifar10 [--data-dir DIR] --epochs N --seed S --out DIR
- *       [--ngf 32] [--ndf 32] [--nz 100] [--minutes M] [--checkpoint-every 200] [--config gan.json] [--learning-rate 2e-4] [--generator-learning-rate LR] [--discriminator-learning-rate LR] [--beta1 0.5] [--beta2 0.999] [--batch-size 64] [--label-smoothing 0] [--ema 0] [--translation 0] [--d-norm batch|none|spectral] [--pack 1] [--mbstd 0] [--limit 10000]
+ *       [--ngf 32] [--ndf 32] [--nz 100] [--minutes M] [--checkpoint-every 200] [--config gan.json]
+ *       [--learning-rate 2e-4] [--generator-learning-rate LR] [--discriminator-learning-rate LR]
+ *       [--beta1 0.5] [--beta2 0.999] [--batch-size 64] [--label-smoothing 0] [--ema 0] [--translation 0]
+ *       [--d-norm batch|none|spectral] [--pack 1] [--mbstd 0] [--limit 10000]
  *   bigmodel-gan sample DIR --n N --seed S --out grid.png [--npy samples.npy] [--class C] [--columns 10]
  *   bigmodel-gan interpolate DIR --out grid.png [--rows 8] [--steps 10] [--seed S]
  *   bigmodel-gan score DIR|samples.npy [--n 1663] [--seed S] [--classifier DIR]
@@ -266,7 +269,10 @@ async function sample(
 }
 
 function formatQuality(label: string, q: SampleQuality): string {
-  return `${label}: classifier score ${q.classifierScore.toFixed(3)}, Frechet distance ${q.frechetDistance.toFixed(3)}, classes ${q.classesCovered}/10, class-histogram KL ${q.classHistogramKl.toFixed(4)} (n ${q.count})`;
+  return (
+    `${label}: classifier score ${q.classifierScore.toFixed(3)}, Frechet distance ${q.frechetDistance.toFixed(3)}, ` +
+    `classes ${q.classesCovered}/10, class-histogram KL ${q.classHistogramKl.toFixed(4)} (n ${q.count})`
+  );
 }
 
 /** The most bytes of a samples .npy that `score` reads: MAX_SAMPLES images of 28 x 28 floats and a header. */
@@ -415,7 +421,8 @@ export function ganProgram(io: CliIo) {
     .addOption(integerOption('--mbstd <n>', 'minibatch-stddev group size, 0 off (default 0)', { min: 0, max: 4096 }))
     .addOption(integerOption('--limit <n>', 'train on the first N images only (at least one batch)', { min: 1, max: 10_000_000 }))
     .examples([
-      'bigmodel-gan train dcgan --dataset mnist --epochs 200 --minutes 30 --generator-learning-rate 1e-3 --discriminator-learning-rate 1e-4 --ema 0.999 --seed 1 --out runs/dcgan',
+      'bigmodel-gan train dcgan --dataset mnist --epochs 200 --minutes 30 --generator-learning-rate 1e-3 ' +
+        '--discriminator-learning-rate 1e-4 --ema 0.999 --seed 1 --out runs/dcgan',
       'bigmodel-gan train wgan-gp --epochs 20 --config wgan.json --out runs/wgan',
       'bigmodel-gan train cgan --epochs 5 --out runs/cgan',
     ]);

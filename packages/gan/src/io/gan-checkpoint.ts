@@ -355,7 +355,8 @@ export async function loadGanCheckpoint(
     const misfit = entries.findIndex((e, i) => !tf.util.arraysEqual(e.shape, weights[i].shape as number[]));
     if (misfit >= 0)
       throw corrupt(
-        `holds ${name} tensor ${entries[misfit].name} of shape [${entries[misfit].shape}] where its config builds [${weights[misfit].shape}]`,
+        `holds ${name} tensor ${entries[misfit].name} of shape [${entries[misfit].shape}] ` +
+          `where its config builds [${weights[misfit].shape}]`,
       );
   };
   // An optimizer keeps its iteration count and a few slots (core's Adam: 3) per trainable variable, each of that variable's shape.

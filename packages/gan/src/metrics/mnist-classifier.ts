@@ -164,7 +164,11 @@ export async function trainMnistClassifier(options: TrainClassifierOptions = {})
     await saveModel(model, options.out);
     writeFileAtomic(
       join(options.out, 'training.json'),
-      `${JSON.stringify({ epochs, seed, testAccuracy, testCount: mnist.test.count, trainCount: limit, backend: tf.getBackend() }, null, 2)}\n`,
+      `${JSON.stringify(
+        { epochs, seed, testAccuracy, testCount: mnist.test.count, trainCount: limit, backend: tf.getBackend() },
+        null,
+        2,
+      )}\n`,
     );
   }
   return { model, testAccuracy, epochs, seed };

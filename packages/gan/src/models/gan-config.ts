@@ -96,7 +96,8 @@ const ganFields = z.strictObject({
     .enum(GAN_KINDS)
     .default('dcgan')
     .describe(
-      'dcgan (Radford et al. 2015), cgan (ACGAN, Odena et al. 2017: the generator takes a class, the discriminator also classifies) or wgan-gp (Gulrajani et al. 2017) (default dcgan).',
+      'dcgan (Radford et al. 2015), cgan (ACGAN, Odena et al. 2017: the generator takes a class, ' +
+        'the discriminator also classifies) or wgan-gp (Gulrajani et al. 2017) (default dcgan).',
     ),
   imageShape: z
     .tuple([
@@ -114,24 +115,31 @@ const ganFields = z.strictObject({
     .max(MAX_GAN_WIDTH)
     .default(64)
     .describe(
-      `Generator width: channels of its last hidden layer, each earlier layer doubling it; an integer in [1, ${MAX_GAN_WIDTH}], the widest layer at most ${MAX_GAN_CHANNELS} channels (default 64).`,
+      'Generator width: channels of its last hidden layer, each earlier layer doubling it; ' +
+        `an integer in [1, ${MAX_GAN_WIDTH}], the widest layer at most ${MAX_GAN_CHANNELS} channels (default 64).`,
     ),
   ndf: positiveInteger()
     .max(MAX_GAN_WIDTH)
     .default(64)
     .describe(
-      `Discriminator width: channels of its first layer, each later layer doubling it; an integer in [1, ${MAX_GAN_WIDTH}], the widest layer at most ${MAX_GAN_CHANNELS} channels (default 64).`,
+      'Discriminator width: channels of its first layer, each later layer doubling it; ' +
+        `an integer in [1, ${MAX_GAN_WIDTH}], the widest layer at most ${MAX_GAN_CHANNELS} channels (default 64).`,
     ),
   depth: positiveInteger()
     .optional()
     .describe(
-      'Upsampling stages of the generator (downsampling stages of the discriminator); the generator starts from imageSize / 2^depth squared, at least 2x2. Default: 2 for 28x28 (7 -> 14 -> 28), 3 for 32x32 (4 -> 8 -> 16 -> 32); otherwise the largest depth leaving a start of at least 4.',
+      'Upsampling stages of the generator (downsampling stages of the discriminator); ' +
+        'the generator starts from imageSize / 2^depth squared, at least 2x2. ' +
+        'Default: 2 for 28x28 (7 -> 14 -> 28), 3 for 32x32 (4 -> 8 -> 16 -> 32); ' +
+        'otherwise the largest depth leaving a start of at least 4.',
     ),
   discriminatorNormalization: z
     .enum(DISCRIMINATOR_NORMALIZATIONS)
     .optional()
     .describe(
-      "Normalization of the discriminator's hidden convolutions: batch (the DCGAN paper's), none, or spectral (Miyato et al. 2018, beyond the paper). Default batch for dcgan and cgan, none for the WGAN-GP critic, which cannot have batch norm (its gradient penalty is per example).",
+      "Normalization of the discriminator's hidden convolutions: batch (the DCGAN paper's), none, " +
+        'or spectral (Miyato et al. 2018, beyond the paper). Default batch for dcgan and cgan, ' +
+        'none for the WGAN-GP critic, which cannot have batch norm (its gradient penalty is per example).',
     ),
   classes: positiveInteger()
     .max(MAX_GAN_CLASSES)
@@ -143,7 +151,9 @@ const ganFields = z.strictObject({
   generatorLearningRate: learningRate()
     .optional()
     .describe(
-      "Learning rate of the generator's Adam, in (0, 1] (default learningRate). With discriminatorLearningRate, the two time-scale update rule (TTUR; Heusel et al. 2017), beyond the DCGAN paper (`generatorLr` is its deprecated alias).",
+      "Learning rate of the generator's Adam, in (0, 1] (default learningRate). " +
+        'With discriminatorLearningRate, the two time-scale update rule (TTUR; Heusel et al. 2017), ' +
+        'beyond the DCGAN paper (`generatorLr` is its deprecated alias).',
     ),
   discriminatorLearningRate: learningRate()
     .optional()
@@ -167,7 +177,9 @@ const ganFields = z.strictObject({
     .lt(1)
     .default(0)
     .describe(
-      "Decay of an exponential moving average of the generator's weights (Yazici et al. 2019; StyleGAN's G_ema), in [0, 1); 0 (the default) keeps no average. When on, sampling uses the averaged generator; training never does. The decay ramps up as min(decay, (1 + step) / (10 + step)).",
+      "Decay of an exponential moving average of the generator's weights (Yazici et al. 2019; StyleGAN's G_ema), " +
+        'in [0, 1); 0 (the default) keeps no average. When on, sampling uses the averaged generator; ' +
+        'training never does. The decay ramps up as min(decay, (1 + step) / (10 + step)).',
     ),
   discriminatorTranslation: z
     .number()
@@ -175,19 +187,24 @@ const ganFields = z.strictObject({
     .max(0.5)
     .default(0)
     .describe(
-      'Differentiable translation (DiffAugment, Zhao et al. 2020) of every image the discriminator sees, by a random whole number of pixels up to this fraction of the image size on each axis, the border filled with -1; in [0, 0.5], 0 (the default) off, the paper uses 0.125.',
+      'Differentiable translation (DiffAugment, Zhao et al. 2020) of every image the discriminator sees, ' +
+        'by a random whole number of pixels up to this fraction of the image size on each axis, ' +
+        'the border filled with -1; in [0, 0.5], 0 (the default) off, the paper uses 0.125.',
     ),
   discriminatorPacking: positiveInteger()
     .max(4)
     .default(1)
     .describe(
-      'PacGAN packing (Lin et al. 2018): the discriminator judges this many samples at once, concatenated along the channels; an integer in [1, 4] dividing batchSize, 1 (the default) off. Not for wgan-gp.',
+      'PacGAN packing (Lin et al. 2018): the discriminator judges this many samples at once, ' +
+        'concatenated along the channels; an integer in [1, 4] dividing batchSize, 1 (the default) off. Not for wgan-gp.',
     ),
   minibatchStddev: z
     .union([z.boolean(), z.number().int().min(0)])
     .default(false)
     .describe(
-      "Minibatch standard deviation (Karras et al. 2018) before the discriminator's output layer: true is ProGAN's group size 4, a number is the group size (>= 2, dividing batchSize / discriminatorPacking), false or 0 (the default) off. Not for wgan-gp.",
+      "Minibatch standard deviation (Karras et al. 2018) before the discriminator's output layer: " +
+        "true is ProGAN's group size 4, a number is the group size (>= 2, dividing batchSize / discriminatorPacking), " +
+        'false or 0 (the default) off. Not for wgan-gp.',
     ),
 });
 
@@ -220,7 +237,9 @@ function combinationProblem(config: ReturnType<typeof withDerivedDefaults>): { p
     return {
       path: 'depth',
       input: depth,
-      message: `Image size ${height} is not compatible with generator depth ${depth}: the size must be divisible by 2^depth = ${2 ** depth} with a start of at least 2x2 (try depth ${defaultDepth(height) || 'a different image size'}).`,
+      message:
+        `Image size ${height} is not compatible with generator depth ${depth}: the size must be divisible by ` +
+        `2^depth = ${2 ** depth} with a start of at least 2x2 (try depth ${defaultDepth(height) || 'a different image size'}).`,
     };
   }
   const deepest = 2 ** (depth - 1);
@@ -229,7 +248,9 @@ function combinationProblem(config: ReturnType<typeof withDerivedDefaults>): { p
       return {
         path: width,
         input: config[width],
-        message: `With depth ${depth} the widest layer would have ${width} * 2^${depth - 1} = ${config[width] * deepest} channels; at most ${MAX_GAN_CHANNELS} are allowed.`,
+        message:
+          `With depth ${depth} the widest layer would have ${width} * 2^${depth - 1} = ${config[width] * deepest} channels; ` +
+          `at most ${MAX_GAN_CHANNELS} are allowed.`,
       };
     }
   }
@@ -238,7 +259,9 @@ function combinationProblem(config: ReturnType<typeof withDerivedDefaults>): { p
     return {
       path: 'ngf',
       input: ngf,
-      message: `With nz ${nz} and depth ${depth} the generator's projection would hold ${projection} weights; at most ${MAX_GAN_PROJECTION_WEIGHTS} (2^28) are allowed: lower ngf or nz.`,
+      message:
+        `With nz ${nz} and depth ${depth} the generator's projection would hold ${projection} weights; ` +
+        `at most ${MAX_GAN_PROJECTION_WEIGHTS} (2^28) are allowed: lower ngf or nz.`,
     };
   }
   if (wgan && config.discriminatorNormalization === 'batch') {

@@ -76,8 +76,8 @@ export class GanTrainer implements GanState {
 
   /**
    * Builds both networks (weights seeded from `seed`) and both optimizers (Adam with the config's
-   * generatorLearningRate / discriminatorLearningRate and betas), and the averaged generator (starting equal to the generator) if the config asks
-   * for one.
+   * generatorLearningRate / discriminatorLearningRate and betas), and the averaged generator (starting equal to
+   * the generator) if the config asks for one.
    */
   static create(config: GanConfig, seed: number): GanTrainer {
     const resolved = resolveGanConfig(config);

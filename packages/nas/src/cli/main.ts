@@ -48,7 +48,8 @@ const format = (seconds: number) => {
 /** A line when a trial starts, so that a long first trial shows at once. */
 function started(io: CliIo, t: TrialStart): void {
   io.stderr.write(
-    `[${t.done}/${t.total}] trial ${t.trial.id} budget ${t.trial.budget}: started (${t.running} running) | ${format(t.elapsedSeconds)} elapsed\n`,
+    `[${t.done}/${t.total}] trial ${t.trial.id} budget ${t.trial.budget}: ` +
+      `started (${t.running} running) | ${format(t.elapsedSeconds)} elapsed\n`,
   );
 }
 
@@ -56,14 +57,27 @@ function progress(io: CliIo, p: SearchProgress): void {
   const last = p.last.status === 'ok' ? p.last.score.toPrecision(5) : `${p.last.status} (${p.last.error ?? ''})`;
   const best = p.best ? `${p.best.score.toPrecision(5)} (trial ${p.best.trial.id}, budget ${p.best.trial.budget})` : '-';
   io.stderr.write(
-    `[${p.done}/${p.total}] trial ${p.last.trial.id} budget ${p.last.trial.budget}: ${last} | best ${best} | ${format(p.elapsedSeconds)} elapsed, ETA ${format(p.etaSeconds)}\n`,
+    `[${p.done}/${p.total}] trial ${p.last.trial.id} budget ${p.last.trial.budget}: ${last} | best ${best} | ` +
+      `${format(p.elapsedSeconds)} elapsed, ETA ${format(p.etaSeconds)}\n`,
   );
 }
 
 function report(io: CliIo, result: SearchResult): void {
   for (const s of result.skippedLines) io.stderr.write(`journal line ${s.line} skipped: ${s.reason}\n`);
   io.stdout.write(
-    `${JSON.stringify({ dir: result.dir, trials: result.trials.length, evaluatedNow: result.evaluatedNow, timedOut: result.timedOut, best: result.best ? { id: result.best.trial.id, score: result.best.score, budget: result.best.trial.budget, config: result.best.trial.config } : null }, null, 2)}\n`,
+    `${JSON.stringify(
+      {
+        dir: result.dir,
+        trials: result.trials.length,
+        evaluatedNow: result.evaluatedNow,
+        timedOut: result.timedOut,
+        best: result.best
+          ? { id: result.best.trial.id, score: result.best.score, budget: result.best.trial.budget, config: result.best.trial.config }
+          : null,
+      },
+      null,
+      2,
+    )}\n`,
   );
 }
 
@@ -386,7 +400,8 @@ export function nasProgram(io: CliIo) {
     .addOption(trialTimeoutOption())
     .examples([
       'bigmodel-nas search --space builtin:branin --strategy tpe --trials 30 --out runs/branin',
-      'bigmodel-nas search --space builtin:mnist --strategy tpe --trials 200 --workers 8 --out runs/mnist --redis redis://:PASSWORD@10.0.0.5:6379/0',
+      'bigmodel-nas search --space builtin:mnist --strategy tpe --trials 200 --workers 8 --out runs/mnist ' +
+        '--redis redis://:PASSWORD@10.0.0.5:6379/0',
       'bigmodel-nas search --space builtin:mnist --strategy evolution --hyperband --trials 40 --minutes 30 --fit-time --out runs/mnist',
       'bigmodel-nas search --space space.json --evaluator-module dist/my-evaluator.js --strategy random --trials 20 --out runs/mine',
     ]);
@@ -480,7 +495,8 @@ export function nasProgram(io: CliIo) {
           ),
       });
       io.stderr.write(
-        `worker ready (${plan.concurrency} at a time) on ${parseRedisAddress(plan.url).redacted}; SIGTERM finishes the trials running, then exits\n`,
+        `worker ready (${plan.concurrency} at a time) on ${parseRedisAddress(plan.url).redacted}; ` +
+          'SIGTERM finishes the trials running, then exits\n',
       );
       const stop = () => {
         io.stderr.write('stopping: finishing the trials running\n');
@@ -522,12 +538,14 @@ export function nasProgram(io: CliIo) {
         maxSeconds: minutes === undefined ? undefined : minutes * 60,
         onProgress: (r, done, total) =>
           io.stderr.write(
-            `[${done}/${total}] trial ${r.trialId} fold ${r.fold}: ${r.status === 'ok' ? r.score!.toPrecision(5) : `failed (${r.error})`} (${r.seconds.toFixed(0)}s)\n`,
+            `[${done}/${total}] trial ${r.trialId} fold ${r.fold}: ` +
+              `${r.status === 'ok' ? r.score!.toPrecision(5) : `failed (${r.error})`} (${r.seconds.toFixed(0)}s)\n`,
           ),
       });
       for (const c of result.candidates)
         io.stderr.write(
-          `trial ${c.trial.trial.id}: mean ${c.meanScore.toPrecision(5)} over [${c.evaluations.map((e) => e.score.toPrecision(5)).join(', ')}]${c.complete ? '' : ' (incomplete, unranked)'}\n`,
+          `trial ${c.trial.trial.id}: mean ${c.meanScore.toPrecision(5)} ` +
+            `over [${c.evaluations.map((e) => e.score.toPrecision(5)).join(', ')}]${c.complete ? '' : ' (incomplete, unranked)'}\n`,
         );
       const best = result.best;
       io.stdout.write(
@@ -604,7 +622,8 @@ export function nasProgram(io: CliIo) {
           ? `trial ${summary.trialId}'s configuration retrained for ${summary.budget} epochs`
           : `trial ${summary.trialId}'s model (${summary.trialModel})`;
         io.stderr.write(
-          `exported ${source}: validation ${valAccuracy.toFixed(4)} (search score ${summary.searchScore.toFixed(4)}), test ${testAccuracy?.toFixed(4) ?? '-'}\n`,
+          `exported ${source}: validation ${valAccuracy.toFixed(4)} ` +
+            `(search score ${summary.searchScore.toFixed(4)}), test ${testAccuracy?.toFixed(4) ?? '-'}\n`,
         );
       }
       io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
@@ -621,7 +640,8 @@ export function nasProgram(io: CliIo) {
   cliAction(board, leaderboardRows, (rows) => {
     for (const t of rows)
       io.stdout.write(
-        `trial ${t.trial.id}\tbudget ${t.trial.budget}\t${t.status}\t${t.score}\t${JSON.stringify(t.metrics)}\t${JSON.stringify(t.trial.config)}\n`,
+        `trial ${t.trial.id}\tbudget ${t.trial.budget}\t${t.status}\t${t.score}\t` +
+          `${JSON.stringify(t.metrics)}\t${JSON.stringify(t.trial.config)}\n`,
       );
   });
   return program;

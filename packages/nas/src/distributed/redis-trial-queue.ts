@@ -75,7 +75,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * @example
  * ```ts
  * const queue = new RedisTrialQueue({ url: 'redis://:secret@127.0.0.1:6379/0', maxInFlight: 8 });
- * await runSearch({ dir: 'runs/nas', space, strategy: 'tpe', evaluator: { kind: 'builtin', name: 'mnist' }, trials: 100, executor: queue });
+ * await runSearch({
+ *   dir: 'runs/nas', space, strategy: 'tpe', evaluator: { kind: 'builtin', name: 'mnist' }, trials: 100, executor: queue,
+ * });
  * ```
  * @category Distributed
  */

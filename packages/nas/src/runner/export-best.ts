@@ -207,7 +207,10 @@ export async function exportBest(dir: string, options: ExportOptions): Promise<E
       throw new InvalidArgumentError({
         parameter: 'retrain',
         value: false,
-        message: `The best trial (${best.trial.id}) has no saved model in ${dir} (a search from before trials kept their models, or one run with keepModels: false); export with retrain: true (--retrain) to train its configuration again.`,
+        message:
+          `The best trial (${best.trial.id}) has no saved model in ${dir} ` +
+          '(a search from before trials kept their models, or one run with keepModels: false); ' +
+          'export with retrain: true (--retrain) to train its configuration again.',
       });
     }
     model = await loadModel(modelDir);

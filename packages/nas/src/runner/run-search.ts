@@ -411,7 +411,8 @@ export async function runSearch(config: RunSearchConfig): Promise<SearchResult> 
     fail(
       'dir',
       dir,
-      'It holds the journal of a different search (space, strategy, evaluator, seed or budget differ); use another directory or resumeSearch(dir).',
+      'It holds the journal of a different search (space, strategy, evaluator, seed or budget differ); ' +
+        'use another directory or resumeSearch(dir).',
     );
   }
   // Models to keep: as asked, else as the search was started with, else the best trial's.
@@ -460,7 +461,9 @@ export async function runSearch(config: RunSearchConfig): Promise<SearchResult> 
       if (asked.get(r.trial.id)!.hash !== r.trial.hash) {
         throw new FileFormatError({
           path: dir,
-          problem: `cannot be replayed: trial ${r.trial.id} was ${JSON.stringify(r.trial.config)} but the strategy now proposes ${JSON.stringify(asked.get(r.trial.id)!.config)}`,
+          problem:
+            `cannot be replayed: trial ${r.trial.id} was ${JSON.stringify(r.trial.config)} ` +
+            `but the strategy now proposes ${JSON.stringify(asked.get(r.trial.id)!.config)}`,
           hint: 'The strategy is not deterministic for this seed, or the journal was edited.',
         });
       }

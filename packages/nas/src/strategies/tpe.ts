@@ -43,7 +43,8 @@ export const tpeConfigSchema = configSchema(
       .min(1, { error: 'Must be an integer >= 1.' })
       .default(4)
       .describe(
-        'Candidates drawn from l(x) per parameter, an integer >= 1 (default 4; hyperopt uses 24, which exploits more and did worse on all three benchmarks of bench/nas.ts).',
+        'Candidates drawn from l(x) per parameter, an integer >= 1 (default 4; hyperopt uses 24, ' +
+          'which exploits more and did worse on all three benchmarks of bench/nas.ts).',
       ),
     startupTrials: z
       .number({ error: 'Must be an integer >= 1.' })

@@ -187,7 +187,8 @@ export class A2c implements Policy<number | Float32Array> {
     const end = this.numTimesteps + totalTimesteps;
     while (this.numTimesteps < end) {
       // ---- rollout
-      const rollout = yield* this.collector.collectReads(c.nSteps, this.rng, c.seed + this.updates, logger); // the seed is used only when the collector resets (first rollout, or after loading)
+      // the seed is used only when the collector resets (first rollout, or after loading)
+      const rollout = yield* this.collector.collectReads(c.nSteps, this.rng, c.seed + this.updates, logger);
       const { advantages, returns } = computeGae(rollout, c.nSteps, c.nEnvs, c.gamma, c.gaeLambda);
       const adv = c.normalizeAdvantage ? standardize(advantages) : advantages;
       // ---- learning: one gradient step on the whole rollout

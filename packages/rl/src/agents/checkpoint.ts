@@ -233,7 +233,8 @@ export async function loadCheckpoint<A extends { dispose(): void }>(
     if (!FIELD_CHECKS[type](saved[field])) {
       throw new FileFormatError({
         path,
-        problem: `has ${field} ${JSON.stringify(saved[field]) ?? 'undefined'}, not ${type === 'count' ? 'a whole number >= 0' : `a ${type}`}`,
+        problem:
+          `has ${field} ${JSON.stringify(saved[field]) ?? 'undefined'}, ` + `not ${type === 'count' ? 'a whole number >= 0' : `a ${type}`}`,
         hint: 'It is corrupt.',
       });
     }

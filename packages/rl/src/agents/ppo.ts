@@ -324,7 +324,8 @@ export class Ppo implements Policy<number | Float32Array> {
       this.currentLr = c.learningRateSchedule === 'linear' ? c.learningRate * progressRemaining : c.learningRate;
       const clip = c.clipRangeSchedule === 'linear' ? c.clipRange * progressRemaining : c.clipRange;
       // ---- rollout
-      const rollout = yield* this.collector.collectReads(c.nSteps, this.rng, c.seed + this.updates, logger); // the seed is used only when the collector resets (first rollout, or after loading)
+      // the seed is used only when the collector resets (first rollout, or after loading)
+      const rollout = yield* this.collector.collectReads(c.nSteps, this.rng, c.seed + this.updates, logger);
       const { advantages, returns } = computeGae(rollout, c.nSteps, c.nEnvs, c.gamma, c.gaeLambda);
       // ---- learning
       const stats = yield* this.train(rollout, advantages, returns, clip);

@@ -67,7 +67,8 @@ export const SEED_RANGE = { min: 0, max: 2 ** 32 - 1 };
 export function trainCommand(command = new CliCommand('train')): CliCommand {
   return command
     .description(
-      'trains an agent, evaluating it periodically, and saves it (a checkpoint: manifest.json and its binaries) with its metrics (metrics.jsonl) in --out',
+      'trains an agent, evaluating it periodically, and saves it (a checkpoint: manifest.json and its binaries) ' +
+        'with its metrics (metrics.jsonl) in --out',
     )
     .argument('<algorithm>', `one of ${ALGORITHMS.join(', ')}`)
     .addOption(choiceOption('--env <id>', 'registered environment', [...registry.keys()], 'CartPole-v1'))

@@ -2,7 +2,8 @@
 /**
  * `bigmodel-rl`: train an agent on a registered environment, or evaluate a saved one.
  *
- *   bigmodel-rl train <dqn|reinforce|a2c|ppo|sac|td3|ddpg> --total-steps 50000 --out runs/dqn [--env CartPole-v1] [--seed 0] [--config hp.json]
+ *   bigmodel-rl train <dqn|reinforce|a2c|ppo|sac|td3|ddpg> --total-steps 50000 --out runs/dqn
+ *       [--env CartPole-v1] [--seed 0] [--config hp.json]
  *       [--eval-every 5000] [--eval-episodes 10]
  *   bigmodel-rl eval runs/dqn [--episodes 100] [--seed 0]
  *
@@ -38,7 +39,8 @@ function progressBar(label: string, stream: CliStream) {
     lastDecile = decile;
     const width = 28;
     const filled = Math.round((done / total) * width);
-    const line = `${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${((performance.now() - started) / 1000).toFixed(1)}s ${suffix}`;
+    const bar = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
+    const line = `${label} ${bar} ${done}/${total} ${((performance.now() - started) / 1000).toFixed(1)}s ${suffix}`;
     stream.write(stream.isTTY ? `\r${line}` : `${line}\n`);
     if (done === total && stream.isTTY) stream.write('\n');
   };

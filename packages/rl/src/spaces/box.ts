@@ -48,7 +48,8 @@ export interface BoxOptions {
 }
 
 /**
- * An n-dimensional box of numbers (typed by the array its dtype gives, `Float32Array` by default), `low <= x <= high` elementwise (Gymnasium's `Box`). Samples as
+ * An n-dimensional box of numbers (typed by the array its dtype gives, `Float32Array` by default),
+ * `low <= x <= high` elementwise (Gymnasium's `Box`). Samples as
  * Gymnasium does: uniform on bounded coordinates, `low + Exponential(1)` when only bounded below,
  * `high - Exponential(1)` when only bounded above, standard normal when unbounded; integer boxes
  * draw on `[low, high + 1)` and floor.

@@ -34,7 +34,8 @@ export class OrderEnforcing<Obs, Act> extends Wrapper<Obs, Act> {
     if (this.ended && !this.warned) {
       this.warned = true;
       rlLogger().warn(
-        "Calling 'step()' after the episode returned terminated or truncated = true; call 'reset()' first. Further steps are undefined behavior.",
+        "Calling 'step()' after the episode returned terminated or truncated = true; call 'reset()' first. " +
+          'Further steps are undefined behavior.',
       );
     }
     const result = this.env.step(action);

@@ -189,7 +189,8 @@ function bar(stream: CommandIo['stderr']) {
       lastShown = tenth;
       const width = 24;
       const filled = Math.min(width, Math.round((done / total) * width));
-      const line = `${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${((performance.now() - started) / 1000).toFixed(1)}s ${suffix}`;
+      const bar = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
+      const line = `${label} ${bar} ${done}/${total} ${((performance.now() - started) / 1000).toFixed(1)}s ${suffix}`;
       stream.write(stream.isTTY ? `\r${line}` : `${line}\n`);
     },
     end() {
@@ -204,7 +205,10 @@ function bar(stream: CommandIo['stderr']) {
  *
  * @example
  * ```ts
- * await runFinetune(['--base', 'zoo:mnist-digits-0to4', '--data', 'mnist:5-9', '--out', 'runs/t'], { stdout: console.log, stderr: process.stderr });
+ * await runFinetune(['--base', 'zoo:mnist-digits-0to4', '--data', 'mnist:5-9', '--out', 'runs/t'], {
+ *   stdout: console.log,
+ *   stderr: process.stderr,
+ * });
  * ```
  */
 export async function runFinetune(argv: string[], io: CommandIo): Promise<FinetuneSummary> {
@@ -256,7 +260,9 @@ export async function finetune(args: ReturnType<typeof finetunePlan>, io: Comman
   const info = await initBackend();
   const { base, metadata, data, train, validation } = await readInputs(args);
   io.stdout(
-    `${args.base} -> ${args.data}: ${data.classNames.length} classes, ${train.size} train / ${validation.size} validation / ${data.test.size} test, strategy ${args.strategy}, ${formatBackendInfo(info)}`,
+    `${args.base} -> ${args.data}: ${data.classNames.length} classes, ` +
+      `${train.size} train / ${validation.size} validation / ${data.test.size} test, ` +
+      `strategy ${args.strategy}, ${formatBackendInfo(info)}`,
   );
 
   const progress = bar(io.stderr);

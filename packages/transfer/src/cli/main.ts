@@ -27,7 +27,8 @@ export function transferProgram(io: CliIo) {
       for (const name of zooNames()) {
         const m = zooMetadata(name);
         say(
-          `zoo:${name}  input [${m.inputShape.join(', ')}], ${m.classes} classes, test accuracy ${(100 * m.accuracy.test).toFixed(2)}%  trained on: ${m.trainedOn}`,
+          `zoo:${name}  input [${m.inputShape.join(', ')}], ${m.classes} classes, ` +
+            `test accuracy ${(100 * m.accuracy.test).toFixed(2)}%  trained on: ${m.trainedOn}`,
         );
       }
     },

@@ -206,7 +206,9 @@ export function loadImageFolder(dir: string, options: { channels?: 1 | 3 } = {})
     throw new InvalidArgumentError({
       parameter: 'data',
       value: dir,
-      message: `Class ${classNames[smallest]} has ${counts[smallest]} images; without train/ and test/ folders each class needs at least ${MIN_IMAGES_PER_CLASS} (20% of each class is held out for testing, rounded down).`,
+      message:
+        `Class ${classNames[smallest]} has ${counts[smallest]} images; without train/ and test/ folders ` +
+        `each class needs at least ${MIN_IMAGES_PER_CLASS} (20% of each class is held out for testing, rounded down).`,
     });
   }
   const { train, test } = all.split({ train: 0.8, test: 0.2, seed: 0 });

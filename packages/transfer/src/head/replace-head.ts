@@ -29,7 +29,9 @@ export function defaultCutLayer(model: tf.LayersModel): string {
     throw new InvalidArgumentError({
       parameter: 'options.cutAt',
       value: undefined,
-      message: `The model does not end in Dense layers, so where its head starts is not clear; name the layer to cut at (one of ${layerNames(model)}).`,
+      message:
+        'The model does not end in Dense layers, so where its head starts is not clear; ' +
+        `name the layer to cut at (one of ${layerNames(model)}).`,
     });
   }
   return model.layers[i].name;
@@ -111,7 +113,10 @@ export const MAX_HEAD_LAYERS = 16;
  */
 export const MAX_HEAD_CLASSES = 100_000;
 
-/** Throws an InvalidArgumentError naming `parameter` (or its entry) unless `hiddenUnits` is a list of head layer sizes within the limits. */
+/**
+ * Throws an InvalidArgumentError naming `parameter` (or its entry) unless `hiddenUnits` is a list of head layer
+ * sizes within the limits.
+ */
 export function checkHiddenUnits(parameter: string, hiddenUnits: unknown): void {
   if (!Array.isArray(hiddenUnits) || hiddenUnits.length > MAX_HEAD_LAYERS) {
     throw new InvalidArgumentError({ parameter, value: hiddenUnits, message: `Must be a list of at most ${MAX_HEAD_LAYERS} layer sizes.` });

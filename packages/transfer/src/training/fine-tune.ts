@@ -100,7 +100,8 @@ const fineTuneFields = z.strictObject({
     .positive()
     .default(1)
     .describe(
-      'Discriminative rates: each base block below the top trainable one gets this factor more (default 1: one rate for the base; `layerLrDecay` is its deprecated alias).',
+      'Discriminative rates: each base block below the top trainable one gets this factor more ' +
+        '(default 1: one rate for the base; `layerLrDecay` is its deprecated alias).',
     ),
   weightDecay: z
     .number()
@@ -112,7 +113,9 @@ const fineTuneFields = z.strictObject({
     .min(0)
     .default(0)
     .describe(
-      "L2-SP: when > 0, the base's weights decay toward their pretrained values instead of toward zero, by this strength (w -= rate * strength * (w - w0) after every step, rate the weight's own), and weightDecay applies to the head only (default 0: off).",
+      "L2-SP: when > 0, the base's weights decay toward their pretrained values instead of toward zero, " +
+        "by this strength (w -= rate * strength * (w - w0) after every step, rate the weight's own), " +
+        'and weightDecay applies to the head only (default 0: off).',
     ),
   batchSize: z.number().int().min(1).default(64).describe('Examples per batch (default 64).'),
   seed: z.number().default(0).describe("Seed of the head's initial weights and the batch order (default 0)."),
@@ -161,7 +164,8 @@ const fineTuneFields = z.strictObject({
     .custom<(progress: { done: number; total: number }) => void>(isFunction)
     .optional()
     .describe(
-      'With cachedFeatures: called after each batch the frozen base runs while caching, with the examples done and the total (the training set once per copy, then the validation set).',
+      'With cachedFeatures: called after each batch the frozen base runs while caching, ' +
+        'with the examples done and the total (the training set once per copy, then the validation set).',
     ),
 });
 
@@ -329,7 +333,8 @@ export async function fineTune(base: tf.LayersModel, train: TensorDataset, confi
     phases.push({ name, parameters, history });
   };
 
-  // Learning rates: the head at learningRate; trainable base blocks at fineTuneLearningRate, times layerLearningRateDecay per block further down.
+  // Learning rates: the head at learningRate; trainable base blocks at fineTuneLearningRate, times
+  // layerLearningRateDecay per block further down.
   // With decayToPretrained, the base decays toward its pretrained weights (returned as a callback for the phase), not toward zero.
   const baseWeights = new Set(model.layers.slice(0, cutIndex + 1).flatMap((l) => l.weights.map((w) => w.name)));
   const compileWithRates = (target: tf.LayersModel, trainableBlocks: { layers: string[] }[]): Callback[] => {

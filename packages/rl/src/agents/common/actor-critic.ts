@@ -90,7 +90,9 @@ export interface ActorCriticOptions {
  * Separate policy and value MLPs over the same observation.
  * @example
  * ```ts
- * const ac = new ActorCritic(4, { kind: 'categorical', n: 2 }, { piArch: [64, 64], vfArch: [64, 64], activation: 'tanh', logStdInit: 0, seed: 0 });
+ * const ac = new ActorCritic(4, { kind: 'categorical', n: 2 }, {
+ *   piArch: [64, 64], vfArch: [64, 64], activation: 'tanh', logStdInit: 0, seed: 0,
+ * });
  * ```
  * @category Agents
  */

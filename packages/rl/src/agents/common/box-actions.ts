@@ -28,7 +28,9 @@ export function prepareBoxEnv(algorithm: string, env: Env<unknown, Float32Array>
       throw new InvalidArgumentError({
         parameter: 'actionSpace',
         value: String(space),
-        message: `${algorithm} rescales actions to the Box's bounds, which must be finite; dimension ${i} is [${space.low[i]}, ${space.high[i]}].`,
+        message:
+          `${algorithm} rescales actions to the Box's bounds, which must be finite; ` +
+          `dimension ${i} is [${space.low[i]}, ${space.high[i]}].`,
       });
     }
   }
