@@ -65,6 +65,7 @@ export { Dqn, DQN_PRESETS, dqnConfigSchema, linearAnneal, resolveDqnConfig, type
 export type { LearnOptions } from './agents/common/learn-options';
 export { ActorCritic, actionHeadFor, type ActionHead, type ActorCriticOptions, type ActResult } from './agents/common/actor-critic';
 export type { Reads } from './agents/common/reads';
+export { AgentBase } from './agents/common/agent-base';
 export { RolloutCollector, computeGae, type Rollout, type RolloutCollectorOptions } from './agents/common/rollout';
 export { Ppo, PPO_PRESETS, ppoConfigSchema, resolvePpoConfig, type PpoConfig } from './agents/ppo';
 export { A2c, A2C_PRESETS, a2cConfigSchema, resolveA2cConfig, type A2cConfig } from './agents/a2c';

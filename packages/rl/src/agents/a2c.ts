@@ -28,10 +28,10 @@ import {
   writeCheckpoint,
 } from './checkpoint';
 import { type LearnOptions, checkTotalTimesteps } from './common/learn-options';
-import { runAsync, runSync, type Reads } from './common/reads';
+import type { Reads } from './common/reads';
+import { AgentBase } from './common/agent-base';
 import { CONFIG_SIZE_LIMITS, agentConfigSchema, choiceOf, envFields, hiddenLayers, integerIn, numberIn } from './common/config-fields';
 import { standardize } from './common/standardize';
-import type { Policy } from './evaluate';
 import { encodeObservation, prepareEnv } from './common/prepare-env';
 import { RolloutCollector, computeGae } from './common/rollout';
 
@@ -110,7 +110,7 @@ export function resolveA2cConfig(config: Partial<A2cConfig> = {}): A2cConfig {
  * ```
  * @category Agents
  */
-export class A2c implements Policy<number | Float32Array> {
+export class A2c extends AgentBase<number | Float32Array> {
   readonly algorithm = 'a2c';
   readonly config: A2cConfig;
   readonly envs: SyncVectorEnv<unknown>;
@@ -122,6 +122,7 @@ export class A2c implements Policy<number | Float32Array> {
   updates = 0;
 
   constructor(config: Partial<A2cConfig> = {}, envFn?: () => Env<Float32Array, unknown>) {
+    super();
     this.config = resolveA2cConfig(config);
     const c = this.config;
     const makeEnv = () => prepareEnv('A2C', envFn?.() ?? make<unknown, unknown>(c.env, c.envKwargs), ['Discrete', 'Box']);
@@ -152,35 +153,14 @@ export class A2c implements Policy<number | Float32Array> {
   }
 
   /** The action for one raw observation; Box actions are clipped to the bounds. */
-  predict(observation: Float32Array | number, deterministic = true): number | Float32Array {
-    return runSync(this.predictReads(observation, deterministic));
-  }
-
-  /** {@link A2c.predict} on any backend, webgpu included. */
-  predictAsync(observation: Float32Array | number, deterministic = true): Promise<number | Float32Array> {
-    return runAsync(this.predictReads(observation, deterministic));
-  }
-
-  private *predictReads(observation: Float32Array | number, deterministic: boolean): Reads<number | Float32Array> {
+  protected *predictReads(observation: Float32Array | number, deterministic: boolean): Reads<number | Float32Array> {
     const x = encodeObservation(observation, this.envs.envs[0] as Env<Float32Array, unknown>);
     const { actions } = yield* this.policy.actReads(this.collector.normalize(x), 1, this.rng, deterministic);
     return envAction(this.policy.head, actions);
   }
 
   /** Trains for about `totalTimesteps` more environment steps. */
-  learn(totalTimesteps: number, options: LearnOptions = {}): this {
-    return runSync(this.learnReads(totalTimesteps, options));
-  }
-
-  /**
-   * {@link A2c.learn} on any backend, webgpu included: the device is read asynchronously. Same
-   * numbers as `learn`.
-   */
-  learnAsync(totalTimesteps: number, options: LearnOptions = {}): Promise<this> {
-    return runAsync(this.learnReads(totalTimesteps, options));
-  }
-
-  private *learnReads(totalTimesteps: number, options: LearnOptions): Reads<this> {
+  protected *learnReads(totalTimesteps: number, options: LearnOptions): Reads<this> {
     const c = this.config;
     const { logger, onStep } = options;
     checkTotalTimesteps(totalTimesteps);

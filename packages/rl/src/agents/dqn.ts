@@ -18,7 +18,8 @@ import type { Discrete } from '../spaces/discrete';
 import { Rng } from '../utils/rng';
 import { checkFiniteLosses } from './common/check-finite-losses';
 import { type LearnOptions, checkTotalTimesteps } from './common/learn-options';
-import { read, runAsync, runSync, type Reads } from './common/reads';
+import { read, runSync, type Reads } from './common/reads';
+import { AgentBase } from './common/agent-base';
 import {
   checkpointPath,
   decodeFloat32Exact,
@@ -49,7 +50,6 @@ import {
 import { Mlp } from './common/mlp';
 import { encodeObservation, prepareEnv } from './common/prepare-env';
 import { ReplayBuffer } from './common/replay-buffer';
-import type { Policy } from './evaluate';
 
 // ---- Config -------------------------------------------------------------------------------------
 
@@ -233,7 +233,7 @@ function maskedArgmax(values: ArrayLike<number>, mask: Uint8Array | null): numbe
  * ```
  * @category Agents
  */
-export class Dqn implements Policy<number> {
+export class Dqn extends AgentBase<number> {
   readonly algorithm = 'dqn';
   readonly config: DqnConfig;
   /** The training environment. */
@@ -266,6 +266,7 @@ export class Dqn implements Policy<number> {
   private currentLr: number;
 
   constructor(config: Partial<DqnConfig> = {}, env?: Env<Float32Array, number>) {
+    super();
     this.config = resolveDqnConfig(config);
     const c = this.config;
     this.env = prepareEnv('DQN', env ?? make<unknown, number>(c.env, c.envKwargs), ['Discrete']);
@@ -290,16 +291,7 @@ export class Dqn implements Policy<number> {
    * both among the actions `actionMask` (the step's `info.actionMask`) marks valid unless
    * `actionMasking` is `off`.
    */
-  predict(observation: Float32Array | number, deterministic = true, actionMask?: ActionMask | null): number {
-    return runSync(this.predictReads(observation, deterministic, actionMask));
-  }
-
-  /** {@link Dqn.predict} on any backend, webgpu included. */
-  predictAsync(observation: Float32Array | number, deterministic = true, actionMask?: ActionMask | null): Promise<number> {
-    return runAsync(this.predictReads(observation, deterministic, actionMask));
-  }
-
-  private *predictReads(observation: Float32Array | number, deterministic: boolean, actionMask?: ActionMask | null): Reads<number> {
+  protected *predictReads(observation: Float32Array | number, deterministic: boolean, actionMask?: ActionMask | null): Reads<number> {
     const mask = this.config.actionMasking === 'off' ? null : actionMaskOf({ actionMask }, this.nActions);
     if (!deterministic && this.rng.random() < this.explorationRate) return this.randomAction(mask);
     const x = encodeObservation(observation, this.env);
@@ -333,19 +325,7 @@ export class Dqn implements Policy<number> {
    * Trains for `totalTimesteps` more environment steps (the exploration schedule spans the steps of
    * all calls, as given to the first).
    */
-  learn(totalTimesteps: number, options: LearnOptions = {}): this {
-    return runSync(this.learnReads(totalTimesteps, options));
-  }
-
-  /**
-   * {@link Dqn.learn} on any backend, webgpu included: the device is read asynchronously. Same
-   * numbers as `learn`.
-   */
-  learnAsync(totalTimesteps: number, options: LearnOptions = {}): Promise<this> {
-    return runAsync(this.learnReads(totalTimesteps, options));
-  }
-
-  private *learnReads(totalTimesteps: number, options: LearnOptions): Reads<this> {
+  protected *learnReads(totalTimesteps: number, options: LearnOptions): Reads<this> {
     const c = this.config;
     const { logger, onStep } = options;
     checkTotalTimesteps(totalTimesteps);

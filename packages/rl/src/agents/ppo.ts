@@ -33,9 +33,9 @@ import {
   sizesOf,
   writeCheckpoint,
 } from './checkpoint';
-import type { Policy } from './evaluate';
 import { type LearnOptions, checkTotalTimesteps } from './common/learn-options';
-import { read, runAsync, runSync, type Reads } from './common/reads';
+import { read, type Reads } from './common/reads';
+import { AgentBase } from './common/agent-base';
 import {
   CONFIG_SIZE_LIMITS,
   LEARNING_RATE_SCHEDULES,
@@ -205,7 +205,7 @@ export function resolvePpoConfig(config: Partial<PpoConfig> = {}): PpoConfig {
  * ```
  * @category Agents
  */
-export class Ppo implements Policy<number | Float32Array> {
+export class Ppo extends AgentBase<number | Float32Array> {
   readonly algorithm: string = 'ppo';
   readonly config: PpoConfig;
   readonly envs: VectorEnv<unknown>;
@@ -222,6 +222,7 @@ export class Ppo implements Policy<number | Float32Array> {
   private readonly predictEnv: Env<Float32Array, unknown>;
 
   constructor(config: Partial<PpoConfig> = {}, envFn?: () => Env<Float32Array, unknown>) {
+    super();
     this.config = resolvePpoConfig(config);
     const c = this.config;
     const makeEnv = () => prepareEnv('PPO', envFn?.() ?? make<unknown, unknown>(c.env, c.envKwargs), ['Discrete', 'Box']);
@@ -279,16 +280,7 @@ export class Ppo implements Policy<number | Float32Array> {
    * to the bounds. `actionMask` (the step's `info.actionMask`) restricts a Discrete action to the
    * valid ones unless `actionMasking` is `off`.
    */
-  predict(observation: Float32Array | number, deterministic = true, actionMask?: ActionMask | null): number | Float32Array {
-    return runSync(this.predictReads(observation, deterministic, actionMask));
-  }
-
-  /** {@link Ppo.predict} on any backend, webgpu included. */
-  predictAsync(observation: Float32Array | number, deterministic = true, actionMask?: ActionMask | null): Promise<number | Float32Array> {
-    return runAsync(this.predictReads(observation, deterministic, actionMask));
-  }
-
-  private *predictReads(
+  protected *predictReads(
     observation: Float32Array | number,
     deterministic: boolean,
     actionMask?: ActionMask | null,
@@ -301,19 +293,7 @@ export class Ppo implements Policy<number | Float32Array> {
   }
 
   /** Trains for about `totalTimesteps` more environment steps (whole rollouts). */
-  learn(totalTimesteps: number, options: LearnOptions = {}): this {
-    return runSync(this.learnReads(totalTimesteps, options));
-  }
-
-  /**
-   * {@link Ppo.learn} on any backend, webgpu included: the device is read asynchronously. Same
-   * numbers as `learn`.
-   */
-  learnAsync(totalTimesteps: number, options: LearnOptions = {}): Promise<this> {
-    return runAsync(this.learnReads(totalTimesteps, options));
-  }
-
-  private *learnReads(totalTimesteps: number, options: LearnOptions): Reads<this> {
+  protected *learnReads(totalTimesteps: number, options: LearnOptions): Reads<this> {
     const c = this.config;
     const { logger, onStep } = options;
     checkTotalTimesteps(totalTimesteps);

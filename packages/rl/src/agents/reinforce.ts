@@ -28,10 +28,10 @@ import {
 import { captureEnvState, restoreEnvState } from './common/env-state';
 import { encodeObservation, prepareEnv } from './common/prepare-env';
 import { type LearnOptions, checkTotalTimesteps } from './common/learn-options';
-import { runAsync, runSync, type Reads } from './common/reads';
+import type { Reads } from './common/reads';
+import { AgentBase } from './common/agent-base';
 import { agentConfigSchema, choiceOf, envFields, hiddenLayers, integerIn, numberIn } from './common/config-fields';
 import { standardize } from './common/standardize';
-import type { Policy } from './evaluate';
 
 // ---- Config -------------------------------------------------------------------------------------
 
@@ -107,7 +107,7 @@ export function discountedReturns(rewards: ArrayLike<number>, gamma: number, boo
  * ```
  * @category Agents
  */
-export class Reinforce implements Policy<number | Float32Array> {
+export class Reinforce extends AgentBase<number | Float32Array> {
   readonly algorithm = 'reinforce';
   readonly config: ReinforceConfig;
   readonly env: Env<Float32Array, unknown>;
@@ -123,6 +123,7 @@ export class Reinforce implements Policy<number | Float32Array> {
   private seeded = false;
 
   constructor(config: Partial<ReinforceConfig> = {}, env?: Env<Float32Array, unknown>) {
+    super();
     this.config = resolveReinforceConfig(config);
     const c = this.config;
     this.env = prepareEnv('REINFORCE', env ?? make<unknown, unknown>(c.env, c.envKwargs), ['Discrete', 'Box']);
@@ -139,34 +140,13 @@ export class Reinforce implements Policy<number | Float32Array> {
   }
 
   /** The action for one observation; Box actions are clipped to the bounds. */
-  predict(observation: Float32Array | number, deterministic = true): number | Float32Array {
-    return runSync(this.predictReads(observation, deterministic));
-  }
-
-  /** {@link Reinforce.predict} on any backend, webgpu included. */
-  predictAsync(observation: Float32Array | number, deterministic = true): Promise<number | Float32Array> {
-    return runAsync(this.predictReads(observation, deterministic));
-  }
-
-  private *predictReads(observation: Float32Array | number, deterministic: boolean): Reads<number | Float32Array> {
+  protected *predictReads(observation: Float32Array | number, deterministic: boolean): Reads<number | Float32Array> {
     const { actions } = yield* this.policy.actReads(encodeObservation(observation, this.env), 1, this.rng, deterministic);
     return envAction(this.policy.head, actions);
   }
 
   /** Trains for at least `totalTimesteps` more environment steps (whole batches of episodes). */
-  learn(totalTimesteps: number, options: LearnOptions = {}): this {
-    return runSync(this.learnReads(totalTimesteps, options));
-  }
-
-  /**
-   * {@link Reinforce.learn} on any backend, webgpu included: the device is read asynchronously. Same
-   * numbers as `learn`.
-   */
-  learnAsync(totalTimesteps: number, options: LearnOptions = {}): Promise<this> {
-    return runAsync(this.learnReads(totalTimesteps, options));
-  }
-
-  private *learnReads(totalTimesteps: number, options: LearnOptions): Reads<this> {
+  protected *learnReads(totalTimesteps: number, options: LearnOptions): Reads<this> {
     const c = this.config;
     const { logger, onStep } = options;
     checkTotalTimesteps(totalTimesteps);

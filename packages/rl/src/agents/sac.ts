@@ -33,7 +33,8 @@ import { prepareBoxEnv, unscaleAction } from './common/box-actions';
 import { ContinuousCritics } from './common/continuous-critics';
 import { OffPolicyRollout } from './common/off-policy-rollout';
 import { type LearnOptions, checkTotalTimesteps } from './common/learn-options';
-import { read, runAsync, runSync, type Reads } from './common/reads';
+import { read, runSync, type Reads } from './common/reads';
+import { AgentBase } from './common/agent-base';
 import {
   CONFIG_SIZE_LIMITS,
   LEARNING_RATE_SCHEDULES,
@@ -47,7 +48,6 @@ import {
   numberIn,
   agentConfigSchema,
 } from './common/config-fields';
-import type { Policy } from './evaluate';
 import { Mlp } from './common/mlp';
 import { encodeObservation } from './common/prepare-env';
 import { ReplayBuffer } from './common/replay-buffer';
@@ -260,7 +260,7 @@ export interface SacLosses {
  * ```
  * @category Agents
  */
-export class Sac implements Policy<Float32Array> {
+export class Sac extends AgentBase<Float32Array> {
   readonly algorithm = 'sac';
   readonly config: SacConfig;
   /** The training environment. */
@@ -289,6 +289,7 @@ export class Sac implements Policy<Float32Array> {
   private currentLr: number;
 
   constructor(config: Partial<SacConfig> = {}, env?: Env<Float32Array, Float32Array>) {
+    super();
     this.config = resolveSacConfig(config);
     const c = this.config;
     const prepared = prepareBoxEnv('SAC', env ?? make<unknown, Float32Array>(c.env, c.envKwargs));
@@ -355,34 +356,13 @@ export class Sac implements Policy<Float32Array> {
   }
 
   /** The action in the environment's units: the squashed mean when deterministic, else a sample. */
-  predict(observation: Float32Array | number, deterministic = true): Float32Array {
-    return runSync(this.predictReads(observation, deterministic));
-  }
-
-  /** {@link Sac.predict} on any backend, webgpu included. */
-  predictAsync(observation: Float32Array | number, deterministic = true): Promise<Float32Array> {
-    return runAsync(this.predictReads(observation, deterministic));
-  }
-
-  private *predictReads(observation: Float32Array | number, deterministic: boolean): Reads<Float32Array> {
+  protected *predictReads(observation: Float32Array | number, deterministic: boolean): Reads<Float32Array> {
     const x = encodeObservation(observation, this.env);
     return unscaleAction(yield* this.actScaled(x, deterministic), this.rollout.space);
   }
 
   /** Trains for `totalTimesteps` more environment steps. */
-  learn(totalTimesteps: number, options: LearnOptions = {}): this {
-    return runSync(this.learnReads(totalTimesteps, options));
-  }
-
-  /**
-   * {@link Sac.learn} on any backend, webgpu included: the device is read asynchronously. Same
-   * numbers as `learn`.
-   */
-  learnAsync(totalTimesteps: number, options: LearnOptions = {}): Promise<this> {
-    return runAsync(this.learnReads(totalTimesteps, options));
-  }
-
-  private *learnReads(totalTimesteps: number, options: LearnOptions): Reads<this> {
+  protected *learnReads(totalTimesteps: number, options: LearnOptions): Reads<this> {
     const c = this.config;
     const { logger, onStep } = options;
     checkTotalTimesteps(totalTimesteps);

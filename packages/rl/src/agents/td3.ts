@@ -48,8 +48,8 @@ import { prepareBoxEnv, unscaleAction } from './common/box-actions';
 import { ContinuousCritics } from './common/continuous-critics';
 import { OffPolicyRollout } from './common/off-policy-rollout';
 import { type LearnOptions, checkTotalTimesteps } from './common/learn-options';
-import { read, runAsync, runSync, type Reads } from './common/reads';
-import type { Policy } from './evaluate';
+import { read, runSync, type Reads } from './common/reads';
+import { AgentBase } from './common/agent-base';
 import { Mlp } from './common/mlp';
 import { encodeObservation } from './common/prepare-env';
 import { ReplayBuffer } from './common/replay-buffer';
@@ -227,7 +227,7 @@ export interface Td3Losses {
  * ```
  * @category Agents
  */
-export class Td3 implements Policy<Float32Array> {
+export class Td3 extends AgentBase<Float32Array> {
   /** `ddpg` when built with {@link DDPG_OVERRIDES}' settings. */
   readonly algorithm: 'td3' | 'ddpg';
   readonly config: Td3Config;
@@ -257,6 +257,7 @@ export class Td3 implements Policy<Float32Array> {
   private currentLr: number;
 
   constructor(config: Partial<Td3Config> = {}, env?: Env<Float32Array, Float32Array>) {
+    super();
     this.config = resolveTd3Config(config);
     const c = this.config;
     const isDdpg = c.nCritics === 1 && c.policyDelay === 1 && c.targetPolicyNoise === 0;
@@ -308,34 +309,13 @@ export class Td3 implements Policy<Float32Array> {
   }
 
   /** The action in the environment's units: the actor's, plus exploration noise when not deterministic. */
-  predict(observation: Float32Array | number, deterministic = true): Float32Array {
-    return runSync(this.predictReads(observation, deterministic));
-  }
-
-  /** {@link Td3.predict} on any backend, webgpu included. */
-  predictAsync(observation: Float32Array | number, deterministic = true): Promise<Float32Array> {
-    return runAsync(this.predictReads(observation, deterministic));
-  }
-
-  private *predictReads(observation: Float32Array | number, deterministic: boolean): Reads<Float32Array> {
+  protected *predictReads(observation: Float32Array | number, deterministic: boolean): Reads<Float32Array> {
     const x = encodeObservation(observation, this.env);
     return unscaleAction(yield* this.actScaled(x, deterministic), this.rollout.space);
   }
 
   /** Trains for `totalTimesteps` more environment steps. */
-  learn(totalTimesteps: number, options: LearnOptions = {}): this {
-    return runSync(this.learnReads(totalTimesteps, options));
-  }
-
-  /**
-   * {@link Td3.learn} on any backend, webgpu included: the device is read asynchronously. Same
-   * numbers as `learn`.
-   */
-  learnAsync(totalTimesteps: number, options: LearnOptions = {}): Promise<this> {
-    return runAsync(this.learnReads(totalTimesteps, options));
-  }
-
-  private *learnReads(totalTimesteps: number, options: LearnOptions): Reads<this> {
+  protected *learnReads(totalTimesteps: number, options: LearnOptions): Reads<this> {
     const c = this.config;
     const { logger, onStep } = options;
     checkTotalTimesteps(totalTimesteps);
