@@ -18,7 +18,7 @@ import type { Discrete } from '../spaces/discrete';
 import { Rng } from '../utils/rng';
 import { checkFiniteLosses } from './common/check-finite-losses';
 import { type LearnOptions, checkTotalTimesteps } from './common/learn-options';
-import { read, runSync, type Reads } from './common/reads';
+import { read, readSums, runSync, type Reads } from './common/reads';
 import { AgentBase } from './common/agent-base';
 import {
   checkpointPath,
@@ -438,9 +438,8 @@ export class Dqn extends AgentBase<number> {
       });
       losses.push(loss);
     }
-    // Summed in float64 in order, as when each loss was read at its step.
-    const values = yield* read(...losses);
-    return values.reduce((total, [loss]) => total + loss, 0) / steps;
+    const [total] = yield* readSums(losses);
+    return total / steps;
   }
 
   /**

@@ -33,7 +33,7 @@ import { prepareBoxEnv, unscaleAction } from './common/box-actions';
 import { ContinuousCritics } from './common/continuous-critics';
 import { OffPolicyRollout } from './common/off-policy-rollout';
 import { type LearnOptions, checkTotalTimesteps } from './common/learn-options';
-import { read, runSync, type Reads } from './common/reads';
+import { read, readSums, runSync, type Reads } from './common/reads';
 import { AgentBase } from './common/agent-base';
 import {
   CONFIG_SIZE_LIMITS,
@@ -455,12 +455,7 @@ export class Sac extends AgentBase<Float32Array> {
       if (s % c.targetUpdateInterval === 0) this.criticTargets.updateFrom(this.critics, c.tau);
       this.gradientUpdates += 1;
     }
-    // Summed in float64 in step order, as when each loss was read at its step.
-    const values = yield* read(...critic, ...actor, ...entCoef);
-    const sum = (from: number, count: number) => values.slice(from, from + count).reduce((total, [v]) => total + v, 0);
-    totals.critic = sum(0, critic.length);
-    totals.actor = sum(critic.length, actor.length);
-    totals.entCoef = sum(critic.length + actor.length, entCoef.length);
+    [totals.critic, totals.actor, totals.entCoef] = yield* readSums(critic, actor, entCoef);
     return {
       'losses/criticLoss': totals.critic / steps,
       'losses/actorLoss': totals.actor / steps,

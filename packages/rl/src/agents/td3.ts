@@ -48,7 +48,7 @@ import { prepareBoxEnv, unscaleAction } from './common/box-actions';
 import { ContinuousCritics } from './common/continuous-critics';
 import { OffPolicyRollout } from './common/off-policy-rollout';
 import { type LearnOptions, checkTotalTimesteps } from './common/learn-options';
-import { read, runSync, type Reads } from './common/reads';
+import { read, readSums, runSync, type Reads } from './common/reads';
 import { AgentBase } from './common/agent-base';
 import { Mlp } from './common/mlp';
 import { encodeObservation } from './common/prepare-env';
@@ -405,10 +405,7 @@ export class Td3 extends AgentBase<Float32Array> {
         actorSteps += 1;
       }
     }
-    // Summed in float64 in step order, as when each loss was read at its step.
-    const values = yield* read(...criticLosses, ...actorLosses);
-    const criticTotal = values.slice(0, criticLosses.length).reduce((total, [v]) => total + v, 0);
-    const actorTotal = values.slice(criticLosses.length).reduce((total, [v]) => total + v, 0);
+    const [criticTotal, actorTotal] = yield* readSums(criticLosses, actorLosses);
     return { 'losses/criticLoss': criticTotal / steps, 'losses/actorLoss': actorSteps > 0 ? actorTotal / actorSteps : 0 };
   }
 

@@ -23,6 +23,16 @@ export function* read(...tensors: tf.Tensor[]): Reads<Float32Array[]> {
   return yield tensors;
 }
 
+/**
+ * The sums of each group of scalar tensors (a training phase's losses, kept on the device), read
+ * in one batch and added in float64 in order, as when each was read at its own step.
+ */
+export function* readSums(...groups: tf.Tensor[][]): Reads<number[]> {
+  const values = yield* read(...groups.flat());
+  let at = 0;
+  return groups.map((group) => values.slice(at, (at += group.length)).reduce((total, [v]) => total + v, 0));
+}
+
 /** Runs `reads` to its end, reading each batch synchronously (cpu, wasm). */
 export function runSync<T>(reads: Reads<T>): T {
   let values: Float32Array[] = [];
