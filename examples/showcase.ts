@@ -23,8 +23,8 @@ const FULL_RUNS = [
   'rl: npx ts-node -T examples/rl/ppo-cartpole.ts --steps 99840 --seed 0 -> 500.0 ± 0.3 over 100 episodes (CartPole-v1 is solved at 475)',
   'transfer: BIGMODEL_WASM_THREADS=1 npx ts-node -T examples/transfer/mnist-0to4-to-5to9.ts --strategy head --epochs 40 --seed S' +
     ' -> 99.18% ± 0.25 test accuracy over seeds 0-2',
-  'gan: BIGMODEL_WASM_THREADS=2 npx ts-node -T examples/gan/dcgan-mnist.ts --minutes 30 --epochs 200 --seed 0 --ngf 32 --ndf 32 --lr-g 1e-3' +
-    ' --lr-d 1e-4 --ema 0.999 --score-every 10000 -> classifier score 8.20, 10/10 classes (real MNIST 9.84)',
+  'gan: BIGMODEL_WASM_THREADS=2 npx ts-node -T examples/gan/dcgan-mnist.ts --minutes 30 --epochs 200 --seed 0 --ngf 32 --ndf 32 --generator-learning-rate 1e-3' +
+    ' --discriminator-learning-rate 1e-4 --ema 0.999 --score-every 10000 -> classifier score 8.20, 10/10 classes (real MNIST 9.84)',
   'nas (cell): npm run bench:nas -> mean regret over 100 seeds after 100 queries: evolution 2.16, random 7.28',
   'nas (MNIST): BIGMODEL_WASM_THREADS=1 npx ts-node -T examples/nas/hyperband-mnist.ts --minutes 30 --seed 13' +
     ' -> exported model 99.52% validation, 99.28% test accuracy',

@@ -1,8 +1,8 @@
 /**
  * TD3 on MountainCarContinuous-v0 with rl-zoo's hyperparameters (Ornstein-Uhlenbeck exploration
  * noise of sigma 0.5, the rest Stable-Baselines3's defaults: networks [400, 300], learning rate 1e-3,
- * batch 256); `--sac` trains SAC with rl-zoo's entry instead (without its gSDE, which this package
- * does not implement). Prints the learning curve (mean return of 5 deterministic episodes every
+ * batch 256); `--sac` trains SAC with rl-zoo's entry instead (gSDE exploration, networks [64, 64],
+ * 50,000 steps in rl-zoo: pass `--steps 50000`). Prints the learning curve (mean return of 5 deterministic episodes every
  * 10,000 steps) against a uniformly random policy, then the mean over 100 episodes. The task is
  * solved at a mean of 90 (the car reaches the flag, +100, spending little on its engine); a policy
  * that never pushes scores 0.

@@ -80,6 +80,7 @@ export {
   sacCriticLoss,
   softTarget,
   squashedGaussian,
+  stateDependentGaussian,
   type SacConfig,
   type SacLosses,
 } from './agents/sac';

@@ -301,6 +301,10 @@ describe('config validation', () => {
         targetEntropy: 'auto',
         targetUpdateInterval: 1,
         netArch: [256, 256],
+        useSde: false,
+        logStdInit: -3,
+        sdeSampleFreq: -1,
+        clipMean: 2,
         seed: 0,
       },
       td3: {

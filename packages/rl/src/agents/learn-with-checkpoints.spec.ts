@@ -34,7 +34,7 @@ async function fingerprint(agent: Agent): Promise<unknown> {
       value instanceof Float32Array || value instanceof Uint8Array
         ? Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64')
         : value;
-    return JSON.parse(JSON.stringify(readCheckpoint(dir), asText).replace(/(rl_mlp|sac_log_ent_coef_)\d+/g, '$1#'));
+    return JSON.parse(JSON.stringify(readCheckpoint(dir), asText).replace(/(rl_mlp|sac_log_ent_coef_|sac_sde_log_std_)\d+/g, '$1#'));
   }
   const weights = agent instanceof Dqn ? [...agent.qNet.getWeights(), ...agent.targetNet.getWeights()] : agent.policy.getWeights();
   const optimizer = await agent.optimizer.getWeights();
@@ -107,6 +107,25 @@ const CASES: [string, () => Agent, number, number][] = [
         trainFreq: 4,
         gradientSteps: 2,
         seed: 5,
+      }),
+    120,
+    50,
+  ],
+  // SAC with gSDE: its log standard deviations and the exploration matrix held mid-phase at the checkpoint.
+  [
+    'SAC with gSDE on MountainCarContinuous',
+    () =>
+      new Sac({
+        env: 'MountainCarContinuous-v0',
+        netArch: [8],
+        bufferSize: 200,
+        batchSize: 8,
+        learningStarts: 0,
+        trainFreq: 8,
+        gradientSteps: 8,
+        useSde: true,
+        logStdInit: -1,
+        seed: 7,
       }),
     120,
     50,

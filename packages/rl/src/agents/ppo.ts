@@ -142,7 +142,7 @@ export type PpoConfig = z.output<typeof ppoConfigSchema>;
 
 /**
  * rl-zoo's tuned PPO hyperparameters (rl-baselines3-zoo `hyperparams/ppo.yml`; Pendulum without
- * gSDE, which this package does not implement).
+ * gSDE, which this package implements for SAC only).
  * @category Agents
  */
 export const PPO_PRESETS: Record<string, Partial<PpoConfig>> = {

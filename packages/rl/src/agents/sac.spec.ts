@@ -6,7 +6,7 @@ import { ContinuousBandit } from '../testing/continuous-bandit';
 import { Rng } from '../utils/rng';
 import { scaleAction, unscaleAction } from './common/box-actions';
 import { evaluate } from './evaluate';
-import { Sac, entCoefLoss, resolveSacConfig, sacActorLoss, squashedGaussian } from './sac';
+import { Sac, entCoefLoss, resolveSacConfig, sacActorLoss, squashedGaussian, stateDependentGaussian } from './sac';
 
 beforeAll(async () => {
   await initBackend();
@@ -135,6 +135,98 @@ describe('SAC', () => {
       expect.objectContaining({ parameter: 'SacConfig.bufferSize', value: 10 }),
     );
     expect(() => resolveSacConfig({ entCoeff: 0.1 } as never)).toThrow(InvalidArgumentError);
+  });
+
+  describe('gSDE', () => {
+    it('stateDependentGaussian: u = mean + latent @ matrix, and log pi from the variance latent^2 @ std^2 (float64 by hand)', () => {
+      const mean = [
+        [0.3, -0.2],
+        [-1.1, 0.5],
+      ];
+      const latent = [
+        [0.5, -1.0, 2.0],
+        [0.0, 0.3, -0.7],
+      ];
+      const logStd = [
+        [-1.0, -0.5],
+        [-2.0, 0.2],
+        [-0.3, -1.5],
+      ];
+      const matrix = [
+        [0.2, -0.4],
+        [0.1, 0.3],
+        [-0.25, 0.05],
+      ];
+      const out = tf.tidy(() => {
+        const r = stateDependentGaussian(tf.tensor2d(mean), tf.tensor2d(latent), tf.tensor2d(logStd), tf.tensor2d(matrix));
+        return { action: Array.from(r.action.dataSync()), logProb: Array.from(r.logProb.dataSync()) };
+      });
+      mean.forEach((m, i) => {
+        let logProb = 0;
+        for (let j = 0; j < 2; j++) {
+          const u = m[j] + latent[i].reduce((sum, x, k) => sum + x * matrix[k][j], 0);
+          const variance = latent[i].reduce((sum, x, k) => sum + x * x * Math.exp(2 * logStd[k][j]), 0) + 1e-6;
+          const a = Math.tanh(u);
+          logProb += -0.5 * ((u - m[j]) ** 2 / variance) - 0.5 * Math.log(variance) - HALF_LOG_2PI - Math.log(1 - a * a + 1e-6);
+          expect(out.action[2 * i + j]).toBeCloseTo(a, 6);
+        }
+        expect(out.logProb[i]).toBeCloseTo(logProb, 4);
+      });
+    });
+
+    const sde = { env: 'MountainCarContinuous-v0', netArch: [8], bufferSize: 64, batchSize: 8, learningStarts: 0, useSde: true };
+
+    /** The exploration matrix's draws in use at each environment step of `steps`. */
+    function noisePerStep(agent: Sac, steps: number): (Float32Array | null)[] {
+      const seen: (Float32Array | null)[] = [];
+      agent.learn(steps, { onStep: () => void seen.push(agent.sdeNoise) });
+      return seen;
+    }
+
+    it('holds one exploration matrix per collection phase, or a new one every sdeSampleFreq steps', () => {
+      const phases = new Sac({ ...sde, trainFreq: 4, gradientSteps: 1, seed: 1 });
+      const held = noisePerStep(phases, 12);
+      // The same array through a phase of 4 steps, a new one at the start of the next.
+      expect(held.map((n) => held.indexOf(n))).toEqual([0, 0, 0, 0, 4, 4, 4, 4, 8, 8, 8, 8]);
+      expect(held[0]).toHaveLength(8); // [features 8, actions 1]
+      const every = new Sac({ ...sde, trainFreq: 4, gradientSteps: 1, sdeSampleFreq: 2, seed: 1 });
+      const seen = noisePerStep(every, 8);
+      expect(seen.map((n) => seen.indexOf(n))).toEqual([0, 0, 2, 2, 4, 4, 6, 6]);
+      [phases, every].forEach((a) => a.dispose());
+    });
+
+    it('the actor is a mean head clipped to [-clipMean, clipMean]; the deterministic action is tanh of it', () => {
+      const agent = new Sac({ ...sde, netArch: [], clipMean: 0.5, seed: 2 });
+      expect(agent.actor.sizes).toEqual([2, 1]);
+      agent.actor.setWeights([Float32Array.of(10, 0), Float32Array.of(0)]); // mean = 10 * position
+      const action = (x: number) => agent.predict(Float32Array.of(x, 0), true)[0];
+      expect(action(0.01)).toBeCloseTo(Math.tanh(0.1), 6);
+      expect(action(1)).toBeCloseTo(Math.tanh(0.5), 6);
+      expect(action(-1)).toBeCloseTo(-Math.tanh(0.5), 6);
+      agent.dispose();
+    });
+
+    it('training moves the log standard deviations (the gradient reaches them), with tensor counts flat over steps', () => {
+      // No hidden layer: the features are the observation (position, velocity), never 0, so every entry has a gradient.
+      const agent = new Sac({ ...sde, netArch: [], trainFreq: 8, gradientSteps: 8, logStdInit: -1, seed: 3 });
+      const logStd = () => Array.from((agent.sdeLogStd as tf.Variable).dataSync());
+      expect(logStd()).toEqual([-1, -1]);
+      agent.learn(16);
+      const tensors = tf.memory().numTensors;
+      agent.learn(16);
+      expect(tf.memory().numTensors).toBe(tensors);
+      expect(logStd().every((v) => v !== -1)).toBe(true);
+      agent.dispose();
+    });
+
+    it('refuses bad gSDE settings with InvalidArgumentError naming them', () => {
+      expect(() => resolveSacConfig({ sdeSampleFreq: 0 })).toThrow(
+        expect.objectContaining({ parameter: 'SacConfig.sdeSampleFreq', message: expect.stringContaining('Must be -1') }),
+      );
+      expect(() => resolveSacConfig({ logStdInit: 5 })).toThrow(expect.objectContaining({ parameter: 'SacConfig.logStdInit' }));
+      expect(() => resolveSacConfig({ clipMean: -1 })).toThrow(expect.objectContaining({ parameter: 'SacConfig.clipMean' }));
+      expect(() => resolveSacConfig({ useSde: 'yes' as never })).toThrow(expect.objectContaining({ parameter: 'SacConfig.useSde' }));
+    });
   });
 
   it('rescales actions between [-1, 1] and the Box bounds', () => {

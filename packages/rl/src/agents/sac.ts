@@ -8,7 +8,10 @@
  * entropy coefficient alpha learned so that the policy's entropy tracks `-dim(A)`. Actions are
  * rescaled from [-1, 1] to the Box's bounds. Per gradient step, in sb3's order: the entropy
  * coefficient (its loss on the current policy's log-probabilities), the critics, the actor (against
- * the updated critics), then the target critics.
+ * the updated critics), then the target critics. With `useSde`, exploration is generalized
+ * state-dependent exploration (gSDE, Raffin et al. 2022, "Smooth Exploration for Robotic
+ * Reinforcement Learning"), as sb3's `use_sde`: the noise is the actor's last hidden features times a
+ * random matrix that is held for a collection phase, so that exploration is smooth in time.
  */
 import * as tf from '@tensorflow/tfjs';
 import { Adam, parseConfig, z } from '@bigmodel/core';
@@ -97,6 +100,22 @@ export const sacConfigSchema = agentConfigSchema(
       netArch: hiddenLayers()
         .default([256, 256])
         .describe('Hidden-layer sizes of the actor and of each critic, ReLU between them (default [256, 256]).'),
+      useSde: z
+        .boolean()
+        .default(false)
+        .describe(
+          'Generalized state-dependent exploration (gSDE): the noise is the last hidden features times a random matrix ' +
+            'held for a while, instead of fresh Gaussian noise each step (default false).',
+        ),
+      logStdInit: numberIn(-20, 2)
+        .default(-3)
+        .describe("gSDE: the initial log standard deviation of the exploration matrix's entries, in [-20, 2] (default -3)."),
+      sdeSampleFreq: sampleFrequency()
+        .default(-1)
+        .describe('gSDE: environment steps between new exploration matrices; -1 (default): one at the start of each collection phase.'),
+      clipMean: numberIn(0, Infinity)
+        .default(2)
+        .describe("gSDE: the Gaussian's mean is clipped to [-clipMean, clipMean] before the tanh; 0 turns it off (default 2)."),
       seed: integerIn(0).default(0).describe('Seed of the networks, the sampling and the environment (default 0).'),
     })
     .superRefine(bufferHoldsBatch),
@@ -109,15 +128,25 @@ export const sacConfigSchema = agentConfigSchema(
  * `bufferSize` (1,000,000), `learningStarts` (100), `batchSize` (256), `tau` (0.005), `gamma`
  * (0.99), `trainFreq` (1), `trainFreqUnit` (`step`), `gradientSteps` (1), `entCoef` (`auto`),
  * `entCoefInit` (1), `targetEntropy` (`auto`), `targetUpdateInterval` (1), `netArch`
- * ([256, 256]), `seed` (0).
+ * ([256, 256]), `useSde` (false), `logStdInit` (-3), `sdeSampleFreq` (-1), `clipMean` (2), `seed` (0).
  *
  * @category Agents
  */
 export type SacConfig = z.output<typeof sacConfigSchema>;
 
+/** gSDE's resampling interval: -1 (once per collection phase) or an integer >= 1. */
+function sampleFrequency() {
+  const error = 'Must be -1 (one matrix per collection phase) or an integer >= 1.';
+  return z
+    .number({ error })
+    .int({ error })
+    .min(-1, { error })
+    .refine((steps) => steps !== 0, { error });
+}
+
 /**
- * rl-zoo's tuned SAC hyperparameters (rl-baselines3-zoo `hyperparams/sac.yml`). MountainCarContinuous
- * leaves out gSDE (`use_sde`, `log_std_init`), which this package does not implement.
+ * rl-zoo's tuned SAC hyperparameters (rl-baselines3-zoo `hyperparams/sac.yml`); MountainCarContinuous's
+ * entry explores with gSDE.
  * @category Agents
  */
 export const SAC_PRESETS: Record<string, Partial<SacConfig>> = {
@@ -133,6 +162,8 @@ export const SAC_PRESETS: Record<string, Partial<SacConfig>> = {
     tau: 0.01,
     learningStarts: 0,
     netArch: [64, 64],
+    useSde: true,
+    logStdInit: -3.67,
   },
   'LunarLanderContinuous-v3': {
     batchSize: 256,
@@ -180,6 +211,32 @@ export function squashedGaussian(output: tf.Tensor2D, noise: tf.Tensor2D): { act
   const gaussian = tf.sub(tf.sub(tf.mul(tf.square(noise), -0.5), logStd), HALF_LOG_2PI);
   const correction = tf.log(tf.add(tf.sub(1, tf.square(action)), 1e-6));
   return { action, logProb: tf.sum(tf.sub(gaussian, correction), 1) };
+}
+
+/**
+ * gSDE's tanh-squashed Gaussian (sb3's `StateDependentNoiseDistribution` with a squashed output) for
+ * the means `[n, dim]`, the features `latent` `[n, k]`, the log standard deviations `logStd` `[k, dim]`
+ * and the exploration matrix `matrix` `[k, dim]` (entries drawn from N(0, exp(logStd)^2)): the
+ * actions `a = tanh(u)`, `u = mean + latent @ matrix`, and their log-probabilities
+ * `sum_j log N(u_j; mean_j, s_j) - log(1 - a_j^2 + 1e-6)` with `s^2 = latent^2 @ exp(logStd)^2 + 1e-6`,
+ * the variance of `latent @ matrix`. Call inside `tf.tidy`.
+ * @category Agents
+ */
+export function stateDependentGaussian(
+  mean: tf.Tensor2D,
+  latent: tf.Tensor2D,
+  logStd: tf.Tensor2D,
+  matrix: tf.Tensor2D,
+): { action: tf.Tensor2D; logProb: tf.Tensor1D } {
+  const gaussian = tf.add(mean, tf.matMul(latent, matrix));
+  const action = tf.tanh(gaussian) as tf.Tensor2D;
+  const variance = tf.add(tf.matMul(tf.square(latent), tf.exp(tf.mul(logStd, 2))), 1e-6);
+  const logDensity = tf.sub(
+    tf.sub(tf.mul(tf.div(tf.square(tf.sub(gaussian, mean)), variance), -0.5), tf.mul(tf.log(variance), 0.5)),
+    HALF_LOG_2PI,
+  );
+  const correction = tf.log(tf.add(tf.sub(1, tf.square(action)), 1e-6));
+  return { action, logProb: tf.sum(tf.sub(logDensity, correction), 1) };
 }
 
 /**
@@ -265,8 +322,12 @@ export class Sac extends AgentBase<Float32Array> {
   readonly config: SacConfig;
   /** The training environment. */
   readonly env: Env<Float32Array, Float32Array>;
-  /** Outputs `[mean, logStd]` of the pre-squash Gaussian. */
+  /** Outputs `[mean, logStd]` of the pre-squash Gaussian (only the mean with gSDE). */
   readonly actor: Mlp;
+  /** gSDE: log standard deviations `[features, actions]` of the exploration matrix's entries; null without gSDE. */
+  readonly sdeLogStd: tf.Variable | null;
+  /** gSDE: the standard normal draws of the exploration matrix in use (it is them times exp(sdeLogStd)); null until drawn. */
+  sdeNoise: Float32Array | null = null;
   readonly critics: ContinuousCritics;
   readonly criticTargets: ContinuousCritics;
   /** log alpha (trained when `entCoef` is `auto`). */
@@ -286,6 +347,8 @@ export class Sac extends AgentBase<Float32Array> {
   private readonly rollout: OffPolicyRollout;
   private readonly actionSize: number;
   private readonly obsSize: number;
+  /** The features gSDE multiplies: the last hidden layer's size (the observation's without hidden layers). */
+  private readonly latentSize: number;
   private currentLr: number;
 
   constructor(config: Partial<SacConfig> = {}, env?: Env<Float32Array, Float32Array>) {
@@ -303,7 +366,12 @@ export class Sac extends AgentBase<Float32Array> {
     this.rng = new Rng(seeds.nextSeed());
     // ---- networks
     const init = { kind: 'pytorch' } as const;
-    this.actor = new Mlp([this.obsSize, ...c.netArch, 2 * this.actionSize], { activation: 'relu', init, seed: actorSeed });
+    const actorOutputs = c.useSde ? this.actionSize : 2 * this.actionSize;
+    this.actor = new Mlp([this.obsSize, ...c.netArch, actorOutputs], { activation: 'relu', init, seed: actorSeed });
+    this.latentSize = c.netArch.at(-1) ?? this.obsSize;
+    this.sdeLogStd = c.useSde
+      ? tf.tidy(() => tf.variable(tf.fill([this.latentSize, this.actionSize], c.logStdInit), true, `sac_sde_log_std_${nextId}`))
+      : null;
     this.critics = new ContinuousCritics(this.obsSize, this.actionSize, c.netArch, [q1Seed, q2Seed]);
     this.criticTargets = new ContinuousCritics(this.obsSize, this.actionSize, c.netArch, [q1Seed, q2Seed], false);
     this.criticTargets.updateFrom(this.critics);
@@ -338,18 +406,53 @@ export class Sac extends AgentBase<Float32Array> {
 
   /** Standard normal draws `[rows, actionSize]` from the agent's generator. */
   private normal(rows: number): tf.Tensor2D {
-    const values = new Float32Array(rows * this.actionSize);
+    return tf.tensor2d(this.normalArray(rows * this.actionSize), [rows, this.actionSize]);
+  }
+
+  private normalArray(length: number): Float32Array {
+    const values = new Float32Array(length);
     for (let i = 0; i < values.length; i++) values[i] = this.rng.normal();
-    return tf.tensor2d(values, [rows, this.actionSize]);
+    return values;
+  }
+
+  /** The variables the actor's optimizer trains: the actor's and, with gSDE, the log standard deviations. */
+  private get actorVariables(): tf.Variable[] {
+    return this.sdeLogStd === null ? this.actor.variables : [...this.actor.variables, this.sdeLogStd];
+  }
+
+  /** The Gaussian's mean `[n, actionSize]` and gSDE's features. Call inside `tf.tidy`. */
+  private meanOf(obs: tf.Tensor2D): { mean: tf.Tensor2D; latent: tf.Tensor2D } {
+    const { latent, output } = this.actor.applyWithLatent(obs);
+    const { clipMean } = this.config;
+    if (this.sdeLogStd === null) return { mean: tf.slice(output, [0, 0], [-1, this.actionSize]), latent };
+    return { mean: clipMean > 0 ? tf.clipByValue(output, -clipMean, clipMean) : output, latent };
+  }
+
+  /**
+   * A squashed-Gaussian sample of the actor for `obs` and its log-probability. `noise` is the
+   * standard normal draws: `[n, actionSize]` without gSDE, the exploration matrix's `[latent,
+   * actionSize]` with it (scaled by exp(sdeLogStd) here, so that its gradient reaches them). Call inside `tf.tidy`.
+   */
+  private policy(obs: tf.Tensor2D, noise: tf.Tensor2D): { action: tf.Tensor2D; logProb: tf.Tensor1D } {
+    if (this.sdeLogStd === null) return squashedGaussian(this.actor.apply(obs), noise);
+    const { mean, latent } = this.meanOf(obs);
+    const logStd = this.sdeLogStd as tf.Tensor2D;
+    return stateDependentGaussian(mean, latent, logStd, tf.mul(tf.exp(logStd), noise));
+  }
+
+  /** The exploration matrix's standard normal draws, drawn when there are none yet. */
+  private explorationNoise(): tf.Tensor2D {
+    this.sdeNoise ??= this.normalArray(this.latentSize * this.actionSize);
+    return tf.tensor2d(this.sdeNoise, [this.latentSize, this.actionSize]);
   }
 
   /** The network action in [-1, 1]^n: `tanh(mean)` when deterministic, else a sample. */
   private *actScaled(observation: Float32Array, deterministic: boolean): Reads<Float32Array> {
     const [action] = yield* read(
       tf.tidy(() => {
-        const output = this.actor.apply(tf.tensor2d(observation, [1, this.obsSize]));
-        if (deterministic) return tf.tanh(tf.slice(output, [0, 0], [-1, this.actionSize]));
-        return squashedGaussian(output, this.normal(1)).action;
+        const obs = tf.tensor2d(observation, [1, this.obsSize]);
+        if (deterministic) return tf.tanh(this.meanOf(obs).mean);
+        return this.policy(obs, this.sdeLogStd === null ? this.normal(1) : this.explorationNoise()).action;
       }),
     );
     return action;
@@ -376,6 +479,11 @@ export class Sac extends AgentBase<Float32Array> {
       if (rollout.numTimesteps < c.learningStarts) {
         scaled = Float32Array.from({ length: this.actionSize }, () => this.rng.uniform(-1, 1));
       } else {
+        // gSDE: a new exploration matrix at the start of each collection phase (or every sdeSampleFreq steps).
+        const collected = rollout.stepsSinceTrain;
+        if (this.sdeLogStd !== null && (c.sdeSampleFreq > 0 ? collected % c.sdeSampleFreq === 0 : collected === 0)) {
+          this.sdeNoise = this.normalArray(this.latentSize * this.actionSize);
+        }
         scaled = yield* this.actScaled(rollout.observation as Float32Array, false);
       }
       rollout.step(scaled, logger);
@@ -418,9 +526,10 @@ export class Sac extends AgentBase<Float32Array> {
         const obs = tf.tensor2d(batch.observations, [n, this.obsSize]);
         const nextObs = tf.tensor2d(batch.nextObservations, [n, this.obsSize]);
         const actions = tf.tensor2d(batch.actions, [n, this.actionSize]);
-        const noise = this.normal(n);
-        const nextNoise = this.normal(n);
-        const { logProb } = squashedGaussian(this.actor.apply(obs), noise);
+        // gSDE: one exploration matrix per gradient step, for the current and the next observations (as sb3).
+        const noise = this.sdeLogStd === null ? this.normal(n) : this.normal(this.latentSize);
+        const nextNoise = this.sdeLogStd === null ? this.normal(n) : noise;
+        const { logProb } = this.policy(obs, noise);
         const entCoefLossT =
           c.entCoef === 'auto'
             ? this.entCoefOptimizer.minimize(() => entCoefLoss(this.logEntCoef as tf.Scalar, logProb, this.targetEntropy), true, [
@@ -428,7 +537,7 @@ export class Sac extends AgentBase<Float32Array> {
               ])
             : null;
         // ---- critics: clipped double-Q soft target from the target critics
-        const next = squashedGaussian(this.actor.apply(nextObs), nextNoise);
+        const next = this.policy(nextObs, nextNoise);
         const nextQ = this.criticTargets.apply(nextObs, next.action);
         const target = softTarget(tf.tensor1d(batch.rewards), tf.tensor1d(batch.terminated), c.gamma, nextQ, next.logProb, alpha);
         const criticLoss = this.criticOptimizer.minimize(
@@ -439,11 +548,11 @@ export class Sac extends AgentBase<Float32Array> {
         // ---- actor: against the updated critics, with this step's noise
         const actorLoss = this.actorOptimizer.minimize(
           () => {
-            const pi = squashedGaussian(this.actor.apply(obs), noise);
+            const pi = this.policy(obs, noise);
             return sacActorLoss(alpha, pi.logProb, this.critics.apply(obs, pi.action));
           },
           true,
-          this.actor.variables,
+          this.actorVariables,
         );
         return [criticLoss, actorLoss, ...(entCoefLossT ? [entCoefLossT] : [])] as tf.Scalar[];
       });
@@ -466,8 +575,9 @@ export class Sac extends AgentBase<Float32Array> {
 
   /**
    * Saves everything needed to resume bitwise: the actor, the critics and their targets, the three
-   * Adam states, log alpha, the replay buffer, the counters, the generator's state and the episode
-   * in progress (with the environment's state). `extra` is kept as the checkpoint's `extra` field.
+   * Adam states, log alpha (with gSDE, its log standard deviations and exploration matrix), the
+   * replay buffer, the counters, the generator's state and the episode in progress (with the
+   * environment's state). `extra` is kept as the checkpoint's `extra` field.
    */
   async save(dir: string, extra?: Record<string, unknown>): Promise<void> {
     writeCheckpoint(dir, {
@@ -482,6 +592,12 @@ export class Sac extends AgentBase<Float32Array> {
       critics: (await readWeights(this.critics.variables)).map(encodeArray),
       criticTargets: (await readWeights(this.criticTargets.variables)).map(encodeArray),
       logEntCoef: encodeArray(Float32Array.from(await this.logEntCoef.data())),
+      ...(this.sdeLogStd === null
+        ? {}
+        : {
+            sdeLogStd: encodeArray(Float32Array.from(await this.sdeLogStd.data())),
+            sdeNoise: this.sdeNoise === null ? null : encodeArray(this.sdeNoise),
+          }),
       actorOptimizer: await encodeOptimizer(this.actorOptimizer),
       criticOptimizer: await encodeOptimizer(this.criticOptimizer),
       entCoefOptimizer: await encodeOptimizer(this.entCoefOptimizer),
@@ -519,6 +635,13 @@ export class Sac extends AgentBase<Float32Array> {
         agent.criticTargets.setWeights(decodeWeights(saved['criticTargets'], sizesOf(agent.criticTargets.variables), 'criticTargets'));
         const [logEntCoef] = decodeWeights([saved['logEntCoef']], [1], 'logEntCoef');
         tf.tidy(() => agent.logEntCoef.assign(tf.scalar(logEntCoef[0])));
+        if (agent.sdeLogStd !== null) {
+          const size = agent.latentSize * agent.actionSize;
+          const [logStd] = decodeWeights([saved['sdeLogStd']], [size], 'sdeLogStd');
+          tf.tidy(() => agent.sdeLogStd?.assign(tf.tensor2d(logStd, [agent.latentSize, agent.actionSize])));
+          const noise = saved['sdeNoise'] as unknown;
+          agent.sdeNoise = noise === null || noise === undefined ? null : decodeWeights([noise as never], [size], 'sdeNoise')[0];
+        }
         await restoreOptimizer(agent.actorOptimizer, saved['actorOptimizer']);
         await restoreOptimizer(agent.criticOptimizer, saved['criticOptimizer']);
         await restoreOptimizer(agent.entCoefOptimizer, saved['entCoefOptimizer']);
@@ -539,6 +662,7 @@ export class Sac extends AgentBase<Float32Array> {
     this.critics.dispose();
     this.criticTargets.dispose();
     this.logEntCoef.dispose();
+    this.sdeLogStd?.dispose();
     this.actorOptimizer.dispose();
     this.criticOptimizer.dispose();
     this.entCoefOptimizer.dispose();

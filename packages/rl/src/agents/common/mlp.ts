@@ -97,13 +97,22 @@ export class Mlp {
 
   /** The output for a batch `[n, sizes[0]]`. Call inside `tf.tidy`. */
   apply(x: tf.Tensor2D): tf.Tensor2D {
+    return this.applyWithLatent(x).output;
+  }
+
+  /**
+   * The output for a batch `[n, sizes[0]]` and the last layer's input `latent` `[n, sizes[last - 1]]`
+   * (the last hidden layer's activations, or `x` itself without hidden layers). Call inside `tf.tidy`.
+   */
+  applyWithLatent(x: tf.Tensor2D): { latent: tf.Tensor2D; output: tf.Tensor2D } {
     let h: tf.Tensor2D = x;
     const layers = this.variables.length / 2;
-    for (let l = 0; l < layers; l++) {
+    for (let l = 0; l + 1 < layers; l++) {
       h = tf.add(tf.matMul(h, this.variables[2 * l] as tf.Tensor2D), this.variables[2 * l + 1]);
-      if (l + 1 < layers) h = this.activation === 'relu' ? tf.relu(h) : tf.tanh(h);
+      h = this.activation === 'relu' ? tf.relu(h) : tf.tanh(h);
     }
-    return h;
+    const last = 2 * (layers - 1);
+    return { latent: h, output: tf.add(tf.matMul(h, this.variables[last] as tf.Tensor2D), this.variables[last + 1]) };
   }
 
   /** Copies of every weight, in `variables` order. */

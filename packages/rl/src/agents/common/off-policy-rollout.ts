@@ -44,7 +44,8 @@ export class OffPolicyRollout {
   observation: Float32Array | null = null;
   private episodeReturn = 0;
   private episodeLength = 0;
-  private stepsSinceTrain = 0;
+  /** Environment steps collected since the last training phase ended (0 at the start of a phase). */
+  stepsSinceTrain = 0;
   private episodesSinceTrain = 0;
 
   constructor(
