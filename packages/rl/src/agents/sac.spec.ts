@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 import * as tf from '@tensorflow/tfjs';
 import { InvalidArgumentError, initBackend } from '@bigmodel/core';
 
@@ -172,6 +175,44 @@ describe('SAC', () => {
         }
         expect(out.logProb[i]).toBeCloseTo(logProb, 4);
       });
+    });
+
+    it('one gradient step on linear networks matches PyTorch (fixtures/sac_gsde_reference.py, sb3 transcribed)', () => {
+      const ref = JSON.parse(readFileSync(join(__dirname, '../../fixtures/sac-gsde-reference.json'), 'utf8'));
+      const i = ref.input;
+      const agent = new Sac({
+        env: 'MountainCarContinuous-v0',
+        netArch: [],
+        bufferSize: 1,
+        batchSize: 1,
+        learningRate: i.learningRate,
+        entCoef: i.entCoef,
+        gamma: i.gamma,
+        clipMean: i.clipMean,
+        useSde: true,
+        logStdInit: i.logStdInit,
+        seed: 0,
+      });
+      agent.actor.setWeights([Float32Array.from(i.actorW.flat()), Float32Array.from(i.actorB)]);
+      const critics = [i.critic1W.flat(), i.critic1B, i.critic2W.flat(), i.critic2B].map((w: number[]) => Float32Array.from(w));
+      agent.critics.setWeights(critics);
+      agent.criticTargets.setWeights(critics);
+      agent.buffer.add(i.obs, i.nextObs, [i.action], i.reward, false);
+      // The draws the fixture used are this agent's: the batch index, then the exploration matrix's two.
+      const replay = new Rng();
+      replay.state = agent.rng.state;
+      replay.random();
+      expect([replay.normal(), replay.normal()]).toEqual(i.draws);
+      const losses = agent.train(1);
+      expect(losses['losses/criticLoss']).toBeCloseTo(ref.criticLoss, 5);
+      expect(losses['losses/actorLoss']).toBeCloseTo(ref.actorLoss, 5);
+      // Adam's first step moves each weight by the learning rate against its gradient's sign.
+      const [w, b] = agent.actor.getWeights();
+      Array.from(w).forEach((v, k) => expect(v).toBeCloseTo(ref.after.actorW[k], 5));
+      expect(b[0]).toBeCloseTo(ref.after.actorB[0], 5);
+      const logStd = Array.from((agent.sdeLogStd as tf.Variable).dataSync());
+      logStd.forEach((v, k) => expect(v).toBeCloseTo(ref.after.logStd[k], 5));
+      agent.dispose();
     });
 
     const sde = { env: 'MountainCarContinuous-v0', netArch: [8], bufferSize: 64, batchSize: 8, learningStarts: 0, useSde: true };
