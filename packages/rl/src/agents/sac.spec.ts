@@ -1,14 +1,16 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import * as tf from '@tensorflow/tfjs';
-import { InvalidArgumentError, initBackend } from '@bigmodel/core';
+import { FileFormatError, InvalidArgumentError, initBackend } from '@bigmodel/core';
 
 import { Box } from '../spaces/box';
 import { ContinuousBandit } from '../testing/continuous-bandit';
 import { Rng } from '../utils/rng';
 import { scaleAction, unscaleAction } from './common/box-actions';
 import { evaluate } from './evaluate';
+import { loadAgent } from './load-agent';
 import { Sac, entCoefLoss, resolveSacConfig, sacActorLoss, squashedGaussian, stateDependentGaussian } from './sac';
 
 beforeAll(async () => {
@@ -177,45 +179,58 @@ describe('SAC', () => {
       });
     });
 
-    it('one gradient step on linear networks matches PyTorch (fixtures/sac_gsde_reference.py, sb3 transcribed)', () => {
-      const ref = JSON.parse(readFileSync(join(__dirname, '../../fixtures/sac-gsde-reference.json'), 'utf8'));
-      const i = ref.input;
-      const agent = new Sac({
-        env: 'MountainCarContinuous-v0',
-        netArch: [],
-        bufferSize: 1,
-        batchSize: 1,
-        learningRate: i.learningRate,
-        entCoef: i.entCoef,
-        gamma: i.gamma,
-        clipMean: i.clipMean,
-        useSde: true,
-        logStdInit: i.logStdInit,
-        seed: 0,
-      });
-      agent.actor.setWeights([Float32Array.from(i.actorW.flat()), Float32Array.from(i.actorB)]);
-      const critics = [i.critic1W.flat(), i.critic1B, i.critic2W.flat(), i.critic2B].map((w: number[]) => Float32Array.from(w));
-      agent.critics.setWeights(critics);
-      agent.criticTargets.setWeights(critics);
-      agent.buffer.add(i.obs, i.nextObs, [i.action], i.reward, false);
-      // The draws the fixture used are this agent's: the batch index, then the exploration matrix's two.
-      const replay = new Rng();
-      replay.state = agent.rng.state;
-      replay.random();
-      expect([replay.normal(), replay.normal()]).toEqual(i.draws);
-      const losses = agent.train(1);
-      expect(losses['losses/criticLoss']).toBeCloseTo(ref.criticLoss, 5);
-      expect(losses['losses/actorLoss']).toBeCloseTo(ref.actorLoss, 5);
-      // Adam's first step moves each weight by the learning rate against its gradient's sign.
-      const [w, b] = agent.actor.getWeights();
-      Array.from(w).forEach((v, k) => expect(v).toBeCloseTo(ref.after.actorW[k], 5));
-      expect(b[0]).toBeCloseTo(ref.after.actorB[0], 5);
-      const logStd = Array.from((agent.sdeLogStd as tf.Variable).dataSync());
-      logStd.forEach((v, k) => expect(v).toBeCloseTo(ref.after.logStd[k], 5));
+    const sde = { env: 'MountainCarContinuous-v0', netArch: [8], bufferSize: 64, batchSize: 8, learningStarts: 0, useSde: true };
+
+    const reference = JSON.parse(readFileSync(join(__dirname, '../../fixtures/sac-gsde-reference.json'), 'utf8'));
+    it.each(reference.cases.map((c: { input: { name: string } }) => [c.input.name, c]))(
+      'gradient steps on %s networks match PyTorch: losses, weights and log std (fixtures/sac_gsde_reference.py, sb3 transcribed)',
+      (_name, ref) => {
+        const i = ref.input;
+        const agent = new Sac({
+          env: 'MountainCarContinuous-v0',
+          netArch: i.netArch,
+          bufferSize: 1,
+          batchSize: 1,
+          learningRate: i.learningRate,
+          entCoef: i.entCoef,
+          gamma: i.gamma,
+          clipMean: i.clipMean,
+          useSde: true,
+          logStdInit: i.logStdInit,
+          seed: 0,
+        });
+        agent.actor.setWeights(i.actor.map((w: number[] | number[][]) => Float32Array.from(w.flat())));
+        const critics = i.critics.flat().map((w: number[] | number[][]) => Float32Array.from(w.flat()));
+        agent.critics.setWeights(critics);
+        agent.criticTargets.setWeights(critics);
+        agent.buffer.add(i.obs, i.nextObs, [i.action], i.reward, false);
+        // The draws the fixture used are this agent's: per step, the batch index, then the exploration matrix's.
+        const replay = new Rng();
+        replay.state = agent.rng.state;
+        const draws = i.draws.map((step: number[]) => (replay.random(), step.map(() => replay.normal())));
+        expect(draws).toEqual(i.draws);
+        ref.steps.forEach((step: { criticLoss: number; actorLoss: number }) => {
+          const losses = agent.train(1);
+          expect(losses['losses/criticLoss']).toBeCloseTo(step.criticLoss, 5);
+          expect(losses['losses/actorLoss']).toBeCloseTo(step.actorLoss, 5);
+        });
+        agent.actor.getWeights().forEach((w, k) => Array.from(w).forEach((v, j) => expect(v).toBeCloseTo(ref.after.actor[k][j], 5)));
+        const logStd = Array.from((agent.sdeLogStd as tf.Variable).dataSync());
+        logStd.forEach((v, k) => expect(v).toBeCloseTo(ref.after.logStd[k], 5));
+        agent.dispose();
+      },
+    );
+
+    it('a mean beyond clipMean gets no gradient (the clip is flat there) while the log std still trains', () => {
+      const agent = new Sac({ ...sde, netArch: [], bufferSize: 1, batchSize: 1, entCoef: 0.1, logStdInit: -1, seed: 0 });
+      const mean = [Float32Array.of(0, 0), Float32Array.of(10)]; // mean 10 everywhere, clipped to 2
+      agent.actor.setWeights(mean);
+      agent.buffer.add([-0.5, 0.02], [-0.48, 0.03], [0.4], -0.016, false);
+      agent.train(2);
+      expect(agent.actor.getWeights()).toEqual(mean);
+      expect(Array.from((agent.sdeLogStd as tf.Variable).dataSync()).every((v) => v !== -1)).toBe(true);
       agent.dispose();
     });
-
-    const sde = { env: 'MountainCarContinuous-v0', netArch: [8], bufferSize: 64, batchSize: 8, learningStarts: 0, useSde: true };
 
     /** The exploration matrix's draws in use at each environment step of `steps`. */
     function noisePerStep(agent: Sac, steps: number): (Float32Array | null)[] {
@@ -248,7 +263,7 @@ describe('SAC', () => {
     });
 
     it('training moves the log standard deviations (the gradient reaches them), with tensor counts flat over steps', () => {
-      // No hidden layer: the features are the observation (position, velocity), never 0, so every entry has a gradient.
+      // No hidden layer: the features are the observation (position, velocity), all but never 0, so each entry has a gradient.
       const agent = new Sac({ ...sde, netArch: [], trainFreq: 8, gradientSteps: 8, logStdInit: -1, seed: 3 });
       const logStd = () => Array.from((agent.sdeLogStd as tf.Variable).dataSync());
       expect(logStd()).toEqual([-1, -1]);
@@ -258,6 +273,37 @@ describe('SAC', () => {
       expect(tf.memory().numTensors).toBe(tensors);
       expect(logStd().every((v) => v !== -1)).toBe(true);
       agent.dispose();
+    });
+
+    it('saves and loads the log standard deviations and the matrix in use; a damaged gSDE checkpoint is a FileFormatError', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'rl-sac-sde-'));
+      const agent = new Sac({ ...sde, trainFreq: 8, gradientSteps: 2, logStdInit: -1, seed: 4 }).learn(20);
+      await agent.save(dir);
+      const loaded = await loadAgent(dir);
+      expect(loaded).toBeInstanceOf(Sac);
+      expect((loaded as Sac).sdeNoise).toEqual(agent.sdeNoise);
+      expect(Array.from(((loaded as Sac).sdeLogStd as tf.Variable).dataSync())).toEqual(
+        Array.from((agent.sdeLogStd as tf.Variable).dataSync()),
+      );
+      [loaded, agent].forEach((a) => a.dispose());
+      const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+      const document = manifest.state;
+      expect(document).toEqual(expect.objectContaining({ sdeLogStd: expect.anything(), sdeNoise: expect.anything() }));
+      const before = tf.memory().numTensors;
+      const { sdeLogStd: _logStd, ...withoutLogStd } = document;
+      const { sdeNoise: _noise, ...withoutNoise } = document;
+      for (const damaged of [
+        withoutLogStd,
+        withoutNoise,
+        { ...document, sdeNoise: 5 },
+        { ...document, sdeNoise: {} },
+        { ...document, sdeNoise: 'AAAA' },
+      ]) {
+        writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ ...manifest, state: damaged }));
+        await expect(loadAgent(dir)).rejects.toThrow(FileFormatError);
+      }
+      expect(tf.memory().numTensors).toBe(before);
+      rmSync(dir, { recursive: true, force: true });
     });
 
     it('refuses bad gSDE settings with InvalidArgumentError naming them', () => {

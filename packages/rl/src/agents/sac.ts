@@ -112,7 +112,10 @@ export const sacConfigSchema = agentConfigSchema(
         .describe("gSDE: the initial log standard deviation of the exploration matrix's entries, in [-20, 2] (default -3)."),
       sdeSampleFreq: sampleFrequency()
         .default(-1)
-        .describe('gSDE: environment steps between new exploration matrices; -1 (default): one at the start of each collection phase.'),
+        .describe(
+          'gSDE: a new exploration matrix at the start of each collection phase and then every sdeSampleFreq steps within it; ' +
+            '-1 (default): only at the start of each phase.',
+        ),
       clipMean: numberIn(0, Infinity)
         .default(2)
         .describe("gSDE: the Gaussian's mean is clipped to [-clipMean, clipMean] before the tanh; 0 turns it off (default 2)."),
@@ -219,7 +222,9 @@ export function squashedGaussian(output: tf.Tensor2D, noise: tf.Tensor2D): { act
  * and the exploration matrix `matrix` `[k, dim]` (entries drawn from N(0, exp(logStd)^2)): the
  * actions `a = tanh(u)`, `u = mean + latent @ matrix`, and their log-probabilities
  * `sum_j log N(u_j; mean_j, s_j) - log(1 - a_j^2 + 1e-6)` with `s^2 = latent^2 @ exp(logStd)^2 + 1e-6`,
- * the variance of `latent @ matrix`. Call inside `tf.tidy`.
+ * the variance of `latent @ matrix`. sb3 evaluates the density at `atanh(clamp(a, +-(1 - 2^-23)))`,
+ * which is `u` unless `|u|` exceeds about 8.3 (where float32's tanh rounds to 1); `u` is used here
+ * as it is, so the two differ only there. Call inside `tf.tidy`.
  * @category Agents
  */
 export function stateDependentGaussian(
@@ -360,6 +365,7 @@ export class Sac extends AgentBase<Float32Array> {
     const space: Box = prepared.space;
     this.obsSize = (this.env.observationSpace as unknown as Box).size;
     this.actionSize = space.size;
+    const id = nextId++;
     // ---- seeding: each network and the sampling generator from the run's seed
     const seeds = new Rng(c.seed);
     const [actorSeed, q1Seed, q2Seed] = [seeds.nextSeed(), seeds.nextSeed(), seeds.nextSeed()];
@@ -370,13 +376,13 @@ export class Sac extends AgentBase<Float32Array> {
     this.actor = new Mlp([this.obsSize, ...c.netArch, actorOutputs], { activation: 'relu', init, seed: actorSeed });
     this.latentSize = c.netArch.at(-1) ?? this.obsSize;
     this.sdeLogStd = c.useSde
-      ? tf.tidy(() => tf.variable(tf.fill([this.latentSize, this.actionSize], c.logStdInit), true, `sac_sde_log_std_${nextId}`))
+      ? tf.tidy(() => tf.variable(tf.fill([this.latentSize, this.actionSize], c.logStdInit), true, `sac_sde_log_std_${id}`))
       : null;
     this.critics = new ContinuousCritics(this.obsSize, this.actionSize, c.netArch, [q1Seed, q2Seed]);
     this.criticTargets = new ContinuousCritics(this.obsSize, this.actionSize, c.netArch, [q1Seed, q2Seed], false);
     this.criticTargets.updateFrom(this.critics);
     const alpha = c.entCoef === 'auto' ? c.entCoefInit : c.entCoef;
-    const name = `sac_log_ent_coef_${nextId++}`;
+    const name = `sac_log_ent_coef_${id}`;
     this.logEntCoef = tf.tidy(() => tf.variable(tf.scalar(Math.log(alpha)), c.entCoef === 'auto', name));
     this.targetEntropy = c.targetEntropy === 'auto' ? -this.actionSize : c.targetEntropy;
     // ---- optimizers (one learning rate, set per training phase)
@@ -480,7 +486,7 @@ export class Sac extends AgentBase<Float32Array> {
         scaled = Float32Array.from({ length: this.actionSize }, () => this.rng.uniform(-1, 1));
       } else {
         // gSDE: a new exploration matrix at the start of each collection phase (or every sdeSampleFreq steps).
-        const collected = rollout.stepsSinceTrain;
+        const collected = rollout.stepsCollected;
         if (this.sdeLogStd !== null && (c.sdeSampleFreq > 0 ? collected % c.sdeSampleFreq === 0 : collected === 0)) {
           this.sdeNoise = this.normalArray(this.latentSize * this.actionSize);
         }
@@ -639,8 +645,9 @@ export class Sac extends AgentBase<Float32Array> {
           const size = agent.latentSize * agent.actionSize;
           const [logStd] = decodeWeights([saved['sdeLogStd']], [size], 'sdeLogStd');
           tf.tidy(() => agent.sdeLogStd?.assign(tf.tensor2d(logStd, [agent.latentSize, agent.actionSize])));
+          // save() writes null before the first draw; a missing field is a damaged checkpoint.
           const noise = saved['sdeNoise'] as unknown;
-          agent.sdeNoise = noise === null || noise === undefined ? null : decodeWeights([noise as never], [size], 'sdeNoise')[0];
+          agent.sdeNoise = noise === null ? null : decodeWeights([noise as never], [size], 'sdeNoise')[0];
         }
         await restoreOptimizer(agent.actorOptimizer, saved['actorOptimizer']);
         await restoreOptimizer(agent.criticOptimizer, saved['criticOptimizer']);

@@ -44,9 +44,13 @@ export class OffPolicyRollout {
   observation: Float32Array | null = null;
   private episodeReturn = 0;
   private episodeLength = 0;
-  /** Environment steps collected since the last training phase ended (0 at the start of a phase). */
-  stepsSinceTrain = 0;
+  private stepsSinceTrain = 0;
   private episodesSinceTrain = 0;
+
+  /** Environment steps collected since the last training phase ended (0 at the start of a phase). */
+  get stepsCollected(): number {
+    return this.stepsSinceTrain;
+  }
 
   constructor(
     readonly env: Env<Float32Array, Float32Array>,
