@@ -47,7 +47,17 @@ const PACKAGE = '@bigmodel/rl';
 /** The file of a checkpoint of the format before core's. */
 const OLD_FILE = 'agent.json';
 /** The document fields that hold network weights (a list of arrays, or one array). */
-const WEIGHT_FIELDS = new Set(['weights', 'qNet', 'targetNet', 'actor', 'actorTarget', 'critics', 'criticTargets', 'logEntCoef', 'sdeLogStd']);
+const WEIGHT_FIELDS = new Set([
+  'weights',
+  'qNet',
+  'targetNet',
+  'actor',
+  'actorTarget',
+  'critics',
+  'criticTargets',
+  'logEntCoef',
+  'sdeLogStd',
+]);
 /** The document fields that hold an optimizer's state ({@link encodeOptimizer}). */
 const OPTIMIZER_FIELDS = new Set(['optimizer', 'actorOptimizer', 'criticOptimizer', 'entCoefOptimizer']);
 
