@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { loadAgent, make, trainingPreset, type Dqn } from '@bigmodel/rl';
+import { SAC_PRESETS, loadAgent, make, trainingPreset, type Dqn } from '@bigmodel/rl';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -145,6 +145,26 @@ describe('examples/rl (tiny budgets)', () => {
     expect(s.algorithm).toBe('td3');
     expect(s.curve.map(([x]) => x)).toEqual([150, 300]);
     // No episode reaches the flag this early: returns are the (negative) engine cost, at least -0.1 per step of full throttle.
+    expect(s.finalMeanReturn).toBeLessThanOrEqual(0);
+    expect(s.finalMeanReturn).toBeGreaterThanOrEqual(-0.1 * 999);
+  });
+
+  it("td3-mountaincar-continuous --sac runs a tiny budget end to end with rl-zoo's gSDE preset", async () => {
+    expect(SAC_PRESETS['MountainCarContinuous-v0']).toEqual(
+      expect.objectContaining({ useSde: true, logStdInit: -3.67, netArch: [64, 64] }),
+    );
+    const s = await runMountainCarContinuous({
+      sac: true,
+      steps: 128,
+      checkEvery: 64,
+      out: join(tmp, 'mcc-sac'),
+      quiet: true,
+      evalEpisodes: 1,
+      checkEpisodes: 1,
+      overrides: { batchSize: 32 },
+    });
+    expect(s.algorithm).toBe('sac');
+    expect(s.curve.map(([x]) => x)).toEqual([64, 128]);
     expect(s.finalMeanReturn).toBeLessThanOrEqual(0);
     expect(s.finalMeanReturn).toBeGreaterThanOrEqual(-0.1 * 999);
   });
