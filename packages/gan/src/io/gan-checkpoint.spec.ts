@@ -257,3 +257,34 @@ describe("loadGanCheckpoint on a corrupt or hostile checkpoint of the format bef
     rmSync(root, { recursive: true, force: true });
   });
 });
+
+describe('a loaded trainer', () => {
+  const tiny = { imageShape: [8, 8, 1] as [number, number, number], nz: 4, ngf: 4, ndf: 4, batchSize: 4 };
+  const kinds = [
+    { ...tiny, kind: 'dcgan' as const, generatorEma: 0.9, discriminatorNormalization: 'spectral' as const, discriminatorPacking: 2 },
+    { ...tiny, kind: 'cgan' as const, minibatchStddev: 2, discriminatorTranslation: 0.25 },
+    { ...tiny, kind: 'wgan-gp' as const, criticSteps: 2, generatorEma: 0.5, discriminatorNormalization: 'spectral' as const },
+  ];
+  it.each(kinds.map((c) => [c.kind, c]))('%s: loaded, stepped and disposed, leaves no tensor behind', async (_kind, config) => {
+    const dir = mkdtempSync(join(tmpdir(), 'gan-ckpt-leak-'));
+    const batches = () =>
+      Array.from({ length: config.criticSteps ?? 1 }, () => ({ images: tf.fill([4, 8, 8, 1], 0.5) as tf.Tensor4D, labels: [0, 1, 2, 3] }));
+    try {
+      const trainer = GanTrainer.create(config, 0);
+      const first = batches();
+      trainer.trainStep(first);
+      await saveGanCheckpoint(trainer, dir);
+      trainer.dispose();
+      const steps = [batches(), batches()];
+      const before = tf.memory().numTensors;
+      const { trainer: loaded } = await loadGanCheckpoint(dir);
+      for (const step of steps) loaded.trainStep(step);
+      expect(loaded.step).toBe(3);
+      loaded.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+      tf.dispose([...first, ...steps.flat()].map((b) => b.images));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
