@@ -48,6 +48,7 @@ import {
   gradientSteps,
   hiddenLayers,
   integerIn,
+  minusOneOrCount,
   numberIn,
   agentConfigSchema,
 } from './common/config-fields';
@@ -110,7 +111,7 @@ export const sacConfigSchema = agentConfigSchema(
       logStdInit: numberIn(-20, 2)
         .default(-3)
         .describe("gSDE: the initial log standard deviation of the exploration matrix's entries, in [-20, 2] (default -3)."),
-      sdeSampleFreq: sampleFrequency()
+      sdeSampleFreq: minusOneOrCount('one matrix per collection phase')
         .default(-1)
         .describe(
           'gSDE: a new exploration matrix at the start of each collection phase and then every sdeSampleFreq steps within it; ' +
@@ -136,16 +137,6 @@ export const sacConfigSchema = agentConfigSchema(
  * @category Agents
  */
 export type SacConfig = z.output<typeof sacConfigSchema>;
-
-/** gSDE's resampling interval: -1 (once per collection phase) or an integer >= 1. */
-function sampleFrequency() {
-  const error = 'Must be -1 (one matrix per collection phase) or an integer >= 1.';
-  return z
-    .number({ error })
-    .int({ error })
-    .min(-1, { error })
-    .refine((steps) => steps !== 0, { error });
-}
 
 /**
  * rl-zoo's tuned SAC hyperparameters (rl-baselines3-zoo `hyperparams/sac.yml`); MountainCarContinuous's

@@ -63,14 +63,19 @@ export function numberIn(min: number, max: number, openMin = false) {
   return schema;
 }
 
-/** Gradient steps per training phase: an integer >= 1, or -1 for as many as environment steps collected. */
-export function gradientSteps() {
-  const error = 'Must be -1 (as many as environment steps collected) or an integer >= 1.';
+/** An integer >= 1, or -1 with the `meaning` the error states. */
+export function minusOneOrCount(meaning: string) {
+  const error = `Must be -1 (${meaning}) or an integer >= 1.`;
   return z
     .number({ error })
     .int({ error })
     .min(-1, { error })
-    .refine((steps) => steps !== 0, { error });
+    .refine((n) => n !== 0, { error });
+}
+
+/** Gradient steps per training phase: an integer >= 1, or -1 for as many as environment steps collected. */
+export function gradientSteps() {
+  return minusOneOrCount('as many as environment steps collected');
 }
 
 /** `'auto'` or a value of `schema`, any other answered with `error`. */
