@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { FileFormatError, initBackend } from '@bigmodel/core';
 
+import type { GanConfig } from '../models/gan-config';
 import { GanTrainer } from '../training/gan-trainer';
 import { loadGanCheckpoint, saveGanCheckpoint } from './gan-checkpoint';
 
@@ -259,16 +260,19 @@ describe("loadGanCheckpoint on a corrupt or hostile checkpoint of the format bef
 });
 
 describe('a loaded trainer', () => {
-  const tiny = { imageShape: [8, 8, 1] as [number, number, number], nz: 4, ngf: 4, ndf: 4, batchSize: 4 };
-  const kinds = [
-    { ...tiny, kind: 'dcgan' as const, generatorEma: 0.9, discriminatorNormalization: 'spectral' as const, discriminatorPacking: 2 },
-    { ...tiny, kind: 'cgan' as const, minibatchStddev: 2, discriminatorTranslation: 0.25 },
-    { ...tiny, kind: 'wgan-gp' as const, criticSteps: 2, generatorEma: 0.5, discriminatorNormalization: 'spectral' as const },
+  const tiny: GanConfig = { imageShape: [8, 8, 1], nz: 4, ngf: 4, ndf: 4, batchSize: 4 };
+  const kinds: GanConfig[] = [
+    { ...tiny, kind: 'dcgan', generatorEma: 0.9, discriminatorNormalization: 'spectral', discriminatorPacking: 2 },
+    { ...tiny, kind: 'cgan', minibatchStddev: 2, discriminatorTranslation: 0.25 },
+    { ...tiny, kind: 'wgan-gp', criticSteps: 2, generatorEma: 0.5, discriminatorNormalization: 'spectral' },
   ];
   it.each(kinds.map((c) => [c.kind, c]))('%s: loaded, stepped and disposed, leaves no tensor behind', async (_kind, config) => {
     const dir = mkdtempSync(join(tmpdir(), 'gan-ckpt-leak-'));
     const batches = () =>
-      Array.from({ length: config.criticSteps ?? 1 }, () => ({ images: tf.fill([4, 8, 8, 1], 0.5) as tf.Tensor4D, labels: [0, 1, 2, 3] }));
+      Array.from({ length: config.criticSteps ?? 1 }, () => ({
+        images: tf.fill([4, 8, 8, 1], 0.5) as tf.Tensor4D,
+        labels: Uint8Array.of(0, 1, 2, 3),
+      }));
     try {
       const trainer = GanTrainer.create(config, 0);
       const first = batches();

@@ -181,8 +181,14 @@ describe('SAC', () => {
 
     const sde = { env: 'MountainCarContinuous-v0', netArch: [8], bufferSize: 64, batchSize: 8, learningStarts: 0, useSde: true };
 
-    const reference = JSON.parse(readFileSync(join(__dirname, '../../fixtures/sac-gsde-reference.json'), 'utf8'));
-    it.each(reference.cases.map((c: { input: { name: string } }) => [c.input.name, c]))(
+    /** A case of fixtures/sac-gsde-reference.json. */
+    interface Reference {
+      input: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+      steps: { criticLoss: number; actorLoss: number }[];
+      after: { actor: number[][]; logStd: number[] };
+    }
+    const reference: { cases: Reference[] } = JSON.parse(readFileSync(join(__dirname, '../../fixtures/sac-gsde-reference.json'), 'utf8'));
+    it.each(reference.cases.map((c): [string, Reference] => [c.input['name'], c]))(
       'gradient steps on %s networks match PyTorch: losses, weights and log std (fixtures/sac_gsde_reference.py, sb3 transcribed)',
       (_name, ref) => {
         const i = ref.input;
@@ -209,7 +215,7 @@ describe('SAC', () => {
         replay.state = agent.rng.state;
         const draws = i.draws.map((step: number[]) => (replay.random(), step.map(() => replay.normal())));
         expect(draws).toEqual(i.draws);
-        ref.steps.forEach((step: { criticLoss: number; actorLoss: number }) => {
+        ref.steps.forEach((step) => {
           const losses = agent.train(1);
           expect(losses['losses/criticLoss']).toBeCloseTo(step.criticLoss, 5);
           expect(losses['losses/actorLoss']).toBeCloseTo(step.actorLoss, 5);
