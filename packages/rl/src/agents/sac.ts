@@ -572,7 +572,7 @@ export class Sac extends AgentBase<Float32Array> {
 
   /**
    * Saves everything needed to resume bitwise: the actor, the critics and their targets, the three
-   * Adam states, log alpha (with gSDE, its log standard deviations and exploration matrix), the
+   * Adam states, log alpha, gSDE's log standard deviations and the draws of the matrix in use, the
    * replay buffer, the counters, the generator's state and the episode in progress (with the
    * environment's state). `extra` is kept as the checkpoint's `extra` field.
    */
