@@ -63,14 +63,10 @@ export function numberIn(min: number, max: number, openMin = false) {
   return schema;
 }
 
-/** An integer >= 1, or -1 with the `meaning` the error states. */
+/** An integer >= 1, or -1 with the `meaning` the error states (a union, so that the JSON Schema excludes 0 too). */
 export function minusOneOrCount(meaning: string) {
   const error = `Must be -1 (${meaning}) or an integer >= 1.`;
-  return z
-    .number({ error })
-    .int({ error })
-    .min(-1, { error })
-    .refine((n) => n !== 0, { error });
+  return z.union([z.literal(-1, { error }), z.number({ error }).int({ error }).min(1, { error })], { error });
 }
 
 /** Gradient steps per training phase: an integer >= 1, or -1 for as many as environment steps collected. */
